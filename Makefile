@@ -1,0 +1,36 @@
+# NoteBridge: the two commands of README.md, and a few helpers.
+SWIFT ?= swift
+PYTHON ?= python3
+
+.PHONY: run test build release bench setup-run setup-test clean
+
+## make run: install what is missing, build, and run the gateway with embedded defaults
+## (MLLP on 2575, HTTP on 8080, SQLite under ./data). ARGS="--config notebridge.yaml" to pass options.
+run: setup-run release
+	.build/release/notebridge serve $(ARGS)
+
+## make test: install what is missing and run every test (Swift unit tests, then the integration tests
+## that drive a real notebridge process with the python hl7 package's mllp_send and raw sockets).
+test: setup-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	NOTEBRIDGE_BIN=$(CURDIR)/.build/debug/notebridge $(PYTHON) -m pytest -q Tests/integration
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --product notebridge
+
+## make bench: the benchmarks of Benchmarks/RESULTS.md (release build, python peers on the same data)
+bench: setup-test release
+	Benchmarks/run.sh
+
+setup-run:
+	scripts/setup-debian.sh run
+
+setup-test:
+	scripts/setup-debian.sh test
+
+clean:
+	rm -rf .build

@@ -1,0 +1,16 @@
+/// A configuration that cannot be used: which key, and why.
+public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The dotted key or the file at fault.
+    public var key: String
+    /// What is wrong with it.
+    public var reason: String
+
+    /// Creates an error.
+    public init(key: String, reason: String) {
+        self.key = key
+        self.reason = reason
+    }
+
+    /// `configuration key 'http.port': must be an integer from 0 to 65535`.
+    public var description: String { "configuration key '\(key)': \(reason)" }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// One configuration key: its dotted YAML path and the environment variable that overrides it.
+public struct ConfigurationKey: Hashable, Sendable {
+    /// The dotted path in the YAML file: `mllp.tls.certificate`.
+    public let path: String
+    /// What the value means.
+    public let summary: String
+    /// Other environment variables that also set it (`NOTEBRIDGE_DATA_DIR` for `storage.path`).
+    public let aliases: [String]
+
+    init(_ path: String, _ summary: String, aliases: [String] = []) {
+        self.path = path
+        self.summary = summary
+        self.aliases = aliases
+    }
+
+    /// `NOTEBRIDGE_` and the path in upper snake case: `mllp.maxFrameBytes` → `NOTEBRIDGE_MLLP_MAX_FRAME_BYTES`.
+    public var environmentVariable: String {
+        var name = "NOTEBRIDGE"
+        for part in path.split(separator: ".") {
+            name += "_"
+            for character in part {
+                if character.isUppercase { name += "_" }
+                name += character.uppercased()
+            }
+        }
+        return name
+    }
+
+    /// Every key `notebridge serve` reads.
+    public static let all: [ConfigurationKey] = [
+        ConfigurationKey("http.host", "address the HTTP listener binds (default 0.0.0.0)"),
+        ConfigurationKey("http.port", "HTTP port (default 8080; 0 picks a free port)"),
+        ConfigurationKey("mllp.host", "address the MLLP listener binds (default 0.0.0.0)"),
+        ConfigurationKey("mllp.port", "MLLP port (default 2575; 0 picks a free port)"),
+        ConfigurationKey("mllp.maxFrameBytes", "largest MLLP frame accepted, bytes (default 1048576)"),
+        ConfigurationKey("mllp.idleTimeoutSeconds", "close MLLP connections idle this long (default 300)"),
+        ConfigurationKey("mllp.maxConnections", "most concurrent MLLP connections (default 1024)"),
+        ConfigurationKey("mllp.tls.certificate", "PEM certificate chain; enables TLS on the MLLP listener"),
+        ConfigurationKey("mllp.tls.privateKey", "PEM private key of the MLLP certificate"),
+        ConfigurationKey("mllp.tls.trustRoots", "PEM CA certificates that client certificates must chain to"),
+        ConfigurationKey("mllp.tls.requireClientCertificate", "true for mutual TLS (default false)"),
+        ConfigurationKey("storage.path", "folder of the database and key file (default ./data)", aliases: ["NOTEBRIDGE_DATA_DIR"]),
+        ConfigurationKey("storage.keyFile", "key file sealing journal bodies (default <storage.path>/journal.key)"),
+        ConfigurationKey("storage.synchronous", "normal (survives a process crash) or full (survives power loss)"),
+        ConfigurationKey("storage.duplicateWindowHours", "repeated MSH-10 from one sender within this many hours is a duplicate (default 168)"),
+        ConfigurationKey("hl7.applicationName", "MSH-3 of acknowledgments when MSH-5 was empty (default NOTEBRIDGE)"),
+        ConfigurationKey("hl7.facilityName", "MSH-4 of acknowledgments when MSH-6 was empty"),
+        ConfigurationKey("hl7.maxSegments", "most segments in a message (default 5000)"),
+        ConfigurationKey("hl7.maxFieldsPerSegment", "most fields in a segment (default 1000)"),
+        ConfigurationKey("hl7.maxRepetitionsPerField", "most repetitions of a field (default 1000)"),
+        ConfigurationKey("hl7.maxComponents", "most components in a field (default 500)"),
+        ConfigurationKey("hl7.maxSubcomponents", "most subcomponents in a component (default 100)"),
+        ConfigurationKey("routes.acceptMessageTypes", "message types the default route accepts, e.g. [ADT^A04, ORU^*]; empty accepts all"),
+        ConfigurationKey("log.level", "trace, debug, info, notice, warning, error or critical (default info)"),
+    ]
+}

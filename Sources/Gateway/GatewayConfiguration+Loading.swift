@@ -1,0 +1,192 @@
+import Foundation
+import HL7v2
+import MLLP
+import Store
+import Yams
+
+extension GatewayConfiguration {
+    /// The largest configuration file read.
+    static let maximumFileBytes = 1 << 20
+
+    /// Loads the defaults, then the YAML file (when given), then environment overrides.
+    public static func load(file: URL?, environment: [String: String]) throws -> GatewayConfiguration {
+        var values: [String: String] = [:]
+        if let file {
+            values = try flattenedYAML(at: file)
+        }
+        let known = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.path, $0) })
+        for key in values.keys where known[key] == nil {
+            throw ConfigurationError(key: key, reason: "unknown key (see `notebridge serve --help-keys`)")
+        }
+        for key in ConfigurationKey.all {
+            for variable in [key.environmentVariable] + key.aliases {
+                if let value = environment[variable] { values[key.path] = value }
+            }
+        }
+        return try GatewayConfiguration(values: values)
+    }
+
+    /// Reads a YAML mapping into `dotted.key → scalar` (lists of scalars joined with commas).
+    static func flattenedYAML(at file: URL) throws -> [String: String] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw ConfigurationError(key: file.path, reason: "cannot read the configuration file")
+        }
+        guard data.count <= maximumFileBytes else {
+            throw ConfigurationError(key: file.path, reason: "the configuration file is larger than 1 MiB")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let loaded: Any?
+        do {
+            loaded = try Yams.load(yaml: text)
+        } catch {
+            throw ConfigurationError(key: file.path, reason: "not valid YAML: \(error)")
+        }
+        guard let loaded else { return [:] }
+        guard let root = loaded as? [String: Any] else {
+            throw ConfigurationError(key: file.path, reason: "the top level must be a mapping of sections")
+        }
+        var values: [String: String] = [:]
+        try flatten(root, prefix: "", depth: 0, into: &values)
+        return values
+    }
+
+    private static func flatten(_ mapping: [String: Any], prefix: String, depth: Int, into values: inout [String: String]) throws {
+        guard depth < 8 else { throw ConfigurationError(key: prefix, reason: "nested too deeply") }
+        for (name, value) in mapping {
+            let path = prefix.isEmpty ? name : "\(prefix).\(name)"
+            switch value {
+            case let nested as [String: Any]:
+                try flatten(nested, prefix: path, depth: depth + 1, into: &values)
+            case let list as [Any]:
+                values[path] = try list.map { item -> String in
+                    guard let scalar = scalarText(item) else {
+                        throw ConfigurationError(key: path, reason: "a list may hold only scalar values")
+                    }
+                    return scalar
+                }.joined(separator: ",")
+            default:
+                guard let scalar = scalarText(value) else {
+                    throw ConfigurationError(key: path, reason: "expected a scalar value")
+                }
+                values[path] = scalar
+            }
+        }
+    }
+
+    private static func scalarText(_ value: Any) -> String? {
+        switch value {
+        case let text as String: return text
+        case let number as Int: return String(number)
+        case let number as Double: return String(number)
+        case let flag as Bool: return flag ? "true" : "false"
+        case is NSNull: return ""
+        default: return nil
+        }
+    }
+
+    /// Builds a configuration from flattened values over the defaults.
+    init(values: [String: String]) throws {
+        self.init()
+        var reader = ValueReader(values: values)
+        httpHost = try reader.string("http.host") ?? httpHost
+        httpPort = try reader.integer("http.port", in: 0...65535) ?? httpPort
+        mllp.host = try reader.string("mllp.host") ?? mllp.host
+        mllp.port = try reader.integer("mllp.port", in: 0...65535) ?? mllp.port
+        mllp.maximumFrameSize = try reader.integer("mllp.maxFrameBytes", in: 1_024...(64 << 20)) ?? mllp.maximumFrameSize
+        if let seconds = try reader.integer("mllp.idleTimeoutSeconds", in: 1...86_400) {
+            mllp.idleTimeout = .seconds(seconds)
+        }
+        mllp.maxConnections = try reader.integer("mllp.maxConnections", in: 1...100_000) ?? mllp.maxConnections
+        let certificate = try reader.string("mllp.tls.certificate")
+        let privateKey = try reader.string("mllp.tls.privateKey")
+        let trustRoots = try reader.string("mllp.tls.trustRoots")
+        let requireClient = try reader.boolean("mllp.tls.requireClientCertificate") ?? false
+        switch (certificate, privateKey) {
+        case (let certificate?, let privateKey?):
+            if requireClient, trustRoots == nil {
+                throw ConfigurationError(
+                    key: "mllp.tls.trustRoots", reason: "mutual TLS needs the CA certificates client certificates chain to")
+            }
+            mllp.tls = MLLPTLSConfiguration(
+                certificateChainPath: certificate, privateKeyPath: privateKey, trustRootsPath: trustRoots,
+                requireClientCertificate: requireClient)
+        case (nil, nil):
+            if requireClient || trustRoots != nil {
+                throw ConfigurationError(key: "mllp.tls.certificate", reason: "TLS options need a certificate and a private key")
+            }
+        case (nil, _):
+            throw ConfigurationError(key: "mllp.tls.certificate", reason: "a private key was given without a certificate")
+        case (_, nil):
+            throw ConfigurationError(key: "mllp.tls.privateKey", reason: "a certificate was given without its private key")
+        }
+        dataDirectory = try reader.string("storage.path") ?? dataDirectory
+        keyFile = try reader.string("storage.keyFile")
+        if let mode = try reader.string("storage.synchronous") {
+            guard let parsed = SQLiteJournal.Configuration.Synchronous(rawValue: mode.lowercased()) else {
+                throw ConfigurationError(key: "storage.synchronous", reason: "must be normal or full")
+            }
+            synchronous = parsed
+        }
+        if let hours = try reader.integer("storage.duplicateWindowHours", in: 0...87_600) {
+            duplicateWindow = .seconds(hours * 3600)
+        }
+        applicationName = try reader.string("hl7.applicationName") ?? applicationName
+        facilityName = try reader.string("hl7.facilityName") ?? facilityName
+        parserLimits.maximumMessageBytes = mllp.maximumFrameSize
+        parserLimits.maximumSegments = try reader.integer("hl7.maxSegments", in: 1...1_000_000) ?? parserLimits.maximumSegments
+        parserLimits.maximumFieldsPerSegment =
+            try reader.integer("hl7.maxFieldsPerSegment", in: 1...100_000) ?? parserLimits.maximumFieldsPerSegment
+        parserLimits.maximumRepetitionsPerField =
+            try reader.integer("hl7.maxRepetitionsPerField", in: 1...1_000_000) ?? parserLimits.maximumRepetitionsPerField
+        parserLimits.maximumComponentsPerRepetition =
+            try reader.integer("hl7.maxComponents", in: 1...100_000) ?? parserLimits.maximumComponentsPerRepetition
+        parserLimits.maximumSubcomponentsPerComponent =
+            try reader.integer("hl7.maxSubcomponents", in: 1...100_000) ?? parserLimits.maximumSubcomponentsPerComponent
+        if let types = try reader.string("routes.acceptMessageTypes") {
+            acceptedMessageTypes = try types.split(separator: ",").map { text in
+                guard let pattern = MessageTypePattern(String(text)) else {
+                    throw ConfigurationError(
+                        key: "routes.acceptMessageTypes", reason: "each entry must read CODE, CODE^EVENT or CODE^*")
+                }
+                return pattern
+            }
+        }
+        if let level = try reader.string("log.level") {
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(level.lowercased()) else {
+                throw ConfigurationError(key: "log.level", reason: "must be one of \(levels.joined(separator: ", "))")
+            }
+            logLevel = level.lowercased()
+        }
+    }
+}
+
+/// Reads typed values out of flattened configuration text.
+private struct ValueReader {
+    var values: [String: String]
+
+    func string(_ key: String) throws -> String? {
+        guard let value = values[key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func integer(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = try string(key) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(key: key, reason: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    func boolean(_ key: String) throws -> Bool? {
+        guard let text = try string(key) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw ConfigurationError(key: key, reason: "must be true or false")
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import HL7v2
+import MLLP
+import Store
+
+/// Everything `notebridge serve` needs: listeners, storage, HL7 limits and routes.
+///
+/// Built from embedded defaults, then a YAML file, then environment variables (`NOTEBRIDGE_HTTP_PORT`
+/// overrides `http.port`), see ``ConfigurationKey`` for the complete list of keys.
+public struct GatewayConfiguration: Sendable {
+    /// The HTTP listener.
+    public var httpHost: String = "0.0.0.0"
+    /// The HTTP port (0 picks a free one).
+    public var httpPort: Int = 8080
+    /// The MLLP listener.
+    public var mllp = MLLPListener.Configuration()
+    /// The folder that holds the database and the key file.
+    public var dataDirectory: String = "./data"
+    /// The journal's key file; `<dataDirectory>/journal.key` when not set.
+    public var keyFile: String?
+    /// SQLite durability: `normal` survives a crash of the process, `full` a power loss.
+    public var synchronous: SQLiteJournal.Configuration.Synchronous = .normal
+    /// How long a repeated control ID from the same sender counts as a duplicate.
+    public var duplicateWindow: Duration = .seconds(7 * 24 * 3600)
+    /// ER7 parser limits.
+    public var parserLimits = HL7ParserLimits.default
+    /// MSH-3 of acknowledgments when the sender left MSH-5 empty.
+    public var applicationName = "NOTEBRIDGE"
+    /// MSH-4 of acknowledgments when the sender left MSH-6 empty.
+    public var facilityName = ""
+    /// The message types the default route accepts; empty accepts every type.
+    public var acceptedMessageTypes: [MessageTypePattern] = []
+    /// The log level (`trace` … `critical`).
+    public var logLevel: String = "info"
+
+    /// The embedded defaults.
+    public init() {}
+
+    /// The SQLite database file.
+    public var databaseFile: URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("notebridge.sqlite")
+    }
+
+    /// The key file that seals journal bodies.
+    public var keyFileURL: URL {
+        keyFile.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: dataDirectory).appendingPathComponent("journal.key")
+    }
+}
+
+/// A message type a route accepts: `ADT^A04`, `ADT^*` or `ORU`.
+public struct MessageTypePattern: Hashable, Sendable, CustomStringConvertible {
+    /// MSH-9.1.
+    public var code: String
+    /// MSH-9.2, or `nil` for any event.
+    public var event: String?
+
+    /// Parses `CODE[^EVENT|^*]`.
+    public init?(_ text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "^", omittingEmptySubsequences: false)
+        guard let first = parts.first, first.count == 3, first.allSatisfy({ $0.isLetter || $0.isNumber }),
+            parts.count <= 2
+        else { return nil }
+        code = first.uppercased()
+        if parts.count == 2, parts[1] != "*" {
+            guard !parts[1].isEmpty, parts[1].allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }
+            event = parts[1].uppercased()
+        } else {
+            event = nil
+        }
+    }
+
+    /// Whether a message's MSH-9.1 and MSH-9.2 match.
+    public func matches(code: String, event: String) -> Bool {
+        self.code == code.uppercased() && (self.event == nil || self.event == event.uppercased())
+    }
+
+    /// `ADT^A04` or `ADT^*`.
+    public var description: String { "\(code)^\(event ?? "*")" }
+}

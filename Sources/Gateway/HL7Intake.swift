@@ -1,0 +1,129 @@
+import Foundation
+import HL7v2
+import Logging
+import MLLP
+import NIOCore
+import Store
+
+/// Receives HL7 v2 frames from the MLLP listener: decides, journals, then acknowledges.
+///
+/// Every framed message is committed to the journal before its acknowledgment is returned; a duplicate
+/// (same MSH-3/MSH-4 and MSH-10 within the window) gets the stored acknowledgment again and is not
+/// journaled twice. If the journal cannot commit, the sender gets an `AE`/`CE` with code 207 so that it
+/// sends the message again. Logs name control IDs, types and sizes, never content.
+public struct HL7Intake: MLLPMessageHandler {
+    /// Where messages are committed.
+    public let journal: any Journal
+    /// Builds the acknowledgments.
+    public let acknowledgments: HL7AcknowledgmentBuilder
+    /// ER7 parser limits.
+    public let limits: HL7ParserLimits
+    /// The message types the route accepts (empty: all).
+    public let acceptedTypes: [MessageTypePattern]
+    /// The duplicate window.
+    public let duplicateWindow: Duration
+    /// The largest frame, to report in an oversize NAK.
+    public let maximumFrameSize: Int
+    private let controlIDs: AcknowledgmentControlIDs
+    private let logger: Logger
+
+    /// Creates the intake.
+    public init(
+        journal: any Journal, acknowledgments: HL7AcknowledgmentBuilder, limits: HL7ParserLimits,
+        acceptedTypes: [MessageTypePattern], duplicateWindow: Duration, maximumFrameSize: Int,
+        controlIDs: AcknowledgmentControlIDs = AcknowledgmentControlIDs(), logger: Logger
+    ) {
+        self.journal = journal
+        self.acknowledgments = acknowledgments
+        self.limits = limits
+        self.acceptedTypes = acceptedTypes
+        self.duplicateWindow = duplicateWindow
+        self.maximumFrameSize = maximumFrameSize
+        self.controlIDs = controlIDs
+        self.logger = logger
+    }
+
+    /// Handles one decoded frame.
+    public func handle(_ frame: MLLPInboundFrame, connection: MLLPConnectionInfo) async -> MLLPReply {
+        var logger = self.logger
+        logger[metadataKey: "nb.mllp.connection"] = "\(connection.connectionID)"
+        switch frame {
+        case .message(let buffer):
+            return await receive(Array(buffer.readableBytesView), source: "mllp://\(connection.remoteAddress)", logger: logger)
+        case .oversize(let head):
+            let header = HL7ReceivedHeader(probing: Array(head.readableBytesView)) ?? .unknown
+            logger.warning(
+                "MLLP frame exceeds the maximum size; rejecting and closing the connection",
+                metadata: ["nb.mllp.max_frame_bytes": "\(maximumFrameSize)", "nb.hl7.control_id": "\(header.controlID)"])
+            let error = HL7AcknowledgmentError(
+                code: .segmentSequenceError, location: HL7Location(segmentIndex: 1),
+                diagnostic: "the MLLP frame exceeds the maximum frame size of \(maximumFrameSize) bytes")
+            let code = HL7AcknowledgmentCode(.reject, enhanced: header.isEnhancedMode)
+            let ack = acknowledgments.acknowledgment(for: header, code: code, errors: [error], controlID: controlIDs.next())
+            return MLLPReply(bytes: ack, closeConnection: true)
+        case .invalidEndBlock(let buffer):
+            let header = HL7ReceivedHeader(probing: Array(buffer.readableBytesView)) ?? .unknown
+            logger.warning(
+                "MLLP end block 0x1C not followed by 0x0D; rejecting the frame",
+                metadata: ["nb.mllp.frame_bytes": "\(buffer.readableBytes)", "nb.hl7.control_id": "\(header.controlID)"])
+            let error = HL7AcknowledgmentError(
+                code: .segmentSequenceError, location: HL7Location(segmentIndex: 1),
+                diagnostic: "the MLLP end block 0x1C was not followed by 0x0D; the frame was not accepted, send it again")
+            let code = HL7AcknowledgmentCode(.reject, enhanced: header.isEnhancedMode)
+            return MLLPReply(
+                bytes: acknowledgments.acknowledgment(for: header, code: code, errors: [error], controlID: controlIDs.next()))
+        case .incomplete(let byteCount):
+            logger.notice("MLLP connection closed inside a frame", metadata: ["nb.mllp.leftover_bytes": "\(byteCount)"])
+            return .none
+        }
+    }
+
+    /// Decides, journals and acknowledges one message.
+    public func receive(_ bytes: [UInt8], source: String, logger: Logger) async -> MLLPReply {
+        let decision = IntakeDecision.evaluate(bytes, limits: limits, acceptedTypes: acceptedTypes)
+        let header = decision.header
+        let code = decision.code
+        let ack = acknowledgments.acknowledgment(
+            for: header, code: code, errors: decision.errors, controlID: controlIDs.next())
+        let sends = decision.sendsAcknowledgment
+        var metadata: Logger.Metadata = [
+            "nb.hl7.control_id": "\(header.controlID)",
+            "nb.hl7.message_type": "\(decision.messageType ?? "")",
+            "nb.hl7.ack_code": "\(code.rawValue)",
+            "nb.hl7.bytes": "\(bytes.count)",
+        ]
+        let entry = NewJournalEntry(
+            source: source, sender: header.senderKey,
+            controlID: header.controlID.isEmpty ? nil : header.controlID,
+            messageType: decision.messageType, version: header.version.isEmpty ? nil : String(header.version.prefix(16)),
+            receivedAt: Date(), state: decision.outcome == .accept ? .accepted : .rejected, body: bytes,
+            acknowledgment: ack, acknowledgmentCode: sends ? code.rawValue : "")
+        do {
+            switch try await journal.record(entry, duplicateWindow: duplicateWindow) {
+            case .recorded(let id):
+                metadata["nb.journal.id"] = "\(id)"
+                if let first = decision.errors.first {
+                    metadata["nb.hl7.error_code"] = "\(first.code.value)"
+                    logger.notice("HL7 message not accepted", metadata: metadata)
+                } else {
+                    logger.debug("HL7 message journaled", metadata: metadata)
+                }
+                return MLLPReply(bytes: sends ? ack : nil)
+            case .duplicate(let original):
+                metadata["nb.journal.id"] = "\(original.id)"
+                logger.notice("duplicate HL7 message; the stored acknowledgment is sent again", metadata: metadata)
+                // The original's acknowledgment again, if one was sent (MSH-15 NE/ER/SU may have suppressed it).
+                let wasSent = !original.acknowledgmentCode.isEmpty && !original.acknowledgment.isEmpty
+                return MLLPReply(bytes: wasSent ? original.acknowledgment : nil)
+            }
+        } catch {
+            logger.error("journal commit failed; the message is not acknowledged as accepted", metadata: metadata)
+            let failure = HL7AcknowledgmentError(
+                code: .applicationInternalError, diagnostic: "the message could not be stored; send it again later")
+            let nak = acknowledgments.acknowledgment(
+                for: header, code: HL7AcknowledgmentCode(.error, enhanced: header.isEnhancedMode), errors: [failure],
+                controlID: controlIDs.next())
+            return MLLPReply(bytes: nak)
+        }
+    }
+}

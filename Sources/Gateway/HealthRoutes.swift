@@ -1,0 +1,30 @@
+import Hummingbird
+import Store
+
+/// `/healthz` (the process answers) and `/readyz` (listeners bound, journal readable).
+enum HealthRoutes {
+    static func router(journal: any Journal, readiness: EndpointCollector) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("healthz") { _, _ -> Response in
+            jsonResponse(.ok, #"{"status":"ok"}"#)
+        }
+        router.get("readyz") { _, _ -> Response in
+            guard readiness.isReady else {
+                return jsonResponse(.serviceUnavailable, #"{"status":"starting"}"#)
+            }
+            do {
+                _ = try await journal.count()
+                return jsonResponse(.ok, #"{"status":"ready","journal":"ok"}"#)
+            } catch {
+                return jsonResponse(.serviceUnavailable, #"{"status":"unavailable","journal":"error"}"#)
+            }
+        }
+        return router
+    }
+
+    static func jsonResponse(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,92 @@
+import Synchronization
+
+/// The queue behind group commit: `record` calls park here with a continuation, and each write job on the
+/// database's serial writer takes everything pending (up to a bound) and commits it in one transaction.
+///
+/// Invariant: every pending record was enqueued together with exactly one scheduled write job, and every job
+/// takes at least the oldest pending record when any is left, so no record is ever stranded.
+final class JournalCommitQueue: Sendable {
+    /// What the transaction did with one record, before the body of a duplicate is opened.
+    enum Outcome: Sendable {
+        case recorded(id: Int64)
+        case duplicate(JournalRow)
+    }
+
+    /// One parked `record` call.
+    struct Pending: Sendable {
+        /// The row to insert (body already sealed).
+        var row: JournalRow
+        /// Rows of the same sender and control id received at or after this time (epoch ms) are originals.
+        var duplicateCutoff: Int64
+        /// Resumed once the transaction holding this record committed or failed.
+        var continuation: CheckedContinuation<Outcome, any Error>
+    }
+
+    private struct State {
+        var pending: [Pending] = []
+        var isClosed = false
+        var batchCount = 0
+        var largestBatch = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Appends `pending` and calls `schedule` (which must only schedule, not run, a write job) atomically;
+    /// `false`, with nothing appended or scheduled, once the queue is closed.
+    func enqueue(_ pending: Pending, schedule: () -> Void) -> Bool {
+        state.withLock { state in
+            guard !state.isClosed else {
+                return false
+            }
+            state.pending.append(pending)
+            schedule()
+            return true
+        }
+    }
+
+    /// Removes and returns up to `maximumCount` of the oldest pending records.
+    func takeBatch(maximumCount: Int) -> [Pending] {
+        state.withLock { state in
+            guard !state.pending.isEmpty else {
+                return []
+            }
+            let batch: [Pending]
+            if state.pending.count <= maximumCount {
+                batch = state.pending
+                state.pending = []
+            } else {
+                batch = Array(state.pending.prefix(maximumCount))
+                state.pending.removeFirst(maximumCount)
+            }
+            state.batchCount += 1
+            state.largestBatch = max(state.largestBatch, batch.count)
+            return batch
+        }
+    }
+
+    /// Closes the queue to new records; `true` only for the first call.
+    func close() -> Bool {
+        state.withLock { state in
+            guard !state.isClosed else {
+                return false
+            }
+            state.isClosed = true
+            return true
+        }
+    }
+
+    /// Whether ``close()`` was called.
+    var isClosed: Bool {
+        state.withLock { $0.isClosed }
+    }
+
+    /// How many records wait for a write job.
+    var pendingCount: Int {
+        state.withLock { $0.pending.count }
+    }
+
+    /// How many batches were taken, and the largest batch (for tests and diagnostics).
+    var statistics: (batches: Int, largestBatch: Int) {
+        state.withLock { ($0.batchCount, $0.largestBatch) }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// A journal row as stored: body sealed, times in epoch milliseconds.
+struct JournalRow: Sendable, Hashable {
+    /// The columns of `journal`, in the order ``init(row:)`` decodes them.
+    static let columns = """
+        id, source, sender, control_id, message_type, version, received_at, state, \
+        body_sealed, key_id, acknowledgment, ack_code, duplicate_count, updated_at
+        """
+
+    var id: Int64
+    var source: String
+    var sender: String
+    var controlID: String?
+    var messageType: String?
+    var version: String?
+    var receivedAt: Int64
+    var state: JournalState
+    var sealedBody: SealedValue
+    var acknowledgment: [UInt8]
+    var acknowledgmentCode: String
+    var duplicateCount: Int
+    var updatedAt: Int64
+
+    /// A row to insert: `entry` with its body already sealed; the id and update time are set on insert.
+    init(inserting entry: NewJournalEntry, sealedBody: SealedValue) {
+        self.id = 0
+        self.source = entry.source
+        self.sender = entry.sender
+        self.controlID = entry.controlID
+        self.messageType = entry.messageType
+        self.version = entry.version
+        self.receivedAt = entry.receivedAt.epochMilliseconds
+        self.state = entry.state
+        self.sealedBody = sealedBody
+        self.acknowledgment = entry.acknowledgment
+        self.acknowledgmentCode = entry.acknowledgmentCode
+        self.duplicateCount = 0
+        self.updatedAt = 0
+    }
+
+    /// Decodes a row selected with ``columns``.
+    init(row: Row) throws {
+        let stateName = try row.decode(String.self, atIndex: 7)
+        guard let state = JournalState(rawValue: stateName) else {
+            throw StoreError(.corruptEntry, reason: "journal row has unknown state \(stateName)")
+        }
+        self.id = try row.decode(Int64.self, atIndex: 0)
+        self.source = try row.decode(String.self, atIndex: 1)
+        self.sender = try row.decode(String.self, atIndex: 2)
+        self.controlID = try row.decode(String?.self, atIndex: 3)
+        self.messageType = try row.decode(String?.self, atIndex: 4)
+        self.version = try row.decode(String?.self, atIndex: 5)
+        self.receivedAt = try row.decode(Int64.self, atIndex: 6)
+        self.state = state
+        let sealedBytes = try row.decode(Data?.self, atIndex: 8) ?? Data()
+        let keyID = try row.decode(String.self, atIndex: 9)
+        self.sealedBody = SealedValue(keyID: keyID, bytes: Array(sealedBytes))
+        self.acknowledgment = Array(try row.decode(Data?.self, atIndex: 10) ?? Data())
+        self.acknowledgmentCode = try row.decode(String.self, atIndex: 11)
+        self.duplicateCount = try row.decode(Int.self, atIndex: 12)
+        self.updatedAt = try row.decode(Int64.self, atIndex: 13)
+    }
+
+    /// The arguments of the `INSERT` in ``SQLiteJournal``: every column but `id`, in ``columns`` order.
+    func insertArguments(updatedAt: Int64) -> StatementArguments {
+        [
+            source, sender, controlID, messageType, version, receivedAt, state.rawValue,
+            Data(sealedBody.bytes), sealedBody.keyID,
+            acknowledgment.isEmpty ? nil : Data(acknowledgment), acknowledgmentCode, duplicateCount, updatedAt,
+        ]
+    }
+
+    /// The public entry, with the body opened by `sealer`.
+    func entry(opening sealer: Sealer) throws -> JournalEntry {
+        JournalEntry(
+            id: id,
+            source: source,
+            sender: sender,
+            controlID: controlID,
+            messageType: messageType,
+            version: version,
+            receivedAt: Date(epochMilliseconds: receivedAt),
+            state: state,
+            body: try sealer.open(sealedBody),
+            acknowledgment: acknowledgment,
+            acknowledgmentCode: acknowledgmentCode,
+            keyID: sealedBody.keyID,
+            duplicateCount: duplicateCount,
+            updatedAt: Date(epochMilliseconds: updatedAt)
+        )
+    }
+}

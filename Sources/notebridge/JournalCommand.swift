@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import HL7v2
+import Logging
+import Store
+
+/// `notebridge journal`: reads the durable journal of received messages.
+struct JournalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal", abstract: "Read the journal of received messages.",
+        subcommands: [ListCommand.self, ShowCommand.self, CountCommand.self])
+
+    static func open(_ options: ConfigOptions) throws -> SQLiteJournal {
+        let configuration = try options.load()
+        let logger = Logger(label: "notebridge.journal", factory: { _ in SwiftLogNoOpLogHandler() })
+        do {
+            return try Gateway.openJournal(configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+        } catch {
+            throw CommandFailure(message: "cannot open the journal: \(error)", exitCode: 2)
+        }
+    }
+
+    /// One line of metadata about an entry (no body): JSON.
+    static func json(_ entry: JournalEntry) -> String {
+        let fields: [(String, String)] = [
+            ("id", String(entry.id)),
+            ("receivedAt", quoted(ISO8601DateFormatter().string(from: entry.receivedAt))),
+            ("state", quoted(entry.state.rawValue)),
+            ("ackCode", quoted(entry.acknowledgmentCode)),
+            ("controlId", entry.controlID.map(quoted) ?? "null"),
+            ("messageType", entry.messageType.map(quoted) ?? "null"),
+            ("version", entry.version.map(quoted) ?? "null"),
+            ("sender", quoted(entry.sender)),
+            ("source", quoted(entry.source)),
+            ("bytes", String(entry.body.count)),
+            ("duplicates", String(entry.duplicateCount)),
+            ("keyId", quoted(entry.keyID)),
+        ]
+        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    static func quoted(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
+        let array = String(decoding: data, as: UTF8.self)
+        return String(array.dropFirst().dropLast())
+    }
+
+    /// `notebridge journal list`.
+    struct ListCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List entries as JSON lines (metadata only, never bodies).")
+
+        @OptionGroup var options: ConfigOptions
+
+        @Option(help: "List entries with an id greater than this.")
+        var after: Int64?
+
+        @Option(help: "At most this many entries (0 for all).")
+        var limit: Int = 100
+
+        func run() async throws {
+            try await reportingFailures {
+                let journal = try JournalCommand.open(options)
+                var cursor = after
+                var printed = 0
+                while limit == 0 || printed < limit {
+                    let page = min(500, limit == 0 ? 500 : limit - printed)
+                    let entries = try await journal.entries(afterID: cursor, limit: page)
+                    for entry in entries { Terminal.line(JournalCommand.json(entry)) }
+                    printed += entries.count
+                    guard let last = entries.last, entries.count == page else { break }
+                    cursor = last.id
+                }
+                try await journal.close()
+            }
+        }
+    }
+
+    /// `notebridge journal show ID`.
+    struct ShowCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show one entry; --body prints the unsealed message (it holds PHI).")
+
+        @OptionGroup var options: ConfigOptions
+
+        @Argument(help: "The entry's id.")
+        var id: Int64
+
+        @Flag(help: "Print the message body (ER7) instead of the metadata.")
+        var body = false
+
+        @Flag(help: "Print the acknowledgment that was sent (ER7) instead of the metadata.")
+        var acknowledgment = false
+
+        func run() async throws {
+            try await reportingFailures {
+                let journal = try JournalCommand.open(options)
+                guard let entry = try await journal.entry(id: id) else {
+                    try await journal.close()
+                    throw CommandFailure(message: "no journal entry \(id)", exitCode: 1)
+                }
+                if body {
+                    Terminal.write(entry.body)
+                } else if acknowledgment {
+                    Terminal.write(entry.acknowledgment)
+                } else {
+                    Terminal.line(JournalCommand.json(entry))
+                }
+                try await journal.close()
+            }
+        }
+    }
+
+    /// `notebridge journal count`.
+    struct CountCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "count", abstract: "Count entries, in all and by state.")
+
+        @OptionGroup var options: ConfigOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let journal = try JournalCommand.open(options)
+                var parts = ["\"total\":\(try await journal.count())"]
+                for state in JournalState.allCases {
+                    parts.append("\"\(state.rawValue)\":\(try await journal.count(state: state))")
+                }
+                Terminal.line("{" + parts.joined(separator: ",") + "}")
+                try await journal.close()
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `notebridge`: the EHR integration gateway's command line.
+@main
+struct NoteBridgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "notebridge",
+        abstract: "NoteBridge: an EHR integration gateway that writes SOAP notes.",
+        subcommands: [
+            ServeCommand.self, HL7Command.self, SendCommand.self, JournalCommand.self, KeysCommand.self,
+            BenchCommand.self,
+        ])
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import MLLP
+
+/// `notebridge serve`: runs the gateway.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway: MLLP on 2575, HTTP on 8080, SQLite under ./data unless configured otherwise.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Flag(name: .customLong("help-keys"), help: "List every configuration key and its environment variable.")
+    var helpKeys = false
+
+    func run() async throws {
+        if helpKeys {
+            for key in ConfigurationKey.all {
+                let aliases = key.aliases.isEmpty ? "" : " (also \(key.aliases.joined(separator: ", ")))"
+                Terminal.line("\(key.path)\t\(key.environmentVariable)\(aliases)\t\(key.summary)")
+            }
+            return
+        }
+        try await reportingFailures {
+            let configuration = try options.load()
+            let logger = Terminal.bootstrapLogging(level: configuration.logLevel)
+            let mllpHost = configuration.mllp.host
+            let httpHost = configuration.httpHost
+            let tls = configuration.mllp.tls != nil
+            do {
+                try await Gateway.run(configuration, environment: ProcessInfo.processInfo.environment, logger: logger) {
+                    endpoints in
+                    Terminal.line(
+                        "NoteBridge listening: mllp\(tls ? "+tls" : "")=\(mllpHost):\(endpoints.mllpPort) http=\(httpHost):\(endpoints.httpPort)"
+                    )
+                }
+            } catch let error as CommandFailure {
+                throw error
+            } catch {
+                throw CommandFailure(message: "cannot serve: \(error)", exitCode: 1)
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Gateway
+import MLLP
+import Store
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test("embedded defaults")
+    func defaults() throws {
+        let configuration = try GatewayConfiguration.load(file: nil, environment: [:])
+        #expect(configuration.httpPort == 8080)
+        #expect(configuration.mllp.port == 2575)
+        #expect(configuration.dataDirectory == "./data")
+        #expect(configuration.databaseFile.lastPathComponent == "notebridge.sqlite")
+        #expect(configuration.keyFileURL.path.hasSuffix("data/journal.key"))
+        #expect(configuration.mllp.maximumFrameSize == 1 << 20)
+        #expect(configuration.mllp.tls == nil)
+    }
+
+    @Test("YAML file, then environment variables")
+    func fileAndEnvironment() throws {
+        let directory = try URLPaths.temporaryDirectory()
+        let file = directory.appendingPathComponent("notebridge.yaml")
+        try """
+            http:
+              port: 9090
+            mllp:
+              port: 12575
+              maxFrameBytes: 2048
+              idleTimeoutSeconds: 30
+            storage:
+              path: /var/lib/notebridge
+              synchronous: full
+            routes:
+              acceptMessageTypes: [ADT^A04, ORU^*]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let fromFile = try GatewayConfiguration.load(file: file, environment: [:])
+        #expect(fromFile.httpPort == 9090)
+        #expect(fromFile.mllp.port == 12575)
+        #expect(fromFile.mllp.maximumFrameSize == 2048)
+        #expect(fromFile.mllp.idleTimeout == .seconds(30))
+        #expect(fromFile.dataDirectory == "/var/lib/notebridge")
+        #expect(fromFile.synchronous == .full)
+        #expect(fromFile.acceptedMessageTypes.map(\.description) == ["ADT^A04", "ORU^*"])
+        let overridden = try GatewayConfiguration.load(
+            file: file,
+            environment: ["NOTEBRIDGE_HTTP_PORT": "0", "NOTEBRIDGE_MLLP_PORT": "0", "NOTEBRIDGE_DATA_DIR": "/tmp/nb"])
+        #expect(overridden.httpPort == 0)
+        #expect(overridden.mllp.port == 0)
+        #expect(overridden.dataDirectory == "/tmp/nb")
+        #expect(overridden.mllp.maximumFrameSize == 2048)
+    }
+
+    @Test("every key has an environment variable")
+    func environmentNames() {
+        let names = ConfigurationKey.all.map(\.environmentVariable)
+        #expect(names.contains("NOTEBRIDGE_HTTP_PORT"))
+        #expect(names.contains("NOTEBRIDGE_MLLP_MAX_FRAME_BYTES"))
+        #expect(names.contains("NOTEBRIDGE_MLLP_TLS_REQUIRE_CLIENT_CERTIFICATE"))
+        #expect(Set(names).count == names.count)
+    }
+
+    @Test("bad configurations name the key", arguments: [
+        ("http:\n  port: 70000\n", "http.port"),
+        ("mllp:\n  prot: 1\n", "mllp.prot"),
+        ("storage:\n  synchronous: sometimes\n", "storage.synchronous"),
+        ("mllp:\n  tls:\n    certificate: /x.pem\n", "mllp.tls.privateKey"),
+        ("routes:\n  acceptMessageTypes: [NOT-A-TYPE]\n", "routes.acceptMessageTypes"),
+        ("- just\n- a list\n", ""),
+        ("http: [unclosed\n", ""),
+    ])
+    func errors(yaml: String, key: String) throws {
+        let directory = try URLPaths.temporaryDirectory()
+        let file = directory.appendingPathComponent("bad.yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try GatewayConfiguration.load(file: file, environment: [:])
+            Issue.record("expected a configuration error")
+        } catch let error as ConfigurationError {
+            if !key.isEmpty { #expect(error.key == key) }
+            #expect(!error.reason.isEmpty)
+        }
+    }
+
+    @Test("a bad environment value is an error")
+    func badEnvironment() {
+        #expect(throws: ConfigurationError.self) {
+            try GatewayConfiguration.load(file: nil, environment: ["NOTEBRIDGE_MLLP_PORT": "many"])
+        }
+    }
+}

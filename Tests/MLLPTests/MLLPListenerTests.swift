@@ -1,0 +1,315 @@
+import Logging
+import MLLP
+import NIOCore
+import Testing
+
+@Suite("MLLPListener and MLLPClient over loopback", .timeLimit(.minutes(1)))
+struct MLLPListenerTests {
+    @Test("several messages on one connection are answered in order")
+    func severalMessagesOneConnection() async throws {
+        let handlerLog = HandlerLog()
+        let recorder = LogRecorder()
+        let listener = MLLPListener(configuration: loopbackConfiguration())
+        try await withRunningListener(
+            listener,
+            handler: acknowledgingHandler(log: handlerLog),
+            logger: recorder.makeLogger()
+        ) { port in
+            let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+            try await client.withConnection { connection in
+                for index in 0..<10 {
+                    let message = syntheticMessage(controlID: "M\(index)")
+                    let reply = try await connection.send(Array(message.utf8), timeout: .seconds(5))
+                    #expect(String(decoding: reply, as: UTF8.self) == "MSA|AA|" + message)
+                }
+            }
+        }
+        let calls = handlerLog.calls
+        #expect(calls.count == 10)
+        #expect(Set(calls.map(\.connection.connectionID)).count == 1)
+        #expect(calls.first?.connection.remoteAddress.hasPrefix("127.0.0.1:") == true)
+        #expect(calls.first?.connection.tlsPeerCertificate == nil)
+        #expect(!recorder.contains("ZZTESTPATIENT"))
+    }
+
+    @Test("16 concurrent clients each get their own replies")
+    func concurrentClients() async throws {
+        let handlerLog = HandlerLog()
+        let listener = MLLPListener(configuration: loopbackConfiguration())
+        try await withRunningListener(
+            listener,
+            handler: acknowledgingHandler(log: handlerLog),
+            logger: LogRecorder().makeLogger()
+        ) { port in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for clientIndex in 0..<16 {
+                    group.addTask {
+                        let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+                        try await client.withConnection { connection in
+                            for messageIndex in 0..<20 {
+                                let message = syntheticMessage(controlID: "C\(clientIndex)-\(messageIndex)")
+                                let reply = try await connection.send(Array(message.utf8), timeout: .seconds(10))
+                                #expect(String(decoding: reply, as: UTF8.self) == "MSA|AA|" + message)
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let calls = handlerLog.calls
+        #expect(calls.count == 16 * 20)
+        #expect(Set(calls.map(\.connection.connectionID)).count == 16)
+    }
+
+    @Test("an idle connection is closed after the idle timeout")
+    func idleTimeout() async throws {
+        let recorder = LogRecorder()
+        let listener = MLLPListener(configuration: loopbackConfiguration(idleTimeout: .seconds(1)))
+        try await withRunningListener(
+            listener,
+            handler: acknowledgingHandler(log: HandlerLog()),
+            logger: recorder.makeLogger()
+        ) { port in
+            let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+            try await client.withConnection { connection in
+                _ = try await connection.send(Array("MSH|1".utf8), timeout: .seconds(5))
+                try await Task.sleep(for: .milliseconds(300))
+                // Activity resets the timer.
+                _ = try await connection.send(Array("MSH|2".utf8), timeout: .seconds(5))
+                try await Task.sleep(for: .milliseconds(2500))
+                await expectMLLPError(.connectionClosed) {
+                    try await connection.send(Array("MSH|3".utf8), timeout: .seconds(5))
+                }
+            }
+        }
+        #expect(recorder.entries(containing: "idle").count == 1)
+    }
+
+    @Test("an oversize frame gets the handler's reply, then the connection is closed")
+    func oversizeFrame() async throws {
+        let handlerLog = HandlerLog()
+        let recorder = LogRecorder()
+        let header = syntheticMessage(controlID: "BIG")
+        let listener = MLLPListener(configuration: loopbackConfiguration())
+        try await withRunningListener(
+            listener,
+            handler: acknowledgingHandler(log: handlerLog),
+            logger: recorder.makeLogger()
+        ) { port in
+            let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+            try await client.withConnection { connection in
+                let small = try await connection.send(Array("MSH|small".utf8), timeout: .seconds(5))
+                #expect(String(decoding: small, as: UTF8.self) == "MSA|AA|MSH|small")
+
+                let big = Array(header.utf8) + [UInt8](repeating: UInt8(ascii: "A"), count: 3 * 1_048_576)
+                let nak = try await connection.send(big, timeout: .seconds(20))
+                #expect(String(decoding: nak, as: UTF8.self) == "MSA|AR|frame too large")
+
+                await expectMLLPError(.connectionClosed) {
+                    try await connection.send(Array("MSH|after".utf8), timeout: .seconds(5))
+                }
+            }
+        }
+        let calls = handlerLog.calls
+        #expect(calls.count == 2)
+        guard case .oversize(let head) = calls.last?.frame else {
+            Issue.record("expected an oversize frame, got \(String(describing: calls.last?.frame))")
+            return
+        }
+        #expect(head.readableBytes == MLLPFraming.oversizeHeadSize)
+        #expect(head.getString(at: head.readerIndex, length: header.utf8.count) == header)
+        #expect(!recorder.contains("ZZTESTPATIENT"))
+    }
+
+    @Test("a reply with closeConnection closes the connection after the reply")
+    func handlerClosesConnection() async throws {
+        let handler = ClosureMessageHandler { _, _ in
+            MLLPReply(bytes: Array("MSA|AE".utf8), closeConnection: true)
+        }
+        let listener = MLLPListener(configuration: loopbackConfiguration())
+        try await withRunningListener(listener, handler: handler, logger: LogRecorder().makeLogger()) { port in
+            let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+            try await client.withConnection { connection in
+                let reply = try await connection.send(Array("MSH|1".utf8), timeout: .seconds(5))
+                #expect(reply == Array("MSA|AE".utf8))
+                await expectMLLPError(.connectionClosed) {
+                    try await connection.send(Array("MSH|2".utf8), timeout: .seconds(5))
+                }
+            }
+        }
+    }
+
+    @Test("no reply within the timeout throws timeout and closes the client connection")
+    func clientTimeout() async throws {
+        let gate = Gate()
+        let handler = ClosureMessageHandler { _, _ in
+            await gate.wait()
+            return MLLPReply(bytes: Array("MSA|AA".utf8))
+        }
+        let listener = MLLPListener(configuration: loopbackConfiguration())
+        try await withRunningListener(listener, handler: handler, logger: LogRecorder().makeLogger()) { port in
+            let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+            try await client.withConnection { connection in
+                await expectMLLPError(.timeout) {
+                    try await connection.send(Array("MSH|slow".utf8), timeout: .milliseconds(200))
+                }
+                await expectMLLPError(.connectionClosed) {
+                    try await connection.send(Array("MSH|next".utf8), timeout: .seconds(1))
+                }
+            }
+            gate.open()
+        }
+    }
+
+    @Test("content holding a framing byte is refused before sending; the connection stays usable")
+    func clientRefusesFramingBytes() async throws {
+        let listener = MLLPListener(configuration: loopbackConfiguration())
+        try await withRunningListener(
+            listener,
+            handler: acknowledgingHandler(log: HandlerLog()),
+            logger: LogRecorder().makeLogger()
+        ) { port in
+            let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+            try await client.withConnection { connection in
+                await expectMLLPError(.invalidContent) {
+                    try await connection.send(Array("MSH|".utf8) + [MLLPFraming.endBlock], timeout: .seconds(1))
+                }
+                let reply = try await connection.send(Array("MSH|ok".utf8), timeout: .seconds(5))
+                #expect(reply == Array("MSA|AA|MSH|ok".utf8))
+            }
+        }
+    }
+
+    @Test("connections beyond maxConnections are closed on accept; the others are unaffected")
+    func connectionLimit() async throws {
+        let listener = MLLPListener(configuration: loopbackConfiguration(maxConnections: 2))
+        let recorder = LogRecorder()
+        try await withRunningListener(
+            listener,
+            handler: acknowledgingHandler(log: HandlerLog()),
+            logger: recorder.makeLogger()
+        ) { port in
+            let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+            try await client.withConnection { first in
+                _ = try await first.send(Array("MSH|1".utf8), timeout: .seconds(5))
+                try await client.withConnection { second in
+                    _ = try await second.send(Array("MSH|2".utf8), timeout: .seconds(5))
+                    try await client.withConnection { third in
+                        await expectMLLPError(.connectionClosed) {
+                            try await third.send(Array("MSH|3".utf8), timeout: .seconds(5))
+                        }
+                    }
+                    _ = try await second.send(Array("MSH|2b".utf8), timeout: .seconds(5))
+                }
+                _ = try await first.send(Array("MSH|1b".utf8), timeout: .seconds(5))
+            }
+            // Slots are given back when connections close.
+            try await Task.sleep(for: .milliseconds(100))
+            let reply = try await client.send(Array("MSH|4".utf8), timeout: .seconds(5))
+            #expect(reply == Array("MSA|AA|MSH|4".utf8))
+        }
+        #expect(recorder.entries(containing: "connection limit reached").count == 1)
+    }
+
+    @Test("cancellation stops accepting, lets the frame in progress finish and be answered, then closes")
+    func gracefulShutdown() async throws {
+        let started = Gate()
+        let release = Gate()
+        let handler = ClosureMessageHandler { frame, _ in
+            if case .message(let content) = frame, content == ByteBuffer(string: "MSH|slow") {
+                started.open()
+                await release.wait()
+            }
+            return MLLPReply(bytes: Array("MSA|AA|done".utf8))
+        }
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let listener = MLLPListener(configuration: loopbackConfiguration())
+        let logger = LogRecorder().makeLogger()
+        let listenerTask = Task {
+            defer { portContinuation.finish() }
+            try await listener.run(handler: handler, logger: logger) { portContinuation.yield($0) }
+        }
+        var portIterator = ports.makeAsyncIterator()
+        let port = try #require(await portIterator.next())
+        let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+
+        async let slowReply = client.send(Array("MSH|slow".utf8), timeout: .seconds(10))
+        await started.wait()
+        listenerTask.cancel()
+        try await Task.sleep(for: .milliseconds(200))
+        // No longer accepting.
+        await expectMLLPError(.connectFailed) {
+            try await client.send(Array("MSH|new".utf8), timeout: .seconds(2))
+        }
+        release.open()
+        #expect(try await slowReply == Array("MSA|AA|done".utf8))
+        try await listenerTask.value
+    }
+
+    @Test("cancelling while connections keep arriving neither traps nor hangs")
+    func cancelUnderLoad() async throws {
+        for _ in 0..<5 {
+            let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+            let listener = MLLPListener(configuration: loopbackConfiguration(maxConnections: 1024))
+            let logger = LogRecorder().makeLogger()
+            let handler = acknowledgingHandler(log: HandlerLog())
+            let listenerTask = Task {
+                defer { portContinuation.finish() }
+                try await listener.run(handler: handler, logger: logger) { portContinuation.yield($0) }
+            }
+            var portIterator = ports.makeAsyncIterator()
+            let port = try #require(await portIterator.next())
+            let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port, connectTimeout: .seconds(2)))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<64 {
+                    group.addTask {
+                        do {
+                            let reply = try await client.send(Array("MSH|\(index)".utf8), timeout: .seconds(5))
+                            #expect(reply == Array("MSA|AA|MSH|\(index)".utf8))
+                        } catch let error as MLLPError {
+                            #expect(error.code == .connectFailed || error.code == .connectionClosed, "\(error)")
+                        }
+                    }
+                    if index == 32 {
+                        listenerTask.cancel()
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await listenerTask.value
+        }
+    }
+
+    @Test("a port in use fails with bindFailed")
+    func bindFailure() async throws {
+        let listener = MLLPListener(configuration: loopbackConfiguration())
+        try await withRunningListener(
+            listener,
+            handler: acknowledgingHandler(log: HandlerLog()),
+            logger: LogRecorder().makeLogger()
+        ) { port in
+            var configuration = loopbackConfiguration()
+            configuration.port = port
+            let second = MLLPListener(configuration: configuration)
+            await expectMLLPError(.bindFailed) {
+                try await second.run(handler: acknowledgingHandler(log: HandlerLog()), logger: Logger(label: "x"))
+            }
+        }
+    }
+
+    @Test("connecting to a closed port fails with connectFailed")
+    func connectFailure() async throws {
+        // Bind and release an ephemeral port, so nothing listens on it.
+        let listener = MLLPListener(configuration: loopbackConfiguration())
+        let port = try await withRunningListener(
+            listener,
+            handler: acknowledgingHandler(log: HandlerLog()),
+            logger: LogRecorder().makeLogger()
+        ) { $0 }
+        let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+        await expectMLLPError(.connectFailed) {
+            try await client.send(Array("MSH|1".utf8), timeout: .seconds(2))
+        }
+    }
+}

@@ -1,0 +1,178 @@
+"""Process-level tests: a real `notebridge serve` on 127.0.0.1 with ephemeral ports, real peers."""
+import os
+import pathlib
+import re
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "eval" / "hl7"
+BIN = os.environ.get("NOTEBRIDGE_BIN", str(REPO / ".build" / "debug" / "notebridge"))
+
+START_BLOCK, END_BLOCK, CR = b"\x0b", b"\x1c", b"\x0d"
+
+
+def frame(message: bytes) -> bytes:
+    return START_BLOCK + message + END_BLOCK + CR
+
+
+def synthetic(control_id: str, version: str = "2.5.1", extra_msh: str = "", name: str = "TESTPATIENT^ALEX",
+              mrn: str = "MRN0001", sender: str = "CLINIC") -> bytes:
+    """A synthetic ADT^A04 (invented patient)."""
+    return (
+        f"MSH|^~\\&|{sender}|NORTH|NOTEBRIDGE|NB|20261101093000||ADT^A04^ADT_A01|{control_id}|P|{version}{extra_msh}\r"
+        f"EVN|A04|20261101093000\r"
+        f"PID|1||{mrn}^^^NORTH^MR||{name}||19800214|F\r"
+        f"PV1|1|O|CLINIC^101^A\r"
+    ).encode()
+
+
+class MLLPConnection:
+    """A raw MLLP client over a socket, to send well- and ill-formed frames."""
+
+    def __init__(self, port: int, timeout: float = 10.0, wrap=None):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.sock = wrap(sock) if wrap else sock
+        self.buffer = b""
+
+    def send_raw(self, data: bytes):
+        self.sock.sendall(data)
+
+    def send(self, message: bytes) -> bytes:
+        self.send_raw(frame(message))
+        return self.read_frame()
+
+    def read_frame(self) -> bytes:
+        while True:
+            start = self.buffer.find(START_BLOCK)
+            end = self.buffer.find(END_BLOCK + CR, start + 1) if start >= 0 else -1
+            if start >= 0 and end >= 0:
+                content = self.buffer[start + 1:end]
+                self.buffer = self.buffer[end + 2:]
+                return content
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("connection closed by the server")
+            self.buffer += chunk
+
+    def is_closed_by_peer(self, wait: float) -> bool:
+        self.sock.settimeout(wait)
+        try:
+            return self.sock.recv(1) == b""
+        except (ConnectionResetError, BrokenPipeError):
+            return True
+        except socket.timeout:
+            return False
+
+    def close(self):
+        self.sock.close()
+
+
+def ack_fields(ack: bytes) -> dict:
+    """MSA-1, MSA-2, ERR-3 (code) and ERR-8 of an acknowledgment."""
+    segments = {}
+    for segment in ack.split(b"\r"):
+        if segment:
+            fields = segment.split(b"|")
+            segments.setdefault(fields[0].decode(), fields)
+    msa = segments.get("MSA", [])
+    err = segments.get("ERR", [])
+    return {
+        "code": msa[1].decode() if len(msa) > 1 else None,
+        "control_id": msa[2].decode() if len(msa) > 2 else None,
+        "msa3": msa[3].decode() if len(msa) > 3 else "",
+        "error": err[3].split(b"^")[0].decode() if len(err) > 3 else None,
+        "error_text": err[8].decode() if len(err) > 8 else "",
+    }
+
+
+class Gateway:
+    """A `notebridge serve` child process with its own data folder and ephemeral ports."""
+
+    def __init__(self, data_dir: pathlib.Path, env: dict | None = None):
+        self.data_dir = data_dir
+        self.extra_env = env or {}
+        self.process = None
+        self.mllp_port = None
+        self.http_port = None
+        self.log_path = data_dir.parent / f"{data_dir.name}-serve.log"
+
+    @property
+    def env(self) -> dict:
+        env = dict(os.environ)
+        env.update({
+            "NOTEBRIDGE_DATA_DIR": str(self.data_dir),
+            "NOTEBRIDGE_MLLP_HOST": "127.0.0.1",
+            "NOTEBRIDGE_MLLP_PORT": "0",
+            "NOTEBRIDGE_HTTP_HOST": "127.0.0.1",
+            "NOTEBRIDGE_HTTP_PORT": "0",
+            "NOTEBRIDGE_LOG_LEVEL": "trace",
+        })
+        env.update(self.extra_env)
+        return env
+
+    def start(self, timeout: float = 60.0):
+        self.log = open(self.log_path, "ab")
+        self.process = subprocess.Popen([BIN, "serve"], env=self.env, stdout=subprocess.PIPE, stderr=self.log)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            line = self.process.stdout.readline().decode()
+            if not line:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"notebridge serve exited with {self.process.returncode}: {self.log_text()[-2000:]}")
+                continue
+            found = re.search(r"mllp(?:\+tls)?=[^:\s]+:(\d+) http=[^:\s]+:(\d+)", line)
+            if found:
+                self.mllp_port, self.http_port = int(found.group(1)), int(found.group(2))
+                return self
+        raise RuntimeError("notebridge serve did not report its ports in time")
+
+    def log_text(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def cli(self, *args, input_bytes=None, check=True) -> subprocess.CompletedProcess:
+        result = subprocess.run([BIN, *args], env=self.env, input=input_bytes, capture_output=True, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"notebridge {' '.join(args)} exited {result.returncode}: {result.stderr.decode()}")
+        return result
+
+    def journal(self) -> list:
+        import json
+        out = self.cli("journal", "list", "--limit", "0").stdout.decode()
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+    def stop(self, sig=signal.SIGTERM, timeout: float = 30.0) -> int:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process and self.process.stdout:
+            self.process.stdout.close()
+        return self.process.returncode if self.process else 0
+
+
+@pytest.fixture
+def gateway_factory(tmp_path):
+    started = []
+
+    def make(env=None, name="data"):
+        gateway = Gateway(tmp_path / name, env)
+        started.append(gateway)
+        return gateway
+
+    yield make
+    for gateway in started:
+        gateway.stop(signal.SIGKILL)
+
+
+@pytest.fixture
+def gateway(gateway_factory):
+    return gateway_factory().start()

@@ -1,0 +1,62 @@
+"""HTTP health endpoints and the CLI's own behaviour."""
+import json
+import urllib.request
+
+from conftest import BIN, CORPUS, MLLPConnection, ack_fields, synthetic
+import subprocess
+
+
+def get(port, path):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_health_endpoints(gateway):
+    assert get(gateway.http_port, "/healthz") == (200, {"status": "ok"})
+    status, body = get(gateway.http_port, "/readyz")
+    assert status == 200 and body["journal"] == "ok"
+
+
+def test_hl7_parse_cli():
+    sample = CORPUS / "hapi__messages_02.hl7"
+    result = subprocess.run([BIN, "hl7", "parse", "--format", "json", str(sample)], capture_output=True, timeout=60)
+    assert result.returncode == 0
+    parsed = json.loads(result.stdout.decode().splitlines()[0])
+    assert parsed["version"] == "2.4"
+    assert parsed["segments"][0]["name"] == "MSH"
+    er7 = subprocess.run([BIN, "hl7", "parse", "--format", "er7", str(sample)], capture_output=True, timeout=60)
+    assert er7.stdout == sample.read_bytes()
+    bad = subprocess.run([BIN, "hl7", "parse", "-"], input=b"MSH|^~\\&|A\rPID|ok\rzz9|SECRETNAME\r",
+                         capture_output=True, timeout=60)
+    assert bad.returncode == 1
+    message = bad.stderr.decode().strip()
+    assert len(message.splitlines()) == 1
+    assert "invalidSegmentName at segment 3" in message
+    assert "SECRETNAME" not in message
+
+
+def test_journal_cli_shows_metadata_and_body_on_request(gateway):
+    connection = MLLPConnection(gateway.mllp_port)
+    assert ack_fields(connection.send(synthetic("JCLI-1")))["code"] == "AA"
+    connection.close()
+    entries = [e for e in gateway.journal() if e["controlId"] == "JCLI-1"]
+    assert len(entries) == 1 and entries[0]["messageType"] == "ADT^A04"
+    assert "TESTPATIENT" not in json.dumps(entries)
+    body = gateway.cli("journal", "show", str(entries[0]["id"]), "--body").stdout
+    assert body == synthetic("JCLI-1")
+    counts = json.loads(gateway.cli("journal", "count").stdout)
+    assert counts["total"] >= 1 and counts["accepted"] >= 1
+    # The body is sealed at rest: the database files do not hold it in clear.
+    for path in gateway.data_dir.glob("notebridge.sqlite*"):
+        assert b"TESTPATIENT" not in path.read_bytes()
+
+
+def test_bad_configuration_is_a_clear_error(tmp_path):
+    config = tmp_path / "bad.yaml"
+    config.write_text("mllp:\n  port: seventy\n")
+    result = subprocess.run([BIN, "serve", "--config", str(config)], capture_output=True, timeout=60)
+    assert result.returncode == 2
+    assert "mllp.port" in result.stderr.decode()

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what NoteBridge needs on a fresh Debian 12 machine that already has the Swift toolchain.
+# Idempotent: packages already present are not fetched again.
+#   scripts/setup-debian.sh run    build and run dependencies
+#   scripts/setup-debian.sh test   the above plus the test peers (python hl7, hl7apy, pytest, openssl)
+set -euo pipefail
+mode="${1:-run}"
+
+apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config)
+if [ "$mode" = "test" ]; then
+    apt_packages+=(openssl python3 python3-pip ca-certificates)
+fi
+
+missing=()
+for package in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$mode" = "test" ]; then
+    # Python peers: the hl7 package (mllp_send, parse benchmarks), hl7apy (parse benchmark), pytest.
+    if ! python3 -c 'import hl7, hl7apy, pytest' 2>/dev/null; then
+        echo "setup: installing python test peers"
+        python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt \
+            || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages -r scripts/requirements-test.txt
+    fi
+fi
