@@ -39,7 +39,6 @@ let package = Package(
         .target(
             name: "MLLP",
             dependencies: [
-                "HL7v2",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

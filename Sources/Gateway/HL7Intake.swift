@@ -51,31 +51,38 @@ public struct HL7Intake: MLLPMessageHandler {
         case .message(let buffer):
             return await receive(Array(buffer.readableBytesView), source: "mllp://\(connection.remoteAddress)", logger: logger)
         case .oversize(let head):
-            let header = HL7ReceivedHeader(probing: Array(head.readableBytesView)) ?? .unknown
-            logger.warning(
-                "MLLP frame exceeds the maximum size; rejecting and closing the connection",
-                metadata: ["nb.mllp.max_frame_bytes": "\(maximumFrameSize)", "nb.hl7.control_id": "\(header.controlID)"])
-            let error = HL7AcknowledgmentError(
-                code: .segmentSequenceError, location: HL7Location(segmentIndex: 1),
+            return rejectFrame(
+                head, logger: logger, closeConnection: true,
+                event: "MLLP frame exceeds the maximum size; rejecting and closing the connection",
                 diagnostic: "the MLLP frame exceeds the maximum frame size of \(maximumFrameSize) bytes")
-            let code = HL7AcknowledgmentCode(.reject, enhanced: header.isEnhancedMode)
-            let ack = acknowledgments.acknowledgment(for: header, code: code, errors: [error], controlID: controlIDs.next())
-            return MLLPReply(bytes: ack, closeConnection: true)
         case .invalidEndBlock(let buffer):
-            let header = HL7ReceivedHeader(probing: Array(buffer.readableBytesView)) ?? .unknown
-            logger.warning(
-                "MLLP end block 0x1C not followed by 0x0D; rejecting the frame",
-                metadata: ["nb.mllp.frame_bytes": "\(buffer.readableBytes)", "nb.hl7.control_id": "\(header.controlID)"])
-            let error = HL7AcknowledgmentError(
-                code: .segmentSequenceError, location: HL7Location(segmentIndex: 1),
+            return rejectFrame(
+                buffer, logger: logger, closeConnection: false,
+                event: "MLLP end block 0x1C not followed by 0x0D; rejecting the frame",
                 diagnostic: "the MLLP end block 0x1C was not followed by 0x0D; the frame was not accepted, send it again")
-            let code = HL7AcknowledgmentCode(.reject, enhanced: header.isEnhancedMode)
-            return MLLPReply(
-                bytes: acknowledgments.acknowledgment(for: header, code: code, errors: [error], controlID: controlIDs.next()))
         case .incomplete(let byteCount):
             logger.notice("MLLP connection closed inside a frame", metadata: ["nb.mllp.leftover_bytes": "\(byteCount)"])
             return .none
         }
+    }
+
+    /// Answers a frame that was not received whole or well framed with `AR`/`CR` (not journaled: the sender
+    /// must send it again), naming the message when its MSH can be read.
+    private func rejectFrame(
+        _ bytes: ByteBuffer, logger: Logger, closeConnection: Bool, event: Logger.Message, diagnostic: String
+    ) -> MLLPReply {
+        let header = HL7ReceivedHeader(probing: Array(bytes.readableBytesView)) ?? .unknown
+        logger.warning(
+            event,
+            metadata: [
+                "nb.mllp.frame_bytes": "\(bytes.readableBytes)", "nb.mllp.max_frame_bytes": "\(maximumFrameSize)",
+                "nb.hl7.control_id": "\(header.controlID)",
+            ])
+        let error = HL7AcknowledgmentError(
+            code: .segmentSequenceError, location: HL7Location(segmentIndex: 1), diagnostic: diagnostic)
+        let code = HL7AcknowledgmentCode(.reject, enhanced: header.isEnhancedMode)
+        let ack = acknowledgments.acknowledgment(for: header, code: code, errors: [error], controlID: controlIDs.next())
+        return MLLPReply(bytes: ack, closeConnection: closeConnection)
     }
 
     /// Decides, journals and acknowledges one message.

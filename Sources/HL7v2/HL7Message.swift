@@ -126,8 +126,14 @@ extension HL7Message.Storage {
     }
 
     func decoded(_ span: HL7Index.Span) -> String {
-        HL7Escaping.decode(
-            bytes[Int(span.start)..<Int(span.end)], delimiters: delimiters, characterSet: characterSet)
+        bytes.withUnsafeBufferPointer { buffer in
+            let raw = UnsafeBufferPointer(rebasing: buffer[Int(span.start)..<Int(span.end)])
+            // Fast path: UTF-8 text without an escape character is the bytes themselves.
+            if characterSet == .utf8, !raw.contains(delimiters.escape) {
+                return String(decoding: raw, as: UTF8.self)
+            }
+            return HL7Escaping.decode(raw, delimiters: delimiters, characterSet: characterSet)
+        }
     }
 
     /// The location (segment, field, repetition, component, subcomponent) of a byte offset.

@@ -131,59 +131,29 @@ struct HL7Scanner {
                             "the segment has more than \(limits.maximumFieldsPerSegment) fields")
                     }
                     // One field: split on repetition, component and subcomponent separators.
-                    let fieldStart = position
-                    let firstRepetition = index.repetitions.count
-                    var repetitionStart = position
-                    var firstComponent = index.components.count
-                    var componentStart = position
-                    var firstSubcomponent = index.subcomponents.count
-                    var subcomponentStart = position
+                    var open = OpenElements(at: position, in: index)
                     scanning: while position < count {
                         let byte = bytes[position]
                         switch classes[Int(byte)] {
                         case ByteClass.ordinary.rawValue:
                             break
                         case ByteClass.subcomponent.rawValue:
-                            index.subcomponents.append(.init(start: UInt32(subcomponentStart), end: UInt32(position)))
-                            subcomponentStart = position + 1
-                            if index.subcomponents.count - firstSubcomponent >= limits.maximumSubcomponentsPerComponent {
+                            open.closeSubcomponent(at: position, in: &index)
+                            if index.subcomponents.count - open.firstSubcomponent >= limits.maximumSubcomponentsPerComponent {
                                 throw limitError(
                                     .tooManySubcomponents, segmentNumber, name, index.fields.count - firstField + 1,
                                     "a component has more than \(limits.maximumSubcomponentsPerComponent) subcomponents")
                             }
                         case ByteClass.component.rawValue:
-                            index.subcomponents.append(.init(start: UInt32(subcomponentStart), end: UInt32(position)))
-                            index.components.append(
-                                .init(
-                                    start: UInt32(componentStart), end: UInt32(position),
-                                    firstChild: UInt32(firstSubcomponent),
-                                    childCount: UInt32(index.subcomponents.count - firstSubcomponent)))
-                            firstSubcomponent = index.subcomponents.count
-                            componentStart = position + 1
-                            subcomponentStart = position + 1
-                            if index.components.count - firstComponent >= limits.maximumComponentsPerRepetition {
+                            open.closeComponent(at: position, in: &index)
+                            if index.components.count - open.firstComponent >= limits.maximumComponentsPerRepetition {
                                 throw limitError(
                                     .tooManyComponents, segmentNumber, name, index.fields.count - firstField + 1,
                                     "a field has more than \(limits.maximumComponentsPerRepetition) components")
                             }
                         case ByteClass.repetition.rawValue:
-                            index.subcomponents.append(.init(start: UInt32(subcomponentStart), end: UInt32(position)))
-                            index.components.append(
-                                .init(
-                                    start: UInt32(componentStart), end: UInt32(position),
-                                    firstChild: UInt32(firstSubcomponent),
-                                    childCount: UInt32(index.subcomponents.count - firstSubcomponent)))
-                            index.repetitions.append(
-                                .init(
-                                    start: UInt32(repetitionStart), end: UInt32(position),
-                                    firstChild: UInt32(firstComponent),
-                                    childCount: UInt32(index.components.count - firstComponent)))
-                            firstSubcomponent = index.subcomponents.count
-                            firstComponent = index.components.count
-                            repetitionStart = position + 1
-                            componentStart = position + 1
-                            subcomponentStart = position + 1
-                            if index.repetitions.count - firstRepetition >= limits.maximumRepetitionsPerField {
+                            open.closeRepetition(at: position, in: &index)
+                            if index.repetitions.count - open.firstRepetition >= limits.maximumRepetitionsPerField {
                                 throw limitError(
                                     .tooManyRepetitions, segmentNumber, name, index.fields.count - firstField + 1,
                                     "a field has more than \(limits.maximumRepetitionsPerField) repetitions")
@@ -201,22 +171,7 @@ struct HL7Scanner {
                         }
                         position += 1
                     }
-                    index.subcomponents.append(.init(start: UInt32(subcomponentStart), end: UInt32(position)))
-                    index.components.append(
-                        .init(
-                            start: UInt32(componentStart), end: UInt32(position),
-                            firstChild: UInt32(firstSubcomponent),
-                            childCount: UInt32(index.subcomponents.count - firstSubcomponent)))
-                    index.repetitions.append(
-                        .init(
-                            start: UInt32(repetitionStart), end: UInt32(position),
-                            firstChild: UInt32(firstComponent),
-                            childCount: UInt32(index.components.count - firstComponent)))
-                    index.fields.append(
-                        .init(
-                            start: UInt32(fieldStart), end: UInt32(position),
-                            firstChild: UInt32(firstRepetition),
-                            childCount: UInt32(index.repetitions.count - firstRepetition)))
+                    open.closeField(at: position, in: &index)
                 }
                 index.segments.append(
                     .init(
@@ -226,6 +181,63 @@ struct HL7Scanner {
                 position += 1
             }
             return .scanned(Result(index: index, delimiters: delimiters, sawHighBytes: sawHighBytes))
+        }
+    }
+
+    /// The start and first child of each element of the field being scanned that is still open.
+    private struct OpenElements {
+        let fieldStart: Int
+        let firstRepetition: Int
+        var repetitionStart: Int
+        var firstComponent: Int
+        var componentStart: Int
+        var firstSubcomponent: Int
+        var subcomponentStart: Int
+
+        init(at position: Int, in index: HL7Index) {
+            fieldStart = position
+            firstRepetition = index.repetitions.count
+            repetitionStart = position
+            firstComponent = index.components.count
+            componentStart = position
+            firstSubcomponent = index.subcomponents.count
+            subcomponentStart = position
+        }
+
+        @inline(__always)
+        mutating func closeSubcomponent(at end: Int, in index: inout HL7Index) {
+            index.subcomponents.append(.init(start: UInt32(subcomponentStart), end: UInt32(end)))
+            subcomponentStart = end + 1
+        }
+
+        @inline(__always)
+        mutating func closeComponent(at end: Int, in index: inout HL7Index) {
+            closeSubcomponent(at: end, in: &index)
+            index.components.append(
+                .init(
+                    start: UInt32(componentStart), end: UInt32(end), firstChild: UInt32(firstSubcomponent),
+                    childCount: UInt32(index.subcomponents.count - firstSubcomponent)))
+            firstSubcomponent = index.subcomponents.count
+            componentStart = end + 1
+        }
+
+        @inline(__always)
+        mutating func closeRepetition(at end: Int, in index: inout HL7Index) {
+            closeComponent(at: end, in: &index)
+            index.repetitions.append(
+                .init(
+                    start: UInt32(repetitionStart), end: UInt32(end), firstChild: UInt32(firstComponent),
+                    childCount: UInt32(index.components.count - firstComponent)))
+            firstComponent = index.components.count
+            repetitionStart = end + 1
+        }
+
+        mutating func closeField(at end: Int, in index: inout HL7Index) {
+            closeRepetition(at: end, in: &index)
+            index.fields.append(
+                .init(
+                    start: UInt32(fieldStart), end: UInt32(end), firstChild: UInt32(firstRepetition),
+                    childCount: UInt32(index.repetitions.count - firstRepetition)))
         }
     }
 

@@ -42,7 +42,10 @@ public struct HL7Segment: Sendable {
 
     /// The fields in order; element 0 is field 1.
     public var fields: [HL7Field] {
-        (1...max(1, fieldCount)).compactMap { field($0) }
+        let node = self.node
+        return (0..<Int(node.fieldCount)).map { offset in
+            HL7Field(storage: storage, index: Int(node.firstField) + offset, isLiteral: node.isHeader && offset < 2)
+        }
     }
 
     /// The decoded first primitive of a field (`PID-8`), `nil` when absent.
@@ -86,7 +89,10 @@ public struct HL7Field: Sendable {
 
     /// All repetitions in order.
     public var repetitions: [HL7Repetition] {
-        (1...max(1, repetitionCount)).compactMap { repetition($0) }
+        let node = self.node
+        return (0..<Int(node.childCount)).map {
+            HL7Repetition(storage: storage, index: Int(node.firstChild) + $0, isLiteral: isLiteral)
+        }
     }
 
     /// The decoded first primitive (first repetition, component and subcomponent), as a terser reads it.
@@ -119,7 +125,10 @@ public struct HL7Repetition: Sendable {
 
     /// All components in order.
     public var components: [HL7Component] {
-        (1...max(1, componentCount)).compactMap { component($0) }
+        let node = self.node
+        return (0..<Int(node.childCount)).map {
+            HL7Component(storage: storage, index: Int(node.firstChild) + $0, isLiteral: isLiteral)
+        }
     }
 
     /// The decoded first primitive.
@@ -151,7 +160,10 @@ public struct HL7Component: Sendable {
 
     /// The decoded subcomponents in order.
     public var subcomponents: [String] {
-        (1...max(1, subcomponentCount)).compactMap { subcomponent($0) }
+        let node = self.node
+        return storage.index.subcomponents[Int(node.firstChild)..<Int(node.firstChild + node.childCount)].map {
+            isLiteral ? storage.text($0) : storage.decoded($0)
+        }
     }
 
     /// The decoded first subcomponent.

@@ -24,7 +24,7 @@ struct BenchCommand: AsyncParsableCommand {
             try await reportingFailures {
                 var messages: [[UInt8]] = []
                 for file in files {
-                    let batch = try HL7Batch(parsing: try Terminal.read(file))
+                    let batch = try Terminal.readMessages(file)
                     messages.append(contentsOf: batch.messages.map { $0.encoded() })
                 }
                 guard !messages.isEmpty else { throw CommandFailure(message: "no messages", exitCode: 2) }
@@ -96,7 +96,7 @@ struct BenchCommand: AsyncParsableCommand {
                 let host = String(parts[0])
                 let base: HL7Message
                 if let template {
-                    guard let first = try HL7Batch(parsing: try Terminal.read(template)).messages.first else {
+                    guard let first = try Terminal.readMessages(template).messages.first else {
                         throw CommandFailure(message: "\(template): no message", exitCode: 2)
                     }
                     base = first

@@ -1,12 +1,24 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import HL7v2
 import Logging
+import Store
 
 /// Options shared by every subcommand that touches the database.
 struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "YAML configuration file (environment variables override it).")
     var config: String?
+
+    /// The journal's keyring, as the configuration names it.
+    func loadKeyring() throws -> DataKeyring {
+        let configuration = try load()
+        do {
+            return try DataKeyring.load(keyFile: configuration.keyFileURL)
+        } catch {
+            throw CommandFailure(message: "\(error)", exitCode: 2)
+        }
+    }
 
     func load() throws -> GatewayConfiguration {
         do {
@@ -63,6 +75,16 @@ enum Terminal {
             throw CommandFailure(message: "\(path): larger than \(limit) bytes", exitCode: 2)
         }
         return Array(data)
+    }
+
+    /// Reads a file of messages (a batch, or messages back to back); a malformed file is a failure with exit 2.
+    static func readMessages(_ path: String) throws -> HL7Batch {
+        let bytes = try read(path)
+        do {
+            return try HL7Batch(parsing: bytes)
+        } catch {
+            throw CommandFailure(message: "\(path): \(error)", exitCode: 2)
+        }
     }
 
     /// Configures swift-log: human-readable lines on standard error at `level`.

@@ -28,12 +28,11 @@ struct HL7Command: AsyncParsableCommand {
             try await reportingFailures {
                 var failed = false
                 for file in files {
-                    let bytes = try Terminal.read(file)
                     let batch: HL7Batch
                     do {
-                        batch = try HL7Batch(parsing: bytes)
-                    } catch {
-                        Terminal.error("\(file): \(error)")
+                        batch = try Terminal.readMessages(file)
+                    } catch let failure as CommandFailure {
+                        Terminal.error(failure.message)
                         failed = true
                         continue
                     }

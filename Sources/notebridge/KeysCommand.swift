@@ -17,14 +17,9 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let configuration = try options.load()
-                do {
-                    let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL)
-                    for id in keyring.keyIDs {
-                        Terminal.line(id == keyring.activeKeyID ? "\(id)\tactive" : id)
-                    }
-                } catch {
-                    throw CommandFailure(message: "\(error)", exitCode: 2)
+                let keyring = try options.loadKeyring()
+                for id in keyring.keyIDs {
+                    Terminal.line(id == keyring.activeKeyID ? "\(id)\tactive" : id)
                 }
             }
         }
@@ -40,9 +35,8 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let configuration = try options.load()
+                let keyring = try options.loadKeyring()
                 do {
-                    let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL)
                     Terminal.line(try keyring.rotate())
                 } catch {
                     throw CommandFailure(message: "\(error)", exitCode: 2)

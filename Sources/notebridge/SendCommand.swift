@@ -46,13 +46,7 @@ struct SendCommand: AsyncParsableCommand {
             let host = parts.dropLast().joined(separator: ":")
             var messages: [(label: String, bytes: [UInt8])] = []
             for file in files {
-                let bytes = try Terminal.read(file)
-                let batch: HL7Batch
-                do {
-                    batch = try HL7Batch(parsing: bytes)
-                } catch {
-                    throw CommandFailure(message: "\(file): \(error)", exitCode: 2)
-                }
+                let batch = try Terminal.readMessages(file)
                 for (index, message) in batch.messages.enumerated() {
                     messages.append(("\(file)#\(index + 1)", message.encoded()))
                 }

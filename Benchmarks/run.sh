@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the benchmarks recorded in Benchmarks/RESULTS.md, on this machine, in one run:
+#  1. HL7 v2 full parse of the shared sample corpus: notebridge (release) vs python-hl7 and hl7apy, same files.
+#  2. MLLP acknowledged messages/s with acknowledgment-after-commit (SQLite WAL, synchronous=normal),
+#     1 and 16 concurrent connections, against a real `notebridge serve`.
+# Usage: Benchmarks/run.sh  (after `swift build -c release --product notebridge`; `make bench` does both)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${NOTEBRIDGE_BIN:-.build/release/notebridge}
+CORPUS=${CORPUS:-../shared/eval/hl7}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+MESSAGES=${MESSAGES:-20000}
+
+echo "# machine: $(uname -srm); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(free -g | awk '/Mem:/{print $2}') GiB"
+echo "# swift: $(swift --version 2>&1 | head -1)"
+echo "# date: $(date -u +%Y-%m-%dT%H:%MZ)"
+
+echo "## HL7 parse ($(ls "$CORPUS"/*.hl7 | wc -l) files of $CORPUS)"
+nb=$("$BIN" bench hl7 --seconds "$SECONDS_PER_RUN" "$CORPUS"/*.hl7)
+echo "notebridge: $nb"
+peers=$(python3 Benchmarks/hl7_parse_peers.py --seconds "$SECONDS_PER_RUN" "$CORPUS"/*.hl7)
+echo "$peers" | sed 's/^/peer: /'
+python3 - "$nb" "$peers" <<'PY'
+import json, sys
+nb = json.loads(sys.argv[1])
+for line in sys.argv[2].splitlines():
+    peer = json.loads(line)
+    print(f"ratio: notebridge parse / {peer['peer']}: {nb['parse']['messagesPerSecond'] / peer['messagesPerSecond']:.0f}x "
+          f"(parse and decode every value: {nb['parseAndDecodeAll']['messagesPerSecond'] / peer['messagesPerSecond']:.0f}x)")
+PY
+
+echo "## MLLP acknowledged throughput (ACK after commit)"
+data=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
+NOTEBRIDGE_DATA_DIR="$data" NOTEBRIDGE_MLLP_HOST=127.0.0.1 NOTEBRIDGE_MLLP_PORT=0 NOTEBRIDGE_HTTP_HOST=127.0.0.1 \
+    NOTEBRIDGE_HTTP_PORT=0 NOTEBRIDGE_LOG_LEVEL=warning "$BIN" serve > "$data/serve.out" 2> "$data/serve.err" &
+server=$!
+for _ in $(seq 1 100); do grep -q "listening" "$data/serve.out" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/.*mllp=[^:]*:\([0-9]*\).*/\1/p' "$data/serve.out")
+for connections in 1 16; do
+    echo "connections=$connections: $("$BIN" bench mllp "127.0.0.1:$port" --connections "$connections" --messages "$MESSAGES")"
+done
+echo "journal: $(NOTEBRIDGE_DATA_DIR="$data" "$BIN" journal count)"
