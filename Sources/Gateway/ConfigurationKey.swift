@@ -45,6 +45,7 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("storage.keyFile", "key file sealing journal bodies (default <storage.path>/journal.key)"),
         ConfigurationKey("storage.synchronous", "normal (survives a process crash) or full (survives power loss)"),
         ConfigurationKey("storage.duplicateWindowHours", "repeated MSH-10 from one sender within this many hours is a duplicate (default 168)"),
+        ConfigurationKey("storage.retentionDays", "journal rows older than this are deleted (default 30; 0 keeps them forever)"),
         ConfigurationKey("hl7.applicationName", "MSH-3 of acknowledgments when MSH-5 was empty (default NOTEBRIDGE)"),
         ConfigurationKey("hl7.facilityName", "MSH-4 of acknowledgments when MSH-6 was empty"),
         ConfigurationKey("hl7.maxSegments", "most segments in a message (default 5000)"),

@@ -47,9 +47,14 @@ public enum Gateway {
             onServerRunning: { channel in collector.httpBound(channel.localAddress?.port ?? configuration.httpPort) },
             logger: logger)
         // Services start in order and stop in reverse: MLLP stops accepting first, HTTP last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let retention = configuration.retention {
+            services.append(.init(service: RetentionService(journal: journal, retention: retention, logger: logger)))
+        }
+        services += [.init(service: http), .init(service: mllp)]
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: http), .init(service: mllp)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()

@@ -133,6 +133,13 @@ extension GatewayConfiguration {
         if let hours = try reader.integer("storage.duplicateWindowHours", in: 0...87_600) {
             duplicateWindow = .seconds(hours * 3600)
         }
+        if let days = try reader.integer("storage.retentionDays", in: 0...36_500) {
+            retention = days == 0 ? nil : .seconds(days * 86_400)
+        }
+        if let retention, duplicateWindow > retention {
+            throw ConfigurationError(
+                key: "storage.duplicateWindowHours", reason: "must not be longer than storage.retentionDays")
+        }
         applicationName = try reader.string("hl7.applicationName") ?? applicationName
         facilityName = try reader.string("hl7.facilityName") ?? facilityName
         parserLimits.maximumMessageBytes = mllp.maximumFrameSize

@@ -22,6 +22,8 @@ public struct GatewayConfiguration: Sendable {
     public var synchronous: SQLiteJournal.Configuration.Synchronous = .normal
     /// How long a repeated control ID from the same sender counts as a duplicate.
     public var duplicateWindow: Duration = .seconds(7 * 24 * 3600)
+    /// How long journal rows are kept; `nil` keeps them forever.
+    public var retention: Duration? = .seconds(30 * 24 * 3600)
     /// ER7 parser limits.
     public var parserLimits = HL7ParserLimits.default
     /// MSH-3 of acknowledgments when the sender left MSH-5 empty.

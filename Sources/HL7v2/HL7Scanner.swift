@@ -33,7 +33,7 @@ struct HL7Scanner {
         _ bytes: UnsafeBufferPointer<UInt8>, limits: HL7ParserLimits
     ) throws(HL7ParseError) -> Outcome {
         let count = bytes.count
-        guard count <= limits.maximumMessageBytes else {
+        guard count <= limits.maximumMessageBytes, count < Int(UInt32.max) else {
             throw HL7ParseError(
                 .messageTooLarge, "message of \(count) bytes exceeds the limit of \(limits.maximumMessageBytes) bytes")
         }

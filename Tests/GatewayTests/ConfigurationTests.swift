@@ -90,3 +90,17 @@ struct ConfigurationTests {
         }
     }
 }
+
+@Suite("Configuration: retention")
+struct RetentionConfigurationTests {
+    @Test("retention days, forever, and a duplicate window longer than retention")
+    func retention() throws {
+        #expect(try GatewayConfiguration.load(file: nil, environment: [:]).retention == .seconds(30 * 86_400))
+        #expect(try GatewayConfiguration.load(file: nil, environment: ["NOTEBRIDGE_STORAGE_RETENTION_DAYS": "0"]).retention == nil)
+        #expect(throws: ConfigurationError.self) {
+            try GatewayConfiguration.load(
+                file: nil,
+                environment: ["NOTEBRIDGE_STORAGE_RETENTION_DAYS": "1", "NOTEBRIDGE_STORAGE_DUPLICATE_WINDOW_HOURS": "48"])
+        }
+    }
+}

@@ -83,3 +83,21 @@ struct HL7IntakeTests {
         #expect(!recorder.text.contains("ZEBULON"))
     }
 }
+
+@Suite("Retention")
+struct RetentionTests {
+    @Test("the sweep deletes rows older than the retention period and keeps the rest")
+    func sweep() async throws {
+        let directory = try URLPaths.temporaryDirectory()
+        let recorder = LogRecorder()
+        let (intake, journal) = try HL7IntakeTests.makeIntake(directory, recorder: recorder)
+        _ = await intake.receive(HL7IntakeTests.message, source: "t", logger: recorder.logger())
+        let service = RetentionService(journal: journal, retention: .seconds(3600), logger: recorder.logger())
+        await service.sweep(now: Date())
+        #expect(try await journal.count() == 1)
+        await service.sweep(now: Date().addingTimeInterval(7200))
+        #expect(try await journal.count() == 0)
+        #expect(recorder.text.contains("nb.journal.purged=1"))
+        try await journal.close()
+    }
+}
