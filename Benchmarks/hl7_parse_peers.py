@@ -6,31 +6,22 @@ Usage: hl7_parse_peers.py [--seconds S] FILE...
 """
 import argparse
 import json
+import pathlib
+import sys
 import time
 
 import hl7
 from hl7apy import parser as hl7apy_parser
 from hl7apy.consts import VALIDATION_LEVEL
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "scripts"))
+from hl7_corpus import split_messages  # noqa: E402
+
 
 def messages_of(paths):
     messages = []
     for path in paths:
-        data = open(path, "rb").read().replace(b"\r\n", b"\r").replace(b"\n", b"\r")
-        current = []
-        for segment in data.split(b"\r"):
-            if not segment:
-                continue
-            if segment.startswith(b"MSH"):
-                if current:
-                    messages.append(b"\r".join(current) + b"\r")
-                current = [segment]
-            elif segment[:3] in (b"FHS", b"BHS", b"BTS", b"FTS"):
-                continue
-            elif current:
-                current.append(segment)
-        if current:
-            messages.append(b"\r".join(current) + b"\r")
+        messages.extend(split_messages(open(path, "rb").read()))
     return messages
 
 

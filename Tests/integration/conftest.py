@@ -7,9 +7,13 @@ import socket
 import subprocess
 import time
 
+import sys
+
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+from hl7_corpus import split_messages  # noqa: E402,F401  (re-exported for the tests)
 CORPUS = REPO.parent / "shared" / "eval" / "hl7"
 BIN = os.environ.get("NOTEBRIDGE_BIN", str(REPO / ".build" / "debug" / "notebridge"))
 

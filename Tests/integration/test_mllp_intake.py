@@ -6,29 +6,12 @@ import threading
 import hl7
 import hl7.client
 
-from conftest import CORPUS, MLLPConnection, ack_fields, frame, synthetic
+from conftest import CORPUS, split_messages, MLLPConnection, ack_fields, frame, synthetic
 
 
-def corpus_messages(limit=None):
+def corpus_messages():
     """Each message of the public corpus (../shared/eval/hl7), batch envelopes dropped."""
-    messages = []
-    for path in sorted(CORPUS.glob("*.hl7")):
-        data = path.read_bytes()
-        current = []
-        for segment in data.split(b"\r"):
-            if not segment:
-                continue
-            if segment.startswith(b"MSH"):
-                if current:
-                    messages.append(b"\r".join(current) + b"\r")
-                current = [segment]
-            elif segment[:3] in (b"FHS", b"BHS", b"BTS", b"FTS"):
-                continue
-            elif current:
-                current.append(segment)
-        if current:
-            messages.append(b"\r".join(current) + b"\r")
-    return messages[:limit] if limit else messages
+    return [m for path in sorted(CORPUS.glob("*.hl7")) for m in split_messages(path.read_bytes())]
 
 
 def msh_field(message: bytes, number: int) -> str:
