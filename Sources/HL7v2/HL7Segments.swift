@@ -41,11 +41,11 @@ public struct HL7Segment: Sendable {
     }
 
     /// The fields in order; element 0 is field 1.
-    public var fields: [HL7Field] {
+    public var fields: HL7Elements<HL7Field> {
         let node = self.node
-        return (0..<Int(node.fieldCount)).map { offset in
-            HL7Field(storage: storage, index: Int(node.firstField) + offset, isLiteral: node.isHeader && offset < 2)
-        }
+        return HL7Elements(
+            storage: storage, first: Int(node.firstField), count: Int(node.fieldCount),
+            literalPrefix: node.isHeader ? 2 : 0, make: HL7Field.init)
     }
 
     /// The decoded first primitive of a field (`PID-8`), `nil` when absent.
@@ -88,11 +88,11 @@ public struct HL7Field: Sendable {
     }
 
     /// All repetitions in order.
-    public var repetitions: [HL7Repetition] {
+    public var repetitions: HL7Elements<HL7Repetition> {
         let node = self.node
-        return (0..<Int(node.childCount)).map {
-            HL7Repetition(storage: storage, index: Int(node.firstChild) + $0, isLiteral: isLiteral)
-        }
+        return HL7Elements(
+            storage: storage, first: Int(node.firstChild), count: Int(node.childCount),
+            literalPrefix: isLiteral ? Int.max : 0, make: HL7Repetition.init)
     }
 
     /// The decoded first primitive (first repetition, component and subcomponent), as a terser reads it.
@@ -124,11 +124,11 @@ public struct HL7Repetition: Sendable {
     }
 
     /// All components in order.
-    public var components: [HL7Component] {
+    public var components: HL7Elements<HL7Component> {
         let node = self.node
-        return (0..<Int(node.childCount)).map {
-            HL7Component(storage: storage, index: Int(node.firstChild) + $0, isLiteral: isLiteral)
-        }
+        return HL7Elements(
+            storage: storage, first: Int(node.firstChild), count: Int(node.childCount),
+            literalPrefix: isLiteral ? Int.max : 0, make: HL7Component.init)
     }
 
     /// The decoded first primitive.

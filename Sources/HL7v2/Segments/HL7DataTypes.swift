@@ -120,6 +120,6 @@ extension HL7Segment {
     /// Every repetition of a field.
     func repetitions(_ field: Int) -> [HL7Repetition] {
         guard let field = self.field(field), !field.isEmpty else { return [] }
-        return field.repetitions
+        return Array(field.repetitions)
     }
 }
