@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "HL7v2", targets: ["HL7v2"]),
         .library(name: "MLLP", targets: ["MLLP"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Scribe", targets: ["Scribe"]),
         .library(name: "Gateway", targets: ["Gateway"]),
     ],
     dependencies: [
@@ -34,6 +35,10 @@ let package = Package(
     targets: [
         .target(
             name: "HL7v2",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Scribe",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -89,6 +94,11 @@ let package = Package(
             name: "HL7v2Tests",
             dependencies: ["HL7v2"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScribeTests",
+            dependencies: ["Scribe"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,31 @@
+/// Who said a turn of a dialogue, normalised from the many ways transcripts label speakers.
+public enum Speaker: Hashable, Sendable {
+    /// The clinician (doctor, provider, nurse, therapist, ...).
+    case clinician
+    /// The patient (or client).
+    case patient
+    /// Someone else present: a family member, a guest clinician, an interpreter.
+    case companion
+    /// The narrator of a dictation, which has no speaker turns.
+    case narrator
+
+    /// Normalises a label (`[doctor]`, `DR`, `Patient`, `Guest_family`); `nil` for a label that names no role
+    /// (a person's name), whose role is inferred from what they say.
+    public init?(label: String) {
+        let key = label.lowercased().filter { $0.isLetter }
+        switch key {
+        case "doctor", "dr", "clinician", "clinican", "provider", "physician", "md", "do", "np", "pa", "nurse", "rn",
+            "therapist", "counselor", "counsellor", "dentist", "vet", "veterinarian", "pharmacist", "paramedic",
+            "medic", "assistant", "practitioner", "nursepractitioner", "physicianassistant", "psychiatrist",
+            "psychologist", "chiropractor", "dietitian", "trainer", "clinicianassistant", "interviewer":
+            self = .clinician
+        case "patient", "pt", "client", "pat", "owner", "caller", "interviewee":
+            self = .patient
+        case "patientguest", "guest", "guestfamily", "gestfamily", "family", "mother", "father", "parent", "spouse",
+            "wife", "husband", "son", "daughter", "caregiver", "interpreter", "guestclinician", "guestclinican":
+            self = key.hasSuffix("clinician") || key.hasSuffix("clinican") ? .clinician : .companion
+        default:
+            return nil
+        }
+    }
+}

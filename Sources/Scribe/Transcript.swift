@@ -1,0 +1,320 @@
+/// An encounter transcript read into speaker turns and sentences, every piece located by Unicode-scalar
+/// offsets into the original text (the offsets a note's evidence uses).
+///
+/// Two forms are detected automatically: a dialogue (speaker turns labelled `[doctor]`, `Doctor:`, `DR:`,
+/// `PT:`, `Clinician:`, or names followed by a colon) and a dictation (a clinician's narrative).
+public struct Transcript: Sendable {
+    /// Size limits for a transcript.
+    public struct Limits: Hashable, Sendable {
+        /// The fewest characters (Unicode scalars) a transcript may have.
+        public var minimumCharacters: Int
+        /// The most characters a transcript may have.
+        public var maximumCharacters: Int
+
+        /// Creates limits; the defaults are 50 and 100,000.
+        public init(minimumCharacters: Int = 50, maximumCharacters: Int = 100_000) {
+            self.minimumCharacters = minimumCharacters
+            self.maximumCharacters = maximumCharacters
+        }
+
+        /// 50 to 100,000 characters.
+        public static let `default` = Limits()
+    }
+
+    /// The two forms of transcript.
+    public enum Kind: String, Hashable, Sendable {
+        /// Speaker turns.
+        case dialogue
+        /// A clinician's narrative.
+        case dictation
+    }
+
+    /// One speaker turn.
+    public struct Turn: Hashable, Sendable {
+        /// Who spoke.
+        public var speaker: Speaker
+        /// The label as written (`doctor`, `Dr. Lee`), empty for a dictation.
+        public var label: String
+        /// The scalar offsets of what was said, without the label.
+        public var range: Range<Int>
+    }
+
+    /// One sentence of a turn.
+    public struct Sentence: Hashable, Sendable {
+        /// The scalar offsets of the sentence, trimmed of white space.
+        public var range: Range<Int>
+        /// The index of its turn in `turns`.
+        public var turn: Int
+        /// Who said it.
+        public var speaker: Speaker
+        /// The sentence's text.
+        public var text: String
+    }
+
+    /// The transcript as given.
+    public let text: String
+    /// Dialogue or dictation.
+    public let kind: Kind
+    /// The turns in order (one narrator turn for a dictation).
+    public let turns: [Turn]
+    /// The sentences in order.
+    public let sentences: [Sentence]
+    let scalars: [Unicode.Scalar]
+
+    /// Reads a transcript.
+    ///
+    /// - Throws: `TranscriptError` for empty, too short, too long or non-text input.
+    public init(_ text: String, limits: Limits = .default) throws(TranscriptError) {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.contains(where: { !$0.properties.isWhitespace }) else {
+            throw TranscriptError(.empty, "is empty; send the encounter's transcript")
+        }
+        guard scalars.count >= limits.minimumCharacters else {
+            throw TranscriptError(
+                .tooShort, "is too short (\(scalars.count) characters; at least \(limits.minimumCharacters) are needed)")
+        }
+        guard scalars.count <= limits.maximumCharacters else {
+            throw TranscriptError(
+                .tooLong, "is too long (\(scalars.count) characters; at most \(limits.maximumCharacters) are accepted)")
+        }
+        if let bad = scalars.firstIndex(where: Self.isDisallowedControl) {
+            throw TranscriptError(.notText, "holds a control character at offset \(bad); send plain text")
+        }
+        self.text = text
+        self.scalars = scalars
+        let lines = Self.lines(scalars)
+        let labelled = lines.map { Self.speakerLabel(in: $0, scalars: scalars) }
+        let known = labelled.compactMap { $0 }.filter { Speaker(label: $0.label) != nil }
+        let nonEmptyLines = lines.filter { line in line.contains { !scalars[$0].properties.isWhitespace } }.count
+        let named = Self.nameLabels(labelled.compactMap { $0 }, nonEmptyLines: nonEmptyLines)
+        if known.count >= 2 || named.count >= 2 {
+            kind = .dialogue
+            turns = Self.dialogueTurns(lines: lines, labels: labelled, names: named, scalars: scalars)
+        } else {
+            kind = .dictation
+            let start = scalars.firstIndex { !$0.properties.isWhitespace } ?? 0
+            let end = (scalars.lastIndex { !$0.properties.isWhitespace } ?? (scalars.count - 1)) + 1
+            turns = [Turn(speaker: .narrator, label: "", range: start..<end)]
+        }
+        var sentences: [Sentence] = []
+        for (index, turn) in turns.enumerated() {
+            for range in Self.sentenceRanges(in: turn.range, scalars: scalars) {
+                sentences.append(
+                    Sentence(range: range, turn: index, speaker: turn.speaker, text: Self.string(scalars[range])))
+            }
+        }
+        self.sentences = sentences
+    }
+
+    /// The text at scalar offsets.
+    public func text(in range: Range<Int>) -> String {
+        let clamped = range.clamped(to: 0..<scalars.count)
+        return Self.string(scalars[clamped])
+    }
+
+    /// The number of Unicode scalars in the transcript.
+    public var scalarCount: Int { scalars.count }
+
+    // MARK: - Reading
+
+    static func string(_ slice: ArraySlice<Unicode.Scalar>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: slice)
+        return String(view)
+    }
+
+    static func isDisallowedControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: return false
+        case 0x00..<0x20, 0x7F: return true
+        default: return false
+        }
+    }
+
+    /// Line ranges (without the line break).
+    static func lines(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        var lines: [Range<Int>] = []
+        var start = 0
+        for (index, scalar) in scalars.enumerated() where scalar == "\n" || scalar == "\r" {
+            lines.append(start..<index)
+            start = index + 1
+        }
+        lines.append(start..<scalars.count)
+        return lines
+    }
+
+    /// A speaker label at the start of a line: its text and where the spoken content starts.
+    struct LineLabel {
+        var label: String
+        var contentStart: Int
+    }
+
+    static func speakerLabel(in line: Range<Int>, scalars: [Unicode.Scalar]) -> LineLabel? {
+        var position = line.lowerBound
+        while position < line.upperBound, scalars[position] == " " || scalars[position] == "\t" { position += 1 }
+        guard position < line.upperBound else { return nil }
+        if scalars[position] == "[" {
+            guard let close = scalars[position..<line.upperBound].firstIndex(of: "]"), close - position <= 32 else {
+                return nil
+            }
+            let label = string(scalars[(position + 1)..<close]).trimmingCharacters(in: " ")
+            guard !label.isEmpty, label.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || " _-.".unicodeScalars.contains($0) })
+            else { return nil }
+            return LineLabel(label: label, contentStart: close + 1)
+        }
+        // `Label:` — one to three words of letters (and `_ . -`), at most 24 characters.
+        var end = position
+        while end < line.upperBound, end - position <= 24,
+            scalars[end].properties.isAlphabetic || " _-.".unicodeScalars.contains(scalars[end])
+        {
+            end += 1
+        }
+        guard end < line.upperBound, scalars[end] == ":", end > position else { return nil }
+        let label = string(scalars[position..<end]).trimmingCharacters(in: " ")
+        guard !label.isEmpty, label.split(separator: " ").count <= 3, scalars[position].properties.isAlphabetic else {
+            return nil
+        }
+        return LineLabel(label: label, contentStart: end + 1)
+    }
+
+    /// Labels that look like people's names (`Maria:`), used when at least two such speakers each speak at
+    /// least twice and labelled lines are at least half the transcript's lines; all-capital labels and
+    /// section or body-system words (`HEENT:`, `Plan:`, `Rectal:`) are not names.
+    static func nameLabels(_ labels: [LineLabel], nonEmptyLines: Int) -> Set<String> {
+        var counts: [String: Int] = [:]
+        for line in labels where Speaker(label: line.label) == nil {
+            let label = line.label
+            guard let first = label.unicodeScalars.first, first.properties.isUppercase,
+                label.unicodeScalars.contains(where: { $0.properties.isLowercase }),
+                !sectionWords.contains(label.lowercased())
+            else { continue }
+            counts[label, default: 0] += 1
+        }
+        let speakers = counts.filter { $0.value >= 2 }
+        let labelledLines = speakers.values.reduce(0, +)
+        return speakers.count >= 2 && labelledLines * 2 >= nonEmptyLines ? Set(speakers.keys) : []
+    }
+
+    static let sectionWords: Set<String> = [
+        "assessment", "plan", "impression", "diagnosis", "diagnoses", "exam", "examination", "physical exam",
+        "history", "subjective", "objective", "medications", "allergies", "vitals", "vital signs", "labs",
+        "results", "chief complaint", "review of systems", "recommendations", "disposition", "followup",
+        "follow up", "follow-up", "procedure", "findings", "note", "comment", "comments", "general", "skin",
+        "neck", "lungs", "heart", "abdomen", "extremities", "neurologic", "neuro", "psychiatric", "eyes", "ears",
+        "nose", "throat", "mouth", "cardiovascular", "respiratory", "musculoskeletal", "back", "chest",
+        "diagnostic studies", "imaging", "social history", "family history", "past medical history", "reason",
+        "gi", "gu", "locomotor", "integumentary", "neuropsychiatric", "pelvic", "rectal", "genitourinary",
+        "gastrointestinal", "lymphatic", "hematologic", "endocrine", "constitutional", "breast", "breasts",
+        "genitalia", "head", "face", "oropharynx", "pulses", "spine", "joints", "mental status", "psych",
+        "impression and plan", "assessment and plan", "history of present illness", "past surgical history",
+        "operations", "operation", "indications", "technique", "description", "anesthesia", "complications",
+        "reason for visit", "hpi", "ros", "pmh", "cc", "a/p", "s", "o", "a", "p", "data", "education", "goals",
+    ]
+
+    static func dialogueTurns(
+        lines: [Range<Int>], labels: [LineLabel?], names: Set<String>, scalars: [Unicode.Scalar]
+    ) -> [Turn] {
+        var turns: [Turn] = []
+        var nameQuestions: [String: Int] = [:]
+        for (line, label) in zip(lines, labels) {
+            if let label, Speaker(label: label.label) != nil || names.contains(label.label) {
+                let speaker = Speaker(label: label.label) ?? .companion
+                turns.append(Turn(speaker: speaker, label: label.label, range: label.contentStart..<line.upperBound))
+                if names.contains(label.label) {
+                    nameQuestions[label.label, default: 0] += scalars[line].filter { $0 == "?" }.count
+                }
+            } else if let last = turns.indices.last {
+                // An unlabelled line continues the turn before it.
+                turns[last].range = turns[last].range.lowerBound..<line.upperBound
+            } else if line.contains(where: { !scalars[$0].properties.isWhitespace }) {
+                turns.append(Turn(speaker: .companion, label: "", range: line))
+            }
+        }
+        // With no patient label, the non-clinician who speaks most is the patient's voice (a parent, a guest).
+        if !turns.contains(where: { $0.speaker == .patient }) {
+            var counts: [String: Int] = [:]
+            for turn in turns where turn.speaker == .companion { counts[turn.label, default: 0] += 1 }
+            if let voice = counts.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key })?.key {
+                for index in turns.indices where turns[index].label == voice { turns[index].speaker = .patient }
+            }
+        }
+        // Named speakers: the one who asks most questions is the clinician, the next the patient.
+        let ranked = nameQuestions.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+        if let clinician = ranked.first {
+            let patient = ranked.dropFirst().first
+            for index in turns.indices where names.contains(turns[index].label) {
+                let label = turns[index].label
+                turns[index].speaker = label == clinician ? .clinician : (label == patient ? .patient : .companion)
+            }
+        }
+        return turns.map { turn in
+            var trimmed = turn
+            trimmed.range = trim(turn.range, scalars: scalars)
+            return trimmed
+        }
+    }
+
+    static func trim(_ range: Range<Int>, scalars: [Unicode.Scalar]) -> Range<Int> {
+        var start = range.lowerBound
+        var end = range.upperBound
+        while start < end, scalars[start].properties.isWhitespace { start += 1 }
+        while end > start, scalars[end - 1].properties.isWhitespace { end -= 1 }
+        return start..<end
+    }
+
+    static let abbreviations: Set<String> = [
+        "dr", "mr", "mrs", "ms", "st", "vs", "etc", "e.g", "i.e", "approx", "no", "fig", "jr", "sr", "pt", "dx",
+        "hx", "rx", "tx", "sx", "q", "p.o", "b.i.d", "t.i.d", "q.i.d", "q.d", "p.r.n", "a.m", "p.m", "mg", "ml",
+    ]
+
+    /// Sentence ranges inside a turn: split after `.`, `?`, `!` (and `;` in long runs) followed by white
+    /// space, and at line breaks; abbreviations and decimals do not end a sentence.
+    static func sentenceRanges(in range: Range<Int>, scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = range.lowerBound
+        var position = range.lowerBound
+        func emit(_ end: Int) {
+            let trimmed = trim(start..<end, scalars: scalars)
+            if trimmed.contains(where: { scalars[$0].properties.isAlphabetic || scalars[$0].properties.numericType != nil }) {
+                ranges.append(trimmed)
+            }
+        }
+        while position < range.upperBound {
+            let scalar = scalars[position]
+            if scalar == "\n" || scalar == "\r" {
+                emit(position)
+                start = position + 1
+            } else if scalar == "." || scalar == "?" || scalar == "!" {
+                let next = position + 1
+                let atBoundary = next >= range.upperBound || scalars[next].properties.isWhitespace
+                if atBoundary, scalar != "." || !endsWithAbbreviation(scalars, wordEnd: position, from: start) {
+                    emit(next)
+                    start = next
+                }
+            }
+            position += 1
+        }
+        emit(range.upperBound)
+        return ranges
+    }
+
+    static func endsWithAbbreviation(_ scalars: [Unicode.Scalar], wordEnd: Int, from start: Int) -> Bool {
+        var wordStart = wordEnd
+        while wordStart > start, !scalars[wordStart - 1].properties.isWhitespace { wordStart -= 1 }
+        let word = string(scalars[wordStart..<wordEnd]).lowercased()
+        if word.isEmpty { return false }
+        if abbreviations.contains(word) { return true }
+        // A single letter (an initial, "A.") ends no sentence.
+        return word.unicodeScalars.count == 1 && word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing occurrences of `character`.
+    func trimmingCharacters(in character: Character) -> String {
+        var view = Substring(self)
+        while view.first == character { view.removeFirst() }
+        while view.last == character { view.removeLast() }
+        return String(view)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Scribe
+import Testing
+
+@Suite("Transcript reading")
+struct TranscriptTests {
+    static let filler = " The visit continues with more details about the problem at hand."
+
+    @Test("dialogue labels in many forms", arguments: [
+        ("[doctor] how are you feeling today ?\n[patient] my knee hurts when i walk .", Speaker.clinician, Speaker.patient),
+        ("Doctor: How are you feeling today?\nPatient: My knee hurts when I walk.", .clinician, .patient),
+        ("DR: How are you feeling today?\nPT: My knee hurts when I walk.", .clinician, .patient),
+        ("Clinician: How are you feeling today?\nClient: My knee hurts when I walk.", .clinician, .patient),
+        ("Dr. Lee: How are you feeling today?\nMaria: My knee hurts when I walk.\nDr. Lee: Since when?\nMaria: Two weeks.", .clinician, .patient),
+    ])
+    func dialogue(text: String, first: Speaker, second: Speaker) throws {
+        let transcript = try Transcript(text + Self.filler)
+        #expect(transcript.kind == .dialogue)
+        #expect(transcript.turns.count >= 2)
+        #expect(transcript.turns[0].speaker == first)
+        #expect(transcript.turns[1].speaker == second)
+        #expect(transcript.text(in: transcript.turns[1].range).lowercased().hasPrefix("my knee hurts"))
+    }
+
+    @Test("a dictation with section-like labels is not a dialogue")
+    func dictation() throws {
+        let text = """
+            Patient is a 42-year-old male presenting with three days of cough. He denies fever.
+            HEENT: Normal. Lungs: Clear to auscultation bilaterally.
+            Assessment: Acute bronchitis. Plan: Supportive care, follow up in 2 weeks.
+            """
+        let transcript = try Transcript(text)
+        #expect(transcript.kind == .dictation)
+        #expect(transcript.turns.count == 1)
+        #expect(transcript.turns[0].speaker == .narrator)
+        #expect(transcript.sentences.map(\.text).contains("He denies fever."))
+        #expect(transcript.sentences.map(\.text).contains("Lungs: Clear to auscultation bilaterally."))
+    }
+
+    @Test("sentences split at terminators but not at abbreviations or decimals")
+    func sentences() throws {
+        let transcript = try Transcript(
+            "Seen by Dr. Smith today. Temperature 98.6 degrees. Takes lisinopril 10 mg. daily? Yes! No changes.")
+        #expect(transcript.sentences.map(\.text) == [
+            "Seen by Dr. Smith today.", "Temperature 98.6 degrees.", "Takes lisinopril 10 mg. daily?", "Yes!",
+            "No changes.",
+        ])
+    }
+
+    @Test("bad input gets a specific error", arguments: [
+        ("", TranscriptError.Code.empty), ("   \n\t ", .empty), ("too short to be a visit", .tooShort),
+        (String(repeating: "word ", count: 30_000), .tooLong), ("a\u{0}" + String(repeating: "b", count: 60), .notText),
+    ])
+    func errors(text: String, code: TranscriptError.Code) {
+        do {
+            _ = try Transcript(text)
+            Issue.record("expected \(code)")
+        } catch {
+            #expect(error.code == code)
+            #expect(error.field == "transcript")
+            #expect(!error.description.contains("word word"))
+        }
+    }
+
+    @Test("offsets are Unicode scalars")
+    func scalarOffsets() throws {
+        let transcript = try Transcript("Patient café owner reports naïve symptoms of fatigue. Sleeps 5 hours per night.")
+        let second = try #require(transcript.sentences.last)
+        #expect(transcript.text(in: second.range) == "Sleeps 5 hours per night.")
+        let scalars = Array(transcript.text.unicodeScalars)
+        #expect(second.range.upperBound == scalars.count)
+    }
+
+    /// Every development transcript reads as its form, with valid sentence offsets.
+    @Test("development corpora: ACI-Bench dialogues and MTSamples dictations")
+    func corpora() throws {
+        let eval = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/eval")
+        for (file, kind) in [("aci-bench/valid.jsonl", Transcript.Kind.dialogue), ("mtsamples/dev.jsonl", .dictation)] {
+            let lines = try String(contentsOf: eval.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
+            #expect(lines.count >= 20)
+            for line in lines {
+                let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                let text = try #require(row?["transcript"] as? String)
+                guard text.unicodeScalars.count >= 50 else { continue }
+                let transcript = try Transcript(text, limits: .init(maximumCharacters: 400_000))
+                #expect(transcript.kind == kind, "\(row?["id"] ?? "")")
+                #expect(!transcript.sentences.isEmpty)
+                for sentence in transcript.sentences {
+                    #expect(sentence.range.lowerBound >= 0 && sentence.range.upperBound <= transcript.scalarCount)
+                    #expect(transcript.text(in: sentence.range) == sentence.text)
+                }
+                if kind == .dialogue {
+                    #expect(transcript.turns.contains { $0.speaker == .clinician })
+                    #expect(transcript.turns.contains { $0.speaker == .patient })
+                }
+            }
+        }
+    }
+
+    @Test("reading is deterministic")
+    func determinism() throws {
+        let text = "[doctor] any chest pain ?\n[patient] no , but i get short of breath on the stairs ."
+        #expect(try Transcript(text).sentences == (try Transcript(text)).sentences)
+    }
+}
