@@ -84,6 +84,7 @@ let package = Package(
                 "Gateway",
                 "HL7v2",
                 "MLLP",
+                "Scribe",
                 "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

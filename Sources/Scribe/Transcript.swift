@@ -304,6 +304,12 @@ public struct Transcript: Sendable {
         let word = string(scalars[wordStart..<wordEnd]).lowercased()
         if word.isEmpty { return false }
         if abbreviations.contains(word) { return true }
+        // A list number at the start of a sentence (`1. Hypertension.`) ends nothing.
+        if wordStart == start || scalars[start..<wordStart].allSatisfy({ $0.properties.isWhitespace }),
+            word.unicodeScalars.count <= 2, word.unicodeScalars.allSatisfy({ $0.properties.numericType != nil })
+        {
+            return true
+        }
         // A single letter (an initial, "A.") ends no sentence.
         return word.unicodeScalars.count == 1 && word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
     }

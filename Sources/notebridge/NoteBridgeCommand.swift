@@ -7,7 +7,7 @@ struct NoteBridgeCommand: AsyncParsableCommand {
         commandName: "notebridge",
         abstract: "NoteBridge: an EHR integration gateway that writes SOAP notes.",
         subcommands: [
-            ServeCommand.self, HL7Command.self, SendCommand.self, JournalCommand.self, KeysCommand.self,
+            ServeCommand.self, NoteCommand.self, HL7Command.self, SendCommand.self, JournalCommand.self, KeysCommand.self,
             BenchCommand.self,
         ])
 }

@@ -60,3 +60,28 @@ def test_bad_configuration_is_a_clear_error(tmp_path):
     result = subprocess.run([BIN, "serve", "--config", str(config)], capture_output=True, timeout=60)
     assert result.returncode == 2
     assert "mllp.port" in result.stderr.decode()
+
+
+def test_note_cli_json_and_errors():
+    transcript = (b"[doctor] what brings you in today ?\n[patient] i have had a cough for three days and a fever .\n"
+                  b"[doctor] on exam your lungs have scattered rhonchi .\n[doctor] my impression is acute bronchitis .\n")
+    result = subprocess.run([BIN, "note", "--format", "json"], input=transcript, capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+    note = json.loads(result.stdout)
+    for key in ("subjective", "objective", "assessment", "plan", "specialty", "template", "statements", "entities"):
+        assert key in note
+    assert note["specialty"] == "generic" and note["template"] == "standard"
+    scalars = transcript.decode()
+    for statement in note["statements"]:
+        assert statement["evidence"], statement
+        for evidence in statement["evidence"]:
+            assert 0 <= evidence["start"] < evidence["end"] <= len(scalars)
+    again = subprocess.run([BIN, "note", "--format", "json"], input=transcript, capture_output=True, timeout=60)
+    assert again.stdout == result.stdout  # deterministic, byte for byte
+    for arguments, needle in [(["--specialty", "astrology"], "specialty"), (["--template", "haiku"], "template")]:
+        bad = subprocess.run([BIN, "note", *arguments], input=transcript, capture_output=True, timeout=60)
+        assert bad.returncode == 1 and needle in bad.stderr.decode() and "valid values" in bad.stderr.decode()
+    short = subprocess.run([BIN, "note"], input=b"too short", capture_output=True, timeout=60)
+    assert short.returncode == 1 and "too short" in short.stderr.decode()
+    binary = subprocess.run([BIN, "note"], input=b"\xff\xfe" * 40, capture_output=True, timeout=60)
+    assert binary.returncode == 1 and "not UTF-8" in binary.stderr.decode()

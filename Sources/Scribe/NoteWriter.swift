@@ -1,0 +1,67 @@
+/// Writes a SOAP note from a transcript: deterministic, and every statement grounded in the transcript.
+public struct NoteWriter: Sendable {
+    let router: SectionRouter
+    /// Transcript size limits.
+    public var limits: Transcript.Limits
+
+    /// Creates a writer with the embedded section model.
+    public init(limits: Transcript.Limits = .default) {
+        self.router = SectionRouter()
+        self.limits = limits
+    }
+
+    /// Writes the note.
+    public func note(
+        transcript text: String, specialty: Specialty = .generic, template: NoteTemplate = .standard
+    ) throws(TranscriptError) -> Note {
+        let transcript = try Transcript(text, limits: limits)
+        let statements: [NoteStatement]
+        switch transcript.kind {
+        case .dictation: statements = dictationStatements(transcript)
+        case .dialogue: statements = dialogueStatements(transcript)
+        }
+        let ordered = NoteSection.allCases.flatMap { section in statements.filter { $0.section == section } }
+        return Note(specialty: specialty, template: template, transcriptKind: transcript.kind, statements: ordered)
+    }
+
+    /// A dictation keeps the clinician's sentences, routed in order.
+    func dictationStatements(_ transcript: Transcript) -> [NoteStatement] {
+        let labels = router.routeDictation(transcript.sentences.map(\.text))
+        return zip(transcript.sentences, labels).map { sentence, division in
+            NoteStatement(section: section(of: division, text: sentence.text), text: sentence.text, evidence: [sentence.range])
+        }
+    }
+
+    /// A dialogue: the patient's clinical statements become history in the third person; the clinician's
+    /// statements (not questions, not small talk) are routed by the model.
+    func dialogueStatements(_ transcript: Transcript) -> [NoteStatement] {
+        var statements: [NoteStatement] = []
+        for sentence in transcript.sentences {
+            let cleaned = Phrasing.clean(sentence.text)
+            let words = SectionModel.tokens(cleaned)
+            guard words.count >= 3, router.model.scores(cleaned).knownTokens >= 2 else { continue }
+            switch sentence.speaker {
+            case .patient, .companion:
+                guard !cleaned.hasSuffix("?") else { continue }
+                statements.append(
+                    NoteStatement(section: .subjective, text: Phrasing.thirdPerson(cleaned), evidence: [sentence.range]))
+            case .clinician, .narrator:
+                guard !cleaned.hasSuffix("?") else { continue }
+                let division = router.routeSentence(cleaned)
+                statements.append(
+                    NoteStatement(
+                        section: section(of: division, text: cleaned), text: Phrasing.capitalized(cleaned),
+                        evidence: [sentence.range]))
+            }
+        }
+        return statements
+    }
+
+    func section(of division: SectionModel.Division, text: String) -> NoteSection {
+        switch division {
+        case .subjective: return .subjective
+        case .objective: return .objective
+        case .assessmentPlan: return Phrasing.isPlan(text) ? .plan : .assessment
+        }
+    }
+}

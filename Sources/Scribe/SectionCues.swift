@@ -1,0 +1,28 @@
+/// Phrases that mark a sentence as examination and results, or as assessment and plan, in any clinical
+/// note; they add to the section model's evidence where the training notes are thin.
+enum SectionCues {
+    static let objective = [
+        "exam", "examination", "vital", "blood pressure", "pulse", "heart rate", "respiratory rate", "temperature",
+        "afebrile", "saturation", "auscultation", "tender", "nontender", "non-tender", "palpable", "palpation",
+        "no masses", "intact", "clear", "normal", "murmur", "rales", "wheez", "edema", "reflexes", "range of motion",
+        "lab", "hemoglobin", "white blood", "white count", "creatinine", "potassium", "sodium", "glucose",
+        "x-ray", "ultrasound", "ct ", "mri", "ekg", "ecg", "showed", "revealed", "demonstrated", "unremarkable",
+        "heent", "pupils", "extremities", "abdomen is", "lungs", "heart is", "skin is", "neck is", "alert and oriented",
+        "well-developed", "well developed", "no acute distress", "weight", "height", "bmi", "mmhg", "mg/dl", "bpm",
+    ]
+
+    static let assessmentPlan = [
+        "impression", "diagnos", "assessment", "plan", "recommend", "will ", "follow up", "follow-up", "followup",
+        "return", "prescri", "discussed", "risks and benefits", "refer", "schedule", "continue", "discharge",
+        "consistent with", "likely", "suspect", "rule out", "differential", "instructed", "advised", "we'll",
+        "start him", "start her", "started on", "given", "questions were answered", "agree", "counsel",
+    ]
+
+    /// Log-score bonuses for (subjective, objective, assessment and plan) from the cue phrases present.
+    static func bonus(_ text: String) -> [Double] {
+        let lower = text.lowercased()
+        let objectiveHits = objective.reduce(0) { $0 + (lower.contains($1) ? 1 : 0) }
+        let planHits = assessmentPlan.reduce(0) { $0 + (lower.contains($1) ? 1 : 0) }
+        return [0, Double(min(objectiveHits, 3)) * 1.5, Double(min(planHits, 3)) * 1.5]
+    }
+}

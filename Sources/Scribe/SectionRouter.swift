@@ -1,0 +1,62 @@
+/// Routes transcript sentences to SOAP divisions.
+///
+/// A dictation runs subjective → objective → assessment/plan, so its sentences are labelled by a Viterbi
+/// decode that only moves forward through the divisions, over the section model's per-sentence scores.
+/// A dialogue is routed sentence by sentence: the patient's words are history, the clinician's are
+/// routed by the model where they dictate findings, assessment or plan.
+public struct SectionRouter: Sendable {
+    let model: SectionModel
+
+    /// Creates a router over a section model.
+    public init(model: SectionModel = .embedded) {
+        self.model = model
+    }
+
+    /// The division of each sentence of a dictation, in order, never moving backwards.
+    public func routeDictation(_ sentences: [String]) -> [SectionModel.Division] {
+        guard !sentences.isEmpty else { return [] }
+        let scores = sentences.map { sentence in
+            let likelihood = model.scores(sentence).logLikelihood
+            // Centre each sentence's scores so that long sentences do not outvote their neighbours.
+            let mean = likelihood.reduce(0, +) / Double(likelihood.count)
+            return zip(likelihood, SectionCues.bonus(sentence)).map { ($0 - mean) * 0.6 + $1 }
+        }
+        let divisions = SectionModel.Division.allCases.count
+        // best[i][d]: best log score of sentences 0...i with sentence i in division d.
+        var best = Array(repeating: Array(repeating: -Double.infinity, count: divisions), count: scores.count)
+        var back = Array(repeating: Array(repeating: 0, count: divisions), count: scores.count)
+        let switchPenalty = 4.0
+        best[0][0] = scores[0][0]
+        best[0][1] = scores[0][1] - 2 * switchPenalty
+        best[0][2] = scores[0][2] - 3 * switchPenalty
+        for index in 1..<scores.count {
+            for division in 0..<divisions {
+                var choice = division
+                var value = best[index - 1][division]
+                for previous in 0..<division where best[index - 1][previous] - switchPenalty > value {
+                    value = best[index - 1][previous] - switchPenalty
+                    choice = previous
+                }
+                best[index][division] = value + scores[index][division]
+                back[index][division] = choice
+            }
+        }
+        var division = (0..<divisions).max { best[scores.count - 1][$0] < best[scores.count - 1][$1] } ?? 0
+        var labels = Array(repeating: SectionModel.Division.subjective, count: scores.count)
+        for index in stride(from: scores.count - 1, through: 0, by: -1) {
+            labels[index] = SectionModel.Division(rawValue: division) ?? .subjective
+            division = back[index][division]
+        }
+        return labels
+    }
+
+    /// The most likely division of one sentence, with the model's priors.
+    public func routeSentence(_ text: String) -> SectionModel.Division {
+        let scores = zip(model.scores(text).logLikelihood, SectionCues.bonus(text)).map { $0 + $1 }
+        let priors = model.priors
+        let posterior: [Double] = zip(scores, priors).map { $0 + $1 }
+        var best = 0
+        for division in posterior.indices where posterior[division] > posterior[best] { best = division }
+        return SectionModel.Division(rawValue: best) ?? .subjective
+    }
+}

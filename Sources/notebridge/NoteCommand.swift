@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Scribe
+
+/// `notebridge note`: writes a SOAP note from a transcript.
+struct NoteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "note",
+        abstract: "Write a SOAP note from a transcript (dialogue or dictation).",
+        discussion: "Exit status 1 with a clear message on bad input.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json
+        case text
+    }
+
+    @Option(help: "One of: \(Specialty.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var specialty = "generic"
+
+    @Option(help: "One of: \(NoteTemplate.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var template = "standard"
+
+    @Option(help: "json or text.")
+    var format: Format = .text
+
+    @Argument(help: "The transcript file; standard input when absent or -.")
+    var file = "-"
+
+    /// The JSON shape of a note.
+    struct Output: Encodable {
+        struct Statement: Encodable {
+            struct Evidence: Encodable {
+                var start: Int
+                var end: Int
+            }
+
+            var section: String
+            var text: String
+            var evidence: [Evidence]
+        }
+
+        var specialty: String
+        var template: String
+        var transcriptKind: String
+        var subjective: String
+        var objective: String
+        var assessment: String
+        var plan: String
+        var statements: [Statement]
+        var entities: [String]
+    }
+
+    func run() async throws {
+        do {
+            let specialty = try Specialty(validating: specialty)
+            let template = try NoteTemplate(validating: template)
+            let bytes = try Terminal.read(file, limit: 4 << 20)
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw CommandFailure(message: "transcript: is not UTF-8 text", exitCode: 1)
+            }
+            let note = try NoteWriter().note(transcript: text, specialty: specialty, template: template)
+            switch format {
+            case .text:
+                for section in NoteSection.allCases {
+                    let text = note.text(of: section)
+                    let header = section.rawValue.uppercased()
+                    if !text.hasPrefix(header) { Terminal.line(header) }
+                    Terminal.line(text)
+                    Terminal.line("")
+                }
+            case .json:
+                let output = Output(
+                    specialty: specialty.rawValue, template: template.rawValue,
+                    transcriptKind: note.transcriptKind.rawValue, subjective: note.subjective,
+                    objective: note.objective, assessment: note.assessment, plan: note.plan,
+                    statements: note.statements.map { statement in
+                        Output.Statement(
+                            section: statement.section.rawValue, text: statement.text,
+                            evidence: statement.evidence.map { .init(start: $0.lowerBound, end: $0.upperBound) })
+                    }, entities: [])
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                Terminal.write(Array(try encoder.encode(output)) + [0x0A])
+            }
+        } catch let error as NoteRequestError {
+            Terminal.error(error.description)
+            throw ExitCode(1)
+        } catch let error as TranscriptError {
+            Terminal.error(error.description)
+            throw ExitCode(1)
+        } catch let failure as CommandFailure {
+            Terminal.error(failure.message)
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Scribe
+import Testing
+
+@Suite("Note writer (first version: routing and evidence)")
+struct NoteWriterTests {
+    static let dictation = """
+        Patient is a 42-year-old male presenting with three days of productive cough and low-grade fever. \
+        He denies chest pain or shortness of breath. He takes lisinopril 10 mg daily for hypertension. \
+        Blood pressure 132/84, pulse 88, temperature 100.2. Lungs with scattered rhonchi, no wheezing. \
+        Heart regular rate and rhythm without murmur. \
+        Impression is acute bronchitis. We will treat with supportive care and follow up in two weeks.
+        """
+
+    static let dialogue = """
+        [doctor] hi , how are you doing today ?
+        [patient] not great , i have had a cough for about three days and some fever .
+        [doctor] any chest pain or shortness of breath ?
+        [patient] no chest pain , just the cough and i feel tired .
+        [doctor] okay . on exam your lungs have some scattered rhonchi and your heart sounds normal .
+        [doctor] my impression is acute bronchitis . we will treat with supportive care and follow up in two weeks .
+        """
+
+    @Test("a dictation is routed subjective, objective, assessment and plan in order")
+    func dictationRouting() throws {
+        let note = try NoteWriter().note(transcript: Self.dictation)
+        #expect(note.transcriptKind == .dictation)
+        #expect(note.subjective.contains("denies chest pain"))
+        #expect(note.objective.contains("Lungs with scattered rhonchi"))
+        #expect((note.assessment + note.plan).contains("acute bronchitis"))
+        #expect(note.plan.contains("follow up in two weeks"))
+        let order = note.statements.map(\.section)
+        #expect(order == order.sorted { NoteSection.allCases.firstIndex(of: $0) ?? 0 < NoteSection.allCases.firstIndex(of: $1) ?? 0 })
+    }
+
+    @Test("every statement has evidence inside the transcript", arguments: [dictation, dialogue])
+    func evidence(text: String) throws {
+        let note = try NoteWriter().note(transcript: text)
+        let count = text.unicodeScalars.count
+        #expect(!note.statements.isEmpty)
+        for statement in note.statements {
+            #expect(!statement.evidence.isEmpty)
+            for range in statement.evidence {
+                #expect(range.lowerBound >= 0 && range.upperBound <= count && !range.isEmpty)
+            }
+        }
+    }
+
+    @Test("a dialogue: the patient's words in the third person, no questions, the clinician's exam in objective")
+    func dialogueRouting() throws {
+        let note = try NoteWriter().note(transcript: Self.dialogue)
+        #expect(note.transcriptKind == .dialogue)
+        #expect(note.subjective.contains("the patient has had a cough for about three days"))
+        #expect(!note.subjective.contains("?"))
+        #expect(!note.subjective.contains("how are you"))
+        #expect(note.objective.contains("rhonchi"))
+        #expect((note.assessment + note.plan).contains("acute bronchitis"))
+    }
+
+    @Test("the same input gives the same note")
+    func determinism() throws {
+        let writer = NoteWriter()
+        #expect(try writer.note(transcript: Self.dialogue) == (try writer.note(transcript: Self.dialogue)))
+        #expect(try writer.note(transcript: Self.dictation) == (try writer.note(transcript: Self.dictation)))
+    }
+
+    @Test("unknown specialty and template name the field and list the valid values")
+    func requestErrors() {
+        do {
+            _ = try Specialty(validating: "astrology")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.field == "specialty")
+            #expect(error.validValues.count == 24)
+            #expect(error.description.contains("generic"))
+        }
+        do {
+            _ = try NoteTemplate(validating: "haiku")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.field == "template")
+            #expect(error.validValues == ["standard", "apso", "dap", "birp", "brief"])
+        }
+        #expect(Specialty.allCases.count == 24)
+    }
+
+    @Test("the section model reads its embedded table")
+    func model() {
+        let model = SectionModel.embedded
+        #expect(model.priors.count == 3)
+        let exam = model.scores("lungs are clear to auscultation bilaterally").logLikelihood
+        #expect(exam[1] > exam[0])
+        let history = model.scores("she reports pain in her knee for two weeks").logLikelihood
+        #expect(history[0] > history[1])
+        #expect(SectionModel.tokens("BP 120/80, HR 72.") == ["bp", "#", "#", "hr", "#"])
+    }
+}
