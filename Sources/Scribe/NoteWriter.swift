@@ -32,22 +32,42 @@ public struct NoteWriter: Sendable {
         }
     }
 
+    /// Where the clinician is in the visit: taking the history, examining, or giving the assessment and plan.
+    enum VisitPhase {
+        case history
+        case examination
+        case assessmentPlan
+    }
+
     /// A dialogue: the patient's clinical statements become history in the third person; the clinician's
-    /// statements (not questions, not small talk) are routed by the model.
+    /// statements (not questions, not small talk) follow the visit's phase, which moves to examination when
+    /// the clinician announces the exam and to assessment and plan when they announce it; within a phase the
+    /// model can still route a sentence elsewhere.
     func dialogueStatements(_ transcript: Transcript) -> [NoteStatement] {
         var statements: [NoteStatement] = []
+        var phase = VisitPhase.history
         for sentence in transcript.sentences {
             let cleaned = Phrasing.clean(sentence.text)
             let words = SectionModel.tokens(cleaned)
-            guard words.count >= 3, router.model.scores(cleaned).knownTokens >= 2 else { continue }
+            if sentence.speaker == .clinician || sentence.speaker == .narrator {
+                phase = Phrasing.phase(after: cleaned, current: phase)
+            }
+            guard words.count >= 3, router.model.scores(cleaned).knownFeatures >= 2, !cleaned.hasSuffix("?") else {
+                continue
+            }
             switch sentence.speaker {
             case .patient, .companion:
-                guard !cleaned.hasSuffix("?") else { continue }
+                guard phase == .history else { continue }
                 statements.append(
                     NoteStatement(section: .subjective, text: Phrasing.thirdPerson(cleaned), evidence: [sentence.range]))
             case .clinician, .narrator:
-                guard !cleaned.hasSuffix("?") else { continue }
-                let division = router.routeSentence(cleaned)
+                let routed = router.routeSentence(cleaned)
+                let division: SectionModel.Division
+                switch phase {
+                case .history: division = routed
+                case .examination: division = routed == .assessmentPlan ? .assessmentPlan : .objective
+                case .assessmentPlan: division = .assessmentPlan
+                }
                 statements.append(
                     NoteStatement(
                         section: section(of: division, text: cleaned), text: Phrasing.capitalized(cleaned),

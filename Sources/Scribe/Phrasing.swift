@@ -49,6 +49,30 @@ enum Phrasing {
         return first.uppercased() + text.dropFirst()
     }
 
+    static let examinationTriggers = [
+        "physical exam", "on exam", "your exam", "examination", "when i examine", "when i examined",
+        "let me examine", "let me take a look", "i'm going to examine", "let's examine", "vital signs", "vitals",
+        "on physical", "listen to your heart", "listen to your lungs",
+    ]
+
+    static let assessmentPlanTriggers = [
+        "assessment and plan", "my assessment", "my impression", "impression", "assessment", "my plan",
+        "the plan", "plan is", "diagnosis", "so for your", "in terms of your", "for your", "let's talk about",
+        "what i want to do", "i want to", "i'm going to prescribe", "we're going to", "i recommend",
+    ]
+
+    /// The visit phase after a clinician's sentence.
+    static func phase(after text: String, current: NoteWriter.VisitPhase) -> NoteWriter.VisitPhase {
+        let lower = text.lowercased()
+        if assessmentPlanTriggers.contains(where: { lower.contains($0) }), current != .history || lower.contains("assessment") || lower.contains("impression") || lower.contains("plan") {
+            return .assessmentPlan
+        }
+        if current == .history, examinationTriggers.contains(where: { lower.contains($0) }) {
+            return .examination
+        }
+        return current
+    }
+
     static let planCues = [
         "plan", "will ", "going to", "prescrib", "follow up", "follow-up", "followup", "refer", "order", "schedule",
         "recommend", "continue", "start", "increase", "decrease", "return", "discontinue", "advised", "counsel",

@@ -1,6 +1,8 @@
 /// Phrases that mark a sentence as examination and results, or as assessment and plan, in any clinical
 /// note; they add to the section model's evidence where the training notes are thin.
 enum SectionCues {
+    static let cueWeight = 4.0
+
     static let objective = [
         "exam", "examination", "vital", "blood pressure", "pulse", "heart rate", "respiratory rate", "temperature",
         "afebrile", "saturation", "auscultation", "tender", "nontender", "non-tender", "palpable", "palpation",
@@ -23,6 +25,6 @@ enum SectionCues {
         let lower = text.lowercased()
         let objectiveHits = objective.reduce(0) { $0 + (lower.contains($1) ? 1 : 0) }
         let planHits = assessmentPlan.reduce(0) { $0 + (lower.contains($1) ? 1 : 0) }
-        return [0, Double(min(objectiveHits, 3)) * 1.5, Double(min(planHits, 3)) * 1.5]
+        return [0, Double(min(objectiveHits, 3)) * cueWeight, Double(min(planHits, 3)) * cueWeight]
     }
 }

@@ -1,9 +1,8 @@
-import Foundation
-
-/// A naive Bayes model of which SOAP division a sentence belongs to, from word presence.
+/// A logistic-regression model of which SOAP division a sentence belongs to, over the presence of words
+/// and adjacent word pairs.
 ///
 /// Built by `scripts/build_section_model.py` from public training notes (see `SectionModelData.swift`);
-/// the table is embedded in the binary, so the engine does no I/O.
+/// the weights are embedded in the binary, so the engine does no I/O.
 public struct SectionModel: Sendable {
     /// The three divisions a sentence can be routed to.
     public enum Division: Int, CaseIterable, Sendable {
@@ -15,37 +14,30 @@ public struct SectionModel: Sendable {
         case assessmentPlan = 2
     }
 
-    let logPrior: [Double]
-    /// Per token: log P(present | division) for each division.
-    let logPresent: [String: [Double]]
-    /// Log P(token unseen | division) for tokens outside the vocabulary.
-    let logUnseen: [Double]
+    let bias: [Double]
+    /// Per feature (a word, or `first_second` for a word pair): its weight for each division.
+    let weights: [String: [Double]]
 
     /// The model built from the embedded table.
     public static let embedded = SectionModel(table: embeddedTable)
 
-    /// Parses a table of `token<TAB>count…` lines after a `#sentences<TAB>n…` line.
+    /// Parses a table of `feature<TAB>w0<TAB>w1<TAB>w2` lines after a `#bias` line.
     init(table: String) {
-        var sentences = [1.0, 1.0, 1.0]
-        var counts: [String: [Double]] = [:]
+        var bias = [0.0, 0.0, 0.0]
+        var weights: [String: [Double]] = [:]
         for line in table.split(separator: "\n") {
             let fields = line.split(separator: "\t")
             guard fields.count == 4 else { continue }
             let values = fields[1...].map { Double($0) ?? 0 }
-            let name = fields[0].trimmingPrefix(while: { $0 == " " })
-            if name == "#sentences" {
-                sentences = values
+            let name = String(fields[0].drop(while: { $0 == " " }))
+            if name == "#bias" {
+                bias = values
             } else {
-                counts[String(name)] = values
+                weights[name] = values
             }
         }
-        let total = sentences.reduce(0, +)
-        logPrior = sentences.map { log(max($0, 1) / max(total, 1)) }
-        let smoothing = 0.5
-        logPresent = counts.mapValues { values in
-            values.indices.map { log((values[$0] + smoothing) / (sentences[$0] + 2 * smoothing)) }
-        }
-        logUnseen = sentences.map { log(smoothing / ($0 + 2 * smoothing)) }
+        self.bias = bias
+        self.weights = weights
     }
 
     /// The lower-case word and number tokens of a text (every number is `#`), as the builder tokenises.
@@ -72,22 +64,23 @@ public struct SectionModel: Sendable {
         return tokens
     }
 
-    /// Log-likelihood of a sentence under each division (without the prior), and how many of its
-    /// distinct tokens the model knows.
-    public func scores(_ text: String) -> (logLikelihood: [Double], knownTokens: Int) {
-        var result = [0.0, 0.0, 0.0]
+    /// The features of a text: its tokens and adjacent token pairs.
+    static func features(_ text: String) -> Set<String> {
+        let words = tokens(text)
+        var features = Set(words)
+        for index in words.indices.dropLast() { features.insert(words[index] + "_" + words[index + 1]) }
+        return features
+    }
+
+    /// The division scores (logits) of a sentence, and how many of its features the model knows.
+    public func scores(_ text: String) -> (logits: [Double], knownFeatures: Int) {
+        var result = bias
         var known = 0
-        for token in Set(Self.tokens(text)) {
-            if let present = logPresent[token] {
-                known += 1
-                for division in 0..<3 { result[division] += present[division] }
-            } else {
-                for division in 0..<3 { result[division] += logUnseen[division] }
-            }
+        for feature in Self.features(text) {
+            guard let weight = weights[feature] else { continue }
+            known += 1
+            for division in 0..<3 { result[division] += weight[division] }
         }
         return (result, known)
     }
-
-    /// The prior log-probability of each division.
-    public var priors: [Double] { logPrior }
 }

@@ -16,16 +16,15 @@ public struct SectionRouter: Sendable {
     public func routeDictation(_ sentences: [String]) -> [SectionModel.Division] {
         guard !sentences.isEmpty else { return [] }
         let scores = sentences.map { sentence in
-            let likelihood = model.scores(sentence).logLikelihood
-            // Centre each sentence's scores so that long sentences do not outvote their neighbours.
-            let mean = likelihood.reduce(0, +) / Double(likelihood.count)
-            return zip(likelihood, SectionCues.bonus(sentence)).map { ($0 - mean) * 0.6 + $1 }
+            let logits = model.scores(sentence).logits
+            return zip(logits, SectionCues.bonus(sentence)).map { $0 * logitScale + $1 }
         }
         let divisions = SectionModel.Division.allCases.count
         // best[i][d]: best log score of sentences 0...i with sentence i in division d.
         var best = Array(repeating: Array(repeating: -Double.infinity, count: divisions), count: scores.count)
         var back = Array(repeating: Array(repeating: 0, count: divisions), count: scores.count)
         let switchPenalty = 4.0
+        let skipFactor = 4.0
         best[0][0] = scores[0][0]
         best[0][1] = scores[0][1] - 2 * switchPenalty
         best[0][2] = scores[0][2] - 3 * switchPenalty
@@ -33,9 +32,13 @@ public struct SectionRouter: Sendable {
             for division in 0..<divisions {
                 var choice = division
                 var value = best[index - 1][division]
-                for previous in 0..<division where best[index - 1][previous] - switchPenalty > value {
-                    value = best[index - 1][previous] - switchPenalty
-                    choice = previous
+                for previous in 0..<division {
+                    // Skipping a division (history straight to plan) costs more than passing through it.
+                    let penalty = switchPenalty * Double(division - previous) * (division - previous > 1 ? skipFactor : 1)
+                    if best[index - 1][previous] - penalty > value {
+                        value = best[index - 1][previous] - penalty
+                        choice = previous
+                    }
                 }
                 best[index][division] = value + scores[index][division]
                 back[index][division] = choice
@@ -50,11 +53,12 @@ public struct SectionRouter: Sendable {
         return labels
     }
 
-    /// The most likely division of one sentence, with the model's priors.
+    /// How much one unit of the model's logits weighs against the cue bonuses and switch penalties.
+    let logitScale = 1.0
+
+    /// The most likely division of one sentence.
     public func routeSentence(_ text: String) -> SectionModel.Division {
-        let scores = zip(model.scores(text).logLikelihood, SectionCues.bonus(text)).map { $0 + $1 }
-        let priors = model.priors
-        let posterior: [Double] = zip(scores, priors).map { $0 + $1 }
+        let posterior: [Double] = zip(model.scores(text).logits, SectionCues.bonus(text)).map { $0 * logitScale + $1 }
         var best = 0
         for division in posterior.indices where posterior[division] > posterior[best] { best = division }
         return SectionModel.Division(rawValue: best) ?? .subjective

@@ -86,10 +86,9 @@ struct NoteWriterTests {
     @Test("the section model reads its embedded table")
     func model() {
         let model = SectionModel.embedded
-        #expect(model.priors.count == 3)
-        let exam = model.scores("lungs are clear to auscultation bilaterally").logLikelihood
+        let exam = model.scores("lungs are clear to auscultation bilaterally").logits
         #expect(exam[1] > exam[0])
-        let history = model.scores("she reports pain in her knee for two weeks").logLikelihood
+        let history = model.scores("she reports pain in her knee for two weeks").logits
         #expect(history[0] > history[1])
         #expect(SectionModel.tokens("BP 120/80, HR 72.") == ["bp", "#", "#", "hr", "#"])
     }
