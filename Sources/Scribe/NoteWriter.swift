@@ -3,6 +3,10 @@ public struct NoteWriter: Sendable {
     let router: SectionRouter
     /// Transcript size limits.
     public var limits: Transcript.Limits
+    /// Spoken sentences shorter than this (in words) are conversation, not note content.
+    let minimumWords = 5
+    /// Spoken sentences with fewer features known to the section model carry no clinical content.
+    let minimumKnownFeatures = 4
 
     /// Creates a writer with the embedded section model.
     public init(limits: Transcript.Limits = .default) {
@@ -52,7 +56,9 @@ public struct NoteWriter: Sendable {
             if sentence.speaker == .clinician || sentence.speaker == .narrator {
                 phase = Phrasing.phase(after: cleaned, current: phase)
             }
-            guard words.count >= 3, router.model.scores(cleaned).knownFeatures >= 2, !cleaned.hasSuffix("?") else {
+            guard words.count >= minimumWords, router.model.scores(cleaned).knownFeatures >= minimumKnownFeatures,
+                !cleaned.hasSuffix("?")
+            else {
                 continue
             }
             switch sentence.speaker {
@@ -70,12 +76,45 @@ public struct NoteWriter: Sendable {
                 }
                 statements.append(
                     NoteStatement(
-                        section: section(of: division, text: cleaned), text: Phrasing.capitalized(cleaned),
+                        section: section(of: division, text: cleaned), text: Phrasing.aboutPatient(cleaned),
                         evidence: [sentence.range]))
             }
         }
-        return statements
+        return select(statements, transcriptTokens: SectionModel.tokens(transcript.text).count)
     }
+
+    /// Keeps, per division, the most note-like statements up to about the length a clinician's note gives
+    /// that division for a transcript of this length (learned from the training notes), in transcript order.
+    func select(_ statements: [NoteStatement], transcriptTokens: Int) -> [NoteStatement] {
+        let lexicon = NoteLexicon.embedded
+        func division(_ section: NoteSection) -> Int {
+            switch section {
+            case .subjective: return 0
+            case .objective: return 1
+            case .assessment, .plan: return 2
+            }
+        }
+        var keep = Set<Int>()
+        for target in 0..<3 {
+            let budget = max(minimumBudget, Int(Double(transcriptTokens) * lexicon.lengthRatio[target] * lengthSlack))
+            let candidates = statements.indices.filter { division(statements[$0].section) == target }
+                .sorted { lexicon.noteLikeness(statements[$0].text) > lexicon.noteLikeness(statements[$1].text) }
+            var used = 0
+            for index in candidates {
+                let length = SectionModel.tokens(statements[index].text).count
+                if used > 0, used + length > budget { continue }
+                keep.insert(index)
+                used += length
+            }
+        }
+        return statements.indices.filter { keep.contains($0) }.map { statements[$0] }
+    }
+
+    /// The fewest tokens a division may keep, so that a short visit keeps its few clinical statements.
+    let minimumBudget = 40
+
+    /// How far past the typical division length the selection may go.
+    let lengthSlack = 1.15
 
     func section(of division: SectionModel.Division, text: String) -> NoteSection {
         switch division {

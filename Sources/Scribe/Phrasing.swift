@@ -1,46 +1,100 @@
 /// Light rewriting of spoken sentences into note language.
 enum Phrasing {
-    static let fillers: Set<String> = ["um", "uh", "uhm", "hmm", "mm", "mm-hmm", "uh-huh", "like,", "you know,"]
+    static let fillers: Set<String> = [
+        "um", "uh", "uhm", "hmm", "mm", "mm-hmm", "uh-huh", "er", "ah", "oh",
+    ]
 
-    /// Drops fillers and spaces before punctuation (`word , word .` → `word, word.`).
+    /// Words that open spoken sentences and carry nothing for a note (`okay, so`, `all right`).
+    static let openers: [[String]] = [
+        ["hey", "dragon"], ["hey", "dax"], ["all", "right"], ["okay"], ["ok"], ["so"], ["well"], ["yeah"], ["yes"],
+        ["alright"], ["and"], ["now"], ["right"], ["great"], ["good"],
+    ]
+
+    /// Drops fillers, wake words and spoken openers, and tidies punctuation (`word , , word .` → `word, word.`).
     static func clean(_ text: String) -> String {
-        var words: [Substring] = []
-        for word in text.split(separator: " ") where !fillers.contains(word.lowercased()) {
-            if let first = word.first, [",", ".", "?", "!", ";", ":"].contains(first), word.count == 1, !words.isEmpty {
-                words[words.count - 1] += word
-            } else {
-                words.append(word)
+        var words: [String] = []
+        for raw in text.split(separator: " ") {
+            let word = String(raw)
+            let bare = word.lowercased().trimmingCharacters(in: ",.;:!?")
+            if fillers.contains(bare) || bare == "dragon" || bare == "dax" {
+                continue
+            }
+            if word.allSatisfy({ ",.;:!?".contains($0) }) {
+                // Punctuation on its own joins the word before it; repeated commas collapse.
+                guard let last = words.last else { continue }
+                if word == ",", last.hasSuffix(",") { continue }
+                words[words.count - 1] = last.hasSuffix(",") && word != "," ? String(last.dropLast()) + word : last + word
+                continue
+            }
+            words.append(word)
+        }
+        // Spoken openers at the start of the sentence go.
+        var changed = true
+        while changed {
+            changed = false
+            for opener in openers where words.count > opener.count {
+                let head = words.prefix(opener.count).map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
+                if head == opener {
+                    words.removeFirst(opener.count)
+                    changed = true
+                }
             }
         }
-        return words.joined(separator: " ")
+        while let first = words.first, first.allSatisfy({ ",.;:!?".contains($0) }) { words.removeFirst() }
+        return capitalized(words.joined(separator: " "))
     }
+
+    static let patientReplacements: [([String], [String])] = [
+        (["i'm"], ["the", "patient", "is"]), (["i", "am"], ["the", "patient", "is"]),
+        (["i've"], ["the", "patient", "has"]), (["i", "have"], ["the", "patient", "has"]),
+        (["i", "was"], ["the", "patient", "was"]), (["i", "had"], ["the", "patient", "had"]),
+        (["i", "feel"], ["the", "patient", "feels"]), (["i", "get"], ["the", "patient", "gets"]),
+        (["i", "take"], ["the", "patient", "takes"]), (["i", "do"], ["the", "patient", "does"]),
+        (["i'd"], ["the", "patient", "would"]), (["i'll"], ["the", "patient", "will"]),
+        (["i"], ["the", "patient"]), (["my"], ["their"]), (["me"], ["them"]), (["myself"], ["themselves"]),
+    ]
+
+    static let clinicianReplacements: [([String], [String])] = [
+        (["you're"], ["the", "patient", "is"]), (["you", "are"], ["the", "patient", "is"]),
+        (["you've"], ["the", "patient", "has"]), (["you", "have"], ["the", "patient", "has"]),
+        (["you", "do", "have"], ["the", "patient", "has"]), (["you", "were"], ["the", "patient", "was"]),
+        (["you"], ["the", "patient"]), (["your"], ["their"]), (["yourself"], ["themselves"]),
+    ]
 
     /// First person to third person for a patient's statement (`i have` → `the patient has`).
     static func thirdPerson(_ text: String) -> String {
-        let replacements: [(String, String)] = [
-            ("i'm", "the patient is"), ("i am", "the patient is"), ("i've", "the patient has"),
-            ("i have", "the patient has"), ("i was", "the patient was"), ("i had", "the patient had"),
-            ("i", "the patient"), ("my", "their"), ("me", "them"), ("myself", "themselves"), ("i'd", "the patient would"),
-        ]
-        var words = text.split(separator: " ").map(String.init)
+        capitalized(replace(text, patientReplacements))
+    }
+
+    /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
+    static func aboutPatient(_ text: String) -> String {
+        capitalized(replace(text, clinicianReplacements))
+    }
+
+    /// Replaces word sequences, comparing words without case and trailing punctuation and keeping that
+    /// punctuation on the last word of the replacement.
+    static func replace(_ text: String, _ table: [([String], [String])]) -> String {
+        let words = text.split(separator: " ").map(String.init)
+        let bare = words.map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
         var output: [String] = []
         var index = 0
         while index < words.count {
-            let word = words[index].lowercased()
-            let pair = index + 1 < words.count ? word + " " + words[index + 1].lowercased() : ""
-            if let replacement = replacements.first(where: { $0.0 == pair }) {
-                output.append(replacement.1)
-                index += 2
-            } else if let replacement = replacements.first(where: { $0.0 == word }) {
-                output.append(replacement.1)
-                index += 1
+            if let (pattern, replacement) = table.first(where: { pattern, _ in
+                index + pattern.count <= words.count && Array(bare[index..<(index + pattern.count)]) == pattern
+                    && !words[index..<(index + pattern.count - 1)].contains(where: { $0.last.map { ",.;:!?".contains($0) } ?? false })
+            }) {
+                let last = words[index + pattern.count - 1]
+                let trailing = String(last.reversed().prefix(while: { ",.;:!?".contains($0) }).reversed())
+                var replaced = replacement
+                replaced[replaced.count - 1] += trailing
+                output.append(contentsOf: replaced)
+                index += pattern.count
             } else {
                 output.append(words[index])
                 index += 1
             }
         }
-        words = output
-        return capitalized(words.joined(separator: " "))
+        return output.joined(separator: " ")
     }
 
     /// The sentence with its first letter in upper case.
@@ -64,7 +118,8 @@ enum Phrasing {
     /// The visit phase after a clinician's sentence.
     static func phase(after text: String, current: NoteWriter.VisitPhase) -> NoteWriter.VisitPhase {
         let lower = text.lowercased()
-        if assessmentPlanTriggers.contains(where: { lower.contains($0) }), current != .history || lower.contains("assessment") || lower.contains("impression") || lower.contains("plan") {
+        let announcesAssessment = lower.contains("assessment") || lower.contains("impression") || lower.contains("plan")
+        if assessmentPlanTriggers.contains(where: { lower.contains($0) }), current != .history || announcesAssessment {
             return .assessmentPlan
         }
         if current == .history, examinationTriggers.contains(where: { lower.contains($0) }) {
@@ -83,5 +138,15 @@ enum Phrasing {
     static func isPlan(_ text: String) -> Bool {
         let lower = text.lowercased()
         return planCues.contains { lower.contains($0) }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing characters from `set`.
+    func trimmingCharacters(in set: String) -> String {
+        var view = Substring(self)
+        while let first = view.first, set.contains(first) { view.removeFirst() }
+        while let last = view.last, set.contains(last) { view.removeLast() }
+        return String(view)
     }
 }

@@ -314,13 +314,3 @@ public struct Transcript: Sendable {
         return word.unicodeScalars.count == 1 && word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
     }
 }
-
-extension String {
-    /// The string without leading and trailing occurrences of `character`.
-    func trimmingCharacters(in character: Character) -> String {
-        var view = Substring(self)
-        while view.first == character { view.removeFirst() }
-        while view.last == character { view.removeLast() }
-        return String(view)
-    }
-}
