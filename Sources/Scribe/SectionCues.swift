@@ -11,6 +11,10 @@ enum SectionCues {
         "x-ray", "ultrasound", "ct ", "mri", "ekg", "ecg", "showed", "revealed", "demonstrated", "unremarkable",
         "heent", "pupils", "extremities", "abdomen is", "lungs", "heart is", "skin is", "neck is", "alert and oriented",
         "well-developed", "well developed", "no acute distress", "weight", "height", "bmi", "mmhg", "mg/dl", "bpm",
+        "supple", "lymphadenopathy", "jvd", "bowel sounds", "soft", "distended", "cyanosis", "clubbing", "rhythm",
+        "s1", "s2", "cranial nerves", "motor", "sensory", "sensation", "deep tendon", "gait", "strength",
+        "oriented", "rash", "lesion", "erythema", "swelling", "effusion", "crepitus", "cbc", "bmp", "radiograph",
+        "scan", "echocardiogram", "biopsy", "pathology", "urinalysis", "culture", "spo2", "o2 sat", "inspection",
     ]
 
     static let assessmentPlan = [

@@ -23,7 +23,7 @@ public struct SectionRouter: Sendable {
         // best[i][d]: best log score of sentences 0...i with sentence i in division d.
         var best = Array(repeating: Array(repeating: -Double.infinity, count: divisions), count: scores.count)
         var back = Array(repeating: Array(repeating: 0, count: divisions), count: scores.count)
-        let switchPenalty = 4.0
+        let switchPenalty = 1.5
         let skipFactor = 4.0
         best[0][0] = scores[0][0]
         best[0][1] = scores[0][1] - 2 * switchPenalty
