@@ -11,13 +11,11 @@ struct NoteLexicon: Sendable {
     init(table: String) {
         var scores: [String: Double] = [:]
         var lengthRatio = [0.16, 0.05, 0.14]
-        for line in table.split(separator: "\n") {
-            let fields = line.split(separator: "\t")
-            let name = String(fields.first?.drop(while: { $0 == " " }) ?? "")
-            if name == "#lengthRatio" {
-                lengthRatio = fields.dropFirst().map { Double($0) ?? 0 }
-            } else if fields.count == 2, let value = Double(fields[1]) {
-                scores[name] = value
+        for row in EmbeddedTable.rows(table) {
+            if row.name == "#lengthRatio", row.values.count == 3 {
+                lengthRatio = row.values
+            } else if row.values.count == 1 {
+                scores[row.name] = row.values[0]
             }
         }
         self.scores = scores

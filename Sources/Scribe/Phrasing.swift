@@ -103,41 +103,42 @@ enum Phrasing {
         return first.uppercased() + text.dropFirst()
     }
 
-    static let examinationTriggers = [
+    static let examinationTriggers = PhraseList([
         "physical exam", "on exam", "your exam", "examination", "when i examine", "when i examined",
         "let me examine", "let me take a look", "i'm going to examine", "let's examine", "vital signs", "vitals",
         "on physical", "listen to your heart", "listen to your lungs",
-    ]
+    ])
 
-    static let assessmentPlanTriggers = [
+    static let assessmentPlanTriggers = PhraseList([
         "assessment and plan", "my assessment", "my impression", "impression", "assessment", "my plan",
         "the plan", "plan is", "diagnosis", "so for your", "in terms of your", "for your", "let's talk about",
         "what i want to do", "i want to", "i'm going to prescribe", "we're going to", "i recommend",
-    ]
+    ])
 
     /// The visit phase after a clinician's sentence.
     static func phase(after text: String, current: NoteWriter.VisitPhase) -> NoteWriter.VisitPhase {
-        let lower = text.lowercased()
-        let announcesAssessment = lower.contains("assessment") || lower.contains("impression") || lower.contains("plan")
-        if assessmentPlanTriggers.contains(where: { lower.contains($0) }), current != .history || announcesAssessment {
+        let haystack = PhraseList.haystack(text)
+        let announcesAssessment = announcements.any(in: haystack)
+        if assessmentPlanTriggers.any(in: haystack), current != .history || announcesAssessment {
             return .assessmentPlan
         }
-        if current == .history, examinationTriggers.contains(where: { lower.contains($0) }) {
+        if current == .history, examinationTriggers.any(in: haystack) {
             return .examination
         }
         return current
     }
 
-    static let planCues = [
+    static let announcements = PhraseList(["assessment", "impression", "plan"])
+
+    static let planCues = PhraseList([
         "plan", "will ", "going to", "prescrib", "follow up", "follow-up", "followup", "refer", "order", "schedule",
         "recommend", "continue", "start", "increase", "decrease", "return", "discontinue", "advised", "counsel",
         "we'll", "i'll", "let's", "instruct", "check", "repeat",
-    ]
+    ])
 
     /// Whether an assessment-and-plan sentence reads as plan rather than assessment.
     static func isPlan(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        return planCues.contains { lower.contains($0) }
+        planCues.any(in: PhraseList.haystack(text))
     }
 }
 

@@ -3,7 +3,7 @@
 enum SectionCues {
     static let cueWeight = 4.0
 
-    static let objective = [
+    static let objective = PhraseList([
         "exam", "examination", "vital", "blood pressure", "pulse", "heart rate", "respiratory rate", "temperature",
         "afebrile", "saturation", "auscultation", "tender", "nontender", "non-tender", "palpable", "palpation",
         "no masses", "intact", "clear", "normal", "murmur", "rales", "wheez", "edema", "reflexes", "range of motion",
@@ -15,20 +15,20 @@ enum SectionCues {
         "s1", "s2", "cranial nerves", "motor", "sensory", "sensation", "deep tendon", "gait", "strength",
         "oriented", "rash", "lesion", "erythema", "swelling", "effusion", "crepitus", "cbc", "bmp", "radiograph",
         "scan", "echocardiogram", "biopsy", "pathology", "urinalysis", "culture", "spo2", "o2 sat", "inspection",
-    ]
+    ])
 
-    static let assessmentPlan = [
+    static let assessmentPlan = PhraseList([
         "impression", "diagnos", "assessment", "plan", "recommend", "will ", "follow up", "follow-up", "followup",
         "return", "prescri", "discussed", "risks and benefits", "refer", "schedule", "continue", "discharge",
         "consistent with", "likely", "suspect", "rule out", "differential", "instructed", "advised", "we'll",
         "start him", "start her", "started on", "given", "questions were answered", "agree", "counsel",
-    ]
+    ])
 
     /// Log-score bonuses for (subjective, objective, assessment and plan) from the cue phrases present.
     static func bonus(_ text: String) -> [Double] {
-        let lower = text.lowercased()
-        let objectiveHits = objective.reduce(0) { $0 + (lower.contains($1) ? 1 : 0) }
-        let planHits = assessmentPlan.reduce(0) { $0 + (lower.contains($1) ? 1 : 0) }
+        let haystack = PhraseList.haystack(text)
+        let objectiveHits = objective.count(in: haystack)
+        let planHits = assessmentPlan.count(in: haystack)
         return [0, Double(min(objectiveHits, 3)) * cueWeight, Double(min(planHits, 3)) * cueWeight]
     }
 }

@@ -25,15 +25,11 @@ public struct SectionModel: Sendable {
     init(table: String) {
         var bias = [0.0, 0.0, 0.0]
         var weights: [String: [Double]] = [:]
-        for line in table.split(separator: "\n") {
-            let fields = line.split(separator: "\t")
-            guard fields.count == 4 else { continue }
-            let values = fields[1...].map { Double($0) ?? 0 }
-            let name = String(fields[0].drop(while: { $0 == " " }))
-            if name == "#bias" {
-                bias = values
+        for row in EmbeddedTable.rows(table) where row.values.count == 3 {
+            if row.name == "#bias" {
+                bias = row.values
             } else {
-                weights[name] = values
+                weights[row.name] = row.values
             }
         }
         self.bias = bias
