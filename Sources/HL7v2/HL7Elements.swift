@@ -14,6 +14,11 @@ public struct HL7Elements<Element: Sendable>: RandomAccessCollection, Sendable {
     /// One past the last element.
     public var endIndex: Int { count }
 
+    /// The element at a 1-based HL7 position (`PID-5` is number 5), or `nil` past the end.
+    func element(number: Int) -> Element? {
+        number >= 1 && number <= count ? self[number - 1] : nil
+    }
+
     /// The element at a 0-based position.
     public subscript(position: Int) -> Element {
         precondition(position >= 0 && position < count, "HL7Elements index out of range")

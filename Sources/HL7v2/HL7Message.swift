@@ -126,13 +126,11 @@ extension HL7Message.Storage {
     }
 
     func decoded(_ span: HL7Index.Span) -> String {
+        // Over the raw buffer: `HL7Escaping.decode` returns text without an escape character as it is.
         bytes.withUnsafeBufferPointer { buffer in
-            let raw = UnsafeBufferPointer(rebasing: buffer[Int(span.start)..<Int(span.end)])
-            // Fast path: UTF-8 text without an escape character is the bytes themselves.
-            if characterSet == .utf8, !raw.contains(delimiters.escape) {
-                return String(decoding: raw, as: UTF8.self)
-            }
-            return HL7Escaping.decode(raw, delimiters: delimiters, characterSet: characterSet)
+            HL7Escaping.decode(
+                UnsafeBufferPointer(rebasing: buffer[Int(span.start)..<Int(span.end)]), delimiters: delimiters,
+                characterSet: characterSet)
         }
     }
 

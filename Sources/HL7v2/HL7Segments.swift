@@ -34,10 +34,7 @@ public struct HL7Segment: Sendable {
 
     /// The field at a 1-based HL7 position (`PID-5` is `field(5)`), or `nil` when the segment is shorter.
     public func field(_ number: Int) -> HL7Field? {
-        let node = self.node
-        guard number >= 1, number <= Int(node.fieldCount) else { return nil }
-        let literal = node.isHeader && number <= 2
-        return HL7Field(storage: storage, index: Int(node.firstField) + number - 1, isLiteral: literal)
+        fields.element(number: number)
     }
 
     /// The fields in order; element 0 is field 1.
@@ -82,9 +79,7 @@ public struct HL7Field: Sendable {
 
     /// The 1-based repetition, or `nil`.
     public func repetition(_ number: Int) -> HL7Repetition? {
-        let node = self.node
-        guard number >= 1, number <= Int(node.childCount) else { return nil }
-        return HL7Repetition(storage: storage, index: Int(node.firstChild) + number - 1, isLiteral: isLiteral)
+        repetitions.element(number: number)
     }
 
     /// All repetitions in order.
@@ -118,9 +113,7 @@ public struct HL7Repetition: Sendable {
 
     /// The 1-based component, or `nil`.
     public func component(_ number: Int) -> HL7Component? {
-        let node = self.node
-        guard number >= 1, number <= Int(node.childCount) else { return nil }
-        return HL7Component(storage: storage, index: Int(node.firstChild) + number - 1, isLiteral: isLiteral)
+        components.element(number: number)
     }
 
     /// All components in order.
