@@ -56,18 +56,15 @@ public struct NoteWriter: Sendable {
             if sentence.speaker == .clinician || sentence.speaker == .narrator {
                 phase = Phrasing.phase(after: cleaned, current: phase)
             }
-            guard words.count >= minimumWords, router.model.scores(cleaned).knownFeatures >= minimumKnownFeatures,
-                !cleaned.hasSuffix("?")
-            else {
-                continue
-            }
+            guard words.count >= minimumWords, !cleaned.hasSuffix("?") else { continue }
+            let (routed, knownFeatures) = router.classify(cleaned)
+            guard knownFeatures >= minimumKnownFeatures else { continue }
             switch sentence.speaker {
             case .patient, .companion:
                 guard phase == .history else { continue }
                 statements.append(
                     NoteStatement(section: .subjective, text: Phrasing.thirdPerson(cleaned), evidence: [sentence.range]))
             case .clinician, .narrator:
-                let routed = router.routeSentence(cleaned)
                 let division: SectionModel.Division
                 switch phase {
                 case .history: division = routed
@@ -94,14 +91,16 @@ public struct NoteWriter: Sendable {
             case .assessment, .plan: return 2
             }
         }
+        let likeness = statements.map { lexicon.noteLikeness($0.text) }
+        let lengths = statements.map { SectionModel.tokens($0.text).count }
         var keep = Set<Int>()
         for target in 0..<3 {
             let budget = max(minimumBudget, Int(Double(transcriptTokens) * lexicon.lengthRatio[target] * lengthSlack))
             let candidates = statements.indices.filter { division(statements[$0].section) == target }
-                .sorted { lexicon.noteLikeness(statements[$0].text) > lexicon.noteLikeness(statements[$1].text) }
+                .sorted { likeness[$0] > likeness[$1] }
             var used = 0
             for index in candidates {
-                let length = SectionModel.tokens(statements[index].text).count
+                let length = lengths[index]
                 if used > 0, used + length > budget { continue }
                 keep.insert(index)
                 used += length

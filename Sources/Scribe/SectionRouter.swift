@@ -15,10 +15,7 @@ public struct SectionRouter: Sendable {
     /// The division of each sentence of a dictation, in order, never moving backwards.
     public func routeDictation(_ sentences: [String]) -> [SectionModel.Division] {
         guard !sentences.isEmpty else { return [] }
-        let scores = sentences.map { sentence in
-            let logits = model.scores(sentence).logits
-            return zip(logits, SectionCues.bonus(sentence)).map { $0 * logitScale + $1 }
-        }
+        let scores = sentences.map { divisionScores($0).scores }
         let divisions = SectionModel.Division.allCases.count
         // best[i][d]: best log score of sentences 0...i with sentence i in division d.
         var best = Array(repeating: Array(repeating: -Double.infinity, count: divisions), count: scores.count)
@@ -56,11 +53,23 @@ public struct SectionRouter: Sendable {
     /// How much one unit of the model's logits weighs against the cue bonuses and switch penalties.
     let logitScale = 1.0
 
+    /// A sentence's score for each division (model logits plus cue bonuses), and how many of its features
+    /// the model knows.
+    func divisionScores(_ text: String) -> (scores: [Double], knownFeatures: Int) {
+        let model = self.model.scores(text)
+        return (zip(model.logits, SectionCues.bonus(text)).map { $0 * logitScale + $1 }, model.knownFeatures)
+    }
+
+    /// The most likely division of one sentence, and how many of its features the model knows.
+    public func classify(_ text: String) -> (division: SectionModel.Division, knownFeatures: Int) {
+        let (scores, known) = divisionScores(text)
+        var best = 0
+        for division in scores.indices where scores[division] > scores[best] { best = division }
+        return (SectionModel.Division(rawValue: best) ?? .subjective, known)
+    }
+
     /// The most likely division of one sentence.
     public func routeSentence(_ text: String) -> SectionModel.Division {
-        let posterior: [Double] = zip(model.scores(text).logits, SectionCues.bonus(text)).map { $0 * logitScale + $1 }
-        var best = 0
-        for division in posterior.indices where posterior[division] > posterior[best] { best = division }
-        return SectionModel.Division(rawValue: best) ?? .subjective
+        classify(text).division
     }
 }
