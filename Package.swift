@@ -39,6 +39,7 @@ let package = Package(
         ),
         .target(
             name: "Scribe",
+            exclude: ["Generated/README.md"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -9,6 +9,8 @@ public struct Note: Hashable, Sendable {
     public var transcriptKind: Transcript.Kind
     /// The statements in section order.
     public var statements: [NoteStatement]
+    /// The clinical facts found in the transcript, in order of first mention.
+    public var entities: [ClinicalEntity]
 
     /// The display text of a section: its statements, one per line, under the section's label when the note
     /// was written from a dialogue (a dictation keeps the clinician's own structure).

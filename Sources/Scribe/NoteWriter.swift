@@ -25,7 +25,10 @@ public struct NoteWriter: Sendable {
         case .dialogue: statements = dialogueStatements(transcript)
         }
         let ordered = NoteSection.allCases.flatMap { section in statements.filter { $0.section == section } }
-        return Note(specialty: specialty, template: template, transcriptKind: transcript.kind, statements: ordered)
+        let entities = EntityExtractor().entities(in: transcript)
+        return Note(
+            specialty: specialty, template: template, transcriptKind: transcript.kind, statements: ordered,
+            entities: entities)
     }
 
     /// A dictation keeps the clinician's sentences, routed in order.

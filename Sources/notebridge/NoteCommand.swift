@@ -47,7 +47,20 @@ struct NoteCommand: AsyncParsableCommand {
         var assessment: String
         var plan: String
         var statements: [Statement]
-        var entities: [String]
+        var entities: [Entity]
+
+        struct Entity: Encodable {
+            var kind: String
+            var text: String
+            var name: String
+            var value: String?
+            var unit: String?
+            var negated: Bool
+            var uncertain: Bool
+            var context: String?
+            var attributes: [String: String]
+            var evidence: [Statement.Evidence]
+        }
     }
 
     func run() async throws {
@@ -77,7 +90,14 @@ struct NoteCommand: AsyncParsableCommand {
                         Output.Statement(
                             section: statement.section.rawValue, text: statement.text,
                             evidence: statement.evidence.map { .init(start: $0.lowerBound, end: $0.upperBound) })
-                    }, entities: [])
+                    },
+                    entities: note.entities.map { entity in
+                        Output.Entity(
+                            kind: entity.kind.rawValue, text: entity.text, name: entity.name, value: entity.value,
+                            unit: entity.unit, negated: entity.negated, uncertain: entity.uncertain,
+                            context: entity.context?.rawValue, attributes: entity.attributes,
+                            evidence: entity.evidence.map { .init(start: $0.lowerBound, end: $0.upperBound) })
+                    })
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 Terminal.write(Array(try encoder.encode(output)) + [0x0A])

@@ -1,0 +1,151 @@
+/// Word lists for entity extraction, written for this project from general clinical knowledge (common
+/// symptoms, conditions and generic drug names; no licensed vocabulary).
+enum ClinicalLexicon {
+    /// Problems: `canonical|synonym|synonym`. Plurals of the last word are matched too.
+    static let problems: [String] = [
+        "abdominal pain|stomach pain|belly pain|tummy ache|stomachache|stomach ache|abdominal discomfort",
+        "acid reflux|reflux|gerd|heartburn|gastroesophageal reflux disease|gastroesophageal reflux",
+        "acne", "acute kidney injury|aki", "addiction", "adhd|attention deficit hyperactivity disorder|attention deficit disorder",
+        "alcohol use disorder|alcoholism|alcohol abuse", "allergic rhinitis|hay fever|seasonal allergies",
+        "alzheimer's disease|alzheimer disease|alzheimer's", "anemia|anaemia", "aneurysm", "angina",
+        "ankle pain", "ankle sprain|sprained ankle", "anorexia", "anxiety|anxious|panic attacks|panic attack|panic disorder",
+        "aortic stenosis", "arrhythmia|irregular heartbeat", "arthritis|osteoarthritis|degenerative joint disease|djd",
+        "asthma", "atrial fibrillation|afib|a-fib|a fib", "back pain|low back pain|lower back pain|lumbago",
+        "bipolar disorder|bipolar", "bleeding", "blood clot|deep vein thrombosis|dvt", "blurred vision|blurry vision",
+        "bloating", "bradycardia", "bronchitis", "bruising", "burning with urination|dysuria|painful urination",
+        "bursitis", "cancer|malignancy|tumor|tumour", "breast cancer", "lung cancer", "prostate cancer", "colon cancer",
+        "carpal tunnel syndrome|carpal tunnel", "cataract", "cellulitis", "chest pain|chest pressure|chest tightness",
+        "chills", "cholecystitis|gallbladder inflammation", "gallstones|cholelithiasis", "chronic kidney disease|ckd",
+        "chronic obstructive pulmonary disease|copd|emphysema", "cirrhosis", "concussion", "confusion",
+        "congestion|nasal congestion|stuffy nose|runny nose|rhinorrhea", "congestive heart failure|heart failure|chf",
+        "conjunctivitis|pink eye", "constipation", "coronary artery disease|cad", "cough|coughing", "covid-19|covid",
+        "cramping|cramps", "crohn's disease|crohn disease", "dehydration", "dementia", "dental pain|toothache|tooth pain",
+        "depression|depressed|major depressive disorder|low mood", "dermatitis|eczema", "diabetes|diabetes mellitus|diabetic",
+        "type 1 diabetes|type one diabetes", "type 2 diabetes|type two diabetes", "diarrhea|diarrhoea|loose stools",
+        "dizziness|dizzy|lightheadedness|lightheaded|light-headed|vertigo", "double vision|diplopia",
+        "dry mouth", "dyslipidemia|hyperlipidemia|high cholesterol|elevated cholesterol", "ear pain|earache|otalgia",
+        "ear infection|otitis media|otitis", "edema|swelling|swollen", "erectile dysfunction", "fainting|syncope|passed out",
+        "fatigue|tired|tiredness|exhaustion|exhausted|lack of energy", "fever|fevers|febrile|low-grade fever",
+        "fibromyalgia", "flu|influenza", "fracture|broken bone", "gout", "hair loss", "headache|headaches|migraine|migraines",
+        "hearing loss", "herniated disc|disc herniation|herniated disk|disk herniation|bulging disc|slipped disc", "heart attack|myocardial infarction", "heart murmur|murmur", "hematuria|blood in the urine|blood in urine",
+        "hemorrhoids", "hepatitis", "hernia", "hip pain", "hives|urticaria", "hypertension|high blood pressure|elevated blood pressure",
+        "hyperthyroidism|overactive thyroid", "hypoglycemia|low blood sugar", "hypotension|low blood pressure",
+        "hypothyroidism|underactive thyroid", "incontinence", "indigestion|dyspepsia", "infection",
+        "insomnia|trouble sleeping|difficulty sleeping|can't sleep", "irritable bowel syndrome|ibs", "itching|itchy|pruritus",
+        "joint pain|arthralgia", "kidney stone|kidney stones|nephrolithiasis", "knee pain", "leg pain", "lesion",
+        "loss of appetite|decreased appetite|poor appetite", "lump|mass", "lupus", "memory loss|forgetfulness",
+        "meniscus tear|meniscal tear|torn meniscus", "muscle pain|myalgia|body aches", "nausea|nauseous|nauseated",
+        "neck pain", "neuropathy|peripheral neuropathy", "night sweats", "nosebleed|nosebleeds|epistaxis",
+        "numbness|numb", "obesity|overweight", "osteoporosis", "palpitations", "pancreatitis", "parkinson's disease|parkinson disease",
+        "pneumonia", "polyuria|frequent urination|urinary frequency", "post-traumatic stress disorder|ptsd",
+        "prediabetes|pre-diabetes", "pulmonary embolism", "rash", "rectal bleeding|blood in the stool|blood in stool",
+        "renal failure|kidney failure", "rheumatoid arthritis", "rotator cuff tear", "schizophrenia", "sciatica",
+        "seizure|seizures|epilepsy", "shortness of breath|short of breath|dyspnea|trouble breathing|difficulty breathing|sob",
+        "shoulder pain", "sinusitis|sinus infection", "sleep apnea|obstructive sleep apnea", "sore throat|pharyngitis|strep throat",
+        "sprain|strain", "stroke|cerebrovascular accident|cva", "suicidal ideation|suicidal thoughts|thoughts of suicide|thoughts of hurting myself|thoughts of self-harm|self-harm",
+        "homicidal ideation", "sweating|diaphoresis", "tachycardia|racing heart|rapid heartbeat", "tendinitis|tendonitis",
+        "tingling|pins and needles|paresthesia", "transient ischemic attack|tia", "tremor|tremors|shaking",
+        "ulcer|ulcers", "upper respiratory infection|uri|common cold|head cold", "urinary tract infection|uti|bladder infection",
+        "vomiting|throwing up|threw up|emesis", "weakness|weak", "weight gain", "weight loss|losing weight|lost weight",
+        "wheezing|wheeze", "wound", "sensitivity to cold|cold sensitivity", "caries|cavity|cavities|tooth decay",
+        "gingivitis|gum disease|periodontitis", "abscess", "lethargy|lethargic", "limping|limp",
+    ]
+
+    /// Generic (and a few brand) drug names.
+    static let medications: [String] = [
+        "acetaminophen", "tylenol", "ibuprofen", "advil", "motrin", "naproxen", "aleve", "aspirin", "celecoxib", "meloxicam",
+        "diclofenac", "ketorolac", "tramadol", "oxycodone", "hydrocodone", "morphine", "codeine", "gabapentin", "pregabalin",
+        "lisinopril", "enalapril", "ramipril", "losartan", "valsartan", "irbesartan", "olmesartan", "amlodipine", "nifedipine",
+        "diltiazem", "verapamil", "metoprolol", "atenolol", "carvedilol", "propranolol", "bisoprolol", "labetalol",
+        "hydrochlorothiazide", "chlorthalidone", "furosemide", "lasix", "bumetanide", "torsemide", "spironolactone",
+        "clonidine", "hydralazine", "isosorbide", "nitroglycerin", "digoxin", "amiodarone", "warfarin", "coumadin",
+        "apixaban", "eliquis", "rivaroxaban", "xarelto", "dabigatran", "clopidogrel", "plavix", "heparin", "enoxaparin",
+        "atorvastatin", "lipitor", "simvastatin", "rosuvastatin", "crestor", "pravastatin", "ezetimibe", "fenofibrate",
+        "metformin", "glipizide", "glyburide", "glimepiride", "pioglitazone", "sitagliptin", "januvia", "empagliflozin",
+        "jardiance", "dapagliflozin", "farxiga", "semaglutide", "ozempic", "liraglutide", "dulaglutide", "trulicity",
+        "insulin", "lantus", "glargine", "humalog", "novolog", "levothyroxine", "synthroid", "methimazole",
+        "prednisone", "prednisolone", "methylprednisolone", "medrol", "dexamethasone", "hydrocortisone",
+        "albuterol", "ventolin", "proair", "fluticasone", "flonase", "budesonide", "symbicort", "advair", "montelukast",
+        "singulair", "tiotropium", "spiriva", "benzonatate", "guaifenesin", "dextromethorphan", "cetirizine", "zyrtec",
+        "loratadine", "claritin", "fexofenadine", "diphenhydramine", "benadryl", "hydroxyzine", "pseudoephedrine",
+        "amoxicillin", "augmentin", "penicillin", "azithromycin", "zithromax", "doxycycline", "cephalexin", "keflex",
+        "ciprofloxacin", "levofloxacin", "clindamycin", "metronidazole", "nitrofurantoin", "macrobid",
+        "sulfamethoxazole", "bactrim", "trimethoprim", "vancomycin", "ceftriaxone", "cefdinir", "fluconazole",
+        "acyclovir", "valacyclovir", "oseltamivir", "tamiflu", "omeprazole", "prilosec", "pantoprazole", "protonix",
+        "esomeprazole", "nexium", "lansoprazole", "famotidine", "pepcid", "ranitidine", "ondansetron", "zofran",
+        "metoclopramide", "docusate", "senna", "polyethylene glycol", "miralax", "loperamide", "sucralfate",
+        "sertraline", "zoloft", "fluoxetine", "prozac", "escitalopram", "lexapro", "citalopram", "paroxetine",
+        "venlafaxine", "effexor", "duloxetine", "cymbalta", "bupropion", "wellbutrin", "mirtazapine", "trazodone",
+        "amitriptyline", "nortriptyline", "buspirone", "lorazepam", "ativan", "alprazolam", "xanax", "clonazepam",
+        "klonopin", "diazepam", "valium", "zolpidem", "ambien", "melatonin", "quetiapine", "seroquel", "aripiprazole",
+        "abilify", "risperidone", "olanzapine", "lithium", "lamotrigine", "lamictal", "valproate", "divalproex",
+        "levetiracetam", "keppra", "carbamazepine", "topiramate", "phenytoin", "methylphenidate", "ritalin",
+        "adderall", "amphetamine", "atomoxetine", "donepezil", "memantine", "sumatriptan", "imitrex",
+        "cyclobenzaprine", "flexeril", "methocarbamol", "tizanidine", "baclofen", "allopurinol", "colchicine",
+        "alendronate", "calcium", "vitamin d", "vitamin b12", "iron", "ferrous sulfate", "folic acid", "potassium",
+        "magnesium", "tamsulosin", "flomax", "finasteride", "oxybutynin", "sildenafil", "tadalafil", "estradiol",
+        "progesterone", "medroxyprogesterone", "testosterone", "hydroxychloroquine", "methotrexate", "adalimumab",
+        "humira", "lidocaine", "mupirocin", "triamcinolone", "ketoconazole", "clotrimazole", "terbinafine",
+        "epinephrine", "epipen", "naloxone", "narcan", "buprenorphine", "suboxone", "nicotine patch", "varenicline",
+        "chantix", "maropitant", "cerenia", "carprofen", "rimadyl", "apoquel", "chlorhexidine", "fentanyl", "ketamine", "midazolam", "versed",
+        "amoxicillin clavulanate", "cefazolin",
+    ]
+
+    /// Food and other allergens that are not drugs.
+    static let allergens: [String] = [
+        "peanuts", "peanut", "tree nuts", "shellfish", "eggs", "milk", "latex", "bees", "bee stings", "pollen",
+        "dust", "cats", "dogs", "sulfa drugs", "sulfa", "iodine", "contrast", "adhesive tape", "nickel", "strawberries",
+    ]
+
+    /// Body sites that take a side.
+    static let bodySites: [String] = [
+        "knee", "ankle", "hip", "shoulder", "elbow", "wrist", "hand", "foot", "leg", "arm", "eye", "ear", "side",
+        "lung", "breast", "kidney", "flank", "thigh", "calf", "shin", "heel", "toe", "finger", "thumb", "forearm",
+        "lower extremity", "upper extremity", "chest", "temple", "jaw", "cheek", "groin", "buttock", "hamstring",
+        "quadriceps", "quad", "acl", "mcl", "meniscus", "rotator cuff", "clavicle", "rib", "ribs", "tonsil", "ovary",
+        "testicle", "great toe", "big toe", "biceps", "triceps", "achilles", "lower quadrant", "upper quadrant",
+        "neck", "back", "face", "nostril", "maxillary", "mandibular", "molar", "premolar",
+    ]
+
+    static let negationBefore: [String] = [
+        "no", "not", "denies", "denied", "deny", "denying", "without", "negative for", "never", "nor", "free of",
+        "absence of", "no evidence of", "no signs of", "no sign of", "doesn't have", "don't have", "does not have",
+        "do not have", "hasn't had", "haven't had", "has not had", "have not had", "didn't have", "did not have",
+        "no history of", "don't think", "do not think", "doesn't think", "not any", "none", "resolved",
+        "doesn't", "don't", "didn't", "isn't", "wasn't", "aren't", "haven't", "hasn't", "can't",
+    ]
+
+    static let negationAfter: [String] = [
+        "ruled out", "is unlikely", "unlikely", "was negative", "is negative", "were negative", "are negative",
+        "has resolved", "have resolved", "resolved", "is gone", "went away", "is absent", "free",
+    ]
+
+    static let uncertaintyBefore: [String] = [
+        "possible", "possibly", "probable", "probably", "likely", "suspect", "suspected", "suspicious for",
+        "concern for", "concerned about", "concerning for", "worried about", "rule out", "r/o", "question of",
+        "questionable", "may have", "might have", "could have", "could be", "may be", "might be", "differential",
+        "consider", "considering", "versus", "vs", "evaluate for", "to evaluate", "evaluation for", "potential",
+        "presumed", "borderline", "i think", "maybe", "seems like", "sounds like", "looks like",
+    ]
+
+    static let hypotheticalBefore: [String] = [
+        "if you", "if she", "if he", "if they", "if it", "if the", "if there", "if your", "if any", "should you",
+        "in case", "return if", "call if", "call us if", "watch for", "look out for", "signs of", "any",
+    ]
+
+    static let historicalBefore: [String] = [
+        "history of", "hx of", "used to have", "in the past", "previous", "previously", "prior", "past", "had a",
+        "status post", "s/p",
+    ]
+
+    static let familyBefore: [String] = [
+        "mother", "father", "mom", "dad", "sister", "brother", "grandmother", "grandfather", "aunt", "uncle",
+        "family history", "runs in the family", "parents", "sibling", "siblings", "son", "daughter", "cousin",
+    ]
+
+    /// Words that end the scope of a negation or modifier.
+    static let scopeEnds: Set<String> = [
+        "but", "however", "although", "though", "except", "aside", "apart", "which", "who", "yet", "still", "whereas",
+        "because", "since", "so", ";", ":",
+    ]
+}

@@ -1,0 +1,140 @@
+/// A word, number or punctuation mark of a sentence, located in the transcript.
+struct Token: Hashable, Sendable {
+    enum Kind: Hashable, Sendable {
+        case word
+        case number
+        case punctuation
+    }
+
+    /// Lower-cased text.
+    var text: String
+    var kind: Kind
+    /// Unicode-scalar offsets in the transcript.
+    var range: Range<Int>
+
+    /// The value of a numeral written with digits.
+    var number: Double? {
+        kind == .number ? Double(text) : nil
+    }
+
+    /// Splits a sentence into tokens: runs of letters (with inner apostrophes and hyphens between letters),
+    /// runs of digits (with one inner decimal point), and single punctuation marks; white space separates.
+    static func tokens(of text: String, at offset: Int) -> [Token] {
+        let scalars = Array(text.unicodeScalars)
+        var tokens: [Token] = []
+        var index = 0
+        func isLetter(_ i: Int) -> Bool { i < scalars.count && scalars[i].properties.isAlphabetic }
+        func isDigit(_ i: Int) -> Bool { i < scalars.count && ("0"..."9").contains(scalars[i]) }
+        while index < scalars.count {
+            let start = index
+            let kind: Kind
+            if isDigit(index) {
+                index += 1
+                var seenPoint = false
+                while index < scalars.count {
+                    if isDigit(index) {
+                        index += 1
+                    } else if scalars[index] == ".", !seenPoint, isDigit(index + 1) {
+                        seenPoint = true
+                        index += 1
+                    } else if scalars[index] == ",", isDigit(index + 1), isDigit(index + 2), isDigit(index + 3),
+                        !isDigit(index + 4)
+                    {
+                        index += 1  // a thousands separator
+                    } else {
+                        break
+                    }
+                }
+                kind = .number
+            } else if isLetter(index) {
+                index += 1
+                while index < scalars.count {
+                    if isLetter(index) || isDigit(index) {
+                        index += 1
+                    } else if scalars[index] == "'" || scalars[index] == "’" || scalars[index] == "-", isLetter(index + 1),
+                        index > start
+                    {
+                        index += 1
+                    } else {
+                        break
+                    }
+                }
+                kind = .word
+            } else if scalars[index].properties.isWhitespace {
+                index += 1
+                continue
+            } else {
+                index += 1
+                kind = .punctuation
+            }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[start..<index])
+            var word = String(view).lowercased().replacingApostrophes()
+            if kind == .number { word.removeAll { $0 == "," } }
+            tokens.append(Token(text: word, kind: kind, range: (offset + start)..<(offset + index)))
+        }
+        return tokens
+    }
+}
+
+extension String {
+    /// The string with typographic apostrophes made plain.
+    func replacingApostrophes() -> String {
+        guard contains("’") else { return self }
+        return String(map { $0 == "’" ? "'" : $0 })
+    }
+}
+
+/// Numbers said as words (`one forty two` is 142, `ninety nine point one` is 99.1).
+enum SpokenNumber {
+    static let units: [String: Int] = [
+        "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+        "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+        "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    ]
+    static let tens: [String: Int] = [
+        "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    ]
+
+    /// The number starting at `index`, in digits or words, and how many tokens it takes.
+    static func read(_ tokens: [Token], at index: Int) -> (value: Double, count: Int)? {
+        guard index < tokens.count else { return nil }
+        if let value = tokens[index].number { return (value, 1) }
+        guard let (whole, count) = readWhole(tokens, at: index) else { return nil }
+        // `ninety nine point one`
+        if index + count + 1 < tokens.count, tokens[index + count].text == "point",
+            let digit = units[tokens[index + count + 1].text], digit < 10
+        {
+            return (Double(whole) + Double(digit) / 10, count + 2)
+        }
+        return (Double(whole), count)
+    }
+
+    static func readWhole(_ tokens: [Token], at index: Int) -> (Int, Int)? {
+        func below100(_ i: Int) -> (Int, Int)? {
+            guard i < tokens.count else { return nil }
+            if let ten = tens[tokens[i].text] {
+                if i + 1 < tokens.count, let unit = units[tokens[i + 1].text], unit > 0, unit < 10 { return (ten + unit, 2) }
+                return (ten, 1)
+            }
+            if let unit = units[tokens[i].text] { return (unit, 1) }
+            return nil
+        }
+        guard let (first, firstCount) = below100(index) else { return nil }
+        var next = index + firstCount
+        // `one hundred (and) two`
+        if first < 10, next < tokens.count, tokens[next].text == "hundred" {
+            next += 1
+            if next < tokens.count, tokens[next].text == "and" { next += 1 }
+            if let (rest, restCount) = below100(next) { return (first * 100 + rest, next + restCount - index) }
+            return (first * 100, next - index)
+        }
+        // `one forty two` (said for 142): a digit followed by a tens word.
+        if first < 10, first > 0, firstCount == 1, next < tokens.count, tens[tokens[next].text] != nil,
+            let (rest, restCount) = below100(next)
+        {
+            return (first * 100 + rest, 1 + restCount)
+        }
+        return (first, firstCount)
+    }
+}
