@@ -24,7 +24,7 @@ enum ClinicalLexicon {
         "type 1 diabetes|type one diabetes", "type 2 diabetes|type two diabetes", "diarrhea|diarrhoea|loose stools",
         "dizziness|dizzy|lightheadedness|lightheaded|light-headed|vertigo", "double vision|diplopia",
         "dry mouth", "dyslipidemia|hyperlipidemia|high cholesterol|elevated cholesterol", "ear pain|earache|otalgia",
-        "ear infection|otitis media|otitis", "edema|swelling|swollen", "erectile dysfunction", "fainting|syncope|passed out",
+        "ear infection|otitis media|otitis", "swelling|edema|swollen", "erectile dysfunction", "fainting|syncope|passed out",
         "fatigue|tired|tiredness|exhaustion|exhausted|lack of energy", "fever|fevers|febrile|low-grade fever",
         "fibromyalgia", "flu|influenza", "fracture|broken bone", "gout", "hair loss", "headache|headaches|migraine|migraines",
         "hearing loss", "herniated disc|disc herniation|herniated disk|disk herniation|bulging disc|slipped disc", "heart attack|myocardial infarction", "heart murmur|murmur", "hematuria|blood in the urine|blood in urine",

@@ -261,7 +261,8 @@ public struct EntityExtractor: Sendable {
     static let asNeeded = TokenPhrases(["as needed", "prn", "when needed", "as necessary", "if needed"])
     static let medicationActions = TokenPhrases(pairs: [
         ("start", "start"), ("starting", "start"), ("started", "start"), ("prescribe", "start"), ("prescribing", "start"),
-        ("prescribed", "start"), ("begin", "start"), ("put you on", "start"), ("stop", "stop"), ("stopped", "stop"),
+        ("prescribed", "start"), ("begin", "start"), ("put you on", "start"), ("give", "administer"),
+        ("gave", "administer"), ("giving", "administer"), ("administer", "administer"), ("administered", "administer"), ("stop", "stop"), ("stopped", "stop"),
         ("stopping", "stop"), ("discontinue", "stop"), ("discontinued", "stop"), ("quit", "stop"), ("off", "stop"),
         ("increase", "increase"), ("increasing", "increase"), ("increased", "increase"), ("bump up", "increase"),
         ("go up on", "increase"), ("decrease", "decrease"), ("decreasing", "decrease"), ("decreased", "decrease"),
@@ -666,7 +667,10 @@ public struct EntityExtractor: Sendable {
         return entities
     }
 
-    static let toothWords: Set<String> = ["tooth", "teeth", "molar", "premolar", "incisor", "canine", "cuspid"]
+    static let toothWords: Set<String> = [
+        "tooth", "teeth", "molar", "premolar", "incisor", "canine", "cuspid", "cavity", "filling", "crown", "decay",
+        "caries", "root", "fill", "extraction", "extract",
+    ]
 
     func teeth(_ tokens: [Token], _ transcript: Transcript) -> [ClinicalEntity] {
         guard tokens.contains(where: { Self.toothWords.contains($0.text) }) else { return [] }

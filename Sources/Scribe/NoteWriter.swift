@@ -19,17 +19,68 @@ public struct NoteWriter: Sendable {
         transcript text: String, specialty: Specialty = .generic, template: NoteTemplate = .standard
     ) throws(TranscriptError) -> Note {
         let transcript = try Transcript(text, limits: limits)
-        let statements: [NoteStatement]
-        switch transcript.kind {
-        case .dictation: statements = dictationStatements(transcript)
-        case .dialogue: statements = dialogueStatements(transcript)
-        }
-        let ordered = NoteSection.allCases.flatMap { section in statements.filter { $0.section == section } }
         let entities = EntityExtractor().entities(in: transcript)
+        let layout = NoteLayout.layout(for: specialty)
+        var statements: [NoteStatement]
+        switch transcript.kind {
+        case .dictation:
+            statements = dictationStatements(transcript)
+        case .dialogue:
+            statements = dialogueStatements(transcript, specialty: specialty, layout: layout).map { statement in
+                var labelled = statement
+                labelled.subsection = layout.label(for: statement.text, in: statement.section)
+                return labelled
+            }
+            statements += EntityStatements(transcript: transcript, entities: entities, layout: layout).statements
+        }
+        if template == .brief { statements = brief(statements) }
+        if template == .birp {
+            for index in statements.indices
+            where statements[index].section != .subjective && statements[index].origin == .sentence
+                && Self.interventionCues.any(in: PhraseList.haystack(statements[index].text))
+            {
+                statements[index].subsection = "INTERVENTION"
+                if statements[index].section == .objective { statements[index].section = .assessment }
+            }
+        }
         return Note(
-            specialty: specialty, template: template, transcriptKind: transcript.kind, statements: ordered,
-            entities: entities)
+            specialty: specialty, template: template, transcriptKind: transcript.kind,
+            statements: ordered(statements, layout: layout), entities: entities)
     }
+
+    /// Statements in section order, and within a section in the layout's sub-section order; otherwise as found.
+    func ordered(_ statements: [NoteStatement], layout: NoteLayout) -> [NoteStatement] {
+        NoteSection.allCases.flatMap { section -> [NoteStatement] in
+            let order = layout.order[section] ?? []
+            let inSection = statements.enumerated().filter { $0.element.section == section }
+            return inSection.sorted { left, right in
+                let leftRank = left.element.subsection.flatMap { order.firstIndex(of: $0) } ?? order.count
+                let rightRank = right.element.subsection.flatMap { order.firstIndex(of: $0) } ?? order.count
+                return leftRank != rightRank ? leftRank < rightRank : left.offset < right.offset
+            }.map(\.element)
+        }
+    }
+
+    /// A brief note: everything written from entities, and the two most note-like sentences of each section.
+    func brief(_ statements: [NoteStatement]) -> [NoteStatement] {
+        let lexicon = NoteLexicon.embedded
+        var keep = Set<Int>()
+        for section in NoteSection.allCases {
+            let candidates = statements.indices.filter {
+                statements[$0].section == section && statements[$0].origin == .sentence
+            }
+            let likeness = Dictionary(uniqueKeysWithValues: candidates.map { ($0, lexicon.noteLikeness(statements[$0].text)) })
+            let best = candidates.sorted { (likeness[$0] ?? 0, $1) > (likeness[$1] ?? 0, $0) }.prefix(2)
+            keep.formUnion(best)
+        }
+        return statements.indices.filter { keep.contains($0) || statements[$0].origin == .entities }.map { statements[$0] }
+    }
+
+    static let interventionCues = PhraseList([
+        "we discussed", "discussed", "reviewed", "we practiced", "practiced", "explored", "taught", "introduced",
+        "provided", "encouraged", "validated", "we worked on", "psychoeducation", "counseled", "counselled",
+        "role play", "role-played", "modeled", "modelled", "guided", "demonstrated",
+    ])
 
     /// A dictation keeps the clinician's sentences, routed in order.
     func dictationStatements(_ transcript: Transcript) -> [NoteStatement] {
@@ -50,7 +101,8 @@ public struct NoteWriter: Sendable {
     /// statements (not questions, not small talk) follow the visit's phase, which moves to examination when
     /// the clinician announces the exam and to assessment and plan when they announce it; within a phase the
     /// model can still route a sentence elsewhere.
-    func dialogueStatements(_ transcript: Transcript) -> [NoteStatement] {
+    func dialogueStatements(_ transcript: Transcript, specialty: Specialty, layout: NoteLayout) -> [NoteStatement] {
+        let observesMentalStatus = [Specialty.psychiatrist, .psychotherapist, .socialWorker].contains(specialty)
         var statements: [NoteStatement] = []
         var phase = VisitPhase.history
         for sentence in transcript.sentences {
@@ -59,17 +111,23 @@ public struct NoteWriter: Sendable {
             if sentence.speaker == .clinician || sentence.speaker == .narrator {
                 phase = Phrasing.phase(after: cleaned, current: phase)
             }
-            guard words.count >= minimumWords, !cleaned.hasSuffix("?") else { continue }
+            guard words.count >= minimumWords, !cleaned.hasSuffix("?"),
+                !Phrasing.smallTalk.any(in: PhraseList.haystack(cleaned))
+            else { continue }
             let (routed, knownFeatures) = router.classify(cleaned)
             guard knownFeatures >= minimumKnownFeatures else { continue }
             switch sentence.speaker {
             case .patient, .companion:
                 guard phase == .history else { continue }
-                statements.append(
-                    NoteStatement(section: .subjective, text: Phrasing.thirdPerson(cleaned), evidence: [sentence.range]))
+                var reported = Phrasing.thirdPerson(cleaned)
+                if layout.reporter != "the patient" { reported = Phrasing.replacingPatient(in: reported, with: layout.reporter) }
+                statements.append(NoteStatement(section: .subjective, text: reported, evidence: [sentence.range]))
             case .clinician, .narrator:
                 let division: SectionModel.Division
                 switch phase {
+                case .history where observesMentalStatus
+                    && NoteLayout.mentalStatusCues.any(in: PhraseList.haystack(cleaned)):
+                    division = .objective
                 case .history: division = routed
                 case .examination: division = routed == .assessmentPlan ? .assessmentPlan : .objective
                 case .assessmentPlan: division = .assessmentPlan
@@ -113,7 +171,7 @@ public struct NoteWriter: Sendable {
     }
 
     /// The fewest tokens a division may keep, so that a short visit keeps its few clinical statements.
-    let minimumBudget = 40
+    let minimumBudget = 60
 
     /// How far past the typical division length the selection may go.
     let lengthSlack = 1.15

@@ -63,12 +63,18 @@ enum Phrasing {
 
     /// First person to third person for a patient's statement (`i have` → `the patient has`).
     static func thirdPerson(_ text: String) -> String {
-        capitalized(replace(text, patientReplacements))
+        capitalized(agreeingVerbs(replace(text, patientReplacements)))
+    }
+
+    /// `the patient` made `the owner` (or another reporter), keeping a capital at the start of the sentence.
+    static func replacingPatient(in text: String, with reporter: String) -> String {
+        text.replacing("The patient", with: capitalized(reporter))
+            .replacing("the patient", with: reporter)
     }
 
     /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
     static func aboutPatient(_ text: String) -> String {
-        capitalized(replace(text, clinicianReplacements))
+        capitalized(agreeingVerbs(replace(text, clinicianReplacements)))
     }
 
     /// Replaces word sequences, comparing words without case and trailing punctuation and keeping that
@@ -97,6 +103,39 @@ enum Phrasing {
         return output.joined(separator: " ")
     }
 
+    static let thirdPersonVerbs: [String: String] = [
+        "think": "thinks", "feel": "feels", "get": "gets", "want": "wants", "need": "needs", "worry": "worries",
+        "look": "looks", "take": "takes", "have": "has", "haven't": "hasn't", "don't": "doesn't", "do": "does",
+        "go": "goes", "know": "knows", "seem": "seems", "sleep": "sleeps", "wake": "wakes", "eat": "eats",
+        "walk": "walks", "notice": "notices", "say": "says", "try": "tries", "use": "uses", "like": "likes",
+        "work": "works", "hurt": "hurts", "live": "lives", "smoke": "smokes", "drink": "drinks", "miss": "misses",
+        "exercise": "exercises", "wear": "wears", "run": "runs", "play": "plays", "see": "sees", "hear": "hears",
+        "are": "is", "were": "was", "stay": "stays", "keep": "keeps", "wonder": "wonders", "remember": "remembers",
+        "lead": "leads", "mean": "means", "guess": "guesses",
+    ]
+    static let adverbs: Set<String> = [
+        "still", "also", "just", "really", "usually", "always", "never", "sometimes", "often", "only", "even",
+        "definitely", "probably", "mostly", "rarely",
+    ]
+
+    /// `the patient think` → `the patient thinks` (also across one adverb: `the patient still worry`).
+    static func agreeingVerbs(_ text: String) -> String {
+        var words = text.split(separator: " ").map(String.init)
+        var index = 1
+        while index + 1 < words.count {
+            if words[index].lowercased() == "patient", words[index - 1].lowercased() == "the" {
+                var verb = index + 1
+                if adverbs.contains(words[verb].lowercased()), verb + 1 < words.count { verb += 1 }
+                let bare = words[verb].lowercased().trimmingCharacters(in: ",.;:!?")
+                if let agreed = thirdPersonVerbs[bare], words[verb].lowercased().hasPrefix(bare) {
+                    words[verb] = agreed + words[verb].dropFirst(bare.count)
+                }
+            }
+            index += 1
+        }
+        return words.joined(separator: " ")
+    }
+
     /// The sentence with its first letter in upper case.
     static func capitalized(_ text: String) -> String {
         guard let first = text.first else { return text }
@@ -113,6 +152,15 @@ enum Phrasing {
         "assessment and plan", "my assessment", "my impression", "impression", "assessment", "my plan",
         "the plan", "plan is", "diagnosis", "so for your", "in terms of your", "for your", "let's talk about",
         "what i want to do", "i want to", "i'm going to prescribe", "we're going to", "i recommend",
+    ])
+
+    /// Conversation that is not about the patient's health: greetings, weather, travel, sport.
+    static let smallTalk = PhraseList([
+        "good morning", "good afternoon", "nice to meet", "nice to see you", "how are you doing", "how's it going",
+        "have a seat", "come on in", "freezing", "the weather", "snow this", "so cold out", "so hot out", "rain ",
+        "raining", "sunny", "traffic", "parking", "the game", "your team", "vacation", "the weekend", "this weekend",
+        "holiday", "happy birthday", "thank you for coming", "thanks for coming", "see you later", "take care",
+        "hey dragon", "hi there", "hello there", "how was your trip",
     ])
 
     /// The visit phase after a clinician's sentence.
@@ -133,7 +181,8 @@ enum Phrasing {
     static let planCues = PhraseList([
         "plan", "will ", "going to", "prescrib", "follow up", "follow-up", "followup", "refer", "order", "schedule",
         "recommend", "continue", "start", "increase", "decrease", "return", "discontinue", "advised", "counsel",
-        "we'll", "i'll", "let's", "instruct", "check", "repeat",
+        "we'll", "i'll", "let's", "instruct", "check", "repeat", "take ", "recheck", "keep doing", "adding", "home exercise", "sets of", "times a week", "per week",
+        "ice for", "referral", "prescription",
     ])
 
     /// Whether an assessment-and-plan sentence reads as plan rather than assessment.

@@ -35,8 +35,16 @@ struct NoteCommand: AsyncParsableCommand {
             }
 
             var section: String
+            var subsection: String?
+            var origin: String
             var text: String
             var evidence: [Evidence]
+        }
+
+        struct Part: Encodable {
+            var key: String
+            var title: String
+            var text: String
         }
 
         var specialty: String
@@ -46,6 +54,7 @@ struct NoteCommand: AsyncParsableCommand {
         var objective: String
         var assessment: String
         var plan: String
+        var sections: [Part]
         var statements: [Statement]
         var entities: [Entity]
 
@@ -74,11 +83,9 @@ struct NoteCommand: AsyncParsableCommand {
             let note = try NoteWriter().note(transcript: text, specialty: specialty, template: template)
             switch format {
             case .text:
-                for section in NoteSection.allCases {
-                    let text = note.text(of: section)
-                    let header = section.rawValue.uppercased()
-                    if !text.hasPrefix(header) { Terminal.line(header) }
-                    Terminal.line(text)
+                for part in note.parts {
+                    Terminal.line(part.title)
+                    Terminal.line(part.text)
                     Terminal.line("")
                 }
             case .json:
@@ -86,9 +93,11 @@ struct NoteCommand: AsyncParsableCommand {
                     specialty: specialty.rawValue, template: template.rawValue,
                     transcriptKind: note.transcriptKind.rawValue, subjective: note.subjective,
                     objective: note.objective, assessment: note.assessment, plan: note.plan,
+                    sections: note.parts.map { Output.Part(key: $0.key, title: $0.title, text: $0.text) },
                     statements: note.statements.map { statement in
                         Output.Statement(
-                            section: statement.section.rawValue, text: statement.text,
+                            section: statement.section.rawValue, subsection: statement.subsection,
+                            origin: statement.origin.rawValue, text: statement.text,
                             evidence: statement.evidence.map { .init(start: $0.lowerBound, end: $0.upperBound) })
                     },
                     entities: note.entities.map { entity in

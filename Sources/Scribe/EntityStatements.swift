@@ -1,0 +1,193 @@
+/// Note statements written from extracted entities: the chief complaint, the review of systems, current
+/// medications, allergies, vital signs, a risk statement, and the animal's species; each with the evidence of
+/// the entities it is written from.
+struct EntityStatements {
+    let transcript: Transcript
+    let entities: [ClinicalEntity]
+    let layout: NoteLayout
+
+    var statements: [NoteStatement] {
+        var statements: [NoteStatement] = []
+        if let complaint = chiefComplaint { statements.append(complaint) }
+        statements += reviewOfSystems
+        statements += medications
+        statements += allergies
+        statements += vitals
+        statements += risk
+        if layout.reporter == "the owner", let signalment { statements.append(signalment) }
+        return statements
+    }
+
+    /// The speaker of the sentence holding a transcript offset.
+    func speaker(at offset: Int) -> Speaker? {
+        let sentences = transcript.sentences
+        var low = 0
+        var high = sentences.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sentences[middle].range.upperBound <= offset { low = middle + 1 } else { high = middle }
+        }
+        return low < sentences.count && sentences[low].range.contains(offset) ? sentences[low].speaker : nil
+    }
+
+    func isPresent(_ entity: ClinicalEntity) -> Bool {
+        !entity.negated && !entity.uncertain && entity.context == nil
+    }
+
+    /// The first problem the patient reports as present.
+    var chiefComplaint: NoteStatement? {
+        // The present problem mentioned most often (the earliest of equals).
+        let candidates = entities.filter { $0.kind == .problem && isPresent($0) }
+        guard layout.order[.subjective]?.contains("CHIEF COMPLAINT") == true,
+            let first = candidates.enumerated().max(by: { left, right in
+                left.element.evidence.count != right.element.evidence.count
+                    ? left.element.evidence.count < right.element.evidence.count : left.offset > right.offset
+            })?.element, let range = first.evidence.first
+        else { return nil }
+        return NoteStatement(
+            section: .subjective, subsection: "CHIEF COMPLAINT", text: Phrasing.capitalized(first.name) + ".",
+            evidence: [range], origin: .entities)
+    }
+
+    /// Symptoms asked about and denied or confirmed, and symptoms denied outright.
+    var reviewOfSystems: [NoteStatement] {
+        let asked = entities.filter { $0.kind == .problem && $0.context == nil && !$0.uncertain }
+            .filter { entity in
+                entity.negated || entity.evidence.count > 1
+                    && entity.evidence.dropFirst().contains { speaker(at: $0.lowerBound) == .patient }
+            }
+            .filter { entity in
+                // A clinician's "the fever is gone" is history, not a review of systems.
+                entity.evidence.contains { speaker(at: $0.lowerBound) != .clinician }
+            }
+        var statements: [NoteStatement] = []
+        let denied = asked.filter(\.negated)
+        if !denied.isEmpty {
+            statements.append(
+                NoteStatement(
+                    section: .subjective, subsection: "REVIEW OF SYSTEMS",
+                    text: "Denies " + Self.list(denied.map(\.name)) + ".", evidence: denied.flatMap(\.evidence),
+                    origin: .entities))
+        }
+        let reported = asked.filter { !$0.negated }
+        if !reported.isEmpty {
+            statements.append(
+                NoteStatement(
+                    section: .subjective, subsection: "REVIEW OF SYSTEMS",
+                    text: "Reports " + Self.list(reported.map(\.name)) + ".", evidence: reported.flatMap(\.evidence),
+                    origin: .entities))
+        }
+        return statements
+    }
+
+    /// Medications the patient takes (not those started or changed in the plan).
+    var medications: [NoteStatement] {
+        var seen = Set<String>()
+        return entities.filter { $0.kind == .medication && !$0.negated }
+            .filter { ["taking", "continue", nil].contains($0.attributes["action"]) }
+            .filter { entity in
+                // A drug the clinician names without saying the patient takes it belongs to the plan.
+                entity.attributes["action"] != nil
+                    || entity.evidence.first.flatMap { speaker(at: $0.lowerBound) }.map { $0 != .clinician } == true
+            }
+            .compactMap { entity in
+                guard seen.insert(entity.name).inserted else { return nil }
+                var parts = [Phrasing.capitalized(entity.name)]
+                if let dose = entity.attributes["dose"] { parts.append(dose) }
+                if let route = entity.attributes["route"] { parts.append(route) }
+                if let frequency = entity.attributes["frequency"] { parts.append(frequency) }
+                if entity.attributes["asNeeded"] == "true" { parts.append("as needed") }
+                return NoteStatement(
+                    section: .subjective, subsection: "MEDICATIONS", text: parts.joined(separator: " ") + ".",
+                    evidence: entity.evidence, origin: .entities)
+            }
+    }
+
+    var allergies: [NoteStatement] {
+        let found = entities.filter { $0.kind == .allergy }
+        let known = found.filter { !$0.negated }
+        if known.isEmpty, let none = found.first {
+            return [
+                NoteStatement(
+                    section: .subjective, subsection: "ALLERGIES", text: "No known allergies.", evidence: none.evidence,
+                    origin: .entities)
+            ]
+        }
+        return known.map { entity in
+            let reaction = entity.attributes["reaction"].map { " (\($0))" } ?? ""
+            return NoteStatement(
+                section: .subjective, subsection: "ALLERGIES", text: Phrasing.capitalized(entity.name) + reaction + ".",
+                evidence: entity.evidence, origin: .entities)
+        }
+    }
+
+    static let vitalNames: [(String, String)] = [
+        ("blood_pressure", "Blood pressure"), ("heart_rate", "Heart rate"), ("respiratory_rate", "Respiratory rate"),
+        ("temperature", "Temperature"), ("oxygen_saturation", "Oxygen saturation"), ("weight", "Weight"),
+        ("body_mass_index", "BMI"), ("glucose", "Glucose"),
+    ]
+    static let displayUnits: [String: String] = [
+        "mm[Hg]": "mmHg", "/min": "/min", "Cel": "°C", "%": "%", "kg": "kg", "kg/m2": "kg/m2", "mg/dL": "mg/dL",
+    ]
+
+    /// The first reading of each vital sign.
+    var vitals: [NoteStatement] {
+        let readings = entities.filter { $0.kind == .vitalSign }
+        return Self.vitalNames.compactMap { name, title in
+            guard let reading = readings.first(where: { $0.name == name }), let value = reading.value else { return nil }
+            let unit = reading.unit.flatMap { Self.displayUnits[$0] } ?? ""
+            var text = "\(title): \(value)\(unit == "%" || unit == "°C" ? "" : " ")\(unit)"
+            if let original = reading.attributes["original"] {
+                text += " (" + original.replacing(" [degF]", with: " °F").replacing(" [lb_av]", with: " lb") + ")"
+            }
+            return NoteStatement(
+                section: .objective, subsection: "VITALS", text: text + ".", evidence: reading.evidence, origin: .entities)
+        }
+    }
+
+    /// For a behavioural-health layout: whether thoughts of self-harm were asked about and denied or endorsed.
+    var risk: [NoteStatement] {
+        guard layout.order[.assessment]?.contains("RISK ASSESSMENT") == true,
+            let ideation = entities.first(where: { $0.kind == .problem && $0.name == "suicidal ideation" && !$0.uncertain })
+        else { return [] }
+        let text = ideation.negated ? "Denies suicidal ideation." : "Reports suicidal ideation; safety assessed."
+        return [
+            NoteStatement(
+                section: .assessment, subsection: "RISK ASSESSMENT", text: text, evidence: ideation.evidence,
+                origin: .entities)
+        ]
+    }
+
+    static let species = TokenPhrases(synonymLines: [
+        "canine|dog|puppy|pup|labrador|retriever|shepherd|poodle|beagle|bulldog|terrier|husky|chihuahua|dachshund|collie|spaniel|rottweiler|doodle|pit bull|schnauzer|corgi",
+        "feline|cat|kitten|siamese|persian|maine coon|tabby|ragdoll", "equine|horse|pony|mare|gelding|foal", "rabbit|bunny",
+        "avian|bird|parrot|parakeet|cockatiel", "ferret", "guinea pig", "hamster", "bovine|cow|calf", "reptile|lizard|snake|turtle",
+    ])
+
+    /// The animal's species, from the first word that names one.
+    var signalment: NoteStatement? {
+        for sentence in transcript.sentences {
+            let tokens = Token.tokens(of: sentence.text, at: sentence.range.lowerBound)
+            for index in tokens.indices {
+                if let (species, count) = Self.species.match(tokens, at: index) {
+                    let range = tokens[index].range.lowerBound..<tokens[index + count - 1].range.upperBound
+                    let said = tokens[index..<(index + count)].map(\.text).joined(separator: " ")
+                    let breed = ["dog", "puppy", "pup", "cat", "kitten", "horse", "pony", "bird"].contains(said) || said == species
+                        ? "" : " (\(said))"
+                    return NoteStatement(
+                        section: .subjective, subsection: "SIGNALMENT", text: "Species: \(species)\(breed).",
+                        evidence: [range], origin: .entities)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func list(_ items: [String]) -> String {
+        var unique: [String] = []
+        for item in items where !unique.contains(item) { unique.append(item) }
+        guard unique.count > 1, let last = unique.last else { return unique.first ?? "" }
+        return unique.dropLast().joined(separator: ", ") + " and " + last
+    }
+}
