@@ -3,6 +3,7 @@
 #  1. HL7 v2 full parse of the shared sample corpus: notebridge (release) vs python-hl7 and hl7apy, same files.
 #  2. MLLP acknowledged messages/s with acknowledgment-after-commit (SQLite WAL, synchronous=normal),
 #     1 and 16 concurrent connections, against a real `notebridge serve`.
+#  3. Note writing: latency for 200, 1,500 and 10,000-word dialogues, notes/s, peak RSS (one core).
 # Usage: Benchmarks/run.sh  (after `swift build -c release --product notebridge`; `make bench` does both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,3 +42,6 @@ for connections in 1 16; do
     echo "connections=$connections: $("$BIN" bench mllp "127.0.0.1:$port" --connections "$connections" --messages "$MESSAGES")"
 done
 echo "journal: $(NOTEBRIDGE_DATA_DIR="$data" "$BIN" journal count)"
+
+echo "## Note writing (Scribe), one core, transcripts built by repeating samples/transcripts/*-dialogue.txt"
+echo "note: $("$BIN" bench note --iterations 200 samples/transcripts/*-dialogue.txt)"

@@ -6,8 +6,8 @@ import MLLP
 /// `notebridge bench`: throughput measurements (see Benchmarks/).
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure HL7 parse and MLLP throughput.",
-        subcommands: [ParseBench.self, MLLPBench.self])
+        commandName: "bench", abstract: "Measure HL7 parse, MLLP and note-writing throughput.",
+        subcommands: [ParseBench.self, MLLPBench.self, NoteBench.self])
 
     /// `notebridge bench hl7 FILE...`: full parses of every message of the files, repeated.
     struct ParseBench: AsyncParsableCommand {
