@@ -288,7 +288,7 @@ public struct EntityExtractor: Sendable {
             } else if tokens[index].kind == .word, tokens[index].text.count >= 4,
                 !Self.notMedicationWords.contains(tokens[index].text), index + 2 < tokens.count,
                 tokens[index + 1].kind == .number, Self.doseUnits.match(tokens, at: index + 2) != nil,
-                !(Self.vitalTriggers.match(tokens, at: index) != nil)
+                Self.vitalTriggers.match(tokens, at: index) == nil
             {
                 name = tokens[index].text
                 nameCount = 1
@@ -570,7 +570,7 @@ public struct EntityExtractor: Sendable {
             let isFrequency = Self.frequencyWords.contains(previous) && tokens[index].kind != .word
                 || ["a", "an", "one"].contains(tokens[index].text) && ["once", "twice", "times"].contains(previous)
                 || previous == "every" || previous == "per"
-            if isAge || isFrequency || (tokens[index].text == "a" && ["once", "twice", "times"].contains(previous)) {
+            if isAge || isFrequency {
                 index = unitIndex + 1
                 continue
             }
@@ -628,7 +628,6 @@ public struct EntityExtractor: Sendable {
 
     static let sideWords: [String: String] = [
         "left": "left", "right": "right", "bilateral": "bilateral", "bilaterally": "bilateral", "both": "bilateral",
-        "l": "left", "r": "right",
     ]
     static let sitePhrases = TokenPhrases(ClinicalLexicon.bodySites, matchPlurals: true)
 
@@ -636,8 +635,7 @@ public struct EntityExtractor: Sendable {
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
-            guard let side = Self.sideWords[tokens[index].text], tokens[index].text.count > 1 || index + 1 < tokens.count
-            else {
+            guard let side = Self.sideWords[tokens[index].text] else {
                 index += 1
                 continue
             }

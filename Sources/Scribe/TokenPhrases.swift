@@ -63,14 +63,6 @@ struct TokenPhrases: Sendable {
         return entries[String(word.dropLast())] ?? (word.hasSuffix("es") ? entries[String(word.dropLast(2))] : nil)
     }
 
-    /// Whether a phrase ends exactly at `end` (exclusive), looking back from there.
-    func endsAt(_ tokens: [Token], _ end: Int, from start: Int) -> Bool {
-        for begin in stride(from: end - 1, through: max(start, end - 4), by: -1) {
-            if let (_, count) = match(tokens, at: begin), begin + count == end { return true }
-        }
-        return false
-    }
-
     /// Whether a phrase starts anywhere in `range` (and fits inside it).
     func occurs(in tokens: [Token], _ range: Range<Int>) -> Bool {
         firstMatch(in: tokens, range) != nil
