@@ -85,7 +85,7 @@ public struct EntityExtractor: Sendable {
         var index = 0
         while index < question.count {
             if let (name, count) = Self.problemPhrases.match(question, at: index) {
-                let range = question[index].range.lowerBound..<question[index + count - 1].range.upperBound
+                let range = Self.span(question, index, index + count - 1)
                 entities.append(
                     ClinicalEntity(
                         kind: .problem, text: transcript.text(in: range), evidence: [range, answer.range], name: name,
@@ -167,7 +167,7 @@ public struct EntityExtractor: Sendable {
             var end = probe + valueCount
             var entity: ClinicalEntity?
             func make(_ value: String, _ unit: String, attributes: [String: String] = [:]) -> ClinicalEntity {
-                let range = tokens[start].range.lowerBound..<tokens[end - 1].range.upperBound
+                let range = Self.span(tokens, start, end - 1)
                 return ClinicalEntity(
                     kind: .vitalSign, text: transcript.text(in: range), evidence: [range], name: vital.rawValue,
                     value: value, unit: unit, attributes: attributes)
@@ -344,7 +344,7 @@ public struct EntityExtractor: Sendable {
                     negated = tokens[back].text != "stopped"
                 }
             }
-            let range = tokens[index].range.lowerBound..<tokens[end - 1].range.upperBound
+            let range = Self.span(tokens, index, end - 1)
             entities.append(
                 ClinicalEntity(
                     kind: .medication, text: transcript.text(in: range), evidence: [range], name: name, negated: negated,
@@ -399,7 +399,7 @@ public struct EntityExtractor: Sendable {
         var index = 0
         while index < tokens.count {
             if let (_, count) = Self.noAllergies.match(tokens, at: index) {
-                let range = tokens[index].range.lowerBound..<tokens[index + count - 1].range.upperBound
+                let range = Self.span(tokens, index, index + count - 1)
                 entities.append(
                     ClinicalEntity(
                         kind: .allergy, text: transcript.text(in: range), evidence: [range], name: "no known allergies",
@@ -424,7 +424,7 @@ public struct EntityExtractor: Sendable {
                     }
                 }
                 if let substance {
-                    let range = tokens[index].range.lowerBound..<tokens[substance.start + substance.count - 1].range.upperBound
+                    let range = Self.span(tokens, index, substance.start + substance.count - 1)
                     var attributes: [String: String] = [:]
                     if let reaction { attributes["reaction"] = reaction }
                     entities.append(
@@ -440,7 +440,7 @@ public struct EntityExtractor: Sendable {
                 ["allergy", "allergies"].contains(tokens[index + count].text),
                 !(index > 0 && ["no", "any"].contains(tokens[index - 1].text))
             {
-                let range = tokens[index].range.lowerBound..<tokens[index + count].range.upperBound
+                let range = Self.span(tokens, index, index + count)
                 var attributes: [String: String] = [:]
                 if let reaction { attributes["reaction"] = reaction }
                 entities.append(
@@ -511,7 +511,7 @@ public struct EntityExtractor: Sendable {
             } else if Self.historicalBefore.occurs(in: tokens, before) {
                 context = .historical
             }
-            let range = tokens[index].range.lowerBound..<tokens[end - 1].range.upperBound
+            let range = Self.span(tokens, index, end - 1)
             entities.append(
                 ClinicalEntity(
                     kind: .problem, text: transcript.text(in: range), evidence: [range], name: name, negated: negated,
@@ -576,7 +576,7 @@ public struct EntityExtractor: Sendable {
             }
             var end = unitIndex + 1
             if end < tokens.count, tokens[end].text == "ago" { end += 1 }
-            let range = tokens[index].range.lowerBound..<tokens[end - 1].range.upperBound
+            let range = Self.span(tokens, index, end - 1)
             var value: String?
             if let amount, amount == amount.rounded(), amount > 0 {
                 let timeUnit = ["second", "seconds", "minute", "minutes", "hour", "hours"].contains(tokens[unitIndex].text)
@@ -616,7 +616,7 @@ public struct EntityExtractor: Sendable {
                 index = end
                 continue
             }
-            let range = tokens[index].range.lowerBound..<tokens[end - 1].range.upperBound
+            let range = Self.span(tokens, index, end - 1)
             entities.append(
                 ClinicalEntity(
                     kind: .painScore, text: transcript.text(in: range), evidence: [range], name: "pain",
@@ -656,7 +656,7 @@ public struct EntityExtractor: Sendable {
                 index += 1
                 continue
             }
-            let range = tokens[index].range.lowerBound..<tokens[found.start + found.count - 1].range.upperBound
+            let range = Self.span(tokens, index, found.start + found.count - 1)
             entities.append(
                 ClinicalEntity(
                     kind: .laterality, text: transcript.text(in: range), evidence: [range], name: found.value, value: side))
@@ -691,7 +691,7 @@ public struct EntityExtractor: Sendable {
                 index = max(index + 1, probe)
                 continue
             }
-            let range = tokens[index].range.lowerBound..<tokens[probe + count - 1].range.upperBound
+            let range = Self.span(tokens, index, probe + count - 1)
             entities.append(
                 ClinicalEntity(
                     kind: .tooth, text: transcript.text(in: range), evidence: [range], name: "tooth",
@@ -702,6 +702,11 @@ public struct EntityExtractor: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The transcript range from the first token to the last (inclusive).
+    static func span(_ tokens: [Token], _ first: Int, _ last: Int) -> Range<Int> {
+        tokens[first].range.lowerBound..<tokens[last].range.upperBound
+    }
 
     /// A number without a trailing `.0`.
     static func format(_ value: Double) -> String {

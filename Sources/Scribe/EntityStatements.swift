@@ -170,7 +170,7 @@ struct EntityStatements {
             let tokens = Token.tokens(of: sentence.text, at: sentence.range.lowerBound)
             for index in tokens.indices {
                 if let (species, count) = Self.species.match(tokens, at: index) {
-                    let range = tokens[index].range.lowerBound..<tokens[index + count - 1].range.upperBound
+                    let range = EntityExtractor.span(tokens, index, index + count - 1)
                     let said = tokens[index..<(index + count)].map(\.text).joined(separator: " ")
                     let breed = ["dog", "puppy", "pup", "cat", "kitten", "horse", "pony", "bird"].contains(said) || said == species
                         ? "" : " (\(said))"

@@ -86,7 +86,9 @@ public struct NoteWriter: Sendable {
     func dictationStatements(_ transcript: Transcript) -> [NoteStatement] {
         let labels = router.routeDictation(transcript.sentences.map(\.text))
         return zip(transcript.sentences, labels).map { sentence, division in
-            NoteStatement(section: section(of: division, text: sentence.text), text: sentence.text, evidence: [sentence.range])
+            NoteStatement(
+                section: section(of: division, haystack: PhraseList.haystack(sentence.text)), text: sentence.text,
+                evidence: [sentence.range])
         }
     }
 
@@ -107,12 +109,12 @@ public struct NoteWriter: Sendable {
         var phase = VisitPhase.history
         for sentence in transcript.sentences {
             let cleaned = Phrasing.clean(sentence.text)
+            let haystack = PhraseList.haystack(cleaned)
             let words = SectionModel.tokens(cleaned)
             if sentence.speaker == .clinician || sentence.speaker == .narrator {
-                phase = Phrasing.phase(after: cleaned, current: phase)
+                phase = Phrasing.phase(after: haystack, current: phase)
             }
-            guard words.count >= minimumWords, !cleaned.hasSuffix("?"),
-                !Phrasing.smallTalk.any(in: PhraseList.haystack(cleaned))
+            guard words.count >= minimumWords, !cleaned.hasSuffix("?"), !Phrasing.smallTalk.any(in: haystack)
             else { continue }
             let (routed, knownFeatures) = router.classify(cleaned)
             guard knownFeatures >= minimumKnownFeatures else { continue }
@@ -126,7 +128,7 @@ public struct NoteWriter: Sendable {
                 let division: SectionModel.Division
                 switch phase {
                 case .history where observesMentalStatus
-                    && NoteLayout.mentalStatusCues.any(in: PhraseList.haystack(cleaned)):
+                    && NoteLayout.mentalStatusCues.any(in: haystack):
                     division = .objective
                 case .history: division = routed
                 case .examination: division = routed == .assessmentPlan ? .assessmentPlan : .objective
@@ -134,7 +136,7 @@ public struct NoteWriter: Sendable {
                 }
                 statements.append(
                     NoteStatement(
-                        section: section(of: division, text: cleaned), text: Phrasing.aboutPatient(cleaned),
+                        section: section(of: division, haystack: haystack), text: Phrasing.aboutPatient(cleaned),
                         evidence: [sentence.range]))
             }
         }
@@ -176,11 +178,12 @@ public struct NoteWriter: Sendable {
     /// How far past the typical division length the selection may go.
     let lengthSlack = 1.15
 
-    func section(of division: SectionModel.Division, text: String) -> NoteSection {
+    /// The section of a routed sentence, given the sentence's lower-cased bytes.
+    func section(of division: SectionModel.Division, haystack: [UInt8]) -> NoteSection {
         switch division {
         case .subjective: return .subjective
         case .objective: return .objective
-        case .assessmentPlan: return Phrasing.isPlan(text) ? .plan : .assessment
+        case .assessmentPlan: return Phrasing.isPlan(haystack) ? .plan : .assessment
         }
     }
 }

@@ -164,8 +164,7 @@ enum Phrasing {
     ])
 
     /// The visit phase after a clinician's sentence.
-    static func phase(after text: String, current: NoteWriter.VisitPhase) -> NoteWriter.VisitPhase {
-        let haystack = PhraseList.haystack(text)
+    static func phase(after haystack: [UInt8], current: NoteWriter.VisitPhase) -> NoteWriter.VisitPhase {
         let announcesAssessment = announcements.any(in: haystack)
         if assessmentPlanTriggers.any(in: haystack), current != .history || announcesAssessment {
             return .assessmentPlan
@@ -186,8 +185,8 @@ enum Phrasing {
     ])
 
     /// Whether an assessment-and-plan sentence reads as plan rather than assessment.
-    static func isPlan(_ text: String) -> Bool {
-        planCues.any(in: PhraseList.haystack(text))
+    static func isPlan(_ haystack: [UInt8]) -> Bool {
+        planCues.any(in: haystack)
     }
 }
 

@@ -32,6 +32,11 @@ struct NoteCommand: AsyncParsableCommand {
             struct Evidence: Encodable {
                 var start: Int
                 var end: Int
+
+                /// Transcript ranges as `{start, end}` objects.
+                static func list(_ ranges: [Range<Int>]) -> [Evidence] {
+                    ranges.map { Evidence(start: $0.lowerBound, end: $0.upperBound) }
+                }
             }
 
             var section: String
@@ -98,14 +103,14 @@ struct NoteCommand: AsyncParsableCommand {
                         Output.Statement(
                             section: statement.section.rawValue, subsection: statement.subsection,
                             origin: statement.origin.rawValue, text: statement.text,
-                            evidence: statement.evidence.map { .init(start: $0.lowerBound, end: $0.upperBound) })
+                            evidence: Output.Statement.Evidence.list(statement.evidence))
                     },
                     entities: note.entities.map { entity in
                         Output.Entity(
                             kind: entity.kind.rawValue, text: entity.text, name: entity.name, value: entity.value,
                             unit: entity.unit, negated: entity.negated, uncertain: entity.uncertain,
                             context: entity.context?.rawValue, attributes: entity.attributes,
-                            evidence: entity.evidence.map { .init(start: $0.lowerBound, end: $0.upperBound) })
+                            evidence: Output.Statement.Evidence.list(entity.evidence))
                     })
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
