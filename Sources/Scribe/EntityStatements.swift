@@ -60,24 +60,14 @@ struct EntityStatements {
                 // A clinician's "the fever is gone" is history, not a review of systems.
                 entity.evidence.contains { speaker(at: $0.lowerBound) != .clinician }
             }
-        var statements: [NoteStatement] = []
-        let denied = asked.filter(\.negated)
-        if !denied.isEmpty {
-            statements.append(
-                NoteStatement(
-                    section: .subjective, subsection: "REVIEW OF SYSTEMS",
-                    text: "Denies " + Self.list(denied.map(\.name)) + ".", evidence: denied.flatMap(\.evidence),
-                    origin: .entities))
+        // Denied symptoms first, then reported ones, each as one statement.
+        return [(true, "Denies "), (false, "Reports ")].compactMap { negated, verb in
+            let chosen = asked.filter { $0.negated == negated }
+            guard !chosen.isEmpty else { return nil }
+            return NoteStatement(
+                section: .subjective, subsection: "REVIEW OF SYSTEMS", text: verb + Self.list(chosen.map(\.name)) + ".",
+                evidence: chosen.flatMap(\.evidence), origin: .entities)
         }
-        let reported = asked.filter { !$0.negated }
-        if !reported.isEmpty {
-            statements.append(
-                NoteStatement(
-                    section: .subjective, subsection: "REVIEW OF SYSTEMS",
-                    text: "Reports " + Self.list(reported.map(\.name)) + ".", evidence: reported.flatMap(\.evidence),
-                    origin: .entities))
-        }
-        return statements
     }
 
     /// Medications the patient takes (not those started or changed in the plan).
