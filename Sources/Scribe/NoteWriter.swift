@@ -116,7 +116,7 @@ public struct NoteWriter: Sendable {
             }
             guard words.count >= minimumWords, !cleaned.hasSuffix("?"), !Phrasing.smallTalk.any(in: haystack)
             else { continue }
-            let (routed, knownFeatures) = router.classify(cleaned)
+            let (routed, knownFeatures) = router.classify(tokens: words, haystack: haystack)
             guard knownFeatures >= minimumKnownFeatures else { continue }
             switch sentence.speaker {
             case .patient, .companion:

@@ -32,12 +32,12 @@ enum Phrasing {
         var changed = true
         while changed {
             changed = false
-            for opener in openers where words.count > opener.count {
-                let head = words.prefix(opener.count).map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
-                if head == opener {
-                    words.removeFirst(opener.count)
-                    changed = true
-                }
+            // Openers are at most two words: compare against the first two, made bare once per round.
+            let head = words.prefix(2).map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
+            for opener in openers where words.count > opener.count && head.starts(with: opener) {
+                words.removeFirst(opener.count)
+                changed = true
+                break
             }
         }
         while let first = words.first, first.allSatisfy({ ",.;:!?".contains($0) }) { words.removeFirst() }
@@ -82,11 +82,12 @@ enum Phrasing {
     static func replace(_ text: String, _ table: [([String], [String])]) -> String {
         let words = text.split(separator: " ").map(String.init)
         let bare = words.map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
+        let firstWords = Set(table.compactMap { $0.0.first })
         var output: [String] = []
         var index = 0
         while index < words.count {
-            if let (pattern, replacement) = table.first(where: { pattern, _ in
-                index + pattern.count <= words.count && Array(bare[index..<(index + pattern.count)]) == pattern
+            if firstWords.contains(bare[index]), let (pattern, replacement) = table.first(where: { pattern, _ in
+                index + pattern.count <= words.count && bare[index..<(index + pattern.count)].elementsEqual(pattern)
                     && !words[index..<(index + pattern.count - 1)].contains(where: { $0.last.map { ",.;:!?".contains($0) } ?? false })
             }) {
                 let last = words[index + pattern.count - 1]
@@ -193,9 +194,24 @@ enum Phrasing {
 extension String {
     /// The string without leading and trailing characters from `set`.
     func trimmingCharacters(in set: String) -> String {
-        var view = Substring(self)
-        while let first = view.first, set.contains(first) { view.removeFirst() }
-        while let last = view.last, set.contains(last) { view.removeLast() }
-        return String(view)
+        func byCharacters() -> String {
+            var view = Substring(self)
+            while let first = view.first, set.contains(first) { view.removeFirst() }
+            while let last = view.last, set.contains(last) { view.removeLast() }
+            return String(view)
+        }
+        let setBytes = Array(set.utf8)
+        guard setBytes.allSatisfy({ $0 < 0x80 }) else { return byCharacters() }
+        // ASCII marks never occur inside a multi-byte UTF-8 sequence, so trimming bytes trims characters,
+        // unless a non-ASCII scalar (which may combine with a mark) borders what was trimmed.
+        let bytes = utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, setBytes.contains(bytes[start]) { start = bytes.index(after: start) }
+        while start < end, setBytes.contains(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        if start > bytes.startIndex, start < bytes.endIndex, bytes[start] >= 0x80 { return byCharacters() }
+        if end < bytes.endIndex, bytes[end] >= 0x80 { return byCharacters() }
+        if start == bytes.startIndex, end == bytes.endIndex { return self }
+        return String(self[start..<end])
     }
 }

@@ -25,8 +25,7 @@ enum SectionCues {
     ])
 
     /// Log-score bonuses for (subjective, objective, assessment and plan) from the cue phrases present.
-    static func bonus(_ text: String) -> [Double] {
-        let haystack = PhraseList.haystack(text)
+    static func bonus(_ haystack: [UInt8]) -> [Double] {
         let objectiveHits = objective.count(in: haystack)
         let planHits = assessmentPlan.count(in: haystack)
         return [0, Double(min(objectiveHits, 3)) * cueWeight, Double(min(planHits, 3)) * cueWeight]

@@ -39,19 +39,21 @@ public struct SectionModel: Sendable {
     /// The lower-case word and number tokens of a text (every number is `#`), as the builder tokenises.
     public static func tokens(_ text: String) -> [String] {
         var tokens: [String] = []
-        var current = String.UnicodeScalarView()
+        var current: [UInt8] = []
         var currentIsDigit = false
         func flush() {
-            if !current.isEmpty { tokens.append(currentIsDigit ? "#" : String(current)) }
-            current = String.UnicodeScalarView()
+            if !current.isEmpty { tokens.append(currentIsDigit ? "#" : String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
         }
-        for scalar in text.lowercased().unicodeScalars {
-            let isLetter = scalar.value >= 0x61 && scalar.value <= 0x7A
-            let isDigit = scalar.value >= 0x30 && scalar.value <= 0x39
+        // Only ASCII letters and digits make tokens, so the lower-cased text's UTF-8 bytes can be read
+        // directly (bytes of other scalars are all above 0x7F and separate tokens, as those scalars do).
+        for byte in text.lowercased().utf8 {
+            let isLetter = byte >= 0x61 && byte <= 0x7A
+            let isDigit = byte >= 0x30 && byte <= 0x39
             if isLetter || isDigit {
                 if !current.isEmpty && isDigit != currentIsDigit { flush() }
                 currentIsDigit = isDigit
-                current.append(scalar)
+                current.append(byte)
             } else {
                 flush()
             }
@@ -61,8 +63,7 @@ public struct SectionModel: Sendable {
     }
 
     /// The features of a text: its tokens and adjacent token pairs.
-    static func features(_ text: String) -> Set<String> {
-        let words = tokens(text)
+    static func features(_ words: [String]) -> Set<String> {
         var features = Set(words)
         for index in words.indices.dropLast() { features.insert(words[index] + "_" + words[index + 1]) }
         return features
@@ -70,9 +71,14 @@ public struct SectionModel: Sendable {
 
     /// The division scores (logits) of a sentence, and how many of its features the model knows.
     public func scores(_ text: String) -> (logits: [Double], knownFeatures: Int) {
+        scores(tokens: Self.tokens(text))
+    }
+
+    /// The division scores of a sentence already split by `tokens(_:)`.
+    func scores(tokens: [String]) -> (logits: [Double], knownFeatures: Int) {
         var result = bias
         var known = 0
-        for feature in Self.features(text) {
+        for feature in Self.features(tokens) {
             guard let weight = weights[feature] else { continue }
             known += 1
             for division in 0..<3 { result[division] += weight[division] }

@@ -56,13 +56,23 @@ public struct SectionRouter: Sendable {
     /// A sentence's score for each division (model logits plus cue bonuses), and how many of its features
     /// the model knows.
     func divisionScores(_ text: String) -> (scores: [Double], knownFeatures: Int) {
-        let model = self.model.scores(text)
-        return (zip(model.logits, SectionCues.bonus(text)).map { $0 * logitScale + $1 }, model.knownFeatures)
+        divisionScores(tokens: SectionModel.tokens(text), haystack: PhraseList.haystack(text))
+    }
+
+    /// The same, from the sentence's model tokens and lower-cased bytes when the caller has them already.
+    func divisionScores(tokens: [String], haystack: [UInt8]) -> (scores: [Double], knownFeatures: Int) {
+        let model = self.model.scores(tokens: tokens)
+        return (zip(model.logits, SectionCues.bonus(haystack)).map { $0 * logitScale + $1 }, model.knownFeatures)
     }
 
     /// The most likely division of one sentence, and how many of its features the model knows.
     public func classify(_ text: String) -> (division: SectionModel.Division, knownFeatures: Int) {
-        let (scores, known) = divisionScores(text)
+        classify(tokens: SectionModel.tokens(text), haystack: PhraseList.haystack(text))
+    }
+
+    /// The same, from the sentence's model tokens and lower-cased bytes.
+    func classify(tokens: [String], haystack: [UInt8]) -> (division: SectionModel.Division, knownFeatures: Int) {
+        let (scores, known) = divisionScores(tokens: tokens, haystack: haystack)
         var best = 0
         for division in scores.indices where scores[division] > scores[best] { best = division }
         return (SectionModel.Division(rawValue: best) ?? .subjective, known)

@@ -23,7 +23,17 @@ struct Token: Hashable, Sendable {
         let scalars = Array(text.unicodeScalars)
         var tokens: [Token] = []
         var index = 0
-        func isLetter(_ i: Int) -> Bool { i < scalars.count && scalars[i].properties.isAlphabetic }
+        func isLetter(_ i: Int) -> Bool {
+            guard i < scalars.count else { return false }
+            let value = scalars[i].value
+            if value < 0x80 { return (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) }
+            return scalars[i].properties.isAlphabetic
+        }
+        func isWhitespace(_ i: Int) -> Bool {
+            let value = scalars[i].value
+            if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
+            return scalars[i].properties.isWhitespace
+        }
         func isDigit(_ i: Int) -> Bool { i < scalars.count && ("0"..."9").contains(scalars[i]) }
         while index < scalars.count {
             let start = index
@@ -60,16 +70,14 @@ struct Token: Hashable, Sendable {
                     }
                 }
                 kind = .word
-            } else if scalars[index].properties.isWhitespace {
+            } else if isWhitespace(index) {
                 index += 1
                 continue
             } else {
                 index += 1
                 kind = .punctuation
             }
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[start..<index])
-            var word = String(view).lowercased().replacingApostrophes()
+            var word = Transcript.string(scalars[start..<index]).lowercased().replacingApostrophes()
             if kind == .number { word.removeAll { $0 == "," } }
             tokens.append(Token(text: word, kind: kind, range: (offset + start)..<(offset + index)))
         }
@@ -80,7 +88,8 @@ struct Token: Hashable, Sendable {
 extension String {
     /// The string with typographic apostrophes made plain.
     func replacingApostrophes() -> String {
-        guard contains("’") else { return self }
+        // `’` is E2 80 99 in UTF-8: a byte scan rules it out quickly.
+        guard utf8.contains(0xE2), contains("’") else { return self }
         return String(map { $0 == "’" ? "'" : $0 })
     }
 }

@@ -117,10 +117,19 @@ public struct Transcript: Sendable {
 
     // MARK: - Reading
 
+    /// The text of a run of scalars (encoded to UTF-8 in one buffer: appending scalars to a
+    /// `String.UnicodeScalarView` one by one is several times slower).
     static func string(_ slice: ArraySlice<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: slice)
-        return String(view)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(slice.count)
+        for scalar in slice {
+            if scalar.value < 0x80 {
+                bytes.append(UInt8(scalar.value))
+            } else {
+                UTF8.encode(scalar) { bytes.append($0) }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func isDisallowedControl(_ scalar: Unicode.Scalar) -> Bool {
