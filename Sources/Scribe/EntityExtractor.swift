@@ -10,6 +10,11 @@ public struct EntityExtractor: Sendable {
     /// The entities of a transcript in order of first mention; repeated mentions of the same fact are merged
     /// into one entity with all their evidence.
     public func entities(in transcript: Transcript) -> [ClinicalEntity] {
+        extract(from: transcript).entities
+    }
+
+    /// The entities, and each sentence's tokens (for other readers of the same sentences).
+    func extract(from transcript: Transcript) -> (entities: [ClinicalEntity], tokens: [[Token]]) {
         let sentences = transcript.sentences.map { Token.tokens(of: $0.text, at: $0.range.lowerBound) }
         var found: [ClinicalEntity] = []
         var askedAboutPain = false
@@ -40,7 +45,7 @@ public struct EntityExtractor: Sendable {
             found.append(contentsOf: sides(tokens, transcript))
             found.append(contentsOf: teeth(tokens, transcript))
         }
-        return Self.merged(found)
+        return (Self.merged(found), sentences)
     }
 
     // MARK: - Questions and answers
@@ -82,14 +87,30 @@ public struct EntityExtractor: Sendable {
     /// The problems and allergies a yes/no question asks about, asserted or denied by the answer.
     func answered(question: [Token], answer: Answer, transcript: Transcript) -> [ClinicalEntity] {
         var entities: [ClinicalEntity] = []
+        // "Any side effects, like nausea or headaches?" / "Some nausea": a yes that names problems confirms
+        // only those.
+        var named = Set<String>()
+        var position = 0
+        while position < answer.tokens.count {
+            if let (name, count) = Self.problemPhrases.match(answer.tokens, at: position) {
+                named.insert(name)
+                position += count
+            } else {
+                position += 1
+            }
+        }
         var index = 0
         while index < question.count {
             if let (name, count) = Self.problemPhrases.match(question, at: index) {
+                guard !answer.affirmative || named.isEmpty || named.contains(name) else {
+                    index += count
+                    continue
+                }
                 let range = Self.span(question, index, index + count - 1)
                 entities.append(
                     ClinicalEntity(
                         kind: .problem, text: transcript.text(in: range), evidence: [range, answer.range], name: name,
-                        negated: !answer.affirmative))
+                        negated: !answer.affirmative, attributes: ["answer": answer.affirmative ? "yes" : "no"]))
                 index += count
             } else {
                 index += 1

@@ -34,14 +34,35 @@ struct EntityStatements {
         !entity.negated && !entity.uncertain && entity.context == nil
     }
 
-    /// The first problem the patient reports as present.
+    /// The opening line of the history: who the patient is and what they present for, from the chief
+    /// complaint and, when said, their age and sex.
+    func presentation(_ demographics: Demographics) -> NoteStatement? {
+        guard let complaint = chiefComplaint else { return nil }
+        var evidence = complaint.evidence
+        let reason = complaint.text.dropLast().lowercased()
+        var who = ""
+        if let age = demographics.age, let range = demographics.ageEvidence {
+            who = " is a \(age)-year-old" + (demographics.sex.map { " " + $0.rawValue } ?? "") + " who"
+            evidence.insert(range, at: 0)
+        }
+        let label = layout.defaults[.subjective] ?? "HISTORY OF PRESENT ILLNESS"
+        return NoteStatement(
+            section: .subjective, subsection: label,
+            text: "The patient\(who) presents for evaluation of \(reason).", evidence: evidence, origin: .entities)
+    }
+
+    /// How often a problem was mentioned (a yes/no answer is not a mention of its own).
+    func mentions(_ entity: ClinicalEntity) -> Int {
+        entity.evidence.count - (entity.attributes["answer"] == nil ? 0 : 1)
+    }
+
+    /// The present problem mentioned most often (the earliest of equals).
     var chiefComplaint: NoteStatement? {
-        // The present problem mentioned most often (the earliest of equals).
         let candidates = entities.filter { $0.kind == .problem && isPresent($0) }
         guard layout.order[.subjective]?.contains("CHIEF COMPLAINT") == true,
             let first = candidates.enumerated().max(by: { left, right in
-                left.element.evidence.count != right.element.evidence.count
-                    ? left.element.evidence.count < right.element.evidence.count : left.offset > right.offset
+                mentions(left.element) != mentions(right.element)
+                    ? mentions(left.element) < mentions(right.element) : left.offset > right.offset
             })?.element, let range = first.evidence.first
         else { return nil }
         return NoteStatement(
@@ -53,8 +74,7 @@ struct EntityStatements {
     var reviewOfSystems: [NoteStatement] {
         let asked = entities.filter { $0.kind == .problem && $0.context == nil && !$0.uncertain }
             .filter { entity in
-                entity.negated || entity.evidence.count > 1
-                    && entity.evidence.dropFirst().contains { speaker(at: $0.lowerBound) == .patient }
+                entity.negated || entity.attributes["answer"] != nil
             }
             .filter { entity in
                 // A clinician's "the fever is gone" is history, not a review of systems.

@@ -19,19 +19,25 @@ public struct NoteWriter: Sendable {
         transcript text: String, specialty: Specialty = .generic, template: NoteTemplate = .standard
     ) throws(TranscriptError) -> Note {
         let transcript = try Transcript(text, limits: limits)
-        let entities = EntityExtractor().entities(in: transcript)
+        let extraction = EntityExtractor().extract(from: transcript)
+        let entities = extraction.entities
         let layout = NoteLayout.layout(for: specialty)
         var statements: [NoteStatement]
         switch transcript.kind {
         case .dictation:
             statements = dictationStatements(transcript)
         case .dialogue:
-            statements = dialogueStatements(transcript, specialty: specialty, layout: layout).map { statement in
+            let demographics = Demographics(transcript, tokens: extraction.tokens)
+            let pronouns = pronouns(demographics, layout: layout)
+            statements = dialogueStatements(transcript, specialty: specialty, layout: layout, pronouns: pronouns)
+                .map { statement in
                 var labelled = statement
                 labelled.subsection = layout.label(for: statement.text, in: statement.section)
                 return labelled
             }
-            statements += EntityStatements(transcript: transcript, entities: entities, layout: layout).statements
+            let fromEntities = EntityStatements(transcript: transcript, entities: entities, layout: layout)
+            if let opening = fromEntities.presentation(demographics) { statements.insert(opening, at: 0) }
+            statements += fromEntities.statements
         }
         if template == .brief { statements = brief(statements) }
         if template == .birp {
@@ -103,7 +109,21 @@ public struct NoteWriter: Sendable {
     /// statements (not questions, not small talk) follow the visit's phase, which moves to examination when
     /// the clinician announces the exam and to assessment and plan when they announce it; within a phase the
     /// model can still route a sentence elsewhere.
-    func dialogueStatements(_ transcript: Transcript, specialty: Specialty, layout: NoteLayout) -> [NoteStatement] {
+    /// How the note refers to the patient: by a reporter where someone speaks for them, by sex where the
+    /// clinician's pronouns make it clear, otherwise as `the patient`.
+    func pronouns(_ demographics: Demographics, layout: NoteLayout) -> (patient: Pronouns, clinician: Pronouns) {
+        if layout.reporter != Pronouns.neutral.subject { return (.reporter(layout.reporter), .neutral) }
+        switch demographics.sex {
+        case .female: return (.female, .female)
+        case .male: return (.male, .male)
+        case nil: return (.neutral, .neutral)
+        }
+    }
+
+    func dialogueStatements(
+        _ transcript: Transcript, specialty: Specialty, layout: NoteLayout,
+        pronouns: (patient: Pronouns, clinician: Pronouns)
+    ) -> [NoteStatement] {
         let observesMentalStatus = [Specialty.psychiatrist, .psychotherapist, .socialWorker].contains(specialty)
         var statements: [NoteStatement] = []
         var phase = VisitPhase.history
@@ -121,9 +141,10 @@ public struct NoteWriter: Sendable {
             switch sentence.speaker {
             case .patient, .companion:
                 guard phase == .history else { continue }
-                var reported = Phrasing.thirdPerson(cleaned)
-                if layout.reporter != "the patient" { reported = Phrasing.replacingPatient(in: reported, with: layout.reporter) }
-                statements.append(NoteStatement(section: .subjective, text: reported, evidence: [sentence.range]))
+                statements.append(
+                    NoteStatement(
+                        section: .subjective, text: Phrasing.thirdPerson(cleaned, pronouns: pronouns.patient),
+                        evidence: [sentence.range]))
             case .clinician, .narrator:
                 let division: SectionModel.Division
                 switch phase {
@@ -136,7 +157,7 @@ public struct NoteWriter: Sendable {
                 }
                 statements.append(
                     NoteStatement(
-                        section: section(of: division, haystack: haystack), text: Phrasing.aboutPatient(cleaned),
+                        section: section(of: division, haystack: haystack), text: Phrasing.aboutPatient(cleaned, pronouns: pronouns.clinician),
                         evidence: [sentence.range]))
             }
         }

@@ -28,6 +28,7 @@ enum Phrasing {
             }
             words.append(word)
         }
+        words = withoutSpokenAsides(words)
         // Spoken openers at the start of the sentence go.
         var changed = true
         while changed {
@@ -41,40 +42,63 @@ enum Phrasing {
             }
         }
         while let first = words.first, first.allSatisfy({ ",.;:!?".contains($0) }) { words.removeFirst() }
+        // The pronoun `I` in capitals (transcripts often write it in lower case).
+        for index in words.indices where words[index].hasPrefix("i") {
+            let bare = words[index].trimmingCharacters(in: ",.;:!?")
+            if ["i", "i'm", "i've", "i'll", "i'd"].contains(bare) { words[index] = "I" + words[index].dropFirst() }
+        }
         return capitalized(words.joined(separator: " "))
     }
 
+    /// Spoken asides set off by a comma (`you know,`, `i mean,`, `, you know.`) carry nothing for a note.
+    static func withoutSpokenAsides(_ words: [String]) -> [String] {
+        var output: [String] = []
+        var index = 0
+        while index < words.count {
+            if index + 1 < words.count, ["you", "i"].contains(words[index].lowercased()) {
+                let next = words[index + 1].lowercased()
+                let bareNext = next.trimmingCharacters(in: ",.;:!?")
+                let trailing = String(next.dropFirst(bareNext.count))
+                let afterComma = output.last?.hasSuffix(",") == true
+                if (bareNext == "know" || bareNext == "mean") && (trailing == "," || (afterComma && !trailing.isEmpty)) {
+                    // `, you know.` ends the sentence: the previous word takes the full stop instead of the comma.
+                    if trailing != ",", let last = output.last {
+                        output[output.count - 1] = String(last.dropLast()) + trailing
+                    }
+                    index += 2
+                    continue
+                }
+            }
+            output.append(words[index])
+            index += 1
+        }
+        return output
+    }
+
+    // Replacements write pronoun markers (`@S` subject, `@P` possessive, `@O` object, `@R` reflexive), made
+    // words by `Pronouns` once the verbs agree.
     static let patientReplacements: [([String], [String])] = [
-        (["i'm"], ["the", "patient", "is"]), (["i", "am"], ["the", "patient", "is"]),
-        (["i've"], ["the", "patient", "has"]), (["i", "have"], ["the", "patient", "has"]),
-        (["i", "was"], ["the", "patient", "was"]), (["i", "had"], ["the", "patient", "had"]),
-        (["i", "feel"], ["the", "patient", "feels"]), (["i", "get"], ["the", "patient", "gets"]),
-        (["i", "take"], ["the", "patient", "takes"]), (["i", "do"], ["the", "patient", "does"]),
-        (["i'd"], ["the", "patient", "would"]), (["i'll"], ["the", "patient", "will"]),
-        (["i"], ["the", "patient"]), (["my"], ["their"]), (["me"], ["them"]), (["myself"], ["themselves"]),
+        (["i'm"], ["@S", "is"]), (["i", "am"], ["@S", "is"]), (["i've"], ["@S", "has"]), (["i", "have"], ["@S", "has"]),
+        (["i", "was"], ["@S", "was"]), (["i", "had"], ["@S", "had"]), (["i", "feel"], ["@S", "feels"]),
+        (["i", "get"], ["@S", "gets"]), (["i", "take"], ["@S", "takes"]), (["i", "do"], ["@S", "does"]),
+        (["i'd"], ["@S", "would"]), (["i'll"], ["@S", "will"]), (["i"], ["@S"]), (["my"], ["@P"]), (["me"], ["@O"]),
+        (["myself"], ["@R"]),
     ]
 
     static let clinicianReplacements: [([String], [String])] = [
-        (["you're"], ["the", "patient", "is"]), (["you", "are"], ["the", "patient", "is"]),
-        (["you've"], ["the", "patient", "has"]), (["you", "have"], ["the", "patient", "has"]),
-        (["you", "do", "have"], ["the", "patient", "has"]), (["you", "were"], ["the", "patient", "was"]),
-        (["you"], ["the", "patient"]), (["your"], ["their"]), (["yourself"], ["themselves"]),
+        (["you're"], ["@S", "is"]), (["you", "are"], ["@S", "is"]), (["you've"], ["@S", "has"]),
+        (["you", "have"], ["@S", "has"]), (["you", "do", "have"], ["@S", "has"]), (["you", "were"], ["@S", "was"]),
+        (["you"], ["@S"]), (["your"], ["@P"]), (["yourself"], ["@R"]),
     ]
 
-    /// First person to third person for a patient's statement (`i have` → `the patient has`).
-    static func thirdPerson(_ text: String) -> String {
-        capitalized(agreeingVerbs(replace(text, patientReplacements)))
-    }
-
-    /// `the patient` made `the owner` (or another reporter), keeping a capital at the start of the sentence.
-    static func replacingPatient(in text: String, with reporter: String) -> String {
-        text.replacing("The patient", with: capitalized(reporter))
-            .replacing("the patient", with: reporter)
+    /// First person to third person for a patient's statement (`i have` → `the patient has`, or `she has`).
+    static func thirdPerson(_ text: String, pronouns: Pronouns = .neutral) -> String {
+        capitalized(pronouns.render(agreeingVerbs(replace(text, patientReplacements))))
     }
 
     /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
-    static func aboutPatient(_ text: String) -> String {
-        capitalized(agreeingVerbs(replace(text, clinicianReplacements)))
+    static func aboutPatient(_ text: String, pronouns: Pronouns = .neutral) -> String {
+        capitalized(pronouns.render(agreeingVerbs(replace(text, clinicianReplacements))))
     }
 
     /// Replaces word sequences, comparing words without case and trailing punctuation and keeping that
@@ -122,9 +146,9 @@ enum Phrasing {
     /// `the patient think` → `the patient thinks` (also across one adverb: `the patient still worry`).
     static func agreeingVerbs(_ text: String) -> String {
         var words = text.split(separator: " ").map(String.init)
-        var index = 1
+        var index = 0
         while index + 1 < words.count {
-            if words[index].lowercased() == "patient", words[index - 1].lowercased() == "the" {
+            if words[index] == "@S" || index > 0 && words[index].lowercased() == "patient" && words[index - 1].lowercased() == "the" {
                 var verb = index + 1
                 if adverbs.contains(words[verb].lowercased()), verb + 1 < words.count { verb += 1 }
                 let bare = words[verb].lowercased().trimmingCharacters(in: ",.;:!?")
@@ -161,7 +185,8 @@ enum Phrasing {
         "have a seat", "come on in", "freezing", "the weather", "snow this", "so cold out", "so hot out", "rain ",
         "raining", "sunny", "traffic", "parking", "the game", "your team", "vacation", "the weekend", "this weekend",
         "holiday", "happy birthday", "thank you for coming", "thanks for coming", "see you later", "take care",
-        "hey dragon", "hi there", "hello there", "how was your trip",
+        "hey dragon", "hi there", "hello there", "how was your trip", "good to see you", "show me the",
+        "show me your",
     ])
 
     /// The visit phase after a clinician's sentence.
@@ -213,5 +238,39 @@ extension String {
         if end < bytes.endIndex, bytes[end] >= 0x80 { return byCharacters() }
         if start == bytes.startIndex, end == bytes.endIndex { return self }
         return String(self[start..<end])
+    }
+}
+
+/// The words a note uses for the patient: `the patient`/`their`, `she`/`her`, `he`/`his`, or a reporter such
+/// as `the owner` when someone speaks for the patient.
+struct Pronouns: Hashable, Sendable {
+    var subject: String
+    var possessive: String
+    var object: String
+    var reflexive: String
+
+    static let neutral = Pronouns(subject: "the patient", possessive: "their", object: "them", reflexive: "themselves")
+    static let female = Pronouns(subject: "she", possessive: "her", object: "her", reflexive: "herself")
+    static let male = Pronouns(subject: "he", possessive: "his", object: "him", reflexive: "himself")
+
+    /// The patient's own words reported by someone else (`the owner`, `the client`).
+    static func reporter(_ name: String) -> Pronouns {
+        Pronouns(subject: name, possessive: "their", object: "them", reflexive: "themselves")
+    }
+
+    /// The text with its pronoun markers replaced (keeping punctuation after a marker).
+    func render(_ text: String) -> String {
+        guard text.contains("@") else { return text }
+        return text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+            guard word.hasPrefix("@"), word.count >= 2 else { return String(word) }
+            let rest = word.dropFirst(2)
+            switch word.dropFirst().first {
+            case "S": return subject + rest
+            case "P": return possessive + rest
+            case "O": return object + rest
+            case "R": return reflexive + rest
+            default: return String(word)
+            }
+        }.joined(separator: " ")
     }
 }

@@ -56,6 +56,26 @@ struct NoteWriterTests {
         #expect((note.assessment + note.plan).contains("acute bronchitis"))
     }
 
+    @Test("the history opens with age, sex and the reason for the visit; the clinician's pronouns set the patient's")
+    func presentationAndPronouns() throws {
+        let text = """
+            [doctor] so she is a 43-year-old here with her right knee, let me ask her a few things.
+            [doctor] how did you hurt it?
+            [patient] I twisted my knee on a ladder yesterday and I have knee pain when I walk, you know, on stairs.
+            [doctor] okay, and she says the knee pain is worse at night, so she is taking ibuprofen.
+            [doctor] any side effects from the ibuprofen, like nausea or heartburn?
+            [patient] some nausea.
+            """
+        let note = try NoteWriter().note(transcript: text)
+        #expect(note.subjective.contains("She is a 43-year-old female who presents for evaluation of knee pain.") == false)
+        #expect(note.subjective.contains("The patient is a 43-year-old female who presents for evaluation of knee pain."))
+        #expect(note.subjective.contains("She twisted her knee on a ladder yesterday and she has knee pain when she walks, on stairs."))
+        #expect(!note.subjective.contains("you know"))
+        let problems = note.entities.filter { $0.kind == .problem && !$0.negated }.map(\.name)
+        #expect(problems.contains("nausea"))
+        #expect(!problems.contains("acid reflux"))
+    }
+
     @Test("the same input gives the same note")
     func determinism() throws {
         let writer = NoteWriter()

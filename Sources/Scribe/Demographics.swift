@@ -1,0 +1,53 @@
+/// The patient's age and sex as said in the transcript, with where they were said.
+struct Demographics: Sendable {
+    enum Sex: String, Sendable {
+        case female
+        case male
+    }
+
+    var age: Int?
+    var ageEvidence: Range<Int>?
+    var sex: Sex?
+
+    static let femaleWords: Set<String> = ["she", "her", "hers", "herself", "mrs", "ms", "miss", "woman", "female", "lady"]
+    static let maleWords: Set<String> = ["he", "him", "his", "himself", "mr", "man", "male", "gentleman"]
+
+    /// Reads age (`42-year-old`, `42 years old`) and sex (the pronouns the clinician, or the dictation, uses
+    /// for the patient: at least three, and twice as many as for the other sex).
+    init(_ transcript: Transcript, tokens: [[Token]]) {
+        var female = 0
+        var male = 0
+        for (sentence, words) in zip(transcript.sentences, tokens) {
+            if age == nil, let (value, range) = Self.age(in: words) {
+                age = value
+                ageEvidence = range
+            }
+            guard sentence.speaker == .clinician || sentence.speaker == .narrator else { continue }
+            for word in words {
+                if Self.femaleWords.contains(word.text) { female += 1 } else if Self.maleWords.contains(word.text) { male += 1 }
+            }
+        }
+        if female >= 3, female >= 2 * male {
+            sex = .female
+        } else if male >= 3, male >= 2 * female {
+            sex = .male
+        }
+    }
+
+    /// `58-year-old`, `58 year old`, `58 years old`.
+    static func age(in tokens: [Token]) -> (Int, Range<Int>)? {
+        for index in tokens.indices {
+            guard let value = tokens[index].number, value == value.rounded(), value > 0, value < 120 else { continue }
+            var probe = index + 1
+            if probe < tokens.count, tokens[probe].text == "-" { probe += 1 }
+            // `year-old` is one word token.
+            if probe < tokens.count, tokens[probe].text == "year-old" { return (Int(value), EntityExtractor.span(tokens, index, probe)) }
+            guard probe < tokens.count, ["year", "years"].contains(tokens[probe].text) else { continue }
+            probe += 1
+            if probe < tokens.count, tokens[probe].text == "-" { probe += 1 }
+            guard probe < tokens.count, tokens[probe].text == "old" else { continue }
+            return (Int(value), EntityExtractor.span(tokens, index, probe))
+        }
+        return nil
+    }
+}
