@@ -38,6 +38,7 @@ public struct NoteWriter: Sendable {
             let fromEntities = EntityStatements(transcript: transcript, entities: entities, layout: layout)
             if let opening = fromEntities.presentation(demographics) { statements.insert(opening, at: 0) }
             statements += fromEntities.statements
+            statements = problemOriented(statements, entities: entities, layout: layout)
         }
         if template == .brief { statements = brief(statements) }
         if template == .birp {
@@ -59,11 +60,43 @@ public struct NoteWriter: Sendable {
         NoteSection.allCases.flatMap { section -> [NoteStatement] in
             let order = layout.order[section] ?? []
             let inSection = statements.enumerated().filter { $0.element.section == section }
+            // Labels the layout does not list (problems) follow its own, in order of first appearance.
+            var firstSeen: [String: Int] = [:]
+            for (offset, statement) in inSection {
+                if let label = statement.subsection, !order.contains(label), firstSeen[label] == nil { firstSeen[label] = offset }
+            }
+            func rank(_ statement: NoteStatement) -> Int {
+                guard let label = statement.subsection else { return order.count }
+                return order.firstIndex(of: label) ?? (order.count + 1 + (firstSeen[label] ?? 0))
+            }
             return inSection.sorted { left, right in
-                let leftRank = left.element.subsection.flatMap { order.firstIndex(of: $0) } ?? order.count
-                let rightRank = right.element.subsection.flatMap { order.firstIndex(of: $0) } ?? order.count
+                let leftRank = rank(left.element)
+                let rightRank = rank(right.element)
                 return leftRank != rightRank ? leftRank < rightRank : left.offset < right.offset
             }.map(\.element)
+        }
+    }
+
+    /// Problem-oriented assessment and plan: a sentence of either that names a problem (present or
+    /// uncertain, not denied) goes under that problem; one that names none stays with the problem before it.
+    /// Sentences under the layout's own sub-sections (risk assessment, goals) keep them.
+    func problemOriented(_ statements: [NoteStatement], entities: [ClinicalEntity], layout: NoteLayout)
+        -> [NoteStatement]
+    {
+        let mentions = entities.filter { $0.kind == .problem && !$0.negated && $0.context == nil }
+            .flatMap { entity in entity.evidence.map { (range: $0, name: entity.name) } }
+            .sorted { $0.range.lowerBound < $1.range.lowerBound }
+        var current: String?
+        return statements.map { statement in
+            guard statement.origin == .sentence, statement.section == .assessment || statement.section == .plan,
+                statement.subsection == layout.defaults[statement.section], let sentence = statement.evidence.first
+            else { return statement }
+            if let named = mentions.first(where: { sentence.contains($0.range.lowerBound) }) {
+                current = Phrasing.capitalized(named.name)
+            }
+            var labelled = statement
+            if let current { labelled.subsection = current }
+            return labelled
         }
     }
 

@@ -67,6 +67,9 @@ struct NoteLayoutTests {
         #expect(note.subjective.contains("ALLERGIES\nPenicillin (rash)."))
         #expect(note.objective.contains("VITALS\nBlood pressure: 142/88 mmHg."))
         #expect(note.objective.contains("Temperature: 37.3°C (99.1 °F)."))
+        // Problem-oriented assessment and plan.
+        #expect(note.assessment.hasPrefix("Cough\nIt's most likely a cough left over from a viral bronchitis."))
+        #expect(note.plan.hasPrefix("Cough\nI'll prescribe benzonatate"))
         // Small talk about the weather stays out.
         #expect(!note.subjective.lowercased().contains("freezing"))
         #expect(!note.subjective.lowercased().contains("snow"))
