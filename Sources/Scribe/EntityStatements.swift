@@ -145,10 +145,16 @@ struct EntityStatements {
         let readings = entities.filter { $0.kind == .vitalSign }
         return Self.vitalNames.compactMap { name, title in
             guard let reading = readings.first(where: { $0.name == name }), let value = reading.value else { return nil }
-            let unit = reading.unit.flatMap { Self.displayUnits[$0] } ?? ""
-            var text = "\(title): \(value)\(unit == "%" || unit == "°C" ? "" : " ")\(unit)"
+            let unit = name == "heart_rate" ? "bpm" : name == "respiratory_rate" ? "breaths/min"
+                : reading.unit.flatMap { Self.displayUnits[$0] } ?? ""
+            let normalized = "\(value)\(unit == "%" ? "" : " ")\(unit)"
+            // The value as said comes first (98.6 °F), the normalised one after it.
+            let text: String
             if let original = reading.attributes["original"] {
-                text += " (" + original.replacing(" [degF]", with: " °F").replacing(" [lb_av]", with: " lb") + ")"
+                text = "\(title): " + original.replacing(" [degF]", with: " °F").replacing(" [lb_av]", with: " lb")
+                    + " (\(normalized))"
+            } else {
+                text = "\(title): \(normalized)"
             }
             return NoteStatement(
                 section: .objective, subsection: "VITALS", text: text + ".", evidence: reading.evidence, origin: .entities)

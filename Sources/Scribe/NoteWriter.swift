@@ -167,7 +167,9 @@ public struct NoteWriter: Sendable {
             if sentence.speaker == .clinician || sentence.speaker == .narrator {
                 phase = Phrasing.phase(after: haystack, current: phase)
             }
-            guard words.count >= minimumWords, !cleaned.hasSuffix("?"), !Phrasing.smallTalk.any(in: haystack)
+            guard words.count >= minimumWords, !cleaned.hasSuffix("?"),
+                sentence.speaker == .patient || !Phrasing.isQuestion(cleaned, words: words),
+                !Phrasing.smallTalk.any(in: haystack)
             else { continue }
             let (routed, knownFeatures) = router.classify(tokens: words, haystack: haystack)
             guard knownFeatures >= minimumKnownFeatures else { continue }

@@ -88,7 +88,8 @@ enum Phrasing {
     static let clinicianReplacements: [([String], [String])] = [
         (["you're"], ["@S", "is"]), (["you", "are"], ["@S", "is"]), (["you've"], ["@S", "has"]),
         (["you", "have"], ["@S", "has"]), (["you", "do", "have"], ["@S", "has"]), (["you", "were"], ["@S", "was"]),
-        (["you"], ["@S"]), (["your"], ["@P"]), (["yourself"], ["@R"]),
+        (["you", "guys"], ["you", "guys"]), (["you", "all"], ["you", "all"]), (["you"], ["@S"]), (["your"], ["@P"]),
+        (["yourself"], ["@R"]),
     ]
 
     /// First person to third person for a patient's statement (`i have` → `the patient has`, or `she has`).
@@ -179,13 +180,26 @@ enum Phrasing {
         "what i want to do", "i want to", "i'm going to prescribe", "we're going to", "i recommend",
     ])
 
+    /// Words that open a question when a transcript has no question marks.
+    static let questionOpeners: Set<String> = [
+        "what", "how", "when", "where", "why", "who", "which", "can", "could", "would", "do", "does", "did", "are",
+        "have", "has", "any", "is", "were", "was", "should", "will", "shall",
+    ]
+
+    /// A question: it ends with `?`, or, unpunctuated, opens with a question word (`what is the dosage`).
+    static func isQuestion(_ text: String, words: [String]) -> Bool {
+        if text.hasSuffix("?") { return true }
+        guard let first = words.first, !text.hasSuffix(".") && !text.hasSuffix("!") else { return false }
+        return questionOpeners.contains(first)
+    }
+
     /// Conversation that is not about the patient's health: greetings, weather, travel, sport.
     static let smallTalk = PhraseList([
         "good morning", "good afternoon", "nice to meet", "nice to see you", "how are you doing", "how's it going",
         "have a seat", "come on in", "freezing", "the weather", "snow this", "so cold out", "so hot out", "rain ",
         "raining", "sunny", "traffic", "parking", "the game", "your team", "vacation", "the weekend", "this weekend",
         "holiday", "happy birthday", "thank you for coming", "thanks for coming", "see you later", "take care",
-        "hey dragon", "hi there", "hello there", "how was your trip", "good to see you", "show me the",
+        "hey dragon", "hi there", "hello there", "how was your trip", "good to see you", "good to meet", "nice meeting", "show me the",
         "show me your",
     ])
 

@@ -66,7 +66,8 @@ struct NoteLayoutTests {
         #expect(note.subjective.contains("MEDICATIONS\nLisinopril 10 mg oral daily."))
         #expect(note.subjective.contains("ALLERGIES\nPenicillin (rash)."))
         #expect(note.objective.contains("VITALS\nBlood pressure: 142/88 mmHg."))
-        #expect(note.objective.contains("Temperature: 37.3°C (99.1 °F)."))
+        #expect(note.objective.contains("Temperature: 99.1 °F (37.3 °C)."))
+        #expect(note.objective.contains("Heart rate: 78 bpm."))
         // Problem-oriented assessment and plan.
         #expect(note.assessment.hasPrefix("Cough\nIt's most likely a cough left over from a viral bronchitis."))
         #expect(note.plan.hasPrefix("Cough\nI'll prescribe benzonatate"))

@@ -76,6 +76,20 @@ struct NoteWriterTests {
         #expect(!problems.contains("acid reflux"))
     }
 
+    @Test("an unpunctuated question from the clinician stays out of the note")
+    func unpunctuatedQuestions() throws {
+        let text = """
+            [doctor] what is the medication and the dosage that you are taking for your blood pressure
+            [patient] i take lisinopril twenty milligrams every morning for my blood pressure
+            [doctor] your blood pressure is one thirty over eighty today which looks good on the lisinopril
+            """
+        let note = try NoteWriter().note(transcript: text)
+        let all = NoteSection.allCases.map { note.text(of: $0) }.joined(separator: "\n").lowercased()
+        #expect(!all.contains("what is the medication"))
+        #expect(note.subjective.contains("lisinopril twenty milligrams every morning"))
+        #expect(note.entities.first { $0.kind == .medication }?.attributes["dose"] == "20 mg")
+    }
+
     @Test("the same input gives the same note")
     func determinism() throws {
         let writer = NoteWriter()
