@@ -416,7 +416,14 @@ public struct EntityExtractor: Sendable {
 
     func allergies(_ tokens: [Token], _ transcript: Transcript) -> [ClinicalEntity] {
         var entities: [ClinicalEntity] = []
-        let reaction = Self.reactions.firstMatch(in: tokens, 0..<tokens.count)?.value
+        // Looked for only once a sentence names an allergy.
+        var reactionFound: String??
+        func reaction() -> String? {
+            if let reactionFound { return reactionFound }
+            let found = Self.reactions.firstMatch(in: tokens, 0..<tokens.count)?.value
+            reactionFound = .some(found)
+            return found
+        }
         var index = 0
         while index < tokens.count {
             if let (_, count) = Self.noAllergies.match(tokens, at: index) {
@@ -447,7 +454,7 @@ public struct EntityExtractor: Sendable {
                 if let substance {
                     let range = Self.span(tokens, index, substance.start + substance.count - 1)
                     var attributes: [String: String] = [:]
-                    if let reaction { attributes["reaction"] = reaction }
+                    if let reaction = reaction() { attributes["reaction"] = reaction }
                     entities.append(
                         ClinicalEntity(
                             kind: .allergy, text: transcript.text(in: range), evidence: [range], name: substance.value,
@@ -463,7 +470,7 @@ public struct EntityExtractor: Sendable {
             {
                 let range = Self.span(tokens, index, index + count)
                 var attributes: [String: String] = [:]
-                if let reaction { attributes["reaction"] = reaction }
+                if let reaction = reaction() { attributes["reaction"] = reaction }
                 entities.append(
                     ClinicalEntity(
                         kind: .allergy, text: transcript.text(in: range), evidence: [range], name: substance,

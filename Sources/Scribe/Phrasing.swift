@@ -75,37 +75,36 @@ enum Phrasing {
         return output
     }
 
-    // Replacements write pronoun markers (`@S` subject, `@P` possessive, `@O` object, `@R` reflexive), made
-    // words by `Pronouns` once the verbs agree.
+    // Replacements write pronoun markers (`S` subject, `P` possessive, `O` object, `R` reflexive after
+    // `Pronouns.marker`), made words by `Pronouns` once the verbs agree.
     static let patientReplacements: [([String], [String])] = [
-        (["i'm"], ["@S", "is"]), (["i", "am"], ["@S", "is"]), (["i've"], ["@S", "has"]), (["i", "have"], ["@S", "has"]),
-        (["i", "was"], ["@S", "was"]), (["i", "had"], ["@S", "had"]), (["i", "feel"], ["@S", "feels"]),
-        (["i", "get"], ["@S", "gets"]), (["i", "take"], ["@S", "takes"]), (["i", "do"], ["@S", "does"]),
-        (["i'd"], ["@S", "would"]), (["i'll"], ["@S", "will"]), (["i"], ["@S"]), (["my"], ["@P"]), (["me"], ["@O"]),
-        (["myself"], ["@R"]),
+        (["i'm"], ["\u{1}S", "is"]), (["i", "am"], ["\u{1}S", "is"]), (["i've"], ["\u{1}S", "has"]), (["i", "have"], ["\u{1}S", "has"]),
+        (["i", "was"], ["\u{1}S", "was"]), (["i", "had"], ["\u{1}S", "had"]), (["i", "feel"], ["\u{1}S", "feels"]),
+        (["i", "get"], ["\u{1}S", "gets"]), (["i", "take"], ["\u{1}S", "takes"]), (["i", "do"], ["\u{1}S", "does"]),
+        (["i'd"], ["\u{1}S", "would"]), (["i'll"], ["\u{1}S", "will"]), (["i"], ["\u{1}S"]), (["my"], ["\u{1}P"]), (["me"], ["\u{1}O"]),
+        (["myself"], ["\u{1}R"]),
     ]
 
     static let clinicianReplacements: [([String], [String])] = [
-        (["you're"], ["@S", "is"]), (["you", "are"], ["@S", "is"]), (["you've"], ["@S", "has"]),
-        (["you", "have"], ["@S", "has"]), (["you", "do", "have"], ["@S", "has"]), (["you", "were"], ["@S", "was"]),
-        (["you", "guys"], ["you", "guys"]), (["you", "all"], ["you", "all"]), (["you"], ["@S"]), (["your"], ["@P"]),
-        (["yourself"], ["@R"]),
+        (["you're"], ["\u{1}S", "is"]), (["you", "are"], ["\u{1}S", "is"]), (["you've"], ["\u{1}S", "has"]),
+        (["you", "have"], ["\u{1}S", "has"]), (["you", "do", "have"], ["\u{1}S", "has"]), (["you", "were"], ["\u{1}S", "was"]),
+        (["you", "guys"], ["you", "guys"]), (["you", "all"], ["you", "all"]), (["you"], ["\u{1}S"]), (["your"], ["\u{1}P"]),
+        (["yourself"], ["\u{1}R"]),
     ]
 
     /// First person to third person for a patient's statement (`i have` → `the patient has`, or `she has`).
     static func thirdPerson(_ text: String, pronouns: Pronouns = .neutral) -> String {
-        capitalized(pronouns.render(agreeingVerbs(replace(text, patientReplacements))))
+        capitalized(pronouns.render(agreeingVerbs(replace(words(text), patientReplacements))).joined(separator: " "))
     }
 
     /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
     static func aboutPatient(_ text: String, pronouns: Pronouns = .neutral) -> String {
-        capitalized(pronouns.render(agreeingVerbs(replace(text, clinicianReplacements))))
+        capitalized(pronouns.render(agreeingVerbs(replace(words(text), clinicianReplacements))).joined(separator: " "))
     }
 
     /// Replaces word sequences, comparing words without case and trailing punctuation and keeping that
     /// punctuation on the last word of the replacement.
-    static func replace(_ text: String, _ table: [([String], [String])]) -> String {
-        let words = text.split(separator: " ").map(String.init)
+    static func replace(_ words: [String], _ table: [([String], [String])]) -> [String] {
         let bare = words.map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
         let firstWords = Set(table.compactMap { $0.0.first })
         var output: [String] = []
@@ -126,7 +125,7 @@ enum Phrasing {
                 index += 1
             }
         }
-        return output.joined(separator: " ")
+        return output
     }
 
     static let thirdPersonVerbs: [String: String] = [
@@ -145,11 +144,11 @@ enum Phrasing {
     ]
 
     /// `the patient think` → `the patient thinks` (also across one adverb: `the patient still worry`).
-    static func agreeingVerbs(_ text: String) -> String {
-        var words = text.split(separator: " ").map(String.init)
+    static func agreeingVerbs(_ words: [String]) -> [String] {
+        var words = words
         var index = 0
         while index + 1 < words.count {
-            if words[index] == "@S" || index > 0 && words[index].lowercased() == "patient" && words[index - 1].lowercased() == "the" {
+            if words[index] == Pronouns.subjectMarker || index > 0 && words[index].lowercased() == "patient" && words[index - 1].lowercased() == "the" {
                 var verb = index + 1
                 if adverbs.contains(words[verb].lowercased()), verb + 1 < words.count { verb += 1 }
                 let bare = words[verb].lowercased().trimmingCharacters(in: ",.;:!?")
@@ -159,7 +158,12 @@ enum Phrasing {
             }
             index += 1
         }
-        return words.joined(separator: " ")
+        return words
+    }
+
+    /// The words of a sentence (split at spaces).
+    static func words(_ text: String) -> [String] {
+        text.split(separator: " ").map(String.init)
     }
 
     /// The sentence with its first letter in upper case.
@@ -273,18 +277,21 @@ struct Pronouns: Hashable, Sendable {
     }
 
     /// The text with its pronoun markers replaced (keeping punctuation after a marker).
-    func render(_ text: String) -> String {
-        guard text.contains("@") else { return text }
-        return text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
-            guard word.hasPrefix("@"), word.count >= 2 else { return String(word) }
+    func render(_ words: [String]) -> [String] {
+        words.map { word -> String in
+            guard word.hasPrefix(Self.marker), word.count >= 2 else { return word }
             let rest = word.dropFirst(2)
             switch word.dropFirst().first {
             case "S": return subject + rest
             case "P": return possessive + rest
             case "O": return object + rest
             case "R": return reflexive + rest
-            default: return String(word)
+            default: return word
             }
-        }.joined(separator: " ")
+        }
     }
+
+    /// Markers start with U+0001, which a transcript cannot hold (control characters are refused).
+    static let marker = "\u{1}"
+    static let subjectMarker = marker + "S"
 }
