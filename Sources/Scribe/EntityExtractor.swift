@@ -15,7 +15,13 @@ public struct EntityExtractor: Sendable {
 
     /// The entities, and each sentence's tokens (for other readers of the same sentences).
     func extract(from transcript: Transcript) -> (entities: [ClinicalEntity], tokens: [[Token]]) {
-        let sentences = transcript.sentences.map { Token.tokens(of: $0.text, at: $0.range.lowerBound) }
+        let sentences = transcript.sentences.map { sentence in
+            Token.tokens(of: sentence.text, at: sentence.range.lowerBound).map { token in
+                var marked = token
+                marked.candidate = token.kind != .word || Self.vocabulary.contains(token.text)
+                return marked
+            }
+        }
         var found: [ClinicalEntity] = []
         var askedAboutPain = false
         for (index, sentence) in transcript.sentences.enumerated() {
@@ -47,6 +53,17 @@ public struct EntityExtractor: Sendable {
         }
         return (Self.merged(found), sentences)
     }
+
+    /// Every word that can start a phrase of the lists below, or a spoken number: other words are skipped
+    /// by matching without a lookup per list.
+    static let vocabulary: Set<String> = {
+        let lists = [
+            negativeAnswers, positiveAnswers, vitalTriggers, medicationPhrases, doseUnits, routes, frequencies, asNeeded,
+            medicationActions, allergenPhrases, noAllergies, allergyTriggers, reactions, problemPhrases, negationBefore,
+            negationAfter, uncertaintyBefore, hypotheticalBefore, historicalBefore, familyBefore, sitePhrases,
+        ]
+        return lists.reduce(SpokenNumber.words.union(["hundred", "point"])) { $0.union($1.firstWords) }
+    }()
 
     // MARK: - Questions and answers
 

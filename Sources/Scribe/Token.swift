@@ -11,6 +11,9 @@ struct Token: Hashable, Sendable {
     var kind: Kind
     /// Unicode-scalar offsets in the transcript.
     var range: Range<Int>
+    /// Whether the word may start a phrase of the entity word lists or a spoken number; the extractor
+    /// clears it for the other words, so matching skips them without a dictionary lookup.
+    var candidate = true
 
     /// The value of a numeral written with digits.
     var number: Double? {
@@ -101,13 +104,16 @@ enum SpokenNumber {
         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
         "seventeen": 17, "eighteen": 18, "nineteen": 19,
     ]
+    /// Every word a spoken number can start with.
+    static var words: Set<String> { Set(units.keys).union(tens.keys) }
+
     static let tens: [String: Int] = [
         "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     ]
 
     /// The number starting at `index`, in digits or words, and how many tokens it takes.
     static func read(_ tokens: [Token], at index: Int) -> (value: Double, count: Int)? {
-        guard index < tokens.count else { return nil }
+        guard index < tokens.count, tokens[index].candidate else { return nil }
         if let value = tokens[index].number { return (value, 1) }
         guard let (whole, count) = readWhole(tokens, at: index) else { return nil }
         // `ninety nine point one`

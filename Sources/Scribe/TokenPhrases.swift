@@ -40,9 +40,16 @@ struct TokenPhrases: Sendable {
         self.matchPlurals = matchPlurals
     }
 
+    /// The words a phrase can start with (with the plural forms matched).
+    var firstWords: Set<String> {
+        var words = Set(entries.keys)
+        if matchPlurals { for word in entries.keys { words.insert(word + "s"); words.insert(word + "es") } }
+        return words
+    }
+
     /// The longest phrase starting at `index`: its value and how many tokens it takes.
     func match(_ tokens: [Token], at index: Int) -> (value: String, count: Int)? {
-        guard index < tokens.count, let candidates = entries[tokens[index].text] ?? pluralCandidates(tokens[index].text)
+        guard index < tokens.count, tokens[index].candidate, let candidates = entries[tokens[index].text] ?? pluralCandidates(tokens[index].text)
         else { return nil }
         for entry in candidates where index + entry.words.count <= tokens.count {
             var matched = true
