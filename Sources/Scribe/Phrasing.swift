@@ -10,16 +10,21 @@ enum Phrasing {
         ["alright"], ["and"], ["now"], ["right"], ["great"], ["good"],
     ]
 
+    /// The bytes of `,.;:!?`.
+    static let marks = Set(",.;:!?".utf8)
+
     /// Drops fillers, wake words and spoken openers, and tidies punctuation (`word , , word .` → `word, word.`).
     static func clean(_ text: String) -> String {
         var words: [String] = []
         for raw in text.split(separator: " ") {
             let word = String(raw)
-            let bare = word.lowercased().trimmingCharacters(in: ",.;:!?")
-            if fillers.contains(bare) || bare == "dragon" || bare == "dax" {
-                continue
+            let marksOnly = word.utf8.allSatisfy { marks.contains($0) }
+            // Fillers and wake words are short: longer words skip the lookup.
+            if !marksOnly, word.utf8.count <= 12 {
+                let bare = word.lowercased().trimmingCharacters(in: ",.;:!?")
+                if fillers.contains(bare) || bare == "dragon" || bare == "dax" { continue }
             }
-            if word.allSatisfy({ ",.;:!?".contains($0) }) {
+            if marksOnly {
                 // Punctuation on its own joins the word before it; repeated commas collapse.
                 guard let last = words.last else { continue }
                 if word == ",", last.hasSuffix(",") { continue }
@@ -41,7 +46,7 @@ enum Phrasing {
                 break
             }
         }
-        while let first = words.first, first.allSatisfy({ ",.;:!?".contains($0) }) { words.removeFirst() }
+        while let first = words.first, first.utf8.allSatisfy({ marks.contains($0) }) { words.removeFirst() }
         // The pronoun `I` in capitals (transcripts often write it in lower case).
         for index in words.indices where words[index].hasPrefix("i") {
             let bare = words[index].trimmingCharacters(in: ",.;:!?")
