@@ -62,27 +62,24 @@ public struct SectionModel: Sendable {
         return tokens
     }
 
-    /// The features of a text: its tokens and adjacent token pairs.
-    static func features(_ words: [String]) -> Set<String> {
-        var features = Set(words)
-        for index in words.indices.dropLast() { features.insert(words[index] + "_" + words[index + 1]) }
-        return features
-    }
-
     /// The division scores (logits) of a sentence, and how many of its features the model knows.
     public func scores(_ text: String) -> (logits: [Double], knownFeatures: Int) {
         scores(tokens: Self.tokens(text))
     }
 
     /// The division scores of a sentence already split by `tokens(_:)`.
+    ///
+    /// The features are the tokens and adjacent token pairs, each counted once, added in the sentence's order
+    /// (so the floating-point sum is the same in every process, whatever the hash seed).
     func scores(tokens: [String]) -> (logits: [Double], knownFeatures: Int) {
         var result = bias
-        var known = 0
-        for feature in Self.features(tokens) {
-            guard let weight = weights[feature] else { continue }
-            known += 1
+        var counted = Set<String>(minimumCapacity: tokens.count * 2)
+        func add(_ feature: String) {
+            guard let weight = weights[feature], counted.insert(feature).inserted else { return }
             for division in 0..<3 { result[division] += weight[division] }
         }
-        return (result, known)
+        for token in tokens { add(token) }
+        for index in tokens.indices.dropLast() { add(tokens[index] + "_" + tokens[index + 1]) }
+        return (result, counted.count)
     }
 }

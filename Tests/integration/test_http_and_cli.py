@@ -2,7 +2,7 @@
 import json
 import urllib.request
 
-from conftest import BIN, CORPUS, MLLPConnection, ack_fields, synthetic
+from conftest import BIN, CORPUS, REPO, MLLPConnection, ack_fields, synthetic
 import subprocess
 
 
@@ -85,3 +85,16 @@ def test_note_cli_json_and_errors():
     assert short.returncode == 1 and "too short" in short.stderr.decode()
     binary = subprocess.run([BIN, "note"], input=b"\xff\xfe" * 40, capture_output=True, timeout=60)
     assert binary.returncode == 1 and "not UTF-8" in binary.stderr.decode()
+
+
+def test_note_cli_is_byte_identical_across_processes():
+    """Each process hashes with its own seed: the note must not depend on it."""
+    samples = sorted((REPO / "samples" / "transcripts").glob("*.txt"))
+    assert len(samples) >= 8
+    for sample in samples:
+        for template in ("standard", "birp"):
+            command = [BIN, "note", "--format", "json", "--template", template, str(sample)]
+            first = subprocess.run(command, capture_output=True, timeout=60)
+            second = subprocess.run(command, capture_output=True, timeout=60)
+            assert first.returncode == 0, first.stderr.decode()
+            assert first.stdout == second.stdout, sample.name
