@@ -161,7 +161,8 @@ public struct NoteWriter: Sendable {
         var statements: [NoteStatement] = []
         var phase = VisitPhase.history
         for sentence in transcript.sentences {
-            let cleaned = Phrasing.clean(sentence.text)
+            let cleanedWords = Phrasing.cleanWords(sentence.text)
+            let cleaned = cleanedWords.joined(separator: " ")
             let haystack = PhraseList.haystack(cleaned)
             let words = SectionModel.tokens(cleaned)
             if sentence.speaker == .clinician || sentence.speaker == .narrator {
@@ -178,7 +179,7 @@ public struct NoteWriter: Sendable {
                 guard phase == .history else { continue }
                 statements.append(
                     NoteStatement(
-                        section: .subjective, text: Phrasing.thirdPerson(cleaned, pronouns: pronouns.patient),
+                        section: .subjective, text: Phrasing.thirdPerson(words: cleanedWords, pronouns: pronouns.patient),
                         evidence: [sentence.range]))
             case .clinician, .narrator:
                 let division: SectionModel.Division
@@ -192,7 +193,7 @@ public struct NoteWriter: Sendable {
                 }
                 statements.append(
                     NoteStatement(
-                        section: section(of: division, haystack: haystack), text: Phrasing.aboutPatient(cleaned, pronouns: pronouns.clinician),
+                        section: section(of: division, haystack: haystack), text: Phrasing.aboutPatient(words: cleanedWords, pronouns: pronouns.clinician),
                         evidence: [sentence.range]))
             }
         }

@@ -15,6 +15,11 @@ enum Phrasing {
 
     /// Drops fillers, wake words and spoken openers, and tidies punctuation (`word , , word .` → `word, word.`).
     static func clean(_ text: String) -> String {
+        cleanWords(text).joined(separator: " ")
+    }
+
+    /// `clean(_:)` as a list of words (the first capitalised), for the steps that work on words.
+    static func cleanWords(_ text: String) -> [String] {
         var words: [String] = []
         for raw in text.split(separator: " ") {
             let word = String(raw)
@@ -52,7 +57,8 @@ enum Phrasing {
             let bare = words[index].trimmingCharacters(in: ",.;:!?")
             if ["i", "i'm", "i've", "i'll", "i'd"].contains(bare) { words[index] = "I" + words[index].dropFirst() }
         }
-        return capitalized(words.joined(separator: " "))
+        if let first = words.first { words[0] = capitalized(first) }
+        return words
     }
 
     /// Spoken asides set off by a comma (`you know,`, `i mean,`, `, you know.`) carry nothing for a note.
@@ -99,12 +105,22 @@ enum Phrasing {
 
     /// First person to third person for a patient's statement (`i have` → `the patient has`, or `she has`).
     static func thirdPerson(_ text: String, pronouns: Pronouns = .neutral) -> String {
-        capitalized(pronouns.render(agreeingVerbs(replace(words(text), patientReplacements))).joined(separator: " "))
+        thirdPerson(words: words(text), pronouns: pronouns)
+    }
+
+    /// The same, for a sentence already split into words.
+    static func thirdPerson(words: [String], pronouns: Pronouns) -> String {
+        capitalized(pronouns.render(agreeingVerbs(replace(words, patientReplacements))).joined(separator: " "))
     }
 
     /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
     static func aboutPatient(_ text: String, pronouns: Pronouns = .neutral) -> String {
-        capitalized(pronouns.render(agreeingVerbs(replace(words(text), clinicianReplacements))).joined(separator: " "))
+        aboutPatient(words: words(text), pronouns: pronouns)
+    }
+
+    /// The same, for a sentence already split into words.
+    static func aboutPatient(words: [String], pronouns: Pronouns) -> String {
+        capitalized(pronouns.render(agreeingVerbs(replace(words, clinicianReplacements))).joined(separator: " "))
     }
 
     /// Replaces word sequences, comparing words without case and trailing punctuation and keeping that
