@@ -134,8 +134,8 @@ enum ClinicalLexicon {
     ]
 
     static let historicalBefore: [String] = [
-        "history of", "hx of", "used to have", "in the past", "previous", "previously", "prior", "past", "had a",
-        "status post", "s/p",
+        "history of", "hx of", "used to have", "in the past", "previous", "previously", "prior", "status post", "s/p",
+        "medical history", "past history", "surgical history",
     ]
 
     static let familyBefore: [String] = [

@@ -14,7 +14,16 @@ struct Demographics: Sendable {
 
     /// Reads age (`42-year-old`, `42 years old`) and sex (the pronouns the clinician, or the dictation, uses
     /// for the patient: at least three, and twice as many as for the other sex).
-    init(_ transcript: Transcript, tokens: [[Token]]) {
+    /// The caller's context, where it gives them, wins over what is read from the transcript (a recorded
+    /// age has no transcript evidence; the statement using it keeps the evidence it has).
+    init(_ transcript: Transcript, tokens: [[Token]], context: NoteContext = .none) {
+        defer {
+            if let age = context.age {
+                self.age = age
+                ageEvidence = nil
+            }
+            if let sex = context.sex { self.sex = sex == .female ? .female : .male }
+        }
         var female = 0
         var male = 0
         for (sentence, words) in zip(transcript.sentences, tokens) {

@@ -4,8 +4,14 @@
 /// Patterns and word lists, sentence by sentence; a clinician's yes/no question and the patient's answer are
 /// read together ("any chest pain?" / "no" is a denied chest pain, with both as evidence).
 public struct EntityExtractor: Sendable {
-    /// Creates an extractor with the embedded word lists.
-    public init() {}
+    /// Medication names from the caller's context, matched besides the embedded list.
+    let knownMedications: TokenPhrases?
+
+    /// Creates an extractor with the embedded word lists and, optionally, more medication names.
+    public init(knownMedications: [String] = []) {
+        let names = knownMedications.map { $0.lowercased().trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }
+        self.knownMedications = names.isEmpty ? nil : TokenPhrases(names)
+    }
 
     /// The entities of a transcript in order of first mention; repeated mentions of the same fact are merged
     /// into one entity with all their evidence.
@@ -19,6 +25,7 @@ public struct EntityExtractor: Sendable {
             Token.tokens(of: sentence.text, at: sentence.range.lowerBound).map { token in
                 var marked = token
                 marked.candidate = token.kind != .word || Self.vocabulary.contains(token.text)
+                    || knownMedications?.entries[token.text] != nil
                 return marked
             }
         }
@@ -320,7 +327,9 @@ public struct EntityExtractor: Sendable {
         while index < tokens.count {
             var nameCount = 0
             var name = ""
-            if let (known, count) = Self.medicationPhrases.match(tokens, at: index) {
+            if let (known, count) = Self.medicationPhrases.match(tokens, at: index)
+                ?? knownMedications?.match(tokens, at: index)
+            {
                 name = known
                 nameCount = count
             } else if tokens[index].kind == .word, tokens[index].text.count >= 4,

@@ -41,14 +41,38 @@ struct EntityStatements {
         var evidence = complaint.evidence
         let reason = complaint.text.dropLast().lowercased()
         var who = ""
-        if let age = demographics.age, let range = demographics.ageEvidence {
+        if let age = demographics.age {
             who = " is a \(age)-year-old" + (demographics.sex.map { " " + $0.rawValue } ?? "") + " who"
-            evidence.insert(range, at: 0)
+            if let range = demographics.ageEvidence { evidence.insert(range, at: 0) }
         }
         let label = layout.defaults[.subjective] ?? "HISTORY OF PRESENT ILLNESS"
         return NoteStatement(
             section: .subjective, subsection: label,
             text: "The patient\(who) presents for evaluation of \(reason).", evidence: evidence, origin: .entities)
+    }
+
+    /// A medication started or increased in the visit that the patient is allergic to (by the transcript or
+    /// the caller's context): a plan statement that says so, with the medication's evidence.
+    func allergyAlerts(knownAllergies: [String]) -> [NoteStatement] {
+        let stated = entities.filter { $0.kind == .allergy && !$0.negated }
+        var allergies = Dictionary(stated.map { ($0.name, $0.evidence) }, uniquingKeysWith: { first, _ in first })
+        for name in knownAllergies {
+            let key = name.lowercased().trimmingCharacters(in: " \t")
+            if allergies[key] == nil { allergies[key] = [] }
+        }
+        guard !allergies.isEmpty else { return [] }
+        var alerted = Set<String>()
+        return entities.filter { $0.kind == .medication && ["start", "increase", "administer"].contains($0.attributes["action"]) }
+            .compactMap { medication in
+                guard let allergyEvidence = allergies[medication.name], alerted.insert(medication.name).inserted else {
+                    return nil
+                }
+                let source = allergyEvidence.isEmpty ? "on the recorded allergy list" : "stated in this visit"
+                return NoteStatement(
+                    section: .plan, subsection: "ALLERGY ALERT",
+                    text: "Allergy alert: \(medication.name) is ordered and an allergy to \(medication.name) is \(source).",
+                    evidence: medication.evidence + allergyEvidence, origin: .entities)
+            }
     }
 
     /// How often a problem was mentioned (a yes/no answer is not a mention of its own).

@@ -112,6 +112,8 @@ struct NoteLayout: Sendable {
         case .registeredNurse, .nursePractitioner, .physician, .generic:
             break
         }
+        // A new medication the patient is allergic to leads the plan.
+        layout.order[.plan] = ["ALLERGY ALERT"] + (layout.order[.plan] ?? [])
         return layout
     }
 

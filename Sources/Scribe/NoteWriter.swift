@@ -15,11 +15,14 @@ public struct NoteWriter: Sendable {
     }
 
     /// Writes the note.
+    ///
+    /// - Parameter context: what the caller knows already (validate it with `NoteContext.validated()`).
     public func note(
-        transcript text: String, specialty: Specialty = .generic, template: NoteTemplate = .standard
+        transcript text: String, specialty: Specialty = .generic, template: NoteTemplate = .standard,
+        context: NoteContext = .none
     ) throws(TranscriptError) -> Note {
         let transcript = try Transcript(text, limits: limits)
-        let extraction = EntityExtractor().extract(from: transcript)
+        let extraction = EntityExtractor(knownMedications: context.medications).extract(from: transcript)
         let entities = extraction.entities
         let layout = NoteLayout.layout(for: specialty)
         var statements: [NoteStatement]
@@ -27,7 +30,7 @@ public struct NoteWriter: Sendable {
         case .dictation:
             statements = dictationStatements(transcript)
         case .dialogue:
-            let demographics = Demographics(transcript, tokens: extraction.tokens)
+            let demographics = Demographics(transcript, tokens: extraction.tokens, context: context)
             let pronouns = pronouns(demographics, layout: layout)
             statements = dialogueStatements(transcript, specialty: specialty, layout: layout, pronouns: pronouns)
                 .map { statement in
@@ -38,6 +41,7 @@ public struct NoteWriter: Sendable {
             let fromEntities = EntityStatements(transcript: transcript, entities: entities, layout: layout)
             if let opening = fromEntities.presentation(demographics) { statements.insert(opening, at: 0) }
             statements += fromEntities.statements
+            statements += fromEntities.allergyAlerts(knownAllergies: context.allergies)
             statements = problemOriented(statements, entities: entities, layout: layout)
         }
         if template == .brief { statements = brief(statements) }

@@ -23,6 +23,18 @@ struct NoteCommand: AsyncParsableCommand {
     @Option(help: "json or text.")
     var format: Format = .text
 
+    @Option(help: "The patient's age in years, if known (context).")
+    var age: Int?
+
+    @Option(help: "The patient's sex, if known: female or male (context).")
+    var sex: String?
+
+    @Option(help: "A medication the patient is known to take (context; repeat for more).")
+    var medication: [String] = []
+
+    @Option(help: "A substance the patient is known to be allergic to (context; repeat for more).")
+    var allergy: [String] = []
+
     @Argument(help: "The transcript file; standard input when absent or -.")
     var file = "-"
 
@@ -81,11 +93,21 @@ struct NoteCommand: AsyncParsableCommand {
         do {
             let specialty = try Specialty(validating: specialty)
             let template = try NoteTemplate(validating: template)
+            var patientSex: NoteContext.Sex?
+            if let sex {
+                guard let known = NoteContext.Sex(rawValue: sex) else {
+                    throw NoteRequestError(
+                        field: "sex", reason: "unknown sex", validValues: NoteContext.Sex.allCases.map(\.rawValue))
+                }
+                patientSex = known
+            }
+            let context = try NoteContext(age: age, sex: patientSex, medications: medication, allergies: allergy)
+                .validated()
             let bytes = try Terminal.read(file, limit: 4 << 20)
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw CommandFailure(message: "transcript: is not UTF-8 text", exitCode: 1)
             }
-            let note = try NoteWriter().note(transcript: text, specialty: specialty, template: template)
+            let note = try NoteWriter().note(transcript: text, specialty: specialty, template: template, context: context)
             switch format {
             case .text:
                 for part in note.parts {

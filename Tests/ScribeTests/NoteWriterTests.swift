@@ -90,6 +90,48 @@ struct NoteWriterTests {
         #expect(note.entities.first { $0.kind == .medication }?.attributes["dose"] == "20 mg")
     }
 
+    @Test("context: age and sex shape the opening and pronouns, known medications are recognised, allergies are checked")
+    func context() throws {
+        let text = """
+            [doctor] what brings you in?
+            [patient] i have had a sore throat for four days and i still take my zorbacil every day.
+            [doctor] on exam your throat is red with swollen tonsils.
+            [doctor] my impression is strep throat, so i'll prescribe amoxicillin 500 mg twice a day for ten days.
+            """
+        let context = try NoteContext(age: 34, sex: .male, medications: ["Zorbacil"], allergies: ["amoxicillin"])
+            .validated()
+        let note = try NoteWriter().note(transcript: text, context: context)
+        #expect(note.subjective.contains("The patient is a 34-year-old male who presents for evaluation of sore throat."))
+        #expect(note.subjective.contains("He has had a sore throat for four days"))
+        #expect(note.entities.contains { $0.kind == .medication && $0.name == "zorbacil" })
+        let alert = try #require(note.statements.first { $0.subsection == "ALLERGY ALERT" })
+        #expect(alert.section == .plan)
+        #expect(alert.text == "Allergy alert: amoxicillin is ordered and an allergy to amoxicillin is on the recorded allergy list.")
+        #expect(!alert.evidence.isEmpty)
+        #expect(note.plan.hasPrefix("ALLERGY ALERT\nAllergy alert"))
+        // Without context: no alert, no age.
+        let plain = try NoteWriter().note(transcript: text)
+        #expect(!plain.plan.contains("Allergy alert"))
+        #expect(!plain.entities.contains { $0.name == "zorbacil" })
+    }
+
+    @Test("bad context values name the field")
+    func contextErrors() {
+        #expect(throws: NoteRequestError.self) { try NoteContext(age: 131).validated() }
+        do {
+            _ = try NoteContext(medications: ["ok", String(repeating: "x", count: 101)]).validated()
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.field == "context.medications[1]")
+        }
+        do {
+            _ = try NoteContext(allergies: ["pen\u{7}icillin"]).validated()
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.field == "context.allergies[0]")
+        }
+    }
+
     @Test("the same input gives the same note")
     func determinism() throws {
         let writer = NoteWriter()

@@ -98,3 +98,17 @@ def test_note_cli_is_byte_identical_across_processes():
             second = subprocess.run(command, capture_output=True, timeout=60)
             assert first.returncode == 0, first.stderr.decode()
             assert first.stdout == second.stdout, sample.name
+
+
+def test_note_cli_context_options():
+    sample = REPO / "samples" / "transcripts" / "primary-care-dialogue.txt"
+    result = subprocess.run([BIN, "note", "--format", "json", "--age", "51", "--sex", "female", "--allergy", "benzonatate",
+                             str(sample)], capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+    note = json.loads(result.stdout)
+    assert "51-year-old female" in note["subjective"]
+    alerts = [s for s in note["statements"] if s.get("subsection") == "ALLERGY ALERT"]
+    assert len(alerts) == 1 and alerts[0]["section"] == "plan" and alerts[0]["evidence"]
+    for arguments, field in [(["--sex", "other"], "sex"), (["--age", "200"], "context.age")]:
+        bad = subprocess.run([BIN, "note", *arguments, str(sample)], capture_output=True, timeout=60)
+        assert bad.returncode == 1 and field in bad.stderr.decode()
