@@ -26,17 +26,7 @@ struct Token: Hashable, Sendable {
         let scalars = Array(text.unicodeScalars)
         var tokens: [Token] = []
         var index = 0
-        func isLetter(_ i: Int) -> Bool {
-            guard i < scalars.count else { return false }
-            let value = scalars[i].value
-            if value < 0x80 { return (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) }
-            return scalars[i].properties.isAlphabetic
-        }
-        func isWhitespace(_ i: Int) -> Bool {
-            let value = scalars[i].value
-            if value < 0x80 { return value == 0x20 || (0x09...0x0D).contains(value) }
-            return scalars[i].properties.isWhitespace
-        }
+        func isLetter(_ i: Int) -> Bool { i < scalars.count && scalars[i].isLetter }
         func isDigit(_ i: Int) -> Bool { i < scalars.count && ("0"..."9").contains(scalars[i]) }
         while index < scalars.count {
             let start = index
@@ -73,7 +63,7 @@ struct Token: Hashable, Sendable {
                     }
                 }
                 kind = .word
-            } else if isWhitespace(index) {
+            } else if scalars[index].isSpace {
                 index += 1
                 continue
             } else {
@@ -151,5 +141,22 @@ enum SpokenNumber {
             return (first * 100 + rest, 1 + restCount)
         }
         return (first, firstCount)
+    }
+}
+
+extension Unicode.Scalar {
+    /// `properties.isWhitespace`, answered without the property tables for ASCII.
+    var isSpace: Bool {
+        value < 0x80 ? value == 0x20 || (0x09...0x0D).contains(value) : properties.isWhitespace
+    }
+
+    /// `properties.isAlphabetic`, answered without the property tables for ASCII.
+    var isLetter: Bool {
+        value < 0x80 ? (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) : properties.isAlphabetic
+    }
+
+    /// Whether the scalar has a numeric value (`properties.numericType != nil`), fast for ASCII.
+    var isNumeral: Bool {
+        value < 0x80 ? (0x30...0x39).contains(value) : properties.numericType != nil
     }
 }

@@ -66,7 +66,7 @@ public struct Transcript: Sendable {
     /// - Throws: `TranscriptError` for empty, too short, too long or non-text input.
     public init(_ text: String, limits: Limits = .default) throws(TranscriptError) {
         let scalars = Array(text.unicodeScalars)
-        guard scalars.contains(where: { !$0.properties.isWhitespace }) else {
+        guard scalars.contains(where: { !$0.isSpace }) else {
             throw TranscriptError(.empty, "is empty; send the encounter's transcript")
         }
         guard scalars.count >= limits.minimumCharacters else {
@@ -85,15 +85,15 @@ public struct Transcript: Sendable {
         let lines = Self.lines(scalars)
         let labelled = lines.map { Self.speakerLabel(in: $0, scalars: scalars) }
         let known = labelled.compactMap { $0 }.filter { Speaker(label: $0.label) != nil }
-        let nonEmptyLines = lines.filter { line in line.contains { !scalars[$0].properties.isWhitespace } }.count
+        let nonEmptyLines = lines.filter { line in line.contains { !scalars[$0].isSpace } }.count
         let named = Self.nameLabels(labelled.compactMap { $0 }, nonEmptyLines: nonEmptyLines)
         if known.count >= 2 || named.count >= 2 {
             kind = .dialogue
             turns = Self.dialogueTurns(lines: lines, labels: labelled, names: named, scalars: scalars)
         } else {
             kind = .dictation
-            let start = scalars.firstIndex { !$0.properties.isWhitespace } ?? 0
-            let end = (scalars.lastIndex { !$0.properties.isWhitespace } ?? (scalars.count - 1)) + 1
+            let start = scalars.firstIndex { !$0.isSpace } ?? 0
+            let end = (scalars.lastIndex { !$0.isSpace } ?? (scalars.count - 1)) + 1
             turns = [Turn(speaker: .narrator, label: "", range: start..<end)]
         }
         var sentences: [Sentence] = []
@@ -167,20 +167,20 @@ public struct Transcript: Sendable {
                 return nil
             }
             let label = string(scalars[(position + 1)..<close]).trimmingCharacters(in: " ")
-            guard !label.isEmpty, label.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || " _-.".unicodeScalars.contains($0) })
+            guard !label.isEmpty, label.unicodeScalars.allSatisfy({ $0.isLetter || " _-.".unicodeScalars.contains($0) })
             else { return nil }
             return LineLabel(label: label, contentStart: close + 1)
         }
         // `Label:` — one to three words of letters (and `_ . -`), at most 24 characters.
         var end = position
         while end < line.upperBound, end - position <= 24,
-            scalars[end].properties.isAlphabetic || " _-.".unicodeScalars.contains(scalars[end])
+            scalars[end].isLetter || " _-.".unicodeScalars.contains(scalars[end])
         {
             end += 1
         }
         guard end < line.upperBound, scalars[end] == ":", end > position else { return nil }
         let label = string(scalars[position..<end]).trimmingCharacters(in: " ")
-        guard !label.isEmpty, label.split(separator: " ").count <= 3, scalars[position].properties.isAlphabetic else {
+        guard !label.isEmpty, label.split(separator: " ").count <= 3, scalars[position].isLetter else {
             return nil
         }
         return LineLabel(label: label, contentStart: end + 1)
@@ -235,7 +235,7 @@ public struct Transcript: Sendable {
             } else if let last = turns.indices.last {
                 // An unlabelled line continues the turn before it.
                 turns[last].range = turns[last].range.lowerBound..<line.upperBound
-            } else if line.contains(where: { !scalars[$0].properties.isWhitespace }) {
+            } else if line.contains(where: { !scalars[$0].isSpace }) {
                 turns.append(Turn(speaker: .companion, label: "", range: line))
             }
         }
@@ -266,8 +266,8 @@ public struct Transcript: Sendable {
     static func trim(_ range: Range<Int>, scalars: [Unicode.Scalar]) -> Range<Int> {
         var start = range.lowerBound
         var end = range.upperBound
-        while start < end, scalars[start].properties.isWhitespace { start += 1 }
-        while end > start, scalars[end - 1].properties.isWhitespace { end -= 1 }
+        while start < end, scalars[start].isSpace { start += 1 }
+        while end > start, scalars[end - 1].isSpace { end -= 1 }
         return start..<end
     }
 
@@ -284,7 +284,7 @@ public struct Transcript: Sendable {
         var position = range.lowerBound
         func emit(_ end: Int) {
             let trimmed = trim(start..<end, scalars: scalars)
-            if trimmed.contains(where: { scalars[$0].properties.isAlphabetic || scalars[$0].properties.numericType != nil }) {
+            if trimmed.contains(where: { scalars[$0].isLetter || scalars[$0].isNumeral }) {
                 ranges.append(trimmed)
             }
         }
@@ -295,7 +295,7 @@ public struct Transcript: Sendable {
                 start = position + 1
             } else if scalar == "." || scalar == "?" || scalar == "!" {
                 let next = position + 1
-                let atBoundary = next >= range.upperBound || scalars[next].properties.isWhitespace
+                let atBoundary = next >= range.upperBound || scalars[next].isSpace
                 if atBoundary, scalar != "." || !endsWithAbbreviation(scalars, wordEnd: position, from: start) {
                     emit(next)
                     start = next
@@ -309,17 +309,17 @@ public struct Transcript: Sendable {
 
     static func endsWithAbbreviation(_ scalars: [Unicode.Scalar], wordEnd: Int, from start: Int) -> Bool {
         var wordStart = wordEnd
-        while wordStart > start, !scalars[wordStart - 1].properties.isWhitespace { wordStart -= 1 }
+        while wordStart > start, !scalars[wordStart - 1].isSpace { wordStart -= 1 }
         let word = string(scalars[wordStart..<wordEnd]).lowercased()
         if word.isEmpty { return false }
         if abbreviations.contains(word) { return true }
         // A list number at the start of a sentence (`1. Hypertension.`) ends nothing.
-        if wordStart == start || scalars[start..<wordStart].allSatisfy({ $0.properties.isWhitespace }),
-            word.unicodeScalars.count <= 2, word.unicodeScalars.allSatisfy({ $0.properties.numericType != nil })
+        if wordStart == start || scalars[start..<wordStart].allSatisfy({ $0.isSpace }),
+            word.unicodeScalars.count <= 2, word.unicodeScalars.allSatisfy({ $0.isNumeral })
         {
             return true
         }
         // A single letter (an initial, "A.") ends no sentence.
-        return word.unicodeScalars.count == 1 && word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic }
+        return word.unicodeScalars.count == 1 && word.unicodeScalars.allSatisfy { $0.isLetter }
     }
 }
