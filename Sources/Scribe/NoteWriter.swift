@@ -168,7 +168,7 @@ public struct NoteWriter: Sendable {
             let cleanedWords = Phrasing.cleanWords(sentence.text)
             let cleaned = cleanedWords.joined(separator: " ")
             let haystack = PhraseList.haystack(cleaned)
-            let words = SectionModel.tokens(cleaned)
+            let words = SectionModel.tokens(lowercasedUTF8: haystack)
             if sentence.speaker == .clinician || sentence.speaker == .narrator {
                 phase = Phrasing.phase(after: haystack, current: phase)
             }
@@ -201,7 +201,7 @@ public struct NoteWriter: Sendable {
                         evidence: [sentence.range]))
             }
         }
-        return select(statements, transcriptTokens: SectionModel.tokens(transcript.text).count)
+        return select(statements, transcriptTokens: SectionModel.tokenCount(transcript.text))
     }
 
     /// Keeps, per division, the most note-like statements up to about the length a clinician's note gives
@@ -216,7 +216,7 @@ public struct NoteWriter: Sendable {
             }
         }
         let likeness = statements.map { lexicon.noteLikeness($0.text) }
-        let lengths = statements.map { SectionModel.tokens($0.text).count }
+        let lengths = statements.map { SectionModel.tokenCount($0.text) }
         var keep = Set<Int>()
         for target in 0..<3 {
             let budget = max(minimumBudget, Int(Double(transcriptTokens) * lexicon.lengthRatio[target] * lengthSlack))

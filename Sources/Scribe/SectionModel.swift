@@ -38,6 +38,11 @@ public struct SectionModel: Sendable {
 
     /// The lower-case word and number tokens of a text (every number is `#`), as the builder tokenises.
     public static func tokens(_ text: String) -> [String] {
+        tokens(lowercasedUTF8: text.lowercased().utf8)
+    }
+
+    /// The same, from a text already lower-cased, as UTF-8 bytes (`PhraseList.haystack(_:)`).
+    static func tokens(lowercasedUTF8 bytes: some Sequence<UInt8>) -> [String] {
         var tokens: [String] = []
         var current: [UInt8] = []
         var currentIsDigit = false
@@ -47,7 +52,7 @@ public struct SectionModel: Sendable {
         }
         // Only ASCII letters and digits make tokens, so the lower-cased text's UTF-8 bytes can be read
         // directly (bytes of other scalars are all above 0x7F and separate tokens, as those scalars do).
-        for byte in text.lowercased().utf8 {
+        for byte in bytes {
             let isLetter = byte >= 0x61 && byte <= 0x7A
             let isDigit = byte >= 0x30 && byte <= 0x39
             if isLetter || isDigit {
@@ -60,6 +65,25 @@ public struct SectionModel: Sendable {
         }
         flush()
         return tokens
+    }
+
+    /// How many tokens `tokens(_:)` would give, without building them.
+    public static func tokenCount(_ text: String) -> Int {
+        var count = 0
+        var inToken = false
+        var currentIsDigit = false
+        for byte in text.lowercased().utf8 {
+            let isLetter = byte >= 0x61 && byte <= 0x7A
+            let isDigit = byte >= 0x30 && byte <= 0x39
+            if isLetter || isDigit {
+                if !inToken || isDigit != currentIsDigit { count += 1 }
+                inToken = true
+                currentIsDigit = isDigit
+            } else {
+                inToken = false
+            }
+        }
+        return count
     }
 
     /// The division scores (logits) of a sentence, and how many of its features the model knows.

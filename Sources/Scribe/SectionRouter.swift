@@ -56,7 +56,8 @@ public struct SectionRouter: Sendable {
     /// A sentence's score for each division (model logits plus cue bonuses), and how many of its features
     /// the model knows.
     func divisionScores(_ text: String) -> (scores: [Double], knownFeatures: Int) {
-        divisionScores(tokens: SectionModel.tokens(text), haystack: PhraseList.haystack(text))
+        let haystack = PhraseList.haystack(text)
+        return divisionScores(tokens: SectionModel.tokens(lowercasedUTF8: haystack), haystack: haystack)
     }
 
     /// The same, from the sentence's model tokens and lower-cased bytes when the caller has them already.
@@ -67,7 +68,8 @@ public struct SectionRouter: Sendable {
 
     /// The most likely division of one sentence, and how many of its features the model knows.
     public func classify(_ text: String) -> (division: SectionModel.Division, knownFeatures: Int) {
-        classify(tokens: SectionModel.tokens(text), haystack: PhraseList.haystack(text))
+        let haystack = PhraseList.haystack(text)
+        return classify(tokens: SectionModel.tokens(lowercasedUTF8: haystack), haystack: haystack)
     }
 
     /// The same, from the sentence's model tokens and lower-cased bytes.

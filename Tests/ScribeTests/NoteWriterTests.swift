@@ -167,5 +167,8 @@ struct NoteWriterTests {
         let history = model.scores("she reports pain in her knee for two weeks").logits
         #expect(history[0] > history[1])
         #expect(SectionModel.tokens("BP 120/80, HR 72.") == ["bp", "#", "#", "hr", "#"])
+        for text in ["BP 120/80, HR 72.", "abc123def 4x4 Ünïcode — end", "", "  42-year-old  "] {
+            #expect(SectionModel.tokenCount(text) == SectionModel.tokens(text).count)
+        }
     }
 }
