@@ -10,6 +10,13 @@ enum Phrasing {
         ["alright"], ["and"], ["now"], ["right"], ["great"], ["good"],
     ]
 
+    /// The lower-case first letters of the fillers and wake words.
+    static let fillerInitials: Set<UInt8> = {
+        var initials = Set((fillers.compactMap(\.utf8.first)))
+        initials.formUnion(["dragon", "dax"].compactMap(\.utf8.first))
+        return initials
+    }()
+
     /// The bytes of `,.;:!?`.
     static let marks = Set(",.;:!?".utf8)
 
@@ -24,8 +31,10 @@ enum Phrasing {
         for raw in text.split(separator: " ") {
             let word = String(raw)
             let marksOnly = word.utf8.allSatisfy { marks.contains($0) }
-            // Fillers and wake words are short: longer words skip the lookup.
-            if !marksOnly, word.utf8.count <= 12 {
+            // Fillers and wake words are short and start with one of a few letters: other words skip the lookup.
+            if !marksOnly, word.utf8.count <= 12, let first = word.utf8.first(where: { !marks.contains($0) }),
+                fillerInitials.contains(first | 0x20)
+            {
                 let bare = word.lowercased().trimmingCharacters(in: ",.;:!?")
                 if fillers.contains(bare) || bare == "dragon" || bare == "dax" { continue }
             }
@@ -53,7 +62,7 @@ enum Phrasing {
         }
         while let first = words.first, first.utf8.allSatisfy({ marks.contains($0) }) { words.removeFirst() }
         // The pronoun `I` in capitals (transcripts often write it in lower case).
-        for index in words.indices where words[index].hasPrefix("i") {
+        for index in words.indices where words[index].utf8.first == UInt8(ascii: "i") {
             let bare = words[index].trimmingCharacters(in: ",.;:!?")
             if ["i", "i'm", "i've", "i'll", "i'd"].contains(bare) { words[index] = "I" + words[index].dropFirst() }
         }
@@ -66,7 +75,7 @@ enum Phrasing {
         var output: [String] = []
         var index = 0
         while index < words.count {
-            if index + 1 < words.count, ["you", "i"].contains(words[index].lowercased()) {
+            if index + 1 < words.count, words[index].utf8.count <= 3, ["you", "i"].contains(words[index].lowercased()) {
                 let next = words[index + 1].lowercased()
                 let bareNext = next.trimmingCharacters(in: ",.;:!?")
                 let trailing = String(next.dropFirst(bareNext.count))
