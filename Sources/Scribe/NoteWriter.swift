@@ -25,6 +25,7 @@ public struct NoteWriter: Sendable {
         let extraction = EntityExtractor(knownMedications: context.medications).extract(from: transcript)
         let entities = extraction.entities
         let layout = NoteLayout.layout(for: specialty)
+        let fromEntities = EntityStatements(transcript: transcript, entities: entities, layout: layout)
         var statements: [NoteStatement]
         switch transcript.kind {
         case .dictation:
@@ -34,16 +35,16 @@ public struct NoteWriter: Sendable {
             let pronouns = pronouns(demographics, layout: layout)
             statements = dialogueStatements(transcript, specialty: specialty, layout: layout, pronouns: pronouns)
                 .map { statement in
-                var labelled = statement
-                labelled.subsection = layout.label(for: statement.text, in: statement.section)
-                return labelled
-            }
-            let fromEntities = EntityStatements(transcript: transcript, entities: entities, layout: layout)
+                    var labelled = statement
+                    labelled.subsection = layout.label(for: statement.text, in: statement.section)
+                    return labelled
+                }
             if let opening = fromEntities.presentation(demographics) { statements.insert(opening, at: 0) }
             statements += fromEntities.statements
-            statements += fromEntities.allergyAlerts(knownAllergies: context.allergies)
             statements = problemOriented(statements, entities: entities, layout: layout)
         }
+        // Dictated or spoken, a new medication the patient is allergic to is flagged.
+        statements += fromEntities.allergyAlerts(knownAllergies: context.allergies)
         if template == .brief { statements = brief(statements) }
         if template == .birp {
             for index in statements.indices

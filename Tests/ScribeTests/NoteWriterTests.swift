@@ -109,6 +109,13 @@ struct NoteWriterTests {
         #expect(alert.text == "Allergy alert: amoxicillin is ordered and an allergy to amoxicillin is on the recorded allergy list.")
         #expect(!alert.evidence.isEmpty)
         #expect(note.plan.hasPrefix("ALLERGY ALERT\nAllergy alert"))
+        // A dictation is checked too.
+        let dictated = try NoteWriter().note(
+            transcript: "The patient has a sore throat for four days. Throat is red. Impression is strep throat. "
+                + "We will start amoxicillin 500 mg twice a day for ten days.",
+            context: NoteContext(allergies: ["Amoxicillin"]))
+        #expect(dictated.transcriptKind == .dictation)
+        #expect(dictated.plan.contains("Allergy alert: amoxicillin is ordered"))
         // Without context: no alert, no age.
         let plain = try NoteWriter().note(transcript: text)
         #expect(!plain.plan.contains("Allergy alert"))
