@@ -227,13 +227,16 @@ enum Phrasing {
         return questionOpeners.contains(first)
     }
 
-    /// Conversation that is not about the patient's health: greetings, weather, travel, sport.
+    /// Conversation that is not about the patient's health (greetings, weather, travel, sport), and dictated
+    /// identification (name, date of birth).
     static let smallTalk = PhraseList([
         "good morning", "good afternoon", "nice to meet", "nice to see you", "how are you doing", "how's it going",
         "have a seat", "come on in", "freezing", "the weather", "snow this", "so cold out", "so hot out", "rain ",
         "raining", "sunny", "traffic", "parking", "the game", "your team", "vacation", "the weekend", "this weekend",
         "holiday", "happy birthday", "thank you for coming", "thanks for coming", "see you later", "take care",
         "hey dragon", "hi there", "hello there", "how was your trip", "good to see you", "good to meet", "nice meeting", "show me the",
+        // Dictated identification belongs to the record's header, not the note's findings.
+        "date of birth", "next patient", "next is ", "medical record number",
         "show me your",
     ])
 

@@ -76,9 +76,10 @@ struct NoteWriterTests {
         #expect(!problems.contains("acid reflux"))
     }
 
-    @Test("an unpunctuated question from the clinician stays out of the note")
+    @Test("an unpunctuated question and dictated identification stay out of the note")
     func unpunctuatedQuestions() throws {
         let text = """
+            [doctor] next is jane roe, date of birth is 1/2/1960, here for her blood pressure follow up today.
             [doctor] what is the medication and the dosage that you are taking for your blood pressure
             [patient] i take lisinopril twenty milligrams every morning for my blood pressure
             [doctor] your blood pressure is one thirty over eighty today which looks good on the lisinopril
@@ -86,6 +87,8 @@ struct NoteWriterTests {
         let note = try NoteWriter().note(transcript: text)
         let all = NoteSection.allCases.map { note.text(of: $0) }.joined(separator: "\n").lowercased()
         #expect(!all.contains("what is the medication"))
+        // Dictated identification stays out of the note.
+        #expect(!all.contains("date of birth") && !all.contains("jane roe"))
         #expect(note.subjective.contains("lisinopril twenty milligrams every morning"))
         #expect(note.entities.first { $0.kind == .medication }?.attributes["dose"] == "20 mg")
     }
