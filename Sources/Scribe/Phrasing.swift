@@ -223,9 +223,21 @@ enum Phrasing {
     /// A question: it ends with `?`, or, unpunctuated, opens with a question word (`what is the dosage`).
     static func isQuestion(_ text: String, words: [String]) -> Bool {
         if text.hasSuffix("?") { return true }
-        guard let first = words.first, !text.hasSuffix(".") && !text.hasSuffix("!") else { return false }
+        guard let first = words.first else { return false }
+        // A question word followed by an auxiliary asks, whatever the punctuation (`how has her weight been.`).
+        if words.count > 1, questionPairs.contains([first, words[1]]) { return true }
+        guard !text.hasSuffix(".") && !text.hasSuffix("!") else { return false }
         return questionOpeners.contains(first)
     }
+
+    static let questionPairs: Set<[String]> = [
+        ["how", "has"], ["how", "have"], ["how", "is"], ["how", "are"], ["how", "do"], ["how", "does"], ["how", "did"],
+        ["how", "long"], ["how", "much"], ["how", "many"], ["how", "often"], ["how", "was"], ["what", "is"],
+        ["what", "are"], ["what", "was"], ["what", "do"], ["what", "does"], ["what", "did"], ["do", "you"],
+        ["did", "you"], ["are", "you"], ["have", "you"], ["is", "there"], ["are", "there"], ["can", "you"],
+        ["could", "you"], ["would", "you"], ["when", "did"], ["where", "is"], ["where", "does"], ["does", "it"],
+        ["is", "it"], ["any", "other"],
+    ]
 
     /// Conversation that is not about the patient's health (greetings, weather, travel, sport), and dictated
     /// identification (name, date of birth).

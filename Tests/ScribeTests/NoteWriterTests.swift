@@ -81,12 +81,14 @@ struct NoteWriterTests {
         let text = """
             [doctor] next is jane roe, date of birth is 1/2/1960, here for her blood pressure follow up today.
             [doctor] what is the medication and the dosage that you are taking for your blood pressure
+            [doctor] how has your weight been over the last few months.
             [patient] i take lisinopril twenty milligrams every morning for my blood pressure
             [doctor] your blood pressure is one thirty over eighty today which looks good on the lisinopril
             """
         let note = try NoteWriter().note(transcript: text)
         let all = NoteSection.allCases.map { note.text(of: $0) }.joined(separator: "\n").lowercased()
         #expect(!all.contains("what is the medication"))
+        #expect(!all.contains("weight been"))
         // Dictated identification stays out of the note.
         #expect(!all.contains("date of birth") && !all.contains("jane roe"))
         #expect(note.subjective.contains("lisinopril twenty milligrams every morning"))
