@@ -33,7 +33,8 @@ public struct EntityExtractor: Sendable {
         var askedAboutPain = false
         for (index, sentence) in transcript.sentences.enumerated() {
             let tokens = sentences[index]
-            let isQuestion = sentence.speaker == .clinician && sentence.text.hasSuffix("?")
+            let isQuestion = sentence.speaker == .clinician
+                && (sentence.text.hasSuffix("?") || transcript.isUnpunctuated && Self.opensQuestion(tokens))
             if isQuestion {
                 if let answer = answer(after: index, in: transcript, tokens: sentences) {
                     found.append(contentsOf: answered(question: tokens, answer: answer, transcript: transcript))
@@ -74,6 +75,13 @@ public struct EntityExtractor: Sendable {
 
     // MARK: - Questions and answers
 
+    /// An unpunctuated sentence that opens like a question (`do you`, `any other`, `have you`).
+    static func opensQuestion(_ tokens: [Token]) -> Bool {
+        let words = tokens.lazy.filter { $0.kind != .punctuation }.map(\.text)
+            .drop { Transcript.joiners.contains($0) }.prefix(2)
+        return words.count == 2 && Phrasing.questionPairs.contains(Array(words))
+    }
+
     struct Answer {
         var tokens: [Token]
         var range: Range<Int>
@@ -83,6 +91,7 @@ public struct EntityExtractor: Sendable {
     static let negativeAnswers = TokenPhrases([
         "no", "nope", "nah", "not really", "never", "none", "negative", "not at all", "i don't", "i haven't",
         "i have not", "i do not", "not that i know", "not that i've noticed", "no i don't", "uh-uh",
+        "not at this time", "not at the moment", "not lately", "not recently",
     ])
     static let positiveAnswers = TokenPhrases([
         "yes", "yeah", "yep", "yup", "uh-huh", "mm-hmm", "sometimes", "a little", "a bit", "i do", "i have", "correct",
@@ -94,9 +103,7 @@ public struct EntityExtractor: Sendable {
         let next = index + 1
         guard next < transcript.sentences.count else { return nil }
         let sentence = transcript.sentences[next]
-        guard sentence.speaker == .patient || sentence.speaker == .companion,
-            transcript.sentences[index].turn != sentence.turn
-        else { return nil }
+        guard sentence.speaker == .patient || sentence.speaker == .companion else { return nil }
         let words = tokens[next].filter { $0.kind != .punctuation }
         guard !words.isEmpty else { return nil }
         if Self.negativeAnswers.match(words, at: 0) != nil {

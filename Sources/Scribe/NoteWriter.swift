@@ -33,7 +33,13 @@ public struct NoteWriter: Sendable {
         case .dialogue:
             let demographics = Demographics(transcript, tokens: extraction.tokens, context: context)
             let pronouns = pronouns(demographics, layout: layout)
-            statements = dialogueStatements(transcript, specialty: specialty, layout: layout, pronouns: pronouns)
+            // A short yes or no that an entity statement already reports ("Denies chest pain.") is not repeated.
+            let answers = Set(
+                entities.lazy.filter { $0.attributes["answer"] != nil }.flatMap { $0.evidence.map(\.lowerBound) })
+            let clinical = entities.flatMap { $0.evidence.map(\.lowerBound) }.sorted()
+            statements = dialogueStatements(
+                transcript, specialty: specialty, layout: layout, pronouns: pronouns, reportedAnswers: answers,
+                clinicalStarts: clinical)
                 .map { statement in
                     var labelled = statement
                     labelled.subsection = layout.label(for: statement.text, in: statement.section)
@@ -158,13 +164,26 @@ public struct NoteWriter: Sendable {
         }
     }
 
+    /// Whether a sorted list of offsets has one inside `range` (binary search).
+    static func anyStart(in range: Range<Int>, sorted starts: [Int]) -> Bool {
+        var low = 0
+        var high = starts.count
+        while low < high {
+            let middle = (low + high) / 2
+            if starts[middle] < range.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        return low < starts.count && starts[low] < range.upperBound
+    }
+
     func dialogueStatements(
         _ transcript: Transcript, specialty: Specialty, layout: NoteLayout,
-        pronouns: (patient: Pronouns, clinician: Pronouns)
+        pronouns: (patient: Pronouns, clinician: Pronouns), reportedAnswers: Set<Int> = [],
+        clinicalStarts: [Int] = []
     ) -> [NoteStatement] {
         let observesMentalStatus = [Specialty.psychiatrist, .psychotherapist, .socialWorker].contains(specialty)
         var statements: [NoteStatement] = []
         var phase = VisitPhase.history
+        var examinedSystem: (system: String, turn: Int)?
         for sentence in transcript.sentences {
             let cleanedWords = Phrasing.cleanWords(sentence.text)
             let cleaned = cleanedWords.joined(separator: " ")
@@ -181,10 +200,19 @@ public struct NoteWriter: Sendable {
             guard knownFeatures >= minimumKnownFeatures else { continue }
             switch sentence.speaker {
             case .patient, .companion:
-                guard phase == .history else { continue }
+                guard phase == .history,
+                    words.count > 6 || !reportedAnswers.contains(sentence.range.lowerBound)
+                else { continue }
+                // Unpunctuated speech recognition runs on; a patient's sentence there earns its place by naming a
+                // problem, medication, duration or other clinical fact.
+                if transcript.isUnpunctuated, !Self.anyStart(in: sentence.range, sorted: clinicalStarts) {
+                    continue
+                }
                 statements.append(
                     NoteStatement(
-                        section: .subjective, text: Phrasing.thirdPerson(words: cleanedWords, pronouns: pronouns.patient),
+                        section: .subjective,
+                        text: Phrasing.terminated(
+                            Phrasing.thirdPerson(words: Phrasing.withDigits(cleanedWords), pronouns: pronouns.patient)),
                         evidence: [sentence.range]))
             case .clinician, .narrator:
                 let division: SectionModel.Division
@@ -196,10 +224,22 @@ public struct NoteWriter: Sendable {
                 case .examination: division = routed == .assessmentPlan ? .assessmentPlan : .objective
                 case .assessmentPlan: division = .assessmentPlan
                 }
+                let placed = section(of: division, haystack: haystack)
+                var text = Phrasing.aboutPatient(words: Phrasing.withDigits(cleanedWords), pronouns: pronouns.clinician)
+                if placed == .objective {
+                    // "On examination of your back" names the system of the findings that follow in the turn.
+                    let (system, finding) = Phrasing.examinedFinding(Phrasing.words(text))
+                    if finding.isEmpty {
+                        examinedSystem = system.map { ($0, sentence.turn) }
+                        continue
+                    }
+                    // The system heads its first finding only.
+                    let label = system ?? examinedSystem.flatMap { $0.turn == sentence.turn ? $0.system : nil }
+                    text = ((label.map { [$0 + ":"] } ?? []) + finding).joined(separator: " ")
+                    examinedSystem = nil
+                }
                 statements.append(
-                    NoteStatement(
-                        section: section(of: division, haystack: haystack), text: Phrasing.aboutPatient(words: cleanedWords, pronouns: pronouns.clinician),
-                        evidence: [sentence.range]))
+                    NoteStatement(section: placed, text: Phrasing.terminated(text), evidence: [sentence.range]))
             }
         }
         return select(statements, transcriptTokens: SectionModel.tokenCount(transcript.text))

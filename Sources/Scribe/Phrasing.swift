@@ -45,6 +45,21 @@ enum Phrasing {
                 words[words.count - 1] = last.hasSuffix(",") && word != "," ? String(last.dropLast()) + word : last + word
                 continue
             }
+            // Speech recognition splits contractions (`do n't`, `gon na`): join them again.
+            if let last = words.last, let first = word.utf8.first, first == UInt8(ascii: "n") || first == UInt8(ascii: "N"),
+                !last.utf8.contains(where: { marks.contains($0) })
+            {
+                let lowered = last.lowercased()
+                if word.lowercased().hasPrefix("n't") {
+                    words[words.count - 1] = last + word
+                    continue
+                }
+                if word.lowercased().trimmingCharacters(in: ",.;:!?") == "na", lowered == "gon" || lowered == "wan" {
+                    words[words.count - 1] = lowered == "gon" ? "going" : "want"
+                    words.append("to" + word.dropFirst(2))
+                    continue
+                }
+            }
             words.append(word)
         }
         words = withoutSpokenAsides(words)
@@ -205,7 +220,8 @@ enum Phrasing {
     static let examinationTriggers = PhraseList([
         "physical exam", "on exam", "your exam", "examination", "when i examine", "when i examined",
         "let me examine", "let me take a look", "i'm going to examine", "let's examine", "vital signs", "vitals",
-        "on physical", "listen to your heart", "listen to your lungs",
+        "on physical", "listen to your heart", "listen to your lungs", "listen to her", "listen to his",
+        "listen to their", "take a listen", "quick listen", "take a look", "quick look", "heart and lungs",
     ])
 
     static let assessmentPlanTriggers = PhraseList([
@@ -223,12 +239,20 @@ enum Phrasing {
     /// A question: it ends with `?`, or, unpunctuated, opens with a question word (`what is the dosage`).
     static func isQuestion(_ text: String, words: [String]) -> Bool {
         if text.hasSuffix("?") { return true }
-        guard let first = words.first else { return false }
-        // A question word followed by an auxiliary asks, whatever the punctuation (`how has her weight been.`).
-        if words.count > 1, questionPairs.contains([first, words[1]]) { return true }
+        guard var first = words.first else { return false }
+        // A question word followed by an auxiliary asks, whatever the punctuation (`how has her weight been.`),
+        // also after a greeting (`hi maria how are you`).
+        var start = 0
+        if greetings.contains(first), words.count > 3 {
+            start = questionPairs.contains([words[1], words[2]]) ? 1 : 2
+            first = words[start]
+        }
+        if words.count > start + 1, questionPairs.contains([first, words[start + 1]]) { return true }
         guard !text.hasSuffix(".") && !text.hasSuffix("!") else { return false }
         return questionOpeners.contains(first)
     }
+
+    static let greetings: Set<String> = ["hi", "hello", "hey", "morning", "afternoon", "evening"]
 
     static let questionPairs: Set<[String]> = [
         ["how", "has"], ["how", "have"], ["how", "is"], ["how", "are"], ["how", "do"], ["how", "does"], ["how", "did"],
@@ -236,7 +260,9 @@ enum Phrasing {
         ["what", "are"], ["what", "was"], ["what", "do"], ["what", "does"], ["what", "did"], ["do", "you"],
         ["did", "you"], ["are", "you"], ["have", "you"], ["is", "there"], ["are", "there"], ["can", "you"],
         ["could", "you"], ["would", "you"], ["when", "did"], ["where", "is"], ["where", "does"], ["does", "it"],
-        ["is", "it"], ["any", "other"],
+        ["is", "it"], ["any", "other"], ["does", "anything"], ["is", "anything"], ["has", "anything"],
+        ["did", "anything"], ["do", "they"], ["did", "it"], ["have", "they"], ["are", "they"], ["was", "it"],
+        ["were", "you"], ["what", "about"], ["how", "about"], ["has", "it"], ["have", "there"],
     ]
 
     /// Conversation that is not about the patient's health (greetings, weather, travel, sport), and dictated
@@ -249,22 +275,32 @@ enum Phrasing {
         "hey dragon", "hi there", "hello there", "how was your trip", "good to see you", "good to meet", "nice meeting", "show me the",
         // Dictated identification belongs to the record's header, not the note's findings.
         "date of birth", "next patient", "next is ", "medical record number",
-        "show me your",
+        "show me your", "hi, i'm", "hi i'm", "hello, i'm", "hello i'm", "my name is", "how are you",
     ])
 
     /// The visit phase after a clinician's sentence.
     static func phase(after haystack: [UInt8], current: NoteWriter.VisitPhase) -> NoteWriter.VisitPhase {
         let announcesAssessment = announcements.any(in: haystack)
-        if assessmentPlanTriggers.any(in: haystack), current != .history || announcesAssessment {
+        // During the examination a sentence about the examination ("for your vital signs ...") stays there.
+        let continuesExamination = current == .examination && !announcesAssessment
+            && examinationTriggers.any(in: haystack)
+        if assessmentPlanTriggers.any(in: haystack), current != .history || announcesAssessment, !continuesExamination {
             return .assessmentPlan
         }
         if current == .history, examinationTriggers.any(in: haystack) {
+            return .examination
+        }
+        // A summary dictated after the plan was discussed starts again at the examination.
+        if current == .assessmentPlan, examinationAnnouncements.any(in: haystack), !isPlan(haystack) {
             return .examination
         }
         return current
     }
 
     static let announcements = PhraseList(["assessment", "impression", "plan"])
+    static let examinationAnnouncements = PhraseList([
+        "physical exam", "physical examination", "on exam", "exam shows", "exam reveals", "exam findings",
+    ])
 
     static let planCues = PhraseList([
         "plan", "will ", "going to", "prescrib", "follow up", "follow-up", "followup", "refer", "order", "schedule",

@@ -59,6 +59,9 @@ public struct Transcript: Sendable {
     public let turns: [Turn]
     /// The sentences in order.
     public let sentences: [Sentence]
+    /// A dialogue from speech recognition without sentence punctuation, whose sentences were found by
+    /// discourse cues (`okay`, `so let's`, a question's opening words).
+    public let isUnpunctuated: Bool
     let scalars: [Unicode.Scalar]
 
     /// Reads a transcript.
@@ -96,11 +99,24 @@ public struct Transcript: Sendable {
             let end = (scalars.lastIndex { !$0.isSpace } ?? (scalars.count - 1)) + 1
             turns = [Turn(speaker: .narrator, label: "", range: start..<end)]
         }
+        isUnpunctuated = kind == .dialogue && Self.isUnpunctuated(scalars)
         var sentences: [Sentence] = []
         for (index, turn) in turns.enumerated() {
             for range in Self.sentenceRanges(in: turn.range, scalars: scalars) {
-                sentences.append(
-                    Sentence(range: range, turn: index, speaker: turn.speaker, text: Self.string(scalars[range])))
+                guard isUnpunctuated else {
+                    sentences.append(
+                        Sentence(range: range, turn: index, speaker: turn.speaker, text: Self.string(scalars[range])))
+                    continue
+                }
+                for segment in Self.segments(of: range, scalars: scalars) {
+                    var speaker = turn.speaker
+                    if segment.answersQuestion && turn.speaker == .clinician { speaker = .patient }
+                    if segment.asksListener && turn.speaker == .patient { speaker = .clinician }
+                    sentences.append(
+                        Sentence(
+                            range: segment.range, turn: index, speaker: speaker,
+                            text: Self.string(scalars[segment.range])))
+                }
             }
         }
         self.sentences = sentences

@@ -1,4 +1,4 @@
-import Scribe
+@testable import Scribe
 import Testing
 
 @Suite("Note writer (first version: routing and evidence)")
@@ -49,7 +49,7 @@ struct NoteWriterTests {
     func dialogueRouting() throws {
         let note = try NoteWriter().note(transcript: Self.dialogue)
         #expect(note.transcriptKind == .dialogue)
-        #expect(note.subjective.contains("the patient has had a cough for about three days"))
+        #expect(note.subjective.contains("the patient has had a cough for about 3 days"))
         #expect(!note.subjective.contains("?"))
         #expect(!note.subjective.contains("how are you"))
         #expect(note.objective.contains("rhonchi"))
@@ -91,7 +91,7 @@ struct NoteWriterTests {
         #expect(!all.contains("weight been"))
         // Dictated identification stays out of the note.
         #expect(!all.contains("date of birth") && !all.contains("jane roe"))
-        #expect(note.subjective.contains("lisinopril twenty milligrams every morning"))
+        #expect(note.subjective.contains("lisinopril 20 mg every morning"))
         #expect(note.entities.first { $0.kind == .medication }?.attributes["dose"] == "20 mg")
     }
 
@@ -107,7 +107,7 @@ struct NoteWriterTests {
             .validated()
         let note = try NoteWriter().note(transcript: text, context: context)
         #expect(note.subjective.contains("The patient is a 34-year-old male who presents for evaluation of sore throat."))
-        #expect(note.subjective.contains("He has had a sore throat for four days"))
+        #expect(note.subjective.contains("He has had a sore throat for 4 days"))
         #expect(note.entities.contains { $0.kind == .medication && $0.name == "zorbacil" })
         let alert = try #require(note.statements.first { $0.subsection == "ALLERGY ALERT" })
         #expect(alert.section == .plan)
@@ -182,5 +182,37 @@ struct NoteWriterTests {
         for text in ["BP 120/80, HR 72.", "abc123def 4x4 Ünïcode — end", "", "  42-year-old  "] {
             #expect(SectionModel.tokenCount(text) == SectionModel.tokens(text).count)
         }
+    }
+}
+
+@Suite("Note phrasing")
+struct PhrasingTests {
+    @Test("spoken numbers in digits, with units abbreviated", arguments: [
+        ("a three out of six systolic ejection murmur", "a 3/6 systolic ejection murmur"),
+        ("it's approximately two by two centimeters", "it's approximately 2 x 2 cm"),
+        ("oxycodone five milligrams every six to eight hours", "oxycodone 5 mg every 6 to 8 hours"),
+        ("her a1c was seven point two last time", "her a1c was 7.2 last time"),
+        ("this one hurts more than that one", "this one hurts more than that one"),
+        ("take one tablet twice a day", "take 1 tablet twice a day"),
+        ("ejection fraction of forty five percent", "ejection fraction of 45%"),
+    ])
+    func digits(spoken: String, written: String) {
+        #expect(Phrasing.withDigits(Phrasing.words(spoken)).joined(separator: " ") == written)
+    }
+
+    @Test("an examiner's spoken finding reads as a finding under its system", arguments: [
+        ("On their heart exam, I do appreciate a 3/6 systolic ejection murmur.", "Cardiovascular: 3/6 systolic ejection murmur."),
+        ("on physical examination of the abdomen on a abdominal exam there is no tenderness", "Gastrointestinal: No tenderness"),
+        ("I do n't appreciate any bony exposure", "No bony exposure"),
+        ("There is positive cva tenderness on the right flank", "Positive cva tenderness on the right flank"),
+        ("The knee looks a little swollen", "The knee looks a little swollen"),
+    ])
+    func finding(spoken: String, written: String) {
+        #expect(Phrasing.finding(Phrasing.words(spoken)).joined(separator: " ") == written)
+    }
+
+    @Test("contractions split by speech recognition are joined")
+    func contractions() {
+        #expect(Phrasing.clean("i do n't think so and i ca n't sleep and i'm gon na try") == "I don't think so and I can't sleep and I'm going to try")
     }
 }

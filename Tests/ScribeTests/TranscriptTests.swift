@@ -104,3 +104,63 @@ struct TranscriptTests {
         #expect(try Transcript(text).sentences == (try Transcript(text)).sentences)
     }
 }
+
+/// Speech-recognition output without sentence punctuation (the form of ACI-Bench's `aci` dialogues).
+/// The fixtures are written for this project.
+@Suite("Unpunctuated speech")
+struct UnpunctuatedSpeechTests {
+    static let text = """
+        [doctor] hi maria how are you what brings you in today
+        [patient] well i've been having this sharp pain in my lower back for about two weeks and it goes down my left leg
+        [doctor] okay and does anything make it better i take some ibuprofen but it does n't really help okay and do you have any numbness or tingling no
+        [patient] no nothing like that
+        [doctor] okay so on physical examination of your back there is tenderness to palpation of the lumbar spine there is a positive straight leg raise on the left i do n't appreciate any weakness of the left leg so let's talk about my plan i'm going to prescribe meloxicam fifteen milligrams once a day and i want you to start physical therapy
+        [patient] okay that sounds good
+        """
+
+    @Test("a long unpunctuated turn is split where utterances begin, and offsets still point at the words")
+    func segments() throws {
+        let transcript = try Transcript(Self.text)
+        #expect(transcript.isUnpunctuated)
+        let texts = transcript.sentences.map(\.text)
+        #expect(texts.contains("there is tenderness to palpation of the lumbar spine"))
+        #expect(texts.contains("there is a positive straight leg raise on the left"))
+        #expect(texts.contains { $0.hasPrefix("so let's talk about my plan") })
+        #expect(texts.contains { $0.hasPrefix("i'm going to prescribe meloxicam") })
+        for sentence in transcript.sentences {
+            #expect(transcript.text(in: sentence.range) == sentence.text)
+        }
+    }
+
+    @Test("an answer caught inside the clinician's turn is the patient's")
+    func answersInClinicianTurn() throws {
+        let transcript = try Transcript(Self.text)
+        let answer = try #require(transcript.sentences.first { $0.text.hasPrefix("i take some ibuprofen") })
+        #expect(answer.speaker == .patient)
+        let question = try #require(transcript.sentences.first { $0.text.contains("does anything make it better") })
+        #expect(question.speaker == .clinician)
+    }
+
+    @Test("punctuated dialogues keep their sentences")
+    func punctuatedUnchanged() throws {
+        let text = "[doctor] okay so on exam there is tenderness. there is no swelling.\n[patient] okay."
+            + " that sounds good to me, thank you doctor for seeing me today and for the advice."
+        let transcript = try Transcript(text)
+        #expect(!transcript.isUnpunctuated)
+        #expect(transcript.sentences.map(\.text).first == "okay so on exam there is tenderness.")
+    }
+
+    @Test("the note: terse findings under their system, numbers in digits, answers merged, full stops")
+    func note() throws {
+        let note = try NoteWriter().note(transcript: Self.text)
+        #expect(note.objective.contains("Tenderness to palpation of the lumbar spine."))
+        #expect(note.objective.contains("No weakness of the left leg."))
+        #expect(note.plan.contains("meloxicam 15 mg once a day"))
+        #expect(note.subjective.contains("for about 2 weeks"))
+        let numbness = note.entities.first { $0.kind == .problem && $0.name == "numbness" }
+        #expect(numbness?.negated == true)
+        for statement in note.statements where statement.origin == .sentence {
+            #expect(statement.text.last.map { ".!?:".contains($0) } == true)
+        }
+    }
+}

@@ -1,0 +1,188 @@
+/// Rewrites for how notes write what was said: numbers in digits with unit abbreviations ("three out of six" →
+/// "3/6", "five milligrams" → "5 mg"), and an examiner's spoken finding as a terse finding under its body
+/// system ("on their heart exam I do appreciate a murmur" → "Cardiovascular: A murmur.").
+extension Phrasing {
+    static let unitAbbreviations: [String: String] = [
+        "milligrams": "mg", "milligram": "mg", "micrograms": "mcg", "microgram": "mcg", "grams": "g",
+        "centimeters": "cm", "centimeter": "cm", "millimeters": "mm", "millimeter": "mm", "milliliters": "mL",
+        "milliliter": "mL", "kilograms": "kg", "kilogram": "kg", "percent": "%", "units": "units",
+    ]
+    /// Words after which `one` is a number (`one tablet`, `one week`); alone it is usually a pronoun.
+    static let countedWords: Set<String> = [
+        "mg", "milligram", "milligrams", "tablet", "tablets", "pill", "pills", "time", "times", "day", "days", "week",
+        "weeks", "month", "months", "year", "years", "hour", "hours", "minute", "minutes", "centimeter",
+        "centimeters", "millimeter", "millimeters", "percent", "out", "by", "to", "point", "hundred", "unit", "units",
+        "cm", "mm", "inch", "inches", "pound", "pounds", "dose", "capsule", "capsules", "puff", "puffs", "drink",
+        "drinks", "pack", "packs", "cup", "cups", "glass", "glasses", "gram", "grams", "liter", "liters",
+    ]
+
+    /// The sentence with a full stop when it ends without punctuation.
+    static func terminated(_ text: String) -> String {
+        guard let last = text.unicodeScalars.last, last.isLetter || last.isNumeral || last == ")" || last == "%"
+        else { return text }
+        return text + "."
+    }
+
+    static func bare(_ word: String) -> String {
+        word.lowercased().trimmingCharacters(in: ",.;:!?")
+    }
+
+    static func trailingPunctuation(_ word: String) -> String {
+        String(word.reversed().prefix(while: { ",.;:!?".contains($0) }).reversed())
+    }
+
+    /// Spoken numbers in digits, `X out of Y` as `X/Y`, `X by Y centimeters` as `X x Y cm`, units abbreviated
+    /// after a number.
+    static func withDigits(_ words: [String]) -> [String] {
+        let keys = words.map(bare)
+        let tokens = keys.map { Token(text: $0, kind: .word, range: 0..<0, candidate: true) }
+        var output: [String] = []
+        var index = 0
+        func followsNumber() -> Bool {
+            guard let last = output.last, trailingPunctuation(last).isEmpty else { return false }
+            return Double(last) != nil || last.contains("/")
+        }
+        while index < words.count {
+            let key = keys[index]
+            if SpokenNumber.words.contains(key), let (value, count) = SpokenNumber.read(tokens, at: index),
+                words[index..<(index + count - 1)].allSatisfy({ trailingPunctuation($0).isEmpty })
+            {
+                let end = index + count
+                let following = end < keys.count ? keys[end] : ""
+                // `one` alone (`this one`, `one of them`) is a pronoun more often than a count.
+                if !(value == 1 && count == 1 && !countedWords.contains(following)) {
+                    let number = value == value.rounded() ? String(Int(value)) : String(value)
+                    let trailing = trailingPunctuation(words[end - 1])
+                    if trailing.isEmpty, following == "out", end + 2 < keys.count, keys[end + 1] == "of",
+                        trailingPunctuation(words[end + 1]).isEmpty,
+                        let (denominator, denominatorCount) = SpokenNumber.read(tokens, at: end + 2)
+                    {
+                        let last = end + 2 + denominatorCount
+                        output.append("\(number)/\(Int(denominator))" + trailingPunctuation(words[last - 1]))
+                        index = last
+                    } else {
+                        output.append(number + trailing)
+                        index = end
+                    }
+                    continue
+                }
+            }
+            if followsNumber(), let unit = unitAbbreviations[key] {
+                if unit == "%", let last = output.popLast() {
+                    output.append(last + unit + trailingPunctuation(words[index]))
+                } else {
+                    output.append(unit + trailingPunctuation(words[index]))
+                }
+            } else if followsNumber(), key == "by", trailingPunctuation(words[index]).isEmpty, index + 1 < keys.count,
+                SpokenNumber.words.contains(keys[index + 1]) || Double(keys[index + 1]) != nil
+            {
+                output.append("x")
+            } else {
+                output.append(words[index])
+            }
+            index += 1
+        }
+        return output
+    }
+
+    /// Body words of an examination and the system a note files them under.
+    static let examinedSystems: [String: String] = [
+        "heart": "Cardiovascular", "cardiac": "Cardiovascular", "cardiovascular": "Cardiovascular",
+        "lung": "Respiratory", "lungs": "Respiratory", "respiratory": "Respiratory", "pulmonary": "Respiratory",
+        "neck": "Neck", "abdomen": "Gastrointestinal", "abdominal": "Gastrointestinal", "belly": "Gastrointestinal",
+        "skin": "Skin", "neuro": "Neurological", "neurological": "Neurological", "neurologic": "Neurological",
+        "vascular": "Vascular", "extremities": "Extremities", "extremity": "Extremities", "head": "Head",
+        "eye": "Eyes", "eyes": "Eyes", "ear": "Ears", "ears": "Ears", "throat": "Throat", "back": "Back",
+        "knee": "Knee", "shoulder": "Shoulder", "hip": "Hip", "ankle": "Ankle", "foot": "Foot", "wrist": "Wrist",
+        "hand": "Hand", "elbow": "Elbow", "spine": "Spine", "musculoskeletal": "Musculoskeletal", "msk": "Musculoskeletal",
+        "hent": "HEENT", "heent": "HEENT", "breast": "Breast", "rectal": "Rectal", "pelvic": "Pelvic",
+        "psych": "Psychiatric", "chest": "Chest", "mouth": "Mouth", "nose": "Nose",
+    ]
+    static let examinerOpenings: [[String]] = [
+        ["i", "do", "appreciate"], ["i", "can", "appreciate"], ["i", "did", "appreciate"], ["i", "appreciate"],
+        ["i", "do", "notice"], ["i", "did", "notice"], ["i", "notice"], ["i", "noticed"], ["i", "do", "see"],
+        ["i", "can", "see"], ["i", "see"], ["i", "do", "hear"], ["i", "can", "hear"], ["i", "hear"],
+        ["i", "do", "recognize"], ["i", "recognize"], ["i", "do", "feel"], ["i", "can", "feel"], ["i", "feel"],
+        ["i", "also", "appreciate"], ["i", "also", "notice"], ["i", "also", "see"], ["i", "also", "hear"],
+        ["i", "do", "have"], ["there", "is"], ["there's"], ["there", "are"], ["there", "was"], ["there", "were"],
+        ["the", "patient", "has"], ["the", "patient", "does", "have"], ["they", "have"], ["it", "looks", "like"],
+    ]
+    static let examinerNegations: [[String]] = [
+        ["i", "do", "not", "appreciate"], ["i", "don't", "appreciate"], ["i", "do", "n't", "appreciate"],
+        ["i", "did", "not", "appreciate"], ["i", "didn't", "appreciate"], ["i", "did", "n't", "appreciate"],
+        ["i", "do", "not", "see"], ["i", "don't", "see"], ["i", "do", "n't", "see"], ["i", "do", "not", "hear"],
+        ["i", "don't", "hear"], ["i", "do", "n't", "hear"], ["i", "do", "not", "feel"], ["i", "don't", "feel"],
+        ["i", "do", "n't", "feel"], ["i", "do", "not", "recognize"], ["i", "don't", "recognize"],
+        ["i", "do", "n't", "recognize"], ["i", "do", "not", "notice"], ["i", "don't", "notice"],
+        ["i", "do", "n't", "notice"],
+    ]
+    static let leadingDiscourse: Set<String> = ["so", "okay", "and", "now", "alright", "um", "uh", "well", "also", "but"]
+    static let examinationWords: Set<String> = ["exam", "examination", "exams"]
+    static let possessives: Set<String> = [
+        "his", "her", "their", "your", "the", "my", "a", "an", "physical", "\u{1}P", "of", "on",
+    ]
+
+    /// A spoken examination finding as a note writes it: `On their heart exam, I do appreciate a 3/6 murmur.` →
+    /// `Cardiovascular: A 3/6 murmur.`; findings without an examined system keep their words, without the
+    /// examiner's `I do appreciate` or `there is`.
+    static func finding(_ words: [String]) -> [String] {
+        let (system, rest) = examinedFinding(words)
+        guard let system else { return rest }
+        return rest.isEmpty ? [system + ":"] : [system + ":"] + rest
+    }
+
+    /// The examined system a finding names, and the finding's words without the announcement (none when the
+    /// sentence only announces the examination: `on physical examination of your back`).
+    static func examinedFinding(_ words: [String]) -> (system: String?, words: [String]) {
+        var words = words
+        while let first = words.first, leadingDiscourse.contains(bare(first)), words.count > 3 {
+            words.removeFirst()
+        }
+        var label: String?
+        // `on (their) (physical) heart exam(ination) (of the abdomen)`, said once or twice
+        for _ in 0..<2 {
+            guard let first = words.first, bare(first) == "on",
+                let examAt = words.prefix(6).firstIndex(where: { examinationWords.contains(bare($0)) })
+            else { break }
+            var end = examAt + 1
+            var body = words[1..<examAt].map(bare).filter { !possessives.contains($0) }
+            if end + 1 < words.count, bare(words[end]) == "of", trailingPunctuation(words[examAt]).isEmpty {
+                var cursor = end + 1
+                while cursor < words.count,
+                    possessives.contains(bare(words[cursor])) || ["right", "left", "bilateral"].contains(bare(words[cursor]))
+                {
+                    cursor += 1
+                }
+                if cursor < words.count, examinedSystems[bare(words[cursor])] != nil {
+                    body = [bare(words[cursor])]
+                    end = cursor + 1
+                }
+            }
+            if end == words.count, let part = body.last, let system = examinedSystems[part] {
+                return (system, [])
+            }
+            guard end < words.count else { break }
+            if let part = body.last, let system = examinedSystems[part] {
+                label = system
+            } else if !body.isEmpty && label == nil {
+                break
+            }
+            words.removeFirst(end)
+        }
+        while let first = words.first, leadingDiscourse.contains(bare(first)), words.count > 3 {
+            words.removeFirst()
+        }
+        let keys = words.map(bare)
+        if let negation = examinerNegations.first(where: { keys.starts(with: $0) }), words.count > negation.count {
+            words.removeFirst(negation.count)
+            if let first = words.first, ["a", "an", "any"].contains(bare(first)), words.count > 1 { words.removeFirst() }
+            words.insert("no", at: 0)
+        } else if let opening = examinerOpenings.first(where: { keys.starts(with: $0) }), words.count > opening.count + 1 {
+            words.removeFirst(opening.count)
+            if let first = words.first, ["some", "a", "an"].contains(bare(first)), words.count > 2 { words.removeFirst() }
+        }
+        guard let first = words.first else { return (label, words) }
+        words[0] = capitalized(first)
+        return (label, words)
+    }
+}

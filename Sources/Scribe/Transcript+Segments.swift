@@ -1,0 +1,153 @@
+/// Sentence segmentation for speech-recognition output that has no sentence punctuation: a clinician's
+/// turn of two hundred words ("okay so on physical examination there is no tenderness there is positive cva
+/// tenderness so let's talk about my plan i'm going to prescribe ...") is split where a new utterance begins,
+/// and a patient's answer caught inside the clinician's turn (a diarisation slip) is given back to the patient.
+extension Transcript {
+    /// Fewer than one `.`, `?` or `!` per 40 words over at least 80 words.
+    static func isUnpunctuated(_ scalars: [Unicode.Scalar]) -> Bool {
+        var marks = 0
+        var words = 0
+        var inWord = false
+        for scalar in scalars {
+            if scalar == "." || scalar == "?" || scalar == "!" { marks += 1 }
+            let letter = !scalar.isSpace
+            if letter && !inWord { words += 1 }
+            inWord = letter
+        }
+        return words >= 80 && marks * 40 < words
+    }
+
+    /// A word of a run: its offsets and its lower-cased text.
+    struct SpokenWord {
+        var range: Range<Int>
+        var key: String
+    }
+
+    static func spokenWords(in range: Range<Int>, scalars: [Unicode.Scalar]) -> [SpokenWord] {
+        var words: [SpokenWord] = []
+        var start: Int?
+        var position = range.lowerBound
+        while position <= range.upperBound {
+            let isSpace = position == range.upperBound || scalars[position].isSpace
+            if isSpace, let wordStart = start {
+                var key = ""
+                for scalar in scalars[wordStart..<position] {
+                    if scalar.isLetter || scalar.isNumeral || scalar == "'" {
+                        key.unicodeScalars.append(scalar.properties.lowercaseMapping.unicodeScalars.first ?? scalar)
+                    }
+                }
+                words.append(SpokenWord(range: wordStart..<position, key: key))
+                start = nil
+            } else if !isSpace, start == nil {
+                start = position
+            }
+            position += 1
+        }
+        return words
+    }
+
+    /// A segment of a run and whether it reads as the patient's answer.
+    struct Segment {
+        var range: Range<Int>
+        var answersQuestion: Bool
+        /// It opens by asking the listener (`do you`, `have you`): the clinician's words.
+        var asksListener: Bool = false
+    }
+
+    /// Splits an unpunctuated run into utterances; runs of fewer than `minimumWords` words stay whole.
+    static func segments(of range: Range<Int>, scalars: [Unicode.Scalar], minimumWords: Int = 10) -> [Segment] {
+        let words = spokenWords(in: range, scalars: scalars)
+        guard words.count >= minimumWords else { return [Segment(range: range, answersQuestion: false)] }
+        var starts: [Int] = [0]
+        var segmentIsQuestion = asks(words, from: 0)
+        var index = 1
+        while index < words.count {
+            let length = index - (starts.last ?? 0)
+            let shortAnswer = length <= 2 && ["yes", "yeah", "no", "nope", "yep"].contains(words[starts.last ?? 0].key)
+            if length >= 3 || shortAnswer, let cut = boundary(words, at: index, inQuestion: segmentIsQuestion) {
+                if cut - (starts.last ?? 0) >= 3 || shortAnswer && cut > (starts.last ?? 0) {
+                    starts.append(cut)
+                    segmentIsQuestion = asks(words, from: cut)
+                }
+            }
+            index += 1
+        }
+        var segments: [Segment] = []
+        var previousAsks = false
+        for (number, start) in starts.enumerated() {
+            let end = number + 1 < starts.count ? starts[number + 1] : words.count
+            let segmentRange = words[start].range.lowerBound..<words[end - 1].range.upperBound
+            let asks = asks(words, from: start)
+            let answers = previousAsks && !asks && answerOpeners.contains(words[start].key)
+            let asksListener = opensQuestion(words, at: start) && words[start + 1].key == "you"
+                || start + 2 < end && opensQuestion(words, at: start + 1) && words[start + 2].key == "you"
+            segments.append(Segment(range: segmentRange, answersQuestion: answers, asksListener: asksListener))
+            previousAsks = asks
+        }
+        return segments
+    }
+
+    /// Where a new utterance starts at `index`, the word it starts with (a joining `and`, `so`, `but`,
+    /// `well` or `okay` before the cue goes with it).
+    static func boundary(_ words: [SpokenWord], at index: Int, inQuestion: Bool) -> Int? {
+        let key = words[index].key
+        let next = index + 1 < words.count ? words[index + 1].key : ""
+        let previous = words[index - 1].key
+        var starts = false
+        if resetWords.contains(key) {
+            starts = !(key == "okay" && next.isEmpty)
+        } else if key == "all", next == "right" {
+            starts = true
+        } else if key == "so" {
+            starts = soFollowers.contains(next) && !soAdverbAfter.contains(previous)
+        } else if key == "there", ["is", "are", "was", "were", "has"].contains(next) {
+            starts = !["if", "that", "is"].contains(previous)
+        } else if key == "there's" {
+            starts = !["if", "that"].contains(previous)
+        } else if clinicianOpeners.contains([key, next]) {
+            starts = !["that", "if", "because"].contains(previous)
+        } else if opensQuestion(words, at: index) {
+            starts = !questionBlockers.contains(previous)
+        } else if inQuestion, answerOpeners.contains(key) {
+            starts = !questionBlockers.contains(previous) && !["what", "how", "where", "when", "why"].contains(previous)
+        }
+        guard starts else { return nil }
+        return joiners.contains(previous) ? index - 1 : index
+    }
+
+    /// Whether the segment starting at `start` asks, after its joining words (`okay and do you ...`).
+    static func asks(_ words: [SpokenWord], from start: Int) -> Bool {
+        var index = start
+        while index < words.count, index < start + 3, joiners.contains(words[index].key) { index += 1 }
+        return opensQuestion(words, at: index)
+    }
+
+    static func opensQuestion(_ words: [SpokenWord], at index: Int) -> Bool {
+        guard index + 1 < words.count else { return false }
+        return Phrasing.questionPairs.contains([words[index].key, words[index + 1].key])
+    }
+
+    static let resetWords: Set<String> = ["okay", "ok", "alright", "now", "let's", "lets"]
+    static let joiners: Set<String> = ["and", "so", "but", "well", "okay", "alright", "now", "um", "uh"]
+    static let soFollowers: Set<String> = [
+        "let's", "for", "on", "i", "we", "you", "what", "how", "in", "today", "looking", "if", "your", "that's",
+        "it's", "essentially", "basically", "overall", "at", "from", "um", "uh", "the", "my", "when", "those",
+    ]
+    static let soAdverbAfter: Set<String> = ["is", "was", "it's", "not", "feel", "feels", "think", "hope", "very", "and", "or", "do", "did", "really"]
+    static let questionBlockers: Set<String> = [
+        "that", "if", "what", "how", "whether", "know", "ask", "asked", "wonder", "or", "to", "when", "because",
+        "think", "say", "said", "see", "but", "tell",
+    ]
+    static let answerOpeners: Set<String> = [
+        "yes", "yeah", "yep", "no", "nope", "nah", "i", "i've", "i'm", "i'd", "i'll", "my", "it's", "well",
+        "not", "sometimes", "maybe", "probably", "mostly", "kinda", "just", "uh-huh", "mm-hmm", "hmm",
+    ]
+    static let clinicianOpeners: Set<[String]> = [
+        ["i'm", "going"], ["i'm", "gon"], ["i", "wan"], ["i", "want"], ["i", "would"], ["i'd", "like"],
+        ["i'm", "also"], ["i", "will"], ["i'll", "go"], ["we'll", "go"], ["we", "will"], ["we're", "going"],
+        ["we", "can"], ["we", "could"], ["you", "can"], ["you", "should"], ["i", "reviewed"], ["i", "do"],
+        ["i", "think"], ["on", "physical"], ["on", "exam"], ["on", "examination"], ["on", "my"], ["for", "your"],
+        ["looking", "at"], ["in", "terms"], ["as", "far"], ["your", "x-ray"], ["your", "blood"], ["your", "labs"],
+        ["i", "recommend"], ["i", "also"], ["i", "have"], ["we'll", "see"], ["we'll", "need"],
+    ]
+}
