@@ -134,7 +134,13 @@ public struct NoteWriter: Sendable {
 
     /// A dictation keeps the clinician's sentences, routed in order.
     func dictationStatements(_ transcript: Transcript) -> [NoteStatement] {
-        let labels = router.routeDictation(transcript.sentences.map(\.text))
+        let sentences = transcript.sentences
+        let paragraphStarts = sentences.indices.map { index in
+            index == 0
+                || transcript.scalars[sentences[index - 1].range.upperBound..<sentences[index].range.lowerBound]
+                    .contains { $0 == "\n" || $0 == "\r" }
+        }
+        let labels = router.routeDictation(sentences.map(\.text), paragraphStarts: paragraphStarts)
         return zip(transcript.sentences, labels).map { sentence, division in
             NoteStatement(
                 section: section(of: division, haystack: PhraseList.haystack(sentence.text)), text: sentence.text,

@@ -13,9 +13,18 @@ public struct SectionRouter: Sendable {
     }
 
     /// The division of each sentence of a dictation, in order, never moving backwards.
-    public func routeDictation(_ sentences: [String]) -> [SectionModel.Division] {
+    ///
+    /// - Parameter paragraphStarts: whether each sentence opens a paragraph (a line of its own). A dictation
+    ///   typed in paragraphs changes section at a paragraph break far more often than inside a paragraph, so
+    ///   with three or more paragraphs a change inside one costs more.
+    public func routeDictation(_ sentences: [String], paragraphStarts: [Bool] = []) -> [SectionModel.Division] {
         guard !sentences.isEmpty else { return [] }
-        let scores = sentences.map { divisionScores($0).scores }
+        let paragraphed = paragraphStarts.count == sentences.count && paragraphStarts.filter { $0 }.count >= 3
+        var scores = sentences.map { divisionScores($0).scores }
+        // A paragraphed note ends with its assessment and plan: the last paragraph leans that way.
+        if paragraphed, let lastStart = paragraphStarts.lastIndex(of: true) {
+            for index in lastStart..<scores.count { scores[index][2] += lastParagraphBonus }
+        }
         let divisions = SectionModel.Division.allCases.count
         // best[i][d]: best log score of sentences 0...i with sentence i in division d.
         var best = Array(repeating: Array(repeating: -Double.infinity, count: divisions), count: scores.count)
@@ -31,7 +40,8 @@ public struct SectionRouter: Sendable {
                 var value = best[index - 1][division]
                 for previous in 0..<division {
                     // Skipping a division (history straight to plan) costs more than passing through it.
-                    let penalty = switchPenalty * Double(division - previous) * (division - previous > 1 ? skipFactor : 1)
+                    var penalty = switchPenalty * Double(division - previous) * (division - previous > 1 ? skipFactor : 1)
+                    if paragraphed && !paragraphStarts[index] { penalty *= inParagraphFactor }
                     if best[index - 1][previous] - penalty > value {
                         value = best[index - 1][previous] - penalty
                         choice = previous
@@ -49,6 +59,11 @@ public struct SectionRouter: Sendable {
         }
         return labels
     }
+
+    /// How much more a change of division costs inside a paragraph than at a paragraph break.
+    let inParagraphFactor = 10.0
+    /// The assessment-and-plan bonus of each sentence of a paragraphed dictation's last paragraph.
+    let lastParagraphBonus = 4.0
 
     /// How much one unit of the model's logits weighs against the cue bonuses and switch penalties.
     let logitScale = 1.0

@@ -216,3 +216,30 @@ struct PhrasingTests {
         #expect(Phrasing.clean("i do n't think so and i ca n't sleep and i'm gon na try") == "I don't think so and I can't sleep and I'm going to try")
     }
 }
+
+@Suite("Dictation in paragraphs")
+struct ParagraphRoutingTests {
+    /// Written for this project: four paragraphs, one per section, headers removed as in MTSamples.
+    static let text = """
+        The patient is a 61-year-old man with two weeks of cough and shortness of breath on exertion. He denies fever. He smokes one pack a day.
+        Past medical history of hypertension and hyperlipidemia. Medications include lisinopril and atorvastatin. No known drug allergies.
+        Blood pressure 138/84, pulse 92, temperature 98.9. Lungs with scattered expiratory wheezes. Heart regular without murmur. Chest x-ray shows hyperinflation without infiltrate.
+        Likely COPD exacerbation in an active smoker. Start prednisone 40 mg daily for 5 days and albuterol as needed. Smoking cessation counseling was given. Follow up in 2 weeks with spirometry.
+        """
+
+    @Test("sections change at paragraph breaks and the last paragraph is the assessment and plan")
+    func paragraphs() throws {
+        let note = try NoteWriter().note(transcript: Self.text)
+        #expect(note.transcriptKind == .dictation)
+        let byParagraph = Dictionary(grouping: note.statements.filter { $0.origin == .sentence }) { statement in
+            Self.text.unicodeScalars.prefix(statement.evidence[0].lowerBound).filter { $0 == "\n" }.count
+        }
+        for (_, statements) in byParagraph {
+            let divisions = Set(statements.map { $0.section == .plan ? NoteSection.assessment : $0.section })
+            #expect(divisions.count == 1)
+        }
+        #expect(byParagraph[3]?.allSatisfy { $0.section == .assessment || $0.section == .plan } == true)
+        #expect(byParagraph[2]?.allSatisfy { $0.section == .objective } == true)
+        #expect(byParagraph[0]?.allSatisfy { $0.section == .subjective } == true)
+    }
+}
