@@ -24,17 +24,24 @@ extension Phrasing {
     }
 
     static func bare(_ word: String) -> String {
-        word.lowercased().trimmingCharacters(in: ",.;:!?")
+        // Most words are lower-case ASCII without punctuation: no new string for them.
+        if word.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x27 || $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) }) {
+            return word
+        }
+        return word.lowercased().trimmingCharacters(in: ",.;:!?")
     }
 
     static func trailingPunctuation(_ word: String) -> String {
-        String(word.reversed().prefix(while: { ",.;:!?".contains($0) }).reversed())
+        guard let last = word.utf8.last, marks.contains(last) else { return "" }
+        return String(word.reversed().prefix(while: { ",.;:!?".contains($0) }).reversed())
     }
 
     /// Spoken numbers in digits, `X out of Y` as `X/Y`, `X by Y centimeters` as `X x Y cm`, units abbreviated
     /// after a number.
     static func withDigits(_ words: [String]) -> [String] {
         let keys = words.map(bare)
+        // Only sentences with a spoken number change.
+        guard keys.contains(where: { SpokenNumber.words.contains($0) || Double($0) != nil }) else { return words }
         let tokens = keys.map { Token(text: $0, kind: .word, range: 0..<0, candidate: true) }
         var output: [String] = []
         var index = 0

@@ -134,7 +134,7 @@ enum Phrasing {
 
     /// The same, for a sentence already split into words.
     static func thirdPerson(words: [String], pronouns: Pronouns) -> String {
-        capitalized(pronouns.render(agreeingVerbs(replace(words, patientReplacements))).joined(separator: " "))
+        capitalized(pronouns.render(agreeingVerbs(replace(words, patientReplacements, firstWords: patientReplacementStarts))).joined(separator: " "))
     }
 
     /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
@@ -144,14 +144,16 @@ enum Phrasing {
 
     /// The same, for a sentence already split into words.
     static func aboutPatient(words: [String], pronouns: Pronouns) -> String {
-        capitalized(pronouns.render(agreeingVerbs(replace(words, clinicianReplacements))).joined(separator: " "))
+        capitalized(pronouns.render(agreeingVerbs(replace(words, clinicianReplacements, firstWords: clinicianReplacementStarts))).joined(separator: " "))
     }
+
+    static let patientReplacementStarts = Set(patientReplacements.compactMap { $0.0.first })
+    static let clinicianReplacementStarts = Set(clinicianReplacements.compactMap { $0.0.first })
 
     /// Replaces word sequences, comparing words without case and trailing punctuation and keeping that
     /// punctuation on the last word of the replacement.
-    static func replace(_ words: [String], _ table: [([String], [String])]) -> [String] {
+    static func replace(_ words: [String], _ table: [([String], [String])], firstWords: Set<String>) -> [String] {
         let bare = words.map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
-        let firstWords = Set(table.compactMap { $0.0.first })
         var output: [String] = []
         var index = 0
         while index < words.count {

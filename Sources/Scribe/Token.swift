@@ -95,7 +95,7 @@ enum SpokenNumber {
         "seventeen": 17, "eighteen": 18, "nineteen": 19,
     ]
     /// Every word a spoken number can start with.
-    static var words: Set<String> { Set(units.keys).union(tens.keys) }
+    static let words: Set<String> = Set(units.keys).union(tens.keys)
 
     static let tens: [String: Int] = [
         "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
