@@ -6,11 +6,22 @@
 public struct EntityExtractor: Sendable {
     /// Medication names from the caller's context, matched besides the embedded list.
     let knownMedications: TokenPhrases?
+    let knownProblems: TokenPhrases?
 
-    /// Creates an extractor with the embedded word lists and, optionally, more medication names.
-    public init(knownMedications: [String] = []) {
-        let names = knownMedications.map { $0.lowercased().trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }
-        self.knownMedications = names.isEmpty ? nil : TokenPhrases(names)
+    /// Creates an extractor with the embedded word lists and, optionally, more medication and condition names
+    /// (from the caller's context).
+    public init(knownMedications: [String] = [], knownProblems: [String] = []) {
+        func phrases(_ names: [String]) -> TokenPhrases? {
+            let names = names.map { Self.normalizedName($0) }.filter { !$0.isEmpty }
+            return names.isEmpty ? nil : TokenPhrases(names)
+        }
+        self.knownMedications = phrases(knownMedications)
+        self.knownProblems = phrases(knownProblems)
+    }
+
+    /// A caller's name as the token matcher sees it: lower case, words as the tokenizer splits them.
+    static func normalizedName(_ name: String) -> String {
+        Token.tokens(of: name.lowercased(), at: 0).filter { $0.kind != .punctuation }.map(\.text).joined(separator: " ")
     }
 
     /// The entities of a transcript in order of first mention; repeated mentions of the same fact are merged
@@ -25,7 +36,7 @@ public struct EntityExtractor: Sendable {
             Token.tokens(of: sentence.text, at: sentence.range.lowerBound).map { token in
                 var marked = token
                 marked.candidate = token.kind != .word || Self.vocabulary.contains(token.text)
-                    || knownMedications?.entries[token.text] != nil
+                    || knownMedications?.entries[token.text] != nil || knownProblems?.entries[token.text] != nil
                 return marked
             }
         }
@@ -534,7 +545,8 @@ public struct EntityExtractor: Sendable {
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
-            guard let (name, count) = Self.problemPhrases.match(tokens, at: index) else {
+            guard let (name, count) = Self.problemPhrases.match(tokens, at: index) ?? knownProblems?.match(tokens, at: index)
+            else {
                 index += 1
                 continue
             }

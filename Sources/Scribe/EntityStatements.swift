@@ -51,6 +51,28 @@ struct EntityStatements {
             text: "The patient\(who) presents for evaluation of \(reason).", evidence: evidence, origin: .entities)
     }
 
+    /// The caller's past medical history that the transcript mentions: one statement per condition, with the
+    /// evidence of its mentions (conditions the transcript never mentions have no evidence and stay out).
+    func pastHistory(known: [String]) -> [NoteStatement] {
+        var written = Set<String>()
+        return known.compactMap { item in
+            let key = EntityExtractor.normalizedName(item)
+            let tokens = Token.tokens(of: key, at: 0)
+            // The canonical name when the word lists know the condition (`high blood pressure` → hypertension).
+            let canonical = EntityExtractor.problemPhrases.match(tokens, at: 0).flatMap { match in
+                match.count == tokens.count ? match.value : nil
+            } ?? key
+            let mentions = entities.filter { entity in
+                entity.kind == .problem && !entity.negated && !entity.uncertain && entity.context != .family
+                    && entity.context != .hypothetical && entity.name == canonical
+            }
+            guard !mentions.isEmpty, written.insert(canonical).inserted else { return nil }
+            return NoteStatement(
+                section: .subjective, subsection: "PAST MEDICAL HISTORY", text: "History of \(canonical).",
+                evidence: mentions.flatMap(\.evidence), origin: .entities)
+        }
+    }
+
     /// A medication started or increased in the visit that the patient is allergic to (by the transcript or
     /// the caller's context): a plan statement that says so, with the medication's evidence.
     func allergyAlerts(knownAllergies: [String]) -> [NoteStatement] {

@@ -1,6 +1,7 @@
 /// What the caller already knows about the patient, used alongside the transcript: the note's pronouns and
-/// opening line (age, sex), medication names the word lists may not know, and allergies to check the plan's
-/// new medications against.
+/// opening line (age, sex), medication names the word lists may not know, allergies to check the plan's
+/// new medications against, and past medical history (conditions recognised in the transcript and, where
+/// the transcript mentions them, listed under PAST MEDICAL HISTORY).
 public struct NoteContext: Hashable, Sendable {
     /// The patient's sex as recorded.
     public enum Sex: String, CaseIterable, Hashable, Sendable, Codable {
@@ -16,13 +17,18 @@ public struct NoteContext: Hashable, Sendable {
     public var medications: [String]
     /// Substances the patient is known to be allergic to.
     public var allergies: [String]
+    /// Conditions in the patient's past medical history.
+    public var history: [String]
 
     /// Creates a context.
-    public init(age: Int? = nil, sex: Sex? = nil, medications: [String] = [], allergies: [String] = []) {
+    public init(
+        age: Int? = nil, sex: Sex? = nil, medications: [String] = [], allergies: [String] = [], history: [String] = []
+    ) {
         self.age = age
         self.sex = sex
         self.medications = medications
         self.allergies = allergies
+        self.history = history
     }
 
     /// No context.
@@ -37,7 +43,9 @@ public struct NoteContext: Hashable, Sendable {
         if let age, !(0...130).contains(age) {
             throw NoteRequestError(field: "context.age", reason: "must be between 0 and 130 years")
         }
-        for (field, names) in [("context.medications", medications), ("context.allergies", allergies)] {
+        for (field, names) in [
+            ("context.medications", medications), ("context.allergies", allergies), ("context.history", history),
+        ] {
             guard names.count <= Self.maximumNames else {
                 throw NoteRequestError(field: field, reason: "holds more than \(Self.maximumNames) names")
             }

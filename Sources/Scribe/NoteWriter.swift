@@ -22,7 +22,8 @@ public struct NoteWriter: Sendable {
         context: NoteContext = .none
     ) throws(TranscriptError) -> Note {
         let transcript = try Transcript(text, limits: limits)
-        let extraction = EntityExtractor(knownMedications: context.medications).extract(from: transcript)
+        let extraction = EntityExtractor(knownMedications: context.medications, knownProblems: context.history)
+            .extract(from: transcript)
         let entities = extraction.entities
         let layout = NoteLayout.layout(for: specialty)
         let fromEntities = EntityStatements(transcript: transcript, entities: entities, layout: layout)
@@ -51,6 +52,7 @@ public struct NoteWriter: Sendable {
         }
         // Dictated or spoken, a new medication the patient is allergic to is flagged.
         statements += fromEntities.allergyAlerts(knownAllergies: context.allergies)
+        statements += fromEntities.pastHistory(known: context.history)
         if template == .brief { statements = brief(statements) }
         if template == .birp {
             for index in statements.indices

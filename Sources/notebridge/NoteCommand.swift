@@ -35,6 +35,9 @@ struct NoteCommand: AsyncParsableCommand {
     @Option(help: "A substance the patient is known to be allergic to (context; repeat for more).")
     var allergy: [String] = []
 
+    @Option(help: "A condition in the patient's past medical history (context; repeat for more).")
+    var history: [String] = []
+
     @Argument(help: "The transcript file; standard input when absent or -.")
     var file = "-"
 
@@ -101,7 +104,8 @@ struct NoteCommand: AsyncParsableCommand {
                 }
                 patientSex = known
             }
-            let context = try NoteContext(age: age, sex: patientSex, medications: medication, allergies: allergy)
+            let context = try NoteContext(
+                age: age, sex: patientSex, medications: medication, allergies: allergy, history: history)
                 .validated()
             let bytes = try Terminal.read(file, limit: 4 << 20)
             guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -142,6 +142,37 @@ struct NoteWriterTests {
         } catch {
             #expect(error.field == "context.allergies[0]")
         }
+        do {
+            _ = try NoteContext(history: ["hypertension", "  "]).validated()
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.field == "context.history[1]")
+        }
+    }
+
+    @Test("context: past medical history is recognised and listed where the transcript mentions it")
+    func historyContext() throws {
+        let text = """
+            [doctor] how have things been with your hashimoto's and the blood pressure?
+            [patient] the hashimoto's is fine, i take my thyroid pill every morning, and my pressure has been okay.
+            [doctor] on exam your thyroid is not enlarged. continue levothyroxine 75 mcg daily.
+            """
+        let context = try NoteContext(history: ["Hashimoto's thyroiditis", "Hashimoto's", "high blood pressure", "gout"])
+            .validated()
+        let note = try NoteWriter().note(transcript: text, context: context)
+        let history = note.statements.filter { $0.subsection == "PAST MEDICAL HISTORY" }
+        #expect(history.map(\.text).contains("History of hashimoto's."))
+        // Gout is never mentioned: nothing is said about it.
+        #expect(!note.subjective.lowercased().contains("gout"))
+        for statement in history {
+            #expect(!statement.evidence.isEmpty)
+            for range in statement.evidence {
+                #expect(text.unicodeScalars.count >= range.upperBound)
+            }
+        }
+        let plain = try NoteWriter().note(transcript: text)
+        #expect(!plain.entities.contains { $0.name == "hashimoto's" })
+        #expect(note.entities.contains { $0.kind == .problem && $0.name == "hashimoto's" })
     }
 
     @Test("the same input gives the same note")

@@ -109,6 +109,13 @@ def test_note_cli_context_options():
     assert "51-year-old female" in note["subjective"]
     alerts = [s for s in note["statements"] if s.get("subsection") == "ALLERGY ALERT"]
     assert len(alerts) == 1 and alerts[0]["section"] == "plan" and alerts[0]["evidence"]
-    for arguments, field in [(["--sex", "other"], "sex"), (["--age", "200"], "context.age")]:
+    with_history = subprocess.run([BIN, "note", "--format", "json", "--history", "Asthma", "--history", "Bronchitis", "--history", "gout",
+                                   str(sample)], capture_output=True, timeout=60)
+    assert with_history.returncode == 0, with_history.stderr.decode()
+    # Asthma is only to be ruled out and gout is never mentioned: neither is written as history.
+    history = [s for s in json.loads(with_history.stdout)["statements"] if s.get("subsection") == "PAST MEDICAL HISTORY"]
+    assert [s["text"] for s in history] == ["History of bronchitis."] and history[0]["evidence"]
+    for arguments, field in [(["--sex", "other"], "sex"), (["--age", "200"], "context.age"),
+                             (["--history", " "], "context.history[0]")]:
         bad = subprocess.run([BIN, "note", *arguments, str(sample)], capture_output=True, timeout=60)
         assert bad.returncode == 1 and field in bad.stderr.decode()
