@@ -32,16 +32,23 @@ extension Phrasing {
     }
 
     static func trailingPunctuation(_ word: String) -> String {
-        guard let last = word.utf8.last, marks.contains(last) else { return "" }
+        guard let last = word.utf8.last, isMark(last) else { return "" }
         return String(word.reversed().prefix(while: { ",.;:!?".contains($0) }).reversed())
     }
+
+    /// The first letters of the spoken number words, lower case.
+    static let numberInitials = Set(SpokenNumber.words.compactMap(\.utf8.first))
 
     /// Spoken numbers in digits, `X out of Y` as `X/Y`, `X by Y centimeters` as `X x Y cm`, units abbreviated
     /// after a number.
     static func withDigits(_ words: [String]) -> [String] {
+        // Only sentences with a number change: most words are ruled out by their first letter.
+        guard words.contains(where: { word in
+            guard let first = word.utf8.first else { return false }
+            if word.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { return true }
+            return numberInitials.contains(first | 0x20) && SpokenNumber.words.contains(bare(word))
+        }) else { return words }
         let keys = words.map(bare)
-        // Only sentences with a spoken number change.
-        guard keys.contains(where: { SpokenNumber.words.contains($0) || Double($0) != nil }) else { return words }
         let tokens = keys.map { Token(text: $0, kind: .word, range: 0..<0, candidate: true) }
         var output: [String] = []
         var index = 0

@@ -20,6 +20,17 @@ enum Phrasing {
     /// The bytes of `,.;:!?`.
     static let marks = Set(",.;:!?".utf8)
 
+    /// Whether a byte is one of `,.;:!?` (a switch: no hashing per byte).
+    @inline(__always) static func isMark(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"),
+            UInt8(ascii: "?"):
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Drops fillers, wake words and spoken openers, and tidies punctuation (`word , , word .` → `word, word.`).
     static func clean(_ text: String) -> String {
         cleanWords(text).joined(separator: " ")
@@ -30,9 +41,9 @@ enum Phrasing {
         var words: [String] = []
         for raw in text.split(separator: " ") {
             let word = String(raw)
-            let marksOnly = word.utf8.allSatisfy { marks.contains($0) }
+            let marksOnly = word.utf8.allSatisfy { isMark($0) }
             // Fillers and wake words are short and start with one of a few letters: other words skip the lookup.
-            if !marksOnly, word.utf8.count <= 12, let first = word.utf8.first(where: { !marks.contains($0) }),
+            if !marksOnly, word.utf8.count <= 12, let first = word.utf8.first(where: { !isMark($0) }),
                 fillerInitials.contains(first | 0x20)
             {
                 let bare = word.lowercased().trimmingCharacters(in: ",.;:!?")
@@ -47,7 +58,7 @@ enum Phrasing {
             }
             // Speech recognition splits contractions (`do n't`, `gon na`): join them again.
             if let last = words.last, let first = word.utf8.first, first == UInt8(ascii: "n") || first == UInt8(ascii: "N"),
-                !last.utf8.contains(where: { marks.contains($0) })
+                !last.utf8.contains(where: { isMark($0) })
             {
                 let lowered = last.lowercased()
                 if word.lowercased().hasPrefix("n't") {
@@ -75,7 +86,7 @@ enum Phrasing {
                 break
             }
         }
-        while let first = words.first, first.utf8.allSatisfy({ marks.contains($0) }) { words.removeFirst() }
+        while let first = words.first, first.utf8.allSatisfy({ isMark($0) }) { words.removeFirst() }
         // The pronoun `I` in capitals (transcripts often write it in lower case).
         for index in words.indices where words[index].utf8.first == UInt8(ascii: "i") {
             let bare = words[index].trimmingCharacters(in: ",.;:!?")
@@ -153,7 +164,7 @@ enum Phrasing {
     /// Replaces word sequences, comparing words without case and trailing punctuation and keeping that
     /// punctuation on the last word of the replacement.
     static func replace(_ words: [String], _ table: [([String], [String])], firstWords: Set<String>) -> [String] {
-        let bare = words.map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
+        let bare = words.map(Self.bare)
         var output: [String] = []
         var index = 0
         while index < words.count {
@@ -325,6 +336,11 @@ extension String {
             while let first = view.first, set.contains(first) { view.removeFirst() }
             while let last = view.last, set.contains(last) { view.removeLast() }
             return String(view)
+        }
+        // Most words have nothing to trim: answered without building anything.
+        guard let firstByte = utf8.first, let lastByte = utf8.last else { return self }
+        if !set.utf8.contains(firstByte) && !set.utf8.contains(lastByte) && firstByte < 0x80 && lastByte < 0x80 {
+            return self
         }
         let setBytes = Array(set.utf8)
         guard setBytes.allSatisfy({ $0 < 0x80 }) else { return byCharacters() }

@@ -17,6 +17,8 @@ public struct SectionModel: Sendable {
     let bias: [Double]
     /// Per feature (a word, or `first_second` for a word pair): its weight for each division.
     let weights: [String: [Double]]
+    /// The word-pair weights by first word, then second (looked up without building `first_second`).
+    let pairWeights: [String: [String: [Double]]]
 
     /// The model built from the embedded table.
     public static let embedded = SectionModel(table: embeddedTable)
@@ -34,6 +36,12 @@ public struct SectionModel: Sendable {
         }
         self.bias = bias
         self.weights = weights
+        var pairs: [String: [String: [Double]]] = [:]
+        for (feature, values) in weights {
+            let parts = feature.split(separator: "_", maxSplits: 1)
+            if parts.count == 2 { pairs[String(parts[0]), default: [:]][String(parts[1])] = values }
+        }
+        pairWeights = pairs
     }
 
     /// The lower-case word and number tokens of a text (every number is `#`), as the builder tokenises.
@@ -97,13 +105,22 @@ public struct SectionModel: Sendable {
     /// (so the floating-point sum is the same in every process, whatever the hash seed).
     func scores(tokens: [String]) -> (logits: [Double], knownFeatures: Int) {
         var result = bias
-        var counted = Set<String>(minimumCapacity: tokens.count * 2)
-        func add(_ feature: String) {
-            guard let weight = weights[feature], counted.insert(feature).inserted else { return }
+        // The features found so far (few per sentence: a list is quicker than a set).
+        var words: [String] = []
+        var pairs: [(String, String)] = []
+        for token in tokens {
+            guard let weight = weights[token], !words.contains(token) else { continue }
+            words.append(token)
             for division in 0..<3 { result[division] += weight[division] }
         }
-        for token in tokens { add(token) }
-        for index in tokens.indices.dropLast() { add(tokens[index] + "_" + tokens[index + 1]) }
-        return (result, counted.count)
+        for index in tokens.indices.dropLast() {
+            let first = tokens[index]
+            let second = tokens[index + 1]
+            guard let weight = pairWeights[first]?[second], !pairs.contains(where: { $0 == first && $1 == second })
+            else { continue }
+            pairs.append((first, second))
+            for division in 0..<3 { result[division] += weight[division] }
+        }
+        return (result, words.count + pairs.count)
     }
 }

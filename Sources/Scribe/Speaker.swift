@@ -12,7 +12,19 @@ public enum Speaker: Hashable, Sendable {
     /// Normalises a label (`[doctor]`, `DR`, `Patient`, `Guest_family`); `nil` for a label that names no role
     /// (a person's name), whose role is inferred from what they say.
     public init?(label: String) {
-        let key = label.lowercased().filter { $0.isLetter }
+        let key: String
+        if label.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII labels (nearly all): letters lower-cased byte by byte, without Character properties.
+            key = String(decoding: label.utf8.compactMap { byte -> UInt8? in
+                switch byte {
+                case 0x61...0x7A: return byte
+                case 0x41...0x5A: return byte | 0x20
+                default: return nil
+                }
+            }, as: UTF8.self)
+        } else {
+            key = label.lowercased().filter { $0.isLetter }
+        }
         switch key {
         case "doctor", "dr", "clinician", "clinican", "provider", "physician", "md", "do", "np", "pa", "nurse", "rn",
             "therapist", "counselor", "counsellor", "dentist", "vet", "veterinarian", "pharmacist", "paramedic",
