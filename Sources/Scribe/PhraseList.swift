@@ -1,10 +1,17 @@
 /// A list of lower-case phrases searched for in text as UTF-8 bytes (much faster than `String.contains`,
 /// which compares grapheme clusters). Phrases are bucketed by their first byte, so one pass over the text
-/// checks at each position only the phrases that can start there.
+/// checks at each position only the phrases that can start there. The phrases and buckets are stored flat
+/// (one byte array, one index array), so the search touches no reference-counted inner arrays.
 struct PhraseList: Sendable {
+    /// The phrases as given, in UTF-8.
     let phrases: [[UInt8]]
-    /// For each byte value, the indices of the phrases starting with it.
-    let buckets: [[Int]]
+    /// All phrases' bytes, one after another; phrase `i` is `bytes[starts[i]..<starts[i + 1]]`.
+    let bytes: [UInt8]
+    let starts: [Int]
+    /// Phrase indices grouped by first byte: those starting with byte `b` are
+    /// `bucketItems[bucketStarts[b]..<bucketStarts[b + 1]]`.
+    let bucketItems: [Int]
+    let bucketStarts: [Int]
     /// Empty phrases, which occur in every text.
     let emptyCount: Int
 
@@ -15,7 +22,14 @@ struct PhraseList: Sendable {
             if let first = phrase.first { buckets[Int(first)].append(index) }
         }
         self.phrases = phrases
-        self.buckets = buckets
+        var starts = [0]
+        for phrase in phrases { starts.append(starts[starts.count - 1] + phrase.count) }
+        self.starts = starts
+        self.bytes = phrases.flatMap { $0 }
+        var bucketStarts = [0]
+        for bucket in buckets { bucketStarts.append(bucketStarts[bucketStarts.count - 1] + bucket.count) }
+        self.bucketStarts = bucketStarts
+        self.bucketItems = buckets.flatMap { $0 }
         self.emptyCount = phrases.count { $0.isEmpty }
     }
 
@@ -24,17 +38,17 @@ struct PhraseList: Sendable {
         Array(text.lowercased().utf8)
     }
 
-    /// How many of the phrases occur in the haystack.
-    func count(in haystack: [UInt8]) -> Int {
-        var found = Array(repeating: false, count: phrases.count)
+    /// How many of the phrases occur in the haystack, counting up to `limit`.
+    func count(in haystack: [UInt8], limit: Int = .max) -> Int {
         var total = emptyCount
-        for position in haystack.indices {
-            for index in buckets[Int(haystack[position])] where !found[index] {
-                if Self.matches(phrases[index], in: haystack, at: position) {
-                    found[index] = true
-                    total += 1
-                }
+        guard total < limit, !bucketItems.isEmpty else { return min(total, limit) }
+        var found = [Bool](repeating: false, count: phrases.count)
+        search(haystack) { index in
+            if !found[index] {
+                found[index] = true
+                total += 1
             }
+            return total >= limit
         }
         return total
     }
@@ -42,12 +56,44 @@ struct PhraseList: Sendable {
     /// Whether any phrase occurs in the haystack.
     func any(in haystack: [UInt8]) -> Bool {
         if emptyCount > 0 { return true }
-        for position in haystack.indices {
-            for index in buckets[Int(haystack[position])] where Self.matches(phrases[index], in: haystack, at: position) {
-                return true
+        var hit = false
+        search(haystack) { _ in
+            hit = true
+            return true
+        }
+        return hit
+    }
+
+    /// Calls `found` with the index of each phrase occurrence, in text order, until it returns true.
+    private func search(_ haystack: [UInt8], _ found: (Int) -> Bool) {
+        haystack.withUnsafeBufferPointer { text in
+            bytes.withUnsafeBufferPointer { bytes in
+                starts.withUnsafeBufferPointer { starts in
+                    bucketItems.withUnsafeBufferPointer { items in
+                        bucketStarts.withUnsafeBufferPointer { bucketStarts in
+                            for position in 0..<text.count {
+                                let first = Int(text[position])
+                                var item = bucketStarts[first]
+                                let end = bucketStarts[first + 1]
+                                while item < end {
+                                    let index = items[item]
+                                    let phraseStart = starts[index]
+                                    let length = starts[index + 1] - phraseStart
+                                    if position + length <= text.count {
+                                        var offset = 1
+                                        while offset < length, text[position + offset] == bytes[phraseStart + offset] {
+                                            offset += 1
+                                        }
+                                        if offset == length, found(index) { return }
+                                    }
+                                    item += 1
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        return false
     }
 
     static func matches(_ needle: [UInt8], in haystack: [UInt8], at start: Int) -> Bool {

@@ -36,11 +36,33 @@ enum Phrasing {
         cleanWords(text).joined(separator: " ")
     }
 
+    /// The words of a text split at spaces, as `split(separator: " ")` does; ASCII text (nearly all) is split
+    /// on its UTF-8 bytes directly.
+    static func spaceSeparated(_ text: String) -> [String] {
+        let split: [String]?? = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
+            var words: [String] = []
+            var start = 0
+            for index in 0...bytes.count {
+                if index < bytes.count {
+                    // Outside ASCII a space may combine with the next scalar: the generic split decides.
+                    if bytes[index] >= 0x80 { return nil }
+                    if bytes[index] != 0x20 { continue }
+                }
+                if index > start {
+                    words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                }
+                start = index + 1
+            }
+            return words
+        }
+        if let split = split ?? nil { return split }
+        return text.split(separator: " ").map(String.init)
+    }
+
     /// `clean(_:)` as a list of words (the first capitalised), for the steps that work on words.
     static func cleanWords(_ text: String) -> [String] {
         var words: [String] = []
-        for raw in text.split(separator: " ") {
-            let word = String(raw)
+        for word in spaceSeparated(text) {
             let marksOnly = word.utf8.allSatisfy { isMark($0) }
             // Fillers and wake words are short and start with one of a few letters: other words skip the lookup.
             if !marksOnly, word.utf8.count <= 12, let first = word.utf8.first(where: { !isMark($0) }),

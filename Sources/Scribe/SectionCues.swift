@@ -26,8 +26,8 @@ enum SectionCues {
 
     /// Log-score bonuses for (subjective, objective, assessment and plan) from the cue phrases present.
     static func bonus(_ haystack: [UInt8]) -> [Double] {
-        let objectiveHits = objective.count(in: haystack)
-        let planHits = assessmentPlan.count(in: haystack)
+        let objectiveHits = objective.count(in: haystack, limit: 3)
+        let planHits = assessmentPlan.count(in: haystack, limit: 3)
         return [0, Double(min(objectiveHits, 3)) * cueWeight, Double(min(planHits, 3)) * cueWeight]
     }
 }
