@@ -315,12 +315,12 @@ enum Phrasing {
 
     /// The visit phase after a clinician's sentence.
     static func phase(after haystack: [UInt8], current: NoteWriter.VisitPhase) -> NoteWriter.VisitPhase {
-        let announcesAssessment = announcements.any(in: haystack)
-        // During the examination a sentence about the examination ("for your vital signs ...") stays there.
-        let continuesExamination = current == .examination && !announcesAssessment
-            && examinationTriggers.any(in: haystack)
-        if assessmentPlanTriggers.any(in: haystack), current != .history || announcesAssessment, !continuesExamination {
-            return .assessmentPlan
+        if assessmentPlanTriggers.any(in: haystack) {
+            let announcesAssessment = announcements.any(in: haystack)
+            // During the examination a sentence about the examination ("for your vital signs ...") stays there.
+            let continuesExamination = current == .examination && !announcesAssessment
+                && examinationTriggers.any(in: haystack)
+            if current != .history || announcesAssessment, !continuesExamination { return .assessmentPlan }
         }
         if current == .history, examinationTriggers.any(in: haystack) {
             return .examination

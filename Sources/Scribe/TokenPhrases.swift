@@ -9,6 +9,8 @@ struct TokenPhrases: Sendable {
     let entries: [String: [Entry]]
     /// Whether a word ending in `s` may match the phrase's last word without it.
     let matchPlurals: Bool
+    /// Per first byte, a bit for each length (capped at 63) a first word may have.
+    let lengthMasks: [UInt64]
 
     /// Phrases mapping to themselves.
     init(_ phrases: [String], matchPlurals: Bool = false) {
@@ -38,6 +40,15 @@ struct TokenPhrases: Sendable {
             list.sorted { $0.words.count != $1.words.count ? $0.words.count > $1.words.count : $0.value < $1.value }
         }
         self.matchPlurals = matchPlurals
+        // Which (first byte, length) pairs a first word (or its plural) can have: most tokens are ruled out
+        // by these two facts before any hashing.
+        var masks = [UInt64](repeating: 0, count: 256)
+        for word in entries.keys {
+            guard let first = word.utf8.first else { continue }
+            let length = word.utf8.count
+            for extra in matchPlurals ? [0, 1, 2] : [0] { masks[Int(first)] |= 1 << UInt64(min(length + extra, 63)) }
+        }
+        lengthMasks = masks
     }
 
     /// The words a phrase can start with (with the plural forms matched).
@@ -49,7 +60,11 @@ struct TokenPhrases: Sendable {
 
     /// The longest phrase starting at `index`: its value and how many tokens it takes.
     func match(_ tokens: [Token], at index: Int) -> (value: String, count: Int)? {
-        guard index < tokens.count, tokens[index].candidate, let candidates = entries[tokens[index].text] ?? pluralCandidates(tokens[index].text)
+        guard index < tokens.count, tokens[index].candidate else { return nil }
+        let text = tokens[index].text
+        guard let first = text.utf8.first,
+            lengthMasks[Int(first)] & (1 << UInt64(min(text.utf8.count, 63))) != 0,
+            let candidates = entries[text] ?? pluralCandidates(text)
         else { return nil }
         for entry in candidates where index + entry.words.count <= tokens.count {
             var matched = true
