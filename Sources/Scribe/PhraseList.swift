@@ -42,13 +42,15 @@ struct PhraseList: Sendable {
     func count(in haystack: [UInt8], limit: Int = .max) -> Int {
         var total = emptyCount
         guard total < limit, !bucketItems.isEmpty else { return min(total, limit) }
-        var found = [Bool](repeating: false, count: phrases.count)
-        search(haystack) { index in
-            if !found[index] {
-                found[index] = true
-                total += 1
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: phrases.count) { found in
+            found.initialize(repeating: false)
+            search(haystack) { index in
+                if !found[index] {
+                    found[index] = true
+                    total += 1
+                }
+                return total >= limit
             }
-            return total >= limit
         }
         return total
     }

@@ -53,8 +53,14 @@ extension Phrasing {
         var output: [String] = []
         var index = 0
         func followsNumber() -> Bool {
-            guard let last = output.last, trailingPunctuation(last).isEmpty else { return false }
-            return Double(last) != nil || last.contains("/")
+            guard let last = output.last, let lastByte = last.utf8.last, !isMark(lastByte) else { return false }
+            // `Double(_:)` only for words that can parse (digits, a sign or point, `inf`, `nan`).
+            if let first = last.utf8.first, (0x30...0x39).contains(first) || [0x2B, 0x2D, 0x2E].contains(first)
+                || [0x69, 0x6E].contains(first | 0x20), Double(last) != nil
+            {
+                return true
+            }
+            return last.utf8.contains(0x2F)
         }
         while index < words.count {
             let key = keys[index]
