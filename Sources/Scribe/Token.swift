@@ -115,9 +115,23 @@ enum SpokenNumber {
         return (Double(whole), count)
     }
 
+    /// Whether a lower-case word can be a number word, by its first byte and length (no hashing).
+    @inline(__always) static func mayBeNumberWord(_ text: String) -> Bool {
+        guard let first = text.utf8.first else { return false }
+        let length = text.utf8.count
+        return length >= 3 && length <= 9 && initialTable[Int(first)]
+    }
+
+    static let initialTable: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for word in units.keys { if let first = word.utf8.first { table[Int(first)] = true } }
+        for word in tens.keys { if let first = word.utf8.first { table[Int(first)] = true } }
+        return table
+    }()
+
     static func readWhole(_ tokens: [Token], at index: Int) -> (Int, Int)? {
         func below100(_ i: Int) -> (Int, Int)? {
-            guard i < tokens.count else { return nil }
+            guard i < tokens.count, mayBeNumberWord(tokens[i].text) else { return nil }
             if let ten = tens[tokens[i].text] {
                 if i + 1 < tokens.count, let unit = units[tokens[i + 1].text], unit > 0, unit < 10 { return (ten + unit, 2) }
                 return (ten, 1)
