@@ -150,4 +150,79 @@ extension Transcript {
         ["looking", "at"], ["in", "terms"], ["as", "far"], ["your", "x-ray"], ["your", "blood"], ["your", "labs"],
         ["i", "recommend"], ["i", "also"], ["i", "have"], ["we'll", "see"], ["we'll", "need"],
     ]
+
+    // MARK: - Swapped labels
+
+    /// Whether the clinician and patient labels are the wrong way round. A clinician says `you`/`your` more
+    /// than `I`/`my`, a patient the reverse; labels are swapped when the labelled patient's balance exceeds
+    /// the labelled clinician's by a wide margin (0.05 per word), each having said at least 40 words.
+    static func labelsSwapped(_ turns: [Turn], scalars: [Unicode.Scalar]) -> Bool {
+        var words = [Speaker: Int]()
+        var balance = [Speaker: Int]()
+        for turn in turns where turn.speaker == .clinician || turn.speaker == .patient {
+            let (count, score) = pronounBalance(turn.range, scalars: scalars)
+            words[turn.speaker, default: 0] += count
+            balance[turn.speaker, default: 0] += score
+        }
+        let clinicianWords = words[.clinician] ?? 0
+        let patientWords = words[.patient] ?? 0
+        guard clinicianWords >= 40, patientWords >= 40 else { return false }
+        let clinician = Double(balance[.clinician] ?? 0) / Double(clinicianWords)
+        let patient = Double(balance[.patient] ?? 0) / Double(patientWords)
+        return patient - clinician > 0.05
+    }
+
+    /// The words of a run, and its `you` words minus its `I` words. Words are packed into an integer of up to
+    /// eight lower-case ASCII bytes and compared with packed constants: no strings are built.
+    static func pronounBalance(_ range: Range<Int>, scalars: [Unicode.Scalar]) -> (words: Int, balance: Int) {
+        var words = 0
+        var balance = 0
+        var packed: UInt64 = 0
+        var length = 0
+        var inWord = false
+        func finish() {
+            guard inWord else { return }
+            words += 1
+            if length <= 8 {
+                if secondPerson.contains(packed) { balance += 1 } else if firstPerson.contains(packed) { balance -= 1 }
+            }
+            packed = 0
+            length = 0
+            inWord = false
+        }
+        for position in range {
+            let scalar = scalars[position]
+            if scalar.isSpace {
+                finish()
+                continue
+            }
+            inWord = true
+            // Punctuation attached to a word (`you,` `me?`) is not part of it.
+            if [",", ".", "?", "!", ";", ":"].contains(scalar) { continue }
+            length += 1
+            if length <= 8 {
+                let value = scalar.value < 0x80 ? UInt64(scalar.value | (scalar.isLetter ? 0x20 : 0)) : 0xFF
+                packed = packed << 8 | value
+            }
+        }
+        finish()
+        return (words, balance)
+    }
+
+    static func pack(_ word: String) -> UInt64 {
+        word.utf8.reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    static let secondPerson = Set(["you", "your", "you're", "you've", "yours", "yourself"].map(pack))
+    static let firstPerson = Set(["i", "my", "me", "i'm", "i've", "mine", "myself"].map(pack))
+
+    static func swapped(_ turn: Turn) -> Turn {
+        var turn = turn
+        switch turn.speaker {
+        case .clinician: turn.speaker = .patient
+        case .patient: turn.speaker = .clinician
+        default: break
+        }
+        return turn
+    }
 }

@@ -59,6 +59,9 @@ public struct Transcript: Sendable {
     public let turns: [Turn]
     /// The sentences in order.
     public let sentences: [Sentence]
+    /// The clinician and patient labels were swapped (a speech-recognition artefact) and have been put
+    /// right: the labelled patient addressed the other as `you` far more than the labelled clinician did.
+    public let speakersSwapped: Bool
     /// A dialogue from speech recognition without sentence punctuation, whose sentences were found by
     /// discourse cues (`okay`, `so let's`, a question's opening words).
     public let isUnpunctuated: Bool
@@ -92,8 +95,11 @@ public struct Transcript: Sendable {
         let named = Self.nameLabels(labelled.compactMap { $0 }, nonEmptyLines: nonEmptyLines)
         if known.count >= 2 || named.count >= 2 {
             kind = .dialogue
-            turns = Self.dialogueTurns(lines: lines, labels: labelled, names: named, scalars: scalars)
+            let labelledTurns = Self.dialogueTurns(lines: lines, labels: labelled, names: named, scalars: scalars)
+            speakersSwapped = Self.labelsSwapped(labelledTurns, scalars: scalars)
+            turns = speakersSwapped ? labelledTurns.map(Self.swapped) : labelledTurns
         } else {
+            speakersSwapped = false
             kind = .dictation
             let start = scalars.firstIndex { !$0.isSpace } ?? 0
             let end = (scalars.lastIndex { !$0.isSpace } ?? (scalars.count - 1)) + 1

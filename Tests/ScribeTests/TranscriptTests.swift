@@ -164,3 +164,37 @@ struct UnpunctuatedSpeechTests {
         }
     }
 }
+
+@Suite("Swapped speaker labels")
+struct SwappedLabelTests {
+    /// Written for this project: the labels are the wrong way round, as speech recognition sometimes does.
+    static let swapped = """
+        [patient] hi there, what brings you in today? how long have you had the rash on your arm?
+        [doctor] i noticed it about a week ago. my arm itches a lot and i think it started after i was gardening.
+        [patient] have you used any new soaps or lotions? does your skin burn or just itch? let me look at your arm.
+        [doctor] no new soaps. it just itches, mostly at night, and i have been putting ice on it for my comfort.
+        [patient] your arm shows a linear red rash with small blisters. i think you have contact dermatitis from a plant.
+        [doctor] okay, that makes sense to me. i was pulling weeds without my gloves.
+        [patient] i will prescribe a steroid cream for you, twice a day for two weeks. keep your arm clean and call me if it spreads.
+        """
+
+    @Test("swapped clinician and patient labels are put right")
+    func swappedLabels() throws {
+        let transcript = try Transcript(Self.swapped)
+        #expect(transcript.speakersSwapped)
+        #expect(transcript.turns[0].speaker == .clinician)
+        #expect(transcript.turns[1].speaker == .patient)
+        let note = try NoteWriter().note(transcript: Self.swapped)
+        #expect(note.subjective.contains("gardening"))
+        #expect(!note.subjective.contains("what brings"))
+    }
+
+    @Test("correct labels stay as they are")
+    func correctLabels() throws {
+        let corrected = Self.swapped.replacingOccurrences(of: "[patient]", with: "[x]")
+            .replacingOccurrences(of: "[doctor]", with: "[patient]").replacingOccurrences(of: "[x]", with: "[doctor]")
+        let transcript = try Transcript(corrected)
+        #expect(!transcript.speakersSwapped)
+        #expect(transcript.turns[0].speaker == .clinician)
+    }
+}
