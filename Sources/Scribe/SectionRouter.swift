@@ -24,6 +24,9 @@ public struct SectionRouter: Sendable {
         // A paragraphed note ends with its assessment and plan: the last paragraph leans that way.
         if paragraphed, let lastStart = paragraphStarts.lastIndex(of: true) {
             for index in lastStart..<scores.count { scores[index][2] += lastParagraphBonus }
+            // And it opens with the history: the first paragraph leans to subjective.
+            let firstEnd = paragraphStarts.dropFirst().firstIndex(of: true) ?? scores.count
+            for index in 0..<firstEnd { scores[index][0] += firstParagraphBonus }
         }
         let divisions = SectionModel.Division.allCases.count
         // best[i][d]: best log score of sentences 0...i with sentence i in division d.
@@ -64,6 +67,8 @@ public struct SectionRouter: Sendable {
     let inParagraphFactor = 10.0
     /// The assessment-and-plan bonus of each sentence of a paragraphed dictation's last paragraph.
     let lastParagraphBonus = 4.0
+    /// The subjective bonus of each sentence of its first paragraph.
+    let firstParagraphBonus = 4.0
 
     /// How much one unit of the model's logits weighs against the cue bonuses and switch penalties.
     let logitScale = 1.0
