@@ -3,8 +3,8 @@
 /// checks at each position only the phrases that can start there. The phrases and buckets are stored flat
 /// (one byte array, one index array), so the search touches no reference-counted inner arrays.
 struct PhraseList: Sendable {
-    /// The phrases as given, in UTF-8.
-    let phrases: [[UInt8]]
+    /// How many phrases the list holds.
+    let phraseCount: Int
     /// All phrases' bytes, one after another; phrase `i` is `bytes[starts[i]..<starts[i + 1]]`.
     let bytes: [UInt8]
     let starts: [Int]
@@ -21,7 +21,7 @@ struct PhraseList: Sendable {
         for (index, phrase) in phrases.enumerated() {
             if let first = phrase.first { buckets[Int(first)].append(index) }
         }
-        self.phrases = phrases
+        self.phraseCount = phrases.count
         var starts = [0]
         for phrase in phrases { starts.append(starts[starts.count - 1] + phrase.count) }
         self.starts = starts
@@ -42,7 +42,7 @@ struct PhraseList: Sendable {
     func count(in haystack: [UInt8], limit: Int = .max) -> Int {
         var total = emptyCount
         guard total < limit, !bucketItems.isEmpty else { return min(total, limit) }
-        withUnsafeTemporaryAllocation(of: Bool.self, capacity: phrases.count) { found in
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: phraseCount) { found in
             found.initialize(repeating: false)
             search(haystack) { index in
                 if !found[index] {
@@ -96,12 +96,5 @@ struct PhraseList: Sendable {
                 }
             }
         }
-    }
-
-    static func matches(_ needle: [UInt8], in haystack: [UInt8], at start: Int) -> Bool {
-        guard start + needle.count <= haystack.count else { return false }
-        var offset = 1
-        while offset < needle.count, haystack[start + offset] == needle[offset] { offset += 1 }
-        return offset == needle.count
     }
 }

@@ -32,7 +32,13 @@ extension Transcript {
             if isSpace, let wordStart = start {
                 var key = ""
                 for scalar in scalars[wordStart..<position] {
-                    if scalar.isLetter || scalar.isNumeral || scalar == "'" {
+                    if scalar.value < 0x80 {
+                        if (0x41...0x5A).contains(scalar.value), let lower = Unicode.Scalar(scalar.value | 0x20) {
+                            key.unicodeScalars.append(lower)
+                        } else if scalar.isLetter || scalar.isNumeral || scalar == "'" {
+                            key.unicodeScalars.append(scalar)
+                        }
+                    } else if scalar.isLetter || scalar.isNumeral {
                         key.unicodeScalars.append(scalar.properties.lowercaseMapping.unicodeScalars.first ?? scalar)
                     }
                 }
