@@ -36,9 +36,6 @@ extension Phrasing {
         return String(word.reversed().prefix(while: { ",.;:!?".contains($0) }).reversed())
     }
 
-    /// The first letters of the spoken number words, lower case.
-    static let numberInitials = Set(SpokenNumber.words.compactMap(\.utf8.first))
-
     /// Spoken numbers in digits, `X out of Y` as `X/Y`, `X by Y centimeters` as `X x Y cm`, units abbreviated
     /// after a number.
     static func withDigits(_ words: [String]) -> [String] {
@@ -46,7 +43,7 @@ extension Phrasing {
         guard words.contains(where: { word in
             guard let first = word.utf8.first else { return false }
             if word.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { return true }
-            return numberInitials.contains(first | 0x20) && SpokenNumber.words.contains(bare(word))
+            return SpokenNumber.initialTable[Int(first | 0x20)] && SpokenNumber.words.contains(bare(word))
         }) else { return words }
         let keys = words.map(bare)
         let tokens = keys.map { Token(text: $0, kind: .word, range: 0..<0, candidate: true) }

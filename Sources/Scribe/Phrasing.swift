@@ -17,9 +17,6 @@ enum Phrasing {
         return initials
     }()
 
-    /// The bytes of `,.;:!?`.
-    static let marks = Set(",.;:!?".utf8)
-
     /// Whether a byte is one of `,.;:!?` (a switch: no hashing per byte).
     @inline(__always) static func isMark(_ byte: UInt8) -> Bool {
         switch byte {
@@ -87,7 +84,7 @@ enum Phrasing {
                     words[words.count - 1] = last + word
                     continue
                 }
-                if word.lowercased().trimmingCharacters(in: ",.;:!?") == "na", lowered == "gon" || lowered == "wan" {
+                if bare(word) == "na", lowered == "gon" || lowered == "wan" {
                     words[words.count - 1] = lowered == "gon" ? "going" : "want"
                     words.append("to" + word.dropFirst(2))
                     continue
@@ -194,8 +191,7 @@ enum Phrasing {
                 index + pattern.count <= words.count && bare[index..<(index + pattern.count)].elementsEqual(pattern)
                     && !words[index..<(index + pattern.count - 1)].contains(where: { $0.last.map { ",.;:!?".contains($0) } ?? false })
             }) {
-                let last = words[index + pattern.count - 1]
-                let trailing = String(last.reversed().prefix(while: { ",.;:!?".contains($0) }).reversed())
+                let trailing = trailingPunctuation(words[index + pattern.count - 1])
                 var replaced = replacement
                 replaced[replaced.count - 1] += trailing
                 output.append(contentsOf: replaced)
