@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "HL7v2", targets: ["HL7v2"]),
         .library(name: "MLLP", targets: ["MLLP"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Terminology", targets: ["Terminology"]),
         .library(name: "Scribe", targets: ["Scribe"]),
         .library(name: "Gateway", targets: ["Gateway"]),
     ],
@@ -38,7 +39,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Terminology",
+            exclude: ["Generated/README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Scribe",
+            dependencies: ["Terminology"],
             exclude: ["Generated/README.md"],
             swiftSettings: swiftSettings
         ),
@@ -87,6 +94,7 @@ let package = Package(
                 "MLLP",
                 "Scribe",
                 "Store",
+                "Terminology",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -99,8 +107,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TerminologyTests",
+            dependencies: ["Terminology"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ScribeTests",
-            dependencies: ["Scribe"],
+            dependencies: ["Scribe", "Terminology"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -8,6 +8,6 @@ struct NoteBridgeCommand: AsyncParsableCommand {
         abstract: "NoteBridge: an EHR integration gateway that writes SOAP notes.",
         subcommands: [
             ServeCommand.self, NoteCommand.self, HL7Command.self, SendCommand.self, JournalCommand.self, KeysCommand.self,
-            BenchCommand.self,
+            BenchCommand.self, CodesCommand.self,
         ])
 }
