@@ -1,3 +1,5 @@
+import Terminology
+
 /// The billing codes suggested for a note, for a coder's review: ICD-10-CM diagnoses, CPT services (with the
 /// office visit level) and HCPCS Level II (and CDT for dental) codes, each with its reason and evidence.
 public struct BillingCodes: Hashable, Sendable {
@@ -49,6 +51,10 @@ public struct DiagnosisCode: Hashable, Sendable {
     public var reason: String
     /// The statements that support it.
     public var evidence: [CodeEvidence]
+    /// What kind of problem it is (for the visit level).
+    var traits: Concepts.Traits = []
+    /// The words that state its course (`worsening`, `stable`), for the visit level.
+    var uncertainCause = false
 }
 
 /// A suggested procedure or service code.

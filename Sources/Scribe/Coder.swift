@@ -22,11 +22,17 @@ public struct Coder: Sendable {
         public var patient: VisitLevel.Patient?
         /// The patient's medications from the caller's context (with those found in the transcript).
         public var medications: [String]
+        /// The patient's age in years (preventive visit codes go by age).
+        public var age: Int?
+        /// The transcript the note was written from: total time and new-patient cues are read from it.
+        public var transcript: String?
 
         /// Creates a request.
-        public init(patient: VisitLevel.Patient? = nil, medications: [String] = []) {
+        public init(patient: VisitLevel.Patient? = nil, medications: [String] = [], age: Int? = nil, transcript: String? = nil) {
             self.patient = patient
             self.medications = medications
+            self.age = age
+            self.transcript = transcript
         }
     }
 

@@ -133,7 +133,8 @@ extension DiagnosisCoder {
             DiagnosisCode(
                 code: entry.element.code.code, description: entry.element.code.title,
                 confidence: entry.element.confidence, rank: rank + 1, reason: entry.element.reason,
-                evidence: entry.element.evidence)
+                evidence: entry.element.evidence, traits: entry.element.traits,
+                uncertainCause: entry.element.reason.contains("uncertain"))
         }
     }
 }

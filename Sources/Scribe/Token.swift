@@ -101,6 +101,16 @@ enum SpokenNumber {
         "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     ]
 
+    /// The number a word or the two words ending at `index` say (`35`, `thirty five`, `forty`).
+    static func value(endingAt index: Int, in words: [String]) -> Int? {
+        guard index >= 0, index < words.count else { return nil }
+        if let number = Int(words[index]) { return number }
+        if let ten = tens[words[index]] { return ten }
+        guard let unit = units[words[index]] else { return nil }
+        if index > 0, unit < 10, let ten = tens[words[index - 1]] { return ten + unit }
+        return unit
+    }
+
     /// The number starting at `index`, in digits or words, and how many tokens it takes.
     static func read(_ tokens: [Token], at index: Int) -> (value: Double, count: Int)? {
         guard index < tokens.count, tokens[index].candidate else { return nil }

@@ -38,6 +38,12 @@ struct NoteCommand: AsyncParsableCommand {
     @Option(help: "A condition in the patient's past medical history (context; repeat for more).")
     var history: [String] = []
 
+    @Flag(name: .customLong("billing-codes"), help: "Add suggested ICD-10-CM, CPT and HCPCS codes with their reasons and evidence.")
+    var billingCodes = false
+
+    @Option(help: "For the visit level: new or established (otherwise read from the transcript).")
+    var patient: String?
+
     @Argument(help: "The transcript file; standard input when absent or -.")
     var file = "-"
 
@@ -77,6 +83,12 @@ struct NoteCommand: AsyncParsableCommand {
         var sections: [Part]
         var statements: [Statement]
         var entities: [Entity]
+        var billingCodes: BillingCodesOutput?
+
+        enum CodingKeys: String, CodingKey {
+            case specialty, template, transcriptKind, subjective, objective, assessment, plan, sections, statements, entities
+            case billingCodes = "billing_codes"
+        }
 
         struct Entity: Encodable {
             var kind: String
@@ -111,7 +123,21 @@ struct NoteCommand: AsyncParsableCommand {
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw CommandFailure(message: "transcript: is not UTF-8 text", exitCode: 1)
             }
+            var visitPatient: VisitLevel.Patient?
+            if let patient {
+                guard let known = VisitLevel.Patient(rawValue: patient) else {
+                    throw NoteRequestError(
+                        field: "patient", reason: "unknown patient status",
+                        validValues: VisitLevel.Patient.allCases.map(\.rawValue))
+                }
+                visitPatient = known
+            }
             let note = try NoteWriter().note(transcript: text, specialty: specialty, template: template, context: context)
+            let codes = billingCodes
+                ? Coder.shared.codes(
+                    for: note,
+                    request: Coder.Request(patient: visitPatient, medications: medication, age: age, transcript: text))
+                : nil
             switch format {
             case .text:
                 for part in note.parts {
@@ -119,6 +145,7 @@ struct NoteCommand: AsyncParsableCommand {
                     Terminal.line(part.text)
                     Terminal.line("")
                 }
+                if let codes { Terminal.line(BillingCodesOutput.text(codes)) }
             case .json:
                 let output = Output(
                     specialty: specialty.rawValue, template: template.rawValue,
@@ -137,7 +164,8 @@ struct NoteCommand: AsyncParsableCommand {
                             unit: entity.unit, negated: entity.negated, uncertain: entity.uncertain,
                             context: entity.context?.rawValue, attributes: entity.attributes,
                             evidence: Output.Statement.Evidence.list(entity.evidence))
-                    })
+                    },
+                    billingCodes: codes.map(BillingCodesOutput.init))
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 Terminal.write(Array(try encoder.encode(output)) + [0x0A])

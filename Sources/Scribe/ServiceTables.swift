@@ -1,0 +1,202 @@
+/// Procedures and services recognised in a note, with our own short labels (CPT descriptors are the AMA's
+/// and CDT descriptors the ADA's; only the code numbers are used). Written for this project.
+struct ServiceRule: Sendable {
+    /// The code.
+    var code: String
+    var system: ServiceCode.System
+    /// Our label.
+    var label: String
+    /// Phrases (lower case) that document it.
+    var phrases: [String]
+    /// Whether the phrase must come with words saying it was done at this visit (not only planned).
+    var needsPerformed: Bool
+    /// Whether a visit with it needs modifier 25 on a same-day E/M.
+    var separateProcedure: Bool
+    /// Specialties it belongs to (empty: any but dental and veterinary).
+    var specialties: Set<Specialty> = []
+}
+
+enum ServiceTables {
+    static let performedCues = [
+        "performed", "administered", "given", "gave", "injected", "done", "completed", "obtained", "placed", "applied",
+        "removed", "drained", "today", "in the office", "in office", "in clinic", "we did", "i did", "was done",
+        "tolerated", "shows", "showed", "revealed", "reveals", "positive", "negative", "result", "under sterile",
+        "prepped", "cleaned", "irrigated", "was used", "were used", "we used", "frozen", "froze", "treated with",
+        "received", "sutured", "repaired", "aspirated", "we drew", "drawn", "collected",
+    ]
+    static let plannedCues = [
+        "will schedule", "schedule", "refer", "referral", "consider", "next visit", "if ", "return for", "will order",
+        "plan to", "we'll do", "we will do", "discussed", "recommend", "may need", "would like to",
+    ]
+
+    /// In-office procedures and tests (CPT).
+    static let procedures: [ServiceRule] = [
+        // Joint and soft-tissue injections: the joint size is chosen from the site (see `jointCode`).
+        .init(code: "20610", system: .cpt, label: "Major joint injection or aspiration", phrases: [
+            "joint injection", "intra-articular injection", "intraarticular injection", "arthrocentesis",
+            "joint aspiration", "steroid injection", "corticosteroid injection", "cortisone injection", "cortisone shot",
+            "steroid shot", "injected the", "injection into the", "aspirated the", "knee injection", "shoulder injection",
+            "hip injection", "subacromial injection",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "20552", system: .cpt, label: "Trigger point injection, 1-2 muscles", phrases: [
+            "trigger point injection", "trigger point injections",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "20550", system: .cpt, label: "Tendon sheath or ligament injection", phrases: [
+            "tendon sheath injection", "injected the tendon sheath", "trigger finger injection", "de quervain injection",
+            "plantar fascia injection",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "96372", system: .cpt, label: "Therapeutic injection, IM or subcutaneous", phrases: [
+            "im injection", "intramuscular injection", "intramuscularly", "shot of rocephin", "shot of ceftriaxone",
+            "rocephin injection", "ceftriaxone im", "toradol injection", "toradol shot", "ketorolac injection",
+            "b12 injection", "b12 shot", "depo-provera injection", "depo provera shot", "depo-provera shot",
+            "depo-medrol injection", "kenalog injection", "testosterone injection", "im ceftriaxone", "im toradol",
+            "im kenalog", "subcutaneous injection",
+        ], needsPerformed: true, separateProcedure: true),
+        // Tests done in the office.
+        .init(code: "93000", system: .cpt, label: "ECG, 12-lead, with interpretation and report", phrases: [
+            "ekg", "ecg", "electrocardiogram",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "94060", system: .cpt, label: "Spirometry before and after bronchodilator", phrases: [
+            "pre and post bronchodilator", "before and after bronchodilator", "pre- and post-bronchodilator",
+            "post-bronchodilator spirometry",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "94010", system: .cpt, label: "Spirometry", phrases: ["spirometry", "pulmonary function testing in office"],
+            needsPerformed: true, separateProcedure: false),
+        .init(code: "94640", system: .cpt, label: "Nebulizer treatment", phrases: [
+            "nebulizer treatment", "neb treatment", "breathing treatment", "duoneb", "albuterol nebulizer",
+            "nebulized albuterol",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "87880", system: .cpt, label: "Rapid strep test", phrases: [
+            "rapid strep", "strep test", "rapid streptococcal", "strep swab",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "87804", system: .cpt, label: "Rapid influenza test", phrases: [
+            "rapid flu", "flu test", "influenza test", "flu swab", "rapid influenza",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "87811", system: .cpt, label: "Rapid COVID-19 antigen test", phrases: [
+            "rapid covid", "covid test", "covid antigen", "covid swab", "covid-19 test",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "81025", system: .cpt, label: "Urine pregnancy test", phrases: [
+            "urine pregnancy test", "pregnancy test", "urine hcg",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "81002", system: .cpt, label: "Urinalysis, dipstick, in office", phrases: [
+            "urine dip", "urine dipstick", "dipstick urinalysis", "urinalysis in the office", "point of care urinalysis",
+            "ua dip", "urinalysis today",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "82962", system: .cpt, label: "Blood glucose by fingerstick meter", phrases: [
+            "fingerstick glucose", "finger stick glucose", "point of care glucose", "accucheck", "accu-check",
+            "fingerstick blood sugar", "finger stick blood sugar",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "83036", system: .cpt, label: "Hemoglobin A1c", phrases: [
+            "a1c in the office", "a1c today", "point of care a1c", "in-office a1c", "poc a1c",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "36415", system: .cpt, label: "Venipuncture", phrases: [
+            "blood drawn", "labs drawn", "venipuncture", "blood draw", "drew blood", "drew labs",
+        ], needsPerformed: true, separateProcedure: false),
+        .init(code: "96127", system: .cpt, label: "Brief emotional or behavioral assessment, per instrument", phrases: [
+            "phq-9", "phq9", "phq 9", "gad-7", "gad7", "gad 7", "phq-2", "edinburgh", "vanderbilt",
+        ], needsPerformed: false, separateProcedure: false),
+        // Minor procedures.
+        .init(code: "69210", system: .cpt, label: "Removal of impacted cerumen with instruments", phrases: [
+            "cerumen removal", "removed the cerumen", "removal of cerumen", "earwax removal", "ear wax removal",
+            "cerumen was removed", "removed the ear wax", "removed the earwax", "curetted the cerumen",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "69209", system: .cpt, label: "Removal of impacted cerumen by irrigation", phrases: [
+            "ear irrigation", "ear lavage", "irrigated the ear", "irrigation of the ear", "ears were irrigated",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "17110", system: .cpt, label: "Destruction of benign lesions (warts), up to 14", phrases: [
+            "cryotherapy", "liquid nitrogen", "froze the wart", "wart was frozen", "warts were frozen",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "11102", system: .cpt, label: "Shave (tangential) skin biopsy, first lesion", phrases: [
+            "shave biopsy", "tangential biopsy",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "11104", system: .cpt, label: "Punch skin biopsy, first lesion", phrases: ["punch biopsy"],
+            needsPerformed: true, separateProcedure: true),
+        .init(code: "10060", system: .cpt, label: "Incision and drainage of abscess, simple", phrases: [
+            "incision and drainage", "i&d", "i and d", "incised and drained", "lanced",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "12001", system: .cpt, label: "Simple repair of superficial wound, up to 2.5 cm", phrases: [
+            "laceration repair", "sutured", "sutures placed", "stitches placed", "repaired the laceration",
+            "closed with sutures", "simple repair",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "11730", system: .cpt, label: "Nail avulsion, partial or complete", phrases: [
+            "nail avulsion", "removed the toenail", "removed the nail", "partial nail removal", "wedge resection",
+            "removal of the ingrown",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "29125", system: .cpt, label: "Short arm splint, static", phrases: [
+            "wrist splint was applied", "short arm splint", "splinted the wrist", "thumb spica splint", "applied a splint",
+            "splint was applied", "placed in a splint",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "11200", system: .cpt, label: "Removal of skin tags, up to 15", phrases: [
+            "skin tag removal", "removed the skin tag", "skin tags were removed",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "99406", system: .cpt, label: "Tobacco cessation counseling, 3-10 minutes", phrases: [
+            "smoking cessation counseling", "tobacco cessation counseling", "counseled on smoking cessation",
+            "counseled on quitting smoking", "counseled the patient to quit smoking", "discussed smoking cessation",
+        ], needsPerformed: false, separateProcedure: false),
+    ]
+
+    /// Vaccines: the product code (CPT) and, for each, an administration code is added.
+    static let vaccines: [ServiceRule] = [
+        .init(code: "90656", system: .cpt, label: "Influenza vaccine, trivalent, preservative free, IM", phrases: [
+            "flu shot", "flu vaccine", "influenza vaccine", "flu vaccination", "influenza vaccination",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "90715", system: .cpt, label: "Tdap vaccine, IM", phrases: ["tdap"], needsPerformed: true,
+            separateProcedure: true),
+        .init(code: "90714", system: .cpt, label: "Td vaccine, IM", phrases: ["tetanus shot", "td booster", "tetanus booster"],
+            needsPerformed: true, separateProcedure: true),
+        .init(code: "90750", system: .cpt, label: "Zoster vaccine, recombinant, IM", phrases: [
+            "shingrix", "shingles vaccine", "shingles shot", "zoster vaccine",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "90677", system: .cpt, label: "Pneumococcal conjugate vaccine, 20-valent, IM", phrases: [
+            "prevnar 20", "pcv20", "pneumonia vaccine", "pneumococcal vaccine", "pneumonia shot",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "90746", system: .cpt, label: "Hepatitis B vaccine, adult, IM", phrases: [
+            "hepatitis b vaccine", "hep b vaccine",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "90632", system: .cpt, label: "Hepatitis A vaccine, adult, IM", phrases: [
+            "hepatitis a vaccine", "hep a vaccine",
+        ], needsPerformed: true, separateProcedure: true),
+        .init(code: "90651", system: .cpt, label: "HPV vaccine, 9-valent, IM", phrases: ["hpv vaccine", "gardasil"],
+            needsPerformed: true, separateProcedure: true),
+        .init(code: "90707", system: .cpt, label: "MMR vaccine, subcutaneous", phrases: ["mmr vaccine", "mmr"],
+            needsPerformed: true, separateProcedure: true),
+    ]
+
+    /// Drugs given in the office (HCPCS Level II), with the amount one unit covers (in mg) when units count.
+    static let drugs: [(code: String, label: String, names: [String], milligramsPerUnit: Double?)] = [
+        ("J3301", "Triamcinolone acetonide injection, per 10 mg", ["kenalog", "triamcinolone"], 10),
+        ("J1030", "Methylprednisolone acetate injection, 40 mg", ["depo-medrol 40", "methylprednisolone 40"], nil),
+        ("J1040", "Methylprednisolone acetate injection, 80 mg", ["depo-medrol", "methylprednisolone acetate", "depo medrol"], nil),
+        ("J1100", "Dexamethasone sodium phosphate injection, per 1 mg", ["dexamethasone", "decadron"], 1),
+        ("J0696", "Ceftriaxone injection, per 250 mg", ["ceftriaxone", "rocephin"], 250),
+        ("J1885", "Ketorolac injection, per 15 mg", ["ketorolac", "toradol"], 15),
+        ("J3420", "Vitamin B12 (cyanocobalamin) injection, up to 1,000 mcg", ["b12 injection", "b12 shot", "cyanocobalamin"], nil),
+        ("J1050", "Medroxyprogesterone acetate injection, per 1 mg", ["depo-provera", "depo provera", "medroxyprogesterone"], 1),
+        ("J1071", "Testosterone cypionate injection, per 1 mg", ["testosterone cypionate", "testosterone injection"], 1),
+        ("J7613", "Albuterol inhalation solution, unit dose, per 1 mg", ["albuterol nebulizer", "nebulized albuterol", "albuterol neb"], 1),
+        ("J7620", "Albuterol and ipratropium inhalation solution, unit dose", ["duoneb", "ipratropium"], nil),
+        ("J2550", "Promethazine injection, up to 50 mg", ["phenergan injection", "promethazine injection"], nil),
+    ]
+
+    /// Physical, occupational and speech therapy, and other time-based services: minutes → units.
+    static let timedTherapy: [(code: String, label: String, phrases: [String])] = [
+        ("97110", "Therapeutic exercise, each 15 minutes", [
+            "therapeutic exercise", "therapeutic exercises", "strengthening exercises", "range of motion exercises",
+            "stretching exercises", "ther ex", "therex",
+        ]),
+        ("97112", "Neuromuscular re-education, each 15 minutes", [
+            "neuromuscular re-education", "neuromuscular reeducation", "balance training", "proprioceptive training",
+        ]),
+        ("97116", "Gait training, each 15 minutes", ["gait training", "stair training"]),
+        ("97140", "Manual therapy, each 15 minutes", [
+            "manual therapy", "soft tissue mobilization", "joint mobilization", "myofascial release",
+        ]),
+        ("97530", "Therapeutic activities, each 15 minutes", ["therapeutic activities", "therapeutic activity", "functional activities"]),
+        ("97535", "Self-care and home management training, each 15 minutes", [
+            "self-care training", "self care training", "adl training", "activities of daily living training",
+            "home management training",
+        ]),
+        ("97035", "Ultrasound therapy, each 15 minutes", ["ultrasound therapy", "therapeutic ultrasound"]),
+        ("97032", "Electrical stimulation, attended, each 15 minutes", ["attended electrical stimulation", "manual electrical stimulation"]),
+    ]
+}
