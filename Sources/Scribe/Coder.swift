@@ -1,3 +1,4 @@
+import Foundation
 import Terminology
 
 /// Suggests billing codes for a note: ICD-10-CM diagnoses from its assessment and plan, the office visit
@@ -49,5 +50,54 @@ public struct Coder: Sendable {
         var codes = BillingCodes(icd10: icd10)
         ServiceCoder(note: note, diagnoses: icd10, request: request).add(to: &codes)
         return codes
+    }
+}
+
+extension Coder {
+    /// The codes for an assessment (and plan) written by a clinician: each line, and each numbered item
+    /// (`1.`, `2)`), is a statement of the assessment; the evidence ranges are Unicode-scalar offsets in `text`.
+    public func codes(forAssessment text: String, specialty: Specialty = .generic, request: Request = Request()) -> BillingCodes {
+        var statements: [NoteStatement] = []
+        var start = 0
+        var current = ""
+        var offset = 0
+        func flush(_ end: Int) {
+            let trimmed = current.trimmingCharacters(in: .whitespaces)
+            if !trimmed.isEmpty {
+                statements.append(NoteStatement(section: .assessment, text: trimmed, evidence: [start..<end]))
+            }
+            current = ""
+        }
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            // A numbered item starts a statement: a digit after a line start or a space, then `.` or `)` and a space.
+            let isItemStart = scalar.properties.numericType != nil && (index == 0 || scalars[index - 1] == " " || scalars[index - 1] == "\n")
+                && index + 2 < scalars.count && (scalars[index + 1] == "." || scalars[index + 1] == ")") && scalars[index + 2] == " "
+                && (index == 0 || scalars[index - 1] == "\n" || index >= 2 && [".", ";"].contains(scalars[index - 2]))
+            if scalar == "\n" || isItemStart {
+                flush(offset)
+                start = offset + (scalar == "\n" ? 1 : 0)
+                if scalar == "\n" {
+                    offset += 1
+                    index += 1
+                    continue
+                }
+                // Skip the item number.
+                offset += 2
+                index += 2
+                start = offset
+                continue
+            }
+            current.unicodeScalars.append(scalar)
+            offset += 1
+            index += 1
+        }
+        flush(offset)
+        let note = Note(specialty: specialty, template: .standard, transcriptKind: .dictation, statements: statements, entities: [])
+        var request = request
+        if request.transcript == nil { request.transcript = text }
+        return codes(for: note, request: request)
     }
 }

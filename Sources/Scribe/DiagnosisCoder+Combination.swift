@@ -1,8 +1,9 @@
+import Foundation
 import Terminology
 
 extension DiagnosisCoder {
     /// Applies the classification's combination conventions and removes what may not be reported together.
-    func combined(_ input: [Candidate], medications: [String]) -> [Candidate] {
+    func combined(_ input: [Candidate], medications: [String], planWords: [[String]] = []) -> [Candidate] {
         // One entry per code, its evidence merged.
         var candidates: [Candidate] = []
         for candidate in input {
@@ -28,6 +29,18 @@ extension DiagnosisCoder {
                 candidates[index].confidence = min(candidates[index].confidence, 0.85)
             }
         }
+        // Diabetes with chronic kidney disease: the stage as its additional code (use additional code N18.-).
+        if let diabetic = first(["E1122", "E1022", "E0822", "E1322"]), first(["N18"]) == nil {
+            let text = candidates[diabetic].evidence.map(\.statement).joined(separator: " ")
+            let code = Self.kidneyStage(in: text)
+            append(code, to: &candidates, reason: "use additional code: the stage of chronic kidney disease")
+            if let index = candidates.firstIndex(where: { $0.code.code == code }) {
+                candidates[index].order = candidates[diabetic].order
+                candidates[index].statement = candidates[diabetic].statement
+                candidates[index].traits = [.chronic]
+                candidates[index].evidence = candidates[diabetic].evidence
+            }
+        }
         // Hypertension with chronic kidney disease or heart failure: the guidelines presume the link (I.C.9.a).
         if let hypertension = first(["I10"]) {
             let kidney = first(["N18"])
@@ -51,41 +64,82 @@ extension DiagnosisCoder {
                 if let index = first(["G629", "G609", "G6289"]), index == neuropathy { candidates.remove(at: index) }
             }
         }
-        // Long-term drug use that the diabetes and anticoagulation codes ask for (use additional code).
-        let drugs = Set(medications.map { $0.lowercased() })
-        if first(["E10", "E11", "E13"]) != nil {
+        // Long-term drug use that the diabetes and anticoagulation codes ask for (use additional code), from the
+        // medication list and the drugs the assessment and plan name (unless stopped).
+        var drugs = Set(medications.map { $0.lowercased() })
+        for words in planWords where !Self.occurs(Self.stopCues, in: words, 0..<words.count) {
+            for word in words { drugs.insert(word) }
+        }
+        if first(["E08", "E09", "E11", "E13"]) != nil {
             if drugs.contains(where: { Self.insulins.contains($0) }) {
-                append("Z79.4", to: &candidates, reason: "use additional code: long-term insulin use (insulin in the medication list)")
-            } else if drugs.contains(where: { Self.oralDiabetesDrugs.contains($0) }), first(["E11"]) != nil {
-                append("Z79.84", to: &candidates, reason: "use additional code: long-term oral hypoglycemic use")
+                append("Z79.4", to: &candidates, reason: "use additional code: long-term insulin use")
+            }
+            if drugs.contains(where: { Self.oralDiabetesDrugs.contains($0) }) {
+                append("Z79.84", to: &candidates, reason: "use additional code: long-term oral hypoglycemic drug use")
+            }
+            if drugs.contains(where: { Self.injectableDiabetesDrugs.contains($0) }) {
+                append("Z79.85", to: &candidates, reason: "use additional code: long-term injectable non-insulin antidiabetic drug use")
             }
         }
-        if drugs.contains(where: { Self.anticoagulants.contains($0) }) {
-            append("Z79.01", to: &candidates, reason: "long-term anticoagulant use (in the medication list)")
+        if drugs.contains(where: { Self.anticoagulants.contains($0) }),
+            planWords.contains(where: { words in words.contains("long") || words.contains("continue") || words.contains("chronic") || words.contains("on") })
+        {
+            append("Z79.01", to: &candidates, reason: "long-term anticoagulant use")
+        }
+        // Body mass index, with a weight diagnosis only (guideline I.B.14).
+        if first(["E66", "R63.5"]) != nil || first(["E663"]) != nil, let bmi = Self.bodyMassIndexCode(planWords) {
+            append(bmi.code, to: &candidates, reason: "body mass index \(bmi.value) with the weight diagnosis")
+        }
+        // Pregnancy: a complication replaces the normal-pregnancy supervision code, and the weeks of gestation
+        // go with the O codes (I.C.15.a.1, Z3A).
+        if first(["O"]) != nil {
+            candidates.removeAll { $0.code.category == "Z34" }
+            if first(["Z3A"]) == nil, let weeks = Self.gestationWeeks(planWords) {
+                let code = weeks < 8 ? "Z3A.01" : weeks > 42 ? "Z3A.49" : "Z3A.\(weeks < 10 ? "0" : "")\(weeks)"
+                append(code, to: &candidates, reason: "weeks of gestation: \(weeks)")
+            }
+        }
+        // A preventive visit that found or addressed a problem is `with abnormal findings`.
+        let problems = candidates.contains { !$0.code.compactCode.hasPrefix("Z") && !$0.traits.contains(.status) }
+        if problems {
+            if let visit = first(["Z0000"]) { replace(visit, with: "Z00.01", reason: "with abnormal findings (a problem is assessed)") }
+            if let visit = first(["Z00129"]) { replace(visit, with: "Z00.121", reason: "with abnormal findings (a problem is assessed)") }
         }
         // A code that says `unspecified` or `without complications` gives way to a more specific one of the
         // same category.
         let all = candidates
+        func unspecifiedCount(_ code: ICD10Code) -> Int {
+            code.title.lowercased().components(separatedBy: "unspecified").count - 1
+        }
         candidates.removeAll { candidate in
             let title = candidate.code.title.lowercased()
-            guard title.contains("without complications") || title.hasSuffix(", unspecified") || title.hasPrefix("unspecified")
-            else { return false }
+            let vague = unspecifiedCount(candidate.code)
             return all.contains { other in
-                other.code != candidate.code && other.code.category == candidate.code.category
-                    && !other.code.title.lowercased().hasSuffix(", unspecified")
+                guard other.code != candidate.code, other.code.category == candidate.code.category else { return false }
+                // `without complications` at the category, `..., unspecified` beside a sibling, or doubly
+                // unspecified (`unspecified, unspecified trimester`) beside a more specific code.
+                if title.contains("without complications") { return true }
+                if vague > 0, other.code.parent == candidate.code.parent, unspecifiedCount(other.code) < vague { return true }
+                return vague >= 2 && unspecifiedCount(other.code) < vague
             }
         }
-        // Excludes1: never reported together; the earlier-listed code stays.
+        // Excludes1: never reported together when they describe the same problem (one statement); the
+        // earlier-listed code stays. Problems listed apart are unrelated (guideline I.A.12.a's exception).
         var kept: [Candidate] = []
         for candidate in candidates.sorted(by: { $0.order < $1.order }) {
-            if kept.contains(where: { $0.code.excludes1(candidate.code) || candidate.code.excludes1($0.code) }) { continue }
+            if kept.contains(where: { other in
+                (other.statement == candidate.statement || other.statement < 0 || candidate.statement < 0)
+                    && (other.code.excludes1(candidate.code) || candidate.code.excludes1(other.code))
+            }) {
+                continue
+            }
             kept.append(candidate)
         }
         return kept
     }
 
     func append(_ code: String, to candidates: inout [Candidate], reason: String) {
-        guard let found = codeSet.code(code), !candidates.contains(where: { $0.code == found }) else { return }
+        guard let found = codeSet.code(code), found.isBillable, !candidates.contains(where: { $0.code == found }) else { return }
         candidates.append(
             Candidate(code: found, confidence: 0.7, reason: reason, evidence: [], order: Int.max / 2, traits: [.status]))
     }
@@ -98,6 +152,60 @@ extension DiagnosisCoder {
         "metformin", "glipizide", "glyburide", "glimepiride", "sitagliptin", "januvia", "jardiance", "empagliflozin",
         "dapagliflozin", "farxiga", "pioglitazone", "linagliptin", "tradjenta", "canagliflozin", "invokana", "glucophage",
     ]
+    static let injectableDiabetesDrugs: Set<String> = [
+        "semaglutide", "ozempic", "dulaglutide", "trulicity", "liraglutide", "victoza", "tirzepatide", "mounjaro",
+        "exenatide", "byetta", "bydureon", "pramlintide",
+    ]
+    static let stopCues = phrases("stop", "stopped", "discontinue", "discontinued", "off", "held", "hold", "completed", "finished")
+
+    /// The N18 code for the stage a text gives (`stage 3b`, `CKD 4`), N18.9 when it gives none.
+    static func kidneyStage(in text: String) -> String {
+        let words = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        let stages = ["1": "N18.1", "2": "N18.2", "3": "N18.30", "3a": "N18.31", "3b": "N18.32", "4": "N18.4", "5": "N18.5", "i": "N18.1", "ii": "N18.2", "iii": "N18.30", "iv": "N18.4", "v": "N18.5"]
+        for (index, word) in words.enumerated() where (word == "stage" || word == "ckd") && index + 1 < words.count {
+            if let code = stages[words[index + 1]] { return code }
+        }
+        if words.contains("esrd") || text.lowercased().contains("end stage") { return "N18.6" }
+        return "N18.9"
+    }
+
+    /// Weeks of gestation said in the assessment (`at 29 weeks gestation`, `34 weeks`).
+    static func gestationWeeks(_ clauses: [[String]]) -> Int? {
+        for words in clauses {
+            for (index, word) in words.enumerated() where (word == "weeks" || word == "wks" || word == "week") && index > 0 {
+                if let weeks = Int(words[index - 1]), (1...45).contains(weeks) { return weeks }
+            }
+        }
+        return nil
+    }
+
+    /// The BMI code (Z68) for a `BMI 31.4` or a BMI percentile said in the assessment.
+    static func bodyMassIndexCode(_ clauses: [[String]]) -> (code: String, value: String)? {
+        for words in clauses {
+            guard let position = words.firstIndex(of: "bmi") else { continue }
+            let following = words[(position + 1)..<min(words.count, position + 4)]
+            guard let number = following.lazy.compactMap({ Double(String($0.prefix { $0.isNumber || $0 == "." })) }).first
+            else { continue }
+            if words.contains("percentile") || words.contains("pediatric") {
+                let code = number < 5 ? "Z68.51" : number < 85 ? "Z68.52" : number < 95 ? "Z68.53" : "Z68.54"
+                return (code, "\(Int(number))th percentile")
+            }
+            let value = number
+            let code: String
+            switch value {
+            case ..<20: code = "Z68.1"
+            case ..<40: code = "Z68.\(Int(value))"
+            case ..<45: code = "Z68.41"
+            case ..<50: code = "Z68.42"
+            case ..<60: code = "Z68.43"
+            case ..<70: code = "Z68.44"
+            default: code = "Z68.45"
+            }
+            return (code, String(value))
+        }
+        return nil
+    }
+
     static let anticoagulants: Set<String> = [
         "warfarin", "coumadin", "apixaban", "eliquis", "rivaroxaban", "xarelto", "dabigatran", "pradaxa", "edoxaban",
         "enoxaparin", "lovenox",
@@ -129,12 +237,22 @@ extension DiagnosisCoder {
             if lhs.element.order != rhs.element.order { return lhs.element.order < rhs.element.order }
             return lhs.offset < rhs.offset
         }
-        return sorted.enumerated().map { rank, entry in
+        // A hypertensive heart or kidney disease code is sequenced before the heart failure and CKD codes it
+        // pairs with (I.C.9.a), as a diabetes combination code before its CKD stage.
+        var ordered = sorted.map(\.element)
+        for leader in ["I11", "I12", "I13", "E11.2", "E10.2"] {
+            guard let position = ordered.firstIndex(where: { $0.code.code.hasPrefix(leader) }),
+                let firstPaired = ordered.firstIndex(where: { ["I50", "N18"].contains($0.code.category) }),
+                firstPaired < position
+            else { continue }
+            let moved = ordered.remove(at: position)
+            ordered.insert(moved, at: firstPaired)
+        }
+        return ordered.enumerated().map { rank, element in
             DiagnosisCode(
-                code: entry.element.code.code, description: entry.element.code.title,
-                confidence: entry.element.confidence, rank: rank + 1, reason: entry.element.reason,
-                evidence: entry.element.evidence, traits: entry.element.traits,
-                uncertainCause: entry.element.reason.contains("uncertain"))
+                code: element.code.code, description: element.code.title, confidence: element.confidence,
+                rank: rank + 1, reason: element.reason, evidence: element.evidence, traits: element.traits,
+                uncertainCause: element.reason.contains("uncertain"))
         }
     }
 }

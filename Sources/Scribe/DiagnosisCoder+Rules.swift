@@ -10,98 +10,128 @@ extension DiagnosisCoder {
         var pendingSymptoms: [Candidate] = []
         var uncertainWithoutSymptoms: [String] = []
         var order = 0
-        for statement in note.statements where Self.codedSections.contains(statement.section) {
+        var planWords: [[String]] = []
+        for (statementIndex, statement) in note.statements.enumerated() where Self.codedSections.contains(statement.section) {
             let evidence = CodeEvidence(section: statement.section, statement: statement.text, ranges: statement.evidence)
+            // First every clause's conditions, then what the statement as a whole says about symptoms.
+            var clauses: [(words: [String], mentions: [Mention])] = []
             for words in Self.clauses(of: statement.text) {
+                planWords.append(words)
                 var mentions = mentions(in: words)
                 guard !mentions.isEmpty else { continue }
+                let terms = Self.contextTerms(words)
                 for index in mentions.indices {
-                    let context = context(of: words, excluding: mentions[index].words)
-                    if let (code, used) = choose(within: mentions[index].target.code, context: context) {
-                        mentions[index].code = code
-                        mentions[index].used = used
+                    let context = context(of: words, terms: terms, excluding: mentions[index].words)
+                    var scope = mentions[index].target.code
+                    for upgrade in Concepts.upgrades where upgrade.code == scope.code && words.contains(upgrade.word) {
+                        if let upgraded = codeSet.code(upgrade.scope) { scope = upgraded }
                     }
+                    let chosen = chooseAll(within: scope, context: context)
+                    mentions[index].codes = chosen.map(\.0)
+                    mentions[index].used = chosen.reduce(into: Set<Int>()) { $0.formUnion($1.1) }
                 }
-                // A condition whose words another code used (`diabetes with neuropathy`: the neuropathy) is
-                // part of that combination code.
+                // A condition named after another whose code used its words (`diabetes with neuropathy`: the
+                // neuropathy) is part of that combination code; chronic kidney disease and heart failure stay as
+                // the additional codes that give their stage and type.
                 for index in mentions.indices {
                     let span = mentions[index].words
-                    mentions[index].absorbed = mentions.indices.contains { other in
-                        other != index && !mentions[other].negated && !mentions[other].uncertain
+                    let keeps = ["N18", "I50"].contains { mentions[index].target.code.compactCode.hasPrefix($0) }
+                    mentions[index].absorbed = !keeps && mentions.indices.contains { other in
+                        other < index && !mentions[other].negated && !mentions[other].uncertain
                             && mentions[other].used.contains { span.contains($0) }
                     }
                 }
-                let confirmedHere = mentions.contains {
-                    !$0.negated && !$0.uncertain && !$0.hypothetical && !$0.absorbed && !$0.family
-                        && !$0.target.traits.contains(.symptom)
+                // Words a title or inclusion term supplies after a condition already named in the clause describe
+                // it (`cellulitis - erythema, warmth`): only maintained concepts are read there.
+                var named = false
+                for index in mentions.indices {
+                    let mention = mentions[index]
+                    if named && mention.target.source != .concept && !mention.negated { mentions[index].absorbed = true }
+                    if !mention.negated && !mention.uncertain && !mention.hypothetical { named = true }
                 }
-                let uncertainHere = mentions.contains { $0.uncertain && !$0.negated && !$0.hypothetical }
-                var symptomsHere = 0
+                clauses.append((words, mentions))
+            }
+            let all = clauses.flatMap(\.mentions)
+            let confirmedHere = all.contains {
+                !$0.negated && !$0.uncertain && !$0.hypothetical && !$0.absorbed && !$0.family && !$0.historical
+                    && !$0.target.traits.contains(.symptom) && !$0.codes.isEmpty
+            }
+            let uncertainHere = all.contains { $0.uncertain && !$0.negated && !$0.hypothetical }
+            var symptomsHere = 0
+            for (words, mentions) in clauses {
                 for mention in mentions {
                     order += 1
-                    guard let code = mention.code, !mention.negated, !mention.hypothetical, !mention.absorbed else {
+                    guard let code = mention.codes.first, !mention.negated, !mention.hypothetical, !mention.absorbed else {
                         continue
                     }
                     let said = words[mention.words].joined(separator: " ")
+                    func add(_ code: ICD10Code, _ confidence: Double, _ reason: String, _ traits: Concepts.Traits) {
+                        candidates.append(
+                            Candidate(
+                                code: code, confidence: confidence, reason: reason, evidence: [evidence], order: order,
+                                traits: traits, statement: statementIndex))
+                    }
                     if mention.family {
                         if let family = Self.mapped(code, Concepts.familyCodes) {
-                            candidates.append(
-                                Candidate(
-                                    code: family, confidence: 0.75,
-                                    reason: "family history: \"\(said)\" in a relative (\(code.code) → \(family.code))",
-                                    evidence: [evidence], order: order, traits: [.status]))
+                            add(family, 0.75, "family history: \"\(said)\" in a relative (\(code.code) → \(family.code))", [.status])
                         }
                         continue
                     }
                     if mention.uncertain { continue }
-                    if mention.historical {
+                    let compact = code.compactCode
+                    // A status (a device, an operation done) needs words that say the patient has it, not a plan.
+                    if Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }),
+                        !mention.historical && !Self.occurs(Self.statusCues, in: words, 0..<words.count)
+                    {
+                        continue
+                    }
+                    if mention.historical && !Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }) {
                         if let history = Self.mapped(code, Concepts.historyCodes), history != code {
-                            candidates.append(
-                                Candidate(
-                                    code: history, confidence: 0.8,
-                                    reason: "history of a condition that no longer exists: \"\(said)\" → \(history.code)",
-                                    evidence: [evidence], order: order, traits: [.status]))
+                            add(history, 0.8, "history of a condition that no longer exists: \"\(said)\" → \(history.code)", [.status])
                             continue
                         }
                         guard mention.target.traits.contains(.chronic) else { continue }
                     }
-                    let isSymptom = mention.target.traits.contains(.symptom) || code.compactCode.hasPrefix("R")
+                    let isSymptom = mention.target.traits.contains(.symptom) || compact.hasPrefix("R")
                     if isSymptom {
-                        // A sign or symptom integral to a diagnosis in the same clause is not coded.
+                        // A sign or symptom of a problem the statement diagnoses is not coded.
                         guard !confirmedHere else { continue }
                         symptomsHere += 1
-                        var candidate = Candidate(
-                            code: code, confidence: uncertainHere ? 0.75 : 0.8,
-                            reason: uncertainHere
-                                ? "sign or symptom coded because the diagnosis is uncertain: \"\(said)\""
-                                : "sign or symptom documented without a definitive diagnosis: \"\(said)\"",
-                            evidence: [evidence], order: order, traits: mention.target.traits)
-                        if !uncertainHere { candidate.order = order }
-                        pendingSymptoms.append(candidate)
+                        let reason = uncertainHere
+                            ? "sign or symptom coded because the diagnosis is uncertain: \"\(said)\""
+                            : "sign or symptom documented without a definitive diagnosis: \"\(said)\""
+                        for chosen in mention.codes {
+                            pendingSymptoms.append(
+                                Candidate(
+                                    code: chosen, confidence: uncertainHere ? 0.75 : 0.8, reason: reason, evidence: [evidence],
+                                    order: order, traits: mention.target.traits, statement: statementIndex))
+                        }
                         continue
                     }
                     let specific = code != mention.target.code
                     let confidence: Double =
                         switch mention.target.source {
                         case .concept: specific ? 0.9 : 0.88
-                        case .title: specific ? 0.85 : 0.85
+                        case .title: 0.85
                         case .inclusionTerm: 0.8
                         case .shortenedTitle: 0.78
                         }
-                    var reason = "\"\(said)\""
-                    if specific { reason += " → \(code.code), as specific as the note says (\(mention.target.code.code))" }
-                    if mention.historical { reason += "; a chronic condition still present, coded as current" }
-                    candidates.append(
-                        Candidate(
-                            code: code, confidence: confidence, reason: reason, evidence: [evidence], order: order,
-                            traits: mention.target.traits))
-                }
-                if uncertainHere && symptomsHere == 0 {
-                    let uncertain = mentions.filter { $0.uncertain && !$0.negated }.map {
-                        words[$0.words].joined(separator: " ")
+                    for chosen in mention.codes {
+                        var reason = "\"\(said)\""
+                        if chosen != mention.target.code {
+                            reason += " → \(chosen.code), as specific as the note says (\(mention.target.code.code))"
+                        }
+                        if mention.codes.count > 1 { reason += "; both sides, and the classification has no bilateral code" }
+                        if mention.historical { reason += "; a chronic condition still present, coded as current" }
+                        add(chosen, confidence, reason, mention.target.traits)
                     }
-                    uncertainWithoutSymptoms.append(contentsOf: uncertain)
                 }
+            }
+            if uncertainHere && symptomsHere == 0 {
+                let uncertain = clauses.flatMap { words, mentions in
+                    mentions.filter { $0.uncertain && !$0.negated }.map { words[$0.words].joined(separator: " ") }
+                }
+                uncertainWithoutSymptoms.append(contentsOf: uncertain)
             }
         }
         candidates.append(contentsOf: pendingSymptoms)
@@ -112,9 +142,15 @@ extension DiagnosisCoder {
                 : "presenting symptom, coded because the diagnosis is uncertain (\(uncertainWithoutSymptoms.joined(separator: ", ")))"
             candidates.append(contentsOf: presentingSymptoms(of: note, reason: reason, startOrder: order))
         }
-        candidates = combined(candidates, medications: medications)
+        candidates = combined(candidates, medications: medications, planWords: planWords)
         return ranked(candidates, note: note)
     }
+
+    /// Codes of a device or an operation done: coded from words that say the patient has it.
+    static let statusPrefixes = ["Z95", "Z96", "Z97", "Z98", "Z90", "Z93", "Z94", "Z89"]
+    static let statusCues = phrases(
+        "s/p", "status post", "history of", "with", "has", "have", "had", "on", "in place", "presence of", "wears",
+        "uses", "using", "post", "after", "since", "prior", "previous", "underwent", "doing well")
 
     /// The code a history or family-history table gives for a condition's code.
     static func mapped(_ code: ICD10Code, _ table: [(prefix: String, code: String)]) -> ICD10Code? {
@@ -130,7 +166,8 @@ extension DiagnosisCoder {
     func presentingSymptoms(of note: Note, reason: String, startOrder: Int) -> [Candidate] {
         var found: [Candidate] = []
         var order = startOrder
-        for statement in note.statements where statement.section == .subjective {
+        // The presenting symptoms are in the opening statements of the history.
+        for statement in note.statements.lazy.filter({ $0.section == .subjective }).prefix(12) {
             for words in Self.clauses(of: statement.text) {
                 for mention in mentions(in: words) {
                     order += 1

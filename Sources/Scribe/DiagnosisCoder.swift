@@ -7,6 +7,13 @@ import Terminology
 struct DiagnosisCoder: Sendable {
     let codeSet: ICD10CM
     let index: DiagnosisIndex
+    let ids: Words
+
+    init(codeSet: ICD10CM, index: DiagnosisIndex) {
+        self.codeSet = codeSet
+        self.index = index
+        self.ids = Words(index)
+    }
 
     /// A condition named in a statement.
     struct Mention {
@@ -18,8 +25,9 @@ struct DiagnosisCoder: Sendable {
         var hypothetical = false
         var historical = false
         var family = false
-        /// The chosen billable code and the context words it used.
-        var code: ICD10Code?
+        /// The chosen billable codes (two for both sides where the classification has no bilateral code) and
+        /// the context words they used.
+        var codes: [ICD10Code] = []
         var used: Set<Int> = []
         var absorbed = false
     }
@@ -33,83 +41,85 @@ struct DiagnosisCoder: Sendable {
         /// Statement order, then position, for ranking.
         var order: Int
         var traits: Concepts.Traits
-        var mainReason = false
+        /// The statement it comes from (-1 for codes added by a rule).
+        var statement: Int = -1
     }
 
     // MARK: - Reading statements
 
-    /// A clause's words: lower-cased tokens, `/` kept inside (`s/p`, `r/o`).
+    /// A clause's words: lower-cased tokens, `/` kept inside (`s/p`, `r/o`), commas kept as `,`; clauses end
+    /// at `.` (not between digits), `;`, `:`, `!`, `?` and line ends.
     static func clauses(of text: String) -> [[String]] {
         var clauses: [[String]] = []
         var words: [String] = []
-        var word = ""
+        var word: [UInt8] = []
         func flushWord() {
-            if !word.isEmpty { words.append(word) }
-            word = ""
+            if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+            word.removeAll(keepingCapacity: true)
         }
         func flushClause() {
             flushWord()
             if !words.isEmpty { clauses.append(words) }
             words = []
         }
-        var previous: Character = " "
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber || character == "'" {
-                word.append(character)
-            } else if character == "/" && !word.isEmpty && previous.isLetter {
-                word.append(character)
-            } else if character == "-" && !word.isEmpty {
-                flushWord()
-            } else if character == "." || character == ";" || character == "!" || character == "?" || character == "\n"
-                || character == ":"
+        func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || byte >= 0x80 }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        let bytes = Array(text.utf8)
+        var previous: UInt8 = 0x20
+        for (position, raw) in bytes.enumerated() {
+            let byte = raw >= 0x41 && raw <= 0x5A ? raw + 32 : raw
+            if isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: "'") {
+                word.append(byte)
+            } else if byte == UInt8(ascii: "/"), !word.isEmpty, isLetter(previous) {
+                word.append(byte)
+            } else if byte == UInt8(ascii: ".") && isDigit(previous) && position + 1 < bytes.count && isDigit(bytes[position + 1]) {
+                // `3.5` stays a number.
+                word.append(byte)
+            } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "!")
+                || byte == UInt8(ascii: "?") || byte == 0x0A || byte == UInt8(ascii: ":")
             {
-                // `3.5` stays a number: a dot between digits.
-                if character == ".", previous.isNumber {
-                    word.append(character)
-                } else {
-                    flushClause()
-                }
-            } else if character == "," {
+                flushClause()
+            } else if byte == UInt8(ascii: ",") {
                 flushWord()
                 words.append(",")
             } else {
                 flushWord()
             }
-            previous = character
+            previous = byte
         }
         flushClause()
-        return clauses.map { clause in
-            // A trailing dot of a number that ended the sentence.
-            clause.map { $0.hasSuffix(".") ? String($0.dropLast()) : $0 }
-        }
+        return clauses
     }
 
-    static let negationBefore: [[String]] = phrases(
+    static let negationBefore: CueList = phrases(
         "no", "not", "denies", "denied", "deny", "without", "never", "none", "negative for", "free of", "absence of",
         "no evidence of", "no signs of", "no sign of", "no history of", "ruled out for", "rules out", "resolution of",
         "doesn't have", "does not have", "no longer", "not have")
-    static let negationAfter: [[String]] = phrases(
+    static let listNegations: CueList = phrases("no", "denies", "denied", "negative for", "never", "none", "not")
+    static let negationAfter: CueList = phrases(
         "ruled out", "is ruled out", "was ruled out", "negative", "is negative", "was negative", "resolved",
-        "has resolved", "unlikely", "is unlikely", "excluded", "not present", "absent")
-    static let uncertainBefore: [[String]] = phrases(
+        "has resolved", "unlikely", "is unlikely", "excluded", "not present", "absent",
+        // A vaccination named by its disease (`tetanus up to date`, `rabies vaccination current`).
+        "up to date", "utd", "vaccination", "vaccine", "vaccines", "immunization", "booster", "shot", "shots", "toxoid")
+    static let uncertainBefore: CueList = phrases(
         "possible", "possibly", "probable", "probably", "likely", "suspect", "suspected", "suspicious for",
         "suspicion for", "suspicion of", "concern for", "concerning for", "concerned for", "rule out", "r/o", "question of",
         "questionable", "query", "may have", "might have", "could be", "may be", "might be", "differential",
         "differential diagnosis", "ddx", "consider", "considering", "versus", "vs", "evaluate for", "evaluation for",
         "presumed", "presumptive", "cannot exclude", "cannot rule out", "can't rule out", "consistent with",
         "compatible with", "suggestive of", "worrisome for", "possibility of", "working diagnosis", "favor")
-    static let uncertainAfter: [[String]] = phrases(
+    static let uncertainAfter: CueList = phrases(
         "versus", "vs", "suspected", "is suspected", "likely", "is likely", "possible", "not excluded",
         "cannot be excluded", "cannot be ruled out", "to be ruled out", "is possible", "is probable")
-    static let hypotheticalBefore: [[String]] = phrases(
+    static let hypotheticalBefore: CueList = phrases(
         "if", "return if", "call if", "watch for", "monitor for", "warning signs", "signs of", "risk of", "risk for",
         "at risk", "prevent", "prevention", "prevention of", "screen for", "screening", "screening for", "to avoid",
         "in case", "precautions", "avoid", "reduce risk", "prophylaxis", "unless")
-    static let historyBefore: [[String]] = phrases(
+    static let historyBefore: CueList = phrases(
         "history of", "hx of", "h/o", "hx", "s/p", "status post", "personal history", "past history", "previous",
         "previously", "prior", "remote", "former", "past medical history", "in the past", "used to have",
         "treated for", "recovered from", "survivor", "resolved", "healed")
-    static let familyBefore: [[String]] = phrases(
+    static let familyBefore: CueList = phrases(
         "family history", "family hx", "fhx", "fh", "mother", "father", "brother", "sister", "mom", "dad",
         "grandmother", "grandfather", "aunt", "uncle", "sibling", "siblings", "parent", "parents", "son", "daughter",
         "runs in the family", "maternal", "paternal")
@@ -117,17 +127,28 @@ struct DiagnosisCoder: Sendable {
         "but", "however", "although", "though", "except", "which", "who", "whereas", "yet", "while",
     ]
 
-    static func phrases(_ list: String...) -> [[String]] {
-        list.map { $0.split(separator: " ").map(String.init) }
+    /// Cue phrases by first word.
+    struct CueList: Sendable {
+        let byFirst: [String: [[String]]]
+    }
+
+    static func phrases(_ list: String...) -> CueList {
+        var byFirst: [String: [[String]]] = [:]
+        for phrase in list {
+            let words = phrase.split(separator: " ").map(String.init)
+            if let first = words.first { byFirst[first, default: []].append(words) }
+        }
+        return CueList(byFirst: byFirst)
     }
 
     /// Whether one of the phrases occurs in `words[range]`.
-    static func occurs(_ phrases: [[String]], in words: [String], _ range: Range<Int>) -> Bool {
+    static func occurs(_ cues: CueList, in words: [String], _ range: Range<Int>) -> Bool {
         guard !range.isEmpty else { return false }
         for start in range {
-            for phrase in phrases where start + phrase.count <= range.upperBound {
+            guard let candidates = cues.byFirst[words[start]] else { continue }
+            for phrase in candidates where start + phrase.count <= range.upperBound {
                 var matched = true
-                for (offset, word) in phrase.enumerated() where words[start + offset] != word {
+                for (offset, word) in phrase.enumerated().dropFirst() where words[start + offset] != word {
                     matched = false
                     break
                 }
@@ -142,7 +163,7 @@ struct DiagnosisCoder: Sendable {
         // Sides are read as context, not as part of a condition's name (`left ankle sprain`), unless the
         // name has them (`left bundle branch block`): the longer match wins.
         let all = SearchTerms.terms(ofWords: words)
-        let allTexts = all.map(\.term)
+        let allTexts = index.numbers(all.map(\.term))
         var filtered: [Int] = []
         var filteredIndex = [Int](repeating: -1, count: all.count)
         for (position, term) in all.enumerated() where !Self.sideTerms.contains(term.term) {
@@ -185,7 +206,14 @@ struct DiagnosisCoder: Sendable {
             }
             if index + 1 < found.count { end = min(end, found[index + 1].words.lowerBound) }
             let after = (span.upperBound + 1)..<max(span.upperBound + 1, end)
-            found[index].negated = Self.occurs(Self.negationBefore, in: words, before)
+            // `without` reaches to the next comma; `no`, `denies` run on through a list (`no fever, chills or cough`).
+            var negationStart = before.lowerBound
+            if let comma = words[before].lastIndex(of: ","),
+                words[before.lowerBound..<comma].contains("without") && !Self.occurs(Self.listNegations, in: words, before.lowerBound..<comma)
+            {
+                negationStart = comma
+            }
+            found[index].negated = Self.occurs(Self.negationBefore, in: words, negationStart..<before.upperBound)
                 || Self.occurs(Self.negationAfter, in: words, after)
             found[index].uncertain = Self.occurs(Self.uncertainBefore, in: words, before)
                 || Self.occurs(Self.uncertainAfter, in: words, after)
@@ -205,119 +233,180 @@ struct DiagnosisCoder: Sendable {
     // MARK: - Choosing the code within a category
 
     /// The context of a clause for choosing among codes: the words said (with side and control words
-    /// normalised), and the words said after a negation.
+    /// normalised) by number, with the position of the word they come from (-1 for implied words and the
+    /// condition's own words), and the words said after a negation.
     struct Context {
-        var positive: [String: Int] = [:]
-        var negative: Set<String> = []
+        var positive: [Int32: Int] = [:]
+        var negative: Set<Int32> = []
         /// Words said more than once, with their count.
-        var repeated: [String: Int] = [:]
+        var repeated: [Int32: Int] = [:]
     }
 
-    static let sideTerms: Set<String> = ["right", "left", "bilateral", "rt", "lt", "bilat", "b/l", "both", "bilaterally"]
+    static let sideTerms: Set<String> = [
+        "right", "left", "bilateral", "rt", "lt", "bilat", "b/l", "both", "bilaterally", "sided", "dorsum", "dorsal",
+        "volar", "palmar",
+    ]
 
     static let sideWords: [String: String] = [
         "rt": "right", "r": "right", "lt": "left", "l": "left", "bilat": "bilateral", "b/l": "bilateral",
         "both": "bilateral", "bilaterally": "bilateral",
     ]
 
+    static let negators: Set<String> = ["no", "not", "without", "denies", "negative"]
+
+    /// A clause's terms for `context(of:terms:excluding:)`, with sides normalised.
+    static func contextTerms(_ words: [String]) -> [(term: String, first: Int, last: Int)] {
+        SearchTerms.terms(ofWords: words.map { sideWords[$0] ?? $0 })
+    }
+
     func context(of words: [String], excluding span: ClosedRange<Int>) -> Context {
+        context(of: words, terms: Self.contextTerms(words), excluding: span)
+    }
+
+    func context(of words: [String], terms: [(term: String, first: Int, last: Int)], excluding span: ClosedRange<Int>)
+        -> Context
+    {
         var context = Context()
         var negating = false
-        var normalized: [String] = []
-        var origins: [Int] = []
-        for (position, word) in words.enumerated() {
-            normalized.append(Self.sideWords[word] ?? word)
-            origins.append(position)
-        }
-        let terms = SearchTerms.terms(ofWords: normalized)
         var previousWord = ""
+        var previousTerm = ""
+        var scanned = 0
         for (term, first, _) in terms {
-            let word = words[first]
-            if ["no", "not", "without", "denies", "negative"].contains(word) && previousWord != "well" {
-                negating = true
+            // Negation runs from `no` / `without` to the next comma, `with`, `and` or `but` (words that give no
+            // term, like the comma, are read too).
+            while scanned <= first && scanned < words.count {
+                let word = words[scanned]
+                if Self.negators.contains(word) && previousWord != "well" { negating = true }
+                if word == "," || word == "with" || word == "and" || word == "but" { negating = false }
+                previousWord = word
+                scanned += 1
             }
-            if word == "," || ["with", "and", "but"].contains(word) { negating = false }
-            previousWord = word
+            defer { previousTerm = term }
+            // `type 2` (diabetes) says nothing about a stage or a class.
+            if previousTerm == "type", term.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { continue }
+            guard let number = index.number(term) else { continue }
             if span.contains(first) && !Self.sideTerms.contains(term) {
                 // The condition's own words count, but are not used up by a combination code.
-                if context.positive[term] == nil { context.positive[term] = -1 }
+                if context.positive[number] == nil { context.positive[number] = -1 }
                 continue
             }
             if negating {
-                context.negative.insert(term)
-            } else if context.positive[term] == nil {
-                context.positive[term] = first
+                context.negative.insert(number)
+            } else if context.positive[number] == nil {
+                context.positive[number] = first
             } else {
-                context.repeated[term, default: 1] += 1
+                context.repeated[number, default: 1] += 1
             }
+        }
+        func imply(_ word: Int32?) {
+            if let word, context.positive[word] == nil { context.positive[word] = -1 }
         }
         // Implied words: a side implies one side; poor control of diabetes is hyperglycemia (ICD-10-CM index:
         // Diabetes, uncontrolled, meaning hyperglycemia); a flare is an exacerbation; follow-up of an injury is
-        // a subsequent encounter.
-        let joined = " " + words.joined(separator: " ") + " "
-        if context.positive["right"] != nil || context.positive["left"] != nil { context.positive["unilateral"] = -1 }
-        // Body regions as the titles name them.
-        for (said, written) in Self.regionWords where context.positive[said] != nil {
-            for word in written where context.positive[word] == nil { context.positive[word] = -1 }
+        // a subsequent encounter; body regions as the titles name them.
+        if let bilateral = ids.bilateral, context.positive[bilateral] != nil {
+            // `both knees, R > L`: both sides.
+            for side in [ids.right, ids.left, ids.unilateral] { if let side { context.positive[side] = nil } }
+        } else {
+            if let right = ids.right, context.positive[right] != nil { imply(ids.unilateral) }
+            if let left = ids.left, context.positive[left] != nil { imply(ids.unilateral) }
         }
-        for cue in [
-            " uncontrolled ", " poorly controlled ", " not well controlled ", " inadequately controlled ",
-            " suboptimally controlled ", " out of control ", " not controlled ", " elevated a1c ", " a1c above goal ",
-            " above goal ",
-        ] where joined.contains(cue) {
-            context.positive["hyperglycemia"] = -1
+        for (said, written) in ids.regions where words.contains(said) {
+            for word in written { imply(word) }
         }
-        for cue in [" flare ", " flaring ", " exacerbated ", " acute exacerbation "] where joined.contains(cue) {
-            context.positive["exacerbation"] = -1
+        let all = 0..<words.count
+        if Self.occurs(Self.hyperglycemiaCues, in: words, all) { imply(ids.hyperglycemia) }
+        if Self.occurs(Self.exacerbationCues, in: words, all) { imply(ids.exacerbation) }
+        if Self.occurs(Self.subsequentCues, in: words, all) { imply(ids.subsequent) }
+        if Self.occurs(Self.sequelaCues, in: words, all) { imply(ids.sequela) }
+        if Self.occurs(Self.stableAnginaCues, in: words, all) {
+            // ICD-10-CM index: Angina, stable: other forms of angina pectoris.
+            imply(ids.other)
+            imply(ids.form)
         }
-        for cue in [" follow up ", " healing ", " subsequent ", " routine healing "] where joined.contains(cue) {
-            context.positive["subsequent"] = -1
-        }
-        for cue in [" sequela ", " late effect "] where joined.contains(cue) { context.positive["sequela"] = -1 }
         return context
     }
 
+    static let hyperglycemiaCues = phrases(
+        "uncontrolled", "poorly controlled", "not well controlled", "inadequately controlled", "suboptimally controlled",
+        "out of control", "not controlled", "elevated a1c", "a1c above goal", "above goal")
+    static let exacerbationCues = phrases("flare", "flaring", "exacerbated", "acute exacerbation")
+    static let subsequentCues = phrases("follow up", "healing", "subsequent", "routine healing")
+    static let sequelaCues = phrases("sequela", "late effect")
+    static let stableAnginaCues = phrases("stable angina", "chronic stable angina", "exertional angina")
+
     static let regionWords: [(String, [String])] = [
         ("leg", ["lower", "limb", "extremity"]), ("arm", ["upper", "limb", "extremity"]),
-        ("shin", ["lower", "leg"]), ("calf", ["lower", "leg"]), ("thigh", ["thigh"]), ("one", ["single"]),
+        ("shin", ["lower", "leg", "limb"]), ("calf", ["lower", "leg", "limb"]), ("one", ["single"]),
+        ("mtp", ["foot"]), ("mtpj", ["foot"]), ("feet", ["foot"]), ("toe", ["foot"]), ("heel", ["foot"]), ("cheek", ["face"]), ("forehead", ["face"]),
+        ("chin", ["face"]), ("thigh", ["lower", "limb"]), ("forearm", ["upper", "limb"]),
     ]
 
     /// Title words that cost nothing when the note does not say them: the defaults of the classification.
-    static let neutralWords: Set<String> = [
+    static let neutralWords: [String] = [
         "with", "due", "primary", "essential", "initial", "encounter", "closed", "displaced", "type", "mellitus",
         "unspecified", "uncomplicated", "acute", "current", "episode", "pectoris", "injury",
     ]
 
-    /// A title's words outside parentheses: said (positive) and after `without` / `not` (absent).
-    static func analyse(_ title: String) -> (positive: [String], absent: [String]) {
-        var positive: [String] = []
-        var absent: [String] = []
-        var bare = ""
-        var depth = 0
-        for character in title {
-            if character == "(" || character == "[" {
-                depth += 1
-            } else if character == ")" || character == "]" {
-                depth = max(0, depth - 1)
-            } else if depth == 0 {
-                bare.append(character)
+    /// Word numbers the coder looks for.
+    struct Words: Sendable {
+        var right: Int32?
+        var left: Int32?
+        var bilateral: Int32?
+        var form: Int32?
+        var unilateral: Int32?
+        var hyperglycemia: Int32?
+        var exacerbation: Int32?
+        var subsequent: Int32?
+        var sequela: Int32?
+        var unspecified: Int32?
+        var other: Int32?
+        var neutral: Set<Int32>
+        var regions: [(String, [Int32])]
+
+        init(_ index: DiagnosisIndex) {
+            right = index.number("right")
+            left = index.number("left")
+            bilateral = index.number("bilateral")
+            form = index.number("form")
+            unilateral = index.number("unilateral")
+            hyperglycemia = index.number("hyperglycemia")
+            exacerbation = index.number("exacerbation")
+            subsequent = index.number("subsequent")
+            sequela = index.number("sequela")
+            unspecified = index.number("unspecified")
+            other = index.number("other")
+            neutral = Set(DiagnosisCoder.neutralWords.compactMap(index.number))
+            regions = DiagnosisCoder.regionWords.map { said, written in (said, written.compactMap(index.number)) }
+        }
+    }
+
+    /// The codes for a condition: one, or two where the note says both sides and the classification has only
+    /// right and left codes (`bilateral pes planus`: M21.41 and M21.42).
+    func chooseAll(within scope: ICD10Code, context: Context) -> [(ICD10Code, Set<Int>)] {
+        guard let best = choose(within: scope, context: context) else { return [] }
+        guard let bilateral = ids.bilateral, let right = ids.right, let left = ids.left,
+            context.positive[bilateral] != nil, !index.titleTerms(of: best.0).positive.contains(bilateral),
+            !scope.isBillable
+        else { return [best] }
+        // The bilateral code may sit beside the scope (`unilateral primary osteoarthritis of knee` and
+        // `bilateral primary osteoarthritis of knee` under M17).
+        if let parent = scope.parent, let wider = choose(within: parent, context: context),
+            index.titleTerms(of: wider.0).positive.contains(bilateral)
+        {
+            return [wider]
+        }
+        var sides: [(ICD10Code, Set<Int>)] = []
+        for side in [right, left] {
+            var sided = context
+            sided.positive[bilateral] = nil
+            sided.positive[side] = -1
+            if let unilateral = ids.unilateral { sided.positive[unilateral] = -1 }
+            if let chosen = choose(within: scope, context: sided), index.titleTerms(of: chosen.0).positive.contains(side) {
+                sides.append(chosen)
             }
         }
-        for segment in bare.split(separator: ",") {
-            var negating = false
-            for raw in segment.split(whereSeparator: { $0 == " " || $0 == "-" }) {
-                let word = raw.lowercased()
-                if word == "without" || word == "not" || word == "no" {
-                    negating = true
-                    continue
-                }
-                if word == "with" || word == "in" || word == "due" || word == "of" { negating = false }
-                for term in SearchTerms.words(word) {
-                    if negating { absent.append(term) } else { positive.append(term) }
-                }
-            }
-        }
-        return (positive, absent)
+        return sides.count == 2 ? sides : [best]
     }
 
     /// The billable code at or below `scope` that the context supports best, and the context words it used.
@@ -325,15 +414,16 @@ struct DiagnosisCoder: Sendable {
         if scope.isBillable { return (scope, []) }
         let candidates = scope.billableDescendants
         guard !candidates.isEmpty else { return nil }
-        let scopeWords = Set(Self.analyse(scope.title).positive)
+        let scopeWords = Set(index.titleTerms(of: scope).positive)
         var best: (code: ICD10Code, score: Double, extra: Int, used: Set<Int>)?
+        var seen: [Int32: Int] = [:]
         for candidate in candidates {
-            let (positive, absent) = Self.analyse(candidate.title)
+            let terms = index.titleTerms(of: candidate)
             var score = 0.0
             var used = Set<Int>()
             var extra = 0
-            var seen: [String: Int] = [:]
-            for word in positive where !scopeWords.contains(word) || context.positive[word] != nil {
+            seen.removeAll(keepingCapacity: true)
+            for word in terms.positive where !scopeWords.contains(word) || context.positive[word] != nil {
                 seen[word, default: 0] += 1
                 let occurrence = seen[word] ?? 1
                 if occurrence > 1 {
@@ -348,16 +438,18 @@ struct DiagnosisCoder: Sendable {
                     if position >= 0 { used.insert(position) }
                 } else if context.negative.contains(word) {
                     score -= 2
-                } else if word == "unspecified" {
+                } else if word == ids.unspecified {
                     score += 0.2
-                } else if word == "other" {
+                } else if word == ids.other {
                     score -= 1.5
-                } else if !Self.neutralWords.contains(word) {
+                } else if !ids.neutral.contains(word) {
                     score -= 1
                 }
             }
-            var absentBonus = absent.isEmpty ? 0.0 : 0.05
-            for word in absent where seen[word] == nil {
+            // A word of an axis left unspecified (`unspecified angina pectoris`) that the note denies.
+            for word in terms.axis where context.negative.contains(word) { score -= 2 }
+            var absentBonus = terms.absent.isEmpty ? 0.0 : 0.05
+            for word in terms.absent where seen[word] == nil {
                 seen[word] = 1
                 if context.negative.contains(word) {
                     score += 1

@@ -23,7 +23,7 @@ extension ServiceCoder {
         // Evaluations.
         let (patient, _) = patientStatus()
         let emergency = ["toothache", "tooth pain", "emergency", "limited exam", "problem focused", "broke", "broken tooth",
-            "swelling"].contains { cue in texts.contains { Self.contains($0, cue) } }
+            "swelling"].contains { finder.anySays($0, in: 0..<texts.count) }
         if ["comprehensive exam", "comprehensive oral evaluation", "new patient exam"].contains(where: { cue in texts.contains { $0.contains(cue) } })
             || patient == .new && !emergency
         {
@@ -48,7 +48,7 @@ extension ServiceCoder {
         add("D1351", "Sealant, per tooth", ["sealant", "sealants"], units: max(1, teeth.count))
         // Periodontal.
         let quadrants = ["upper right", "upper left", "lower right", "lower left", "ur", "ul", "lr", "ll"].filter { cue in
-            texts.contains { Self.contains($0, cue) }
+            finder.anySays(cue, in: 0..<texts.count)
         }.count
         add("D4341", "Periodontal scaling and root planing, 4 or more teeth, per quadrant",
             ["scaling and root planing", "srp", "deep cleaning"], units: max(1, min(4, quadrants)))

@@ -42,7 +42,7 @@ extension ServiceCoder {
                     (code, label) = ("29130", "Finger splint, static")
                 }
             case "96127":
-                let instruments = rule.phrases.filter { phrase in texts.contains { Self.contains($0, phrase) } }
+                let instruments = rule.phrases.filter { finder.anySays($0, in: 0..<texts.count) }
                 units = Set(instruments.map { $0.filter(\.isLetter) }).count
             case "99406":
                 if let minutes = minutesNear(["counsel", "cessation"]), minutes > 10 {
@@ -128,7 +128,7 @@ extension ServiceCoder {
             "mixed with", "gave"]
         for drug in ServiceTables.drugs {
             let matches = statements(saying: drug.names, sections: Self.sections).filter { index, _ in
-                given.contains { texts[index].contains($0) } && performed(index)
+                given.contains { finder.says(index, $0) } && performed(index)
             }
             guard let (first, name) = matches.first else { continue }
             var units = 1
@@ -178,7 +178,10 @@ extension ServiceCoder {
         var total = 0
         var found = false
         var seen = Set<String>()
-        for text in texts + sentences.map(\.text) where phrases.contains(where: { Self.contains(text, $0) }) {
+        let all = texts + sentences.map(\.text)
+        let documents = Set(phrases.flatMap { finder.documents(saying: $0) }).sorted()
+        for document in documents {
+            let text = all[document]
             guard seen.insert(text).inserted else { continue }
             let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
             guard let phrasePosition = words.indices.first(where: { index in
@@ -208,7 +211,7 @@ extension ServiceCoder {
         var rows: [(code: String, label: String, minutes: Int?, evidence: [CodeEvidence], phrase: String)] = []
         for entry in services {
             let matches = statements(saying: entry.phrases)
-            let inTranscript = sentences.contains { sentence in entry.phrases.contains { Self.contains(sentence.text, $0) } }
+            let inTranscript = entry.phrases.contains { finder.anySays($0, in: texts.count..<(texts.count + sentences.count)) }
             guard !matches.isEmpty || inTranscript else { continue }
             let phrase = matches.first?.1 ?? entry.phrases[0]
             rows.append((entry.code, entry.label, minutes(for: entry.phrases), matches.map { evidence($0.0) }, phrase))
@@ -245,8 +248,7 @@ extension ServiceCoder {
 
     func therapy() -> [ServiceCode] {
         var found: [ServiceCode] = []
-        let corpus = texts + sentences.map(\.text)
-        let says: (String) -> Bool = { cue in corpus.contains { Self.contains($0, cue) } }
+        let says: (String) -> Bool = anywhere
         let reEvaluation = ["re-evaluation", "reevaluation", "re-eval", "progress evaluation"].first(where: says)
         let evaluation = ["initial evaluation", "evaluation today", "initial eval", "evaluated today", "new evaluation",
             "plan of care established", "evaluation and treatment"].first(where: says)
@@ -286,8 +288,7 @@ extension ServiceCoder {
     }
 
     func psychotherapy(withVisit: Bool) -> [ServiceCode] {
-        let corpus = texts + sentences.map(\.text)
-        let says: (String) -> Bool = { cue in corpus.contains { Self.contains($0, cue) } }
+        let says: (String) -> Bool = anywhere
         let evidenceAll = Array(note.statements.indices.filter { note.statements[$0].section != .subjective }.prefix(3).map(evidence))
         let minutes = minutes(for: ["session", "psychotherapy", "therapy", "spent", "met with", "counseling"])
         if let intake = ["intake", "initial assessment", "diagnostic evaluation", "initial evaluation", "first session",

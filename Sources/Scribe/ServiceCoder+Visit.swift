@@ -17,11 +17,10 @@ extension ServiceCoder {
 
     func patientStatus() -> (VisitLevel.Patient, String) {
         if let patient = request.patient { return (patient, "from the request") }
-        let corpus = texts + sentences.map(\.text)
-        if let cue = Self.newPatientCues.first(where: { cue in corpus.contains { Self.contains($0, cue) } }) {
+        if let cue = Self.newPatientCues.first(where: anywhere) {
             return (.new, "the transcript says \"\(cue)\"")
         }
-        if let cue = Self.establishedCues.first(where: { cue in corpus.contains { Self.contains($0, cue) } }) {
+        if let cue = Self.establishedCues.first(where: anywhere) {
             return (.established, "the transcript says \"\(cue)\"")
         }
         return (.established, "no new-patient cue in the transcript; established assumed")
@@ -32,8 +31,9 @@ extension ServiceCoder {
     /// Total time on the date of the visit, when the clinician states it ("I spent 35 minutes", "total time
     /// 45 minutes").
     func minutesStated() -> Int? {
-        for text in texts + sentences.map(\.text) {
-            guard text.contains("minute") else { continue }
+        let all = texts + sentences.map(\.text)
+        let documents = Set(["minute", "minutes"].flatMap { finder.documents(saying: $0) }).sorted()
+        for text in documents.map({ all[$0] }) {
             let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
             for (index, word) in words.enumerated() where word.hasPrefix("minute") && index > 0 {
                 guard let minutes = SpokenNumber.value(endingAt: index - 1, in: words), (5...600).contains(minutes)
@@ -65,7 +65,7 @@ extension ServiceCoder {
         var minor = 0
         for diagnosis in diagnoses where !diagnosis.traits.contains(.status) && !diagnosis.code.hasPrefix("Z") {
             let text = diagnosis.evidence.map { $0.statement.lowercased() }.joined(separator: " ")
-            let title = diagnosis.description
+            let title = diagnosis.description.lowercased()
             if diagnosis.traits.contains(.threat) {
                 findings.append("\(diagnosis.code): illness that may threaten life or bodily function (high)")
                 level = max(level, .high)
@@ -83,7 +83,7 @@ extension ServiceCoder {
             } else if diagnosis.traits.contains(.systemic) {
                 findings.append("\(diagnosis.code): acute illness with systemic symptoms (moderate)")
                 level = max(level, .moderate)
-            } else if title.lowercased().contains("fracture") || title.lowercased().contains("dislocation") {
+            } else if title.contains("fracture") || title.contains("dislocation") {
                 findings.append("\(diagnosis.code): acute complicated injury (moderate)")
                 level = max(level, .moderate)
             } else if diagnosis.uncertainCause {
@@ -130,28 +130,29 @@ extension ServiceCoder {
     func dataElement() -> (VisitLevel.Complexity, [String]) {
         var findings: [String] = []
         var tests = Set<String>()
-        for (index, text) in texts.enumerated() where note.statements[index].section != .subjective || text.contains("result") {
-            for (name, phrases) in Self.testNames where phrases.contains(where: { Self.contains(text, $0) }) {
-                tests.insert(name)
+        for (name, phrases) in Self.testNames {
+            for phrase in phrases {
+                let documents = finder.documents(saying: phrase).filter { $0 < texts.count }
+                if documents.contains(where: { note.statements[$0].section != .subjective || finder.says($0, "result") }) {
+                    tests.insert(name)
+                    break
+                }
             }
         }
         if tests.count > 1 { tests.remove("labs") }
         var category1 = tests.count
         if !tests.isEmpty { findings.append("tests ordered or reviewed: \(tests.sorted().joined(separator: ", "))") }
-        let corpus = texts + sentences.map(\.text)
         let externalCues = ["outside records", "records from", "reviewed records", "discharge summary", "er records",
             "emergency room records", "notes from", "reviewed the notes", "reviewed her records", "reviewed his records"]
-        if let cue = externalCues.first(where: { cue in corpus.contains { $0.contains(cue) } }) {
+        if let cue = externalCues.first(where: anywhere) {
             category1 += 1
             findings.append("external records reviewed (\"\(cue)\")")
         }
         let historianCues = ["per mother", "per mom", "per father", "per dad", "per parent", "per wife", "per husband",
             "per daughter", "per son", "history obtained from", "history provided by", "mother reports", "mom reports",
             "father reports", "wife reports", "husband reports", "daughter reports", "accompanied by"]
-        var historian = historianCues.first { cue in corpus.contains { $0.contains(cue) } }.map { "\"\($0)\"" }
-        if historian == nil, let transcript = request.transcript, transcript.lowercased().contains("[companion]")
-            || transcript.lowercased().contains("[mother]") || transcript.lowercased().contains("[father]")
-        {
+        var historian = historianCues.first(where: anywhere).map { "\"\($0)\"" }
+        if historian == nil, companionSpeaks {
             historian = "a companion speaks in the transcript"
         }
         if let historian {
@@ -161,12 +162,12 @@ extension ServiceCoder {
         let interpretationCues = ["i reviewed the x-ray", "i reviewed the images", "personally reviewed",
             "independently reviewed", "my interpretation", "my read", "i looked at the x-ray", "i looked at the images",
             "reviewed the films", "i interpreted"]
-        let interpretation = interpretationCues.first { cue in corpus.contains { $0.contains(cue) } }
+        let interpretation = interpretationCues.first(where: anywhere)
         if let interpretation { findings.append("independent interpretation of a test (\"\(interpretation)\")") }
         let discussionCues = ["discussed with dr", "spoke with dr", "discussed the case with", "spoke with the radiologist",
             "discussed with cardiology", "spoke with cardiology", "discussed with the specialist", "talked to dr",
             "consulted with dr", "spoke to dr", "called dr"]
-        let discussion = discussionCues.first { cue in corpus.contains { $0.contains(cue) } }
+        let discussion = discussionCues.first(where: anywhere)
         if let discussion { findings.append("management discussed with an external clinician (\"\(discussion)\")") }
         let categories = (category1 >= 3 ? 1 : 0) + (interpretation != nil ? 1 : 0) + (discussion != nil ? 1 : 0)
         let level: VisitLevel.Complexity
@@ -193,15 +194,13 @@ extension ServiceCoder {
         "flonase", "fluticasone nasal", "nasal saline", "cough drops", "lozenges", "zinc", "vitamin c",
     ]
 
-    func riskElement() -> (VisitLevel.Complexity, [String]) {
+    func riskElement(procedureCodes: [ServiceCode]) -> (VisitLevel.Complexity, [String]) {
         var findings: [String] = []
         var level = VisitLevel.Complexity.straightforward
-        let plan = note.statements.indices.filter { [.assessment, .plan].contains(note.statements[$0].section) }
-        let planTexts = plan.map { texts[$0] }
         let highCues = ["admit", "admission to", "admitted", "hospitalize", "hospitalization", "send to the emergency",
             "send you to the emergency", "go to the emergency", "sent to the er", "transfer to", "call 911", "do not resuscitate",
             "dnr", "emergency surgery", "intensive monitoring for toxicity"]
-        if let cue = highCues.first(where: { cue in planTexts.contains { Self.contains($0, cue) } }) {
+        if let cue = highCues.first(where: inPlan) {
             findings.append("decision regarding hospitalization or escalation of care (\"\(cue)\", high)")
             level = .high
         }
@@ -211,7 +210,7 @@ extension ServiceCoder {
         for medication in medications {
             let name = medication.name.lowercased()
             let managed = medication.attributes["action"] != nil
-                || planTexts.contains { Self.contains($0, name) }
+                || inPlan(name)
             guard managed else { continue }
             if Self.overTheCounter.contains(name) {
                 overTheCounterNamed.append(name)
@@ -224,18 +223,18 @@ extension ServiceCoder {
         if !prescription.isEmpty {
             findings.append("prescription drug management (\(Array(Set(prescription)).sorted().prefix(4).joined(separator: ", ")), moderate)")
             level = max(level, .moderate)
-        } else if let cue = prescribingCues.first(where: { cue in planTexts.contains { Self.contains($0, cue) } }) {
+        } else if let cue = prescribingCues.first(where: inPlan) {
             findings.append("prescription drug management (\"\(cue)\", moderate)")
             level = max(level, .moderate)
         }
         let surgeryCues = ["surgery", "surgical", "arthroscopy", "operative", "procedure under anesthesia"]
-        if let cue = surgeryCues.first(where: { cue in planTexts.contains { Self.contains($0, cue) } }), level < .moderate {
+        if let cue = surgeryCues.first(where: inPlan), level < .moderate {
             findings.append("decision about surgery (\"\(cue)\", moderate)")
             level = .moderate
         }
         let socialCues = ["cannot afford", "can't afford", "no insurance", "uninsured", "homeless", "no transportation",
             "lack of transportation", "food insecurity"]
-        if let cue = socialCues.first(where: { cue in (texts + sentences.map(\.text)).contains { $0.contains(cue) } }),
+        if let cue = socialCues.first(where: anywhere),
             level < .moderate
         {
             findings.append("diagnosis or treatment limited by social determinants of health (\"\(cue)\", moderate)")
@@ -246,10 +245,10 @@ extension ServiceCoder {
             if !overTheCounterNamed.isEmpty {
                 findings.append("over-the-counter drugs (\(Array(Set(overTheCounterNamed)).sorted().prefix(3).joined(separator: ", ")), low)")
                 level = .low
-            } else if let cue = lowCues.first(where: { cue in planTexts.contains { Self.contains($0, cue) } }) {
+            } else if let cue = lowCues.first(where: inPlan) {
                 findings.append("low-risk management (\"\(cue)\", low)")
                 level = .low
-            } else if procedures().contains(where: { service in
+            } else if procedureCodes.contains(where: { service in
                 ServiceTables.procedures.contains { $0.code == service.code && $0.separateProcedure }
             }) {
                 findings.append("minor procedure (low)")
@@ -261,11 +260,11 @@ extension ServiceCoder {
     }
 
     /// The office visit level: 2 of the 3 MDM elements, or total time, whichever supports the higher level.
-    func visitLevel() -> VisitLevel? {
+    func visitLevel(procedures procedureCodes: [ServiceCode]) -> VisitLevel? {
         let (patient, patientBasis) = patientStatus()
         let problems = problemsElement()
         let data = dataElement()
-        let risk = riskElement()
+        let risk = riskElement(procedureCodes: procedureCodes)
         let levels = [problems.0, data.0, risk.0].sorted(by: >)
         let decisionMaking = levels[1]
         let minutes = minutesStated()

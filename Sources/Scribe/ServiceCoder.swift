@@ -12,6 +12,12 @@ struct ServiceCoder {
     let texts: [String]
     /// The transcript's sentences, lower-cased, with their ranges (when the caller gave the transcript).
     let sentences: [(text: String, range: Range<Int>)]
+    /// The statements (documents 0..<statements) and sentences (after them), word-indexed.
+    let finder: PhraseFinder
+    /// The documents of the assessment and plan.
+    let planDocuments: Set<Int>
+    /// Whether someone other than the clinician and the patient speaks (a parent, a spouse): a historian.
+    let companionSpeaks: Bool
 
     init(note: Note, diagnoses: [DiagnosisCode], request: Coder.Request) {
         self.note = note
@@ -35,7 +41,32 @@ struct ServiceCoder {
             if !current.isEmpty { sentences.append((current.lowercased(), start..<offset)) }
         }
         self.sentences = sentences
+        finder = PhraseFinder(texts + sentences.map(\.0))
+        planDocuments = Set(note.statements.indices.filter { [.assessment, .plan].contains(note.statements[$0].section) })
+        companionSpeaks = Self.companionSpeaks(in: request.transcript ?? "")
     }
+
+    static let companionLabels: Set<String> = [
+        "companion", "mother", "father", "mom", "dad", "parent", "wife", "husband", "daughter", "son", "caregiver",
+        "spouse", "partner", "guardian", "family",
+    ]
+
+    /// Whether a line of the transcript starts with a companion's label (`[mother]`, `Father:`).
+    static func companionSpeaks(in transcript: String) -> Bool {
+        for line in transcript.split(separator: "\n", omittingEmptySubsequences: true) {
+            let head = line.prefix(24)
+            guard let end = head.firstIndex(where: { $0 == ":" || $0 == "]" }) else { continue }
+            let label = head[..<end].filter { $0.isLetter }.lowercased()
+            if companionLabels.contains(label) { return true }
+        }
+        return false
+    }
+
+    /// Whether any statement or transcript sentence says a phrase.
+    func anywhere(_ phrase: String) -> Bool { finder.anySays(phrase) }
+
+    /// Whether an assessment or plan statement says a phrase.
+    func inPlan(_ phrase: String) -> Bool { finder.documents(saying: phrase).contains { planDocuments.contains($0) } }
 
     func evidence(_ index: Int) -> CodeEvidence {
         let statement = note.statements[index]
@@ -44,33 +75,45 @@ struct ServiceCoder {
 
     /// Statements that say one of the phrases (whole words), with the phrase found.
     func statements(saying phrases: [String], sections: Set<NoteSection> = Set(NoteSection.allCases)) -> [(Int, String)] {
-        var found: [(Int, String)] = []
-        for (index, text) in texts.enumerated() where sections.contains(note.statements[index].section) {
-            if let phrase = phrases.first(where: { Self.contains(text, $0) }) { found.append((index, phrase)) }
+        var first: [Int: String] = [:]
+        for phrase in phrases {
+            for document in finder.documents(saying: phrase) where document < texts.count && first[document] == nil
+                && sections.contains(note.statements[document].section)
+            {
+                first[document] = phrase
+            }
         }
-        return found
+        return first.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// Whether `text` has `phrase` at word boundaries.
+    /// Whether `text` has `phrase` at word boundaries (bytes compared; both lower case).
     static func contains(_ text: String, _ phrase: String) -> Bool {
-        var searchStart = text.startIndex
-        while let range = text.range(of: phrase, range: searchStart..<text.endIndex) {
-            let before = range.lowerBound == text.startIndex ? " " : text[text.index(before: range.lowerBound)]
-            let after = range.upperBound == text.endIndex ? " " : text[range.upperBound]
-            let phraseEndsInWord = phrase.last.map { $0.isLetter || $0.isNumber } ?? false
-            if !(before.isLetter || before.isNumber) && (!phraseEndsInWord || !(after.isLetter || after.isNumber)) {
-                return true
+        let haystack = Array(text.utf8), needle = Array(phrase.utf8)
+        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
+        func isWord(_ byte: UInt8) -> Bool {
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80 || (byte >= 0x41 && byte <= 0x5A)
+        }
+        let endsInWord = needle.last.map(isWord) ?? false
+        var start = 0
+        while start + needle.count <= haystack.count {
+            if haystack[start] == needle[0], start == 0 || !isWord(haystack[start - 1]) {
+                var matched = true
+                for offset in 1..<needle.count where haystack[start + offset] != needle[offset] {
+                    matched = false
+                    break
+                }
+                let end = start + needle.count
+                if matched && (!endsInWord || end == haystack.count || !isWord(haystack[end])) { return true }
             }
-            searchStart = range.upperBound
+            start += 1
         }
         return false
     }
 
     /// Whether a statement says the thing was done at this visit, not only planned.
     func performed(_ index: Int) -> Bool {
-        let text = texts[index]
-        let done = ServiceTables.performedCues.contains { Self.contains(text, $0) }
-        let planned = ServiceTables.plannedCues.contains { text.contains($0) }
+        let done = ServiceTables.performedCues.contains { finder.says(index, $0) }
+        let planned = ServiceTables.plannedCues.contains { finder.says(index, $0) }
         if done { return true }
         return !planned && note.statements[index].section == .objective
     }
@@ -113,7 +156,7 @@ struct ServiceCoder {
         var services = procedures()
         var hcpcs = drugs()
         if note.specialty == .psychiatrist { services.append(contentsOf: psychotherapy(withVisit: true)) }
-        var visit = visitLevel()
+        var visit = visitLevel(procedures: services)
         // A nurse visit is the minimal established visit.
         if note.specialty == .registeredNurse, var level = visit, level.patient == .established {
             level.code = "99211"

@@ -1,11 +1,10 @@
-import Foundation
-
-/// Diagnosis phrases → the ICD-10-CM code (or the category or subcategory to choose within) they name.
+/// Diagnosis phrases → the ICD-10-CM code (or the category or subcategory to choose within) they name, and
+/// every title's words, numbered, for choosing among codes.
 ///
 /// Built from the maintained concept table (`Concepts`) and from every title and inclusion term of the code
 /// set, in the form clinicians write them: nonessential modifiers in parentheses dropped, a trailing
 /// `, unspecified ...` or `NOS` dropped. Phrases are matched on search terms (`SearchTerms.terms`), so the
-/// synonym table applies.
+/// synonym table applies. Phrases are kept as hashes of their word numbers: matching allocates nothing.
 public final class DiagnosisIndex: Sendable {
     /// The index of the shared code set, built on first use.
     public static let shared = DiagnosisIndex(codeSet: .shared)
@@ -30,64 +29,139 @@ public final class DiagnosisIndex: Sendable {
         public static func < (lhs: Source, rhs: Source) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 
+    /// A title's words: those it says, and those after `without` / `not` (absent), outside parentheses.
+    public struct TitleTerms: Sendable {
+        public var positive: [Int32]
+        public var absent: [Int32]
+        /// Words right after `unspecified` (`unspecified knee`): the axis left unspecified.
+        public var axis: [Int32] = []
+    }
+
     let codeSet: ICD10CM
-    /// Phrase (terms joined by spaces) → target.
-    let phrases: [String: Target]
-    /// First term → phrase lengths starting with it, longest first.
-    let lengths: [String: [Int]]
+    /// Word → number.
+    public let vocabulary: [String: Int32]
+    /// Hash of a phrase's word numbers → target.
+    let phrases: [UInt64: Target]
+    /// First word number → phrase lengths starting with it, longest first.
+    let lengths: [Int32: [Int]]
+    /// Listed node → its title's words (made codes: their parent's, plus `extensionTerms`).
+    let titleTerms: [TitleTerms]
+    /// Per 7th-character definition, per character: the meaning's words.
+    let extensionTerms: [[TitleTerms]]
     /// The longest phrase, in terms.
     public let longestPhrase: Int
 
     /// Builds the index.
     public init(codeSet: ICD10CM) {
         self.codeSet = codeSet
-        var phrases: [String: Target] = [:]
-        phrases.reserveCapacity(120_000)
-        func offer(_ key: String, _ target: Target) {
-            guard !key.isEmpty else { return }
+        var vocabulary: [String: Int32] = [:]
+        vocabulary.reserveCapacity(40_000)
+        func number(_ word: String) -> Int32 {
+            if let known = vocabulary[word] { return known }
+            let next = Int32(vocabulary.count)
+            vocabulary[word] = next
+            return next
+        }
+        var phrases: [UInt64: Target] = [:]
+        phrases.reserveCapacity(160_000)
+        var lengths: [Int32: Set<Int>] = [:]
+        var longest = 0
+        func offer(_ words: [String], _ target: Target) {
+            guard !words.isEmpty else { return }
+            let numbers = words.map(number)
+            let key = Self.hash(numbers[...])
             if let current = phrases[key], !Self.better(target, than: current) { return }
             phrases[key] = target
+            lengths[numbers[0], default: []].insert(numbers.count)
+            longest = max(longest, numbers.count)
         }
         for concept in Concepts.table {
             guard let code = codeSet.code(concept.code) else { continue }
             for phrase in concept.phrases {
-                offer(SearchTerms.terms(phrase).joined(separator: " "), Target(code: code, source: .concept, traits: concept.traits))
+                offer(SearchTerms.terms(phrase), Target(code: code, source: .concept, traits: concept.traits))
             }
+        }
+        // How many titles each word is in: a title shortened to one common word (`pain`) names nothing.
+        var titleCount: [Int32: Int] = [:]
+        var titleTerms: [TitleTerms] = []
+        titleTerms.reserveCapacity(codeSet.nodes.count)
+        for node in codeSet.nodes {
+            guard !node.isExtended else {
+                titleTerms.append(TitleTerms(positive: [], absent: []))
+                continue
+            }
+            let analysed = Self.analyse(node.title)
+            let positive = analysed.positive.map(number)
+            titleTerms.append(
+                TitleTerms(positive: positive, absent: analysed.absent.map(number), axis: analysed.axis.map(number)))
+            for (place, word) in positive.enumerated() where !positive[..<place].contains(word) {
+                titleCount[word, default: 0] += 1
+            }
+        }
+        var categoryTraits: [Substring: Concepts.Traits] = [:]
+        func common(_ word: String) -> Bool {
+            guard let known = vocabulary[word] else { return false }
+            return titleCount[known, default: 0] > 20
         }
         for index in codeSet.nodes.indices where !codeSet.nodes[index].isExtended {
             let node = codeSet.nodes[index]
             let code = ICD10Code(codeSet: codeSet, index: Int32(index))
-            // Chapters for external causes, and codes for encounters, are named by their titles only.
-            let chapterLetter = node.code.utf8.first ?? 0
-            let traits = Concepts.traits(forCategory: String(node.code.prefix(3)))
+            let letter = node.code.utf8.first ?? 0
+            let category = node.code.prefix(3)
+            let traits = categoryTraits[category] ?? Concepts.traits(forCategory: String(category))
+            categoryTraits[category] = traits
             for variant in Self.variants(of: node.title) {
-                offer(variant.key, Target(code: code, source: variant.shortened ? .shortenedTitle : .title, traits: traits))
+                if variant.words.count == 1, variant.words[0].utf8.count < 5 || variant.shortened && common(variant.words[0]) {
+                    continue
+                }
+                // `Complex tear of medial meniscus, current injury, unspecified knee` shortened names its parent,
+                // within which the side is chosen.
+                let named = variant.shortened && node.parent >= 0 ? ICD10Code(codeSet: codeSet, index: node.parent) : code
+                offer(variant.words, Target(code: named, source: variant.shortened ? .shortenedTitle : .title, traits: traits))
             }
-            guard chapterLetter != UInt8(ascii: "V"), chapterLetter != UInt8(ascii: "W"),
-                chapterLetter != UInt8(ascii: "X"), chapterLetter != UInt8(ascii: "Y")
-            else { continue }
+            // External causes are named by their titles only.
+            guard letter < UInt8(ascii: "V") || letter > UInt8(ascii: "Y") else { continue }
             for note in node.notes where codeSet.notes[Int(note)].kind == .inclusionTerm {
                 for variant in Self.variants(of: codeSet.notes[Int(note)].text) where !variant.shortened {
-                    offer(variant.key, Target(code: code, source: .inclusionTerm, traits: traits))
+                    if variant.words.count == 1, common(variant.words[0]) || variant.words[0].utf8.count < 5 { continue }
+                    offer(variant.words, Target(code: code, source: .inclusionTerm, traits: traits))
                 }
             }
         }
-        self.phrases = phrases
-        var lengths: [String: Set<Int>] = [:]
-        var longest = 0
-        for key in phrases.keys {
-            let words = key.split(separator: " ")
-            guard let first = words.first else { continue }
-            lengths[String(first), default: []].insert(words.count)
-            longest = max(longest, words.count)
+        extensionTerms = codeSet.extensions.map { definition in
+            definition.map { character in
+                let analysed = Self.analyse("x " + character.meaning)
+                return TitleTerms(
+                    positive: analysed.positive.dropFirst().map(number), absent: analysed.absent.map(number),
+                    axis: analysed.axis.map(number))
+            }
         }
+        self.vocabulary = vocabulary
+        self.phrases = phrases
         self.lengths = lengths.mapValues { $0.sorted(by: >) }
+        self.titleTerms = titleTerms
         self.longestPhrase = longest
+    }
+
+    /// FNV-1a over word numbers.
+    static func hash(_ numbers: ArraySlice<Int32>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for number in numbers {
+            var value = UInt32(bitPattern: number)
+            for _ in 0..<4 {
+                hash ^= UInt64(value & 0xFF)
+                hash = hash &* 0x100_0000_01b3
+                value >>= 8
+            }
+        }
+        return hash
     }
 
     /// Whether a new target should replace the current one for the same phrase.
     static func better(_ new: Target, than current: Target) -> Bool {
         if new.source != current.source { return new.source < current.source }
+        // Among maintained concepts, the first line that names a phrase keeps it.
+        if new.source == .concept { return false }
         // The broader code wins (a category over the codes below it): the coder chooses within it.
         let newCode = new.code.compactCode, currentCode = current.code.compactCode
         if currentCode.hasPrefix(newCode) { return true }
@@ -108,53 +182,163 @@ public final class DiagnosisIndex: Sendable {
         }
     }
 
-    /// A title or inclusion term as phrases: without its parenthesised words (and with them kept, when
-    /// short), and without a trailing `, unspecified ...` qualifier or `NOS`.
-    static func variants(of text: String) -> [(key: String, shortened: Bool)] {
-        var results: [(String, Bool)] = []
-        var bare = ""
-        var inner = ""
+    /// A title or inclusion term as phrases: without its parenthesised words (and with them kept), and
+    /// without a trailing `, unspecified ...` qualifier or `NOS`.
+    static func variants(of text: String) -> [(words: [String], shortened: Bool)] {
+        var bare: [UInt8] = []
+        var inner: [UInt8] = []
         var depth = 0
-        for character in text {
-            switch character {
-            case "(", "[":
+        var firstComma: Int?
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "("), UInt8(ascii: "["):
                 depth += 1
-            case ")", "]":
+                inner.append(0x20)
+            case UInt8(ascii: ")"), UInt8(ascii: "]"):
                 depth = max(0, depth - 1)
+                inner.append(0x20)
             default:
                 if depth == 0 {
-                    bare.append(character)
-                    inner.append(character)
-                } else {
-                    inner.append(character)
+                    if byte == UInt8(ascii: ","), firstComma == nil { firstComma = bare.count }
+                    bare.append(byte)
                 }
-            }
-            if character == "(" || character == ")" { inner.append(" ") }
-        }
-        for form in [bare, inner] {
-            let cleaned = form.replacingOccurrences(of: " NOS", with: "")
-            results.append((SearchTerms.terms(cleaned).joined(separator: " "), false))
-            // `Acute sinusitis, unspecified` → `acute sinusitis`; `Pneumonia, unspecified organism` → `pneumonia`.
-            if let comma = cleaned.firstIndex(of: ","), cleaned[comma...].lowercased().contains("unspecified") {
-                results.append((SearchTerms.terms(cleaned[..<comma]).joined(separator: " "), true))
+                inner.append(byte)
             }
         }
-        var seen = Set<String>()
-        return results.filter { !$0.0.isEmpty && seen.insert($0.0).inserted }
+        var results: [(words: [String], shortened: Bool)] = []
+        let bareText = String(decoding: bare, as: UTF8.self)
+        let bareWords = SearchTerms.terms(bareText)
+        results.append((bareWords, false))
+        if inner.count != bare.count {
+            let innerWords = SearchTerms.terms(String(decoding: inner, as: UTF8.self))
+            if innerWords != bareWords { results.append((innerWords, false)) }
+        }
+        // `Acute sinusitis, unspecified` → `acute sinusitis`; `Pneumonia, unspecified organism` → `pneumonia`.
+        if let comma = firstComma, Self.hasUnspecified(bare[comma...]) {
+            let head = SearchTerms.terms(String(decoding: bare[..<comma], as: UTF8.self))
+            if head != bareWords { results.append((head, true)) }
+        }
+        return results.filter { !$0.words.isEmpty }
     }
 
-    /// The longest phrase starting at `position` of a term sequence, with its length in terms.
-    public func match(_ terms: [String], at position: Int) -> (target: Target, length: Int)? {
-        guard position < terms.count, let candidates = lengths[terms[position]] else { return nil }
-        for length in candidates where position + length <= terms.count {
-            let key = length == 1 ? terms[position] : terms[position..<(position + length)].joined(separator: " ")
-            if let target = phrases[key] { return (target, length) }
+    static let unspecifiedBytes = Array("unspecified".utf8)
+
+    static func hasUnspecified(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let needle = unspecifiedBytes
+        guard bytes.count >= needle.count else { return false }
+        var start = bytes.startIndex
+        while start + needle.count <= bytes.endIndex {
+            if bytes[start] == needle[0] || bytes[start] == needle[0] - 32 {
+                var matched = true
+                for offset in 1..<needle.count where bytes[start + offset] != needle[offset] {
+                    matched = false
+                    break
+                }
+                if matched { return true }
+            }
+            start += 1
+        }
+        return false
+    }
+
+    /// A title's words outside parentheses: said (positive) and after `without` / `not` (absent) up to the
+    /// next `with`, `in`, `due`, `of` or comma.
+    static func analyse(_ title: String) -> (positive: [String], absent: [String], axis: [String]) {
+        var positive: [String] = []
+        var absent: [String] = []
+        var axis: [String] = []
+        var afterUnspecified = false
+        var depth = 0
+        var word: [UInt8] = []
+        var negating = false
+        func flush() {
+            guard !word.isEmpty else { return }
+            defer { word.removeAll(keepingCapacity: true) }
+            if word == Self.without || word == Self.not || word == Self.no {
+                negating = true
+                return
+            }
+            if word == Self.with || word == Self.in || word == Self.due || word == Self.of { negating = false }
+            word.withUnsafeBufferPointer { bytes in
+                SearchTerms.forEachWord(inBytes: bytes) { term in
+                    if negating {
+                        absent.append(term)
+                    } else if afterUnspecified && term != "unspecified" {
+                        // `unspecified knee`: both words name the axis left unspecified.
+                        axis.append(term)
+                        if positive.last == "unspecified" {
+                            positive.removeLast()
+                            axis.append("unspecified")
+                        }
+                        afterUnspecified = false
+                    } else {
+                        afterUnspecified = term == "unspecified" && !positive.isEmpty
+                        positive.append(term)
+                    }
+                }
+            }
+        }
+        for byte in title.utf8 {
+            switch byte {
+            case UInt8(ascii: "("), UInt8(ascii: "["):
+                flush()
+                depth += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"):
+                depth = max(0, depth - 1)
+            case UInt8(ascii: ","):
+                flush()
+                if depth == 0 {
+                    negating = false
+                    afterUnspecified = false
+                }
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "/"):
+                if depth == 0 { flush() }
+            default:
+                if depth == 0 { word.append(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte) }
+            }
+        }
+        flush()
+        return (positive, absent, axis)
+    }
+
+    static let without = Array("without".utf8), not = Array("not".utf8), no = Array("no".utf8)
+    static let with = Array("with".utf8), `in` = Array("in".utf8), due = Array("due".utf8), of = Array("of".utf8)
+
+    /// The numbers of a sequence of terms (-1 for a word no phrase or title has).
+    public func numbers(_ terms: [String]) -> [Int32] {
+        terms.map { vocabulary[$0] ?? -1 }
+    }
+
+    /// The number of a word, if a phrase or title has it.
+    public func number(_ word: String) -> Int32? { vocabulary[word] }
+
+    /// The longest phrase starting at `position` of a sequence of word numbers, with its length.
+    public func match(_ numbers: [Int32], at position: Int) -> (target: Target, length: Int)? {
+        guard position < numbers.count, numbers[position] >= 0, let candidates = lengths[numbers[position]] else {
+            return nil
+        }
+        for length in candidates where position + length <= numbers.count {
+            if let target = phrases[Self.hash(numbers[position..<(position + length)])] { return (target, length) }
         }
         return nil
     }
 
-    /// The target of an exact phrase (terms joined by spaces), if any.
+    /// The target of an exact phrase, if any.
     public func target(of phrase: String) -> Target? {
-        phrases[SearchTerms.terms(phrase).joined(separator: " ")]
+        let numbers = numbers(SearchTerms.terms(phrase))
+        guard !numbers.contains(-1) else { return nil }
+        return phrases[Self.hash(numbers[...])]
+    }
+
+    /// A code's title words (a made code: its parent's and its 7th character's).
+    public func titleTerms(of code: ICD10Code) -> TitleTerms {
+        let node = codeSet.nodes[Int(code.index)]
+        guard node.isExtended, node.parent >= 0 else { return titleTerms[Int(code.index)] }
+        var terms = titleTerms[Int(node.parent)]
+        let added = extensionTerms[Int(node.seventh)][Int(node.extensionIndex)]
+        terms.positive.append(contentsOf: added.positive)
+        terms.absent.append(contentsOf: added.absent)
+        terms.axis.append(contentsOf: added.axis)
+        return terms
     }
 }

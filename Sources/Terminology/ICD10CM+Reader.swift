@@ -29,17 +29,40 @@ struct TabularReader {
 
     mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) {
         var lineStart = 0
-        var fields: [Substring] = []
+        var fields: [Range<Int>] = []
         fields.reserveCapacity(5)
         while lineStart < bytes.count {
             var lineEnd = lineStart
-            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            let line = Substring(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), as: UTF8.self)
-            lineStart = lineEnd + 1
             fields.removeAll(keepingCapacity: true)
-            fields.append(contentsOf: line.split(separator: "\t", omittingEmptySubsequences: false))
-            guard let tag = fields.first, tag.utf8.count == 1 else { continue }
-            record(tag, fields)
+            var fieldStart = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A {
+                if bytes[lineEnd] == 0x09 {
+                    fields.append(fieldStart..<lineEnd)
+                    fieldStart = lineEnd + 1
+                }
+                lineEnd += 1
+            }
+            fields.append(fieldStart..<lineEnd)
+            lineStart = lineEnd + 1
+            guard fields[0].count == 1 else { continue }
+            record(bytes[fields[0].lowerBound], fields.map { Field(bytes: bytes, range: $0) })
+        }
+    }
+
+    /// A field of a record, read as text on demand.
+    struct Field {
+        var bytes: UnsafeBufferPointer<UInt8>
+        var range: Range<Int>
+        var text: String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        var first: UInt8? { range.isEmpty ? nil : bytes[range.lowerBound] }
+        var integer: Int? {
+            var value = 0
+            for index in range {
+                let byte = bytes[index]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return range.isEmpty ? nil : value
         }
     }
 
@@ -54,57 +77,68 @@ struct TabularReader {
         notesStart = Int32(notes.count)
     }
 
-    mutating func record(_ tag: Substring, _ fields: [Substring]) {
+    mutating func record(_ tag: UInt8, _ fields: [Field]) {
         switch tag {
-        case "C" where fields.count >= 3:
+        case UInt8(ascii: "C") where fields.count >= 3:
             closeOwner()
-            chapters.append(.init(number: String(fields[1]), title: String(fields[2]), notes: 0..<0))
+            chapters.append(.init(number: fields[1].text, title: fields[2].text, notes: 0..<0))
             owner = .chapter
-        case "S" where fields.count >= 4:
+        case UInt8(ascii: "S") where fields.count >= 4:
             closeOwner()
             sections.append(
                 .init(
-                    first: String(fields[1]), last: String(fields[2]), title: String(fields[3]), notes: 0..<0,
+                    first: fields[1].text, last: fields[2].text, title: fields[3].text, notes: 0..<0,
                     chapter: Int32(chapters.count - 1)))
             owner = .section
-        case "D" where fields.count >= 4:
+        case UInt8(ascii: "D") where fields.count >= 4:
             closeOwner()
-            guard let depth = Int(fields[1]), depth <= path.count else { return }
+            guard let depth = fields[1].integer, depth <= path.count else { return }
             path.removeLast(path.count - depth)
             seventhOnPath.removeLast(seventhOnPath.count - depth)
             let index = Int32(nodes.count)
-            let code = String(fields[2])
+            let code = fields[2].text
             nodes.append(
                 .init(
-                    code: code, title: String(fields[3]), parent: path.last ?? -1, section: Int32(sections.count - 1),
+                    code: code, title: fields[3].text, parent: path.last ?? -1, section: Int32(sections.count - 1),
                     notes: 0..<0, children: 0..<0, seventh: seventhOnPath.last ?? -1, isBillable: false,
                     isExtended: false))
             byCode[code] = index
             path.append(index)
             seventhOnPath.append(seventhOnPath.last ?? -1)
             owner = .node
-        case "x" where fields.count >= 3:
-            guard owner == .node, let character = fields[1].first else { return }
+        case UInt8(ascii: "x") where fields.count >= 3:
+            guard owner == .node, let first = fields[1].first else { return }
+            let character = Character(Unicode.Scalar(first))
             if definitionOwner != nodes.count - 1 {
                 definitionOwner = nodes.count - 1
                 extensions.append([])
                 seventhOnPath[seventhOnPath.count - 1] = Int16(extensions.count - 1)
                 nodes[nodes.count - 1].seventh = Int16(extensions.count - 1)
             }
-            extensions[extensions.count - 1].append(.init(character: character, meaning: String(fields[2])))
-        case "-" where fields.count >= 2:
-            absent.insert(String(fields[1]))
+            extensions[extensions.count - 1].append(.init(character: character, meaning: fields[2].text))
+        case UInt8(ascii: "-") where fields.count >= 2:
+            absent.insert(fields[1].text)
         default:
-            guard let kind = Self.noteKinds[tag], fields.count >= 2 else { return }
-            let references = fields.count >= 3 ? fields[2].split(separator: ",").compactMap(ICD10Reference.init) : []
-            notes.append(.init(kind: kind, text: String(fields[1]), references: references))
+            guard let kind = Self.noteKind(tag), fields.count >= 2 else { return }
+            let references = fields.count >= 3 && !fields[2].range.isEmpty
+                ? fields[2].text.split(separator: ",").compactMap(ICD10Reference.init) : []
+            notes.append(.init(kind: kind, text: fields[1].text, references: references))
         }
     }
 
-    static let noteKinds: [Substring: ICD10Note.Kind] = [
-        "i": .inclusionTerm, "n": .includes, "1": .excludes1, "2": .excludes2, "f": .codeFirst,
-        "u": .useAdditionalCode, "a": .codeAlso, "h": .seventhCharacterNote,
-    ]
+    static func noteKind(_ tag: UInt8) -> ICD10Note.Kind? {
+        switch tag {
+        case UInt8(ascii: "i"): .inclusionTerm
+        case UInt8(ascii: "n"): .includes
+        case UInt8(ascii: "1"): .excludes1
+        case UInt8(ascii: "2"): .excludes2
+        case UInt8(ascii: "f"): .codeFirst
+        case UInt8(ascii: "u"): .useAdditionalCode
+        case UInt8(ascii: "a"): .codeAlso
+        case UInt8(ascii: "h"): .seventhCharacterNote
+        default: nil
+        }
+    }
 
     /// Links children, marks the billable codes and makes the 7th-character ones (after every listed node,
     /// so that listed codes keep the list's order).
@@ -138,16 +172,15 @@ struct TabularReader {
             var padded = nodes[index].code
             while padded.utf8.count < 6 { padded += "X" }
             let start = Int32(childTable.count)
-            for definition in extensions[Int(seventh)] {
+            for (place, definition) in extensions[Int(seventh)].enumerated() {
                 let code = padded + String(definition.character)
-                guard !absent.contains(code) else { continue }
-                byCode[code] = Int32(nodes.count)
+                guard absent.isEmpty || !absent.contains(code) else { continue }
                 childTable.append(Int32(nodes.count))
                 nodes.append(
                     .init(
-                        code: code, title: nodes[index].title + ", " + definition.meaning, parent: Int32(index),
-                        section: nodes[index].section, notes: 0..<0, children: 0..<0, seventh: seventh,
-                        isBillable: true, isExtended: true))
+                        code: code, title: "", parent: Int32(index), section: nodes[index].section, notes: 0..<0,
+                        children: 0..<0, seventh: seventh, isBillable: true, isExtended: true,
+                        extensionIndex: Int16(place)))
             }
             nodes[index].children = start..<Int32(childTable.count)
         }

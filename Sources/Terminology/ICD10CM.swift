@@ -36,6 +36,7 @@ public final class ICD10CM: Sendable {
     struct Node: Sendable {
         /// Without its dot.
         var code: String
+        /// The listed title (empty for a made code: see `title(of:)`).
         var title: String
         var parent: Int32
         var section: Int32
@@ -47,6 +48,15 @@ public final class ICD10CM: Sendable {
         var isBillable: Bool
         /// Made from a 7th-character definition rather than listed.
         var isExtended: Bool
+        /// For a made code: its character's place in the definition.
+        var extensionIndex: Int16 = -1
+    }
+
+    /// A node's title: a made code's is its parent's and its 7th character's meaning.
+    func title(of index: Int32) -> String {
+        let node = nodes[Int(index)]
+        guard node.isExtended, node.parent >= 0, node.seventh >= 0, node.extensionIndex >= 0 else { return node.title }
+        return nodes[Int(node.parent)].title + ", " + extensions[Int(node.seventh)][Int(node.extensionIndex)].meaning
     }
 
     /// What the reader builds.
@@ -84,14 +94,25 @@ public final class ICD10CM: Sendable {
     }
 
     func index(of code: String) -> Int32? {
-        var key = ""
-        key.reserveCapacity(8)
-        for scalar in code.unicodeScalars where scalar != "." && scalar != " " {
-            guard scalar.isASCII else { return nil }
-            key.unicodeScalars.append(scalar.properties.uppercaseMapping.unicodeScalars.first ?? scalar)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8)
+        for byte in code.utf8 where byte != UInt8(ascii: ".") && byte != UInt8(ascii: " ") {
+            guard byte < 0x80, bytes.count < 8 else { return nil }
+            bytes.append(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte)
         }
-        guard key.utf8.count >= 3, key.utf8.count <= 7 else { return nil }
-        return byCode[key]
+        guard bytes.count >= 3, bytes.count <= 7 else { return nil }
+        let key = String(decoding: bytes, as: UTF8.self)
+        if let found = byCode[key] { return found }
+        // A code with a 7th character: its base (without the character and any X placeholders) lists it.
+        guard bytes.count == 7 else { return nil }
+        var base = bytes.dropLast()
+        while base.count > 3, base.last == UInt8(ascii: "X") { base = base.dropLast() }
+        guard let parent = byCode[String(decoding: base, as: UTF8.self)] else { return nil }
+        let range = nodes[Int(parent)].children
+        for child in children[Int(range.lowerBound)..<Int(range.upperBound)] where nodes[Int(child)].code == key {
+            return child
+        }
+        return nil
     }
 
     /// Every billable code, in the tabular list's order.

@@ -11,7 +11,7 @@ public struct ICD10Code: Hashable, Sendable, CustomStringConvertible {
     public var compactCode: String { node.code }
     /// The official title (for a code made with a 7th character: its parent's title and the character's
     /// meaning, as the code tables write it).
-    public var title: String { node.title }
+    public var title: String { codeSet.title(of: index) }
     /// Complete: no code below it. Only billable codes are reported on a claim.
     public var isBillable: Bool { node.isBillable }
     /// The three-character category (`E11`).
@@ -89,9 +89,21 @@ public struct ICD10Code: Hashable, Sendable, CustomStringConvertible {
     /// Whether an Excludes1 note that applies to this code names the other code: the two are never
     /// reported together.
     public func excludes1(_ other: ICD10Code) -> Bool {
-        applicableNotes.contains { entry in
-            entry.note.kind == .excludes1 && entry.note.references.contains { $0.covers(other.compactCode) }
+        let target = other.compactCode
+        func names(_ range: Range<Int32>) -> Bool {
+            for note in codeSet.notes[Int(range.lowerBound)..<Int(range.upperBound)] where note.kind == .excludes1 {
+                if note.references.contains(where: { $0.covers(target) }) { return true }
+            }
+            return false
         }
+        var current = index
+        while current >= 0 {
+            let node = codeSet.nodes[Int(current)]
+            if names(node.notes) { return true }
+            current = node.parent
+        }
+        let section = codeSet.sections[Int(node.section)]
+        return names(section.notes) || names(codeSet.chapters[Int(section.chapter)].notes)
     }
 
     /// `E11.40 Type 2 diabetes mellitus with diabetic neuropathy, unspecified`.

@@ -5,7 +5,7 @@ public enum SearchTerms {
     public static let maximumQueryLength = 1_000
 
     /// Words that carry no meaning for matching titles.
-    static let stopWords: Set<Substring> = [
+    static let stopWords: Set<String> = [
         "of", "the", "and", "or", "in", "to", "an", "for", "by", "on", "at", "as", "is", "are", "was", "be",
         "its", "his", "her", "their", "nos", "classified", "elsewhere", "specified", "site",
     ]
@@ -13,37 +13,77 @@ public enum SearchTerms {
     /// The words of a text as the index keeps them (synonyms not applied).
     public static func words(_ text: some StringProtocol) -> [String] {
         var words: [String] = []
-        var current: [UInt8] = []
-        func flush() {
-            guard !current.isEmpty else { return }
-            let word = String(decoding: current, as: UTF8.self)
-            current.removeAll(keepingCapacity: true)
-            guard !stopWords.contains(Substring(word)) else { return }
-            words.append(singular(word))
-        }
-        for byte in text.utf8.prefix(maximumQueryLength) {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                current.append(byte)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                current.append(byte + 32)
-            case UInt8(ascii: "'"):
-                continue
-            default:
-                flush()
-            }
-        }
-        flush()
+        forEachWord(in: text) { words.append($0) }
         return words
     }
 
-    /// `fractures` → `fracture`, `injuries` → `injury`; words ending in -ss, -us, -is, -ous stay.
+    /// Calls `body` with each word of a text as the index keeps it: lower-case ASCII letters and digits,
+    /// small words dropped, plurals made singular.
+    public static func forEachWord(in text: some StringProtocol, _ body: (String) -> Void) {
+        var string = String(text)
+        string.withUTF8 { forEachWord(inBytes: $0, body) }
+    }
+
+    static func forEachWord(inBytes bytes: UnsafeBufferPointer<UInt8>, _ body: (String) -> Void) {
+        var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            var length = 0
+            var long: [UInt8] = []
+            func flush() {
+                defer {
+                    length = 0
+                    long.removeAll(keepingCapacity: true)
+                }
+                guard length > 0 else { return }
+                let word = length <= 32
+                    ? String(decoding: UnsafeBufferPointer(start: base, count: length), as: UTF8.self)
+                    : String(decoding: long, as: UTF8.self)
+                guard !stopWords.contains(word) else { return }
+                body(singular(word))
+            }
+            for byte in UnsafeBufferPointer(rebasing: bytes.prefix(maximumQueryLength)) {
+                var lowered = byte
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    break
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    lowered = byte + 32
+                case UInt8(ascii: "'"):
+                    continue
+                default:
+                    flush()
+                    continue
+                }
+                if length < 32 {
+                    base[length] = lowered
+                } else {
+                    if long.isEmpty { long.append(contentsOf: UnsafeBufferPointer(start: base, count: 32)) }
+                    long.append(lowered)
+                }
+                length += 1
+            }
+            flush()
+        }
+    }
+
+    /// Plurals of -sis words, which the rule below would get wrong.
+    static let irregularPlurals: [String: String] = [
+        "keratoses": "keratosis", "stenoses": "stenosis", "metastases": "metastasis", "psychoses": "psychosis",
+        "neuroses": "neurosis", "diagnoses": "diagnosis", "prostheses": "prosthesis", "thromboses": "thrombosis",
+        "fibroses": "fibrosis", "dermatoses": "dermatosis", "exostoses": "exostosis", "necroses": "necrosis",
+        "myalgias": "myalgia", "analyses": "analysis", "anastomoses": "anastomosis", "ankyloses": "ankylosis",
+    ]
+
+    /// `fractures` → `fracture`, `injuries` → `injury`; words ending in -ss, -us, -is stay.
     static func singular(_ word: String) -> String {
-        let bytes = Array(word.utf8)
-        guard bytes.count > 3, bytes[bytes.count - 1] == UInt8(ascii: "s") else { return word }
-        let before = bytes[bytes.count - 2]
+        if word.utf8.last == UInt8(ascii: "s"), word.utf8.count > 5, let singular = irregularPlurals[word] { return singular }
+        let bytes = word.utf8
+        let count = bytes.count
+        guard count > 3, bytes.last == UInt8(ascii: "s") else { return word }
+        let before = bytes[bytes.index(bytes.endIndex, offsetBy: -2)]
         if before == UInt8(ascii: "s") || before == UInt8(ascii: "u") || before == UInt8(ascii: "i") { return word }
-        if bytes.count > 4, word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
+        if count > 4, word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
         if word.hasSuffix("ses") || word.hasSuffix("xes") || word.hasSuffix("ches") { return String(word.dropLast(2)) }
         return String(word.dropLast())
     }
@@ -99,7 +139,7 @@ extension SearchTerms {
                 for length in lengths where position + length <= plain.count {
                     let key = length == 1
                         ? plain[position].0 : plain[position..<(position + length)].map(\.0).joined(separator: " ")
-                    if let replacement = Synonyms.table[key] {
+                    if let replacement = Synonyms.table[key], !Synonyms.searchOnly.contains(key) {
                         for term in replacement {
                             result.append((term, plain[position].1, plain[position + length - 1].1))
                         }

@@ -61,7 +61,7 @@ enum Synonyms {
         ("bv", "bacterial vaginosis"), ("pcos", "polycystic ovarian syndrome"), ("std", "sexually transmitted"),
         // Musculoskeletal
         ("oa", "osteoarthritis"), ("djd", "osteoarthritis"), ("degenerative joint disease", "osteoarthritis"),
-        ("arthritis", "arthritis"), ("ra", "rheumatoid arthritis"), ("lbp", "low back pain"),
+        ("arthritis", "arthritis"), ("lbp", "low back pain"),
         ("back pain", "back pain"), ("sciatica", "sciatica"), ("cts", "carpal tunnel syndrome"),
         ("carpal tunnel", "carpal tunnel syndrome"), ("tennis elbow", "lateral epicondylitis"),
         ("golfer elbow", "medial epicondylitis"), ("frozen shoulder", "adhesive capsulitis shoulder"),
@@ -93,6 +93,10 @@ enum Synonyms {
         ("fatigue", "other fatigue"), ("tired", "other fatigue"), ("fever", "fever"), ("chest pain", "chest pain"),
         ("anemia", "anemia"), ("low iron", "iron deficiency"), ("fhx", "family history"),
     ]
+
+    /// Lay words too loose for reading notes (`sugar` in `sugar-tong splint`): the search uses them, the
+    /// coder does not.
+    static let searchOnly: Set<String> = ["sugar", "high sugar"]
 
     /// Said phrase (as `SearchTerms.words` gives it) → replacement words.
     static let table: [String: [String]] = {

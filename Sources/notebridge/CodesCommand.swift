@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Scribe
 import Terminology
 
 /// `notebridge codes`: the ICD-10-CM code set: search it, show a code.
@@ -7,7 +8,7 @@ struct CodesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codes",
         abstract: "Search the ICD-10-CM code set (FY2026) and show a code's details.",
-        subcommands: [Search.self, Show.self])
+        subcommands: [Search.self, Show.self, Assign.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json
@@ -77,6 +78,50 @@ struct CodesCommand: AsyncParsableCommand {
                 if matches.contains(where: { !$0.code.isBillable }) {
                     Terminal.line("(* not billable: a category or subcategory with codes below it)")
                 }
+            }
+        }
+    }
+
+    /// `notebridge codes assign FILE`: codes a clinician's assessment text.
+    struct Assign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Suggest ICD-10-CM (and CPT/HCPCS) codes for an assessment and plan text.",
+            discussion: "Each line and each numbered item is a problem. Exit status 1 with a clear message on bad input.")
+
+        @Argument(help: "The assessment text file; standard input when absent or -.")
+        var file = "-"
+
+        @Option(help: "The specialty (as for `note`).")
+        var specialty = "generic"
+
+        @Option(help: "json or text.")
+        var format: Format = .text
+
+        func run() async throws {
+            do {
+                let specialty = try Specialty(validating: specialty)
+                let bytes = try Terminal.read(file, limit: 1 << 20)
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw CommandFailure(message: "assessment: is not UTF-8 text", exitCode: 1)
+                }
+                guard text.contains(where: { $0.isLetter }) else {
+                    throw CommandFailure(message: "assessment: the text has no words", exitCode: 1)
+                }
+                let codes = Coder.shared.codes(forAssessment: text, specialty: specialty)
+                switch format {
+                case .json:
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    Terminal.write(Array(try encoder.encode(BillingCodesOutput(codes))) + [0x0A])
+                case .text:
+                    Terminal.line(BillingCodesOutput.text(codes))
+                }
+            } catch let error as NoteRequestError {
+                Terminal.error(error.description)
+                throw ExitCode(1)
+            } catch let failure as CommandFailure {
+                Terminal.error(failure.message)
+                throw ExitCode(1)
             }
         }
     }
