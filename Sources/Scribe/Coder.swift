@@ -46,7 +46,8 @@ public struct Coder: Sendable {
         }
         let medications = request.medications
             + note.entities.filter { $0.kind == .medication && !$0.negated && $0.context == nil }.map(\.name)
-        let icd10 = diagnoses.codes(for: note, medications: medications)
+        let icd10 = diagnoses.codes(
+            for: note, medications: medications, announced: Self.announcedAssessment(in: request.transcript))
         var codes = BillingCodes(icd10: icd10)
         ServiceCoder(note: note, diagnoses: icd10, request: request).add(to: &codes)
         return codes
@@ -54,6 +55,33 @@ public struct Coder: Sendable {
 }
 
 extension Coder {
+    /// The clinician's sentences that a spoken `assessment` or `impression` announces, up to the plan (at most
+    /// twelve), as assessment statements: the diagnoses said in so many words.
+    static func announcedAssessment(in text: String?) -> [NoteStatement] {
+        guard let text, text.utf8.count <= 4 << 20, let transcript = try? Transcript(text) else { return [] }
+        var statements: [NoteStatement] = []
+        var collecting = false
+        for sentence in transcript.sentences {
+            guard sentence.speaker == .clinician || sentence.speaker == .narrator else {
+                if collecting && statements.count > 0 { collecting = false }
+                continue
+            }
+            let lower = sentence.text.lowercased()
+            let words = lower.split(whereSeparator: { !$0.isLetter })
+            if !collecting, words.prefix(4).contains(where: { ["assessment", "impression", "diagnosis", "diagnoses"].contains($0) }) {
+                collecting = true
+            }
+            guard collecting else { continue }
+            if words.first == "plan" || words.prefix(3).contains("plan") && !words.prefix(3).contains("assessment") {
+                collecting = false
+                continue
+            }
+            statements.append(NoteStatement(section: .assessment, text: sentence.text, evidence: [sentence.range]))
+            if statements.count >= 12 { break }
+        }
+        return statements
+    }
+
     /// The codes for an assessment (and plan) written by a clinician: each line, and each numbered item
     /// (`1.`, `2)`), is a statement of the assessment; the evidence ranges are Unicode-scalar offsets in `text`.
     public func codes(forAssessment text: String, specialty: Specialty = .generic, request: Request = Request()) -> BillingCodes {

@@ -123,6 +123,8 @@ extension DiagnosisCoder {
                 return vague >= 2 && unspecifiedCount(other.code) < vague
             }
         }
+        // Only complete codes are reported.
+        candidates.removeAll { !$0.code.isBillable }
         // Excludes1: never reported together when they describe the same problem (one statement); the
         // earlier-listed code stays. Problems listed apart are unrelated (guideline I.A.12.a's exception).
         var kept: [Candidate] = []

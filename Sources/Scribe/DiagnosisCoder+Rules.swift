@@ -5,13 +5,17 @@ extension DiagnosisCoder {
     static let codedSections: Set<NoteSection> = [.assessment, .plan]
 
     /// The diagnosis codes of a note, ranked.
-    func codes(for note: Note, medications: [String]) -> [DiagnosisCode] {
+    func codes(for note: Note, medications: [String], announced: [NoteStatement] = []) -> [DiagnosisCode] {
         var candidates: [Candidate] = []
         var pendingSymptoms: [Candidate] = []
         var uncertainWithoutSymptoms: [String] = []
         var order = 0
         var planWords: [[String]] = []
-        for (statementIndex, statement) in note.statements.enumerated() where Self.codedSections.contains(statement.section) {
+        // The note's assessment and plan, then what the clinician announced as the assessment in the transcript
+        // (a dictated assessment the note condensed).
+        let statements = note.statements.enumerated().filter { Self.codedSections.contains($0.element.section) }
+            + announced.enumerated().map { (note.statements.count + $0.offset, $0.element) }
+        for (statementIndex, statement) in statements {
             let evidence = CodeEvidence(section: statement.section, statement: statement.text, ranges: statement.evidence)
             // First every clause's conditions, then what the statement as a whole says about symptoms.
             var clauses: [(words: [String], mentions: [Mention])] = []
@@ -157,7 +161,10 @@ extension DiagnosisCoder {
         let compact = code.compactCode
         let dotted = code.code
         for (prefix, target) in table where compact.hasPrefix(prefix.replacingOccurrences(".", "")) || dotted.hasPrefix(prefix) {
-            return ICD10CM.shared.code(target)
+            guard let found = ICD10CM.shared.code(target) else { return nil }
+            if found.isBillable { return found }
+            let below = found.billableDescendants
+            return below.first { $0.title.lowercased().contains("unspecified") } ?? below.first
         }
         return nil
     }

@@ -215,8 +215,9 @@ struct DiagnosisCoder: Sendable {
             }
             found[index].negated = Self.occurs(Self.negationBefore, in: words, negationStart..<before.upperBound)
                 || Self.occurs(Self.negationAfter, in: words, after)
-            found[index].uncertain = Self.occurs(Self.uncertainBefore, in: words, before)
-                || Self.occurs(Self.uncertainAfter, in: words, after)
+            // A symptom is observed: `likely` before it doubts its cause, not the symptom.
+            found[index].uncertain = !found[index].target.traits.contains(.symptom)
+                && (Self.occurs(Self.uncertainBefore, in: words, before) || Self.occurs(Self.uncertainAfter, in: words, after))
             let clauseBefore = 0..<span.lowerBound
             found[index].hypothetical = Self.occurs(Self.hypotheticalBefore, in: words, clauseBefore)
             found[index].family = Self.occurs(Self.familyBefore, in: words, clauseBefore)
@@ -224,7 +225,9 @@ struct DiagnosisCoder: Sendable {
         }
         // `GERD versus gastritis`: both sides of a `versus` are uncertain.
         for index in found.indices where index + 1 < found.count && found[index + 1].uncertain {
-            let between = (found[index].words.upperBound + 1)..<found[index + 1].words.lowerBound
+            let lower = found[index].words.upperBound + 1, upper = found[index + 1].words.lowerBound
+            guard lower <= upper else { continue }
+            let between = lower..<upper
             if Self.occurs(Self.phrases("versus", "vs", "or"), in: words, between) { found[index].uncertain = true }
         }
         return found

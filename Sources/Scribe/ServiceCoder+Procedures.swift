@@ -179,7 +179,10 @@ extension ServiceCoder {
         var found = false
         var seen = Set<String>()
         let all = texts + sentences.map(\.text)
-        let documents = Set(phrases.flatMap { finder.documents(saying: $0) }).sorted()
+        // The note's statements when they say it; the transcript's sentences otherwise (not both: the same
+        // minutes would count twice).
+        var documents = Set(phrases.flatMap { finder.documents(saying: $0) }).sorted()
+        if documents.contains(where: { $0 < texts.count }) { documents.removeAll { $0 >= texts.count } }
         for document in documents {
             let text = all[document]
             guard seen.insert(text).inserted else { continue }

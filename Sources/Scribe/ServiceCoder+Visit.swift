@@ -200,7 +200,14 @@ extension ServiceCoder {
         let highCues = ["admit", "admission to", "admitted", "hospitalize", "hospitalization", "send to the emergency",
             "send you to the emergency", "go to the emergency", "sent to the er", "transfer to", "call 911", "do not resuscitate",
             "dnr", "emergency surgery", "intensive monitoring for toxicity"]
-        if let cue = highCues.first(where: inPlan) {
+        // A decision made, not an instruction for what might happen (`go to the emergency room if ...`).
+        let conditional = ["if", "precautions", "should", "warning signs", "unless", "in case"]
+        let decided: (String) -> Bool = { cue in
+            finder.documents(saying: cue).contains { document in
+                planDocuments.contains(document) && !conditional.contains { finder.says(document, $0) }
+            }
+        }
+        if let cue = highCues.first(where: decided) {
             findings.append("decision regarding hospitalization or escalation of care (\"\(cue)\", high)")
             level = .high
         }
