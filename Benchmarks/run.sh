@@ -4,6 +4,7 @@
 #  2. MLLP acknowledged messages/s with acknowledgment-after-commit (SQLite WAL, synchronous=normal),
 #     1 and 16 concurrent connections, against a real `notebridge serve`.
 #  3. Note writing: latency for 200, 1,500 and 10,000-word dialogues, notes/s, peak RSS (one core).
+#  4. Billing codes: ICD-10-CM table load, search index and phrase index build, `codes search` latency, coding latency.
 # Usage: Benchmarks/run.sh  (after `swift build -c release --product notebridge`; `make bench` does both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,3 +46,6 @@ echo "journal: $(NOTEBRIDGE_DATA_DIR="$data" "$BIN" journal count)"
 
 echo "## Note writing (Scribe), one core, transcripts built by repeating samples/transcripts/*-dialogue.txt"
 echo "note: $("$BIN" bench note --iterations 200 samples/transcripts/*-dialogue.txt)"
+
+echo "## Billing codes: ICD-10-CM load and index, codes search, coding a note (note with codes minus note)"
+echo "codes: $("$BIN" bench codes --iterations 500 samples/transcripts/*.txt)"

@@ -58,7 +58,8 @@ extension Coder {
     /// The clinician's sentences that a spoken `assessment` or `impression` announces, up to the plan (at most
     /// twelve), as assessment statements: the diagnoses said in so many words.
     static func announcedAssessment(in text: String?) -> [NoteStatement] {
-        guard let text, text.utf8.count <= 4 << 20, let transcript = try? Transcript(text) else { return [] }
+        guard let text, text.utf8.count <= 4 << 20, Self.mentionsAssessment(text), let transcript = try? Transcript(text)
+        else { return [] }
         var statements: [NoteStatement] = []
         var collecting = false
         for sentence in transcript.sentences {
@@ -66,8 +67,7 @@ extension Coder {
                 if collecting && statements.count > 0 { collecting = false }
                 continue
             }
-            let lower = sentence.text.lowercased()
-            let words = lower.split(whereSeparator: { !$0.isLetter })
+            let words = Self.leadingWords(sentence.text)
             if !collecting, words.prefix(4).contains(where: { ["assessment", "impression", "diagnosis", "diagnoses"].contains($0) }) {
                 collecting = true
             }
@@ -80,6 +80,38 @@ extension Coder {
             if statements.count >= 12 { break }
         }
         return statements
+    }
+
+    /// Whether a text says `assessment`, `impression` or `diagnos...` (ASCII, any case): only then is it parsed.
+    static func mentionsAssessment(_ text: String) -> Bool {
+        let needles = ["assessment", "impression", "diagnos"].map { Array($0.utf8) }
+        var window: [UInt8] = []
+        for byte in text.utf8 {
+            let lowered = byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte
+            window.append(lowered)
+            if window.count > 10 { window.removeFirst() }
+            for needle in needles where window.count >= needle.count && window.suffix(needle.count).elementsEqual(needle) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// The first six words of a sentence, lower-case ASCII letters.
+    static func leadingWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var word: [UInt8] = []
+        for byte in text.utf8 {
+            if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) {
+                word.append(byte | 0x20)
+            } else if !word.isEmpty {
+                words.append(String(decoding: word, as: UTF8.self))
+                word.removeAll(keepingCapacity: true)
+                if words.count == 6 { return words }
+            }
+        }
+        if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+        return words
     }
 
     /// The codes for an assessment (and plan) written by a clinician: each line, and each numbered item

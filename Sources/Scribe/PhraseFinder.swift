@@ -1,15 +1,17 @@
 /// Finds word phrases in a set of short texts (a note's statements and a transcript's sentences) through one
-/// index of word positions: a phrase costs one lookup, however many texts there are.
+/// index of word positions: a phrase costs one lookup, however many texts there are. Words are kept as
+/// 64-bit hashes of their lower-case bytes (FNV-1a), so nothing is allocated per word.
 struct PhraseFinder {
-    /// Each text's words: lower-case runs of letters and digits.
-    let documents: [[Substring]]
+    /// Each text's words, hashed.
+    let documents: [[UInt64]]
     /// Word → (document, position) pairs, in order.
-    let postings: [Substring: [(document: Int32, position: Int32)]]
+    let postings: [UInt64: [(document: Int32, position: Int32)]]
 
     init(_ texts: [String]) {
-        var documents: [[Substring]] = []
-        var postings: [Substring: [(document: Int32, position: Int32)]] = [:]
+        var documents: [[UInt64]] = []
+        var postings: [UInt64: [(document: Int32, position: Int32)]] = [:]
         documents.reserveCapacity(texts.count)
+        postings.reserveCapacity(2048)
         for (number, text) in texts.enumerated() {
             let words = Self.words(text)
             for (position, word) in words.enumerated() {
@@ -21,29 +23,30 @@ struct PhraseFinder {
         self.postings = postings
     }
 
-    /// The words of a lower-case text: runs of ASCII letters and digits (and any non-ASCII bytes).
-    static func words(_ text: String) -> [Substring] {
-        var words: [Substring] = []
-        let utf8 = text.utf8
-        var start: String.Index?
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            let isWord = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80
-                || (byte >= 0x41 && byte <= 0x5A)
+    /// The words of a text, hashed: runs of ASCII letters and digits (and any non-ASCII bytes), lower case.
+    static func words(_ text: String) -> [UInt64] {
+        var words: [UInt64] = []
+        var hash: UInt64 = 0
+        var inWord = false
+        for byte in text.utf8 {
+            let lowered = byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte
+            let isWord = (lowered >= 0x61 && lowered <= 0x7A) || (lowered >= 0x30 && lowered <= 0x39) || lowered >= 0x80
             if isWord {
-                if start == nil { start = index }
-            } else if let begun = start {
-                words.append(text[begun..<index])
-                start = nil
+                if !inWord {
+                    hash = 0xcbf2_9ce4_8422_2325
+                    inWord = true
+                }
+                hash = (hash ^ UInt64(lowered)) &* 0x100_0000_01b3
+            } else if inWord {
+                words.append(hash)
+                inWord = false
             }
-            index = utf8.index(after: index)
         }
-        if let begun = start { words.append(text[begun..<utf8.endIndex]) }
+        if inWord { words.append(hash) }
         return words
     }
 
-    /// The documents that say a phrase (lower case), ascending.
+    /// The documents that say a phrase, ascending.
     func documents(saying phrase: String) -> [Int] {
         let words = Self.words(phrase)
         guard let first = words.first, let list = postings[first] else { return [] }

@@ -26,19 +26,21 @@ struct ServiceCoder {
         texts = note.statements.map { $0.text.lowercased() }
         var sentences: [(String, Range<Int>)] = []
         if let transcript = request.transcript {
+            // Sentences end at . ? ! and line ends; lower-cased ASCII; ranges in Unicode scalars.
+            var current: [UInt8] = []
             var start = 0
-            var current = ""
             var offset = 0
-            for scalar in transcript.unicodeScalars {
-                current.unicodeScalars.append(scalar)
-                offset += 1
-                if scalar == "." || scalar == "?" || scalar == "!" || scalar == "\n" {
-                    sentences.append((current.lowercased(), start..<offset))
-                    current = ""
+            for byte in transcript.utf8 {
+                let isScalarStart = byte & 0xC0 != 0x80
+                current.append(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte)
+                if isScalarStart { offset += 1 }
+                if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "!") || byte == 0x0A {
+                    sentences.append((String(decoding: current, as: UTF8.self), start..<offset))
+                    current.removeAll(keepingCapacity: true)
                     start = offset
                 }
             }
-            if !current.isEmpty { sentences.append((current.lowercased(), start..<offset)) }
+            if !current.isEmpty { sentences.append((String(decoding: current, as: UTF8.self), start..<offset)) }
         }
         self.sentences = sentences
         finder = PhraseFinder(texts + sentences.map(\.0))
@@ -53,11 +55,28 @@ struct ServiceCoder {
 
     /// Whether a line of the transcript starts with a companion's label (`[mother]`, `Father:`).
     static func companionSpeaks(in transcript: String) -> Bool {
-        for line in transcript.split(separator: "\n", omittingEmptySubsequences: true) {
-            let head = line.prefix(24)
-            guard let end = head.firstIndex(where: { $0 == ":" || $0 == "]" }) else { continue }
-            let label = head[..<end].filter { $0.isLetter }.lowercased()
-            if companionLabels.contains(label) { return true }
+        var label: [UInt8] = []
+        var column = 0
+        var reading = true
+        for byte in transcript.utf8 {
+            if byte == 0x0A {
+                label.removeAll(keepingCapacity: true)
+                column = 0
+                reading = true
+                continue
+            }
+            column += 1
+            guard reading else { continue }
+            if byte == UInt8(ascii: ":") || byte == UInt8(ascii: "]") {
+                if companionLabels.contains(String(decoding: label, as: UTF8.self)) { return true }
+                reading = false
+            } else if column > 24 {
+                reading = false
+            } else if byte >= 0x41 && byte <= 0x5A {
+                label.append(byte + 32)
+            } else if byte >= 0x61 && byte <= 0x7A {
+                label.append(byte)
+            }
         }
         return false
     }

@@ -71,7 +71,7 @@ struct CodesBench: AsyncParsableCommand {
                 let coded = percentiles {
                     noteNumber += 1
                     let note = notes[noteNumber % notes.count]
-                    let codes = coder.codes(for: note)
+                    let codes = coder.codes(for: note, request: Coder.Request(transcript: texts[noteNumber % texts.count]))
                     return codes.icd10.count + codes.cpt.count
                 }
                 coding = String(format: "{\"notes\":%d,\"p50Ms\":%.4f,\"p90Ms\":%.4f}", notes.count, coded.p50, coded.p90)
