@@ -98,7 +98,9 @@ struct DiagnosisCoder: Sendable {
     static let listNegations: CueList = phrases("no", "denies", "denied", "negative for", "never", "none", "not")
     static let negationAfter: CueList = phrases(
         "ruled out", "is ruled out", "was ruled out", "negative", "is negative", "was negative", "resolved",
-        "has resolved", "unlikely", "is unlikely", "excluded", "not present", "absent",
+        "has resolved", "unlikely", "is unlikely", "excluded", "not present", "absent", "not supported",
+        "not suspected", "not likely", "not favored", "not consistent", "not seen", "not found", "not confirmed",
+        "not detected", "pcr negative", "test negative", "swab negative", "screen negative",
         // A vaccination named by its disease (`tetanus up to date`, `rabies vaccination current`).
         "up to date", "utd", "vaccination", "vaccine", "vaccines", "immunization", "booster", "shot", "shots", "toxoid")
     static let uncertainBefore: CueList = phrases(
@@ -222,6 +224,18 @@ struct DiagnosisCoder: Sendable {
             found[index].hypothetical = Self.occurs(Self.hypotheticalBefore, in: words, clauseBefore)
             found[index].family = Self.occurs(Self.familyBefore, in: words, clauseBefore)
             found[index].historical = Self.occurs(Self.historyBefore, in: words, before)
+        }
+        // `COVID-19 and influenza PCR negative`: a denial after a list reaches back through `and` / `or`.
+        for index in found.indices.reversed() where index + 1 < found.count && found[index + 1].negated {
+            let lower = found[index].words.upperBound + 1, upper = found[index + 1].words.lowerBound
+            guard lower <= upper else { continue }
+            let between = words[lower..<upper]
+            if !between.isEmpty, between.allSatisfy({ ["and", "or", ",", "nor"].contains($0) }) {
+                let nextAfter = (found[index + 1].words.upperBound + 1)..<words.count
+                if Self.occurs(Self.negationAfter, in: words, nextAfter.prefix(6).startIndex..<min(words.count, nextAfter.lowerBound + 6)) {
+                    found[index].negated = true
+                }
+            }
         }
         // `GERD versus gastritis`: both sides of a `versus` are uncertain.
         for index in found.indices where index + 1 < found.count && found[index + 1].uncertain {

@@ -146,6 +146,19 @@ extension ServiceCoder {
         return found
     }
 
+    /// Supplies and equipment dispensed at the visit (HCPCS Level II), not those only recommended.
+    func supplies() -> [ServiceCode] {
+        ServiceTables.supplies.compactMap { supply in
+            let matches = statements(saying: supply.phrases, sections: Self.sections).filter { index, _ in
+                ServiceTables.dispensedCues.contains { finder.says(index, $0) }
+            }
+            guard let (_, phrase) = matches.first else { return nil }
+            return service(
+                supply.code, .hcpcs, supply.label, confidence: 0.65, reason: "dispensed at the visit: \"\(phrase)\"",
+                evidence: matches.map { evidence($0.0) })
+        }
+    }
+
     static func format(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(value)
     }

@@ -173,7 +173,7 @@ struct ServiceCoder {
             break
         }
         var services = procedures()
-        var hcpcs = drugs()
+        var hcpcs = drugs() + supplies()
         if note.specialty == .psychiatrist { services.append(contentsOf: psychotherapy(withVisit: true)) }
         var visit = visitLevel(procedures: services)
         // A nurse visit is the minimal established visit.

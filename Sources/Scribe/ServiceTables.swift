@@ -178,6 +178,23 @@ enum ServiceTables {
         ("J2550", "Promethazine injection, up to 50 mg", ["phenergan injection", "promethazine injection"], nil),
     ]
 
+    /// Supplies and equipment dispensed at the visit (HCPCS Level II).
+    static let supplies: [(code: String, label: String, phrases: [String])] = [
+        ("E0114", "Crutches, underarm, pair", ["crutches"]),
+        ("E0100", "Cane", ["a cane", "cane was"]),
+        ("E0130", "Walker, rigid", ["walker"]),
+        ("A4565", "Arm sling", ["sling"]),
+        ("L1830", "Knee immobilizer, prefabricated, off-the-shelf", ["knee immobilizer"]),
+        ("L3908", "Wrist splint (cock-up), prefabricated, off-the-shelf", ["wrist brace", "cock-up splint", "wrist splint"]),
+        ("L0120", "Cervical collar, soft, prefabricated", ["cervical collar", "soft collar"]),
+        ("E0570", "Nebulizer machine", ["nebulizer machine", "home nebulizer"]),
+        ("E0607", "Home blood glucose monitor", ["glucometer", "glucose meter", "blood glucose monitor"]),
+    ]
+    static let dispensedCues = [
+        "dispensed", "given", "provided", "fitted", "placed in", "issued", "supplied", "sent home with", "fit with",
+        "applied",
+    ]
+
     /// Physical, occupational and speech therapy, and other time-based services: minutes → units.
     static let timedTherapy: [(code: String, label: String, phrases: [String])] = [
         ("97110", "Therapeutic exercise, each 15 minutes", [

@@ -20,8 +20,11 @@ struct DiagnosisRuleTests {
         #expect(icd10([line]).isEmpty, "\(line) → \(icd10([line]))")
     }
 
-    @Test("a denial runs through a list; `without` stops at the comma")
+    @Test("a denial runs through a list; `without` stops at the comma; a negative test covers the list before it")
     func negationScope() {
+        #expect(icd10(["COVID-19 and influenza PCR negative."]).isEmpty)
+        #expect(icd10(["Seizure not suspected."]).isEmpty)
+        #expect(icd10(["Monospot negative; mononucleosis not supported."]).isEmpty)
         #expect(icd10(["Acute bronchitis. No fever, wheezing or shortness of breath."]) == ["J20.9"])
         #expect(icd10(["Coronary artery disease without angina, s/p PCI with stent."]) == ["I25.10", "Z95.5"])
     }
@@ -182,6 +185,20 @@ struct ServiceRuleTests {
         #expect(result.cpt.contains { $0.code == "90656" })
         #expect(result.cpt.contains { $0.code == "90471" })
         #expect(result.cpt.first?.modifiers == ["25"])
+    }
+
+    @Test("supplies dispensed at the visit get HCPCS codes; those only recommended do not")
+    func supplies() throws {
+        let dispensed = """
+            [doctor] you have a sprain of the right ankle, no fracture on the x-ray.
+            [doctor] assessment: right ankle sprain. plan: crutches were dispensed today and fitted for height; ice and elevation.
+            """
+        #expect(try codes(dispensed).hcpcs.contains { $0.code == "E0114" })
+        let recommended = """
+            [doctor] you have a sprain of the right ankle, no fracture on the x-ray.
+            [doctor] assessment: right ankle sprain. plan: you could buy crutches at the pharmacy if walking hurts.
+            """
+        #expect(try !codes(recommended).hcpcs.contains { $0.code == "E0114" })
     }
 
     @Test("therapy time codes follow the 8-minute rule")
