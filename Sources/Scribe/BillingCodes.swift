@@ -59,12 +59,8 @@ public struct DiagnosisCode: Hashable, Sendable {
 
 /// A suggested procedure or service code.
 public struct ServiceCode: Hashable, Sendable {
-    /// The code system.
-    public enum System: String, Hashable, Sendable, Codable {
-        case cpt = "CPT"
-        case hcpcs = "HCPCS"
-        case cdt = "CDT"
-    }
+    /// The code system (CPT, HCPCS, CDT).
+    public typealias System = CodeSystem
 
     /// The code (`99214`, `J1030`, `D1110`).
     public var code: String

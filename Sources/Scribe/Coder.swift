@@ -67,7 +67,7 @@ extension Coder {
                 if collecting && statements.count > 0 { collecting = false }
                 continue
             }
-            let words = Self.leadingWords(sentence.text)
+            let words = SearchTerms.words(sentence.text).prefix(6)
             if !collecting, words.prefix(4).contains(where: { ["assessment", "impression", "diagnosis", "diagnoses"].contains($0) }) {
                 collecting = true
             }
@@ -82,36 +82,9 @@ extension Coder {
         return statements
     }
 
-    /// Whether a text says `assessment`, `impression` or `diagnos...` (ASCII, any case): only then is it parsed.
+    /// Whether a text says `assessment`, `impression` or `diagnos...` (any case): only then is it parsed.
     static func mentionsAssessment(_ text: String) -> Bool {
-        let needles = ["assessment", "impression", "diagnos"].map { Array($0.utf8) }
-        var window: [UInt8] = []
-        for byte in text.utf8 {
-            let lowered = byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte
-            window.append(lowered)
-            if window.count > 10 { window.removeFirst() }
-            for needle in needles where window.count >= needle.count && window.suffix(needle.count).elementsEqual(needle) {
-                return true
-            }
-        }
-        return false
-    }
-
-    /// The first six words of a sentence, lower-case ASCII letters.
-    static func leadingWords(_ text: String) -> [String] {
-        var words: [String] = []
-        var word: [UInt8] = []
-        for byte in text.utf8 {
-            if (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) {
-                word.append(byte | 0x20)
-            } else if !word.isEmpty {
-                words.append(String(decoding: word, as: UTF8.self))
-                word.removeAll(keepingCapacity: true)
-                if words.count == 6 { return words }
-            }
-        }
-        if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
-        return words
+        ["assessment", "impression", "diagnos"].contains { ByteSearch.contains(text, $0) }
     }
 
     /// The codes for an assessment (and plan) written by a clinician: each line, and each numbered item

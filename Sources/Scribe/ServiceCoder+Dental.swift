@@ -1,3 +1,5 @@
+import Terminology
+
 extension ServiceCoder {
     /// Tooth types by Universal number: molars, premolars, the rest anterior.
     static func toothKind(_ number: Int) -> String {

@@ -1,3 +1,5 @@
+import Terminology
+
 extension ServiceCoder {
     static let sections: Set<NoteSection> = [.objective, .assessment, .plan]
 
@@ -16,7 +18,7 @@ extension ServiceCoder {
         var usedStatements = Set<Int>()
         // Specific injections before the general joint injection.
         let order = ["20552", "20550"]
-        let rules = ServiceTables.procedures.sorted { lhs, rhs in
+        let rules = ServiceCatalog.procedures.sorted { lhs, rhs in
             (order.firstIndex(of: lhs.code) ?? 99) < (order.firstIndex(of: rhs.code) ?? 99)
         }
         for rule in rules {
@@ -59,7 +61,7 @@ extension ServiceCoder {
         }
         // Vaccines given, then their administration.
         var vaccines: [ServiceCode] = []
-        for rule in ServiceTables.vaccines {
+        for rule in ServiceCatalog.vaccines {
             let matches = statements(saying: rule.phrases, sections: Self.sections).filter { performed($0.0) }
             guard let (_, phrase) = matches.first else { continue }
             vaccines.append(
@@ -126,7 +128,7 @@ extension ServiceCoder {
         var found: [ServiceCode] = []
         let given = ["injection", "injected", "shot", "im ", "intramuscular", "given", "administered", "nebulizer", "neb ",
             "mixed with", "gave"]
-        for drug in ServiceTables.drugs {
+        for drug in ServiceCatalog.drugs {
             let matches = statements(saying: drug.names, sections: Self.sections).filter { index, _ in
                 given.contains { finder.says(index, $0) } && performed(index)
             }
@@ -148,9 +150,9 @@ extension ServiceCoder {
 
     /// Supplies and equipment dispensed at the visit (HCPCS Level II), not those only recommended.
     func supplies() -> [ServiceCode] {
-        ServiceTables.supplies.compactMap { supply in
+        ServiceCatalog.supplies.compactMap { supply in
             let matches = statements(saying: supply.phrases, sections: Self.sections).filter { index, _ in
-                ServiceTables.dispensedCues.contains { finder.says(index, $0) }
+                ServiceCatalog.dispensedCues.contains { finder.says(index, $0) }
             }
             guard let (_, phrase) = matches.first else { return nil }
             return service(
@@ -207,8 +209,7 @@ extension ServiceCoder {
                 }
             }) else { continue }
             var best: (distance: Int, minutes: Int)?
-            for (index, word) in words.enumerated() where (word.hasPrefix("minute") || word == "min" || word == "mins") && index > 0 {
-                guard let value = SpokenNumber.value(endingAt: index - 1, in: words), value > 0, value <= 180 else { continue }
+            for (index, value) in Self.minuteMentions(words) where value <= 180 {
                 let distance = abs(index - phrasePosition)
                 if distance <= 8, best == nil || distance < (best?.distance ?? .max) { best = (distance, value) }
             }
@@ -299,7 +300,7 @@ extension ServiceCoder {
                 found.append(service(code, .cpt, "Physical therapy evaluation, \(["low", "moderate", "high"][complexity - 1]) complexity", confidence: 0.6, reason: "\"\(evaluation)\"; complexity \(complexity == 2 ? "moderate unless stated" : "as stated")", evidence: evidenceAll))
             }
         }
-        found.append(contentsOf: timed(ServiceTables.timedTherapy))
+        found.append(contentsOf: timed(ServiceCatalog.timedTherapy))
         return found
     }
 
@@ -360,7 +361,7 @@ extension ServiceCoder {
     func chiropractic() -> [ServiceCode] {
         let corpus = texts + sentences.map(\.text)
         let adjusting = corpus.filter { $0.contains("adjust") || $0.contains("manipulat") || $0.contains("cmt") }
-        guard !adjusting.isEmpty else { return timed(ServiceTables.timedTherapy) }
+        guard !adjusting.isEmpty else { return timed(ServiceCatalog.timedTherapy) }
         let regions: [(String, [String])] = [
             ("cervical", ["cervical", "neck"]), ("thoracic", ["thoracic", "mid back", "upper back"]),
             ("lumbar", ["lumbar", "low back", "lower back"]), ("sacral", ["sacral", "sacrum"]),
@@ -380,7 +381,7 @@ extension ServiceCoder {
         if adjusting.contains(where: { text in extremities.contains { Self.contains(text, $0) } }) {
             codes.append(service("98943", .cpt, "Chiropractic manipulation, extraspinal", confidence: 0.6, reason: "an extremity adjusted", evidence: codes[0].evidence))
         }
-        codes.append(contentsOf: timed(ServiceTables.timedTherapy))
+        codes.append(contentsOf: timed(ServiceCatalog.timedTherapy))
         return codes
     }
 

@@ -35,9 +35,7 @@ extension ServiceCoder {
         let documents = Set(["minute", "minutes"].flatMap { finder.documents(saying: $0) }).sorted()
         for text in documents.map({ all[$0] }) {
             let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-            for (index, word) in words.enumerated() where word.hasPrefix("minute") && index > 0 {
-                guard let minutes = SpokenNumber.value(endingAt: index - 1, in: words), (5...600).contains(minutes)
-                else { continue }
+            for (index, minutes) in Self.minuteMentions(words) where (5...600).contains(minutes) {
                 let window = words[max(0, index - 8)..<min(words.count, index + 6)].joined(separator: " ")
                 if window.contains("spent") || window.contains("total time") || window.contains("face to face")
                     || window.contains("in total") || window.contains("total of")
@@ -47,6 +45,18 @@ extension ServiceCoder {
             }
         }
         return nil
+    }
+
+    /// Each `N minutes` (`35 minutes`, `thirty five min`) of a word list: the position of the unit word and the
+    /// number.
+    static func minuteMentions(_ words: [String]) -> [(position: Int, minutes: Int)] {
+        words.indices.compactMap { index in
+            let word = words[index]
+            guard index > 0, word.hasPrefix("minute") || word == "min" || word == "mins",
+                let value = SpokenNumber.value(endingAt: index - 1, in: words), value > 0
+            else { return nil }
+            return (index, value)
+        }
     }
 
     // MARK: - Medical decision making
@@ -256,7 +266,7 @@ extension ServiceCoder {
                 findings.append("low-risk management (\"\(cue)\", low)")
                 level = .low
             } else if procedureCodes.contains(where: { service in
-                ServiceTables.procedures.contains { $0.code == service.code && $0.separateProcedure }
+                ServiceCatalog.procedures.contains { $0.code == service.code && $0.separateProcedure }
             }) {
                 findings.append("minor procedure (low)")
                 level = .low
@@ -288,17 +298,11 @@ extension ServiceCoder {
     }
 
     static func code(for complexity: VisitLevel.Complexity, patient: VisitLevel.Patient) -> String {
-        let new = ["99202", "99203", "99204", "99205"]
-        let established = ["99212", "99213", "99214", "99215"]
-        return (patient == .new ? new : established)[complexity.rawValue - 1]
+        VisitCodes.code(forComplexity: complexity.rawValue, newPatient: patient == .new)
     }
 
-    /// AMA 2024 time thresholds: new 15/30/45/60 minutes, established 10/20/30/40.
     static func code(forMinutes minutes: Int, patient: VisitLevel.Patient) -> String? {
-        let thresholds: [(Int, String)] = patient == .new
-            ? [(60, "99205"), (45, "99204"), (30, "99203"), (15, "99202")]
-            : [(40, "99215"), (30, "99214"), (20, "99213"), (10, "99212")]
-        return thresholds.first { minutes >= $0.0 }?.1
+        VisitCodes.code(forMinutes: minutes, newPatient: patient == .new)
     }
 
     // MARK: - Preventive visits
@@ -311,12 +315,8 @@ extension ServiceCoder {
         let age = request.age ?? note.ageFromText
         guard let age else { return nil }
         let (patient, _) = patientStatus()
-        let bands: [(Int, String, String)] = [
-            (1, "99381", "99391"), (5, "99382", "99392"), (12, "99383", "99393"), (18, "99384", "99394"),
-            (40, "99385", "99395"), (65, "99386", "99396"), (200, "99387", "99397"),
-        ]
-        guard let band = bands.first(where: { age < $0.0 }) else { return nil }
-        let code = patient == .new ? band.1 : band.2
+        guard let band = VisitCodes.preventiveBands.first(where: { age < $0.belowAge }) else { return nil }
+        let code = patient == .new ? band.new : band.established
         return ServiceCode(
             code: code, system: .cpt, label: "Preventive visit, \(patient.rawValue) patient, age \(age)", modifiers: [],
             units: 1, confidence: 0.8, rank: 0,

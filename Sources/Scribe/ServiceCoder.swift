@@ -105,34 +105,15 @@ struct ServiceCoder {
         return first.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    /// Whether `text` has `phrase` at word boundaries (bytes compared; both lower case).
+    /// Whether `text` has `phrase` at word boundaries.
     static func contains(_ text: String, _ phrase: String) -> Bool {
-        let haystack = Array(text.utf8), needle = Array(phrase.utf8)
-        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
-        func isWord(_ byte: UInt8) -> Bool {
-            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte >= 0x80 || (byte >= 0x41 && byte <= 0x5A)
-        }
-        let endsInWord = needle.last.map(isWord) ?? false
-        var start = 0
-        while start + needle.count <= haystack.count {
-            if haystack[start] == needle[0], start == 0 || !isWord(haystack[start - 1]) {
-                var matched = true
-                for offset in 1..<needle.count where haystack[start + offset] != needle[offset] {
-                    matched = false
-                    break
-                }
-                let end = start + needle.count
-                if matched && (!endsInWord || end == haystack.count || !isWord(haystack[end])) { return true }
-            }
-            start += 1
-        }
-        return false
+        ByteSearch.contains(text, phrase, wholeWords: true)
     }
 
     /// Whether a statement says the thing was done at this visit, not only planned.
     func performed(_ index: Int) -> Bool {
-        let done = ServiceTables.performedCues.contains { finder.says(index, $0) }
-        let planned = ServiceTables.plannedCues.contains { finder.says(index, $0) }
+        let done = ServiceCatalog.performedCues.contains { finder.says(index, $0) }
+        let planned = ServiceCatalog.plannedCues.contains { finder.says(index, $0) }
         if done { return true }
         return !planned && note.statements[index].section == .objective
     }
@@ -189,8 +170,8 @@ struct ServiceCoder {
             var modifiers: [String] = []
             var reason = visitReason(level)
             let separate = services.contains { service in
-                ServiceTables.procedures.contains { $0.code == service.code && $0.separateProcedure }
-                    || ServiceTables.vaccines.contains { $0.code == service.code } || service.code.hasPrefix("9047")
+                ServiceCatalog.procedures.contains { $0.code == service.code && $0.separateProcedure }
+                    || ServiceCatalog.vaccines.contains { $0.code == service.code } || service.code.hasPrefix("9047")
             }
             if separate || !cpt.isEmpty {
                 modifiers.append("25")
@@ -203,7 +184,7 @@ struct ServiceCoder {
                     code: level.code, system: .cpt, label: Self.visitLabel(level), modifiers: modifiers, units: 1,
                     confidence: level.basis == "time" ? 0.85 : 0.7, rank: 0, reason: reason, evidence: visitEvidence()))
             if let minutes = level.minutes, level.basis == "time" {
-                let base = level.patient == .new ? 60 : 40
+                let base = VisitCodes.prolongedAfter(newPatient: level.patient == .new)
                 if minutes >= base + 15 {
                     cpt.append(
                         ServiceCode(
@@ -233,7 +214,7 @@ struct ServiceCoder {
     /// A procedure visit bills the E/M only when something beyond the procedure was evaluated.
     func shouldBillVisit(_ level: VisitLevel, procedures: [ServiceCode], preventive: Bool) -> Bool {
         let separate = procedures.filter { service in
-            ServiceTables.procedures.contains { $0.code == service.code && $0.separateProcedure }
+            ServiceCatalog.procedures.contains { $0.code == service.code && $0.separateProcedure }
         }
         if preventive {
             // With a preventive visit, a problem visit only for real problem work (moderate risk or more).

@@ -214,7 +214,7 @@ public final class DiagnosisIndex: Sendable {
             if innerWords != bareWords { results.append((innerWords, false)) }
         }
         // `Acute sinusitis, unspecified` → `acute sinusitis`; `Pneumonia, unspecified organism` → `pneumonia`.
-        if let comma = firstComma, Self.hasUnspecified(bare[comma...]) {
+        if let comma = firstComma, ByteSearch.contains(bare[comma...], Self.unspecifiedBytes) {
             let head = SearchTerms.terms(String(decoding: bare[..<comma], as: UTF8.self))
             if head != bareWords { results.append((head, true)) }
         }
@@ -222,24 +222,6 @@ public final class DiagnosisIndex: Sendable {
     }
 
     static let unspecifiedBytes = Array("unspecified".utf8)
-
-    static func hasUnspecified(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let needle = unspecifiedBytes
-        guard bytes.count >= needle.count else { return false }
-        var start = bytes.startIndex
-        while start + needle.count <= bytes.endIndex {
-            if bytes[start] == needle[0] || bytes[start] == needle[0] - 32 {
-                var matched = true
-                for offset in 1..<needle.count where bytes[start + offset] != needle[offset] {
-                    matched = false
-                    break
-                }
-                if matched { return true }
-            }
-            start += 1
-        }
-        return false
-    }
 
     /// A title's words outside parentheses: said (positive) and after `without` / `not` (absent) up to the
     /// next `with`, `in`, `due`, `of` or comma.

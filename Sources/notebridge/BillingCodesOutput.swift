@@ -1,3 +1,4 @@
+import Terminology
 import Scribe
 
 /// The JSON and text forms of a note's billing codes.

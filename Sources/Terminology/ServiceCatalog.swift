@@ -1,36 +1,42 @@
-/// Procedures and services recognised in a note, with our own short labels (CPT descriptors are the AMA's
-/// and CDT descriptors the ADA's; only the code numbers are used). Written for this project.
-struct ServiceRule: Sendable {
-    /// The code.
-    var code: String
-    var system: ServiceCode.System
-    /// Our label.
-    var label: String
-    /// Phrases (lower case) that document it.
-    var phrases: [String]
-    /// Whether the phrase must come with words saying it was done at this visit (not only planned).
-    var needsPerformed: Bool
-    /// Whether a visit with it needs modifier 25 on a same-day E/M.
-    var separateProcedure: Bool
-    /// Specialties it belongs to (empty: any but dental and veterinary).
-    var specialties: Set<Specialty> = []
+/// A procedure or service code system.
+public enum CodeSystem: String, Hashable, Sendable, Codable {
+    case cpt = "CPT"
+    case hcpcs = "HCPCS"
+    case cdt = "CDT"
 }
 
-enum ServiceTables {
-    static let performedCues = [
+/// A procedure or service recognised in a note, with our own short label (CPT descriptors are the AMA's and
+/// CDT descriptors the ADA's; only the code numbers are used). Written for this project.
+public struct ServiceEntry: Sendable {
+    /// The code.
+    public var code: String
+    public var system: CodeSystem
+    /// Our label.
+    public var label: String
+    /// Phrases (lower case) that document it.
+    public var phrases: [String]
+    /// Whether the phrase must come with words saying it was done at this visit (not only planned).
+    public var needsPerformed: Bool
+    /// Whether a visit with it needs modifier 25 on a same-day E/M.
+    public var separateProcedure: Bool
+}
+
+/// The CPT, HCPCS Level II and CDT codes the coder recognises, and the words that document them.
+public enum ServiceCatalog {
+    public static let performedCues = [
         "performed", "administered", "given", "gave", "injected", "done", "completed", "obtained", "placed", "applied",
         "removed", "drained", "today", "in the office", "in office", "in clinic", "we did", "i did", "was done",
         "tolerated", "shows", "showed", "revealed", "reveals", "positive", "negative", "result", "under sterile",
         "prepped", "cleaned", "irrigated", "was used", "were used", "we used", "frozen", "froze", "treated with",
         "received", "sutured", "repaired", "aspirated", "we drew", "drawn", "collected",
     ]
-    static let plannedCues = [
+    public static let plannedCues = [
         "will schedule", "schedule", "refer", "referral", "consider", "next visit", "if ", "return for", "will order",
         "plan to", "we'll do", "we will do", "discussed", "recommend", "may need", "would like to",
     ]
 
     /// In-office procedures and tests (CPT).
-    static let procedures: [ServiceRule] = [
+    public static let procedures: [ServiceEntry] = [
         // Joint and soft-tissue injections: the joint size is chosen from the site (see `jointCode`).
         .init(code: "20610", system: .cpt, label: "Major joint injection or aspiration", phrases: [
             "joint injection", "intra-articular injection", "intraarticular injection", "arthrocentesis",
@@ -136,7 +142,7 @@ enum ServiceTables {
     ]
 
     /// Vaccines: the product code (CPT) and, for each, an administration code is added.
-    static let vaccines: [ServiceRule] = [
+    public static let vaccines: [ServiceEntry] = [
         .init(code: "90656", system: .cpt, label: "Influenza vaccine, trivalent, preservative free, IM", phrases: [
             "flu shot", "flu vaccine", "influenza vaccine", "flu vaccination", "influenza vaccination",
         ], needsPerformed: true, separateProcedure: true),
@@ -163,7 +169,7 @@ enum ServiceTables {
     ]
 
     /// Drugs given in the office (HCPCS Level II), with the amount one unit covers (in mg) when units count.
-    static let drugs: [(code: String, label: String, names: [String], milligramsPerUnit: Double?)] = [
+    public static let drugs: [(code: String, label: String, names: [String], milligramsPerUnit: Double?)] = [
         ("J3301", "Triamcinolone acetonide injection, per 10 mg", ["kenalog", "triamcinolone"], 10),
         ("J1030", "Methylprednisolone acetate injection, 40 mg", ["depo-medrol 40", "methylprednisolone 40"], nil),
         ("J1040", "Methylprednisolone acetate injection, 80 mg", ["depo-medrol", "methylprednisolone acetate", "depo medrol"], nil),
@@ -179,7 +185,7 @@ enum ServiceTables {
     ]
 
     /// Supplies and equipment dispensed at the visit (HCPCS Level II).
-    static let supplies: [(code: String, label: String, phrases: [String])] = [
+    public static let supplies: [(code: String, label: String, phrases: [String])] = [
         ("E0114", "Crutches, underarm, pair", ["crutches"]),
         ("E0100", "Cane", ["a cane", "cane was"]),
         ("E0130", "Walker, rigid", ["walker"]),
@@ -190,13 +196,13 @@ enum ServiceTables {
         ("E0570", "Nebulizer machine", ["nebulizer machine", "home nebulizer"]),
         ("E0607", "Home blood glucose monitor", ["glucometer", "glucose meter", "blood glucose monitor"]),
     ]
-    static let dispensedCues = [
+    public static let dispensedCues = [
         "dispensed", "given", "provided", "fitted", "placed in", "issued", "supplied", "sent home with", "fit with",
         "applied",
     ]
 
     /// Physical, occupational and speech therapy, and other time-based services: minutes → units.
-    static let timedTherapy: [(code: String, label: String, phrases: [String])] = [
+    public static let timedTherapy: [(code: String, label: String, phrases: [String])] = [
         ("97110", "Therapeutic exercise, each 15 minutes", [
             "therapeutic exercise", "therapeutic exercises", "strengthening exercises", "range of motion exercises",
             "stretching exercises", "ther ex", "therex",
@@ -215,5 +221,32 @@ enum ServiceTables {
         ]),
         ("97035", "Ultrasound therapy, each 15 minutes", ["ultrasound therapy", "therapeutic ultrasound"]),
         ("97032", "Electrical stimulation, attended, each 15 minutes", ["attended electrical stimulation", "manual electrical stimulation"]),
+    ]
+}
+
+/// The office and outpatient visit codes (AMA E/M guidelines, 2021 with the 2024 time thresholds) and the
+/// preventive medicine visit codes by age.
+public enum VisitCodes {
+    /// The code for a level of medical decision making, 1 (straightforward) to 4 (high).
+    public static func code(forComplexity level: Int, newPatient: Bool) -> String {
+        let codes = newPatient ? ["99202", "99203", "99204", "99205"] : ["99212", "99213", "99214", "99215"]
+        return codes[min(max(level, 1), 4) - 1]
+    }
+
+    /// The code total time on the date of the visit reaches: new 15/30/45/60 minutes, established 10/20/30/40.
+    public static func code(forMinutes minutes: Int, newPatient: Bool) -> String? {
+        let thresholds: [(Int, String)] = newPatient
+            ? [(60, "99205"), (45, "99204"), (30, "99203"), (15, "99202")]
+            : [(40, "99215"), (30, "99214"), (20, "99213"), (10, "99212")]
+        return thresholds.first { minutes >= $0.0 }?.1
+    }
+
+    /// The minutes of the highest level, after which prolonged service (99417) counts each 15 minutes.
+    public static func prolongedAfter(newPatient: Bool) -> Int { newPatient ? 60 : 40 }
+
+    /// Preventive medicine visits: (age below which the band applies, new patient code, established code).
+    public static let preventiveBands: [(belowAge: Int, new: String, established: String)] = [
+        (1, "99381", "99391"), (5, "99382", "99392"), (12, "99383", "99393"), (18, "99384", "99394"),
+        (40, "99385", "99395"), (65, "99386", "99396"), (200, "99387", "99397"),
     ]
 }
