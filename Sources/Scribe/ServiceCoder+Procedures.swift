@@ -47,7 +47,7 @@ extension ServiceCoder {
                 let instruments = rule.phrases.filter { finder.anySays($0, in: 0..<texts.count) }
                 units = Set(instruments.map { $0.filter(\.isLetter) }).count
             case "99406":
-                if let minutes = minutesNear(["counsel", "cessation"]), minutes > 10 {
+                if let minutes = minutes(for: ["counsel", "cessation"]), minutes > 10 {
                     (code, label) = ("99407", "Tobacco cessation counseling, over 10 minutes")
                 }
             default:
@@ -220,8 +220,6 @@ extension ServiceCoder {
         }
         return found ? total : nil
     }
-
-    func minutesNear(_ cues: [String]) -> Int? { minutes(for: cues) }
 
     /// Timed codes with the CMS 8-minute rule: total timed minutes give the units, shared by minutes.
     func timed(_ services: [(code: String, label: String, phrases: [String])], fallbackMinutes: Int? = nil) -> [ServiceCode] {

@@ -305,13 +305,6 @@ public final class DiagnosisIndex: Sendable {
         return nil
     }
 
-    /// The target of an exact phrase, if any.
-    public func target(of phrase: String) -> Target? {
-        let numbers = numbers(SearchTerms.terms(phrase))
-        guard !numbers.contains(-1) else { return nil }
-        return phrases[Self.hash(numbers[...])]
-    }
-
     /// A code's title words (a made code: its parent's and its 7th character's).
     public func titleTerms(of code: ICD10Code) -> TitleTerms {
         let node = codeSet.nodes[Int(code.index)]

@@ -9,6 +9,9 @@ struct ICD10CMTests {
     @Test("holds the FY2026 code set: 74,719 billable codes, 22 chapters")
     func counts() {
         #expect(codes.billableCount == 74_719)
+        let billable = codes.billableCodes
+        #expect(billable.count == 74_719)
+        #expect(billable.allSatisfy { $0.isBillable && $0.children.isEmpty })
         #expect(codes.chapters.count == 22)
         #expect(codes.sections.count == 297)
     }
