@@ -39,7 +39,7 @@ struct BenchCommand: AsyncParsableCommand {
                         rounds += 1
                     }
                     let elapsed = clock.now - start
-                    let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    let secondsElapsed = Latency.seconds(elapsed)
                     let perSecond = Double(rounds * messages.count) / secondsElapsed
                     let megabytes = Double(rounds * bytesPerRound) / secondsElapsed / 1_000_000
                     return (perSecond, megabytes, checksum)
@@ -129,7 +129,7 @@ struct BenchCommand: AsyncParsableCommand {
                                     let sent = clock.now
                                     let reply = try await link.send(payload, timeout: .seconds(30))
                                     let elapsed = clock.now - sent
-                                    latencies.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+                                    latencies.append(Latency.milliseconds(elapsed))
                                     if !SendCommand.summarize(reply).accepted { rejected += 1 }
                                 }
                                 return (latencies, rejected)
@@ -144,11 +144,9 @@ struct BenchCommand: AsyncParsableCommand {
                     return all
                 }
                 let elapsed = clock.now - start
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = Latency.seconds(elapsed)
                 let latencies = results.0.sorted()
-                func percentile(_ p: Double) -> Double {
-                    latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
-                }
+                func percentile(_ p: Double) -> Double { Latency.percentile(latencies, p) }
                 Terminal.line(
                     String(
                         format: #"{"connections":%d,"messages":%d,"notAccepted":%d,"seconds":%.3f,"messagesPerSecond":%.0f,"latencyMs":{"p50":%.3f,"p90":%.3f,"p99":%.3f,"max":%.3f}}"#,

@@ -25,9 +25,7 @@ struct CodesBench: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let clock = ContinuousClock()
-            func milliseconds(_ duration: Duration) -> Double {
-                Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-            }
+            let milliseconds = Latency.milliseconds
             var start = clock.now
             let codeSet = ICD10CM.shared
             let load = milliseconds(clock.now - start)
@@ -47,7 +45,7 @@ struct CodesBench: AsyncParsableCommand {
                     samples.append(milliseconds(clock.now - begin))
                 }
                 samples.sort()
-                return (samples[samples.count / 2], samples[min(samples.count - 1, samples.count * 9 / 10)], checksum)
+                return (Latency.percentile(samples, 0.5), Latency.percentile(samples, 0.9), checksum)
             }
             var queryNumber = 0
             let search = percentiles {

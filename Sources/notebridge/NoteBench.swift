@@ -52,12 +52,10 @@ struct NoteBench: AsyncParsableCommand {
                     let start = clock.now
                     checksum &+= try writer.note(transcript: text).statements.count
                     let elapsed = clock.now - start
-                    samples.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                    samples.append(Latency.milliseconds(elapsed))
                 }
                 samples.sort()
-                func percentile(_ p: Double) -> Double {
-                    samples[min(samples.count - 1, Int(Double(samples.count) * p))]
-                }
+                func percentile(_ p: Double) -> Double { Latency.percentile(samples, p) }
                 let total = samples.reduce(0, +)
                 let p50 = percentile(0.5)
                 results.append(
