@@ -32,6 +32,10 @@ public struct ConfigurationKey: Hashable, Sendable {
     public static let all: [ConfigurationKey] = [
         ConfigurationKey("http.host", "address the HTTP listener binds (default 0.0.0.0)"),
         ConfigurationKey("http.port", "HTTP port (default 8080; 0 picks a free port)"),
+        ConfigurationKey("http.tls.certificate", "PEM certificate chain; enables TLS (HTTPS) on the HTTP listener"),
+        ConfigurationKey("http.tls.privateKey", "PEM private key of the HTTP certificate"),
+        ConfigurationKey("http.tls.trustRoots", "PEM CA certificates that HTTP client certificates must chain to"),
+        ConfigurationKey("http.tls.requireClientCertificate", "true for mutual TLS on HTTP (default false)"),
         ConfigurationKey("mllp.host", "address the MLLP listener binds (default 0.0.0.0)"),
         ConfigurationKey("mllp.port", "MLLP port (default 2575; 0 picks a free port)"),
         ConfigurationKey("mllp.maxFrameBytes", "largest MLLP frame accepted, bytes (default 1048576)"),
@@ -54,6 +58,13 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("hl7.maxComponents", "most components in a field (default 500)"),
         ConfigurationKey("hl7.maxSubcomponents", "most subcomponents in a component (default 100)"),
         ConfigurationKey("routes.acceptMessageTypes", "message types the default route accepts, e.g. [ADT^A04, ORU^*]; empty accepts all"),
+        ConfigurationKey("api.maxBodyBytes", "largest /v1 request body, bytes (default 1048576)"),
+        ConfigurationKey("api.rateLimitPerSecond", "requests per second per API key (default 50; 0 turns limiting off)"),
+        ConfigurationKey("api.rateBurst", "requests a key may burst above its rate (default twice the rate)"),
+        ConfigurationKey("api.noteRetentionDays", "notes are erased this many days after they are written (default 30)"),
+        ConfigurationKey("api.callbackUrl", "webhook for every note when the request names no callback_url"),
+        ConfigurationKey("api.createFirstKey", "create and print an API key on a start with none (default true)"),
+        ConfigurationKey("api.webhookMaxAttempts", "webhook delivery attempts before giving up (default 8)"),
         ConfigurationKey("log.level", "trace, debug, info, notice, warning, error or critical (default info)"),
     ]
 }

@@ -1,6 +1,8 @@
 import Foundation
 import HL7v2
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import MLLP
 import NIOCore
@@ -21,14 +23,45 @@ public enum Gateway {
             configuration: SQLiteJournal.Configuration(synchronous: configuration.synchronous), logger: logger)
     }
 
+    /// Opens the note store the configuration names, with the journal's keyring.
+    public static func openNoteStore(
+        _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
+    ) throws -> SQLiteNoteStore {
+        let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
+        return try SQLiteNoteStore(
+            databaseFile: configuration.notesDatabaseFile, keyring: keyring, synchronous: configuration.synchronous,
+            logger: logger)
+    }
+
     /// Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight messages and closes the database.
     ///
-    /// - Parameter onReady: called once with the bound ports (useful when a port is 0).
+    /// - Parameters:
+    ///   - console: receives what an operator must see once and the log must never hold (a first API key).
+    ///   - onReady: called once with the bound ports (useful when a port is 0).
     public static func run(
         _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger,
+        console: @escaping @Sendable (String) -> Void = { _ in },
         onReady: @escaping @Sendable (GatewayEndpoints) -> Void = { _ in }
     ) async throws {
         let journal = try openJournal(configuration, environment: environment, logger: logger)
+        let store: SQLiteNoteStore
+        do {
+            store = try openNoteStore(configuration, environment: environment, logger: logger)
+            if configuration.createFirstKey, try await store.keys().isEmpty {
+                let issued = try await APIKeys.create(in: store, name: "first key", scopes: APIScope.allCases)
+                console(
+                    """
+                    NoteBridge created its first API key (shown once; only its hash is stored):
+                      API key:        \(issued.secret)
+                      key id:         \(issued.record.id)
+                      webhook secret: \(issued.record.webhookSecret)
+                    """)
+                logger.notice("first API key created", metadata: ["nb.api.key_id": "\(issued.record.id)"])
+            }
+        } catch {
+            try? await journal.close()
+            throw error
+        }
         let collector = EndpointCollector(onReady: onReady)
         let intake = HL7Intake(
             journal: journal,
@@ -40,17 +73,29 @@ public enum Gateway {
         let mllp = MLLPService(
             listener: MLLPListener(configuration: configuration.mllp), intake: intake, logger: logger,
             onBound: { collector.mllpBound($0) })
+        let signal = WebhookSignal()
+        let router = Router(context: APIRequestContext.self)
+        V1Routes(store: store, signal: signal, configuration: configuration.api, logger: logger).register(on: router)
+        HealthRoutes.register(on: router, journal: journal, readiness: collector)
+        let server: HTTPServerBuilder
+        if let tls = configuration.httpTLS {
+            server = try .tls(.http1(), tlsConfiguration: tls.makeServerTLSConfiguration())
+        } else {
+            server = .http1()
+        }
         let http = Application(
-            router: HealthRoutes.router(journal: journal, readiness: collector),
+            router: router, server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "NoteBridge"),
             onServerRunning: { channel in collector.httpBound(channel.localAddress?.port ?? configuration.httpPort) },
             logger: logger)
         // Services start in order and stop in reverse: MLLP stops accepting first, HTTP last.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let retention = configuration.retention {
-            services.append(.init(service: RetentionService(journal: journal, retention: retention, logger: logger)))
-        }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: RetentionService(journal: journal, notes: store, retention: configuration.retention, logger: logger)),
+            .init(
+                service: WebhookService(
+                    outbox: store, keys: store, signal: signal, configuration: configuration.webhooks, logger: logger)),
+        ]
         services += [.init(service: http), .init(service: mllp)]
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -59,9 +104,11 @@ public enum Gateway {
         do {
             try await group.run()
         } catch {
+            try? store.close()
             try? await journal.close()
             throw error
         }
+        try store.close()
         try await journal.close()
         logger.info("NoteBridge stopped; journal closed")
     }

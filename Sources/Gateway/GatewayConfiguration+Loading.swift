@@ -100,28 +100,8 @@ extension GatewayConfiguration {
             mllp.idleTimeout = .seconds(seconds)
         }
         mllp.maxConnections = try reader.integer("mllp.maxConnections", in: 1...100_000) ?? mllp.maxConnections
-        let certificate = try reader.string("mllp.tls.certificate")
-        let privateKey = try reader.string("mllp.tls.privateKey")
-        let trustRoots = try reader.string("mllp.tls.trustRoots")
-        let requireClient = try reader.boolean("mllp.tls.requireClientCertificate") ?? false
-        switch (certificate, privateKey) {
-        case (let certificate?, let privateKey?):
-            if requireClient, trustRoots == nil {
-                throw ConfigurationError(
-                    key: "mllp.tls.trustRoots", reason: "mutual TLS needs the CA certificates client certificates chain to")
-            }
-            mllp.tls = MLLPTLSConfiguration(
-                certificateChainPath: certificate, privateKeyPath: privateKey, trustRootsPath: trustRoots,
-                requireClientCertificate: requireClient)
-        case (nil, nil):
-            if requireClient || trustRoots != nil {
-                throw ConfigurationError(key: "mllp.tls.certificate", reason: "TLS options need a certificate and a private key")
-            }
-        case (nil, _):
-            throw ConfigurationError(key: "mllp.tls.certificate", reason: "a private key was given without a certificate")
-        case (_, nil):
-            throw ConfigurationError(key: "mllp.tls.privateKey", reason: "a certificate was given without its private key")
-        }
+        mllp.tls = try reader.tls("mllp.tls")
+        httpTLS = try reader.tls("http.tls")
         dataDirectory = try reader.string("storage.path") ?? dataDirectory
         keyFile = try reader.string("storage.keyFile")
         if let mode = try reader.string("storage.synchronous") {
@@ -161,6 +141,24 @@ extension GatewayConfiguration {
                 return pattern
             }
         }
+        api.maximumBodyBytes = try reader.integer("api.maxBodyBytes", in: 1_024...(64 << 20)) ?? api.maximumBodyBytes
+        if let rate = try reader.integer("api.rateLimitPerSecond", in: 0...1_000_000) {
+            api.rateLimit = Double(rate)
+            api.rateBurst = Double(max(1, rate * 2))
+        }
+        if let burst = try reader.integer("api.rateBurst", in: 1...1_000_000) { api.rateBurst = Double(burst) }
+        if let days = try reader.integer("api.noteRetentionDays", in: 1...36_500) {
+            api.retention = .seconds(days * 86_400)
+        }
+        if let url = try reader.string("api.callbackUrl") {
+            do {
+                api.callbackURL = try NoteJob.validatedCallback(url, field: "api.callbackUrl")
+            } catch {
+                throw ConfigurationError(key: "api.callbackUrl", reason: "must be an http or https URL with a host")
+            }
+        }
+        createFirstKey = try reader.boolean("api.createFirstKey") ?? createFirstKey
+        webhooks.maximumAttempts = try reader.integer("api.webhookMaxAttempts", in: 1...100) ?? webhooks.maximumAttempts
         if let level = try reader.string("log.level") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(level.lowercased()) else {
@@ -186,6 +184,34 @@ private struct ValueReader {
             throw ConfigurationError(key: key, reason: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
+    }
+
+    /// `<prefix>.certificate`, `.privateKey`, `.trustRoots`, `.requireClientCertificate`: TLS when a certificate
+    /// and key are given.
+    func tls(_ prefix: String) throws -> MLLPTLSConfiguration? {
+        let certificate = try string("\(prefix).certificate")
+        let privateKey = try string("\(prefix).privateKey")
+        let trustRoots = try string("\(prefix).trustRoots")
+        let requireClient = try boolean("\(prefix).requireClientCertificate") ?? false
+        switch (certificate, privateKey) {
+        case (let certificate?, let privateKey?):
+            if requireClient, trustRoots == nil {
+                throw ConfigurationError(
+                    key: "\(prefix).trustRoots", reason: "mutual TLS needs the CA certificates client certificates chain to")
+            }
+            return MLLPTLSConfiguration(
+                certificateChainPath: certificate, privateKeyPath: privateKey, trustRootsPath: trustRoots,
+                requireClientCertificate: requireClient)
+        case (nil, nil):
+            if requireClient || trustRoots != nil {
+                throw ConfigurationError(key: "\(prefix).certificate", reason: "TLS options need a certificate and a private key")
+            }
+            return nil
+        case (nil, _):
+            throw ConfigurationError(key: "\(prefix).certificate", reason: "a private key was given without a certificate")
+        case (_, nil):
+            throw ConfigurationError(key: "\(prefix).privateKey", reason: "a certificate was given without its private key")
+        }
     }
 
     func boolean(_ key: String) throws -> Bool? {

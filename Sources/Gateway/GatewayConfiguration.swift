@@ -12,6 +12,14 @@ public struct GatewayConfiguration: Sendable {
     public var httpHost: String = "0.0.0.0"
     /// The HTTP port (0 picks a free one).
     public var httpPort: Int = 8080
+    /// TLS (HTTPS) on the HTTP listener, when configured.
+    public var httpTLS: MLLPTLSConfiguration?
+    /// The `/v1` API: body limit, rate limit, note retention, default webhook.
+    public var api = V1Routes.Configuration()
+    /// Webhook retries.
+    public var webhooks = WebhookService.Configuration()
+    /// Whether a start with no API key creates one and prints it.
+    public var createFirstKey = true
     /// The MLLP listener.
     public var mllp = MLLPListener.Configuration()
     /// The folder that holds the database and the key file.
@@ -41,6 +49,11 @@ public struct GatewayConfiguration: Sendable {
     /// The SQLite database file.
     public var databaseFile: URL {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent("notebridge.sqlite")
+    }
+
+    /// The SQLite database of notes, API keys, audit records and webhook deliveries.
+    public var notesDatabaseFile: URL {
+        URL(fileURLWithPath: dataDirectory).appendingPathComponent("notes.sqlite")
     }
 
     /// The key file that seals journal bodies.

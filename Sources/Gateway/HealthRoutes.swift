@@ -5,6 +5,13 @@ import Store
 enum HealthRoutes {
     static func router(journal: any Journal, readiness: EndpointCollector) -> Router<BasicRequestContext> {
         let router = Router()
+        register(on: router, journal: journal, readiness: readiness)
+        return router
+    }
+
+    static func register<Context: RequestContext>(
+        on router: Router<Context>, journal: any Journal, readiness: EndpointCollector
+    ) {
         router.get("healthz") { _, _ -> Response in
             jsonResponse(.ok, #"{"status":"ok"}"#)
         }
@@ -19,7 +26,6 @@ enum HealthRoutes {
                 return jsonResponse(.serviceUnavailable, #"{"status":"unavailable","journal":"error"}"#)
             }
         }
-        return router
     }
 
     static func jsonResponse(_ status: HTTPResponse.Status, _ body: String) -> Response {

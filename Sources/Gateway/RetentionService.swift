@@ -3,17 +3,22 @@ import Logging
 import ServiceLifecycle
 import Store
 
-/// Deletes journal rows older than the retention period, once at start and then every `interval`.
-/// PHI expires: nothing is kept longer than configured.
+/// Deletes journal rows older than the retention period and erases notes past their `expires_at`, once at
+/// start and then every `interval`. PHI expires: nothing is kept longer than configured.
 public struct RetentionService: Service {
     let journal: any Journal
-    let retention: Duration
+    let notes: (any NoteStore)?
+    let retention: Duration?
     let interval: Duration
     let logger: Logger
 
     /// Creates the sweeper.
-    public init(journal: any Journal, retention: Duration, interval: Duration = .seconds(3600), logger: Logger) {
+    public init(
+        journal: any Journal, notes: (any NoteStore)? = nil, retention: Duration?, interval: Duration = .seconds(60),
+        logger: Logger
+    ) {
         self.journal = journal
+        self.notes = notes
         self.retention = retention
         self.interval = interval
         self.logger = logger
@@ -33,9 +38,17 @@ public struct RetentionService: Service {
         }
     }
 
-    /// One sweep: deletes the rows received before `now - retention`.
+    /// One sweep: deletes the journal rows received before `now - retention` and the notes expired at `now`.
     public func sweep(now: Date) async {
-        let seconds = Double(retention.components.seconds)
+        if let notes {
+            do {
+                _ = try await notes.purgeExpiredNotes(now: now)
+            } catch {
+                logger.error("note expiry sweep failed", metadata: ["nb.error": "\(type(of: error))"])
+            }
+        }
+        guard let retention else { return }
+        let seconds = retention.timeInterval
         let cutoff = now.addingTimeInterval(-seconds)
         do {
             let deleted = try await journal.purge(receivedBefore: cutoff)

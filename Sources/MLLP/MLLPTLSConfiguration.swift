@@ -32,6 +32,19 @@ public struct MLLPTLSConfiguration: Sendable, Hashable {
     ///
     /// - Throws: ``MLLPError`` with code ``MLLPError/Code/invalidTLSConfiguration`` when a file cannot be loaded.
     func makeServerContext() throws -> NIOSSLContext {
+        let configuration = try makeServerTLSConfiguration()
+        do {
+            return try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw MLLPError(code: .invalidTLSConfiguration, reason: "cannot load listener TLS files: \(error)")
+        }
+    }
+
+    /// Loads the files into a server TLS configuration (TLS 1.2 or later; client certificates verified against
+    /// the trust roots when required). The HTTP listener uses it too.
+    ///
+    /// - Throws: ``MLLPError`` with code ``MLLPError/Code/invalidTLSConfiguration`` when a file cannot be loaded.
+    public func makeServerTLSConfiguration() throws -> TLSConfiguration {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(self.certificateChainPath)
             guard !chain.isEmpty else {
@@ -47,7 +60,7 @@ public struct MLLPTLSConfiguration: Sendable, Hashable {
                 configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(trustRootsPath))
             }
             configuration.certificateVerification = self.requireClientCertificate ? .noHostnameVerification : .none
-            return try NIOSSLContext(configuration: configuration)
+            return configuration
         } catch let error as MLLPError {
             throw error
         } catch {

@@ -99,3 +99,10 @@ extension NoteStatement {
         return copy
     }
 }
+
+extension NoteTemplate {
+    /// The keys of the parts a note in this layout has, in order (`subjective`, ... or `data`, ...).
+    public var partKeys: [String] {
+        Note(specialty: .generic, template: self, transcriptKind: .dialogue, statements: [], entities: []).parts.map(\.key)
+    }
+}

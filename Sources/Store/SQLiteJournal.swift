@@ -61,35 +61,10 @@ public final class SQLiteJournal: Journal {
             throw StoreError(.invalidArgument, reason: "busyTimeout must not be negative")
         }
         let path = databaseFile.path
-        let directory = databaseFile.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(
-                at: directory,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
-            throw StoreError(.database, reason: "cannot create directory \(directory.path)")
-        }
-        try SecureFile.createOwnerOnlyIfMissing(path: path, code: .database)
-
-        var databaseConfiguration = GRDB.Configuration()
-        databaseConfiguration.label = "notebridge.journal"
-        databaseConfiguration.journalMode = .wal
-        databaseConfiguration.busyMode = .timeout(Double(configuration.busyTimeout.clampedMilliseconds) / 1000)
-        databaseConfiguration.maximumReaderCount = configuration.maximumReaderCount
-        do {
-            let pool = try DatabasePool(path: path, configuration: databaseConfiguration)
-            // GRDB sets NORMAL when it enables WAL; set ours afterwards, on the one connection that commits.
-            let synchronous = configuration.synchronous == .full ? "FULL" : "NORMAL"
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            }
-            try Self.migrator.migrate(pool)
-            self.pool = pool
-        } catch {
-            throw Self.storeError(error, operation: "open \(path)")
-        }
+        self.pool = try SQLitePool.open(
+            databaseFile, label: "notebridge.journal", synchronous: configuration.synchronous,
+            busyTimeout: configuration.busyTimeout, maximumReaderCount: configuration.maximumReaderCount,
+            migrator: Self.migrator)
         self.databaseFile = databaseFile
         self.configuration = configuration
         self.sealer = Sealer(keyring: keyring, associatedData: Sealer.journalAssociatedData)
@@ -360,22 +335,7 @@ public final class SQLiteJournal: Journal {
         StoreError(.closed, reason: "the journal is closed", file: file, line: line)
     }
 
-    /// Maps a database error to a ``StoreError`` carrying only the SQLite result code and message (which name
-    /// tables and constraints, never values). Store errors and cancellation pass through.
     private static func storeError(_ error: any Error, operation: String) -> any Error {
-        switch error {
-        case let error as StoreError:
-            return error
-        case let error as CancellationError:
-            return error
-        case let error as DatabaseError:
-            let message = error.message ?? "no message"
-            return StoreError(
-                .database,
-                reason: "\(operation): SQLite error \(error.extendedResultCode.rawValue): \(message)"
-            )
-        default:
-            return StoreError(.database, reason: "\(operation): \(type(of: error))")
-        }
+        SQLitePool.storeError(error, operation: operation)
     }
 }

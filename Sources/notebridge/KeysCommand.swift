@@ -1,47 +1,115 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import Logging
 import Store
 
-/// `notebridge keys`: the data keys that seal stored bodies.
+/// `notebridge keys`: the bearer API keys of the `/v1` API.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage the data keys that seal stored messages.",
-        subcommands: [ListKeys.self, RotateKey.self])
+        commandName: "keys", abstract: "Manage the API keys of the /v1 note API (only their hashes are stored).",
+        subcommands: [CreateKey.self, ListKeys.self, RevokeKey.self])
 
-    /// `notebridge keys list`.
-    struct ListKeys: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List key ids; the active one last.")
+    /// `notebridge keys create`.
+    struct CreateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create", abstract: "Create an API key and print it once, with its webhook signing secret.")
 
         @OptionGroup var options: ConfigOptions
 
+        @Option(help: "A name for the key (who or what uses it).")
+        var name: String
+
+        @Option(help: "Comma-separated scopes: \(APIScope.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
+        var scopes: String = APIScope.allCases.map(\.rawValue).joined(separator: ",")
+
+        @Option(help: "json or text.")
+        var format: String = "text"
+
         func run() async throws {
             try await reportingFailures {
-                let keyring = try options.loadKeyring()
-                for id in keyring.keyIDs {
-                    Terminal.line(id == keyring.activeKeyID ? "\(id)\tactive" : id)
+                let parsed: [APIScope]
+                do {
+                    parsed = try APIScope.parse(scopes)
+                } catch let error as APIError {
+                    throw CommandFailure(message: error.message, exitCode: 2)
+                }
+                let issued = try await options.withNoteStore { store in
+                    do {
+                        return try await APIKeys.create(in: store, name: name, scopes: parsed)
+                    } catch let error as APIError {
+                        throw CommandFailure(message: error.message, exitCode: 2)
+                    }
+                }
+                if format == "json" {
+                    let object: [String: String] = [
+                        "id": issued.record.id, "name": issued.record.name, "key": issued.secret,
+                        "scopes": issued.record.scopes.joined(separator: ","), "webhook_secret": issued.record.webhookSecret,
+                    ]
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    Terminal.write(Array(try encoder.encode(object)) + [0x0A])
+                } else {
+                    Terminal.line("API key (shown once; store it now): \(issued.secret)")
+                    Terminal.line("key id:         \(issued.record.id)")
+                    Terminal.line("scopes:         \(issued.record.scopes.joined(separator: ","))")
+                    Terminal.line("webhook secret: \(issued.record.webhookSecret)")
                 }
             }
         }
     }
 
-    /// `notebridge keys rotate`.
-    struct RotateKey: AsyncParsableCommand {
+    /// `notebridge keys list`.
+    struct ListKeys: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "rotate",
-            abstract: "Add a new active key to the key file; rows sealed with older keys stay readable.")
+            commandName: "list", abstract: "List API keys: id, name, scopes, created, revoked (never the keys).")
 
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
             try await reportingFailures {
-                let keyring = try options.loadKeyring()
-                do {
-                    Terminal.line(try keyring.rotate())
-                } catch {
-                    throw CommandFailure(message: "\(error)", exitCode: 2)
+                let keys = try await options.withNoteStore { try await $0.keys() }
+                for key in keys {
+                    let created = key.createdAt.formatted(.iso8601)
+                    let state = key.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "active"
+                    Terminal.line("\(key.id)\t\(key.name)\t\(key.scopes.joined(separator: ","))\t\(created)\t\(state)")
                 }
             }
         }
+    }
+
+    /// `notebridge keys revoke`.
+    struct RevokeKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke", abstract: "Revoke an API key at once; exit 1 when there is no such active key.")
+
+        @OptionGroup var options: ConfigOptions
+
+        @Argument(help: "The key id (key_...).")
+        var id: String
+
+        func run() async throws {
+            try await reportingFailures {
+                let revoked = try await options.withNoteStore { try await $0.revokeKey(id: id, at: Date()) }
+                guard revoked else { throw CommandFailure(message: "\(id): no such active API key", exitCode: 1) }
+                Terminal.line("\(id)\trevoked")
+            }
+        }
+    }
+}
+
+extension ConfigOptions {
+    /// Opens the note store the configuration names, runs `body`, and closes it.
+    func withNoteStore<T>(_ body: (SQLiteNoteStore) async throws -> T) async throws -> T {
+        let configuration = try load()
+        let store: SQLiteNoteStore
+        do {
+            store = try Gateway.openNoteStore(
+                configuration, environment: ProcessInfo.processInfo.environment, logger: Logger(label: "notebridge.cli", factory: { _ in SwiftLogNoOpLogHandler() }))
+        } catch {
+            throw CommandFailure(message: "cannot open the note store: \(error)", exitCode: 2)
+        }
+        defer { try? store.close() }
+        return try await body(store)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import Scribe
 
 /// `notebridge note`: writes a SOAP note from a transcript.
@@ -50,21 +51,11 @@ struct NoteCommand: AsyncParsableCommand {
     /// The JSON shape of a note.
     struct Output: Encodable {
         struct Statement: Encodable {
-            struct Evidence: Encodable {
-                var start: Int
-                var end: Int
-
-                /// Transcript ranges as `{start, end}` objects.
-                static func list(_ ranges: [Range<Int>]) -> [Evidence] {
-                    ranges.map { Evidence(start: $0.lowerBound, end: $0.upperBound) }
-                }
-            }
-
             var section: String
             var subsection: String?
             var origin: String
             var text: String
-            var evidence: [Evidence]
+            var evidence: [EvidenceRange]
         }
 
         struct Part: Encodable {
@@ -100,7 +91,7 @@ struct NoteCommand: AsyncParsableCommand {
             var uncertain: Bool
             var context: String?
             var attributes: [String: String]
-            var evidence: [Statement.Evidence]
+            var evidence: [EvidenceRange]
         }
     }
 
@@ -156,14 +147,14 @@ struct NoteCommand: AsyncParsableCommand {
                         Output.Statement(
                             section: statement.section.rawValue, subsection: statement.subsection,
                             origin: statement.origin.rawValue, text: statement.text,
-                            evidence: Output.Statement.Evidence.list(statement.evidence))
+                            evidence: EvidenceRange.list(statement.evidence))
                     },
                     entities: note.entities.map { entity in
                         Output.Entity(
                             kind: entity.kind.rawValue, text: entity.text, name: entity.name, value: entity.value,
                             unit: entity.unit, negated: entity.negated, uncertain: entity.uncertain,
                             context: entity.context?.rawValue, attributes: entity.attributes,
-                            evidence: Output.Statement.Evidence.list(entity.evidence))
+                            evidence: EvidenceRange.list(entity.evidence))
                     },
                     billingCodes: codes.map(BillingCodesOutput.init))
                 let encoder = JSONEncoder()

@@ -29,7 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
             let httpHost = configuration.httpHost
             let tls = configuration.mllp.tls != nil
             do {
-                try await Gateway.run(configuration, environment: ProcessInfo.processInfo.environment, logger: logger) {
+                try await Gateway.run(
+                    configuration, environment: ProcessInfo.processInfo.environment, logger: logger,
+                    console: { Terminal.line($0) }
+                ) {
                     endpoints in
                     Terminal.line(
                         "NoteBridge listening: mllp\(tls ? "+tls" : "")=\(mllpHost):\(endpoints.mllpPort) http=\(httpHost):\(endpoints.httpPort)"

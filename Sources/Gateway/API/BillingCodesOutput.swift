@@ -1,50 +1,63 @@
 import Terminology
 import Scribe
 
-/// The JSON and text forms of a note's billing codes.
-struct BillingCodesOutput: Encodable {
-    struct Evidence: Encodable {
-        var section: String
-        var statement: String
-        var ranges: [NoteCommand.Output.Statement.Evidence]
+/// A transcript range, `{start, end}` in characters (Unicode scalars) of the transcript.
+public struct EvidenceRange: Codable, Sendable, Hashable {
+    /// The first character.
+    public var start: Int
+    /// One past the last character.
+    public var end: Int
+
+    /// Transcript ranges as `{start, end}` objects.
+    public static func list(_ ranges: [Range<Int>]) -> [EvidenceRange] {
+        ranges.map { EvidenceRange(start: $0.lowerBound, end: $0.upperBound) }
+    }
+}
+
+/// The JSON and text forms of a note's billing codes (`billing_codes` in the CLI's and the API's JSON).
+public struct BillingCodesOutput: Codable, Sendable {
+    public struct Evidence: Codable, Sendable {
+        public var section: String
+        public var statement: String
+        public var ranges: [EvidenceRange]
     }
 
-    struct Diagnosis: Encodable {
-        var code: String
-        var description: String
-        var confidence: Double
-        var rank: Int
-        var reason: String
-        var evidence: [Evidence]
+    public struct Diagnosis: Codable, Sendable {
+        public var code: String
+        public var description: String
+        public var confidence: Double
+        public var rank: Int
+        public var reason: String
+        public var evidence: [Evidence]
     }
 
-    struct Service: Encodable {
-        var code: String
-        var system: String
-        var description: String
-        var modifiers: [String]
-        var units: Int
-        var confidence: Double
-        var rank: Int
-        var reason: String
-        var evidence: [Evidence]
+    public struct Service: Codable, Sendable {
+        public var code: String
+        public var system: String
+        public var description: String
+        public var modifiers: [String]
+        public var units: Int
+        public var confidence: Double
+        public var rank: Int
+        public var reason: String
+        public var evidence: [Evidence]
     }
 
-    struct Element: Encodable {
-        var level: String
-        var findings: [String]
+    public struct Element: Codable, Sendable {
+        public var level: String
+        public var findings: [String]
     }
 
-    struct Visit: Encodable {
-        var code: String
-        var patient: String
-        var patientBasis: String
-        var basis: String
-        var medicalDecisionMaking: String
-        var problems: Element
-        var data: Element
-        var risk: Element
-        var minutes: Int?
+    public struct Visit: Codable, Sendable {
+        public var code: String
+        public var patient: String
+        public var patientBasis: String
+        public var basis: String
+        public var medicalDecisionMaking: String
+        public var problems: Element
+        public var data: Element
+        public var risk: Element
+        public var minutes: Int?
 
         enum CodingKeys: String, CodingKey {
             case code, patient, basis, problems, data, risk, minutes
@@ -53,11 +66,11 @@ struct BillingCodesOutput: Encodable {
         }
     }
 
-    var icd10: [Diagnosis]
-    var cpt: [Service]
-    var hcpcs: [Service]
-    var visitLevel: Visit?
-    var notices: [String]
+    public var icd10: [Diagnosis]
+    public var cpt: [Service]
+    public var hcpcs: [Service]
+    public var visitLevel: Visit?
+    public var notices: [String]
 
     enum CodingKeys: String, CodingKey {
         case icd10, cpt, hcpcs, notices
@@ -68,7 +81,7 @@ struct BillingCodesOutput: Encodable {
         items.map {
             Evidence(
                 section: $0.section.rawValue, statement: $0.statement,
-                ranges: NoteCommand.Output.Statement.Evidence.list($0.ranges))
+                ranges: EvidenceRange.list($0.ranges))
         }
     }
 
@@ -79,7 +92,8 @@ struct BillingCodesOutput: Encodable {
             evidence: evidence(code.evidence))
     }
 
-    init(_ codes: BillingCodes) {
+    /// The JSON form of `codes`.
+    public init(_ codes: BillingCodes) {
         icd10 = codes.icd10.map {
             Diagnosis(
                 code: $0.code, description: $0.description, confidence: $0.confidence, rank: $0.rank, reason: $0.reason,
@@ -99,7 +113,7 @@ struct BillingCodesOutput: Encodable {
     }
 
     /// The readable block under the note.
-    static func text(_ codes: BillingCodes) -> String {
+    public static func text(_ codes: BillingCodes) -> String {
         var lines = ["BILLING CODES (suggested; for a coder's review)"]
         func confidence(_ value: Double) -> String { "\(Int((value * 100).rounded()))%" }
         if !codes.icd10.isEmpty {

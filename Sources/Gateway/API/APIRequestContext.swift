@@ -1,0 +1,59 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The request context of the HTTP listener: the caller's address, for audit records.
+public struct APIRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's address.
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
+
+/// Turns every error a route throws into the API's JSON error shape, answers 405 for a known path with the
+/// wrong method, and never lets an internal error text reach the caller.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    /// The routes and their methods, for 405 answers.
+    let routes: [(pattern: [Substring], methods: [HTTPRequest.Method])]
+    let maximumBodyBytes: Int
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return error.response
+        } catch let error as HTTPError {
+            switch error.status {
+            case .notFound:
+                let allowed = methods(for: request.uri.path)
+                return (allowed.isEmpty ? APIError.routeNotFound : APIError.methodNotAllowed(allowed)).response
+            case .contentTooLarge:
+                return APIError.payloadTooLarge(limit: maximumBodyBytes).response
+            default:
+                var mapped = APIError(error.status, code: "HTTP_\(error.status.code)", message: error.status.reasonPhrase)
+                mapped.details = []
+                return mapped.response
+            }
+        } catch {
+            context.logger.error("request failed", metadata: ["nb.error": "\(type(of: error))"])
+            return APIError.internalError.response
+        }
+    }
+
+    func methods(for path: String) -> [HTTPRequest.Method] {
+        let parts = path.split(separator: "/")
+        for route in routes where route.pattern.count == parts.count {
+            if zip(route.pattern, parts).allSatisfy({ $0.0 == "*" || $0.0 == $0.1 }) { return route.methods }
+        }
+        return []
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import Scribe
+
+/// The body of `POST /v1/note` and `POST /v1/stream/note`, as sent.
+struct NoteRequestBody: Decodable {
+    /// A name list sent as one string ("asthma, GERD") or as an array.
+    struct NameList: Decodable {
+        var names: [String]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                names = text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" })
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            } else {
+                names = try container.decode([String].self)
+            }
+        }
+    }
+
+    struct PatientInfo: Decodable {
+        var name: String?
+        var age: Int?
+        var gender: String?
+        var medicalHistory: NameList?
+        var medications: NameList?
+        var allergies: NameList?
+
+        enum CodingKeys: String, CodingKey {
+            case name, age, gender, medications, allergies
+            case medicalHistory = "medical_history"
+        }
+    }
+
+    struct Context: Decodable {
+        var patientInfo: PatientInfo?
+        var customInstructions: String?
+
+        enum CodingKeys: String, CodingKey {
+            case patientInfo = "patient_info"
+            case customInstructions = "custom_instructions"
+        }
+    }
+
+    var transcript: String?
+    var specialty: String?
+    var providerType: String?
+    var template: String?
+    var includeBillingCodes: Bool?
+    var includePatientSummary: Bool?
+    var includeTranscript: Bool?
+    var includeEvidence: Bool?
+    var callbackURL: String?
+    var patientStatus: String?
+    var context: Context?
+
+    enum CodingKeys: String, CodingKey {
+        case transcript, specialty, template, context
+        case providerType = "provider_type"
+        case includeBillingCodes = "include_billing_codes"
+        case includePatientSummary = "include_patient_summary"
+        case includeTranscript = "include_transcript"
+        case includeEvidence = "include_evidence"
+        case callbackURL = "callback_url"
+        case patientStatus = "patient_status"
+    }
+}
+
+/// A validated note request: everything the note, the codes and the webhook need.
+public struct NoteJob: Sendable {
+    /// The transcript text.
+    public var transcript: String
+    /// The specialty.
+    public var specialty: Specialty
+    /// The layout.
+    public var template: NoteTemplate
+    /// What the caller knows about the patient.
+    public var context: NoteContext
+    /// New or established, for the visit level.
+    public var patient: VisitLevel.Patient?
+    /// Add `billing_codes`.
+    public var includeBillingCodes = false
+    /// Add `patient_summary`.
+    public var includePatientSummary = false
+    /// Add `transcript`.
+    public var includeTranscript = false
+    /// Add `statements` with their evidence ranges.
+    public var includeEvidence = false
+    /// Where the `note.generated` or `note.failed` event goes, if anywhere.
+    public var callbackURL: String?
+    /// Whether custom instructions were sent (they are accepted, not followed; the response says so).
+    public var hasCustomInstructions = false
+
+    /// The longest custom instructions accepted.
+    static let maximumInstructionCharacters = 4_000
+
+    /// Decodes and validates a request body; the error names the field.
+    public static func decode(_ bytes: [UInt8]) throws(APIError) -> NoteJob {
+        let body: NoteRequestBody
+        do {
+            body = try JSONDecoder().decode(NoteRequestBody.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw Self.describe(error)
+        } catch {
+            throw APIError.validation("body", "is not valid JSON")
+        }
+        return try NoteJob(body)
+    }
+
+    init(_ body: NoteRequestBody) throws(APIError) {
+        guard let transcript = body.transcript else {
+            throw APIError.validation("transcript", "is required")
+        }
+        self.transcript = transcript
+        do {
+            if let specialty = body.specialty, let alias = body.providerType, specialty != alias {
+                throw APIError.validation("provider_type", "differs from specialty; send one of them")
+            }
+            specialty = try Specialty(validating: body.specialty ?? body.providerType ?? Specialty.generic.rawValue)
+            template = try NoteTemplate(validating: body.template ?? NoteTemplate.standard.rawValue)
+        } catch let error as NoteRequestError {
+            let field = error.field == "specialty" && body.specialty == nil ? "provider_type" : error.field
+            throw APIError.validation(field, error.reason, validValues: error.validValues)
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError.validation("specialty", "cannot be read")
+        }
+        let info = body.context?.patientInfo
+        if let name = info?.name, name.count > 200 {
+            throw APIError.validation("context.patient_info.name", "is longer than 200 characters")
+        }
+        var sex: NoteContext.Sex?
+        if let gender = info?.gender {
+            guard gender.count <= 50 else {
+                throw APIError.validation("context.patient_info.gender", "is longer than 50 characters")
+            }
+            switch gender.lowercased().trimmingCharacters(in: .whitespaces) {
+            case "female", "f", "woman", "girl": sex = .female
+            case "male", "m", "man", "boy": sex = .male
+            default: sex = nil
+            }
+        }
+        do {
+            context = try NoteContext(
+                age: info?.age, sex: sex, medications: info?.medications?.names ?? [],
+                allergies: info?.allergies?.names ?? [], history: info?.medicalHistory?.names ?? []
+            ).validated()
+        } catch {
+            // NoteContext names its own fields; the API's live under context.patient_info.
+            var field = error.field
+            for (from, to) in [
+                ("context.age", "context.patient_info.age"),
+                ("context.history", "context.patient_info.medical_history"),
+                ("context.medications", "context.patient_info.medications"),
+                ("context.allergies", "context.patient_info.allergies"),
+            ] where field.hasPrefix(from) {
+                field = to + field.dropFirst(from.count)
+            }
+            throw APIError.validation(field, error.reason)
+        }
+        if let status = body.patientStatus {
+            guard let known = VisitLevel.Patient(rawValue: status) else {
+                throw APIError.validation(
+                    "patient_status", "unknown patient status", validValues: VisitLevel.Patient.allCases.map(\.rawValue))
+            }
+            patient = known
+        }
+        if let instructions = body.context?.customInstructions {
+            guard instructions.count <= Self.maximumInstructionCharacters else {
+                throw APIError.validation(
+                    "context.custom_instructions", "is longer than \(Self.maximumInstructionCharacters) characters")
+            }
+            hasCustomInstructions = !instructions.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        if let url = body.callbackURL {
+            callbackURL = try Self.validatedCallback(url, field: "callback_url")
+        }
+        includeBillingCodes = body.includeBillingCodes ?? false
+        includePatientSummary = body.includePatientSummary ?? false
+        includeTranscript = body.includeTranscript ?? false
+        includeEvidence = body.includeEvidence ?? false
+    }
+
+    /// An `http` or `https` URL with a host, at most 2,048 characters.
+    static func validatedCallback(_ text: String, field: String) throws(APIError) -> String {
+        guard text.count <= 2_048, let components = URLComponents(string: text),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty, components.user == nil, components.password == nil
+        else {
+            throw APIError.validation(field, "must be an http or https URL with a host (at most 2048 characters)")
+        }
+        return text
+    }
+
+    /// A decoding error as a validation error naming the field, never quoting the value.
+    static func describe(_ error: DecodingError) -> APIError {
+        func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+            var parts: [String] = []
+            for key in codingPath + (last.map { [$0] } ?? []) {
+                if let index = key.intValue {
+                    parts.append("[\(index)]")
+                } else {
+                    parts.append((parts.isEmpty ? "" : ".") + key.stringValue)
+                }
+            }
+            return parts.isEmpty ? "body" : parts.joined()
+        }
+        func kind(_ type: Any.Type) -> String {
+            switch type {
+            case is String.Type: return "a string"
+            case is Bool.Type: return "true or false"
+            case is Int.Type: return "an integer"
+            case is [String].Type: return "a list of strings"
+            default: return "an object"
+            }
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            let field = path(context.codingPath)
+            if field == "body" { return APIError.validation("body", "must be a JSON object") }
+            return APIError.validation(field, "must be \(kind(type))")
+        case .valueNotFound(let type, let context):
+            return APIError.validation(path(context.codingPath), "must be \(kind(type)), not null")
+        case .keyNotFound(let key, let context):
+            return APIError.validation(path(context.codingPath, key), "is required")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return APIError.validation("body", "is not valid JSON") }
+            return APIError.validation(path(context.codingPath), "cannot be read")
+        @unknown default:
+            return APIError.validation("body", "cannot be read")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Logging
+import Scribe
+import Store
+
+/// Writes, stores and announces notes for the `/v1` API: the note engine, the coder, the sealed note store and
+/// the webhook outbox behind one call per step, so that the JSON and the streaming endpoints share them.
+public final class NoteService: Sendable {
+    let writer = NoteWriter()
+    let notes: any NoteStore
+    let outbox: any WebhookOutbox
+    let signal: WebhookSignal
+    let retention: Duration
+    let defaultCallbackURL: String?
+    let logger: Logger
+
+    init(
+        notes: any NoteStore, outbox: any WebhookOutbox, signal: WebhookSignal, retention: Duration,
+        defaultCallbackURL: String?, logger: Logger
+    ) {
+        self.notes = notes
+        self.outbox = outbox
+        self.signal = signal
+        self.retention = retention
+        self.defaultCallbackURL = defaultCallbackURL
+        self.logger = logger
+    }
+
+    /// Writes the note; a transcript the engine cannot use is a validation error naming `transcript`.
+    func write(_ job: NoteJob) throws(APIError) -> Note {
+        do {
+            return try writer.note(
+                transcript: job.transcript, specialty: job.specialty, template: job.template, context: job.context)
+        } catch {
+            throw APIError.validation(error.field, error.reason)
+        }
+    }
+
+    /// The billing codes, when asked for.
+    func codes(for note: Note, job: NoteJob) -> BillingCodes? {
+        guard job.includeBillingCodes else { return nil }
+        return Coder.shared.codes(
+            for: note,
+            request: Coder.Request(
+                patient: job.patient, medications: job.context.medications, age: job.context.age,
+                transcript: job.transcript))
+    }
+
+    /// Seals and stores the note under a new id, queues its `note.generated` event, and returns the document
+    /// and its JSON.
+    func store(_ note: Note, codes: BillingCodes?, job: NoteJob, owner: APIKeyRecord) async throws -> (
+        NoteDocument, [UInt8]
+    ) {
+        let now = Date()
+        let expires = now.addingTimeInterval(retention.timeInterval)
+        let id = "note_" + APIKeys.randomBytes(16).map { String(format: "%02x", $0) }.joined()
+        let document = NoteDocument(id: id, note: note, codes: codes, job: job, createdAt: now, expiresAt: expires)
+        let bytes = try document.encoded()
+        try await notes.save(
+            StoredNote(
+                id: id, ownerKeyID: owner.id, createdAt: now, expiresAt: expires, specialty: document.specialty,
+                template: document.template, document: bytes))
+        if let url = job.callbackURL ?? defaultCallbackURL {
+            let event = WebhookEvent.generated(document)
+            await queue(event, url: url, owner: owner)
+        }
+        return (document, bytes)
+    }
+
+    /// Queues a `note.failed` event for a request that named a callback.
+    func announceFailure(_ error: APIError, job: NoteJob?, owner: APIKeyRecord) async {
+        guard let url = job?.callbackURL ?? defaultCallbackURL else { return }
+        await queue(WebhookEvent.failed(error, specialty: job?.specialty.rawValue), url: url, owner: owner)
+    }
+
+    private func queue(_ event: (type: String, payload: [UInt8]), url: String, owner: APIKeyRecord) async {
+        do {
+            _ = try await outbox.enqueue(
+                WebhookDelivery(
+                    keyID: owner.id, url: url, eventType: event.type, payload: event.payload, nextAttemptAt: Date(),
+                    createdAt: Date()))
+            signal.wake()
+        } catch {
+            logger.error("webhook not queued", metadata: ["nb.error": "\(type(of: error))"])
+        }
+    }
+}

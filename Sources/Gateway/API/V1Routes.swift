@@ -1,0 +1,326 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Scribe
+import Store
+
+/// The `/v1` note API: `POST /v1/note`, `POST /v1/stream/note` (Server-Sent Events), `GET` and `DELETE
+/// /v1/note/{id}`, `GET /v1/specialties`, `GET /v1/templates` and `GET /openapi.json`.
+///
+/// Every note route authenticates a bearer API key, checks its scope and rate, and writes an audit record
+/// whatever the outcome. Errors are `{"error":{"code","message","details"}}`.
+public struct V1Routes: Sendable {
+    /// Limits and retention of the API.
+    public struct Configuration: Sendable {
+        /// The largest request body, bytes.
+        public var maximumBodyBytes = 1 << 20
+        /// Requests per second per key (0 turns limiting off).
+        public var rateLimit: Double = 50
+        /// The burst a key may make above its rate.
+        public var rateBurst: Double = 100
+        /// How long notes are kept.
+        public var retention: Duration = .seconds(30 * 86_400)
+        /// A webhook for every note when the request names none.
+        public var callbackURL: String?
+
+        /// The defaults.
+        public init() {}
+    }
+
+    let keys: any APIKeyStore
+    let notes: any NoteStore
+    let audit: any AuditLog
+    let service: NoteService
+    let limiter: RateLimiter
+    let configuration: Configuration
+    let logger: Logger
+
+    init(
+        store: some NoteStore & APIKeyStore & AuditLog & WebhookOutbox, signal: WebhookSignal,
+        configuration: Configuration, logger: Logger
+    ) {
+        self.keys = store
+        self.notes = store
+        self.audit = store
+        self.service = NoteService(
+            notes: store, outbox: store, signal: signal, retention: configuration.retention,
+            defaultCallbackURL: configuration.callbackURL, logger: logger)
+        self.limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst)
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The routes and their methods (405 answers use it).
+    static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] = [
+        (["v1", "note"], [.post]), (["v1", "stream", "note"], [.post]), (["v1", "note", "*"], [.get, .delete]),
+        (["v1", "specialties"], [.get]), (["v1", "templates"], [.get]), (["openapi.json"], [.get]),
+        (["healthz"], [.get]), (["readyz"], [.get]),
+    ]
+
+    /// Adds the routes (and the error middleware) to `router`.
+    func register(on router: Router<APIRequestContext>) {
+        router.add(middleware: APIErrorMiddleware(routes: Self.table, maximumBodyBytes: configuration.maximumBodyBytes))
+        router.post("v1/note") { request, context in try await createNote(request, context) }
+        router.post("v1/stream/note") { request, context in try await streamNote(request, context) }
+        router.get("v1/note/:id") { request, context in try await readNote(request, context) }
+        router.delete("v1/note/:id") { request, context in try await deleteNote(request, context) }
+        router.get("v1/specialties") { _, _ in Self.json(.ok, Self.specialtiesJSON) }
+        router.get("v1/templates") { _, _ in Self.json(.ok, Self.templatesJSON) }
+        router.get("openapi.json") { _, _ in Self.json(.ok, OpenAPIDocument.bytes) }
+    }
+
+    // MARK: - Handlers
+
+    func createNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        try await audited(.create, noteID: nil, request, context) { key in
+            let job = try await decodeJob(request, context)
+            do {
+                let note = try service.write(job)
+                let codes = service.codes(for: note, job: job)
+                let (document, bytes) = try await storing { try await service.store(note, codes: codes, job: job, owner: key) }
+                return (Self.json(.ok, bytes), document.noteId)
+            } catch let error as APIError {
+                await service.announceFailure(error, job: job, owner: key)
+                throw error
+            }
+        }
+    }
+
+    func streamNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
+        let job: NoteJob
+        do {
+            job = try await decodeJob(request, context)
+        } catch let error as APIError {
+            await record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
+            throw error
+        }
+        let service = service
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                var noteID: String?
+                var failure: APIError?
+                do {
+                    let note = try service.write(job)
+                    for part in note.parts {
+                        try await writer.write(Self.event(["section": part.key, "content": part.text]))
+                    }
+                    let codes = service.codes(for: note, job: job)
+                    if let codes {
+                        try await writer.write(Self.event(BillingEvent(billing_codes: BillingCodesOutput(codes))))
+                    }
+                    if job.includePatientSummary {
+                        try await writer.write(Self.event(["patient_summary": PatientSummary.write(note)]))
+                    }
+                    let (document, _) = try await storing {
+                        try await service.store(note, codes: codes, job: job, owner: key)
+                    }
+                    noteID = document.noteId
+                    try await writer.write(
+                        Self.event([
+                            "noteId": document.noteId, "specialty": document.specialty, "template": document.template,
+                            "created_at": document.createdAt, "expires_at": document.expiresAt,
+                        ]))
+                    try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                } catch let error as APIError {
+                    failure = error
+                    await service.announceFailure(error, job: job, owner: key)
+                    try await writer.write(ByteBuffer(string: "event: error\ndata: "))
+                    try await writer.write(ByteBuffer(bytes: error.body))
+                    try await writer.write(ByteBuffer(string: "\n\n"))
+                }
+                await record(
+                    .create, key: key, noteID: noteID, status: failure.map { Int($0.status.code) } ?? 200,
+                    error: failure?.code, context)
+                try await writer.finish(nil)
+            })
+    }
+
+    struct BillingEvent: Encodable {
+        var billing_codes: BillingCodesOutput
+    }
+
+    func readNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        return try await audited(.read, noteID: id, request, context) { key in
+            let stored = try await ownedNote(id, key: key)
+            return (Self.json(.ok, stored.document), id)
+        }
+    }
+
+    func deleteNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        return try await audited(.delete, noteID: id, request, context) { key in
+            _ = try await ownedNote(id, key: key)
+            _ = try await storing { try await notes.deleteNote(id: id) }
+            return (Self.json(.ok, Array(#"{"noteId":"\#(id)","deleted":true}"#.utf8)), id)
+        }
+    }
+
+    /// The note if it exists, has not expired and belongs to `key`; otherwise 404 (another key's note is not
+    /// distinguishable from a missing one).
+    func ownedNote(_ id: String, key: APIKeyRecord) async throws -> StoredNote {
+        guard Self.isNoteID(id) else { throw APIError.noteNotFound }
+        guard let stored = try await storing({ try await notes.note(id: id, now: Date()) }), stored.ownerKeyID == key.id
+        else { throw APIError.noteNotFound }
+        return stored
+    }
+
+    static func isNoteID(_ id: String) -> Bool {
+        id.count == 37 && id.hasPrefix("note_") && id.utf8.dropFirst(5).allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    // MARK: - Steps
+
+    /// Authenticates, checks the scope and the rate, and records a failed attempt.
+    func authenticate(
+        _ request: Request, _ context: APIRequestContext, scope: APIScope, action: AuditRecord.Action,
+        noteID: String? = nil
+    ) async throws -> APIKeyRecord {
+        var key: APIKeyRecord?
+        do {
+            guard let header = request.headers[.authorization] else {
+                throw APIError.unauthorized("send the API key as Authorization: Bearer nb_live_...")
+            }
+            guard let token = APIKeys.bearerToken(header) else {
+                throw APIError.unauthorized("the Authorization header is not Bearer with a NoteBridge API key")
+            }
+            guard let found = try await storing({ try await keys.key(hash: APIKeys.hash(token)) }), found.revokedAt == nil
+            else {
+                throw APIError.unauthorized("the API key is not valid or has been revoked")
+            }
+            key = found
+            guard found.scopes.contains(scope.rawValue) else { throw APIError.forbidden(scope: scope.rawValue) }
+            if let wait = limiter.take(found.id) { throw APIError.rateLimited(retryAfter: wait) }
+            return found
+        } catch let error as APIError {
+            await record(action, key: key, noteID: noteID, status: Int(error.status.code), error: error.code, context)
+            throw error
+        }
+    }
+
+    /// Runs a note operation as `key`, writes its audit record whatever the outcome, and returns its response.
+    func audited(
+        _ action: AuditRecord.Action, noteID: String?, _ request: Request, _ context: APIRequestContext,
+        _ body: (APIKeyRecord) async throws -> (Response, String?)
+    ) async throws -> Response {
+        let scope: APIScope = action == .create ? .notesWrite : action == .read ? .notesRead : .notesDelete
+        let key = try await authenticate(request, context, scope: scope, action: action, noteID: noteID)
+        do {
+            let (response, id) = try await body(key)
+            await record(action, key: key, noteID: id, status: Int(response.status.code), error: nil, context)
+            return response
+        } catch let error as APIError {
+            await record(action, key: key, noteID: noteID, status: Int(error.status.code), error: error.code, context)
+            throw error
+        } catch {
+            await record(action, key: key, noteID: noteID, status: 500, error: APIError.internalError.code, context)
+            throw error
+        }
+    }
+
+    func record(
+        _ action: AuditRecord.Action, key: APIKeyRecord?, noteID: String?, status: Int, error: String?,
+        _ context: APIRequestContext
+    ) async {
+        let record = AuditRecord(
+            recordedAt: Date(), keyID: key?.id, action: action, noteID: noteID.flatMap { Self.isNoteID($0) ? $0 : nil },
+            status: status, errorCode: error, remoteAddress: context.remoteAddress?.ipAddress)
+        do {
+            try await audit.append(record)
+        } catch {
+            logger.error("audit record not written", metadata: ["nb.error": "\(type(of: error))"])
+        }
+    }
+
+    /// Checks the content type, reads the body within the limit, and validates it.
+    func decodeJob(_ request: Request, _ context: APIRequestContext) async throws -> NoteJob {
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+        guard let type, type.lowercased() == "application/json" else { throw APIError.unsupportedMediaType }
+        let limit = configuration.maximumBodyBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError.payloadTooLarge(limit: limit)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.payloadTooLarge(limit: limit)
+        }
+        return try NoteJob.decode(Array(buffer.readableBytesView))
+    }
+
+    /// Runs a store operation; a store failure becomes a 500 that names nothing internal.
+    func storing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as APIError {
+            throw error
+        } catch {
+            logger.error("note store failed", metadata: ["nb.error": "\(error)"])
+            throw APIError.internalError
+        }
+    }
+
+    // MARK: - Bodies
+
+    static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8]) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func event(_ value: some Encodable) -> ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        let bytes = (try? encoder.encode(value)).map(Array.init) ?? Array("{}".utf8)
+        var buffer = ByteBuffer(string: "data: ")
+        buffer.writeBytes(bytes)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+
+    static let specialtiesJSON: [UInt8] = {
+        struct Item: Encodable {
+            var value: String
+            var name: String
+        }
+        let items = Specialty.allCases.map { Item(value: $0.rawValue, name: displayName($0.rawValue)) }
+        return (try? JSONEncoder().encode(["specialties": items])).map(Array.init) ?? []
+    }()
+
+    static let templatesJSON: [UInt8] = {
+        struct Item: Encodable {
+            var value: String
+            var name: String
+            var sections: [String]
+        }
+        let names: [NoteTemplate: String] = [
+            .standard: "SOAP (Subjective, Objective, Assessment, Plan)",
+            .apso: "APSO (Assessment and Plan first)", .dap: "DAP (Data, Assessment, Plan)",
+            .birp: "BIRP (Behavior, Intervention, Response, Plan)", .brief: "Brief SOAP (key statements only)",
+        ]
+        let items = NoteTemplate.allCases.map { template in
+            Item(value: template.rawValue, name: names[template] ?? template.rawValue, sections: template.partKeys)
+        }
+        return (try? JSONEncoder().encode(["templates": items])).map(Array.init) ?? []
+    }()
+
+    static func displayName(_ value: String) -> String {
+        let special = ["ems": "EMS", "slp": "Speech-Language Pathology"]
+        if let name = special[value] { return name }
+        return value.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+    }
+}
+
+/// The committed OpenAPI document (`Sources/Gateway/openapi.json`), embedded at build time.
+enum OpenAPIDocument {
+    static let bytes: [UInt8] = PackageResources.openapi_json
+}

@@ -1,0 +1,249 @@
+import Crypto
+import Curl
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+import Synchronization
+
+/// Webhook signatures: `NoteBridge-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
+///
+/// A receiver recomputes the HMAC over the timestamp and the raw body with its key's webhook secret, compares in
+/// constant time, and refuses timestamps outside its replay window (``verify(header:body:secret:now:tolerance:)``
+/// does all three).
+public enum WebhookSignature {
+    /// The signature header.
+    public static let header = "NoteBridge-Signature"
+    /// The default replay window.
+    public static let defaultTolerance: Duration = .seconds(300)
+
+    /// The header value for `body` sent at `timestamp`.
+    public static func sign(body: [UInt8], secret: String, timestamp: Int) -> String {
+        "t=\(timestamp),v1=\(hexMAC(body: body, secret: secret, timestamp: timestamp))"
+    }
+
+    /// Whether `header` is a valid signature of `body` made within `tolerance` of `now`.
+    public static func verify(
+        header: String, body: [UInt8], secret: String, now: Date = Date(), tolerance: Duration = defaultTolerance
+    ) -> Bool {
+        var timestamp: Int?
+        var signatures: [String] = []
+        for part in header.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            switch pair[0].trimmingCharacters(in: .whitespaces) {
+            case "t": timestamp = Int(pair[1])
+            case "v1": signatures.append(String(pair[1]))
+            default: continue
+            }
+        }
+        guard let timestamp, !signatures.isEmpty else { return false }
+        guard abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance.timeInterval else {
+            return false
+        }
+        let expected = Array(hexMAC(body: body, secret: secret, timestamp: timestamp).utf8)
+        return signatures.contains { candidate in
+            let bytes = Array(candidate.utf8)
+            guard bytes.count == expected.count else { return false }
+            return zip(bytes, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        }
+    }
+
+    static func hexMAC(body: [UInt8], secret: String, timestamp: Int) -> String {
+        var message = Array("\(timestamp).".utf8)
+        message += body
+        let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The events NoteBridge posts to webhooks. They carry the note id and metadata, never note text: the
+/// receiver fetches the note with its key.
+enum WebhookEvent {
+    static func generated(_ document: NoteDocument) -> (type: String, payload: [UInt8]) {
+        struct Data: Encodable {
+            var noteId: String
+            var specialty: String
+            var template: String
+            var created_at: String
+            var expires_at: String
+        }
+        let data = Data(
+            noteId: document.noteId, specialty: document.specialty, template: document.template,
+            created_at: document.createdAt, expires_at: document.expiresAt)
+        return ("note.generated", envelope("note.generated", data))
+    }
+
+    static func failed(_ error: APIError, specialty: String?) -> (type: String, payload: [UInt8]) {
+        struct Data: Encodable {
+            struct Failure: Encodable {
+                var code: String
+                var message: String
+            }
+            var specialty: String?
+            var error: Failure
+        }
+        let data = Data(specialty: specialty, error: .init(code: error.code, message: error.message))
+        return ("note.failed", envelope("note.failed", data))
+    }
+
+    private struct Envelope<Body: Encodable>: Encodable {
+        var id: String
+        var type: String
+        var created_at: String
+        var data: Body
+    }
+
+    private static func envelope<Body: Encodable>(_ type: String, _ data: Body) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let envelope = Envelope<Body>(
+            id: "evt_" + APIKeys.randomBytes(12).map { String(format: "%02x", $0) }.joined(), type: type,
+            created_at: NoteDocument.timestamp(Date()), data: data)
+        return (try? encoder.encode(envelope)).map(Array.init) ?? []
+    }
+}
+
+/// Wakes the webhook worker when a delivery is queued, so events go out at once rather than at the next poll.
+final class WebhookSignal: Sendable {
+    private let continuation: AsyncStream<Void>.Continuation
+    let stream: AsyncStream<Void>
+
+    init() {
+        (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    func wake() { continuation.yield() }
+    func finish() { continuation.finish() }
+}
+
+/// Delivers queued webhook events: signs each with its key's secret, posts it with libcurl, and retries
+/// failures with exponential backoff (2 s, 4 s, 8 s, ... capped at one hour) until `maximumAttempts`, when the
+/// delivery is marked failed. Deliveries survive restarts: they are rows of the note database.
+public struct WebhookService: Service {
+    /// Retry and transfer settings.
+    public struct Configuration: Sendable {
+        /// Attempts before a delivery is marked failed.
+        public var maximumAttempts = 8
+        /// The first retry delay; each later one doubles.
+        public var initialBackoff: Duration = .seconds(2)
+        /// The longest retry delay.
+        public var maximumBackoff: Duration = .seconds(3600)
+        /// The longest one POST may take.
+        public var timeout: Duration = .seconds(10)
+        /// How often due retries are looked for when nothing wakes the worker.
+        public var pollInterval: Duration = .seconds(1)
+
+        /// The defaults.
+        public init() {}
+    }
+
+    let outbox: any WebhookOutbox
+    let keys: any APIKeyStore
+    let client: CurlClient
+    let signal: WebhookSignal
+    let configuration: Configuration
+    let logger: Logger
+
+    init(
+        outbox: any WebhookOutbox, keys: any APIKeyStore, signal: WebhookSignal, configuration: Configuration,
+        logger: Logger
+    ) {
+        self.outbox = outbox
+        self.keys = keys
+        self.client = CurlClient(maximumConcurrentTransfers: 8)
+        self.signal = signal
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let ticker = Task { [signal, configuration] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: configuration.pollInterval)
+                signal.wake()
+            }
+        }
+        defer { ticker.cancel() }
+        await cancelWhenGracefulShutdown {
+            for await _ in signal.stream {
+                if Task.isCancelled { break }
+                await deliverDue(now: Date())
+            }
+        }
+    }
+
+    /// One pass: every due delivery, concurrently.
+    func deliverDue(now: Date) async {
+        let due: [WebhookDelivery]
+        do {
+            due = try await outbox.dueDeliveries(now: now, limit: 64)
+        } catch {
+            logger.error("webhook outbox unreadable", metadata: ["nb.error": "\(type(of: error))"])
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for delivery in due {
+                group.addTask { await deliver(delivery) }
+            }
+        }
+    }
+
+    func deliver(_ delivery: WebhookDelivery) async {
+        let result: String
+        var delivered = false
+        do {
+            guard let key = try await keys.key(id: delivery.keyID), key.revokedAt == nil else {
+                try await outbox.recordAttempt(
+                    id: delivery.id, state: .failed, nextAttemptAt: Date(), result: "key revoked")
+                return
+            }
+            let timestamp = Int(Date().timeIntervalSince1970)
+            let request = CurlRequest(
+                method: "POST", url: delivery.url,
+                headers: [
+                    HTTPHeader(name: "Content-Type", value: "application/json"),
+                    HTTPHeader(name: "User-Agent", value: "NoteBridge-Webhook/1"),
+                    HTTPHeader(name: "NoteBridge-Event", value: delivery.eventType),
+                    HTTPHeader(name: "NoteBridge-Delivery", value: String(delivery.id)),
+                    HTTPHeader(
+                        name: WebhookSignature.header,
+                        value: WebhookSignature.sign(body: delivery.payload, secret: key.webhookSecret, timestamp: timestamp)),
+                ],
+                body: delivery.payload, connectTimeout: .seconds(5), timeout: configuration.timeout,
+                maximumResponseBytes: 64 * 1024)
+            do {
+                let response = try await client.perform(request)
+                delivered = (200..<300).contains(response.status)
+                result = "HTTP \(response.status)"
+            } catch let error as CurlError {
+                result = "\(error.code)"
+            }
+        } catch {
+            result = "\(type(of: error))"
+        }
+        let attempts = delivery.attempts + 1
+        let state: WebhookDelivery.State = delivered ? .delivered : (attempts >= configuration.maximumAttempts ? .failed : .pending)
+        let next = Date().addingTimeInterval(backoff(afterAttempt: attempts))
+        do {
+            try await outbox.recordAttempt(id: delivery.id, state: state, nextAttemptAt: next, result: result)
+        } catch {
+            logger.error("webhook attempt not recorded", metadata: ["nb.error": "\(type(of: error))"])
+        }
+        let host = URLComponents(string: delivery.url)?.host ?? "?"
+        logger.log(
+            level: delivered ? .debug : .warning, "webhook attempt",
+            metadata: [
+                "nb.webhook.id": "\(delivery.id)", "nb.webhook.host": "\(host)", "nb.webhook.result": "\(result)",
+                "nb.webhook.state": "\(state.rawValue)", "nb.webhook.attempt": "\(attempts)",
+            ])
+    }
+
+    /// Seconds before the next attempt: the initial backoff doubled per attempt, capped, with ±10% jitter.
+    func backoff(afterAttempt attempt: Int) -> TimeInterval {
+        let initial = configuration.initialBackoff.timeInterval
+        let cap = configuration.maximumBackoff.timeInterval
+        let base = min(cap, initial * pow(2, Double(max(0, attempt - 1))))
+        return base * Double.random(in: 0.9...1.1)
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+
+/// A note as stored for the `/v1` API: who created it, when it expires, and its document (the JSON the API
+/// returns, transcript and evidence included), which the store seals at rest.
+public struct StoredNote: Sendable, Hashable {
+    /// `note_` and 32 hex digits.
+    public var id: String
+    /// The id of the API key that created it; only that key reads or deletes it.
+    public var ownerKeyID: String
+    /// When it was written.
+    public var createdAt: Date
+    /// When it is erased; reads after this answer as if it never existed.
+    public var expiresAt: Date
+    /// The specialty value (not PHI).
+    public var specialty: String
+    /// The template value (not PHI).
+    public var template: String
+    /// The note document (PHI): sealed before it reaches the database.
+    public var document: [UInt8]
+
+    /// Creates a note record.
+    public init(
+        id: String, ownerKeyID: String, createdAt: Date, expiresAt: Date, specialty: String, template: String,
+        document: [UInt8]
+    ) {
+        self.id = id
+        self.ownerKeyID = ownerKeyID
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.specialty = specialty
+        self.template = template
+        self.document = document
+    }
+}
+
+/// Sealed, expiring note documents.
+public protocol NoteStore: Sendable {
+    /// Stores a new note; throws ``StoreError/Code/invalidArgument`` when the id is taken.
+    func save(_ note: StoredNote) async throws
+    /// The note with this id if it has not expired at `now`, document opened.
+    func note(id: String, now: Date) async throws -> StoredNote?
+    /// Erases the note now; `false` when there was none.
+    func deleteNote(id: String) async throws -> Bool
+    /// Erases every note that expired at or before `now` and returns how many.
+    func purgeExpiredNotes(now: Date) async throws -> Int
+    /// The number of stored notes, expired or not.
+    func noteCount() async throws -> Int
+}
+
+/// What an API key may do.
+public struct APIKeyRecord: Sendable, Hashable {
+    /// The public id: `key_` and 12 hex digits (shown in lists and audit records; not a secret).
+    public var id: String
+    /// The operator's name for it.
+    public var name: String
+    /// The scopes granted (`notes:write`, `notes:read`, `notes:delete`).
+    public var scopes: [String]
+    /// SHA-256 of the whole key, hex: the only form of the key that is stored.
+    public var hash: String
+    /// The secret that signs this key's webhooks (sealed at rest).
+    public var webhookSecret: String
+    /// When it was created.
+    public var createdAt: Date
+    /// When it was revoked; a revoked key authenticates nothing.
+    public var revokedAt: Date?
+
+    /// Creates a record.
+    public init(
+        id: String, name: String, scopes: [String], hash: String, webhookSecret: String, createdAt: Date,
+        revokedAt: Date? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.scopes = scopes
+        self.hash = hash
+        self.webhookSecret = webhookSecret
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// API keys, stored as hashes.
+public protocol APIKeyStore: Sendable {
+    /// Stores a new key; throws ``StoreError/Code/invalidArgument`` when its id or hash is taken.
+    func saveKey(_ key: APIKeyRecord) async throws
+    /// The key whose hash is `hash`, revoked or not.
+    func key(hash: String) async throws -> APIKeyRecord?
+    /// The key with this id, revoked or not.
+    func key(id: String) async throws -> APIKeyRecord?
+    /// Every key, oldest first.
+    func keys() async throws -> [APIKeyRecord]
+    /// Revokes the key; `false` when there is no such key or it was already revoked.
+    func revokeKey(id: String, at date: Date) async throws -> Bool
+}
+
+/// One access to a note, or an attempt: who, what, when, and how it ended. Holds no PHI.
+public struct AuditRecord: Sendable, Hashable {
+    /// What was done.
+    public enum Action: String, Sendable, CaseIterable {
+        case create, read, delete
+    }
+
+    /// The row id (0 before it is stored).
+    public var id: Int64
+    /// When.
+    public var recordedAt: Date
+    /// The API key id, or `nil` when the caller was not authenticated.
+    public var keyID: String?
+    /// What.
+    public var action: Action
+    /// The note concerned, when known.
+    public var noteID: String?
+    /// The HTTP status of the answer.
+    public var status: Int
+    /// The error code of a failed attempt (`NOT_FOUND`, `FORBIDDEN`, ...); `nil` on success.
+    public var errorCode: String?
+    /// The caller's network address.
+    public var remoteAddress: String?
+
+    /// Creates a record.
+    public init(
+        id: Int64 = 0, recordedAt: Date, keyID: String?, action: Action, noteID: String?, status: Int,
+        errorCode: String? = nil, remoteAddress: String? = nil
+    ) {
+        self.id = id
+        self.recordedAt = recordedAt
+        self.keyID = keyID
+        self.action = action
+        self.noteID = noteID
+        self.status = status
+        self.errorCode = errorCode
+        self.remoteAddress = remoteAddress
+    }
+
+    /// Whether the access succeeded.
+    public var succeeded: Bool { (200..<300).contains(status) }
+}
+
+/// The audit trail of note access.
+public protocol AuditLog: Sendable {
+    /// Appends a record.
+    func append(_ record: AuditRecord) async throws
+    /// Records from `since` (inclusive) to `until` (exclusive) in time order, at most `limit`, after row `afterID`.
+    func auditRecords(since: Date?, until: Date?, afterID: Int64, limit: Int) async throws -> [AuditRecord]
+}
+
+/// A webhook event waiting to be delivered, or delivered.
+public struct WebhookDelivery: Sendable, Hashable {
+    /// Where it is in its life.
+    public enum State: String, Sendable {
+        case pending, delivered, failed
+    }
+
+    /// The row id (0 before it is stored).
+    public var id: Int64
+    /// The API key whose secret signs it.
+    public var keyID: String
+    /// The receiver.
+    public var url: String
+    /// `note.generated` or `note.failed`.
+    public var eventType: String
+    /// The event JSON (note id and metadata only; no PHI).
+    public var payload: [UInt8]
+    /// Attempts made so far.
+    public var attempts: Int
+    /// When the next attempt is due.
+    public var nextAttemptAt: Date
+    /// The state.
+    public var state: State
+    /// The last HTTP status or transfer error code, for operators.
+    public var lastResult: String?
+    /// When it was queued.
+    public var createdAt: Date
+
+    /// Creates a delivery.
+    public init(
+        id: Int64 = 0, keyID: String, url: String, eventType: String, payload: [UInt8], attempts: Int = 0,
+        nextAttemptAt: Date, state: State = .pending, lastResult: String? = nil, createdAt: Date
+    ) {
+        self.id = id
+        self.keyID = keyID
+        self.url = url
+        self.eventType = eventType
+        self.payload = payload
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.state = state
+        self.lastResult = lastResult
+        self.createdAt = createdAt
+    }
+}
+
+/// Durable webhook deliveries: queued with the note, retried until delivered or given up.
+public protocol WebhookOutbox: Sendable {
+    /// Queues a delivery and returns its id.
+    func enqueue(_ delivery: WebhookDelivery) async throws -> Int64
+    /// Pending deliveries due at `now`, oldest first.
+    func dueDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery]
+    /// Records an attempt's result: delivered, retry at `nextAttemptAt`, or failed for good.
+    func recordAttempt(id: Int64, state: WebhookDelivery.State, nextAttemptAt: Date, result: String) async throws
+    /// The delivery with this id.
+    func delivery(id: Int64) async throws -> WebhookDelivery?
+}

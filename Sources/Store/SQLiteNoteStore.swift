@@ -1,0 +1,361 @@
+import Foundation
+import GRDB
+import Logging
+
+/// Notes, API keys, the audit trail and webhook deliveries of the `/v1` API, in one SQLite database file (WAL).
+///
+/// Note documents and webhook secrets are sealed with AES-256-GCM under the data keyring; a note's sealed bytes
+/// are bound to its id, so a row copied over another does not open. Keys are stored as SHA-256 hashes.
+public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
+    /// The database file.
+    public let databaseFile: URL
+    private let pool: DatabasePool
+    private let keyring: DataKeyring
+    private let logger: Logger
+
+    static let noteAssociatedData = "notebridge.note.v1:"
+    static let secretAssociatedData = "notebridge.webhook-secret.v1:"
+
+    /// Opens (creating when missing) the database at `databaseFile` and migrates it.
+    public init(
+        databaseFile: URL, keyring: DataKeyring, synchronous: SQLiteJournal.Configuration.Synchronous = .normal,
+        logger: Logger = Logger(label: "notebridge.store.notes")
+    ) throws {
+        self.pool = try SQLitePool.open(
+            databaseFile, label: "notebridge.notes", synchronous: synchronous, busyTimeout: .seconds(5),
+            maximumReaderCount: 4, migrator: Self.migrator)
+        self.databaseFile = databaseFile
+        self.keyring = keyring
+        self.logger = logger
+    }
+
+    /// Releases the database.
+    public func close() throws {
+        do {
+            try pool.close()
+        } catch {
+            throw SQLitePool.storeError(error, operation: "close \(databaseFile.path)")
+        }
+    }
+
+    private func sealer(_ prefix: String, _ id: String) -> Sealer {
+        Sealer(keyring: keyring, associatedData: Array((prefix + id).utf8))
+    }
+
+    // MARK: - Notes
+
+    public func save(_ note: StoredNote) async throws {
+        let sealed = try sealer(Self.noteAssociatedData, note.id).seal(note.document)
+        try await write("save note") { db in
+            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM notes WHERE id = ?", arguments: [note.id]) ?? false
+            guard !exists else { throw StoreError(.invalidArgument, reason: "a note with this id exists") }
+            try db.execute(
+                sql: """
+                    INSERT INTO notes (id, owner_key_id, created_at, expires_at, specialty, template, document_sealed, \
+                    data_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    note.id, note.ownerKeyID, note.createdAt.epochMilliseconds, note.expiresAt.epochMilliseconds,
+                    note.specialty, note.template, Data(sealed.bytes), sealed.keyID,
+                ])
+        }
+    }
+
+    public func note(id: String, now: Date) async throws -> StoredNote? {
+        let found = try await read("read note") { db -> (StoredNote, SealedValue)? in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT owner_key_id, created_at, expires_at, specialty, template, document_sealed, data_key_id \
+                        FROM notes WHERE id = ? AND expires_at > ?
+                        """,
+                    arguments: [id, now.epochMilliseconds])
+            else { return nil }
+            let note = StoredNote(
+                id: id, ownerKeyID: row[0], createdAt: Date(epochMilliseconds: row[1]),
+                expiresAt: Date(epochMilliseconds: row[2]), specialty: row[3], template: row[4], document: [])
+            return (note, SealedValue(keyID: row[6], bytes: Array(row[5] as Data)))
+        }
+        guard var (note, sealed) = found else { return nil }
+        note.document = try sealer(Self.noteAssociatedData, id).open(sealed)
+        return note
+    }
+
+    public func deleteNote(id: String) async throws -> Bool {
+        try await write("delete note") { db in
+            try db.execute(sql: "DELETE FROM notes WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func purgeExpiredNotes(now: Date) async throws -> Int {
+        let deleted = try await write("purge notes") { db in
+            try db.execute(sql: "DELETE FROM notes WHERE expires_at <= ?", arguments: [now.epochMilliseconds])
+            return db.changesCount
+        }
+        if deleted > 0 { logger.info("expired notes erased", metadata: ["nb.store.deleted": "\(deleted)"]) }
+        return deleted
+    }
+
+    public func noteCount() async throws -> Int {
+        try await read("count notes") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notes") ?? 0 }
+    }
+
+    // MARK: - API keys
+
+    public func saveKey(_ key: APIKeyRecord) async throws {
+        let secret = try sealer(Self.secretAssociatedData, key.id).seal(Array(key.webhookSecret.utf8))
+        try await write("save API key") { db in
+            let taken =
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM api_keys WHERE id = ? OR hash = ?", arguments: [key.id, key.hash]) ?? false
+            guard !taken else { throw StoreError(.invalidArgument, reason: "an API key with this id or hash exists") }
+            try db.execute(
+                sql: """
+                    INSERT INTO api_keys (id, name, scopes, hash, webhook_secret_sealed, data_key_id, created_at, \
+                    revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    key.id, key.name, key.scopes.joined(separator: " "), key.hash, Data(secret.bytes), secret.keyID,
+                    key.createdAt.epochMilliseconds, key.revokedAt?.epochMilliseconds,
+                ])
+        }
+    }
+
+    private static let keyColumns =
+        "id, name, scopes, hash, webhook_secret_sealed, data_key_id, created_at, revoked_at"
+
+    /// A key row as read, its webhook secret still sealed.
+    private struct KeyRow: Sendable {
+        var record: APIKeyRecord
+        var sealedSecret: SealedValue
+
+        init(_ row: Row) {
+            let scopes: String = row[2]
+            let revoked: Int64? = row[7]
+            record = APIKeyRecord(
+                id: row[0], name: row[1], scopes: scopes.split(separator: " ").map(String.init), hash: row[3],
+                webhookSecret: "", createdAt: Date(epochMilliseconds: row[6]),
+                revokedAt: revoked.map(Date.init(epochMilliseconds:)))
+            sealedSecret = SealedValue(keyID: row[5], bytes: Array(row[4] as Data))
+        }
+    }
+
+    private func decodeKey(_ row: KeyRow) throws -> APIKeyRecord {
+        var record = row.record
+        let secret = try sealer(Self.secretAssociatedData, record.id).open(row.sealedSecret)
+        record.webhookSecret = String(decoding: secret, as: UTF8.self)
+        return record
+    }
+
+    public func key(hash: String) async throws -> APIKeyRecord? {
+        let row = try await read("read API key") { db in
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(Self.keyColumns) FROM api_keys WHERE hash = ?"), arguments: [hash]
+            ).map(KeyRow.init)
+        }
+        return try row.map(decodeKey)
+    }
+
+    public func key(id: String) async throws -> APIKeyRecord? {
+        let row = try await read("read API key") { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.keyColumns) FROM api_keys WHERE id = ?", arguments: [id]).map(KeyRow.init)
+        }
+        return try row.map(decodeKey)
+    }
+
+    public func keys() async throws -> [APIKeyRecord] {
+        let rows = try await read("list API keys") { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.keyColumns) FROM api_keys ORDER BY created_at, id").map(KeyRow.init)
+        }
+        return try rows.map(decodeKey)
+    }
+
+    public func revokeKey(id: String, at date: Date) async throws -> Bool {
+        try await write("revoke API key") { db in
+            try db.execute(
+                sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                arguments: [date.epochMilliseconds, id])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: - Audit
+
+    public func append(_ record: AuditRecord) async throws {
+        try await write("append audit record") { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO audit (recorded_at, key_id, action, note_id, status, error_code, remote_address) \
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                record.recordedAt.epochMilliseconds, record.keyID, record.action.rawValue, record.noteID, record.status,
+                record.errorCode, record.remoteAddress,
+            ])
+        }
+    }
+
+    public func auditRecords(since: Date?, until: Date?, afterID: Int64, limit: Int) async throws -> [AuditRecord] {
+        let rows = try await read("read audit records") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, recorded_at, key_id, action, note_id, status, error_code, remote_address FROM audit \
+                    WHERE id > ? AND recorded_at >= ? AND recorded_at < ? ORDER BY id LIMIT ?
+                    """,
+                arguments: [
+                    afterID, since?.epochMilliseconds ?? Int64.min, until?.epochMilliseconds ?? Int64.max, limit,
+                ]
+            ).map { row in
+            let actionName: String = row[3]
+            guard let action = AuditRecord.Action(rawValue: actionName) else {
+                throw StoreError(.corruptEntry, reason: "audit row has unknown action \(actionName)")
+            }
+            return AuditRecord(
+                id: row[0], recordedAt: Date(epochMilliseconds: row[1]), keyID: row[2], action: action,
+                noteID: row[4], status: row[5], errorCode: row[6], remoteAddress: row[7])
+            }
+        }
+        return rows
+    }
+
+    // MARK: - Webhook outbox
+
+    public func enqueue(_ delivery: WebhookDelivery) async throws -> Int64 {
+        try await write("queue webhook") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO webhooks (key_id, url, event_type, payload, attempts, next_attempt_at, state, \
+                    last_result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    delivery.keyID, delivery.url, delivery.eventType, Data(delivery.payload), delivery.attempts,
+                    delivery.nextAttemptAt.epochMilliseconds, delivery.state.rawValue, delivery.lastResult,
+                    delivery.createdAt.epochMilliseconds,
+                ])
+            return db.lastInsertedRowID
+        }
+    }
+
+    private static let webhookColumns =
+        "id, key_id, url, event_type, payload, attempts, next_attempt_at, state, last_result, created_at"
+
+    private static func decodeDelivery(_ row: Row) throws -> WebhookDelivery {
+        let stateName: String = row[7]
+        guard let state = WebhookDelivery.State(rawValue: stateName) else {
+            throw StoreError(.corruptEntry, reason: "webhook row has unknown state \(stateName)")
+        }
+        return WebhookDelivery(
+            id: row[0], keyID: row[1], url: row[2], eventType: row[3], payload: Array(row[4] as Data),
+            attempts: row[5], nextAttemptAt: Date(epochMilliseconds: row[6]), state: state, lastResult: row[8],
+            createdAt: Date(epochMilliseconds: row[9]))
+    }
+
+    public func dueDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery] {
+        let rows = try await read("read due webhooks") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.webhookColumns) FROM webhooks WHERE state = 'pending' AND next_attempt_at <= ? \
+                    ORDER BY next_attempt_at, id LIMIT ?
+                    """,
+                arguments: [now.epochMilliseconds, limit]
+            ).map(Self.decodeDelivery)
+        }
+        return rows
+    }
+
+    public func recordAttempt(id: Int64, state: WebhookDelivery.State, nextAttemptAt: Date, result: String) async throws {
+        try await write("record webhook attempt") { db in
+            try db.execute(
+                sql: """
+                    UPDATE webhooks SET attempts = attempts + 1, state = ?, next_attempt_at = ?, last_result = ? \
+                    WHERE id = ?
+                    """,
+                arguments: [state.rawValue, nextAttemptAt.epochMilliseconds, result, id])
+            guard db.changesCount > 0 else { throw StoreError(.entryNotFound, reason: "no webhook delivery \(id)") }
+        }
+    }
+
+    public func delivery(id: Int64) async throws -> WebhookDelivery? {
+        try await read("read webhook") { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.webhookColumns) FROM webhooks WHERE id = ?", arguments: [id])
+                .map(Self.decodeDelivery)
+        }
+    }
+
+    // MARK: - Access
+
+    private func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw SQLitePool.storeError(error, operation: operation)
+        }
+    }
+
+    private func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw SQLitePool.storeError(error, operation: operation)
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("notes.v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE notes (
+                        id TEXT PRIMARY KEY,
+                        owner_key_id TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        specialty TEXT NOT NULL,
+                        template TEXT NOT NULL,
+                        document_sealed BLOB NOT NULL,
+                        data_key_id TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX notes_expires_at ON notes (expires_at);
+                    CREATE TABLE api_keys (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        scopes TEXT NOT NULL,
+                        hash TEXT NOT NULL UNIQUE,
+                        webhook_secret_sealed BLOB NOT NULL,
+                        data_key_id TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        revoked_at INTEGER
+                    );
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        recorded_at INTEGER NOT NULL,
+                        key_id TEXT,
+                        action TEXT NOT NULL CHECK (action IN ('create', 'read', 'delete')),
+                        note_id TEXT,
+                        status INTEGER NOT NULL,
+                        error_code TEXT,
+                        remote_address TEXT
+                    );
+                    CREATE INDEX audit_recorded_at ON audit (recorded_at);
+                    CREATE TABLE webhooks (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        key_id TEXT NOT NULL,
+                        url TEXT NOT NULL,
+                        event_type TEXT NOT NULL,
+                        payload BLOB NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        next_attempt_at INTEGER NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+                        last_result TEXT,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX webhooks_due ON webhooks (state, next_attempt_at);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Store
+import Synchronization
+import Testing
+
+@testable import Gateway
+
+@Suite("/v1 streaming, webhooks, keys and audit export")
+struct V1StreamAndWebhookTests {
+    typealias F = V1APIFixture
+
+    /// The `data:` payloads and `event:` names of an SSE body, in order.
+    static func events(_ text: String) -> [(event: String?, data: String)] {
+        text.components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { block in
+            var event: String?
+            var data: [String] = []
+            for line in block.split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.hasPrefix("event: ") { event = String(line.dropFirst(7)) }
+                if line.hasPrefix("data: ") { data.append(String(line.dropFirst(6))) }
+            }
+            return (event, data.joined(separator: "\n"))
+        }
+    }
+
+    @Test("POST /v1/stream/note sends one event per section, then codes, the note id, and [DONE]")
+    func stream() async throws {
+        let fixture = try await F()
+        try await fixture.application().test(.router) { client in
+            let response = try await client.execute(
+                uri: "/v1/stream/note", method: .post, headers: F.headers(fixture.key),
+                body: F.body(["transcript": F.transcript, "include_billing_codes": true]))
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/event-stream") == true)
+            let events = Self.events(String(buffer: response.body))
+            let objects = events.dropLast().map { F.json(ByteBuffer(string: $0.data)) }
+            #expect(objects.prefix(4).map { $0["section"] as? String } == ["subjective", "objective", "assessment", "plan"])
+            #expect(objects[4]["billing_codes"] != nil)
+            let id = try #require(objects[5]["noteId"] as? String)
+            #expect(events.last?.data == "[DONE]")
+            let stored = try await client.execute(uri: "/v1/note/\(id)", method: .get, headers: F.headers(fixture.key))
+            #expect(stored.status == .ok)
+            #expect(F.json(stored.body)["subjective"] as? String == objects[0]["content"] as? String)
+        }
+    }
+
+    @Test("A transcript the engine cannot use arrives as event: error with the error JSON")
+    func streamError() async throws {
+        let fixture = try await F()
+        try await fixture.application().test(.router) { client in
+            let response = try await client.execute(
+                uri: "/v1/stream/note", method: .post, headers: F.headers(fixture.key),
+                body: F.body(["transcript": "   "]))
+            let events = Self.events(String(buffer: response.body))
+            #expect(events.count == 1)
+            #expect(events.first?.event == "error")
+            let error = F.error(ByteBuffer(string: events.first?.data ?? ""))
+            #expect(error["code"] as? String == "VALIDATION_ERROR")
+            // Errors before the stream starts keep their HTTP status.
+            let unauthorized = try await client.execute(
+                uri: "/v1/stream/note", method: .post, headers: F.headers(nil), body: F.body(["transcript": F.transcript]))
+            #expect(unauthorized.status == .unauthorized)
+        }
+    }
+
+    /// A webhook receiver: records each request, answers 500 to the first `failures`.
+    final class Receiver: Sendable {
+        struct Delivery: Sendable {
+            var headers: HTTPFields
+            var body: [UInt8]
+        }
+
+        let deliveries = Mutex<[Delivery]>([])
+        let failures: Int
+
+        init(failures: Int) { self.failures = failures }
+
+        func application() -> some ApplicationProtocol {
+            let router = Router()
+            router.post("hook") { request, _ -> Response in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                let count = self.deliveries.withLock { list in
+                    list.append(Delivery(headers: request.headers, body: Array(body.readableBytesView)))
+                    return list.count
+                }
+                return Response(status: count <= self.failures ? .internalServerError : .noContent)
+            }
+            return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        }
+    }
+
+    @Test("note.generated goes to the callback signed with the key's secret; a failed attempt is retried")
+    func webhook() async throws {
+        let fixture = try await F()
+        let receiver = Receiver(failures: 1)
+        try await receiver.application().test(.live) { receiverClient in
+            let port = try #require(receiverClient.port)
+            let callback = "http://127.0.0.1:\(port)/hook"
+            try await fixture.application().test(.router) { client in
+                let response = try await client.execute(
+                    uri: "/v1/note", method: .post, headers: F.headers(fixture.key),
+                    body: F.body(["transcript": F.transcript, "callback_url": callback]))
+                let id = try #require(F.json(response.body)["noteId"] as? String)
+                let failed = try await client.execute(
+                    uri: "/v1/note", method: .post, headers: F.headers(fixture.key),
+                    body: F.body(["transcript": "short", "callback_url": callback]))
+                #expect(failed.status == .badRequest)
+                let service = fixture.webhookService()
+                await service.deliverDue(now: Date())
+                // Both were attempted; the first answer was 500, so one is pending a retry.
+                #expect(receiver.deliveries.withLock { $0.count } == 2)
+                await service.deliverDue(now: Date().addingTimeInterval(60))
+                let deliveries = receiver.deliveries.withLock { $0 }
+                #expect(deliveries.count == 3)
+                var types: [String] = []
+                for delivery in deliveries {
+                    let signature = try #require(delivery.headers[HTTPField.Name("NoteBridge-Signature")!])
+                    #expect(
+                        WebhookSignature.verify(
+                            header: signature, body: delivery.body, secret: fixture.key.record.webhookSecret))
+                    #expect(
+                        !WebhookSignature.verify(header: signature, body: delivery.body + [0x20], secret: fixture.key.record.webhookSecret))
+                    #expect(
+                        !WebhookSignature.verify(
+                            header: signature, body: delivery.body, secret: fixture.key.record.webhookSecret,
+                            now: Date().addingTimeInterval(3_600)))
+                    let event = F.json(ByteBuffer(bytes: delivery.body))
+                    types.append(event["type"] as? String ?? "")
+                    if event["type"] as? String == "note.generated" {
+                        #expect((event["data"] as? [String: Any])?["noteId"] as? String == id)
+                    }
+                    // Events name the note; they never carry its text.
+                    #expect(!String(decoding: delivery.body, as: UTF8.self).contains("cough"))
+                }
+                #expect(Set(types) == ["note.generated", "note.failed"])
+                #expect(try await fixture.store.dueDeliveries(now: Date().addingTimeInterval(86_400), limit: 10).isEmpty)
+            }
+        }
+    }
+
+    @Test("A delivery that keeps failing is given up after the configured attempts")
+    func webhookGivesUp() async throws {
+        let fixture = try await F()
+        var configuration = WebhookService.Configuration()
+        configuration.maximumAttempts = 2
+        configuration.timeout = .seconds(2)
+        let service = fixture.webhookService(configuration)
+        // A port nobody listens on: bind and close one.
+        let id = try await fixture.store.enqueue(
+            WebhookDelivery(
+                keyID: fixture.key.record.id, url: "http://127.0.0.1:9/hook", eventType: "note.generated",
+                payload: Array("{}".utf8), nextAttemptAt: Date(), createdAt: Date()))
+        await service.deliverDue(now: Date())
+        #expect(try await fixture.store.delivery(id: id)?.state == .pending)
+        await service.deliverDue(now: Date().addingTimeInterval(3_600))
+        let delivery = try #require(try await fixture.store.delivery(id: id))
+        #expect(delivery.state == .failed)
+        #expect(delivery.attempts == 2)
+        #expect(delivery.lastResult == "couldNotConnect")
+        let backoff = service.backoff(afterAttempt: 3)
+        #expect((7.2...8.8).contains(backoff))
+    }
+
+    @Test("Keys: only the hash is stored; revoke; scopes parse with clear errors")
+    func keys() async throws {
+        let fixture = try await F()
+        let record = try #require(try await fixture.store.key(id: fixture.key.record.id))
+        #expect(record.hash == APIKeys.hash(fixture.key.secret))
+        #expect(fixture.key.secret.hasPrefix("nb_live_") && fixture.key.secret.count == 40)
+        #expect(!(try fixture.databaseBytes()).contains(bytes: Array(fixture.key.secret.utf8)))
+        #expect(!(try fixture.databaseBytes()).contains(bytes: Array(fixture.key.record.webhookSecret.utf8)))
+        #expect(record.webhookSecret == fixture.key.record.webhookSecret)
+        #expect(try APIScope.parse("notes:read, notes:write") == [.notesRead, .notesWrite])
+        #expect(throws: APIError.self) { try APIScope.parse("notes:everything") }
+        #expect(try await fixture.store.revokeKey(id: record.id, at: Date()))
+        #expect(try await !fixture.store.revokeKey(id: record.id, at: Date()))
+        #expect(try await fixture.store.keys().first?.revokedAt != nil)
+    }
+
+    @Test("Audit records export as FHIR R4 AuditEvent resources")
+    func auditExport() async throws {
+        let records = [
+            AuditRecord(
+                id: 1, recordedAt: Date(timeIntervalSince1970: 1_790_000_000), keyID: "key_0123456789ab", action: .create,
+                noteID: "note_0123456789abcdef0123456789abcdef", status: 200, remoteAddress: "127.0.0.1"),
+            AuditRecord(
+                id: 2, recordedAt: Date(timeIntervalSince1970: 1_790_000_100), keyID: nil, action: .read, noteID: nil,
+                status: 401, errorCode: "UNAUTHORIZED"),
+        ]
+        let bundle = try #require(
+            try JSONSerialization.jsonObject(with: Data(AuditEventExport.bundle(records))) as? [String: Any])
+        #expect(bundle["resourceType"] as? String == "Bundle")
+        #expect(bundle["type"] as? String == "collection")
+        let events = try #require(bundle["entry"] as? [[String: Any]]).compactMap { $0["resource"] as? [String: Any] }
+        #expect(events.map { $0["resourceType"] as? String } == ["AuditEvent", "AuditEvent"])
+        #expect(events.map { $0["action"] as? String } == ["C", "R"])
+        #expect(events.map { $0["outcome"] as? String } == ["0", "4"])
+        #expect(events[0]["recorded"] as? String == "2026-09-21T14:13:20.000Z")
+        let agent = try #require((events[0]["agent"] as? [[String: Any]])?.first)
+        #expect(agent["requestor"] as? Bool == true)
+        #expect(((agent["who"] as? [String: Any])?["identifier"] as? [String: Any])?["value"] as? String == "key_0123456789ab")
+        #expect((events[0]["entity"] as? [[String: Any]])?.count == 1)
+        #expect(events[1]["entity"] == nil)
+        let lines = String(decoding: try AuditEventExport.ndjson(records), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 2)
+    }
+}
