@@ -5,6 +5,7 @@
 #     1 and 16 concurrent connections, against a real `notebridge serve`.
 #  3. Note writing: latency for 200, 1,500 and 10,000-word dialogues, notes/s, peak RSS (one core).
 #  4. Billing codes: ICD-10-CM table load, search index and phrase index build, `codes search` latency, coding latency.
+#  5. The /v1 API: POST /v1/note under wrk on loopback (Benchmarks/api.sh).
 # Usage: Benchmarks/run.sh  (after `swift build -c release --product notebridge`; `make bench` does both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,3 +50,6 @@ echo "note: $("$BIN" bench note --iterations 200 samples/transcripts/*-dialogue.
 
 echo "## Billing codes: ICD-10-CM load and index, codes search, coding a note (note with codes minus note)"
 echo "codes: $("$BIN" bench codes --iterations 500 samples/transcripts/*.txt)"
+
+echo "## /v1 API: POST /v1/note with a 1,500-word transcript under wrk (16 connections, 20 s)"
+Benchmarks/api.sh 20 16

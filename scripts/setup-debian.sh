@@ -8,7 +8,7 @@ mode="${1:-run}"
 
 apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config)
 if [ "$mode" = "test" ]; then
-    apt_packages+=(openssl python3 python3-pip ca-certificates)
+    apt_packages+=(openssl python3 python3-pip ca-certificates wrk)
 fi
 
 missing=()
@@ -25,7 +25,7 @@ fi
 
 if [ "$mode" = "test" ]; then
     # Python peers: the hl7 package (mllp_send, parse benchmarks), hl7apy (parse benchmark), pytest.
-    if ! python3 -c 'import hl7, hl7apy, pytest' 2>/dev/null; then
+    if ! python3 -c 'import hl7, hl7apy, pytest, schemathesis' 2>/dev/null; then
         echo "setup: installing python test peers"
         python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt \
             || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages -r scripts/requirements-test.txt

@@ -4,7 +4,8 @@ internal import CCurl
 ///
 /// Each transfer runs the blocking `curl_easy_perform` on one of ``maximumConcurrentTransfers`` dedicated threads,
 /// never on the Swift concurrency pool; further requests wait for a free thread. Each thread keeps its libcurl
-/// handle, so connections and TLS sessions are reused between requests to the same server.
+/// handle, so connections and TLS sessions are reused between requests to the same server when libcurl considers
+/// their settings equal (proxy, CA file, client certificate, verification flags).
 ///
 /// ```swift
 /// let client = CurlClient()
@@ -27,6 +28,7 @@ public final class CurlClient: Sendable {
 
     /// Creates a client running at most `maximumConcurrentTransfers` transfers at once (at least 1).
     public init(maximumConcurrentTransfers: Int = 8) {
+        _ = CurlGlobal.initialization
         let count = max(1, maximumConcurrentTransfers)
         self.maximumConcurrentTransfers = count
         self.workers = (0..<count).map { TransferWorker(index: $0) }

@@ -168,6 +168,11 @@ enum Transfer {
         }
     }
 
+    /// Whether libcurl's error detail reports a TLS alert from the peer (OpenSSL: `... SSL_read: ... alert ...`).
+    private static func isTLSAlert(_ detail: String) -> Bool {
+        detail.contains("SSL") && detail.contains("alert")
+    }
+
     /// The ``CurlError`` for a failed `curl_easy_perform`.
     private static func failure(
         for result: CURLcode,
@@ -190,6 +195,10 @@ enum Transfer {
             code = .couldNotConnect
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
             code = .invalidRequest
+        case CURLE_RECV_ERROR where isTLSAlert(detail), CURLE_SEND_ERROR where isTLSAlert(detail):
+            // With TLS 1.3 a server refusing the client certificate sends its alert after the client's side of the
+            // handshake has finished, so libcurl reports a failed read or write rather than a handshake failure.
+            code = .tls
         case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_CERTPROBLEM,
             CURLE_SSL_CIPHER, CURLE_PEER_FAILED_VERIFICATION, CURLE_USE_SSL_FAILED, CURLE_SSL_ENGINE_INITFAILED,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR,

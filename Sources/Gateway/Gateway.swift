@@ -6,6 +6,7 @@ import HummingbirdTLS
 import Logging
 import MLLP
 import NIOCore
+import Scribe
 import ServiceLifecycle
 import Store
 import UnixSignals
@@ -62,6 +63,9 @@ public enum Gateway {
             try? await journal.close()
             throw error
         }
+        // The coder builds its ICD-10-CM phrase index on first use (about a second); build it now, off the
+        // request path, so the first request with billing codes is as fast as the rest.
+        Task.detached(priority: .background) { _ = Coder.shared.codes(forAssessment: "Essential hypertension.") }
         let collector = EndpointCollector(onReady: onReady)
         let intake = HL7Intake(
             journal: journal,

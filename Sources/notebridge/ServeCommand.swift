@@ -28,6 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
             let mllpHost = configuration.mllp.host
             let httpHost = configuration.httpHost
             let tls = configuration.mllp.tls != nil
+            let https = configuration.httpTLS != nil
             do {
                 try await Gateway.run(
                     configuration, environment: ProcessInfo.processInfo.environment, logger: logger,
@@ -35,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
                 ) {
                     endpoints in
                     Terminal.line(
-                        "NoteBridge listening: mllp\(tls ? "+tls" : "")=\(mllpHost):\(endpoints.mllpPort) http=\(httpHost):\(endpoints.httpPort)"
+                        "NoteBridge listening: mllp\(tls ? "+tls" : "")=\(mllpHost):\(endpoints.mllpPort) \(https ? "https" : "http")=\(httpHost):\(endpoints.httpPort)"
                     )
                 }
             } catch let error as CommandFailure {

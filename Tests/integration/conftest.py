@@ -104,6 +104,8 @@ class Gateway:
         self.mllp_port = None
         self.http_port = None
         self.log_path = data_dir.parent / f"{data_dir.name}-serve.log"
+        self.console = []
+        self.api_key = None
 
     @property
     def env(self) -> dict:
@@ -129,7 +131,11 @@ class Gateway:
                 if self.process.poll() is not None:
                     raise RuntimeError(f"notebridge serve exited with {self.process.returncode}: {self.log_text()[-2000:]}")
                 continue
-            found = re.search(r"mllp(?:\+tls)?=[^:\s]+:(\d+) http=[^:\s]+:(\d+)", line)
+            self.console.append(line)
+            key = re.search(r"API key:\s+(nb_live_\S+)", line)
+            if key:
+                self.api_key = key.group(1)
+            found = re.search(r"mllp(?:\+tls)?=[^:\s]+:(\d+) https?=[^:\s]+:(\d+)", line)
             if found:
                 self.mllp_port, self.http_port = int(found.group(1)), int(found.group(2))
                 return self

@@ -84,3 +84,28 @@ def test_mutual_tls_requires_a_client_certificate(gateway_factory, pki):
     assert "\tAA\tMTLS-2" in result.stdout.decode()
     ids = {e["controlId"] for e in gateway.journal()}
     assert {"MTLS-1", "MTLS-2"} <= ids and "MTLS-0" not in ids
+
+
+def test_https_listener(gateway_factory, pki):
+    """The HTTP listener with TLS from configuration: the /v1 API over HTTPS, plain HTTP refused."""
+    import http.client
+    import json
+    gateway = gateway_factory({
+        "NOTEBRIDGE_HTTP_TLS_CERTIFICATE": str(pki / "server.pem"),
+        "NOTEBRIDGE_HTTP_TLS_PRIVATE_KEY": str(pki / "server.key"),
+    }).start()
+    assert any("https=" in line for line in gateway.console)
+    connection = http.client.HTTPSConnection("127.0.0.1", gateway.http_port, timeout=30,
+                                             context=client_context(pki, with_certificate=False))
+    connection.request("GET", "/v1/specialties")
+    response = connection.getresponse()
+    assert response.status == 200
+    assert len(json.loads(response.read())["specialties"]) == 24
+    connection.close()
+    plain = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=10)
+    try:
+        plain.request("GET", "/v1/specialties")
+        status = plain.getresponse().status
+    except (ConnectionError, http.client.HTTPException, OSError):
+        status = None
+    assert status != 200

@@ -1,0 +1,174 @@
+"""The /v1 note API against a real `notebridge serve`: the first key, SSE read as it arrives, CLI key
+management, the audit export, webhooks verified by an independent HMAC check, and PHI kept out of logs
+and database files."""
+import hashlib
+import hmac
+import http.client
+import http.server
+import json
+import pathlib
+import random
+import threading
+import time
+
+from conftest import REPO
+
+TRANSCRIPT = (REPO / "samples" / "transcripts" / "primary-care-dialogue.txt").read_text()
+
+
+def request(gateway, method, path, body=None, key=None, headers=None):
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=30)
+    all_headers = {"Content-Type": "application/json"}
+    if key:
+        all_headers["Authorization"] = f"Bearer {key}"
+    all_headers.update(headers or {})
+    payload = json.dumps(body).encode() if isinstance(body, dict) else body
+    connection.request(method, path, body=payload, headers=all_headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), data
+
+
+def test_first_start_prints_a_key_once_and_never_logs_it(gateway_factory):
+    gateway = gateway_factory().start()
+    assert gateway.api_key and gateway.api_key.startswith("nb_live_")
+    status, _, body = request(gateway, "POST", "/v1/note", {"transcript": TRANSCRIPT}, key=gateway.api_key)
+    assert status == 200, body
+    gateway.stop()
+    assert gateway.api_key not in gateway.log_text()
+    # Second start: a key exists, none is printed.
+    again = gateway_factory().start()
+    assert again.api_key is None
+    assert request(again, "GET", "/v1/specialties")[0] == 200
+
+
+def test_stream_is_read_event_by_event(gateway):
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=30)
+    connection.request("POST", "/v1/stream/note", body=json.dumps({"transcript": TRANSCRIPT, "include_billing_codes": True}),
+                       headers={"Content-Type": "application/json", "Authorization": f"Bearer {gateway.api_key}",
+                                "Accept": "text/event-stream"})
+    response = connection.getresponse()
+    assert response.status == 200
+    assert response.getheader("Content-Type").startswith("text/event-stream")
+    events, data = [], []
+    while True:
+        line = response.fp.readline()
+        assert line, "stream ended before [DONE]"
+        line = line.decode().rstrip("\n")
+        if line.startswith("data: "):
+            data.append(line[6:])
+        elif line == "" and data:
+            events.append("\n".join(data))
+            data = []
+            if events[-1] == "[DONE]":
+                break
+    connection.close()
+    sections = [json.loads(event)["section"] for event in events[:4]]
+    assert sections == ["subjective", "objective", "assessment", "plan"]
+    assert "billing_codes" in json.loads(events[4])
+    note_id = json.loads(events[5])["noteId"]
+    status, _, body = request(gateway, "GET", f"/v1/note/{note_id}", key=gateway.api_key)
+    assert status == 200 and json.loads(body)["noteId"] == note_id
+
+
+def test_cli_keys_and_audit_export(gateway):
+    created = json.loads(gateway.cli("keys", "create", "--name", "billing app", "--scopes", "notes:read",
+                                     "--format", "json").stdout)
+    assert created["key"].startswith("nb_live_") and created["scopes"] == "notes:read"
+    listing = gateway.cli("keys", "list").stdout.decode()
+    assert created["id"] in listing and "billing app" in listing
+    assert created["key"] not in listing
+    status, _, body = request(gateway, "POST", "/v1/note", {"transcript": TRANSCRIPT}, key=created["key"])
+    assert status == 403 and json.loads(body)["error"]["code"] == "FORBIDDEN"
+    status, _, body = request(gateway, "POST", "/v1/note", {"transcript": TRANSCRIPT}, key=gateway.api_key)
+    note_id = json.loads(body)["noteId"]
+    assert request(gateway, "GET", f"/v1/note/{note_id}", key=gateway.api_key)[0] == 200
+    assert request(gateway, "GET", f"/v1/note/{note_id}", key=created["key"])[0] == 404
+    gateway.cli("keys", "revoke", created["id"])
+    status, _, body = request(gateway, "GET", f"/v1/note/{note_id}", key=created["key"])
+    assert status == 401
+    again = gateway.cli("keys", "revoke", created["id"], check=False)
+    assert again.returncode == 1 and b"no such active API key" in again.stderr
+    bad = gateway.cli("keys", "create", "--name", "x", "--scopes", "notes:everything", check=False)
+    assert bad.returncode == 2 and b"unknown scope" in bad.stderr
+
+    bundle = json.loads(gateway.cli("audit", "export").stdout)
+    assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
+    events = [entry["resource"] for entry in bundle["entry"]]
+    assert all(event["resourceType"] == "AuditEvent" for event in events)
+    actions = [(event["action"], event["outcome"]) for event in events]
+    assert ("C", "0") in actions and ("R", "0") in actions and ("C", "4") in actions and ("R", "4") in actions
+    read = next(e for e in events if e["action"] == "R" and e["outcome"] == "0")
+    assert read["entity"][0]["what"]["identifier"]["value"] == note_id
+    lines = gateway.cli("audit", "export", "--format", "ndjson").stdout.decode().splitlines()
+    assert len(lines) == len(events)
+    bad = gateway.cli("audit", "export", "--since", "yesterday", check=False)
+    assert bad.returncode == 2 and b"ISO 8601" in bad.stderr
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Receiver.received.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def verify(signature_header: str, body: bytes, secret: str, tolerance: int = 300) -> bool:
+    """An independent check of the documented scheme: v1 = hex HMAC-SHA256(secret, "<t>.<body>")."""
+    parts = dict(item.split("=", 1) for item in signature_header.split(","))
+    if abs(time.time() - int(parts["t"])) > tolerance:
+        return False
+    expected = hmac.new(secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts["v1"])
+
+
+def test_webhook_is_signed_and_delivered(gateway_factory):
+    server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        gateway = gateway_factory().start()
+        secret = next(line.split()[-1] for line in gateway.console if "webhook secret:" in line)
+        callback = f"http://127.0.0.1:{server.server_address[1]}/hooks/notes"
+        status, _, body = request(gateway, "POST", "/v1/note", {"transcript": TRANSCRIPT, "callback_url": callback},
+                                  key=gateway.api_key)
+        assert status == 200
+        note_id = json.loads(body)["noteId"]
+        deadline = time.time() + 20
+        while not Receiver.received and time.time() < deadline:
+            time.sleep(0.1)
+        assert Receiver.received, "no webhook arrived"
+        headers, payload = Receiver.received[0]
+        assert headers["NoteBridge-Event"] == "note.generated"
+        assert verify(headers["NoteBridge-Signature"], payload, secret)
+        assert not verify(headers["NoteBridge-Signature"], payload + b" ", secret)
+        event = json.loads(payload)
+        assert event["type"] == "note.generated" and event["data"]["noteId"] == note_id
+    finally:
+        server.shutdown()
+
+
+def test_no_phi_in_logs_or_database_files(gateway):
+    marker = f"QUOKKAMARKER{random.randint(100000, 999999)}"
+    transcript = TRANSCRIPT + f"\nPatient: My brother {marker} has the same cough.\n"
+    for path in ["/v1/note", "/v1/stream/note"]:
+        status, _, body = request(gateway, "POST", path, {
+            "transcript": transcript, "include_transcript": True,
+            "context": {"patient_info": {"name": marker, "medications": [marker]}}}, key=gateway.api_key)
+        assert status == 200
+        if path == "/v1/note":
+            assert marker.encode() in body  # include_transcript: the caller gets its own text back
+    status, _, body = request(gateway, "POST", "/v1/note", {"transcript": transcript, "template": marker},
+                              key=gateway.api_key)
+    assert status == 400 and marker.encode() not in body
+    gateway.stop()
+    assert marker.lower() not in gateway.log_text().lower()
+    for path in pathlib.Path(gateway.data_dir).iterdir():
+        data = path.read_bytes().lower()
+        assert marker.lower().encode() not in data, f"{path.name} holds the marker"
