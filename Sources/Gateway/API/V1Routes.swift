@@ -132,9 +132,13 @@ public struct V1Routes: Sendable {
                 } catch let error as APIError {
                     failure = error
                     await service.announceFailure(error, job: job, owner: key)
-                    try await writer.write(ByteBuffer(string: "event: error\ndata: "))
-                    try await writer.write(ByteBuffer(bytes: error.body))
-                    try await writer.write(ByteBuffer(string: "\n\n"))
+                    var event = ByteBuffer(string: "event: error\ndata: ")
+                    event.writeBytes(error.body)
+                    event.writeString("\n\n")
+                    try? await writer.write(event)
+                } catch {
+                    // The client went away mid-stream; a stored note stays stored (and is audited as created).
+                    if noteID == nil { failure = APIError.internalError }
                 }
                 await record(
                     .create, key: key, noteID: noteID, status: failure.map { Int($0.status.code) } ?? 200,
