@@ -95,7 +95,8 @@ public enum Gateway {
             logger: logger)
         // Services start in order and stop in reverse: MLLP stops accepting first, HTTP last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: RetentionService(journal: journal, notes: store, retention: configuration.retention, logger: logger)),
+            .init(service: RetentionService(
+                    journal: journal, notes: store, outbox: store, retention: configuration.retention, logger: logger)),
             .init(
                 service: WebhookService(
                     outbox: store, keys: store, signal: signal, configuration: configuration.webhooks, logger: logger)),

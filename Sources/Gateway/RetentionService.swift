@@ -3,22 +3,24 @@ import Logging
 import ServiceLifecycle
 import Store
 
-/// Deletes journal rows older than the retention period and erases notes past their `expires_at`, once at
-/// start and then every `interval`. PHI expires: nothing is kept longer than configured.
+/// Deletes journal rows older than the retention period, erases notes past their `expires_at` and finished
+/// webhook deliveries older than a week, once at start and then every `interval`. PHI expires: nothing is kept longer than configured.
 public struct RetentionService: Service {
     let journal: any Journal
     let notes: (any NoteStore)?
+    let outbox: (any WebhookOutbox)?
     let retention: Duration?
     let interval: Duration
     let logger: Logger
 
     /// Creates the sweeper.
     public init(
-        journal: any Journal, notes: (any NoteStore)? = nil, retention: Duration?, interval: Duration = .seconds(60),
-        logger: Logger
+        journal: any Journal, notes: (any NoteStore)? = nil, outbox: (any WebhookOutbox)? = nil, retention: Duration?,
+        interval: Duration = .seconds(60), logger: Logger
     ) {
         self.journal = journal
         self.notes = notes
+        self.outbox = outbox
         self.retention = retention
         self.interval = interval
         self.logger = logger
@@ -45,6 +47,14 @@ public struct RetentionService: Service {
                 _ = try await notes.purgeExpiredNotes(now: now)
             } catch {
                 logger.error("note expiry sweep failed", metadata: ["nb.error": "\(type(of: error))"])
+            }
+        }
+        if let outbox {
+            do {
+                // Delivered and failed webhook rows (no PHI) are kept a week for operators, then deleted.
+                _ = try await outbox.purgeFinishedDeliveries(before: now.addingTimeInterval(-7 * 86_400))
+            } catch {
+                logger.error("webhook sweep failed", metadata: ["nb.error": "\(type(of: error))"])
             }
         }
         guard let retention else { return }

@@ -119,6 +119,11 @@ struct ServiceCoder {
     }
 
     func add(to codes: inout BillingCodes) {
+        // Every path numbers its codes from 1, in the order they are listed.
+        defer {
+            for index in codes.cpt.indices where codes.cpt[index].rank == 0 { codes.cpt[index].rank = index + 1 }
+            for index in codes.hcpcs.indices where codes.hcpcs[index].rank == 0 { codes.hcpcs[index].rank = index + 1 }
+        }
         switch note.specialty {
         case .veterinary:
             return
@@ -201,8 +206,6 @@ struct ServiceCoder {
         cpt.append(contentsOf: services)
         codes.visitLevel = visit
         // Vaccine administration codes ride on the products given.
-        for index in cpt.indices { cpt[index].rank = index + 1 }
-        for index in hcpcs.indices { hcpcs[index].rank = index + 1 }
         codes.cpt = cpt
         codes.hcpcs = hcpcs
     }

@@ -200,4 +200,6 @@ public protocol WebhookOutbox: Sendable {
     func recordAttempt(id: Int64, state: WebhookDelivery.State, nextAttemptAt: Date, result: String) async throws
     /// The delivery with this id.
     func delivery(id: Int64) async throws -> WebhookDelivery?
+    /// Deletes delivered and failed deliveries queued before `before`; returns how many.
+    func purgeFinishedDeliveries(before: Date) async throws -> Int
 }

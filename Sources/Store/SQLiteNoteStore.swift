@@ -286,6 +286,19 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
     }
 
+    public func purgeFinishedDeliveries(before: Date) async throws -> Int {
+        try await write("purge webhooks") { db in
+            try db.execute(
+                sql: "DELETE FROM webhooks WHERE state != 'pending' AND created_at < ?", arguments: [before.epochMilliseconds])
+            return db.changesCount
+        }
+    }
+
+    /// Diagnostics and tests: runs SQL on the writer (tests use it to make writes fail with a trigger).
+    func execute(sql: String) async throws {
+        try await write("execute") { db in try db.execute(sql: sql) }
+    }
+
     // MARK: - Access
 
     private func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {

@@ -82,7 +82,8 @@ struct V1APITests {
         (#""include_billing_codes": "yes""#, "include_billing_codes", "true or false"),
         (#""context": {"patient_info": {"age": 400}}"#, "context.patient_info.age", "130"),
         (#""context": {"patient_info": {"age": "forty"}}"#, "context.patient_info.age", "integer"),
-        (#""context": {"patient_info": {"medications": [1, 2]}}"#, "context.patient_info.medications", "string"),
+        (#""context": {"patient_info": {"medications": [1, 2]}}"#, "context.patient_info.medications", "a string or a list of strings"),
+        (#""context": {"patient_info": {"allergies": 5}}"#, "context.patient_info.allergies", "a string or a list of strings"),
         (#""callback_url": "ftp://example.org/x""#, "callback_url", "http"),
         (#""patient_status": "returning""#, "patient_status", "established"),
         (#""context": {"custom_instructions": "\#(String(repeating: "x", count: 5_000))"}"#, "context.custom_instructions", "4000"),
@@ -202,7 +203,7 @@ struct V1APITests {
     @Test("429 with Retry-After once a key exceeds its rate; other keys are unaffected")
     func rateLimit() async throws {
         var configuration = V1Routes.Configuration()
-        configuration.rateLimit = 0.5
+        configuration.rateLimit = 0.01
         configuration.rateBurst = 2
         let fixture = try await F(configuration: configuration)
         let other = try await fixture.key(scopes: [.notesRead])
@@ -216,7 +217,7 @@ struct V1APITests {
             #expect(limited.status == .tooManyRequests)
             #expect(F.error(limited.body)["code"] as? String == "RATE_LIMITED")
             let wait = try #require(limited.headers[.retryAfter].flatMap(Int.init))
-            #expect((1...2).contains(wait))
+            #expect((1...100).contains(wait))
             let unaffected = try await client.execute(uri: uri, method: .get, headers: F.headers(other))
             #expect(unaffected.status == .notFound)
         }

@@ -4,7 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
-import Store
+@testable import Store
 import Synchronization
 import Testing
 
@@ -48,18 +48,29 @@ struct V1StreamAndWebhookTests {
         }
     }
 
-    @Test("A transcript the engine cannot use arrives as event: error with the error JSON")
+    @Test("Bad requests keep their HTTP status; the stream carries only what fails after it started")
     func streamError() async throws {
         let fixture = try await F()
         try await fixture.application().test(.router) { client in
+            // A transcript the engine cannot use is refused before the stream starts, as from POST /v1/note.
             let response = try await client.execute(
                 uri: "/v1/stream/note", method: .post, headers: F.headers(fixture.key),
                 body: F.body(["transcript": "   "]))
-            let events = Self.events(String(buffer: response.body))
-            #expect(events.count == 1)
-            #expect(events.first?.event == "error")
-            let error = F.error(ByteBuffer(string: events.first?.data ?? ""))
-            #expect(error["code"] as? String == "VALIDATION_ERROR")
+            #expect(response.status == .badRequest)
+            #expect(F.error(response.body)["code"] as? String == "VALIDATION_ERROR")
+            // Once the stream has started, a failure (here the note insert failing) arrives as `event: error`.
+            try await fixture.store.execute(
+                sql: "CREATE TRIGGER refuse BEFORE INSERT ON notes BEGIN SELECT RAISE(FAIL, 'refused'); END")
+            let failed = try await client.execute(
+                uri: "/v1/stream/note", method: .post, headers: F.headers(fixture.key),
+                body: F.body(["transcript": F.transcript]))
+            #expect(failed.status == .ok)
+            let events = Self.events(String(buffer: failed.body))
+            #expect(events.prefix(4).allSatisfy { $0.event == nil })
+            #expect(events.last?.event == "error")
+            let error = F.error(ByteBuffer(string: events.last?.data ?? ""))
+            #expect(error["code"] as? String == "INTERNAL_ERROR")
+            #expect(!(events.last?.data.contains("refused") ?? true))
             // Errors before the stream starts keep their HTTP status.
             let unauthorized = try await client.execute(
                 uri: "/v1/stream/note", method: .post, headers: F.headers(nil), body: F.body(["transcript": F.transcript]))
@@ -138,6 +149,9 @@ struct V1StreamAndWebhookTests {
                 }
                 #expect(Set(types) == ["note.generated", "note.failed"])
                 #expect(try await fixture.store.dueDeliveries(now: Date().addingTimeInterval(86_400), limit: 10).isEmpty)
+                // Finished deliveries are swept after a week; not before.
+                #expect(try await fixture.store.purgeFinishedDeliveries(before: Date().addingTimeInterval(-60)) == 0)
+                #expect(try await fixture.store.purgeFinishedDeliveries(before: Date().addingTimeInterval(60)) == 2)
             }
         }
     }

@@ -212,6 +212,8 @@ struct ServiceRuleTests {
         #expect(result.visitLevel == nil)
         #expect(result.cpt.first { $0.code == "97110" }?.units == 1)
         #expect(result.cpt.first { $0.code == "97140" }?.units == 1)
+        // Every specialty's path numbers its codes from 1 (the /v1 API's schema says so).
+        #expect(result.cpt.map(\.rank) == Array(1...result.cpt.count))
     }
 
     @Test("psychotherapy codes go by session length")
@@ -223,6 +225,7 @@ struct ServiceRuleTests {
             """
         let result = try codes(transcript, specialty: .psychotherapist)
         #expect(result.cpt.map(\.code) == ["90837"])
+        #expect(result.cpt.map(\.rank) == [1])
         #expect(result.icd10.first?.code == "F41.1")
     }
 

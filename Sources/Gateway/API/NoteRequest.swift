@@ -10,10 +10,14 @@ struct NoteRequestBody: Decodable {
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let text = try? container.decode(String.self) {
-                names = text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" })
+                names = text.split(whereSeparator: { $0 == "," || $0 == ";" || $0.isNewline })
                     .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            } else if let list = try? container.decode([String].self) {
+                names = list
             } else {
-                names = try container.decode([String].self)
+                throw DecodingError.typeMismatch(
+                    NameList.self,
+                    DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "a string or a list of strings"))
             }
         }
     }
@@ -127,12 +131,12 @@ public struct NoteJob: Sendable {
             throw APIError.validation("specialty", "cannot be read")
         }
         let info = body.context?.patientInfo
-        if let name = info?.name, name.count > 200 {
+        if let name = info?.name, name.unicodeScalars.count > 200 {
             throw APIError.validation("context.patient_info.name", "is longer than 200 characters")
         }
         var sex: NoteContext.Sex?
         if let gender = info?.gender {
-            guard gender.count <= 50 else {
+            guard gender.unicodeScalars.count <= 50 else {
                 throw APIError.validation("context.patient_info.gender", "is longer than 50 characters")
             }
             switch gender.lowercased().trimmingCharacters(in: .whitespaces) {
@@ -167,7 +171,7 @@ public struct NoteJob: Sendable {
             patient = known
         }
         if let instructions = body.context?.customInstructions {
-            guard instructions.count <= Self.maximumInstructionCharacters else {
+            guard instructions.unicodeScalars.count <= Self.maximumInstructionCharacters else {
                 throw APIError.validation(
                     "context.custom_instructions", "is longer than \(Self.maximumInstructionCharacters) characters")
             }
@@ -184,7 +188,7 @@ public struct NoteJob: Sendable {
 
     /// An `http` or `https` URL with a host, at most 2,048 characters.
     static func validatedCallback(_ text: String, field: String) throws(APIError) -> String {
-        guard text.count <= 2_048, let components = URLComponents(string: text),
+        guard text.unicodeScalars.count <= 2_048, let components = URLComponents(string: text),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = components.host, !host.isEmpty, components.user == nil, components.password == nil
         else {
@@ -212,6 +216,7 @@ public struct NoteJob: Sendable {
             case is Bool.Type: return "true or false"
             case is Int.Type: return "an integer"
             case is [String].Type: return "a list of strings"
+            case is NoteRequestBody.NameList.Type: return "a string or a list of strings"
             default: return "an object"
             }
         }

@@ -90,6 +90,8 @@ public struct V1Routes: Sendable {
 
     func streamNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
+        // The request and the transcript are checked before the stream starts, so that a bad request gets
+        // the same status as from POST /v1/note; errors after that arrive as `event: error`.
         let job: NoteJob
         do {
             job = try await decodeJob(request, context)
@@ -97,6 +99,7 @@ public struct V1Routes: Sendable {
             await record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
             throw error
         }
+        let note = try await writeBeforeStreaming(job, key: key, context)
         let service = service
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
@@ -108,7 +111,6 @@ public struct V1Routes: Sendable {
                 var noteID: String?
                 var failure: APIError?
                 do {
-                    let note = try service.write(job)
                     for part in note.parts {
                         try await writer.write(Self.event(["section": part.key, "content": part.text]))
                     }
@@ -145,6 +147,17 @@ public struct V1Routes: Sendable {
                     error: failure?.code, context)
                 try await writer.finish(nil)
             })
+    }
+
+    /// Writes the note for the stream; a transcript the engine cannot use is answered 400 (and audited, and
+    /// announced to the callback) before any event is sent.
+    func writeBeforeStreaming(_ job: NoteJob, key: APIKeyRecord, _ context: APIRequestContext) async throws -> Note {
+        let result = Result { () throws(APIError) -> Note in try service.write(job) }
+        if case .failure(let error) = result {
+            await service.announceFailure(error, job: job, owner: key)
+            await record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
+        }
+        return try result.get()
     }
 
     struct BillingEvent: Encodable {
