@@ -103,6 +103,13 @@ def test_cli_keys_and_audit_export(gateway):
     assert read["entity"][0]["what"]["identifier"]["value"] == note_id
     lines = gateway.cli("audit", "export", "--format", "ndjson").stdout.decode().splitlines()
     assert len(lines) == len(events)
+    # An independent FHIR implementation reads every event (fhir.resources, its R4B models).
+    from fhir.resources.R4B.auditevent import AuditEvent
+    from fhir.resources.R4B.bundle import Bundle
+    Bundle.parse_obj(bundle)
+    for line in lines:
+        parsed = AuditEvent.parse_raw(line)
+        assert parsed.type.code == "rest" and parsed.agent[0].requestor is True
     bad = gateway.cli("audit", "export", "--since", "yesterday", check=False)
     assert bad.returncode == 2 and b"ISO 8601" in bad.stderr
 
