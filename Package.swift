@@ -119,6 +119,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HL7v2Tests",
             dependencies: ["HL7v2"],
@@ -140,6 +145,7 @@ let package = Package(
             name: "MLLPTests",
             dependencies: [
                 "MLLP",
+                "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
@@ -155,6 +161,7 @@ let package = Package(
         .testTarget(
             name: "CurlTests",
             dependencies: [
+                "TestSupport",
                 "Curl",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,5 +1,6 @@
 import Curl
 import NIOSSL
+import TestSupport
 import Testing
 
 @Suite(

@@ -1,5 +1,6 @@
 import Logging
 import MLLP
+import TestSupport
 import Testing
 
 @Suite(

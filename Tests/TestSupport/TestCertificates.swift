@@ -3,31 +3,31 @@ import Foundation
 /// A throw-away PKI for the TLS tests, generated with the `openssl` command line tool (swift-nio-ssl cannot create
 /// certificates): a test CA issuing a server certificate (`localhost`, `127.0.0.1`) and a client certificate, and
 /// a second, untrusted CA issuing a rogue client certificate.
-struct TestCertificates: Sendable {
-    let directory: URL
+public struct TestCertificates: Sendable {
+    public let directory: URL
 
-    var caCertificatePath: String { self.path("ca.pem") }
-    var serverCertificatePath: String { self.path("server.pem") }
-    var serverKeyPath: String { self.path("server.key") }
-    var clientCertificatePath: String { self.path("client.pem") }
-    var clientKeyPath: String { self.path("client.key") }
-    var untrustedCACertificatePath: String { self.path("untrusted-ca.pem") }
-    var untrustedClientCertificatePath: String { self.path("untrusted-client.pem") }
-    var untrustedClientKeyPath: String { self.path("untrusted-client.key") }
+    public var caCertificatePath: String { self.path("ca.pem") }
+    public var serverCertificatePath: String { self.path("server.pem") }
+    public var serverKeyPath: String { self.path("server.key") }
+    public var clientCertificatePath: String { self.path("client.pem") }
+    public var clientKeyPath: String { self.path("client.key") }
+    public var untrustedCACertificatePath: String { self.path("untrusted-ca.pem") }
+    public var untrustedClientCertificatePath: String { self.path("untrusted-client.pem") }
+    public var untrustedClientKeyPath: String { self.path("untrusted-client.key") }
 
     private func path(_ name: String) -> String {
         self.directory.appendingPathComponent(name).path
     }
 
     /// Whether `openssl` can be run.
-    static let opensslAvailable: Bool =
+    public static let opensslAvailable: Bool =
         (try? runOpenSSL(["version"], in: FileManager.default.temporaryDirectory)) != nil
 
-    struct OpenSSLFailed: Error, CustomStringConvertible {
+    public struct OpenSSLFailed: Error, CustomStringConvertible {
         var arguments: [String]
         var status: Int32
         var output: String
-        var description: String {
+        public var description: String {
             "openssl \(self.arguments.joined(separator: " ")) exited \(self.status): \(self.output)"
         }
     }
@@ -56,9 +56,9 @@ struct TestCertificates: Sendable {
         """
 
     /// Generates a fresh set in a new temporary directory; ``remove()`` deletes it.
-    static func generate() throws -> TestCertificates {
+    public static func generate() throws -> TestCertificates {
         let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("notebridge-mllp-tls-\(UUID().uuidString)")
+            .appendingPathComponent("notebridge-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try Self.extensions.write(to: directory.appendingPathComponent("ext.cnf"), atomically: true, encoding: .utf8)
         let newKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
@@ -105,7 +105,7 @@ struct TestCertificates: Sendable {
     }
 
     /// Deletes the directory and everything in it.
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(at: self.directory)
     }
 
