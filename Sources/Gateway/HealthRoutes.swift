@@ -29,8 +29,6 @@ enum HealthRoutes {
     }
 
     static func jsonResponse(_ status: HTTPResponse.Status, _ body: String) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        V1Routes.json(status, Array(body.utf8))
     }
 }

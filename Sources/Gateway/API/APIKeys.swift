@@ -52,7 +52,7 @@ public enum APIKeys {
         guard !scopes.isEmpty else { throw APIError.validation("scopes", "name at least one scope") }
         let secret = prefix + base64URL(randomBytes(24))
         let record = APIKeyRecord(
-            id: "key_" + randomBytes(6).map { String(format: "%02x", $0) }.joined(), name: trimmed,
+            id: "key_" + Hex.random(6), name: trimmed,
             scopes: scopes.map(\.rawValue), hash: hash(secret), webhookSecret: secretPrefix + base64URL(randomBytes(32)),
             createdAt: now)
         return IssuedAPIKey(record: record, secret: secret)
@@ -67,7 +67,7 @@ public enum APIKeys {
 
     /// The stored form of a key: SHA-256, lowercase hex.
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Array(key.utf8)))
     }
 
     /// The key of an `Authorization: Bearer nb_live_...` header, if the header has that form.

@@ -53,7 +53,7 @@ public final class NoteService: Sendable {
     ) {
         let now = Date()
         let expires = now.addingTimeInterval(retention.timeInterval)
-        let id = "note_" + APIKeys.randomBytes(16).map { String(format: "%02x", $0) }.joined()
+        let id = "note_" + Hex.random(16)
         let document = NoteDocument(id: id, note: note, codes: codes, job: job, createdAt: now, expiresAt: expires)
         let bytes = try document.encoded()
         try await notes.save(

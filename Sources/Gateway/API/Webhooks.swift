@@ -53,7 +53,7 @@ public enum WebhookSignature {
         var message = Array("\(timestamp).".utf8)
         message += body
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(mac)
     }
 }
 
@@ -98,7 +98,7 @@ enum WebhookEvent {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         let envelope = Envelope<Body>(
-            id: "evt_" + APIKeys.randomBytes(12).map { String(format: "%02x", $0) }.joined(), type: type,
+            id: "evt_" + Hex.random(12), type: type,
             created_at: NoteDocument.timestamp(Date()), data: data)
         return (try? encoder.encode(envelope)).map(Array.init) ?? []
     }
