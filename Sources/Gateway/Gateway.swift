@@ -11,6 +11,14 @@ import ServiceLifecycle
 import Store
 import UnixSignals
 
+/// Builds the coder's ICD-10-CM phrase index (about a second) at start, off the request path, so that the
+/// first request with billing codes is as fast as the rest; then ends.
+struct CoderWarmUp: Service {
+    func run() async throws {
+        _ = Coder.shared.codes(forAssessment: "Essential hypertension.")
+    }
+}
+
 /// Builds and runs the gateway: the journal, the MLLP listener and the HTTP listener under one
 /// `ServiceGroup` that drains on SIGTERM and SIGINT.
 public enum Gateway {
@@ -63,9 +71,6 @@ public enum Gateway {
             try? await journal.close()
             throw error
         }
-        // The coder builds its ICD-10-CM phrase index on first use (about a second); build it now, off the
-        // request path, so the first request with billing codes is as fast as the rest.
-        Task.detached(priority: .background) { _ = Coder.shared.codes(forAssessment: "Essential hypertension.") }
         let collector = EndpointCollector(onReady: onReady)
         let intake = HL7Intake(
             journal: journal,
@@ -95,6 +100,7 @@ public enum Gateway {
             logger: logger)
         // Services start in order and stop in reverse: MLLP stops accepting first, HTTP last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: CoderWarmUp(), successTerminationBehavior: .ignore),
             .init(service: RetentionService(
                     journal: journal, notes: store, outbox: store, retention: configuration.retention, logger: logger)),
             .init(

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// An error of the `/v1` API: a status, a stable code, a message and the fields at fault, answered as
 /// `{"error":{"code","message","details":[{"field","message"}]}}`. Messages never quote request content.
-public struct APIError: Error, Sendable, Hashable {
+public struct APIError: HTTPResponseError, Sendable, Hashable {
     /// One field at fault.
     public struct Detail: Codable, Sendable, Hashable {
         /// The field's path: `specialty`, `context.patient_info.age`.
@@ -125,6 +125,11 @@ public struct APIError: Error, Sendable, Hashable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let envelope = Envelope(error: .init(code: code, message: message, details: details))
         return (try? encoder.encode(envelope)).map(Array.init) ?? Array(#"{"error":{"code":"INTERNAL_ERROR"}}"#.utf8)
+    }
+
+    /// The HTTP response (Hummingbird's `HTTPResponseError`).
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        response
     }
 
     /// The HTTP response.
