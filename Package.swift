@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "MLLP", targets: ["MLLP"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Terminology", targets: ["Terminology"]),
+        .library(name: "FHIR", targets: ["FHIR"]),
         .library(name: "Scribe", targets: ["Scribe"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "Curl", targets: ["Curl"]),
@@ -38,6 +39,11 @@ let package = Package(
     targets: [
         .target(
             name: "HL7v2",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FHIR",
+            exclude: ["Generated/README.md"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -128,6 +134,11 @@ let package = Package(
             name: "HL7v2Tests",
             dependencies: ["HL7v2"],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FHIRTests",
+            dependencies: ["FHIR"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,40 @@
+/// Why a FHIR document could not be read: an opaque code, where (byte offset or element path) and a reason that
+/// never quotes the document's content.
+public struct FHIRParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The kind of failure, compared by identity.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+
+        /// The input is not well-formed JSON.
+        public static let malformedJSON = Code("malformedJSON")
+        /// The input is larger than the limit.
+        public static let tooLarge = Code("tooLarge")
+        /// Objects and arrays are nested deeper than the limit.
+        public static let tooDeep = Code("tooDeep")
+        /// Bytes that are not UTF-8.
+        public static let notUTF8 = Code("notUTF8")
+        /// An object has the same member twice.
+        public static let duplicateMember = Code("duplicateMember")
+
+        /// The code's name.
+        public var description: String { name }
+    }
+
+    /// What went wrong.
+    public var code: Code
+    /// The byte offset in the input where it went wrong.
+    public var offset: Int
+    /// What went wrong, in words.
+    public var reason: String
+
+    /// Creates an error.
+    public init(_ code: Code, offset: Int, _ reason: String) {
+        self.code = code
+        self.offset = offset
+        self.reason = reason
+    }
+
+    /// `malformedJSON at byte 12: expected ':' after a member name`.
+    public var description: String { "\(code) at byte \(offset): \(reason)" }
+}
