@@ -41,8 +41,14 @@ let package = Package(
             name: "HL7v2",
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         .target(
             name: "FHIR",
+            dependencies: ["CLibXML2"],
             exclude: ["Generated/README.md"],
             swiftSettings: swiftSettings
         ),

@@ -16,6 +16,13 @@ public struct FHIRParseError: Error, Hashable, Sendable, CustomStringConvertible
         public static let notUTF8 = Code("notUTF8")
         /// An object has the same member twice.
         public static let duplicateMember = Code("duplicateMember")
+        /// The input is not well-formed XML.
+        public static let malformedXML = Code("malformedXML")
+        /// The XML has a document type declaration (refused: it is how external entities get in).
+        public static let doctypeRefused = Code("doctypeRefused")
+        /// The content does not have the structure FHIR defines (unknown resource type or element, wrong
+        /// namespace, a value of the wrong kind).
+        public static let invalidStructure = Code("invalidStructure")
 
         /// The code's name.
         public var description: String { name }
@@ -23,18 +30,24 @@ public struct FHIRParseError: Error, Hashable, Sendable, CustomStringConvertible
 
     /// What went wrong.
     public var code: Code
-    /// The byte offset in the input where it went wrong.
+    /// The byte offset in the input where it went wrong (XML: the line; structure errors: 0, see `path`).
     public var offset: Int
+    /// The element path at fault (`Patient.name[0].given`), when known.
+    public var path: String?
     /// What went wrong, in words.
     public var reason: String
 
     /// Creates an error.
-    public init(_ code: Code, offset: Int, _ reason: String) {
+    public init(_ code: Code, offset: Int, _ reason: String, path: String? = nil) {
         self.code = code
         self.offset = offset
         self.reason = reason
+        self.path = path
     }
 
-    /// `malformedJSON at byte 12: expected ':' after a member name`.
-    public var description: String { "\(code) at byte \(offset): \(reason)" }
+    /// `malformedJSON at byte 12: expected ':' after a member name`, or `invalidStructure at Patient.gender: ...`.
+    public var description: String {
+        if let path { return "\(code) at \(path): \(reason)" }
+        return "\(code) at byte \(offset): \(reason)"
+    }
 }
