@@ -120,6 +120,7 @@ let package = Package(
         .executableTarget(
             name: "notebridge",
             dependencies: [
+                "FHIR",
                 "Gateway",
                 "HL7v2",
                 "MLLP",

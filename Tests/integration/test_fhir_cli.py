@@ -1,0 +1,62 @@
+"""`notebridge fhir validate` and `fhir convert` on the shared FHIR R4 examples, with the independent Python
+fhir.resources package (its R4B models) reading the XML NoteBridge writes."""
+import importlib
+import json
+import subprocess
+
+import pytest
+from lxml import etree
+
+from conftest import BIN, REPO
+
+EXAMPLES = sorted(p for p in (REPO.parent / "shared" / "eval" / "fhir").rglob("*.json")
+                  if not p.name.startswith("StructureDefinition"))
+
+
+def run(*args, input_bytes=None):
+    return subprocess.run([BIN, *args], input=input_bytes, capture_output=True, timeout=60)
+
+
+def without_divs(value):
+    """The resource without narrative divs (their XHTML spelling may change; the test compares content)."""
+    if isinstance(value, dict):
+        return {k: without_divs(v) for k, v in value.items() if k != "div"}
+    if isinstance(value, list):
+        return [without_divs(v) for v in value]
+    return value
+
+
+def fhir_resources_class(resource_type):
+    module = importlib.import_module(f"fhir.resources.R4B.{resource_type.lower()}")
+    return getattr(module, resource_type)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_validate_and_convert(path):
+    result = run("fhir", "validate", str(path))
+    assert result.returncode == 0, result.stdout.decode()
+    assert json.loads(result.stdout)["resourceType"] == "OperationOutcome"
+    xml = run("fhir", "convert", "--to", "xml", str(path))
+    assert xml.returncode == 0, xml.stderr.decode()
+    root = etree.fromstring(xml.stdout)
+    resource_type = etree.QName(root).localname
+    fhir_resources_class(resource_type).parse_raw(xml.stdout, content_type="text/xml")
+    back = run("fhir", "convert", "--to", "json", "-", input_bytes=xml.stdout)
+    assert back.returncode == 0, back.stderr.decode()
+    assert without_divs(json.loads(back.stdout)) == without_divs(json.loads(path.read_bytes()))
+
+
+def test_bad_input_gets_an_operation_outcome():
+    result = run("fhir", "validate", "-", input_bytes=b'{"resourceType":"Patient","active":"yes","birthDate":"1970-13-01"}')
+    assert result.returncode == 1
+    issues = json.loads(result.stdout)["issue"]
+    assert {tuple(i["expression"]) for i in issues} == {("Patient.active",), ("Patient.birthDate",)}
+    xxe = (b'<?xml version="1.0"?><!DOCTYPE Patient [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+           b'<Patient xmlns="http://hl7.org/fhir"><id value="&xxe;"/></Patient>')
+    result = run("fhir", "validate", "-", input_bytes=xxe)
+    assert result.returncode == 1
+    assert b"doctypeRefused" in result.stdout and b"root:" not in result.stdout
+    deep = b"[" * 100_000
+    result = run("fhir", "validate", "-", input_bytes=deep)
+    assert result.returncode == 1 and b"too-costly" in result.stdout
+    assert run("fhir", "validate", "/nonexistent/file.json").returncode == 2
