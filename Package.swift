@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Terminology", targets: ["Terminology"]),
         .library(name: "FHIR", targets: ["FHIR"]),
+        .library(name: "Mapping", targets: ["Mapping"]),
         .library(name: "Scribe", targets: ["Scribe"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "Curl", targets: ["Curl"]),
@@ -61,6 +62,11 @@ let package = Package(
             name: "Scribe",
             dependencies: ["Terminology"],
             exclude: ["Generated/README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Mapping",
+            dependencies: ["FHIR", "Scribe", "Terminology"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -121,6 +127,7 @@ let package = Package(
             name: "notebridge",
             dependencies: [
                 "FHIR",
+                "Mapping",
                 "Gateway",
                 "HL7v2",
                 "MLLP",
@@ -146,6 +153,11 @@ let package = Package(
         .testTarget(
             name: "FHIRTests",
             dependencies: ["FHIR"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MappingTests",
+            dependencies: ["Mapping", "FHIR", "Scribe"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

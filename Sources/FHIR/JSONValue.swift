@@ -64,3 +64,17 @@ public struct JSONMember: Hashable, Sendable {
         self.value = value
     }
 }
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+
+    /// An object of the members whose value is not `nil`, in the order given (how resources are built).
+    public static func make(_ pairs: KeyValuePairs<String, JSONValue?>) -> JSONValue {
+        .object(pairs.compactMap { key, value in value.map { JSONMember(key, $0) } })
+    }
+
+    /// An integer number.
+    public static func integer(_ value: Int) -> JSONValue { .number(String(value)) }
+}

@@ -1,6 +1,8 @@
 import ArgumentParser
+import FHIR
 import Foundation
 import Gateway
+import Mapping
 import Scribe
 
 /// `notebridge note`: writes a SOAP note from a transcript.
@@ -13,6 +15,10 @@ struct NoteCommand: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json
         case text
+        /// A FHIR R4 document Bundle (JSON).
+        case fhir
+        /// The same Bundle as FHIR XML.
+        case fhirXML = "fhir-xml"
     }
 
     @Option(help: "One of: \(Specialty.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -21,7 +27,7 @@ struct NoteCommand: AsyncParsableCommand {
     @Option(help: "One of: \(NoteTemplate.allCases.map(\.rawValue).joined(separator: ", ")).")
     var template = "standard"
 
-    @Option(help: "json or text.")
+    @Option(help: "text, json, fhir (a FHIR R4 document Bundle) or fhir-xml.")
     var format: Format = .text
 
     @Option(help: "The patient's age in years, if known (context).")
@@ -130,6 +136,21 @@ struct NoteCommand: AsyncParsableCommand {
                     request: Coder.Request(patient: visitPatient, medications: medication, age: age, transcript: text))
                 : nil
             switch format {
+            case .fhir, .fhirXML:
+                let id = "note_" + UUID().uuidString.lowercased().filter { $0 != "-" }
+                let bundle = NoteFHIRRenderer().documentBundle(
+                    NoteFHIRInput(
+                        note: note, codes: codes, noteID: id,
+                        date: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))))
+                if format == .fhir {
+                    Terminal.write(JSONWriter.write(bundle, pretty: true))
+                } else {
+                    do {
+                        Terminal.write(try FHIRXMLWriter().write(bundle))
+                    } catch {
+                        throw CommandFailure(message: "the note could not be written as FHIR XML: \(error)", exitCode: 1)
+                    }
+                }
             case .text:
                 for part in note.parts {
                     Terminal.line(part.title)

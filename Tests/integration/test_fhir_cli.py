@@ -60,3 +60,25 @@ def test_bad_input_gets_an_operation_outcome():
     result = run("fhir", "validate", "-", input_bytes=deep)
     assert result.returncode == 1 and b"too-costly" in result.stdout
     assert run("fhir", "validate", "/nonexistent/file.json").returncode == 2
+
+
+TRANSCRIPTS = sorted((REPO / "samples" / "transcripts").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", TRANSCRIPTS, ids=lambda p: p.name)
+def test_note_as_fhir_is_read_by_fhir_resources(path):
+    """Every Bundle `note --format fhir|fhir-xml` writes is valid for NoteBridge's validator and parses with
+    the independent fhir.resources R4B models, as JSON and as XML."""
+    from fhir.resources.R4B.bundle import Bundle
+    result = run("note", "--format", "fhir", "--billing-codes", str(path))
+    assert result.returncode == 0, result.stderr.decode()
+    bundle = json.loads(result.stdout)
+    assert bundle["type"] == "document" and bundle["entry"][0]["resource"]["resourceType"] == "Composition"
+    Bundle.parse_obj(bundle)
+    for entry in bundle["entry"]:
+        fhir_resources_class(entry["resource"]["resourceType"]).parse_obj(entry["resource"])
+    assert run("fhir", "validate", "-", input_bytes=result.stdout).returncode == 0
+    xml = run("note", "--format", "fhir-xml", str(path))
+    assert xml.returncode == 0, xml.stderr.decode()
+    Bundle.parse_raw(xml.stdout, content_type="text/xml")
+    assert run("fhir", "validate", "-", input_bytes=xml.stdout).returncode == 0

@@ -1,0 +1,321 @@
+import FHIR
+import Scribe
+import Terminology
+
+/// How a note becomes FHIR: the document type per specialty, the section codes, and the Composition status.
+/// The defaults follow the issue's table; a destination may override them (mappings/).
+public struct NoteFHIRMapping: Sendable {
+    /// A LOINC code and its display.
+    public struct Code: Hashable, Sendable {
+        public var code: String
+        public var display: String
+
+        public init(_ code: String, _ display: String) {
+            self.code = code
+            self.display = display
+        }
+    }
+
+    /// `preliminary` (a draft for the clinician to sign) or `final`.
+    public var compositionStatus = "preliminary"
+    /// The document type when the specialty has none of its own.
+    public var defaultDocumentType = Code("11506-3", "Progress note")
+    /// Document types by specialty value.
+    public var documentTypes: [String: Code] = ["registered_nurse": Code("34746-8", "Nurse Note")]
+    /// LOINC codes of note parts by part key.
+    public var sectionCodes: [String: Code] = [
+        "subjective": Code("61150-9", "Subjective"), "objective": Code("61149-1", "Objective"),
+        "assessment": Code("51848-0", "Assessment note"), "plan": Code("18776-5", "Plan of care note"),
+    ]
+    /// The version of NoteBridge named by the Device that authors drafts.
+    public var softwareVersion = "0.5.0"
+
+    /// The defaults.
+    public init() {}
+
+    func documentType(for specialty: Specialty) -> Code {
+        documentTypes[specialty.rawValue] ?? defaultDocumentType
+    }
+}
+
+/// The note and what is known about the visit.
+public struct NoteFHIRInput: Sendable {
+    /// The note.
+    public var note: Note
+    /// Its billing codes, when asked for.
+    public var codes: BillingCodes?
+    /// The note id (`note_…`): the identifier that makes writes idempotent.
+    public var noteID: String
+    /// When it was written (RFC 3339).
+    public var date: String
+    /// The Patient resource, when known (its `id` is used in references).
+    public var patient: JSONValue?
+    /// The Encounter resource, when known.
+    public var encounter: JSONValue?
+    /// The Practitioner resource, when known.
+    public var practitioner: JSONValue?
+
+    /// Creates an input.
+    public init(
+        note: Note, codes: BillingCodes?, noteID: String, date: String, patient: JSONValue? = nil,
+        encounter: JSONValue? = nil, practitioner: JSONValue? = nil
+    ) {
+        self.note = note
+        self.codes = codes
+        self.noteID = noteID
+        self.date = date
+        self.patient = patient
+        self.encounter = encounter
+        self.practitioner = practitioner
+    }
+}
+
+/// Renders a note as FHIR R4 resources and Bundles: Composition (the SOAP sections with XHTML narrative),
+/// DocumentReference (US Core Clinical Notes shape), a Condition per ICD-10-CM code, a ChargeItem per CPT or
+/// HCPCS code, the NoteBridge Device and a Provenance that names it as the author of a machine-generated draft.
+/// Pure: the same input gives the same resources.
+public struct NoteFHIRRenderer: Sendable {
+    /// The mapping in force.
+    public var mapping: NoteFHIRMapping
+
+    /// Creates a renderer.
+    public init(mapping: NoteFHIRMapping = NoteFHIRMapping()) {
+        self.mapping = mapping
+    }
+
+    static let noteSystem = "urn:notebridge:note"
+    static let loinc = "http://loinc.org"
+
+    /// The resources of a note, each with an id derived from the note id, in document order: Composition first.
+    public func resources(_ input: NoteFHIRInput) -> [JSONValue] {
+        let base = String(input.noteID.dropFirst("note_".count))
+        let aiLabel: JSONValue = .make([
+            "security": [
+                .make([
+                    "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "code": "AIAST",
+                    "display": "Artificial Intelligence asserted",
+                ])
+            ]
+        ])
+        let subject = input.patient.flatMap { reference($0) }
+        let encounter = input.encounter.flatMap { reference($0) }
+        let device = "Device/nb-device"
+        var author: [JSONValue] = [.make(["reference": .string(device), "display": "NoteBridge"])]
+        if let practitioner = input.practitioner.flatMap({ reference($0) }) { author.insert(practitioner, at: 0) }
+
+        var conditions: [JSONValue] = []
+        for (index, code) in (input.codes?.icd10 ?? []).enumerated() {
+            conditions.append(
+                .make([
+                    "resourceType": "Condition", "id": .string("nb-\(base)-dx\(index + 1)"), "meta": aiLabel,
+                    "identifier": [.make(["system": "urn:notebridge:condition", "value": .string("\(input.noteID)-dx\(index + 1)")])],
+                    "clinicalStatus": concept("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active"),
+                    "verificationStatus": concept(
+                        "http://terminology.hl7.org/CodeSystem/condition-ver-status", "provisional", "Provisional"),
+                    "category": [
+                        concept(
+                            "http://terminology.hl7.org/CodeSystem/condition-category", "encounter-diagnosis",
+                            "Encounter Diagnosis")
+                    ],
+                    "code": concept("http://hl7.org/fhir/sid/icd-10-cm", code.code, code.description),
+                    "subject": subject ?? .make(["display": "the patient of the encounter"]), "encounter": encounter,
+                    "recordedDate": .string(input.date),
+                ]))
+        }
+        var charges: [JSONValue] = []
+        let services = (input.codes?.cpt ?? []) + (input.codes?.hcpcs ?? [])
+        for (index, service) in services.enumerated() {
+            let system =
+                switch service.system {
+                case .cpt: "http://www.ama-assn.org/go/cpt"
+                default: "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+                }
+            charges.append(
+                .make([
+                    "resourceType": "ChargeItem", "id": .string("nb-\(base)-ch\(index + 1)"), "meta": aiLabel,
+                    "identifier": [.make(["system": "urn:notebridge:charge", "value": .string("\(input.noteID)-ch\(index + 1)")])],
+                    "status": "planned", "code": concept(system, service.code, service.label),
+                    "subject": subject ?? .make(["display": "the patient of the encounter"]), "context": encounter,
+                    "quantity": .make(["value": .integer(service.units)]), "enteredDate": .string(input.date),
+                    "note": service.modifiers.isEmpty
+                        ? nil : [.make(["text": .string("Modifiers: " + service.modifiers.joined(separator: ", "))])],
+                ]))
+        }
+
+        let type = mapping.documentType(for: input.note.specialty)
+        let parts = input.note.parts.filter { !$0.text.isEmpty }
+        let sections: [JSONValue] = parts.map { part in
+            var entries: [JSONValue] = []
+            if part.key == "assessment" {
+                entries = conditions.compactMap { reference($0) }
+            }
+            return .make([
+                "title": .string(part.title.prefix(1) + part.title.dropFirst().lowercased()),
+                "code": mapping.sectionCodes[part.key].map { concept(Self.loinc, $0.code, $0.display) },
+                "text": .make(["status": "generated", "div": .string(Self.xhtml(part.text))]),
+                "entry": entries.isEmpty ? nil : .array(entries),
+            ])
+        }
+        let composition: JSONValue = .make([
+            "resourceType": "Composition", "id": .string("nb-\(base)"), "meta": aiLabel,
+            "identifier": .make(["system": .string(Self.noteSystem), "value": .string(input.noteID)]),
+            "status": .string(mapping.compositionStatus), "type": concept(Self.loinc, type.code, type.display),
+            "subject": subject, "encounter": encounter, "date": .string(input.date), "author": .array(author),
+            "title": .string("SOAP note (\(input.note.specialty.rawValue.split(separator: "_").joined(separator: " ")))"),
+            "section": sections.isEmpty ? nil : .array(sections),
+        ])
+        let plain = parts.map { "\($0.title)\n\($0.text)" }.joined(separator: "\n\n")
+        let html = "<html><body>" + parts.map { "<h2>\(Self.escape($0.title))</h2>" + Self.paragraphs($0.text) }.joined() + "</body></html>"
+        let documentReference: JSONValue = .make([
+            "resourceType": "DocumentReference", "id": .string("nb-\(base)-doc"), "meta": aiLabel,
+            "identifier": [.make(["system": .string(Self.noteSystem), "value": .string(input.noteID)])],
+            "status": "current",
+            "docStatus": .string(mapping.compositionStatus == "final" ? "final" : "preliminary"),
+            "type": concept(Self.loinc, type.code, type.display),
+            "category": [
+                concept(
+                    "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category", "clinical-note",
+                    "Clinical Note")
+            ],
+            "subject": subject, "date": .string(Self.instant(input.date)), "author": .array(author),
+            "content": [
+                .make([
+                    "attachment": .make([
+                        "contentType": "text/plain; charset=utf-8", "data": .string(Base64.encode(Array(plain.utf8))),
+                        "title": "SOAP note",
+                    ])
+                ]),
+                .make([
+                    "attachment": .make([
+                        "contentType": "text/html", "data": .string(Base64.encode(Array(html.utf8))), "title": "SOAP note",
+                    ])
+                ]),
+            ],
+            "context": encounter.map { reference in
+                .make(["encounter": [reference], "period": .make(["start": .string(input.date)])])
+            } ?? .make(["period": .make(["start": .string(input.date)])]),
+        ])
+        let deviceResource: JSONValue = .make([
+            "resourceType": "Device", "id": "nb-device",
+            "identifier": [.make(["system": "urn:notebridge:device", "value": "notebridge"])],
+            "deviceName": [.make(["name": "NoteBridge", "type": "manufacturer-name"])],
+            "type": .make(["text": "Clinical note generation software"]),
+            "version": [.make(["value": .string(mapping.softwareVersion)])],
+        ])
+        let provenance: JSONValue = .make([
+            "resourceType": "Provenance", "id": .string("nb-\(base)-prov"),
+            "target": [.make(["reference": .string("Composition/nb-\(base)")]), .make(["reference": .string("DocumentReference/nb-\(base)-doc")])],
+            "recorded": .string(Self.instant(input.date)),
+            "activity": concept("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create"),
+            "agent": [
+                .make([
+                    "type": concept("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author"),
+                    "who": .make(["reference": .string(device), "display": "NoteBridge"]),
+                ])
+            ],
+        ])
+        var resources = [composition]
+        for resource in [input.patient, input.encounter, input.practitioner] {
+            if let resource { resources.append(resource) }
+        }
+        resources += [deviceResource] + conditions + [documentReference] + charges + [provenance]
+        return resources
+    }
+
+    /// A `document` Bundle: Composition first, then every resource it references and the rest of the note's.
+    public func documentBundle(_ input: NoteFHIRInput) -> JSONValue {
+        let resources = resources(input)
+        return .make([
+            "resourceType": "Bundle", "id": .string("nb-\(input.noteID.dropFirst(5))-bundle"),
+            "identifier": .make(["system": .string(Self.noteSystem), "value": .string(input.noteID)]),
+            "type": "document", "timestamp": .string(Self.instant(input.date)),
+            "entry": .array(resources.map { resource in .make(["fullUrl": fullURL(resource), "resource": resource]) }),
+        ])
+    }
+
+    /// A `transaction` Bundle whose entries are conditional creates by identifier (and a PUT by id for
+    /// resources without one), so that sending it twice creates nothing new.
+    public func transactionBundle(_ input: NoteFHIRInput) -> JSONValue {
+        let entries: [JSONValue] = resources(input).compactMap { resource in
+            guard let type = resource["resourceType"]?.string, let id = resource["id"]?.string else { return nil }
+            let request: JSONValue
+            if let identifier = resource["identifier"].flatMap({ $0.array?.first ?? $0 }),
+                let system = identifier["system"]?.string, let value = identifier["value"]?.string
+            {
+                request = .make([
+                    "method": "POST", "url": .string(type), "ifNoneExist": .string("identifier=\(system)|\(value)"),
+                ])
+            } else {
+                request = .make(["method": "PUT", "url": .string("\(type)/\(id)")])
+            }
+            return .make(["fullUrl": fullURL(resource), "resource": resource, "request": request])
+        }
+        return .make(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)])
+    }
+
+    func fullURL(_ resource: JSONValue) -> JSONValue {
+        .string("urn:notebridge:\(resource["resourceType"]?.string ?? "Resource"):\(resource["id"]?.string ?? "")")
+    }
+
+    func reference(_ resource: JSONValue) -> JSONValue? {
+        guard let type = resource["resourceType"]?.string, let id = resource["id"]?.string else { return nil }
+        return .make(["reference": .string("\(type)/\(id)")])
+    }
+
+    func concept(_ system: String, _ code: String, _ display: String) -> JSONValue {
+        .make(["coding": [.make(["system": .string(system), "code": .string(code), "display": .string(display)])], "text": .string(display)])
+    }
+
+    /// A date or dateTime as an instant (midnight UTC for a date alone).
+    static func instant(_ date: String) -> String {
+        date.count == 10 ? date + "T00:00:00Z" : date
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    static func paragraphs(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: true).map { "<p>\(escape(String($0)))</p>" }.joined()
+    }
+
+    /// The narrative of a section: one paragraph per line, escaped.
+    static func xhtml(_ text: String) -> String {
+        "<div xmlns=\"http://www.w3.org/1999/xhtml\">" + paragraphs(text) + "</div>"
+    }
+}
+
+/// Base64 (RFC 4648, with padding) without Foundation.
+enum Base64 {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index + 3 <= bytes.count {
+            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)], alphabet[Int(value & 63)]]
+            index += 3
+        }
+        let rest = bytes.count - index
+        if rest == 1 {
+            let value = UInt32(bytes[index]) << 16
+            out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
+        } else if rest == 2 {
+            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+            out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)], UInt8(ascii: "=")]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
