@@ -101,6 +101,8 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "Curl",
+                "FHIR",
+                "Mapping",
                 "HL7v2",
                 "MLLP",
                 "Scribe",
@@ -203,6 +205,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
+                "FHIR",
                 "Gateway",
                 "HL7v2",
                 "MLLP",

@@ -27,6 +27,21 @@ struct APIErrorMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        let response = await answer(request, context: context, next: next)
+        // Under /fhir every error is an OperationOutcome.
+        guard request.uri.path.hasPrefix("/fhir"), response.status.code >= 400,
+            response.headers[.contentType] == "application/json"
+        else { return response }
+        let error = FHIRError(
+            APIError(response.status, code: "HTTP_\(response.status.code)", message: response.status.reasonPhrase))
+        var headers: [(HTTPField.Name, String)] = []
+        if let allow = response.headers[.allow] { headers.append((.allow, allow)) }
+        return FHIRFormat.requested(request).response(response.status, error.outcome, headers: headers)
+    }
+
+    func answer(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {

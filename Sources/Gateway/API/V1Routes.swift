@@ -56,7 +56,8 @@ public struct V1Routes: Sendable {
     static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] = [
         (["v1", "note"], [.post]), (["v1", "stream", "note"], [.post]), (["v1", "note", "*"], [.get, .delete]),
         (["v1", "specialties"], [.get]), (["v1", "templates"], [.get]), (["openapi.json"], [.get]),
-        (["healthz"], [.get]), (["readyz"], [.get]),
+        (["healthz"], [.get]), (["readyz"], [.get]), (["fhir", "metadata"], [.get]), (["fhir", "$soap-note"], [.post]),
+        (["fhir", "Encounter", "*", "$soap-note"], [.post]),
     ]
 
     /// Adds the routes (and the error middleware) to `router`.
@@ -69,6 +70,7 @@ public struct V1Routes: Sendable {
         router.get("v1/specialties") { _, _ in Self.json(.ok, Self.specialtiesJSON) }
         router.get("v1/templates") { _, _ in Self.json(.ok, Self.templatesJSON) }
         router.get("openapi.json") { _, _ in Self.json(.ok, OpenAPIDocument.bytes) }
+        FHIRRoutes(v1: self).register(on: router)
     }
 
     // MARK: - Handlers

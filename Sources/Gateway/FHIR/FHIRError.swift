@@ -1,0 +1,94 @@
+import FHIR
+import HTTPTypes
+import Hummingbird
+
+/// An error of the `/fhir` routes: answered as an OperationOutcome with an issue type and the element at fault.
+struct FHIRError: Error, Sendable {
+    var status: HTTPResponse.Status
+    /// The issue type: `invalid`, `required`, `structure`, `value`, `not-found`, `too-costly`, `security`,
+    /// `not-supported`, `throttled`, `exception`.
+    var code: String
+    var expression: String?
+    var message: String
+    var headers: [(HTTPField.Name, String)] = []
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, expression: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.expression = expression
+    }
+
+    /// The OperationOutcome.
+    var outcome: JSONValue {
+        .make([
+            "resourceType": "OperationOutcome",
+            "issue": [
+                .make([
+                    "severity": "error", "code": .string(code), "diagnostics": .string(message),
+                    "expression": expression.map { [.string($0)] },
+                ])
+            ],
+        ])
+    }
+
+    /// The same error as the /v1 API states it, in FHIR's issue types.
+    init(_ error: APIError) {
+        let code: String
+        switch error.status.code {
+        case 401, 403: code = "security"
+        case 404: code = "not-found"
+        case 413: code = "too-costly"
+        case 405, 415: code = "not-supported"
+        case 429: code = "throttled"
+        case 500...: code = "exception"
+        default: code = error.details.isEmpty ? "invalid" : "value"
+        }
+        self.init(error.status, code, error.message, expression: error.details.first?.field)
+        headers = error.headers
+    }
+
+    /// A parse error of the request body.
+    init(_ error: FHIRParseError) {
+        switch error.code {
+        case .tooLarge, .tooDeep: self.init(.contentTooLarge, "too-costly", error.description, expression: error.path)
+        case .doctypeRefused: self.init(.badRequest, "security", error.description, expression: error.path)
+        case .invalidStructure: self.init(.badRequest, "structure", error.description, expression: error.path)
+        default: self.init(.badRequest, "invalid", error.description, expression: error.path)
+        }
+    }
+}
+
+/// The representation a client asked for: `_format` first, then `Accept`; JSON by default.
+enum FHIRFormat {
+    case json, xml
+
+    static func requested(_ request: Request) -> FHIRFormat {
+        if let format = request.uri.queryParameters.get("_format")?.lowercased() {
+            return format.contains("xml") ? .xml : .json
+        }
+        let accept = request.headers[.accept]?.lowercased() ?? ""
+        if accept.contains("fhir+xml") || (accept.contains("xml") && !accept.contains("json")) { return .xml }
+        return .json
+    }
+
+    var contentType: String {
+        self == .xml ? "application/fhir+xml; charset=utf-8" : "application/fhir+json; charset=utf-8"
+    }
+
+    /// The resource in this format (XML that cannot be written falls back to JSON, which always can).
+    func response(
+        _ status: HTTPResponse.Status, _ resource: JSONValue, headers extra: [(HTTPField.Name, String)] = []
+    ) -> Response {
+        var body = JSONWriter.write(resource)
+        var type = FHIRFormat.json.contentType
+        if self == .xml, let xml = try? FHIRXMLWriter().write(resource) {
+            body = xml
+            type = contentType
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        for (name, value) in extra { headers[name] = value }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
