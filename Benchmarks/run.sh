@@ -6,6 +6,7 @@
 #  3. Note writing: latency for 200, 1,500 and 10,000-word dialogues, notes/s, peak RSS (one core).
 #  4. Billing codes: ICD-10-CM table load, search index and phrase index build, `codes search` latency, coding latency.
 #  5. The /v1 API: POST /v1/note under wrk on loopback (Benchmarks/api.sh).
+#  6. FHIR: note -> document Bundle JSON latency; FHIR JSON parse vs fhir.resources (R4B) on the same files.
 # Usage: Benchmarks/run.sh  (after `swift build -c release --product notebridge`; `make bench` does both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,3 +54,8 @@ echo "codes: $("$BIN" bench codes --iterations 500 samples/transcripts/*.txt)"
 
 echo "## /v1 API: POST /v1/note with a 1,500-word transcript under wrk (16 connections, 20 s)"
 Benchmarks/api.sh 20 16
+
+echo "## FHIR: note -> document Bundle JSON, and FHIR JSON/XML parsing of ../shared/eval/fhir vs fhir.resources (R4B)"
+FHIR_FILES=$(ls "$CORPUS"/../fhir/*/*.json | grep -v StructureDefinition; ls "$CORPUS"/../fhir/*/*.xml)
+echo "notebridge: $("$BIN" bench fhir --transcript samples/transcripts/primary-care-dialogue.txt $FHIR_FILES)"
+python3 Benchmarks/fhir_parse_peer.py $FHIR_FILES | sed 's/^/peer: /'

@@ -7,7 +7,7 @@ import MLLP
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure HL7 parse, MLLP and note-writing throughput.",
-        subcommands: [ParseBench.self, MLLPBench.self, NoteBench.self, CodesBench.self])
+        subcommands: [ParseBench.self, MLLPBench.self, NoteBench.self, CodesBench.self, FHIRBench.self])
 
     /// `notebridge bench hl7 FILE...`: full parses of every message of the files, repeated.
     struct ParseBench: AsyncParsableCommand {
