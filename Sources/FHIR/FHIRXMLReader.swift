@@ -306,7 +306,7 @@ public struct FHIRXMLReader: Sendable {
         if root { out += Array(" xmlns=\"\(xhtmlNamespace)\"".utf8) }
         for (attribute, value) in attributes(node) {
             out += Array(" \(attribute)=\"".utf8)
-            escape(value, quotes: true, into: &out)
+            XMLText.append(value, quotes: true, into: &out)
             out.append(UInt8(ascii: "\""))
         }
         guard node.pointee.children != nil else {
@@ -320,24 +320,12 @@ public struct FHIRXMLReader: Sendable {
             case XML_ELEMENT_NODE:
                 serialize(current, root: false, into: &out)
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = current.pointee.content { escape(String(cString: content), quotes: false, into: &out) }
+                if let content = current.pointee.content { XMLText.append(String(cString: content), into: &out) }
             default:
                 break
             }
             child = current.pointee.next
         }
         out += Array("</\(tag)>".utf8)
-    }
-
-    static func escape(_ text: String, quotes: Bool, into out: inout [UInt8]) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
-            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
-            case UInt8(ascii: ">"): out += Array("&gt;".utf8)
-            case UInt8(ascii: "\"") where quotes: out += Array("&quot;".utf8)
-            default: out.append(byte)
-            }
-        }
     }
 }

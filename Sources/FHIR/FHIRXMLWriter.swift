@@ -181,18 +181,7 @@ public struct FHIRXMLWriter: Sendable {
 
     static func attribute(_ name: String, _ value: String, into out: inout [UInt8]) {
         out += Array(" \(name)=\"".utf8)
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
-            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
-            case UInt8(ascii: ">"): out += Array("&gt;".utf8)
-            case UInt8(ascii: "\""): out += Array("&quot;".utf8)
-            case 0x0A: out += Array("&#xA;".utf8)
-            case 0x0D: out += Array("&#xD;".utf8)
-            case 0x09: out += Array("&#x9;".utf8)
-            default: out.append(byte)
-            }
-        }
+        XMLText.append(value, quotes: true, whitespace: true, into: &out)
         out.append(UInt8(ascii: "\""))
     }
 

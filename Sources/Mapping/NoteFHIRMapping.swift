@@ -165,7 +165,7 @@ public struct NoteFHIRRenderer: Sendable {
             "section": sections.isEmpty ? nil : .array(sections),
         ])
         let plain = parts.map { "\($0.title)\n\($0.text)" }.joined(separator: "\n\n")
-        let html = "<html><body>" + parts.map { "<h2>\(Self.escape($0.title))</h2>" + Self.paragraphs($0.text) }.joined() + "</body></html>"
+        let html = "<html><body>" + parts.map { "<h2>\(XMLText.escaped($0.title, quotes: true))</h2>" + Self.paragraphs($0.text) }.joined() + "</body></html>"
         let documentReference: JSONValue = .make([
             "resourceType": "DocumentReference", "id": .string("nb-\(base)-doc"), "meta": aiLabel,
             "identifier": [.make(["system": .string(Self.noteSystem), "value": .string(input.noteID)])],
@@ -271,22 +271,8 @@ public struct NoteFHIRRenderer: Sendable {
         date.count == 10 ? date + "T00:00:00Z" : date
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
     static func paragraphs(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: true).map { "<p>\(escape(String($0)))</p>" }.joined()
+        text.split(separator: "\n", omittingEmptySubsequences: true).map { "<p>\(XMLText.escaped(String($0), quotes: true))</p>" }.joined()
     }
 
     /// The narrative of a section: one paragraph per line, escaped.

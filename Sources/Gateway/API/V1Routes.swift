@@ -263,17 +263,20 @@ public struct V1Routes: Sendable {
     func decodeJob(_ request: Request, _ context: APIRequestContext) async throws -> NoteJob {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
         guard let type, type.lowercased() == "application/json" else { throw APIError.unsupportedMediaType }
+        return try NoteJob.decode(try await body(request))
+    }
+
+    /// The request body, refused with 413 when its Content-Length or its bytes exceed the limit.
+    func body(_ request: Request) async throws -> [UInt8] {
         let limit = configuration.maximumBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError.payloadTooLarge(limit: limit)
         }
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            return Array(try await request.body.collect(upTo: limit).readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError.payloadTooLarge(limit: limit)
         }
-        return try NoteJob.decode(Array(buffer.readableBytesView))
     }
 
     /// Runs a store operation; a store failure becomes a 500 that names nothing internal.

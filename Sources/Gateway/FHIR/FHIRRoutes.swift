@@ -69,17 +69,13 @@ struct FHIRRoutes: Sendable {
         guard isXML || type.contains("json") else {
             throw FHIRError(.unsupportedMediaType, "not-supported", "send application/fhir+json or application/fhir+xml")
         }
-        let limit = v1.configuration.maximumBodyBytes
-        let tooLarge = FHIRError(.contentTooLarge, "too-costly", "the request body is larger than \(limit) bytes")
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
-        let buffer: ByteBuffer
+        let bytes: [UInt8]
         do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw tooLarge
+            bytes = try await v1.body(request)
+        } catch let error as APIError {
+            throw FHIRError(error)
         }
-        let bytes = Array(buffer.readableBytesView)
-        let limits = JSONReader.Limits(maximumBytes: limit, maximumDepth: 64)
+        let limits = JSONReader.Limits(maximumBytes: v1.configuration.maximumBodyBytes, maximumDepth: 64)
         do {
             return isXML ? try FHIRXMLReader(limits: limits).read(bytes) : try JSONReader(limits: limits).read(bytes)
         } catch {
