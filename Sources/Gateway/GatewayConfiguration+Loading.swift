@@ -90,7 +90,7 @@ extension GatewayConfiguration {
     /// Builds a configuration from flattened values over the defaults.
     init(values: [String: String]) throws {
         self.init()
-        var reader = ValueReader(values: values)
+        let reader = ValueReader(values: values)
         httpHost = try reader.string("http.host") ?? httpHost
         httpPort = try reader.integer("http.port", in: 0...65535) ?? httpPort
         mllp.host = try reader.string("mllp.host") ?? mllp.host

@@ -141,15 +141,7 @@ public final class DataKeyring: Sendable {
 
     /// The key id of a key: the first 16 lowercase hex digits of the SHA-256 of its bytes.
     public static func keyID(forKey keyBytes: [UInt8]) -> String {
-        let digest = SHA256.hash(data: keyBytes)
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(16)
-        for byte in digest.prefix(8) {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0f)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Hex.encode(SHA256.hash(data: keyBytes).prefix(8))
     }
 
     /// The active key and its id.

@@ -17,11 +17,15 @@ public struct StoredNote: Sendable, Hashable {
     public var template: String
     /// The note document (PHI): sealed before it reaches the database.
     public var document: [UInt8]
+    /// The note as a FHIR document Bundle (JSON), for notes made through `/fhir`; sealed like the document.
+    public var fhir: [UInt8]?
+    /// What FHIR searches find the note by; stored only as keyed hashes.
+    public var lookup: NoteLookup
 
     /// Creates a note record.
     public init(
         id: String, ownerKeyID: String, createdAt: Date, expiresAt: Date, specialty: String, template: String,
-        document: [UInt8]
+        document: [UInt8], fhir: [UInt8]? = nil, lookup: NoteLookup = NoteLookup()
     ) {
         self.id = id
         self.ownerKeyID = ownerKeyID
@@ -30,13 +34,67 @@ public struct StoredNote: Sendable, Hashable {
         self.specialty = specialty
         self.template = template
         self.document = document
+        self.fhir = fhir
+        self.lookup = lookup
+    }
+}
+
+/// The values a note is searched by (PHI: a patient reference can be a record number). The store keeps only
+/// HMAC-SHA256 digests of them, under a key derived from the data key, so the database file does not hold them.
+public struct NoteLookup: Sendable, Hashable {
+    /// The patient reference, `Patient/<id>`.
+    public var patient: String?
+    /// The encounter reference, `Encounter/<id>`.
+    public var encounter: String?
+    /// What the note was made from, `<system>|<value>` of the transcript's identifier: at most one note per
+    /// source and API key, which makes intake idempotent.
+    public var source: String?
+
+    /// Creates lookup values.
+    public init(patient: String? = nil, encounter: String? = nil, source: String? = nil) {
+        self.patient = patient
+        self.encounter = encounter
+        self.source = source
+    }
+}
+
+/// A FHIR search over one key's notes: every given value must match.
+public struct NoteQuery: Sendable, Hashable {
+    /// The API key whose notes are searched.
+    public var ownerKeyID: String
+    /// The values to match (a `nil` value matches every note).
+    public var lookup: NoteLookup
+    /// Created at or after this.
+    public var createdFrom: Date?
+    /// Created before this.
+    public var createdBefore: Date?
+    /// How many notes to return at most.
+    public var limit: Int
+    /// How many matching notes to skip, newest first.
+    public var offset: Int
+
+    /// Creates a query.
+    public init(
+        ownerKeyID: String, lookup: NoteLookup = NoteLookup(), createdFrom: Date? = nil, createdBefore: Date? = nil,
+        limit: Int = 50, offset: Int = 0
+    ) {
+        self.ownerKeyID = ownerKeyID
+        self.lookup = lookup
+        self.createdFrom = createdFrom
+        self.createdBefore = createdBefore
+        self.limit = limit
+        self.offset = offset
     }
 }
 
 /// Sealed, expiring note documents.
 public protocol NoteStore: Sendable {
-    /// Stores a new note; throws ``StoreError/Code/invalidArgument`` when the id is taken.
+    /// Stores a new note; throws ``StoreError/Code/invalidArgument`` when the id is taken, and
+    /// ``StoreError/Code/duplicate`` when the owner already has a note from the same ``NoteLookup/source``.
     func save(_ note: StoredNote) async throws
+    /// The notes with a FHIR form that match `query` and have not expired at `now`, newest first, documents
+    /// opened; and how many match in all.
+    func fhirNotes(_ query: NoteQuery, now: Date) async throws -> (total: Int, notes: [StoredNote])
     /// The note with this id if it has not expired at `now`, document opened.
     func note(id: String, now: Date) async throws -> StoredNote?
     /// Erases the note now; `false` when there was none.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Logging
@@ -15,6 +16,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
 
     static let noteAssociatedData = "notebridge.note.v1:"
     static let secretAssociatedData = "notebridge.webhook-secret.v1:"
+    static let fhirAssociatedData = "notebridge.note-fhir.v1:"
 
     /// Opens (creating when missing) the database at `databaseFile` and migrates it.
     public init(
@@ -46,39 +48,127 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
 
     public func save(_ note: StoredNote) async throws {
         let sealed = try sealer(Self.noteAssociatedData, note.id).seal(note.document)
+        let fhir = try note.fhir.map { try sealer(Self.fhirAssociatedData, note.id).seal($0) }
+        let (lookupKeyID, lookupKey) = keyring.activeKey()
+        let patient = note.lookup.patient.map { Self.lookupDigest("patient", $0, key: lookupKey) }
+        let encounter = note.lookup.encounter.map { Self.lookupDigest("encounter", $0, key: lookupKey) }
+        let source = note.lookup.source.map { Self.lookupDigest("source", $0, key: lookupKey) }
+        // The same source under any key of the keyring (a rotation changes the digest).
+        let sources = note.lookup.source.map { value in
+            keyring.keyIDs.compactMap { id in keyring.key(id: id).map { (id, Self.lookupDigest("source", value, key: $0)) } }
+        }
         try await write("save note") { db in
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM notes WHERE id = ?", arguments: [note.id]) ?? false
             guard !exists else { throw StoreError(.invalidArgument, reason: "a note with this id exists") }
+            if let sources {
+                let clause = sources.map { _ in "(lookup_key_id = ? AND source_index = ?)" }.joined(separator: " OR ")
+                var arguments: StatementArguments = [note.ownerKeyID]
+                for (id, value) in sources { arguments += [id, value] }
+                let taken = try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM notes WHERE owner_key_id = ? AND (\(clause))", arguments: arguments) ?? false
+                guard !taken else { throw StoreError(.duplicate, reason: "the key has a note from this source") }
+            }
             try db.execute(
                 sql: """
                     INSERT INTO notes (id, owner_key_id, created_at, expires_at, specialty, template, document_sealed, \
-                    data_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    data_key_id, fhir_sealed, fhir_key_id, lookup_key_id, patient_index, encounter_index, source_index) \
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     note.id, note.ownerKeyID, note.createdAt.epochMilliseconds, note.expiresAt.epochMilliseconds,
-                    note.specialty, note.template, Data(sealed.bytes), sealed.keyID,
+                    note.specialty, note.template, Data(sealed.bytes), sealed.keyID, fhir.map { Data($0.bytes) },
+                    fhir?.keyID, lookupKeyID, patient, encounter, source,
                 ])
         }
     }
 
+    /// HMAC-SHA256 of a lookup value under a key derived from a data key, hex.
+    static func lookupDigest(_ field: String, _ value: String, key: SymmetricKey) -> String {
+        let derived = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: key, info: Array("notebridge.note-lookup.v1".utf8), outputByteCount: 32)
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("\(field):\(value)".utf8), using: derived)
+        return Hex.encode(mac)
+    }
+
+    public func fhirNotes(_ query: NoteQuery, now: Date) async throws -> (total: Int, notes: [StoredNote]) {
+        var conditions = ["owner_key_id = ?", "expires_at > ?", "fhir_sealed IS NOT NULL"]
+        var arguments: StatementArguments = [query.ownerKeyID, now.epochMilliseconds]
+        let keys = keyring.keyIDs.compactMap { id in keyring.key(id: id).map { (id, $0) } }
+        for (field, value) in [("patient", query.lookup.patient), ("encounter", query.lookup.encounter), ("source", query.lookup.source)] {
+            guard let value else { continue }
+            conditions.append("(" + keys.map { _ in "(lookup_key_id = ? AND \(field)_index = ?)" }.joined(separator: " OR ") + ")")
+            for (id, key) in keys { arguments += [id, Self.lookupDigest(field, value, key: key)] }
+        }
+        if let from = query.createdFrom {
+            conditions.append("created_at >= ?")
+            arguments += [from.epochMilliseconds]
+        }
+        if let before = query.createdBefore {
+            conditions.append("created_at < ?")
+            arguments += [before.epochMilliseconds]
+        }
+        let filter = conditions.joined(separator: " AND ")
+        let matching = arguments
+        let limit = max(0, query.limit)
+        let offset = max(0, query.offset)
+        let (total, rows) = try await read("search notes") { db -> (Int, [(StoredNote, SealedValue, SealedValue)]) in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notes WHERE \(filter)", arguments: matching) ?? 0
+            var page = matching
+            page += [limit, offset]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, owner_key_id, created_at, expires_at, specialty, template, document_sealed, data_key_id, \
+                    fhir_sealed, fhir_key_id FROM notes WHERE \(filter) ORDER BY created_at DESC, id LIMIT ? OFFSET ?
+                    """,
+                arguments: page)
+            return (
+                total,
+                try rows.map { row in
+                    guard let fhir = row[8] as Data?, let fhirKey = row[9] as String? else {
+                        throw StoreError(.corruptEntry, reason: "a FHIR note row lacks its key id")
+                    }
+                    let note = StoredNote(
+                        id: row[0], ownerKeyID: row[1], createdAt: Date(epochMilliseconds: row[2]),
+                        expiresAt: Date(epochMilliseconds: row[3]), specialty: row[4], template: row[5], document: [])
+                    return (
+                        note, SealedValue(keyID: row[7], bytes: Array(row[6] as Data)),
+                        SealedValue(keyID: fhirKey, bytes: Array(fhir))
+                    )
+                }
+            )
+        }
+        let notes = try rows.map { row in
+            var note = row.0
+            note.document = try sealer(Self.noteAssociatedData, note.id).open(row.1)
+            note.fhir = try sealer(Self.fhirAssociatedData, note.id).open(row.2)
+            return note
+        }
+        return (total, notes)
+    }
+
     public func note(id: String, now: Date) async throws -> StoredNote? {
-        let found = try await read("read note") { db -> (StoredNote, SealedValue)? in
+        let found = try await read("read note") { db -> (StoredNote, SealedValue, SealedValue?)? in
             guard
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT owner_key_id, created_at, expires_at, specialty, template, document_sealed, data_key_id \
-                        FROM notes WHERE id = ? AND expires_at > ?
+                        SELECT owner_key_id, created_at, expires_at, specialty, template, document_sealed, data_key_id, \
+                        fhir_sealed, fhir_key_id FROM notes WHERE id = ? AND expires_at > ?
                         """,
                     arguments: [id, now.epochMilliseconds])
             else { return nil }
             let note = StoredNote(
                 id: id, ownerKeyID: row[0], createdAt: Date(epochMilliseconds: row[1]),
                 expiresAt: Date(epochMilliseconds: row[2]), specialty: row[3], template: row[4], document: [])
-            return (note, SealedValue(keyID: row[6], bytes: Array(row[5] as Data)))
+            var fhir: SealedValue?
+            if let bytes = row[7] as Data?, let keyID = row[8] as String? { fhir = SealedValue(keyID: keyID, bytes: Array(bytes)) }
+            return (note, SealedValue(keyID: row[6], bytes: Array(row[5] as Data)), fhir)
         }
-        guard var (note, sealed) = found else { return nil }
+        guard let (stored, sealed, fhir) = found else { return nil }
+        var note = stored
         note.document = try sealer(Self.noteAssociatedData, id).open(sealed)
+        note.fhir = try fhir.map { try sealer(Self.fhirAssociatedData, id).open($0) }
         return note
     }
 
@@ -367,6 +457,23 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
                         created_at INTEGER NOT NULL
                     );
                     CREATE INDEX webhooks_due ON webhooks (state, next_attempt_at);
+                    """)
+        }
+        // The FHIR form of notes made through /fhir, and the keyed digests they are searched by.
+        migrator.registerMigration("notes.v2") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE notes ADD COLUMN fhir_sealed BLOB;
+                    ALTER TABLE notes ADD COLUMN fhir_key_id TEXT;
+                    ALTER TABLE notes ADD COLUMN lookup_key_id TEXT;
+                    ALTER TABLE notes ADD COLUMN patient_index TEXT;
+                    ALTER TABLE notes ADD COLUMN encounter_index TEXT;
+                    ALTER TABLE notes ADD COLUMN source_index TEXT;
+                    CREATE INDEX notes_owner_created ON notes (owner_key_id, created_at);
+                    CREATE INDEX notes_patient ON notes (owner_key_id, patient_index) WHERE patient_index IS NOT NULL;
+                    CREATE INDEX notes_encounter ON notes (owner_key_id, encounter_index) WHERE encounter_index IS NOT NULL;
+                    CREATE UNIQUE INDEX notes_source ON notes (owner_key_id, lookup_key_id, source_index)
+                        WHERE source_index IS NOT NULL;
                     """)
         }
         return migrator

@@ -19,6 +19,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case sealFailed
             case openFailed
             case unsupportedSealVersion
+            case duplicate
         }
 
         private let base: Base
@@ -53,6 +54,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let openFailed = Code(.openFailed)
         /// A sealed value has a format version this build does not read.
         public static let unsupportedSealVersion = Code(.unsupportedSealVersion)
+        /// The record exists already under a unique value (a note from the same source for the same key).
+        public static let duplicate = Code(.duplicate)
 
         /// A stable, human-readable name of the code.
         public var description: String {
@@ -70,6 +73,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case .sealFailed: "sealFailed"
             case .openFailed: "openFailed"
             case .unsupportedSealVersion: "unsupportedSealVersion"
+            case .duplicate: "duplicate"
             }
         }
     }

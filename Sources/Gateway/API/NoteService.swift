@@ -47,19 +47,21 @@ public final class NoteService: Sendable {
     }
 
     /// Seals and stores the note under a new id, queues its `note.generated` event, and returns the document
-    /// and its JSON.
-    func store(_ note: Note, codes: BillingCodes?, job: NoteJob, owner: APIKeyRecord) async throws -> (
-        NoteDocument, [UInt8]
-    ) {
+    /// and its JSON. `fhir` gives the note's FHIR form (made from the new document) and what it is searched by.
+    func store(
+        _ note: Note, codes: BillingCodes?, job: NoteJob, owner: APIKeyRecord,
+        fhir: ((NoteDocument) -> (form: [UInt8], lookup: NoteLookup))? = nil
+    ) async throws -> (NoteDocument, [UInt8]) {
         let now = Date()
         let expires = now.addingTimeInterval(retention.timeInterval)
         let id = "note_" + Hex.random(16)
         let document = NoteDocument(id: id, note: note, codes: codes, job: job, createdAt: now, expiresAt: expires)
         let bytes = try document.encoded()
+        let form = fhir?(document)
         try await notes.save(
             StoredNote(
                 id: id, ownerKeyID: owner.id, createdAt: now, expiresAt: expires, specialty: document.specialty,
-                template: document.template, document: bytes))
+                template: document.template, document: bytes, fhir: form?.form, lookup: form?.lookup ?? NoteLookup()))
         if let url = job.callbackURL ?? defaultCallbackURL {
             let event = WebhookEvent.generated(document)
             await queue(event, url: url, owner: owner)

@@ -57,7 +57,8 @@ public struct V1Routes: Sendable {
         (["v1", "note"], [.post]), (["v1", "stream", "note"], [.post]), (["v1", "note", "*"], [.get, .delete]),
         (["v1", "specialties"], [.get]), (["v1", "templates"], [.get]), (["openapi.json"], [.get]),
         (["healthz"], [.get]), (["readyz"], [.get]), (["fhir", "metadata"], [.get]), (["fhir", "$soap-note"], [.post]),
-        (["fhir", "Encounter", "*", "$soap-note"], [.post]),
+        (["fhir", "Encounter", "*", "$soap-note"], [.post]), (["fhir"], [.post]), (["fhir", "DocumentReference"], [.get]),
+        (["fhir", "DocumentReference", "*"], [.get]), (["fhir", "Composition", "*"], [.get]),
     ]
 
     /// Adds the routes (and the error middleware) to `router`.
@@ -285,6 +286,8 @@ public struct V1Routes: Sendable {
             return try await body()
         } catch let error as APIError {
             throw error
+        } catch let error as StoreError where error.code == .duplicate {
+            throw APIError(.conflict, code: "DUPLICATE", message: "a note from this source exists")
         } catch {
             logger.error("note store failed", metadata: ["nb.error": "\(error)"])
             throw APIError.internalError

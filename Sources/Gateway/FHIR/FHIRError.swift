@@ -11,6 +11,8 @@ struct FHIRError: Error, Sendable {
     var expression: String?
     var message: String
     var headers: [(HTTPField.Name, String)] = []
+    /// Every issue found, when a validation found several (the first is `code`, `message`, `expression`).
+    var issues: [FHIRIssue] = []
 
     init(_ status: HTTPResponse.Status, _ code: String, _ message: String, expression: String? = nil) {
         self.status = status
@@ -19,9 +21,18 @@ struct FHIRError: Error, Sendable {
         self.expression = expression
     }
 
+    /// A 400 for a resource that is not valid: every issue in the outcome.
+    init(issues: [FHIRIssue]) {
+        let first = issues.first
+        self.init(
+            .badRequest, first?.code ?? "invalid", first?.message ?? "the resource is not valid", expression: first?.expression)
+        self.issues = issues
+    }
+
     /// The OperationOutcome.
     var outcome: JSONValue {
-        .make([
+        if !issues.isEmpty { return FHIRValidator.operationOutcome(issues) }
+        return .make([
             "resourceType": "OperationOutcome",
             "issue": [
                 .make([
@@ -38,6 +49,7 @@ struct FHIRError: Error, Sendable {
         switch error.status.code {
         case 401, 403: code = "security"
         case 404: code = "not-found"
+        case 409: code = "duplicate"
         case 413: code = "too-costly"
         case 405, 415: code = "not-supported"
         case 429: code = "throttled"
@@ -62,6 +74,9 @@ struct FHIRError: Error, Sendable {
 /// The representation a client asked for: `_format` first, then `Accept`; JSON by default.
 enum FHIRFormat {
     case json, xml
+
+    /// The `Prefer` request header (RFC 7240): `return=minimal`, `handling=strict`.
+    static let prefer = HTTPField.Name("Prefer") ?? .accept
 
     static func requested(_ request: Request) -> FHIRFormat {
         if let format = request.uri.queryParameters.get("_format")?.lowercased() {

@@ -15,6 +15,12 @@ struct FHIRRoutes: Sendable {
         router.get("fhir/metadata") { request, _ in
             FHIRFormat.requested(request).response(.ok, Self.capabilityStatement)
         }
+        router.post("fhir") { request, context in try await bundleIntake(request, context) }
+        router.get("fhir/DocumentReference") { request, context in try await searchDocumentReferences(request, context) }
+        router.get("fhir/DocumentReference/:id") { request, context in
+            try await readResource("DocumentReference", request, context)
+        }
+        router.get("fhir/Composition/:id") { request, context in try await readResource("Composition", request, context) }
         router.post("fhir/$soap-note") { request, context in try await soapNote(request, context, encounterID: nil) }
         router.post("fhir/Encounter/:id/$soap-note") { request, context in
             try await soapNote(request, context, encounterID: context.parameters.get("id"))
@@ -24,35 +30,15 @@ struct FHIRRoutes: Sendable {
     func soapNote(_ request: Request, _ context: APIRequestContext, encounterID: String?) async throws -> Response {
         let format = FHIRFormat.requested(request)
         do {
-            let key: APIKeyRecord
-            do {
-                key = try await v1.authenticate(request, context, scope: .notesWrite, action: .create)
-            } catch let error as APIError {
-                throw FHIRError(error)
-            }
+            let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
             do {
                 let parameters = try await readBody(request)
                 let (job, visit) = try Self.job(parameters, encounterID: encounterID)
-                let note: Note
-                do {
-                    note = try v1.service.write(job)
-                } catch {
-                    // The transcript cannot be used: name its parameter.
-                    throw FHIRError(.badRequest, "value", error.message, expression: Self.parameterPath("transcript", in: parameters))
-                }
-                let codes = v1.service.codes(for: note, job: job)
-                let (document, _) = try await v1.storing {
-                    try await v1.service.store(note, codes: codes, job: job, owner: key)
-                }
-                let bundle = renderer.documentBundle(
-                    NoteFHIRInput(
-                        note: note, codes: codes, noteID: document.noteId, date: document.createdAt,
-                        patient: visit.patient, encounter: visit.encounter, practitioner: visit.practitioner))
-                await v1.record(.create, key: key, noteID: document.noteId, status: 200, error: nil, context)
-                return format.response(.ok, bundle)
-            } catch let error as APIError {
-                await v1.record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
-                throw FHIRError(error)
+                let made = try await makeNote(
+                    job, visit: visit, key: key, source: nil,
+                    transcriptPath: Self.parameterPath("transcript", in: parameters))
+                await v1.record(.create, key: key, noteID: made.noteID, status: 200, error: nil, context)
+                return format.response(.ok, made.bundle)
             } catch let error as FHIRError {
                 await v1.record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
                 throw error
@@ -62,11 +48,75 @@ struct FHIRRoutes: Sendable {
         }
     }
 
+    /// The caller's key, with the scope the action needs; failures as OperationOutcomes (and audited).
+    func authenticate(
+        _ request: Request, _ context: APIRequestContext, scope: APIScope, action: AuditRecord.Action,
+        noteID: String? = nil
+    ) async throws(FHIRError) -> APIKeyRecord {
+        do {
+            return try await v1.authenticate(request, context, scope: scope, action: action, noteID: noteID)
+        } catch let error as APIError {
+            throw FHIRError(error)
+        } catch {
+            throw FHIRError(.internalServerError, "exception", "the request could not be authorized")
+        }
+    }
+
+    /// A note made through `/fhir`: its id, and its document Bundle.
+    struct MadeNote {
+        var noteID: String
+        var createdAt: String
+        var bundle: JSONValue
+    }
+
+    /// Writes the note, codes it, renders its document Bundle, and stores the note with its FHIR form and what it
+    /// is searched by (the patient, the encounter, and `source`, which makes a second request a duplicate).
+    func makeNote(
+        _ job: NoteJob, visit: Visit, key: APIKeyRecord, source: String?, transcriptPath: String
+    ) async throws(FHIRError) -> MadeNote {
+        let note: Note
+        do {
+            note = try v1.service.write(job)
+        } catch {
+            // The transcript cannot be used: name its element.
+            throw FHIRError(.badRequest, "value", error.message, expression: transcriptPath)
+        }
+        let codes = v1.service.codes(for: note, job: job)
+        let renderer = renderer
+        let lookup = NoteLookup(
+            patient: visit.patient.flatMap { Self.literalReference($0) },
+            encounter: visit.encounter.flatMap { Self.literalReference($0) }, source: source)
+        var rendered: JSONValue = .null
+        do {
+            let (document, _) = try await v1.storing {
+                try await v1.service.store(note, codes: codes, job: job, owner: key) { document in
+                    rendered = renderer.documentBundle(
+                        NoteFHIRInput(
+                            note: note, codes: codes, noteID: document.noteId, date: document.createdAt,
+                            patient: visit.patient, encounter: visit.encounter, practitioner: visit.practitioner))
+                    return (JSONWriter.write(rendered), lookup)
+                }
+            }
+            return MadeNote(noteID: document.noteId, createdAt: document.createdAt, bundle: rendered)
+        } catch let error as APIError {
+            throw FHIRError(error)
+        } catch {
+            throw FHIRError(.internalServerError, "exception", "the note could not be stored")
+        }
+    }
+
+    /// `Patient/<id>` of a resource that has an id.
+    static func literalReference(_ resource: JSONValue) -> String? {
+        guard let type = resource["resourceType"]?.string, let id = resource["id"]?.string else { return nil }
+        return "\(type)/\(id)"
+    }
+
     /// Reads a Parameters resource sent as FHIR JSON or FHIR XML, within the body limit.
     func readBody(_ request: Request) async throws -> JSONValue {
-        let type = request.headers[.contentType]?.lowercased() ?? ""
-        let isXML = type.contains("xml")
-        guard isXML || type.contains("json") else {
+        let type = (request.headers[.contentType] ?? "").split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
+            .lowercased() ?? ""
+        let isXML = ["application/fhir+xml", "application/xml", "text/xml"].contains(type)
+        guard isXML || ["application/fhir+json", "application/json"].contains(type) else {
             throw FHIRError(.unsupportedMediaType, "not-supported", "send application/fhir+json or application/fhir+xml")
         }
         let bytes: [UInt8]
@@ -94,6 +144,23 @@ struct FHIRRoutes: Sendable {
         var patient: JSONValue?
         var encounter: JSONValue?
         var practitioner: JSONValue?
+
+        /// Keeps a Patient, Encounter or Practitioner, with an id (`id`, else `fallbackID`, else a new
+        /// `nb-<type>-<random>`) so that the note's resources can reference it.
+        mutating func set(_ resource: JSONValue, fallbackID: String? = nil) {
+            var copy = resource
+            if copy["id"] == nil, case .object(var members) = copy {
+                let type = copy["resourceType"]?.string?.lowercased() ?? "resource"
+                members.insert(JSONMember("id", .string(fallbackID ?? "nb-\(type)-\(Hex.random(8))")), at: 1)
+                copy = .object(members)
+            }
+            switch copy["resourceType"]?.string {
+            case "Patient": patient = copy
+            case "Encounter": encounter = copy
+            case "Practitioner": practitioner = copy
+            default: break
+            }
+        }
     }
 
     /// The note request in a Parameters resource: `transcript` (valueString, or a valueAttachment with base64
@@ -132,35 +199,19 @@ struct FHIRRoutes: Sendable {
                 .badRequest, "required", "a transcript parameter (valueString or valueAttachment) is required",
                 expression: "Parameters.parameter")
         }
-        var body: [String: Any] = ["transcript": transcript]
-        if let specialty = text("specialty") { body["specialty"] = specialty }
-        if let template = text("template") { body["template"] = template }
-        if case .bool(let include)? = values["include-billing-codes"]?.parameter["valueBoolean"] {
-            body["include_billing_codes"] = include
-        }
-        let job: NoteJob
-        do {
-            job = try NoteJob.decode(Array(try JSONSerialization.data(withJSONObject: body)))
-        } catch let error as APIError {
-            let field = error.details.first?.field ?? "transcript"
-            throw FHIRError(.badRequest, "value", error.message, expression: path(field))
-        }
+        var includeCodes = false
+        if case .bool(let include)? = values["include-billing-codes"]?.parameter["valueBoolean"] { includeCodes = include }
+        let job = try noteJob(
+            transcript: transcript, specialty: text("specialty"), template: text("template"),
+            includeBillingCodes: includeCodes
+        ) { field in path(field == "include_billing_codes" ? "include-billing-codes" : field) }
         var visit = Visit()
         for (name, type) in [("patient", "Patient"), ("encounter", "Encounter"), ("practitioner", "Practitioner")] {
             guard let resource = values[name]?.parameter["resource"] else { continue }
             guard resource["resourceType"]?.string == type else {
                 throw FHIRError(.badRequest, "value", "must be a \(type)", expression: path(name) + ".resource")
             }
-            var copy = resource
-            if copy["id"] == nil, case .object(var members) = copy {
-                members.insert(JSONMember("id", .string("nb-\(name)")), at: 1)
-                copy = .object(members)
-            }
-            switch name {
-            case "patient": visit.patient = copy
-            case "encounter": visit.encounter = copy
-            default: visit.practitioner = copy
-            }
+            visit.set(resource)
         }
         if let encounterID, visit.encounter == nil {
             visit.encounter = .make([
@@ -173,7 +224,25 @@ struct FHIRRoutes: Sendable {
         return (job, visit)
     }
 
-    /// What the server supports, truthfully: JSON and XML, and the `$soap-note` operation; no REST reads yet.
+    /// The note request, validated as the /v1 API validates it; `path` names the element of a field at fault.
+    static func noteJob(
+        transcript: String, specialty: String?, template: String?, includeBillingCodes: Bool,
+        path: (String) -> String
+    ) throws(FHIRError) -> NoteJob {
+        var body: [String: Any] = ["transcript": transcript, "include_billing_codes": includeBillingCodes]
+        if let specialty { body["specialty"] = specialty }
+        if let template { body["template"] = template }
+        do {
+            return try NoteJob.decode(Array(try JSONSerialization.data(withJSONObject: body)))
+        } catch let error as APIError {
+            throw FHIRError(.badRequest, "value", error.message, expression: path(error.details.first?.field ?? "transcript"))
+        } catch {
+            throw FHIRError(.badRequest, "value", "the note request cannot be read", expression: path("transcript"))
+        }
+    }
+
+    /// What the server supports, truthfully: JSON and XML; Bundle intake (transaction or collection); reads and a
+    /// search of the DocumentReferences and Compositions it produced; the `$soap-note` operation.
     static let capabilityStatement: JSONValue = .make([
         "resourceType": "CapabilityStatement", "status": "active", "date": "2026-11-29", "kind": "instance",
         "software": .make(["name": "NoteBridge", "version": "0.5.0"]),
@@ -182,10 +251,46 @@ struct FHIRRoutes: Sendable {
         "rest": [
             .make([
                 "mode": "server",
+                "documentation": "Reads and searches cover the notes made through /fhir by the calling API key, until they expire.",
                 "security": .make([
                     "cors": false,
-                    "description": "Bearer API keys (Authorization: Bearer nb_live_...), as for the /v1 API; scope notes:write",
+                    "description": "Bearer API keys (Authorization: Bearer nb_live_...), as for the /v1 API: scope notes:write to make notes, notes:read to read them",
                 ]),
+                "resource": [
+                    .make([
+                        "type": "DocumentReference",
+                        "supportedProfile": ["http://hl7.org/fhir/us/core/StructureDefinition/us-core-documentreference"],
+                        "documentation": "The SOAP note as a clinical note (text/plain and text/html attachments); id nb-<note>-doc.",
+                        "interaction": [.make(["code": "read"]), .make(["code": "search-type"])],
+                        "versioning": "no-version", "readHistory": false, "updateCreate": false,
+                        "searchParam": [
+                            .make([
+                                "name": "patient", "definition": "http://hl7.org/fhir/SearchParameter/clinical-patient",
+                                "type": "reference", "documentation": "Patient/id or id (subject is accepted too)",
+                            ]),
+                            .make([
+                                "name": "encounter", "definition": "http://hl7.org/fhir/SearchParameter/clinical-encounter",
+                                "type": "reference",
+                            ]),
+                            .make([
+                                "name": "date", "definition": "http://hl7.org/fhir/SearchParameter/clinical-date",
+                                "type": "date", "documentation": "prefixes eq, ge, gt, le, lt; repeatable",
+                            ]),
+                        ],
+                    ]),
+                    .make([
+                        "type": "Composition",
+                        "supportedProfile": ["http://notebridge.dev/fhir/StructureDefinition/notebridge-soap-note"],
+                        "documentation": "The SOAP note as a Composition with LOINC sections; id nb-<note>.",
+                        "interaction": [.make(["code": "read"])], "versioning": "no-version",
+                    ]),
+                ],
+                "interaction": [
+                    .make([
+                        "code": "transaction",
+                        "documentation": "POST [base] with a transaction or collection Bundle: Patient, Encounter, Practitioner and the transcript as a DocumentReference with a text/plain attachment; returns a transaction-response Bundle. Idempotent by the transcript's identifier.",
+                    ])
+                ],
                 "operation": [
                     .make([
                         "name": "soap-note",
