@@ -66,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "Mapping",
-            dependencies: ["FHIR", "Scribe", "Terminology"],
+            dependencies: ["FHIR", "Scribe", "Terminology", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -65,6 +65,7 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("api.callbackUrl", "webhook for every note when the request names no callback_url"),
         ConfigurationKey("api.createFirstKey", "create and print an API key on a start with none (default true)"),
         ConfigurationKey("api.webhookMaxAttempts", "webhook delivery attempts before giving up (default 8)"),
+        ConfigurationKey("fhir.mapping", "YAML file of how notes become FHIR (default: the built-in mappings/fhir-note.yaml)"),
         ConfigurationKey("log.level", "trace, debug, info, notice, warning, error or critical (default info)"),
     ]
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HL7v2
 import MLLP
+import Mapping
 import Store
 import Yams
 
@@ -159,12 +160,33 @@ extension GatewayConfiguration {
         }
         createFirstKey = try reader.boolean("api.createFirstKey") ?? createFirstKey
         webhooks.maximumAttempts = try reader.integer("api.webhookMaxAttempts", in: 1...100) ?? webhooks.maximumAttempts
+        if let path = try reader.string("fhir.mapping") {
+            api.fhirMapping = try Self.fhirMapping(path: path)
+        }
         if let level = try reader.string("log.level") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(level.lowercased()) else {
                 throw ConfigurationError(key: "log.level", reason: "must be one of \(levels.joined(separator: ", "))")
             }
             logLevel = level.lowercased()
+        }
+    }
+}
+
+extension GatewayConfiguration {
+    /// Reads the FHIR mapping file at `path`; errors name the key `fhir.mapping` and the file's key at fault.
+    public static func fhirMapping(path: String) throws -> NoteFHIRMapping {
+        guard let data = FileManager.default.contents(atPath: path), data.count <= NoteFHIRMapping.maximumYAMLBytes,
+            let text = String(data: data, encoding: .utf8)
+        else {
+            throw ConfigurationError(
+                key: "fhir.mapping",
+                reason: "cannot read \(path) (a UTF-8 YAML file of at most \(NoteFHIRMapping.maximumYAMLBytes) bytes)")
+        }
+        do {
+            return try NoteFHIRMapping(yaml: text)
+        } catch {
+            throw ConfigurationError(key: "fhir.mapping", reason: "\(path): \(error)")
         }
     }
 }

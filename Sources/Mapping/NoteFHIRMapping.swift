@@ -3,29 +3,38 @@ import Scribe
 import Terminology
 
 /// How a note becomes FHIR: the document type per specialty, the section codes, and the Composition status.
-/// The defaults follow the issue's table; a destination may override them (mappings/).
-public struct NoteFHIRMapping: Sendable {
-    /// A LOINC code and its display.
+/// The defaults are those of `mappings/fhir-note.yaml`; a deployment may load another file (``init(yaml:)``).
+public struct NoteFHIRMapping: Sendable, Equatable {
+    /// A code and its display.
     public struct Code: Hashable, Sendable {
+        public var system: String
         public var code: String
         public var display: String
 
-        public init(_ code: String, _ display: String) {
+        public init(_ code: String, _ display: String, system: String = NoteFHIRRenderer.loinc) {
+            self.system = system
             self.code = code
             self.display = display
         }
     }
 
-    /// `preliminary` (a draft for the clinician to sign) or `final`.
+    /// The NoteBridge code system of note parts that LOINC has no code for (DAP and BIRP layouts).
+    public static let notePartSystem = "http://notebridge.dev/fhir/CodeSystem/note-part"
+
+    /// `preliminary` (a draft for the clinician to sign), `final` or `amended`.
     public var compositionStatus = "preliminary"
     /// The document type when the specialty has none of its own.
     public var defaultDocumentType = Code("11506-3", "Progress note")
     /// Document types by specialty value.
     public var documentTypes: [String: Code] = ["registered_nurse": Code("34746-8", "Nurse Note")]
-    /// LOINC codes of note parts by part key.
+    /// Codes of note parts by part key.
     public var sectionCodes: [String: Code] = [
         "subjective": Code("61150-9", "Subjective"), "objective": Code("61149-1", "Objective"),
         "assessment": Code("51848-0", "Assessment note"), "plan": Code("18776-5", "Plan of care note"),
+        "data": Code("data", "Data", system: notePartSystem),
+        "behavior": Code("behavior", "Behavior", system: notePartSystem),
+        "intervention": Code("intervention", "Intervention", system: notePartSystem),
+        "response": Code("response", "Response", system: notePartSystem),
     ]
     /// The version of NoteBridge named by the Device that authors drafts.
     public var softwareVersion = "0.5.0"
@@ -84,19 +93,30 @@ public struct NoteFHIRRenderer: Sendable {
     }
 
     static let noteSystem = "urn:notebridge:note"
-    static let loinc = "http://loinc.org"
+    /// LOINC's system URI.
+    public static let loinc = "http://loinc.org"
+    /// The profile every Composition claims.
+    public static let compositionProfile = "http://notebridge.dev/fhir/StructureDefinition/notebridge-soap-note"
+    /// The profile a DocumentReference with a subject claims.
+    public static let documentReferenceProfile = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-documentreference"
 
-    /// The resources of a note, each with an id derived from the note id, in document order: Composition first.
-    public func resources(_ input: NoteFHIRInput) -> [JSONValue] {
-        let base = String(input.noteID.dropFirst("note_".count))
-        let aiLabel: JSONValue = .make([
+    /// `meta` with the AI-asserted security label, and a profile when one is claimed.
+    static func meta(profile: String?) -> JSONValue {
+        .make([
+            "profile": profile.map { [.string($0)] },
             "security": [
                 .make([
                     "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "code": "AIAST",
                     "display": "Artificial Intelligence asserted",
                 ])
-            ]
+            ],
         ])
+    }
+
+    /// The resources of a note, each with an id derived from the note id, in document order: Composition first.
+    public func resources(_ input: NoteFHIRInput) -> [JSONValue] {
+        let base = String(input.noteID.dropFirst("note_".count))
+        let aiLabel = Self.meta(profile: nil)
         let subject = input.patient.flatMap { reference($0) }
         let encounter = input.encounter.flatMap { reference($0) }
         let device = "Device/nb-device"
@@ -151,15 +171,15 @@ public struct NoteFHIRRenderer: Sendable {
             }
             return .make([
                 "title": .string(part.title.prefix(1) + part.title.dropFirst().lowercased()),
-                "code": mapping.sectionCodes[part.key].map { concept(Self.loinc, $0.code, $0.display) },
+                "code": mapping.sectionCodes[part.key].map { concept($0.system, $0.code, $0.display) },
                 "text": .make(["status": "generated", "div": .string(Self.xhtml(part.text))]),
                 "entry": entries.isEmpty ? nil : .array(entries),
             ])
         }
         let composition: JSONValue = .make([
-            "resourceType": "Composition", "id": .string("nb-\(base)"), "meta": aiLabel,
+            "resourceType": "Composition", "id": .string("nb-\(base)"), "meta": Self.meta(profile: Self.compositionProfile),
             "identifier": .make(["system": .string(Self.noteSystem), "value": .string(input.noteID)]),
-            "status": .string(mapping.compositionStatus), "type": concept(Self.loinc, type.code, type.display),
+            "status": .string(mapping.compositionStatus), "type": concept(type.system, type.code, type.display),
             "subject": subject, "encounter": encounter, "date": .string(input.date), "author": .array(author),
             "title": .string("SOAP note (\(input.note.specialty.rawValue.split(separator: "_").joined(separator: " ")))"),
             "section": sections.isEmpty ? nil : .array(sections),
@@ -167,11 +187,12 @@ public struct NoteFHIRRenderer: Sendable {
         let plain = parts.map { "\($0.title)\n\($0.text)" }.joined(separator: "\n\n")
         let html = "<html><body>" + parts.map { "<h2>\(XMLText.escaped($0.title, quotes: true))</h2>" + Self.paragraphs($0.text) }.joined() + "</body></html>"
         let documentReference: JSONValue = .make([
-            "resourceType": "DocumentReference", "id": .string("nb-\(base)-doc"), "meta": aiLabel,
+            "resourceType": "DocumentReference", "id": .string("nb-\(base)-doc"),
+            "meta": Self.meta(profile: subject == nil ? nil : Self.documentReferenceProfile),
             "identifier": [.make(["system": .string(Self.noteSystem), "value": .string(input.noteID)])],
             "status": "current",
-            "docStatus": .string(mapping.compositionStatus == "final" ? "final" : "preliminary"),
-            "type": concept(Self.loinc, type.code, type.display),
+            "docStatus": .string(mapping.compositionStatus),
+            "type": concept(type.system, type.code, type.display),
             "category": [
                 concept(
                     "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category", "clinical-note",

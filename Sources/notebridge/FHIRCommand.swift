@@ -1,5 +1,6 @@
 import ArgumentParser
 import FHIR
+import Foundation
 
 /// `notebridge fhir`: FHIR R4 tools.
 struct FHIRCommand: AsyncParsableCommand {
@@ -18,19 +19,70 @@ struct FHIRCommand: AsyncParsableCommand {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "validate",
-            abstract: "Validate a resource (JSON or XML) against the FHIR R4 base specification.",
-            discussion: "Prints an OperationOutcome; exit status 1 when it has errors, 2 when the file cannot be read.")
+            abstract: "Validate a resource (JSON or XML) against the FHIR R4 base specification and the profiles.",
+            discussion: """
+                Checks the base specification, then every profile the resource (or a resource in it) names in \
+                meta.profile, and those given with --profile: US Core DocumentReference and the NoteBridge SOAP \
+                note are built in; --profiles DIR adds the StructureDefinitions and ValueSets of a folder. Prints an \
+                OperationOutcome; exit status 1 when it has errors, 2 when a file cannot be read.
+                """)
+
+        @Option(help: "A profile URL to check every resource of its type against (repeatable), declared or not.")
+        var profile: [String] = []
+
+        @Option(help: "A folder of StructureDefinition and ValueSet JSON files to use instead of the built-in profiles.")
+        var profiles: String?
 
         @Argument(help: "The resource file; standard input when absent or -.")
         var file = "-"
 
+        func validator() throws -> FHIRProfileValidator {
+            var validator = FHIRProfileValidator.bundled
+            if let profiles {
+                let names: [String]
+                do {
+                    names = try FileManager.default.contentsOfDirectory(atPath: profiles).filter { $0.hasSuffix(".json") }.sorted()
+                } catch {
+                    throw CommandFailure(message: "\(profiles): cannot list the folder", exitCode: 2)
+                }
+                var resources: [JSONValue] = []
+                for name in names {
+                    let path = profiles + "/" + name
+                    let bytes = try Terminal.read(path, limit: 16 << 20)
+                    guard case .success(let resource) = FHIRCommand.read(bytes) else {
+                        throw CommandFailure(message: "\(path): not FHIR JSON", exitCode: 2)
+                    }
+                    if ["StructureDefinition", "ValueSet"].contains(resource["resourceType"]?.string ?? "") {
+                        resources.append(resource)
+                    }
+                }
+                do {
+                    validator = try FHIRProfileValidator(resources: resources)
+                } catch {
+                    throw CommandFailure(message: "\(profiles): \(error)", exitCode: 2)
+                }
+            }
+            for url in profile {
+                guard validator.profiles[url] != nil else {
+                    throw CommandFailure(
+                        message: "--profile \(url) is not known; known: \(validator.profiles.keys.sorted().joined(separator: ", "))",
+                        exitCode: 2)
+                }
+                validator.enforced.insert(url)
+            }
+            return validator
+        }
+
         func run() async throws {
             try await reportingFailures {
+                let validator = try validator()
                 let bytes = try Terminal.read(file, limit: 16 << 20)
                 let issues: [FHIRIssue]
+                var outcome: JSONValue?
                 switch FHIRCommand.read(bytes) {
                 case .success(let resource):
-                    issues = FHIRValidator().validate(resource)
+                    issues = validator.validate(resource)
+                    outcome = validator.operationOutcome(issues, for: resource)
                 case .failure(let error):
                     issues = [
                         FHIRIssue(
@@ -38,7 +90,7 @@ struct FHIRCommand: AsyncParsableCommand {
                             expression: error.path ?? "Resource", message: error.description)
                     ]
                 }
-                Terminal.write(JSONWriter.write(FHIRValidator.operationOutcome(issues), pretty: true))
+                Terminal.write(JSONWriter.write(outcome ?? FHIRValidator.operationOutcome(issues), pretty: true))
                 if issues.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
             }
         }

@@ -30,6 +30,9 @@ struct NoteCommand: AsyncParsableCommand {
     @Option(help: "text, json, fhir (a FHIR R4 document Bundle) or fhir-xml.")
     var format: Format = .text
 
+    @Option(help: "With --format fhir or fhir-xml: a FHIR mapping file (default: the built-in mappings/fhir-note.yaml).")
+    var mapping: String?
+
     @Option(help: "The patient's age in years, if known (context).")
     var age: Int?
 
@@ -138,7 +141,15 @@ struct NoteCommand: AsyncParsableCommand {
             switch format {
             case .fhir, .fhirXML:
                 let id = "note_" + UUID().uuidString.lowercased().filter { $0 != "-" }
-                let bundle = NoteFHIRRenderer().documentBundle(
+                var fhirMapping = NoteFHIRMapping()
+                if let mapping {
+                    do {
+                        fhirMapping = try GatewayConfiguration.fhirMapping(path: mapping)
+                    } catch {
+                        throw CommandFailure(message: "\(error)", exitCode: 2)
+                    }
+                }
+                let bundle = NoteFHIRRenderer(mapping: fhirMapping).documentBundle(
                     NoteFHIRInput(
                         note: note, codes: codes, noteID: id,
                         date: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))))
@@ -190,7 +201,7 @@ struct NoteCommand: AsyncParsableCommand {
             throw ExitCode(1)
         } catch let failure as CommandFailure {
             Terminal.error(failure.message)
-            throw ExitCode(1)
+            throw ExitCode(failure.exitCode)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Mapping
 import NIOCore
 import Scribe
 import Store
@@ -24,6 +25,8 @@ public struct V1Routes: Sendable {
         public var retention: Duration = .seconds(30 * 86_400)
         /// A webhook for every note when the request names none.
         public var callbackURL: String?
+        /// How notes become FHIR (`fhir.mapping`).
+        public var fhirMapping = NoteFHIRMapping()
 
         /// The defaults.
         public init() {}

@@ -9,7 +9,7 @@ import Store
 /// Encounter), with the /v1 API's keys, scopes, rate limits, note store and audit. Errors are OperationOutcomes.
 struct FHIRRoutes: Sendable {
     let v1: V1Routes
-    let renderer = NoteFHIRRenderer()
+    var renderer: NoteFHIRRenderer { NoteFHIRRenderer(mapping: v1.configuration.fhirMapping) }
 
     func register(on router: Router<APIRequestContext>) {
         router.get("fhir/metadata") { request, _ in
