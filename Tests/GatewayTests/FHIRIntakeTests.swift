@@ -131,6 +131,33 @@ struct FHIRIntakeTests {
         }
     }
 
+    /// (Sent as XML, which fixes member order to the specification's: the resource is written in that order.)
+    @Test("The visit's resources keep their extensions and primitive extensions in the stored document, JSON and XML")
+    func extensionsPreserved() async throws {
+        let fixture = try await F()
+        let patient = try JSONReader().read(
+            Array(
+                #"{"resourceType":"Patient","id":"p-9","extension":[{"url":"http://example.org/ext/a","extension":[{"url":"b","valueDecimal":1.50}]}],"name":[{"given":["A","B"],"_given":[null,{"id":"g2"}]}],"gender":"female","_gender":{"extension":[{"url":"http://example.org/ext/g","valueString":"as told"}]}}"#
+                    .utf8))
+        var bundle = Self.bundle()
+        if case .object(var members) = bundle, var entries = bundle["entry"]?.array, case .object(var first) = entries[0] {
+            first[1] = JSONMember("resource", patient)
+            entries[0] = .object(first)
+            members[2] = JSONMember("entry", .array(entries))
+            bundle = .object(members)
+        }
+        let request = bundle
+        try await fixture.application().test(.router) { client in
+            let response = try await Self.post(client, fixture, request, type: "application/fhir+xml")
+            #expect(response.status == .ok)
+            let stored = try #require(try await fixture.store.fhirNotes(NoteQuery(ownerKeyID: fixture.key.record.id), now: Date()).notes.first)
+            let document = try JSONReader().read(try #require(stored.fhir))
+            let kept = (document["entry"]?.array ?? []).compactMap { $0["resource"] }.first { $0["resourceType"] == "Patient" }
+            #expect(kept == patient)
+            #expect(JSONWriter.write(try #require(kept)) == JSONWriter.write(patient))
+        }
+    }
+
     @Test("Note options travel in the note-options extension; bad options name the extension")
     func options() async throws {
         let fixture = try await F()
