@@ -84,6 +84,7 @@ extension JSONValue {
     /// Sets, replaces or (with `nil`) removes the member `key` of this object, `type` giving the
     /// specification order: an existing member is replaced in place; a new one goes right after the last member
     /// that comes before it in that order. Turns a non-object into an object (there is nothing to keep).
+    @inline(never)
     mutating func setMember(_ key: String, _ value: JSONValue?, type: String) {
         var members = self.members ?? []
         if let existing = members.firstIndex(where: { $0.key == key }) {
@@ -110,60 +111,99 @@ extension JSONValue {
     }
 }
 
-// Typed member access for the generated accessors.
-extension FHIRElementModel {
-    mutating func set(_ key: String, _ value: JSONValue?) { json.setMember(key, value, type: Self.fhirType) }
+// Typed member access for the generated accessors: `type` is the FHIR type whose order applies to a new member.
+// Non-generic (but for the element models) and never inlined: copied into each of the ~1,600 accessors by the
+// optimizer, they made a release build of this module twice as slow.
+extension JSONValue {
+    @inline(never)
+    func memberString(_ key: String) -> String? { self[key]?.string }
 
-    func string(_ key: String) -> String? { json[key]?.string }
-    mutating func setString(_ key: String, _ value: String?) { set(key, value.map { .string($0) }) }
+    @inline(never)
+    mutating func setString(_ key: String, _ value: String?, type: String) {
+        setMember(key, value.map { .string($0) }, type: type)
+    }
 
-    func bool(_ key: String) -> Bool? {
-        if case .bool(let flag) = json[key] { return flag }
+    @inline(never)
+    func memberBool(_ key: String) -> Bool? {
+        if case .bool(let flag) = self[key] { return flag }
         return nil
     }
-    mutating func setBool(_ key: String, _ value: Bool?) { set(key, value.map { .bool($0) }) }
 
-    func integer(_ key: String) -> Int? {
-        if case .number(let text) = json[key] { return Int(text) }
+    @inline(never)
+    mutating func setBool(_ key: String, _ value: Bool?, type: String) {
+        setMember(key, value.map { .bool($0) }, type: type)
+    }
+
+    @inline(never)
+    func memberInteger(_ key: String) -> Int? {
+        if case .number(let text) = self[key] { return Int(text) }
         return nil
     }
-    mutating func setInteger(_ key: String, _ value: Int?) { set(key, value.map { .integer($0) }) }
 
-    func decimal(_ key: String) -> FHIRDecimal? {
-        if case .number(let text) = json[key] { return FHIRDecimal(text) }
+    @inline(never)
+    mutating func setInteger(_ key: String, _ value: Int?, type: String) {
+        setMember(key, value.map { .integer($0) }, type: type)
+    }
+
+    @inline(never)
+    func memberDecimal(_ key: String) -> FHIRDecimal? {
+        if case .number(let text) = self[key] { return FHIRDecimal(text) }
         return nil
     }
-    mutating func setDecimal(_ key: String, _ value: FHIRDecimal?) { set(key, value.map { .number($0.text) }) }
+
+    @inline(never)
+    mutating func setDecimal(_ key: String, _ value: FHIRDecimal?, type: String) {
+        setMember(key, value.map { .number($0.text) }, type: type)
+    }
 
     /// The strings of a list of primitives; `null` slots (an element with only an id or extensions in `_name`)
     /// are left out.
-    func strings(_ key: String) -> [String] { json[key]?.array?.compactMap(\.string) ?? [] }
-    mutating func setStrings(_ key: String, _ values: [String]) { setList(key, values.map { .string($0) }) }
+    @inline(never)
+    func memberStrings(_ key: String) -> [String] { self[key]?.array?.compactMap(\.string) ?? [] }
 
-    func booleans(_ key: String) -> [Bool] {
-        json[key]?.array?.compactMap { if case .bool(let flag) = $0 { flag } else { nil } } ?? []
+    @inline(never)
+    mutating func setStrings(_ key: String, _ values: [String], type: String) {
+        setList(key, values.map { .string($0) }, type: type)
     }
-    mutating func setBooleans(_ key: String, _ values: [Bool]) { setList(key, values.map { .bool($0) }) }
 
-    func integers(_ key: String) -> [Int] {
-        json[key]?.array?.compactMap { if case .number(let text) = $0 { Int(text) } else { nil } } ?? []
+    @inline(never)
+    func memberBooleans(_ key: String) -> [Bool] {
+        self[key]?.array?.compactMap { if case .bool(let flag) = $0 { flag } else { nil } } ?? []
     }
-    mutating func setIntegers(_ key: String, _ values: [Int]) { setList(key, values.map { .integer($0) }) }
 
-    func decimals(_ key: String) -> [FHIRDecimal] {
-        json[key]?.array?.compactMap { if case .number(let text) = $0 { FHIRDecimal(text) } else { nil } } ?? []
+    @inline(never)
+    mutating func setBooleans(_ key: String, _ values: [Bool], type: String) {
+        setList(key, values.map { .bool($0) }, type: type)
     }
-    mutating func setDecimals(_ key: String, _ values: [FHIRDecimal]) {
-        setList(key, values.map { .number($0.text) })
+
+    @inline(never)
+    func memberIntegers(_ key: String) -> [Int] {
+        self[key]?.array?.compactMap { if case .number(let text) = $0 { Int(text) } else { nil } } ?? []
+    }
+
+    @inline(never)
+    mutating func setIntegers(_ key: String, _ values: [Int], type: String) {
+        setList(key, values.map { .integer($0) }, type: type)
+    }
+
+    @inline(never)
+    func memberDecimals(_ key: String) -> [FHIRDecimal] {
+        self[key]?.array?.compactMap { if case .number(let text) = $0 { FHIRDecimal(text) } else { nil } } ?? []
+    }
+
+    @inline(never)
+    mutating func setDecimals(_ key: String, _ values: [FHIRDecimal], type: String) {
+        setList(key, values.map { .number($0.text) }, type: type)
     }
 
     /// Sets a list of primitives. The values fill the list's non-`null` slots in order (an extra value is
     /// appended, a missing one removes its slot); a `null` slot (an element with only an id or extensions in
     /// `_name`) stays where it is, and the `_name` companion, when there is one, stays aligned with the slots.
-    mutating func setList(_ key: String, _ values: [JSONValue]) {
-        let old = json[key]?.array ?? []
+    @inline(never)
+    mutating func setList(_ key: String, _ values: [JSONValue], type: String) {
+        let old = self[key]?.array ?? []
         let companion = "_" + key
-        let extras = json[companion]?.array
+        let extras = self[companion]?.array
         var slots: [JSONValue] = []
         var slotExtras: [JSONValue] = []
         var next = values.makeIterator()
@@ -184,32 +224,85 @@ extension FHIRElementModel {
         }
         let noExtras = slotExtras.allSatisfy { $0 == .null }
         let noValues = slots.allSatisfy { $0 == .null }
-        set(key, slots.isEmpty || (noValues && noExtras) ? nil : .array(slots))
-        if extras != nil { set(companion, noExtras ? nil : .array(slotExtras)) }
+        setMember(key, slots.isEmpty || (noValues && noExtras) ? nil : .array(slots), type: type)
+        if extras != nil { setMember(companion, noExtras ? nil : .array(slotExtras), type: type) }
     }
 
-    func element<Model: FHIRElementModel>(_ key: String) -> Model? { json[key].map(Model.init(json:)) }
-    mutating func setElement<Model: FHIRElementModel>(_ key: String, _ value: Model?) { set(key, value?.json) }
+    @inline(never)
+    func memberElement<Model: FHIRElementModel>(_ key: String) -> Model? { self[key].map(Model.init(json:)) }
 
-    func elements<Model: FHIRElementModel>(_ key: String) -> [Model] {
-        json[key]?.array?.map(Model.init(json:)) ?? []
+    @inline(never)
+    mutating func setElement(_ key: String, _ value: (some FHIRElementModel)?, type: String) {
+        setMember(key, value?.json, type: type)
     }
-    mutating func setElements<Model: FHIRElementModel>(_ key: String, _ values: [Model]) {
-        set(key, values.isEmpty ? nil : .array(values.map(\.json)))
+
+    @inline(never)
+    func memberElements<Model: FHIRElementModel>(_ key: String) -> [Model] {
+        self[key]?.array?.map(Model.init(json:)) ?? []
+    }
+
+    @inline(never)
+    mutating func setElements(_ key: String, _ values: [some FHIRElementModel], type: String) {
+        setMember(key, values.isEmpty ? nil : .array(values.map(\.json)), type: type)
     }
 
     /// The `_name` companions of a list of primitives, aligned with its values (`nil` where there is none).
-    func primitiveElements(_ key: String) -> [R4.Element?] {
-        json[key]?.array?.map { $0 == .null ? nil : R4.Element(json: $0) } ?? []
+    @inline(never)
+    func memberPrimitiveElements(_ key: String) -> [R4.Element?] {
+        self[key]?.array?.map { $0 == .null ? nil : R4.Element(json: $0) } ?? []
     }
-    mutating func setPrimitiveElements(_ key: String, _ values: [R4.Element?]) {
+
+    @inline(never)
+    mutating func setPrimitiveElements(_ key: String, _ values: [R4.Element?], type: String) {
         let allNull = values.allSatisfy { $0 == nil }
-        set(key, allNull ? nil : .array(values.map { $0?.json ?? .null }))
+        setMember(key, allNull ? nil : .array(values.map { $0?.json ?? .null }), type: type)
     }
 
-    func resource(_ key: String) -> JSONValue? { json[key] }
-    mutating func setResource(_ key: String, _ value: JSONValue?) { set(key, value) }
+    @inline(never)
+    func memberResources(_ key: String) -> [JSONValue] { self[key]?.array ?? [] }
 
-    func resources(_ key: String) -> [JSONValue] { json[key]?.array ?? [] }
-    mutating func setResources(_ key: String, _ values: [JSONValue]) { set(key, values.isEmpty ? nil : .array(values)) }
+    @inline(never)
+    mutating func setResources(_ key: String, _ values: [JSONValue], type: String) {
+        setMember(key, values.isEmpty ? nil : .array(values), type: type)
+    }
+}
+
+// Short forms for the generated accessors (each inlined to one call of the functions above).
+extension FHIRElementModel {
+    func string(_ key: String) -> String? { json.memberString(key) }
+    mutating func setString(_ key: String, _ value: String?) { json.setString(key, value, type: Self.fhirType) }
+    func bool(_ key: String) -> Bool? { json.memberBool(key) }
+    mutating func setBool(_ key: String, _ value: Bool?) { json.setBool(key, value, type: Self.fhirType) }
+    func integer(_ key: String) -> Int? { json.memberInteger(key) }
+    mutating func setInteger(_ key: String, _ value: Int?) { json.setInteger(key, value, type: Self.fhirType) }
+    func decimal(_ key: String) -> FHIRDecimal? { json.memberDecimal(key) }
+    mutating func setDecimal(_ key: String, _ value: FHIRDecimal?) { json.setDecimal(key, value, type: Self.fhirType) }
+    func strings(_ key: String) -> [String] { json.memberStrings(key) }
+    mutating func setStrings(_ key: String, _ values: [String]) { json.setStrings(key, values, type: Self.fhirType) }
+    func booleans(_ key: String) -> [Bool] { json.memberBooleans(key) }
+    mutating func setBooleans(_ key: String, _ values: [Bool]) { json.setBooleans(key, values, type: Self.fhirType) }
+    func integers(_ key: String) -> [Int] { json.memberIntegers(key) }
+    mutating func setIntegers(_ key: String, _ values: [Int]) { json.setIntegers(key, values, type: Self.fhirType) }
+    func decimals(_ key: String) -> [FHIRDecimal] { json.memberDecimals(key) }
+    mutating func setDecimals(_ key: String, _ values: [FHIRDecimal]) {
+        json.setDecimals(key, values, type: Self.fhirType)
+    }
+    func element<Model: FHIRElementModel>(_ key: String) -> Model? { json.memberElement(key) }
+    mutating func setElement(_ key: String, _ value: (some FHIRElementModel)?) {
+        json.setElement(key, value, type: Self.fhirType)
+    }
+    func elements<Model: FHIRElementModel>(_ key: String) -> [Model] { json.memberElements(key) }
+    mutating func setElements(_ key: String, _ values: [some FHIRElementModel]) {
+        json.setElements(key, values, type: Self.fhirType)
+    }
+    func primitiveElements(_ key: String) -> [R4.Element?] { json.memberPrimitiveElements(key) }
+    mutating func setPrimitiveElements(_ key: String, _ values: [R4.Element?]) {
+        json.setPrimitiveElements(key, values, type: Self.fhirType)
+    }
+    func resource(_ key: String) -> JSONValue? { json[key] }
+    mutating func setResource(_ key: String, _ value: JSONValue?) { json.setMember(key, value, type: Self.fhirType) }
+    func resources(_ key: String) -> [JSONValue] { json.memberResources(key) }
+    mutating func setResources(_ key: String, _ values: [JSONValue]) {
+        json.setResources(key, values, type: Self.fhirType)
+    }
 }
