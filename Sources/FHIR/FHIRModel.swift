@@ -5,6 +5,14 @@
 /// The generated FHIR R4 (4.0.1) models: resources, data types and backbone elements, named as in
 /// ``R4Definitions`` (`R4.Patient`, `R4.CodeableConcept`, `R4.CompositionSection`). A namespace, so that
 /// `Range`, `Duration` and `Bundle` do not shadow the standard library's or Foundation's.
+///
+/// ```swift
+/// var document = try R4.DocumentReference(resource: JSONReader().read(bytes))
+/// let type = document.content.first?.attachment?.contentType  // String?
+/// document.docStatus = "final"                                // inserted after `status` (and `_status`)
+/// document.statusElement?.extension                          // the extensions in `_status`
+/// let written = JSONWriter.write(document.json)               // everything else as it was read
+/// ```
 public enum R4 {}
 
 /// A typed view over one FHIR element's JSON object.
