@@ -23,6 +23,8 @@ public struct FHIRParseError: Error, Hashable, Sendable, CustomStringConvertible
         /// The content does not have the structure FHIR defines (unknown resource type or element, wrong
         /// namespace, a value of the wrong kind).
         public static let invalidStructure = Code("invalidStructure")
+        /// A typed model was given JSON that is not its resource: not an object, or another `resourceType`.
+        public static let wrongResourceType = Code("wrongResourceType")
 
         /// The code's name.
         public var description: String { name }
