@@ -115,21 +115,26 @@ extension FHIRRoutes {
         if !issues.isEmpty {
             throw FHIRError(issues: issues)
         }
-        guard let type = bundle["type"]?.string, type == "transaction" || type == "collection" else {
+        let model: R4.Bundle
+        do {
+            model = try R4.Bundle(resource: bundle)
+        } catch {
+            throw FHIRError(error)
+        }
+        guard let type = model.type, type == "transaction" || type == "collection" else {
             throw FHIRError(
                 .badRequest, "not-supported", "the Bundle type must be transaction or collection", expression: "Bundle.type")
         }
         var visit = Visit()
         var seen: [String: Int] = [:]
-        var transcript: (index: Int, resource: JSONValue)?
-        for (index, entry) in (bundle["entry"]?.array ?? []).enumerated() {
+        var transcript: (index: Int, resource: R4.DocumentReference)?
+        for (index, entry) in model.entry.enumerated() {
             let path = "Bundle.entry[\(index)]"
-            guard let resource = entry["resource"], let resourceType = resource["resourceType"]?.string else {
+            guard let resource = entry.resource, let resourceType = resource.resourceType else {
                 throw FHIRError(.badRequest, "required", "every entry must hold a resource", expression: path + ".resource")
             }
             if type == "transaction" {
-                let method = entry["request"]?["method"]?.string ?? ""
-                guard ["POST", "PUT"].contains(method) else {
+                guard let method = entry.request?.method, ["POST", "PUT"].contains(method) else {
                     throw FHIRError(
                         .badRequest, "not-supported", "entries must be POST or PUT requests", expression: path + ".request.method")
                 }
@@ -144,17 +149,19 @@ extension FHIRRoutes {
                 }
                 seen[resourceType] = index
                 // A PUT names the id the EHR uses: keep it for references.
-                let url = entry["request"]?["url"]?.string ?? ""
+                let url = entry.request?.url ?? ""
                 let fallback = reference(url, type: resourceType).map { String($0.dropFirst(resourceType.count + 1)) }
                 visit.set(resource, fallbackID: url.hasPrefix(resourceType + "/") ? fallback : nil)
-            case "DocumentReference" where hasPlainText(resource):
+            case "DocumentReference":
+                let document = R4.DocumentReference(json: resource)
+                guard document.content.contains(where: { isPlainText($0.attachment) }) else { continue }
                 if let first = transcript {
                     throw FHIRError(
                         .badRequest, "invalid",
                         "a second text/plain DocumentReference (the first is entry \(first.index)); send one transcript per Bundle",
                         expression: path + ".resource")
                 }
-                transcript = (index, resource)
+                transcript = (index, document)
             default:
                 continue
             }
@@ -165,22 +172,22 @@ extension FHIRRoutes {
                 expression: "Bundle.entry")
         }
         let base = "Bundle.entry[\(transcript.index)].resource"
-        let contents = transcript.resource["content"]?.array ?? []
-        guard let contentIndex = contents.firstIndex(where: { isPlainText($0["attachment"]) }),
-            let attachment = contents[contentIndex]["attachment"]
+        let contents = transcript.resource.content
+        guard let contentIndex = contents.firstIndex(where: { isPlainText($0.attachment) }),
+            let attachment = contents[contentIndex].attachment
         else {
             throw FHIRError(.badRequest, "required", "no text/plain attachment", expression: base + ".content")
         }
         let attachmentPath = "\(base).content[\(contentIndex)].attachment"
-        let contentType = attachment["contentType"]?.string?.lowercased() ?? ""
+        let contentType = attachment.contentType?.lowercased() ?? ""
         if let charset = contentType.split(separator: ";").dropFirst().first(where: { $0.contains("charset=") }),
             !["utf-8", "utf8", "\"utf-8\""].contains(charset.split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "")
         {
             throw FHIRError(.badRequest, "not-supported", "the transcript must be UTF-8", expression: attachmentPath + ".contentType")
         }
-        guard let data = attachment["data"]?.string else {
+        guard let data = attachment.data else {
             throw FHIRError(
-                .badRequest, attachment["url"] == nil ? "required" : "not-supported",
+                .badRequest, attachment.url == nil ? "required" : "not-supported",
                 "send the transcript text as base64 data; NoteBridge does not fetch attachment URLs",
                 expression: attachmentPath + ".data")
         }
@@ -194,15 +201,14 @@ extension FHIRRoutes {
         var template: String?
         var includeCodes = true
         var optionsPath = base + ".extension"
-        let extensions = transcript.resource["extension"]?.array ?? []
-        if let index = extensions.firstIndex(where: { $0["url"]?.string == optionsExtension }) {
+        let extensions = transcript.resource.extension
+        if let index = extensions.firstIndex(where: { $0.url == optionsExtension }) {
             optionsPath = "\(base).extension[\(index)]"
-            for option in extensions[index]["extension"]?.array ?? [] {
-                switch option["url"]?.string {
-                case "specialty": specialty = option["valueCode"]?.string ?? option["valueString"]?.string
-                case "template": template = option["valueCode"]?.string ?? option["valueString"]?.string
-                case "include-billing-codes":
-                    if case .bool(let include)? = option["valueBoolean"] { includeCodes = include }
+            for option in extensions[index].extension {
+                switch option.url {
+                case "specialty": specialty = option.valueCode ?? option.valueString
+                case "template": template = option.valueCode ?? option.valueString
+                case "include-billing-codes": includeCodes = option.valueBoolean ?? includeCodes
                 default: continue
                 }
             }
@@ -213,21 +219,17 @@ extension FHIRRoutes {
             field == "transcript" ? attachmentPath + ".data" : optionsPath
         }
         var source: String?
-        let identifier = transcript.resource["identifier"]?.array?.first ?? transcript.resource["masterIdentifier"]
-        if let value = identifier?["value"]?.string {
-            source = (identifier?["system"]?.string ?? "") + "|" + value
+        let identifier = transcript.resource.identifier.first ?? transcript.resource.masterIdentifier
+        if let value = identifier?.value {
+            source = (identifier?.system ?? "") + "|" + value
         }
         return Intake(
             job: job, visit: visit, source: source, transcriptEntry: transcript.index,
             transcriptPath: attachmentPath + ".data")
     }
 
-    static func hasPlainText(_ documentReference: JSONValue) -> Bool {
-        (documentReference["content"]?.array ?? []).contains { isPlainText($0["attachment"]) }
-    }
-
-    static func isPlainText(_ attachment: JSONValue?) -> Bool {
-        attachment?["contentType"]?.string?.lowercased().hasPrefix("text/plain") == true
+    static func isPlainText(_ attachment: R4.Attachment?) -> Bool {
+        attachment?.contentType?.lowercased().hasPrefix("text/plain") == true
     }
 
     /// An OperationOutcome with one `information` issue.
