@@ -31,6 +31,8 @@ extension MLLPListener {
                     if let bytes = reply.bytes {
                         try await Self.write(bytes, to: connection.channel, outbound: outbound)
                     }
+                    // The idle timer may close the connection again.
+                    connection.channel.triggerUserOutboundEvent(MLLPIdleTimeoutHandler.FrameHandled(), promise: nil)
                     if reply.closeConnection || frame.endsDecoding {
                         logger.debug("MLLP connection closing after reply")
                         await Self.closeAfterReply(connection.channel, frames: &frames, linger: lingerTimeout)

@@ -158,8 +158,6 @@ public struct MLLPListener: Sendable {
         logger[metadataKey: "nb.mllp.connection_id"] = "\(info.connectionID)"
 
         let pipeline = channel.pipeline.syncOperations
-        try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
-        try pipeline.addHandler(MLLPIdleTimeoutHandler(logger: logger))
         if let tlsContext {
             try pipeline.addHandler(NIOSSLServerHandler(context: tlsContext))
         }
@@ -167,6 +165,9 @@ public struct MLLPListener: Sendable {
             ByteToMessageHandler(MLLPFrameDecoder(maximumFrameSize: configuration.maximumFrameSize, logger: logger))
         )
         try pipeline.addHandler(MessageToByteHandler(MLLPFrameEncoder()))
+        // Idle means no whole frame for the timeout, while no reply is pending (after the framing on purpose).
+        try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
+        try pipeline.addHandler(MLLPIdleTimeoutHandler(logger: logger))
         return MLLPAcceptedConnection(channel: channel, info: info, isTLS: tlsContext != nil, logger: logger)
     }
 }

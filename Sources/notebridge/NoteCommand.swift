@@ -21,6 +21,14 @@ struct NoteCommand: AsyncParsableCommand {
         case fhirXML = "fhir-xml"
     }
 
+    /// Which FHIR Bundle `--format fhir` writes.
+    enum BundleKind: String, ExpressibleByArgument, CaseIterable {
+        /// A document: Composition first, every referenced resource inside.
+        case document
+        /// A transaction of conditional creates, for POSTing to a FHIR server (sending it twice creates nothing new).
+        case transaction
+    }
+
     @Option(help: "One of: \(Specialty.allCases.map(\.rawValue).joined(separator: ", ")).")
     var specialty = "generic"
 
@@ -29,6 +37,9 @@ struct NoteCommand: AsyncParsableCommand {
 
     @Option(help: "text, json, fhir (a FHIR R4 document Bundle) or fhir-xml.")
     var format: Format = .text
+
+    @Option(help: "With --format fhir or fhir-xml: document (default) or transaction, to POST to a FHIR server.")
+    var bundle: BundleKind = .document
 
     @Option(help: "With --format fhir or fhir-xml: a FHIR mapping file (default: the built-in mappings/fhir-note.yaml).")
     var mapping: String?
@@ -149,10 +160,11 @@ struct NoteCommand: AsyncParsableCommand {
                         throw CommandFailure(message: "\(error)", exitCode: 2)
                     }
                 }
-                let bundle = NoteFHIRRenderer(mapping: fhirMapping).documentBundle(
-                    NoteFHIRInput(
-                        note: note, codes: codes, noteID: id,
-                        date: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))))
+                let input = NoteFHIRInput(
+                    note: note, codes: codes, noteID: id,
+                    date: Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false)))
+                let renderer = NoteFHIRRenderer(mapping: fhirMapping)
+                let bundle = self.bundle == .document ? renderer.documentBundle(input) : renderer.transactionBundle(input)
                 if format == .fhir {
                     Terminal.write(JSONWriter.write(bundle, pretty: true))
                 } else {

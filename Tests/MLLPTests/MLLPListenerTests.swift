@@ -65,7 +65,8 @@ struct MLLPListenerTests {
     @Test("an idle connection is closed after the idle timeout")
     func idleTimeout() async throws {
         let recorder = LogRecorder()
-        let listener = MLLPListener(configuration: loopbackConfiguration(idleTimeout: .milliseconds(1500)))
+        let timeout = Duration.milliseconds(2000)
+        let listener = MLLPListener(configuration: loopbackConfiguration(idleTimeout: timeout))
         try await withRunningListener(
             listener,
             handler: acknowledgingHandler(log: HandlerLog()),
@@ -73,19 +74,57 @@ struct MLLPListenerTests {
         ) { port in
             let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
             try await client.withConnection { connection in
-                // Activity resets the timer: a message every 250 ms keeps the connection open well past the
-                // timeout (the gaps leave more than a second of slack for a loaded machine).
-                let busyUntil = ContinuousClock.now + .milliseconds(3500)
+                // Activity resets the timer: a message every 200 ms keeps the connection open for more than twice
+                // the timeout. A machine loaded by the rest of the suite can stall this task for longer than the
+                // timeout; then the server is right to close, and the test checks that the gap was that long.
+                var last = ContinuousClock.now
+                let busyUntil = last + .milliseconds(5000)
                 var sent = 0
+                var closedWhileBusy = false
                 while ContinuousClock.now < busyUntil {
-                    _ = try await connection.send(Array("MSH|\(sent)".utf8), timeout: .seconds(5))
+                    do {
+                        _ = try await connection.send(Array("MSH|\(sent)".utf8), timeout: .seconds(10))
+                    } catch let error as MLLPError where error.code == .connectionClosed {
+                        // The server's last activity precedes the client's view of it by the ACK's latency: allow
+                        // half the timeout for that, and no less.
+                        let gap = ContinuousClock.now - last
+                        #expect(gap >= timeout / 2, "closed after \(gap) of idleness")
+                        closedWhileBusy = true
+                        break
+                    }
+                    last = ContinuousClock.now
                     sent += 1
-                    try await Task.sleep(for: .milliseconds(250))
+                    try await Task.sleep(for: .milliseconds(200))
                 }
                 #expect(sent >= 2)
-                try await Task.sleep(for: .milliseconds(4000))
+                guard !closedWhileBusy else { return }
+                try await Task.sleep(for: timeout * 2 + .milliseconds(1000))
                 await expectMLLPError(.connectionClosed) {
-                    try await connection.send(Array("MSH|3".utf8), timeout: .seconds(5))
+                    try await connection.send(Array("MSH|idle".utf8), timeout: .seconds(10))
+                }
+            }
+        }
+        #expect(recorder.entries(containing: "idle").count == 1)
+    }
+
+    @Test("a handler slower than the idle timeout keeps its connection, and its reply arrives")
+    func slowHandler() async throws {
+        let recorder = LogRecorder()
+        let listener = MLLPListener(configuration: loopbackConfiguration(idleTimeout: .milliseconds(1000)))
+        let slow = ClosureMessageHandler { frame, _ in
+            try? await Task.sleep(for: .milliseconds(2500))
+            guard case .message(let content) = frame else { return .close }
+            return MLLPReply(bytes: Array("MSA|AA|".utf8) + Array(content.readableBytesView))
+        }
+        try await withRunningListener(listener, handler: slow, logger: recorder.makeLogger()) { port in
+            let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+            try await client.withConnection { connection in
+                let reply = try await connection.send(Array("MSH|slow".utf8), timeout: .seconds(10))
+                #expect(reply == Array("MSA|AA|MSH|slow".utf8))
+                // Handled: idle again, so it is closed after the timeout.
+                try await Task.sleep(for: .milliseconds(3000))
+                await expectMLLPError(.connectionClosed) {
+                    try await connection.send(Array("MSH|late".utf8), timeout: .seconds(10))
                 }
             }
         }

@@ -90,6 +90,25 @@ def test_partial_frame_then_silence_is_closed_by_the_idle_timeout(gateway_factor
     assert "leftover" in gateway.log_text() or "idle" in gateway.log_text().lower()
 
 
+def test_a_frame_trickled_byte_by_byte_is_closed_by_the_idle_timeout(gateway_factory):
+    """Bytes that never complete a frame do not keep a connection open (idle counts whole frames)."""
+    gateway = gateway_factory(env={"NOTEBRIDGE_MLLP_IDLE_TIMEOUT_SECONDS": "2"}).start()
+    connection = MLLPConnection(gateway.mllp_port)
+    started = time.time()
+    closed = False
+    for byte in b"\x0b" + synthetic("TRICKLE-1") * 3:
+        try:
+            connection.send_raw(bytes([byte]))
+        except OSError:
+            closed = True
+            break
+        time.sleep(0.2)
+        if time.time() - started > 12:
+            break
+    assert closed or connection.is_closed_by_peer(wait=5)
+    assert time.time() - started < 12
+
+
 def test_garbage_frames_never_take_the_listener_down(gateway):
     for payload in [b"\x0b\x1c\x0d", b"\x0b" + bytes(range(256)) + b"\x1c\x0d", b"\x1c\x0d\x1c\x0d", b"\x0b\x0b\x0b"]:
         connection = MLLPConnection(gateway.mllp_port)

@@ -82,3 +82,21 @@ def test_note_as_fhir_is_read_by_fhir_resources(path):
     assert xml.returncode == 0, xml.stderr.decode()
     Bundle.parse_raw(xml.stdout, content_type="text/xml")
     assert run("fhir", "validate", "-", input_bytes=xml.stdout).returncode == 0
+
+
+def test_note_as_a_transaction_bundle():
+    """`note --format fhir --bundle transaction`: conditional creates that fhir.resources reads, JSON and XML."""
+    from fhir.resources.R4B.bundle import Bundle
+    path = REPO / "samples" / "transcripts" / "primary-care-dialogue.txt"
+    result = run("note", "--format", "fhir", "--bundle", "transaction", "--billing-codes", str(path))
+    assert result.returncode == 0, result.stderr.decode()
+    bundle = json.loads(result.stdout)
+    Bundle.parse_obj(bundle)
+    assert bundle["type"] == "transaction"
+    requests = [entry["request"] for entry in bundle["entry"]]
+    assert all(r["method"] in ("POST", "PUT") for r in requests)
+    assert all("ifNoneExist" in r for r in requests if r["method"] == "POST")
+    assert run("fhir", "validate", "-", input_bytes=result.stdout).returncode == 0
+    xml = run("note", "--format", "fhir-xml", "--bundle", "transaction", str(path))
+    assert xml.returncode == 0, xml.stderr.decode()
+    Bundle.parse_raw(xml.stdout, content_type="text/xml")

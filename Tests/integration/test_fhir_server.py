@@ -6,8 +6,10 @@ import json
 import subprocess
 
 from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.composition import Composition
 from fhir.resources.R4B.documentreference import DocumentReference
+from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 from conftest import BIN, REPO
 from test_v1_api import request
@@ -110,6 +112,9 @@ def test_bundle_intake_reads_and_search(gateway_factory, tmp_path):
 
     # The CapabilityStatement lists what was just used.
     status, _, body = fhir(gateway, "GET", "/fhir/metadata")
+    CapabilityStatement.parse_raw(body)
+    CapabilityStatement.parse_raw(fhir(gateway, "GET", "/fhir/metadata", accept="application/fhir+xml")[2],
+                                  content_type="text/xml")
     rest = json.loads(body)["rest"][0]
     assert {r["type"] for r in rest["resource"]} == {"DocumentReference", "Composition"}
     assert rest["interaction"][0]["code"] == "transaction"
@@ -120,6 +125,10 @@ def test_bundle_intake_reads_and_search(gateway_factory, tmp_path):
     assert status == 400 and json.loads(body)["issue"][0]["code"] == "security"
     status, _, body = fhir(gateway, "POST", "/fhir", {"resourceType": "Bundle", "type": "batch"})
     assert status == 400 and json.loads(body)["issue"][0]["expression"] == ["Bundle.type"]
+    OperationOutcome.parse_raw(body)
+    status, _, body = fhir(gateway, "GET", "/fhir/DocumentReference/nb-missing-doc", accept="application/fhir+xml")
+    assert status == 404
+    OperationOutcome.parse_raw(body, content_type="text/xml")
     log = gateway.log_text()
     assert "p-501" not in log and "Subjective" not in log
 

@@ -91,7 +91,7 @@ extension FHIRRoutes {
             try await v1.notes.fhirNotes(NoteQuery(ownerKeyID: key.id, lookup: NoteLookup(source: source), limit: 1), now: Date())
         }
         guard let stored = found.first, let bundle = try Self.bundle(stored) else { return nil }
-        return (stored.id, Self.instant(stored.createdAt), bundle, false)
+        return (stored.id, Self.createdAt(stored), bundle, false)
     }
 
     /// What a Bundle asks for.

@@ -228,7 +228,14 @@ extension FHIRRoutes {
 
     /// The resource with `meta.versionId` 1 and `meta.lastUpdated` (its note's creation), other meta kept.
     static func versioned(_ resource: JSONValue, stored: StoredNote) -> JSONValue {
-        versioned(resource, createdAt: instant(stored.createdAt))
+        versioned(resource, createdAt: createdAt(stored))
+    }
+
+    /// When the note was made, exactly as its document and its resources say (`created_at`), so that every
+    /// answer about it gives the same instant.
+    static func createdAt(_ stored: StoredNote) -> String {
+        let document = try? JSONReader(limits: JSONReader.Limits(maximumBytes: 1 << 30, maximumDepth: 64)).read(stored.document)
+        return document?["created_at"]?.string ?? instant(stored.createdAt)
     }
 
     static func instant(_ date: Date) -> String {
