@@ -300,13 +300,7 @@ public struct FHIRProfileValidator: Sendable {
     /// The resource type a literal reference names (`Patient/1`, `https://x/fhir/Patient/1`, a Bundle fullUrl), or
     /// `nil` when it cannot be told (`#contained`, an unresolved `urn:uuid:`).
     static func referencedType(_ reference: String, bundle: [String: String]) -> String? {
-        if let type = bundle[reference] { return type }
-        guard !reference.hasPrefix("#"), !reference.hasPrefix("urn:") else { return nil }
-        var parts = reference.split(separator: "/").map(String.init)
-        if let history = parts.firstIndex(of: "_history") { parts = Array(parts[..<history]) }
-        guard parts.count >= 2 else { return nil }
-        let type = parts[parts.count - 2]
-        return R4Definitions.r4.type(type)?.kind == .resource ? type : nil
+        bundle[reference] ?? FHIRReference.parse(reference)?.type
     }
 }
 

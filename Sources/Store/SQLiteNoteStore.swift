@@ -54,9 +54,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         let encounter = note.lookup.encounter.map { Self.lookupDigest("encounter", $0, key: lookupKey) }
         let source = note.lookup.source.map { Self.lookupDigest("source", $0, key: lookupKey) }
         // The same source under any key of the keyring (a rotation changes the digest).
-        let sources = note.lookup.source.map { value in
-            keyring.keyIDs.compactMap { id in keyring.key(id: id).map { (id, Self.lookupDigest("source", value, key: $0)) } }
-        }
+        let sources = note.lookup.source.map { lookupDigests("source", $0) }
         try await write("save note") { db in
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM notes WHERE id = ?", arguments: [note.id]) ?? false
             guard !exists else { throw StoreError(.invalidArgument, reason: "a note with this id exists") }
@@ -82,6 +80,12 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
     }
 
+    /// The digests of a lookup value under every key of the keyring, with the key ids (rows written before a
+    /// rotation carry the digest under the key active then).
+    private func lookupDigests(_ field: String, _ value: String) -> [(String, String)] {
+        keyring.keyIDs.compactMap { id in keyring.key(id: id).map { (id, Self.lookupDigest(field, value, key: $0)) } }
+    }
+
     /// HMAC-SHA256 of a lookup value under a key derived from a data key, hex.
     static func lookupDigest(_ field: String, _ value: String, key: SymmetricKey) -> String {
         let derived = HKDF<SHA256>.deriveKey(
@@ -93,11 +97,11 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
     public func fhirNotes(_ query: NoteQuery, now: Date) async throws -> (total: Int, notes: [StoredNote]) {
         var conditions = ["owner_key_id = ?", "expires_at > ?", "fhir_sealed IS NOT NULL"]
         var arguments: StatementArguments = [query.ownerKeyID, now.epochMilliseconds]
-        let keys = keyring.keyIDs.compactMap { id in keyring.key(id: id).map { (id, $0) } }
         for (field, value) in [("patient", query.lookup.patient), ("encounter", query.lookup.encounter), ("source", query.lookup.source)] {
             guard let value else { continue }
-            conditions.append("(" + keys.map { _ in "(lookup_key_id = ? AND \(field)_index = ?)" }.joined(separator: " OR ") + ")")
-            for (id, key) in keys { arguments += [id, Self.lookupDigest(field, value, key: key)] }
+            let digests = lookupDigests(field, value)
+            conditions.append("(" + digests.map { _ in "(lookup_key_id = ? AND \(field)_index = ?)" }.joined(separator: " OR ") + ")")
+            for (id, digest) in digests { arguments += [id, digest] }
         }
         if let from = query.createdFrom {
             conditions.append("created_at >= ?")

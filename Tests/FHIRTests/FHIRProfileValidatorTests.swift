@@ -176,6 +176,17 @@ struct FHIRProfileValidatorTests {
         #expect(unknown.map(\.severity) == [.warning] && unknown.first?.code == "not-supported")
     }
 
+    @Test("Literal references: type and id, versions dropped, contained and urn references not literal")
+    func references() {
+        #expect(FHIRReference.parse("Patient/p-1")! == ("Patient", "p-1"))
+        #expect(FHIRReference.parse("https://ehr.example.org/fhir/Encounter/e.1/_history/3")! == ("Encounter", "e.1"))
+        #expect(FHIRReference.parse("p-1")! == (nil, "p-1"))
+        for text in ["#p1", "urn:uuid:4f1c2a8e-0000-4000-8000-000000000001", "Nope/1", "Patient/a b", "Patient/", ""] {
+            #expect(FHIRReference.parse(text) == nil, "\(text)")
+        }
+        #expect(FHIRReference.isID(String(repeating: "a", count: 64)) && !FHIRReference.isID(String(repeating: "a", count: 65)))
+    }
+
     @Test("Conformance resources that cannot be used are refused")
     func badProfiles() throws {
         #expect(throws: FHIRParseError.self) { try FHIRProfileValidator(resources: [try json(#"{"resourceType":"Patient","url":"x"}"#)]) }

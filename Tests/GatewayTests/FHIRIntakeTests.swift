@@ -78,11 +78,7 @@ struct FHIRIntakeTests {
         try await client.execute(uri: uri, method: .get, headers: F.headers(key, contentType: nil))
     }
 
-    static func read(_ response: TestResponse) throws -> JSONValue {
-        let bytes = Array(response.body.readableBytesView)
-        return (response.headers[.contentType] ?? "").contains("xml")
-            ? try FHIRXMLReader().read(bytes) : try JSONReader().read(bytes)
-    }
+    static func read(_ response: TestResponse) throws -> JSONValue { try FHIRRoutesTests.read(response) }
 
     @Test("A transaction Bundle makes one note; the response answers every entry; sending it again makes none")
     func transaction() async throws {

@@ -168,21 +168,8 @@ extension FHIRRoutes {
 
     /// `Type/id` from `id`, `Type/id`, or an absolute URL ending in `Type/id` (with `_history` dropped).
     static func reference(_ value: String, type: String) -> String? {
-        var parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if let history = parts.firstIndex(of: "_history") { parts = Array(parts[..<history]) }
-        guard let id = parts.last, isFHIRID(id) else { return nil }
-        if parts.count == 1 { return "\(type)/\(id)" }
-        guard parts[parts.count - 2] == type else { return nil }
+        guard let (found, id) = FHIRReference.parse(value), found == nil || found == type else { return nil }
         return "\(type)/\(id)"
-    }
-
-    /// A FHIR id: 1 to 64 of `A-Z a-z 0-9 - .`.
-    static func isFHIRID(_ text: String) -> Bool {
-        (1...64).contains(text.utf8.count)
-            && text.utf8.allSatisfy { byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D
-                    || byte == 0x2E
-            }
     }
 
     /// The note behind a rendered resource id: `nb-<32 hex>` is the Composition, `nb-<32 hex>-doc` the
@@ -211,11 +198,14 @@ extension FHIRRoutes {
         }
     }
 
+    /// Reads what NoteBridge itself stored (written within the request limits, so these only bound a corrupt row).
+    static let storedReader = JSONReader(limits: JSONReader.Limits(maximumBytes: 1 << 30, maximumDepth: 64))
+
     /// The stored document Bundle of a note made through `/fhir` (`nil` for a `/v1` note).
     static func bundle(_ stored: StoredNote) throws(FHIRError) -> JSONValue? {
         guard let bytes = stored.fhir else { return nil }
         do {
-            return try JSONReader(limits: JSONReader.Limits(maximumBytes: 1 << 30, maximumDepth: 64)).read(bytes)
+            return try storedReader.read(bytes)
         } catch {
             throw FHIRError(.internalServerError, "exception", "a stored note could not be read")
         }
@@ -234,14 +224,8 @@ extension FHIRRoutes {
     /// When the note was made, exactly as its document and its resources say (`created_at`), so that every
     /// answer about it gives the same instant.
     static func createdAt(_ stored: StoredNote) -> String {
-        let document = try? JSONReader(limits: JSONReader.Limits(maximumBytes: 1 << 30, maximumDepth: 64)).read(stored.document)
-        return document?["created_at"]?.string ?? instant(stored.createdAt)
-    }
-
-    static func instant(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        let document = try? storedReader.read(stored.document)
+        return document?["created_at"]?.string ?? NoteDocument.timestamp(stored.createdAt)
     }
 
     static func httpDate(_ date: Date) -> String {
