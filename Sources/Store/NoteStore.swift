@@ -89,9 +89,10 @@ public struct NoteQuery: Sendable, Hashable {
 
 /// Sealed, expiring note documents.
 public protocol NoteStore: Sendable {
-    /// Stores a new note; throws ``StoreError/Code/invalidArgument`` when the id is taken, and
+    /// Stores a new note and, in the same transaction, the webhook delivery that announces it (so a crash
+    /// cannot keep one without the other); throws ``StoreError/Code/invalidArgument`` when the id is taken, and
     /// ``StoreError/Code/duplicate`` when the owner already has a note from the same ``NoteLookup/source``.
-    func save(_ note: StoredNote) async throws
+    func save(_ note: StoredNote, announcing delivery: WebhookDelivery?) async throws
     /// The notes with a FHIR form that match `query` and have not expired at `now`, newest first, documents
     /// opened; and how many match in all.
     func fhirNotes(_ query: NoteQuery, now: Date) async throws -> (total: Int, notes: [StoredNote])
@@ -103,6 +104,13 @@ public protocol NoteStore: Sendable {
     func purgeExpiredNotes(now: Date) async throws -> Int
     /// The number of stored notes, expired or not.
     func noteCount() async throws -> Int
+}
+
+extension NoteStore {
+    /// Stores a new note that no webhook announces.
+    public func save(_ note: StoredNote) async throws {
+        try await save(note, announcing: nil)
+    }
 }
 
 /// What an API key may do.

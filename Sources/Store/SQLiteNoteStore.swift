@@ -46,7 +46,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
 
     // MARK: - Notes
 
-    public func save(_ note: StoredNote) async throws {
+    public func save(_ note: StoredNote, announcing delivery: WebhookDelivery?) async throws {
         let sealed = try sealer(Self.noteAssociatedData, note.id).seal(note.document)
         let fhir = try note.fhir.map { try sealer(Self.fhirAssociatedData, note.id).seal($0) }
         let (lookupKeyID, lookupKey) = keyring.activeKey()
@@ -77,6 +77,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
                     note.specialty, note.template, Data(sealed.bytes), sealed.keyID, fhir.map { Data($0.bytes) },
                     fhir?.keyID, lookupKeyID, patient, encounter, source,
                 ])
+            if let delivery { _ = try Self.insert(delivery, into: db) }
         }
     }
 
@@ -318,19 +319,21 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
     // MARK: - Webhook outbox
 
     public func enqueue(_ delivery: WebhookDelivery) async throws -> Int64 {
-        try await write("queue webhook") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO webhooks (key_id, url, event_type, payload, attempts, next_attempt_at, state, \
-                    last_result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    delivery.keyID, delivery.url, delivery.eventType, Data(delivery.payload), delivery.attempts,
-                    delivery.nextAttemptAt.epochMilliseconds, delivery.state.rawValue, delivery.lastResult,
-                    delivery.createdAt.epochMilliseconds,
-                ])
-            return db.lastInsertedRowID
-        }
+        try await write("queue webhook") { db in try Self.insert(delivery, into: db) }
+    }
+
+    private static func insert(_ delivery: WebhookDelivery, into db: Database) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO webhooks (key_id, url, event_type, payload, attempts, next_attempt_at, state, \
+                last_result, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                delivery.keyID, delivery.url, delivery.eventType, Data(delivery.payload), delivery.attempts,
+                delivery.nextAttemptAt.epochMilliseconds, delivery.state.rawValue, delivery.lastResult,
+                delivery.createdAt.epochMilliseconds,
+            ])
+        return db.lastInsertedRowID
     }
 
     private static let webhookColumns =

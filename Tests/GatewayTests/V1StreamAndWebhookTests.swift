@@ -78,6 +78,27 @@ struct V1StreamAndWebhookTests {
         }
     }
 
+    @Test("A note and its note.generated event are stored together or not at all")
+    func noteAndEventTogether() async throws {
+        let fixture = try await F()
+        try await fixture.application().test(.router) { client in
+            // The event's insert fails: the note is not kept either, and the caller gets a 500.
+            try await fixture.store.execute(
+                sql: "CREATE TRIGGER refuse BEFORE INSERT ON webhooks BEGIN SELECT RAISE(FAIL, 'refused'); END")
+            let body = F.body(["transcript": F.transcript, "callback_url": "http://127.0.0.1:9/hook"])
+            let failed = try await client.execute(uri: "/v1/note", method: .post, headers: F.headers(fixture.key), body: body)
+            #expect(failed.status == .internalServerError)
+            #expect(try await fixture.store.noteCount() == 0)
+            // Without the fault both are stored.
+            try await fixture.store.execute(sql: "DROP TRIGGER refuse")
+            let stored = try await client.execute(uri: "/v1/note", method: .post, headers: F.headers(fixture.key), body: body)
+            #expect(stored.status == .ok)
+            #expect(try await fixture.store.noteCount() == 1)
+            let due = try await fixture.store.dueDeliveries(now: Date().addingTimeInterval(60), limit: 10)
+            #expect(due.map(\.eventType) == ["note.generated"])
+        }
+    }
+
     /// A webhook receiver: records each request, answers 500 to the first `failures`.
     final class Receiver: Sendable {
         struct Delivery: Sendable {

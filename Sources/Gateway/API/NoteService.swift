@@ -58,14 +58,16 @@ public final class NoteService: Sendable {
         let document = NoteDocument(id: id, note: note, codes: codes, job: job, createdAt: now, expiresAt: expires)
         let bytes = try document.encoded()
         let form = fhir?(document)
+        // The note and its note.generated event are stored in one transaction: neither is kept without the other.
+        let announcement = (job.callbackURL ?? defaultCallbackURL).map { url in
+            delivery(WebhookEvent.generated(document), url: url, owner: owner)
+        }
         try await notes.save(
             StoredNote(
                 id: id, ownerKeyID: owner.id, createdAt: now, expiresAt: expires, specialty: document.specialty,
-                template: document.template, document: bytes, fhir: form?.form, lookup: form?.lookup ?? NoteLookup()))
-        if let url = job.callbackURL ?? defaultCallbackURL {
-            let event = WebhookEvent.generated(document)
-            await queue(event, url: url, owner: owner)
-        }
+                template: document.template, document: bytes, fhir: form?.form, lookup: form?.lookup ?? NoteLookup()),
+            announcing: announcement)
+        if announcement != nil { signal.wake() }
         return (document, bytes)
     }
 
@@ -75,12 +77,14 @@ public final class NoteService: Sendable {
         await queue(WebhookEvent.failed(error, specialty: job?.specialty.rawValue), url: url, owner: owner)
     }
 
+    private func delivery(_ event: (type: String, payload: [UInt8]), url: String, owner: APIKeyRecord) -> WebhookDelivery {
+        WebhookDelivery(
+            keyID: owner.id, url: url, eventType: event.type, payload: event.payload, nextAttemptAt: Date(), createdAt: Date())
+    }
+
     private func queue(_ event: (type: String, payload: [UInt8]), url: String, owner: APIKeyRecord) async {
         do {
-            _ = try await outbox.enqueue(
-                WebhookDelivery(
-                    keyID: owner.id, url: url, eventType: event.type, payload: event.payload, nextAttemptAt: Date(),
-                    createdAt: Date()))
+            _ = try await outbox.enqueue(delivery(event, url: url, owner: owner))
             signal.wake()
         } catch {
             logger.error("webhook not queued", metadata: ["nb.error": "\(type(of: error))"])
