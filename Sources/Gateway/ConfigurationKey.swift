@@ -63,6 +63,9 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("api.rateBurst", "requests a key may burst above its rate (default twice the rate)"),
         ConfigurationKey("api.noteRetentionDays", "notes are erased this many days after they are written (default 30)"),
         ConfigurationKey("api.callbackUrl", "webhook for every note when the request names no callback_url"),
+        ConfigurationKey(
+            "api.callbackAllowedHosts",
+            "comma-separated hosts callback_url may name: exact names or addresses, or *.domain (default: any host)"),
         ConfigurationKey("api.createFirstKey", "create and print an API key on a start with none (default true)"),
         ConfigurationKey("api.webhookMaxAttempts", "webhook delivery attempts before giving up (default 8)"),
         ConfigurationKey("fhir.mapping", "YAML file of how notes become FHIR (default: the built-in mappings/fhir-note.yaml)"),

@@ -158,6 +158,16 @@ extension GatewayConfiguration {
                 throw ConfigurationError(key: "api.callbackUrl", reason: "must be an http or https URL with a host")
             }
         }
+        if let list = try reader.string("api.callbackAllowedHosts") {
+            guard let hosts = CallbackHosts(list: list) else {
+                throw ConfigurationError(
+                    key: "api.callbackAllowedHosts", reason: "must list host names, addresses or *.domain patterns, comma-separated")
+            }
+            api.callbackHosts = hosts
+        }
+        if let url = api.callbackURL, !api.callbackHosts.allows(url) {
+            throw ConfigurationError(key: "api.callbackUrl", reason: "its host is not in api.callbackAllowedHosts")
+        }
         createFirstKey = try reader.boolean("api.createFirstKey") ?? createFirstKey
         webhooks.maximumAttempts = try reader.integer("api.webhookMaxAttempts", in: 1...100) ?? webhooks.maximumAttempts
         if let path = try reader.string("fhir.mapping") {

@@ -25,6 +25,8 @@ public struct V1Routes: Sendable {
         public var retention: Duration = .seconds(30 * 86_400)
         /// A webhook for every note when the request names none.
         public var callbackURL: String?
+        /// The hosts `callback_url` may name (`api.callbackAllowedHosts`); any host when empty.
+        public var callbackHosts = CallbackHosts()
         /// How notes become FHIR (`fhir.mapping`).
         public var fhirMapping = NoteFHIRMapping()
 
@@ -267,7 +269,11 @@ public struct V1Routes: Sendable {
     func decodeJob(_ request: Request, _ context: APIRequestContext) async throws -> NoteJob {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
         guard let type, type.lowercased() == "application/json" else { throw APIError.unsupportedMediaType }
-        return try NoteJob.decode(try await body(request))
+        let job = try NoteJob.decode(try await body(request))
+        if let url = job.callbackURL, !configuration.callbackHosts.allows(url) {
+            throw APIError.validation("callback_url", "its host is not one of the hosts this gateway calls back (api.callbackAllowedHosts)")
+        }
+        return job
     }
 
     /// The request body, refused with 413 when its Content-Length or its bytes exceed the limit.
