@@ -158,6 +158,9 @@ extension GatewayConfiguration {
                 throw ConfigurationError(key: "api.callbackUrl", reason: "must be an http or https URL with a host")
             }
         }
+        if let seconds = try reader.integer("api.streamTicketSeconds", in: 5...3_600) {
+            api.streamTicketLifetime = .seconds(seconds)
+        }
         if let list = try reader.string("api.callbackAllowedHosts") {
             guard let hosts = CallbackHosts(list: list) else {
                 throw ConfigurationError(

@@ -78,6 +78,58 @@ struct V1StreamAndWebhookTests {
         }
     }
 
+    @Test("EventSource: a ticket from POST /v1/stream/ticket opens one GET stream, then never again")
+    func ticketStream() async throws {
+        var configuration = V1Routes.Configuration()
+        configuration.streamTicketLifetime = .seconds(5)
+        let fixture = try await F(configuration: configuration)
+        try await fixture.application().test(.router) { client in
+            func ticket(_ body: ByteBuffer = F.body(["transcript": F.transcript, "include_billing_codes": true])) async throws
+                -> (HTTPResponse.Status, [String: Any])
+            {
+                let response = try await client.execute(
+                    uri: "/v1/stream/ticket", method: .post, headers: F.headers(fixture.key), body: body)
+                return (response.status, F.json(response.body))
+            }
+            let (status, issued) = try await ticket()
+            #expect(status == .created)
+            let value = try #require(issued["ticket"] as? String)
+            #expect(value.hasPrefix("nbt_") && value.count == 52)
+            #expect(issued["stream_url"] as? String == "/v1/stream/note?ticket=\(value)")
+            // Nothing is stored until the stream runs.
+            #expect(try await fixture.store.noteCount() == 0)
+            let stream = try await client.execute(uri: "/v1/stream/note?ticket=\(value)", method: .get)
+            #expect(stream.status == .ok, "\(String(buffer: stream.body))")
+            #expect(stream.headers[.contentType]?.hasPrefix("text/event-stream") == true)
+            let events = Self.events(String(buffer: stream.body))
+            #expect(events.last?.data == "[DONE]")
+            #expect(events.contains { $0.data.contains("billing_codes") })
+            #expect(try await fixture.store.noteCount() == 1)
+            // Used once.
+            let again = try await client.execute(uri: "/v1/stream/note?ticket=\(value)", method: .get)
+            #expect(again.status == .unauthorized)
+            #expect(F.error(again.body)["code"] as? String == "UNAUTHORIZED")
+            // Expired.
+            let (_, late) = try await ticket()
+            try await Task.sleep(for: .milliseconds(5500))
+            let expired = try await client.execute(uri: "/v1/stream/note?ticket=\(late["ticket"] as? String ?? "")", method: .get)
+            #expect(expired.status == .unauthorized)
+            // Missing or made-up tickets; a bad request is refused when the ticket is asked for.
+            #expect(try await client.execute(uri: "/v1/stream/note", method: .get).status == .unauthorized)
+            let made = "nbt_" + String(repeating: "0", count: 48)
+            #expect(try await client.execute(uri: "/v1/stream/note?ticket=\(made)", method: .get).status == .unauthorized)
+            let (badStatus, bad) = try await ticket(F.body(["transcript": F.transcript, "specialty": "wizard"]))
+            #expect(badStatus == .badRequest && (bad["error"] as? [String: Any])?["code"] as? String == "VALIDATION_ERROR")
+            // A key revoked after its ticket was issued opens nothing.
+            let (_, pending) = try await ticket()
+            #expect(try await fixture.store.revokeKey(id: fixture.key.record.id, at: Date()))
+            let revoked = try await client.execute(
+                uri: "/v1/stream/note?ticket=\(pending["ticket"] as? String ?? "")", method: .get)
+            #expect(revoked.status == .unauthorized)
+            #expect(try await fixture.store.noteCount() == 1)
+        }
+    }
+
     @Test("A note and its note.generated event are stored together or not at all")
     func noteAndEventTogether() async throws {
         let fixture = try await F()

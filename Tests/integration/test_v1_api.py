@@ -72,6 +72,35 @@ def test_stream_is_read_event_by_event(gateway):
     assert status == 200 and json.loads(body)["noteId"] == note_id
 
 
+def test_event_source_stream_with_a_ticket(gateway):
+    """What a browser's EventSource does: a GET without headers but Accept, the ticket in the URL, read line by line."""
+    status, headers, body = request(gateway, "POST", "/v1/stream/ticket", {"transcript": TRANSCRIPT},
+                                    key=gateway.api_key)
+    assert status == 201 and headers["Cache-Control"] == "no-store"
+    issued = json.loads(body)
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=30)
+    connection.request("GET", issued["stream_url"], headers={"Accept": "text/event-stream"})
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("Content-Type").startswith("text/event-stream")
+    data = []
+    while True:
+        line = response.fp.readline()
+        assert line, "stream ended before [DONE]"
+        line = line.decode().rstrip("\n")
+        if line.startswith("data: "):
+            data.append(line[6:])
+            if data[-1] == "[DONE]":
+                break
+    connection.close()
+    assert [json.loads(d)["section"] for d in data[:4]] == ["subjective", "objective", "assessment", "plan"]
+    note_id = json.loads(data[-2])["noteId"]
+    assert request(gateway, "GET", f"/v1/note/{note_id}", key=gateway.api_key)[0] == 200
+    # The ticket opened one stream; the URL (which proxies may log) is useless afterwards.
+    status, _, body = request(gateway, "GET", issued["stream_url"])
+    assert status == 401 and json.loads(body)["error"]["code"] == "UNAUTHORIZED"
+    assert issued["ticket"] not in gateway.log_text()
+
+
 def test_cli_keys_and_audit_export(gateway):
     created = json.loads(gateway.cli("keys", "create", "--name", "billing app", "--scopes", "notes:read",
                                      "--format", "json").stdout)

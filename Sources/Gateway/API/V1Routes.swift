@@ -25,6 +25,8 @@ public struct V1Routes: Sendable {
         public var retention: Duration = .seconds(30 * 86_400)
         /// A webhook for every note when the request names none.
         public var callbackURL: String?
+        /// How long a stream ticket (`POST /v1/stream/ticket`) may wait to be redeemed.
+        public var streamTicketLifetime: Duration = .seconds(60)
         /// The hosts `callback_url` may name (`api.callbackAllowedHosts`); any host when empty.
         public var callbackHosts = CallbackHosts()
         /// How notes become FHIR (`fhir.mapping`).
@@ -39,6 +41,7 @@ public struct V1Routes: Sendable {
     let audit: any AuditLog
     let service: NoteService
     let limiter: RateLimiter
+    let tickets: StreamTickets
     let configuration: Configuration
     let logger: Logger
 
@@ -53,13 +56,14 @@ public struct V1Routes: Sendable {
             notes: store, outbox: store, signal: signal, retention: configuration.retention,
             defaultCallbackURL: configuration.callbackURL, logger: logger)
         self.limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst)
+        self.tickets = StreamTickets(lifetime: configuration.streamTicketLifetime)
         self.configuration = configuration
         self.logger = logger
     }
 
     /// The routes and their methods (405 answers use it).
     static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] = [
-        (["v1", "note"], [.post]), (["v1", "stream", "note"], [.post]), (["v1", "note", "*"], [.get, .delete]),
+        (["v1", "note"], [.post]), (["v1", "stream", "note"], [.get, .post]), (["v1", "stream", "ticket"], [.post]), (["v1", "note", "*"], [.get, .delete]),
         (["v1", "specialties"], [.get]), (["v1", "templates"], [.get]), (["openapi.json"], [.get]),
         (["healthz"], [.get]), (["readyz"], [.get]), (["fhir", "metadata"], [.get]), (["fhir", "$soap-note"], [.post]),
         (["fhir", "Encounter", "*", "$soap-note"], [.post]), (["fhir"], [.post]), (["fhir", "DocumentReference"], [.get]),
@@ -71,6 +75,8 @@ public struct V1Routes: Sendable {
         router.add(middleware: APIErrorMiddleware(routes: Self.table, maximumBodyBytes: configuration.maximumBodyBytes))
         router.post("v1/note") { request, context in try await createNote(request, context) }
         router.post("v1/stream/note") { request, context in try await streamNote(request, context) }
+        router.post("v1/stream/ticket") { request, context in try await streamTicket(request, context) }
+        router.get("v1/stream/note") { request, context in try await redeemStream(request, context) }
         router.get("v1/note/:id") { request, context in try await readNote(request, context) }
         router.delete("v1/note/:id") { request, context in try await deleteNote(request, context) }
         router.get("v1/specialties") { _, _ in Self.json(.ok, Self.specialtiesJSON) }
@@ -108,6 +114,57 @@ public struct V1Routes: Sendable {
             throw error
         }
         let note = try await writeBeforeStreaming(job, key: key, context)
+        return stream(note, job: job, key: key, context)
+    }
+
+    /// `POST /v1/stream/ticket`: checks and writes the note as `POST /v1/stream/note` would, and answers 201 with
+    /// a single-use ticket for `GET /v1/stream/note?ticket=…` (for the browser's `EventSource`).
+    func streamTicket(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
+        let job: NoteJob
+        do {
+            job = try await decodeJob(request, context)
+        } catch let error as APIError {
+            await record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
+            throw error
+        }
+        let note = try await writeBeforeStreaming(job, key: key, context)
+        let ticket: String
+        do {
+            ticket = try tickets.issue(job: job, note: note, key: key)
+        } catch {
+            await record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
+            throw error
+        }
+        let seconds = Int(configuration.streamTicketLifetime.components.seconds)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        return Response(
+            status: .created, headers: headers,
+            body: ResponseBody(
+                byteBuffer: ByteBuffer(
+                    string: #"{"expires_in":\#(seconds),"stream_url":"/v1/stream/note?ticket=\#(ticket)","ticket":"\#(ticket)"}"#)))
+    }
+
+    /// `GET /v1/stream/note?ticket=…`: the stream of a ticket's note; the ticket is the credential, used once.
+    func redeemStream(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        guard let ticket = request.uri.queryParameters.get("ticket"), ticket.hasPrefix(StreamTickets.prefix),
+            let entry = tickets.redeem(ticket)
+        else {
+            await record(.create, key: nil, noteID: nil, status: 401, error: "UNAUTHORIZED", context)
+            throw APIError.unauthorized("the ticket is unknown, used or expired; get one from POST /v1/stream/ticket")
+        }
+        // A key revoked since the ticket was issued opens nothing.
+        guard let current = try await storing({ try await keys.key(id: entry.key.id) }), current.revokedAt == nil else {
+            await record(.create, key: entry.key, noteID: nil, status: 401, error: "UNAUTHORIZED", context)
+            throw APIError.unauthorized("the API key that issued this ticket was revoked")
+        }
+        return stream(entry.note, job: entry.job, key: entry.key, context)
+    }
+
+    /// The event stream of a written note: its sections, codes, summary, then the stored note's id and `[DONE]`.
+    func stream(_ note: Note, job: NoteJob, key: APIKeyRecord, _ context: APIRequestContext) -> Response {
         let service = service
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
