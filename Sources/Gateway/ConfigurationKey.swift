@@ -66,6 +66,9 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey(
             "api.callbackAllowedHosts",
             "comma-separated hosts callback_url may name: exact names or addresses, or *.domain (default: any host)"),
+        ConfigurationKey(
+            "http.corsAllowOrigins",
+            "comma-separated browser origins (https://app.example.org) allowed cross-origin calls (default: none)"),
         ConfigurationKey("api.streamTicketSeconds", "how long a stream ticket for EventSource may wait to be used (default 60)"),
         ConfigurationKey("api.createFirstKey", "create and print an API key on a start with none (default true)"),
         ConfigurationKey("api.webhookMaxAttempts", "webhook delivery attempts before giving up (default 8)"),

@@ -158,6 +158,13 @@ extension GatewayConfiguration {
                 throw ConfigurationError(key: "api.callbackUrl", reason: "must be an http or https URL with a host")
             }
         }
+        if let list = try reader.string("http.corsAllowOrigins") {
+            guard let origins = CORSAllowList.origins(list: list) else {
+                throw ConfigurationError(
+                    key: "http.corsAllowOrigins", reason: "must list origins (http or https scheme://host[:port]), comma-separated")
+            }
+            api.corsOrigins = origins
+        }
         if let seconds = try reader.integer("api.streamTicketSeconds", in: 5...3_600) {
             api.streamTicketLifetime = .seconds(seconds)
         }

@@ -25,6 +25,8 @@ public struct V1Routes: Sendable {
         public var retention: Duration = .seconds(30 * 86_400)
         /// A webhook for every note when the request names none.
         public var callbackURL: String?
+        /// Browser origins allowed cross-origin access (`http.corsAllowOrigins`); none when empty.
+        public var corsOrigins: Set<String> = []
         /// How long a stream ticket (`POST /v1/stream/ticket`) may wait to be redeemed.
         public var streamTicketLifetime: Duration = .seconds(60)
         /// The hosts `callback_url` may name (`api.callbackAllowedHosts`); any host when empty.
@@ -72,6 +74,9 @@ public struct V1Routes: Sendable {
 
     /// Adds the routes (and the error middleware) to `router`.
     func register(on router: Router<APIRequestContext>) {
+        if !configuration.corsOrigins.isEmpty {
+            router.add(middleware: CORSAllowList(origins: configuration.corsOrigins))
+        }
         router.add(middleware: APIErrorMiddleware(routes: Self.table, maximumBodyBytes: configuration.maximumBodyBytes))
         router.post("v1/note") { request, context in try await createNote(request, context) }
         router.post("v1/stream/note") { request, context in try await streamNote(request, context) }
