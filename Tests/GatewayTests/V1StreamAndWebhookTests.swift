@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Scribe
 @testable import Store
 import Synchronization
 import Testing
@@ -128,6 +129,27 @@ struct V1StreamAndWebhookTests {
             #expect(revoked.status == .unauthorized)
             #expect(try await fixture.store.noteCount() == 1)
         }
+    }
+
+    @Test("Tickets wait in memory up to a capacity (then 429), and expire")
+    func ticketCapacity() async throws {
+        let fixture = try await F()
+        let job = try NoteJob.decode(Array(F.body(["transcript": F.transcript]).readableBytesView))
+        let note = try NoteWriter().note(transcript: job.transcript)
+        let tickets = StreamTickets(lifetime: .milliseconds(300), capacity: 1)
+        let first = try tickets.issue(job: job, note: note, key: fixture.key.record)
+        do {
+            _ = try tickets.issue(job: job, note: note, key: fixture.key.record)
+            Issue.record("a second ticket was issued over the capacity")
+        } catch {
+            #expect(error.status == .tooManyRequests && error.headers.contains { $0.0 == .retryAfter })
+        }
+        // Expired tickets free their place and are never redeemed.
+        try await Task.sleep(for: .milliseconds(400))
+        let second = try tickets.issue(job: job, note: note, key: fixture.key.record)
+        #expect(tickets.redeem(first) == nil)
+        #expect(tickets.redeem(second)?.key.id == fixture.key.record.id)
+        #expect(tickets.redeem(second) == nil)
     }
 
     @Test("A note and its note.generated event are stored together or not at all")

@@ -51,7 +51,4 @@ final class StreamTickets: Sendable {
             return entry
         }
     }
-
-    /// How many tickets are waiting (expired ones included until the next issue).
-    var count: Int { entries.withLock { $0.count } }
 }
