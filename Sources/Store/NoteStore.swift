@@ -49,12 +49,16 @@ public struct NoteLookup: Sendable, Hashable {
     /// What the note was made from, `<system>|<value>` of the transcript's identifier: at most one note per
     /// source and API key, which makes intake idempotent.
     public var source: String?
+    /// A fingerprint of the request that made the note (a SHA-256 of its body), compared when the same ``source``
+    /// comes again: the same request is a replay, another is a conflict.
+    public var request: String?
 
     /// Creates lookup values.
-    public init(patient: String? = nil, encounter: String? = nil, source: String? = nil) {
+    public init(patient: String? = nil, encounter: String? = nil, source: String? = nil, request: String? = nil) {
         self.patient = patient
         self.encounter = encounter
         self.source = source
+        self.request = request
     }
 }
 
@@ -93,6 +97,9 @@ public protocol NoteStore: Sendable {
     /// cannot keep one without the other); throws ``StoreError/Code/invalidArgument`` when the id is taken, and
     /// ``StoreError/Code/duplicate`` when the owner already has a note from the same ``NoteLookup/source``.
     func save(_ note: StoredNote, announcing delivery: WebhookDelivery?) async throws
+    /// The owner's unexpired note from `source`, document opened, and whether it was made by the same `request`
+    /// fingerprint; `nil` when there is none.
+    func note(ownerKeyID: String, source: String, request: String?, now: Date) async throws -> (note: StoredNote, sameRequest: Bool)?
     /// The notes with a FHIR form that match `query` and have not expired at `now`, newest first, documents
     /// opened; and how many match in all.
     func fhirNotes(_ query: NoteQuery, now: Date) async throws -> (total: Int, notes: [StoredNote])

@@ -53,6 +53,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         let patient = note.lookup.patient.map { Self.lookupDigest("patient", $0, key: lookupKey) }
         let encounter = note.lookup.encounter.map { Self.lookupDigest("encounter", $0, key: lookupKey) }
         let source = note.lookup.source.map { Self.lookupDigest("source", $0, key: lookupKey) }
+        let requestDigest = note.lookup.request.map { Self.lookupDigest("request", $0, key: lookupKey) }
         // The same source under any key of the keyring (a rotation changes the digest).
         let sources = note.lookup.source.map { lookupDigests("source", $0) }
         try await write("save note") { db in
@@ -69,13 +70,13 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
             try db.execute(
                 sql: """
                     INSERT INTO notes (id, owner_key_id, created_at, expires_at, specialty, template, document_sealed, \
-                    data_key_id, fhir_sealed, fhir_key_id, lookup_key_id, patient_index, encounter_index, source_index) \
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    data_key_id, fhir_sealed, fhir_key_id, lookup_key_id, patient_index, encounter_index, source_index, \
+                    request_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     note.id, note.ownerKeyID, note.createdAt.epochMilliseconds, note.expiresAt.epochMilliseconds,
                     note.specialty, note.template, Data(sealed.bytes), sealed.keyID, fhir.map { Data($0.bytes) },
-                    fhir?.keyID, lookupKeyID, patient, encounter, source,
+                    fhir?.keyID, lookupKeyID, patient, encounter, source, requestDigest,
                 ])
             if let delivery { _ = try Self.insert(delivery, into: db) }
         }
@@ -93,6 +94,30 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
             inputKeyMaterial: key, info: Array("notebridge.note-lookup.v1".utf8), outputByteCount: 32)
         let mac = HMAC<SHA256>.authenticationCode(for: Array("\(field):\(value)".utf8), using: derived)
         return Hex.encode(mac)
+    }
+
+    public func note(ownerKeyID: String, source: String, request: String?, now: Date) async throws -> (
+        note: StoredNote, sameRequest: Bool
+    )? {
+        let digests = lookupDigests("source", source)
+        var arguments: StatementArguments = [ownerKeyID, now.epochMilliseconds]
+        for (id, digest) in digests { arguments += [id, digest] }
+        let clause = digests.map { _ in "(lookup_key_id = ? AND source_index = ?)" }.joined(separator: " OR ")
+        let matching = arguments
+        let found = try await read("find note by source") { db -> (String, String?, String?)? in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT id, lookup_key_id, request_index FROM notes WHERE owner_key_id = ? AND expires_at > ? AND (\(clause))",
+                arguments: matching
+            ).map { ($0[0], $0[1], $0[2]) }
+        }
+        guard let (id, keyID, stored) = found, let note = try await self.note(id: id, now: now) else { return nil }
+        // The request's digest under the key the row was written with.
+        var sameRequest = false
+        if let request, let stored, let keyID, let key = keyring.key(id: keyID) {
+            sameRequest = Self.lookupDigest("request", request, key: key) == stored
+        }
+        return (note, sameRequest)
     }
 
     public func fhirNotes(_ query: NoteQuery, now: Date) async throws -> (total: Int, notes: [StoredNote]) {
@@ -482,6 +507,10 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
                     CREATE UNIQUE INDEX notes_source ON notes (owner_key_id, lookup_key_id, source_index)
                         WHERE source_index IS NOT NULL;
                     """)
+        }
+        // The fingerprint of the request that made a note, for Idempotency-Key replays.
+        migrator.registerMigration("notes.v3") { db in
+            try db.execute(sql: "ALTER TABLE notes ADD COLUMN request_index TEXT")
         }
         return migrator
     }

@@ -59,6 +59,45 @@ struct V1APITests {
         }
     }
 
+    @Test("Idempotency-Key: the same request again answers the same note; another request with the key is 422")
+    func idempotencyKey() async throws {
+        let fixture = try await F()
+        try await fixture.application().test(.router) { client in
+            func post(_ body: [String: Any], key: String?, apiKey: IssuedAPIKey? = nil) async throws -> TestResponse {
+                var headers = F.headers(apiKey ?? fixture.key)
+                if let key { headers[V1Routes.idempotencyKeyHeader] = key }
+                return try await client.execute(uri: "/v1/note", method: .post, headers: headers, body: F.body(body))
+            }
+            let body: [String: Any] = ["transcript": F.transcript, "include_billing_codes": true]
+            let first = try await post(body, key: "order-7781")
+            #expect(first.status == .ok && first.headers[V1Routes.idempotentReplayed] == nil)
+            let again = try await post(body, key: "order-7781")
+            #expect(again.status == .ok)
+            #expect(again.headers[V1Routes.idempotentReplayed] == "true")
+            let sameBytes = Array(again.body.readableBytesView) == Array(first.body.readableBytesView)
+            #expect(sameBytes)
+            #expect(try await fixture.store.noteCount() == 1)
+            // The same key with another request.
+            let other = try await post(["transcript": F.transcript], key: "order-7781")
+            #expect(other.status == .unprocessableContent)
+            #expect(F.error(other.body)["code"] as? String == "IDEMPOTENCY_KEY_REUSED")
+            // Another API key has its own keys; no key means a new note each time.
+            let second = try await fixture.key(scopes: [.notesWrite])
+            #expect(try await post(body, key: "order-7781", apiKey: second).headers[V1Routes.idempotentReplayed] == nil)
+            _ = try await post(body, key: nil)
+            _ = try await post(body, key: nil)
+            #expect(try await fixture.store.noteCount() == 4)
+            // A key that cannot be used names the header.
+            for bad in ["", String(repeating: "k", count: 256), "caf\u{E9}"] {
+                let refused = try await post(body, key: bad)
+                #expect(refused.status == .badRequest, "\(bad.count)")
+                #expect((F.error(refused.body)["details"] as? [[String: Any]])?.first?["field"] as? String == "Idempotency-Key")
+            }
+            let audit = try await fixture.store.auditRecords(since: nil, until: nil, afterID: 0, limit: 50)
+            #expect(audit.filter { $0.status == 422 }.count == 1)
+        }
+    }
+
     @Test("Without the include flags the response has no codes, summary, transcript or evidence; provider_type is an alias")
     func optionalParts() async throws {
         let fixture = try await F()

@@ -101,6 +101,26 @@ def test_event_source_stream_with_a_ticket(gateway):
     assert issued["ticket"] not in gateway.log_text()
 
 
+def test_idempotency_key_survives_a_restart(gateway_factory):
+    """A client that retries after the gateway went down gets the note it already paid for, not a second one."""
+    gateway = gateway_factory().start()
+    key = gateway.api_key
+    body = {"transcript": TRANSCRIPT, "specialty": "physician"}
+    status, headers, first = request(gateway, "POST", "/v1/note", body, key=key, headers={"Idempotency-Key": "visit-42"})
+    assert status == 200 and "Idempotent-Replayed" not in headers
+    gateway.stop()
+    again = gateway_factory().start()
+    # The same JSON with its members in another order is the same request.
+    reordered = json.dumps({"specialty": "physician", "transcript": TRANSCRIPT}).encode()
+    status, headers, second = request(again, "POST", "/v1/note", reordered, key=key, headers={"Idempotency-Key": "visit-42"})
+    assert status == 200 and headers.get("Idempotent-Replayed") == "true"
+    assert json.loads(second)["noteId"] == json.loads(first)["noteId"]
+    status, _, body = request(again, "POST", "/v1/note", {"transcript": TRANSCRIPT}, key=key,
+                              headers={"Idempotency-Key": "visit-42"})
+    assert status == 422 and json.loads(body)["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    assert "visit-42" not in again.log_text()
+
+
 def test_cli_keys_and_audit_export(gateway):
     created = json.loads(gateway.cli("keys", "create", "--name", "billing app", "--scopes", "notes:read",
                                      "--format", "json").stdout)

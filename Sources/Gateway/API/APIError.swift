@@ -71,6 +71,11 @@ public struct APIError: HTTPResponseError, Sendable, Hashable {
     public static let noteNotFound = APIError(
         .notFound, code: "NOT_FOUND", message: "no note with this id (it may have expired or been deleted)")
 
+    /// 422: an Idempotency-Key sent again with another request.
+    public static let idempotencyKeyReused = APIError(
+        .unprocessableContent, code: "IDEMPOTENCY_KEY_REUSED",
+        message: "this Idempotency-Key was used with a different request; use a new key for a new note")
+
     /// 404: no such route.
     public static let routeNotFound = APIError(.notFound, code: "NOT_FOUND", message: "no such endpoint")
 

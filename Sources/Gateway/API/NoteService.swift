@@ -47,9 +47,10 @@ public final class NoteService: Sendable {
     }
 
     /// Seals and stores the note under a new id, queues its `note.generated` event, and returns the document
-    /// and its JSON. `fhir` gives the note's FHIR form (made from the new document) and what it is searched by.
+    /// and its JSON. `lookup` is what it is found by (an Idempotency-Key); `fhir` gives the note's FHIR form (made
+    /// from the new document) and what it is searched by.
     func store(
-        _ note: Note, codes: BillingCodes?, job: NoteJob, owner: APIKeyRecord,
+        _ note: Note, codes: BillingCodes?, job: NoteJob, owner: APIKeyRecord, lookup: NoteLookup = NoteLookup(),
         fhir: ((NoteDocument) -> (form: [UInt8], lookup: NoteLookup))? = nil
     ) async throws -> (NoteDocument, [UInt8]) {
         let now = Date()
@@ -65,7 +66,7 @@ public final class NoteService: Sendable {
         try await notes.save(
             StoredNote(
                 id: id, ownerKeyID: owner.id, createdAt: now, expiresAt: expires, specialty: document.specialty,
-                template: document.template, document: bytes, fhir: form?.form, lookup: form?.lookup ?? NoteLookup()),
+                template: document.template, document: bytes, fhir: form?.form, lookup: form?.lookup ?? lookup),
             announcing: announcement)
         if announcement != nil { signal.wake() }
         return (document, bytes)

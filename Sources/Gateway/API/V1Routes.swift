@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -94,17 +95,64 @@ public struct V1Routes: Sendable {
 
     func createNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         try await audited(.create, noteID: nil, request, context) { key in
-            let job = try await decodeJob(request, context)
+            let idempotencyKey = try Self.idempotencyKey(request)
+            let (job, body) = try await decodeJobAndBody(request, context)
+            // With an Idempotency-Key, the note this key already made from it is answered again.
+            let lookup = NoteLookup(source: idempotencyKey.map { "idempotency-key|" + $0 }, request: Self.fingerprint(body))
+            if let replay = try await replay(lookup, key: key) { return replay }
             do {
                 let note = try service.write(job)
                 let codes = service.codes(for: note, job: job)
-                let (document, bytes) = try await storing { try await service.store(note, codes: codes, job: job, owner: key) }
+                let (document, bytes) = try await storing {
+                    try await service.store(note, codes: codes, job: job, owner: key, lookup: lookup)
+                }
                 return (Self.json(.ok, bytes), document.noteId)
+            } catch let error as APIError where error.status == .conflict {
+                // A concurrent request with the same Idempotency-Key stored its note first.
+                guard let replay = try await replay(lookup, key: key) else { throw error }
+                return replay
             } catch let error as APIError {
                 await service.announceFailure(error, job: job, owner: key)
                 throw error
             }
         }
+    }
+
+    /// The stored answer to an earlier request with the same Idempotency-Key: the note again, marked
+    /// `Idempotent-Replayed: true`, or 422 when that key came with another request body.
+    func replay(_ lookup: NoteLookup, key: APIKeyRecord) async throws -> (Response, String?)? {
+        guard let source = lookup.source else { return nil }
+        guard
+            let (stored, sameRequest) = try await storing({
+                try await notes.note(ownerKeyID: key.id, source: source, request: lookup.request, now: Date())
+            })
+        else { return nil }
+        guard sameRequest else { throw APIError.idempotencyKeyReused }
+        var response = Self.json(.ok, stored.document)
+        response.headers[Self.idempotentReplayed] = "true"
+        return (response, stored.id)
+    }
+
+    /// SHA-256 of the request body in a canonical form (keys sorted, no white space), so the same request sent
+    /// again with its members in another order is still the same request.
+    static func fingerprint(_ body: [UInt8]) -> String {
+        let canonical = (try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]))
+            .flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .fragmentsAllowed]) }
+        return Hex.encode(SHA256.hash(data: canonical ?? Data(body)))
+    }
+
+    static let idempotencyKeyHeader = HTTPField.Name("Idempotency-Key") ?? .accept
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed") ?? .accept
+
+    /// The `Idempotency-Key` header: 1 to 255 printable ASCII characters (an RFC 8941 string's quotes are
+    /// removed); `nil` when absent.
+    static func idempotencyKey(_ request: Request) throws(APIError) -> String? {
+        guard var value = request.headers[idempotencyKeyHeader] else { return nil }
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+        guard (1...255).contains(value.utf8.count), value.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
+            throw APIError.validation("Idempotency-Key", "must be 1 to 255 printable ASCII characters")
+        }
+        return value
     }
 
     func streamNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -329,13 +377,19 @@ public struct V1Routes: Sendable {
 
     /// Checks the content type, reads the body within the limit, and validates it.
     func decodeJob(_ request: Request, _ context: APIRequestContext) async throws -> NoteJob {
+        try await decodeJobAndBody(request, context).job
+    }
+
+    /// ``decodeJob(_:_:)``, with the body's bytes.
+    func decodeJobAndBody(_ request: Request, _ context: APIRequestContext) async throws -> (job: NoteJob, body: [UInt8]) {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
         guard let type, type.lowercased() == "application/json" else { throw APIError.unsupportedMediaType }
-        let job = try NoteJob.decode(try await body(request))
+        let bytes = try await body(request)
+        let job = try NoteJob.decode(bytes)
         if let url = job.callbackURL, !configuration.callbackHosts.allows(url) {
             throw APIError.validation("callback_url", "its host is not one of the hosts this gateway calls back (api.callbackAllowedHosts)")
         }
-        return job
+        return (job, bytes)
     }
 
     /// The request body, refused with 413 when its Content-Length or its bytes exceed the limit.
