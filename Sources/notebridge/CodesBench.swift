@@ -36,16 +36,7 @@ struct CodesBench: AsyncParsableCommand {
             _ = DiagnosisIndex.shared.longestPhrase
             let phraseBuild = milliseconds(clock.now - start)
             func percentiles(_ body: () throws -> Int) rethrows -> (p50: Double, p90: Double, checksum: Int) {
-                var checksum = 0
-                for _ in 0..<3 { checksum &+= try body() }
-                var samples: [Double] = []
-                for _ in 0..<iterations {
-                    let begin = clock.now
-                    checksum &+= try body()
-                    samples.append(milliseconds(clock.now - begin))
-                }
-                samples.sort()
-                return (Latency.percentile(samples, 0.5), Latency.percentile(samples, 0.9), checksum)
+                try Latency.measure(iterations: iterations, body)
             }
             var queryNumber = 0
             let search = percentiles {

@@ -43,14 +43,8 @@ def test_first_start_prints_a_key_once_and_never_logs_it(gateway_factory):
     assert request(again, "GET", "/v1/specialties")[0] == 200
 
 
-def test_stream_is_read_event_by_event(gateway):
-    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=30)
-    connection.request("POST", "/v1/stream/note", body=json.dumps({"transcript": TRANSCRIPT, "include_billing_codes": True}),
-                       headers={"Content-Type": "application/json", "Authorization": f"Bearer {gateway.api_key}",
-                                "Accept": "text/event-stream"})
-    response = connection.getresponse()
-    assert response.status == 200
-    assert response.getheader("Content-Type").startswith("text/event-stream")
+def read_events(response):
+    """The data of each Server-Sent Event as it arrives, line by line, up to and including [DONE]."""
     events, data = [], []
     while True:
         line = response.fp.readline()
@@ -62,7 +56,18 @@ def test_stream_is_read_event_by_event(gateway):
             events.append("\n".join(data))
             data = []
             if events[-1] == "[DONE]":
-                break
+                return events
+
+
+def test_stream_is_read_event_by_event(gateway):
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=30)
+    connection.request("POST", "/v1/stream/note", body=json.dumps({"transcript": TRANSCRIPT, "include_billing_codes": True}),
+                       headers={"Content-Type": "application/json", "Authorization": f"Bearer {gateway.api_key}",
+                                "Accept": "text/event-stream"})
+    response = connection.getresponse()
+    assert response.status == 200
+    assert response.getheader("Content-Type").startswith("text/event-stream")
+    events = read_events(response)
     connection.close()
     sections = [json.loads(event)["section"] for event in events[:4]]
     assert sections == ["subjective", "objective", "assessment", "plan"]
@@ -82,15 +87,7 @@ def test_event_source_stream_with_a_ticket(gateway):
     connection.request("GET", issued["stream_url"], headers={"Accept": "text/event-stream"})
     response = connection.getresponse()
     assert response.status == 200 and response.getheader("Content-Type").startswith("text/event-stream")
-    data = []
-    while True:
-        line = response.fp.readline()
-        assert line, "stream ended before [DONE]"
-        line = line.decode().rstrip("\n")
-        if line.startswith("data: "):
-            data.append(line[6:])
-            if data[-1] == "[DONE]":
-                break
+    data = read_events(response)
     connection.close()
     assert [json.loads(d)["section"] for d in data[:4]] == ["subjective", "objective", "assessment", "plan"]
     note_id = json.loads(data[-2])["noteId"]

@@ -156,9 +156,15 @@ public struct V1Routes: Sendable {
     }
 
     func streamNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let (key, job, note) = try await noteBeforeStreaming(request, context)
+        return stream(note, job: job, key: key, context)
+    }
+
+    /// The key, the request and the written note of a stream. The request and the transcript are checked before the
+    /// stream starts, so that a bad request gets the same status as from POST /v1/note; errors after that arrive as
+    /// `event: error`.
+    func noteBeforeStreaming(_ request: Request, _ context: APIRequestContext) async throws -> (APIKeyRecord, NoteJob, Note) {
         let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
-        // The request and the transcript are checked before the stream starts, so that a bad request gets
-        // the same status as from POST /v1/note; errors after that arrive as `event: error`.
         let job: NoteJob
         do {
             job = try await decodeJob(request, context)
@@ -166,22 +172,13 @@ public struct V1Routes: Sendable {
             await record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
             throw error
         }
-        let note = try await writeBeforeStreaming(job, key: key, context)
-        return stream(note, job: job, key: key, context)
+        return (key, job, try await writeBeforeStreaming(job, key: key, context))
     }
 
     /// `POST /v1/stream/ticket`: checks and writes the note as `POST /v1/stream/note` would, and answers 201 with
     /// a single-use ticket for `GET /v1/stream/note?ticket=…` (for the browser's `EventSource`).
     func streamTicket(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
-        let job: NoteJob
-        do {
-            job = try await decodeJob(request, context)
-        } catch let error as APIError {
-            await record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
-            throw error
-        }
-        let note = try await writeBeforeStreaming(job, key: key, context)
+        let (key, job, note) = try await noteBeforeStreaming(request, context)
         let ticket: String
         do {
             ticket = try tickets.issue(job: job, note: note, key: key)
