@@ -69,7 +69,7 @@ struct FHIRIntakeTests {
     ) async throws -> TestResponse {
         var headers = F.headers(key ?? fixture.key, contentType: type)
         headers[.accept] = type
-        if let prefer { headers[FHIRFormat.prefer] = prefer }
+        if let prefer { headers[.prefer] = prefer }
         let body = type.contains("xml") ? try FHIRXMLWriter().write(resource) : JSONWriter.write(resource)
         return try await client.execute(uri: "/fhir", method: .post, headers: headers, body: ByteBuffer(bytes: body))
     }
@@ -334,7 +334,7 @@ struct FHIRIntakeTests {
             // Unknown parameters are ignored unless handling=strict; bad values are 400 with the parameter named.
             #expect(total(try await search("patient=p-1&foo=bar")) == "2")
             var strict = F.headers(fixture.key, contentType: nil)
-            strict[FHIRFormat.prefer] = "handling=strict"
+            strict[.prefer] = "handling=strict"
             let refused = try await client.execute(uri: "/fhir/DocumentReference?foo=bar", method: .get, headers: strict)
             #expect(refused.status == .badRequest)
             for bad in ["date=yesterday", "date=2026-13", "_count=0", "patient=Encounter/e-1", "patient=a%20b"] {

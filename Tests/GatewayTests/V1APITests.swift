@@ -65,15 +65,15 @@ struct V1APITests {
         try await fixture.application().test(.router) { client in
             func post(_ body: [String: Any], key: String?, apiKey: IssuedAPIKey? = nil) async throws -> TestResponse {
                 var headers = F.headers(apiKey ?? fixture.key)
-                if let key { headers[V1Routes.idempotencyKeyHeader] = key }
+                if let key { headers[.idempotencyKey] = key }
                 return try await client.execute(uri: "/v1/note", method: .post, headers: headers, body: F.body(body))
             }
             let body: [String: Any] = ["transcript": F.transcript, "include_billing_codes": true]
             let first = try await post(body, key: "order-7781")
-            #expect(first.status == .ok && first.headers[V1Routes.idempotentReplayed] == nil)
+            #expect(first.status == .ok && first.headers[.idempotentReplayed] == nil)
             let again = try await post(body, key: "order-7781")
             #expect(again.status == .ok)
-            #expect(again.headers[V1Routes.idempotentReplayed] == "true")
+            #expect(again.headers[.idempotentReplayed] == "true")
             let sameBytes = Array(again.body.readableBytesView) == Array(first.body.readableBytesView)
             #expect(sameBytes)
             #expect(try await fixture.store.noteCount() == 1)
@@ -83,7 +83,7 @@ struct V1APITests {
             #expect(F.error(other.body)["code"] as? String == "IDEMPOTENCY_KEY_REUSED")
             // Another API key has its own keys; no key means a new note each time.
             let second = try await fixture.key(scopes: [.notesWrite])
-            #expect(try await post(body, key: "order-7781", apiKey: second).headers[V1Routes.idempotentReplayed] == nil)
+            #expect(try await post(body, key: "order-7781", apiKey: second).headers[.idempotentReplayed] == nil)
             _ = try await post(body, key: nil)
             _ = try await post(body, key: nil)
             #expect(try await fixture.store.noteCount() == 4)

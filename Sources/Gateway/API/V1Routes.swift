@@ -129,7 +129,7 @@ public struct V1Routes: Sendable {
         else { return nil }
         guard sameRequest else { throw APIError.idempotencyKeyReused }
         var response = Self.json(.ok, stored.document)
-        response.headers[Self.idempotentReplayed] = "true"
+        response.headers[.idempotentReplayed] = "true"
         return (response, stored.id)
     }
 
@@ -141,13 +141,10 @@ public struct V1Routes: Sendable {
         return Hex.encode(SHA256.hash(data: canonical ?? Data(body)))
     }
 
-    static let idempotencyKeyHeader = HTTPField.Name("Idempotency-Key") ?? .accept
-    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed") ?? .accept
-
     /// The `Idempotency-Key` header: 1 to 255 printable ASCII characters (an RFC 8941 string's quotes are
     /// removed); `nil` when absent.
     static func idempotencyKey(_ request: Request) throws(APIError) -> String? {
-        guard var value = request.headers[idempotencyKeyHeader] else { return nil }
+        guard var value = request.headers[.idempotencyKey] else { return nil }
         if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
         guard (1...255).contains(value.utf8.count), value.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
             throw APIError.validation("Idempotency-Key", "must be 1 to 255 printable ASCII characters")
@@ -219,7 +216,7 @@ public struct V1Routes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-cache"
-        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        headers[.accelBuffering] = "no"
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in

@@ -18,7 +18,7 @@ extension FHIRRoutes {
 
     func bundleIntake(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let format = FHIRFormat.requested(request)
-        let minimal = (request.headers[FHIRFormat.prefer] ?? "").lowercased().contains("return=minimal")
+        let minimal = (request.headers[.prefer] ?? "").lowercased().contains("return=minimal")
         do {
             let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
             do {
@@ -87,10 +87,10 @@ extension FHIRRoutes {
 
     /// The note this key already made from `source`, if any.
     func existingNote(source: String, key: APIKeyRecord) async throws(FHIRError) -> (String, String, JSONValue, Bool)? {
-        let (_, found) = try await searching {
-            try await v1.notes.fhirNotes(NoteQuery(ownerKeyID: key.id, lookup: NoteLookup(source: source), limit: 1), now: Date())
+        let found = try await searching {
+            try await v1.notes.note(ownerKeyID: key.id, source: source, request: nil, now: Date())
         }
-        guard let stored = found.first, let bundle = try Self.bundle(stored) else { return nil }
+        guard let stored = found?.note, let bundle = try Self.bundle(stored) else { return nil }
         return (stored.id, Self.createdAt(stored), bundle, false)
     }
 

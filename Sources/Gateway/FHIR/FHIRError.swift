@@ -75,9 +75,6 @@ struct FHIRError: Error, Sendable {
 enum FHIRFormat {
     case json, xml
 
-    /// The `Prefer` request header (RFC 7240): `return=minimal`, `handling=strict`.
-    static let prefer = HTTPField.Name("Prefer") ?? .accept
-
     static func requested(_ request: Request) -> FHIRFormat {
         if let format = request.uri.queryParameters.get("_format")?.lowercased() {
             return format.contains("xml") ? .xml : .json

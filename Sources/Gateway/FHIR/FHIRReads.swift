@@ -109,7 +109,7 @@ extension FHIRRoutes {
     /// URL ending in `Type/id`; `date` (repeatable) with the prefixes eq, ge, gt, le, lt over a date or dateTime;
     /// `_count` (1...200, default 50) and `_offset`.
     static func search(_ request: Request, ownerKeyID: String) throws(FHIRError) -> Search {
-        let strict = (request.headers[FHIRFormat.prefer] ?? "").lowercased().contains("handling=strict")
+        let strict = (request.headers[.prefer] ?? "").lowercased().contains("handling=strict")
         var query = NoteQuery(ownerKeyID: ownerKeyID)
         var parameters: [(String, String)] = []
         for (rawName, rawValue) in request.uri.queryParameters {
