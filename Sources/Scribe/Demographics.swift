@@ -11,6 +11,9 @@ struct Demographics: Sendable {
 
     static let femaleWords: Set<String> = ["she", "her", "hers", "herself", "mrs", "ms", "miss", "woman", "female", "lady"]
     static let maleWords: Set<String> = ["he", "him", "his", "himself", "mr", "man", "male", "gentleman"]
+    /// Words that state the sex beside the age (`42-year-old male`).
+    static let statedFemale: Set<String> = ["female", "woman", "lady", "girl", "f"]
+    static let statedMale: Set<String> = ["male", "man", "gentleman", "boy", "m"]
 
     /// Reads age (`42-year-old`, `42 years old`) and sex (the pronouns the clinician, or the dictation, uses
     /// for the patient: at least three, and twice as many as for the other sex).
@@ -26,17 +29,32 @@ struct Demographics: Sendable {
         }
         var female = 0
         var male = 0
+        var stated: Sex?
         for (sentence, words) in zip(transcript.sentences, tokens) {
-            if age == nil, let (value, range) = Self.age(in: words) {
-                age = value
-                ageEvidence = range
+            // The first age said, unless a later one is said with the sex (`a 65 year old female`): that one
+            // introduces the patient, the other may be a past age (`anemic since she was 13 years old`).
+            if stated == nil, let (value, range) = Self.age(in: words) {
+                var sexStated: Sex?
+                if let after = words.firstIndex(where: { $0.range.lowerBound >= range.upperBound }) {
+                    for word in words[after...].prefix(2) {
+                        if Self.statedFemale.contains(word.text) { sexStated = .female }
+                        if Self.statedMale.contains(word.text) { sexStated = .male }
+                    }
+                }
+                if age == nil || sexStated != nil {
+                    age = value
+                    ageEvidence = range
+                    stated = sexStated
+                }
             }
             guard sentence.speaker == .clinician || sentence.speaker == .narrator else { continue }
             for word in words {
                 if Self.femaleWords.contains(word.text) { female += 1 } else if Self.maleWords.contains(word.text) { male += 1 }
             }
         }
-        if female >= 3, female >= 2 * male {
+        if let stated {
+            sex = stated
+        } else if female >= 3, female >= 2 * male {
             sex = .female
         } else if male >= 3, male >= 2 * female {
             sex = .male

@@ -42,8 +42,19 @@ struct EntityStatements {
         let reason = complaint.text.dropLast().lowercased()
         var who = ""
         if let age = demographics.age {
-            who = " is a \(age)-year-old" + (demographics.sex.map { " " + $0.rawValue } ?? "") + " who"
+            who = " is a \(age)-year-old" + (demographics.sex.map { " " + $0.rawValue } ?? "")
             if let range = demographics.ageEvidence { evidence.insert(range, at: 0) }
+            // The conditions stated as history, as clinicians open the history with them.
+            let history = entities.filter {
+                $0.kind == .problem && $0.context == .historical && !$0.negated && !$0.uncertain
+            }
+            var names: [String] = []
+            for condition in history where !names.contains(condition.name) && names.count < 4 {
+                names.append(condition.name)
+                evidence += condition.evidence.prefix(1)
+            }
+            if !names.isEmpty { who += " with a history of " + Self.list(names) + "," }
+            who += " who"
         }
         let label = layout.defaults[.subjective] ?? "HISTORY OF PRESENT ILLNESS"
         return NoteStatement(
@@ -102,21 +113,37 @@ struct EntityStatements {
         entity.evidence.count - (entity.attributes["answer"] == nil ? 0 : 1)
     }
 
-    /// The present problem mentioned most often (the earliest of equals).
+    /// Why the patient came: among the present problems, those the patient names in the first part of the
+    /// visit (the answer to "what brings you in") come first, then the one mentioned most often, then the
+    /// earliest. A diagnosis the clinician reaches at the end is not the complaint.
+    var chiefProblem: ClinicalEntity? {
+        let opening = transcript.scalarCount * 2 / 5
+        func raisedEarly(_ entity: ClinicalEntity) -> Bool {
+            entity.evidence.contains { range in
+                range.lowerBound < opening && speaker(at: range.lowerBound).map { $0 != .clinician } == true
+            }
+        }
+        return entities.filter { $0.kind == .problem && isPresent($0) }.enumerated().max(by: { left, right in
+            let (leftEarly, rightEarly) = (raisedEarly(left.element), raisedEarly(right.element))
+            if leftEarly != rightEarly { return !leftEarly }
+            return mentions(left.element) != mentions(right.element)
+                ? mentions(left.element) < mentions(right.element) : left.offset > right.offset
+        })?.element
+    }
+
+    /// The chief complaint line: the present problem mentioned most often.
     var chiefComplaint: NoteStatement? {
-        let candidates = entities.filter { $0.kind == .problem && isPresent($0) }
-        guard layout.order[.subjective]?.contains("CHIEF COMPLAINT") == true,
-            let first = candidates.enumerated().max(by: { left, right in
-                mentions(left.element) != mentions(right.element)
-                    ? mentions(left.element) < mentions(right.element) : left.offset > right.offset
-            })?.element, let range = first.evidence.first
+        guard layout.order[.subjective]?.contains("CHIEF COMPLAINT") == true, let first = chiefProblem,
+            let range = first.evidence.first
         else { return nil }
         return NoteStatement(
             section: .subjective, subsection: "CHIEF COMPLAINT", text: Phrasing.capitalized(first.name) + ".",
             evidence: [range], origin: .entities)
     }
 
-    /// Symptoms asked about and denied or confirmed, and symptoms denied outright.
+    /// Symptoms asked about and denied or confirmed, and symptoms denied outright, one statement per body
+    /// system in the order notes list them (`Constitutional: Reports fatigue. Denies fever and chills.`), then
+    /// those the systems do not name.
     var reviewOfSystems: [NoteStatement] {
         let asked = entities.filter { $0.kind == .problem && $0.context == nil && !$0.uncertain }
             .filter { entity in
@@ -126,12 +153,20 @@ struct EntityStatements {
                 // A clinician's "the fever is gone" is history, not a review of systems.
                 entity.evidence.contains { speaker(at: $0.lowerBound) != .clinician }
             }
-        // Denied symptoms first, then reported ones, each as one statement.
-        return [(true, "Denies "), (false, "Reports ")].compactMap { negated, verb in
-            let chosen = asked.filter { $0.negated == negated }
+        // A symptom both reported and denied (at different times) is reported.
+        let reported = Set(asked.filter { !$0.negated }.map(\.name))
+        let groups = ReviewOfSystems.systems.map(\.name).map(Optional.some) + [nil]
+        return groups.compactMap { system -> NoteStatement? in
+            let chosen = asked.filter { ReviewOfSystems.system(of: $0.name) == system }
+                .filter { !$0.negated || !reported.contains($0.name) }
             guard !chosen.isEmpty else { return nil }
+            let sentences = [(false, "Reports "), (true, "Denies ")].compactMap { negated, verb -> String? in
+                let names = chosen.filter { $0.negated == negated }.map(\.name)
+                return names.isEmpty ? nil : verb + Self.list(names) + "."
+            }
             return NoteStatement(
-                section: .subjective, subsection: "REVIEW OF SYSTEMS", text: verb + Self.list(chosen.map(\.name)) + ".",
+                section: .subjective, subsection: "REVIEW OF SYSTEMS",
+                text: (system.map { $0 + ": " } ?? "") + sentences.joined(separator: " "),
                 evidence: chosen.flatMap(\.evidence), origin: .entities)
         }
     }

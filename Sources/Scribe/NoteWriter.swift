@@ -40,16 +40,24 @@ public struct NoteWriter: Sendable {
             let clinical = entities.flatMap { $0.evidence.map(\.lowerBound) }.sorted()
             statements = dialogueStatements(
                 transcript, specialty: specialty, layout: layout, pronouns: pronouns, reportedAnswers: answers,
-                clinicalStarts: clinical)
+                clinicalStarts: clinical, sentenceTokens: extraction.tokens)
                 .map { statement in
                     var labelled = statement
                     labelled.subsection = layout.label(for: statement.text, in: statement.section)
                     return labelled
                 }
-            if let opening = fromEntities.presentation(demographics) { statements.insert(opening, at: 0) }
+            if let opening = spokenPresentation(transcript, demographics: demographics, layout: layout, pronouns: pronouns)
+                ?? fromEntities.presentation(demographics)
+            {
+                statements.removeAll { $0.evidence == opening.evidence }
+                statements.insert(opening, at: 0)
+            }
             statements += fromEntities.statements
+            statements = withoutRepeatedVitals(statements, entities: entities)
             statements = problemOriented(statements, entities: entities, layout: layout)
         }
+        statements = withUnstatedSections(
+            statements, transcript: transcript, entities: entities, chiefComplaint: fromEntities.chiefProblem)
         // Dictated or spoken, a new medication the patient is allergic to is flagged.
         statements += fromEntities.allergyAlerts(knownAllergies: context.allergies)
         statements += fromEntities.pastHistory(known: context.history)
@@ -90,13 +98,25 @@ public struct NoteWriter: Sendable {
         }
     }
 
+    /// A spoken sentence that reads out two or more vital signs says again what the VITALS lines state.
+    func withoutRepeatedVitals(_ statements: [NoteStatement], entities: [ClinicalEntity]) -> [NoteStatement] {
+        let readings = entities.filter { $0.kind == .vitalSign }.compactMap(\.evidence.first?.lowerBound)
+        guard readings.count >= 2, statements.contains(where: { $0.subsection == "VITALS" }) else { return statements }
+        return statements.filter { statement in
+            guard statement.origin == .sentence, statement.section == .objective, let sentence = statement.evidence.first
+            else { return true }
+            return readings.count { sentence.contains($0) } < 2
+        }
+    }
+
     /// Problem-oriented assessment and plan: a sentence of either that names a problem (present or
     /// uncertain, not denied) goes under that problem; one that names none stays with the problem before it.
     /// Sentences under the layout's own sub-sections (risk assessment, goals) keep them.
     func problemOriented(_ statements: [NoteStatement], entities: [ClinicalEntity], layout: NoteLayout)
         -> [NoteStatement]
     {
-        let mentions = entities.filter { $0.kind == .problem && !$0.negated && $0.context == nil }
+        // A problem only considered (`rule out asthma`) does not open a problem of its own.
+        let mentions = entities.filter { $0.kind == .problem && !$0.negated && !$0.uncertain && $0.context == nil }
             .flatMap { entity in entity.evidence.map { (range: $0, name: entity.name) } }
             .sorted { $0.range.lowerBound < $1.range.lowerBound }
         var current: String?
@@ -143,9 +163,10 @@ public struct NoteWriter: Sendable {
                     .contains { $0 == "\n" || $0 == "\r" }
         }
         let labels = router.routeDictation(sentences.map(\.text), paragraphStarts: paragraphStarts)
-        return zip(transcript.sentences, labels).map { sentence, division in
-            NoteStatement(
-                section: section(of: division, haystack: PhraseList.haystack(sentence.text)), text: sentence.text,
+        return zip(transcript.sentences, labels).compactMap { sentence, division in
+            guard let text = ClinicalStyle.condensed(sentence.text, voice: .dictation) else { return nil }
+            return NoteStatement(
+                section: section(of: division, haystack: PhraseList.haystack(sentence.text)), text: text,
                 evidence: [sentence.range])
         }
     }
@@ -186,26 +207,36 @@ public struct NoteWriter: Sendable {
     func dialogueStatements(
         _ transcript: Transcript, specialty: Specialty, layout: NoteLayout,
         pronouns: (patient: Pronouns, clinician: Pronouns), reportedAnswers: Set<Int> = [],
-        clinicalStarts: [Int] = []
+        clinicalStarts: [Int] = [], sentenceTokens: [[Token]] = []
     ) -> [NoteStatement] {
         let observesMentalStatus = [Specialty.psychiatrist, .psychotherapist, .socialWorker].contains(specialty)
         var statements: [NoteStatement] = []
         var phase = VisitPhase.history
         var examinedSystem: (system: String, turn: Int)?
-        for sentence in transcript.sentences {
-            let cleanedWords = Phrasing.cleanWords(sentence.text)
+        // The problem the clinician last asked about: an answer without a subject of its own is about it.
+        var askedAbout: (range: Range<Int>, name: String)?
+        for (number, sentence) in transcript.sentences.enumerated() {
+            // Spoken fillers go before the person changes (`you know` is not the patient knowing).
+            let cleanedWords = ClinicalStyle.withoutFillers(Phrasing.cleanWords(sentence.text))
             let cleaned = cleanedWords.joined(separator: " ")
             let haystack = PhraseList.haystack(cleaned)
             let words = SectionModel.tokens(lowercasedUTF8: haystack)
+            // A diagnosis the clinician states in the assessment is kept however short (`osteoarthritis of the
+            // right knee.`).
+            var statesDiagnosis = false
             if sentence.speaker == .clinician || sentence.speaker == .narrator {
                 phase = Phrasing.phase(after: haystack, current: phase)
+                let tokens = number < sentenceTokens.count ? sentenceTokens[number] : []
+                let named = Self.firstProblem(in: tokens)
+                askedAbout = named ?? (Phrasing.isQuestion(cleaned, words: words) ? nil : askedAbout)
+                statesDiagnosis = phase == .assessmentPlan && named != nil && words.count >= 2
             }
-            guard words.count >= minimumWords, !cleaned.hasSuffix("?"),
+            guard words.count >= minimumWords || statesDiagnosis, !cleaned.hasSuffix("?"),
                 sentence.speaker == .patient || !Phrasing.isQuestion(cleaned, words: words),
                 !Phrasing.smallTalk.any(in: haystack)
             else { continue }
             let (routed, knownFeatures) = router.classify(tokens: words, haystack: haystack)
-            guard knownFeatures >= minimumKnownFeatures else { continue }
+            guard knownFeatures >= minimumKnownFeatures || statesDiagnosis else { continue }
             switch sentence.speaker {
             case .patient, .companion:
                 guard phase == .history,
@@ -216,12 +247,19 @@ public struct NoteWriter: Sendable {
                 if transcript.isUnpunctuated, !Self.anyStart(in: sentence.range, sorted: clinicalStarts) {
                     continue
                 }
-                statements.append(
-                    NoteStatement(
-                        section: .subjective,
-                        text: Phrasing.terminated(
-                            Phrasing.thirdPerson(words: Phrasing.withDigits(cleanedWords), pronouns: pronouns.patient)),
-                        evidence: [sentence.range]))
+                let reported = Phrasing.thirdPerson(words: Phrasing.withDigits(cleanedWords), pronouns: pronouns.patient)
+                guard var text = ClinicalStyle.condensed(reported, voice: .patient) else { continue }
+                var evidence = [sentence.range]
+                // An answer without a subject ("Mostly dry, in the morning.") is about what was asked.
+                if ClinicalStyle.isFragment(text) {
+                    if let topic = askedAbout {
+                        text = Phrasing.capitalized(topic.name) + ": " + ClinicalStyle.lowercasedFirst(text)
+                        evidence.insert(topic.range, at: 0)
+                    } else if !Self.anyStart(in: sentence.range, sorted: clinicalStarts) {
+                        continue
+                    }
+                }
+                statements.append(NoteStatement(section: .subjective, text: text, evidence: evidence))
             case .clinician, .narrator:
                 let division: SectionModel.Division
                 switch phase {
@@ -246,12 +284,47 @@ public struct NoteWriter: Sendable {
                     text = ((label.map { [$0 + ":"] } ?? []) + finding).joined(separator: " ")
                     examinedSystem = nil
                 }
-                statements.append(
-                    NoteStatement(section: placed, text: Phrasing.terminated(text), evidence: [sentence.range]))
+                guard let condensed = ClinicalStyle.condensed(text, voice: .clinician) else { continue }
+                statements.append(NoteStatement(section: placed, text: condensed, evidence: [sentence.range]))
             }
         }
         return select(statements, transcriptTokens: SectionModel.tokenCount(transcript.text))
     }
+
+    /// The first problem a sentence names, with where it is named.
+    static func firstProblem(in tokens: [Token]) -> (range: Range<Int>, name: String)? {
+        for index in tokens.indices {
+            if let (name, count) = EntityExtractor.problemPhrases.match(tokens, at: index) {
+                return (EntityExtractor.span(tokens, index, index + count - 1), name)
+            }
+        }
+        return nil
+    }
+
+    /// The clinician's own opening line (`brian is a 58 year old male with a history of ..., who presents
+    /// today for ...`): the sentence that states the patient's age and why they came, as the history's first.
+    func spokenPresentation(
+        _ transcript: Transcript, demographics: Demographics, layout: NoteLayout,
+        pronouns: (patient: Pronouns, clinician: Pronouns)
+    ) -> NoteStatement? {
+        guard let age = demographics.ageEvidence,
+            let sentence = transcript.sentences.first(where: {
+                $0.range.contains(age.lowerBound) && ($0.speaker == .clinician || $0.speaker == .narrator)
+            }),
+            Self.presentationCues.any(in: PhraseList.haystack(sentence.text))
+        else { return nil }
+        let words = Phrasing.withDigits(Phrasing.cleanWords(sentence.text))
+        guard let text = ClinicalStyle.condensed(
+            Phrasing.aboutPatient(words: words, pronouns: pronouns.clinician), voice: .clinician)
+        else { return nil }
+        return NoteStatement(
+            section: .subjective, subsection: layout.defaults[.subjective], text: text, evidence: [sentence.range])
+    }
+
+    static let presentationCues = PhraseList([
+        "present", "here for", "here today", "comes in", "coming in", "in today", "history", "referred",
+        "seen today", "follow-up", "follow up",
+    ])
 
     /// Keeps, per division, the most note-like statements up to about the length a clinician's note gives
     /// that division for a transcript of this length (learned from the training notes), in transcript order.
@@ -283,7 +356,7 @@ public struct NoteWriter: Sendable {
     }
 
     /// The fewest tokens a division may keep, so that a short visit keeps its few clinical statements.
-    let minimumBudget = 60
+    let minimumBudget = 120
 
     /// How far past the typical division length the selection may go.
     let lengthSlack = 1.15

@@ -174,8 +174,37 @@ enum Phrasing {
 
     /// The same, for a sentence already split into words.
     static func aboutPatient(words: [String], pronouns: Pronouns) -> String {
-        capitalized(pronouns.render(agreeingVerbs(replace(words, clinicianReplacements, firstWords: clinicianReplacementStarts))).joined(separator: " "))
+        let replaced = replace(withObjectYou(words), clinicianReplacements, firstWords: clinicianReplacementStarts)
+        return capitalized(pronouns.render(agreeingVerbs(replaced)).joined(separator: " "))
     }
+
+    /// `you` as an object (`I want you to`, `we'll see you back`, `examine you`) made the object marker, so that
+    /// it becomes `her`, not `she`: `you` is the subject only at the start of a clause (after `if`, `and`, a
+    /// comma) or before an auxiliary.
+    static func withObjectYou(_ words: [String]) -> [String] {
+        var output = words
+        for index in words.indices where bare(words[index]) == "you" {
+            let next = index + 1 < words.count ? bare(words[index + 1]) : ""
+            guard index > 0, words[index - 1].utf8.last.map(isMark) == false, !clauseOpeners.contains(bare(words[index - 1])),
+                !subjectFollowers.contains(next), thirdPersonVerbs[next] == nil
+            else { continue }
+            output[index] = Pronouns.marker + "O" + trailingPunctuation(words[index])
+        }
+        return output
+    }
+
+    /// Words after which `you` opens a clause (and is its subject).
+    static let clauseOpeners: Set<String> = [
+        "if", "when", "and", "but", "that", "because", "so", "since", "as", "until", "whether", "where", "how", "what",
+        "why", "or", "then", "unless", "while", "once", "before", "after", "think", "know", "sure", "hope", "guess", "mean", "which", "who", "okay",
+        "now", "maybe", "also", "still", "like", "though", "although", "whenever", "wherever", "today", "currently",
+        "recently", "yesterday", "tonight", "usually", "always", "never", "sometimes", "often",
+    ]
+    /// Words after which `you` is the subject whatever comes before (`you are`, `you have`).
+    static let subjectFollowers: Set<String> = [
+        "are", "were", "have", "had", "can", "could", "should", "will", "would", "need", "do", "did", "don't",
+        "didn't", "may", "might", "must",
+    ]
 
     static let patientReplacementStarts = Set(patientReplacements.compactMap { $0.0.first })
     static let clinicianReplacementStarts = Set(clinicianReplacements.compactMap { $0.0.first })
@@ -212,11 +241,12 @@ enum Phrasing {
         "work": "works", "hurt": "hurts", "live": "lives", "smoke": "smokes", "drink": "drinks", "miss": "misses",
         "exercise": "exercises", "wear": "wears", "run": "runs", "play": "plays", "see": "sees", "hear": "hears",
         "are": "is", "were": "was", "stay": "stays", "keep": "keeps", "wonder": "wonders", "remember": "remembers",
-        "lead": "leads", "mean": "means", "guess": "guesses",
+        "lead": "leads", "mean": "means", "guess": "guesses", "fall": "falls", "come": "comes", "start": "starts",
+        "call": "calls", "check": "checks",
     ]
     static let adverbs: Set<String> = [
         "still", "also", "just", "really", "usually", "always", "never", "sometimes", "often", "only", "even",
-        "definitely", "probably", "mostly", "rarely",
+        "definitely", "probably", "mostly", "rarely", "ever", "finally", "now",
     ]
 
     /// `the patient think` → `the patient thinks` (also across one adverb: `the patient still worry`).
@@ -307,6 +337,12 @@ enum Phrasing {
         // Dictated identification belongs to the record's header, not the note's findings.
         "date of birth", "next patient", "next is ", "medical record number",
         "show me your", "hi, i'm", "hi i'm", "hello, i'm", "hello i'm", "my name is", "how are you",
+        // The visit's own logistics and commands to the recording assistant.
+        "finalize the", "been a little while", "been a while", "come with me", "get you checked out",
+        "nurse told you", "tell dax", "tell dragon", "about dax", "about dragon", "have a good day",
+        "have a great day", "have a nice day", "thank you", "thanks so much", "thanks for", "since i've seen",
+        "since i last saw", "since we've seen", "since we last saw", "since i saw", "so happy the", "nice to see",
+        "exam template", "my template", "use my general", "excuse me", "i'm sorry", "my gosh", "oh my",
     ])
 
     /// The visit phase after a clinician's sentence.

@@ -24,10 +24,23 @@ enum SectionCues {
         "start him", "start her", "started on", "given", "questions were answered", "agree", "counsel",
     ])
 
+    /// What the patient reports: a symptom's severity as rated, what makes it worse or better, and how it
+    /// responds to what was tried are history even when a dictation states them beside the examination.
+    static let subjective = PhraseList([
+        "pain rated", "rates the pain", "rates her pain", "rates his pain", "rated as", "worse with", "worse when",
+        "worse at", "worsened by", "better with", "better when", "improves with", "improved with", "relieved by",
+        "provides relief", "provides moderate relief", "provides some relief", "provides mild relief", "relief with",
+        "complains of", "complaining of", "reports", "states that", "presenting with", "presents with",
+    ])
+
     /// Log-score bonuses for (subjective, objective, assessment and plan) from the cue phrases present.
     static func bonus(_ haystack: [UInt8]) -> [Double] {
+        let subjectiveHits = subjective.count(in: haystack, limit: 2)
         let objectiveHits = objective.count(in: haystack, limit: 3)
         let planHits = assessmentPlan.count(in: haystack, limit: 3)
-        return [0, Double(min(objectiveHits, 3)) * cueWeight, Double(min(planHits, 3)) * cueWeight]
+        return [
+            Double(subjectiveHits) * cueWeight, Double(min(objectiveHits, 3)) * cueWeight,
+            Double(min(planHits, 3)) * cueWeight,
+        ]
     }
 }

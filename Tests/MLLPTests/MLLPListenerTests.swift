@@ -110,9 +110,11 @@ struct MLLPListenerTests {
     @Test("a handler slower than the idle timeout keeps its connection, and its reply arrives")
     func slowHandler() async throws {
         let recorder = LogRecorder()
-        let listener = MLLPListener(configuration: loopbackConfiguration(idleTimeout: .milliseconds(1000)))
+        // The timeout leaves room for a loaded machine (the whole suite runs in parallel on two cores) between
+        // the connection's accept and its first frame; the handler takes more than twice as long.
+        let listener = MLLPListener(configuration: loopbackConfiguration(idleTimeout: .milliseconds(2000)))
         let slow = ClosureMessageHandler { frame, _ in
-            try? await Task.sleep(for: .milliseconds(2500))
+            try? await Task.sleep(for: .milliseconds(5000))
             guard case .message(let content) = frame else { return .close }
             return MLLPReply(bytes: Array("MSA|AA|".utf8) + Array(content.readableBytesView))
         }
@@ -122,7 +124,7 @@ struct MLLPListenerTests {
                 let reply = try await connection.send(Array("MSH|slow".utf8), timeout: .seconds(10))
                 #expect(reply == Array("MSA|AA|MSH|slow".utf8))
                 // Handled: idle again, so it is closed after the timeout.
-                try await Task.sleep(for: .milliseconds(3000))
+                try await Task.sleep(for: .milliseconds(5000))
                 await expectMLLPError(.connectionClosed) {
                     try await connection.send(Array("MSH|late".utf8), timeout: .seconds(10))
                 }

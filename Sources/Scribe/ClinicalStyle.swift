@@ -1,0 +1,694 @@
+/// The condensed style of a clinician's note, applied to a transcript sentence that is already cleaned and in
+/// the third person: spoken hedges, fillers and discourse markers go; repeated words and self-repairs
+/// collapse; fragments split at an ellipsis are joined; the clinician's first-person framing ("I want to",
+/// "we'll go ahead and") becomes the plan item itself ("Order an x-ray."); and a sentence with nothing left
+/// for a note (a question, a broken fragment, a few words of talk) is dropped.
+///
+/// It only deletes and reorders words of the sentence, or replaces framing with the standard word for it,
+/// so the statement still says what its evidence says.
+enum ClinicalStyle {
+    /// Who said the sentence: the patient's words are reported, the clinician's are the record.
+    enum Voice: Sendable {
+        case patient
+        case clinician
+        /// A dictation: already the clinician's written register; only spoken debris is removed.
+        case dictation
+    }
+
+    /// The sentence in note style, or nil when nothing worth a note's sentence is left.
+    static func condensed(_ text: String, voice: Voice) -> String? {
+        var words = Phrasing.spaceSeparated(text)
+        words = withoutBrokenWords(words)
+        words = withoutFillers(words)
+        words = withoutRepeats(words)
+        words = withoutLeadingDiscourse(words)
+        switch voice {
+        case .clinician:
+            words = withoutHedges(words)
+            words = withoutLeadingDiscourse(words)
+            words = announcedHeading(words)
+            words = planItem(words)
+            words = clausePlanItems(words)
+            words = reportedByClinician(words)
+            words = clinicTheObject(words)
+            words = withoutEvaluativeTail(words)
+        case .patient:
+            words = familyThirdPerson(words)
+            words = providerAddressed(words)
+            words = agreeing(words)
+        case .dictation:
+            break
+        }
+        words = withoutLeadingDiscourse(words)
+        if voice == .clinician, isAnnouncement(words) || isInstruction(words) { return nil }
+        // Still speaking as `I` and `you` three times over: conversation between the two, not the record's words.
+        if voice != .dictation, words.count { firstPerson.contains(Phrasing.bare($0)) } >= 3 { return nil }
+        guard let last = words.last else { return nil }
+        if last.hasSuffix("?") { return nil }
+        // A question asked without a question mark (speech recognition): `have you done anything for it`.
+        if voice != .dictation, words.count > 2,
+            Phrasing.questionPairs.contains([Phrasing.bare(words[0]), Phrasing.bare(words[1])])
+        {
+            return nil
+        }
+        let content = words.filter { !$0.utf8.allSatisfy { Phrasing.isMark($0) } }
+        guard content.count >= (voice == .dictation ? 1 : 3) else { return nil }
+        // A sentence cut off mid-clause ("The patient has been taking.") says nothing whole.
+        if voice != .dictation, danglingEnds.contains(Phrasing.bare(last)) { return nil }
+        words[0] = Phrasing.capitalized(words[0])
+        var sentence = words.joined(separator: " ")
+        // A comma left before the full stop by a removed tail.
+        while let end = sentence.last, end == "," || end == ";" || end == ":" { sentence.removeLast() }
+        return Phrasing.terminated(sentence)
+    }
+
+    // MARK: Spoken debris
+
+    /// Words cut off by the speaker (`ex-`, `mel-...`) go, and an ellipsis joins what it split: the words
+    /// around it are one sentence in the note.
+    static func withoutBrokenWords(_ words: [String]) -> [String] {
+        var output: [String] = []
+        for word in words {
+            var word = word
+            while word.hasSuffix("...") || word.hasSuffix("…") {
+                word = word.hasSuffix("…") ? String(word.dropLast()) : String(word.dropLast(3))
+            }
+            while word.hasPrefix("...") { word = String(word.dropFirst(3)) }
+            if word.isEmpty || word == "-" || word == "--" || word == "—" { continue }
+            // A stutter joined by a hyphen (`i-i'd`, `th-the`): the word as finished.
+            if let hyphen = word.firstIndex(of: "-"), hyphen > word.startIndex {
+                let start = word[..<hyphen].lowercased()
+                let finished = word[word.index(after: hyphen)...]
+                if start.count <= 3, finished.lowercased().hasPrefix(start), !finished.isEmpty {
+                    word = String(finished)
+                }
+            }
+            // A cut-off word: a hyphen at its end (`ex-`), which no written word has.
+            if word.hasSuffix("-") || word.hasSuffix("-,") || word.hasSuffix("-.") { continue }
+            output.append(word)
+        }
+        return output
+    }
+
+    /// Spoken hedges, intensifiers and asides that a clinician's note never holds; their punctuation moves
+    /// to the word before them when it ends the sentence.
+    static func withoutFillers(_ words: [String]) -> [String] {
+        let keys = words.map(Phrasing.bare)
+        var output: [String] = []
+        var index = 0
+        func drop(_ count: Int) {
+            let trailing = Phrasing.trailingPunctuation(words[index + count - 1])
+            if !trailing.isEmpty, let last = output.last {
+                // Set off by commas on both sides (`is, you know, tired`): both commas go; an end mark moves on.
+                if trailing != "," || last.hasSuffix(",") {
+                    output[output.count - 1] = last.trimmingCharacters(in: ",;:") + (trailing == "," ? "" : trailing)
+                }
+            }
+            index += count
+        }
+        while index < words.count {
+            let key = keys[index]
+            if let phrase = fillerPhrases.first(where: { phrase in
+                phrase.first == key && index + phrase.count <= keys.count
+                    && keys[index..<(index + phrase.count)].elementsEqual(phrase)
+                    && words[index..<(index + phrase.count - 1)].allSatisfy { Phrasing.trailingPunctuation($0).isEmpty }
+            }) {
+                drop(phrase.count)
+                continue
+            }
+            if fillerWords.contains(key) {
+                drop(1)
+                continue
+            }
+            // A tag at the end (`..., right.`, `..., correct?`) asks for agreement.
+            if index == words.count - 1, index > 0, words[index - 1].hasSuffix(","),
+                ["right", "correct", "huh", "no"].contains(key)
+            {
+                drop(1)
+                continue
+            }
+            // `pretty good` is `good`; `pretty much` is nothing.
+            if key == "pretty", index + 1 < keys.count, Phrasing.trailingPunctuation(words[index]).isEmpty {
+                drop(keys[index + 1] == "much" ? 2 : 1)
+                continue
+            }
+            // `like` set off by commas, or before a number, is a filler (`it's, like, 3 weeks`).
+            if key == "like", index + 1 < keys.count,
+                Phrasing.trailingPunctuation(words[index]) == ","
+                    || output.last?.hasSuffix(",") == true
+                    || keys[index + 1].utf8.first.map { (0x30...0x39).contains($0) } == true
+            {
+                drop(1)
+                continue
+            }
+            output.append(words[index])
+            index += 1
+        }
+        return output
+    }
+
+    static let fillerWords: Set<String> = [
+        "really", "just", "actually", "basically", "kinda", "sorta", "okay", "ok", "alright", "yeah", "yep", "yup",
+        "literally", "honestly", "definitely", "totally", "absolutely", "um", "uh", "uhm", "hmm", "mm-hmm", "uh-huh",
+        "gonna", "wanna",
+    ]
+
+    static let fillerPhrases: [[String]] = [
+        ["you", "know"], ["i", "mean"], ["kind", "of"], ["sort", "of"], ["i", "guess"], ["or", "something"],
+        ["or", "anything"], ["and", "stuff"], ["and", "everything"], ["and", "things", "like", "that"],
+        ["or", "so"], ["all", "right"], ["to", "be", "honest"], ["you", "see"], ["let's", "see"],
+        ["go", "ahead", "and"], ["for", "sure"],
+    ]
+
+    /// A word said twice, or two or three words said twice (`the, the`, `it was, it was`), is said once.
+    static func withoutRepeats(_ words: [String]) -> [String] {
+        var words = words
+        var index = 0
+        while index < words.count {
+            var removed = false
+            for length in (1...3).reversed() where index + 2 * length <= words.count {
+                let first = words[index..<(index + length)].map(Phrasing.bare)
+                let second = words[(index + length)..<(index + 2 * length)].map(Phrasing.bare)
+                // Numbers may repeat for real (`10 10`), and the first copy must not end the sentence.
+                guard first == second, !first.contains(where: { $0.first?.isNumber == true || $0.isEmpty }),
+                    !Phrasing.trailingPunctuation(words[index + length - 1]).contains(".")
+                else { continue }
+                words.removeSubrange(index..<(index + length))
+                removed = true
+                break
+            }
+            if !removed { index += 1 }
+        }
+        return words
+    }
+
+    /// Words that open a spoken sentence and carry nothing (`so`, `and`, `well`, `yes,`, `no,`).
+    static func withoutLeadingDiscourse(_ words: [String]) -> [String] {
+        var words = words
+        while words.count > 2, let first = words.first {
+            let key = Phrasing.bare(first)
+            let hasComma = Phrasing.trailingPunctuation(first) == ","
+            if leadingDiscourse.contains(key) || (hasComma && answerWords.contains(key)) {
+                words.removeFirst()
+            } else {
+                break
+            }
+        }
+        return words
+    }
+
+    static let leadingDiscourse: Set<String> = [
+        "so", "and", "but", "well", "now", "okay", "ok", "alright", "oh", "anyway", "um", "uh", "then", "also",
+        "sure", "right", "yeah", "yep", "hey", "dragon", "dax", "because", "cause", "'cause", "like", "wow", "gosh",
+        "great", "perfect", "awesome", "cool", "hmm", "ah",
+    ]
+    /// Words that answer a question and, with a comma after them, open the answer (`No, she quit.`).
+    static let answerWords: Set<String> = ["yes", "no", "nope", "correct", "exactly", "true"]
+
+    /// Words a sentence cannot end on: it was cut off.
+    static let danglingEnds: Set<String> = [
+        "a", "an", "the", "and", "or", "but", "of", "to", "with", "for", "in", "on", "at", "from", "by", "is",
+        "are", "was", "were", "be", "been", "being", "have", "has", "had", "that", "which", "who", "like", "about",
+        "because", "if", "my", "your", "their", "his", "some", "any", "these", "those", "very",
+        "than", "as", "into", "when", "where", "so", "not", "does", "do", "did", "can", "could", "would", "should",
+        "will", "taking", "get", "getting", "feels", "felt", "it's", "i'm", "she's", "he's", "there's",
+    ]
+
+    // MARK: The clinician's framing
+
+    /// `I think`, `it sounds like`, `it looks like` before a statement: the note states it.
+    static func withoutHedges(_ words: [String]) -> [String] {
+        var words = words
+        // `I don't think this is pneumonia` → `Unlikely that this is pneumonia`.
+        let opening = words.prefix(4).map(Phrasing.bare)
+        for doubt in [["i", "don't", "think"], ["i", "do", "not", "think"], ["i", "don't", "believe"]]
+        where opening.starts(with: doubt) && words.count > doubt.count + 2 {
+            return ["Unlikely", "that"] + words[doubt.count...]
+        }
+        // Inside the sentence too: `that means I think he is retaining fluid`.
+        var index = 1
+        while index + 2 < words.count {
+            let pair = [Phrasing.bare(words[index]), Phrasing.bare(words[index + 1])]
+            let knowThat = pair == ["i", "know"] && Phrasing.bare(words[index + 2]) == "that"
+            if pair == ["i", "think"] || pair == ["i", "believe"] || knowThat,
+                Phrasing.trailingPunctuation(words[index + 1]).isEmpty
+            {
+                words.removeSubrange(index...(index + 1))
+                if index < words.count, Phrasing.bare(words[index]) == "that", index + 1 < words.count {
+                    words.remove(at: index)
+                }
+            } else {
+                index += 1
+            }
+        }
+        var changed = true
+        while changed {
+            changed = false
+            let keys = words.prefix(5).map(Phrasing.bare)
+            for hedge in hedges where keys.starts(with: hedge) && words.count > hedge.count + 2
+                && Phrasing.trailingPunctuation(words[hedge.count - 1]) != "."
+            {
+                words.removeFirst(hedge.count)
+                if let first = words.first, Phrasing.bare(first) == "that", words.count > 3 { words.removeFirst() }
+                changed = true
+                break
+            }
+        }
+        return words
+    }
+
+    static let hedges: [[String]] = [
+        ["i", "think"], ["i", "believe"], ["i", "feel", "like"], ["it", "sounds", "like"], ["it", "looks", "like"],
+        ["it", "seems", "like"], ["i'm", "sure"], ["i", "am", "sure"], ["i", "would", "say"], ["i'd", "say"],
+        ["i", "see", "that"], ["i", "know"], ["i", "noticed", "that"], ["i", "see"], ["you", "know"],
+    ]
+
+    /// The clinician's plan framing made the plan item: `I want to start` / `we'll go ahead and start` →
+    /// `Start`; `I want her to take` → `Advised to take`; `I recommend` → `Recommend`.
+    static func planItem(_ words: [String]) -> [String] {
+        // `we also need to`, `I really want to`: the framing without the adverb.
+        if words.count > 3, clinicianFramingSubjects.contains(Phrasing.bare(words[0])),
+            ["also", "really", "then", "definitely", "probably"].contains(Phrasing.bare(words[1])),
+            Phrasing.trailingPunctuation(words[1]).isEmpty
+        {
+            let shorter = [words[0]] + words[2...]
+            let item = planItem(shorter)
+            if item != shorter { return item }
+        }
+        let keys = words.map(Phrasing.bare)
+        // `I want her to take ibuprofen` → `Advised to take ibuprofen`.
+        for framing in advisingFramings where keys.starts(with: framing) {
+            var at = framing.count
+            if at + 1 < keys.count, keys[at] == "the", keys[at + 1] == "patient" { at += 1 }
+            if at + 2 < keys.count, patientWords.contains(keys[at]), keys[at + 1] == "to" {
+                return ["Advised", "to"] + words[(at + 2)...]
+            }
+        }
+        for framing in planFramings where keys.starts(with: framing.map(Phrasing.bare)) && words.count > framing.count + 1 {
+            var rest = Array(words[framing.count...])
+            // `I'm going to feel his belly`: the examiner narrating the examination, not a plan item.
+            if examActions.contains(Phrasing.bare(rest[0])) { return [] }
+            // `I would recommend X` → `Recommend X`: the verb is the item's own.
+            if let verb = framing.last, verb == "recommend" || verb == "suggest" { rest.insert("Recommend", at: 0) }
+            // `I want to be sure`: a state, not an item.
+            if let first = rest.first, ["be", "say", "know"].contains(Phrasing.bare(first)) { return words }
+            while let first = rest.first, ["also", "just", "then", "probably", "first", "that", "we"].contains(Phrasing.bare(first)),
+                rest.count > 2
+            {
+                rest.removeFirst()
+            }
+            // Framings nest (`at this point, my recommendation would be to ...`).
+            if rest.count < words.count, planFramings.contains(where: { framing in
+                rest.map(Phrasing.bare).starts(with: framing.map(Phrasing.bare))
+            }) {
+                return planItem(rest)
+            }
+            // `have her come back` → `Return`; `see him back` → `Follow up`; `give her` → `Give`.
+            let restKeys = rest.map(Phrasing.bare)
+            if restKeys.count > 3, restKeys[0] == "have", patientWords.contains(restKeys[1]), restKeys[2] == "come",
+                restKeys[3].hasPrefix("back")
+            {
+                rest.replaceSubrange(0..<4, with: ["Return" + Phrasing.trailingPunctuation(rest[3])])
+                return rest
+            }
+            if restKeys.count > 2, restKeys[0] == "see", patientWords.contains(restKeys[1]), restKeys[2].hasPrefix("back") {
+                rest.replaceSubrange(0..<3, with: ["Follow", "up" + Phrasing.trailingPunctuation(rest[2])])
+                return rest
+            }
+            if restKeys.count > 2, ["give", "send", "refer", "start", "place", "keep"].contains(restKeys[0]),
+                patientWords.contains(restKeys[1])
+            {
+                rest.remove(at: 1)
+                if restKeys[0] == "start" || restKeys[0] == "keep", Phrasing.bare(rest[1]) == "on", rest.count > 2 {
+                    rest.remove(at: 1)
+                }
+            }
+            // `put her on lisinopril` → `Start lisinopril`.
+            if rest.count > 3, Phrasing.bare(rest[0]) == "put", patientWords.contains(Phrasing.bare(rest[1])),
+                Phrasing.bare(rest[2]) == "on"
+            {
+                rest.replaceSubrange(0..<3, with: ["Start"])
+            } else if let first = rest.first, let verb = planVerbs[Phrasing.bare(first)],
+                rest.count < 2 || !objectPronouns.contains(Phrasing.bare(rest[1])),
+                rest.count < 3 || Phrasing.bare(rest[2]) != "look"
+            {
+                rest[0] = verb + Phrasing.trailingPunctuation(first)
+            }
+            return rest
+        }
+        return words
+    }
+
+    /// Openings that put the plan in the first person; what follows is the item itself (a verb).
+    static let planFramings: [[String]] = [
+        ["i", "want", "to"], ["i'd", "like", "to"], ["i", "would", "like", "to"], ["i'm", "going", "to"],
+        ["i", "am", "going", "to"], ["i'll"], ["i", "will"], ["we're", "going", "to"], ["we", "are", "going", "to"],
+        ["we'll"], ["we", "will"], ["let's"], ["let", "us"], ["we", "want", "to"], ["we'd", "like", "to"],
+        ["we", "would", "like", "to"], ["we", "need", "to"], ["i", "need", "to"], ["we", "should"],
+        ["we", "can"], ["i", "can"], ["we're", "gonna"], ["i'm", "gonna"], ["i", "plan", "to"],
+        ["we", "plan", "to"], ["i'm", "also", "going", "to"], ["we're", "also", "going", "to"],
+        ["i", "would", "recommend"], ["i'd", "recommend"], ["i", "recommend"], ["i", "suggest"],
+        ["i", "would", "suggest"], ["i'd", "suggest"], ["i", "would"], ["i'd"],
+        ["my", "recommendation", "would", "be", "to"], ["my", "recommendation", "is", "to"], ["my", "plan", "is", "to"],
+        ["the", "plan", "is", "to"], ["my", "plan", "would", "be", "to"], ["the", "plan", "would", "be", "to"],
+        ["i", "do", "want", "to"], ["i", "also", "want", "to"], ["we", "also", "want", "to"], ["i", "also", "would", "like", "to"],
+        ["i", "also", "would", "recommend"], ["i", "also", "recommend"], ["i'd", "also", "like", "to"],
+        ["i", "want", "you", "to"], ["we", "do", "want", "to"], ["i", "think", "we", "should"], ["we're", "just", "going", "to"],
+        ["at", "this", "point,"], ["at", "this", "time,"], ["for", "now,"],
+    ]
+
+    static let clinicianFramingSubjects: Set<String> = ["i", "we", "i'll", "we'll", "i'm", "we're", "i'd", "we'd"]
+
+    /// Openings that ask the patient to do something (`I want her to ...`).
+    static let advisingFramings: [[String]] = [
+        ["i", "want"], ["i'd", "like"], ["i", "would", "like"], ["we", "want"], ["we'd", "like"], ["i", "need"],
+        ["we", "need"],
+    ]
+    static let patientWords: Set<String> = ["she", "he", "her", "him", "them", "they", "patient"]
+    /// Words after `get` that make it `get her better`, not `get an x-ray`.
+    static let objectPronouns: Set<String> = [
+        "she", "he", "her", "him", "them", "they", "it", "you", "that", "this", "back", "better", "started", "going",
+        "rid", "used", "ready", "through",
+    ]
+
+    /// Spoken plan verbs and the word a note uses.
+    static let planVerbs: [String: String] = [
+        "get": "Obtain", "recommend": "Recommend", "suggest": "Recommend",
+    ]
+
+    /// `I reviewed`, `we discussed`, `I don't hear` — the clinician as the subject of what the record states.
+    static func reportedByClinician(_ words: [String]) -> [String] {
+        var words = words
+        var index = 0
+        while index < words.count {
+            let key = Phrasing.bare(words[index])
+            guard clinicianSubjects.contains(key) else {
+                index += 1
+                continue
+            }
+            let keys = words[index...].prefix(4).map(Phrasing.bare)
+            // `I don't hear any crackles` → `no crackles`.
+            if let negation = perceptionNegations.first(where: { keys.starts(with: $0) }) {
+                words.replaceSubrange(index..<(index + negation.count), with: ["no"])
+                if index + 1 < words.count, ["any", "a", "an"].contains(Phrasing.bare(words[index + 1])),
+                    words.count > index + 2
+                {
+                    words.remove(at: index + 1)
+                }
+                index += 1
+                continue
+            }
+            // `I hear a murmur`, `I appreciate edema` → `a murmur`, `edema`.
+            if let perception = perceptions.first(where: { keys.starts(with: $0) }), index + perception.count < words.count,
+                Phrasing.trailingPunctuation(words[index + perception.count - 1]).isEmpty
+            {
+                words.removeSubrange(index..<(index + perception.count))
+                continue
+            }
+            // `we discussed`, `I reviewed`, `I've also ordered` → `discussed`, `reviewed`, `ordered`.
+            var verbAt = index + 1
+            while verbAt < words.count, ["have", "'ve", "also", "already", "had"].contains(Phrasing.bare(words[verbAt])) {
+                verbAt += 1
+            }
+            if index == 0 || words[index - 1].hasSuffix(",") || words[index - 1].hasSuffix(";")
+                || words[index - 1].hasSuffix(":"),
+                verbAt < words.count, verbAt + 1 < words.count
+            {
+                let verb = Phrasing.bare(words[verbAt])
+                if verb.hasSuffix("ed"), verb.count > 4, !["need", "feed", "seed", "bleed"].contains(verb) {
+                    words.removeSubrange(index..<verbAt)
+                    index += 1
+                    continue
+                }
+                if let phrase = spokenReports.first(where: { words[verbAt...].map(Phrasing.bare).starts(with: $0.0) }) {
+                    words.replaceSubrange(index..<(verbAt + phrase.0.count), with: [phrase.1])
+                    index += 1
+                    continue
+                }
+            }
+            index += 1
+        }
+        return words
+    }
+
+    static let clinicianSubjects: Set<String> = ["i", "we", "i've", "we've"]
+
+    static let perceptions: [[String]] = [
+        ["i", "do", "appreciate"], ["i", "can", "appreciate"], ["i", "appreciate"], ["i", "do", "hear"],
+        ["i", "can", "hear"], ["i", "hear"], ["i", "do", "see"], ["i", "can", "see"], ["i", "do", "notice"],
+        ["i", "notice"], ["i", "do", "feel"], ["i", "can", "feel"], ["i", "also", "appreciate"], ["i", "also", "notice"],
+        ["i", "also", "hear"], ["i", "also", "see"],
+    ]
+    static let perceptionNegations: [[String]] = {
+        var negations: [[String]] = []
+        for verb in ["appreciate", "hear", "see", "feel", "notice", "palpate", "detect"] {
+            for negation in [["do", "not"], ["don't"], ["did", "not"], ["didn't"], ["can't"], ["cannot"]] {
+                negations.append(["i"] + negation + [verb])
+            }
+        }
+        return negations
+    }()
+    /// Spoken reports of what the clinician did, and the word a note uses.
+    static let spokenReports: [([String], String)] = [
+        (["went", "over"], "reviewed"), (["looked", "at"], "reviewed"), (["talked", "about"], "discussed"),
+        (["spoke", "about"], "discussed"), (["did"], "performed"), (["got"], "obtained"), (["took"], "obtained"),
+        (["sent"], "sent"), (["gave"], "gave"),
+    ]
+
+    /// `..., which is good.` / `, which is great` after a finding: the evaluation goes, the finding stays.
+    static func withoutEvaluativeTail(_ words: [String]) -> [String] {
+        let keys = words.map(Phrasing.bare)
+        guard let which = keys.lastIndex(where: { $0 == "which" || $0 == "that's" || $0 == "that" }), which > 2,
+            words[which - 1].hasSuffix(","), keys.count - which <= 5,
+            keys[(which + 1)...].contains(where: { evaluations.contains($0) })
+        else { return words }
+        var kept = Array(words[..<which])
+        kept[kept.count - 1] = kept[kept.count - 1].trimmingCharacters(in: ",") + "."
+        return kept
+    }
+
+    static let evaluations: Set<String> = [
+        "good", "great", "fine", "reassuring", "excellent", "wonderful", "awesome", "perfect", "nice", "encouraging",
+    ]
+
+    // MARK: The patient's words
+
+    /// `we`, `our`, `us` in the patient's words are the household: `they`, `their`, `them`.
+    static func familyThirdPerson(_ words: [String]) -> [String] {
+        words.map { word in
+            let key = Phrasing.bare(word)
+            guard let replacement = familyWords[key] else { return word }
+            let trailing = Phrasing.trailingPunctuation(word)
+            let capital = word.first?.isUppercase == true
+            return (capital ? Phrasing.capitalized(replacement) : replacement) + trailing
+        }
+    }
+
+    static let familyWords: [String: String] = [
+        "we": "they", "our": "their", "us": "them", "we're": "they are", "we've": "they have", "we'll": "they will",
+        "we'd": "they would", "ours": "theirs", "ourselves": "themselves",
+    ]
+}
+
+extension ClinicalStyle {
+    /// Whether a reported sentence lacks a subject of its own (`Mostly dry, sometimes in the morning.`): an
+    /// answer that means something only with its question.
+    static func isFragment(_ text: String) -> Bool {
+        !Phrasing.spaceSeparated(text).contains { subjects.contains(Phrasing.bare($0)) }
+    }
+
+    static let subjects: Set<String> = [
+        "she", "he", "they", "patient", "it", "it's", "this", "that", "there", "there's", "which", "i", "we", "she's",
+        "he's", "they're", "they've", "she'd", "he'd", "that's", "owner", "client", "mother", "father", "wife",
+        "husband", "son", "daughter", "pain", "who", "what",
+    ]
+
+    /// The sentence with its first letter in lower case, unless the first word is an acronym or a name-like
+    /// capitalised word in the middle of the text (`MRI`, `I`).
+    static func lowercasedFirst(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        let firstWord = text.prefix { $0 != " " }
+        if firstWord.count > 1, firstWord.dropFirst().first?.isUppercase == true { return text }
+        if firstWord == "I" { return text }
+        return first.lowercased() + text.dropFirst()
+    }
+}
+
+extension ClinicalStyle {
+    /// Whether a clinician's sentence only announces or frames the visit (`Let me go over my assessment and
+    /// plan.`, `Do a quick physical exam.`): no word of it is clinical content.
+    static func isAnnouncement(_ words: [String]) -> Bool {
+        let keys = words.prefix(5).map(Phrasing.bare)
+        if words.count <= 8, lookingAnnouncements.contains(where: { keys.starts(with: $0) }) { return true }
+        return !words.contains { word in
+            let key = Phrasing.bare(word)
+            return !key.isEmpty && !visitTalk.contains(key)
+        }
+    }
+
+    /// `take a look at her x-rays`: the results follow in the clinician's next sentences.
+    static let lookingAnnouncements: [[String]] = [
+        ["take", "a", "look"], ["let's", "take", "a", "look"], ["let", "me", "take", "a", "look"], ["look", "at"],
+        ["let's", "look"], ["let", "me", "look"], ["let's", "see"], ["let", "me", "see"], ["let's", "go", "ahead"],
+        ["let", "me", "just"], ["let's", "just"], ["let's", "go", "over"], ["let's", "talk"], ["let", "me", "talk"],
+        ["let", "me", "go", "over"], ["let", "me", "review"], ["let's", "review"], ["review", "her"], ["review", "his"],
+        ["review", "their"], ["order", "the", "medications"], ["finalize"],
+    ]
+
+    /// Function words and the words of talk about the visit itself.
+    static let visitTalk: Set<String> = [
+        "a", "an", "the", "and", "or", "but", "of", "to", "for", "in", "on", "at", "with", "about", "over", "up",
+        "it", "it's", "is", "are", "was", "be", "been", "this", "that", "these", "those", "some", "little", "bit",
+        "let", "let's", "me", "my", "i", "i'm", "i'll", "i'd", "we", "we'll", "we're", "you", "your", "their",
+        "patient", "go", "going", "talk", "discuss", "review", "now", "today", "here", "quick", "do", "does", "did",
+        "take", "look", "looking", "physical", "exam", "examination", "assessment", "plan", "plans", "first",
+        "next", "second", "then", "things", "thing", "couple", "few", "want", "like", "tell", "just", "so", "okay",
+        "all", "right", "what", "how", "see", "while", "seen", "since", "again", "well", "good", "great", "lot",
+        "have", "has", "had", "problem", "problems", "questions", "question", "any", "other", "more", "can", "will",
+        "would", "could", "should", "get", "started", "start", "begin", "there", "out", "into", "her", "his", "him",
+        "she", "he", "they", "them", "as", "together", "through", "fine", "done", "finished", "ahead", "also",
+        "past", "history", "minute", "moment", "brief", "briefly", "listen", "check", "checked", "come", "back",
+        "wanted", "said", "say", "thanks", "thank", "appreciate", "glad", "nice", "sorry", "bye",
+    ]
+
+    /// A reported sentence's verbs agree with its third-person subject (`he feel it` → `he feels it`), once
+    /// hedges that stood between them are gone.
+    static func agreeing(_ words: [String]) -> [String] {
+        var words = words
+        for index in words.indices.dropLast() where ["he", "she"].contains(Phrasing.bare(words[index]))
+            && Phrasing.trailingPunctuation(words[index]).isEmpty
+        {
+            let verb = Phrasing.bare(words[index + 1])
+            if let agreed = Phrasing.thirdPersonVerbs[verb], verb != "are", verb != "were" {
+                words[index + 1] = agreed + Phrasing.trailingPunctuation(words[index + 1])
+            }
+        }
+        return words
+    }
+}
+
+extension ClinicalStyle {
+    /// A plan framing that opens a later clause (`..., and if it's not better, we'll get an MRI`) becomes its
+    /// item too (`..., obtain an MRI`).
+    static func clausePlanItems(_ words: [String]) -> [String] {
+        var words = words
+        var index = 1
+        while index < words.count - 1 {
+            defer { index += 1 }
+            guard words[index - 1].hasSuffix(",") || words[index - 1].hasSuffix(";") else { continue }
+            var start = index
+            if ["and", "so", "but", "then"].contains(Phrasing.bare(words[start])), start + 1 < words.count { start += 1 }
+            let clause = Array(words[start...])
+            let item = planItem(clause)
+            guard item != clause, let first = item.first else { continue }
+            var lowered = item
+            lowered[0] = ClinicalStyle.lowercasedFirst(first)
+            words.replaceSubrange(start..., with: lowered)
+        }
+        return words
+    }
+
+    /// `call me`, `contact me`, `with me`: the clinician as the one to reach is the clinic in the record.
+    static func clinicTheObject(_ words: [String]) -> [String] {
+        var words = words
+        // `give us a call` → `call the clinic`.
+        var index = 0
+        while index + 3 < words.count {
+            let keys = words[index...(index + 3)].map(Phrasing.bare)
+            if keys == ["give", "us", "a", "call"] || keys == ["give", "me", "a", "call"] {
+                words.replaceSubrange(index...(index + 3), with: ["call", "the", "clinic" + Phrasing.trailingPunctuation(words[index + 3])])
+            }
+            index += 1
+        }
+        // `that seems stable to me.`: the clinician's view is the note's.
+        if words.count > 4, words.suffix(2).map(Phrasing.bare) == ["to", "me"] {
+            let end = Phrasing.trailingPunctuation(words[words.count - 1])
+            words.removeLast(2)
+            words[words.count - 1] = words[words.count - 1].trimmingCharacters(in: ",") + end
+        }
+        for index in words.indices.dropFirst() where Phrasing.bare(words[index]) == "me"
+            && ["call", "contact", "with", "message", "email", "notify", "see"].contains(Phrasing.bare(words[index - 1]))
+        {
+            words[index] = "the clinic" + Phrasing.trailingPunctuation(words[index])
+        }
+        return words
+    }
+}
+
+extension ClinicalStyle {
+    /// The words of a speaker about themselves or the listener.
+    static let firstPerson: Set<String> = [
+        "i", "i'm", "i've", "i'd", "i'll", "me", "my", "we", "we're", "we'll", "let's", "us", "our", "you", "you're",
+        "your", "you've",
+    ]
+}
+
+extension ClinicalStyle {
+    /// An instruction to the patient during the examination (`take a deep breath for me`, `lie back for me`).
+    static func isInstruction(_ words: [String]) -> Bool {
+        let keys = words.map(Phrasing.bare)
+        if keys.count >= 2, keys.suffix(2) == ["for", "me"] { return true }
+        return examInstructions.contains { keys.starts(with: $0) }
+    }
+
+    /// What an examiner does while examining (`feel`, `listen`, `tap`): narrated, it is no item of the note.
+    static let examActions: Set<String> = [
+        "feel", "examine", "listen", "press", "palpate", "tap", "touch", "measure", "push", "bend", "look", "ask",
+        "lift", "rotate", "flex", "extend",
+    ]
+
+    static let examInstructions: [[String]] = [
+        ["tell", "me"], ["let", "me", "know", "when"],
+        ["take", "a", "deep", "breath"], ["take", "some", "deep", "breaths"], ["take", "a", "deep", "breaths"],
+        ["breathe", "in"], ["breathe", "out"], ["lie", "back"], ["lay", "back"], ["sit", "up"], ["squeeze", "my"],
+        ["push", "against"], ["follow", "my", "finger"], ["open", "your", "mouth"], ["say", "ah"],
+    ]
+}
+
+extension ClinicalStyle {
+    /// `my impression is that he has ...` → `Impression: he has ...`: the clinician's announcement made the
+    /// heading a note gives it.
+    static func announcedHeading(_ words: [String]) -> [String] {
+        let keys = words.prefix(6).map(Phrasing.bare)
+        for (opening, heading) in announcedHeadings where keys.starts(with: opening) && words.count > opening.count + 1 {
+            var rest = Array(words[opening.count...])
+            // `my impression of him, he has ...`: the one the impression is of.
+            if ["of", "for"].contains(Phrasing.bare(rest[0])), rest.count > 3, patientWords.contains(Phrasing.bare(rest[1])),
+                rest[1].hasSuffix(",")
+            {
+                rest.removeFirst(2)
+            }
+            if let first = rest.first, Phrasing.bare(first) == "that", rest.count > 2 { rest.removeFirst() }
+            rest[0] = lowercasedFirst(rest[0])
+            return [heading] + rest
+        }
+        return words
+    }
+
+    static let announcedHeadings: [([String], String)] = [
+        (["my", "impression", "is", "that"], "Impression:"), (["my", "impression", "is"], "Impression:"),
+        (["my", "impression"], "Impression:"), (["my", "assessment", "is", "that"], "Assessment:"),
+        (["my", "assessment", "is"], "Assessment:"), (["my", "diagnosis", "is"], "Diagnosis:"),
+    ]
+
+    /// The patient speaking to the clinician about what the clinician did (`the one that you prescribed`): the
+    /// record says the provider.
+    static func providerAddressed(_ words: [String]) -> [String] {
+        var words = words
+        for index in words.indices.dropLast() where Phrasing.bare(words[index]) == "you"
+            && Phrasing.trailingPunctuation(words[index]).isEmpty
+        {
+            var next = index + 1
+            if Phrasing.bare(words[next]) == "had", next + 1 < words.count { next += 1 }
+            if providerActions.contains(Phrasing.bare(words[next])) {
+                words[index] = index == 0 ? "The provider" : "the provider"
+            }
+        }
+        return words
+    }
+
+    static let providerActions: Set<String> = [
+        "said", "prescribed", "mentioned", "told", "gave", "recommended", "ordered", "wanted", "asked", "changed",
+        "increased", "decreased", "started", "put", "sent", "suggested", "referred", "explained", "did", "checked",
+    ]
+}

@@ -1,0 +1,61 @@
+@testable import Scribe
+import Testing
+
+/// The condensed note style, sentence by sentence. The sentences are written for these tests in the manner of
+/// the ACI-Bench dialogues (none is quoted from the corpus).
+@Suite("Clinical style: condensed, third person, no spoken debris")
+struct ClinicalStyleTests {
+    @Test(
+        "spoken debris goes and the clinical content stays",
+        arguments: [
+            ("He is, you know, kind of tired all the time.", ClinicalStyle.Voice.patient, "He is tired all the time."),
+            ("She really just feels dizzy, basically every morning.", .patient, "She feels dizzy, every morning."),
+            ("The, the, the pain is worse at night.", .patient, "The pain is worse at night."),
+            ("It was ... hard to cook at home.", .patient, "It was hard to cook at home."),
+            ("He is, uh, taking ex- exercise every day.", .patient, "He is taking exercise every day."),
+            ("No, she quit smoking about 10 years ago.", .patient, "She quit smoking about 10 years ago."),
+            ("We ate out a lot during the construction.", .patient, "They ate out a lot during the construction."),
+            ("So I-i'd like to increase the lisinopril to 20 mg a day.", .clinician, "Increase the lisinopril to 20 mg a day."),
+            ("I think she has a sprain of the right ankle.", .clinician, "She has a sprain of the right ankle."),
+            ("We'll go ahead and get an x-ray of the knee.", .clinician, "Obtain an x-ray of the knee."),
+            ("I want her to ice the knee twice a day.", .clinician, "Advised to ice the knee twice a day."),
+            ("Okay, I would recommend physical therapy for 6 weeks.", .clinician, "Recommend physical therapy for 6 weeks."),
+            ("Her heart has a murmur, but I don't hear any crackles.", .clinician, "Her heart has a murmur, but no crackles."),
+            ("Her blood pressure is 120/80, which is really good.", .clinician, "Her blood pressure is 120/80."),
+            ("I reviewed the results of the chest x-ray with her.", .clinician, "Reviewed the results of the chest x-ray with her."),
+            ("If it is not better, we'll get an MRI at that time.", .clinician, "If it is not better, obtain an MRI at that time."),
+            ("She should call me if the swelling gets worse.", .clinician, "She should call the clinic if the swelling gets worse."),
+            ("Patient is a 42-year-old male with back pain.", .dictation, "Patient is a 42-year-old male with back pain."),
+        ])
+    func condensed(input: String, voice: ClinicalStyle.Voice, expected: String) {
+        #expect(ClinicalStyle.condensed(input, voice: voice) == expected)
+    }
+
+    @Test(
+        "sentences with nothing left for a note are dropped",
+        arguments: [
+            ("Is the pain worse at night?", ClinicalStyle.Voice.patient),
+            ("Let me go over my assessment and plan with you.", .clinician),
+            ("Do a quick physical exam.", .clinician),
+            ("Take a look at her x-rays.", .clinician),
+            ("The patient has been taking, mel-...", .patient),
+            ("Okay, yeah.", .patient),
+        ])
+    func dropped(input: String, voice: ClinicalStyle.Voice) {
+        #expect(ClinicalStyle.condensed(input, voice: voice) == nil)
+    }
+
+    @Test("an answer without a subject is a fragment; a sentence with one is not")
+    func fragments() {
+        #expect(ClinicalStyle.isFragment("Mostly dry, sometimes a little phlegm in the morning."))
+        #expect(!ClinicalStyle.isFragment("She has a dry cough in the morning."))
+    }
+
+    @Test("`you` as an object becomes her or him, as a subject she or he")
+    func objectYou() {
+        #expect(Phrasing.aboutPatient("I want you to take ibuprofen and we will see you back", pronouns: .female)
+            == "I want her to take ibuprofen and we will see her back")
+        #expect(Phrasing.aboutPatient("if you have any fever, you should call", pronouns: .male)
+            == "If he has any fever, he should call")
+    }
+}
