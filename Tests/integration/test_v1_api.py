@@ -118,6 +118,54 @@ def test_idempotency_key_survives_a_restart(gateway_factory):
     assert "visit-42" not in again.log_text()
 
 
+def chunks(payload: bytes, size: int = 64 * 1024):
+    for start in range(0, len(payload), size):
+        yield payload[start:start + size]
+
+
+OVERSIZED = [("/v1/note", "application/json"), ("/v1/stream/note", "application/json"),
+             ("/v1/stream/ticket", "application/json"), ("/fhir", "application/fhir+json"),
+             ("/fhir/$soap-note", "application/fhir+json"), ("/fhir/Encounter/enc-1/$soap-note", "application/fhir+json")]
+
+
+def test_an_oversized_body_is_413_however_it_is_framed(gateway):
+    """A body past api.maxBodyBytes (1 MiB) is 413 in the error shape of its route, whether it comes with a
+    Content-Length or chunked (Transfer-Encoding: chunked, no length); never a 500."""
+    payload = json.dumps({"transcript": "The patient reports a cough. " * 40_000}).encode()
+    assert len(payload) > 1 << 20
+    for path, content_type in OVERSIZED:
+        for framing in ["chunked", "content-length"]:
+            connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=60)
+            headers = {"Content-Type": content_type, "Authorization": f"Bearer {gateway.api_key}",
+                       "Accept": "text/event-stream" if "stream" in path else "*/*"}
+            if framing == "chunked":
+                connection.request("POST", path, body=chunks(payload), headers=headers, encode_chunked=True)
+            else:
+                connection.request("POST", path, body=payload, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            connection.close()
+            assert response.status == 413, (path, framing, response.status, body[:300])
+            answer = json.loads(body)
+            if path.startswith("/fhir"):
+                assert answer["resourceType"] == "OperationOutcome", (path, framing)
+                assert answer["issue"][0]["code"] == "too-costly", (path, framing)
+            else:
+                assert set(answer) == {"error"} and set(answer["error"]) == {"code", "message", "details"}
+                assert answer["error"]["code"] == "PAYLOAD_TOO_LARGE", (path, framing)
+                assert isinstance(answer["error"]["details"], list)
+    # A chunked body within the limit is read whole.
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=60)
+    small = json.dumps({"transcript": TRANSCRIPT}).encode()
+    connection.request("POST", "/v1/note", body=chunks(small, 1000), encode_chunked=True,
+                       headers={"Content-Type": "application/json", "Authorization": f"Bearer {gateway.api_key}"})
+    response = connection.getresponse()
+    assert response.status == 200, response.read()[:300]
+    connection.close()
+    log = gateway.log_text()
+    assert "NIOTooManyBytesError" not in log and "request failed" not in log
+
+
 def test_cli_keys_and_audit_export(gateway):
     created = json.loads(gateway.cli("keys", "create", "--name", "billing app", "--scopes", "notes:read",
                                      "--format", "json").stdout)
