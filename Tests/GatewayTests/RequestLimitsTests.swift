@@ -7,7 +7,7 @@ import Testing
 
 @testable import Gateway
 
-/// Bodies past the size limit however they are framed.
+/// Bodies past the size limit however they are framed, and JSON nested past the depth limit.
 @Suite("Request limits")
 struct RequestLimitsTests {
     typealias F = V1APIFixture
@@ -67,5 +67,49 @@ struct RequestLimitsTests {
             #expect(((outcome["issue"] as? [[String: Any]])?.first)?["code"] as? String == "too-costly")
         }
         #expect(!fixture.recorder.text.contains("NIOTooManyBytesError"))
+    }
+
+    /// Bodies nested past the limit: bare brackets, an unknown member, a known one.
+    static let deepBodies: [String] = {
+        let open = String(repeating: "[", count: 40), close = String(repeating: "]", count: 40)
+        let objects = String(repeating: #"{"a":"#, count: 40) + "1" + String(repeating: "}", count: 40)
+        return [
+            String(repeating: "[", count: 1_000),
+            #"{"transcript":"Patient has a cough.","extra":\#(open)\#(close)}"#,
+            #"{"transcript":"Patient has a cough.","context":\#(objects)}"#,
+        ]
+    }()
+
+    @Test("JSON nested past the depth limit is 400 JSON_TOO_DEEP naming the limit, not 'not valid JSON'", arguments: deepBodies)
+    func nestedTooDeep(body: String) async throws {
+        let fixture = try await F()
+        try await fixture.application().test(.router) { client in
+            for path in ["/v1/note", "/v1/stream/note", "/v1/stream/ticket"] {
+                let response = try await client.execute(
+                    uri: path, method: .post, headers: F.headers(fixture.key), body: ByteBuffer(string: body))
+                #expect(response.status == .badRequest, "\(path)")
+                let error = F.error(response.body)
+                #expect(error["code"] as? String == "JSON_TOO_DEEP", "\(path)")
+                let message = try #require(error["message"] as? String)
+                #expect(message.contains("nested deeper than \(NoteJob.maximumNestingDepth) levels"))
+                #expect(!message.contains("not valid JSON"))
+                #expect((error["details"] as? [[String: Any]])?.first?["field"] as? String == "body")
+            }
+        }
+    }
+
+    @Test("JSON nested exactly to the limit is read; broken JSON is still 'not valid JSON'")
+    func depthBoundary() async throws {
+        let depth = NoteJob.maximumNestingDepth
+        // The body object is level 1; `extra` holds depth - 1 more levels.
+        let atLimit = #"{"transcript":"Patient has a cough for three days.","extra":"#
+            + String(repeating: "[", count: depth - 1) + String(repeating: "]", count: depth - 1) + "}"
+        #expect(throws: Never.self) { try NoteJob.decode(Array(atLimit.utf8)) }
+        let overLimit = #"{"transcript":"Patient has a cough for three days.","extra":"#
+            + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        #expect(throws: APIError.nestedTooDeep(limit: depth)) { try NoteJob.decode(Array(overLimit.utf8)) }
+        #expect(throws: APIError.validation("body", "is not valid JSON")) {
+            try NoteJob.decode(Array(#"{"transcript": "unterminated"#.utf8))
+        }
     }
 }

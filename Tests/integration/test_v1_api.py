@@ -166,6 +166,16 @@ def test_an_oversized_body_is_413_however_it_is_framed(gateway):
     assert "NIOTooManyBytesError" not in log and "request failed" not in log
 
 
+def test_json_nested_too_deep_is_named(gateway):
+    for body in [b"[" * 100_000, b'{"transcript":"cough","context":' + b'{"a":' * 200 + b"1" + b"}" * 201]:
+        status, _, answer = request(gateway, "POST", "/v1/note", body, key=gateway.api_key)
+        assert status == 400
+        error = json.loads(answer)["error"]
+        assert error["code"] == "JSON_TOO_DEEP"
+        assert "nested deeper than 32 levels" in error["message"] and "not valid JSON" not in error["message"]
+        assert error["details"] == [{"field": "body", "message": "is nested deeper than 32 levels of objects and arrays"}]
+
+
 def test_cli_keys_and_audit_export(gateway):
     created = json.loads(gateway.cli("keys", "create", "--name", "billing app", "--scopes", "notes:read",
                                      "--format", "json").stdout)
