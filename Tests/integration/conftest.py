@@ -118,7 +118,11 @@ class Gateway:
             "NOTEBRIDGE_HTTP_PORT": "0",
             "NOTEBRIDGE_LOG_LEVEL": "trace",
         })
-        env.update(self.extra_env)
+        for name, value in self.extra_env.items():  # None removes a variable
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         return env
 
     def start(self, timeout: float = 60.0):
