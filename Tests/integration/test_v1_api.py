@@ -8,6 +8,7 @@ import http.server
 import json
 import pathlib
 import random
+import sqlite3
 import threading
 import time
 
@@ -16,8 +17,8 @@ from conftest import REPO
 TRANSCRIPT = (REPO / "samples" / "transcripts" / "primary-care-dialogue.txt").read_text()
 
 
-def request(gateway, method, path, body=None, key=None, headers=None):
-    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=30)
+def request(gateway, method, path, body=None, key=None, headers=None, timeout=30):
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=timeout)
     all_headers = {"Content-Type": "application/json"}
     if key:
         all_headers["Authorization"] = f"Bearer {key}"
@@ -116,6 +117,40 @@ def test_idempotency_key_survives_a_restart(gateway_factory):
                               headers={"Idempotency-Key": "visit-42"})
     assert status == 422 and json.loads(body)["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
     assert "visit-42" not in again.log_text()
+
+
+def test_idempotency_key_under_concurrent_identical_requests(gateway):
+    """Twenty clients retrying the same request with one Idempotency-Key at the same moment: one note is made, and
+    every answer is that note (the others marked Idempotent-Replayed)."""
+    clients = 20
+    body = {"transcript": "Patient: I have had a dry cough for three days. Doctor: Any fever? Patient: No fever.",
+            "specialty": "physician"}
+    start = threading.Barrier(clients)
+    answers = [None] * clients
+
+    def send(index):
+        start.wait(timeout=30)
+        answers[index] = request(gateway, "POST", "/v1/note", body, key=gateway.api_key,
+                                 headers={"Idempotency-Key": "concurrent-visit-9"}, timeout=120)
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert all(answer is not None for answer in answers), "a request did not finish"
+    assert [status for status, _, _ in answers] == [200] * clients, [body for _, _, body in answers]
+    note_ids = {json.loads(body)["noteId"] for _, _, body in answers}
+    assert len(note_ids) == 1, note_ids
+    assert len({body for _, _, body in answers}) == 1, "the replayed answers differ from the first"
+    replayed = [headers.get("Idempotent-Replayed") for _, headers, _ in answers]
+    assert replayed.count(None) == 1 and replayed.count("true") == clients - 1, replayed
+    gateway.stop()
+    connection = sqlite3.connect(f"file:{gateway.data_dir / 'notes.sqlite'}?mode=ro", uri=True)
+    try:
+        assert connection.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 1
+    finally:
+        connection.close()
 
 
 def chunks(payload: bytes, size: int = 64 * 1024):
