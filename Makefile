@@ -5,7 +5,7 @@ PYTHON ?= python3
 .PHONY: run test build release bench setup-run setup-test clean
 
 ## make run: install what is missing, build, and run the gateway with embedded defaults
-## (MLLP on 2575, HTTP on 8080, SQLite under ./data). ARGS="--config notebridge.yaml" to pass options.
+## (MLLP on 127.0.0.1:2575, HTTP on 127.0.0.1:8080, SQLite under ./data). ARGS="--config notebridge.yaml" to pass options.
 run: setup-run release
 	.build/release/notebridge serve $(ARGS)
 

@@ -30,13 +30,13 @@ public struct ConfigurationKey: Hashable, Sendable {
 
     /// Every key `notebridge serve` reads.
     public static let all: [ConfigurationKey] = [
-        ConfigurationKey("http.host", "address the HTTP listener binds (default 0.0.0.0)"),
+        ConfigurationKey("http.host", "address the HTTP listener binds (default 127.0.0.1; 0.0.0.0 or :: for every interface)"),
         ConfigurationKey("http.port", "HTTP port (default 8080; 0 picks a free port)"),
         ConfigurationKey("http.tls.certificate", "PEM certificate chain; enables TLS (HTTPS) on the HTTP listener"),
         ConfigurationKey("http.tls.privateKey", "PEM private key of the HTTP certificate"),
         ConfigurationKey("http.tls.trustRoots", "PEM CA certificates that HTTP client certificates must chain to"),
         ConfigurationKey("http.tls.requireClientCertificate", "true for mutual TLS on HTTP (default false)"),
-        ConfigurationKey("mllp.host", "address the MLLP listener binds (default 0.0.0.0)"),
+        ConfigurationKey("mllp.host", "address the MLLP listener binds (default 127.0.0.1; 0.0.0.0 or :: for every interface)"),
         ConfigurationKey("mllp.port", "MLLP port (default 2575; 0 picks a free port)"),
         ConfigurationKey("mllp.maxFrameBytes", "largest MLLP frame accepted, bytes (default 1048576)"),
         ConfigurationKey("mllp.idleTimeoutSeconds", "close MLLP connections idle this long (default 300)"),

@@ -52,6 +52,7 @@ public enum Gateway {
         console: @escaping @Sendable (String) -> Void = { _ in },
         onReady: @escaping @Sendable (GatewayEndpoints) -> Void = { _ in }
     ) async throws {
+        configuration.warnAboutPlainTextListeners(logger)
         let journal = try openJournal(configuration, environment: environment, logger: logger)
         let store: SQLiteNoteStore
         do {

@@ -8,8 +8,9 @@ import Store
 /// Built from embedded defaults, then a YAML file, then environment variables (`NOTEBRIDGE_HTTP_PORT`
 /// overrides `http.port`), see ``ConfigurationKey`` for the complete list of keys.
 public struct GatewayConfiguration: Sendable {
-    /// The HTTP listener.
-    public var httpHost: String = "0.0.0.0"
+    /// The address the HTTP listener binds: the loopback one unless configured (`http.host`); `0.0.0.0` or `::`
+    /// listens on every interface.
+    public var httpHost: String = "127.0.0.1"
     /// The HTTP port (0 picks a free one).
     public var httpPort: Int = 8080
     /// TLS (HTTPS) on the HTTP listener, when configured.

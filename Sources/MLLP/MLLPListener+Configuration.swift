@@ -1,7 +1,8 @@
 extension MLLPListener {
     /// Where an ``MLLPListener`` listens and how it treats its connections.
     public struct Configuration: Sendable, Hashable {
-        /// The address to bind, such as `0.0.0.0`, `::` or `127.0.0.1`.
+        /// The address to bind, such as `127.0.0.1` (the default: this machine only), or `0.0.0.0` or `::` (every
+        /// interface).
         public var host: String
 
         /// The TCP port to bind; 0 picks a free port, reported through `onBound`.
@@ -25,7 +26,7 @@ extension MLLPListener {
 
         /// Creates a configuration.
         public init(
-            host: String = "0.0.0.0",
+            host: String = "127.0.0.1",
             port: Int = 2575,
             maximumFrameSize: Int = MLLPFraming.defaultMaximumFrameSize,
             idleTimeout: Duration = .seconds(300),

@@ -7,7 +7,7 @@ import MLLP
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the gateway: MLLP on 2575, HTTP on 8080, SQLite under ./data unless configured otherwise.")
+        abstract: "Run the gateway: MLLP on 127.0.0.1:2575, HTTP on 127.0.0.1:8080, SQLite under ./data unless configured otherwise.")
 
     @OptionGroup var options: ConfigOptions
 

@@ -146,19 +146,19 @@ struct V1APITests {
     func badBodies() async throws {
         let fixture = try await F()
         try await fixture.application().test(.router) { client in
-            let cases: [(ByteBuffer, String)] = [
-                (F.body(["specialty": "physician"]), "transcript"),
-                (F.body(["transcript": "too short"]), "transcript"),
-                (F.body(["transcript": 42]), "transcript"),
-                (ByteBuffer(string: "{not json"), "body"),
-                (ByteBuffer(string: "[1, 2, 3]"), "body"),
-                (ByteBuffer(string: String(repeating: "[", count: 10_000)), "body"),
+            let cases: [(ByteBuffer, String, code: String)] = [
+                (F.body(["specialty": "physician"]), "transcript", "VALIDATION_ERROR"),
+                (F.body(["transcript": "too short"]), "transcript", "VALIDATION_ERROR"),
+                (F.body(["transcript": 42]), "transcript", "VALIDATION_ERROR"),
+                (ByteBuffer(string: "{not json"), "body", "VALIDATION_ERROR"),
+                (ByteBuffer(string: "[1, 2, 3]"), "body", "VALIDATION_ERROR"),
+                (ByteBuffer(string: String(repeating: "[", count: 10_000)), "body", "JSON_TOO_DEEP"),
             ]
-            for (body, field) in cases {
+            for (body, field, code) in cases {
                 let response = try await client.execute(uri: "/v1/note", method: .post, headers: F.headers(fixture.key), body: body)
                 #expect(response.status == .badRequest)
                 let error = F.error(response.body)
-                #expect(error["code"] as? String == "VALIDATION_ERROR")
+                #expect(error["code"] as? String == code)
                 #expect((error["details"] as? [[String: Any]])?.first?["field"] as? String == field, "\(error)")
             }
         }

@@ -55,8 +55,16 @@ public struct TestCertificates: Sendable {
 
         """
 
+    /// `openssl` could not be run (it is installed by `scripts/setup-debian.sh test`).
+    public struct OpenSSLMissing: Error, CustomStringConvertible {
+        public var description: String {
+            "openssl is not installed (scripts/setup-debian.sh test installs it); the TLS tests cannot run"
+        }
+    }
+
     /// Generates a fresh set in a new temporary directory; ``remove()`` deletes it.
     public static func generate() throws -> TestCertificates {
+        guard opensslAvailable else { throw OpenSSLMissing() }
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("notebridge-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

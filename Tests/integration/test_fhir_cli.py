@@ -31,7 +31,9 @@ def fhir_resources_class(resource_type):
     return getattr(module, resource_type)
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+# No examples is a skip that names the folder (and, with CI set, a failure: see conftest.py).
+@pytest.mark.parametrize("path", EXAMPLES or [pytest.param(None, marks=pytest.mark.skip(
+    reason=f"no FHIR examples in {REPO.parent / 'shared' / 'eval' / 'fhir'}"))], ids=lambda p: p.name if p else "none")
 def test_examples_validate_and_convert(path):
     result = run("fhir", "validate", str(path))
     assert result.returncode == 0, result.stdout.decode()

@@ -3,6 +3,8 @@ configuration; every resource it answers is parsed by the independent fhir.resou
 And the profile validator and mapping file from the command line."""
 import base64
 import json
+import pathlib
+import secrets
 import subprocess
 
 from fhir.resources.R4B.bundle import Bundle
@@ -131,6 +133,62 @@ def test_bundle_intake_reads_and_search(gateway_factory, tmp_path):
     OperationOutcome.parse_raw(body, content_type="text/xml")
     log = gateway.log_text()
     assert "p-501" not in log and "Subjective" not in log
+
+
+def test_no_phi_through_fhir_in_logs_or_data_files(gateway):
+    """A random marker as the patient (id, name, identifier, address) and in the transcript, sent through every FHIR
+    intake, read back and searched for, and in values the server refuses: it is in no log line and in no byte of
+    any file under the data folder (notes are sealed; what notes are searched by is stored as keyed digests)."""
+    marker = f"WOMBATMARKER{secrets.token_hex(6).upper()}"
+    transcript = TRANSCRIPT + f"\nPatient: My neighbour {marker} has the same cough.\n"
+    patient = {"resourceType": "Patient", "id": marker, "gender": "female",
+               "identifier": [{"system": "urn:example:mrn", "value": marker}],
+               "name": [{"family": marker, "given": [marker]}], "address": [{"line": [f"{marker} Hidden Lane"]}]}
+
+    bundle = transaction(f"visit-{marker}", patient_id=marker)
+    bundle["entry"][0]["resource"] = patient
+    bundle["entry"][2]["resource"]["content"][0]["attachment"]["data"] = base64.b64encode(transcript.encode()).decode()
+    status, _, body = fhir(gateway, "POST", "/fhir", bundle)
+    assert status == 200, body
+    doc_id = json.loads(body)["entry"][2]["response"]["location"].split("/")[1]
+    assert fhir(gateway, "POST", "/fhir", bundle)[0] == 200  # the same transcript again: a duplicate
+
+    parameters = {"resourceType": "Parameters", "parameter": [
+        {"name": "transcript", "valueString": transcript},
+        {"name": "specialty", "valueCode": "physician"},
+        {"name": "patient", "resource": patient}]}
+    for path in ["/fhir/$soap-note", "/fhir/Encounter/enc-9/$soap-note"]:
+        for accept in ["application/fhir+json", "application/fhir+xml"]:
+            status, _, body = fhir(gateway, "POST", path, parameters, accept=accept)
+            assert status == 200, body
+            assert marker.encode() in body  # the caller gets its own patient back in the document
+
+    status, _, body = fhir(gateway, "GET", f"/fhir/DocumentReference/{doc_id}")
+    assert status == 200 and json.loads(body)["subject"] == {"reference": f"Patient/{marker}"}
+    status, _, body = fhir(gateway, "GET", f"/fhir/DocumentReference?patient={marker}")
+    assert status == 200 and json.loads(body)["total"] == 5  # the Bundle intake and the four $soap-note calls
+
+    # Refused values are not quoted back.
+    refused = [
+        {**parameters, "parameter": parameters["parameter"][:1] + [{"name": "specialty", "valueCode": marker}]},
+        {**parameters, "parameter": parameters["parameter"][:2] + [
+            {"name": "patient", "resource": {**patient, "birthDate": marker}}]},
+        {**parameters, "parameter": parameters["parameter"][:2] + [
+            {"name": "patient", "resource": {**patient, "resourceType": "Practitioner"}}]},
+    ]
+    for body in refused:
+        status, _, answer = fhir(gateway, "POST", "/fhir/$soap-note", body)
+        assert status == 400, answer
+        assert marker.encode() not in answer, answer
+    status, _, answer = fhir(gateway, "POST", "/fhir", json.dumps(bundle).encode()[:-10])
+    assert status == 400 and marker.encode() not in answer
+
+    gateway.stop()
+    assert marker.lower() not in gateway.log_text().lower()
+    files = [path for path in pathlib.Path(gateway.data_dir).rglob("*") if path.is_file()]
+    assert any(path.name == "notes.sqlite" for path in files)
+    for path in files:
+        assert marker.lower().encode() not in path.read_bytes().lower(), f"{path.name} holds the marker"
 
 
 def test_a_bad_mapping_file_stops_the_start(gateway_factory, tmp_path):

@@ -1,4 +1,5 @@
-"""HTTP health endpoints and the CLI's own behaviour."""
+"""HTTP health endpoints, the listeners' addresses, and the CLI's own behaviour."""
+import ipaddress
 import json
 import urllib.request
 
@@ -18,6 +19,49 @@ def test_health_endpoints(gateway):
     assert get(gateway.http_port, "/healthz") == (200, {"status": "ok"})
     status, body = get(gateway.http_port, "/readyz")
     assert status == 200 and body["journal"] == "ok"
+
+
+def listening_addresses(port: int) -> set:
+    """The local addresses with a TCP socket listening on `port` (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"]:
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                address, hex_port = fields[1].split(":")
+                if fields[3] != "0A" or int(hex_port, 16) != port:  # 0A: LISTEN
+                    continue
+                raw = bytes.fromhex(address)
+                # The kernel prints each 32-bit word in host (little-endian) order.
+                words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+                found.add(str(ipaddress.ip_address(words)))
+    return found
+
+
+WARNING = "listener accepts plain-text connections on an address other machines can reach"
+
+
+def test_listeners_bind_loopback_unless_configured(gateway_factory):
+    """With no host configured both listeners bind 127.0.0.1 only; every interface is a configuration choice,
+    which without TLS the start-up log warns about once per listener."""
+    default = gateway_factory(env={"NOTEBRIDGE_HTTP_HOST": None, "NOTEBRIDGE_MLLP_HOST": None}).start()
+    assert f"mllp=127.0.0.1:{default.mllp_port} http=127.0.0.1:{default.http_port}" in "".join(default.console)
+    assert listening_addresses(default.http_port) == {"127.0.0.1"}
+    assert listening_addresses(default.mllp_port) == {"127.0.0.1"}
+    assert get(default.http_port, "/healthz")[0] == 200
+    default.stop()
+    assert WARNING not in default.log_text()
+
+    exposed = gateway_factory(env={"NOTEBRIDGE_HTTP_HOST": "0.0.0.0", "NOTEBRIDGE_MLLP_HOST": "0.0.0.0"},
+                              name="exposed").start()
+    assert listening_addresses(exposed.http_port) == {"0.0.0.0"}
+    assert listening_addresses(exposed.mllp_port) == {"0.0.0.0"}
+    assert get(exposed.http_port, "/healthz")[0] == 200
+    exposed.stop()
+    warnings = [line for line in exposed.log_text().splitlines() if WARNING in line]
+    assert len(warnings) == 2, warnings
+    assert "the HTTP listener" in warnings[0] and "http.tls.certificate" in warnings[0] and "warning" in warnings[0]
+    assert "the MLLP listener" in warnings[1] and "mllp.tls.certificate" in warnings[1]
 
 
 def test_hl7_parse_cli():

@@ -8,6 +8,7 @@ import http.server
 import json
 import pathlib
 import random
+import sqlite3
 import threading
 import time
 
@@ -16,8 +17,8 @@ from conftest import REPO
 TRANSCRIPT = (REPO / "samples" / "transcripts" / "primary-care-dialogue.txt").read_text()
 
 
-def request(gateway, method, path, body=None, key=None, headers=None):
-    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=30)
+def request(gateway, method, path, body=None, key=None, headers=None, timeout=30):
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=timeout)
     all_headers = {"Content-Type": "application/json"}
     if key:
         all_headers["Authorization"] = f"Bearer {key}"
@@ -116,6 +117,98 @@ def test_idempotency_key_survives_a_restart(gateway_factory):
                               headers={"Idempotency-Key": "visit-42"})
     assert status == 422 and json.loads(body)["error"]["code"] == "IDEMPOTENCY_KEY_REUSED"
     assert "visit-42" not in again.log_text()
+
+
+def test_idempotency_key_under_concurrent_identical_requests(gateway):
+    """Twenty clients retrying the same request with one Idempotency-Key at the same moment: one note is made, and
+    every answer is that note (the others marked Idempotent-Replayed)."""
+    clients = 20
+    body = {"transcript": "Patient: I have had a dry cough for three days. Doctor: Any fever? Patient: No fever.",
+            "specialty": "physician"}
+    start = threading.Barrier(clients)
+    answers = [None] * clients
+
+    def send(index):
+        start.wait(timeout=30)
+        answers[index] = request(gateway, "POST", "/v1/note", body, key=gateway.api_key,
+                                 headers={"Idempotency-Key": "concurrent-visit-9"}, timeout=120)
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert all(answer is not None for answer in answers), "a request did not finish"
+    assert [status for status, _, _ in answers] == [200] * clients, [body for _, _, body in answers]
+    note_ids = {json.loads(body)["noteId"] for _, _, body in answers}
+    assert len(note_ids) == 1, note_ids
+    assert len({body for _, _, body in answers}) == 1, "the replayed answers differ from the first"
+    replayed = [headers.get("Idempotent-Replayed") for _, headers, _ in answers]
+    assert replayed.count(None) == 1 and replayed.count("true") == clients - 1, replayed
+    gateway.stop()
+    connection = sqlite3.connect(f"file:{gateway.data_dir / 'notes.sqlite'}?mode=ro", uri=True)
+    try:
+        assert connection.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 1
+    finally:
+        connection.close()
+
+
+def chunks(payload: bytes, size: int = 64 * 1024):
+    for start in range(0, len(payload), size):
+        yield payload[start:start + size]
+
+
+OVERSIZED = [("/v1/note", "application/json"), ("/v1/stream/note", "application/json"),
+             ("/v1/stream/ticket", "application/json"), ("/fhir", "application/fhir+json"),
+             ("/fhir/$soap-note", "application/fhir+json"), ("/fhir/Encounter/enc-1/$soap-note", "application/fhir+json")]
+
+
+def test_an_oversized_body_is_413_however_it_is_framed(gateway):
+    """A body past api.maxBodyBytes (1 MiB) is 413 in the error shape of its route, whether it comes with a
+    Content-Length or chunked (Transfer-Encoding: chunked, no length); never a 500."""
+    payload = json.dumps({"transcript": "The patient reports a cough. " * 40_000}).encode()
+    assert len(payload) > 1 << 20
+    for path, content_type in OVERSIZED:
+        for framing in ["chunked", "content-length"]:
+            connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=60)
+            headers = {"Content-Type": content_type, "Authorization": f"Bearer {gateway.api_key}",
+                       "Accept": "text/event-stream" if "stream" in path else "*/*"}
+            if framing == "chunked":
+                connection.request("POST", path, body=chunks(payload), headers=headers, encode_chunked=True)
+            else:
+                connection.request("POST", path, body=payload, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            connection.close()
+            assert response.status == 413, (path, framing, response.status, body[:300])
+            answer = json.loads(body)
+            if path.startswith("/fhir"):
+                assert answer["resourceType"] == "OperationOutcome", (path, framing)
+                assert answer["issue"][0]["code"] == "too-costly", (path, framing)
+            else:
+                assert set(answer) == {"error"} and set(answer["error"]) == {"code", "message", "details"}
+                assert answer["error"]["code"] == "PAYLOAD_TOO_LARGE", (path, framing)
+                assert isinstance(answer["error"]["details"], list)
+    # A chunked body within the limit is read whole.
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=60)
+    small = json.dumps({"transcript": TRANSCRIPT}).encode()
+    connection.request("POST", "/v1/note", body=chunks(small, 1000), encode_chunked=True,
+                       headers={"Content-Type": "application/json", "Authorization": f"Bearer {gateway.api_key}"})
+    response = connection.getresponse()
+    assert response.status == 200, response.read()[:300]
+    connection.close()
+    log = gateway.log_text()
+    assert "NIOTooManyBytesError" not in log and "request failed" not in log
+
+
+def test_json_nested_too_deep_is_named(gateway):
+    for body in [b"[" * 100_000, b'{"transcript":"cough","context":' + b'{"a":' * 200 + b"1" + b"}" * 201]:
+        status, _, answer = request(gateway, "POST", "/v1/note", body, key=gateway.api_key)
+        assert status == 400
+        error = json.loads(answer)["error"]
+        assert error["code"] == "JSON_TOO_DEEP"
+        assert "nested deeper than 32 levels" in error["message"] and "not valid JSON" not in error["message"]
+        assert error["details"] == [{"field": "body", "message": "is nested deeper than 32 levels of objects and arrays"}]
 
 
 def test_cli_keys_and_audit_export(gateway):

@@ -55,6 +55,14 @@ public struct APIError: HTTPResponseError, Sendable, Hashable {
             details: [Detail(field: field, message: full)])
     }
 
+    /// 400: the body's objects and arrays are nested deeper than the limit.
+    public static func nestedTooDeep(limit: Int) -> APIError {
+        let reason = "is nested deeper than \(limit) levels of objects and arrays"
+        return APIError(
+            .badRequest, code: "JSON_TOO_DEEP", message: "the request body \(reason)",
+            details: [Detail(field: "body", message: reason)])
+    }
+
     /// 401.
     public static func unauthorized(_ message: String) -> APIError {
         var error = APIError(.unauthorized, code: "UNAUTHORIZED", message: message)

@@ -46,7 +46,9 @@ struct APIErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return error.response
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
+            // Hummingbird's `HTTPError`, and the errors it gives a status to (a body past the limit while it is
+            // collected throws NIO's `NIOTooManyBytesError`, which answers 413): all in the API's error shape.
             switch error.status {
             case .notFound:
                 let allowed = methods(for: request.uri.path)

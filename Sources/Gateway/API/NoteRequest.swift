@@ -1,3 +1,4 @@
+import FHIR
 import Foundation
 import Scribe
 
@@ -98,8 +99,21 @@ public struct NoteJob: Sendable {
     /// The longest custom instructions accepted.
     static let maximumInstructionCharacters = 4_000
 
+    /// The deepest nesting of objects and arrays a request body may have. A request is at most four levels deep
+    /// (`context.patient_info.medications[]`); the limit leaves room for unknown members and refuses, with its own
+    /// error, bodies built to exhaust the decoder.
+    public static let maximumNestingDepth = 32
+
     /// Decodes and validates a request body; the error names the field.
     public static func decode(_ bytes: [UInt8]) throws(APIError) -> NoteJob {
+        do throws(FHIRParseError) {
+            _ = try JSONReader(limits: JSONReader.Limits(maximumBytes: bytes.count, maximumDepth: maximumNestingDepth))
+                .read(bytes)
+        } catch where error.code == .tooDeep {
+            throw APIError.nestedTooDeep(limit: maximumNestingDepth)
+        } catch {
+            // Other faults are the decoder's to name, field by field.
+        }
         let body: NoteRequestBody
         do {
             body = try JSONDecoder().decode(NoteRequestBody.self, from: Data(bytes))

@@ -386,7 +386,8 @@ public struct V1Routes: Sendable {
         return (job, bytes)
     }
 
-    /// The request body, refused with 413 when its Content-Length or its bytes exceed the limit.
+    /// The request body, refused with 413 when its Content-Length or its bytes exceed the limit, however it is
+    /// framed: a chunked body (no Content-Length) is counted as it arrives and refused once it passes the limit.
     func body(_ request: Request) async throws -> [UInt8] {
         let limit = configuration.maximumBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
@@ -394,7 +395,8 @@ public struct V1Routes: Sendable {
         }
         do {
             return Array(try await request.body.collect(upTo: limit).readableBytesView)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // `HTTPError(.contentTooLarge)`, or NIO's `NIOTooManyBytesError` from a streamed (chunked) body.
             throw APIError.payloadTooLarge(limit: limit)
         }
     }

@@ -1,0 +1,115 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import Gateway
+
+/// Bodies past the size limit however they are framed, and JSON nested past the depth limit.
+@Suite("Request limits")
+struct RequestLimitsTests {
+    typealias F = V1APIFixture
+
+    /// A request whose body arrives in pieces with no Content-Length, as a chunked request's does.
+    static func streamedRequest(path: String, bytes: Int, contentType: String = "application/json") -> Request {
+        let chunk = ByteBuffer(repeating: UInt8(ascii: " "), count: 1_024)
+        let chunks = AsyncStream(ByteBuffer.self) { continuation in
+            for _ in 0...(bytes / chunk.readableBytes) { continuation.yield(chunk) }
+            continuation.finish()
+        }
+        var fields = HTTPFields()
+        fields[.contentType] = contentType
+        return Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: path, headerFields: fields),
+            body: RequestBody(asyncSequence: chunks))
+    }
+
+    @Test("A streamed body past the limit with no Content-Length is 413 PAYLOAD_TOO_LARGE where it is collected")
+    func streamedBodyPastTheLimit() async throws {
+        var configuration = V1Routes.Configuration()
+        configuration.maximumBodyBytes = 4_096
+        let fixture = try await F(configuration: configuration)
+        let routes = V1Routes(store: fixture.store, signal: fixture.signal, configuration: configuration, logger: fixture.logger)
+        let request = Self.streamedRequest(path: "/v1/note", bytes: 64 * 1024)
+        #expect(request.headers[.contentLength] == nil)
+        await #expect(throws: APIError.payloadTooLarge(limit: 4_096)) { try await routes.body(request) }
+        // Within the limit, the same framing is read whole.
+        let small = Self.streamedRequest(path: "/v1/note", bytes: 1_000)
+        #expect(try await routes.body(small).count == 1_024)
+    }
+
+    @Test("Any route that collects past a limit is answered 413 in the error shape, JSON or OperationOutcome")
+    func middlewareAnswers413() async throws {
+        let fixture = try await F()
+        let router = Router(context: APIRequestContext.self)
+        V1Routes(store: fixture.store, signal: fixture.signal, configuration: fixture.configuration, logger: fixture.logger)
+            .register(on: router)
+        // Routes that collect with their own smaller limit: NIO's NIOTooManyBytesError reaches the middleware.
+        @Sendable func collectSixteenBytes(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+            _ = try await request.body.collect(upTo: 16)
+            return Response(status: .ok)
+        }
+        router.post("v1/collect", use: collectSixteenBytes)
+        router.post("fhir/collect", use: collectSixteenBytes)
+        let application = Application(router: router, logger: fixture.logger)
+        try await application.test(.router) { client in
+            let body = ByteBuffer(repeating: UInt8(ascii: "a"), count: 100_000)
+            let v1 = try await client.execute(uri: "/v1/collect", method: .post, headers: F.headers(nil), body: body)
+            #expect(v1.status == .contentTooLarge)
+            #expect(F.error(v1.body)["code"] as? String == "PAYLOAD_TOO_LARGE")
+            #expect(F.error(v1.body)["details"] as? [Any] != nil)
+            let fhir = try await client.execute(uri: "/fhir/collect", method: .post, headers: F.headers(nil), body: body)
+            #expect(fhir.status == .contentTooLarge)
+            let outcome = F.json(fhir.body)
+            #expect(outcome["resourceType"] as? String == "OperationOutcome")
+            #expect(((outcome["issue"] as? [[String: Any]])?.first)?["code"] as? String == "too-costly")
+        }
+        #expect(!fixture.recorder.text.contains("NIOTooManyBytesError"))
+    }
+
+    /// Bodies nested past the limit: bare brackets, an unknown member, a known one.
+    static let deepBodies: [String] = {
+        let open = String(repeating: "[", count: 40), close = String(repeating: "]", count: 40)
+        let objects = String(repeating: #"{"a":"#, count: 40) + "1" + String(repeating: "}", count: 40)
+        return [
+            String(repeating: "[", count: 1_000),
+            #"{"transcript":"Patient has a cough.","extra":\#(open)\#(close)}"#,
+            #"{"transcript":"Patient has a cough.","context":\#(objects)}"#,
+        ]
+    }()
+
+    @Test("JSON nested past the depth limit is 400 JSON_TOO_DEEP naming the limit, not 'not valid JSON'", arguments: deepBodies)
+    func nestedTooDeep(body: String) async throws {
+        let fixture = try await F()
+        try await fixture.application().test(.router) { client in
+            for path in ["/v1/note", "/v1/stream/note", "/v1/stream/ticket"] {
+                let response = try await client.execute(
+                    uri: path, method: .post, headers: F.headers(fixture.key), body: ByteBuffer(string: body))
+                #expect(response.status == .badRequest, "\(path)")
+                let error = F.error(response.body)
+                #expect(error["code"] as? String == "JSON_TOO_DEEP", "\(path)")
+                let message = try #require(error["message"] as? String)
+                #expect(message.contains("nested deeper than \(NoteJob.maximumNestingDepth) levels"))
+                #expect(!message.contains("not valid JSON"))
+                #expect((error["details"] as? [[String: Any]])?.first?["field"] as? String == "body")
+            }
+        }
+    }
+
+    @Test("JSON nested exactly to the limit is read; broken JSON is still 'not valid JSON'")
+    func depthBoundary() async throws {
+        let depth = NoteJob.maximumNestingDepth
+        // The body object is level 1; `extra` holds depth - 1 more levels.
+        let atLimit = #"{"transcript":"Patient has a cough for three days.","extra":"#
+            + String(repeating: "[", count: depth - 1) + String(repeating: "]", count: depth - 1) + "}"
+        #expect(throws: Never.self) { try NoteJob.decode(Array(atLimit.utf8)) }
+        let overLimit = #"{"transcript":"Patient has a cough for three days.","extra":"#
+            + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+        #expect(throws: APIError.nestedTooDeep(limit: depth)) { try NoteJob.decode(Array(overLimit.utf8)) }
+        #expect(throws: APIError.validation("body", "is not valid JSON")) {
+            try NoteJob.decode(Array(#"{"transcript": "unterminated"#.utf8))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+"""With `CI` set, a test that would skip for want of a tool or data fails instead (conftest.py), so a green CI
+means every test ran; without it, the same tests skip."""
+import os
+import pathlib
+import subprocess
+import sys
+
+SAMPLE = '''
+import shutil
+import pytest
+
+@pytest.mark.skipif(shutil.which("no-such-tool-here") is None, reason="no-such-tool-here is not installed")
+def test_needs_a_tool():
+    pass
+
+@pytest.mark.parametrize("path", [])
+def test_over_an_empty_folder(path):
+    pass
+
+def test_skips_itself():
+    pytest.skip("no data")
+
+@pytest.mark.xfail(reason="known", strict=True)
+def test_expected_failure():
+    assert False
+
+def test_runs():
+    pass
+'''
+
+
+def run_sample(tmp_path, ci):
+    (tmp_path / "test_sample.py").write_text(SAMPLE)
+    env = dict(os.environ, PYTHONPATH=str(pathlib.Path(__file__).parent))
+    env.pop("CI", None)
+    if ci is not None:
+        env["CI"] = ci
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "conftest", "-p", "no:cacheprovider",
+                             "test_sample.py"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    return result.returncode, result.stdout.splitlines()[-1] if result.stdout else result.stderr
+
+
+def counts(summary):
+    """`1 failed, 1 passed, 2 errors in 2.3s` as {"failed": 1, "passed": 1, "errors": 2}."""
+    words = summary.split(" in ")[0].replace(",", "").split()
+    return {words[i + 1]: int(words[i]) for i in range(0, len(words) - 1, 2)}
+
+
+def test_skips_fail_on_ci(tmp_path):
+    code, summary = run_sample(tmp_path, "true")
+    found = counts(summary)
+    # A skip decided before the test runs (a skipif mark, an empty parameter set) is reported as an error, one
+    # decided inside it as a failure: either way the run is red.
+    assert code == 1 and found.get("failed", 0) + found.get("errors", 0) == 3, summary
+    assert found.get("passed") == 1 and found.get("xfailed") == 1 and "skipped" not in found, summary
+
+
+def test_skips_are_skips_elsewhere(tmp_path):
+    for ci in [None, "", "false", "0"]:
+        code, summary = run_sample(tmp_path, ci)
+        assert code == 0 and counts(summary) == {"passed": 1, "skipped": 3, "xfailed": 1}, (ci, summary)
