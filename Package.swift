@@ -169,7 +169,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScribeTests",
-            dependencies: ["Scribe", "Terminology"],
+            dependencies: ["Scribe", "Terminology", "TestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -38,14 +38,14 @@ def main():
     cases = {c["id"]: c for c in map(json.loads, open(args.data))}
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(args.seed)
     key = {}
     for visit in args.ids.split(","):
         case = cases[visit]
         run = subprocess.run(shlex.split(args.cmd), input=case["transcript"].encode(), capture_output=True, check=True)
         ours = render(json.loads(run.stdout))
         notes = [("notebridge", ours), ("reference", case["reference_note"].strip())]
-        rng.shuffle(notes)
+        # Each visit's order drawn on its own (the seed and the visit id), so the orders do not follow a pattern.
+        random.Random(f"{args.seed}-{visit}").shuffle(notes)
         key[visit] = {"A": notes[0][0], "B": notes[1][0]}
         (out / f"packet-{visit}.md").write_text(
             f"# Visit {visit}\n\n{RUBRIC}\n\n## Transcript\n\n{case['transcript']}\n\n"

@@ -1,5 +1,6 @@
 import Foundation
 import Scribe
+import TestSupport
 import Testing
 
 /// The sample transcripts in `samples/transcripts/` (written for this project) and the specialty each is for.
@@ -165,8 +166,8 @@ struct GoldenNoteTests {
         let expectedURL = SampleTranscripts.directory.appendingPathComponent("expected/\(file).txt")
         if ProcessInfo.processInfo.environment["NOTEBRIDGE_UPDATE_GOLDEN"] == "1" {
             // Under CI the switch must not turn the comparison into a pass.
-            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "golden notes are not regenerated under CI")
-            guard ProcessInfo.processInfo.environment["CI"] == nil else { return }
+            #expect(!TestEnvironment.isCI, "golden notes are not regenerated under CI")
+            guard !TestEnvironment.isCI else { return }
             try actual.write(to: expectedURL, atomically: true, encoding: .utf8)
             return
         }

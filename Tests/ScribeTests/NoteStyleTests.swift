@@ -1,5 +1,6 @@
 import Foundation
 @testable import Scribe
+import TestSupport
 import Testing
 
 /// The notes of the development dialogues (ACI-Bench train and valid, in `../shared/eval`, CC BY 4.0) read as a
@@ -15,7 +16,7 @@ struct NoteStyleTests {
     static func transcripts(_ split: String) throws -> [String]? {
         let url = evalDirectory.appendingPathComponent("\(split).jsonl")
         guard FileManager.default.fileExists(atPath: url.path) else {
-            if ProcessInfo.processInfo.environment["CI"] != nil {
+            if TestEnvironment.isCI {
                 Issue.record("the development corpus \(url.path) is missing")
             }
             return nil
