@@ -42,7 +42,11 @@ enum ClinicalStyle {
         words = withoutLeadingDiscourse(words)
         if voice == .clinician, isAnnouncement(words) || isInstruction(words) { return nil }
         // Still speaking as `I` and `you` three times over: conversation between the two, not the record's words.
-        if voice != .dictation, words.count { firstPerson.contains(Phrasing.bare($0)) } >= 3 { return nil }
+        if voice != .dictation,
+            words.count(where: { mayBe($0, startingWith: "imwluoy", maxLength: 6) && firstPerson.contains(Phrasing.bare($0)) }) >= 3
+        {
+            return nil
+        }
         guard let last = words.last else { return nil }
         if last.hasSuffix("?") { return nil }
         // A question asked without a question mark (speech recognition): `have you done anything for it`.
@@ -69,6 +73,11 @@ enum ClinicalStyle {
     static func withoutBrokenWords(_ words: [String]) -> [String] {
         var output: [String] = []
         for word in words {
+            // Only a word with a full stop, a hyphen or a non-ASCII character can be broken.
+            guard word.utf8.contains(where: { $0 == 0x2E || $0 == 0x2D || $0 >= 0x80 }) else {
+                output.append(word)
+                continue
+            }
             var word = word
             while word.hasSuffix("...") || word.hasSuffix("…") {
                 word = word.hasSuffix("…") ? String(word.dropLast()) : String(word.dropLast(3))
@@ -108,7 +117,7 @@ enum ClinicalStyle {
         }
         while index < words.count {
             let key = keys[index]
-            if let phrase = fillerPhrases.first(where: { phrase in
+            if fillerPhraseStarts.contains(key), let phrase = fillerPhrases.first(where: { phrase in
                 phrase.first == key && index + phrase.count <= keys.count
                     && keys[index..<(index + phrase.count)].elementsEqual(phrase)
                     && words[index..<(index + phrase.count - 1)].allSatisfy { Phrasing.trailingPunctuation($0).isEmpty }
@@ -160,20 +169,26 @@ enum ClinicalStyle {
         ["go", "ahead", "and"], ["for", "sure"],
     ]
 
+    static let fillerPhraseStarts = Set(fillerPhrases.compactMap(\.first))
+
     /// A word said twice, or two or three words said twice (`the, the`, `it was, it was`), is said once.
     static func withoutRepeats(_ words: [String]) -> [String] {
         var words = words
+        var keys = words.map(Phrasing.bare)
         var index = 0
         while index < words.count {
             var removed = false
             for length in (1...3).reversed() where index + 2 * length <= words.count {
-                let first = words[index..<(index + length)].map(Phrasing.bare)
-                let second = words[(index + length)..<(index + 2 * length)].map(Phrasing.bare)
+                // Compared word by word in place: most positions differ at the first word.
+                guard keys[index] == keys[index + length],
+                    (0..<length).allSatisfy({ keys[index + $0] == keys[index + length + $0] })
+                else { continue }
                 // Numbers may repeat for real (`10 10`), and the first copy must not end the sentence.
-                guard first == second, !first.contains(where: { $0.first?.isNumber == true || $0.isEmpty }),
+                guard !keys[index..<(index + length)].contains(where: { $0.first?.isNumber == true || $0.isEmpty }),
                     !Phrasing.trailingPunctuation(words[index + length - 1]).contains(".")
                 else { continue }
                 words.removeSubrange(index..<(index + length))
+                keys.removeSubrange(index..<(index + length))
                 removed = true
                 break
             }
@@ -228,6 +243,10 @@ enum ClinicalStyle {
         // Inside the sentence too: `that means I think he is retaining fluid`.
         var index = 1
         while index + 2 < words.count {
+            guard mayBe(words[index], startingWith: "i", maxLength: 1) else {
+                index += 1
+                continue
+            }
             let pair = [Phrasing.bare(words[index]), Phrasing.bare(words[index + 1])]
             let knowThat = pair == ["i", "know"] && Phrasing.bare(words[index + 2]) == "that"
             if pair == ["i", "think"] || pair == ["i", "believe"] || knowThat,
@@ -267,6 +286,7 @@ enum ClinicalStyle {
     /// `Start`; `I want her to take` → `Advised to take`; `I recommend` → `Recommend`.
     static func planItem(_ words: [String]) -> [String] {
         // `we also need to`, `I really want to`: the framing without the adverb.
+        guard let opening = words.first, mayBe(opening, startingWith: "iwlmtaf", maxLength: 6) else { return words }
         if words.count > 3, clinicianFramingSubjects.contains(Phrasing.bare(words[0])),
             ["also", "really", "then", "definitely", "probably"].contains(Phrasing.bare(words[1])),
             Phrasing.trailingPunctuation(words[1]).isEmpty
@@ -275,7 +295,8 @@ enum ClinicalStyle {
             let item = planItem(shorter)
             if item != shorter { return item }
         }
-        let keys = words.map(Phrasing.bare)
+        // Framings and the patterns after them are a few words long.
+        let keys = words.prefix(12).map(Phrasing.bare)
         // `I want her to take ibuprofen` → `Advised to take ibuprofen`.
         for framing in advisingFramings where keys.starts(with: framing) {
             var at = framing.count
@@ -284,7 +305,8 @@ enum ClinicalStyle {
                 return ["Advised", "to"] + words[(at + 2)...]
             }
         }
-        for framing in planFramings where keys.starts(with: framing.map(Phrasing.bare)) && words.count > framing.count + 1 {
+        guard let first = keys.first, let candidates = framingsByFirstWord[first] else { return words }
+        for framing in candidates where keys.starts(with: framing) && words.count > framing.count + 1 {
             var rest = Array(words[framing.count...])
             // `I'm going to feel his belly`: the examiner narrating the examination, not a plan item.
             if examActions.contains(Phrasing.bare(rest[0])) { return [] }
@@ -298,13 +320,12 @@ enum ClinicalStyle {
                 rest.removeFirst()
             }
             // Framings nest (`at this point, my recommendation would be to ...`).
-            if rest.count < words.count, planFramings.contains(where: { framing in
-                rest.map(Phrasing.bare).starts(with: framing.map(Phrasing.bare))
-            }) {
-                return planItem(rest)
+            if rest.count < words.count, let next = rest.first.map(Phrasing.bare), framingsByFirstWord[next] != nil {
+                let nested = planItem(rest)
+                if nested != rest { return nested }
             }
             // `have her come back` → `Return`; `see him back` → `Follow up`; `give her` → `Give`.
-            let restKeys = rest.map(Phrasing.bare)
+            let restKeys = rest.prefix(6).map(Phrasing.bare)
             if restKeys.count > 3, restKeys[0] == "have", patientWords.contains(restKeys[1]), restKeys[2] == "come",
                 restKeys[3].hasPrefix("back")
             {
@@ -354,8 +375,11 @@ enum ClinicalStyle {
         ["i", "do", "want", "to"], ["i", "also", "want", "to"], ["we", "also", "want", "to"], ["i", "also", "would", "like", "to"],
         ["i", "also", "would", "recommend"], ["i", "also", "recommend"], ["i'd", "also", "like", "to"],
         ["i", "want", "you", "to"], ["we", "do", "want", "to"], ["i", "think", "we", "should"], ["we're", "just", "going", "to"],
-        ["at", "this", "point,"], ["at", "this", "time,"], ["for", "now,"],
+        ["at", "this", "point"], ["at", "this", "time"], ["for", "now"],
     ]
+
+    /// The plan framings by their first word (all are written bare: lower case, no punctuation).
+    static let framingsByFirstWord: [String: [[String]]] = Dictionary(grouping: planFramings) { $0.first ?? "" }
 
     static let clinicianFramingSubjects: Set<String> = ["i", "we", "i'll", "we'll", "i'm", "we're", "i'd", "we'd"]
 
@@ -381,8 +405,8 @@ enum ClinicalStyle {
         var words = words
         var index = 0
         while index < words.count {
-            let key = Phrasing.bare(words[index])
-            guard clinicianSubjects.contains(key) else {
+            guard mayBe(words[index], startingWith: "iw", maxLength: 5), clinicianSubjects.contains(Phrasing.bare(words[index]))
+            else {
                 index += 1
                 continue
             }
@@ -457,7 +481,9 @@ enum ClinicalStyle {
 
     /// `..., which is good.` / `, which is great` after a finding: the evaluation goes, the finding stays.
     static func withoutEvaluativeTail(_ words: [String]) -> [String] {
-        let keys = words.map(Phrasing.bare)
+        // The tail is the last few words.
+        let tail = max(0, words.count - 6)
+        let keys = Array(repeating: "", count: tail) + words[tail...].map(Phrasing.bare)
         guard let which = keys.lastIndex(where: { $0 == "which" || $0 == "that's" || $0 == "that" }), which > 2,
             words[which - 1].hasSuffix(","), keys.count - which <= 5,
             keys[(which + 1)...].contains(where: { evaluations.contains($0) })
@@ -476,8 +502,9 @@ enum ClinicalStyle {
     /// `we`, `our`, `us` in the patient's words are the household: `they`, `their`, `them`.
     static func familyThirdPerson(_ words: [String]) -> [String] {
         words.map { word in
-            let key = Phrasing.bare(word)
-            guard let replacement = familyWords[key] else { return word }
+            guard mayBe(word, startingWith: "wou", maxLength: 9), let replacement = familyWords[Phrasing.bare(word)] else {
+                return word
+            }
             let trailing = Phrasing.trailingPunctuation(word)
             let capital = word.first?.isUppercase == true
             return (capital ? Phrasing.capitalized(replacement) : replacement) + trailing
@@ -555,7 +582,8 @@ extension ClinicalStyle {
     /// hedges that stood between them are gone.
     static func agreeing(_ words: [String]) -> [String] {
         var words = words
-        for index in words.indices.dropLast() where ["he", "she"].contains(Phrasing.bare(words[index]))
+        for index in words.indices.dropLast() where mayBe(words[index], startingWith: "hs", maxLength: 3)
+            && ["he", "she"].contains(Phrasing.bare(words[index]))
             && Phrasing.trailingPunctuation(words[index]).isEmpty
         {
             let verb = Phrasing.bare(words[index + 1])
@@ -578,6 +606,7 @@ extension ClinicalStyle {
             guard words[index - 1].hasSuffix(",") || words[index - 1].hasSuffix(";") else { continue }
             var start = index
             if ["and", "so", "but", "then"].contains(Phrasing.bare(words[start])), start + 1 < words.count { start += 1 }
+            guard framingsByFirstWord[Phrasing.bare(words[start])] != nil else { continue }
             let clause = Array(words[start...])
             let item = planItem(clause)
             guard item != clause, let first = item.first else { continue }
@@ -594,11 +623,12 @@ extension ClinicalStyle {
         // `give us a call` → `call the clinic`.
         var index = 0
         while index + 3 < words.count {
+            defer { index += 1 }
+            guard mayBe(words[index], startingWith: "g", maxLength: 4), Phrasing.bare(words[index]) == "give" else { continue }
             let keys = words[index...(index + 3)].map(Phrasing.bare)
             if keys == ["give", "us", "a", "call"] || keys == ["give", "me", "a", "call"] {
                 words.replaceSubrange(index...(index + 3), with: ["call", "the", "clinic" + Phrasing.trailingPunctuation(words[index + 3])])
             }
-            index += 1
         }
         // `that seems stable to me.`: the clinician's view is the note's.
         if words.count > 4, words.suffix(2).map(Phrasing.bare) == ["to", "me"] {
@@ -606,7 +636,8 @@ extension ClinicalStyle {
             words.removeLast(2)
             words[words.count - 1] = words[words.count - 1].trimmingCharacters(in: ",") + end
         }
-        for index in words.indices.dropFirst() where Phrasing.bare(words[index]) == "me"
+        for index in words.indices.dropFirst() where mayBe(words[index], startingWith: "m", maxLength: 2)
+            && Phrasing.bare(words[index]) == "me"
             && ["call", "contact", "with", "message", "email", "notify", "see"].contains(Phrasing.bare(words[index - 1]))
         {
             words[index] = "the clinic" + Phrasing.trailingPunctuation(words[index])
@@ -626,8 +657,8 @@ extension ClinicalStyle {
 extension ClinicalStyle {
     /// An instruction to the patient during the examination (`take a deep breath for me`, `lie back for me`).
     static func isInstruction(_ words: [String]) -> Bool {
-        let keys = words.map(Phrasing.bare)
-        if keys.count >= 2, keys.suffix(2) == ["for", "me"] { return true }
+        if words.count >= 2, words.suffix(2).map(Phrasing.bare) == ["for", "me"] { return true }
+        let keys = words.prefix(4).map(Phrasing.bare)
         return examInstructions.contains { keys.starts(with: $0) }
     }
 
@@ -675,7 +706,8 @@ extension ClinicalStyle {
     /// record says the provider.
     static func providerAddressed(_ words: [String]) -> [String] {
         var words = words
-        for index in words.indices.dropLast() where Phrasing.bare(words[index]) == "you"
+        for index in words.indices.dropLast() where mayBe(words[index], startingWith: "y", maxLength: 3)
+            && Phrasing.bare(words[index]) == "you"
             && Phrasing.trailingPunctuation(words[index]).isEmpty
         {
             var next = index + 1
@@ -691,4 +723,13 @@ extension ClinicalStyle {
         "said", "prescribed", "mentioned", "told", "gave", "recommended", "ordered", "wanted", "asked", "changed",
         "increased", "decreased", "started", "put", "sent", "suggested", "referred", "explained", "did", "checked",
     ]
+}
+
+extension ClinicalStyle {
+    /// Whether a word may be one of a few short words starting with one of `letters` (lower case): a check on
+    /// its first byte and length that rules most words out before `Phrasing.bare` builds anything.
+    @inline(__always) static func mayBe(_ word: String, startingWith letters: String, maxLength: Int) -> Bool {
+        guard let first = word.utf8.first, word.utf8.count <= maxLength + 4 else { return false }
+        return letters.utf8.contains(first | 0x20)
+    }
 }

@@ -216,8 +216,7 @@ public struct NoteWriter: Sendable {
         // The problem the clinician last asked about: an answer without a subject of its own is about it.
         var askedAbout: (range: Range<Int>, name: String)?
         for (number, sentence) in transcript.sentences.enumerated() {
-            // Spoken fillers go before the person changes (`you know` is not the patient knowing).
-            let cleanedWords = ClinicalStyle.withoutFillers(Phrasing.cleanWords(sentence.text))
+            let cleanedWords = Phrasing.cleanWords(sentence.text)
             let cleaned = cleanedWords.joined(separator: " ")
             let haystack = PhraseList.haystack(cleaned)
             let words = SectionModel.tokens(lowercasedUTF8: haystack)
@@ -247,7 +246,9 @@ public struct NoteWriter: Sendable {
                 if transcript.isUnpunctuated, !Self.anyStart(in: sentence.range, sorted: clinicalStarts) {
                     continue
                 }
-                let reported = Phrasing.thirdPerson(words: Phrasing.withDigits(cleanedWords), pronouns: pronouns.patient)
+                // Spoken fillers go before the person changes (`you know` is not the patient knowing).
+                let spoken = Phrasing.withDigits(ClinicalStyle.withoutFillers(cleanedWords))
+                let reported = Phrasing.thirdPerson(words: spoken, pronouns: pronouns.patient)
                 guard var text = ClinicalStyle.condensed(reported, voice: .patient) else { continue }
                 var evidence = [sentence.range]
                 // An answer without a subject ("Mostly dry, in the morning.") is about what was asked.
@@ -271,7 +272,8 @@ public struct NoteWriter: Sendable {
                 case .assessmentPlan: division = .assessmentPlan
                 }
                 let placed = section(of: division, haystack: haystack)
-                var text = Phrasing.aboutPatient(words: Phrasing.withDigits(cleanedWords), pronouns: pronouns.clinician)
+                let spoken = Phrasing.withDigits(ClinicalStyle.withoutFillers(cleanedWords))
+                var text = Phrasing.aboutPatient(words: spoken, pronouns: pronouns.clinician)
                 if placed == .objective {
                     // "On examination of your back" names the system of the findings that follow in the turn.
                     let (system, finding) = Phrasing.examinedFinding(Phrasing.words(text))

@@ -28,12 +28,21 @@ extension Phrasing {
         if word.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x27 || $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) }) {
             return word
         }
-        return word.lowercased().trimmingCharacters(in: ",.;:!?")
+        guard word.utf8.allSatisfy({ $0 < 0x80 }) else { return word.lowercased().trimmingCharacters(in: ",.;:!?") }
+        // ASCII: lower-cased and trimmed of marks in one pass over the bytes.
+        let bytes = word.utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, isMark(bytes[start]) { start = bytes.index(after: start) }
+        while start < end, isMark(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return String(decoding: bytes[start..<end].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     static func trailingPunctuation(_ word: String) -> String {
         guard let last = word.utf8.last, isMark(last) else { return "" }
-        return String(word.reversed().prefix(while: { ",.;:!?".contains($0) }).reversed())
+        // Marks are ASCII, so the trailing run of mark bytes is the trailing run of mark characters.
+        let count = word.utf8.reversed().prefix(while: isMark).count
+        return String(decoding: word.utf8.suffix(count), as: UTF8.self)
     }
 
     /// Spoken numbers in digits, `X out of Y` as `X/Y`, `X by Y centimeters` as `X x Y cm`, units abbreviated
