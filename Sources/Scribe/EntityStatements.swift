@@ -5,6 +5,16 @@ struct EntityStatements {
     let transcript: Transcript
     let entities: [ClinicalEntity]
     let layout: NoteLayout
+    /// Why the patient came (see `chiefProblem(of:)`), chosen once: the chief complaint, the opening line and
+    /// an unstated assessment all use it.
+    let chiefProblem: ClinicalEntity?
+
+    init(transcript: Transcript, entities: [ClinicalEntity], layout: NoteLayout) {
+        self.transcript = transcript
+        self.entities = entities
+        self.layout = layout
+        chiefProblem = Self.chiefProblem(of: entities, in: transcript)
+    }
 
     var statements: [NoteStatement] {
         var statements: [NoteStatement] = []
@@ -20,6 +30,10 @@ struct EntityStatements {
 
     /// The speaker of the sentence holding a transcript offset.
     func speaker(at offset: Int) -> Speaker? {
+        Self.speaker(at: offset, in: transcript)
+    }
+
+    static func speaker(at offset: Int, in transcript: Transcript) -> Speaker? {
         let sentences = transcript.sentences
         var low = 0
         var high = sentences.count
@@ -30,7 +44,7 @@ struct EntityStatements {
         return low < sentences.count && sentences[low].range.contains(offset) ? sentences[low].speaker : nil
     }
 
-    func isPresent(_ entity: ClinicalEntity) -> Bool {
+    static func isPresent(_ entity: ClinicalEntity) -> Bool {
         !entity.negated && !entity.uncertain && entity.context == nil
     }
 
@@ -109,29 +123,31 @@ struct EntityStatements {
     }
 
     /// How often a problem was mentioned (a yes/no answer is not a mention of its own).
-    func mentions(_ entity: ClinicalEntity) -> Int {
+    static func mentions(_ entity: ClinicalEntity) -> Int {
         entity.evidence.count - (entity.attributes["answer"] == nil ? 0 : 1)
     }
 
     /// Why the patient came: among the present problems, those the patient names in the first part of the
     /// visit (the answer to "what brings you in") come first, then the one mentioned most often, then the
     /// earliest. A diagnosis the clinician reaches at the end is not the complaint.
-    var chiefProblem: ClinicalEntity? {
+    static func chiefProblem(of entities: [ClinicalEntity], in transcript: Transcript) -> ClinicalEntity? {
         let opening = transcript.scalarCount * 2 / 5
-        func raisedEarly(_ entity: ClinicalEntity) -> Bool {
-            entity.evidence.contains { range in
-                range.lowerBound < opening && speaker(at: range.lowerBound).map { $0 != .clinician } == true
+        let candidates = entities.filter { $0.kind == .problem && isPresent($0) }
+        // Each candidate's standing, worked out once rather than in every comparison.
+        let ranked = candidates.enumerated().map { offset, entity in
+            let raisedEarly = entity.evidence.contains { range in
+                range.lowerBound < opening
+                    && speaker(at: range.lowerBound, in: transcript).map { $0 != .clinician } == true
             }
+            return (entity: entity, early: raisedEarly, mentions: mentions(entity), offset: offset)
         }
-        return entities.filter { $0.kind == .problem && isPresent($0) }.enumerated().max(by: { left, right in
-            let (leftEarly, rightEarly) = (raisedEarly(left.element), raisedEarly(right.element))
-            if leftEarly != rightEarly { return !leftEarly }
-            return mentions(left.element) != mentions(right.element)
-                ? mentions(left.element) < mentions(right.element) : left.offset > right.offset
-        })?.element
+        return ranked.max(by: { left, right in
+            if left.early != right.early { return !left.early }
+            return left.mentions != right.mentions ? left.mentions < right.mentions : left.offset > right.offset
+        })?.entity
     }
 
-    /// The chief complaint line: the present problem mentioned most often.
+    /// The chief complaint line: why the patient came (`chiefProblem`).
     var chiefComplaint: NoteStatement? {
         guard layout.order[.subjective]?.contains("CHIEF COMPLAINT") == true, let first = chiefProblem,
             let range = first.evidence.first

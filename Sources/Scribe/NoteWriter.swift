@@ -236,6 +236,8 @@ public struct NoteWriter: Sendable {
             else { continue }
             let (routed, knownFeatures) = router.classify(tokens: words, haystack: haystack)
             guard knownFeatures >= minimumKnownFeatures || statesDiagnosis else { continue }
+            // Spoken fillers go before the person changes (`you know` is not the patient knowing).
+            let spoken = Phrasing.withDigits(ClinicalStyle.withoutFillers(cleanedWords))
             switch sentence.speaker {
             case .patient, .companion:
                 guard phase == .history,
@@ -246,8 +248,6 @@ public struct NoteWriter: Sendable {
                 if transcript.isUnpunctuated, !Self.anyStart(in: sentence.range, sorted: clinicalStarts) {
                     continue
                 }
-                // Spoken fillers go before the person changes (`you know` is not the patient knowing).
-                let spoken = Phrasing.withDigits(ClinicalStyle.withoutFillers(cleanedWords))
                 let reported = Phrasing.thirdPerson(words: spoken, pronouns: pronouns.patient)
                 guard var text = ClinicalStyle.condensed(reported, voice: .patient) else { continue }
                 var evidence = [sentence.range]
@@ -272,7 +272,6 @@ public struct NoteWriter: Sendable {
                 case .assessmentPlan: division = .assessmentPlan
                 }
                 let placed = section(of: division, haystack: haystack)
-                let spoken = Phrasing.withDigits(ClinicalStyle.withoutFillers(cleanedWords))
                 var text = Phrasing.aboutPatient(words: spoken, pronouns: pronouns.clinician)
                 if placed == .objective {
                     // "On examination of your back" names the system of the findings that follow in the turn.
