@@ -26,6 +26,8 @@ enum ClinicalStyle {
         case .clinician:
             words = withoutHedges(words)
             words = withoutLeadingDiscourse(words)
+            words = withoutProblemIntro(words)
+            guard !words.isEmpty else { return nil }
             words = announcedHeading(words)
             words = planItem(words)
             words = clausePlanItems(words)
@@ -59,6 +61,7 @@ enum ClinicalStyle {
         guard content.count >= (voice == .dictation ? 1 : 3) else { return nil }
         // A sentence cut off mid-clause ("The patient has been taking.") says nothing whole.
         if voice != .dictation, danglingEnds.contains(Phrasing.bare(last)) { return nil }
+        words = withoutContractions(words)
         words[0] = Phrasing.capitalized(words[0])
         var sentence = words.joined(separator: " ")
         // A comma left before the full stop by a removed tail.
@@ -67,6 +70,66 @@ enum ClinicalStyle {
     }
 
     // MARK: Spoken debris
+
+    /// Contractions written out, as notes write them: `doesn't` → `does not`, `it's` → `it is` (`it has`
+    /// before `been` or `got`), `we'll` → `we will`, `i'm` → `I am`. A possessive (`the patient's`) and the
+    /// ambiguous `'d` stay.
+    static func withoutContractions(_ words: [String]) -> [String] {
+        guard words.contains(where: { $0.utf8.contains(0x27) || $0.utf8.contains(0xE2) }) else { return words }
+        var output: [String] = []
+        output.reserveCapacity(words.count + 4)
+        for (index, word) in words.enumerated() {
+            guard word.utf8.contains(0x27) || word.contains("\u{2019}") else {
+                output.append(word)
+                continue
+            }
+            let core = String(Phrasing.bare(word).map { $0 == "\u{2019}" ? "'" : $0 })
+            let next = index + 1 < words.count ? Phrasing.bare(words[index + 1]) : ""
+            guard let expansion = expandedContraction(core, next: next) else {
+                output.append(word)
+                continue
+            }
+            var parts = expansion
+            if word.first?.isUppercase == true, let first = parts.first, first != "I" { parts[0] = Phrasing.capitalized(first) }
+            parts[parts.count - 1] += Phrasing.trailingPunctuation(word)
+            output.append(contentsOf: parts)
+        }
+        return output
+    }
+
+    static let negatedAuxiliaries: [String: String] = [
+        "doesn't": "does", "don't": "do", "didn't": "did", "hasn't": "has", "haven't": "have", "hadn't": "had",
+        "isn't": "is", "wasn't": "was", "weren't": "were", "aren't": "are", "couldn't": "could",
+        "wouldn't": "would", "shouldn't": "should",
+    ]
+    /// Words whose `'s` is `is` or `has`, never a possessive.
+    static let isContracted: Set<String> = [
+        "it", "that", "there", "he", "she", "what", "here", "who", "everything", "nothing", "something", "where",
+        "this",
+    ]
+
+    static func expandedContraction(_ word: String, next: String) -> [String]? {
+        if let auxiliary = negatedAuxiliaries[word] { return [auxiliary, "not"] }
+        switch word {
+        case "can't": return ["cannot"]
+        case "won't": return ["will", "not"]
+        case "i'm": return ["I", "am"]
+        case "let's": return nil
+        default: break
+        }
+        guard let apostrophe = word.lastIndex(of: "'") else { return nil }
+        let stem = String(word[..<apostrophe])
+        let stemWord = stem == "i" ? "I" : stem
+        switch word[word.index(after: apostrophe)...] {
+        case "s":
+            guard isContracted.contains(stem) else { return nil }
+            return [stemWord, next == "been" || next == "got" ? "has" : "is"]
+        case "re": return ["we", "they", "you"].contains(stem) ? [stemWord, "are"] : nil
+        case "ve": return ["we", "they", "you", "i", "could", "would", "should"].contains(stem) ? [stemWord, "have"] : nil
+        case "ll": return ["we", "they", "you", "i", "it", "he", "she", "that", "there"].contains(stem) ? [stemWord, "will"] : nil
+        default: return nil
+        }
+    }
 
     /// Words cut off by the speaker (`ex-`, `mel-...`) go, and an ellipsis joins what it split: the words
     /// around it are one sentence in the note.
@@ -145,7 +208,7 @@ enum ClinicalStyle {
             if key == "like", index + 1 < keys.count,
                 Phrasing.trailingPunctuation(words[index]) == ","
                     || output.last?.hasSuffix(",") == true
-                    || keys[index + 1].utf8.first.map { (0x30...0x39).contains($0) } == true
+                    || keys[index + 1].utf8.first.map({ (0x30...0x39).contains($0) }) == true
             {
                 drop(1)
                 continue
@@ -305,6 +368,15 @@ enum ClinicalStyle {
                 return ["Advised", "to"] + words[(at + 2)...]
             }
         }
+        // `I'm also placing a referral` → `Place a referral`.
+        if keys.count > 2, ["i'm", "we're"].contains(keys[0]) {
+            let verbAt = keys[1] == "also" ? 2 : 1
+            if verbAt + 1 < keys.count, !["getting", "checking", "giving"].contains(keys[verbAt]),
+                let verb = progressiveVerbs[keys[verbAt]]
+            {
+                return [Phrasing.capitalized(verb) + Phrasing.trailingPunctuation(words[verbAt])] + words[(verbAt + 1)...]
+            }
+        }
         guard let first = keys.first, let candidates = framingsByFirstWord[first] else { return words }
         for framing in candidates where keys.starts(with: framing) && words.count > framing.count + 1 {
             var rest = Array(words[framing.count...])
@@ -312,6 +384,10 @@ enum ClinicalStyle {
             if examActions.contains(Phrasing.bare(rest[0])) { return [] }
             // `I would recommend X` → `Recommend X`: the verb is the item's own.
             if let verb = framing.last, verb == "recommend" || verb == "suggest" { rest.insert("Recommend", at: 0) }
+            // `I will be ordering an MRI` → `Order an MRI`.
+            if rest.count > 2, Phrasing.bare(rest[0]) == "be", let verb = progressiveVerbs[Phrasing.bare(rest[1])] {
+                rest.replaceSubrange(0..<2, with: [verb + Phrasing.trailingPunctuation(rest[1])])
+            }
             // `I want to be sure`: a state, not an item.
             if let first = rest.first, ["be", "say", "know"].contains(Phrasing.bare(first)) { return words }
             while let first = rest.first, ["also", "just", "then", "probably", "first", "that", "we"].contains(Phrasing.bare(first)),
@@ -393,6 +469,52 @@ enum ClinicalStyle {
     static let objectPronouns: Set<String> = [
         "she", "he", "her", "him", "them", "they", "it", "you", "that", "this", "back", "better", "started", "going",
         "rid", "used", "ready", "through",
+    ]
+
+    /// `be ordering` → `order`: the progressive plan verbs and their imperative.
+    static let progressiveVerbs: [String: String] = [
+        "ordering": "order", "prescribing": "prescribe", "sending": "send", "referring": "refer", "starting": "start",
+        "placing": "place", "scheduling": "schedule", "giving": "give", "putting": "put", "increasing": "increase",
+        "decreasing": "decrease", "changing": "change", "adding": "add", "stopping": "stop", "checking": "check",
+        "continuing": "continue", "switching": "switch", "recommending": "recommend", "getting": "obtain",
+    ]
+
+    /// `for your first problem of X, ...` / `for her last problem, her hypertension, ...`: the problem's heading
+    /// says it; the sentence keeps what it says of the problem, and goes when that is all it says.
+    static func withoutProblemIntro(_ words: [String]) -> [String] {
+        guard words.count > 2, Phrasing.bare(words[0]) == "for" else { return words }
+        let keys = words.prefix(12).map(Phrasing.bare)
+        var at = 1
+        guard ["his", "her", "their", "your", "the", "this"].contains(keys[at]) else { return words }
+        at += 1
+        if at < keys.count, ["first", "second", "third", "fourth", "fifth", "next", "last", "final", "other", "main"].contains(keys[at]) {
+            at += 1
+        }
+        guard at < keys.count, ["problem", "issue", "concern"].contains(keys[at]) else { return words }
+        var rest: ArraySlice<String>
+        if let comma = words[at...].prefix(9).firstIndex(where: { $0.hasSuffix(",") }) {
+            rest = words[(comma + 1)...]
+            // The problem named again before the clause (`for her last problem, her hypertension, it is ...`).
+            if let again = rest.prefix(5).firstIndex(where: { $0.hasSuffix(",") }),
+                let first = rest.first.map(Phrasing.bare), ["his", "her", "their", "your", "the"].contains(first)
+            {
+                rest = rest[(again + 1)...]
+            }
+        } else if at + 1 < words.count, keys[at + 1] == "of",
+            let subject = words.indices.dropFirst(at + 3).prefix(6).first(where: { problemIntroSubjects.contains(Phrasing.bare(words[$0])) })
+        {
+            rest = words[subject...]
+        } else {
+            return words
+        }
+        // Nothing said of the problem beyond naming it.
+        guard rest.count >= 3 else { return [] }
+        return Array(rest)
+    }
+
+    static let problemIntroSubjects: Set<String> = [
+        "his", "her", "their", "the", "it", "it's", "this", "that", "he", "she", "i", "we", "you", "my", "there",
+        "there's", "i'm", "we're", "i'd", "i'll", "we'll",
     ]
 
     /// Spoken plan verbs and the word a note uses.
@@ -547,9 +669,10 @@ extension ClinicalStyle {
     static func isAnnouncement(_ words: [String]) -> Bool {
         let keys = words.prefix(5).map(Phrasing.bare)
         if words.count <= 8, lookingAnnouncements.contains(where: { keys.starts(with: $0) }) { return true }
+        // Nothing but talk about the visit (a name the clinician addresses the patient by included).
         return !words.contains { word in
             let key = Phrasing.bare(word)
-            return !key.isEmpty && !visitTalk.contains(key)
+            return !key.isEmpty && !visitTalk.contains(key) && FirstNames.embedded[key] == nil
         }
     }
 
@@ -559,7 +682,7 @@ extension ClinicalStyle {
         ["let's", "look"], ["let", "me", "look"], ["let's", "see"], ["let", "me", "see"], ["let's", "go", "ahead"],
         ["let", "me", "just"], ["let's", "just"], ["let's", "go", "over"], ["let's", "talk"], ["let", "me", "talk"],
         ["let", "me", "go", "over"], ["let", "me", "review"], ["let's", "review"], ["review", "her"], ["review", "his"],
-        ["review", "their"], ["order", "the", "medications"], ["finalize"],
+        ["review", "their"], ["order", "the", "medications"], ["finalize"], ["lem", "me"], ["let", "me", "take"],
     ]
 
     /// Function words and the words of talk about the visit itself.
@@ -574,7 +697,7 @@ extension ClinicalStyle {
         "have", "has", "had", "problem", "problems", "questions", "question", "any", "other", "more", "can", "will",
         "would", "could", "should", "get", "started", "start", "begin", "there", "out", "into", "her", "his", "him",
         "she", "he", "they", "them", "as", "together", "through", "fine", "done", "finished", "ahead", "also",
-        "past", "history", "minute", "moment", "brief", "briefly", "listen", "check", "checked", "come", "back",
+        "past", "lem", "history", "minute", "moment", "brief", "briefly", "listen", "check", "checked", "come", "back",
         "wanted", "said", "say", "thanks", "thank", "appreciate", "glad", "nice", "sorry", "bye",
     ]
 
@@ -587,6 +710,9 @@ extension ClinicalStyle {
             && Phrasing.trailingPunctuation(words[index]).isEmpty
         {
             let verb = Phrasing.bare(words[index + 1])
+            if Phrasing.samePastForms.contains(verb), words.contains(where: { Phrasing.pastCues.contains(Phrasing.bare($0)) }) {
+                continue
+            }
             if let agreed = Phrasing.thirdPersonVerbs[verb], verb != "are", verb != "were" {
                 words[index + 1] = agreed + Phrasing.trailingPunctuation(words[index + 1])
             }

@@ -9,14 +9,19 @@ struct Demographics: Sendable {
     var ageEvidence: Range<Int>?
     var sex: Sex?
 
-    static let femaleWords: Set<String> = ["she", "her", "hers", "herself", "mrs", "ms", "miss", "woman", "female", "lady"]
-    static let maleWords: Set<String> = ["he", "him", "his", "himself", "mr", "man", "male", "gentleman"]
+    static let femaleWords: Set<String> = ["she", "her", "hers", "herself", "woman", "female", "lady"]
+    static let maleWords: Set<String> = ["he", "him", "his", "himself", "man", "male", "gentleman"]
+    /// Honorifics said before a name (`mrs . peterson`, `Mr. Lee`).
+    static let femaleHonorifics: Set<String> = ["mrs", "ms", "miss"]
+    static let maleHonorifics: Set<String> = ["mr"]
     /// Words that state the sex beside the age (`42-year-old male`).
     static let statedFemale: Set<String> = ["female", "woman", "lady", "girl", "f"]
     static let statedMale: Set<String> = ["male", "man", "gentleman", "boy", "m"]
 
-    /// Reads age (`42-year-old`, `42 years old`) and sex (the pronouns the clinician, or the dictation, uses
-    /// for the patient: at least three, and twice as many as for the other sex).
+    /// Reads age (`42-year-old`, `42 years old`) and sex: stated with the age (`a 52-year-old female`), else
+    /// the honorific the clinician first addresses or names the patient with (`mrs . peterson`), else the
+    /// clinician's greeting by a given name that says it (`hi diana`), else the pronouns the clinician, or the
+    /// dictation, uses for the patient (at least three, and twice as many as for the other sex).
     /// The caller's context, where it gives them, wins over what is read from the transcript (a recorded
     /// age has no transcript evidence; the statement using it keeps the evidence it has).
     init(_ transcript: Transcript, tokens: [[Token]], context: NoteContext = .none) {
@@ -30,6 +35,7 @@ struct Demographics: Sendable {
         var female = 0
         var male = 0
         var stated: Sex?
+        var honorific: Sex?
         for (sentence, words) in zip(transcript.sentences, tokens) {
             // The first age said, unless a later one is said with the sex (`a 65 year old female`): that one
             // introduces the patient, the other may be a past age (`anemic since she was 13 years old`).
@@ -48,12 +54,20 @@ struct Demographics: Sendable {
                 }
             }
             guard sentence.speaker == .clinician || sentence.speaker == .narrator else { continue }
-            for word in words {
+            for (index, word) in words.enumerated() {
+                if honorific == nil, index + 1 < words.count, words[index + 1].kind != .number {
+                    if Self.femaleHonorifics.contains(word.text) { honorific = .female }
+                    if Self.maleHonorifics.contains(word.text) { honorific = .male }
+                }
                 if Self.femaleWords.contains(word.text) { female += 1 } else if Self.maleWords.contains(word.text) { male += 1 }
             }
         }
         if let stated {
             sex = stated
+        } else if let honorific {
+            sex = honorific
+        } else if transcript.kind == .dialogue, let greeted = FirstNames.greetedSex(transcript, tokens: tokens) {
+            sex = greeted
         } else if female >= 3, female >= 2 * male {
             sex = .female
         } else if male >= 3, male >= 2 * female {

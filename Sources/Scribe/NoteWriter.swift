@@ -54,7 +54,7 @@ public struct NoteWriter: Sendable {
             }
             statements += fromEntities.statements
             statements = withoutRepeatedVitals(statements, entities: entities)
-            statements = problemOriented(statements, entities: entities, layout: layout)
+            statements = problemOriented(statements, entities: entities, layout: layout, transcript: transcript)
         }
         statements = withUnstatedSections(
             statements, transcript: transcript, entities: entities, chiefComplaint: fromEntities.chiefProblem)
@@ -71,9 +71,18 @@ public struct NoteWriter: Sendable {
                 if statements[index].section == .objective { statements[index].section = .assessment }
             }
         }
+        var written = ordered(statements, layout: layout)
+        if transcript.kind == .dialogue, [.standard, .apso, .brief].contains(template) {
+            written = withCareLabels(written, layout: layout)
+            if let agreement = patientAgreement(written, transcript: transcript),
+                let lastPlan = written.lastIndex(where: { $0.section == .plan })
+            {
+                written.insert(agreement, at: lastPlan + 1)
+            }
+        }
         return Note(
-            specialty: specialty, template: template, transcriptKind: transcript.kind,
-            statements: ordered(statements, layout: layout), entities: entities)
+            specialty: specialty, template: template, transcriptKind: transcript.kind, statements: written,
+            entities: entities)
     }
 
     /// Statements in section order, and within a section in the layout's sub-section order; otherwise as found.
@@ -112,25 +121,63 @@ public struct NoteWriter: Sendable {
     /// Problem-oriented assessment and plan: a sentence of either that names a problem (present or
     /// uncertain, not denied) goes under that problem; one that names none stays with the problem before it.
     /// Sentences under the layout's own sub-sections (risk assessment, goals) keep them.
-    func problemOriented(_ statements: [NoteStatement], entities: [ClinicalEntity], layout: NoteLayout)
-        -> [NoteStatement]
+    func problemOriented(
+        _ statements: [NoteStatement], entities: [ClinicalEntity], layout: NoteLayout, transcript: Transcript
+    ) -> [NoteStatement]
     {
         // A problem only considered (`rule out asthma`) does not open a problem of its own.
         let mentions = entities.filter { $0.kind == .problem && !$0.negated && !$0.uncertain && $0.context == nil }
             .flatMap { entity in entity.evidence.map { (range: $0, name: entity.name) } }
             .sorted { $0.range.lowerBound < $1.range.lowerBound }
+        func isProblemOriented(_ statement: NoteStatement) -> Bool {
+            statement.origin == .sentence && (statement.section == .assessment || statement.section == .plan)
+                && statement.subsection == layout.defaults[statement.section] && !statement.evidence.isEmpty
+        }
+        // A problem the clinician names in the sentence just before (an acknowledgement aside) heads what follows, even when that sentence
+        // (`for his last problem, his hypertension.`) says nothing else and is not kept.
+        let sentences = transcript.sentences
+        func sentenceBefore(_ range: Range<Int>) -> Transcript.Sentence? {
+            var low = 0
+            var high = sentences.count
+            while low < high {
+                let middle = (low + high) / 2
+                if sentences[middle].range.lowerBound < range.lowerBound { low = middle + 1 } else { high = middle }
+            }
+            // Back over the other's short acknowledgement (`mm-hmm .`) to the clinician's sentence.
+            var before = low - 1
+            while before > 0, sentences[before].speaker != .clinician, sentences[before].speaker != .narrator,
+                sentences[before].text.split(separator: " ").count <= 3
+            {
+                before -= 1
+            }
+            return before >= 0 ? sentences[before] : nil
+        }
         var current: String?
         return statements.map { statement in
-            guard statement.origin == .sentence, statement.section == .assessment || statement.section == .plan,
-                statement.subsection == layout.defaults[statement.section], let sentence = statement.evidence.first
-            else { return statement }
-            if let named = mentions.first(where: { sentence.contains($0.range.lowerBound) }) {
+            guard isProblemOriented(statement), let sentence = statement.evidence.first else { return statement }
+            if let named = mentions.first(where: { sentence.contains($0.range.lowerBound) })
+                ?? sentenceBefore(sentence).flatMap({ before in
+                    (before.speaker == .clinician || before.speaker == .narrator) && Self.introducesProblem(before.text)
+                        ? mentions.last { before.range.contains($0.range.lowerBound) } : nil
+                })
+            {
                 current = Phrasing.capitalized(named.name)
             }
             var labelled = statement
             if let current { labelled.subsection = current }
             return labelled
         }
+    }
+
+    /// Whether a sentence introduces the next problem (`and then for your last problem, your hypertension.`,
+    /// `regarding the diabetes`).
+    static func introducesProblem(_ text: String) -> Bool {
+        var words = text.lowercased().split(separator: " ").map { String($0.filter { $0.isLetter || $0 == "'" }) }.prefix(12)
+        if words.contains(where: { $0 == "problem" || $0 == "issue" }) { return true }
+        while let first = words.first, ["and", "then", "so", "now", "okay", "alright", "next", "", "um", "uh"].contains(first) {
+            words = words.dropFirst()
+        }
+        return words.first.map { ["for", "regarding", "as"].contains($0) } ?? false
     }
 
     /// A brief note: everything written from entities, and the two most note-like sentences of each section.
@@ -213,6 +260,8 @@ public struct NoteWriter: Sendable {
         var statements: [NoteStatement] = []
         var phase = VisitPhase.history
         var examinedSystem: (system: String, turn: Int)?
+        var reportedTurn: Int?
+        var reportsAttributed = 0
         // The problem the clinician last asked about: an answer without a subject of its own is about it.
         var askedAbout: (range: Range<Int>, name: String)?
         for (number, sentence) in transcript.sentences.enumerated() {
@@ -260,6 +309,14 @@ public struct NoteWriter: Sendable {
                         continue
                     }
                 }
+                // The first thing the patient tells in a turn is attributed, as histories write it.
+                if reportedTurn != sentence.turn, reportsAttributed < maximumAttributions,
+                    let attributed = Self.attributed(text, pronouns: pronouns.patient)
+                {
+                    text = attributed
+                    reportsAttributed += 1
+                }
+                reportedTurn = sentence.turn
                 statements.append(NoteStatement(section: .subjective, text: text, evidence: evidence))
             case .clinician, .narrator:
                 let division: SectionModel.Division
@@ -290,6 +347,20 @@ public struct NoteWriter: Sendable {
             }
         }
         return select(statements, transcriptTokens: SectionModel.tokenCount(transcript.text))
+    }
+
+    /// How many of the patient's reports the history attributes (`The patient reports that ...`).
+    var maximumAttributions: Int { 3 }
+
+    /// `She has been taking ...` → `The patient reports that she has been taking ...`, for a statement whose
+    /// subject is the patient as she or he (not already a report, a denial or an identification).
+    static func attributed(_ text: String, pronouns: Pronouns) -> String? {
+        guard pronouns == .female || pronouns == .male else { return nil }
+        let words = text.split(separator: " ", maxSplits: 2)
+        guard words.count == 3, words[0].lowercased() == pronouns.subject,
+            !["reports", "states", "denies", "endorses", "notes", "presents"].contains(words[1].lowercased())
+        else { return nil }
+        return "The patient reports that " + ClinicalStyle.lowercasedFirst(text)
     }
 
     /// The first problem a sentence names, with where it is named.

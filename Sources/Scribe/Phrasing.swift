@@ -244,6 +244,9 @@ enum Phrasing {
         "lead": "leads", "mean": "means", "guess": "guesses", "fall": "falls", "come": "comes", "start": "starts",
         "call": "calls", "check": "checks",
     ]
+    /// Verbs whose past tense is the present's form, and words that place a sentence in the past.
+    static let samePastForms: Set<String> = ["hurt"]
+    static let pastCues: Set<String> = ["ago", "yesterday", "last", "when", "fell", "was", "were", "had", "did", "while"]
     static let adverbs: Set<String> = [
         "still", "also", "just", "really", "usually", "always", "never", "sometimes", "often", "only", "even",
         "definitely", "probably", "mostly", "rarely", "ever", "finally", "now",
@@ -258,7 +261,10 @@ enum Phrasing {
                 var verb = index + 1
                 if adverbs.contains(words[verb].lowercased()), verb + 1 < words.count { verb += 1 }
                 let bare = words[verb].lowercased().trimmingCharacters(in: ",.;:!?")
-                if let agreed = thirdPersonVerbs[bare], words[verb].lowercased().hasPrefix(bare) {
+                // `I hurt my knee two days ago`: the past tense, which reads the same.
+                let past = samePastForms.contains(bare)
+                    && words.contains { pastCues.contains($0.lowercased().trimmingCharacters(in: ",.;:!?")) }
+                if !past, let agreed = thirdPersonVerbs[bare], words[verb].lowercased().hasPrefix(bare) {
                     words[verb] = agreed + words[verb].dropFirst(bare.count)
                 }
             }

@@ -26,6 +26,13 @@ struct ClinicalStyleTests {
             ("If it is not better, we'll get an MRI at that time.", .clinician, "If it is not better, obtain an MRI at that time."),
             ("She should call me if the swelling gets worse.", .clinician, "She should call the clinic if the swelling gets worse."),
             ("Patient is a 42-year-old male with back pain.", .dictation, "Patient is a 42-year-old male with back pain."),
+            ("It's been swollen and she doesn't sleep well.", .patient, "It has been swollen and she does not sleep well."),
+            ("That's why he can't walk far, the patient's knee gives out.", .patient,
+             "That is why he cannot walk far, the patient's knee gives out."),
+            ("I will be ordering an MRI of the left shoulder.", .clinician, "Order an MRI of the left shoulder."),
+            ("I'm also placing a referral to physical therapy.", .clinician, "Place a referral to physical therapy."),
+            ("For your last problem of hypertension, it is well controlled today.", .clinician, "It is well controlled today."),
+            ("And for her first problem, her asthma, she uses the inhaler daily.", .clinician, "She uses the inhaler daily."),
         ])
     func condensed(input: String, voice: ClinicalStyle.Voice, expected: String) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == expected)

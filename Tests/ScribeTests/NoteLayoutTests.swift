@@ -72,9 +72,9 @@ struct NoteLayoutTests {
         #expect(note.objective.contains("Temperature: 99.1 °F (37.3 °C)."))
         #expect(note.objective.contains("Heart rate: 78 bpm."))
         // Problem-oriented assessment and plan.
-        #expect(note.assessment.contains("Bronchitis\nIt's most likely a cough left over from a viral bronchitis."))
+        #expect(note.assessment.contains("Bronchitis\nMedical Reasoning: It is most likely a cough left over from a viral bronchitis."))
         // Plan items as a note writes them, not the clinician's first-person framing.
-        #expect(note.plan.contains("Cough\nOrder a chest x-ray today"))
+        #expect(note.plan.contains("Cough\nAdditional Testing: Order a chest x-ray today"))
         #expect(note.plan.contains("Prescribe benzonatate 100 mg by mouth 3 times a day as needed for the cough."))
         #expect(note.plan.contains("Follow up in 2 weeks."))
         // Small talk about the weather stays out.
@@ -88,7 +88,7 @@ struct NoteLayoutTests {
         #expect(note.objective.contains("MENTAL STATUS EXAMINATION"))
         #expect(note.objective.contains("thought process is linear"))
         #expect(note.assessment.contains("RISK ASSESSMENT\nDenies suicidal ideation."))
-        #expect(note.subjective.contains("The patient still worries"))
+        #expect(note.subjective.contains("still worries about everything at work"))
     }
 
     @Test("physical therapy: range of motion and strength sub-sections")

@@ -99,7 +99,11 @@ enum EvidenceOracle {
     static func unsupportedWords(of statement: String, in evidence: String) -> [String] {
         // Speech recognition writes contractions apart (`do n't`).
         let evidence = evidence.replacingOccurrences(of: " n't", with: "n't")
-        let evidenceWords = Set(words(evidence))
+        var evidenceWords = Set(words(evidence))
+        // The note writes contractions out (`can't` → `cannot`, `we'll` → `we will`).
+        for word in evidenceWords where word.contains("'") {
+            evidenceWords.formUnion((ClinicalStyle.expandedContraction(word, next: "") ?? []).map { $0.lowercased() })
+        }
         let negated = evidenceWords.contains("not") || evidenceWords.contains { $0.hasSuffix("n't") }
         return words(statement.lowercased()).filter { word in
             guard !noteVocabulary.contains(word), word.first?.isNumber == false, word.count > 2 else { return false }
@@ -140,5 +144,9 @@ enum EvidenceOracle {
         "year", "old", "mg", "mcg", "cm", "mm", "ml", "kg", "going", "to", "sent", "gave", "no", "all",
         "cardiovascular", "respiratory", "gastrointestinal", "neurological", "musculoskeletal", "extremities", "skin",
         "neck", "head", "eyes", "ears", "throat", "heent", "psychiatric", "chest", "vascular",
+        // The assessment and plan's care labels.
+        "medical", "reasoning", "treatment", "additional", "testing", "education", "counseling",
+        // The history's attribution of what the patient tells.
+        "reports",
     ]
 }

@@ -1,3 +1,4 @@
+import Foundation
 @testable import Scribe
 import Testing
 
@@ -69,7 +70,7 @@ struct NoteWriterTests {
         let note = try NoteWriter().note(transcript: text)
         #expect(note.subjective.contains("She is a 43-year-old female who presents for evaluation of knee pain.") == false)
         #expect(note.subjective.contains("The patient is a 43-year-old female who presents for evaluation of knee pain."))
-        #expect(note.subjective.contains("She twisted her knee on a ladder yesterday and she has knee pain when she walks, on stairs."))
+        #expect(note.subjective.contains("The patient reports that she twisted her knee on a ladder yesterday and she has knee pain when she walks, on stairs."))
         #expect(!note.subjective.contains("you know"))
         let problems = note.entities.filter { $0.kind == .problem && !$0.negated }.map(\.name)
         #expect(problems.contains("nausea"))
@@ -107,7 +108,7 @@ struct NoteWriterTests {
             .validated()
         let note = try NoteWriter().note(transcript: text, context: context)
         #expect(note.subjective.contains("The patient is a 34-year-old male who presents for evaluation of sore throat."))
-        #expect(note.subjective.contains("He has had a sore throat for 4 days"))
+        #expect(note.subjective.contains("The patient reports that he has had a sore throat for 4 days"))
         #expect(note.entities.contains { $0.kind == .medication && $0.name == "zorbacil" })
         let alert = try #require(note.statements.first { $0.subsection == "ALLERGY ALERT" })
         #expect(alert.section == .plan)
@@ -272,5 +273,55 @@ struct ParagraphRoutingTests {
         #expect(byParagraph[3]?.allSatisfy { $0.section == .assessment || $0.section == .plan } == true)
         #expect(byParagraph[2]?.allSatisfy { $0.section == .objective } == true)
         #expect(byParagraph[0]?.allSatisfy { $0.section == .subjective } == true)
+    }
+}
+
+/// Dialogues written for these tests in the manner of the ACI-Bench visits (none quoted from the corpus).
+@Suite("Dialogue notes: pronouns, care labels and the patient's agreement")
+struct DialogueNoteTests {
+    @Test("pronouns from the name the clinician greets the patient with, or an honorific; stated sex and context win")
+    func pronounsFromGreeting() throws {
+        let greeted = """
+            [doctor] hi diana , how are you today ?
+            [patient] i hurt my wrist when i fell off my bike two days ago .
+            [doctor] okay . on exam there is swelling over the left wrist .
+            [doctor] i will be ordering an x-ray of the left wrist .
+            """
+        let note = try NoteWriter().note(transcript: greeted)
+        #expect(note.subjective.contains("she hurt her wrist"), "\(note.subjective)")
+        let honorific = greeted.replacingOccurrences(of: "hi diana", with: "hello , mr . peterson")
+        #expect(try NoteWriter().note(transcript: honorific).subjective.contains("he hurt his wrist"))
+        // A word that is also a name is not read as one (`so may i ask`), and the caller's context wins.
+        let context = try NoteContext(sex: .male).validated()
+        #expect(try NoteWriter().note(transcript: greeted, context: context).subjective.contains("he hurt his wrist"))
+        let unnamed = greeted.replacingOccurrences(of: "hi diana", with: "so may i ask")
+        #expect(try NoteWriter().note(transcript: unnamed).subjective.contains("The patient hurt their wrist"))
+    }
+
+    @Test("the plan is labelled by kind under its problem and closes with the agreement the patient states")
+    func careLabelsAndAgreement() throws {
+        let text = """
+            [doctor] hi diana , how are you today ?
+            [patient] i have had a cough and a fever for three days .
+            [doctor] on exam i hear crackles in the right lower lung .
+            [doctor] for your first problem , your pneumonia , the exam and the fever fit a pneumonia .
+            [doctor] i will be ordering a chest x-ray today .
+            [doctor] i'm going to prescribe amoxicillin 1000 mg three times a day for seven days .
+            [doctor] i also advised you to drink plenty of fluids and rest .
+            [patient] okay , that sounds good .
+            """
+        let note = try NoteWriter().note(transcript: text)
+        #expect(note.assessment.contains("Pneumonia\nMedical Reasoning: The exam and the fever fit a pneumonia."), "\(note.assessment)")
+        #expect(note.plan.contains("Additional Testing: Order a chest x-ray today."), "\(note.plan)")
+        #expect(note.plan.contains("Medical Treatment: Prescribe amoxicillin 1000 mg 3 times a day for 7 days."))
+        #expect(note.plan.hasSuffix(
+            "Patient Agreements: The patient understands and agrees with the recommended medical treatment plan."))
+        let agreement = try #require(note.statements.last { $0.section == .plan })
+        let scalars = Array(text.unicodeScalars)
+        let evidence = try #require(agreement.evidence.first)
+        #expect(String(String.UnicodeScalarView(scalars[evidence])).contains("sounds good"))
+        // A patient who objects has not agreed.
+        let objecting = text.replacingOccurrences(of: "okay , that sounds good .", with: "okay but i do n't want the x-ray .")
+        #expect(!(try NoteWriter().note(transcript: objecting).plan.contains("Patient Agreements")))
     }
 }
