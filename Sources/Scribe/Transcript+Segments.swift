@@ -64,14 +64,25 @@ extension Transcript {
     static func segments(of range: Range<Int>, scalars: [Unicode.Scalar], minimumWords: Int = 10) -> [Segment] {
         let words = spokenWords(in: range, scalars: scalars)
         guard words.count >= minimumWords else { return [Segment(range: range, answersQuestion: false)] }
+        // Where the learned model ends a sentence (digits read as one word, as in training).
+        let keys = words.map { word in word.key.first.map { $0.isNumber } == true ? "#" : word.key }
+        let learned = UtteranceModel.embedded.starts(of: keys)
+        // And where a question or a clinician's announcement opens (`do you`, `i'm going to`), which the rules
+        // below know.
         var starts: [Int] = [0]
+        var nextLearned = 0
         var segmentIsQuestion = asks(words, from: 0)
         var index = 1
         while index < words.count {
-            let length = index - (starts.last ?? 0)
-            let shortAnswer = length <= 2 && ["yes", "yeah", "no", "nope", "yep"].contains(words[starts.last ?? 0].key)
-            if length >= 3 || shortAnswer, let cut = boundary(words, at: index, inQuestion: segmentIsQuestion) {
-                if cut - (starts.last ?? 0) >= 3 || shortAnswer && cut > (starts.last ?? 0) {
+            let start = starts.last ?? 0
+            if nextLearned < learned.count, learned[nextLearned] == index {
+                nextLearned += 1
+                starts.append(index)
+                segmentIsQuestion = asks(words, from: index)
+            } else if index - start >= 3, let cut = boundary(words, at: index, inQuestion: segmentIsQuestion),
+                cut - start >= 3, cut == index || cut > start
+            {
+                if cut != start, !starts.contains(cut) {
                     starts.append(cut)
                     segmentIsQuestion = asks(words, from: cut)
                 }

@@ -1,5 +1,5 @@
 import Foundation
-import Scribe
+@testable import Scribe
 import Testing
 
 @Suite("Transcript reading")
@@ -130,6 +130,21 @@ struct UnpunctuatedSpeechTests {
         for sentence in transcript.sentences {
             #expect(transcript.text(in: sentence.range) == sentence.text)
         }
+    }
+
+    @Test("the learned boundary model ends sentences where a new one starts, not inside a phrase")
+    func learnedBoundaries() {
+        let keys = "my knee has been hurting for about two weeks now it gets worse when i climb the stairs i tried ibuprofen but it did not help much"
+            .split(separator: " ").map(String.init)
+        let starts = UtteranceModel.embedded.starts(of: keys)
+        #expect(!starts.isEmpty)
+        // No sentence starts inside `about two weeks`, `the stairs` or `did not help`.
+        for inside in ["two", "weeks", "stairs", "not", "help"] {
+            let index = keys.firstIndex(of: inside) ?? 0
+            #expect(!starts.contains(index), "cut before \(inside): \(starts)")
+        }
+        #expect(starts.allSatisfy { $0 > 0 && $0 < keys.count })
+        #expect(UtteranceModel.embedded.weights.count > 10_000)
     }
 
     @Test("an answer caught inside the clinician's turn is the patient's")
