@@ -34,6 +34,7 @@ enum ClinicalStyle {
             words = reportedByClinician(words)
             words = clinicTheObject(words)
             words = withoutEvaluativeTail(words)
+            words = withoutNiceAnd(words)
         case .patient:
             words = familyThirdPerson(words)
             words = providerAddressed(words)
@@ -51,6 +52,12 @@ enum ClinicalStyle {
         }
         guard let last = words.last else { return nil }
         if last.hasSuffix("?") { return nil }
+        // A question tagged on without a question mark (`..., is that correct`).
+        if voice != .dictation, words.count > 3,
+            tagQuestions.contains(where: { words.suffix($0.count).map(Phrasing.bare) == $0 })
+        {
+            return nil
+        }
         // A question asked without a question mark (speech recognition): `have you done anything for it`.
         if voice != .dictation, words.count > 2,
             Phrasing.questionPairs.contains([Phrasing.bare(words[0]), Phrasing.bare(words[1])])
@@ -602,6 +609,29 @@ enum ClinicalStyle {
     ]
 
     /// `..., which is good.` / `, which is great` after a finding: the evaluation goes, the finding stays.
+    static let tagQuestions: [[String]] = [
+        ["is", "that", "correct"], ["is", "that", "right"], ["does", "that", "sound", "right"], ["is", "that", "true"],
+        ["does", "that", "sound", "correct"], ["am", "i", "right"], ["does", "that", "make", "sense"],
+    ]
+
+    /// `nice and soft`, `nice and clear`: the finding without the praise.
+    static func withoutNiceAnd(_ words: [String]) -> [String] {
+        guard words.count > 3 else { return words }
+        var output: [String] = []
+        var index = 0
+        while index < words.count {
+            if index + 2 < words.count, Phrasing.bare(words[index]) == "nice", Phrasing.trailingPunctuation(words[index]).isEmpty,
+                Phrasing.bare(words[index + 1]) == "and", Phrasing.trailingPunctuation(words[index + 1]).isEmpty
+            {
+                index += 2
+                continue
+            }
+            output.append(words[index])
+            index += 1
+        }
+        return output
+    }
+
     static func withoutEvaluativeTail(_ words: [String]) -> [String] {
         // The tail is the last few words.
         let tail = max(0, words.count - 6)
@@ -669,6 +699,12 @@ extension ClinicalStyle {
     static func isAnnouncement(_ words: [String]) -> Bool {
         let keys = words.prefix(5).map(Phrasing.bare)
         if words.count <= 8, lookingAnnouncements.contains(where: { keys.starts(with: $0) }) { return true }
+        // The examiner narrating what they do next (`quickly listen to her heart and lungs`).
+        if words.count <= 8, let action = keys.first(where: { !["quickly", "just", "now", "then", "also", "and", "so"].contains($0) }),
+            examActions.contains(action) || action == "focus"
+        {
+            return true
+        }
         // Nothing but talk about the visit (a name the clinician addresses the patient by included).
         return !words.contains { word in
             let key = Phrasing.bare(word)

@@ -44,6 +44,12 @@ public struct NoteWriter: Sendable {
                 .map { statement in
                     var labelled = statement
                     labelled.subsection = layout.label(for: statement.text, in: statement.section)
+                    // An examination finding under the system it is of (`Cardiovascular: Regular rate and rhythm.`).
+                    if labelled.subsection == "PHYSICAL EXAMINATION", !Self.isLabelled(statement.text),
+                        let system = Phrasing.findingSystem(statement.text)
+                    {
+                        labelled.text = system + ": " + statement.text
+                    }
                     return labelled
                 }
             if let opening = spokenPresentation(transcript, demographics: demographics, layout: layout, pronouns: pronouns)

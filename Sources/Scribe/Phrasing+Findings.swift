@@ -124,6 +124,36 @@ extension Phrasing {
         "hent": "HEENT", "heent": "HEENT", "breast": "Breast", "rectal": "Rectal", "pelvic": "Pelvic",
         "psych": "Psychiatric", "chest": "Chest", "mouth": "Mouth", "nose": "Nose",
     ]
+    /// Words of a finding that say which system it is of, beyond the systems' own names.
+    static let findingWords: [String: String] = [
+        "murmur": "Cardiovascular", "murmurs": "Cardiovascular", "rhythm": "Cardiovascular", "gallop": "Cardiovascular",
+        "gallops": "Cardiovascular", "wheezing": "Respiratory", "wheezes": "Respiratory", "crackles": "Respiratory",
+        "rales": "Respiratory", "rhonchi": "Respiratory", "bowel": "Gastrointestinal", "quadrant": "Gastrointestinal",
+        "thyroid": "Neck", "thyromegaly": "Neck", "lymphadenopathy": "Neck", "edema": "Extremities",
+        "rash": "Skin", "tonsils": "Throat", "sinuses": "Head", "distress": "Constitutional",
+    ]
+
+    static let partDeterminers: Set<String> = [
+        "the", "her", "his", "their", "your", "my", "lower", "upper", "mid", "right", "left", "of", "both",
+    ]
+
+    /// The system a finding is of, by the first word that names one (`his abdomen is soft` → Gastrointestinal).
+    static func findingSystem(_ text: String) -> String? {
+        let keys = words(text).prefix(12).map(bare)
+        for (index, key) in keys.enumerated() {
+            // `heart rate` is a vital sign.
+            if key == "heart", index + 1 < keys.count, keys[index + 1] == "rate" { return nil }
+            // `back`, `hand`, `head` name a part only after a determiner (`her lower back`, not `come back`).
+            if ["back", "hand", "head"].contains(key),
+                index == 0 || !partDeterminers.contains(keys[index - 1])
+            {
+                continue
+            }
+            if let system = examinedSystems[key] ?? findingWords[key] { return system }
+        }
+        return nil
+    }
+
     static let examinerOpenings: [[String]] = [
         ["i", "do", "appreciate"], ["i", "can", "appreciate"], ["i", "did", "appreciate"], ["i", "appreciate"],
         ["i", "do", "notice"], ["i", "did", "notice"], ["i", "notice"], ["i", "noticed"], ["i", "do", "see"],

@@ -31,6 +31,7 @@ struct ClinicalStyleTests {
              "That is why he cannot walk far, the patient's knee gives out."),
             ("I will be ordering an MRI of the left shoulder.", .clinician, "Order an MRI of the left shoulder."),
             ("I'm also placing a referral to physical therapy.", .clinician, "Place a referral to physical therapy."),
+            ("Her abdomen is nice and soft, no tenderness.", .clinician, "Her abdomen is soft, no tenderness."),
             ("For your last problem of hypertension, it is well controlled today.", .clinician, "It is well controlled today."),
             ("And for her first problem, her asthma, she uses the inhaler daily.", .clinician, "She uses the inhaler daily."),
         ])
@@ -47,6 +48,8 @@ struct ClinicalStyleTests {
             ("Take a look at her x-rays.", .clinician),
             ("The patient has been taking, mel-...", .patient),
             ("Okay, yeah.", .patient),
+            ("Quickly listen to her heart and lungs.", .clinician),
+            ("Ice and rest make it feel better, is that correct.", .clinician),
         ])
     func dropped(input: String, voice: ClinicalStyle.Voice) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == nil)
@@ -64,5 +67,16 @@ struct ClinicalStyleTests {
             == "I want her to take ibuprofen and we will see her back")
         #expect(Phrasing.aboutPatient("if you have any fever, you should call", pronouns: .male)
             == "If he has any fever, he should call")
+    }
+
+    @Test("an examination finding is put under the system it is of; a vital sign is not")
+    func findingSystems() {
+        #expect(Phrasing.findingSystem("His abdomen is soft.") == "Gastrointestinal")
+        #expect(Phrasing.findingSystem("There is a 2/6 systolic ejection murmur.") == "Cardiovascular")
+        #expect(Phrasing.findingSystem("Trace edema of the lower extremities.") == "Extremities")
+        #expect(Phrasing.findingSystem("Her heart rate was 58.") == nil)
+        #expect(Phrasing.findingSystem("Everything looks good.") == nil)
+        #expect(Phrasing.findingSystem("Come back sooner if the foot becomes numb.") == "Foot")
+        #expect(Phrasing.findingSystem("Tenderness of her lower back.") == "Back")
     }
 }

@@ -143,7 +143,7 @@ enum EvidenceOracle {
         "owner", "client", "would", "will", "theirs", "supporting", "findings", "history", "presents", "evaluation",
         "year", "old", "mg", "mcg", "cm", "mm", "ml", "kg", "going", "to", "sent", "gave", "no", "all",
         "cardiovascular", "respiratory", "gastrointestinal", "neurological", "musculoskeletal", "extremities", "skin",
-        "neck", "head", "eyes", "ears", "throat", "heent", "psychiatric", "chest", "vascular",
+        "neck", "head", "eyes", "ears", "throat", "heent", "psychiatric", "chest", "vascular", "constitutional",
         // The assessment and plan's care labels.
         "medical", "reasoning", "treatment", "additional", "testing", "education", "counseling",
         // The history's attribution of what the patient tells.
