@@ -9,11 +9,15 @@ struct EntityStatements {
     /// an unstated assessment all use it.
     let chiefProblem: ClinicalEntity?
 
-    init(transcript: Transcript, entities: [ClinicalEntity], layout: NoteLayout) {
+    /// The reason the opening turns state (`Right wrist injury.`), which the chief complaint prefers.
+    let statedReason: (text: String, evidence: Range<Int>)?
+
+    init(transcript: Transcript, entities: [ClinicalEntity], layout: NoteLayout, tokens: [[Token]] = []) {
         self.transcript = transcript
         self.entities = entities
         self.layout = layout
         chiefProblem = Self.chiefProblem(of: entities, in: transcript)
+        statedReason = transcript.kind == .dialogue ? StatedReason.reason(in: transcript, tokens: tokens) : nil
     }
 
     var statements: [NoteStatement] {
@@ -149,9 +153,13 @@ struct EntityStatements {
 
     /// The chief complaint line: why the patient came (`chiefProblem`).
     var chiefComplaint: NoteStatement? {
-        guard layout.order[.subjective]?.contains("CHIEF COMPLAINT") == true, let first = chiefProblem,
-            let range = first.evidence.first
-        else { return nil }
+        guard layout.order[.subjective]?.contains("CHIEF COMPLAINT") == true else { return nil }
+        if let stated = statedReason {
+            return NoteStatement(
+                section: .subjective, subsection: "CHIEF COMPLAINT", text: stated.text, evidence: [stated.evidence],
+                origin: .entities)
+        }
+        guard let first = chiefProblem, let range = first.evidence.first else { return nil }
         return NoteStatement(
             section: .subjective, subsection: "CHIEF COMPLAINT", text: Phrasing.capitalized(first.name) + ".",
             evidence: [range], origin: .entities)

@@ -26,7 +26,8 @@ public struct NoteWriter: Sendable {
             .extract(from: transcript)
         let entities = extraction.entities
         let layout = NoteLayout.layout(for: specialty)
-        let fromEntities = EntityStatements(transcript: transcript, entities: entities, layout: layout)
+        let fromEntities = EntityStatements(
+            transcript: transcript, entities: entities, layout: layout, tokens: extraction.tokens)
         var statements: [NoteStatement]
         switch transcript.kind {
         case .dictation:
@@ -163,8 +164,10 @@ public struct NoteWriter: Sendable {
             guard isProblemOriented(statement), let sentence = statement.evidence.first else { return statement }
             if let named = mentions.first(where: { sentence.contains($0.range.lowerBound) })
                 ?? sentenceBefore(sentence).flatMap({ before in
-                    (before.speaker == .clinician || before.speaker == .narrator) && Self.introducesProblem(before.text)
-                        ? mentions.last { before.range.contains($0.range.lowerBound) } : nil
+                    guard before.speaker == .clinician || before.speaker == .narrator,
+                        let named = mentions.last(where: { before.range.contains($0.range.lowerBound) })
+                    else { return nil }
+                    return Self.introducesProblem(before.text) ? named : nil
                 })
             {
                 current = Phrasing.capitalized(named.name)

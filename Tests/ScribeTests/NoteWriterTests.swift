@@ -69,7 +69,7 @@ struct NoteWriterTests {
             """
         let note = try NoteWriter().note(transcript: text)
         #expect(note.subjective.contains("She is a 43-year-old female who presents for evaluation of knee pain.") == false)
-        #expect(note.subjective.contains("The patient is a 43-year-old female who presents for evaluation of knee pain."))
+        #expect(note.subjective.contains("The patient is a 43-year-old female who presents for evaluation of right knee injury."))
         #expect(note.subjective.contains("The patient reports that she twisted her knee on a ladder yesterday and she has knee pain when she walks, on stairs."))
         #expect(!note.subjective.contains("you know"))
         let problems = note.entities.filter { $0.kind == .problem && !$0.negated }.map(\.name)
@@ -323,5 +323,27 @@ struct DialogueNoteTests {
         // A patient who objects has not agreed.
         let objecting = text.replacingOccurrences(of: "okay , that sounds good .", with: "okay but i do n't want the x-ray .")
         #expect(!(try NoteWriter().note(transcript: objecting).plan.contains("Patient Agreements")))
+    }
+
+    @Test(
+        "the chief complaint is the reason the opening turns state: a body part's pain or injury with its side, or an annual exam",
+        arguments: [
+            ("[doctor] hi diana , what happened ?\n[patient] i hurt my right wrist when i fell off my bike .", "Right wrist injury."),
+            ("[doctor] hey wayne how are you\n[patient] okay aside from this left shoulder pain i've been having", "Left shoulder pain."),
+            ("[doctor] so you're here for your annual exam today .\n[patient] yes , and my knee hurts a bit .", "Annual exam."),
+            ("[doctor] what brings you in ?\n[patient] my knee hurts when i climb stairs .\n[doctor] which knee ?\n[patient] the left knee .",
+             "Left knee pain."),
+            ("[doctor] what brings you in ?\n[patient] a dull pain in the back of my head for a week .", nil),
+        ])
+    func statedReason(text: String, expected: String?) throws {
+        let transcript = try Transcript(text)
+        let tokens = transcript.sentences.map { Token.tokens(of: $0.text, at: $0.range.lowerBound) }
+        let reason = StatedReason.reason(in: transcript, tokens: tokens)
+        #expect(reason?.text == expected)
+        if let reason {
+            let said = transcript.text(in: reason.evidence).lowercased()
+            let part = reason.text.lowercased().split(separator: " ").dropLast().last.map(String.init) ?? "-"
+            #expect(said.contains(part), "\(said)")
+        }
     }
 }

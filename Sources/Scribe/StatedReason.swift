@@ -1,0 +1,92 @@
+/// The reason for the visit as the opening turns state it, the way a chief complaint is written: a body part's
+/// pain or injury with its side (`i hurt my right wrist` → `Right wrist injury.`, `this left shoulder pain` →
+/// `Left shoulder pain.`) or an annual examination (`you're here for your annual exam` → `Annual exam.`). When
+/// the opening says neither, the chief complaint is the chief problem among the recognised entities.
+enum StatedReason {
+    /// Body parts whose pain or injury is a visit's reason, by the word said (`belly` is the abdomen).
+    static let bodyParts: [String: String] = [
+        "knee": "knee", "knees": "knee", "ankle": "ankle", "ankles": "ankle", "wrist": "wrist", "shoulder": "shoulder",
+        "elbow": "elbow", "elbows": "elbow", "hip": "hip", "back": "back", "neck": "neck", "foot": "foot",
+        "toe": "toe", "finger": "finger", "thumb": "thumb", "hand": "hand", "arm": "arm", "leg": "leg",
+        "heel": "heel", "jaw": "jaw", "shin": "shin", "calf": "calf", "thigh": "thigh", "forearm": "forearm",
+    ]
+    static let injuryVerbs: Set<String> = [
+        "hurt", "injured", "injure", "twisted", "twist", "sprained", "jammed", "banged", "rolled", "broke",
+        "fractured", "strained", "tweaked",
+    ]
+    static let possessives: Set<String> = ["my", "your", "her", "his", "their", "the"]
+    static let annualWords: [[String]] = [
+        ["annual", "exam"], ["annual", "physical"], ["annual", "visit"], ["annual", "wellness"], ["yearly", "physical"],
+        ["yearly", "exam"], ["annual", "checkup"], ["annual", "check-up"],
+    ]
+
+    /// The reason and where it was said, from the sentences of the first `turns` turns.
+    static func reason(in transcript: Transcript, tokens: [[Token]], turns: Int = 4) -> (text: String, evidence: Range<Int>)? {
+        for (sentence, words) in zip(transcript.sentences, tokens) {
+            guard sentence.turn < turns else { break }
+            let keys = words.map(\.text)
+            for index in keys.indices {
+                if let annual = annualWords.first(where: { keys[index...].starts(with: $0) }) {
+                    return ("Annual exam.", EntityExtractor.span(words, index, index + annual.count - 1))
+                }
+                guard let part = bodyParts[keys[index]] else { continue }
+                // `the back of my head` places something else; `a history of back pain` is not today's reason.
+                if index + 1 < keys.count, keys[index + 1] == "of" { continue }
+                if keys[max(0, index - 6)..<index].contains(where: { $0 == "history" || $0 == "hx" }) { continue }
+                // `lower back`, `upper arm`: the region goes with the part.
+                var first = index
+                var name = part
+                if index > 0, ["lower", "upper"].contains(keys[index - 1]) {
+                    name = keys[index - 1] + " " + part
+                    first -= 1
+                }
+                var side: String?
+                if first > 0, ["right", "left"].contains(keys[first - 1]) {
+                    side = keys[first - 1]
+                    first -= 1
+                } else if first > 1, keys[first - 1] == "side", ["right", "left"].contains(keys[first - 2]) {
+                    side = keys[first - 2]
+                    first -= 2
+                }
+                // Back over `my`, `your`, `the` to the verb or preposition before the part.
+                var cursor = first - 1
+                if cursor >= 0, possessives.contains(keys[cursor]) { cursor -= 1 }
+                var kind: String?
+                var last = index
+                if index + 1 < keys.count, keys[index + 1] == "pain" {
+                    kind = "pain"
+                    last = index + 1
+                } else if index + 1 < keys.count, ["hurts", "hurting", "aches", "aching"].contains(keys[index + 1])
+                    || index + 2 < keys.count && keys[index + 1] == "has" && keys[index + 2] == "been"
+                        && index + 3 < keys.count && keys[index + 3] == "hurting"
+                {
+                    kind = "pain"
+                    last = index + 1
+                } else if cursor >= 0, cursor < first - 1, injuryVerbs.contains(keys[cursor]) {
+                    kind = "injury"
+                    first = cursor
+                } else if cursor >= 1, ["in", "to"].contains(keys[cursor]), keys[cursor - 1] == "pain" {
+                    kind = "pain"
+                    first = cursor - 1
+                }
+                guard let kind else { continue }
+                if side == nil { side = Self.side(of: part, in: transcript, tokens: tokens, turns: turns + 2) }
+                let text = ((side.map { $0 + " " } ?? "") + name + " " + kind)
+                return (Phrasing.capitalized(text) + ".", EntityExtractor.span(words, max(first, 0), last))
+            }
+        }
+        return nil
+    }
+
+    /// The side said with the part elsewhere in the opening (`it's my right one`, `the right knee`).
+    static func side(of part: String, in transcript: Transcript, tokens: [[Token]], turns: Int) -> String? {
+        for (sentence, words) in zip(transcript.sentences, tokens) {
+            guard sentence.turn < turns else { break }
+            for index in words.indices.dropFirst() where bodyParts[words[index].text] == part {
+                let previous = words[index - 1].text
+                if previous == "right" || previous == "left" { return previous }
+            }
+        }
+        return nil
+    }
+}
