@@ -1,0 +1,152 @@
+import Delivery
+import EncounterModel
+import Foundation
+import HL7v2
+import Logging
+import Mapping
+import Scribe
+import Store
+
+/// Turns one accepted journal entry into a note and its outbox rows: HL7 v2 message → `Encounter` (no JSON on the
+/// way) → the note engine and the coder → a `NoteRecord` sealed in the store, committed in one transaction with one
+/// outbox row per destination and the entry's move to `processed`. A message the mapping cannot use is marked
+/// `failed` with a reason that names fields, never content.
+struct EncounterPipeline: Sendable {
+    /// What became of one entry.
+    enum Outcome: Sendable, Equatable {
+        /// A note was written and queued; its id.
+        case processed(String)
+        /// The entry cannot become a note: marked failed with this reason.
+        case failed(String)
+        /// Already processed (a concurrent or earlier pass wrote its note).
+        case alreadyProcessed
+        /// The store failed; the entry stays accepted and is tried again on a later pass.
+        case deferred
+    }
+
+    let journal: any Journal
+    let outbox: any Outbox
+    let reader: HL7EncounterReader
+    let limits: HL7ParserLimits
+    let destinations: [String]
+    let noteRetention: Duration
+    let digester: PatientKeyDigester
+    let mapping: NoteFHIRMapping
+    let logger: Logger
+    let writer = NoteWriter()
+
+    /// Processes one entry and records the outcome in the store.
+    func process(_ entry: JournalEntry) async -> Outcome {
+        var metadata: Logger.Metadata = [
+            "nb.journal.id": "\(entry.id)", "nb.hl7.control_id": "\(entry.controlID ?? "")",
+            "nb.hl7.message_type": "\(entry.messageType ?? "")",
+        ]
+        let outcome: Outcome
+        switch makeNote(entry) {
+        case .failure(let failure):
+            let reason = failure.reason
+            do {
+                try await journal.updateState(id: entry.id, to: .failed, reason: reason)
+            } catch {
+                metadata["nb.error"] = "\(OutboxWorker.describe(error))"
+                logger.error("the failed state of an HL7 message could not be recorded", metadata: metadata)
+                return .deferred
+            }
+            metadata["nb.pipeline.reason"] = "\(reason)"
+            logger.notice("HL7 message cannot become a note; journal entry marked failed", metadata: metadata)
+            outcome = .failed(reason)
+        case .success(let (note, record)):
+            do {
+                _ = try await outbox.commit(note, destinations: destinations, processing: entry.id, now: record.createdAt)
+                metadata["nb.note.id"] = "\(note.id)"
+                metadata["nb.outbox.destinations"] = "\(destinations.count)"
+                logger.debug("note written and queued for delivery", metadata: metadata)
+                outcome = .processed(note.id)
+            } catch let error as StoreError where error.code == .duplicate {
+                outcome = .alreadyProcessed
+            } catch {
+                metadata["nb.error"] = "\(OutboxWorker.describe(error))"
+                logger.error("note not stored; the message stays accepted and is tried again", metadata: metadata)
+                outcome = .deferred
+            }
+        }
+        return outcome
+    }
+
+    /// The note of an entry, or why there is none. Pure apart from the clock and the random note id.
+    func makeNote(_ entry: JournalEntry) -> Result<(OutboxNote, NoteRecord), PipelineFailure> {
+        let message: HL7Message
+        do {
+            message = try HL7Message(parsing: entry.body, limits: limits)
+        } catch {
+            return .failure(PipelineFailure("the message cannot be parsed: \(error.code)"))
+        }
+        let encounter: Encounter
+        do {
+            encounter = try reader.encounter(from: message, journalID: entry.id)
+        } catch {
+            return .failure(PipelineFailure(error.reason))
+        }
+        let specialty = Specialty(rawValue: encounter.specialty) ?? .generic
+        let template = NoteTemplate(rawValue: encounter.template) ?? .standard
+        let now = Date()
+        let age = Self.age(birthDate: encounter.patient.birthDate, at: now)
+        let sex: NoteContext.Sex? =
+            switch encounter.patient.sex.uppercased() {
+            case "F": .female
+            case "M": .male
+            default: nil
+            }
+        let note: Note
+        do {
+            note = try writer.note(
+                transcript: encounter.transcript.text, specialty: specialty, template: template,
+                context: NoteContext(age: age, sex: sex))
+        } catch {
+            return .failure(PipelineFailure("the transcript cannot be used: \(error.reason)"))
+        }
+        let codes =
+            encounter.options.includeBillingCodes
+            ? Coder.shared.codes(
+                for: note, request: Coder.Request(age: age, transcript: encounter.transcript.text)) : nil
+        let record = NoteRecord(
+            id: "note_" + Hex.random(16), createdAt: now, encounter: encounter, note: note, codes: codes,
+            mapping: mapping)
+        let document: [UInt8]
+        do {
+            document = try record.encoded()
+        } catch {
+            return .failure(PipelineFailure("the note cannot be encoded"))
+        }
+        let primary = encounter.patient.primaryIdentifier
+        let key = digester.patientKey(identifier: primary?.value ?? "", authority: primary?.assigningAuthority ?? "")
+        return .success(
+            (
+                OutboxNote(
+                    id: record.id, createdAt: now, expiresAt: now.addingTimeInterval(noteRetention.timeInterval),
+                    patientKey: key, document: document),
+                record
+            ))
+    }
+
+    /// Whole years from a `YYYYMMDD…` birth date to `date` (UTC), or `nil` when the date is not readable.
+    static func age(birthDate: String, at date: Date) -> Int? {
+        let digits = birthDate.prefix(8)
+        guard digits.count == 8, digits.allSatisfy(\.isASCII), let value = Int(digits) else { return nil }
+        let year = value / 10_000
+        let monthDay = value % 10_000
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let now = calendar.dateComponents([.year, .month, .day], from: date)
+        guard let nowYear = now.year, let nowMonth = now.month, let nowDay = now.day, year > 1850, year <= nowYear
+        else { return nil }
+        let age = nowYear - year - (nowMonth * 100 + nowDay < monthDay ? 1 : 0)
+        return (0...150).contains(age) ? age : nil
+    }
+}
+
+/// Why a journal entry cannot become a note: shown by `notebridge journal list --state failed`; never PHI.
+struct PipelineFailure: Error, Sendable, Equatable {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}

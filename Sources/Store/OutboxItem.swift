@@ -1,0 +1,104 @@
+import Foundation
+
+/// Where an outbox row stands.
+public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Waiting for its next attempt.
+    case pending
+    /// Claimed by a worker under a lease.
+    case inFlight = "in-flight"
+    /// The destination accepted it.
+    case delivered
+    /// It will not be retried unless an operator asks (`notebridge outbox retry`).
+    case dead
+}
+
+/// One row of the outbox: a note for one destination. Holds no PHI (the patient key is a keyed digest).
+public struct OutboxItem: Sendable, Hashable {
+    /// The row id, ascending in commit order.
+    public var id: Int64
+    /// The note (`note_…`).
+    public var noteID: String
+    /// The destination's configured name.
+    public var destination: String
+    /// A keyed digest of the patient's identifier: rows of one key are delivered in order.
+    public var patientKey: String
+    /// The state.
+    public var state: OutboxState
+    /// Attempts made so far (released leases do not count).
+    public var attempts: Int
+    /// When the next attempt is due.
+    public var nextAttemptAt: Date
+    /// The last error, for operators (never PHI).
+    public var lastError: String?
+    /// The message control id (MSH-10) every attempt sends, so that a receiver can drop duplicates.
+    public var controlID: String
+    /// When the current lease expires (in flight only).
+    public var leaseExpiresAt: Date?
+    /// When it was queued.
+    public var createdAt: Date
+    /// When it last changed.
+    public var updatedAt: Date
+    /// When it was delivered.
+    public var deliveredAt: Date?
+
+    /// Creates an item.
+    public init(
+        id: Int64, noteID: String, destination: String, patientKey: String, state: OutboxState, attempts: Int,
+        nextAttemptAt: Date, lastError: String?, controlID: String, leaseExpiresAt: Date?, createdAt: Date,
+        updatedAt: Date, deliveredAt: Date?
+    ) {
+        self.id = id
+        self.noteID = noteID
+        self.destination = destination
+        self.patientKey = patientKey
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+        self.controlID = controlID
+        self.leaseExpiresAt = leaseExpiresAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.deliveredAt = deliveredAt
+    }
+}
+
+/// A claimed outbox row and the token that proves the claim.
+public struct OutboxLease: Sendable, Hashable {
+    /// The row as claimed (state `in-flight`, attempts before this one).
+    public var item: OutboxItem
+    /// The lease token; completing, failing or releasing needs it.
+    public var token: String
+    /// When the lease expires; after that another worker may claim the row.
+    public var expiresAt: Date
+
+    /// Creates a lease.
+    public init(item: OutboxItem, token: String, expiresAt: Date) {
+        self.item = item
+        self.token = token
+        self.expiresAt = expiresAt
+    }
+}
+
+/// A written note to store with its outbox rows.
+public struct OutboxNote: Sendable, Hashable {
+    /// `note_` and 32 hex digits.
+    public var id: String
+    /// When it was written.
+    public var createdAt: Date
+    /// When it is erased.
+    public var expiresAt: Date
+    /// A keyed digest of the patient's identifier (``PatientKeyDigester``); never the identifier itself.
+    public var patientKey: String
+    /// The note record (PHI): sealed before it reaches the database.
+    public var document: [UInt8]
+
+    /// Creates a note.
+    public init(id: String, createdAt: Date, expiresAt: Date, patientKey: String, document: [UInt8]) {
+        self.id = id
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.patientKey = patientKey
+        self.document = document
+    }
+}

@@ -1,0 +1,110 @@
+import EncounterModel
+import Foundation
+import HL7v2
+import Scribe
+import Testing
+
+@testable import Mapping
+
+@Suite("NoteRecord → HL7 v2 ORU^R01")
+struct HL7NoteRendererTests {
+    static let encounter = Encounter(
+        patient: Encounter.Patient(
+            identifiers: [Encounter.Identifier(value: "MRN0001", assigningAuthority: "NORTH", type: "MR")],
+            name: Encounter.PersonName(family: "TESTPATIENT", given: "ALEX"), birthDate: "19800214", sex: "F"),
+        visit: Encounter.Visit(
+            number: "V0001", patientClass: "O", location: Encounter.Location(pointOfCare: "CLINIC", room: "101"),
+            hospitalService: "MED"),
+        attending: Encounter.Provider(id: "1234", name: Encounter.PersonName(family: "WELBY", given: "MARCUS")),
+        transcript: Encounter.Transcript(text: "unused", source: .hl7Observation),
+        origin: Encounter.Origin(channel: .mllp))
+
+    static let record = NoteRecord(
+        id: "note_0123456789abcdef0123456789abcdef", createdAt: Date(timeIntervalSince1970: 1_796_000_000),
+        encounter: encounter, documentType: NoteRecord.Code(code: "11506-3", display: "Progress note", system: "LN"),
+        sections: [
+            NoteRecord.Section(
+                key: "subjective", title: "SUBJECTIVE",
+                code: NoteRecord.Code(code: "61150-9", display: "Subjective", system: "LN"),
+                lines: ["Knee pain for three weeks.", "Pipes | hats ^ tildes ~ slashes \\ and & stay intact."]),
+            NoteRecord.Section(
+                key: "plan", title: "PLAN", code: NoteRecord.Code(code: "18776-5", display: "Plan of care note", system: "LN"),
+                lines: ["Ice and rest."]),
+        ],
+        diagnoses: [
+            NoteRecord.Diagnosis(code: "M25.562", description: "Pain in left knee", rank: 1),
+            NoteRecord.Diagnosis(code: "I10", description: "Essential (primary) hypertension", rank: 2),
+        ])
+
+    @Test("MSH, PID, PV1, OBR and one TX observation per line, every value escaped and read back intact")
+    func observationResult() throws {
+        let bytes = try HL7NoteRenderer().observationResult(Self.record, controlID: "NB0000000000000001", at: Self.record.createdAt)
+        let message = try HL7Message(parsing: bytes)
+        #expect(message.segments.map(\.name) == ["MSH", "PID", "PV1", "OBR", "OBX", "OBX", "OBX", "OBX", "OBX"])
+        let header = try #require(message.segment("MSH").flatMap(MSHSegment.init))
+        #expect(header.messageType == "ORU^R01")
+        #expect(header.messageStructure == "ORU_R01")
+        #expect(header.controlID == "NB0000000000000001")
+        #expect(header.versionID == "2.5.1")
+        #expect(header.sendingApplication.namespaceID == "NOTEBRIDGE")
+        let pid = try #require(message.segment("PID").flatMap(PIDSegment.init))
+        #expect(pid.identifiers.first?.id == "MRN0001")
+        #expect(pid.identifiers.first?.assigningAuthority == "NORTH")
+        #expect(pid.names.first?.family == "TESTPATIENT")
+        let pv1 = try #require(message.segment("PV1").flatMap(PV1Segment.init))
+        #expect(pv1.visitNumber == "V0001")
+        #expect(pv1.attendingDoctors.first?.id == "1234")
+        let obr = try #require(message.segment("OBR").flatMap(OBRSegment.init))
+        #expect(obr.universalServiceID == HL7CodedElement(identifier: "11506-3", text: "Progress note", codingSystem: "LN"))
+        #expect(obr.resultStatus == "F")
+        let observations = message.segments(named: "OBX").compactMap(OBXSegment.init)
+        let text = observations.filter { $0.valueType == "TX" }
+        #expect(text.map(\.text) == Self.record.sections.flatMap(\.lines))
+        #expect(text.map(\.subID) == ["1", "1", "2"])
+        #expect(text.map(\.observationIdentifier.identifier) == ["61150-9", "61150-9", "18776-5"])
+        #expect(observations.map(\.setID) == ["1", "2", "3", "4", "5"])
+        #expect(observations.allSatisfy { $0.resultStatus == "F" })
+        let diagnoses = observations.filter { $0.valueType == "CE" }
+        #expect(diagnoses.map(\.observationIdentifier.identifier) == ["29308-4", "29308-4"])
+        #expect(diagnoses.map(\.values) == [["M25.562^Pain in left knee^I10"], ["I10^Essential (primary) hypertension^I10"]])
+        // The escaped line is on the wire as escape sequences, not raw delimiters.
+        #expect(String(decoding: bytes, as: UTF8.self).contains("Pipes \\F\\ hats \\S\\ tildes \\R\\ slashes \\E\\ and \\T\\ stay"))
+    }
+
+    @Test("the same record and control id render the same bytes (a retry is a duplicate a receiver can drop)")
+    func deterministic() throws {
+        let renderer = HL7NoteRenderer()
+        let first = try renderer.observationResult(Self.record, controlID: "NB1", at: Self.record.createdAt)
+        let second = try renderer.observationResult(Self.record, controlID: "NB1", at: Self.record.createdAt)
+        #expect(first == second)
+    }
+
+    @Test("DG1 segments in rank order when the receiver takes them")
+    func diagnosisSegments() throws {
+        var configuration = HL7NoteRenderer.Configuration()
+        configuration.diagnoses = .segments
+        configuration.resultStatus = "P"
+        let message = try HL7Message(
+            parsing: try HL7NoteRenderer(configuration: configuration).observationResult(
+                Self.record, controlID: "NB2", at: Self.record.createdAt))
+        let dg1 = message.segments(named: "DG1")
+        #expect(dg1.map { $0.field(3)?.repetition(1)?.component(1)?.value } == ["M25.562", "I10"])
+        #expect(dg1.map { $0.field(15)?.repetition(1)?.value } == ["1", "2"])
+        #expect(message.segments(named: "OBX").compactMap(OBXSegment.init).allSatisfy { $0.resultStatus == "P" })
+    }
+
+    @Test("a note written by the engine becomes a record with LOINC codes and lines, and round-trips as JSON")
+    func recordFromNote() throws {
+        let note = try NoteWriter().note(
+            transcript: "Doctor: What brings you in?\nPatient: My left knee has hurt for three weeks.\nDoctor: Take ibuprofen and rest it.")
+        let record = NoteRecord(
+            id: "note_x", createdAt: Date(timeIntervalSince1970: 1_796_000_000), encounter: Self.encounter, note: note,
+            codes: nil)
+        #expect(record.documentType == NoteRecord.Code(code: "11506-3", display: "Progress note", system: "LN"))
+        #expect(record.sections.map(\.key) == note.parts.map(\.key))
+        #expect(record.sections.first?.code.system == "LN")
+        #expect(record.sections.allSatisfy { $0.lines.allSatisfy { !$0.isEmpty && !$0.contains("\n") } })
+        #expect(try NoteRecord.decoded(from: try record.encoded()) == record)
+        #expect(throws: NoteRecordError.self) { try NoteRecord.decoded(from: Array("{\"version\":1}".utf8)) }
+    }
+}
