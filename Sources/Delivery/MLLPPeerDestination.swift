@@ -6,9 +6,10 @@ import MLLP
 import Mapping
 import Store
 
-/// An EHR's MLLP listener: the note as ORU^R01, sent with NoteBridge's MLLP client, and the acknowledgment read.
+/// An EHR's MLLP listener: the note as ORU^R01 (and MDM^T02, DFT^P03 when configured), sent one after the other
+/// over one connection with NoteBridge's MLLP client, each acknowledgment read before the next message.
 ///
-/// AA or CA → delivered; AR or CR, no connection, or no acknowledgment within ``Configuration/acknowledgmentTimeout``
+/// All AA or CA → delivered; AR or CR, no connection, or no acknowledgment within ``Configuration/acknowledgmentTimeout``
 /// → retried; AE or CE → dead letter, with the error code and its table text from ERR-3 (free text from the
 /// receiver is not kept: it could quote the message). Every try sends the row's control id as MSH-10 and the same
 /// bytes, so that a receiver can drop duplicates.
@@ -21,15 +22,19 @@ public struct MLLPPeerDestination: Destination {
         public var acknowledgmentTimeout: Duration
         /// How the messages are written for this receiver.
         public var renderer: HL7NoteRenderer.Configuration
+        /// The messages sent for each note, in order (DFT^P03 only when the note has procedure codes).
+        public var messages: [HL7NoteRenderer.MessageKind]
 
         /// Creates a configuration.
         public init(
             client: MLLPClient.Configuration, acknowledgmentTimeout: Duration = .seconds(30),
-            renderer: HL7NoteRenderer.Configuration = HL7NoteRenderer.Configuration()
+            renderer: HL7NoteRenderer.Configuration = HL7NoteRenderer.Configuration(),
+            messages: [HL7NoteRenderer.MessageKind] = [.observationResult]
         ) {
             self.client = client
             self.acknowledgmentTimeout = acknowledgmentTimeout
             self.renderer = renderer
+            self.messages = messages
         }
     }
 
@@ -50,15 +55,23 @@ public struct MLLPPeerDestination: Destination {
 
     /// Renders and sends the note, and reads the answer.
     public func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome {
-        let message: [UInt8]
+        let messages: [(kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])]
         do {
-            message = try renderer.observationResult(note, controlID: item.controlID, at: note.createdAt)
+            messages = try renderer.messages(
+                note, kinds: configuration.messages, controlID: item.controlID, at: note.createdAt)
         } catch {
-            return .dead(reason: "the note cannot be written as ORU^R01: \(error.code)")
+            return .dead(reason: "the note cannot be written as HL7 v2: \(error.code)")
         }
-        let reply: [UInt8]
+        let timeout = configuration.acknowledgmentTimeout
         do {
-            reply = try await client.send(message, timeout: configuration.acknowledgmentTimeout)
+            return try await client.withConnection { connection in
+                for message in messages {
+                    let reply = try await connection.send(message.bytes, timeout: timeout)
+                    let outcome = Self.outcome(ofAcknowledgment: reply, controlID: message.controlID)
+                    guard outcome == .delivered else { return Self.naming(message.kind, outcome) }
+                }
+                return DeliveryOutcome.delivered
+            }
         } catch let error as MLLPError {
             if Task.isCancelled { return .interrupted }
             return .retry(reason: "no acknowledgment from \(name): \(error.code)")
@@ -66,7 +79,16 @@ public struct MLLPPeerDestination: Destination {
             return Task.isCancelled || error is CancellationError
                 ? .interrupted : .retry(reason: "no acknowledgment from \(name): \(type(of: error))")
         }
-        return Self.outcome(ofAcknowledgment: reply, controlID: item.controlID)
+    }
+
+    /// The outcome of one message of several, its kind named when it is not the first kind (ORU^R01).
+    static func naming(_ kind: HL7NoteRenderer.MessageKind, _ outcome: DeliveryOutcome) -> DeliveryOutcome {
+        guard kind != .observationResult else { return outcome }
+        switch outcome {
+        case .retry(let reason): return .retry(reason: "\(kind.rawValue) \(reason)")
+        case .dead(let reason): return .dead(reason: "\(kind.rawValue) \(reason)")
+        case .delivered, .interrupted: return outcome
+        }
     }
 
     /// What an acknowledgment says about the message with `controlID`.

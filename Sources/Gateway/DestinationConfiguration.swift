@@ -37,6 +37,7 @@ public struct DestinationConfiguration: Sendable, Hashable {
         ("receivingFacility", "MSH-6 of the messages sent"),
         ("sendingFacility", "MSH-4 of the messages sent"),
         ("resultStatus", "OBR-25 and OBX-11: F (default) or P"),
+        ("messages", "what is sent per note, in order: [ORU^R01] (default), MDM^T02, DFT^P03 (only with procedure codes)"),
         ("diagnoses", "where ORU^R01 carries the ICD-10-CM codes: observations (default), segments (DG1) or none"),
     ]
 
@@ -110,6 +111,20 @@ public struct DestinationConfiguration: Sendable, Hashable {
                         key: "destinations.\(name).diagnoses", reason: "must be observations, segments or none")
                 }
                 peer.renderer.diagnoses = parsed
+            }
+            if let list = value("messages") {
+                peer.messages = try list.split(separator: ",").map { text in
+                    let entry = text.trimmingCharacters(in: .whitespaces).uppercased()
+                    guard let kind = HL7NoteRenderer.MessageKind(rawValue: entry) else {
+                        throw ConfigurationError(
+                            key: "destinations.\(name).messages", reason: "each entry must be ORU^R01, MDM^T02 or DFT^P03")
+                    }
+                    return kind
+                }
+                guard !peer.messages.isEmpty, Set(peer.messages).count == peer.messages.count else {
+                    throw ConfigurationError(
+                        key: "destinations.\(name).messages", reason: "must list ORU^R01, MDM^T02 or DFT^P03, each once")
+                }
             }
             var worker = OutboxWorker.Configuration()
             if let attempts = try integer("maxAttempts", 1...1_000) { worker.retry.maximumAttempts = attempts }

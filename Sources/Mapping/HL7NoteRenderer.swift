@@ -1,4 +1,5 @@
-// HL7 v2.5.1 outbound messages of a stored note: ORU^R01 (chapter 7, section 7.3.1, structure ORU_R01), built
+// HL7 v2.5.1 outbound messages of a stored note: ORU^R01 (chapter 7, section 7.3.1, structure ORU_R01), MDM^T02
+// (chapter 9, section 9.6.2, structure MDM_T02) and DFT^P03 (chapter 6, section 6.4.1, structure DFT_P03), built
 // with the HL7v2 target's builder so that every value is escaped (chapter 2, section 2.7).
 
 import EncounterModel
@@ -42,6 +43,8 @@ public struct HL7NoteRenderer: Sendable {
         public var resultStatus: String
         /// Where the diagnoses go.
         public var diagnoses: DiagnosisPlacement
+        /// TXA-2 of MDM^T02 (HL7 table 0270; `PN` progress note).
+        public var documentType: String = "PN"
 
         /// The defaults: v2.5.1, final results, diagnoses as observations.
         public init(
@@ -85,6 +88,139 @@ public struct HL7NoteRenderer: Sendable {
         try message.coded("OBR", 4, record.documentType)
         try message.set("OBR", 7, time)
         try message.set("OBR", 25, configuration.resultStatus)
+        var setID = try noteObservations(&message, record, time: time)
+        switch configuration.diagnoses {
+        case .observations:
+            try diagnosisObservations(&message, record, time: time, after: &setID)
+        case .segments:
+            for (index, diagnosis) in record.diagnoses.enumerated() {
+                try diagnosisSegment(&message, diagnosis, occurrence: index + 1)
+            }
+        case .none:
+            break
+        }
+        return message.builder.encoded()
+    }
+
+    /// The MDM^T02 of `record`: EVN, PID, PV1, TXA (document type, activity time, author, the note id as the unique
+    /// document number TXA-12, completion and availability status), then the note's lines as in ORU^R01.
+    public func documentNotification(_ record: NoteRecord, controlID: String, at date: Date) throws(HL7ParseError)
+        -> [UInt8]
+    {
+        var message = Builder()
+        try header(&message, type: ("MDM", "T02", "MDM_T02"), controlID: controlID, date: date)
+        let time = Self.timestamp(record.createdAt)
+        try message.set("EVN", 1, "T02")
+        try message.set("EVN", 2, Self.timestamp(date))
+        try patient(&message, record.encounter)
+        try visit(&message, record.encounter)
+        try message.set("TXA", 1, "1")
+        try message.set("TXA", 2, configuration.documentType)
+        try message.set("TXA", 3, "TX")
+        try message.set("TXA", 4, time)
+        if let author = record.encounter.author ?? record.encounter.attending {
+            try message.set("TXA", 5, author.id, component: 1)
+            try message.name("TXA", 5, author.name, firstComponent: 2)
+        }
+        try message.set("TXA", 12, record.id, component: 1)
+        // A machine-written note is documented (DO), or in progress (IP) when sent as preliminary; no clinician
+        // has authenticated it. It is available (AV) either way.
+        try message.set("TXA", 17, configuration.resultStatus == "F" ? "DO" : "IP")
+        try message.set("TXA", 19, "AV")
+        var setID = try noteObservations(&message, record, time: time)
+        if configuration.diagnoses == .observations {
+            try diagnosisObservations(&message, record, time: time, after: &setID)
+        }
+        return message.builder.encoded()
+    }
+
+    /// The DFT^P03 of `record`: one FT1 per CPT or HCPCS code (transaction date, type CG, code, units, modifiers,
+    /// the diagnoses linked in FT1-19), then one DG1 per ICD-10-CM code in rank order; `nil` when the note has no
+    /// procedure codes.
+    public func financialTransaction(_ record: NoteRecord, controlID: String, at date: Date) throws(HL7ParseError)
+        -> [UInt8]?
+    {
+        guard !record.procedures.isEmpty else { return nil }
+        var message = Builder()
+        try header(&message, type: ("DFT", "P03", "DFT_P03"), controlID: controlID, date: date)
+        let time = Self.timestamp(record.createdAt)
+        try message.set("EVN", 1, "P03")
+        try message.set("EVN", 2, Self.timestamp(date))
+        try patient(&message, record.encounter)
+        try visit(&message, record.encounter)
+        let diagnoses = record.diagnoses.sorted { $0.rank < $1.rank }
+        for (index, procedure) in record.procedures.sorted(by: { $0.rank < $1.rank }).enumerated() {
+            let occurrence = index + 1
+            let system = procedure.system == "CPT" ? "C4" : procedure.system
+            let code = NoteRecord.Code(code: procedure.code, display: procedure.label, system: system)
+            try message.set("FT1", 1, String(occurrence), occurrence: occurrence)
+            try message.set("FT1", 4, time, occurrence: occurrence, component: 1)
+            try message.set("FT1", 6, "CG", occurrence: occurrence)
+            try message.coded("FT1", 7, code, occurrence: occurrence)
+            try message.set("FT1", 10, String(max(1, procedure.units)), occurrence: occurrence)
+            for (offset, diagnosis) in diagnoses.enumerated() {
+                let path = HL7TerserPath(segment: "FT1", occurrence: occurrence, field: 19, repetition: offset + 1)
+                try message.builder.coded(
+                    path, NoteRecord.Code(code: diagnosis.code, display: diagnosis.description, system: "I10"))
+            }
+            try message.coded("FT1", 25, code, occurrence: occurrence)
+            for (offset, modifier) in procedure.modifiers.enumerated() {
+                try message.set("FT1", 26, modifier, occurrence: occurrence, repetition: offset + 1, component: 1)
+            }
+        }
+        for (index, diagnosis) in diagnoses.enumerated() {
+            try diagnosisSegment(&message, diagnosis, occurrence: index + 1)
+        }
+        return message.builder.encoded()
+    }
+
+    /// The messages a route sends for a note, in order, with their control ids (the row's, and `M` or `D` after it
+    /// for MDM^T02 and DFT^P03):
+    /// the kinds asked for that apply (DFT^P03 only when there are procedure codes).
+    public func messages(_ record: NoteRecord, kinds: [MessageKind], controlID: String, at date: Date)
+        throws(HL7ParseError) -> [(kind: MessageKind, controlID: String, bytes: [UInt8])]
+    {
+        var output: [(kind: MessageKind, controlID: String, bytes: [UInt8])] = []
+        for kind in kinds {
+            let id = controlID + kind.controlIDSuffix
+            switch kind {
+            case .observationResult:
+                output.append((kind, id, try observationResult(record, controlID: id, at: date)))
+            case .documentNotification:
+                output.append((kind, id, try documentNotification(record, controlID: id, at: date)))
+            case .financialTransaction:
+                if let bytes = try financialTransaction(record, controlID: id, at: date) { output.append((kind, id, bytes)) }
+            }
+        }
+        return output
+    }
+
+    /// The outbound message kinds.
+    public enum MessageKind: String, Sendable, Hashable, CaseIterable {
+        /// ORU^R01.
+        case observationResult = "ORU^R01"
+        /// MDM^T02.
+        case documentNotification = "MDM^T02"
+        /// DFT^P03.
+        case financialTransaction = "DFT^P03"
+
+        /// What is appended to the row's control id, so that each kind has its own MSH-10, stable across tries
+        /// (ORU^R01 carries the row's control id as it is).
+        var controlIDSuffix: String {
+            switch self {
+            case .observationResult: ""
+            case .documentNotification: "M"
+            case .financialTransaction: "D"
+            }
+        }
+    }
+
+    // MARK: - Segments
+
+    /// One TX OBX per line of each section; returns the last set ID.
+    private func noteObservations(_ message: inout Builder, _ record: NoteRecord, time: String) throws(HL7ParseError)
+        -> Int
+    {
         var setID = 0
         for (index, section) in record.sections.enumerated() {
             for line in section.lines {
@@ -97,35 +233,34 @@ public struct HL7NoteRenderer: Sendable {
                 }
             }
         }
-        switch configuration.diagnoses {
-        case .observations:
-            for diagnosis in record.diagnoses {
-                setID += 1
-                try message.observation(
-                    setID: setID, type: "CE", code: Self.diagnosisObservation, subID: String(diagnosis.rank),
-                    status: configuration.resultStatus, time: time
-                ) { (builder: inout HL7MessageBuilder, path: HL7TerserPath) throws(HL7ParseError) in
-                    try builder.coded(
-                        path, NoteRecord.Code(code: diagnosis.code, display: diagnosis.description, system: "I10"))
-                }
-            }
-        case .segments:
-            for (index, diagnosis) in record.diagnoses.enumerated() {
-                let occurrence = index + 1
-                try message.set("DG1", 1, String(occurrence), occurrence: occurrence)
-                try message.coded(
-                    "DG1", 3, NoteRecord.Code(code: diagnosis.code, display: diagnosis.description, system: "I10"),
-                    occurrence: occurrence)
-                try message.set("DG1", 6, "F", occurrence: occurrence)
-                try message.set("DG1", 15, String(diagnosis.rank), occurrence: occurrence)
-            }
-        case .none:
-            break
-        }
-        return message.builder.encoded()
+        return setID
     }
 
-    // MARK: - Segments
+    private func diagnosisObservations(_ message: inout Builder, _ record: NoteRecord, time: String, after setID: inout Int)
+        throws(HL7ParseError)
+    {
+        for diagnosis in record.diagnoses {
+            setID += 1
+            try message.observation(
+                setID: setID, type: "CE", code: Self.diagnosisObservation, subID: String(diagnosis.rank),
+                status: configuration.resultStatus, time: time
+            ) { (builder: inout HL7MessageBuilder, path: HL7TerserPath) throws(HL7ParseError) in
+                try builder.coded(
+                    path, NoteRecord.Code(code: diagnosis.code, display: diagnosis.description, system: "I10"))
+            }
+        }
+    }
+
+    private func diagnosisSegment(_ message: inout Builder, _ diagnosis: NoteRecord.Diagnosis, occurrence: Int)
+        throws(HL7ParseError)
+    {
+        try message.set("DG1", 1, String(occurrence), occurrence: occurrence)
+        try message.coded(
+            "DG1", 3, NoteRecord.Code(code: diagnosis.code, display: diagnosis.description, system: "I10"),
+            occurrence: occurrence)
+        try message.set("DG1", 6, "F", occurrence: occurrence)
+        try message.set("DG1", 15, String(diagnosis.rank), occurrence: occurrence)
+    }
 
     private func header(
         _ message: inout Builder, type: (String, String, String), controlID: String, date: Date

@@ -285,10 +285,11 @@ extension SQLiteJournal: Outbox {
             updatedAt: Date(epochMilliseconds: row[11]), deliveredAt: delivered.map(Date.init(epochMilliseconds:)))
     }
 
-    /// A message control id (MSH-10, at most 20 characters): `NB` and 18 random hex digits.
+    /// A message control id (MSH-10 holds at most 20 characters): `NB` and 16 random hex digits, leaving room for a
+    /// one-letter suffix per message kind.
     static func newControlID() -> String {
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<9).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return "NB" + Hex.encode(bytes).uppercased()
     }
 

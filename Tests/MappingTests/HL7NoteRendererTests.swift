@@ -93,6 +93,46 @@ struct HL7NoteRendererTests {
         #expect(message.segments(named: "OBX").compactMap(OBXSegment.init).allSatisfy { $0.resultStatus == "P" })
     }
 
+    @Test("MDM^T02: EVN, PID, PV1, TXA with the note id as unique document number, then the lines")
+    func documentNotification() throws {
+        let message = try HL7Message(
+            parsing: try HL7NoteRenderer().documentNotification(Self.record, controlID: "NB3M", at: Self.record.createdAt))
+        #expect(message.segments.map(\.name).prefix(5) == ["MSH", "EVN", "PID", "PV1", "TXA"])
+        #expect(message.segment("MSH").flatMap(MSHSegment.init)?.messageType == "MDM^T02")
+        let txa = try #require(message.segment("TXA").flatMap(TXASegment.init))
+        #expect(txa.documentType == "PN")
+        #expect(txa.uniqueDocumentNumber == Self.record.id)
+        #expect(txa.completionStatus == "DO")
+        #expect(txa.availabilityStatus == "AV")
+        #expect(txa.primaryActivityProviders.first?.id == "1234")
+        let text = message.segments(named: "OBX").compactMap(OBXSegment.init).filter { $0.valueType == "TX" }
+        #expect(text.map(\.text) == Self.record.sections.flatMap(\.lines))
+    }
+
+    @Test("DFT^P03: one FT1 per procedure with the diagnoses linked in FT1-19, then DG1 in rank order; none without codes")
+    func financialTransaction() throws {
+        #expect(try HL7NoteRenderer().financialTransaction(Self.record, controlID: "NB4D", at: Self.record.createdAt) == nil)
+        var record = Self.record
+        record.procedures = [
+            NoteRecord.Procedure(code: "20610", system: "CPT", label: "Arthrocentesis, major joint", modifiers: ["LT"], rank: 2),
+            NoteRecord.Procedure(code: "99213", system: "CPT", label: "Office visit, established", modifiers: ["25"], rank: 1),
+        ]
+        let bytes = try #require(try HL7NoteRenderer().financialTransaction(record, controlID: "NB4D", at: record.createdAt))
+        let message = try HL7Message(parsing: bytes)
+        #expect(message.segments.map(\.name) == ["MSH", "EVN", "PID", "PV1", "FT1", "FT1", "DG1", "DG1"])
+        let ft1 = message.segments(named: "FT1")
+        #expect(ft1.map { $0.field(7)?.repetition(1)?.component(1)?.value } == ["99213", "20610"])
+        #expect(ft1.map { $0.field(7)?.repetition(1)?.component(3)?.value } == ["C4", "C4"])
+        #expect(ft1.map { $0.field(6)?.repetition(1)?.value } == ["CG", "CG"])
+        #expect(ft1.map { $0.field(26)?.repetition(1)?.value } == ["25", "LT"])
+        #expect(ft1.first?.field(19)?.repetitions.map(\.value) == ["M25.562", "I10"])
+        #expect(message.segments(named: "DG1").map { $0.field(3)?.repetition(1)?.value } == ["M25.562", "I10"])
+        let kinds = try HL7NoteRenderer().messages(
+            record, kinds: [.observationResult, .documentNotification, .financialTransaction], controlID: "NB5",
+            at: record.createdAt)
+        #expect(kinds.map(\.controlID) == ["NB5", "NB5M", "NB5D"])
+    }
+
     @Test("a note written by the engine becomes a record with LOINC codes and lines, and round-trips as JSON")
     func recordFromNote() throws {
         let note = try NoteWriter().note(

@@ -40,7 +40,7 @@ struct OutboxTests {
             #expect(try await journal.entry(id: entryID)?.state == .processed)
             let items = try await journal.items(state: .pending, destination: nil, afterID: nil, limit: 10)
             #expect(items.map(\.destination) == ["ehr", "archive"])
-            #expect(items.allSatisfy { $0.controlID.count == 20 && $0.controlID.hasPrefix("NB") })
+            #expect(items.allSatisfy { $0.controlID.count == 18 && $0.controlID.hasPrefix("NB") })
             #expect(Set(items.map(\.controlID)).count == 2)
             #expect(try await journal.noteDocument(id: "note_1") == note("note_1", patient: "pk_a").document)
             // The note is sealed: its text is nowhere in the database files.

@@ -4,6 +4,7 @@ which acknowledges it; each message is validated against the v2.5.1 structure wi
 import datetime
 import json
 import os
+import signal
 import socket
 import socketserver
 import threading
@@ -52,6 +53,8 @@ class Receiver:
 
     def __init__(self, port: int = 0):
         self.messages = []
+        self.arrived = []
+        self.delay = 0.0
         self.lock = threading.Lock()
         self.answer = lambda message: "AA"
         receiver = self
@@ -73,7 +76,14 @@ class Receiver:
                         end = buffer.index(END_BLOCK + CR, start)
                         message = buffer[start + 1:end].decode()
                         buffer = buffer[end + 2:]
-                        self.request.sendall(frame(receiver.acknowledge(message)))
+                        with receiver.lock:
+                            receiver.arrived.append(message)
+                        if receiver.delay:
+                            time.sleep(receiver.delay)
+                        try:
+                            self.request.sendall(frame(receiver.acknowledge(message)))
+                        except OSError:
+                            return
 
         class Server(socketserver.ThreadingTCPServer):
             allow_reuse_address = True
@@ -160,9 +170,9 @@ def outbox(gateway, *args):
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
-def strictly_valid_oru(message: str):
+def strictly_valid(message: str):
     """Parses with hl7apy under strict v2.5.1 validation, and checks that every segment found its place in the
-    ORU_R01 structure (hl7apy drops segments it cannot place)."""
+    message structure (ORU_R01, MDM_T02, DFT_P03; hl7apy drops segments it cannot place)."""
     parsed = parse_message(message, validation_level=VALIDATION_LEVEL.STRICT, find_groups=True)
     parsed.validate()
 
@@ -171,30 +181,41 @@ def strictly_valid_oru(message: str):
             return 1
         return sum(segments(child) for child in element.children)
 
-    assert segments(parsed) == len([s for s in message.split("\r") if s]), "a segment is outside the ORU_R01 structure"
+    assert segments(parsed) == len([s for s in message.split("\r") if s]), "a segment is outside the structure"
     return parsed
 
 
-def note_lines(gateway, tmp_path) -> list:
-    """The note's lines as `notebridge note` writes them from the same transcript and context."""
+def written_note(gateway, tmp_path) -> dict:
+    """The note (with billing codes) as `notebridge note` writes it from the same transcript and context."""
     transcript = tmp_path / "transcript.txt"
     transcript.write_text("\n".join(TRANSCRIPT))
     today = datetime.date.today()
     age = today.year - 1980 - ((today.month, today.day) < (2, 14))
-    out = gateway.cli("note", "--format", "json", "--specialty", "physician", "--age", str(age), "--sex", "female",
-                      str(transcript)).stdout.decode()
-    note = json.loads(out)
+    out = gateway.cli("note", "--format", "json", "--billing-codes", "--specialty", "physician", "--age", str(age),
+                      "--sex", "female", str(transcript)).stdout.decode()
+    return json.loads(out)
+
+
+def lines_of(note: dict) -> list:
     return [line.strip() for part in note["sections"] for line in part["text"].split("\n") if line.strip()]
+
+
+def text_observations(message: str) -> list:
+    parsed = hl7.parse(message)
+    return [parsed.unescape(s.split("|")[5]) for s in message.split("\r")
+            if s.startswith("OBX|") and s.split("|")[2] == "TX"]
 
 
 def test_mdm_in_oru_out_over_mllp(gateway_factory, tmp_path):
     receiver = Receiver()
     try:
-        gateway = start_gateway(gateway_factory, tmp_path, receiver.port)
+        gateway = start_gateway(gateway_factory, tmp_path, receiver.port,
+                                extra="    messages: [ORU^R01, MDM^T02, DFT^P03]\n")
         assert send(gateway, mdm("MDM-E2E-1", "MRN1001", "V1")) == "AA"
-        wait_for(lambda: len(receiver.accepted()) == 1, what="the ORU^R01 at the receiver")
-        message = receiver.accepted()[0]
-        parsed = strictly_valid_oru(message)
+        wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"], what="the delivered row")
+        by_type = {field(m, "MSH", 9).split("^")[0]: m for m in receiver.accepted()}
+        message = by_type["ORU"]
+        parsed = strictly_valid(message)
         assert parsed.msh.msh_9.to_er7() == "ORU^R01^ORU_R01"
         assert field(message, "MSH", 5) == "EHR" and field(message, "MSH", 6) == "HOSP"
         assert field(message, "PID", 3) == "MRN1001^^^NORTH^MR"
@@ -206,14 +227,37 @@ def test_mdm_in_oru_out_over_mllp(gateway_factory, tmp_path):
         assert all(o[11] == "F" for o in observations)
         # The OBX text equals the note's lines, as `notebridge note` writes them from the same transcript.
         received = [hl7.parse(message).unescape(o[5]) for o in text]
-        assert received == note_lines(gateway, tmp_path)
+        note = written_note(gateway, tmp_path)
+        assert received == lines_of(note)
         # Sections are coded in OBX-3 (LOINC) and numbered in OBX-4.
         assert {o[3].split("^")[0] for o in text} <= {"61150-9", "61149-1", "51848-0", "18776-5"}
         assert [o[1] for o in observations] == [str(i) for i in range(1, len(observations) + 1)]
         # Stored, processed, delivered; nothing of the patient in the log or the outbox listing.
-        wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"], what="the delivered row")
         rows = outbox(gateway)
         assert rows[0]["controlId"] == field(message, "MSH", 10)
+        # MDM^T02: TXA-12 the note id, the same lines; its own MSH-10.
+        document = by_type["MDM"]
+        strictly_valid(document)
+        assert field(document, "TXA", 12) == rows[0]["noteId"]
+        assert field(document, "MSH", 10) == rows[0]["controlId"] + "M"
+        assert text_observations(document) == lines_of(note)
+        # DFT^P03 when the note has procedure codes: FT1 per CPT/HCPCS code, DG1 per ICD-10-CM code, in rank order.
+        codes = note.get("billing_codes") or {}
+        procedures = sorted(codes.get("cpt", []) + codes.get("hcpcs", []), key=lambda c: c["rank"])
+        diagnoses = sorted(codes.get("icd10", []), key=lambda c: c["rank"])
+        assert diagnoses, "the sample visit should have a diagnosis code"
+        if procedures:
+            charges = by_type["DFT"]
+            strictly_valid(charges)
+            ft1 = [s.split("|") for s in charges.split("\r") if s.startswith("FT1|")]
+            assert [f[7].split("^")[0] for f in ft1] == [c["code"] for c in procedures]
+            dg1 = [s.split("|") for s in charges.split("\r") if s.startswith("DG1|")]
+            assert [f[3].split("^")[0] for f in dg1] == [c["code"] for c in diagnoses]
+        else:
+            assert "DFT" not in by_type
+        # The ORU^R01 carries the diagnoses as LOINC 29308-4 observations, in rank order.
+        coded = [o for o in observations if o[2] == "CE"]
+        assert [o[5].split("^")[0] for o in coded] == [c["code"] for c in diagnoses]
         assert [e["state"] for e in gateway.journal()] == ["processed"]
         shown = gateway.cli("outbox", "show", str(rows[0]["id"])).stdout.decode()
         for text_ in (gateway.log_text(), json.dumps(rows), shown):
@@ -222,7 +266,7 @@ def test_mdm_in_oru_out_over_mllp(gateway_factory, tmp_path):
         # A resent MSH-10 is a duplicate: the stored ACK again, no second note.
         assert send(gateway, mdm("MDM-E2E-1", "MRN1001", "V1")) == "AA"
         time.sleep(1.5)
-        assert len(receiver.messages) == 1
+        assert len(receiver.messages) == len(by_type)
     finally:
         receiver.stop()
 
@@ -271,7 +315,7 @@ def test_receiver_down_then_up_delivers_everything_in_order_per_patient(gateway_
             visits = [field(m, "PV1", 19) for m in receiver.accepted() if field(m, "PID", 3).startswith(mrn + "^")]
             assert visits == ["V1", "V2", "V3"], f"out of order for {mrn}: {visits}"
         for message in receiver.accepted():
-            strictly_valid_oru(message)
+            strictly_valid(message)
         # Duplicates, if any, carry the MSH-10 of the first try: six distinct control IDs in all.
         assert len({field(m, "MSH", 10) for m in receiver.accepted()}) == 6
     finally:
@@ -307,5 +351,28 @@ def test_error_answers_go_to_the_dead_letter_and_retry_sends_them(gateway_factor
         assert {field(m, "MSH", 10) for m in again} == refused
         assert gateway.cli("outbox", "retry", "999999", check=False).returncode == 1
         assert NAME_MARKER not in gateway.log_text()
+    finally:
+        receiver.stop()
+
+
+def test_sigterm_releases_the_in_flight_row_and_a_restart_delivers_it(gateway_factory, tmp_path):
+    receiver = Receiver()
+    receiver.delay = 6.0  # answers slowly: the row is in flight when the gateway is told to stop
+    try:
+        gateway = start_gateway(gateway_factory, tmp_path, receiver.port)
+        assert send(gateway, mdm("TERM-1", "MRN5001", "V1")) == "AA"
+        wait_for(lambda: len(receiver.arrived) == 1, what="the ORU^R01 in flight")
+        started = time.time()
+        assert gateway.stop(signal.SIGTERM) == 0
+        assert time.time() - started < 5, "shutdown waited for the acknowledgment instead of releasing the lease"
+        rows = outbox(gateway)
+        assert [(r["state"], r["attempts"]) for r in rows] == [("pending", 0)]
+        receiver.delay = 0.0
+        gateway.start()
+        wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"], what="delivery after the restart")
+        # The receiver saw the message twice, with the same MSH-10: a duplicate it can drop.
+        assert len(receiver.arrived) == 2
+        assert len({field(m, "MSH", 10) for m in receiver.arrived}) == 1
+        assert "lease released" in gateway.log_text()
     finally:
         receiver.stop()
