@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import Store
@@ -171,6 +172,37 @@ struct OutboxTests {
             #expect(failed.map(\.id) == [id])
             #expect(failed.first?.failureReason == "no transcript")
             #expect(try await journal.entries(state: .failed, messageTypes: ["MDM^T02"], afterID: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test("a journal made by the release before the outbox (journal.v1 only) is migrated on open and keeps its entries")
+    func migratesAnExistingJournal() async throws {
+        try await Support.withTemporaryDirectory { directory in
+            let file = directory.appendingPathComponent("notebridge.sqlite")
+            let keyring = try Support.keyring()
+            let old = Support.entry(controlID: "OLD-1")
+            let sealed = try Sealer(keyring: keyring, associatedData: Sealer.journalAssociatedData).seal(old.body)
+            let pool = try DatabasePool(path: file.path)
+            try SQLiteJournal.migrator.migrate(pool, upTo: "journal.v1")
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO journal (source, sender, control_id, message_type, version, received_at, state, \
+                        body_sealed, key_id, acknowledgment, ack_code, duplicate_count, updated_at) \
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: JournalRow(inserting: old, sealedBody: sealed).insertArguments(updatedAt: 0))
+            }
+            try pool.close()
+            let journal = try SQLiteJournal(databaseFile: file, keyring: keyring)
+            let entry = try #require(try await journal.entry(id: 1))
+            #expect(entry.body == old.body)
+            #expect(entry.controlID == "OLD-1")
+            #expect(entry.failureReason == nil)
+            _ = try await journal.commit(note("note_old", patient: "pk_a"), destinations: ["ehr"], processing: 1, now: Date())
+            #expect(try await journal.entry(id: 1)?.state == .processed)
+            #expect(try await journal.count(state: .pending) == 1)
+            try await journal.close()
         }
     }
 
