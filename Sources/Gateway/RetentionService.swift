@@ -55,6 +55,8 @@ public struct RetentionService: Service {
         if let pipelineNotes {
             do {
                 _ = try await pipelineNotes.purgeExpiredNoteDocuments(now: now)
+                // Delivered rows (no PHI) are kept a week for operators, like webhook deliveries.
+                _ = try await pipelineNotes.purgeDelivered(before: now.addingTimeInterval(-7 * 86_400), destination: nil)
             } catch {
                 logger.error("pipeline note expiry sweep failed", metadata: ["nb.error": "\(type(of: error))"])
             }

@@ -55,4 +55,7 @@ public protocol Outbox: Sendable {
     /// Erases the notes that expired at or before `now` (their rows stay, without PHI, for operators); returns how
     /// many. A row whose note is gone goes to the dead letter when it is next tried.
     func purgeExpiredNoteDocuments(now: Date) async throws -> Int
+
+    /// Deletes the rows delivered before `deliveredBefore` (of `destination`, when given); returns how many.
+    func purgeDelivered(before deliveredBefore: Date, destination: String?) async throws -> Int
 }

@@ -1,17 +1,5 @@
 import Foundation
 
-/// Where an outbox row stands.
-public enum OutboxState: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Waiting for its next attempt.
-    case pending
-    /// Claimed by a worker under a lease.
-    case inFlight = "in-flight"
-    /// The destination accepted it.
-    case delivered
-    /// It will not be retried unless an operator asks (`notebridge outbox retry`).
-    case dead
-}
-
 /// One row of the outbox: a note for one destination. Holds no PHI (the patient key is a keyed digest).
 public struct OutboxItem: Sendable, Hashable {
     /// The row id, ascending in commit order.
@@ -60,45 +48,5 @@ public struct OutboxItem: Sendable, Hashable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.deliveredAt = deliveredAt
-    }
-}
-
-/// A claimed outbox row and the token that proves the claim.
-public struct OutboxLease: Sendable, Hashable {
-    /// The row as claimed (state `in-flight`, attempts before this one).
-    public var item: OutboxItem
-    /// The lease token; completing, failing or releasing needs it.
-    public var token: String
-    /// When the lease expires; after that another worker may claim the row.
-    public var expiresAt: Date
-
-    /// Creates a lease.
-    public init(item: OutboxItem, token: String, expiresAt: Date) {
-        self.item = item
-        self.token = token
-        self.expiresAt = expiresAt
-    }
-}
-
-/// A written note to store with its outbox rows.
-public struct OutboxNote: Sendable, Hashable {
-    /// `note_` and 32 hex digits.
-    public var id: String
-    /// When it was written.
-    public var createdAt: Date
-    /// When it is erased.
-    public var expiresAt: Date
-    /// A keyed digest of the patient's identifier (``PatientKeyDigester``); never the identifier itself.
-    public var patientKey: String
-    /// The note record (PHI): sealed before it reaches the database.
-    public var document: [UInt8]
-
-    /// Creates a note.
-    public init(id: String, createdAt: Date, expiresAt: Date, patientKey: String, document: [UInt8]) {
-        self.id = id
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-        self.patientKey = patientKey
-        self.document = document
     }
 }

@@ -229,6 +229,18 @@ extension SQLiteJournal: Outbox {
         }
     }
 
+    public func purgeDelivered(before deliveredBefore: Date, destination: String?) async throws -> Int {
+        let cutoff = deliveredBefore.epochMilliseconds
+        return try await outboxWrite("purge delivered outbox rows") { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ? AND (? IS NULL OR destination = ?)
+                    """,
+                arguments: [cutoff, destination, destination])
+            return db.changesCount
+        }
+    }
+
     // MARK: - Helpers
 
     /// Runs one statement under a lease and throws ``StoreError/Code/leaseLost`` when it changed no row.

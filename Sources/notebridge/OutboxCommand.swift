@@ -8,7 +8,7 @@ import Store
 struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox", abstract: "Read the outbox of notes to deliver; send dead-lettered rows again.",
-        subcommands: [ListCommand.self, ShowCommand.self, RetryCommand.self])
+        subcommands: [ListCommand.self, ShowCommand.self, RetryCommand.self, PurgeCommand.self])
 
     /// One line of metadata about a row (no PHI): JSON.
     static func json(_ item: OutboxItem) -> String {
@@ -99,6 +99,32 @@ struct OutboxCommand: AsyncParsableCommand {
                 }
                 Terminal.line(OutboxCommand.json(item))
                 try await journal.close()
+            }
+        }
+    }
+
+    /// `notebridge outbox purge --delivered-before T`.
+    struct PurgeCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "purge", abstract: "Delete delivered rows older than a time (they hold no PHI).")
+
+        @OptionGroup var options: ConfigOptions
+
+        @Option(help: "An ISO 8601 time, e.g. 2026-12-01T00:00:00Z: rows delivered before it are deleted.")
+        var deliveredBefore: String
+
+        @Option(help: "Only the rows of this destination.")
+        var destination: String?
+
+        func run() async throws {
+            try await reportingFailures {
+                guard let cutoff = ISO8601DateFormatter().date(from: deliveredBefore) else {
+                    throw CommandFailure(message: "--delivered-before must be an ISO 8601 time such as 2026-12-01T00:00:00Z", exitCode: 2)
+                }
+                let journal = try JournalCommand.open(options)
+                let count = try await journal.purgeDelivered(before: cutoff, destination: destination)
+                try await journal.close()
+                Terminal.line("{\"purged\":\(count)}")
             }
         }
     }

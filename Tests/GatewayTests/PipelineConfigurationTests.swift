@@ -31,7 +31,7 @@ struct PipelineConfigurationTests {
                 type: mllp
                 host: ${EHR_MLLP_HOST}
                 port: ${EHR_MLLP_PORT}
-                receivingApplication: EHR
+                receivingApplication: EHR$${NOT_EXPANDED}
                 maxAttempts: 3
                 initialBackoffMilliseconds: 250
                 diagnoses: segments
@@ -43,7 +43,7 @@ struct PipelineConfigurationTests {
         #expect(destination.name == "ehr")
         #expect(destination.mllp.client.host == "127.0.0.1")
         #expect(destination.mllp.client.port == 6661)
-        #expect(destination.mllp.renderer.receivingApplication == "EHR")
+        #expect(destination.mllp.renderer.receivingApplication == "EHR${NOT_EXPANDED}")
         #expect(destination.mllp.renderer.diagnoses == .segments)
         #expect(destination.worker.retry.maximumAttempts == 3)
         #expect(destination.worker.retry.initialBackoff == .milliseconds(250))

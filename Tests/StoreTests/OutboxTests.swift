@@ -158,6 +158,11 @@ struct OutboxTests {
             #expect(try await journal.count(state: .dead) == 0)
             #expect(try await journal.count(state: .pending) == 2)
             #expect(try await journal.retryAllDead(destination: nil, now: now) == 0)
+            let again = try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: now)
+            for lease in again { try await journal.complete(lease, now: now) }
+            #expect(try await journal.purgeDelivered(before: now, destination: nil) == 0)
+            #expect(try await journal.purgeDelivered(before: now.addingTimeInterval(1), destination: "other") == 0)
+            #expect(try await journal.purgeDelivered(before: now.addingTimeInterval(1), destination: "ehr") == 1)
         }
     }
 
