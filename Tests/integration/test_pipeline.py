@@ -376,3 +376,73 @@ def test_sigterm_releases_the_in_flight_row_and_a_restart_delivers_it(gateway_fa
         assert "lease released" in gateway.log_text()
     finally:
         receiver.stop()
+
+
+def test_sigkill_mid_burst_loses_nothing_and_writes_one_note_per_message(gateway_factory, tmp_path):
+    """A burst of MDM^T02 for many patients; the gateway is killed with SIGKILL in the middle (twice), restarted,
+    and the sender sends again what it has no ACK for, as an interface engine does. Every acknowledged message gets
+    exactly one note; the receiver gets every note at least once, duplicates only under the same MSH-10; each
+    patient's notes arrive in order. (A scaled-down run of the issue's 1,000 messages for 100 patients.)"""
+    from conftest import MLLPConnection, ack_fields
+    receiver = Receiver()
+    patients, visits = 20, 8
+    messages = [(f"KILL-{p:03d}-{v}", f"MRN6{p:03d}", f"V{v}") for v in range(1, visits + 1) for p in range(patients)]
+    try:
+        gateway = start_gateway(gateway_factory, tmp_path, receiver.port, extra="    leaseSeconds: 2\n")
+        acked = set()
+        kills = []
+        for round_ in range(3):
+            killer = None
+            # Killed from another thread while the burst goes on, a third and two thirds of the way in.
+            threshold = len(messages) * (round_ + 1) // 3 if round_ < 2 else None
+            try:
+                connection = MLLPConnection(gateway.mllp_port, timeout=30)
+                for control, mrn, visit in messages:
+                    if control in acked:
+                        continue
+                    reply = ack_fields(connection.send(mdm(control, mrn, visit, family="BURST")))
+                    assert reply["code"] == "AA" and reply["control_id"] == control
+                    acked.add(control)
+                    if threshold is not None and len(acked) == threshold and killer is None:
+                        killer = threading.Timer(0.01, gateway.process.kill)
+                        killer.start()
+                connection.close()
+            except (ConnectionError, OSError):
+                pass  # killed mid-burst: what has no ACK is sent again after the restart
+            if killer:
+                killer.join()
+                gateway.process.wait()
+                kills.append(len(acked))
+                gateway.stop()
+                gateway.start()
+        assert len(kills) == 2 and kills[0] < len(messages) and kills[1] < len(messages), kills
+        assert acked == {m[0] for m in messages}
+
+        def settled():
+            rows = outbox(gateway)
+            return len(rows) == len(messages) and all(r["state"] == "delivered" for r in rows)
+
+        wait_for(settled, timeout=180, what="every note delivered")
+        journal = gateway.journal()
+        assert sorted(e["controlId"] for e in journal) == sorted(m[0] for m in messages)
+        assert all(e["state"] == "processed" for e in journal)
+        rows = outbox(gateway)
+        assert len({r["noteId"] for r in rows}) == len(messages)
+        # At least once, duplicates only as the same MSH-10 (the same note).
+        received = receiver.accepted()
+        by_control = {}
+        for message in received:
+            key = (field(message, "PID", 3), field(message, "PV1", 19))
+            assert by_control.setdefault(field(message, "MSH", 10), key) == key
+        assert set(by_control) == {r["controlId"] for r in rows}
+        # In order per patient (first arrivals).
+        for p in range(patients):
+            firsts = []
+            for message in received:
+                if field(message, "PID", 3).startswith(f"MRN6{p:03d}^"):
+                    visit = field(message, "PV1", 19)
+                    if visit not in firsts:
+                        firsts.append(visit)
+            assert firsts == [f"V{v}" for v in range(1, visits + 1)], f"patient {p}: {firsts}"
+    finally:
+        receiver.stop()
