@@ -242,6 +242,7 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Delivery",
+                "EncounterModel",
                 "FHIR",
                 "Gateway",
                 "Mapping",
