@@ -27,6 +27,11 @@ public struct DestinationConfiguration: Sendable, Hashable {
         ("type", "mllp (the only kind so far)"),
         ("host", "the MLLP peer's host name or address"),
         ("port", "the MLLP peer's port"),
+        ("tls", "true for TLS to the peer (the system's trust store unless tlsTrustRoots is given)"),
+        ("tlsTrustRoots", "PEM CA certificates the peer's certificate must chain to (turns TLS on)"),
+        ("tlsCertificate", "PEM client certificate chain presented for mutual TLS"),
+        ("tlsPrivateKey", "PEM private key of the client certificate"),
+        ("tlsServerHostname", "the name checked against the peer's certificate (default: host, when it is a name)"),
         ("ackTimeoutSeconds", "how long to wait for the acknowledgment (default 30)"),
         ("connectTimeoutSeconds", "how long to wait for the connection (default 10)"),
         ("maxAttempts", "attempts before the dead letter (default 10)"),
@@ -92,6 +97,7 @@ public struct DestinationConfiguration: Sendable, Hashable {
                 throw ConfigurationError(key: "destinations.\(name).port", reason: "an MLLP destination needs a port")
             }
             var client = MLLPClient.Configuration(host: host, port: port)
+            client.tls = try tls(name: name, value: value)
             if let seconds = try integer("connectTimeoutSeconds", 1...3_600) { client.connectTimeout = .seconds(seconds) }
             var peer = MLLPPeerDestination.Configuration(client: client)
             if let seconds = try integer("ackTimeoutSeconds", 1...3_600) { peer.acknowledgmentTimeout = .seconds(seconds) }
@@ -138,5 +144,43 @@ public struct DestinationConfiguration: Sendable, Hashable {
             }
             return DestinationConfiguration(name: name, mllp: peer, worker: worker)
         }
+    }
+
+    /// The client TLS settings of a destination, checked now (the files are read) so that a mistake stops the start
+    /// instead of failing every delivery.
+    private static func tls(name: String, value: (String) -> String?) throws -> MLLPClientTLSConfiguration? {
+        let key = "destinations.\(name)."
+        var enabled = false
+        if let flag = value("tls") {
+            switch flag.lowercased() {
+            case "true", "yes", "on", "1": enabled = true
+            case "false", "no", "off", "0": enabled = false
+            default: throw ConfigurationError(key: key + "tls", reason: "must be true or false")
+            }
+        }
+        let trustRoots = value("tlsTrustRoots")
+        let certificate = value("tlsCertificate")
+        let privateKey = value("tlsPrivateKey")
+        let serverHostname = value("tlsServerHostname")
+        guard enabled || trustRoots != nil || certificate != nil || privateKey != nil || serverHostname != nil else {
+            return nil
+        }
+        if value("tls") != nil, !enabled {
+            throw ConfigurationError(key: key + "tls", reason: "is false while other TLS keys are given")
+        }
+        guard (certificate == nil) == (privateKey == nil) else {
+            throw ConfigurationError(
+                key: key + (certificate == nil ? "tlsCertificate" : "tlsPrivateKey"),
+                reason: "mutual TLS needs both the client certificate and its private key")
+        }
+        let configuration = MLLPClientTLSConfiguration(
+            trustRootsPath: trustRoots, certificateChainPath: certificate, privateKeyPath: privateKey,
+            serverHostname: serverHostname)
+        do {
+            _ = try configuration.makeClientContext()
+        } catch {
+            throw ConfigurationError(key: key + "tls", reason: "the TLS files cannot be used: \(error)")
+        }
+        return configuration
     }
 }

@@ -60,6 +60,10 @@ struct PipelineConfigurationTests {
             ("destinations:\n  ehr:\n    host: h\n    port: 1\n    type: ftp\n", "destinations.ehr.type"),
             ("destinations:\n  e.h.r:\n    host: h\n", "destinations.e.h.r.host"),
             ("pipeline:\n  defaultSpecialty: wizard\n", "pipeline.defaultSpecialty"),
+            ("destinations:\n  ehr:\n    host: h\n    port: 1\n    tlsCertificate: /tmp/c.pem\n", "destinations.ehr.tlsPrivateKey"),
+            ("destinations:\n  ehr:\n    host: h\n    port: 1\n    tlsTrustRoots: /nonexistent/ca.pem\n", "destinations.ehr.tls"),
+            ("destinations:\n  ehr:\n    host: h\n    port: 1\n    tls: maybe\n", "destinations.ehr.tls"),
+            ("destinations:\n  ehr:\n    host: h\n    port: 1\n    messages: [ADT^A01]\n", "destinations.ehr.messages"),
         ])
     func mistakes(yaml: String, key: String) throws {
         #expect { try load(yaml) } throws: { error in (error as? ConfigurationError)?.key == key }

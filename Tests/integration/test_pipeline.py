@@ -6,7 +6,9 @@ import json
 import os
 import signal
 import socket
+import shutil
 import socketserver
+import ssl
 import threading
 import time
 
@@ -51,9 +53,10 @@ def mdm(control_id: str, mrn: str, visit: str, lines=None, family: str = NAME_MA
 class Receiver:
     """An EHR's MLLP listener: records each message and answers AA, or what `answer(message)` says."""
 
-    def __init__(self, port: int = 0):
+    def __init__(self, port: int = 0, context=None):
         self.messages = []
         self.arrived = []
+        self.handshake_failures = 0
         self.delay = 0.0
         self.lock = threading.Lock()
         self.answer = lambda message: "AA"
@@ -88,6 +91,19 @@ class Receiver:
         class Server(socketserver.ThreadingTCPServer):
             allow_reuse_address = True
             daemon_threads = True
+
+            def get_request(self):
+                sock, address = self.socket.accept()
+                if context is None:
+                    return sock, address
+                sock.settimeout(10)
+                try:
+                    return context.wrap_socket(sock, server_side=True), address
+                except (OSError, ssl.SSLError):
+                    with receiver.lock:
+                        receiver.handshake_failures += 1
+                    sock.close()
+                    raise
 
         self.server = Server(("127.0.0.1", port), Handler)
         self.port = self.server.server_address[1]
@@ -138,7 +154,7 @@ def wait_for(condition, timeout: float = 60.0, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def start_gateway(gateway_factory, tmp_path, ehr_port: int, extra: str = ""):
+def start_gateway(gateway_factory, tmp_path, ehr_port: int, extra: str = "", name: str = "data"):
     config = tmp_path / "mdm-to-oru.yaml"
     config.write_text(
         "destinations:\n"
@@ -153,7 +169,7 @@ def start_gateway(gateway_factory, tmp_path, ehr_port: int, extra: str = ""):
         "    initialBackoffMilliseconds: 200\n"
         "    maxBackoffSeconds: 1\n"
         "    maxAttempts: 1000\n" + extra)
-    gateway = gateway_factory(env={"EHR_MLLP_HOST": "127.0.0.1", "EHR_MLLP_PORT": str(ehr_port)})
+    gateway = gateway_factory(env={"EHR_MLLP_HOST": "127.0.0.1", "EHR_MLLP_PORT": str(ehr_port)}, name=name)
     gateway.args = ["--config", str(config)]
     return gateway.start()
 
@@ -444,5 +460,40 @@ def test_sigkill_mid_burst_loses_nothing_and_writes_one_note_per_message(gateway
                     if visit not in firsts:
                         firsts.append(visit)
             assert firsts == [f"V{v}" for v in range(1, visits + 1)], f"patient {p}: {firsts}"
+    finally:
+        receiver.stop()
+
+
+def test_mllp_destination_over_mutual_tls(gateway_factory, tmp_path):
+    """The EHR's listener wants TLS and a client certificate: NoteBridge presents one and checks the peer's."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is installed by scripts/setup-debian.sh test")
+    from test_tls import make_pki
+    pki = make_pki(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH, cafile=str(pki / "ca.pem"))
+    context.load_cert_chain(str(pki / "server.pem"), str(pki / "server.key"))
+    context.verify_mode = ssl.CERT_REQUIRED
+    receiver = Receiver(context=context)
+    try:
+        gateway = start_gateway(
+            gateway_factory, tmp_path, receiver.port,
+            extra=f"    tlsTrustRoots: {pki / 'ca.pem'}\n    tlsCertificate: {pki / 'client.pem'}\n"
+                  f"    tlsPrivateKey: {pki / 'client.key'}\n")
+        assert send(gateway, mdm("TLS-1", "MRN7001", "V1")) == "AA"
+        wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"], what="delivery over mutual TLS")
+        strictly_valid(receiver.accepted()[0])
+        gateway.stop()
+        # A gateway that trusts another CA does not send to this peer: the row waits and is retried.
+        (tmp_path / "other-ca").mkdir()
+        other = make_pki(tmp_path / "other-ca")
+        (tmp_path / "other").mkdir()
+        untrusting = start_gateway(
+            gateway_factory, tmp_path / "other", receiver.port, name="other-data",
+            extra=f"    tlsTrustRoots: {other / 'ca.pem'}\n    tlsCertificate: {pki / 'client.pem'}\n"
+                  f"    tlsPrivateKey: {pki / 'client.key'}\n")
+        assert send(untrusting, mdm("TLS-2", "MRN7002", "V1")) == "AA"
+        wait_for(lambda: any(r["attempts"] >= 2 for r in outbox(untrusting)), what="failed TLS attempts")
+        assert [r["state"] for r in outbox(untrusting)] in (["pending"], ["in-flight"])
+        assert len(receiver.accepted()) == 1
     finally:
         receiver.stop()
