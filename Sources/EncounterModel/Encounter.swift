@@ -18,6 +18,8 @@ public struct Encounter: Sendable, Hashable, Codable {
     public var template: String
     /// What to add to the note.
     public var options: Options
+    /// What the sender knows about the patient beyond the transcript (the `/v1` context).
+    public var context: ClinicalContext
     /// The transcript the note is written from.
     public var transcript: Transcript
     /// Where the encounter came from (no PHI).
@@ -27,7 +29,7 @@ public struct Encounter: Sendable, Hashable, Codable {
     public init(
         patient: Patient, visit: Visit = Visit(), attending: Provider? = nil, author: Provider? = nil,
         specialty: String = "generic", template: String = "standard", options: Options = Options(),
-        transcript: Transcript, origin: Origin
+        context: ClinicalContext = ClinicalContext(), transcript: Transcript, origin: Origin
     ) {
         self.patient = patient
         self.visit = visit
@@ -36,6 +38,7 @@ public struct Encounter: Sendable, Hashable, Codable {
         self.specialty = specialty
         self.template = template
         self.options = options
+        self.context = context
         self.transcript = transcript
         self.origin = origin
     }
@@ -177,11 +180,34 @@ extension Encounter {
         public var includeBillingCodes: Bool
         /// Add a summary for the patient.
         public var includePatientSummary: Bool
+        /// `new` or `established`, for the visit level; `nil` reads it from the transcript.
+        public var patientStatus: String?
 
         /// Creates options.
-        public init(includeBillingCodes: Bool = true, includePatientSummary: Bool = false) {
+        public init(includeBillingCodes: Bool = true, includePatientSummary: Bool = false, patientStatus: String? = nil) {
             self.includeBillingCodes = includeBillingCodes
             self.includePatientSummary = includePatientSummary
+            self.patientStatus = patientStatus
+        }
+    }
+
+    /// What is known about the patient beyond the transcript.
+    public struct ClinicalContext: Sendable, Hashable, Codable {
+        /// Age in years, when sent (otherwise worked out from the birth date).
+        public var age: Int?
+        /// Medications the patient takes.
+        public var medications: [String]
+        /// Allergies.
+        public var allergies: [String]
+        /// Past medical history.
+        public var history: [String]
+
+        /// Creates a context.
+        public init(age: Int? = nil, medications: [String] = [], allergies: [String] = [], history: [String] = []) {
+            self.age = age
+            self.medications = medications
+            self.allergies = allergies
+            self.history = history
         }
     }
 

@@ -33,7 +33,7 @@ struct EncounterPipeline: Sendable {
     let digester: PatientKeyDigester
     let mapping: NoteFHIRMapping
     let logger: Logger
-    let writer = NoteWriter()
+    let writer = EncounterNoteWriter()
 
     /// Processes one entry and records the outcome in the store.
     func process(_ entry: JournalEntry) async -> Outcome {
@@ -87,28 +87,14 @@ struct EncounterPipeline: Sendable {
         } catch {
             return .failure(PipelineFailure(error.reason))
         }
-        let specialty = Specialty(rawValue: encounter.specialty) ?? .generic
-        let template = NoteTemplate(rawValue: encounter.template) ?? .standard
         let now = Date()
-        let age = Self.age(birthDate: encounter.patient.birthDate, at: now)
-        let sex: NoteContext.Sex? =
-            switch encounter.patient.sex.uppercased() {
-            case "F": .female
-            case "M": .male
-            default: nil
-            }
         let note: Note
         do {
-            note = try writer.note(
-                transcript: encounter.transcript.text, specialty: specialty, template: template,
-                context: NoteContext(age: age, sex: sex))
+            note = try writer.note(for: encounter, at: now)
         } catch {
             return .failure(PipelineFailure("the transcript cannot be used: \(error.reason)"))
         }
-        let codes =
-            encounter.options.includeBillingCodes
-            ? Coder.shared.codes(
-                for: note, request: Coder.Request(age: age, transcript: encounter.transcript.text)) : nil
+        let codes = writer.codes(for: note, encounter: encounter, at: now)
         let record = NoteRecord(
             id: "note_" + Hex.random(16), createdAt: now, encounter: encounter, note: note, codes: codes,
             mapping: mapping)
@@ -127,20 +113,5 @@ struct EncounterPipeline: Sendable {
                     patientKey: key, document: document),
                 record
             ))
-    }
-
-    /// Whole years from a `YYYYMMDD…` birth date to `date` (UTC), or `nil` when the date is not readable.
-    static func age(birthDate: String, at date: Date) -> Int? {
-        let digits = birthDate.prefix(8)
-        guard digits.count == 8, digits.allSatisfy(\.isASCII), let value = Int(digits) else { return nil }
-        let year = value / 10_000
-        let monthDay = value % 10_000
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let now = calendar.dateComponents([.year, .month, .day], from: date)
-        guard let nowYear = now.year, let nowMonth = now.month, let nowDay = now.day, year > 1850, year <= nowYear
-        else { return nil }
-        let age = nowYear - year - (nowMonth * 100 + nowDay < monthDay ? 1 : 0)
-        return (0...150).contains(age) ? age : nil
     }
 }
