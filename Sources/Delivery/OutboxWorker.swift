@@ -126,7 +126,14 @@ public struct OutboxWorker: Service {
                 logger.debug("note delivered", metadata: metadata)
             case .retry(let reason):
                 let attempts = lease.item.attempts + 1
-                if let delay = configuration.retry.delay(afterAttempts: attempts) {
+                let age = now.timeIntervalSince(lease.item.createdAt)
+                if let limit = configuration.retry.maximumAge, age > RetryPolicy.seconds(limit) {
+                    try await outbox.fail(
+                        lease, error: "gave up after \(Int(age)) seconds (the destination's age limit): \(reason)",
+                        retryAt: nil, now: now)
+                    metadata["nb.outbox.reason"] = "\(reason)"
+                    logger.warning("delivery failed past its age limit; moved to the dead letter", metadata: metadata)
+                } else if let delay = configuration.retry.delay(afterAttempts: attempts) {
                     try await outbox.fail(lease, error: reason, retryAt: now.addingTimeInterval(RetryPolicy.seconds(delay)), now: now)
                     metadata["nb.outbox.retry_in_ms"] = "\(Int64(RetryPolicy.seconds(delay) * 1000))"
                     metadata["nb.outbox.reason"] = "\(reason)"

@@ -8,6 +8,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var initialBackoff: Duration
     /// The longest delay.
     public var maximumBackoff: Duration
+    /// How long after it was queued a row may still be retried; `nil` for no limit. A failure after that sends it to
+    /// the dead letter.
+    public var maximumAge: Duration?
     /// The share of each delay drawn at random (0 for none, 0.2 for up to ±20 %), so that receivers coming back are
     /// not hit by every sender at once.
     public var jitter: Double
@@ -15,9 +18,10 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Creates a policy.
     public init(
         maximumAttempts: Int = 10, initialBackoff: Duration = .seconds(1), maximumBackoff: Duration = .seconds(300),
-        jitter: Double = 0.2
+        maximumAge: Duration? = nil, jitter: Double = 0.2
     ) {
         self.maximumAttempts = maximumAttempts
+        self.maximumAge = maximumAge
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
         self.jitter = jitter

@@ -37,6 +37,7 @@ public struct DestinationConfiguration: Sendable, Hashable {
         ("maxAttempts", "attempts before the dead letter (default 10)"),
         ("initialBackoffMilliseconds", "first retry delay; doubles per attempt, with jitter (default 1000)"),
         ("maxBackoffSeconds", "longest retry delay (default 300)"),
+        ("maxAgeHours", "a row still failing this long after it was queued goes to the dead letter (default: no limit)"),
         ("leaseSeconds", "how long a worker's claim on a row lasts (default 60)"),
         ("receivingApplication", "MSH-5 of the messages sent"),
         ("receivingFacility", "MSH-6 of the messages sent"),
@@ -139,6 +140,7 @@ public struct DestinationConfiguration: Sendable, Hashable {
             }
             if let seconds = try integer("maxBackoffSeconds", 1...86_400) { worker.retry.maximumBackoff = .seconds(seconds) }
             if let seconds = try integer("leaseSeconds", 1...3_600) { worker.leaseDuration = .seconds(seconds) }
+            if let hours = try integer("maxAgeHours", 1...87_600) { worker.retry.maximumAge = .seconds(hours * 3_600) }
             if worker.retry.maximumBackoff < worker.retry.initialBackoff {
                 worker.retry.maximumBackoff = worker.retry.initialBackoff
             }

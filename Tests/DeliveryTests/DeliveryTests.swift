@@ -195,6 +195,23 @@ struct DeliveryTests {
         }
     }
 
+    @Test("a row past the destination's age limit goes to the dead letter on its next failure")
+    func ageLimit() async throws {
+        try await withOutbox { journal in
+            try await queue("note_1", patient: "pk_a", in: journal)
+            var configuration = OutboxWorker.Configuration()
+            configuration.retry = RetryPolicy(maximumAge: .milliseconds(1))
+            let worker = OutboxWorker(
+                outbox: journal, destination: ScriptedDestination([.retry(reason: "no acknowledgment")]),
+                configuration: configuration, signal: DeliverySignal(), logger: LogLines().logger())
+            try await Task.sleep(for: .milliseconds(20))
+            await worker.deliverDue()
+            let dead = try #require(try await journal.items(state: .dead, destination: nil, afterID: nil, limit: 1).first)
+            #expect(dead.attempts == 1)
+            #expect(dead.lastError?.hasSuffix("(the destination's age limit): no acknowledgment") == true)
+        }
+    }
+
     @Test("an interrupted send releases the lease without counting an attempt")
     func interrupted() async throws {
         try await withOutbox { journal in

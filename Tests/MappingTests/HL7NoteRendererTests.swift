@@ -133,6 +133,16 @@ struct HL7NoteRendererTests {
         #expect(kinds.map(\.controlID) == ["NB5", "NB5M", "NB5D"])
     }
 
+    @Test("ages from HL7 birth dates, on the day and the day before a birthday")
+    func ages() {
+        let date = Date(timeIntervalSince1970: 1_796_000_000)  // 2026-11-30 UTC
+        #expect(EncounterNoteWriter.age(birthDate: "19800214", at: date) == 46)
+        #expect(EncounterNoteWriter.age(birthDate: "19801130", at: date) == 46)
+        #expect(EncounterNoteWriter.age(birthDate: "19801201", at: date) == 45)
+        #expect(EncounterNoteWriter.age(birthDate: "1980", at: date) == nil)
+        #expect(EncounterNoteWriter.age(birthDate: "20990101", at: date) == nil)
+    }
+
     @Test("a note written by the engine becomes a record with LOINC codes and lines, and round-trips as JSON")
     func recordFromNote() throws {
         let note = try NoteWriter().note(
