@@ -120,9 +120,16 @@ public enum Gateway {
                     outbox: store, keys: store, signal: signal, configuration: configuration.webhooks, logger: logger)),
         ]
         if pipelineOn {
+            let keyring: DataKeyring
+            do {
+                keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
+            } catch {
+                try? store.close()
+                try? await journal.close()
+                throw error
+            }
             services += pipelineServices(
-                configuration, journal: journal, wakes: pipelineWakes, keyring: try DataKeyring.load(
-                    keyFile: configuration.keyFileURL, environment: environment), logger: logger)
+                configuration, journal: journal, wakes: pipelineWakes, keyring: keyring, logger: logger)
         }
         services += [.init(service: http), .init(service: mllp)]
         let group = ServiceGroup(
