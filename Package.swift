@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "Scribe", targets: ["Scribe"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "Curl", targets: ["Curl"]),
+        .library(name: "EncounterModel", targets: ["EncounterModel"]),
+        .library(name: "Delivery", targets: ["Delivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -65,8 +67,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "EncounterModel",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Mapping",
-            dependencies: ["FHIR", "Scribe", "Terminology", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "EncounterModel", "FHIR", "HL7v2", "Scribe", "Terminology", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -98,9 +106,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Delivery",
+            dependencies: [
+                "EncounterModel",
+                "HL7v2",
+                "Mapping",
+                "MLLP",
+                "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
                 "Curl",
+                "Delivery",
+                "EncounterModel",
                 "FHIR",
                 "Mapping",
                 "HL7v2",
@@ -159,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MappingTests",
-            dependencies: ["Mapping", "FHIR", "Scribe"],
+            dependencies: ["Mapping", "EncounterModel", "FHIR", "HL7v2", "Scribe"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -187,7 +210,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store"],
+            dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -203,10 +226,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DeliveryTests",
+            dependencies: [
+                "Delivery",
+                "EncounterModel",
+                "HL7v2",
+                "Mapping",
+                "MLLP",
+                "Store",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GatewayTests",
             dependencies: [
+                "Delivery",
+                "EncounterModel",
                 "FHIR",
                 "Gateway",
+                "Mapping",
                 "HL7v2",
                 "MLLP",
                 "Store",

@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import HL7v2
 import Hummingbird
@@ -5,6 +6,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import MLLP
+import Mapping
 import NIOCore
 import Scribe
 import ServiceLifecycle
@@ -73,13 +75,21 @@ public enum Gateway {
             throw error
         }
         let collector = EndpointCollector(onReady: onReady)
+        let pipelineWakes = DeliverySignal()
+        let pipelineOn = !configuration.destinations.isEmpty
+        let wakePipeline: @Sendable () -> Void
+        if pipelineOn {
+            wakePipeline = { pipelineWakes.wake() }
+        } else {
+            wakePipeline = {}
+        }
         let intake = HL7Intake(
             journal: journal,
             acknowledgments: HL7AcknowledgmentBuilder(
                 applicationName: configuration.applicationName, facilityName: configuration.facilityName),
             limits: configuration.parserLimits, acceptedTypes: configuration.acceptedMessageTypes,
             duplicateWindow: configuration.duplicateWindow, maximumFrameSize: configuration.mllp.maximumFrameSize,
-            logger: logger)
+            logger: logger, onAccepted: wakePipeline)
         let mllp = MLLPService(
             listener: MLLPListener(configuration: configuration.mllp), intake: intake, logger: logger,
             onBound: { collector.mllpBound($0) })
@@ -103,11 +113,24 @@ public enum Gateway {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CoderWarmUp(), successTerminationBehavior: .ignore),
             .init(service: RetentionService(
-                    journal: journal, notes: store, outbox: store, retention: configuration.retention, logger: logger)),
+                    journal: journal, notes: store, outbox: store, pipelineNotes: journal,
+                    retention: configuration.retention, logger: logger)),
             .init(
                 service: WebhookService(
                     outbox: store, keys: store, signal: signal, configuration: configuration.webhooks, logger: logger)),
         ]
+        if pipelineOn {
+            let keyring: DataKeyring
+            do {
+                keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
+            } catch {
+                try? store.close()
+                try? await journal.close()
+                throw error
+            }
+            services += pipelineServices(
+                configuration, journal: journal, wakes: pipelineWakes, keyring: keyring, logger: logger)
+        }
         services += [.init(service: http), .init(service: mllp)]
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -123,5 +146,39 @@ public enum Gateway {
         try store.close()
         try await journal.close()
         logger.info("NoteBridge stopped; journal closed")
+    }
+
+    /// The pipeline (accepted HL7 messages → notes → outbox rows) and one delivery worker per destination. They
+    /// start after the sweeper and stop before it, after the listeners.
+    static func pipelineServices(
+        _ configuration: GatewayConfiguration, journal: SQLiteJournal, wakes: DeliverySignal, keyring: DataKeyring,
+        logger: Logger
+    ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        let deliveries = DeliverySignal()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = configuration.destinations.map { destination in
+            .init(
+                service: OutboxWorker(
+                    outbox: journal,
+                    destination: MLLPPeerDestination(
+                        name: destination.name, configuration: destination.mllp, logger: logger),
+                    configuration: destination.worker, signal: deliveries, logger: logger))
+        }
+        let pipeline = EncounterPipeline(
+            journal: journal, outbox: journal, reader: HL7EncounterReader(configuration: configuration.encounterMapping),
+            limits: configuration.parserLimits, destinations: configuration.destinations.map(\.name),
+            noteRetention: configuration.api.retention, digester: PatientKeyDigester(keyring: keyring),
+            mapping: configuration.api.fhirMapping, logger: logger)
+        services.append(
+            .init(
+                service: PipelineService(
+                    pipeline: pipeline, messageTypes: configuration.pipelineMessageTypes.map(\.description),
+                    wakes: wakes, deliveries: deliveries, pollInterval: .seconds(1), logger: logger)))
+        logger.info(
+            "pipeline on",
+            metadata: [
+                "nb.pipeline.destinations": "\(configuration.destinations.map(\.name).joined(separator: ","))",
+                "nb.pipeline.message_types": "\(configuration.pipelineMessageTypes.map(\.description).joined(separator: ","))",
+            ])
+        return services
     }
 }

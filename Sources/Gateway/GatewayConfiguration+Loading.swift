@@ -1,7 +1,9 @@
+import EncounterModel
 import Foundation
 import HL7v2
 import MLLP
 import Mapping
+import Scribe
 import Store
 import Yams
 
@@ -14,9 +16,14 @@ extension GatewayConfiguration {
         var values: [String: String] = [:]
         if let file {
             values = try flattenedYAML(at: file)
+            for key in values.keys.sorted() {
+                if let value = values[key] {
+                    values[key] = try expandingVariables(value, key: key, environment: environment)
+                }
+            }
         }
         let known = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.path, $0) })
-        for key in values.keys where known[key] == nil {
+        for key in values.keys where known[key] == nil && !DestinationConfiguration.isDestinationKey(key) {
             throw ConfigurationError(key: key, reason: "unknown key (see `notebridge serve --help-keys`)")
         }
         for key in ConfigurationKey.all {
@@ -182,6 +189,35 @@ extension GatewayConfiguration {
         webhooks.maximumAttempts = try reader.integer("api.webhookMaxAttempts", in: 1...100) ?? webhooks.maximumAttempts
         if let path = try reader.string("fhir.mapping") {
             api.fhirMapping = try Self.fhirMapping(path: path)
+        }
+        destinations = try DestinationConfiguration.destinations(in: values, sendingApplication: applicationName)
+        if let types = try reader.string("pipeline.messageTypes") {
+            pipelineMessageTypes = try types.split(separator: ",").map { text in
+                guard let pattern = MessageTypePattern(String(text)), pattern.event != nil else {
+                    throw ConfigurationError(key: "pipeline.messageTypes", reason: "each entry must read CODE^EVENT")
+                }
+                return pattern
+            }
+        }
+        if let specialty = try reader.string("pipeline.defaultSpecialty") {
+            guard Specialty(rawValue: specialty) != nil else {
+                throw ConfigurationError(
+                    key: "pipeline.defaultSpecialty", reason: "must be one of the 24 specialty values (see /v1/specialties)")
+            }
+            encounterMapping.defaultSpecialty = specialty
+        }
+        if let template = try reader.string("pipeline.template") {
+            guard NoteTemplate(rawValue: template) != nil else {
+                throw ConfigurationError(
+                    key: "pipeline.template",
+                    reason: "must be one of \(NoteTemplate.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            encounterMapping.template = template
+        }
+        encounterMapping.options.includeBillingCodes =
+            try reader.boolean("pipeline.billingCodes") ?? encounterMapping.options.includeBillingCodes
+        if let words = try reader.integer("pipeline.minimumTranscriptWords", in: 1...10_000) {
+            encounterMapping.minimumTranscriptWords = words
         }
         if let level = try reader.string("log.level") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

@@ -1,6 +1,7 @@
 import Foundation
 import HL7v2
 import MLLP
+import Mapping
 import Store
 
 /// Everything `notebridge serve` needs: listeners, storage, HL7 limits and routes.
@@ -41,6 +42,15 @@ public struct GatewayConfiguration: Sendable {
     public var facilityName = ""
     /// The message types the default route accepts; empty accepts every type.
     public var acceptedMessageTypes: [MessageTypePattern] = []
+    /// Where written notes are delivered (`destinations.<name>.*`); none turns the pipeline off, and HL7 messages
+    /// are then journaled and acknowledged only.
+    public var destinations: [DestinationConfiguration] = []
+    /// The message types the pipeline writes notes from (`pipeline.messageTypes`).
+    public var pipelineMessageTypes: [MessageTypePattern] = [
+        MessageTypePattern(code: "MDM", event: "T02"), MessageTypePattern(code: "ORU", event: "R01"),
+    ]
+    /// How an HL7 v2 message becomes an encounter (`pipeline.*`).
+    public var encounterMapping = HL7EncounterReader.Configuration()
     /// The log level (`trace` … `critical`).
     public var logLevel: String = "info"
 
@@ -70,6 +80,12 @@ public struct MessageTypePattern: Hashable, Sendable, CustomStringConvertible {
     public var code: String
     /// MSH-9.2, or `nil` for any event.
     public var event: String?
+
+    /// A pattern of a code and an event (`nil`: any event).
+    public init(code: String, event: String?) {
+        self.code = code.uppercased()
+        self.event = event?.uppercased()
+    }
 
     /// Parses `CODE[^EVENT|^*]`.
     public init?(_ text: String) {

@@ -26,12 +26,15 @@ public struct HL7Intake: MLLPMessageHandler {
     public let maximumFrameSize: Int
     private let controlIDs: AcknowledgmentControlIDs
     private let logger: Logger
+    /// Called after an accepted message is committed (the pipeline's wake-up).
+    private let onAccepted: @Sendable () -> Void
 
     /// Creates the intake.
     public init(
         journal: any Journal, acknowledgments: HL7AcknowledgmentBuilder, limits: HL7ParserLimits,
         acceptedTypes: [MessageTypePattern], duplicateWindow: Duration, maximumFrameSize: Int,
-        controlIDs: AcknowledgmentControlIDs = AcknowledgmentControlIDs(), logger: Logger
+        controlIDs: AcknowledgmentControlIDs = AcknowledgmentControlIDs(), logger: Logger,
+        onAccepted: @escaping @Sendable () -> Void = {}
     ) {
         self.journal = journal
         self.acknowledgments = acknowledgments
@@ -41,6 +44,7 @@ public struct HL7Intake: MLLPMessageHandler {
         self.maximumFrameSize = maximumFrameSize
         self.controlIDs = controlIDs
         self.logger = logger
+        self.onAccepted = onAccepted
     }
 
     /// Handles one decoded frame.
@@ -115,6 +119,7 @@ public struct HL7Intake: MLLPMessageHandler {
                 } else {
                     logger.debug("HL7 message journaled", metadata: metadata)
                 }
+                if entry.state == .accepted { onAccepted() }
                 return MLLPReply(bytes: sends ? ack : nil)
             case .duplicate(let original):
                 metadata["nb.journal.id"] = "\(original.id)"

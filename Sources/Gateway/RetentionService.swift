@@ -9,18 +9,21 @@ public struct RetentionService: Service {
     let journal: any Journal
     let notes: (any NoteStore)?
     let outbox: (any WebhookOutbox)?
+    let pipelineNotes: (any Outbox)?
     let retention: Duration?
     let interval: Duration
     let logger: Logger
 
     /// Creates the sweeper.
     public init(
-        journal: any Journal, notes: (any NoteStore)? = nil, outbox: (any WebhookOutbox)? = nil, retention: Duration?,
+        journal: any Journal, notes: (any NoteStore)? = nil, outbox: (any WebhookOutbox)? = nil,
+        pipelineNotes: (any Outbox)? = nil, retention: Duration?,
         interval: Duration = .seconds(60), logger: Logger
     ) {
         self.journal = journal
         self.notes = notes
         self.outbox = outbox
+        self.pipelineNotes = pipelineNotes
         self.retention = retention
         self.interval = interval
         self.logger = logger
@@ -47,6 +50,15 @@ public struct RetentionService: Service {
                 _ = try await notes.purgeExpiredNotes(now: now)
             } catch {
                 logger.error("note expiry sweep failed", metadata: ["nb.error": "\(type(of: error))"])
+            }
+        }
+        if let pipelineNotes {
+            do {
+                _ = try await pipelineNotes.purgeExpiredNoteDocuments(now: now)
+                // Delivered rows (no PHI) are kept a week for operators, like webhook deliveries.
+                _ = try await pipelineNotes.purgeDelivered(before: now.addingTimeInterval(-7 * 86_400), destination: nil)
+            } catch {
+                logger.error("pipeline note expiry sweep failed", metadata: ["nb.error": "\(type(of: error))"])
             }
         }
         if let outbox {

@@ -38,7 +38,7 @@ public struct MLLPClientTLSConfiguration: Sendable, Hashable {
     ///
     /// - Throws: ``MLLPError`` with code ``MLLPError/Code/invalidTLSConfiguration`` when a file cannot be loaded or
     ///   only one of certificate and key is given.
-    func makeClientContext() throws -> NIOSSLContext {
+    public func makeClientContext() throws -> NIOSSLContext {
         do {
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.minimumTLSVersion = .tlsv12

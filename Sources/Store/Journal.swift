@@ -29,6 +29,14 @@ public protocol Journal: Sendable {
     /// Moves the entry to `state`; throws ``StoreError/Code/entryNotFound`` when there is no such entry.
     func updateState(id: Int64, to state: JournalState) async throws
 
+    /// Moves the entry to `state` and records why (a failure reason, never PHI; `nil` clears it).
+    func updateState(id: Int64, to state: JournalState, reason: String?) async throws
+
+    /// Up to `limit` entries in `state` with an id greater than `afterID`, of the given message types (every type
+    /// when empty), in ascending id order.
+    func entries(state: JournalState, messageTypes: [String], afterID: Int64?, limit: Int) async throws
+        -> [JournalEntry]
+
     /// Deletes the rows received before `receivedBefore` (the retention sweep) and returns how many were deleted.
     func purge(receivedBefore: Date) async throws -> Int
 

@@ -30,6 +30,8 @@ public struct JournalEntry: Sendable, Hashable {
     public var duplicateCount: Int
     /// When the row last changed (millisecond precision).
     public var updatedAt: Date
+    /// Why processing failed (state `failed`), for operators; never PHI.
+    public var failureReason: String?
 
     /// Creates an entry.
     public init(
@@ -46,7 +48,8 @@ public struct JournalEntry: Sendable, Hashable {
         acknowledgmentCode: String,
         keyID: String,
         duplicateCount: Int,
-        updatedAt: Date
+        updatedAt: Date,
+        failureReason: String? = nil
     ) {
         self.id = id
         self.source = source
@@ -62,5 +65,6 @@ public struct JournalEntry: Sendable, Hashable {
         self.keyID = keyID
         self.duplicateCount = duplicateCount
         self.updatedAt = updatedAt
+        self.failureReason = failureReason
     }
 }

@@ -6,7 +6,7 @@ struct JournalRow: Sendable, Hashable {
     /// The columns of `journal`, in the order ``init(row:)`` decodes them.
     static let columns = """
         id, source, sender, control_id, message_type, version, received_at, state, \
-        body_sealed, key_id, acknowledgment, ack_code, duplicate_count, updated_at
+        body_sealed, key_id, acknowledgment, ack_code, duplicate_count, updated_at, failure_reason
         """
 
     var id: Int64
@@ -22,6 +22,7 @@ struct JournalRow: Sendable, Hashable {
     var acknowledgmentCode: String
     var duplicateCount: Int
     var updatedAt: Int64
+    var failureReason: String?
 
     /// A row to insert: `entry` with its body already sealed; the id and update time are set on insert.
     init(inserting entry: NewJournalEntry, sealedBody: SealedValue) {
@@ -38,6 +39,7 @@ struct JournalRow: Sendable, Hashable {
         self.acknowledgmentCode = entry.acknowledgmentCode
         self.duplicateCount = 0
         self.updatedAt = 0
+        self.failureReason = nil
     }
 
     /// Decodes a row selected with ``columns``.
@@ -61,6 +63,7 @@ struct JournalRow: Sendable, Hashable {
         self.acknowledgmentCode = try row.decode(String.self, atIndex: 11)
         self.duplicateCount = try row.decode(Int.self, atIndex: 12)
         self.updatedAt = try row.decode(Int64.self, atIndex: 13)
+        self.failureReason = try row.decode(String?.self, atIndex: 14)
     }
 
     /// The arguments of the `INSERT` in ``SQLiteJournal``: every column but `id`, in ``columns`` order.
@@ -88,7 +91,8 @@ struct JournalRow: Sendable, Hashable {
             acknowledgmentCode: acknowledgmentCode,
             keyID: sealedBody.keyID,
             duplicateCount: duplicateCount,
-            updatedAt: Date(epochMilliseconds: updatedAt)
+            updatedAt: Date(epochMilliseconds: updatedAt),
+            failureReason: failureReason
         )
     }
 }

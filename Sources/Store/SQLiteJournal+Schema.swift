@@ -29,6 +29,44 @@ extension SQLiteJournal {
                     """
             )
         }
+        // The pipeline: why an accepted message failed, the notes written from messages, and their outbox.
+        migrator.registerMigration("journal.v2") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE journal ADD COLUMN failure_reason TEXT;
+                    CREATE INDEX journal_state ON journal (state, id);
+                    CREATE TABLE pipeline_notes (
+                        id TEXT PRIMARY KEY,
+                        journal_id INTEGER UNIQUE,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        patient_key TEXT NOT NULL,
+                        document_sealed BLOB NOT NULL,
+                        key_id TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX pipeline_notes_expires_at ON pipeline_notes (expires_at);
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        note_id TEXT NOT NULL,
+                        destination TEXT NOT NULL,
+                        patient_key TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'in-flight', 'delivered', 'dead')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER NOT NULL,
+                        last_error TEXT,
+                        control_id TEXT NOT NULL,
+                        lease_token TEXT,
+                        lease_expires_at INTEGER,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        delivered_at INTEGER,
+                        UNIQUE (note_id, destination)
+                    );
+                    CREATE INDEX outbox_claimable ON outbox (destination, state, next_attempt_at);
+                    CREATE INDEX outbox_patient_order ON outbox (destination, patient_key, id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -17,10 +17,10 @@ public final class SQLiteJournal: Journal {
     /// The tuning in effect.
     public let configuration: Configuration
 
-    private let pool: DatabasePool
-    private let sealer: Sealer
-    private let queue = JournalCommitQueue()
-    private let logger: Logger
+    let pool: DatabasePool
+    let sealer: Sealer
+    let queue = JournalCommitQueue()
+    let logger: Logger
 
     private static let insertSQL = """
         INSERT INTO journal (source, sender, control_id, message_type, version, received_at, state, \
@@ -144,6 +144,27 @@ public final class SQLiteJournal: Journal {
         return try rows.map { try $0.entry(opening: sealer) }
     }
 
+    /// Up to `limit` entries in `state` after `afterID`, ascending by id, of the given message types (all when
+    /// empty), bodies opened.
+    public func entries(state: JournalState, messageTypes: [String], afterID: Int64?, limit: Int) async throws
+        -> [JournalEntry]
+    {
+        guard limit > 0 else { return [] }
+        var sql = "SELECT \(JournalRow.columns) FROM journal WHERE state = ? AND id > ?"
+        var arguments: StatementArguments = [state.rawValue, afterID ?? Int64.min]
+        if !messageTypes.isEmpty {
+            sql += " AND message_type IN (" + messageTypes.map { _ in "?" }.joined(separator: ", ") + ")"
+            for type in messageTypes { arguments += [type] }
+        }
+        sql += " ORDER BY id LIMIT ?"
+        arguments += [limit]
+        let (query, matching) = (sql, arguments)
+        let rows = try await read("list journal entries by state") { db in
+            try Row.fetchAll(db, sql: query, arguments: matching).map(JournalRow.init(row:))
+        }
+        return try rows.map { try $0.entry(opening: sealer) }
+    }
+
     /// The number of rows.
     public func count() async throws -> Int {
         try await read("count journal entries") { db in
@@ -161,10 +182,17 @@ public final class SQLiteJournal: Journal {
 
     /// Moves the entry to `state` and stamps its update time.
     public func updateState(id: Int64, to state: JournalState) async throws {
+        try await updateState(id: id, to: state, reason: nil)
+    }
+
+    /// Moves the entry to `state`, records `reason` (or clears it), and stamps its update time.
+    public func updateState(id: Int64, to state: JournalState, reason: String?) async throws {
         let now = Date().epochMilliseconds
+        let text = reason.map { String($0.prefix(500)) }
         try await write("update journal state") { db in
-            let statement = try db.cachedStatement(sql: "UPDATE journal SET state = ?, updated_at = ? WHERE id = ?")
-            try statement.execute(arguments: [state.rawValue, now, id])
+            let statement = try db.cachedStatement(
+                sql: "UPDATE journal SET state = ?, failure_reason = ?, updated_at = ? WHERE id = ?")
+            try statement.execute(arguments: [state.rawValue, text, now, id])
             guard db.changesCount > 0 else {
                 throw StoreError(.entryNotFound, reason: "no journal entry with id \(id)")
             }
@@ -309,7 +337,7 @@ public final class SQLiteJournal: Journal {
 
     // MARK: - Access helpers
 
-    private func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
         guard !queue.isClosed else {
             throw Self.closedError()
         }

@@ -20,6 +20,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case openFailed
             case unsupportedSealVersion
             case duplicate
+            case leaseLost
         }
 
         private let base: Base
@@ -57,6 +58,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         /// The record exists already under a unique value (a note from the same source for the same key).
         public static let duplicate = Code(.duplicate)
 
+        /// An outbox lease is no longer held: it expired and the row was claimed again, or it was settled.
+        public static let leaseLost = Code(.leaseLost)
+
         /// A stable, human-readable name of the code.
         public var description: String {
             switch base {
@@ -74,6 +78,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case .openFailed: "openFailed"
             case .unsupportedSealVersion: "unsupportedSealVersion"
             case .duplicate: "duplicate"
+            case .leaseLost: "leaseLost"
             }
         }
     }

@@ -36,6 +36,7 @@ struct JournalCommand: AsyncParsableCommand {
             ("bytes", String(entry.body.count)),
             ("duplicates", String(entry.duplicateCount)),
             ("keyId", quoted(entry.keyID)),
+            ("reason", entry.failureReason.map(quoted) ?? "null"),
         ]
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
@@ -59,14 +60,31 @@ struct JournalCommand: AsyncParsableCommand {
         @Option(help: "At most this many entries (0 for all).")
         var limit: Int = 100
 
+        @Option(help: "Only entries in this state: received, accepted, rejected, processed or failed.")
+        var state: String?
+
         func run() async throws {
             try await reportingFailures {
+                var wanted: JournalState?
+                if let state {
+                    guard let parsed = JournalState(rawValue: state) else {
+                        throw CommandFailure(
+                            message: "--state must be one of \(JournalState.allCases.map(\.rawValue).joined(separator: ", "))",
+                            exitCode: 2)
+                    }
+                    wanted = parsed
+                }
                 let journal = try JournalCommand.open(options)
                 var cursor = after
                 var printed = 0
                 while limit == 0 || printed < limit {
                     let page = min(500, limit == 0 ? 500 : limit - printed)
-                    let entries = try await journal.entries(afterID: cursor, limit: page)
+                    let entries =
+                        if let wanted {
+                            try await journal.entries(state: wanted, messageTypes: [], afterID: cursor, limit: page)
+                        } else {
+                            try await journal.entries(afterID: cursor, limit: page)
+                        }
                     for entry in entries { Terminal.line(JournalCommand.json(entry)) }
                     printed += entries.count
                     guard let last = entries.last, entries.count == page else { break }

@@ -20,6 +20,9 @@ struct ServeCommand: AsyncParsableCommand {
                 let aliases = key.aliases.isEmpty ? "" : " (also \(key.aliases.joined(separator: ", ")))"
                 Terminal.line("\(key.path)\t\(key.environmentVariable)\(aliases)\t\(key.summary)")
             }
+            for (field, summary) in DestinationConfiguration.fields {
+                Terminal.line("destinations.<name>.\(field)\t(in the file; ${VARIABLE} allowed)\t\(summary)")
+            }
             return
         }
         try await reportingFailures {

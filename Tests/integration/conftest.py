@@ -106,6 +106,7 @@ class Gateway:
         self.log_path = data_dir.parent / f"{data_dir.name}-serve.log"
         self.console = []
         self.api_key = None
+        self.args = []  # extra `serve` arguments, e.g. ["--config", path]
 
     @property
     def env(self) -> dict:
@@ -127,7 +128,7 @@ class Gateway:
 
     def start(self, timeout: float = 60.0):
         self.log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([BIN, "serve"], env=self.env, stdout=subprocess.PIPE, stderr=self.log)
+        self.process = subprocess.Popen([BIN, "serve", *self.args], env=self.env, stdout=subprocess.PIPE, stderr=self.log)
         deadline = time.time() + timeout
         while time.time() < deadline:
             line = self.process.stdout.readline().decode()

@@ -14,8 +14,8 @@ def openssl(*args, cwd):
     subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
 
 
-@pytest.fixture
-def pki(tmp_path):
+def make_pki(tmp_path):
+    """A test CA, a server certificate for 127.0.0.1 and localhost, and a client certificate, under tmp_path/pki."""
     d = tmp_path / "pki"
     d.mkdir()
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
@@ -27,6 +27,11 @@ def pki(tmp_path):
         openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                 "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext", cwd=d)
     return d
+
+
+@pytest.fixture
+def pki(tmp_path):
+    return make_pki(tmp_path)
 
 
 def tls_env(pki, mutual):

@@ -1,3 +1,4 @@
+import EncounterModel
 import FHIR
 import Foundation
 import Scribe
@@ -103,6 +104,26 @@ public struct NoteJob: Sendable {
     /// (`context.patient_info.medications[]`); the limit leaves room for unknown members and refuses, with its own
     /// error, bodies built to exhaust the decoder.
     public static let maximumNestingDepth = 32
+
+    /// The request as the `Encounter` every intake produces: the transcript, specialty, layout, options and the
+    /// patient context the caller sent; no identifiers (the `/v1` API takes none).
+    public var encounter: Encounter {
+        let sex =
+            switch context.sex {
+            case .female: "F"
+            case .male: "M"
+            case nil: ""
+            }
+        return Encounter(
+            patient: Encounter.Patient(sex: sex), specialty: specialty.rawValue, template: template.rawValue,
+            options: Encounter.Options(
+                includeBillingCodes: includeBillingCodes, includePatientSummary: includePatientSummary,
+                patientStatus: patient?.rawValue),
+            context: Encounter.ClinicalContext(
+                age: context.age, medications: context.medications, allergies: context.allergies,
+                history: context.history),
+            transcript: Encounter.Transcript(text: transcript, source: .api), origin: Encounter.Origin(channel: .api))
+    }
 
     /// Decodes and validates a request body; the error names the field.
     public static func decode(_ bytes: [UInt8]) throws(APIError) -> NoteJob {

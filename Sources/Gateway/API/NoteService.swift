@@ -1,12 +1,14 @@
+import EncounterModel
 import Foundation
 import Logging
+import Mapping
 import Scribe
 import Store
 
 /// Writes, stores and announces notes for the `/v1` API: the note engine, the coder, the sealed note store and
 /// the webhook outbox behind one call per step, so that the JSON and the streaming endpoints share them.
 public final class NoteService: Sendable {
-    let writer = NoteWriter()
+    let writer = EncounterNoteWriter()
     let notes: any NoteStore
     let outbox: any WebhookOutbox
     let signal: WebhookSignal
@@ -26,11 +28,11 @@ public final class NoteService: Sendable {
         self.logger = logger
     }
 
-    /// Writes the note; a transcript the engine cannot use is a validation error naming `transcript`.
+    /// Writes the note of the request's encounter (the one path every intake takes to the note engine); a
+    /// transcript the engine cannot use is a validation error naming `transcript`.
     func write(_ job: NoteJob) throws(APIError) -> Note {
         do {
-            return try writer.note(
-                transcript: job.transcript, specialty: job.specialty, template: job.template, context: job.context)
+            return try writer.note(for: job.encounter)
         } catch {
             throw APIError.validation(error.field, error.reason)
         }
@@ -38,12 +40,7 @@ public final class NoteService: Sendable {
 
     /// The billing codes, when asked for.
     func codes(for note: Note, job: NoteJob) -> BillingCodes? {
-        guard job.includeBillingCodes else { return nil }
-        return Coder.shared.codes(
-            for: note,
-            request: Coder.Request(
-                patient: job.patient, medications: job.context.medications, age: job.context.age,
-                transcript: job.transcript))
+        writer.codes(for: note, encounter: job.encounter)
     }
 
     /// Seals and stores the note under a new id, queues its `note.generated` event, and returns the document

@@ -224,20 +224,21 @@ struct FHIRRoutes: Sendable {
         return (job, visit)
     }
 
-    /// The note request, validated as the /v1 API validates it; `path` names the element of a field at fault.
+    /// The note request, validated as the /v1 API validates it (the same typed request value, never a JSON round
+    /// trip); `path` names the element of a field at fault.
     static func noteJob(
         transcript: String, specialty: String?, template: String?, includeBillingCodes: Bool,
         path: (String) -> String
     ) throws(FHIRError) -> NoteJob {
-        var body: [String: Any] = ["transcript": transcript, "include_billing_codes": includeBillingCodes]
-        if let specialty { body["specialty"] = specialty }
-        if let template { body["template"] = template }
+        var body = NoteRequestBody()
+        body.transcript = transcript
+        body.specialty = specialty
+        body.template = template
+        body.includeBillingCodes = includeBillingCodes
         do {
-            return try NoteJob.decode(Array(try JSONSerialization.data(withJSONObject: body)))
-        } catch let error as APIError {
-            throw FHIRError(.badRequest, "value", error.message, expression: path(error.details.first?.field ?? "transcript"))
+            return try NoteJob(body)
         } catch {
-            throw FHIRError(.badRequest, "value", "the note request cannot be read", expression: path("transcript"))
+            throw FHIRError(.badRequest, "value", error.message, expression: path(error.details.first?.field ?? "transcript"))
         }
     }
 

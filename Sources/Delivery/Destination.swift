@@ -1,0 +1,14 @@
+import EncounterModel
+import Store
+
+/// Where notes go: one configured receiver (an EHR's MLLP listener today; a FHIR server and webhooks next).
+///
+/// A destination renders the stored note in its own format and sends it once per call; the outbox worker decides
+/// about retries from the outcome. Implementations must never put PHI in an outcome's reason.
+public protocol Destination: Sendable {
+    /// The configured name: the outbox rows of this destination carry it.
+    var name: String { get }
+
+    /// Sends `note` for the outbox row `item` (its ``OutboxItem/controlID`` is the MSH-10 of every try).
+    func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome
+}

@@ -1,0 +1,127 @@
+import EncounterModel
+import Foundation
+import HL7v2
+import Logging
+import MLLP
+import Mapping
+import Store
+
+/// An EHR's MLLP listener: the note as ORU^R01 (and MDM^T02, DFT^P03 when configured), sent one after the other
+/// over one connection with NoteBridge's MLLP client, each acknowledgment read before the next message.
+///
+/// All AA or CA → delivered; AR or CR, no connection, or no acknowledgment within ``Configuration/acknowledgmentTimeout``
+/// → retried; AE or CE → dead letter, with the error code and its table text from ERR-3 (free text from the
+/// receiver is not kept: it could quote the message). Every try sends the row's control id as MSH-10 and the same
+/// bytes, so that a receiver can drop duplicates.
+public struct MLLPPeerDestination: Destination {
+    /// The peer and how to talk to it.
+    public struct Configuration: Sendable, Hashable {
+        /// The peer's address and TLS settings.
+        public var client: MLLPClient.Configuration
+        /// How long to wait for the acknowledgment.
+        public var acknowledgmentTimeout: Duration
+        /// How the messages are written for this receiver.
+        public var renderer: HL7NoteRenderer.Configuration
+        /// The messages sent for each note, in order (DFT^P03 only when the note has procedure codes).
+        public var messages: [HL7NoteRenderer.MessageKind]
+
+        /// Creates a configuration.
+        public init(
+            client: MLLPClient.Configuration, acknowledgmentTimeout: Duration = .seconds(30),
+            renderer: HL7NoteRenderer.Configuration = HL7NoteRenderer.Configuration(),
+            messages: [HL7NoteRenderer.MessageKind] = [.observationResult]
+        ) {
+            self.client = client
+            self.acknowledgmentTimeout = acknowledgmentTimeout
+            self.renderer = renderer
+            self.messages = messages
+        }
+    }
+
+    /// The configured name.
+    public let name: String
+    /// The configuration in force.
+    public let configuration: Configuration
+    private let client: MLLPClient
+    private let renderer: HL7NoteRenderer
+
+    /// Creates the destination.
+    public init(name: String, configuration: Configuration, logger: Logger) {
+        self.name = name
+        self.configuration = configuration
+        self.client = MLLPClient(configuration: configuration.client, logger: logger)
+        self.renderer = HL7NoteRenderer(configuration: configuration.renderer)
+    }
+
+    /// Renders and sends the note, and reads the answer.
+    public func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome {
+        let messages: [(kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])]
+        do {
+            messages = try renderer.messages(
+                note, kinds: configuration.messages, controlID: item.controlID, at: note.createdAt)
+        } catch {
+            return .dead(reason: "the note cannot be written as HL7 v2: \(error.code)")
+        }
+        let timeout = configuration.acknowledgmentTimeout
+        do {
+            return try await client.withConnection { connection in
+                for message in messages {
+                    let reply = try await connection.send(message.bytes, timeout: timeout)
+                    let outcome = Self.outcome(ofAcknowledgment: reply, controlID: message.controlID)
+                    guard outcome == .delivered else { return Self.naming(message.kind, outcome) }
+                }
+                return DeliveryOutcome.delivered
+            }
+        } catch let error as MLLPError {
+            if Task.isCancelled { return .interrupted }
+            return .retry(reason: "no acknowledgment from \(name): \(error.code)")
+        } catch {
+            return Task.isCancelled || error is CancellationError
+                ? .interrupted : .retry(reason: "no acknowledgment from \(name): \(type(of: error))")
+        }
+    }
+
+    /// The outcome of one message of several, its kind named when it is not the first kind (ORU^R01).
+    static func naming(_ kind: HL7NoteRenderer.MessageKind, _ outcome: DeliveryOutcome) -> DeliveryOutcome {
+        guard kind != .observationResult else { return outcome }
+        switch outcome {
+        case .retry(let reason): return .retry(reason: "\(kind.rawValue) \(reason)")
+        case .dead(let reason): return .dead(reason: "\(kind.rawValue) \(reason)")
+        case .delivered, .interrupted: return outcome
+        }
+    }
+
+    /// What an acknowledgment says about the message with `controlID`.
+    static func outcome(ofAcknowledgment reply: [UInt8], controlID: String) -> DeliveryOutcome {
+        guard let ack = try? HL7Message(parsing: reply), let msa = ack.segment("MSA") else {
+            return .retry(reason: "the answer is not an HL7 acknowledgment")
+        }
+        let code = msa.field(1)?.repetition(1)?.value ?? ""
+        let acknowledged = msa.field(2)?.repetition(1)?.value ?? ""
+        guard acknowledged == controlID else {
+            return .retry(reason: "the acknowledgment answers another message (MSA-2 differs from MSH-10)")
+        }
+        guard let parsed = HL7AcknowledgmentCode(rawValue: code.uppercased()) else {
+            return .retry(reason: "the acknowledgment code MSA-1 is not one of AA, AE, AR, CA, CE, CR")
+        }
+        switch parsed {
+        case .applicationAccept, .commitAccept:
+            return .delivered
+        case .applicationReject, .commitReject:
+            return .retry(reason: "\(parsed.rawValue): the receiver rejected the message for now\(errorCode(ack))")
+        case .applicationError, .commitError:
+            return .dead(reason: "\(parsed.rawValue): the receiver refused the message\(errorCode(ack))")
+        }
+    }
+
+    /// `; ERR-3 207 Application internal error`: the coded error of the first ERR (HL7 table 0357), without the
+    /// receiver's free text. Codes and table texts longer than 80 characters are cut.
+    static func errorCode(_ ack: HL7Message) -> String {
+        guard let err = ack.segment("ERR"), let condition = err.field(3)?.repetition(1) else { return "" }
+        let code = String((condition.component(1)?.value ?? "").prefix(20))
+        let text = String((condition.component(2)?.value ?? "").prefix(80))
+        guard !code.isEmpty else { return "" }
+        let safe = text.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" || $0 == "/" }
+        return "; ERR-3 \(code)" + (text.isEmpty || !safe ? "" : " \(text)")
+    }
+}

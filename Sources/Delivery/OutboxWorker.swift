@@ -1,0 +1,166 @@
+import EncounterModel
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+
+/// Delivers one destination's outbox rows: claims due rows under a lease (at most one per patient at a time, so
+/// that each patient's notes arrive in order while patients deliver in parallel), renders and sends each, and
+/// records the answer: delivered, retried with backoff and jitter, or dead.
+///
+/// A `Service` of the gateway's `ServiceGroup`. On graceful shutdown it stops claiming; a send in progress is
+/// interrupted and its lease released (not counted as an attempt), so that the row goes out after the restart. A
+/// worker killed outright leaves its leases to expire, after which any worker claims the rows again.
+public struct OutboxWorker: Service {
+    /// Tuning.
+    public struct Configuration: Sendable, Hashable {
+        /// When failures are tried again.
+        public var retry: RetryPolicy
+        /// How long a claim holds a row.
+        public var leaseDuration: Duration
+        /// The most rows claimed (and sent concurrently) at once.
+        public var batchSize: Int
+        /// How often due rows are looked for when nothing wakes the worker.
+        public var pollInterval: Duration
+
+        /// Creates a configuration.
+        public init(
+            retry: RetryPolicy = RetryPolicy(), leaseDuration: Duration = .seconds(60), batchSize: Int = 16,
+            pollInterval: Duration = .milliseconds(250)
+        ) {
+            self.retry = retry
+            self.leaseDuration = leaseDuration
+            self.batchSize = batchSize
+            self.pollInterval = pollInterval
+        }
+    }
+
+    let outbox: any Outbox
+    let destination: any Destination
+    let configuration: Configuration
+    let signal: DeliverySignal
+    let logger: Logger
+
+    /// Creates a worker for `destination`.
+    public init(
+        outbox: any Outbox, destination: any Destination, configuration: Configuration = Configuration(),
+        signal: DeliverySignal, logger: Logger
+    ) {
+        self.outbox = outbox
+        self.destination = destination
+        self.configuration = configuration
+        self.signal = signal
+        var logger = logger
+        logger[metadataKey: "nb.delivery.destination"] = "\(destination.name)"
+        self.logger = logger
+    }
+
+    /// Delivers until graceful shutdown or cancellation.
+    public func run() async throws {
+        let (wakes, poke) = signal.subscribe()
+        let interval = configuration.pollInterval
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        poke.yield()
+                    }
+                }
+                poke.yield()
+                for await _ in wakes {
+                    if Task.isCancelled { break }
+                    await deliverDue()
+                }
+                group.cancelAll()
+            }
+        }
+        logger.info("delivery worker stopped")
+    }
+
+    /// Claims and delivers due rows until none is left to claim now.
+    public func deliverDue() async {
+        while !Task.isCancelled {
+            let leases: [OutboxLease]
+            do {
+                leases = try await outbox.claim(
+                    destination: destination.name, limit: configuration.batchSize,
+                    leaseDuration: configuration.leaseDuration, now: Date())
+            } catch {
+                logger.error("outbox claim failed", metadata: ["nb.error": "\(Self.describe(error))"])
+                return
+            }
+            guard !leases.isEmpty else { return }
+            await withDiscardingTaskGroup { group in
+                for lease in leases {
+                    group.addTask { await deliver(lease) }
+                }
+            }
+        }
+    }
+
+    /// Sends one claimed row and records the outcome.
+    func deliver(_ lease: OutboxLease) async {
+        var metadata: Logger.Metadata = [
+            "nb.outbox.id": "\(lease.item.id)", "nb.hl7.control_id": "\(lease.item.controlID)",
+            "nb.outbox.attempt": "\(lease.item.attempts + 1)",
+        ]
+        var outcome: DeliveryOutcome
+        do {
+            if let document = try await outbox.noteDocument(id: lease.item.noteID) {
+                outcome = await destination.deliver(try NoteRecord.decoded(from: document), item: lease.item)
+            } else {
+                outcome = .dead(reason: "the note was erased (its retention ended) before it was delivered")
+            }
+        } catch let error as NoteRecordError {
+            outcome = .dead(reason: error.reason)
+        } catch {
+            outcome = .retry(reason: "the note could not be read: \(Self.describe(error))")
+        }
+        if Task.isCancelled, case .retry = outcome { outcome = .interrupted }
+        let now = Date()
+        do {
+            switch outcome {
+            case .delivered:
+                try await outbox.complete(lease, now: now)
+                logger.debug("note delivered", metadata: metadata)
+            case .retry(let reason):
+                let attempts = lease.item.attempts + 1
+                let age = now.timeIntervalSince(lease.item.createdAt)
+                if let limit = configuration.retry.maximumAge, age > RetryPolicy.seconds(limit) {
+                    try await outbox.fail(
+                        lease, error: "gave up after \(Int(age)) seconds (the destination's age limit): \(reason)",
+                        retryAt: nil, now: now)
+                    metadata["nb.outbox.reason"] = "\(reason)"
+                    logger.warning("delivery failed past its age limit; moved to the dead letter", metadata: metadata)
+                } else if let delay = configuration.retry.delay(afterAttempts: attempts) {
+                    try await outbox.fail(lease, error: reason, retryAt: now.addingTimeInterval(RetryPolicy.seconds(delay)), now: now)
+                    metadata["nb.outbox.retry_in_ms"] = "\(Int64(RetryPolicy.seconds(delay) * 1000))"
+                    metadata["nb.outbox.reason"] = "\(reason)"
+                    logger.notice("delivery failed; it will be retried", metadata: metadata)
+                } else {
+                    try await outbox.fail(
+                        lease, error: "gave up after \(attempts) attempts: \(reason)", retryAt: nil, now: now)
+                    metadata["nb.outbox.reason"] = "\(reason)"
+                    logger.warning("delivery failed for good; moved to the dead letter", metadata: metadata)
+                }
+            case .dead(let reason):
+                try await outbox.fail(lease, error: reason, retryAt: nil, now: now)
+                metadata["nb.outbox.reason"] = "\(reason)"
+                logger.warning("delivery refused; moved to the dead letter", metadata: metadata)
+            case .interrupted:
+                try await outbox.release(lease, now: now)
+                logger.info("delivery interrupted by shutdown; lease released", metadata: metadata)
+            }
+        } catch {
+            metadata["nb.error"] = "\(Self.describe(error))"
+            logger.error("delivery outcome not recorded", metadata: metadata)
+        }
+    }
+
+    /// An error for a log line: a store error's code and reason (never PHI), or the type name.
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? StoreError { return "\(error.code): \(error.reason)" }
+        return "\(type(of: error))"
+    }
+}

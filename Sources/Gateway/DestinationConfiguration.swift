@@ -1,0 +1,188 @@
+import Delivery
+import Foundation
+import MLLP
+import Mapping
+
+/// One configured destination (`destinations.<name>.*`): an MLLP peer today.
+public struct DestinationConfiguration: Sendable, Hashable {
+    /// The name outbox rows carry (letters, digits, `-` and `_`).
+    public var name: String
+    /// The peer and how messages are written for it.
+    public var mllp: MLLPPeerDestination.Configuration
+    /// Retries, leases and polling.
+    public var worker: OutboxWorker.Configuration
+
+    /// Creates a destination.
+    public init(
+        name: String, mllp: MLLPPeerDestination.Configuration,
+        worker: OutboxWorker.Configuration = OutboxWorker.Configuration()
+    ) {
+        self.name = name
+        self.mllp = mllp
+        self.worker = worker
+    }
+
+    /// The keys under `destinations.<name>.`, with what they mean.
+    public static let fields: [(String, String)] = [
+        ("type", "mllp (the only kind so far)"),
+        ("host", "the MLLP peer's host name or address"),
+        ("port", "the MLLP peer's port"),
+        ("tls", "true for TLS to the peer (the system's trust store unless tlsTrustRoots is given)"),
+        ("tlsTrustRoots", "PEM CA certificates the peer's certificate must chain to (turns TLS on)"),
+        ("tlsCertificate", "PEM client certificate chain presented for mutual TLS"),
+        ("tlsPrivateKey", "PEM private key of the client certificate"),
+        ("tlsServerHostname", "the name checked against the peer's certificate (default: host, when it is a name)"),
+        ("ackTimeoutSeconds", "how long to wait for the acknowledgment (default 30)"),
+        ("connectTimeoutSeconds", "how long to wait for the connection (default 10)"),
+        ("maxAttempts", "attempts before the dead letter (default 10)"),
+        ("initialBackoffMilliseconds", "first retry delay; doubles per attempt, with jitter (default 1000)"),
+        ("maxBackoffSeconds", "longest retry delay (default 300)"),
+        ("maxAgeHours", "a row still failing this long after it was queued goes to the dead letter (default: no limit)"),
+        ("leaseSeconds", "how long a worker's claim on a row lasts (default 60)"),
+        ("receivingApplication", "MSH-5 of the messages sent"),
+        ("receivingFacility", "MSH-6 of the messages sent"),
+        ("sendingFacility", "MSH-4 of the messages sent"),
+        ("resultStatus", "OBR-25 and OBX-11: F (default) or P"),
+        ("messages", "what is sent per note, in order: [ORU^R01] (default), MDM^T02, DFT^P03 (only with procedure codes)"),
+        ("diagnoses", "where ORU^R01 carries the ICD-10-CM codes: observations (default), segments (DG1) or none"),
+    ]
+
+    /// Whether `key` is a destination key (`destinations.<name>.<field>`).
+    static func isDestinationKey(_ key: String) -> Bool {
+        let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0] == "destinations" && fields.contains { $0.0 == parts[2] }
+    }
+
+    /// The destinations named in flattened configuration values, sorted by name.
+    static func destinations(in values: [String: String], sendingApplication: String) throws -> [DestinationConfiguration] {
+        var names = Set<String>()
+        for key in values.keys where key.hasPrefix("destinations.") {
+            let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 3, fields.contains(where: { $0.0 == parts[2] }) else {
+                throw ConfigurationError(
+                    key: key,
+                    reason: "unknown destination key; destinations.<name>. takes \(fields.map(\.0).joined(separator: ", "))")
+            }
+            let name = String(parts[1])
+            guard !name.isEmpty, name.count <= 64,
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+            else {
+                throw ConfigurationError(key: key, reason: "a destination name is 1 to 64 letters, digits, - or _")
+            }
+            names.insert(name)
+        }
+        return try names.sorted().map { name in
+            func value(_ field: String) -> String? {
+                guard let text = values["destinations.\(name).\(field)"]?.trimmingCharacters(in: .whitespaces),
+                    !text.isEmpty
+                else { return nil }
+                return text
+            }
+            func integer(_ field: String, _ range: ClosedRange<Int>) throws -> Int? {
+                guard let text = value(field) else { return nil }
+                guard let number = Int(text), range.contains(number) else {
+                    throw ConfigurationError(
+                        key: "destinations.\(name).\(field)",
+                        reason: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+                }
+                return number
+            }
+            let type = value("type") ?? "mllp"
+            guard type == "mllp" else {
+                throw ConfigurationError(key: "destinations.\(name).type", reason: "must be mllp")
+            }
+            guard let host = value("host") else {
+                throw ConfigurationError(key: "destinations.\(name).host", reason: "an MLLP destination needs a host")
+            }
+            guard let port = try integer("port", 1...65535) else {
+                throw ConfigurationError(key: "destinations.\(name).port", reason: "an MLLP destination needs a port")
+            }
+            var client = MLLPClient.Configuration(host: host, port: port)
+            client.tls = try tls(name: name, value: value)
+            if let seconds = try integer("connectTimeoutSeconds", 1...3_600) { client.connectTimeout = .seconds(seconds) }
+            var peer = MLLPPeerDestination.Configuration(client: client)
+            if let seconds = try integer("ackTimeoutSeconds", 1...3_600) { peer.acknowledgmentTimeout = .seconds(seconds) }
+            peer.renderer.sendingApplication = sendingApplication
+            peer.renderer.sendingFacility = value("sendingFacility") ?? ""
+            peer.renderer.receivingApplication = value("receivingApplication") ?? ""
+            peer.renderer.receivingFacility = value("receivingFacility") ?? ""
+            if let status = value("resultStatus") {
+                guard status == "F" || status == "P" else {
+                    throw ConfigurationError(key: "destinations.\(name).resultStatus", reason: "must be F or P")
+                }
+                peer.renderer.resultStatus = status
+            }
+            if let placement = value("diagnoses") {
+                guard let parsed = HL7NoteRenderer.Configuration.DiagnosisPlacement(rawValue: placement) else {
+                    throw ConfigurationError(
+                        key: "destinations.\(name).diagnoses", reason: "must be observations, segments or none")
+                }
+                peer.renderer.diagnoses = parsed
+            }
+            if let list = value("messages") {
+                peer.messages = try list.split(separator: ",").map { text in
+                    let entry = text.trimmingCharacters(in: .whitespaces).uppercased()
+                    guard let kind = HL7NoteRenderer.MessageKind(rawValue: entry) else {
+                        throw ConfigurationError(
+                            key: "destinations.\(name).messages", reason: "each entry must be ORU^R01, MDM^T02 or DFT^P03")
+                    }
+                    return kind
+                }
+                guard !peer.messages.isEmpty, Set(peer.messages).count == peer.messages.count else {
+                    throw ConfigurationError(
+                        key: "destinations.\(name).messages", reason: "must list ORU^R01, MDM^T02 or DFT^P03, each once")
+                }
+            }
+            var worker = OutboxWorker.Configuration()
+            if let attempts = try integer("maxAttempts", 1...1_000) { worker.retry.maximumAttempts = attempts }
+            if let milliseconds = try integer("initialBackoffMilliseconds", 1...3_600_000) {
+                worker.retry.initialBackoff = .milliseconds(milliseconds)
+            }
+            if let seconds = try integer("maxBackoffSeconds", 1...86_400) { worker.retry.maximumBackoff = .seconds(seconds) }
+            if let seconds = try integer("leaseSeconds", 1...3_600) { worker.leaseDuration = .seconds(seconds) }
+            if let hours = try integer("maxAgeHours", 1...87_600) { worker.retry.maximumAge = .seconds(hours * 3_600) }
+            if worker.retry.maximumBackoff < worker.retry.initialBackoff {
+                worker.retry.maximumBackoff = worker.retry.initialBackoff
+            }
+            return DestinationConfiguration(name: name, mllp: peer, worker: worker)
+        }
+    }
+
+    /// The client TLS settings of a destination, checked now (the files are read) so that a mistake stops the start
+    /// instead of failing every delivery.
+    private static func tls(name: String, value: (String) -> String?) throws -> MLLPClientTLSConfiguration? {
+        let key = "destinations.\(name)."
+        var enabled = false
+        if let flag = value("tls") {
+            switch flag.lowercased() {
+            case "true", "yes", "on", "1": enabled = true
+            case "false", "no", "off", "0": enabled = false
+            default: throw ConfigurationError(key: key + "tls", reason: "must be true or false")
+            }
+        }
+        let trustRoots = value("tlsTrustRoots")
+        let certificate = value("tlsCertificate")
+        let privateKey = value("tlsPrivateKey")
+        let serverHostname = value("tlsServerHostname")
+        guard enabled || trustRoots != nil || certificate != nil || privateKey != nil || serverHostname != nil else {
+            return nil
+        }
+        if value("tls") != nil, !enabled {
+            throw ConfigurationError(key: key + "tls", reason: "is false while other TLS keys are given")
+        }
+        guard (certificate == nil) == (privateKey == nil) else {
+            throw ConfigurationError(
+                key: key + (certificate == nil ? "tlsCertificate" : "tlsPrivateKey"),
+                reason: "mutual TLS needs both the client certificate and its private key")
+        }
+        let configuration = MLLPClientTLSConfiguration(
+            trustRootsPath: trustRoots, certificateChainPath: certificate, privateKeyPath: privateKey,
+            serverHostname: serverHostname)
+        do {
+            _ = try configuration.makeClientContext()
+        } catch {
+            throw ConfigurationError(key: key + "tls", reason: "the TLS files cannot be used: \(error)")
+        }
+        return configuration
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// The outbox of written notes: one row per (note, destination), claimed by delivery workers under a lease.
+///
+/// A row moves `pending` → `in-flight` (claimed, with a lease that expires) → `delivered`, back to `pending` with
+/// a later attempt time (a failure that will be retried, or a released lease), or to `dead` (a failure that will not
+/// be retried; an operator may send it again with ``retry(id:now:)``). A row whose lease expired is claimable again,
+/// so a worker that died mid-send does not strand it. Rows are delivered in order per patient and destination: a
+/// row is not claimable while an earlier row of the same patient key to the same destination is pending or in
+/// flight. Different patients are claimed in parallel.
+///
+/// Nothing in this protocol is specific to one database; errors never carry PHI.
+public protocol Outbox: Sendable {
+    /// Stores the note (sealed) and one pending row per destination in one transaction; when `journalID` is given,
+    /// the same transaction moves that journal entry from `accepted` to `processed`, so that a crash keeps either
+    /// all of it or none. Throws ``StoreError/Code/duplicate`` when the journal entry was already processed (it has
+    /// its note) and ``StoreError/Code/entryNotFound`` when there is no such entry. Returns the row ids in
+    /// destination order.
+    func commit(_ note: OutboxNote, destinations: [String], processing journalID: Int64?, now: Date) async throws
+        -> [Int64]
+
+    /// The note document with this id, opened; `nil` when there is none (or it expired and was erased).
+    func noteDocument(id: String) async throws -> [UInt8]?
+
+    /// Claims up to `limit` claimable rows of `destination`, oldest first, at most one per patient key, under a
+    /// lease of `leaseDuration` from `now`. Two concurrent claims never return the same row.
+    func claim(destination: String, limit: Int, leaseDuration: Duration, now: Date) async throws -> [OutboxLease]
+
+    /// Marks a claimed row delivered. Throws ``StoreError/Code/leaseLost`` when the lease is no longer held (it
+    /// expired and another worker claimed the row).
+    func complete(_ lease: OutboxLease, now: Date) async throws
+
+    /// Records a failed attempt: back to `pending` until `retryAt`, or `dead` when `retryAt` is `nil`. `error` is
+    /// what operators see; it must hold no PHI. Throws ``StoreError/Code/leaseLost`` when the lease is not held.
+    func fail(_ lease: OutboxLease, error: String, retryAt: Date?, now: Date) async throws
+
+    /// Gives a claimed row back without counting an attempt (a worker shutting down).
+    func release(_ lease: OutboxLease, now: Date) async throws
+
+    /// Rows by id, ascending, after `afterID`, optionally of one state and one destination.
+    func items(state: OutboxState?, destination: String?, afterID: Int64?, limit: Int) async throws -> [OutboxItem]
+
+    /// The row with this id.
+    func item(id: Int64) async throws -> OutboxItem?
+
+    /// Makes a dead row pending again, due `now`, with its attempt count reset; `false` when the row is not dead.
+    func retry(id: Int64, now: Date) async throws -> Bool
+
+    /// Makes every dead row (of `destination`, when given) pending again; returns how many.
+    func retryAllDead(destination: String?, now: Date) async throws -> Int
+
+    /// The number of rows in `state`.
+    func count(state: OutboxState) async throws -> Int
+
+    /// Erases the notes that expired at or before `now` (their rows stay, without PHI, for operators); returns how
+    /// many. A row whose note is gone goes to the dead letter when it is next tried.
+    func purgeExpiredNoteDocuments(now: Date) async throws -> Int
+
+    /// Deletes the rows delivered before `deliveredBefore` (of `destination`, when given); returns how many.
+    func purgeDelivered(before deliveredBefore: Date, destination: String?) async throws -> Int
+}

@@ -1,0 +1,312 @@
+import Foundation
+import GRDB
+
+/// The outbox lives in the journal's database, so that "journal entry processed → note stored → one row per
+/// destination" commits in one transaction.
+extension SQLiteJournal: Outbox {
+    static let pipelineNoteAssociatedData = "notebridge.pipeline-note.v1:"
+
+    static let outboxColumns = """
+        id, note_id, destination, patient_key, state, attempts, next_attempt_at, last_error, control_id, \
+        lease_expires_at, created_at, updated_at, delivered_at
+        """
+
+    private func noteSealer(_ id: String) -> Sealer {
+        Sealer(keyring: sealer.keyring, associatedData: Array((Self.pipelineNoteAssociatedData + id).utf8))
+    }
+
+    public func commit(_ note: OutboxNote, destinations: [String], processing journalID: Int64?, now: Date)
+        async throws -> [Int64]
+    {
+        guard Set(destinations).count == destinations.count else {
+            throw StoreError(.invalidArgument, reason: "destinations must be distinct")
+        }
+        let sealed = try noteSealer(note.id).seal(note.document)
+        let stamp = now.epochMilliseconds
+        let controlIDs = destinations.map { _ in Self.newControlID() }
+        return try await outboxWrite("commit note and outbox") { db in
+            if let journalID {
+                try db.execute(
+                    sql: """
+                        UPDATE journal SET state = 'processed', failure_reason = NULL, updated_at = ? \
+                        WHERE id = ? AND state IN ('received', 'accepted')
+                        """,
+                    arguments: [stamp, journalID])
+                if db.changesCount == 0 {
+                    let exists =
+                        try Bool.fetchOne(db, sql: "SELECT 1 FROM journal WHERE id = ?", arguments: [journalID]) ?? false
+                    throw exists
+                        ? StoreError(.duplicate, reason: "journal entry \(journalID) is not waiting for processing")
+                        : StoreError(.entryNotFound, reason: "no journal entry with id \(journalID)")
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO pipeline_notes (id, journal_id, created_at, expires_at, patient_key, document_sealed, \
+                    key_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    note.id, journalID, note.createdAt.epochMilliseconds, note.expiresAt.epochMilliseconds,
+                    note.patientKey, Data(sealed.bytes), sealed.keyID,
+                ])
+            var ids: [Int64] = []
+            for (destination, controlID) in zip(destinations, controlIDs) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (note_id, destination, patient_key, state, attempts, next_attempt_at, \
+                        control_id, created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)
+                        """,
+                    arguments: [note.id, destination, note.patientKey, stamp, controlID, stamp, stamp])
+                ids.append(db.lastInsertedRowID)
+            }
+            return ids
+        }
+    }
+
+    public func noteDocument(id: String) async throws -> [UInt8]? {
+        let sealed = try await read("read pipeline note") { db -> SealedValue? in
+            try Row.fetchOne(
+                db, sql: "SELECT document_sealed, key_id FROM pipeline_notes WHERE id = ?", arguments: [id]
+            ).map { SealedValue(keyID: $0[1], bytes: Array($0[0] as Data)) }
+        }
+        return try sealed.map { try noteSealer(id).open($0) }
+    }
+
+    public func claim(destination: String, limit: Int, leaseDuration: Duration, now: Date) async throws
+        -> [OutboxLease]
+    {
+        guard limit > 0 else { return [] }
+        guard leaseDuration > .zero else {
+            throw StoreError(.invalidArgument, reason: "the lease duration must be positive")
+        }
+        let stamp = now.epochMilliseconds
+        let expires = stamp + leaseDuration.clampedMilliseconds
+        return try await outboxWrite("claim outbox rows") { db in
+            // Claimable: pending and due, or in flight under an expired lease; and no earlier row of the same patient
+            // to the same destination still pending or in flight (per-patient order).
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.outboxColumns) FROM outbox AS o WHERE o.destination = ? AND (
+                        (o.state = 'pending' AND o.next_attempt_at <= ?)
+                        OR (o.state = 'in-flight' AND o.lease_expires_at <= ?))
+                    AND NOT EXISTS (
+                        SELECT 1 FROM outbox AS e WHERE e.destination = o.destination AND e.patient_key = o.patient_key
+                        AND e.id < o.id AND e.state IN ('pending', 'in-flight'))
+                    ORDER BY o.id LIMIT ?
+                    """,
+                arguments: [destination, stamp, stamp, limit])
+            var leases: [OutboxLease] = []
+            for row in rows {
+                var item = try Self.decodeItem(row)
+                let token = Self.newToken()
+                try db.execute(
+                    sql: """
+                        UPDATE outbox SET state = 'in-flight', lease_token = ?, lease_expires_at = ?, updated_at = ? \
+                        WHERE id = ?
+                        """,
+                    arguments: [token, expires, stamp, item.id])
+                item.state = .inFlight
+                item.leaseExpiresAt = Date(epochMilliseconds: expires)
+                item.updatedAt = Date(epochMilliseconds: stamp)
+                leases.append(OutboxLease(item: item, token: token, expiresAt: Date(epochMilliseconds: expires)))
+            }
+            return leases
+        }
+    }
+
+    public func complete(_ lease: OutboxLease, now: Date) async throws {
+        let stamp = now.epochMilliseconds
+        try await settle(lease, operation: "complete outbox row") { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, lease_token = NULL, \
+                    lease_expires_at = NULL, updated_at = ?, delivered_at = ? \
+                    WHERE id = ? AND state = 'in-flight' AND lease_token = ?
+                    """,
+                arguments: [stamp, stamp, lease.item.id, lease.token])
+        }
+    }
+
+    public func fail(_ lease: OutboxLease, error: String, retryAt: Date?, now: Date) async throws {
+        let stamp = now.epochMilliseconds
+        let text = String(error.prefix(500))
+        try await settle(lease, operation: "fail outbox row") { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, \
+                    lease_token = NULL, lease_expires_at = NULL, updated_at = ? \
+                    WHERE id = ? AND state = 'in-flight' AND lease_token = ?
+                    """,
+                arguments: [
+                    retryAt == nil ? OutboxState.dead.rawValue : OutboxState.pending.rawValue, text,
+                    (retryAt ?? now).epochMilliseconds, stamp, lease.item.id, lease.token,
+                ])
+        }
+    }
+
+    public func release(_ lease: OutboxLease, now: Date) async throws {
+        let stamp = now.epochMilliseconds
+        try await settle(lease, operation: "release outbox row") { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'pending', lease_token = NULL, lease_expires_at = NULL, updated_at = ? \
+                    WHERE id = ? AND state = 'in-flight' AND lease_token = ?
+                    """,
+                arguments: [stamp, lease.item.id, lease.token])
+        }
+    }
+
+    public func items(state: OutboxState?, destination: String?, afterID: Int64?, limit: Int) async throws
+        -> [OutboxItem]
+    {
+        guard limit > 0 else { return [] }
+        var conditions = ["id > ?"]
+        var arguments: StatementArguments = [afterID ?? Int64.min]
+        if let state {
+            conditions.append("state = ?")
+            arguments += [state.rawValue]
+        }
+        if let destination {
+            conditions.append("destination = ?")
+            arguments += [destination]
+        }
+        arguments += [limit]
+        let filter = conditions.joined(separator: " AND ")
+        let matching = arguments
+        return try await read("list outbox rows") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE \(filter) ORDER BY id LIMIT ?",
+                arguments: matching
+            ).map(Self.decodeItem)
+        }
+    }
+
+    public func item(id: Int64) async throws -> OutboxItem? {
+        try await read("read outbox row") { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", arguments: [id])
+                .map(Self.decodeItem)
+        }
+    }
+
+    public func retry(id: Int64, now: Date) async throws -> Bool {
+        let stamp = now.epochMilliseconds
+        return try await outboxWrite("retry outbox row") { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? \
+                    WHERE id = ? AND state = 'dead'
+                    """,
+                arguments: [stamp, stamp, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func retryAllDead(destination: String?, now: Date) async throws -> Int {
+        let stamp = now.epochMilliseconds
+        return try await outboxWrite("retry dead outbox rows") { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? \
+                    WHERE state = 'dead' AND (? IS NULL OR destination = ?)
+                    """,
+                arguments: [stamp, stamp, destination, destination])
+            return db.changesCount
+        }
+    }
+
+    public func count(state: OutboxState) async throws -> Int {
+        try await read("count outbox rows") { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = ?", arguments: [state.rawValue]) ?? 0
+        }
+    }
+
+    /// Erases notes that expired at `now` and returns how many (their outbox rows stay, for operators).
+    public func purgeExpiredNoteDocuments(now: Date) async throws -> Int {
+        try await outboxWrite("purge pipeline notes") { db in
+            try db.execute(sql: "DELETE FROM pipeline_notes WHERE expires_at <= ?", arguments: [now.epochMilliseconds])
+            return db.changesCount
+        }
+    }
+
+    public func purgeDelivered(before deliveredBefore: Date, destination: String?) async throws -> Int {
+        let cutoff = deliveredBefore.epochMilliseconds
+        return try await outboxWrite("purge delivered outbox rows") { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < ? AND (? IS NULL OR destination = ?)
+                    """,
+                arguments: [cutoff, destination, destination])
+            return db.changesCount
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Runs one statement under a lease and throws ``StoreError/Code/leaseLost`` when it changed no row.
+    private func settle(
+        _ lease: OutboxLease, operation: String, _ update: @escaping @Sendable (Database) throws -> Void
+    ) async throws {
+        let id = lease.item.id
+        try await outboxWrite(operation) { db in
+            try update(db)
+            guard db.changesCount > 0 else {
+                throw StoreError(.leaseLost, reason: "the lease on outbox row \(id) is no longer held")
+            }
+        }
+    }
+
+    /// A write transaction on the journal's serial writer that runs to its end even when the calling task is
+    /// cancelled (a worker shutting down must still release its leases).
+    func outboxWrite<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws -> T
+    {
+        guard !queue.isClosed else {
+            throw StoreError(.closed, reason: "the journal is closed")
+        }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            pool.asyncWriteWithoutTransaction { db in
+                do {
+                    var result: T?
+                    try db.inTransaction(.immediate) {
+                        result = try body(db)
+                        return .commit
+                    }
+                    guard let result else {
+                        throw StoreError(.database, reason: "\(operation): the transaction returned nothing")
+                    }
+                    continuation.resume(returning: result)
+                } catch {
+                    continuation.resume(throwing: SQLitePool.storeError(error, operation: operation))
+                }
+            }
+        }
+    }
+
+    static func decodeItem(_ row: Row) throws -> OutboxItem {
+        let stateName: String = row[4]
+        guard let state = OutboxState(rawValue: stateName) else {
+            throw StoreError(.corruptEntry, reason: "outbox row has unknown state \(stateName)")
+        }
+        let lease: Int64? = row[9]
+        let delivered: Int64? = row[12]
+        return OutboxItem(
+            id: row[0], noteID: row[1], destination: row[2], patientKey: row[3], state: state, attempts: row[5],
+            nextAttemptAt: Date(epochMilliseconds: row[6]), lastError: row[7], controlID: row[8],
+            leaseExpiresAt: lease.map(Date.init(epochMilliseconds:)), createdAt: Date(epochMilliseconds: row[10]),
+            updatedAt: Date(epochMilliseconds: row[11]), deliveredAt: delivered.map(Date.init(epochMilliseconds:)))
+    }
+
+    /// A message control id (MSH-10 holds at most 20 characters): `NB` and 16 random hex digits, leaving room for a
+    /// one-letter suffix per message kind.
+    static func newControlID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "NB" + Hex.encode(bytes).uppercased()
+    }
+
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+}

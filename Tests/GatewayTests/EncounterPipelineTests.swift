@@ -1,0 +1,105 @@
+import Delivery
+import EncounterModel
+import Foundation
+import HL7v2
+import Logging
+import MLLP
+import Mapping
+import Store
+import Testing
+
+@testable import Gateway
+
+@Suite("Pipeline: accepted HL7 message → note → outbox rows")
+struct EncounterPipelineTests {
+    static let name = "ZEBULONQUINT"
+    static let marker = "flamingoesque"
+
+    static func mdm(_ control: String, observations: [String]) -> [UInt8] {
+        Array(
+            ([
+                "MSH|^~\\&|DICTATE|NORTH|NB|NB|20261101120000||MDM^T02^MDM_T02|\(control)|P|2.5.1",
+                "EVN|T02|20261101120000",
+                "PID|1||MRN-4471^^^NORTH^MR||\(name)^QUINTESSA||19800101|F",
+                "PV1|1|O|CLINIC^1^1||||1234^WELBY^MARCUS|||MED|||||||||V1",
+            ] + observations).joined(separator: "\r").utf8) + [0x0D]
+    }
+
+    static let transcript = [
+        "OBX|1|TX|11506-3^Progress note^LN|1|Doctor: What brings you in today?||||||F",
+        "OBX|2|TX|11506-3^Progress note^LN|1|Patient: A \(marker) cough for three weeks, worse at night.||||||F",
+        "OBX|3|TX|11506-3^Progress note^LN|1|Doctor: Lungs are clear. Try honey and come back if it lasts.||||||F",
+    ]
+
+    private func withPipeline(
+        _ body: (SQLiteJournal, PipelineService, HL7Intake, LogRecorder) async throws -> Void
+    ) async throws {
+        let directory = try URLPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let recorder = LogRecorder()
+        let keyring = try DataKeyring.load(keyFile: directory.appendingPathComponent("journal.key"), environment: [:])
+        let journal = try SQLiteJournal(
+            databaseFile: directory.appendingPathComponent("notebridge.sqlite"), keyring: keyring,
+            logger: recorder.logger(label: "store"))
+        let pipeline = EncounterPipeline(
+            journal: journal, outbox: journal, reader: HL7EncounterReader(), limits: .default,
+            destinations: ["ehr", "archive"], noteRetention: .seconds(3600),
+            digester: PatientKeyDigester(keyring: keyring), mapping: NoteFHIRMapping(), logger: recorder.logger())
+        let service = PipelineService(
+            pipeline: pipeline, messageTypes: ["MDM^T02", "ORU^R01"], wakes: DeliverySignal(), deliveries: DeliverySignal(),
+            pollInterval: .seconds(1), logger: recorder.logger())
+        let intake = HL7Intake(
+            journal: journal, acknowledgments: HL7AcknowledgmentBuilder(), limits: .default, acceptedTypes: [],
+            duplicateWindow: .seconds(3600), maximumFrameSize: 1 << 20, logger: recorder.logger())
+        do {
+            try await body(journal, service, intake, recorder)
+        } catch {
+            try? await journal.close()
+            throw error
+        }
+        try await journal.close()
+    }
+
+    @Test("a transcript becomes one sealed note and one outbox row per destination, in one transaction")
+    func processed() async throws {
+        try await withPipeline { journal, service, intake, recorder in
+            let reply = await intake.receive(Self.mdm("P-1", observations: Self.transcript), source: "t", logger: recorder.logger())
+            #expect(try HL7Message(parsing: try #require(reply.bytes))["MSA-1"] == "AA")
+            #expect(await service.processAccepted() == 1)
+            #expect(await service.processAccepted() == 0)
+            let entry = try #require(try await journal.entries(afterID: nil, limit: 1).first)
+            #expect(entry.state == .processed)
+            let rows = try await journal.items(state: .pending, destination: nil, afterID: nil, limit: 10)
+            #expect(rows.map(\.destination) == ["ehr", "archive"])
+            #expect(Set(rows.map(\.noteID)).count == 1)
+            #expect(rows.allSatisfy { $0.patientKey.hasPrefix("pk_") && !$0.patientKey.contains("4471") })
+            let first = try #require(rows.first)
+            let document = try #require(try await journal.noteDocument(id: first.noteID))
+            let record = try NoteRecord.decoded(from: document)
+            #expect(record.encounter.patient.identifiers.first?.value == "MRN-4471")
+            #expect(record.encounter.origin.journalID == entry.id)
+            #expect(record.encounter.specialty == "physician")
+            #expect(!record.sections.flatMap(\.lines).isEmpty)
+            for text in [recorder.text] {
+                #expect(!text.contains(Self.name) && !text.contains(Self.marker) && !text.contains("MRN-4471"))
+            }
+        }
+    }
+
+    @Test("no transcript: acknowledged, then failed with the reason; other types are left alone")
+    func failed() async throws {
+        try await withPipeline { journal, service, intake, recorder in
+            let reply = await intake.receive(Self.mdm("P-2", observations: []), source: "t", logger: recorder.logger())
+            #expect(try HL7Message(parsing: try #require(reply.bytes))["MSA-1"] == "AA")
+            let adt = Array(
+                "MSH|^~\\&|A|B|C|D|20261101120000||ADT^A04|P-3|P|2.5.1\rPID|1||X1||\(Self.name)\r".utf8)
+            _ = await intake.receive(adt, source: "t", logger: recorder.logger())
+            #expect(await service.processAccepted() == 0)
+            let entries = try await journal.entries(afterID: nil, limit: 10)
+            #expect(entries.map(\.state) == [.failed, .accepted])
+            #expect(entries.first?.failureReason?.hasPrefix("no transcript") == true)
+            #expect(try await journal.count(state: .pending) == 0)
+            #expect(!recorder.text.contains(Self.name))
+        }
+    }
+}
