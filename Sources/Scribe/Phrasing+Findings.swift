@@ -45,6 +45,33 @@ extension Phrasing {
         return String(decoding: word.utf8.suffix(count), as: UTF8.self)
     }
 
+    /// A decimal point speech recognition wrote apart, once the numbers are digits: `a. 5 cm` → `0.5 cm`,
+    /// `4. 4 cm` → `4.4 cm` (the sentence was kept whole by `Transcript.isSpokenDecimal`).
+    static func joinedDecimals(_ words: [String]) -> [String] {
+        guard words.count > 2 else { return words }
+        var output: [String] = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if index + 2 < words.count, word.hasSuffix("."), word.count > 1,
+                let fraction = words[index + 1].first, fraction.isNumber, words[index + 1].allSatisfy({ $0.isNumber }),
+                Transcript.decimalUnits.contains(bare(words[index + 2])) || ["%"].contains(words[index + 2])
+            {
+                let whole = String(word.dropLast())
+                let lowered = whole.lowercased()
+                if lowered == "a" || lowered == "point" || whole.allSatisfy({ $0.isNumber }) {
+                    let integer = whole.allSatisfy({ $0.isNumber }) ? whole : "0"
+                    output.append((lowered == "a" ? "a " : "") + integer + "." + words[index + 1])
+                    index += 2
+                    continue
+                }
+            }
+            output.append(word)
+            index += 1
+        }
+        return output
+    }
+
     /// Spoken numbers in digits, `X out of Y` as `X/Y`, `X by Y centimeters` as `X x Y cm`, units abbreviated
     /// after a number.
     static func withDigits(_ words: [String]) -> [String] {
@@ -108,7 +135,7 @@ extension Phrasing {
             }
             index += 1
         }
-        return output
+        return joinedDecimals(output)
     }
 
     /// Body words of an examination and the system a note files them under.

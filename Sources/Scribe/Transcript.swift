@@ -318,7 +318,9 @@ public struct Transcript: Sendable {
             } else if scalar == "." || scalar == "?" || scalar == "!" {
                 let next = position + 1
                 let atBoundary = next >= range.upperBound || scalars[next].isSpace
-                if atBoundary, scalar != "." || !endsWithAbbreviation(scalars, wordEnd: position, from: start) {
+                if atBoundary, scalar != "." || !endsWithAbbreviation(scalars, wordEnd: position, from: start)
+                    && !isSpokenDecimal(scalars, point: position, in: range)
+                {
                     emit(next)
                     start = next
                 }
@@ -328,6 +330,45 @@ public struct Transcript: Sendable {
         emit(range.upperBound)
         return ranges
     }
+
+    /// A decimal point speech recognition wrote apart (`a . five centimeter stone`, `four . four centimeter`):
+    /// a number (or `a`, `point`) before, a number after, and a unit within the next two words.
+    static func isSpokenDecimal(_ scalars: [Unicode.Scalar], point: Int, in range: Range<Int>) -> Bool {
+        guard point > range.lowerBound, scalars[point - 1] == " " else { return false }
+        func word(from start: Int) -> (text: String, end: Int)? {
+            var begin = start
+            while begin < range.upperBound, scalars[begin] == " " { begin += 1 }
+            var end = begin
+            while end < range.upperBound, !scalars[end].isSpace { end += 1 }
+            return end > begin ? (string(scalars[begin..<end]).lowercased(), end) : nil
+        }
+        var beforeEnd = point - 1
+        while beforeEnd > range.lowerBound, scalars[beforeEnd - 1] == " " { beforeEnd -= 1 }
+        var beforeStart = beforeEnd
+        while beforeStart > range.lowerBound, !scalars[beforeStart - 1].isSpace { beforeStart -= 1 }
+        let before = string(scalars[beforeStart..<beforeEnd]).lowercased()
+        guard before == "a" || before == "point" || isNumber(before), let after = word(from: point + 1), isNumber(after.text)
+        else { return false }
+        var cursor = after.end
+        for _ in 0..<2 {
+            guard let next = word(from: cursor) else { return false }
+            if decimalUnits.contains(next.text) { return true }
+            cursor = next.end
+        }
+        return false
+    }
+
+    static func isNumber(_ word: String) -> Bool {
+        word.unicodeScalars.allSatisfy { $0.isNumeral } && !word.isEmpty || spokenDigits.contains(word)
+    }
+
+    static let spokenDigits: Set<String> = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ]
+    static let decimalUnits: Set<String> = [
+        "centimeter", "centimeters", "cm", "millimeter", "millimeters", "mm", "milligram", "milligrams", "mg",
+        "percent", "liter", "liters", "gram", "grams", "kilogram", "kilograms", "inch", "inches", "degrees",
+    ]
 
     static func endsWithAbbreviation(_ scalars: [Unicode.Scalar], wordEnd: Int, from start: Int) -> Bool {
         var wordStart = wordEnd

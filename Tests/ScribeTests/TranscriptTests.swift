@@ -147,6 +147,20 @@ struct UnpunctuatedSpeechTests {
         #expect(UtteranceModel.embedded.weights.count > 10_000)
     }
 
+    @Test("a decimal point written apart by speech recognition keeps the sentence whole and reads as a decimal")
+    func spokenDecimals() throws {
+        let text = "[doctor] the ct does show a . five centimeter kidney stone .\n[doctor] there was a four . four centimeter nodule .\n[patient] okay ."
+        let transcript = try Transcript(text)
+        #expect(transcript.sentences.map(\.text).contains("the ct does show a . five centimeter kidney stone ."))
+        let note = try NoteWriter().note(transcript: text)
+        let written = [note.subjective, note.objective, note.assessment].joined(separator: "\n")
+        #expect(written.contains("a 0.5 cm kidney stone"), "\(written)")
+        #expect(written.contains("4.4 cm nodule"), "\(written)")
+        // A sentence that ends before a number is still a sentence end.
+        let plain = try Transcript("[doctor] she is doing well . five days ago she had a fever .\n[patient] yes .")
+        #expect(plain.sentences.count == 3)
+    }
+
     @Test("an answer caught inside the clinician's turn is the patient's")
     func answersInClinicianTurn() throws {
         let transcript = try Transcript(Self.text)
