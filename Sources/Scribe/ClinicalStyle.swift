@@ -53,7 +53,7 @@ enum ClinicalStyle {
         guard let last = words.last else { return nil }
         if last.hasSuffix("?") { return nil }
         // A question tagged on without a question mark (`..., is that correct`).
-        if voice != .dictation, words.count > 3,
+        if voice != .dictation, words.count > 3, tagQuestionEnds.contains(Phrasing.bare(last)),
             tagQuestions.contains(where: { words.suffix($0.count).map(Phrasing.bare) == $0 })
         {
             return nil
@@ -609,6 +609,7 @@ enum ClinicalStyle {
     ]
 
     /// `..., which is good.` / `, which is great` after a finding: the evaluation goes, the finding stays.
+    static let tagQuestionEnds: Set<String> = ["correct", "right", "true", "sense"]
     static let tagQuestions: [[String]] = [
         ["is", "that", "correct"], ["is", "that", "right"], ["does", "that", "sound", "right"], ["is", "that", "true"],
         ["does", "that", "sound", "correct"], ["am", "i", "right"], ["does", "that", "make", "sense"],
@@ -616,7 +617,7 @@ enum ClinicalStyle {
 
     /// `nice and soft`, `nice and clear`: the finding without the praise.
     static func withoutNiceAnd(_ words: [String]) -> [String] {
-        guard words.count > 3 else { return words }
+        guard words.count > 3, words.contains(where: { $0 == "nice" || $0 == "Nice" }) else { return words }
         var output: [String] = []
         var index = 0
         while index < words.count {

@@ -90,6 +90,8 @@ extension NoteWriter {
         else { return nil }
         var agreement: Range<Int>?
         for sentence in transcript.sentences where sentence.range.lowerBound > planStart && sentence.speaker == .patient {
+            // Twelve words are fewer than 100 bytes of text.
+            guard sentence.text.utf8.count < 100 else { continue }
             let haystack = PhraseList.haystack(sentence.text)
             let words = SectionModel.tokens(lowercasedUTF8: haystack)
             guard words.count <= 12,
