@@ -38,14 +38,7 @@ struct EntityStatements {
     }
 
     static func speaker(at offset: Int, in transcript: Transcript) -> Speaker? {
-        let sentences = transcript.sentences
-        var low = 0
-        var high = sentences.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sentences[middle].range.upperBound <= offset { low = middle + 1 } else { high = middle }
-        }
-        return low < sentences.count && sentences[low].range.contains(offset) ? sentences[low].speaker : nil
+        sentence(at: offset, in: transcript)?.speaker
     }
 
     static func isPresent(_ entity: ClinicalEntity) -> Bool {
@@ -248,8 +241,29 @@ struct EntityStatements {
     /// The first reading of each vital sign.
     var vitals: [NoteStatement] {
         let readings = entities.filter { $0.kind == .vitalSign }
+        // Where each reading was said: one taken elsewhere (`in the emergency room it was 200 over 90`, `at
+        // home`) is not today's vital sign; one said with `today` or `here` is.
+        // The place may be said in the turns just before (`you went into the er ... your blood pressure was 200 over
+        // 90`); `today` in the reading's own sentence wins.
+        func setting(of reading: ClinicalEntity) -> (elsewhere: Bool, today: Bool) {
+            guard let offset = reading.evidence.first?.lowerBound,
+                let index = transcript.sentences.firstIndex(where: { $0.range.contains(offset) })
+            else { return (false, false) }
+            func words(_ sentence: Transcript.Sentence) -> Set<String> {
+                Set(sentence.text.lowercased().split { !$0.isLetter }.map(String.init))
+            }
+            let own = words(transcript.sentences[index])
+            let today = !own.isDisjoint(with: Self.todayWords)
+            let turn = transcript.sentences[index].turn
+            let context = transcript.sentences[max(0, index - 12)...index].contains {
+                $0.turn + 2 >= turn && !words($0).isDisjoint(with: Self.elsewhereWords)
+            }
+            return (context && !today, today)
+        }
         return Self.vitalNames.compactMap { name, title in
-            guard let reading = readings.first(where: { $0.name == name }), let value = reading.value else { return nil }
+            let candidates = readings.filter { $0.name == name }.map { ($0, setting(of: $0)) }.filter { !$0.1.elsewhere }
+            guard let reading = (candidates.first { $0.1.today } ?? candidates.first)?.0, let value = reading.value
+            else { return nil }
             let unit = name == "heart_rate" ? "bpm" : name == "respiratory_rate" ? "breaths/min"
                 : reading.unit.flatMap { Self.displayUnits[$0] } ?? ""
             let normalized = "\(value)\(unit == "%" ? "" : " ")\(unit)"
@@ -264,6 +278,23 @@ struct EntityStatements {
             return NoteStatement(
                 section: .objective, subsection: "VITALS", text: text + ".", evidence: reading.evidence, origin: .entities)
         }
+    }
+
+    static let elsewhereWords: Set<String> = [
+        "emergency", "er", "hospital", "home", "ambulance", "urgent", "paramedics", "ems", "pharmacy",
+    ]
+    static let todayWords: Set<String> = ["today", "here", "office", "now"]
+
+    /// The sentence holding a transcript offset.
+    static func sentence(at offset: Int, in transcript: Transcript) -> Transcript.Sentence? {
+        let sentences = transcript.sentences
+        var low = 0
+        var high = sentences.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sentences[middle].range.upperBound <= offset { low = middle + 1 } else { high = middle }
+        }
+        return low < sentences.count && sentences[low].range.contains(offset) ? sentences[low] : nil
     }
 
     /// For a behavioural-health layout: whether thoughts of self-harm were asked about and denied or endorsed.

@@ -346,4 +346,25 @@ struct DialogueNoteTests {
             #expect(said.contains(part), "\(said)")
         }
     }
+
+    @Test("a vital sign taken elsewhere (the emergency room, at home) is not filed as today's")
+    func vitalsTakenElsewhere() throws {
+        let text = """
+            [doctor] so you went into the er last week with chest pain .
+            [patient] yes , it was scary .
+            [doctor] it looks like your blood pressure was 200 over 90 there .
+            [doctor] today your blood pressure is 128 over 72 and your heart rate is 70 .
+            [doctor] i want you to keep taking the lisinopril 20 mg daily .
+            """
+        let note = try NoteWriter().note(transcript: text)
+        #expect(note.objective.contains("Blood pressure: 128/72 mmHg."), "\(note.objective)")
+        #expect(!note.objective.contains("Blood pressure: 200/90"))
+        let onlyElsewhere = try NoteWriter().note(transcript: """
+            [doctor] so you went into the er last week with chest pain .
+            [patient] yes , it was scary .
+            [doctor] it looks like your blood pressure was 200 over 90 there .
+            [doctor] i want you to keep taking the lisinopril 20 mg daily .
+            """)
+        #expect(!onlyElsewhere.objective.contains("VITALS"), "\(onlyElsewhere.objective)")
+    }
 }
