@@ -57,24 +57,7 @@ public struct OutboxWorker: Service {
 
     /// Delivers until graceful shutdown or cancellation.
     public func run() async throws {
-        let (wakes, poke) = signal.subscribe()
-        let interval = configuration.pollInterval
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: interval)
-                        poke.yield()
-                    }
-                }
-                poke.yield()
-                for await _ in wakes {
-                    if Task.isCancelled { break }
-                    await deliverDue()
-                }
-                group.cancelAll()
-            }
-        }
+        await signal.serve(pollingEvery: configuration.pollInterval) { await self.deliverDue() }
         logger.info("delivery worker stopped")
     }
 

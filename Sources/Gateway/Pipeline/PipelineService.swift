@@ -15,24 +15,7 @@ struct PipelineService: Service {
     let logger: Logger
 
     func run() async throws {
-        let (stream, poke) = wakes.subscribe()
-        let interval = pollInterval
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: interval)
-                        poke.yield()
-                    }
-                }
-                poke.yield()
-                for await _ in stream {
-                    if Task.isCancelled { break }
-                    await processAccepted()
-                }
-                group.cancelAll()
-            }
-        }
+        await wakes.serve(pollingEvery: pollInterval) { await self.processAccepted() }
         logger.info("pipeline stopped")
     }
 
