@@ -337,7 +337,12 @@ public struct NoteWriter: Sendable {
                 case .examination: division = routed == .assessmentPlan ? .assessmentPlan : .objective
                 case .assessmentPlan: division = .assessmentPlan
                 }
-                let placed = section(of: division, haystack: haystack)
+                var placed = section(of: division, haystack: haystack)
+                // An instruction given during the examination (`come back sooner if the foot becomes numb`) is
+                // part of the plan.
+                if placed == .objective, Self.instructionOpenings.contains(where: { words.starts(with: $0) }) {
+                    placed = .plan
+                }
                 var text = Phrasing.aboutPatient(words: spoken, pronouns: pronouns.clinician)
                 if placed == .objective {
                     // "On examination of your back" names the system of the findings that follow in the turn.
@@ -371,6 +376,12 @@ public struct NoteWriter: Sendable {
         else { return nil }
         return "The patient reports that " + ClinicalStyle.lowercasedFirst(text)
     }
+
+    /// How an instruction to the patient opens (the sentence's words, lower-cased).
+    static let instructionOpenings: [[String]] = [
+        ["come", "back"], ["call", "us"], ["call", "the"], ["call", "me"], ["return", "if"], ["return", "to"],
+        ["follow", "up"], ["go", "to", "the", "emergency"], ["make", "sure", "you"],
+    ]
 
     /// The first problem a sentence names, with where it is named.
     static func firstProblem(in tokens: [Token]) -> (range: Range<Int>, name: String)? {
