@@ -6,6 +6,7 @@ import Testing
 
 @testable import Delivery
 @testable import Store
+import TestSupport
 
 /// A destination that answers from a script and records what it was given.
 final class ScriptedDestination: Destination {
@@ -21,32 +22,6 @@ final class ScriptedDestination: Destination {
     }
 
     var deliveries: [(noteID: String, controlID: String)] { sent.withLock { $0 } }
-}
-
-/// Keeps every log line in memory.
-final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    func logger() -> Logger {
-        var logger = Logger(label: "test") { _ in Handler(sink: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    struct Handler: LogHandler {
-        let sink: LogLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            sink.lines.withLock { $0.append("\(event.message) \(all)") }
-        }
-    }
 }
 
 @Suite("Delivery")
@@ -134,7 +109,7 @@ struct DeliveryTests {
         try await withOutbox { journal in
             try await queue("note_1", patient: "pk_a", in: journal)
             let destination = ScriptedDestination([.retry(reason: "no acknowledgment"), .retry(reason: "AR"), .delivered])
-            let logs = LogLines()
+            let logs = LogRecorder()
             var configuration = OutboxWorker.Configuration()
             configuration.retry = RetryPolicy(initialBackoff: .milliseconds(1), maximumBackoff: .milliseconds(5), jitter: 0)
             let worker = OutboxWorker(
@@ -160,7 +135,7 @@ struct DeliveryTests {
             try await queue("note_1", patient: "pk_a", in: journal)
             try await queue("note_2", patient: "pk_a", in: journal)
             let destination = ScriptedDestination([.dead(reason: "AE: the receiver refused the message")])
-            let logs = LogLines()
+            let logs = LogRecorder()
             let worker = OutboxWorker(
                 outbox: journal, destination: destination, signal: DeliverySignal(), logger: logs.logger())
             await worker.deliverDue()
@@ -183,7 +158,7 @@ struct DeliveryTests {
             configuration.retry = RetryPolicy(maximumAttempts: 2, initialBackoff: .milliseconds(1), jitter: 0)
             let worker = OutboxWorker(
                 outbox: journal, destination: destination, configuration: configuration, signal: DeliverySignal(),
-                logger: LogLines().logger())
+                logger: LogRecorder().logger())
             for _ in 0..<50 {
                 if try await journal.count(state: .dead) > 0 { break }
                 await worker.deliverDue()
@@ -203,7 +178,7 @@ struct DeliveryTests {
             configuration.retry = RetryPolicy(maximumAge: .milliseconds(1))
             let worker = OutboxWorker(
                 outbox: journal, destination: ScriptedDestination([.retry(reason: "no acknowledgment")]),
-                configuration: configuration, signal: DeliverySignal(), logger: LogLines().logger())
+                configuration: configuration, signal: DeliverySignal(), logger: LogRecorder().logger())
             try await Task.sleep(for: .milliseconds(20))
             await worker.deliverDue()
             let dead = try #require(try await journal.items(state: .dead, destination: nil, afterID: nil, limit: 1).first)
@@ -218,7 +193,7 @@ struct DeliveryTests {
             try await queue("note_1", patient: "pk_a", in: journal)
             let worker = OutboxWorker(
                 outbox: journal, destination: ScriptedDestination([.interrupted]), signal: DeliverySignal(),
-                logger: LogLines().logger())
+                logger: LogRecorder().logger())
             let lease = try #require(
                 try await journal.claim(destination: "ehr", limit: 1, leaseDuration: .seconds(60), now: Date()).first)
             await worker.deliver(lease)

@@ -9,6 +9,7 @@ import Store
 import Testing
 
 @testable import Gateway
+import TestSupport
 
 @Suite("Pipeline: accepted HL7 message → note → outbox rows")
 struct EncounterPipelineTests {

@@ -5,6 +5,7 @@ import Logging
 import MLLP
 import Store
 import Testing
+import TestSupport
 
 @Suite("HL7 intake with a real SQLite journal")
 struct HL7IntakeTests {

@@ -4,6 +4,7 @@ import MLLP
 import Testing
 
 @testable import Gateway
+import TestSupport
 
 /// Listeners bind the loopback address unless configured; a plain-text listener on another address is warned about.
 @Suite("Listener addresses")

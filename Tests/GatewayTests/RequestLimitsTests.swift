@@ -6,6 +6,7 @@ import NIOCore
 import Testing
 
 @testable import Gateway
+import TestSupport
 
 /// Bodies past the size limit however they are framed, and JSON nested past the depth limit.
 @Suite("Request limits")

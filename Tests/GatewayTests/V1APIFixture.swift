@@ -7,6 +7,7 @@ import NIOCore
 import Store
 
 @testable import Gateway
+import TestSupport
 
 /// A real note store in a temporary folder, the `/v1` routes over it, and a key with every scope.
 struct V1APIFixture {

@@ -8,6 +8,7 @@ import Store
 import Testing
 
 @testable import Gateway
+import TestSupport
 
 @Suite("/v1 note API")
 struct V1APITests {
