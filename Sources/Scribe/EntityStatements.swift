@@ -247,7 +247,7 @@ struct EntityStatements {
         // 90`); `today` in the reading's own sentence wins.
         func setting(of reading: ClinicalEntity) -> (elsewhere: Bool, today: Bool) {
             guard let offset = reading.evidence.first?.lowerBound,
-                let index = transcript.sentences.firstIndex(where: { $0.range.contains(offset) })
+                let index = transcript.sentenceIndex(at: offset)
             else { return (false, false) }
             func words(_ sentence: Transcript.Sentence) -> Set<String> {
                 Set(sentence.text.lowercased().split { !$0.isLetter }.map(String.init))
@@ -287,14 +287,7 @@ struct EntityStatements {
 
     /// The sentence holding a transcript offset.
     static func sentence(at offset: Int, in transcript: Transcript) -> Transcript.Sentence? {
-        let sentences = transcript.sentences
-        var low = 0
-        var high = sentences.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sentences[middle].range.upperBound <= offset { low = middle + 1 } else { high = middle }
-        }
-        return low < sentences.count && sentences[low].range.contains(offset) ? sentences[low] : nil
+        transcript.sentenceIndex(at: offset).map { transcript.sentences[$0] }
     }
 
     /// For a behavioural-health layout: whether thoughts of self-harm were asked about and denied or endorsed.

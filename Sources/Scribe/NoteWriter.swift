@@ -144,12 +144,8 @@ public struct NoteWriter: Sendable {
         // (`for his last problem, his hypertension.`) says nothing else and is not kept.
         let sentences = transcript.sentences
         func sentenceBefore(_ range: Range<Int>) -> Transcript.Sentence? {
-            var low = 0
-            var high = sentences.count
-            while low < high {
-                let middle = (low + high) / 2
-                if sentences[middle].range.lowerBound < range.lowerBound { low = middle + 1 } else { high = middle }
-            }
+            // Sentences do not overlap: the first one ending after the range's start is the one it starts in.
+            let low = transcript.sentenceIndex(endingAfter: range.lowerBound)
             // Back over the other's short acknowledgement (`mm-hmm .`) to the clinician's sentence.
             var before = low - 1
             while before > 0, sentences[before].speaker != .clinician, sentences[before].speaker != .narrator,

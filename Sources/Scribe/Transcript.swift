@@ -134,6 +134,24 @@ public struct Transcript: Sendable {
         return Self.string(scalars[clamped])
     }
 
+    /// The index of the first sentence that ends after `offset` (binary search; `sentences.count` when none):
+    /// the sentence holding the offset when one does, else the next one.
+    func sentenceIndex(endingAfter offset: Int) -> Int {
+        var low = 0
+        var high = sentences.count
+        while low < high {
+            let middle = (low + high) / 2
+            if sentences[middle].range.upperBound <= offset { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The index of the sentence holding a scalar offset, if one does.
+    func sentenceIndex(at offset: Int) -> Int? {
+        let index = sentenceIndex(endingAfter: offset)
+        return index < sentences.count && sentences[index].range.contains(offset) ? index : nil
+    }
+
     /// The number of Unicode scalars in the transcript.
     public var scalarCount: Int { scalars.count }
 
