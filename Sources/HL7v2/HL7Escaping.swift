@@ -12,7 +12,7 @@ public enum HL7Escaping {
         _ raw: C, delimiters: HL7Delimiters, characterSet: HL7CharacterSet
     ) -> String where C.Element == UInt8, C.Index == Int {
         let escape = delimiters.escape
-        guard let firstEscape = raw.firstIndex(of: escape) else {
+        guard delimiters.hasEscape, let firstEscape = raw.firstIndex(of: escape) else {
             return characterSet.decode(raw)
         }
         var output = [UInt8]()
@@ -51,8 +51,8 @@ public enum HL7Escaping {
             switch first {
             case UInt8(ascii: "F"): return [delimiters.field]
             case UInt8(ascii: "S"): return [delimiters.component]
-            case UInt8(ascii: "T"): return [delimiters.subcomponent]
-            case UInt8(ascii: "R"): return [delimiters.repetition]
+            case UInt8(ascii: "T"): return delimiters.hasSubcomponentSeparator ? [delimiters.subcomponent] : nil
+            case UInt8(ascii: "R"): return delimiters.encodingCharacters.count >= 2 ? [delimiters.repetition] : nil
             case UInt8(ascii: "E"): return [delimiters.escape]
             case UInt8(ascii: "P"): return delimiters.truncation.map { [$0] }
             default: return nil
@@ -89,10 +89,17 @@ public enum HL7Escaping {
     /// becomes `\.br\` and a lone carriage return `\X0D\`. Formatting and character-set sequences that
     /// decoding preserves (`\H\ \N\ \.sp\ \Cxxyy\ \Mxxyyzz\ \Zxx\`) are written back unchanged, so
     /// decoding and encoding a value is lossless.
+    ///
+    /// When MSH-2 declares no escape character (`^~`), a delimiter or line break in the text cannot be
+    /// written at all and becomes a space.
     public static func encode(_ text: String, delimiters: HL7Delimiters, characterSet: HL7CharacterSet = .utf8)
         -> [UInt8]
     {
         let input = characterSet.encode(text)
+        guard delimiters.hasEscape else {
+            let structural = Set(delimiters.encodingCharacters + [delimiters.field, HL7Byte.carriageReturn, HL7Byte.lineFeed])
+            return input.map { structural.contains($0) ? UInt8(ascii: " ") : $0 }
+        }
         var output = [UInt8]()
         output.reserveCapacity(input.count + 8)
         let escape = delimiters.escape

@@ -93,13 +93,8 @@ public struct HL7ReceivedHeader: Hashable, Sendable {
         func field(_ number: Int) -> String { number - 1 < fields.count ? fields[number - 1] : "" }
         var delimiters = HL7Delimiters.standard
         delimiters.field = separator
-        let encoding = Array(field(2).utf8)
-        if encoding.count >= 4, Set(encoding + [separator]).count == encoding.count + 1,
-            encoding.allSatisfy(HL7Delimiters.isDelimiterCandidate)
-        {
-            delimiters = HL7Delimiters(
-                field: separator, component: encoding[0], repetition: encoding[1], escape: encoding[2],
-                subcomponent: encoding[3], truncation: encoding.count == 5 ? encoding[4] : nil)
+        if let declared = HL7Delimiters(field: separator, encodingCharacters: Array(field(2).utf8)) {
+            delimiters = declared
         }
         func firstComponent(_ text: String) -> String {
             let component = Character(UnicodeScalar(delimiters.component))

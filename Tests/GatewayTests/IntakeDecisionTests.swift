@@ -35,8 +35,12 @@ struct IntakeDecisionTests {
         Case(name: "back-to-back hex escapes", bytes: text(msh, "NTE|1||\\X41\\\\X42\\"), code: .applicationAccept),
         Case(name: "missing MSH", bytes: text(pid, "PV1|1|O"), code: .applicationReject, errorCode: 100),
         Case(
-            name: "MSH-2 of odd length",
+            name: "MSH-2 of three characters (read as HAPI reads it)",
             bytes: text("MSH|^~\\|CLINIC|NORTH|NB|NB|20261101120000||ADT^A04|C|P|2.5", pid),
+            code: .applicationAccept),
+        Case(
+            name: "MSH-2 of six characters",
+            bytes: text("MSH|^~\\&#!|CLINIC|NORTH|NB|NB|20261101120000||ADT^A04|C|P|2.5", pid),
             code: .applicationReject, errorCode: 102),
         Case(
             name: "non-UTF-8 bytes with MSH-18 UTF-8",

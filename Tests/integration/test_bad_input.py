@@ -21,7 +21,7 @@ CASES = [
     ("unterminated escape", segments(MSH.format(cid="B5"), "NTE|1||text \\F"), "AA", None),
     ("back-to-back hex escapes", segments(MSH.format(cid="B6"), "NTE|1||\\X41\\\\X42\\"), "AA", None),
     ("missing MSH", segments(PID, "PV1|1|O"), "AR", "100"),
-    ("MSH-2 of odd length", segments("MSH|^~\\|CLINIC|NORTH|NB|NB|2026||ADT^A04|B8|P|2.5", PID), "AR", "102"),
+    ("MSH-2 of six characters", segments("MSH|^~\\&#!|CLINIC|NORTH|NB|NB|2026||ADT^A04|B8|P|2.5", PID), "AR", "102"),
     ("non-UTF-8 bytes with MSH-18 UTF-8",
      (MSH.format(cid="B9") + "||||||UNICODE UTF-8\rPID|1||").encode() + b"\xc3\x28\r", "AE", "102"),
     ("10,000 repetitions in a field",

@@ -1,0 +1,92 @@
+"""The HL7 v2 side of the pipeline with real peers on 127.0.0.1: messages whose MSH-2 holds fewer than four encoding
+characters, resent control IDs whose content differs, enhanced-mode application acknowledgments and declarative
+mappings. The python hl7 package sends (its mllp_send program or its client); a Python MLLP peer receives."""
+import json
+import shutil
+import subprocess
+
+import hl7
+
+from conftest import frame
+from test_pipeline import (NAME_MARKER, TRANSCRIPT, TRANSCRIPT_MARKER, Receiver, field, mdm, outbox, start_gateway,
+                           strictly_valid, text_observations, wait_for)
+
+
+def mllp_send(gateway, tmp_path, *messages: bytes) -> list:
+    """Sends with the python hl7 package's mllp_send program; returns the acknowledgments it printed, as text."""
+    program = shutil.which("mllp_send")
+    assert program, "the python hl7 package's mllp_send must be installed (scripts/setup-debian.sh test)"
+    framed = tmp_path / "framed.bin"
+    framed.write_bytes(b"".join(frame(m) for m in messages))
+    result = subprocess.run([program, "--port", str(gateway.mllp_port), "--file", str(framed), "127.0.0.1"],
+                            capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode()
+    # One acknowledgment per line (its segments separated by CR).
+    lines = result.stdout.decode(errors="replace").split("\n")
+    return [line[line.index("MSH"):].strip("\r\x1c") for line in lines if "MSH" in line]
+
+
+def journal_list(gateway, *args) -> list:
+    out = gateway.cli("journal", "list", "--limit", "0", *args).stdout.decode()
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_three_encoding_characters_are_read_acknowledged_and_kept_byte_for_byte(gateway_factory, tmp_path):
+    receiver = Receiver()
+    try:
+        gateway = start_gateway(gateway_factory, tmp_path, receiver.port)
+        # MSH-2 "^~\": no subcomponent separator, so the "&" of the transcript is text, as HAPI reads it.
+        lines = TRANSCRIPT[:-1] + ["Doctor: Ice & rest, ibuprofen 400 mg as needed, and come back in two weeks."]
+        message = mdm("SHORT-ENC-1", "MRN5001", "V51", lines=lines).replace(b"MSH|^~\\&|", b"MSH|^~\\|", 1)
+        assert message.startswith(b"MSH|^~\\|DICTATE|")
+        acks = mllp_send(gateway, tmp_path, message)
+        assert len(acks) == 1
+        ack = hl7.parse(acks[0])
+        assert str(ack.segment("MSA")[1]) == "AA"
+        assert str(ack.segment("MSA")[2]) == "SHORT-ENC-1"
+        # The acknowledgment answers in the sender's delimiters.
+        assert acks[0].split("|")[1] == "^~\\"
+        # Journaled as received, byte for byte, and processed into a note that was delivered.
+        entries = journal_list(gateway)
+        assert len(entries) == 1
+        stored = gateway.cli("journal", "show", str(entries[0]["id"]), "--body").stdout
+        # (mllp_send sends each message without its last segment terminator.)
+        assert stored == message.rstrip(b"\r")
+        wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"], what="the delivered row")
+        assert [e["state"] for e in journal_list(gateway)] == ["processed"]
+        oru = receiver.accepted()[0]
+        strictly_valid(oru)
+        assert field(oru, "PID", 3) == "MRN5001^^^NORTH^MR"
+        assert field(oru, "PV1", 19) == "V51"
+        # The note was written from the whole transcript: the "&" line is in it, not cut at a subcomponent.
+        note_text = " ".join(text_observations(oru))
+        assert "Ice" in note_text or "ice" in note_text
+        for text in (gateway.log_text(), json.dumps(entries)):
+            for marker in (NAME_MARKER, TRANSCRIPT_MARKER, "MRN5001"):
+                assert marker not in text
+    finally:
+        receiver.stop()
+
+
+def test_brace_escape_character_and_other_short_headers_over_mllp_send(gateway_factory, tmp_path):
+    receiver = Receiver()
+    try:
+        gateway = start_gateway(gateway_factory, tmp_path, receiver.port)
+        brace = mdm("SHORT-ENC-2", "MRN5002", "V52").replace(b"MSH|^~\\&|", b"MSH|^~}|", 1).replace(
+            b"\\.br\\", b"}.br}")
+        two = mdm("SHORT-ENC-3", "MRN5003", "V53").replace(b"MSH|^~\\&|", b"MSH|^~|", 1).replace(b"\\.br\\", b" ")
+        six = mdm("SHORT-ENC-4", "MRN5004", "V54").replace(b"MSH|^~\\&|", b"MSH|^~\\&#!|", 1)
+        acks = mllp_send(gateway, tmp_path, brace, two, six)
+        codes = [(str(hl7.parse(a).segment("MSA")[1]), str(hl7.parse(a).segment("MSA")[2])) for a in acks]
+        assert codes == [("AA", "SHORT-ENC-2"), ("AA", "SHORT-ENC-3"), ("AR", "SHORT-ENC-4")]
+        assert [a.split("|")[1] for a in acks[:2]] == ["^~}", "^~"]
+        wait_for(lambda: sorted(r["state"] for r in outbox(gateway)) == ["delivered", "delivered"],
+                 what="two delivered rows")
+        # "}.br}" was read as a line break: the last two transcript lines reached the note as two sentences.
+        for message in receiver.accepted():
+            strictly_valid(message)
+        entries = journal_list(gateway)
+        assert [e["state"] for e in entries] == ["processed", "processed", "rejected"]
+        assert gateway.cli("journal", "show", str(entries[0]["id"]), "--body").stdout == brace.rstrip(b"\r")
+    finally:
+        receiver.stop()
