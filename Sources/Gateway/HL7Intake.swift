@@ -8,8 +8,9 @@ import Store
 /// Receives HL7 v2 frames from the MLLP listener: decides, journals, then acknowledges.
 ///
 /// Every framed message is committed to the journal before its acknowledgment is returned; a duplicate
-/// (same MSH-3/MSH-4 and MSH-10 within the window) gets the stored acknowledgment again and is not
-/// journaled twice. If the journal cannot commit, the sender gets an `AE`/`CE` with code 207 so that it
+/// (same MSH-3/MSH-4 and MSH-10 within the window, same content but for MSH-7) gets the stored acknowledgment
+/// again and is not journaled twice. A message that reuses the sender's MSH-10 for different content is
+/// journaled as its own entry, flagged `reused-control-id`, and acknowledged and processed like any other. If the journal cannot commit, the sender gets an `AE`/`CE` with code 207 so that it
 /// sends the message again. Logs name control IDs, types and sizes, never content.
 public struct HL7Intake: MLLPMessageHandler {
     /// Where messages are committed.
@@ -108,7 +109,8 @@ public struct HL7Intake: MLLPMessageHandler {
             controlID: header.controlID.isEmpty ? nil : header.controlID,
             messageType: decision.messageType, version: header.version.isEmpty ? nil : String(header.version.prefix(16)),
             receivedAt: Date(), state: decision.outcome == .accept ? .accepted : .rejected, body: bytes,
-            acknowledgment: ack, acknowledgmentCode: sends ? code.rawValue : "")
+            acknowledgment: ack, acknowledgmentCode: sends ? code.rawValue : "",
+            comparableContent: HL7ResendComparison.comparableBytes(of: bytes))
         do {
             switch try await journal.record(entry, duplicateWindow: duplicateWindow) {
             case .recorded(let id):
@@ -119,6 +121,14 @@ public struct HL7Intake: MLLPMessageHandler {
                 } else {
                     logger.debug("HL7 message journaled", metadata: metadata)
                 }
+                if entry.state == .accepted { onAccepted() }
+                return MLLPReply(bytes: sends ? ack : nil)
+            case .reusedControlID(let id, let earlierID):
+                metadata["nb.journal.id"] = "\(id)"
+                metadata["nb.journal.reuses_id"] = "\(earlierID)"
+                logger.warning(
+                    "the sender reused a message control ID for a message whose content differs; journaled as its own entry (flag reused-control-id)",
+                    metadata: metadata)
                 if entry.state == .accepted { onAccepted() }
                 return MLLPReply(bytes: sends ? ack : nil)
             case .duplicate(let original):

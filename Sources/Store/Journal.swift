@@ -37,6 +37,9 @@ public protocol Journal: Sendable {
     func entries(state: JournalState, messageTypes: [String], afterID: Int64?, limit: Int) async throws
         -> [JournalEntry]
 
+    /// Up to `limit` entries carrying `flag` with an id greater than `afterID`, in ascending id order.
+    func entries(flag: JournalFlag, afterID: Int64?, limit: Int) async throws -> [JournalEntry]
+
     /// Deletes the rows received before `receivedBefore` (the retention sweep) and returns how many were deleted.
     func purge(receivedBefore: Date) async throws -> Int
 

@@ -10,6 +10,7 @@ final class JournalCommitQueue: Sendable {
     enum Outcome: Sendable {
         case recorded(id: Int64)
         case duplicate(JournalRow)
+        case reusedControlID(id: Int64, earlierID: Int64)
     }
 
     /// One parked `record` call.

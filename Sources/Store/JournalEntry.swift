@@ -32,6 +32,11 @@ public struct JournalEntry: Sendable, Hashable {
     public var updatedAt: Date
     /// Why processing failed (state `failed`), for operators; never PHI.
     public var failureReason: String?
+    /// The earlier entry whose control id this one reused for different content (flag `reused-control-id`).
+    public var reusesControlIDOf: Int64?
+
+    /// The flags an operator sees on the entry.
+    public var flags: [JournalFlag] { reusesControlIDOf == nil ? [] : [.reusedControlID] }
 
     /// Creates an entry.
     public init(
@@ -49,7 +54,8 @@ public struct JournalEntry: Sendable, Hashable {
         keyID: String,
         duplicateCount: Int,
         updatedAt: Date,
-        failureReason: String? = nil
+        failureReason: String? = nil,
+        reusesControlIDOf: Int64? = nil
     ) {
         self.id = id
         self.source = source
@@ -66,5 +72,6 @@ public struct JournalEntry: Sendable, Hashable {
         self.duplicateCount = duplicateCount
         self.updatedAt = updatedAt
         self.failureReason = failureReason
+        self.reusesControlIDOf = reusesControlIDOf
     }
 }

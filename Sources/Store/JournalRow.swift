@@ -6,7 +6,8 @@ struct JournalRow: Sendable, Hashable {
     /// The columns of `journal`, in the order ``init(row:)`` decodes them.
     static let columns = """
         id, source, sender, control_id, message_type, version, received_at, state, \
-        body_sealed, key_id, acknowledgment, ack_code, duplicate_count, updated_at, failure_reason
+        body_sealed, key_id, acknowledgment, ack_code, duplicate_count, updated_at, failure_reason, \
+        content_digest, reuses_control_id_of
         """
 
     var id: Int64
@@ -23,9 +24,13 @@ struct JournalRow: Sendable, Hashable {
     var duplicateCount: Int
     var updatedAt: Int64
     var failureReason: String?
+    /// The keyed digest of the entry's comparable content (``MessageContentDigester``), when it had one.
+    var contentDigest: String?
+    /// The earlier row whose control id this one reused for different content.
+    var reusesControlIDOf: Int64?
 
     /// A row to insert: `entry` with its body already sealed; the id and update time are set on insert.
-    init(inserting entry: NewJournalEntry, sealedBody: SealedValue) {
+    init(inserting entry: NewJournalEntry, sealedBody: SealedValue, contentDigest: String? = nil) {
         self.id = 0
         self.source = entry.source
         self.sender = entry.sender
@@ -40,6 +45,8 @@ struct JournalRow: Sendable, Hashable {
         self.duplicateCount = 0
         self.updatedAt = 0
         self.failureReason = nil
+        self.contentDigest = contentDigest
+        self.reusesControlIDOf = nil
     }
 
     /// Decodes a row selected with ``columns``.
@@ -64,6 +71,8 @@ struct JournalRow: Sendable, Hashable {
         self.duplicateCount = try row.decode(Int.self, atIndex: 12)
         self.updatedAt = try row.decode(Int64.self, atIndex: 13)
         self.failureReason = try row.decode(String?.self, atIndex: 14)
+        self.contentDigest = try row.decode(String?.self, atIndex: 15)
+        self.reusesControlIDOf = try row.decode(Int64?.self, atIndex: 16)
     }
 
     /// The arguments of the `INSERT` in ``SQLiteJournal``: every column but `id`, in ``columns`` order.
@@ -74,6 +83,10 @@ struct JournalRow: Sendable, Hashable {
             acknowledgment.isEmpty ? nil : Data(acknowledgment), acknowledgmentCode, duplicateCount, updatedAt,
         ]
     }
+
+    /// The arguments of the columns the resend comparison added (`content_digest`, `reuses_control_id_of`), which
+    /// follow ``insertArguments(updatedAt:)`` in the `INSERT`.
+    var resendArguments: StatementArguments { [contentDigest, reusesControlIDOf] }
 
     /// The public entry, with the body opened by `sealer`.
     func entry(opening sealer: Sealer) throws -> JournalEntry {
@@ -92,7 +105,8 @@ struct JournalRow: Sendable, Hashable {
             keyID: sealedBody.keyID,
             duplicateCount: duplicateCount,
             updatedAt: Date(epochMilliseconds: updatedAt),
-            failureReason: failureReason
+            failureReason: failureReason,
+            reusesControlIDOf: reusesControlIDOf
         )
     }
 }

@@ -24,6 +24,10 @@ public struct NewJournalEntry: Sendable, Hashable {
     public var acknowledgment: [UInt8]
     /// The acknowledgment code (`AA`, `AE`, `AR`, `CA`, `CE`, `CR`), or `""` when none.
     public var acknowledgmentCode: String
+    /// What a resend must match to be a duplicate (for HL7 v2, the message without MSH-7); `nil` compares nothing,
+    /// so any repeat of the sender and control id is a duplicate. Plaintext in memory only: the journal stores a
+    /// keyed digest of it.
+    public var comparableContent: [UInt8]?
 
     /// Creates an entry.
     public init(
@@ -36,7 +40,8 @@ public struct NewJournalEntry: Sendable, Hashable {
         state: JournalState = .received,
         body: [UInt8],
         acknowledgment: [UInt8] = [],
-        acknowledgmentCode: String = ""
+        acknowledgmentCode: String = "",
+        comparableContent: [UInt8]? = nil
     ) {
         self.source = source
         self.sender = sender
@@ -48,5 +53,6 @@ public struct NewJournalEntry: Sendable, Hashable {
         self.body = body
         self.acknowledgment = acknowledgment
         self.acknowledgmentCode = acknowledgmentCode
+        self.comparableContent = comparableContent
     }
 }

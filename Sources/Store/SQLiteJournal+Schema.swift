@@ -67,6 +67,17 @@ extension SQLiteJournal {
                     """
             )
         }
+        // Resends that are not duplicates: a keyed digest of what a resend must match, and the earlier entry whose
+        // control id a differing message reused. Rows from before have no digest and match any resend, as before.
+        migrator.registerMigration("journal.reused-control-id") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE journal ADD COLUMN content_digest TEXT;
+                    ALTER TABLE journal ADD COLUMN reuses_control_id_of INTEGER;
+                    CREATE INDEX journal_reused_control_id ON journal (id) WHERE reuses_control_id_of IS NOT NULL;
+                    """
+            )
+        }
         return migrator
     }
 }

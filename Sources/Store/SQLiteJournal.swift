@@ -19,18 +19,20 @@ public final class SQLiteJournal: Journal {
 
     let pool: DatabasePool
     let sealer: Sealer
+    let contentDigester: MessageContentDigester
     let queue = JournalCommitQueue()
     let logger: Logger
 
     private static let insertSQL = """
         INSERT INTO journal (source, sender, control_id, message_type, version, received_at, state, \
-        body_sealed, key_id, acknowledgment, ack_code, duplicate_count, updated_at) \
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        body_sealed, key_id, acknowledgment, ack_code, duplicate_count, updated_at, content_digest, \
+        reuses_control_id_of) \
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     private static let duplicateLookupSQL = """
         SELECT \(JournalRow.columns) FROM journal \
         WHERE sender = ? AND control_id = ? AND received_at >= ? AND state != 'rejected' \
-        ORDER BY received_at DESC, id DESC LIMIT 1
+        ORDER BY received_at DESC, id DESC LIMIT 64
         """
     private static let duplicateCountSQL = """
         UPDATE journal SET duplicate_count = duplicate_count + 1, updated_at = ? WHERE id = ?
@@ -68,6 +70,7 @@ public final class SQLiteJournal: Journal {
         self.databaseFile = databaseFile
         self.configuration = configuration
         self.sealer = Sealer(keyring: keyring, associatedData: Sealer.journalAssociatedData)
+        self.contentDigester = MessageContentDigester(keyring: keyring)
         self.logger = logger
         logger.info(
             "journal opened",
@@ -91,7 +94,9 @@ public final class SQLiteJournal: Journal {
         guard !queue.isClosed else {
             throw Self.closedError()
         }
-        let row = JournalRow(inserting: entry, sealedBody: try sealer.seal(entry.body))
+        let row = JournalRow(
+            inserting: entry, sealedBody: try sealer.seal(entry.body),
+            contentDigest: entry.comparableContent.map(contentDigester.digest))
         let (cutoff, overflow) = row.receivedAt.subtractingReportingOverflow(duplicateWindow.clampedMilliseconds)
         let duplicateCutoff = overflow ? Int64.min : cutoff
         let outcome = try await withCheckedThrowingContinuation {
@@ -115,6 +120,8 @@ public final class SQLiteJournal: Journal {
             return .recorded(id: id)
         case .duplicate(let original):
             return .duplicate(try original.entry(opening: sealer))
+        case .reusedControlID(let id, let earlierID):
+            return .reusedControlID(id: id, earlierID: earlierID)
         }
     }
 
@@ -161,6 +168,20 @@ public final class SQLiteJournal: Journal {
         let (query, matching) = (sql, arguments)
         let rows = try await read("list journal entries by state") { db in
             try Row.fetchAll(db, sql: query, arguments: matching).map(JournalRow.init(row:))
+        }
+        return try rows.map { try $0.entry(opening: sealer) }
+    }
+
+    /// Up to `limit` entries carrying `flag` after `afterID`, ascending by id, bodies opened.
+    public func entries(flag: JournalFlag, afterID: Int64?, limit: Int) async throws -> [JournalEntry] {
+        guard limit > 0 else { return [] }
+        let condition =
+            switch flag {
+            case .reusedControlID: "reuses_control_id_of IS NOT NULL"
+            }
+        let sql = "SELECT \(JournalRow.columns) FROM journal WHERE \(condition) AND id > ? ORDER BY id LIMIT ?"
+        let rows = try await read("list flagged journal entries") { db in
+            try Row.fetchAll(db, sql: sql, arguments: [afterID ?? Int64.min, limit]).map(JournalRow.init(row:))
         }
         return try rows.map { try $0.entry(opening: sealer) }
     }
@@ -313,6 +334,10 @@ public final class SQLiteJournal: Journal {
     }
 
     /// Inserts one record, or bumps the duplicate count of its original, inside the batch transaction.
+    ///
+    /// An earlier row of the same sender and control id is the original when either has no content digest or the
+    /// digests are equal; when every such row's content differs, the record is inserted as its own row that reuses
+    /// the control id of the latest of them.
     private static func apply(
         _ pending: JournalCommitQueue.Pending,
         in db: Database,
@@ -321,8 +346,20 @@ public final class SQLiteJournal: Journal {
         let row = pending.row
         if let controlID = row.controlID, row.state != .rejected {
             let lookup = try db.cachedStatement(sql: duplicateLookupSQL)
-            if let found = try Row.fetchOne(lookup, arguments: [row.sender, controlID, pending.duplicateCutoff]) {
-                var original = try JournalRow(row: found)
+            let earlier = try Row.fetchAll(lookup, arguments: [row.sender, controlID, pending.duplicateCutoff])
+                .map(JournalRow.init(row:))
+            let match = earlier.first { candidate in
+                guard let digest = row.contentDigest, let candidateDigest = candidate.contentDigest else { return true }
+                return digest == candidateDigest
+            }
+            if let latest = earlier.first, match == nil {
+                var reusing = row
+                reusing.reusesControlIDOf = latest.id
+                let insert = try db.cachedStatement(sql: insertSQL)
+                try insert.execute(arguments: reusing.insertArguments(updatedAt: now) + reusing.resendArguments)
+                return .reusedControlID(id: db.lastInsertedRowID, earlierID: latest.id)
+            }
+            if var original = match {
                 let bump = try db.cachedStatement(sql: duplicateCountSQL)
                 try bump.execute(arguments: [now, original.id])
                 original.duplicateCount += 1
@@ -331,7 +368,7 @@ public final class SQLiteJournal: Journal {
             }
         }
         let insert = try db.cachedStatement(sql: insertSQL)
-        try insert.execute(arguments: row.insertArguments(updatedAt: now))
+        try insert.execute(arguments: row.insertArguments(updatedAt: now) + row.resendArguments)
         return .recorded(id: db.lastInsertedRowID)
     }
 

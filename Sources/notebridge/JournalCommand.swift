@@ -37,6 +37,8 @@ struct JournalCommand: AsyncParsableCommand {
             ("duplicates", String(entry.duplicateCount)),
             ("keyId", quoted(entry.keyID)),
             ("reason", entry.failureReason.map(quoted) ?? "null"),
+            ("flags", "[" + entry.flags.map { quoted($0.rawValue) }.joined(separator: ",") + "]"),
+            ("reusesControlIdOf", entry.reusesControlIDOf.map { String($0) } ?? "null"),
         ]
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
@@ -63,8 +65,20 @@ struct JournalCommand: AsyncParsableCommand {
         @Option(help: "Only entries in this state: received, accepted, rejected, processed or failed.")
         var state: String?
 
+        @Option(help: "Only entries with this flag: reused-control-id (a resent MSH-10 whose content differs).")
+        var flag: String?
+
         func run() async throws {
             try await reportingFailures {
+                var flagged: JournalFlag?
+                if let flag {
+                    guard let parsed = JournalFlag(rawValue: flag) else {
+                        throw CommandFailure(
+                            message: "--flag must be one of \(JournalFlag.allCases.map(\.rawValue).joined(separator: ", "))",
+                            exitCode: 2)
+                    }
+                    flagged = parsed
+                }
                 var wanted: JournalState?
                 if let state {
                     guard let parsed = JournalState(rawValue: state) else {
@@ -80,13 +94,17 @@ struct JournalCommand: AsyncParsableCommand {
                 while limit == 0 || printed < limit {
                     let page = min(500, limit == 0 ? 500 : limit - printed)
                     let entries =
-                        if let wanted {
+                        if let flagged {
+                            try await journal.entries(flag: flagged, afterID: cursor, limit: page)
+                        } else if let wanted {
                             try await journal.entries(state: wanted, messageTypes: [], afterID: cursor, limit: page)
                         } else {
                             try await journal.entries(afterID: cursor, limit: page)
                         }
-                    for entry in entries { Terminal.line(JournalCommand.json(entry)) }
-                    printed += entries.count
+                    // With --flag and --state both, the flagged entries are listed in that state only.
+                    let shown = flagged != nil && wanted != nil ? entries.filter { $0.state == wanted } : entries
+                    for entry in shown { Terminal.line(JournalCommand.json(entry)) }
+                    printed += shown.count
                     guard let last = entries.last, entries.count == page else { break }
                     cursor = last.id
                 }

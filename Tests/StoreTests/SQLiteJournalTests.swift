@@ -210,6 +210,8 @@ struct SQLiteJournalTests {
                 case .duplicate(let original):
                     originalIDs.insert(original.id)
                     #expect(original.body == entry.body)
+                case .reusedControlID:
+                    Issue.record("identical entries never reuse a control ID")
                 }
             }
             #expect(recordedIDs.count == 1)

@@ -90,3 +90,39 @@ def test_brace_escape_character_and_other_short_headers_over_mllp_send(gateway_f
         assert gateway.cli("journal", "show", str(entries[0]["id"]), "--body").stdout == brace.rstrip(b"\r")
     finally:
         receiver.stop()
+
+
+def test_a_reused_control_id_with_other_content_is_journaled_flagged_and_processed(gateway_factory, tmp_path):
+    receiver = Receiver()
+    try:
+        gateway = start_gateway(gateway_factory, tmp_path, receiver.port)
+        first = mdm("REUSED-1", "MRN6001", "V61")
+        assert mllp_send(gateway, tmp_path, first)[0].split("\r")[1].startswith("MSA|AA|REUSED-1")
+        wait_for(lambda: len(outbox(gateway)) == 1, what="the first note")
+        # The same message sent again with a new MSH-7: the stored ACK, byte for byte, and no second note.
+        stored_ack = gateway.cli("journal", "show", "1", "--acknowledgment").stdout.decode().strip("\r")
+        resent = first.replace(b"|20261101093000||MDM", b"|20261101094500||MDM", 1)
+        assert resent != first
+        assert mllp_send(gateway, tmp_path, resent) == [stored_ack]
+        # Another visit of another patient under the same MSH-10: journaled as its own entry, flagged, processed.
+        other = mdm("REUSED-1", "MRN6002", "V62")
+        ack = mllp_send(gateway, tmp_path, other)[0]
+        assert ack != stored_ack
+        assert ack.split("\r")[1].startswith("MSA|AA|REUSED-1")
+        wait_for(lambda: sorted(r["state"] for r in outbox(gateway)) == ["delivered", "delivered"],
+                 what="both notes delivered")
+        entries = journal_list(gateway)
+        assert [(e["controlId"], e["state"], e["duplicates"], e["flags"]) for e in entries] == [
+            ("REUSED-1", "processed", 1, []), ("REUSED-1", "processed", 0, ["reused-control-id"])]
+        assert entries[1]["reusesControlIdOf"] == entries[0]["id"]
+        flagged = journal_list(gateway, "--flag", "reused-control-id")
+        assert [e["id"] for e in flagged] == [entries[1]["id"]]
+        assert journal_list(gateway, "--flag", "reused-control-id", "--state", "failed") == []
+        assert {field(m, "PID", 3).split("^")[0] for m in receiver.accepted()} == {"MRN6001", "MRN6002"}
+        bad = gateway.cli("journal", "list", "--flag", "no-such-flag", check=False)
+        assert bad.returncode != 0 and b"reused-control-id" in bad.stderr
+        for text in (gateway.log_text(), json.dumps(entries)):
+            for marker in (NAME_MARKER, TRANSCRIPT_MARKER, "MRN6001", "MRN6002"):
+                assert marker not in text
+    finally:
+        receiver.stop()
