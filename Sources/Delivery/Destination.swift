@@ -11,4 +11,14 @@ public protocol Destination: Sendable {
 
     /// Sends `note` for the outbox row `item` (its ``OutboxItem/controlID`` is the MSH-10 of every try).
     func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome
+
+    /// Sends the enhanced-mode application acknowledgment `acknowledgment` for the outbox row `item`.
+    func deliver(_ acknowledgment: ApplicationAcknowledgmentRecord, item: OutboxItem) async -> DeliveryOutcome
+}
+
+extension Destination {
+    /// A destination that does not send application acknowledgments refuses them (dead letter, with the reason).
+    public func deliver(_ acknowledgment: ApplicationAcknowledgmentRecord, item: OutboxItem) async -> DeliveryOutcome {
+        .dead(reason: "destination \(name) does not send HL7 v2 application acknowledgments")
+    }
 }

@@ -81,6 +81,29 @@ public struct MLLPPeerDestination: Destination {
         }
     }
 
+    /// Renders and sends an enhanced-mode application acknowledgment, and reads the commit acknowledgment of it.
+    public func deliver(_ acknowledgment: ApplicationAcknowledgmentRecord, item: OutboxItem) async -> DeliveryOutcome {
+        let bytes: [UInt8]
+        do {
+            bytes = try renderer.applicationAcknowledgment(acknowledgment, controlID: item.controlID, at: acknowledgment.createdAt)
+        } catch {
+            return .dead(reason: "the acknowledgment cannot be written as HL7 v2: \(error.code)")
+        }
+        let timeout = configuration.acknowledgmentTimeout
+        do {
+            return try await client.withConnection { connection in
+                let reply = try await connection.send(bytes, timeout: timeout)
+                return Self.outcome(ofAcknowledgment: reply, controlID: item.controlID)
+            }
+        } catch let error as MLLPError {
+            if Task.isCancelled { return .interrupted }
+            return .retry(reason: "no acknowledgment from \(name): \(error.code)")
+        } catch {
+            return Task.isCancelled || error is CancellationError
+                ? .interrupted : .retry(reason: "no acknowledgment from \(name): \(type(of: error))")
+        }
+    }
+
     /// The outcome of one message of several, its kind named when it is not the first kind (ORU^R01).
     static func naming(_ kind: HL7NoteRenderer.MessageKind, _ outcome: DeliveryOutcome) -> DeliveryOutcome {
         guard kind != .observationResult else { return outcome }

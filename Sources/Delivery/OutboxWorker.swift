@@ -91,7 +91,12 @@ public struct OutboxWorker: Service {
         var outcome: DeliveryOutcome
         do {
             if let document = try await outbox.noteDocument(id: lease.item.noteID) {
-                outcome = await destination.deliver(try NoteRecord.decoded(from: document), item: lease.item)
+                if lease.item.noteID.hasPrefix(ApplicationAcknowledgmentRecord.idPrefix) {
+                    outcome = await destination.deliver(
+                        try ApplicationAcknowledgmentRecord.decoded(from: document), item: lease.item)
+                } else {
+                    outcome = await destination.deliver(try NoteRecord.decoded(from: document), item: lease.item)
+                }
             } else {
                 outcome = .dead(reason: "the note was erased (its retention ended) before it was delivered")
             }

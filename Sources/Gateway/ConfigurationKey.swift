@@ -62,6 +62,7 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("pipeline.template", "note layout: standard (default), apso, dap, birp or brief"),
         ConfigurationKey("pipeline.billingCodes", "add ICD-10-CM and CPT codes to pipeline notes (default true)"),
         ConfigurationKey("pipeline.minimumTranscriptWords", "fewer words is 'transcript too short' (default 3)"),
+        ConfigurationKey("pipeline.acknowledgmentDestination", "the destination (messages [ACK]) that gets the enhanced-mode application acknowledgments MSH-15/16 ask for (AA with the note id, AE with the reason); none sends none"),
         ConfigurationKey("routes.acceptMessageTypes", "message types the default route accepts, e.g. [ADT^A04, ORU^*]; empty accepts all"),
         ConfigurationKey("api.maxBodyBytes", "largest /v1 request body, bytes (default 1048576)"),
         ConfigurationKey("api.rateLimitPerSecond", "requests per second per API key (default 50; 0 turns limiting off)"),

@@ -47,6 +47,35 @@ public struct DestinationConfiguration: Sendable, Hashable {
         ("diagnoses", "where ORU^R01 carries the ICD-10-CM codes: observations (default), segments (DG1) or none"),
     ]
 
+    /// Checks `pipeline.acknowledgmentDestination` against the destinations: it must name an MLLP destination,
+    /// which sends `ACK` (its default) and nothing else; no other destination may send `ACK`.
+    static func applyingAcknowledgmentDestination(
+        _ name: String?, to destinations: [DestinationConfiguration], explicitMessages: (String) -> Bool
+    ) throws -> [DestinationConfiguration] {
+        var result = destinations
+        if let name {
+            guard let index = result.firstIndex(where: { $0.name == name }) else {
+                throw ConfigurationError(
+                    key: "pipeline.acknowledgmentDestination", reason: "names no destination (destinations.<name>)")
+            }
+            if !explicitMessages(name) {
+                result[index].mllp.messages = [.applicationAcknowledgment]
+            } else if result[index].mllp.messages != [.applicationAcknowledgment] {
+                throw ConfigurationError(
+                    key: "destinations.\(name).messages",
+                    reason: "the acknowledgment destination sends application acknowledgments only: [ACK]")
+            }
+        }
+        for destination in result where destination.name != name
+            && destination.mllp.messages.contains(.applicationAcknowledgment)
+        {
+            throw ConfigurationError(
+                key: "destinations.\(destination.name).messages",
+                reason: "ACK is sent only by the destination pipeline.acknowledgmentDestination names")
+        }
+        return result
+    }
+
     /// Whether `key` is a destination key (`destinations.<name>.<field>`).
     static func isDestinationKey(_ key: String) -> Bool {
         let parts = key.split(separator: ".", omittingEmptySubsequences: false)
@@ -124,7 +153,8 @@ public struct DestinationConfiguration: Sendable, Hashable {
                     let entry = text.trimmingCharacters(in: .whitespaces).uppercased()
                     guard let kind = HL7NoteRenderer.MessageKind(rawValue: entry) else {
                         throw ConfigurationError(
-                            key: "destinations.\(name).messages", reason: "each entry must be ORU^R01, MDM^T02 or DFT^P03")
+                            key: "destinations.\(name).messages",
+                            reason: "each entry must be ORU^R01, MDM^T02, DFT^P03 or ACK (application acknowledgments)")
                     }
                     return kind
                 }

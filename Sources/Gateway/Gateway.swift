@@ -165,9 +165,10 @@ public enum Gateway {
         }
         let pipeline = EncounterPipeline(
             journal: journal, outbox: journal, reader: HL7EncounterReader(configuration: configuration.encounterMapping),
-            limits: configuration.parserLimits, destinations: configuration.destinations.map(\.name),
+            limits: configuration.parserLimits, destinations: configuration.noteDestinations,
             noteRetention: configuration.api.retention, digester: PatientKeyDigester(keyring: keyring),
-            mapping: configuration.api.fhirMapping, logger: logger)
+            mapping: configuration.api.fhirMapping, logger: logger,
+            acknowledgmentDestination: configuration.acknowledgmentDestination)
         services.append(
             .init(
                 service: PipelineService(

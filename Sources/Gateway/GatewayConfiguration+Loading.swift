@@ -191,6 +191,9 @@ extension GatewayConfiguration {
             api.fhirMapping = try Self.fhirMapping(path: path)
         }
         destinations = try DestinationConfiguration.destinations(in: values, sendingApplication: applicationName)
+        acknowledgmentDestination = try reader.string("pipeline.acknowledgmentDestination")
+        destinations = try DestinationConfiguration.applyingAcknowledgmentDestination(
+            acknowledgmentDestination, to: destinations, explicitMessages: { values["destinations.\($0).messages"] != nil })
         if let types = try reader.string("pipeline.messageTypes") {
             pipelineMessageTypes = try types.split(separator: ",").map { text in
                 guard let pattern = MessageTypePattern(String(text)), pattern.event != nil else {

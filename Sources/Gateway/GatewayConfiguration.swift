@@ -49,6 +49,13 @@ public struct GatewayConfiguration: Sendable {
     public var pipelineMessageTypes: [MessageTypePattern] = [
         MessageTypePattern(code: "MDM", event: "T02"), MessageTypePattern(code: "ORU", event: "R01"),
     ]
+    /// The destination that sends enhanced-mode application acknowledgments (`pipeline.acknowledgmentDestination`);
+    /// it gets no notes.
+    public var acknowledgmentDestination: String?
+    /// The destinations notes are delivered to: every destination but the acknowledgment destination.
+    public var noteDestinations: [String] {
+        destinations.map(\.name).filter { $0 != acknowledgmentDestination }
+    }
     /// How an HL7 v2 message becomes an encounter (`pipeline.*`).
     public var encounterMapping = HL7EncounterReader.Configuration()
     /// The log level (`trace` … `critical`).

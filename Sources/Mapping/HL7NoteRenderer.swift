@@ -45,6 +45,21 @@ public struct HL7NoteRenderer: Sendable {
         public var diagnoses: DiagnosisPlacement
         /// TXA-2 of MDM^T02 (HL7 table 0270; `PN` progress note).
         public var documentType: String = "PN"
+        /// How the note's text is carried: TX (one OBX per line) or FT (one OBX per section, lines joined by
+        /// `\.br\`).
+        public var textValueType: TextValueType = .tx
+        /// The longest line a receiver takes; longer lines are wrapped at word boundaries (`nil`: as written).
+        public var maximumLineLength: Int? = nil
+        /// Whether each section's heading (`SUBJECTIVE`) goes first, as an observation of its own.
+        public var sectionHeadingObservations: Bool = false
+
+        /// How note text is carried in OBX-5.
+        public enum TextValueType: String, Sendable, Hashable, CaseIterable {
+            /// Text data: one observation per line.
+            case tx = "TX"
+            /// Formatted text: one observation per section, lines separated by `\.br\`.
+            case ft = "FT"
+        }
 
         /// The defaults: v2.5.1, final results, diagnoses as observations.
         public init(
@@ -116,7 +131,7 @@ public struct HL7NoteRenderer: Sendable {
         try visit(&message, record.encounter)
         try message.set("TXA", 1, "1")
         try message.set("TXA", 2, configuration.documentType)
-        try message.set("TXA", 3, "TX")
+        try message.set("TXA", 3, configuration.textValueType.rawValue)
         try message.set("TXA", 4, time)
         if let author = record.encounter.author ?? record.encounter.attending {
             try message.set("TXA", 5, author.id, component: 1)
@@ -190,6 +205,10 @@ public struct HL7NoteRenderer: Sendable {
                 output.append((kind, id, try documentNotification(record, controlID: id, at: date)))
             case .financialTransaction:
                 if let bytes = try financialTransaction(record, controlID: id, at: date) { output.append((kind, id, bytes)) }
+            case .applicationAcknowledgment:
+                if let acknowledgment = ApplicationAcknowledgmentRecord(accepting: record) {
+                    output.append((kind, id, try applicationAcknowledgment(acknowledgment, controlID: id, at: date)))
+                }
             }
         }
         return output
@@ -203,6 +222,9 @@ public struct HL7NoteRenderer: Sendable {
         case documentNotification = "MDM^T02"
         /// DFT^P03.
         case financialTransaction = "DFT^P03"
+        /// The enhanced-mode application acknowledgment (`AA` with the note's id) of the HL7 v2 message the note
+        /// was written from; nothing for notes that came from elsewhere.
+        case applicationAcknowledgment = "ACK"
 
         /// What is appended to the row's control id, so that each kind has its own MSH-10, stable across tries
         /// (ORU^R01 carries the row's control id as it is).
@@ -211,29 +233,78 @@ public struct HL7NoteRenderer: Sendable {
             case .observationResult: ""
             case .documentNotification: "M"
             case .financialTransaction: "D"
+            case .applicationAcknowledgment: "A"
             }
         }
     }
 
     // MARK: - Segments
 
-    /// One TX OBX per line of each section; returns the last set ID.
+    /// The note's text observations (as ``observationTexts(of:)`` lays them out); returns the last set ID.
     private func noteObservations(_ message: inout Builder, _ record: NoteRecord, time: String) throws(HL7ParseError)
         -> Int
     {
         var setID = 0
+        let type = configuration.textValueType.rawValue
         for (index, section) in record.sections.enumerated() {
-            for line in section.lines {
+            for text in observationTexts(of: section) {
                 setID += 1
                 try message.observation(
-                    setID: setID, type: "TX", code: section.code, subID: String(index + 1),
+                    setID: setID, type: type, code: section.code, subID: String(index + 1),
                     status: configuration.resultStatus, time: time
                 ) { (builder: inout HL7MessageBuilder, path: HL7TerserPath) throws(HL7ParseError) in
-                    try builder.set(line, at: path)
+                    try builder.set(text, at: path)
                 }
             }
         }
         return setID
+    }
+
+    /// The OBX-5 texts of one section, in order: its heading first when ``Configuration/sectionHeadingObservations``
+    /// asks for it; then one per line (TX) or one for all lines joined by line breaks (FT, written `\.br\`); lines
+    /// longer than ``Configuration/maximumLineLength`` wrapped at word boundaries first.
+    public func observationTexts(of section: NoteRecord.Section) -> [String] {
+        var texts: [String] = []
+        if configuration.sectionHeadingObservations, !section.title.isEmpty {
+            texts.append(section.title)
+        }
+        let lines = section.lines.flatMap { line in
+            configuration.maximumLineLength.map { Self.wrap(line, width: $0) } ?? [line]
+        }
+        switch configuration.textValueType {
+        case .tx: texts += lines
+        case .ft: if !lines.isEmpty { texts.append(lines.joined(separator: "\n")) }
+        }
+        return texts
+    }
+
+    /// `line` cut into pieces of at most `width` characters at spaces; a word longer than `width` is cut inside.
+    static func wrap(_ line: String, width: Int) -> [String] {
+        guard width > 0, line.count > width else { return [line] }
+        var pieces: [String] = []
+        var current = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: true) {
+            var word = Substring(word)
+            while word.count > width {
+                if !current.isEmpty {
+                    pieces.append(current)
+                    current = ""
+                }
+                pieces.append(String(word.prefix(width)))
+                word = word.dropFirst(width)
+            }
+            if word.isEmpty { continue }
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= width {
+                current += " " + word
+            } else {
+                pieces.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces
     }
 
     private func diagnosisObservations(_ message: inout Builder, _ record: NoteRecord, time: String, after setID: inout Int)

@@ -4,11 +4,12 @@ mappings. The python hl7 package sends (its mllp_send program or its client); a 
 import json
 import shutil
 import subprocess
+import time
 
 import hl7
 
 from conftest import frame
-from test_pipeline import (NAME_MARKER, TRANSCRIPT, TRANSCRIPT_MARKER, Receiver, field, mdm, outbox, start_gateway,
+from test_pipeline import (NAME_MARKER, TRANSCRIPT, TRANSCRIPT_MARKER, Receiver, field, mdm, outbox, send, start_gateway,
                            strictly_valid, text_observations, wait_for)
 
 
@@ -126,3 +127,83 @@ def test_a_reused_control_id_with_other_content_is_journaled_flagged_and_process
                 assert marker not in text
     finally:
         receiver.stop()
+
+
+def enhanced(message: bytes, accept: str, application: str) -> bytes:
+    """The message with MSH-15/16 set (enhanced acknowledgment mode)."""
+    header, rest = message.split(b"\r", 1)
+    return header + f"|||{accept}|{application}".encode() + b"\r" + rest
+
+
+def test_enhanced_mode_application_acknowledgments_go_to_the_acknowledgment_destination(gateway_factory, tmp_path):
+    receiver, acks = Receiver(), Receiver()
+    try:
+        gateway = start_gateway(
+            gateway_factory, tmp_path, receiver.port,
+            extra=("  sender-acks:\n"
+                   "    type: mllp\n"
+                   "    host: 127.0.0.1\n"
+                   f"    port: {acks.port}\n"
+                   "    ackTimeoutSeconds: 5\n"
+                   "    initialBackoffMilliseconds: 200\n"
+                   "pipeline:\n"
+                   "  acknowledgmentDestination: sender-acks\n"))
+        cases = [
+            (enhanced(mdm("APP-ACK-1", "MRN7001", "V71"), "AL", "AL"), "CA"),       # note → AA
+            (enhanced(mdm("APP-ACK-2", "MRN7002", "V72", lines=[]), "AL", "ER"), "CA"),  # no transcript → AE
+            (enhanced(mdm("APP-ACK-3", "MRN7003", "V73"), "AL", "ER"), "CA"),       # note, ER: no AA
+            (enhanced(mdm("APP-ACK-4", "MRN7004", "V74", lines=[]), "AL", "SU"), "CA"),  # failed, SU: no AE
+            (enhanced(mdm("APP-ACK-5", "MRN7005", "V75"), "AL", "NE"), "CA"),       # NE: nothing
+            (mdm("APP-ACK-6", "MRN7006", "V76"), "AA"),                               # original mode: nothing
+        ]
+        for message, commit in cases:
+            assert send(gateway, message) == commit
+        wait_for(lambda: len(acks.accepted()) == 2 and len(receiver.accepted()) == 4, what="the acknowledgments and notes")
+        time.sleep(1.5)
+        assert len(acks.messages) == 2, "only AL/AA and ER/AE are acknowledged"
+        by_control = {field(m, "MSA", 2): m for m in acks.accepted()}
+        assert set(by_control) == {"APP-ACK-1", "APP-ACK-2"}
+        rows = {r["noteId"]: r for r in outbox(gateway)}
+        accepted = by_control["APP-ACK-1"]
+        strictly_valid(accepted)
+        assert field(accepted, "MSA", 1) == "AA"
+        note_id = field(accepted, "MSA", 3)
+        assert note_id.startswith("note_") and rows[note_id]["destination"] == "sender-acks"
+        # The acknowledgment goes back to the sender (MSH-5/6 its MSH-3/4) and asks for a commit ACK of itself.
+        assert field(accepted, "MSH", 9) == "ACK^T02^ACK"
+        assert (field(accepted, "MSH", 5), field(accepted, "MSH", 6)) == ("DICTATE", "NORTH")
+        assert (field(accepted, "MSH", 15), field(accepted, "MSH", 16)) == ("AL", "NE")
+        # The notes went to the EHR only; the acknowledgment destination got no ORU.
+        assert all(field(m, "MSH", 9).startswith("ORU") for m in receiver.accepted())
+        assert {field(m, "PID", 3).split("^")[0] for m in receiver.accepted()} == {"MRN7001", "MRN7003", "MRN7005",
+                                                                                  "MRN7006"}
+        error = by_control["APP-ACK-2"]
+        strictly_valid(error)
+        assert field(error, "MSA", 1) == "AE"
+        assert field(error, "ERR", 3).startswith("101^Required field missing^HL70357")
+        assert field(error, "ERR", 7).startswith("no transcript")
+        failed = [e for e in journal_list(gateway, "--state", "failed")]
+        assert {e["controlId"] for e in failed} == {"APP-ACK-2", "APP-ACK-4"}
+        for text in (gateway.log_text(), error, accepted, json.dumps(list(rows.values()))):
+            for marker in (NAME_MARKER, TRANSCRIPT_MARKER, "MRN7001", "MRN7002"):
+                assert marker not in text
+    finally:
+        receiver.stop()
+        acks.stop()
+
+
+def test_an_acknowledgment_destination_must_exist_and_send_only_acknowledgments(gateway_factory, tmp_path):
+    config = tmp_path / "bad.yaml"
+    for text, key in [
+        ("destinations:\n  ehr:\n    host: 127.0.0.1\n    port: 9\npipeline:\n  acknowledgmentDestination: nowhere\n",
+         "pipeline.acknowledgmentDestination"),
+        ("destinations:\n  ehr:\n    host: 127.0.0.1\n    port: 9\n    messages: [ORU^R01, ACK]\n",
+         "destinations.ehr.messages"),
+        ("destinations:\n  acks:\n    host: 127.0.0.1\n    port: 9\n    messages: [ORU^R01]\n"
+         "pipeline:\n  acknowledgmentDestination: acks\n", "destinations.acks.messages"),
+    ]:
+        config.write_text(text)
+        gateway = gateway_factory(name=f"bad-{abs(hash(text))}")
+        result = gateway.cli("serve", "--config", str(config), check=False)
+        assert result.returncode != 0
+        assert key in result.stderr.decode() + result.stdout.decode()

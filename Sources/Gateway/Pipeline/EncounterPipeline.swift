@@ -34,6 +34,9 @@ struct EncounterPipeline: Sendable {
     let mapping: NoteFHIRMapping
     let logger: Logger
     let writer = EncounterNoteWriter()
+    /// Where enhanced-mode application acknowledgments go (an MLLP destination sending `ACK`), when MSH-15/16 of
+    /// a message ask for one; `nil` sends none.
+    var acknowledgmentDestination: String? = nil
 
     /// Processes one entry and records the outcome in the store.
     func process(_ entry: JournalEntry) async -> Outcome {
@@ -42,9 +45,15 @@ struct EncounterPipeline: Sendable {
             "nb.hl7.message_type": "\(entry.messageType ?? "")",
         ]
         let outcome: Outcome
+        let header = acknowledgmentDestination == nil ? nil : Self.header(of: entry.body, limits: limits)
         switch makeNote(entry) {
         case .failure(let failure):
             let reason = failure.reason
+            if let header, let destination = acknowledgmentDestination, Self.wantsApplicationAcknowledgment(header, .applicationError) {
+                guard await queueErrorAcknowledgment(failure, header: header, entry: entry, to: destination, metadata: metadata) else {
+                    return .deferred
+                }
+            }
             do {
                 try await journal.updateState(id: entry.id, to: .failed, reason: reason)
             } catch {
@@ -57,7 +66,15 @@ struct EncounterPipeline: Sendable {
             outcome = .failed(reason)
         case .success(let (note, record)):
             do {
-                _ = try await outbox.commit(note, destinations: destinations, processing: entry.id, now: record.createdAt)
+                var targets = destinations
+                if let header, let destination = acknowledgmentDestination,
+                    Self.wantsApplicationAcknowledgment(header, .applicationAccept), !targets.contains(destination)
+                {
+                    // The AA is rendered from the note by the acknowledgment destination: queued in the same transaction.
+                    targets.append(destination)
+                    metadata["nb.pipeline.application_ack"] = "AA"
+                }
+                _ = try await outbox.commit(note, destinations: targets, processing: entry.id, now: record.createdAt)
                 metadata["nb.note.id"] = "\(note.id)"
                 metadata["nb.outbox.destinations"] = "\(destinations.count)"
                 logger.debug("note written and queued for delivery", metadata: metadata)
@@ -79,13 +96,13 @@ struct EncounterPipeline: Sendable {
         do {
             message = try HL7Message(parsing: entry.body, limits: limits)
         } catch {
-            return .failure(PipelineFailure("the message cannot be parsed: \(error.code)"))
+            return .failure(PipelineFailure("the message cannot be parsed: \(error.code)", errorCode: error.acknowledgmentErrorCode))
         }
         let encounter: Encounter
         do {
             encounter = try reader.encounter(from: message, journalID: entry.id)
         } catch {
-            return .failure(PipelineFailure(error.reason))
+            return .failure(PipelineFailure(error.reason, errorCode: Self.errorCode(of: error)))
         }
         let now = Date()
         let note: Note
@@ -113,5 +130,61 @@ struct EncounterPipeline: Sendable {
                     patientKey: key, document: document),
                 record
             ))
+    }
+
+    // MARK: - Enhanced-mode application acknowledgments (HL7 v2.5 chapter 2, section 2.9.3)
+
+    /// The header of a journaled message (probed when it does not parse).
+    static func header(of body: [UInt8], limits: HL7ParserLimits) -> HL7ReceivedHeader? {
+        if let message = try? HL7Message(parsing: body, limits: limits) { return HL7ReceivedHeader(message: message) }
+        return HL7ReceivedHeader(probing: body)
+    }
+
+    /// Whether the sender asked for an application acknowledgment with this outcome: only in enhanced mode, as
+    /// MSH-16 says (empty is AL).
+    static func wantsApplicationAcknowledgment(_ header: HL7ReceivedHeader, _ code: HL7AcknowledgmentCode) -> Bool {
+        header.isEnhancedMode && HL7AcknowledgmentCondition(field: header.applicationAcknowledgmentType).shouldSend(code)
+    }
+
+    /// The table 0357 code an `AE` reports for a message the mapping cannot use.
+    static func errorCode(of error: EncounterReadError) -> HL7ErrorCode {
+        switch error.code {
+        case .missingSegment: .segmentSequenceError
+        case .missingField, .noTranscript: .requiredFieldMissing
+        default: .applicationInternalError
+        }
+    }
+
+    /// Queues the `AE` of an entry that cannot become a note, under an id derived from the entry, so that a second
+    /// pass after a crash finds it queued instead of queueing it twice. Returns `false` when the store failed.
+    func queueErrorAcknowledgment(
+        _ failure: PipelineFailure, header: HL7ReceivedHeader, entry: JournalEntry, to destination: String,
+        metadata: Logger.Metadata
+    ) async -> Bool {
+        var metadata = metadata
+        let id = ApplicationAcknowledgmentRecord.idPrefix + String(repeating: "0", count: max(0, 20 - String(entry.id).count))
+            + String(entry.id)
+        let now = Date()
+        let record = ApplicationAcknowledgmentRecord(
+            code: HL7AcknowledgmentCode.applicationError.rawValue, acknowledgedControlID: header.controlID,
+            sendingApplication: header.sendingApplication, sendingFacility: header.sendingFacility,
+            messageCode: header.messageCode, triggerEvent: header.triggerEvent, processingID: header.processingID,
+            hl7Version: header.version, errorCode: failure.errorCode.value, errorReason: failure.reason, createdAt: now)
+        do {
+            if try await outbox.noteDocument(id: id) != nil { return true }
+            let key = digester.patientKey(identifier: "", authority: "application-acknowledgment|" + header.senderKey)
+            _ = try await outbox.commit(
+                OutboxNote(
+                    id: id, createdAt: now, expiresAt: now.addingTimeInterval(noteRetention.timeInterval),
+                    patientKey: key, document: try record.encoded()),
+                destinations: [destination], processing: nil, now: now)
+            metadata["nb.pipeline.application_ack"] = "AE"
+            logger.debug("application acknowledgment AE queued", metadata: metadata)
+            return true
+        } catch {
+            metadata["nb.error"] = "\(OutboxWorker.describe(error))"
+            logger.error("the application acknowledgment could not be queued; the message stays accepted", metadata: metadata)
+            return false
+        }
     }
 }
