@@ -43,7 +43,11 @@ enum ClinicalStyle {
             break
         }
         words = withoutLeadingDiscourse(words)
-        if voice == .clinician, isAnnouncement(words) || isInstruction(words) { return nil }
+        if voice == .clinician,
+            isAnnouncement(words) || isInstruction(words) || isExaminerIntent(words) || asksWithin(words)
+        {
+            return nil
+        }
         // Still speaking as `I` and `you` three times over: conversation between the two, not the record's words.
         if voice != .dictation,
             words.count(where: { mayBe($0, startingWith: "imwluoy", maxLength: 6) && firstPerson.contains(Phrasing.bare($0)) }) >= 3
@@ -296,7 +300,8 @@ enum ClinicalStyle {
         "are", "was", "were", "be", "been", "being", "have", "has", "had", "that", "which", "who", "like", "about",
         "because", "if", "my", "your", "their", "his", "some", "any", "these", "those", "very",
         "than", "as", "into", "when", "where", "so", "not", "does", "do", "did", "can", "could", "would", "should",
-        "will", "taking", "get", "getting", "feels", "felt", "it's", "i'm", "she's", "he's", "there's",
+        "will", "taking", "get", "getting", "feels", "felt", "it's", "i'm", "she's", "he's", "there's", "i", "we",
+        "he", "she", "they", "looks", "seems", "sounds", "me", "greater", "lesser",
     ]
 
     // MARK: The clinician's framing
@@ -713,6 +718,34 @@ extension ClinicalStyle {
         }
     }
 
+    /// The examiner saying what they are about to do (`I am going to examine her arm.`, `I will be gentle.`,
+    /// `I want to listen to his heart.`): no finding yet.
+    static func isExaminerIntent(_ words: [String]) -> Bool {
+        guard words.count <= 14 else { return false }
+        let keys = words.prefix(6).map(Phrasing.bare)
+        guard let intent = examinerIntents.first(where: { keys.starts(with: $0) }) else { return false }
+        let rest = keys.dropFirst(intent.count)
+        return rest.first.map { examActions.contains($0) || ["be", "have", "do", "go", "take", "check", "just"].contains($0) } ?? true
+    }
+
+    static let examinerIntents: [[String]] = [
+        ["i", "am", "going", "to"], ["i'm", "going", "to"], ["i'm", "gonna"], ["i", "will"], ["i'll"], ["i", "want", "to"],
+        ["i'd", "like", "to"], ["we", "are", "going", "to"], ["we're", "going", "to"], ["we", "will"], ["we'll"],
+    ]
+
+    /// A question asked inside a clinician's sentence (`... is there anything that he was doing ...`): the
+    /// answer is the record, not the asking.
+    static func asksWithin(_ words: [String]) -> Bool {
+        let haystack = PhraseList.haystack(words.map(Phrasing.bare).joined(separator: " "))
+        return embeddedQuestions.any(in: haystack)
+    }
+
+    static let embeddedQuestions = PhraseList([
+        "is there anything", "is there any", "anybody in the family", "anyone in the family", "any questions",
+        "do you have any", "does he have any", "does she have any", "do they have any", "have you had any",
+        "has he had any", "has she had any", "did you have any", "did he have any", "did she have any",
+    ])
+
     /// `take a look at her x-rays`: the results follow in the clinician's next sentences.
     static let lookingAnnouncements: [[String]] = [
         ["take", "a", "look"], ["let's", "take", "a", "look"], ["let", "me", "take", "a", "look"], ["look", "at"],
@@ -746,12 +779,19 @@ extension ClinicalStyle {
             && ["he", "she"].contains(Phrasing.bare(words[index]))
             && Phrasing.trailingPunctuation(words[index]).isEmpty
         {
-            let verb = Phrasing.bare(words[index + 1])
+            var at = index + 1
+            // Over an adverb with no comma after it (`he sometimes forget`).
+            if at + 1 < words.count, Phrasing.verbAdverbs.contains(Phrasing.bare(words[at])),
+                Phrasing.trailingPunctuation(words[at]).isEmpty
+            {
+                at += 1
+            }
+            let verb = Phrasing.bare(words[at])
             if Phrasing.samePastForms.contains(verb), words.contains(where: { Phrasing.pastCues.contains(Phrasing.bare($0)) }) {
                 continue
             }
             if let agreed = Phrasing.thirdPersonVerbs[verb], verb != "are", verb != "were" {
-                words[index + 1] = agreed + Phrasing.trailingPunctuation(words[index + 1])
+                words[at] = agreed + Phrasing.trailingPunctuation(words[at])
             }
         }
         return words

@@ -53,11 +53,19 @@ public struct NoteWriter: Sendable {
                     }
                     return labelled
                 }
+            var opened = 0
             if let opening = spokenPresentation(transcript, demographics: demographics, layout: layout, pronouns: pronouns)
                 ?? fromEntities.presentation(demographics)
             {
                 statements.removeAll { $0.evidence == opening.evidence }
                 statements.insert(opening, at: 0)
+                opened = 1
+            }
+            // Duration, severity and what was tried follow the opening line (not for an animal's history).
+            if layout.reporter == Pronouns.neutral.subject {
+                statements.insert(
+                    contentsOf: historyElements(fromEntities, statements: statements, pronouns: pronouns.patient),
+                    at: opened)
             }
             statements += fromEntities.statements
             statements = withoutRepeatedVitals(statements, entities: entities)
@@ -156,7 +164,7 @@ public struct NoteWriter: Sendable {
             return before >= 0 ? sentences[before] : nil
         }
         var current: String?
-        return statements.map { statement in
+        let headed = statements.map { statement in
             guard isProblemOriented(statement), let sentence = statement.evidence.first else { return statement }
             if let named = mentions.first(where: { sentence.contains($0.range.lowerBound) })
                 ?? sentenceBefore(sentence).flatMap({ before in
@@ -172,7 +180,28 @@ public struct NoteWriter: Sendable {
             if let current { labelled.subsection = current }
             return labelled
         }
+        // With problems named, an assessment sentence before the first of them belongs to none: talk around the
+        // problems (`That is a hard thing to get over.`), not the assessment of one.
+        guard let firstHeaded = headed.indices.first(where: { index in
+            isProblemOriented(statements[index]) && headed[index].subsection != statements[index].subsection
+        })
+        else { return headed }
+        let clinical = entities.filter { $0.kind != .duration }
+            .flatMap { $0.evidence.map(\.lowerBound) }.sorted()
+        return headed.enumerated().filter { offset, statement in
+            offset > firstHeaded || !isProblemOriented(statement) || statement.section != .assessment
+                || statement.subsection != layout.defaults[.assessment]
+                || statement.evidence.contains { Self.anyStart(in: $0, sorted: clinical) }
+                || Self.performedVerbs.contains(Phrasing.bare(statement.text.prefix { $0 != " " }.lowercased()))
+        }.map(\.element)
     }
+
+    /// A sentence opening with what was done in the visit (`Took 4 bitewings and did his cleaning.`) records a
+    /// procedure, whatever problem it falls under.
+    static let performedVerbs: Set<String> = [
+        "took", "did", "placed", "performed", "removed", "injected", "gave", "administered", "drained", "applied",
+        "completed", "obtained", "cleaned", "sutured", "repaired", "extracted",
+    ]
 
     /// Whether a sentence introduces the next problem (`and then for your last problem, your hypertension.`,
     /// `regarding the diabetes`).
@@ -292,7 +321,9 @@ public struct NoteWriter: Sendable {
             guard knownFeatures >= minimumKnownFeatures || statesDiagnosis else { continue }
             // Spoken fillers go before the person changes (`you know` is not the patient knowing).
             let spoken = Phrasing.withDigits(ClinicalStyle.withoutFillers(cleanedWords))
-            switch sentence.speaker {
+            // A clinician's turn that holds the patient's own words (a transcript that merged the turns).
+            let speaker = sentence.speaker == .clinician && Self.speaksAsPatient(words, haystack: haystack) ? .patient : sentence.speaker
+            switch speaker {
             case .patient, .companion:
                 guard phase == .history,
                     words.count > 6 || !reportedAnswers.contains(sentence.range.lowerBound)
@@ -358,6 +389,42 @@ public struct NoteWriter: Sendable {
         }
         return select(statements, transcriptTokens: SectionModel.tokenCount(transcript.text))
     }
+
+    /// The history's elements stated as answers (duration, severity, treatment tried) that no kept sentence of
+    /// the history already reports.
+    func historyElements(
+        _ fromEntities: EntityStatements, statements: [NoteStatement], pronouns: Pronouns
+    ) -> [NoteStatement] {
+        let complaint = fromEntities.chiefComplaint.map { String($0.text.dropLast()).lowercased() }
+        let problem = complaint == "annual exam" ? nil : complaint
+        let history = statements.filter { $0.section == .subjective && $0.origin == .sentence }
+        return fromEntities.historyElements(pronouns: pronouns, problem: problem).filter { element in
+            // The answer's words (the evidence after the question) already in a kept sentence.
+            let answer = element.evidence.dropFirst()
+            return !history.contains { kept in
+                answer.contains { said in kept.evidence.contains { $0.contains(said.lowerBound) } }
+            }
+        }
+    }
+
+    /// Whether a sentence speaks as the patient: of `my` own body part or family member, or of what `i've
+    /// been having`; a clinician speaks of the patient's.
+    static func speaksAsPatient(_ words: [String], haystack: [UInt8]) -> Bool {
+        for index in words.indices.dropLast() where words[index] == "my" {
+            let next = words[index + 1]
+            if StatedReason.bodyParts[next] != nil || patientOwnWords.contains(next) { return true }
+        }
+        return patientVoice.any(in: haystack)
+    }
+
+    static let patientOwnWords: Set<String> = [
+        "abdomen", "belly", "stomach", "chest", "head", "groin", "ribs", "side", "throat", "ear", "ears", "eyes",
+        "skin", "father", "mother", "dad", "mom", "brother", "sister", "husband", "wife", "pain", "symptoms",
+        "legs", "feet", "hands", "joints", "muscles", "bladder", "urine", "stool", "period", "periods",
+    ]
+    static let patientVoice = PhraseList([
+        "i've been having", "i have been having", "i feel nauseated", "i feel dizzy", "i feel tired", "i'm not vomiting",
+    ])
 
     /// How many of the patient's reports the history attributes (`The patient reports that ...`).
     var maximumAttributions: Int { 3 }

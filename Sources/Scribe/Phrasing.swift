@@ -242,10 +242,24 @@ enum Phrasing {
         "exercise": "exercises", "wear": "wears", "run": "runs", "play": "plays", "see": "sees", "hear": "hears",
         "are": "is", "were": "was", "stay": "stays", "keep": "keeps", "wonder": "wonders", "remember": "remembers",
         "lead": "leads", "mean": "means", "guess": "guesses", "fall": "falls", "come": "comes", "start": "starts",
-        "call": "calls", "check": "checks",
+        "call": "calls", "check": "checks", "forget": "forgets", "struggle": "struggles", "cough": "coughs",
+        "experience": "experiences", "lose": "loses", "gain": "gains", "avoid": "avoids", "skip": "skips",
+        "ride": "rides", "swim": "swims", "cook": "cooks", "read": "reads", "watch": "watches", "wait": "waits",
+        "spend": "spends", "help": "helps", "bring": "brings", "put": "puts", "buy": "buys", "follow": "follows",
+        "sit": "sits", "stand": "stands", "travel": "travels", "visit": "visits", "drive": "drives",
+        "carry": "carries", "lift": "lifts", "bend": "bends", "climb": "climbs", "change": "changes",
+        "continue": "continues", "stop": "stops", "plan": "plans", "prefer": "prefers", "believe": "believes",
+        "understand": "understands", "agree": "agrees", "tend": "tends", "love": "loves", "enjoy": "enjoys",
+        "snore": "snores", "urinate": "urinates", "monitor": "monitors", "measure": "measures", "test": "tests", "vape": "vapes", "chew": "chews", "limp": "limps",
+    ]
+    /// Adverbs that may stand between a subject and its verb (`he sometimes forget` → `he sometimes forgets`).
+    static let verbAdverbs: Set<String> = [
+        "sometimes", "usually", "always", "never", "often", "still", "also", "just", "really", "only", "actually",
+        "regularly", "occasionally", "rarely", "generally", "typically", "normally", "mostly", "even", "now",
+        "constantly", "frequently", "definitely", "barely", "hardly", "already",
     ]
     /// Verbs whose past tense is the present's form, and words that place a sentence in the past.
-    static let samePastForms: Set<String> = ["hurt"]
+    static let samePastForms: Set<String> = ["hurt", "put", "read", "cut", "quit", "hit", "set"]
     static let pastCues: Set<String> = ["ago", "yesterday", "last", "when", "fell", "was", "were", "had", "did", "while"]
     static let adverbs: Set<String> = [
         "still", "also", "just", "really", "usually", "always", "never", "sometimes", "often", "only", "even",

@@ -9,7 +9,11 @@ enum StatedReason {
         "elbow": "elbow", "elbows": "elbow", "hip": "hip", "back": "back", "neck": "neck", "foot": "foot",
         "toe": "toe", "finger": "finger", "thumb": "thumb", "hand": "hand", "arm": "arm", "leg": "leg",
         "heel": "heel", "jaw": "jaw", "shin": "shin", "calf": "calf", "thigh": "thigh", "forearm": "forearm",
+        "abdomen": "abdominal", "belly": "abdominal", "stomach": "abdominal", "chest": "chest", "flank": "flank",
+        "groin": "groin",
     ]
+    /// Sites a reason is taken from only in the patient's words.
+    static let askedSites: Set<String> = ["abdominal", "chest", "flank", "groin"]
     static let injuryVerbs: Set<String> = [
         "hurt", "injured", "injure", "twisted", "twist", "sprained", "jammed", "banged", "rolled", "broke",
         "fractured", "strained", "tweaked",
@@ -21,15 +25,22 @@ enum StatedReason {
     ]
 
     /// The reason and where it was said, from the sentences of the first `turns` turns.
-    static func reason(in transcript: Transcript, tokens: [[Token]], turns: Int = 4) -> (text: String, evidence: Range<Int>)? {
+    /// An annual examination is looked for over a few more turns than a body part: the clinician's opening
+    /// line (`... who presents for his annual exam`) often follows a few turns about the recording.
+    static func reason(in transcript: Transcript, tokens: [[Token]], turns: Int = 4, annualTurns: Int = 8)
+        -> (text: String, evidence: Range<Int>)?
+    {
         for (sentence, words) in zip(transcript.sentences, tokens) {
-            guard sentence.turn < turns else { break }
+            guard sentence.turn < max(turns, annualTurns) else { break }
             let keys = words.map(\.text)
             for index in keys.indices {
                 if let annual = annualWords.first(where: { keys[index...].starts(with: $0) }) {
                     return ("Annual exam.", EntityExtractor.span(words, index, index + annual.count - 1))
                 }
+                guard sentence.turn < turns else { continue }
                 guard let part = bodyParts[keys[index]] else { continue }
+                // `any chest pain?`: the clinician asks about these sites in every review of systems.
+                if askedSites.contains(part), sentence.speaker == .clinician { continue }
                 // `the back of my head` places something else; `a history of back pain` is not today's reason.
                 if index + 1 < keys.count, keys[index + 1] == "of" { continue }
                 if keys[max(0, index - 6)..<index].contains(where: { $0 == "history" || $0 == "hx" }) { continue }
@@ -68,6 +79,14 @@ enum StatedReason {
                 } else if cursor >= 1, ["in", "to"].contains(keys[cursor]), keys[cursor - 1] == "pain" {
                     kind = "pain"
                     first = cursor - 1
+                } else if cursor >= 3, keys[cursor] == "of", keys[cursor - 1] == "side",
+                    ["right", "left"].contains(keys[cursor - 2]),
+                    let pain = keys[max(0, cursor - 6)..<(cursor - 2)].lastIndex(of: "pain")
+                {
+                    // `pain on the right side of my abdomen`.
+                    kind = "pain"
+                    side = keys[cursor - 2]
+                    first = pain
                 }
                 guard let kind else { continue }
                 if side == nil { side = Self.side(of: part, in: transcript, tokens: tokens, turns: turns + 2) }

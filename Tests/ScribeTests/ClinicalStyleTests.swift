@@ -34,6 +34,8 @@ struct ClinicalStyleTests {
             ("Her abdomen is nice and soft, no tenderness.", .clinician, "Her abdomen is soft, no tenderness."),
             ("For your last problem of hypertension, it is well controlled today.", .clinician, "It is well controlled today."),
             ("And for her first problem, her asthma, she uses the inhaler daily.", .clinician, "She uses the inhaler daily."),
+            ("He sometimes forget to take it on the weekend.", .patient, "He sometimes forgets to take it on the weekend."),
+            ("She never skip a dose.", .patient, "She never skips a dose."),
         ])
     func condensed(input: String, voice: ClinicalStyle.Voice, expected: String) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == expected)
@@ -50,6 +52,11 @@ struct ClinicalStyleTests {
             ("Okay, yeah.", .patient),
             ("Quickly listen to her heart and lungs.", .clinician),
             ("Ice and rest make it feel better, is that correct.", .clinician),
+            ("I am going to examine her arm.", .clinician),
+            ("I will be gentle but I want to look at the knee.", .clinician),
+            ("The how is there anything that he was doing out of the ordinary when this started.", .clinician),
+            ("A couple more questions, anybody in the family with kidney disease.", .clinician),
+            ("His blood pressure in the clinic, that x-ray that I.", .clinician),
         ])
     func dropped(input: String, voice: ClinicalStyle.Voice) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == nil)

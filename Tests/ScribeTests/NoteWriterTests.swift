@@ -368,3 +368,75 @@ struct DialogueNoteTests {
         #expect(!onlyElsewhere.objective.contains("VITALS"), "\(onlyElsewhere.objective)")
     }
 }
+
+/// The history's elements written from the patient's answers, and sentences in the patient's voice. The
+/// transcripts are written for these tests.
+@Suite("Dialogue notes: the history's elements and the patient's voice")
+struct HistoryElementTests {
+    static let visit = """
+        [doctor] what brings you in today ?
+        [patient] i hurt my right knee playing soccer .
+        [doctor] how long has this been going on ?
+        [patient] about two weeks now .
+        [doctor] how would you rate your pain on a scale of 1 to 10 ?
+        [patient] about a 6 .
+        [doctor] have you taken anything for it ?
+        [patient] some ibuprofen .
+        [doctor] on exam , there is swelling of the right knee .
+        [doctor] i think you have a sprain of the right knee . we will get an x-ray .
+        """
+
+    @Test("duration, severity and what was tried are written from the answers, after the opening line")
+    func elements() throws {
+        let note = try NoteWriter().note(transcript: Self.visit)
+        let history = note.statements.filter { $0.subsection == "HISTORY OF PRESENT ILLNESS" }.map(\.text)
+        #expect(history.contains("The right knee injury has been present for 2 weeks."), "\(history)")
+        #expect(history.contains("The patient rates their pain as 6/10."), "\(history)")
+        #expect(history.contains("The patient has taken ibuprofen."), "\(history)")
+        // Each one's evidence holds the question and the answer's words.
+        let transcript = try Transcript(Self.visit)
+        for statement in note.statements where statement.text.hasPrefix("The right knee injury has been")
+            || statement.text.hasPrefix("The patient rates") || statement.text.hasPrefix("The patient has taken")
+        {
+            let said = statement.evidence.map { transcript.text(in: $0).lowercased() }.joined(separator: " ")
+            #expect(said.contains("?"), "\(said)")
+            #expect(["two weeks", "6", "ibuprofen"].contains { said.contains($0) }, "\(said)")
+        }
+    }
+
+    @Test("how long a medication has been taken is not the problem's duration")
+    func medicationDuration() throws {
+        let note = try NoteWriter().note(transcript: """
+            [doctor] what brings you in today ?
+            [patient] i hurt my right knee playing soccer .
+            [doctor] how long have you been taking the lisinopril ?
+            [patient] about two years .
+            """)
+        #expect(!note.subjective.contains("has been present for"), "\(note.subjective)")
+    }
+
+    @Test("a clinician's turn holding the patient's own words is reported as history", arguments: [
+        ("it feels like it goes to my lower abdomen and into my groin", true),
+        ("i've been having this pain every night", true),
+        ("let me check my notes from last time", false),
+        ("your lungs are clear and your abdomen is soft", false),
+    ])
+    func patientVoice(text: String, expected: Bool) {
+        let words = text.split(separator: " ").map(String.init)
+        #expect(NoteWriter.speaksAsPatient(words, haystack: PhraseList.haystack(text)) == expected)
+    }
+
+    @Test("the reason is pain on one side of the abdomen when the patient says it, not when the clinician asks")
+    func abdominalReason() throws {
+        func reason(_ text: String) throws -> String? {
+            let transcript = try Transcript(text)
+            let tokens = transcript.sentences.map { Token.tokens(of: $0.text, at: $0.range.lowerBound) }
+            return StatedReason.reason(in: transcript, tokens: tokens)?.text
+        }
+        #expect(try reason("[doctor] what's going on ?\n[patient] i have a sharp pain on the right side of my abdomen .")
+            == "Right abdominal pain.")
+        #expect(try reason("[doctor] do you have any chest pain ?\n[patient] no .") == nil)
+        #expect(try reason("[doctor] hi .\n[patient] hello .\n[doctor] i know the nurse told you about the recording .\n"
+            + "[patient] yes .\n[doctor] so he is a 60-year-old male who presents for his annual exam .") == "Annual exam.")
+    }
+}
