@@ -58,6 +58,7 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("hl7.maxComponents", "most components in a field (default 500)"),
         ConfigurationKey("hl7.maxSubcomponents", "most subcomponents in a component (default 100)"),
         ConfigurationKey("pipeline.messageTypes", "message types notes are written from when destinations are configured (default [MDM^T02, ORU^R01])"),
+        ConfigurationKey("pipeline.mapping", "an hl7-in mapping file (mappings/hl7-in/*.yaml): where the transcript, patient, visit, clinicians and specialty are read; the pipeline.* keys here win over it"),
         ConfigurationKey("pipeline.defaultSpecialty", "specialty when PV1-10 names none known (default generic)"),
         ConfigurationKey("pipeline.template", "note layout: standard (default), apso, dap, birp or brief"),
         ConfigurationKey("pipeline.billingCodes", "add ICD-10-CM and CPT codes to pipeline notes (default true)"),

@@ -43,20 +43,21 @@ public struct DestinationConfiguration: Sendable, Hashable {
         ("receivingFacility", "MSH-6 of the messages sent"),
         ("sendingFacility", "MSH-4 of the messages sent"),
         ("resultStatus", "OBR-25 and OBX-11: F (default) or P"),
+        ("mapping", "an hl7-out mapping file (mappings/hl7-out/*.yaml): FT or TX, line length, headings, MSH-5/6, version; the keys here win over it"),
         ("messages", "what is sent per note, in order: [ORU^R01] (default), MDM^T02, DFT^P03 (only with procedure codes)"),
         ("diagnoses", "where ORU^R01 carries the ICD-10-CM codes: observations (default), segments (DG1) or none"),
     ]
 
     /// Checks `pipeline.acknowledgmentDestination` against the destinations: it must name an MLLP destination,
     /// which sends `ACK` (its default) and nothing else; no other destination may send `ACK`.
-    static func applyingAcknowledgmentDestination(
-        _ name: String?, to destinations: [DestinationConfiguration], explicitMessages: (String) -> Bool
+    static func applyingAcknowledgmentDestinations(
+        _ names: [(key: String, name: String)], to destinations: [DestinationConfiguration],
+        explicitMessages: (String) -> Bool
     ) throws -> [DestinationConfiguration] {
         var result = destinations
-        if let name {
+        for (key, name) in names {
             guard let index = result.firstIndex(where: { $0.name == name }) else {
-                throw ConfigurationError(
-                    key: "pipeline.acknowledgmentDestination", reason: "names no destination (destinations.<name>)")
+                throw ConfigurationError(key: key, reason: "names no destination (destinations.<name>)")
             }
             if !explicitMessages(name) {
                 result[index].mllp.messages = [.applicationAcknowledgment]
@@ -66,12 +67,13 @@ public struct DestinationConfiguration: Sendable, Hashable {
                     reason: "the acknowledgment destination sends application acknowledgments only: [ACK]")
             }
         }
-        for destination in result where destination.name != name
+        let acknowledging = Set(names.map(\.name))
+        for destination in result where !acknowledging.contains(destination.name)
             && destination.mllp.messages.contains(.applicationAcknowledgment)
         {
             throw ConfigurationError(
                 key: "destinations.\(destination.name).messages",
-                reason: "ACK is sent only by the destination pipeline.acknowledgmentDestination names")
+                reason: "ACK is sent only by a destination that pipeline.acknowledgmentDestination (or a route's) names")
         }
         return result
     }
@@ -131,10 +133,20 @@ public struct DestinationConfiguration: Sendable, Hashable {
             if let seconds = try integer("connectTimeoutSeconds", 1...3_600) { client.connectTimeout = .seconds(seconds) }
             var peer = MLLPPeerDestination.Configuration(client: client)
             if let seconds = try integer("ackTimeoutSeconds", 1...3_600) { peer.acknowledgmentTimeout = .seconds(seconds) }
-            peer.renderer.sendingApplication = sendingApplication
-            peer.renderer.sendingFacility = value("sendingFacility") ?? ""
-            peer.renderer.receivingApplication = value("receivingApplication") ?? ""
-            peer.renderer.receivingFacility = value("receivingFacility") ?? ""
+            var mapping = HL7OutboundMapping()
+            if let path = value("mapping") {
+                do {
+                    mapping = try HL7OutboundMapping.load(path: path)
+                } catch {
+                    throw ConfigurationError(key: "destinations.\(name).mapping", reason: "\(error)")
+                }
+                peer.renderer = mapping.renderer
+                if let messages = mapping.messages { peer.messages = messages }
+            }
+            peer.renderer.sendingApplication = mapping.sendingApplication ?? sendingApplication
+            peer.renderer.sendingFacility = value("sendingFacility") ?? peer.renderer.sendingFacility
+            peer.renderer.receivingApplication = value("receivingApplication") ?? peer.renderer.receivingApplication
+            peer.renderer.receivingFacility = value("receivingFacility") ?? peer.renderer.receivingFacility
             if let status = value("resultStatus") {
                 guard status == "F" || status == "P" else {
                     throw ConfigurationError(key: "destinations.\(name).resultStatus", reason: "must be F or P")

@@ -163,16 +163,27 @@ public enum Gateway {
                         name: destination.name, configuration: destination.mllp, logger: logger),
                     configuration: destination.worker, signal: deliveries, logger: logger))
         }
-        let pipeline = EncounterPipeline(
+        var pipeline = EncounterPipeline(
             journal: journal, outbox: journal, reader: HL7EncounterReader(configuration: configuration.encounterMapping),
             limits: configuration.parserLimits, destinations: configuration.noteDestinations,
             noteRetention: configuration.api.retention, digester: PatientKeyDigester(keyring: keyring),
             mapping: configuration.api.fhirMapping, logger: logger,
             acknowledgmentDestination: configuration.acknowledgmentDestination)
+        pipeline.routes = configuration.routes
+        pipeline.defaultMessageTypes = configuration.pipelineMessageTypes
+        pipeline.contexts = journal
+        // The pipeline reads the types of its routes and the ADT events whose visit context it keeps.
+        var types = configuration.pipelineMessageTypes.map(\.description)
+        for route in configuration.routes {
+            for type in route.messageTypes.map(\.description) where !types.contains(type) { types.append(type) }
+        }
+        for event in EncounterPipeline.contextEvents.sorted() where !types.contains("ADT^\(event)") {
+            types.append("ADT^\(event)")
+        }
         services.append(
             .init(
                 service: PipelineService(
-                    pipeline: pipeline, messageTypes: configuration.pipelineMessageTypes.map(\.description),
+                    pipeline: pipeline, messageTypes: types,
                     wakes: wakes, deliveries: deliveries, pollInterval: .seconds(1), logger: logger)))
         logger.info(
             "pipeline on",

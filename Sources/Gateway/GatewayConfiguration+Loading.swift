@@ -23,7 +23,8 @@ extension GatewayConfiguration {
             }
         }
         let known = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.path, $0) })
-        for key in values.keys where known[key] == nil && !DestinationConfiguration.isDestinationKey(key) {
+        for key in values.keys
+        where known[key] == nil && !DestinationConfiguration.isDestinationKey(key) && !RouteConfiguration.isRouteKey(key) {
             throw ConfigurationError(key: key, reason: "unknown key (see `notebridge serve --help-keys`)")
         }
         for key in ConfigurationKey.all {
@@ -192,14 +193,25 @@ extension GatewayConfiguration {
         }
         destinations = try DestinationConfiguration.destinations(in: values, sendingApplication: applicationName)
         acknowledgmentDestination = try reader.string("pipeline.acknowledgmentDestination")
-        destinations = try DestinationConfiguration.applyingAcknowledgmentDestination(
-            acknowledgmentDestination, to: destinations, explicitMessages: { values["destinations.\($0).messages"] != nil })
+        let acknowledgmentNames =
+            (acknowledgmentDestination.map { [(key: "pipeline.acknowledgmentDestination", name: $0)] } ?? [])
+            + values.filter { RouteConfiguration.isRouteKey($0.key) && $0.key.hasSuffix(".acknowledgmentDestination") }
+            .sorted { $0.key < $1.key }.map { (key: $0.key, name: $0.value.trimmingCharacters(in: .whitespaces)) }
+        destinations = try DestinationConfiguration.applyingAcknowledgmentDestinations(
+            acknowledgmentNames, to: destinations, explicitMessages: { values["destinations.\($0).messages"] != nil })
         if let types = try reader.string("pipeline.messageTypes") {
             pipelineMessageTypes = try types.split(separator: ",").map { text in
                 guard let pattern = MessageTypePattern(String(text)), pattern.event != nil else {
                     throw ConfigurationError(key: "pipeline.messageTypes", reason: "each entry must read CODE^EVENT")
                 }
                 return pattern
+            }
+        }
+        if let path = try reader.string("pipeline.mapping") {
+            do {
+                encounterMapping = try HL7InboundMapping.load(path: path)
+            } catch {
+                throw ConfigurationError(key: "pipeline.mapping", reason: "\(error)")
             }
         }
         if let specialty = try reader.string("pipeline.defaultSpecialty") {
@@ -222,6 +234,9 @@ extension GatewayConfiguration {
         if let words = try reader.integer("pipeline.minimumTranscriptWords", in: 1...10_000) {
             encounterMapping.minimumTranscriptWords = words
         }
+        routes = try RouteConfiguration.routes(
+            in: values, destinations: destinations, acknowledgmentDestination: acknowledgmentDestination,
+            defaultMapping: encounterMapping)
         if let level = try reader.string("log.level") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(level.lowercased()) else {

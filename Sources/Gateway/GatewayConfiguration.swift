@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import HL7v2
 import MLLP
@@ -52,9 +53,22 @@ public struct GatewayConfiguration: Sendable {
     /// The destination that sends enhanced-mode application acknowledgments (`pipeline.acknowledgmentDestination`);
     /// it gets no notes.
     public var acknowledgmentDestination: String?
-    /// The destinations notes are delivered to: every destination but the acknowledgment destination.
+    /// The destinations notes are delivered to: every destination but the acknowledgment destinations.
     public var noteDestinations: [String] {
-        destinations.map(\.name).filter { $0 != acknowledgmentDestination }
+        destinations.filter { !$0.mllp.messages.contains(.applicationAcknowledgment) }.map(\.name)
+    }
+    /// The HL7 v2 routes (`routes.<name>.*`); none: one implicit route (see ``pipelineRoutes``).
+    public var routes: [RouteConfiguration] = []
+    /// The routes the pipeline uses: the configured ones, or the implicit one that takes `pipeline.messageTypes`
+    /// with `pipeline.mapping` to every note destination.
+    public var pipelineRoutes: [RouteConfiguration] {
+        guard routes.isEmpty else { return routes }
+        return [
+            RouteConfiguration(
+                name: "default", listener: nil, sendingApplication: nil, sendingFacility: nil,
+                messageTypes: pipelineMessageTypes, mapping: encounterMapping, destinations: noteDestinations,
+                acknowledgmentDestination: acknowledgmentDestination)
+        ]
     }
     /// How an HL7 v2 message becomes an encounter (`pipeline.*`).
     public var encounterMapping = HL7EncounterReader.Configuration()

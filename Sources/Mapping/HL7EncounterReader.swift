@@ -4,17 +4,66 @@
 import EncounterModel
 import HL7v2
 
-/// Reads an `Encounter` out of a parsed HL7 v2 message: the transcript from OBX-5 of TX, FT and ST observations
-/// (repetitions and segments joined line by line in order, `\.br\` and the FT formatting commands honoured), or from
-/// NTE-3 when no observation carries text; the patient from PID-3/5/7/8; the visit from PV1-19/2/3/10; the attending
-/// from PV1-7; the author from TXA-5, TXA-9, OBR-16 or PV1-7; the specialty from a table keyed by PV1-10.
-/// Pure: no I/O. Errors name what is missing, never the content.
+/// Reads an `Encounter` out of a parsed HL7 v2 message, from the fields its ``Configuration`` names (an
+/// `mappings/hl7-in/*.yaml` file, or the built-in defaults that `mappings/hl7-in/default.yaml` spells out): by default
+/// the transcript from OBX-5 of TX, FT and ST observations (repetitions and segments joined line by line in order,
+/// `\.br\` and the FT formatting commands honoured), or from NTE-3 when no observation carries text; the patient from
+/// PID-3/5/7/8; the visit from PV1-19/2/3/10; the attending from PV1-7; the author from TXA-5, TXA-9, OBR-16 or
+/// PV1-7; the specialty from a table keyed by PV1-10. Pure: no I/O. Errors name what is missing, never the content.
 public struct HL7EncounterReader: Sendable {
-    /// What the reader does beyond the fixed field positions.
+    /// A field of a segment: `PID-3`, `ZTX-1`.
+    public struct FieldReference: Sendable, Hashable, CustomStringConvertible {
+        /// The segment name.
+        public var segment: String
+        /// The 1-based field number.
+        public var field: Int
+
+        /// Creates a reference.
+        public init(_ segment: String, _ field: Int) {
+            self.segment = segment
+            self.field = field
+        }
+
+        /// Reads `SEG-n` (upper-case letters and digits, field 1 to 999); `nil` otherwise.
+        public init?(_ text: String) {
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0].count == 3,
+                parts[0].utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) }),
+                let field = Int(parts[1]), (1...999).contains(field)
+            else { return nil }
+            self.init(String(parts[0]), field)
+        }
+
+        /// `PID-3`.
+        public var description: String { "\(segment)-\(field)" }
+    }
+
+    /// Where the transcript may come from; the first source in ``Configuration/transcriptSources`` that carries text
+    /// is used.
+    public enum TranscriptSource: Sendable, Hashable, CustomStringConvertible {
+        /// OBX-5 of the observations whose value type is one of ``Configuration/observationValueTypes``.
+        case observations
+        /// NTE-3 comments.
+        case notes
+        /// A field of every occurrence of a segment (a Z-segment: `ZTX-3`), read as formatted text.
+        case segment(FieldReference)
+
+        /// `observations`, `notes` or the field.
+        public var description: String {
+            switch self {
+            case .observations: "observations"
+            case .notes: "notes"
+            case .segment(let field): field.description
+            }
+        }
+    }
+
+    /// What the reader reads, and where from.
     public struct Configuration: Sendable, Hashable {
-        /// Specialty values by hospital service (PV1-10), compared upper-cased.
+        /// Specialty values by the value of ``specialtyKey`` (by default PV1-10, the hospital service), compared
+        /// upper-cased.
         public var specialtyByHospitalService: [String: String]
-        /// The specialty when PV1-10 is empty or not in the table.
+        /// The specialty when the key's value is empty or not in the table.
         public var defaultSpecialty: String
         /// The note layout.
         public var template: String
@@ -24,6 +73,38 @@ public struct HL7EncounterReader: Sendable {
         public var minimumTranscriptWords: Int
         /// More characters than this is "transcript too long".
         public var maximumTranscriptCharacters: Int
+        /// Where the transcript comes from, in order of preference.
+        public var transcriptSources: [TranscriptSource] = [.observations, .notes]
+        /// The observation value types that carry text.
+        public var observationValueTypes: Set<String> = ["TX", "FT", "ST"]
+        /// The patient's identifiers (CX, every repetition).
+        public var patientIdentifiers = FieldReference("PID", 3)
+        /// The patient's name (XPN, the first repetition).
+        public var patientName = FieldReference("PID", 5)
+        /// The birth date.
+        public var birthDate = FieldReference("PID", 7)
+        /// The administrative sex.
+        public var sex = FieldReference("PID", 8)
+        /// The visit number.
+        public var visitNumber = FieldReference("PV1", 19)
+        /// The patient class.
+        public var patientClass = FieldReference("PV1", 2)
+        /// The assigned location (PL).
+        public var location = FieldReference("PV1", 3)
+        /// The hospital service.
+        public var hospitalService = FieldReference("PV1", 10)
+        /// The start of the visit.
+        public var visitStart = FieldReference("PV1", 44)
+        /// The end of the visit.
+        public var visitEnd = FieldReference("PV1", 45)
+        /// The attending clinician (XCN), when read.
+        public var attending: FieldReference? = FieldReference("PV1", 7)
+        /// The author: the first of these fields that names a clinician (XCN).
+        public var authors: [FieldReference] = [
+            FieldReference("TXA", 5), FieldReference("TXA", 9), FieldReference("OBR", 16), FieldReference("PV1", 7),
+        ]
+        /// The field whose value keys the specialty table: PV1-10 (hospital service) or MSH-4 (sending facility).
+        public var specialtyKey = FieldReference("PV1", 10)
 
         /// The defaults.
         public init(
@@ -49,8 +130,35 @@ public struct HL7EncounterReader: Sendable {
         ]
     }
 
-    /// The observation value types that carry text.
-    static let textValueTypes: Set<String> = ["TX", "FT", "ST"]
+    /// Everything of an encounter but the transcript: what an ADT message tells, or a transcript message around its
+    /// text.
+    public struct Context: Sendable, Hashable, Codable {
+        /// The patient.
+        public var patient: Encounter.Patient
+        /// The visit.
+        public var visit: Encounter.Visit
+        /// The attending clinician.
+        public var attending: Encounter.Provider?
+        /// The author.
+        public var author: Encounter.Provider?
+        /// The specialty.
+        public var specialty: String
+        /// Whether the specialty came from the table (not the default).
+        public var specialtyIsMapped: Bool
+
+        /// Creates a context.
+        public init(
+            patient: Encounter.Patient, visit: Encounter.Visit, attending: Encounter.Provider?,
+            author: Encounter.Provider?, specialty: String, specialtyIsMapped: Bool
+        ) {
+            self.patient = patient
+            self.visit = visit
+            self.attending = attending
+            self.author = author
+            self.specialty = specialty
+            self.specialtyIsMapped = specialtyIsMapped
+        }
+    }
 
     /// The configuration in force.
     public var configuration: Configuration
@@ -65,87 +173,120 @@ public struct HL7EncounterReader: Sendable {
         guard let header = message.segment("MSH").flatMap(MSHSegment.init) else {
             throw EncounterReadError(.missingSegment, "the message has no MSH segment")
         }
-        guard let pid = message.segment("PID").flatMap(PIDSegment.init) else {
-            throw EncounterReadError(.missingSegment, "the message has no PID segment (patient)")
+        guard message.segment(configuration.patientIdentifiers.segment) != nil else {
+            throw EncounterReadError(
+                .missingSegment, "the message has no \(configuration.patientIdentifiers.segment) segment (patient)")
         }
         let transcript = try self.transcript(of: message)
-        let patient = Encounter.Patient(
-            identifiers: pid.identifiers.filter { !$0.id.isEmpty }.map {
-                Encounter.Identifier(value: $0.id, assigningAuthority: $0.assigningAuthority, type: $0.typeCode)
-            },
-            name: pid.names.first.map { Encounter.PersonName(family: $0.family, given: $0.given, middle: $0.middle) },
-            birthDate: pid.dateOfBirth, sex: pid.administrativeSex)
-        guard !patient.identifiers.isEmpty else {
-            throw EncounterReadError(.missingField, "PID-3 (patient identifier) is empty")
+        let context = self.context(from: message)
+        guard !context.patient.identifiers.isEmpty else {
+            throw EncounterReadError(.missingField, "\(configuration.patientIdentifiers) (patient identifier) is empty")
         }
-        let pv1 = message.segment("PV1").flatMap(PV1Segment.init)
-        var visit = Encounter.Visit()
-        var attending: Encounter.Provider?
-        if let pv1 {
-            let location = pv1.assignedLocation
-            visit = Encounter.Visit(
-                number: pv1.visitNumber, patientClass: pv1.patientClass,
-                location: Encounter.Location(
-                    pointOfCare: location.pointOfCare, room: location.room, bed: location.bed,
-                    facility: location.facility),
-                hospitalService: pv1.hospitalService, start: pv1.admitDateTime, end: pv1.dischargeDateTime)
-            attending = Self.firstProvider(pv1.segment, field: 7)
-        }
-        let txa = message.segment("TXA")
-        let obr = message.segment("OBR")
-        let author =
-            txa.flatMap { Self.firstProvider($0, field: 5) } ?? txa.flatMap { Self.firstProvider($0, field: 9) }
-            ?? obr.flatMap { Self.firstProvider($0, field: 16) } ?? attending
-        let service = visit.hospitalService.uppercased()
-        let specialty = configuration.specialtyByHospitalService[service] ?? configuration.defaultSpecialty
         let messageType = header.triggerEvent.isEmpty ? header.messageCode : "\(header.messageCode)^\(header.triggerEvent)"
         return Encounter(
-            patient: patient, visit: visit, attending: attending, author: author, specialty: specialty,
-            template: configuration.template, options: configuration.options, transcript: transcript,
+            patient: context.patient, visit: context.visit, attending: context.attending, author: context.author,
+            specialty: context.specialty, template: configuration.template, options: configuration.options,
+            transcript: transcript,
             origin: Encounter.Origin(
                 channel: .mllp,
                 sender: "\(header.sendingApplication.namespaceID)|\(header.sendingFacility.namespaceID)",
                 messageType: messageType, controlID: header.controlID, journalID: journalID))
     }
 
-    /// The transcript: text observations first, NTE comments when there are none.
+    /// The patient, visit, clinicians and specialty of `message`, from the configured fields (empty when absent).
+    public func context(from message: HL7Message) -> Context {
+        func segment(_ reference: FieldReference) -> HL7Segment? { message.segment(reference.segment) }
+        func string(_ reference: FieldReference) -> String { segment(reference)?.string(reference.field) ?? "" }
+        let identifiers = (segment(configuration.patientIdentifiers)?.repetitions(configuration.patientIdentifiers.field) ?? [])
+            .map(HL7Identifier.init).filter { !$0.id.isEmpty }
+            .map { Encounter.Identifier(value: $0.id, assigningAuthority: $0.assigningAuthority, type: $0.typeCode) }
+        let name = segment(configuration.patientName)?.repetitions(configuration.patientName.field).first
+            .map { HL7PersonName($0) }
+        let patient = Encounter.Patient(
+            identifiers: identifiers,
+            name: name.map { Encounter.PersonName(family: $0.family, given: $0.given, middle: $0.middle) },
+            birthDate: string(configuration.birthDate), sex: string(configuration.sex))
+        let location = HL7PatientLocation(
+            segment(configuration.location)?.repetitions(configuration.location.field).first)
+        let visit = Encounter.Visit(
+            number: string(configuration.visitNumber), patientClass: string(configuration.patientClass),
+            location: Encounter.Location(
+                pointOfCare: location.pointOfCare, room: location.room, bed: location.bed, facility: location.facility),
+            hospitalService: string(configuration.hospitalService), start: string(configuration.visitStart),
+            end: string(configuration.visitEnd))
+        let attending = configuration.attending.flatMap { reference in
+            segment(reference).flatMap { Self.firstProvider($0, field: reference.field) }
+        }
+        var author: Encounter.Provider?
+        for reference in configuration.authors {
+            if let found = segment(reference).flatMap({ Self.firstProvider($0, field: reference.field) }) {
+                author = found
+                break
+            }
+        }
+        let key = string(configuration.specialtyKey).uppercased()
+        let mapped = configuration.specialtyByHospitalService[key]
+        return Context(
+            patient: patient, visit: visit, attending: attending, author: author,
+            specialty: mapped ?? configuration.defaultSpecialty, specialtyIsMapped: mapped != nil)
+    }
+
+    /// The transcript: from the first configured source that carries text.
     func transcript(of message: HL7Message) throws(EncounterReadError) -> Encounter.Transcript {
-        var lines: [String] = []
-        var characters = 0
-        func add(_ line: String) throws(EncounterReadError) {
-            characters += line.count + 1
-            guard characters <= configuration.maximumTranscriptCharacters else {
-                throw EncounterReadError(
-                    .transcriptTooLong,
-                    "the transcript is longer than \(configuration.maximumTranscriptCharacters) characters")
-            }
-            lines.append(line)
-        }
-        for segment in message.segments(named: "OBX") {
-            guard let obx = OBXSegment(segment), Self.textValueTypes.contains(obx.valueType.uppercased()),
-                let field = segment.field(5), !field.isEmpty
-            else { continue }
-            let formatted = obx.valueType.uppercased() == "FT"
-            for repetition in field.repetitions {
-                try add(Self.text(repetition.encodedValue, delimiters: message.delimiters, formatted: formatted))
-            }
-        }
+        var text = ""
         var source = Encounter.Transcript.Source.hl7Observation
-        if lines.allSatisfy({ $0.allSatisfy(\.isWhitespace) }) {
-            lines = []
-            characters = 0
-            source = .hl7Note
-            for segment in message.segments(named: "NTE") {
-                guard let field = segment.field(3), !field.isEmpty else { continue }
-                for repetition in field.repetitions {
-                    try add(Self.text(repetition.encodedValue, delimiters: message.delimiters, formatted: true))
+        for candidate in configuration.transcriptSources {
+            var lines: [String] = []
+            var characters = 0
+            func add(_ line: String) throws(EncounterReadError) {
+                characters += line.count + 1
+                guard characters <= configuration.maximumTranscriptCharacters else {
+                    throw EncounterReadError(
+                        .transcriptTooLong,
+                        "the transcript is longer than \(configuration.maximumTranscriptCharacters) characters")
+                }
+                lines.append(line)
+            }
+            switch candidate {
+            case .observations:
+                for segment in message.segments(named: "OBX") {
+                    guard let obx = OBXSegment(segment),
+                        configuration.observationValueTypes.contains(obx.valueType.uppercased()),
+                        let field = segment.field(5), !field.isEmpty
+                    else { continue }
+                    let formatted = obx.valueType.uppercased() == "FT"
+                    for repetition in field.repetitions {
+                        try add(Self.text(repetition.encodedValue, delimiters: message.delimiters, formatted: formatted))
+                    }
+                }
+            case .notes:
+                for segment in message.segments(named: "NTE") {
+                    guard let field = segment.field(3), !field.isEmpty else { continue }
+                    for repetition in field.repetitions {
+                        try add(Self.text(repetition.encodedValue, delimiters: message.delimiters, formatted: true))
+                    }
+                }
+            case .segment(let reference):
+                for segment in message.segments(named: reference.segment) {
+                    guard let field = segment.field(reference.field), !field.isEmpty else { continue }
+                    for repetition in field.repetitions {
+                        try add(Self.text(repetition.encodedValue, delimiters: message.delimiters, formatted: true))
+                    }
                 }
             }
+            let joined = lines.joined(separator: "\n").trimmingWhitespace()
+            if !joined.isEmpty {
+                text = joined
+                switch candidate {
+                case .observations: source = .hl7Observation
+                case .notes, .segment: source = .hl7Note
+                }
+                break
+            }
         }
-        let text = lines.joined(separator: "\n").trimmingWhitespace()
         guard !text.isEmpty else {
-            throw EncounterReadError(
-                .noTranscript, "no transcript: no TX, FT or ST observation (OBX-5) or NTE comment carries text")
+            let names = configuration.transcriptSources.map(sourceDescription).joined(separator: " or ")
+            throw EncounterReadError(.noTranscript, "no transcript: no \(names) carries text")
         }
         let words = text.split(whereSeparator: { $0.isWhitespace }).count
         guard words >= configuration.minimumTranscriptWords else {
@@ -154,6 +295,19 @@ public struct HL7EncounterReader: Sendable {
                 "the transcript has \(words) words; at least \(configuration.minimumTranscriptWords) are needed")
         }
         return Encounter.Transcript(text: text, source: source, kind: .text)
+    }
+
+    /// How a transcript source is named in a failure reason.
+    func sourceDescription(_ source: TranscriptSource) -> String {
+        switch source {
+        case .observations:
+            let types = ["TX", "FT", "ST"].filter(configuration.observationValueTypes.contains)
+                + configuration.observationValueTypes.subtracting(["TX", "FT", "ST"]).sorted()
+            let list = types.count > 1 ? types.dropLast().joined(separator: ", ") + " or " + (types.last ?? "") : types.joined()
+            return "\(list) observation (OBX-5)"
+        case .notes: return "NTE comment"
+        case .segment(let field): return "\(field) field"
+        }
     }
 
     /// The text of one OBX-5 or NTE-3 repetition: the formatting commands of FT (`\.br\`, `\.sp\` as line breaks;

@@ -52,6 +52,9 @@ public struct HL7NoteRenderer: Sendable {
         public var maximumLineLength: Int? = nil
         /// Whether each section's heading (`SUBJECTIVE`) goes first, as an observation of its own.
         public var sectionHeadingObservations: Bool = false
+        /// The longest OBX-5 a receiver takes, escaped (some read OBX-5 as ST: 199); FT packs a section's lines
+        /// into as few observations as fit (`nil`: one per section).
+        public var maximumObservationLength: Int? = nil
 
         /// How note text is carried in OBX-5.
         public enum TextValueType: String, Sendable, Hashable, CaseIterable {
@@ -272,8 +275,27 @@ public struct HL7NoteRenderer: Sendable {
             configuration.maximumLineLength.map { Self.wrap(line, width: $0) } ?? [line]
         }
         switch configuration.textValueType {
-        case .tx: texts += lines
-        case .ft: if !lines.isEmpty { texts.append(lines.joined(separator: "\n")) }
+        case .tx:
+            texts += lines
+        case .ft:
+            guard let limit = configuration.maximumObservationLength else {
+                if !lines.isEmpty { texts.append(lines.joined(separator: "\n")) }
+                break
+            }
+            var current: [String] = []
+            var length = 0
+            for line in lines {
+                let size = HL7Escaping.encode(line, delimiters: .standard).count
+                let separator = current.isEmpty ? 0 : 5  // \.br\
+                if !current.isEmpty, length + separator + size > limit {
+                    texts.append(current.joined(separator: "\n"))
+                    current = []
+                    length = 0
+                }
+                length += (current.isEmpty ? 0 : 5) + size
+                current.append(line)
+            }
+            if !current.isEmpty { texts.append(current.joined(separator: "\n")) }
         }
         return texts
     }

@@ -225,7 +225,10 @@ extension SQLiteJournal: Outbox {
     public func purgeExpiredNoteDocuments(now: Date) async throws -> Int {
         try await outboxWrite("purge pipeline notes") { db in
             try db.execute(sql: "DELETE FROM pipeline_notes WHERE expires_at <= ?", arguments: [now.epochMilliseconds])
-            return db.changesCount
+            let notes = db.changesCount
+            // Encounter contexts from ADT messages expire with the same retention.
+            try db.execute(sql: "DELETE FROM encounter_context WHERE expires_at <= ?", arguments: [now.epochMilliseconds])
+            return notes
         }
     }
 

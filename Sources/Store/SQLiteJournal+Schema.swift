@@ -78,6 +78,21 @@ extension SQLiteJournal {
                     """
             )
         }
+        // What ADT messages told about visits, sealed, until a transcript message for the visit uses it.
+        migrator.registerMigration("journal.encounter-context") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE encounter_context (
+                        key TEXT PRIMARY KEY,
+                        updated_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        document_sealed BLOB NOT NULL,
+                        key_id TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX encounter_context_expires_at ON encounter_context (expires_at);
+                    """
+            )
+        }
         return migrator
     }
 }

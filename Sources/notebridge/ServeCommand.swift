@@ -23,6 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
             for (field, summary) in DestinationConfiguration.fields {
                 Terminal.line("destinations.<name>.\(field)\t(in the file; ${VARIABLE} allowed)\t\(summary)")
             }
+            for (field, summary) in RouteConfiguration.fields {
+                Terminal.line("routes.<name>.\(field)\t(in the file; ${VARIABLE} allowed)\t\(summary)")
+            }
             return
         }
         try await reportingFailures {

@@ -1,6 +1,7 @@
 """The HL7 v2 side of the pipeline with real peers on 127.0.0.1: messages whose MSH-2 holds fewer than four encoding
 characters, resent control IDs whose content differs, enhanced-mode application acknowledgments and declarative
 mappings. The python hl7 package sends (its mllp_send program or its client); a Python MLLP peer receives."""
+import datetime
 import json
 import shutil
 import subprocess
@@ -207,3 +208,213 @@ def test_an_acknowledgment_destination_must_exist_and_send_only_acknowledgments(
         result = gateway.cli("serve", "--config", str(config), check=False)
         assert result.returncode != 0
         assert key in result.stderr.decode() + result.stdout.decode()
+
+
+REPO_MAPPINGS = __import__("conftest").REPO / "mappings"
+
+
+def test_mappings_check_reports_file_line_and_key(gateway_factory, tmp_path):
+    gateway = gateway_factory()
+    ok = gateway.cli("mappings", "check", str(REPO_MAPPINGS))
+    listed = ok.stdout.decode().splitlines()
+    assert {line.split("/")[-1] for line in listed} >= {"default.yaml", "ft-wrapped-72.yaml", "tx-v231-60-columns.yaml",
+                                                       "zsegment-by-facility.yaml", "fhir-note.yaml"}
+    assert all(line.startswith("ok ") for line in listed)
+    broken = tmp_path / "mappings"
+    (broken / "hl7-out").mkdir(parents=True)
+    (broken / "hl7-in").mkdir()
+    (broken / "hl7-out" / "wide.yaml").write_text("version: 1\ntext:\n  valueType: TX\n  maxLineLength: 5\n")
+    (broken / "hl7-in" / "ward.yaml").write_text("version: 1\nspecialty:\n  key: PV1-10\n  table:\n    WARD9: wizard\n")
+    (broken / "hl7-in" / "fine.yaml").write_text("version: 1\npatient:\n  identifiers: PID-2\n")
+    result = gateway.cli("mappings", "check", str(broken), check=False)
+    assert result.returncode == 1
+    errors = result.stderr.decode()
+    assert f"{broken}/hl7-out/wide.yaml:4: text.maxLineLength: must be 0" in errors
+    assert f"{broken}/hl7-in/ward.yaml:5: specialty.table.WARD9: not a specialty value" in errors
+    assert "2 of 3 mapping files have errors" in errors
+    assert f"ok {broken}/hl7-in/fine.yaml" in result.stdout.decode()
+
+
+def test_mappings_render_prints_valid_messages_for_every_outbound_mapping(gateway_factory, tmp_path):
+    gateway = gateway_factory()
+    transcript = tmp_path / "transcript.txt"
+    transcript.write_text("\n".join(TRANSCRIPT))
+    widths = {"default.yaml": None, "ft-wrapped-72.yaml": 72, "tx-v231-60-columns.yaml": 60}
+    for name, width in widths.items():
+        out = gateway.cli("mappings", "render", "--mapping", str(REPO_MAPPINGS / "hl7-out" / name), "--er7",
+                          str(transcript)).stdout.decode()
+        messages = [m for m in out.split("\r\r") if m.strip()]
+        assert messages, name
+        for message in messages:
+            message = message.strip("\r") + "\r"
+            strictly_valid(message)
+            texts = [o for o in text_observations(message)] if "|TX|" in message else []
+            for segment in message.split("\r"):
+                parts = segment.split("|")
+                if segment.startswith("OBX|") and parts[2] in ("TX", "FT") and width:
+                    for line in hl7.parse(message).unescape(parts[5]).replace("\r", "\n").split("\n"):
+                        assert len(line) <= width, (name, line)
+            if name == "default.yaml":
+                assert texts and not any(t.isupper() and len(t.split()) == 1 for t in texts[:1]), "no heading OBX"
+    bad = gateway.cli("mappings", "render", "--mapping", str(tmp_path / "missing.yaml"), str(transcript), check=False)
+    assert bad.returncode == 2 and b"cannot read the file" in bad.stderr
+
+
+def test_a_destination_mapping_sends_ft_with_headings_and_wrapped_lines(gateway_factory, tmp_path):
+    receiver = Receiver()
+    try:
+        gateway = start_gateway(
+            gateway_factory, tmp_path, receiver.port,
+            extra=f"    mapping: {REPO_MAPPINGS / 'hl7-out' / 'ft-wrapped-72.yaml'}\n")
+        assert send(gateway, mdm("MAP-FT-1", "MRN8001", "V81")) == "AA"
+        wait_for(lambda: len(receiver.accepted()) == 2, what="ORU^R01 and MDM^T02")
+        for message in receiver.accepted():
+            strictly_valid(message)
+            observations = [s.split("|") for s in message.split("\r") if s.startswith("OBX|")]
+            text = [o for o in observations if o[2] == "FT"]
+            assert text and all(o[11] == "P" for o in observations)
+            # Heading observations first in each section, then the section's lines joined by \.br\, at most 72 wide.
+            assert hl7.parse(message).unescape(text[0][5]) == "SUBJECTIVE"
+            assert "\\.br\\" in text[1][5]
+            for o in text:
+                assert all(len(line) <= 72 for line in hl7.parse(message).unescape(o[5]).replace("\r", "\n").split("\n"))
+        # The destination's receivingApplication key wins over the file's.
+        assert {field(m, "MSH", 5) for m in receiver.accepted()} == {"EHR"}
+    finally:
+        receiver.stop()
+
+
+def test_an_inbound_mapping_reads_a_z_segment_transcript_and_the_specialty_by_facility(gateway_factory, tmp_path):
+    receiver = Receiver()
+    try:
+        gateway = start_gateway(
+            gateway_factory, tmp_path, receiver.port,
+            extra=f"pipeline:\n  mapping: {REPO_MAPPINGS / 'hl7-in' / 'zsegment-by-facility.yaml'}\n")
+        lines = "~".join(TRANSCRIPT)
+        message = ("\r".join([
+            "MSH|^~\\&|DICTATE|NORTH_PT|NOTEBRIDGE|NB|20261101093000||ORU^R01^ORU_R01|ZSEG-1|P|2.5.1",
+            f"PID|1||MRN8101^^^NORTH^MR||{NAME_MARKER}^ALEX||19800214|F",
+            "PV1|1|O|CLINIC^101^A|||||||MED|||||||||V811",
+            "OBR|1||||||||||||||||||||||||F",
+            f"ZTX|1||{lines}",
+        ]) + "\r").encode()
+        assert send(gateway, message) == "AA"
+        wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"], what="the delivered row")
+        oru = receiver.accepted()[0]
+        strictly_valid(oru)
+        assert field(oru, "PV1", 19) == "V811"
+        # physical_therapy (from MSH-4 NORTH_PT), not physician (PV1-10 MED): the therapy layout's sections.
+        (tmp_path / "t.txt").write_text("\n".join(TRANSCRIPT))
+        today = datetime.date.today()
+        age = today.year - 1980 - ((today.month, today.day) < (2, 14))
+        note = gateway.cli("note", "--format", "json", "--specialty", "physical_therapy", "--billing-codes",
+                           "--age", str(age), "--sex", "female", str(tmp_path / "t.txt"))
+        expected = [line.strip() for part in json.loads(note.stdout)["sections"] for line in part["text"].split("\n")
+                    if line.strip()]
+        assert text_observations(oru) == expected
+    finally:
+        receiver.stop()
+
+
+def physical_therapy_lines(gateway, tmp_path) -> list:
+    (tmp_path / "t.txt").write_text("\n".join(TRANSCRIPT))
+    today = datetime.date.today()
+    age = today.year - 1980 - ((today.month, today.day) < (2, 14))
+    note = gateway.cli("note", "--format", "json", "--specialty", "physical_therapy", "--billing-codes",
+                       "--age", str(age), "--sex", "female", str(tmp_path / "t.txt"))
+    return [line.strip() for part in json.loads(note.stdout)["sections"] for line in part["text"].split("\n")
+            if line.strip()]
+
+
+def test_routes_choose_mapping_and_destinations_and_adt_fills_the_visit(gateway_factory, tmp_path):
+    ehr, archive = Receiver(), Receiver()
+    try:
+        gateway = start_gateway(
+            gateway_factory, tmp_path, ehr.port,
+            extra=("  archive:\n"
+                   "    type: mllp\n"
+                   "    host: 127.0.0.1\n"
+                   f"    port: {archive.port}\n"
+                   "    ackTimeoutSeconds: 5\n"
+                   "routes:\n"
+                   "  dictation-north:\n"
+                   "    listener: mllp\n"
+                   "    sendingApplication: DICTATE\n"
+                   "    sendingFacility: NORTH\n"
+                   "    messageTypes: [MDM^T02]\n"
+                   "    destinations: [ehr]\n"
+                   "  lab:\n"
+                   "    messageTypes: [ORU^R01]\n"
+                   f"    mapping: {REPO_MAPPINGS / 'hl7-in' / 'zsegment-by-facility.yaml'}\n"
+                   "    destinations: [archive]\n"))
+        # The registration tells the visit's service (PT: physical therapy), location and attending.
+        adt = ("\r".join([
+            "MSH|^~\\&|REG|NORTH|NOTEBRIDGE|NB|20261101080000||ADT^A04^ADT_A01|ADT-91|P|2.5.1",
+            "EVN|A04|20261101080000",
+            f"PID|1||MRN9001^^^NORTH^MR||{NAME_MARKER}^ALEX||19800214|F",
+            "PV1|1|O|PTGYM^2^^NORTH|||||||PT|||||||||V91",
+        ]) + "\r").encode()
+        assert send(gateway, adt) == "AA"
+        wait_for(lambda: [e["state"] for e in journal_list(gateway)] == ["processed"], what="the ADT kept")
+        # The dictation leaves PV1-3, PV1-7 and PV1-10 empty: they come from the registration.
+        segments = mdm("ROUTE-1", "MRN9001", "V91").decode().split("\r")
+        segments[3] = "PV1|1|O" + "|" * 17 + "V91"
+        segments[4] = "TXA|1|PN|TX|20261101093000|||||||DOC-ROUTE-1||||||AU||AV"
+        assert send(gateway, "\r".join(segments).encode()) == "AA"
+        other = mdm("ROUTE-2", "MRN9002", "V92").replace(b"|DICTATE|NORTH|", b"|OTHER|SOUTH|", 1)
+        assert send(gateway, other) == "AA"
+        lab = ("\r".join([
+            "MSH|^~\\&|LAB|NORTH_PT|NOTEBRIDGE|NB|20261101093000||ORU^R01^ORU_R01|ROUTE-3|P|2.5.1",
+            f"PID|1||MRN9003^^^NORTH^MR||{NAME_MARKER}^ALEX||19800214|F",
+            "PV1|1|O|CLINIC^101^A|||||||MED|||||||||V93",
+            "OBR|1||||||||||||||||||||||||F",
+            "ZTX|1||" + "~".join(TRANSCRIPT),
+        ]) + "\r").encode()
+        assert send(gateway, lab) == "AA"
+        wait_for(lambda: len(ehr.accepted()) == 1 and len(archive.accepted()) == 1, what="one note on each route")
+        time.sleep(1)
+        assert len(ehr.messages) == 1 and len(archive.messages) == 1
+        dictated = ehr.accepted()[0]
+        strictly_valid(dictated)
+        assert field(dictated, "MSH", 10) and field(dictated, "PID", 3).startswith("MRN9001")
+        assert field(dictated, "PV1", 3) == "PTGYM^2^^NORTH"
+        assert field(dictated, "PV1", 10) == "PT"
+        expected = physical_therapy_lines(gateway, tmp_path)
+        assert text_observations(dictated) == expected, "the note is written for the registered specialty"
+        lab_note = archive.accepted()[0]
+        strictly_valid(lab_note)
+        assert field(lab_note, "PID", 3).startswith("MRN9003")
+        assert text_observations(lab_note) == expected, "MSH-4 NORTH_PT keys physical therapy on the lab route"
+        states = {e["controlId"]: (e["state"], e["reason"]) for e in journal_list(gateway)}
+        assert states["ADT-91"] == ("processed", None)
+        assert states["ROUTE-1"][0] == "processed" and states["ROUTE-3"][0] == "processed"
+        assert states["ROUTE-2"] == ("failed", "no route takes this message (sender OTHER|SOUTH, type MDM^T02)")
+        # The kept context is sealed like a note: nothing of the patient in the database files or the log.
+        for path in gateway.data_dir.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                for marker in (NAME_MARKER.encode(), b"PTGYM", b"MRN9001"):
+                    assert marker not in data, path
+        assert NAME_MARKER not in gateway.log_text() and "PTGYM" not in gateway.log_text()
+    finally:
+        ehr.stop()
+        archive.stop()
+
+
+def test_route_configuration_errors_name_the_key(gateway_factory, tmp_path):
+    config = tmp_path / "routes.yaml"
+    base = "destinations:\n  ehr:\n    host: 127.0.0.1\n    port: 9\n"
+    for text, key in [
+        (base + "routes:\n  r1:\n    destinations: [nowhere]\n", "routes.r1.destinations"),
+        (base + "routes:\n  r1:\n    messageTypes: [MDM]\n", "routes.r1.messageTypes"),
+        (base + "routes:\n  r1:\n    colour: blue\n", "routes.r1.colour"),
+        (base + "routes:\n  r1:\n    listener: http\n", "routes.r1.listener"),
+        (base + f"routes:\n  r1:\n    mapping: {tmp_path / 'none.yaml'}\n", "routes.r1.mapping"),
+        (base + "routes:\n  r1:\n    acknowledgmentDestination: ehr\n    destinations: [ehr]\n", "routes.r1.destinations"),
+        (base + "  acks:\n    host: 127.0.0.1\n    port: 9\n    messages: [ORU^R01]\n"
+         "routes:\n  r1:\n    acknowledgmentDestination: acks\n", "destinations.acks.messages"),
+    ]:
+        config.write_text(text)
+        result = gateway_factory(name=f"route-{abs(hash(text))}").cli("serve", "--config", str(config), check=False)
+        assert result.returncode != 0, text
+        assert key in result.stderr.decode() + result.stdout.decode(), (text, result.stderr.decode())

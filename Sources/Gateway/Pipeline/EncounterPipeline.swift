@@ -20,6 +20,8 @@ struct EncounterPipeline: Sendable {
         case failed(String)
         /// Already processed (a concurrent or earlier pass wrote its note).
         case alreadyProcessed
+        /// An ADT message whose visit context was kept for later transcript messages.
+        case contextKept
         /// The store failed; the entry stays accepted and is tried again on a later pass.
         case deferred
     }
@@ -37,6 +39,110 @@ struct EncounterPipeline: Sendable {
     /// Where enhanced-mode application acknowledgments go (an MLLP destination sending `ACK`), when MSH-15/16 of
     /// a message ask for one; `nil` sends none.
     var acknowledgmentDestination: String? = nil
+    /// The configured routes; when empty, every message is read with ``reader`` and its note goes to
+    /// ``destinations``.
+    var routes: [RouteConfiguration] = []
+    /// The message types a route without its own takes.
+    var defaultMessageTypes: [MessageTypePattern] = []
+
+    /// How one message is handled: its reader, its note's destinations, its acknowledgment destination.
+    struct Handling: Sendable {
+        var reader: HL7EncounterReader
+        var destinations: [String]
+        var acknowledgmentDestination: String?
+        var route: String?
+    }
+
+    /// The handling of a message with `header`: its route's, or the pipeline's own when no route is configured;
+    /// `nil` when routes are configured and none matches.
+    func handling(of header: HL7ReceivedHeader?) -> Handling? {
+        guard !routes.isEmpty else {
+            return Handling(
+                reader: reader, destinations: destinations, acknowledgmentDestination: acknowledgmentDestination)
+        }
+        guard let header,
+            let route = RouteConfiguration.route(for: header, listener: "mllp", in: routes, defaultTypes: defaultMessageTypes)
+        else { return nil }
+        return Handling(
+            reader: HL7EncounterReader(configuration: route.mapping), destinations: route.destinations,
+            acknowledgmentDestination: route.acknowledgmentDestination, route: route.name)
+    }
+
+    /// Where ADT visit contexts are kept; `nil` keeps none.
+    var contexts: (any EncounterContexts)? = nil
+
+    /// The ADT events whose patient and visit are kept for later transcript messages.
+    static let contextEvents: Set<String> = ["A01", "A04", "A08"]
+
+    /// The key of a visit's context: a keyed digest of the patient's first identifier and the visit number.
+    func contextKey(patient: Encounter.Patient, visitNumber: String) -> String? {
+        guard !visitNumber.isEmpty, let primary = patient.primaryIdentifier else { return nil }
+        return digester.patientKey(
+            identifier: visitNumber, authority: "visit|\(primary.assigningAuthority)|\(primary.value)")
+    }
+
+    /// Keeps what an ADT^A01/A04/A08 says about the visit (sealed, with the notes' retention) and marks the entry
+    /// processed.
+    func keepContext(_ entry: JournalEntry, reader: HL7EncounterReader, metadata: Logger.Metadata) async -> Outcome {
+        var metadata = metadata
+        guard let contexts, let message = try? HL7Message(parsing: entry.body, limits: limits) else {
+            return await finish(entry, reason: "the ADT message cannot be parsed", metadata: metadata)
+        }
+        let context = reader.context(from: message)
+        guard let key = contextKey(patient: context.patient, visitNumber: context.visit.number) else {
+            return await finish(
+                entry, reason: "no visit context kept: the ADT message has no patient identifier or visit number",
+                metadata: metadata)
+        }
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let now = Date()
+            try await contexts.keepContext(
+                key: key, document: Array(try encoder.encode(context)),
+                expiresAt: now.addingTimeInterval(noteRetention.timeInterval), now: now)
+            try await journal.updateState(id: entry.id, to: .processed, reason: nil)
+        } catch {
+            metadata["nb.error"] = "\(OutboxWorker.describe(error))"
+            logger.error("the visit context of an ADT message could not be kept; tried again later", metadata: metadata)
+            return .deferred
+        }
+        logger.debug("visit context kept for later transcript messages", metadata: metadata)
+        return .contextKept
+    }
+
+    /// Marks an entry failed with `reason` (an ADT message that cannot be kept).
+    private func finish(_ entry: JournalEntry, reason: String, metadata: Logger.Metadata) async -> Outcome {
+        var metadata = metadata
+        do {
+            try await journal.updateState(id: entry.id, to: .failed, reason: reason)
+        } catch {
+            return .deferred
+        }
+        metadata["nb.pipeline.reason"] = "\(reason)"
+        logger.notice("ADT message not kept as a visit context; journal entry marked failed", metadata: metadata)
+        return .failed(reason)
+    }
+
+    /// Fills the specialty, attending, location, patient class and hospital service of `encounter` from the context an
+    /// ADT message kept for its visit, where the transcript message left them empty (or its specialty was only the
+    /// default).
+    func fillFromKeptContext(_ encounter: inout Encounter, specialtyIsMapped: Bool) async {
+        guard let contexts, let key = contextKey(patient: encounter.patient, visitNumber: encounter.visit.number),
+            let document = try? await contexts.context(key: key, now: Date()),
+            let kept = try? JSONDecoder().decode(HL7EncounterReader.Context.self, from: Data(document))
+        else { return }
+        if !specialtyIsMapped, kept.specialtyIsMapped { encounter.specialty = kept.specialty }
+        if encounter.attending == nil { encounter.attending = kept.attending }
+        if encounter.author == nil { encounter.author = kept.author ?? kept.attending }
+        let location = encounter.visit.location
+        if location.pointOfCare.isEmpty, location.room.isEmpty, location.bed.isEmpty, location.facility.isEmpty {
+            encounter.visit.location = kept.visit.location
+        }
+        if encounter.visit.patientClass.isEmpty { encounter.visit.patientClass = kept.visit.patientClass }
+        if encounter.visit.hospitalService.isEmpty { encounter.visit.hospitalService = kept.visit.hospitalService }
+        if encounter.visit.start.isEmpty { encounter.visit.start = kept.visit.start }
+    }
 
     /// Processes one entry and records the outcome in the store.
     func process(_ entry: JournalEntry) async -> Outcome {
@@ -45,8 +151,25 @@ struct EncounterPipeline: Sendable {
             "nb.hl7.message_type": "\(entry.messageType ?? "")",
         ]
         let outcome: Outcome
-        let header = acknowledgmentDestination == nil ? nil : Self.header(of: entry.body, limits: limits)
-        switch makeNote(entry) {
+        let header = Self.header(of: entry.body, limits: limits)
+        let handling = self.handling(of: header)
+        if let route = handling?.route { metadata["nb.pipeline.route"] = "\(route)" }
+        let acknowledgmentDestination = handling?.acknowledgmentDestination ?? self.acknowledgmentDestination
+        if let header, header.messageCode == "ADT", Self.contextEvents.contains(header.triggerEvent), contexts != nil {
+            return await keepContext(entry, reader: handling?.reader ?? reader, metadata: metadata)
+        }
+        let result: Result<(OutboxNote, NoteRecord), PipelineFailure>
+        if let handling {
+            result = await makeNote(entry, reader: handling.reader)
+        } else {
+            let sender = header.map { "\(RouteConfiguration.namespace($0.sendingApplication, $0))|\(RouteConfiguration.namespace($0.sendingFacility, $0))" } ?? ""
+            result = .failure(
+                PipelineFailure(
+                    "no route takes this message (sender \(sender.prefix(80)), type \(entry.messageType ?? "unknown"))",
+                    errorCode: .unsupportedMessageType))
+        }
+        let destinations = handling?.destinations ?? []
+        switch result {
         case .failure(let failure):
             let reason = failure.reason
             if let header, let destination = acknowledgmentDestination, Self.wantsApplicationAcknowledgment(header, .applicationError) {
@@ -91,19 +214,20 @@ struct EncounterPipeline: Sendable {
     }
 
     /// The note of an entry, or why there is none. Pure apart from the clock and the random note id.
-    func makeNote(_ entry: JournalEntry) -> Result<(OutboxNote, NoteRecord), PipelineFailure> {
+    func makeNote(_ entry: JournalEntry, reader: HL7EncounterReader) async -> Result<(OutboxNote, NoteRecord), PipelineFailure> {
         let message: HL7Message
         do {
             message = try HL7Message(parsing: entry.body, limits: limits)
         } catch {
             return .failure(PipelineFailure("the message cannot be parsed: \(error.code)", errorCode: error.acknowledgmentErrorCode))
         }
-        let encounter: Encounter
+        var encounter: Encounter
         do {
             encounter = try reader.encounter(from: message, journalID: entry.id)
         } catch {
             return .failure(PipelineFailure(error.reason, errorCode: Self.errorCode(of: error)))
         }
+        await fillFromKeptContext(&encounter, specialtyIsMapped: reader.context(from: message).specialtyIsMapped)
         let now = Date()
         let note: Note
         do {

@@ -33,7 +33,8 @@ public struct HL7Identifier: Hashable, Sendable {
     /// Component 5, the identifier type (`MR`, `PI`, `AN`).
     public var typeCode: String
 
-    init(_ repetition: HL7Repetition) {
+    /// Reads a CX repetition of any field.
+    public init(_ repetition: HL7Repetition) {
         id = repetition.component(1)?.value ?? ""
         assigningAuthority = repetition.component(4)?.value ?? ""
         typeCode = repetition.component(5)?.value ?? ""
@@ -53,7 +54,8 @@ public struct HL7PersonName: Hashable, Sendable {
     /// Component 5, the prefix.
     public var prefix: String
 
-    init(_ repetition: HL7Repetition, offset: Int = 0) {
+    /// Reads an XPN repetition of any field (`offset` 1 for the name inside an XCN).
+    public init(_ repetition: HL7Repetition, offset: Int = 0) {
         family = repetition.component(1 + offset)?.value ?? ""
         given = repetition.component(2 + offset)?.value ?? ""
         middle = repetition.component(3 + offset)?.value ?? ""
@@ -69,7 +71,8 @@ public struct HL7Clinician: Hashable, Sendable {
     /// Components 2–6, the name.
     public var name: HL7PersonName
 
-    init(_ repetition: HL7Repetition) {
+    /// Reads an XCN repetition of any field.
+    public init(_ repetition: HL7Repetition) {
         id = repetition.component(1)?.value ?? ""
         name = HL7PersonName(repetition, offset: 1)
     }
@@ -103,7 +106,8 @@ public struct HL7PatientLocation: Hashable, Sendable {
     /// Component 4, the facility.
     public var facility: String
 
-    init(_ repetition: HL7Repetition?) {
+    /// Reads a PL repetition of any field.
+    public init(_ repetition: HL7Repetition?) {
         pointOfCare = repetition?.component(1)?.value ?? ""
         room = repetition?.component(2)?.value ?? ""
         bed = repetition?.component(3)?.value ?? ""
@@ -113,12 +117,12 @@ public struct HL7PatientLocation: Hashable, Sendable {
 
 extension HL7Segment {
     /// The decoded component of the first repetition of a field, `""` when absent.
-    func string(_ field: Int, component: Int = 1) -> String {
+    public func string(_ field: Int, component: Int = 1) -> String {
         self.field(field)?.repetition(1)?.component(component)?.value ?? ""
     }
 
     /// Every repetition of a field.
-    func repetitions(_ field: Int) -> [HL7Repetition] {
+    public func repetitions(_ field: Int) -> [HL7Repetition] {
         guard let field = self.field(field), !field.isEmpty else { return [] }
         return Array(field.repetitions)
     }
