@@ -256,6 +256,15 @@ def test_mappings_render_prints_valid_messages_for_every_outbound_mapping(gatewa
                         assert len(line) <= width, (name, line)
             if name == "default.yaml":
                 assert texts and not any(t.isupper() and len(t.split()) == 1 for t in texts[:1]), "no heading OBX"
+    # --message takes the patient, visit and specialty from an HL7 v2 message.
+    sample = tmp_path / "adt.hl7"
+    sample.write_bytes(mdm("RENDER-MSG", "MRN8201", "V821"))
+    out = gateway.cli("mappings", "render", "--mapping", str(REPO_MAPPINGS / "hl7-out" / "default.yaml"),
+                      "--message", str(sample), str(transcript)).stdout.decode()
+    rendered = out.replace("\n", "\r")
+    strictly_valid(rendered)
+    assert field(rendered, "PID", 3) == "MRN8201^^^NORTH^MR" and field(rendered, "PV1", 19) == "V821"
+    assert field(rendered, "PV1", 10) == "MED"
     bad = gateway.cli("mappings", "render", "--mapping", str(tmp_path / "missing.yaml"), str(transcript), check=False)
     assert bad.returncode == 2 and b"cannot read the file" in bad.stderr
 
