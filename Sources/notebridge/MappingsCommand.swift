@@ -166,6 +166,24 @@ struct MappingsCommand: AsyncParsableCommand {
         return found
     }
 
+    /// The line of a dotted key in YAML text: each part looked for as `part:` after the line of the part before it
+    /// (enough for the block-style mapping files NoteBridge ships); `nil` when a part is not found.
+    static func line(of key: String, in text: String) -> Int? {
+        guard !key.isEmpty else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var index = 0
+        var found: Int?
+        for part in key.split(separator: ".") {
+            guard let match = lines[index...].firstIndex(where: { line in
+                let trimmed = line.drop { $0 == " " }
+                return trimmed.hasPrefix(part + ":") || trimmed.hasPrefix("\"\(part)\":")
+            }) else { return found.map { $0 + 1 } }
+            found = match
+            index = match
+        }
+        return found.map { $0 + 1 }
+    }
+
     /// The error of one mapping file, as `file:line: key: reason`, or `nil` when it reads.
     static func check(_ file: String) -> String? {
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent().lastPathComponent
@@ -182,7 +200,8 @@ struct MappingsCommand: AsyncParsableCommand {
                 do {
                     _ = try NoteFHIRMapping(yaml: text)
                 } catch {
-                    return "\(file): \(error)"
+                    let line = Self.line(of: error.key, in: text).map { ":\($0)" } ?? ""
+                    return "\(file)\(line): \(error)"
                 }
             }
         } catch {

@@ -226,12 +226,14 @@ def test_mappings_check_reports_file_line_and_key(gateway_factory, tmp_path):
     (broken / "hl7-out" / "wide.yaml").write_text("version: 1\ntext:\n  valueType: TX\n  maxLineLength: 5\n")
     (broken / "hl7-in" / "ward.yaml").write_text("version: 1\nspecialty:\n  key: PV1-10\n  table:\n    WARD9: wizard\n")
     (broken / "hl7-in" / "fine.yaml").write_text("version: 1\npatient:\n  identifiers: PID-2\n")
+    (broken / "fhir-note.yaml").write_text("version: 1\ndocumentType:\n  bySpecialty:\n    wizard: {code: X1, display: X}\n")
     result = gateway.cli("mappings", "check", str(broken), check=False)
     assert result.returncode == 1
     errors = result.stderr.decode()
     assert f"{broken}/hl7-out/wide.yaml:4: text.maxLineLength: must be 0" in errors
     assert f"{broken}/hl7-in/ward.yaml:5: specialty.table.WARD9: not a specialty value" in errors
-    assert "2 of 3 mapping files have errors" in errors
+    assert f"{broken}/fhir-note.yaml:4: documentType.bySpecialty.wizard: not a specialty value" in errors
+    assert "3 of 4 mapping files have errors" in errors
     assert f"ok {broken}/hl7-in/fine.yaml" in result.stdout.decode()
 
 
