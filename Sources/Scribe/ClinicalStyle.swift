@@ -277,7 +277,10 @@ enum ClinicalStyle {
         while words.count > 2, let first = words.first {
             let key = Phrasing.bare(first)
             let hasComma = Phrasing.trailingPunctuation(first) == ","
-            if leadingDiscourse.contains(key) || (hasComma && answerWords.contains(key)) {
+            // The name the patient is addressed by (`david, so you were ...`, `david so he was ...`).
+            let addressed = FirstNames.embedded[key] != nil && !namesThatAreWords.contains(key)
+                && (hasComma || vocativeFollowers.contains(Phrasing.bare(words[1])))
+            if leadingDiscourse.contains(key) || (hasComma && answerWords.contains(key)) || addressed {
                 words.removeFirst()
             } else {
                 break
@@ -285,6 +288,20 @@ enum ClinicalStyle {
         }
         return words
     }
+
+    /// First names that are also words a sentence opens with (`will you`, `hope you feel better`).
+    static let namesThatAreWords: Set<String> = [
+        "will", "may", "hope", "mark", "bill", "grace", "joy", "faith", "june", "april", "rose", "sunny", "summer",
+        "art", "don", "guy", "pat", "ray", "rich", "sue", "dean", "dawn", "frank", "gene", "jack", "jean", "lane",
+        "miles", "norm", "pearl", "ruby", "sage", "august", "major", "king", "young", "long", "love", "chance",
+        "early", "else", "so", "ok", "lee", "ivy", "iris", "holly", "fern", "page", "penny", "star", "chase",
+    ]
+
+    /// Words after which a first name opening the sentence addressed the patient.
+    static let vocativeFollowers: Set<String> = [
+        "so", "and", "okay", "alright", "you", "your", "i", "we", "let's", "how", "what", "do", "did", "are", "have",
+        "he", "she", "his", "her", "it's", "it", "now", "well", "just", "good",
+    ]
 
     static let leadingDiscourse: Set<String> = [
         "so", "and", "but", "well", "now", "okay", "ok", "alright", "oh", "anyway", "um", "uh", "then", "also",
@@ -301,7 +318,8 @@ enum ClinicalStyle {
         "because", "if", "my", "your", "their", "his", "some", "any", "these", "those", "very",
         "than", "as", "into", "when", "where", "so", "not", "does", "do", "did", "can", "could", "would", "should",
         "will", "taking", "get", "getting", "feels", "felt", "it's", "i'm", "she's", "he's", "there's", "i", "we",
-        "he", "she", "they", "looks", "seems", "sounds", "me", "greater", "lesser",
+        "he", "she", "they", "looks", "seems", "sounds", "me", "greater", "lesser", "hopefully", "maybe", "perhaps",
+        "missing",
     ]
 
     // MARK: The clinician's framing

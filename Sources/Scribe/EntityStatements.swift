@@ -17,7 +17,9 @@ struct EntityStatements {
         self.entities = entities
         self.layout = layout
         chiefProblem = Self.chiefProblem(of: entities, in: transcript)
-        statedReason = transcript.kind == .dialogue ? StatedReason.reason(in: transcript, tokens: tokens) : nil
+        statedReason = transcript.kind == .dialogue
+            ? StatedReason.presented(in: transcript, tokens: tokens) ?? StatedReason.reason(in: transcript, tokens: tokens)
+            : nil
     }
 
     var statements: [NoteStatement] {

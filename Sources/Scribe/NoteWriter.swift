@@ -68,11 +68,23 @@ public struct NoteWriter: Sendable {
                     at: opened)
             }
             statements += fromEntities.statements
+            // In transcript order among the spoken statements, so that it heads or joins the problem it is said with.
+            for diagnosis in statedDiagnoses(transcript, tokens: extraction.tokens, statements: statements, layout: layout) {
+                let start = diagnosis.evidence.first?.lowerBound ?? 0
+                let at = statements.firstIndex { $0.origin == .sentence && ($0.evidence.first?.lowerBound ?? 0) > start }
+                statements.insert(diagnosis, at: at ?? statements.count)
+            }
             statements = withoutRepeatedVitals(statements, entities: entities)
             statements = problemOriented(statements, entities: entities, layout: layout, transcript: transcript)
         }
+        // Where no assessment is stated, the presenting problem is the reason the visit states, when it states one.
+        let presenting = fromEntities.statedReason.map { reason in
+            let said = String(reason.text.dropLast())
+            return ClinicalEntity(kind: .problem, text: said, evidence: [reason.evidence], name: said.lowercased())
+        }
         statements = withUnstatedSections(
-            statements, transcript: transcript, entities: entities, chiefComplaint: fromEntities.chiefProblem)
+            statements, transcript: transcript, entities: entities,
+            chiefComplaint: presenting ?? fromEntities.chiefProblem)
         // Dictated or spoken, a new medication the patient is allergic to is flagged.
         statements += fromEntities.allergyAlerts(knownAllergies: context.allergies)
         statements += fromEntities.pastHistory(known: context.history)
@@ -425,6 +437,20 @@ public struct NoteWriter: Sendable {
     static let patientVoice = PhraseList([
         "i've been having", "i have been having", "i feel nauseated", "i feel dizzy", "i feel tired", "i'm not vomiting",
     ])
+
+    /// The diagnoses the clinician states that no kept assessment sentence holds, as assessment lines.
+    func statedDiagnoses(
+        _ transcript: Transcript, tokens: [[Token]], statements: [NoteStatement], layout: NoteLayout
+    ) -> [NoteStatement] {
+        let assessed = statements.filter { $0.section == .assessment }
+        return StatedDiagnosis.diagnoses(in: transcript, tokens: tokens).compactMap { diagnosis in
+            guard !assessed.contains(where: { kept in kept.evidence.contains { $0.contains(diagnosis.evidence.lowerBound) } })
+            else { return nil }
+            return NoteStatement(
+                section: .assessment, subsection: layout.defaults[.assessment], text: diagnosis.text,
+                evidence: [diagnosis.evidence])
+        }
+    }
 
     /// How many of the patient's reports the history attributes (`The patient reports that ...`).
     var maximumAttributions: Int { 3 }

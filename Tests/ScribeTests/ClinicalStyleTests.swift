@@ -36,6 +36,9 @@ struct ClinicalStyleTests {
             ("And for her first problem, her asthma, she uses the inhaler daily.", .clinician, "She uses the inhaler daily."),
             ("He sometimes forget to take it on the weekend.", .patient, "He sometimes forgets to take it on the weekend."),
             ("She never skip a dose.", .patient, "She never skips a dose."),
+            ("David, so he was in the emergency department last week.", .clinician,
+             "He was in the emergency department last week."),
+            ("Hope he feels better soon.", .clinician, "Hope he feels better soon."),
         ])
     func condensed(input: String, voice: ClinicalStyle.Voice, expected: String) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == expected)
@@ -57,6 +60,7 @@ struct ClinicalStyleTests {
             ("The how is there anything that he was doing out of the ordinary when this started.", .clinician),
             ("A couple more questions, anybody in the family with kidney disease.", .clinician),
             ("His blood pressure in the clinic, that x-ray that I.", .clinician),
+            ("Write him a consult to nutrition since it sounds like maybe.", .clinician),
         ])
     func dropped(input: String, voice: ClinicalStyle.Voice) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == nil)

@@ -439,4 +439,41 @@ struct HistoryElementTests {
         #expect(try reason("[doctor] hi .\n[patient] hello .\n[doctor] i know the nurse told you about the recording .\n"
             + "[patient] yes .\n[doctor] so he is a 60-year-old male who presents for his annual exam .") == "Annual exam.")
     }
+
+    @Test("the opening line's reason is the chief complaint, with the side the patient corrects", arguments: [
+        ("[doctor] hi .\n[patient] i'm okay except for my knee .\n[doctor] hey dragon , she is a 43 year old female here for right knee pain .",
+         "Right knee pain."),
+        ("[doctor] so he is a 58 year old male with a history of diabetes who presents today with some back pain .",
+         "Back pain."),
+        ("[doctor] i understand you've come in with some right knee pain\n[patient] it's not the right knee it's the left knee",
+         "Left knee pain."),
+        ("[doctor] hi the medical assistant told me that you have a tick bite is that what happened\n[patient] yes",
+         "Tick bite."),
+        ("[doctor] he is here for a follow-up of his diabetes and a history of atrial fibrillation .", "Diabetes."),
+    ])
+    func presentedReason(text: String, expected: String) throws {
+        let note = try NoteWriter().note(transcript: text + "\n[doctor] we will get an x-ray .")
+        let complaint = note.statements.first { $0.subsection == "CHIEF COMPLAINT" }
+        #expect(complaint?.text == expected, "\(note.subjective)")
+        let transcript = try Transcript(text + "\n[doctor] we will get an x-ray .")
+        let said = complaint.map { $0.evidence.map { transcript.text(in: $0).lowercased() }.joined(separator: " ") } ?? ""
+        let last = expected.dropLast().lowercased().split(separator: " ").last.map(String.init) ?? "-"
+        #expect(said.contains(last), "\(said)")
+    }
+
+    @Test("a diagnosis the clinician states is in the assessment even when its sentence is not kept")
+    func statedDiagnosis() throws {
+        let text = """
+            [doctor] what brings you in ?
+            [patient] i twisted my knee on a ladder yesterday and it hurts on the inside .
+            [doctor] so in summary after my exam , looking at your knee and your x-ray , you have some tenderness , so i think you have probably an acute medial meniscus sprain right now .
+            [doctor] i'll put you in a knee brace and we'll have you use crutches for a couple of days .
+            """
+        let note = try NoteWriter().note(transcript: text)
+        let transcript = try Transcript(text)
+        let diagnosis = note.statements.first { $0.section == .assessment && $0.text.contains("meniscus sprain") }
+        #expect(diagnosis?.text.hasSuffix("cute medial meniscus sprain.") == true, "\(note.assessment)")
+        let said = diagnosis.map { $0.evidence.map { transcript.text(in: $0) }.joined(separator: " ") } ?? ""
+        #expect(said.contains("medial meniscus sprain"), "\(said)")
+    }
 }

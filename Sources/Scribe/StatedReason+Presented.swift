@@ -1,0 +1,93 @@
+/// The reason the clinician's opening line states (`... here for right knee pain`, `... who presents today with
+/// some back pain`, `the medical assistant told me that you have a tick bite`): the problem named after the cue,
+/// as said. A side the patient corrects straight after (`it's not the right knee , it's the left knee`) is
+/// taken from the correction.
+extension StatedReason {
+    /// Words that introduce why the patient came.
+    static let presentationCues: [[String]] = [
+        ["here", "for"], ["here", "today", "for"], ["here", "with"], ["here", "today", "with"], ["presents", "with"],
+        ["presents", "today", "with"], ["presenting", "with"], ["presents", "for"], ["presents", "today", "for"],
+        ["in", "for"], ["come", "in", "with"], ["came", "in", "with"], ["coming", "in", "with"], ["come", "in", "for"],
+        ["coming", "in", "for"], ["complaining", "of"], ["complains", "of"], ["told", "me", "that", "you", "have"],
+        ["told", "me", "you", "have"], ["evaluation", "of"], ["to", "be", "seen", "for"], ["seen", "for"],
+    ]
+    /// Words between the cue and the problem that say nothing of it.
+    static let leadIns: Set<String> = [
+        "a", "an", "the", "some", "his", "her", "your", "my", "their", "little", "bit", "of", "kind", "sort", "this",
+        "that", "these", "new", "ongoing", "evaluation", "follow", "up", "follow-up", "complaints", "complaint",
+    ]
+    /// Words that end the problem's phrase.
+    static let phraseEnds: Set<String> = [
+        "and", "that", "which", "who", "so", "since", "today", "for", "but", "because", "as", "that's", "is", "was",
+        "to", "from", "in", "on", "at", "after", "when", "he", "she", "you", "i", "we", "they", "can", "could",
+        "about", "or", "with", "if", "like", "um", "uh", "okay", "now", "it", "it's", "there", "your", "my", "his",
+        "her", "their", "evaluation", "management", "follow", "follow-up", "check", "over", "past", "during",
+    ]
+    static let sides: Set<String> = ["right", "left"]
+
+    /// The problem the opening line names and where, from the sentences of the first `turns` turns.
+    static func presented(in transcript: Transcript, tokens: [[Token]], turns: Int = 10) -> (text: String, evidence: Range<Int>)? {
+        for (number, (sentence, sentenceWords)) in zip(transcript.sentences, tokens).enumerated() {
+            guard sentence.turn < turns else { break }
+            guard sentence.speaker == .clinician || sentence.speaker == .narrator else { continue }
+            // A phrase cut by a sentence boundary (unpunctuated speech: `... a tick | bite is that ...`) reads on
+            // into the next sentence of the turn.
+            var words = sentenceWords
+            if number + 1 < tokens.count, transcript.sentences[number + 1].turn == sentence.turn {
+                words += tokens[number + 1].prefix(3)
+            }
+            let keys = words.map(\.text)
+            for index in keys.indices {
+                guard let cue = presentationCues.first(where: { keys[index...].starts(with: $0) }) else { continue }
+                var start = index + cue.count
+                while start < keys.count, leadIns.contains(keys[start]) { start += 1 }
+                var end = start
+                while end < keys.count, end - start < 6, words[end].kind == .word, !phraseEnds.contains(keys[end]) {
+                    end += 1
+                }
+                guard end > start, isProblem(words, start..<end) else { continue }
+                if keys[max(0, index - 4)..<index].contains(where: { $0 == "history" }) { continue }
+                var phrase = Array(keys[start..<end])
+                if let side = phrase.firstIndex(where: { sides.contains($0) }),
+                    let corrected = correctedSide(phrase[side], after: number, in: transcript, tokens: tokens)
+                {
+                    phrase[side] = corrected
+                }
+                let text = Phrasing.capitalized(phrase.joined(separator: " ")) + "."
+                return (text, EntityExtractor.span(words, start, end - 1))
+            }
+        }
+        return nil
+    }
+
+    /// Whether the words name a problem: a phrase of the problem word lists, or a body part with pain or injury.
+    static func isProblem(_ words: [Token], _ range: Range<Int>) -> Bool {
+        let phrase = Array(words[range])
+        if phrase.indices.contains(where: { EntityExtractor.problemPhrases.match(phrase, at: $0) != nil }) { return true }
+        let keys = phrase.map(\.text)
+        if let last = keys.last, complaintNouns.contains(last) { return true }
+        return keys.contains { bodyParts[$0] != nil } && keys.contains { complaintNouns.contains($0) }
+    }
+
+    /// Nouns a complaint ends with (`tick bite`, `a lump`).
+    static let complaintNouns: Set<String> = [
+        "pain", "injury", "swelling", "bite", "bites", "rash", "wound", "laceration", "lump", "mass", "burn", "sting",
+        "cut", "fall", "bump", "bruise", "lesion", "spot", "mole",
+    ]
+
+    /// The other side, when the patient's next turns say it is not this one (`not the right knee , the left`).
+    static func correctedSide(_ side: String, after number: Int, in transcript: Transcript, tokens: [[Token]]) -> String? {
+        let other = side == "right" ? "left" : "right"
+        let turn = transcript.sentences[number].turn
+        for (sentence, words) in zip(transcript.sentences, tokens).dropFirst(number + 1) {
+            guard sentence.turn <= turn + 2 else { break }
+            guard sentence.speaker == .patient else { continue }
+            let keys = words.map(\.text)
+            guard let denied = keys.indices.first(where: { index in
+                keys[index] == "not" && keys[(index + 1)..<min(keys.count, index + 4)].contains(side)
+            }) else { continue }
+            if keys[denied...].contains(other) { return other }
+        }
+        return nil
+    }
+}
