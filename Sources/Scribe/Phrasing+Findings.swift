@@ -53,9 +53,14 @@ extension Phrasing {
         var index = 0
         while index < words.count {
             let word = words[index]
-            if index + 2 < words.count, word.hasSuffix("."), word.count > 1,
+            // Inside one sentence (the splitter already judged the point a decimal), a number and a digit or two
+            // after the point are one number even without a unit (`a temperature of 98. 4 which is normal`).
+            if index + 1 < words.count, word.hasSuffix("."), word.count > 1,
                 let fraction = words[index + 1].first, fraction.isNumber, words[index + 1].allSatisfy({ $0.isNumber }),
-                Transcript.decimalUnits.contains(bare(words[index + 2])) || ["%"].contains(words[index + 2])
+                index + 2 < words.count
+                    && (Transcript.decimalUnits.contains(bare(words[index + 2])) || ["%"].contains(words[index + 2]))
+                    || word.dropLast().allSatisfy({ $0.isNumber }) && words[index + 1].count <= 2
+                        && index + 2 < words.count && !SpokenNumber.timeUnits.contains(bare(words[index + 2]))
             {
                 let whole = String(word.dropLast())
                 let lowered = whole.lowercased()

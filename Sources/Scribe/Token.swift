@@ -116,14 +116,23 @@ enum SpokenNumber {
         guard index < tokens.count, tokens[index].candidate else { return nil }
         if let value = tokens[index].number { return (value, 1) }
         guard let (whole, count) = readWhole(tokens, at: index) else { return nil }
-        // `ninety nine point one`
-        if index + count + 1 < tokens.count, tokens[index + count].text == "point",
+        // `ninety nine point one`; `ninety eight . four` where speech recognition wrote the point (a reading of
+        // ten or more, and not `. five days`).
+        if index + count + 1 < tokens.count,
+            tokens[index + count].text == "point"
+                || tokens[index + count].text == "." && whole >= 10
+                    && !(index + count + 2 < tokens.count && timeUnits.contains(tokens[index + count + 2].text)),
             let digit = units[tokens[index + count + 1].text], digit < 10
         {
             return (Double(whole) + Double(digit) / 10, count + 2)
         }
         return (Double(whole), count)
     }
+
+    static let timeUnits: Set<String> = [
+        "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours", "minute", "minutes",
+        "times", "time",
+    ]
 
     /// Whether a lower-case word can be a number word, by its first byte and length (no hashing).
     @inline(__always) static func mayBeNumberWord(_ text: String) -> Bool {

@@ -77,8 +77,14 @@ extension Transcript {
             let start = starts.last ?? 0
             if nextLearned < learned.count, learned[nextLearned] == index {
                 nextLearned += 1
-                starts.append(index)
-                segmentIsQuestion = asks(words, from: index)
+                // Not after a decimal point written apart (`ninety eight . four`).
+                let point = [words[index].range, words[index - 1].range].first {
+                    $0.count == 1 && scalars[$0.lowerBound] == "."
+                }
+                if !(point.map { isSpokenDecimal(scalars, point: $0.lowerBound, in: range) } ?? false) {
+                    starts.append(index)
+                    segmentIsQuestion = asks(words, from: index)
+                }
             } else if index - start >= 3, let cut = boundary(words, at: index, inQuestion: segmentIsQuestion),
                 cut - start >= 3, cut == index || cut > start
             {

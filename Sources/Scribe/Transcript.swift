@@ -369,12 +369,31 @@ public struct Transcript: Sendable {
         else { return false }
         var cursor = after.end
         for _ in 0..<2 {
-            guard let next = word(from: cursor) else { return false }
+            guard let next = word(from: cursor) else { break }
             if decimalUnits.contains(next.text) { return true }
             cursor = next.end
         }
+        // A reading named just before (`a normal temperature at ninety eight . four which is ...`).
+        guard isNumber(before), !decimalUnits.contains(after.text) else { return false }
+        var wordEnd = beforeStart
+        for _ in 0..<6 {
+            while wordEnd > range.lowerBound, scalars[wordEnd - 1].isSpace { wordEnd -= 1 }
+            var wordStart = wordEnd
+            while wordStart > range.lowerBound, !scalars[wordStart - 1].isSpace { wordStart -= 1 }
+            guard wordStart < wordEnd else { return false }
+            let word = string(scalars[wordStart..<wordEnd]).lowercased()
+            if word == "." || word == "?" { return false }
+            if decimalReadings.contains(word) { return true }
+            wordEnd = wordStart
+        }
         return false
     }
+
+    /// Readings said with a decimal (`temperature ninety eight . four`, `a1c of seven . two`).
+    static let decimalReadings: Set<String> = [
+        "temperature", "temp", "a1c", "hemoglobin", "creatinine", "potassium", "sodium", "weight", "weighs", "bmi",
+        "inr", "tsh", "magnesium", "calcium", "glucose", "bilirubin", "albumin", "psa", "ferritin",
+    ]
 
     static func isNumber(_ word: String) -> Bool {
         word.unicodeScalars.allSatisfy { $0.isNumeral } && !word.isEmpty || spokenDigits.contains(word)

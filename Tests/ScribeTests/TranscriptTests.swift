@@ -159,6 +159,15 @@ struct UnpunctuatedSpeechTests {
         // A sentence that ends before a number is still a sentence end.
         let plain = try Transcript("[doctor] she is doing well . five days ago she had a fever .\n[patient] yes .")
         #expect(plain.sentences.count == 3)
+        // A reading named just before the number needs no unit after it, punctuated or not.
+        for reading in [
+            "[doctor] you have a normal temperature at ninety eight . four which is really good .\n[patient] okay .",
+            "[doctor] your heart rate is nice and slow and you have a normal temperature at ninety eight . four which is really good so let me listen to your heart\n[patient] okay",
+        ] {
+            let temperature = try NoteWriter().note(transcript: reading)
+            #expect(temperature.objective.contains("Temperature: 98.4 °F"), "\(temperature.objective)")
+            #expect(!temperature.objective.contains("98. 4"), "\(temperature.objective)")
+        }
     }
 
     @Test("an answer caught inside the clinician's turn is the patient's")
