@@ -771,6 +771,8 @@ extension ClinicalStyle {
         ["let", "me", "just"], ["let's", "just"], ["let's", "go", "over"], ["let's", "talk"], ["let", "me", "talk"],
         ["let", "me", "go", "over"], ["let", "me", "review"], ["let's", "review"], ["review", "her"], ["review", "his"],
         ["review", "their"], ["order", "the", "medications"], ["finalize"], ["lem", "me"], ["let", "me", "take"],
+        ["take", "a", "listen"], ["take", "a", "quick"], ["do", "some", "maneuvers"], ["do", "a", "few", "maneuvers"],
+        ["call", "out"], ["calling", "out"], ["take", "a", "peek"],
     ]
 
     /// Function words and the words of talk about the visit itself.

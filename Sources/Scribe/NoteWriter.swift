@@ -53,6 +53,14 @@ public struct NoteWriter: Sendable {
                     }
                     return labelled
                 }
+            // The clinician's sentence that states why the patient came is the chief complaint and the opening line,
+            // not an assessment of the problem (`i understand you've come in with some right knee pain`).
+            if let reason = fromEntities.statedReason {
+                statements.removeAll { statement in
+                    statement.origin == .sentence && (statement.section == .assessment || statement.section == .plan)
+                        && statement.evidence.contains { $0.contains(reason.evidence.lowerBound) }
+                }
+            }
             var opened = 0
             if let opening = spokenPresentation(transcript, demographics: demographics, layout: layout, pronouns: pronouns)
                 ?? fromEntities.presentation(demographics)

@@ -61,6 +61,9 @@ struct ClinicalStyleTests {
             ("A couple more questions, anybody in the family with kidney disease.", .clinician),
             ("His blood pressure in the clinic, that x-ray that I.", .clinician),
             ("Write him a consult to nutrition since it sounds like maybe.", .clinician),
+            ("Take a listen to her heart and lungs.", .clinician),
+            ("Take a quick look at that knee.", .clinician),
+            ("Do some maneuvers on the knee.", .clinician),
         ])
     func dropped(input: String, voice: ClinicalStyle.Voice) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == nil)
