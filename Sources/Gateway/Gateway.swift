@@ -75,6 +75,7 @@ public enum Gateway {
             throw error
         }
         let collector = EndpointCollector(onReady: onReady)
+        let metrics = GatewayMetrics()
         let pipelineWakes = DeliverySignal()
         let pipelineOn = !configuration.destinations.isEmpty
         let wakePipeline: @Sendable () -> Void
@@ -89,7 +90,7 @@ public enum Gateway {
                 applicationName: configuration.applicationName, facilityName: configuration.facilityName),
             limits: configuration.parserLimits, acceptedTypes: configuration.acceptedMessageTypes,
             duplicateWindow: configuration.duplicateWindow, maximumFrameSize: configuration.mllp.maximumFrameSize,
-            logger: logger, onAccepted: wakePipeline)
+            logger: logger, onAccepted: wakePipeline, metrics: metrics)
         let mllp = MLLPService(
             listener: MLLPListener(configuration: configuration.mllp), intake: intake, logger: logger,
             onBound: { collector.mllpBound($0) })
@@ -97,6 +98,7 @@ public enum Gateway {
         let router = Router(context: APIRequestContext.self)
         V1Routes(store: store, signal: signal, configuration: configuration.api, logger: logger).register(on: router)
         HealthRoutes.register(on: router, journal: journal, readiness: collector)
+        MetricsRoutes.register(on: router, metrics: metrics)
         let server: HTTPServerBuilder
         if let tls = configuration.httpTLS {
             server = try .tls(.http1(), tlsConfiguration: tls.makeServerTLSConfiguration())
@@ -129,7 +131,8 @@ public enum Gateway {
                 throw error
             }
             services += pipelineServices(
-                configuration, journal: journal, wakes: pipelineWakes, keyring: keyring, logger: logger)
+                configuration, journal: journal, wakes: pipelineWakes, keyring: keyring, metrics: metrics,
+                logger: logger)
         }
         services += [.init(service: http), .init(service: mllp)]
         let group = ServiceGroup(
@@ -152,7 +155,7 @@ public enum Gateway {
     /// start after the sweeper and stop before it, after the listeners.
     static func pipelineServices(
         _ configuration: GatewayConfiguration, journal: SQLiteJournal, wakes: DeliverySignal, keyring: DataKeyring,
-        logger: Logger
+        metrics: GatewayMetrics = GatewayMetrics(), logger: Logger
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let deliveries = DeliverySignal()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = configuration.destinations.map { destination in
@@ -161,7 +164,7 @@ public enum Gateway {
                     outbox: journal,
                     destination: MLLPPeerDestination(
                         name: destination.name, configuration: destination.mllp, logger: logger),
-                    configuration: destination.worker, signal: deliveries, logger: logger))
+                    configuration: destination.worker, signal: deliveries, metrics: metrics.factory, logger: logger))
         }
         let pipeline = EncounterPipeline(
             journal: journal, outbox: journal, reader: HL7EncounterReader(configuration: configuration.encounterMapping),
@@ -172,7 +175,7 @@ public enum Gateway {
             .init(
                 service: PipelineService(
                     pipeline: pipeline, messageTypes: configuration.pipelineMessageTypes.map(\.description),
-                    wakes: wakes, deliveries: deliveries, pollInterval: .seconds(1), logger: logger)))
+                    wakes: wakes, deliveries: deliveries, pollInterval: .seconds(1), metrics: metrics, logger: logger)))
         logger.info(
             "pipeline on",
             metadata: [

@@ -68,7 +68,7 @@ public struct V1Routes: Sendable {
     static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] = [
         (["v1", "note"], [.post]), (["v1", "stream", "note"], [.get, .post]), (["v1", "stream", "ticket"], [.post]), (["v1", "note", "*"], [.get, .delete]),
         (["v1", "specialties"], [.get]), (["v1", "templates"], [.get]), (["openapi.json"], [.get]),
-        (["healthz"], [.get]), (["readyz"], [.get]), (["fhir", "metadata"], [.get]), (["fhir", "$soap-note"], [.post]),
+        (["healthz"], [.get]), (["readyz"], [.get]), (["metrics"], [.get]), (["fhir", "metadata"], [.get]), (["fhir", "$soap-note"], [.post]),
         (["fhir", "Encounter", "*", "$soap-note"], [.post]), (["fhir"], [.post]), (["fhir", "DocumentReference"], [.get]),
         (["fhir", "DocumentReference", "*"], [.get]), (["fhir", "Composition", "*"], [.get]),
     ]
