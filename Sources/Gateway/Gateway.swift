@@ -99,6 +99,7 @@ public enum Gateway {
         V1Routes(store: store, signal: signal, configuration: configuration.api, logger: logger).register(on: router)
         HealthRoutes.register(on: router, journal: journal, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)
+        AdminRoutes(keys: store, outbox: journal, logger: logger).register(on: router)
         let server: HTTPServerBuilder
         if let tls = configuration.httpTLS {
             server = try .tls(.http1(), tlsConfiguration: tls.makeServerTLSConfiguration())
