@@ -24,23 +24,35 @@ struct CoderWarmUp: Service {
 /// Builds and runs the gateway: the journal, the MLLP listener and the HTTP listener under one
 /// `ServiceGroup` that drains on SIGTERM and SIGINT.
 public enum Gateway {
-    /// Opens the journal the configuration names (creating the key file on first start).
+    /// Opens the gateway's one database the configuration names (creating the key file on first start): the
+    /// journal, with the outbox and the note store (``SQLiteJournal/notes``) in the same file. A data folder of
+    /// the earlier two-file layout is merged first.
     public static func openJournal(
         _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
     ) throws -> SQLiteJournal {
         let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
+        try mergeLegacyNotesDatabase(configuration, logger: logger)
         return try SQLiteJournal(
             databaseFile: configuration.databaseFile, keyring: keyring,
             configuration: SQLiteJournal.Configuration(synchronous: configuration.synchronous), logger: logger)
     }
 
-    /// Opens the note store the configuration names, with the journal's keyring.
+    /// Opens the note store (notes, API keys, audit, webhooks) in the gateway's one database, with the journal's
+    /// keyring, for a process that needs only it (the CLI); a data folder of the two-file layout is merged first.
     public static func openNoteStore(
         _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
     ) throws -> SQLiteNoteStore {
         let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
+        try mergeLegacyNotesDatabase(configuration, logger: logger)
         return try SQLiteNoteStore(
-            databaseFile: configuration.notesDatabaseFile, keyring: keyring, synchronous: configuration.synchronous,
+            databaseFile: configuration.databaseFile, keyring: keyring, synchronous: configuration.synchronous,
+            logger: logger)
+    }
+
+    /// Moves `notes.sqlite` (the two-file layout) into the one database, when it is there.
+    static func mergeLegacyNotesDatabase(_ configuration: GatewayConfiguration, logger: Logger) throws {
+        _ = try SQLiteJournal.mergeNotesDatabase(
+            configuration.notesDatabaseFile, into: configuration.databaseFile, synchronous: configuration.synchronous,
             logger: logger)
     }
 
@@ -56,9 +68,8 @@ public enum Gateway {
     ) async throws {
         configuration.warnAboutPlainTextListeners(logger)
         let journal = try openJournal(configuration, environment: environment, logger: logger)
-        let store: SQLiteNoteStore
+        let store = journal.notes
         do {
-            store = try openNoteStore(configuration, environment: environment, logger: logger)
             if configuration.createFirstKey, try await store.keys().isEmpty {
                 let issued = try await APIKeys.create(in: store, name: "first key", scopes: APIScope.allCases)
                 console(

@@ -62,7 +62,8 @@ public struct GatewayConfiguration: Sendable {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent("notebridge.sqlite")
     }
 
-    /// The SQLite database of notes, API keys, audit records and webhook deliveries.
+    /// Where the two-file layout kept notes, API keys, audit records and webhook deliveries; a file found there is
+    /// merged into ``databaseFile`` at start and deleted.
     public var notesDatabaseFile: URL {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent("notes.sqlite")
     }

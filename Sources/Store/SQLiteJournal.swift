@@ -17,6 +17,9 @@ public final class SQLiteJournal: Journal {
     /// The tuning in effect.
     public let configuration: Configuration
 
+    /// The notes, API keys, audit trail and webhook deliveries in the same database (one writer, one file).
+    public let notes: SQLiteNoteStore
+
     let pool: DatabasePool
     let sealer: Sealer
     let queue = JournalCommitQueue()
@@ -64,7 +67,10 @@ public final class SQLiteJournal: Journal {
         self.pool = try SQLitePool.open(
             databaseFile, label: "notebridge.journal", synchronous: configuration.synchronous,
             busyTimeout: configuration.busyTimeout, maximumReaderCount: configuration.maximumReaderCount,
-            migrator: Self.migrator)
+            migrator: Self.databaseMigrator)
+        self.notes = SQLiteNoteStore(
+            sharing: pool, databaseFile: databaseFile, keyring: keyring,
+            logger: logger)
         self.databaseFile = databaseFile
         self.configuration = configuration
         self.sealer = Sealer(keyring: keyring, associatedData: Sealer.journalAssociatedData)

@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 import Logging
 
-/// Notes, API keys, the audit trail and webhook deliveries of the `/v1` API, in one SQLite database file (WAL).
+/// Notes, API keys, the audit trail and webhook deliveries of the `/v1` API, in the gateway's one SQLite database
+/// (WAL), beside the journal and the outbox.
 ///
 /// Note documents and webhook secrets are sealed with AES-256-GCM under the data keyring; a note's sealed bytes
 /// are bound to its id, so a row copied over another does not open. Keys are stored as SHA-256 hashes.
@@ -13,26 +14,44 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
     private let pool: DatabasePool
     private let keyring: DataKeyring
     private let logger: Logger
+    /// Whether ``close()`` closes the pool (not when the store shares the journal's, see ``SQLiteJournal/notes``).
+    private let ownsPool: Bool
 
     static let noteAssociatedData = "notebridge.note.v1:"
     static let secretAssociatedData = "notebridge.webhook-secret.v1:"
     static let fhirAssociatedData = "notebridge.note-fhir.v1:"
 
-    /// Opens (creating when missing) the database at `databaseFile` and migrates it.
+    /// Opens (creating when missing) the database at `databaseFile` and migrates it to the whole schema (journal,
+    /// outbox, notes, keys, audit): the gateway's one database, which another process may have open as a
+    /// ``SQLiteJournal`` at the same time.
     public init(
         databaseFile: URL, keyring: DataKeyring, synchronous: SQLiteJournal.Configuration.Synchronous = .normal,
         logger: Logger = Logger(label: "notebridge.store.notes")
     ) throws {
         self.pool = try SQLitePool.open(
             databaseFile, label: "notebridge.notes", synchronous: synchronous, busyTimeout: .seconds(5),
-            maximumReaderCount: 4, migrator: Self.migrator)
+            maximumReaderCount: 4, migrator: SQLiteJournal.databaseMigrator)
         self.databaseFile = databaseFile
         self.keyring = keyring
         self.logger = logger
+        self.ownsPool = true
     }
 
-    /// Releases the database.
+    /// The note store over an open pool (the journal's), which it does not close.
+    init(
+        sharing pool: DatabasePool, databaseFile: URL, keyring: DataKeyring,
+        logger: Logger = Logger(label: "notebridge.store.notes")
+    ) {
+        self.pool = pool
+        self.databaseFile = databaseFile
+        self.keyring = keyring
+        self.logger = logger
+        self.ownsPool = false
+    }
+
+    /// Releases the database (when this store opened it; a store sharing the journal's closes with the journal).
     public func close() throws {
+        guard ownsPool else { return }
         do {
             try pool.close()
         } catch {
@@ -439,8 +458,16 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
     }
 
+    /// The migrations of a notes database of its own (the layout before one database), to bring such a file up
+    /// to date before it is merged (see ``SQLiteJournal/mergeNotesDatabase(_:into:)``).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
+        registerMigrations(in: &migrator)
+        return migrator
+    }
+
+    /// Registers the notes, API keys, audit and webhook tables' migrations after those already in `migrator`.
+    static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("notes.v1") { db in
             try db.execute(
                 sql: """
@@ -512,6 +539,5 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         migrator.registerMigration("notes.v3") { db in
             try db.execute(sql: "ALTER TABLE notes ADD COLUMN request_index TEXT")
         }
-        return migrator
     }
 }
