@@ -49,6 +49,21 @@ public enum Gateway {
             logger: logger)
     }
 
+    /// Opens the ``Store`` the configuration names (`storage.backend`), creating the key file on first start; for
+    /// SQLite, a data folder of the two-file layout is merged first.
+    public static func openStore(
+        _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
+    ) throws -> any Store {
+        let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
+        switch configuration.storeBackend {
+        case .sqlite:
+            try mergeLegacyNotesDatabase(configuration, logger: logger)
+            return try SQLiteStore(
+                databaseFile: configuration.databaseFile, keyring: keyring,
+                configuration: SQLiteJournal.Configuration(synchronous: configuration.synchronous), logger: logger)
+        }
+    }
+
     /// Moves `notes.sqlite` (the two-file layout) into the one database, when it is there.
     static func mergeLegacyNotesDatabase(_ configuration: GatewayConfiguration, logger: Logger) throws {
         _ = try SQLiteJournal.mergeNotesDatabase(
@@ -67,11 +82,11 @@ public enum Gateway {
         onReady: @escaping @Sendable (GatewayEndpoints) -> Void = { _ in }
     ) async throws {
         configuration.warnAboutPlainTextListeners(logger)
-        let journal = try openJournal(configuration, environment: environment, logger: logger)
-        let store = journal.notes
+        let store = try openStore(configuration, environment: environment, logger: logger)
+        let journal = store.journal
         do {
-            if configuration.createFirstKey, try await store.keys().isEmpty {
-                let issued = try await APIKeys.create(in: store, name: "first key", scopes: APIScope.allCases)
+            if configuration.createFirstKey, try await store.keys.keys().isEmpty {
+                let issued = try await APIKeys.create(in: store.keys, name: "first key", scopes: APIScope.allCases)
                 console(
                     """
                     NoteBridge created its first API key (shown once; only its hash is stored):
@@ -82,7 +97,7 @@ public enum Gateway {
                 logger.notice("first API key created", metadata: ["nb.api.key_id": "\(issued.record.id)"])
             }
         } catch {
-            try? await journal.close()
+            try? await store.close()
             throw error
         }
         let collector = EndpointCollector(onReady: onReady)
@@ -110,7 +125,7 @@ public enum Gateway {
         V1Routes(store: store, signal: signal, configuration: configuration.api, logger: logger).register(on: router)
         HealthRoutes.register(on: router, journal: journal, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)
-        AdminRoutes(keys: store, outbox: journal, logger: logger).register(on: router)
+        AdminRoutes(keys: store.keys, outbox: store.outbox, logger: logger).register(on: router)
         let server: HTTPServerBuilder
         if let tls = configuration.httpTLS {
             server = try .tls(.http1(), tlsConfiguration: tls.makeServerTLSConfiguration())
@@ -127,23 +142,23 @@ public enum Gateway {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CoderWarmUp(), successTerminationBehavior: .ignore),
             .init(service: RetentionService(
-                    journal: journal, notes: store, outbox: store, pipelineNotes: journal,
+                    journal: journal, notes: store.notes, outbox: store.webhooks, pipelineNotes: store.outbox,
                     retention: configuration.retention, logger: logger)),
             .init(
                 service: WebhookService(
-                    outbox: store, keys: store, signal: signal, configuration: configuration.webhooks, logger: logger)),
+                    outbox: store.webhooks, keys: store.keys, signal: signal, configuration: configuration.webhooks,
+                    logger: logger)),
         ]
         if pipelineOn {
             let keyring: DataKeyring
             do {
                 keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
             } catch {
-                try? store.close()
-                try? await journal.close()
+                try? await store.close()
                 throw error
             }
             services += pipelineServices(
-                configuration, journal: journal, wakes: pipelineWakes, keyring: keyring, metrics: metrics,
+                configuration, store: store, wakes: pipelineWakes, keyring: keyring, metrics: metrics,
                 logger: logger)
         }
         services += [.init(service: http), .init(service: mllp)]
@@ -154,32 +169,30 @@ public enum Gateway {
         do {
             try await group.run()
         } catch {
-            try? store.close()
-            try? await journal.close()
+            try? await store.close()
             throw error
         }
-        try store.close()
-        try await journal.close()
+        try await store.close()
         logger.info("NoteBridge stopped; journal closed")
     }
 
     /// The pipeline (accepted HL7 messages → notes → outbox rows) and one delivery worker per destination. They
     /// start after the sweeper and stop before it, after the listeners.
     static func pipelineServices(
-        _ configuration: GatewayConfiguration, journal: SQLiteJournal, wakes: DeliverySignal, keyring: DataKeyring,
+        _ configuration: GatewayConfiguration, store: any Store, wakes: DeliverySignal, keyring: DataKeyring,
         metrics: GatewayMetrics = GatewayMetrics(), logger: Logger
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let deliveries = DeliverySignal()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = configuration.destinations.map { destination in
             .init(
                 service: OutboxWorker(
-                    outbox: journal,
+                    outbox: store.outbox,
                     destination: MLLPPeerDestination(
                         name: destination.name, configuration: destination.mllp, logger: logger),
                     configuration: destination.worker, signal: deliveries, metrics: metrics.factory, logger: logger))
         }
         let pipeline = EncounterPipeline(
-            journal: journal, outbox: journal, reader: HL7EncounterReader(configuration: configuration.encounterMapping),
+            journal: store.journal, outbox: store.outbox, reader: HL7EncounterReader(configuration: configuration.encounterMapping),
             limits: configuration.parserLimits, destinations: configuration.destinations.map(\.name),
             noteRetention: configuration.api.retention, digester: PatientKeyDigester(keyring: keyring),
             mapping: configuration.api.fhirMapping, logger: logger)

@@ -28,6 +28,8 @@ public struct GatewayConfiguration: Sendable {
     public var dataDirectory: String = "./data"
     /// The journal's key file; `<dataDirectory>/journal.key` when not set.
     public var keyFile: String?
+    /// Which ``Store`` holds the journal, notes, outbox, keys and audit (`storage.backend`).
+    public var storeBackend: StoreBackend = .sqlite
     /// SQLite durability: `normal` survives a crash of the process, `full` a power loss.
     public var synchronous: SQLiteJournal.Configuration.Synchronous = .normal
     /// How long a repeated control ID from the same sender counts as a duplicate.

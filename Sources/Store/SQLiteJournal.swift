@@ -21,6 +21,9 @@ public final class SQLiteJournal: Journal {
     public let notes: SQLiteNoteStore
 
     let pool: DatabasePool
+    /// Sealing (shared by every backend).
+    let sealing: StoreSealing
+    /// ``sealing`` for journal bodies.
     let sealer: Sealer
     let queue = JournalCommitQueue()
     let logger: Logger
@@ -73,7 +76,8 @@ public final class SQLiteJournal: Journal {
             logger: logger)
         self.databaseFile = databaseFile
         self.configuration = configuration
-        self.sealer = Sealer(keyring: keyring, associatedData: Sealer.journalAssociatedData)
+        self.sealing = StoreSealing(keyring: keyring)
+        self.sealer = Sealer(keyring: keyring, associatedData: StoreSealing.Purpose.journalBody.associatedData)
         self.logger = logger
         logger.info(
             "journal opened",
