@@ -109,12 +109,14 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
+                "Curl",
                 "EncounterModel",
                 "HL7v2",
                 "Mapping",
                 "MLLP",
                 "Store",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

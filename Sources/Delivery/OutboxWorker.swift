@@ -155,3 +155,9 @@ public struct OutboxWorker: Service {
         return "\(type(of: error))"
     }
 }
+
+extension OutboxWorker: CustomStringConvertible {
+    /// The worker's destination name only: the service lifecycle logs services by their description, and a
+    /// destination's configuration may hold a secret.
+    public var description: String { "OutboxWorker(destination: \(destination.name))" }
+}

@@ -183,12 +183,18 @@ public enum Gateway {
         metrics: GatewayMetrics = GatewayMetrics(), logger: Logger
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let deliveries = DeliverySignal()
+        let webhookSender = WebhookSender()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = configuration.destinations.map { destination in
-            .init(
+            let target: any Destination =
+                if let webhook = destination.webhook {
+                    WebhookDestination(name: destination.name, configuration: webhook, sender: webhookSender, logger: logger)
+                } else {
+                    MLLPPeerDestination(name: destination.name, configuration: destination.mllp, logger: logger)
+                }
+            return .init(
                 service: OutboxWorker(
                     outbox: store.outbox,
-                    destination: MLLPPeerDestination(
-                        name: destination.name, configuration: destination.mllp, logger: logger),
+                    destination: target,
                     configuration: destination.worker, signal: deliveries, metrics: metrics.factory, logger: logger))
         }
         let pipeline = EncounterPipeline(

@@ -67,6 +67,8 @@ struct ConfigurationTests {
         ("mllp:\n  prot: 1\n", "mllp.prot"),
         ("storage:\n  synchronous: sometimes\n", "storage.synchronous"),
         ("storage:\n  backend: postgres\n", "storage.backend"),
+        ("destinations:\n  hook:\n    type: webhook\n    url: http://127.0.0.1:9/x\n", "destinations.hook.secret"),
+        ("destinations:\n  hook:\n    type: webhook\n    url: http://h/x\n    secret: 0123456789abcdef\n    host: h\n", "destinations.hook.host"),
         ("mllp:\n  tls:\n    certificate: /x.pem\n", "mllp.tls.privateKey"),
         ("routes:\n  acceptMessageTypes: [NOT-A-TYPE]\n", "routes.acceptMessageTypes"),
         ("- just\n- a list\n", ""),
