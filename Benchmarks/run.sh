@@ -7,6 +7,8 @@
 #  4. Billing codes: ICD-10-CM table load, search index and phrase index build, `codes search` latency, coding latency.
 #  5. The /v1 API: POST /v1/note under wrk on loopback (Benchmarks/api.sh).
 #  6. FHIR: note -> document Bundle JSON latency; FHIR JSON parse vs fhir.resources (R4B) on the same files.
+#  7. The pipeline end to end: MDM^T02 in over MLLP -> ORU^R01 acknowledged by a Python MLLP peer, encounters/s
+#     with 200- and 1,500-word transcripts, and inbound ACK -> delivered at half that rate (pipeline_bench.py).
 # Usage: Benchmarks/run.sh  (after `swift build -c release --product notebridge`; `make bench` does both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,3 +61,7 @@ echo "## FHIR: note -> document Bundle JSON, and FHIR JSON/XML parsing of ../sha
 FHIR_FILES=$(ls "$CORPUS"/../fhir/*/*.json | grep -v StructureDefinition; ls "$CORPUS"/../fhir/*/*.xml)
 echo "notebridge: $("$BIN" bench fhir --transcript samples/transcripts/primary-care-dialogue.txt $FHIR_FILES)"
 python3 Benchmarks/fhir_parse_peer.py $FHIR_FILES | sed 's/^/peer: /'
+
+echo "## Pipeline: MLLP in -> note -> ORU^R01 acknowledged by a Python MLLP peer (Benchmarks/pipeline_bench.py)"
+python3 Benchmarks/pipeline_bench.py --bin "$BIN" --words 200 --messages 2000 --seconds 10
+python3 Benchmarks/pipeline_bench.py --bin "$BIN" --words 1500 --messages 500 --seconds 10

@@ -1,3 +1,4 @@
+import CoreMetrics
 import EncounterModel
 import Foundation
 import Logging
@@ -39,17 +40,19 @@ public struct OutboxWorker: Service {
     let destination: any Destination
     let configuration: Configuration
     let signal: DeliverySignal
+    let metrics: DeliveryMetrics
     let logger: Logger
 
-    /// Creates a worker for `destination`.
+    /// Creates a worker for `destination`; its counters are made by `metrics` (the process's factory unless given).
     public init(
         outbox: any Outbox, destination: any Destination, configuration: Configuration = Configuration(),
-        signal: DeliverySignal, logger: Logger
+        signal: DeliverySignal, metrics: (any MetricsFactory)? = nil, logger: Logger
     ) {
         self.outbox = outbox
         self.destination = destination
         self.configuration = configuration
         self.signal = signal
+        self.metrics = DeliveryMetrics(destination: destination.name, factory: metrics ?? MetricsSystem.factory)
         var logger = logger
         logger[metadataKey: "nb.delivery.destination"] = "\(destination.name)"
         self.logger = logger
@@ -111,6 +114,7 @@ public struct OutboxWorker: Service {
             switch outcome {
             case .delivered:
                 try await outbox.complete(lease, now: now)
+                metrics.delivered.increment()
                 logger.debug("note delivered", metadata: metadata)
             case .retry(let reason):
                 let attempts = lease.item.attempts + 1
@@ -119,21 +123,25 @@ public struct OutboxWorker: Service {
                     try await outbox.fail(
                         lease, error: "gave up after \(Int(age)) seconds (the destination's age limit): \(reason)",
                         retryAt: nil, now: now)
+                    metrics.dead.increment()
                     metadata["nb.outbox.reason"] = "\(reason)"
                     logger.warning("delivery failed past its age limit; moved to the dead letter", metadata: metadata)
                 } else if let delay = configuration.retry.delay(afterAttempts: attempts) {
                     try await outbox.fail(lease, error: reason, retryAt: now.addingTimeInterval(RetryPolicy.seconds(delay)), now: now)
+                    metrics.retried.increment()
                     metadata["nb.outbox.retry_in_ms"] = "\(Int64(RetryPolicy.seconds(delay) * 1000))"
                     metadata["nb.outbox.reason"] = "\(reason)"
                     logger.notice("delivery failed; it will be retried", metadata: metadata)
                 } else {
                     try await outbox.fail(
                         lease, error: "gave up after \(attempts) attempts: \(reason)", retryAt: nil, now: now)
+                    metrics.dead.increment()
                     metadata["nb.outbox.reason"] = "\(reason)"
                     logger.warning("delivery failed for good; moved to the dead letter", metadata: metadata)
                 }
             case .dead(let reason):
                 try await outbox.fail(lease, error: reason, retryAt: nil, now: now)
+                metrics.dead.increment()
                 metadata["nb.outbox.reason"] = "\(reason)"
                 logger.warning("delivery refused; moved to the dead letter", metadata: metadata)
             case .interrupted:
@@ -151,4 +159,10 @@ public struct OutboxWorker: Service {
         if let error = error as? StoreError { return "\(error.code): \(error.reason)" }
         return "\(type(of: error))"
     }
+}
+
+extension OutboxWorker: CustomStringConvertible {
+    /// The worker's destination name only: the service lifecycle logs services by their description, and a
+    /// destination's configuration may hold a secret.
+    public var description: String { "OutboxWorker(destination: \(destination.name))" }
 }

@@ -46,6 +46,7 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("mllp.tls.trustRoots", "PEM CA certificates that client certificates must chain to"),
         ConfigurationKey("mllp.tls.requireClientCertificate", "true for mutual TLS (default false)"),
         ConfigurationKey("storage.path", "folder of the database and key file (default ./data)", aliases: ["NOTEBRIDGE_DATA_DIR"]),
+        ConfigurationKey("storage.backend", "where the gateway keeps its data: sqlite (one database file in storage.path; the default)"),
         ConfigurationKey("storage.keyFile", "key file sealing journal bodies (default <storage.path>/journal.key)"),
         ConfigurationKey("storage.synchronous", "normal (survives a process crash) or full (survives power loss)"),
         ConfigurationKey("storage.duplicateWindowHours", "repeated MSH-10 from one sender within this many hours is a duplicate (default 168)"),

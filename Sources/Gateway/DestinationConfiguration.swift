@@ -3,28 +3,35 @@ import Foundation
 import MLLP
 import Mapping
 
-/// One configured destination (`destinations.<name>.*`): an MLLP peer today.
+/// One configured destination (`destinations.<name>.*`): an MLLP peer (`type: mllp`, the default) or a webhook
+/// receiver (`type: webhook`).
 public struct DestinationConfiguration: Sendable, Hashable {
     /// The name outbox rows carry (letters, digits, `-` and `_`).
     public var name: String
-    /// The peer and how messages are written for it.
+    /// The peer and how messages are written for it (unused when ``webhook`` is set).
     public var mllp: MLLPPeerDestination.Configuration
+    /// The webhook receiver, for a `type: webhook` destination.
+    public var webhook: WebhookDestination.Configuration?
     /// Retries, leases and polling.
     public var worker: OutboxWorker.Configuration
 
     /// Creates a destination.
     public init(
-        name: String, mllp: MLLPPeerDestination.Configuration,
+        name: String, mllp: MLLPPeerDestination.Configuration, webhook: WebhookDestination.Configuration? = nil,
         worker: OutboxWorker.Configuration = OutboxWorker.Configuration()
     ) {
         self.name = name
         self.mllp = mllp
+        self.webhook = webhook
         self.worker = worker
     }
 
     /// The keys under `destinations.<name>.`, with what they mean.
     public static let fields: [(String, String)] = [
-        ("type", "mllp (the only kind so far)"),
+        ("type", "mllp (the default: an MLLP peer) or webhook (signed note.generated events posted to url)"),
+        ("url", "webhook: the receiver's http or https URL"),
+        ("secret", "webhook: the HMAC-SHA256 signing secret (at least 16 characters; name an environment variable)"),
+        ("timeoutSeconds", "webhook: how long one POST may take (default 10)"),
         ("host", "the MLLP peer's host name or address"),
         ("port", "the MLLP peer's port"),
         ("tls", "true for TLS to the peer (the system's trust store unless tlsTrustRoots is given)"),
@@ -119,8 +126,14 @@ public struct DestinationConfiguration: Sendable, Hashable {
                 return number
             }
             let type = value("type") ?? "mllp"
-            guard type == "mllp" else {
-                throw ConfigurationError(key: "destinations.\(name).type", reason: "must be mllp")
+            guard type == "mllp" || type == "webhook" else {
+                throw ConfigurationError(key: "destinations.\(name).type", reason: "must be mllp or webhook")
+            }
+            let worker = try workerConfiguration(integer)
+            if type == "webhook" {
+                return DestinationConfiguration(
+                    name: name, mllp: MLLPPeerDestination.Configuration(client: MLLPClient.Configuration(host: "", port: 0)),
+                    webhook: try webhookConfiguration(name: name, value: value, integer: integer), worker: worker)
             }
             guard let host = value("host") else {
                 throw ConfigurationError(key: "destinations.\(name).host", reason: "an MLLP destination needs a host")
@@ -175,19 +188,57 @@ public struct DestinationConfiguration: Sendable, Hashable {
                         key: "destinations.\(name).messages", reason: "must list ORU^R01, MDM^T02 or DFT^P03, each once")
                 }
             }
-            var worker = OutboxWorker.Configuration()
-            if let attempts = try integer("maxAttempts", 1...1_000) { worker.retry.maximumAttempts = attempts }
-            if let milliseconds = try integer("initialBackoffMilliseconds", 1...3_600_000) {
-                worker.retry.initialBackoff = .milliseconds(milliseconds)
-            }
-            if let seconds = try integer("maxBackoffSeconds", 1...86_400) { worker.retry.maximumBackoff = .seconds(seconds) }
-            if let seconds = try integer("leaseSeconds", 1...3_600) { worker.leaseDuration = .seconds(seconds) }
-            if let hours = try integer("maxAgeHours", 1...87_600) { worker.retry.maximumAge = .seconds(hours * 3_600) }
-            if worker.retry.maximumBackoff < worker.retry.initialBackoff {
-                worker.retry.maximumBackoff = worker.retry.initialBackoff
-            }
             return DestinationConfiguration(name: name, mllp: peer, worker: worker)
         }
+    }
+
+    /// Retries, leases and polling of a destination's worker.
+    private static func workerConfiguration(
+        _ integer: (String, ClosedRange<Int>) throws -> Int?
+    ) throws -> OutboxWorker.Configuration {
+        var worker = OutboxWorker.Configuration()
+        if let attempts = try integer("maxAttempts", 1...1_000) { worker.retry.maximumAttempts = attempts }
+        if let milliseconds = try integer("initialBackoffMilliseconds", 1...3_600_000) {
+            worker.retry.initialBackoff = .milliseconds(milliseconds)
+        }
+        if let seconds = try integer("maxBackoffSeconds", 1...86_400) { worker.retry.maximumBackoff = .seconds(seconds) }
+        if let seconds = try integer("leaseSeconds", 1...3_600) { worker.leaseDuration = .seconds(seconds) }
+        if let hours = try integer("maxAgeHours", 1...87_600) { worker.retry.maximumAge = .seconds(hours * 3_600) }
+        if worker.retry.maximumBackoff < worker.retry.initialBackoff {
+            worker.retry.maximumBackoff = worker.retry.initialBackoff
+        }
+        return worker
+    }
+
+    /// The receiver of a `type: webhook` destination; MLLP keys are refused on it.
+    private static func webhookConfiguration(
+        name: String, value: (String) -> String?, integer: (String, ClosedRange<Int>) throws -> Int?
+    ) throws -> WebhookDestination.Configuration {
+        let key = "destinations.\(name)."
+        let mllpOnly = fields.map(\.0).filter {
+            !["type", "url", "secret", "timeoutSeconds", "maxAttempts", "initialBackoffMilliseconds", "maxBackoffSeconds",
+              "maxAgeHours", "leaseSeconds"].contains($0)
+        }
+        if let stray = mllpOnly.first(where: { value($0) != nil }) {
+            throw ConfigurationError(key: key + stray, reason: "is an MLLP key; a webhook destination takes url and secret")
+        }
+        guard let url = value("url") else {
+            throw ConfigurationError(key: key + "url", reason: "a webhook destination needs a url")
+        }
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else {
+            throw ConfigurationError(key: key + "url", reason: "must be an http or https URL with a host")
+        }
+        guard let secret = value("secret") else {
+            throw ConfigurationError(key: key + "secret", reason: "a webhook destination needs a signing secret")
+        }
+        guard secret.utf8.count >= 16 else {
+            throw ConfigurationError(key: key + "secret", reason: "must be at least 16 characters")
+        }
+        var configuration = WebhookDestination.Configuration(url: url, secret: secret)
+        if let seconds = try integer("timeoutSeconds", 1...300) { configuration.timeout = .seconds(seconds) }
+        return configuration
     }
 
     /// The client TLS settings of a destination, checked now (the files are read) so that a mistake stops the start

@@ -24,23 +24,50 @@ struct CoderWarmUp: Service {
 /// Builds and runs the gateway: the journal, the MLLP listener and the HTTP listener under one
 /// `ServiceGroup` that drains on SIGTERM and SIGINT.
 public enum Gateway {
-    /// Opens the journal the configuration names (creating the key file on first start).
+    /// Opens the gateway's one database the configuration names (creating the key file on first start): the
+    /// journal, with the outbox and the note store (``SQLiteJournal/notes``) in the same file. A data folder of
+    /// the earlier two-file layout is merged first.
     public static func openJournal(
         _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
     ) throws -> SQLiteJournal {
         let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
+        try mergeLegacyNotesDatabase(configuration, logger: logger)
         return try SQLiteJournal(
             databaseFile: configuration.databaseFile, keyring: keyring,
             configuration: SQLiteJournal.Configuration(synchronous: configuration.synchronous), logger: logger)
     }
 
-    /// Opens the note store the configuration names, with the journal's keyring.
+    /// Opens the note store (notes, API keys, audit, webhooks) in the gateway's one database, with the journal's
+    /// keyring, for a process that needs only it (the CLI); a data folder of the two-file layout is merged first.
     public static func openNoteStore(
         _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
     ) throws -> SQLiteNoteStore {
         let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
+        try mergeLegacyNotesDatabase(configuration, logger: logger)
         return try SQLiteNoteStore(
-            databaseFile: configuration.notesDatabaseFile, keyring: keyring, synchronous: configuration.synchronous,
+            databaseFile: configuration.databaseFile, keyring: keyring, synchronous: configuration.synchronous,
+            logger: logger)
+    }
+
+    /// Opens the ``Store`` the configuration names (`storage.backend`), creating the key file on first start; for
+    /// SQLite, a data folder of the two-file layout is merged first.
+    public static func openStore(
+        _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
+    ) throws -> any Store {
+        let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
+        switch configuration.storeBackend {
+        case .sqlite:
+            try mergeLegacyNotesDatabase(configuration, logger: logger)
+            return try SQLiteStore(
+                databaseFile: configuration.databaseFile, keyring: keyring,
+                configuration: SQLiteJournal.Configuration(synchronous: configuration.synchronous), logger: logger)
+        }
+    }
+
+    /// Moves `notes.sqlite` (the two-file layout) into the one database, when it is there.
+    static func mergeLegacyNotesDatabase(_ configuration: GatewayConfiguration, logger: Logger) throws {
+        _ = try SQLiteJournal.mergeNotesDatabase(
+            configuration.notesDatabaseFile, into: configuration.databaseFile, synchronous: configuration.synchronous,
             logger: logger)
     }
 
@@ -55,12 +82,11 @@ public enum Gateway {
         onReady: @escaping @Sendable (GatewayEndpoints) -> Void = { _ in }
     ) async throws {
         configuration.warnAboutPlainTextListeners(logger)
-        let journal = try openJournal(configuration, environment: environment, logger: logger)
-        let store: SQLiteNoteStore
+        let store = try openStore(configuration, environment: environment, logger: logger)
+        let journal = store.journal
         do {
-            store = try openNoteStore(configuration, environment: environment, logger: logger)
-            if configuration.createFirstKey, try await store.keys().isEmpty {
-                let issued = try await APIKeys.create(in: store, name: "first key", scopes: APIScope.allCases)
+            if configuration.createFirstKey, try await store.keys.keys().isEmpty {
+                let issued = try await APIKeys.create(in: store.keys, name: "first key", scopes: APIScope.allCases)
                 console(
                     """
                     NoteBridge created its first API key (shown once; only its hash is stored):
@@ -71,10 +97,11 @@ public enum Gateway {
                 logger.notice("first API key created", metadata: ["nb.api.key_id": "\(issued.record.id)"])
             }
         } catch {
-            try? await journal.close()
+            try? await store.close()
             throw error
         }
         let collector = EndpointCollector(onReady: onReady)
+        let metrics = GatewayMetrics()
         let pipelineWakes = DeliverySignal()
         let pipelineOn = !configuration.destinations.isEmpty
         let wakePipeline: @Sendable () -> Void
@@ -89,7 +116,7 @@ public enum Gateway {
                 applicationName: configuration.applicationName, facilityName: configuration.facilityName),
             limits: configuration.parserLimits, acceptedTypes: configuration.acceptedMessageTypes,
             duplicateWindow: configuration.duplicateWindow, maximumFrameSize: configuration.mllp.maximumFrameSize,
-            logger: logger, onAccepted: wakePipeline)
+            logger: logger, onAccepted: wakePipeline, metrics: metrics)
         let mllp = MLLPService(
             listener: MLLPListener(configuration: configuration.mllp), intake: intake, logger: logger,
             onBound: { collector.mllpBound($0) })
@@ -97,6 +124,8 @@ public enum Gateway {
         let router = Router(context: APIRequestContext.self)
         V1Routes(store: store, signal: signal, configuration: configuration.api, logger: logger).register(on: router)
         HealthRoutes.register(on: router, journal: journal, readiness: collector)
+        MetricsRoutes.register(on: router, metrics: metrics)
+        AdminRoutes(keys: store.keys, outbox: store.outbox, logger: logger).register(on: router)
         let server: HTTPServerBuilder
         if let tls = configuration.httpTLS {
             server = try .tls(.http1(), tlsConfiguration: tls.makeServerTLSConfiguration())
@@ -113,23 +142,24 @@ public enum Gateway {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CoderWarmUp(), successTerminationBehavior: .ignore),
             .init(service: RetentionService(
-                    journal: journal, notes: store, outbox: store, pipelineNotes: journal,
+                    journal: journal, notes: store.notes, outbox: store.webhooks, pipelineNotes: store.outbox,
                     retention: configuration.retention, logger: logger)),
             .init(
                 service: WebhookService(
-                    outbox: store, keys: store, signal: signal, configuration: configuration.webhooks, logger: logger)),
+                    outbox: store.webhooks, keys: store.keys, signal: signal, configuration: configuration.webhooks,
+                    logger: logger)),
         ]
         if pipelineOn {
             let keyring: DataKeyring
             do {
                 keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
             } catch {
-                try? store.close()
-                try? await journal.close()
+                try? await store.close()
                 throw error
             }
             services += pipelineServices(
-                configuration, journal: journal, wakes: pipelineWakes, keyring: keyring, logger: logger)
+                configuration, store: store, wakes: pipelineWakes, keyring: keyring, metrics: metrics,
+                logger: logger)
         }
         services += [.init(service: http), .init(service: mllp)]
         let group = ServiceGroup(
@@ -139,39 +169,44 @@ public enum Gateway {
         do {
             try await group.run()
         } catch {
-            try? store.close()
-            try? await journal.close()
+            try? await store.close()
             throw error
         }
-        try store.close()
-        try await journal.close()
+        try await store.close()
         logger.info("NoteBridge stopped; journal closed")
     }
 
     /// The pipeline (accepted HL7 messages → notes → outbox rows) and one delivery worker per destination. They
     /// start after the sweeper and stop before it, after the listeners.
     static func pipelineServices(
-        _ configuration: GatewayConfiguration, journal: SQLiteJournal, wakes: DeliverySignal, keyring: DataKeyring,
-        logger: Logger
+        _ configuration: GatewayConfiguration, store: any Store, wakes: DeliverySignal, keyring: DataKeyring,
+        metrics: GatewayMetrics = GatewayMetrics(), logger: Logger
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let deliveries = DeliverySignal()
+        let webhookSender = WebhookSender()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = configuration.destinations.map { destination in
-            .init(
+            let target: any Destination =
+                if let webhook = destination.webhook {
+                    WebhookDestination(name: destination.name, configuration: webhook, sender: webhookSender, logger: logger)
+                } else {
+                    MLLPPeerDestination(name: destination.name, configuration: destination.mllp, logger: logger)
+                }
+            return .init(
                 service: OutboxWorker(
-                    outbox: journal,
-                    destination: MLLPPeerDestination(
-                        name: destination.name, configuration: destination.mllp, logger: logger),
-                    configuration: destination.worker, signal: deliveries, logger: logger))
+                    outbox: store.outbox,
+                    destination: target,
+                    configuration: destination.worker, signal: deliveries, metrics: metrics.factory, logger: logger))
         }
         var pipeline = EncounterPipeline(
-            journal: journal, outbox: journal, reader: HL7EncounterReader(configuration: configuration.encounterMapping),
+            journal: store.journal, outbox: store.outbox, reader: HL7EncounterReader(configuration: configuration.encounterMapping),
             limits: configuration.parserLimits, destinations: configuration.noteDestinations,
             noteRetention: configuration.api.retention, digester: PatientKeyDigester(keyring: keyring),
             mapping: configuration.api.fhirMapping, logger: logger,
             acknowledgmentDestination: configuration.acknowledgmentDestination)
         pipeline.routes = configuration.routes
         pipeline.defaultMessageTypes = configuration.pipelineMessageTypes
-        pipeline.contexts = journal
+        // The visit contexts live beside the journal (the SQLite store keeps them in its database).
+        pipeline.contexts = store.journal as? any EncounterContexts
         // The pipeline reads the types of its routes and the ADT events whose visit context it keeps.
         var types = configuration.pipelineMessageTypes.map(\.description)
         for route in configuration.routes {
@@ -184,7 +219,7 @@ public enum Gateway {
             .init(
                 service: PipelineService(
                     pipeline: pipeline, messageTypes: types,
-                    wakes: wakes, deliveries: deliveries, pollInterval: .seconds(1), logger: logger)))
+                    wakes: wakes, deliveries: deliveries, pollInterval: .seconds(1), metrics: metrics, logger: logger)))
         logger.info(
             "pipeline on",
             metadata: [

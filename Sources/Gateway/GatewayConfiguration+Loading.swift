@@ -113,6 +113,14 @@ extension GatewayConfiguration {
         httpTLS = try reader.tls("http.tls")
         dataDirectory = try reader.string("storage.path") ?? dataDirectory
         keyFile = try reader.string("storage.keyFile")
+        if let backend = try reader.string("storage.backend") {
+            guard let parsed = StoreBackend(rawValue: backend.lowercased()) else {
+                throw ConfigurationError(
+                    key: "storage.backend",
+                    reason: "must be one of \(StoreBackend.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            storeBackend = parsed
+        }
         if let mode = try reader.string("storage.synchronous") {
             guard let parsed = SQLiteJournal.Configuration.Synchronous(rawValue: mode.lowercased()) else {
                 throw ConfigurationError(key: "storage.synchronous", reason: "must be normal or full")

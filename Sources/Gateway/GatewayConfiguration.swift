@@ -29,6 +29,8 @@ public struct GatewayConfiguration: Sendable {
     public var dataDirectory: String = "./data"
     /// The journal's key file; `<dataDirectory>/journal.key` when not set.
     public var keyFile: String?
+    /// Which ``Store`` holds the journal, notes, outbox, keys and audit (`storage.backend`).
+    public var storeBackend: StoreBackend = .sqlite
     /// SQLite durability: `normal` survives a crash of the process, `full` a power loss.
     public var synchronous: SQLiteJournal.Configuration.Synchronous = .normal
     /// How long a repeated control ID from the same sender counts as a duplicate.
@@ -83,7 +85,8 @@ public struct GatewayConfiguration: Sendable {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent("notebridge.sqlite")
     }
 
-    /// The SQLite database of notes, API keys, audit records and webhook deliveries.
+    /// Where the two-file layout kept notes, API keys, audit records and webhook deliveries; a file found there is
+    /// merged into ``databaseFile`` at start and deleted.
     public var notesDatabaseFile: URL {
         URL(fileURLWithPath: dataDirectory).appendingPathComponent("notes.sqlite")
     }

@@ -29,13 +29,15 @@ public struct HL7Intake: MLLPMessageHandler {
     private let logger: Logger
     /// Called after an accepted message is committed (the pipeline's wake-up).
     private let onAccepted: @Sendable () -> Void
+    /// Counts what became of each message (`notebridge_messages_received_total`), when given.
+    private let metrics: GatewayMetrics?
 
     /// Creates the intake.
     public init(
         journal: any Journal, acknowledgments: HL7AcknowledgmentBuilder, limits: HL7ParserLimits,
         acceptedTypes: [MessageTypePattern], duplicateWindow: Duration, maximumFrameSize: Int,
         controlIDs: AcknowledgmentControlIDs = AcknowledgmentControlIDs(), logger: Logger,
-        onAccepted: @escaping @Sendable () -> Void = {}
+        onAccepted: @escaping @Sendable () -> Void = {}, metrics: GatewayMetrics? = nil
     ) {
         self.journal = journal
         self.acknowledgments = acknowledgments
@@ -46,6 +48,7 @@ public struct HL7Intake: MLLPMessageHandler {
         self.controlIDs = controlIDs
         self.logger = logger
         self.onAccepted = onAccepted
+        self.metrics = metrics
     }
 
     /// Handles one decoded frame.
@@ -122,6 +125,9 @@ public struct HL7Intake: MLLPMessageHandler {
                     logger.debug("HL7 message journaled", metadata: metadata)
                 }
                 if entry.state == .accepted { onAccepted() }
+                metrics?.received(
+                    source: "mllp", messageType: decision.messageType,
+                    outcome: entry.state == .accepted ? .accepted : .rejected)
                 return MLLPReply(bytes: sends ? ack : nil)
             case .reusedControlID(let id, let earlierID):
                 metadata["nb.journal.id"] = "\(id)"
@@ -134,12 +140,14 @@ public struct HL7Intake: MLLPMessageHandler {
             case .duplicate(let original):
                 metadata["nb.journal.id"] = "\(original.id)"
                 logger.notice("duplicate HL7 message; the stored acknowledgment is sent again", metadata: metadata)
+                metrics?.received(source: "mllp", messageType: decision.messageType, outcome: .duplicate)
                 // The original's acknowledgment again, if one was sent (MSH-15 NE/ER/SU may have suppressed it).
                 let wasSent = !original.acknowledgmentCode.isEmpty && !original.acknowledgment.isEmpty
                 return MLLPReply(bytes: wasSent ? original.acknowledgment : nil)
             }
         } catch {
             logger.error("journal commit failed; the message is not acknowledged as accepted", metadata: metadata)
+            metrics?.received(source: "mllp", messageType: decision.messageType, outcome: .notStored)
             let failure = HL7AcknowledgmentError(
                 code: .applicationInternalError, diagnostic: "the message could not be stored; send it again later")
             let nak = acknowledgments.acknowledgment(

@@ -4,16 +4,10 @@ import GRDB
 /// The outbox lives in the journal's database, so that "journal entry processed → note stored → one row per
 /// destination" commits in one transaction.
 extension SQLiteJournal: Outbox {
-    static let pipelineNoteAssociatedData = "notebridge.pipeline-note.v1:"
-
     static let outboxColumns = """
         id, note_id, destination, patient_key, state, attempts, next_attempt_at, last_error, control_id, \
         lease_expires_at, created_at, updated_at, delivered_at
         """
-
-    private func noteSealer(_ id: String) -> Sealer {
-        Sealer(keyring: sealer.keyring, associatedData: Array((Self.pipelineNoteAssociatedData + id).utf8))
-    }
 
     public func commit(_ note: OutboxNote, destinations: [String], processing journalID: Int64?, now: Date)
         async throws -> [Int64]
@@ -21,7 +15,7 @@ extension SQLiteJournal: Outbox {
         guard Set(destinations).count == destinations.count else {
             throw StoreError(.invalidArgument, reason: "destinations must be distinct")
         }
-        let sealed = try noteSealer(note.id).seal(note.document)
+        let sealed = try sealing.seal(note.document, for: .pipelineNote(id: note.id))
         let stamp = now.epochMilliseconds
         let controlIDs = destinations.map { _ in Self.newControlID() }
         return try await outboxWrite("commit note and outbox") { db in
@@ -69,7 +63,7 @@ extension SQLiteJournal: Outbox {
                 db, sql: "SELECT document_sealed, key_id FROM pipeline_notes WHERE id = ?", arguments: [id]
             ).map { SealedValue(keyID: $0[1], bytes: Array($0[0] as Data)) }
         }
-        return try sealed.map { try noteSealer(id).open($0) }
+        return try sealed.map { try sealing.open($0, for: .pipelineNote(id: id)) }
     }
 
     public func claim(destination: String, limit: Int, leaseDuration: Duration, now: Date) async throws

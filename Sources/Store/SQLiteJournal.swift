@@ -17,7 +17,13 @@ public final class SQLiteJournal: Journal {
     /// The tuning in effect.
     public let configuration: Configuration
 
+    /// The notes, API keys, audit trail and webhook deliveries in the same database (one writer, one file).
+    public let notes: SQLiteNoteStore
+
     let pool: DatabasePool
+    /// Sealing (shared by every backend).
+    let sealing: StoreSealing
+    /// ``sealing`` for journal bodies.
     let sealer: Sealer
     let contentDigester: MessageContentDigester
     let queue = JournalCommitQueue()
@@ -66,10 +72,14 @@ public final class SQLiteJournal: Journal {
         self.pool = try SQLitePool.open(
             databaseFile, label: "notebridge.journal", synchronous: configuration.synchronous,
             busyTimeout: configuration.busyTimeout, maximumReaderCount: configuration.maximumReaderCount,
-            migrator: Self.migrator)
+            migrator: Self.databaseMigrator)
+        self.notes = SQLiteNoteStore(
+            sharing: pool, databaseFile: databaseFile, keyring: keyring,
+            logger: logger)
         self.databaseFile = databaseFile
         self.configuration = configuration
-        self.sealer = Sealer(keyring: keyring, associatedData: Sealer.journalAssociatedData)
+        self.sealing = StoreSealing(keyring: keyring)
+        self.sealer = Sealer(keyring: keyring, associatedData: StoreSealing.Purpose.journalBody.associatedData)
         self.contentDigester = MessageContentDigester(keyring: keyring)
         self.logger = logger
         logger.info(

@@ -1,38 +1,55 @@
-import Crypto
 import Foundation
 import GRDB
 import Logging
 
-/// Notes, API keys, the audit trail and webhook deliveries of the `/v1` API, in one SQLite database file (WAL).
+/// Notes, API keys, the audit trail and webhook deliveries of the `/v1` API, in the gateway's one SQLite database
+/// (WAL), beside the journal and the outbox.
 ///
-/// Note documents and webhook secrets are sealed with AES-256-GCM under the data keyring; a note's sealed bytes
-/// are bound to its id, so a row copied over another does not open. Keys are stored as SHA-256 hashes.
+/// Note documents and webhook secrets are sealed by ``StoreSealing`` (AES-256-GCM under the data keyring, the same
+/// for every backend); a note's sealed bytes are bound to its id, so a row copied over another does not open.
+/// Keys are stored as SHA-256 hashes.
 public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
     /// The database file.
     public let databaseFile: URL
     private let pool: DatabasePool
-    private let keyring: DataKeyring
+    /// Sealing and lookup digests (shared by every backend).
+    private let sealing: StoreSealing
     private let logger: Logger
+    /// Whether ``close()`` closes the pool (not when the store shares the journal's, see ``SQLiteJournal/notes``).
+    private let ownsPool: Bool
 
-    static let noteAssociatedData = "notebridge.note.v1:"
-    static let secretAssociatedData = "notebridge.webhook-secret.v1:"
-    static let fhirAssociatedData = "notebridge.note-fhir.v1:"
 
-    /// Opens (creating when missing) the database at `databaseFile` and migrates it.
+    /// Opens (creating when missing) the database at `databaseFile` and migrates it to the whole schema (journal,
+    /// outbox, notes, keys, audit): the gateway's one database, which another process may have open as a
+    /// ``SQLiteJournal`` at the same time.
     public init(
         databaseFile: URL, keyring: DataKeyring, synchronous: SQLiteJournal.Configuration.Synchronous = .normal,
         logger: Logger = Logger(label: "notebridge.store.notes")
     ) throws {
         self.pool = try SQLitePool.open(
             databaseFile, label: "notebridge.notes", synchronous: synchronous, busyTimeout: .seconds(5),
-            maximumReaderCount: 4, migrator: Self.migrator)
+            maximumReaderCount: 4, migrator: SQLiteJournal.databaseMigrator)
         self.databaseFile = databaseFile
-        self.keyring = keyring
+        self.sealing = StoreSealing(keyring: keyring)
         self.logger = logger
+        self.ownsPool = true
     }
 
-    /// Releases the database.
+    /// The note store over an open pool (the journal's), which it does not close.
+    init(
+        sharing pool: DatabasePool, databaseFile: URL, keyring: DataKeyring,
+        logger: Logger = Logger(label: "notebridge.store.notes")
+    ) {
+        self.pool = pool
+        self.databaseFile = databaseFile
+        self.sealing = StoreSealing(keyring: keyring)
+        self.logger = logger
+        self.ownsPool = false
+    }
+
+    /// Releases the database (when this store opened it; a store sharing the journal's closes with the journal).
     public func close() throws {
+        guard ownsPool else { return }
         do {
             try pool.close()
         } catch {
@@ -40,22 +57,20 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
     }
 
-    private func sealer(_ prefix: String, _ id: String) -> Sealer {
-        Sealer(keyring: keyring, associatedData: Array((prefix + id).utf8))
-    }
 
     // MARK: - Notes
 
     public func save(_ note: StoredNote, announcing delivery: WebhookDelivery?) async throws {
-        let sealed = try sealer(Self.noteAssociatedData, note.id).seal(note.document)
-        let fhir = try note.fhir.map { try sealer(Self.fhirAssociatedData, note.id).seal($0) }
-        let (lookupKeyID, lookupKey) = keyring.activeKey()
-        let patient = note.lookup.patient.map { Self.lookupDigest("patient", $0, key: lookupKey) }
-        let encounter = note.lookup.encounter.map { Self.lookupDigest("encounter", $0, key: lookupKey) }
-        let source = note.lookup.source.map { Self.lookupDigest("source", $0, key: lookupKey) }
-        let requestDigest = note.lookup.request.map { Self.lookupDigest("request", $0, key: lookupKey) }
+        let sealed = try sealing.seal(note.document, for: .note(id: note.id))
+        let fhir = try note.fhir.map { try sealing.seal($0, for: .noteFHIR(id: note.id)) }
+        let lookup = sealing.activeLookup()
+        let lookupKeyID = lookup.keyID
+        let patient = note.lookup.patient.map { lookup.digest("patient", $0) }
+        let encounter = note.lookup.encounter.map { lookup.digest("encounter", $0) }
+        let source = note.lookup.source.map { lookup.digest("source", $0) }
+        let requestDigest = note.lookup.request.map { lookup.digest("request", $0) }
         // The same source under any key of the keyring (a rotation changes the digest).
-        let sources = note.lookup.source.map { lookupDigests("source", $0) }
+        let sources = note.lookup.source.map { sealing.lookupDigests("source", $0).map { ($0.keyID, $0.digest) } }
         try await write("save note") { db in
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM notes WHERE id = ?", arguments: [note.id]) ?? false
             guard !exists else { throw StoreError(.invalidArgument, reason: "a note with this id exists") }
@@ -82,24 +97,10 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
     }
 
-    /// The digests of a lookup value under every key of the keyring, with the key ids (rows written before a
-    /// rotation carry the digest under the key active then).
-    private func lookupDigests(_ field: String, _ value: String) -> [(String, String)] {
-        keyring.keyIDs.compactMap { id in keyring.key(id: id).map { (id, Self.lookupDigest(field, value, key: $0)) } }
-    }
-
-    /// HMAC-SHA256 of a lookup value under a key derived from a data key, hex.
-    static func lookupDigest(_ field: String, _ value: String, key: SymmetricKey) -> String {
-        let derived = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: key, info: Array("notebridge.note-lookup.v1".utf8), outputByteCount: 32)
-        let mac = HMAC<SHA256>.authenticationCode(for: Array("\(field):\(value)".utf8), using: derived)
-        return Hex.encode(mac)
-    }
-
     public func note(ownerKeyID: String, source: String, request: String?, now: Date) async throws -> (
         note: StoredNote, sameRequest: Bool
     )? {
-        let digests = lookupDigests("source", source)
+        let digests = sealing.lookupDigests("source", source).map { ($0.keyID, $0.digest) }
         var arguments: StatementArguments = [ownerKeyID, now.epochMilliseconds]
         for (id, digest) in digests { arguments += [id, digest] }
         let clause = digests.map { _ in "(lookup_key_id = ? AND source_index = ?)" }.joined(separator: " OR ")
@@ -114,8 +115,8 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         guard let (id, keyID, stored) = found, let note = try await self.note(id: id, now: now) else { return nil }
         // The request's digest under the key the row was written with.
         var sameRequest = false
-        if let request, let stored, let keyID, let key = keyring.key(id: keyID) {
-            sameRequest = Self.lookupDigest("request", request, key: key) == stored
+        if let request, let stored, let keyID, let digest = sealing.lookupDigest("request", request, keyID: keyID) {
+            sameRequest = digest == stored
         }
         return (note, sameRequest)
     }
@@ -125,7 +126,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         var arguments: StatementArguments = [query.ownerKeyID, now.epochMilliseconds]
         for (field, value) in [("patient", query.lookup.patient), ("encounter", query.lookup.encounter), ("source", query.lookup.source)] {
             guard let value else { continue }
-            let digests = lookupDigests(field, value)
+            let digests = sealing.lookupDigests(field, value).map { ($0.keyID, $0.digest) }
             conditions.append("(" + digests.map { _ in "(lookup_key_id = ? AND \(field)_index = ?)" }.joined(separator: " OR ") + ")")
             for (id, digest) in digests { arguments += [id, digest] }
         }
@@ -170,8 +171,8 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
         let notes = try rows.map { row in
             var note = row.0
-            note.document = try sealer(Self.noteAssociatedData, note.id).open(row.1)
-            note.fhir = try sealer(Self.fhirAssociatedData, note.id).open(row.2)
+            note.document = try sealing.open(row.1, for: .note(id: note.id))
+            note.fhir = try sealing.open(row.2, for: .noteFHIR(id: note.id))
             return note
         }
         return (total, notes)
@@ -197,8 +198,8 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
         guard let (stored, sealed, fhir) = found else { return nil }
         var note = stored
-        note.document = try sealer(Self.noteAssociatedData, id).open(sealed)
-        note.fhir = try fhir.map { try sealer(Self.fhirAssociatedData, id).open($0) }
+        note.document = try sealing.open(sealed, for: .note(id: id))
+        note.fhir = try fhir.map { try sealing.open($0, for: .noteFHIR(id: id)) }
         return note
     }
 
@@ -225,7 +226,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
     // MARK: - API keys
 
     public func saveKey(_ key: APIKeyRecord) async throws {
-        let secret = try sealer(Self.secretAssociatedData, key.id).seal(Array(key.webhookSecret.utf8))
+        let secret = try sealing.seal(Array(key.webhookSecret.utf8), for: .webhookSecret(keyID: key.id))
         try await write("save API key") { db in
             let taken =
                 try Bool.fetchOne(
@@ -264,7 +265,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
 
     private func decodeKey(_ row: KeyRow) throws -> APIKeyRecord {
         var record = row.record
-        let secret = try sealer(Self.secretAssociatedData, record.id).open(row.sealedSecret)
+        let secret = try sealing.open(row.sealedSecret, for: .webhookSecret(keyID: record.id))
         record.webhookSecret = String(decoding: secret, as: UTF8.self)
         return record
     }
@@ -439,8 +440,16 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
     }
 
+    /// The migrations of a notes database of its own (the layout before one database), to bring such a file up
+    /// to date before it is merged (see ``SQLiteJournal/mergeNotesDatabase(_:into:)``).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
+        registerMigrations(in: &migrator)
+        return migrator
+    }
+
+    /// Registers the notes, API keys, audit and webhook tables' migrations after those already in `migrator`.
+    static func registerMigrations(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("notes.v1") { db in
             try db.execute(
                 sql: """
@@ -512,6 +521,5 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         migrator.registerMigration("notes.v3") { db in
             try db.execute(sql: "ALTER TABLE notes ADD COLUMN request_index TEXT")
         }
-        return migrator
     }
 }

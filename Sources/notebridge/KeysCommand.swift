@@ -20,8 +20,8 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "A name for the key (who or what uses it).")
         var name: String
 
-        @Option(help: "Comma-separated scopes: \(APIScope.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).")
-        var scopes: String = APIScope.allCases.map(\.rawValue).joined(separator: ",")
+        @Option(help: "Comma-separated scopes: \(APIScope.allCases.map(\.rawValue).joined(separator: ", ")) (default: the notes scopes; admin only when named).")
+        var scopes: String = APIScope.noteScopes.map(\.rawValue).joined(separator: ",")
 
         @Option(help: "json or text.")
         var format: String = "text"

@@ -32,6 +32,17 @@ struct OutboxCommand: AsyncParsableCommand {
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
 
+    /// The store the configuration names (`storage.backend`), for its outbox.
+    static func openStore(_ options: ConfigOptions) throws -> any Store {
+        let configuration = try options.load()
+        let logger = Logger(label: "notebridge.outbox", factory: { _ in SwiftLogNoOpLogHandler() })
+        do {
+            return try Gateway.openStore(configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+        } catch {
+            throw CommandFailure(message: "cannot open the store: \(error)", exitCode: 2)
+        }
+    }
+
     static func parseState(_ text: String?) throws -> OutboxState? {
         guard let text else { return nil }
         guard let state = OutboxState(rawValue: text) else {
@@ -64,19 +75,20 @@ struct OutboxCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let wanted = try OutboxCommand.parseState(state)
-                let journal = try JournalCommand.open(options)
+                let store = try OutboxCommand.openStore(options)
+                let outbox = store.outbox
                 var cursor = after
                 var printed = 0
                 while limit == 0 || printed < limit {
                     let page = min(500, limit == 0 ? 500 : limit - printed)
-                    let items = try await journal.items(
+                    let items = try await outbox.items(
                         state: wanted, destination: destination, afterID: cursor, limit: page)
                     for item in items { Terminal.line(OutboxCommand.json(item)) }
                     printed += items.count
                     guard let last = items.last, items.count == page else { break }
                     cursor = last.id
                 }
-                try await journal.close()
+                try await store.close()
             }
         }
     }
@@ -92,13 +104,14 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let journal = try JournalCommand.open(options)
-                guard let item = try await journal.item(id: id) else {
-                    try await journal.close()
+                let store = try OutboxCommand.openStore(options)
+                let outbox = store.outbox
+                guard let item = try await outbox.item(id: id) else {
+                    try await store.close()
                     throw CommandFailure(message: "no outbox row \(id)", exitCode: 1)
                 }
                 Terminal.line(OutboxCommand.json(item))
-                try await journal.close()
+                try await store.close()
             }
         }
     }
@@ -121,9 +134,10 @@ struct OutboxCommand: AsyncParsableCommand {
                 guard let cutoff = ISO8601DateFormatter().date(from: deliveredBefore) else {
                     throw CommandFailure(message: "--delivered-before must be an ISO 8601 time such as 2026-12-01T00:00:00Z", exitCode: 2)
                 }
-                let journal = try JournalCommand.open(options)
-                let count = try await journal.purgeDelivered(before: cutoff, destination: destination)
-                try await journal.close()
+                let store = try OutboxCommand.openStore(options)
+                let outbox = store.outbox
+                let count = try await outbox.purgeDelivered(before: cutoff, destination: destination)
+                try await store.close()
                 Terminal.line("{\"purged\":\(count)}")
             }
         }
@@ -154,17 +168,18 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let journal = try JournalCommand.open(options)
+                let store = try OutboxCommand.openStore(options)
+                let outbox = store.outbox
                 if let id {
-                    let retried = try await journal.retry(id: id, now: Date())
-                    try await journal.close()
+                    let retried = try await outbox.retry(id: id, now: Date())
+                    try await store.close()
                     guard retried else {
                         throw CommandFailure(message: "outbox row \(id) does not exist or is not dead", exitCode: 1)
                     }
                     Terminal.line("{\"retried\":1}")
                 } else {
-                    let count = try await journal.retryAllDead(destination: destination, now: Date())
-                    try await journal.close()
+                    let count = try await outbox.retryAllDead(destination: destination, now: Date())
+                    try await store.close()
                     Terminal.line("{\"retried\":\(count)}")
                 }
             }

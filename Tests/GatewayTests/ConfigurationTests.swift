@@ -13,6 +13,7 @@ struct ConfigurationTests {
         #expect(configuration.mllp.port == 2575)
         #expect(configuration.dataDirectory == "./data")
         #expect(configuration.databaseFile.lastPathComponent == "notebridge.sqlite")
+        #expect(configuration.storeBackend == .sqlite)
         #expect(configuration.keyFileURL.path.hasSuffix("data/journal.key"))
         #expect(configuration.mllp.maximumFrameSize == 1 << 20)
         #expect(configuration.mllp.tls == nil)
@@ -65,6 +66,9 @@ struct ConfigurationTests {
         ("http:\n  port: 70000\n", "http.port"),
         ("mllp:\n  prot: 1\n", "mllp.prot"),
         ("storage:\n  synchronous: sometimes\n", "storage.synchronous"),
+        ("storage:\n  backend: postgres\n", "storage.backend"),
+        ("destinations:\n  hook:\n    type: webhook\n    url: http://127.0.0.1:9/x\n", "destinations.hook.secret"),
+        ("destinations:\n  hook:\n    type: webhook\n    url: http://h/x\n    secret: 0123456789abcdef\n    host: h\n", "destinations.hook.host"),
         ("mllp:\n  tls:\n    certificate: /x.pem\n", "mllp.tls.privateKey"),
         ("routes:\n  acceptMessageTypes: [NOT-A-TYPE]\n", "routes.acceptMessageTypes"),
         ("- just\n- a list\n", ""),

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Store
 
-@Suite("Outbox (SQLite, in the journal's database)")
+@Suite("Outbox (SQLite, in the journal's database; the lease operations are in the store conformance suite)")
 struct OutboxTests {
     private typealias Support = StoreTestSupport
 
@@ -53,130 +53,6 @@ struct OutboxTests {
             }
             #expect(try await journal.noteDocument(id: "note_2") == nil)
             #expect(try await journal.items(state: nil, destination: nil, afterID: nil, limit: 10).count == 2)
-        }
-    }
-
-    @Test("concurrent workers never claim the same row")
-    func leasePreventsDoubleClaims() async throws {
-        try await withJournal { journal, _ in
-            for index in 0..<60 {
-                _ = try await journal.commit(
-                    note("note_\(index)", patient: "pk_\(index)"), destinations: ["ehr"], processing: nil, now: Date())
-            }
-            let ids = await withTaskGroup(of: [Int64].self) { group in
-                for _ in 0..<8 {
-                    group.addTask {
-                        var mine: [Int64] = []
-                        while true {
-                            guard
-                                let leases = try? await journal.claim(
-                                    destination: "ehr", limit: 3, leaseDuration: .seconds(60), now: Date()),
-                                !leases.isEmpty
-                            else { return mine }
-                            mine += leases.map(\.item.id)
-                        }
-                    }
-                }
-                var all: [Int64] = []
-                for await claimed in group { all += claimed }
-                return all
-            }
-            #expect(ids.count == 60)
-            #expect(Set(ids).count == 60)
-            #expect(try await journal.count(state: .inFlight) == 60)
-        }
-    }
-
-    @Test("an expired lease is claimed again, and the old holder can no longer settle the row")
-    func expiredLeaseIsReclaimed() async throws {
-        try await withJournal { journal, _ in
-            let start = Date()
-            _ = try await journal.commit(note("note_1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: start)
-            let first = try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: start)
-            #expect(first.count == 1)
-            // Held: nothing to claim before it expires.
-            #expect(try await journal.claim(
-                destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: start.addingTimeInterval(29)).isEmpty)
-            let second = try await journal.claim(
-                destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: start.addingTimeInterval(31))
-            #expect(second.map(\.item.id) == first.map(\.item.id))
-            #expect(second.first?.token != first.first?.token)
-            let stale = try #require(first.first)
-            await #expect { try await journal.complete(stale, now: Date()) } throws: { error in
-                (error as? StoreError)?.code == .leaseLost
-            }
-            try await journal.complete(try #require(second.first), now: Date())
-            let item = try #require(try await journal.item(id: stale.item.id))
-            #expect(item.state == .delivered)
-            #expect(item.attempts == 1)
-            #expect(item.deliveredAt != nil)
-        }
-    }
-
-    @Test("a patient's rows go out one at a time, in order; other patients are not held up")
-    func perPatientOrder() async throws {
-        try await withJournal { journal, _ in
-            let now = Date()
-            _ = try await journal.commit(note("note_a1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
-            _ = try await journal.commit(note("note_a2", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
-            _ = try await journal.commit(note("note_b1", patient: "pk_b"), destinations: ["ehr"], processing: nil, now: now)
-            let first = try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: now)
-            #expect(first.map(\.item.noteID) == ["note_a1", "note_b1"])
-            // a1 fails and waits: a2 must wait behind it.
-            let a1 = try #require(first.first)
-            try await journal.fail(a1, error: "no acknowledgment", retryAt: now.addingTimeInterval(10), now: now)
-            #expect(try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: now).isEmpty)
-            let retried = try await journal.claim(
-                destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: now.addingTimeInterval(11))
-            #expect(retried.map(\.item.noteID) == ["note_a1"])
-            #expect(retried.first?.item.attempts == 1)
-            #expect(retried.first?.item.lastError == "no acknowledgment")
-            try await journal.complete(try #require(retried.first), now: now)
-            let next = try await journal.claim(
-                destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: now.addingTimeInterval(11))
-            #expect(next.map(\.item.noteID) == ["note_a2"])
-        }
-    }
-
-    @Test("a dead row does not hold up the patient's later rows, and retry makes it pending again")
-    func deadLetterAndRetry() async throws {
-        try await withJournal { journal, _ in
-            let now = Date()
-            _ = try await journal.commit(note("note_a1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
-            _ = try await journal.commit(note("note_a2", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
-            let first = try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: now)
-            try await journal.fail(try #require(first.first), error: "AE: refused", retryAt: nil, now: now)
-            let dead = try await journal.items(state: .dead, destination: "ehr", afterID: nil, limit: 10)
-            #expect(dead.map(\.noteID) == ["note_a1"])
-            #expect(dead.first?.lastError == "AE: refused")
-            let next = try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: now)
-            #expect(next.map(\.item.noteID) == ["note_a2"])
-            try await journal.release(try #require(next.first), now: now)
-            #expect(try await journal.item(id: try #require(next.first).item.id)?.attempts == 0)
-            #expect(try await journal.retry(id: try #require(dead.first).id, now: now))
-            #expect(try await journal.retry(id: try #require(dead.first).id, now: now) == false)
-            #expect(try await journal.count(state: .dead) == 0)
-            #expect(try await journal.count(state: .pending) == 2)
-            #expect(try await journal.retryAllDead(destination: nil, now: now) == 0)
-            let again = try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(30), now: now)
-            for lease in again { try await journal.complete(lease, now: now) }
-            #expect(try await journal.purgeDelivered(before: now, destination: nil) == 0)
-            #expect(try await journal.purgeDelivered(before: now.addingTimeInterval(1), destination: "other") == 0)
-            #expect(try await journal.purgeDelivered(before: now.addingTimeInterval(1), destination: "ehr") == 1)
-        }
-    }
-
-    @Test("a failure reason is recorded with the failed state and listed by state")
-    func journalFailureReason() async throws {
-        try await withJournal { journal, _ in
-            guard case .recorded(let id) = try await journal.record(
-                Support.entry(controlID: "F1"), duplicateWindow: .seconds(60))
-            else { Issue.record("not recorded"); return }
-            try await journal.updateState(id: id, to: .failed, reason: "no transcript")
-            let failed = try await journal.entries(state: .failed, messageTypes: [], afterID: nil, limit: 10)
-            #expect(failed.map(\.id) == [id])
-            #expect(failed.first?.failureReason == "no transcript")
-            #expect(try await journal.entries(state: .failed, messageTypes: ["MDM^T02"], afterID: nil, limit: 10).isEmpty)
         }
     }
 

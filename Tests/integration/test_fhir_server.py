@@ -186,7 +186,7 @@ def test_no_phi_through_fhir_in_logs_or_data_files(gateway):
     gateway.stop()
     assert marker.lower() not in gateway.log_text().lower()
     files = [path for path in pathlib.Path(gateway.data_dir).rglob("*") if path.is_file()]
-    assert any(path.name == "notes.sqlite" for path in files)
+    assert any(path.name == "notebridge.sqlite" for path in files)
     for path in files:
         assert marker.lower().encode() not in path.read_bytes().lower(), f"{path.name} holds the marker"
 

@@ -68,14 +68,14 @@ checks.response_schema_conformance.enabled = false
 
 
 def create_key(gateway) -> str:
-    """An API key with every scope, made before the server starts (same data folder)."""
+    """An API key with the notes scopes, made before the server starts (same data folder)."""
     result = gateway.cli("keys", "create", "--name", "schemathesis", "--format", "json")
     return json.loads(result.stdout)["key"]
 
 
 def webhook_urls(data_dir) -> set:
     """The URLs of the webhooks the server queued (empty if the store keeps them elsewhere)."""
-    path = data_dir / "notes.sqlite"
+    path = data_dir / "notebridge.sqlite"
     if not path.exists():
         return set()
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

@@ -146,7 +146,7 @@ def test_idempotency_key_under_concurrent_identical_requests(gateway):
     replayed = [headers.get("Idempotent-Replayed") for _, headers, _ in answers]
     assert replayed.count(None) == 1 and replayed.count("true") == clients - 1, replayed
     gateway.stop()
-    connection = sqlite3.connect(f"file:{gateway.data_dir / 'notes.sqlite'}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"file:{gateway.data_dir / 'notebridge.sqlite'}?mode=ro", uri=True)
     try:
         assert connection.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 1
     finally:

@@ -10,6 +10,11 @@ public enum APIScope: String, CaseIterable, Sendable {
     case notesRead = "notes:read"
     /// Erase stored notes: `DELETE /v1/note/{id}`.
     case notesDelete = "notes:delete"
+    /// Operate the gateway: the `/admin` endpoints (the outbox: list, show, retry, purge).
+    case admin
+
+    /// The scopes of an application that writes and reads notes (what `notebridge keys create` grants unless told).
+    public static let noteScopes: [APIScope] = [.notesWrite, .notesRead, .notesDelete]
 
     /// Reads a comma- or space-separated list; the error names the unknown scope.
     public static func parse(_ text: String) throws(APIError) -> [APIScope] {

@@ -52,11 +52,27 @@ public struct V1Routes: Sendable {
         store: some NoteStore & APIKeyStore & AuditLog & WebhookOutbox, signal: WebhookSignal,
         configuration: Configuration, logger: Logger
     ) {
-        self.keys = store
-        self.notes = store
-        self.audit = store
+        self.init(
+            keys: store, notes: store, audit: store, webhooks: store, signal: signal, configuration: configuration,
+            logger: logger)
+    }
+
+    /// The routes over the parts of a ``Store`` (any backend).
+    init(store: any Store, signal: WebhookSignal, configuration: Configuration, logger: Logger) {
+        self.init(
+            keys: store.keys, notes: store.notes, audit: store.audit, webhooks: store.webhooks, signal: signal,
+            configuration: configuration, logger: logger)
+    }
+
+    init(
+        keys: any APIKeyStore, notes: any NoteStore, audit: any AuditLog, webhooks: any WebhookOutbox,
+        signal: WebhookSignal, configuration: Configuration, logger: Logger
+    ) {
+        self.keys = keys
+        self.notes = notes
+        self.audit = audit
         self.service = NoteService(
-            notes: store, outbox: store, signal: signal, retention: configuration.retention,
+            notes: notes, outbox: webhooks, signal: signal, retention: configuration.retention,
             defaultCallbackURL: configuration.callbackURL, logger: logger)
         self.limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst)
         self.tickets = StreamTickets(lifetime: configuration.streamTicketLifetime)
@@ -68,10 +84,10 @@ public struct V1Routes: Sendable {
     static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] = [
         (["v1", "note"], [.post]), (["v1", "stream", "note"], [.get, .post]), (["v1", "stream", "ticket"], [.post]), (["v1", "note", "*"], [.get, .delete]),
         (["v1", "specialties"], [.get]), (["v1", "templates"], [.get]), (["openapi.json"], [.get]),
-        (["healthz"], [.get]), (["readyz"], [.get]), (["fhir", "metadata"], [.get]), (["fhir", "$soap-note"], [.post]),
+        (["healthz"], [.get]), (["readyz"], [.get]), (["metrics"], [.get]), (["fhir", "metadata"], [.get]), (["fhir", "$soap-note"], [.post]),
         (["fhir", "Encounter", "*", "$soap-note"], [.post]), (["fhir"], [.post]), (["fhir", "DocumentReference"], [.get]),
         (["fhir", "DocumentReference", "*"], [.get]), (["fhir", "Composition", "*"], [.get]),
-    ]
+    ] + AdminRoutes.table
 
     /// Adds the routes (and the error middleware) to `router`.
     func register(on router: Router<APIRequestContext>) {

@@ -1,61 +1,9 @@
-import Crypto
-import Curl
+import Delivery
 import Foundation
 import Logging
 import ServiceLifecycle
 import Store
 import Synchronization
-
-/// Webhook signatures: `NoteBridge-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
-///
-/// A receiver recomputes the HMAC over the timestamp and the raw body with its key's webhook secret, compares in
-/// constant time, and refuses timestamps outside its replay window (``verify(header:body:secret:now:tolerance:)``
-/// does all three).
-public enum WebhookSignature {
-    /// The signature header.
-    public static let header = "NoteBridge-Signature"
-    /// The default replay window.
-    public static let defaultTolerance: Duration = .seconds(300)
-
-    /// The header value for `body` sent at `timestamp`.
-    public static func sign(body: [UInt8], secret: String, timestamp: Int) -> String {
-        "t=\(timestamp),v1=\(hexMAC(body: body, secret: secret, timestamp: timestamp))"
-    }
-
-    /// Whether `header` is a valid signature of `body` made within `tolerance` of `now`.
-    public static func verify(
-        header: String, body: [UInt8], secret: String, now: Date = Date(), tolerance: Duration = defaultTolerance
-    ) -> Bool {
-        var timestamp: Int?
-        var signatures: [String] = []
-        for part in header.split(separator: ",") {
-            let pair = part.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2 else { continue }
-            switch pair[0].trimmingCharacters(in: .whitespaces) {
-            case "t": timestamp = Int(pair[1])
-            case "v1": signatures.append(String(pair[1]))
-            default: continue
-            }
-        }
-        guard let timestamp, !signatures.isEmpty else { return false }
-        guard abs(now.timeIntervalSince1970 - Double(timestamp)) <= tolerance.timeInterval else {
-            return false
-        }
-        let expected = Array(hexMAC(body: body, secret: secret, timestamp: timestamp).utf8)
-        return signatures.contains { candidate in
-            let bytes = Array(candidate.utf8)
-            guard bytes.count == expected.count else { return false }
-            return zip(bytes, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-        }
-    }
-
-    static func hexMAC(body: [UInt8], secret: String, timestamp: Int) -> String {
-        var message = Array("\(timestamp).".utf8)
-        message += body
-        let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Array(secret.utf8)))
-        return Hex.encode(mac)
-    }
-}
 
 /// The events NoteBridge posts to webhooks. They carry the note id and metadata, never note text: the
 /// receiver fetches the note with its key.
@@ -117,7 +65,7 @@ final class WebhookSignal: Sendable {
     func finish() { continuation.finish() }
 }
 
-/// Delivers queued webhook events: signs each with its key's secret, posts it with libcurl, and retries
+/// Delivers queued webhook events: signs each with its key's secret, posts it (``WebhookSender``), and retries
 /// failures with exponential backoff (2 s, 4 s, 8 s, ... capped at one hour) until `maximumAttempts`, when the
 /// delivery is marked failed. Deliveries survive restarts: they are rows of the note database.
 public struct WebhookService: Service {
@@ -140,7 +88,7 @@ public struct WebhookService: Service {
 
     let outbox: any WebhookOutbox
     let keys: any APIKeyStore
-    let client: CurlClient
+    let sender: WebhookSender
     let signal: WebhookSignal
     let configuration: Configuration
     let logger: Logger
@@ -151,7 +99,7 @@ public struct WebhookService: Service {
     ) {
         self.outbox = outbox
         self.keys = keys
-        self.client = CurlClient(maximumConcurrentTransfers: 8)
+        self.sender = WebhookSender(maximumConcurrentTransfers: 8)
         self.signal = signal
         self.configuration = configuration
         self.logger = logger
@@ -198,27 +146,11 @@ public struct WebhookService: Service {
                     id: delivery.id, state: .failed, nextAttemptAt: Date(), result: "key revoked")
                 return
             }
-            let timestamp = Int(Date().timeIntervalSince1970)
-            let request = CurlRequest(
-                method: "POST", url: delivery.url,
-                headers: [
-                    HTTPHeader(name: "Content-Type", value: "application/json"),
-                    HTTPHeader(name: "User-Agent", value: "NoteBridge-Webhook/1"),
-                    HTTPHeader(name: "NoteBridge-Event", value: delivery.eventType),
-                    HTTPHeader(name: "NoteBridge-Delivery", value: String(delivery.id)),
-                    HTTPHeader(
-                        name: WebhookSignature.header,
-                        value: WebhookSignature.sign(body: delivery.payload, secret: key.webhookSecret, timestamp: timestamp)),
-                ],
-                body: delivery.payload, connectTimeout: .seconds(5), timeout: configuration.timeout,
-                maximumResponseBytes: 64 * 1024)
-            do {
-                let response = try await client.perform(request)
-                delivered = (200..<300).contains(response.status)
-                result = "HTTP \(response.status)"
-            } catch let error as CurlError {
-                result = "\(error.code)"
-            }
+            let answer = await sender.post(
+                url: delivery.url, eventType: delivery.eventType, deliveryID: String(delivery.id),
+                payload: delivery.payload, secret: key.webhookSecret, timeout: configuration.timeout)
+            delivered = answer.isSuccess
+            result = answer.result
         } catch {
             result = "\(type(of: error))"
         }

@@ -12,6 +12,7 @@ struct PipelineService: Service {
     let wakes: DeliverySignal
     let deliveries: DeliverySignal
     let pollInterval: Duration
+    var metrics: GatewayMetrics?
     let logger: Logger
 
     func run() async throws {
@@ -36,9 +37,17 @@ struct PipelineService: Service {
             guard let last = entries.last else { break }
             for entry in entries {
                 if Task.isCancelled { break }
-                if case .processed = await pipeline.process(entry) {
+                switch await pipeline.process(entry) {
+                case .processed:
                     written += 1
+                    metrics?.processed(messageType: entry.messageType, outcome: .processed)
                     deliveries.wake()
+                case .failed:
+                    metrics?.processed(messageType: entry.messageType, outcome: .failed)
+                case .contextKept:
+                    metrics?.processed(messageType: entry.messageType, outcome: .processed)
+                case .alreadyProcessed, .deferred:
+                    break
                 }
             }
             cursor = last.id

@@ -1,0 +1,59 @@
+import Curl
+import Foundation
+
+/// Posts signed webhook events with libcurl: JSON bodies, `NoteBridge-Signature` (see ``WebhookSignature``),
+/// `NoteBridge-Event` and `NoteBridge-Delivery` headers. Used by the webhook destination of the outbox and by the
+/// `/v1` API's callback deliveries.
+public struct WebhookSender: Sendable {
+    /// What one POST came to.
+    public struct Answer: Sendable, Hashable {
+        /// The HTTP status, when the receiver answered.
+        public var status: Int?
+        /// `HTTP 200`, or the transfer error's code (never a body or a URL).
+        public var result: String
+
+        /// A 2xx answer.
+        public var isSuccess: Bool { status.map { (200..<300).contains($0) } ?? false }
+
+        /// Whether trying again later may succeed: no answer, 408, 425, 429 or 5xx. Any other 4xx says the request
+        /// itself was refused.
+        public var isRetryable: Bool {
+            guard let status else { return true }
+            return status == 408 || status == 425 || status == 429 || status >= 500
+        }
+    }
+
+    let client: CurlClient
+
+    /// A sender with its own libcurl client.
+    public init(maximumConcurrentTransfers: Int = 8) {
+        client = CurlClient(maximumConcurrentTransfers: maximumConcurrentTransfers)
+    }
+
+    /// Signs `payload` with `secret` at the current time and posts it to `url`.
+    public func post(
+        url: String, eventType: String, deliveryID: String, payload: [UInt8], secret: String, timeout: Duration
+    ) async -> Answer {
+        let timestamp = Int(Date().timeIntervalSince1970)
+        let request = CurlRequest(
+            method: "POST", url: url,
+            headers: [
+                HTTPHeader(name: "Content-Type", value: "application/json"),
+                HTTPHeader(name: "User-Agent", value: "NoteBridge-Webhook/1"),
+                HTTPHeader(name: "NoteBridge-Event", value: eventType),
+                HTTPHeader(name: "NoteBridge-Delivery", value: deliveryID),
+                HTTPHeader(
+                    name: WebhookSignature.header,
+                    value: WebhookSignature.sign(body: payload, secret: secret, timestamp: timestamp)),
+            ],
+            body: payload, connectTimeout: .seconds(5), timeout: timeout, maximumResponseBytes: 64 * 1024)
+        do {
+            let response = try await client.perform(request)
+            return Answer(status: response.status, result: "HTTP \(response.status)")
+        } catch let error as CurlError {
+            return Answer(status: nil, result: "\(error.code)")
+        } catch {
+            return Answer(status: nil, result: "\(type(of: error))")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import CoreMetrics
+import Prometheus
+import Synchronization
+
+/// The gateway's counters and the Prometheus registry that exports them on `GET /metrics` (swift-prometheus over
+/// swift-metrics).
+///
+/// One registry per running gateway, handed to every part that counts (no process-wide bootstrap, so that tests can
+/// run several gateways in one process). Labels are destination names, message types and outcomes only: a
+/// message type that is not a plain HL7 code (`MDM^T02`), a site-defined `Z` type, and any type past the first
+/// ``maximumMessageTypes`` seen are exported as `other`, so that what a sender writes into MSH-9 neither reaches a
+/// label nor grows the registry without bound.
+public struct GatewayMetrics: Sendable {
+    /// `notebridge_messages_received_total{source, message_type, outcome}`: inbound messages, by what the intake did
+    /// with them.
+    public static let receivedLabel = "notebridge_messages_received_total"
+    /// `notebridge_messages_processed_total{message_type, outcome}`: accepted messages the pipeline finished with.
+    public static let processedLabel = "notebridge_messages_processed_total"
+    /// The label naming where a message came from (`mllp`).
+    public static let sourceDimension = "source"
+    /// The label naming a message type (`MDM^T02`, `other`, `unknown`).
+    public static let messageTypeDimension = "message_type"
+    /// The label naming an outcome.
+    public static let outcomeDimension = "outcome"
+
+    /// What the intake did with a message.
+    public enum ReceivedOutcome: String, Sendable, CaseIterable {
+        /// Journaled as accepted.
+        case accepted
+        /// Journaled as rejected (AR/AE).
+        case rejected
+        /// A duplicate: the stored acknowledgment was sent again.
+        case duplicate
+        /// The journal could not commit it; the sender was asked to send it again.
+        case notStored = "not_stored"
+    }
+
+    /// What the pipeline did with an accepted message.
+    public enum ProcessedOutcome: String, Sendable, CaseIterable {
+        /// A note was written and queued for every destination.
+        case processed
+        /// The message cannot become a note (marked failed with a reason).
+        case failed
+    }
+
+    /// The registry the counters live in.
+    public let registry: PrometheusCollectorRegistry
+    /// The swift-metrics factory over ``registry``.
+    public let factory: PrometheusMetricsFactory
+    /// The most distinct message types exported with their own label.
+    public static let maximumMessageTypes = 64
+    private let messageTypes = MessageTypeLabels()
+
+    /// A new, empty registry.
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        self.factory = PrometheusMetricsFactory(registry: registry)
+    }
+
+    /// The message types given their own label so far.
+    private final class MessageTypeLabels: Sendable {
+        private let seen = Mutex<Set<String>>([])
+
+        func label(_ messageType: String?) -> String {
+            let label = GatewayMetrics.messageTypeLabel(messageType)
+            guard label != "other", label != "unknown" else { return label }
+            return seen.withLock { seen in
+                if seen.contains(label) { return label }
+                guard seen.count < GatewayMetrics.maximumMessageTypes else { return "other" }
+                seen.insert(label)
+                return label
+            }
+        }
+    }
+
+    /// Counts one inbound message.
+    public func received(source: String, messageType: String?, outcome: ReceivedOutcome) {
+        Counter(
+            label: Self.receivedLabel,
+            dimensions: [
+                (Self.sourceDimension, source), (Self.messageTypeDimension, messageTypes.label(messageType)),
+                (Self.outcomeDimension, outcome.rawValue),
+            ], factory: factory
+        ).increment()
+    }
+
+    /// Counts one message the pipeline finished with.
+    public func processed(messageType: String?, outcome: ProcessedOutcome) {
+        Counter(
+            label: Self.processedLabel,
+            dimensions: [
+                (Self.messageTypeDimension, messageTypes.label(messageType)), (Self.outcomeDimension, outcome.rawValue),
+            ], factory: factory
+        ).increment()
+    }
+
+    /// Every counter in the Prometheus text exposition format (version 0.0.4).
+    public func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+
+    /// A message type as a label: `CODE` or `CODE^EVENT` of 1 to 3 upper-case letters or digits each, the code not
+    /// a site-defined `Z` one, else `other` (`unknown` when there is none).
+    static func messageTypeLabel(_ messageType: String?) -> String {
+        guard let messageType, !messageType.isEmpty else { return "unknown" }
+        guard !messageType.hasPrefix("Z") else { return "other" }
+        let parts = messageType.utf8.split(separator: UInt8(ascii: "^"), omittingEmptySubsequences: false)
+        guard parts.count <= 2,
+            parts.allSatisfy({ part in
+                (1...3).contains(part.count)
+                    && part.allSatisfy { (0x41...0x5A).contains($0) || (0x30...0x39).contains($0) }
+            })
+        else { return "other" }
+        return messageType
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@testable import Gateway
+
+@Suite("Gateway metrics")
+struct GatewayMetricsTests {
+    @Test(
+        "a message type is a label only when it is a plain HL7 code",
+        arguments: [
+            ("MDM^T02", "MDM^T02"), ("ORU^R01", "ORU^R01"), ("ACK", "ACK"), (nil, "unknown"), ("", "unknown"),
+            ("mdm^t02", "other"), ("MDM^T02^MDM_T02", "other"), ("ZSMITH^JOHN", "other"), ("MDM^", "other"),
+            ("MDM T02", "other"), ("ZQU^T02", "other"), ("MDM^T02\"} 1\nx", "other"),
+        ] as [(String?, String)])
+    func messageTypeLabel(input: String?, label: String) {
+        #expect(GatewayMetrics.messageTypeLabel(input) == label)
+    }
+
+    @Test("counters are exported in the Prometheus text format with their labels")
+    func exposition() {
+        let metrics = GatewayMetrics()
+        metrics.received(source: "mllp", messageType: "MDM^T02", outcome: .accepted)
+        metrics.received(source: "mllp", messageType: "MDM^T02", outcome: .accepted)
+        metrics.received(source: "mllp", messageType: "DOE^JANE^X", outcome: .rejected)
+        metrics.processed(messageType: "MDM^T02", outcome: .failed)
+        let text = String(decoding: metrics.exposition(), as: UTF8.self)
+        #expect(text.contains("# TYPE notebridge_messages_received_total counter"))
+        #expect(
+            text.contains(#"notebridge_messages_received_total{source="mllp",message_type="MDM^T02",outcome="accepted"} 2"#))
+        #expect(
+            text.contains(#"notebridge_messages_received_total{source="mllp",message_type="other",outcome="rejected"} 1"#))
+        #expect(text.contains(#"notebridge_messages_processed_total{message_type="MDM^T02",outcome="failed"} 1"#))
+        #expect(!text.contains("DOE"))
+        // Past the cap, new message types are `other`.
+        for number in 0..<(GatewayMetrics.maximumMessageTypes + 5) {
+            metrics.received(source: "mllp", messageType: "A\(number % 10)\(number / 10)^A01", outcome: .accepted)
+        }
+        let capped = String(decoding: metrics.exposition(), as: UTF8.self)
+        #expect(capped.contains(#"message_type="other",outcome="accepted"} 6"#))
+        // Two gateways in one process count apart.
+        #expect(!String(decoding: GatewayMetrics().exposition(), as: UTF8.self).contains("notebridge_messages"))
+    }
+}

@@ -1,0 +1,313 @@
+import Foundation
+import Testing
+
+@testable import Store
+
+/// A ``Store`` implementation the conformance suite runs against: each opens a fresh store in an empty folder.
+struct StoreImplementation: Sendable, CustomTestStringConvertible {
+    var name: String
+    var open: @Sendable (_ folder: URL, _ keyring: DataKeyring) throws -> any Store
+
+    var testDescription: String { name }
+
+    /// Every implementation (a PostgreSQL one joins this list when it lands).
+    static let all: [StoreImplementation] = [
+        StoreImplementation(name: "SQLite") { folder, keyring in
+            try SQLiteStore(databaseFile: folder.appendingPathComponent("data/notebridge.sqlite"), keyring: keyring)
+        },
+        StoreImplementation(name: "SQLite, synchronous=full, one-row batches") { folder, keyring in
+            try SQLiteStore(
+                databaseFile: folder.appendingPathComponent("data/notebridge.sqlite"), keyring: keyring,
+                configuration: SQLiteJournal.Configuration(synchronous: .full, maximumBatchSize: 1))
+        },
+    ]
+}
+
+/// What every ``Store`` must do, whatever its database: the journal, the outbox and its leases (claim, complete,
+/// fail, release), notes, keys, audit and webhooks. Backend-specific checks (file bytes, schema migrations) live in
+/// the backend's own suites.
+@Suite("Store conformance")
+struct StoreConformanceTests {
+    private typealias Support = StoreTestSupport
+
+    /// A fresh store of `implementation`, closed after `body`.
+    private func withStore(_ implementation: StoreImplementation, _ body: (any Store) async throws -> Void)
+        async throws
+    {
+        try await Support.withTemporaryDirectory { folder in
+            let store = try implementation.open(folder, try Support.keyring())
+            do {
+                try await body(store)
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
+    private func note(_ id: String, patient: String, now: Date = Date()) -> OutboxNote {
+        OutboxNote(
+            id: id, createdAt: now, expiresAt: now.addingTimeInterval(3600), patientKey: patient,
+            document: Array("{\"note\":\"\(Support.phiMarker) says the knee hurts\"}".utf8))
+    }
+
+    private func claim(_ outbox: any Outbox, at now: Date = Date(), lease: Duration = .seconds(30)) async throws
+        -> [OutboxLease]
+    {
+        try await outbox.claim(destination: "ehr", limit: 10, leaseDuration: lease, now: now)
+    }
+
+    private static func code(_ error: any Error) -> StoreError.Code? { (error as? StoreError)?.code }
+
+    // MARK: - Journal
+
+    @Test("the journal records, finds duplicates by sender and control id, and lists by state", arguments: StoreImplementation.all)
+    func journal(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let journal = store.journal
+            guard case .recorded(let id) = try await journal.record(Support.entry(controlID: "J1"), duplicateWindow: .seconds(60))
+            else { Issue.record("not recorded"); return }
+            guard case .duplicate(let original) = try await journal.record(
+                Support.entry(controlID: "J1"), duplicateWindow: .seconds(60))
+            else { Issue.record("not a duplicate"); return }
+            #expect(original.id == id)
+            #expect(original.body == Support.message(controlID: "J1"))
+            #expect(try await journal.count() == 1)
+            try await journal.updateState(id: id, to: .failed, reason: "no transcript")
+            let failed = try await journal.entries(state: .failed, messageTypes: [], afterID: nil, limit: 10)
+            #expect(failed.map(\.id) == [id])
+            #expect(failed.first?.failureReason == "no transcript")
+            #expect(try await journal.entries(state: .failed, messageTypes: ["MDM^T02"], afterID: nil, limit: 10).isEmpty)
+            await #expect { try await journal.updateState(id: 999, to: .failed) } throws: { Self.code($0) == .entryNotFound }
+        }
+    }
+
+    // MARK: - Outbox
+
+    @Test("commit stores the note and one pending row per destination, and processes the journal entry, all or nothing", arguments: StoreImplementation.all)
+    func commitIsOneTransaction(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let outbox = store.outbox
+            guard case .recorded(let entryID) = try await store.journal.record(
+                Support.entry(controlID: "C1"), duplicateWindow: .seconds(60))
+            else { Issue.record("not recorded"); return }
+            let ids = try await outbox.commit(
+                note("note_1", patient: "pk_a"), destinations: ["ehr", "archive"], processing: entryID, now: Date())
+            #expect(ids.count == 2)
+            #expect(try await store.journal.entry(id: entryID)?.state == .processed)
+            let items = try await outbox.items(state: .pending, destination: nil, afterID: nil, limit: 10)
+            #expect(items.map(\.destination) == ["ehr", "archive"])
+            #expect(items.map(\.id) == ids)
+            #expect(Set(items.map(\.controlID)).count == 2)
+            #expect(items.allSatisfy { $0.attempts == 0 && $0.patientKey == "pk_a" && $0.noteID == "note_1" })
+            #expect(try await outbox.noteDocument(id: "note_1") == note("note_1", patient: "pk_a").document)
+            #expect(try await outbox.noteDocument(id: "note_missing") == nil)
+            // A second note for the same entry is refused, and nothing of it is kept.
+            await #expect {
+                _ = try await outbox.commit(
+                    note("note_2", patient: "pk_a"), destinations: ["ehr"], processing: entryID, now: Date())
+            } throws: { Self.code($0) == .duplicate }
+            await #expect {
+                _ = try await outbox.commit(note("note_3", patient: "pk_a"), destinations: ["ehr"], processing: 999, now: Date())
+            } throws: { Self.code($0) == .entryNotFound }
+            await #expect {
+                _ = try await outbox.commit(note("note_4", patient: "pk_a"), destinations: ["ehr", "ehr"], processing: nil, now: Date())
+            } throws: { Self.code($0) == .invalidArgument }
+            for missing in ["note_2", "note_3", "note_4"] { #expect(try await outbox.noteDocument(id: missing) == nil) }
+            #expect(try await outbox.items(state: nil, destination: nil, afterID: nil, limit: 10).count == 2)
+        }
+    }
+
+    @Test("concurrent claims never return the same row", arguments: StoreImplementation.all)
+    func leasePreventsDoubleClaims(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let outbox = store.outbox
+            for index in 0..<40 {
+                _ = try await outbox.commit(
+                    note("note_\(index)", patient: "pk_\(index)"), destinations: ["ehr"], processing: nil, now: Date())
+            }
+            let ids = await withTaskGroup(of: [Int64].self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        var mine: [Int64] = []
+                        while true {
+                            guard
+                                let leases = try? await outbox.claim(
+                                    destination: "ehr", limit: 3, leaseDuration: .seconds(60), now: Date()),
+                                !leases.isEmpty
+                            else { return mine }
+                            mine += leases.map(\.item.id)
+                        }
+                    }
+                }
+                var all: [Int64] = []
+                for await claimed in group { all += claimed }
+                return all
+            }
+            #expect(ids.count == 40)
+            #expect(Set(ids).count == 40)
+            #expect(try await outbox.count(state: .inFlight) == 40)
+        }
+    }
+
+    @Test("claim takes no rows for a limit of 0 and refuses a lease that is not positive", arguments: StoreImplementation.all)
+    func claimArguments(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            _ = try await store.outbox.commit(note("note_1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: Date())
+            #expect(try await store.outbox.claim(destination: "ehr", limit: 0, leaseDuration: .seconds(1), now: Date()).isEmpty)
+            await #expect {
+                _ = try await store.outbox.claim(destination: "ehr", limit: 1, leaseDuration: .zero, now: Date())
+            } throws: { Self.code($0) == .invalidArgument }
+            #expect(try await store.outbox.claim(destination: "other", limit: 5, leaseDuration: .seconds(1), now: Date()).isEmpty)
+        }
+    }
+
+    @Test("an expired lease is claimed again, and its old holder can no longer complete, fail or release the row", arguments: StoreImplementation.all)
+    func expiredLeaseIsReclaimed(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let outbox = store.outbox
+            let start = Date()
+            _ = try await outbox.commit(note("note_1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: start)
+            let first = try await claim(outbox, at: start)
+            #expect(first.count == 1)
+            #expect(first.first?.item.state == .inFlight)
+            #expect(try await claim(outbox, at: start.addingTimeInterval(29)).isEmpty)
+            let second = try await claim(outbox, at: start.addingTimeInterval(31))
+            #expect(second.map(\.item.id) == first.map(\.item.id))
+            #expect(second.first?.token != first.first?.token)
+            let stale = try #require(first.first)
+            await #expect { try await outbox.complete(stale, now: Date()) } throws: { Self.code($0) == .leaseLost }
+            await #expect { try await outbox.fail(stale, error: "x", retryAt: nil, now: Date()) } throws: {
+                Self.code($0) == .leaseLost
+            }
+            await #expect { try await outbox.release(stale, now: Date()) } throws: { Self.code($0) == .leaseLost }
+            let held = try #require(second.first)
+            try await outbox.complete(held, now: Date())
+            await #expect { try await outbox.complete(held, now: Date()) } throws: { Self.code($0) == .leaseLost }
+            let item = try #require(try await outbox.item(id: stale.item.id))
+            #expect(item.state == .delivered)
+            #expect(item.attempts == 1)
+            #expect(item.deliveredAt != nil)
+            #expect(item.leaseExpiresAt == nil)
+        }
+    }
+
+    @Test("fail with a retry time makes the row pending until then; a patient's later rows wait behind it", arguments: StoreImplementation.all)
+    func failAndPerPatientOrder(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let outbox = store.outbox
+            let now = Date()
+            _ = try await outbox.commit(note("note_a1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
+            _ = try await outbox.commit(note("note_a2", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
+            _ = try await outbox.commit(note("note_b1", patient: "pk_b"), destinations: ["ehr"], processing: nil, now: now)
+            let first = try await claim(outbox, at: now)
+            #expect(first.map(\.item.noteID) == ["note_a1", "note_b1"])
+            let a1 = try #require(first.first)
+            try await outbox.fail(a1, error: "no acknowledgment", retryAt: now.addingTimeInterval(10), now: now)
+            #expect(try await outbox.item(id: a1.item.id)?.state == .pending)
+            #expect(try await claim(outbox, at: now).isEmpty)
+            let retried = try await claim(outbox, at: now.addingTimeInterval(11))
+            #expect(retried.map(\.item.noteID) == ["note_a1"])
+            #expect(retried.first?.item.attempts == 1)
+            #expect(retried.first?.item.lastError == "no acknowledgment")
+            try await outbox.complete(try #require(retried.first), now: now)
+            #expect(try await claim(outbox, at: now.addingTimeInterval(11)).map(\.item.noteID) == ["note_a2"])
+        }
+    }
+
+    @Test("release gives a row back without an attempt; fail without a retry time is the dead letter, which retry reopens", arguments: StoreImplementation.all)
+    func releaseDeadLetterAndRetry(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let outbox = store.outbox
+            let now = Date()
+            _ = try await outbox.commit(note("note_a1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
+            _ = try await outbox.commit(note("note_a2", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
+            let first = try #require(try await claim(outbox, at: now).first)
+            try await outbox.release(first, now: now)
+            let again = try #require(try await claim(outbox, at: now).first)
+            #expect(again.item.id == first.item.id)
+            #expect(again.item.attempts == 0)
+            try await outbox.fail(again, error: "AE: refused", retryAt: nil, now: now)
+            let dead = try await outbox.items(state: .dead, destination: "ehr", afterID: nil, limit: 10)
+            #expect(dead.map(\.noteID) == ["note_a1"])
+            #expect(dead.first?.lastError == "AE: refused")
+            #expect(dead.first?.attempts == 1)
+            // A dead row does not hold up the patient's later rows.
+            let next = try await claim(outbox, at: now)
+            #expect(next.map(\.item.noteID) == ["note_a2"])
+            try await outbox.complete(try #require(next.first), now: now)
+            let deadID = try #require(dead.first).id
+            #expect(try await outbox.retry(id: deadID, now: now))
+            #expect(try await outbox.retry(id: deadID, now: now) == false)
+            #expect(try await outbox.item(id: deadID)?.attempts == 0)
+            #expect(try await outbox.count(state: .pending) == 1)
+            #expect(try await outbox.retryAllDead(destination: nil, now: now) == 0)
+            try await outbox.fail(try #require(try await claim(outbox, at: now).first), error: "AE", retryAt: nil, now: now)
+            #expect(try await outbox.retryAllDead(destination: "other", now: now) == 0)
+            #expect(try await outbox.retryAllDead(destination: "ehr", now: now) == 1)
+            try await outbox.complete(try #require(try await claim(outbox, at: now).first), now: now)
+            #expect(try await outbox.purgeDelivered(before: now, destination: nil) == 0)
+            #expect(try await outbox.purgeDelivered(before: now.addingTimeInterval(1), destination: "other") == 0)
+            #expect(try await outbox.purgeDelivered(before: now.addingTimeInterval(1), destination: "ehr") == 2)
+            #expect(try await outbox.items(state: nil, destination: nil, afterID: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test("expired notes are erased and their rows stay, without the note", arguments: StoreImplementation.all)
+    func expiredNoteDocuments(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let now = Date()
+            _ = try await store.outbox.commit(note("note_1", patient: "pk_a", now: now), destinations: ["ehr"], processing: nil, now: now)
+            #expect(try await store.outbox.purgeExpiredNoteDocuments(now: now) == 0)
+            #expect(try await store.outbox.purgeExpiredNoteDocuments(now: now.addingTimeInterval(3600)) == 1)
+            #expect(try await store.outbox.noteDocument(id: "note_1") == nil)
+            #expect(try await store.outbox.count(state: .pending) == 1)
+        }
+    }
+
+    // MARK: - Notes, keys, audit, webhooks
+
+    @Test("notes, API keys, audit records and webhook deliveries round-trip", arguments: StoreImplementation.all)
+    func notesKeysAuditWebhooks(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let now = Date()
+            let key = APIKeyRecord(
+                id: "key_000000000001", name: "app", scopes: ["notes:write", "admin"], hash: "ab12", webhookSecret: "whsec_x",
+                createdAt: now)
+            try await store.keys.saveKey(key)
+            await #expect { try await store.keys.saveKey(key) } throws: { Self.code($0) == .invalidArgument }
+            #expect(try await store.keys.key(hash: "ab12")?.scopes == ["notes:write", "admin"])
+            #expect(try await store.keys.key(id: key.id)?.webhookSecret == "whsec_x")
+            #expect(try await store.keys.revokeKey(id: key.id, at: now))
+            #expect(try await store.keys.revokeKey(id: key.id, at: now) == false)
+            #expect(try await store.keys.keys().map(\.id) == [key.id])
+
+            let stored = StoredNote(
+                id: "note_" + String(repeating: "a", count: 32), ownerKeyID: key.id, createdAt: now,
+                expiresAt: now.addingTimeInterval(60), specialty: "physician", template: "standard",
+                document: Array("\(Support.phiMarker)".utf8), lookup: NoteLookup(source: "urn:x|1", request: "r1"))
+            let delivery = WebhookDelivery(
+                keyID: key.id, url: "https://hooks.example/n", eventType: "note.generated", payload: Array("{}".utf8),
+                nextAttemptAt: now, createdAt: now)
+            try await store.notes.save(stored, announcing: delivery)
+            #expect(try await store.notes.note(id: stored.id, now: now)?.document == stored.document)
+            #expect(try await store.notes.note(id: stored.id, now: now.addingTimeInterval(61)) == nil)
+            let found = try #require(try await store.notes.note(ownerKeyID: key.id, source: "urn:x|1", request: "r1", now: now))
+            #expect(found.sameRequest)
+            #expect(try await store.notes.note(ownerKeyID: key.id, source: "urn:x|1", request: "r2", now: now)?.sameRequest == false)
+            let due = try await store.webhooks.dueDeliveries(now: now, limit: 10)
+            #expect(due.map(\.eventType) == ["note.generated"])
+            try await store.webhooks.recordAttempt(id: try #require(due.first).id, state: .delivered, nextAttemptAt: now, result: "200")
+            #expect(try await store.webhooks.dueDeliveries(now: now, limit: 10).isEmpty)
+            #expect(try await store.notes.deleteNote(id: stored.id))
+            #expect(try await store.notes.noteCount() == 0)
+
+            try await store.audit.append(AuditRecord(recordedAt: now, keyID: key.id, action: .read, noteID: stored.id, status: 200))
+            try await store.audit.append(AuditRecord(recordedAt: now, keyID: nil, action: .create, noteID: nil, status: 401, errorCode: "UNAUTHORIZED"))
+            let records = try await store.audit.auditRecords(since: nil, until: nil, afterID: 0, limit: 10)
+            #expect(records.map(\.status) == [200, 401])
+            #expect(records.last?.succeeded == false)
+        }
+    }
+}
