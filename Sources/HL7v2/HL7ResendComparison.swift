@@ -9,19 +9,7 @@ public enum HL7ResendComparison {
     /// and LF read as CR; terminators at the end dropped), so that a resend compares equal to the original.
     /// Bytes that do not start with an MSH segment are returned normalised and otherwise unchanged.
     public static func comparableBytes(of bytes: [UInt8]) -> [UInt8] {
-        var normalized = [UInt8]()
-        normalized.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == HL7Byte.carriageReturn, index + 1 < bytes.count, bytes[index + 1] == HL7Byte.lineFeed {
-                normalized.append(HL7Byte.carriageReturn)
-                index += 2
-                continue
-            }
-            normalized.append(byte == HL7Byte.lineFeed ? HL7Byte.carriageReturn : byte)
-            index += 1
-        }
+        var normalized = bytes.withUnsafeBufferPointer { HL7Scanner.normalizeLineFeeds($0) }
         while normalized.last == HL7Byte.carriageReturn { normalized.removeLast() }
         guard normalized.count > 4, normalized.starts(with: Array("MSH".utf8)) else { return normalized }
         let separator = normalized[3]

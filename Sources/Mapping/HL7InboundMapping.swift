@@ -155,15 +155,7 @@ public enum HL7InboundMapping {
 
     /// Reads the mapping file at `path`.
     public static func load(path: String) throws(MappingFileError) -> HL7EncounterReader.Configuration {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MappingFileError(file: path, line: nil, key: "", reason: "cannot read the file")
-        }
-        guard data.count <= MappingDocument.maximumBytes else {
-            throw MappingFileError(file: path, line: nil, key: "", reason: "the file is larger than \(MappingDocument.maximumBytes) bytes")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw MappingFileError(file: path, line: nil, key: "", reason: "the file is not UTF-8 text")
-        }
+        let text = try MappingDocument.text(at: path)
         return try configuration(yaml: text, file: path)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A YAML mapping file read as nodes, so that every error names the line of the key at fault. Size, depth and the
@@ -26,6 +27,20 @@ struct MappingDocument {
     }
 
     let file: String
+
+    /// The text of the mapping file at `path`, within ``maximumBytes`` and in UTF-8.
+    static func text(at path: String) throws(MappingFileError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MappingFileError(file: path, line: nil, key: "", reason: "cannot read the file")
+        }
+        guard data.count <= maximumBytes else {
+            throw MappingFileError(file: path, line: nil, key: "", reason: "the file is larger than \(maximumBytes) bytes")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw MappingFileError(file: path, line: nil, key: "", reason: "the file is not UTF-8 text")
+        }
+        return text
+    }
 
     /// An error at `line` for `key`.
     func error(_ key: String, line: Int?, _ reason: String) -> MappingFileError {
