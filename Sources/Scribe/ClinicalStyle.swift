@@ -72,7 +72,9 @@ enum ClinicalStyle {
         guard content.count >= (voice == .dictation ? 1 : 3) else { return nil }
         // A sentence cut off mid-clause ("The patient has been taking.") says nothing whole.
         if voice != .dictation, danglingEnds.contains(Phrasing.bare(last)) { return nil }
-        words = withoutContractions(words)
+        // Written out, a contraction can repeat the word before it (`it it's` → `it it is`).
+        words = withoutRepeats(withoutContractions(words))
+        guard !words.isEmpty else { return nil }
         words[0] = Phrasing.capitalized(words[0])
         var sentence = words.joined(separator: " ")
         // A comma left before the full stop by a removed tail.

@@ -39,6 +39,7 @@ struct ClinicalStyleTests {
             ("David, so he was in the emergency department last week.", .clinician,
              "He was in the emergency department last week."),
             ("Hope he feels better soon.", .clinician, "Hope he feels better soon."),
+            ("It it's not the right knee, it's the left knee.", .patient, "It is not the right knee, it is the left knee."),
         ])
     func condensed(input: String, voice: ClinicalStyle.Voice, expected: String) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == expected)
