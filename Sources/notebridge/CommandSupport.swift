@@ -112,3 +112,14 @@ extension AsyncParsableCommand {
         }
     }
 }
+
+/// The value an option names (`--state failed`), or a usage error listing the values it may take.
+func parsedOption<Value: RawRepresentable & CaseIterable>(_ text: String?, name: String) throws -> Value?
+where Value.RawValue == String {
+    guard let text else { return nil }
+    guard let value = Value(rawValue: text) else {
+        throw CommandFailure(
+            message: "--\(name) must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))", exitCode: 2)
+    }
+    return value
+}

@@ -70,24 +70,8 @@ struct JournalCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                var flagged: JournalFlag?
-                if let flag {
-                    guard let parsed = JournalFlag(rawValue: flag) else {
-                        throw CommandFailure(
-                            message: "--flag must be one of \(JournalFlag.allCases.map(\.rawValue).joined(separator: ", "))",
-                            exitCode: 2)
-                    }
-                    flagged = parsed
-                }
-                var wanted: JournalState?
-                if let state {
-                    guard let parsed = JournalState(rawValue: state) else {
-                        throw CommandFailure(
-                            message: "--state must be one of \(JournalState.allCases.map(\.rawValue).joined(separator: ", "))",
-                            exitCode: 2)
-                    }
-                    wanted = parsed
-                }
+                let flagged: JournalFlag? = try parsedOption(flag, name: "flag")
+                let wanted: JournalState? = try parsedOption(state, name: "state")
                 let journal = try JournalCommand.open(options)
                 var cursor = after
                 var printed = 0

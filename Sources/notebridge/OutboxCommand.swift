@@ -43,16 +43,6 @@ struct OutboxCommand: AsyncParsableCommand {
         }
     }
 
-    static func parseState(_ text: String?) throws -> OutboxState? {
-        guard let text else { return nil }
-        guard let state = OutboxState(rawValue: text) else {
-            throw CommandFailure(
-                message: "--state must be one of \(OutboxState.allCases.map(\.rawValue).joined(separator: ", "))",
-                exitCode: 2)
-        }
-        return state
-    }
-
     /// `notebridge outbox list`.
     struct ListCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -74,7 +64,7 @@ struct OutboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let wanted = try OutboxCommand.parseState(state)
+                let wanted: OutboxState? = try parsedOption(state, name: "state")
                 let store = try OutboxCommand.openStore(options)
                 let outbox = store.outbox
                 var cursor = after
