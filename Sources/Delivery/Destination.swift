@@ -14,11 +14,30 @@ public protocol Destination: Sendable {
 
     /// Sends the enhanced-mode application acknowledgment `acknowledgment` for the outbox row `item`.
     func deliver(_ acknowledgment: ApplicationAcknowledgmentRecord, item: OutboxItem) async -> DeliveryOutcome
+
+    /// Sends `payloads` one after the other, sharing what the destination can share between them (one MLLP
+    /// connection), and reports each one's outcome, by its index, as soon as it is known. Every payload is reported
+    /// exactly once, in order.
+    func deliver(_ payloads: [DeliveryPayload], reporting: (Int, DeliveryOutcome) async -> Void) async
 }
 
 extension Destination {
     /// A destination that does not send application acknowledgments refuses them (dead letter, with the reason).
     public func deliver(_ acknowledgment: ApplicationAcknowledgmentRecord, item: OutboxItem) async -> DeliveryOutcome {
         .dead(reason: "destination \(name) does not send HL7 v2 application acknowledgments")
+    }
+}
+
+extension Destination {
+    /// One ``deliver(_:item:)`` per payload, for a destination with nothing to share between them.
+    public func deliver(_ payloads: [DeliveryPayload], reporting: (Int, DeliveryOutcome) async -> Void) async {
+        for (index, payload) in payloads.enumerated() {
+            let outcome: DeliveryOutcome
+            switch payload {
+            case .note(let note, let item): outcome = await deliver(note, item: item)
+            case .acknowledgment(let acknowledgment, let item): outcome = await deliver(acknowledgment, item: item)
+            }
+            await reporting(index, outcome)
+        }
     }
 }

@@ -104,6 +104,91 @@ public struct MLLPPeerDestination: Destination {
         }
     }
 
+    /// Sends the payloads over one connection, one after the other, each message's acknowledgment read before the
+    /// next message; a connection that fails is closed and the next payload goes over a new one. When no
+    /// connection can be made, every payload left is retried.
+    public func deliver(_ payloads: [DeliveryPayload], reporting: (Int, DeliveryOutcome) async -> Void) async {
+        // Rendered first: a payload that cannot be written is dead without taking a connection.
+        var rendered: [(index: Int, messages: [(kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])])] = []
+        for (index, payload) in payloads.enumerated() {
+            switch render(payload) {
+            case .messages(let messages): rendered.append((index, messages))
+            case .refused(let outcome): await reporting(index, outcome)
+            }
+        }
+        let timeout = configuration.acknowledgmentTimeout
+        var next = 0
+        while next < rendered.count {
+            if Task.isCancelled {
+                for (index, _) in rendered[next...] { await reporting(index, .interrupted) }
+                return
+            }
+            var connected = false
+            do {
+                try await client.withConnection { connection in
+                    connected = true
+                    while next < rendered.count {
+                        let (index, messages) = rendered[next]
+                        var outcome = DeliveryOutcome.delivered
+                        for message in messages {
+                            let reply = try await connection.send(message.bytes, timeout: timeout)
+                            let answer = Self.outcome(ofAcknowledgment: reply, controlID: message.controlID)
+                            // An application acknowledgment is the row's only message: its outcome is not named.
+                            outcome = message.kind == .applicationAcknowledgment ? answer : Self.naming(message.kind, answer)
+                            guard outcome == .delivered else { break }
+                        }
+                        next += 1
+                        await reporting(index, outcome)
+                    }
+                }
+            } catch {
+                let outcome = failure(error)
+                if connected {
+                    // The connection failed during this payload: it is retried, and the next goes over a new one.
+                    await reporting(rendered[next].index, outcome)
+                    next += 1
+                } else {
+                    for (index, _) in rendered[next...] { await reporting(index, outcome) }
+                    return
+                }
+            }
+        }
+    }
+
+    /// What rendering a payload gave: its messages, or the outcome that refuses it.
+    private enum Rendering {
+        case messages([(kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])])
+        case refused(DeliveryOutcome)
+    }
+
+    /// The messages of a payload, or the dead letter when they cannot be written.
+    private func render(_ payload: DeliveryPayload) -> Rendering {
+        switch payload {
+        case .note(let note, let item):
+            do {
+                return .messages(
+                    try renderer.messages(note, kinds: configuration.messages, controlID: item.controlID, at: note.createdAt))
+            } catch {
+                return .refused(.dead(reason: "the note cannot be written as HL7 v2: \(error.code)"))
+            }
+        case .acknowledgment(let acknowledgment, let item):
+            do {
+                let bytes = try renderer.applicationAcknowledgment(
+                    acknowledgment, controlID: item.controlID, at: acknowledgment.createdAt)
+                return .messages([(kind: .applicationAcknowledgment, controlID: item.controlID, bytes: bytes)])
+            } catch {
+                return .refused(.dead(reason: "the acknowledgment cannot be written as HL7 v2: \(error.code)"))
+            }
+        }
+    }
+
+    /// The outcome of a send or connection that threw.
+    private func failure(_ error: any Error) -> DeliveryOutcome {
+        if Task.isCancelled || error is CancellationError { return .interrupted }
+        if let error = error as? MLLPError { return .retry(reason: "no acknowledgment from \(name): \(error.code)") }
+        return .retry(reason: "no acknowledgment from \(name): \(type(of: error))")
+    }
+
     /// The outcome of one message of several, its kind named when it is not the first kind (ORU^R01).
     static func naming(_ kind: HL7NoteRenderer.MessageKind, _ outcome: DeliveryOutcome) -> DeliveryOutcome {
         guard kind != .observationResult else { return outcome }

@@ -23,16 +23,20 @@ public struct OutboxWorker: Service {
         public var batchSize: Int
         /// How often due rows are looked for when nothing wakes the worker.
         public var pollInterval: Duration
+        /// How many connections (or other sessions of the destination) the rows of one claim are sent over at once;
+        /// each carries its share of the rows one after the other.
+        public var connections: Int
 
         /// Creates a configuration.
         public init(
             retry: RetryPolicy = RetryPolicy(), leaseDuration: Duration = .seconds(60), batchSize: Int = 16,
-            pollInterval: Duration = .milliseconds(250)
+            pollInterval: Duration = .milliseconds(250), connections: Int = 4
         ) {
             self.retry = retry
             self.leaseDuration = leaseDuration
             self.batchSize = batchSize
             self.pollInterval = pollInterval
+            self.connections = connections
         }
     }
 
@@ -77,9 +81,13 @@ public struct OutboxWorker: Service {
                 return
             }
             guard !leases.isEmpty else { return }
+            // The claim holds at most one row per patient, so its rows may go out in any order: they are dealt over
+            // a few connections, each carrying its share one after the other.
+            let lanes = max(1, min(configuration.connections, leases.count))
             await withDiscardingTaskGroup { group in
-                for lease in leases {
-                    group.addTask { await deliver(lease) }
+                for lane in 0..<lanes {
+                    let share = Array(stride(from: lane, to: leases.count, by: lanes).map { leases[$0] })
+                    group.addTask { await deliver(share) }
                 }
             }
         }
@@ -87,28 +95,85 @@ public struct OutboxWorker: Service {
 
     /// Sends one claimed row and records the outcome.
     func deliver(_ lease: OutboxLease) async {
-        var metadata: Logger.Metadata = [
+        await deliver([lease])
+    }
+
+    /// Sends claimed rows one after the other over what the destination shares between them (one connection), and
+    /// records each outcome; the delivered rows are marked in one transaction at the end.
+    func deliver(_ leases: [OutboxLease]) async {
+        var payloads: [DeliveryPayload] = []
+        var sent: [OutboxLease] = []
+        for lease in leases {
+            switch await payload(of: lease) {
+            case .payload(let payload):
+                payloads.append(payload)
+                sent.append(lease)
+            case .refused(let outcome):
+                await record(outcome, for: lease)
+            }
+        }
+        var delivered: [OutboxLease] = []
+        await destination.deliver(payloads) { index, outcome in
+            var outcome = outcome
+            if Task.isCancelled, case .retry = outcome { outcome = .interrupted }
+            if outcome == .delivered {
+                delivered.append(sent[index])
+            } else {
+                await record(outcome, for: sent[index])
+            }
+        }
+        guard !delivered.isEmpty else { return }
+        do {
+            let lost = Set(try await outbox.complete(delivered, now: Date()))
+            for lease in delivered {
+                var metadata = Self.metadata(of: lease)
+                if lost.contains(lease.item.id) {
+                    metadata["nb.error"] = "leaseLost: the lease on outbox row \(lease.item.id) is no longer held"
+                    logger.error("delivery outcome not recorded", metadata: metadata)
+                } else {
+                    metrics.delivered.increment()
+                    logger.debug("note delivered", metadata: metadata)
+                }
+            }
+        } catch {
+            logger.error("delivery outcomes not recorded", metadata: ["nb.error": "\(Self.describe(error))"])
+        }
+    }
+
+    /// What a claimed row sends, or the outcome that settles it without sending.
+    private enum Loaded {
+        case payload(DeliveryPayload)
+        case refused(DeliveryOutcome)
+    }
+
+    /// Reads and opens the note (or acknowledgment) of a claimed row.
+    private func payload(of lease: OutboxLease) async -> Loaded {
+        do {
+            guard let document = try await outbox.noteDocument(id: lease.item.noteID) else {
+                return .refused(.dead(reason: "the note was erased (its retention ended) before it was delivered"))
+            }
+            if lease.item.noteID.hasPrefix(ApplicationAcknowledgmentRecord.idPrefix) {
+                return .payload(.acknowledgment(try ApplicationAcknowledgmentRecord.decoded(from: document), item: lease.item))
+            }
+            return .payload(.note(try NoteRecord.decoded(from: document), item: lease.item))
+        } catch let error as NoteRecordError {
+            return .refused(.dead(reason: error.reason))
+        } catch {
+            let outcome = DeliveryOutcome.retry(reason: "the note could not be read: \(Self.describe(error))")
+            return .refused(Task.isCancelled ? .interrupted : outcome)
+        }
+    }
+
+    private static func metadata(of lease: OutboxLease) -> Logger.Metadata {
+        [
             "nb.outbox.id": "\(lease.item.id)", "nb.hl7.control_id": "\(lease.item.controlID)",
             "nb.outbox.attempt": "\(lease.item.attempts + 1)",
         ]
-        var outcome: DeliveryOutcome
-        do {
-            if let document = try await outbox.noteDocument(id: lease.item.noteID) {
-                if lease.item.noteID.hasPrefix(ApplicationAcknowledgmentRecord.idPrefix) {
-                    outcome = await destination.deliver(
-                        try ApplicationAcknowledgmentRecord.decoded(from: document), item: lease.item)
-                } else {
-                    outcome = await destination.deliver(try NoteRecord.decoded(from: document), item: lease.item)
-                }
-            } else {
-                outcome = .dead(reason: "the note was erased (its retention ended) before it was delivered")
-            }
-        } catch let error as NoteRecordError {
-            outcome = .dead(reason: error.reason)
-        } catch {
-            outcome = .retry(reason: "the note could not be read: \(Self.describe(error))")
-        }
-        if Task.isCancelled, case .retry = outcome { outcome = .interrupted }
+    }
+
+    /// Records the outcome of one row.
+    func record(_ outcome: DeliveryOutcome, for lease: OutboxLease) async {
+        var metadata = Self.metadata(of: lease)
         let now = Date()
         do {
             switch outcome {

@@ -46,6 +46,7 @@ public struct DestinationConfiguration: Sendable, Hashable {
         ("maxBackoffSeconds", "longest retry delay (default 300)"),
         ("maxAgeHours", "a row still failing this long after it was queued goes to the dead letter (default: no limit)"),
         ("leaseSeconds", "how long a worker's claim on a row lasts (default 60)"),
+        ("connections", "connections the rows of one claim are sent over at once, each carrying its share in turn (default 4)"),
         ("receivingApplication", "MSH-5 of the messages sent"),
         ("receivingFacility", "MSH-6 of the messages sent"),
         ("sendingFacility", "MSH-4 of the messages sent"),
@@ -203,6 +204,7 @@ public struct DestinationConfiguration: Sendable, Hashable {
         }
         if let seconds = try integer("maxBackoffSeconds", 1...86_400) { worker.retry.maximumBackoff = .seconds(seconds) }
         if let seconds = try integer("leaseSeconds", 1...3_600) { worker.leaseDuration = .seconds(seconds) }
+        if let connections = try integer("connections", 1...64) { worker.connections = connections }
         if let hours = try integer("maxAgeHours", 1...87_600) { worker.retry.maximumAge = .seconds(hours * 3_600) }
         if worker.retry.maximumBackoff < worker.retry.initialBackoff {
             worker.retry.maximumBackoff = worker.retry.initialBackoff
@@ -217,7 +219,7 @@ public struct DestinationConfiguration: Sendable, Hashable {
         let key = "destinations.\(name)."
         let mllpOnly = fields.map(\.0).filter {
             !["type", "url", "secret", "timeoutSeconds", "maxAttempts", "initialBackoffMilliseconds", "maxBackoffSeconds",
-              "maxAgeHours", "leaseSeconds"].contains($0)
+              "maxAgeHours", "leaseSeconds", "connections"].contains($0)
         }
         if let stray = mllpOnly.first(where: { value($0) != nil }) {
             throw ConfigurationError(key: key + stray, reason: "is an MLLP key; a webhook destination takes url and secret")

@@ -218,8 +218,9 @@ public enum Gateway {
         services.append(
             .init(
                 service: PipelineService(
-                    pipeline: pipeline, messageTypes: types,
-                    wakes: wakes, deliveries: deliveries, pollInterval: .seconds(1), metrics: metrics, logger: logger)))
+                    pipeline: pipeline, messageTypes: types, wakes: wakes, deliveries: deliveries,
+                    pollInterval: .seconds(1), concurrency: configuration.pipelineConcurrency,
+                    threadNiceness: Int32(configuration.pipelineThreadNiceness), metrics: metrics, logger: logger)))
         logger.info(
             "pipeline on",
             metadata: [

@@ -242,6 +242,8 @@ extension GatewayConfiguration {
         if let words = try reader.integer("pipeline.minimumTranscriptWords", in: 1...10_000) {
             encounterMapping.minimumTranscriptWords = words
         }
+        pipelineConcurrency = try reader.integer("pipeline.concurrency", in: 1...256) ?? pipelineConcurrency
+        pipelineThreadNiceness = try reader.integer("pipeline.threadNiceness", in: 0...19) ?? pipelineThreadNiceness
         routes = try RouteConfiguration.routes(
             in: values, destinations: destinations, acknowledgmentDestination: acknowledgmentDestination,
             defaultMapping: encounterMapping)

@@ -72,6 +72,10 @@ public struct GatewayConfiguration: Sendable {
                 acknowledgmentDestination: acknowledgmentDestination)
         ]
     }
+    /// Notes written at once by the pipeline (`pipeline.concurrency`).
+    public var pipelineConcurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The niceness of the pipeline's note-writing threads (`pipeline.threadNiceness`; 0 keeps the process's).
+    public var pipelineThreadNiceness = 0
     /// How an HL7 v2 message becomes an encounter (`pipeline.*`).
     public var encounterMapping = HL7EncounterReader.Configuration()
     /// The log level (`trace` … `critical`).

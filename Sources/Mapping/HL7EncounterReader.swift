@@ -231,6 +231,14 @@ public struct HL7EncounterReader: Sendable {
             specialty: mapped ?? configuration.defaultSpecialty, specialtyIsMapped: mapped != nil)
     }
 
+    /// Whether the specialty of `message` comes from the table keyed by its hospital service (or sending facility),
+    /// rather than the default: what ``Context/specialtyIsMapped`` says, without reading the rest of the context.
+    public func specialtyIsMapped(in message: HL7Message) -> Bool {
+        let reference = configuration.specialtyKey
+        let key = (message.segment(reference.segment)?.string(reference.field) ?? "").uppercased()
+        return configuration.specialtyByHospitalService[key] != nil
+    }
+
     /// The transcript: from the first configured source that carries text.
     func transcript(of message: HL7Message) throws(EncounterReadError) -> Encounter.Transcript {
         var text = ""

@@ -19,6 +19,12 @@ public protocol Outbox: Sendable {
     func commit(_ note: OutboxNote, destinations: [String], processing journalID: Int64?, now: Date) async throws
         -> [Int64]
 
+    /// Commits several notes in one transaction, in the order given, each as ``commit(_:destinations:processing:now:)``
+    /// commits one (rows are numbered in that order). A note whose journal entry is already processed, or missing,
+    /// fails alone with ``StoreError/Code/duplicate`` or ``StoreError/Code/entryNotFound`` and the others commit;
+    /// any other error fails the whole transaction and is thrown. The results are in the order of `commits`.
+    func commit(_ commits: [OutboxCommit], now: Date) async throws -> [Result<[Int64], StoreError>]
+
     /// The note document with this id, opened; `nil` when there is none (or it expired and was erased).
     func noteDocument(id: String) async throws -> [UInt8]?
 
@@ -29,6 +35,10 @@ public protocol Outbox: Sendable {
     /// Marks a claimed row delivered. Throws ``StoreError/Code/leaseLost`` when the lease is no longer held (it
     /// expired and another worker claimed the row).
     func complete(_ lease: OutboxLease, now: Date) async throws
+
+    /// Marks several claimed rows delivered in one transaction; returns the ids of those whose lease was no longer
+    /// held (they were left alone), in the order given.
+    func complete(_ leases: [OutboxLease], now: Date) async throws -> [Int64]
 
     /// Records a failed attempt: back to `pending` until `retryAt`, or `dead` when `retryAt` is `nil`. `error` is
     /// what operators see; it must hold no PHI. Throws ``StoreError/Code/leaseLost`` when the lease is not held.
@@ -58,4 +68,35 @@ public protocol Outbox: Sendable {
 
     /// Deletes the rows delivered before `deliveredBefore` (of `destination`, when given); returns how many.
     func purgeDelivered(before deliveredBefore: Date, destination: String?) async throws -> Int
+}
+
+extension Outbox {
+    /// One transaction per row, for a backend without a batch completion of its own.
+    public func complete(_ leases: [OutboxLease], now: Date) async throws -> [Int64] {
+        var lost: [Int64] = []
+        for lease in leases {
+            do {
+                try await complete(lease, now: now)
+            } catch let error as StoreError where error.code == .leaseLost {
+                lost.append(lease.item.id)
+            }
+        }
+        return lost
+    }
+
+    /// One transaction per note, for a backend without a batch commit of its own.
+    public func commit(_ commits: [OutboxCommit], now: Date) async throws -> [Result<[Int64], StoreError>] {
+        var results: [Result<[Int64], StoreError>] = []
+        for commit in commits {
+            do {
+                results.append(
+                    .success(
+                        try await self.commit(
+                            commit.note, destinations: commit.destinations, processing: commit.journalID, now: now)))
+            } catch let error as StoreError where error.code == .duplicate || error.code == .entryNotFound {
+                results.append(.failure(error))
+            }
+        }
+        return results
+    }
 }

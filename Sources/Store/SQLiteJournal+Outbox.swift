@@ -12,48 +12,81 @@ extension SQLiteJournal: Outbox {
     public func commit(_ note: OutboxNote, destinations: [String], processing journalID: Int64?, now: Date)
         async throws -> [Int64]
     {
-        guard Set(destinations).count == destinations.count else {
-            throw StoreError(.invalidArgument, reason: "destinations must be distinct")
+        let results = try await commit(
+            [OutboxCommit(note: note, destinations: destinations, processing: journalID)], now: now)
+        guard let result = results.first else {
+            throw StoreError(.database, reason: "commit note and outbox: the transaction returned nothing")
         }
-        let sealed = try sealing.seal(note.document, for: .pipelineNote(id: note.id))
+        return try result.get()
+    }
+
+    public func commit(_ commits: [OutboxCommit], now: Date) async throws -> [Result<[Int64], StoreError>] {
+        guard !commits.isEmpty else { return [] }
+        struct Sealed: Sendable {
+            var commit: OutboxCommit
+            var sealed: SealedValue
+            var controlIDs: [String]
+        }
+        var prepared: [Sealed] = []
+        prepared.reserveCapacity(commits.count)
+        for commit in commits {
+            guard Set(commit.destinations).count == commit.destinations.count else {
+                throw StoreError(.invalidArgument, reason: "destinations must be distinct")
+            }
+            prepared.append(
+                Sealed(
+                    commit: commit, sealed: try sealing.seal(commit.note.document, for: .pipelineNote(id: commit.note.id)),
+                    controlIDs: commit.destinations.map { _ in Self.newControlID() }))
+        }
         let stamp = now.epochMilliseconds
-        let controlIDs = destinations.map { _ in Self.newControlID() }
-        return try await outboxWrite("commit note and outbox") { db in
-            if let journalID {
-                try db.execute(
-                    sql: """
-                        UPDATE journal SET state = 'processed', failure_reason = NULL, updated_at = ? \
-                        WHERE id = ? AND state IN ('received', 'accepted')
-                        """,
-                    arguments: [stamp, journalID])
-                if db.changesCount == 0 {
-                    let exists =
-                        try Bool.fetchOne(db, sql: "SELECT 1 FROM journal WHERE id = ?", arguments: [journalID]) ?? false
-                    throw exists
-                        ? StoreError(.duplicate, reason: "journal entry \(journalID) is not waiting for processing")
-                        : StoreError(.entryNotFound, reason: "no journal entry with id \(journalID)")
+        let notes = prepared
+        return try await outboxWrite("commit notes and outbox") { db in
+            var results: [Result<[Int64], StoreError>] = []
+            results.reserveCapacity(notes.count)
+            for item in notes {
+                let note = item.commit.note
+                if let journalID = item.commit.journalID {
+                    try db.cachedStatement(
+                        sql: """
+                            UPDATE journal SET state = 'processed', failure_reason = NULL, updated_at = ? \
+                            WHERE id = ? AND state IN ('received', 'accepted')
+                            """
+                    ).execute(arguments: [stamp, journalID])
+                    if db.changesCount == 0 {
+                        let exists =
+                            try Bool.fetchOne(db, sql: "SELECT 1 FROM journal WHERE id = ?", arguments: [journalID])
+                            ?? false
+                        results.append(
+                            .failure(
+                                exists
+                                    ? StoreError(.duplicate, reason: "journal entry \(journalID) is not waiting for processing")
+                                    : StoreError(.entryNotFound, reason: "no journal entry with id \(journalID)")))
+                        continue
+                    }
                 }
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO pipeline_notes (id, journal_id, created_at, expires_at, patient_key, document_sealed, \
-                    key_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    note.id, journalID, note.createdAt.epochMilliseconds, note.expiresAt.epochMilliseconds,
-                    note.patientKey, Data(sealed.bytes), sealed.keyID,
-                ])
-            var ids: [Int64] = []
-            for (destination, controlID) in zip(destinations, controlIDs) {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
-                        INSERT INTO outbox (note_id, destination, patient_key, state, attempts, next_attempt_at, \
-                        control_id, created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)
-                        """,
-                    arguments: [note.id, destination, note.patientKey, stamp, controlID, stamp, stamp])
-                ids.append(db.lastInsertedRowID)
+                        INSERT INTO pipeline_notes (id, journal_id, created_at, expires_at, patient_key, \
+                        document_sealed, key_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(
+                    arguments: [
+                        note.id, item.commit.journalID, note.createdAt.epochMilliseconds,
+                        note.expiresAt.epochMilliseconds, note.patientKey, Data(item.sealed.bytes), item.sealed.keyID,
+                    ])
+                var ids: [Int64] = []
+                for (destination, controlID) in zip(item.commit.destinations, item.controlIDs) {
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO outbox (note_id, destination, patient_key, state, attempts, next_attempt_at, \
+                            control_id, created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)
+                            """
+                    ).execute(arguments: [note.id, destination, note.patientKey, stamp, controlID, stamp, stamp])
+                    ids.append(db.lastInsertedRowID)
+                }
+                results.append(.success(ids))
             }
-            return ids
+            return results
         }
     }
 
@@ -78,28 +111,30 @@ extension SQLiteJournal: Outbox {
         return try await outboxWrite("claim outbox rows") { db in
             // Claimable: pending and due, or in flight under an expired lease; and no earlier row of the same patient
             // to the same destination still pending or in flight (per-patient order).
-            let rows = try Row.fetchAll(
-                db,
+            // The state condition is spelled as the partial indexes' (outbox_active, outbox_active_patient), so that
+            // the walk in id order and the check for an earlier row of the patient touch only rows still to deliver.
+            let select = try db.cachedStatement(
                 sql: """
-                    SELECT \(Self.outboxColumns) FROM outbox AS o WHERE o.destination = ? AND (
+                    SELECT \(Self.outboxColumns) FROM outbox AS o
+                    WHERE o.destination = ? AND o.state IN ('pending', 'in-flight') AND (
                         (o.state = 'pending' AND o.next_attempt_at <= ?)
                         OR (o.state = 'in-flight' AND o.lease_expires_at <= ?))
                     AND NOT EXISTS (
                         SELECT 1 FROM outbox AS e WHERE e.destination = o.destination AND e.patient_key = o.patient_key
                         AND e.id < o.id AND e.state IN ('pending', 'in-flight'))
                     ORDER BY o.id LIMIT ?
-                    """,
-                arguments: [destination, stamp, stamp, limit])
+                    """)
+            let rows = try Row.fetchAll(select, arguments: [destination, stamp, stamp, limit])
+            let update = try db.cachedStatement(
+                sql: """
+                    UPDATE outbox SET state = 'in-flight', lease_token = ?, lease_expires_at = ?, updated_at = ? \
+                    WHERE id = ?
+                    """)
             var leases: [OutboxLease] = []
             for row in rows {
                 var item = try Self.decodeItem(row)
                 let token = Self.newToken()
-                try db.execute(
-                    sql: """
-                        UPDATE outbox SET state = 'in-flight', lease_token = ?, lease_expires_at = ?, updated_at = ? \
-                        WHERE id = ?
-                        """,
-                    arguments: [token, expires, stamp, item.id])
+                try update.execute(arguments: [token, expires, stamp, item.id])
                 item.state = .inFlight
                 item.leaseExpiresAt = Date(epochMilliseconds: expires)
                 item.updatedAt = Date(epochMilliseconds: stamp)
@@ -119,6 +154,25 @@ extension SQLiteJournal: Outbox {
                     WHERE id = ? AND state = 'in-flight' AND lease_token = ?
                     """,
                 arguments: [stamp, stamp, lease.item.id, lease.token])
+        }
+    }
+
+    public func complete(_ leases: [OutboxLease], now: Date) async throws -> [Int64] {
+        guard !leases.isEmpty else { return [] }
+        let stamp = now.epochMilliseconds
+        return try await outboxWrite("complete outbox rows") { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, lease_token = NULL, \
+                    lease_expires_at = NULL, updated_at = ?, delivered_at = ? \
+                    WHERE id = ? AND state = 'in-flight' AND lease_token = ?
+                    """)
+            var lost: [Int64] = []
+            for lease in leases {
+                try statement.execute(arguments: [stamp, stamp, lease.item.id, lease.token])
+                if db.changesCount == 0 { lost.append(lease.item.id) }
+            }
+            return lost
         }
     }
 

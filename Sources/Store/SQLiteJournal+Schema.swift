@@ -93,6 +93,17 @@ extension SQLiteJournal {
                     """
             )
         }
+        // The claim reads only rows still to deliver: without these, each claim walked every row the destination
+        // ever had (delivered ones included) and sorted them, so claiming slowed down as the outbox grew.
+        migrator.registerMigration("outbox.active-rows") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX outbox_active ON outbox (destination, id) WHERE state IN ('pending', 'in-flight');
+                    CREATE INDEX outbox_active_patient ON outbox (destination, patient_key, id) \
+                    WHERE state IN ('pending', 'in-flight');
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -33,6 +33,7 @@ struct EncounterPipelineTests {
     ]
 
     private func withPipeline(
+        concurrency: Int = 1,
         _ body: (SQLiteJournal, PipelineService, HL7Intake, LogRecorder) async throws -> Void
     ) async throws {
         let directory = try URLPaths.temporaryDirectory()
@@ -48,7 +49,7 @@ struct EncounterPipelineTests {
             digester: PatientKeyDigester(keyring: keyring), mapping: NoteFHIRMapping(), logger: recorder.logger())
         let service = PipelineService(
             pipeline: pipeline, messageTypes: ["MDM^T02", "ORU^R01"], wakes: DeliverySignal(), deliveries: DeliverySignal(),
-            pollInterval: .seconds(1), logger: recorder.logger())
+            pollInterval: .seconds(1), concurrency: concurrency, logger: recorder.logger())
         let intake = HL7Intake(
             journal: journal, acknowledgments: HL7AcknowledgmentBuilder(), limits: .default, acceptedTypes: [],
             duplicateWindow: .seconds(3600), maximumFrameSize: 1 << 20, logger: recorder.logger())
@@ -101,6 +102,64 @@ struct EncounterPipelineTests {
             #expect(entries.first?.failureReason?.hasPrefix("no transcript") == true)
             #expect(try await journal.count(state: .pending) == 0)
             #expect(!recorder.text.contains(Self.name))
+        }
+    }
+
+    /// An MDM^T02 of patient `mrn` whose transcript repeats a dialogue `times` times: a long one takes far longer to
+    /// write than a short one, so that notes written at once finish out of journal order.
+    static func mdm(_ control: String, patient mrn: String, repeating times: Int) -> [UInt8] {
+        let lines = (0..<times).flatMap { round in
+            [
+                "Doctor: How has the cough been since the last visit, round \(round)?",
+                "Patient: It is better in the morning but worse at night when I lie down.",
+                "Doctor: Your lungs sound clear today. Keep taking the inhaler twice a day.",
+            ]
+        }
+        let observations = lines.enumerated().map { "OBX|\($0.offset + 1)|TX|11506-3^Progress note^LN|1|\($0.element)||||||F" }
+        return Array(
+            ([
+                "MSH|^~\\&|DICTATE|NORTH|NB|NB|20261101120000||MDM^T02^MDM_T02|\(control)|P|2.5.1",
+                "EVN|T02|20261101120000",
+                "PID|1||\(mrn)^^^NORTH^MR||\(name)^QUINTESSA||19800101|F",
+                "PV1|1|O|CLINIC^1^1||||1234^WELBY^MARCUS|||MED|||||||||V-\(control)",
+            ] + observations).joined(separator: "\r").utf8) + [0x0D]
+    }
+
+    @Test("notes written at once are recorded in journal order: each patient's outbox rows follow its messages")
+    func concurrentNotesKeepPatientOrder() async throws {
+        try await withPipeline(concurrency: 4) { journal, service, intake, recorder in
+            // Per patient, a long transcript first and short ones after it: written four at a time, the short notes
+            // are done long before the long one, and recording them as they finish would put them ahead of it.
+            let patients = ["MRN-A", "MRN-B", "MRN-C"]
+            var expected: [String: [Int64]] = [:]
+            for round in 0..<4 {
+                for patient in patients {
+                    let control = "ORD-\(patient)-\(round)"
+                    let message = Self.mdm(control, patient: patient, repeating: round == 0 ? 120 : 1)
+                    let reply = await intake.receive(message, source: "t", logger: recorder.logger())
+                    #expect(try HL7Message(parsing: try #require(reply.bytes))["MSA-1"] == "AA")
+                }
+            }
+            for entry in try await journal.entries(afterID: nil, limit: 100) {
+                let message = try HL7Message(parsing: entry.body)
+                expected[message["PID-3.1"] ?? "", default: []].append(entry.id)
+            }
+            let threads = PipelineThreads(count: 4)
+            let written = await service.processAccepted(on: threads)
+            await threads.shutdown()
+            #expect(written == 12)
+            #expect(try await journal.count(state: .accepted) == 0)
+            // The "ehr" rows in row order, read back to the journal entry of each note, per patient.
+            var delivered: [String: [Int64]] = [:]
+            for row in try await journal.items(state: .pending, destination: "ehr", afterID: nil, limit: 100) {
+                let record = try NoteRecord.decoded(from: try #require(try await journal.noteDocument(id: row.noteID)))
+                let patient = try #require(record.encounter.patient.identifiers.first?.value)
+                delivered[patient, default: []].append(try #require(record.encounter.origin.journalID))
+            }
+            #expect(delivered == expected)
+            // The claim honours it: one row per patient at a time, the earliest first.
+            let first = try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(60), now: Date())
+            #expect(first.count == 3)
         }
     }
 }

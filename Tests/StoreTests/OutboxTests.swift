@@ -56,6 +56,45 @@ struct OutboxTests {
         }
     }
 
+    @Test("a batch commit numbers rows in the order given; an entry already processed fails alone")
+    func batchCommit() async throws {
+        try await withJournal { journal, _ in
+            var entries: [Int64] = []
+            for control in ["B1", "B2", "B3"] {
+                guard case .recorded(let id) = try await journal.record(
+                    Support.entry(controlID: control), duplicateWindow: .seconds(60))
+                else { Issue.record("not recorded"); return }
+                entries.append(id)
+            }
+            _ = try await journal.commit(note("note_0", patient: "pk_a"), destinations: ["ehr"], processing: entries[1], now: Date())
+            let results = try await journal.commit(
+                [
+                    OutboxCommit(note: note("note_1", patient: "pk_a"), destinations: ["ehr", "archive"], processing: entries[0]),
+                    OutboxCommit(note: note("note_2", patient: "pk_a"), destinations: ["ehr"], processing: entries[1]),
+                    OutboxCommit(note: note("note_3", patient: "pk_a"), destinations: ["ehr"], processing: entries[2]),
+                ], now: Date())
+            #expect(results.count == 3)
+            let first = try results[0].get()
+            let third = try results[2].get()
+            #expect(first.count == 2 && third.count == 1)
+            #expect(try #require(first.last) < third[0])
+            guard case .failure(let error) = results[1] else { Issue.record("entry 2 was committed twice"); return }
+            #expect(error.code == .duplicate)
+            #expect(try await journal.noteDocument(id: "note_2") == nil)
+            #expect(try await journal.count(state: .accepted) == 0)
+            // The rows of one patient and destination go out in the order committed: note_0, then note_1, note_3.
+            let rows = try await journal.items(state: .pending, destination: "ehr", afterID: nil, limit: 10)
+            #expect(rows.map(\.noteID) == ["note_0", "note_1", "note_3"])
+            let claimed = try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(60), now: Date())
+            #expect(claimed.map(\.item.noteID) == ["note_0"])
+            #expect(try await journal.complete(claimed, now: Date()).isEmpty)
+            let next = try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(60), now: Date())
+            #expect(next.map(\.item.noteID) == ["note_1"])
+            // A lease no longer held is reported, not completed.
+            #expect(try await journal.complete(claimed, now: Date()) == claimed.map(\.item.id))
+        }
+    }
+
     @Test("a journal made by the release before the outbox (journal.v1 only) is migrated on open and keeps its entries")
     func migratesAnExistingJournal() async throws {
         try await Support.withTemporaryDirectory { directory in

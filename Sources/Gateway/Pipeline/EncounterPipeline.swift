@@ -83,12 +83,13 @@ struct EncounterPipeline: Sendable {
 
     /// Keeps what an ADT^A01/A04/A08 says about the visit (sealed, with the notes' retention) and marks the entry
     /// processed.
-    func keepContext(_ entry: JournalEntry, reader: HL7EncounterReader, metadata: Logger.Metadata) async -> Outcome {
+    func keepContext(
+        _ entry: JournalEntry, context: HL7EncounterReader.Context?, metadata: Logger.Metadata
+    ) async -> Outcome {
         var metadata = metadata
-        guard let contexts, let message = try? HL7Message(parsing: entry.body, limits: limits) else {
+        guard let contexts, let context else {
             return await finish(entry, reason: "the ADT message cannot be parsed", metadata: metadata)
         }
-        let context = reader.context(from: message)
         guard let key = contextKey(patient: context.patient, visitNumber: context.visit.number) else {
             return await finish(
                 entry, reason: "no visit context kept: the ADT message has no patient identifier or visit number",
@@ -144,90 +145,239 @@ struct EncounterPipeline: Sendable {
         if encounter.visit.start.isEmpty { encounter.visit.start = kept.visit.start }
     }
 
+    /// What the CPU-bound step made of one entry, before anything is recorded: the part of the work that may run for
+    /// several entries at once. ``record(_:entry:)`` then records it (in journal order, by ``PipelineService``).
+    enum Preparation: Sendable {
+        /// A note to store, with the destinations of its outbox rows.
+        case note(OutboxNote, destinations: [String], metadata: Logger.Metadata)
+        /// The entry cannot become a note.
+        case failure(
+            PipelineFailure, header: HL7ReceivedHeader?, acknowledgmentDestination: String?, metadata: Logger.Metadata)
+        /// An ADT message whose visit context is kept (`nil` when the message cannot be parsed).
+        case context(HL7EncounterReader.Context?, metadata: Logger.Metadata)
+        /// The pipeline's threads stopped before the work was done: nothing is recorded, the entry stays accepted.
+        case stopped
+    }
+
     /// Processes one entry and records the outcome in the store.
     func process(_ entry: JournalEntry) async -> Outcome {
+        await record(await prepare(entry), entry: entry)
+    }
+
+    /// Whether `entry` may be an ADT message whose visit context is kept: such an entry is recorded before any later
+    /// entry is prepared, because a later transcript message of the same visit reads the context it keeps.
+    func mayKeepContext(_ entry: JournalEntry) -> Bool {
+        contexts != nil && (entry.messageType ?? "ADT").hasPrefix("ADT")
+    }
+
+    /// Reads the message (parsed once), writes its note and codes and encodes the record; records nothing. The
+    /// CPU-bound steps run on `threads` when given, on the calling task otherwise.
+    func prepare(_ entry: JournalEntry, on threads: PipelineThreads? = nil) async -> Preparation {
+        let read: Reading
+        do {
+            read = try await Self.running(on: threads) { self.read(entry) }
+        } catch {
+            return .stopped
+        }
+        switch read {
+        case .prepared(let preparation):
+            return preparation
+        case .encounter(var encounter, let specialtyIsMapped, let handling, let header, let metadata):
+            await fillFromKeptContext(&encounter, specialtyIsMapped: specialtyIsMapped)
+            let filled = encounter
+            let written = try? await Self.running(on: threads) { self.makeNote(filled) }
+            let acknowledgmentDestination = handling.acknowledgmentDestination ?? self.acknowledgmentDestination
+            switch written {
+            case .success(let note):
+                var targets = handling.destinations
+                var metadata = metadata
+                if let header, let destination = acknowledgmentDestination,
+                    Self.wantsApplicationAcknowledgment(header, .applicationAccept), !targets.contains(destination)
+                {
+                    // The AA is rendered from the note by the acknowledgment destination: queued in the same
+                    // transaction.
+                    targets.append(destination)
+                    metadata["nb.pipeline.application_ack"] = "AA"
+                }
+                metadata["nb.outbox.destinations"] = "\(handling.destinations.count)"
+                return .note(note, destinations: targets, metadata: metadata)
+            case .failure(let failure):
+                return .failure(
+                    failure, header: header, acknowledgmentDestination: acknowledgmentDestination, metadata: metadata)
+            case nil:
+                return .stopped
+            }
+        }
+    }
+
+    /// What reading an entry gave: an outcome already, or the encounter to write a note for.
+    enum Reading: Sendable {
+        case prepared(Preparation)
+        case encounter(
+            Encounter, specialtyIsMapped: Bool, handling: Handling, header: HL7ReceivedHeader?,
+            metadata: Logger.Metadata)
+    }
+
+    /// Parses the entry's message once and reads its header, its route and its encounter. Pure.
+    func read(_ entry: JournalEntry) -> Reading {
         var metadata: Logger.Metadata = [
             "nb.journal.id": "\(entry.id)", "nb.hl7.control_id": "\(entry.controlID ?? "")",
             "nb.hl7.message_type": "\(entry.messageType ?? "")",
         ]
-        let outcome: Outcome
-        let header = Self.header(of: entry.body, limits: limits)
+        let parsed = Result { () throws(HL7ParseError) -> HL7Message in try HL7Message(parsing: entry.body, limits: limits) }
+        let header: HL7ReceivedHeader?
+        switch parsed {
+        case .success(let message): header = HL7ReceivedHeader(message: message)
+        case .failure: header = HL7ReceivedHeader(probing: entry.body)
+        }
         let handling = self.handling(of: header)
         if let route = handling?.route { metadata["nb.pipeline.route"] = "\(route)" }
         let acknowledgmentDestination = handling?.acknowledgmentDestination ?? self.acknowledgmentDestination
         if let header, header.messageCode == "ADT", Self.contextEvents.contains(header.triggerEvent), contexts != nil {
-            return await keepContext(entry, reader: handling?.reader ?? reader, metadata: metadata)
+            let context = try? parsed.get()
+            return .prepared(
+                .context(context.map { (handling?.reader ?? reader).context(from: $0) }, metadata: metadata))
         }
-        let result: Result<(OutboxNote, NoteRecord), PipelineFailure>
-        if let handling {
-            result = await makeNote(entry, reader: handling.reader)
-        } else {
+        func failed(_ failure: PipelineFailure) -> Reading {
+            .prepared(
+                .failure(failure, header: header, acknowledgmentDestination: acknowledgmentDestination, metadata: metadata))
+        }
+        guard let handling else {
             let sender = header.map { "\(RouteConfiguration.namespace($0.sendingApplication, $0))|\(RouteConfiguration.namespace($0.sendingFacility, $0))" } ?? ""
-            result = .failure(
+            return failed(
                 PipelineFailure(
                     "no route takes this message (sender \(sender.prefix(80)), type \(entry.messageType ?? "unknown"))",
                     errorCode: .unsupportedMessageType))
         }
-        let destinations = handling?.destinations ?? []
-        switch result {
-        case .failure(let failure):
-            let reason = failure.reason
-            if let header, let destination = acknowledgmentDestination, Self.wantsApplicationAcknowledgment(header, .applicationError) {
-                guard await queueErrorAcknowledgment(failure, header: header, entry: entry, to: destination, metadata: metadata) else {
-                    return .deferred
-                }
-            }
+        let message: HL7Message
+        switch parsed {
+        case .success(let parsedMessage):
+            message = parsedMessage
+        case .failure(let error):
+            return failed(
+                PipelineFailure("the message cannot be parsed: \(error.code)", errorCode: error.acknowledgmentErrorCode))
+        }
+        let encounter: Encounter
+        do {
+            encounter = try handling.reader.encounter(from: message, journalID: entry.id)
+        } catch {
+            return failed(PipelineFailure(error.reason, errorCode: Self.errorCode(of: error)))
+        }
+        return .encounter(
+            encounter, specialtyIsMapped: handling.reader.specialtyIsMapped(in: message), handling: handling,
+            header: header, metadata: metadata)
+    }
+
+    /// Records what ``prepare(_:on:)`` made of `entry`: the note with its outbox rows and the entry's move to
+    /// `processed` in one transaction, the failure with its reason, or the visit context.
+    func record(_ preparation: Preparation, entry: JournalEntry) async -> Outcome {
+        switch preparation {
+        case .stopped:
+            return .deferred
+        case .context(let context, let metadata):
+            return await keepContext(entry, context: context, metadata: metadata)
+        case .failure(let failure, let header, let acknowledgmentDestination, let metadata):
+            return await recordFailure(
+                failure, entry: entry, header: header, acknowledgmentDestination: acknowledgmentDestination,
+                metadata: metadata)
+        case .note(let note, let destinations, let metadata):
+            let outcome: Outcome
             do {
-                try await journal.updateState(id: entry.id, to: .failed, reason: reason)
-            } catch {
-                metadata["nb.error"] = "\(OutboxWorker.describe(error))"
-                logger.error("the failed state of an HL7 message could not be recorded", metadata: metadata)
-                return .deferred
-            }
-            metadata["nb.pipeline.reason"] = "\(reason)"
-            logger.notice("HL7 message cannot become a note; journal entry marked failed", metadata: metadata)
-            outcome = .failed(reason)
-        case .success(let (note, record)):
-            do {
-                var targets = destinations
-                if let header, let destination = acknowledgmentDestination,
-                    Self.wantsApplicationAcknowledgment(header, .applicationAccept), !targets.contains(destination)
-                {
-                    // The AA is rendered from the note by the acknowledgment destination: queued in the same transaction.
-                    targets.append(destination)
-                    metadata["nb.pipeline.application_ack"] = "AA"
-                }
-                _ = try await outbox.commit(note, destinations: targets, processing: entry.id, now: record.createdAt)
-                metadata["nb.note.id"] = "\(note.id)"
-                metadata["nb.outbox.destinations"] = "\(destinations.count)"
-                logger.debug("note written and queued for delivery", metadata: metadata)
+                _ = try await outbox.commit(note, destinations: destinations, processing: entry.id, now: note.createdAt)
                 outcome = .processed(note.id)
             } catch let error as StoreError where error.code == .duplicate {
                 outcome = .alreadyProcessed
             } catch {
-                metadata["nb.error"] = "\(OutboxWorker.describe(error))"
-                logger.error("note not stored; the message stays accepted and is tried again", metadata: metadata)
                 outcome = .deferred
+                logStoreFailure(error, metadata: metadata)
             }
+            logNote(outcome, note: note, metadata: metadata)
+            return outcome
         }
-        return outcome
     }
 
-    /// The note of an entry, or why there is none. Pure apart from the clock and the random note id.
-    func makeNote(_ entry: JournalEntry, reader: HL7EncounterReader) async -> Result<(OutboxNote, NoteRecord), PipelineFailure> {
-        let message: HL7Message
+    /// Records several prepared notes, in order, in one transaction: what ``record(_:entry:)`` does for each, with
+    /// one commit instead of one per note. The outcomes are in the order of `notes`.
+    func recordNotes(_ notes: [PreparedNote]) async -> [Outcome]
+    {
+        guard notes.count > 1 else { return await recordOneByOne(notes) }
+        let results: [Result<[Int64], StoreError>]
         do {
-            message = try HL7Message(parsing: entry.body, limits: limits)
+            results = try await outbox.commit(
+                notes.map { OutboxCommit(note: $0.note, destinations: $0.destinations, processing: $0.entry.id) },
+                now: Date())
         } catch {
-            return .failure(PipelineFailure("the message cannot be parsed: \(error.code)", errorCode: error.acknowledgmentErrorCode))
+            // The batch as a whole failed: record them one by one, so that one bad note defers only itself.
+            return await recordOneByOne(notes)
         }
-        var encounter: Encounter
+        return zip(notes, results).map { note, result in
+            let outcome: Outcome
+            switch result {
+            case .success: outcome = .processed(note.note.id)
+            case .failure(let error) where error.code == .duplicate: outcome = .alreadyProcessed
+            case .failure(let error):
+                outcome = .deferred
+                logStoreFailure(error, metadata: note.metadata)
+            }
+            logNote(outcome, note: note.note, metadata: note.metadata)
+            return outcome
+        }
+    }
+
+    /// A prepared note with its entry, as ``recordNotes(_:)`` takes it.
+    typealias PreparedNote = (entry: JournalEntry, note: OutboxNote, destinations: [String], metadata: Logger.Metadata)
+
+    private func recordOneByOne(_ notes: [PreparedNote]) async -> [Outcome] {
+        var outcomes: [Outcome] = []
+        for note in notes {
+            outcomes.append(
+                await record(.note(note.note, destinations: note.destinations, metadata: note.metadata), entry: note.entry))
+        }
+        return outcomes
+    }
+
+    private func logNote(_ outcome: Outcome, note: OutboxNote, metadata: Logger.Metadata) {
+        guard case .processed = outcome, logger.logLevel <= .debug else { return }
+        var metadata = metadata
+        metadata["nb.note.id"] = "\(note.id)"
+        logger.debug("note written and queued for delivery", metadata: metadata)
+    }
+
+    private func logStoreFailure(_ error: any Error, metadata: Logger.Metadata) {
+        var metadata = metadata
+        metadata["nb.error"] = "\(OutboxWorker.describe(error))"
+        logger.error("note not stored; the message stays accepted and is tried again", metadata: metadata)
+    }
+
+    /// Marks the entry failed with the reason, after queueing the `AE` its sender asked for.
+    func recordFailure(
+        _ failure: PipelineFailure, entry: JournalEntry, header: HL7ReceivedHeader?, acknowledgmentDestination: String?,
+        metadata: Logger.Metadata
+    ) async -> Outcome {
+        var metadata = metadata
+        let reason = failure.reason
+        if let header, let destination = acknowledgmentDestination,
+            Self.wantsApplicationAcknowledgment(header, .applicationError)
+        {
+            guard await queueErrorAcknowledgment(failure, header: header, entry: entry, to: destination, metadata: metadata)
+            else {
+                return .deferred
+            }
+        }
         do {
-            encounter = try reader.encounter(from: message, journalID: entry.id)
+            try await journal.updateState(id: entry.id, to: .failed, reason: reason)
         } catch {
-            return .failure(PipelineFailure(error.reason, errorCode: Self.errorCode(of: error)))
+            metadata["nb.error"] = "\(OutboxWorker.describe(error))"
+            logger.error("the failed state of an HL7 message could not be recorded", metadata: metadata)
+            return .deferred
         }
-        await fillFromKeptContext(&encounter, specialtyIsMapped: reader.context(from: message).specialtyIsMapped)
+        metadata["nb.pipeline.reason"] = "\(reason)"
+        logger.notice("HL7 message cannot become a note; journal entry marked failed", metadata: metadata)
+        return .failed(reason)
+    }
+
+    /// The note of an encounter, or why there is none. Pure apart from the clock and the random note id.
+    func makeNote(_ encounter: Encounter) -> Result<OutboxNote, PipelineFailure> {
         let now = Date()
         let note: Note
         do {
@@ -248,21 +398,20 @@ struct EncounterPipeline: Sendable {
         let primary = encounter.patient.primaryIdentifier
         let key = digester.patientKey(identifier: primary?.value ?? "", authority: primary?.assigningAuthority ?? "")
         return .success(
-            (
-                OutboxNote(
-                    id: record.id, createdAt: now, expiresAt: now.addingTimeInterval(noteRetention.timeInterval),
-                    patientKey: key, document: document),
-                record
-            ))
+            OutboxNote(
+                id: record.id, createdAt: now, expiresAt: now.addingTimeInterval(noteRetention.timeInterval),
+                patientKey: key, document: document))
+    }
+
+    /// Runs `body` on `threads`, or on the calling task when there are none.
+    private static func running<T: Sendable>(
+        on threads: PipelineThreads?, _ body: @escaping @Sendable () -> T
+    ) async throws -> T {
+        guard let threads else { return body() }
+        return try await threads.run(body)
     }
 
     // MARK: - Enhanced-mode application acknowledgments (HL7 v2.5 chapter 2, section 2.9.3)
-
-    /// The header of a journaled message (probed when it does not parse).
-    static func header(of body: [UInt8], limits: HL7ParserLimits) -> HL7ReceivedHeader? {
-        if let message = try? HL7Message(parsing: body, limits: limits) { return HL7ReceivedHeader(message: message) }
-        return HL7ReceivedHeader(probing: body)
-    }
 
     /// Whether the sender asked for an application acknowledgment with this outcome: only in enhanced mode, as
     /// MSH-16 says (empty is AL).
