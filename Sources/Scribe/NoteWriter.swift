@@ -42,16 +42,25 @@ public struct NoteWriter: Sendable {
             statements = dialogueStatements(
                 transcript, specialty: specialty, layout: layout, pronouns: pronouns, reportedAnswers: answers,
                 clinicalStarts: clinical, sentenceTokens: extraction.tokens)
-                .map { statement in
-                    var labelled = statement
-                    labelled.subsection = layout.label(for: statement.text, in: statement.section)
-                    // An examination finding under the system it is of (`Cardiovascular: Regular rate and rhythm.`).
-                    if labelled.subsection == "PHYSICAL EXAMINATION", !Self.isLabelled(statement.text),
-                        let system = Phrasing.findingSystem(statement.text)
-                    {
-                        labelled.text = system + ": " + statement.text
+                .flatMap { statement -> [NoteStatement] in
+                    let subsection = layout.label(for: statement.text, in: statement.section)
+                    // Findings and results in the terse form, one per examined part.
+                    let texts =
+                        subsection == "PHYSICAL EXAMINATION" || subsection == "RESULTS"
+                        ? ClinicalStyle.findings(statement.text) : [statement.text]
+                    return texts.map { text in
+                        var labelled = statement
+                        labelled.text = text
+                        labelled.subsection = subsection
+                        // An examination finding under the system it is of (`Cardiovascular: Regular rate and
+                        // rhythm.`).
+                        if subsection == "PHYSICAL EXAMINATION", !Self.isLabelled(text),
+                            let system = Phrasing.findingSystem(text)
+                        {
+                            labelled.text = system + ": " + text
+                        }
+                        return labelled
                     }
-                    return labelled
                 }
             // The clinician's sentence that states why the patient came is the chief complaint and the opening line,
             // not an assessment of the problem (`i understand you've come in with some right knee pain`).

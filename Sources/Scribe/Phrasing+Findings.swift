@@ -178,6 +178,7 @@ extension Phrasing {
             // `back`, `hand`, `head` name a part only after a determiner (`her lower back`, not `come back`).
             if ["back", "hand", "head"].contains(key),
                 index == 0 || !partDeterminers.contains(keys[index - 1])
+                    || index + 1 < keys.count && keys[index + 1] == "side"
             {
                 continue
             }

@@ -1,15 +1,21 @@
+import Foundation
+
 /// Routes transcript sentences to SOAP divisions.
 ///
 /// A dictation runs subjective → objective → assessment/plan, so its sentences are labelled by a Viterbi
-/// decode that only moves forward through the divisions, over the section model's per-sentence scores.
+/// decode that only moves forward through the divisions, over the section model's per-sentence scores and a
+/// prior on where in a dictation each division lies.
 /// A dialogue is routed sentence by sentence: the patient's words are history, the clinician's are
 /// routed by the model where they dictate findings, assessment or plan.
 public struct SectionRouter: Sendable {
     let model: SectionModel
+    /// The weight of the position prior's log against the model's logits (0 leaves position out).
+    let positionWeight: Double
 
     /// Creates a router over a section model.
-    public init(model: SectionModel = .embedded) {
+    public init(model: SectionModel = .embedded, positionWeight: Double = 0.5) {
         self.model = model
+        self.positionWeight = positionWeight
     }
 
     /// The division of each sentence of a dictation, in order, never moving backwards.
@@ -27,6 +33,19 @@ public struct SectionRouter: Sendable {
             // And it opens with the history: the first paragraph leans to subjective.
             let firstEnd = paragraphStarts.dropFirst().firstIndex(of: true) ?? scores.count
             for index in 0..<firstEnd { scores[index][0] += firstParagraphBonus }
+        }
+        // Where a sentence sits in the dictation (the share of the text before its middle) weighs for the
+        // division usually found there.
+        let lengths = sentences.map { Double($0.utf8.count + 1) }
+        let total = lengths.reduce(0, +)
+        var before = 0.0
+        for index in scores.indices {
+            let middle = (before + lengths[index] / 2) / total
+            before += lengths[index]
+            let prior = Self.positionPrior[min(Int(middle * Double(Self.positionPrior.count)), Self.positionPrior.count - 1)]
+            for division in scores[index].indices where division < prior.count {
+                scores[index][division] += positionWeight * log(prior[division] + positionSmoothing)
+            }
         }
         let divisions = SectionModel.Division.allCases.count
         // best[i][d]: best log score of sentences 0...i with sentence i in division d.
@@ -62,6 +81,9 @@ public struct SectionRouter: Sendable {
         }
         return labels
     }
+
+    /// What is added to each share of the position prior, so that no division is ruled out anywhere.
+    let positionSmoothing = 0.02
 
     /// How much more a change of division costs inside a paragraph than at a paragraph break.
     let inParagraphFactor = 10.0

@@ -93,5 +93,30 @@ struct ClinicalStyleTests {
         #expect(Phrasing.findingSystem("Everything looks good.") == nil)
         #expect(Phrasing.findingSystem("Come back sooner if the foot becomes numb.") == "Foot")
         #expect(Phrasing.findingSystem("Tenderness of her lower back.") == "Back")
+        #expect(Phrasing.findingSystem("A carotid bruit on the right hand side.") == nil)
+    }
+
+    @Test(
+        "a spoken finding is written tersely, one per examined part; the examiner's narration is no finding",
+        arguments: [
+            ("Looking at him, his neck is very supple.", ["Neck very supple."]),
+            ("His heart is a regular rate and rhythm.", ["Heart regular rate and rhythm."]),
+            (
+                "Listening to his lungs, he has some faint expiratory wheezing, and his heart is a regular rate.",
+                ["Lungs: faint expiratory wheezing.", "Heart regular rate."]
+            ),
+            ("Here in the office today, her vital signs look great.", ["Vital signs look great."]),
+            ("Looking at her blood pressure today, it is a little elevated.", ["Blood pressure is a little elevated."]),
+            ("In reviewing the results of his echocardiogram, it shows a normal ejection fraction.", ["Echocardiogram shows a normal ejection fraction."]),
+            ("Neck: Her neck, there is no thyroid enlargement.", ["Neck: No thyroid enlargement."]),
+            ("He does not have any lower extremity edema.", ["No lower extremity edema."]),
+            ("Her right knee shows that she has some erythema.", ["Right knee shows erythema."]),
+            ("The healed scar on his right knee, and there is no edema.", ["The healed scar on his right knee.", "No edema."]),
+            ("His heart rate and his, blood pressure look fine.", ["Heart rate and his, blood pressure look fine."]),
+            ("Neck: Looking at him, I am feeling his neck.", []),
+            ("In reviewing his lab results, everything looks good.", ["Lab results: everything looks good."]),
+        ])
+    func terseFindings(spoken: String, written: [String]) {
+        #expect(ClinicalStyle.findings(spoken) == written)
     }
 }

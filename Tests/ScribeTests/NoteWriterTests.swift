@@ -274,6 +274,46 @@ struct ParagraphRoutingTests {
         #expect(byParagraph[2]?.allSatisfy { $0.section == .objective } == true)
         #expect(byParagraph[0]?.allSatisfy { $0.section == .subjective } == true)
     }
+
+    /// A consultation dictated in paragraphs (written for this test): the reason, a numbered history, a history
+    /// of present illness full of blood pressures and a review of systems in short lines, then the examination
+    /// and the assessment and plan.
+    static let consultation = [
+        ["Elevated blood pressure after surgery."],
+        ["1. Hypothyroidism."],
+        ["2. Atrial fibrillation, in sinus rhythm for several months."],
+        ["3. High blood pressure."],
+        ["Knee replacement in 2015 and a tonsillectomy as a child."],
+        [
+            "This 70-year-old man had a knee arthroscopy this morning.", "Before surgery his blood pressure was 178/104.",
+            "He received intravenous labetalol in the recovery room.",
+            "His blood pressure improved but rose again to 170/100 after surgery.",
+            "He denies chest pain, shortness of breath, headache or dizziness.", "He has had no recent fever.",
+        ],
+        ["No recent fever or malaise."], ["Unremarkable."], ["No cough or shortness of breath."], ["No chest pain."],
+        ["No nausea or vomiting."],
+        ["He takes levothyroxine and aspirin.", "He stopped lisinopril 2 months ago."],
+        ["He lives with his wife and does not smoke."],
+        ["General: Alert man in no distress.", "Lungs: Clear to auscultation.", "Heart: Regular rhythm, no murmur."],
+        [
+            "Perioperative hypertension.",
+            "Restart lisinopril 10 mg daily and recheck blood pressure in 1 week with his primary physician.",
+        ],
+    ]
+
+    @Test("where a sentence sits in a dictation weighs for the division usually found there")
+    func positionPrior() {
+        let sentences = Self.consultation.flatMap { $0 }
+        let starts = Self.consultation.flatMap { paragraph in paragraph.indices.map { $0 == 0 } }
+        // The reason, the history lists and the history of present illness.
+        let history = 0..<Self.consultation.prefix(6).joined().count
+        let routed = SectionRouter().routeDictation(sentences, paragraphStarts: starts)
+        #expect(routed[history].allSatisfy { $0 == .subjective }, "\(routed)")
+        #expect(routed.last == .assessmentPlan)
+        // The example needs the prior: the model alone reads the history's blood pressures as findings.
+        let unweighted = SectionRouter(positionWeight: 0).routeDictation(sentences, paragraphStarts: starts)
+        #expect(!unweighted[history].allSatisfy { $0 == .subjective }, "\(unweighted)")
+    }
 }
 
 /// Dialogues written for these tests in the manner of the ACI-Bench visits (none quoted from the corpus).

@@ -1,0 +1,289 @@
+/// Examination findings and results in the terse form notes write them, from the examiner's spoken sentence:
+/// the framing of what is being looked at goes (`Looking at him,`, `Here in the office today,`), the subject
+/// and verb that only carry the finding go (`His abdomen is soft` → `Abdomen soft`, `He has some tenderness`
+/// → `Tenderness`), findings of several parts said in one sentence become one finding each (`..., and his
+/// heart is a regular rate and rhythm`), and the examiner's narration of what they do (`I am feeling his
+/// neck.`) is no finding at all.
+///
+/// Like the rest of the style, it only deletes words of the sentence or moves the examined part to the front,
+/// so every finding still says what its evidence says.
+extension ClinicalStyle {
+    /// The findings of one sentence; the label it carries (`Neck:`) stays on the first. Empty when the sentence
+    /// states no finding.
+    static func findings(_ text: String) -> [String] {
+        var words = Phrasing.spaceSeparated(text)
+        var label: String?
+        if let colon = words.prefix(3).firstIndex(where: { $0.hasSuffix(":") }), colon + 1 < words.count,
+            words[0].first?.isUppercase == true
+        {
+            label = words[...colon].joined(separator: " ")
+            words.removeFirst(colon + 1)
+        }
+        var output: [String] = []
+        for clause in clauses(words) {
+            guard let rewritten = finding(clause, labelled: label != nil || !output.isEmpty) else { continue }
+            let terminated = Phrasing.terminated(rewritten.joined(separator: " "))
+            if output.isEmpty, let label {
+                output.append(label + " " + terminated)
+            } else {
+                output.append(terminated)
+            }
+        }
+        return output
+    }
+
+    /// The sentence cut where a new part's finding starts (`, and his lungs are clear`, `and there is no edema`,
+    /// `but other than that,`).
+    static func clauses(_ words: [String]) -> [[String]] {
+        let keys = words.map(Phrasing.bare)
+        var cuts: [Int] = []
+        var index = 2
+        while index < words.count - 1 {
+            let afterComma = words[index - 1].hasSuffix(",")
+            var start = index
+            if keys[index] == "and" || keys[index] == "but" { start = index + 1 }
+            let joined = start > index || afterComma
+            // What comes before states a finding of its own (not `Here in the office,` or `His heart rate and`).
+            let before = keys[(cuts.last ?? 0)..<index]
+            let stated =
+                before.contains { predicateWords.contains($0) }
+                || keys[start] == "there" && before.count >= 3 && !before.allSatisfy { frameWords.contains($0) }
+                    && !lookingWords.contains(before.first ?? "")
+            if joined, start + 1 < words.count, startsFinding(keys, at: start), stated {
+                cuts.append(index)
+                index = start + 2
+                continue
+            }
+            index += 1
+        }
+        guard !cuts.isEmpty else { return [words] }
+        var result: [[String]] = []
+        var from = 0
+        for cut in cuts + [words.count] {
+            var clause = Array(words[from..<cut])
+            while let first = clause.first, ["and", "but"].contains(Phrasing.bare(first)), clause.count > 1 {
+                clause.removeFirst()
+            }
+            // `but other than that,` only joins.
+            if clause.count > 3, Array(clause.prefix(3).map(Phrasing.bare)) == ["other", "than", "that"] {
+                clause.removeFirst(3)
+            }
+            if var last = clause.last, last.hasSuffix(",") {
+                last.removeLast()
+                clause[clause.count - 1] = last
+            }
+            if clause.count >= 2 { result.append(clause) }
+            from = cut
+        }
+        return result
+    }
+
+    /// Whether the words at `index` open a finding of their own: a part with its owner (`his lungs`), `there is`,
+    /// `he has`, `other than that`.
+    static func startsFinding(_ keys: [String], at index: Int) -> Bool {
+        let first = keys[index]
+        let second = keys[index + 1]
+        if ownerWords.contains(first) {
+            let part = index + 2 < keys.count && sideWords.contains(second) ? keys[index + 2] : second
+            return Phrasing.examinedSystems[part] != nil || findingParts.contains(part)
+        }
+        if first == "there" { return ["is", "are", "was", "were"].contains(second) }
+        if first == "there's" { return true }
+        if ["he", "she"].contains(first) { return ["has", "had", "does", "did"].contains(second) }
+        return first == "other" && second == "than"
+    }
+
+    /// One clause as a finding, or nil when it states none.
+    static func finding(_ clause: [String], labelled: Bool) -> [String]? {
+        var words = clause
+        var keys = words.map(Phrasing.bare)
+        // What was looked at, heading the finding when it is not a system the label names (`Lab results:`).
+        var heading: String?
+        func headed(_ finding: [String]) -> [String] {
+            guard let heading else { return finding }
+            var finding = finding
+            if let first = finding.first, first.dropFirst().first?.isUppercase != true {
+                finding[0] = ClinicalStyle.lowercasedFirst(first)
+            }
+            return [heading] + finding
+        }
+        func drop(_ count: Int) {
+            words.removeFirst(count)
+            keys.removeFirst(count)
+        }
+        // Where and when: `Here in the office today,`, `Generally,`.
+        if let comma = words.prefix(6).firstIndex(where: { $0.hasSuffix(",") }), comma + 2 < words.count,
+            keys[...comma].allSatisfy({ frameWords.contains($0) })
+        {
+            drop(comma + 1)
+        }
+        // What is looked at: `Looking at him,`, `Listening to his lungs,`, `In reviewing his labs,`.
+        if let first = keys.first, first == "in" || lookingWords.contains(first),
+            let comma = words.prefix(10).firstIndex(where: { $0.hasSuffix(",") }), comma + 2 < words.count
+        {
+            let opening = first == "in" ? 1 : 0
+            if opening < keys.count, lookingWords.contains(keys[opening]) {
+                var object = Array(words[(opening + 1)...comma])
+                object[object.count - 1] = String(object[object.count - 1].dropLast())
+                // `the results of his echocardiogram` → `echocardiogram`.
+                if let of = object.lastIndex(where: { Phrasing.bare($0) == "of" }), of + 1 < object.count {
+                    object.removeFirst(of + 1)
+                }
+                object.removeAll { lookedAtFillers.contains(Phrasing.bare($0)) }
+                drop(comma + 1)
+                // `it looks like his ekg is normal`: the `it` points at nothing.
+                if keys.count > 4, keys[0] == "it", ["looks", "seems", "appears"].contains(keys[1]),
+                    ["like", "that"].contains(keys[2])
+                {
+                    drop(3)
+                    return tidied(words)
+                }
+                let pronoun = keys.first.map { ["it", "they", "these", "those"].contains($0) } ?? false
+                if !object.isEmpty, !object.allSatisfy({ lookedAtPronouns.contains(Phrasing.bare($0)) }) {
+                    let namesSystem = object.contains { Phrasing.examinedSystems[Phrasing.bare($0)] != nil }
+                    if pronoun {
+                        // `Looking at her blood pressure, it is a little elevated.` → `Blood pressure is a little ...`
+                        words[0] = object.joined(separator: " ")
+                        keys[0] = Phrasing.bare(words[0])
+                    } else if !namesSystem || !labelled, object.count <= 3,
+                        !object.contains(where: { ["and", "or"].contains(Phrasing.bare($0)) })
+                    {
+                        heading = Phrasing.capitalized(object.joined(separator: " ")) + ":"
+                    }
+                }
+            }
+        }
+        guard keys.count >= 2 else { return nil }
+        // The examiner's narration: `I am feeling his neck.`, `Let me check out her heart.`
+        if narrations.contains(where: { keys.starts(with: $0) }) { return nil }
+        // An explanation to the patient, not a finding.
+        if keys.count > 2, ["it", "that", "which"].contains(keys[0]), keys[1] == "means" { return nil }
+        // `Her neck, there is no thyroid enlargement.`: the part names the system the label already gives.
+        if ownerWords.contains(keys[0]), keys.count > 3, words[1].hasSuffix(","),
+            Phrasing.examinedSystems[keys[1]] != nil, keys[2] == "there"
+        {
+            let part = Phrasing.capitalized(String(words[1].dropLast()))
+            drop(2)
+            if !labelled && heading == nil { heading = part + ":" }
+        }
+        // `There is no edema` → `No edema`; `there is some swelling` → `Swelling`.
+        if keys.count > 2, keys[0] == "there", copulas.contains(keys[1]) {
+            drop(2)
+            if keys.count > 1, ["some", "a", "an"].contains(keys[0]), !["little", "bit", "lot", "few"].contains(keys[1]) {
+                drop(1)
+            }
+            return headed(tidied(words))
+        }
+        // `shows that he has some erythema` → `shows erythema`.
+        if let shows = keys.firstIndex(where: { ["shows", "show", "showed", "demonstrates"].contains($0) }),
+            shows + 3 < keys.count, keys[shows + 1] == "that", ["he", "she", "there"].contains(keys[shows + 2]),
+            ["has", "had", "is", "are", "was"].contains(keys[shows + 3])
+        {
+            var cut = 3
+            if shows + 4 < keys.count - 1, ["some", "a", "an"].contains(keys[shows + 4]) { cut = 4 }
+            words.removeSubrange((shows + 1)...(shows + cut))
+            keys.removeSubrange((shows + 1)...(shows + cut))
+        }
+        // `His abdomen is soft` → `Abdomen soft`; `His lungs have some crackles` → `Lungs have some crackles`.
+        if ownerWords.contains(keys[0]), keys.count > 2 {
+            let nounEnd = keys.prefix(5).dropFirst().firstIndex { copulas.contains($0) }
+            let part = sideWords.contains(keys[1]) ? keys[2] : keys[1]
+            if Phrasing.examinedSystems[part] != nil || findingParts.contains(part) {
+                // The part said without a pause before its verb (`Her neck, there is ...` keeps its words).
+                let copula = nounEnd.flatMap { end in words[1..<end].contains { $0.hasSuffix(",") } ? nil : end }
+                drop(1)
+                // The copula goes when something follows it, and so does an article after it (`Heart regular
+                // rate and rhythm`), unless it measures (`a little`).
+                if let copula, copula - 1 < keys.count - 1 {
+                    words.remove(at: copula - 1)
+                    keys.remove(at: copula - 1)
+                    if copula < keys.count, ["a", "an"].contains(keys[copula - 1]),
+                        !["little", "bit", "lot", "few", "bit."].contains(keys[copula])
+                    {
+                        words.remove(at: copula - 1)
+                        keys.remove(at: copula - 1)
+                    }
+                }
+            }
+        } else if ["he", "she", "they"].contains(keys[0]) || keys.starts(with: ["the", "patient"]) {
+            let subject = keys[0] == "the" ? 2 : 1
+            let verb = Array(keys[subject...].prefix(4))
+            if let have = possessionVerbs.first(where: { verb.starts(with: $0) }), keys.count > subject + have.count {
+                drop(subject + have.count)
+                if keys.count > 1, ["some", "a", "an", "these", "this"].contains(keys[0]) { drop(1) }
+            } else if let lack = lackVerbs.first(where: { verb.starts(with: $0) }), keys.count > subject + lack.count {
+                drop(subject + lack.count)
+                if keys.count > 1, ["a", "an", "any"].contains(keys[0]) { drop(1) }
+                words.insert("no", at: 0)
+                keys.insert("no", at: 0)
+            } else if ["is", "was", "appears"].contains(verb.first ?? ""), keys.count > subject + 1 {
+                drop(subject + 1)
+            }
+        } else if keys.count > 2, ["it", "it's"].contains(keys[0]),
+            labelled || keys.contains(where: { Phrasing.findingWords[$0] != nil })
+        {
+            drop(keys[0] == "it" && ["is", "was"].contains(keys[1]) ? 2 : 1)
+            if keys.count > 1, ["a", "an"].contains(keys[0]) { drop(1) }
+        }
+        guard words.count >= 1 else { return nil }
+        return headed(tidied(words))
+    }
+
+    /// The finding with its first word capitalised and a place word that only points (`swelling there.`) gone.
+    static func tidied(_ words: [String]) -> [String] {
+        var words = words
+        if words.count > 2, let last = words.last, ["there", "there.", "here", "here."].contains(last.lowercased()) {
+            let mark = Phrasing.trailingPunctuation(last)
+            words.removeLast()
+            words[words.count - 1] = words[words.count - 1].trimmingCharacters(in: ",") + mark
+        }
+        if words.count > 3, Array(words.suffix(2).map(Phrasing.bare)) == ["as", "well"] {
+            let mark = Phrasing.trailingPunctuation(words[words.count - 1])
+            words.removeLast(2)
+            words[words.count - 1] = words[words.count - 1].trimmingCharacters(in: ",") + mark
+        }
+        // `No, fracture` (a pause after the negation).
+        if words.count > 1, words[0].lowercased() == "no," { words[0] = "no" }
+        if let first = words.first { words[0] = Phrasing.capitalized(first) }
+        return words
+    }
+
+    static let ownerWords: Set<String> = ["his", "her", "their", "patient's"]
+    static let sideWords: Set<String> = ["right", "left", "lower", "upper", "bilateral", "both"]
+    /// Parts whose findings are examined beyond the systems' own names.
+    static let findingParts: Set<String> = [
+        "thyroid", "pulses", "pulse", "strength", "reflexes", "gait", "range", "incision", "wound", "scar", "finger",
+        "fingers", "toe", "toes", "leg", "legs", "arm", "arms", "face", "joint", "joints", "tonsils", "pupils",
+        "vital", "vitals", "blood", "temperature", "oxygen", "weight", "sensation", "lymph", "tympanic", "heart's",
+        "lungs'", "spine", "calf", "thigh", "forearm", "muscles", "mood", "affect", "exam", "examination",
+    ]
+    static let frameWords: Set<String> = [
+        "here", "in", "the", "office", "today", "generally", "overall", "again", "on", "this", "exam", "so", "now",
+        "clinic",
+    ]
+    static let lookingWords: Set<String> = [
+        "looking", "listening", "feeling", "palpating", "examining", "reviewing", "checking", "assessing",
+    ]
+    static let lookedAtFillers: Set<String> = [
+        "at", "to", "over", "on", "of", "here", "today", "the", "his", "her", "their", "in", "office", "quickly",
+    ]
+    static let lookedAtPronouns: Set<String> = ["him", "her", "them", "it", "you", "that", "this", "everything"]
+    static let narrations: [[String]] = [
+        ["i", "am"], ["i'm"], ["i", "will"], ["i'll"], ["i", "want"], ["let", "me"], ["let's"], ["talk"], ["talked"],
+        ["check", "out"], ["we", "will"], ["we'll"], ["i", "just"], ["i", "would"], ["i'd"],
+    ]
+    static let copulas: Set<String> = ["is", "are", "was", "were"]
+    /// Words that make a clause state something (a verb of a finding, or its negation).
+    static let predicateWords: Set<String> = [
+        "is", "are", "was", "were", "has", "have", "had", "shows", "show", "look", "looks", "sounds", "feels", "feel",
+        "seems", "appears", "no", "not", "does", "did", "clear", "soft", "normal", "intact", "tender", "regular",
+        "'s", "it's", "that's", "there's", "positive", "negative", "decreased", "increased", "tenderness",
+        "swelling", "edema", "murmur", "pain", "effusion", "erythema",
+    ]
+    static let possessionVerbs: [[String]] = [
+        ["has", "got"], ["also", "has"], ["does", "have"], ["has"], ["had"], ["exhibits"], ["demonstrates"],
+    ]
+    static let lackVerbs: [[String]] = [
+        ["does", "not", "have"], ["doesn't", "have"], ["did", "not", "have"], ["didn't", "have"],
+    ]
+}
