@@ -7,6 +7,11 @@ and time.
 Usage: python3 Benchmarks/pipeline_bench.py --bin .build/release/notebridge --words 200 --messages 2000
 Prints one JSON object per phase: throughput (all messages sent as fast as `--connections` senders go, wall time
 from the first send to the last ORU^R01 received) and latency (paced at half the measured rate for `--seconds`).
+
+`--inbound-messages N` also runs `notebridge bench mllp` (16 connections of small ADT^A04 messages, each waiting for
+its ACK: the method of the MLLP benchmark in Benchmarks/run.sh) against the same gateway once the throughput phase has
+queued work for the pipeline, and prints its result: the durable ACK rate while the pipeline runs.
+`--rss-every S` samples the gateway's resident memory every S seconds and prints the samples with the peak.
 """
 import argparse
 import json
@@ -145,6 +150,36 @@ def run(args) -> int:
         port = int(found.group(1)) if found else None
     time.sleep(2)  # the coder's index warm-up
 
+    samples = []
+    sampling = threading.Event()
+
+    def sample_rss():
+        began = time.time()
+        while not sampling.wait(args.rss_every):
+            try:
+                status = pathlib.Path(f"/proc/{server.pid}/status").read_text()
+            except OSError:
+                return
+            rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+            with receiver.lock:
+                delivered = len(receiver.arrived)
+            samples.append((round(time.time() - began, 1), delivered, round(rss, 1)))
+
+    if args.rss_every:
+        threading.Thread(target=sample_rss, daemon=True).start()
+
+    inbound = {}
+
+    def inbound_bench():
+        # Starts once the pipeline has work queued, and measures the durable ACK rate next to it.
+        time.sleep(args.inbound_delay)
+        result = subprocess.run([args.bin, "bench", "mllp", f"127.0.0.1:{port}", "--connections", "16",
+                                 "--messages", str(args.inbound_messages)], capture_output=True, text=True)
+        inbound.update(json.loads(result.stdout.strip().splitlines()[-1]) if result.stdout.strip() else
+                       {"error": result.stderr[-500:]})
+        with receiver.lock:
+            inbound["deliveredWhenDone"] = len(receiver.arrived)
+
     def phase(first: int, count: int, connections: int, rate: float | None) -> dict:
         acked, lock = {}, threading.Lock()
         start = time.time() + 0.2
@@ -153,16 +188,24 @@ def run(args) -> int:
             due = start + (index / rate if rate else 0)
             batches[index % connections].append((first + index, mdm(first + index, lines), due))
         threads = [threading.Thread(target=send_all, args=(port, batch, acked, lock, rate)) for batch in batches]
+        with receiver.lock:
+            before = len(receiver.arrived)
         began = time.time()
         for thread in threads:
             thread.start()
+        side = None
+        if rate is None and args.inbound_messages:
+            side = threading.Thread(target=inbound_bench)
+            side.start()
         deadline = began + args.timeout
         while time.time() < deadline:
             with receiver.lock:
-                done = sum(1 for n in range(first, first + count) if n in receiver.arrived)
-            if done == count:
+                done = len(receiver.arrived) - before
+            if done >= count:
                 break
-            time.sleep(0.02)
+            time.sleep(0.05)
+        if side is not None:
+            side.join(timeout=args.timeout)
         for thread in threads:
             thread.join(timeout=5)
         with receiver.lock:
@@ -181,6 +224,8 @@ def run(args) -> int:
         throughput = phase(0, args.messages, args.connections, None)
         print(json.dumps({"phase": "throughput", "words": args.words, "connections": args.connections, **throughput}),
               flush=True)
+        if inbound:
+            print(json.dumps({"phase": "inbound-during-pipeline", **inbound}), flush=True)
         half = max(1.0, throughput["encountersPerSecond"] / 2)
         count = max(10, int(half * args.seconds))
         latency = phase(10_000_000, count, args.connections, half)
@@ -188,7 +233,11 @@ def run(args) -> int:
               flush=True)
         status = pathlib.Path(f"/proc/{server.pid}/status").read_text()
         peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) // 1024
-        print(json.dumps({"phase": "memory", "words": args.words, "peakRSSMiB": peak}), flush=True)
+        sampling.set()
+        memory = {"phase": "memory", "words": args.words, "peakRSSMiB": peak}
+        if samples:
+            memory["rssSamples"] = [{"seconds": t, "delivered": d, "rssMiB": r} for t, d, r in samples]
+        print(json.dumps(memory), flush=True)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -203,4 +252,8 @@ if __name__ == "__main__":
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of the half-load latency phase")
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--inbound-messages", type=int, default=0,
+                        help="also run `notebridge bench mllp` with 16 connections and this many messages")
+    parser.add_argument("--inbound-delay", type=float, default=1.0, help="seconds into the throughput phase")
+    parser.add_argument("--rss-every", type=float, default=0.0, help="sample the gateway's RSS every S seconds")
     sys.exit(run(parser.parse_args()))

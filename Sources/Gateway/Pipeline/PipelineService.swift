@@ -80,32 +80,16 @@ struct PipelineService: Service {
                 while !stopping {
                     if Task.isCancelled { stopping = true }
                     await refill()
-                    // Start entries while there is room; an ADT message waits until everything before it is recorded,
-                    // and is recorded before anything after it starts.
-                    while !stopping, running < limit, ready.count + running < 4 * limit, let entry = waiting.first {
-                        if pipeline.mayKeepContext(entry) {
-                            guard running == 0 else { break }
-                            waiting.removeFirst()
-                            started += 1
-                            recorded += 1
-                            tally(entry, await pipeline.process(entry))
-                            continue
-                        }
-                        waiting.removeFirst()
-                        let sequence = started
-                        started += 1
-                        running += 1
-                        let (pipeline, threads) = (self.pipeline, self.threads)
-                        group.addTask { (sequence, entry, await pipeline.prepare(entry, on: threads)) }
-                    }
+                    await start(in: &group)
                     if running == 0 {
                         if waiting.isEmpty && exhausted { break }
-                        if waiting.isEmpty { continue }
-                        if pipeline.mayKeepContext(waiting[0]) { continue }
+                        continue
                     }
                     guard let (sequence, entry, preparation) = await group.next() else { break }
                     running -= 1
                     ready[sequence] = (entry, preparation)
+                    // The threads get their next entries before this task waits for the database.
+                    await start(in: &group)
                     await recordReady()
                 }
                 // Stopping: what is still being prepared finishes and is dropped (its entries stay accepted).
@@ -113,6 +97,31 @@ struct PipelineService: Service {
                 for await _ in group {}
             }
             return written
+        }
+
+        /// Starts entries while there is room: twice as many as there are threads, so that a thread never waits for
+        /// an entry whose task is reading the database, and at most four times as many prepared but not recorded.
+        /// An ADT message waits until everything before it is recorded, and is recorded before anything after it
+        /// starts.
+        mutating func start(in group: inout TaskGroup<(Int, JournalEntry, EncounterPipeline.Preparation)>) async {
+            while !stopping, running < 2 * limit, ready.count + running < 4 * limit {
+                if waiting.isEmpty { await refill() }
+                guard let entry = waiting.first else { return }
+                if pipeline.mayKeepContext(entry) {
+                    guard running == 0, ready.isEmpty else { return }
+                    waiting.removeFirst()
+                    started += 1
+                    recorded += 1
+                    tally(entry, await pipeline.process(entry))
+                    continue
+                }
+                waiting.removeFirst()
+                let sequence = started
+                started += 1
+                running += 1
+                let (pipeline, threads) = (self.pipeline, self.threads)
+                group.addTask { (sequence, entry, await pipeline.prepare(entry, on: threads)) }
+            }
         }
 
         /// Reads the next page of accepted entries when none is waiting.
