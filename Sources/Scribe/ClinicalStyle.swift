@@ -45,6 +45,7 @@ enum ClinicalStyle {
         words = withoutLeadingDiscourse(words)
         if voice == .clinician,
             isAnnouncement(words) || isInstruction(words) || isExaminerIntent(words) || asksWithin(words)
+                || isRemark(words)
         {
             return nil
         }
@@ -747,6 +748,41 @@ extension ClinicalStyle {
         let rest = keys.dropFirst(intent.count)
         return rest.first.map { examActions.contains($0) || ["be", "have", "do", "go", "take", "check", "just"].contains($0) } ?? true
     }
+
+    /// A clinician's remark that records nothing: how they feel about the news (`I am so glad she is doing
+    /// well.`), a short verdict on it (`It is fantastic.`), or a manoeuvre narrated as an unfinished condition
+    /// (`If I bend it this way.`).
+    static func isRemark(_ words: [String]) -> Bool {
+        let keys = words.prefix(4).map(Phrasing.bare)
+        guard keys.count >= 2 else { return false }
+        var rest = keys[...]
+        if keys.starts(with: ["i", "am"]) { rest = keys.dropFirst(2) } else if keys[0] == "i'm" { rest = keys.dropFirst() }
+        if rest.count < keys.count {
+            if let first = rest.first, ["so", "very", "really"].contains(first) { rest = rest.dropFirst() }
+            return rest.first.map { feelings.contains($0) } ?? false
+        }
+        if words.count <= 8 {
+            if keys.starts(with: ["it", "is"]) || keys.starts(with: ["that", "is"]) {
+                rest = keys.dropFirst(2)
+            } else if ["it's", "that's"].contains(keys[0]) {
+                rest = keys.dropFirst()
+            }
+            if rest.count < keys.count {
+                if let first = rest.first, ["so", "very", "really"].contains(first) { rest = rest.dropFirst() }
+                return rest.first.map { verdicts.contains($0) } ?? false
+            }
+        }
+        // `If I push on his big toe and move it.`: the condition never reaches what follows from it.
+        return keys.starts(with: ["if", "i"]) && !words.contains { $0.hasSuffix(",") }
+    }
+
+    static let feelings: Set<String> = [
+        "glad", "happy", "sorry", "excited", "pleased", "thrilled", "proud", "relieved", "sad",
+    ]
+    static let verdicts: Set<String> = [
+        "fantastic", "great", "wonderful", "annoying", "awesome", "amazing", "exciting", "terrible", "unfortunate",
+        "frustrating", "good", "nice", "fine",
+    ]
 
     static let examinerIntents: [[String]] = [
         ["i", "am", "going", "to"], ["i'm", "going", "to"], ["i'm", "gonna"], ["i", "will"], ["i'll"], ["i", "want", "to"],

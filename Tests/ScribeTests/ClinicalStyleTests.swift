@@ -65,9 +65,23 @@ struct ClinicalStyleTests {
             ("Take a listen to her heart and lungs.", .clinician),
             ("Take a quick look at that knee.", .clinician),
             ("Do some maneuvers on the knee.", .clinician),
+            ("I am so glad she is doing well.", .clinician),
+            ("That is fantastic.", .clinician),
+            ("If I push on his big toe and move it back and forth.", .clinician),
         ])
     func dropped(input: String, voice: ClinicalStyle.Voice) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == nil)
+    }
+
+    @Test(
+        "a remark is dropped only when it records nothing",
+        arguments: [
+            "I am concerned that the fracture has not healed.",
+            "It is fantastic that she has chosen Monday as her quit date and will use the patch.",
+            "If I press on the heel, it hurts.",
+        ])
+    func remarksWithContent(input: String) {
+        #expect(ClinicalStyle.condensed(input, voice: .clinician) != nil)
     }
 
     @Test("an answer without a subject is a fragment; a sentence with one is not")
