@@ -180,8 +180,14 @@ def run(args) -> int:
         with receiver.lock:
             inbound["deliveredWhenDone"] = len(receiver.arrived)
 
+    def cpu_seconds() -> float:
+        """User and system CPU time of the gateway so far (all its threads)."""
+        fields = pathlib.Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def phase(first: int, count: int, connections: int, rate: float | None) -> dict:
         acked, lock = {}, threading.Lock()
+        cpu_before = cpu_seconds()
         start = time.time() + 0.2
         batches = [[] for _ in range(connections)]
         for index in range(count):
@@ -215,6 +221,9 @@ def run(args) -> int:
         result = {"messages": count, "delivered": len(arrived), "seconds": round(elapsed, 2),
                   "encountersPerSecond": round(len(arrived) / elapsed, 1) if elapsed > 0 else 0,
                   "inboundAcksPerSecond": round(len(acked) / (max(acked.values()) - began), 1) if acked else 0}
+        # The gateway's CPU time per encounter (intake, note, store, delivery; the peer and senders not counted):
+        # less sensitive than the rates to other work on a shared machine.
+        result["gatewayCpuMsPerEncounter"] = round((cpu_seconds() - cpu_before) * 1000 / max(1, len(arrived)), 2)
         if latencies:
             result.update({"ackToDeliveredMedianMs": round(statistics.median(latencies), 1),
                            "ackToDeliveredP95Ms": round(latencies[int(len(latencies) * 0.95) - 1], 1)})

@@ -65,7 +65,7 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("pipeline.billingCodes", "add ICD-10-CM and CPT codes to pipeline notes (default true)"),
         ConfigurationKey("pipeline.minimumTranscriptWords", "fewer words is 'transcript too short' (default 3)"),
         ConfigurationKey("pipeline.concurrency", "notes written at once from accepted messages (default: the number of cores); recorded in journal order whatever the number"),
-        ConfigurationKey("pipeline.threadNiceness", "scheduling niceness of the note-writing threads, 0-19 (default 0; Linux): a higher value lets inbound acknowledgments go first on a busy machine"),
+        ConfigurationKey("pipeline.threadNiceness", "scheduling niceness of the note-writing threads, 0-19 (default 10; Linux): inbound acknowledgments go first on a busy machine; 0 keeps the process's priority"),
         ConfigurationKey("pipeline.acknowledgmentDestination", "the destination (messages [ACK]) that gets the enhanced-mode application acknowledgments MSH-15/16 ask for (AA with the note id, AE with the reason); none sends none"),
         ConfigurationKey("routes.acceptMessageTypes", "message types the default route accepts, e.g. [ADT^A04, ORU^*]; empty accepts all"),
         ConfigurationKey("api.maxBodyBytes", "largest /v1 request body, bytes (default 1048576)"),

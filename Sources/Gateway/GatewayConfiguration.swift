@@ -74,8 +74,9 @@ public struct GatewayConfiguration: Sendable {
     }
     /// Notes written at once by the pipeline (`pipeline.concurrency`).
     public var pipelineConcurrency = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    /// The niceness of the pipeline's note-writing threads (`pipeline.threadNiceness`; 0 keeps the process's).
-    public var pipelineThreadNiceness = 0
+    /// The niceness of the pipeline's note-writing threads (`pipeline.threadNiceness`; 0 keeps the process's). On a
+    /// busy machine, acknowledging inbound messages durably goes first; the notes wait, journaled.
+    public var pipelineThreadNiceness = 10
     /// How an HL7 v2 message becomes an encounter (`pipeline.*`).
     public var encounterMapping = HL7EncounterReader.Configuration()
     /// The log level (`trace` … `critical`).
