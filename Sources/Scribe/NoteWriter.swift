@@ -535,7 +535,7 @@ public struct NoteWriter: Sendable {
             case .assessment, .plan: return 2
             }
         }
-        let likeness = statements.map { lexicon.noteLikeness($0.text) }
+        let likeness = statements.map { lexicon.noteLikeness($0.text, division: division($0.section)) }
         let lengths = statements.map { SectionModel.tokenCount($0.text) }
         var keep = Set<Int>()
         for target in 0..<3 {
