@@ -18,6 +18,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -250,6 +251,8 @@ def run(args) -> int:
     finally:
         server.terminate()
         server.wait(timeout=60)
+        if not args.keep_data:
+            shutil.rmtree(data, ignore_errors=True)
     return 0
 
 
@@ -264,5 +267,6 @@ if __name__ == "__main__":
     parser.add_argument("--inbound-messages", type=int, default=0,
                         help="also run `notebridge bench mllp` with 16 connections and this many messages")
     parser.add_argument("--inbound-delay", type=float, default=1.0, help="seconds into the throughput phase")
+    parser.add_argument("--keep-data", action="store_true", help="keep the gateway's data folder (removed by default)")
     parser.add_argument("--rss-every", type=float, default=0.0, help="sample the gateway's RSS every S seconds")
     sys.exit(run(parser.parse_args()))
