@@ -149,7 +149,7 @@ enum ClinicalStyle {
     /// around it are one sentence in the note.
     static func withoutBrokenWords(_ words: [String]) -> [String] {
         var output: [String] = []
-        for word in words {
+        for (index, word) in words.enumerated() {
             // Only a word with a full stop, a hyphen or a non-ASCII character can be broken.
             guard word.utf8.contains(where: { $0 == 0x2E || $0 == 0x2D || $0 >= 0x80 }) else {
                 output.append(word)
@@ -169,8 +169,15 @@ enum ClinicalStyle {
                     word = String(finished)
                 }
             }
-            // A cut-off word: a hyphen at its end (`ex-`), which no written word has.
-            if word.hasSuffix("-") || word.hasSuffix("-,") || word.hasSuffix("-.") { continue }
+            // A cut-off word: a hyphen at its end (`ex-`), which no written word has. A long word that ends the
+            // sentence is finished and only trails off (`refer you to physical therapy-`).
+            if word.hasSuffix("-") || word.hasSuffix("-,") || word.hasSuffix("-.") {
+                let stem = word.trimmingCharacters(in: "-,.")
+                if index == words.count - 1, stem.count >= 6, stem.allSatisfy(\.isLetter) {
+                    output.append(stem + (word.hasSuffix(".") ? "." : ""))
+                }
+                continue
+            }
             output.append(word)
         }
         return output

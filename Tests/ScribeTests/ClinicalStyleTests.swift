@@ -13,6 +13,7 @@ struct ClinicalStyleTests {
             ("The, the, the pain is worse at night.", .patient, "The pain is worse at night."),
             ("It was ... hard to cook at home.", .patient, "It was hard to cook at home."),
             ("He is, uh, taking ex- exercise every day.", .patient, "He is taking exercise every day."),
+            ("Refer him to physical therapy-", .clinician, "Refer him to physical therapy."),
             ("No, she quit smoking about 10 years ago.", .patient, "She quit smoking about 10 years ago."),
             ("We ate out a lot during the construction.", .patient, "They ate out a lot during the construction."),
             ("So I-i'd like to increase the lisinopril to 20 mg a day.", .clinician, "Increase the lisinopril to 20 mg a day."),
