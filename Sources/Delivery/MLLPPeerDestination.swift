@@ -53,55 +53,21 @@ public struct MLLPPeerDestination: Destination {
         self.renderer = HL7NoteRenderer(configuration: configuration.renderer)
     }
 
-    /// Renders and sends the note, and reads the answer.
+    /// Renders and sends the note, and reads the answer: the one-row case of ``deliver(_:reporting:)``.
     public func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome {
-        let messages: [(kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])]
-        do {
-            messages = try renderer.messages(
-                note, kinds: configuration.messages, controlID: item.controlID, at: note.createdAt)
-        } catch {
-            return .dead(reason: "the note cannot be written as HL7 v2: \(error.code)")
-        }
-        let timeout = configuration.acknowledgmentTimeout
-        do {
-            return try await client.withConnection { connection in
-                for message in messages {
-                    let reply = try await connection.send(message.bytes, timeout: timeout)
-                    let outcome = Self.outcome(ofAcknowledgment: reply, controlID: message.controlID)
-                    guard outcome == .delivered else { return Self.naming(message.kind, outcome) }
-                }
-                return DeliveryOutcome.delivered
-            }
-        } catch let error as MLLPError {
-            if Task.isCancelled { return .interrupted }
-            return .retry(reason: "no acknowledgment from \(name): \(error.code)")
-        } catch {
-            return Task.isCancelled || error is CancellationError
-                ? .interrupted : .retry(reason: "no acknowledgment from \(name): \(type(of: error))")
-        }
+        await single(.note(note, item: item))
     }
 
     /// Renders and sends an enhanced-mode application acknowledgment, and reads the commit acknowledgment of it.
     public func deliver(_ acknowledgment: ApplicationAcknowledgmentRecord, item: OutboxItem) async -> DeliveryOutcome {
-        let bytes: [UInt8]
-        do {
-            bytes = try renderer.applicationAcknowledgment(acknowledgment, controlID: item.controlID, at: acknowledgment.createdAt)
-        } catch {
-            return .dead(reason: "the acknowledgment cannot be written as HL7 v2: \(error.code)")
-        }
-        let timeout = configuration.acknowledgmentTimeout
-        do {
-            return try await client.withConnection { connection in
-                let reply = try await connection.send(bytes, timeout: timeout)
-                return Self.outcome(ofAcknowledgment: reply, controlID: item.controlID)
-            }
-        } catch let error as MLLPError {
-            if Task.isCancelled { return .interrupted }
-            return .retry(reason: "no acknowledgment from \(name): \(error.code)")
-        } catch {
-            return Task.isCancelled || error is CancellationError
-                ? .interrupted : .retry(reason: "no acknowledgment from \(name): \(type(of: error))")
-        }
+        await single(.acknowledgment(acknowledgment, item: item))
+    }
+
+    /// The outcome of sending one payload.
+    private func single(_ payload: DeliveryPayload) async -> DeliveryOutcome {
+        var outcome = DeliveryOutcome.interrupted
+        await deliver([payload]) { _, reported in outcome = reported }
+        return outcome
     }
 
     /// Sends the payloads over one connection, one after the other, each message's acknowledgment read before the
