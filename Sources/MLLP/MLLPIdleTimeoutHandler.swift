@@ -1,9 +1,10 @@
 import Logging
 import NIOCore
 
-/// Closes the channel when the `IdleStateHandler` before it reports that no frame was read for the idle timeout,
-/// unless a frame read is still waiting for its reply: a handler slower than the timeout (a busy database, a
-/// loaded machine) must not have its connection cut while it works.
+/// Closes the channel when no frame was read for the idle timeout, counted from the connection's start or from
+/// the reply to the last frame, never while a frame read is still waiting for its reply: a handler slower than
+/// the timeout (a busy database, a loaded machine) must not have its connection cut while it works, nor right
+/// after it replies.
 ///
 /// It sits after the frame decoder and encoder, so it counts whole frames in and replies out; a peer that
 /// trickles bytes without completing a frame is idle too.
@@ -16,16 +17,39 @@ final class MLLPIdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// The user outbound event the connection loop sends once it has handled a frame (replied or not).
     struct FrameHandled: Sendable {}
 
+    private let timeout: TimeAmount
     private let logger: Logger
     /// Frames read and not yet handled.
     private var awaitingReply = 0
+    /// The close at the end of the current idle period, while one runs.
+    private var scheduledClose: Scheduled<Void>?
 
-    init(logger: Logger) {
+    init(timeout: TimeAmount, logger: Logger) {
+        self.timeout = timeout
         self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { startIdlePeriod(context: context) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stopIdlePeriod()
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if scheduledClose == nil, awaitingReply == 0 { startIdlePeriod(context: context) }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stopIdlePeriod()
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         awaitingReply += 1
+        stopIdlePeriod()
         context.fireChannelRead(data)
     }
 
@@ -35,17 +59,25 @@ final class MLLPIdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         awaitingReply = max(0, awaitingReply - 1)
+        if awaitingReply == 0 { startIdlePeriod(context: context) }
         promise?.succeed(())
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard let idleEvent = event as? IdleStateHandler.IdleStateEvent, idleEvent == .read else {
-            context.fireUserInboundEventTriggered(event)
-            return
+    private func startIdlePeriod(context: ChannelHandlerContext) {
+        stopIdlePeriod()
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        scheduledClose = context.eventLoop.scheduleTask(in: timeout) {
+            let (handler, context) = bound.value
+            handler.scheduledClose = nil
+            guard handler.awaitingReply == 0 else { return }
+            handler.logger.info("MLLP connection idle; closing")
+            context.close(promise: nil)
         }
-        guard awaitingReply == 0 else { return }
-        self.logger.info("MLLP connection idle; closing")
-        context.close(promise: nil)
+    }
+
+    private func stopIdlePeriod() {
+        scheduledClose?.cancel()
+        scheduledClose = nil
     }
 }
 

@@ -165,9 +165,9 @@ public struct MLLPListener: Sendable {
             ByteToMessageHandler(MLLPFrameDecoder(maximumFrameSize: configuration.maximumFrameSize, logger: logger))
         )
         try pipeline.addHandler(MessageToByteHandler(MLLPFrameEncoder()))
-        // Idle means no whole frame for the timeout, while no reply is pending (after the framing on purpose).
-        try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(configuration.idleTimeout)))
-        try pipeline.addHandler(MLLPIdleTimeoutHandler(logger: logger))
+        // Idle means no whole frame for the timeout since the last reply, while no reply is pending (after the
+        // framing on purpose).
+        try pipeline.addHandler(MLLPIdleTimeoutHandler(timeout: TimeAmount(configuration.idleTimeout), logger: logger))
         return MLLPAcceptedConnection(channel: channel, info: info, isTLS: tlsContext != nil, logger: logger)
     }
 }
