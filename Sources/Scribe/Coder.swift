@@ -46,10 +46,22 @@ public struct Coder: Sendable {
         }
         let medications = request.medications
             + note.entities.filter { $0.kind == .medication && !$0.negated && $0.context == nil }.map(\.name)
-        let icd10 = diagnoses.codes(
-            for: note, medications: medications, announced: Self.announcedAssessment(in: request.transcript))
+        let transcript = request.transcript.flatMap { text in text.utf8.count <= 4 << 20 ? try? Transcript(text) : nil }
+        let announced = transcript.map(Self.announcedAssessment(in:)) ?? []
+        let spoken = note.transcriptKind == .dialogue ? transcript.map(Self.spokenAssessment(in:)) ?? [] : []
+        let icd10 = diagnoses.codes(for: note, medications: medications, announced: announced, spoken: spoken)
         var codes = BillingCodes(icd10: icd10)
         ServiceCoder(note: note, diagnoses: icd10, request: request).add(to: &codes)
+        // A vaccine given at the visit: the encounter for immunization (Z23), after the visit's reason.
+        if let administration = codes.cpt.first(where: { ["90471", "90460"].contains($0.code) }),
+            !codes.icd10.contains(where: { $0.code == "Z23" }), let vaccination = ICD10CM.shared.code("Z23")
+        {
+            codes.icd10.append(
+                DiagnosisCode(
+                    code: vaccination.code, description: vaccination.title, confidence: 0.75, rank: codes.icd10.count + 1,
+                    reason: "encounter for immunization: \(administration.reason)", evidence: administration.evidence,
+                    traits: [.status]))
+        }
         return codes
     }
 }
@@ -57,9 +69,8 @@ public struct Coder: Sendable {
 extension Coder {
     /// The clinician's sentences that a spoken `assessment` or `impression` announces, up to the plan (at most
     /// twelve), as assessment statements: the diagnoses said in so many words.
-    static func announcedAssessment(in text: String?) -> [NoteStatement] {
-        guard let text, text.utf8.count <= 4 << 20, Self.mentionsAssessment(text), let transcript = try? Transcript(text)
-        else { return [] }
+    static func announcedAssessment(in transcript: Transcript) -> [NoteStatement] {
+        guard Self.mentionsAssessment(transcript.text) else { return [] }
         var statements: [NoteStatement] = []
         var collecting = false
         for sentence in transcript.sentences {
@@ -78,6 +89,24 @@ extension Coder {
             }
             statements.append(NoteStatement(section: .assessment, text: sentence.text, evidence: [sentence.range]))
             if statements.count >= 12 { break }
+        }
+        return statements
+    }
+
+    /// The clinician's sentences of a dialogue from the examination on (the findings, the results, what it is and
+    /// what to do), questions aside, at most sixty: a dialogue's diagnoses are said there in plain words (`so you
+    /// have mixed hyperlipidemia`), also where the note condenses or leaves out the sentence. Only the
+    /// diagnoses they state are coded from them, not the signs and symptoms talked over.
+    static func spokenAssessment(in transcript: Transcript) -> [NoteStatement] {
+        var statements: [NoteStatement] = []
+        var phase = NoteWriter.VisitPhase.history
+        for sentence in transcript.sentences where sentence.speaker == .clinician || sentence.speaker == .narrator {
+            let cleaned = Phrasing.cleanWords(sentence.text).joined(separator: " ")
+            let haystack = PhraseList.haystack(cleaned)
+            phase = Phrasing.phase(after: haystack, current: phase)
+            guard phase != .history, !cleaned.hasSuffix("?") else { continue }
+            statements.append(NoteStatement(section: .assessment, text: sentence.text, evidence: [sentence.range]))
+            if statements.count >= 60 { break }
         }
         return statements
     }

@@ -86,6 +86,19 @@ extension DiagnosisCoder {
         {
             append("Z79.01", to: &candidates, reason: "long-term anticoagulant use")
         }
+        withAdditionalCodes(&candidates, drugs: drugs, planWords: planWords)
+        // An acute event beside its own history code is the same past event talked over (`someone who's had a heart
+        // attack` beside `heart attack two years ago`); a pneumonia of unstated organism beside a stated one is it.
+        let codedNow = candidates
+        candidates.removeAll { candidate in
+            guard !candidate.traits.contains(.chronic), !candidate.traits.contains(.status),
+                let history = Self.mapped(candidate.code, Concepts.historyCodes), history != candidate.code
+            else { return false }
+            return codedNow.contains { $0.code == history }
+        }
+        if candidates.contains(where: { ["J12", "J13", "J14", "J15", "J16"].contains($0.code.category) }) {
+            candidates.removeAll { $0.code.compactCode == "J189" }
+        }
         // Body mass index, with a weight diagnosis only (guideline I.B.14).
         if first(["E66", "R63.5"]) != nil || first(["E663"]) != nil, let bmi = Self.bodyMassIndexCode(planWords) {
             append(bmi.code, to: &candidates, reason: "body mass index \(bmi.value) with the weight diagnosis")
@@ -120,6 +133,11 @@ extension DiagnosisCoder {
                 // unspecified (`unspecified, unspecified trimester`) beside a more specific code.
                 if title.contains("without complications") { return true }
                 if vague > 0, other.code.parent == candidate.code.parent, unspecifiedCount(other.code) < vague { return true }
+                // `Heart failure, unspecified` beside `Chronic diastolic heart failure`: the category's unspecified
+                // code beside a specified one (not a side beside the other side).
+                if vague > 0, unspecifiedCount(other.code) == 0, !Self.sided(candidate.code), !Self.sided(other.code) {
+                    return true
+                }
                 return vague >= 2 && unspecifiedCount(other.code) < vague
             }
         }
@@ -138,6 +156,12 @@ extension DiagnosisCoder {
             kept.append(candidate)
         }
         return kept
+    }
+
+    /// Whether a code's title names a side.
+    static func sided(_ code: ICD10Code) -> Bool {
+        let title = code.title.lowercased()
+        return title.contains("right") || title.contains("left") || title.contains("bilateral")
     }
 
     func append(_ code: String, to candidates: inout [Candidate], reason: String) {
@@ -225,11 +249,15 @@ extension DiagnosisCoder {
                 }
             }
         }
-        let encounterFirst = candidates.contains { $0.code.compactCode.hasPrefix("Z00") || $0.code.compactCode.hasPrefix("Z34") }
+        // The encounter's reason is listed first when the visit is for it: a preventive or prenatal visit, postpartum
+        // care, contraception management, a follow-up after completed treatment (guideline IV).
+        let encounterPrefixes = ["Z00", "Z34", "Z39", "Z30", "Z09"]
+        func isEncounter(_ compact: String) -> Bool { encounterPrefixes.contains { compact.hasPrefix($0) } }
+        let encounterFirst = candidates.contains { isEncounter($0.code.compactCode) }
         let sorted = candidates.enumerated().sorted { lhs, rhs in
             func key(_ candidate: Candidate) -> Int {
                 let compact = candidate.code.compactCode
-                if encounterFirst && (compact.hasPrefix("Z00") || compact.hasPrefix("Z34")) { return 0 }
+                if encounterFirst && isEncounter(compact) { return 0 }
                 if chiefCodes.contains(candidate.code.category) && !candidate.traits.contains(.status) { return 1 }
                 if candidate.traits.contains(.status) || compact.hasPrefix("Z") { return 3 }
                 return 2

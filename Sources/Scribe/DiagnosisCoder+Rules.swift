@@ -5,17 +5,40 @@ extension DiagnosisCoder {
     static let codedSections: Set<NoteSection> = [.assessment, .plan]
 
     /// The diagnosis codes of a note, ranked.
-    func codes(for note: Note, medications: [String], announced: [NoteStatement] = []) -> [DiagnosisCode] {
+    ///
+    /// - Parameters:
+    ///   - announced: the sentences a spoken `assessment` or `impression` announces in the transcript.
+    ///   - spoken: a dialogue's clinician sentences from the examination on: only the diagnoses they state count.
+    func codes(
+        for note: Note, medications: [String], announced: [NoteStatement] = [], spoken: [NoteStatement] = []
+    ) -> [DiagnosisCode] {
         var candidates: [Candidate] = []
         var pendingSymptoms: [Candidate] = []
         var uncertainWithoutSymptoms: [String] = []
         var order = 0
         var planWords: [[String]] = []
+        var resolvedConditions = 0
         // The note's assessment and plan, then what the clinician announced as the assessment in the transcript
         // (a dictated assessment the note condensed).
         let statements = note.statements.enumerated().filter { Self.codedSections.contains($0.element.section) }
             + announced.enumerated().map { (note.statements.count + $0.offset, $0.element) }
-        for (statementIndex, statement) in statements {
+        let spokenStart = note.statements.count + announced.count
+        let said = spoken.enumerated().map { (spokenStart + $0.offset, $0.element) }
+        // The chief complaint gives the encounter's reason (`Annual physical.`, `Postpartum visit.`), and only that.
+        let complaint = note.statements.enumerated().first { $0.element.subsection == "CHIEF COMPLAINT" }
+        // A condition the clinician doubts anywhere (`probably gallstones`) is what the talk about it is about: the
+        // sentences said about it later do not confirm it.
+        var doubted = Set<String>()
+        for (_, statement) in statements + said {
+            for words in Self.clauses(of: statement.text) {
+                for mention in mentions(in: words) where mention.uncertain && !mention.negated {
+                    doubted.insert(mention.target.code.category)
+                }
+            }
+        }
+        for (statementIndex, statement) in statements + said + (complaint.map { [$0] } ?? []) {
+            let encounterOnly = statementIndex == complaint?.offset
+            let diagnosesOnly = statementIndex >= spokenStart && statementIndex < spokenStart + spoken.count
             let evidence = CodeEvidence(section: statement.section, statement: statement.text, ranges: statement.evidence)
             // First every clause's conditions, then what the statement as a whole says about symptoms.
             var clauses: [(words: [String], mentions: [Mention])] = []
@@ -82,7 +105,9 @@ extension DiagnosisCoder {
                         continue
                     }
                     if mention.uncertain { continue }
+                    if diagnosesOnly && doubted.contains(mention.target.code.category) { continue }
                     let compact = code.compactCode
+                    if encounterOnly && !Self.encounterReasons.contains(where: { compact.hasPrefix($0) }) { continue }
                     // A status (a device, an operation done) needs words that say the patient has it, not a plan.
                     if Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }),
                         !mention.historical && !Self.occurs(Self.statusCues, in: words, 0..<words.count)
@@ -90,13 +115,19 @@ extension DiagnosisCoder {
                         continue
                     }
                     if mention.historical && !Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }) {
-                        if let history = Self.mapped(code, Concepts.historyCodes), history != code {
+                        // A cancer is history only when said to be (`history of`, resolved), not for having
+                        // been found long ago.
+                        let past = mention.resolved || Self.occurs(Self.historyBefore, in: words, 0..<mention.words.lowerBound)
+                            || !compact.hasPrefix("C")
+                        if past, let history = Self.mapped(code, Concepts.historyCodes), history != code {
                             add(history, 0.8, "history of a condition that no longer exists: \"\(said)\" → \(history.code)", [.status])
+                            if mention.resolved { resolvedConditions += 1 }
                             continue
                         }
-                        guard mention.target.traits.contains(.chronic) else { continue }
+                        guard mention.target.traits.contains(.chronic), !mention.resolved else { continue }
                     }
                     let isSymptom = mention.target.traits.contains(.symptom) || compact.hasPrefix("R")
+                    if isSymptom && diagnosesOnly { continue }
                     if isSymptom {
                         // A sign or symptom of a problem the statement diagnoses is not coded.
                         guard !confirmedHere else { continue }
@@ -146,9 +177,32 @@ extension DiagnosisCoder {
                 : "presenting symptom, coded because the diagnosis is uncertain (\(uncertainWithoutSymptoms.joined(separator: ", ")))"
             candidates.append(contentsOf: presentingSymptoms(of: note, reason: reason, startOrder: order))
         }
+        // A visit that follows up a condition treated and resolved (guideline IV.O, Z09 with its history code).
+        if resolvedConditions > 0, planWords.contains(where: { Self.occurs(Self.followUpCues, in: $0, 0..<$0.count) }),
+            let followUp = codeSet.code("Z09")
+        {
+            candidates.append(
+                Candidate(
+                    code: followUp, confidence: 0.75, reason: "follow-up examination after completed treatment of a resolved condition",
+                    evidence: candidates.last.map(\.evidence) ?? [], order: (candidates.last?.order ?? order) - 1, traits: [.status]))
+        }
+        // What the note's own statements code wins over the same category from the talk (`heart failure` said in
+        // passing beside the note's `chronic diastolic heart failure`).
+        let noteCodes = candidates.filter { $0.statement >= 0 && $0.statement < spokenStart }
+        let fromNote = Set(noteCodes.map(\.code.category))
+        candidates.removeAll { candidate in
+            candidate.statement >= spokenStart && candidate.statement < spokenStart + spoken.count
+                && fromNote.contains(candidate.code.category) && !noteCodes.contains { $0.code == candidate.code }
+        }
         candidates = combined(candidates, medications: medications, planWords: planWords)
+        withUrinarySymptoms(&candidates, note: note)
         return ranked(candidates, note: note)
     }
+
+    /// Encounter reasons (chapter 21) a chief complaint may give.
+    static let encounterReasons = ["Z00", "Z01", "Z09", "Z11", "Z12", "Z13", "Z30", "Z34", "Z39"]
+
+    static let followUpCues = phrases("follow up", "followup", "recheck", "re check", "post treatment", "after treatment", "completed treatment")
 
     /// Codes of a device or an operation done: coded from words that say the patient has it.
     static let statusPrefixes = ["Z95", "Z96", "Z97", "Z98", "Z90", "Z93", "Z94", "Z89"]

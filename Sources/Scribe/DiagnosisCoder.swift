@@ -25,6 +25,8 @@ struct DiagnosisCoder: Sendable {
         var hypothetical = false
         var historical = false
         var family = false
+        /// Said to have resolved (`pneumonia, resolved`): coded by its history code, never as current.
+        var resolved = false
         /// The chosen billable codes (two for both sides where the classification has no bilateral code) and
         /// the context words they used.
         var codes: [ICD10Code] = []
@@ -75,6 +77,9 @@ struct DiagnosisCoder: Sendable {
             } else if byte == UInt8(ascii: ".") && isDigit(previous) && position + 1 < bytes.count && isDigit(bytes[position + 1]) {
                 // `3.5` stays a number.
                 word.append(byte)
+            } else if byte == UInt8(ascii: "."), word.count == 1, isLetter(previous), Self.speciesFollows(bytes, after: position) {
+                // The genus of an organism abbreviated (`E. coli`, `H. pylori`) does not end the clause.
+                flushWord()
             } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "!")
                 || byte == UInt8(ascii: "?") || byte == 0x0A || byte == UInt8(ascii: ":")
             {
@@ -91,18 +96,65 @@ struct DiagnosisCoder: Sendable {
         return clauses
     }
 
+    /// Species names written after an abbreviated genus (`E. coli`).
+    static let species: Set<String> = [
+        "coli", "pylori", "aureus", "pneumoniae", "pyogenes", "epidermidis", "diff", "difficile", "influenzae", "aeruginosa",
+        "agalactiae", "faecalis", "vulgaris", "mirabilis",
+    ]
+
+    /// Whether a species name follows the byte at `position` after spaces.
+    static func speciesFollows(_ bytes: [UInt8], after position: Int) -> Bool {
+        var start = position + 1
+        while start < bytes.count && bytes[start] == 0x20 { start += 1 }
+        var end = start
+        while end < bytes.count, end - start <= 12, (bytes[end] | 0x20) >= 0x61 && (bytes[end] | 0x20) <= 0x7A { end += 1 }
+        guard end > start else { return false }
+        return species.contains(String(decoding: bytes[start..<end].map { $0 | 0x20 }, as: UTF8.self))
+    }
+
     static let negationBefore: CueList = phrases(
         "no", "not", "denies", "denied", "deny", "without", "never", "none", "negative for", "free of", "absence of",
         "no evidence of", "no signs of", "no sign of", "no history of", "ruled out for", "rules out", "resolution of",
-        "doesn't have", "does not have", "no longer", "not have")
+        "doesn't have", "does not have", "no longer", "not have", "don't have", "do not have", "didn't have",
+        "did not have", "don't think you have", "don't see any", "isn't", "is not", "wasn't", "was not")
     static let listNegations: CueList = phrases("no", "denies", "denied", "negative for", "never", "none", "not")
     static let negationAfter: CueList = phrases(
-        "ruled out", "is ruled out", "was ruled out", "negative", "is negative", "was negative", "resolved",
-        "has resolved", "unlikely", "is unlikely", "excluded", "not present", "absent", "not supported",
+        "ruled out", "is ruled out", "was ruled out", "negative", "is negative", "was negative", "unlikely", "is unlikely", "excluded", "not present", "absent", "not supported",
         "not suspected", "not likely", "not favored", "not consistent", "not seen", "not found", "not confirmed",
         "not detected", "pcr negative", "test negative", "swab negative", "screen negative",
         // A vaccination named by its disease (`tetanus up to date`, `rabies vaccination current`).
         "up to date", "utd", "vaccination", "vaccine", "vaccines", "immunization", "booster", "shot", "shots", "toxoid")
+    static let resolvedAfter: CueList = phrases(
+        "resolved", "has resolved", "now resolved", "since resolved", "completely resolved", "fully resolved",
+        "clinically resolved", "is resolved")
+    static let vaccinationAfter: CueList = phrases(
+        "vaccine", "vaccines", "vaccination", "immunization", "shot", "shots", "booster", "toxoid")
+
+    /// Whether the words say something happened long ago: `N years ago`, `N months ago` (N ≥ 2), `last year`,
+    /// `in 2019`.
+    static func saysLongAgo(_ words: [String], _ range: Range<Int>) -> Bool {
+        for position in range {
+            let word = words[position]
+            if word == "ago", position >= range.lowerBound + 1 {
+                let unit = words[position - 1]
+                if unit == "years" || unit == "year" || unit == "decades" { return true }
+                if unit == "months", position >= 2, let count = Self.count(words[position - 2]), count >= 2 { return true }
+            }
+            if word == "last", position + 1 < words.count, words[position + 1] == "year" { return true }
+            if word == "in", position + 1 < words.count, let year = Int(words[position + 1]), (1940...2030).contains(year) {
+                return true
+            }
+        }
+        return false
+    }
+
+    static func count(_ word: String) -> Int? {
+        if let number = Int(word) { return number }
+        let words = ["two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "eleven": 11, "twelve": 12, "several": 3, "few": 3, "many": 6]
+        return words[word]
+    }
+
     static let uncertainBefore: CueList = phrases(
         "possible", "possibly", "probable", "probably", "likely", "suspect", "suspected", "suspicious for",
         "suspicion for", "suspicion of", "concern for", "concerning for", "concerned for", "rule out", "r/o", "question of",
@@ -116,7 +168,11 @@ struct DiagnosisCoder: Sendable {
     static let hypotheticalBefore: CueList = phrases(
         "if", "return if", "call if", "watch for", "monitor for", "warning signs", "signs of", "risk of", "risk for",
         "at risk", "prevent", "prevention", "prevention of", "screen for", "screening", "screening for", "to avoid",
-        "in case", "precautions", "avoid", "reduce risk", "prophylaxis", "unless")
+        "in case", "precautions", "avoid", "reduce risk", "prophylaxis", "unless", "protect", "protects", "protecting",
+        "protected", "chance of", "chances of", "lower the risk", "lowers the risk", "reduces the risk", "lower your risk",
+        "whether")
+    static let hypotheticalAfter: CueList = phrases(
+        "risk", "risks", "prevention", "prophylaxis", "precautions", "screening", "education")
     static let historyBefore: CueList = phrases(
         "history of", "hx of", "h/o", "hx", "s/p", "status post", "personal history", "past history", "previous",
         "previously", "prior", "remote", "former", "past medical history", "in the past", "used to have",
@@ -224,6 +280,28 @@ struct DiagnosisCoder: Sendable {
             found[index].hypothetical = Self.occurs(Self.hypotheticalBefore, in: words, clauseBefore)
             found[index].family = Self.occurs(Self.familyBefore, in: words, clauseBefore)
             found[index].historical = Self.occurs(Self.historyBefore, in: words, before)
+            // The rest of the clause up to the next condition: `resolved` past a comma, a vaccination named by
+            // its disease (`flu vaccine given`) even where the vaccination is a condition of its own.
+            let clauseEnd = index + 1 < found.count ? found[index + 1].words.lowerBound : words.count
+            let rest = (span.upperBound + 1)..<max(span.upperBound + 1, clauseEnd)
+            if Self.occurs(Self.resolvedAfter, in: words, rest) {
+                found[index].resolved = true
+                found[index].historical = true
+            }
+            let next = (span.upperBound + 1)..<min(words.count, span.upperBound + 3)
+            if Self.occurs(Self.vaccinationAfter, in: words, next) { found[index].negated = true }
+            // An event a year or more ago, or months ago, is history (`MI 6 years ago`: old MI).
+            var timeEnd = min(words.count, span.upperBound + 6)
+            for forward in (span.upperBound + 1)..<max(span.upperBound + 1, timeEnd)
+            where Self.scopeEnds.contains(words[forward]) || words[forward] == "," {
+                timeEnd = forward
+                break
+            }
+            if Self.saysLongAgo(words, before.lowerBound..<max(before.lowerBound, timeEnd)) {
+                found[index].historical = true
+            }
+            // `stroke risk`, `colon cancer prevention`: what may happen, not what is.
+            if Self.occurs(Self.hypotheticalAfter, in: words, next) { found[index].hypothetical = true }
         }
         // `COVID-19 and influenza PCR negative`: a denial after a list reaches back through `and` / `or`.
         for index in found.indices.reversed() where index + 1 < found.count && found[index + 1].negated {

@@ -1,0 +1,196 @@
+import Terminology
+
+/// The additional codes the classification asks for beside a condition: the infectious agent (B95-B97) of an
+/// infection whose title names none, the level of a hypoglycemia, the underlying hypertension of a resistant one,
+/// COVID-19 beside its pneumonia, long-term drug therapy (Z79) from the medications named.
+extension DiagnosisCoder {
+    /// The organism codes (B95-B97) by the words that name the organism, longest first.
+    static let organisms: [(words: [String], code: String, name: String)] = [
+        (["methicillin", "resistant", "staphylococcus", "aureus"], "B95.62", "MRSA"),
+        (["methicillin", "resistant", "staph", "aureus"], "B95.62", "MRSA"),
+        (["streptococcus", "pneumoniae"], "B95.3", "Streptococcus pneumoniae"),
+        (["strep", "pneumoniae"], "B95.3", "Streptococcus pneumoniae"),
+        (["group", "a", "strep"], "B95.0", "group A streptococcus"),
+        (["group", "a", "streptococcus"], "B95.0", "group A streptococcus"),
+        (["streptococcus", "pyogenes"], "B95.0", "group A streptococcus"),
+        (["group", "b", "strep"], "B95.1", "group B streptococcus"),
+        (["group", "b", "streptococcus"], "B95.1", "group B streptococcus"),
+        (["staphylococcus", "aureus"], "B95.61", "MSSA"),
+        (["staph", "aureus"], "B95.61", "MSSA"),
+        (["s", "aureus"], "B95.61", "MSSA"),
+        (["escherichia", "coli"], "B96.20", "E. coli"),
+        (["e", "coli"], "B96.20", "E. coli"),
+        (["helicobacter", "pylori"], "B96.81", "H. pylori"),
+        (["h", "pylori"], "B96.81", "H. pylori"),
+        (["mrsa"], "B95.62", "MRSA"),
+        (["mssa"], "B95.61", "MSSA"),
+        (["ecoli"], "B96.20", "E. coli"),
+        (["pylori"], "B96.81", "H. pylori"),
+        (["enterococcus"], "B95.2", "enterococcus"),
+        (["enterococcal"], "B95.2", "enterococcus"),
+        (["pseudomonas"], "B96.5", "Pseudomonas"),
+        (["klebsiella"], "B96.1", "Klebsiella"),
+        (["proteus"], "B96.4", "Proteus"),
+    ]
+
+    /// The organism a clause names, if any (the first, longest match).
+    static func organism(in words: [String]) -> (code: String, name: String)? {
+        for start in words.indices {
+            for entry in organisms where start + entry.words.count <= words.count {
+                if words[start..<(start + entry.words.count)].elementsEqual(entry.words) { return (entry.code, entry.name) }
+            }
+        }
+        return nil
+    }
+
+    /// Codes for an infection by its organism that say nothing about the site (`MRSA infection`): given way to
+    /// the organism code when the site's infection is coded.
+    static let organismInfections = ["A4902", "A4901", "A491", "A498", "A499"]
+
+    /// Whether the classification asks for the infectious agent beside a code (a `use additional code (B95-B97)`
+    /// note), or the code is a stomach or duodenal disease that H. pylori causes.
+    func asksForOrganism(_ code: ICD10Code) -> Bool {
+        code.applicableNotes.contains { _, note in
+            note.kind == .useAdditionalCode && note.references.contains { $0.covers("B9620") || $0.covers("B9562") }
+        }
+    }
+
+    /// Adds the additional codes the classification asks for (see the type's comment).
+    func withAdditionalCodes(_ candidates: inout [Candidate], drugs: Set<String>, planWords: [[String]]) {
+        func has(_ prefix: String) -> Bool { candidates.contains { $0.code.compactCode.hasPrefix(prefix) } }
+        // The infectious agent, when the statement that names the infection names it.
+        var organismsAdded: [(code: String, statement: Int)] = []
+        for candidate in candidates where !candidate.code.compactCode.hasPrefix("B9") {
+            let isStomach = ["K25", "K26", "K27", "K29"].contains(candidate.code.category)
+            guard isStomach || asksForOrganism(candidate.code) else { continue }
+            for evidence in candidate.evidence {
+                for words in Self.clauses(of: evidence.statement) {
+                    guard let found = Self.organism(in: words), !isStomach || found.code == "B96.81" else { continue }
+                    organismsAdded.append((found.code, candidate.statement))
+                }
+            }
+        }
+        for (code, statement) in organismsAdded {
+            append(code, to: &candidates, reason: "use additional code: the infectious agent named with the infection")
+            if let index = candidates.firstIndex(where: { $0.code.code == code }) {
+                candidates[index].statement = statement
+                candidates[index].traits = []
+                if let source = candidates.first(where: { $0.statement == statement && !$0.code.compactCode.hasPrefix("B9") }) {
+                    candidates[index].order = source.order
+                    candidates[index].evidence = source.evidence
+                }
+            }
+            // The organism is the cause of the coded infection, not an infection of its own.
+            candidates.removeAll { $0.statement == statement && Self.organismInfections.contains($0.code.compactCode) }
+        }
+        // Resistant hypertension: code first the type of hypertension (essential when none is stated).
+        if has("I1A0"), !has("I10"), !has("I11"), !has("I12"), !has("I13"), !has("I15"),
+            let resistant = candidates.firstIndex(where: { $0.code.compactCode == "I1A0" })
+        {
+            append("I10", to: &candidates, reason: "code first: the hypertension that is resistant (essential, none other stated)")
+            if let index = candidates.firstIndex(where: { $0.code.code == "I10" }) {
+                candidates[index].order = candidates[resistant].order - 1
+                candidates[index].statement = candidates[resistant].statement
+                candidates[index].evidence = candidates[resistant].evidence
+                candidates[index].traits = [.chronic]
+            }
+        }
+        // Pneumonia due to COVID-19: code first COVID-19 (U07.1).
+        if has("J1282"), !has("U071"), let pneumonia = candidates.firstIndex(where: { $0.code.compactCode == "J1282" }) {
+            append("U07.1", to: &candidates, reason: "code first: COVID-19, the cause of the pneumonia")
+            if let index = candidates.firstIndex(where: { $0.code.code == "U07.1" }) {
+                candidates[index].order = candidates[pneumonia].order - 1
+                candidates[index].statement = candidates[pneumonia].statement
+                candidates[index].evidence = candidates[pneumonia].evidence
+                candidates[index].traits = [.systemic]
+            }
+        }
+        // Diabetes with hypoglycemia: its level, when stated (use additional code E16.A-); an unspecified
+        // hypoglycemia beside the diabetes combination code is part of it.
+        if let diabetic = candidates.firstIndex(where: { ["E1064", "E1164", "E1364"].contains(String($0.code.compactCode.prefix(5))) }) {
+            if let level = Self.hypoglycemiaLevel(planWords), !has("E16A") {
+                append(level, to: &candidates, reason: "use additional code: the level of the hypoglycemia")
+                if let index = candidates.firstIndex(where: { $0.code.code == level }) {
+                    candidates[index].order = candidates[diabetic].order
+                    candidates[index].evidence = candidates[diabetic].evidence
+                }
+            }
+            candidates.removeAll { $0.code.compactCode == "E162" }
+        }
+        // Long-term drug therapy named in the medications: bisphosphonates for bone density (Z79.83), aspirin
+        // (Z79.82), systemic steroids (Z79.52), opioids (Z79.891), beside the condition they treat.
+        if let bone = candidates.firstIndex(where: { ["M80", "M81"].contains($0.code.category) }),
+            drugs.contains(where: { Self.bisphosphonates.contains($0) })
+        {
+            let evidence = candidates[bone].evidence
+            append("Z79.83", to: &candidates, reason: "long-term (current) use of bisphosphonates")
+            if let index = candidates.firstIndex(where: { $0.code.code == "Z79.83" }), candidates[index].evidence.isEmpty {
+                candidates[index].evidence = evidence
+            }
+        }
+    }
+
+    /// Lower urinary tract symptoms by the words that say them (the symptoms N40.1 asks to be coded beside it).
+    static let urinarySymptoms: [(words: [String], code: String)] = [
+        (["nocturia"], "R35.1"), (["up", "at", "night"], "R35.1"), (["at", "night", "to", "urinate"], "R35.1"),
+        (["weak", "stream"], "R39.12"), (["poor", "stream"], "R39.12"), (["slow", "stream"], "R39.12"),
+        (["hesitancy"], "R39.11"), (["incomplete", "emptying"], "R39.14"), (["not", "emptying"], "R39.14"),
+        (["urgency"], "R39.15"), (["straining"], "R39.16"), (["frequency"], "R35.0"), (["frequent", "urination"], "R35.0"),
+    ]
+
+    /// Benign prostatic hyperplasia with the urinary symptoms the note documents is N40.1, and the symptoms are
+    /// coded beside it (its `use additional code for associated symptoms` note).
+    func withUrinarySymptoms(_ candidates: inout [Candidate], note: Note) {
+        guard let prostate = candidates.firstIndex(where: { $0.code.compactCode == "N400" || $0.code.compactCode == "N401" })
+        else { return }
+        var found: [String] = []
+        for statement in note.statements where statement.section == .subjective || statement.section == .assessment {
+            for words in Self.clauses(of: statement.text) {
+                for entry in Self.urinarySymptoms where !found.contains(entry.code) {
+                    guard let start = words.indices.first(where: { words[$0...].starts(with: entry.words) }) else { continue }
+                    let before = words[max(0, start - 3)..<start]
+                    if before.contains(where: { ["no", "denies", "without", "not"].contains($0) }) { continue }
+                    found.append(entry.code)
+                }
+            }
+        }
+        guard !found.isEmpty, let withSymptoms = codeSet.code("N40.1") else { return }
+        if candidates[prostate].code.compactCode == "N400" {
+            candidates[prostate].code = withSymptoms
+            candidates[prostate].reason += "; with lower urinary tract symptoms (N40.1)"
+        }
+        let order = candidates[prostate].order
+        let evidence = candidates[prostate].evidence
+        for code in found.sorted() {
+            append(code, to: &candidates, reason: "use additional code: the urinary symptom documented with the enlarged prostate")
+            if let index = candidates.firstIndex(where: { $0.code.code == code }) {
+                candidates[index].order = order
+                // Listed after the condition they belong to, not as the visit's reason.
+                candidates[index].traits = [.status]
+                candidates[index].evidence = evidence
+            }
+        }
+    }
+
+    /// The hypoglycemia level said (`level 2 hypoglycemia`, `hypoglycemia level 3`).
+    static func hypoglycemiaLevel(_ clauses: [[String]]) -> String? {
+        for words in clauses {
+            for (index, word) in words.enumerated() where word == "level" && index + 1 < words.count {
+                let nearby = words[max(0, index - 3)..<min(words.count, index + 5)]
+                guard nearby.contains(where: { $0.hasPrefix("hypoglyc") }) else { continue }
+                switch words[index + 1] {
+                case "1", "one", "i": return "E16.A1"
+                case "2", "two", "ii": return "E16.A2"
+                case "3", "three", "iii": return "E16.A3"
+                default: continue
+                }
+            }
+        }
+        return nil
+    }
+
+    static let bisphosphonates: Set<String> = [
+        "alendronate", "fosamax", "risedronate", "actonel", "atelvia", "ibandronate", "boniva", "zoledronic", "reclast",
+        "zometa",
+    ]
+}
