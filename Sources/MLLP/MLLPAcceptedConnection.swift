@@ -20,11 +20,14 @@ struct MLLPAcceptedConnection: Sendable {
     /// The listener's logger with the connection's peer and number as metadata.
     var logger: Logger
 
-    /// Wraps the channel for async use and starts reading; runs on the channel's event loop.
+    /// Wraps the channel for async use, passes on what arrived before (``MLLPInboundHoldHandler``), and starts
+    /// reading; runs on the channel's event loop.
     func makeAsyncChannel() async throws -> NIOAsyncChannel<MLLPInboundFrame, ByteBuffer> {
         let channel = self.channel
         return try await channel.eventLoop.submit {
             let asyncChannel = try NIOAsyncChannel<MLLPInboundFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+            let pipeline = channel.pipeline.syncOperations
+            pipeline.removeHandler(try pipeline.handler(type: MLLPInboundHoldHandler.self), promise: nil)
             try channel.syncOptions?.setOption(.autoRead, value: true)
             return asyncChannel
         }.get()

@@ -168,6 +168,8 @@ public struct MLLPListener: Sendable {
         // Idle means no whole frame for the timeout since the last reply, while no reply is pending (after the
         // framing on purpose).
         try pipeline.addHandler(MLLPIdleTimeoutHandler(timeout: TimeAmount(configuration.idleTimeout), logger: logger))
+        // Last: what arrives before the serving task wraps the channel waits here (see `MLLPInboundHoldHandler`).
+        try pipeline.addHandler(MLLPInboundHoldHandler())
         return MLLPAcceptedConnection(channel: channel, info: info, isTLS: tlsContext != nil, logger: logger)
     }
 }

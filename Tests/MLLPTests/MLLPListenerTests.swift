@@ -1,6 +1,7 @@
 import Logging
 import MLLP
 import NIOCore
+import NIOPosix
 import Testing
 
 @Suite("MLLPListener and MLLPClient over loopback", .timeLimit(.minutes(1)))
@@ -131,6 +132,32 @@ struct MLLPListenerTests {
             }
         }
         #expect(recorder.entries(containing: "idle").count == 1)
+    }
+
+    @Test("a frame followed at once by the sender's half-close is handled and answered, every time")
+    func frameThenHalfClose() async throws {
+        // The frame and the end of the sender's output often arrive before the serving task has wrapped the
+        // accepted channel: NIO drains a socket that reported end of input even with autoRead off, and the frame
+        // and the input-closed event went past the end of the pipeline. The frame was never handled or answered
+        // and the connection's task waited for ever, holding its slot (enough such connections refused everyone).
+        let handlerLog = HandlerLog()
+        let listener = MLLPListener(configuration: loopbackConfiguration(idleTimeout: .seconds(3), maxConnections: 8))
+        try await withRunningListener(
+            listener,
+            handler: acknowledgingHandler(log: handlerLog),
+            logger: LogRecorder().makeLogger()
+        ) { port in
+            for index in 0..<40 {
+                let message = syntheticMessage(controlID: "HALF\(index)")
+                let reply = try await sendThenHalfClose(framed(message), port: port)
+                #expect(reply == "\u{0B}MSA|AA|\(message)\u{1C}\r", "frame \(index)")
+            }
+            // No connection kept its slot: a normal client is still served.
+            let client = MLLPClient(configuration: .init(host: "127.0.0.1", port: port))
+            let reply = try await client.send(Array("MSH|after".utf8), timeout: .seconds(5))
+            #expect(reply == Array("MSA|AA|MSH|after".utf8))
+        }
+        #expect(handlerLog.calls.count == 41)
     }
 
     @Test("an oversize frame gets the handler's reply, then the connection is closed")
@@ -387,5 +414,28 @@ struct MLLPListenerTests {
         await expectMLLPError(.connectFailed) {
             try await client.send(Array("MSH|1".utf8), timeout: .seconds(2))
         }
+    }
+}
+
+/// Writes `bytes`, half-closes the connection at once (as `nc -N` or a scripted sender does), and returns everything
+/// the server sent until it closed its side.
+private func sendThenHalfClose(_ bytes: ByteBuffer, port: Int) async throws -> String {
+    let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .channelOption(.allowRemoteHalfClosure, value: true)
+        .connect(host: "127.0.0.1", port: port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                    wrappingChannelSynchronously: channel,
+                    configuration: .init(isOutboundHalfClosureEnabled: true))
+            }
+        }
+    return try await channel.executeThenClose { inbound, outbound in
+        try await outbound.write(bytes)
+        outbound.finish()
+        var received = ByteBuffer()
+        for try await chunk in inbound {
+            received.writeImmutableBuffer(chunk)
+        }
+        return String(buffer: received)
     }
 }

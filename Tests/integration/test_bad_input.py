@@ -117,3 +117,32 @@ def test_garbage_frames_never_take_the_listener_down(gateway):
     check = MLLPConnection(gateway.mllp_port)
     assert ack_fields(check.send(synthetic("ALIVE-1")))["code"] == "AA"
     check.close()
+
+
+def test_a_frame_sent_with_an_immediate_half_close_is_journaled_and_answered(gateway_factory):
+    """A sender that writes its frame and half-closes at once (`nc -N`, scripted senders) gets its ACK and its
+    message is journaled. The frame used to be dropped unanswered when it arrived with the end of input before the
+    connection was being served, and the connection then held its slot for ever: with mllp.maxConnections such
+    senders, the listener refused every later connection."""
+    import socket
+    gateway = gateway_factory(env={"NOTEBRIDGE_MLLP_MAX_CONNECTIONS": "8"}).start()
+    for index in range(40):
+        sock = socket.create_connection(("127.0.0.1", gateway.mllp_port), timeout=15)
+        sock.sendall(frame(synthetic(f"HALF-{index}")))
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+        sock.close()
+        assert answer.startswith(b"\x0b") and answer.endswith(b"\x1c\r"), (index, answer[:80])
+        fields = ack_fields(answer[1:-2])
+        assert fields["code"] == "AA" and fields["control_id"] == f"HALF-{index}", fields
+    connection = MLLPConnection(gateway.mllp_port)
+    assert ack_fields(connection.send(synthetic("AFTER-HALF")))["code"] == "AA"
+    connection.close()
+    journaled = {entry["controlId"] for entry in gateway.journal()}
+    assert {f"HALF-{index}" for index in range(40)} <= journaled
+    assert "connection limit reached" not in gateway.log_text()
