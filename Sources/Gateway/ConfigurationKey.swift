@@ -32,6 +32,9 @@ public struct ConfigurationKey: Hashable, Sendable {
     public static let all: [ConfigurationKey] = [
         ConfigurationKey("http.host", "address the HTTP listener binds (default 127.0.0.1; 0.0.0.0 or :: for every interface)"),
         ConfigurationKey("http.port", "HTTP port (default 8080; 0 picks a free port)"),
+        ConfigurationKey(
+            "http.idleTimeoutSeconds",
+            "close HTTP connections that send no request (or stop sending one) this long (default 60)"),
         ConfigurationKey("http.tls.certificate", "PEM certificate chain; enables TLS (HTTPS) on the HTTP listener"),
         ConfigurationKey("http.tls.privateKey", "PEM private key of the HTTP certificate"),
         ConfigurationKey("http.tls.trustRoots", "PEM CA certificates that HTTP client certificates must chain to"),

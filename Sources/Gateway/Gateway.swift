@@ -127,10 +127,15 @@ public enum Gateway {
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, logger: logger).register(on: router)
         let server: HTTPServerBuilder
+        // Without an idle timeout a connection that never sends a request (or stops in the middle of one) is kept
+        // for ever: enough of them use up the process's file descriptors.
+        let http1: HTTPServerBuilder = .http1(
+            configuration: HTTP1Channel.Configuration(
+                idleTimeout: TimeAmount(configuration.httpIdleTimeout)))
         if let tls = configuration.httpTLS {
-            server = try .tls(.http1(), tlsConfiguration: tls.makeServerTLSConfiguration())
+            server = try .tls(http1, tlsConfiguration: tls.makeServerTLSConfiguration())
         } else {
-            server = .http1()
+            server = http1
         }
         let http = Application(
             router: router, server: server,

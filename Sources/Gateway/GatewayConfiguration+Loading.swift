@@ -102,6 +102,9 @@ extension GatewayConfiguration {
         let reader = ValueReader(values: values)
         httpHost = try reader.string("http.host") ?? httpHost
         httpPort = try reader.integer("http.port", in: 0...65535) ?? httpPort
+        if let seconds = try reader.integer("http.idleTimeoutSeconds", in: 1...86_400) {
+            httpIdleTimeout = .seconds(seconds)
+        }
         mllp.host = try reader.string("mllp.host") ?? mllp.host
         mllp.port = try reader.integer("mllp.port", in: 0...65535) ?? mllp.port
         mllp.maximumFrameSize = try reader.integer("mllp.maxFrameBytes", in: 1_024...(64 << 20)) ?? mllp.maximumFrameSize

@@ -17,6 +17,10 @@ public struct GatewayConfiguration: Sendable {
     public var httpPort: Int = 8080
     /// TLS (HTTPS) on the HTTP listener, when configured.
     public var httpTLS: MLLPTLSConfiguration?
+    /// How long an HTTP connection may stay open without a request being read or answered (`http.idleTimeoutSeconds`):
+    /// a client that connects and sends nothing, stops half-way through its headers or body, or keeps a connection
+    /// open between requests is closed after it, so that idle connections cannot pile up and use every descriptor.
+    public var httpIdleTimeout: Duration = .seconds(60)
     /// The `/v1` API: body limit, rate limit, note retention, default webhook.
     public var api = V1Routes.Configuration()
     /// Webhook retries.

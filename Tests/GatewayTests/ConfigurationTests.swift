@@ -17,6 +17,21 @@ struct ConfigurationTests {
         #expect(configuration.keyFileURL.path.hasSuffix("data/journal.key"))
         #expect(configuration.mllp.maximumFrameSize == 1 << 20)
         #expect(configuration.mllp.tls == nil)
+        #expect(configuration.httpIdleTimeout == .seconds(60))
+    }
+
+    @Test("the HTTP idle timeout from the file and the environment, and its range")
+    func httpIdleTimeout() throws {
+        let directory = try URLPaths.temporaryDirectory()
+        let file = directory.appendingPathComponent("notebridge.yaml")
+        try "http:\n  idleTimeoutSeconds: 15\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try GatewayConfiguration.load(file: file, environment: [:]).httpIdleTimeout == .seconds(15))
+        let overridden = try GatewayConfiguration.load(
+            file: file, environment: ["NOTEBRIDGE_HTTP_IDLE_TIMEOUT_SECONDS": "3"])
+        #expect(overridden.httpIdleTimeout == .seconds(3))
+        #expect(throws: ConfigurationError.self) {
+            try GatewayConfiguration.load(file: nil, environment: ["NOTEBRIDGE_HTTP_IDLE_TIMEOUT_SECONDS": "0"])
+        }
     }
 
     @Test("YAML file, then environment variables")

@@ -318,3 +318,42 @@ def test_no_phi_in_logs_or_database_files(gateway):
     for path in pathlib.Path(gateway.data_dir).iterdir():
         data = path.read_bytes().lower()
         assert marker.lower().encode() not in data, f"{path.name} holds the marker"
+
+
+
+def test_idle_and_half_sent_http_connections_are_closed(gateway_factory):
+    """A connection that sends nothing, stops in the middle of its headers, or in the middle of its body is closed
+    after http.idleTimeoutSeconds (they were kept open for ever, so enough of them would use every file
+    descriptor); the gateway answers others meanwhile and afterwards."""
+    import socket
+    gateway = gateway_factory(env={"NOTEBRIDGE_HTTP_IDLE_TIMEOUT_SECONDS": "2"}).start()
+    openings = [b"", b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaa",
+                (f"POST /v1/note HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 f"Authorization: Bearer {gateway.api_key}\r\nContent-Length: 500\r\n\r\n" + '{"transcript":"').encode()]
+    connections = []
+    for opening in openings:
+        sock = socket.create_connection(("127.0.0.1", gateway.http_port), timeout=30)
+        sock.sendall(opening)
+        connections.append(sock)
+    started = time.time()
+    assert request(gateway, "GET", "/healthz")[0] == 200
+    for index, sock in enumerate(connections):
+        sock.settimeout(15)
+        try:
+            while sock.recv(65536):
+                pass  # an answer may come before the close
+        except ConnectionResetError:
+            pass
+        except TimeoutError:
+            raise AssertionError(f"connection {index} was still open 15 s after the 2 s idle timeout") from None
+        sock.close()
+    assert time.time() - started < 15, "idle connections were not closed by the idle timeout"
+    # A keep-alive client that sends a request in time is served as before.
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=30)
+    for _ in range(3):
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        assert response.status == 200 and response.read()
+        time.sleep(0.5)
+    connection.close()
+    assert request(gateway, "GET", "/healthz")[0] == 200
