@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOEmbedded
+import NIOHTTP1
 import Testing
 
 @testable import Gateway
@@ -39,6 +41,53 @@ struct RequestLimitsTests {
         // Within the limit, the same framing is read whole.
         let small = Self.streamedRequest(path: "/v1/note", bytes: 1_000)
         #expect(try await routes.body(small).count == 1_024)
+    }
+
+    /// A request whose body breaks off with NIO's parser error, as a chunked body with a chunk size that is not
+    /// hexadecimal does on a live connection (`POST /v1/note` with `zz\r\n{}\r\n0\r\n\r\n`).
+    static func malformedChunkedRequest(
+        path: String, contentType: String = "application/json", authorization: String? = nil
+    ) -> Request {
+        let chunks = AsyncThrowingStream(ByteBuffer.self) { continuation in
+            continuation.yield(ByteBuffer(string: #"{"transcript":"#))
+            continuation.finish(throwing: HTTPParserError.invalidChunkSize)
+        }
+        var fields = HTTPFields()
+        fields[.contentType] = contentType
+        if let authorization { fields[.authorization] = authorization }
+        return Request(
+            head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: path, headerFields: fields),
+            body: RequestBody(asyncSequence: chunks))
+    }
+
+    @Test("A body whose chunked framing breaks is 400 naming the body (was 500 INTERNAL_ERROR)")
+    func malformedChunkedBody() async throws {
+        let fixture = try await F()
+        let routes = V1Routes(
+            store: fixture.store, signal: fixture.signal, configuration: fixture.configuration, logger: fixture.logger)
+        await #expect(throws: APIError.malformedBody) {
+            try await routes.body(Self.malformedChunkedRequest(path: "/v1/note"))
+        }
+        #expect(APIError.malformedBody.status == .badRequest)
+        #expect(APIError.malformedBody.details.first?.field == "body")
+        // A route that collects the body itself: the middleware answers 400 in the error shape, not 500.
+        let router = Router(context: APIRequestContext.self)
+        routes.register(on: router)
+        @Sendable func collect(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+            _ = try await request.body.collect(upTo: 1_024)
+            return Response(status: .ok)
+        }
+        router.post("v1/collect", use: collect)
+        let responder = router.buildResponder()
+        for path in ["/v1/collect", "/v1/note"] {
+            let request = Self.malformedChunkedRequest(path: path, authorization: "Bearer \(fixture.key.secret)")
+            let response = try await responder.respond(
+                to: request,
+                context: APIRequestContext(
+                    source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: fixture.logger)))
+            #expect(response.status == .badRequest, "\(path)")
+        }
+        #expect(!fixture.recorder.text.contains("request failed"))
     }
 
     @Test("Any route that collects past a limit is answered 413 in the error shape, JSON or OperationOutcome")

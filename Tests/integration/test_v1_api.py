@@ -320,6 +320,45 @@ def test_no_phi_in_logs_or_database_files(gateway):
         assert marker.lower().encode() not in data, f"{path.name} holds the marker"
 
 
+def raw_http(gateway, data: bytes, timeout=30) -> tuple[int, bytes]:
+    """Sends `data` as it is on a new connection and returns the status and body of the answer."""
+    import socket
+    with socket.create_connection(("127.0.0.1", gateway.http_port), timeout=timeout) as sock:
+        sock.sendall(data)
+        answer = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+            head, found, body = answer.partition(b"\r\n\r\n")
+            length = [line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
+            if found and length and len(body) >= int(length[0].split(b":")[1]):
+                break
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), body
+
+
+def test_a_malformed_chunked_body_is_400_not_500(gateway):
+    """A chunk size that is not hexadecimal is the caller's fault: 400 in the error shape of the route (it was a
+    500 INTERNAL_ERROR, "the note could not be processed"), and the gateway keeps serving."""
+    for path, content_type in [("/v1/note", "application/json"), ("/v1/stream/ticket", "application/json"),
+                               ("/fhir/$soap-note", "application/fhir+json")]:
+        status, body = raw_http(gateway, (
+            f"POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: {content_type}\r\n"
+            f"Authorization: Bearer {gateway.api_key}\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "zz\r\n{}\r\n0\r\n\r\n").encode())
+        assert status == 400, (path, status, body[:300])
+        answer = json.loads(body)
+        if path.startswith("/fhir"):
+            assert answer["resourceType"] == "OperationOutcome"
+        else:
+            assert answer["error"]["code"] == "VALIDATION_ERROR"
+            assert answer["error"]["details"][0]["field"] == "body"
+            assert "framing" in answer["error"]["message"]
+    assert request(gateway, "GET", "/healthz")[0] == 200
+    assert "request failed" not in gateway.log_text()
+
 
 def test_idle_and_half_sent_http_connections_are_closed(gateway_factory):
     """A connection that sends nothing, stops in the middle of its headers, or in the middle of its body is closed

@@ -63,6 +63,10 @@ public struct APIError: HTTPResponseError, Sendable, Hashable {
             details: [Detail(field: "body", message: reason)])
     }
 
+    /// 400: the body's HTTP/1.1 framing is broken (a malformed chunk), so it cannot be read at all.
+    public static let malformedBody = APIError.validation(
+        "body", "cannot be read: its HTTP/1.1 framing is malformed (a bad chunk size or chunk)")
+
     /// 401.
     public static func unauthorized(_ message: String) -> APIError {
         var error = APIError(.unauthorized, code: "UNAUTHORIZED", message: message)

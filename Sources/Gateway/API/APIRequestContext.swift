@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// The request context of the HTTP listener: the caller's address, for audit records.
 public struct APIRequestContext: RequestContext, RemoteAddressRequestContext {
@@ -60,6 +61,9 @@ struct APIErrorMiddleware: RouterMiddleware {
                 mapped.details = []
                 return mapped.response
             }
+        } catch is HTTPParserError {
+            // A request whose framing breaks while its body is read, on a route that reads it without `body(_:)`.
+            return APIError.malformedBody.response
         } catch {
             context.logger.error("request failed", metadata: ["nb.error": "\(type(of: error))"])
             return APIError.internalError.response

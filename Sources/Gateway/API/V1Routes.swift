@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Mapping
 import NIOCore
+import NIOHTTP1
 import Scribe
 import Store
 
@@ -414,6 +415,10 @@ public struct V1Routes: Sendable {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             // `HTTPError(.contentTooLarge)`, or NIO's `NIOTooManyBytesError` from a streamed (chunked) body.
             throw APIError.payloadTooLarge(limit: limit)
+        } catch is HTTPParserError {
+            // A body whose framing breaks while it arrives (a chunk size that is not hexadecimal, a chunk longer
+            // than it said): the caller's fault, not the server's.
+            throw APIError.malformedBody
         }
     }
 
