@@ -69,7 +69,7 @@ public struct Transcript: Sendable {
 
     /// Reads a transcript.
     ///
-    /// - Throws: `TranscriptError` for empty, too short, too long or non-text input.
+    /// - Throws: `TranscriptError` for empty, too short, too long or non-text input, or input without a letter.
     public init(_ text: String, limits: Limits = .default) throws(TranscriptError) {
         let scalars = Array(text.unicodeScalars)
         guard scalars.contains(where: { !$0.isSpace }) else {
@@ -85,6 +85,10 @@ public struct Transcript: Sendable {
         }
         if let bad = scalars.firstIndex(where: Self.isDisallowedControl) {
             throw TranscriptError(.notText, "holds a control character at offset \(bad); send plain text")
+        }
+        guard scalars.contains(where: \.properties.isAlphabetic) else {
+            throw TranscriptError(
+                .noWords, "holds no words (only punctuation, symbols, digits or emoji); send the encounter's transcript")
         }
         self.text = text
         self.scalars = scalars

@@ -11,6 +11,8 @@ public struct TranscriptError: Error, Hashable, Sendable, CustomStringConvertibl
         case tooLong
         /// Control characters or bytes that are not text.
         case notText
+        /// Not one letter: only punctuation, symbols, digits or emoji, from which no note can be written.
+        case noWords
     }
 
     /// What went wrong.

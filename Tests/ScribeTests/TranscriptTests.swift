@@ -50,6 +50,9 @@ struct TranscriptTests {
     @Test("bad input gets a specific error", arguments: [
         ("", TranscriptError.Code.empty), ("   \n\t ", .empty), ("too short to be a visit", .tooShort),
         (String(repeating: "word ", count: 30_000), .tooLong), ("a\u{0}" + String(repeating: "b", count: 60), .notText),
+        (String(repeating: "!!! ??? ... ", count: 10), .noWords),
+        (String(repeating: "\u{1F637} \u{1F912} \u{1F927} ", count: 20), .noWords),
+        (String(repeating: "120/80 98.6 - ", count: 10), .noWords),
     ])
     func errors(text: String, code: TranscriptError.Code) {
         do {

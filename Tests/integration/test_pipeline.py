@@ -293,15 +293,21 @@ def test_a_message_without_transcript_is_acknowledged_and_failed(gateway_factory
         gateway = start_gateway(gateway_factory, tmp_path, receiver.port)
         assert send(gateway, mdm("MDM-EMPTY-1", "MRN2001", "V1", lines=[])) == "AA"
         assert send(gateway, mdm("MDM-SHORT-1", "MRN2001", "V2", lines=["Knee pain."])) == "AA"
+        # Enough "words" and characters, but not one letter: no note can be written from them (a note of empty
+        # sections was written and delivered before).
+        assert send(gateway, mdm("MDM-PUNCT-1", "MRN2001", "V3", lines=["!!! ??? ... ,,, ;;; --- " * 5])) == "AA"
+        assert send(gateway, mdm("MDM-EMOJI-1", "MRN2001", "V4", lines=["\U0001F637 \U0001F912 \U0001F927 " * 20])) == "AA"
 
         def failed():
             out = gateway.cli("journal", "list", "--state", "failed").stdout.decode()
             return [json.loads(line) for line in out.splitlines() if line.strip()]
 
-        wait_for(lambda: len(failed()) == 2, what="two failed journal entries")
+        wait_for(lambda: len(failed()) == 4, what="four failed journal entries")
         reasons = {e["controlId"]: e["reason"] for e in failed()}
         assert reasons["MDM-EMPTY-1"].startswith("no transcript")
         assert "at least 3 are needed" in reasons["MDM-SHORT-1"]
+        assert "holds no words" in reasons["MDM-PUNCT-1"]
+        assert "holds no words" in reasons["MDM-EMOJI-1"]
         assert NAME_MARKER not in json.dumps(reasons) and "Knee" not in json.dumps(reasons)
         time.sleep(1)
         assert receiver.messages == [] and outbox(gateway) == []

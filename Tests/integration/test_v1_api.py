@@ -360,6 +360,21 @@ def test_a_malformed_chunked_body_is_400_not_500(gateway):
     assert "request failed" not in gateway.log_text()
 
 
+def test_a_transcript_without_a_letter_is_400_holds_no_words(gateway):
+    """Punctuation, emoji or digits only: 400 "holds no words" naming the transcript (a note of empty sections was
+    answered 200 and stored); on /fhir the same, as an OperationOutcome."""
+    for transcript in ["!!! ??? ... ,,, ;;; --- " * 5, "\U0001F637 \U0001F912 \U0001F927 " * 20, "120/80 98.6 - " * 10]:
+        status, _, body = request(gateway, "POST", "/v1/note", {"transcript": transcript}, key=gateway.api_key)
+        assert status == 400, body[:300]
+        error = json.loads(body)["error"]
+        assert error["details"][0]["field"] == "transcript" and "holds no words" in error["message"]
+    parameters = {"resourceType": "Parameters", "parameter": [{"name": "transcript", "valueString": "!!! ??? ... " * 10}]}
+    status, _, body = request(gateway, "POST", "/fhir/$soap-note", parameters, key=gateway.api_key,
+                              headers={"Content-Type": "application/fhir+json"})
+    assert status == 400, body[:300]
+    assert "holds no words" in json.loads(body)["issue"][0]["diagnostics"]
+
+
 def test_idle_and_half_sent_http_connections_are_closed(gateway_factory):
     """A connection that sends nothing, stops in the middle of its headers, or in the middle of its body is closed
     after http.idleTimeoutSeconds (they were kept open for ever, so enough of them would use every file
