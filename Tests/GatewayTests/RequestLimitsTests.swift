@@ -1,3 +1,4 @@
+import EncounterModel
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -161,5 +162,29 @@ struct RequestLimitsTests {
         #expect(throws: APIError.validation("body", "is not valid JSON")) {
             try NoteJob.decode(Array(#"{"transcript": "unterminated"#.utf8))
         }
+    }
+
+    @Test(
+        "An age that is valid JSON but not a whole number of years names the member, never 'not valid JSON'",
+        arguments: [
+            (#"4.5"#, "context.patient_info.age", "must be an integer"),
+            (#"99999999999999999999999"#, "context.patient_info.age", "must be between 0 and 130 years"),
+            (#"-1e30"#, "context.patient_info.age", "must be between 0 and 130 years"),
+            (#""forty""#, "context.patient_info.age", "must be an integer"),
+        ])
+    func ageThatIsNotAnInt(age: String, field: String, message: String) {
+        let body = #"{"transcript":"Patient has a cough for three days and a fever since yesterday.","#
+            + #""context":{"patient_info":{"age":\#(age)}}}"#
+        #expect(throws: APIError.validation(field, message)) { try NoteJob.decode(Array(body.utf8)) }
+    }
+
+    @Test("A whole number written as a decimal is an age; a number too large for any member is named as such")
+    func wholeDecimalAgeAndHugeNumbers() throws {
+        let body = #"{"transcript":"Patient has a cough for three days and a fever since yesterday.","#
+            + #""context":{"patient_info":{"age":42.0}}}"#
+        #expect(try NoteJob.decode(Array(body.utf8)).encounter.context.age == 42)
+        let huge = #"{"transcript":"Patient has a cough for three days and a fever since yesterday.","#
+            + #""include_billing_codes":1e999}"#
+        #expect(throws: APIError.self) { try NoteJob.decode(Array(huge.utf8)) }
     }
 }

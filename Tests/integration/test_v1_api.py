@@ -375,6 +375,19 @@ def test_a_transcript_without_a_letter_is_400_holds_no_words(gateway):
     assert "holds no words" in json.loads(body)["issue"][0]["diagnostics"]
 
 
+def test_an_age_that_is_valid_json_but_not_a_whole_number_names_the_member(gateway):
+    """An age of 4.5 or 1e23 is valid JSON: the error names context.patient_info.age (it said "body: is not valid
+    JSON", which sends the caller looking for a syntax error)."""
+    for age, message in [(b"4.5", "must be an integer"), (b"99999999999999999999999", "between 0 and 130")]:
+        payload = (b'{"transcript":' + json.dumps(TRANSCRIPT).encode()
+                   + b',"context":{"patient_info":{"age":' + age + b"}}}")
+        status, _, body = request(gateway, "POST", "/v1/note", payload, key=gateway.api_key)
+        assert status == 400, body[:300]
+        error = json.loads(body)["error"]
+        assert error["details"][0]["field"] == "context.patient_info.age", error
+        assert message in error["message"] and "not valid JSON" not in error["message"]
+
+
 def test_idle_and_half_sent_http_connections_are_closed(gateway_factory):
     """A connection that sends nothing, stops in the middle of its headers, or in the middle of its body is closed
     after http.idleTimeoutSeconds (they were kept open for ever, so enough of them would use every file

@@ -24,9 +24,29 @@ struct NoteRequestBody: Decodable {
         }
     }
 
+    /// An age in whole years. JSON has one number type, and Foundation's decoder reports a number that does not fit
+    /// an `Int` (`4.5`, `1e30`) as invalid JSON without naming the member; read as a number first, the member is
+    /// named (`must be an integer`) and an out-of-range whole number reaches the age's own range check.
+    struct WholeYears: Decodable {
+        var value: Int
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let whole = try? container.decode(Int.self) {
+                value = whole
+                return
+            }
+            guard let number = try? container.decode(Double.self), number.isFinite, number.rounded() == number else {
+                throw DecodingError.typeMismatch(
+                    Int.self, DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "a whole number"))
+            }
+            value = Int(exactly: number) ?? (number < 0 ? Int.min : Int.max)
+        }
+    }
+
     struct PatientInfo: Decodable {
         var name: String?
-        var age: Int?
+        var age: WholeYears?
         var gender: String?
         var medicalHistory: NameList?
         var medications: NameList?
@@ -127,6 +147,7 @@ public struct NoteJob: Sendable {
 
     /// Decodes and validates a request body; the error names the field.
     public static func decode(_ bytes: [UInt8]) throws(APIError) -> NoteJob {
+        var wellFormed = true
         do throws(FHIRParseError) {
             _ = try JSONReader(limits: JSONReader.Limits(maximumBytes: bytes.count, maximumDepth: maximumNestingDepth))
                 .read(bytes)
@@ -134,10 +155,15 @@ public struct NoteJob: Sendable {
             throw APIError.nestedTooDeep(limit: maximumNestingDepth)
         } catch {
             // Other faults are the decoder's to name, field by field.
+            wellFormed = false
         }
         let body: NoteRequestBody
         do {
             body = try JSONDecoder().decode(NoteRequestBody.self, from: Data(bytes))
+        } catch DecodingError.dataCorrupted(let context) where wellFormed && context.codingPath.isEmpty {
+            // Well-formed JSON that Foundation still calls invalid, without a member: a number too large for the
+            // member it is in. Saying "not valid JSON" would send the caller looking for a syntax error.
+            throw APIError.validation("body", "holds a number that is out of range for its member")
         } catch let error as DecodingError {
             throw Self.describe(error)
         } catch {
@@ -182,7 +208,7 @@ public struct NoteJob: Sendable {
         }
         do {
             context = try NoteContext(
-                age: info?.age, sex: sex, medications: info?.medications?.names ?? [],
+                age: info?.age?.value, sex: sex, medications: info?.medications?.names ?? [],
                 allergies: info?.allergies?.names ?? [], history: info?.medicalHistory?.names ?? []
             ).validated()
         } catch {
@@ -249,7 +275,7 @@ public struct NoteJob: Sendable {
             switch type {
             case is String.Type: return "a string"
             case is Bool.Type: return "true or false"
-            case is Int.Type: return "an integer"
+            case is Int.Type, is NoteRequestBody.WholeYears.Type: return "an integer"
             case is [String].Type: return "a list of strings"
             case is NoteRequestBody.NameList.Type: return "a string or a list of strings"
             default: return "an object"
