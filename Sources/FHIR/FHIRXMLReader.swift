@@ -55,7 +55,13 @@ public struct FHIRXMLReader: Sendable {
             }
         }
         guard let document = parsed else {
-            let line = Int(xmlGetLastError()?.pointee.line ?? 0)
+            let error = xmlGetLastError()
+            let line = Int(error?.pointee.line ?? 0)
+            // libxml2 stops at 256 nested elements ("Excessive depth in document"): a well-formed document that
+            // is too deep is named as such (413 too-costly, as for JSON), not as malformed.
+            if let message = error?.pointee.message, String(cString: message).contains("Excessive depth") {
+                throw FHIRParseError(.tooDeep, offset: line, "elements are nested deeper than 256 levels (line \(line))")
+            }
             throw FHIRParseError(.malformedXML, offset: line, "not well-formed XML (line \(line))")
         }
         if document.pointee.intSubset != nil || document.pointee.extSubset != nil {

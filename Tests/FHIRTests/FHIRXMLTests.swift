@@ -107,6 +107,9 @@ struct FHIRXMLTests {
         (#"<Patient xmlns="http://hl7.org/fhir"><gender value="male"/><gender value="female"/></Patient>"#, "invalidStructure"),
         (#"<Alien xmlns="http://hl7.org/fhir"/>"#, "invalidStructure"),
         ("", "malformedXML"),
+        // Well-formed, but deeper than libxml2 parses (256): too deep, not "not well-formed XML".
+        (#"<Bundle xmlns="http://hl7.org/fhir">"# + String(repeating: "<entry>", count: 300)
+            + String(repeating: "</entry>", count: 300) + "</Bundle>", "tooDeep"),
     ])
     func refused(xml: String, code: String) {
         do {
