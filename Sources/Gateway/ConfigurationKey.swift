@@ -78,7 +78,10 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("api.callbackUrl", "webhook for every note when the request names no callback_url"),
         ConfigurationKey(
             "api.callbackAllowedHosts",
-            "comma-separated hosts callback_url may name: exact names or addresses, or *.domain (default: any host)"),
+            "comma-separated hosts callback_url and api.callbackUrl may name: exact names or addresses, or *.domain; "
+                + "anything listed is allowed (default: any host except link-local and cloud metadata ones: "
+                + "169.254.0.0/16, fe80::/10, fd00:ec2::254, 100.100.100.200, metadata.google.internal, metadata; "
+                + "refused with 400 naming callback_url)"),
         ConfigurationKey(
             "http.corsAllowOrigins",
             "comma-separated browser origins (https://app.example.org) allowed cross-origin calls (default: none)"),

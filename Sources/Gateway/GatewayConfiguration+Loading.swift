@@ -194,8 +194,8 @@ extension GatewayConfiguration {
             }
             api.callbackHosts = hosts
         }
-        if let url = api.callbackURL, !api.callbackHosts.allows(url) {
-            throw ConfigurationError(key: "api.callbackUrl", reason: "its host is not in api.callbackAllowedHosts")
+        if let url = api.callbackURL, let refusal = api.callbackHosts.refusal(of: url) {
+            throw ConfigurationError(key: "api.callbackUrl", reason: refusal.reason)
         }
         createFirstKey = try reader.boolean("api.createFirstKey") ?? createFirstKey
         webhooks.maximumAttempts = try reader.integer("api.webhookMaxAttempts", in: 1...100) ?? webhooks.maximumAttempts

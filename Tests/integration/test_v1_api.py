@@ -153,6 +153,34 @@ def test_idempotency_key_under_concurrent_identical_requests(gateway):
         connection.close()
 
 
+
+def test_a_callback_to_a_cloud_metadata_address_is_refused_before_anything_is_queued(gateway_factory):
+    """With no api.callbackAllowedHosts, a callback_url at a link-local or metadata host is a 400 naming callback_url
+    (never echoing the URL), and nothing is stored or queued: the webhook worker, the only part that connects to a
+    callback, never sees it. (Before, the note was written and its event posted to 169.254.169.254.)"""
+    gateway = gateway_factory().start()
+    for url in ("http://169.254.169.254/x", "http://169.254.169.254/latest/meta-data/MRN0001",
+                "http://[fd00:ec2::254]/latest/meta-data", "http://metadata.google.internal/computeMetadata/v1/",
+                "http://2852039166/x"):
+        status, _, body = request(gateway, "POST", "/v1/note", {"transcript": TRANSCRIPT, "callback_url": url},
+                                  key=gateway.api_key)
+        assert status == 400, (url, body)
+        error = json.loads(body)["error"]
+        assert error["code"] == "VALIDATION_ERROR"
+        assert [detail["field"] for detail in error["details"]] == ["callback_url"]
+        assert "link-local or cloud metadata" in error["details"][0]["message"]
+        for fragment in ("169.254", "MRN0001", "ec2", "metadata.google", "2852039166"):
+            assert fragment not in body.decode(), (url, body)
+    time.sleep(1.5)  # more than the webhook worker's poll interval (1 s)
+    gateway.stop()
+    assert "webhook attempt" not in gateway.log_text()
+    connection = sqlite3.connect(f"file:{gateway.data_dir / 'notebridge.sqlite'}?mode=ro", uri=True)
+    try:
+        assert connection.execute("SELECT COUNT(*) FROM webhooks").fetchone()[0] == 0
+        assert connection.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 0
+    finally:
+        connection.close()
+
 def chunks(payload: bytes, size: int = 64 * 1024):
     for start in range(0, len(payload), size):
         yield payload[start:start + size]

@@ -31,7 +31,8 @@ public struct V1Routes: Sendable {
         public var corsOrigins: Set<String> = []
         /// How long a stream ticket (`POST /v1/stream/ticket`) may wait to be redeemed.
         public var streamTicketLifetime: Duration = .seconds(60)
-        /// The hosts `callback_url` may name (`api.callbackAllowedHosts`); any host when empty.
+        /// The hosts `callback_url` may name (`api.callbackAllowedHosts`); by default any host but link-local and
+        /// cloud metadata ones.
         public var callbackHosts = CallbackHosts()
         /// How notes become FHIR (`fhir.mapping`).
         public var fhirMapping = NoteFHIRMapping()
@@ -397,8 +398,9 @@ public struct V1Routes: Sendable {
         guard let type, type.lowercased() == "application/json" else { throw APIError.unsupportedMediaType }
         let bytes = try await body(request)
         let job = try NoteJob.decode(bytes)
-        if let url = job.callbackURL, !configuration.callbackHosts.allows(url) {
-            throw APIError.validation("callback_url", "its host is not one of the hosts this gateway calls back (api.callbackAllowedHosts)")
+        if let url = job.callbackURL, let refusal = configuration.callbackHosts.refusal(of: url) {
+            // Refused before anything is stored or queued: no connection is ever made to the host.
+            throw APIError.validation("callback_url", refusal.reason)
         }
         return (job, bytes)
     }
