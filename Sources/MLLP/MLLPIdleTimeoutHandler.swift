@@ -1,10 +1,16 @@
 import Logging
 import NIOCore
 
-/// Closes the channel when no frame was read for the idle timeout, counted from the connection's start or from
-/// the reply to the last frame, never while a frame read is still waiting for its reply: a handler slower than
-/// the timeout (a busy database, a loaded machine) must not have its connection cut while it works, nor right
-/// after it replies.
+/// Closes the channel when no frame was read for the idle timeout, counted from the first read of the connection
+/// (when its serving task starts) or from the reply to the last frame, never while a frame read is still waiting for
+/// its reply: a handler slower than the timeout (a busy database, a loaded machine) must not have its connection cut
+/// while it works, nor right after it replies.
+///
+/// The listener accepts connections with `autoRead` off and the serving task turns it on when it wraps the channel;
+/// until then nothing reads the socket, so a frame the peer sent at once waits unread in the kernel. The idle period
+/// therefore starts at the first read request (the `read` outbound operation), not when the connection becomes
+/// active: on a loaded machine a serving task that started later than the timeout used to find its connection
+/// already closed, its frame unread.
 ///
 /// It sits after the frame decoder and encoder, so it counts whole frames in and replies out; a peer that
 /// trickles bytes without completing a frame is idle too.
@@ -23,23 +29,25 @@ final class MLLPIdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var awaitingReply = 0
     /// The close at the end of the current idle period, while one runs.
     private var scheduledClose: Scheduled<Void>?
+    /// Whether the connection was asked to read at least once (it is being served).
+    private var served = false
 
     init(timeout: TimeAmount, logger: Logger) {
         self.timeout = timeout
         self.logger = logger
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { startIdlePeriod(context: context) }
-    }
-
     func handlerRemoved(context: ChannelHandlerContext) {
         stopIdlePeriod()
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        if scheduledClose == nil, awaitingReply == 0 { startIdlePeriod(context: context) }
-        context.fireChannelActive()
+    func read(context: ChannelHandlerContext) {
+        if !served {
+            // The serving task has started reading: from now on, silence is the peer's.
+            served = true
+            if awaitingReply == 0, context.channel.isActive { startIdlePeriod(context: context) }
+        }
+        context.read()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -59,7 +67,7 @@ final class MLLPIdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         awaitingReply = max(0, awaitingReply - 1)
-        if awaitingReply == 0 { startIdlePeriod(context: context) }
+        if awaitingReply == 0, served { startIdlePeriod(context: context) }
         promise?.succeed(())
     }
 

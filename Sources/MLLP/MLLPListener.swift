@@ -165,8 +165,8 @@ public struct MLLPListener: Sendable {
             ByteToMessageHandler(MLLPFrameDecoder(maximumFrameSize: configuration.maximumFrameSize, logger: logger))
         )
         try pipeline.addHandler(MessageToByteHandler(MLLPFrameEncoder()))
-        // Idle means no whole frame for the timeout since the last reply, while no reply is pending (after the
-        // framing on purpose).
+        // Idle means no whole frame for the timeout since the serving task started reading or since the last reply,
+        // while no reply is pending (after the framing on purpose).
         try pipeline.addHandler(MLLPIdleTimeoutHandler(timeout: TimeAmount(configuration.idleTimeout), logger: logger))
         // Last: what arrives before the serving task wraps the channel waits here (see `MLLPInboundHoldHandler`).
         try pipeline.addHandler(MLLPInboundHoldHandler())
