@@ -49,7 +49,9 @@ public struct Coder: Sendable {
         let transcript = request.transcript.flatMap { text in text.utf8.count <= 4 << 20 ? try? Transcript(text) : nil }
         let announced = transcript.map(Self.announcedAssessment(in:)) ?? []
         let spoken = note.transcriptKind == .dialogue ? transcript.map(Self.spokenAssessment(in:)) ?? [] : []
-        let icd10 = diagnoses.codes(for: note, medications: medications, announced: announced, spoken: spoken)
+        let age = request.age ?? transcript.flatMap { Self.statedAge(in: $0.text) }
+        let icd10 = diagnoses.codes(
+            for: note, medications: medications, announced: announced, spoken: spoken, childAge: age.map { $0 < 18 } ?? false)
         var codes = BillingCodes(icd10: icd10)
         ServiceCoder(note: note, diagnoses: icd10, request: request).add(to: &codes)
         // A vaccine given at the visit: the encounter for immunization (Z23), after the visit's reason.
@@ -109,6 +111,24 @@ extension Coder {
             if statements.count >= 60 { break }
         }
         return statements
+    }
+
+    /// The first age a transcript states (`4 year old`, `58-year-old`, `18 month old`: 1), in whole years.
+    static func statedAge(in text: String) -> Int? {
+        let words = SearchTerms.words(String(text.prefix(20_000)))
+        let numbers = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+            "seventeen": 17, "eighteen": 18]
+        for index in words.indices.dropFirst() where index + 1 < words.count && words[index + 1] == "old" {
+            guard let count = Int(words[index - 1]) ?? numbers[words[index - 1]] else { continue }
+            switch words[index] {
+            case "year", "years", "yr", "yo": return count
+            case "month", "months": return count / 12
+            case "week", "weeks", "day", "days": return 0
+            default: continue
+            }
+        }
+        return nil
     }
 
     /// Whether a text says `assessment`, `impression` or `diagnos...` (any case): only then is it parsed.

@@ -119,6 +119,7 @@ extension DiagnosisCoder {
         }
         // Long-term drug therapy named in the medications: bisphosphonates for bone density (Z79.83), aspirin
         // (Z79.82), systemic steroids (Z79.52), opioids (Z79.891), beside the condition they treat.
+        withContraception(&candidates, planWords: planWords)
         if let bone = candidates.firstIndex(where: { ["M80", "M81"].contains($0.code.category) }),
             drugs.contains(where: { Self.bisphosphonates.contains($0) })
         {
@@ -126,6 +127,129 @@ extension DiagnosisCoder {
             append("Z79.83", to: &candidates, reason: "long-term (current) use of bisphosphonates")
             if let index = candidates.firstIndex(where: { $0.code.code == "Z79.83" }), candidates[index].evidence.isEmpty {
                 candidates[index].evidence = evidence
+            }
+        }
+    }
+
+    /// Long-term drug therapy (Z79) by the drug names that say it.
+    static let longTermDrugs: [(names: Set<String>, code: String, label: String)] = [
+        (["aspirin", "asa"], "Z79.82", "aspirin"),
+        (["clopidogrel", "plavix", "ticagrelor", "brilinta", "prasugrel", "effient"], "Z79.02", "an antiplatelet drug"),
+        (["prednisone", "prednisolone", "methylprednisolone", "dexamethasone", "hydrocortisone"], "Z79.52", "a systemic steroid"),
+        (
+            ["oxycodone", "hydrocodone", "norco", "percocet", "vicodin", "tramadol", "morphine", "hydromorphone", "dilaudid",
+             "oxycontin", "tapentadol", "fentanyl"], "Z79.891", "an opiate analgesic"
+        ),
+        (
+            ["fluticasone", "budesonide", "mometasone", "beclomethasone", "ciclesonide", "advair", "symbicort", "breo",
+             "flovent", "pulmicort", "qvar", "trelegy", "dulera", "arnuity", "asmanex", "wixela"], "Z79.51", "an inhaled steroid"
+        ),
+    ]
+
+    /// Words that make a drug a short course, not long-term therapy (`prednisone taper`, `a five day burst`).
+    static let shortCourse: Set<String> = [
+        "burst", "pack", "dosepak", "course", "nasal", "spray", "flonase", "nasacort", "cream", "ointment", "topical",
+        "drops", "injection", "injected", "shot", "never", "finished", "completed",
+    ]
+
+    /// Whether a clause takes the drug at `position` for a short time or not at all: `for five days`, `for the
+    /// next month`, `was not needed`, `no longer`.
+    static func shortOrNot(_ words: [String], at position: Int) -> Bool {
+        let near = words[max(0, position - 3)..<min(words.count, position + 5)]
+        if near.contains(where: { ["not", "no", "without", "declined", "refused"].contains($0) }) { return true }
+        for (index, word) in words.enumerated() where ["days", "day", "weeks", "week", "month"].contains(word) && index > 0 {
+            let before = words[index - 1]
+            if count(before) != nil || before == "next" || before == "one" { return true }
+        }
+        return false
+    }
+
+    /// Long-term drug therapy codes for the drugs the patient takes: named in the medications or in the assessment
+    /// and plan, not stopped, not a short course.
+    ///
+    /// - Parameter clauses: the clauses of the whole note and of the assessment read from the transcript: a drug
+    ///   stopped, finished or taken as needed anywhere is not long-term therapy.
+    func withLongTermDrugs(_ candidates: inout [Candidate], medications: [String], clauses: [[String]]) {
+        let taken = Set(medications.flatMap { SearchTerms.words($0) })
+        for (names, code, label) in Self.longTermDrugs {
+            var named = !taken.isDisjoint(with: names)
+            var shortCourse = false
+            for words in clauses {
+                guard let position = words.firstIndex(where: { names.contains($0) }) else { continue }
+                if Self.occurs(Self.stopCues, in: words, 0..<words.count) || words.contains(where: { Self.shortCourse.contains($0) })
+                    || Self.shortOrNot(words, at: position)
+                {
+                    shortCourse = true
+                } else {
+                    named = true
+                }
+            }
+            guard named, !shortCourse else { continue }
+            append(code, to: &candidates, reason: "long-term (current) use of \(label)")
+        }
+    }
+
+    /// The contraception encounter a plan says: device or method, and whether it starts, continues, goes in, comes
+    /// out or is replaced.
+    static func contraception(in clauses: [[String]]) -> [String] {
+        var codes: [String] = []
+        let negators: Set<String> = ["not", "no", "doesn't", "don't", "didn't", "won't", "never"]
+        for words in clauses {
+            let set = Set(words)
+            if !set.isDisjoint(with: negators) { continue }
+            func says(_ options: Set<String>) -> Bool { !set.isDisjoint(with: options) }
+            let starts = says(["start", "starting", "begin", "prescribe", "prescribed", "new", "try", "initiate", "first"])
+            let continues = says(["continue", "continuing", "refill", "refilled", "refills", "keep", "renew"])
+            let device = says(["iud", "mirena", "kyleena", "liletta", "paragard", "skyla"])
+                || words.indices.contains { words[$0] == "intrauterine" && $0 + 1 < words.count && words[$0 + 1] == "device" }
+            if device {
+                if says(["replace", "replaced", "replacement", "exchange", "swap", "reinsert", "reinsertion"]) {
+                    codes.append("Z30.433")
+                } else if says(["insert", "inserted", "insertion", "place", "placed", "placement"]) {
+                    codes.append("Z30.430")
+                } else if says(["remove", "removed", "removal"]) {
+                    codes.append("Z30.432")
+                } else if says(["check", "strings", "surveillance"]) {
+                    codes.append("Z30.431")
+                }
+                continue
+            }
+            if says(["nexplanon", "implanon", "implant"]) {
+                if says(["insert", "inserted", "insertion", "place", "placed", "placement"]) {
+                    codes.append("Z30.017")
+                } else if says(["remove", "removed", "removal", "check"]) {
+                    codes.append("Z30.46")
+                }
+                continue
+            }
+            if says(["depo", "medroxyprogesterone"]) {
+                codes.append(starts ? "Z30.013" : "Z30.42")
+                continue
+            }
+            let pills = says(["ocp", "ocps", "sprintec", "junel", "loestrin", "microgestin", "yaz", "yasmin", "norethindrone",
+                "drospirenone", "contraceptive", "contraceptives"])
+                || (says(["pill", "pills"]) && (says(["birth", "contraceptive", "control"])))
+            if pills {
+                if starts { codes.append("Z30.011") } else if continues { codes.append("Z30.41") }
+            }
+        }
+        var unique: [String] = []
+        for code in codes where !unique.contains(code) { unique.append(code) }
+        return unique
+    }
+
+    /// Replaces a contraception code of unstated kind with the encounters the plan says.
+    func withContraception(_ candidates: inout [Candidate], planWords: [[String]]) {
+        let said = Self.contraception(in: planWords)
+        guard !said.isEmpty else { return }
+        let existing = candidates.first { $0.code.category == "Z30" }
+        candidates.removeAll { $0.code.category == "Z30" && !said.contains($0.code.code) }
+        for code in said {
+            append(code, to: &candidates, reason: "contraceptive management the plan states")
+            if let index = candidates.firstIndex(where: { $0.code.code == code }), let existing {
+                candidates[index].order = existing.order
+                candidates[index].evidence = existing.evidence
+                candidates[index].statement = existing.statement
             }
         }
     }

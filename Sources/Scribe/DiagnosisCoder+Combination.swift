@@ -3,7 +3,9 @@ import Terminology
 
 extension DiagnosisCoder {
     /// Applies the classification's combination conventions and removes what may not be reported together.
-    func combined(_ input: [Candidate], medications: [String], planWords: [[String]] = []) -> [Candidate] {
+    func combined(
+        _ input: [Candidate], medications: [String], planWords: [[String]] = [], noteClauses: [[String]] = []
+    ) -> [Candidate] {
         // One entry per code, its evidence merged.
         var candidates: [Candidate] = []
         for candidate in input {
@@ -87,6 +89,7 @@ extension DiagnosisCoder {
             append("Z79.01", to: &candidates, reason: "long-term anticoagulant use")
         }
         withAdditionalCodes(&candidates, drugs: drugs, planWords: planWords)
+        withLongTermDrugs(&candidates, medications: medications, clauses: planWords + noteClauses)
         // An acute event beside its own history code is the same past event talked over (`someone who's had a heart
         // attack` beside `heart attack two years ago`); a pneumonia of unstated organism beside a stated one is it.
         let codedNow = candidates

@@ -9,8 +9,10 @@ extension DiagnosisCoder {
     /// - Parameters:
     ///   - announced: the sentences a spoken `assessment` or `impression` announces in the transcript.
     ///   - spoken: a dialogue's clinician sentences from the examination on: only the diagnoses they state count.
+    ///   - childAge: whether the patient is a child (a preventive visit is a well-child visit).
     func codes(
-        for note: Note, medications: [String], announced: [NoteStatement] = [], spoken: [NoteStatement] = []
+        for note: Note, medications: [String], announced: [NoteStatement] = [], spoken: [NoteStatement] = [],
+        childAge: Bool = false
     ) -> [DiagnosisCode] {
         var candidates: [Candidate] = []
         var pendingSymptoms: [Candidate] = []
@@ -194,7 +196,15 @@ extension DiagnosisCoder {
             candidate.statement >= spokenStart && candidate.statement < spokenStart + spoken.count
                 && fromNote.contains(candidate.code.category) && !noteCodes.contains { $0.code == candidate.code }
         }
-        candidates = combined(candidates, medications: medications, planWords: planWords)
+        // A child's preventive visit is a routine child health examination (Z00.12-).
+        if childAge, let adult = candidates.firstIndex(where: { $0.code.compactCode == "Z0000" || $0.code.compactCode == "Z0001" }),
+            let child = codeSet.code("Z00.129")
+        {
+            candidates[adult].code = child
+            candidates[adult].reason += "; the patient is a child: routine child health examination"
+        }
+        let noteClauses = note.statements.filter { $0.section == .subjective }.flatMap { Self.clauses(of: $0.text) }
+        candidates = combined(candidates, medications: medications, planWords: planWords, noteClauses: noteClauses)
         withUrinarySymptoms(&candidates, note: note)
         return ranked(candidates, note: note)
     }
