@@ -115,7 +115,8 @@ extension Coder {
 
     /// The first age a transcript states (`4 year old`, `58-year-old`, `18 month old`: 1), in whole years.
     static func statedAge(in text: String) -> Int? {
-        let words = SearchTerms.words(String(text.prefix(20_000)))
+        // The age is stated in the opening turns.
+        let words = SearchTerms.words(String(text.prefix(4_000)))
         let numbers = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
             "seventeen": 17, "eighteen": 18]

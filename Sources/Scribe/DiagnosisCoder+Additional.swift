@@ -60,12 +60,13 @@ extension DiagnosisCoder {
         func has(_ prefix: String) -> Bool { candidates.contains { $0.code.compactCode.hasPrefix(prefix) } }
         // The infectious agent, when the statement that names the infection names it.
         var organismsAdded: [(code: String, statement: Int)] = []
+        let organismWords = Set(Self.organisms.compactMap(\.words.first))
         for candidate in candidates where !candidate.code.compactCode.hasPrefix("B9") {
-            let isStomach = ["K25", "K26", "K27", "K29"].contains(candidate.code.category)
-            guard isStomach || asksForOrganism(candidate.code) else { continue }
             for evidence in candidate.evidence {
-                for words in Self.clauses(of: evidence.statement) {
-                    guard let found = Self.organism(in: words), !isStomach || found.code == "B96.81" else { continue }
+                for words in Self.clauses(of: evidence.statement) where words.contains(where: { organismWords.contains($0) }) {
+                    guard let found = Self.organism(in: words) else { continue }
+                    let isStomach = ["K25", "K26", "K27", "K29"].contains(candidate.code.category)
+                    guard isStomach ? found.code == "B96.81" : asksForOrganism(candidate.code) else { continue }
                     organismsAdded.append((found.code, candidate.statement))
                 }
             }
@@ -171,7 +172,8 @@ extension DiagnosisCoder {
     ///   stopped, finished or taken as needed anywhere is not long-term therapy.
     func withLongTermDrugs(_ candidates: inout [Candidate], medications: [String], clauses: [[String]]) {
         let taken = Set(medications.flatMap { SearchTerms.words($0) })
-        for (names, code, label) in Self.longTermDrugs {
+        let said = taken.union(clauses.joined())
+        for (names, code, label) in Self.longTermDrugs where !said.isDisjoint(with: names) {
             var named = !taken.isDisjoint(with: names)
             var shortCourse = false
             for words in clauses {
@@ -194,7 +196,7 @@ extension DiagnosisCoder {
     static func contraception(in clauses: [[String]]) -> [String] {
         var codes: [String] = []
         let negators: Set<String> = ["not", "no", "doesn't", "don't", "didn't", "won't", "never"]
-        for words in clauses {
+        for words in clauses where words.contains(where: { contraceptionWords.contains($0) }) {
             let set = Set(words)
             if !set.isDisjoint(with: negators) { continue }
             func says(_ options: Set<String>) -> Bool { !set.isDisjoint(with: options) }
@@ -237,6 +239,13 @@ extension DiagnosisCoder {
         for code in codes where !unique.contains(code) { unique.append(code) }
         return unique
     }
+
+    /// The words without which a clause says no contraceptive method.
+    static let contraceptionWords: Set<String> = [
+        "iud", "mirena", "kyleena", "liletta", "paragard", "skyla", "intrauterine", "nexplanon", "implanon", "implant", "depo",
+        "medroxyprogesterone", "ocp", "ocps", "sprintec", "junel", "loestrin", "microgestin", "yaz", "yasmin",
+        "norethindrone", "drospirenone", "contraceptive", "contraceptives", "pill", "pills",
+    ]
 
     /// Replaces a contraception code of unstated kind with the encounters the plan says.
     func withContraception(_ candidates: inout [Candidate], planWords: [[String]]) {

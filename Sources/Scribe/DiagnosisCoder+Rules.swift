@@ -30,23 +30,26 @@ extension DiagnosisCoder {
         let complaint = note.statements.enumerated().first { $0.element.subsection == "CHIEF COMPLAINT" }
         // A condition the clinician doubts anywhere (`probably gallstones`) is what the talk about it is about: the
         // sentences said about it later do not confirm it.
+        // Each statement's clauses and the conditions they name are read once.
+        let coded = statements + said + (complaint.map { [$0] } ?? [])
+        let read = coded.map { _, statement in Self.clauses(of: statement.text).map { words in (words, mentions(in: words)) } }
         var doubted = Set<String>()
-        for (_, statement) in statements + said {
-            for words in Self.clauses(of: statement.text) {
-                for mention in mentions(in: words) where mention.uncertain && !mention.negated {
+        for clauses in read.prefix(statements.count + said.count) {
+            for (_, mentions) in clauses {
+                for mention in mentions where mention.uncertain && !mention.negated {
                     doubted.insert(mention.target.code.category)
                 }
             }
         }
-        for (statementIndex, statement) in statements + said + (complaint.map { [$0] } ?? []) {
+        for ((statementIndex, statement), statementClauses) in zip(coded, read) {
             let encounterOnly = statementIndex == complaint?.offset
             let diagnosesOnly = statementIndex >= spokenStart && statementIndex < spokenStart + spoken.count
             let evidence = CodeEvidence(section: statement.section, statement: statement.text, ranges: statement.evidence)
             // First every clause's conditions, then what the statement as a whole says about symptoms.
             var clauses: [(words: [String], mentions: [Mention])] = []
-            for words in Self.clauses(of: statement.text) {
+            for (words, found) in statementClauses {
                 planWords.append(words)
-                var mentions = mentions(in: words)
+                var mentions = found
                 guard !mentions.isEmpty else { continue }
                 let terms = Self.contextTerms(words)
                 for index in mentions.indices {

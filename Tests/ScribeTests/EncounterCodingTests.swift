@@ -50,6 +50,29 @@ struct EncounterCodingTests {
         #expect(icd10(["Benign prostatic hyperplasia."], subjective: ["Denies nocturia."]) == ["N40.0"])
     }
 
+    @Test("long-term drug therapy from the drugs taken, not from a drug stopped or a short course")
+    func longTermDrugs() {
+        #expect(icd10(["Coronary artery disease, continue aspirin 81 mg daily."]) == ["I25.10", "Z79.82"])
+        #expect(icd10(["Polymyalgia rheumatica, stable on prednisone 5 mg daily."]) == ["M35.3", "Z79.52"])
+        #expect(icd10(["Bronchitis, prednisone for five days."]) == ["J20.9"])
+        #expect(icd10(["Chronic low back pain, continue tramadol."], subjective: ["He stopped the tramadol last week."]) == ["M54.50"])
+        #expect(icd10(["Asthma, continue fluticasone inhaler."]).contains("Z79.51"))
+        #expect(!icd10(["Allergic rhinitis, fluticasone nasal spray."]).contains("Z79.51"))
+    }
+
+    @Test("contraception by method and action; a child's preventive visit")
+    func contraceptionAndChildren() {
+        #expect(icd10(["Contraception: start oral contraceptive pills, Sprintec."]) == ["Z30.011"])
+        #expect(icd10(["Contraception: refill her birth control pills."]) == ["Z30.41"])
+        #expect(icd10(["Contraceptive management: replace the Mirena IUD today."]) == ["Z30.433"])
+        #expect(icd10(["Depo shot given today, continue every 12 weeks."]).first == "Z30.42")
+        let note = assessmentNote(["Well child visit."])
+        let codes = Coder.shared.codes(for: note, request: Coder.Request(age: 4)).icd10.map(\.code)
+        #expect(codes == ["Z00.129"])
+        #expect(Coder.statedAge(in: "[doctor] so emma is a 4 year old here for her checkup .") == 4)
+        #expect(Coder.statedAge(in: "[doctor] an 18 month old boy .") == 1)
+    }
+
     @Test("every added code keeps evidence")
     func evidence() {
         for lines in [["Osteoporosis, continue alendronate."], ["UTI due to E. coli."], ["Resistant hypertension."]] {
