@@ -536,6 +536,10 @@ public struct EntityExtractor: Sendable {
     static let hypotheticalBefore = TokenPhrases(ClinicalLexicon.hypotheticalBefore)
     static let historicalBefore = TokenPhrases(ClinicalLexicon.historicalBefore)
     static let familyBefore = TokenPhrases(ClinicalLexicon.familyBefore)
+    /// Words after a disease that make it the name of a vaccine.
+    static let vaccinationWords: Set<String> = [
+        "shot", "shots", "vaccine", "vaccines", "vaccination", "vaccinations", "immunization", "booster", "jab",
+    ]
     /// How many tokens before a problem a modifier reaches.
     static let scopeBefore = 7
     /// How many tokens after a problem a post-modifier reaches.
@@ -548,6 +552,11 @@ public struct EntityExtractor: Sendable {
             guard let (name, count) = Self.problemPhrases.match(tokens, at: index) ?? knownProblems?.match(tokens, at: index)
             else {
                 index += 1
+                continue
+            }
+            // A vaccine named by its disease (`flu shot`, `tetanus booster`) is not the disease.
+            if index + count < tokens.count, Self.vaccinationWords.contains(tokens[index + count].text) {
+                index += count
                 continue
             }
             // A word that is a medication or vital trigger here (`cold` in `cold sensitivity` is matched whole).

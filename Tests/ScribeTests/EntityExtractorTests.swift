@@ -67,6 +67,13 @@ struct EntityExtractorTests {
         #expect(found.contains { $0.kind == .allergy && $0.negated && $0.name == "no known allergies" })
     }
 
+    @Test("a vaccine named by its disease is not the disease")
+    func vaccines() throws {
+        let found = try entities("She is due for her flu shot and a tetanus booster today. She had the flu last month.")
+        #expect(found.filter { $0.kind == .problem && $0.name.contains("flu") }.count == 1)
+        #expect(problem("tetanus", in: found) == nil)
+    }
+
     @Test("negation: denied findings are negative, and the scope ends at but")
     func negation() throws {
         let found = try entities(
