@@ -55,6 +55,20 @@ extension DiagnosisCoder {
         }
     }
 
+    /// Adds a code that goes with another (`leader`): from the leader's statement and evidence, and listed just
+    /// before it (a code-first note) or with it (an additional code).
+    func append(
+        _ code: String, to candidates: inout [Candidate], beside leader: Candidate, first: Bool = false,
+        traits: Concepts.Traits, reason: String
+    ) {
+        append(code, to: &candidates, reason: reason)
+        guard let index = candidates.firstIndex(where: { $0.code.code == code }) else { return }
+        candidates[index].order = first ? leader.order - 1 : leader.order
+        candidates[index].statement = leader.statement
+        candidates[index].evidence = leader.evidence
+        candidates[index].traits = traits
+    }
+
     /// Adds the additional codes the classification asks for (see the type's comment).
     func withAdditionalCodes(_ candidates: inout [Candidate], drugs: Set<String>, planWords: [[String]]) {
         func has(_ prefix: String) -> Bool { candidates.contains { $0.code.compactCode.hasPrefix(prefix) } }
@@ -72,14 +86,8 @@ extension DiagnosisCoder {
             }
         }
         for (code, statement) in organismsAdded {
-            append(code, to: &candidates, reason: "use additional code: the infectious agent named with the infection")
-            if let index = candidates.firstIndex(where: { $0.code.code == code }) {
-                candidates[index].statement = statement
-                candidates[index].traits = []
-                if let source = candidates.first(where: { $0.statement == statement && !$0.code.compactCode.hasPrefix("B9") }) {
-                    candidates[index].order = source.order
-                    candidates[index].evidence = source.evidence
-                }
+            if let source = candidates.first(where: { $0.statement == statement && !$0.code.compactCode.hasPrefix("B9") }) {
+                append(code, to: &candidates, beside: source, traits: [], reason: "use additional code: the infectious agent named with the infection")
             }
             // The organism is the cause of the coded infection, not an infection of its own.
             candidates.removeAll { $0.statement == statement && Self.organismInfections.contains($0.code.compactCode) }
@@ -88,33 +96,23 @@ extension DiagnosisCoder {
         if has("I1A0"), !has("I10"), !has("I11"), !has("I12"), !has("I13"), !has("I15"),
             let resistant = candidates.firstIndex(where: { $0.code.compactCode == "I1A0" })
         {
-            append("I10", to: &candidates, reason: "code first: the hypertension that is resistant (essential, none other stated)")
-            if let index = candidates.firstIndex(where: { $0.code.code == "I10" }) {
-                candidates[index].order = candidates[resistant].order - 1
-                candidates[index].statement = candidates[resistant].statement
-                candidates[index].evidence = candidates[resistant].evidence
-                candidates[index].traits = [.chronic]
-            }
+            append(
+                "I10", to: &candidates, beside: candidates[resistant], first: true, traits: [.chronic],
+                reason: "code first: the hypertension that is resistant (essential, none other stated)")
         }
         // Pneumonia due to COVID-19: code first COVID-19 (U07.1).
         if has("J1282"), !has("U071"), let pneumonia = candidates.firstIndex(where: { $0.code.compactCode == "J1282" }) {
-            append("U07.1", to: &candidates, reason: "code first: COVID-19, the cause of the pneumonia")
-            if let index = candidates.firstIndex(where: { $0.code.code == "U07.1" }) {
-                candidates[index].order = candidates[pneumonia].order - 1
-                candidates[index].statement = candidates[pneumonia].statement
-                candidates[index].evidence = candidates[pneumonia].evidence
-                candidates[index].traits = [.systemic]
-            }
+            append(
+                "U07.1", to: &candidates, beside: candidates[pneumonia], first: true, traits: [.systemic],
+                reason: "code first: COVID-19, the cause of the pneumonia")
         }
         // Diabetes with hypoglycemia: its level, when stated (use additional code E16.A-); an unspecified
         // hypoglycemia beside the diabetes combination code is part of it.
         if let diabetic = candidates.firstIndex(where: { ["E1064", "E1164", "E1364"].contains(String($0.code.compactCode.prefix(5))) }) {
             if let level = Self.hypoglycemiaLevel(planWords), !has("E16A") {
-                append(level, to: &candidates, reason: "use additional code: the level of the hypoglycemia")
-                if let index = candidates.firstIndex(where: { $0.code.code == level }) {
-                    candidates[index].order = candidates[diabetic].order
-                    candidates[index].evidence = candidates[diabetic].evidence
-                }
+                append(
+                    level, to: &candidates, beside: candidates[diabetic], traits: [.status],
+                    reason: "use additional code: the level of the hypoglycemia")
             }
             candidates.removeAll { $0.code.compactCode == "E162" }
         }
@@ -254,11 +252,10 @@ extension DiagnosisCoder {
         let existing = candidates.first { $0.code.category == "Z30" }
         candidates.removeAll { $0.code.category == "Z30" && !said.contains($0.code.code) }
         for code in said {
-            append(code, to: &candidates, reason: "contraceptive management the plan states")
-            if let index = candidates.firstIndex(where: { $0.code.code == code }), let existing {
-                candidates[index].order = existing.order
-                candidates[index].evidence = existing.evidence
-                candidates[index].statement = existing.statement
+            if let existing {
+                append(code, to: &candidates, beside: existing, traits: [.status], reason: "contraceptive management the plan states")
+            } else {
+                append(code, to: &candidates, reason: "contraceptive management the plan states")
             }
         }
     }
@@ -292,16 +289,12 @@ extension DiagnosisCoder {
             candidates[prostate].code = withSymptoms
             candidates[prostate].reason += "; with lower urinary tract symptoms (N40.1)"
         }
-        let order = candidates[prostate].order
-        let evidence = candidates[prostate].evidence
+        let leader = candidates[prostate]
         for code in found.sorted() {
-            append(code, to: &candidates, reason: "use additional code: the urinary symptom documented with the enlarged prostate")
-            if let index = candidates.firstIndex(where: { $0.code.code == code }) {
-                candidates[index].order = order
-                // Listed after the condition they belong to, not as the visit's reason.
-                candidates[index].traits = [.status]
-                candidates[index].evidence = evidence
-            }
+            // Listed after the condition they belong to, not as the visit's reason.
+            append(
+                code, to: &candidates, beside: leader, traits: [.status],
+                reason: "use additional code: the urinary symptom documented with the enlarged prostate")
         }
     }
 

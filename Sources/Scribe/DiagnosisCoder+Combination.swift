@@ -35,13 +35,9 @@ extension DiagnosisCoder {
         if let diabetic = first(["E1122", "E1022", "E0822", "E1322"]), first(["N18"]) == nil {
             let text = candidates[diabetic].evidence.map(\.statement).joined(separator: " ")
             let code = Self.kidneyStage(in: text)
-            append(code, to: &candidates, reason: "use additional code: the stage of chronic kidney disease")
-            if let index = candidates.firstIndex(where: { $0.code.code == code }) {
-                candidates[index].order = candidates[diabetic].order
-                candidates[index].statement = candidates[diabetic].statement
-                candidates[index].traits = [.chronic]
-                candidates[index].evidence = candidates[diabetic].evidence
-            }
+            append(
+                code, to: &candidates, beside: candidates[diabetic], traits: [.chronic],
+                reason: "use additional code: the stage of chronic kidney disease")
         }
         // Hypertension with chronic kidney disease or heart failure: the guidelines presume the link (I.C.9.a).
         if let hypertension = first(["I10"]) {
