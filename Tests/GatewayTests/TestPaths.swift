@@ -5,9 +5,18 @@ enum URLPaths {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let corpus = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/eval/hl7")
 
-    /// A fresh temporary directory.
+    /// This test process's scratch directory: every temporary directory of the suite is made inside it, and it
+    /// is removed with all it holds when the process exits (the suites used to leave one directory per test in
+    /// the system's temporary directory).
+    static let scratch: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nb-test-\(getpid())-\(UUID().uuidString)")
+        atexit { try? FileManager.default.removeItem(at: URLPaths.scratch) }
+        return url
+    }()
+
+    /// A fresh temporary directory, removed when the test process exits.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nb-test-\(UUID().uuidString)")
+        let url = scratch.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
