@@ -117,11 +117,8 @@ extension Coder {
     static func statedAge(in text: String) -> Int? {
         // The age is stated in the opening turns.
         let words = SearchTerms.words(String(text.prefix(4_000)))
-        let numbers = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-            "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-            "seventeen": 17, "eighteen": 18]
         for index in words.indices.dropFirst() where index + 1 < words.count && words[index + 1] == "old" {
-            guard let count = Int(words[index - 1]) ?? numbers[words[index - 1]] else { continue }
+            guard let count = Int(words[index - 1]) ?? SpokenNumber.units[words[index - 1]] else { continue }
             switch words[index] {
             case "year", "years", "yr", "yo": return count
             case "month", "months": return count / 12

@@ -158,7 +158,7 @@ extension DiagnosisCoder {
         if near.contains(where: { ["not", "no", "without", "declined", "refused"].contains($0) }) { return true }
         for (index, word) in words.enumerated() where ["days", "day", "weeks", "week", "month"].contains(word) && index > 0 {
             let before = words[index - 1]
-            if count(before) != nil || before == "next" || before == "one" { return true }
+            if count(before) != nil || before == "next" { return true }
         }
         return false
     }

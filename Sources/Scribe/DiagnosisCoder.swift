@@ -148,11 +148,9 @@ struct DiagnosisCoder: Sendable {
         return false
     }
 
+    /// A count said in digits, in words (`six`) or vaguely (`several`).
     static func count(_ word: String) -> Int? {
-        if let number = Int(word) { return number }
-        let words = ["two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-            "eleven": 11, "twelve": 12, "several": 3, "few": 3, "many": 6]
-        return words[word]
+        Int(word) ?? SpokenNumber.units[word] ?? ["several": 3, "few": 3, "many": 6][word]
     }
 
     static let uncertainBefore: CueList = phrases(
