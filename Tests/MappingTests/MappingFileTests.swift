@@ -153,6 +153,6 @@ struct MappingFileAliasTests {
         }
         let start = ContinuousClock.now
         #expect(throws: MappingFileError.self) { try HL7OutboundMapping(yaml: text, file: "laughs.yaml") }
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(30))  // unrefused, the 10^9 values would take hours
     }
 }
