@@ -103,23 +103,50 @@ extension Coder {
         var statements: [NoteStatement] = []
         var phase = NoteWriter.VisitPhase.history
         for sentence in transcript.sentences where sentence.speaker == .clinician || sentence.speaker == .narrator {
-            let cleaned = Phrasing.cleanWords(sentence.text).joined(separator: " ")
-            let haystack = PhraseList.haystack(cleaned)
-            phase = Phrasing.phase(after: haystack, current: phase)
-            guard phase != .history, !cleaned.hasSuffix("?") else { continue }
+            // Once past the history the phase never returns to it: only the question mark is read then.
+            if phase == .history {
+                let haystack = PhraseList.haystack(Phrasing.cleanWords(sentence.text).joined(separator: " "))
+                phase = Phrasing.phase(after: haystack, current: phase)
+            }
+            guard phase != .history, !Self.endsWithQuestionMark(sentence.text) else { continue }
             statements.append(NoteStatement(section: .assessment, text: sentence.text, evidence: [sentence.range]))
             if statements.count >= 60 { break }
         }
         return statements
     }
 
+    /// Whether the last character that is not a space or a closing quote or bracket is `?`.
+    static func endsWithQuestionMark(_ text: String) -> Bool {
+        for byte in text.utf8.reversed() {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), UInt8(ascii: "]"): continue
+            default: return byte == UInt8(ascii: "?")
+            }
+        }
+        return false
+    }
+
     /// The first age a transcript states (`4 year old`, `58-year-old`, `18 month old`: 1), in whole years.
     static func statedAge(in text: String) -> Int? {
-        // The age is stated in the opening turns.
-        let words = SearchTerms.words(String(text.prefix(4_000)))
-        for index in words.indices.dropFirst() where index + 1 < words.count && words[index + 1] == "old" {
-            guard let count = Int(words[index - 1]) ?? SpokenNumber.units[words[index - 1]] else { continue }
-            switch words[index] {
+        // The age is stated in the opening turns; only the few words before each `old` are read.
+        let opening = Array(text.utf8.prefix(4_000))
+        let old = Array("old".utf8)
+        var position = 0
+        while position + 3 <= opening.count {
+            guard opening[position] | 0x20 == old[0], opening[position + 1] | 0x20 == old[1],
+                opening[position + 2] | 0x20 == old[2],
+                position == 0 || !ByteSearch.isWordByte(opening[position - 1]),
+                position + 3 == opening.count || !ByteSearch.isWordByte(opening[position + 3])
+            else {
+                position += 1
+                continue
+            }
+            let before = String(decoding: opening[max(0, position - 40)..<position], as: UTF8.self)
+            position += 3
+            let words = SearchTerms.words(before)
+            guard words.count >= 2, let count = Int(words[words.count - 2]) ?? SpokenNumber.units[words[words.count - 2]]
+            else { continue }
+            switch words[words.count - 1] {
             case "year", "years", "yr", "yo": return count
             case "month", "months": return count / 12
             case "week", "weeks", "day", "days": return 0

@@ -198,7 +198,7 @@ extension DiagnosisCoder {
             let set = Set(words)
             if !set.isDisjoint(with: negators) { continue }
             func says(_ options: Set<String>) -> Bool { !set.isDisjoint(with: options) }
-            let starts = says(["start", "starting", "begin", "prescribe", "prescribed", "new", "try", "initiate", "first"])
+            let starts = says(["start", "starting", "begin", "prescribe", "prescribed", "new", "try", "initiate", "initiated", "initial", "started", "first"])
             let continues = says(["continue", "continuing", "refill", "refilled", "refills", "keep", "renew"])
             let device = says(["iud", "mirena", "kyleena", "liletta", "paragard", "skyla"])
                 || words.indices.contains { words[$0] == "intrauterine" && $0 + 1 < words.count && words[$0 + 1] == "device" }

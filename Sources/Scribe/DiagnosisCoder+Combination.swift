@@ -140,6 +140,11 @@ extension DiagnosisCoder {
                 return vague >= 2 && unspecifiedCount(other.code) < vague
             }
         }
+        withoutIntegralSymptoms(&candidates)
+        // A postpartum visit is neither a general examination nor the supervision of a pregnancy.
+        if first(["Z39"]) != nil {
+            candidates.removeAll { ["Z00", "Z34"].contains($0.code.category) }
+        }
         // Only complete codes are reported.
         candidates.removeAll { !$0.code.isBillable }
         // Excludes1: never reported together when they describe the same problem (one statement); the

@@ -27,11 +27,13 @@ extension DiagnosisCoder {
         let spokenStart = note.statements.count + announced.count
         let said = spoken.enumerated().map { (spokenStart + $0.offset, $0.element) }
         // The chief complaint gives the encounter's reason (`Annual physical.`, `Postpartum visit.`), and only that.
-        let complaint = note.statements.enumerated().first { $0.element.subsection == "CHIEF COMPLAINT" }
+        // So does a sentence that says what the patient is here for (`brought in by his father for his routine
+        // check-up`).
+        let reasons = note.statements.enumerated().filter { Self.statesVisitReason($0.element) }.prefix(3)
         // A condition the clinician doubts anywhere (`probably gallstones`) is what the talk about it is about: the
         // sentences said about it later do not confirm it.
         // Each statement's clauses and the conditions they name are read once.
-        let coded = statements + said + (complaint.map { [$0] } ?? [])
+        let coded = statements + said + Array(reasons)
         let read = coded.map { _, statement in Self.clauses(of: statement.text).map { words in (words, mentions(in: words)) } }
         var doubted = Set<String>()
         for clauses in read.prefix(statements.count + said.count) {
@@ -41,16 +43,28 @@ extension DiagnosisCoder {
                 }
             }
         }
+        let cancerHistory = Self.cancersTreated(read.prefix(statements.count + said.count).flatMap { $0 })
         for ((statementIndex, statement), statementClauses) in zip(coded, read) {
-            let encounterOnly = statementIndex == complaint?.offset
+            let encounterOnly = reasons.contains { $0.offset == statementIndex }
             let diagnosesOnly = statementIndex >= spokenStart && statementIndex < spokenStart + spoken.count
             let evidence = CodeEvidence(section: statement.section, statement: statement.text, ranges: statement.evidence)
             // First every clause's conditions, then what the statement as a whole says about symptoms.
             var clauses: [(words: [String], mentions: [Mention])] = []
-            for (words, found) in statementClauses {
+            // `Vaccines given today: DTaP, IPV, MMR and varicella.`: the diseases listed after a vaccination
+            // name vaccines.
+            let vaccinatedFrom = statementClauses.firstIndex { words, _ in words.contains { Self.vaccinationWords.contains($0) } }
+            for (clauseNumber, (words, found)) in statementClauses.enumerated() {
                 planWords.append(words)
                 var mentions = found
                 guard !mentions.isEmpty else { continue }
+                if let vaccinatedFrom, clauseNumber >= vaccinatedFrom, !words.contains(where: { Self.diagnosisVerbs.contains($0) }) {
+                    for index in mentions.indices where Self.vaccinePreventable(mentions[index].target.code) {
+                        let start = mentions[index].words.lowerBound
+                        if clauseNumber > vaccinatedFrom || words[..<start].contains(where: { Self.vaccinationWords.contains($0) }) {
+                            mentions[index].negated = true
+                        }
+                    }
+                }
                 let terms = Self.contextTerms(words)
                 for index in mentions.indices {
                     let context = context(of: words, terms: terms, excluding: mentions[index].words)
@@ -110,8 +124,11 @@ extension DiagnosisCoder {
                         continue
                     }
                     if mention.uncertain { continue }
-                    if diagnosesOnly && doubted.contains(mention.target.code.category) { continue }
                     let compact = code.compactCode
+                    // A cancer treated and gone (`excised six years ago`, `no evidence of recurrence`) is history
+                    // wherever the visit names it, also where a new lesion is doubted.
+                    let treatedCancer = compact.hasPrefix("C") && cancerHistory.contains(code.category)
+                    if diagnosesOnly && doubted.contains(mention.target.code.category) && !treatedCancer { continue }
                     if encounterOnly && !Self.encounterReasons.contains(where: { compact.hasPrefix($0) }) { continue }
                     // A status (a device, an operation done) needs words that say the patient has it, not a plan.
                     if Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }),
@@ -119,11 +136,11 @@ extension DiagnosisCoder {
                     {
                         continue
                     }
-                    if mention.historical && !Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }) {
-                        // A cancer is history only when said to be (`history of`, resolved), not for having
-                        // been found long ago.
-                        let past = mention.resolved || Self.occurs(Self.historyBefore, in: words, 0..<mention.words.lowerBound)
-                            || !compact.hasPrefix("C")
+                    if (mention.historical || treatedCancer) && !Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }) {
+                        // A cancer is history only when said to be (`history of`, resolved, treated and gone), not
+                        // for having been found long ago.
+                        let past = mention.resolved || treatedCancer
+                            || Self.occurs(Self.historyBefore, in: words, 0..<mention.words.lowerBound) || !compact.hasPrefix("C")
                         if past, let history = Self.mapped(code, Concepts.historyCodes), history != code {
                             add(history, 0.8, "history of a condition that no longer exists: \"\(said)\" → \(history.code)", [.status])
                             if mention.resolved { resolvedConditions += 1 }
@@ -191,6 +208,15 @@ extension DiagnosisCoder {
                     code: followUp, confidence: 0.75, reason: "follow-up examination after completed treatment of a resolved condition",
                     evidence: candidates.last.map(\.evidence) ?? [], order: (candidates.last?.order ?? order) - 1, traits: [.status]))
         }
+        // A visit to look for the return of a cancer whose treatment is completed (Z08, with its history code).
+        if !cancerHistory.isEmpty, Self.visitReasonSays(Self.surveillanceCues, in: note),
+            let followUp = codeSet.code("Z08")
+        {
+            candidates.append(
+                Candidate(
+                    code: followUp, confidence: 0.75, reason: "follow-up examination after completed treatment of a malignant neoplasm",
+                    evidence: candidates.first(where: { $0.code.category == "Z85" }).map(\.evidence) ?? [], order: -1, traits: [.status]))
+        }
         // What the note's own statements code wins over the same category from the talk (`heart failure` said in
         // passing beside the note's `chronic diastolic heart failure`).
         let noteCodes = candidates.filter { $0.statement >= 0 && $0.statement < spokenStart }
@@ -198,13 +224,14 @@ extension DiagnosisCoder {
         candidates.removeAll { candidate in
             candidate.statement >= spokenStart && candidate.statement < spokenStart + spoken.count
                 && fromNote.contains(candidate.code.category) && !noteCodes.contains { $0.code == candidate.code }
+                && !candidate.traits.contains(.status)
         }
         // A child's preventive visit is a routine child health examination (Z00.12-).
-        if childAge, let adult = candidates.firstIndex(where: { $0.code.compactCode == "Z0000" || $0.code.compactCode == "Z0001" }),
-            let child = codeSet.code("Z00.129")
-        {
-            candidates[adult].code = child
-            candidates[adult].reason += "; the patient is a child: routine child health examination"
+        if childAge, let child = codeSet.code("Z00.129") {
+            for adult in candidates.indices where ["Z0000", "Z0001"].contains(candidates[adult].code.compactCode) {
+                candidates[adult].code = child
+                candidates[adult].reason += "; the patient is a child: routine child health examination"
+            }
         }
         let noteClauses = note.statements.filter { $0.section == .subjective }.flatMap { Self.clauses(of: $0.text) }
         candidates = combined(candidates, medications: medications, planWords: planWords, noteClauses: noteClauses)

@@ -116,7 +116,8 @@ struct DiagnosisCoder: Sendable {
         "no", "not", "denies", "denied", "deny", "without", "never", "none", "negative for", "free of", "absence of",
         "no evidence of", "no signs of", "no sign of", "no history of", "ruled out for", "rules out", "resolution of",
         "doesn't have", "does not have", "no longer", "not have", "don't have", "do not have", "didn't have",
-        "did not have", "don't think you have", "don't see any", "isn't", "is not", "wasn't", "was not")
+        "did not have", "don't think you have", "don't think", "do not think", "don't see any", "don't see anything", "do not see anything", "nothing suspicious", "isn't", "is not", "wasn't",
+        "was not")
     static let listNegations: CueList = phrases("no", "denies", "denied", "negative for", "never", "none", "not")
     static let negationAfter: CueList = phrases(
         "ruled out", "is ruled out", "was ruled out", "negative", "is negative", "was negative", "unlikely", "is unlikely", "excluded", "not present", "absent", "not supported",
@@ -162,13 +163,16 @@ struct DiagnosisCoder: Sendable {
         "compatible with", "suggestive of", "worrisome for", "possibility of", "working diagnosis", "favor")
     static let uncertainAfter: CueList = phrases(
         "versus", "vs", "suspected", "is suspected", "likely", "is likely", "possible", "not excluded",
-        "cannot be excluded", "cannot be ruled out", "to be ruled out", "is possible", "is probable")
+        "cannot be excluded", "cannot be ruled out", "to be ruled out", "is possible", "is probable", "in the differential",
+        "on the differential", "is in the differential")
     static let hypotheticalBefore: CueList = phrases(
         "if", "return if", "call if", "watch for", "monitor for", "warning signs", "signs of", "risk of", "risk for",
         "at risk", "prevent", "prevention", "prevention of", "screen for", "screening", "screening for", "to avoid",
         "in case", "precautions", "avoid", "reduce risk", "prophylaxis", "unless", "protect", "protects", "protecting",
         "protected", "chance of", "chances of", "lower the risk", "lowers the risk", "reduces the risk", "lower your risk",
-        "whether")
+        "whether", "check for", "checking for", "to check for", "look for", "looking for", "can cause", "may cause",
+        "could cause", "might cause", "can make", "may make", "can give", "may give", "side effect", "side effects",
+        "turn into", "turns into", "progress to", "progress into")
     static let hypotheticalAfter: CueList = phrases(
         "risk", "risks", "prevention", "prophylaxis", "precautions", "screening", "education")
     static let historyBefore: CueList = phrases(
@@ -179,6 +183,7 @@ struct DiagnosisCoder: Sendable {
         "family history", "family hx", "fhx", "fh", "mother", "father", "brother", "sister", "mom", "dad",
         "grandmother", "grandfather", "aunt", "uncle", "sibling", "siblings", "parent", "parents", "son", "daughter",
         "runs in the family", "maternal", "paternal")
+    static let companionCues: CueList = phrases("brought in by", "brought by", "brought in with", "accompanied by")
     static let scopeEnds: Set<String> = [
         "but", "however", "although", "though", "except", "which", "who", "whereas", "yet", "while",
     ]
@@ -242,7 +247,15 @@ struct DiagnosisCoder: Sendable {
                 position += 1
                 continue
             }
-            found.append(Mention(target: target, words: all[position].first...all[end].last))
+            let mentioned = all[position].first...all[end].last
+            // `hearing aids`, `walking aids`: devices, not the disease.
+            if mentioned.count == 1, words[mentioned.lowerBound] == "aids" || words[mentioned.lowerBound] == "aid",
+                mentioned.lowerBound > 0, Self.aidKinds.contains(words[mentioned.lowerBound - 1])
+            {
+                position = end + 1
+                continue
+            }
+            found.append(Mention(target: target, words: mentioned))
             position = end + 1
         }
         for index in found.indices {
@@ -276,7 +289,9 @@ struct DiagnosisCoder: Sendable {
                 && (Self.occurs(Self.uncertainBefore, in: words, before) || Self.occurs(Self.uncertainAfter, in: words, after))
             let clauseBefore = 0..<span.lowerBound
             found[index].hypothetical = Self.occurs(Self.hypotheticalBefore, in: words, clauseBefore)
+            // `brought in by his father for his check-up`: the relative is a companion, not the one with the condition.
             found[index].family = Self.occurs(Self.familyBefore, in: words, clauseBefore)
+                && !(Self.occurs(Self.companionCues, in: words, clauseBefore) && !words[clauseBefore].contains("history"))
             found[index].historical = Self.occurs(Self.historyBefore, in: words, before)
             // The rest of the clause up to the next condition: `resolved` past a comma, a vaccination named by
             // its disease (`flu vaccine given`) even where the vaccination is a condition of its own.
@@ -298,8 +313,21 @@ struct DiagnosisCoder: Sendable {
             if Self.saysLongAgo(words, before.lowerBound..<max(before.lowerBound, timeEnd)) {
                 found[index].historical = true
             }
+            // An event the patient `had` (`someone who's had a heart attack`) is over, unless said to be recent.
+            if Self.pastEvents.contains(found[index].target.code.category), Self.occurs(Self.pastEventBefore, in: words, before),
+                !Self.occurs(Self.recentCues, in: words, 0..<words.count)
+            {
+                found[index].historical = true
+            }
             // `stroke risk`, `colon cancer prevention`: what may happen, not what is.
             if Self.occurs(Self.hypotheticalAfter, in: words, next) { found[index].hypothetical = true }
+            // An encounter reason of another visit, before or after this one.
+            if Self.otherVisitReasons.contains(found[index].target.code.category),
+                Self.occurs(Self.otherVisitBefore, in: words, before)
+                    || Self.occurs(Self.otherVisitAfter, in: words, (span.upperBound + 1)..<min(words.count, span.upperBound + 7))
+            {
+                found[index].hypothetical = true
+            }
         }
         // `COVID-19 and influenza PCR negative`: a denial after a list reaches back through `and` / `or`.
         for index in found.indices.reversed() where index + 1 < found.count && found[index + 1].negated {

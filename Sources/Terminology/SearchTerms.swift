@@ -42,7 +42,13 @@ public enum SearchTerms {
                 guard !stopWords.contains(word) else { return }
                 body(singular(word))
             }
-            for byte in UnsafeBufferPointer(rebasing: bytes.prefix(maximumQueryLength)) {
+            let text = UnsafeBufferPointer(rebasing: bytes.prefix(maximumQueryLength))
+            var skipping = 0
+            for (position, byte) in text.enumerated() {
+                if skipping > 0 {
+                    skipping -= 1
+                    continue
+                }
                 var lowered = byte
                 switch byte {
                 case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -50,6 +56,13 @@ public enum SearchTerms {
                 case UInt8(ascii: "A")...UInt8(ascii: "Z"):
                     lowered = byte + 32
                 case UInt8(ascii: "'"):
+                    // `we'll`, `they're`, `I've`, `she'd`, `I'm` end the word before them (`we'll check` is not
+                    // `well check`); a possessive or `n't` stays part of its word (`Crohn's`, `don't`).
+                    let suffix = contractionLength(text, after: position)
+                    if suffix > 0 {
+                        flush()
+                        skipping = suffix
+                    }
                     continue
                 default:
                     flush()
@@ -64,6 +77,20 @@ public enum SearchTerms {
                 length += 1
             }
             flush()
+        }
+    }
+
+    /// The length of a contracted verb (`ll`, `re`, `ve`, `d`, `m`, any case) that follows the apostrophe at
+    /// `position` and ends a word there; 0 for anything else.
+    static func contractionLength(_ text: UnsafeBufferPointer<UInt8>, after position: Int) -> Int {
+        var end = position + 1
+        while end < text.count, end - position <= 3, (text[end] | 0x20) >= UInt8(ascii: "a"), (text[end] | 0x20) <= UInt8(ascii: "z") {
+            end += 1
+        }
+        guard end - position <= 3 else { return 0 }
+        switch String(decoding: text[(position + 1)..<end], as: UTF8.self).lowercased() {
+        case "ll", "re", "ve", "d", "m": return end - position - 1
+        default: return 0
         }
     }
 

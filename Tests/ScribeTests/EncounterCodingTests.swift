@@ -73,6 +73,45 @@ struct EncounterCodingTests {
         #expect(Coder.statedAge(in: "[doctor] an 18 month old boy .") == 1)
     }
 
+    @Test("symptoms a diagnosis accounts for, and an unspecified code a coded one names more precisely, are dropped")
+    func integralSymptoms() {
+        #expect(icd10(["Acute otitis media of the right ear with fever."]) == ["H66.91"])
+        #expect(icd10(["Acute bronchitis with cough."]) == ["J20.9"])
+        #expect(icd10(["Iron deficiency anemia.", "Anemia, start iron."]).allSatisfy { $0.hasPrefix("D50") })
+        // Without the diagnosis the symptom stays.
+        #expect(icd10(["Fever, no source found."]) == ["R50.9"])
+        #expect(DiagnosisCoder.unspecifiedHead(of: "Anemia, unspecified") == "anemia")
+        #expect(DiagnosisCoder.unspecifiedHead(of: "Unspecified hearing loss, bilateral") == "hearing loss")
+        #expect(DiagnosisCoder.unspecifiedHead(of: "Iron deficiency anemia secondary to blood loss (chronic)") == nil)
+    }
+
+    @Test("words that only look like a condition: we'll, hearing aids, side effects, other visits, vaccines by disease")
+    func lookAlikes() {
+        #expect(SearchTerms.words("we'll check it") == SearchTerms.words("we check it"))
+        #expect(SearchTerms.words("Crohn's disease") == SearchTerms.words("Crohns disease"))
+        #expect(!icd10(["Hypertension, we'll check a metabolic panel."]).contains { $0.hasPrefix("Z00") })
+        #expect(icd10(["Bilateral sensorineural hearing loss, new hearing aids fitted."]) == ["H90.3"])
+        #expect(icd10(["Iron deficiency anemia, start ferrous sulfate, it can cause constipation."]).allSatisfy { $0.hasPrefix("D50") })
+        #expect(!icd10(["Hypertension, stable.", "Return for your annual exam next year."]).contains { $0.hasPrefix("Z00") })
+        #expect(icd10(["Routine postpartum visit.", "Pregnancy was uncomplicated."]) == ["Z39.2"])
+        let vaccines = icd10(["Well child visit.", "Vaccines given today: DTaP, IPV, MMR and varicella."])
+        #expect(!vaccines.contains { $0.hasPrefix("B01") || $0.hasPrefix("B05") || $0.hasPrefix("A37") }, "\(vaccines)")
+        #expect(icd10(["Actinic keratosis, it can turn into skin cancer, so we froze it."]) == ["L57.0"])
+    }
+
+    @Test("a cancer treated and gone is history, and a surveillance visit is Z08; a companion is not family history")
+    func cancerHistoryAndCompanions() {
+        #expect(icd10(["Melanoma of the back excised five years ago, no recurrence."]) == ["Z85.820"])
+        #expect(
+            icd10(["Melanoma of the back excised five years ago, no recurrence."], subjective: ["Here for melanoma surveillance."])
+                == ["Z08", "Z85.820"])
+        // Found long ago and still treated: current.
+        #expect(icd10(["Prostate cancer diagnosed three years ago, on leuprolide."]).contains("C61"))
+        let note = assessmentNote(["Healthy child, normal exam."], subjective: ["Brought in by his father for his routine check-up."])
+        #expect(Coder.shared.codes(for: note, request: Coder.Request(age: 4)).icd10.map(\.code) == ["Z00.129"])
+        #expect(icd10(["Family history: his father had colon cancer."]) == ["Z80.0"])
+    }
+
     @Test("every added code keeps evidence")
     func evidence() {
         for lines in [["Osteoporosis, continue alendronate."], ["UTI due to E. coli."], ["Resistant hypertension."]] {
