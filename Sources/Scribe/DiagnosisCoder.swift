@@ -61,7 +61,7 @@ struct DiagnosisCoder: Sendable {
         }
         func flushClause() {
             flushWord()
-            if !words.isEmpty { clauses.append(words) }
+            if !words.isEmpty { clauses.append(Self.numberedStages(words)) }
             words = []
         }
         func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || byte >= 0x80 }
@@ -94,6 +94,32 @@ struct DiagnosisCoder: Sendable {
         }
         flushClause()
         return clauses
+    }
+
+    /// A stage or grade said in words as the titles write it: `stage three b` → `stage 3b`, `grade two` →
+    /// `grade 2`, `stage iv` → `stage 4`.
+    static func numberedStages(_ words: [String]) -> [String] {
+        guard words.contains(where: { $0 == "stage" || $0 == "grade" || $0 == "class" }) else { return words }
+        let numerals = ["ii": 2, "iii": 3, "iv": 4]  // `i` and `v` are also words
+        var result: [String] = []
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            result.append(word)
+            index += 1
+            guard ["stage", "grade", "class"].contains(word), index < words.count,
+                let number = Int(words[index]) ?? SpokenNumber.units[words[index]] ?? numerals[words[index]], number <= 5
+            else { continue }
+            var stage = String(number)
+            index += 1
+            // `3 a`, `three b`: the substage letter joins the number.
+            if number == 3, index < words.count, words[index] == "a" || words[index] == "b" {
+                stage += words[index]
+                index += 1
+            }
+            result.append(stage)
+        }
+        return result
     }
 
     /// Species names written after an abbreviated genus (`E. coli`).

@@ -97,6 +97,9 @@ struct EncounterCodingTests {
         let vaccines = icd10(["Well child visit.", "Vaccines given today: DTaP, IPV, MMR and varicella."])
         #expect(!vaccines.contains { $0.hasPrefix("B01") || $0.hasPrefix("B05") || $0.hasPrefix("A37") }, "\(vaccines)")
         #expect(icd10(["Actinic keratosis, it can turn into skin cancer, so we froze it."]) == ["L57.0"])
+        // A stage said in words.
+        #expect(icd10(["Chronic kidney disease stage three b."]) == ["N18.32"])
+        #expect(DiagnosisCoder.numberedStages(["at", "this", "stage", "i", "think"]) == ["at", "this", "stage", "i", "think"])
     }
 
     @Test("a cancer treated and gone is history, and a surveillance visit is Z08; a companion is not family history")
