@@ -58,6 +58,14 @@ struct FHIRRoutesTests {
             accept[.accept] = "application/fhir+xml"
             let negotiated = try await client.execute(uri: "/fhir/metadata", method: .get, headers: accept)
             #expect(negotiated.headers[.contentType]?.hasPrefix("application/fhir+xml") == true)
+            // A _format it cannot write: 406 with an OperationOutcome naming the parameter.
+            let unknown = try await client.execute(uri: "/fhir/metadata?_format=zzz", method: .get)
+            #expect(unknown.status == .notAcceptable)
+            let outcome = try Self.read(unknown)
+            #expect(outcome["resourceType"] == "OperationOutcome")
+            #expect(outcome["issue"]?.array?.first?["expression"]?.array?.first == "_format")
+            let mime = try await client.execute(uri: "/fhir/metadata?_format=application/fhir%2Bjson", method: .get)
+            #expect(mime.status == .ok)
         }
     }
 

@@ -165,7 +165,7 @@ struct V1APITests {
         }
     }
 
-    @Test("401 without a key, with a malformed or unknown key, and with a revoked key")
+    @Test("401 without a key, with a malformed or unknown key, with two keys, and with a revoked key")
     func unauthorized() async throws {
         let fixture = try await F()
         try await fixture.application().test(.router) { client in
@@ -181,11 +181,17 @@ struct V1APITests {
             headers[.authorization] = "Bearer nb_live_notARealKeyAtAll0000000000000"
             response = try await client.execute(uri: "/v1/note", method: .post, headers: headers, body: body)
             #expect(response.status == .unauthorized)
+            // Two Authorization headers, the first a valid key: neither is chosen.
+            var twice = F.headers(fixture.key)
+            twice.append(HTTPField(name: .authorization, value: "Bearer nb_live_notARealKeyAtAll0000000000000"))
+            response = try await client.execute(uri: "/v1/note", method: .post, headers: twice, body: body)
+            #expect(response.status == .unauthorized)
+            #expect(String(buffer: response.body).contains("one Authorization header"))
             #expect(try await fixture.store.revokeKey(id: fixture.key.record.id, at: Date()))
             response = try await client.execute(uri: "/v1/note", method: .post, headers: F.headers(fixture.key), body: body)
             #expect(response.status == .unauthorized)
             let audit = try await fixture.store.auditRecords(since: nil, until: nil, afterID: 0, limit: 100)
-            #expect(audit.count == 4)
+            #expect(audit.count == 5)
             #expect(audit.allSatisfy { $0.status == 401 && $0.errorCode == "UNAUTHORIZED" && $0.action == .create })
         }
     }

@@ -28,6 +28,14 @@ struct APIErrorMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        // A representation the FHIR routes cannot write is refused before any work (FHIR's `_format`: 406).
+        if request.uri.path.hasPrefix("/fhir"), let format = request.uri.queryParameters.get("_format"),
+            !FHIRFormat.known(format)
+        {
+            let error = FHIRError(
+                .notAcceptable, "not-supported", "_format must be json or xml (or their MIME types)", expression: "_format")
+            return FHIRFormat.json.response(.notAcceptable, error.outcome)
+        }
         let response = await answer(request, context: context, next: next)
         // Under /fhir every error is an OperationOutcome.
         guard request.uri.path.hasPrefix("/fhir"), response.status.code >= 400,

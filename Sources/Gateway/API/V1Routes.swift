@@ -336,6 +336,10 @@ public struct V1Routes: Sendable {
             guard let header = request.headers[.authorization] else {
                 throw APIError.unauthorized("send the API key as Authorization: Bearer nb_live_...")
             }
+            // Two credentials are ambiguous: neither is chosen.
+            guard request.headers[values: .authorization].count == 1 else {
+                throw APIError.unauthorized("send one Authorization header, not several")
+            }
             guard let token = APIKeys.bearerToken(header) else {
                 throw APIError.unauthorized("the Authorization header is not Bearer with a NoteBridge API key")
             }

@@ -84,6 +84,13 @@ enum FHIRFormat {
         return .json
     }
 
+    /// Whether a `_format` value names JSON or XML (`json`, `xml`, their MIME types, with parameters).
+    static func known(_ format: String) -> Bool {
+        let type = String(format.lowercased().prefix { $0 != ";" }.filter { $0 != " " })
+        return ["json", "xml", "application/json", "application/fhir+json", "application/xml", "application/fhir+xml",
+                "text/xml", "text/json"].contains(type)
+    }
+
     var contentType: String {
         self == .xml ? "application/fhir+xml; charset=utf-8" : "application/fhir+json; charset=utf-8"
     }
