@@ -235,3 +235,25 @@ public enum Gateway {
         return services
     }
 }
+
+// The service group logs each service's description at start: a short name, not a dump of its configuration,
+// mappings and stores (which made one start-up line of hundreds of kilobytes).
+extension CoderWarmUp: CustomStringConvertible {
+    var description: String { "CoderWarmUp" }
+}
+
+extension PipelineService: CustomStringConvertible {
+    var description: String { "PipelineService(concurrency: \(concurrency))" }
+}
+
+extension RetentionService: CustomStringConvertible {
+    public var description: String { "RetentionService" }
+}
+
+extension WebhookService: CustomStringConvertible {
+    public var description: String { "WebhookService" }
+}
+
+extension MLLPService: CustomStringConvertible {
+    public var description: String { "MLLPService" }
+}
