@@ -15,9 +15,20 @@ import UnixSignals
 
 /// Builds the coder's ICD-10-CM phrase index (about a second) at start, off the request path, so that the
 /// first request with billing codes is as fast as the rest; then ends.
+///
+/// A stop during the warm-up does not wait for it (the index is built early only for speed; a loaded machine or a
+/// debug build can take many seconds): the work goes on in a detached task, and this service returns at once.
 struct CoderWarmUp: Service {
     func run() async throws {
-        _ = Coder.shared.codes(forAssessment: "Essential hypertension.")
+        let (done, finished) = AsyncStream<Void>.makeStream()
+        Task.detached(priority: .utility) {
+            _ = Coder.shared.codes(forAssessment: "Essential hypertension.")
+            finished.finish()
+        }
+        // Iterating ends when the warm-up finishes, or when a graceful shutdown cancels it.
+        await cancelWhenGracefulShutdown {
+            for await _ in done {}
+        }
     }
 }
 
