@@ -131,6 +131,10 @@ enum ClinicalLexicon {
     static let hypotheticalBefore: [String] = [
         "if you", "if she", "if he", "if they", "if it", "if the", "if there", "if your", "if any", "should you",
         "in case", "return if", "call if", "call us if", "watch for", "look out for", "signs of", "any",
+        // What a lesion or a drug may lead to, and what is prevented or looked for: not what the patient has.
+        "turn into", "turns into", "progress to", "can cause", "may cause", "could cause", "might cause", "side effect",
+        "side effects", "risk of", "risk for", "to prevent", "prevent", "reduce the risk", "lower the risk", "chance of",
+        "check for", "screen for", "screening for",
     ]
 
     static let historicalBefore: [String] = [
