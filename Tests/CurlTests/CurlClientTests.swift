@@ -247,9 +247,12 @@ struct CurlClientTests {
     @Test("Requests waiting for a worker are cancelled too")
     func cancellationWhileWaiting() async throws {
         let client = CurlClient(maximumConcurrentTransfers: 1)
-        try await withServer(respond: { _ in Reply(delay: .seconds(1)) }) { server in
+        try await withServer(respond: { _ in Reply(delay: .seconds(3)) }) { server in
             let busy = Task { try await client.perform(CurlRequest(url: server.url("/busy"))) }
-            try await Task.sleep(for: .milliseconds(100))
+            // The one worker is taken once the server has the first request (a loaded machine may take a while).
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(20)
+            while server.requests.isEmpty && clock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             let waiting = Task { try await client.perform(CurlRequest(url: server.url("/waiting"))) }
             try await Task.sleep(for: .milliseconds(100))
             waiting.cancel()
