@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what NoteBridge needs on a fresh Debian 12 machine that already has the Swift toolchain.
 # Idempotent: packages already present are not fetched again.
-#   scripts/setup-debian.sh run    build and run dependencies
-#   scripts/setup-debian.sh test   the above plus the test peers (python hl7, hl7apy, pytest, openssl)
+#   scripts/setup-debian.sh run    build and run dependencies (ffmpeg and PocketSphinx with its US English model
+#                                  for audio transcription)
+#   scripts/setup-debian.sh test   the above plus the test peers (python hl7, hl7apy, pytest, openssl; espeak-ng and
+#                                  sox, which the transcription tests use to make speech and silence)
 set -euo pipefail
 mode="${1:-run}"
 
-apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config)
+apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config ffmpeg libpocketsphinx-dev pocketsphinx-en-us)
 if [ "$mode" = "test" ]; then
-    apt_packages+=(openssl python3 python3-pip ca-certificates wrk)
+    apt_packages+=(openssl python3 python3-pip ca-certificates wrk espeak-ng sox)
 fi
 
 missing=()
