@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "Curl", targets: ["Curl"]),
         .library(name: "EncounterModel", targets: ["EncounterModel"]),
         .library(name: "Delivery", targets: ["Delivery"]),
+        .library(name: "Transcription", targets: ["Transcription"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -39,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .target(
@@ -106,6 +108,20 @@ let package = Package(
             dependencies: ["CCurl"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(
+            name: "CPocketSphinx",
+            pkgConfig: "pocketsphinx",
+            providers: [.apt(["libpocketsphinx-dev"])]
+        ),
+        .target(
+            name: "Transcription",
+            dependencies: [
+                "CPocketSphinx",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Delivery",
             dependencies: [
@@ -135,6 +151,7 @@ let package = Package(
                 "Scribe",
                 "Store",
                 "Terminology",
+                "Transcription",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -165,6 +182,7 @@ let package = Package(
                 "Scribe",
                 "Store",
                 "Terminology",
+                "Transcription",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -248,6 +266,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TranscriptionTests",
+            dependencies: ["Transcription", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Delivery",
@@ -259,6 +282,7 @@ let package = Package(
                 "MLLP",
                 "Store",
                 "TestSupport",
+                "Transcription",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

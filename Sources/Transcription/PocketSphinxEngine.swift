@@ -1,0 +1,171 @@
+import Foundation
+import Synchronization
+
+/// The embedded speech engine: CMU PocketSphinx through its C library, with no audio leaving the machine.
+///
+/// The speech spans are decoded on `workers` threads (default: one per core), each with its own decoder; the
+/// segments keep their times in the recording.
+public struct PocketSphinxEngine: SpeechEngine {
+    /// The files a decoder loads.
+    public struct Model: Sendable, Hashable {
+        /// The acoustic model folder (`-hmm`).
+        public var acousticModel: String
+        /// The language model file (`-lm`, ARPA or binary).
+        public var languageModel: String
+        /// The pronunciation dictionary (`-dict`).
+        public var dictionary: String
+
+        /// Creates a model description.
+        public init(acousticModel: String, languageModel: String, dictionary: String) {
+            self.acousticModel = acousticModel
+            self.languageModel = languageModel
+            self.dictionary = dictionary
+        }
+
+        /// The US English model of Debian's `pocketsphinx-en-us`.
+        public static let debianUSEnglish = Model(
+            acousticModel: "/usr/share/pocketsphinx/model/en-us/en-us",
+            languageModel: "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin",
+            dictionary: "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict")
+
+        /// Throws ``TranscriptionError/Code/engineUnavailable`` naming the first file that is missing.
+        func check() throws(TranscriptionError) {
+            let files = [
+                ("acoustic model", acousticModel + "/mdef"), ("language model", languageModel),
+                ("dictionary", dictionary),
+            ]
+            for (role, path) in files where !FileManager.default.isReadableFile(atPath: path) {
+                throw TranscriptionError(
+                    .engineUnavailable,
+                    reason: "the PocketSphinx \(role) is missing at \(path) (install pocketsphinx-en-us)")
+            }
+        }
+    }
+
+    /// The model every decoder loads.
+    public var model: Model
+    /// How many decoders run at once.
+    public var workers: Int
+
+    /// `pocketsphinx`.
+    public var name: String { "pocketsphinx" }
+
+    /// Creates the engine.
+    public init(model: Model = .debianUSEnglish, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.model = model
+        self.workers = max(1, workers)
+    }
+
+    /// Transcribes the speech spans of `audio` in parallel.
+    public func transcribe(
+        _ audio: PCMAudio, speech: [AudioSpan], progress: (@Sendable (_ secondsDone: Double) -> Void)?
+    ) async throws -> SpeechTranscript {
+        try model.check()
+        guard !speech.isEmpty else { return SpeechTranscript(segments: [], duration: audio.seconds) }
+        let job = DecodeJob(audio: audio, spans: speech, progress: progress)
+        let model = self.model
+        let workerCount = min(workers, speech.count)
+        do {
+            try await withTaskCancellationHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<workerCount {
+                        group.addTask { try await job.runWorker(model: model) }
+                    }
+                    try await group.waitForAll()
+                }
+            } onCancel: {
+                job.cancel()
+            }
+        } catch {
+            // One worker's failure stops the others, which end as cancelled: report the failure.
+            if let failure = job.failure { throw failure }
+            throw error
+        }
+        try Task.checkCancellation()
+        return SpeechTranscript(segments: job.segments, duration: audio.seconds)
+    }
+}
+
+/// The shared state of one transcription's workers: the next span to take, the results, and a cancellation flag.
+private final class DecodeJob: Sendable {
+    private struct State {
+        var next = 0
+        var cancelled = false
+        var secondsDone = 0.0
+        var segments: [SpeechTranscript.Segment] = []
+        var failure: TranscriptionError?
+    }
+
+    let audio: PCMAudio
+    let spans: [AudioSpan]
+    let progress: (@Sendable (Double) -> Void)?
+    private let state = Mutex(State())
+
+    init(audio: PCMAudio, spans: [AudioSpan], progress: (@Sendable (Double) -> Void)?) {
+        self.audio = audio
+        self.spans = spans
+        self.progress = progress
+    }
+
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+    var segments: [SpeechTranscript.Segment] { state.withLock { $0.segments } }
+
+    var failure: TranscriptionError? { state.withLock { $0.failure } }
+
+    func cancel() { state.withLock { $0.cancelled = true } }
+
+    private func fail(_ error: TranscriptionError) {
+        state.withLock { state in
+            if state.failure == nil { state.failure = error }
+            state.cancelled = true
+        }
+    }
+
+    /// The index of the next span to decode, or nil when all are taken or the job is cancelled.
+    private func take() -> Int? {
+        state.withLock { state in
+            guard !state.cancelled, state.next < spans.count else { return nil }
+            defer { state.next += 1 }
+            return state.next
+        }
+    }
+
+    private func finish(_ segment: SpeechTranscript.Segment?, span: AudioSpan) {
+        let done = state.withLock { state in
+            if let segment, !segment.words.isEmpty { state.segments.append(segment) }
+            state.secondsDone += span.length
+            return state.secondsDone
+        }
+        progress?(done)
+    }
+
+    /// Runs one worker on its own thread (PocketSphinx blocks; the concurrency pool must not): loads a decoder, then
+    /// decodes spans until none is left.
+    func runWorker(model: PocketSphinxEngine.Model) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { [self] in
+                do throws(TranscriptionError) {
+                    let decoder = try PocketSphinxDecoder(model: model)
+                    while let index = take() {
+                        let span = spans[index]
+                        let samples = audio.samples(in: span)
+                        let offset = Double(samples.startIndex) / Double(audio.sampleRate)
+                        let segment = try decoder.decode(samples, span: span, offset: offset) { isCancelled }
+                        if segment == nil && isCancelled { break }
+                        finish(segment, span: span)
+                    }
+                    if isCancelled {
+                        continuation.resume(throwing: CancellationError())
+                    } else {
+                        continuation.resume()
+                    }
+                } catch {
+                    fail(error)
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+}

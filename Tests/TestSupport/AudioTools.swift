@@ -1,0 +1,121 @@
+import Foundation
+
+/// Makes test audio with the command line tools the README's test command installs (ffmpeg, espeak-ng, sox), in a
+/// private folder of its own. A missing tool is a test failure with a message saying how to install it, never a
+/// skip.
+public struct AudioTools {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The folder the audio is made in (0700), removed by ``remove()``.
+    public let folder: String
+
+    public init() throws {
+        var template = Array((NSTemporaryDirectory() + "/nb-audio-test-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkdtemp($0) != nil } ?? false
+        }
+        guard made else { throw Failure(description: "could not make a temporary folder") }
+        folder = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    public func path(_ name: String) -> String { folder + "/" + name }
+
+    /// The full path of `tool`, or a failure naming the install command.
+    public static func require(_ tool: String) throws -> String {
+        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        for directory in directories {
+            let candidate = "\(directory)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw Failure(
+            description: "\(tool) is not installed; the transcription tests need it: run scripts/setup-debian.sh test")
+    }
+
+    /// Runs `tool` with `arguments` (no shell) and fails unless it exits 0.
+    public static func run(_ tool: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try require(tool))
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(
+                description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
+                    + String(decoding: message.prefix(2000), as: UTF8.self))
+        }
+    }
+
+    /// Speech synthesized by espeak-ng (22.05 kHz WAV). The default voice, US English with the `f2` variant at 120
+    /// words a minute, is the one the stock PocketSphinx model hears best of those tried (measured on "the patient has
+    /// a cough and a fever": plain `en-us` gave "the sun has a lot and don't either", `en-us+f2` "the patient has a
+    /// golf and a fever").
+    public func speech(
+        _ text: String, name: String = "speech.wav", voice: String = "en-us+f2", speed: Int = 120
+    ) throws -> String {
+        let output = path(name)
+        try Self.run("espeak-ng", ["-v", voice, "-s", String(speed), "-w", output, text])
+        return output
+    }
+
+    /// Digital silence made by sox.
+    public func silence(seconds: Int, name: String = "silence.wav") throws -> String {
+        let output = path(name)
+        try Self.run("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", output, "trim", "0", String(seconds)])
+        return output
+    }
+
+    /// A tone made by ffmpeg, `seconds` long, as FLAC (small even when long).
+    public func tone(seconds: Int, name: String = "tone.flac") throws -> String {
+        let output = path(name)
+        try Self.run(
+            "ffmpeg",
+            ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000:duration=\(seconds)",
+             "-y", output])
+        return output
+    }
+
+    /// `input` re-encoded by ffmpeg into `format`'s usual codec.
+    public func convert(_ input: String, to format: String) throws -> String {
+        let codec: [String]
+        switch format {
+        case "mp3": codec = ["-c:a", "libmp3lame", "-b:a", "64k"]
+        case "m4a": codec = ["-c:a", "aac", "-b:a", "64k"]
+        case "wav": codec = ["-c:a", "pcm_s16le"]
+        case "ogg": codec = ["-c:a", "libvorbis"]
+        case "webm": codec = ["-c:a", "libopus", "-b:a", "48k"]
+        case "flac": codec = ["-c:a", "flac"]
+        default: throw Failure(description: "no codec for \(format)")
+        }
+        let output = path("converted.\(format)")
+        try Self.run("ffmpeg", ["-nostdin", "-loglevel", "error", "-i", input] + codec + ["-y", output])
+        return output
+    }
+
+    /// `first`, `seconds` of silence, then `second`, as one 16 kHz WAV.
+    public func joined(_ first: String, pause seconds: Double, _ second: String, name: String = "joined.wav") throws -> String {
+        let output = path(name)
+        try Self.run(
+            "ffmpeg",
+            ["-nostdin", "-loglevel", "error", "-i", first, "-i", second, "-filter_complex",
+             "[0:a]aresample=16000,apad=pad_dur=\(seconds)[a];[1:a]aresample=16000[b];[a][b]concat=n=2:v=0:a=1",
+             "-ac", "1", "-y", output])
+        return output
+    }
+
+    public static func bytes(_ path: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "cannot read \(path)")
+        }
+        return Array(data)
+    }
+}
