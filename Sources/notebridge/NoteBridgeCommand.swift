@@ -9,6 +9,6 @@ struct NoteBridgeCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, NoteCommand.self, HL7Command.self, SendCommand.self, JournalCommand.self, OutboxCommand.self, KeysCommand.self, DataKeysCommand.self,
             AuditCommand.self,
-            BenchCommand.self, CodesCommand.self, FHIRCommand.self, MappingsCommand.self,
+            BenchCommand.self, CodesCommand.self, FHIRCommand.self, MappingsCommand.self, TranscribeCommand.self,
         ])
 }

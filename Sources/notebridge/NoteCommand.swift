@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import Mapping
 import Scribe
+import Transcription
 
 /// `notebridge note`: writes a SOAP note from a transcript.
 struct NoteCommand: AsyncParsableCommand {
@@ -64,6 +65,11 @@ struct NoteCommand: AsyncParsableCommand {
 
     @Option(help: "For the visit level: new or established (otherwise read from the transcript).")
     var patient: String?
+
+    @Option(help: "An audio recording (MP3, M4A, WAV, OGG, WebM or FLAC) to transcribe on this machine instead of a transcript.")
+    var audio: String?
+
+    @OptionGroup var audioLimits: AudioLimitOptions
 
     @Argument(help: "The transcript file; standard input when absent or -.")
     var file = "-"
@@ -130,9 +136,18 @@ struct NoteCommand: AsyncParsableCommand {
             let context = try NoteContext(
                 age: age, sex: patientSex, medications: medication, allergies: allergy, history: history)
                 .validated()
-            let bytes = try Terminal.read(file, limit: 4 << 20)
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw CommandFailure(message: "transcript: is not UTF-8 text", exitCode: 1)
+            let text: String
+            if let audio {
+                guard file == "-" else {
+                    throw CommandFailure(message: "give either --audio or a transcript file, not both", exitCode: 2)
+                }
+                text = try await audioLimits.transcribe(audio).text
+            } else {
+                let bytes = try Terminal.read(file, limit: 4 << 20)
+                guard let transcript = String(validating: bytes, as: UTF8.self) else {
+                    throw CommandFailure(message: "transcript: is not UTF-8 text", exitCode: 1)
+                }
+                text = transcript
             }
             var visitPatient: VisitLevel.Patient?
             if let patient {
