@@ -5,6 +5,7 @@ import MLLP
 import Mapping
 import Scribe
 import Store
+import Transcription
 import Yams
 
 extension GatewayConfiguration {
@@ -162,6 +163,12 @@ extension GatewayConfiguration {
             }
         }
         api.maximumBodyBytes = try reader.integer("api.maxBodyBytes", in: 1_024...(64 << 20)) ?? api.maximumBodyBytes
+        api.audio.limits.maximumBytes =
+            try reader.integer("audio.maxBytes", in: 1_024...(2 << 30)) ?? api.audio.limits.maximumBytes
+        if let seconds = try reader.integer("audio.maxSeconds", in: 1...86_400) {
+            api.audio.limits.maximumDuration = .seconds(seconds)
+        }
+        if let ffmpeg = try reader.string("audio.ffmpeg") { api.audio.ffmpeg = ffmpeg }
         if let rate = try reader.integer("api.rateLimitPerSecond", in: 0...1_000_000) {
             api.rateLimit = Double(rate)
             api.rateBurst = Double(max(1, rate * 2))

@@ -147,6 +147,12 @@ public struct NoteJob: Sendable {
 
     /// Decodes and validates a request body; the error names the field.
     public static func decode(_ bytes: [UInt8]) throws(APIError) -> NoteJob {
+        try NoteJob(decodeBody(bytes))
+    }
+
+    /// Decodes a request body's JSON, within the nesting limit, without validating its values; the error names the
+    /// field.
+    static func decodeBody(_ bytes: [UInt8]) throws(APIError) -> NoteRequestBody {
         var wellFormed = true
         do throws(FHIRParseError) {
             _ = try JSONReader(limits: JSONReader.Limits(maximumBytes: bytes.count, maximumDepth: maximumNestingDepth))
@@ -169,7 +175,7 @@ public struct NoteJob: Sendable {
         } catch {
             throw APIError.validation("body", "is not valid JSON")
         }
-        return try NoteJob(body)
+        return body
     }
 
     init(_ body: NoteRequestBody) throws(APIError) {

@@ -36,6 +36,8 @@ public struct V1Routes: Sendable {
         public var callbackHosts = CallbackHosts()
         /// How notes become FHIR (`fhir.mapping`).
         public var fhirMapping = NoteFHIRMapping()
+        /// How `POST /v1/note/audio` decodes and transcribes recordings.
+        public var audio = AudioConfiguration()
 
         /// The defaults.
         public init() {}
@@ -84,7 +86,7 @@ public struct V1Routes: Sendable {
 
     /// The routes and their methods (405 answers use it).
     static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] = [
-        (["v1", "note"], [.post]), (["v1", "stream", "note"], [.get, .post]), (["v1", "stream", "ticket"], [.post]), (["v1", "note", "*"], [.get, .delete]),
+        (["v1", "note"], [.post]), (["v1", "note", "audio"], [.post, .put]), (["v1", "stream", "note"], [.get, .post]), (["v1", "stream", "ticket"], [.post]), (["v1", "note", "*"], [.get, .delete]),
         (["v1", "specialties"], [.get]), (["v1", "templates"], [.get]), (["openapi.json"], [.get]),
         (["healthz"], [.get]), (["readyz"], [.get]), (["metrics"], [.get]), (["fhir", "metadata"], [.get]), (["fhir", "$soap-note"], [.post]),
         (["fhir", "Encounter", "*", "$soap-note"], [.post]), (["fhir"], [.post]), (["fhir", "DocumentReference"], [.get]),
@@ -98,6 +100,8 @@ public struct V1Routes: Sendable {
         }
         router.add(middleware: APIErrorMiddleware(routes: Self.table, maximumBodyBytes: configuration.maximumBodyBytes))
         router.post("v1/note") { request, context in try await createNote(request, context) }
+        router.post("v1/note/audio") { request, context in try await createAudioNote(request, context) }
+        router.put("v1/note/audio") { request, context in try await createAudioNote(request, context) }
         router.post("v1/stream/note") { request, context in try await streamNote(request, context) }
         router.post("v1/stream/ticket") { request, context in try await streamTicket(request, context) }
         router.get("v1/stream/note") { request, context in try await redeemStream(request, context) }
@@ -411,8 +415,8 @@ public struct V1Routes: Sendable {
 
     /// The request body, refused with 413 when its Content-Length or its bytes exceed the limit, however it is
     /// framed: a chunked body (no Content-Length) is counted as it arrives and refused once it passes the limit.
-    func body(_ request: Request) async throws -> [UInt8] {
-        let limit = configuration.maximumBodyBytes
+    func body(_ request: Request, limit: Int? = nil) async throws -> [UInt8] {
+        let limit = limit ?? configuration.maximumBodyBytes
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError.payloadTooLarge(limit: limit)
         }

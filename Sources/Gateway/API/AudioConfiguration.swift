@@ -1,0 +1,24 @@
+import Logging
+import Transcription
+
+/// How the `/v1` API decodes and transcribes uploaded recordings.
+public struct AudioConfiguration: Sendable {
+    /// The size and duration limits of a recording.
+    public var limits = TranscriptionLimits.default
+    /// The ffmpeg executable.
+    public var ffmpeg = "ffmpeg"
+    /// Where the private scratch folders of decodes are made; the system's temporary folder when nil.
+    public var temporaryDirectory: String?
+    /// The speech engine.
+    public var engine: any SpeechEngine = PocketSphinxEngine()
+
+    /// The defaults: 100 MB, 2 hours, the embedded PocketSphinx engine.
+    public init() {}
+
+    /// A transcriber with these settings, logging to `logger`.
+    func transcriber(logger: Logger) -> AudioTranscriber {
+        AudioTranscriber(
+            decoder: AudioDecoder(ffmpeg: ffmpeg, limits: limits, temporaryDirectory: temporaryDirectory, logger: logger),
+            engine: engine, logger: logger)
+    }
+}

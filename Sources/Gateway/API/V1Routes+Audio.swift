@@ -1,0 +1,172 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Scribe
+import Store
+import Transcription
+
+/// `POST /v1/note/audio`: a recording in, the note out, as `POST /v1/note` answers for a transcript.
+///
+/// The body is `multipart/form-data` with an `audio` file part and either a `metadata` part holding the JSON of a
+/// `/v1/note` request without its `transcript`, or form fields `specialty`, `template`, `include_billing_codes`,
+/// `include_transcript`, `include_patient_summary`, `include_evidence`, `provider_type`, `patient_status` and
+/// `callback_url`. The options are validated before the audio is transcribed, with the same errors as
+/// `/v1/note`; audio problems have errors of their own (field `audio`).
+extension V1Routes {
+    /// The form fields a request may send instead of a `metadata` part.
+    static let audioFormFields: Set<String> = [
+        "specialty", "provider_type", "template", "include_billing_codes", "include_transcript",
+        "include_patient_summary", "include_evidence", "patient_status", "callback_url",
+    ]
+
+    func createAudioNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        try await audited(.create, noteID: nil, request, context) { key in
+            let idempotencyKey = try Self.idempotencyKey(request)
+            guard let contentType = request.headers[.contentType],
+                let boundary = MultipartFormData.boundary(contentType: contentType)
+            else {
+                throw APIError(
+                    .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
+                    message: "the request body must be multipart/form-data with a boundary")
+            }
+            let audioLimits = configuration.audio.limits
+            let body = try await body(request, limit: audioLimits.maximumBytes + Self.audioFormOverhead)
+            let form = try MultipartFormData(body, boundary: boundary)
+            var job = try audioJob(form)
+            let audio = try Self.single("audio", in: form, required: true)
+            let lookup = NoteLookup(
+                source: idempotencyKey.map { "idempotency-key|" + $0 }, request: Self.fingerprint(body))
+            if let replay = try await replay(lookup, key: key) { return replay }
+            do {
+                let transcript = try await transcribe(audio?.body ?? [])
+                job.transcript = transcript.text
+                let note = try writeAudioNote(job)
+                let codes = service.codes(for: note, job: job)
+                let (document, bytes) = try await storing {
+                    try await service.store(note, codes: codes, job: job, owner: key, lookup: lookup)
+                }
+                return (Self.json(.ok, bytes), document.noteId)
+            } catch let error as APIError where error.status == .conflict {
+                guard let replay = try await replay(lookup, key: key) else { throw error }
+                return replay
+            } catch let error as APIError {
+                await service.announceFailure(error, job: job, owner: key)
+                throw error
+            }
+        }
+    }
+
+    /// The note of a transcribed recording; a transcript the note engine refuses (too little speech) is the
+    /// audio's error, since the caller sent no transcript.
+    func writeAudioNote(_ job: NoteJob) throws(APIError) -> Note {
+        do {
+            return try service.write(job)
+        } catch {
+            guard error.details.first?.field == "transcript" else { throw error }
+            let reason = error.details.first?.message ?? "cannot be used"
+            throw APIError.validation("audio", "the speech recognised in the recording \(reason)")
+        }
+    }
+
+    /// Room for the metadata, the form fields and the multipart framing beside the audio.
+    static let audioFormOverhead = 1 << 20
+
+    /// The note request the form describes, validated as `/v1/note` validates its body, with an empty transcript
+    /// until the audio is transcribed.
+    func audioJob(_ form: MultipartFormData) throws(APIError) -> NoteJob {
+        let metadata = try Self.single("metadata", in: form, required: false)
+        let fields = form.parts.filter { Self.audioFormFields.contains($0.name) }
+        var requestBody: NoteRequestBody
+        if let metadata {
+            guard fields.isEmpty else {
+                throw APIError.validation(
+                    fields[0].name, "send the options either in the metadata part or as form fields, not both")
+            }
+            requestBody = try NoteJob.decodeBody(Array(metadata.body))
+            guard requestBody.transcript == nil else {
+                throw APIError.validation("transcript", "is not accepted with audio; the audio is transcribed")
+            }
+        } else {
+            requestBody = NoteRequestBody()
+            var seen: Set<String> = []
+            for field in fields {
+                guard seen.insert(field.name).inserted else {
+                    throw APIError.validation(field.name, "is sent more than once")
+                }
+                guard field.body.count <= 4_096, let value = String(validating: field.body, as: UTF8.self) else {
+                    throw APIError.validation(field.name, "must be UTF-8 text of at most 4096 bytes")
+                }
+                let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
+                switch field.name {
+                case "specialty": requestBody.specialty = text
+                case "provider_type": requestBody.providerType = text
+                case "template": requestBody.template = text
+                case "patient_status": requestBody.patientStatus = text
+                case "callback_url": requestBody.callbackURL = text
+                case "include_billing_codes": requestBody.includeBillingCodes = try Self.flag(text, field: field.name)
+                case "include_transcript": requestBody.includeTranscript = try Self.flag(text, field: field.name)
+                case "include_patient_summary":
+                    requestBody.includePatientSummary = try Self.flag(text, field: field.name)
+                case "include_evidence": requestBody.includeEvidence = try Self.flag(text, field: field.name)
+                default: continue
+                }
+            }
+        }
+        requestBody.transcript = ""
+        let job = try NoteJob(requestBody)
+        if let url = job.callbackURL, let refusal = configuration.callbackHosts.refusal(of: url) {
+            throw APIError.validation("callback_url", refusal.reason)
+        }
+        return job
+    }
+
+    /// The one part named `name`: an error when it is sent twice, or missing and required.
+    static func single(
+        _ name: String, in form: MultipartFormData, required: Bool
+    ) throws(APIError) -> MultipartFormData.Part? {
+        let parts = form.parts(named: name)
+        guard parts.count <= 1 else { throw APIError.validation(name, "is sent more than once") }
+        if required && parts.isEmpty {
+            throw APIError.validation(name, "is required: send the recording as a file part named \(name)")
+        }
+        return parts.first
+    }
+
+    /// `true` or `false` (also `1`/`0`, `yes`/`no`, `on`/`off`, as HTML forms send them).
+    static func flag(_ text: String, field: String) throws(APIError) -> Bool {
+        switch text.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw APIError.validation(field, "must be true or false")
+        }
+    }
+
+    /// The transcript of an uploaded recording, with the audio's own errors.
+    func transcribe(_ audio: ArraySlice<UInt8>) async throws -> SpeechTranscript {
+        do {
+            return try await configuration.audio.transcriber(logger: logger).transcribe(bytes: audio)
+        } catch let error as TranscriptionError {
+            throw APIError.audio(error)
+        }
+    }
+}
+
+extension APIError {
+    /// The API error of an audio problem, with the field `audio`.
+    static func audio(_ error: TranscriptionError) -> APIError {
+        let (status, code): (HTTPResponse.Status, String) =
+            switch error.code {
+            case .unsupportedContainer: (.unsupportedMediaType, "UNSUPPORTED_AUDIO")
+            case .corruptAudio: (.unprocessableContent, "CORRUPT_AUDIO")
+            case .silentAudio: (.unprocessableContent, "SILENT_AUDIO")
+            case .tooLarge: (.contentTooLarge, "AUDIO_TOO_LARGE")
+            case .tooLong: (.unprocessableContent, "AUDIO_TOO_LONG")
+            case .decoderUnavailable, .engineUnavailable: (.serviceUnavailable, "TRANSCRIPTION_UNAVAILABLE")
+            default: (.internalServerError, "TRANSCRIPTION_FAILED")
+            }
+        let reason =
+            status == .serviceUnavailable || status == .internalServerError
+            ? "the recording could not be transcribed on this server; retry later" : error.reason
+        return APIError(status, code: code, message: "audio: \(reason)", details: [Detail(field: "audio", message: reason)])
+    }
+}
