@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -16,9 +17,14 @@ struct ScratchDirectory: Sendable {
     /// The folder's path.
     let path: String
 
-    /// Creates a new private folder under `parent` (the system's temporary folder when nil).
+    /// The parent folders already swept by this process.
+    private static let swept = Mutex<Set<String>>([])
+
+    /// Creates a new private folder under `parent` (the system's temporary folder when nil). The first time a
+    /// process uses a parent, the folders that killed processes left in it are removed first.
     init(parent: String?) throws(TranscriptionError) {
         let base = parent ?? Self.systemTemporaryDirectory
+        if Self.swept.withLock({ $0.insert(base).inserted }) { Self.sweepAbandoned(in: base) }
         var template = Array("\(base)/\(Self.namePrefix)\(getpid())-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
             guard let start = buffer.baseAddress else { return false }

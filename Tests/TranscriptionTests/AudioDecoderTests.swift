@@ -139,6 +139,19 @@ struct AudioDecoderTests {
         #expect(Self.leftovers(tools).isEmpty)
     }
 
+    @Test("the first decode under a folder removes the scratch folders that killed processes left there")
+    func sweepsAbandoned() async throws {
+        let tools = try AudioTools()
+        defer { tools.remove() }
+        let decoder = try Self.decoder(tools)
+        // pid 4194305 is above Linux's largest pid_max (2^22): no process has it.
+        let abandoned = tools.path("scratch/\(ScratchDirectory.namePrefix)4194305-x1y2z3")
+        try FileManager.default.createDirectory(atPath: abandoned, withIntermediateDirectories: false)
+        _ = FileManager.default.createFile(atPath: abandoned + "/input", contents: Data([1, 2, 3]))
+        _ = try await decoder.decode(bytes: try AudioTools.bytes(try tools.speech("a cough")))
+        #expect(Self.leftovers(tools).isEmpty)
+    }
+
     @Test("the scratch folder is 0700 and its files 0600; abandoned folders of dead processes are swept")
     func scratchPermissions() throws {
         let tools = try AudioTools()
