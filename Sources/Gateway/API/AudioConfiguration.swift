@@ -11,6 +11,10 @@ public struct AudioConfiguration: Sendable {
     public var temporaryDirectory: String?
     /// The speech engine.
     public var engine: any SpeechEngine = PocketSphinxEngine()
+    /// Recordings transcribed at once (each one decodes on every core).
+    public var concurrentTranscriptions = 2
+    /// Uploads that may wait for a transcription slot; more are answered 503 at once.
+    public var queuedTranscriptions = 8
 
     /// The defaults: 100 MB, 2 hours, the embedded PocketSphinx engine.
     public init() {}

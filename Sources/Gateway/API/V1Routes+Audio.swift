@@ -144,9 +144,17 @@ extension V1Routes {
     /// The transcript of an uploaded recording, with the audio's own errors.
     func transcribe(_ audio: ArraySlice<UInt8>) async throws -> SpeechTranscript {
         do {
-            return try await configuration.audio.transcriber(logger: logger).transcribe(bytes: audio)
+            return try await transcriptions.withSlot {
+                try await configuration.audio.transcriber(logger: logger).transcribe(bytes: audio)
+            }
         } catch let error as TranscriptionError {
             throw APIError.audio(error)
+        } catch is TranscriptionGate.Busy {
+            var busy = APIError(
+                .serviceUnavailable, code: "TRANSCRIPTION_BUSY",
+                message: "too many recordings are being transcribed; retry later")
+            busy.headers = [(.retryAfter, "10")]
+            throw busy
         }
     }
 }

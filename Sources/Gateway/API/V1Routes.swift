@@ -49,6 +49,7 @@ public struct V1Routes: Sendable {
     let service: NoteService
     let limiter: RateLimiter
     let tickets: StreamTickets
+    let transcriptions: TranscriptionGate
     let configuration: Configuration
     let logger: Logger
 
@@ -80,6 +81,8 @@ public struct V1Routes: Sendable {
             defaultCallbackURL: configuration.callbackURL, logger: logger)
         self.limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst)
         self.tickets = StreamTickets(lifetime: configuration.streamTicketLifetime)
+        self.transcriptions = TranscriptionGate(
+            limit: configuration.audio.concurrentTranscriptions, queueLimit: configuration.audio.queuedTranscriptions)
         self.configuration = configuration
         self.logger = logger
     }
