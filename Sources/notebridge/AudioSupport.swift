@@ -18,11 +18,16 @@ struct AudioLimitOptions: ParsableArguments {
     @Option(name: .customLong("max-audio-seconds"), help: "The longest audio accepted, in seconds.")
     var maximumSeconds = Int(TranscriptionLimits.default.maximumDuration.components.seconds)
 
+    @Option(name: .customLong("transcription-threads"), help: "Speech segments decoded at once (default: one per core).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
     /// Transcribes `path` with the embedded engine, showing progress on a terminal; failures become a
     /// `CommandFailure` (exit 2 for a file that cannot be read or a missing decoder or model, 1 for bad audio).
     func transcribe(_ path: String) async throws -> SpeechTranscript {
-        guard maximumBytes > 0, maximumSeconds > 0 else {
-            throw CommandFailure(message: "--max-audio-bytes and --max-audio-seconds must be positive", exitCode: 2)
+        guard maximumBytes > 0, maximumSeconds > 0, threads > 0 else {
+            throw CommandFailure(
+                message: "--max-audio-bytes, --max-audio-seconds and --transcription-threads must be positive",
+                exitCode: 2)
         }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw CommandFailure(message: "\(path): cannot read the file", exitCode: 2)
@@ -30,7 +35,9 @@ struct AudioLimitOptions: ParsableArguments {
         let limits = TranscriptionLimits(maximumBytes: maximumBytes, maximumDuration: .seconds(maximumSeconds))
         // The command prints the transcript; its own log would only mix into the output.
         let quiet = Logger(label: "nb.transcription") { _ in SwiftLogNoOpLogHandler() }
-        let transcriber = AudioTranscriber(decoder: AudioDecoder(limits: limits, logger: quiet), logger: quiet)
+        let transcriber = AudioTranscriber(
+            decoder: AudioDecoder(limits: limits, logger: quiet), engine: PocketSphinxEngine(workers: threads),
+            logger: quiet)
         let bar = ProgressBar(label: "transcribing")
         defer { bar.finish() }
         do {
