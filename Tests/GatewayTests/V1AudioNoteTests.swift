@@ -182,4 +182,33 @@ struct V1AudioNoteTests {
         let longHeader = Array(("--b\r\nX-Long: " + String(repeating: "a", count: 9000) + "\r\n\r\nv\r\n--b--").utf8)
         #expect(throws: APIError.self) { try MultipartFormData(longHeader, boundary: "b") }
     }
+
+    @Test("truncated and mutated bodies are parsed or refused with an APIError, never a crash")
+    func multipartMutations() {
+        let valid = Array(
+            ("--b\r\nContent-Disposition: form-data; name=\"specialty\"\r\n\r\nphysician\r\n"
+                + "--b\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"x\"\r\n\r\nOggS\r\n--b--\r\n").utf8)
+        // Every prefix.
+        for length in 0...valid.count {
+            _ = try? MultipartFormData(Array(valid.prefix(length)), boundary: "b")
+        }
+        // Bytes flipped to the characters the grammar turns on, with a fixed seed.
+        var state: UInt64 = 0x5EED
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        let interesting: [UInt8] = Array("-\r\n\";=: b\\".utf8) + [0]
+        for _ in 0..<3_000 {
+            var body = valid
+            for _ in 0..<(1 + next() % 4) {
+                body[next() % body.count] = interesting[next() % interesting.count]
+            }
+            do {
+                _ = try MultipartFormData(body, boundary: "b")
+            } catch {
+                #expect(error.code == "VALIDATION_ERROR")
+            }
+        }
+    }
 }

@@ -37,6 +37,23 @@ struct AudioContainerTests {
         #expect(AudioContainer.recognize(bytes) == expected, "\(name)")
     }
 
+    @Test("random and truncated bytes never crash the recogniser")
+    func randomBytes() {
+        var state: UInt64 = 0xA0D10
+        func next() -> UInt8 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 40)
+        }
+        for length in 0..<64 {
+            for _ in 0..<200 {
+                _ = AudioContainer.recognize((0..<length).map { _ in next() })
+            }
+        }
+        for (_, bytes, _) in Self.signatures {
+            for length in 0...bytes.count { _ = AudioContainer.recognize(bytes.prefix(length)) }
+        }
+    }
+
     @Test("an ID3 tag's length counts its 7-bit size bytes and a v2.4 footer")
     func id3Length() {
         #expect(AudioContainer.id3TagLength(Self.ascii("ID3") + [3, 0, 0, 0, 0, 1, 0x7F]) == 10 + 255)
