@@ -224,7 +224,8 @@ struct NoteCommand: AsyncParsableCommand {
             Terminal.error(error.description)
             throw ExitCode(1)
         } catch let error as TranscriptError {
-            Terminal.error(error.description)
+            // With --audio the caller sent no transcript: what fails is the speech recognised in the recording.
+            Terminal.error(audio.map { "\($0): the speech recognised in the recording \(error.reason)" } ?? error.description)
             throw ExitCode(1)
         } catch let failure as CommandFailure {
             Terminal.error(failure.message)
