@@ -126,16 +126,27 @@ struct AudioDecoderTests {
     func cancelled() async throws {
         let tools = try AudioTools()
         defer { tools.remove() }
-        let file = try tools.tone(seconds: 3600, name: "hour.flac")
-        let bytes = try AudioTools.bytes(file)
-        let decoder = try Self.decoder(tools)
+        // An "ffmpeg" that records its pid and sleeps for a minute: only cancellation ends it early.
+        let fake = tools.path("slow-ffmpeg")
+        let pidFile = tools.path("ffmpeg.pid")
+        try "#!/bin/sh\necho $$ > '\(pidFile)'\nexec sleep 60\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
+        var decoder = try Self.decoder(tools)
+        decoder.ffmpeg = fake
+        let bytes = try AudioTools.bytes(try tools.speech("a cough"))
         let task = Task { try await decoder.decode(bytes: bytes) }
-        try await Task.sleep(for: .milliseconds(300))
+        let deadline = ContinuousClock.now + .seconds(20)
+        while FileManager.default.contents(atPath: pidFile)?.isEmpty ?? true, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let pidText = String(decoding: FileManager.default.contents(atPath: pidFile) ?? Data(), as: UTF8.self)
+        let pid = try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)), "the fake ffmpeg started")
         #expect(!Self.leftovers(tools).isEmpty, "the decode is under way")
         task.cancel()
         let started = ContinuousClock.now
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(30), "well before the minute the fake ffmpeg sleeps")
+        #expect(kill(pid, 0) == -1 && errno == ESRCH, "the ffmpeg process is gone")
         #expect(Self.leftovers(tools).isEmpty)
     }
 
