@@ -25,6 +25,8 @@ struct V1AudioNoteTests {
         var configuration = V1Routes.Configuration()
         configuration.audio.temporaryDirectory = scratch
         configuration.audio.limits = limits
+        // One decoding thread: the suites run beside timing-sensitive ones on a 2-core machine.
+        configuration.audio.engine = PocketSphinxEngine(workers: 1)
         return try await V1APIFixture(configuration: configuration)
     }
 
@@ -57,107 +59,111 @@ struct V1AudioNoteTests {
 
     @Test("a dictation recording becomes the note, as /v1/note answers it; form fields or a metadata part")
     func note() async throws {
-        let tools = try AudioTools()
-        defer { tools.remove() }
-        let recording = try AudioTools.bytes(try tools.convert(try tools.speech(Self.dictation), to: "m4a"))
-        let fixture = try await Self.fixture(tools)
-        try await fixture.application().test(.router) { client in
-            let withFields = try await client.execute(
-                uri: "/v1/note/audio", method: .post, headers: Self.headers(fixture),
-                body: Self.multipart(
-                    fields: [("specialty", "physician"), ("include_transcript", "true"), ("include_billing_codes", "false")],
-                    files: [("audio", "visit.bin", "application/octet-stream", recording)]))
-            #expect(withFields.status == .ok, "\(F.error(withFields.body))")
-            let note = F.json(withFields.body)
-            #expect(note["specialty"] as? String == "physician")
-            #expect((note["noteId"] as? String).map(V1Routes.isNoteID) == true)
-            for field in ["subjective", "objective", "assessment", "plan"] { #expect(note[field] is String, "\(field)") }
-            let transcript = try #require(note["transcript"] as? String)
-            let heard = Set(transcript.split(separator: " ").map(String.init))
-            let expected = ["patient", "cough", "fever", "chest", "pain", "rest", "fluids", "visit", "week"]
-            #expect(expected.filter(heard.contains).count * 2 >= expected.count, "\(expected.filter(heard.contains))")
-            #expect(note["billing_codes"] == nil)
+        try await AudioTools.exclusively {
+            let tools = try AudioTools()
+            defer { tools.remove() }
+            let recording = try AudioTools.bytes(try tools.convert(try tools.speech(Self.dictation), to: "m4a"))
+            let fixture = try await Self.fixture(tools)
+            try await fixture.application().test(.router) { client in
+                let withFields = try await client.execute(
+                    uri: "/v1/note/audio", method: .post, headers: Self.headers(fixture),
+                    body: Self.multipart(
+                        fields: [("specialty", "physician"), ("include_transcript", "true"), ("include_billing_codes", "false")],
+                        files: [("audio", "visit.bin", "application/octet-stream", recording)]))
+                #expect(withFields.status == .ok, "\(F.error(withFields.body))")
+                let note = F.json(withFields.body)
+                #expect(note["specialty"] as? String == "physician")
+                #expect((note["noteId"] as? String).map(V1Routes.isNoteID) == true)
+                for field in ["subjective", "objective", "assessment", "plan"] { #expect(note[field] is String, "\(field)") }
+                let transcript = try #require(note["transcript"] as? String)
+                let heard = Set(transcript.split(separator: " ").map(String.init))
+                let expected = ["patient", "cough", "fever", "chest", "pain", "rest", "fluids", "visit", "week"]
+                #expect(expected.filter(heard.contains).count * 2 >= expected.count, "\(expected.filter(heard.contains))")
+                #expect(note["billing_codes"] == nil)
 
-            let metadata = #"{"specialty":"nurse_practitioner","template":"apso","include_billing_codes":true}"#
-            let withMetadata = try await client.execute(
-                uri: "/v1/note/audio", method: .put, headers: Self.headers(fixture),
-                body: Self.multipart(files: [
-                    ("metadata", "metadata.json", "application/json", Array(metadata.utf8)),
-                    ("audio", "visit.m4a", "audio/mp4", recording),
-                ]))
-            #expect(withMetadata.status == .ok, "\(F.error(withMetadata.body))")
-            let second = F.json(withMetadata.body)
-            #expect(second["specialty"] as? String == "nurse_practitioner")
-            #expect(second["template"] as? String == "apso")
-            #expect(second["billing_codes"] != nil)
-            #expect(second["transcript"] == nil)
+                let metadata = #"{"specialty":"nurse_practitioner","template":"apso","include_billing_codes":true}"#
+                let withMetadata = try await client.execute(
+                    uri: "/v1/note/audio", method: .put, headers: Self.headers(fixture),
+                    body: Self.multipart(files: [
+                        ("metadata", "metadata.json", "application/json", Array(metadata.utf8)),
+                        ("audio", "visit.m4a", "audio/mp4", recording),
+                    ]))
+                #expect(withMetadata.status == .ok, "\(F.error(withMetadata.body))")
+                let second = F.json(withMetadata.body)
+                #expect(second["specialty"] as? String == "nurse_practitioner")
+                #expect(second["template"] as? String == "apso")
+                #expect(second["billing_codes"] != nil)
+                #expect(second["transcript"] == nil)
 
-            // The stored note reads back like any other.
-            let id = try #require(second["noteId"] as? String)
-            let read = try await client.execute(uri: "/v1/note/\(id)", method: .get, headers: F.headers(fixture.key))
-            #expect(read.status == .ok)
-            #expect(read.body == withMetadata.body)
+                // The stored note reads back like any other.
+                let id = try #require(second["noteId"] as? String)
+                let read = try await client.execute(uri: "/v1/note/\(id)", method: .get, headers: F.headers(fixture.key))
+                #expect(read.status == .ok)
+                #expect(read.body == withMetadata.body)
+            }
+            // No word of what was said reaches the log.
+            for word in ["cough", "fever", "fluids", "patient"] { #expect(!fixture.recorder.text.contains(word)) }
+            #expect(Self.leftovers(tools).isEmpty)
         }
-        // No word of what was said reaches the log.
-        for word in ["cough", "fever", "fluids", "patient"] { #expect(!fixture.recorder.text.contains(word)) }
-        #expect(Self.leftovers(tools).isEmpty)
     }
 
     @Test("bad audio and bad options get their own errors in the /v1 error shape")
     func errors() async throws {
-        let tools = try AudioTools()
-        defer { tools.remove() }
-        let speech = try AudioTools.bytes(try tools.convert(try tools.speech("the patient has a cough"), to: "ogg"))
-        let silence = try AudioTools.bytes(try tools.convert(try tools.silence(seconds: 3), to: "flac"))
-        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 1, count: 200)
-        let corrupt = Array("OggS".utf8) + [UInt8](repeating: 0x5A, count: 2000)
-        let fixture = try await Self.fixture(tools, limits: TranscriptionLimits(maximumBytes: 200_000, maximumDuration: .seconds(60)))
-        let cases: [(String, ByteBuffer, HTTPResponse.Status, String, String?)] = [
-            ("no audio part", Self.multipart(fields: [("specialty", "physician")]), .badRequest, "VALIDATION_ERROR", "audio"),
-            ("PNG", Self.multipart(files: [("audio", "a.mp3", "audio/mpeg", png)]), .unsupportedMediaType, "UNSUPPORTED_AUDIO", "audio"),
-            ("corrupt", Self.multipart(files: [("audio", "a.ogg", "audio/ogg", corrupt)]), .unprocessableContent, "CORRUPT_AUDIO", "audio"),
-            ("silence", Self.multipart(files: [("audio", "a.flac", "audio/flac", silence)]), .unprocessableContent, "SILENT_AUDIO", "audio"),
-            ("too large", Self.multipart(files: [("audio", "a.wav", "audio/wav", Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WAVE".utf8) + [UInt8](repeating: 0, count: 200_001))]),
-             .contentTooLarge, "AUDIO_TOO_LARGE", "audio"),
-            ("bad specialty", Self.multipart(fields: [("specialty", "wizard")], files: [("audio", "a.ogg", "audio/ogg", speech)]),
-             .badRequest, "VALIDATION_ERROR", "specialty"),
-            ("bad flag", Self.multipart(fields: [("include_transcript", "maybe")], files: [("audio", "a.ogg", "audio/ogg", speech)]),
-             .badRequest, "VALIDATION_ERROR", "include_transcript"),
-            ("transcript in metadata", Self.multipart(files: [
-                ("metadata", "m.json", "application/json", Array(#"{"transcript":"text"}"#.utf8)),
-                ("audio", "a.ogg", "audio/ogg", speech),
-            ]), .badRequest, "VALIDATION_ERROR", "transcript"),
-            ("metadata not JSON", Self.multipart(files: [
-                ("metadata", "m.json", "application/json", Array("{".utf8)), ("audio", "a.ogg", "audio/ogg", speech),
-            ]), .badRequest, "VALIDATION_ERROR", "body"),
-            ("two audio parts", Self.multipart(files: [
-                ("audio", "a.ogg", "audio/ogg", speech), ("audio", "b.ogg", "audio/ogg", speech),
-            ]), .badRequest, "VALIDATION_ERROR", "audio"),
-            ("too many parts", Self.multipart(fields: (0..<20).map { ("x\($0)", "1") }), .badRequest, "VALIDATION_ERROR", "body"),
-            ("no closing boundary", ByteBuffer(string: "--nb-test-boundary-7f3a\r\nContent-Disposition: form-data; name=\"audio\"\r\n\r\nabc"),
-             .badRequest, "VALIDATION_ERROR", "body"),
-        ]
-        try await fixture.application().test(.router) { client in
-            for (name, body, status, code, field) in cases {
-                let response = try await client.execute(
-                    uri: "/v1/note/audio", method: .post, headers: Self.headers(fixture), body: body)
-                #expect(response.status == status, "\(name)")
-                let error = F.error(response.body)
-                #expect(error["code"] as? String == code, "\(name): \(error)")
-                let details = error["details"] as? [[String: Any]]
-                #expect(details?.first?["field"] as? String == field, "\(name): \(error)")
+        try await AudioTools.exclusively {
+            let tools = try AudioTools()
+            defer { tools.remove() }
+            let speech = try AudioTools.bytes(try tools.convert(try tools.speech("the patient has a cough"), to: "ogg"))
+            let silence = try AudioTools.bytes(try tools.convert(try tools.silence(seconds: 3), to: "flac"))
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 1, count: 200)
+            let corrupt = Array("OggS".utf8) + [UInt8](repeating: 0x5A, count: 2000)
+            let fixture = try await Self.fixture(tools, limits: TranscriptionLimits(maximumBytes: 200_000, maximumDuration: .seconds(60)))
+            let cases: [(String, ByteBuffer, HTTPResponse.Status, String, String?)] = [
+                ("no audio part", Self.multipart(fields: [("specialty", "physician")]), .badRequest, "VALIDATION_ERROR", "audio"),
+                ("PNG", Self.multipart(files: [("audio", "a.mp3", "audio/mpeg", png)]), .unsupportedMediaType, "UNSUPPORTED_AUDIO", "audio"),
+                ("corrupt", Self.multipart(files: [("audio", "a.ogg", "audio/ogg", corrupt)]), .unprocessableContent, "CORRUPT_AUDIO", "audio"),
+                ("silence", Self.multipart(files: [("audio", "a.flac", "audio/flac", silence)]), .unprocessableContent, "SILENT_AUDIO", "audio"),
+                ("too large", Self.multipart(files: [("audio", "a.wav", "audio/wav", Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WAVE".utf8) + [UInt8](repeating: 0, count: 200_001))]),
+                 .contentTooLarge, "AUDIO_TOO_LARGE", "audio"),
+                ("bad specialty", Self.multipart(fields: [("specialty", "wizard")], files: [("audio", "a.ogg", "audio/ogg", speech)]),
+                 .badRequest, "VALIDATION_ERROR", "specialty"),
+                ("bad flag", Self.multipart(fields: [("include_transcript", "maybe")], files: [("audio", "a.ogg", "audio/ogg", speech)]),
+                 .badRequest, "VALIDATION_ERROR", "include_transcript"),
+                ("transcript in metadata", Self.multipart(files: [
+                    ("metadata", "m.json", "application/json", Array(#"{"transcript":"text"}"#.utf8)),
+                    ("audio", "a.ogg", "audio/ogg", speech),
+                ]), .badRequest, "VALIDATION_ERROR", "transcript"),
+                ("metadata not JSON", Self.multipart(files: [
+                    ("metadata", "m.json", "application/json", Array("{".utf8)), ("audio", "a.ogg", "audio/ogg", speech),
+                ]), .badRequest, "VALIDATION_ERROR", "body"),
+                ("two audio parts", Self.multipart(files: [
+                    ("audio", "a.ogg", "audio/ogg", speech), ("audio", "b.ogg", "audio/ogg", speech),
+                ]), .badRequest, "VALIDATION_ERROR", "audio"),
+                ("too many parts", Self.multipart(fields: (0..<20).map { ("x\($0)", "1") }), .badRequest, "VALIDATION_ERROR", "body"),
+                ("no closing boundary", ByteBuffer(string: "--nb-test-boundary-7f3a\r\nContent-Disposition: form-data; name=\"audio\"\r\n\r\nabc"),
+                 .badRequest, "VALIDATION_ERROR", "body"),
+            ]
+            try await fixture.application().test(.router) { client in
+                for (name, body, status, code, field) in cases {
+                    let response = try await client.execute(
+                        uri: "/v1/note/audio", method: .post, headers: Self.headers(fixture), body: body)
+                    #expect(response.status == status, "\(name)")
+                    let error = F.error(response.body)
+                    #expect(error["code"] as? String == code, "\(name): \(error)")
+                    let details = error["details"] as? [[String: Any]]
+                    #expect(details?.first?["field"] as? String == field, "\(name): \(error)")
+                }
+                let json = try await client.execute(
+                    uri: "/v1/note/audio", method: .post, headers: F.headers(fixture.key), body: F.body(["transcript": "x"]))
+                #expect(json.status == .unsupportedMediaType)
+                let anonymous = try await client.execute(
+                    uri: "/v1/note/audio", method: .post, headers: F.headers(nil, contentType: "multipart/form-data; boundary=b"),
+                    body: Self.multipart(boundary: "b"))
+                #expect(anonymous.status == .unauthorized)
+                let get = try await client.execute(uri: "/v1/note/audio", method: .get, headers: F.headers(fixture.key))
+                #expect(get.status == .notFound || get.status == .methodNotAllowed)
             }
-            let json = try await client.execute(
-                uri: "/v1/note/audio", method: .post, headers: F.headers(fixture.key), body: F.body(["transcript": "x"]))
-            #expect(json.status == .unsupportedMediaType)
-            let anonymous = try await client.execute(
-                uri: "/v1/note/audio", method: .post, headers: F.headers(nil, contentType: "multipart/form-data; boundary=b"),
-                body: Self.multipart(boundary: "b"))
-            #expect(anonymous.status == .unauthorized)
-            let get = try await client.execute(uri: "/v1/note/audio", method: .get, headers: F.headers(fixture.key))
-            #expect(get.status == .notFound || get.status == .methodNotAllowed)
+            #expect(Self.leftovers(tools).isEmpty)
         }
-        #expect(Self.leftovers(tools).isEmpty)
     }
 
     @Test("multipart parsing: quoted boundaries and parameters, a preamble, limits")

@@ -119,3 +119,46 @@ public struct AudioTools {
         return Array(data)
     }
 }
+
+/// One audio test at a time in the test process: synthesizing, encoding and recognising speech keep a core busy each,
+/// and the suites run in parallel with timing-sensitive ones (MLLP idle timeouts) on a 2-core machine. Measured: with
+/// the audio tests running side by side, MLLPListenerTests' idle-timeout test starved and failed; without them, and
+/// with them taking turns, it passes.
+public actor AudioTestLock {
+    /// The process-wide lock.
+    public static let shared = AudioTestLock()
+
+    private var held = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard held else {
+            held = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty {
+            held = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+extension AudioTools {
+    /// Runs `body` while no other audio test runs.
+    public static func exclusively<T>(_ body: () async throws -> T) async throws -> T {
+        await AudioTestLock.shared.acquire()
+        do {
+            let value = try await body()
+            await AudioTestLock.shared.release()
+            return value
+        } catch {
+            await AudioTestLock.shared.release()
+            throw error
+        }
+    }
+}
