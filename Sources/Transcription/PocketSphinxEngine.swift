@@ -46,14 +46,21 @@ public struct PocketSphinxEngine: SpeechEngine {
     public var model: Model
     /// How many decoders run at once.
     public var workers: Int
+    /// The scheduling niceness of the decoding threads, 0–19 (Linux; 0 keeps the process's priority). Transcription
+    /// is batch work: at the default 10, acknowledgments and HTTP answers go first on a busy machine.
+    public var threadNiceness: Int32
 
     /// `pocketsphinx`.
     public var name: String { "pocketsphinx" }
 
     /// Creates the engine.
-    public init(model: Model = .debianUSEnglish, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        model: Model = .debianUSEnglish, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        threadNiceness: Int32 = 10
+    ) {
         self.model = model
         self.workers = max(1, workers)
+        self.threadNiceness = max(0, min(19, threadNiceness))
     }
 
     /// Transcribes the speech spans of `audio` in parallel.
@@ -64,12 +71,13 @@ public struct PocketSphinxEngine: SpeechEngine {
         guard !speech.isEmpty else { return SpeechTranscript(segments: [], duration: audio.seconds) }
         let job = DecodeJob(audio: audio, spans: speech, progress: progress)
         let model = self.model
+        let niceness = threadNiceness
         let workerCount = min(workers, speech.count)
         do {
             try await withTaskCancellationHandler {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<workerCount {
-                        group.addTask { try await job.runWorker(model: model) }
+                        group.addTask { try await job.runWorker(model: model, niceness: niceness) }
                     }
                     try await group.waitForAll()
                 }
@@ -141,9 +149,10 @@ private final class DecodeJob: Sendable {
 
     /// Runs one worker on its own thread (PocketSphinx blocks; the concurrency pool must not): loads a decoder, then
     /// decodes spans until none is left.
-    func runWorker(model: PocketSphinxEngine.Model) async throws {
+    func runWorker(model: PocketSphinxEngine.Model, niceness: Int32) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let thread = Thread { [self] in
+                Self.lowerPriority(of: niceness)
                 do throws(TranscriptionError) {
                     let decoder = try PocketSphinxDecoder(model: model)
                     while let index = take() {
@@ -167,5 +176,17 @@ private final class DecodeJob: Sendable {
             thread.stackSize = 8 << 20
             thread.start()
         }
+    }
+
+    /// Sets the calling thread's niceness: on Linux it belongs to each thread, and `PRIO_PROCESS` with `who` 0 names
+    /// the calling thread only; lowering one's own priority needs no privilege.
+    private static func lowerPriority(of niceness: Int32) {
+        #if os(Linux)
+        guard niceness > 0 else { return }
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        if getpriority(which, 0) < niceness {
+            _ = setpriority(which, 0, niceness)
+        }
+        #endif
     }
 }

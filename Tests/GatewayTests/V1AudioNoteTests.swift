@@ -62,7 +62,7 @@ struct V1AudioNoteTests {
         try await AudioTools.exclusively {
             let tools = try AudioTools()
             defer { tools.remove() }
-            let recording = try AudioTools.bytes(try tools.convert(try tools.speech(Self.dictation), to: "m4a"))
+            let recording = try AudioTools.bytes(try await tools.convert(try await tools.speech(Self.dictation), to: "m4a"))
             let fixture = try await Self.fixture(tools)
             try await fixture.application().test(.router) { client in
                 let withFields = try await client.execute(
@@ -112,8 +112,8 @@ struct V1AudioNoteTests {
         try await AudioTools.exclusively {
             let tools = try AudioTools()
             defer { tools.remove() }
-            let speech = try AudioTools.bytes(try tools.convert(try tools.speech("the patient has a cough"), to: "ogg"))
-            let silence = try AudioTools.bytes(try tools.convert(try tools.silence(seconds: 3), to: "flac"))
+            let speech = try AudioTools.bytes(try await tools.convert(try await tools.speech("the patient has a cough"), to: "ogg"))
+            let silence = try AudioTools.bytes(try await tools.convert(try await tools.silence(seconds: 3), to: "flac"))
             let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 1, count: 200)
             let corrupt = Array("OggS".utf8) + [UInt8](repeating: 0x5A, count: 2000)
             let fixture = try await Self.fixture(tools, limits: TranscriptionLimits(maximumBytes: 200_000, maximumDuration: .seconds(60)))

@@ -37,20 +37,37 @@ public struct AudioTools {
             description: "\(tool) is not installed; the transcription tests need it: run scripts/setup-debian.sh test")
     }
 
-    /// Runs `tool` with `arguments` (no shell) and fails unless it exits 0.
-    public static func run(_ tool: String, _ arguments: [String]) throws {
+    /// Runs `tool` with `arguments` (no shell) at niceness 10, so that timing-sensitive tests running beside it go
+    /// first, and fails unless it exits 0. It waits without blocking a thread: a test blocked in `waitUntilExit`
+    /// holds one of the concurrency pool's threads (two on a 2-core machine) for the seconds the tool runs, and the
+    /// other suites' tasks starve (measured: MLLPListenerTests' idle-timeout test then sent 1 message in 5 s).
+    public static func run(_ tool: String, _ arguments: [String]) async throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try require(tool))
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: try require("nice"))
+        process.arguments = ["-n", "10", try require(tool)] + arguments
         process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
+        // Standard error goes to a file, read after the exit (a pipe could fill and stall the tool).
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("nb-audio-tool-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else {
+            throw Failure(description: "could not make a file for \(tool)'s messages")
+        }
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let errors = try FileHandle(forWritingTo: errorFile)
+        defer { try? errors.close() }
         process.standardError = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        guard status == 0 else {
+            let message = FileManager.default.contents(atPath: errorFile.path) ?? Data()
             throw Failure(
-                description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): "
+                description: "\(tool) \(arguments.joined(separator: " ")) exited \(status): "
                     + String(decoding: message.prefix(2000), as: UTF8.self))
         }
     }
@@ -61,23 +78,23 @@ public struct AudioTools {
     /// golf and a fever").
     public func speech(
         _ text: String, name: String = "speech.wav", voice: String = "en-us+f2", speed: Int = 120
-    ) throws -> String {
+    ) async throws -> String {
         let output = path(name)
-        try Self.run("espeak-ng", ["-v", voice, "-s", String(speed), "-w", output, text])
+        try await Self.run("espeak-ng", ["-v", voice, "-s", String(speed), "-w", output, text])
         return output
     }
 
     /// Digital silence made by sox.
-    public func silence(seconds: Int, name: String = "silence.wav") throws -> String {
+    public func silence(seconds: Int, name: String = "silence.wav") async throws -> String {
         let output = path(name)
-        try Self.run("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", output, "trim", "0", String(seconds)])
+        try await Self.run("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", output, "trim", "0", String(seconds)])
         return output
     }
 
     /// A tone made by ffmpeg, `seconds` long, as FLAC (small even when long).
-    public func tone(seconds: Int, name: String = "tone.flac") throws -> String {
+    public func tone(seconds: Int, name: String = "tone.flac") async throws -> String {
         let output = path(name)
-        try Self.run(
+        try await Self.run(
             "ffmpeg",
             ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000:duration=\(seconds)",
              "-y", output])
@@ -85,7 +102,7 @@ public struct AudioTools {
     }
 
     /// `input` re-encoded by ffmpeg into `format`'s usual codec.
-    public func convert(_ input: String, to format: String) throws -> String {
+    public func convert(_ input: String, to format: String) async throws -> String {
         let codec: [String]
         switch format {
         case "mp3": codec = ["-c:a", "libmp3lame", "-b:a", "64k"]
@@ -97,14 +114,14 @@ public struct AudioTools {
         default: throw Failure(description: "no codec for \(format)")
         }
         let output = path("converted.\(format)")
-        try Self.run("ffmpeg", ["-nostdin", "-loglevel", "error", "-i", input] + codec + ["-y", output])
+        try await Self.run("ffmpeg", ["-nostdin", "-loglevel", "error", "-i", input] + codec + ["-y", output])
         return output
     }
 
     /// `first`, `seconds` of silence, then `second`, as one 16 kHz WAV.
-    public func joined(_ first: String, pause seconds: Double, _ second: String, name: String = "joined.wav") throws -> String {
+    public func joined(_ first: String, pause seconds: Double, _ second: String, name: String = "joined.wav") async throws -> String {
         let output = path(name)
-        try Self.run(
+        try await Self.run(
             "ffmpeg",
             ["-nostdin", "-loglevel", "error", "-i", first, "-i", second, "-filter_complex",
              "[0:a]aresample=16000,apad=pad_dur=\(seconds)[a];[1:a]aresample=16000[b];[a][b]concat=n=2:v=0:a=1",

@@ -24,8 +24,8 @@ struct AudioDecoderTests {
         try await AudioTools.exclusively {
             let tools = try AudioTools()
             defer { tools.remove() }
-            let speech = try tools.speech("the patient has a cough and a fever")
-            let file = try tools.convert(speech, to: container.rawValue)
+            let speech = try await tools.speech("the patient has a cough and a fever")
+            let file = try await tools.convert(speech, to: container.rawValue)
             let bytes = try AudioTools.bytes(file)
             #expect(AudioContainer.recognize(bytes) == container)
             // A misleading name changes nothing.
@@ -68,8 +68,8 @@ struct AudioDecoderTests {
         try await AudioTools.exclusively {
             let tools = try AudioTools()
             defer { tools.remove() }
-            let speech = try tools.speech("the patient has a cough")
-            let good = try AudioTools.bytes(try tools.convert(speech, to: container.rawValue))
+            let speech = try await tools.speech("the patient has a cough")
+            let good = try AudioTools.bytes(try await tools.convert(speech, to: container.rawValue))
             // The signature stays, everything after the first 16 bytes is garbage.
             var generator = SystemRandomNumberGenerator()
             let damaged = Array(good.prefix(16)) + (0..<good.count).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -92,7 +92,7 @@ struct AudioDecoderTests {
     func tooLarge() async throws {
         let tools = try AudioTools()
         defer { tools.remove() }
-        let file = try tools.speech("the patient has a cough")
+        let file = try await tools.speech("the patient has a cough")
         let bytes = try AudioTools.bytes(file)
         let decoder = try Self.decoder(tools, limits: TranscriptionLimits(maximumBytes: bytes.count - 1, maximumDuration: .seconds(60)))
         await #expect(throws: TranscriptionError(.tooLarge, reason: "")) { try await decoder.decode(bytes: bytes) }
@@ -105,7 +105,7 @@ struct AudioDecoderTests {
         try await AudioTools.exclusively {
             let tools = try AudioTools()
             defer { tools.remove() }
-            let file = try tools.tone(seconds: 12)
+            let file = try await tools.tone(seconds: 12)
             let decoder = try Self.decoder(
                 tools, limits: TranscriptionLimits(maximumBytes: 100_000_000, maximumDuration: .seconds(10)))
             await #expect(throws: TranscriptionError(.tooLong, reason: "")) { try await decoder.decode(file: file) }
@@ -123,7 +123,7 @@ struct AudioDecoderTests {
         defer { tools.remove() }
         var decoder = try Self.decoder(tools)
         decoder.ffmpeg = tools.path("no-such-ffmpeg")
-        let bytes = try AudioTools.bytes(try tools.speech("a cough"))
+        let bytes = try AudioTools.bytes(try await tools.speech("a cough"))
         await #expect(throws: TranscriptionError(.decoderUnavailable, reason: "")) { try await decoder.decode(bytes: bytes) }
         #expect(Self.leftovers(tools).isEmpty)
     }
@@ -140,7 +140,7 @@ struct AudioDecoderTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
             var decoder = try Self.decoder(tools)
             decoder.ffmpeg = fake
-            let bytes = try AudioTools.bytes(try tools.speech("a cough"))
+            let bytes = try AudioTools.bytes(try await tools.speech("a cough"))
             let task = Task { try await decoder.decode(bytes: bytes) }
             let deadline = ContinuousClock.now + .seconds(120)
             while FileManager.default.contents(atPath: pidFile)?.isEmpty ?? true, ContinuousClock.now < deadline {
@@ -168,7 +168,7 @@ struct AudioDecoderTests {
             let abandoned = tools.path("scratch/\(ScratchDirectory.namePrefix)4194305-x1y2z3")
             try FileManager.default.createDirectory(atPath: abandoned, withIntermediateDirectories: false)
             _ = FileManager.default.createFile(atPath: abandoned + "/input", contents: Data([1, 2, 3]))
-            _ = try await decoder.decode(bytes: try AudioTools.bytes(try tools.speech("a cough")))
+            _ = try await decoder.decode(bytes: try AudioTools.bytes(try await tools.speech("a cough")))
             #expect(Self.leftovers(tools).isEmpty)
         }
     }

@@ -31,10 +31,10 @@ struct AudioTranscriberTests {
         try await AudioTools.exclusively {
             let tools = try AudioTools()
             defer { tools.remove() }
-            let speech = try tools.speech("the patient has a cough and a fever")
+            let speech = try await tools.speech("the patient has a cough and a fever")
             let transcriber = try Self.transcriber(tools)
             for format in AudioContainer.allCases.map(\.rawValue) {
-                let bytes = try AudioTools.bytes(try tools.convert(speech, to: format))
+                let bytes = try AudioTools.bytes(try await tools.convert(speech, to: format))
                 let transcript = try await transcriber.transcribe(bytes: bytes)
                 let recall = Self.recall(["patient", "cough", "fever"], in: transcript)
                 #expect(recall >= 0.5, "\(format): \(Int(recall * 100)) % of the content words")
@@ -52,9 +52,9 @@ struct AudioTranscriberTests {
         try await AudioTools.exclusively {
             let tools = try AudioTools()
             defer { tools.remove() }
-            let first = try tools.speech("the patient has a cough", name: "first.wav")
-            let second = try tools.speech("she has a fever and a headache", name: "second.wav")
-            let joined = try tools.joined(first, pause: 2.5, second)
+            let first = try await tools.speech("the patient has a cough", name: "first.wav")
+            let second = try await tools.speech("she has a fever and a headache", name: "second.wav")
+            let joined = try await tools.joined(first, pause: 2.5, second)
             let recorder = LogRecorder()
             let transcriber = try Self.transcriber(tools, workers: 2, logger: recorder.logger())
             let progress = ProgressLog()
@@ -87,10 +87,10 @@ struct AudioTranscriberTests {
             let tools = try AudioTools()
             defer { tools.remove() }
             let transcriber = try Self.transcriber(tools)
-            let sox = try tools.silence(seconds: 3)
+            let sox = try await tools.silence(seconds: 3)
             await #expect(throws: TranscriptionError(.silentAudio, reason: "")) { try await transcriber.transcribe(file: sox) }
             let anullsrc = tools.path("null.ogg")
-            try AudioTools.run(
+            try await AudioTools.run(
                 "ffmpeg",
                 ["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", "4",
                  "-c:a", "libvorbis", "-y", anullsrc])
@@ -110,7 +110,7 @@ struct AudioTranscriberTests {
             model.languageModel = tools.path("missing.lm.bin")
             var transcriber = try Self.transcriber(tools)
             transcriber.engine = PocketSphinxEngine(model: model)
-            let speech = try tools.speech("a cough")
+            let speech = try await tools.speech("a cough")
             await #expect(throws: TranscriptionError(.engineUnavailable, reason: "")) {
                 try await transcriber.transcribe(file: speech)
             }
