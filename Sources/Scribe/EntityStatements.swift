@@ -69,10 +69,13 @@ struct EntityStatements {
             if !names.isEmpty { who += " with a history of " + Self.list(names) + "," }
             who += " who"
         }
+        // A visit type is what the patient presents for (`presents for an annual exam`); a problem is evaluated.
+        let isVisit = complaint.text == "Annual exam." || StatedReason.visitWords.contains { $0.reason == complaint.text }
+        let purpose = isVisit ? ("aeiou".contains(reason.prefix(1)) ? "an " : "a ") + reason : "evaluation of " + reason
         let label = layout.defaults[.subjective] ?? "HISTORY OF PRESENT ILLNESS"
         return NoteStatement(
             section: .subjective, subsection: label,
-            text: "The patient\(who) presents for evaluation of \(reason).", evidence: evidence, origin: .entities)
+            text: "The patient\(who) presents for \(purpose).", evidence: evidence, origin: .entities)
     }
 
     /// The caller's past medical history that the transcript mentions: one statement per condition, with the

@@ -24,6 +24,13 @@ enum StatedReason {
         ["yearly", "exam"], ["annual", "checkup"], ["annual", "check-up"],
     ]
 
+    /// Visit types said in the opening, and the chief complaint each gives.
+    static let visitWords: [(words: [String], reason: String)] = [
+        (["skin", "check"], "Skin check."), (["skin", "exam"], "Skin check."), (["well", "child"], "Well-child visit."),
+        (["postpartum", "visit"], "Postpartum visit."), (["postpartum", "check"], "Postpartum visit."),
+        (["prenatal", "visit"], "Prenatal visit."), (["preoperative", "evaluation"], "Preoperative evaluation."),
+    ]
+
     /// The reason and where it was said, from the sentences of the first `turns` turns.
     /// An annual examination is looked for over a few more turns than a body part: the clinician's opening
     /// line (`... who presents for his annual exam`) often follows a few turns about the recording.
@@ -36,6 +43,9 @@ enum StatedReason {
             for index in keys.indices {
                 if let annual = annualWords.first(where: { keys[index...].starts(with: $0) }) {
                     return ("Annual exam.", EntityExtractor.span(words, index, index + annual.count - 1))
+                }
+                if let visit = visitWords.first(where: { keys[index...].starts(with: $0.words) }) {
+                    return (visit.reason, EntityExtractor.span(words, index, index + visit.words.count - 1))
                 }
                 guard sentence.turn < turns else { continue }
                 guard let part = bodyParts[keys[index]] else { continue }

@@ -338,6 +338,22 @@ struct DialogueNoteTests {
         #expect(try NoteWriter().note(transcript: unnamed).subjective.contains("The patient hurt their wrist"))
     }
 
+    @Test("a visit type said in the opening is the chief complaint; a cancer a lesion may turn into is not")
+    func visitTypeComplaint() throws {
+        // Written for this project.
+        let text = """
+            [doctor] hi , good to see you . so you are here for your regular skin check , it has been six months .
+            [patient] yes , and i have these rough spots on my forehead .
+            [doctor] on exam , there are rough scaly patches on the forehead .
+            [doctor] those are actinic keratoses . they are not cancer , but a small percentage can turn into skin cancer .
+            [doctor] we will freeze them today .
+            """
+        let note = try NoteWriter().note(transcript: text)
+        #expect(note.subjective.hasPrefix("CHIEF COMPLAINT\nSkin check."), "\(note.subjective)")
+        #expect(note.subjective.contains("The patient presents for a skin check."), "\(note.subjective)")
+        #expect(!note.subjective.lowercased().contains("evaluation of cancer"), "\(note.subjective)")
+    }
+
     @Test("the plan is labelled by kind under its problem and closes with the agreement the patient states")
     func careLabelsAndAgreement() throws {
         let text = """
