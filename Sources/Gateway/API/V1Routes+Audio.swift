@@ -32,26 +32,14 @@ extension V1Routes {
             let audioLimits = configuration.audio.limits
             let body = try await body(request, limit: audioLimits.maximumBytes + Self.audioFormOverhead)
             let form = try MultipartFormData(body, boundary: boundary)
-            var job = try audioJob(form)
+            let job = try audioJob(form)
             let audio = try Self.single("audio", in: form, required: true)
             let lookup = NoteLookup(
                 source: idempotencyKey.map { "idempotency-key|" + $0 }, request: Self.fingerprint(body))
             if let replay = try await replay(lookup, key: key) { return replay }
-            do {
-                let transcript = try await transcribe(audio?.body ?? [])
-                job.transcript = transcript.text
-                let note = try writeAudioNote(job)
-                let codes = service.codes(for: note, job: job)
-                let (document, bytes) = try await storing {
-                    try await service.store(note, codes: codes, job: job, owner: key, lookup: lookup)
-                }
-                return (Self.json(.ok, bytes), document.noteId)
-            } catch let error as APIError where error.status == .conflict {
-                guard let replay = try await replay(lookup, key: key) else { throw error }
-                return replay
-            } catch let error as APIError {
-                await service.announceFailure(error, job: job, owner: key)
-                throw error
+            return try await writeAndStore(job, lookup: lookup, key: key) { job in
+                job.transcript = try await transcribe(audio?.body ?? []).text
+                return try writeAudioNote(job)
             }
         }
     }

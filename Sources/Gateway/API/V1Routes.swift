@@ -125,21 +125,30 @@ public struct V1Routes: Sendable {
             // With an Idempotency-Key, the note this key already made from it is answered again.
             let lookup = NoteLookup(source: idempotencyKey.map { "idempotency-key|" + $0 }, request: Self.fingerprint(body))
             if let replay = try await replay(lookup, key: key) { return replay }
-            do {
-                let note = try service.write(job)
-                let codes = service.codes(for: note, job: job)
-                let (document, bytes) = try await storing {
-                    try await service.store(note, codes: codes, job: job, owner: key, lookup: lookup)
-                }
-                return (Self.json(.ok, bytes), document.noteId)
-            } catch let error as APIError where error.status == .conflict {
-                // A concurrent request with the same Idempotency-Key stored its note first.
-                guard let replay = try await replay(lookup, key: key) else { throw error }
-                return replay
-            } catch let error as APIError {
-                await service.announceFailure(error, job: job, owner: key)
-                throw error
+            return try await writeAndStore(job, lookup: lookup, key: key) { job in try service.write(job) }
+        }
+    }
+
+    /// Writes the note (`write` may complete the job first, as a transcription does), codes and stores it under
+    /// `lookup`, and answers it; a concurrent request with the same Idempotency-Key that stored its note first is
+    /// answered with that note; a failure is announced to the key's webhooks.
+    func writeAndStore(
+        _ job: NoteJob, lookup: NoteLookup, key: APIKeyRecord, write: (inout NoteJob) async throws -> Note
+    ) async throws -> (Response, String?) {
+        var job = job
+        do {
+            let note = try await write(&job)
+            let codes = service.codes(for: note, job: job)
+            let (document, bytes) = try await storing {
+                try await service.store(note, codes: codes, job: job, owner: key, lookup: lookup)
             }
+            return (Self.json(.ok, bytes), document.noteId)
+        } catch let error as APIError where error.status == .conflict {
+            guard let replay = try await replay(lookup, key: key) else { throw error }
+            return replay
+        } catch let error as APIError {
+            await service.announceFailure(error, job: job, owner: key)
+            throw error
         }
     }
 
