@@ -70,8 +70,7 @@ struct EntityStatements {
             who += " who"
         }
         // A visit type is what the patient presents for (`presents for an annual exam`); a problem is evaluated.
-        let isVisit = complaint.text == "Annual exam." || StatedReason.visitWords.contains { $0.reason == complaint.text }
-        let purpose = isVisit ? ("aeiou".contains(reason.prefix(1)) ? "an " : "a ") + reason : "evaluation of " + reason
+        let purpose = StatedReason.isVisitType(complaint.text) ? ("aeiou".contains(reason.prefix(1)) ? "an " : "a ") + reason : "evaluation of " + reason
         let label = layout.defaults[.subjective] ?? "HISTORY OF PRESENT ILLNESS"
         return NoteStatement(
             section: .subjective, subsection: label,

@@ -31,6 +31,13 @@ enum StatedReason {
         (["prenatal", "visit"], "Prenatal visit."), (["preoperative", "evaluation"], "Preoperative evaluation."),
     ]
 
+    static let annualReason = "Annual exam."
+
+    /// Whether a chief complaint is a visit type this reading gives (`Annual exam.`, `Skin check.`), not a problem.
+    static func isVisitType(_ reason: String) -> Bool {
+        reason == annualReason || visitWords.contains { $0.reason == reason }
+    }
+
     /// The reason and where it was said, from the sentences of the first `turns` turns.
     /// An annual examination is looked for over a few more turns than a body part: the clinician's opening
     /// line (`... who presents for his annual exam`) often follows a few turns about the recording.
@@ -42,7 +49,7 @@ enum StatedReason {
             let keys = words.map(\.text)
             for index in keys.indices {
                 if let annual = annualWords.first(where: { keys[index...].starts(with: $0) }) {
-                    return ("Annual exam.", EntityExtractor.span(words, index, index + annual.count - 1))
+                    return (annualReason, EntityExtractor.span(words, index, index + annual.count - 1))
                 }
                 if let visit = visitWords.first(where: { keys[index...].starts(with: $0.words) }) {
                     return (visit.reason, EntityExtractor.span(words, index, index + visit.words.count - 1))
