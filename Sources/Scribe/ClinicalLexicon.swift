@@ -42,7 +42,7 @@ enum ClinicalLexicon {
         "renal failure|kidney failure", "rheumatoid arthritis", "rotator cuff tear", "schizophrenia", "sciatica",
         "seizure|seizures|epilepsy", "shortness of breath|short of breath|dyspnea|trouble breathing|difficulty breathing|sob",
         "shoulder pain", "sinusitis|sinus infection", "sleep apnea|obstructive sleep apnea", "sore throat|pharyngitis|strep throat",
-        "sprain|strain", "stroke|cerebrovascular accident|cva", "suicidal ideation|suicidal thoughts|thoughts of suicide|thoughts of hurting myself|thoughts of self-harm|self-harm",
+        "sprain", "strain", "stroke|cerebrovascular accident|cva", "suicidal ideation|suicidal thoughts|thoughts of suicide|thoughts of hurting myself|thoughts of self-harm|self-harm",
         "homicidal ideation", "sweating|diaphoresis", "tachycardia|racing heart|rapid heartbeat", "tendinitis|tendonitis",
         "tingling|pins and needles|paresthesia", "transient ischemic attack|tia", "tremor|tremors|shaking",
         "ulcer|ulcers", "upper respiratory infection|uri|common cold|head cold", "urinary tract infection|uti|bladder infection",
@@ -105,6 +105,37 @@ enum ClinicalLexicon {
         "quadriceps", "quad", "acl", "mcl", "meniscus", "rotator cuff", "clavicle", "rib", "ribs", "tonsil", "ovary",
         "testicle", "great toe", "big toe", "biceps", "triceps", "achilles", "lower quadrant", "upper quadrant",
         "neck", "back", "face", "nostril", "maxillary", "mandibular", "molar", "premolar",
+    ]
+
+    /// Drugs, tests and readings that belong to one chronic problem, by the problem's name in `problems`: a plan
+    /// item that names one (`increase the metformin`, `repeat the a1c`) goes under that problem when the visit
+    /// names it.
+    static let problemIndicators: [String: [String]] = [
+        "diabetes": [
+            "metformin", "glucophage", "insulin", "lantus", "humalog", "novolog", "glipizide", "glyburide", "glimepiride",
+            "januvia", "sitagliptin", "jardiance", "empagliflozin", "farxiga", "dapagliflozin", "ozempic", "semaglutide",
+            "trulicity", "dulaglutide", "victoza", "liraglutide", "mounjaro", "tirzepatide", "a1c", "glucose", "sugars",
+        ],
+        "hypertension": [
+            "lisinopril", "losartan", "valsartan", "olmesartan", "amlodipine", "norvasc", "hydrochlorothiazide", "hctz",
+            "chlorthalidone", "benazepril", "enalapril", "ramipril", "nifedipine", "hydralazine", "clonidine",
+        ],
+        "dyslipidemia": [
+            "atorvastatin", "lipitor", "simvastatin", "zocor", "rosuvastatin", "crestor", "pravastatin", "statin",
+            "lipid", "lipids", "cholesterol", "ezetimibe", "zetia",
+        ],
+        "hypothyroidism": ["levothyroxine", "synthroid", "tsh"],
+        "asthma": ["albuterol", "advair", "symbicort", "flovent", "singulair", "montelukast", "nebulizer"],
+        "chronic obstructive pulmonary disease": ["spiriva", "tiotropium", "trelegy", "breo", "anoro"],
+        "depression": [
+            "sertraline", "zoloft", "fluoxetine", "prozac", "escitalopram", "lexapro", "citalopram", "celexa",
+            "bupropion", "wellbutrin", "paroxetine", "paxil", "venlafaxine", "effexor", "duloxetine", "cymbalta",
+        ],
+        "acid reflux": ["omeprazole", "prilosec", "pantoprazole", "protonix", "esomeprazole", "nexium", "famotidine", "pepcid"],
+        "congestive heart failure": ["lasix", "furosemide", "torsemide", "bumetanide", "entresto", "spironolactone"],
+        "atrial fibrillation": ["eliquis", "apixaban", "xarelto", "rivaroxaban", "warfarin", "coumadin", "digoxin"],
+        "gout": ["allopurinol", "colchicine", "febuxostat", "uric"],
+        "osteoporosis": ["alendronate", "fosamax", "dexa"],
     ]
 
     static let negationBefore: [String] = [

@@ -522,34 +522,54 @@ enum ClinicalStyle {
     /// `for your first problem of X, ...` / `for her last problem, her hypertension, ...`: the problem's heading
     /// says it; the sentence keeps what it says of the problem, and goes when that is all it says.
     static func withoutProblemIntro(_ words: [String]) -> [String] {
-        guard words.count > 2, Phrasing.bare(words[0]) == "for" else { return words }
+        guard let intro = problemIntro(words) else { return words }
+        // Nothing said of the problem beyond naming it.
+        guard intro.rest.count >= 3 else { return [] }
+        return Array(intro.rest)
+    }
+
+    /// The problem a sentence introduces by name (`for his second problem of his tick bite.` → `tick bite`),
+    /// whether or not the lexicon knows it.
+    static func introducedProblem(_ words: [String]) -> String? {
+        guard let name = problemIntro(words)?.name, !name.isEmpty, name.count <= 5,
+            name.contains(where: { $0.count >= 3 && !problemIntroSubjects.contains(Phrasing.bare($0)) })
+        else { return nil }
+        return name.map(Phrasing.bare).joined(separator: " ")
+    }
+
+    /// A problem introduction's parts: the words naming the problem (empty when the sentence does not name it
+    /// apart) and what the sentence goes on to say.
+    static func problemIntro(_ words: [String]) -> (name: ArraySlice<String>, rest: ArraySlice<String>)? {
+        guard words.count > 2, Phrasing.bare(words[0]) == "for" else { return nil }
         let keys = words.prefix(12).map(Phrasing.bare)
         var at = 1
-        guard ["his", "her", "their", "your", "the", "this"].contains(keys[at]) else { return words }
+        guard ["his", "her", "their", "your", "the", "this"].contains(keys[at]) else { return nil }
         at += 1
         if at < keys.count, ["first", "second", "third", "fourth", "fifth", "next", "last", "final", "other", "main"].contains(keys[at]) {
             at += 1
         }
-        guard at < keys.count, ["problem", "issue", "concern"].contains(keys[at]) else { return words }
-        var rest: ArraySlice<String>
+        guard at < keys.count, ["problem", "issue", "concern"].contains(keys[at]) else { return nil }
+        let possessives: Set<String> = ["his", "her", "their", "your", "the"]
+        let named = at + 1 < words.count && keys[at + 1] == "of"
+        var nameStart = at + 2
+        if named, nameStart < words.count, possessives.contains(Phrasing.bare(words[nameStart])) { nameStart += 1 }
         if let comma = words[at...].prefix(9).firstIndex(where: { $0.hasSuffix(",") }) {
-            rest = words[(comma + 1)...]
+            let rest = words[(comma + 1)...]
+            // `for your next problem of your tick bite, we will ...`
+            if named, comma >= nameStart { return (words[nameStart...comma], rest) }
             // The problem named again before the clause (`for her last problem, her hypertension, it is ...`).
             if let again = rest.prefix(5).firstIndex(where: { $0.hasSuffix(",") }),
-                let first = rest.first.map(Phrasing.bare), ["his", "her", "their", "your", "the"].contains(first)
+                let first = rest.first.map(Phrasing.bare), possessives.contains(first)
             {
-                rest = rest[(again + 1)...]
+                return (words[(rest.startIndex + 1)...again], words[(again + 1)...])
             }
-        } else if at + 1 < words.count, keys[at + 1] == "of",
-            let subject = words.indices.dropFirst(at + 3).prefix(6).first(where: { problemIntroSubjects.contains(Phrasing.bare(words[$0])) })
-        {
-            rest = words[subject...]
-        } else {
-            return words
+            return (words[comma..<comma], rest)
         }
-        // Nothing said of the problem beyond naming it.
-        guard rest.count >= 3 else { return [] }
-        return Array(rest)
+        guard named else { return nil }
+        // The clause about the problem starts at its subject; a sentence that only names the problem has none.
+        let subject = words.indices.dropFirst(at + 3).prefix(6).first { problemIntroSubjects.contains(Phrasing.bare(words[$0])) }
+        if let subject { return (words[min(nameStart, subject)..<subject], words[subject...]) }
+        return words.count - nameStart <= 5 ? (words[min(nameStart, words.count)...], words[words.count...]) : nil
     }
 
     static let problemIntroSubjects: Set<String> = [

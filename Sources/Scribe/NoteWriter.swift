@@ -93,6 +93,7 @@ public struct NoteWriter: Sendable {
             }
             statements = withoutRepeatedVitals(statements, entities: entities)
             statements = problemOriented(statements, entities: entities, layout: layout, transcript: transcript)
+            statements = withoutRestatements(statements)
         }
         // Where no assessment is stated, the presenting problem is the reason the visit states, when it states one.
         let presenting = fromEntities.statedReason.map { reason in
@@ -192,16 +193,26 @@ public struct NoteWriter: Sendable {
             }
             return before >= 0 ? sentences[before] : nil
         }
+        // A problem the clinician introduces by name that the lexicon does not know (`for his first problem of
+        // his tick bite`).
+        func introduced(_ range: Range<Int>) -> (range: Range<Int>, name: String)? {
+            guard let index = transcript.sentenceIndex(at: range.lowerBound) else { return nil }
+            let words = ClinicalStyle.withoutLeadingDiscourse(ClinicalStyle.withoutRepeats(Phrasing.cleanWords(sentences[index].text)))
+            return ClinicalStyle.introducedProblem(words).map { (range, $0) }
+        }
         var current: String?
         let headed = statements.map { statement in
             guard isProblemOriented(statement), let sentence = statement.evidence.first else { return statement }
             if let named = mentions.first(where: { sentence.contains($0.range.lowerBound) })
+                ?? introduced(sentence)
                 ?? sentenceBefore(sentence).flatMap({ before in
-                    guard before.speaker == .clinician || before.speaker == .narrator,
-                        let named = mentions.last(where: { before.range.contains($0.range.lowerBound) })
-                    else { return nil }
+                    guard before.speaker == .clinician || before.speaker == .narrator else { return nil }
+                    guard let named = mentions.last(where: { before.range.contains($0.range.lowerBound) }) else {
+                        return introduced(before.range)
+                    }
                     return Self.introducesProblem(before.text) ? named : nil
                 })
+                ?? (statement.section == .plan ? Self.indicatedProblem(statement.text, mentions: mentions) : nil)
             {
                 current = Phrasing.capitalized(named.name)
             }
@@ -224,6 +235,23 @@ public struct NoteWriter: Sendable {
                 || Self.performedVerbs.contains(Phrasing.bare(statement.text.prefix { $0 != " " }.lowercased()))
         }.map(\.element)
     }
+
+    /// The problem of the visit a plan item belongs to by the drug, test or reading it names (`increase the
+    /// metformin` → diabetes): the first mention of a problem that the item's words indicate.
+    static func indicatedProblem(
+        _ text: String, mentions: [(range: Range<Int>, name: String)]
+    ) -> (range: Range<Int>, name: String)? {
+        let words = Set(Phrasing.words(text).map(Phrasing.bare))
+        for (problem, indicators) in problemIndicators where indicators.contains(where: words.contains) {
+            if let mention = mentions.first(where: { $0.name == problem || $0.name.hasSuffix(" " + problem) }) {
+                return mention
+            }
+        }
+        return nil
+    }
+
+    /// `ClinicalLexicon.problemIndicators`, read once.
+    static let problemIndicators = ClinicalLexicon.problemIndicators.sorted { $0.key < $1.key }
 
     /// A sentence opening with what was done in the visit (`Took 4 bitewings and did his cleaning.`) records a
     /// procedure, whatever problem it falls under.

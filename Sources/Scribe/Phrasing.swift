@@ -4,6 +4,25 @@ enum Phrasing {
         "um", "uh", "uhm", "hmm", "mm", "mm-hmm", "uh-huh", "er", "ah", "oh",
     ]
 
+    /// Checks of understanding tagged on to a statement (`..., okay?`, `..., all right?`): the statement asks
+    /// nothing. `..., right?` asks the listener to confirm a fact, and stays a question.
+    static let tagChecks: [[String]] = [["okay"], ["ok"], ["alright"], ["all", "right"], ["sound", "good"]]
+
+    /// A statement with a check tagged on after a comma (`we'll see how you do, okay?`) without the check:
+    /// `we'll see how you do.`
+    static func withoutTagQuestion(_ words: [String]) -> [String] {
+        guard words.count > 4, let last = words.last, last.hasSuffix("?") else { return words }
+        for tag in tagChecks where words.count > tag.count + 3 {
+            let tail = words.suffix(tag.count).map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
+            let before = words[words.count - tag.count - 1]
+            guard tail == tag, before.hasSuffix(",") else { continue }
+            var statement = Array(words.dropLast(tag.count))
+            statement[statement.count - 1] = String(before.dropLast()) + "."
+            return statement
+        }
+        return words
+    }
+
     /// Words that open spoken sentences and carry nothing for a note (`okay, so`, `all right`).
     static let openers: [[String]] = [
         ["hey", "dragon"], ["hey", "dax"], ["all", "right"], ["okay"], ["ok"], ["so"], ["well"], ["yeah"], ["yes"],
@@ -93,6 +112,7 @@ enum Phrasing {
             words.append(word)
         }
         words = withoutSpokenAsides(words)
+        words = withoutTagQuestion(words)
         // Spoken openers at the start of the sentence go.
         var changed = true
         while changed {
@@ -186,12 +206,16 @@ enum Phrasing {
         for index in words.indices where bare(words[index]) == "you" {
             let next = index + 1 < words.count ? bare(words[index + 1]) : ""
             guard index > 0, words[index - 1].utf8.last.map(isMark) == false, !clauseOpeners.contains(bare(words[index - 1])),
-                !subjectFollowers.contains(next), thirdPersonVerbs[next] == nil
+                causatives.contains(bare(words[index - 1])) || !subjectFollowers.contains(next) && thirdPersonVerbs[next] == nil
             else { continue }
             output[index] = Pronouns.marker + "O" + trailingPunctuation(words[index])
         }
         return output
     }
+
+    /// Verbs whose object does the next verb (`have you use crutches` → `have her use crutches`, not `have
+    /// she uses`).
+    static let causatives: Set<String> = ["have", "having", "let", "letting", "help", "helping", "make", "making"]
 
     /// Words after which `you` opens a clause (and is its subject).
     static let clauseOpeners: Set<String> = [

@@ -129,7 +129,7 @@ public struct Transcript: Sendable {
                 }
             }
         }
-        self.sentences = sentences
+        self.sentences = kind == .dialogue ? Self.joiningInterrupted(sentences, turns: turns, scalars: scalars) : sentences
     }
 
     /// The text at scalar offsets.

@@ -91,7 +91,12 @@ struct TranscriptTests {
                 #expect(!transcript.sentences.isEmpty)
                 for sentence in transcript.sentences {
                     #expect(sentence.range.lowerBound >= 0 && sentence.range.upperBound <= transcript.scalarCount)
-                    #expect(transcript.text(in: sentence.range) == sentence.text)
+                    // A sentence an acknowledgement interrupted reads the words between as spaces; every other
+                    // scalar is the transcript's at the same offset.
+                    let said = Array(transcript.text(in: sentence.range).unicodeScalars)
+                    let read = Array(sentence.text.unicodeScalars)
+                    #expect(said.count == read.count)
+                    #expect(zip(said, read).allSatisfy { $0 == $1 || $1 == " " })
                 }
                 if kind == .dialogue {
                     #expect(transcript.turns.contains { $0.speaker == .clinician })

@@ -1,0 +1,123 @@
+import Foundation
+@testable import Scribe
+import Testing
+
+/// What conversation does to a sentence that a note must undo: a sentence interrupted by the listener's
+/// `mm-hmm`, a check tagged on (`okay?`), `you` after `have`, plan items that name their problem only by the
+/// drug, a problem introduced by a name the lexicon does not know, and the same thing said twice.
+/// The visits below were written for these tests.
+@Suite("Conversation repairs")
+struct ConversationRepairTests {
+    static let interrupted = """
+        [doctor] your blood pressure is a little high today , which could make your-
+        [patient] mm-hmm .
+        [doctor] . headaches worse . we will recheck it next visit .
+        [patient] okay .
+        [doctor] do you have any chest pain or-
+        [patient] no .
+        [doctor] . shortness of breath ?
+        """
+
+    @Test("a sentence the listener's acknowledgement cut in two is one sentence, every word at its offset")
+    func interruptedSentence() throws {
+        let transcript = try Transcript(Self.interrupted)
+        let joined = try #require(transcript.sentences.first { $0.text.hasPrefix("your blood pressure") })
+        #expect(joined.text.split(separator: " ").joined(separator: " ")
+            == "your blood pressure is a little high today , which could make your headaches worse .")
+        // The acknowledgement is inside the joined sentence, not a sentence of its own.
+        #expect(!transcript.sentences.contains { $0.text == "mm-hmm ." })
+        let said = Array(transcript.text(in: joined.range).unicodeScalars)
+        let read = Array(joined.text.unicodeScalars)
+        #expect(said.count == read.count && zip(said, read).allSatisfy { $0 == $1 || $1 == " " })
+        // Every token of the joined sentence sits where the transcript has it.
+        for token in Token.tokens(of: joined.text, at: joined.range.lowerBound) {
+            #expect(transcript.text(in: token.range).lowercased() == token.text)
+        }
+        // An answer is not an acknowledgement: the question and the `no` stay apart.
+        #expect(transcript.sentences.contains { $0.text == "no ." && $0.speaker == .patient })
+        #expect(transcript.sentences.contains { $0.text == "do you have any chest pain or-" })
+    }
+
+    @Test("the joined sentence reaches the note whole")
+    func interruptedInNote() throws {
+        let visit = """
+            [doctor] hi , what brings you in today ?
+            [patient] i have had headaches for about two weeks , mostly in the morning .
+            [doctor] on exam , your blood pressure is a little high today , which could make your-
+            [patient] mm-hmm .
+            [doctor] . headaches worse .
+            [doctor] for your hypertension , i want to start lisinopril 10 mg once a day and we will see how you do-
+            [patient] okay .
+            [doctor] . over the next month , okay ?
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        let all = [note.subjective, note.objective, note.assessment, note.plan].joined(separator: "\n")
+        #expect(all.contains("which could make his headaches worse") || all.contains("which could make their headaches worse")
+            || all.contains("which could make her headaches worse"), "\(all)")
+        #expect(!all.contains("could make."), "\(all)")
+        // The statement with `okay?` tagged on is a plan item, not a question.
+        #expect(note.plan.contains("over the next month."), "\(note.plan)")
+        #expect(!all.contains("?"))
+    }
+
+    @Test("`you` after have, let, help or make is the object, and its verb stays bare")
+    func causatives() {
+        let pronouns = Pronouns.female
+        #expect(Phrasing.aboutPatient("we will have you use crutches for a few days.", pronouns: pronouns)
+            == "We will have her use crutches for a few days.")
+        #expect(Phrasing.aboutPatient("the nurse will help you get checked out.", pronouns: pronouns)
+            == "The nurse will help her get checked out.")
+        // The subject is still conjugated.
+        #expect(Phrasing.aboutPatient("if you use the inhaler every day, call us.", pronouns: pronouns)
+            .contains("If she uses the inhaler"))
+    }
+
+    @Test("a plan item goes under the problem its drug or test belongs to; a problem introduced by name heads")
+    func problemsOfPlanItems() throws {
+        let visit = """
+            [doctor] hi , how are you ?
+            [patient] my back hurts since i lifted some boxes last week . i also have diabetes and high blood pressure .
+            [doctor] on exam , there is tenderness of the lumbar spine .
+            [doctor] so for your back pain , it is a lumbar strain . i will prescribe meloxicam 15 mg once a day .
+            [doctor] we will increase the metformin to 1000 mg twice a day , and repeat the a1c in three months .
+            [doctor] for your next problem of your tick bite , we will start doxycycline 100 mg twice a day for three weeks .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        let plan = note.plan.components(separatedBy: "\n")
+        let metformin = try #require(plan.firstIndex { $0.contains("metformin") })
+        let heading = try #require(plan[..<metformin].last { !$0.contains(" ") || $0 == "Diabetes" || $0 == "Back pain" })
+        #expect(heading == "Diabetes", "\(note.plan)")
+        let doxycycline = try #require(plan.firstIndex { $0.contains("doxycycline") })
+        #expect(plan[..<doxycycline].contains("Tick bite"), "\(note.plan)")
+        #expect(!note.plan.contains("problem of"), "\(note.plan)")
+    }
+
+    @Test("a problem introduction names its problem, known or not")
+    func introducedProblems() {
+        func named(_ text: String) -> String? { ClinicalStyle.introducedProblem(Phrasing.spaceSeparated(text)) }
+        #expect(named("for your first problem of your tick bite my concern is lyme disease") == "tick bite")
+        #expect(named("for her last problem, her iron deficiency, it is better.") == "iron deficiency")
+        #expect(named("for his second problem of his hypertension.") == "hypertension")
+        #expect(named("for your next problem of your tick bite, we will start doxycycline.") == "tick bite")
+        #expect(named("for the knee we will get an x-ray.") == nil)
+        // A sentence that only names the problem says nothing once the heading says it.
+        #expect(ClinicalStyle.withoutProblemIntro(Phrasing.spaceSeparated("for his second problem of his hypertension.")).isEmpty)
+    }
+
+    @Test("what a later sentence of the same section only repeats is said once; a negation is not a repeat")
+    func restatements() {
+        let writer = NoteWriter()
+        func statement(_ text: String, _ section: NoteSection = .subjective, start: Int) -> NoteStatement {
+            NoteStatement(section: section, text: text, evidence: [start..<(start + 10)])
+        }
+        let statements = [
+            statement("She has been putting ice on her knee and taking ibuprofen, but it has not helped.", start: 0),
+            statement("Ice and ibuprofen have not helped her knee.", start: 20),
+            statement("Positive straight leg raise on the left.", .objective, start: 40),
+            statement("No weakness of the left leg.", .objective, start: 60),
+            statement("Ice and ibuprofen have not helped her knee.", .plan, start: 80),
+        ]
+        let kept = writer.withoutRestatements(statements).map(\.text)
+        #expect(kept == [statements[0].text, statements[2].text, statements[3].text, statements[4].text])
+    }
+}
