@@ -4,7 +4,7 @@ import Terminology
 
 /// How a note becomes FHIR: the document type per specialty, the section codes, and the Composition status.
 /// The defaults are those of `mappings/fhir-note.yaml`; a deployment may load another file (``init(yaml:)``).
-public struct NoteFHIRMapping: Sendable, Equatable {
+public struct NoteFHIRMapping: Sendable, Hashable {
     /// A code and its display.
     public struct Code: Hashable, Sendable {
         public var system: String
@@ -47,12 +47,72 @@ public struct NoteFHIRMapping: Sendable, Equatable {
     }
 }
 
-/// The note and what is known about the visit.
+/// The note and what is known about the visit: what the renderer needs of a note, whether it comes from the note
+/// engine (``init(note:codes:noteID:date:patient:encounter:practitioner:)``) or from a stored ``NoteRecord`` (the
+/// outbox, ``init(record:identifiers:)``).
 public struct NoteFHIRInput: Sendable {
-    /// The note.
-    public var note: Note
-    /// Its billing codes, when asked for.
-    public var codes: BillingCodes?
+    /// One part of the note as its template lays it out.
+    public struct Part: Sendable, Hashable {
+        /// `subjective`, `data`, `behavior`, ...
+        public var key: String
+        /// The heading: `SUBJECTIVE`, ...
+        public var title: String
+        /// The display text under the heading, one statement per line.
+        public var text: String
+
+        /// Creates a part.
+        public init(key: String, title: String, text: String) {
+            self.key = key
+            self.title = title
+            self.text = text
+        }
+    }
+
+    /// An ICD-10-CM diagnosis, first-listed first.
+    public struct Diagnosis: Sendable, Hashable {
+        /// The code with its dot (`E11.40`).
+        public var code: String
+        /// Its title.
+        public var description: String
+
+        /// Creates a diagnosis.
+        public init(code: String, description: String) {
+            self.code = code
+            self.description = description
+        }
+    }
+
+    /// A CPT or HCPCS service.
+    public struct Service: Sendable, Hashable {
+        /// Whether the code is CPT (the AMA's system) rather than HCPCS Level II.
+        public var isCPT: Bool
+        /// The code.
+        public var code: String
+        /// Its label.
+        public var label: String
+        /// Modifiers (`25`).
+        public var modifiers: [String]
+        /// Units of service.
+        public var units: Int
+
+        /// Creates a service.
+        public init(isCPT: Bool, code: String, label: String, modifiers: [String] = [], units: Int = 1) {
+            self.isCPT = isCPT
+            self.code = code
+            self.label = label
+            self.modifiers = modifiers
+            self.units = units
+        }
+    }
+
+    /// The specialty the note was written for.
+    public var specialty: Specialty
+    /// The note in its template's order.
+    public var parts: [Part]
+    /// Its ICD-10-CM codes (empty when codes were not asked for).
+    public var diagnoses: [Diagnosis]
+    /// Its CPT, then HCPCS codes.
+    public var services: [Service]
     /// The note id (`note_…`): the identifier that makes writes idempotent.
     public var noteID: String
     /// When it was written (RFC 3339).
@@ -64,13 +124,28 @@ public struct NoteFHIRInput: Sendable {
     /// The Practitioner resource, when known.
     public var practitioner: JSONValue?
 
-    /// Creates an input.
+    /// Creates an input from what the note engine and the coder wrote.
     public init(
         note: Note, codes: BillingCodes?, noteID: String, date: String, patient: JSONValue? = nil,
         encounter: JSONValue? = nil, practitioner: JSONValue? = nil
     ) {
-        self.note = note
-        self.codes = codes
+        self.init(
+            specialty: note.specialty, parts: note.parts.map { Part(key: $0.key, title: $0.title, text: $0.text) },
+            diagnoses: (codes?.icd10 ?? []).map { Diagnosis(code: $0.code, description: $0.description) },
+            services: ((codes?.cpt ?? []) + (codes?.hcpcs ?? [])).map {
+                Service(isCPT: $0.system == .cpt, code: $0.code, label: $0.label, modifiers: $0.modifiers, units: $0.units)
+            }, noteID: noteID, date: date, patient: patient, encounter: encounter, practitioner: practitioner)
+    }
+
+    /// Creates an input from its parts.
+    public init(
+        specialty: Specialty, parts: [Part], diagnoses: [Diagnosis], services: [Service], noteID: String, date: String,
+        patient: JSONValue? = nil, encounter: JSONValue? = nil, practitioner: JSONValue? = nil
+    ) {
+        self.specialty = specialty
+        self.parts = parts
+        self.diagnoses = diagnoses
+        self.services = services
         self.noteID = noteID
         self.date = date
         self.patient = patient
@@ -124,7 +199,7 @@ public struct NoteFHIRRenderer: Sendable {
         if let practitioner = input.practitioner.flatMap({ reference($0) }) { author.insert(practitioner, at: 0) }
 
         var conditions: [JSONValue] = []
-        for (index, code) in (input.codes?.icd10 ?? []).enumerated() {
+        for (index, code) in input.diagnoses.enumerated() {
             conditions.append(
                 .make([
                     "resourceType": "Condition", "id": .string("nb-\(base)-dx\(index + 1)"), "meta": aiLabel,
@@ -143,13 +218,9 @@ public struct NoteFHIRRenderer: Sendable {
                 ]))
         }
         var charges: [JSONValue] = []
-        let services = (input.codes?.cpt ?? []) + (input.codes?.hcpcs ?? [])
-        for (index, service) in services.enumerated() {
+        for (index, service) in input.services.enumerated() {
             let system =
-                switch service.system {
-                case .cpt: "http://www.ama-assn.org/go/cpt"
-                default: "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
-                }
+                service.isCPT ? "http://www.ama-assn.org/go/cpt" : "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
             charges.append(
                 .make([
                     "resourceType": "ChargeItem", "id": .string("nb-\(base)-ch\(index + 1)"), "meta": aiLabel,
@@ -162,8 +233,8 @@ public struct NoteFHIRRenderer: Sendable {
                 ]))
         }
 
-        let type = mapping.documentType(for: input.note.specialty)
-        let parts = input.note.parts.filter { !$0.text.isEmpty }
+        let type = mapping.documentType(for: input.specialty)
+        let parts = input.parts.filter { !$0.text.isEmpty }
         let sections: [JSONValue] = parts.map { part in
             var entries: [JSONValue] = []
             if part.key == "assessment" {
@@ -181,7 +252,7 @@ public struct NoteFHIRRenderer: Sendable {
             "identifier": .make(["system": .string(Self.noteSystem), "value": .string(input.noteID)]),
             "status": .string(mapping.compositionStatus), "type": concept(type.system, type.code, type.display),
             "subject": subject, "encounter": encounter, "date": .string(input.date), "author": .array(author),
-            "title": .string("SOAP note (\(input.note.specialty.rawValue.split(separator: "_").joined(separator: " ")))"),
+            "title": .string("SOAP note (\(input.specialty.rawValue.split(separator: "_").joined(separator: " ")))"),
             "section": sections.isEmpty ? nil : .array(sections),
         ])
         let plain = parts.map { "\($0.title)\n\($0.text)" }.joined(separator: "\n\n")

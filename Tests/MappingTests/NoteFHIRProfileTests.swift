@@ -17,7 +17,8 @@ struct NoteFHIRProfileTests {
             for specialty in [Specialty.physician, .registeredNurse, .psychotherapist] {
                 let note = try NoteWriter().note(transcript: transcript, specialty: specialty, template: template)
                 var input = try NoteFHIRRendererTests.input()
-                input.note = note
+                let written = NoteFHIRInput(note: note, codes: nil, noteID: input.noteID, date: input.date)
+                (input.specialty, input.parts) = (written.specialty, written.parts)
                 let bundle = NoteFHIRRenderer().documentBundle(input)
                 let issues = validator.validate(bundle)
                 #expect(issues.isEmpty, "\(template) \(specialty): \(issues)")
@@ -61,7 +62,9 @@ struct NoteFHIRProfileTests {
         #expect(mapping.sectionCodes["plan"]?.system == "urn:example:parts")
         #expect(mapping.sectionCodes["subjective"]?.code == "61150-9")
         var input = try NoteFHIRRendererTests.input()
-        input.note = try NoteWriter().note(transcript: NoteFHIRRendererTests.transcript, specialty: .generic)
+        let note = try NoteWriter().note(transcript: NoteFHIRRendererTests.transcript, specialty: .generic)
+        let written = NoteFHIRInput(note: note, codes: nil, noteID: input.noteID, date: input.date)
+        (input.specialty, input.parts) = (written.specialty, written.parts)
         let composition = NoteFHIRRenderer(mapping: mapping).resources(input)[0]
         #expect(composition["status"] == "final")
         #expect(composition["type"]?["coding"]?.array?.first?["code"] == "34109-9")

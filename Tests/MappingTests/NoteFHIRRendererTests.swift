@@ -98,7 +98,7 @@ struct NoteFHIRRendererTests {
         let xml = try FHIRXMLWriter().write(bundle)
         #expect(try FHIRXMLReader().read(xml) == bundle)
         var hostile = input
-        hostile.note.statements[0].text = "<script>alert(1)</script> & more"
+        hostile.parts[0].text = "<script>alert(1)</script> & more"
         let narrative = renderer.resources(hostile)[0]["section"]?.array?.first?["text"]?["div"]?.string ?? ""
         #expect(narrative.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"))
         #expect(FHIRXMLReader.normalizedXHTML(narrative) != nil)
