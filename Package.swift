@@ -127,12 +127,14 @@ let package = Package(
             dependencies: [
                 "Curl",
                 "EncounterModel",
+                "FHIR",
                 "HL7v2",
                 "Mapping",
                 "MLLP",
                 "Store",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -190,7 +192,13 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -254,14 +262,19 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests",
             dependencies: [
+                "Curl",
                 "Delivery",
                 "EncounterModel",
+                "FHIR",
                 "HL7v2",
                 "Mapping",
                 "MLLP",
                 "Store",
                 "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -273,6 +286,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 "Delivery",
                 "EncounterModel",
                 "FHIR",

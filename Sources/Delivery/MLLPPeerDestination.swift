@@ -160,6 +160,7 @@ public struct MLLPPeerDestination: Destination {
         guard kind != .observationResult else { return outcome }
         switch outcome {
         case .retry(let reason): return .retry(reason: "\(kind.rawValue) \(reason)")
+        case .retryAfter(let reason, let delay): return .retryAfter(reason: "\(kind.rawValue) \(reason)", delay: delay)
         case .dead(let reason): return .dead(reason: "\(kind.rawValue) \(reason)")
         case .delivered, .interrupted: return outcome
         }

@@ -115,7 +115,7 @@ public struct OutboxWorker: Service {
         var delivered: [OutboxLease] = []
         await destination.deliver(payloads) { index, outcome in
             var outcome = outcome
-            if Task.isCancelled, case .retry = outcome { outcome = .interrupted }
+            if Task.isCancelled, outcome.isRetry { outcome = .interrupted }
             if outcome == .delivered {
                 delivered.append(sent[index])
             } else {
@@ -181,7 +181,9 @@ public struct OutboxWorker: Service {
                 try await outbox.complete(lease, now: now)
                 metrics.delivered.increment()
                 logger.debug("note delivered", metadata: metadata)
-            case .retry(let reason):
+            case .retry(let reason), .retryAfter(let reason, _):
+                var asked: Duration = .zero
+                if case .retryAfter(_, let delay) = outcome { asked = delay }
                 let attempts = lease.item.attempts + 1
                 let age = now.timeIntervalSince(lease.item.createdAt)
                 if let limit = configuration.retry.maximumAge, age > RetryPolicy.seconds(limit) {
@@ -191,7 +193,9 @@ public struct OutboxWorker: Service {
                     metrics.dead.increment()
                     metadata["nb.outbox.reason"] = "\(reason)"
                     logger.warning("delivery failed past its age limit; moved to the dead letter", metadata: metadata)
-                } else if let delay = configuration.retry.delay(afterAttempts: attempts) {
+                } else if let backoff = configuration.retry.delay(afterAttempts: attempts) {
+                    // The receiver's Retry-After is a floor: the backoff still grows when it keeps asking.
+                    let delay = max(backoff, asked)
                     try await outbox.fail(lease, error: reason, retryAt: now.addingTimeInterval(RetryPolicy.seconds(delay)), now: now)
                     metrics.retried.increment()
                     metadata["nb.outbox.retry_in_ms"] = "\(Int64(RetryPolicy.seconds(delay) * 1000))"

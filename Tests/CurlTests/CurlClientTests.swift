@@ -2,6 +2,7 @@ import Curl
 import Foundation
 import NIOHTTP1
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("CurlClient against a local HTTP server", .timeLimit(.minutes(1)))

@@ -4,24 +4,6 @@ import NIOPosix
 import NIOSSL
 import Testing
 
-/// Runs `body` with a started server, closing it afterwards.
-@discardableResult
-func withServer<T>(
-    tls: TLSConfiguration? = nil,
-    respond: @escaping @Sendable (ReceivedRequest) -> Reply,
-    _ body: (TestHTTPServer) async throws -> T
-) async throws -> T {
-    let server = try await TestHTTPServer.start(tls: tls, respond: respond)
-    do {
-        let result = try await body(server)
-        try await server.close()
-        return result
-    } catch {
-        try? await server.close()
-        throw error
-    }
-}
-
 /// A port on 127.0.0.1 that nothing listens on: bound, then closed.
 func closedPort() async throws -> Int {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -5,28 +5,39 @@ import NIOSSL
 import Synchronization
 
 /// A request as the test server received it.
-struct ReceivedRequest: Sendable {
-    var method: String
-    var uri: String
-    var headers: HTTPHeaders
-    var body: [UInt8]
+public struct ReceivedRequest: Sendable {
+    public var method: String
+    public var uri: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
 }
 
 /// How the test server answers one request.
-struct Reply: Sendable {
-    var status: Int = 200
-    var headers: [(String, String)] = []
-    var body: [UInt8] = []
+public struct Reply: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
     /// How long to wait before answering.
-    var delay: Duration = .zero
+    public var delay: Duration
     /// Whether the body is sent chunked (no `Content-Length`), in pieces of at most 16 KiB.
-    var chunked = false
+    public var chunked: Bool
+
+    public init(
+        status: Int = 200, headers: [(String, String)] = [], body: [UInt8] = [], delay: Duration = .zero,
+        chunked: Bool = false
+    ) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.delay = delay
+        self.chunked = chunked
+    }
 }
 
 /// A small HTTP/1.1 server on 127.0.0.1 and an ephemeral port, answering every request with `respond`, optionally
 /// over TLS; it records what it receives.
-final class TestHTTPServer: Sendable {
-    let port: Int
+public final class TestHTTPServer: Sendable {
+    public let port: Int
     private let channel: any Channel
     private let state: Mutex<State>
 
@@ -38,11 +49,11 @@ final class TestHTTPServer: Sendable {
     }
 
     /// Every request received, in order.
-    var requests: [ReceivedRequest] { state.withLock { $0.requests } }
+    public var requests: [ReceivedRequest] { state.withLock { $0.requests } }
     /// How many connections were accepted.
-    var connections: Int { state.withLock { $0.connections } }
+    public var connections: Int { state.withLock { $0.connections } }
     /// The most requests that were being answered at once.
-    var maximumInFlight: Int { state.withLock { $0.maximumInFlight } }
+    public var maximumInFlight: Int { state.withLock { $0.maximumInFlight } }
 
     private init(channel: any Channel) throws {
         guard let port = channel.localAddress?.port else {
@@ -54,7 +65,7 @@ final class TestHTTPServer: Sendable {
     }
 
     /// Starts a server; `tls` makes it speak HTTPS.
-    static func start(
+    public static func start(
         tls: TLSConfiguration? = nil,
         respond: @escaping @Sendable (ReceivedRequest) -> Reply
     ) async throws -> TestHTTPServer {
@@ -81,12 +92,12 @@ final class TestHTTPServer: Sendable {
     }
 
     /// `http://127.0.0.1:<port>` (or `https://`) followed by `path`.
-    func url(_ path: String = "/", scheme: String = "http", host: String = "127.0.0.1") -> String {
+    public func url(_ path: String = "/", scheme: String = "http", host: String = "127.0.0.1") -> String {
         "\(scheme)://\(host):\(port)\(path)"
     }
 
     /// Stops listening; open connections are left to close.
-    func close() async throws {
+    public func close() async throws {
         try await channel.close()
     }
 
@@ -104,6 +115,24 @@ final class TestHTTPServer: Sendable {
 
     fileprivate func requestFinished() {
         state.withLock { $0.inFlight -= 1 }
+    }
+}
+
+/// Runs `body` with a started server, closing it afterwards.
+@discardableResult
+public func withServer<T>(
+    tls: TLSConfiguration? = nil,
+    respond: @escaping @Sendable (ReceivedRequest) -> Reply,
+    _ body: (TestHTTPServer) async throws -> T
+) async throws -> T {
+    let server = try await TestHTTPServer.start(tls: tls, respond: respond)
+    do {
+        let result = try await body(server)
+        try await server.close()
+        return result
+    } catch {
+        try? await server.close()
+        throw error
     }
 }
 
