@@ -3,8 +3,8 @@ import Foundation
 import MLLP
 import Mapping
 
-/// One configured destination (`destinations.<name>.*`): an MLLP peer (`type: mllp`, the default) or a webhook
-/// receiver (`type: webhook`).
+/// One configured destination (`destinations.<name>.*`): an MLLP peer (`type: mllp`, the default), a webhook
+/// receiver (`type: webhook`) or a FHIR server (`type: fhir`).
 public struct DestinationConfiguration: Sendable, Hashable {
     /// The name outbox rows carry (letters, digits, `-` and `_`).
     public var name: String
@@ -12,26 +12,29 @@ public struct DestinationConfiguration: Sendable, Hashable {
     public var mllp: MLLPPeerDestination.Configuration
     /// The webhook receiver, for a `type: webhook` destination.
     public var webhook: WebhookDestination.Configuration?
+    /// The FHIR server, for a `type: fhir` destination.
+    public var fhir: FHIRServerDestination.Configuration?
     /// Retries, leases and polling.
     public var worker: OutboxWorker.Configuration
 
     /// Creates a destination.
     public init(
         name: String, mllp: MLLPPeerDestination.Configuration, webhook: WebhookDestination.Configuration? = nil,
-        worker: OutboxWorker.Configuration = OutboxWorker.Configuration()
+        fhir: FHIRServerDestination.Configuration? = nil, worker: OutboxWorker.Configuration = OutboxWorker.Configuration()
     ) {
         self.name = name
         self.mllp = mllp
         self.webhook = webhook
+        self.fhir = fhir
         self.worker = worker
     }
 
     /// The keys under `destinations.<name>.`, with what they mean.
     public static let fields: [(String, String)] = [
-        ("type", "mllp (the default: an MLLP peer) or webhook (signed note.generated events posted to url)"),
+        ("type", "mllp (the default: an MLLP peer), webhook (signed note.generated events posted to url) or fhir (a FHIR R4 server at baseUrl)"),
         ("url", "webhook: the receiver's http or https URL"),
         ("secret", "webhook: the HMAC-SHA256 signing secret (at least 16 characters; name an environment variable)"),
-        ("timeoutSeconds", "webhook: how long one POST may take (default 10)"),
+        ("timeoutSeconds", "webhook, fhir: how long one request may take (default 10 for webhook, 30 for fhir)"),
         ("host", "the MLLP peer's host name or address"),
         ("port", "the MLLP peer's port"),
         ("tls", "true for TLS to the peer (the system's trust store unless tlsTrustRoots is given)"),
@@ -54,7 +57,7 @@ public struct DestinationConfiguration: Sendable, Hashable {
         ("mapping", "an hl7-out mapping file (mappings/hl7-out/*.yaml): FT or TX, line length, headings, MSH-5/6, version; the keys here win over it"),
         ("messages", "what is sent per note, in order: [ORU^R01] (default), MDM^T02, DFT^P03 (only with procedure codes)"),
         ("diagnoses", "where ORU^R01 carries the ICD-10-CM codes: observations (default), segments (DG1) or none"),
-    ]
+    ] + fhirFields
 
     /// Checks `pipeline.acknowledgmentDestination` against the destinations: it must name an MLLP destination,
     /// which sends `ACK` (its default) and nothing else; no other destination may send `ACK`.
@@ -127,10 +130,19 @@ public struct DestinationConfiguration: Sendable, Hashable {
                 return number
             }
             let type = value("type") ?? "mllp"
-            guard type == "mllp" || type == "webhook" else {
-                throw ConfigurationError(key: "destinations.\(name).type", reason: "must be mllp or webhook")
+            guard type == "mllp" || type == "webhook" || type == "fhir" else {
+                throw ConfigurationError(key: "destinations.\(name).type", reason: "must be mllp, webhook or fhir")
             }
             let worker = try workerConfiguration(integer)
+            if type == "fhir" {
+                return DestinationConfiguration(
+                    name: name, mllp: MLLPPeerDestination.Configuration(client: MLLPClient.Configuration(host: "", port: 0)),
+                    fhir: try fhirConfiguration(name: name, value: value, integer: integer), worker: worker)
+            }
+            if let stray = fhirFields.map(\.0).first(where: { value($0) != nil }) {
+                throw ConfigurationError(
+                    key: "destinations.\(name).\(stray)", reason: "is a key of FHIR destinations (type: fhir)")
+            }
             if type == "webhook" {
                 return DestinationConfiguration(
                     name: name, mllp: MLLPPeerDestination.Configuration(client: MLLPClient.Configuration(host: "", port: 0)),
@@ -194,7 +206,7 @@ public struct DestinationConfiguration: Sendable, Hashable {
     }
 
     /// Retries, leases and polling of a destination's worker.
-    private static func workerConfiguration(
+    static func workerConfiguration(
         _ integer: (String, ClosedRange<Int>) throws -> Int?
     ) throws -> OutboxWorker.Configuration {
         var worker = OutboxWorker.Configuration()
@@ -222,7 +234,7 @@ public struct DestinationConfiguration: Sendable, Hashable {
               "maxAgeHours", "leaseSeconds", "connections"].contains($0)
         }
         if let stray = mllpOnly.first(where: { value($0) != nil }) {
-            throw ConfigurationError(key: key + stray, reason: "is an MLLP key; a webhook destination takes url and secret")
+            throw ConfigurationError(key: key + stray, reason: "is not a webhook key; a webhook destination takes url and secret")
         }
         guard let url = value("url") else {
             throw ConfigurationError(key: key + "url", reason: "a webhook destination needs a url")

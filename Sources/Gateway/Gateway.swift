@@ -1,3 +1,4 @@
+import Curl
 import Delivery
 import Foundation
 import HL7v2
@@ -204,6 +205,11 @@ public enum Gateway {
             let target: any Destination =
                 if let webhook = destination.webhook {
                     WebhookDestination(name: destination.name, configuration: webhook, sender: webhookSender, logger: logger)
+                } else if let fhir = destination.fhir {
+                    FHIRServerDestination(
+                        name: destination.name, configuration: fhir,
+                        client: CurlClient(maximumConcurrentTransfers: max(2, destination.worker.connections)),
+                        logger: logger)
                 } else {
                     MLLPPeerDestination(name: destination.name, configuration: destination.mllp, logger: logger)
                 }
