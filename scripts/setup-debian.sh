@@ -26,8 +26,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if [ "$mode" = "test" ]; then
-    # Python peers: the hl7 package (mllp_send, parse benchmarks), hl7apy (parse benchmark), pytest.
-    if ! python3 -c 'import hl7, hl7apy, pytest, schemathesis, fhir.resources, lxml' 2>/dev/null; then
+    # Python peers: the hl7 package (mllp_send, parse benchmarks), hl7apy (parse benchmark), pytest; fhir.resources,
+    # PyJWT and cryptography for the test FHIR endpoint.
+    if ! python3 -c 'import hl7, hl7apy, pytest, schemathesis, fhir.resources, lxml, jwt, cryptography' 2>/dev/null; then
         echo "setup: installing python test peers"
         python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt \
             || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages -r scripts/requirements-test.txt

@@ -1,0 +1,301 @@
+"""The FHIR-server destination: `notebridge serve` writes each note written from an MDM^T02 (sent with the python hl7
+package's mllp_send) to a test FHIR endpoint started here (fixtures/fhir_endpoint.py, which validates every resource
+with fhir.resources R4B), as a transaction Bundle or as a DocumentReference alone; with SMART Backend Services auth
+(RS384 and ES384 client assertions verified with PyJWT); through the server being down, slow, throttled, refusing one
+patient and expiring tokens; never creating a resource twice, and with no PHI in the log or the outbox listing."""
+import json
+import pathlib
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from test_pipeline import NAME_MARKER, TRANSCRIPT_MARKER, free_port, mdm, outbox, wait_for
+from test_pipeline_hl7 import mllp_send
+
+ENDPOINT = pathlib.Path(__file__).resolve().parent / "fixtures" / "fhir_endpoint.py"
+NOTE_SYSTEM = "urn:notebridge:note"
+
+
+class FHIREndpoint:
+    """The test FHIR endpoint as a child process on 127.0.0.1."""
+
+    def __init__(self, port: int = 0, require_token: bool = False):
+        args = [sys.executable, str(ENDPOINT), "--port", str(port)] + (["--require-token"] if require_token else [])
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = self.process.stdout.readline().decode()
+        assert line.startswith("PORT "), f"the endpoint did not start: {line!r} {self.process.stderr.read()[:2000]!r}"
+        self.port = int(line.split()[1])
+        self.base = f"http://127.0.0.1:{self.port}/fhir"
+
+    def call(self, method: str, path: str, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            text = reply.read()
+        return json.loads(text) if text else None
+
+    def control(self, **orders):
+        self.call("POST", "/_control", orders)
+
+    def stats(self) -> dict:
+        return self.call("GET", "/_control/stats")
+
+    def search(self, query: str) -> dict:
+        return self.call("GET", f"/fhir/{query}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def endpoints():
+    started = []
+
+    def start(**kwargs):
+        endpoint = FHIREndpoint(**kwargs)
+        started.append(endpoint)
+        return endpoint
+
+    yield start
+    for endpoint in started:
+        endpoint.stop()
+
+
+def fhir_destination(name: str, extra: str = "", base: str = "${FHIR_BASE}") -> str:
+    return (f"  {name}:\n"
+            "    type: fhir\n"
+            f"    baseUrl: {base}\n"
+            "    timeoutSeconds: 2\n"
+            "    connectTimeoutSeconds: 1\n"
+            "    initialBackoffMilliseconds: 200\n"
+            "    maxBackoffSeconds: 1\n"
+            "    maxAttempts: 1000\n" + extra)
+
+
+def start(gateway_factory, tmp_path, config: str, env: dict):
+    path = tmp_path / "fhir.yaml"
+    path.write_text(config)
+    gateway = gateway_factory(env=env)
+    gateway.args = ["--config", str(path)]
+    return gateway.start()
+
+
+def note_identifiers(stats: dict, rtype: str) -> list:
+    return [value for ids in stats["identifiers"].get(rtype, []) for value in ids if value.startswith(NOTE_SYSTEM)]
+
+
+def assert_no_phi(gateway, *markers):
+    log = gateway.log_text()
+    listing = json.dumps(outbox(gateway))
+    for marker in (NAME_MARKER, TRANSCRIPT_MARKER) + markers:
+        assert marker not in log, f"{marker} in the log"
+        assert marker not in listing, f"{marker} in the outbox listing"
+
+
+def as_sender(message: bytes, application: str) -> bytes:
+    return message.replace(b"|DICTATE|", f"|{application}|".encode(), 1)
+
+
+def test_mdm_in_transaction_bundle_out_and_a_document_reference_route(gateway_factory, tmp_path, endpoints):
+    server = endpoints()
+    config = ("pipeline:\n  billingCodes: true\n"
+              "destinations:\n" + fhir_destination("ehr") +
+              fhir_destination("notes-api", "    mode: document-reference\n") +
+              "routes:\n"
+              "  dictation:\n    sendingApplication: DICTATE\n    destinations: [ehr]\n"
+              "  documents:\n    sendingApplication: DOCAPP\n    destinations: [notes-api]\n")
+    gateway = start(gateway_factory, tmp_path, config, {"FHIR_BASE": server.base})
+    acks = mllp_send(gateway, tmp_path, mdm("FHIR-1", "MRN8001", "V8001"), mdm("FHIR-2", "MRN8002", "V8002"),
+                     as_sender(mdm("FHIR-3", "MRN8003", "V8003"), "DOCAPP"))
+    assert len(acks) == 3 and all("MSA|AA" in ack or "MSA|CA" in ack for ack in acks), acks
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"] * 3, what="three rows delivered")
+    rows = outbox(gateway)
+    assert sorted(r["destination"] for r in rows) == ["ehr", "ehr", "notes-api"]
+
+    stats = server.stats()
+    posts = [(method, path) for method, path, status in stats["requests"] if method in ("POST", "PUT")]
+    # Route one: one transaction Bundle per note, POSTed to the base.
+    assert posts.count(("POST", "/fhir")) == 2
+    assert len(note_identifiers(stats, "Composition")) == 2
+    assert stats["counts"]["Provenance"] == 2
+    assert stats["counts"].get("Condition", 0) >= 1  # the transcript names a diagnosis; codes were asked for
+    # Route two: the DocumentReference alone (and what it references), one request each.
+    assert ("POST", "/fhir/DocumentReference") in posts
+    assert stats["counts"]["DocumentReference"] == 3
+    assert sorted(note_identifiers(stats, "DocumentReference")) == sorted(set(note_identifiers(stats, "DocumentReference")))
+    assert stats["counts"]["Patient"] == 3 and stats["counts"]["Encounter"] == 3 and stats["counts"]["Device"] == 1
+
+    # The note is searchable by its encounter, with both attachments, and its references resolve.
+    resources = server.call("GET", "/_control/resources")
+    encounter_id = next(e["id"] for e in resources["Encounter"].values()
+                        if e["identifier"][0]["value"] == "V8003")
+    found = server.search(f"DocumentReference?encounter=Encounter/{encounter_id}")
+    assert found["total"] == 1
+    document = found["entry"][0]["resource"]
+    assert sorted(c["attachment"]["contentType"] for c in document["content"]) == ["text/html", "text/plain; charset=utf-8"]
+    assert document["subject"]["reference"].startswith("Patient/")
+    assert document["subject"]["reference"][len("Patient/"):] in resources["Patient"]
+    for composition in resources["Composition"].values():
+        assert composition["subject"]["reference"][len("Patient/"):] in resources["Patient"]
+        assert composition["encounter"]["reference"][len("Encounter/"):] in resources["Encounter"]
+    for provenance in resources["Provenance"].values():
+        for target in provenance["target"]:
+            kind, _, rid = target["reference"].partition("/")
+            assert rid in resources[kind]
+    assert "note written to the FHIR server" in gateway.log_text()
+    assert_no_phi(gateway, "MRN800")
+
+
+def keypair(kind: str, directory: pathlib.Path):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "rsa" \
+        else ec.generate_private_key(ec.SECP384R1())
+    private = directory / f"{kind}-private.pem"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return private, public
+
+
+def test_smart_backend_services_rs384_and_es384_one_token_while_valid_and_one_refresh(gateway_factory, tmp_path,
+                                                                                      endpoints):
+    server = endpoints(require_token=True)
+    rsa_key, rsa_public = keypair("rsa", tmp_path)
+    ec_key, ec_public = keypair("ec", tmp_path)
+    server.control(clients={"nb-rs": {"keys": {"rs-1": ["RS384", rsa_public]}},
+                            "nb-es": {"keys": {"es-1": ["ES384", ec_public]}}})
+    config = ("destinations:\n" +
+              fhir_destination("ehr-rs", "    auth: smart-backend\n    clientId: nb-rs\n"
+                               f"    signingKey: {rsa_key}\n    keyId: rs-1\n    algorithm: RS384\n"
+                               "    scopes: [system/Composition.write, system/DocumentReference.write]\n") +
+              fhir_destination("ehr-es", "    auth: smart-backend\n    clientId: nb-es\n"
+                               f"    signingKey: {ec_key}\n    keyId: es-1\n    algorithm: ES384\n"
+                               "    tokenUrl: ${FHIR_TOKEN_URL}\n    mode: conditional-update\n"
+                               "    scopes: [system/*.write]\n"))
+    gateway = start(gateway_factory, tmp_path, config,
+                    {"FHIR_BASE": server.base, "FHIR_TOKEN_URL": f"http://127.0.0.1:{server.port}/auth/token"})
+    messages = [mdm(f"SMART-{n}", f"MRN81{n:02d}", f"V81{n:02d}") for n in range(6)]
+    mllp_send(gateway, tmp_path, *messages)
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"] * 12, what="twelve rows delivered")
+    stats = server.stats()
+    # One token per client while it is valid, for six deliveries each; both signatures verified.
+    assert stats["token_requests"] == 2 and stats["rejected_assertions"] == 0 and stats["unauthorized"] == 0
+    # Both destinations wrote the same six notes: each resource once, matched by identifier.
+    compositions = note_identifiers(stats, "Composition")
+    assert len(compositions) == 6 and len(set(compositions)) == 6
+
+    # The server forgets its tokens: each destination is refused once, fetches one new token, and delivers.
+    server.control(expire_tokens=True)
+    mllp_send(gateway, tmp_path, mdm("SMART-9", "MRN8199", "V8199"))
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"] * 14, what="fourteen rows delivered")
+    stats = server.stats()
+    assert stats["token_requests"] == 4 and stats["unauthorized"] == 2
+    assert len(note_identifiers(stats, "Composition")) == 7
+    log = gateway.log_text()
+    assert log.count("the FHIR server refused the access token") == 2
+    assert_no_phi(gateway, "MRN81", rsa_key.read_text().splitlines()[1])
+
+
+def test_a_wrong_signing_key_is_refused_by_the_server_and_dead_lettered(gateway_factory, tmp_path, endpoints):
+    server = endpoints(require_token=True)
+    signing, _ = keypair("rsa", tmp_path)
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    server.control(clients={"nb-rs": {"keys": {"rs-1": ["RS384", other]}}})
+    config = ("destinations:\n" +
+              fhir_destination("ehr", "    auth: smart-backend\n    clientId: nb-rs\n"
+                               f"    signingKey: {signing}\n    keyId: rs-1\n"))
+    gateway = start(gateway_factory, tmp_path, config, {"FHIR_BASE": server.base})
+    mllp_send(gateway, tmp_path, mdm("KEY-1", "MRN8201", "V8201"))
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["dead"], what="the row dead-lettered")
+    assert server.stats()["rejected_assertions"] == 1
+    assert outbox(gateway)[0]["lastError"] == "HTTP 401 from the token endpoint (invalid_client)"
+
+
+def test_server_down_slow_and_throttled_then_every_note_delivered_once(gateway_factory, tmp_path, endpoints):
+    port = free_port()
+    config = "destinations:\n" + fhir_destination("ehr")
+    gateway = start(gateway_factory, tmp_path, config, {"FHIR_BASE": f"http://127.0.0.1:{port}/fhir"})
+    mllp_send(gateway, tmp_path, *[mdm(f"DOWN-{n}", f"MRN83{n:02d}", f"V83{n:02d}") for n in range(4)])
+    wait_for(lambda: len(outbox(gateway)) == 4 and all(r["attempts"] >= 1 for r in outbox(gateway)),
+             what="four rows with failed attempts while the server is down")
+    assert all("couldNotConnect" in (r["lastError"] or "") for r in outbox(gateway))
+
+    server = endpoints(port=port)  # the server comes up
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"] * 4, what="four rows delivered")
+
+    # Slow answers past the 2 s timeout: the server wrote the Bundle, NoteBridge retries, nothing is created twice.
+    server.control(slow={"seconds": 3, "count": 2})
+    mllp_send(gateway, tmp_path, mdm("SLOW-1", "MRN8390", "V8390"))
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"] * 5, what="five rows delivered")
+    slow = next(r for r in outbox(gateway) if r["attempts"] >= 2)
+    assert slow is not None
+
+    # 500s, then 429 with Retry-After: retried, then delivered.
+    server.control(fail={"status": 500, "count": 2})
+    mllp_send(gateway, tmp_path, mdm("FAIL-1", "MRN8391", "V8391"))
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"] * 6, what="six rows delivered")
+    server.control(fail={"status": 429, "retry_after": 1, "count": 1})
+    mllp_send(gateway, tmp_path, mdm("FAIL-2", "MRN8392", "V8392"))
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"] * 7, what="seven rows delivered")
+    assert "Retry-After 1 s" in gateway.log_text()
+
+    stats = server.stats()
+    compositions = note_identifiers(stats, "Composition")
+    assert len(compositions) == 7 and len(set(compositions)) == 7
+    documents = note_identifiers(stats, "DocumentReference")
+    assert len(documents) == 7 and len(set(documents)) == 7
+    assert stats["counts"]["Patient"] == 7 and stats["counts"]["Device"] == 1
+    # The slow note's transaction reached the server twice (or more) but its resources exist once.
+    assert sum(1 for method, path, status in stats["requests"] if (method, path) == ("POST", "/fhir")) >= 8
+    assert_no_phi(gateway, "MRN83")
+
+
+def test_a_422_for_one_patient_dead_letters_that_note_and_delivers_the_rest(gateway_factory, tmp_path, endpoints):
+    server = endpoints()
+    server.control(reject_patient="MRN8402")
+    config = "destinations:\n" + fhir_destination("ehr")
+    gateway = start(gateway_factory, tmp_path, config, {"FHIR_BASE": server.base})
+    mllp_send(gateway, tmp_path, *[mdm(f"REJ-{n}", f"MRN84{n:02d}", f"V84{n:02d}") for n in (1, 2, 3)])
+    wait_for(lambda: sorted(r["state"] for r in outbox(gateway)) == ["dead", "delivered", "delivered"],
+             what="one dead, two delivered")
+    dead = outbox(gateway, "--state", "dead")
+    assert len(dead) == 1 and dead[0]["attempts"] == 1
+    assert dead[0]["lastError"] == "HTTP 422 from the FHIR server for transaction: business-rule @ Patient.identifier[0]"
+    assert len(note_identifiers(server.stats(), "Composition")) == 2
+    # The server's diagnostics named the patient: neither they nor the identifier are kept anywhere.
+    assert_no_phi(gateway, "MRN8402", "locked for edits")
+
+
+def test_bad_fhir_destination_configuration_is_refused_naming_the_key(gateway_factory, tmp_path):
+    cases = [
+        ("    type: fhir\n", "destinations.ehr.baseUrl"),
+        ("    type: fhir\n    baseUrl: ftp://ehr.example/fhir\n", "destinations.ehr.baseUrl"),
+        ("    type: fhir\n    baseUrl: http://127.0.0.1:1/fhir\n    mode: batch\n", "destinations.ehr.mode"),
+        ("    type: fhir\n    baseUrl: http://127.0.0.1:1/fhir\n    resources: [Composition, Observation]\n",
+         "destinations.ehr.resources"),
+        ("    type: fhir\n    baseUrl: http://127.0.0.1:1/fhir\n    auth: smart-backend\n    clientId: x\n"
+         "    keyId: k\n", "destinations.ehr.signingKey"),
+        ("    type: fhir\n    baseUrl: http://127.0.0.1:1/fhir\n    auth: smart-backend\n    clientId: x\n"
+         f"    keyId: k\n    signingKey: {tmp_path / 'missing.pem'}\n", "destinations.ehr.signingKey"),
+        ("    type: fhir\n    baseUrl: http://127.0.0.1:1/fhir\n    auth: bearer\n", "destinations.ehr.token"),
+        ("    type: fhir\n    baseUrl: http://127.0.0.1:1/fhir\n    token: abc\n", "destinations.ehr.token"),
+        ("    type: fhir\n    baseUrl: http://127.0.0.1:1/fhir\n    host: ehr\n", "destinations.ehr.host"),
+        ("    type: fhir\n    baseUrl: http://127.0.0.1:1/fhir\n    auth: smart-backend\n    clientId: x\n"
+         "    keyId: k\n    signingKey: /etc/hostname\n    algorithm: HS256\n", "destinations.ehr.algorithm"),
+        ("    type: mllp\n    host: ehr\n    port: 1\n    baseUrl: http://x/fhir\n", "destinations.ehr.baseUrl"),
+    ]
+    for index, (body, key) in enumerate(cases):
+        config = tmp_path / f"bad-{index}.yaml"
+        config.write_text("destinations:\n  ehr:\n" + body)
+        gateway = gateway_factory(name=f"bad-{index}")
+        result = gateway.cli("serve", "--config", str(config), check=False)
+        assert result.returncode != 0, body
+        assert f"'{key}'" in result.stderr.decode(), (body, result.stderr.decode())
