@@ -118,19 +118,9 @@ public actor FHIRTokenSource {
             throw TokenError(reason: "\(authorization.kind) authorization uses no token endpoint", isPermanent: true)
         }
         if !scopes.isEmpty { form["scope"] = scopes }
-        var request = template
-        request.method = "POST"
-        request.url = tokenURL
-        request.headers = headers
-        request.body = Array(form.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.formEscaped($0.value))" }
-            .joined(separator: "&").utf8)
-        request.maximumResponseBytes = Self.maximumAnswerBytes
-        let response: CurlResponse
-        do {
-            response = try await client.perform(request)
-        } catch let error as CurlError {
-            throw TokenError(reason: "no answer from the token endpoint: \(error.code)", isPermanent: false)
-        }
+        let body = form.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.formEscaped($0.value))" }.joined(separator: "&")
+        let response = try await perform(
+            "POST", tokenURL, headers: headers, body: Array(body.utf8), what: "the token endpoint")
         fetches += 1
         guard response.isSuccess else {
             let code = (try? Self.reader.read(response.body))?["error"]?.string.flatMap(Self.safeCode) ?? ""
@@ -163,18 +153,10 @@ public actor FHIRTokenSource {
         default: break
         }
         if let discoveredTokenURL { return discoveredTokenURL }
-        var request = template
-        request.method = "GET"
-        request.url = Self.joined(baseURL, ".well-known/smart-configuration")
-        request.headers = [HTTPHeader(name: "Accept", value: "application/json")]
-        request.body = []
-        request.maximumResponseBytes = Self.maximumAnswerBytes
-        let response: CurlResponse
-        do {
-            response = try await client.perform(request)
-        } catch let error as CurlError {
-            throw TokenError(reason: "no answer for .well-known/smart-configuration: \(error.code)", isPermanent: false)
-        }
+        let response = try await perform(
+            "GET", Self.joined(baseURL, ".well-known/smart-configuration"),
+            headers: [HTTPHeader(name: "Accept", value: "application/json")], body: [],
+            what: ".well-known/smart-configuration")
         guard response.isSuccess, let document = try? Self.reader.read(response.body),
             let url = document["token_endpoint"]?.string, url.hasPrefix("https://") || url.hasPrefix("http://")
         else {
@@ -184,6 +166,24 @@ public actor FHIRTokenSource {
         }
         discoveredTokenURL = url
         return url
+    }
+
+    /// Sends one request with the destination's TLS, proxy and timeouts; a transfer failure is a passing
+    /// ``TokenError`` naming `what`.
+    private func perform(_ method: String, _ url: String, headers: [HTTPHeader], body: [UInt8], what: String) async throws
+        -> CurlResponse
+    {
+        var request = template
+        request.method = method
+        request.url = url
+        request.headers = headers
+        request.body = body
+        request.maximumResponseBytes = Self.maximumAnswerBytes
+        do {
+            return try await client.perform(request)
+        } catch let error as CurlError {
+            throw TokenError(reason: "no answer from \(what): \(error.code)", isPermanent: false)
+        }
     }
 
     /// `base` and `path` with one `/` between them.

@@ -69,20 +69,12 @@ struct FHIRServerAnswerTests {
         #expect(
             FHIRServerAnswer.outcome(of: seconds, writing: "transaction", now: Self.now)
                 == .retryAfter(reason: "HTTP 429 from the FHIR server for transaction (Retry-After 7 s)", delay: .seconds(7)))
+        // 90 seconds after `now` (1_796_000_000 is Mon, 30 Nov 2026 00:53:20 GMT).
         let date = CurlResponse(
-            status: 503, headers: [HTTPHeader(name: "retry-after", value: Self.httpDate(Self.now.addingTimeInterval(90)))],
-            body: [])
+            status: 503, headers: [HTTPHeader(name: "retry-after", value: "Mon, 30 Nov 2026 00:54:50 GMT")], body: [])
         #expect(
             FHIRServerAnswer.outcome(of: date, writing: "transaction", now: Self.now)
                 == .retryAfter(reason: "HTTP 503 from the FHIR server for transaction (Retry-After 90 s)", delay: .seconds(90)))
-    }
-
-    static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
     }
 
     @Test(

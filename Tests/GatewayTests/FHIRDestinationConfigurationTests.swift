@@ -7,11 +7,7 @@ import Testing
 @Suite("FHIR destination configuration")
 struct FHIRDestinationConfigurationTests {
     private func load(_ yaml: String, environment: [String: String] = [:]) throws -> GatewayConfiguration {
-        let directory = try URLPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("notebridge.yaml")
-        try yaml.write(to: file, atomically: true, encoding: .utf8)
-        return try GatewayConfiguration.load(file: file, environment: environment)
+        try loadConfiguration(yaml, environment: environment)
     }
 
     @Test("the shipped sample mdm-to-fhir.yaml loads: a transaction Bundle to ${EHR_FHIR_BASE}, no auth")

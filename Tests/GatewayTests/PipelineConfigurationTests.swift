@@ -8,11 +8,7 @@ import Testing
 @Suite("Pipeline configuration: destinations and ${VARIABLES}")
 struct PipelineConfigurationTests {
     private func load(_ yaml: String, environment: [String: String] = [:]) throws -> GatewayConfiguration {
-        let directory = try URLPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("notebridge.yaml")
-        try yaml.write(to: file, atomically: true, encoding: .utf8)
-        return try GatewayConfiguration.load(file: file, environment: environment)
+        try loadConfiguration(yaml, environment: environment)
     }
 
     @Test("no destination: the pipeline is off")

@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 
 enum URLPaths {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -20,6 +21,15 @@ enum URLPaths {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+}
+
+/// Loads `yaml` as the configuration file, with `environment` for its `${NAME}`s.
+func loadConfiguration(_ yaml: String, environment: [String: String] = [:]) throws -> GatewayConfiguration {
+    let directory = try URLPaths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("notebridge.yaml")
+    try yaml.write(to: file, atomically: true, encoding: .utf8)
+    return try GatewayConfiguration.load(file: file, environment: environment)
 }
 
 enum FileManagerList {
