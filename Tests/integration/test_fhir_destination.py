@@ -5,6 +5,8 @@ with fhir.resources R4B), as a transaction Bundle or as a DocumentReference alon
 patient and expiring tokens; never creating a resource twice, and with no PHI in the log or the outbox listing."""
 import json
 import pathlib
+import shutil
+import ssl
 import subprocess
 import sys
 import urllib.request
@@ -15,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from test_pipeline import NAME_MARKER, TRANSCRIPT_MARKER, free_port, mdm, outbox, wait_for
 from test_pipeline_hl7 import mllp_send
+from test_tls import make_pki, openssl
 
 ENDPOINT = pathlib.Path(__file__).resolve().parent / "fixtures" / "fhir_endpoint.py"
 NOTE_SYSTEM = "urn:notebridge:note"
@@ -23,19 +26,24 @@ NOTE_SYSTEM = "urn:notebridge:note"
 class FHIREndpoint:
     """The test FHIR endpoint as a child process on 127.0.0.1."""
 
-    def __init__(self, port: int = 0, require_token: bool = False):
+    def __init__(self, port: int = 0, require_token: bool = False, tls=None, context=None):
         args = [sys.executable, str(ENDPOINT), "--port", str(port)] + (["--require-token"] if require_token else [])
+        if tls:
+            args += ["--tls-certificate", str(tls[0]), "--tls-key", str(tls[1])]
+            args += ["--tls-client-ca", str(tls[2])] if len(tls) > 2 else []
+        self.scheme = "https" if tls else "http"
+        self.context = context
         self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         line = self.process.stdout.readline().decode()
         assert line.startswith("PORT "), f"the endpoint did not start: {line!r} {self.process.stderr.read()[:2000]!r}"
         self.port = int(line.split()[1])
-        self.base = f"http://127.0.0.1:{self.port}/fhir"
+        self.base = f"{self.scheme}://127.0.0.1:{self.port}/fhir"
 
     def call(self, method: str, path: str, body=None):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method,
+        request = urllib.request.Request(f"{self.scheme}://127.0.0.1:{self.port}{path}", data=data, method=method,
                                          headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as reply:
+        with urllib.request.urlopen(request, timeout=10, context=self.context) as reply:
             text = reply.read()
         return json.loads(text) if text else None
 
@@ -299,3 +307,44 @@ def test_bad_fhir_destination_configuration_is_refused_naming_the_key(gateway_fa
         result = gateway.cli("serve", "--config", str(config), check=False)
         assert result.returncode != 0, body
         assert f"'{key}'" in result.stderr.decode(), (body, result.stderr.decode())
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is installed by scripts/setup-debian.sh test")
+def test_https_with_a_test_ca_mutual_tls_accepted_and_refused_and_a_wrong_host_refused(gateway_factory, tmp_path,
+                                                                                         endpoints):
+    pki = make_pki(tmp_path)
+    # A certificate from the same CA for another host only.
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "wrong.key", "-out", "wrong.csr",
+            "-subj", "/CN=ehr.example.org", cwd=pki)
+    (pki / "wrong.ext").write_text("subjectAltName=DNS:ehr.example.org\n")
+    openssl("x509", "-req", "-in", "wrong.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "wrong.pem", "-days", "2", "-extfile", "wrong.ext", cwd=pki)
+    context = ssl.create_default_context(cafile=str(pki / "ca.pem"))
+    context.load_cert_chain(str(pki / "client.pem"), str(pki / "client.key"))
+    mutual = endpoints(tls=(pki / "server.pem", pki / "server.key", pki / "ca.pem"), context=context)
+    wrong = endpoints(tls=(pki / "wrong.pem", pki / "wrong.key"), context=ssl._create_unverified_context())
+    trust = f"    tlsTrustRoots: {pki / 'ca.pem'}\n"
+    config = ("destinations:\n" +
+              fhir_destination("mtls", trust + f"    tlsCertificate: {pki / 'client.pem'}\n"
+                                       f"    tlsPrivateKey: {pki / 'client.key'}\n", base=mutual.base) +
+              fhir_destination("no-client-cert", trust, base=mutual.base) +
+              fhir_destination("wrong-host", trust, base=wrong.base))
+    gateway = start(gateway_factory, tmp_path, config, {})
+    mllp_send(gateway, tmp_path, mdm("TLS-1", "MRN8501", "V8501"))
+
+    def rows():
+        return {r["destination"]: r for r in outbox(gateway)}
+
+    wait_for(lambda: len(rows()) == 3 and rows()["mtls"]["state"] == "delivered"
+             and all(rows()[name]["attempts"] >= 2 for name in ("no-client-cert", "wrong-host")),
+             what="mutual TLS delivered, the others failing")
+    # The wrong host fails verification here; the server refuses the handshake without a client certificate (its
+    # alert, or a reset when the connection closes first, which libcurl reports as another receive error).
+    assert rows()["wrong-host"]["state"] == "pending"
+    assert rows()["wrong-host"]["lastError"] == "no answer from the FHIR server for transaction: tls"
+    assert rows()["no-client-cert"]["state"] == "pending"
+    assert rows()["no-client-cert"]["lastError"] in ("no answer from the FHIR server for transaction: tls",
+                                                      "no answer from the FHIR server for transaction: other")
+    assert len(note_identifiers(mutual.stats(), "Composition")) == 1
+    assert wrong.stats()["counts"] == {}
+    assert_no_phi(gateway, "MRN8501")
