@@ -185,8 +185,11 @@ public struct FHIRServerDestination: Destination {
                 return .make(["fullUrl": .string(write.fullURL), "resource": resource, "request": request])
             }
             let bundle: JSONValue = .make(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)])
-            let answer = await send(method: "POST", path: "", headers: [], body: JSONWriter.write(bundle), what: "transaction")
-            guard case .answered(let response) = answer else { return answer.outcome }
+            let response: CurlResponse
+            switch await send(method: "POST", path: "", headers: [], body: JSONWriter.write(bundle), what: "transaction") {
+            case .answered(let answer): response = answer
+            case .failed(let outcome): return outcome
+            }
             let outcome = FHIRServerAnswer.outcome(of: response, writing: "transaction")
             if outcome == .delivered, let reply = try? FHIRServerDestination.answerReader.read(response.body) {
                 for entry in reply["entry"]?.array ?? [] {
@@ -222,8 +225,11 @@ public struct FHIRServerDestination: Destination {
                     path = "\(write.resourceType)/\(write.id)"
                 }
                 let what = "\(method) \(write.resourceType)"
-                let answer = await send(method: method, path: path, headers: headers, body: JSONWriter.write(body), what: what)
-                guard case .answered(let response) = answer else { return answer.outcome }
+                let response: CurlResponse
+                switch await send(method: method, path: path, headers: headers, body: JSONWriter.write(body), what: what) {
+                case .answered(let answer): response = answer
+                case .failed(let outcome): return outcome
+                }
                 let outcome = FHIRServerAnswer.outcome(of: response, writing: what)
                 guard outcome == .delivered else { return outcome }
                 guard let id = Self.assignedID(response, type: write.resourceType) else {
@@ -235,17 +241,10 @@ public struct FHIRServerDestination: Destination {
             return .delivered
         }
 
-        /// What sending one request came to.
+        /// What sending one request came to: the server's answer, or the outcome of a request that got none.
         enum Answer {
             case answered(CurlResponse)
             case failed(DeliveryOutcome)
-
-            var outcome: DeliveryOutcome {
-                switch self {
-                case .answered: .delivered
-                case .failed(let outcome): outcome
-                }
-            }
         }
 
         /// Sends one request with the current token; on a 401 with a token from the token endpoint, fetches one new

@@ -211,6 +211,35 @@ def test_smart_backend_services_rs384_and_es384_one_token_while_valid_and_one_re
     assert_no_phi(gateway, "MRN81", rsa_key.read_text().splitlines()[1])
 
 
+def test_static_bearer_and_client_secret_auth(gateway_factory, tmp_path, endpoints):
+    server = endpoints(require_token=True)
+    secret, token = "s3cret-for-the-test-0123", "static-bearer-token-4567"
+    server.control(clients={"nb-secret": {"secret": secret}}, static_token=token)
+    config = ("destinations:\n" +
+              fhir_destination("bearer", "    auth: bearer\n    token: ${FHIR_TOKEN}\n") +
+              fhir_destination("secret", "    auth: client-secret\n    clientId: nb-secret\n"
+                                         "    clientSecret: ${FHIR_SECRET}\n    mode: conditional-create\n"
+                                         "    scopes: [system/*.write]\n"))
+    gateway = start(gateway_factory, tmp_path, config,
+                    {"FHIR_BASE": server.base, "FHIR_TOKEN": token, "FHIR_SECRET": secret})
+    mllp_send(gateway, tmp_path, mdm("AUTH-1", "MRN8601", "V8601"), mdm("AUTH-2", "MRN8602", "V8602"))
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"] * 4, what="four rows delivered")
+    stats = server.stats()
+    assert stats["token_requests"] == 1 and stats["unauthorized"] == 0
+    assert len(note_identifiers(stats, "Composition")) == 2
+
+    # Every token is revoked: the static one cannot be refreshed (dead letter); the client secret gets a new one.
+    server.control(expire_tokens=True)
+    mllp_send(gateway, tmp_path, mdm("AUTH-3", "MRN8603", "V8603"))
+    wait_for(lambda: sorted(r["state"] for r in outbox(gateway)) == ["dead"] + ["delivered"] * 5,
+             what="the bearer row dead, the rest delivered")
+    dead = outbox(gateway, "--state", "dead")
+    assert [r["destination"] for r in dead] == ["bearer"]
+    assert dead[0]["lastError"] == "HTTP 401 from the FHIR server for transaction: the credentials were refused"
+    assert server.stats()["token_requests"] == 2
+    assert_no_phi(gateway, "MRN860", secret, token)
+
+
 def test_a_wrong_signing_key_is_refused_by_the_server_and_dead_lettered(gateway_factory, tmp_path, endpoints):
     server = endpoints(require_token=True)
     signing, _ = keypair("rsa", tmp_path)
