@@ -10,6 +10,8 @@ public struct DeliveryMetrics: Sendable {
     public static let retriedLabel = "notebridge_messages_retried_total"
     /// `notebridge_messages_dead_total{destination}`: rows moved to the dead letter.
     public static let deadLabel = "notebridge_messages_dead_total"
+    /// `notebridge_fhir_token_requests_total{destination}`: requests a FHIR destination made to its token endpoint.
+    public static let tokenRequestsLabel = "notebridge_fhir_token_requests_total"
     /// The label that names the destination.
     public static let destinationDimension = "destination"
 

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Curl
 import EncounterModel
 import FHIR
@@ -101,10 +102,10 @@ public struct FHIRServerDestination: Destination {
     static let answerReader = JSONReader(limits: JSONReader.Limits(maximumBytes: 16 << 20, maximumDepth: 64))
     static let fhirJSON = "application/fhir+json"
 
-    /// Creates the destination.
+    /// Creates the destination; its token requests are counted by `metrics` (the process's factory unless given).
     public init(
         name: String, configuration: Configuration, client: CurlClient = CurlClient(maximumConcurrentTransfers: 8),
-        logger: Logger
+        metrics: (any MetricsFactory)? = nil, logger: Logger
     ) {
         self.name = name
         self.configuration = configuration
@@ -116,7 +117,10 @@ public struct FHIRServerDestination: Destination {
         if configuration.authorization.usesTokenEndpoint {
             tokens = FHIRTokenSource(
                 authorization: configuration.authorization, baseURL: configuration.baseURL, client: client,
-                template: Self.template(configuration), logger: logger)
+                template: Self.template(configuration), logger: logger,
+                requests: Counter(
+                    label: DeliveryMetrics.tokenRequestsLabel, dimensions: [(DeliveryMetrics.destinationDimension, name)],
+                    factory: metrics ?? MetricsSystem.factory))
         } else {
             tokens = nil
         }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Curl
 import FHIR
 import Foundation
@@ -43,16 +44,19 @@ public actor FHIRTokenSource {
     private var cached: Token?
     private var pending: Task<Token, any Error>?
     private var discoveredTokenURL: String?
-    /// Tokens fetched since the source was made (for tests and metrics).
+    /// Requests made to the token endpoint since the source was made.
     public private(set) var fetches = 0
+    /// The same, as ``DeliveryMetrics/tokenRequestsLabel``.
+    let requests: Counter?
 
     /// A source for `authorization` (a kind that ``FHIRAuthorization/usesTokenEndpoint``); `template` gives the TLS,
     /// proxy, timeouts of its requests. A SMART signing key is read at the first fetch (the gateway checks it when
     /// it loads its configuration).
     public init(
         authorization: FHIRAuthorization, baseURL: String, client: CurlClient, template: CurlRequest, logger: Logger,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        requests: Counter? = nil, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.requests = requests
         self.authorization = authorization
         self.baseURL = baseURL
         self.client = client
@@ -122,6 +126,7 @@ public actor FHIRTokenSource {
         let response = try await perform(
             "POST", tokenURL, headers: headers, body: Array(body.utf8), what: "the token endpoint")
         fetches += 1
+        requests?.increment()
         guard response.isSuccess else {
             let code = (try? Self.reader.read(response.body))?["error"]?.string.flatMap(Self.safeCode) ?? ""
             let reason = "HTTP \(response.status) from the token endpoint" + (code.isEmpty ? "" : " (\(code))")

@@ -209,7 +209,7 @@ public enum Gateway {
                     FHIRServerDestination(
                         name: destination.name, configuration: fhir,
                         client: CurlClient(maximumConcurrentTransfers: max(2, destination.worker.connections)),
-                        logger: logger)
+                        metrics: metrics.factory, logger: logger)
                 } else {
                     MLLPPeerDestination(name: destination.name, configuration: destination.mllp, logger: logger)
                 }

@@ -9,14 +9,17 @@ import shutil
 import ssl
 import subprocess
 import sys
+import threading
 import urllib.request
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from conftest import MLLPConnection, ack_fields
 from test_pipeline import NAME_MARKER, TRANSCRIPT_MARKER, free_port, mdm, outbox, wait_for
 from test_pipeline_hl7 import mllp_send
+from test_metrics import scrape, value
 from test_tls import make_pki, openssl
 
 ENDPOINT = pathlib.Path(__file__).resolve().parent / "fixtures" / "fhir_endpoint.py"
@@ -205,6 +208,10 @@ def test_smart_backend_services_rs384_and_es384_one_token_while_valid_and_one_re
     wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"] * 14, what="fourteen rows delivered")
     stats = server.stats()
     assert stats["token_requests"] == 4 and stats["unauthorized"] == 2
+    _, samples = scrape(gateway)
+    for name in ("ehr-rs", "ehr-es"):
+        assert value(samples, "notebridge_fhir_token_requests_total", destination=name) == 2
+        assert value(samples, "notebridge_messages_delivered_total", destination=name) == 7
     assert len(note_identifiers(stats, "Composition")) == 7
     log = gateway.log_text()
     assert log.count("the FHIR server refused the access token") == 2
@@ -293,6 +300,49 @@ def test_server_down_slow_and_throttled_then_every_note_delivered_once(gateway_f
     # The slow note's transaction reached the server twice (or more) but its resources exist once.
     assert sum(1 for method, path, status in stats["requests"] if (method, path) == ("POST", "/fhir")) >= 8
     assert_no_phi(gateway, "MRN83")
+
+
+def test_sigkill_mid_burst_then_restart_creates_each_resource_once(gateway_factory, tmp_path, endpoints):
+    """200 MDM^T02 for 40 patients; the gateway is killed with SIGKILL halfway through the burst (transactions in
+    flight), restarted, and the sender sends again what it has no ACK for. Every note reaches the server once: one
+    Composition and one DocumentReference per note, one Patient per MRN, one Encounter per visit."""
+    server = endpoints()
+    config = "destinations:\n" + fhir_destination("ehr", "    leaseSeconds: 2\n")
+    gateway = start(gateway_factory, tmp_path, config, {"FHIR_BASE": server.base})
+    messages = [(f"BURST-{p:02d}-{v}", f"MRN87{p:02d}", f"V87{p:02d}{v}") for v in range(1, 6) for p in range(40)]
+    acked = set()
+    killed = False
+    restarts = []
+    for _ in range(2):
+        try:
+            connection = MLLPConnection(gateway.mllp_port, timeout=30)
+            for control, mrn, visit in messages:
+                if control in acked:
+                    continue
+                reply = ack_fields(connection.send(mdm(control, mrn, visit)))
+                assert reply["code"] == "AA" and reply["control_id"] == control
+                acked.add(control)
+                if not killed and len(acked) == len(messages) // 2:
+                    killed = True
+                    threading.Timer(0.05, gateway.process.kill).start()
+            connection.close()
+        except (ConnectionError, OSError):
+            pass  # killed mid-burst: what has no ACK is sent again after the restart
+        if killed and not restarts:
+            gateway.process.wait()
+            restarts.append(len(acked))
+            gateway.stop()
+            gateway.start()
+    assert restarts and restarts[0] < len(messages), restarts  # the kill came mid-burst
+    assert acked == {m[0] for m in messages}
+    wait_for(lambda: len(outbox(gateway, "--state", "delivered")) == len(messages), timeout=600,
+             what="every note delivered", interval=1.0)
+    stats = server.stats()
+    for rtype in ("Composition", "DocumentReference"):
+        identifiers = note_identifiers(stats, rtype)
+        assert len(identifiers) == len(messages) and len(set(identifiers)) == len(messages), rtype
+    assert stats["counts"]["Patient"] == 40 and stats["counts"]["Encounter"] == len(messages)
+    assert_no_phi(gateway, "MRN87")
 
 
 def test_a_422_for_one_patient_dead_letters_that_note_and_delivers_the_rest(gateway_factory, tmp_path, endpoints):
