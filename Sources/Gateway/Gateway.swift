@@ -138,6 +138,11 @@ public enum Gateway {
         HealthRoutes.register(on: router, journal: journal, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, logger: logger).register(on: router)
+        SubscriptionHookRoutes(
+            subscriptions: Dictionary(uniqueKeysWithValues: configuration.subscriptions.map { ($0.name, $0) }),
+            sources: subscriptionSources(configuration, metrics: metrics, logger: logger), journal: journal,
+            duplicateWindow: configuration.duplicateWindow, onAccepted: wakePipeline, logger: logger
+        ).register(on: router)
         let server: HTTPServerBuilder
         // Without an idle timeout a connection that never sends a request (or stops in the middle of one) is kept
         // for ever: enough of them use up the process's file descriptors.
@@ -193,6 +198,22 @@ public enum Gateway {
         logger.info("NoteBridge stopped; journal closed")
     }
 
+    /// The FHIR servers the Subscription routes read from, by destination name (each with its own libcurl client).
+    static func subscriptionSources(
+        _ configuration: GatewayConfiguration, metrics: GatewayMetrics, logger: Logger
+    ) -> [String: FHIRServerDestination] {
+        var sources: [String: FHIRServerDestination] = [:]
+        for subscription in configuration.subscriptions where sources[subscription.source] == nil {
+            guard let fhir = configuration.destinations.first(where: { $0.name == subscription.source })?.fhir else {
+                continue
+            }
+            sources[subscription.source] = FHIRServerDestination(
+                name: subscription.source, configuration: fhir, client: CurlClient(maximumConcurrentTransfers: 4),
+                metrics: metrics.factory, logger: logger)
+        }
+        return sources
+    }
+
     /// The pipeline (accepted HL7 messages → notes → outbox rows) and one delivery worker per destination. They
     /// start after the sweeper and stop before it, after the listeners.
     static func pipelineServices(
@@ -227,6 +248,8 @@ public enum Gateway {
             acknowledgmentDestination: configuration.acknowledgmentDestination)
         pipeline.routes = configuration.routes
         pipeline.defaultMessageTypes = configuration.pipelineMessageTypes
+        pipeline.subscriptions = Dictionary(
+            uniqueKeysWithValues: configuration.subscriptions.map { ($0.name, $0.destinations) })
         // The visit contexts live beside the journal (the SQLite store keeps them in its database).
         pipeline.contexts = store.journal as? any EncounterContexts
         // The pipeline reads the types of its routes and the ADT events whose visit context it keeps.
@@ -237,6 +260,7 @@ public enum Gateway {
         for event in EncounterPipeline.contextEvents.sorted() where !types.contains("ADT^\(event)") {
             types.append("ADT^\(event)")
         }
+        if !configuration.subscriptions.isEmpty { types.append(SubscriptionHookRoutes.messageType) }
         services.append(
             .init(
                 service: PipelineService(

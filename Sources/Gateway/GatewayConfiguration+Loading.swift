@@ -25,7 +25,9 @@ extension GatewayConfiguration {
         }
         let known = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.path, $0) })
         for key in values.keys
-        where known[key] == nil && !DestinationConfiguration.isDestinationKey(key) && !RouteConfiguration.isRouteKey(key) {
+        where known[key] == nil && !DestinationConfiguration.isDestinationKey(key) && !RouteConfiguration.isRouteKey(key)
+            && !SubscriptionConfiguration.isSubscriptionKey(key)
+        {
             throw ConfigurationError(key: key, reason: "unknown key (see `notebridge serve --help-keys`)")
         }
         for key in ConfigurationKey.all {
@@ -257,6 +259,19 @@ extension GatewayConfiguration {
         routes = try RouteConfiguration.routes(
             in: values, destinations: destinations, acknowledgmentDestination: acknowledgmentDestination,
             defaultMapping: encounterMapping)
+        subscriptions = try SubscriptionConfiguration.subscriptions(
+            in: values, destinations: destinations, noteDestinations: noteDestinations)
+        for subscription in subscriptions {
+            guard Specialty(rawValue: subscription.specialty) != nil else {
+                throw ConfigurationError(
+                    key: "subscriptions.\(subscription.name).specialty", reason: "must be one of the 24 specialty values")
+            }
+            guard NoteTemplate(rawValue: subscription.template) != nil else {
+                throw ConfigurationError(
+                    key: "subscriptions.\(subscription.name).template",
+                    reason: "must be one of \(NoteTemplate.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
         if let level = try reader.string("log.level") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(level.lowercased()) else {

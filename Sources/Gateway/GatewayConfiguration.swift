@@ -65,6 +65,8 @@ public struct GatewayConfiguration: Sendable {
     }
     /// The HL7 v2 routes (`routes.<name>.*`); none: one implicit route (see ``pipelineRoutes``).
     public var routes: [RouteConfiguration] = []
+    /// The Subscription notification routes (`subscriptions.<name>.*`) of `POST /fhir/subscription-hook/<name>`.
+    public var subscriptions: [SubscriptionConfiguration] = []
     /// The routes the pipeline uses: the configured ones, or the implicit one that takes `pipeline.messageTypes`
     /// with `pipeline.mapping` to every note destination.
     public var pipelineRoutes: [RouteConfiguration] {

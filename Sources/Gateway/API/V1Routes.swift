@@ -94,7 +94,7 @@ public struct V1Routes: Sendable {
         (["healthz"], [.get]), (["readyz"], [.get]), (["metrics"], [.get]), (["fhir", "metadata"], [.get]), (["fhir", "$soap-note"], [.post]),
         (["fhir", "Encounter", "*", "$soap-note"], [.post]), (["fhir"], [.post]), (["fhir", "DocumentReference"], [.get]),
         (["fhir", "DocumentReference", "*"], [.get]), (["fhir", "Composition", "*"], [.get]),
-    ] + AdminRoutes.table
+    ] + AdminRoutes.table + SubscriptionHookRoutes.table
 
     /// Adds the routes (and the error middleware) to `router`.
     func register(on router: Router<APIRequestContext>) {

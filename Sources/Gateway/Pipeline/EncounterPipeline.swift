@@ -44,6 +44,8 @@ struct EncounterPipeline: Sendable {
     var routes: [RouteConfiguration] = []
     /// The message types a route without its own takes.
     var defaultMessageTypes: [MessageTypePattern] = []
+    /// The destinations of each Subscription notification route, by name.
+    var subscriptions: [String: [String]] = [:]
 
     /// How one message is handled: its reader, its note's destinations, its acknowledgment destination.
     struct Handling: Sendable {
@@ -220,6 +222,7 @@ struct EncounterPipeline: Sendable {
 
     /// Parses the entry's message once and reads its header, its route and its encounter. Pure.
     func read(_ entry: JournalEntry) -> Reading {
+        if entry.messageType == SubscriptionHookRoutes.messageType { return readNotification(entry) }
         var metadata: Logger.Metadata = [
             "nb.journal.id": "\(entry.id)", "nb.hl7.control_id": "\(entry.controlID ?? "")",
             "nb.hl7.message_type": "\(entry.messageType ?? "")",
@@ -266,6 +269,31 @@ struct EncounterPipeline: Sendable {
         return .encounter(
             encounter, specialtyIsMapped: handling.reader.specialtyIsMapped(in: message), handling: handling,
             header: header, metadata: metadata)
+    }
+
+    /// The encounter a Subscription notification was journaled as (its Codable JSON), for its route's destinations.
+    func readNotification(_ entry: JournalEntry) -> Reading {
+        let route = entry.sender.hasPrefix("subscription|") ? String(entry.sender.dropFirst("subscription|".count)) : ""
+        let metadata: Logger.Metadata = [
+            "nb.journal.id": "\(entry.id)", "nb.hl7.message_type": "\(SubscriptionHookRoutes.messageType)",
+            "nb.pipeline.route": "\(route)",
+        ]
+        func failed(_ reason: String) -> Reading {
+            .prepared(.failure(PipelineFailure(reason), header: nil, acknowledgmentDestination: nil, metadata: metadata))
+        }
+        guard let destinations = subscriptions[route] else {
+            return failed("no subscription route takes this notification (the route was removed from the configuration)")
+        }
+        guard entry.body.count <= SubscriptionHookRoutes.maximumBodyBytes,
+            var encounter = try? JSONDecoder().decode(Encounter.self, from: Data(entry.body))
+        else {
+            return failed("the journaled notification cannot be decoded")
+        }
+        encounter.origin.journalID = entry.id
+        return .encounter(
+            encounter, specialtyIsMapped: true,
+            handling: Handling(reader: reader, destinations: destinations, acknowledgmentDestination: nil, route: route),
+            header: nil, metadata: metadata)
     }
 
     /// Records what ``prepare(_:on:)`` made of `entry`: the note with its outbox rows and the entry's move to

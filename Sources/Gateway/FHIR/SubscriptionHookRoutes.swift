@@ -1,0 +1,193 @@
+import Crypto
+import Delivery
+import EncounterModel
+import FHIR
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Store
+
+/// `POST /fhir/subscription-hook/{route}`: an EHR's rest-hook Subscription notifications (R4 Subscriptions
+/// Backport, `full-resource` or `id-only`). Handshakes and heartbeats are answered and nothing is processed; an
+/// event notification becomes an `Encounter` per event (the Encounter, its Patient and the transcript
+/// DocumentReference: from the notification, else read from the EHR with the route's `source` destination), which
+/// is journaled before the 200 answer and enters the pipeline like an HL7 message. A repeat of an event (same
+/// DocumentReference identifier, or same encounter and event number) is a duplicate and journaled once.
+///
+/// The hook needs `Authorization: Bearer <the route's secret>`; bodies are size-limited; every bad notification is
+/// answered with an OperationOutcome naming the element at fault.
+struct SubscriptionHookRoutes: Sendable {
+    /// The journal entries' message type, by which the pipeline tells them from HL7 v2 messages.
+    static let messageType = "FHIR^NOTIFICATION"
+    /// The largest notification read, bytes.
+    static let maximumBodyBytes = 8 << 20
+
+    let subscriptions: [String: SubscriptionConfiguration]
+    let sources: [String: FHIRServerDestination]
+    let journal: any Journal
+    let duplicateWindow: Duration
+    let onAccepted: @Sendable () -> Void
+    let logger: Logger
+
+    /// The routes and their methods (405 answers use it).
+    static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] = [
+        (["fhir", "subscription-hook", "*"], [.post])
+    ]
+
+    func register(on router: Router<APIRequestContext>) {
+        router.post("fhir/subscription-hook/:route") { request, context in
+            do {
+                return try await notify(request, route: context.parameters.get("route") ?? "")
+            } catch let error as FHIRError {
+                return FHIRFormat.json.response(error.status, error.outcome, headers: error.headers)
+            }
+        }
+    }
+
+    /// Checks, reads and journals one notification.
+    func notify(_ request: Request, route: String) async throws(FHIRError) -> Response {
+        guard let subscription = subscriptions[route], let source = sources[subscription.source] else {
+            throw FHIRError(.notFound, "not-found", "no subscription route of that name")
+        }
+        guard Self.authorized(request.headers[.authorization], secret: subscription.secret) else {
+            throw FHIRError(.unauthorized, "security", "the notification needs the route's bearer secret")
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try await request.body.collect(upTo: Self.maximumBodyBytes).readableBytesView)
+        } catch {
+            throw FHIRError(.contentTooLarge, "too-costly", "a notification is at most \(Self.maximumBodyBytes) bytes")
+        }
+        let bundle: JSONValue
+        do {
+            bundle = try JSONReader(limits: JSONReader.Limits(maximumBytes: Self.maximumBodyBytes, maximumDepth: 64)).read(bytes)
+        } catch {
+            throw FHIRError(error)
+        }
+        let notification = try SubscriptionNotification(bundle: bundle)
+        var metadata: Logger.Metadata = ["nb.fhir.subscription": "\(route)", "nb.fhir.notification": "\(notification.type)"]
+        guard notification.type == "event-notification" else {
+            logger.debug("subscription notification answered; nothing to process", metadata: metadata)
+            return FHIRFormat.json.response(.ok, Self.information("\(notification.type) received; nothing processed"))
+        }
+        var journaled = 0
+        var duplicates = 0
+        for event in notification.events {
+            metadata["nb.fhir.event_number"] = "\(event.number)"
+            let encounterResource = try await resource(event.focus, notification, source)
+            var patient: JSONValue?
+            if let subject = encounterResource["subject"]?["reference"]?.string.flatMap(SubscriptionNotification.relative),
+                subject.hasPrefix("Patient/")
+            {
+                patient = try await resource(subject, notification, source)
+            }
+            let document = try await transcript(for: event.focus, notification, source)
+            var encounter = try SubscriptionEncounterReader.encounter(
+                encounter: encounterResource, patient: patient, transcript: document, subscription: subscription,
+                eventNumber: event.number)
+            let key = SubscriptionEncounterReader.deduplicationKey(
+                document: document, encounter: event.focus, eventNumber: event.number)
+            encounter.origin.controlID = key
+            let body: [UInt8]
+            do {
+                body = try Self.encoded(encounter)
+            } catch {
+                throw FHIRError(.internalServerError, "exception", "the encounter could not be encoded")
+            }
+            let entry = NewJournalEntry(
+                source: "fhir-subscription://\(route)", sender: "subscription|\(route)", controlID: key,
+                messageType: Self.messageType, receivedAt: Date(), state: .accepted, body: body)
+            do {
+                switch try await journal.record(entry, duplicateWindow: duplicateWindow) {
+                case .recorded(let id), .reusedControlID(let id, _):
+                    journaled += 1
+                    metadata["nb.journal.id"] = "\(id)"
+                    logger.info("subscription event journaled", metadata: metadata)
+                case .duplicate(let original):
+                    duplicates += 1
+                    metadata["nb.journal.id"] = "\(original.id)"
+                    logger.notice("duplicate subscription event; journaled once", metadata: metadata)
+                }
+            } catch {
+                logger.error("journal commit failed; the notification is refused", metadata: metadata)
+                throw FHIRError(.serviceUnavailable, "transient", "the notification could not be stored; send it again")
+            }
+        }
+        if journaled > 0 { onAccepted() }
+        return FHIRFormat.json.response(
+            .ok, Self.information("\(journaled) event(s) accepted, \(duplicates) already received"))
+    }
+
+    /// Whether `header` is `Bearer <secret>` (compared in constant time).
+    static func authorized(_ header: String?, secret: String) -> Bool {
+        guard let header, header.hasPrefix("Bearer ") else { return false }
+        let given = Array(header.dropFirst("Bearer ".count).utf8)
+        let expected = Array(secret.utf8)
+        guard given.count == expected.count else { return false }
+        return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// The resource `reference` names: from the notification (`full-resource`), else read from the EHR (`id-only`).
+    func resource(
+        _ reference: String, _ notification: SubscriptionNotification, _ source: FHIRServerDestination
+    ) async throws(FHIRError) -> JSONValue {
+        if let resource = notification.resources[reference] { return resource }
+        let type = String(reference.prefix { $0 != "/" })
+        switch await source.read(reference) {
+        case .resource(let resource) where resource["resourceType"]?.string == type:
+            return resource
+        case .resource:
+            throw FHIRError(.badGateway, "exception", "the EHR answered a read of a \(type) with another resource")
+        case .failed(let reason, let retryable):
+            throw FHIRError(
+                retryable ? .serviceUnavailable : .unprocessableContent, retryable ? "transient" : "not-found",
+                "the \(type) could not be read from the EHR: \(reason)")
+        }
+    }
+
+    /// The transcript DocumentReference of `encounter`: one in the notification that names it, else
+    /// `DocumentReference?encounter=` on the EHR (the first with a text/plain attachment).
+    func transcript(
+        for encounter: String, _ notification: SubscriptionNotification, _ source: FHIRServerDestination
+    ) async throws(FHIRError) -> JSONValue {
+        let named = { (document: JSONValue) in
+            (document["context"]?["encounter"]?.array ?? []).contains {
+                $0["reference"]?.string.flatMap(SubscriptionNotification.relative) == encounter
+            }
+        }
+        let arrived = notification.resources.values.filter { $0["resourceType"]?.string == "DocumentReference" }
+        if let document = arrived.first(where: named) ?? (arrived.count == 1 ? arrived.first : nil) { return document }
+        switch await source.read("DocumentReference?encounter=\(encounter)") {
+        case .resource(let bundle):
+            let found = (bundle["entry"]?.array ?? []).compactMap { $0["resource"] }
+                .filter { $0["resourceType"]?.string == "DocumentReference" }
+            guard let document = found.first(where: { SubscriptionEncounterReader.transcriptText($0) != nil }) else {
+                throw FHIRError(
+                    .unprocessableContent, "not-found", "the EHR has no transcript DocumentReference for the encounter",
+                    expression: "Parameters.parameter.part.valueReference")
+            }
+            return document
+        case .failed(let reason, let retryable):
+            throw FHIRError(
+                retryable ? .serviceUnavailable : .unprocessableContent, retryable ? "transient" : "not-found",
+                "the transcript could not be searched on the EHR: \(reason)")
+        }
+    }
+
+    /// The journaled form of an encounter: its Codable JSON.
+    static func encoded(_ encounter: Encounter) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(encounter))
+    }
+
+    /// An OperationOutcome of one informational issue.
+    static func information(_ text: String) -> JSONValue {
+        .make([
+            "resourceType": "OperationOutcome",
+            "issue": [.make(["severity": "information", "code": "informational", "diagnostics": .string(text)])],
+        ])
+    }
+}
