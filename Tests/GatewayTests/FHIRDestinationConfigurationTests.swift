@@ -6,10 +6,6 @@ import Testing
 
 @Suite("FHIR destination configuration")
 struct FHIRDestinationConfigurationTests {
-    private func load(_ yaml: String, environment: [String: String] = [:]) throws -> GatewayConfiguration {
-        try loadConfiguration(yaml, environment: environment)
-    }
-
     @Test("the shipped sample mdm-to-fhir.yaml loads: a transaction Bundle to ${EHR_FHIR_BASE}, no auth")
     func sample() throws {
         let file = URLPaths.repositoryRoot.appendingPathComponent("samples/config/mdm-to-fhir.yaml")
@@ -28,21 +24,24 @@ struct FHIRDestinationConfigurationTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let key = directory.appendingPathComponent("es384.pem")
         try P384.Signing.PrivateKey().pemRepresentation.write(to: key, atomically: true, encoding: .utf8)
-        let configuration = try load(
-            """
+        let smart = """
             destinations:
               ehr:
                 type: fhir
                 baseUrl: https://ehr.example.org/fhir
-                mode: conditional-update
                 auth: smart-backend
                 clientId: nb
                 signingKey: \(key.path)
                 keyId: k1
-                algorithm: ES384
-                scopes: [system/Composition.write, system/DocumentReference.write]
-                timeoutSeconds: 5
-            """)
+
+            """
+        let configuration = try loadConfiguration(
+            smart + """
+                    mode: conditional-update
+                    algorithm: ES384
+                    scopes: [system/Composition.write, system/DocumentReference.write]
+                    timeoutSeconds: 5
+                """)
         let fhir = try #require(configuration.destinations.first?.fhir)
         #expect(fhir.mode == .conditionalUpdate)
         #expect(fhir.timeout == .seconds(5))
@@ -52,24 +51,12 @@ struct FHIRDestinationConfigurationTests {
                     clientID: "nb", keyFile: key.path, keyID: "k1", algorithm: .es384, tokenURL: nil,
                     scopes: "system/Composition.write system/DocumentReference.write"))
         // The same file is not an RSA key: RS384 refuses it, naming the key.
-        #expect {
-            try load(
-                """
-                destinations:
-                  ehr:
-                    type: fhir
-                    baseUrl: https://ehr.example.org/fhir
-                    auth: smart-backend
-                    clientId: nb
-                    signingKey: \(key.path)
-                    keyId: k1
-                """)
-        } throws: { error in (error as? ConfigurationError)?.key == "destinations.ehr.signingKey" }
+        #expect { try loadConfiguration(smart) } throws: { error in (error as? ConfigurationError)?.key == "destinations.ehr.signingKey" }
     }
 
     @Test("a client secret named by an environment variable is never in the description")
     func secretRedacted() throws {
-        let configuration = try load(
+        let configuration = try loadConfiguration(
             """
             destinations:
               ehr:
@@ -103,7 +90,7 @@ struct FHIRDestinationConfigurationTests {
             ("    host: h\n    port: 1\n    mode: transaction\n", "destinations.ehr.mode"),
         ])
     func mistakes(body: String, key: String) throws {
-        #expect { try load("destinations:\n  ehr:\n" + body) } throws: { error in
+        #expect { try loadConfiguration("destinations:\n  ehr:\n" + body) } throws: { error in
             (error as? ConfigurationError)?.key == key
         }
     }

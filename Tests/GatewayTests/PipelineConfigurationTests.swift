@@ -7,10 +7,6 @@ import Testing
 
 @Suite("Pipeline configuration: destinations and ${VARIABLES}")
 struct PipelineConfigurationTests {
-    private func load(_ yaml: String, environment: [String: String] = [:]) throws -> GatewayConfiguration {
-        try loadConfiguration(yaml, environment: environment)
-    }
-
     @Test("no destination: the pipeline is off")
     func defaults() throws {
         let configuration = try GatewayConfiguration.load(file: nil, environment: [:])
@@ -20,7 +16,7 @@ struct PipelineConfigurationTests {
 
     @Test("an MLLP destination whose host and port name environment variables")
     func mllpDestination() throws {
-        let configuration = try load(
+        let configuration = try loadConfiguration(
             """
             destinations:
               ehr:
@@ -62,7 +58,7 @@ struct PipelineConfigurationTests {
             ("destinations:\n  ehr:\n    host: h\n    port: 1\n    messages: [ADT^A01]\n", "destinations.ehr.messages"),
         ])
     func mistakes(yaml: String, key: String) throws {
-        #expect { try load(yaml) } throws: { error in (error as? ConfigurationError)?.key == key }
+        #expect { try loadConfiguration(yaml) } throws: { error in (error as? ConfigurationError)?.key == key }
     }
 
     @Test("the shipped sample mdm-to-oru.yaml loads")
