@@ -30,8 +30,11 @@ public struct ClientAssertion: Sendable {
             self.line = line
         }
 
+        /// Errors are equal when their reasons are (not where they were raised).
         public static func == (lhs: KeyError, rhs: KeyError) -> Bool { lhs.reason == rhs.reason }
+        /// Hashes the reason.
         public func hash(into hasher: inout Hasher) { hasher.combine(reason) }
+        /// The reason, with where it was raised.
         public var description: String { "ClientAssertion.KeyError: \(reason) (\(file):\(line))" }
     }
 
@@ -87,7 +90,9 @@ public struct ClientAssertion: Sendable {
     }
 
     /// A signed assertion for `clientID` to present at `audience` (the token endpoint URL), issued at `now`.
-    public func make(clientID: String, audience: String, now: Date = Date(), id: String = Self.randomID()) throws -> String {
+    public func make(clientID: String, audience: String, now: Date = Date(), id: String = Self.randomID()) throws
+        -> String
+    {
         struct Header: Encodable {
             var alg: String
             var typ = "JWT"

@@ -45,5 +45,6 @@ extension FHIRAuthorization: CustomStringConvertible, CustomDebugStringConvertib
         }
     }
 
+    /// The same as ``description``.
     public var debugDescription: String { description }
 }

@@ -36,7 +36,8 @@ public enum FHIRServerAnswer {
             return .dead(reason: "HTTP 401 from the FHIR server for \(what): the credentials were refused")
         default:
             let issues = operationOutcomeSummary(response.body)
-            return .dead(reason: "HTTP \(status) from the FHIR server for \(what)" + (issues.isEmpty ? "" : ": \(issues)"))
+            return .dead(
+                reason: "HTTP \(status) from the FHIR server for \(what)" + (issues.isEmpty ? "" : ": \(issues)"))
         }
     }
 
@@ -97,6 +98,8 @@ public enum FHIRServerAnswer {
     /// most 120 characters, so that no literal value (which could be PHI) gets through.
     static func isElementPath(_ text: String) -> Bool {
         !text.isEmpty && text.count <= 120 && text.first?.isLetter == true
-            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "[" || $0 == "]") }
+            && text.allSatisfy {
+                $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "[" || $0 == "]")
+            }
     }
 }

@@ -90,6 +90,7 @@ public struct FHIRServerDestination: Destination {
         }
     }
 
+    /// The configured name.
     public let name: String
     /// The configuration in force.
     public let configuration: Configuration
@@ -119,7 +120,8 @@ public struct FHIRServerDestination: Destination {
                 authorization: configuration.authorization, baseURL: configuration.baseURL, client: client,
                 template: Self.template(configuration), logger: logger,
                 requests: Counter(
-                    label: DeliveryMetrics.tokenRequestsLabel, dimensions: [(DeliveryMetrics.destinationDimension, name)],
+                    label: DeliveryMetrics.tokenRequestsLabel,
+                    dimensions: [(DeliveryMetrics.destinationDimension, name)],
                     factory: metrics ?? MetricsSystem.factory))
         } else {
             tokens = nil
@@ -130,7 +132,8 @@ public struct FHIRServerDestination: Destination {
     static func template(_ configuration: Configuration) -> CurlRequest {
         CurlRequest(
             url: configuration.baseURL, connectTimeout: configuration.connectTimeout, timeout: configuration.timeout,
-            tls: configuration.tls, proxy: configuration.proxy, maximumResponseBytes: configuration.maximumResponseBytes)
+            tls: configuration.tls, proxy: configuration.proxy, maximumResponseBytes: configuration.maximumResponseBytes
+        )
     }
 
     /// Token requests made so far (0 without a token endpoint).
@@ -138,6 +141,7 @@ public struct FHIRServerDestination: Destination {
         get async { await tokens?.fetches ?? 0 }
     }
 
+    /// Renders `note` with the mapping and writes it in the configured mode; see the type's documentation.
     public func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome {
         let input = NoteFHIRInput(record: note, identifiers: configuration.identifiers)
         let writes = renderer.writes(input, selected: configuration.selectedResources)
@@ -190,14 +194,18 @@ public struct FHIRServerDestination: Destination {
             }
             let bundle: JSONValue = .make(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)])
             let response: CurlResponse
-            switch await send(method: "POST", path: "", headers: [], body: JSONWriter.write(bundle), what: "transaction") {
+            switch await send(
+                method: "POST", path: "", headers: [], body: JSONWriter.write(bundle), what: "transaction")
+            {
             case .answered(let answer): response = answer
             case .failed(let outcome): return outcome
             }
             let outcome = FHIRServerAnswer.outcome(of: response, writing: "transaction")
             if outcome == .delivered, let reply = try? FHIRServerDestination.answerReader.read(response.body) {
                 for entry in reply["entry"]?.array ?? [] {
-                    if let location = entry["response"]?["location"]?.string { locations.append(Self.relative(location)) }
+                    if let location = entry["response"]?["location"]?.string {
+                        locations.append(Self.relative(location))
+                    }
                 }
             }
             return outcome
@@ -230,7 +238,9 @@ public struct FHIRServerDestination: Destination {
                 }
                 let what = "\(method) \(write.resourceType)"
                 let response: CurlResponse
-                switch await send(method: method, path: path, headers: headers, body: JSONWriter.write(body), what: what) {
+                switch await send(
+                    method: method, path: path, headers: headers, body: JSONWriter.write(body), what: what)
+                {
                 case .answered(let answer): response = answer
                 case .failed(let outcome): return outcome
                 }
@@ -253,18 +263,21 @@ public struct FHIRServerDestination: Destination {
 
         /// Sends one request with the current token; on a 401 with a token from the token endpoint, fetches one new
         /// token (once per delivery) and sends it again.
-        mutating func send(method: String, path: String, headers: [HTTPHeader], body: [UInt8], what: String) async -> Answer {
+        mutating func send(method: String, path: String, headers: [HTTPHeader], body: [UInt8], what: String) async
+            -> Answer
+        {
             let configuration = destination.configuration
             while true {
                 var request = FHIRServerDestination.template(configuration)
                 request.method = method
                 request.url = path.isEmpty ? configuration.baseURL : FHIRTokenSource.joined(configuration.baseURL, path)
-                request.headers = [
-                    HTTPHeader(name: "Content-Type", value: FHIRServerDestination.fhirJSON),
-                    HTTPHeader(name: "Accept", value: FHIRServerDestination.fhirJSON),
-                    HTTPHeader(name: "Prefer", value: "return=minimal"),
-                    HTTPHeader(name: "User-Agent", value: "NoteBridge-FHIR/1"),
-                ] + headers
+                request.headers =
+                    [
+                        HTTPHeader(name: "Content-Type", value: FHIRServerDestination.fhirJSON),
+                        HTTPHeader(name: "Accept", value: FHIRServerDestination.fhirJSON),
+                        HTTPHeader(name: "Prefer", value: "return=minimal"),
+                        HTTPHeader(name: "User-Agent", value: "NoteBridge-FHIR/1"),
+                    ] + headers
                 request.body = body
                 var token: FHIRTokenSource.Token?
                 switch configuration.authorization {
@@ -282,7 +295,8 @@ public struct FHIRServerDestination: Destination {
                         if Task.isCancelled { return .failed(.interrupted) }
                         return .failed(error.isPermanent ? .dead(reason: error.reason) : .retry(reason: error.reason))
                     } catch {
-                        return .failed(Task.isCancelled ? .interrupted : .retry(reason: "no access token: \(type(of: error))"))
+                        return .failed(
+                            Task.isCancelled ? .interrupted : .retry(reason: "no access token: \(type(of: error))"))
                     }
                 }
                 let response: CurlResponse
@@ -291,17 +305,20 @@ public struct FHIRServerDestination: Destination {
                 } catch let error as CurlError {
                     return .failed(FHIRServerAnswer.outcome(of: error, writing: what))
                 } catch {
-                    return .failed(Task.isCancelled ? .interrupted : .retry(reason: "\(what) failed: \(type(of: error))"))
+                    return .failed(
+                        Task.isCancelled ? .interrupted : .retry(reason: "\(what) failed: \(type(of: error))"))
                 }
                 if response.status == 401, let token, let tokens = destination.tokens {
                     await tokens.invalidate(token)
                     if !refreshed {
                         refreshed = true
                         destination.logger.notice(
-                            "the FHIR server refused the access token; fetching a new one", metadata: ["nb.fhir.request": "\(what)"])
+                            "the FHIR server refused the access token; fetching a new one",
+                            metadata: ["nb.fhir.request": "\(what)"])
                         continue
                     }
-                    return .failed(.dead(reason: "HTTP 401 from the FHIR server for \(what), also after a token refresh"))
+                    return .failed(
+                        .dead(reason: "HTTP 401 from the FHIR server for \(what), also after a token refresh"))
                 }
                 return .answered(response)
             }
@@ -352,7 +369,8 @@ public struct FHIRServerDestination: Destination {
 
         /// A FHIR id: 1 to 64 letters, digits, `-` and `.`.
         static func isResourceID(_ text: String) -> Bool {
-            !text.isEmpty && text.count <= 64 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+            !text.isEmpty && text.count <= 64
+                && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
         }
 
         /// `Type/id/_history/n` (or `Type/id`) of a Location, the base URL left out; at most 160 characters.
@@ -372,5 +390,6 @@ extension FHIRServerDestination.Configuration: CustomStringConvertible, CustomDe
         "FHIRServerDestination.Configuration(baseURL: \(baseURL), mode: \(mode.rawValue), resources: \(resources.sorted()), authorization: \(authorization), tls: \(tls))"
     }
 
+    /// The same as ``description``.
     public var debugDescription: String { description }
 }

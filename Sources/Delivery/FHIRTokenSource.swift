@@ -16,6 +16,7 @@ public actor FHIRTokenSource {
         /// Whether the token endpoint refused the client (4xx) rather than failing to answer.
         public var isPermanent: Bool
 
+        /// The reason, for operators.
         public var description: String { "FHIRTokenSource.TokenError: \(reason)" }
     }
 
@@ -66,7 +67,8 @@ public actor FHIRTokenSource {
     }
 
     /// The signer of a SMART authorization, its key read once.
-    private func signer(keyFile: String, keyID: String, algorithm: ClientAssertion.Algorithm) throws -> ClientAssertion {
+    private func signer(keyFile: String, keyID: String, algorithm: ClientAssertion.Algorithm) throws -> ClientAssertion
+    {
         if let assertion { return assertion }
         do {
             let made = try ClientAssertion(keyFile: keyFile, algorithm: algorithm, keyID: keyID)
@@ -98,8 +100,10 @@ public actor FHIRTokenSource {
     private func fetch() async throws -> Token {
         let clientID: String
         let scopes: String
-        var headers = [HTTPHeader(name: "Content-Type", value: "application/x-www-form-urlencoded"),
-            HTTPHeader(name: "Accept", value: "application/json")]
+        var headers = [
+            HTTPHeader(name: "Content-Type", value: "application/x-www-form-urlencoded"),
+            HTTPHeader(name: "Accept", value: "application/json"),
+        ]
         var form = ["grant_type": "client_credentials"]
         let tokenURL = try await endpoint()
         switch authorization {
@@ -107,7 +111,8 @@ public actor FHIRTokenSource {
             clientID = id
             scopes = scope
             let credentials = Self.formEscaped(id) + ":" + Self.formEscaped(secret)
-            headers.append(HTTPHeader(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString()))
+            headers.append(
+                HTTPHeader(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString()))
         case .smartBackend(let id, let keyFile, let keyID, let algorithm, _, let scope):
             clientID = id
             scopes = scope
@@ -122,7 +127,8 @@ public actor FHIRTokenSource {
             throw TokenError(reason: "\(authorization.kind) authorization uses no token endpoint", isPermanent: true)
         }
         if !scopes.isEmpty { form["scope"] = scopes }
-        let body = form.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.formEscaped($0.value))" }.joined(separator: "&")
+        let body = form.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.formEscaped($0.value))" }.joined(
+            separator: "&")
         let response = try await perform(
             "POST", tokenURL, headers: headers, body: Array(body.utf8), what: "the token endpoint")
         fetches += 1
@@ -175,7 +181,8 @@ public actor FHIRTokenSource {
 
     /// Sends one request with the destination's TLS, proxy and timeouts; a transfer failure is a passing
     /// ``TokenError`` naming `what`.
-    private func perform(_ method: String, _ url: String, headers: [HTTPHeader], body: [UInt8], what: String) async throws
+    private func perform(_ method: String, _ url: String, headers: [HTTPHeader], body: [UInt8], what: String)
+        async throws
         -> CurlResponse
     {
         var request = template

@@ -7,8 +7,14 @@ extension DestinationConfiguration {
     /// The keys only a `type: fhir` destination takes, with what they mean.
     static let fhirFields: [(String, String)] = [
         ("baseUrl", "fhir: the FHIR R4 base URL (http or https)"),
-        ("mode", "fhir: transaction (default; one Bundle of conditional creates), conditional-create, conditional-update or document-reference"),
-        ("resources", "fhir: what is sent, e.g. [Composition, DocumentReference, Condition, ChargeItem, Provenance] (default all but ChargeItem)"),
+        (
+            "mode",
+            "fhir: transaction (default; one Bundle of conditional creates), conditional-create, conditional-update or document-reference"
+        ),
+        (
+            "resources",
+            "fhir: what is sent, e.g. [Composition, DocumentReference, Condition, ChargeItem, Provenance] (default all but ChargeItem)"
+        ),
         ("auth", "fhir: none (default), bearer, client-secret or smart-backend"),
         ("token", "fhir, auth bearer: the static bearer token (name an environment variable)"),
         ("clientId", "fhir, auth client-secret or smart-backend: the OAuth client id"),
@@ -49,7 +55,8 @@ extension DestinationConfiguration {
             guard let parsed = FHIRServerDestination.Mode(rawValue: mode) else {
                 throw ConfigurationError(
                     key: key + "mode",
-                    reason: "must be one of \(FHIRServerDestination.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+                    reason:
+                        "must be one of \(FHIRServerDestination.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             configuration.mode = parsed
         }
@@ -73,7 +80,9 @@ extension DestinationConfiguration {
                 key: key + (certificate == nil ? "tlsCertificate" : "tlsPrivateKey"),
                 reason: "mutual TLS needs both the client certificate and its private key")
         }
-        for (field, path) in [("tlsTrustRoots", value("tlsTrustRoots")), ("tlsCertificate", certificate), ("tlsPrivateKey", privateKey)] {
+        for (field, path) in [
+            ("tlsTrustRoots", value("tlsTrustRoots")), ("tlsCertificate", certificate), ("tlsPrivateKey", privateKey),
+        ] {
             if let path, !FileManager.default.isReadableFile(atPath: path) {
                 throw ConfigurationError(key: key + field, reason: "the file cannot be read")
             }
@@ -81,15 +90,20 @@ extension DestinationConfiguration {
         configuration.tls = CurlTLSConfiguration(
             caFile: value("tlsTrustRoots"), clientCertificateFile: certificate, clientKeyFile: privateKey)
         if let proxy = value("proxy") {
-            guard let components = URLComponents(string: proxy), components.scheme != nil, components.host?.isEmpty == false
+            guard let components = URLComponents(string: proxy), components.scheme != nil,
+                components.host?.isEmpty == false
             else {
                 throw ConfigurationError(key: key + "proxy", reason: "must be a URL such as http://proxy.example:3128")
             }
             configuration.proxy = proxy
         }
         if let seconds = try integer("timeoutSeconds", 1...600) { configuration.timeout = .seconds(seconds) }
-        if let seconds = try integer("connectTimeoutSeconds", 1...600) { configuration.connectTimeout = .seconds(seconds) }
-        if let bytes = try integer("maxResponseBytes", 1_024...(256 << 20)) { configuration.maximumResponseBytes = bytes }
+        if let seconds = try integer("connectTimeoutSeconds", 1...600) {
+            configuration.connectTimeout = .seconds(seconds)
+        }
+        if let bytes = try integer("maxResponseBytes", 1_024...(256 << 20)) {
+            configuration.maximumResponseBytes = bytes
+        }
         if let system = value("patientIdentifierSystem") {
             try checkSystem(system, key: key + "patientIdentifierSystem")
             configuration.identifiers.patient = system
@@ -128,8 +142,12 @@ extension DestinationConfiguration {
         let tokenURL = value("tokenUrl")
         if let tokenURL { try checkURL(tokenURL, key: key + "tokenUrl") }
         let scopes = (value("scopes") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        if let bad = scopes.first(where: { $0.isEmpty || !$0.allSatisfy { $0.isASCII && !$0.isWhitespace && $0 != "\"" && $0 != "\\" } }) {
-            throw ConfigurationError(key: key + "scopes", reason: "a scope must be printable ASCII without spaces (\(bad.isEmpty ? "empty" : "not one"))")
+        if let bad = scopes.first(where: {
+            $0.isEmpty || !$0.allSatisfy { $0.isASCII && !$0.isWhitespace && $0 != "\"" && $0 != "\\" }
+        }) {
+            throw ConfigurationError(
+                key: key + "scopes",
+                reason: "a scope must be printable ASCII without spaces (\(bad.isEmpty ? "empty" : "not one"))")
         }
         switch kind {
         case "bearer":
@@ -146,8 +164,9 @@ extension DestinationConfiguration {
             let clientID = try required("clientId")
             let keyFile = try required("signingKey")
             let keyID = try required("keyId")
-            let algorithm = try ClientAssertion.Algorithm(rawValue: (value("algorithm") ?? "RS384").uppercased()).orThrow(
-                ConfigurationError(key: key + "algorithm", reason: "must be RS384 or ES384"))
+            let algorithm = try ClientAssertion.Algorithm(rawValue: (value("algorithm") ?? "RS384").uppercased())
+                .orThrow(
+                    ConfigurationError(key: key + "algorithm", reason: "must be RS384 or ES384"))
             do {
                 _ = try ClientAssertion(keyFile: keyFile, algorithm: algorithm, keyID: keyID)
             } catch {
@@ -167,7 +186,8 @@ extension DestinationConfiguration {
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
             components.query == nil, components.fragment == nil
         else {
-            throw ConfigurationError(key: key, reason: "must be an http or https URL with a host, without query or fragment")
+            throw ConfigurationError(
+                key: key, reason: "must be an http or https URL with a host, without query or fragment")
         }
     }
 

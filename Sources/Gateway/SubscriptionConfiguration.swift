@@ -20,8 +20,14 @@ public struct SubscriptionConfiguration: Sendable, Hashable {
 
     /// The keys of a subscription route, with what they mean.
     public static let fields: [(String, String)] = [
-        ("source", "the type: fhir destination whose baseUrl, auth and TLS the EHR is read with (id-only notifications)"),
-        ("secret", "the shared secret the EHR sends as Authorization: Bearer (at least 16 characters; name an environment variable)"),
+        (
+            "source",
+            "the type: fhir destination whose baseUrl, auth and TLS the EHR is read with (id-only notifications)"
+        ),
+        (
+            "secret",
+            "the shared secret the EHR sends as Authorization: Bearer (at least 16 characters; name an environment variable)"
+        ),
         ("destinations", "where the notes go, e.g. [ehr] (default: every note destination)"),
         ("specialty", "the specialty value the notes are written for (default generic)"),
         ("template", "the note layout: standard (default), apso, dap, birp or brief"),
@@ -75,7 +81,8 @@ public struct SubscriptionConfiguration: Sendable, Hashable {
             if let list = value("destinations") {
                 targets = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 for target in targets where !noteDestinations.contains(target) {
-                    throw ConfigurationError(key: key + "destinations", reason: "names a destination that gets no notes")
+                    throw ConfigurationError(
+                        key: key + "destinations", reason: "names a destination that gets no notes")
                 }
             }
             guard !targets.isEmpty else {

@@ -27,9 +27,12 @@ public struct NoteFHIRIdentifierSystems: Sendable, Hashable {
     /// The system of a patient identifier assigned by `authority`.
     func patientSystem(authority: String) -> String {
         if let patient { return patient }
-        let cleaned = String(authority.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }.prefix(64))
+        let cleaned = String(
+            authority.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }.prefix(64))
         if cleaned.isEmpty { return "urn:notebridge:id:local" }
-        if cleaned.first?.isNumber == true, cleaned.allSatisfy({ $0.isNumber || $0 == "." }) { return "urn:oid:\(cleaned)" }
+        if cleaned.first?.isNumber == true, cleaned.allSatisfy({ $0.isNumber || $0 == "." }) {
+            return "urn:oid:\(cleaned)"
+        }
         return "urn:notebridge:id:\(cleaned)"
     }
 }
@@ -73,7 +76,9 @@ extension NoteFHIRInput {
             let end = Self.fhirDateTime(encounter.visit.end)
             visit = .make([
                 "resourceType": "Encounter", "id": .string("nb-\(base)-enc"),
-                "identifier": [.make(["system": .string(identifiers.encounter), "value": .string(encounter.visit.number)])],
+                "identifier": [
+                    .make(["system": .string(identifiers.encounter), "value": .string(encounter.visit.number)])
+                ],
                 "status": "finished",
                 "class": .make([
                     "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": .string(code),

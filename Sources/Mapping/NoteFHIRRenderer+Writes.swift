@@ -21,11 +21,14 @@ public struct NoteFHIRWrite: Sendable, Hashable {
         identifier.map { "identifier=" + Self.queryEscaped($0.system) + "|" + Self.queryEscaped($0.value) }
     }
 
+    /// Writes are equal when every part is.
     public static func == (lhs: NoteFHIRWrite, rhs: NoteFHIRWrite) -> Bool {
         lhs.resourceType == rhs.resourceType && lhs.id == rhs.id && lhs.identifier?.system == rhs.identifier?.system
-            && lhs.identifier?.value == rhs.identifier?.value && lhs.fullURL == rhs.fullURL && lhs.resource == rhs.resource
+            && lhs.identifier?.value == rhs.identifier?.value && lhs.fullURL == rhs.fullURL
+            && lhs.resource == rhs.resource
     }
 
+    /// Hashes the type, id and full URL.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(resourceType)
         hasher.combine(id)
@@ -55,7 +58,9 @@ public struct NoteFHIRWrite: Sendable, Hashable {
 extension NoteFHIRRenderer {
     /// The resource types a destination may choose to send; the patient, encounter, practitioner and the
     /// NoteBridge Device are always sent with them, since they are what the chosen ones reference.
-    public static let selectableResourceTypes = ["Composition", "DocumentReference", "Condition", "ChargeItem", "Provenance"]
+    public static let selectableResourceTypes = [
+        "Composition", "DocumentReference", "Condition", "ChargeItem", "Provenance",
+    ]
 
     /// The note's resources of the `selected` types (and the Patient, Encounter, Practitioner and Device they
     /// reference) in the order a server can write them one by one: what is referenced before what references it.
@@ -64,8 +69,10 @@ extension NoteFHIRRenderer {
     /// server assigns or finds); a reference to a resource not sent is removed (a Composition section's entry, a
     /// Provenance target), and a Provenance left without a target is not sent.
     public func writes(_ input: NoteFHIRInput, selected: Set<String>) -> [NoteFHIRWrite] {
-        let order = ["Patient", "Practitioner", "Encounter", "Device", "Condition", "Composition", "DocumentReference",
-            "ChargeItem", "Provenance"]
+        let order = [
+            "Patient", "Practitioner", "Encounter", "Device", "Condition", "Composition", "DocumentReference",
+            "ChargeItem", "Provenance",
+        ]
         let chosen = resources(input).filter { resource in
             guard let type = resource["resourceType"]?.string else { return false }
             return !Self.selectableResourceTypes.contains(type) || selected.contains(type)
@@ -89,14 +96,18 @@ extension NoteFHIRRenderer {
             guard let rewritten = Self.rewritingReferences(resource, urls: urls, dropping: notSent) else { continue }
             if type == "Provenance", rewritten["target"]?.array?.isEmpty ?? true { continue }
             var identifier: (system: String, value: String)?
-            if let first = resource["identifier"].flatMap({ $0.array?.first ?? $0 }), let system = first["system"]?.string,
+            if let first = resource["identifier"].flatMap({ $0.array?.first ?? $0 }),
+                let system = first["system"]?.string,
                 let value = first["value"]?.string
             {
                 identifier = (system, value)
             }
-            writes.append(NoteFHIRWrite(resourceType: type, id: id, identifier: identifier, fullURL: url, resource: rewritten))
+            writes.append(
+                NoteFHIRWrite(resourceType: type, id: id, identifier: identifier, fullURL: url, resource: rewritten))
         }
-        return writes.sorted { (order.firstIndex(of: $0.resourceType) ?? 99) < (order.firstIndex(of: $1.resourceType) ?? 99) }
+        return writes.sorted {
+            (order.firstIndex(of: $0.resourceType) ?? 99) < (order.firstIndex(of: $1.resourceType) ?? 99)
+        }
     }
 
     /// `value` with each `reference` to one of `urls`' keys replaced by its URL; an array element or member that
@@ -112,7 +123,9 @@ extension NoteFHIRRenderer {
             }
             var kept: [JSONMember] = []
             for member in members {
-                guard let rewritten = rewritingReferences(member.value, urls: urls, dropping: dropping) else { continue }
+                guard let rewritten = rewritingReferences(member.value, urls: urls, dropping: dropping) else {
+                    continue
+                }
                 if case .array(let items) = rewritten, items.isEmpty, member.value.array?.isEmpty == false { continue }
                 kept.append(JSONMember(member.key, rewritten))
             }

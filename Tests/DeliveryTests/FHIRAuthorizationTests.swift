@@ -21,12 +21,15 @@ struct FHIRAuthorizationTests {
         return try #require(Data(base64Encoded: base64))
     }
 
-    static func parts(_ jwt: String) throws -> (header: JSONValue, claims: JSONValue, signingInput: Data, signature: Data) {
+    static func parts(_ jwt: String) throws -> (
+        header: JSONValue, claims: JSONValue, signingInput: Data, signature: Data
+    ) {
         let pieces = jwt.split(separator: ".", omittingEmptySubsequences: false)
         try #require(pieces.count == 3)
         let reader = JSONReader()
         return (
-            try reader.read(Array(try base64URLDecoded(pieces[0]))), try reader.read(Array(try base64URLDecoded(pieces[1]))),
+            try reader.read(Array(try base64URLDecoded(pieces[0]))),
+            try reader.read(Array(try base64URLDecoded(pieces[1]))),
             Data("\(pieces[0]).\(pieces[1])".utf8), try base64URLDecoded(pieces[2])
         )
     }
@@ -44,24 +47,29 @@ struct FHIRAuthorizationTests {
     func rs384() throws {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let signer = try ClientAssertion(pem: key.pemRepresentation, algorithm: .rs384, keyID: "rs-1")
-        let jwt = try signer.make(clientID: "nb-client", audience: "https://ehr.example.org/token", now: Self.now, id: "jti-1")
+        let jwt = try signer.make(
+            clientID: "nb-client", audience: "https://ehr.example.org/token", now: Self.now, id: "jti-1")
         let (header, claims, input, signature) = try Self.parts(jwt)
         #expect(header["alg"]?.string == "RS384" && header["kid"]?.string == "rs-1" && header["typ"]?.string == "JWT")
         Self.checkClaims(claims)
         let rsaSignature = _RSA.Signing.RSASignature(rawRepresentation: signature)
-        #expect(key.publicKey.isValidSignature(rsaSignature, for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5))
+        #expect(
+            key.publicKey.isValidSignature(rsaSignature, for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5))
         // Not PSS, not SHA-256, not another key: each fails.
         #expect(!key.publicKey.isValidSignature(rsaSignature, for: SHA384.hash(data: input), padding: .PSS))
-        #expect(!key.publicKey.isValidSignature(rsaSignature, for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5))
+        #expect(
+            !key.publicKey.isValidSignature(rsaSignature, for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5))
         let other = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-        #expect(!other.publicKey.isValidSignature(rsaSignature, for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5))
+        #expect(
+            !other.publicKey.isValidSignature(rsaSignature, for: SHA384.hash(data: input), padding: .insecurePKCS1v1_5))
     }
 
     @Test("ES384: a 96-byte r||s signature the P-384 public key verifies; a tampered claim fails")
     func es384() throws {
         let key = P384.Signing.PrivateKey()
         let signer = try ClientAssertion(pem: key.pemRepresentation, algorithm: .es384, keyID: "es-1")
-        let jwt = try signer.make(clientID: "nb-client", audience: "https://ehr.example.org/token", now: Self.now, id: "jti-1")
+        let jwt = try signer.make(
+            clientID: "nb-client", audience: "https://ehr.example.org/token", now: Self.now, id: "jti-1")
         let (header, claims, input, signature) = try Self.parts(jwt)
         #expect(header["alg"]?.string == "ES384" && header["kid"]?.string == "es-1")
         Self.checkClaims(claims)
@@ -79,7 +87,9 @@ struct FHIRAuthorizationTests {
         let rsa = try _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
         #expect(throws: ClientAssertion.KeyError.self) { try ClientAssertion(pem: ec, algorithm: .rs384, keyID: "k") }
         #expect(throws: ClientAssertion.KeyError.self) { try ClientAssertion(pem: rsa, algorithm: .es384, keyID: "k") }
-        #expect(throws: ClientAssertion.KeyError.self) { try ClientAssertion(pem: "not a key", algorithm: .es384, keyID: "k") }
+        #expect(throws: ClientAssertion.KeyError.self) {
+            try ClientAssertion(pem: "not a key", algorithm: .es384, keyID: "k")
+        }
         do {
             _ = try ClientAssertion(keyFile: "/nonexistent/key.pem", algorithm: .rs384, keyID: "k")
             Issue.record("a missing key file was accepted")
@@ -104,7 +114,9 @@ struct FHIRAuthorizationTests {
             }
             return Reply(
                 headers: [("Content-Type", "application/json")],
-                body: Array("{\"access_token\":\"token-\(number)\",\"token_type\":\"bearer\",\"expires_in\":\(expiresIn)}".utf8))
+                body: Array(
+                    "{\"access_token\":\"token-\(number)\",\"token_type\":\"bearer\",\"expires_in\":\(expiresIn)}".utf8)
+            )
         }
     }
 
@@ -114,7 +126,8 @@ struct FHIRAuthorizationTests {
         try await withServer(respond: Self.tokenEndpoint(expiresIn: 600)) { server in
             let source = FHIRTokenSource(
                 authorization: .clientSecret(
-                    clientID: "nb client", secret: "s:cret", tokenURL: server.url("/auth/token"), scopes: "system/*.write"),
+                    clientID: "nb client", secret: "s:cret", tokenURL: server.url("/auth/token"),
+                    scopes: "system/*.write"),
                 baseURL: server.url("/fhir"), client: CurlClient(maximumConcurrentTransfers: 2),
                 template: CurlRequest(url: server.url("/fhir"), timeout: .seconds(5)), logger: Logger(label: "test"),
                 clock: { clock.withLock { $0 } })
@@ -128,7 +141,9 @@ struct FHIRAuthorizationTests {
             #expect(request.method == "POST")
             let body = String(decoding: request.body, as: UTF8.self)
             #expect(body == "grant_type=client_credentials&scope=system%2F%2A.write")
-            #expect(request.headers.first(name: "authorization") == "Basic " + Data("nb%20client:s%3Acret".utf8).base64EncodedString())
+            #expect(
+                request.headers.first(name: "authorization") == "Basic "
+                    + Data("nb%20client:s%3Acret".utf8).base64EncodedString())
 
             // Nine minutes on (within the refresh margin of a ten-minute token): still the cached one.
             clock.withLock { $0 = Self.now.addingTimeInterval(530) }
@@ -169,12 +184,15 @@ struct FHIRAuthorizationTests {
             let uris = server.requests.map(\.uri)
             #expect(uris == ["/fhir/.well-known/smart-configuration", "/auth/token", "/auth/token"])
             let form = String(decoding: server.requests[1].body, as: UTF8.self).split(separator: "&")
-            #expect(form.contains("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"))
-            let assertion = try #require(form.first { $0.hasPrefix("client_assertion=") }?.dropFirst("client_assertion=".count))
+            #expect(
+                form.contains("client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"))
+            let assertion = try #require(
+                form.first { $0.hasPrefix("client_assertion=") }?.dropFirst("client_assertion=".count))
             let (_, claims, input, signature) = try Self.parts(String(assertion))
             #expect(claims["aud"]?.string == server.url("/auth/token"))
             #expect(
-                key.publicKey.isValidSignature(try P384.Signing.ECDSASignature(rawRepresentation: signature), for: SHA384.hash(data: input)))
+                key.publicKey.isValidSignature(
+                    try P384.Signing.ECDSASignature(rawRepresentation: signature), for: SHA384.hash(data: input)))
             #expect(server.requests[1].headers.first(name: "authorization") == nil)
         }
     }
@@ -182,7 +200,9 @@ struct FHIRAuthorizationTests {
     @Test("a token endpoint that refuses the client is permanent; one that is down is not")
     func refusals() async throws {
         try await withServer(respond: { _ in
-            Reply(status: 401, headers: [("Content-Type", "application/json")], body: Array("{\"error\":\"invalid_client\",\"error_description\":\"MRN0042\"}".utf8))
+            Reply(
+                status: 401, headers: [("Content-Type", "application/json")],
+                body: Array("{\"error\":\"invalid_client\",\"error_description\":\"MRN0042\"}".utf8))
         }) { server in
             let source = FHIRTokenSource(
                 authorization: .clientSecret(clientID: "nb", secret: "x", tokenURL: server.url("/t"), scopes: ""),

@@ -36,24 +36,34 @@ struct FHIRServerAnswerTests {
         #expect(FHIRServerAnswer.outcome(of: response, writing: "transaction", now: Self.now) == expected)
     }
 
-    @Test("400, 404, 409, 412 and 422 with an OperationOutcome: dead, with codes and element paths only", arguments: [400, 404, 409, 412, 422])
+    @Test(
+        "400, 404, 409, 412 and 422 with an OperationOutcome: dead, with codes and element paths only",
+        arguments: [400, 404, 409, 412, 422])
     func refusals(status: Int) {
         let body = Self.outcomeBody(
-            diagnostics: "Patient QUOKKAFIELD MRN0042 is locked", expression: ["Patient.identifier[0]", "Patient.where(value='MRN0042')"])
-        let response = CurlResponse(status: status, headers: [HTTPHeader(name: "content-type", value: "application/fhir+json")], body: body)
+            diagnostics: "Patient QUOKKAFIELD MRN0042 is locked",
+            expression: ["Patient.identifier[0]", "Patient.where(value='MRN0042')"])
+        let response = CurlResponse(
+            status: status, headers: [HTTPHeader(name: "content-type", value: "application/fhir+json")], body: body)
         let outcome = FHIRServerAnswer.outcome(of: response, writing: "POST Patient", now: Self.now)
         #expect(
             outcome
                 == .dead(
-                    reason: "HTTP \(status) from the FHIR server for POST Patient: business-rule @ Patient.identifier[0]; required @ Composition.subject"))
+                    reason:
+                        "HTTP \(status) from the FHIR server for POST Patient: business-rule @ Patient.identifier[0]; required @ Composition.subject"
+                ))
         guard case .dead(let reason) = outcome else { return }
         for marker in ["QUOKKAFIELD", "MRN0042", "locked"] { #expect(!reason.contains(marker)) }
     }
 
-    @Test("a body that is not an OperationOutcome adds nothing", arguments: ["<html>MRN0042</html>", "{\"resourceType\":\"Patient\"}", "", "[[[[[[[[[["])
+    @Test(
+        "a body that is not an OperationOutcome adds nothing",
+        arguments: ["<html>MRN0042</html>", "{\"resourceType\":\"Patient\"}", "", "[[[[[[[[[["])
     func notAnOutcome(body: String) {
         let response = CurlResponse(status: 422, headers: [], body: Array(body.utf8))
-        #expect(FHIRServerAnswer.outcome(of: response, writing: "transaction") == .dead(reason: "HTTP 422 from the FHIR server for transaction"))
+        #expect(
+            FHIRServerAnswer.outcome(of: response, writing: "transaction")
+                == .dead(reason: "HTTP 422 from the FHIR server for transaction"))
     }
 
     @Test("an OperationOutcome nested past the depth limit is not read")
@@ -68,13 +78,15 @@ struct FHIRServerAnswerTests {
         let seconds = CurlResponse(status: 429, headers: [HTTPHeader(name: "retry-after", value: "7")], body: [])
         #expect(
             FHIRServerAnswer.outcome(of: seconds, writing: "transaction", now: Self.now)
-                == .retryAfter(reason: "HTTP 429 from the FHIR server for transaction (Retry-After 7 s)", delay: .seconds(7)))
+                == .retryAfter(
+                    reason: "HTTP 429 from the FHIR server for transaction (Retry-After 7 s)", delay: .seconds(7)))
         // 90 seconds after `now` (1_796_000_000 is Mon, 30 Nov 2026 00:53:20 GMT).
         let date = CurlResponse(
             status: 503, headers: [HTTPHeader(name: "retry-after", value: "Mon, 30 Nov 2026 00:54:50 GMT")], body: [])
         #expect(
             FHIRServerAnswer.outcome(of: date, writing: "transaction", now: Self.now)
-                == .retryAfter(reason: "HTTP 503 from the FHIR server for transaction (Retry-After 90 s)", delay: .seconds(90)))
+                == .retryAfter(
+                    reason: "HTTP 503 from the FHIR server for transaction (Retry-After 90 s)", delay: .seconds(90)))
     }
 
     @Test(
@@ -90,11 +102,14 @@ struct FHIRServerAnswerTests {
 
     @Test("transfer failures: retried, except an invalid request and a too large answer; cancellation interrupts")
     func transferFailures() {
-        #expect(FHIRServerAnswer.outcome(of: CurlError(.timeout, reason: "x"), writing: "transaction") == .retry(reason: "no answer from the FHIR server for transaction: timeout"))
+        #expect(
+            FHIRServerAnswer.outcome(of: CurlError(.timeout, reason: "x"), writing: "transaction")
+                == .retry(reason: "no answer from the FHIR server for transaction: timeout"))
         #expect(FHIRServerAnswer.outcome(of: CurlError(.couldNotConnect, reason: "x"), writing: "transaction").isRetry)
         #expect(FHIRServerAnswer.outcome(of: CurlError(.tls, reason: "x"), writing: "transaction").isRetry)
         #expect(FHIRServerAnswer.outcome(of: CurlError(.other, reason: "x"), writing: "transaction").isRetry)
-        #expect(FHIRServerAnswer.outcome(of: CurlError(.cancelled, reason: "x"), writing: "transaction") == .interrupted)
+        #expect(
+            FHIRServerAnswer.outcome(of: CurlError(.cancelled, reason: "x"), writing: "transaction") == .interrupted)
         #expect(!FHIRServerAnswer.outcome(of: CurlError(.tooLarge, reason: "x"), writing: "transaction").isRetry)
         #expect(!FHIRServerAnswer.outcome(of: CurlError(.invalidRequest, reason: "x"), writing: "transaction").isRetry)
     }

@@ -51,7 +51,9 @@ struct FHIRDestinationConfigurationTests {
                     clientID: "nb", keyFile: key.path, keyID: "k1", algorithm: .es384, tokenURL: nil,
                     scopes: "system/Composition.write system/DocumentReference.write"))
         // The same file is not an RSA key: RS384 refuses it, naming the key.
-        #expect { try loadConfiguration(smart) } throws: { error in (error as? ConfigurationError)?.key == "destinations.ehr.signingKey" }
+        #expect { try loadConfiguration(smart) } throws: { error in
+            (error as? ConfigurationError)?.key == "destinations.ehr.signingKey"
+        }
     }
 
     @Test("a client secret named by an environment variable is never in the description")
@@ -78,15 +80,27 @@ struct FHIRDestinationConfigurationTests {
             ("    type: fhir\n", "destinations.ehr.baseUrl"),
             ("    type: fhir\n    baseUrl: https://e/fhir?x=1\n", "destinations.ehr.baseUrl"),
             ("    type: fhir\n    baseUrl: https://e/fhir\n    mode: batch\n", "destinations.ehr.mode"),
-            ("    type: fhir\n    baseUrl: https://e/fhir\n    resources: [Observation]\n", "destinations.ehr.resources"),
+            (
+                "    type: fhir\n    baseUrl: https://e/fhir\n    resources: [Observation]\n",
+                "destinations.ehr.resources"
+            ),
             ("    type: fhir\n    baseUrl: https://e/fhir\n    auth: magic\n", "destinations.ehr.auth"),
             ("    type: fhir\n    baseUrl: https://e/fhir\n    auth: bearer\n", "destinations.ehr.token"),
             ("    type: fhir\n    baseUrl: https://e/fhir\n    clientSecret: x\n", "destinations.ehr.clientSecret"),
             ("    type: fhir\n    baseUrl: https://e/fhir\n    port: 1\n", "destinations.ehr.port"),
-            ("    type: fhir\n    baseUrl: https://e/fhir\n    tlsTrustRoots: /nonexistent/ca.pem\n", "destinations.ehr.tlsTrustRoots"),
-            ("    type: fhir\n    baseUrl: https://e/fhir\n    tlsCertificate: /etc/hostname\n", "destinations.ehr.tlsPrivateKey"),
+            (
+                "    type: fhir\n    baseUrl: https://e/fhir\n    tlsTrustRoots: /nonexistent/ca.pem\n",
+                "destinations.ehr.tlsTrustRoots"
+            ),
+            (
+                "    type: fhir\n    baseUrl: https://e/fhir\n    tlsCertificate: /etc/hostname\n",
+                "destinations.ehr.tlsPrivateKey"
+            ),
             ("    type: fhir\n    baseUrl: https://e/fhir\n    timeoutSeconds: 0\n", "destinations.ehr.timeoutSeconds"),
-            ("    type: fhir\n    baseUrl: https://e/fhir\n    patientIdentifierSystem: MRN\n", "destinations.ehr.patientIdentifierSystem"),
+            (
+                "    type: fhir\n    baseUrl: https://e/fhir\n    patientIdentifierSystem: MRN\n",
+                "destinations.ehr.patientIdentifierSystem"
+            ),
             ("    host: h\n    port: 1\n    mode: transaction\n", "destinations.ehr.mode"),
         ])
     func mistakes(body: String, key: String) throws {

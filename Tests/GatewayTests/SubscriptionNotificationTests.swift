@@ -7,7 +7,10 @@ import Testing
 
 @Suite("Subscription notifications: the R4 Backport form, and the encounter they become")
 struct SubscriptionNotificationTests {
-    static func bundle(type: String = "history", status: String = "event-notification", focus: String = "Encounter/e1", number: JSONValue = "3", extra: [JSONValue] = []) -> JSONValue {
+    static func bundle(
+        type: String = "history", status: String = "event-notification", focus: String = "Encounter/e1",
+        number: JSONValue = "3", extra: [JSONValue] = []
+    ) -> JSONValue {
         .make([
             "resourceType": "Bundle", "type": .string(type),
             "entry": .array(
@@ -21,7 +24,8 @@ struct SubscriptionNotificationTests {
                                     "name": "notification-event",
                                     "part": [
                                         .make(["name": "event-number", "valueString": number]),
-                                        .make(["name": "focus", "valueReference": .make(["reference": .string(focus)])]),
+                                        .make(["name": "focus", "valueReference": .make(["reference": .string(focus)])]
+                                        ),
                                     ],
                                 ]),
                             ],
@@ -69,8 +73,17 @@ struct SubscriptionNotificationTests {
         let document: JSONValue = .make([
             "resourceType": "DocumentReference",
             "content": [
-                .make(["attachment": .make(["contentType": "text/html", "data": .string(Data("<p>x</p>".utf8).base64EncodedString())])]),
-                .make(["attachment": .make(["contentType": "text/plain; charset=utf-8", "data": .string(Data("Knee pain.".utf8).base64EncodedString())])]),
+                .make([
+                    "attachment": .make([
+                        "contentType": "text/html", "data": .string(Data("<p>x</p>".utf8).base64EncodedString()),
+                    ])
+                ]),
+                .make([
+                    "attachment": .make([
+                        "contentType": "text/plain; charset=utf-8",
+                        "data": .string(Data("Knee pain.".utf8).base64EncodedString()),
+                    ])
+                ]),
             ],
         ])
         let patient: JSONValue = .make([
@@ -87,7 +100,9 @@ struct SubscriptionNotificationTests {
         #expect(encounter.patient.identifiers == [Encounter.Identifier(value: "MRN1", assigningAuthority: "1.2.3")])
         #expect(encounter.patient.name == Encounter.PersonName(family: "Doe", given: "Jane", middle: "Q"))
         #expect(encounter.patient.birthDate == "19800214" && encounter.patient.sex == "F")
-        #expect(encounter.visit.number == "V1" && encounter.visit.patientClass == "E" && encounter.visit.start == "202611010930")
+        #expect(
+            encounter.visit.number == "V1" && encounter.visit.patientClass == "E"
+                && encounter.visit.start == "202611010930")
         #expect(encounter.specialty == "physician" && encounter.origin.channel == .fhir)
         #expect(throws: FHIRError.self) {
             try SubscriptionEncounterReader.encounter(
@@ -96,12 +111,17 @@ struct SubscriptionNotificationTests {
         }
         // The duplicate key: the document's identifier when it has one, hashed.
         let identified: JSONValue = .make(["identifier": [.make(["system": "urn:x", "value": "DOC-1"])]])
-        let key = SubscriptionEncounterReader.deduplicationKey(document: identified, encounter: "Encounter/e1", eventNumber: "3")
-        #expect(key == SubscriptionEncounterReader.deduplicationKey(document: identified, encounter: "Encounter/e2", eventNumber: "9"))
+        let key = SubscriptionEncounterReader.deduplicationKey(
+            document: identified, encounter: "Encounter/e1", eventNumber: "3")
+        #expect(
+            key
+                == SubscriptionEncounterReader.deduplicationKey(
+                    document: identified, encounter: "Encounter/e2", eventNumber: "9"))
         #expect(!key.contains("DOC-1") && key.hasPrefix("FHIR-") && key.count == 69)
         #expect(
             SubscriptionEncounterReader.deduplicationKey(document: .null, encounter: "Encounter/e1", eventNumber: "3")
-                != SubscriptionEncounterReader.deduplicationKey(document: .null, encounter: "Encounter/e1", eventNumber: "4"))
+                != SubscriptionEncounterReader.deduplicationKey(
+                    document: .null, encounter: "Encounter/e1", eventNumber: "4"))
     }
 
     @Test("only the route's bearer secret passes")
@@ -120,9 +140,18 @@ struct SubscriptionNotificationTests {
             ("subscriptions:\n  v:\n    secret: 0123456789abcdef\n", "subscriptions.v.source"),
             ("subscriptions:\n  v:\n    source: hook\n    secret: 0123456789abcdef\n", "subscriptions.v.source"),
             ("subscriptions:\n  v:\n    source: ehr\n    secret: short\n", "subscriptions.v.secret"),
-            ("subscriptions:\n  v:\n    source: ehr\n    secret: 0123456789abcdef\n    destinations: [nowhere]\n", "subscriptions.v.destinations"),
-            ("subscriptions:\n  v:\n    source: ehr\n    secret: 0123456789abcdef\n    specialty: wizard\n", "subscriptions.v.specialty"),
-            ("subscriptions:\n  v:\n    source: ehr\n    secret: 0123456789abcdef\n    content: full\n", "subscriptions.v.content"),
+            (
+                "subscriptions:\n  v:\n    source: ehr\n    secret: 0123456789abcdef\n    destinations: [nowhere]\n",
+                "subscriptions.v.destinations"
+            ),
+            (
+                "subscriptions:\n  v:\n    source: ehr\n    secret: 0123456789abcdef\n    specialty: wizard\n",
+                "subscriptions.v.specialty"
+            ),
+            (
+                "subscriptions:\n  v:\n    source: ehr\n    secret: 0123456789abcdef\n    content: full\n",
+                "subscriptions.v.content"
+            ),
         ])
     func mistakes(yaml: String, key: String) {
         let destinations = """

@@ -18,26 +18,33 @@ struct NoteFHIRWritesTests {
     static func references(_ value: JSONValue) -> [String] {
         switch value {
         case .object(let members):
-            return members.flatMap { $0.key == "reference" ? ($0.value.string.map { [$0] } ?? []) : references($0.value) }
+            return members.flatMap {
+                $0.key == "reference" ? ($0.value.string.map { [$0] } ?? []) : references($0.value)
+            }
         case .array(let items): return items.flatMap(references)
         default: return []
         }
     }
 
-    @Test("every resource is valid R4, has an identifier (Provenance excepted), and references only the others' urn:uuid")
+    @Test(
+        "every resource is valid R4, has an identifier (Provenance excepted), and references only the others' urn:uuid")
     func allResources() throws {
         let input = NoteFHIRInput(record: Self.record)
         let writes = NoteFHIRRenderer().writes(input, selected: Set(NoteFHIRRenderer.selectableResourceTypes))
-        #expect(writes.map(\.resourceType) == [
-            "Patient", "Practitioner", "Encounter", "Device", "Condition", "Condition", "Composition", "DocumentReference",
-            "ChargeItem", "Provenance",
-        ])
+        #expect(
+            writes.map(\.resourceType) == [
+                "Patient", "Practitioner", "Encounter", "Device", "Condition", "Condition", "Composition",
+                "DocumentReference",
+                "ChargeItem", "Provenance",
+            ])
         let urls = Set(writes.map(\.fullURL))
         #expect(urls.count == writes.count && urls.allSatisfy { $0.hasPrefix("urn:uuid:") && $0.count == 45 })
         for write in writes {
             #expect(FHIRValidator().validate(write.resource).isEmpty, "\(write.resourceType)")
             #expect((write.identifier == nil) == (write.resourceType == "Provenance"))
-            for reference in Self.references(write.resource) { #expect(urls.contains(reference), "\(write.resourceType) → \(reference)") }
+            for reference in Self.references(write.resource) {
+                #expect(urls.contains(reference), "\(write.resourceType) → \(reference)")
+            }
         }
         let patient = try #require(writes.first)
         #expect(patient.identifier?.system == "urn:notebridge:id:NORTH" && patient.identifier?.value == "MRN0001")
@@ -68,7 +75,8 @@ struct NoteFHIRWritesTests {
         let writes = renderer.writes(input, selected: ["DocumentReference", "Provenance", "Condition"])
         let provenance = try #require(writes.first { $0.resourceType == "Provenance" })
         #expect(provenance.resource["target"]?.array?.count == 1)
-        #expect(!renderer.writes(input, selected: ["Condition", "Provenance"]).contains { $0.resourceType == "Provenance" })
+        #expect(
+            !renderer.writes(input, selected: ["Condition", "Provenance"]).contains { $0.resourceType == "Provenance" })
     }
 
     @Test("identifier values are escaped for a query")

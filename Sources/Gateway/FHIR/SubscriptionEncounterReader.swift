@@ -29,12 +29,14 @@ enum SubscriptionEncounterReader {
                 let system = identifier["system"]?.string ?? ""
                 return Encounter.Identifier(
                     value: String(value.prefix(64)),
-                    assigningAuthority: String((system.hasPrefix("urn:oid:") ? String(system.dropFirst(8)) : system).prefix(64)))
+                    assigningAuthority: String(
+                        (system.hasPrefix("urn:oid:") ? String(system.dropFirst(8)) : system).prefix(64)))
             }
             if let name = patient["name"]?.array?.first {
                 let given = (name["given"]?.array ?? []).compactMap(\.string)
                 patientValue.name = Encounter.PersonName(
-                    family: String((name["family"]?.string ?? "").prefix(80)), given: String((given.first ?? "").prefix(80)),
+                    family: String((name["family"]?.string ?? "").prefix(80)),
+                    given: String((given.first ?? "").prefix(80)),
                     middle: String(given.dropFirst().joined(separator: " ").prefix(80)))
             }
             if let birthDate = patient["birthDate"]?.string, birthDate.count >= 10 {
@@ -61,7 +63,8 @@ enum SubscriptionEncounterReader {
         visit.start = hl7Time(resource["period"]?["start"]?.string)
         visit.end = hl7Time(resource["period"]?["end"]?.string)
         let origin = Encounter.Origin(
-            channel: .fhir, sender: "subscription|\(subscription.name)", messageType: SubscriptionHookRoutes.messageType,
+            channel: .fhir, sender: "subscription|\(subscription.name)",
+            messageType: SubscriptionHookRoutes.messageType,
             controlID: "event-\(eventNumber)")
         return Encounter(
             patient: patientValue, visit: visit, specialty: subscription.specialty, template: subscription.template,

@@ -62,12 +62,15 @@ struct SubscriptionHookRoutes: Sendable {
         }
         let bundle: JSONValue
         do {
-            bundle = try JSONReader(limits: JSONReader.Limits(maximumBytes: Self.maximumBodyBytes, maximumDepth: 64)).read(bytes)
+            bundle = try JSONReader(limits: JSONReader.Limits(maximumBytes: Self.maximumBodyBytes, maximumDepth: 64))
+                .read(bytes)
         } catch {
             throw FHIRError(error)
         }
         let notification = try SubscriptionNotification(bundle: bundle)
-        var metadata: Logger.Metadata = ["nb.fhir.subscription": "\(route)", "nb.fhir.notification": "\(notification.type)"]
+        var metadata: Logger.Metadata = [
+            "nb.fhir.subscription": "\(route)", "nb.fhir.notification": "\(notification.type)",
+        ]
         guard notification.type == "event-notification" else {
             logger.debug("subscription notification answered; nothing to process", metadata: metadata)
             return FHIRFormat.json.response(.ok, Self.information("\(notification.type) received; nothing processed"))
@@ -78,7 +81,8 @@ struct SubscriptionHookRoutes: Sendable {
             metadata["nb.fhir.event_number"] = "\(event.number)"
             let encounterResource = try await resource(event.focus, notification, source)
             var patient: JSONValue?
-            if let subject = encounterResource["subject"]?["reference"]?.string.flatMap(SubscriptionNotification.relative),
+            if let subject = encounterResource["subject"]?["reference"]?.string.flatMap(
+                SubscriptionNotification.relative),
                 subject.hasPrefix("Patient/")
             {
                 patient = try await resource(subject, notification, source)

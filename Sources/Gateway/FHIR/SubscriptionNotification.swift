@@ -45,7 +45,8 @@ struct SubscriptionNotification: Sendable {
             ["handshake", "heartbeat", "event-notification", "query-status", "query-event"].contains(type)
         else {
             throw FHIRError(
-                .badRequest, "required", "the SubscriptionStatus needs a type (handshake, heartbeat, event-notification)",
+                .badRequest, "required",
+                "the SubscriptionStatus needs a type (handshake, heartbeat, event-notification)",
                 expression: "Bundle.entry[0].resource.parameter")
         }
         self.type = type
@@ -62,7 +63,8 @@ struct SubscriptionNotification: Sendable {
                     ?? numberPart["valueInteger"].flatMap(Self.numberText),
                 !number.isEmpty, number.count <= 20, number.allSatisfy({ $0.isASCII && $0.isNumber })
             else {
-                throw FHIRError(.badRequest, "required", "a notification-event needs its event-number", expression: path)
+                throw FHIRError(
+                    .badRequest, "required", "a notification-event needs its event-number", expression: path)
             }
             guard let focus = part("focus")?["valueReference"]?["reference"]?.string,
                 let reference = Self.relative(focus), reference.hasPrefix("Encounter/")
@@ -100,7 +102,8 @@ struct SubscriptionNotification: Sendable {
         if let history = parts.lastIndex(of: "_history") { parts = Array(parts[..<history]) }
         guard parts.count >= 2, let type = parts.dropLast().last, let id = parts.last,
             type.first?.isUppercase == true, type.allSatisfy({ $0.isASCII && $0.isLetter }),
-            (1...64).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
+            (1...64).contains(id.count),
+            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
         else { return nil }
         return "\(type)/\(id)"
     }
