@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
             for (field, summary) in RouteConfiguration.fields {
                 Terminal.line("routes.<name>.\(field)\t(in the file; ${VARIABLE} allowed)\t\(summary)")
             }
+            for (field, summary) in SubscriptionConfiguration.fields {
+                Terminal.line("subscriptions.<name>.\(field)\t(in the file; ${VARIABLE} allowed)\t\(summary)")
+            }
             return
         }
         try await reportingFailures {

@@ -122,3 +122,10 @@ def test_subscription_notifications_id_only_and_full_resource_become_notes_in_th
         assert composition["encounter"]["reference"] in ("Encounter/e1", "Encounter/e2")
         assert composition["subject"]["reference"] in ("Patient/p1", "Patient/p2")
     assert_no_phi(gateway, "MRN890", "DOC-890", SECRET)
+
+
+def test_help_keys_lists_the_fhir_and_subscription_keys(gateway_factory):
+    listing = gateway_factory().cli("serve", "--help-keys").stdout.decode()
+    for key in ("destinations.<name>.baseUrl", "destinations.<name>.signingKey", "subscriptions.<name>.source",
+                "subscriptions.<name>.secret"):
+        assert key in listing
