@@ -230,6 +230,7 @@ enum ClinicalStyle {
                 Phrasing.trailingPunctuation(words[index]) == ","
                     || output.last?.hasSuffix(",") == true
                     || keys[index + 1].utf8.first.map({ (0x30...0x39).contains($0) }) == true
+                    || likeBefore.contains(keys[index + 1])
             {
                 drop(1)
                 continue
@@ -244,6 +245,11 @@ enum ClinicalStyle {
         "really", "just", "actually", "basically", "kinda", "sorta", "okay", "ok", "alright", "yeah", "yep", "yup",
         "literally", "honestly", "definitely", "totally", "absolutely", "um", "uh", "uhm", "hmm", "mm-hmm", "uh-huh",
         "gonna", "wanna",
+    ]
+
+    /// Words before which `like` is a filler (`it hurts like in the inside`, `like about 3 weeks`).
+    static let likeBefore: Set<String> = [
+        "in", "on", "at", "around", "behind", "under", "over", "about", "maybe", "probably", "almost", "every",
     ]
 
     static let fillerPhrases: [[String]] = [

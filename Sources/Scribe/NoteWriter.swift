@@ -125,6 +125,7 @@ public struct NoteWriter: Sendable {
                 written.insert(agreement, at: lastPlan + 1)
             }
         }
+        for index in written.indices { written[index].text = ClinicalStyle.writtenForm(written[index].text) }
         return Note(
             specialty: specialty, template: template, transcriptKind: transcript.kind, statements: written,
             entities: entities)

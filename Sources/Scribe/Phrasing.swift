@@ -4,6 +4,13 @@ enum Phrasing {
         "um", "uh", "uhm", "hmm", "mm", "mm-hmm", "uh-huh", "er", "ah", "oh",
     ]
 
+    /// Words that cannot end a phrase: a comma after one of them marks a pause (`i was, um, trying`).
+    static let pauseWords: Set<String> = [
+        "a", "an", "the", "my", "your", "his", "her", "their", "our", "is", "was", "were", "are", "am", "be", "been",
+        "i", "we", "he", "she", "they", "to", "of", "in", "on", "at", "for", "with", "from", "and", "or", "but",
+        "that", "this", "it", "it's", "i'm", "have", "has", "had", "do", "did", "some", "any", "just", "like",
+    ]
+
     /// Checks of understanding tagged on to a statement (`..., okay?`, `..., all right?`): the statement asks
     /// nothing. `..., right?` asks the listener to confirm a fact, and stays a question.
     static let tagChecks: [[String]] = [["okay"], ["ok"], ["alright"], ["all", "right"], ["sound", "good"]]
@@ -78,6 +85,8 @@ enum Phrasing {
     /// `clean(_:)` as a list of words (the first capitalised), for the steps that work on words.
     static func cleanWords(_ text: String) -> [String] {
         var words: [String] = []
+        // The word a spoken pause followed, when its comma is the pause's, not the sentence's.
+        var pausedAfter: Int?
         for word in spaceSeparated(text) {
             let marksOnly = word.utf8.allSatisfy { isMark($0) }
             // Fillers and wake words are short and start with one of a few letters: other words skip the lookup.
@@ -85,11 +94,26 @@ enum Phrasing {
                 fillerInitials.contains(first | 0x20)
             {
                 let bare = word.lowercased().trimmingCharacters(in: ",.;:!?")
-                if fillers.contains(bare) || bare == "dragon" || bare == "dax" { continue }
+                if fillers.contains(bare) || bare == "dragon" || bare == "dax" {
+                    // A pause set off by commas after a word that cannot end a phrase (`was, um, trying`): no comma.
+                    if let last = words.last, last.hasSuffix(","), pauseWords.contains(Self.bare(String(last.dropLast()))) {
+                        if word.hasSuffix(",") {
+                            words[words.count - 1] = String(last.dropLast())
+                        } else {
+                            pausedAfter = words.count - 1
+                        }
+                    }
+                    continue
+                }
             }
             if marksOnly {
                 // Punctuation on its own joins the word before it; repeated commas collapse.
                 guard let last = words.last else { continue }
+                if word == ",", pausedAfter == words.count - 1 {
+                    words[words.count - 1] = String(last.dropLast())
+                    pausedAfter = nil
+                    continue
+                }
                 if word == ",", last.hasSuffix(",") { continue }
                 words[words.count - 1] = last.hasSuffix(",") && word != "," ? String(last.dropLast()) + word : last + word
                 continue

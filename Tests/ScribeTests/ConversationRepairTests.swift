@@ -120,4 +120,18 @@ struct ConversationRepairTests {
         let kept = writer.withoutRestatements(statements).map(\.text)
         #expect(kept == [statements[0].text, statements[2].text, statements[3].text, statements[4].text])
     }
+
+    @Test("ages as one adjective, names after an honorific capitalised, a pause's commas and `like` gone")
+    func writtenConventions() {
+        #expect(ClinicalStyle.writtenForm("Ms. thompson is a 43 year old female.") == "Ms. Thompson is a 43-year-old female.")
+        #expect(ClinicalStyle.writtenForm("Referred to dr. flores for a 3 month old infant.")
+            == "Referred to Dr. Flores for a 3-month-old infant.")
+        // Nothing to change: the same text.
+        #expect(ClinicalStyle.writtenForm("She is 42 years old.") == "She is 42 years old.")
+        #expect(Phrasing.cleanWords("i was , um , trying to change a light bulb .").joined(separator: " ")
+            == "I was trying to change a light bulb.")
+        // After a content word the comma may be a list's: it stays.
+        #expect(Phrasing.cleanWords("fever , uh , chills .").joined(separator: " ") == "Fever, chills.")
+        #expect(ClinicalStyle.withoutFillers(["it", "hurts", "like", "in", "the", "inside."]) == ["it", "hurts", "in", "the", "inside."])
+    }
 }
