@@ -322,7 +322,7 @@ enum ClinicalStyle {
     static let leadingDiscourse: Set<String> = [
         "so", "and", "but", "well", "now", "okay", "ok", "alright", "oh", "anyway", "um", "uh", "then", "also",
         "sure", "right", "yeah", "yep", "hey", "dragon", "dax", "because", "cause", "'cause", "like", "wow", "gosh",
-        "great", "perfect", "awesome", "cool", "hmm", "ah",
+        "great", "perfect", "awesome", "cool", "hmm", "ah", "sorry",
     ]
     /// Words that answer a question and, with a comma after them, open the answer (`No, she quit.`).
     static let answerWords: Set<String> = ["yes", "no", "nope", "correct", "exactly", "true"]

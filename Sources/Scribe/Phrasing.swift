@@ -372,8 +372,13 @@ enum Phrasing {
         // A question word followed by an auxiliary asks, whatever the punctuation (`how has her weight been.`),
         // also after a greeting (`hi maria how are you`).
         var start = 0
-        if greetings.contains(first), words.count > 3 {
-            start = questionPairs.contains([words[1], words[2]]) ? 1 : 2
+        // After discourse words (`and are you able to ...`, `sorry have you ever ...`).
+        while start + 2 < words.count, ClinicalStyle.leadingDiscourse.contains(first) || first == "sorry" {
+            start += 1
+            first = words[start]
+        }
+        if greetings.contains(first), words.count > start + 3 {
+            start += questionPairs.contains([words[start + 1], words[start + 2]]) ? 1 : 2
             first = words[start]
         }
         if words.count > start + 1, questionPairs.contains([first, words[start + 1]]) { return true }

@@ -134,4 +134,13 @@ struct ConversationRepairTests {
         #expect(Phrasing.cleanWords("fever , uh , chills .").joined(separator: " ") == "Fever, chills.")
         #expect(ClinicalStyle.withoutFillers(["it", "hurts", "like", "in", "the", "inside."]) == ["it", "hurts", "in", "the", "inside."])
     }
+
+    @Test("a question after discourse words is a question; `sorry` opens nothing")
+    func questionsAfterDiscourse() throws {
+        #expect(Phrasing.isQuestion("and are you able to move your arm", words: ["and", "are", "you", "able", "to", "move"]))
+        #expect(Phrasing.isQuestion("sorry have you ever injured this arm", words: ["sorry", "have", "you", "ever", "injured"]))
+        #expect(!Phrasing.isQuestion("and you are able to move it.", words: ["and", "you", "are", "able", "to", "move", "it"]))
+        let condensed = try #require(ClinicalStyle.condensed("Sorry there is tenderness of the greater tuberosity.", voice: .clinician))
+        #expect(!condensed.lowercased().contains("sorry"), "\(condensed)")
+    }
 }
