@@ -373,7 +373,7 @@ enum Phrasing {
         // also after a greeting (`hi maria how are you`).
         var start = 0
         // After discourse words (`and are you able to ...`, `sorry have you ever ...`).
-        while start + 2 < words.count, ClinicalStyle.leadingDiscourse.contains(first) || first == "sorry" {
+        while start + 2 < words.count, ClinicalStyle.leadingDiscourse.contains(first) {
             start += 1
             first = words[start]
         }
