@@ -12,7 +12,7 @@ import Store
 /// 3.1.0.11 transactions, 3.1.0.8 conditional create, 3.1.0.4.3 conditional update).
 ///
 /// - ``Mode/transaction``: one `transaction` Bundle POSTed to the base URL, each entry a conditional create
-///   (`ifNoneExist: identifier=system|value`) and references between entries as `urn:uuid` full URLs.
+///   (`ifNoneExist: identifier=system|value`, with `&patient.identifier=` for the Encounter) and references between entries as `urn:uuid` full URLs.
 /// - ``Mode/conditionalCreate`` and ``Mode/conditionalUpdate``: one request per resource, what is referenced
 ///   first; each reference is rewritten to the id the server gave the resource it names (from `Location`). The
 ///   patient, encounter, practitioner and device are always created conditionally (an EHR's own records are never
@@ -184,7 +184,7 @@ public struct FHIRServerDestination: Destination {
         mutating func transaction(_ writes: [NoteFHIRWrite]) async -> DeliveryOutcome {
             let entries: [JSONValue] = writes.map { write in
                 let request: JSONValue =
-                    if let query = write.identifierQuery {
+                    if let query = write.matchQuery {
                         .make(["method": "POST", "url": .string(write.resourceType), "ifNoneExist": .string(query)])
                     } else {
                         .make(["method": "PUT", "url": .string("\(write.resourceType)/\(write.id)")])
@@ -221,7 +221,7 @@ public struct FHIRServerDestination: Destination {
                 var headers: [HTTPHeader] = []
                 let body: JSONValue
                 let owned = ["Patient", "Encounter", "Practitioner", "Device"].contains(write.resourceType)
-                if let query = write.identifierQuery {
+                if let query = write.matchQuery {
                     body = Self.withoutID(resource)
                     if update && !owned {
                         method = "PUT"

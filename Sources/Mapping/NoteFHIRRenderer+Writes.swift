@@ -11,20 +11,47 @@ public struct NoteFHIRWrite: Sendable, Hashable {
     /// The identifier (system and value) it is matched by; `nil` for a resource with no identifier element
     /// (Provenance), which is written by id (update as create).
     public var identifier: (system: String, value: String)?
+    /// The identifier (system and value) of the patient the resource belongs to, for a resource an EHR matches by
+    /// more than its own identifier: the Encounter, whose visit number is only unique per patient at many sites.
+    public var patientIdentifier: (system: String, value: String)?
     /// `urn:uuid:…`, the same for the same note, resource type and id.
     public var fullURL: String
     /// The resource, its references to the other resources of the note written as their ``fullURL``.
     public var resource: JSONValue
 
-    /// `identifier=<system>|<value>`: the search that finds the resource on a server, escaped for a query.
-    public var identifierQuery: String? {
-        identifier.map { "identifier=" + Self.queryEscaped($0.system) + "|" + Self.queryEscaped($0.value) }
+    /// `identifier=<system>|<value>`, and for a resource with a ``patientIdentifier``
+    /// `&patient.identifier=<system>|<value>` (a chained search, FHIR R4 search, "Chained parameters"): the
+    /// search that finds the resource on a server (`If-None-Exist`, conditional update), escaped for a query. An
+    /// Encounter is found by its visit number *and* its patient, so that two patients with the same visit number are
+    /// never linked to each other's Encounter.
+    public var matchQuery: String? {
+        guard let identifier else { return nil }
+        var query = "identifier=" + Self.queryEscaped(identifier.system) + "|" + Self.queryEscaped(identifier.value)
+        if let patient = patientIdentifier {
+            query += "&patient.identifier=" + Self.queryEscaped(patient.system) + "|" + Self.queryEscaped(patient.value)
+        }
+        return query
+    }
+
+    /// Creates a write.
+    public init(
+        resourceType: String, id: String, identifier: (system: String, value: String)?,
+        patientIdentifier: (system: String, value: String)? = nil, fullURL: String, resource: JSONValue
+    ) {
+        self.resourceType = resourceType
+        self.id = id
+        self.identifier = identifier
+        self.patientIdentifier = patientIdentifier
+        self.fullURL = fullURL
+        self.resource = resource
     }
 
     /// Writes are equal when every part is.
     public static func == (lhs: NoteFHIRWrite, rhs: NoteFHIRWrite) -> Bool {
         lhs.resourceType == rhs.resourceType && lhs.id == rhs.id && lhs.identifier?.system == rhs.identifier?.system
-            && lhs.identifier?.value == rhs.identifier?.value && lhs.fullURL == rhs.fullURL
+            && lhs.identifier?.value == rhs.identifier?.value
+            && lhs.patientIdentifier?.system == rhs.patientIdentifier?.system
+            && lhs.patientIdentifier?.value == rhs.patientIdentifier?.value && lhs.fullURL == rhs.fullURL
             && lhs.resource == rhs.resource
     }
 
@@ -88,6 +115,9 @@ extension NoteFHIRRenderer {
                 let key = "\(type)/\(id)"
                 return urls[key] == nil ? key : nil
             })
+        let patientResource = chosen.first { $0["resourceType"]?.string == "Patient" }
+        let patientKey = patientResource.flatMap { $0["id"]?.string }.map { "Patient/\($0)" }
+        let patientIdentifier = patientResource.flatMap(Self.firstIdentifier)
         var writes: [NoteFHIRWrite] = []
         for resource in chosen {
             guard let type = resource["resourceType"]?.string, let id = resource["id"]?.string,
@@ -95,19 +125,26 @@ extension NoteFHIRRenderer {
             else { continue }
             guard let rewritten = Self.rewritingReferences(resource, urls: urls, dropping: notSent) else { continue }
             if type == "Provenance", rewritten["target"]?.array?.isEmpty ?? true { continue }
-            var identifier: (system: String, value: String)?
-            if let first = resource["identifier"].flatMap({ $0.array?.first ?? $0 }),
-                let system = first["system"]?.string,
-                let value = first["value"]?.string
-            {
-                identifier = (system, value)
-            }
+            // The Encounter is matched with its patient: a visit number alone may be another patient's visit.
+            let patient =
+                type == "Encounter" && resource["subject"]?["reference"]?.string == patientKey
+                ? patientIdentifier : nil
             writes.append(
-                NoteFHIRWrite(resourceType: type, id: id, identifier: identifier, fullURL: url, resource: rewritten))
+                NoteFHIRWrite(
+                    resourceType: type, id: id, identifier: Self.firstIdentifier(resource),
+                    patientIdentifier: patient, fullURL: url, resource: rewritten))
         }
         return writes.sorted {
             (order.firstIndex(of: $0.resourceType) ?? 99) < (order.firstIndex(of: $1.resourceType) ?? 99)
         }
+    }
+
+    /// The system and value of a resource's first identifier, if it has both.
+    static func firstIdentifier(_ resource: JSONValue) -> (system: String, value: String)? {
+        guard let first = resource["identifier"].flatMap({ $0.array?.first ?? $0 }),
+            let system = first["system"]?.string, let value = first["value"]?.string
+        else { return nil }
+        return (system, value)
     }
 
     /// `value` with each `reference` to one of `urls`' keys replaced by its URL; an array element or member that

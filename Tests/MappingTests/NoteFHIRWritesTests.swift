@@ -51,7 +51,10 @@ struct NoteFHIRWritesTests {
         #expect(patient.resource["birthDate"] == "1980-02-14")
         let encounter = try #require(writes.first { $0.resourceType == "Encounter" })
         #expect(encounter.resource["period"]?["start"] == "2026-11-01T09:30:00-05:00")
-        #expect(encounter.identifierQuery == "identifier=urn:notebridge:visit|V0001")
+        #expect(
+            encounter.matchQuery
+                == "identifier=urn:notebridge:visit|V0001&patient.identifier=urn:notebridge:id:NORTH|MRN0001")
+        #expect(patient.matchQuery == "identifier=urn:notebridge:id:NORTH|MRN0001")
         let composition = try #require(writes.first { $0.resourceType == "Composition" })
         #expect(composition.identifier?.value == Self.record.id)
         // The same note gives the same writes.

@@ -164,6 +164,43 @@ def test_mdm_in_transaction_bundle_out_and_a_document_reference_route(gateway_fa
     assert_no_phi(gateway, "MRN800")
 
 
+@pytest.mark.parametrize("mode", ["transaction", "conditional-create"])
+def test_two_patients_with_the_same_visit_number_get_their_own_encounters(gateway_factory, tmp_path, endpoints, mode):
+    """Two patients share visit number V8501 (visit numbers are only unique per patient at many sites). The Encounter
+    is matched by its visit number *and* its patient (`identifier=...&patient.identifier=...`), so each note is
+    linked to its own patient's Encounter, never to the other patient's."""
+    server = endpoints()
+    config = "destinations:\n" + fhir_destination("ehr", f"    mode: {mode}\n")
+    gateway = start(gateway_factory, tmp_path, config, {"FHIR_BASE": server.base})
+    mllp_send(gateway, tmp_path, mdm("SAME-VISIT-1", "MRN8501", "V8501"))
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"], what="the first note delivered")
+    mllp_send(gateway, tmp_path, mdm("SAME-VISIT-2", "MRN8502", "V8501"))
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"] * 2, what="both notes delivered")
+
+    resources = server.call("GET", "/_control/resources")
+    assert len(resources["Patient"]) == 2
+    encounters = resources["Encounter"]
+    assert len(encounters) == 2, "one Encounter per patient, though the visit number is the same"
+    assert {e["identifier"][0]["value"] for e in encounters.values()} == {"V8501"}
+    mrn_of = {pid: p["identifier"][0]["value"] for pid, p in resources["Patient"].items()}
+    assert sorted(mrn_of[e["subject"]["reference"].partition("/")[2]] for e in encounters.values()) == \
+        ["MRN8501", "MRN8502"]
+    linked = []
+    for composition in resources["Composition"].values():
+        patient = composition["subject"]["reference"].partition("/")[2]
+        encounter = encounters[composition["encounter"]["reference"].partition("/")[2]]
+        assert encounter["subject"]["reference"] == f"Patient/{patient}", "a note linked to another patient's visit"
+        linked.append(mrn_of[patient])
+    assert sorted(linked) == ["MRN8501", "MRN8502"]
+    # The endpoint's chained search finds each patient's Encounter, one each.
+    for mrn in ("MRN8501", "MRN8502"):
+        system = next(p["identifier"][0]["system"] for p in resources["Patient"].values()
+                      if p["identifier"][0]["value"] == mrn)
+        found = server.search(f"Encounter?identifier=urn:notebridge:visit|V8501&patient.identifier={system}|{mrn}")
+        assert found["total"] == 1
+    assert_no_phi(gateway, "MRN850")
+
+
 def keypair(kind: str, directory: pathlib.Path):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "rsa" \
         else ec.generate_private_key(ec.SECP384R1())
