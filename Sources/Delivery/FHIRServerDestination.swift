@@ -182,17 +182,7 @@ public struct FHIRServerDestination: Destination {
 
         /// POSTs the transaction Bundle of `writes` to the base URL.
         mutating func transaction(_ writes: [NoteFHIRWrite]) async -> DeliveryOutcome {
-            let entries: [JSONValue] = writes.map { write in
-                let request: JSONValue =
-                    if let query = write.matchQuery {
-                        .make(["method": "POST", "url": .string(write.resourceType), "ifNoneExist": .string(query)])
-                    } else {
-                        .make(["method": "PUT", "url": .string("\(write.resourceType)/\(write.id)")])
-                    }
-                let resource = write.identifier == nil ? write.resource : Self.withoutID(write.resource)
-                return .make(["fullUrl": .string(write.fullURL), "resource": resource, "request": request])
-            }
-            let bundle: JSONValue = .make(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)])
+            let bundle = NoteFHIRRenderer.transactionBundle(writes)
             let response: CurlResponse
             switch await send(
                 method: "POST", path: "", headers: [], body: JSONWriter.write(bundle), what: "transaction")
@@ -215,14 +205,14 @@ public struct FHIRServerDestination: Destination {
         mutating func oneByOne(_ writes: [NoteFHIRWrite], update: Bool) async -> DeliveryOutcome {
             var assigned: [String: String] = [:]
             for write in writes {
-                let resource = Self.resolving(write.resource, assigned)
+                var resolved = write
+                resolved.resource = Self.resolving(write.resource, assigned)
+                let body = resolved.body
                 let method: String
                 var path: String
                 var headers: [HTTPHeader] = []
-                let body: JSONValue
                 let owned = ["Patient", "Encounter", "Practitioner", "Device"].contains(write.resourceType)
                 if let query = write.matchQuery {
-                    body = Self.withoutID(resource)
                     if update && !owned {
                         method = "PUT"
                         path = "\(write.resourceType)?\(query)"
@@ -232,7 +222,6 @@ public struct FHIRServerDestination: Destination {
                         headers.append(HTTPHeader(name: "If-None-Exist", value: query))
                     }
                 } else {
-                    body = resource
                     method = "PUT"
                     path = "\(write.resourceType)/\(write.id)"
                 }
@@ -322,12 +311,6 @@ public struct FHIRServerDestination: Destination {
                 }
                 return .answered(response)
             }
-        }
-
-        /// The resource without its `id` (a create or conditional update lets the server choose or find it).
-        static func withoutID(_ resource: JSONValue) -> JSONValue {
-            guard case .object(let members) = resource else { return resource }
-            return .object(members.filter { $0.key != "id" })
         }
 
         /// `resource` with each reference that is a key of `assigned` (a `urn:uuid`) replaced by its value.

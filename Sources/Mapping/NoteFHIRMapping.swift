@@ -325,24 +325,13 @@ public struct NoteFHIRRenderer: Sendable {
         ])
     }
 
-    /// A `transaction` Bundle whose entries are conditional creates by identifier (and a PUT by id for
-    /// resources without one), so that sending it twice creates nothing new.
-    public func transactionBundle(_ input: NoteFHIRInput) -> JSONValue {
-        let entries: [JSONValue] = resources(input).compactMap { resource in
-            guard let type = resource["resourceType"]?.string, let id = resource["id"]?.string else { return nil }
-            let request: JSONValue
-            if let identifier = resource["identifier"].flatMap({ $0.array?.first ?? $0 }),
-                let system = identifier["system"]?.string, let value = identifier["value"]?.string
-            {
-                request = .make([
-                    "method": "POST", "url": .string(type), "ifNoneExist": .string("identifier=\(system)|\(value)"),
-                ])
-            } else {
-                request = .make(["method": "PUT", "url": .string("\(type)/\(id)")])
-            }
-            return .make(["fullUrl": fullURL(resource), "resource": resource, "request": request])
-        }
-        return .make(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)])
+    /// A `transaction` Bundle of the note's resources of the `selected` types (all by default), made from
+    /// ``writes(_:selected:)`` exactly as the FHIR destination sends it: `urn:uuid` full URLs and references, each
+    /// entry a conditional create by ``NoteFHIRWrite/matchQuery`` (a PUT by id for a resource without an
+    /// identifier), so that a server that assigns its own ids resolves every reference and sending it twice creates
+    /// nothing new.
+    public func transactionBundle(_ input: NoteFHIRInput, selected: Set<String>? = nil) -> JSONValue {
+        Self.transactionBundle(writes(input, selected: selected ?? Set(Self.selectableResourceTypes)))
     }
 
     func fullURL(_ resource: JSONValue) -> JSONValue {

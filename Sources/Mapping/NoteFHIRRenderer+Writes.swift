@@ -46,6 +46,13 @@ public struct NoteFHIRWrite: Sendable, Hashable {
         self.resource = resource
     }
 
+    /// The resource as a conditional write sends it: without its `id` when it has an identifier to be matched by
+    /// (the server chooses or finds the id), as it is otherwise (written by id).
+    public var body: JSONValue {
+        guard identifier != nil, case .object(let members) = resource else { return resource }
+        return .object(members.filter { $0.key != "id" })
+    }
+
     /// Writes are equal when every part is.
     public static func == (lhs: NoteFHIRWrite, rhs: NoteFHIRWrite) -> Bool {
         lhs.resourceType == rhs.resourceType && lhs.id == rhs.id && lhs.identifier?.system == rhs.identifier?.system
@@ -145,6 +152,22 @@ extension NoteFHIRRenderer {
             let system = first["system"]?.string, let value = first["value"]?.string
         else { return nil }
         return (system, value)
+    }
+
+    /// A `transaction` Bundle (FHIR R4 RESTful API section 3.1.0.11) of `writes`: each entry's `fullUrl` is the
+    /// write's `urn:uuid`, its request a conditional create (`POST Type` with `ifNoneExist`) or, for a resource
+    /// without an identifier, a `PUT Type/id`.
+    public static func transactionBundle(_ writes: [NoteFHIRWrite]) -> JSONValue {
+        let entries: [JSONValue] = writes.map { write in
+            let request: JSONValue =
+                if let query = write.matchQuery {
+                    .make(["method": "POST", "url": .string(write.resourceType), "ifNoneExist": .string(query)])
+                } else {
+                    .make(["method": "PUT", "url": .string("\(write.resourceType)/\(write.id)")])
+                }
+            return .make(["fullUrl": .string(write.fullURL), "resource": write.body, "request": request])
+        }
+        return .make(["resourceType": "Bundle", "type": "transaction", "entry": .array(entries)])
     }
 
     /// `value` with each `reference` to one of `urls`' keys replaced by its URL; an array element or member that

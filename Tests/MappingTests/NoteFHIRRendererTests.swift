@@ -87,6 +87,15 @@ struct NoteFHIRRendererTests {
         let requests = try #require(bundle["entry"]?.array).compactMap { $0["request"] }
         #expect(requests.allSatisfy { $0["ifNoneExist"] != nil || $0["method"] == "PUT" })
         #expect(requests.contains { $0["ifNoneExist"] == "identifier=urn:notebridge:note|note_0123456789abcdef0123456789abcdef" })
+        // The same entries the FHIR destination sends: urn:uuid full URLs, and every reference one of them.
+        let entries = try #require(bundle["entry"]?.array)
+        let urls = Set(entries.compactMap { $0["fullUrl"]?.string })
+        #expect(urls.count == entries.count && urls.allSatisfy { $0.hasPrefix("urn:uuid:") })
+        let references = entries.flatMap { NoteFHIRWritesTests.references($0["resource"] ?? .null) }
+        #expect(!references.isEmpty)
+        for reference in references { #expect(urls.contains(reference), "\(reference)") }
+        let writes = renderer.writes(try Self.input(), selected: Set(NoteFHIRRenderer.selectableResourceTypes))
+        #expect(bundle == NoteFHIRRenderer.transactionBundle(writes))
     }
 
     @Test("Rendering is deterministic and survives XML both ways; narrative text is escaped")

@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from conftest import MLLPConnection, ack_fields
+from conftest import BIN, REPO, MLLPConnection, ack_fields
 from test_pipeline import NAME_MARKER, TRANSCRIPT_MARKER, free_port, mdm, outbox, wait_for
 from test_pipeline_hl7 import mllp_send
 from test_metrics import scrape, value
@@ -464,3 +464,47 @@ def test_https_with_a_test_ca_mutual_tls_accepted_and_refused_and_a_wrong_host_r
     assert len(note_identifiers(mutual.stats(), "Composition")) == 1
     assert wrong.stats()["counts"] == {}
     assert_no_phi(gateway, "MRN8501")
+
+
+def references(value):
+    """Every `reference` value in a resource."""
+    if isinstance(value, dict):
+        return [v for k, v in value.items() if k == "reference" and isinstance(v, str)] + \
+            [r for k, v in value.items() if k != "reference" for r in references(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in references(v)]
+    return []
+
+
+def test_note_transaction_bundle_posted_to_a_server_that_assigns_ids_resolves_every_reference(endpoints):
+    """`notebridge note --bundle transaction` writes the destination's Bundle (urn:uuid full URLs, conditional
+    creates): POSTed as it is to the test endpoint, which assigns its own ids, every reference of every stored resource
+    names a stored resource; POSTed again, nothing new is created."""
+    server = endpoints()
+    transcript = REPO / "samples" / "transcripts" / "primary-care-dialogue.txt"
+    result = subprocess.run([BIN, "note", "--format", "fhir", "--bundle", "transaction", "--billing-codes",
+                             str(transcript)], capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr.decode()
+    bundle = json.loads(result.stdout)
+    assert all(entry["fullUrl"].startswith("urn:uuid:") for entry in bundle["entry"])
+    first = server.call("POST", "/fhir", bundle)
+    assert [e["response"]["status"] for e in first["entry"]] == ["201 Created"] * len(bundle["entry"])
+
+    resources = server.call("GET", "/_control/resources")
+    stored = {f"{rtype}/{rid}" for rtype, by_id in resources.items() for rid in by_id}
+    assert {"Composition", "DocumentReference", "Device", "Provenance", "Condition"} <= set(resources)
+    checked = 0
+    for by_id in resources.values():
+        for resource in by_id.values():
+            for reference in references(resource):
+                assert reference in stored, f"{resource['resourceType']} → {reference} does not resolve"
+                checked += 1
+    assert checked >= 5
+    # The server's ids are its own, not the rendering's `nb-…` ids (Provenance, written by id, excepted).
+    assert not any(rid.startswith("nb-") for rtype, by_id in resources.items() if rtype != "Provenance"
+                   for rid in by_id)
+
+    again = server.call("POST", "/fhir", bundle)
+    assert [e["response"]["status"] for e in again["entry"]] == ["200 OK"] * len(bundle["entry"])
+    after = server.call("GET", "/_control/resources")
+    assert {t: sorted(b) for t, b in after.items()} == {t: sorted(b) for t, b in resources.items()}
