@@ -27,10 +27,35 @@ fi
 
 if [ "$mode" = "test" ]; then
     # Python peers: the hl7 package (mllp_send, parse benchmarks), hl7apy (parse benchmark), pytest; fhir.resources,
-    # PyJWT and cryptography for the test FHIR endpoint.
-    if ! python3 -c 'import hl7, hl7apy, pytest, schemathesis, fhir.resources, lxml, jwt, cryptography' 2>/dev/null; then
-        echo "setup: installing python test peers"
-        python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt \
-            || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages -r scripts/requirements-test.txt
+    # PyJWT and cryptography for the test FHIR endpoint. Every line of requirements-test.txt is checked against the
+    # installed version (an importable fhir.resources 7.0.0 does not meet `==7.1.0`); pip runs only when one is unmet,
+    # so a repeat run costs one short Python start.
+    requirements="$(cd "$(dirname "$0")" && pwd)/requirements-test.txt"
+    if ! unmet="$(python3 - "$requirements" <<'PY'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+try:
+    from packaging.requirements import Requirement
+except ImportError:
+    from pip._vendor.packaging.requirements import Requirement
+unmet = []
+for line in open(sys.argv[1]):
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        continue
+    requirement = Requirement(line)
+    try:
+        installed = version(requirement.name)
+    except PackageNotFoundError:
+        installed = None
+    if installed is None or not requirement.specifier.contains(installed, prereleases=True):
+        unmet.append(f"{line} (installed: {installed or 'none'})")
+print("; ".join(unmet))
+sys.exit(1 if unmet else 0)
+PY
+)"; then
+        echo "setup: installing python test peers: ${unmet:-the requirements could not be checked}"
+        python3 -m pip install --quiet --disable-pip-version-check -r "$requirements" \
+            || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages -r "$requirements"
     fi
 fi
