@@ -7,12 +7,10 @@ import Foundation
 ///
 /// 2xx → delivered; 400, 404, 409, 412, 422 (and any other 4xx but 401, 408 and 429) → dead letter, with the
 /// OperationOutcome's issue codes and expressions only (its diagnostics and details text may quote the resource, so
-/// they are never kept); 429 and 503 → retried after `Retry-After` when the server sends one; 408 and other 5xx,
+/// they are never kept); 429 and 503 → retried after `Retry-After` (``RetryAfter``) when the server sends one; 408 and other 5xx,
 /// timeouts and connection failures → retried with backoff. A 401 is the caller's to handle (one token refresh);
 /// classified here it is a dead letter.
 public enum FHIRServerAnswer {
-    /// The longest `Retry-After` honoured; a longer one is cut to this.
-    public static let maximumRetryAfter: Duration = .seconds(3_600)
     /// The OperationOutcome bodies read (larger ones are not parsed).
     static let outcomeReader = JSONReader(limits: JSONReader.Limits(maximumBytes: 1 << 20, maximumDepth: 32))
     /// The most issues summarized.
@@ -26,7 +24,7 @@ public enum FHIRServerAnswer {
             return .delivered
         case 429, 503:
             let reason = "HTTP \(status) from the FHIR server for \(what)"
-            if let delay = response.header("Retry-After").flatMap({ retryAfter($0, now: now) }) {
+            if let delay = RetryAfter.delay(of: response, now: now) {
                 return .retryAfter(reason: reason + " (Retry-After \(delay.components.seconds) s)", delay: delay)
             }
             return .retry(reason: reason)
@@ -49,28 +47,6 @@ public enum FHIRServerAnswer {
         case .tooLarge: return .dead(reason: "the FHIR server's answer to \(what) is larger than the limit")
         default: return .retry(reason: "no answer from the FHIR server for \(what): \(error.code)")
         }
-    }
-
-    /// The delay a `Retry-After` value asks for: delta-seconds or an HTTP date, at most ``maximumRetryAfter``;
-    /// `nil` when the value is neither (or negative).
-    public static func retryAfter(_ value: String, now: Date = Date()) -> Duration? {
-        let text = value.trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty, text.utf8.count <= 64 else { return nil }
-        if text.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            guard let seconds = Int(text.prefix(9)) else { return nil }
-            return min(.seconds(seconds), maximumRetryAfter)
-        }
-        let parser = DateFormatter()
-        parser.locale = Locale(identifier: "en_US_POSIX")
-        parser.timeZone = TimeZone(identifier: "GMT")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            parser.dateFormat = format
-            if let date = parser.date(from: text) {
-                let seconds = max(0, date.timeIntervalSince(now))
-                return min(.milliseconds(Int64((seconds * 1000).rounded(.up))), maximumRetryAfter)
-            }
-        }
-        return nil
     }
 
     /// `invalid @ Patient.identifier; processing`: the codes and expressions of an OperationOutcome's issues, or

@@ -50,6 +50,11 @@ public struct WebhookDestination: Destination {
             url: configuration.url, eventType: "note.generated", deliveryID: item.controlID, payload: payload,
             secret: configuration.secret, timeout: configuration.timeout)
         if answer.isSuccess { return .delivered }
+        if let delay = answer.retryAfter {
+            return .retryAfter(
+                reason: "\(answer.result) from the webhook receiver (Retry-After \(delay.components.seconds) s)",
+                delay: delay)
+        }
         if answer.isRetryable { return .retry(reason: "\(answer.result) from the webhook receiver") }
         return .dead(reason: "\(answer.result): the webhook receiver refused the event")
     }

@@ -2,7 +2,8 @@ import Curl
 import Foundation
 
 /// Posts signed webhook events with libcurl: JSON bodies, `NoteBridge-Signature` (see ``WebhookSignature``),
-/// `NoteBridge-Event` and `NoteBridge-Delivery` headers. Used by the webhook destination of the outbox and by the
+/// `NoteBridge-Event` and `NoteBridge-Delivery` headers; a 429 or 503 answer's `Retry-After` is read with
+/// ``RetryAfter``, as the FHIR destination reads it. Used by the webhook destination of the outbox and by the
 /// `/v1` API's callback deliveries.
 public struct WebhookSender: Sendable {
     /// What one POST came to.
@@ -11,6 +12,15 @@ public struct WebhookSender: Sendable {
         public var status: Int?
         /// `HTTP 200`, or the transfer error's code (never a body or a URL).
         public var result: String
+        /// What a 429 or 503 answer's `Retry-After` asks for (``RetryAfter``); `nil` otherwise.
+        public var retryAfter: Duration?
+
+        /// Creates an answer.
+        public init(status: Int?, result: String, retryAfter: Duration? = nil) {
+            self.status = status
+            self.result = result
+            self.retryAfter = retryAfter
+        }
 
         /// A 2xx answer.
         public var isSuccess: Bool { status.map { (200..<300).contains($0) } ?? false }
@@ -49,7 +59,8 @@ public struct WebhookSender: Sendable {
             body: payload, connectTimeout: .seconds(5), timeout: timeout, maximumResponseBytes: 64 * 1024)
         do {
             let response = try await client.perform(request)
-            return Answer(status: response.status, result: "HTTP \(response.status)")
+            return Answer(
+                status: response.status, result: "HTTP \(response.status)", retryAfter: RetryAfter.delay(of: response))
         } catch let error as CurlError {
             return Answer(status: nil, result: "\(error.code)")
         } catch {

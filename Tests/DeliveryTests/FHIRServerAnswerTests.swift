@@ -97,7 +97,7 @@ struct FHIRServerAnswerTests {
             ("Sun, 06 Nov 1994 08:49:37 GMT", .zero),
         ])
     func retryAfter(value: String, expected: Duration?) {
-        #expect(FHIRServerAnswer.retryAfter(value, now: Self.now) == expected)
+        #expect(RetryAfter.delay(value, now: Self.now) == expected)
     }
 
     @Test("transfer failures: retried, except an invalid request and a too large answer; cancellation interrupts")

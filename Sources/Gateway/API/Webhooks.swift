@@ -66,7 +66,8 @@ final class WebhookSignal: Sendable {
 }
 
 /// Delivers queued webhook events: signs each with its key's secret, posts it (``WebhookSender``), and retries
-/// failures with exponential backoff (2 s, 4 s, 8 s, ... capped at one hour) until `maximumAttempts`, when the
+/// failures with exponential backoff (2 s, 4 s, 8 s, ... capped at one hour; never sooner than a 429 or 503
+/// answer's `Retry-After`) until `maximumAttempts`, when the
 /// delivery is marked failed. Deliveries survive restarts: they are rows of the note database.
 public struct WebhookService: Service {
     /// Retry and transfer settings.
@@ -140,6 +141,7 @@ public struct WebhookService: Service {
     func deliver(_ delivery: WebhookDelivery) async {
         let result: String
         var delivered = false
+        var asked: Duration?
         do {
             guard let key = try await keys.key(id: delivery.keyID), key.revokedAt == nil else {
                 try await outbox.recordAttempt(
@@ -151,12 +153,14 @@ public struct WebhookService: Service {
                 payload: delivery.payload, secret: key.webhookSecret, timeout: configuration.timeout)
             delivered = answer.isSuccess
             result = answer.result
+            asked = answer.retryAfter
         } catch {
             result = "\(type(of: error))"
         }
         let attempts = delivery.attempts + 1
         let state: WebhookDelivery.State = delivered ? .delivered : (attempts >= configuration.maximumAttempts ? .failed : .pending)
-        let next = Date().addingTimeInterval(backoff(afterAttempt: attempts))
+        // A receiver's Retry-After is honoured: the next attempt is no sooner than it asks.
+        let next = Date().addingTimeInterval(max(backoff(afterAttempt: attempts), asked?.timeInterval ?? 0))
         do {
             try await outbox.recordAttempt(id: delivery.id, state: state, nextAttemptAt: next, result: result)
         } catch {
