@@ -129,18 +129,13 @@ def send_all(port: int, messages: list, acked: dict, lock: threading.Lock, pace:
     sock.close()
 
 
-def run(args) -> int:
-    lines = transcript(args.words)
-    data = pathlib.Path(tempfile.mkdtemp())
-    receiver = Receiver()
-    config = data / "bench.yaml"
-    config.write_text(
-        f"destinations:\n  ehr:\n    type: mllp\n    host: 127.0.0.1\n    port: {receiver.port}\n"
-        "    receivingApplication: EHR\n    receivingFacility: HOSP\n    ackTimeoutSeconds: 30\n")
+def start_gateway(binary: str, config: pathlib.Path, data: pathlib.Path, env: dict | None = None):
+    """Starts `notebridge serve --config config` with its data under `data`, its listeners on 127.0.0.1 and
+    ephemeral ports and `env` added; returns the process and its MLLP port, once the coder's index has warmed up."""
     env = dict(os.environ, NOTEBRIDGE_DATA_DIR=str(data / "data"), NOTEBRIDGE_MLLP_HOST="127.0.0.1",
                NOTEBRIDGE_MLLP_PORT="0", NOTEBRIDGE_HTTP_HOST="127.0.0.1", NOTEBRIDGE_HTTP_PORT="0",
-               NOTEBRIDGE_LOG_LEVEL="warning")
-    server = subprocess.Popen([args.bin, "serve", "--config", str(config)], env=env, stdout=subprocess.PIPE,
+               NOTEBRIDGE_LOG_LEVEL="warning", **(env or {}))
+    server = subprocess.Popen([binary, "serve", "--config", str(config)], env=env, stdout=subprocess.PIPE,
                               stderr=open(data / "serve.err", "wb"))
     port = None
     while port is None:
@@ -150,6 +145,37 @@ def run(args) -> int:
         found = re.search(r"mllp=[^:\s]+:(\d+)", line)
         port = int(found.group(1)) if found else None
     time.sleep(2)  # the coder's index warm-up
+    return server, port
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process `pid` so far (all its threads)."""
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def common_arguments(words: int, messages: int) -> argparse.ArgumentParser:
+    """The options both end-to-end benchmarks take."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", default=str(REPO / ".build" / "release" / "notebridge"))
+    parser.add_argument("--words", type=int, default=words)
+    parser.add_argument("--messages", type=int, default=messages)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of the half-load latency phase")
+    parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--keep-data", action="store_true", help="keep the gateway's data folder (removed by default)")
+    return parser
+
+
+def run(args) -> int:
+    lines = transcript(args.words)
+    data = pathlib.Path(tempfile.mkdtemp())
+    receiver = Receiver()
+    config = data / "bench.yaml"
+    config.write_text(
+        f"destinations:\n  ehr:\n    type: mllp\n    host: 127.0.0.1\n    port: {receiver.port}\n"
+        "    receivingApplication: EHR\n    receivingFacility: HOSP\n    ackTimeoutSeconds: 30\n")
+    server, port = start_gateway(args.bin, config, data)
 
     samples = []
     sampling = threading.Event()
@@ -181,14 +207,9 @@ def run(args) -> int:
         with receiver.lock:
             inbound["deliveredWhenDone"] = len(receiver.arrived)
 
-    def cpu_seconds() -> float:
-        """User and system CPU time of the gateway so far (all its threads)."""
-        fields = pathlib.Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
     def phase(first: int, count: int, connections: int, rate: float | None) -> dict:
         acked, lock = {}, threading.Lock()
-        cpu_before = cpu_seconds()
+        cpu_before = cpu_seconds(server.pid)
         start = time.time() + 0.2
         batches = [[] for _ in range(connections)]
         for index in range(count):
@@ -224,7 +245,7 @@ def run(args) -> int:
                   "inboundAcksPerSecond": round(len(acked) / (max(acked.values()) - began), 1) if acked else 0}
         # The gateway's CPU time per encounter (intake, note, store, delivery; the peer and senders not counted):
         # less sensitive than the rates to other work on a shared machine.
-        result["gatewayCpuMsPerEncounter"] = round((cpu_seconds() - cpu_before) * 1000 / max(1, len(arrived)), 2)
+        result["gatewayCpuMsPerEncounter"] = round((cpu_seconds(server.pid) - cpu_before) * 1000 / max(1, len(arrived)), 2)
         if latencies:
             result.update({"ackToDeliveredMedianMs": round(statistics.median(latencies), 1),
                            "ackToDeliveredP95Ms": round(latencies[int(len(latencies) * 0.95) - 1], 1)})
@@ -257,16 +278,9 @@ def run(args) -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--bin", default=str(REPO / ".build" / "release" / "notebridge"))
-    parser.add_argument("--words", type=int, default=200)
-    parser.add_argument("--messages", type=int, default=2000)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=10.0, help="length of the half-load latency phase")
-    parser.add_argument("--timeout", type=float, default=600.0)
+    parser = common_arguments(words=200, messages=2000)
     parser.add_argument("--inbound-messages", type=int, default=0,
                         help="also run `notebridge bench mllp` with 16 connections and this many messages")
     parser.add_argument("--inbound-delay", type=float, default=1.0, help="seconds into the throughput phase")
-    parser.add_argument("--keep-data", action="store_true", help="keep the gateway's data folder (removed by default)")
     parser.add_argument("--rss-every", type=float, default=0.0, help="sample the gateway's RSS every S seconds")
     sys.exit(run(parser.parse_args()))
