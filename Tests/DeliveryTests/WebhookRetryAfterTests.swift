@@ -35,8 +35,9 @@ struct WebhookRetryAfterTests {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        guard case .retryAfter(_, let delay) = try await outcome(
-            Reply(status: 503, headers: [("Retry-After", formatter.string(from: inOneMinute))]))
+        guard
+            case .retryAfter(_, let delay) = try await outcome(
+                Reply(status: 503, headers: [("Retry-After", formatter.string(from: inOneMinute))]))
         else {
             Issue.record("a 503 with an HTTP-date Retry-After is not retried after it")
             return
@@ -44,7 +45,8 @@ struct WebhookRetryAfterTests {
         #expect(delay > .seconds(50) && delay <= .seconds(61))
         #expect(
             try await outcome(Reply(status: 503, headers: [("Retry-After", "999999")]))
-                == .retryAfter(reason: "HTTP 503 from the webhook receiver (Retry-After 3600 s)", delay: RetryAfter.maximum))
+                == .retryAfter(
+                    reason: "HTTP 503 from the webhook receiver (Retry-After 3600 s)", delay: RetryAfter.maximum))
     }
 
     @Test("without a valid Retry-After, or on another status, the usual backoff and dead letter apply")
