@@ -33,19 +33,6 @@ public struct NoteFHIRWrite: Sendable, Hashable {
         return query
     }
 
-    /// Creates a write.
-    public init(
-        resourceType: String, id: String, identifier: (system: String, value: String)?,
-        patientIdentifier: (system: String, value: String)? = nil, fullURL: String, resource: JSONValue
-    ) {
-        self.resourceType = resourceType
-        self.id = id
-        self.identifier = identifier
-        self.patientIdentifier = patientIdentifier
-        self.fullURL = fullURL
-        self.resource = resource
-    }
-
     /// The resource as a conditional write sends it: without its `id` when it has an identifier to be matched by
     /// (the server chooses or finds the id), as it is otherwise (written by id).
     public var body: JSONValue {
