@@ -1,10 +1,27 @@
 /// The written conventions a note keeps that speech recognition drops: an age as one adjective
-/// (`65-year-old`), and the capital of a name after an honorific (`Ms. Cooper`, `Dr. Flores`).
+/// (`65-year-old`), the capital of a name after an honorific (`Ms. Cooper`, `Dr. Flores`), and abbreviations in
+/// capitals (`MRI`, `COPD`, `hemoglobin A1c`).
 extension ClinicalStyle {
     /// Honorifics, as written before a name.
     static let honorifics: [String: String] = ["mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "dr": "Dr."]
     /// Units of an age said as an adjective (`a 3 month old infant`).
     static let ageUnits: Set<String> = ["year", "month", "week", "day"]
+    /// Abbreviations as notes write them, by the word transcripts give (only words that are nothing else).
+    static let abbreviations: [String: String] = {
+        var written = [
+            "a1c": "A1c", "nsaid": "NSAID", "nsaids": "NSAIDs", "ssris": "SSRIs", "ssri": "SSRI", "mris": "MRIs",
+            "b12": "B12",
+        ]
+        for word in [
+            "mri", "ct", "ekg", "ecg", "eeg", "emg", "cbc", "bmp", "cmp", "tsh", "psa", "hdl", "ldl", "bmi", "inr",
+            "esr", "crp", "alt", "ast", "egd", "ppi", "copd", "chf", "cad", "gerd", "uti", "uri", "dvt", "ckd", "ibs",
+            "tmj", "hiv", "hpv", "adhd", "ptsd", "ocd", "covid", "stemi", "nstemi", "mcl", "acl", "lcl", "pcl", "icu",
+            "rca", "cabg", "gi", "iud",
+        ] {
+            written[word] = word.uppercased()
+        }
+        return written
+    }()
 
     /// A statement with its ages and honorific names written as notes write them.
     static func writtenForm(_ text: String) -> String {
@@ -22,6 +39,20 @@ extension ClinicalStyle {
                 words.removeSubrange(index...(index + 1))
                 changed = true
                 continue
+            }
+            // `mri` → `MRI`, with the marks around it kept (`(mri),`).
+            // `mri` → `MRI`, `(ppi).` → `(PPI).`: the word between its marks (ASCII only, where characters are bytes).
+            if words[index].utf8.allSatisfy({ $0 < 0x80 }) {
+                let word = words[index]
+                let isMark = { (character: Character) in !character.isLetter && !character.isNumber }
+                let start = word.firstIndex { !isMark($0) } ?? word.endIndex
+                let end = word.lastIndex { !isMark($0) }.map { word.index(after: $0) } ?? word.endIndex
+                if start < end, let written = abbreviations[word[start..<end].lowercased()],
+                    word[start..<end] != written
+                {
+                    words[index].replaceSubrange(start..<end, with: written)
+                    changed = true
+                }
             }
             // `ms. cooper` → `Ms. Cooper`.
             if index + 1 < words.count, let honorific = honorifics[bare],

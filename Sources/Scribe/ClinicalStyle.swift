@@ -51,7 +51,9 @@ enum ClinicalStyle {
         }
         // Still speaking as `I` and `you` three times over: conversation between the two, not the record's words.
         if voice != .dictation,
-            words.count(where: { mayBe($0, startingWith: "imwluoy", maxLength: 6) && firstPerson.contains(Phrasing.bare($0)) }) >= 3
+            words.count(where: {
+                mayBe($0, startingWith: "imwluoy", maxLength: 6) && firstPerson.contains(Phrasing.bare($0))
+            }) >= 3
         {
             return nil
         }
@@ -73,6 +75,7 @@ enum ClinicalStyle {
         guard content.count >= (voice == .dictation ? 1 : 3) else { return nil }
         // A sentence cut off mid-clause ("The patient has been taking.") says nothing whole.
         if voice != .dictation, danglingEnds.contains(Phrasing.bare(last)) { return nil }
+        if voice != .dictation, isDependentClause(words) { return nil }
         // Written out, a contraction can repeat the word before it (`it it's` → `it it is`).
         words = withoutRepeats(withoutContractions(words))
         guard !words.isEmpty else { return nil }
@@ -104,7 +107,9 @@ enum ClinicalStyle {
                 continue
             }
             var parts = expansion
-            if word.first?.isUppercase == true, let first = parts.first, first != "I" { parts[0] = Phrasing.capitalized(first) }
+            if word.first?.isUppercase == true, let first = parts.first, first != "I" {
+                parts[0] = Phrasing.capitalized(first)
+            }
             parts[parts.count - 1] += Phrasing.trailingPunctuation(word)
             output.append(contentsOf: parts)
         }
@@ -139,8 +144,11 @@ enum ClinicalStyle {
             guard isContracted.contains(stem) else { return nil }
             return [stemWord, next == "been" || next == "got" ? "has" : "is"]
         case "re": return ["we", "they", "you"].contains(stem) ? [stemWord, "are"] : nil
-        case "ve": return ["we", "they", "you", "i", "could", "would", "should"].contains(stem) ? [stemWord, "have"] : nil
-        case "ll": return ["we", "they", "you", "i", "it", "he", "she", "that", "there"].contains(stem) ? [stemWord, "will"] : nil
+        case "ve":
+            return ["we", "they", "you", "i", "could", "would", "should"].contains(stem) ? [stemWord, "have"] : nil
+        case "ll":
+            return ["we", "they", "you", "i", "it", "he", "she", "that", "there"].contains(stem)
+                ? [stemWord, "will"] : nil
         default: return nil
         }
     }
@@ -201,11 +209,15 @@ enum ClinicalStyle {
         }
         while index < words.count {
             let key = keys[index]
-            if fillerPhraseStarts.contains(key), let phrase = fillerPhrases.first(where: { phrase in
-                phrase.first == key && index + phrase.count <= keys.count
-                    && keys[index..<(index + phrase.count)].elementsEqual(phrase)
-                    && words[index..<(index + phrase.count - 1)].allSatisfy { Phrasing.trailingPunctuation($0).isEmpty }
-            }) {
+            if fillerPhraseStarts.contains(key),
+                let phrase = fillerPhrases.first(where: { phrase in
+                    phrase.first == key && index + phrase.count <= keys.count
+                        && keys[index..<(index + phrase.count)].elementsEqual(phrase)
+                        && words[index..<(index + phrase.count - 1)].allSatisfy {
+                            Phrasing.trailingPunctuation($0).isEmpty
+                        }
+                })
+            {
                 drop(phrase.count)
                 continue
             }
@@ -292,9 +304,17 @@ enum ClinicalStyle {
         var words = words
         while words.count > 2, let first = words.first {
             let key = Phrasing.bare(first)
+            // `in terms of, my impression ...`: a topic announced and never named.
+            if key == "in", words.count > 5, words[2].hasSuffix(","), Phrasing.bare(words[1]) == "terms",
+                Phrasing.bare(words[2]) == "of"
+            {
+                words.removeFirst(3)
+                continue
+            }
             let hasComma = Phrasing.trailingPunctuation(first) == ","
             // The name the patient is addressed by (`david, so you were ...`, `david so he was ...`).
-            let addressed = FirstNames.embedded[key] != nil && !namesThatAreWords.contains(key)
+            let addressed =
+                FirstNames.embedded[key] != nil && !namesThatAreWords.contains(key)
                 && (hasComma || vocativeFollowers.contains(Phrasing.bare(words[1])))
             if leadingDiscourse.contains(key) || (hasComma && answerWords.contains(key)) || addressed {
                 words.removeFirst()
@@ -326,6 +346,21 @@ enum ClinicalStyle {
     ]
     /// Words that answer a question and, with a comma after them, open the answer (`No, she quit.`).
     static let answerWords: Set<String> = ["yes", "no", "nope", "correct", "exactly", "true"]
+
+    /// Words that open a clause that cannot stand alone (`until we meet in 2 weeks`).
+    static let subordinators: Set<String> = [
+        "until", "unless", "although", "though", "whereas", "including", "which", "whether",
+    ]
+
+    /// Whether the words are a dependent clause with no main clause after it (`Until we meet in 2 weeks.`,
+    /// `Not that she has noticed.`): a sentence split from the one it belonged to. A comma can mark the main
+    /// clause (`Because of the swelling, she uses a brace.`), and then the sentence stands.
+    static func isDependentClause(_ words: [String]) -> Bool {
+        guard let first = words.first.map(Phrasing.bare) else { return false }
+        if first == "not", words.count > 1, Phrasing.bare(words[1]) == "that" { return true }
+        guard subordinators.contains(first) else { return false }
+        return !words.dropLast().contains { $0.hasSuffix(",") || $0.hasSuffix(";") }
+    }
 
     /// Words a sentence cannot end on: it was cut off.
     static let danglingEnds: Set<String> = [
@@ -373,7 +408,8 @@ enum ClinicalStyle {
         while changed {
             changed = false
             let keys = words.prefix(5).map(Phrasing.bare)
-            for hedge in hedges where keys.starts(with: hedge) && words.count > hedge.count + 2
+            for hedge in hedges
+            where keys.starts(with: hedge) && words.count > hedge.count + 2
                 && Phrasing.trailingPunctuation(words[hedge.count - 1]) != "."
             {
                 words.removeFirst(hedge.count)
@@ -420,7 +456,8 @@ enum ClinicalStyle {
             if verbAt + 1 < keys.count, !["getting", "checking", "giving"].contains(keys[verbAt]),
                 let verb = progressiveVerbs[keys[verbAt]]
             {
-                return [Phrasing.capitalized(verb) + Phrasing.trailingPunctuation(words[verbAt])] + words[(verbAt + 1)...]
+                return [Phrasing.capitalized(verb) + Phrasing.trailingPunctuation(words[verbAt])]
+                    + words[(verbAt + 1)...]
             }
         }
         guard let first = keys.first, let candidates = framingsByFirstWord[first] else { return words }
@@ -436,7 +473,8 @@ enum ClinicalStyle {
             }
             // `I want to be sure`: a state, not an item.
             if let first = rest.first, ["be", "say", "know"].contains(Phrasing.bare(first)) { return words }
-            while let first = rest.first, ["also", "just", "then", "probably", "first", "that", "we"].contains(Phrasing.bare(first)),
+            while let first = rest.first,
+                ["also", "just", "then", "probably", "first", "that", "we"].contains(Phrasing.bare(first)),
                 rest.count > 2
             {
                 rest.removeFirst()
@@ -454,7 +492,9 @@ enum ClinicalStyle {
                 rest.replaceSubrange(0..<4, with: ["Return" + Phrasing.trailingPunctuation(rest[3])])
                 return rest
             }
-            if restKeys.count > 2, restKeys[0] == "see", patientWords.contains(restKeys[1]), restKeys[2].hasPrefix("back") {
+            if restKeys.count > 2, restKeys[0] == "see", patientWords.contains(restKeys[1]),
+                restKeys[2].hasPrefix("back")
+            {
                 rest.replaceSubrange(0..<3, with: ["Follow", "up" + Phrasing.trailingPunctuation(rest[2])])
                 return rest
             }
@@ -492,11 +532,14 @@ enum ClinicalStyle {
         ["we", "plan", "to"], ["i'm", "also", "going", "to"], ["we're", "also", "going", "to"],
         ["i", "would", "recommend"], ["i'd", "recommend"], ["i", "recommend"], ["i", "suggest"],
         ["i", "would", "suggest"], ["i'd", "suggest"], ["i", "would"], ["i'd"],
-        ["my", "recommendation", "would", "be", "to"], ["my", "recommendation", "is", "to"], ["my", "plan", "is", "to"],
+        ["my", "recommendation", "would", "be", "to"], ["my", "recommendation", "is", "to"],
+        ["my", "plan", "is", "to"],
         ["the", "plan", "is", "to"], ["my", "plan", "would", "be", "to"], ["the", "plan", "would", "be", "to"],
-        ["i", "do", "want", "to"], ["i", "also", "want", "to"], ["we", "also", "want", "to"], ["i", "also", "would", "like", "to"],
+        ["i", "do", "want", "to"], ["i", "also", "want", "to"], ["we", "also", "want", "to"],
+        ["i", "also", "would", "like", "to"],
         ["i", "also", "would", "recommend"], ["i", "also", "recommend"], ["i'd", "also", "like", "to"],
-        ["i", "want", "you", "to"], ["we", "do", "want", "to"], ["i", "think", "we", "should"], ["we're", "just", "going", "to"],
+        ["i", "want", "you", "to"], ["we", "do", "want", "to"], ["i", "think", "we", "should"],
+        ["we're", "just", "going", "to"],
         ["at", "this", "point"], ["at", "this", "time"], ["for", "now"],
     ]
 
@@ -551,7 +594,9 @@ enum ClinicalStyle {
         var at = 1
         guard ["his", "her", "their", "your", "the", "this"].contains(keys[at]) else { return nil }
         at += 1
-        if at < keys.count, ["first", "second", "third", "fourth", "fifth", "next", "last", "final", "other", "main"].contains(keys[at]) {
+        if at < keys.count,
+            ["first", "second", "third", "fourth", "fifth", "next", "last", "final", "other", "main"].contains(keys[at])
+        {
             at += 1
         }
         guard at < keys.count, ["problem", "issue", "concern"].contains(keys[at]) else { return nil }
@@ -573,7 +618,9 @@ enum ClinicalStyle {
         }
         guard named else { return nil }
         // The clause about the problem starts at its subject; a sentence that only names the problem has none.
-        let subject = words.indices.dropFirst(at + 3).prefix(6).first { problemIntroSubjects.contains(Phrasing.bare(words[$0])) }
+        let subject = words.indices.dropFirst(at + 3).prefix(6).first {
+            problemIntroSubjects.contains(Phrasing.bare(words[$0]))
+        }
         if let subject { return (words[min(nameStart, subject)..<subject], words[subject...]) }
         return words.count - nameStart <= 5 ? (words[min(nameStart, words.count)...], words[words.count...]) : nil
     }
@@ -593,7 +640,8 @@ enum ClinicalStyle {
         var words = words
         var index = 0
         while index < words.count {
-            guard mayBe(words[index], startingWith: "iw", maxLength: 5), clinicianSubjects.contains(Phrasing.bare(words[index]))
+            guard mayBe(words[index], startingWith: "iw", maxLength: 5),
+                clinicianSubjects.contains(Phrasing.bare(words[index]))
             else {
                 index += 1
                 continue
@@ -611,7 +659,8 @@ enum ClinicalStyle {
                 continue
             }
             // `I hear a murmur`, `I appreciate edema` → `a murmur`, `edema`.
-            if let perception = perceptions.first(where: { keys.starts(with: $0) }), index + perception.count < words.count,
+            if let perception = perceptions.first(where: { keys.starts(with: $0) }),
+                index + perception.count < words.count,
                 Phrasing.trailingPunctuation(words[index + perception.count - 1]).isEmpty
             {
                 words.removeSubrange(index..<(index + perception.count))
@@ -619,7 +668,9 @@ enum ClinicalStyle {
             }
             // `we discussed`, `I reviewed`, `I've also ordered` → `discussed`, `reviewed`, `ordered`.
             var verbAt = index + 1
-            while verbAt < words.count, ["have", "'ve", "also", "already", "had"].contains(Phrasing.bare(words[verbAt])) {
+            while verbAt < words.count,
+                ["have", "'ve", "also", "already", "had"].contains(Phrasing.bare(words[verbAt]))
+            {
                 verbAt += 1
             }
             if index == 0 || words[index - 1].hasSuffix(",") || words[index - 1].hasSuffix(";")
@@ -648,7 +699,8 @@ enum ClinicalStyle {
     static let perceptions: [[String]] = [
         ["i", "do", "appreciate"], ["i", "can", "appreciate"], ["i", "appreciate"], ["i", "do", "hear"],
         ["i", "can", "hear"], ["i", "hear"], ["i", "do", "see"], ["i", "can", "see"], ["i", "do", "notice"],
-        ["i", "notice"], ["i", "do", "feel"], ["i", "can", "feel"], ["i", "also", "appreciate"], ["i", "also", "notice"],
+        ["i", "notice"], ["i", "do", "feel"], ["i", "can", "feel"], ["i", "also", "appreciate"],
+        ["i", "also", "notice"],
         ["i", "also", "hear"], ["i", "also", "see"],
     ]
     static let perceptionNegations: [[String]] = {
@@ -680,7 +732,8 @@ enum ClinicalStyle {
         var output: [String] = []
         var index = 0
         while index < words.count {
-            if index + 2 < words.count, Phrasing.bare(words[index]) == "nice", Phrasing.trailingPunctuation(words[index]).isEmpty,
+            if index + 2 < words.count, Phrasing.bare(words[index]) == "nice",
+                Phrasing.trailingPunctuation(words[index]).isEmpty,
                 Phrasing.bare(words[index + 1]) == "and", Phrasing.trailingPunctuation(words[index + 1]).isEmpty
             {
                 index += 2
@@ -714,7 +767,8 @@ enum ClinicalStyle {
     /// `we`, `our`, `us` in the patient's words are the household: `they`, `their`, `them`.
     static func familyThirdPerson(_ words: [String]) -> [String] {
         words.map { word in
-            guard mayBe(word, startingWith: "wou", maxLength: 9), let replacement = familyWords[Phrasing.bare(word)] else {
+            guard mayBe(word, startingWith: "wou", maxLength: 9), let replacement = familyWords[Phrasing.bare(word)]
+            else {
                 return word
             }
             let trailing = Phrasing.trailingPunctuation(word)
@@ -760,7 +814,8 @@ extension ClinicalStyle {
         let keys = words.prefix(5).map(Phrasing.bare)
         if words.count <= 8, lookingAnnouncements.contains(where: { keys.starts(with: $0) }) { return true }
         // The examiner narrating what they do next (`quickly listen to her heart and lungs`).
-        if words.count <= 8, let action = keys.first(where: { !["quickly", "just", "now", "then", "also", "and", "so"].contains($0) }),
+        if words.count <= 8,
+            let action = keys.first(where: { !["quickly", "just", "now", "then", "also", "and", "so"].contains($0) }),
             examActions.contains(action) || action == "focus"
         {
             return true
@@ -779,7 +834,9 @@ extension ClinicalStyle {
         let keys = words.prefix(6).map(Phrasing.bare)
         guard let intent = examinerIntents.first(where: { keys.starts(with: $0) }) else { return false }
         let rest = keys.dropFirst(intent.count)
-        return rest.first.map { examActions.contains($0) || ["be", "have", "do", "go", "take", "check", "just"].contains($0) } ?? true
+        return rest.first.map {
+            examActions.contains($0) || ["be", "have", "do", "go", "take", "check", "just"].contains($0)
+        } ?? true
     }
 
     /// A clinician's remark that records nothing: how they feel about the news (`I am so glad she is doing
@@ -789,7 +846,11 @@ extension ClinicalStyle {
         let keys = words.prefix(4).map(Phrasing.bare)
         guard keys.count >= 2 else { return false }
         var rest = keys[...]
-        if keys.starts(with: ["i", "am"]) { rest = keys.dropFirst(2) } else if keys[0] == "i'm" { rest = keys.dropFirst() }
+        if keys.starts(with: ["i", "am"]) {
+            rest = keys.dropFirst(2)
+        } else if keys[0] == "i'm" {
+            rest = keys.dropFirst()
+        }
         if rest.count < keys.count {
             if let first = rest.first, ["so", "very", "really"].contains(first) { rest = rest.dropFirst() }
             return rest.first.map { feelings.contains($0) } ?? false
@@ -818,7 +879,8 @@ extension ClinicalStyle {
     ]
 
     static let examinerIntents: [[String]] = [
-        ["i", "am", "going", "to"], ["i'm", "going", "to"], ["i'm", "gonna"], ["i", "will"], ["i'll"], ["i", "want", "to"],
+        ["i", "am", "going", "to"], ["i'm", "going", "to"], ["i'm", "gonna"], ["i", "will"], ["i'll"],
+        ["i", "want", "to"],
         ["i'd", "like", "to"], ["we", "are", "going", "to"], ["we're", "going", "to"], ["we", "will"], ["we'll"],
     ]
 
@@ -840,7 +902,8 @@ extension ClinicalStyle {
         ["take", "a", "look"], ["let's", "take", "a", "look"], ["let", "me", "take", "a", "look"], ["look", "at"],
         ["let's", "look"], ["let", "me", "look"], ["let's", "see"], ["let", "me", "see"], ["let's", "go", "ahead"],
         ["let", "me", "just"], ["let's", "just"], ["let's", "go", "over"], ["let's", "talk"], ["let", "me", "talk"],
-        ["let", "me", "go", "over"], ["let", "me", "review"], ["let's", "review"], ["review", "her"], ["review", "his"],
+        ["let", "me", "go", "over"], ["let", "me", "review"], ["let's", "review"], ["review", "her"],
+        ["review", "his"],
         ["review", "their"], ["order", "the", "medications"], ["finalize"], ["lem", "me"], ["let", "me", "take"],
         ["take", "a", "listen"], ["take", "a", "quick"], ["do", "some", "maneuvers"], ["do", "a", "few", "maneuvers"],
         ["call", "out"], ["calling", "out"], ["take", "a", "peek"],
@@ -866,7 +929,8 @@ extension ClinicalStyle {
     /// hedges that stood between them are gone.
     static func agreeing(_ words: [String]) -> [String] {
         var words = words
-        for index in words.indices.dropLast() where mayBe(words[index], startingWith: "hs", maxLength: 3)
+        for index in words.indices.dropLast()
+        where mayBe(words[index], startingWith: "hs", maxLength: 3)
             && ["he", "she"].contains(Phrasing.bare(words[index]))
             && Phrasing.trailingPunctuation(words[index]).isEmpty
         {
@@ -878,7 +942,9 @@ extension ClinicalStyle {
                 at += 1
             }
             let verb = Phrasing.bare(words[at])
-            if Phrasing.samePastForms.contains(verb), words.contains(where: { Phrasing.pastCues.contains(Phrasing.bare($0)) }) {
+            if Phrasing.samePastForms.contains(verb),
+                words.contains(where: { Phrasing.pastCues.contains(Phrasing.bare($0)) })
+            {
                 continue
             }
             if let agreed = Phrasing.thirdPersonVerbs[verb], verb != "are", verb != "were" {
@@ -899,7 +965,9 @@ extension ClinicalStyle {
             defer { index += 1 }
             guard words[index - 1].hasSuffix(",") || words[index - 1].hasSuffix(";") else { continue }
             var start = index
-            if ["and", "so", "but", "then"].contains(Phrasing.bare(words[start])), start + 1 < words.count { start += 1 }
+            if ["and", "so", "but", "then"].contains(Phrasing.bare(words[start])), start + 1 < words.count {
+                start += 1
+            }
             guard framingsByFirstWord[Phrasing.bare(words[start])] != nil else { continue }
             let clause = Array(words[start...])
             let item = planItem(clause)
@@ -918,10 +986,14 @@ extension ClinicalStyle {
         var index = 0
         while index + 3 < words.count {
             defer { index += 1 }
-            guard mayBe(words[index], startingWith: "g", maxLength: 4), Phrasing.bare(words[index]) == "give" else { continue }
+            guard mayBe(words[index], startingWith: "g", maxLength: 4), Phrasing.bare(words[index]) == "give" else {
+                continue
+            }
             let keys = words[index...(index + 3)].map(Phrasing.bare)
             if keys == ["give", "us", "a", "call"] || keys == ["give", "me", "a", "call"] {
-                words.replaceSubrange(index...(index + 3), with: ["call", "the", "clinic" + Phrasing.trailingPunctuation(words[index + 3])])
+                words.replaceSubrange(
+                    index...(index + 3),
+                    with: ["call", "the", "clinic" + Phrasing.trailingPunctuation(words[index + 3])])
             }
         }
         // `that seems stable to me.`: the clinician's view is the note's.
@@ -930,9 +1002,11 @@ extension ClinicalStyle {
             words.removeLast(2)
             words[words.count - 1] = words[words.count - 1].trimmingCharacters(in: ",") + end
         }
-        for index in words.indices.dropFirst() where mayBe(words[index], startingWith: "m", maxLength: 2)
+        for index in words.indices.dropFirst()
+        where mayBe(words[index], startingWith: "m", maxLength: 2)
             && Phrasing.bare(words[index]) == "me"
-            && ["call", "contact", "with", "message", "email", "notify", "see"].contains(Phrasing.bare(words[index - 1]))
+            && ["call", "contact", "with", "message", "email", "notify", "see"].contains(
+                Phrasing.bare(words[index - 1]))
         {
             words[index] = "the clinic" + Phrasing.trailingPunctuation(words[index])
         }
@@ -975,13 +1049,18 @@ extension ClinicalStyle {
     /// heading a note gives it.
     static func announcedHeading(_ words: [String]) -> [String] {
         let keys = words.prefix(6).map(Phrasing.bare)
-        for (opening, heading) in announcedHeadings where keys.starts(with: opening) && words.count > opening.count + 1 {
+        for (opening, heading) in announcedHeadings where keys.starts(with: opening) && words.count > opening.count + 1
+        {
             var rest = Array(words[opening.count...])
-            // `my impression of him, he has ...`: the one the impression is of.
-            if ["of", "for"].contains(Phrasing.bare(rest[0])), rest.count > 3, patientWords.contains(Phrasing.bare(rest[1])),
-                rest[1].hasSuffix(",")
+            // `my impression of him, he has ...`, `my impression of her is that ...`: the one the impression is of.
+            if ["of", "for"].contains(Phrasing.bare(rest[0])), rest.count > 3,
+                patientWords.contains(Phrasing.bare(rest[1]))
             {
-                rest.removeFirst(2)
+                if rest[1].hasSuffix(",") {
+                    rest.removeFirst(2)
+                } else if Phrasing.bare(rest[2]) == "is", rest.count > 4 {
+                    rest.removeFirst(3)
+                }
             }
             if let first = rest.first, Phrasing.bare(first) == "that", rest.count > 2 { rest.removeFirst() }
             rest[0] = lowercasedFirst(rest[0])
@@ -1000,7 +1079,8 @@ extension ClinicalStyle {
     /// record says the provider.
     static func providerAddressed(_ words: [String]) -> [String] {
         var words = words
-        for index in words.indices.dropLast() where mayBe(words[index], startingWith: "y", maxLength: 3)
+        for index in words.indices.dropLast()
+        where mayBe(words[index], startingWith: "y", maxLength: 3)
             && Phrasing.bare(words[index]) == "you"
             && Phrasing.trailingPunctuation(words[index]).isEmpty
         {

@@ -41,27 +41,28 @@ public struct NoteWriter: Sendable {
             let clinical = entities.flatMap { $0.evidence.map(\.lowerBound) }.sorted()
             statements = dialogueStatements(
                 transcript, specialty: specialty, layout: layout, pronouns: pronouns, reportedAnswers: answers,
-                clinicalStarts: clinical, sentenceTokens: extraction.tokens)
-                .flatMap { statement -> [NoteStatement] in
-                    let subsection = layout.label(for: statement.text, in: statement.section)
-                    // Findings and results in the terse form, one per examined part.
-                    let texts =
-                        subsection == "PHYSICAL EXAMINATION" || subsection == "RESULTS"
-                        ? ClinicalStyle.findings(statement.text) : [statement.text]
-                    return texts.map { text in
-                        var labelled = statement
-                        labelled.text = text
-                        labelled.subsection = subsection
-                        // An examination finding under the system it is of (`Cardiovascular: Regular rate and
-                        // rhythm.`).
-                        if subsection == "PHYSICAL EXAMINATION", !Self.isLabelled(text),
-                            let system = Phrasing.findingSystem(text)
-                        {
-                            labelled.text = system + ": " + text
-                        }
-                        return labelled
+                clinicalStarts: clinical, sentenceTokens: extraction.tokens
+            )
+            .flatMap { statement -> [NoteStatement] in
+                let subsection = layout.label(for: statement.text, in: statement.section)
+                // Findings and results in the terse form, one per examined part.
+                let texts =
+                    subsection == "PHYSICAL EXAMINATION" || subsection == "RESULTS"
+                    ? ClinicalStyle.findings(statement.text) : [statement.text]
+                return texts.map { text in
+                    var labelled = statement
+                    labelled.text = text
+                    labelled.subsection = subsection
+                    // An examination finding under the system it is of (`Cardiovascular: Regular rate and
+                    // rhythm.`).
+                    if subsection == "PHYSICAL EXAMINATION", !Self.isLabelled(text),
+                        let system = Phrasing.findingSystem(text)
+                    {
+                        labelled.text = system + ": " + text
                     }
+                    return labelled
                 }
+            }
             // The clinician's sentence that states why the patient came is the chief complaint and the opening line,
             // not an assessment of the problem (`i understand you've come in with some right knee pain`).
             if let reason = fromEntities.statedReason {
@@ -71,7 +72,9 @@ public struct NoteWriter: Sendable {
                 }
             }
             var opened = 0
-            if let opening = spokenPresentation(transcript, demographics: demographics, layout: layout, pronouns: pronouns)
+            if let opening = spokenPresentation(
+                transcript, demographics: demographics, layout: layout, pronouns: pronouns,
+                reason: fromEntities.statedReason?.evidence)
                 ?? fromEntities.presentation(demographics)
             {
                 statements.removeAll { $0.evidence == opening.evidence }
@@ -86,9 +89,13 @@ public struct NoteWriter: Sendable {
             }
             statements += fromEntities.statements
             // In transcript order among the spoken statements, so that it heads or joins the problem it is said with.
-            for diagnosis in statedDiagnoses(transcript, tokens: extraction.tokens, statements: statements, layout: layout) {
+            for diagnosis in statedDiagnoses(
+                transcript, tokens: extraction.tokens, statements: statements, layout: layout)
+            {
                 let start = diagnosis.evidence.first?.lowerBound ?? 0
-                let at = statements.firstIndex { $0.origin == .sentence && ($0.evidence.first?.lowerBound ?? 0) > start }
+                let at = statements.firstIndex {
+                    $0.origin == .sentence && ($0.evidence.first?.lowerBound ?? 0) > start
+                }
                 statements.insert(diagnosis, at: at ?? statements.count)
             }
             statements = withoutRepeatedVitals(statements, entities: entities)
@@ -96,7 +103,8 @@ public struct NoteWriter: Sendable {
             statements = withoutRestatements(statements)
         }
         // Where no assessment is stated, the presenting problem is the reason the visit states, when it states one.
-        let presenting = fromEntities.statedReason.map { reason in
+        let presenting = fromEntities.statedReason.flatMap { StatedReason.isVisitType($0.text) ? nil : $0 }.map {
+            reason in
             let said = String(reason.text.dropLast())
             return ClinicalEntity(kind: .problem, text: said, evidence: [reason.evidence], name: said.lowercased())
         }
@@ -139,7 +147,9 @@ public struct NoteWriter: Sendable {
             // Labels the layout does not list (problems) follow its own, in order of first appearance.
             var firstSeen: [String: Int] = [:]
             for (offset, statement) in inSection {
-                if let label = statement.subsection, !order.contains(label), firstSeen[label] == nil { firstSeen[label] = offset }
+                if let label = statement.subsection, !order.contains(label), firstSeen[label] == nil {
+                    firstSeen[label] = offset
+                }
             }
             func rank(_ statement: NoteStatement) -> Int {
                 guard let label = statement.subsection else { return order.count }
@@ -158,7 +168,8 @@ public struct NoteWriter: Sendable {
         let readings = entities.filter { $0.kind == .vitalSign }.compactMap(\.evidence.first?.lowerBound)
         guard readings.count >= 2, statements.contains(where: { $0.subsection == "VITALS" }) else { return statements }
         return statements.filter { statement in
-            guard statement.origin == .sentence, statement.section == .objective, let sentence = statement.evidence.first
+            guard statement.origin == .sentence, statement.section == .objective,
+                let sentence = statement.evidence.first
             else { return true }
             return readings.count { sentence.contains($0) } < 2
         }
@@ -169,8 +180,7 @@ public struct NoteWriter: Sendable {
     /// Sentences under the layout's own sub-sections (risk assessment, goals) keep them.
     func problemOriented(
         _ statements: [NoteStatement], entities: [ClinicalEntity], layout: NoteLayout, transcript: Transcript
-    ) -> [NoteStatement]
-    {
+    ) -> [NoteStatement] {
         // A problem only considered (`rule out asthma`) does not open a problem of its own.
         let mentions = entities.filter { $0.kind == .problem && !$0.negated && !$0.uncertain && $0.context == nil }
             .flatMap { entity in entity.evidence.map { (range: $0, name: entity.name) } }
@@ -198,7 +208,8 @@ public struct NoteWriter: Sendable {
         // his tick bite`).
         func introduced(_ range: Range<Int>) -> (range: Range<Int>, name: String)? {
             guard let index = transcript.sentenceIndex(at: range.lowerBound) else { return nil }
-            let words = ClinicalStyle.withoutLeadingDiscourse(ClinicalStyle.withoutRepeats(Phrasing.cleanWords(sentences[index].text)))
+            let words = ClinicalStyle.withoutLeadingDiscourse(
+                ClinicalStyle.withoutRepeats(Phrasing.cleanWords(sentences[index].text)))
             return ClinicalStyle.introducedProblem(words).map { (range, $0) }
         }
         var current: String?
@@ -223,9 +234,10 @@ public struct NoteWriter: Sendable {
         }
         // With problems named, an assessment sentence before the first of them belongs to none: talk around the
         // problems (`That is a hard thing to get over.`), not the assessment of one.
-        guard let firstHeaded = headed.indices.first(where: { index in
-            isProblemOriented(statements[index]) && headed[index].subsection != statements[index].subsection
-        })
+        guard
+            let firstHeaded = headed.indices.first(where: { index in
+                isProblemOriented(statements[index]) && headed[index].subsection != statements[index].subsection
+            })
         else { return headed }
         let clinical = entities.filter { $0.kind != .duration }
             .flatMap { $0.evidence.map(\.lowerBound) }.sorted()
@@ -264,9 +276,12 @@ public struct NoteWriter: Sendable {
     /// Whether a sentence introduces the next problem (`and then for your last problem, your hypertension.`,
     /// `regarding the diabetes`).
     static func introducesProblem(_ text: String) -> Bool {
-        var words = text.lowercased().split(separator: " ").map { String($0.filter { $0.isLetter || $0 == "'" }) }.prefix(12)
+        var words = text.lowercased().split(separator: " ").map { String($0.filter { $0.isLetter || $0 == "'" }) }
+            .prefix(12)
         if words.contains(where: { $0 == "problem" || $0 == "issue" }) { return true }
-        while let first = words.first, ["and", "then", "so", "now", "okay", "alright", "next", "", "um", "uh"].contains(first) {
+        while let first = words.first,
+            ["and", "then", "so", "now", "okay", "alright", "next", "", "um", "uh"].contains(first)
+        {
             words = words.dropFirst()
         }
         return words.first.map { ["for", "regarding", "as"].contains($0) } ?? false
@@ -280,11 +295,14 @@ public struct NoteWriter: Sendable {
             let candidates = statements.indices.filter {
                 statements[$0].section == section && statements[$0].origin == .sentence
             }
-            let likeness = Dictionary(uniqueKeysWithValues: candidates.map { ($0, lexicon.noteLikeness(statements[$0].text)) })
+            let likeness = Dictionary(
+                uniqueKeysWithValues: candidates.map { ($0, lexicon.noteLikeness(statements[$0].text)) })
             let best = candidates.sorted { (likeness[$0] ?? 0, $1) > (likeness[$1] ?? 0, $0) }.prefix(2)
             keep.formUnion(best)
         }
-        return statements.indices.filter { keep.contains($0) || statements[$0].origin == .entities }.map { statements[$0] }
+        return statements.indices.filter { keep.contains($0) || statements[$0].origin == .entities }.map {
+            statements[$0]
+        }
     }
 
     static let interventionCues = PhraseList([
@@ -380,7 +398,9 @@ public struct NoteWriter: Sendable {
             // Spoken fillers go before the person changes (`you know` is not the patient knowing).
             let spoken = Phrasing.withDigits(ClinicalStyle.withoutFillers(cleanedWords))
             // A clinician's turn that holds the patient's own words (a transcript that merged the turns).
-            let speaker = sentence.speaker == .clinician && Self.speaksAsPatient(words, haystack: haystack) ? .patient : sentence.speaker
+            let speaker =
+                sentence.speaker == .clinician && Self.speaksAsPatient(words, haystack: haystack)
+                ? .patient : sentence.speaker
             switch speaker {
             case .patient, .companion:
                 guard phase == .history,
@@ -415,7 +435,8 @@ public struct NoteWriter: Sendable {
             case .clinician, .narrator:
                 let division: SectionModel.Division
                 switch phase {
-                case .history where observesMentalStatus
+                case .history
+                where observesMentalStatus
                     && NoteLayout.mentalStatusCues.any(in: haystack):
                     division = .objective
                 case .history: division = routed
@@ -481,7 +502,8 @@ public struct NoteWriter: Sendable {
         "legs", "feet", "hands", "joints", "muscles", "bladder", "urine", "stool", "period", "periods",
     ]
     static let patientVoice = PhraseList([
-        "i've been having", "i have been having", "i feel nauseated", "i feel dizzy", "i feel tired", "i'm not vomiting",
+        "i've been having", "i have been having", "i feel nauseated", "i feel dizzy", "i feel tired",
+        "i'm not vomiting",
     ])
 
     /// The diagnoses the clinician states that no kept assessment sentence holds, as assessment lines.
@@ -490,7 +512,10 @@ public struct NoteWriter: Sendable {
     ) -> [NoteStatement] {
         let assessed = statements.filter { $0.section == .assessment }
         return StatedDiagnosis.diagnoses(in: transcript, tokens: tokens).compactMap { diagnosis in
-            guard !assessed.contains(where: { kept in kept.evidence.contains { $0.contains(diagnosis.evidence.lowerBound) } })
+            guard
+                !assessed.contains(where: { kept in
+                    kept.evidence.contains { $0.contains(diagnosis.evidence.lowerBound) }
+                })
             else { return nil }
             return NoteStatement(
                 section: .assessment, subsection: layout.defaults[.assessment], text: diagnosis.text,
@@ -529,20 +554,23 @@ public struct NoteWriter: Sendable {
     }
 
     /// The clinician's own opening line (`brian is a 58 year old male with a history of ..., who presents
-    /// today for ...`): the sentence that states the patient's age and why they came, as the history's first.
+    /// today for ...`): the sentence that states the patient's age and why they came (a presentation cue, or the stated
+    /// `reason` said in it), as the history's first.
     func spokenPresentation(
         _ transcript: Transcript, demographics: Demographics, layout: NoteLayout,
-        pronouns: (patient: Pronouns, clinician: Pronouns)
+        pronouns: (patient: Pronouns, clinician: Pronouns), reason: Range<Int>? = nil
     ) -> NoteStatement? {
         guard let age = demographics.ageEvidence,
             let sentence = transcript.sentences.first(where: {
                 $0.range.contains(age.lowerBound) && ($0.speaker == .clinician || $0.speaker == .narrator)
             }),
-            Self.presentationCues.any(in: PhraseList.haystack(sentence.text))
+            reason.map({ sentence.range.contains($0.lowerBound) }) == true
+                || Self.presentationCues.any(in: PhraseList.haystack(sentence.text))
         else { return nil }
         let words = Phrasing.withDigits(Phrasing.cleanWords(sentence.text))
-        guard let text = ClinicalStyle.condensed(
-            Phrasing.aboutPatient(words: words, pronouns: pronouns.clinician), voice: .clinician)
+        guard
+            let text = ClinicalStyle.condensed(
+                Phrasing.aboutPatient(words: words, pronouns: pronouns.clinician), voice: .clinician)
         else { return nil }
         return NoteStatement(
             section: .subjective, subsection: layout.defaults[.subjective], text: text, evidence: [sentence.range])

@@ -33,12 +33,6 @@ enum StatedDiagnosis {
         "dislocation", "effusion", "hernia", "cyst", "lesion", "virus", "flu", "covid", "copd", "chf", "afib",
     ]
 
-    /// Abbreviations written in capitals.
-    static let acronyms: Set<String> = [
-        "copd", "mcl", "acl", "lcl", "pcl", "chf", "uti", "gerd", "covid", "tmj", "ibs", "ckd", "dvt", "cad", "uri",
-        "hiv", "adhd", "ptsd", "ocd",
-    ]
-
     /// The stated diagnoses: text and evidence, once each, from clinician sentences.
     static func diagnoses(in transcript: Transcript, tokens: [[Token]]) -> [(text: String, evidence: Range<Int>)] {
         var found: [(text: String, evidence: Range<Int>)] = []
@@ -54,9 +48,12 @@ enum StatedDiagnosis {
                     end += 1
                 }
                 // The phrase up to its last diagnosis word (`acute medial meniscus sprain`).
-                guard let last = keys[start..<end].lastIndex(where: { diagnosisNouns.contains($0) || $0.hasSuffix("itis") })
+                guard
+                    let last = keys[start..<end].lastIndex(where: {
+                        diagnosisNouns.contains($0) || $0.hasSuffix("itis")
+                    })
                 else { continue }
-                let phrase = keys[start...last].map { acronyms.contains($0) ? $0.uppercased() : $0 }.joined(separator: " ")
+                let phrase = keys[start...last].joined(separator: " ")
                 guard !found.contains(where: { $0.text.lowercased() == phrase.lowercased() + "." }) else { continue }
                 found.append((Phrasing.capitalized(phrase) + ".", EntityExtractor.span(words, start, last)))
             }

@@ -26,7 +26,9 @@ extension StatedReason {
     static let sides: Set<String> = ["right", "left"]
 
     /// The problem the opening line names and where, from the sentences of the first `turns` turns.
-    static func presented(in transcript: Transcript, tokens: [[Token]], turns: Int = 10) -> (text: String, evidence: Range<Int>)? {
+    static func presented(in transcript: Transcript, tokens: [[Token]], turns: Int = 10) -> (
+        text: String, evidence: Range<Int>
+    )? {
         for (number, (sentence, sentenceWords)) in zip(transcript.sentences, tokens).enumerated() {
             guard sentence.turn < turns else { break }
             guard sentence.speaker == .clinician || sentence.speaker == .narrator else { continue }
@@ -37,16 +39,27 @@ extension StatedReason {
                 words += tokens[number + 1].prefix(3)
             }
             let keys = words.map(\.text)
+            let summary = isSummary(keys)
             for index in keys.indices {
                 guard let cue = presentationCues.first(where: { keys[index...].starts(with: $0) }) else { continue }
+                // `a history of ... seen for`: the history's, not today's; `a history of gout who presents for` is today's.
+                let before = keys[max(0, index - 4)..<index]
+                if let history = before.lastIndex(of: "history"), !before[history...].contains("who") { continue }
+                if summary, let followUp = followUp(words, from: index + cue.count) { return followUp }
                 var start = index + cue.count
                 while start < keys.count, leadIns.contains(keys[start]) { start += 1 }
                 var end = start
                 while end < keys.count, end - start < 6, words[end].kind == .word, !phraseEnds.contains(keys[end]) {
                     end += 1
                 }
-                guard end > start, isProblem(words, start..<end) else { continue }
-                if keys[max(0, index - 4)..<index].contains(where: { $0 == "history" }) { continue }
+                guard end > start else { continue }
+                // The clinician's one-line summary (`... a 58-year-old male here for evaluation of high blood
+                // sugar .`) names the reason in its own words, recognised or not; a phrase cut off by a verb
+                // (`... twitch karen is ...`) runs on into another clause and is not taken unrecognised.
+                let ownWords =
+                    summary && end - start <= 4 && !(end < keys.count && clauseVerbs.contains(keys[end]))
+                    && bodyParts[keys[end - 1]] == nil
+                guard isProblem(words, start..<end) || ownWords else { continue }
                 var phrase = Array(keys[start..<end])
                 if let side = phrase.firstIndex(where: { sides.contains($0) }),
                     let corrected = correctedSide(phrase[side], after: number, in: transcript, tokens: tokens)
@@ -60,10 +73,63 @@ extension StatedReason {
         return nil
     }
 
+    /// Verbs that show a phrase ran on into a clause of its own.
+    static let clauseVerbs: Set<String> = ["is", "was", "has", "had", "are", "were"]
+    /// Words that say a visit follows up (`follow up`, `follow-up`, `followup`), and the words that join what it
+    /// follows up.
+    static let followUpWords: [[String]] = [["follow", "up"], ["follow-up"], ["followup"]]
+    static let followUpJoins: Set<String> = ["of", "for", "from", "after", "with", "on"]
+    static let possessiveWords: Set<String> = ["his", "her", "your", "my", "their"]
+
+    /// Whether a sentence is the clinician's one-line summary of the patient: it states the age.
+    static func isSummary(_ keys: [String]) -> Bool {
+        keys.indices.contains { index in
+            keys[index].hasSuffix("year-old")
+                || (["year", "years"].contains(keys[index]) && index + 1 < keys.count && keys[index + 1] == "old")
+        }
+    }
+
+    /// A follow-up visit the summary states after its cue (`presents for follow up of her chronic problems` →
+    /// `Follow-up of chronic problems.`, `here for emergency room follow-up for some chest pain` → `Emergency room
+    /// follow-up for chest pain.`): up to three words that say what kind, the follow-up, and what it follows,
+    /// without possessives; `Follow-up.` alone when what follows is not said plainly.
+    static func followUp(_ words: [Token], from cueEnd: Int) -> (text: String, evidence: Range<Int>)? {
+        let keys = words.map(\.text)
+        let skipped: Set<String> = possessiveWords.union(["some"])
+        var start = cueEnd
+        while start < keys.count, ["a", "an", "the"].contains(keys[start]) || skipped.contains(keys[start]) {
+            start += 1
+        }
+        guard
+            let at = (start..<min(keys.count, start + 4)).first(where: { at in
+                followUpWords.contains { keys[at...].starts(with: $0) }
+            }),
+            keys[start..<at].allSatisfy({ !phraseEnds.contains($0) && !skipped.contains($0) }),
+            let said = followUpWords.first(where: { keys[at...].starts(with: $0) })
+        else { return nil }
+        var phrase = keys[start..<at] + ["follow-up"]
+        var last = at + said.count - 1
+        if last + 2 < keys.count, followUpJoins.contains(keys[last + 1]) {
+            var next = last + 2
+            while next < keys.count, skipped.contains(keys[next]) { next += 1 }
+            var end = next
+            while end < keys.count, end - next < 6, words[end].kind == .word, !phraseEnds.contains(keys[end]) {
+                end += 1
+            }
+            if end > next, !(end < keys.count && clauseVerbs.contains(keys[end])) {
+                phrase += [keys[last + 1]] + keys[next..<end]
+                last = end - 1
+            }
+        }
+        return (Phrasing.capitalized(phrase.joined(separator: " ")) + ".", EntityExtractor.span(words, start, last))
+    }
+
     /// Whether the words name a problem: a phrase of the problem word lists, or a body part with pain or injury.
     static func isProblem(_ words: [Token], _ range: Range<Int>) -> Bool {
         let phrase = Array(words[range])
-        if phrase.indices.contains(where: { EntityExtractor.problemPhrases.match(phrase, at: $0) != nil }) { return true }
+        if phrase.indices.contains(where: { EntityExtractor.problemPhrases.match(phrase, at: $0) != nil }) {
+            return true
+        }
         let keys = phrase.map(\.text)
         if let last = keys.last, complaintNouns.contains(last) { return true }
         return keys.contains { bodyParts[$0] != nil } && keys.contains { complaintNouns.contains($0) }
@@ -76,16 +142,20 @@ extension StatedReason {
     ]
 
     /// The other side, when the patient's next turns say it is not this one (`not the right knee , the left`).
-    static func correctedSide(_ side: String, after number: Int, in transcript: Transcript, tokens: [[Token]]) -> String? {
+    static func correctedSide(_ side: String, after number: Int, in transcript: Transcript, tokens: [[Token]])
+        -> String?
+    {
         let other = side == "right" ? "left" : "right"
         let turn = transcript.sentences[number].turn
         for (sentence, words) in zip(transcript.sentences, tokens).dropFirst(number + 1) {
             guard sentence.turn <= turn + 2 else { break }
             guard sentence.speaker == .patient else { continue }
             let keys = words.map(\.text)
-            guard let denied = keys.indices.first(where: { index in
-                keys[index] == "not" && keys[(index + 1)..<min(keys.count, index + 4)].contains(side)
-            }) else { continue }
+            guard
+                let denied = keys.indices.first(where: { index in
+                    keys[index] == "not" && keys[(index + 1)..<min(keys.count, index + 4)].contains(side)
+                })
+            else { continue }
             if keys[denied...].contains(other) { return other }
         }
         return nil

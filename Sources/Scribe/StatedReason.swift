@@ -20,13 +20,15 @@ enum StatedReason {
     ]
     static let possessives: Set<String> = ["my", "your", "her", "his", "their", "the"]
     static let annualWords: [[String]] = [
-        ["annual", "exam"], ["annual", "physical"], ["annual", "visit"], ["annual", "wellness"], ["yearly", "physical"],
+        ["annual", "exam"], ["annual", "physical"], ["annual", "visit"], ["annual", "wellness"],
+        ["yearly", "physical"],
         ["yearly", "exam"], ["annual", "checkup"], ["annual", "check-up"],
     ]
 
     /// Visit types said in the opening, and the chief complaint each gives.
     static let visitWords: [(words: [String], reason: String)] = [
-        (["skin", "check"], "Skin check."), (["skin", "exam"], "Skin check."), (["well", "child"], "Well-child visit."),
+        (["skin", "check"], "Skin check."), (["skin", "exam"], "Skin check."),
+        (["well", "child"], "Well-child visit."),
         (["postpartum", "visit"], "Postpartum visit."), (["postpartum", "check"], "Postpartum visit."),
         (["prenatal", "visit"], "Prenatal visit."), (["preoperative", "evaluation"], "Preoperative evaluation."),
     ]
@@ -36,6 +38,7 @@ enum StatedReason {
     /// Whether a chief complaint is a visit type this reading gives (`Annual exam.`, `Skin check.`), not a problem.
     static func isVisitType(_ reason: String) -> Bool {
         reason == annualReason || visitWords.contains { $0.reason == reason }
+            || reason.lowercased().contains("follow-up")
     }
 
     /// The reason and where it was said, from the sentences of the first `turns` turns.
@@ -84,9 +87,10 @@ enum StatedReason {
                 if index + 1 < keys.count, keys[index + 1] == "pain" {
                     kind = "pain"
                     last = index + 1
-                } else if index + 1 < keys.count, ["hurts", "hurting", "aches", "aching"].contains(keys[index + 1])
-                    || index + 2 < keys.count && keys[index + 1] == "has" && keys[index + 2] == "been"
-                        && index + 3 < keys.count && keys[index + 3] == "hurting"
+                } else if index + 1 < keys.count,
+                    ["hurts", "hurting", "aches", "aching"].contains(keys[index + 1])
+                        || index + 2 < keys.count && keys[index + 1] == "has" && keys[index + 2] == "been"
+                            && index + 3 < keys.count && keys[index + 3] == "hurting"
                 {
                     kind = "pain"
                     last = index + 1

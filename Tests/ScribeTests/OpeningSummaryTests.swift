@@ -1,0 +1,114 @@
+import Testing
+
+@testable import Scribe
+
+/// The clinician's one-line summary of the patient (`... is a 58-year-old male who presents for follow up of his
+/// chronic problems .`) and what a note makes of it: the chief complaint in the summary's own words, a follow-up
+/// as a visit type rather than a problem, and the written conventions of the note (abbreviations in capitals, no
+/// clause left without its sentence). The visits below were written for these tests.
+@Suite("The opening summary and written conventions")
+struct OpeningSummaryTests {
+    static func visit(_ summary: String) -> String {
+        """
+        [doctor] hi , how are you doing today ?
+        [patient] i'm doing okay , thanks .
+        [doctor] \(summary)
+        [patient] yes , that's right .
+        [doctor] on exam , your lungs are clear and your heart has a regular rate and rhythm .
+        [doctor] we will get some blood work today and i'll see you back in three months .
+        """
+    }
+
+    static func chiefComplaint(_ summary: String) throws -> String? {
+        let note = try NoteWriter().note(transcript: visit(summary))
+        let lines = note.subjective.split(separator: "\n").map(String.init)
+        return lines.firstIndex(of: "CHIEF COMPLAINT").flatMap { $0 + 1 < lines.count ? lines[$0 + 1] : nil }
+    }
+
+    @Test(
+        "a follow-up the summary states is the chief complaint, with its kind and what it follows",
+        arguments: [
+            (
+                "so , anna is a 44-year-old female with a history of gout who presents today for follow up of her chronic problems .",
+                "Follow-up of chronic problems."
+            ),
+            (
+                "louis is a 58-year-old male here for follow up from an emergency room visit .",
+                "Follow-up from an emergency room visit."
+            ),
+            (
+                "roger is a 62 year old male here for emergency room follow-up for some chest pain .",
+                "Emergency room follow-up for chest pain."
+            ),
+        ])
+    func followUp(summary: String, expected: String) throws {
+        #expect(try Self.chiefComplaint(summary) == expected)
+    }
+
+    @Test("a reason the word lists do not know is taken in the summary's words, not a body part alone or a run-on")
+    func ownWords() throws {
+        #expect(
+            try Self.chiefComplaint(
+                "stephanie is a 49-year-old female who presents today for an abnormal lab finding .")
+                == "Abnormal lab finding.")
+        #expect(
+            try Self.chiefComplaint("keith is a 58-year-old male here for evaluation of high blood sugar .")
+                == "High blood sugar.")
+        // A body part alone says nothing of what is wrong with it.
+        #expect(try Self.chiefComplaint("maria is a 48-year-old female here for a right elbow .") != "Right elbow.")
+        // The phrase ran on into another clause (`... twitch karen is accompanied by ...`): not taken unrecognised.
+        let runOn = try Self.chiefComplaint(
+            "karen is a 3-year-old female who comes in for evaluation of a new eye twitch karen is accompanied by her father ."
+        )
+        #expect(runOn?.contains("karen") != true)
+    }
+
+    @Test("a follow-up visit is not written as the problem assessed when no assessment is stated")
+    func followUpIsNotAProblem() throws {
+        let note = try NoteWriter().note(
+            transcript: Self.visit(
+                "anna is a 44-year-old female who presents today for follow up of her chronic problems ."))
+        #expect(!note.assessment.lowercased().contains("follow-up of chronic problems"))
+    }
+
+    @Test("the summary that states the reason opens the history and is not repeated elsewhere")
+    func summaryOpensHistory() throws {
+        let note = try NoteWriter().note(
+            transcript: Self.visit("okay . vincent is a 56-year-old male here with abnormal lab findings ."))
+        let history = note.subjective.split(separator: "\n").map(String.init)
+        let opening = try #require(history.firstIndex(of: "HISTORY OF PRESENT ILLNESS")).advanced(by: 1)
+        #expect(history[opening] == "Vincent is a 56-year-old male here with abnormal lab findings.")
+        #expect(!note.objective.contains("56-year-old"))
+    }
+
+    @Test("abbreviations are written in capitals, marks around them kept; other words are left alone")
+    func abbreviations() {
+        #expect(
+            ClinicalStyle.writtenForm("Obtain an mri of the knee and a hemoglobin a1c.")
+                == "Obtain an MRI of the knee and a hemoglobin A1c.")
+        #expect(
+            ClinicalStyle.writtenForm("History of copd, chf and gerd (on a ppi).")
+                == "History of COPD, CHF and GERD (on a PPI).")
+        #expect(ClinicalStyle.writtenForm("Avoid nsaids.") == "Avoid NSAIDs.")
+        #expect(ClinicalStyle.writtenForm("The patient is doing well.") == "The patient is doing well.")
+    }
+
+    @Test("a dependent clause split from its sentence is dropped; with its main clause it stays")
+    func dependentClauses() {
+        #expect(ClinicalStyle.condensed("until we meet in 2 weeks.", voice: .clinician) == nil)
+        #expect(ClinicalStyle.condensed("not that she has noticed.", voice: .patient) == nil)
+        #expect(
+            ClinicalStyle.condensed("including their oxygen saturation and blood pressure.", voice: .clinician) == nil)
+        #expect(
+            ClinicalStyle.condensed("unless the swelling gets worse, we will not need an x-ray.", voice: .clinician)
+                != nil)
+    }
+
+    @Test("a topic announced and never named, and the impression's `of him is that`, are left out")
+    func impressionFraming() throws {
+        let written = try #require(
+            ClinicalStyle.condensed(
+                "in terms of, my impression of him is that he has a newfound anemia.", voice: .clinician))
+        #expect(written == "Impression: he has a newfound anemia.")
+    }
+}
