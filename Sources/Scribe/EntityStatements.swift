@@ -17,8 +17,10 @@ struct EntityStatements {
         self.entities = entities
         self.layout = layout
         chiefProblem = Self.chiefProblem(of: entities, in: transcript)
-        statedReason = transcript.kind == .dialogue
-            ? StatedReason.presented(in: transcript, tokens: tokens) ?? StatedReason.reason(in: transcript, tokens: tokens)
+        statedReason =
+            transcript.kind == .dialogue
+            ? StatedReason.presented(in: transcript, tokens: tokens)
+                ?? StatedReason.reason(in: transcript, tokens: tokens)
             : nil
     }
 
@@ -70,7 +72,9 @@ struct EntityStatements {
             who += " who"
         }
         // A visit type is what the patient presents for (`presents for an annual exam`); a problem is evaluated.
-        let purpose = StatedReason.isVisitType(complaint.text) ? ("aeiou".contains(reason.prefix(1)) ? "an " : "a ") + reason : "evaluation of " + reason
+        let purpose =
+            StatedReason.isVisitType(complaint.text)
+            ? ("aeiou".contains(reason.prefix(1)) ? "an " : "a ") + reason : "evaluation of " + reason
         let label = layout.defaults[.subjective] ?? "HISTORY OF PRESENT ILLNESS"
         return NoteStatement(
             section: .subjective, subsection: label,
@@ -85,9 +89,10 @@ struct EntityStatements {
             let key = EntityExtractor.normalizedName(item)
             let tokens = Token.tokens(of: key, at: 0)
             // The canonical name when the word lists know the condition (`high blood pressure` → hypertension).
-            let canonical = EntityExtractor.problemPhrases.match(tokens, at: 0).flatMap { match in
-                match.count == tokens.count ? match.value : nil
-            } ?? key
+            let canonical =
+                EntityExtractor.problemPhrases.match(tokens, at: 0).flatMap { match in
+                    match.count == tokens.count ? match.value : nil
+                } ?? key
             let mentions = entities.filter { entity in
                 entity.kind == .problem && !entity.negated && !entity.uncertain && entity.context != .family
                     && entity.context != .hypothetical && entity.name == canonical
@@ -110,17 +115,19 @@ struct EntityStatements {
         }
         guard !allergies.isEmpty else { return [] }
         var alerted = Set<String>()
-        return entities.filter { $0.kind == .medication && ["start", "increase", "administer"].contains($0.attributes["action"]) }
-            .compactMap { medication in
-                guard let allergyEvidence = allergies[medication.name], alerted.insert(medication.name).inserted else {
-                    return nil
-                }
-                let source = allergyEvidence.isEmpty ? "on the recorded allergy list" : "stated in this visit"
-                return NoteStatement(
-                    section: .plan, subsection: "ALLERGY ALERT",
-                    text: "Allergy alert: \(medication.name) is ordered and an allergy to \(medication.name) is \(source).",
-                    evidence: medication.evidence + allergyEvidence, origin: .entities)
+        return entities.filter {
+            $0.kind == .medication && ["start", "increase", "administer"].contains($0.attributes["action"])
+        }
+        .compactMap { medication in
+            guard let allergyEvidence = allergies[medication.name], alerted.insert(medication.name).inserted else {
+                return nil
             }
+            let source = allergyEvidence.isEmpty ? "on the recorded allergy list" : "stated in this visit"
+            return NoteStatement(
+                section: .plan, subsection: "ALLERGY ALERT",
+                text: "Allergy alert: \(medication.name) is ordered and an allergy to \(medication.name) is \(source).",
+                evidence: medication.evidence + allergyEvidence, origin: .entities)
+        }
     }
 
     /// How often a problem was mentioned (a yes/no answer is not a mention of its own).
@@ -174,8 +181,11 @@ struct EntityStatements {
                 // A clinician's "the fever is gone" is history, not a review of systems.
                 entity.evidence.contains { speaker(at: $0.lowerBound) != .clinician }
             }
-        // A symptom both reported and denied (at different times) is reported.
-        let reported = Set(asked.filter { !$0.negated }.map(\.name))
+        // A symptom both reported and denied (at different times, or a denial read into `i don't know if it's
+        // age`) is reported: the review never denies what the visit says is present.
+        let reported = Set(
+            asked.filter { !$0.negated }.map(\.name)
+                + entities.filter { $0.kind == .problem && Self.isPresent($0) }.map(\.name))
         let groups = ReviewOfSystems.systems.map(\.name).map(Optional.some) + [nil]
         return groups.compactMap { system -> NoteStatement? in
             let chosen = asked.filter { ReviewOfSystems.system(of: $0.name) == system }
@@ -265,22 +275,30 @@ struct EntityStatements {
             return (context && !today, today)
         }
         return Self.vitalNames.compactMap { name, title in
-            let candidates = readings.filter { $0.name == name }.map { ($0, setting(of: $0)) }.filter { !$0.1.elsewhere }
+            let candidates = readings.filter { $0.name == name }.map { ($0, setting(of: $0)) }.filter {
+                !$0.1.elsewhere
+            }
             guard let reading = (candidates.first { $0.1.today } ?? candidates.first)?.0, let value = reading.value
             else { return nil }
-            let unit = name == "heart_rate" ? "bpm" : name == "respiratory_rate" ? "breaths/min"
-                : reading.unit.flatMap { Self.displayUnits[$0] } ?? ""
+            let unit =
+                name == "heart_rate"
+                ? "bpm"
+                : name == "respiratory_rate"
+                    ? "breaths/min"
+                    : reading.unit.flatMap { Self.displayUnits[$0] } ?? ""
             let normalized = "\(value)\(unit == "%" ? "" : " ")\(unit)"
             // The value as said comes first (98.6 °F), the normalised one after it.
             let text: String
             if let original = reading.attributes["original"] {
-                text = "\(title): " + original.replacing(" [degF]", with: " °F").replacing(" [lb_av]", with: " lb")
+                text =
+                    "\(title): " + original.replacing(" [degF]", with: " °F").replacing(" [lb_av]", with: " lb")
                     + " (\(normalized))"
             } else {
                 text = "\(title): \(normalized)"
             }
             return NoteStatement(
-                section: .objective, subsection: "VITALS", text: text + ".", evidence: reading.evidence, origin: .entities)
+                section: .objective, subsection: "VITALS", text: text + ".", evidence: reading.evidence,
+                origin: .entities)
         }
     }
 
@@ -297,7 +315,9 @@ struct EntityStatements {
     /// For a behavioural-health layout: whether thoughts of self-harm were asked about and denied or endorsed.
     var risk: [NoteStatement] {
         guard layout.order[.assessment]?.contains("RISK ASSESSMENT") == true,
-            let ideation = entities.first(where: { $0.kind == .problem && $0.name == "suicidal ideation" && !$0.uncertain })
+            let ideation = entities.first(where: {
+                $0.kind == .problem && $0.name == "suicidal ideation" && !$0.uncertain
+            })
         else { return [] }
         let text = ideation.negated ? "Denies suicidal ideation." : "Reports suicidal ideation; safety assessed."
         return [
@@ -309,8 +329,10 @@ struct EntityStatements {
 
     static let species = TokenPhrases(synonymLines: [
         "canine|dog|puppy|pup|labrador|retriever|shepherd|poodle|beagle|bulldog|terrier|husky|chihuahua|dachshund|collie|spaniel|rottweiler|doodle|pit bull|schnauzer|corgi",
-        "feline|cat|kitten|siamese|persian|maine coon|tabby|ragdoll", "equine|horse|pony|mare|gelding|foal", "rabbit|bunny",
-        "avian|bird|parrot|parakeet|cockatiel", "ferret", "guinea pig", "hamster", "bovine|cow|calf", "reptile|lizard|snake|turtle",
+        "feline|cat|kitten|siamese|persian|maine coon|tabby|ragdoll", "equine|horse|pony|mare|gelding|foal",
+        "rabbit|bunny",
+        "avian|bird|parrot|parakeet|cockatiel", "ferret", "guinea pig", "hamster", "bovine|cow|calf",
+        "reptile|lizard|snake|turtle",
     ])
 
     /// The animal's species, from the first word that names one.
@@ -321,7 +343,9 @@ struct EntityStatements {
                 if let (species, count) = Self.species.match(tokens, at: index) {
                     let range = EntityExtractor.span(tokens, index, index + count - 1)
                     let said = tokens[index..<(index + count)].map(\.text).joined(separator: " ")
-                    let breed = ["dog", "puppy", "pup", "cat", "kitten", "horse", "pony", "bird"].contains(said) || said == species
+                    let breed =
+                        ["dog", "puppy", "pup", "cat", "kitten", "horse", "pony", "bird"].contains(said)
+                            || said == species
                         ? "" : " (\(said))"
                     return NoteStatement(
                         section: .subjective, subsection: "SIGNALMENT", text: "Species: \(species)\(breed).",
