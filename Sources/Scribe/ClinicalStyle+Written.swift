@@ -9,7 +9,8 @@ extension ClinicalStyle {
     /// Abbreviations as notes write them, by the word transcripts give (only words that are nothing else).
     static let abbreviations: [String: String] = {
         var written = [
-            "a1c": "A1c", "nsaid": "NSAID", "nsaids": "NSAIDs", "ssris": "SSRIs", "ssri": "SSRI", "mris": "MRIs",
+            "a1c": "A1c", "covid-19": "COVID-19", "nsaid": "NSAID", "nsaids": "NSAIDs", "ssris": "SSRIs",
+            "ssri": "SSRI", "mris": "MRIs",
             "b12": "B12",
         ]
         for word in [

@@ -35,7 +35,8 @@ public struct EntityExtractor: Sendable {
         let sentences = transcript.sentences.map { sentence in
             Token.tokens(of: sentence.text, at: sentence.range.lowerBound).map { token in
                 var marked = token
-                marked.candidate = token.kind != .word || Self.vocabulary.contains(token.text)
+                marked.candidate =
+                    token.kind != .word || Self.vocabulary.contains(token.text)
                     || knownMedications?.entries[token.text] != nil || knownProblems?.entries[token.text] != nil
                 return marked
             }
@@ -44,7 +45,8 @@ public struct EntityExtractor: Sendable {
         var askedAboutPain = false
         for (index, sentence) in transcript.sentences.enumerated() {
             let tokens = sentences[index]
-            let isQuestion = sentence.speaker == .clinician
+            let isQuestion =
+                sentence.speaker == .clinician
                 && (sentence.text.hasSuffix("?") || transcript.isUnpunctuated && Self.opensQuestion(tokens))
             if isQuestion {
                 if let answer = answer(after: index, in: transcript, tokens: sentences) {
@@ -77,7 +79,8 @@ public struct EntityExtractor: Sendable {
     /// by matching without a lookup per list.
     static let vocabulary: Set<String> = {
         let lists = [
-            negativeAnswers, positiveAnswers, vitalTriggers, medicationPhrases, doseUnits, routes, frequencies, asNeeded,
+            negativeAnswers, positiveAnswers, vitalTriggers, medicationPhrases, doseUnits, routes, frequencies,
+            asNeeded,
             medicationActions, allergenPhrases, noAllergies, allergyTriggers, reactions, problemPhrases, negationBefore,
             negationAfter, uncertaintyBefore, hypotheticalBefore, historicalBefore, familyBefore, sitePhrases,
         ]
@@ -197,7 +200,8 @@ public struct EntityExtractor: Sendable {
         ("blood pressure", "blood_pressure"), ("bp", "blood_pressure"), ("pressure", "blood_pressure"),
         ("heart rate", "heart_rate"), ("pulse", "heart_rate"), ("hr", "heart_rate"), ("pulse rate", "heart_rate"),
         ("respiratory rate", "respiratory_rate"), ("respirations", "respiratory_rate"), ("rr", "respiratory_rate"),
-        ("respiration rate", "respiratory_rate"), ("breathing rate", "respiratory_rate"), ("resp rate", "respiratory_rate"),
+        ("respiration rate", "respiratory_rate"), ("breathing rate", "respiratory_rate"),
+        ("resp rate", "respiratory_rate"),
         ("temperature", "temperature"), ("temp", "temperature"), ("febrile to", "temperature"),
         ("oxygen saturation", "oxygen_saturation"), ("o2 sat", "oxygen_saturation"), ("o2 sats", "oxygen_saturation"),
         ("sats", "oxygen_saturation"), ("sat", "oxygen_saturation"), ("saturation", "oxygen_saturation"),
@@ -213,7 +217,8 @@ public struct EntityExtractor: Sendable {
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
-            guard let (name, count) = Self.vitalTriggers.match(tokens, at: index), let vital = Vital(rawValue: name) else {
+            guard let (name, count) = Self.vitalTriggers.match(tokens, at: index), let vital = Vital(rawValue: name)
+            else {
                 index += 1
                 continue
             }
@@ -268,7 +273,8 @@ public struct EntityExtractor: Sendable {
                 case "pounds", "pound", "lbs", "lb":
                     end += 1
                     let kilograms = (value * 0.45359237 * 10).rounded() / 10
-                    entity = make(Self.format(kilograms), "kg", attributes: ["original": "\(Self.format(value)) [lb_av]"])
+                    entity = make(
+                        Self.format(kilograms), "kg", attributes: ["original": "\(Self.format(value)) [lb_av]"])
                 case "kg", "kilograms", "kilos", "kilogram":
                     end += 1
                     entity = make(Self.format(value), "kg")
@@ -293,7 +299,8 @@ public struct EntityExtractor: Sendable {
 
     static let medicationPhrases = TokenPhrases(ClinicalLexicon.medications, matchPlurals: false)
     static let doseUnits = TokenPhrases(pairs: [
-        ("mg", "mg"), ("milligrams", "mg"), ("milligram", "mg"), ("mcg", "ug"), ("micrograms", "ug"), ("microgram", "ug"),
+        ("mg", "mg"), ("milligrams", "mg"), ("milligram", "mg"), ("mcg", "ug"), ("micrograms", "ug"),
+        ("microgram", "ug"),
         ("g", "g"), ("grams", "g"), ("gram", "g"), ("ml", "mL"), ("milliliters", "mL"), ("cc", "mL"), ("units", "[iU]"),
         ("unit", "[iU]"), ("iu", "[iU]"), ("puffs", "{puff}"), ("puff", "{puff}"), ("tablets", "{tbl}"),
         ("tablet", "{tbl}"), ("pills", "{tbl}"), ("pill", "{tbl}"), ("capsules", "{cap}"), ("capsule", "{cap}"),
@@ -301,7 +308,8 @@ public struct EntityExtractor: Sendable {
     ])
     static let routes = TokenPhrases(pairs: [
         ("by mouth", "oral"), ("orally", "oral"), ("po", "oral"), ("oral", "oral"), ("intravenous", "intravenous"),
-        ("intravenously", "intravenous"), ("iv", "intravenous"), ("im", "intramuscular"), ("intramuscular", "intramuscular"),
+        ("intravenously", "intravenous"), ("iv", "intravenous"), ("im", "intramuscular"),
+        ("intramuscular", "intramuscular"),
         ("subcutaneous", "subcutaneous"), ("subcutaneously", "subcutaneous"), ("subq", "subcutaneous"),
         ("sub q", "subcutaneous"), ("topical", "topical"), ("topically", "topical"), ("inhaled", "inhalation"),
         ("inhaler", "inhalation"), ("nebulizer", "inhalation"), ("sublingual", "sublingual"),
@@ -309,7 +317,8 @@ public struct EntityExtractor: Sendable {
         ("rectal", "rectal"), ("patch", "transdermal"), ("injection", "injection"), ("shot", "injection"),
     ])
     static let frequencies = TokenPhrases(pairs: [
-        ("once a day", "daily"), ("once daily", "daily"), ("daily", "daily"), ("every day", "daily"), ("a day", "daily"),
+        ("once a day", "daily"), ("once daily", "daily"), ("daily", "daily"), ("every day", "daily"),
+        ("a day", "daily"),
         ("qd", "daily"), ("per day", "daily"), ("each day", "daily"), ("one time a day", "daily"),
         ("twice a day", "twice daily"), ("twice daily", "twice daily"), ("two times a day", "twice daily"),
         ("bid", "twice daily"), ("b.i.d", "twice daily"), ("2 times a day", "twice daily"),
@@ -323,9 +332,11 @@ public struct EntityExtractor: Sendable {
     ])
     static let asNeeded = TokenPhrases(["as needed", "prn", "when needed", "as necessary", "if needed"])
     static let medicationActions = TokenPhrases(pairs: [
-        ("start", "start"), ("starting", "start"), ("started", "start"), ("prescribe", "start"), ("prescribing", "start"),
+        ("start", "start"), ("starting", "start"), ("started", "start"), ("prescribe", "start"),
+        ("prescribing", "start"),
         ("prescribed", "start"), ("begin", "start"), ("put you on", "start"), ("give", "administer"),
-        ("gave", "administer"), ("giving", "administer"), ("administer", "administer"), ("administered", "administer"), ("stop", "stop"), ("stopped", "stop"),
+        ("gave", "administer"), ("giving", "administer"), ("administer", "administer"), ("administered", "administer"),
+        ("stop", "stop"), ("stopped", "stop"),
         ("stopping", "stop"), ("discontinue", "stop"), ("discontinued", "stop"), ("quit", "stop"), ("off", "stop"),
         ("increase", "increase"), ("increasing", "increase"), ("increased", "increase"), ("bump up", "increase"),
         ("go up on", "increase"), ("decrease", "decrease"), ("decreasing", "decrease"), ("decreased", "decrease"),
@@ -383,7 +394,9 @@ public struct EntityExtractor: Sendable {
                     attributes["frequency"] = every.value
                     probe += every.count
                     end = probe
-                } else if attributes["frequency"] == nil, let (frequency, count) = Self.frequencies.match(tokens, at: probe) {
+                } else if attributes["frequency"] == nil,
+                    let (frequency, count) = Self.frequencies.match(tokens, at: probe)
+                {
                     attributes["frequency"] = frequency
                     probe += count
                     end = probe
@@ -405,14 +418,17 @@ public struct EntityExtractor: Sendable {
                 {
                     attributes["action"] = action
                 }
-                if ["not", "don't", "doesn't", "didn't", "never", "no", "haven't", "hasn't", "stopped"].contains(tokens[back].text) {
+                if ["not", "don't", "doesn't", "didn't", "never", "no", "haven't", "hasn't", "stopped"].contains(
+                    tokens[back].text)
+                {
                     negated = tokens[back].text != "stopped"
                 }
             }
             let range = Self.span(tokens, index, end - 1)
             entities.append(
                 ClinicalEntity(
-                    kind: .medication, text: transcript.text(in: range), evidence: [range], name: name, negated: negated,
+                    kind: .medication, text: transcript.text(in: range), evidence: [range], name: name,
+                    negated: negated,
                     attributes: attributes))
             index = end
         }
@@ -451,7 +467,8 @@ public struct EntityExtractor: Sendable {
     ])
     static let reactions = TokenPhrases(synonymLines: [
         "rash", "hives|urticaria", "swelling|angioedema", "anaphylaxis|anaphylactic", "itching|itchy",
-        "trouble breathing|difficulty breathing|shortness of breath", "nausea", "vomiting", "throat closing|throat closes",
+        "trouble breathing|difficulty breathing|shortness of breath", "nausea", "vomiting",
+        "throat closing|throat closes",
     ])
     static let allergenStops: Set<String> = [
         "and", "but", "i", "it", "that", "so", "which", "because", "when", "she", "he", "they", "we", ",", ".", ";",
@@ -549,13 +566,20 @@ public struct EntityExtractor: Sendable {
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
-            guard let (name, count) = Self.problemPhrases.match(tokens, at: index) ?? knownProblems?.match(tokens, at: index)
+            guard
+                let (name, count) = Self.problemPhrases.match(tokens, at: index)
+                    ?? knownProblems?.match(tokens, at: index)
             else {
                 index += 1
                 continue
             }
-            // A vaccine named by its disease (`flu shot`, `tetanus booster`) is not the disease.
-            if index + count < tokens.count, Self.vaccinationWords.contains(tokens[index + count].text) {
+            // A vaccine named by its disease (`flu shot`, `tetanus booster`, `vaccinated against covid-19`, `the
+            // vaccine for shingles`) is not the disease.
+            if index + count < tokens.count && Self.vaccinationWords.contains(tokens[index + count].text)
+                || tokens[max(0, index - 3)..<index].contains(where: {
+                    Self.vaccinationWords.contains($0.text) || ["vaccinated", "immunized"].contains($0.text)
+                })
+            {
                 index += count
                 continue
             }
@@ -573,13 +597,15 @@ public struct EntityExtractor: Sendable {
                 break
             }
             let after = end..<scopeEnd
-            let negatedBefore = Self.negationBefore.firstMatch(in: tokens, before).map { match in
-                // `not sure` is doubt, not denial.
-                !(tokens[match.start].text == "not" && match.start + 1 < tokens.count
-                    && ["sure", "only", "just"].contains(tokens[match.start + 1].text))
-            } ?? false
+            let negatedBefore =
+                Self.negationBefore.firstMatch(in: tokens, before).map { match in
+                    // `not sure` is doubt, not denial.
+                    !(tokens[match.start].text == "not" && match.start + 1 < tokens.count
+                        && ["sure", "only", "just"].contains(tokens[match.start + 1].text))
+                } ?? false
             let negated = negatedBefore || Self.negationAfter.occurs(in: tokens, after)
-            let uncertain = Self.uncertaintyBefore.occurs(in: tokens, before)
+            let uncertain =
+                Self.uncertaintyBefore.occurs(in: tokens, before)
                 || (end < tokens.count && tokens[end].text == "?" && speaker != .clinician)
             // Hypothetical and family modifiers reach back to the start of the clause.
             var clauseStart = index
@@ -647,9 +673,11 @@ public struct EntityExtractor: Sendable {
             }
             let previous = index > 0 ? tokens[index - 1].text : ""
             let next = unitIndex + 1 < tokens.count ? tokens[unitIndex + 1].text : ""
-            let isAge = next == "old" || next == "-" && unitIndex + 2 < tokens.count && tokens[unitIndex + 2].text == "old"
+            let isAge =
+                next == "old" || next == "-" && unitIndex + 2 < tokens.count && tokens[unitIndex + 2].text == "old"
                 || next.hasPrefix("old")
-            let isFrequency = Self.frequencyWords.contains(previous) && tokens[index].kind != .word
+            let isFrequency =
+                Self.frequencyWords.contains(previous) && tokens[index].kind != .word
                 || ["a", "an", "one"].contains(tokens[index].text) && ["once", "twice", "times"].contains(previous)
                 || previous == "every" || previous == "per"
             if isAge || isFrequency {
@@ -661,12 +689,14 @@ public struct EntityExtractor: Sendable {
             let range = Self.span(tokens, index, end - 1)
             var value: String?
             if let amount, amount == amount.rounded(), amount > 0 {
-                let timeUnit = ["second", "seconds", "minute", "minutes", "hour", "hours"].contains(tokens[unitIndex].text)
+                let timeUnit = ["second", "seconds", "minute", "minutes", "hour", "hours"].contains(
+                    tokens[unitIndex].text)
                 value = (timeUnit ? "PT" : "P") + "\(Int(amount))" + designator
             }
             entities.append(
                 ClinicalEntity(
-                    kind: .duration, text: transcript.text(in: range), evidence: [range], name: "duration", value: value,
+                    kind: .duration, text: transcript.text(in: range), evidence: [range], name: "duration",
+                    value: value,
                     attributes: end > unitIndex + 1 ? ["relation": "ago"] : [:]))
             index = end
         }
@@ -741,7 +771,8 @@ public struct EntityExtractor: Sendable {
             let range = Self.span(tokens, index, found.start + found.count - 1)
             entities.append(
                 ClinicalEntity(
-                    kind: .laterality, text: transcript.text(in: range), evidence: [range], name: found.value, value: side))
+                    kind: .laterality, text: transcript.text(in: range), evidence: [range], name: found.value,
+                    value: side))
             index = found.start + found.count
         }
         return entities
