@@ -99,7 +99,8 @@ public struct NoteWriter: Sendable {
                 statements.insert(diagnosis, at: at ?? statements.count)
             }
             statements = withoutRepeatedVitals(statements, entities: entities)
-            statements = problemOriented(statements, entities: entities, layout: layout, transcript: transcript)
+            statements = problemOriented(
+                statements, entities: entities, layout: layout, transcript: transcript, tokens: extraction.tokens)
             statements = withoutRestatements(statements)
         }
         // Where no assessment is stated, the presenting problem is the reason the visit states, when it states one.
@@ -179,12 +180,14 @@ public struct NoteWriter: Sendable {
     /// uncertain, not denied) goes under that problem; one that names none stays with the problem before it.
     /// Sentences under the layout's own sub-sections (risk assessment, goals) keep them.
     func problemOriented(
-        _ statements: [NoteStatement], entities: [ClinicalEntity], layout: NoteLayout, transcript: Transcript
+        _ statements: [NoteStatement], entities: [ClinicalEntity], layout: NoteLayout, transcript: Transcript,
+        tokens: [[Token]] = []
     ) -> [NoteStatement] {
         // A problem only considered (`rule out asthma`) does not open a problem of its own.
         let mentions = entities.filter { $0.kind == .problem && !$0.negated && !$0.uncertain && $0.context == nil }
             .flatMap { entity in entity.evidence.map { (range: $0, name: entity.name) } }
             .sorted { $0.range.lowerBound < $1.range.lowerBound }
+        let headings = Self.problemHeadings(mentions, transcript: transcript, tokens: tokens)
         func isProblemOriented(_ statement: NoteStatement) -> Bool {
             statement.origin == .sentence && (statement.section == .assessment || statement.section == .plan)
                 && statement.subsection == layout.defaults[statement.section] && !statement.evidence.isEmpty
@@ -226,7 +229,7 @@ public struct NoteWriter: Sendable {
                 })
                 ?? (statement.section == .plan ? Self.indicatedProblem(statement.text, mentions: mentions) : nil)
             {
-                current = Phrasing.capitalized(named.name)
+                current = headings[named.name] ?? Phrasing.capitalized(named.name)
             }
             var labelled = statement
             if let current { labelled.subsection = current }

@@ -64,17 +64,21 @@ struct NoteLayoutTests {
         let note = try SampleTranscripts.note("primary-care-dialogue", .physician)
         #expect(note.subjective.hasPrefix("CHIEF COMPLAINT\nCough."))
         // The review of systems by body system, reported then denied.
-        #expect(note.subjective.contains(
-            "REVIEW OF SYSTEMS\nConstitutional: Reports fever.\nCardiovascular: Denies chest pain.\nRespiratory: Reports shortness of breath."))
+        #expect(
+            note.subjective.contains(
+                "REVIEW OF SYSTEMS\nConstitutional: Reports fever.\nCardiovascular: Denies chest pain.\nRespiratory: Reports shortness of breath."
+            ))
         #expect(note.subjective.contains("MEDICATIONS\nLisinopril 10 mg oral daily."))
         #expect(note.subjective.contains("ALLERGIES\nPenicillin (rash)."))
         #expect(note.objective.contains("VITALS\nBlood pressure: 142/88 mmHg."))
         #expect(note.objective.contains("Temperature: 99.1 °F (37.3 °C)."))
         #expect(note.objective.contains("Heart rate: 78 bpm."))
         // Problem-oriented assessment and plan.
-        #expect(note.assessment.contains("Bronchitis\nMedical Reasoning: It is most likely a cough left over from a viral bronchitis."))
+        #expect(
+            note.assessment.contains(
+                "Viral bronchitis\nMedical Reasoning: It is most likely a cough left over from a viral bronchitis."))
         // Plan items as a note writes them, not the clinician's first-person framing.
-        #expect(note.plan.contains("Cough\nAdditional Testing: Order a chest x-ray today"))
+        #expect(note.plan.contains("Dry cough\nAdditional Testing: Order a chest x-ray today"))
         #expect(note.plan.contains("Prescribe benzonatate 100 mg by mouth 3 times a day as needed for the cough."))
         #expect(note.plan.contains("Follow up in 2 weeks."))
         // Small talk about the weather stays out.
@@ -125,7 +129,8 @@ struct NoteLayoutTests {
                 #expect(!note.parts.allSatisfy { $0.text.isEmpty })
                 for statement in note.statements {
                     #expect(!statement.evidence.isEmpty)
-                    #expect(statement.evidence.allSatisfy { !$0.isEmpty && $0.lowerBound >= 0 && $0.upperBound <= count })
+                    #expect(
+                        statement.evidence.allSatisfy { !$0.isEmpty && $0.lowerBound >= 0 && $0.upperBound <= count })
                 }
             }
         }

@@ -111,4 +111,24 @@ struct OpeningSummaryTests {
                 "in terms of, my impression of him is that he has a newfound anemia.", voice: .clinician))
         #expect(written == "Impression: he has a newfound anemia.")
     }
+
+    @Test("a problem's heading takes the kind, site and side said before it, the same for every mention")
+    func problemHeadings() throws {
+        let text = """
+            [doctor] so you fell off the ladder and landed on your right arm ?
+            [patient] yes , and it really hurts .
+            [doctor] on exam , there is tenderness over the right shoulder .
+            [doctor] looking at your x-ray , what i see is a proximal humerus fracture .
+            [doctor] so for your fracture , we will put you in a sling and you will follow up in two weeks .
+            [doctor] your blood pressure is high today , you could suddenly go into congestive heart failure if it stays high .
+            [doctor] for your congestive heart failure , continue the lisinopril 10 mg daily .
+            """
+        let note = try NoteWriter().note(transcript: text)
+        let headings = (note.assessment + "\n" + note.plan).split(separator: "\n")
+            .filter { !$0.hasSuffix(".") && !$0.contains(":") && $0.uppercased() != $0 }.map(String.init)
+        #expect(headings.contains("Proximal humerus fracture"))
+        #expect(!headings.contains("Fracture"))
+        // Talk before a problem (`suddenly go into`) is not part of its name.
+        #expect(!headings.contains { $0.lowercased().contains("suddenly") || $0.lowercased().contains("go into") })
+    }
 }
