@@ -27,7 +27,8 @@ enum ClinicalStyle {
             words = withoutHedges(words)
             words = withoutLeadingDiscourse(words)
             words = withoutProblemIntro(words)
-            guard !words.isEmpty else { return nil }
+            guard !words.isEmpty, let dictated = withoutNoteInstruction(words) else { return nil }
+            words = dictated
             words = announcedHeading(words)
             words = planItem(words)
             words = clausePlanItems(words)
@@ -346,6 +347,39 @@ enum ClinicalStyle {
     ]
     /// Words that answer a question and, with a comma after them, open the answer (`No, she quit.`).
     static let answerWords: Set<String> = ["yes", "no", "nope", "correct", "exactly", "true"]
+
+    /// Section names a clinician dictates to (`in the plan, include ...`, `in the result section, note that ...`).
+    static let dictatedSections: Set<String> = [
+        "assessment", "plan", "result", "results", "hpi", "history", "exam", "examination", "impression",
+    ]
+    /// Verbs that instruct whoever writes the note (`please summarize`, `include our discussion`).
+    static let instructionVerbs: Set<String> = [
+        "please", "summarize", "include", "list", "add", "put", "document", "mention", "write",
+    ]
+
+    /// A clinician's instruction to whoever writes the note, opened by the section it is for: `in the result
+    /// section, note that her ECOG status is 0` is the fact (`Her ECOG status is 0.`); `in the plan, include our
+    /// discussion of the EGD` says nothing of the patient and is left out (nil).
+    static func withoutNoteInstruction(_ words: [String]) -> [String]? {
+        guard words.count > 3, Phrasing.bare(words[0]) == "in" else { return words }
+        var next = 1
+        if Phrasing.bare(words[next]) == "the" { next += 1 }
+        guard next < words.count, dictatedSections.contains(Phrasing.bare(words[next])) else { return words }
+        next += 1
+        if next < words.count, Phrasing.bare(words[next - 1]) != "section", Phrasing.bare(words[next]) == "section" {
+            next += 1
+        }
+        // The section's name must end its phrase (`in the plan,`), or the sentence is about the plan itself.
+        guard next < words.count,
+            words[next - 1].hasSuffix(",") || instructionVerbs.contains(Phrasing.bare(words[next]))
+                || Phrasing.bare(words[next]) == "note"
+        else { return words }
+        let rest = Array(words[next...])
+        if rest.count > 2, Phrasing.bare(rest[0]) == "note", Phrasing.bare(rest[1]) == "that" {
+            return Array(rest[2...])
+        }
+        return instructionVerbs.contains(Phrasing.bare(rest[0])) ? nil : words
+    }
 
     /// Words that open a clause that cannot stand alone (`until we meet in 2 weeks`).
     static let subordinators: Set<String> = [

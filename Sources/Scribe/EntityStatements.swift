@@ -266,6 +266,9 @@ struct EntityStatements {
             func words(_ sentence: Transcript.Sentence) -> Set<String> {
                 Set(sentence.text.lowercased().split { !$0.isLetter }.map(String.init))
             }
+            // A reading the patient reports (`my sugars rarely go over 200`, `my wife took my temperature`) was taken
+            // at home, not in the visit.
+            if transcript.kind == .dialogue, transcript.sentences[index].speaker == .patient { return (true, false) }
             let own = words(transcript.sentences[index])
             let today = !own.isDisjoint(with: Self.todayWords)
             let turn = transcript.sentences[index].turn

@@ -131,4 +131,36 @@ struct OpeningSummaryTests {
         // Talk before a problem (`suddenly go into`) is not part of its name.
         #expect(!headings.contains { $0.lowercased().contains("suddenly") || $0.lowercased().contains("go into") })
     }
+
+    @Test("a dictated instruction to the note's writer: its fact is kept, the instruction is not")
+    func noteInstructions() {
+        #expect(
+            ClinicalStyle.condensed(
+                "in the result section, note that her ecog performance status today is 0.", voice: .clinician)
+                == "Her ecog performance status today is 0.")
+        #expect(
+            ClinicalStyle.condensed(
+                "in the plan, include our discussion of the egd versus monitoring.", voice: .clinician) == nil)
+        #expect(
+            ClinicalStyle.condensed("in assessment, please summarize the patient's history briefly.", voice: .clinician)
+                == nil)
+        // About the plan, not an instruction: stays.
+        #expect(
+            ClinicalStyle.condensed("in the plan we discussed, she will start physical therapy.", voice: .clinician)
+                != nil)
+    }
+
+    @Test("a reading the patient reports from home is not one of today's vital signs")
+    func homeReadings() throws {
+        let text = """
+            [doctor] how have your sugars been at home ?
+            [patient] i rarely have a blood sugar that goes over two hundred , and my wife took my temperature last night and it was 99.7 .
+            [doctor] okay . your blood pressure today is 128 over 78 and your heart rate is 72 .
+            [doctor] on exam , the wound on your right heel is about two by two centimeters .
+            """
+        let note = try NoteWriter().note(transcript: text)
+        #expect(note.objective.contains("Blood pressure: 128/78 mmHg."))
+        #expect(!note.objective.contains("Glucose:"))
+        #expect(!note.objective.contains("Temperature:"))
+    }
 }
