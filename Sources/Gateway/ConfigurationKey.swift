@@ -30,16 +30,23 @@ public struct ConfigurationKey: Hashable, Sendable {
 
     /// Every key `notebridge serve` reads.
     public static let all: [ConfigurationKey] = [
-        ConfigurationKey("http.host", "address the HTTP listener binds (default 127.0.0.1; 0.0.0.0 or :: for every interface)"),
+        ConfigurationKey(
+            "http.host", "address the HTTP listener binds (default 127.0.0.1; 0.0.0.0 or :: for every interface)"),
         ConfigurationKey("http.port", "HTTP port (default 8080; 0 picks a free port)"),
         ConfigurationKey(
             "http.idleTimeoutSeconds",
             "close HTTP connections that send no request (or stop sending one) this long (default 60)"),
+        ConfigurationKey(
+            "http.requestTimeoutSeconds",
+            "answer 408 and close when a request has not arrived whole this long after its head (default 120)"),
+        ConfigurationKey(
+            "http.maxConnections", "most concurrent HTTP connections; one more is answered 503 (default 1024)"),
         ConfigurationKey("http.tls.certificate", "PEM certificate chain; enables TLS (HTTPS) on the HTTP listener"),
         ConfigurationKey("http.tls.privateKey", "PEM private key of the HTTP certificate"),
         ConfigurationKey("http.tls.trustRoots", "PEM CA certificates that HTTP client certificates must chain to"),
         ConfigurationKey("http.tls.requireClientCertificate", "true for mutual TLS on HTTP (default false)"),
-        ConfigurationKey("mllp.host", "address the MLLP listener binds (default 127.0.0.1; 0.0.0.0 or :: for every interface)"),
+        ConfigurationKey(
+            "mllp.host", "address the MLLP listener binds (default 127.0.0.1; 0.0.0.0 or :: for every interface)"),
         ConfigurationKey("mllp.port", "MLLP port (default 2575; 0 picks a free port)"),
         ConfigurationKey("mllp.maxFrameBytes", "largest MLLP frame accepted, bytes (default 1048576)"),
         ConfigurationKey("mllp.idleTimeoutSeconds", "close MLLP connections idle this long (default 300)"),
@@ -48,12 +55,18 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("mllp.tls.privateKey", "PEM private key of the MLLP certificate"),
         ConfigurationKey("mllp.tls.trustRoots", "PEM CA certificates that client certificates must chain to"),
         ConfigurationKey("mllp.tls.requireClientCertificate", "true for mutual TLS (default false)"),
-        ConfigurationKey("storage.path", "folder of the database and key file (default ./data)", aliases: ["NOTEBRIDGE_DATA_DIR"]),
-        ConfigurationKey("storage.backend", "where the gateway keeps its data: sqlite (one database file in storage.path; the default)"),
+        ConfigurationKey(
+            "storage.path", "folder of the database and key file (default ./data)", aliases: ["NOTEBRIDGE_DATA_DIR"]),
+        ConfigurationKey(
+            "storage.backend",
+            "where the gateway keeps its data: sqlite (one database file in storage.path; the default)"),
         ConfigurationKey("storage.keyFile", "key file sealing journal bodies (default <storage.path>/journal.key)"),
         ConfigurationKey("storage.synchronous", "normal (survives a process crash) or full (survives power loss)"),
-        ConfigurationKey("storage.duplicateWindowHours", "repeated MSH-10 from one sender within this many hours is a duplicate (default 168)"),
-        ConfigurationKey("storage.retentionDays", "journal rows older than this are deleted (default 30; 0 keeps them forever)"),
+        ConfigurationKey(
+            "storage.duplicateWindowHours",
+            "repeated MSH-10 from one sender within this many hours is a duplicate (default 168)"),
+        ConfigurationKey(
+            "storage.retentionDays", "journal rows older than this are deleted (default 30; 0 keeps them forever)"),
         ConfigurationKey("hl7.applicationName", "MSH-3 of acknowledgments when MSH-5 was empty (default NOTEBRIDGE)"),
         ConfigurationKey("hl7.facilityName", "MSH-4 of acknowledgments when MSH-6 was empty"),
         ConfigurationKey("hl7.maxSegments", "most segments in a message (default 5000)"),
@@ -61,23 +74,42 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("hl7.maxRepetitionsPerField", "most repetitions of a field (default 1000)"),
         ConfigurationKey("hl7.maxComponents", "most components in a field (default 500)"),
         ConfigurationKey("hl7.maxSubcomponents", "most subcomponents in a component (default 100)"),
-        ConfigurationKey("pipeline.messageTypes", "message types notes are written from when destinations are configured (default [MDM^T02, ORU^R01])"),
-        ConfigurationKey("pipeline.mapping", "an hl7-in mapping file (mappings/hl7-in/*.yaml): where the transcript, patient, visit, clinicians and specialty are read; the pipeline.* keys here win over it"),
+        ConfigurationKey(
+            "pipeline.messageTypes",
+            "message types notes are written from when destinations are configured (default [MDM^T02, ORU^R01])"),
+        ConfigurationKey(
+            "pipeline.mapping",
+            "an hl7-in mapping file (mappings/hl7-in/*.yaml): where the transcript, patient, visit, clinicians and specialty are read; the pipeline.* keys here win over it"
+        ),
         ConfigurationKey("pipeline.defaultSpecialty", "specialty when PV1-10 names none known (default generic)"),
         ConfigurationKey("pipeline.template", "note layout: standard (default), apso, dap, birp or brief"),
         ConfigurationKey("pipeline.billingCodes", "add ICD-10-CM and CPT codes to pipeline notes (default true)"),
         ConfigurationKey("pipeline.minimumTranscriptWords", "fewer words is 'transcript too short' (default 3)"),
-        ConfigurationKey("pipeline.concurrency", "notes written at once from accepted messages (default: the number of cores); recorded in journal order whatever the number"),
-        ConfigurationKey("pipeline.threadNiceness", "scheduling niceness of the note-writing threads, 0-19 (default 10; Linux): inbound acknowledgments go first on a busy machine; 0 keeps the process's priority"),
-        ConfigurationKey("pipeline.acknowledgmentDestination", "the destination (messages [ACK]) that gets the enhanced-mode application acknowledgments MSH-15/16 ask for (AA with the note id, AE with the reason); none sends none"),
-        ConfigurationKey("routes.acceptMessageTypes", "message types the default route accepts, e.g. [ADT^A04, ORU^*]; empty accepts all"),
+        ConfigurationKey(
+            "pipeline.concurrency",
+            "notes written at once from accepted messages (default: the number of cores); recorded in journal order whatever the number"
+        ),
+        ConfigurationKey(
+            "pipeline.threadNiceness",
+            "scheduling niceness of the note-writing threads, 0-19 (default 10; Linux): inbound acknowledgments go first on a busy machine; 0 keeps the process's priority"
+        ),
+        ConfigurationKey(
+            "pipeline.acknowledgmentDestination",
+            "the destination (messages [ACK]) that gets the enhanced-mode application acknowledgments MSH-15/16 ask for (AA with the note id, AE with the reason); none sends none"
+        ),
+        ConfigurationKey(
+            "routes.acceptMessageTypes",
+            "message types the default route accepts, e.g. [ADT^A04, ORU^*]; empty accepts all"),
         ConfigurationKey("api.maxBodyBytes", "largest /v1 request body, bytes (default 1048576)"),
         ConfigurationKey("audio.maxBytes", "largest recording POST /v1/note/audio accepts, bytes (default 100000000)"),
         ConfigurationKey("audio.maxSeconds", "longest recording POST /v1/note/audio accepts, seconds (default 7200)"),
-        ConfigurationKey("audio.ffmpeg", "the ffmpeg executable that decodes recordings (default ffmpeg, found in PATH)"),
-        ConfigurationKey("api.rateLimitPerSecond", "requests per second per API key (default 50; 0 turns limiting off)"),
+        ConfigurationKey(
+            "audio.ffmpeg", "the ffmpeg executable that decodes recordings (default ffmpeg, found in PATH)"),
+        ConfigurationKey(
+            "api.rateLimitPerSecond", "requests per second per API key (default 50; 0 turns limiting off)"),
         ConfigurationKey("api.rateBurst", "requests a key may burst above its rate (default twice the rate)"),
-        ConfigurationKey("api.noteRetentionDays", "notes are erased this many days after they are written (default 30)"),
+        ConfigurationKey(
+            "api.noteRetentionDays", "notes are erased this many days after they are written (default 30)"),
         ConfigurationKey("api.callbackUrl", "webhook for every note when the request names no callback_url"),
         ConfigurationKey(
             "api.callbackAllowedHosts",
@@ -88,10 +120,12 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey(
             "http.corsAllowOrigins",
             "comma-separated browser origins (https://app.example.org) allowed cross-origin calls (default: none)"),
-        ConfigurationKey("api.streamTicketSeconds", "how long a stream ticket for EventSource may wait to be used (default 60)"),
+        ConfigurationKey(
+            "api.streamTicketSeconds", "how long a stream ticket for EventSource may wait to be used (default 60)"),
         ConfigurationKey("api.createFirstKey", "create and print an API key on a start with none (default true)"),
         ConfigurationKey("api.webhookMaxAttempts", "webhook delivery attempts before giving up (default 8)"),
-        ConfigurationKey("fhir.mapping", "YAML file of how notes become FHIR (default: the built-in mappings/fhir-note.yaml)"),
+        ConfigurationKey(
+            "fhir.mapping", "YAML file of how notes become FHIR (default: the built-in mappings/fhir-note.yaml)"),
         ConfigurationKey("log.level", "trace, debug, info, notice, warning, error or critical (default info)"),
     ]
 }

@@ -146,8 +146,17 @@ public enum Gateway {
         let server: HTTPServerBuilder
         // Without an idle timeout a connection that never sends a request (or stops in the middle of one) is kept
         // for ever: enough of them use up the process's file descriptors.
+        // The connection limit, the request time and a JSON answer to a request the parser cannot read.
+        let connections = HTTPConnectionCount()
+        let maxConnections = configuration.httpMaxConnections
+        let requestTimeout = TimeAmount(configuration.httpRequestTimeout)
         let http1: HTTPServerBuilder = .http1(
             configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [
+                    HTTPConnectionGuard(
+                        connections: connections, maxConnections: maxConnections, requestTimeout: requestTimeout,
+                        logger: logger)
+                ],
                 idleTimeout: TimeAmount(configuration.httpIdleTimeout)))
         if let tls = configuration.httpTLS {
             server = try .tls(http1, tlsConfiguration: tls.makeServerTLSConfiguration())
@@ -163,7 +172,8 @@ public enum Gateway {
         // Services start in order and stop in reverse: MLLP stops accepting first, HTTP last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CoderWarmUp(), successTerminationBehavior: .ignore),
-            .init(service: RetentionService(
+            .init(
+                service: RetentionService(
                     journal: journal, notes: store.notes, outbox: store.webhooks, pipelineNotes: store.outbox,
                     retention: configuration.retention, logger: logger)),
             .init(
@@ -225,7 +235,8 @@ public enum Gateway {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = configuration.destinations.map { destination in
             let target: any Destination =
                 if let webhook = destination.webhook {
-                    WebhookDestination(name: destination.name, configuration: webhook, sender: webhookSender, logger: logger)
+                    WebhookDestination(
+                        name: destination.name, configuration: webhook, sender: webhookSender, logger: logger)
                 } else if let fhir = destination.fhir {
                     FHIRServerDestination(
                         name: destination.name, configuration: fhir,
@@ -241,7 +252,8 @@ public enum Gateway {
                     configuration: destination.worker, signal: deliveries, metrics: metrics.factory, logger: logger))
         }
         var pipeline = EncounterPipeline(
-            journal: store.journal, outbox: store.outbox, reader: HL7EncounterReader(configuration: configuration.encounterMapping),
+            journal: store.journal, outbox: store.outbox,
+            reader: HL7EncounterReader(configuration: configuration.encounterMapping),
             limits: configuration.parserLimits, destinations: configuration.noteDestinations,
             noteRetention: configuration.api.retention, digester: PatientKeyDigester(keyring: keyring),
             mapping: configuration.api.fhirMapping, logger: logger,
@@ -271,7 +283,8 @@ public enum Gateway {
             "pipeline on",
             metadata: [
                 "nb.pipeline.destinations": "\(configuration.destinations.map(\.name).joined(separator: ","))",
-                "nb.pipeline.message_types": "\(configuration.pipelineMessageTypes.map(\.description).joined(separator: ","))",
+                "nb.pipeline.message_types":
+                    "\(configuration.pipelineMessageTypes.map(\.description).joined(separator: ","))",
             ])
         return services
     }

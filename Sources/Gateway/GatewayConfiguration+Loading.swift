@@ -25,7 +25,8 @@ extension GatewayConfiguration {
         }
         let known = Dictionary(uniqueKeysWithValues: ConfigurationKey.all.map { ($0.path, $0) })
         for key in values.keys
-        where known[key] == nil && !DestinationConfiguration.isDestinationKey(key) && !RouteConfiguration.isRouteKey(key)
+        where known[key] == nil && !DestinationConfiguration.isDestinationKey(key)
+            && !RouteConfiguration.isRouteKey(key)
             && !SubscriptionConfiguration.isSubscriptionKey(key)
         {
             throw ConfigurationError(key: key, reason: "unknown key (see `notebridge serve --help-keys`)")
@@ -65,7 +66,9 @@ extension GatewayConfiguration {
         return values
     }
 
-    private static func flatten(_ mapping: [String: Any], prefix: String, depth: Int, into values: inout [String: String]) throws {
+    private static func flatten(
+        _ mapping: [String: Any], prefix: String, depth: Int, into values: inout [String: String]
+    ) throws {
         guard depth < 8 else { throw ConfigurationError(key: prefix, reason: "nested too deeply") }
         for (name, value) in mapping {
             let path = prefix.isEmpty ? name : "\(prefix).\(name)"
@@ -108,9 +111,14 @@ extension GatewayConfiguration {
         if let seconds = try reader.integer("http.idleTimeoutSeconds", in: 1...86_400) {
             httpIdleTimeout = .seconds(seconds)
         }
+        if let seconds = try reader.integer("http.requestTimeoutSeconds", in: 1...86_400) {
+            httpRequestTimeout = .seconds(seconds)
+        }
+        httpMaxConnections = try reader.integer("http.maxConnections", in: 1...100_000) ?? httpMaxConnections
         mllp.host = try reader.string("mllp.host") ?? mllp.host
         mllp.port = try reader.integer("mllp.port", in: 0...65535) ?? mllp.port
-        mllp.maximumFrameSize = try reader.integer("mllp.maxFrameBytes", in: 1_024...(64 << 20)) ?? mllp.maximumFrameSize
+        mllp.maximumFrameSize =
+            try reader.integer("mllp.maxFrameBytes", in: 1_024...(64 << 20)) ?? mllp.maximumFrameSize
         if let seconds = try reader.integer("mllp.idleTimeoutSeconds", in: 1...86_400) {
             mllp.idleTimeout = .seconds(seconds)
         }
@@ -146,11 +154,13 @@ extension GatewayConfiguration {
         applicationName = try reader.string("hl7.applicationName") ?? applicationName
         facilityName = try reader.string("hl7.facilityName") ?? facilityName
         parserLimits.maximumMessageBytes = mllp.maximumFrameSize
-        parserLimits.maximumSegments = try reader.integer("hl7.maxSegments", in: 1...1_000_000) ?? parserLimits.maximumSegments
+        parserLimits.maximumSegments =
+            try reader.integer("hl7.maxSegments", in: 1...1_000_000) ?? parserLimits.maximumSegments
         parserLimits.maximumFieldsPerSegment =
             try reader.integer("hl7.maxFieldsPerSegment", in: 1...100_000) ?? parserLimits.maximumFieldsPerSegment
         parserLimits.maximumRepetitionsPerField =
-            try reader.integer("hl7.maxRepetitionsPerField", in: 1...1_000_000) ?? parserLimits.maximumRepetitionsPerField
+            try reader.integer("hl7.maxRepetitionsPerField", in: 1...1_000_000)
+            ?? parserLimits.maximumRepetitionsPerField
         parserLimits.maximumComponentsPerRepetition =
             try reader.integer("hl7.maxComponents", in: 1...100_000) ?? parserLimits.maximumComponentsPerRepetition
         parserLimits.maximumSubcomponentsPerComponent =
@@ -189,7 +199,8 @@ extension GatewayConfiguration {
         if let list = try reader.string("http.corsAllowOrigins") {
             guard let origins = CORSAllowList.origins(list: list) else {
                 throw ConfigurationError(
-                    key: "http.corsAllowOrigins", reason: "must list origins (http or https scheme://host[:port]), comma-separated")
+                    key: "http.corsAllowOrigins",
+                    reason: "must list origins (http or https scheme://host[:port]), comma-separated")
             }
             api.corsOrigins = origins
         }
@@ -199,7 +210,8 @@ extension GatewayConfiguration {
         if let list = try reader.string("api.callbackAllowedHosts") {
             guard let hosts = CallbackHosts(list: list) else {
                 throw ConfigurationError(
-                    key: "api.callbackAllowedHosts", reason: "must list host names, addresses or *.domain patterns, comma-separated")
+                    key: "api.callbackAllowedHosts",
+                    reason: "must list host names, addresses or *.domain patterns, comma-separated")
             }
             api.callbackHosts = hosts
         }
@@ -237,7 +249,8 @@ extension GatewayConfiguration {
         if let specialty = try reader.string("pipeline.defaultSpecialty") {
             guard Specialty(rawValue: specialty) != nil else {
                 throw ConfigurationError(
-                    key: "pipeline.defaultSpecialty", reason: "must be one of the 24 specialty values (see /v1/specialties)")
+                    key: "pipeline.defaultSpecialty",
+                    reason: "must be one of the 24 specialty values (see /v1/specialties)")
             }
             encounterMapping.defaultSpecialty = specialty
         }
@@ -264,7 +277,8 @@ extension GatewayConfiguration {
         for subscription in subscriptions {
             guard Specialty(rawValue: subscription.specialty) != nil else {
                 throw ConfigurationError(
-                    key: "subscriptions.\(subscription.name).specialty", reason: "must be one of the 24 specialty values")
+                    key: "subscriptions.\(subscription.name).specialty",
+                    reason: "must be one of the 24 specialty values")
             }
             guard NoteTemplate(rawValue: subscription.template) != nil else {
                 throw ConfigurationError(
@@ -312,7 +326,8 @@ private struct ValueReader {
     func integer(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = try string(key) else { return nil }
         guard let value = Int(text), range.contains(value) else {
-            throw ConfigurationError(key: key, reason: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+            throw ConfigurationError(
+                key: key, reason: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
@@ -328,20 +343,24 @@ private struct ValueReader {
         case (let certificate?, let privateKey?):
             if requireClient, trustRoots == nil {
                 throw ConfigurationError(
-                    key: "\(prefix).trustRoots", reason: "mutual TLS needs the CA certificates client certificates chain to")
+                    key: "\(prefix).trustRoots",
+                    reason: "mutual TLS needs the CA certificates client certificates chain to")
             }
             return MLLPTLSConfiguration(
                 certificateChainPath: certificate, privateKeyPath: privateKey, trustRootsPath: trustRoots,
                 requireClientCertificate: requireClient)
         case (nil, nil):
             if requireClient || trustRoots != nil {
-                throw ConfigurationError(key: "\(prefix).certificate", reason: "TLS options need a certificate and a private key")
+                throw ConfigurationError(
+                    key: "\(prefix).certificate", reason: "TLS options need a certificate and a private key")
             }
             return nil
         case (nil, _):
-            throw ConfigurationError(key: "\(prefix).certificate", reason: "a private key was given without a certificate")
+            throw ConfigurationError(
+                key: "\(prefix).certificate", reason: "a private key was given without a certificate")
         case (_, nil):
-            throw ConfigurationError(key: "\(prefix).privateKey", reason: "a certificate was given without its private key")
+            throw ConfigurationError(
+                key: "\(prefix).privateKey", reason: "a certificate was given without its private key")
         }
     }
 

@@ -21,6 +21,11 @@ public struct GatewayConfiguration: Sendable {
     /// a client that connects and sends nothing, stops half-way through its headers or body, or keeps a connection
     /// open between requests is closed after it, so that idle connections cannot pile up and use every descriptor.
     public var httpIdleTimeout: Duration = .seconds(60)
+    /// How long a request may take to arrive whole, head to end (`http.requestTimeoutSeconds`): a client that
+    /// trickles its body (each byte resetting the idle timeout) gets `408` and is closed after it.
+    public var httpRequestTimeout: Duration = .seconds(120)
+    /// The most HTTP connections open at once (`http.maxConnections`); one more gets `503` and is closed.
+    public var httpMaxConnections = 1024
     /// The `/v1` API: body limit, rate limit, note retention, default webhook.
     public var api = V1Routes.Configuration()
     /// Webhook retries.

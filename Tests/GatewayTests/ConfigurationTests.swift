@@ -1,8 +1,10 @@
 import Foundation
-import Gateway
 import MLLP
+import NIOHTTP1
 import Store
 import Testing
+
+@testable import Gateway
 
 @Suite("Configuration")
 struct ConfigurationTests {
@@ -34,23 +36,50 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("the HTTP request timeout and connection limit: defaults, file, environment and ranges")
+    func httpRequestTimeoutAndConnectionLimit() throws {
+        let defaults = try GatewayConfiguration.load(file: nil, environment: [:])
+        #expect(defaults.httpRequestTimeout == .seconds(120))
+        #expect(defaults.httpMaxConnections == 1024)
+        let directory = try URLPaths.temporaryDirectory()
+        let file = directory.appendingPathComponent("notebridge.yaml")
+        try "http:\n  requestTimeoutSeconds: 30\n  maxConnections: 64\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        let loaded = try GatewayConfiguration.load(file: file, environment: ["NOTEBRIDGE_HTTP_MAX_CONNECTIONS": "8"])
+        #expect(loaded.httpRequestTimeout == .seconds(30))
+        #expect(loaded.httpMaxConnections == 8)
+        for (key, value) in [
+            ("NOTEBRIDGE_HTTP_REQUEST_TIMEOUT_SECONDS", "0"), ("NOTEBRIDGE_HTTP_MAX_CONNECTIONS", "0"),
+        ] {
+            #expect(throws: ConfigurationError.self) {
+                try GatewayConfiguration.load(file: nil, environment: [key: value])
+            }
+        }
+    }
+
+    @Test("a parser error is named in words, without the request's bytes")
+    func parserErrorReason() {
+        #expect(HTTPConnectionGuard.reason(.invalidHeaderToken) == "invalid character in header")
+        #expect(HTTPConnectionGuard.reason(.invalidChunkSize) == "invalid character in chunk size header")
+    }
+
     @Test("YAML file, then environment variables")
     func fileAndEnvironment() throws {
         let directory = try URLPaths.temporaryDirectory()
         let file = directory.appendingPathComponent("notebridge.yaml")
         try """
-            http:
-              port: 9090
-            mllp:
-              port: 12575
-              maxFrameBytes: 2048
-              idleTimeoutSeconds: 30
-            storage:
-              path: /var/lib/notebridge
-              synchronous: full
-            routes:
-              acceptMessageTypes: [ADT^A04, ORU^*]
-            """.write(to: file, atomically: true, encoding: .utf8)
+        http:
+          port: 9090
+        mllp:
+          port: 12575
+          maxFrameBytes: 2048
+          idleTimeoutSeconds: 30
+        storage:
+          path: /var/lib/notebridge
+          synchronous: full
+        routes:
+          acceptMessageTypes: [ADT^A04, ORU^*]
+        """.write(to: file, atomically: true, encoding: .utf8)
         let fromFile = try GatewayConfiguration.load(file: file, environment: [:])
         #expect(fromFile.httpPort == 9090)
         #expect(fromFile.mllp.port == 12575)
@@ -77,18 +106,23 @@ struct ConfigurationTests {
         #expect(Set(names).count == names.count)
     }
 
-    @Test("bad configurations name the key", arguments: [
-        ("http:\n  port: 70000\n", "http.port"),
-        ("mllp:\n  prot: 1\n", "mllp.prot"),
-        ("storage:\n  synchronous: sometimes\n", "storage.synchronous"),
-        ("storage:\n  backend: postgres\n", "storage.backend"),
-        ("destinations:\n  hook:\n    type: webhook\n    url: http://127.0.0.1:9/x\n", "destinations.hook.secret"),
-        ("destinations:\n  hook:\n    type: webhook\n    url: http://h/x\n    secret: 0123456789abcdef\n    host: h\n", "destinations.hook.host"),
-        ("mllp:\n  tls:\n    certificate: /x.pem\n", "mllp.tls.privateKey"),
-        ("routes:\n  acceptMessageTypes: [NOT-A-TYPE]\n", "routes.acceptMessageTypes"),
-        ("- just\n- a list\n", ""),
-        ("http: [unclosed\n", ""),
-    ])
+    @Test(
+        "bad configurations name the key",
+        arguments: [
+            ("http:\n  port: 70000\n", "http.port"),
+            ("mllp:\n  prot: 1\n", "mllp.prot"),
+            ("storage:\n  synchronous: sometimes\n", "storage.synchronous"),
+            ("storage:\n  backend: postgres\n", "storage.backend"),
+            ("destinations:\n  hook:\n    type: webhook\n    url: http://127.0.0.1:9/x\n", "destinations.hook.secret"),
+            (
+                "destinations:\n  hook:\n    type: webhook\n    url: http://h/x\n    secret: 0123456789abcdef\n    host: h\n",
+                "destinations.hook.host"
+            ),
+            ("mllp:\n  tls:\n    certificate: /x.pem\n", "mllp.tls.privateKey"),
+            ("routes:\n  acceptMessageTypes: [NOT-A-TYPE]\n", "routes.acceptMessageTypes"),
+            ("- just\n- a list\n", ""),
+            ("http: [unclosed\n", ""),
+        ])
     func errors(yaml: String, key: String) throws {
         let directory = try URLPaths.temporaryDirectory()
         let file = directory.appendingPathComponent("bad.yaml")
@@ -115,11 +149,15 @@ struct RetentionConfigurationTests {
     @Test("retention days, forever, and a duplicate window longer than retention")
     func retention() throws {
         #expect(try GatewayConfiguration.load(file: nil, environment: [:]).retention == .seconds(30 * 86_400))
-        #expect(try GatewayConfiguration.load(file: nil, environment: ["NOTEBRIDGE_STORAGE_RETENTION_DAYS": "0"]).retention == nil)
+        #expect(
+            try GatewayConfiguration.load(file: nil, environment: ["NOTEBRIDGE_STORAGE_RETENTION_DAYS": "0"]).retention
+                == nil)
         #expect(throws: ConfigurationError.self) {
             try GatewayConfiguration.load(
                 file: nil,
-                environment: ["NOTEBRIDGE_STORAGE_RETENTION_DAYS": "1", "NOTEBRIDGE_STORAGE_DUPLICATE_WINDOW_HOURS": "48"])
+                environment: [
+                    "NOTEBRIDGE_STORAGE_RETENTION_DAYS": "1", "NOTEBRIDGE_STORAGE_DUPLICATE_WINDOW_HOURS": "48",
+                ])
         }
     }
 }

@@ -452,3 +452,98 @@ def test_idle_and_half_sent_http_connections_are_closed(gateway_factory):
         time.sleep(0.5)
     connection.close()
     assert request(gateway, "GET", "/healthz")[0] == 200
+
+
+def _read_answer(sock, timeout=15):
+    """Everything the gateway sends before it closes the connection."""
+    sock.settimeout(timeout)
+    data = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except ConnectionResetError:
+        pass
+    return data
+
+
+def _json_error(answer):
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return status, head.decode("latin-1").lower(), json.loads(body)
+
+
+def test_malformed_request_trickled_body_and_connection_limit_get_json_errors(gateway_factory):
+    """A request the HTTP parser cannot read gets 400 with a JSON error naming the parser's reason (it was an empty
+    400); a body trickled a byte at a time, which the idle timeout never ends, gets 408 after
+    http.requestTimeoutSeconds; a connection beyond http.maxConnections gets 503 with Retry-After. Each answer
+    closes its connection, never quotes the request, and the gateway serves others before and after."""
+    import socket
+    gateway = gateway_factory(env={"NOTEBRIDGE_HTTP_REQUEST_TIMEOUT_SECONDS": "2",
+                                   "NOTEBRIDGE_HTTP_IDLE_TIMEOUT_SECONDS": "30",
+                                   "NOTEBRIDGE_HTTP_MAX_CONNECTIONS": "4"}).start()
+
+    def connect():
+        return socket.create_connection(("127.0.0.1", gateway.http_port), timeout=30)
+
+    # A header line without a colon, and a request line that is not HTTP.
+    for raw in (b"GET /healthz HTTP/1.1\r\nHost: x\r\nSECRET-MRN-4471 no colon here\r\n\r\n",
+                b"\x16\x03\x01 SECRET-MRN-4471 not http\r\n\r\n"):
+        sock = connect()
+        sock.sendall(raw)
+        status, head, error = _json_error(_read_answer(sock))
+        sock.close()
+        assert status == 400 and "connection: close" in head
+        assert error["error"]["code"] == "MALFORMED_REQUEST"
+        assert error["error"]["message"].startswith("the HTTP request could not be read: ")
+        assert "SECRET" not in json.dumps(error) and "4471" not in json.dumps(error)
+    assert request(gateway, "GET", "/healthz")[0] == 200
+
+    # A body trickled one byte every 0.4 s: answered 408 about 2 s after its head, not kept open.
+    sock = connect()
+    sock.sendall((f"POST /v1/note HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  f"Authorization: Bearer {gateway.api_key}\r\nContent-Length: 400\r\n\r\n").encode())
+    started = time.time()
+    answer = b""
+    sock.settimeout(0.4)
+    for _ in range(40):
+        try:
+            sock.sendall(b" ")
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+        except socket.timeout:
+            continue
+        except (BrokenPipeError, ConnectionResetError):
+            break
+    answer += _read_answer(sock, timeout=5)
+    sock.close()
+    elapsed = time.time() - started
+    status, head, error = _json_error(answer)
+    assert status == 408 and error["error"]["code"] == "REQUEST_TIMEOUT", answer[:300]
+    assert 1.5 < elapsed < 10, elapsed
+
+    # Four connections open and idle: a fifth is answered 503 at its request; once they close, requests are served.
+    idle = [connect() for _ in range(4)]
+    time.sleep(0.5)
+    sock = connect()
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    status, head, error = _json_error(_read_answer(sock))
+    sock.close()
+    assert status == 503 and "retry-after: 1" in head
+    assert error["error"]["code"] == "TOO_MANY_CONNECTIONS"
+    for other in idle:
+        other.close()
+    deadline = time.time() + 10
+    while True:
+        try:
+            if request(gateway, "GET", "/healthz", timeout=5)[0] == 200:
+                break
+        except Exception:
+            pass
+        assert time.time() < deadline, "requests were not served again after the idle connections closed"
+        time.sleep(0.2)
+    assert "SECRET-MRN-4471" not in gateway.log_text()

@@ -1,0 +1,186 @@
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import Synchronization
+
+/// The open HTTP connections of one listener, shared by the guards of its connections.
+final class HTTPConnectionCount: Sendable {
+    let open = Atomic<Int>(0)
+}
+
+/// Guards each HTTP connection where Hummingbird's own handling ends:
+/// - a connection beyond `http.maxConnections` gets `503` with a JSON error at its first request and is closed, so
+///   that a flood of connections cannot use every file descriptor;
+/// - a request must arrive whole (head, body and end) within `http.requestTimeoutSeconds` of its head: a client
+///   that trickles its body a byte at a time (which resets the idle timeout) gets `408` and is closed;
+/// - a request head the HTTP parser cannot read (a malformed request line or header) gets `400` with a JSON error
+///   that names the parser's reason, where Hummingbird answered an empty `400`.
+///
+/// It sits after the HTTP/1 codec, so it reads whole request parts; its own answers close the connection, and
+/// whatever the request's handler writes afterwards is dropped. Error texts never quote the request.
+final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let connections: HTTPConnectionCount
+    private let maxConnections: Int
+    private let requestTimeout: TimeAmount
+    private let logger: Logger
+    /// Whether this connection is counted in `connections`.
+    private var counted = false
+    /// Whether this connection is beyond the limit.
+    private var overLimit = false
+    /// Whether a request's head was read and its end not yet.
+    private var reading = false
+    /// Requests whose head was read and whose response has not ended.
+    private var unanswered = 0
+    /// Whether a response head was written for the oldest unanswered request.
+    private var responding = false
+    /// Whether this guard answered and is closing the connection.
+    private var answered = false
+    /// The 408 at the end of the request time, while a request is being read.
+    private var deadline: Scheduled<Void>?
+
+    init(connections: HTTPConnectionCount, maxConnections: Int, requestTimeout: TimeAmount, logger: Logger) {
+        self.connections = connections
+        self.maxConnections = maxConnections
+        self.requestTimeout = requestTimeout
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        counted = true
+        overLimit = connections.open.add(1, ordering: .relaxed).newValue > maxConnections
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        release()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        release()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !answered else { return }
+        switch unwrapInboundIn(data) {
+        case .head:
+            if overLimit {
+                logger.warning(
+                    "HTTP connection refused: the connection limit is reached", metadata: ["limit": "\(maxConnections)"]
+                )
+                answer(
+                    context: context, status: .serviceUnavailable, code: "TOO_MANY_CONNECTIONS",
+                    message: "the gateway has \(maxConnections) HTTP connections open, its limit; retry later",
+                    retryAfter: 1)
+                return
+            }
+            reading = true
+            unanswered += 1
+            startDeadline(context: context)
+        case .body:
+            break
+        case .end:
+            reading = false
+            stopDeadline()
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        // After this guard's own answer, the request's handler has nothing more to say on this connection.
+        guard !answered else {
+            promise?.succeed(())
+            return
+        }
+        switch unwrapOutboundIn(data) {
+        case .head(let head) where head.status.kind != .informational:
+            responding = true
+        case .end:
+            unanswered = max(0, unanswered - 1)
+            responding = false
+        default:
+            break
+        }
+        context.write(data, promise: promise)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A parse error in a request's head (no request is being read or answered): this guard answers it. One in
+        // a body is the route's to answer, in its own error shape (it reads the body and sees the error).
+        if let parse = error as? HTTPParserError, !answered, !reading, unanswered == 0 {
+            logger.info("HTTP request could not be parsed", metadata: ["reason": "\(Self.reason(parse))"])
+            answer(
+                context: context, status: .badRequest, code: "MALFORMED_REQUEST",
+                message: "the HTTP request could not be read: \(Self.reason(parse))")
+            return
+        }
+        context.fireErrorCaught(error)
+    }
+
+    /// The parser's reason in words (`invalid character in header`; a case name such as `invalidHeaderToken` split
+    /// into words), letters and spaces only: never any of the request's bytes.
+    static func reason(_ error: HTTPParserError) -> String {
+        var words = ""
+        for character in String(describing: error) {
+            if character.isUppercase, !words.isEmpty { words.append(" ") }
+            words.append(Character(character.lowercased()))
+        }
+        return words.filter { $0.isLetter || $0 == " " }
+    }
+
+    private func answer(
+        context: ChannelHandlerContext, status: HTTPResponse.Status, code: String, message: String,
+        retryAfter: Int? = nil
+    ) {
+        answered = true
+        stopDeadline()
+        let error = APIError(status, code: code, message: message)
+        var head = HTTPResponse(status: status)
+        head.headerFields[.contentType] = "application/json"
+        head.headerFields[.contentLength] = String(error.body.count)
+        head.headerFields[.connection] = "close"
+        if let retryAfter { head.headerFields[.retryAfter] = String(retryAfter) }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: error.body))), promise: nil)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            bound.value.close(promise: nil)
+        }
+    }
+
+    private func startDeadline(context: ChannelHandlerContext) {
+        stopDeadline()
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        deadline = context.eventLoop.scheduleTask(in: requestTimeout) {
+            let (handler, context) = bound.value
+            handler.deadline = nil
+            guard handler.reading, !handler.responding, !handler.answered else { return }
+            handler.logger.info("HTTP request not received in time; closing")
+            handler.answer(
+                context: context, status: .requestTimeout, code: "REQUEST_TIMEOUT",
+                message: "the request was not received whole within the request timeout")
+        }
+    }
+
+    private func stopDeadline() {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    private func release() {
+        stopDeadline()
+        if counted {
+            counted = false
+            connections.open.subtract(1, ordering: .relaxed)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension HTTPConnectionGuard: Sendable {}
