@@ -15,7 +15,9 @@ struct MappingsCommand: AsyncParsableCommand {
     struct CheckCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
-            abstract: "Read every mapping file (hl7-in/, hl7-out/ and the FHIR mapping); report each error with its file, line and key.")
+            abstract:
+                "Read every mapping file (hl7-in/, hl7-out/ and the FHIR mapping); report each error with its file, line and key."
+        )
 
         @Argument(help: "Mapping files or folders (default: ./mappings).")
         var paths: [String] = []
@@ -36,7 +38,8 @@ struct MappingsCommand: AsyncParsableCommand {
                     }
                 }
                 if failures > 0 {
-                    throw CommandFailure(message: "\(failures) of \(files.count) mapping files have errors", exitCode: 1)
+                    throw CommandFailure(
+                        message: "\(failures) of \(files.count) mapping files have errors", exitCode: 1)
                 }
             }
         }
@@ -81,12 +84,15 @@ struct MappingsCommand: AsyncParsableCommand {
                 }
                 var encounter = Encounter(
                     patient: Encounter.Patient(
-                        identifiers: [Encounter.Identifier(value: "TEST0001", assigningAuthority: "EXAMPLE", type: "MR")],
+                        identifiers: [
+                            Encounter.Identifier(value: "TEST0001", assigningAuthority: "EXAMPLE", type: "MR")
+                        ],
                         name: Encounter.PersonName(family: "TESTPATIENT", given: "ALEX"), birthDate: "19800214",
                         sex: "F"),
                     visit: Encounter.Visit(number: "VISIT0001", patientClass: "O"),
                     transcript: Encounter.Transcript(text: text, source: .api, kind: .text),
-                    origin: Encounter.Origin(channel: .mllp, sender: "EXAMPLE|EXAMPLE", messageType: "MDM^T02", controlID: "RENDER-1"))
+                    origin: Encounter.Origin(
+                        channel: .mllp, sender: "EXAMPLE|EXAMPLE", messageType: "MDM^T02", controlID: "RENDER-1"))
                 if let message {
                     let parsed: HL7Message
                     do {
@@ -113,7 +119,10 @@ struct MappingsCommand: AsyncParsableCommand {
                 do {
                     note = try writer.note(for: encounter, at: now)
                 } catch {
-                    throw CommandFailure(message: "the transcript cannot be used: \((error as? TranscriptError)?.reason ?? "unreadable")", exitCode: 1)
+                    throw CommandFailure(
+                        message:
+                            "the transcript cannot be used: \((error as? TranscriptError)?.reason ?? "unreadable")",
+                        exitCode: 1)
                 }
                 let record = NoteRecord(
                     id: "note_" + UUID().uuidString.lowercased().filter { $0 != "-" }, createdAt: now,
@@ -153,9 +162,9 @@ struct MappingsCommand: AsyncParsableCommand {
             for name in top.sorted() {
                 let child = (path as NSString).appendingPathComponent(name)
                 var childIsDirectory: ObjCBool = false
-                manager.fileExists(atPath: child, isDirectory: &childIsDirectory)
-                if childIsDirectory.boolValue {
-                    for inner in ((try? manager.contentsOfDirectory(atPath: child)) ?? []).sorted() where inner.hasSuffix(".yaml") {
+                if manager.fileExists(atPath: child, isDirectory: &childIsDirectory), childIsDirectory.boolValue {
+                    for inner in ((try? manager.contentsOfDirectory(atPath: child)) ?? []).sorted()
+                    where inner.hasSuffix(".yaml") {
                         found.append((child as NSString).appendingPathComponent(inner))
                     }
                 } else if name.hasSuffix(".yaml") {
@@ -174,10 +183,12 @@ struct MappingsCommand: AsyncParsableCommand {
         var index = 0
         var found: Int?
         for part in key.split(separator: ".") {
-            guard let match = lines[index...].firstIndex(where: { line in
-                let trimmed = line.drop { $0 == " " }
-                return trimmed.hasPrefix(part + ":") || trimmed.hasPrefix("\"\(part)\":")
-            }) else { return found.map { $0 + 1 } }
+            guard
+                let match = lines[index...].firstIndex(where: { line in
+                    let trimmed = line.drop { $0 == " " }
+                    return trimmed.hasPrefix(part + ":") || trimmed.hasPrefix("\"\(part)\":")
+                })
+            else { return found.map { $0 + 1 } }
             found = match
             index = match
         }
@@ -194,7 +205,9 @@ struct MappingsCommand: AsyncParsableCommand {
             case "hl7-in":
                 _ = try HL7InboundMapping.load(path: file)
             default:
-                guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
+                guard let data = FileManager.default.contents(atPath: file),
+                    let text = String(data: data, encoding: .utf8)
+                else {
                     return "\(file): cannot read the file as UTF-8 text"
                 }
                 do {
