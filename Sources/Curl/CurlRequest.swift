@@ -33,6 +33,11 @@ public struct CurlRequest: Sendable {
     public var followRedirects: Bool
     /// The most redirects followed when ``followRedirects`` is `true`.
     public var maximumRedirects: Int
+    /// Whether a connection to a link-local or cloud metadata address (IPv4 `169.254.0.0/16` and
+    /// `100.100.100.200`, IPv6 `fe80::/10` and `fd00:ec2::254`) is refused, whatever name resolved to it: the
+    /// transfer fails with ``CurlError/Code/couldNotConnect``. For URLs a caller supplied (callbacks), where a name
+    /// could resolve to the machine's credential service.
+    public var refusesLinkLocalAddresses = false
 
     /// The default ``maximumResponseBytes``: 16 MiB.
     public static let defaultMaximumResponseBytes = 16 * 1024 * 1024

@@ -67,6 +67,11 @@ final class EasyHandle {
         try Self.check(nb_curl_setopt_xferinfo_function(pointer, progress, userdata), CURLOPT_XFERINFOFUNCTION)
     }
 
+    /// Makes libcurl refuse to connect to link-local and cloud metadata addresses (`nb_curl_refuse_link_local`).
+    func refuseLinkLocalAddresses() throws {
+        try Self.check(nb_curl_refuse_link_local(pointer), CURLOPT_OPENSOCKETFUNCTION)
+    }
+
     /// Information returned as a `long`, or `nil` when libcurl has none.
     func info(_ info: CURLINFO) -> CLong? {
         var value: CLong = 0

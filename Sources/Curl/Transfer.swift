@@ -147,6 +147,7 @@ enum Transfer {
         // An empty proxy string also keeps libcurl from reading http_proxy, https_proxy and no_proxy.
         try handle.set(CURLOPT_PROXY, request.proxy ?? "")
         try handle.set(CURLOPT_SUPPRESS_CONNECT_HEADERS, true)
+        if request.refusesLinkLocalAddresses { try handle.refuseLinkLocalAddresses() }
 
         let tls = request.tls
         try handle.set(CURLOPT_SSLVERSION, CLong(CURL_SSLVERSION_TLSv1_2))

@@ -40,12 +40,15 @@ public struct WebhookSender: Sendable {
         client = CurlClient(maximumConcurrentTransfers: maximumConcurrentTransfers)
     }
 
-    /// Signs `payload` with `secret` at the current time and posts it to `url`.
+    /// Signs `payload` with `secret` at the current time and posts it to `url`; with `refusingLinkLocal`, a `url`
+    /// whose name resolves to a link-local or cloud metadata address is not connected to
+    /// (``CurlRequest/refusesLinkLocalAddresses``).
     public func post(
-        url: String, eventType: String, deliveryID: String, payload: [UInt8], secret: String, timeout: Duration
+        url: String, eventType: String, deliveryID: String, payload: [UInt8], secret: String, timeout: Duration,
+        refusingLinkLocal: Bool = false
     ) async -> Answer {
         let timestamp = Int(Date().timeIntervalSince1970)
-        let request = CurlRequest(
+        var request = CurlRequest(
             method: "POST", url: url,
             headers: [
                 HTTPHeader(name: "Content-Type", value: "application/json"),
@@ -57,6 +60,7 @@ public struct WebhookSender: Sendable {
                     value: WebhookSignature.sign(body: payload, secret: secret, timestamp: timestamp)),
             ],
             body: payload, connectTimeout: .seconds(5), timeout: timeout, maximumResponseBytes: 64 * 1024)
+        request.refusesLinkLocalAddresses = refusingLinkLocal
         do {
             let response = try await client.perform(request)
             return Answer(

@@ -214,6 +214,8 @@ extension GatewayConfiguration {
                     reason: "must list host names, addresses or *.domain patterns, comma-separated")
             }
             api.callbackHosts = hosts
+            // The operator's list decides; the addresses a name resolves to are not checked again.
+            webhooks.refusesLinkLocalAddresses = false
         }
         if let url = api.callbackURL, let refusal = api.callbackHosts.refusal(of: url) {
             throw ConfigurationError(key: "api.callbackUrl", reason: refusal.reason)

@@ -48,6 +48,15 @@ CURLcode nb_curl_setopt_xferinfo_function(CURL *handle, curl_xferinfo_callback c
 /// `curl_easy_getinfo` for information returned as a `long` (for example `CURLINFO_RESPONSE_CODE`).
 CURLcode nb_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 
+/// Whether a connection to `address` is refused by `nb_curl_refuse_link_local`: IPv4 `169.254.0.0/16` and
+/// `100.100.100.200`, IPv6 `fe80::/10` and `fd00:ec2::254`, and those IPv4 addresses mapped into IPv6. Returns 1 or 0.
+int nb_curl_is_refused_address(const struct sockaddr *address, unsigned int length);
+
+/// Sets `CURLOPT_OPENSOCKETFUNCTION` so that libcurl never opens a connection to a link-local or cloud metadata
+/// address (`nb_curl_is_refused_address`), whatever name resolved to it: the transfer fails with
+/// `CURLE_COULDNT_CONNECT` instead.
+CURLcode nb_curl_refuse_link_local(CURL *handle);
+
 #ifdef __cplusplus
 }
 #endif

@@ -82,6 +82,9 @@ public struct WebhookService: Service {
         public var timeout: Duration = .seconds(10)
         /// How often due retries are looked for when nothing wakes the worker.
         public var pollInterval: Duration = .seconds(1)
+        /// Whether callbacks never connect to link-local or cloud metadata addresses, whatever their host name
+        /// resolves to: the default, off when the operator lists the allowed hosts (`api.callbackAllowedHosts`).
+        public var refusesLinkLocalAddresses = true
 
         /// The defaults.
         public init() {}
@@ -150,7 +153,8 @@ public struct WebhookService: Service {
             }
             let answer = await sender.post(
                 url: delivery.url, eventType: delivery.eventType, deliveryID: String(delivery.id),
-                payload: delivery.payload, secret: key.webhookSecret, timeout: configuration.timeout)
+                payload: delivery.payload, secret: key.webhookSecret, timeout: configuration.timeout,
+                refusingLinkLocal: configuration.refusesLinkLocalAddresses)
             delivered = answer.isSuccess
             result = answer.result
             asked = answer.retryAfter
@@ -158,7 +162,8 @@ public struct WebhookService: Service {
             result = "\(type(of: error))"
         }
         let attempts = delivery.attempts + 1
-        let state: WebhookDelivery.State = delivered ? .delivered : (attempts >= configuration.maximumAttempts ? .failed : .pending)
+        let state: WebhookDelivery.State =
+            delivered ? .delivered : (attempts >= configuration.maximumAttempts ? .failed : .pending)
         // A receiver's Retry-After is honoured: the next attempt is no sooner than it asks.
         let next = Date().addingTimeInterval(max(backoff(afterAttempt: attempts), asked?.timeInterval ?? 0))
         do {
