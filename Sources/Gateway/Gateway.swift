@@ -141,6 +141,7 @@ public enum Gateway {
         SubscriptionHookRoutes(
             subscriptions: Dictionary(uniqueKeysWithValues: configuration.subscriptions.map { ($0.name, $0) }),
             sources: subscriptionSources(configuration, metrics: metrics, logger: logger), journal: journal,
+            keys: store.keys,
             duplicateWindow: configuration.duplicateWindow, onAccepted: wakePipeline, logger: logger
         ).register(on: router)
         let server: HTTPServerBuilder

@@ -1,7 +1,8 @@
 import Foundation
 
 /// One Subscription notification route (`subscriptions.<name>.*`): `POST /fhir/subscription-hook/<name>` takes the
-/// EHR's rest-hook notifications (R4 Subscriptions Backport), authenticated by a shared secret, reads what an
+/// EHR's rest-hook notifications (R4 Subscriptions Backport), authenticated by the route's shared secret or by a
+/// gateway API key with the `notes:write` scope (`Authorization: Bearer`, either one), reads what an
 /// `id-only` notification names from the EHR's FHIR server (the base URL, auth and TLS of the `fhir` destination
 /// named `source`), and writes the note for the encounter to `destinations`.
 public struct SubscriptionConfiguration: Sendable, Hashable {
@@ -9,8 +10,9 @@ public struct SubscriptionConfiguration: Sendable, Hashable {
     public var name: String
     /// The `type: fhir` destination whose server and credentials the EHR is read with.
     public var source: String
-    /// The secret the EHR sends as `Authorization: Bearer <secret>` (the Subscription's `channel.header`).
-    public var secret: String
+    /// The secret the EHR sends as `Authorization: Bearer <secret>` (the Subscription's `channel.header`); `nil`
+    /// when the route takes API keys only. A gateway API key with the `notes:write` scope is accepted either way.
+    public var secret: String?
     /// Where the notes go.
     public var destinations: [String]
     /// The specialty value the notes are written for.
@@ -26,7 +28,7 @@ public struct SubscriptionConfiguration: Sendable, Hashable {
         ),
         (
             "secret",
-            "the shared secret the EHR sends as Authorization: Bearer (at least 16 characters; name an environment variable)"
+            "the shared secret the EHR sends as Authorization: Bearer (at least 16 characters; name an environment variable); without it only API keys with the notes:write scope are accepted (they are accepted either way)"
         ),
         ("destinations", "where the notes go, e.g. [ehr] (default: every note destination)"),
         ("specialty", "the specialty value the notes are written for (default generic)"),
@@ -71,11 +73,12 @@ public struct SubscriptionConfiguration: Sendable, Hashable {
             guard destinations.contains(where: { $0.name == source && $0.fhir != nil }) else {
                 throw ConfigurationError(key: key + "source", reason: "must name a configured type: fhir destination")
             }
-            guard let secret = value("secret"), secret.utf8.count >= 16,
-                secret.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
-            else {
-                throw ConfigurationError(
-                    key: key + "secret", reason: "must be at least 16 printable ASCII characters without spaces")
+            let secret = value("secret")
+            if let secret {
+                guard secret.utf8.count >= 16, secret.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+                    throw ConfigurationError(
+                        key: key + "secret", reason: "must be at least 16 printable ASCII characters without spaces")
+                }
             }
             var targets = noteDestinations
             if let list = value("destinations") {
@@ -98,6 +101,6 @@ public struct SubscriptionConfiguration: Sendable, Hashable {
 extension SubscriptionConfiguration: CustomStringConvertible {
     /// Everything but the secret.
     public var description: String {
-        "SubscriptionConfiguration(name: \(name), source: \(source), secret: <redacted>, destinations: \(destinations))"
+        "SubscriptionConfiguration(name: \(name), source: \(source), secret: \(secret == nil ? "none" : "<redacted>"), destinations: \(destinations))"
     }
 }

@@ -124,6 +124,47 @@ def test_subscription_notifications_id_only_and_full_resource_become_notes_in_th
     assert_no_phi(gateway, "MRN890", "DOC-890", SECRET)
 
 
+def test_the_hook_takes_a_gateway_api_key_as_well_as_the_route_secret(gateway_factory, tmp_path,
+                                                                      endpoints):  # noqa: F811
+    """`visits` has a secret and takes API keys too; `keyed` has none and takes API keys only. A key needs the
+    notes:write scope (else 403); a wrong, unknown or revoked credential is a 401 with an OperationOutcome; no key or
+    secret reaches the log or an answer."""
+    server = endpoints()
+    config = ("destinations:\n" + fhir_destination("ehr", "    encounterIdentifierSystem: urn:ehr:visit\n") +
+              "subscriptions:\n  visits:\n    source: ehr\n    secret: ${HOOK_SECRET}\n    destinations: [ehr]\n"
+              "  keyed:\n    source: ehr\n    destinations: [ehr]\n    specialty: physician\n")
+    gateway = start(gateway_factory, tmp_path, config, {"FHIR_BASE": server.base, "HOOK_SECRET": SECRET})
+    assert gateway.api_key, "the first API key was not printed"
+    reader = json.loads(gateway.cli("keys", "create", "--name", "reader", "--scopes", "notes:read",
+                                    "--format", "json").stdout)
+    revoked = json.loads(gateway.cli("keys", "create", "--name", "gone", "--format", "json").stdout)
+    gateway.cli("keys", "revoke", revoked["id"])
+    unknown = "nb_live_" + "A" * 32
+
+    for route in ("visits", "keyed"):
+        status, answer = post(gateway, route, notification("heartbeat", server), secret=gateway.api_key)
+        assert status == 200 and answer["issue"][0]["severity"] == "information", (route, answer)
+    assert post(gateway, "visits", notification("heartbeat", server))[0] == 200  # the secret still works
+    for route, credential, expected in (("keyed", SECRET, 401), ("visits", unknown, 401), ("keyed", unknown, 401),
+                                        ("visits", revoked["key"], 401), ("keyed", "", 401),
+                                        ("keyed", reader["key"], 403), ("visits", reader["key"], 403)):
+        status, answer = post(gateway, route, notification("heartbeat", server), secret=credential)
+        issue = answer["issue"][0]
+        assert status == expected and issue["severity"] == "error", (route, status, answer)
+        assert issue["code"] == ("security" if expected == 401 else "forbidden"), answer
+        assert credential == "" or credential not in json.dumps(answer)
+    assert gateway.journal() == []
+
+    # An event sent with the API key on the route without a secret becomes a note in the EHR.
+    seeded = seed(server, 3)
+    status, answer = post(gateway, "keyed", notification("event-notification", server, 1, seeded),
+                          secret=gateway.api_key)
+    assert status == 200 and "1 event(s) accepted" in answer["issue"][0]["diagnostics"], answer
+    wait_for(lambda: [r["state"] for r in outbox(gateway)] == ["delivered"], what="the note delivered")
+    assert len(note_identifiers(server.stats(), "Composition")) == 1
+    assert_no_phi(gateway, "MRN8903", "DOC-8903", SECRET, gateway.api_key, reader["key"], revoked["key"], unknown)
+
+
 def test_help_keys_lists_the_fhir_and_subscription_keys(gateway_factory):
     listing = gateway_factory().cli("serve", "--help-keys").stdout.decode()
     for key in ("destinations.<name>.baseUrl", "destinations.<name>.signingKey", "subscriptions.<name>.source",

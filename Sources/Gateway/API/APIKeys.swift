@@ -50,7 +50,8 @@ public enum APIKeys {
     /// Makes a new key (not yet stored).
     public static func issue(name: String, scopes: [APIScope], now: Date = Date()) throws(APIError) -> IssuedAPIKey {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
-        guard (1...100).contains(trimmed.count), !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        guard (1...100).contains(trimmed.count),
+            !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         else {
             throw APIError.validation("name", "must be 1 to 100 characters without control characters")
         }
@@ -58,13 +59,15 @@ public enum APIKeys {
         let secret = prefix + base64URL(randomBytes(24))
         let record = APIKeyRecord(
             id: "key_" + Hex.random(6), name: trimmed,
-            scopes: scopes.map(\.rawValue), hash: hash(secret), webhookSecret: secretPrefix + base64URL(randomBytes(32)),
+            scopes: scopes.map(\.rawValue), hash: hash(secret),
+            webhookSecret: secretPrefix + base64URL(randomBytes(32)),
             createdAt: now)
         return IssuedAPIKey(record: record, secret: secret)
     }
 
     /// Issues a key and stores it.
-    public static func create(in store: any APIKeyStore, name: String, scopes: [APIScope]) async throws -> IssuedAPIKey {
+    public static func create(in store: any APIKeyStore, name: String, scopes: [APIScope]) async throws -> IssuedAPIKey
+    {
         let issued = try issue(name: name, scopes: scopes)
         try await store.saveKey(issued.record)
         return issued
@@ -73,6 +76,13 @@ public enum APIKeys {
     /// The stored form of a key: SHA-256, lowercase hex.
     public static func hash(_ key: String) -> String {
         Hex.encode(SHA256.hash(data: Array(key.utf8)))
+    }
+
+    /// The stored key whose secret is `token`, when it exists and is not revoked; `nil` otherwise. The one lookup
+    /// behind every place that takes API keys (`/v1`, `/admin`, the Subscription hook); store errors are thrown.
+    static func validKey(_ token: String, in keys: any APIKeyStore) async throws -> APIKeyRecord? {
+        guard let key = try await keys.key(hash: hash(token)), key.revokedAt == nil else { return nil }
+        return key
     }
 
     /// The key of an `Authorization: Bearer nb_live_...` header, if the header has that form.

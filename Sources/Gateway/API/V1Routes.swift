@@ -88,13 +88,18 @@ public struct V1Routes: Sendable {
     }
 
     /// The routes and their methods (405 answers use it).
-    static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] = [
-        (["v1", "note"], [.post]), (["v1", "note", "audio"], [.post, .put]), (["v1", "stream", "note"], [.get, .post]), (["v1", "stream", "ticket"], [.post]), (["v1", "note", "*"], [.get, .delete]),
-        (["v1", "specialties"], [.get]), (["v1", "templates"], [.get]), (["openapi.json"], [.get]),
-        (["healthz"], [.get]), (["readyz"], [.get]), (["metrics"], [.get]), (["fhir", "metadata"], [.get]), (["fhir", "$soap-note"], [.post]),
-        (["fhir", "Encounter", "*", "$soap-note"], [.post]), (["fhir"], [.post]), (["fhir", "DocumentReference"], [.get]),
-        (["fhir", "DocumentReference", "*"], [.get]), (["fhir", "Composition", "*"], [.get]),
-    ] + AdminRoutes.table + SubscriptionHookRoutes.table
+    static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] =
+        [
+            (["v1", "note"], [.post]), (["v1", "note", "audio"], [.post, .put]),
+            (["v1", "stream", "note"], [.get, .post]), (["v1", "stream", "ticket"], [.post]),
+            (["v1", "note", "*"], [.get, .delete]),
+            (["v1", "specialties"], [.get]), (["v1", "templates"], [.get]), (["openapi.json"], [.get]),
+            (["healthz"], [.get]), (["readyz"], [.get]), (["metrics"], [.get]), (["fhir", "metadata"], [.get]),
+            (["fhir", "$soap-note"], [.post]),
+            (["fhir", "Encounter", "*", "$soap-note"], [.post]), (["fhir"], [.post]),
+            (["fhir", "DocumentReference"], [.get]),
+            (["fhir", "DocumentReference", "*"], [.get]), (["fhir", "Composition", "*"], [.get]),
+        ] + AdminRoutes.table + SubscriptionHookRoutes.table
 
     /// Adds the routes (and the error middleware) to `router`.
     func register(on router: Router<APIRequestContext>) {
@@ -123,7 +128,8 @@ public struct V1Routes: Sendable {
             let idempotencyKey = try Self.idempotencyKey(request)
             let (job, body) = try await decodeJobAndBody(request, context)
             // With an Idempotency-Key, the note this key already made from it is answered again.
-            let lookup = NoteLookup(source: idempotencyKey.map { "idempotency-key|" + $0 }, request: Self.fingerprint(body))
+            let lookup = NoteLookup(
+                source: idempotencyKey.map { "idempotency-key|" + $0 }, request: Self.fingerprint(body))
             if let replay = try await replay(lookup, key: key) { return replay }
             return try await writeAndStore(job, lookup: lookup, key: key) { job in try service.write(job) }
         }
@@ -179,7 +185,9 @@ public struct V1Routes: Sendable {
     /// removed); `nil` when absent.
     static func idempotencyKey(_ request: Request) throws(APIError) -> String? {
         guard var value = request.headers[.idempotencyKey] else { return nil }
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+            value = String(value.dropFirst().dropLast())
+        }
         guard (1...255).contains(value.utf8.count), value.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) else {
             throw APIError.validation("Idempotency-Key", "must be 1 to 255 printable ASCII characters")
         }
@@ -194,7 +202,9 @@ public struct V1Routes: Sendable {
     /// The key, the request and the written note of a stream. The request and the transcript are checked before the
     /// stream starts, so that a bad request gets the same status as from POST /v1/note; errors after that arrive as
     /// `event: error`.
-    func noteBeforeStreaming(_ request: Request, _ context: APIRequestContext) async throws -> (APIKeyRecord, NoteJob, Note) {
+    func noteBeforeStreaming(_ request: Request, _ context: APIRequestContext) async throws -> (
+        APIKeyRecord, NoteJob, Note
+    ) {
         let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
         let job: NoteJob
         do {
@@ -225,7 +235,9 @@ public struct V1Routes: Sendable {
             status: .created, headers: headers,
             body: ResponseBody(
                 byteBuffer: ByteBuffer(
-                    string: #"{"expires_in":\#(seconds),"stream_url":"/v1/stream/note?ticket=\#(ticket)","ticket":"\#(ticket)"}"#)))
+                    string:
+                        #"{"expires_in":\#(seconds),"stream_url":"/v1/stream/note?ticket=\#(ticket)","ticket":"\#(ticket)"}"#
+                )))
     }
 
     /// `GET /v1/stream/note?ticket=…`: the stream of a ticket's note; the ticket is the credential, used once.
@@ -337,7 +349,8 @@ public struct V1Routes: Sendable {
     }
 
     static func isNoteID(_ id: String) -> Bool {
-        id.count == 37 && id.hasPrefix("note_") && id.utf8.dropFirst(5).allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        id.count == 37 && id.hasPrefix("note_")
+            && id.utf8.dropFirst(5).allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     // MARK: - Steps
@@ -359,8 +372,7 @@ public struct V1Routes: Sendable {
             guard let token = APIKeys.bearerToken(header) else {
                 throw APIError.unauthorized("the Authorization header is not Bearer with a NoteBridge API key")
             }
-            guard let found = try await storing({ try await keys.key(hash: APIKeys.hash(token)) }), found.revokedAt == nil
-            else {
+            guard let found = try await storing({ try await APIKeys.validKey(token, in: keys) }) else {
                 throw APIError.unauthorized("the API key is not valid or has been revoked")
             }
             key = found
@@ -413,7 +425,9 @@ public struct V1Routes: Sendable {
     }
 
     /// ``decodeJob(_:_:)``, with the body's bytes.
-    func decodeJobAndBody(_ request: Request, _ context: APIRequestContext) async throws -> (job: NoteJob, body: [UInt8]) {
+    func decodeJobAndBody(_ request: Request, _ context: APIRequestContext) async throws -> (
+        job: NoteJob, body: [UInt8]
+    ) {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
         guard let type, type.lowercased() == "application/json" else { throw APIError.unsupportedMediaType }
         let bytes = try await body(request)

@@ -45,7 +45,8 @@ struct AdminRoutes: Sendable {
         var state: OutboxState?
         if let text = query.get("state") {
             guard let parsed = OutboxState(rawValue: text) else {
-                throw APIError.validation("state", "is not an outbox state", validValues: OutboxState.allCases.map(\.rawValue))
+                throw APIError.validation(
+                    "state", "is not an outbox state", validValues: OutboxState.allCases.map(\.rawValue))
             }
             state = parsed
         }
@@ -64,8 +65,11 @@ struct AdminRoutes: Sendable {
             }
             limit = value
         }
-        let items = try await storing { try await outbox.items(state: state, destination: destination, afterID: after, limit: limit) }
-        logger.debug("admin listed outbox rows", metadata: ["nb.api.key_id": "\(key.id)", "nb.admin.rows": "\(items.count)"])
+        let items = try await storing {
+            try await outbox.items(state: state, destination: destination, afterID: after, limit: limit)
+        }
+        logger.debug(
+            "admin listed outbox rows", metadata: ["nb.api.key_id": "\(key.id)", "nb.admin.rows": "\(items.count)"])
         struct Page: Encodable {
             var items: [OutboxItemDocument]
             /// The `after` of the next page, `null` on the last one.
@@ -139,7 +143,7 @@ struct AdminRoutes: Sendable {
         guard let token = APIKeys.bearerToken(header) else {
             throw APIError.unauthorized("the Authorization header is not Bearer with a NoteBridge API key")
         }
-        guard let key = try await storing({ try await keys.key(hash: APIKeys.hash(token)) }), key.revokedAt == nil else {
+        guard let key = try await storing({ try await APIKeys.validKey(token, in: keys) }) else {
             throw APIError.unauthorized("the API key is not valid or has been revoked")
         }
         guard key.scopes.contains(APIScope.admin.rawValue) else {

@@ -16,8 +16,10 @@ import Store
 /// is journaled before the 200 answer and enters the pipeline like an HL7 message. A repeat of an event (same
 /// DocumentReference identifier, or same encounter and event number) is a duplicate and journaled once.
 ///
-/// The hook needs `Authorization: Bearer <the route's secret>`; bodies are size-limited; every bad notification is
-/// answered with an OperationOutcome naming the element at fault.
+/// The hook needs `Authorization: Bearer` with the route's secret, or with a gateway API key (``APIKeys``, the keys
+/// of the `/v1` API) that has the `notes:write` scope; a missing or wrong credential is a 401, a key without the
+/// scope a 403, both with an OperationOutcome that never repeats the credential. Bodies are size-limited; every bad
+/// notification is answered with an OperationOutcome naming the element at fault.
 struct SubscriptionHookRoutes: Sendable {
     /// The journal entries' message type, by which the pipeline tells them from HL7 v2 messages.
     static let messageType = "FHIR^NOTIFICATION"
@@ -27,6 +29,8 @@ struct SubscriptionHookRoutes: Sendable {
     let subscriptions: [String: SubscriptionConfiguration]
     let sources: [String: FHIRServerDestination]
     let journal: any Journal
+    /// The API keys the hook accepts besides a route's secret.
+    let keys: any APIKeyStore
     let duplicateWindow: Duration
     let onAccepted: @Sendable () -> Void
     let logger: Logger
@@ -51,9 +55,7 @@ struct SubscriptionHookRoutes: Sendable {
         guard let subscription = subscriptions[route], let source = sources[subscription.source] else {
             throw FHIRError(.notFound, "not-found", "no subscription route of that name")
         }
-        guard Self.authorized(request.headers[.authorization], secret: subscription.secret) else {
-            throw FHIRError(.unauthorized, "security", "the notification needs the route's bearer secret")
-        }
+        let caller = try await authenticate(request, subscription)
         let bytes: [UInt8]
         do {
             bytes = Array(try await request.body.collect(upTo: Self.maximumBodyBytes).readableBytesView)
@@ -71,6 +73,7 @@ struct SubscriptionHookRoutes: Sendable {
         var metadata: Logger.Metadata = [
             "nb.fhir.subscription": "\(route)", "nb.fhir.notification": "\(notification.type)",
         ]
+        if case .apiKey(let id) = caller { metadata["nb.api.key_id"] = "\(id)" }
         guard notification.type == "event-notification" else {
             logger.debug("subscription notification answered; nothing to process", metadata: metadata)
             return FHIRFormat.json.response(.ok, Self.information("\(notification.type) received; nothing processed"))
@@ -122,6 +125,55 @@ struct SubscriptionHookRoutes: Sendable {
         if journaled > 0 { onAccepted() }
         return FHIRFormat.json.response(
             .ok, Self.information("\(journaled) event(s) accepted, \(duplicates) already received"))
+    }
+
+    /// Who sent a notification.
+    enum Caller: Sendable, Hashable {
+        /// The EHR, with the route's shared secret.
+        case routeSecret
+        /// A holder of the API key with this id.
+        case apiKey(id: String)
+    }
+
+    /// The caller of `request`: one `Authorization: Bearer` header with the route's secret, or with a valid,
+    /// unrevoked API key that has the `notes:write` scope. The credential is never logged or repeated in an answer.
+    func authenticate(_ request: Request, _ subscription: SubscriptionConfiguration) async throws(FHIRError) -> Caller {
+        let headers = request.headers[values: .authorization]
+        // Two credentials are ambiguous: neither is chosen.
+        guard headers.count == 1, let header = headers.first else {
+            throw Self.unauthorized(
+                headers.isEmpty
+                    ? "the notification needs Authorization: Bearer with the route's secret or an API key"
+                    : "send one Authorization header, not several")
+        }
+        if let secret = subscription.secret, Self.authorized(header, secret: secret) { return .routeSecret }
+        guard let token = APIKeys.bearerToken(header) else {
+            throw Self.unauthorized(
+                subscription.secret == nil
+                    ? "this route takes an API key: Authorization: Bearer nb_live_..."
+                    : "the credential is neither the route's secret nor an API key")
+        }
+        let key: APIKeyRecord?
+        do {
+            key = try await APIKeys.validKey(token, in: keys)
+        } catch {
+            logger.error("API key lookup failed", metadata: ["nb.error": "\(type(of: error))"])
+            throw FHIRError(.serviceUnavailable, "transient", "the credential could not be checked; send it again")
+        }
+        guard let key else { throw Self.unauthorized("the API key is not valid or has been revoked") }
+        guard key.scopes.contains(APIScope.notesWrite.rawValue) else {
+            logger.notice(
+                "subscription notification with a key without notes:write", metadata: ["nb.api.key_id": "\(key.id)"])
+            throw FHIRError(.forbidden, "forbidden", "the API key lacks the notes:write scope")
+        }
+        return .apiKey(id: key.id)
+    }
+
+    /// A 401 with `WWW-Authenticate: Bearer`.
+    static func unauthorized(_ message: String) -> FHIRError {
+        var error = FHIRError(.unauthorized, "security", message)
+        error.headers = [(.wwwAuthenticate, #"Bearer realm="notebridge""#)]
+        return error
     }
 
     /// Whether `header` is `Bearer <secret>` (compared in constant time).
