@@ -23,7 +23,7 @@ extension FHIRServerDestination {
         case .failed(let outcome): return .failed(reason: Self.reason(outcome), retryable: outcome.isRetry)
         }
         let outcome = FHIRServerAnswer.outcome(of: response, writing: what)
-        guard outcome == .delivered else { return .failed(reason: Self.reason(outcome), retryable: outcome.isRetry) }
+        guard outcome.isDelivered else { return .failed(reason: Self.reason(outcome), retryable: outcome.isRetry) }
         guard let resource = try? Self.answerReader.read(response.body), resource["resourceType"]?.string != nil else {
             return .failed(reason: "the answer to \(what) is not a FHIR resource", retryable: false)
         }

@@ -21,7 +21,9 @@ import Store
 ///   attachments) with what it references, by conditional create.
 ///
 /// Answers are classified by ``FHIRServerAnswer``; a 401 with a token from a token endpoint gets one refresh and
-/// one more try. What the server assigned (`Location`) is logged with the outbox row. No PHI is ever logged or put
+/// one more try. What the server reports storing (``FHIRServerAnswer/storedReferences(of:resourceType:)``: `Type/id/
+/// _history/version` only) is the delivered outcome's references, kept with the outbox row and logged with its id.
+/// No PHI is ever logged or put
 /// in an outcome: identifier values travel in URLs and headers, which ``CurlError`` never reports.
 public struct FHIRServerDestination: Destination {
     /// How resources are written.
@@ -158,23 +160,21 @@ public struct FHIRServerDestination: Destination {
         case .conditionalUpdate:
             outcome = await session.oneByOne(writes, update: true)
         }
-        if outcome == .delivered {
+        if case .delivered(let references) = outcome {
             logger.info(
                 "note written to the FHIR server",
                 metadata: [
                     "nb.outbox.id": "\(item.id)", "nb.fhir.mode": "\(configuration.mode.rawValue)",
-                    "nb.fhir.locations": "\(session.locations.joined(separator: " "))",
+                    "nb.fhir.locations": "\(references.joined(separator: " "))",
                 ])
         }
         return outcome
     }
 
-    /// The requests of one delivery: the token in use, whether it was refreshed, and what the server assigned.
+    /// The requests of one delivery: the token in use and whether it was refreshed.
     struct Session {
         let destination: FHIRServerDestination
         var refreshed = false
-        /// `Type/id` (or `Type/id/_history/n`) of each resource written, as the server reported it.
-        var locations: [String] = []
 
         init(destination: FHIRServerDestination) {
             self.destination = destination
@@ -191,19 +191,14 @@ public struct FHIRServerDestination: Destination {
             case .failed(let outcome): return outcome
             }
             let outcome = FHIRServerAnswer.outcome(of: response, writing: "transaction")
-            if outcome == .delivered, let reply = try? FHIRServerDestination.answerReader.read(response.body) {
-                for entry in reply["entry"]?.array ?? [] {
-                    if let location = entry["response"]?["location"]?.string {
-                        locations.append(Self.relative(location))
-                    }
-                }
-            }
-            return outcome
+            guard outcome.isDelivered else { return outcome }
+            return .delivered(references: FHIRServerAnswer.storedReferences(of: response))
         }
 
         /// Writes each resource by its own request, rewriting references to those already written.
         mutating func oneByOne(_ writes: [NoteFHIRWrite], update: Bool) async -> DeliveryOutcome {
             var assigned: [String: String] = [:]
+            var references: [String] = []
             for write in writes {
                 var resolved = write
                 resolved.resource = Self.resolving(write.resource, assigned)
@@ -234,14 +229,18 @@ public struct FHIRServerDestination: Destination {
                 case .failed(let outcome): return outcome
                 }
                 let outcome = FHIRServerAnswer.outcome(of: response, writing: what)
-                guard outcome == .delivered else { return outcome }
-                guard let id = Self.assignedID(response, type: write.resourceType) else {
+                guard outcome.isDelivered else { return outcome }
+                guard
+                    let reference = FHIRServerAnswer.storedReferences(of: response, resourceType: write.resourceType)
+                        .first
+                else {
                     return .retry(reason: "the FHIR server's answer to \(what) names no resource id (no Location)")
                 }
-                assigned[write.fullURL] = "\(write.resourceType)/\(id.id)"
-                locations.append(id.location)
+                // `Type/id` of `Type/id/_history/version`.
+                assigned[write.fullURL] = reference.split(separator: "/").prefix(2).joined(separator: "/")
+                if references.count < OutboxItem.maximumDeliveredReferences { references.append(reference) }
             }
-            return .delivered
+            return .delivered(references: references)
         }
 
         /// What sending one request came to: the server's answer, or the outcome of a request that got none.
@@ -329,40 +328,6 @@ public struct FHIRServerDestination: Destination {
             default:
                 return value
             }
-        }
-
-        /// The id the server gave (or found) for a resource of `type`: from `Location` / `Content-Location`
-        /// (`[base]/Type/id/_history/n`), else from the returned resource's `id`.
-        static func assignedID(_ response: CurlResponse, type: String) -> (id: String, location: String)? {
-            for header in ["Location", "Content-Location"] {
-                guard let location = response.header(header) else { continue }
-                let parts = location.split(separator: "?", maxSplits: 1).first.map { $0.split(separator: "/") } ?? []
-                if let index = parts.lastIndex(where: { $0 == Substring(type) }), index + 1 < parts.count {
-                    let id = String(parts[index + 1])
-                    if isResourceID(id) { return (id, relative(location)) }
-                }
-            }
-            if let resource = try? FHIRServerDestination.answerReader.read(response.body),
-                resource["resourceType"]?.string == type, let id = resource["id"]?.string, isResourceID(id)
-            {
-                return (id, "\(type)/\(id)")
-            }
-            return nil
-        }
-
-        /// A FHIR id: 1 to 64 letters, digits, `-` and `.`.
-        static func isResourceID(_ text: String) -> Bool {
-            !text.isEmpty && text.count <= 64
-                && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
-        }
-
-        /// `Type/id/_history/n` (or `Type/id`) of a Location, the base URL left out; at most 160 characters.
-        static func relative(_ location: String) -> String {
-            let path = location.split(separator: "?", maxSplits: 1).first.map(String.init) ?? location
-            let parts = path.split(separator: "/")
-            let end = parts.lastIndex(of: "_history").map { min(parts.count, $0 + 2) } ?? parts.count
-            let start = max(0, (parts.lastIndex(of: "_history") ?? end) - 2)
-            return String(parts[start..<end].joined(separator: "/").prefix(160))
         }
     }
 }

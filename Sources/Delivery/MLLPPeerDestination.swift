@@ -75,7 +75,8 @@ public struct MLLPPeerDestination: Destination {
     /// connection can be made, every payload left is retried.
     public func deliver(_ payloads: [DeliveryPayload], reporting: (Int, DeliveryOutcome) async -> Void) async {
         // Rendered first: a payload that cannot be written is dead without taking a connection.
-        var rendered: [(index: Int, messages: [(kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])])] = []
+        var rendered:
+            [(index: Int, messages: [(kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])])] = []
         for (index, payload) in payloads.enumerated() {
             switch render(payload) {
             case .messages(let messages): rendered.append((index, messages))
@@ -95,13 +96,14 @@ public struct MLLPPeerDestination: Destination {
                     connected = true
                     while next < rendered.count {
                         let (index, messages) = rendered[next]
-                        var outcome = DeliveryOutcome.delivered
+                        var outcome = DeliveryOutcome.deliveredWithoutReferences
                         for message in messages {
                             let reply = try await connection.send(message.bytes, timeout: timeout)
                             let answer = Self.outcome(ofAcknowledgment: reply, controlID: message.controlID)
                             // An application acknowledgment is the row's only message: its outcome is not named.
-                            outcome = message.kind == .applicationAcknowledgment ? answer : Self.naming(message.kind, answer)
-                            guard outcome == .delivered else { break }
+                            outcome =
+                                message.kind == .applicationAcknowledgment ? answer : Self.naming(message.kind, answer)
+                            guard outcome.isDelivered else { break }
                         }
                         next += 1
                         await reporting(index, outcome)
@@ -133,7 +135,8 @@ public struct MLLPPeerDestination: Destination {
         case .note(let note, let item):
             do {
                 return .messages(
-                    try renderer.messages(note, kinds: configuration.messages, controlID: item.controlID, at: note.createdAt))
+                    try renderer.messages(
+                        note, kinds: configuration.messages, controlID: item.controlID, at: note.createdAt))
             } catch {
                 return .refused(.dead(reason: "the note cannot be written as HL7 v2: \(error.code)"))
             }
@@ -181,7 +184,7 @@ public struct MLLPPeerDestination: Destination {
         }
         switch parsed {
         case .applicationAccept, .commitAccept:
-            return .delivered
+            return .deliveredWithoutReferences
         case .applicationReject, .commitReject:
             return .retry(reason: "\(parsed.rawValue): the receiver rejected the message for now\(errorCode(ack))")
         case .applicationError, .commitError:

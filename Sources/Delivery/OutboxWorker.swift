@@ -112,12 +112,12 @@ public struct OutboxWorker: Service {
                 await record(outcome, for: lease)
             }
         }
-        var delivered: [OutboxLease] = []
+        var delivered: [OutboxDelivery] = []
         await destination.deliver(payloads) { index, outcome in
             var outcome = outcome
             if Task.isCancelled, outcome.isRetry { outcome = .interrupted }
-            if outcome == .delivered {
-                delivered.append(sent[index])
+            if case .delivered(let references) = outcome {
+                delivered.append(OutboxDelivery(lease: sent[index], references: Self.keptReferences(references)))
             } else {
                 await record(outcome, for: sent[index])
             }
@@ -125,7 +125,7 @@ public struct OutboxWorker: Service {
         guard !delivered.isEmpty else { return }
         do {
             let lost = Set(try await outbox.complete(delivered, now: Date()))
-            for lease in delivered {
+            for lease in delivered.map(\.lease) {
                 var metadata = Self.metadata(of: lease)
                 if lost.contains(lease.item.id) {
                     metadata["nb.error"] = "leaseLost: the lease on outbox row \(lease.item.id) is no longer held"
@@ -153,7 +153,8 @@ public struct OutboxWorker: Service {
                 return .refused(.dead(reason: "the note was erased (its retention ended) before it was delivered"))
             }
             if lease.item.noteID.hasPrefix(ApplicationAcknowledgmentRecord.idPrefix) {
-                return .payload(.acknowledgment(try ApplicationAcknowledgmentRecord.decoded(from: document), item: lease.item))
+                return .payload(
+                    .acknowledgment(try ApplicationAcknowledgmentRecord.decoded(from: document), item: lease.item))
             }
             return .payload(.note(try NoteRecord.decoded(from: document), item: lease.item))
         } catch let error as NoteRecordError {
@@ -177,8 +178,8 @@ public struct OutboxWorker: Service {
         let now = Date()
         do {
             switch outcome {
-            case .delivered:
-                try await outbox.complete(lease, now: now)
+            case .delivered(let references):
+                try await outbox.complete(lease, references: Self.keptReferences(references), now: now)
                 metrics.delivered.increment()
                 logger.debug("note delivered", metadata: metadata)
             case .retry(let reason), .retryAfter(let reason, _):
@@ -196,7 +197,8 @@ public struct OutboxWorker: Service {
                 } else if let backoff = configuration.retry.delay(afterAttempts: attempts) {
                     // The receiver's Retry-After is a floor: the backoff still grows when it keeps asking.
                     let delay = max(backoff, asked)
-                    try await outbox.fail(lease, error: reason, retryAt: now.addingTimeInterval(RetryPolicy.seconds(delay)), now: now)
+                    try await outbox.fail(
+                        lease, error: reason, retryAt: now.addingTimeInterval(RetryPolicy.seconds(delay)), now: now)
                     metrics.retried.increment()
                     metadata["nb.outbox.retry_in_ms"] = "\(Int64(RetryPolicy.seconds(delay) * 1000))"
                     metadata["nb.outbox.reason"] = "\(reason)"
@@ -221,6 +223,13 @@ public struct OutboxWorker: Service {
             metadata["nb.error"] = "\(Self.describe(error))"
             logger.error("delivery outcome not recorded", metadata: metadata)
         }
+    }
+
+    /// The references a delivered row keeps: those the store takes (``OutboxItem/isDeliveredReference(_:)``), the
+    /// first ``OutboxItem/maximumDeliveredReferences`` of them, so that a destination's odd report never costs the
+    /// row its delivered state.
+    static func keptReferences(_ references: [String]) -> [String] {
+        Array(references.filter(OutboxItem.isDeliveredReference).prefix(OutboxItem.maximumDeliveredReferences))
     }
 
     /// An error for a log line: a store error's code and reason (never PHI), or the type name.

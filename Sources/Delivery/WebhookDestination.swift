@@ -49,7 +49,7 @@ public struct WebhookDestination: Destination {
         let answer = await sender.post(
             url: configuration.url, eventType: "note.generated", deliveryID: item.controlID, payload: payload,
             secret: configuration.secret, timeout: configuration.timeout)
-        if answer.isSuccess { return .delivered }
+        if answer.isSuccess { return .deliveredWithoutReferences }
         if let delay = answer.retryAfter {
             return .retryAfter(
                 reason: "\(answer.result) from the webhook receiver (Retry-After \(delay.components.seconds) s)",
@@ -87,6 +87,8 @@ public struct WebhookDestination: Destination {
 
 extension WebhookDestination.Configuration: CustomStringConvertible, CustomDebugStringConvertible {
     /// The URL and timeout; never the secret (lifecycle logs describe services with their configuration).
-    public var description: String { "WebhookDestination.Configuration(url: \(url), secret: <redacted>, timeout: \(timeout))" }
+    public var description: String {
+        "WebhookDestination.Configuration(url: \(url), secret: <redacted>, timeout: \(timeout))"
+    }
     public var debugDescription: String { description }
 }

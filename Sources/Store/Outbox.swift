@@ -32,13 +32,16 @@ public protocol Outbox: Sendable {
     /// lease of `leaseDuration` from `now`. Two concurrent claims never return the same row.
     func claim(destination: String, limit: Int, leaseDuration: Duration, now: Date) async throws -> [OutboxLease]
 
-    /// Marks a claimed row delivered. Throws ``StoreError/Code/leaseLost`` when the lease is no longer held (it
-    /// expired and another worker claimed the row).
-    func complete(_ lease: OutboxLease, now: Date) async throws
+    /// Marks a claimed row delivered, keeping `references` (what the destination reported storing) as its
+    /// ``OutboxItem/deliveredReferences``. Throws ``StoreError/Code/leaseLost`` when the lease is no longer held (it
+    /// expired and another worker claimed the row), and ``StoreError/Code/invalidArgument`` when there are more than
+    /// ``OutboxItem/maximumDeliveredReferences`` references or one fails ``OutboxItem/isDeliveredReference(_:)``.
+    func complete(_ lease: OutboxLease, references: [String], now: Date) async throws
 
-    /// Marks several claimed rows delivered in one transaction; returns the ids of those whose lease was no longer
-    /// held (they were left alone), in the order given.
-    func complete(_ leases: [OutboxLease], now: Date) async throws -> [Int64]
+    /// Marks several claimed rows delivered in one transaction, each with its references (checked as
+    /// ``complete(_:references:now:)`` checks them, before anything is written); returns the ids of those whose lease
+    /// was no longer held (they were left alone), in the order given.
+    func complete(_ deliveries: [OutboxDelivery], now: Date) async throws -> [Int64]
 
     /// Records a failed attempt: back to `pending` until `retryAt`, or `dead` when `retryAt` is `nil`. `error` is
     /// what operators see; it must hold no PHI. Throws ``StoreError/Code/leaseLost`` when the lease is not held.
@@ -71,14 +74,25 @@ public protocol Outbox: Sendable {
 }
 
 extension Outbox {
-    /// One transaction per row, for a backend without a batch completion of its own.
+    /// Marks a claimed row delivered with no references (a destination that reports nothing).
+    public func complete(_ lease: OutboxLease, now: Date) async throws {
+        try await complete(lease, references: [], now: now)
+    }
+
+    /// Marks claimed rows delivered with no references, in one transaction.
     public func complete(_ leases: [OutboxLease], now: Date) async throws -> [Int64] {
+        try await complete(leases.map { OutboxDelivery(lease: $0) }, now: now)
+    }
+
+    /// One transaction per row, for a backend without a batch completion of its own.
+    public func complete(_ deliveries: [OutboxDelivery], now: Date) async throws -> [Int64] {
+        for delivery in deliveries { try OutboxItem.checkDeliveredReferences(delivery.references) }
         var lost: [Int64] = []
-        for lease in leases {
+        for delivery in deliveries {
             do {
-                try await complete(lease, now: now)
+                try await complete(delivery.lease, references: delivery.references, now: now)
             } catch let error as StoreError where error.code == .leaseLost {
-                lost.append(lease.item.id)
+                lost.append(delivery.lease.item.id)
             }
         }
         return lost

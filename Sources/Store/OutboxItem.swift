@@ -28,12 +28,16 @@ public struct OutboxItem: Sendable, Hashable {
     public var updatedAt: Date
     /// When it was delivered.
     public var deliveredAt: Date?
+    /// What the destination reported storing when it took the row (a FHIR server's `Type/id/_history/version`
+    /// references, from `Location` or the answer's ids), in the order reported; empty before delivery and for
+    /// destinations that report nothing. Identifiers of the server's records only: never PHI.
+    public var deliveredReferences: [String]
 
     /// Creates an item.
     public init(
         id: Int64, noteID: String, destination: String, patientKey: String, state: OutboxState, attempts: Int,
         nextAttemptAt: Date, lastError: String?, controlID: String, leaseExpiresAt: Date?, createdAt: Date,
-        updatedAt: Date, deliveredAt: Date?
+        updatedAt: Date, deliveredAt: Date?, deliveredReferences: [String] = []
     ) {
         self.id = id
         self.noteID = noteID
@@ -48,5 +52,48 @@ public struct OutboxItem: Sendable, Hashable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.deliveredAt = deliveredAt
+        self.deliveredReferences = deliveredReferences
+    }
+}
+
+extension OutboxItem {
+    /// The most ``deliveredReferences`` a row keeps.
+    public static let maximumDeliveredReferences = 50
+    /// The longest one of ``deliveredReferences``, bytes.
+    public static let maximumDeliveredReferenceBytes = 256
+
+    /// Whether `text` is a reference a row may keep: `Type/id` or `Type/id/_history/version` (FHIR R4 RESTful API
+    /// section 3.1.0.1.2), where `Type` is an ASCII letter then letters (a resource type name), and `id` and
+    /// `version` are 1 to 64 ASCII letters, digits, `-` and `.` (the FHIR id grammar); at most
+    /// ``maximumDeliveredReferenceBytes`` bytes. Nothing else (no URL, no query, no spaces) gets through.
+    public static func isDeliveredReference(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= maximumDeliveredReferenceBytes else { return false }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2 || (parts.count == 4 && parts[2] == "_history") else { return false }
+        let type = parts[0]
+        guard let first = type.first, first.isASCII, first.isUppercase, type.count <= 64,
+            type.allSatisfy({ $0.isASCII && $0.isLetter })
+        else { return false }
+        return isFHIRID(parts[1]) && (parts.count == 2 || isFHIRID(parts[3]))
+    }
+
+    /// A FHIR id: 1 to 64 ASCII letters, digits, `-` and `.`.
+    static func isFHIRID(_ text: Substring) -> Bool {
+        (1...64).contains(text.count)
+            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+    }
+
+    /// Throws ``StoreError/Code/invalidArgument`` unless `references` may be kept with a delivered row.
+    static func checkDeliveredReferences(_ references: [String]) throws {
+        guard references.count <= maximumDeliveredReferences else {
+            throw StoreError(
+                .invalidArgument,
+                reason:
+                    "a delivered row keeps at most \(maximumDeliveredReferences) references, not \(references.count)")
+        }
+        guard references.allSatisfy(isDeliveredReference) else {
+            throw StoreError(
+                .invalidArgument, reason: "a delivered reference must be Type/id or Type/id/_history/version")
+        }
     }
 }

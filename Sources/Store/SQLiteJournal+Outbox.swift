@@ -6,7 +6,7 @@ import GRDB
 extension SQLiteJournal: Outbox {
     static let outboxColumns = """
         id, note_id, destination, patient_key, state, attempts, next_attempt_at, last_error, control_id, \
-        lease_expires_at, created_at, updated_at, delivered_at
+        lease_expires_at, created_at, updated_at, delivered_at, delivered_references
         """
 
     public func commit(_ note: OutboxNote, destinations: [String], processing journalID: Int64?, now: Date)
@@ -35,7 +35,8 @@ extension SQLiteJournal: Outbox {
             }
             prepared.append(
                 Sealed(
-                    commit: commit, sealed: try sealing.seal(commit.note.document, for: .pipelineNote(id: commit.note.id)),
+                    commit: commit,
+                    sealed: try sealing.seal(commit.note.document, for: .pipelineNote(id: commit.note.id)),
                     controlIDs: commit.destinations.map { _ in Self.newControlID() }))
         }
         let stamp = now.epochMilliseconds
@@ -59,7 +60,8 @@ extension SQLiteJournal: Outbox {
                         results.append(
                             .failure(
                                 exists
-                                    ? StoreError(.duplicate, reason: "journal entry \(journalID) is not waiting for processing")
+                                    ? StoreError(
+                                        .duplicate, reason: "journal entry \(journalID) is not waiting for processing")
                                     : StoreError(.entryNotFound, reason: "no journal entry with id \(journalID)")))
                         continue
                     }
@@ -144,36 +146,53 @@ extension SQLiteJournal: Outbox {
         }
     }
 
-    public func complete(_ lease: OutboxLease, now: Date) async throws {
+    public func complete(_ lease: OutboxLease, references: [String], now: Date) async throws {
+        try OutboxItem.checkDeliveredReferences(references)
         let stamp = now.epochMilliseconds
+        let stored = Self.encodeReferences(references)
         try await settle(lease, operation: "complete outbox row") { db in
             try db.execute(
                 sql: """
                     UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, lease_token = NULL, \
-                    lease_expires_at = NULL, updated_at = ?, delivered_at = ? \
+                    lease_expires_at = NULL, updated_at = ?, delivered_at = ?, delivered_references = ? \
                     WHERE id = ? AND state = 'in-flight' AND lease_token = ?
                     """,
-                arguments: [stamp, stamp, lease.item.id, lease.token])
+                arguments: [stamp, stamp, stored, lease.item.id, lease.token])
         }
     }
 
-    public func complete(_ leases: [OutboxLease], now: Date) async throws -> [Int64] {
-        guard !leases.isEmpty else { return [] }
+    public func complete(_ deliveries: [OutboxDelivery], now: Date) async throws -> [Int64] {
+        guard !deliveries.isEmpty else { return [] }
+        for delivery in deliveries { try OutboxItem.checkDeliveredReferences(delivery.references) }
         let stamp = now.epochMilliseconds
         return try await outboxWrite("complete outbox rows") { db in
             let statement = try db.cachedStatement(
                 sql: """
                     UPDATE outbox SET state = 'delivered', attempts = attempts + 1, last_error = NULL, lease_token = NULL, \
-                    lease_expires_at = NULL, updated_at = ?, delivered_at = ? \
+                    lease_expires_at = NULL, updated_at = ?, delivered_at = ?, delivered_references = ? \
                     WHERE id = ? AND state = 'in-flight' AND lease_token = ?
                     """)
             var lost: [Int64] = []
-            for lease in leases {
-                try statement.execute(arguments: [stamp, stamp, lease.item.id, lease.token])
+            for delivery in deliveries {
+                let lease = delivery.lease
+                try statement.execute(
+                    arguments: [stamp, stamp, Self.encodeReferences(delivery.references), lease.item.id, lease.token])
                 if db.changesCount == 0 { lost.append(lease.item.id) }
             }
             return lost
         }
+    }
+
+    /// The column form of delivered references: space-separated (a checked reference has no space), `NULL` for none.
+    static func encodeReferences(_ references: [String]) -> String? {
+        references.isEmpty ? nil : references.joined(separator: " ")
+    }
+
+    /// The references of the column, limited as on the way in (a damaged column cannot make a row huge).
+    static func decodeReferences(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        return text.split(separator: " ").prefix(OutboxItem.maximumDeliveredReferences).map(String.init)
+            .filter(OutboxItem.isDeliveredReference)
     }
 
     public func fail(_ lease: OutboxLease, error: String, retryAt: Date?, now: Date) async throws {
@@ -275,7 +294,8 @@ extension SQLiteJournal: Outbox {
             try db.execute(sql: "DELETE FROM pipeline_notes WHERE expires_at <= ?", arguments: [now.epochMilliseconds])
             let notes = db.changesCount
             // Encounter contexts from ADT messages expire with the same retention.
-            try db.execute(sql: "DELETE FROM encounter_context WHERE expires_at <= ?", arguments: [now.epochMilliseconds])
+            try db.execute(
+                sql: "DELETE FROM encounter_context WHERE expires_at <= ?", arguments: [now.epochMilliseconds])
             return notes
         }
     }
@@ -341,11 +361,13 @@ extension SQLiteJournal: Outbox {
         }
         let lease: Int64? = row[9]
         let delivered: Int64? = row[12]
+        let references: String? = row[13]
         return OutboxItem(
             id: row[0], noteID: row[1], destination: row[2], patientKey: row[3], state: state, attempts: row[5],
             nextAttemptAt: Date(epochMilliseconds: row[6]), lastError: row[7], controlID: row[8],
             leaseExpiresAt: lease.map(Date.init(epochMilliseconds:)), createdAt: Date(epochMilliseconds: row[10]),
-            updatedAt: Date(epochMilliseconds: row[11]), deliveredAt: delivered.map(Date.init(epochMilliseconds:)))
+            updatedAt: Date(epochMilliseconds: row[11]), deliveredAt: delivered.map(Date.init(epochMilliseconds:)),
+            deliveredReferences: decodeReferences(references))
     }
 
     /// A message control id (MSH-10 holds at most 20 characters): `NB` and 16 random hex digits, leaving room for a

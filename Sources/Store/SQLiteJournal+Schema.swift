@@ -104,6 +104,11 @@ extension SQLiteJournal {
                     """
             )
         }
+        // What a destination reported storing for a delivered row (a FHIR server's Type/id/_history/version
+        // references), space-separated; rows delivered before have none.
+        migrator.registerMigration("outbox.delivered-references") { db in
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN delivered_references TEXT")
+        }
         return migrator
     }
 }

@@ -28,6 +28,10 @@ struct OutboxCommand: AsyncParsableCommand {
             ("leaseExpiresAt", date(item.leaseExpiresAt)),
             ("createdAt", date(item.createdAt)),
             ("deliveredAt", date(item.deliveredAt)),
+            (
+                "deliveredReferences",
+                "[" + item.deliveredReferences.map(JournalCommand.quoted).joined(separator: ",") + "]"
+            ),
         ]
         return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
@@ -37,7 +41,8 @@ struct OutboxCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let logger = Logger(label: "notebridge.outbox", factory: { _ in SwiftLogNoOpLogHandler() })
         do {
-            return try Gateway.openStore(configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+            return try Gateway.openStore(
+                configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         } catch {
             throw CommandFailure(message: "cannot open the store: \(error)", exitCode: 2)
         }
@@ -122,7 +127,9 @@ struct OutboxCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 guard let cutoff = ISO8601DateFormatter().date(from: deliveredBefore) else {
-                    throw CommandFailure(message: "--delivered-before must be an ISO 8601 time such as 2026-12-01T00:00:00Z", exitCode: 2)
+                    throw CommandFailure(
+                        message: "--delivered-before must be an ISO 8601 time such as 2026-12-01T00:00:00Z", exitCode: 2
+                    )
                 }
                 let store = try OutboxCommand.openStore(options)
                 let outbox = store.outbox

@@ -2,11 +2,11 @@ import EncounterModel
 import Foundation
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Delivery
 @testable import Store
-import TestSupport
 
 /// A destination that answers from a script and records what it was given.
 final class ScriptedDestination: Destination {
@@ -18,7 +18,7 @@ final class ScriptedDestination: Destination {
 
     func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome {
         sent.withLock { $0.append((note.id, item.controlID)) }
-        return script.withLock { $0.isEmpty ? .delivered : $0.removeFirst() }
+        return script.withLock { $0.isEmpty ? .deliveredWithoutReferences : $0.removeFirst() }
     }
 
     var deliveries: [(noteID: String, controlID: String)] { sent.withLock { $0 } }
@@ -47,7 +47,8 @@ struct DeliveryTests {
     }
 
     private func withOutbox(_ body: (SQLiteJournal) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nb-delivery-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "nb-delivery-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let journal = try SQLiteJournal(
             databaseFile: directory.appendingPathComponent("notebridge.sqlite"),
@@ -87,19 +88,23 @@ struct DeliveryTests {
         func ack(_ code: String, _ controlID: String = "NB1", err: String = "") -> [UInt8] {
             Array("MSH|^~\\&|EHR|H|NOTEBRIDGE||20261101||ACK^R01^ACK|A1|P|2.5.1\rMSA|\(code)|\(controlID)\r\(err)".utf8)
         }
-        #expect(MLLPPeerDestination.outcome(ofAcknowledgment: ack("AA"), controlID: "NB1") == .delivered)
-        #expect(MLLPPeerDestination.outcome(ofAcknowledgment: ack("CA"), controlID: "NB1") == .delivered)
+        #expect(
+            MLLPPeerDestination.outcome(ofAcknowledgment: ack("AA"), controlID: "NB1") == .deliveredWithoutReferences)
+        #expect(
+            MLLPPeerDestination.outcome(ofAcknowledgment: ack("CA"), controlID: "NB1") == .deliveredWithoutReferences)
         guard case .retry = MLLPPeerDestination.outcome(ofAcknowledgment: ack("AR"), controlID: "NB1") else {
             Issue.record("AR must be retried"); return
         }
         guard case .retry = MLLPPeerDestination.outcome(ofAcknowledgment: ack("AA", "OTHER"), controlID: "NB1") else {
             Issue.record("an ACK of another message must be retried"); return
         }
-        guard case .retry = MLLPPeerDestination.outcome(ofAcknowledgment: Array("garbage".utf8), controlID: "NB1") else {
+        guard case .retry = MLLPPeerDestination.outcome(ofAcknowledgment: Array("garbage".utf8), controlID: "NB1")
+        else {
             Issue.record("garbage must be retried"); return
         }
         let refused = MLLPPeerDestination.outcome(
-            ofAcknowledgment: ack("AE", err: "ERR|||207^Application internal error^HL70357|E||||Patient \(Self.marker) unknown\r"),
+            ofAcknowledgment: ack(
+                "AE", err: "ERR|||207^Application internal error^HL70357|E||||Patient \(Self.marker) unknown\r"),
             controlID: "NB1")
         #expect(refused == .dead(reason: "AE: the receiver refused the message; ERR-3 207 Application internal error"))
     }
@@ -108,10 +113,13 @@ struct DeliveryTests {
     func retriesThenDelivers() async throws {
         try await withOutbox { journal in
             try await queue("note_1", patient: "pk_a", in: journal)
-            let destination = ScriptedDestination([.retry(reason: "no acknowledgment"), .retry(reason: "AR"), .delivered])
+            let destination = ScriptedDestination([
+                .retry(reason: "no acknowledgment"), .retry(reason: "AR"), .deliveredWithoutReferences,
+            ])
             let logs = LogRecorder()
             var configuration = OutboxWorker.Configuration()
-            configuration.retry = RetryPolicy(initialBackoff: .milliseconds(1), maximumBackoff: .milliseconds(5), jitter: 0)
+            configuration.retry = RetryPolicy(
+                initialBackoff: .milliseconds(1), maximumBackoff: .milliseconds(5), jitter: 0)
             let worker = OutboxWorker(
                 outbox: journal, destination: destination, configuration: configuration, signal: DeliverySignal(),
                 logger: logs.logger())
@@ -120,12 +128,36 @@ struct DeliveryTests {
                 await worker.deliverDue()
                 try await Task.sleep(for: .milliseconds(10))
             }
-            let item = try #require(try await journal.items(state: .delivered, destination: "ehr", afterID: nil, limit: 1).first)
+            let item = try #require(
+                try await journal.items(state: .delivered, destination: "ehr", afterID: nil, limit: 1).first)
             #expect(item.attempts == 3)
             #expect(destination.deliveries.count == 3)
             #expect(Set(destination.deliveries.map(\.controlID)) == [item.controlID])
             #expect(!logs.text.contains(Self.marker))
             #expect(logs.text.contains("will be retried"))
+        }
+    }
+
+    @Test("the references a delivered outcome reports are kept with the row: valid ones only, at most 50")
+    func deliveredReferences() async throws {
+        try await withOutbox { journal in
+            try await queue("note_1", patient: "pk_a", in: journal)
+            try await queue("note_2", patient: "pk_b", in: journal)
+            let reported = [
+                "Composition/c1/_history/1", "https://ehr/fhir/Patient?identifier=MRN-\(Self.marker)", "Patient/p1",
+            ]
+            let many = (1...60).map { "Condition/k\($0)/_history/1" }
+            let destination = ScriptedDestination([.delivered(references: reported), .delivered(references: many)])
+            var configuration = OutboxWorker.Configuration()
+            configuration.connections = 1
+            let worker = OutboxWorker(
+                outbox: journal, destination: destination, configuration: configuration, signal: DeliverySignal(),
+                logger: LogRecorder().logger())
+            await worker.deliverDue()
+            let items = try await journal.items(state: .delivered, destination: "ehr", afterID: nil, limit: 10)
+            #expect(items.map(\.noteID) == ["note_1", "note_2"])
+            #expect(items.first?.deliveredReferences == ["Composition/c1/_history/1", "Patient/p1"])
+            #expect(items.last?.deliveredReferences == Array(many.prefix(50)))
         }
     }
 
@@ -139,8 +171,14 @@ struct DeliveryTests {
             let worker = OutboxWorker(
                 outbox: journal, destination: destination, signal: DeliverySignal(), logger: logs.logger())
             await worker.deliverDue()
-            #expect(try await journal.items(state: .dead, destination: nil, afterID: nil, limit: 5).map(\.noteID) == ["note_1"])
-            #expect(try await journal.items(state: .delivered, destination: nil, afterID: nil, limit: 5).map(\.noteID) == ["note_2"])
+            #expect(
+                try await journal.items(state: .dead, destination: nil, afterID: nil, limit: 5).map(\.noteID) == [
+                    "note_1"
+                ])
+            #expect(
+                try await journal.items(state: .delivered, destination: nil, afterID: nil, limit: 5).map(\.noteID) == [
+                    "note_2"
+                ])
             #expect(try await journal.retryAllDead(destination: "ehr", now: Date()) == 1)
             await worker.deliverDue()
             #expect(try await journal.count(state: .delivered) == 2)
@@ -164,7 +202,8 @@ struct DeliveryTests {
                 await worker.deliverDue()
                 try await Task.sleep(for: .milliseconds(5))
             }
-            let dead = try #require(try await journal.items(state: .dead, destination: nil, afterID: nil, limit: 1).first)
+            let dead = try #require(
+                try await journal.items(state: .dead, destination: nil, afterID: nil, limit: 1).first)
             #expect(dead.attempts == 2)
             #expect(dead.lastError == "gave up after 2 attempts: no acknowledgment")
         }
@@ -181,7 +220,8 @@ struct DeliveryTests {
                 configuration: configuration, signal: DeliverySignal(), logger: LogRecorder().logger())
             try await Task.sleep(for: .milliseconds(20))
             await worker.deliverDue()
-            let dead = try #require(try await journal.items(state: .dead, destination: nil, afterID: nil, limit: 1).first)
+            let dead = try #require(
+                try await journal.items(state: .dead, destination: nil, afterID: nil, limit: 1).first)
             #expect(dead.attempts == 1)
             #expect(dead.lastError?.hasSuffix("(the destination's age limit): no acknowledgment") == true)
         }

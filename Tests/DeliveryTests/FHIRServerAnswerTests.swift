@@ -20,7 +20,8 @@ struct FHIRServerAnswerTests {
     @Test(
         "status codes",
         arguments: [
-            (200, DeliveryOutcome.delivered), (201, .delivered), (204, .delivered),
+            (200, DeliveryOutcome.deliveredWithoutReferences), (201, .deliveredWithoutReferences),
+            (204, .deliveredWithoutReferences),
             (500, .retry(reason: "HTTP 500 from the FHIR server for transaction")),
             (502, .retry(reason: "HTTP 502 from the FHIR server for transaction")),
             (408, .retry(reason: "HTTP 408 from the FHIR server for transaction")),

@@ -51,7 +51,14 @@ struct FHIRServerDestinationTests {
             )
         }) { server in
             let outcome = await Self.destination(server, mode: .conditionalCreate).deliver(Self.record, item: Self.item)
-            #expect(outcome == .delivered)
+            // What the server reported storing, from each Location, is the outcome's references.
+            #expect(
+                outcome
+                    == .delivered(references: [
+                        "Patient/patient1/_history/1", "Encounter/encounter2/_history/1", "Device/device3/_history/1",
+                        "Composition/composition4/_history/1", "DocumentReference/documentreference5/_history/1",
+                        "Provenance/provenance6/_history/1",
+                    ]))
             let requests = server.requests
             #expect(
                 requests.map(\.uri) == [

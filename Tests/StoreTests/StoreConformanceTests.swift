@@ -62,16 +62,21 @@ struct StoreConformanceTests {
 
     // MARK: - Journal
 
-    @Test("the journal records, finds duplicates by sender and control id, and lists by state", arguments: StoreImplementation.all)
+    @Test(
+        "the journal records, finds duplicates by sender and control id, and lists by state",
+        arguments: StoreImplementation.all)
     func journal(_ implementation: StoreImplementation) async throws {
         try await withStore(implementation) { store in
             let journal = store.journal
             // Each entry is stamped when it is made; an hour's window keeps the second within it however slowly a
             // loaded machine commits the first.
-            guard case .recorded(let id) = try await journal.record(Support.entry(controlID: "J1"), duplicateWindow: .seconds(3600))
+            guard
+                case .recorded(let id) = try await journal.record(
+                    Support.entry(controlID: "J1"), duplicateWindow: .seconds(3600))
             else { Issue.record("not recorded"); return }
-            guard case .duplicate(let original) = try await journal.record(
-                Support.entry(controlID: "J1"), duplicateWindow: .seconds(3600))
+            guard
+                case .duplicate(let original) = try await journal.record(
+                    Support.entry(controlID: "J1"), duplicateWindow: .seconds(3600))
             else { Issue.record("not a duplicate"); return }
             #expect(original.id == id)
             #expect(original.body == Support.message(controlID: "J1"))
@@ -80,19 +85,25 @@ struct StoreConformanceTests {
             let failed = try await journal.entries(state: .failed, messageTypes: [], afterID: nil, limit: 10)
             #expect(failed.map(\.id) == [id])
             #expect(failed.first?.failureReason == "no transcript")
-            #expect(try await journal.entries(state: .failed, messageTypes: ["MDM^T02"], afterID: nil, limit: 10).isEmpty)
-            await #expect { try await journal.updateState(id: 999, to: .failed) } throws: { Self.code($0) == .entryNotFound }
+            #expect(
+                try await journal.entries(state: .failed, messageTypes: ["MDM^T02"], afterID: nil, limit: 10).isEmpty)
+            await #expect { try await journal.updateState(id: 999, to: .failed) } throws: {
+                Self.code($0) == .entryNotFound
+            }
         }
     }
 
     // MARK: - Outbox
 
-    @Test("commit stores the note and one pending row per destination, and processes the journal entry, all or nothing", arguments: StoreImplementation.all)
+    @Test(
+        "commit stores the note and one pending row per destination, and processes the journal entry, all or nothing",
+        arguments: StoreImplementation.all)
     func commitIsOneTransaction(_ implementation: StoreImplementation) async throws {
         try await withStore(implementation) { store in
             let outbox = store.outbox
-            guard case .recorded(let entryID) = try await store.journal.record(
-                Support.entry(controlID: "C1"), duplicateWindow: .seconds(60))
+            guard
+                case .recorded(let entryID) = try await store.journal.record(
+                    Support.entry(controlID: "C1"), duplicateWindow: .seconds(60))
             else { Issue.record("not recorded"); return }
             let ids = try await outbox.commit(
                 note("note_1", patient: "pk_a"), destinations: ["ehr", "archive"], processing: entryID, now: Date())
@@ -111,10 +122,12 @@ struct StoreConformanceTests {
                     note("note_2", patient: "pk_a"), destinations: ["ehr"], processing: entryID, now: Date())
             } throws: { Self.code($0) == .duplicate }
             await #expect {
-                _ = try await outbox.commit(note("note_3", patient: "pk_a"), destinations: ["ehr"], processing: 999, now: Date())
+                _ = try await outbox.commit(
+                    note("note_3", patient: "pk_a"), destinations: ["ehr"], processing: 999, now: Date())
             } throws: { Self.code($0) == .entryNotFound }
             await #expect {
-                _ = try await outbox.commit(note("note_4", patient: "pk_a"), destinations: ["ehr", "ehr"], processing: nil, now: Date())
+                _ = try await outbox.commit(
+                    note("note_4", patient: "pk_a"), destinations: ["ehr", "ehr"], processing: nil, now: Date())
             } throws: { Self.code($0) == .invalidArgument }
             for missing in ["note_2", "note_3", "note_4"] { #expect(try await outbox.noteDocument(id: missing) == nil) }
             #expect(try await outbox.items(state: nil, destination: nil, afterID: nil, limit: 10).count == 2)
@@ -153,24 +166,34 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("claim takes no rows for a limit of 0 and refuses a lease that is not positive", arguments: StoreImplementation.all)
+    @Test(
+        "claim takes no rows for a limit of 0 and refuses a lease that is not positive",
+        arguments: StoreImplementation.all)
     func claimArguments(_ implementation: StoreImplementation) async throws {
         try await withStore(implementation) { store in
-            _ = try await store.outbox.commit(note("note_1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: Date())
-            #expect(try await store.outbox.claim(destination: "ehr", limit: 0, leaseDuration: .seconds(1), now: Date()).isEmpty)
+            _ = try await store.outbox.commit(
+                note("note_1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: Date())
+            #expect(
+                try await store.outbox.claim(destination: "ehr", limit: 0, leaseDuration: .seconds(1), now: Date())
+                    .isEmpty)
             await #expect {
                 _ = try await store.outbox.claim(destination: "ehr", limit: 1, leaseDuration: .zero, now: Date())
             } throws: { Self.code($0) == .invalidArgument }
-            #expect(try await store.outbox.claim(destination: "other", limit: 5, leaseDuration: .seconds(1), now: Date()).isEmpty)
+            #expect(
+                try await store.outbox.claim(destination: "other", limit: 5, leaseDuration: .seconds(1), now: Date())
+                    .isEmpty)
         }
     }
 
-    @Test("an expired lease is claimed again, and its old holder can no longer complete, fail or release the row", arguments: StoreImplementation.all)
+    @Test(
+        "an expired lease is claimed again, and its old holder can no longer complete, fail or release the row",
+        arguments: StoreImplementation.all)
     func expiredLeaseIsReclaimed(_ implementation: StoreImplementation) async throws {
         try await withStore(implementation) { store in
             let outbox = store.outbox
             let start = Date()
-            _ = try await outbox.commit(note("note_1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: start)
+            _ = try await outbox.commit(
+                note("note_1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: start)
             let first = try await claim(outbox, at: start)
             #expect(first.count == 1)
             #expect(first.first?.item.state == .inFlight)
@@ -195,14 +218,19 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("fail with a retry time makes the row pending until then; a patient's later rows wait behind it", arguments: StoreImplementation.all)
+    @Test(
+        "fail with a retry time makes the row pending until then; a patient's later rows wait behind it",
+        arguments: StoreImplementation.all)
     func failAndPerPatientOrder(_ implementation: StoreImplementation) async throws {
         try await withStore(implementation) { store in
             let outbox = store.outbox
             let now = Date()
-            _ = try await outbox.commit(note("note_a1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
-            _ = try await outbox.commit(note("note_a2", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
-            _ = try await outbox.commit(note("note_b1", patient: "pk_b"), destinations: ["ehr"], processing: nil, now: now)
+            _ = try await outbox.commit(
+                note("note_a1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
+            _ = try await outbox.commit(
+                note("note_a2", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
+            _ = try await outbox.commit(
+                note("note_b1", patient: "pk_b"), destinations: ["ehr"], processing: nil, now: now)
             let first = try await claim(outbox, at: now)
             #expect(first.map(\.item.noteID) == ["note_a1", "note_b1"])
             let a1 = try #require(first.first)
@@ -218,13 +246,17 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("release gives a row back without an attempt; fail without a retry time is the dead letter, which retry reopens", arguments: StoreImplementation.all)
+    @Test(
+        "release gives a row back without an attempt; fail without a retry time is the dead letter, which retry reopens",
+        arguments: StoreImplementation.all)
     func releaseDeadLetterAndRetry(_ implementation: StoreImplementation) async throws {
         try await withStore(implementation) { store in
             let outbox = store.outbox
             let now = Date()
-            _ = try await outbox.commit(note("note_a1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
-            _ = try await outbox.commit(note("note_a2", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
+            _ = try await outbox.commit(
+                note("note_a1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
+            _ = try await outbox.commit(
+                note("note_a2", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: now)
             let first = try #require(try await claim(outbox, at: now).first)
             try await outbox.release(first, now: now)
             let again = try #require(try await claim(outbox, at: now).first)
@@ -245,7 +277,8 @@ struct StoreConformanceTests {
             #expect(try await outbox.item(id: deadID)?.attempts == 0)
             #expect(try await outbox.count(state: .pending) == 1)
             #expect(try await outbox.retryAllDead(destination: nil, now: now) == 0)
-            try await outbox.fail(try #require(try await claim(outbox, at: now).first), error: "AE", retryAt: nil, now: now)
+            try await outbox.fail(
+                try #require(try await claim(outbox, at: now).first), error: "AE", retryAt: nil, now: now)
             #expect(try await outbox.retryAllDead(destination: "other", now: now) == 0)
             #expect(try await outbox.retryAllDead(destination: "ehr", now: now) == 1)
             try await outbox.complete(try #require(try await claim(outbox, at: now).first), now: now)
@@ -256,11 +289,60 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test(
+        "a delivered row keeps the references it was completed with; too many or malformed ones are refused, unwritten",
+        arguments: StoreImplementation.all)
+    func deliveredReferences(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let outbox = store.outbox
+            let now = Date()
+            for (index, patient) in ["pk_a", "pk_b", "pk_c"].enumerated() {
+                _ = try await outbox.commit(
+                    note("note_r\(index)", patient: patient), destinations: ["ehr"], processing: nil, now: now)
+            }
+            let leases = try await claim(outbox, at: now)
+            #expect(leases.map(\.item.noteID) == ["note_r0", "note_r1", "note_r2"])
+            #expect(leases.allSatisfy { $0.item.deliveredReferences.isEmpty })
+            // Refused before anything is written: the rows stay in flight under their leases.
+            let tooMany = (0...OutboxItem.maximumDeliveredReferences).map { "Condition/c\($0)" }
+            await #expect { try await outbox.complete(leases[0], references: tooMany, now: now) } throws: {
+                Self.code($0) == .invalidArgument
+            }
+            await #expect {
+                try await outbox.complete(
+                    [
+                        OutboxDelivery(lease: leases[1], references: ["Patient/p1"]),
+                        OutboxDelivery(lease: leases[2], references: ["https://ehr/fhir/Patient?identifier=X"]),
+                    ],
+                    now: now)
+            } throws: { Self.code($0) == .invalidArgument }
+            #expect(try await outbox.count(state: .inFlight) == 3)
+            // One alone, then two in one batch.
+            let fifty = (1...OutboxItem.maximumDeliveredReferences).map { "Condition/c\($0)/_history/1" }
+            try await outbox.complete(leases[0], references: fifty, now: now)
+            #expect(
+                try await outbox.complete(
+                    [
+                        OutboxDelivery(lease: leases[1], references: ["Composition/c1/_history/2", "Patient/p1"]),
+                        OutboxDelivery(lease: leases[2]),
+                    ],
+                    now: now
+                ).isEmpty)
+            let rows = try await outbox.items(state: .delivered, destination: "ehr", afterID: nil, limit: 10)
+            #expect(rows.map(\.deliveredReferences) == [fifty, ["Composition/c1/_history/2", "Patient/p1"], []])
+            #expect(
+                try await outbox.item(id: leases[1].item.id)?.deliveredReferences == [
+                    "Composition/c1/_history/2", "Patient/p1",
+                ])
+        }
+    }
+
     @Test("expired notes are erased and their rows stay, without the note", arguments: StoreImplementation.all)
     func expiredNoteDocuments(_ implementation: StoreImplementation) async throws {
         try await withStore(implementation) { store in
             let now = Date()
-            _ = try await store.outbox.commit(note("note_1", patient: "pk_a", now: now), destinations: ["ehr"], processing: nil, now: now)
+            _ = try await store.outbox.commit(
+                note("note_1", patient: "pk_a", now: now), destinations: ["ehr"], processing: nil, now: now)
             #expect(try await store.outbox.purgeExpiredNoteDocuments(now: now) == 0)
             #expect(try await store.outbox.purgeExpiredNoteDocuments(now: now.addingTimeInterval(3600)) == 1)
             #expect(try await store.outbox.noteDocument(id: "note_1") == nil)
@@ -275,7 +357,8 @@ struct StoreConformanceTests {
         try await withStore(implementation) { store in
             let now = Date()
             let key = APIKeyRecord(
-                id: "key_000000000001", name: "app", scopes: ["notes:write", "admin"], hash: "ab12", webhookSecret: "whsec_x",
+                id: "key_000000000001", name: "app", scopes: ["notes:write", "admin"], hash: "ab12",
+                webhookSecret: "whsec_x",
                 createdAt: now)
             try await store.keys.saveKey(key)
             await #expect { try await store.keys.saveKey(key) } throws: { Self.code($0) == .invalidArgument }
@@ -295,18 +378,25 @@ struct StoreConformanceTests {
             try await store.notes.save(stored, announcing: delivery)
             #expect(try await store.notes.note(id: stored.id, now: now)?.document == stored.document)
             #expect(try await store.notes.note(id: stored.id, now: now.addingTimeInterval(61)) == nil)
-            let found = try #require(try await store.notes.note(ownerKeyID: key.id, source: "urn:x|1", request: "r1", now: now))
+            let found = try #require(
+                try await store.notes.note(ownerKeyID: key.id, source: "urn:x|1", request: "r1", now: now))
             #expect(found.sameRequest)
-            #expect(try await store.notes.note(ownerKeyID: key.id, source: "urn:x|1", request: "r2", now: now)?.sameRequest == false)
+            #expect(
+                try await store.notes.note(ownerKeyID: key.id, source: "urn:x|1", request: "r2", now: now)?.sameRequest
+                    == false)
             let due = try await store.webhooks.dueDeliveries(now: now, limit: 10)
             #expect(due.map(\.eventType) == ["note.generated"])
-            try await store.webhooks.recordAttempt(id: try #require(due.first).id, state: .delivered, nextAttemptAt: now, result: "200")
+            try await store.webhooks.recordAttempt(
+                id: try #require(due.first).id, state: .delivered, nextAttemptAt: now, result: "200")
             #expect(try await store.webhooks.dueDeliveries(now: now, limit: 10).isEmpty)
             #expect(try await store.notes.deleteNote(id: stored.id))
             #expect(try await store.notes.noteCount() == 0)
 
-            try await store.audit.append(AuditRecord(recordedAt: now, keyID: key.id, action: .read, noteID: stored.id, status: 200))
-            try await store.audit.append(AuditRecord(recordedAt: now, keyID: nil, action: .create, noteID: nil, status: 401, errorCode: "UNAUTHORIZED"))
+            try await store.audit.append(
+                AuditRecord(recordedAt: now, keyID: key.id, action: .read, noteID: stored.id, status: 200))
+            try await store.audit.append(
+                AuditRecord(
+                    recordedAt: now, keyID: nil, action: .create, noteID: nil, status: 401, errorCode: "UNAUTHORIZED"))
             let records = try await store.audit.auditRecords(since: nil, until: nil, afterID: 0, limit: 10)
             #expect(records.map(\.status) == [200, 401])
             #expect(records.last?.succeeded == false)

@@ -161,8 +161,48 @@ def test_mdm_in_transaction_bundle_out_and_a_document_reference_route(gateway_fa
         for target in provenance["target"]:
             kind, _, rid = target["reference"].partition("/")
             assert rid in resources[kind]
+    assert_delivered_references(rows, resources)
+    # The admin API shows the same references as `outbox list`.
+    request = urllib.request.Request(f"http://127.0.0.1:{gateway.http_port}/admin/outbox",
+                                     headers={"Authorization": f"Bearer {gateway.api_key}"})
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        items = json.loads(reply.read())["items"]
+    assert {i["id"]: i["deliveredReferences"] for i in items} == {r["id"]: r["deliveredReferences"] for r in rows}
     assert "note written to the FHIR server" in gateway.log_text()
     assert_no_phi(gateway, "MRN800")
+
+
+def assert_delivered_references(rows: list, resources: dict):
+    """Each delivered row keeps what the FHIR server reported storing for it (the transaction-response's locations, or
+    each conditional create's Location): `Type/id/_history/version` of resources the endpoint holds at that version,
+    the note's own Composition (transaction route) or DocumentReference (document-reference route) among them, and
+    every note resource the endpoint stored is named by some row."""
+    named = {"Composition": set(), "DocumentReference": set()}
+    for row in rows:
+        references = row["deliveredReferences"]
+        assert 0 < len(references) <= 50 and all(len(r.encode()) <= 256 for r in references), row
+        for reference in references:
+            kind, rid, history, version = reference.split("/")
+            assert history == "_history" and rid in resources[kind], reference
+            assert resources[kind][rid]["meta"]["versionId"] == version, reference
+        kinds = [r.split("/")[0] for r in references]
+        own = "Composition" if row["destination"] == "ehr" else "DocumentReference"
+        if row["destination"] == "ehr":
+            assert {"Patient", "Encounter", "Composition", "DocumentReference", "Provenance"} <= set(kinds), kinds
+        else:
+            assert "Composition" not in kinds and "DocumentReference" in kinds, kinds
+        mine = [r.split("/")[1] for r in references if r.startswith(own + "/")]
+        assert len(mine) == 1, references
+        resource = resources[own][mine[0]]
+        identifiers = resource.get("identifier") or []  # Composition.identifier is one Identifier, not a list
+        identifiers = ([identifiers] if isinstance(identifiers, dict) else identifiers) + \
+            ([resource["masterIdentifier"]] if "masterIdentifier" in resource else [])
+        values = [i.get("value", "") for i in identifiers]
+        assert any(row["noteId"] in value for value in values), (row["noteId"], values)
+        for kind in named:
+            named[kind].update(r.split("/")[1] for r in references if r.startswith(kind + "/"))
+    for kind, ids in named.items():
+        assert ids == set(resources.get(kind, {})), kind
 
 
 @pytest.mark.parametrize("mode", ["transaction", "conditional-create"])
@@ -193,6 +233,7 @@ def test_two_patients_with_the_same_visit_number_get_their_own_encounters(gatewa
         assert encounter["subject"]["reference"] == f"Patient/{patient}", "a note linked to another patient's visit"
         linked.append(mrn_of[patient])
     assert sorted(linked) == ["MRN8501", "MRN8502"]
+    assert_delivered_references(outbox(gateway), resources)  # transaction-response locations, or each Location
     # The endpoint's chained search finds each patient's Encounter, one each.
     for mrn in ("MRN8501", "MRN8502"):
         system = next(p["identifier"][0]["system"] for p in resources["Patient"].values()

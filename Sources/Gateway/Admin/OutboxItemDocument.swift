@@ -17,6 +17,8 @@ struct OutboxItemDocument: Encodable, Sendable {
     var createdAt: String
     var updatedAt: String
     var deliveredAt: String?
+    /// What the destination reported storing (`Type/id/_history/version`); empty when it reported nothing.
+    var deliveredReferences: [String]
 
     init(_ item: OutboxItem) {
         let format = Date.ISO8601FormatStyle()
@@ -33,6 +35,7 @@ struct OutboxItemDocument: Encodable, Sendable {
         createdAt = format.format(item.createdAt)
         updatedAt = format.format(item.updatedAt)
         deliveredAt = item.deliveredAt.map(format.format)
+        deliveredReferences = item.deliveredReferences
     }
 
     /// Encodes `nil` optionals as `null`, so that every row has every key.
@@ -51,10 +54,11 @@ struct OutboxItemDocument: Encodable, Sendable {
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
         try container.encode(deliveredAt, forKey: .deliveredAt)
+        try container.encode(deliveredReferences, forKey: .deliveredReferences)
     }
 
     enum CodingKeys: String, CodingKey {
         case id, noteId, destination, state, attempts, controlId, patientKey, nextAttemptAt, lastError, leaseExpiresAt
-        case createdAt, updatedAt, deliveredAt
+        case createdAt, updatedAt, deliveredAt, deliveredReferences
     }
 }
