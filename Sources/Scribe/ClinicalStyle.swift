@@ -717,6 +717,12 @@ enum ClinicalStyle {
                     index += 1
                     continue
                 }
+                // `we did review the x-ray` → `reviewed the x-ray`: `did` only stresses the verb after it.
+                if verb == "did", let past = stressedPast[Phrasing.bare(words[verbAt + 1])] {
+                    words.replaceSubrange(index...(verbAt + 1), with: [past])
+                    index += 1
+                    continue
+                }
                 if let phrase = spokenReports.first(where: { words[verbAt...].map(Phrasing.bare).starts(with: $0.0) }) {
                     words.replaceSubrange(index..<(verbAt + phrase.0.count), with: [phrase.1])
                     index += 1
@@ -735,7 +741,16 @@ enum ClinicalStyle {
         ["i", "can", "hear"], ["i", "hear"], ["i", "do", "see"], ["i", "can", "see"], ["i", "do", "notice"],
         ["i", "notice"], ["i", "do", "feel"], ["i", "can", "feel"], ["i", "also", "appreciate"],
         ["i", "also", "notice"],
-        ["i", "also", "hear"], ["i", "also", "see"],
+        ["i", "also", "hear"], ["i", "also", "see"], ["i", "did", "appreciate"], ["we", "did", "appreciate"],
+        ["i", "did", "notice"], ["we", "did", "notice"], ["i", "did", "hear"], ["i", "did", "feel"],
+        ["i", "did", "see"],
+        ["we", "did", "see"],
+    ]
+    /// Verbs after a stressing `did` (`we did review`), and the past form a note writes.
+    static let stressedPast: [String: String] = [
+        "review": "reviewed", "get": "obtained", "take": "obtained", "check": "checked", "order": "ordered",
+        "discuss": "discussed", "do": "performed", "perform": "performed", "send": "sent", "give": "gave",
+        "start": "started", "repeat": "repeated", "obtain": "obtained", "examine": "examined", "look": "reviewed",
     ]
     static let perceptionNegations: [[String]] = {
         var negations: [[String]] = []

@@ -163,4 +163,21 @@ struct OpeningSummaryTests {
         #expect(!note.objective.contains("Glucose:"))
         #expect(!note.objective.contains("Temperature:"))
     }
+
+    @Test("a stressing `did` is the verb's past, and a perception with it leaves the finding")
+    func stressedDid() throws {
+        #expect(
+            ClinicalStyle.condensed("we did review the results of her x-ray.", voice: .clinician)
+                == "Reviewed the results of her x-ray.")
+        #expect(
+            ClinicalStyle.condensed("we did get an x-ray of her ankle today.", voice: .clinician)
+                == "Obtained an x-ray of her ankle today.")
+        let limp = try #require(
+            ClinicalStyle.condensed("on your gait, i did appreciate a slight limp.", voice: .clinician))
+        #expect(!limp.lowercased().contains("performed") && limp.contains("a slight limp"))
+        // `did` before a noun is still what was done.
+        #expect(
+            ClinicalStyle.condensed("we did a chest x-ray today.", voice: .clinician)
+                == "Performed a chest x-ray today.")
+    }
 }
