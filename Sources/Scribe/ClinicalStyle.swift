@@ -76,7 +76,7 @@ enum ClinicalStyle {
         guard content.count >= (voice == .dictation ? 1 : 3) else { return nil }
         // A sentence cut off mid-clause ("The patient has been taking.") says nothing whole.
         if voice != .dictation, danglingEnds.contains(Phrasing.bare(last)) { return nil }
-        if voice != .dictation, isDependentClause(words) { return nil }
+        if voice != .dictation, isDependentClause(words) || isVerdict(words) { return nil }
         // Written out, a contraction can repeat the word before it (`it it's` → `it it is`).
         words = withoutRepeats(withoutContractions(words))
         guard !words.isEmpty else { return nil }
@@ -904,17 +904,7 @@ extension ClinicalStyle {
             if let first = rest.first, ["so", "very", "really"].contains(first) { rest = rest.dropFirst() }
             return rest.first.map { feelings.contains($0) } ?? false
         }
-        if words.count <= 8 {
-            if keys.starts(with: ["it", "is"]) || keys.starts(with: ["that", "is"]) {
-                rest = keys.dropFirst(2)
-            } else if ["it's", "that's"].contains(keys[0]) {
-                rest = keys.dropFirst()
-            }
-            if rest.count < keys.count {
-                if let first = rest.first, ["so", "very", "really"].contains(first) { rest = rest.dropFirst() }
-                return rest.first.map { verdicts.contains($0) } ?? false
-            }
-        }
+        if isVerdict(words) { return true }
         // `If I push on his big toe and move it.`: the condition never reaches what follows from it.
         return keys.starts(with: ["if", "i"]) && !words.contains { $0.hasSuffix(",") }
     }
@@ -924,7 +914,36 @@ extension ClinicalStyle {
     ]
     static let verdicts: Set<String> = [
         "fantastic", "great", "wonderful", "annoying", "awesome", "amazing", "exciting", "terrible", "unfortunate",
-        "frustrating", "good", "nice", "fine",
+        "frustrating", "good", "nice", "fine", "crazy", "busy", "tough", "relief", "whirlwind", "rough", "fun",
+        "interesting", "bad", "hard",
+    ]
+    /// The subject and verb a verdict opens with (`that is`, `it has been`, `this sounds`).
+    static let verdictOpenings: [[String]] = [
+        ["it", "is"], ["that", "is"], ["this", "is"], ["it", "was"], ["that", "was"], ["it", "has", "been"],
+        ["that", "has", "been"], ["it's", "been"], ["that's", "been"], ["that", "sounds"], ["that", "seems"],
+        ["it", "sounds"], ["it's"], ["that's"],
+    ]
+
+    /// A few words that only say how something was (`That is exciting.`, `It has been a crazy year.`, `That is a
+    /// relief to hear.`): small talk, however it was worded, whoever said it. A verdict with a number (`It has
+    /// been bad, 8 out of 10.`) says more and stays.
+    static func isVerdict(_ words: [String]) -> Bool {
+        guard words.count <= 8, !words.contains(where: { $0.contains(where: \.isNumber) }) else { return false }
+        let keys = words.map(Phrasing.bare)
+        guard let opening = verdictOpenings.first(where: { keys.starts(with: $0) }) else { return false }
+        var rest = keys.dropFirst(opening.count)
+        while let first = rest.first, ["so", "very", "really", "pretty", "a", "an", "quite", "such"].contains(first) {
+            rest = rest.dropFirst()
+        }
+        guard let verdict = rest.first, verdicts.contains(verdict) else { return false }
+        // `a crazy year`, `a relief to hear`; not `a nice, normal EKG`.
+        return rest.dropFirst().allSatisfy { verdictTails.contains($0) }
+    }
+
+    /// Words a verdict may end with and still say nothing clinical.
+    static let verdictTails: Set<String> = [
+        "year", "day", "week", "month", "time", "of", "stuff", "to", "hear", "for", "me", "him", "her", "them", "you",
+        "everyone", "everybody", "thing", "things",
     ]
 
     static let examinerIntents: [[String]] = [

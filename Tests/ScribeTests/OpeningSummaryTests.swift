@@ -180,4 +180,13 @@ struct OpeningSummaryTests {
             ClinicalStyle.condensed("we did a chest x-ray today.", voice: .clinician)
                 == "Performed a chest x-ray today.")
     }
+
+    @Test("a few words that only say how something was are small talk, whoever says them; a finding stays")
+    func verdicts() {
+        #expect(ClinicalStyle.condensed("it has been a crazy year.", voice: .patient) == nil)
+        #expect(ClinicalStyle.condensed("that is a relief to hear.", voice: .patient) == nil)
+        #expect(ClinicalStyle.condensed("that's really exciting.", voice: .clinician) == nil)
+        #expect(ClinicalStyle.condensed("it is a nice, normal ekg.", voice: .clinician) != nil)
+        #expect(ClinicalStyle.condensed("it has been bad, about 8 out of 10.", voice: .patient) != nil)
+    }
 }
