@@ -32,6 +32,7 @@ enum ClinicalStyle {
             words = announcedHeading(words)
             words = planItem(words)
             words = clausePlanItems(words)
+            words = followUpVisit(words)
             words = reportedByClinician(words)
             words = clinicTheObject(words)
             words = withoutEvaluativeTail(words)
@@ -379,6 +380,22 @@ enum ClinicalStyle {
             return Array(rest[2...])
         }
         return instructionVerbs.contains(Phrasing.bare(rest[0])) ? nil : words
+    }
+
+    /// `See him again in 2 weeks` → `Follow up in 2 weeks`: the next visit as a plan writes it.
+    static func followUpVisit(_ words: [String]) -> [String] {
+        guard words.count > 3, Phrasing.bare(words[0]) == "see",
+            ["him", "her", "them", "you"].contains(Phrasing.bare(words[1])),
+            Phrasing.trailingPunctuation(words[1]).isEmpty
+        else { return words }
+        var next = 2
+        if ["again", "back"].contains(Phrasing.bare(words[next])), Phrasing.trailingPunctuation(words[next]).isEmpty {
+            next += 1
+        }
+        guard next + 1 < words.count, ["in", "on", "at", "next", "after"].contains(Phrasing.bare(words[next])) else {
+            return words
+        }
+        return ["Follow", "up"] + words[next...]
     }
 
     /// Words that open a clause that cannot stand alone (`until we meet in 2 weeks`).

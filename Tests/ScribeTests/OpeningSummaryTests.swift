@@ -189,4 +189,14 @@ struct OpeningSummaryTests {
         #expect(ClinicalStyle.condensed("it is a nice, normal ekg.", voice: .clinician) != nil)
         #expect(ClinicalStyle.condensed("it has been bad, about 8 out of 10.", voice: .patient) != nil)
     }
+
+    @Test("the next visit is written as a follow-up")
+    func followUpVisit() {
+        #expect(
+            ClinicalStyle.condensed("i will see him again in about 3 to 4 weeks.", voice: .clinician)
+                == "Follow up in about 3 to 4 weeks.")
+        #expect(ClinicalStyle.followUpVisit(["see", "her", "on", "monday."]) == ["Follow", "up", "on", "monday."])
+        // Seeing how something goes is not a visit.
+        #expect(ClinicalStyle.followUpVisit(["see", "how", "she", "does."]) == ["see", "how", "she", "does."])
+    }
 }
