@@ -43,7 +43,13 @@ public struct NoteWriter: Sendable {
                 transcript, specialty: specialty, layout: layout, pronouns: pronouns, reportedAnswers: answers,
                 clinicalStarts: clinical, sentenceTokens: extraction.tokens
             )
-            .flatMap { statement -> [NoteStatement] in
+            .flatMap { said -> [NoteStatement] in
+                var statement = said
+                // What the patient said (`He said he had the pain on the right side.`) is history, wherever in the
+                // visit it was said: not an examination finding.
+                if statement.section == .objective, Self.isReportedSpeech(statement.text) {
+                    statement.section = .subjective
+                }
                 let subsection = layout.label(for: statement.text, in: statement.section)
                 // Findings and results in the terse form, one per examined part.
                 let texts =
@@ -523,6 +529,20 @@ public struct NoteWriter: Sendable {
             return NoteStatement(
                 section: .assessment, subsection: layout.defaults[.assessment], text: diagnosis.text,
                 evidence: [diagnosis.evidence])
+        }
+    }
+
+    /// Subjects and verbs that report what the patient said (`she said`, `the patient states`).
+    static let reportingSubjects: [[String]] = [["he"], ["she"], ["they"], ["the", "patient"]]
+    static let reportingVerbs: Set<String> = [
+        "said", "says", "states", "stated", "reports", "reported", "mentioned", "mentions", "told", "tells",
+    ]
+
+    /// Whether a statement opens by reporting what the patient said.
+    static func isReportedSpeech(_ text: String) -> Bool {
+        let keys = text.split(separator: " ", maxSplits: 3).prefix(3).map { Phrasing.bare(String($0)) }
+        return reportingSubjects.contains { subject in
+            keys.starts(with: subject) && keys.count > subject.count && reportingVerbs.contains(keys[subject.count])
         }
     }
 

@@ -199,4 +199,19 @@ struct OpeningSummaryTests {
         // Seeing how something goes is not a visit.
         #expect(ClinicalStyle.followUpVisit(["see", "how", "she", "does."]) == ["see", "how", "she", "does."])
     }
+
+    @Test("what the patient said is history, even when it is said during the examination")
+    func reportedSpeech() throws {
+        #expect(NoteWriter.isReportedSpeech("He said he had the pain on the right hand side."))
+        #expect(NoteWriter.isReportedSpeech("The patient states it hurts at night."))
+        #expect(!NoteWriter.isReportedSpeech("He has tenderness over the medial epicondyle."))
+        let text = """
+            [doctor] what brings you in today ?
+            [patient] my ankles have been swelling for about two weeks .
+            [doctor] okay , let me examine you . on exam , she said her ankles were swelling by the evening , and there is one plus pitting edema of both lower extremities .
+            [doctor] i want to start furosemide 20 mg daily and see you back in two weeks .
+            """
+        let note = try NoteWriter().note(transcript: text)
+        #expect(!note.objective.lowercased().contains("she said"))
+    }
 }
