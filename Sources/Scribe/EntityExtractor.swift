@@ -424,6 +424,15 @@ public struct EntityExtractor: Sendable {
                     negated = tokens[back].text != "stopped"
                 }
             }
+            // `i used to be on an insulin pump`, `she was previously on metformin`: not a medication taken now.
+            var clauseStart = index
+            while clauseStart > lookBack, !Self.clauseEnds.contains(tokens[clauseStart - 1].text) { clauseStart -= 1 }
+            let clause = tokens[clauseStart..<index].map(\.text)
+            if clause.contains("previously")
+                || zip(clause, clause.dropFirst()).contains(where: { $0 == "used" && $1 == "to" })
+            {
+                attributes["action"] = "past"
+            }
             let range = Self.span(tokens, index, end - 1)
             entities.append(
                 ClinicalEntity(

@@ -214,4 +214,18 @@ struct OpeningSummaryTests {
         let note = try NoteWriter().note(transcript: text)
         #expect(!note.objective.lowercased().contains("she said"))
     }
+
+    @Test("a medication the patient used to take is not a current medication; one taken now still is")
+    func pastMedications() throws {
+        let text = """
+            [doctor] what medications are you on right now ?
+            [patient] i used to be on an insulin pump but now i take metformin 500 mg twice a day .
+            [doctor] okay , and on exam your foot wound is about two centimeters across .
+            """
+        let note = try NoteWriter().note(transcript: text)
+        let medications = note.entities.filter { $0.kind == .medication }
+        #expect(medications.first { $0.name == "insulin" }?.attributes["action"] == "past")
+        #expect(medications.first { $0.name == "metformin" }?.attributes["action"] != "past")
+        #expect(!note.subjective.contains("Insulin."))
+    }
 }
