@@ -41,7 +41,6 @@ extension ClinicalStyle {
                 changed = true
                 continue
             }
-            // `mri` → `MRI`, with the marks around it kept (`(mri),`).
             // `mri` → `MRI`, `(ppi).` → `(PPI).`: the word between its marks (ASCII only, where characters are bytes).
             if words[index].utf8.allSatisfy({ $0 < 0x80 }) {
                 let word = words[index]

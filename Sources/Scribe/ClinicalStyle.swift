@@ -906,8 +906,8 @@ extension ClinicalStyle {
     }
 
     /// A clinician's remark that records nothing: how they feel about the news (`I am so glad she is doing
-    /// well.`), a short verdict on it (`It is fantastic.`), or a manoeuvre narrated as an unfinished condition
-    /// (`If I bend it this way.`).
+    /// well.`), or a manoeuvre narrated as an unfinished condition (`If I bend it this way.`). A short verdict
+    /// (`It is fantastic.`) is left out for every speaker by `isVerdict`.
     static func isRemark(_ words: [String]) -> Bool {
         let keys = words.prefix(4).map(Phrasing.bare)
         guard keys.count >= 2 else { return false }
@@ -921,7 +921,6 @@ extension ClinicalStyle {
             if let first = rest.first, ["so", "very", "really"].contains(first) { rest = rest.dropFirst() }
             return rest.first.map { feelings.contains($0) } ?? false
         }
-        if isVerdict(words) { return true }
         // `If I push on his big toe and move it.`: the condition never reaches what follows from it.
         return keys.starts(with: ["if", "i"]) && !words.contains { $0.hasSuffix(",") }
     }

@@ -187,7 +187,7 @@ public struct NoteWriter: Sendable {
     /// Sentences under the layout's own sub-sections (risk assessment, goals) keep them.
     func problemOriented(
         _ statements: [NoteStatement], entities: [ClinicalEntity], layout: NoteLayout, transcript: Transcript,
-        tokens: [[Token]] = []
+        tokens: [[Token]]
     ) -> [NoteStatement] {
         // A problem only considered (`rule out asthma`) does not open a problem of its own.
         let mentions = entities.filter { $0.kind == .problem && !$0.negated && !$0.uncertain && $0.context == nil }

@@ -79,7 +79,8 @@ extension StatedReason {
     /// follows up.
     static let followUpWords: [[String]] = [["follow", "up"], ["follow-up"], ["followup"]]
     static let followUpJoins: Set<String> = ["of", "for", "from", "after", "with", "on"]
-    static let possessiveWords: Set<String> = ["his", "her", "your", "my", "their"]
+    /// The possessives dropped from a follow-up's phrase (`the` is kept: `from the emergency room`).
+    static let possessiveWords = possessives.subtracting(["the"])
 
     /// Whether a sentence is the clinician's one-line summary of the patient: it states the age.
     static func isSummary(_ keys: [String]) -> Bool {
@@ -101,11 +102,10 @@ extension StatedReason {
             start += 1
         }
         guard
-            let at = (start..<min(keys.count, start + 4)).first(where: { at in
-                followUpWords.contains { keys[at...].starts(with: $0) }
-            }),
-            keys[start..<at].allSatisfy({ !phraseEnds.contains($0) && !skipped.contains($0) }),
-            let said = followUpWords.first(where: { keys[at...].starts(with: $0) })
+            let (at, said) = (start..<min(keys.count, start + 4)).lazy.compactMap({ at in
+                followUpWords.first { keys[at...].starts(with: $0) }.map { (at, $0) }
+            }).first,
+            keys[start..<at].allSatisfy({ !phraseEnds.contains($0) && !skipped.contains($0) })
         else { return nil }
         var phrase = keys[start..<at] + ["follow-up"]
         var last = at + said.count - 1
