@@ -72,7 +72,8 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .head:
             if overLimit {
                 logger.warning(
-                    "HTTP connection refused: the connection limit is reached", metadata: ["limit": "\(maxConnections)"]
+                    "HTTP connection refused: the connection limit is reached",
+                    metadata: ["nb.http.limit": "\(maxConnections)"]
                 )
                 answer(
                     context: context, status: .serviceUnavailable, code: "TOO_MANY_CONNECTIONS",
@@ -114,7 +115,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         // A parse error in a request's head (no request is being read or answered): this guard answers it. One in
         // a body is the route's to answer, in its own error shape (it reads the body and sees the error).
         if let parse = error as? HTTPParserError, !answered, !reading, unanswered == 0 {
-            logger.info("HTTP request could not be parsed", metadata: ["reason": "\(Self.reason(parse))"])
+            logger.info("HTTP request could not be parsed", metadata: ["nb.http.reason": "\(Self.reason(parse))"])
             answer(
                 context: context, status: .badRequest, code: "MALFORMED_REQUEST",
                 message: "the HTTP request could not be read: \(Self.reason(parse))")
