@@ -1,4 +1,5 @@
 import Crypto
+import Delivery
 import Foundation
 import Store
 
@@ -56,11 +57,11 @@ public enum APIKeys {
             throw APIError.validation("name", "must be 1 to 100 characters without control characters")
         }
         guard !scopes.isEmpty else { throw APIError.validation("scopes", "name at least one scope") }
-        let secret = prefix + base64URL(randomBytes(24))
+        let secret = prefix + ClientAssertion.base64URL(Data(randomBytes(24)))
         let record = APIKeyRecord(
             id: "key_" + Hex.random(6), name: trimmed,
             scopes: scopes.map(\.rawValue), hash: hash(secret),
-            webhookSecret: secretPrefix + base64URL(randomBytes(32)),
+            webhookSecret: secretPrefix + ClientAssertion.base64URL(Data(randomBytes(32))),
             createdAt: now)
         return IssuedAPIKey(record: record, secret: secret)
     }
@@ -98,11 +99,5 @@ public enum APIKeys {
     static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    }
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }
