@@ -27,6 +27,7 @@ enum ClinicalStyle {
             words = withoutHedges(words)
             words = withoutLeadingDiscourse(words)
             words = withoutProblemIntro(words)
+            words = withoutTopicFraming(words)
             guard !words.isEmpty, let dictated = withoutNoteInstruction(words) else { return nil }
             words = dictated
             words = announcedHeading(words)
@@ -45,6 +46,7 @@ enum ClinicalStyle {
             break
         }
         words = withoutLeadingDiscourse(words)
+        if voice != .dictation { words = withoutSpokenTransition(words) }
         if voice == .clinician,
             isAnnouncement(words) || isInstruction(words) || isExaminerIntent(words) || asksWithin(words)
                 || isRemark(words)
@@ -346,6 +348,20 @@ enum ClinicalStyle {
         "sure", "right", "yeah", "yep", "hey", "dragon", "dax", "because", "cause", "'cause", "like", "wow", "gosh",
         "great", "perfect", "awesome", "cool", "hmm", "ah", "sorry",
     ]
+    /// A spoken transition to the next point (`Lastly, for his ...`, `Again, not even ...`): the note's order says
+    /// it. Dictated notes keep theirs (`Otherwise, no past medical history.` is written that way).
+    static func withoutSpokenTransition(_ words: [String]) -> [String] {
+        guard words.count > 3, let first = words.first, Phrasing.trailingPunctuation(first) == ",",
+            spokenTransitions.contains(Phrasing.bare(first))
+        else { return words }
+        return Array(words.dropFirst())
+    }
+
+    static let spokenTransitions: Set<String> = [
+        "lastly", "again", "finally", "additionally", "otherwise", "first", "secondly", "next", "anyways", "plus",
+        "overall", "besides", "honestly", "luckily", "thankfully", "fortunately", "unfortunately", "obviously",
+    ]
+
     /// Words that answer a question and, with a comma after them, open the answer (`No, she quit.`).
     static let answerWords: Set<String> = ["yes", "no", "nope", "correct", "exactly", "true"]
 
@@ -627,6 +643,72 @@ enum ClinicalStyle {
         guard intro.rest.count >= 3 else { return [] }
         return Array(intro.rest)
     }
+
+    /// `For his congestive heart failure, he is doing well.`, `From a diabetes standpoint, increase ...`,
+    /// `Regarding her asthma, ...`: the problem's heading names the topic when it is a problem the lexicon knows (headings come from the transcript's
+    /// mentions, not from this text), and the sentence keeps what it says of it. A span of time framed the same way
+    /// (`For the next 2 weeks, ...`) stays.
+    static func withoutTopicFraming(_ words: [String]) -> [String] {
+        guard words.count > 5, let opening = words.first.map(Phrasing.bare), topicOpenings.contains(opening),
+            let comma = words.prefix(9).firstIndex(where: { $0.hasSuffix(",") }), comma >= 2,
+            words.count - comma - 1 >= 3
+        else { return words }
+        let topic = words[...comma].map(Phrasing.bare)
+        guard !topic.contains(where: { $0.contains(where: \.isNumber) || topicTimeWords.contains($0) }) else {
+            return words
+        }
+        // What follows refers back to the topic (`For her medical history, it is high cholesterol.`): it stays named.
+        if let subject = words[(comma + 1)...].first.map(Phrasing.bare),
+            ["it", "it's", "that", "that's", "they", "they're", "this"].contains(subject)
+        {
+            return words
+        }
+        // The word naming the topic, before any framing noun or verb after it.
+        var named = topic.endIndex - 1
+        switch opening {
+        case "for":
+            guard topicPossessives.contains(topic[1]) else { return words }
+        case "regarding":
+            break
+        case "from":
+            // `from a diabetes standpoint,`
+            guard ["standpoint", "perspective"].contains(topic[named]) else { return words }
+            named -= 1
+        case "as":
+            // `as for her asthma,`, `as far as her reflux goes,` / `is concerned,`
+            if topic[1] == "far", topic[named] == "goes" {
+                named -= 1
+            } else if topic[1] == "far", topic[named] == "concerned", topic[named - 1] == "is" {
+                named -= 2
+            } else if topic[1] != "for" {
+                return words
+            }
+        default:
+            // `with regard to`, `in regards to`, `in terms of` her asthma.
+            let framed =
+                (["regard", "regards"].contains(topic[1]) && topic.count > 3 && topic[2] == "to")
+                || (opening == "in" && topic[1] == "terms" && topic.count > 3 && topic[2] == "of")
+            guard framed else { return words }
+        }
+        // A topic that is no problem (`For their home exercise program, ...`) is no heading's: it stays.
+        guard named > 1, problemEndWords.contains(topic[named]) else { return words }
+        return Array(words[(comma + 1)...])
+    }
+
+    /// The last words of the problems the lexicon knows, with their plurals (`failure`, `asthma`, `stones`).
+    static let problemEndWords: Set<String> = Set(
+        ClinicalLexicon.problems.flatMap { $0.split(separator: "|") }.compactMap { name in
+            name.split(separator: " ").last.map(String.init)
+        }.flatMap { [$0, $0 + "s"] })
+
+    static let topicOpenings: Set<String> = ["for", "regarding", "from", "as", "with", "in"]
+    static let topicPossessives: Set<String> = ["his", "her", "their", "your", "the", "this", "that", "these", "those"]
+    /// Words that make a framed span a time, not a topic.
+    static let topicTimeWords: Set<String> = [
+        "past", "last", "next", "time", "moment", "now", "rest", "day", "days", "week", "weeks", "month", "months",
+        "year", "years", "while", "most", "record", "sake", "future", "meantime", "interim", "today", "tonight",
+        "morning", "evening", "night", "weekend",
+    ]
 
     /// The problem a sentence introduces by name (`for his second problem of his tick bite.` → `tick bite`),
     /// whether or not the lexicon knows it.

@@ -23,7 +23,9 @@ extension EntityStatements {
 
     /// The patient's sentence holding an entity's first evidence, and the question it answers when the question
     /// holds one of `cues`.
-    func answer(to cues: PhraseList, for entity: ClinicalEntity) -> (answer: Transcript.Sentence, question: Transcript.Sentence)? {
+    func answer(to cues: PhraseList, for entity: ClinicalEntity) -> (
+        answer: Transcript.Sentence, question: Transcript.Sentence
+    )? {
         guard let start = entity.evidence.first?.lowerBound, let sentence = Self.sentence(at: start, in: transcript),
             sentence.speaker == .patient || sentence.speaker == .companion,
             let question = question(before: sentence), cues.any(in: PhraseList.haystack(question.text))
@@ -49,10 +51,15 @@ extension EntityStatements {
                     other.kind == .medication && other.evidence.contains { question.range.contains($0.lowerBound) }
                 })
             else { continue }
-            let said = duration.value.flatMap(NoteWriter.spokenDuration)
+            let said =
+                duration.value.flatMap(NoteWriter.spokenDuration)
                 ?? Self.withoutAgo(duration.text.lowercased())
-            let text = duration.attributes["relation"] == "ago"
-                ? "The \(problem) began \(said) ago." : "The \(problem) has been present for \(said)."
+            // A visit type (`follow-up of chronic problems`) has no onset: the symptoms asked about do.
+            let subject = StatedReason.isVisitType(problem) ? "Symptoms" : "The \(problem)"
+            let verb = StatedReason.isVisitType(problem) ? "have" : "has"
+            let text =
+                duration.attributes["relation"] == "ago"
+                ? "\(subject) began \(said) ago." : "\(subject) \(verb) been present for \(said)."
             return NoteStatement(
                 section: .subjective, subsection: layout.defaults[.subjective], text: text,
                 evidence: [question.range] + duration.evidence, origin: .entities)
@@ -66,7 +73,8 @@ extension EntityStatements {
     }
 
     static let severityQuestions = PhraseList([
-        "scale of", "pain scale", "out of 10", "out of ten", "pain score", "rate your pain", "rate the pain", "rate it", "how bad",
+        "scale of", "pain scale", "out of 10", "out of ten", "pain score", "rate your pain", "rate the pain", "rate it",
+        "how bad",
         "how severe", "worst pain",
     ])
 
@@ -81,7 +89,8 @@ extension EntityStatements {
         var evidence = [question.range] + first.evidence
         if let second = scores.first(where: { score in
             score != first && score.evidence.contains { sentence.range.contains($0.lowerBound) }
-        }), let high = second.value, let lowNumber = Double(low), let highNumber = Double(high), highNumber > lowNumber {
+        }), let high = second.value, let lowNumber = Double(low), let highNumber = Double(high), highNumber > lowNumber
+        {
             value = low + "-" + high
             evidence += second.evidence
         }
@@ -89,7 +98,8 @@ extension EntityStatements {
         let verb = pronouns.subject == "the patient" || pronouns == .female || pronouns == .male ? "rates" : "rate"
         return NoteStatement(
             section: .subjective, subsection: layout.defaults[.subjective],
-            text: "\(subject) \(verb) \(pronouns.possessive) pain as \(value)/10.", evidence: evidence, origin: .entities)
+            text: "\(subject) \(verb) \(pronouns.possessive) pain as \(value)/10.", evidence: evidence,
+            origin: .entities)
     }
 
     static let treatmentQuestions = PhraseList([

@@ -1,5 +1,6 @@
-@testable import Scribe
 import Testing
+
+@testable import Scribe
 
 /// The condensed note style, sentence by sentence. The sentences are written for these tests in the manner of
 /// the ACI-Bench dialogues (none is quoted from the corpus).
@@ -16,31 +17,94 @@ struct ClinicalStyleTests {
             ("Refer him to physical therapy-", .clinician, "Refer him to physical therapy."),
             ("No, she quit smoking about 10 years ago.", .patient, "She quit smoking about 10 years ago."),
             ("We ate out a lot during the construction.", .patient, "They ate out a lot during the construction."),
-            ("So I-i'd like to increase the lisinopril to 20 mg a day.", .clinician, "Increase the lisinopril to 20 mg a day."),
+            (
+                "So I-i'd like to increase the lisinopril to 20 mg a day.", .clinician,
+                "Increase the lisinopril to 20 mg a day."
+            ),
             ("I think she has a sprain of the right ankle.", .clinician, "She has a sprain of the right ankle."),
             ("We'll go ahead and get an x-ray of the knee.", .clinician, "Obtain an x-ray of the knee."),
             ("I want her to ice the knee twice a day.", .clinician, "Advised to ice the knee twice a day."),
-            ("Okay, I would recommend physical therapy for 6 weeks.", .clinician, "Recommend physical therapy for 6 weeks."),
-            ("Her heart has a murmur, but I don't hear any crackles.", .clinician, "Her heart has a murmur, but no crackles."),
+            (
+                "Okay, I would recommend physical therapy for 6 weeks.", .clinician,
+                "Recommend physical therapy for 6 weeks."
+            ),
+            (
+                "Her heart has a murmur, but I don't hear any crackles.", .clinician,
+                "Her heart has a murmur, but no crackles."
+            ),
             ("Her blood pressure is 120/80, which is really good.", .clinician, "Her blood pressure is 120/80."),
-            ("I reviewed the results of the chest x-ray with her.", .clinician, "Reviewed the results of the chest x-ray with her."),
-            ("If it is not better, we'll get an MRI at that time.", .clinician, "If it is not better, obtain an MRI at that time."),
-            ("She should call me if the swelling gets worse.", .clinician, "She should call the clinic if the swelling gets worse."),
-            ("Patient is a 42-year-old male with back pain.", .dictation, "Patient is a 42-year-old male with back pain."),
-            ("It's been swollen and she doesn't sleep well.", .patient, "It has been swollen and she does not sleep well."),
-            ("That's why he can't walk far, the patient's knee gives out.", .patient,
-             "That is why he cannot walk far, the patient's knee gives out."),
+            (
+                "I reviewed the results of the chest x-ray with her.", .clinician,
+                "Reviewed the results of the chest x-ray with her."
+            ),
+            (
+                "If it is not better, we'll get an MRI at that time.", .clinician,
+                "If it is not better, obtain an MRI at that time."
+            ),
+            (
+                "She should call me if the swelling gets worse.", .clinician,
+                "She should call the clinic if the swelling gets worse."
+            ),
+            (
+                "Patient is a 42-year-old male with back pain.", .dictation,
+                "Patient is a 42-year-old male with back pain."
+            ),
+            (
+                "It's been swollen and she doesn't sleep well.", .patient,
+                "It has been swollen and she does not sleep well."
+            ),
+            (
+                "That's why he can't walk far, the patient's knee gives out.", .patient,
+                "That is why he cannot walk far, the patient's knee gives out."
+            ),
             ("I will be ordering an MRI of the left shoulder.", .clinician, "Order an MRI of the left shoulder."),
             ("I'm also placing a referral to physical therapy.", .clinician, "Place a referral to physical therapy."),
             ("Her abdomen is nice and soft, no tenderness.", .clinician, "Her abdomen is soft, no tenderness."),
-            ("For your last problem of hypertension, it is well controlled today.", .clinician, "It is well controlled today."),
-            ("And for her first problem, her asthma, she uses the inhaler daily.", .clinician, "She uses the inhaler daily."),
-            ("He sometimes forget to take it on the weekend.", .patient, "He sometimes forgets to take it on the weekend."),
+            (
+                "For your last problem of hypertension, it is well controlled today.", .clinician,
+                "It is well controlled today."
+            ),
+            (
+                "And for her first problem, her asthma, she uses the inhaler daily.", .clinician,
+                "She uses the inhaler daily."
+            ),
+            (
+                "He sometimes forget to take it on the weekend.", .patient,
+                "He sometimes forgets to take it on the weekend."
+            ),
             ("She never skip a dose.", .patient, "She never skips a dose."),
-            ("David, so he was in the emergency department last week.", .clinician,
-             "He was in the emergency department last week."),
+            (
+                "David, so he was in the emergency department last week.", .clinician,
+                "He was in the emergency department last week."
+            ),
             ("Hope he feels better soon.", .clinician, "Hope he feels better soon."),
-            ("It it's not the right knee, it's the left knee.", .patient, "It is not the right knee, it is the left knee."),
+            (
+                "It it's not the right knee, it's the left knee.", .patient,
+                "It is not the right knee, it is the left knee."
+            ),
+            (
+                "From a diabetes standpoint, increase the metformin to 1000 mg twice a day.", .clinician,
+                "Increase the metformin to 1000 mg twice a day."
+            ),
+            (
+                "For his heart failure, he is doing well on the current dose.", .clinician,
+                "He is doing well on the current dose."
+            ),
+            (
+                "Regarding her asthma, she uses the rescue inhaler twice a week.", .clinician,
+                "She uses the rescue inhaler twice a week."
+            ),
+            ("As far as her reflux goes, she has had no symptoms.", .clinician, "She has had no symptoms."),
+            (
+                "For the next 2 weeks, she should rest the ankle.", .clinician,
+                "For the next 2 weeks, she should rest the ankle."
+            ),
+            (
+                "For her medical history, it is high cholesterol and asthma.", .clinician,
+                "For her medical history, it is high cholesterol and asthma."
+            ),
+            ("Lastly, she has been sleeping better at night.", .patient, "She has been sleeping better at night."),
+            ("Otherwise, no past medical history.", .dictation, "Otherwise, no past medical history."),
         ])
     func condensed(input: String, voice: ClinicalStyle.Voice, expected: String) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == expected)
@@ -93,10 +157,12 @@ struct ClinicalStyleTests {
 
     @Test("`you` as an object becomes her or him, as a subject she or he")
     func objectYou() {
-        #expect(Phrasing.aboutPatient("I want you to take ibuprofen and we will see you back", pronouns: .female)
-            == "I want her to take ibuprofen and we will see her back")
-        #expect(Phrasing.aboutPatient("if you have any fever, you should call", pronouns: .male)
-            == "If he has any fever, he should call")
+        #expect(
+            Phrasing.aboutPatient("I want you to take ibuprofen and we will see you back", pronouns: .female)
+                == "I want her to take ibuprofen and we will see her back")
+        #expect(
+            Phrasing.aboutPatient("if you have any fever, you should call", pronouns: .male)
+                == "If he has any fever, he should call")
     }
 
     @Test("an examination finding is put under the system it is of; a vital sign is not")
@@ -122,11 +188,17 @@ struct ClinicalStyleTests {
             ),
             ("Here in the office today, her vital signs look great.", ["Vital signs look great."]),
             ("Looking at her blood pressure today, it is a little elevated.", ["Blood pressure is a little elevated."]),
-            ("In reviewing the results of his echocardiogram, it shows a normal ejection fraction.", ["Echocardiogram shows a normal ejection fraction."]),
+            (
+                "In reviewing the results of his echocardiogram, it shows a normal ejection fraction.",
+                ["Echocardiogram shows a normal ejection fraction."]
+            ),
             ("Neck: Her neck, there is no thyroid enlargement.", ["Neck: No thyroid enlargement."]),
             ("He does not have any lower extremity edema.", ["No lower extremity edema."]),
             ("Her right knee shows that she has some erythema.", ["Right knee shows erythema."]),
-            ("The healed scar on his right knee, and there is no edema.", ["The healed scar on his right knee.", "No edema."]),
+            (
+                "The healed scar on his right knee, and there is no edema.",
+                ["The healed scar on his right knee.", "No edema."]
+            ),
             ("His heart rate and his, blood pressure look fine.", ["Heart rate and his, blood pressure look fine."]),
             ("Neck: Looking at him, I am feeling his neck.", []),
             ("In reviewing his lab results, everything looks good.", ["Lab results: everything looks good."]),
