@@ -36,6 +36,7 @@ enum ClinicalStyle {
             words = followUpVisit(words)
             words = reportedByClinician(words)
             words = clinicTheObject(words)
+            words = withoutPatientOn(words)
             words = withoutEvaluativeTail(words)
             words = withoutNiceAnd(words)
         case .patient:
@@ -1144,6 +1145,40 @@ extension ClinicalStyle {
         }
         return words
     }
+
+    /// `continue him on the metformin` → `continue the metformin`, `put her on lisinopril` → `start lisinopril`:
+    /// whose medication it is goes without saying in the patient's note. A past tense (`his PCP started him on`)
+    /// reports history and stays.
+    static func withoutPatientOn(_ words: [String]) -> [String] {
+        var words = words
+        var index = 0
+        while index + 3 < words.count {
+            defer { index += 1 }
+            guard mayBe(words[index], startingWith: "cskpmr", maxLength: 8),
+                let verb = patientOnVerbs[Phrasing.bare(words[index])]
+            else { continue }
+            // `put` is past as well (`Dr. Brown put her on buspar.`): it is the plan's only where a plan item starts.
+            if verb == "start", Phrasing.bare(words[index]) == "put", index > 0,
+                !["and", "to", "then"].contains(Phrasing.bare(words[index - 1])), !words[index - 1].hasSuffix(",")
+            {
+                continue
+            }
+            var object = index + 1
+            if Phrasing.bare(words[object]) == "the", Phrasing.bare(words[object + 1]) == "patient" { object += 1 }
+            guard ["him", "her", "them", "patient"].contains(Phrasing.bare(words[object])), object + 2 < words.count,
+                Phrasing.bare(words[object + 1]) == "on",
+                words[index...(object + 1)].allSatisfy({ Phrasing.trailingPunctuation($0).isEmpty })
+            else { continue }
+            words.replaceSubrange(index...(object + 1), with: [verb])
+        }
+        return words
+    }
+
+    /// Verbs that put a patient on a medication, and the verb the note writes.
+    static let patientOnVerbs: [String: String] = [
+        "continue": "continue", "start": "start", "keep": "continue", "put": "start", "maintain": "continue",
+        "restart": "restart", "resume": "resume",
+    ]
 
     /// `call me`, `contact me`, `with me`: the clinician as the one to reach is the clinic in the record.
     static func clinicTheObject(_ words: [String]) -> [String] {

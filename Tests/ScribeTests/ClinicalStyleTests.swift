@@ -105,6 +105,19 @@ struct ClinicalStyleTests {
             ),
             ("Lastly, she has been sleeping better at night.", .patient, "She has been sleeping better at night."),
             ("Otherwise, no past medical history.", .dictation, "Otherwise, no past medical history."),
+            ("Continue him on the lipitor 40 mg a day.", .clinician, "Continue the lipitor 40 mg a day."),
+            (
+                "Stop the norvasc and put him on hydrochlorothiazide 10 mg once a day.", .clinician,
+                "Stop the norvasc and start hydrochlorothiazide 10 mg once a day."
+            ),
+            (
+                "Her cardiologist put her on a beta blocker last year.", .clinician,
+                "Her cardiologist put her on a beta blocker last year."
+            ),
+            (
+                "His primary care doctor started him on metformin last year.", .clinician,
+                "His primary care doctor started him on metformin last year."
+            ),
         ])
     func condensed(input: String, voice: ClinicalStyle.Voice, expected: String) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == expected)
