@@ -1159,7 +1159,8 @@ extension ClinicalStyle {
             else { continue }
             // `put` is past as well (`Dr. Brown put her on buspar.`): it is the plan's only where a plan item starts.
             if verb == "start", Phrasing.bare(words[index]) == "put", index > 0,
-                !["and", "to", "then"].contains(Phrasing.bare(words[index - 1])), !words[index - 1].hasSuffix(",")
+                !["and", "to", "then", "will", "we'll", "i'll"].contains(Phrasing.bare(words[index - 1])),
+                !words[index - 1].hasSuffix(",")
             {
                 continue
             }

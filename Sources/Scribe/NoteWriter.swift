@@ -472,6 +472,13 @@ public struct NoteWriter: Sendable {
                     examinedSystem = nil
                 }
                 guard let condensed = ClinicalStyle.condensed(text, voice: .clinician) else { continue }
+                // An explanation that leans on what was said before (`That means he injured the tendons.`, `They
+                // are brief involuntary movements.`) is talk to the patient; the assessment states the problem.
+                if placed == .assessment, Self.leansOnBefore(condensed),
+                    !Self.anyStart(in: sentence.range, sorted: clinicalStarts)
+                {
+                    continue
+                }
                 statements.append(NoteStatement(section: placed, text: condensed, evidence: [sentence.range]))
             }
         }
@@ -539,6 +546,21 @@ public struct NoteWriter: Sendable {
     ]
 
     /// Whether a statement opens by reporting what the patient said.
+    /// Whether a sentence opens on a pronoun for something said before it (`It`, `That`, `This`, `They`) and holds
+    /// no number of its own: out of its conversation, it refers to nothing.
+    static func leansOnBefore(_ text: String) -> Bool {
+        guard let first = text.split(separator: " ").first,
+            ["it", "that", "this", "they", "these", "those"].contains(Phrasing.bare(String(first)))
+        else { return false }
+        // A result read out (`It does show moderate mitral regurgitation.`) stands on its own finding.
+        return !text.contains(where: \.isNumber)
+            && !text.split(separator: " ").contains { resultVerbs.contains(Phrasing.bare(String($0))) }
+    }
+
+    static let resultVerbs: Set<String> = [
+        "show", "shows", "showed", "shown", "revealed", "reveals", "demonstrates", "demonstrated",
+    ]
+
     static func isReportedSpeech(_ text: String) -> Bool {
         let keys = text.split(separator: " ", maxSplits: 3).prefix(3).map { Phrasing.bare(String($0)) }
         return reportingSubjects.contains { subject in

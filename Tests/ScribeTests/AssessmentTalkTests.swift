@@ -1,0 +1,41 @@
+import Testing
+
+@testable import Scribe
+
+/// What the clinician explains to the patient while assessing (`that means ...`, `they are ...`) is talk; the
+/// assessment keeps the problem and its findings. The visit below was written for these tests.
+@Suite("Explanations to the patient stay out of the assessment")
+struct AssessmentTalkTests {
+    static let visit = """
+        [doctor] hi , mark . how are you doing today ?
+        [patient] not great . my right shoulder has been hurting for about two weeks since i moved some furniture .
+        [doctor] okay . on exam , there is tenderness over the right rotator cuff and pain with abduction .
+        [doctor] so for your assessment , i think you have a right rotator cuff strain .
+        [doctor] that means that you stretched the tendons of the muscles that move your shoulder .
+        [doctor] they are the muscles that help you lift your arm over your head .
+        [doctor] your x-ray does show that there is no fracture .
+        [doctor] i want you to take ibuprofen 600 mg three times a day and we will refer you to physical therapy .
+        """
+
+    @Test("a sentence leaning on what was said before, with no finding of its own, is left out")
+    func explanationsLeftOut() throws {
+        let note = try NoteWriter().note(transcript: Self.visit)
+        #expect(!note.assessment.contains("That means"))
+        #expect(!note.assessment.contains("They are the muscles"))
+        #expect(note.assessment.lowercased().contains("rotator cuff strain"))
+        #expect(note.plan.lowercased().contains("ibuprofen 600 mg"))
+    }
+
+    @Test(
+        "which sentences lean on what was said before",
+        arguments: [
+            ("That means he injured the tendons of his shoulder.", true),
+            ("They are brief involuntary movements.", true),
+            ("It does show moderate mitral regurgitation.", false),
+            ("It is 127 over 80.", false),
+            ("He has a right rotator cuff strain.", false),
+        ])
+    func leaning(text: String, leans: Bool) {
+        #expect(NoteWriter.leansOnBefore(text) == leans)
+    }
+}
