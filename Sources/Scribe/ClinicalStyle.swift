@@ -18,6 +18,8 @@ enum ClinicalStyle {
     /// The sentence in note style, or nil when nothing worth a note's sentence is left.
     static func condensed(_ text: String, voice: Voice) -> String? {
         var words = Phrasing.spaceSeparated(text)
+        // An impression reduced to the problem's name (`Reflux.`) is whole however short.
+        var namesProblem = false
         words = withoutBrokenWords(words)
         words = withoutFillers(words)
         words = withoutRepeats(words)
@@ -28,6 +30,9 @@ enum ClinicalStyle {
             words = withoutLeadingDiscourse(words)
             words = withoutProblemIntro(words)
             words = withoutTopicFraming(words)
+            let impression = namedImpression(words)
+            namesProblem = impression != words
+            words = impression
             guard !words.isEmpty, let dictated = withoutNoteInstruction(words) else { return nil }
             words = dictated
             words = announcedHeading(words)
@@ -50,7 +55,7 @@ enum ClinicalStyle {
         if voice != .dictation { words = withoutSpokenTransition(words) }
         if voice == .clinician,
             isAnnouncement(words) || isInstruction(words) || isExaminerIntent(words) || asksWithin(words)
-                || isRemark(words)
+                || isRemark(words) || isPositioningRequest(words)
         {
             return nil
         }
@@ -77,7 +82,7 @@ enum ClinicalStyle {
             return nil
         }
         let content = words.filter { !$0.utf8.allSatisfy { Phrasing.isMark($0) } }
-        guard content.count >= (voice == .dictation ? 1 : 3) else { return nil }
+        guard content.count >= (voice == .dictation || namesProblem ? 1 : 3) else { return nil }
         // A sentence cut off mid-clause ("The patient has been taking.") says nothing whole.
         if voice != .dictation, danglingEnds.contains(Phrasing.bare(last)) { return nil }
         if voice != .dictation, isDependentClause(words) || isVerdict(words) { return nil }
@@ -493,6 +498,8 @@ enum ClinicalStyle {
         ["i", "think"], ["i", "believe"], ["i", "feel", "like"], ["it", "sounds", "like"], ["it", "looks", "like"],
         ["it", "seems", "like"], ["i'm", "sure"], ["i", "am", "sure"], ["i", "would", "say"], ["i'd", "say"],
         ["i", "see", "that"], ["i", "know"], ["i", "noticed", "that"], ["i", "see"], ["you", "know"],
+        // The examiner putting a finding into words (`we'll say you have some mild tenderness ...`).
+        ["we'll", "say"], ["we", "will", "say"], ["let's", "say"], ["i'll", "say"], ["i", "will", "say"],
     ]
 
     /// The clinician's plan framing made the plan item: `I want to start` / `we'll go ahead and start` →
@@ -701,6 +708,58 @@ enum ClinicalStyle {
         ClinicalLexicon.problems.flatMap { $0.split(separator: "|") }.compactMap { name in
             name.split(separator: " ").last.map(String.init)
         }.flatMap { [$0, $0 + "s"] })
+
+    /// `This is reflux.` → `Reflux.`, `It is most likely a muscular strain.` → `Likely a muscular strain.`: the
+    /// impression names the problem, as an assessment writes it. Only a short name ending on a problem the
+    /// lexicon knows is taken.
+    static func namedImpression(_ words: [String]) -> [String] {
+        guard (3...9).contains(words.count), let last = words.last, Phrasing.trailingPunctuation(last) == ".",
+            problemEndWords.contains(Phrasing.bare(last)),
+            words.dropLast().allSatisfy({ Phrasing.trailingPunctuation($0).isEmpty })
+        else { return words }
+        let keys = words.map(Phrasing.bare)
+        var at: Int
+        if ["this", "it", "that"].contains(keys[0]), keys[1] == "is" {
+            at = 2
+        } else if ["this's", "it's", "that's"].contains(keys[0]) {
+            at = 1
+        } else {
+            return words
+        }
+        var likely = false
+        if at + 1 < keys.count, keys[at] == "most", keys[at + 1] == "likely" {
+            likely = true
+            at += 2
+        } else if at < keys.count, ["probably", "likely"].contains(keys[at]) {
+            likely = true
+            at += 1
+        }
+        if at + 1 < keys.count, keys[at] == "consistent", keys[at + 1] == "with" {
+            likely = true
+            at += 2
+        }
+        if at + 1 < keys.count, keys[at] == "more", keys[at + 1] == "of" { at += 2 }
+        if at < keys.count, ["a", "an"].contains(keys[at]) { at += 1 }
+        // The name itself: a few words, none of them a verb of its own (`it is what causes the pain`).
+        let name = words[at...]
+        guard (1...5).contains(name.count),
+            !name.contains(where: { impressionNonWords.contains(Phrasing.bare($0)) }),
+            let first = name.first.map(Phrasing.bare), !impressionNonStarts.contains(first)
+        else { return words }
+        return (likely ? ["Likely"] : []) + name
+    }
+
+    /// Words an impression's name cannot open with: what follows is a cause or a degree (`It is all from his
+    /// asthma.`), not a name.
+    /// Words no problem's name holds: a clause goes on (`it is what causes the pain`, `it's is all from ...`).
+    static let impressionNonWords: Set<String> = [
+        "what", "why", "how", "not", "that", "when", "is", "are", "was", "were", "be", "been", "has", "have", "had",
+        "it", "this", "which", "if",
+    ]
+    static let impressionNonStarts: Set<String> = [
+        "all", "from", "due", "because", "just", "only", "also", "very", "so", "still", "about", "like", "caused",
+        "related", "secondary", "part", "his", "her", "their", "your", "my", "the",
+    ]
 
     static let topicOpenings: Set<String> = ["for", "regarding", "from", "as", "with", "in"]
     static let topicPossessives: Set<String> = ["his", "her", "their", "your", "the", "this", "that", "these", "those"]
@@ -987,6 +1046,31 @@ extension ClinicalStyle {
             examActions.contains($0) || ["be", "have", "do", "go", "take", "check", "just"].contains($0)
         } ?? true
     }
+
+    /// The examiner asking the patient onto the table or into position, wherever in the sentence (`if you want to
+    /// lay down here on the table for me and let's take a look at you`): the visit's choreography, not a finding
+    /// or a plan item.
+    static func isPositioningRequest(_ words: [String]) -> Bool {
+        guard words.count <= 30 else { return false }
+        let keys = words.map(Phrasing.bare)
+        for index in keys.indices {
+            let next = keys[(index + 1)...].prefix(3)
+            if ["let's", "lets"].contains(keys[index]),
+                next.starts(with: ["take", "a", "look"]) || next.starts(with: ["have", "a", "look"])
+            {
+                return true
+            }
+            if positioningVerbs.contains(keys[index]), next.prefix(2).contains(where: positioningDirections.contains),
+                keys.contains("table") || zip(keys, keys.dropFirst()).contains(where: { $0 == "for" && $1 == "me" })
+            {
+                return true
+            }
+        }
+        return false
+    }
+
+    static let positioningVerbs: Set<String> = ["lay", "lie", "hop", "sit", "stand", "scoot", "lean", "turn", "roll"]
+    static let positioningDirections: Set<String> = ["down", "up", "back", "over", "forward", "onto"]
 
     /// A clinician's remark that records nothing: how they feel about the news (`I am so glad she is doing
     /// well.`), or a manoeuvre narrated as an unfinished condition (`If I bend it this way.`). A short verdict

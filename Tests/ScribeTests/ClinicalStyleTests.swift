@@ -105,6 +105,13 @@ struct ClinicalStyleTests {
             ),
             ("Lastly, she has been sleeping better at night.", .patient, "She has been sleeping better at night."),
             ("Otherwise, no past medical history.", .dictation, "Otherwise, no past medical history."),
+            ("I think this is reflux.", .clinician, "Reflux."),
+            ("It is most likely a muscular strain.", .clinician, "Likely muscular strain."),
+            ("It is not reflux.", .clinician, "It is not reflux."),
+            (
+                "So we'll say she has mild tenderness to palpation of the upper abdomen.", .clinician,
+                "She has mild tenderness to palpation of the upper abdomen."
+            ),
             ("Continue him on the lipitor 40 mg a day.", .clinician, "Continue the lipitor 40 mg a day."),
             (
                 "Stop the norvasc and put him on hydrochlorothiazide 10 mg once a day.", .clinician,
@@ -133,6 +140,8 @@ struct ClinicalStyleTests {
             ("The patient has been taking, mel-...", .patient),
             ("Okay, yeah.", .patient),
             ("Quickly listen to her heart and lungs.", .clinician),
+            ("If she wants to lay down here on the table for me and let's take a look at her.", .clinician),
+            ("Go ahead and hop up here on the table for me.", .clinician),
             ("Ice and rest make it feel better, is that correct.", .clinician),
             ("I am going to examine her arm.", .clinician),
             ("I will be gentle but I want to look at the knee.", .clinician),
