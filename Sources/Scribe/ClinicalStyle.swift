@@ -52,7 +52,10 @@ enum ClinicalStyle {
             break
         }
         words = withoutLeadingDiscourse(words)
-        if voice != .dictation { words = withoutSpokenTransition(words) }
+        if voice != .dictation {
+            words = withoutSpokenTransition(words)
+            words = withoutTrailingConnective(words)
+        }
         if voice == .clinician,
             isAnnouncement(words) || isInstruction(words) || isExaminerIntent(words) || asksWithin(words)
                 || isRemark(words) || isPositioningRequest(words)
@@ -363,6 +366,27 @@ enum ClinicalStyle {
         return Array(words.dropFirst())
     }
 
+    /// `Follow up in 7 days and then.`: the speaker moved on mid-sentence; what was said before stands.
+    static func withoutTrailingConnective(_ words: [String]) -> [String] {
+        guard words.count > 4, let last = words.last, Phrasing.trailingPunctuation(last) == "." else { return words }
+        let keys = words.suffix(3).map(Phrasing.bare)
+        let cut: Int
+        // `every now and then`, `since then`, `until then` end where they should.
+        if ["and", "but", "so"].contains(keys[1]), ["then", "so", "now"].contains(keys[2]), keys[0] != "now" {
+            cut = 2
+        } else if keys[2] == "and" {
+            cut = 1
+        } else {
+            return words
+        }
+        var kept = Array(words.dropLast(cut))
+        guard let end = kept.last, Phrasing.trailingPunctuation(end).isEmpty || end.hasSuffix(",") else {
+            return words
+        }
+        kept[kept.count - 1] = end.trimmingCharacters(in: ",") + "."
+        return kept
+    }
+
     static let spokenTransitions: Set<String> = [
         "lastly", "again", "finally", "additionally", "otherwise", "first", "secondly", "next", "anyways", "plus",
         "overall", "besides", "honestly", "luckily", "thankfully", "fortunately", "unfortunately", "obviously",
@@ -431,7 +455,11 @@ enum ClinicalStyle {
     static func isDependentClause(_ words: [String]) -> Bool {
         guard let first = words.first.map(Phrasing.bare) else { return false }
         if first == "not", words.count > 1, Phrasing.bare(words[1]) == "that" { return true }
-        guard subordinators.contains(first) else { return false }
+        // `As far as his diabetes.`: a topic announced and never spoken of.
+        let asFarAs =
+            first == "as" && words.count > 2 && Phrasing.bare(words[1]) == "far"
+            && Phrasing.bare(words[2]) == "as"
+        guard subordinators.contains(first) || asFarAs else { return false }
         return !words.dropLast().contains { $0.hasSuffix(",") || $0.hasSuffix(";") }
     }
 
@@ -500,6 +528,7 @@ enum ClinicalStyle {
         ["i", "see", "that"], ["i", "know"], ["i", "noticed", "that"], ["i", "see"], ["you", "know"],
         // The examiner putting a finding into words (`we'll say you have some mild tenderness ...`).
         ["we'll", "say"], ["we", "will", "say"], ["let's", "say"], ["i'll", "say"], ["i", "will", "say"],
+        ["looks", "like"], ["sounds", "like"], ["seems", "like"],
     ]
 
     /// The clinician's plan framing made the plan item: `I want to start` / `we'll go ahead and start` →

@@ -106,6 +106,16 @@ struct ClinicalStyleTests {
             ("Lastly, she has been sleeping better at night.", .patient, "She has been sleeping better at night."),
             ("Otherwise, no past medical history.", .dictation, "Otherwise, no past medical history."),
             ("I think this is reflux.", .clinician, "Reflux."),
+            ("Follow up in 7 days and then.", .clinician, "Follow up in 7 days."),
+            ("He has a cigarette every now and then.", .patient, "He has a cigarette every now and then."),
+            (
+                "She had a colonoscopy 3 years ago but nothing since then.", .patient,
+                "She had a colonoscopy 3 years ago but nothing since then."
+            ),
+            (
+                "Looks like his doctor sent him over for a foot ulcer.", .clinician,
+                "His doctor sent him over for a foot ulcer."
+            ),
             ("It is most likely a muscular strain.", .clinician, "Likely muscular strain."),
             ("It is not reflux.", .clinician, "It is not reflux."),
             (
@@ -142,6 +152,7 @@ struct ClinicalStyleTests {
             ("Quickly listen to her heart and lungs.", .clinician),
             ("If she wants to lay down here on the table for me and let's take a look at her.", .clinician),
             ("Go ahead and hop up here on the table for me.", .clinician),
+            ("As far as his diabetes.", .clinician),
             ("Ice and rest make it feel better, is that correct.", .clinician),
             ("I am going to examine her arm.", .clinician),
             ("I will be gentle but I want to look at the knee.", .clinician),
