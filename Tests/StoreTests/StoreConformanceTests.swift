@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 import Testing
 
 @testable import Store
@@ -6,11 +7,11 @@ import Testing
 /// A ``Store`` implementation the conformance suite runs against: each opens a fresh store in an empty folder.
 struct StoreImplementation: Sendable, CustomTestStringConvertible {
     var name: String
-    var open: @Sendable (_ folder: URL, _ keyring: DataKeyring) throws -> any Store
+    var open: @Sendable (_ folder: URL, _ keyring: DataKeyring) async throws -> any Store
 
     var testDescription: String { name }
 
-    /// Every implementation (a PostgreSQL one joins this list when it lands).
+    /// Every implementation. The PostgreSQL ones open a fresh database on the suite's ``PostgresTestServer``.
     static let all: [StoreImplementation] = [
         StoreImplementation(name: "SQLite") { folder, keyring in
             try SQLiteStore(databaseFile: folder.appendingPathComponent("data/notebridge.sqlite"), keyring: keyring)
@@ -20,13 +21,22 @@ struct StoreImplementation: Sendable, CustomTestStringConvertible {
                 databaseFile: folder.appendingPathComponent("data/notebridge.sqlite"), keyring: keyring,
                 configuration: SQLiteJournal.Configuration(synchronous: .full, maximumBatchSize: 1))
         },
+        StoreImplementation(name: "PostgreSQL") { _, keyring in
+            try PostgresStore(configuration: try await PostgresTestServer.current().newDatabase(), keyring: keyring)
+        },
+        StoreImplementation(name: "PostgreSQL, one-row batches, one committer") { _, keyring in
+            var configuration = try await PostgresTestServer.current().newDatabase()
+            configuration.maximumBatchSize = 1
+            configuration.commitConcurrency = 1
+            return try PostgresStore(configuration: configuration, keyring: keyring)
+        },
     ]
 }
 
 /// What every ``Store`` must do, whatever its database: the journal, the outbox and its leases (claim, complete,
 /// fail, release), notes, keys, audit and webhooks. Backend-specific checks (file bytes, schema migrations) live in
 /// the backend's own suites.
-@Suite("Store conformance")
+@Suite("Store conformance", .postgresServer)
 struct StoreConformanceTests {
     private typealias Support = StoreTestSupport
 
@@ -35,7 +45,7 @@ struct StoreConformanceTests {
         async throws
     {
         try await Support.withTemporaryDirectory { folder in
-            let store = try implementation.open(folder, try Support.keyring())
+            let store = try await implementation.open(folder, try Support.keyring())
             do {
                 try await body(store)
             } catch {
