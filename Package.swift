@@ -317,6 +317,7 @@ let package = Package(
                 "Mapping",
                 "HL7v2",
                 "MLLP",
+                "PostgresStore",
                 "Store",
                 "TestSupport",
                 "Transcription",

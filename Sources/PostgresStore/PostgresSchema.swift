@@ -195,9 +195,21 @@ enum PostgresSchema {
 
     /// Applies the migrations `connection`'s database lacks, under the advisory lock, in one transaction; returns
     /// the versions applied (empty when another instance, or an earlier start, applied them).
-    static func migrate(_ connection: PostgresConnection, logger: Logger) async throws -> [Int] {
+    /// With `wait` false, a lock another instance holds is not waited for: the call throws at once that migrations
+    /// are pending (what a readiness probe wants).
+    static func migrate(_ connection: PostgresConnection, wait: Bool = true, logger: Logger) async throws -> [Int] {
         try await connection.withTransaction(logger: logger) { connection in
-            try await connection.rows("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
+            if wait {
+                try await connection.rows("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
+            } else {
+                let locked = try await connection.rows(
+                    "SELECT pg_try_advisory_xact_lock(\(migrationLockKey))", logger: logger
+                ).first?.value(0, as: Bool.self)
+                guard locked == true else {
+                    throw StoreError(
+                        .database, reason: "schema migrations are pending: another instance holds the migration lock")
+                }
+            }
             try await connection.rows(
                 """
                 CREATE TABLE IF NOT EXISTS notebridge_schema (

@@ -68,13 +68,14 @@ public final class PostgresStore: Store {
     /// The schema version this build migrates to.
     public static var schemaVersion: Int { PostgresSchema.latestVersion }
 
-    /// Brings the schema up to date when it is not, then asks the server a trivial query; throws when either fails
-    /// or takes longer than the connect timeout (a server that does not answer).
+    /// Brings the schema up to date when it is not (without waiting for another instance's migration: that is
+    /// reported as pending), then asks the server a trivial query; throws when either fails or takes longer than two
+    /// seconds (or the connect timeout, when shorter).
     public func checkReadiness() async throws {
-        let limit = configuration.connectTimeout
+        let limit = min(configuration.connectTimeout, .seconds(2))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await self.database.migrateIfNeeded()
+                try await self.database.migrateIfNeeded(wait: false)
                 _ = try await self.database.withConnection("check readiness") { connection in
                     try await connection.rows("SELECT 1", logger: self.database.logger).count
                 }

@@ -20,8 +20,6 @@ final class PostgresStoreDatabase: Sendable {
     let configuration: PostgresStore.Configuration
     let logger: Logger
     private let schema = Mutex(SchemaState.pending)
-    /// Serializes this process's migration attempts (the advisory lock serializes processes).
-    private let migrating = Mutex(false)
     private let closed = Mutex(false)
 
     init(configuration: PostgresStore.Configuration, logger: Logger) throws {
@@ -48,12 +46,12 @@ final class PostgresStoreDatabase: Sendable {
     }
 
     /// Applies the migrations this database lacks, once per process; instances starting together wait on the
-    /// advisory lock and the later ones find nothing left to do. Throws when the server cannot be reached or the
-    /// database holds a newer schema than this build knows.
-    func migrateIfNeeded() async throws {
+    /// advisory lock (unless `wait` is false: then a held lock throws) and the later ones find nothing left to do.
+    /// Throws when the server cannot be reached or the database holds a newer schema than this build knows.
+    func migrateIfNeeded(wait: Bool = true) async throws {
         if isSchemaReady { return }
         let applied = try await run("migrate schema") { connection in
-            try await PostgresSchema.migrate(connection, logger: self.logger)
+            try await PostgresSchema.migrate(connection, wait: wait, logger: self.logger)
         }
         schema.withLock { $0 = .ready }
         if !applied.isEmpty {

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import PostgresNIO
-import PostgresStore
 import Testing
 
+@testable import PostgresStore
 @testable import Store
 
 /// What only the PostgreSQL store must show (the conformance suite covers what every store does): migrations run
@@ -69,6 +69,30 @@ struct PostgresStoreTests {
             }
             try await later.close()
         }
+    }
+
+    @Test("readiness fails at once while another instance holds the migration lock, and passes once it is released")
+    func readinessWhileMigrationsPending() async throws {
+        let server = try PostgresTestServer.current()
+        let configuration = try await server.newDatabase()
+        let store = try PostgresStore(configuration: configuration, keyring: try Support.keyring())
+        try await server.withClient(database: configuration.database) { client in
+            try await client.withConnection { connection in
+                let logger = Logger(label: "test.lock")
+                try await connection.query(
+                    "SELECT pg_advisory_lock(\(PostgresSchema.migrationLockKey))", logger: logger)
+                let started = ContinuousClock.now
+                await #expect { try await store.checkReadiness() } throws: { error in
+                    "\(error)".contains("migrations are pending")
+                }
+                #expect(ContinuousClock.now - started < .seconds(2))
+                try await connection.query(
+                    "SELECT pg_advisory_unlock(\(PostgresSchema.migrationLockKey))", logger: logger)
+            }
+        }
+        try await store.checkReadiness()
+        #expect(try await store.appliedSchemaVersions() == Array(1...PostgresStore.schemaVersion))
+        try await store.close()
     }
 
     @Test("readiness fails, quickly and without the password, while the server cannot be reached")
