@@ -43,6 +43,14 @@ final class PostgresJournal: Journal, EncounterContexts {
         guard !queue.isClosed, !database.isClosed else {
             throw StoreError(.closed, reason: "the journal is closed")
         }
+        // PostgreSQL text holds no NUL character; refused here, by this entry alone, not by its whole batch.
+        for (name, value) in [
+            ("source", entry.source), ("sender", entry.sender), ("control id", entry.controlID ?? ""),
+            ("message type", entry.messageType ?? ""), ("version", entry.version ?? ""),
+            ("acknowledgment code", entry.acknowledgmentCode),
+        ] where value.utf8.contains(0) {
+            throw StoreError(.invalidArgument, reason: "the \(name) contains a NUL character")
+        }
         let row = JournalRow(
             inserting: entry, sealedBody: try sealer.seal(entry.body),
             contentDigest: entry.comparableContent.map(contentDigester.digest))
@@ -83,20 +91,46 @@ final class PostgresJournal: Journal, EncounterContexts {
     private func commitBatch() async {
         let batch = queue.takeBatch(maximumCount: database.configuration.maximumBatchSize)
         guard !batch.isEmpty else { return }
-        let rows = batch.map { ($0.row, $0.duplicateCutoff) }
         do {
-            let outcomes = try await database.transaction("commit journal batch") { connection in
-                try await Self.apply(rows, on: connection, logger: self.logger)
+            try await commit(batch)
+        } catch  where batch.count > 1 && PostgresStoreDatabase.sqlState(error) != nil {
+            // The server refused something in the batch (not a lost connection): each record on its own, so that one
+            // bad record fails alone and the others are still acknowledged.
+            logger.warning(
+                "journal batch refused, committing its records one by one",
+                metadata: [
+                    "nb.store.batch_size": "\(batch.count)",
+                    "nb.store.sqlstate": "\(PostgresStoreDatabase.sqlState(error) ?? "")",
+                ])
+            for pending in batch {
+                do {
+                    try await commit([pending])
+                } catch {
+                    fail([pending], error)
+                }
             }
-            logger.trace("journal batch committed", metadata: ["nb.store.batch_size": "\(batch.count)"])
-            for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(returning: outcome) }
         } catch {
-            let failure = PostgresStoreDatabase.storeError(error, operation: "commit journal batch")
-            logger.error(
-                "journal batch commit failed",
-                metadata: ["nb.store.batch_size": "\(batch.count)", "nb.store.error": "\(failure)"])
-            for pending in batch { pending.continuation.resume(throwing: failure) }
+            fail(batch, error)
         }
+    }
+
+    /// Commits `batch` in one transaction and resumes each caller with its outcome; throws (resuming nobody) when
+    /// the transaction fails.
+    private func commit(_ batch: [JournalCommitQueue.Pending]) async throws {
+        let rows = batch.map { ($0.row, $0.duplicateCutoff) }
+        let outcomes = try await database.transaction("commit journal batch", mappingErrors: false) { connection in
+            try await Self.apply(rows, on: connection, logger: self.logger)
+        }
+        logger.trace("journal batch committed", metadata: ["nb.store.batch_size": "\(batch.count)"])
+        for (pending, outcome) in zip(batch, outcomes) { pending.continuation.resume(returning: outcome) }
+    }
+
+    private func fail(_ batch: [JournalCommitQueue.Pending], _ error: any Error) {
+        let failure = PostgresStoreDatabase.storeError(error, operation: "commit journal batch")
+        logger.error(
+            "journal batch commit failed",
+            metadata: ["nb.store.batch_size": "\(batch.count)", "nb.store.error": "\(failure)"])
+        for pending in batch { pending.continuation.resume(throwing: failure) }
     }
 
     /// Locks the batch's control ids (sorted, so that two batches never wait on each other in a cycle), then applies

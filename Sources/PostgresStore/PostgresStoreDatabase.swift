@@ -75,9 +75,9 @@ final class PostgresStoreDatabase: Sendable {
 
     /// Runs `body` in one transaction (`READ COMMITTED`), after the schema is up to date. Errors thrown by `body`
     /// as ``StoreError``s come out unchanged (the transaction rolled back); a deadlock or serialization failure is
-    /// retried up to three times.
+    /// retried up to three times. With `mappingErrors` false, other errors come out as PostgresNIO threw them.
     func transaction<T: Sendable>(
-        _ operation: String, _ body: @Sendable (PostgresConnection) async throws -> T
+        _ operation: String, mappingErrors: Bool = true, _ body: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try checkOpen()
         try await migrateIfNeeded()
@@ -96,7 +96,7 @@ final class PostgresStoreDatabase: Sendable {
                     logger.debug("PostgreSQL transaction retried", metadata: ["nb.store.operation": "\(operation)"])
                     continue
                 }
-                throw Self.storeError(error, operation: operation)
+                throw mappingErrors ? Self.storeError(error, operation: operation) : error
             }
         }
     }

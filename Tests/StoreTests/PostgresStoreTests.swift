@@ -170,6 +170,46 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a record the server refuses fails alone: the rest of its batch is committed and acknowledged")
+    func refusedRecordFailsAlone() async throws {
+        try await withInstances(1, configure: { $0.commitConcurrency = 1 }) { stores, server, database in
+            let store = stores[0]
+            try await store.migrate()
+            try await server.withClient(database: database) { client in
+                try await client.query(
+                    """
+                    CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN
+                    IF NEW.control_id = 'POISON' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$
+                    LANGUAGE plpgsql
+                    """)
+                try await client.query(
+                    "CREATE TRIGGER poison BEFORE INSERT ON journal FOR EACH ROW EXECUTE FUNCTION refuse_poison()")
+            }
+            let results = await withTaskGroup(of: (String, Bool).self) { group in
+                for index in 0..<60 {
+                    let controlID = index == 30 ? "POISON" : "OK-\(index)"
+                    group.addTask {
+                        let outcome = try? await store.journal.record(
+                            Support.entry(controlID: controlID), duplicateWindow: .seconds(60))
+                        return (controlID, outcome != nil)
+                    }
+                }
+                var all: [String: Bool] = [:]
+                for await (controlID, stored) in group { all[controlID] = stored }
+                return all
+            }
+            #expect(results["POISON"] == false)
+            #expect(results.filter { $0.value }.count == 59)
+            #expect(try await store.journal.count() == 59)
+            await #expect {
+                _ = try await store.journal.record(
+                    Support.entry(controlID: "NUL\u{0}ID"), duplicateWindow: .seconds(60))
+            } throws: { error in
+                (error as? StoreError)?.code == .invalidArgument
+            }
+        }
+    }
+
     @Test("instances claim one outbox without taking the same row, one row per patient in flight at a time")
     func claimsAcrossInstances() async throws {
         try await withInstances(3) { stores, _, _ in

@@ -14,8 +14,10 @@ import Testing
 ///
 /// When the binaries are missing the tests fail with what to install; they are never skipped.
 final class PostgresTestServer: Sendable {
-    /// Where Debian puts the server binaries (`/usr/lib/postgresql/<major>/bin`).
-    static let binaryRoot = "/usr/lib/postgresql"
+    /// Where Debian puts the server binaries (`/usr/lib/postgresql/<major>/bin`); `NOTEBRIDGE_TEST_POSTGRES_ROOT`
+    /// names another folder of the same layout.
+    static let binaryRoot =
+        ProcessInfo.processInfo.environment["NOTEBRIDGE_TEST_POSTGRES_ROOT"] ?? "/usr/lib/postgresql"
     static let superuser = "notebridge"
 
     let folder: URL
