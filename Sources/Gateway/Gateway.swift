@@ -103,8 +103,9 @@ public enum Gateway {
         let store = try openStore(configuration, environment: environment, logger: logger)
         let journal = store.journal
         do {
-            if configuration.createFirstKey, try await store.keys.keys().isEmpty {
-                let issued = try await APIKeys.create(in: store.keys, name: "first key", scopes: APIScope.allCases)
+            if configuration.createFirstKey, try await store.keys.keys().isEmpty,
+                let issued = try await APIKeys.createFirst(in: store.keys, name: "first key", scopes: APIScope.allCases)
+            {
                 console(
                     """
                     NoteBridge created its first API key (shown once; only its hash is stored):

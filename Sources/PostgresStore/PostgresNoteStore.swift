@@ -209,18 +209,38 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
     func saveKey(_ key: APIKeyRecord) async throws {
         let secret = try sealing.seal(Array(key.webhookSecret.utf8), for: .webhookSecret(keyID: key.id))
         try await database.withConnection("save API key") { connection in
-            do {
-                try await connection.rows(
-                    """
-                    INSERT INTO api_keys (id, name, scopes, hash, webhook_secret_sealed, data_key_id, created_at, \
-                    revoked_at) VALUES (\(key.id), \(key.name), \(key.scopes.joined(separator: " ")), \(key.hash), \
-                    \(secret.bytes.buffer), \(secret.keyID), \(key.createdAt.epochMilliseconds), \
-                    \(key.revokedAt?.epochMilliseconds))
-                    """,
-                    logger: self.logger)
-            } catch  where PostgresStoreDatabase.sqlState(error) == "23505" {
-                throw StoreError(.invalidArgument, reason: "an API key with this id or hash exists")
-            }
+            try await Self.insert(key, secret: secret, on: connection, logger: self.logger)
+        }
+    }
+
+    /// The advisory lock that makes "no key yet → this one" atomic across instances (`NBFSTKEY` in ASCII).
+    static let firstKeyLockKey: Int64 = 0x4E42_4653_544B_4559
+
+    func saveFirstKey(_ key: APIKeyRecord) async throws -> Bool {
+        let secret = try sealing.seal(Array(key.webhookSecret.utf8), for: .webhookSecret(keyID: key.id))
+        return try await database.transaction("save first API key") { connection in
+            try await connection.rows("SELECT pg_advisory_xact_lock(\(Self.firstKeyLockKey))", logger: self.logger)
+            let existing = try await connection.rows("SELECT 1 FROM api_keys LIMIT 1", logger: self.logger)
+            guard existing.isEmpty else { return false }
+            try await Self.insert(key, secret: secret, on: connection, logger: self.logger)
+            return true
+        }
+    }
+
+    private static func insert(
+        _ key: APIKeyRecord, secret: SealedValue, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        do {
+            try await connection.rows(
+                """
+                INSERT INTO api_keys (id, name, scopes, hash, webhook_secret_sealed, data_key_id, created_at, \
+                revoked_at) VALUES (\(key.id), \(key.name), \(key.scopes.joined(separator: " ")), \(key.hash), \
+                \(secret.bytes.buffer), \(secret.keyID), \(key.createdAt.epochMilliseconds), \
+                \(key.revokedAt?.epochMilliseconds))
+                """,
+                logger: logger)
+        } catch  where PostgresStoreDatabase.sqlState(error) == "23505" {
+            throw StoreError(.invalidArgument, reason: "an API key with this id or hash exists")
         }
     }
 

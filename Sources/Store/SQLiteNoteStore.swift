@@ -232,16 +232,30 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
                 try Bool.fetchOne(
                     db, sql: "SELECT 1 FROM api_keys WHERE id = ? OR hash = ?", arguments: [key.id, key.hash]) ?? false
             guard !taken else { throw StoreError(.invalidArgument, reason: "an API key with this id or hash exists") }
-            try db.execute(
-                sql: """
-                    INSERT INTO api_keys (id, name, scopes, hash, webhook_secret_sealed, data_key_id, created_at, \
-                    revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    key.id, key.name, key.scopes.joined(separator: " "), key.hash, Data(secret.bytes), secret.keyID,
-                    key.createdAt.epochMilliseconds, key.revokedAt?.epochMilliseconds,
-                ])
+            try Self.insert(key, secret: secret, into: db)
         }
+    }
+
+    public func saveFirstKey(_ key: APIKeyRecord) async throws -> Bool {
+        let secret = try sealing.seal(Array(key.webhookSecret.utf8), for: .webhookSecret(keyID: key.id))
+        // One writer at a time: the check and the insert are one write transaction.
+        return try await write("save first API key") { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys") == 0 else { return false }
+            try Self.insert(key, secret: secret, into: db)
+            return true
+        }
+    }
+
+    private static func insert(_ key: APIKeyRecord, secret: SealedValue, into db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO api_keys (id, name, scopes, hash, webhook_secret_sealed, data_key_id, created_at, \
+                revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                key.id, key.name, key.scopes.joined(separator: " "), key.hash, Data(secret.bytes), secret.keyID,
+                key.createdAt.epochMilliseconds, key.revokedAt?.epochMilliseconds,
+            ])
     }
 
     private static let keyColumns =

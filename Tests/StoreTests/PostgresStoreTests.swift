@@ -141,6 +141,27 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("instances starting together on an empty database make one first API key between them")
+    func firstKeyAcrossInstances() async throws {
+        try await withInstances(4) { stores, _, _ in
+            let stored = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for (index, store) in stores.enumerated() {
+                    group.addTask {
+                        try await store.keys.saveFirstKey(
+                            APIKeyRecord(
+                                id: "key_first\(index)", name: "first key", scopes: ["admin"], hash: "h\(index)",
+                                webhookSecret: "whsec_\(index)", createdAt: Date()))
+                    }
+                }
+                var results: [Bool] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+            #expect(stored.filter { $0 }.count == 1)
+            #expect(try await stores[0].keys.keys().count == 1)
+        }
+    }
+
     @Test("concurrent records are group-committed: fewer transactions than records, each acknowledged after commit")
     func groupCommit() async throws {
         try await withInstances(1) { stores, _, _ in

@@ -412,4 +412,28 @@ struct StoreConformanceTests {
             #expect(records.last?.succeeded == false)
         }
     }
+
+    @Test(
+        "of many concurrent first keys exactly one is stored, and none once a key exists",
+        arguments: StoreImplementation.all)
+    func firstKeyOnce(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let keys = store.keys
+            let stored = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await keys.saveFirstKey(
+                            APIKeyRecord(
+                                id: "key_first\(index)", name: "first key", scopes: ["admin"], hash: "h\(index)",
+                                webhookSecret: "whsec_\(index)", createdAt: Date()))
+                    }
+                }
+                var results: [Bool] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+            #expect(stored.filter { $0 }.count == 1)
+            #expect(try await keys.keys().count == 1)
+        }
+    }
 }

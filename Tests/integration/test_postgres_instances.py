@@ -128,6 +128,9 @@ def test_two_instances_on_one_database_write_each_message_once_and_share_duplica
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             list(pool.map(lambda g: g.start(), instances))
         assert [readyz(g) for g in instances] == [200, 200]
+        # One first API key between them, printed by the instance that made it.
+        assert len([g for g in instances if g.api_key]) == 1
+        assert postgres.psql("notebridge", "SELECT COUNT(*) FROM api_keys") == "1"
         for gateway in instances:
             assert "PostgreSQL store opened" in gateway.log_text()
             assert not (gateway.data_dir / "notebridge.sqlite").exists()
