@@ -385,18 +385,32 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
             createdAt: Date(epochMilliseconds: try cells[9].decode(Int64.self)))
     }
 
+    /// How long rows returned by ``dueDeliveries(now:limit:)`` are held back from other instances.
+    static let webhookLease: Duration = .seconds(120)
+
     func dueDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery] {
         let stamp = now.epochMilliseconds
+        let leased = stamp + Self.webhookLease.clampedMilliseconds
         let count = max(0, limit)
-        return try await database.withConnection("read due webhooks") { connection in
+        let columns = Self.webhookColumns.split(separator: ",").map {
+            "due." + $0.trimmingCharacters(in: .whitespaces)
+        }.joined(separator: ", ")
+        // The rows as they were (their own next attempt time), while the table holds them leased; rows another
+        // instance is taking at the same moment are skipped.
+        let rows = try await database.transaction("take due webhooks") { connection in
             try await connection.rows(
                 """
-                SELECT \(unescaped: Self.webhookColumns) FROM webhooks WHERE state = 'pending' \
-                AND next_attempt_at <= \(stamp) ORDER BY next_attempt_at, id LIMIT \(count)
+                WITH due AS (
+                    SELECT \(unescaped: Self.webhookColumns) FROM webhooks WHERE state = 'pending' \
+                    AND next_attempt_at <= \(stamp) ORDER BY next_attempt_at, id LIMIT \(count) FOR UPDATE SKIP LOCKED
+                )
+                UPDATE webhooks SET next_attempt_at = \(leased) FROM due WHERE webhooks.id = due.id \
+                RETURNING \(unescaped: columns)
                 """,
                 logger: self.logger
             ).map(Self.decodeDelivery)
         }
+        return rows.sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
     }
 
     func recordAttempt(id: Int64, state: WebhookDelivery.State, nextAttemptAt: Date, result: String) async throws {

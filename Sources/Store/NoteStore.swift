@@ -273,7 +273,10 @@ public struct WebhookDelivery: Sendable, Hashable {
 public protocol WebhookOutbox: Sendable {
     /// Queues a delivery and returns its id.
     func enqueue(_ delivery: WebhookDelivery) async throws -> Int64
-    /// Pending deliveries due at `now`, oldest first.
+    /// Pending deliveries due at `now`, oldest first. A backend that several instances share also holds the returned
+    /// rows back from every other caller for a while (their next attempt moves a lease ahead, until
+    /// ``recordAttempt(id:state:nextAttemptAt:result:)`` sets it), so that one instance sends each delivery; a caller
+    /// that dies meanwhile leaves the row due again once the lease ends.
     func dueDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery]
     /// Records an attempt's result: delivered, retry at `nextAttemptAt`, or failed for good.
     func recordAttempt(id: Int64, state: WebhookDelivery.State, nextAttemptAt: Date, result: String) async throws

@@ -162,6 +162,37 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a due webhook is handed to one instance; it is due again for all once its lease ends without an attempt")
+    func webhookLease() async throws {
+        try await withInstances(3) { stores, _, _ in
+            let now = Date()
+            for index in 0..<10 {
+                _ = try await stores[0].webhooks.enqueue(
+                    WebhookDelivery(
+                        keyID: "key_1", url: "https://hooks.example/\(index)", eventType: "note.generated",
+                        payload: Array("{}".utf8), nextAttemptAt: now, createdAt: now))
+            }
+            let taken = try await withThrowingTaskGroup(of: [WebhookDelivery].self) { group in
+                for store in stores {
+                    group.addTask { try await store.webhooks.dueDeliveries(now: now, limit: 10) }
+                }
+                var all: [WebhookDelivery] = []
+                for try await deliveries in group { all += deliveries }
+                return all
+            }
+            #expect(taken.count == 10)
+            #expect(Set(taken.map(\.id)).count == 10)
+            #expect(taken.allSatisfy { abs($0.nextAttemptAt.timeIntervalSince(now)) < 0.01 })
+            let first = try #require(taken.first)
+            try await stores[1].webhooks.recordAttempt(
+                id: first.id, state: .delivered, nextAttemptAt: now, result: "200")
+            #expect(try await stores[2].webhooks.dueDeliveries(now: now.addingTimeInterval(60), limit: 10).isEmpty)
+            let again = try await stores[2].webhooks.dueDeliveries(now: now.addingTimeInterval(121), limit: 10)
+            #expect(again.count == 9)
+            #expect(!again.contains { $0.id == first.id })
+        }
+    }
+
     @Test("concurrent records are group-committed: fewer transactions than records, each acknowledged after commit")
     func groupCommit() async throws {
         try await withInstances(1) { stores, _, _ in
