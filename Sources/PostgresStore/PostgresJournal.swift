@@ -162,6 +162,27 @@ final class PostgresJournal: Journal, EncounterContexts {
                 """,
                 logger: logger)
         }
+        // The common case, new messages only: no control id twice in the batch and none received before within the
+        // window (the earliest cutoff of the batch, which can only send a batch down the slower path): one insert.
+        let keyedCount = records.filter { $0.row.controlID != nil && $0.row.state != .rejected }.count
+        if keyedCount == keys.count {
+            var earlier = false
+            if !keys.isEmpty, let cutoff = records.map(\.cutoff).min() {
+                earlier = try await !connection.rows(
+                    """
+                    SELECT 1 FROM journal WHERE (sender, control_id) IN \
+                    (SELECT * FROM unnest(\(keys.map(\.sender))::text[], \(keys.map(\.controlID))::text[])) \
+                    AND received_at >= \(cutoff) AND state != 'rejected' LIMIT 1
+                    """,
+                    logger: logger
+                ).isEmpty
+            }
+            if !earlier {
+                return try await insertAll(records.map(\.row), on: connection, now: now, logger: logger).map {
+                    .recorded(id: $0)
+                }
+            }
+        }
         var outcomes: [JournalCommitQueue.Outcome] = []
         outcomes.reserveCapacity(records.count)
         for (row, cutoff) in records {
@@ -204,6 +225,47 @@ final class PostgresJournal: Journal, EncounterContexts {
             }
         }
         return .recorded(id: try await insert(row, on: connection, now: now, logger: logger))
+    }
+
+    /// Inserts `rows` with one statement and returns their ids in the order given. Identity values are drawn as the
+    /// rows of the `VALUES` list are inserted, in their order, so the ascending ids map back to it.
+    private static func insertAll(_ rows: [JournalRow], on connection: PostgresConnection, now: Int64, logger: Logger)
+        async throws -> [Int64]
+    {
+        var binds = PostgresBindings(capacity: rows.count * 15)
+        var tuples: [String] = []
+        tuples.reserveCapacity(rows.count)
+        for row in rows {
+            let first = binds.count + 1
+            binds.append(row.source)
+            binds.append(row.sender)
+            binds.append(row.controlID)
+            binds.append(row.messageType)
+            binds.append(row.version)
+            binds.append(row.receivedAt)
+            binds.append(row.state.rawValue)
+            binds.append(row.sealedBody.bytes.buffer)
+            binds.append(row.sealedBody.keyID)
+            binds.append(row.acknowledgment.isEmpty ? nil : row.acknowledgment.buffer)
+            binds.append(row.acknowledgmentCode)
+            binds.append(row.duplicateCount)
+            binds.append(now)
+            binds.append(row.contentDigest)
+            binds.append(row.reusesControlIDOf)
+            tuples.append("(" + (first..<(first + 15)).map { "$\($0)" }.joined(separator: ", ") + ")")
+        }
+        let query = PostgresQuery(
+            unsafeSQL: """
+                INSERT INTO journal (source, sender, control_id, message_type, version, received_at, state, \
+                body_sealed, key_id, acknowledgment, ack_code, duplicate_count, updated_at, content_digest, \
+                reuses_control_id_of) VALUES \(tuples.joined(separator: ", ")) RETURNING id
+                """,
+            binds: binds)
+        let ids = try await connection.rows(query, logger: logger).map { try $0.value(0, as: Int64.self) }.sorted()
+        guard ids.count == rows.count else {
+            throw StoreError(.database, reason: "insert journal entries: \(ids.count) ids for \(rows.count) rows")
+        }
+        return ids
     }
 
     private static func insert(_ row: JournalRow, on connection: PostgresConnection, now: Int64, logger: Logger)

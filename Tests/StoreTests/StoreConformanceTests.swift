@@ -103,6 +103,46 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test(
+        "a resend with the same content is a duplicate, with other content its own flagged entry, in one batch too",
+        arguments: StoreImplementation.all)
+    func reusedControlID(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let journal = store.journal
+            let start = Date()
+            func entry(_ note: String, _ offset: TimeInterval) -> NewJournalEntry {
+                ReusedControlIDTests.entry("R1", note: note, at: start + offset)
+            }
+            guard case .recorded(let first) = try await journal.record(entry("A", 0), duplicateWindow: .seconds(600))
+            else { Issue.record("not recorded"); return }
+            // Sent together (one batch where the store batches): the same content, and other content.
+            async let same = journal.record(entry("A", 1), duplicateWindow: .seconds(600))
+            async let other = journal.record(entry("B", 2), duplicateWindow: .seconds(600))
+            let (sameOutcome, otherOutcome) = try await (same, other)
+            guard case .duplicate(let original) = sameOutcome else { Issue.record("\(sameOutcome)"); return }
+            #expect(original.id == first)
+            guard case .reusedControlID(let second, let earlier) = otherOutcome else {
+                Issue.record("\(otherOutcome)")
+                return
+            }
+            #expect(earlier == first)
+            #expect(second > first)
+            guard case .duplicate(let resent) = try await journal.record(entry("B", 3), duplicateWindow: .seconds(600))
+            else { Issue.record("not a duplicate of the second"); return }
+            #expect(resent.id == second)
+            #expect(try await journal.entries(flag: .reusedControlID, afterID: nil, limit: 10).map(\.id) == [second])
+            #expect(try await journal.count() == 2)
+            // A rejected entry is never matched, and is not matched by later ones.
+            var rejected = entry("C", 4)
+            rejected.state = .rejected
+            guard case .recorded = try await journal.record(rejected, duplicateWindow: .seconds(600)) else {
+                Issue.record("rejected entry not recorded")
+                return
+            }
+            #expect(try await journal.count() == 3)
+        }
+    }
+
     // MARK: - Outbox
 
     @Test(
