@@ -131,6 +131,10 @@ def test_two_instances_on_one_database_write_each_message_once_and_share_duplica
         # One first API key between them, printed by the instance that made it.
         assert len([g for g in instances if g.api_key]) == 1
         assert postgres.psql("notebridge", "SELECT COUNT(*) FROM api_keys") == "1"
+        # The CLI reads and writes the same database: a key made on one host is listed from the other.
+        instances[0].cli("keys", "create", "--name", "second app", "--scopes", "notes:read")
+        listed = instances[1].cli("keys", "list").stdout.decode()
+        assert "second app" in listed and "first key" in listed
         for gateway in instances:
             assert "PostgreSQL store opened" in gateway.log_text()
             assert not (gateway.data_dir / "notebridge.sqlite").exists()
