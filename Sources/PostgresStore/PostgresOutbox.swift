@@ -10,7 +10,8 @@ import Store
 /// other's rows instead of waiting, and stamp a lease; a row whose lease expired (its instance died) is claimable
 /// again by any instance. Per-patient order holds across instances: a row is claimable only while no earlier row of
 /// its patient and destination is pending or in flight, and such an earlier row, even one another claim holds
-/// locked, is still visible to that check.
+/// locked, is still visible to that check; and commits that add rows for one patient are serialized (a transaction-level
+/// advisory lock per patient key), so that a patient's row ids are in commit order.
 final class PostgresOutbox: Outbox {
     let database: PostgresStoreDatabase
     let sealing: StoreSealing
@@ -20,6 +21,9 @@ final class PostgresOutbox: Outbox {
         id, note_id, destination, patient_key, state, attempts, next_attempt_at, last_error, control_id, \
         lease_expires_at, created_at, updated_at, delivered_at, delivered_references
         """
+
+    /// The first key of the two-key advisory locks that serialize a patient's outbox inserts (`NBPK`).
+    static let patientLockClass: Int32 = 0x4E42_504B
 
     init(database: PostgresStoreDatabase, keyring: DataKeyring) {
         self.database = database
@@ -58,7 +62,16 @@ final class PostgresOutbox: Outbox {
         }
         let stamp = now.epochMilliseconds
         let notes = prepared
+        let patients = Set(notes.map(\.commit.note.patientKey)).sorted()
         return try await database.transaction("commit notes and outbox") { connection in
+            // One transaction at a time adds rows for a patient (in sorted order, so that two never wait on each
+            // other): a patient's rows are then committed in id order on every instance, which is the order claims
+            // deliver them in. Without it, a later row committed first could be claimed before an earlier one is
+            // visible.
+            for patient in patients {
+                try await connection.rows(
+                    "SELECT pg_advisory_xact_lock(\(Self.patientLockClass), hashtext(\(patient)))", logger: self.logger)
+            }
             var results: [Result<[Int64], StoreError>] = []
             results.reserveCapacity(notes.count)
             for item in notes {

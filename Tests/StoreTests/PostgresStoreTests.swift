@@ -307,6 +307,38 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a patient's outbox rows are committed one transaction at a time, so their ids are in commit order")
+    func patientCommitsAreSerialized() async throws {
+        try await withInstances(1) { stores, server, database in
+            let store = stores[0]
+            try await store.migrate()
+            let logger = Logger(label: "test.lock")
+            try await server.withClient(database: database) { client in
+                try await client.withConnection { connection in
+                    // Another instance in the middle of committing a note for pk_a.
+                    try await connection.query("BEGIN", logger: logger)
+                    try await connection.query(
+                        "SELECT pg_advisory_xact_lock(\(PostgresOutbox.patientLockClass), hashtext('pk_a'))",
+                        logger: logger)
+                    async let committed: ContinuousClock.Instant = {
+                        _ = try await store.outbox.commit(
+                            self.note("note_a", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: Date())
+                        return ContinuousClock.now
+                    }()
+                    // Another patient is not held up.
+                    _ = try await store.outbox.commit(
+                        self.note("note_b", patient: "pk_b"), destinations: ["ehr"], processing: nil, now: Date())
+                    try await Task.sleep(for: .milliseconds(300))
+                    let released = ContinuousClock.now
+                    try await connection.query("COMMIT", logger: logger)
+                    #expect(try await committed >= released)
+                }
+            }
+            let rows = try await store.outbox.items(state: nil, destination: "ehr", afterID: nil, limit: 10)
+            #expect(rows.map(\.noteID) == ["note_b", "note_a"])
+        }
+    }
+
     @Test("a lease held by an instance that died expires, and another instance takes the row over")
     func leaseTakeOver() async throws {
         try await withInstances { stores, _, _ in
