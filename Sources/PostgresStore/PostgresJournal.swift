@@ -157,7 +157,8 @@ final class PostgresJournal: Journal, EncounterContexts {
             try await connection.rows(
                 """
                 INSERT INTO journal_control_ids (sender, control_id)
-                SELECT s, c FROM unnest(\(senders)::text[], \(controlIDs)::text[]) WITH ORDINALITY AS k(s, c, n) ORDER BY n
+                SELECT s, c FROM unnest(\(senders)::text[], \(controlIDs)::text[]) WITH ORDINALITY AS k(s, c, n)
+                ORDER BY n
                 ON CONFLICT (sender, control_id) DO UPDATE SET seen = journal_control_ids.seen + 1
                 """,
                 logger: logger)
@@ -216,7 +217,8 @@ final class PostgresJournal: Journal, EncounterContexts {
             if var original = match {
                 try await connection.rows(
                     """
-                    UPDATE journal SET duplicate_count = duplicate_count + 1, updated_at = \(now) WHERE id = \(original.id)
+                    UPDATE journal SET duplicate_count = duplicate_count + 1, updated_at = \(now)
+                    WHERE id = \(original.id)
                     """,
                     logger: logger)
                 original.duplicateCount += 1
@@ -326,7 +328,10 @@ final class PostgresJournal: Journal, EncounterContexts {
         guard limit > 0 else { return [] }
         return try await journalRows(
             "list journal entries",
-            "SELECT \(unescaped: Self.columns) FROM journal WHERE id > \(afterID ?? Int64.min) ORDER BY id LIMIT \(limit)"
+            """
+            SELECT \(unescaped: Self.columns) FROM journal WHERE id > \(afterID ?? Int64.min) ORDER BY id \
+            LIMIT \(limit)
+            """
         )
     }
 

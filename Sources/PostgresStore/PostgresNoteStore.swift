@@ -45,7 +45,8 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
                 try await connection.rows(
                     """
                     INSERT INTO notes (id, owner_key_id, created_at, expires_at, specialty, template, document_sealed, \
-                    data_key_id, fhir_sealed, fhir_key_id, lookup_key_id, patient_index, encounter_index, source_index, \
+                    data_key_id, fhir_sealed, fhir_key_id, lookup_key_id, patient_index, encounter_index, \
+                    source_index, \
                     request_index) VALUES (\(note.id), \(note.ownerKeyID), \(note.createdAt.epochMilliseconds), \
                     \(note.expiresAt.epochMilliseconds), \(note.specialty), \(note.template), \(sealed.bytes.buffer), \
                     \(sealed.keyID), \(fhir?.bytes.buffer), \(fhir?.keyID), \(lookup.keyID), \(patient), \(encounter), \
@@ -137,8 +138,9 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
             let digests = sealing.lookupDigests(field, value)
             binds.append(digests.map(\.keyID))
             binds.append(digests.map(\.digest))
+            let (keys, values) = (binds.count - 1, binds.count)
             sql +=
-                " AND (lookup_key_id, \(field)_index) IN (SELECT * FROM unnest($\(binds.count - 1)::text[], $\(binds.count)::text[]))"
+                " AND (lookup_key_id, \(field)_index) IN (SELECT * FROM unnest($\(keys)::text[], $\(values)::text[]))"
         }
         if let from = query.createdFrom {
             binds.append(from.epochMilliseconds)

@@ -10,8 +10,8 @@ import Store
 /// other's rows instead of waiting, and stamp a lease; a row whose lease expired (its instance died) is claimable
 /// again by any instance. Per-patient order holds across instances: a row is claimable only while no earlier row of
 /// its patient and destination is pending or in flight, and such an earlier row, even one another claim holds
-/// locked, is still visible to that check; and commits that add rows for one patient are serialized (a transaction-level
-/// advisory lock per patient key), so that a patient's row ids are in commit order.
+/// locked, is still visible to that check; and commits that add rows for one patient are serialized (a
+/// transaction-level advisory lock per patient key), so that a patient's row ids are in commit order.
 final class PostgresOutbox: Outbox {
     let database: PostgresStoreDatabase
     let sealing: StoreSealing
@@ -24,6 +24,11 @@ final class PostgresOutbox: Outbox {
 
     /// The first key of the two-key advisory locks that serialize a patient's outbox inserts (`NBPK`).
     static let patientLockClass: Int32 = 0x4E42_504B
+
+    /// ``columns``, each prefixed with the table's name (for a `RETURNING` after `UPDATE … FROM`).
+    static let qualifiedColumns = columns.split(separator: ",").map {
+        "outbox." + $0.trimmingCharacters(in: .whitespacesAndNewlines)
+    }.joined(separator: ", ")
 
     init(database: PostgresStoreDatabase, keyring: DataKeyring) {
         self.database = database
@@ -146,8 +151,8 @@ final class PostgresOutbox: Outbox {
         let expires = stamp + leaseDuration.clampedMilliseconds
         let token = OutboxItem.newLeaseToken()
         let rows = try await database.transaction("claim outbox rows") { connection in
-            // Claimable: pending and due, or in flight under an expired lease; and no earlier row of the same patient to
-            // the same destination still pending or in flight (per-patient order). Rows another claim holds are
+            // Claimable: pending and due, or in flight under an expired lease; and no earlier row of the same patient
+            // to the same destination still pending or in flight (per-patient order). Rows another claim holds are
             // skipped, not waited for. One token per claim: each row is settled by its id and this token.
             try await connection.rows(
                 """
@@ -165,7 +170,7 @@ final class PostgresOutbox: Outbox {
                 UPDATE outbox SET state = 'in-flight', lease_token = \(token), lease_expires_at = \(expires), \
                 updated_at = \(stamp)
                 FROM claimable WHERE outbox.id = claimable.id
-                RETURNING \(unescaped: Self.columns.split(separator: ",").map { "outbox." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
+                RETURNING \(unescaped: Self.qualifiedColumns)
                 """,
                 logger: self.logger
             ).map(Self.decodeItem)
@@ -213,7 +218,8 @@ final class PostgresOutbox: Outbox {
         try await settle(
             lease, operation: "fail outbox row",
             """
-            UPDATE outbox SET state = \(state), attempts = attempts + 1, last_error = \(text), next_attempt_at = \(next), \
+            UPDATE outbox SET state = \(state), attempts = attempts + 1, last_error = \(text), \
+            next_attempt_at = \(next), \
             lease_token = NULL, lease_expires_at = NULL, updated_at = \(stamp) \
             WHERE id = \(lease.item.id) AND state = 'in-flight' AND lease_token = \(lease.token) RETURNING id
             """)

@@ -12,8 +12,8 @@ import Synchronization
 /// start that could not reach the server, so an instance started before its database recovers by itself;
 /// ``checkReadiness()`` fails while the server is unreachable or migrations are pending.
 ///
-/// The connection pool (PostgresNIO's `PostgresClient`) runs in a task the store owns from ``init(configuration:keyring:logger:)``
-/// to ``close()``.
+/// The connection pool (PostgresNIO's `PostgresClient`) runs in a task the store owns from
+/// ``init(configuration:keyring:logger:)`` to ``close()``.
 public final class PostgresStore: Store {
     /// The connection settings in effect.
     public let configuration: Configuration
