@@ -9,6 +9,7 @@ import glob
 import os
 import pathlib
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -216,3 +217,52 @@ def test_readyz_is_503_while_postgresql_is_down_and_the_instance_recovers_by_its
             "UP-1,UP-2", "UP-1,DOWN-1,UP-2")
     finally:
         server.stop()
+
+
+def test_an_instance_killed_mid_delivery_loses_nothing_and_its_leases_are_taken_over(gateway_factory, tmp_path,
+                                                                                      postgres):
+    postgres.psql("postgres", "CREATE DATABASE takeover")
+    url = postgres.url.replace("/notebridge?", "/takeover?")
+    receiver = Receiver()
+    receiver.delay = 4.0  # the EHR answers slowly at first: rows stay in flight
+    key = base64.b64encode(os.urandom(32)).decode()
+    try:
+        config = tmp_path / "takeover.yaml"
+        config.write_text(
+            "destinations:\n  ehr:\n    type: mllp\n    host: 127.0.0.1\n"
+            f"    port: {receiver.port}\n    receivingApplication: EHR\n    receivingFacility: HOSP\n"
+            "    ackTimeoutSeconds: 10\n    connectTimeoutSeconds: 2\n    initialBackoffMilliseconds: 200\n"
+            "    maxBackoffSeconds: 1\n    maxAttempts: 1000\n    leaseSeconds: 3\n")
+        instances = []
+        for name in ("alpha", "beta"):
+            gateway = gateway_factory(env={"NOTEBRIDGE_STORAGE_BACKEND": "postgresql", "NOTEBRIDGE_STORAGE_URL": url,
+                                           "NOTEBRIDGE_DATA_KEY": key}, name=name)
+            gateway.args = ["--config", str(config)]
+            instances.append(gateway)
+        alpha, beta = instances
+        alpha.start()
+        messages = [mdm(f"TK-{n:02d}", f"MRN9{n:03d}", f"V9{n:02d}") for n in range(12)]
+        acks = mllp_send(alpha, tmp_path, *messages)
+        assert [ack.split("\r")[1].split("|")[1] for ack in acks] == ["AA"] * 12
+        # Alpha, alone, claims rows; it dies with them in flight (and with what it has not written yet).
+        wait_for(lambda: int(postgres.psql("takeover", "SELECT COUNT(*) FROM outbox WHERE state = 'in-flight'")) > 0,
+                 timeout=60, what="rows in flight")
+        alpha.stop(signal.SIGKILL)
+        held = postgres.psql("takeover", "SELECT id FROM outbox WHERE state = 'in-flight' ORDER BY id").split()
+        assert held
+        receiver.delay = 0.0
+        beta.start()
+        # Alpha's leases expire and beta takes its rows over; beta also writes whatever alpha had not: every
+        # acknowledged message becomes one note, delivered.
+        wait_for(lambda: postgres.psql("takeover", "SELECT COUNT(*) FROM outbox WHERE state = 'delivered'") == "12",
+                 timeout=90, what="12 delivered rows")
+        assert postgres.psql("takeover", "SELECT COUNT(*) FROM journal WHERE state = 'processed'") == "12"
+        assert postgres.psql("takeover", "SELECT COUNT(*) FROM pipeline_notes") == "12"
+        assert postgres.psql("takeover", f"SELECT COUNT(*) FROM outbox WHERE id IN ({','.join(held)}) "
+                                         "AND state = 'delivered' AND attempts >= 1") == str(len(held))
+        sent = {field(message, "MSH", 10) for message in receiver.accepted()}
+        rows = set(postgres.psql("takeover", "SELECT control_id FROM outbox").split())
+        assert rows <= sent  # each row reached the EHR (one in flight when alpha died, possibly twice: same MSH-10)
+        assert readyz(beta) == 200
+    finally:
+        receiver.stop()
