@@ -203,3 +203,10 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore.Configuration: CustomStringConvertible, CustomDebugStringConvertible {
+    /// ``redactedDescription``: the settings never print the password, however they are printed.
+    public var description: String { redactedDescription + " pool=\(poolSize)" }
+    /// The same as ``description``.
+    public var debugDescription: String { description }
+}

@@ -425,6 +425,7 @@ struct PostgresStoreConfigurationTests {
         #expect(configuration.tlsMode == .verifyFull)
         #expect(configuration.poolSize == 4)
         #expect(!configuration.redactedDescription.contains("p@ss"))
+        #expect(!"\(configuration)".contains("p@ss") && !String(reflecting: configuration).contains("p@ss"))
         let socket = try PostgresStore.Configuration(url: "postgres://nb@/notebridge?host=/run/postgresql")
         #expect(socket.unixSocketPath == "/run/postgresql/.s.PGSQL.5432")
         #expect(socket.tlsMode == .disable)
