@@ -66,7 +66,7 @@ final class PostgresStoreDatabase: Sendable {
 
     /// Runs `body` on one leased connection (no transaction), after the schema is up to date.
     func withConnection<T: Sendable>(
-        _ operation: String, _ body: @Sendable (PostgresConnection) async throws -> T
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try checkOpen()
         try await migrateIfNeeded()
@@ -77,7 +77,8 @@ final class PostgresStoreDatabase: Sendable {
     /// as ``StoreError``s come out unchanged (the transaction rolled back); a deadlock or serialization failure is
     /// retried up to three times. With `mappingErrors` false, other errors come out as PostgresNIO threw them.
     func transaction<T: Sendable>(
-        _ operation: String, mappingErrors: Bool = true, _ body: @Sendable (PostgresConnection) async throws -> T
+        _ operation: String, mappingErrors: Bool = true,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try checkOpen()
         try await migrateIfNeeded()
@@ -85,7 +86,7 @@ final class PostgresStoreDatabase: Sendable {
         while true {
             attempt += 1
             do {
-                return try await client.withConnection { connection in
+                return try await leased(operation) { connection in
                     try await connection.withTransaction(logger: self.logger) { connection in
                         try await body(connection)
                     }
@@ -103,12 +104,49 @@ final class PostgresStoreDatabase: Sendable {
 
     /// Runs `body` on a leased connection, mapping errors.
     func run<T: Sendable>(
-        _ operation: String, _ body: @Sendable (PostgresConnection) async throws -> T
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await leased(operation, body)
         } catch {
             throw Self.storeError(error, operation: operation)
+        }
+    }
+
+    /// Whether a connection was leased, set from inside the lease.
+    private final class LeaseFlag: Sendable {
+        private let leased = Mutex(false)
+        func set() { leased.withLock { $0 = true } }
+        var isSet: Bool { leased.withLock { $0 } }
+    }
+
+    /// Runs `body` on a pooled connection, giving up when none is leased within the connect timeout (the server is
+    /// down or unreachable and the pool keeps retrying): the caller gets an error, a sender a negative answer, instead
+    /// of waiting for the server's return. Once leased, `body` runs to its end, however long it takes.
+    private func leased<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let flag = LeaseFlag()
+        let limit = configuration.connectTimeout
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await self.client.withConnection { connection in
+                    flag.set()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                guard flag.isSet else {
+                    throw StoreError(.database, reason: "\(operation): no connection to PostgreSQL within \(limit)")
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let value = result { return value }
+            }
+            throw StoreError(.database, reason: "\(operation): the connection ended without a result")
         }
     }
 

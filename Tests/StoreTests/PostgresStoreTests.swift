@@ -95,7 +95,7 @@ struct PostgresStoreTests {
         try await store.close()
     }
 
-    @Test("readiness fails, quickly and without the password, while the server cannot be reached")
+    @Test("readiness and records fail, quickly and without the password, while the server cannot be reached")
     func readinessWithoutServer() async throws {
         let server = try PostgresTestServer.current()
         var configuration = server.configuration(database: "nothing")
@@ -108,6 +108,14 @@ struct PostgresStoreTests {
             (error as? StoreError)?.code == .database && !"\(error)".contains("s3cret")
         }
         #expect(ContinuousClock.now - started < .seconds(10))
+        // A record is refused too (its sender gets a negative answer), within about the connect timeout.
+        let recording = ContinuousClock.now
+        await #expect {
+            _ = try await store.journal.record(StoreTestSupport.entry(controlID: "DOWN"), duplicateWindow: .seconds(60))
+        } throws: { error in
+            (error as? StoreError)?.code == .database && !"\(error)".contains("s3cret")
+        }
+        #expect(ContinuousClock.now - recording < .seconds(10))
         try await store.close()
     }
 
