@@ -119,6 +119,47 @@ struct PostgresStoreTests {
         try await store.close()
     }
 
+    @Test("TLS: require and verify-full encrypt; verify-full refuses a certificate its trust roots do not vouch for")
+    func tls() async throws {
+        let server = try await PostgresTestServer.start(tls: true)
+        do {
+            /// Whether the store's own connection is encrypted.
+            func encrypted(_ mode: PostgresStore.Configuration.TLSMode, host: String, roots: String?) async throws
+                -> Bool
+            {
+                let configuration = PostgresStore.Configuration(
+                    host: host, port: server.port, username: PostgresTestServer.superuser, database: "postgres",
+                    poolSize: 2, tlsMode: mode, tlsRootCertificate: roots, connectTimeout: .seconds(2))
+                let store = try PostgresStore(configuration: configuration, keyring: try Support.keyring())
+                do {
+                    let ssl = try await store.database.withConnection("ssl") { connection in
+                        try await connection.rows(
+                            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: Logger(label: "test")
+                        ).first?.value(0, as: Bool.self) ?? false
+                    }
+                    try await store.close()
+                    return ssl
+                } catch {
+                    try? await store.close()
+                    throw error
+                }
+            }
+            #expect(try await encrypted(.require, host: "127.0.0.1", roots: nil))
+            #expect(try await encrypted(.verifyFull, host: "localhost", roots: server.certificatePath))
+            #expect(try await encrypted(.disable, host: "127.0.0.1", roots: nil) == false)
+            // Another server's certificate as the only trust root: refused.
+            let other = try await PostgresTestServer.start(tls: true)
+            await #expect(throws: StoreError.self) {
+                _ = try await encrypted(.verifyFull, host: "localhost", roots: other.certificatePath)
+            }
+            try await other.stop()
+        } catch {
+            try await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
     @Test("the same message sent to two instances at once is journaled once; the others are duplicates")
     func duplicatesAcrossInstances() async throws {
         try await withInstances { stores, _, _ in

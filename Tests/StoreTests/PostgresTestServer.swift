@@ -22,14 +22,19 @@ final class PostgresTestServer: Sendable {
 
     let folder: URL
     let socketFolder: String
-    let port = 5432
+    /// The port: the socket's name, and with TLS the TCP port on 127.0.0.1.
+    let port: Int
     private let process: Process
     private let databaseCounter = Mutex(0)
 
     /// The socket file PostgresNIO connects to.
     var socketPath: String { "\(socketFolder)/.s.PGSQL.\(port)" }
 
-    private init(folder: URL, process: Process) {
+    /// The server's certificate (PEM), when it was started with TLS.
+    var certificatePath: String { folder.appendingPathComponent("server.crt").path }
+
+    private init(folder: URL, process: Process, port: Int) {
+        self.port = port
         self.folder = folder
         self.socketFolder = folder.path
         self.process = process
@@ -113,12 +118,42 @@ final class PostgresTestServer: Sendable {
         return bin
     }
 
-    private static func start() async throws -> PostgresTestServer {
+    /// Starts a server of its own. With `tls`, it also listens on 127.0.0.1 (``tcpPort``) with TLS on, its
+    /// certificate (for `localhost` and 127.0.0.1, self-signed, made with openssl) at ``certificatePath``.
+    static func start(tls: Bool = false) async throws -> PostgresTestServer {
         let bin = try binaries()
         let folder = URL(fileURLWithPath: "/tmp/nbpg-\(UUID().uuidString.prefix(8).lowercased())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let data = folder.appendingPathComponent("data")
         let asRoot = getuid() == 0
+        var tcp: [String] = ["-c", "listen_addresses="]
+        var tcpPort: Int?
+        if tls {
+            let port = try freePort()
+            tcpPort = port
+            try run(
+                "/usr/bin/openssl",
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", folder.appendingPathComponent("server.key").path,
+                    "-out", folder.appendingPathComponent("server.crt").path,
+                ])
+            try run("/bin/chmod", ["600", folder.appendingPathComponent("server.key").path])
+            if asRoot {
+                try run(
+                    "/bin/chown",
+                    [
+                        "nobody:nogroup", folder.appendingPathComponent("server.key").path,
+                        folder.appendingPathComponent("server.crt").path,
+                    ])
+            }
+            tcp = [
+                "-c", "listen_addresses=127.0.0.1", "-c", "port=\(port)", "-c", "ssl=on",
+                "-c", "ssl_cert_file=\(folder.appendingPathComponent("server.crt").path)",
+                "-c", "ssl_key_file=\(folder.appendingPathComponent("server.key").path)",
+            ]
+        }
         if asRoot {
             // PostgreSQL will not run as root: the folder belongs to nobody, who runs initdb and the server.
             try run("/bin/chown", ["nobody:nogroup", folder.path])
@@ -128,11 +163,13 @@ final class PostgresTestServer: Sendable {
             ["-D", data.path, "-U", superuser, "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"],
             asNobody: asRoot)
         let server = Process()
-        let arguments = [
-            "-D", data.path, "-k", folder.path, "-p", "5432", "-c", "listen_addresses=", "-c", "fsync=off",
-            "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
-            "-c", "shared_buffers=32MB",
-        ]
+        let port = tcpPort ?? 5432
+        let arguments =
+            [
+                "-D", data.path, "-k", folder.path, "-p", "\(port)", "-c", "fsync=off",
+                "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
+                "-c", "shared_buffers=32MB",
+            ] + tcp
         if asRoot {
             server.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             server.arguments =
@@ -146,7 +183,7 @@ final class PostgresTestServer: Sendable {
         server.standardOutput = log
         server.standardError = log
         try server.run()
-        let instance = PostgresTestServer(folder: folder, process: server)
+        let instance = PostgresTestServer(folder: folder, process: server, port: port)
         // Ready once a connection answers (at most 30 s).
         let deadline = ContinuousClock.now + .seconds(30)
         while true {
@@ -154,7 +191,7 @@ final class PostgresTestServer: Sendable {
                 throw TestServerError("postgres exited during start-up (status \(server.terminationStatus))")
             }
             if FileManager.default.fileExists(atPath: instance.socketPath),
-                (try? run(bin.appendingPathComponent("pg_isready").path, ["-q", "-h", folder.path, "-p", "5432"]))
+                (try? run(bin.appendingPathComponent("pg_isready").path, ["-q", "-h", folder.path, "-p", "\(port)"]))
                     != nil
             {
                 break
@@ -177,6 +214,25 @@ final class PostgresTestServer: Sendable {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's choice for port 0).
+    private static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw TestServerError("socket() failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard bound else { throw TestServerError("no free TCP port") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Runs a program to its end; throws when it fails.
