@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "HL7v2", targets: ["HL7v2"]),
         .library(name: "MLLP", targets: ["MLLP"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "PostgresStore", targets: ["PostgresStore"]),
         .library(name: "Terminology", targets: ["Terminology"]),
         .library(name: "FHIR", targets: ["FHIR"]),
         .library(name: "Mapping", targets: ["Mapping"]),
@@ -42,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -101,6 +103,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PostgresStore",
+            dependencies: [
+                "Store",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
@@ -151,6 +165,7 @@ let package = Package(
                 "Mapping",
                 "HL7v2",
                 "MLLP",
+                "PostgresStore",
                 "Scribe",
                 "Store",
                 "Terminology",
@@ -246,7 +261,13 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PostgresStore",
+                "Store",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -296,6 +317,7 @@ let package = Package(
                 "Mapping",
                 "HL7v2",
                 "MLLP",
+                "PostgresStore",
                 "Store",
                 "TestSupport",
                 "Transcription",

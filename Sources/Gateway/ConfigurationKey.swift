@@ -59,7 +59,17 @@ public struct ConfigurationKey: Hashable, Sendable {
             "storage.path", "folder of the database and key file (default ./data)", aliases: ["NOTEBRIDGE_DATA_DIR"]),
         ConfigurationKey(
             "storage.backend",
-            "where the gateway keeps its data: sqlite (one database file in storage.path; the default)"),
+            "where the gateway keeps its data: sqlite (one database file in storage.path; the default) or postgresql"),
+        ConfigurationKey(
+            "storage.url",
+            "PostgreSQL database: postgres://user[:password]@host[:port]/db[?sslmode=...] or postgres://user@/db?host=/socket/dir"
+        ),
+        ConfigurationKey("storage.password", "PostgreSQL password, when not in storage.url or storage.passwordFile"),
+        ConfigurationKey("storage.passwordFile", "file holding the PostgreSQL password on one line"),
+        ConfigurationKey("storage.poolSize", "most PostgreSQL connections per instance (default 10)"),
+        ConfigurationKey("storage.tls", "PostgreSQL TLS: disable, prefer (the default), require or verify-full"),
+        ConfigurationKey(
+            "storage.tlsRootCertificate", "PEM trust roots for storage.tls verify-full (default: the system's)"),
         ConfigurationKey("storage.keyFile", "key file sealing journal bodies (default <storage.path>/journal.key)"),
         ConfigurationKey("storage.synchronous", "normal (survives a process crash) or full (survives power loss)"),
         ConfigurationKey(

@@ -9,6 +9,7 @@ import Logging
 import MLLP
 import Mapping
 import NIOCore
+import PostgresStore
 import Scribe
 import ServiceLifecycle
 import Store
@@ -73,6 +74,11 @@ public enum Gateway {
             return try SQLiteStore(
                 databaseFile: configuration.databaseFile, keyring: keyring,
                 configuration: SQLiteJournal.Configuration(synchronous: configuration.synchronous), logger: logger)
+        case .postgresql:
+            guard let postgres = configuration.postgres else {
+                throw ConfigurationError(key: "storage.url", reason: "is required when storage.backend is postgresql")
+            }
+            return try PostgresStore(configuration: postgres, keyring: keyring, logger: logger)
         }
     }
 
@@ -97,8 +103,9 @@ public enum Gateway {
         let store = try openStore(configuration, environment: environment, logger: logger)
         let journal = store.journal
         do {
-            if configuration.createFirstKey, try await store.keys.keys().isEmpty {
-                let issued = try await APIKeys.create(in: store.keys, name: "first key", scopes: APIScope.allCases)
+            if configuration.createFirstKey, try await store.keys.keys().isEmpty,
+                let issued = try await APIKeys.createFirst(in: store.keys, name: "first key", scopes: APIScope.allCases)
+            {
                 console(
                     """
                     NoteBridge created its first API key (shown once; only its hash is stored):
@@ -135,7 +142,7 @@ public enum Gateway {
         let signal = WebhookSignal()
         let router = Router(context: APIRequestContext.self)
         V1Routes(store: store, signal: signal, configuration: configuration.api, logger: logger).register(on: router)
-        HealthRoutes.register(on: router, journal: journal, readiness: collector)
+        HealthRoutes.register(on: router, store: store, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, logger: logger).register(on: router)
         SubscriptionHookRoutes(

@@ -3,6 +3,7 @@ import Foundation
 import HL7v2
 import MLLP
 import Mapping
+import PostgresStore
 import Scribe
 import Store
 import Transcription
@@ -135,6 +136,7 @@ extension GatewayConfiguration {
             }
             storeBackend = parsed
         }
+        postgres = try reader.postgres(backend: storeBackend)
         if let mode = try reader.string("storage.synchronous") {
             guard let parsed = SQLiteJournal.Configuration.Synchronous(rawValue: mode.lowercased()) else {
                 throw ConfigurationError(key: "storage.synchronous", reason: "must be normal or full")
@@ -332,6 +334,79 @@ private struct ValueReader {
                 key: key, reason: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
+    }
+
+    /// `storage.url` and its companions, read when `backend` is `postgresql` (and refused otherwise, so that a
+    /// setting meant for PostgreSQL is not silently ignored). The password comes from the URL, `storage.password`
+    /// (or its environment variable) or `storage.passwordFile`, exactly one of them (or none, for a server that
+    /// asks for none); errors name the key and never quote the password.
+    func postgres(backend: StoreBackend) throws -> PostgresStore.Configuration? {
+        let keys = [
+            "storage.url", "storage.password", "storage.passwordFile", "storage.poolSize", "storage.tls",
+            "storage.tlsRootCertificate",
+        ]
+        guard backend == .postgresql else {
+            if let stray = try keys.first(where: { try string($0) != nil }) {
+                throw ConfigurationError(key: stray, reason: "is read only when storage.backend is postgresql")
+            }
+            return nil
+        }
+        guard let url = try string("storage.url") else {
+            throw ConfigurationError(
+                key: "storage.url", reason: "is required when storage.backend is postgresql (postgres://user@host/db)")
+        }
+        var configuration: PostgresStore.Configuration
+        do {
+            configuration = try PostgresStore.Configuration(url: url)
+        } catch let error as StoreError {
+            throw ConfigurationError(key: "storage.url", reason: error.reason)
+        }
+        let inline = try string("storage.password")
+        let file = try string("storage.passwordFile")
+        if [configuration.password, inline, file].compactMap({ $0 }).count > 1 {
+            throw ConfigurationError(
+                key: file != nil ? "storage.passwordFile" : "storage.password",
+                reason: "give the password once: in storage.url, storage.password or storage.passwordFile")
+        }
+        if let inline { configuration.password = inline }
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+            else {
+                throw ConfigurationError(key: "storage.passwordFile", reason: "cannot read \(file)")
+            }
+            let password = text.trimmingCharacters(in: .newlines)
+            guard !password.isEmpty, !password.contains("\n") else {
+                throw ConfigurationError(
+                    key: "storage.passwordFile", reason: "\(file) must hold the password on one line")
+            }
+            configuration.password = password
+        }
+        if let size = try integer("storage.poolSize", in: 1...200) { configuration.poolSize = size }
+        configuration.commitConcurrency = min(configuration.commitConcurrency, configuration.poolSize)
+        if let mode = try string("storage.tls") {
+            guard let parsed = PostgresStore.Configuration.TLSMode(rawValue: mode.lowercased()) else {
+                throw ConfigurationError(
+                    key: "storage.tls",
+                    reason:
+                        "must be one of \(PostgresStore.Configuration.TLSMode.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            guard configuration.unixSocketPath == nil || parsed == .disable else {
+                throw ConfigurationError(key: "storage.tls", reason: "must be disable for a Unix socket")
+            }
+            configuration.tlsMode = parsed
+        }
+        if let roots = try string("storage.tlsRootCertificate") {
+            guard configuration.tlsMode == .verifyFull else {
+                throw ConfigurationError(
+                    key: "storage.tlsRootCertificate", reason: "is read only with storage.tls verify-full")
+            }
+            guard FileManager.default.isReadableFile(atPath: roots) else {
+                throw ConfigurationError(key: "storage.tlsRootCertificate", reason: "cannot read \(roots)")
+            }
+            configuration.tlsRootCertificate = roots
+        }
+        return configuration
     }
 
     /// `<prefix>.certificate`, `.privateKey`, `.trustRoots`, `.requireClientCertificate`: TLS when a certificate

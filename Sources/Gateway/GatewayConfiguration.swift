@@ -3,6 +3,7 @@ import Foundation
 import HL7v2
 import MLLP
 import Mapping
+import PostgresStore
 import Store
 
 /// Everything `notebridge serve` needs: listeners, storage, HL7 limits and routes.
@@ -40,6 +41,9 @@ public struct GatewayConfiguration: Sendable {
     public var keyFile: String?
     /// Which ``Store`` holds the journal, notes, outbox, keys and audit (`storage.backend`).
     public var storeBackend: StoreBackend = .sqlite
+    /// The PostgreSQL database (`storage.url` and the other `storage.*` connection keys), set when ``storeBackend`` is
+    /// `postgresql`.
+    public var postgres: PostgresStore.Configuration?
     /// SQLite durability: `normal` survives a crash of the process, `full` a power loss.
     public var synchronous: SQLiteJournal.Configuration.Synchronous = .normal
     /// How long a repeated control ID from the same sender counts as a duplicate.

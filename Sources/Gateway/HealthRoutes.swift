@@ -1,16 +1,17 @@
 import Hummingbird
 import Store
 
-/// `/healthz` (the process answers) and `/readyz` (listeners bound, journal readable).
+/// `/healthz` (the process answers) and `/readyz` (listeners bound, and the store can commit: reachable, its schema
+/// migrations applied).
 enum HealthRoutes {
-    static func router(journal: any Journal, readiness: EndpointCollector) -> Router<BasicRequestContext> {
+    static func router(store: any Store, readiness: EndpointCollector) -> Router<BasicRequestContext> {
         let router = Router()
-        register(on: router, journal: journal, readiness: readiness)
+        register(on: router, store: store, readiness: readiness)
         return router
     }
 
     static func register<Context: RequestContext>(
-        on router: Router<Context>, journal: any Journal, readiness: EndpointCollector
+        on router: Router<Context>, store: any Store, readiness: EndpointCollector
     ) {
         router.get("healthz") { _, _ -> Response in
             jsonResponse(.ok, #"{"status":"ok"}"#)
@@ -20,7 +21,7 @@ enum HealthRoutes {
                 return jsonResponse(.serviceUnavailable, #"{"status":"starting"}"#)
             }
             do {
-                _ = try await journal.count()
+                try await store.checkReadiness()
                 return jsonResponse(.ok, #"{"status":"ready","journal":"ok"}"#)
             } catch {
                 return jsonResponse(.serviceUnavailable, #"{"status":"unavailable","journal":"error"}"#)

@@ -2,7 +2,7 @@ import Foundation
 
 extension Date {
     /// Milliseconds since 1970-01-01T00:00:00Z, rounded to the nearest millisecond and clamped to `Int64`.
-    var epochMilliseconds: Int64 {
+    package var epochMilliseconds: Int64 {
         let milliseconds = (timeIntervalSince1970 * 1000).rounded()
         if milliseconds.isNaN {
             return 0
@@ -17,7 +17,7 @@ extension Date {
     }
 
     /// The date `epochMilliseconds` after 1970-01-01T00:00:00Z.
-    init(epochMilliseconds: Int64) {
+    package init(epochMilliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(epochMilliseconds) / 1000)
     }
 }

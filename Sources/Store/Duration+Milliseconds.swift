@@ -1,6 +1,6 @@
 extension Duration {
     /// The duration in whole milliseconds (truncated), clamped to `Int64`.
-    var clampedMilliseconds: Int64 {
+    package var clampedMilliseconds: Int64 {
         let (seconds, attoseconds) = components
         let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         if overflow {

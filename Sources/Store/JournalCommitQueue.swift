@@ -5,22 +5,29 @@ import Synchronization
 ///
 /// Invariant: every pending record was enqueued together with exactly one scheduled write job, and every job
 /// takes at least the oldest pending record when any is left, so no record is ever stranded.
-final class JournalCommitQueue: Sendable {
+package final class JournalCommitQueue: Sendable {
     /// What the transaction did with one record, before the body of a duplicate is opened.
-    enum Outcome: Sendable {
+    package enum Outcome: Sendable {
         case recorded(id: Int64)
         case duplicate(JournalRow)
         case reusedControlID(id: Int64, earlierID: Int64)
     }
 
     /// One parked `record` call.
-    struct Pending: Sendable {
+    package struct Pending: Sendable {
         /// The row to insert (body already sealed).
-        var row: JournalRow
+        package var row: JournalRow
         /// Rows of the same sender and control id received at or after this time (epoch ms) are originals.
-        var duplicateCutoff: Int64
+        package var duplicateCutoff: Int64
         /// Resumed once the transaction holding this record committed or failed.
-        var continuation: CheckedContinuation<Outcome, any Error>
+        package var continuation: CheckedContinuation<Outcome, any Error>
+
+        /// A parked record.
+        package init(row: JournalRow, duplicateCutoff: Int64, continuation: CheckedContinuation<Outcome, any Error>) {
+            self.row = row
+            self.duplicateCutoff = duplicateCutoff
+            self.continuation = continuation
+        }
     }
 
     private struct State {
@@ -32,9 +39,12 @@ final class JournalCommitQueue: Sendable {
 
     private let state = Mutex(State())
 
+    /// An empty, open queue.
+    package init() {}
+
     /// Appends `pending` and calls `schedule` (which must only schedule, not run, a write job) atomically;
     /// `false`, with nothing appended or scheduled, once the queue is closed.
-    func enqueue(_ pending: Pending, schedule: () -> Void) -> Bool {
+    package func enqueue(_ pending: Pending, schedule: () -> Void) -> Bool {
         state.withLock { state in
             guard !state.isClosed else {
                 return false
@@ -46,7 +56,7 @@ final class JournalCommitQueue: Sendable {
     }
 
     /// Removes and returns up to `maximumCount` of the oldest pending records.
-    func takeBatch(maximumCount: Int) -> [Pending] {
+    package func takeBatch(maximumCount: Int) -> [Pending] {
         state.withLock { state in
             guard !state.pending.isEmpty else {
                 return []
@@ -66,7 +76,7 @@ final class JournalCommitQueue: Sendable {
     }
 
     /// Closes the queue to new records; `true` only for the first call.
-    func close() -> Bool {
+    package func close() -> Bool {
         state.withLock { state in
             guard !state.isClosed else {
                 return false
@@ -77,17 +87,17 @@ final class JournalCommitQueue: Sendable {
     }
 
     /// Whether ``close()`` was called.
-    var isClosed: Bool {
+    package var isClosed: Bool {
         state.withLock { $0.isClosed }
     }
 
     /// How many records wait for a write job.
-    var pendingCount: Int {
+    package var pendingCount: Int {
         state.withLock { $0.pending.count }
     }
 
     /// How many batches were taken, and the largest batch (for tests and diagnostics).
-    var statistics: (batches: Int, largestBatch: Int) {
+    package var statistics: (batches: Int, largestBatch: Int) {
         state.withLock { ($0.batchCount, $0.largestBatch) }
     }
 }

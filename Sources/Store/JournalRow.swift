@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A journal row as stored: body sealed, times in epoch milliseconds.
-struct JournalRow: Sendable, Hashable {
+package struct JournalRow: Sendable, Hashable {
     /// The columns of `journal`, in the order ``init(row:)`` decodes them.
     static let columns = """
         id, source, sender, control_id, message_type, version, received_at, state, \
@@ -10,27 +10,27 @@ struct JournalRow: Sendable, Hashable {
         content_digest, reuses_control_id_of
         """
 
-    var id: Int64
-    var source: String
-    var sender: String
-    var controlID: String?
-    var messageType: String?
-    var version: String?
-    var receivedAt: Int64
-    var state: JournalState
-    var sealedBody: SealedValue
-    var acknowledgment: [UInt8]
-    var acknowledgmentCode: String
-    var duplicateCount: Int
-    var updatedAt: Int64
-    var failureReason: String?
+    package var id: Int64
+    package var source: String
+    package var sender: String
+    package var controlID: String?
+    package var messageType: String?
+    package var version: String?
+    package var receivedAt: Int64
+    package var state: JournalState
+    package var sealedBody: SealedValue
+    package var acknowledgment: [UInt8]
+    package var acknowledgmentCode: String
+    package var duplicateCount: Int
+    package var updatedAt: Int64
+    package var failureReason: String?
     /// The keyed digest of the entry's comparable content (``MessageContentDigester``), when it had one.
-    var contentDigest: String?
+    package var contentDigest: String?
     /// The earlier row whose control id this one reused for different content.
-    var reusesControlIDOf: Int64?
+    package var reusesControlIDOf: Int64?
 
     /// A row to insert: `entry` with its body already sealed; the id and update time are set on insert.
-    init(inserting entry: NewJournalEntry, sealedBody: SealedValue, contentDigest: String? = nil) {
+    package init(inserting entry: NewJournalEntry, sealedBody: SealedValue, contentDigest: String? = nil) {
         self.id = 0
         self.source = entry.source
         self.sender = entry.sender
@@ -47,6 +47,31 @@ struct JournalRow: Sendable, Hashable {
         self.failureReason = nil
         self.contentDigest = contentDigest
         self.reusesControlIDOf = nil
+    }
+
+    /// A row as read from a database other than SQLite, every column given.
+    package init(
+        id: Int64, source: String, sender: String, controlID: String?, messageType: String?, version: String?,
+        receivedAt: Int64, state: JournalState, sealedBody: SealedValue, acknowledgment: [UInt8],
+        acknowledgmentCode: String, duplicateCount: Int, updatedAt: Int64, failureReason: String?,
+        contentDigest: String?, reusesControlIDOf: Int64?
+    ) {
+        self.id = id
+        self.source = source
+        self.sender = sender
+        self.controlID = controlID
+        self.messageType = messageType
+        self.version = version
+        self.receivedAt = receivedAt
+        self.state = state
+        self.sealedBody = sealedBody
+        self.acknowledgment = acknowledgment
+        self.acknowledgmentCode = acknowledgmentCode
+        self.duplicateCount = duplicateCount
+        self.updatedAt = updatedAt
+        self.failureReason = failureReason
+        self.contentDigest = contentDigest
+        self.reusesControlIDOf = reusesControlIDOf
     }
 
     /// Decodes a row selected with ``columns``.
@@ -89,7 +114,7 @@ struct JournalRow: Sendable, Hashable {
     var resendArguments: StatementArguments { [contentDigest, reusesControlIDOf] }
 
     /// The public entry, with the body opened by `sealer`.
-    func entry(opening sealer: Sealer) throws -> JournalEntry {
+    package func entry(opening sealer: Sealer) throws -> JournalEntry {
         JournalEntry(
             id: id,
             source: source,

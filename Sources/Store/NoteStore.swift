@@ -99,7 +99,9 @@ public protocol NoteStore: Sendable {
     func save(_ note: StoredNote, announcing delivery: WebhookDelivery?) async throws
     /// The owner's unexpired note from `source`, document opened, and whether it was made by the same `request`
     /// fingerprint; `nil` when there is none.
-    func note(ownerKeyID: String, source: String, request: String?, now: Date) async throws -> (note: StoredNote, sameRequest: Bool)?
+    func note(ownerKeyID: String, source: String, request: String?, now: Date) async throws -> (
+        note: StoredNote, sameRequest: Bool
+    )?
     /// The notes with a FHIR form that match `query` and have not expired at `now`, newest first, documents
     /// opened; and how many match in all.
     func fhirNotes(_ query: NoteQuery, now: Date) async throws -> (total: Int, notes: [StoredNote])
@@ -156,6 +158,10 @@ public struct APIKeyRecord: Sendable, Hashable {
 public protocol APIKeyStore: Sendable {
     /// Stores a new key; throws ``StoreError/Code/invalidArgument`` when its id or hash is taken.
     func saveKey(_ key: APIKeyRecord) async throws
+    /// Stores `key` only when there is no key at all yet, and returns whether it did; atomic across every process on
+    /// the database, so that of several instances starting together on an empty database exactly one makes the first
+    /// key.
+    func saveFirstKey(_ key: APIKeyRecord) async throws -> Bool
     /// The key whose hash is `hash`, revoked or not.
     func key(hash: String) async throws -> APIKeyRecord?
     /// The key with this id, revoked or not.
@@ -267,7 +273,10 @@ public struct WebhookDelivery: Sendable, Hashable {
 public protocol WebhookOutbox: Sendable {
     /// Queues a delivery and returns its id.
     func enqueue(_ delivery: WebhookDelivery) async throws -> Int64
-    /// Pending deliveries due at `now`, oldest first.
+    /// Pending deliveries due at `now`, oldest first. A backend that several instances share also holds the returned
+    /// rows back from every other caller for a while (their next attempt moves a lease ahead, until
+    /// ``recordAttempt(id:state:nextAttemptAt:result:)`` sets it), so that one instance sends each delivery; a caller
+    /// that dies meanwhile leaves the row due again once the lease ends.
     func dueDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery]
     /// Records an attempt's result: delivered, retry at `nextAttemptAt`, or failed for good.
     func recordAttempt(id: Int64, state: WebhookDelivery.State, nextAttemptAt: Date, result: String) async throws

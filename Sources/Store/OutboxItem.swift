@@ -84,7 +84,7 @@ extension OutboxItem {
     }
 
     /// Throws ``StoreError/Code/invalidArgument`` unless `references` may be kept with a delivered row.
-    static func checkDeliveredReferences(_ references: [String]) throws {
+    package static func checkDeliveredReferences(_ references: [String]) throws {
         guard references.count <= maximumDeliveredReferences else {
             throw StoreError(
                 .invalidArgument,
@@ -95,5 +95,33 @@ extension OutboxItem {
             throw StoreError(
                 .invalidArgument, reason: "a delivered reference must be Type/id or Type/id/_history/version")
         }
+    }
+}
+
+extension OutboxItem {
+    /// A message control id (MSH-10 holds at most 20 characters): `NB` and 16 random hex digits, leaving room for a
+    /// one-letter suffix per message kind.
+    package static func newControlID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "NB" + Hex.encode(bytes).uppercased()
+    }
+
+    /// A lease token: 32 random hex digits.
+    package static func newLeaseToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    /// The column form of delivered references: space-separated (a checked reference has no space), `nil` for none.
+    package static func encodeReferences(_ references: [String]) -> String? {
+        references.isEmpty ? nil : references.joined(separator: " ")
+    }
+
+    /// The references of the column, limited as on the way in (a damaged column cannot make a row huge).
+    package static func decodeReferences(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        return text.split(separator: " ").prefix(maximumDeliveredReferences).map(String.init)
+            .filter(isDeliveredReference)
     }
 }

@@ -2,14 +2,8 @@ import Foundation
 import GRDB
 
 extension SQLiteJournal: EncounterContexts {
-    static let encounterContextAssociatedData = "notebridge.encounter-context.v1:"
-
-    private func contextSealer(_ key: String) -> Sealer {
-        Sealer(keyring: sealer.keyring, associatedData: Array((Self.encounterContextAssociatedData + key).utf8))
-    }
-
     public func keepContext(key: String, document: [UInt8], expiresAt: Date, now: Date) async throws {
-        let sealed = try contextSealer(key).seal(document)
+        let sealed = try sealing.seal(document, for: .encounterContext(key: key))
         let (stamp, expiry) = (now.epochMilliseconds, expiresAt.epochMilliseconds)
         _ = try await outboxWrite("keep encounter context") { db in
             try db.execute(
@@ -31,6 +25,6 @@ extension SQLiteJournal: EncounterContexts {
                 arguments: [key, stamp]
             ).map { SealedValue(keyID: $0[1], bytes: Array($0[0] as Data)) }
         }
-        return try sealed.map { try contextSealer(key).open($0) }
+        return try sealed.map { try sealing.open($0, for: .encounterContext(key: key)) }
     }
 }

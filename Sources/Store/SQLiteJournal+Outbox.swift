@@ -37,7 +37,7 @@ extension SQLiteJournal: Outbox {
                 Sealed(
                     commit: commit,
                     sealed: try sealing.seal(commit.note.document, for: .pipelineNote(id: commit.note.id)),
-                    controlIDs: commit.destinations.map { _ in Self.newControlID() }))
+                    controlIDs: commit.destinations.map { _ in OutboxItem.newControlID() }))
         }
         let stamp = now.epochMilliseconds
         let notes = prepared
@@ -135,7 +135,7 @@ extension SQLiteJournal: Outbox {
             var leases: [OutboxLease] = []
             for row in rows {
                 var item = try Self.decodeItem(row)
-                let token = Self.newToken()
+                let token = OutboxItem.newLeaseToken()
                 try update.execute(arguments: [token, expires, stamp, item.id])
                 item.state = .inFlight
                 item.leaseExpiresAt = Date(epochMilliseconds: expires)
@@ -149,7 +149,7 @@ extension SQLiteJournal: Outbox {
     public func complete(_ lease: OutboxLease, references: [String], now: Date) async throws {
         try OutboxItem.checkDeliveredReferences(references)
         let stamp = now.epochMilliseconds
-        let stored = Self.encodeReferences(references)
+        let stored = OutboxItem.encodeReferences(references)
         try await settle(lease, operation: "complete outbox row") { db in
             try db.execute(
                 sql: """
@@ -176,23 +176,13 @@ extension SQLiteJournal: Outbox {
             for delivery in deliveries {
                 let lease = delivery.lease
                 try statement.execute(
-                    arguments: [stamp, stamp, Self.encodeReferences(delivery.references), lease.item.id, lease.token])
+                    arguments: [
+                        stamp, stamp, OutboxItem.encodeReferences(delivery.references), lease.item.id, lease.token,
+                    ])
                 if db.changesCount == 0 { lost.append(lease.item.id) }
             }
             return lost
         }
-    }
-
-    /// The column form of delivered references: space-separated (a checked reference has no space), `NULL` for none.
-    static func encodeReferences(_ references: [String]) -> String? {
-        references.isEmpty ? nil : references.joined(separator: " ")
-    }
-
-    /// The references of the column, limited as on the way in (a damaged column cannot make a row huge).
-    static func decodeReferences(_ text: String?) -> [String] {
-        guard let text else { return [] }
-        return text.split(separator: " ").prefix(OutboxItem.maximumDeliveredReferences).map(String.init)
-            .filter(OutboxItem.isDeliveredReference)
     }
 
     public func fail(_ lease: OutboxLease, error: String, retryAt: Date?, now: Date) async throws {
@@ -367,19 +357,6 @@ extension SQLiteJournal: Outbox {
             nextAttemptAt: Date(epochMilliseconds: row[6]), lastError: row[7], controlID: row[8],
             leaseExpiresAt: lease.map(Date.init(epochMilliseconds:)), createdAt: Date(epochMilliseconds: row[10]),
             updatedAt: Date(epochMilliseconds: row[11]), deliveredAt: delivered.map(Date.init(epochMilliseconds:)),
-            deliveredReferences: decodeReferences(references))
-    }
-
-    /// A message control id (MSH-10 holds at most 20 characters): `NB` and 16 random hex digits, leaving room for a
-    /// one-letter suffix per message kind.
-    static func newControlID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "NB" + Hex.encode(bytes).uppercased()
-    }
-
-    static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            deliveredReferences: OutboxItem.decodeReferences(references))
     }
 }

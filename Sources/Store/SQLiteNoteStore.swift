@@ -18,7 +18,6 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
     /// Whether ``close()`` closes the pool (not when the store shares the journal's, see ``SQLiteJournal/notes``).
     private let ownsPool: Bool
 
-
     /// Opens (creating when missing) the database at `databaseFile` and migrates it to the whole schema (journal,
     /// outbox, notes, keys, audit): the gateway's one database, which another process may have open as a
     /// ``SQLiteJournal`` at the same time.
@@ -57,7 +56,6 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
     }
 
-
     // MARK: - Notes
 
     public func save(_ note: StoredNote, announcing delivery: WebhookDelivery?) async throws {
@@ -78,8 +76,10 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
                 let clause = sources.map { _ in "(lookup_key_id = ? AND source_index = ?)" }.joined(separator: " OR ")
                 var arguments: StatementArguments = [note.ownerKeyID]
                 for (id, value) in sources { arguments += [id, value] }
-                let taken = try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM notes WHERE owner_key_id = ? AND (\(clause))", arguments: arguments) ?? false
+                let taken =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT 1 FROM notes WHERE owner_key_id = ? AND (\(clause))", arguments: arguments)
+                    ?? false
                 guard !taken else { throw StoreError(.duplicate, reason: "the key has a note from this source") }
             }
             try db.execute(
@@ -108,7 +108,8 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         let found = try await read("find note by source") { db -> (String, String?, String?)? in
             try Row.fetchOne(
                 db,
-                sql: "SELECT id, lookup_key_id, request_index FROM notes WHERE owner_key_id = ? AND expires_at > ? AND (\(clause))",
+                sql:
+                    "SELECT id, lookup_key_id, request_index FROM notes WHERE owner_key_id = ? AND expires_at > ? AND (\(clause))",
                 arguments: matching
             ).map { ($0[0], $0[1], $0[2]) }
         }
@@ -124,10 +125,13 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
     public func fhirNotes(_ query: NoteQuery, now: Date) async throws -> (total: Int, notes: [StoredNote]) {
         var conditions = ["owner_key_id = ?", "expires_at > ?", "fhir_sealed IS NOT NULL"]
         var arguments: StatementArguments = [query.ownerKeyID, now.epochMilliseconds]
-        for (field, value) in [("patient", query.lookup.patient), ("encounter", query.lookup.encounter), ("source", query.lookup.source)] {
+        for (field, value) in [
+            ("patient", query.lookup.patient), ("encounter", query.lookup.encounter), ("source", query.lookup.source),
+        ] {
             guard let value else { continue }
             let digests = sealing.lookupDigests(field, value).map { ($0.keyID, $0.digest) }
-            conditions.append("(" + digests.map { _ in "(lookup_key_id = ? AND \(field)_index = ?)" }.joined(separator: " OR ") + ")")
+            conditions.append(
+                "(" + digests.map { _ in "(lookup_key_id = ? AND \(field)_index = ?)" }.joined(separator: " OR ") + ")")
             for (id, digest) in digests { arguments += [id, digest] }
         }
         if let from = query.createdFrom {
@@ -143,7 +147,8 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         let limit = max(0, query.limit)
         let offset = max(0, query.offset)
         let (total, rows) = try await read("search notes") { db -> (Int, [(StoredNote, SealedValue, SealedValue)]) in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notes WHERE \(filter)", arguments: matching) ?? 0
+            let total =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notes WHERE \(filter)", arguments: matching) ?? 0
             var page = matching
             page += [limit, offset]
             let rows = try Row.fetchAll(
@@ -193,7 +198,9 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
                 id: id, ownerKeyID: row[0], createdAt: Date(epochMilliseconds: row[1]),
                 expiresAt: Date(epochMilliseconds: row[2]), specialty: row[3], template: row[4], document: [])
             var fhir: SealedValue?
-            if let bytes = row[7] as Data?, let keyID = row[8] as String? { fhir = SealedValue(keyID: keyID, bytes: Array(bytes)) }
+            if let bytes = row[7] as Data?, let keyID = row[8] as String? {
+                fhir = SealedValue(keyID: keyID, bytes: Array(bytes))
+            }
             return (note, SealedValue(keyID: row[6], bytes: Array(row[5] as Data)), fhir)
         }
         guard let (stored, sealed, fhir) = found else { return nil }
@@ -232,16 +239,30 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
                 try Bool.fetchOne(
                     db, sql: "SELECT 1 FROM api_keys WHERE id = ? OR hash = ?", arguments: [key.id, key.hash]) ?? false
             guard !taken else { throw StoreError(.invalidArgument, reason: "an API key with this id or hash exists") }
-            try db.execute(
-                sql: """
-                    INSERT INTO api_keys (id, name, scopes, hash, webhook_secret_sealed, data_key_id, created_at, \
-                    revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    key.id, key.name, key.scopes.joined(separator: " "), key.hash, Data(secret.bytes), secret.keyID,
-                    key.createdAt.epochMilliseconds, key.revokedAt?.epochMilliseconds,
-                ])
+            try Self.insert(key, secret: secret, into: db)
         }
+    }
+
+    public func saveFirstKey(_ key: APIKeyRecord) async throws -> Bool {
+        let secret = try sealing.seal(Array(key.webhookSecret.utf8), for: .webhookSecret(keyID: key.id))
+        // One writer at a time: the check and the insert are one write transaction.
+        return try await write("save first API key") { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM api_keys") == 0 else { return false }
+            try Self.insert(key, secret: secret, into: db)
+            return true
+        }
+    }
+
+    private static func insert(_ key: APIKeyRecord, secret: SealedValue, into db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO api_keys (id, name, scopes, hash, webhook_secret_sealed, data_key_id, created_at, \
+                revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                key.id, key.name, key.scopes.joined(separator: " "), key.hash, Data(secret.bytes), secret.keyID,
+                key.createdAt.epochMilliseconds, key.revokedAt?.epochMilliseconds,
+            ])
     }
 
     private static let keyColumns =
@@ -281,14 +302,16 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
 
     public func key(id: String) async throws -> APIKeyRecord? {
         let row = try await read("read API key") { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.keyColumns) FROM api_keys WHERE id = ?", arguments: [id]).map(KeyRow.init)
+            try Row.fetchOne(db, sql: "SELECT \(Self.keyColumns) FROM api_keys WHERE id = ?", arguments: [id]).map(
+                KeyRow.init)
         }
         return try row.map(decodeKey)
     }
 
     public func keys() async throws -> [APIKeyRecord] {
         let rows = try await read("list API keys") { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.keyColumns) FROM api_keys ORDER BY created_at, id").map(KeyRow.init)
+            try Row.fetchAll(db, sql: "SELECT \(Self.keyColumns) FROM api_keys ORDER BY created_at, id").map(
+                KeyRow.init)
         }
         return try rows.map(decodeKey)
     }
@@ -330,13 +353,13 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
                     afterID, since?.epochMilliseconds ?? Int64.min, until?.epochMilliseconds ?? Int64.max, limit,
                 ]
             ).map { row in
-            let actionName: String = row[3]
-            guard let action = AuditRecord.Action(rawValue: actionName) else {
-                throw StoreError(.corruptEntry, reason: "audit row has unknown action \(actionName)")
-            }
-            return AuditRecord(
-                id: row[0], recordedAt: Date(epochMilliseconds: row[1]), keyID: row[2], action: action,
-                noteID: row[4], status: row[5], errorCode: row[6], remoteAddress: row[7])
+                let actionName: String = row[3]
+                guard let action = AuditRecord.Action(rawValue: actionName) else {
+                    throw StoreError(.corruptEntry, reason: "audit row has unknown action \(actionName)")
+                }
+                return AuditRecord(
+                    id: row[0], recordedAt: Date(epochMilliseconds: row[1]), keyID: row[2], action: action,
+                    noteID: row[4], status: row[5], errorCode: row[6], remoteAddress: row[7])
             }
         }
         return rows
@@ -390,7 +413,8 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         return rows
     }
 
-    public func recordAttempt(id: Int64, state: WebhookDelivery.State, nextAttemptAt: Date, result: String) async throws {
+    public func recordAttempt(id: Int64, state: WebhookDelivery.State, nextAttemptAt: Date, result: String) async throws
+    {
         try await write("record webhook attempt") { db in
             try db.execute(
                 sql: """
@@ -412,7 +436,8 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
     public func purgeFinishedDeliveries(before: Date) async throws -> Int {
         try await write("purge webhooks") { db in
             try db.execute(
-                sql: "DELETE FROM webhooks WHERE state != 'pending' AND created_at < ?", arguments: [before.epochMilliseconds])
+                sql: "DELETE FROM webhooks WHERE state != 'pending' AND created_at < ?",
+                arguments: [before.epochMilliseconds])
             return db.changesCount
         }
     }

@@ -24,6 +24,11 @@ public final class SQLiteStore: Store {
             databaseFile: databaseFile, keyring: keyring, configuration: configuration, logger: logger)
     }
 
+    /// Reads the journal (the schema was migrated on open).
+    public func checkReadiness() async throws {
+        _ = try await database.count()
+    }
+
     public func close() async throws {
         try await database.close()
     }

@@ -22,6 +22,10 @@ public protocol Store: Sendable {
     /// The webhook deliveries.
     var webhooks: any WebhookOutbox { get }
 
+    /// Returns when the store can commit now; throws when it cannot (the database is unreachable, or its schema
+    /// migrations are pending). What `/readyz` asks.
+    func checkReadiness() async throws
+
     /// Waits for pending commits, then releases the database.
     func close() async throws
 }
@@ -30,4 +34,6 @@ public protocol Store: Sendable {
 public enum StoreBackend: String, Sendable, Hashable, CaseIterable {
     /// One SQLite database file in the data folder (``SQLiteStore``): the embedded default.
     case sqlite
+    /// A PostgreSQL database that several instances share (`PostgresStore`, `storage.url`).
+    case postgresql
 }

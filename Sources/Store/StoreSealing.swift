@@ -18,6 +18,8 @@ public struct StoreSealing: Sendable {
         case noteFHIR(id: String)
         /// An API key's webhook signing secret, bound to the key id.
         case webhookSecret(keyID: String)
+        /// What ADT messages told about a visit (``EncounterContexts``), bound to its key.
+        case encounterContext(key: String)
 
         /// The authenticated associated data (unchanged since the first release of each value).
         public var associatedData: [UInt8] {
@@ -27,6 +29,7 @@ public struct StoreSealing: Sendable {
             case .note(let id): Array(("notebridge.note.v1:" + id).utf8)
             case .noteFHIR(let id): Array(("notebridge.note-fhir.v1:" + id).utf8)
             case .webhookSecret(let keyID): Array(("notebridge.webhook-secret.v1:" + keyID).utf8)
+            case .encounterContext(let key): Array(("notebridge.encounter-context.v1:" + key).utf8)
             }
         }
     }

@@ -37,7 +37,8 @@ struct AuditCommand: AsyncParsableCommand {
                     var all: [AuditRecord] = []
                     var after: Int64 = 0
                     while true {
-                        let page = try await store.auditRecords(since: from, until: to, afterID: after, limit: 5_000)
+                        let page = try await store.audit.auditRecords(
+                            since: from, until: to, afterID: after, limit: 5_000)
                         all += page
                         guard let last = page.last, page.count == 5_000 else { break }
                         after = last.id
@@ -53,7 +54,8 @@ struct AuditCommand: AsyncParsableCommand {
 
         static func date(_ text: String, option: String) throws -> Date {
             guard let date = try? Date(text, strategy: .iso8601) else {
-                throw CommandFailure(message: "--\(option): not an ISO 8601 time such as 2026-11-01T00:00:00Z", exitCode: 2)
+                throw CommandFailure(
+                    message: "--\(option): not an ISO 8601 time such as 2026-11-01T00:00:00Z", exitCode: 2)
             }
             return date
         }

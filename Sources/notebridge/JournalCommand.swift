@@ -11,11 +11,13 @@ struct JournalCommand: AsyncParsableCommand {
         commandName: "journal", abstract: "Read the journal of received messages.",
         subcommands: [ListCommand.self, ShowCommand.self, CountCommand.self])
 
-    static func open(_ options: ConfigOptions) throws -> SQLiteJournal {
+    /// The store the configuration names (`storage.backend`), for its journal.
+    static func open(_ options: ConfigOptions) throws -> any Store {
         let configuration = try options.load()
         let logger = Logger(label: "notebridge.journal", factory: { _ in SwiftLogNoOpLogHandler() })
         do {
-            return try Gateway.openJournal(configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+            return try Gateway.openStore(
+                configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         } catch {
             throw CommandFailure(message: "cannot open the journal: \(error)", exitCode: 2)
         }
@@ -44,7 +46,8 @@ struct JournalCommand: AsyncParsableCommand {
     }
 
     static func quoted(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
+        let data =
+            (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
         let array = String(decoding: data, as: UTF8.self)
         return String(array.dropFirst().dropLast())
     }
@@ -72,7 +75,8 @@ struct JournalCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let flagged: JournalFlag? = try parsedOption(flag, name: "flag")
                 let wanted: JournalState? = try parsedOption(state, name: "state")
-                let journal = try JournalCommand.open(options)
+                let store = try JournalCommand.open(options)
+                let journal = store.journal
                 var cursor = after
                 var printed = 0
                 while limit == 0 || printed < limit {
@@ -92,7 +96,7 @@ struct JournalCommand: AsyncParsableCommand {
                     guard let last = entries.last, entries.count == page else { break }
                     cursor = last.id
                 }
-                try await journal.close()
+                try await store.close()
             }
         }
     }
@@ -115,9 +119,10 @@ struct JournalCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let journal = try JournalCommand.open(options)
+                let store = try JournalCommand.open(options)
+                let journal = store.journal
                 guard let entry = try await journal.entry(id: id) else {
-                    try await journal.close()
+                    try await store.close()
                     throw CommandFailure(message: "no journal entry \(id)", exitCode: 1)
                 }
                 if body {
@@ -127,26 +132,28 @@ struct JournalCommand: AsyncParsableCommand {
                 } else {
                     Terminal.line(JournalCommand.json(entry))
                 }
-                try await journal.close()
+                try await store.close()
             }
         }
     }
 
     /// `notebridge journal count`.
     struct CountCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "count", abstract: "Count entries, in all and by state.")
+        static let configuration = CommandConfiguration(
+            commandName: "count", abstract: "Count entries, in all and by state.")
 
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
             try await reportingFailures {
-                let journal = try JournalCommand.open(options)
+                let store = try JournalCommand.open(options)
+                let journal = store.journal
                 var parts = ["\"total\":\(try await journal.count())"]
                 for state in JournalState.allCases {
                     parts.append("\"\(state.rawValue)\":\(try await journal.count(state: state))")
                 }
                 Terminal.line("{" + parts.joined(separator: ",") + "}")
-                try await journal.close()
+                try await store.close()
             }
         }
     }

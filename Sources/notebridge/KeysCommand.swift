@@ -20,7 +20,10 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "A name for the key (who or what uses it).")
         var name: String
 
-        @Option(help: "Comma-separated scopes: \(APIScope.allCases.map(\.rawValue).joined(separator: ", ")) (default: the notes scopes; admin only when named).")
+        @Option(
+            help:
+                "Comma-separated scopes: \(APIScope.allCases.map(\.rawValue).joined(separator: ", ")) (default: the notes scopes; admin only when named)."
+        )
         var scopes: String = APIScope.noteScopes.map(\.rawValue).joined(separator: ",")
 
         @Option(help: "json or text.")
@@ -36,7 +39,7 @@ struct KeysCommand: AsyncParsableCommand {
                 }
                 let issued = try await options.withNoteStore { store in
                     do {
-                        return try await APIKeys.create(in: store, name: name, scopes: parsed)
+                        return try await APIKeys.create(in: store.keys, name: name, scopes: parsed)
                     } catch let error as APIError {
                         throw CommandFailure(message: error.message, exitCode: 2)
                     }
@@ -44,7 +47,8 @@ struct KeysCommand: AsyncParsableCommand {
                 if format == "json" {
                     let object: [String: String] = [
                         "id": issued.record.id, "name": issued.record.name, "key": issued.secret,
-                        "scopes": issued.record.scopes.joined(separator: ","), "webhook_secret": issued.record.webhookSecret,
+                        "scopes": issued.record.scopes.joined(separator: ","),
+                        "webhook_secret": issued.record.webhookSecret,
                     ]
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys]
@@ -68,7 +72,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let keys = try await options.withNoteStore { try await $0.keys() }
+                let keys = try await options.withNoteStore { try await $0.keys.keys() }
                 for key in keys {
                     let created = key.createdAt.formatted(.iso8601)
                     let state = key.revokedAt.map { "revoked \($0.formatted(.iso8601))" } ?? "active"
@@ -90,7 +94,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let revoked = try await options.withNoteStore { try await $0.revokeKey(id: id, at: Date()) }
+                let revoked = try await options.withNoteStore { try await $0.keys.revokeKey(id: id, at: Date()) }
                 guard revoked else { throw CommandFailure(message: "\(id): no such active API key", exitCode: 1) }
                 Terminal.line("\(id)\trevoked")
             }
@@ -99,17 +103,24 @@ struct KeysCommand: AsyncParsableCommand {
 }
 
 extension ConfigOptions {
-    /// Opens the note store the configuration names, runs `body`, and closes it.
-    func withNoteStore<T>(_ body: (SQLiteNoteStore) async throws -> T) async throws -> T {
+    /// Opens the store the configuration names (`storage.backend`), runs `body`, and closes it.
+    func withNoteStore<T>(_ body: (any Store) async throws -> T) async throws -> T {
         let configuration = try load()
-        let store: SQLiteNoteStore
+        let store: any Store
         do {
-            store = try Gateway.openNoteStore(
-                configuration, environment: ProcessInfo.processInfo.environment, logger: Logger(label: "notebridge.cli", factory: { _ in SwiftLogNoOpLogHandler() }))
+            store = try Gateway.openStore(
+                configuration, environment: ProcessInfo.processInfo.environment,
+                logger: Logger(label: "notebridge.cli", factory: { _ in SwiftLogNoOpLogHandler() }))
         } catch {
             throw CommandFailure(message: "cannot open the note store: \(error)", exitCode: 2)
         }
-        defer { try? store.close() }
-        return try await body(store)
+        do {
+            let result = try await body(store)
+            try? await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
     }
 }

@@ -10,13 +10,13 @@ import Testing
 
 @Suite("Health routes")
 struct HealthRoutesTests {
-    @Test("healthz answers; readyz waits for the listeners, then checks the journal")
+    @Test("healthz answers; readyz waits for the listeners, then checks the store")
     func health() async throws {
         let directory = try URLPaths.temporaryDirectory()
         let keyring = try DataKeyring.load(keyFile: directory.appendingPathComponent("k.key"), environment: [:])
-        let journal = try SQLiteJournal(databaseFile: directory.appendingPathComponent("db.sqlite"), keyring: keyring)
+        let store = try SQLiteStore(databaseFile: directory.appendingPathComponent("db.sqlite"), keyring: keyring)
         let collector = EndpointCollector(onReady: { _ in })
-        let app = Application(router: HealthRoutes.router(journal: journal, readiness: collector))
+        let app = Application(router: HealthRoutes.router(store: store, readiness: collector))
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
@@ -30,7 +30,7 @@ struct HealthRoutesTests {
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .ok)
             }
-            try await journal.close()
+            try await store.close()
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 import Testing
 
 @testable import Store
@@ -6,11 +7,11 @@ import Testing
 /// A ``Store`` implementation the conformance suite runs against: each opens a fresh store in an empty folder.
 struct StoreImplementation: Sendable, CustomTestStringConvertible {
     var name: String
-    var open: @Sendable (_ folder: URL, _ keyring: DataKeyring) throws -> any Store
+    var open: @Sendable (_ folder: URL, _ keyring: DataKeyring) async throws -> any Store
 
     var testDescription: String { name }
 
-    /// Every implementation (a PostgreSQL one joins this list when it lands).
+    /// Every implementation. The PostgreSQL ones open a fresh database on the suite's ``PostgresTestServer``.
     static let all: [StoreImplementation] = [
         StoreImplementation(name: "SQLite") { folder, keyring in
             try SQLiteStore(databaseFile: folder.appendingPathComponent("data/notebridge.sqlite"), keyring: keyring)
@@ -20,13 +21,22 @@ struct StoreImplementation: Sendable, CustomTestStringConvertible {
                 databaseFile: folder.appendingPathComponent("data/notebridge.sqlite"), keyring: keyring,
                 configuration: SQLiteJournal.Configuration(synchronous: .full, maximumBatchSize: 1))
         },
+        StoreImplementation(name: "PostgreSQL") { _, keyring in
+            try PostgresStore(configuration: try await PostgresTestServer.current().newDatabase(), keyring: keyring)
+        },
+        StoreImplementation(name: "PostgreSQL, one-row batches, one committer") { _, keyring in
+            var configuration = try await PostgresTestServer.current().newDatabase()
+            configuration.maximumBatchSize = 1
+            configuration.commitConcurrency = 1
+            return try PostgresStore(configuration: configuration, keyring: keyring)
+        },
     ]
 }
 
 /// What every ``Store`` must do, whatever its database: the journal, the outbox and its leases (claim, complete,
 /// fail, release), notes, keys, audit and webhooks. Backend-specific checks (file bytes, schema migrations) live in
 /// the backend's own suites.
-@Suite("Store conformance")
+@Suite("Store conformance", .postgresServer)
 struct StoreConformanceTests {
     private typealias Support = StoreTestSupport
 
@@ -35,7 +45,7 @@ struct StoreConformanceTests {
         async throws
     {
         try await Support.withTemporaryDirectory { folder in
-            let store = try implementation.open(folder, try Support.keyring())
+            let store = try await implementation.open(folder, try Support.keyring())
             do {
                 try await body(store)
             } catch {
@@ -90,6 +100,46 @@ struct StoreConformanceTests {
             await #expect { try await journal.updateState(id: 999, to: .failed) } throws: {
                 Self.code($0) == .entryNotFound
             }
+        }
+    }
+
+    @Test(
+        "a resend with the same content is a duplicate, with other content its own flagged entry, in one batch too",
+        arguments: StoreImplementation.all)
+    func reusedControlID(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let journal = store.journal
+            let start = Date()
+            func entry(_ note: String, _ offset: TimeInterval) -> NewJournalEntry {
+                ReusedControlIDTests.entry("R1", note: note, at: start + offset)
+            }
+            guard case .recorded(let first) = try await journal.record(entry("A", 0), duplicateWindow: .seconds(600))
+            else { Issue.record("not recorded"); return }
+            // Sent together (one batch where the store batches): the same content, and other content.
+            async let same = journal.record(entry("A", 1), duplicateWindow: .seconds(600))
+            async let other = journal.record(entry("B", 2), duplicateWindow: .seconds(600))
+            let (sameOutcome, otherOutcome) = try await (same, other)
+            guard case .duplicate(let original) = sameOutcome else { Issue.record("\(sameOutcome)"); return }
+            #expect(original.id == first)
+            guard case .reusedControlID(let second, let earlier) = otherOutcome else {
+                Issue.record("\(otherOutcome)")
+                return
+            }
+            #expect(earlier == first)
+            #expect(second > first)
+            guard case .duplicate(let resent) = try await journal.record(entry("B", 3), duplicateWindow: .seconds(600))
+            else { Issue.record("not a duplicate of the second"); return }
+            #expect(resent.id == second)
+            #expect(try await journal.entries(flag: .reusedControlID, afterID: nil, limit: 10).map(\.id) == [second])
+            #expect(try await journal.count() == 2)
+            // A rejected entry is never matched, and is not matched by later ones.
+            var rejected = entry("C", 4)
+            rejected.state = .rejected
+            guard case .recorded = try await journal.record(rejected, duplicateWindow: .seconds(600)) else {
+                Issue.record("rejected entry not recorded")
+                return
+            }
+            #expect(try await journal.count() == 3)
         }
     }
 
@@ -400,6 +450,30 @@ struct StoreConformanceTests {
             let records = try await store.audit.auditRecords(since: nil, until: nil, afterID: 0, limit: 10)
             #expect(records.map(\.status) == [200, 401])
             #expect(records.last?.succeeded == false)
+        }
+    }
+
+    @Test(
+        "of many concurrent first keys exactly one is stored, and none once a key exists",
+        arguments: StoreImplementation.all)
+    func firstKeyOnce(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let keys = store.keys
+            let stored = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await keys.saveFirstKey(
+                            APIKeyRecord(
+                                id: "key_first\(index)", name: "first key", scopes: ["admin"], hash: "h\(index)",
+                                webhookSecret: "whsec_\(index)", createdAt: Date()))
+                    }
+                }
+                var results: [Bool] = []
+                for try await result in group { results.append(result) }
+                return results
+            }
+            #expect(stored.filter { $0 }.count == 1)
+            #expect(try await keys.keys().count == 1)
         }
     }
 }

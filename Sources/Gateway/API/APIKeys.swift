@@ -74,6 +74,15 @@ public enum APIKeys {
         return issued
     }
 
+    /// Creates and stores the first key, unless a key exists already (made by this process earlier or by another
+    /// instance on the same database at the same time): `nil` then.
+    public static func createFirst(in store: any APIKeyStore, name: String, scopes: [APIScope]) async throws
+        -> IssuedAPIKey?
+    {
+        let issued = try issue(name: name, scopes: scopes)
+        return try await store.saveFirstKey(issued.record) ? issued : nil
+    }
+
     /// The stored form of a key: SHA-256, lowercase hex.
     public static func hash(_ key: String) -> String {
         Hex.encode(SHA256.hash(data: Array(key.utf8)))

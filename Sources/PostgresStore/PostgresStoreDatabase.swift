@@ -1,0 +1,229 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Store
+import Synchronization
+
+/// The connection pool every part of a ``PostgresStore`` shares, with the schema's state and the mapping of
+/// PostgreSQL errors to ``StoreError``s that name the operation and the SQLSTATE only (never a bound value, which may
+/// be a digest or a sealed body, nor the server's detail text, which may quote one).
+final class PostgresStoreDatabase: Sendable {
+    private enum SchemaState: Sendable {
+        /// Not yet brought up to date by this process.
+        case pending
+        /// At ``PostgresSchema/latestVersion``.
+        case ready
+    }
+
+    let client: PostgresClient
+    let configuration: PostgresStore.Configuration
+    let logger: Logger
+    private let schema = Mutex(SchemaState.pending)
+    private let closed = Mutex(false)
+
+    init(configuration: PostgresStore.Configuration, logger: Logger) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.client = PostgresClient(configuration: try configuration.clientConfiguration(), backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    var isClosed: Bool { closed.withLock { $0 } }
+
+    func markClosed() -> Bool {
+        closed.withLock { closed in
+            defer { closed = true }
+            return !closed
+        }
+    }
+
+    var isSchemaReady: Bool {
+        schema.withLock {
+            if case .ready = $0 { return true }
+            return false
+        }
+    }
+
+    /// Applies the migrations this database lacks, once per process; instances starting together wait on the
+    /// advisory lock (unless `wait` is false: then a held lock throws) and the later ones find nothing left to do.
+    /// Throws when the server cannot be reached or the database holds a newer schema than this build knows.
+    func migrateIfNeeded(wait: Bool = true) async throws {
+        if isSchemaReady { return }
+        let applied = try await run("migrate schema") { connection in
+            try await PostgresSchema.migrate(connection, wait: wait, logger: self.logger)
+        }
+        schema.withLock { $0 = .ready }
+        if !applied.isEmpty {
+            logger.notice(
+                "PostgreSQL schema migrated",
+                metadata: [
+                    "nb.store.migrations": "\(applied.map(String.init).joined(separator: ","))",
+                    "nb.store.schema_version": "\(PostgresSchema.latestVersion)",
+                ])
+        }
+    }
+
+    /// Runs `body` on one leased connection (no transaction), after the schema is up to date.
+    func withConnection<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try checkOpen()
+        try await migrateIfNeeded()
+        return try await run(operation, body)
+    }
+
+    /// Runs `body` in one transaction (`READ COMMITTED`), after the schema is up to date. Errors thrown by `body`
+    /// as ``StoreError``s come out unchanged (the transaction rolled back); a deadlock or serialization failure is
+    /// retried up to three times. With `mappingErrors` false, other errors come out as PostgresNIO threw them.
+    func transaction<T: Sendable>(
+        _ operation: String, mappingErrors: Bool = true,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try checkOpen()
+        try await migrateIfNeeded()
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await leased(operation) { connection in
+                    try await connection.withTransaction(logger: self.logger) { connection in
+                        try await body(connection)
+                    }
+                }
+            } catch {
+                let state = Self.sqlState(error)
+                if attempt < 4, state == "40P01" || state == "40001" {
+                    logger.debug("PostgreSQL transaction retried", metadata: ["nb.store.operation": "\(operation)"])
+                    continue
+                }
+                throw mappingErrors ? Self.storeError(error, operation: operation) : error
+            }
+        }
+    }
+
+    /// Runs `body` on a leased connection, mapping errors.
+    func run<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await leased(operation, body)
+        } catch {
+            throw Self.storeError(error, operation: operation)
+        }
+    }
+
+    /// Whether a connection was leased, set from inside the lease.
+    private final class LeaseFlag: Sendable {
+        private let leased = Mutex(false)
+        func set() { leased.withLock { $0 = true } }
+        var isSet: Bool { leased.withLock { $0 } }
+    }
+
+    /// Runs `body` on a pooled connection, giving up when none is leased within the connect timeout (the server is
+    /// down or unreachable and the pool keeps retrying): the caller gets an error, a sender a negative answer, instead
+    /// of waiting for the server's return. Once leased, `body` runs to its end, however long it takes.
+    private func leased<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let flag = LeaseFlag()
+        let limit = configuration.connectTimeout
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await self.client.withConnection { connection in
+                    flag.set()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                guard flag.isSet else {
+                    throw StoreError(.database, reason: "\(operation): no connection to PostgreSQL within \(limit)")
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let value = result { return value }
+            }
+            throw StoreError(.database, reason: "\(operation): the connection ended without a result")
+        }
+    }
+
+    private func checkOpen() throws {
+        if isClosed { throw StoreError(.closed, reason: "the store is closed") }
+    }
+
+    /// The SQLSTATE PostgreSQL answered `error` with, when it did (inside a failed transaction too).
+    static func sqlState(_ error: any Error) -> String? {
+        switch error {
+        case let error as PSQLError:
+            return error.serverInfo?[.sqlState]
+        case let error as PostgresTransactionError:
+            return (error.closureError ?? error.commitError ?? error.beginError).flatMap(sqlState)
+        default:
+            return nil
+        }
+    }
+
+    /// The constraint a PostgreSQL error names, when it does.
+    static func constraintName(_ error: any Error) -> String? {
+        switch error {
+        case let error as PSQLError:
+            return error.serverInfo?[.constraintName]
+        case let error as PostgresTransactionError:
+            return (error.closureError ?? error.commitError).flatMap(constraintName)
+        default:
+            return nil
+        }
+    }
+
+    /// A ``StoreError`` for `error`: a ``StoreError`` as it is; a PostgreSQL error as `.database` with the operation
+    /// and its SQLSTATE; a connection failure as `.database` saying the server cannot be reached.
+    static func storeError(_ error: any Error, operation: String) -> StoreError {
+        switch error {
+        case let error as StoreError:
+            return error
+        case let error as PostgresTransactionError:
+            if let inner = error.closureError ?? error.commitError ?? error.beginError {
+                return storeError(inner, operation: operation)
+            }
+            return StoreError(.database, reason: "\(operation): the transaction failed")
+        case let error as PSQLError:
+            if let state = error.serverInfo?[.sqlState] {
+                return StoreError(.database, reason: "\(operation): PostgreSQL error \(state)")
+            }
+            return StoreError(
+                .database, reason: "\(operation): PostgreSQL \(error.code) (the server cannot be reached)")
+        case is CancellationError:
+            return StoreError(.database, reason: "\(operation): cancelled")
+        default:
+            return StoreError(.database, reason: "\(operation): \(type(of: error))")
+        }
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `query` and collects its rows.
+    @discardableResult
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
+        try await self.query(query, logger: logger).collect()
+    }
+}
+
+extension PostgresRow {
+    /// The value of column `index`.
+    func value<T: PostgresDecodable>(_ index: Int, as type: T.Type = T.self) throws -> T {
+        try makeRandomAccess()[index].decode(T.self)
+    }
+}
+
+extension ByteBuffer {
+    /// The readable bytes.
+    var bytes: [UInt8] { Array(readableBytesView) }
+}
+
+extension Array where Element == UInt8 {
+    /// The bytes as a buffer to bind as `bytea`.
+    var buffer: ByteBuffer { ByteBuffer(bytes: self) }
+}
