@@ -4,13 +4,14 @@
 #   scripts/setup-debian.sh run    build and run dependencies (ffmpeg and PocketSphinx with its US English model
 #                                  for audio transcription)
 #   scripts/setup-debian.sh test   the above plus the test peers (python hl7, hl7apy, pytest, openssl; espeak-ng and
-#                                  sox, which the transcription tests use to make speech and silence)
+#                                  sox, which the transcription tests use to make speech and silence; chromium and
+#                                  chromium-driver with selenium and axe-selenium-python for the console's browser tests)
 set -euo pipefail
 mode="${1:-run}"
 
 apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config ffmpeg libpocketsphinx-dev pocketsphinx-en-us)
 if [ "$mode" = "test" ]; then
-    apt_packages+=(openssl python3 python3-pip ca-certificates wrk espeak-ng sox)
+    apt_packages+=(openssl python3 python3-pip ca-certificates wrk espeak-ng sox chromium chromium-driver)
 fi
 
 missing=()

@@ -138,6 +138,12 @@ public enum Gateway {
         HealthRoutes.register(on: router, journal: journal, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, logger: logger).register(on: router)
+        do {
+            try ConsoleRoutes(store: store, configuration: configuration, logger: logger).register(on: router)
+        } catch {
+            try? await store.close()
+            throw error
+        }
         SubscriptionHookRoutes(
             subscriptions: Dictionary(uniqueKeysWithValues: configuration.subscriptions.map { ($0.name, $0) }),
             sources: subscriptionSources(configuration, metrics: metrics, logger: logger), journal: journal,

@@ -1,0 +1,177 @@
+import Delivery
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MLLP
+import NIOCore
+import ServiceLifecycle
+import Store
+
+/// The dashboard's numbers: metadata only (counts, destination names, error codes and reasons), never PHI.
+struct DashboardStats: Sendable {
+    /// Journal entries by state, and in all.
+    var journal: [(state: String, count: Int)]
+    var journalTotal: Int
+    /// Outbox rows by destination and state.
+    var outbox: [String: [OutboxState: Int]]
+    /// The latest errors: when, where (a link), and the code and reason.
+    var errors: [(when: Date, where: String, link: String, reason: String)]
+
+    /// The most outbox rows read to count them (a bound on the work of one refresh).
+    static let maximumRowsCounted = 20_000
+    /// How many errors are listed.
+    static let errorsListed = 10
+
+    /// Reads the numbers from the store.
+    static func read(from store: any Store, destinations: [String]) async throws -> DashboardStats {
+        var journal: [(String, Int)] = []
+        for state in JournalState.allCases {
+            journal.append((state.rawValue, try await store.journal.count(state: state)))
+        }
+        let total = try await store.journal.count()
+        var outbox: [String: [OutboxState: Int]] = [:]
+        for destination in destinations { outbox[destination] = [:] }
+        var errors: [(when: Date, where: String, link: String, reason: String)] = []
+        var cursor: Int64?
+        var read = 0
+        while read < maximumRowsCounted {
+            let items = try await store.outbox.items(state: nil, destination: nil, afterID: cursor, limit: 1_000)
+            for item in items {
+                outbox[item.destination, default: [:]][item.state, default: 0] += 1
+                if let error = item.lastError, item.state != .delivered {
+                    errors.append(
+                        (
+                            item.updatedAt, "outbox row \(item.id) to \(item.destination)",
+                            "/console/outbox#row-\(item.id)",
+                            error
+                        ))
+                }
+            }
+            read += items.count
+            guard let last = items.last, items.count == 1_000 else { break }
+            cursor = last.id
+        }
+        // The newest failed journal entries (their reasons are written for operators and hold no PHI).
+        let failed = try await JournalSearch(state: .failed).run(on: store.journal, limit: errorsListed)
+        for entry in failed.entries {
+            errors.append(
+                (
+                    entry.updatedAt, "message \(entry.id)", "/console/messages/\(entry.id)",
+                    entry.failureReason ?? "failed"
+                ))
+        }
+        errors.sort { $0.when > $1.when }
+        return DashboardStats(
+            journal: journal, journalTotal: total, outbox: outbox, errors: Array(errors.prefix(errorsListed)))
+    }
+
+    /// The counts by `data-stat` name (`journal.processed`, `outbox.ehr.dead`, `outbox.ehr.depth`).
+    var counts: [String: Int] {
+        var counts = ["journal.total": journalTotal]
+        for (state, count) in journal { counts["journal.\(state)"] = count }
+        for (destination, states) in outbox {
+            for state in OutboxState.allCases { counts["outbox.\(destination).\(state.rawValue)"] = states[state] ?? 0 }
+            counts["outbox.\(destination).depth"] = (states[.pending] ?? 0) + (states[.inFlight] ?? 0)
+        }
+        return counts
+    }
+}
+
+extension ConsoleRoutes {
+    func dashboard(_ caller: Caller) async throws -> Response {
+        let names = configuration.destinations.map(\.name)
+        let stats = try await storing { try await DashboardStats.read(from: store, destinations: names) }
+        let kinds = Dictionary(
+            configuration.destinations.map { destination -> (String, String) in
+                (
+                    destination.name,
+                    destination.webhook != nil ? "webhook" : destination.fhir != nil ? "FHIR server" : "MLLP peer"
+                )
+            }, uniquingKeysWith: { first, _ in first })
+        let destinations = stats.outbox.keys.sorted().map { name -> [String: Any] in
+            let states = stats.outbox[name] ?? [:]
+            return [
+                "name": name, "kind": kinds[name] ?? "not configured",
+                "depth": (states[.pending] ?? 0) + (states[.inFlight] ?? 0), "pending": states[.pending] ?? 0,
+                "inFlight": states[.inFlight] ?? 0, "delivered": states[.delivered] ?? 0, "dead": states[.dead] ?? 0,
+            ]
+        }
+        let routes = configuration.routes.map { route -> [String: Any] in
+            [
+                "name": route.name, "types": route.messageTypes.map(\.description).joined(separator: ", "),
+                "destinations": route.destinations.joined(separator: ", "),
+            ]
+        }
+        let listeners: [[String: Any]] = [
+            [
+                "name": "HTTP", "address": "\(configuration.httpHost):\(configuration.httpPort)",
+                "tls": configuration.httpTLS != nil,
+            ],
+            [
+                "name": "MLLP", "address": "\(configuration.mllp.host):\(configuration.mllp.port)",
+                "tls": configuration.mllp.tls != nil,
+            ],
+        ]
+        let values: [String: Any] = [
+            "page": "dashboard", "updated": Self.time(Date()), "live": true,
+            "journal": [
+                "total": stats.journalTotal,
+                "states": stats.journal.map { ["name": $0.state, "count": $0.count] as [String: Any] },
+            ] as [String: Any],
+            "destinations": destinations, "routes": routes,
+            "defaultTypes": configuration.pipelineMessageTypes.map(\.description).joined(separator: ", "),
+            "listeners": listeners,
+            "errors": stats.errors.map {
+                ["when": Self.time($0.when), "where": $0.where, "link": $0.link, "reason": $0.reason] as [String: Any]
+            },
+        ]
+        return html("dashboard", values, session: caller.session)
+    }
+
+    /// How often the event stream sends the counts, and how long one stream lasts (the browser reconnects).
+    static let eventInterval: Duration = .seconds(2)
+    static let eventStreamLifetime: Duration = .seconds(60)
+
+    /// `GET /console/events`: the dashboard's counts as Server-Sent Events (`event: stats`), every two seconds for a
+    /// minute; the stream ends early when the client goes away or the gateway shuts down.
+    func events(_ caller: Caller) -> Response {
+        var headers = Self.securityHeaders(contentType: "text/event-stream; charset=utf-8")
+        headers[.cacheControl] = "no-cache"
+        headers[.accelBuffering] = "no"
+        let store = store
+        let names = configuration.destinations.map(\.name)
+        let logger = logger
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                let clock = ContinuousClock()
+                let end = clock.now.advanced(by: Self.eventStreamLifetime)
+                do {
+                    try await writer.write(ByteBuffer(string: "retry: 5000\n\n"))
+                    while clock.now < end, !Task.isCancelled, !Task.isShuttingDownGracefully {
+                        let stats = try await DashboardStats.read(from: store, destinations: names)
+                        try await writer.write(Self.statsEvent(stats))
+                        try await Task.sleep(for: Self.eventInterval)
+                    }
+                } catch {
+                    logger.debug("console event stream ended", metadata: ["nb.error": "\(type(of: error))"])
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    static func statsEvent(_ stats: DashboardStats) -> ByteBuffer {
+        struct Event: Encodable {
+            var counts: [String: Int]
+            var updated: String
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(Event(counts: stats.counts, updated: time(Date())))) ?? Data("{}".utf8)
+        var buffer = ByteBuffer(string: "event: stats\ndata: ")
+        buffer.writeBytes(data)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+}
