@@ -139,7 +139,8 @@ public enum Gateway {
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, logger: logger).register(on: router)
         do {
-            try ConsoleRoutes(store: store, configuration: configuration, logger: logger).register(on: router)
+            try ConsoleRoutes(store: store, configuration: configuration, endpoints: collector, logger: logger)
+                .register(on: router)
         } catch {
             try? await store.close()
             throw error

@@ -165,6 +165,7 @@ def test_the_pages_show_the_messages_the_test_sent(browser, console_gateway, sen
     assert "Patient Identification" in text and "Transcription Document Header" in text
     assert "PID-5.1" in text and NAME_MARKER in text  # the first key has phi:read
     assert "Message Control ID" in text
+    assert "nil" not in text.split()  # absent values are left out, not printed
     assert "dead" in text and "AE: the receiver refused the message" in text
     screenshot(browser, "message")
     # The dashboard counts the two messages and the dead delivery (and updates over Server-Sent Events).
@@ -172,6 +173,8 @@ def test_the_pages_show_the_messages_the_test_sent(browser, console_gateway, sen
     wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "[data-stat='outbox.ehr.dead']").text == "1",
              timeout=15, what="the dead count")
     assert browser.find_element(By.CSS_SELECTOR, "[data-stat='journal.total']").text == "2"
+    # The listeners are shown with the ports they are bound to.
+    assert f"MLLP: 127.0.0.1:{console_gateway.mllp_port}" in browser.find_element(By.TAG_NAME, "main").text
     errors = browser.find_element(By.ID, "errors").text
     assert "AE: the receiver refused the message" in errors and NAME_MARKER not in errors
     screenshot(browser, "dashboard")

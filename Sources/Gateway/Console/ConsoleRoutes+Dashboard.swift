@@ -103,13 +103,14 @@ extension ConsoleRoutes {
                 "destinations": route.destinations.joined(separator: ", "),
             ]
         }
+        let bound = endpoints?.boundPorts
         let listeners: [[String: Any]] = [
             [
-                "name": "HTTP", "address": "\(configuration.httpHost):\(configuration.httpPort)",
+                "name": "HTTP", "address": "\(configuration.httpHost):\(bound?.http ?? configuration.httpPort)",
                 "tls": configuration.httpTLS != nil,
             ],
             [
-                "name": "MLLP", "address": "\(configuration.mllp.host):\(configuration.mllp.port)",
+                "name": "MLLP", "address": "\(configuration.mllp.host):\(bound?.mllp ?? configuration.mllp.port)",
                 "tls": configuration.mllp.tls != nil,
             ],
         ]

@@ -34,8 +34,8 @@ extension ConsoleRoutes {
                     "help": Self.scopeHelp(scope), "checked": APIScope.noteScopes.contains(scope),
                 ]
             },
-            "notice": notice as Any,
         ]
+        if let notice { values["notice"] = notice }
         if let created {
             values["created"] = [
                 "secret": created.secret, "id": created.record.id, "webhookSecret": created.record.webhookSecret,

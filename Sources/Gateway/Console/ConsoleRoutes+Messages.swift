@@ -87,20 +87,22 @@ extension ConsoleRoutes {
         if let noteID, let index {
             deliveries = try await storing { try await index.items(noteID: noteID) }.map(Self.deliveryRow)
         }
+        var entryValues: [String: Any] = [
+            "id": entry.id, "controlID": entry.controlID ?? "", "type": entry.messageType ?? "",
+            "version": entry.version ?? "", "sender": entry.sender, "source": entry.source,
+            "received": Self.time(entry.receivedAt), "state": entry.state.rawValue, "bytes": entry.body.count,
+            "duplicates": entry.duplicateCount,
+            "ackCode": entry.acknowledgmentCode.isEmpty ? "none" : entry.acknowledgmentCode,
+        ]
+        if let reason = entry.failureReason { entryValues["reason"] = reason }
+        if let earlier = entry.reusesControlIDOf { entryValues["reuses"] = earlier }
         var values: [String: Any] = [
-            "page": "messages",
-            "entry": [
-                "id": entry.id, "controlID": entry.controlID ?? "", "type": entry.messageType ?? "",
-                "version": entry.version ?? "", "sender": entry.sender, "source": entry.source,
-                "received": Self.time(entry.receivedAt), "state": entry.state.rawValue, "bytes": entry.body.count,
-                "duplicates": entry.duplicateCount, "reason": entry.failureReason as Any,
-                "reuses": entry.reusesControlIDOf as Any,
-                "ackCode": entry.acknowledgmentCode.isEmpty ? "none" : entry.acknowledgmentCode,
-            ] as [String: Any],
+            "page": "messages", "entry": entryValues,
             "ack": entry.acknowledgment.isEmpty
                 ? "" : String(decoding: entry.acknowledgment, as: UTF8.self).replacingOccurrences(of: "\r", with: "\n"),
-            "noteID": noteID as Any, "deliveries": deliveries,
+            "deliveries": deliveries,
         ]
+        if let noteID { values["noteID"] = noteID }
         let parsed: HL7Message?
         do {
             parsed = try HL7Message(parsing: entry.body, limits: configuration.parserLimits)
@@ -114,7 +116,9 @@ extension ConsoleRoutes {
             values["tree"] = tree.map(Self.treeValues) ?? []
             if let noteID {
                 let document = try await storing { try await store.outbox.noteDocument(id: noteID) }
-                values["note"] = document.flatMap { try? NoteRecord.decoded(from: $0) }.map(Self.noteValues) as Any
+                if let record = document.flatMap({ try? NoteRecord.decoded(from: $0) }) {
+                    values["note"] = Self.noteValues(record)
+                }
             }
         } else {
             values["outline"] = (tree?.outline ?? []).map {

@@ -40,10 +40,11 @@ extension ConsoleRoutes {
         }
         let names = Set(configuration.destinations.map(\.name)).union(grouped.keys).sorted()
         var values: [String: Any] = [
-            "page": "outbox", "groups": groups, "destination": destination as Any,
+            "page": "outbox", "groups": groups,
             "destinationOptions": names.map { ["value": $0, "selected": $0 == destination] },
             "states": OutboxState.allCases.map { ["value": $0.rawValue, "selected": $0 == selected] },
         ]
+        if let destination { values["destination"] = destination }
         if let done = query.get("done") { values["notice"] = Self.doneNotice(String(done)) }
         return html("outbox", values, session: caller.session)
     }

@@ -77,10 +77,11 @@ extension ConsoleRoutes {
         }
         return .success([
             "statements": view.statements.map { statement -> [String: Any] in
-                [
-                    "index": statement.index, "section": statement.section,
-                    "subsection": statement.subsection as Any, "text": statement.text,
+                var values: [String: Any] = [
+                    "index": statement.index, "section": statement.section, "text": statement.text,
                 ]
+                if let subsection = statement.subsection { values["subsection"] = subsection }
+                return values
             },
             "pieces": view.pieces.map { piece -> [String: Any] in
                 ["text": piece.text, "statements": piece.statements.map(String.init).joined(separator: " ")]

@@ -18,6 +18,8 @@ struct ConsoleRoutes: Sendable {
     let configuration: GatewayConfiguration
     let sessions: ConsoleSessions
     let templates: ConsoleTemplates
+    /// The bound listener ports, for the dashboard (`nil` in tests without listeners).
+    let endpoints: EndpointCollector?
     let logger: Logger
 
     /// The largest form body, bytes (a pasted transcript).
@@ -28,11 +30,14 @@ struct ConsoleRoutes: Sendable {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-    init(store: any Store, configuration: GatewayConfiguration, logger: Logger) throws {
+    init(
+        store: any Store, configuration: GatewayConfiguration, endpoints: EndpointCollector? = nil, logger: Logger
+    ) throws {
         self.store = store
         self.configuration = configuration
         self.sessions = ConsoleSessions()
         self.templates = try ConsoleTemplates()
+        self.endpoints = endpoints
         self.logger = logger
     }
 
@@ -220,9 +225,9 @@ struct ConsoleRoutes: Sendable {
     func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
         let token = ConsoleSession.randomToken()
         let next = Self.safeNext(request.uri.queryParameters.get("next"))
-        var response = html(
-            "login", ["page": "login", "signinToken": token, "next": next, "error": error as Any], session: nil,
-            status: status)
+        var values: [String: Any] = ["page": "login", "signinToken": token, "next": next]
+        if let error { values["error"] = error }
+        var response = html("login", values, session: nil, status: status)
         response.headers.append(
             HTTPField(
                 name: .setCookie,
