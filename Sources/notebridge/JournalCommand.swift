@@ -15,7 +15,8 @@ struct JournalCommand: AsyncParsableCommand {
         let configuration = try options.load()
         let logger = Logger(label: "notebridge.journal", factory: { _ in SwiftLogNoOpLogHandler() })
         do {
-            return try Gateway.openJournal(configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+            return try Gateway.openJournal(
+                configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
         } catch {
             throw CommandFailure(message: "cannot open the journal: \(error)", exitCode: 2)
         }
@@ -44,7 +45,8 @@ struct JournalCommand: AsyncParsableCommand {
     }
 
     static func quoted(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
+        let data =
+            (try? JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])) ?? Data("[\"\"]".utf8)
         let array = String(decoding: data, as: UTF8.self)
         return String(array.dropFirst().dropLast())
     }
@@ -68,10 +70,30 @@ struct JournalCommand: AsyncParsableCommand {
         @Option(help: "Only entries with this flag: reused-control-id (a resent MSH-10 whose content differs).")
         var flag: String?
 
+        @Option(help: "Only entries with this message control ID (MSH-10), exactly.")
+        var controlId: String?
+
+        @Option(help: "Only entries whose sender (MSH-3|MSH-4) contains this, ignoring case.")
+        var sender: String?
+
+        @Option(help: "Only entries of this message type: ADT for every ADT event, ADT^A04 for one.")
+        var type: String?
+
+        @Option(help: "Only entries received at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z).")
+        var from: String?
+
+        @Option(help: "Only entries received before this time (ISO 8601).")
+        var to: String?
+
         func run() async throws {
             try await reportingFailures {
                 let flagged: JournalFlag? = try parsedOption(flag, name: "flag")
                 let wanted: JournalState? = try parsedOption(state, name: "state")
+                // The console's search: the same filters, matched the same way.
+                let search = JournalSearch(
+                    controlID: controlId, sender: sender, messageType: type, state: wanted, flag: flagged,
+                    receivedFrom: try JournalCommand.time(from, name: "from"),
+                    receivedBefore: try JournalCommand.time(to, name: "to"))
                 let journal = try JournalCommand.open(options)
                 var cursor = after
                 var printed = 0
@@ -85,8 +107,8 @@ struct JournalCommand: AsyncParsableCommand {
                         } else {
                             try await journal.entries(afterID: cursor, limit: page)
                         }
-                    // With --flag and --state both, the flagged entries are listed in that state only.
-                    let shown = flagged != nil && wanted != nil ? entries.filter { $0.state == wanted } : entries
+                    // Every filter given must match (with --flag and --state, the flagged entries in that state).
+                    let shown = entries.filter(search.matches)
                     for entry in shown { Terminal.line(JournalCommand.json(entry)) }
                     printed += shown.count
                     guard let last = entries.last, entries.count == page else { break }
@@ -95,6 +117,16 @@ struct JournalCommand: AsyncParsableCommand {
                 try await journal.close()
             }
         }
+    }
+
+    /// An ISO 8601 time option, or `nil` when absent.
+    static func time(_ text: String?, name: String) throws -> Date? {
+        guard let text else { return nil }
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            throw CommandFailure(
+                message: "--\(name) must be an ISO 8601 time such as 2026-12-01T00:00:00Z", exitCode: 2)
+        }
+        return date
     }
 
     /// `notebridge journal show ID`.
@@ -134,7 +166,8 @@ struct JournalCommand: AsyncParsableCommand {
 
     /// `notebridge journal count`.
     struct CountCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "count", abstract: "Count entries, in all and by state.")
+        static let configuration = CommandConfiguration(
+            commandName: "count", abstract: "Count entries, in all and by state.")
 
         @OptionGroup var options: ConfigOptions
 

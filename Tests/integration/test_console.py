@@ -156,6 +156,9 @@ def test_sign_in_opens_a_session_in_a_strict_http_only_cookie(browser, console_g
 
 
 def test_the_pages_show_the_messages_the_test_sent(browser, console_gateway, sent):
+    # The CLI searches the journal with the same filters as the Messages page.
+    found = console_gateway.cli("journal", "list", "--control-id", "CONSOLE-DEAD", "--type", "MDM").stdout
+    assert [json.loads(line)["controlId"] for line in found.decode().splitlines()] == ["CONSOLE-DEAD"]
     browser.get(base(console_gateway) + "/console/messages?control_id=CONSOLE-DEAD")
     rows = browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
     assert len(rows) == 1 and "CONSOLE-DEAD" in rows[0].text and "MDM^T02" in rows[0].text
