@@ -216,6 +216,18 @@ def test_the_playground_shows_a_note_and_highlights_the_evidence_of_a_statement(
     spans = " ".join(piece.text for piece in highlighted)
     assert "knee" in spans.lower()
     assert spans.strip() in browser.find_element(By.ID, "transcript-text").text
+    # Selecting transcript text marks the statements it supports.
+    piece = highlighted[0]
+    browser.execute_script(
+        "const range = document.createRange(); range.selectNodeContents(arguments[0]);"
+        "const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);", piece)
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "button.statement.supported"), timeout=5,
+             what="the statements the selected text supports")
+    assert "supports" in browser.find_element(By.ID, "supports").text
+    # The FHIR and HL7 v2 renderings side by side.
+    renderings = browser.find_elements(By.CSS_SELECTOR, "pre.rendering")
+    assert '"resourceType": "Bundle"' in renderings[0].text or '"resourceType":"Bundle"' in renderings[0].text
+    assert renderings[1].text.startswith("MSH|") and "ORU^R01" in renderings[1].text
     screenshot(browser, "playground")
 
 
@@ -276,7 +288,7 @@ def test_a_post_without_the_csrf_token_is_refused(browser, console_gateway):
 
 
 PAGES = ["/console", "/console/messages", "MESSAGE", "/console/outbox", "/console/outbox/confirm?action=retry-dead",
-         "/console/playground", "/console/keys", "/console/settings", "/console/login"]
+         "/console/playground", "PLAYGROUND-NOTE", "/console/keys", "/console/settings", "/console/login"]
 
 
 def test_every_page_passes_axe_core_and_is_saved_as_a_screenshot(browser, console_gateway):
@@ -284,7 +296,15 @@ def test_every_page_passes_axe_core_and_is_saved_as_a_screenshot(browser, consol
     failures = []
     for page in PAGES:
         address = (f"/console/messages/{journal_id(console_gateway, 'CONSOLE-DEAD')}" if page == "MESSAGE" else page)
-        browser.get(base(console_gateway) + address)
+        if page == "PLAYGROUND-NOTE":  # the playground with a note, its evidence and renderings
+            address = "/console/playground-note"
+            browser.get(base(console_gateway) + "/console/playground")
+            browser.find_element(By.ID, "billing").click()
+            browser.find_element(By.ID, "transcript").send_keys("\n".join(TRANSCRIPT))
+            browser.find_element(By.CSS_SELECTOR, "form[action='/console/playground'] button[type=submit]").click()
+            wait_css(browser, "pre.rendering")
+        else:
+            browser.get(base(console_gateway) + address)
         axe = Axe(browser)
         axe.inject()
         results = axe.run()

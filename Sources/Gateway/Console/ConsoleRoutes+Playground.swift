@@ -1,5 +1,7 @@
 import EncounterModel
+import FHIR
 import Foundation
+import HL7v2
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -25,7 +27,8 @@ extension ConsoleRoutes {
         if let form {
             switch Self.playgroundNote(
                 transcript: form["transcript"] ?? "", specialty: specialty, template: template, billing: billing,
-                requestedSpecialty: form["specialty"], requestedTemplate: form["template"])
+                requestedSpecialty: form["specialty"], requestedTemplate: form["template"],
+                mapping: configuration.api.fhirMapping)
             {
             case .success(let result): values["result"] = result
             case .failure(let error): values["error"] = error.message
@@ -38,7 +41,7 @@ extension ConsoleRoutes {
     /// the page; or why there is none.
     static func playgroundNote(
         transcript: String, specialty: Specialty, template: NoteTemplate, billing: Bool, requestedSpecialty: String?,
-        requestedTemplate: String?
+        requestedTemplate: String?, mapping: NoteFHIRMapping = NoteFHIRMapping()
     ) -> Result<[String: Any], ConsoleError> {
         if let requestedSpecialty, Specialty(rawValue: requestedSpecialty) == nil {
             return .failure(.badRequest("specialty must be one of the 24 specialty values"))
@@ -66,8 +69,13 @@ extension ConsoleRoutes {
             return .failure(.badRequest("the transcript cannot be used: \(error.reason)"))
         }
         let view = EvidenceView(transcript: transcript, statements: note.statements)
+        let found = billing ? writer.codes(for: note, encounter: encounter) : nil
+        let renderings = Self.renderings(
+            NoteRecord(
+                id: "note_" + String(repeating: "0", count: 32), createdAt: Date(), encounter: encounter, note: note,
+                codes: found, mapping: mapping), mapping: mapping)
         var codes: [[String: Any]] = []
-        if billing, let found = writer.codes(for: note, encounter: encounter) {
+        if let found {
             let output = BillingCodesOutput(found)
             codes += output.icd10.map { ["code": $0.code, "text": $0.description, "reason": $0.reason] }
             codes += (output.cpt + output.hcpcs).map { ["code": $0.code, "text": $0.description, "reason": $0.reason] }
@@ -86,7 +94,22 @@ extension ConsoleRoutes {
             "pieces": view.pieces.map { piece -> [String: Any] in
                 ["text": piece.text, "statements": piece.statements.map(String.init).joined(separator: " ")]
             },
-            "codes": codes, "hasCodes": !codes.isEmpty,
+            "codes": codes, "hasCodes": !codes.isEmpty, "fhir": renderings.fhir, "hl7": renderings.hl7,
         ])
+    }
+
+    /// The note as a destination would get it: a FHIR R4 document Bundle (JSON, by `mapping`) and an HL7 v2.5.1
+    /// ORU^R01 (ER7, segments on their own lines), from the same ``NoteRecord`` the outbox delivers.
+    static func renderings(_ record: NoteRecord, mapping: NoteFHIRMapping) -> (fhir: String, hl7: String) {
+        let bundle = NoteFHIRRenderer(mapping: mapping).documentBundle(NoteFHIRInput(record: record))
+        let fhir = String(decoding: JSONWriter.write(bundle, pretty: true), as: UTF8.self)
+        let hl7: String
+        do {
+            let bytes = try HL7NoteRenderer().observationResult(record, controlID: "PLAYGROUND", at: record.createdAt)
+            hl7 = String(decoding: bytes, as: UTF8.self).split(separator: "\r").joined(separator: "\n")
+        } catch {
+            hl7 = "The note cannot be written as HL7 v2: \(error.code)"
+        }
+        return (fhir, hl7)
     }
 }

@@ -62,6 +62,20 @@ function playground() {
     button.addEventListener("focus", () => highlightStatement(button));
   }
   document.addEventListener("selectionchange", showSupportedStatements);
+  // A transcript file is read in the browser into the text box (the form posts text; nothing is uploaded apart).
+  const upload = document.querySelector(".upload");
+  const file = document.getElementById("transcript-file");
+  const text = document.getElementById("transcript");
+  if (upload && file && text && window.FileReader) {
+    upload.hidden = false;
+    file.addEventListener("change", () => {
+      const chosen = file.files && file.files[0];
+      if (!chosen) return;
+      const reader = new FileReader();
+      reader.addEventListener("load", () => { text.value = String(reader.result || ""); });
+      reader.readAsText(chosen);
+    });
+  }
 }
 
 document.addEventListener("DOMContentLoaded", () => {
