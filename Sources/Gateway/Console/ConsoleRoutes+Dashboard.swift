@@ -15,6 +15,9 @@ struct DashboardStats: Sendable {
     var journalTotal: Int
     /// Outbox rows by destination and state.
     var outbox: [String: [OutboxState: Int]]
+    /// By destination, what happened in the last minute (from the rows' times): notes queued, rows delivered,
+    /// rows that went to the dead letter.
+    var lastMinute: [String: (queued: Int, delivered: Int, dead: Int)] = [:]
     /// The latest errors: when, where (a link), and the code and reason.
     var errors: [(when: Date, where: String, link: String, reason: String)]
 
@@ -24,7 +27,12 @@ struct DashboardStats: Sendable {
     static let errorsListed = 10
 
     /// Reads the numbers from the store.
-    static func read(from store: any Store, destinations: [String]) async throws -> DashboardStats {
+    static func read(from store: any Store, destinations: [String], now: Date = Date()) async throws
+        -> DashboardStats
+    {
+        let minuteAgo = now.addingTimeInterval(-60)
+        var lastMinute: [String: (queued: Int, delivered: Int, dead: Int)] = [:]
+        for destination in destinations { lastMinute[destination] = (0, 0, 0) }
         var journal: [(String, Int)] = []
         for state in JournalState.allCases {
             journal.append((state.rawValue, try await store.journal.count(state: state)))
@@ -39,6 +47,11 @@ struct DashboardStats: Sendable {
             let items = try await store.outbox.items(state: nil, destination: nil, afterID: cursor, limit: 1_000)
             for item in items {
                 outbox[item.destination, default: [:]][item.state, default: 0] += 1
+                var minute = lastMinute[item.destination] ?? (0, 0, 0)
+                if item.createdAt >= minuteAgo { minute.queued += 1 }
+                if let delivered = item.deliveredAt, delivered >= minuteAgo { minute.delivered += 1 }
+                if item.state == .dead, item.updatedAt >= minuteAgo { minute.dead += 1 }
+                lastMinute[item.destination] = minute
                 if let error = item.lastError, item.state != .delivered {
                     errors.append(
                         (
@@ -63,7 +76,8 @@ struct DashboardStats: Sendable {
         }
         errors.sort { $0.when > $1.when }
         return DashboardStats(
-            journal: journal, journalTotal: total, outbox: outbox, errors: Array(errors.prefix(errorsListed)))
+            journal: journal, journalTotal: total, outbox: outbox, lastMinute: lastMinute,
+            errors: Array(errors.prefix(errorsListed)))
     }
 
     /// The counts by `data-stat` name (`journal.processed`, `outbox.ehr.dead`, `outbox.ehr.depth`).
@@ -73,6 +87,10 @@ struct DashboardStats: Sendable {
         for (destination, states) in outbox {
             for state in OutboxState.allCases { counts["outbox.\(destination).\(state.rawValue)"] = states[state] ?? 0 }
             counts["outbox.\(destination).depth"] = (states[.pending] ?? 0) + (states[.inFlight] ?? 0)
+            let minute = lastMinute[destination] ?? (0, 0, 0)
+            counts["outbox.\(destination).queued-1m"] = minute.queued
+            counts["outbox.\(destination).delivered-1m"] = minute.delivered
+            counts["outbox.\(destination).dead-1m"] = minute.dead
         }
         return counts
     }
@@ -95,6 +113,9 @@ extension ConsoleRoutes {
                 "name": name, "kind": kinds[name] ?? "not configured",
                 "depth": (states[.pending] ?? 0) + (states[.inFlight] ?? 0), "pending": states[.pending] ?? 0,
                 "inFlight": states[.inFlight] ?? 0, "delivered": states[.delivered] ?? 0, "dead": states[.dead] ?? 0,
+                "queuedMinute": stats.lastMinute[name]?.queued ?? 0,
+                "deliveredMinute": stats.lastMinute[name]?.delivered ?? 0,
+                "deadMinute": stats.lastMinute[name]?.dead ?? 0,
             ]
         }
         let routes = configuration.routes.map { route -> [String: Any] in
