@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from conftest import Gateway, REPO
+from conftest import Gateway, REPO, synthetic
 from test_pipeline import NAME_MARKER, TRANSCRIPT, TRANSCRIPT_MARKER, Receiver, field, mdm, outbox, wait_for
 from test_pipeline_hl7 import mllp_send
 
@@ -21,6 +21,7 @@ selenium = pytest.importorskip("selenium", reason="selenium is installed by scri
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 ARTIFACTS = REPO / "Tests" / "integration" / "artifacts" / "console"
 DEAD_MRN, LIVE_MRN = "MRN7001", "MRN7002"
@@ -155,7 +156,7 @@ def test_sign_in_opens_a_session_in_a_strict_http_only_cookie(browser, console_g
     assert "nb_console" not in browser.execute_script("return document.cookie")
 
 
-def test_the_pages_show_the_messages_the_test_sent(browser, console_gateway, sent):
+def test_the_pages_show_the_messages_the_test_sent(browser, console_gateway, sent, tmp_path_factory):
     # The CLI searches the journal with the same filters as the Messages page.
     found = console_gateway.cli("journal", "list", "--control-id", "CONSOLE-DEAD", "--type", "MDM").stdout
     assert [json.loads(line)["controlId"] for line in found.decode().splitlines()] == ["CONSOLE-DEAD"]
@@ -182,6 +183,10 @@ def test_the_pages_show_the_messages_the_test_sent(browser, console_gateway, sen
     errors = browser.find_element(By.ID, "errors").text
     assert "AE: the receiver refused the message" in errors and NAME_MARKER not in errors
     screenshot(browser, "dashboard")
+    # Live: a message that arrives while the dashboard is open is counted without a reload (Server-Sent Events).
+    mllp_send(console_gateway, tmp_path_factory.mktemp("live"), synthetic("CONSOLE-ADT", sender="REGISTER"))
+    wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "[data-stat='journal.total']").text == "3",
+             timeout=15, what="the live count of three messages")
 
 
 def test_a_dead_letter_retried_from_the_outbox_page_is_delivered(browser, console_gateway, peer, sent):
@@ -210,7 +215,14 @@ def test_the_playground_shows_a_note_and_highlights_the_evidence_of_a_statement(
     statements = wait_css(browser, "button.statement")
     assert len(statements) >= 3
     target = next(s for s in statements if "knee" in s.text.lower())
-    target.click()
+    # Keyboard: moving to a statement with Tab highlights its evidence as a click does.
+    statements[0].click()
+    position = statements.index(target)
+    for _ in range(position):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element == target
+    assert target.get_attribute("aria-pressed") == "true"
+    target.send_keys(Keys.SPACE)
     assert target.get_attribute("aria-pressed") == "true"
     highlighted = browser.find_elements(By.CSS_SELECTOR, "#transcript-text .piece.highlight")
     assert highlighted, "selecting a statement highlights its transcript span"
