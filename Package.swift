@@ -187,6 +187,7 @@ let package = Package(
                 .embedInCode("Console/Templates/playground.mustache"),
                 .embedInCode("Console/Templates/keys.mustache"),
                 .embedInCode("Console/Templates/settings.mustache"),
+                .embedInCode("Console/Templates/mappings.mustache"),
                 .embedInCode("Console/Assets/console.css"),
                 .embedInCode("Console/Assets/console.js"),
             ],

@@ -300,8 +300,24 @@ def test_a_post_without_the_csrf_token_is_refused(browser, console_gateway):
         assert "<script>" not in answer.read().decode()
 
 
+def test_the_mappings_page_checks_every_file_and_previews_one(browser, console_gateway):
+    browser.get(base(console_gateway) + "/console/mappings")
+    rows = browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+    names = [row.find_element(By.TAG_NAME, "code").text for row in rows]
+    assert "hl7-out/default.yaml" in names and "fhir-note.yaml" in names
+    assert all(" ok " in f" {row.text} " for row in rows)
+    browser.find_element(By.CSS_SELECTOR, "a[aria-label='Preview hl7-out/default.yaml']").click()
+    preview = wait_css(browser, "pre.rendering")[0].text
+    assert preview.startswith("MSH|") and "TESTPATIENT^ALEX" in preview
+    screenshot(browser, "mappings")
+    # A path that is not one of the listed files is refused, not read.
+    browser.get(base(console_gateway) + "/console/mappings?preview=../Package.swift")
+    assert "Not found" in browser.find_element(By.TAG_NAME, "h1").text
+
+
 PAGES = ["/console", "/console/messages", "MESSAGE", "/console/outbox", "/console/outbox/confirm?action=retry-dead",
-         "/console/playground", "PLAYGROUND-NOTE", "/console/keys", "/console/settings", "/console/login"]
+         "/console/playground", "PLAYGROUND-NOTE", "/console/mappings", "/console/mappings?preview=hl7-out/default.yaml",
+         "/console/keys", "/console/settings", "/console/login"]
 
 
 def test_every_page_passes_axe_core_and_is_saved_as_a_screenshot(browser, console_gateway):

@@ -49,7 +49,7 @@ struct ConsoleRoutes: Sendable {
         (["console", "outbox", "retry"], [.post]), (["console", "outbox", "retry-dead"], [.post]),
         (["console", "outbox", "purge"], [.post]), (["console", "playground"], [.get, .post]),
         (["console", "keys"], [.get, .post]), (["console", "keys", "*", "revoke"], [.get, .post]),
-        (["console", "settings"], [.get]), (["console", "assets", "*"], [.get]),
+        (["console", "settings"], [.get]), (["console", "mappings"], [.get]), (["console", "assets", "*"], [.get]),
     ]
 
     func register(on router: Router<APIRequestContext>) {
@@ -98,6 +98,9 @@ struct ConsoleRoutes: Sendable {
             await handle(request, context, changesState: true) { try await revokeKey(context, $0) }
         }
         router.get("console/settings") { request, context in await handle(request, context) { settingsPage($0) } }
+        router.get("console/mappings") { request, context in
+            await handle(request, context) { try mappingsPage(request, $0) }
+        }
         router.get("console/assets/:name") { _, context in asset(context.parameters.get("name")) }
     }
 
@@ -331,7 +334,8 @@ struct ConsoleRoutes: Sendable {
     static let navigation: [(page: String, href: String, label: String)] = [
         ("dashboard", "/console", "Dashboard"), ("messages", "/console/messages", "Messages"),
         ("outbox", "/console/outbox", "Outbox"), ("playground", "/console/playground", "Playground"),
-        ("keys", "/console/keys", "API keys"), ("settings", "/console/settings", "Settings"),
+        ("mappings", "/console/mappings", "Mappings"), ("keys", "/console/keys", "API keys"),
+        ("settings", "/console/settings", "Settings"),
     ]
 
     func errorPage(_ error: ConsoleError, session: ConsoleSession?) -> Response {

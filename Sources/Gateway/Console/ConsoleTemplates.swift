@@ -11,7 +11,7 @@ struct ConsoleTemplates: Sendable {
         "messages": PackageResources.messages_mustache, "message": PackageResources.message_mustache,
         "outbox": PackageResources.outbox_mustache, "confirm": PackageResources.confirm_mustache,
         "playground": PackageResources.playground_mustache, "keys": PackageResources.keys_mustache,
-        "settings": PackageResources.settings_mustache,
+        "settings": PackageResources.settings_mustache, "mappings": PackageResources.mappings_mustache,
     ]
 
     /// Parses every template; a template that does not parse is a programming error caught by the tests.
