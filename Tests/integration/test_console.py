@@ -62,6 +62,7 @@ def console_gateway(tmp_path_factory, peer):
         "    maxAttempts: 1000\n")
     gateway = Gateway(folder / "data")
     gateway.args = ["--config", str(config)]
+    gateway.cwd = REPO  # the Mappings page reads mappings/ of the working folder
     gateway.start()
     assert gateway.api_key, "the first API key (every scope) was not printed"
     yield gateway
@@ -317,7 +318,7 @@ def test_the_mappings_page_checks_every_file_and_previews_one(browser, console_g
 
 PAGES = ["/console", "/console/messages", "MESSAGE", "/console/outbox", "/console/outbox/confirm?action=retry-dead",
          "/console/playground", "PLAYGROUND-NOTE", "/console/mappings", "/console/mappings?preview=hl7-out/default.yaml",
-         "/console/keys", "/console/settings", "/console/login"]
+         "/console/keys", "/console/settings", "/console/messages/999999", "/console/nowhere", "/console/login"]
 
 
 def test_every_page_passes_axe_core_and_is_saved_as_a_screenshot(browser, console_gateway):
