@@ -347,3 +347,21 @@ def test_every_page_passes_axe_core_and_is_saved_as_a_screenshot(browser, consol
     # The settings page redacts nothing it should show and shows no secret.
     browser.get(base(console_gateway) + "/console/settings")
     assert "destinations.ehr.address" in browser.page_source
+
+
+def test_purging_delivered_rows_asks_first_and_keeps_the_others(browser, console_gateway):
+    browser.get(base(console_gateway) + "/console/outbox")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Purge delivered rows").click()
+    cutoff = browser.find_element(By.ID, "delivered_before")
+    cutoff.clear()
+    cutoff.send_keys("2999-01-01T00:00:00Z")
+    browser.find_element(By.ID, "confirm").click()
+    assert "2 delivered rows were purged." in wait_css(browser, ".notice")[0].text
+    assert outbox(console_gateway) == []
+    # A cutoff that is not a time is refused with a page that says why.
+    browser.get(base(console_gateway) + "/console/outbox/confirm?action=purge")
+    cutoff = browser.find_element(By.ID, "delivered_before")
+    cutoff.clear()
+    cutoff.send_keys("yesterday")
+    browser.find_element(By.ID, "confirm").click()
+    assert "delivered_before must be an ISO 8601 time" in wait_css(browser, "p.error")[0].text
