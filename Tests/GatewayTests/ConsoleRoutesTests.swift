@@ -90,9 +90,9 @@ import Testing
     @Test func signingInSetsAStrictHttpOnlySessionCookie() async throws {
         let fixture = try await Fixture()
         try await fixture.application().test(.router) { client in
-            let away = try await client.execute(uri: "/console/messages", method: .get)
+            let away = try await client.execute(uri: "/console/messages?control_id=A", method: .get)
             #expect(away.status == .seeOther)
-            #expect(away.headers[.location] == "/console/login?next=/console/messages")
+            #expect(away.headers[.location] == "/console/login?next=/console/messages%3Fcontrol_id%3DA")
             let page = try await client.execute(uri: "/console/login", method: .get)
             #expect(page.status == .ok)
             #expect(page.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)

@@ -140,12 +140,13 @@ def journal_id(gateway, control_id: str) -> int:
 
 
 def test_sign_in_opens_a_session_in_a_strict_http_only_cookie(browser, console_gateway):
-    browser.get(base(console_gateway) + "/console/messages")
+    browser.get(base(console_gateway) + "/console/messages?control_id=X-1&state=processed")
     assert "/console/login" in browser.current_url
     screenshot(browser, "login")
     sign_in(browser, console_gateway, console_gateway.api_key)
-    # Sign-in returns to the page that was asked for.
-    assert browser.current_url.endswith("/console/messages")
+    # Sign-in returns to the address that was asked for, a bookmarked search included.
+    assert browser.current_url.endswith("/console/messages?control_id=X-1&state=processed")
+    assert browser.find_element(By.ID, "control_id").get_attribute("value") == "X-1"
     cookie = browser.get_cookie("nb_console")
     assert cookie is not None
     assert cookie["httpOnly"] is True

@@ -127,7 +127,8 @@ struct ConsoleRoutes: Sendable {
                         status: 401, title: "Signed out", message: "the session has ended; sign in again"),
                     session: nil)
             }
-            let next = request.uri.path
+            // The whole address, query included: a bookmarked search opens after sign-in.
+            let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
             return Self.redirect("/console/login?next=\(Self.percentEncoded(next))")
         }
         do {
@@ -149,7 +150,7 @@ struct ConsoleRoutes: Sendable {
                 return Self.redirect("/console/login")
             }
             return try await body(
-                Caller(session: session, form: form, remoteAddress: context.remoteAddress.map { "\($0)" }))
+                Caller(session: session, form: form, remoteAddress: context.remoteAddress?.ipAddress))
         } catch let error as ConsoleError {
             return errorPage(error, session: session)
         } catch let error as APIError {
