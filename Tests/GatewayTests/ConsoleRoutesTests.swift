@@ -219,6 +219,50 @@ import Testing
         }
     }
 
+    @Test func keysAreCreatedOnceAndRevokingOneEndsItsSessions() async throws {
+        let fixture = try await Fixture()
+        try await fixture.application().test(.router) { client in
+            let (session, csrf) = try await Self.signIn(client, key: fixture.admin)
+            let cookie = "\(ConsoleCookie.session)=\(session)"
+            let created = try await client.execute(
+                uri: "/console/keys", method: .post, headers: Self.headers(cookie: cookie),
+                body: Self.form([("csrf", csrf), ("name", "ops"), ("scopes", "admin"), ("scopes", "phi:read")]))
+            #expect(created.status == .created)
+            let page = String(buffer: created.body)
+            let start = try #require(page.range(of: "nb_live_"))
+            let secret = "nb_live_" + page[start.upperBound...].prefix { $0 != "<" }
+            let stored = try #require(try await fixture.store.keys.key(hash: APIKeys.hash(secret)))
+            #expect(stored.name == "ops")
+            #expect(stored.scopes == ["admin", "phi:read"])
+            #expect(created.headers[.cacheControl] == "no-store")
+            // Listed without the secret.
+            let list = try await client.execute(
+                uri: "/console/keys", method: .get, headers: Self.headers(cookie: cookie))
+            #expect(!String(buffer: list.body).contains(secret))
+            // Bad input: no scope, an empty name.
+            let noScope = try await client.execute(
+                uri: "/console/keys", method: .post, headers: Self.headers(cookie: cookie),
+                body: Self.form([("csrf", csrf), ("name", "x")]))
+            #expect(noScope.status == .badRequest)
+            #expect(String(buffer: noScope.body).contains("choose at least one scope"))
+            let noName = try await client.execute(
+                uri: "/console/keys", method: .post, headers: Self.headers(cookie: cookie),
+                body: Self.form([("csrf", csrf), ("name", " "), ("scopes", "admin")]))
+            #expect(noName.status == .badRequest)
+            // The new key signs in; revoking it ends that session.
+            let newKey = IssuedAPIKey(record: stored, secret: secret)
+            let (other, _) = try await Self.signIn(client, key: newKey)
+            let revoked = try await client.execute(
+                uri: "/console/keys/\(stored.id)/revoke", method: .post, headers: Self.headers(cookie: cookie),
+                body: Self.form([("csrf", csrf)]))
+            #expect(revoked.status == .ok)
+            #expect(String(buffer: revoked.body).contains("was revoked"))
+            let ended = try await client.execute(
+                uri: "/console", method: .get, headers: Self.headers(cookie: "\(ConsoleCookie.session)=\(other)"))
+            #expect(ended.status == .seeOther)
+        }
+    }
+
     @Test func unknownConsoleAddressesAnswerAnHTMLPage() async throws {
         let fixture = try await Fixture()
         try await fixture.application().test(.router) { client in

@@ -52,13 +52,16 @@ extension ConsoleRoutes {
         } catch {
             throw ConsoleError.badRequest("choose at least one scope")
         }
+        // The path of `notebridge keys create`: issue, then store only the hash.
         let issued: IssuedAPIKey
         do {
-            issued = try APIKeys.issue(name: caller.form["name"] ?? "", scopes: scopes)
-        } catch {
+            issued = try await APIKeys.create(in: store.keys, name: caller.form["name"] ?? "", scopes: scopes)
+        } catch let error as APIError {
             throw ConsoleError.badRequest(error.message)
+        } catch {
+            logger.error("console key creation failed", metadata: ["nb.error": "\(type(of: error))"])
+            throw ConsoleError.unavailable
         }
-        try await storing { try await store.keys.saveKey(issued.record) }
         logger.notice(
             "console created an API key",
             metadata: [
