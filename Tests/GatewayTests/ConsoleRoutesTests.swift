@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MLLP
 import NIOCore
 import Store
 import TestSupport
@@ -33,11 +34,13 @@ import Testing
             writer = try await APIKeys.create(in: store.keys, name: "app", scopes: APIScope.noteScopes)
         }
 
-        func application() throws -> some ApplicationProtocol {
+        func application(configuration: GatewayConfiguration = GatewayConfiguration()) throws
+            -> some ApplicationProtocol
+        {
             let router = Router(context: APIRequestContext.self)
             let logger = recorder.logger(label: "console")
             V1Routes(store: store, signal: WebhookSignal(), configuration: .init(), logger: logger).register(on: router)
-            try ConsoleRoutes(store: store, configuration: GatewayConfiguration(), logger: logger).register(on: router)
+            try ConsoleRoutes(store: store, configuration: configuration, logger: logger).register(on: router)
             return Application(
                 router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
                 logger: logger)
@@ -112,6 +115,30 @@ import Testing
             #expect(flags.contains("; Path=/console"))
             #expect(flags.contains("; Max-Age=28800"))
             #expect(!flags.contains("Secure"))
+        }
+    }
+
+    @Test func withTLSTheCookiesAreSecureAndOnlyHTTPSOriginsPost() async throws {
+        let fixture = try await Fixture()
+        var configuration = GatewayConfiguration()
+        configuration.httpTLS = MLLPTLSConfiguration(certificateChainPath: "/unused.pem", privateKeyPath: "/unused.key")
+        try await fixture.application(configuration: configuration).test(.router) { client in
+            let page = try await client.execute(uri: "/console/login", method: .get)
+            #expect(page.headers[values: .setCookie].allSatisfy { $0.hasSuffix("; Secure") })
+            let token = try #require(Self.cookie(named: ConsoleCookie.signIn, in: page))
+            var headers = Self.headers(cookie: "\(ConsoleCookie.signIn)=\(token)")
+            headers[.origin] = "http://localhost"
+            let plain = try await client.execute(
+                uri: "/console/login", method: .post, headers: headers,
+                body: Self.form([("signin", token), ("api_key", fixture.admin.secret)]))
+            #expect(plain.status == .forbidden)
+            headers[.origin] = nil
+            let answer = try await client.execute(
+                uri: "/console/login", method: .post, headers: headers,
+                body: Self.form([("signin", token), ("api_key", fixture.admin.secret)]))
+            #expect(answer.status == .seeOther)
+            let session = answer.headers[values: .setCookie].first { $0.hasPrefix("\(ConsoleCookie.session)=") }
+            #expect(session?.hasSuffix("; HttpOnly; SameSite=Strict; Secure") == true)
         }
     }
 
