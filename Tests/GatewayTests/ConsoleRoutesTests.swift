@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MLLP
+import Mapping
 import NIOCore
 import Store
 import TestSupport
@@ -288,6 +289,39 @@ import Testing
                 uri: "/console", method: .get, headers: Self.headers(cookie: "\(ConsoleCookie.session)=\(other)"))
             #expect(ended.status == .seeOther)
         }
+    }
+
+    @Test func theDashboardCountsMessagesByTheRouteThePipelineGivesThem() async throws {
+        let fixture = try await Fixture()
+        func message(_ sender: String, _ type: String, _ control: String) -> [UInt8] {
+            Array("MSH|^~\\&|\(sender)|NORTH|NOTEBRIDGE|NB|20261101093000||\(type)|\(control)|P|2.5.1\r".utf8)
+        }
+        let sent: [(String, String, JournalState)] = [
+            ("DICTATE", "MDM^T02^MDM_T02", .processed), ("DICTATE", "MDM^T02^MDM_T02", .failed),
+            ("LAB", "ORU^R01^ORU_R01", .processed), ("OTHER", "ADT^A04^ADT_A01", .accepted),
+        ]
+        for (index, (sender, type, state)) in sent.enumerated() {
+            _ = try await fixture.store.journal.record(
+                NewJournalEntry(
+                    source: "mllp://127.0.0.1:1", sender: "\(sender)|NORTH", controlID: "C\(index)", messageType: type,
+                    state: state, body: message(sender, type, "C\(index)")),
+                duplicateWindow: .seconds(60))
+        }
+        let routes = [
+            RouteConfiguration(
+                name: "dictation", sendingApplication: "DICTATE", messageTypes: [], mapping: .init(),
+                destinations: ["ehr"]),
+            RouteConfiguration(name: "results", messageTypes: [], mapping: .init(), destinations: ["ehr"]),
+        ]
+        let counts = try await RouteCounts.read(
+            from: fixture.store.journal, routes: routes, defaultTypes: GatewayConfiguration().pipelineMessageTypes)
+        #expect(counts.read == 4)
+        #expect(counts.counts["dictation"].map { [$0.messages, $0.processed, $0.failed] } == [2, 1, 1])
+        #expect(counts.counts["results"].map { [$0.messages, $0.processed, $0.failed] } == [1, 1, 0])
+        #expect(counts.counts[""]?.messages == 1)
+        // Without routes nothing is read.
+        let none = try await RouteCounts.read(from: fixture.store.journal, routes: [], defaultTypes: [])
+        #expect(none.read == 0)
     }
 
     @Test func unknownConsoleAddressesAnswerAnHTMLPage() async throws {

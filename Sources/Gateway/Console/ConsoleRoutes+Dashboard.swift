@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import HL7v2
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -96,6 +97,47 @@ struct DashboardStats: Sendable {
     }
 }
 
+/// The newest messages counted by the route the pipeline gives them (the most specific match of
+/// ``RouteConfiguration/route(for:listener:in:defaultTypes:)``, as ``EncounterPipeline`` routes them), by state.
+struct RouteCounts: Sendable {
+    /// How many of the newest messages are counted.
+    static let newest = 2_000
+
+    /// By route name: messages, and how many of them are processed and failed; `""` for messages no route takes.
+    var counts: [String: (messages: Int, processed: Int, failed: Int)] = [:]
+    /// How many messages were read.
+    var read = 0
+
+    static func read(
+        from journal: any Journal, routes: [RouteConfiguration], defaultTypes: [MessageTypePattern]
+    ) async throws -> RouteCounts {
+        var result = RouteCounts()
+        guard !routes.isEmpty else { return result }
+        // Row ids ascend in commit order: the newest rows are the last `newest` ids (fewer after a purge).
+        let total = try await journal.count()
+        var cursor: Int64? = total > newest ? Int64(total - newest) : nil
+        while result.read < newest {
+            let entries = try await journal.entries(afterID: cursor, limit: 500)
+            for entry in entries {
+                let header = HL7ReceivedHeader(probing: entry.body)
+                let route =
+                    header.flatMap {
+                        RouteConfiguration.route(for: $0, listener: "mllp", in: routes, defaultTypes: defaultTypes)
+                    }?.name ?? ""
+                var count = result.counts[route] ?? (0, 0, 0)
+                count.messages += 1
+                if entry.state == .processed { count.processed += 1 }
+                if entry.state == .failed { count.failed += 1 }
+                result.counts[route] = count
+            }
+            result.read += entries.count
+            guard let last = entries.last, entries.count == 500 else { break }
+            cursor = last.id
+        }
+        return result
+    }
+}
+
 extension ConsoleRoutes {
     func dashboard(_ caller: Caller) async throws -> Response {
         let names = configuration.destinations.map(\.name)
@@ -118,11 +160,23 @@ extension ConsoleRoutes {
                 "deadMinute": stats.lastMinute[name]?.dead ?? 0,
             ]
         }
-        let routes = configuration.routes.map { route -> [String: Any] in
-            [
+        let routeCounts = try await storing {
+            try await RouteCounts.read(
+                from: store.journal, routes: configuration.routes, defaultTypes: configuration.pipelineMessageTypes)
+        }
+        var routes = configuration.routes.map { route -> [String: Any] in
+            let count = routeCounts.counts[route.name] ?? (0, 0, 0)
+            return [
                 "name": route.name, "types": route.messageTypes.map(\.description).joined(separator: ", "),
-                "destinations": route.destinations.joined(separator: ", "),
+                "destinations": route.destinations.joined(separator: ", "), "messages": count.messages,
+                "processed": count.processed, "failed": count.failed,
             ]
+        }
+        if let unrouted = routeCounts.counts[""] {
+            routes.append([
+                "name": "no route", "types": "", "destinations": "", "messages": unrouted.messages,
+                "processed": unrouted.processed, "failed": unrouted.failed,
+            ])
         }
         let bound = endpoints?.boundPorts
         let listeners: [[String: Any]] = [
@@ -141,7 +195,7 @@ extension ConsoleRoutes {
                 "total": stats.journalTotal,
                 "states": stats.journal.map { ["name": $0.state, "count": $0.count] as [String: Any] },
             ] as [String: Any],
-            "destinations": destinations, "routes": routes,
+            "destinations": destinations, "routes": routes, "routeWindow": RouteCounts.newest,
             "defaultTypes": configuration.pipelineMessageTypes.map(\.description).joined(separator: ", "),
             "listeners": listeners,
             "errors": stats.errors.map {
