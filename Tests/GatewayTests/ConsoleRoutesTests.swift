@@ -313,15 +313,20 @@ import Testing
                 destinations: ["ehr"]),
             RouteConfiguration(name: "results", messageTypes: [], mapping: .init(), destinations: ["ehr"]),
         ]
-        let counts = try await RouteCounts.read(
+        let counts = try await RecentMessages.read(
             from: fixture.store.journal, routes: routes, defaultTypes: GatewayConfiguration().pipelineMessageTypes)
-        #expect(counts.read == 4)
-        #expect(counts.counts["dictation"].map { [$0.messages, $0.processed, $0.failed] } == [2, 1, 1])
-        #expect(counts.counts["results"].map { [$0.messages, $0.processed, $0.failed] } == [1, 1, 0])
-        #expect(counts.counts[""]?.messages == 1)
-        // Without routes nothing is read.
-        let none = try await RouteCounts.read(from: fixture.store.journal, routes: [], defaultTypes: [])
-        #expect(none.read == 0)
+        #expect(counts.counted == 4)
+        #expect(counts.routes["dictation"].map { [$0.messages, $0.processed, $0.failed] } == [2, 1, 1])
+        #expect(counts.routes["results"].map { [$0.messages, $0.processed, $0.failed] } == [1, 1, 0])
+        #expect(counts.routes[""]?.messages == 1)
+        let minute: [Int] = [counts.lastMinute.received, counts.lastMinute.processed, counts.lastMinute.failed]
+        #expect(minute == [4, 2, 1])
+        // Without routes the messages are counted, not routed; an hour later none is in the last minute.
+        let later = try await RecentMessages.read(
+            from: fixture.store.journal, routes: [], defaultTypes: [], now: Date().addingTimeInterval(3_600))
+        #expect(later.counted == 4)
+        #expect(later.routes.isEmpty)
+        #expect(later.lastMinute.received == 0)
     }
 
     @Test func unknownConsoleAddressesAnswerAnHTMLPage() async throws {

@@ -180,6 +180,7 @@ def test_the_pages_show_the_messages_the_test_sent(browser, console_gateway, sen
              timeout=15, what="the dead count")
     assert browser.find_element(By.CSS_SELECTOR, "[data-stat='journal.total']").text == "2"
     assert browser.find_element(By.CSS_SELECTOR, "[data-stat='outbox.ehr.queued-1m']").text == "2"
+    assert int(browser.find_element(By.CSS_SELECTOR, "[data-stat='journal.received-1m']").text) >= 1
     # The listeners are shown with the ports they are bound to.
     assert f"MLLP: 127.0.0.1:{console_gateway.mllp_port}" in browser.find_element(By.TAG_NAME, "main").text
     errors = browser.find_element(By.ID, "errors").text

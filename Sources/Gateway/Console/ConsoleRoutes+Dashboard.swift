@@ -19,6 +19,8 @@ struct DashboardStats: Sendable {
     /// By destination, what happened in the last minute (from the rows' times): notes queued, rows delivered,
     /// rows that went to the dead letter.
     var lastMinute: [String: (queued: Int, delivered: Int, dead: Int)] = [:]
+    /// The newest messages: by route, and what happened to messages in the last minute.
+    var recent = RecentMessages()
     /// The latest errors: when, where (a link), and the code and reason.
     var errors: [(when: Date, where: String, link: String, reason: String)]
 
@@ -28,9 +30,10 @@ struct DashboardStats: Sendable {
     static let errorsListed = 10
 
     /// Reads the numbers from the store.
-    static func read(from store: any Store, destinations: [String], now: Date = Date()) async throws
-        -> DashboardStats
-    {
+    static func read(
+        from store: any Store, destinations: [String], routes: [RouteConfiguration] = [],
+        defaultTypes: [MessageTypePattern] = [], now: Date = Date()
+    ) async throws -> DashboardStats {
         let minuteAgo = now.addingTimeInterval(-60)
         var lastMinute: [String: (queued: Int, delivered: Int, dead: Int)] = [:]
         for destination in destinations { lastMinute[destination] = (0, 0, 0) }
@@ -76,14 +79,19 @@ struct DashboardStats: Sendable {
                 ))
         }
         errors.sort { $0.when > $1.when }
+        let recent = try await RecentMessages.read(
+            from: store.journal, routes: routes, defaultTypes: defaultTypes, now: now)
         return DashboardStats(
-            journal: journal, journalTotal: total, outbox: outbox, lastMinute: lastMinute,
+            journal: journal, journalTotal: total, outbox: outbox, lastMinute: lastMinute, recent: recent,
             errors: Array(errors.prefix(errorsListed)))
     }
 
     /// The counts by `data-stat` name (`journal.processed`, `outbox.ehr.dead`, `outbox.ehr.depth`).
     var counts: [String: Int] {
-        var counts = ["journal.total": journalTotal]
+        var counts = [
+            "journal.total": journalTotal, "journal.received-1m": recent.lastMinute.received,
+            "journal.processed-1m": recent.lastMinute.processed, "journal.failed-1m": recent.lastMinute.failed,
+        ]
         for (state, count) in journal { counts["journal.\(state)"] = count }
         for (destination, states) in outbox {
             for state in OutboxState.allCases { counts["outbox.\(destination).\(state.rawValue)"] = states[state] ?? 0 }
@@ -97,42 +105,58 @@ struct DashboardStats: Sendable {
     }
 }
 
-/// The newest messages counted by the route the pipeline gives them (the most specific match of
-/// ``RouteConfiguration/route(for:listener:in:defaultTypes:)``, as ``EncounterPipeline`` routes them), by state.
-struct RouteCounts: Sendable {
+/// The newest messages of the journal: counted by the route the pipeline gives them (the most specific match of
+/// ``RouteConfiguration/route(for:listener:in:defaultTypes:)``, as ``EncounterPipeline`` routes them) with their
+/// states, and how many were received, processed and failed in the last minute.
+struct RecentMessages: Sendable {
     /// How many of the newest messages are counted.
     static let newest = 2_000
+    /// The most rows read to find them (ids can be sparse after retention sweeps).
+    static let maximumRead = 20_000
 
     /// By route name: messages, and how many of them are processed and failed; `""` for messages no route takes.
-    var counts: [String: (messages: Int, processed: Int, failed: Int)] = [:]
-    /// How many messages were read.
-    var read = 0
+    /// Empty when no route is configured.
+    var routes: [String: (messages: Int, processed: Int, failed: Int)] = [:]
+    /// How many messages are counted.
+    var counted = 0
+    /// Received, processed and failed in the minute before now (processed and failed by their last change).
+    var lastMinute: (received: Int, processed: Int, failed: Int) = (0, 0, 0)
 
     static func read(
-        from journal: any Journal, routes: [RouteConfiguration], defaultTypes: [MessageTypePattern]
-    ) async throws -> RouteCounts {
-        var result = RouteCounts()
-        guard !routes.isEmpty else { return result }
-        // Row ids ascend in commit order: the newest rows are the last `newest` ids (fewer after a purge).
+        from journal: any Journal, routes: [RouteConfiguration], defaultTypes: [MessageTypePattern],
+        now: Date = Date()
+    ) async throws -> RecentMessages {
+        // Row ids ascend in commit order and start at 1: the newest rows are at or after the id `count - newest`
+        // (later when older rows were swept); read from there and keep the last `newest`.
         let total = try await journal.count()
         var cursor: Int64? = total > newest ? Int64(total - newest) : nil
-        while result.read < newest {
+        var kept: [JournalEntry] = []
+        var read = 0
+        while read < maximumRead {
             let entries = try await journal.entries(afterID: cursor, limit: 500)
-            for entry in entries {
-                let header = HL7ReceivedHeader(probing: entry.body)
-                let route =
-                    header.flatMap {
-                        RouteConfiguration.route(for: $0, listener: "mllp", in: routes, defaultTypes: defaultTypes)
-                    }?.name ?? ""
-                var count = result.counts[route] ?? (0, 0, 0)
-                count.messages += 1
-                if entry.state == .processed { count.processed += 1 }
-                if entry.state == .failed { count.failed += 1 }
-                result.counts[route] = count
-            }
-            result.read += entries.count
+            kept += entries
+            if kept.count > newest { kept.removeFirst(kept.count - newest) }
+            read += entries.count
             guard let last = entries.last, entries.count == 500 else { break }
             cursor = last.id
+        }
+        var result = RecentMessages()
+        result.counted = kept.count
+        let minuteAgo = now.addingTimeInterval(-60)
+        for entry in kept {
+            if entry.receivedAt >= minuteAgo { result.lastMinute.received += 1 }
+            if entry.updatedAt >= minuteAgo, entry.state == .processed { result.lastMinute.processed += 1 }
+            if entry.updatedAt >= minuteAgo, entry.state == .failed { result.lastMinute.failed += 1 }
+            guard !routes.isEmpty else { continue }
+            let route =
+                HL7ReceivedHeader(probing: entry.body).flatMap {
+                    RouteConfiguration.route(for: $0, listener: "mllp", in: routes, defaultTypes: defaultTypes)
+                }?.name ?? ""
+            var count = result.routes[route] ?? (0, 0, 0)
+            count.messages += 1
+            if entry.state == .processed { count.processed += 1 }
+            if entry.state == .failed { count.failed += 1 }
+            result.routes[route] = count
         }
         return result
     }
@@ -141,7 +165,11 @@ struct RouteCounts: Sendable {
 extension ConsoleRoutes {
     func dashboard(_ caller: Caller) async throws -> Response {
         let names = configuration.destinations.map(\.name)
-        let stats = try await storing { try await DashboardStats.read(from: store, destinations: names) }
+        let stats = try await storing {
+            try await DashboardStats.read(
+                from: store, destinations: names, routes: configuration.routes,
+                defaultTypes: configuration.pipelineMessageTypes)
+        }
         let kinds = Dictionary(
             configuration.destinations.map { destination -> (String, String) in
                 (
@@ -160,19 +188,15 @@ extension ConsoleRoutes {
                 "deadMinute": stats.lastMinute[name]?.dead ?? 0,
             ]
         }
-        let routeCounts = try await storing {
-            try await RouteCounts.read(
-                from: store.journal, routes: configuration.routes, defaultTypes: configuration.pipelineMessageTypes)
-        }
         var routes = configuration.routes.map { route -> [String: Any] in
-            let count = routeCounts.counts[route.name] ?? (0, 0, 0)
+            let count = stats.recent.routes[route.name] ?? (0, 0, 0)
             return [
                 "name": route.name, "types": route.messageTypes.map(\.description).joined(separator: ", "),
                 "destinations": route.destinations.joined(separator: ", "), "messages": count.messages,
                 "processed": count.processed, "failed": count.failed,
             ]
         }
-        if let unrouted = routeCounts.counts[""] {
+        if let unrouted = stats.recent.routes[""] {
             routes.append([
                 "name": "no route", "types": "", "destinations": "", "messages": unrouted.messages,
                 "processed": unrouted.processed, "failed": unrouted.failed,
@@ -192,10 +216,11 @@ extension ConsoleRoutes {
         let values: [String: Any] = [
             "page": "dashboard", "updated": Self.time(Date()), "live": true,
             "journal": [
-                "total": stats.journalTotal,
+                "total": stats.journalTotal, "receivedMinute": stats.recent.lastMinute.received,
+                "processedMinute": stats.recent.lastMinute.processed, "failedMinute": stats.recent.lastMinute.failed,
                 "states": stats.journal.map { ["name": $0.state, "count": $0.count] as [String: Any] },
             ] as [String: Any],
-            "destinations": destinations, "routes": routes, "routeWindow": RouteCounts.newest,
+            "destinations": destinations, "routes": routes, "routeWindow": RecentMessages.newest,
             "defaultTypes": configuration.pipelineMessageTypes.map(\.description).joined(separator: ", "),
             "listeners": listeners,
             "errors": stats.errors.map {
@@ -217,6 +242,8 @@ extension ConsoleRoutes {
         headers[.accelBuffering] = "no"
         let store = store
         let names = configuration.destinations.map(\.name)
+        let routes = configuration.routes
+        let defaultTypes = configuration.pipelineMessageTypes
         let logger = logger
         return Response(
             status: .ok, headers: headers,
@@ -226,7 +253,8 @@ extension ConsoleRoutes {
                 do {
                     try await writer.write(ByteBuffer(string: "retry: 5000\n\n"))
                     while clock.now < end, !Task.isCancelled, !Task.isShuttingDownGracefully {
-                        let stats = try await DashboardStats.read(from: store, destinations: names)
+                        let stats = try await DashboardStats.read(
+                            from: store, destinations: names, routes: routes, defaultTypes: defaultTypes)
                         try await writer.write(Self.statsEvent(stats))
                         try await Task.sleep(for: Self.eventInterval)
                     }
