@@ -181,6 +181,7 @@ extension ConsoleRoutes {
             let states = stats.outbox[name] ?? [:]
             return [
                 "name": name, "kind": kinds[name] ?? "not configured",
+                "href": "/console/outbox?destination=" + Self.percentEncoded(name),
                 "depth": (states[.pending] ?? 0) + (states[.inFlight] ?? 0), "pending": states[.pending] ?? 0,
                 "inFlight": states[.inFlight] ?? 0, "delivered": states[.delivered] ?? 0, "dead": states[.dead] ?? 0,
                 "queuedMinute": stats.lastMinute[name]?.queued ?? 0,

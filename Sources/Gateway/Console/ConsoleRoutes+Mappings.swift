@@ -23,6 +23,7 @@ extension ConsoleRoutes {
                 let kind = MappingFiles.Kind(file: file)
                 var row: [String: Any] = [
                     "name": name, "kind": Self.describe(kind), "previewable": kind != .hl7Inbound,
+                    "previewHref": "/console/mappings?preview=" + Self.percentEncoded(name),
                 ]
                 if let error = MappingFiles.check(file) {
                     row["error"] = error
