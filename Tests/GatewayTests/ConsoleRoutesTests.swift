@@ -167,6 +167,22 @@ import Testing
         }
     }
 
+    @Test func signInAttemptsAreLimited() async throws {
+        let fixture = try await Fixture()
+        try await fixture.application().test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<11 {
+                let answer = try await client.execute(
+                    uri: "/console/login", method: .post, headers: Self.headers(cookie: nil),
+                    body: Self.form([("api_key", "nb_live_guess")]))
+                statuses.append(answer.status)
+                if answer.status == .tooManyRequests { #expect(answer.headers[.retryAfter] != nil) }
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == .forbidden })
+            #expect(statuses.last == .tooManyRequests)
+        }
+    }
+
     @Test func aStateChangingRequestWithoutTheCSRFTokenIsRefused() async throws {
         let fixture = try await Fixture()
         try await fixture.application().test(.router) { client in

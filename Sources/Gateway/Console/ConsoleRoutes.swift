@@ -20,6 +20,8 @@ struct ConsoleRoutes: Sendable {
     let templates: ConsoleTemplates
     /// The bound listener ports, for the dashboard (`nil` in tests without listeners).
     let endpoints: EndpointCollector?
+    /// Sign-in attempts per caller address: ten at once, then one every two seconds.
+    let signInAttempts = RateLimiter(rate: 0.5, burst: 10)
     let logger: Logger
 
     /// The largest form body, bytes (a pasted transcript).
@@ -240,6 +242,15 @@ struct ConsoleRoutes: Sendable {
     }
 
     func signIn(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        if let wait = signInAttempts.take(context.remoteAddress?.ipAddress ?? "unknown") {
+            logger.notice("console sign-in attempts limited", metadata: ["nb.http.retry_after": "\(wait)"])
+            var response = errorPage(
+                ConsoleError(
+                    status: 429, title: "Too many sign-in attempts",
+                    message: "wait \(wait) seconds, then sign in again"), session: nil)
+            response.headers[.retryAfter] = String(wait)
+            return response
+        }
         var request = request
         let form = try await readForm(&request, context)
         // The sign-in form's double-submit token: a form posted from another site has no cookie to match.
