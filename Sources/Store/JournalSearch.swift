@@ -1,9 +1,10 @@
 import Foundation
-import Store
 
 /// A search of the journal by what operators know of a message: its control id (MSH-10), sender (MSH-3|MSH-4),
-/// type (`ADT` or `ADT^A04`), state, flag and the time it was received. The console's Messages page runs it; it reads
-/// through the ``Journal`` protocol (by state or flag when given, else every entry) and keeps the newest matches.
+/// type (`ADT` or `ADT^A04`), state, flag and the time it was received. The console's Messages page and `notebridge
+/// journal list` run it. A journal that can search itself (``JournalSearching``, the SQLite journal with SQL over its
+/// indexed columns) answers it directly; any other is read through the ``Journal`` protocol (by state or flag when
+/// given, else every entry) and the newest matches are kept.
 public struct JournalSearch: Sendable, Hashable {
     /// MSH-10, exactly.
     public var controlID: String?
@@ -57,6 +58,9 @@ public struct JournalSearch: Sendable, Hashable {
 
     /// The newest `limit` matching entries, newest first, and whether the scan stopped at ``maximumScanned``.
     public func run(on journal: any Journal, limit: Int) async throws -> (entries: [JournalEntry], truncated: Bool) {
+        if let searching = journal as? any JournalSearching {
+            return (try await searching.search(self, limit: limit), false)
+        }
         var cursor: Int64?
         var scanned = 0
         var found: [JournalEntry] = []
@@ -82,4 +86,11 @@ public struct JournalSearch: Sendable, Hashable {
         }
         return (found.reversed(), true)
     }
+}
+
+/// A journal that runs a ``JournalSearch`` itself, reading only the matching rows.
+public protocol JournalSearching: Sendable {
+    /// The newest `limit` entries that match `search`, newest first, bodies opened; exactly the entries
+    /// ``JournalSearch/matches(_:)`` accepts.
+    func search(_ search: JournalSearch, limit: Int) async throws -> [JournalEntry]
 }
