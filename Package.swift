@@ -44,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -186,8 +187,25 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.embedInCode("openapi.json")],
+            resources: [
+                .embedInCode("openapi.json"),
+                .embedInCode("Console/Templates/layout.mustache"),
+                .embedInCode("Console/Templates/login.mustache"),
+                .embedInCode("Console/Templates/error.mustache"),
+                .embedInCode("Console/Templates/dashboard.mustache"),
+                .embedInCode("Console/Templates/messages.mustache"),
+                .embedInCode("Console/Templates/message.mustache"),
+                .embedInCode("Console/Templates/outbox.mustache"),
+                .embedInCode("Console/Templates/confirm.mustache"),
+                .embedInCode("Console/Templates/playground.mustache"),
+                .embedInCode("Console/Templates/keys.mustache"),
+                .embedInCode("Console/Templates/settings.mustache"),
+                .embedInCode("Console/Templates/mappings.mustache"),
+                .embedInCode("Console/Assets/console.css"),
+                .embedInCode("Console/Assets/console.js"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -5,13 +5,15 @@
 #                                  for audio transcription)
 #   scripts/setup-debian.sh test   the above plus the test peers (python hl7, hl7apy, pytest, openssl; espeak-ng and
 #                                  sox, which the transcription tests use to make speech and silence; postgresql,
-#                                  whose initdb and postgres the PostgreSQL store tests start in a temporary folder)
+#                                  whose initdb and postgres the PostgreSQL store tests start in a temporary folder;
+#                                  chromium and chromium-driver with selenium and axe-selenium-python for the
+#                                  console's browser tests)
 set -euo pipefail
 mode="${1:-run}"
 
 apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config ffmpeg libpocketsphinx-dev pocketsphinx-en-us)
 if [ "$mode" = "test" ]; then
-    apt_packages+=(openssl python3 python3-pip ca-certificates wrk espeak-ng sox postgresql)
+    apt_packages+=(openssl python3 python3-pip ca-certificates wrk espeak-ng sox postgresql chromium chromium-driver)
 fi
 
 missing=()

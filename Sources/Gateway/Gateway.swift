@@ -37,31 +37,6 @@ struct CoderWarmUp: Service {
 /// Builds and runs the gateway: the journal, the MLLP listener and the HTTP listener under one
 /// `ServiceGroup` that drains on SIGTERM and SIGINT.
 public enum Gateway {
-    /// Opens the gateway's one database the configuration names (creating the key file on first start): the
-    /// journal, with the outbox and the note store (``SQLiteJournal/notes``) in the same file. A data folder of
-    /// the earlier two-file layout is merged first.
-    public static func openJournal(
-        _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
-    ) throws -> SQLiteJournal {
-        let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
-        try mergeLegacyNotesDatabase(configuration, logger: logger)
-        return try SQLiteJournal(
-            databaseFile: configuration.databaseFile, keyring: keyring,
-            configuration: SQLiteJournal.Configuration(synchronous: configuration.synchronous), logger: logger)
-    }
-
-    /// Opens the note store (notes, API keys, audit, webhooks) in the gateway's one database, with the journal's
-    /// keyring, for a process that needs only it (the CLI); a data folder of the two-file layout is merged first.
-    public static func openNoteStore(
-        _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
-    ) throws -> SQLiteNoteStore {
-        let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
-        try mergeLegacyNotesDatabase(configuration, logger: logger)
-        return try SQLiteNoteStore(
-            databaseFile: configuration.databaseFile, keyring: keyring, synchronous: configuration.synchronous,
-            logger: logger)
-    }
-
     /// Opens the ``Store`` the configuration names (`storage.backend`), creating the key file on first start; for
     /// SQLite, a data folder of the two-file layout is merged first.
     public static func openStore(
@@ -145,6 +120,13 @@ public enum Gateway {
         HealthRoutes.register(on: router, store: store, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, logger: logger).register(on: router)
+        do {
+            try ConsoleRoutes(store: store, configuration: configuration, endpoints: collector, logger: logger)
+                .register(on: router)
+        } catch {
+            try? await store.close()
+            throw error
+        }
         SubscriptionHookRoutes(
             subscriptions: Dictionary(uniqueKeysWithValues: configuration.subscriptions.map { ($0.name, $0) }),
             sources: subscriptionSources(configuration, metrics: metrics, logger: logger), journal: journal,

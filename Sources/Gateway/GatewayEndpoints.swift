@@ -28,6 +28,9 @@ final class EndpointCollector: Sendable {
 
     var isReady: Bool { state.withLock { $0.reported } }
 
+    /// The bound ports so far (`nil` before a listener is bound).
+    var boundPorts: (mllp: Int?, http: Int?) { state.withLock { ($0.mllpPort, $0.httpPort) } }
+
     private func update(_ change: (inout State) -> Void) {
         let ready: GatewayEndpoints? = state.withLock { state in
             change(&state)

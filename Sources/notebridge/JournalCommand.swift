@@ -71,10 +71,30 @@ struct JournalCommand: AsyncParsableCommand {
         @Option(help: "Only entries with this flag: reused-control-id (a resent MSH-10 whose content differs).")
         var flag: String?
 
+        @Option(help: "Only entries with this message control ID (MSH-10), exactly.")
+        var controlId: String?
+
+        @Option(help: "Only entries whose sender (MSH-3|MSH-4) contains this, ignoring case.")
+        var sender: String?
+
+        @Option(help: "Only entries of this message type: ADT for every ADT event, ADT^A04 for one.")
+        var type: String?
+
+        @Option(help: "Only entries received at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z).")
+        var from: String?
+
+        @Option(help: "Only entries received before this time (ISO 8601).")
+        var to: String?
+
         func run() async throws {
             try await reportingFailures {
                 let flagged: JournalFlag? = try parsedOption(flag, name: "flag")
                 let wanted: JournalState? = try parsedOption(state, name: "state")
+                // The console's search: the same filters, matched the same way.
+                let search = JournalSearch(
+                    controlID: controlId, sender: sender, messageType: type, state: wanted, flag: flagged,
+                    receivedFrom: try JournalCommand.time(from, name: "from"),
+                    receivedBefore: try JournalCommand.time(to, name: "to"))
                 let store = try JournalCommand.open(options)
                 let journal = store.journal
                 var cursor = after
@@ -89,8 +109,8 @@ struct JournalCommand: AsyncParsableCommand {
                         } else {
                             try await journal.entries(afterID: cursor, limit: page)
                         }
-                    // With --flag and --state both, the flagged entries are listed in that state only.
-                    let shown = flagged != nil && wanted != nil ? entries.filter { $0.state == wanted } : entries
+                    // Every filter given must match (with --flag and --state, the flagged entries in that state).
+                    let shown = entries.filter(search.matches)
                     for entry in shown { Terminal.line(JournalCommand.json(entry)) }
                     printed += shown.count
                     guard let last = entries.last, entries.count == page else { break }
@@ -99,6 +119,16 @@ struct JournalCommand: AsyncParsableCommand {
                 try await store.close()
             }
         }
+    }
+
+    /// An ISO 8601 time option, or `nil` when absent.
+    static func time(_ text: String?, name: String) throws -> Date? {
+        guard let text else { return nil }
+        guard let date = try? Date(text, strategy: .iso8601) else {
+            throw CommandFailure(
+                message: "--\(name) must be an ISO 8601 time such as 2026-12-01T00:00:00Z", exitCode: 2)
+        }
+        return date
     }
 
     /// `notebridge journal show ID`.

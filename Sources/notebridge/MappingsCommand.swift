@@ -82,17 +82,7 @@ struct MappingsCommand: AsyncParsableCommand {
                 guard let text = String(validating: bytes, as: UTF8.self) else {
                     throw CommandFailure(message: "transcript: is not UTF-8 text", exitCode: 1)
                 }
-                var encounter = Encounter(
-                    patient: Encounter.Patient(
-                        identifiers: [
-                            Encounter.Identifier(value: "TEST0001", assigningAuthority: "EXAMPLE", type: "MR")
-                        ],
-                        name: Encounter.PersonName(family: "TESTPATIENT", given: "ALEX"), birthDate: "19800214",
-                        sex: "F"),
-                    visit: Encounter.Visit(number: "VISIT0001", patientClass: "O"),
-                    transcript: Encounter.Transcript(text: text, source: .api, kind: .text),
-                    origin: Encounter.Origin(
-                        channel: .mllp, sender: "EXAMPLE|EXAMPLE", messageType: "MDM^T02", controlID: "RENDER-1"))
+                var encounter = MappingFiles.sampleEncounter(transcript: text)
                 if let message {
                     let parsed: HL7Message
                     do {
@@ -127,13 +117,9 @@ struct MappingsCommand: AsyncParsableCommand {
                 let record = NoteRecord(
                     id: "note_" + UUID().uuidString.lowercased().filter { $0 != "-" }, createdAt: now,
                     encounter: encounter, note: note, codes: writer.codes(for: note, encounter: encounter, at: now))
-                var configuration = outbound.renderer
-                configuration.sendingApplication = outbound.sendingApplication ?? "NOTEBRIDGE"
-                let renderer = HL7NoteRenderer(configuration: configuration)
                 let messages: [(kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])]
                 do {
-                    messages = try renderer.messages(
-                        record, kinds: outbound.messages ?? [.observationResult], controlID: "RENDER-1", at: now)
+                    messages = try outbound.messages(record, controlID: "RENDER-1", at: now)
                 } catch {
                     throw CommandFailure(message: "the note cannot be written as HL7 v2: \(error)", exitCode: 1)
                 }
@@ -158,68 +144,13 @@ struct MappingsCommand: AsyncParsableCommand {
                 found.append(path)
                 continue
             }
-            let top = (try? manager.contentsOfDirectory(atPath: path)) ?? []
-            for name in top.sorted() {
-                let child = (path as NSString).appendingPathComponent(name)
-                var childIsDirectory: ObjCBool = false
-                if manager.fileExists(atPath: child, isDirectory: &childIsDirectory), childIsDirectory.boolValue {
-                    for inner in ((try? manager.contentsOfDirectory(atPath: child)) ?? []).sorted()
-                    where inner.hasSuffix(".yaml") {
-                        found.append((child as NSString).appendingPathComponent(inner))
-                    }
-                } else if name.hasSuffix(".yaml") {
-                    found.append(child)
-                }
-            }
+            found += MappingFiles.yamlFiles(in: path)
         }
         return found
     }
 
-    /// The line of a dotted key in YAML text: each part looked for as `part:` after the line of the part before it
-    /// (enough for the block-style mapping files NoteBridge ships); `nil` when a part is not found.
-    static func line(of key: String, in text: String) -> Int? {
-        guard !key.isEmpty else { return nil }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var index = 0
-        var found: Int?
-        for part in key.split(separator: ".") {
-            guard
-                let match = lines[index...].firstIndex(where: { line in
-                    let trimmed = line.drop { $0 == " " }
-                    return trimmed.hasPrefix(part + ":") || trimmed.hasPrefix("\"\(part)\":")
-                })
-            else { return found.map { $0 + 1 } }
-            found = match
-            index = match
-        }
-        return found.map { $0 + 1 }
-    }
-
     /// The error of one mapping file, as `file:line: key: reason`, or `nil` when it reads.
     static func check(_ file: String) -> String? {
-        let folder = URL(fileURLWithPath: file).deletingLastPathComponent().lastPathComponent
-        do {
-            switch folder {
-            case "hl7-out":
-                _ = try HL7OutboundMapping.load(path: file)
-            case "hl7-in":
-                _ = try HL7InboundMapping.load(path: file)
-            default:
-                guard let data = FileManager.default.contents(atPath: file),
-                    let text = String(data: data, encoding: .utf8)
-                else {
-                    return "\(file): cannot read the file as UTF-8 text"
-                }
-                do {
-                    _ = try NoteFHIRMapping(yaml: text)
-                } catch {
-                    let line = Self.line(of: error.key, in: text).map { ":\($0)" } ?? ""
-                    return "\(file)\(line): \(error)"
-                }
-            }
-        } catch {
-            return "\(error)"
-        }
-        return nil
+        MappingFiles.check(file)
     }
 }

@@ -107,6 +107,7 @@ class Gateway:
         self.console = []
         self.api_key = None
         self.args = []  # extra `serve` arguments, e.g. ["--config", path]
+        self.cwd = None  # the working folder of `serve` (relative paths such as mappings/ resolve from it)
 
     @property
     def env(self) -> dict:
@@ -128,7 +129,8 @@ class Gateway:
 
     def start(self, timeout: float = 60.0):
         self.log = open(self.log_path, "ab")
-        self.process = subprocess.Popen([BIN, "serve", *self.args], env=self.env, stdout=subprocess.PIPE, stderr=self.log)
+        self.process = subprocess.Popen([BIN, "serve", *self.args], env=self.env, stdout=subprocess.PIPE, stderr=self.log,
+                                        cwd=self.cwd)
         deadline = time.time() + timeout
         while time.time() < deadline:
             line = self.process.stdout.readline().decode()

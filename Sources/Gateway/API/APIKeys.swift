@@ -11,8 +11,12 @@ public enum APIScope: String, CaseIterable, Sendable {
     case notesRead = "notes:read"
     /// Erase stored notes: `DELETE /v1/note/{id}`.
     case notesDelete = "notes:delete"
-    /// Operate the gateway: the `/admin` endpoints (the outbox: list, show, retry, purge).
+    /// Operate the gateway: the `/admin` endpoints (the outbox: list, show, retry, purge) and the operator console
+    /// at `/console`.
     case admin
+    /// See protected health information in the console: message bodies, transcripts and notes (each view audited).
+    /// Without it the console shows metadata only.
+    case phiRead = "phi:read"
 
     /// The scopes of an application that writes and reads notes (what `notebridge keys create` grants unless told).
     public static let noteScopes: [APIScope] = [.notesWrite, .notesRead, .notesDelete]

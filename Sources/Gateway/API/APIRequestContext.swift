@@ -33,10 +33,17 @@ struct APIErrorMiddleware: RouterMiddleware {
             !FHIRFormat.known(format)
         {
             let error = FHIRError(
-                .notAcceptable, "not-supported", "_format must be json or xml (or their MIME types)", expression: "_format")
+                .notAcceptable, "not-supported", "_format must be json or xml (or their MIME types)",
+                expression: "_format")
             return FHIRFormat.json.response(.notAcceptable, error.outcome)
         }
         let response = await answer(request, context: context, next: next)
+        // Under /console an error the router gave (404, 405, 413) is an HTML page.
+        if request.uri.path == "/console" || request.uri.path.hasPrefix("/console/"), response.status.code >= 400,
+            response.headers[.contentType] == "application/json"
+        {
+            return ConsoleRoutes.plainErrorPage(response)
+        }
         // Under /fhir every error is an OperationOutcome.
         guard request.uri.path.hasPrefix("/fhir"), response.status.code >= 400,
             response.headers[.contentType] == "application/json"
@@ -65,7 +72,8 @@ struct APIErrorMiddleware: RouterMiddleware {
             case .contentTooLarge:
                 return APIError.payloadTooLarge(limit: maximumBodyBytes).response
             default:
-                var mapped = APIError(error.status, code: "HTTP_\(error.status.code)", message: error.status.reasonPhrase)
+                var mapped = APIError(
+                    error.status, code: "HTTP_\(error.status.code)", message: error.status.reasonPhrase)
                 mapped.details = []
                 return mapped.response
             }

@@ -11,6 +11,9 @@ extension HTTPField.Name {
     /// `X-Accel-Buffering: no` on event streams, so that proxies do not buffer them.
     static let accelBuffering = gatewayHeader("X-Accel-Buffering")
 
+    /// `Referrer-Policy` on the console's pages (`same-origin`: a browser then sends `Origin` on the console's own posts).
+    static let referrerPolicy = gatewayHeader("Referrer-Policy")
+
     /// A name from a literal of this file; each is a valid token, so this never fails (the tests use every one).
     private static func gatewayHeader(_ name: String) -> HTTPField.Name {
         guard let field = HTTPField.Name(name) else { preconditionFailure("not an HTTP field name: \(name)") }

@@ -99,7 +99,7 @@ public struct V1Routes: Sendable {
             (["fhir", "Encounter", "*", "$soap-note"], [.post]), (["fhir"], [.post]),
             (["fhir", "DocumentReference"], [.get]),
             (["fhir", "DocumentReference", "*"], [.get]), (["fhir", "Composition", "*"], [.get]),
-        ] + AdminRoutes.table + SubscriptionHookRoutes.table
+        ] + AdminRoutes.table + SubscriptionHookRoutes.table + ConsoleRoutes.table
 
     /// Adds the routes (and the error middleware) to `router`.
     func register(on router: Router<APIRequestContext>) {

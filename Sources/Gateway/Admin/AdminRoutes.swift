@@ -22,6 +22,9 @@ struct AdminRoutes: Sendable {
     let outbox: any Outbox
     let logger: Logger
 
+    /// The outbox actions, shared with the console.
+    var actions: OutboxActions { OutboxActions(outbox: outbox, logger: logger) }
+
     /// The routes and their methods (405 answers use it).
     static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] = [
         (["admin", "outbox"], [.get]), (["admin", "outbox", "retry-dead"], [.post]),
@@ -97,40 +100,35 @@ struct AdminRoutes: Sendable {
     func retry(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let key = try await authenticate(request)
         let id = try Self.rowID(context)
-        guard let item = try await storing({ try await outbox.item(id: id) }) else { throw Self.rowNotFound(id) }
-        guard item.state == .dead, try await storing({ try await outbox.retry(id: id, now: Date()) }) else {
-            throw APIError(
-                .conflict, code: "NOT_DEAD",
-                message: "outbox row \(id) is \(item.state.rawValue), not dead; only dead rows are sent again")
-        }
-        logger.notice("admin retried an outbox row", metadata: ["nb.api.key_id": "\(key.id)", "nb.outbox.id": "\(id)"])
-        return try Self.json(.ok, ["retried": 1])
+        let count = try await actions.retry(id: id, by: key.id, via: "admin")
+        return try Self.json(.ok, ["retried": count])
     }
 
     func retryDead(_ request: Request) async throws -> Response {
         let key = try await authenticate(request)
         let destination = try Self.destination(request.uri.queryParameters.get("destination"))
-        let count = try await storing { try await outbox.retryAllDead(destination: destination, now: Date()) }
-        logger.notice(
-            "admin retried every dead outbox row",
-            metadata: ["nb.api.key_id": "\(key.id)", "nb.admin.rows": "\(count)"])
+        let count = try await actions.retryDead(destination: destination, by: key.id, via: "admin")
         return try Self.json(.ok, ["retried": count])
     }
 
     func purge(_ request: Request) async throws -> Response {
         let key = try await authenticate(request)
         let query = request.uri.queryParameters
-        guard let text = query.get("deliveredBefore") else {
+        let cutoff = try Self.purgeCutoff(query.get("deliveredBefore"))
+        let destination = try Self.destination(query.get("destination"))
+        let count = try await actions.purge(deliveredBefore: cutoff, destination: destination, by: key.id, via: "admin")
+        return try Self.json(.ok, ["purged": count])
+    }
+
+    /// The `deliveredBefore` of a purge: required, an ISO 8601 time.
+    static func purgeCutoff(_ text: String?) throws(APIError) -> Date {
+        guard let text, !text.isEmpty else {
             throw APIError.validation("deliveredBefore", "is required: an ISO 8601 time such as 2026-12-01T00:00:00Z")
         }
         guard let cutoff = try? Date.ISO8601FormatStyle().parse(text) else {
             throw APIError.validation("deliveredBefore", "must be an ISO 8601 time such as 2026-12-01T00:00:00Z")
         }
-        let destination = try Self.destination(query.get("destination"))
-        let count = try await storing { try await outbox.purgeDelivered(before: cutoff, destination: destination) }
-        logger.notice(
-            "admin purged delivered outbox rows", metadata: ["nb.api.key_id": "\(key.id)", "nb.admin.rows": "\(count)"])
-        return try Self.json(.ok, ["purged": count])
+        return cutoff
     }
 
     // MARK: - Steps
