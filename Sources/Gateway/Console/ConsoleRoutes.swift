@@ -21,7 +21,7 @@ struct ConsoleRoutes: Sendable {
     /// The bound listener ports, for the dashboard (`nil` in tests without listeners).
     let endpoints: EndpointCollector?
     /// Sign-in attempts per caller address: ten at once, then one every two seconds.
-    let signInAttempts = RateLimiter(rate: 0.5, burst: 10)
+    let signInAttempts: RateLimiter
     let logger: Logger
 
     /// The largest form body, bytes (a pasted transcript).
@@ -33,9 +33,11 @@ struct ConsoleRoutes: Sendable {
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     init(
-        store: any Store, configuration: GatewayConfiguration, endpoints: EndpointCollector? = nil, logger: Logger
+        store: any Store, configuration: GatewayConfiguration, endpoints: EndpointCollector? = nil,
+        signInAttempts: RateLimiter = RateLimiter(rate: 0.5, burst: 10), logger: Logger
     ) throws {
         self.store = store
+        self.signInAttempts = signInAttempts
         self.configuration = configuration
         self.sessions = ConsoleSessions()
         self.templates = try ConsoleTemplates()
