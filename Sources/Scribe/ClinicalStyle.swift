@@ -676,8 +676,13 @@ enum ClinicalStyle {
     /// says it; the sentence keeps what it says of the problem, and goes when that is all it says.
     static func withoutProblemIntro(_ words: [String]) -> [String] {
         guard let intro = problemIntro(words) else { return words }
-        // Nothing said of the problem beyond naming it.
+        // Nothing said of the problem beyond naming it (`for your first problem, your back pain.`).
         guard intro.rest.count >= 3 else { return [] }
+        if let first = intro.rest.first, ["his", "her", "their", "your", "the"].contains(Phrasing.bare(first)),
+            intro.rest.count <= 5, !intro.rest.contains(where: { namingVerbs.contains(Phrasing.bare($0)) })
+        {
+            return []
+        }
         return Array(intro.rest)
     }
 
@@ -797,6 +802,11 @@ enum ClinicalStyle {
         "past", "last", "next", "time", "moment", "now", "rest", "day", "days", "week", "weeks", "month", "months",
         "year", "years", "while", "most", "record", "sake", "future", "meantime", "interim", "today", "tonight",
         "morning", "evening", "night", "weekend",
+    ]
+
+    /// Verbs that make the words after a problem's introduction a statement, not its name again.
+    static let namingVerbs: Set<String> = [
+        "is", "are", "was", "were", "has", "have", "had", "seems", "looks", "sounds", "feels", "gets", "got",
     ]
 
     /// The problem a sentence introduces by name (`for his second problem of his tick bite.` → `tick bite`),

@@ -153,6 +153,7 @@ struct ClinicalStyleTests {
             ("If she wants to lay down here on the table for me and let's take a look at her.", .clinician),
             ("Go ahead and hop up here on the table for me.", .clinician),
             ("As far as his diabetes.", .clinician),
+            ("So for his first problem, his back pain.", .clinician),
             ("Ice and rest make it feel better, is that correct.", .clinician),
             ("I am going to examine her arm.", .clinician),
             ("I will be gentle but I want to look at the knee.", .clinician),
