@@ -701,7 +701,7 @@ enum ClinicalStyle {
         }
         // What follows refers back to the topic (`For her medical history, it is high cholesterol.`): it stays named.
         if let subject = words[(comma + 1)...].first.map(Phrasing.bare),
-            ["it", "it's", "that", "that's", "they", "they're", "this"].contains(subject)
+            ["it", "it's", "that", "that's", "they", "they're"].contains(subject)
         {
             return words
         }
@@ -1060,6 +1060,15 @@ extension ClinicalStyle {
     static func isAnnouncement(_ words: [String]) -> Bool {
         let keys = words.prefix(5).map(Phrasing.bare)
         if words.count <= 8, lookingAnnouncements.contains(where: { keys.starts(with: $0) }) { return true }
+        // Showing the image or the result before reading it (`here is the, here is his right knee x-ray.`); what
+        // it shows is a sentence of its own.
+        if words.count <= 12,
+            keys.starts(with: ["here", "is"]) || keys.starts(with: ["here's"])
+                || keys.starts(with: ["here", "are"]),
+            !words.contains(where: { ["shows", "showed", "which", "that", "with"].contains(Phrasing.bare($0)) })
+        {
+            return true
+        }
         // The examiner narrating what they do next (`quickly listen to her heart and lungs`).
         if words.count <= 8,
             let action = keys.first(where: { !["quickly", "just", "now", "then", "also", "and", "so"].contains($0) }),

@@ -32,12 +32,23 @@ extension NoteWriter {
     static let restatementShare = 0.75
 
     /// Drops each transcript sentence whose content words an earlier kept sentence of the same section (and
-    /// sub-section) already says, nearly all of them.
+    /// sub-section) already says, nearly all of them; and any statement, however short and wherever it came from,
+    /// that its section already holds word for word (`Order an autoimmune panel.` from the sentence and from the
+    /// order it states).
     func withoutRestatements(_ statements: [NoteStatement]) -> [NoteStatement] {
         var kept: [NoteStatement] = []
         var said: [(section: NoteSection, subsection: String?, words: Set<String>)] = []
+        var written = Set<String>()
         kept.reserveCapacity(statements.count)
         for statement in statements {
+            guard
+                written.insert(
+                    [statement.section.rawValue, statement.subsection ?? "", statement.text.lowercased()].joined(
+                        separator: "\n")
+                ).inserted
+            else {
+                continue
+            }
             guard statement.origin == .sentence else {
                 kept.append(statement)
                 continue
@@ -46,7 +57,8 @@ extension NoteWriter {
             if words.count >= Self.restatementWords,
                 said.contains(where: { earlier in
                     earlier.section == statement.section && earlier.subsection == statement.subsection
-                        && Double(words.intersection(earlier.words).count) >= Self.restatementShare * Double(words.count)
+                        && Double(words.intersection(earlier.words).count) >= Self.restatementShare
+                            * Double(words.count)
                 })
             {
                 continue

@@ -39,3 +39,24 @@ struct AssessmentTalkTests {
         #expect(NoteWriter.leansOnBefore(text) == leans)
     }
 }
+
+/// A statement said twice word for word (from the sentence and from the order it states) is written once; the same
+/// words under another heading (a drug that is both a medication and an allergy) are not a repeat.
+@Suite("Word-for-word repeats")
+struct WordForWordRepeatTests {
+    @Test("a statement its section and heading already hold is dropped, whatever its length or origin")
+    func repeatsDropped() {
+        let statements = [
+            NoteStatement(
+                section: .plan, subsection: "Arthritis", text: "Order an autoimmune panel.", evidence: [0..<5]),
+            NoteStatement(
+                section: .plan, subsection: "Arthritis", text: "Order an autoimmune panel.", evidence: [0..<5],
+                origin: .entities),
+            NoteStatement(section: .subjective, subsection: "MEDICATIONS", text: "Penicillin.", evidence: [9..<10]),
+            NoteStatement(section: .subjective, subsection: "ALLERGIES", text: "Penicillin.", evidence: [9..<10]),
+        ]
+        let kept = NoteWriter().withoutRestatements(statements)
+        #expect(kept.map(\.text) == ["Order an autoimmune panel.", "Penicillin.", "Penicillin."])
+        #expect(kept.map(\.subsection) == ["Arthritis", "MEDICATIONS", "ALLERGIES"])
+    }
+}

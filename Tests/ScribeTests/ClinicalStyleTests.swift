@@ -106,6 +106,10 @@ struct ClinicalStyleTests {
             ("Lastly, she has been sleeping better at night.", .patient, "She has been sleeping better at night."),
             ("Otherwise, no past medical history.", .dictation, "Otherwise, no past medical history."),
             ("I think this is reflux.", .clinician, "Reflux."),
+            (
+                "For his knee pain, this is an acute exacerbation of his arthritis.", .clinician,
+                "Acute exacerbation of his arthritis."
+            ),
             ("Follow up in 7 days and then.", .clinician, "Follow up in 7 days."),
             ("He has a cigarette every now and then.", .patient, "He has a cigarette every now and then."),
             (
@@ -154,6 +158,7 @@ struct ClinicalStyleTests {
             ("Go ahead and hop up here on the table for me.", .clinician),
             ("As far as his diabetes.", .clinician),
             ("So for his first problem, his back pain.", .clinician),
+            ("Here is the, here is his right knee x-ray.", .clinician),
             ("Ice and rest make it feel better, is that correct.", .clinician),
             ("I am going to examine her arm.", .clinician),
             ("I will be gentle but I want to look at the knee.", .clinician),
