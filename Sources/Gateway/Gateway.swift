@@ -64,20 +64,6 @@ public enum Gateway {
             logger: logger)
     }
 
-    /// Whether the store answers now; logs a warning (no PHI: the store's reason names the operation and the
-    /// SQLSTATE only) when it does not.
-    static func storeReachable(_ store: any Store, logger: Logger) async -> Bool {
-        do {
-            try await store.checkReadiness()
-            return true
-        } catch {
-            logger.warning(
-                "store unreachable at start; serving with /readyz at 503 until it answers",
-                metadata: ["nb.store.reason": "\((error as? StoreError)?.reason ?? "\(type(of: error))")"])
-            return false
-        }
-    }
-
     /// Runs until SIGTERM or SIGINT, then stops accepting, finishes in-flight messages and closes the database.
     ///
     /// - Parameters:
@@ -92,11 +78,7 @@ public enum Gateway {
         let store = try openStore(configuration, environment: environment, logger: logger)
         let journal = store.journal
         do {
-            if store.backend == .postgresql, !(await storeReachable(store, logger: logger)) {
-                // Started before its database: serve anyway, /readyz answering 503 until the store can commit, so
-                // that a balancer keeps traffic away and the instance recovers by itself when the server is back.
-                // No first key is made: the other instances, or `notebridge keys create`, make keys.
-            } else if configuration.createFirstKey, try await store.keys.keys().isEmpty,
+            if configuration.createFirstKey, try await store.keys.keys().isEmpty,
                 let issued = try await APIKeys.createFirst(in: store.keys, name: "first key", scopes: APIScope.allCases)
             {
                 console(
@@ -108,6 +90,15 @@ public enum Gateway {
                     """)
                 logger.notice("first API key created", metadata: ["nb.api.key_id": "\(issued.record.id)"])
             }
+        } catch  where store.backend == .postgresql {
+            // Started before its database (the check waits for migrations, then gives up after storage's connect
+            // timeout): serve anyway, /readyz answering 503 until the store can commit, so that a balancer keeps
+            // traffic away and the instance recovers by itself when the server is back. No first key is made here:
+            // another instance, or `notebridge keys create`, makes keys. The reason names the operation and the
+            // SQLSTATE only, never a value.
+            logger.warning(
+                "store unreachable at start; serving with /readyz at 503 until it answers",
+                metadata: ["nb.store.reason": "\((error as? StoreError)?.reason ?? "\(type(of: error))")"])
         } catch {
             try? await store.close()
             throw error
