@@ -117,7 +117,8 @@ public final class PostgresStoreImport: Sendable {
             }
             sql += " ORDER BY \(ordered) LIMIT \(pageSize)"
             let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
-            let page = try await database.withConnection("read \(table.name)") { connection in
+            // Read-only: no migration on the way (an empty database stays empty; see schemaVersions()).
+            let page = try await database.run("read \(table.name)") { connection in
                 try await connection.rows(query, logger: self.database.logger).map { row in
                     try Self.values(row, of: table)
                 }
@@ -127,6 +128,13 @@ public final class PostgresStoreImport: Sendable {
             after = last[0]
         }
         return digest
+    }
+
+    /// The schema versions the database has applied (empty when no NoteBridge schema is there), without migrating.
+    public func schemaVersions() async throws -> [Int] {
+        try await database.run("read schema versions") { connection in
+            try await PostgresSchema.appliedVersions(connection, logger: self.database.logger)
+        }
     }
 
     /// Stops the connection pool.

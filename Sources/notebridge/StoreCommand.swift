@@ -150,6 +150,13 @@ struct StoreCommand: AsyncParsableCommand {
                 let (target, _) = try endpoints.openTarget()
                 var differing: [String] = []
                 do {
+                    guard try await !target.schemaVersions().isEmpty else {
+                        await target.close()
+                        throw CommandFailure(
+                            message:
+                                "the PostgreSQL database holds no NoteBridge schema: run 'notebridge store migrate' "
+                                + "first", exitCode: 1)
+                    }
                     for table in StoreTable.all {
                         let sqlite = try await source.digest(of: table)
                         let postgres = try await target.digest(of: table)
@@ -161,6 +168,8 @@ struct StoreCommand: AsyncParsableCommand {
                                 + (same ? "digest \(sqlite.hex.prefix(16)) match" : "DIFFER"))
                     }
                     await target.close()
+                } catch let failure as CommandFailure {
+                    throw failure
                 } catch {
                     await target.close()
                     throw CommandFailure(

@@ -192,6 +192,11 @@ def test_store_cli_rejects_bad_input_with_a_clear_message(gateway_factory, tmp_p
     assert result.returncode == 1 and b"run it again to continue" in result.stderr, result.stderr
     assert b"s3cret-pw" not in result.stderr + result.stdout
     assert time.time() - started < 30
+    # check against a database with no NoteBridge schema says so, and leaves it empty.
+    postgres.psql("postgres", "CREATE DATABASE empty")
+    result = store_cli(gateway, "check", "--to", postgres.url.replace("/notebridge?", "/empty?"))
+    assert result.returncode == 1 and b"holds no NoteBridge schema" in result.stderr, result.stderr
+    assert postgres.psql("empty", "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'") == "0"
     # A database a gateway already uses is refused (nothing would be doubled or mixed).
     postgres.psql("postgres", "CREATE DATABASE inuse")
     url = postgres.url.replace("/notebridge?", "/inuse?")
