@@ -4,6 +4,7 @@ import Gateway
 import Logging
 import PostgresStore
 import Store
+import Synchronization
 
 /// `notebridge store`: moving an embedded SQLite store into PostgreSQL, and checking the copy.
 struct StoreCommand: AsyncParsableCommand {
@@ -121,6 +122,7 @@ struct StoreCommand: AsyncParsableCommand {
                     let rows = tables.map(\.copied).reduce(0, +)
                     Terminal.line("copied \(rows) rows in \(tables.count) tables; now run 'notebridge store check'")
                 } catch {
+                    bar.interrupt()
                     await target.close()
                     throw CommandFailure(
                         message: "store migrate stopped (run it again to continue): \(Self.reason(error))",
@@ -189,6 +191,8 @@ struct StoreCommand: AsyncParsableCommand {
 /// error, so that standard output holds only the result.
 final class ProgressDisplay: Sendable {
     private let interactive = isatty(FileHandle.standardError.fileDescriptor) == 1
+    /// Whether a bar is drawn and its line not yet ended.
+    private let midLine = Mutex(false)
 
     func show(_ progress: PostgresStoreImport.Progress) {
         if interactive {
@@ -196,6 +200,7 @@ final class ProgressDisplay: Sendable {
             let width = 30
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            midLine.withLock { $0 = !progress.finished }
             Terminal.status(
                 "\r[\(bar)] \(String(format: "%3d", Int(fraction * 100)))% \(progress.table) "
                     + "\(progress.copied)/\(progress.total)\u{1B}[K" + (progress.finished ? "\n" : ""))
@@ -204,4 +209,12 @@ final class ProgressDisplay: Sendable {
         }
     }
 
+    /// Ends a bar left mid-line (the copy stopped), so that the error that follows starts a line of its own.
+    func interrupt() {
+        let open = midLine.withLock { open in
+            defer { open = false }
+            return open
+        }
+        if open { Terminal.status("\n") }
+    }
 }
