@@ -210,10 +210,13 @@ def test_store_cli_rejects_bad_input_with_a_clear_message(gateway_factory, tmp_p
 
 def test_a_gateway_started_while_postgresql_is_down_serves_503_then_recovers(gateway_factory, tmp_path):
     server = PostgresServer()
+    receiver = Receiver()
     try:
         server.shutdown()
         gateway = gateway_factory(env={"NOTEBRIDGE_STORAGE_BACKEND": "postgresql", "NOTEBRIDGE_STORAGE_URL": server.url,
                                        "NOTEBRIDGE_DATA_KEY": base64.b64encode(os.urandom(32)).decode()})
+        # With a destination: the delivery workers, started without a database, deliver once it is there.
+        gateway.args = ["--config", str(destination_config(tmp_path, receiver))]
         gateway.start(timeout=90)
         assert readyz(gateway) == 503
         assert "store unreachable at start" in gateway.log_text()
@@ -223,10 +226,12 @@ def test_a_gateway_started_while_postgresql_is_down_serves_503_then_recovers(gat
         wait_for(lambda: readyz(gateway) == 200, timeout=60, what="200 from /readyz once PostgreSQL is up")
         acks = mllp_send(gateway, tmp_path, mdm("LATE-1", "MRN5999", "V5999"))
         assert acks[0].split("\r")[1].startswith("MSA|AA|LATE-1")
+        wait_for(lambda: len(receiver.accepted()) == 1, timeout=60, what="the message delivered")
         # No key was printed at start; one made with the CLI now works.
         assert gateway.api_key is None
         created = gateway.cli("keys", "create", "--name", "after start", "--scopes", "notes:read")
         assert created.returncode == 0
         assert gateway.stop() == 0
     finally:
+        receiver.stop()
         server.stop()
