@@ -235,3 +235,30 @@ def test_a_gateway_started_while_postgresql_is_down_serves_503_then_recovers(gat
     finally:
         receiver.stop()
         server.stop()
+
+
+def test_a_data_folder_of_an_older_release_is_migrated_straight_to_postgresql(gateway_factory, tmp_path, postgres):
+    """The two-file layout of an earlier release (test_one_database's fixture), never opened by this build: store
+    migrate brings it to this build's schema and one file, copies it, and a gateway on PostgreSQL given the folder's
+    key file reads each note back byte for byte as the release answered it."""
+    from test_one_database import copy_fixture, get
+    import hashlib
+    data = tmp_path / "data"
+    manifest = copy_fixture(data)
+    postgres.psql("postgres", "CREATE DATABASE older")
+    url = postgres.url.replace("/notebridge?", "/older?")
+    gateway = gateway_factory(env={"NOTEBRIDGE_STORAGE_BACKEND": "postgresql", "NOTEBRIDGE_STORAGE_URL": url},
+                              name="data")
+    # The configuration names PostgreSQL; --to may be left out (storage.url), the source is the data folder's.
+    result = store_cli(gateway, "migrate")
+    assert result.returncode == 0, result.stderr.decode()
+    assert not (data / "notes.sqlite").exists()
+    assert store_cli(gateway, "check").returncode == 0
+    gateway.start()
+    assert gateway.api_key is None
+    for note in manifest["notes"]:
+        status, body = get(gateway, f"/v1/note/{note['id']}", note["key"])
+        assert status == 200, body
+        assert hashlib.sha256(body).hexdigest() == note["sha256"]
+    assert [entry["controlId"] for entry in gateway.journal()] == manifest["journalControlIds"]
+    assert gateway.stop() == 0
