@@ -98,6 +98,7 @@ def test_a_sqlite_store_is_migrated_resumed_checked_and_read_back_on_postgresql(
             for table in TABLES:
                 assert f"{table}: " in err
             assert "\r" not in err
+            assert NAME_MARKER.encode() not in result.stdout + result.stderr
         # On a terminal: a bar redrawn in place.
         leader, follower = pty.openpty()
         shown = subprocess.run([BIN, "store", "migrate", "--to", url], env=sqlite.env, stdout=subprocess.PIPE,
@@ -163,6 +164,8 @@ def test_a_sqlite_store_is_migrated_resumed_checked_and_read_back_on_postgresql(
             str(max(e["id"] for e in journal) + 1)
         wait_for(lambda: len(receiver.accepted()) == 31, timeout=120, what="the new message delivered")
         assert onpg.stop() == 0
+        for marker in (NAME_MARKER, TRANSCRIPT_MARKER):
+            assert marker not in onpg.log_text() and marker not in sqlite.log_text()
     finally:
         receiver.stop()
 
