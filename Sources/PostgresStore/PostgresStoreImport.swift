@@ -51,6 +51,20 @@ public final class PostgresStoreImport: Sendable {
             let total = try await source.count(of: table)
             var state = resumed[table.name] ?? ImportState(lastKey: nil, copied: 0, finished: false)
             progress(Progress(table: table.name, copied: state.copied, total: total, finished: state.finished))
+            if table.generatedKey, !state.finished {
+                // The identity moves past the source's ids before the first page, so that a row another writer
+                // adds meanwhile (which the copy refuses to expect, but an operator may start a gateway too early)
+                // can never take an id a copied row needs.
+                let largest = try await source.maximumKey(of: table)
+                try await database.transaction("reserve \(table.name) ids") { connection in
+                    try await connection.rows(
+                        PostgresQuery(
+                            unsafeSQL: """
+                                SELECT setval(pg_get_serial_sequence('\(table.name)', '\(table.key.name)'), \
+                                GREATEST(\(largest), COALESCE(MAX(\(table.key.name)), 0)) + 1, false) FROM \(table.name)
+                                """), logger: self.database.logger)
+                }
+            }
             while !state.finished {
                 let page = try await source.rows(of: table, after: state.lastKey, limit: batchSize)
                 let last = page.last?[0] ?? state.lastKey

@@ -29,6 +29,14 @@ public final class SQLiteStoreReader: Sendable {
         }
     }
 
+    /// The largest integer key of `table` (0 when it is empty or its key is text).
+    public func maximumKey(of table: StoreTable) async throws -> Int64 {
+        guard table.key.kind == .integer else { return 0 }
+        return try await read("read the largest key of \(table.name)") { db in
+            try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(\"\(table.key.name)\"), 0) FROM \(table.name)") ?? 0
+        }
+    }
+
     /// Up to `limit` rows of `table` (its columns in order), ascending by key, after the key `after` (from the
     /// first row when `nil`).
     public func rows(of table: StoreTable, after: StoreValue?, limit: Int) async throws -> [[StoreValue]] {
