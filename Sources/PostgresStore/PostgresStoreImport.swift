@@ -53,7 +53,7 @@ public final class PostgresStoreImport: Sendable {
             progress(Progress(table: table.name, copied: state.copied, total: total, finished: state.finished))
             if table.generatedKey, !state.finished {
                 // The identity moves past the source's ids before the first page, so that a row another writer
-                // adds meanwhile (which the copy refuses to expect, but an operator may start a gateway too early)
+                // adds meanwhile (the copy expects none, but an operator may start a gateway too early)
                 // can never take an id a copied row needs.
                 let largest = try await source.maximumKey(of: table)
                 try await database.transaction("reserve \(table.name) ids") { connection in
