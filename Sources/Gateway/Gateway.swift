@@ -90,6 +90,15 @@ public enum Gateway {
                     """)
                 logger.notice("first API key created", metadata: ["nb.api.key_id": "\(issued.record.id)"])
             }
+        } catch  where store.backend == .postgresql {
+            // Started before its database (the check waits for migrations, then gives up after storage's connect
+            // timeout): serve anyway, /readyz answering 503 until the store can commit, so that a balancer keeps
+            // traffic away and the instance recovers by itself when the server is back. No first key is made here:
+            // another instance, or `notebridge keys create`, makes keys. The reason names the operation and the
+            // SQLSTATE only, never a value.
+            logger.warning(
+                "store unreachable at start; serving with /readyz at 503 until it answers",
+                metadata: ["nb.store.reason": "\((error as? StoreError)?.reason ?? "\(type(of: error))")"])
         } catch {
             try? await store.close()
             throw error

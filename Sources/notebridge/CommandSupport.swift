@@ -44,6 +44,11 @@ enum Terminal {
         FileHandle.standardError.write(Data(("notebridge: " + text + "\n").utf8))
     }
 
+    /// Writes text to standard error as it is (no prefix, no newline added): progress shown in place.
+    static func status(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
     /// Writes bytes to standard output.
     static func write(_ bytes: [UInt8]) {
         FileHandle.standardOutput.write(Data(bytes))
