@@ -145,7 +145,18 @@ public struct FHIRServerDestination: Destination {
 
     /// Renders `note` with the mapping and writes it in the configured mode; see the type's documentation.
     public func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome {
-        let input = NoteFHIRInput(record: note, identifiers: configuration.identifiers)
+        var input = NoteFHIRInput(record: note, identifiers: configuration.identifiers)
+        if input.patient == nil {
+            // No identifier to write the Patient by: link the note to the server's own Patient, or to none.
+            switch await matchPatient(note.encounter.patient) {
+            case .success(let reference): input.linkExistingPatient(reference)
+            case .failure(let failure):
+                logger.notice(
+                    "note not delivered: its patient could not be matched on the FHIR server",
+                    metadata: ["nb.outbox.id": "\(item.id)", "nb.fhir.patient_match": "\(failure.kind)"])
+                return failure.outcome
+            }
+        }
         let writes = renderer.writes(input, selected: configuration.selectedResources)
         guard writes.contains(where: { NoteFHIRRenderer.selectableResourceTypes.contains($0.resourceType) }) else {
             return .dead(reason: "the note has none of the resources destination \(name) sends")

@@ -125,7 +125,10 @@ public enum Gateway {
             onBound: { collector.mllpBound($0) })
         let signal = WebhookSignal()
         let router = Router(context: APIRequestContext.self)
-        V1Routes(store: store, signal: signal, configuration: configuration.api, logger: logger).register(on: router)
+        // One per-key rate limit for every route that takes API keys: /v1 and the Subscription hook.
+        let keyLimiter = RateLimiter(rate: configuration.api.rateLimit, burst: configuration.api.rateBurst)
+        V1Routes(store: store, signal: signal, configuration: configuration.api, limiter: keyLimiter, logger: logger)
+            .register(on: router)
         HealthRoutes.register(on: router, store: store, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, logger: logger).register(on: router)
@@ -139,9 +142,10 @@ public enum Gateway {
         SubscriptionHookRoutes(
             subscriptions: Dictionary(uniqueKeysWithValues: configuration.subscriptions.map { ($0.name, $0) }),
             sources: subscriptionSources(configuration, metrics: metrics, logger: logger), journal: journal,
-            keys: store.keys,
+            keys: store.keys, audit: store.audit, limiter: keyLimiter,
             duplicateWindow: configuration.duplicateWindow, onAccepted: wakePipeline, logger: logger
         ).register(on: router)
+        SubscriptionHookRoutes.warnAboutKeyOnlyRoutes(configuration.subscriptions, logger: logger)
         let server: HTTPServerBuilder
         // Without an idle timeout a connection that never sends a request (or stops in the middle of one) is kept
         // for ever: enough of them use up the process's file descriptors.

@@ -108,7 +108,8 @@ public struct HL7EncounterReader: Sendable {
 
         /// The defaults.
         public init(
-            specialtyByHospitalService: [String: String] = Self.defaultSpecialties, defaultSpecialty: String = "generic",
+            specialtyByHospitalService: [String: String] = Self.defaultSpecialties,
+            defaultSpecialty: String = "generic",
             template: String = "standard", options: Encounter.Options = Encounter.Options(),
             minimumTranscriptWords: Int = 3, maximumTranscriptCharacters: Int = 200_000
         ) {
@@ -179,10 +180,15 @@ public struct HL7EncounterReader: Sendable {
         }
         let transcript = try self.transcript(of: message)
         let context = self.context(from: message)
-        guard !context.patient.identifiers.isEmpty else {
-            throw EncounterReadError(.missingField, "\(configuration.patientIdentifiers) (patient identifier) is empty")
+        // A patient with no identifier but a family name is kept: a FHIR destination matches it to the EHR's Patient
+        // by name and birth date, exactly or not at all (the dead letter). With neither there is no one to match.
+        guard !context.patient.identifiers.isEmpty || !(context.patient.name?.family.isEmpty ?? true) else {
+            throw EncounterReadError(
+                .missingField,
+                "\(configuration.patientIdentifiers) (patient identifier) and the patient's name are empty")
         }
-        let messageType = header.triggerEvent.isEmpty ? header.messageCode : "\(header.messageCode)^\(header.triggerEvent)"
+        let messageType =
+            header.triggerEvent.isEmpty ? header.messageCode : "\(header.messageCode)^\(header.triggerEvent)"
         return Encounter(
             patient: context.patient, visit: context.visit, attending: context.attending, author: context.author,
             specialty: context.specialty, template: configuration.template, options: configuration.options,
@@ -197,7 +203,8 @@ public struct HL7EncounterReader: Sendable {
     public func context(from message: HL7Message) -> Context {
         func segment(_ reference: FieldReference) -> HL7Segment? { message.segment(reference.segment) }
         func string(_ reference: FieldReference) -> String { segment(reference)?.string(reference.field) ?? "" }
-        let identifiers = (segment(configuration.patientIdentifiers)?.repetitions(configuration.patientIdentifiers.field) ?? [])
+        let identifiers =
+            (segment(configuration.patientIdentifiers)?.repetitions(configuration.patientIdentifiers.field) ?? [])
             .map(HL7Identifier.init).filter { !$0.id.isEmpty }
             .map { Encounter.Identifier(value: $0.id, assigningAuthority: $0.assigningAuthority, type: $0.typeCode) }
         let name = segment(configuration.patientName)?.repetitions(configuration.patientName.field).first
@@ -264,7 +271,8 @@ public struct HL7EncounterReader: Sendable {
                     else { continue }
                     let formatted = obx.valueType.uppercased() == "FT"
                     for repetition in field.repetitions {
-                        try add(Self.text(repetition.encodedValue, delimiters: message.delimiters, formatted: formatted))
+                        try add(
+                            Self.text(repetition.encodedValue, delimiters: message.delimiters, formatted: formatted))
                     }
                 }
             case .notes:
@@ -309,9 +317,12 @@ public struct HL7EncounterReader: Sendable {
     func sourceDescription(_ source: TranscriptSource) -> String {
         switch source {
         case .observations:
-            let types = ["TX", "FT", "ST"].filter(configuration.observationValueTypes.contains)
+            let types =
+                ["TX", "FT", "ST"].filter(configuration.observationValueTypes.contains)
                 + configuration.observationValueTypes.subtracting(["TX", "FT", "ST"]).sorted()
-            let list = types.count > 1 ? types.dropLast().joined(separator: ", ") + " or " + (types.last ?? "") : types.joined()
+            let list =
+                types.count > 1
+                ? types.dropLast().joined(separator: ", ") + " or " + (types.last ?? "") : types.joined()
             return "\(list) observation (OBX-5)"
         case .notes: return "NTE comment"
         case .segment(let field): return "\(field) field"

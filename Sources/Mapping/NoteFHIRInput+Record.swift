@@ -134,7 +134,7 @@ extension NoteFHIRInput {
     }
 
     /// `YYYY-MM-DD` of an HL7 date (`YYYYMMDD…`), or `nil` when it is not one.
-    static func fhirDate(_ hl7: String) -> String? {
+    public static func fhirDate(_ hl7: String) -> String? {
         let digits = Array(hl7.prefix(8))
         guard digits.count == 8, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return "\(String(digits[0..<4]))-\(String(digits[4..<6]))-\(String(digits[6..<8]))"
@@ -159,6 +159,20 @@ extension NoteFHIRInput {
             }
         }
         return "\(date)T\(hour):\(minute):\(second)\(offset)"
+    }
+}
+
+extension NoteFHIRInput {
+    /// Links the note to a Patient the server already has (`Patient/<id>`), for a patient with no identifier to
+    /// write a Patient by: the note's resources and its Encounter (when it names no subject) reference it. Does nothing
+    /// when the input has a Patient resource of its own.
+    public mutating func linkExistingPatient(_ reference: String) {
+        guard patient == nil else { return }
+        patientReference = reference
+        if case .object(var members) = encounter, !members.contains(where: { $0.key == "subject" }) {
+            members.append(JSONMember("subject", .make(["reference": .string(reference)])))
+            encounter = .object(members)
+        }
     }
 }
 

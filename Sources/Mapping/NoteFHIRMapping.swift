@@ -119,6 +119,9 @@ public struct NoteFHIRInput: Sendable {
     public var date: String
     /// The Patient resource, when known (its `id` is used in references).
     public var patient: JSONValue?
+    /// A Patient already on the server (`Patient/<id>`) the note is about, when there is no ``patient`` resource to
+    /// write (``linkExistingPatient(_:)``): referenced as it is.
+    public var patientReference: String?
     /// The Encounter resource, when known.
     public var encounter: JSONValue?
     /// The Practitioner resource, when known.
@@ -133,7 +136,8 @@ public struct NoteFHIRInput: Sendable {
             specialty: note.specialty, parts: note.parts.map { Part(key: $0.key, title: $0.title, text: $0.text) },
             diagnoses: (codes?.icd10 ?? []).map { Diagnosis(code: $0.code, description: $0.description) },
             services: ((codes?.cpt ?? []) + (codes?.hcpcs ?? [])).map {
-                Service(isCPT: $0.system == .cpt, code: $0.code, label: $0.label, modifiers: $0.modifiers, units: $0.units)
+                Service(
+                    isCPT: $0.system == .cpt, code: $0.code, label: $0.label, modifiers: $0.modifiers, units: $0.units)
             }, noteID: noteID, date: date, patient: patient, encounter: encounter, practitioner: practitioner)
     }
 
@@ -173,7 +177,8 @@ public struct NoteFHIRRenderer: Sendable {
     /// The profile every Composition claims.
     public static let compositionProfile = "http://notebridge.dev/fhir/StructureDefinition/notebridge-soap-note"
     /// The profile a DocumentReference with a subject claims.
-    public static let documentReferenceProfile = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-documentreference"
+    public static let documentReferenceProfile =
+        "http://hl7.org/fhir/us/core/StructureDefinition/us-core-documentreference"
 
     /// `meta` with the AI-asserted security label, and a profile when one is claimed.
     static func meta(profile: String?) -> JSONValue {
@@ -192,7 +197,9 @@ public struct NoteFHIRRenderer: Sendable {
     public func resources(_ input: NoteFHIRInput) -> [JSONValue] {
         let base = String(input.noteID.dropFirst("note_".count))
         let aiLabel = Self.meta(profile: nil)
-        let subject = input.patient.flatMap { reference($0) }
+        let subject =
+            input.patient.flatMap { reference($0) }
+            ?? input.patientReference.map { JSONValue.make(["reference": .string($0)]) }
         let encounter = input.encounter.flatMap { reference($0) }
         let device = "Device/nb-device"
         var author: [JSONValue] = [.make(["reference": .string(device), "display": "NoteBridge"])]
@@ -203,8 +210,13 @@ public struct NoteFHIRRenderer: Sendable {
             conditions.append(
                 .make([
                     "resourceType": "Condition", "id": .string("nb-\(base)-dx\(index + 1)"), "meta": aiLabel,
-                    "identifier": [.make(["system": "urn:notebridge:condition", "value": .string("\(input.noteID)-dx\(index + 1)")])],
-                    "clinicalStatus": concept("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active"),
+                    "identifier": [
+                        .make([
+                            "system": "urn:notebridge:condition", "value": .string("\(input.noteID)-dx\(index + 1)"),
+                        ])
+                    ],
+                    "clinicalStatus": concept(
+                        "http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active"),
                     "verificationStatus": concept(
                         "http://terminology.hl7.org/CodeSystem/condition-ver-status", "provisional", "Provisional"),
                     "category": [
@@ -220,11 +232,14 @@ public struct NoteFHIRRenderer: Sendable {
         var charges: [JSONValue] = []
         for (index, service) in input.services.enumerated() {
             let system =
-                service.isCPT ? "http://www.ama-assn.org/go/cpt" : "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+                service.isCPT
+                ? "http://www.ama-assn.org/go/cpt" : "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
             charges.append(
                 .make([
                     "resourceType": "ChargeItem", "id": .string("nb-\(base)-ch\(index + 1)"), "meta": aiLabel,
-                    "identifier": [.make(["system": "urn:notebridge:charge", "value": .string("\(input.noteID)-ch\(index + 1)")])],
+                    "identifier": [
+                        .make(["system": "urn:notebridge:charge", "value": .string("\(input.noteID)-ch\(index + 1)")])
+                    ],
                     "status": "planned", "code": concept(system, service.code, service.label),
                     "subject": subject ?? .make(["display": "the patient of the encounter"]), "context": encounter,
                     "quantity": .make(["value": .integer(service.units)]), "enteredDate": .string(input.date),
@@ -248,7 +263,8 @@ public struct NoteFHIRRenderer: Sendable {
             ])
         }
         let composition: JSONValue = .make([
-            "resourceType": "Composition", "id": .string("nb-\(base)"), "meta": Self.meta(profile: Self.compositionProfile),
+            "resourceType": "Composition", "id": .string("nb-\(base)"),
+            "meta": Self.meta(profile: Self.compositionProfile),
             "identifier": .make(["system": .string(Self.noteSystem), "value": .string(input.noteID)]),
             "status": .string(mapping.compositionStatus), "type": concept(type.system, type.code, type.display),
             "subject": subject, "encounter": encounter, "date": .string(input.date), "author": .array(author),
@@ -256,7 +272,10 @@ public struct NoteFHIRRenderer: Sendable {
             "section": sections.isEmpty ? nil : .array(sections),
         ])
         let plain = parts.map { "\($0.title)\n\($0.text)" }.joined(separator: "\n\n")
-        let html = "<html><body>" + parts.map { "<h2>\(XMLText.escaped($0.title, quotes: true))</h2>" + Self.paragraphs($0.text) }.joined() + "</body></html>"
+        let html =
+            "<html><body>"
+            + parts.map { "<h2>\(XMLText.escaped($0.title, quotes: true))</h2>" + Self.paragraphs($0.text) }.joined()
+            + "</body></html>"
         let documentReference: JSONValue = .make([
             "resourceType": "DocumentReference", "id": .string("nb-\(base)-doc"),
             "meta": Self.meta(profile: subject == nil ? nil : Self.documentReferenceProfile),
@@ -279,7 +298,8 @@ public struct NoteFHIRRenderer: Sendable {
                 ]),
                 .make([
                     "attachment": .make([
-                        "contentType": "text/html", "data": .string(Base64.encode(Array(html.utf8))), "title": "SOAP note",
+                        "contentType": "text/html", "data": .string(Base64.encode(Array(html.utf8))),
+                        "title": "SOAP note",
                     ])
                 ]),
             ],
@@ -296,12 +316,16 @@ public struct NoteFHIRRenderer: Sendable {
         ])
         let provenance: JSONValue = .make([
             "resourceType": "Provenance", "id": .string("nb-\(base)-prov"),
-            "target": [.make(["reference": .string("Composition/nb-\(base)")]), .make(["reference": .string("DocumentReference/nb-\(base)-doc")])],
+            "target": [
+                .make(["reference": .string("Composition/nb-\(base)")]),
+                .make(["reference": .string("DocumentReference/nb-\(base)-doc")]),
+            ],
             "recorded": .string(Self.instant(input.date)),
             "activity": concept("http://terminology.hl7.org/CodeSystem/v3-DataOperation", "CREATE", "create"),
             "agent": [
                 .make([
-                    "type": concept("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author"),
+                    "type": concept(
+                        "http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author", "Author"),
                     "who": .make(["reference": .string(device), "display": "NoteBridge"]),
                 ])
             ],
@@ -344,7 +368,10 @@ public struct NoteFHIRRenderer: Sendable {
     }
 
     func concept(_ system: String, _ code: String, _ display: String) -> JSONValue {
-        .make(["coding": [.make(["system": .string(system), "code": .string(code), "display": .string(display)])], "text": .string(display)])
+        .make([
+            "coding": [.make(["system": .string(system), "code": .string(code), "display": .string(display)])],
+            "text": .string(display),
+        ])
     }
 
     /// A date or dateTime as an instant (midnight UTC for a date alone).
@@ -353,7 +380,9 @@ public struct NoteFHIRRenderer: Sendable {
     }
 
     static func paragraphs(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: true).map { "<p>\(XMLText.escaped(String($0), quotes: true))</p>" }.joined()
+        text.split(separator: "\n", omittingEmptySubsequences: true).map {
+            "<p>\(XMLText.escaped(String($0), quotes: true))</p>"
+        }.joined()
     }
 
     /// The narrative of a section: one paragraph per line, escaped.
@@ -372,16 +401,24 @@ enum Base64 {
         var index = 0
         while index + 3 <= bytes.count {
             let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)], alphabet[Int(value & 63)]]
+            out += [
+                alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)],
+                alphabet[Int(value & 63)],
+            ]
             index += 3
         }
         let rest = bytes.count - index
         if rest == 1 {
             let value = UInt32(bytes[index]) << 16
-            out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
+            out += [
+                alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "="),
+            ]
         } else if rest == 2 {
             let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-            out += [alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)], UInt8(ascii: "=")]
+            out += [
+                alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)],
+                UInt8(ascii: "="),
+            ]
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -14,13 +14,17 @@ public struct NoteFHIRWrite: Sendable, Hashable {
     /// The identifier (system and value) of the patient the resource belongs to, for a resource an EHR matches by
     /// more than its own identifier: the Encounter, whose visit number is only unique per patient at many sites.
     public var patientIdentifier: (system: String, value: String)?
+    /// The Patient already on the server (`Patient/<id>`) the resource belongs to, for an Encounter whose patient was
+    /// matched rather than written (``NoteFHIRInput/patientReference``).
+    public var patientReference: String? = nil
     /// `urn:uuid:…`, the same for the same note, resource type and id.
     public var fullURL: String
     /// The resource, its references to the other resources of the note written as their ``fullURL``.
     public var resource: JSONValue
 
     /// `identifier=<system>|<value>`, and for a resource with a ``patientIdentifier``
-    /// `&patient.identifier=<system>|<value>` (a chained search, FHIR R4 search, "Chained parameters"): the
+    /// `&patient.identifier=<system>|<value>` (a chained search, FHIR R4 search, "Chained parameters"), or with a
+    /// ``patientReference`` `&patient=Patient/<id>` (a reference search): the
     /// search that finds the resource on a server (`If-None-Exist`, conditional update), escaped for a query. An
     /// Encounter is found by its visit number *and* its patient, so that two patients with the same visit number are
     /// never linked to each other's Encounter.
@@ -29,6 +33,8 @@ public struct NoteFHIRWrite: Sendable, Hashable {
         var query = "identifier=" + Self.queryEscaped(identifier.system) + "|" + Self.queryEscaped(identifier.value)
         if let patient = patientIdentifier {
             query += "&patient.identifier=" + Self.queryEscaped(patient.system) + "|" + Self.queryEscaped(patient.value)
+        } else if let patientReference {
+            query += "&patient=" + Self.queryEscaped(patientReference)
         }
         return query
     }
@@ -45,7 +51,8 @@ public struct NoteFHIRWrite: Sendable, Hashable {
         lhs.resourceType == rhs.resourceType && lhs.id == rhs.id && lhs.identifier?.system == rhs.identifier?.system
             && lhs.identifier?.value == rhs.identifier?.value
             && lhs.patientIdentifier?.system == rhs.patientIdentifier?.system
-            && lhs.patientIdentifier?.value == rhs.patientIdentifier?.value && lhs.fullURL == rhs.fullURL
+            && lhs.patientIdentifier?.value == rhs.patientIdentifier?.value
+            && lhs.patientReference == rhs.patientReference && lhs.fullURL == rhs.fullURL
             && lhs.resource == rhs.resource
     }
 
@@ -123,10 +130,15 @@ extension NoteFHIRRenderer {
             let patient =
                 type == "Encounter" && resource["subject"]?["reference"]?.string == patientKey
                 ? patientIdentifier : nil
+            // An Encounter of a patient matched on the server (no Patient written) is matched with that Patient.
+            let linked =
+                type == "Encounter" && patient == nil && input.patientReference != nil
+                    && resource["subject"]?["reference"]?.string == input.patientReference
+                ? input.patientReference : nil
             writes.append(
                 NoteFHIRWrite(
                     resourceType: type, id: id, identifier: Self.firstIdentifier(resource),
-                    patientIdentifier: patient, fullURL: url, resource: rewritten))
+                    patientIdentifier: patient, patientReference: linked, fullURL: url, resource: rewritten))
         }
         return writes.sorted {
             (order.firstIndex(of: $0.resourceType) ?? 99) < (order.firstIndex(of: $1.resourceType) ?? 99)

@@ -128,4 +128,91 @@ struct FHIRServerDestinationTests {
         #expect(logged.contains("the FHIR server refused the access token"))
         for secret in ["sup3r-s3cret", "tok-QX", DeliveryTests.marker] { #expect(!logged.contains(secret)) }
     }
+
+    /// The stored note of a patient known by name and birth date only (no PID-3).
+    static var nameOnlyRecord: NoteRecord {
+        var record = Self.record
+        record.encounter.patient = Encounter.Patient(
+            name: Encounter.PersonName(family: DeliveryTests.marker, given: "Ada"), birthDate: "19610409")
+        return record
+    }
+
+    /// A searchset of Patients with these ids, each with the name-only record's name and birth date.
+    static func searchset(_ ids: [String]) -> Reply {
+        let entries = ids.map {
+            "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"\($0)\",\"birthDate\":\"1961-04-09\","
+                + "\"name\":[{\"family\":\"\(DeliveryTests.marker)\",\"given\":[\"Ada\"]}]}}"
+        }
+        let body = "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[\(entries.joined(separator: ","))]}"
+        return Reply(headers: [("Content-Type", "application/fhir+json")], body: Array(body.utf8))
+    }
+
+    @Test("a patient with no identifier: the server is searched by family, given and birthdate, one hit is referenced")
+    func nameOnlyMatched() async throws {
+        let counter = Mutex(0)
+        try await withServer(respond: { request in
+            if request.method == "GET" { return Self.searchset(["p9"]) }
+            let number = counter.withLock { value in
+                value += 1
+                return value
+            }
+            let type = request.uri.split(separator: "/").dropFirst().first.map(String.init) ?? "X"
+            return Reply(status: 201, headers: [("Location", "http://ehr/fhir/\(type)/x\(number)/_history/1")])
+        }) { server in
+            let outcome = await Self.destination(server, mode: .conditionalCreate).deliver(
+                Self.nameOnlyRecord, item: Self.item)
+            #expect(outcome.isDelivered)
+            let requests = server.requests
+            #expect(
+                requests.first?.uri
+                    == "/fhir/Patient?family=\(DeliveryTests.marker)&given=Ada&birthdate=1961-04-09")
+            // No Patient is written; the Encounter is matched by visit number and that Patient.
+            #expect(!requests.contains { $0.method == "POST" && $0.uri == "/fhir/Patient" })
+            let encounter = requests.first { $0.uri == "/fhir/Encounter" }
+            #expect(
+                encounter?.headers.first(name: "if-none-exist")
+                    == "identifier=urn:notebridge:visit|V77&patient=Patient/p9")
+            let body = try JSONReader().read(encounter?.body ?? [])
+            #expect(body["subject"]?["reference"] == "Patient/p9")
+            let composition = try JSONReader().read(requests.first { $0.uri == "/fhir/Composition" }?.body ?? [])
+            #expect(composition["subject"]?["reference"] == "Patient/p9")
+        }
+    }
+
+    @Test("a patient with no identifier and two matches, none, or no birth date: the dead letter, nothing written")
+    func nameOnlyNotMatched() async throws {
+        let recorder = LogRecorder()
+        for (ids, reason) in [
+            (
+                ["p1", "p2"],
+                "the encounter's patient has no identifier and 2 Patients on the FHIR server match its family name, given name and birth date; the note is not linked to a guessed patient"
+            ),
+            (
+                [],
+                "the encounter's patient has no identifier and no Patient on the FHIR server matches its family name, given name and birth date; the note is not linked to a guessed patient"
+            ),
+        ] {
+            try await withServer(respond: { _ in Self.searchset(ids) }) { server in
+                let outcome = await Self.destination(server, mode: .transaction, logger: recorder.logger())
+                    .deliver(Self.nameOnlyRecord, item: Self.item)
+                #expect(outcome == .dead(reason: reason))
+                #expect(server.requests.map(\.method) == ["GET"])
+            }
+        }
+        var undated = Self.nameOnlyRecord
+        undated.encounter.patient.birthDate = ""
+        try await withServer(respond: { _ in Reply(status: 500) }) { server in
+            let outcome = await Self.destination(server, mode: .transaction, logger: recorder.logger())
+                .deliver(undated, item: Self.item)
+            #expect(
+                outcome
+                    == .dead(
+                        reason:
+                            "the encounter's patient has no identifier, and no birth date to match a Patient on the FHIR server by; the note is not linked to a guessed patient"
+                    ))
+            #expect(server.requests.isEmpty)
+        }
+        #expect(recorder.text.contains("nb.fhir.patient_match=ambiguous"))
+        for phi in [DeliveryTests.marker, "Ada", "1961"] { #expect(!recorder.text.contains(phi)) }
+    }
 }

@@ -19,7 +19,9 @@ struct SubscriptionHookAuthenticationTests {
     static let secret = "route-secret-0123456789"
 
     /// The hook's routes over the fixture's key store and a journal beside it: `visits` has a secret, `keyed` none.
-    static func application(_ fixture: F) throws -> (some ApplicationProtocol, SQLiteJournal) {
+    static func application(
+        _ fixture: F, limiter: RateLimiter = RateLimiter(rate: 50, burst: 100)
+    ) throws -> (some ApplicationProtocol, SQLiteJournal) {
         let journal = try SQLiteJournal(
             databaseFile: fixture.directory.appendingPathComponent("journal.sqlite"),
             keyring: DataKeyring.load(
@@ -37,7 +39,8 @@ struct SubscriptionHookAuthenticationTests {
                     name: "keyed", source: "ehr", secret: nil, destinations: ["ehr"], specialty: "generic",
                     template: "standard"),
             ],
-            sources: ["ehr": source], journal: journal, keys: fixture.store, duplicateWindow: .seconds(3600),
+            sources: ["ehr": source], journal: journal, keys: fixture.store, audit: fixture.store, limiter: limiter,
+            duplicateWindow: .seconds(3600),
             onAccepted: {}, logger: fixture.logger
         ).register(on: router)
         let application = Application(
@@ -167,5 +170,81 @@ struct SubscriptionHookAuthenticationTests {
         } throws: { error in
             (error as? ConfigurationError)?.key == "subscriptions.v.secret"
         }
+    }
+
+    @Test("an API key's requests share the /v1 per-key rate limit: over it is a 429 with Retry-After")
+    func rateLimited() async throws {
+        let fixture = try await F()
+        // The limiter the /v1 routes use, with a burst of 2 and a rate too slow to refill during the test.
+        let limiter = RateLimiter(rate: 0.001, burst: 2)
+        let (application, journal) = try Self.application(fixture, limiter: limiter)
+        let writer = try await fixture.key(scopes: [.notesWrite])
+        // One token taken by a /v1 request of the same key: the hook has one left.
+        #expect(limiter.take(writer.record.id) == nil)
+        try await application.test(.router) { client in
+            let first = try await client.execute(
+                uri: "/fhir/subscription-hook/keyed", method: .post, headers: Self.headers(["Bearer \(writer.secret)"]),
+                body: Self.heartbeat)
+            #expect(first.status == .ok)
+            let second = try await client.execute(
+                uri: "/fhir/subscription-hook/keyed", method: .post, headers: Self.headers(["Bearer \(writer.secret)"]),
+                body: Self.heartbeat)
+            let answer = Self.answer(second)
+            #expect(answer.status == 429 && answer.code == "throttled")
+            #expect(second.headers[.retryAfter].flatMap(Int.init).map { $0 >= 1 } == true)
+            // The route's secret is the EHR's, not a key's: not limited per key.
+            let bySecret = try await client.execute(
+                uri: "/fhir/subscription-hook/visits", method: .post, headers: Self.headers(["Bearer \(Self.secret)"]),
+                body: Self.heartbeat)
+            #expect(bySecret.status == .ok)
+        }
+        try await journal.close()
+    }
+
+    @Test("every API-key request and every failed credential is audited like a /v1 request; the route secret is not")
+    func audited() async throws {
+        let fixture = try await F()
+        let (application, journal) = try Self.application(fixture, limiter: RateLimiter(rate: 0.001, burst: 1))
+        let writer = try await fixture.key(scopes: [.notesWrite])
+        let reader = try await fixture.key(scopes: [.notesRead])
+        try await application.test(.router) { client in
+            for authorization in [
+                "Bearer \(writer.secret)", "Bearer \(writer.secret)", "Bearer \(reader.secret)",
+                "Bearer \(Self.secret)",
+                "Bearer wrong-secret-0123456789",
+            ] {
+                _ = try await client.execute(
+                    uri: "/fhir/subscription-hook/visits", method: .post, headers: Self.headers([authorization]),
+                    body: Self.heartbeat)
+            }
+        }
+        try await journal.close()
+        let records = try await fixture.store.auditRecords(since: nil, until: nil, afterID: 0, limit: 100)
+        let seen = records.map { "\($0.keyID ?? "-") \($0.action.rawValue) \($0.status) \($0.errorCode ?? "-")" }
+        #expect(
+            seen == [
+                "\(writer.record.id) create 200 -", "\(writer.record.id) create 429 RATE_LIMITED",
+                "\(reader.record.id) create 403 FORBIDDEN", "- create 401 UNAUTHORIZED",
+            ])
+        #expect(records.allSatisfy { $0.noteID == nil })
+    }
+
+    @Test("a route without a secret is named in a warning at start; one with a secret is not")
+    func keyOnlyWarning() {
+        let recorder = LogRecorder()
+        SubscriptionHookRoutes.warnAboutKeyOnlyRoutes(
+            [
+                SubscriptionConfiguration(
+                    name: "keyed", source: "ehr", secret: nil, destinations: ["ehr"], specialty: "generic",
+                    template: "standard"),
+                SubscriptionConfiguration(
+                    name: "visits", source: "ehr", secret: Self.secret, destinations: ["ehr"], specialty: "generic",
+                    template: "standard"),
+            ], logger: recorder.logger())
+        let warnings = recorder.all.filter { $0.level == .warning }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.metadata["nb.fhir.subscription"] == "keyed")
+        #expect(warnings.first?.message.contains("API keys") == true)
+        #expect(!recorder.text.contains(Self.secret))
     }
 }

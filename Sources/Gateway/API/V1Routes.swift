@@ -55,23 +55,28 @@ public struct V1Routes: Sendable {
 
     init(
         store: some NoteStore & APIKeyStore & AuditLog & WebhookOutbox, signal: WebhookSignal,
-        configuration: Configuration, logger: Logger
+        configuration: Configuration, limiter: RateLimiter? = nil, logger: Logger
     ) {
         self.init(
             keys: store, notes: store, audit: store, webhooks: store, signal: signal, configuration: configuration,
-            logger: logger)
+            limiter: limiter, logger: logger)
     }
 
     /// The routes over the parts of a ``Store`` (any backend).
-    init(store: any Store, signal: WebhookSignal, configuration: Configuration, logger: Logger) {
+    init(
+        store: any Store, signal: WebhookSignal, configuration: Configuration, limiter: RateLimiter? = nil,
+        logger: Logger
+    ) {
         self.init(
             keys: store.keys, notes: store.notes, audit: store.audit, webhooks: store.webhooks, signal: signal,
-            configuration: configuration, logger: logger)
+            configuration: configuration, limiter: limiter, logger: logger)
     }
 
+    /// `limiter` is the per-key rate limit to use (shared with other routes that take API keys, such as the
+    /// Subscription hook); by default one of the configuration's rate and burst.
     init(
         keys: any APIKeyStore, notes: any NoteStore, audit: any AuditLog, webhooks: any WebhookOutbox,
-        signal: WebhookSignal, configuration: Configuration, logger: Logger
+        signal: WebhookSignal, configuration: Configuration, limiter: RateLimiter? = nil, logger: Logger
     ) {
         self.keys = keys
         self.notes = notes
@@ -79,7 +84,7 @@ public struct V1Routes: Sendable {
         self.service = NoteService(
             notes: notes, outbox: webhooks, signal: signal, retention: configuration.retention,
             defaultCallbackURL: configuration.callbackURL, logger: logger)
-        self.limiter = RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst)
+        self.limiter = limiter ?? RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst)
         self.tickets = StreamTickets(lifetime: configuration.streamTicketLifetime)
         self.transcriptions = TranscriptionGate(
             limit: configuration.audio.concurrentTranscriptions, queueLimit: configuration.audio.queuedTranscriptions)

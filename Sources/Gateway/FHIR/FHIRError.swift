@@ -13,6 +13,9 @@ struct FHIRError: Error, Sendable {
     var headers: [(HTTPField.Name, String)] = []
     /// Every issue found, when a validation found several (the first is `code`, `message`, `expression`).
     var issues: [FHIRIssue] = []
+    /// The id of the API key the refused request was made with, when it is known (for the audit record; never the
+    /// key itself).
+    var keyID: String?
 
     init(_ status: HTTPResponse.Status, _ code: String, _ message: String, expression: String? = nil) {
         self.status = status
@@ -25,7 +28,8 @@ struct FHIRError: Error, Sendable {
     init(issues: [FHIRIssue]) {
         let first = issues.first
         self.init(
-            .badRequest, first?.code ?? "invalid", first?.message ?? "the resource is not valid", expression: first?.expression)
+            .badRequest, first?.code ?? "invalid", first?.message ?? "the resource is not valid",
+            expression: first?.expression)
         self.issues = issues
     }
 
@@ -87,8 +91,10 @@ enum FHIRFormat {
     /// Whether a `_format` value names JSON or XML (`json`, `xml`, their MIME types, with parameters).
     static func known(_ format: String) -> Bool {
         let type = String(format.lowercased().prefix { $0 != ";" }.filter { $0 != " " })
-        return ["json", "xml", "application/json", "application/fhir+json", "application/xml", "application/fhir+xml",
-                "text/xml", "text/json"].contains(type)
+        return [
+            "json", "xml", "application/json", "application/fhir+json", "application/xml", "application/fhir+xml",
+            "text/xml", "text/json",
+        ].contains(type)
     }
 
     var contentType: String {

@@ -20,6 +20,12 @@ import Store
 /// of the `/v1` API) that has the `notes:write` scope; a missing or wrong credential is a 401, a key without the
 /// scope a 403, both with an OperationOutcome that never repeats the credential. Bodies are size-limited; every bad
 /// notification is answered with an OperationOutcome naming the element at fault.
+///
+/// A request made with an API key is treated as a `/v1` request is: the key's requests share the `/v1` per-key
+/// rate limit (the same ``RateLimiter``; over it is a 429 with `Retry-After`), and each one writes an audit record
+/// (action `create`, the key id, the answer's status and error code) whatever the outcome; so does an attempt whose
+/// credential is neither the secret nor a valid key. Requests made with the route's secret are the EHR's own and are
+/// not rate-limited per key.
 struct SubscriptionHookRoutes: Sendable {
     /// The journal entries' message type, by which the pipeline tells them from HL7 v2 messages.
     static let messageType = "FHIR^NOTIFICATION"
@@ -31,6 +37,10 @@ struct SubscriptionHookRoutes: Sendable {
     let journal: any Journal
     /// The API keys the hook accepts besides a route's secret.
     let keys: any APIKeyStore
+    /// Where the audit records of API-key requests go (the `/v1` audit trail).
+    let audit: any AuditLog
+    /// The per-key rate limit, shared with the `/v1` routes.
+    let limiter: RateLimiter
     let duplicateWindow: Duration
     let onAccepted: @Sendable () -> Void
     let logger: Logger
@@ -43,19 +53,83 @@ struct SubscriptionHookRoutes: Sendable {
     func register(on router: Router<APIRequestContext>) {
         router.post("fhir/subscription-hook/:route") { request, context in
             do {
-                return try await notify(request, route: context.parameters.get("route") ?? "")
+                return try await notify(request, context, route: context.parameters.get("route") ?? "")
             } catch let error as FHIRError {
                 return FHIRFormat.json.response(error.status, error.outcome, headers: error.headers)
             }
         }
     }
 
-    /// Checks, reads and journals one notification.
-    func notify(_ request: Request, route: String) async throws(FHIRError) -> Response {
+    /// Logs a warning, naming the route, for each route without a secret: anyone holding an API key with the
+    /// `notes:write` scope can post notifications to it. Called once at start.
+    static func warnAboutKeyOnlyRoutes(_ subscriptions: [SubscriptionConfiguration], logger: Logger) {
+        for subscription in subscriptions where subscription.secret == nil {
+            logger.warning(
+                "subscription route has no secret: it accepts API keys with the notes:write scope only",
+                metadata: ["nb.fhir.subscription": "\(subscription.name)"])
+        }
+    }
+
+    /// Checks, reads and journals one notification; a request made with an API key (or with no valid credential)
+    /// is audited with the status it is answered with.
+    func notify(_ request: Request, _ context: APIRequestContext, route: String) async throws(FHIRError) -> Response {
         guard let subscription = subscriptions[route], let source = sources[subscription.source] else {
             throw FHIRError(.notFound, "not-found", "no subscription route of that name")
         }
-        let caller = try await authenticate(request, subscription)
+        let caller: Caller
+        do {
+            caller = try await authenticate(request, subscription)
+        } catch {
+            await record(keyID: error.keyID, status: Int(error.status.code), context)
+            throw error
+        }
+        guard case .apiKey(let keyID) = caller else {
+            return try await process(request, route: route, subscription: subscription, source: source, caller: caller)
+        }
+        do {
+            let response = try await process(
+                request, route: route, subscription: subscription, source: source, caller: caller)
+            await record(keyID: keyID, status: Int(response.status.code), context)
+            return response
+        } catch {
+            await record(keyID: keyID, status: Int(error.status.code), context)
+            throw error
+        }
+    }
+
+    /// Writes the audit record of one hook request: action `create` (notifications become notes), no note id (the
+    /// note is written later, by the pipeline), the `/v1` error code of a failed answer.
+    func record(keyID: String?, status: Int, _ context: APIRequestContext) async {
+        let record = AuditRecord(
+            recordedAt: Date(), keyID: keyID, action: .create, noteID: nil, status: status,
+            errorCode: Self.auditErrorCode(status: status), remoteAddress: context.remoteAddress?.ipAddress)
+        do {
+            try await audit.append(record)
+        } catch {
+            logger.error("audit record not written", metadata: ["nb.error": "\(type(of: error))"])
+        }
+    }
+
+    /// The `/v1` error code (``APIError/code``) of an answer's status; `nil` for a success.
+    static func auditErrorCode(status: Int) -> String? {
+        switch status {
+        case 200..<300: nil
+        case 401: "UNAUTHORIZED"
+        case 403: "FORBIDDEN"
+        case 404: "NOT_FOUND"
+        case 413: "PAYLOAD_TOO_LARGE"
+        case 429: "RATE_LIMITED"
+        case 503: "SERVICE_UNAVAILABLE"
+        case 400..<500: "VALIDATION_ERROR"
+        default: "INTERNAL_ERROR"
+        }
+    }
+
+    /// Reads and journals one notification of an authenticated caller.
+    func process(
+        _ request: Request, route: String, subscription: SubscriptionConfiguration, source: FHIRServerDestination,
+        caller: Caller
+    ) async throws(FHIRError) -> Response {
         let bytes: [UInt8]
         do {
             bytes = Array(try await request.body.collect(upTo: Self.maximumBodyBytes).readableBytesView)
@@ -136,7 +210,9 @@ struct SubscriptionHookRoutes: Sendable {
     }
 
     /// The caller of `request`: one `Authorization: Bearer` header with the route's secret, or with a valid,
-    /// unrevoked API key that has the `notes:write` scope. The credential is never logged or repeated in an answer.
+    /// unrevoked API key that has the `notes:write` scope and is within the per-key rate limit (else a 429 with
+    /// `Retry-After`). The credential is never logged or repeated in an answer; a refusal of a known key carries its
+    /// id (``FHIRError/keyID``) for the audit record.
     func authenticate(_ request: Request, _ subscription: SubscriptionConfiguration) async throws(FHIRError) -> Caller {
         let headers = request.headers[values: .authorization]
         // Two credentials are ambiguous: neither is chosen.
@@ -164,7 +240,16 @@ struct SubscriptionHookRoutes: Sendable {
         guard key.scopes.contains(APIScope.notesWrite.rawValue) else {
             logger.notice(
                 "subscription notification with a key without notes:write", metadata: ["nb.api.key_id": "\(key.id)"])
-            throw FHIRError(.forbidden, "forbidden", "the API key lacks the notes:write scope")
+            var error = FHIRError(.forbidden, "forbidden", "the API key lacks the notes:write scope")
+            error.keyID = key.id
+            throw error
+        }
+        if let wait = limiter.take(key.id) {
+            logger.notice(
+                "subscription notification over the API key's rate limit", metadata: ["nb.api.key_id": "\(key.id)"])
+            var error = FHIRError(APIError.rateLimited(retryAfter: wait))
+            error.keyID = key.id
+            throw error
         }
         return .apiKey(id: key.id)
     }

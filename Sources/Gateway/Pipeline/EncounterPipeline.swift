@@ -63,7 +63,8 @@ struct EncounterPipeline: Sendable {
                 reader: reader, destinations: destinations, acknowledgmentDestination: acknowledgmentDestination)
         }
         guard let header,
-            let route = RouteConfiguration.route(for: header, listener: "mllp", in: routes, defaultTypes: defaultMessageTypes)
+            let route = RouteConfiguration.route(
+                for: header, listener: "mllp", in: routes, defaultTypes: defaultMessageTypes)
         else { return nil }
         return Handling(
             reader: HL7EncounterReader(configuration: route.mapping), destinations: route.destinations,
@@ -227,7 +228,9 @@ struct EncounterPipeline: Sendable {
             "nb.journal.id": "\(entry.id)", "nb.hl7.control_id": "\(entry.controlID ?? "")",
             "nb.hl7.message_type": "\(entry.messageType ?? "")",
         ]
-        let parsed = Result { () throws(HL7ParseError) -> HL7Message in try HL7Message(parsing: entry.body, limits: limits) }
+        let parsed = Result { () throws(HL7ParseError) -> HL7Message in
+            try HL7Message(parsing: entry.body, limits: limits)
+        }
         let header: HL7ReceivedHeader?
         switch parsed {
         case .success(let message): header = HL7ReceivedHeader(message: message)
@@ -243,10 +246,14 @@ struct EncounterPipeline: Sendable {
         }
         func failed(_ failure: PipelineFailure) -> Reading {
             .prepared(
-                .failure(failure, header: header, acknowledgmentDestination: acknowledgmentDestination, metadata: metadata))
+                .failure(
+                    failure, header: header, acknowledgmentDestination: acknowledgmentDestination, metadata: metadata))
         }
         guard let handling else {
-            let sender = header.map { "\(RouteConfiguration.namespace($0.sendingApplication, $0))|\(RouteConfiguration.namespace($0.sendingFacility, $0))" } ?? ""
+            let sender =
+                header.map {
+                    "\(RouteConfiguration.namespace($0.sendingApplication, $0))|\(RouteConfiguration.namespace($0.sendingFacility, $0))"
+                } ?? ""
             return failed(
                 PipelineFailure(
                     "no route takes this message (sender \(sender.prefix(80)), type \(entry.messageType ?? "unknown"))",
@@ -258,7 +265,8 @@ struct EncounterPipeline: Sendable {
             message = parsedMessage
         case .failure(let error):
             return failed(
-                PipelineFailure("the message cannot be parsed: \(error.code)", errorCode: error.acknowledgmentErrorCode))
+                PipelineFailure("the message cannot be parsed: \(error.code)", errorCode: error.acknowledgmentErrorCode)
+            )
         }
         let encounter: Encounter
         do {
@@ -279,10 +287,12 @@ struct EncounterPipeline: Sendable {
             "nb.pipeline.route": "\(route)",
         ]
         func failed(_ reason: String) -> Reading {
-            .prepared(.failure(PipelineFailure(reason), header: nil, acknowledgmentDestination: nil, metadata: metadata))
+            .prepared(
+                .failure(PipelineFailure(reason), header: nil, acknowledgmentDestination: nil, metadata: metadata))
         }
         guard let destinations = subscriptions[route] else {
-            return failed("no subscription route takes this notification (the route was removed from the configuration)")
+            return failed(
+                "no subscription route takes this notification (the route was removed from the configuration)")
         }
         guard entry.body.count <= SubscriptionHookRoutes.maximumBodyBytes,
             var encounter = try? JSONDecoder().decode(Encounter.self, from: Data(entry.body))
@@ -292,7 +302,8 @@ struct EncounterPipeline: Sendable {
         encounter.origin.journalID = entry.id
         return .encounter(
             encounter, specialtyIsMapped: true,
-            handling: Handling(reader: reader, destinations: destinations, acknowledgmentDestination: nil, route: route),
+            handling: Handling(
+                reader: reader, destinations: destinations, acknowledgmentDestination: nil, route: route),
             header: nil, metadata: metadata)
     }
 
@@ -326,8 +337,7 @@ struct EncounterPipeline: Sendable {
 
     /// Records several prepared notes, in order, in one transaction: what ``record(_:entry:)`` does for each, with
     /// one commit instead of one per note. The outcomes are in the order of `notes`.
-    func recordNotes(_ notes: [PreparedNote]) async -> [Outcome]
-    {
+    func recordNotes(_ notes: [PreparedNote]) async -> [Outcome] {
         guard notes.count > 1 else { return await recordOneByOne(notes) }
         let results: [Result<[Int64], StoreError>]
         do {
@@ -359,7 +369,8 @@ struct EncounterPipeline: Sendable {
         var outcomes: [Outcome] = []
         for note in notes {
             outcomes.append(
-                await record(.note(note.note, destinations: note.destinations, metadata: note.metadata), entry: note.entry))
+                await record(
+                    .note(note.note, destinations: note.destinations, metadata: note.metadata), entry: note.entry))
         }
         return outcomes
     }
@@ -387,7 +398,9 @@ struct EncounterPipeline: Sendable {
         if let header, let destination = acknowledgmentDestination,
             Self.wantsApplicationAcknowledgment(header, .applicationError)
         {
-            guard await queueErrorAcknowledgment(failure, header: header, entry: entry, to: destination, metadata: metadata)
+            guard
+                await queueErrorAcknowledgment(
+                    failure, header: header, entry: entry, to: destination, metadata: metadata)
             else {
                 return .deferred
             }
@@ -423,8 +436,7 @@ struct EncounterPipeline: Sendable {
         } catch {
             return .failure(PipelineFailure("the note cannot be encoded"))
         }
-        let primary = encounter.patient.primaryIdentifier
-        let key = digester.patientKey(identifier: primary?.value ?? "", authority: primary?.assigningAuthority ?? "")
+        let key = Self.patientKey(encounter.patient, digester: digester)
         return .success(
             OutboxNote(
                 id: record.id, createdAt: now, expiresAt: now.addingTimeInterval(noteRetention.timeInterval),
@@ -443,8 +455,21 @@ struct EncounterPipeline: Sendable {
 
     /// Whether the sender asked for an application acknowledgment with this outcome: only in enhanced mode, as
     /// MSH-16 says (empty is AL).
+    /// The outbox key a patient's notes are ordered by: the HMAC of its primary identifier; for a patient with none
+    /// (known by name only), of its family name, given name and birth date, so that such a patient's notes stay in
+    /// order without every name-only patient waiting behind one another.
+    static func patientKey(_ patient: Encounter.Patient, digester: PatientKeyDigester) -> String {
+        if let primary = patient.primaryIdentifier, !primary.value.isEmpty {
+            return digester.patientKey(identifier: primary.value, authority: primary.assigningAuthority)
+        }
+        let parts = [patient.name?.family ?? "", patient.name?.given ?? "", patient.birthDate]
+        return digester.patientKey(
+            identifier: parts.map { $0.lowercased() }.joined(separator: "|"), authority: "name-only")
+    }
+
     static func wantsApplicationAcknowledgment(_ header: HL7ReceivedHeader, _ code: HL7AcknowledgmentCode) -> Bool {
-        header.isEnhancedMode && HL7AcknowledgmentCondition(field: header.applicationAcknowledgmentType).shouldSend(code)
+        header.isEnhancedMode
+            && HL7AcknowledgmentCondition(field: header.applicationAcknowledgmentType).shouldSend(code)
     }
 
     /// The table 0357 code an `AE` reports for a message the mapping cannot use.
@@ -463,7 +488,9 @@ struct EncounterPipeline: Sendable {
         metadata: Logger.Metadata
     ) async -> Bool {
         var metadata = metadata
-        let id = ApplicationAcknowledgmentRecord.idPrefix + String(repeating: "0", count: max(0, 20 - String(entry.id).count))
+        let id =
+            ApplicationAcknowledgmentRecord.idPrefix
+            + String(repeating: "0", count: max(0, 20 - String(entry.id).count))
             + String(entry.id)
         let now = Date()
         let record = ApplicationAcknowledgmentRecord(
@@ -484,7 +511,8 @@ struct EncounterPipeline: Sendable {
             return true
         } catch {
             metadata["nb.error"] = "\(OutboxWorker.describe(error))"
-            logger.error("the application acknowledgment could not be queued; the message stays accepted", metadata: metadata)
+            logger.error(
+                "the application acknowledgment could not be queued; the message stays accepted", metadata: metadata)
             return false
         }
     }
