@@ -58,7 +58,7 @@ enum ClinicalStyle {
         }
         if voice == .clinician,
             isAnnouncement(words) || isInstruction(words) || isExaminerIntent(words) || asksWithin(words)
-                || isRemark(words) || isPositioningRequest(words)
+                || isRemark(words) || isPositioningRequest(words) || isStaffLogistics(words)
         {
             return nil
         }
@@ -964,6 +964,9 @@ enum ClinicalStyle {
         (["went", "over"], "reviewed"), (["looked", "at"], "reviewed"), (["talked", "about"], "discussed"),
         (["spoke", "about"], "discussed"), (["did"], "performed"), (["got"], "obtained"), (["took"], "obtained"),
         (["sent"], "sent"), (["gave"], "gave"),
+        // `I had a chance to look at her x-ray` (`had` is passed over above).
+        (["a", "chance", "to", "look", "at"], "reviewed"), (["a", "chance", "to", "review"], "reviewed"),
+        (["the", "chance", "to", "look", "at"], "reviewed"), (["the", "chance", "to", "review"], "reviewed"),
     ]
 
     /// `..., which is good.` / `, which is great` after a finding: the evaluation goes, the finding stays.
@@ -1116,6 +1119,27 @@ extension ClinicalStyle {
         }
         return false
     }
+
+    /// The staff taking over at the end of the visit (`the nurse will be in soon`, `my nurse will come in to help him
+    /// get checked out`): the visit's logistics, unless they carry out an item of the plan (`the nurse will be back
+    /// to give him the MMR`, `... to get the CAT scan scheduled`).
+    static func isStaffLogistics(_ words: [String]) -> Bool {
+        let keys = words.map(Phrasing.bare)
+        guard let staff = keys.firstIndex(where: { staffWords.contains($0) }), staff + 3 < keys.count,
+            keys[staff + 1] == "will" || keys[staff + 1] == "'ll",
+            ["be", "come"].contains(keys[staff + 2]), ["in", "back", "by"].contains(keys[staff + 3])
+        else { return false }
+        return !keys.contains { staffCarriedItems.contains($0) }
+    }
+
+    static let staffWords: Set<String> = ["nurse", "assistant", "desk", "scheduler", "receptionist", "staff", "tech"]
+    /// Plan items the staff carry out, which keep the sentence.
+    static let staffCarriedItems: Set<String> = [
+        "scan", "test", "tests", "vaccine", "vaccines", "mmr", "shot", "shots", "injection", "blood", "lab", "labs",
+        "ultrasound", "mri", "x-ray", "xray", "referral", "prescription", "prescriptions", "medication", "medications",
+        "dressing", "splint", "brace", "cast", "crutches", "boot", "ekg", "echocardiogram", "bloodwork", "culture",
+        "swab", "instructions",
+    ]
 
     static let positioningVerbs: Set<String> = ["lay", "lie", "hop", "sit", "stand", "scoot", "lean", "turn", "roll"]
     static let positioningDirections: Set<String> = ["down", "up", "back", "over", "forward", "onto"]

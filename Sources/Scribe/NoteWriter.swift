@@ -50,7 +50,17 @@ public struct NoteWriter: Sendable {
                 if statement.section == .objective, Self.isReportedSpeech(statement.text) {
                     statement.section = .subjective
                 }
-                let subsection = layout.label(for: statement.text, in: statement.section)
+                var subsection = layout.label(for: statement.text, in: statement.section)
+                // A finding read off the study just named in the turn (`his right knee x-ray . this shows good bony
+                // alignment .`) is a result, not an examination finding.
+                if subsection == layout.defaults[.objective], statement.origin == .sentence,
+                    !Self.isLabelled(statement.text), Phrasing.findingSystem(statement.text) == nil,
+                    let results = layout.subsections[.objective]?.first(where: { $0.label == NoteLayout.results.label }
+                    ),
+                    Self.followsStudy(statement, in: transcript, cues: results.cues)
+                {
+                    subsection = results.label
+                }
                 // Findings and results in the terse form, one per examined part.
                 let texts =
                     subsection == "PHYSICAL EXAMINATION" || subsection == "RESULTS"
@@ -546,6 +556,19 @@ public struct NoteWriter: Sendable {
     ]
 
     /// Whether a statement opens by reporting what the patient said.
+    /// Whether one of the two sentences before a statement's first sentence, in the same turn, names a study or its
+    /// results (`cues`).
+    static func followsStudy(_ statement: NoteStatement, in transcript: Transcript, cues: PhraseList) -> Bool {
+        guard let start = statement.evidence.first?.lowerBound, let index = transcript.sentenceIndex(at: start)
+        else { return false }
+        let turn = transcript.sentences[index].turn
+        for before in transcript.sentences[..<index].suffix(2).reversed() {
+            guard before.turn == turn else { return false }
+            if cues.any(in: PhraseList.haystack(before.text)) { return true }
+        }
+        return false
+    }
+
     /// Whether a sentence opens on a pronoun for something said before it (`It`, `That`, `This`, `They`) and holds
     /// no number of its own: out of its conversation, it refers to nothing.
     static func leansOnBefore(_ text: String) -> Bool {

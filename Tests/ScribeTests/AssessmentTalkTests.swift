@@ -60,3 +60,28 @@ struct WordForWordRepeatTests {
         #expect(kept.map(\.subsection) == ["Arthritis", "MEDICATIONS", "ALLERGIES"])
     }
 }
+
+/// A finding read off the study the clinician has just named in the same turn is a result, not an examination
+/// finding. The visit below was written for these tests.
+@Suite("Findings read off a study")
+struct StudyFindingTests {
+    @Test("the sentence after the named x-ray goes under RESULTS; the examination's own finding stays")
+    func resultAfterStudy() throws {
+        let visit = """
+            [doctor] hi , how are you doing ?
+            [patient] my right knee has been hurting for a week since i fell on it .
+            [doctor] on exam , there is tenderness over the medial joint line of the right knee .
+            [doctor] i had a chance to look at your right knee x-ray . this shows good bony alignment with no fracture .
+            [doctor] i think you have a knee sprain . i want you to use ice and take ibuprofen 400 mg as needed .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        let lines = note.objective.split(separator: "\n").map(String.init)
+        let results = try #require(lines.firstIndex(of: "RESULTS"))
+        let alignment = try #require(lines.firstIndex { $0.contains("bony alignment") })
+        let tenderness = try #require(lines.firstIndex { $0.lowercased().contains("tenderness") })
+        #expect(alignment > results)
+        #expect(tenderness < results)
+        // Looking at the study is written as the note writes it.
+        #expect(lines.contains("Reviewed their right knee x-ray."))
+    }
+}

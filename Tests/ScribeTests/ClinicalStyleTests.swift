@@ -107,6 +107,10 @@ struct ClinicalStyleTests {
             ("Otherwise, no past medical history.", .dictation, "Otherwise, no past medical history."),
             ("I think this is reflux.", .clinician, "Reflux."),
             (
+                "The nurse will be back in a minute to give him the MMR today.", .clinician,
+                "The nurse will be back in a minute to give him the MMR today."
+            ),
+            (
                 "For his knee pain, this is an acute exacerbation of his arthritis.", .clinician,
                 "Acute exacerbation of his arthritis."
             ),
@@ -159,6 +163,8 @@ struct ClinicalStyleTests {
             ("As far as his diabetes.", .clinician),
             ("So for his first problem, his back pain.", .clinician),
             ("Here is the, here is his right knee x-ray.", .clinician),
+            ("So the nurse will come in to help him get checked out.", .clinician),
+            ("My nurse will be in shortly to discharge her.", .clinician),
             ("Ice and rest make it feel better, is that correct.", .clinician),
             ("I am going to examine her arm.", .clinician),
             ("I will be gentle but I want to look at the knee.", .clinician),
