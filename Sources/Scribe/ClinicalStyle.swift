@@ -30,7 +30,7 @@ enum ClinicalStyle {
             words = withoutLeadingDiscourse(words)
             words = withoutProblemIntro(words)
             words = withoutTopicFraming(words)
-            let impression = namedImpression(words)
+            let impression = onlyNamedTopic(words) ?? namedImpression(words)
             namesProblem = impression != words
             words = impression
             guard !words.isEmpty, let dictated = withoutNoteInstruction(words) else { return nil }
@@ -1131,6 +1131,45 @@ extension ClinicalStyle {
         else { return false }
         return !keys.contains { staffCarriedItems.contains($0) }
     }
+
+    /// A sentence that only names the problem about to be discussed, as unpunctuated speech leaves it (`For her
+    /// second problem the hypertension.`, `For the diabetes mellitus.`): the problem's name (`Hypertension.`,
+    /// `Diabetes mellitus.`), which the assessment lists.
+    static func onlyNamedTopic(_ words: [String]) -> [String]? {
+        guard (2...9).contains(words.count), words.dropLast().allSatisfy({ Phrasing.trailingPunctuation($0).isEmpty })
+        else { return nil }
+        var keys = words.map(Phrasing.bare)
+        var name = words[...]
+        let introduced = keys.first == "for"
+        if introduced {
+            keys.removeFirst()
+            name = name.dropFirst()
+        }
+        // A tag left on by speech recognition (`... blood pressure right.`).
+        if keys.count > 2, let last = keys.last, ["right", "okay", "ok"].contains(last) {
+            keys.removeLast()
+            name = name.dropLast()
+        }
+        guard let first = keys.first, topicPossessives.contains(first), keys.count <= 7, let last = keys.last,
+            problemEndWords.contains(last), !keys.contains(where: namingVerbs.contains),
+            !keys.contains(where: { ["no", "not", "without", "and", "with", "from", "since"].contains($0) })
+        else { return nil }
+        // Without `for`, only a possessive opens a name (`The associated swelling.` is a finding).
+        guard introduced || ["his", "her", "their", "your"].contains(first) else { return nil }
+        // The name starts after the words that introduce it (`her second problem the`), and nothing else comes
+        // before it (`this will help to decrease the inflammation` says more).
+        let introducing = topicPossessives.union(["problem", "issue", "concern", "diagnosis", "of"]).union(ordinalWords)
+        guard let start = keys.lastIndex(where: introducing.contains),
+            keys[...start].allSatisfy(introducing.contains)
+        else { return nil }
+        let named = Array(name.dropFirst(start + 1))
+        guard let end = named.last, !named.isEmpty else { return nil }
+        return named.dropLast() + [end.trimmingCharacters(in: ".,;:!?") + "."]
+    }
+
+    static let ordinalWords: Set<String> = [
+        "first", "second", "third", "fourth", "fifth", "next", "last", "final", "other",
+    ]
 
     static let staffWords: Set<String> = ["nurse", "assistant", "desk", "scheduler", "receptionist", "staff", "tech"]
     /// Plan items the staff carry out, which keep the sentence.

@@ -106,6 +106,16 @@ struct ClinicalStyleTests {
             ("Lastly, she has been sleeping better at night.", .patient, "She has been sleeping better at night."),
             ("Otherwise, no past medical history.", .dictation, "Otherwise, no past medical history."),
             ("I think this is reflux.", .clinician, "Reflux."),
+            ("For her second problem the hypertension.", .clinician, "Hypertension."),
+            ("For the diabetes mellitus.", .clinician, "Diabetes mellitus."),
+            (
+                "This will help to decrease the inflammation.", .clinician,
+                "This will help to decrease the inflammation."
+            ),
+            (
+                "Her knee pain has improved since the injection.", .clinician,
+                "Her knee pain has improved since the injection."
+            ),
             (
                 "The nurse will be back in a minute to give him the MMR today.", .clinician,
                 "The nurse will be back in a minute to give him the MMR today."
