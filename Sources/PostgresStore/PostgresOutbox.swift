@@ -48,25 +48,8 @@ final class PostgresOutbox: Outbox {
 
     func commit(_ commits: [OutboxCommit], now: Date) async throws -> [Result<[Int64], StoreError>] {
         guard !commits.isEmpty else { return [] }
-        struct Sealed: Sendable {
-            var commit: OutboxCommit
-            var sealed: SealedValue
-            var controlIDs: [String]
-        }
-        var prepared: [Sealed] = []
-        prepared.reserveCapacity(commits.count)
-        for commit in commits {
-            guard Set(commit.destinations).count == commit.destinations.count else {
-                throw StoreError(.invalidArgument, reason: "destinations must be distinct")
-            }
-            prepared.append(
-                Sealed(
-                    commit: commit,
-                    sealed: try sealing.seal(commit.note.document, for: .pipelineNote(id: commit.note.id)),
-                    controlIDs: commit.destinations.map { _ in OutboxItem.newControlID() }))
-        }
+        let notes = try sealing.sealed(commits)
         let stamp = now.epochMilliseconds
-        let notes = prepared
         let patients = Set(notes.map(\.commit.note.patientKey)).sorted()
         return try await database.transaction("commit notes and outbox") { connection in
             // One transaction at a time adds rows for a patient (in sorted order, so that two never wait on each

@@ -22,25 +22,8 @@ extension SQLiteJournal: Outbox {
 
     public func commit(_ commits: [OutboxCommit], now: Date) async throws -> [Result<[Int64], StoreError>] {
         guard !commits.isEmpty else { return [] }
-        struct Sealed: Sendable {
-            var commit: OutboxCommit
-            var sealed: SealedValue
-            var controlIDs: [String]
-        }
-        var prepared: [Sealed] = []
-        prepared.reserveCapacity(commits.count)
-        for commit in commits {
-            guard Set(commit.destinations).count == commit.destinations.count else {
-                throw StoreError(.invalidArgument, reason: "destinations must be distinct")
-            }
-            prepared.append(
-                Sealed(
-                    commit: commit,
-                    sealed: try sealing.seal(commit.note.document, for: .pipelineNote(id: commit.note.id)),
-                    controlIDs: commit.destinations.map { _ in OutboxItem.newControlID() }))
-        }
+        let notes = try sealing.sealed(commits)
         let stamp = now.epochMilliseconds
-        let notes = prepared
         return try await outboxWrite("commit notes and outbox") { db in
             var results: [Result<[Int64], StoreError>] = []
             results.reserveCapacity(notes.count)
