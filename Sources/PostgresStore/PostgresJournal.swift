@@ -54,26 +54,11 @@ final class PostgresJournal: Journal, EncounterContexts {
         let row = JournalRow(
             inserting: entry, sealedBody: try sealer.seal(entry.body),
             contentDigest: entry.comparableContent.map(contentDigester.digest))
-        let (cutoff, overflow) = row.receivedAt.subtractingReportingOverflow(duplicateWindow.clampedMilliseconds)
-        let duplicateCutoff = overflow ? Int64.min : cutoff
-        let outcome = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<JournalCommitQueue.Outcome, any Error>) in
-            let pending = JournalCommitQueue.Pending(
-                row: row, duplicateCutoff: duplicateCutoff, continuation: continuation)
-            let accepted = queue.enqueue(pending) {
-                jobs.schedule { await self.commitBatch() }
-            }
-            if !accepted {
-                continuation.resume(throwing: StoreError(.closed, reason: "the journal is closed"))
-            }
-        }
-        switch outcome {
-        case .recorded(let id):
-            return .recorded(id: id)
-        case .duplicate(let original):
-            return .duplicate(try original.entry(opening: sealer))
-        case .reusedControlID(let id, let earlierID):
-            return .reusedControlID(id: id, earlierID: earlierID)
+        return try await queue.record(
+            row, duplicateWindow: duplicateWindow, sealer: sealer,
+            closed: StoreError(.closed, reason: "the journal is closed")
+        ) {
+            jobs.schedule { await self.commitBatch() }
         }
     }
 

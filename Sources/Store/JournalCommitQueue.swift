@@ -101,3 +101,31 @@ package final class JournalCommitQueue: Sendable {
         state.withLock { ($0.batchCount, $0.largestBatch) }
     }
 }
+
+extension JournalCommitQueue {
+    /// Queues a new entry's row for the next group commit and waits for its outcome, as ``Journal/record(_:duplicateWindow:)``
+    /// answers it (a duplicate's body opened with `sealer`). `schedule` starts a batch when the queue was idle;
+    /// `closed` is thrown when the queue no longer accepts rows. Every journal on this queue records this way.
+    package func record(
+        _ row: JournalRow, duplicateWindow: Duration, sealer: Sealer, closed: StoreError,
+        schedule: () -> Void
+    ) async throws -> JournalRecordOutcome {
+        let (cutoff, overflow) = row.receivedAt.subtractingReportingOverflow(duplicateWindow.clampedMilliseconds)
+        let duplicateCutoff = overflow ? Int64.min : cutoff
+        let outcome = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<Outcome, any Error>) in
+            let pending = Pending(row: row, duplicateCutoff: duplicateCutoff, continuation: continuation)
+            if !enqueue(pending, schedule: schedule) {
+                continuation.resume(throwing: closed)
+            }
+        }
+        switch outcome {
+        case .recorded(let id):
+            return .recorded(id: id)
+        case .duplicate(let original):
+            return .duplicate(try original.entry(opening: sealer))
+        case .reusedControlID(let id, let earlierID):
+            return .reusedControlID(id: id, earlierID: earlierID)
+        }
+    }
+}
