@@ -68,7 +68,7 @@ struct AdminRoutes: Sendable {
             }
             limit = value
         }
-        let items = try await storing {
+        let items = try await actions.storing {
             try await outbox.items(state: state, destination: destination, afterID: after, limit: limit)
         }
         logger.debug(
@@ -93,7 +93,9 @@ struct AdminRoutes: Sendable {
     func show(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         _ = try await authenticate(request)
         let id = try Self.rowID(context)
-        guard let item = try await storing({ try await outbox.item(id: id) }) else { throw Self.rowNotFound(id) }
+        guard let item = try await actions.storing({ try await outbox.item(id: id) }) else {
+            throw Self.rowNotFound(id)
+        }
         return try Self.json(.ok, OutboxItemDocument(item))
     }
 
@@ -141,7 +143,7 @@ struct AdminRoutes: Sendable {
         guard let token = APIKeys.bearerToken(header) else {
             throw APIError.unauthorized("the Authorization header is not Bearer with a NoteBridge API key")
         }
-        guard let key = try await storing({ try await APIKeys.validKey(token, in: keys) }) else {
+        guard let key = try await actions.storing({ try await APIKeys.validKey(token, in: keys) }) else {
             throw APIError.unauthorized("the API key is not valid or has been revoked")
         }
         guard key.scopes.contains(APIScope.admin.rawValue) else {
@@ -173,16 +175,6 @@ struct AdminRoutes: Sendable {
             throw APIError.validation("destination", "must be a destination name (letters, digits, '-' or '_')")
         }
         return text
-    }
-
-    /// Runs a store operation; a store failure becomes a 503 that names nothing internal.
-    func storing<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch {
-            logger.error("admin store operation failed", metadata: ["nb.error": "\(type(of: error))"])
-            throw APIError.unavailable
-        }
     }
 
     static func json(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
