@@ -96,7 +96,9 @@ enum Phrasing {
                 let bare = word.lowercased().trimmingCharacters(in: ",.;:!?")
                 if fillers.contains(bare) || bare == "dragon" || bare == "dax" {
                     // A pause set off by commas after a word that cannot end a phrase (`was, um, trying`): no comma.
-                    if let last = words.last, last.hasSuffix(","), pauseWords.contains(Self.bare(String(last.dropLast()))) {
+                    if let last = words.last, last.hasSuffix(","),
+                        pauseWords.contains(Self.bare(String(last.dropLast())))
+                    {
                         if word.hasSuffix(",") {
                             words[words.count - 1] = String(last.dropLast())
                         } else {
@@ -115,11 +117,13 @@ enum Phrasing {
                     continue
                 }
                 if word == ",", last.hasSuffix(",") { continue }
-                words[words.count - 1] = last.hasSuffix(",") && word != "," ? String(last.dropLast()) + word : last + word
+                words[words.count - 1] =
+                    last.hasSuffix(",") && word != "," ? String(last.dropLast()) + word : last + word
                 continue
             }
             // Speech recognition splits contractions (`do n't`, `gon na`): join them again.
-            if let last = words.last, let first = word.utf8.first, first == UInt8(ascii: "n") || first == UInt8(ascii: "N"),
+            if let last = words.last, let first = word.utf8.first,
+                first == UInt8(ascii: "n") || first == UInt8(ascii: "N"),
                 !last.utf8.contains(where: { isMark($0) })
             {
                 let lowered = last.lowercased()
@@ -169,7 +173,8 @@ enum Phrasing {
                 let bareNext = next.trimmingCharacters(in: ",.;:!?")
                 let trailing = String(next.dropFirst(bareNext.count))
                 let afterComma = output.last?.hasSuffix(",") == true
-                if (bareNext == "know" || bareNext == "mean") && (trailing == "," || (afterComma && !trailing.isEmpty)) {
+                if (bareNext == "know" || bareNext == "mean") && (trailing == "," || (afterComma && !trailing.isEmpty))
+                {
                     // `, you know.` ends the sentence: the previous word takes the full stop instead of the comma.
                     if trailing != ",", let last = output.last {
                         output[output.count - 1] = String(last.dropLast()) + trailing
@@ -187,17 +192,22 @@ enum Phrasing {
     // Replacements write pronoun markers (`S` subject, `P` possessive, `O` object, `R` reflexive after
     // `Pronouns.marker`), made words by `Pronouns` once the verbs agree.
     static let patientReplacements: [([String], [String])] = [
-        (["i'm"], ["\u{1}S", "is"]), (["i", "am"], ["\u{1}S", "is"]), (["i've"], ["\u{1}S", "has"]), (["i", "have"], ["\u{1}S", "has"]),
+        (["i'm"], ["\u{1}S", "is"]), (["i", "am"], ["\u{1}S", "is"]), (["i've"], ["\u{1}S", "has"]),
+        (["i", "have"], ["\u{1}S", "has"]),
         (["i", "was"], ["\u{1}S", "was"]), (["i", "had"], ["\u{1}S", "had"]), (["i", "feel"], ["\u{1}S", "feels"]),
         (["i", "get"], ["\u{1}S", "gets"]), (["i", "take"], ["\u{1}S", "takes"]), (["i", "do"], ["\u{1}S", "does"]),
-        (["i'd"], ["\u{1}S", "would"]), (["i'll"], ["\u{1}S", "will"]), (["i"], ["\u{1}S"]), (["my"], ["\u{1}P"]), (["me"], ["\u{1}O"]),
+        (["i'd"], ["\u{1}S", "would"]), (["i'll"], ["\u{1}S", "will"]), (["i"], ["\u{1}S"]), (["my"], ["\u{1}P"]),
+        (["me"], ["\u{1}O"]),
         (["myself"], ["\u{1}R"]),
     ]
 
     static let clinicianReplacements: [([String], [String])] = [
         (["you're"], ["\u{1}S", "is"]), (["you", "are"], ["\u{1}S", "is"]), (["you've"], ["\u{1}S", "has"]),
-        (["you", "have"], ["\u{1}S", "has"]), (["you", "do", "have"], ["\u{1}S", "has"]), (["you", "were"], ["\u{1}S", "was"]),
-        (["you", "guys"], ["you", "guys"]), (["you", "all"], ["you", "all"]), (["you"], ["\u{1}S"]), (["your"], ["\u{1}P"]),
+        (["you'll"], ["\u{1}S", "will"]),
+        (["you", "have"], ["\u{1}S", "has"]), (["you", "do", "have"], ["\u{1}S", "has"]),
+        (["you", "were"], ["\u{1}S", "was"]),
+        (["you", "guys"], ["you", "guys"]), (["you", "all"], ["you", "all"]), (["you"], ["\u{1}S"]),
+        (["your"], ["\u{1}P"]),
         (["yourself"], ["\u{1}R"]),
     ]
 
@@ -208,7 +218,9 @@ enum Phrasing {
 
     /// The same, for a sentence already split into words.
     static func thirdPerson(words: [String], pronouns: Pronouns) -> String {
-        capitalized(pronouns.render(agreeingVerbs(replace(words, patientReplacements, firstWords: patientReplacementStarts))).joined(separator: " "))
+        capitalized(
+            pronouns.render(agreeingVerbs(replace(words, patientReplacements, firstWords: patientReplacementStarts)))
+                .joined(separator: " "))
     }
 
     /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
@@ -229,8 +241,10 @@ enum Phrasing {
         var output = words
         for index in words.indices where bare(words[index]) == "you" {
             let next = index + 1 < words.count ? bare(words[index + 1]) : ""
-            guard index > 0, words[index - 1].utf8.last.map(isMark) == false, !clauseOpeners.contains(bare(words[index - 1])),
-                causatives.contains(bare(words[index - 1])) || !subjectFollowers.contains(next) && thirdPersonVerbs[next] == nil
+            guard index > 0, words[index - 1].utf8.last.map(isMark) == false,
+                !clauseOpeners.contains(bare(words[index - 1])),
+                causatives.contains(bare(words[index - 1]))
+                    || !subjectFollowers.contains(next) && thirdPersonVerbs[next] == nil
             else { continue }
             output[index] = Pronouns.marker + "O" + trailingPunctuation(words[index])
         }
@@ -244,7 +258,8 @@ enum Phrasing {
     /// Words after which `you` opens a clause (and is its subject).
     static let clauseOpeners: Set<String> = [
         "if", "when", "and", "but", "that", "because", "so", "since", "as", "until", "whether", "where", "how", "what",
-        "why", "or", "then", "unless", "while", "once", "before", "after", "think", "know", "sure", "hope", "guess", "mean", "which", "who", "okay",
+        "why", "or", "then", "unless", "while", "once", "before", "after", "think", "know", "sure", "hope", "guess",
+        "mean", "which", "who", "okay",
         "now", "maybe", "also", "still", "like", "though", "although", "whenever", "wherever", "today", "currently",
         "recently", "yesterday", "tonight", "usually", "always", "never", "sometimes", "often",
     ]
@@ -264,10 +279,14 @@ enum Phrasing {
         var output: [String] = []
         var index = 0
         while index < words.count {
-            if firstWords.contains(bare[index]), let (pattern, replacement) = table.first(where: { pattern, _ in
-                index + pattern.count <= words.count && bare[index..<(index + pattern.count)].elementsEqual(pattern)
-                    && !words[index..<(index + pattern.count - 1)].contains(where: { $0.last.map { ",.;:!?".contains($0) } ?? false })
-            }) {
+            if firstWords.contains(bare[index]),
+                let (pattern, replacement) = table.first(where: { pattern, _ in
+                    index + pattern.count <= words.count && bare[index..<(index + pattern.count)].elementsEqual(pattern)
+                        && !words[index..<(index + pattern.count - 1)].contains(where: {
+                            $0.last.map { ",.;:!?".contains($0) } ?? false
+                        })
+                })
+            {
                 let trailing = trailingPunctuation(words[index + pattern.count - 1])
                 var replaced = replacement
                 replaced[replaced.count - 1] += trailing
@@ -298,7 +317,8 @@ enum Phrasing {
         "carry": "carries", "lift": "lifts", "bend": "bends", "climb": "climbs", "change": "changes",
         "continue": "continues", "stop": "stops", "plan": "plans", "prefer": "prefers", "believe": "believes",
         "understand": "understands", "agree": "agrees", "tend": "tends", "love": "loves", "enjoy": "enjoys",
-        "snore": "snores", "urinate": "urinates", "monitor": "monitors", "measure": "measures", "test": "tests", "vape": "vapes", "chew": "chews", "limp": "limps",
+        "snore": "snores", "urinate": "urinates", "monitor": "monitors", "measure": "measures", "test": "tests",
+        "vape": "vapes", "chew": "chews", "limp": "limps",
     ]
     /// Adverbs that may stand between a subject and its verb (`he sometimes forget` → `he sometimes forgets`).
     static let verbAdverbs: Set<String> = [
@@ -308,7 +328,9 @@ enum Phrasing {
     ]
     /// Verbs whose past tense is the present's form, and words that place a sentence in the past.
     static let samePastForms: Set<String> = ["hurt", "put", "read", "cut", "quit", "hit", "set"]
-    static let pastCues: Set<String> = ["ago", "yesterday", "last", "when", "fell", "was", "were", "had", "did", "while"]
+    static let pastCues: Set<String> = [
+        "ago", "yesterday", "last", "when", "fell", "was", "were", "had", "did", "while",
+    ]
     static let adverbs: Set<String> = [
         "still", "also", "just", "really", "usually", "always", "never", "sometimes", "often", "only", "even",
         "definitely", "probably", "mostly", "rarely", "ever", "finally", "now",
@@ -319,12 +341,15 @@ enum Phrasing {
         var words = words
         var index = 0
         while index + 1 < words.count {
-            if words[index] == Pronouns.subjectMarker || index > 0 && words[index].lowercased() == "patient" && words[index - 1].lowercased() == "the" {
+            if words[index] == Pronouns.subjectMarker
+                || index > 0 && words[index].lowercased() == "patient" && words[index - 1].lowercased() == "the"
+            {
                 var verb = index + 1
                 if adverbs.contains(words[verb].lowercased()), verb + 1 < words.count { verb += 1 }
                 let bare = words[verb].lowercased().trimmingCharacters(in: ",.;:!?")
                 // `I hurt my knee two days ago`: the past tense, which reads the same.
-                let past = samePastForms.contains(bare)
+                let past =
+                    samePastForms.contains(bare)
                     && words.contains { pastCues.contains($0.lowercased().trimmingCharacters(in: ",.;:!?")) }
                 if !past, let agreed = thirdPersonVerbs[bare], words[verb].lowercased().hasPrefix(bare) {
                     words[verb] = agreed + words[verb].dropFirst(bare.count)
@@ -406,7 +431,8 @@ enum Phrasing {
         "have a seat", "come on in", "freezing", "the weather", "snow this", "so cold out", "so hot out", "rain ",
         "raining", "sunny", "traffic", "parking", "the game", "your team", "vacation", "the weekend", "this weekend",
         "holiday", "happy birthday", "thank you for coming", "thanks for coming", "see you later", "take care",
-        "hey dragon", "hi there", "hello there", "how was your trip", "good to see you", "good to meet", "nice meeting", "show me the",
+        "hey dragon", "hi there", "hello there", "how was your trip", "good to see you", "good to meet", "nice meeting",
+        "show me the",
         // Dictated identification belongs to the record's header, not the note's findings.
         "date of birth", "next patient", "next is ", "medical record number",
         "show me your", "hi, i'm", "hi i'm", "hello, i'm", "hello i'm", "my name is", "how are you",
@@ -423,7 +449,8 @@ enum Phrasing {
         if assessmentPlanTriggers.any(in: haystack) {
             let announcesAssessment = announcements.any(in: haystack)
             // During the examination a sentence about the examination ("for your vital signs ...") stays there.
-            let continuesExamination = current == .examination && !announcesAssessment
+            let continuesExamination =
+                current == .examination && !announcesAssessment
                 && examinationTriggers.any(in: haystack)
             if current != .history || announcesAssessment, !continuesExamination { return .assessmentPlan }
         }
@@ -445,7 +472,8 @@ enum Phrasing {
     static let planCues = PhraseList([
         "plan", "will ", "going to", "prescrib", "follow up", "follow-up", "followup", "refer", "order", "schedule",
         "recommend", "continue", "start", "increase", "decrease", "return", "discontinue", "advised", "counsel",
-        "we'll", "i'll", "let's", "instruct", "check", "repeat", "take ", "recheck", "keep doing", "adding", "home exercise", "sets of", "times a week", "per week",
+        "we'll", "i'll", "let's", "instruct", "check", "repeat", "take ", "recheck", "keep doing", "adding",
+        "home exercise", "sets of", "times a week", "per week",
         "ice for", "referral", "prescription",
     ])
 

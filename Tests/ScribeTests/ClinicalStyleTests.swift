@@ -218,6 +218,9 @@ struct ClinicalStyleTests {
         #expect(
             Phrasing.aboutPatient("if you have any fever, you should call", pronouns: .male)
                 == "If he has any fever, he should call")
+        #expect(
+            Phrasing.aboutPatient("you'll be in a cast and you will use crutches", pronouns: .female)
+                == "She will be in a cast and she will use crutches")
     }
 
     @Test("an examination finding is put under the system it is of; a vital sign is not")
