@@ -678,7 +678,7 @@ enum ClinicalStyle {
         guard let intro = problemIntro(words) else { return words }
         // Nothing said of the problem beyond naming it (`for your first problem, your back pain.`).
         guard intro.rest.count >= 3 else { return [] }
-        if let first = intro.rest.first, ["his", "her", "their", "your", "the"].contains(Phrasing.bare(first)),
+        if let first = intro.rest.first, introPossessives.contains(Phrasing.bare(first)),
             intro.rest.count <= 5, !intro.rest.contains(where: { namingVerbs.contains(Phrasing.bare($0)) })
         {
             return []
@@ -826,23 +826,22 @@ enum ClinicalStyle {
         var at = 1
         guard ["his", "her", "their", "your", "the", "this"].contains(keys[at]) else { return nil }
         at += 1
-        if at < keys.count,
-            ["first", "second", "third", "fourth", "fifth", "next", "last", "final", "other", "main"].contains(keys[at])
-        {
+        if at < keys.count, ordinalWords.contains(keys[at]) || keys[at] == "main" {
             at += 1
         }
         guard at < keys.count, ["problem", "issue", "concern"].contains(keys[at]) else { return nil }
-        let possessives: Set<String> = ["his", "her", "their", "your", "the"]
         let named = at + 1 < words.count && keys[at + 1] == "of"
         var nameStart = at + 2
-        if named, nameStart < words.count, possessives.contains(Phrasing.bare(words[nameStart])) { nameStart += 1 }
+        if named, nameStart < words.count, introPossessives.contains(Phrasing.bare(words[nameStart])) {
+            nameStart += 1
+        }
         if let comma = words[at...].prefix(9).firstIndex(where: { $0.hasSuffix(",") }) {
             let rest = words[(comma + 1)...]
             // `for your next problem of your tick bite, we will ...`
             if named, comma >= nameStart { return (words[nameStart...comma], rest) }
             // The problem named again before the clause (`for her last problem, her hypertension, it is ...`).
             if let again = rest.prefix(5).firstIndex(where: { $0.hasSuffix(",") }),
-                let first = rest.first.map(Phrasing.bare), possessives.contains(first)
+                let first = rest.first.map(Phrasing.bare), introPossessives.contains(first)
             {
                 return (words[(rest.startIndex + 1)...again], words[(again + 1)...])
             }
@@ -1158,9 +1157,8 @@ extension ClinicalStyle {
         guard introduced || ["his", "her", "their", "your"].contains(first) else { return nil }
         // The name starts after the words that introduce it (`her second problem the`), and nothing else comes
         // before it (`this will help to decrease the inflammation` says more).
-        let introducing = topicPossessives.union(["problem", "issue", "concern", "diagnosis", "of"]).union(ordinalWords)
-        guard let start = keys.lastIndex(where: introducing.contains),
-            keys[...start].allSatisfy(introducing.contains)
+        guard let start = keys.lastIndex(where: topicIntroducingWords.contains),
+            keys[...start].allSatisfy(topicIntroducingWords.contains)
         else { return nil }
         let named = Array(name.dropFirst(start + 1))
         guard let end = named.last, !named.isEmpty else { return nil }
@@ -1170,6 +1168,11 @@ extension ClinicalStyle {
     static let ordinalWords: Set<String> = [
         "first", "second", "third", "fourth", "fifth", "next", "last", "final", "other",
     ]
+    /// Words that introduce a problem's name (`her second problem the`), read once.
+    static let topicIntroducingWords = topicPossessives.union(["problem", "issue", "concern", "diagnosis", "of"])
+        .union(ordinalWords)
+    /// Possessives before a problem's name in its introduction (`for your first problem of your tick bite`).
+    static let introPossessives: Set<String> = ["his", "her", "their", "your", "the"]
 
     static let staffWords: Set<String> = ["nurse", "assistant", "desk", "scheduler", "receptionist", "staff", "tech"]
     /// Plan items the staff carry out, which keep the sentence.
