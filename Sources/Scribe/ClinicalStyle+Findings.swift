@@ -21,7 +21,11 @@ extension ClinicalStyle {
         }
         var output: [String] = []
         for clause in clauses(words) {
-            guard let rewritten = finding(clause, labelled: label != nil || !output.isEmpty) else { continue }
+            guard let rewritten = finding(clause, labelled: label != nil || !output.isEmpty),
+                // A negation left alone (`there's no...` cut off) states nothing.
+                let first = rewritten.first,
+                rewritten.count > 1 || !["no", "not", "none", "nothing"].contains(Phrasing.bare(first))
+            else { continue }
             let terminated = Phrasing.terminated(rewritten.joined(separator: " "))
             if output.isEmpty, let label {
                 output.append(label + " " + terminated)
@@ -31,6 +35,38 @@ extension ClinicalStyle {
         }
         return output
     }
+
+    /// A finding without the clause the examiner joins to it about themselves (`..., which we have heard in the
+    /// past.`, `..., that we are working on improving.`, `..., so we will watch it.`); unchanged when the finding
+    /// before it would be under four words.
+    static func withoutExaminerTail(_ text: String) -> String {
+        let words = Phrasing.spaceSeparated(text)
+        let keys = words.map(Phrasing.bare)
+        var index = 4
+        while index < words.count - 1 {
+            if words[index - 1].hasSuffix(",") {
+                // A clause joined to the finding (`, which we`, `, so we`); `Under the Ottawa ankle rules, I am
+                // checking ...` is narration whole, not a finding with a tail.
+                let subject = index + 1
+                // `, and I do not hear wheezes` is a finding; `, which we have heard` is not.
+                let perceives = subject + 1 < keys.count && perceptionWords.contains(keys[subject + 1])
+                if ["that", "which", "so", "and", "but"].contains(keys[index]),
+                    keys[subject] == "we" || keys[subject] == "i" && !perceives
+                {
+                    var kept = Array(words[..<index])
+                    kept[kept.count - 1].removeLast()
+                    return Phrasing.terminated(kept.joined(separator: " "))
+                }
+            }
+            index += 1
+        }
+        return text
+    }
+
+    static let perceptionWords: Set<String> = [
+        "do", "don't", "did", "didn't", "can", "could", "hear", "heard", "see", "saw", "feel", "felt", "appreciate",
+        "appreciated", "note", "noted", "find", "found", "palpate", "palpated",
+    ]
 
     /// The sentence cut where a new part's finding starts (`, and his lungs are clear`, `and there is no edema`,
     /// `but other than that,`).
@@ -169,7 +205,9 @@ extension ClinicalStyle {
         // `There is no edema` → `No edema`; `there is some swelling` → `Swelling`.
         if keys.count > 2, keys[0] == "there", copulas.contains(keys[1]) {
             drop(2)
-            if keys.count > 1, ["some", "a", "an"].contains(keys[0]), !["little", "bit", "lot", "few"].contains(keys[1]) {
+            if keys.count > 1, ["some", "a", "an"].contains(keys[0]),
+                !["little", "bit", "lot", "few"].contains(keys[1])
+            {
                 drop(1)
             }
             return headed(tidied(words))

@@ -87,7 +87,7 @@ enum ClinicalStyle {
         let content = words.filter { !$0.utf8.allSatisfy { Phrasing.isMark($0) } }
         guard content.count >= (voice == .dictation || namesProblem ? 1 : 3) else { return nil }
         // A sentence cut off mid-clause ("The patient has been taking.") says nothing whole.
-        if voice != .dictation, danglingEnds.contains(Phrasing.bare(last)) { return nil }
+        if voice != .dictation, danglingEnds.contains(Phrasing.bare(last)), !endsRelativeClause(words) { return nil }
         if voice != .dictation, isDependentClause(words) || isVerdict(words) { return nil }
         // Written out, a contraction can repeat the word before it (`it it's` → `it it is`).
         words = withoutRepeats(withoutContractions(words))
@@ -464,6 +464,15 @@ enum ClinicalStyle {
     }
 
     /// Words a sentence cannot end on: it was cut off.
+    /// Whether the sentence ends on a relative clause whose object is its antecedent (`the mitral regurgitation that
+    /// he has.`, `the medication which she had`): whole, though its last word is an auxiliary.
+    static func endsRelativeClause(_ words: [String]) -> Bool {
+        let keys = words.suffix(3).map(Phrasing.bare)
+        return keys.count == 3 && ["that", "which", "what"].contains(keys[0])
+            && ["he", "she", "they", "you", "i", "we"].contains(keys[1])
+            && ["has", "have", "had", "does", "did", "do"].contains(keys[2])
+    }
+
     static let danglingEnds: Set<String> = [
         "a", "an", "the", "and", "or", "but", "of", "to", "with", "for", "in", "on", "at", "from", "by", "is",
         "are", "was", "were", "be", "been", "being", "have", "has", "had", "that", "which", "who", "like", "about",

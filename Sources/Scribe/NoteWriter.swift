@@ -393,6 +393,9 @@ public struct NoteWriter: Sendable {
         var reportsAttributed = 0
         // The problem the clinician last asked about: an answer without a subject of its own is about it.
         var askedAbout: (range: Range<Int>, name: String)?
+        var shownStudyTurn: Int?
+        // The statements that read a study's result.
+        var results = Set<Int>()
         for (number, sentence) in transcript.sentences.enumerated() {
             let cleanedWords = Phrasing.cleanWords(sentence.text)
             let cleaned = cleanedWords.joined(separator: " ")
@@ -407,6 +410,10 @@ public struct NoteWriter: Sendable {
                 let named = Self.firstProblem(in: tokens)
                 askedAbout = named ?? (Phrasing.isQuestion(cleaned, words: words) ? nil : askedAbout)
                 statesDiagnosis = phase == .assessmentPlan && named != nil && words.count >= 2
+                // `show me the chest x-ray`: what follows in the turn reads the study shown.
+                if Self.showCommand.any(in: haystack), NoteLayout.results.cues.any(in: haystack) {
+                    shownStudyTurn = sentence.turn
+                }
             }
             guard words.count >= minimumWords || statesDiagnosis, !cleaned.hasSuffix("?"),
                 sentence.speaker == .patient || !Phrasing.isQuestion(cleaned, words: words),
@@ -452,6 +459,11 @@ public struct NoteWriter: Sendable {
                 reportedTurn = sentence.turn
                 statements.append(NoteStatement(section: .subjective, text: text, evidence: evidence))
             case .clinician, .narrator:
+                // What follows `show me the chest x-ray` in the turn, or a sentence that reads a named study's result.
+                let readsStudy =
+                    shownStudyTurn == sentence.turn
+                    ? routed == .objective || words.contains { Self.resultVerbs.contains($0) }
+                    : routed == .objective && Self.readsResult(words, haystack: haystack)
                 let division: SectionModel.Division
                 switch phase {
                 case .history
@@ -460,6 +472,10 @@ public struct NoteWriter: Sendable {
                     division = .objective
                 case .history: division = routed
                 case .examination: division = routed == .assessmentPlan ? .assessmentPlan : .objective
+                // A result read out after the assessment has begun (`this shows that the pumping function of your heart
+                // is reduced at 45 %`) is still a result.
+                case .assessmentPlan where readsStudy:
+                    division = .objective
                 case .assessmentPlan: division = .assessmentPlan
                 }
                 var placed = section(of: division, haystack: haystack)
@@ -489,10 +505,14 @@ public struct NoteWriter: Sendable {
                 {
                     continue
                 }
-                statements.append(NoteStatement(section: placed, text: condensed, evidence: [sentence.range]))
+                // A finding or result with the examiner's own clause trailing (`..., that we are working on improving so
+                // that we do not have to do surgery.`): the finding is the record's, the clause is talk.
+                let recorded = placed == .objective ? ClinicalStyle.withoutExaminerTail(condensed) : condensed
+                if placed == .objective, readsStudy { results.insert(statements.count) }
+                statements.append(NoteStatement(section: placed, text: recorded, evidence: [sentence.range]))
             }
         }
-        return select(statements, transcriptTokens: SectionModel.tokenCount(transcript.text))
+        return select(statements, transcriptTokens: SectionModel.tokenCount(transcript.text), results: results)
     }
 
     /// The history's elements stated as answers (duration, severity, treatment tried) that no kept sentence of
@@ -580,6 +600,14 @@ public struct NoteWriter: Sendable {
             && !text.split(separator: " ").contains { resultVerbs.contains(Phrasing.bare(String($0))) }
     }
 
+    /// Whether a sentence reads out a study's result (a study named, a verb of showing) rather than plans one.
+    static func readsResult(_ words: [String], haystack: [UInt8]) -> Bool {
+        NoteLayout.results.cues.any(in: haystack) && words.contains { resultVerbs.contains($0) }
+            && !Phrasing.isPlan(haystack)
+    }
+
+    static let showCommand = PhraseList(["show me", "pull up"])
+
     static let resultVerbs: Set<String> = [
         "show", "shows", "showed", "shown", "revealed", "reveals", "demonstrates", "demonstrated",
     ]
@@ -651,7 +679,7 @@ public struct NoteWriter: Sendable {
 
     /// Keeps, per division, the most note-like statements up to about the length a clinician's note gives
     /// that division for a transcript of this length (learned from the training notes), in transcript order.
-    func select(_ statements: [NoteStatement], transcriptTokens: Int) -> [NoteStatement] {
+    func select(_ statements: [NoteStatement], transcriptTokens: Int, results: Set<Int> = []) -> [NoteStatement] {
         let lexicon = NoteLexicon.embedded
         func division(_ section: NoteSection) -> Int {
             switch section {
@@ -674,7 +702,8 @@ public struct NoteWriter: Sendable {
             let leniency = max(1, Double(fullLikenessTokens) / Double(max(transcriptTokens, 1)))
             for index in candidates where likeness[index] >= minimumLikeness[target] * leniency {
                 let length = lengths[index]
-                if used > 0, used + length > budget { continue }
+                // A study's result is kept beyond the budget: the record needs it however long the examination.
+                if used > 0, used + length > budget, !results.contains(index) { continue }
                 keep.insert(index)
                 used += length
             }

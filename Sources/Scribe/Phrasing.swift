@@ -448,10 +448,11 @@ enum Phrasing {
     static func phase(after haystack: [UInt8], current: NoteWriter.VisitPhase) -> NoteWriter.VisitPhase {
         if assessmentPlanTriggers.any(in: haystack) {
             let announcesAssessment = announcements.any(in: haystack)
-            // During the examination a sentence about the examination ("for your vital signs ...") stays there.
+            // During the examination a sentence about the examination ("for your vital signs ...") stays there, and
+            // so does the review of results that follows it ("I want to look at some of your results").
             let continuesExamination =
                 current == .examination && !announcesAssessment
-                && examinationTriggers.any(in: haystack)
+                && (examinationTriggers.any(in: haystack) || resultReviewCues.any(in: haystack))
             if current != .history || announcesAssessment, !continuesExamination { return .assessmentPlan }
         }
         if current == .history, examinationTriggers.any(in: haystack) {
@@ -465,6 +466,11 @@ enum Phrasing {
     }
 
     static let announcements = PhraseList(["assessment", "impression", "plan"])
+    /// Words of a review of results already in hand (not an order for a new study).
+    static let resultReviewCues = PhraseList([
+        "your results", "the results", "results of", "show me", "look at your", "looking at your", "looking at the",
+        "look at the", "review your", "reviewed your", "went over your",
+    ])
     static let examinationAnnouncements = PhraseList([
         "physical exam", "physical examination", "on exam", "exam shows", "exam reveals", "exam findings",
     ])
