@@ -366,8 +366,21 @@ enum ClinicalStyle {
         return Array(words.dropFirst())
     }
 
-    /// `Follow up in 7 days and then.`: the speaker moved on mid-sentence; what was said before stands.
+    /// `Follow up in 7 days and then.`, `... running in the low 200s or what.`: the speaker moved on mid-sentence or
+    /// tagged it; what was said before stands.
     static func withoutTrailingConnective(_ words: [String]) -> [String] {
+        // `... or what`, `... and what`: a tag, or a clause cut off after it (`and pass the stone what`).
+        if words.count > 4, let last = words.last, Phrasing.bare(last) == "what",
+            ["", "."].contains(Phrasing.trailingPunctuation(last))
+        {
+            let cut = ["and", "or"].contains(Phrasing.bare(words[words.count - 2])) ? 2 : 1
+            var kept = Array(words.dropLast(cut))
+            if let end = kept.last, Phrasing.trailingPunctuation(end).isEmpty || end.hasSuffix(",") {
+                kept[kept.count - 1] = end.trimmingCharacters(in: ",") + "."
+                return kept
+            }
+            return words
+        }
         guard words.count > 4, let last = words.last, Phrasing.trailingPunctuation(last) == "." else { return words }
         let keys = words.suffix(3).map(Phrasing.bare)
         let cut: Int
@@ -480,7 +493,7 @@ enum ClinicalStyle {
         "than", "as", "into", "when", "where", "so", "not", "does", "do", "did", "can", "could", "would", "should",
         "will", "taking", "get", "getting", "feels", "felt", "it's", "i'm", "she's", "he's", "there's", "i", "we",
         "he", "she", "they", "looks", "seems", "sounds", "me", "greater", "lesser", "hopefully", "maybe", "perhaps",
-        "missing",
+        "missing", "what",
     ]
 
     // MARK: The clinician's framing
@@ -538,6 +551,7 @@ enum ClinicalStyle {
         // The examiner putting a finding into words (`we'll say you have some mild tenderness ...`).
         ["we'll", "say"], ["we", "will", "say"], ["let's", "say"], ["i'll", "say"], ["i", "will", "say"],
         ["looks", "like"], ["sounds", "like"], ["seems", "like"],
+        ["i", "do", "think"], ["i", "do", "believe"],
     ]
 
     /// The clinician's plan framing made the plan item: `I want to start` / `we'll go ahead and start` →
@@ -868,6 +882,28 @@ enum ClinicalStyle {
     static let problemIntroSubjects: Set<String> = [
         "his", "her", "their", "the", "it", "it's", "this", "that", "he", "she", "i", "we", "you", "my", "there",
         "there's", "i'm", "we're", "i'd", "i'll", "we'll",
+    ]
+
+    /// Whether a condensed sentence is written as a plan item: it opens on the imperative of a plan verb (`Start`,
+    /// `Advised to`, `Follow up`), or on a condition with the instruction after it (`If it worsens, call the clinic.`).
+    static func isPlanItem(_ text: String) -> Bool {
+        let words = Phrasing.spaceSeparated(text)
+        guard let first = words.first, first.first?.isUppercase == true else { return false }
+        let key = Phrasing.bare(first)
+        if planItemOpenings.contains(key) {
+            return key != "follow" || words.count > 1 && Phrasing.bare(words[1]) == "up"
+        }
+        guard key == "if", let comma = words.firstIndex(where: { $0.hasSuffix(",") }), comma + 1 < words.count else {
+            return false
+        }
+        return planItemOpenings.contains(Phrasing.bare(words[comma + 1]))
+    }
+
+    static let planItemOpenings: Set<String> = [
+        "advised", "start", "continue", "increase", "decrease", "obtain", "order", "refer", "schedule", "follow",
+        "return", "recommend", "consider", "give", "prescribe", "stop", "discontinue", "repeat", "call", "place",
+        "avoid", "take", "apply", "add", "come", "go", "hold", "resume", "restart", "switch", "change", "taper",
+        "refill", "recheck",
     ]
 
     /// Spoken plan verbs and the word a note uses.
@@ -1358,6 +1394,19 @@ extension ClinicalStyle {
     /// reports history and stays.
     static func withoutPatientOn(_ words: [String]) -> [String] {
         var words = words
+        // `We have him on the protonix 40 mg a day.` → `He is on the protonix 40 mg a day.`; `We had put her on
+        // prozac last year.` → `She was put on prozac last year.`
+        let opening = words.prefix(5).map(Phrasing.bare)
+        if opening.count == 5, ["we", "i"].contains(opening[0]) {
+            let put = opening[1] == "had" && opening[2] == "put" ? 1 : 0
+            if ["have", "had"].contains(opening[1]), let subject = Self.objectSubjects[opening[2 + put]],
+                opening[3 + put] == "on", words[...(3 + put)].allSatisfy({ Phrasing.trailingPunctuation($0).isEmpty }),
+                words.count > 5 + put
+            {
+                let verb = opening[1] == "have" ? ["is"] : put == 1 ? ["was", "put"] : ["was"]
+                words.replaceSubrange(0...(3 + put), with: [subject] + verb + ["on"])
+            }
+        }
         var index = 0
         while index + 3 < words.count {
             defer { index += 1 }
@@ -1381,6 +1430,9 @@ extension ClinicalStyle {
         }
         return words
     }
+
+    /// The patient as the object of the clinician's sentence, and as the subject of the note's.
+    static let objectSubjects: [String: String] = ["him": "He", "her": "She", "them": "They"]
 
     /// Verbs that put a patient on a medication, and the verb the note writes.
     static let patientOnVerbs: [String: String] = [

@@ -498,6 +498,16 @@ public struct NoteWriter: Sendable {
                     examinedSystem = nil
                 }
                 guard let condensed = ClinicalStyle.condensed(text, voice: .clinician) else { continue }
+                // The clinician speaking of themselves (`I am a big pie fan as well.`, `I forgot to examine her back.`)
+                // where no clinical fact is named.
+                if placed == .assessment || placed == .plan, Self.speaksOfSelf(condensed),
+                    !Self.anyStart(in: sentence.range, sorted: clinicalStarts)
+                {
+                    continue
+                }
+                // Said as the plan item it is (`Advised to weigh himself every day.`, `Follow up in 2 weeks.`): plan,
+                // whatever words routed the sentence to the assessment.
+                if placed == .assessment, ClinicalStyle.isPlanItem(condensed) { placed = .plan }
                 // An explanation that leans on what was said before (`That means he injured the tendons.`, `They
                 // are brief involuntary movements.`) is talk to the patient; the assessment states the problem.
                 if placed == .assessment, Self.leansOnBefore(condensed),
@@ -605,6 +615,17 @@ public struct NoteWriter: Sendable {
         NoteLayout.results.cues.any(in: haystack) && words.contains { resultVerbs.contains($0) }
             && !Phrasing.isPlan(haystack)
     }
+
+    /// Whether a clinician's sentence, condensed, is still about the clinician (`I am ...`, `I was ...`, `I forgot
+    /// ...`): what is left after the plan framings and hedges were taken out.
+    static func speaksOfSelf(_ text: String) -> Bool {
+        let keys = text.split(separator: " ", maxSplits: 3).prefix(3).map { Phrasing.bare(String($0)) }
+        // `I am concerned ...`, `I am going to ...` are the assessment's and the plan's.
+        return keys.count == 3 && keys[0] == "i" && selfVerbs.contains(keys[1])
+            && !["concerned", "worried", "going"].contains(keys[2])
+    }
+
+    static let selfVerbs: Set<String> = ["am", "was", "forgot", "read", "said", "have", "had", "saw", "get", "got"]
 
     static let showCommand = PhraseList(["show me", "pull up"])
 

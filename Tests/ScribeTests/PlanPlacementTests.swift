@@ -1,0 +1,85 @@
+import Testing
+
+@testable import Scribe
+
+/// A sentence the clinician says while assessing that comes out as a plan item is the plan's; the clinician's
+/// framing of the patient's medication and of their own belief goes; the clinician speaking of themselves is left
+/// out. Sentences below were written for these tests.
+@Suite("Plan items, framings and self-talk in the assessment")
+struct PlanPlacementTests {
+    @Test(
+        "which condensed sentences are plan items",
+        arguments: [
+            ("Advised to weigh himself every day.", true),
+            ("Follow up in 2 weeks.", true),
+            ("If his symptoms worsen, call the clinic.", true),
+            ("Increase his lasix to 80 mg once a day.", true),
+            ("Follow the blood pressure closely.", false),
+            ("If it is a sprain, it should heal in 2 weeks.", false),
+            ("Congestive heart failure.", false),
+            ("He is retaining fluid.", false),
+        ])
+    func planItems(text: String, isPlan: Bool) {
+        #expect(ClinicalStyle.isPlanItem(text) == isPlan)
+    }
+
+    @Test("a plan item said during the assessment is filed under the plan")
+    func planItemMovesToPlan() throws {
+        let visit = """
+            [doctor] hi , brian . so brian is a 58-year-old male with congestive heart failure who presents today \
+            for follow-up .
+            [patient] i have been more short of breath and my legs are swollen .
+            [doctor] okay . on exam , there is 1+ pitting edema of both legs .
+            [doctor] so for your assessment , for your congestive heart failure , i think you are retaining fluid .
+            [doctor] i want you to weigh yourself every day and call me if you gain more than three pounds .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        #expect(note.plan.contains("weigh himself every day"))
+        #expect(!note.assessment.contains("weigh himself"))
+    }
+
+    @Test(
+        "the clinician's framing of the patient's medication and of a belief",
+        arguments: [
+            ("we have him on the protonix 40 mg a day", "He is on the protonix 40 mg a day."),
+            ("we had put her on the prozac last year", "She was put on the prozac last year."),
+            ("i do think that she has a tension type headache", "She has a tension type headache."),
+            (
+                "i suspect that this is a flare of his radiculopathy",
+                "I suspect that this is a flare of his radiculopathy."
+            ),
+        ])
+    func framings(spoken: String, written: String) {
+        #expect(ClinicalStyle.condensed(spoken, voice: .clinician) == written)
+    }
+
+    @Test(
+        "the clinician speaking of themselves",
+        arguments: [
+            ("I am a big pie fan as well.", true),
+            ("I forgot to examine her back by the way.", true),
+            ("I am concerned about her weight bearing.", false),
+            ("I am going to be in touch with him after the results.", false),
+            ("Increase lisinopril to 40 mg.", false),
+        ])
+    func selfTalk(text: String, speaksOfSelf: Bool) {
+        #expect(NoteWriter.speaksOfSelf(text) == speaksOfSelf)
+    }
+
+    @Test(
+        "a tag `or what` at the end goes; the sentence before it stands",
+        arguments: [
+            (
+                ["her", "sugars", "run", "in", "the", "low", "200s", "or", "what"],
+                ["her", "sugars", "run", "in", "the", "low", "200s."]
+            ),
+            (
+                ["drink", "as", "much", "as", "possible", "and", "pass", "the", "stone", "what."],
+                ["drink", "as", "much", "as", "possible", "and", "pass", "the", "stone."]
+            ),
+            (["that", "is", "what"], ["that", "is", "what"]),
+        ])
+    func trailingWhat(words: [String], kept: [String]) {
+        #expect(ClinicalStyle.withoutTrailingConnective(words) == kept)
+    }
+}
