@@ -465,6 +465,26 @@ enum ClinicalStyle {
     /// Whether the words are a dependent clause with no main clause after it (`Until we meet in 2 weeks.`,
     /// `Not that she has noticed.`): a sentence split from the one it belonged to. A comma can mark the main
     /// clause (`Because of the swelling, she uses a brace.`), and then the sentence stands.
+    /// A clinician's sentence that is the tail of another, split off at a preposition (`For his left shoulder to be
+    /// sure that there is nothing else going on.`, `For his shoulder which can provide some relief.`): it opens on
+    /// `for`, has no comma to end a topic, and reaches a relative or an infinitive before any verb of its own.
+    static func isPrepositionalTail(_ words: [String]) -> Bool {
+        guard words.count > 2, Phrasing.bare(words[0]) == "for",
+            !words.dropLast().contains(where: { $0.hasSuffix(",") || $0.hasSuffix(";") })
+        else { return false }
+        for word in words.dropFirst() {
+            let key = Phrasing.bare(word)
+            if ["which", "that", "to", "who"].contains(key) { return true }
+            if finiteVerbs.contains(key) || planItemOpenings.contains(key) { return false }
+        }
+        return true
+    }
+
+    static let finiteVerbs: Set<String> = [
+        "is", "are", "was", "were", "has", "have", "had", "will", "can", "should", "would", "could", "may", "might",
+        "does", "do", "did", "need", "needs", "want", "wants",
+    ]
+
     static func isDependentClause(_ words: [String]) -> Bool {
         guard let first = words.first.map(Phrasing.bare) else { return false }
         if first == "not", words.count > 1, Phrasing.bare(words[1]) == "that" { return true }
@@ -476,7 +496,6 @@ enum ClinicalStyle {
         return !words.dropLast().contains { $0.hasSuffix(",") || $0.hasSuffix(";") }
     }
 
-    /// Words a sentence cannot end on: it was cut off.
     /// Whether the sentence ends on a relative clause whose object is its antecedent (`the mitral regurgitation that
     /// he has.`, `the medication which she had`): whole, though its last word is an auxiliary.
     static func endsRelativeClause(_ words: [String]) -> Bool {
@@ -486,6 +505,7 @@ enum ClinicalStyle {
             && ["has", "have", "had", "does", "did", "do"].contains(keys[2])
     }
 
+    /// Words a sentence cannot end on: it was cut off.
     static let danglingEnds: Set<String> = [
         "a", "an", "the", "and", "or", "but", "of", "to", "with", "for", "in", "on", "at", "from", "by", "is",
         "are", "was", "were", "be", "been", "being", "have", "has", "had", "that", "which", "who", "like", "about",

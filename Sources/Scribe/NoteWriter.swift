@@ -498,6 +498,13 @@ public struct NoteWriter: Sendable {
                     examinedSystem = nil
                 }
                 guard let condensed = ClinicalStyle.condensed(text, voice: .clinician) else { continue }
+                // The tail of a sentence split off at a preposition (`For his shoulder which can provide some relief.`),
+                // unless it introduces a problem (`For his first problem, ...` heads what follows).
+                if ClinicalStyle.isPrepositionalTail(Phrasing.spaceSeparated(condensed)),
+                    !Self.anyStart(in: sentence.range, sorted: clinicalStarts)
+                {
+                    continue
+                }
                 // The clinician speaking of themselves (`I am a big pie fan as well.`, `I forgot to examine her back.`)
                 // where no clinical fact is named.
                 if placed == .assessment || placed == .plan, Self.speaksOfSelf(condensed),

@@ -82,4 +82,18 @@ struct PlanPlacementTests {
     func trailingWhat(words: [String], kept: [String]) {
         #expect(ClinicalStyle.withoutTrailingConnective(words) == kept)
     }
+
+    @Test(
+        "the tail of a sentence split off at `for`",
+        arguments: [
+            ("For his shoulder which can provide some relief.", true),
+            ("For his left shoulder to be sure that there is nothing else going on.", true),
+            ("For her blood sugar check.", true),
+            ("For his knee pain, start ibuprofen 600 mg.", false),
+            ("For pain control he can take ibuprofen as needed.", false),
+            ("For the swelling start ice twice a day.", false),
+        ])
+    func prepositionalTail(text: String, isTail: Bool) {
+        #expect(ClinicalStyle.isPrepositionalTail(Phrasing.spaceSeparated(text)) == isTail)
+    }
 }
