@@ -63,6 +63,35 @@ extension ClinicalStyle {
         return text
     }
 
+    /// Whether an examination or result statement only narrates the examiner's next step (`Do a focused exam on
+    /// that right elbow.`, `Review the x-ray that we did of his elbow.`) or frames one with no finding (`On his
+    /// neurovascular exam of his left arm.`): findings never open on an imperative, unless a finding follows in the
+    /// sentence (`Check reflexes and they are all normal.`). A `System:` label is looked past.
+    static func isExaminerNarration(_ text: String) -> Bool {
+        var words = Phrasing.spaceSeparated(text)
+        if let colon = words.prefix(3).firstIndex(where: { $0.hasSuffix(":") }) { words.removeFirst(colon + 1) }
+        guard let first = words.first.map(Phrasing.bare) else { return false }
+        let keys = words.map(Phrasing.bare)
+        // `Do not see any fracture.` and `Check reflexes and they are all normal.` state a finding.
+        if narrationVerbs.contains(first) {
+            return !(keys.count > 1 && ["not", "n't"].contains(keys[1]))
+                && !keys.contains(where: { findingWords.contains($0) })
+        }
+        return ["on", "in", "for", "with"].contains(first)
+            && keys.contains(where: { ["exam", "examination", "evaluation"].contains($0) })
+            && !keys.contains(where: { finiteVerbs.contains($0) || predicateWords.contains($0) })
+    }
+
+    static let findingWords: Set<String> = [
+        "normal", "abnormal", "good", "fine", "clear", "intact", "no", "negative", "positive", "tender", "tenderness",
+        "swelling", "edema", "murmur", "pain", "effusion", "evidence", "fracture", "well", "stable", "unremarkable",
+    ]
+
+    static let narrationVerbs: Set<String> = [
+        "do", "review", "check", "look", "take", "listen", "examine", "go", "let", "let's", "start", "get", "see",
+        "press", "move", "bend", "push", "lift", "squeeze", "touch", "test", "want", "need",
+    ]
+
     static let perceptionWords: Set<String> = [
         "do", "don't", "did", "didn't", "can", "could", "hear", "heard", "see", "saw", "feel", "felt", "appreciate",
         "appreciated", "note", "noted", "find", "found", "palpate", "palpated",

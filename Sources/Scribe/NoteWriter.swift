@@ -524,6 +524,7 @@ public struct NoteWriter: Sendable {
                 }
                 // A finding or result with the examiner's own clause trailing (`..., that we are working on improving so
                 // that we do not have to do surgery.`): the finding is the record's, the clause is talk.
+                if placed == .objective, ClinicalStyle.isExaminerNarration(condensed) { continue }
                 let recorded = placed == .objective ? ClinicalStyle.withoutExaminerTail(condensed) : condensed
                 if placed == .objective, readsStudy { results.insert(statements.count) }
                 statements.append(NoteStatement(section: placed, text: recorded, evidence: [sentence.range]))

@@ -85,4 +85,19 @@ struct StudyResultTests {
     func loneNegation() {
         #expect(ClinicalStyle.findings("Chest x-ray looks good, and there is no.").allSatisfy { $0 != "No." })
     }
+
+    @Test(
+        "the examiner narrating the next step is no finding; a finding said with it is",
+        arguments: [
+            ("Elbow: Do a focused exam on that right elbow.", true),
+            ("Review the x-ray that we did of his elbow.", true),
+            ("On his neurovascular exam of his left arm.", true),
+            ("Check reflexes and they are all normal.", false),
+            ("Do not see any evidence of a fracture.", false),
+            ("On exam, his lungs are clear.", false),
+            ("Elbow: Moderate tenderness of the medial epicondyle.", false),
+        ])
+    func narration(text: String, narrates: Bool) {
+        #expect(ClinicalStyle.isExaminerNarration(text) == narrates)
+    }
 }
