@@ -41,6 +41,11 @@ struct UtteranceModel: Sendable {
         return total
     }
 
+    static let neverLast: Set<String> = [
+        "a", "an", "the", "of", "to", "with", "for", "from", "into", "and", "or", "but", "my", "your", "their",
+        "our", "i", "we", "they", "he", "she", "i'm", "we're", "we'll", "i'll", "you're", "if", "because", "than",
+    ]
+
     static func sinceBucket(_ count: Int) -> String {
         switch count {
         case ...1: return "1"
@@ -60,7 +65,9 @@ struct UtteranceModel: Sendable {
         var since = 0
         for index in keys.indices.dropLast() {
             since += 1
-            if score(keys, after: index, since: since) > threshold {
+            // A sentence never ends on an article, a preposition, a conjunction, a possessive or a subject
+            // pronoun (`refer to urology and we are | going to ...`): whatever the words around it say.
+            if !Self.neverLast.contains(keys[index]), score(keys, after: index, since: since) > threshold {
                 starts.append(index + 1)
                 since = 0
             }

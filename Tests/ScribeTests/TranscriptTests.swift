@@ -1,18 +1,27 @@
 import Foundation
-@testable import Scribe
 import Testing
+
+@testable import Scribe
 
 @Suite("Transcript reading")
 struct TranscriptTests {
     static let filler = " The visit continues with more details about the problem at hand."
 
-    @Test("dialogue labels in many forms", arguments: [
-        ("[doctor] how are you feeling today ?\n[patient] my knee hurts when i walk .", Speaker.clinician, Speaker.patient),
-        ("Doctor: How are you feeling today?\nPatient: My knee hurts when I walk.", .clinician, .patient),
-        ("DR: How are you feeling today?\nPT: My knee hurts when I walk.", .clinician, .patient),
-        ("Clinician: How are you feeling today?\nClient: My knee hurts when I walk.", .clinician, .patient),
-        ("Dr. Lee: How are you feeling today?\nMaria: My knee hurts when I walk.\nDr. Lee: Since when?\nMaria: Two weeks.", .clinician, .patient),
-    ])
+    @Test(
+        "dialogue labels in many forms",
+        arguments: [
+            (
+                "[doctor] how are you feeling today ?\n[patient] my knee hurts when i walk .", Speaker.clinician,
+                Speaker.patient
+            ),
+            ("Doctor: How are you feeling today?\nPatient: My knee hurts when I walk.", .clinician, .patient),
+            ("DR: How are you feeling today?\nPT: My knee hurts when I walk.", .clinician, .patient),
+            ("Clinician: How are you feeling today?\nClient: My knee hurts when I walk.", .clinician, .patient),
+            (
+                "Dr. Lee: How are you feeling today?\nMaria: My knee hurts when I walk.\nDr. Lee: Since when?\nMaria: Two weeks.",
+                .clinician, .patient
+            ),
+        ])
     func dialogue(text: String, first: Speaker, second: Speaker) throws {
         let transcript = try Transcript(text + Self.filler)
         #expect(transcript.kind == .dialogue)
@@ -41,19 +50,23 @@ struct TranscriptTests {
     func sentences() throws {
         let transcript = try Transcript(
             "Seen by Dr. Smith today. Temperature 98.6 degrees. Takes lisinopril 10 mg. daily? Yes! No changes.")
-        #expect(transcript.sentences.map(\.text) == [
-            "Seen by Dr. Smith today.", "Temperature 98.6 degrees.", "Takes lisinopril 10 mg. daily?", "Yes!",
-            "No changes.",
-        ])
+        #expect(
+            transcript.sentences.map(\.text) == [
+                "Seen by Dr. Smith today.", "Temperature 98.6 degrees.", "Takes lisinopril 10 mg. daily?", "Yes!",
+                "No changes.",
+            ])
     }
 
-    @Test("bad input gets a specific error", arguments: [
-        ("", TranscriptError.Code.empty), ("   \n\t ", .empty), ("too short to be a visit", .tooShort),
-        (String(repeating: "word ", count: 30_000), .tooLong), ("a\u{0}" + String(repeating: "b", count: 60), .notText),
-        (String(repeating: "!!! ??? ... ", count: 10), .noWords),
-        (String(repeating: "\u{1F637} \u{1F912} \u{1F927} ", count: 20), .noWords),
-        (String(repeating: "120/80 98.6 - ", count: 10), .noWords),
-    ])
+    @Test(
+        "bad input gets a specific error",
+        arguments: [
+            ("", TranscriptError.Code.empty), ("   \n\t ", .empty), ("too short to be a visit", .tooShort),
+            (String(repeating: "word ", count: 30_000), .tooLong),
+            ("a\u{0}" + String(repeating: "b", count: 60), .notText),
+            (String(repeating: "!!! ??? ... ", count: 10), .noWords),
+            (String(repeating: "\u{1F637} \u{1F912} \u{1F927} ", count: 20), .noWords),
+            (String(repeating: "120/80 98.6 - ", count: 10), .noWords),
+        ])
     func errors(text: String, code: TranscriptError.Code) {
         do {
             _ = try Transcript(text)
@@ -67,7 +80,8 @@ struct TranscriptTests {
 
     @Test("offsets are Unicode scalars")
     func scalarOffsets() throws {
-        let transcript = try Transcript("Patient café owner reports naïve symptoms of fatigue. Sleeps 5 hours per night.")
+        let transcript = try Transcript(
+            "Patient café owner reports naïve symptoms of fatigue. Sleeps 5 hours per night.")
         let second = try #require(transcript.sentences.last)
         #expect(transcript.text(in: second.range) == "Sleeps 5 hours per night.")
         let scalars = Array(transcript.text.unicodeScalars)
@@ -80,7 +94,8 @@ struct TranscriptTests {
         let eval = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/eval")
         for (file, kind) in [("aci-bench/valid.jsonl", Transcript.Kind.dialogue), ("mtsamples/dev.jsonl", .dictation)] {
-            let lines = try String(contentsOf: eval.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
+            let lines = try String(contentsOf: eval.appendingPathComponent(file), encoding: .utf8).split(
+                separator: "\n")
             #expect(lines.count >= 20)
             for line in lines {
                 let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -142,7 +157,8 @@ struct UnpunctuatedSpeechTests {
 
     @Test("the learned boundary model ends sentences where a new one starts, not inside a phrase")
     func learnedBoundaries() {
-        let keys = "my knee has been hurting for about two weeks now it gets worse when i climb the stairs i tried ibuprofen but it did not help much"
+        let keys =
+            "my knee has been hurting for about two weeks now it gets worse when i climb the stairs i tried ibuprofen but it did not help much"
             .split(separator: " ").map(String.init)
         let starts = UtteranceModel.embedded.starts(of: keys)
         #expect(!starts.isEmpty)
@@ -155,9 +171,26 @@ struct UnpunctuatedSpeechTests {
         #expect(UtteranceModel.embedded.weights.count > 10_000)
     }
 
+    @Test("the boundary model never ends a sentence on a word no sentence ends on, whatever its weights say")
+    func neverEndsOnAFunctionWord() {
+        // A model whose weights end a sentence after `and`, `the`, `we` and `weeks` alike.
+        let model = UtteranceModel(table: "bias\t-5\na:and\t9\na:the\t9\na:we\t9\na:weeks\t9\n", probability: 0.3)
+        let keys = "refer you to urology and we are going to see you in two weeks and the fluids help".split(
+            separator: " "
+        ).map(String.init)
+        let starts = model.starts(of: keys)
+        // Only after `weeks`: never after `and`, `the` or `we`.
+        #expect(starts == [keys.firstIndex(of: "weeks").map { $0 + 1 } ?? -1])
+        #expect(model.score(keys, after: keys.firstIndex(of: "and") ?? 0, since: 20) > model.threshold)
+        for start in UtteranceModel.embedded.starts(of: keys) {
+            #expect(!UtteranceModel.neverLast.contains(keys[start - 1]))
+        }
+    }
+
     @Test("a decimal point written apart by speech recognition keeps the sentence whole and reads as a decimal")
     func spokenDecimals() throws {
-        let text = "[doctor] the ct does show a . five centimeter kidney stone .\n[doctor] there was a four . four centimeter nodule .\n[patient] okay ."
+        let text =
+            "[doctor] the ct does show a . five centimeter kidney stone .\n[doctor] there was a four . four centimeter nodule .\n[patient] okay ."
         let transcript = try Transcript(text)
         #expect(transcript.sentences.map(\.text).contains("the ct does show a . five centimeter kidney stone ."))
         let note = try NoteWriter().note(transcript: text)
@@ -189,7 +222,8 @@ struct UnpunctuatedSpeechTests {
 
     @Test("punctuated dialogues keep their sentences")
     func punctuatedUnchanged() throws {
-        let text = "[doctor] okay so on exam there is tenderness. there is no swelling.\n[patient] okay."
+        let text =
+            "[doctor] okay so on exam there is tenderness. there is no swelling.\n[patient] okay."
             + " that sounds good to me, thank you doctor for seeing me today and for the advice."
         let transcript = try Transcript(text)
         #expect(!transcript.isUnpunctuated)
