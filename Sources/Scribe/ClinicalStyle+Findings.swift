@@ -23,8 +23,10 @@ extension ClinicalStyle {
         for clause in clauses(words) {
             guard let rewritten = finding(clause, labelled: label != nil || !output.isEmpty),
                 // A negation left alone (`there's no...` cut off) states nothing.
-                let first = rewritten.first,
-                rewritten.count > 1 || !["no", "not", "none", "nothing"].contains(Phrasing.bare(first))
+                let first = rewritten.first, let last = rewritten.last,
+                rewritten.count > 1 || !["no", "not", "none", "nothing"].contains(Phrasing.bare(first)),
+                // A clause cut off mid-phrase (`Arthritis in.`) states nothing whole.
+                !danglingEnds.contains(Phrasing.bare(last)) || endsRelativeClause(rewritten)
             else { continue }
             let terminated = Phrasing.terminated(rewritten.joined(separator: " "))
             if output.isEmpty, let label {

@@ -267,7 +267,8 @@ enum ClinicalStyle {
     }
 
     static let fillerWords: Set<String> = [
-        "really", "just", "actually", "basically", "kinda", "sorta", "okay", "ok", "alright", "yeah", "yep", "yup",
+        "really", "just", "actually", "basically", "kinda", "sorta", "okay", "ok", "alright", "alrighty", "yeah", "yep",
+        "yup",
         "literally", "honestly", "definitely", "totally", "absolutely", "um", "uh", "uhm", "hmm", "mm-hmm", "uh-huh",
         "gonna", "wanna",
     ]

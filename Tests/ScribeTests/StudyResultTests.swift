@@ -81,9 +81,14 @@ struct StudyResultTests {
         #expect(ClinicalStyle.endsRelativeClause(words) == whole)
     }
 
-    @Test("a negation left alone after a cut-off is no finding")
+    @Test("a negation left alone after a cut-off, or a clause cut off mid-phrase, is no finding")
     func loneNegation() {
         #expect(ClinicalStyle.findings("Chest x-ray looks good, and there is no.").allSatisfy { $0 != "No." })
+        #expect(ClinicalStyle.findings("Arthritis in.").isEmpty)
+        #expect(
+            ClinicalStyle.findings("Tenderness over the joint that he has.") == [
+                "Tenderness over the joint that he has."
+            ])
     }
 
     @Test(
