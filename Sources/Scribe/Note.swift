@@ -18,28 +18,19 @@ public struct Note: Hashable, Sendable {
         Self.render(statements.filter { $0.section == section }, omitting: nil)
     }
 
-    /// Statements one per line, a label line wherever the sub-section changes (except `omitting`); the history of
-    /// present illness is written as one paragraph, as histories are read.
+    /// Statements one per line, a label line wherever the sub-section changes (except `omitting`).
     static func render(_ statements: [NoteStatement], omitting title: String?) -> String {
         var lines: [String] = []
         var current: String?
         for statement in statements {
-            let continues = statement.subsection == current && current == Self.narrativeSubsection && !lines.isEmpty
             if let label = statement.subsection, label != current, label != title {
                 lines.append(label)
             }
             current = statement.subsection
-            if continues, let last = lines.indices.last {
-                lines[last] += " " + statement.text
-                continue
-            }
             lines.append(statement.text)
         }
         return lines.joined(separator: "\n")
     }
-
-    /// The sub-section written as prose rather than one statement per line.
-    static let narrativeSubsection = "HISTORY OF PRESENT ILLNESS"
 
     /// Subjective.
     public var subjective: String { text(of: .subjective) }
@@ -112,7 +103,6 @@ extension NoteStatement {
 extension NoteTemplate {
     /// The keys of the parts a note in this layout has, in order (`subjective`, ... or `data`, ...).
     public var partKeys: [String] {
-        Note(specialty: .generic, template: self, transcriptKind: .dialogue, statements: [], entities: []).parts.map(
-            \.key)
+        Note(specialty: .generic, template: self, transcriptKind: .dialogue, statements: [], entities: []).parts.map(\.key)
     }
 }
