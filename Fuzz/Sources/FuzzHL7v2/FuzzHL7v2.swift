@@ -4,7 +4,8 @@
 // Invariants checked on every input:
 // - Parsing is lossless: `encoded()` is the input with a leading BOM removed and CR LF / LF turned into CR, and
 //   parsing `encoded()` again gives the same bytes (the same holds for a batch).
-// - `HL7MessageBuilder(message:)` keeps every element as received: its bytes are the message's (with a final CR).
+// - `HL7MessageBuilder(message:)` keeps every element as received: its bytes are the message's
+//   (with a final CR, without empty lines).
 // - The acknowledgment built for a parsed message, or for the header probed from bytes that did not parse, is
 //   itself a message the parser reads, and its MSA-2 is the control ID it answers.
 // - A value set with the builder reads back unchanged; escaping then unescaping a value gives the value.
@@ -132,9 +133,10 @@ public func fuzzHL7v2(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             return 0
         }
         require(again.encoded() == message.encoded(), "parse -> encode -> parse -> encode changed the bytes")
-        // The builder ends every segment with CR; a message parsed without a final CR gains one, nothing else.
+        // The builder writes each segment followed by CR: a message parsed without a final CR gains one, and empty
+        // lines between segments (kept by the parser, which keeps every byte) are not segments; nothing else changes.
         let rebuilt = HL7MessageBuilder(message: message).encoded()
-        let terminated = message.bytes.last == 0x0D ? message.bytes : message.bytes + [0x0D]
+        let terminated = message.bytes.split(separator: 0x0D).flatMap { $0 + [0x0D] }
         require(rebuilt == terminated, "the builder changed a parsed message: \(firstDifference(rebuilt, terminated))")
         walk(message)
         checkAcknowledgment(for: HL7ReceivedHeader(message: message), parsed: true)
