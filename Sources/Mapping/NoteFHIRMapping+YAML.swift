@@ -32,6 +32,10 @@ extension NoteFHIRMapping {
         guard yaml.utf8.count <= Self.maximumYAMLBytes else {
             throw MappingError(key: "", reason: "the mapping file is larger than \(Self.maximumYAMLBytes) bytes")
         }
+        // Yams builds a value for every copy an alias makes: nested aliases would cost minutes or gigabytes.
+        if MappingDocument.firstPossibleAliasLine(in: yaml) != nil {
+            throw MappingError(key: "", reason: "aliases are not allowed in mapping files")
+        }
         let loaded: Any?
         do {
             loaded = try Yams.load(yaml: yaml)
@@ -49,7 +53,8 @@ extension NoteFHIRMapping {
             if let status = table["status"] {
                 guard let text = status as? String, Self.compositionStatuses.contains(text) else {
                     throw MappingError(
-                        key: "composition.status", reason: "must be one of \(Self.compositionStatuses.joined(separator: ", "))")
+                        key: "composition.status",
+                        reason: "must be one of \(Self.compositionStatuses.joined(separator: ", "))")
                 }
                 compositionStatus = text
             }
@@ -76,7 +81,8 @@ extension NoteFHIRMapping {
             for (name, value) in try Self.table(sections, key: "sections") {
                 let key = "sections.\(name)"
                 guard known.contains(name) else {
-                    throw MappingError(key: key, reason: "not a note part; parts are \(known.sorted().joined(separator: ", "))")
+                    throw MappingError(
+                        key: key, reason: "not a note part; parts are \(known.sorted().joined(separator: ", "))")
                 }
                 sectionCodes[name] = try Self.code(value, key: key)
             }
@@ -85,7 +91,8 @@ extension NoteFHIRMapping {
 
     static func table(_ value: Any?, key: String) throws(MappingError) -> [String: Any] {
         guard let table = value as? [String: Any] else {
-            throw MappingError(key: key, reason: key.isEmpty ? "the file must be a mapping of keys" : "must be a mapping of keys")
+            throw MappingError(
+                key: key, reason: key.isEmpty ? "the file must be a mapping of keys" : "must be a mapping of keys")
         }
         return table
     }
@@ -101,7 +108,9 @@ extension NoteFHIRMapping {
     static func code(_ value: Any, key: String) throws(MappingError) -> Code {
         let table = try table(value, key: key)
         try allow(table, ["system", "code", "display"], key: key)
-        guard let code = table["code"] as? String ?? (table["code"] as? Int).map(String.init), !code.isEmpty, !code.contains(where: \.isWhitespace) else {
+        guard let code = table["code"] as? String ?? (table["code"] as? Int).map(String.init), !code.isEmpty,
+            !code.contains(where: \.isWhitespace)
+        else {
             throw MappingError(key: "\(key).code", reason: "must be a code without spaces")
         }
         guard let display = table["display"] as? String, !display.isEmpty else {
