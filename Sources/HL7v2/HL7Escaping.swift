@@ -97,7 +97,8 @@ public enum HL7Escaping {
     {
         let input = characterSet.encode(text)
         guard delimiters.hasEscape else {
-            let structural = Set(delimiters.encodingCharacters + [delimiters.field, HL7Byte.carriageReturn, HL7Byte.lineFeed])
+            let structural = Set(
+                delimiters.encodingCharacters + [delimiters.field, HL7Byte.carriageReturn, HL7Byte.lineFeed])
             return input.map { structural.contains($0) ? UInt8(ascii: " ") : $0 }
         }
         var output = [UInt8]()
@@ -169,7 +170,11 @@ public enum HL7Escaping {
             let letters = body.prefix(2)
             let known: Set<String> = ["sp", "br", "fi", "nf", "in", "ti", "sk", "ce"]
             guard letters.count == 2, known.contains(String(decoding: letters, as: UTF8.self)) else { return false }
-            return body.dropFirst(2).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
+            // `\.br\` alone is resolved by decoding (to a line break), so text that holds it literally is escaped.
+            guard !body.elementsEqual("br".utf8) else { return false }
+            return body.dropFirst(2).allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-")
+            }
         default:
             return false
         }

@@ -32,9 +32,11 @@ struct EscapingTests {
         #expect(value == decoded)
     }
 
-    @Test("encoding then decoding returns the text", arguments: [
-        "a|b^c&d~e\\f", "two\nlines", "carriage\rreturn", "\\H\\kept\\N\\", "é and ü", "", "\\X41\\",
-    ])
+    @Test(
+        "encoding then decoding returns the text",
+        arguments: [
+            "a|b^c&d~e\\f", "two\nlines", "carriage\rreturn", "\\H\\kept\\N\\", "é and ü", "", "\\X41\\",
+        ])
     func roundTrip(text: String) {
         let encoded = HL7Escaping.encode(text, delimiters: .standard)
         #expect(!encoded.contains(UInt8(ascii: "|")))
@@ -58,5 +60,20 @@ struct EscapingTests {
         #expect(message["NTE-2"] == "x#y$z")
         #expect(message["NTE-2.2"] == "second")
         #expect(message.segment("NTE")?.field(2)?.repetitionCount == 1)
+    }
+
+    /// Found by the `hl7v2` fuzz target (Benchmarks/RESULTS.md): malformed escapes (`\ mmol/L *\.br\ ...`) decode
+    /// to text holding `\.br\` literally, which encoding wrote back as the formatting command, so that the text
+    /// came back with a line break in its place.
+    @Test("text holding \\.br\\ literally is escaped, so it decodes to itself")
+    func literalLineBreakCommand() {
+        let delimiters = HL7Delimiters.standard
+        let raw = Array(#"pH 7.28 (N\ mmol/L *\.br\ Hb 13.9\.br\end"#.utf8)
+        let text = HL7Escaping.decode(raw, delimiters: delimiters, characterSet: .utf8)
+        #expect(text.contains(#"\.br\"#))
+        let encoded = HL7Escaping.encode(text, delimiters: delimiters)
+        #expect(HL7Escaping.decode(encoded, delimiters: delimiters, characterSet: .utf8) == text)
+        #expect(HL7Escaping.encode(#"a\.br\b"#, delimiters: delimiters) == Array(#"a\E\.br\E\b"#.utf8))
+        #expect(HL7Escaping.encode(#"a\.br2\b \H\"#, delimiters: delimiters) == Array(#"a\.br2\b \H\"#.utf8))
     }
 }
