@@ -76,4 +76,21 @@ struct EscapingTests {
         #expect(HL7Escaping.encode(#"a\.br\b"#, delimiters: delimiters) == Array(#"a\E\.br\E\b"#.utf8))
         #expect(HL7Escaping.encode(#"a\.br2\b \H\"#, delimiters: delimiters) == Array(#"a\.br2\b \H\"#.utf8))
     }
+
+    /// Found by the `hl7v2` fuzz target (Benchmarks/RESULTS.md): MSH-10 `\X1D0A\` decodes to a control character,
+    /// which the acknowledgment wrote back raw into MSA-2, so that the acknowledgment did not parse.
+    @Test("control characters are written as \\Xhh\\ (or a space without an escape character), so the result parses")
+    func controlCharacters() throws {
+        #expect(
+            HL7Escaping.encode("a\u{1D}b\u{7F}c\td\u{0}", delimiters: .standard)
+                == Array("a\\X1D\\b\\X7F\\c\td\\X00\\".utf8))
+        let noEscape = try #require(HL7Delimiters(field: UInt8(ascii: "|"), encodingCharacters: Array("^~".utf8)))
+        #expect(HL7Escaping.encode("a\u{1D}b", delimiters: noEscape) == Array("a b".utf8))
+        let received = try HL7Message(parsing: "MSH|^~\\&|S|F|R|RF|20260101||ADT^A04|C\\X1D0A\\1|P|2.5.1\rPID|1\r")
+        let header = HL7ReceivedHeader(message: received)
+        #expect(header.controlID == "C\u{1D}\n1")
+        let ack = try HL7Message(
+            parsing: HL7AcknowledgmentBuilder().acknowledgment(for: header, code: .applicationAccept, controlID: "A1"))
+        #expect(ack["MSA-2"] == "C\u{1D}\n1")
+    }
 }

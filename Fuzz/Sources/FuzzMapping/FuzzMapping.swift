@@ -11,7 +11,10 @@ import Mapping
 public func fuzzMapping(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let input = fuzzInput(data, size)
     guard let text = String(validating: input, as: UTF8.self) else { return 0 }
-    let lineCount = input.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    // Lines as YAML counts them, at most: CR, LF, NEL, LS and PS each end one.
+    let lineCount = text.unicodeScalars.reduce(1) {
+        $0 + (["\r", "\n", "\u{85}", "\u{2028}", "\u{2029}"].contains($1) ? 1 : 0)
+    }
     func checkLine(_ error: MappingFileError) {
         if let line = error.line {
             require(line >= 0 && line <= lineCount + 1, "an error names line \(line) of a \(lineCount)-line file")
