@@ -36,12 +36,17 @@ extension NoteFHIRMapping {
         if MappingDocument.firstPossibleAliasLine(in: yaml) != nil {
             throw MappingError(key: "", reason: "aliases are not allowed in mapping files")
         }
-        let loaded: Any?
+        let node: Node?
         do {
-            loaded = try Yams.load(yaml: yaml)
+            node = try Yams.compose(yaml: yaml)
         } catch {
             throw MappingError(key: "", reason: "not valid YAML")
         }
+        // Yams's constructor stops the process on a mapping key that is not a plain value (`? [a, b] : c`).
+        if let node, !Self.hasScalarKeys(node) {
+            throw MappingError(key: "", reason: "every key must be a plain value")
+        }
+        let loaded = node?.any
         let root = try Self.table(loaded, key: "")
         try Self.allow(root, ["version", "composition", "documentType", "sections"], key: "")
         guard let version = root["version"] as? Int, version == 1 else {
@@ -86,6 +91,15 @@ extension NoteFHIRMapping {
                 }
                 sectionCodes[name] = try Self.code(value, key: key)
             }
+        }
+    }
+
+    /// Whether every mapping key in `node` is a scalar (nesting is bounded by libyaml's limit of 1,000 levels).
+    static func hasScalarKeys(_ node: Node) -> Bool {
+        switch node {
+        case .mapping(let mapping): mapping.allSatisfy { $0.key.scalar != nil && hasScalarKeys($0.value) }
+        case .sequence(let sequence): sequence.allSatisfy(hasScalarKeys)
+        case .scalar, .alias: true
         }
     }
 

@@ -195,6 +195,19 @@ struct MappingFileAliasTests {
         #expect(ContinuousClock.now - start < .seconds(5))
     }
 
+    /// Found by the `mapping` fuzz target (Benchmarks/RESULTS.md): `Yams.load` force-unwraps a mapping key as text,
+    /// so a complex key (`? sources: [...]`) stopped the process reading the FHIR note mapping.
+    @Test("a mapping key that is not a plain value is an error, not a crash, in every mapping reader")
+    func complexKeys() {
+        let text = "version: 1\ntranscript:\n ? sources: [ZTX-3, notes]\n"
+        #expect(throws: MappingError(key: "", reason: "every key must be a plain value")) {
+            try NoteFHIRMapping(yaml: text)
+        }
+        #expect(throws: MappingError.self) { try NoteFHIRMapping(yaml: "version: 1\nsections: {[a]: 1}\n") }
+        #expect(throws: MappingFileError.self) { try HL7InboundMapping.configuration(yaml: text, file: "k.yaml") }
+        #expect(throws: MappingFileError.self) { try HL7OutboundMapping(yaml: text, file: "k.yaml") }
+    }
+
     @Test(
         "a * inside text or after a word is not an alias; one where a node starts is",
         arguments: [
