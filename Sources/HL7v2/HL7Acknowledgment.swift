@@ -78,14 +78,16 @@ public struct HL7AcknowledgmentBuilder: Sendable {
             HL7Escaping.encode(text, delimiters: delimiters, characterSet: .ascii)
         }
         var fields: [[UInt8]] = []
-        fields.append(header.receivingApplication.isEmpty ? escaped(applicationName) : Array(header.receivingApplication.utf8))
+        fields.append(
+            header.receivingApplication.isEmpty ? escaped(applicationName) : Array(header.receivingApplication.utf8))
         fields.append(header.receivingFacility.isEmpty ? escaped(facilityName) : Array(header.receivingFacility.utf8))
         fields.append(Array(header.sendingApplication.utf8))
         fields.append(Array(header.sendingFacility.utf8))
         fields.append(Array(Self.timestamp(date).utf8))
         fields.append([])
         var messageType = Array("ACK".utf8)
-        if HL7Version.hasTriggerEvent(version), !header.triggerEvent.isEmpty || HL7Version.hasMessageStructure(version) {
+        if HL7Version.hasTriggerEvent(version), !header.triggerEvent.isEmpty || HL7Version.hasMessageStructure(version)
+        {
             messageType.append(delimiters.component)
             messageType.append(contentsOf: escaped(header.triggerEvent))
         }
@@ -97,14 +99,15 @@ public struct HL7AcknowledgmentBuilder: Sendable {
         fields.append(escaped(controlID))
         fields.append(header.processingID.isEmpty ? Array("P".utf8) : Array(header.processingID.utf8))
         fields.append(escaped(echoVersion))
-        if header.isEnhancedMode || !header.characterSet.isEmpty {
+        let characterSet = Self.echoedCharacterSet(of: header)
+        if header.isEnhancedMode || !characterSet.isEmpty {
             fields.append([])  // MSH-13
             fields.append([])  // MSH-14
             fields.append(header.isEnhancedMode ? Array("NE".utf8) : [])
             fields.append(header.isEnhancedMode ? Array("NE".utf8) : [])
-            if !header.characterSet.isEmpty {
+            if !characterSet.isEmpty {
                 fields.append([])  // MSH-17
-                fields.append(Array(header.characterSet.utf8))
+                fields.append(Array(characterSet.utf8))
             }
         }
         var output = Array("MSH".utf8)
@@ -155,6 +158,18 @@ public struct HL7AcknowledgmentBuilder: Sendable {
             }
         }
         return output
+    }
+
+    /// MSH-18 of the received header when its first repetition names a character set this parser reads, else empty.
+    ///
+    /// The acknowledgment is written in ASCII, which each of those contains; echoing anything else (a value that
+    /// slid into MSH-18 because segment terminators were missing, or a set such as UTF-16) would declare a
+    /// character set the acknowledgment is not written in, and make it unreadable, to this parser too.
+    static func echoedCharacterSet(of header: HL7ReceivedHeader) -> String {
+        let delimiters = header.delimiters
+        let first = header.characterSet.utf8.prefix { $0 != delimiters.repetition && $0 != delimiters.component }
+        guard HL7CharacterSet(msh18: String(decoding: first, as: UTF8.self)) != nil else { return "" }
+        return header.characterSet
     }
 
     /// The one-line reason used in MSA-3 and ERR-8: code, its text and the diagnostic.

@@ -86,19 +86,20 @@ public enum HL7Escaping {
     }
 
     /// Escapes text for an ER7 field: delimiters become `\F\ \S\ \T\ \R\ \E\` (`\P\`), a line break
-    /// becomes `\.br\` and a lone carriage return `\X0D\`. Formatting and character-set sequences that
-    /// decoding preserves (`\H\ \N\ \.sp\ \Cxxyy\ \Mxxyyzz\ \Zxx\`) are written back unchanged, so
-    /// decoding and encoding a value is lossless.
+    /// becomes `\.br\`, a lone carriage return `\X0D\` and another control character `\Xhh\`. Formatting and
+    /// character-set sequences that decoding preserves (`\H\ \N\ \.sp\ \Cxxyy\ \Mxxyyzz\ \Zxx\`) are written
+    /// back unchanged, so decoding and encoding a value is lossless.
     ///
-    /// When MSH-2 declares no escape character (`^~`), a delimiter or line break in the text cannot be
-    /// written at all and becomes a space.
+    /// When MSH-2 declares no escape character (`^~`), a delimiter, line break or control character in
+    /// the text cannot be written at all and becomes a space.
     public static func encode(_ text: String, delimiters: HL7Delimiters, characterSet: HL7CharacterSet = .utf8)
         -> [UInt8]
     {
         let input = characterSet.encode(text)
         guard delimiters.hasEscape else {
-            let structural = Set(delimiters.encodingCharacters + [delimiters.field, HL7Byte.carriageReturn, HL7Byte.lineFeed])
-            return input.map { structural.contains($0) ? UInt8(ascii: " ") : $0 }
+            let structural = Set(
+                delimiters.encodingCharacters + [delimiters.field, HL7Byte.carriageReturn, HL7Byte.lineFeed])
+            return input.map { structural.contains($0) || isControlCharacter($0) ? UInt8(ascii: " ") : $0 }
         }
         var output = [UInt8]()
         output.reserveCapacity(input.count + 8)
@@ -142,6 +143,11 @@ public enum HL7Escaping {
             default:
                 if let truncation = delimiters.truncation, byte == truncation {
                     output.append(contentsOf: [escape, UInt8(ascii: "P"), escape])
+                } else if isControlCharacter(byte) {
+                    // The parser refuses control characters in a field: written as hexadecimal data instead.
+                    output.append(contentsOf: [
+                        escape, UInt8(ascii: "X"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)], escape,
+                    ])
                 } else {
                     output.append(byte)
                 }
@@ -150,6 +156,13 @@ public enum HL7Escaping {
         }
         return output
     }
+
+    /// The control characters the parser refuses inside a field (C0 but tab, and DEL; CR and LF end segments).
+    static func isControlCharacter(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != 0x09) || byte == 0x7F
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Sequences that decoding keeps as they are and encoding writes back unescaped.
     static func isPreservedSequence(_ sequence: ArraySlice<UInt8>) -> Bool {
@@ -169,7 +182,11 @@ public enum HL7Escaping {
             let letters = body.prefix(2)
             let known: Set<String> = ["sp", "br", "fi", "nf", "in", "ti", "sk", "ce"]
             guard letters.count == 2, known.contains(String(decoding: letters, as: UTF8.self)) else { return false }
-            return body.dropFirst(2).allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
+            // `\.br\` alone is resolved by decoding (to a line break), so text that holds it literally is escaped.
+            guard !body.elementsEqual("br".utf8) else { return false }
+            return body.dropFirst(2).allSatisfy {
+                ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-")
+            }
         default:
             return false
         }

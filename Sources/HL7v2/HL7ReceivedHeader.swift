@@ -72,7 +72,8 @@ public struct HL7ReceivedHeader: Hashable, Sendable {
     }
 
     /// Reads what it can of the first segment of bytes that may not parse, so that a NAK can still name the
-    /// message it answers. Returns `nil` when the bytes do not start with `MSH` and a field separator.
+    /// message it answers. Returns `nil` when the bytes do not start with `MSH` and a field separator, or when MSH-2
+    /// is unusable and the field separator is one of the standard encoding characters `^~\&`.
     public init?(probing bytes: [UInt8], maximumBytes: Int = 8_192) {
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
@@ -92,16 +93,22 @@ public struct HL7ReceivedHeader: Hashable, Sendable {
         // fields[0] is "MSH", fields[1] MSH-2, fields[n] MSH-(n+1).
         func field(_ number: Int) -> String { number - 1 < fields.count ? fields[number - 1] : "" }
         var delimiters = HL7Delimiters.standard
-        delimiters.field = separator
         if let declared = HL7Delimiters(field: separator, encodingCharacters: Array(field(2).utf8)) {
             delimiters = declared
+        } else if HL7Delimiters.standard.encodingCharacters.contains(separator) {
+            // MSH-2 is unusable and the separator is one of the standard encoding characters: no delimiters both
+            // read these bytes and make an acknowledgment that parses, so the header is unknown.
+            return nil
+        } else {
+            delimiters.field = separator
         }
         func firstComponent(_ text: String) -> String {
             let component = Character(UnicodeScalar(delimiters.component))
             let repetition = Character(UnicodeScalar(delimiters.repetition))
             return String(text.prefix { $0 != component && $0 != repetition })
         }
-        let messageType = field(9).split(separator: Character(UnicodeScalar(delimiters.component)), omittingEmptySubsequences: false)
+        let messageType = field(9).split(
+            separator: Character(UnicodeScalar(delimiters.component)), omittingEmptySubsequences: false)
         self.init(
             delimiters: delimiters, sendingApplication: field(3), sendingFacility: field(4),
             receivingApplication: field(5), receivingFacility: field(6),

@@ -34,7 +34,8 @@ struct MappingDocument {
             throw MappingFileError(file: path, line: nil, key: "", reason: "cannot read the file")
         }
         guard data.count <= maximumBytes else {
-            throw MappingFileError(file: path, line: nil, key: "", reason: "the file is larger than \(maximumBytes) bytes")
+            throw MappingFileError(
+                file: path, line: nil, key: "", reason: "the file is larger than \(maximumBytes) bytes")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw MappingFileError(file: path, line: nil, key: "", reason: "the file is not UTF-8 text")
@@ -52,6 +53,9 @@ struct MappingDocument {
         guard text.utf8.count <= Self.maximumBytes else {
             throw error("", line: nil, "the file is larger than \(Self.maximumBytes) bytes")
         }
+        if let line = Self.firstPossibleAliasLine(in: text) {
+            throw error("", line: line, "aliases are not allowed in mapping files")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -62,7 +66,8 @@ struct MappingDocument {
             case .duplicatedKeysInMapping(let duplicates, let context):
                 // The context marks the mapping; the line of the key's second appearance is more use.
                 let name = duplicates.first ?? ""
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().filter { _, line in
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().filter {
+                    _, line in
                     line.drop { $0 == " " }.hasPrefix(name + ":")
                 }
                 let second = lines.count > 1 ? lines[1].offset + 1 : context.mark.line
@@ -102,7 +107,9 @@ struct MappingDocument {
     /// `node` as a table of string keys; unknown keys (not in `allowed`, when given) are errors.
     func table(_ node: Node, key: String, allowed: Set<String>? = nil) throws(MappingFileError) -> Table {
         guard case .mapping(let mapping) = node else {
-            throw error(key, line: node.mark?.line, key.isEmpty ? "the file must be a mapping of keys" : "must be a mapping of keys")
+            throw error(
+                key, line: node.mark?.line,
+                key.isEmpty ? "the file must be a mapping of keys" : "must be a mapping of keys")
         }
         var entries: [(name: String, line: Int?, value: Node)] = []
         var seen = Set<String>()
@@ -112,7 +119,8 @@ struct MappingDocument {
             }
             let path = key.isEmpty ? text : "\(key).\(text)"
             if let allowed, !allowed.contains(text) {
-                throw error(path, line: name.mark?.line, "unknown key; expected \(allowed.sorted().joined(separator: ", "))")
+                throw error(
+                    path, line: name.mark?.line, "unknown key; expected \(allowed.sorted().joined(separator: ", "))")
             }
             guard seen.insert(text).inserted else {
                 throw error(path, line: name.mark?.line, "the key is given twice")

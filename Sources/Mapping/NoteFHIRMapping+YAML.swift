@@ -32,12 +32,21 @@ extension NoteFHIRMapping {
         guard yaml.utf8.count <= Self.maximumYAMLBytes else {
             throw MappingError(key: "", reason: "the mapping file is larger than \(Self.maximumYAMLBytes) bytes")
         }
-        let loaded: Any?
+        // Yams builds a value for every copy an alias makes: nested aliases would cost minutes or gigabytes.
+        if MappingDocument.firstPossibleAliasLine(in: yaml) != nil {
+            throw MappingError(key: "", reason: "aliases are not allowed in mapping files")
+        }
+        let node: Node?
         do {
-            loaded = try Yams.load(yaml: yaml)
+            node = try Yams.compose(yaml: yaml)
         } catch {
             throw MappingError(key: "", reason: "not valid YAML")
         }
+        // Yams's constructor stops the process on a mapping key that is not a plain value (`? [a, b] : c`).
+        if let node, !Self.hasScalarKeys(node) {
+            throw MappingError(key: "", reason: "every key must be a plain value")
+        }
+        let loaded = node?.any
         let root = try Self.table(loaded, key: "")
         try Self.allow(root, ["version", "composition", "documentType", "sections"], key: "")
         guard let version = root["version"] as? Int, version == 1 else {
@@ -49,7 +58,8 @@ extension NoteFHIRMapping {
             if let status = table["status"] {
                 guard let text = status as? String, Self.compositionStatuses.contains(text) else {
                     throw MappingError(
-                        key: "composition.status", reason: "must be one of \(Self.compositionStatuses.joined(separator: ", "))")
+                        key: "composition.status",
+                        reason: "must be one of \(Self.compositionStatuses.joined(separator: ", "))")
                 }
                 compositionStatus = text
             }
@@ -76,16 +86,27 @@ extension NoteFHIRMapping {
             for (name, value) in try Self.table(sections, key: "sections") {
                 let key = "sections.\(name)"
                 guard known.contains(name) else {
-                    throw MappingError(key: key, reason: "not a note part; parts are \(known.sorted().joined(separator: ", "))")
+                    throw MappingError(
+                        key: key, reason: "not a note part; parts are \(known.sorted().joined(separator: ", "))")
                 }
                 sectionCodes[name] = try Self.code(value, key: key)
             }
         }
     }
 
+    /// Whether every mapping key in `node` is a scalar (nesting is bounded by libyaml's limit of 1,000 levels).
+    static func hasScalarKeys(_ node: Node) -> Bool {
+        switch node {
+        case .mapping(let mapping): mapping.allSatisfy { $0.key.scalar != nil && hasScalarKeys($0.value) }
+        case .sequence(let sequence): sequence.allSatisfy(hasScalarKeys)
+        case .scalar, .alias: true
+        }
+    }
+
     static func table(_ value: Any?, key: String) throws(MappingError) -> [String: Any] {
         guard let table = value as? [String: Any] else {
-            throw MappingError(key: key, reason: key.isEmpty ? "the file must be a mapping of keys" : "must be a mapping of keys")
+            throw MappingError(
+                key: key, reason: key.isEmpty ? "the file must be a mapping of keys" : "must be a mapping of keys")
         }
         return table
     }
@@ -101,7 +122,9 @@ extension NoteFHIRMapping {
     static func code(_ value: Any, key: String) throws(MappingError) -> Code {
         let table = try table(value, key: key)
         try allow(table, ["system", "code", "display"], key: key)
-        guard let code = table["code"] as? String ?? (table["code"] as? Int).map(String.init), !code.isEmpty, !code.contains(where: \.isWhitespace) else {
+        guard let code = table["code"] as? String ?? (table["code"] as? Int).map(String.init), !code.isEmpty,
+            !code.contains(where: \.isWhitespace)
+        else {
             throw MappingError(key: "\(key).code", reason: "must be a code without spaces")
         }
         guard let display = table["display"] as? String, !display.isEmpty else {

@@ -64,7 +64,8 @@ struct AcknowledgmentTests {
         #expect(ack.encodedValue(at: try HL7TerserPath(parsing: "MSH-9")) == "ACK^A01")
         let v21 = try HL7Message(parsing: "MSH|^~\\&|S|F|R|RF|199305021848||ADT|X9|P|2.1\r")
         let ack21 = try HL7Message(
-            parsing: builder.acknowledgment(for: HL7ReceivedHeader(message: v21), code: .applicationAccept, controlID: "A4"))
+            parsing: builder.acknowledgment(
+                for: HL7ReceivedHeader(message: v21), code: .applicationAccept, controlID: "A4"))
         #expect(ack21.encodedValue(at: try HL7TerserPath(parsing: "MSH-9")) == "ACK")
     }
 
@@ -107,5 +108,49 @@ struct AcknowledgmentTests {
         #expect(HL7AcknowledgmentCondition(field: "").shouldSend(.commitAccept))
         #expect(HL7AcknowledgmentCode(.reject, enhanced: true) == .commitReject)
         #expect(HL7AcknowledgmentCode(.error, enhanced: false) == .applicationError)
+    }
+
+    /// Found by the `hl7v2` fuzz target (Benchmarks/RESULTS.md): with its segment terminators lost, a message carried
+    /// an identifier in MSH-18, and the NAK echoed it as its own character set, so that the NAK did not parse.
+    @Test("an acknowledgment never declares an MSH-18 this parser cannot read; a readable one is echoed")
+    func unreadableCharacterSetIsNotEchoed() throws {
+        let slid = Array("MSH|^~\\&|S|F|R|RF|20260101||ADT^A04|C7|P|2.5.1|||AL|NE||123-45-6789\rPID|1\r".utf8)
+        #expect(throws: HL7ParseError.self) { try HL7Message(parsing: slid) }
+        let probed = try #require(HL7ReceivedHeader(probing: slid))
+        #expect(probed.characterSet == "123-45-6789")
+        let error = HL7AcknowledgmentError(code: .applicationInternalError, diagnostic: "unreadable character set")
+        let nak = try HL7Message(
+            parsing: builder.acknowledgment(
+                for: probed, code: .applicationReject, errors: [error], controlID: "N1", date: date))
+        #expect(nak["MSA-2"] == "C7")
+        #expect((nak["MSH-18"] ?? "").isEmpty)
+        #expect(nak["MSH-15"] == "NE")
+
+        let latin = try HL7Message(
+            parsing: "MSH|^~\\&|S|F|R|RF|20260101||ADT^A04|C8|P|2.5.1||||||8859/1~ISO IR87\rPID|1\r")
+        let ack = try HL7Message(
+            parsing: builder.acknowledgment(
+                for: HL7ReceivedHeader(message: latin), code: .applicationAccept, controlID: "A8", date: date))
+        #expect(ack.characterSet == .latin1)
+        #expect(ack.segment("MSH")?.field(18)?.encodedValue == "8859/1~ISO IR87")
+    }
+
+    /// Found by the `hl7v2` fuzz target (Benchmarks/RESULTS.md): the probe took `^` as the field separator and, MSH-2
+    /// being empty, the standard encoding characters beside it, so the component separator was `^` too and the NAK
+    /// built from that header did not parse.
+    @Test("no header is probed from a separator that is an encoding character when MSH-2 is unusable")
+    func probeWithCollidingSeparator() throws {
+        let bytes = Array("MSH^^APP^FAC^NB^NB^2026^^ORU^X1^P^2.5\rPID^1\r".utf8)
+        #expect(throws: HL7ParseError.self) { try HL7Message(parsing: bytes) }
+        #expect(HL7ReceivedHeader(probing: bytes) == nil)
+        let declared = try #require(
+            HL7ReceivedHeader(probing: Array("MSH^~|\\&^APP^FAC^NB^NB^2026^^ORU^X2^P^2.5\r".utf8)))
+        #expect(declared.controlID == "X2")
+        let nak = try HL7Message(
+            parsing: builder.acknowledgment(
+                for: .unknown, code: .applicationReject,
+                errors: [HL7AcknowledgmentError(code: .segmentSequenceError, diagnostic: "no usable MSH")],
+                controlID: "N2"))
+        #expect(nak["MSA-1"] == "AR")
     }
 }

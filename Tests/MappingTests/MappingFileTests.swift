@@ -56,7 +56,9 @@ struct MappingFileTests {
         #expect(message["OBX(2)-2"] == "FT")
         #expect(message.encodedValue(at: try HL7TerserPath(parsing: "OBX(2)-5"))?.contains("\\.br\\") == true)
         // Escaping still holds: the delimiters in a line arrive intact.
-        #expect(message["OBX(2)-5"]?.contains("| hats ^ tildes ~ slashes \\ and &") == true || message["OBX(2)-5"]?.contains("~") == true)
+        #expect(
+            message["OBX(2)-5"]?.contains("| hats ^ tildes ~ slashes \\ and &") == true
+                || message["OBX(2)-5"]?.contains("~") == true)
         #expect(HL7NoteRenderer.wrap("a bb ccc dddd", width: 6) == ["a bb", "ccc", "dddd"])
         #expect(HL7NoteRenderer.wrap("abcdefghij klm", width: 4) == ["abcd", "efgh", "ij", "klm"])
         #expect(HL7NoteRenderer.wrap("short", width: 20) == ["short"])
@@ -91,17 +93,19 @@ struct MappingFileTests {
         #expect(reader.context(from: without).specialty == "physician")
     }
 
-    @Test("errors name the file, the line and the key", arguments: [
-        ("version: 2\n", 1, "version"),
-        ("version: 1\nheader:\n  version: \"3.0\"\n", 3, "header.version"),
-        ("version: 1\ntext:\n  maxLineLength: 5\n", 3, "text.maxLineLength"),
-        ("version: 1\ntext:\n  colour: red\n", 3, "text.colour"),
-        ("version: 1\nmessages: [ORU^R01, ORU^R01]\n", 2, "messages"),
-        ("version: 1\nmessages: [ACK]\n", 2, "messages"),
-        ("version: 1\nresults:\n  status: X\n", 3, "results.status"),
-        ("version: 1\nheader:\n  receivingApplication: \"A|B\"\n", 3, "header.receivingApplication"),
-        ("version: 1\n  bad: [indent\n", 2, ""),
-    ])
+    @Test(
+        "errors name the file, the line and the key",
+        arguments: [
+            ("version: 2\n", 1, "version"),
+            ("version: 1\nheader:\n  version: \"3.0\"\n", 3, "header.version"),
+            ("version: 1\ntext:\n  maxLineLength: 5\n", 3, "text.maxLineLength"),
+            ("version: 1\ntext:\n  colour: red\n", 3, "text.colour"),
+            ("version: 1\nmessages: [ORU^R01, ORU^R01]\n", 2, "messages"),
+            ("version: 1\nmessages: [ACK]\n", 2, "messages"),
+            ("version: 1\nresults:\n  status: X\n", 3, "results.status"),
+            ("version: 1\nheader:\n  receivingApplication: \"A|B\"\n", 3, "header.receivingApplication"),
+            ("version: 1\n  bad: [indent\n", 2, ""),
+        ])
     func outboundErrors(text: String, line: Int, key: String) {
         do {
             _ = try HL7OutboundMapping(yaml: text, file: "custom.yaml")
@@ -114,15 +118,17 @@ struct MappingFileTests {
         }
     }
 
-    @Test("inbound errors name the file, the line and the key", arguments: [
-        ("version: 1\npatient:\n  identifiers: PID3\n", 3, "patient.identifiers"),
-        ("version: 1\ntranscript:\n  sources: [observations, PID-3]\n", 3, "transcript.sources"),
-        ("version: 1\nspecialty:\n  table:\n    MED: wizard\n", 4, "specialty.table.MED"),
-        ("version: 1\nspecialty:\n  default: wizard\n", 3, "specialty.default"),
-        ("version: 1\nnote:\n  template: novel\n", 3, "note.template"),
-        ("version: 1\nvisit:\n  room: PV1-3\n", 3, "visit.room"),
-        ("version: 1\nversion: 1\n", 2, "version"),
-    ])
+    @Test(
+        "inbound errors name the file, the line and the key",
+        arguments: [
+            ("version: 1\npatient:\n  identifiers: PID3\n", 3, "patient.identifiers"),
+            ("version: 1\ntranscript:\n  sources: [observations, PID-3]\n", 3, "transcript.sources"),
+            ("version: 1\nspecialty:\n  table:\n    MED: wizard\n", 4, "specialty.table.MED"),
+            ("version: 1\nspecialty:\n  default: wizard\n", 3, "specialty.default"),
+            ("version: 1\nnote:\n  template: novel\n", 3, "note.template"),
+            ("version: 1\nvisit:\n  room: PV1-3\n", 3, "visit.room"),
+            ("version: 1\nversion: 1\n", 2, "version"),
+        ])
     func inboundErrors(text: String, line: Int, key: String) {
         do {
             _ = try HL7InboundMapping.configuration(yaml: text, file: "in.yaml")
@@ -137,7 +143,9 @@ struct MappingFileTests {
     func limits() {
         let large = "version: 1\n" + String(repeating: "# padding line\n", count: 20_000)
         #expect(throws: MappingFileError.self) { try HL7OutboundMapping(yaml: large, file: "big.yaml") }
-        let deep = "version: 1\nheader:" + String(repeating: " {a:", count: 12) + " 1" + String(repeating: "}", count: 12) + "\n"
+        let deep =
+            "version: 1\nheader:" + String(repeating: " {a:", count: 12) + " 1" + String(repeating: "}", count: 12)
+            + "\n"
         #expect(throws: MappingFileError.self) { try HL7OutboundMapping(yaml: deep, file: "deep.yaml") }
     }
 }
@@ -154,5 +162,59 @@ struct MappingFileAliasTests {
         let start = ContinuousClock.now
         #expect(throws: MappingFileError.self) { try HL7OutboundMapping(yaml: text, file: "laughs.yaml") }
         #expect(ContinuousClock.now - start < .seconds(30))  // unrefused, the 10^9 values would take hours
+    }
+
+    /// Nested aliases ten deep: 10^8 values behind `*a8`.
+    static let laughs: String = {
+        var text = "version: 1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...8 {
+            text +=
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
+        }
+        return text
+    }()
+
+    /// Found by the `mapping` fuzz target (Benchmarks/RESULTS.md): Yams hashes every mapping key while composing, so
+    /// an alias used as a key hung every reader before the node budget could refuse it; and the FHIR note mapping,
+    /// read with `Yams.load`, built every copy (gigabytes).
+    @Test("an alias used as a key, and aliases in the FHIR note mapping, are refused before Yams expands them")
+    func aliasesRefusedBeforeComposing() {
+        let asKey = Self.laughs + "z: {*a8 : 1}\n"
+        let start = ContinuousClock.now
+        #expect(
+            throws: MappingFileError(
+                file: "k.yaml", line: 3, key: "", reason: "aliases are not allowed in mapping files")
+        ) {
+            try HL7OutboundMapping(yaml: asKey, file: "k.yaml")
+        }
+        #expect(throws: MappingFileError.self) { try HL7InboundMapping.configuration(yaml: asKey, file: "k.yaml") }
+        #expect(throws: MappingError(key: "", reason: "aliases are not allowed in mapping files")) {
+            try NoteFHIRMapping(yaml: Self.laughs)
+        }
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
+    /// Found by the `mapping` fuzz target (Benchmarks/RESULTS.md): `Yams.load` force-unwraps a mapping key as text,
+    /// so a complex key (`? sources: [...]`) stopped the process reading the FHIR note mapping.
+    @Test("a mapping key that is not a plain value is an error, not a crash, in every mapping reader")
+    func complexKeys() {
+        let text = "version: 1\ntranscript:\n ? sources: [ZTX-3, notes]\n"
+        #expect(throws: MappingError(key: "", reason: "every key must be a plain value")) {
+            try NoteFHIRMapping(yaml: text)
+        }
+        #expect(throws: MappingError.self) { try NoteFHIRMapping(yaml: "version: 1\nsections: {[a]: 1}\n") }
+        #expect(throws: MappingFileError.self) { try HL7InboundMapping.configuration(yaml: text, file: "k.yaml") }
+        #expect(throws: MappingFileError.self) { try HL7OutboundMapping(yaml: text, file: "k.yaml") }
+    }
+
+    @Test(
+        "a * inside text or after a word is not an alias; one where a node starts is",
+        arguments: [
+            ("x: a * b", nil), ("x: 2*3", nil), ("x: \"5 * 4\"", nil), ("# a*b", nil), ("x: *a", 1), ("- *a", 1),
+            ("x: [1,*a]", 1), ("x:\n  *a : 1", 2), ("*a", 1), ("x: {k:*a}", 1), ("x: y\u{2028}*a", 2),
+        ] as [(String, Int?)])
+    func possibleAliases(text: String, line: Int?) {
+        #expect(MappingDocument.firstPossibleAliasLine(in: text) == line)
     }
 }

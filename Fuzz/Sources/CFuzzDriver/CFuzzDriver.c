@@ -1,0 +1,2 @@
+// Intentionally empty: the header declares a function that libFuzzer defines.
+#include "CFuzzDriver.h"
