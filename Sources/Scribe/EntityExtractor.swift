@@ -555,6 +555,8 @@ public struct EntityExtractor: Sendable {
 
     // MARK: - Problems
 
+    static let costovertebralWords: Set<String> = ["tenderness", "tender", "angle", "flank"]
+
     static let problemPhrases = TokenPhrases(synonymLines: ClinicalLexicon.problems, matchPlurals: true)
     static let negationBefore = TokenPhrases(ClinicalLexicon.negationBefore)
     static let negationAfter = TokenPhrases(ClinicalLexicon.negationAfter)
@@ -587,6 +589,16 @@ public struct EntityExtractor: Sendable {
             if index + count < tokens.count && Self.vaccinationWords.contains(tokens[index + count].text)
                 || tokens[max(0, index - 3)..<index].contains(where: {
                     Self.vaccinationWords.contains($0.text) || ["vaccinated", "immunized"].contains($0.text)
+                })
+            {
+                index += count
+                continue
+            }
+            // `CVA tenderness`, `tenderness around your cva`, `cva ... on your flank` (the costovertebral angle, an
+            // examination of the flank) is not a stroke.
+            if count == 1, tokens[index].text == "cva",
+                tokens[max(0, index - 4)..<min(tokens.count, index + 11)].contains(where: {
+                    Self.costovertebralWords.contains($0.text)
                 })
             {
                 index += count

@@ -36,7 +36,8 @@ struct EntityExtractorTests {
 
     @Test("vital signs said in words, and out-of-range numbers refused")
     func spokenVitals() throws {
-        let found = try entities("Her blood pressure today is one forty two over eighty eight and her pulse is 900 apparently.")
+        let found = try entities(
+            "Her blood pressure today is one forty two over eighty eight and her pulse is 900 apparently.")
         #expect(found.first { $0.name == "blood_pressure" }?.value == "142/88")
         #expect(!found.contains { $0.name == "heart_rate" })
     }
@@ -48,7 +49,8 @@ struct EntityExtractorTests {
                 + "Continue zorbamycin 20 mg twice daily. Increase the sertraline to 100 mg daily.")
         let medications = found.filter { $0.kind == .medication }
         #expect(medications.map(\.name) == ["lisinopril", "benzonatate", "zorbamycin", "sertraline"])
-        #expect(medications[0].attributes == ["dose": "10 mg", "route": "oral", "frequency": "daily", "action": "taking"])
+        #expect(
+            medications[0].attributes == ["dose": "10 mg", "route": "oral", "frequency": "daily", "action": "taking"])
         #expect(medications[1].attributes["action"] == "start")
         #expect(medications[1].attributes["frequency"] == "three times daily")
         #expect(medications[1].attributes["asNeeded"] == "true")
@@ -72,6 +74,15 @@ struct EntityExtractorTests {
         let found = try entities("She is due for her flu shot and a tetanus booster today. She had the flu last month.")
         #expect(found.filter { $0.kind == .problem && $0.name.contains("flu") }.count == 1)
         #expect(problem("tetanus", in: found) == nil)
+    }
+
+    @Test("CVA said of the flank is the costovertebral angle, not a stroke; a CVA in the history is a stroke")
+    func costovertebralAngle() throws {
+        let flank = try entities(
+            "On exam there is CVA tenderness on the right. That tenderness around your cva is the kidney.")
+        #expect(!flank.contains { $0.kind == .problem && $0.name.hasPrefix("stroke") })
+        let history = try entities("She had a CVA two years ago with some residual weakness of her left arm.")
+        #expect(history.contains { $0.kind == .problem && $0.name.hasPrefix("stroke") })
     }
 
     @Test("negation: denied findings are negative, and the scope ends at but")
@@ -155,7 +166,9 @@ struct EntityExtractorTests {
         for entity in found {
             #expect(!entity.evidence.isEmpty)
             #expect(transcript.text(in: entity.evidence[0]) == entity.text)
-            for range in entity.evidence { #expect(range.lowerBound >= 0 && range.upperBound <= transcript.scalarCount) }
+            for range in entity.evidence {
+                #expect(range.lowerBound >= 0 && range.upperBound <= transcript.scalarCount)
+            }
         }
     }
 }
