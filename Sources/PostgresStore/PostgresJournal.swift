@@ -334,6 +334,52 @@ final class PostgresJournal: Journal, EncounterContexts {
             """)
     }
 
+    /// Claims with one `UPDATE`: the entries are chosen `FOR UPDATE SKIP LOCKED`, so an instance claiming at the
+    /// same moment takes other entries instead of waiting for these.
+    func claimAccepted(messageTypes: [String], afterID: Int64?, limit: Int, by claimant: JournalClaimant, now: Date)
+        async throws -> [JournalEntry]
+    {
+        guard limit > 0 else { return [] }
+        guard claimant.lease > .zero else {
+            throw StoreError(.invalidArgument, reason: "the claim lease must be positive")
+        }
+        let stamp = now.epochMilliseconds
+        let expires = stamp + claimant.lease.clampedMilliseconds
+        let typed = !messageTypes.isEmpty
+        let entries = try await journalRows(
+            "claim journal entries",
+            """
+            UPDATE journal SET claim_owner = \(claimant.owner), claim_expires_at = \(expires) WHERE id IN \
+            (SELECT id FROM journal WHERE state = 'accepted' AND id > \(afterID ?? Int64.min) \
+            AND (NOT \(typed) OR message_type = ANY(\(messageTypes)::text[])) \
+            AND (claim_owner IS NULL OR claim_owner = \(claimant.owner) OR claim_expires_at <= \(stamp)) \
+            ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED) \
+            RETURNING \(unescaped: Self.columns)
+            """)
+        return entries.sorted { $0.id < $1.id }
+    }
+
+    func earlierClaims(before id: Int64, messageTypes: [String], owner: String, now: Date) async throws
+        -> EarlierJournalClaims
+    {
+        let typed = !messageTypes.isEmpty
+        let (count, expired) = try await database.withConnection("read earlier journal claims") { connection in
+            guard
+                let row = try await connection.rows(
+                    """
+                    SELECT COUNT(*), COALESCE(bool_or(claim_expires_at <= \(now.epochMilliseconds)), false) \
+                    FROM journal WHERE state = 'accepted' AND id < \(id) AND claim_owner IS NOT NULL \
+                    AND claim_owner <> \(owner) AND (NOT \(typed) OR message_type = ANY(\(messageTypes)::text[]))
+                    """,
+                    logger: self.logger
+                ).first
+            else { return (0, false) }
+            return (try row.value(0, as: Int.self), try row.value(1, as: Bool.self))
+        }
+        guard count > 0 else { return .none }
+        return expired ? .abandoned : .held
+    }
+
     func entries(flag: JournalFlag, afterID: Int64?, limit: Int) async throws -> [JournalEntry] {
         guard limit > 0 else { return [] }
         let condition =

@@ -18,12 +18,22 @@ import Store
 /// Crash safety is the transaction's: an entry stays `accepted` until its note and rows commit with its move to
 /// `processed`, and a pass that stops (cancellation, a store failure) drops what it prepared but did not record;
 /// the next pass, or the next start, writes those notes again.
+///
+/// Several instances share one journal by claiming the entries they write (``JournalClaimant``): a pass claims a page
+/// at a time, so each entry is prepared by one instance. The order holds across instances too: before it records an
+/// entry, a pass waits until no earlier entry is claimed by another instance (each instance records its own in
+/// order), so notes commit in journal order whichever instance writes them. When an earlier claim has expired (its
+/// instance died), the pass stops, and the next one, which starts from the oldest accepted entry, takes it over. A
+/// transcript message is prepared only when no earlier ADT message is claimed elsewhere, since it may read the visit
+/// context such a message keeps.
 struct PipelineService: Service {
     let pipeline: EncounterPipeline
     let messageTypes: [String]
     let wakes: DeliverySignal
     let deliveries: DeliverySignal
     let pollInterval: Duration
+    /// Who this instance claims entries as.
+    var claimant = JournalClaimant(owner: "embedded", lease: .seconds(30))
     /// The most entries whose notes are being written at once (at least 1).
     var concurrency: Int = PipelineService.defaultConcurrency
     /// The niceness of the note-writing threads (0: the process's priority; Linux only).
@@ -34,8 +44,12 @@ struct PipelineService: Service {
     /// One note per core.
     static var defaultConcurrency: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// The entries read from the journal at a time.
-    static let pageSize = 64
+    /// The entries claimed from the journal at a time: small, so that instances sharing the journal take turns
+    /// often instead of one waiting for another's long page.
+    static let pageSize = 32
+
+    /// The message types whose entries may keep a visit context (ADT events).
+    var contextMessageTypes: [String] { messageTypes.filter { $0.hasPrefix("ADT") } }
 
     func run() async throws {
         let threads = PipelineThreads(count: concurrency, niceness: threadNiceness)
@@ -66,6 +80,8 @@ struct PipelineService: Service {
         var ready: [Int: (JournalEntry, EncounterPipeline.Preparation)] = [:]
         var written = 0
         var stopping = false
+        /// The entries before this id are known to be claimed by no other instance (the last barrier passed).
+        var clearedBefore: Int64 = .min
 
         init(service: PipelineService, threads: PipelineThreads?) {
             self.service = service
@@ -109,6 +125,7 @@ struct PipelineService: Service {
                 guard let entry = waiting.first else { return }
                 if pipeline.mayKeepContext(entry) {
                     guard running == 0, ready.isEmpty else { return }
+                    guard await clear(before: entry.id) else { return }
                     waiting.removeFirst()
                     started += 1
                     recorded += 1
@@ -124,23 +141,75 @@ struct PipelineService: Service {
             }
         }
 
-        /// Reads the next page of accepted entries when none is waiting.
+        /// Claims the next page of accepted entries when none is waiting. A page whose entries may read a visit
+        /// context waits until no earlier ADT message is claimed by another instance.
         mutating func refill() async {
-            guard waiting.isEmpty, !exhausted else { return }
+            guard waiting.isEmpty, !exhausted, !stopping else { return }
             do {
-                waiting = try await pipeline.journal.entries(
-                    state: .accepted, messageTypes: service.messageTypes, afterID: cursor, limit: PipelineService.pageSize)
+                waiting = try await pipeline.journal.claimAccepted(
+                    messageTypes: service.messageTypes, afterID: cursor, limit: PipelineService.pageSize,
+                    by: service.claimant, now: Date())
             } catch {
                 service.logger.error(
                     "journal unreadable by the pipeline", metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
                 exhausted = true
                 return
             }
-            if let last = waiting.last {
-                cursor = last.id
-            } else {
+            guard let last = waiting.last else {
                 exhausted = true
+                return
             }
+            cursor = last.id
+            let contextTypes = service.contextMessageTypes
+            if pipeline.contexts != nil, !contextTypes.isEmpty,
+                await earlier(before: last.id, messageTypes: contextTypes) != .none
+            {
+                guard await clear(before: last.id, messageTypes: contextTypes) else { waiting = []; return }
+            }
+        }
+
+        /// What other instances claim before `id`; `.held` when the journal cannot say (the caller waits, then
+        /// gives up).
+        func earlier(before id: Int64, messageTypes: [String]) async -> EarlierJournalClaims {
+            do {
+                return try await pipeline.journal.earlierClaims(
+                    before: id, messageTypes: messageTypes, owner: service.claimant.owner, now: Date())
+            } catch {
+                service.logger.error(
+                    "journal claims unreadable by the pipeline",
+                    metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
+                return .held
+            }
+        }
+
+        /// Waits until no accepted entry before `id` (of `messageTypes`, every pipeline type when `nil`) is claimed
+        /// by another instance; returns `false`, stopping the pass, when such a claim expired (the next pass takes
+        /// the entry over), when waiting lasts a whole lease, or on cancellation.
+        mutating func clear(before id: Int64, messageTypes: [String]? = nil) async -> Bool {
+            if messageTypes == nil, id <= clearedBefore { return true }
+            let deadline = ContinuousClock.now + service.claimant.lease
+            var pause = Duration.milliseconds(2)
+            while !Task.isCancelled {
+                switch await earlier(before: id, messageTypes: messageTypes ?? service.messageTypes) {
+                case .none:
+                    if messageTypes == nil { clearedBefore = max(clearedBefore, id) }
+                    return true
+                case .abandoned:
+                    service.logger.notice("an earlier journal entry's claim expired; the next pass takes it over")
+                    stopping = true
+                    return false
+                case .held:
+                    guard ContinuousClock.now < deadline else {
+                        service.logger.warning("earlier journal entries stayed claimed by another instance")
+                        stopping = true
+                        return false
+                    }
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .milliseconds(50))
+                }
+            }
+            stopping = true
+            return false
         }
 
         /// Records the prepared entries that follow the last recorded one, in journal order: consecutive notes in
@@ -156,13 +225,16 @@ struct PipelineService: Service {
                     continue
                 }
                 await flush(&notes)
-                if !stopping { tally(entry, await pipeline.record(preparation, entry: entry)) }
+                if !stopping, await clear(before: entry.id) {
+                    tally(entry, await pipeline.record(preparation, entry: entry))
+                }
             }
             await flush(&notes)
         }
 
         mutating func flush(_ notes: inout [EncounterPipeline.PreparedNote]) async {
-            guard !notes.isEmpty, !stopping else { return }
+            guard let last = notes.last, !stopping else { return }
+            guard await clear(before: last.entry.id) else { return }
             let outcomes = await pipeline.recordNotes(notes)
             for (note, outcome) in zip(notes, outcomes) { tally(note.entry, outcome) }
             notes = []
@@ -179,7 +251,7 @@ struct PipelineService: Service {
             case .contextKept:
                 service.metrics?.processed(messageType: entry.messageType, outcome: .processed)
             case .alreadyProcessed:
-                break
+                service.metrics?.processed(messageType: entry.messageType, outcome: .alreadyProcessed)
             case .deferred:
                 // The entry stays accepted; later entries wait for the next pass so that none overtakes it.
                 stopping = true
