@@ -359,25 +359,39 @@ final class PostgresJournal: Journal, EncounterContexts {
         return entries.sorted { $0.id < $1.id }
     }
 
+    func extendClaims(by claimant: JournalClaimant, now: Date) async throws -> Int {
+        let expires = now.epochMilliseconds + claimant.lease.clampedMilliseconds
+        return try await database.withConnection("extend journal claims") { connection in
+            try await connection.rows(
+                """
+                UPDATE journal SET claim_expires_at = \(expires) \
+                WHERE state = 'accepted' AND claim_owner = \(claimant.owner) RETURNING id
+                """,
+                logger: self.logger
+            ).count
+        }
+    }
+
     func earlierClaims(before id: Int64, messageTypes: [String], owner: String, now: Date) async throws
         -> EarlierJournalClaims
     {
         let typed = !messageTypes.isEmpty
-        let (count, expired) = try await database.withConnection("read earlier journal claims") { connection in
+        let (lowest, expired) = try await database.withConnection("read earlier journal claims") {
+            connection -> (Int64?, Bool) in
             guard
                 let row = try await connection.rows(
                     """
-                    SELECT COUNT(*), COALESCE(bool_or(claim_expires_at <= \(now.epochMilliseconds)), false) \
+                    SELECT MIN(id), COALESCE(bool_or(claim_expires_at <= \(now.epochMilliseconds)), false) \
                     FROM journal WHERE state = 'accepted' AND id < \(id) AND claim_owner IS NOT NULL \
                     AND claim_owner <> \(owner) AND (NOT \(typed) OR message_type = ANY(\(messageTypes)::text[]))
                     """,
                     logger: self.logger
                 ).first
-            else { return (0, false) }
-            return (try row.value(0, as: Int.self), try row.value(1, as: Bool.self))
+            else { return (nil, false) }
+            return (try row.value(0, as: Int64?.self), try row.value(1, as: Bool.self))
         }
-        guard count > 0 else { return .none }
-        return expired ? .abandoned : .held
+        guard let lowest else { return .none }
+        return expired ? .abandoned : .held(firstID: lowest)
     }
 
     func entries(flag: JournalFlag, afterID: Int64?, limit: Int) async throws -> [JournalEntry] {

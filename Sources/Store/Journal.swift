@@ -45,6 +45,11 @@ public protocol Journal: Sendable {
     func claimAccepted(messageTypes: [String], afterID: Int64?, limit: Int, by claimant: JournalClaimant, now: Date)
         async throws -> [JournalEntry]
 
+    /// Extends every claim `claimant.owner` holds on accepted entries to `now + claimant.lease` and returns how many
+    /// it extended: what an instance does while it still works on its entries, so that its claims do not expire
+    /// under it.
+    func extendClaims(by claimant: JournalClaimant, now: Date) async throws -> Int
+
     /// Whether accepted entries of the given message types (every type when empty) with an id smaller than `id`
     /// are claimed by an owner other than `owner`, and whether any of those claims expired at `now`.
     func earlierClaims(before id: Int64, messageTypes: [String], owner: String, now: Date) async throws

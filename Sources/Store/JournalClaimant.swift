@@ -26,8 +26,8 @@ public struct JournalClaimant: Sendable, Hashable {
 public enum EarlierJournalClaims: Sendable, Hashable {
     /// No earlier accepted entry is claimed by another instance.
     case none
-    /// Another instance holds earlier entries under claims that have not expired.
-    case held
+    /// Another instance holds earlier entries under claims that have not expired; the lowest such entry's id.
+    case held(firstID: Int64)
     /// Some earlier entry's claim by another instance has expired: the entry is claimable again.
     case abandoned
 }

@@ -34,12 +34,23 @@ extension SQLiteJournal {
         return try rows.sorted { $0.id < $1.id }.map { try $0.entry(opening: sealer) }
     }
 
+    /// Extends the owner's claims in one write.
+    public func extendClaims(by claimant: JournalClaimant, now: Date) async throws -> Int {
+        let expires = now.epochMilliseconds + claimant.lease.clampedMilliseconds
+        return try await write("extend journal claims") { db in
+            try db.execute(
+                sql: "UPDATE journal SET claim_expires_at = ? WHERE state = 'accepted' AND claim_owner = ?",
+                arguments: [expires, claimant.owner])
+            return db.changesCount
+        }
+    }
+
     /// Reads the earlier entries other owners claimed.
     public func earlierClaims(before id: Int64, messageTypes: [String], owner: String, now: Date) async throws
         -> EarlierJournalClaims
     {
         var sql = """
-            SELECT COUNT(*), COALESCE(MAX(claim_expires_at <= ?), 0) FROM journal \
+            SELECT MIN(id), COALESCE(MAX(claim_expires_at <= ?), 0) FROM journal \
             WHERE state = 'accepted' AND id < ? AND claim_owner IS NOT NULL AND claim_owner != ?
             """
         var arguments: StatementArguments = [now.epochMilliseconds, id, owner]
@@ -48,11 +59,11 @@ extension SQLiteJournal {
             for type in messageTypes { arguments += [type] }
         }
         let (query, reading) = (sql, arguments)
-        let (count, expired) = try await read("read earlier journal claims") { db -> (Int, Bool) in
-            guard let row = try Row.fetchOne(db, sql: query, arguments: reading) else { return (0, false) }
+        let (lowest, expired) = try await read("read earlier journal claims") { db -> (Int64?, Bool) in
+            guard let row = try Row.fetchOne(db, sql: query, arguments: reading) else { return (nil, false) }
             return (row[0], row[1])
         }
-        guard count > 0 else { return .none }
-        return expired ? .abandoned : .held
+        guard let lowest else { return .none }
+        return expired ? .abandoned : .held(firstID: lowest)
     }
 }

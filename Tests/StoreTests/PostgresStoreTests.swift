@@ -522,7 +522,7 @@ struct PostgresStoreTests {
             #expect(second.map(\.id) == Array(ids[3..<8]))
             #expect(
                 try await stores[1].journal.earlierClaims(before: ids[3], messageTypes: [], owner: "two", now: start)
-                    == .held)
+                    == .held(firstID: ids[0]))
             // "one" dies; its claims expire and "two" takes them over.
             try await stores[0].close()
             let later = start.addingTimeInterval(11)

@@ -145,8 +145,12 @@ struct StoreConformanceTests {
                 try await journal.claimAccepted(messageTypes: [], afterID: ids[0], limit: 10, by: one, now: now)
                     .map(\.id) == [ids[1]])
             // Before its entries, "two" finds "one"'s claims held; "one" finds nothing of its own in the way.
-            #expect(try await journal.earlierClaims(before: ids[2], messageTypes: [], owner: "two", now: now) == .held)
-            #expect(try await journal.earlierClaims(before: ids[5], messageTypes: [], owner: "one", now: now) == .held)
+            #expect(
+                try await journal.earlierClaims(before: ids[2], messageTypes: [], owner: "two", now: now)
+                    == .held(firstID: ids[0]))
+            #expect(
+                try await journal.earlierClaims(before: ids[5], messageTypes: [], owner: "one", now: now)
+                    == .held(firstID: ids[2]))
             #expect(try await journal.earlierClaims(before: ids[2], messageTypes: [], owner: "one", now: now) == .none)
             #expect(
                 try await journal.earlierClaims(before: ids[2], messageTypes: ["MDM^T02"], owner: "two", now: now)
@@ -156,8 +160,14 @@ struct StoreConformanceTests {
             try await journal.updateState(id: ids[0], to: .processed)
             try await journal.updateState(id: ids[1], to: .failed, reason: "no transcript")
             #expect(try await journal.earlierClaims(before: ids[2], messageTypes: [], owner: "two", now: now) == .none)
+            // An owner extends its claims while it works on them: "two"'s last until now + 40 s instead of 30.
+            #expect(try await journal.extendClaims(by: two, now: now.addingTimeInterval(10)) == 3)
+            #expect(
+                try await journal.earlierClaims(
+                    before: ids[5], messageTypes: [], owner: "one", now: now.addingTimeInterval(35))
+                    == .held(firstID: ids[2]))
             // After the lease, "two"'s claims are abandoned and "one" takes them over.
-            let later = now.addingTimeInterval(31)
+            let later = now.addingTimeInterval(41)
             #expect(
                 try await journal.earlierClaims(before: ids[5], messageTypes: [], owner: "one", now: later)
                     == .abandoned)
@@ -167,7 +177,8 @@ struct StoreConformanceTests {
             #expect(
                 try await journal.earlierClaims(before: ids[5], messageTypes: [], owner: "one", now: later) == .none)
             #expect(
-                try await journal.earlierClaims(before: ids[5], messageTypes: [], owner: "two", now: later) == .held)
+                try await journal.earlierClaims(before: ids[5], messageTypes: [], owner: "two", now: later)
+                    == .held(firstID: ids[2]))
             #expect(
                 try await journal.claimAccepted(messageTypes: [], afterID: nil, limit: 0, by: two, now: later).isEmpty)
             await #expect {

@@ -80,8 +80,12 @@ struct PipelineService: Service {
         var ready: [Int: (JournalEntry, EncounterPipeline.Preparation)] = [:]
         var written = 0
         var stopping = false
-        /// The entries before this id are known to be claimed by no other instance (the last barrier passed).
+        /// The entries before this id may be recorded: no earlier entry is claimed by another instance.
         var clearedBefore: Int64 = .min
+        /// The entries before this id may be prepared: no earlier ADT message is claimed by another instance.
+        var contextsClearedBefore: Int64 = .min
+        /// When this pass last extended its claims.
+        var renewed = ContinuousClock.now
 
         init(service: PipelineService, threads: PipelineThreads?) {
             self.service = service
@@ -104,6 +108,7 @@ struct PipelineService: Service {
                     guard let (sequence, entry, preparation) = await group.next() else { break }
                     running -= 1
                     ready[sequence] = (entry, preparation)
+                    await renewClaims()
                     // The threads get their next entries before this task waits for the database.
                     await start(in: &group)
                     await recordReady()
@@ -125,13 +130,16 @@ struct PipelineService: Service {
                 guard let entry = waiting.first else { return }
                 if pipeline.mayKeepContext(entry) {
                     guard running == 0, ready.isEmpty else { return }
-                    guard await clear(before: entry.id) else { return }
+                    guard await recordable(from: entry.id, through: entry.id) != nil else { return }
                     waiting.removeFirst()
                     started += 1
                     recorded += 1
                     tally(entry, await pipeline.process(entry))
                     continue
                 }
+                // A transcript message may read the visit context of an earlier ADT message another instance holds:
+                // it starts once that one is recorded (waiting only when nothing of this pass is in the way).
+                guard await contextsSettled(before: entry.id, idle: running == 0) else { return }
                 waiting.removeFirst()
                 let sequence = started
                 started += 1
@@ -145,6 +153,7 @@ struct PipelineService: Service {
         /// context waits until no earlier ADT message is claimed by another instance.
         mutating func refill() async {
             guard waiting.isEmpty, !exhausted, !stopping else { return }
+            await renewClaims()
             do {
                 waiting = try await pipeline.journal.claimAccepted(
                     messageTypes: service.messageTypes, afterID: cursor, limit: PipelineService.pageSize,
@@ -160,12 +169,6 @@ struct PipelineService: Service {
                 return
             }
             cursor = last.id
-            let contextTypes = service.contextMessageTypes
-            if pipeline.contexts != nil, !contextTypes.isEmpty,
-                await earlier(before: last.id, messageTypes: contextTypes) != .none
-            {
-                guard await clear(before: last.id, messageTypes: contextTypes) else { waiting = []; return }
-            }
         }
 
         /// What other instances claim before `id`; `.held` when the journal cannot say (the caller waits, then
@@ -178,34 +181,89 @@ struct PipelineService: Service {
                 service.logger.error(
                     "journal claims unreadable by the pipeline",
                     metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
-                return .held
+                return .held(firstID: .min)
             }
         }
 
-        /// Waits until no accepted entry before `id` (of `messageTypes`, every pipeline type when `nil`) is claimed
-        /// by another instance; returns `false`, stopping the pass, when such a claim expired (the next pass takes
-        /// the entry over), when waiting lasts a whole lease, or on cancellation.
-        mutating func clear(before id: Int64, messageTypes: [String]? = nil) async -> Bool {
-            if messageTypes == nil, id <= clearedBefore { return true }
+        /// Extends this instance's claims when a third of the lease has passed since the last time, so that they
+        /// do not expire while the pass still works on them (waiting for an earlier instance, or on a busy machine).
+        mutating func renewClaims() async {
+            let lease = service.claimant.lease
+            guard ContinuousClock.now - renewed >= lease / 3 else { return }
+            renewed = ContinuousClock.now
+            do {
+                _ = try await pipeline.journal.extendClaims(by: service.claimant, now: Date())
+            } catch {
+                service.logger.warning(
+                    "journal claims not extended", metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
+            }
+        }
+
+        /// Waits until entry `first` may be recorded, and returns the id below which this pass's entries may be
+        /// recorded now (past `first`, up to `last + 1`): entries below the lowest earlier entry another instance
+        /// claims. Recording that prefix at once, rather than waiting for all of `first...last`, is what keeps two
+        /// instances from waiting for each other. Returns `nil`, stopping the pass, when an earlier claim expired
+        /// (the next pass takes the entry over), when waiting lasts a whole lease, or on cancellation.
+        mutating func recordable(from first: Int64, through last: Int64) async -> Int64? {
+            await renewClaims()
+            if last < clearedBefore { return last + 1 }
             let deadline = ContinuousClock.now + service.claimant.lease
             var pause = Duration.milliseconds(2)
             while !Task.isCancelled {
-                switch await earlier(before: id, messageTypes: messageTypes ?? service.messageTypes) {
+                switch await earlier(before: last, messageTypes: service.messageTypes) {
                 case .none:
-                    if messageTypes == nil { clearedBefore = max(clearedBefore, id) }
-                    return true
+                    clearedBefore = max(clearedBefore, last + 1)
+                    return last + 1
+                case .held(let lowest) where lowest > first:
+                    clearedBefore = max(clearedBefore, lowest)
+                    return lowest
                 case .abandoned:
                     service.logger.notice("an earlier journal entry's claim expired; the next pass takes it over")
                     stopping = true
-                    return false
+                    return nil
                 case .held:
                     guard ContinuousClock.now < deadline else {
                         service.logger.warning("earlier journal entries stayed claimed by another instance")
+                        stopping = true
+                        return nil
+                    }
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .milliseconds(50))
+                    await renewClaims()
+                }
+            }
+            stopping = true
+            return nil
+        }
+
+        /// Whether entry `id` may be prepared: no earlier ADT message is claimed by another instance. When one is
+        /// and the pass is `idle` (nothing of it prepared but not recorded), waits for it as ``recordable(from:through:)``
+        /// does; otherwise answers `false` at once and the pass tries again later.
+        mutating func contextsSettled(before id: Int64, idle: Bool) async -> Bool {
+            let types = service.contextMessageTypes
+            guard pipeline.contexts != nil, !types.isEmpty, id >= contextsClearedBefore else { return true }
+            let deadline = ContinuousClock.now + service.claimant.lease
+            var pause = Duration.milliseconds(2)
+            while !Task.isCancelled {
+                switch await earlier(before: id, messageTypes: types) {
+                case .none:
+                    contextsClearedBefore = id + 1
+                    return true
+                case .held(let lowest) where lowest > id:
+                    contextsClearedBefore = lowest
+                    return true
+                case .abandoned:
+                    stopping = true
+                    return false
+                case .held:
+                    guard idle else { return false }
+                    guard ContinuousClock.now < deadline else {
                         stopping = true
                         return false
                     }
                     try? await Task.sleep(for: pause)
                     pause = min(pause * 2, .milliseconds(50))
+                    await renewClaims()
                 }
             }
             stopping = true
@@ -225,18 +283,23 @@ struct PipelineService: Service {
                     continue
                 }
                 await flush(&notes)
-                if !stopping, await clear(before: entry.id) {
+                if !stopping, await recordable(from: entry.id, through: entry.id) != nil {
                     tally(entry, await pipeline.record(preparation, entry: entry))
                 }
             }
             await flush(&notes)
         }
 
+        /// Records `notes` (consecutive, in journal order) in one transaction, or in several when another
+        /// instance's earlier claims sit between them.
         mutating func flush(_ notes: inout [EncounterPipeline.PreparedNote]) async {
-            guard let last = notes.last, !stopping else { return }
-            guard await clear(before: last.entry.id) else { return }
-            let outcomes = await pipeline.recordNotes(notes)
-            for (note, outcome) in zip(notes, outcomes) { tally(note.entry, outcome) }
+            while let first = notes.first, let last = notes.last, !stopping {
+                guard let bound = await recordable(from: first.entry.id, through: last.entry.id) else { return }
+                let prefix = Array(notes.prefix { $0.entry.id < bound })
+                let outcomes = await pipeline.recordNotes(prefix)
+                for (note, outcome) in zip(prefix, outcomes) { tally(note.entry, outcome) }
+                notes.removeFirst(prefix.count)
+            }
             notes = []
         }
 
