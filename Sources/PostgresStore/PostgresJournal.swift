@@ -28,6 +28,11 @@ final class PostgresJournal: Journal, EncounterContexts {
         acknowledgment, ack_code, duplicate_count, updated_at, failure_reason, content_digest, reuses_control_id_of
         """
 
+    /// ``columns``, each of `journal` (for statements that join another relation).
+    private static let qualifiedColumns = columns.split(separator: ",").map {
+        "journal." + $0.trimmingCharacters(in: .whitespacesAndNewlines)
+    }.joined(separator: ", ")
+
     init(database: PostgresStoreDatabase, keyring: DataKeyring) {
         self.database = database
         self.sealing = StoreSealing(keyring: keyring)
@@ -334,8 +339,9 @@ final class PostgresJournal: Journal, EncounterContexts {
             """)
     }
 
-    /// Claims with one `UPDATE`: the entries are chosen `FOR UPDATE SKIP LOCKED`, so an instance claiming at the
-    /// same moment takes other entries instead of waiting for these.
+    /// Claims with one `UPDATE`: the entries are chosen `FOR UPDATE SKIP LOCKED` in a materialized CTE (evaluated
+    /// once, as the outbox claims: as an `IN (subquery)` the planner may run the locking subquery again while it
+    /// updates), so an instance claiming at the same moment takes other entries instead of waiting for these.
     func claimAccepted(messageTypes: [String], afterID: Int64?, limit: Int, by claimant: JournalClaimant, now: Date)
         async throws -> [JournalEntry]
     {
@@ -349,12 +355,15 @@ final class PostgresJournal: Journal, EncounterContexts {
         let entries = try await journalRows(
             "claim journal entries",
             """
-            UPDATE journal SET claim_owner = \(claimant.owner), claim_expires_at = \(expires) WHERE id IN \
-            (SELECT id FROM journal WHERE state = 'accepted' AND id > \(afterID ?? Int64.min) \
-            AND (NOT \(typed) OR message_type = ANY(\(messageTypes)::text[])) \
-            AND (claim_owner IS NULL OR claim_owner = \(claimant.owner) OR claim_expires_at <= \(stamp)) \
-            ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED) \
-            RETURNING \(unescaped: Self.columns)
+            WITH claimable AS MATERIALIZED (
+                SELECT id FROM journal WHERE state = 'accepted' AND id > \(afterID ?? Int64.min) \
+                AND (NOT \(typed) OR message_type = ANY(\(messageTypes)::text[])) \
+                AND (claim_owner IS NULL OR claim_owner = \(claimant.owner) OR claim_expires_at <= \(stamp)) \
+                ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            )
+            UPDATE journal SET claim_owner = \(claimant.owner), claim_expires_at = \(expires) \
+            FROM claimable WHERE journal.id = claimable.id \
+            RETURNING \(unescaped: Self.qualifiedColumns)
             """)
         return entries.sorted { $0.id < $1.id }
     }

@@ -53,9 +53,29 @@ struct PipelineService: Service {
 
     func run() async throws {
         let threads = PipelineThreads(count: concurrency, niceness: threadNiceness)
-        await wakes.serve(pollingEvery: pollInterval) { await self.processAccepted(on: threads) }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.keepClaims() }
+            await wakes.serve(pollingEvery: pollInterval) { await self.processAccepted(on: threads) }
+            group.cancelAll()
+        }
         await threads.shutdown()
         logger.info("pipeline stopped")
+    }
+
+    /// Extends this instance's claims every third of the lease for as long as the service runs, on the cooperative
+    /// pool rather than in a pass: a pass waiting for its note threads on a busy machine (they run at a lower
+    /// priority) must not see its claims expire and another instance write the same notes. An instance that dies
+    /// stops extending, and its claims expire.
+    func keepClaims() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: claimant.lease / 3)
+            guard !Task.isCancelled else { return }
+            do {
+                _ = try await pipeline.journal.extendClaims(by: claimant, now: Date())
+            } catch {
+                logger.debug("journal claims not extended", metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
+            }
+        }
     }
 
     /// One pass over the accepted entries; returns how many notes were written. Without `threads`, the notes are
