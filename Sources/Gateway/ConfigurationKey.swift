@@ -104,6 +104,10 @@ public struct ConfigurationKey: Hashable, Sendable {
             "scheduling niceness of the note-writing threads, 0-19 (default 10; Linux): inbound acknowledgments go first on a busy machine; 0 keeps the process's priority"
         ),
         ConfigurationKey(
+            "pipeline.claimLeaseSeconds",
+            "how long an instance's claim on accepted messages lasts before another instance sharing the database may take them over (default 30)"
+        ),
+        ConfigurationKey(
             "pipeline.acknowledgmentDestination",
             "the destination (messages [ACK]) that gets the enhanced-mode application acknowledgments MSH-15/16 ask for (AA with the note id, AE with the reason); none sends none"
         ),

@@ -126,7 +126,9 @@ public enum Gateway {
         let signal = WebhookSignal()
         let router = Router(context: APIRequestContext.self)
         // One per-key rate limit for every route that takes API keys: /v1 and the Subscription hook.
-        let keyLimiter = RateLimiter(rate: configuration.api.rateLimit, burst: configuration.api.rateBurst)
+        let keyLimiter = RateLimiter(
+            rate: configuration.api.rateLimit, burst: configuration.api.rateBurst, shared: store.rateLimits,
+            logger: logger)
         V1Routes(store: store, signal: signal, configuration: configuration.api, limiter: keyLimiter, logger: logger)
             .register(on: router)
         HealthRoutes.register(on: router, store: store, readiness: collector)
@@ -172,13 +174,14 @@ public enum Gateway {
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "NoteBridge"),
             onServerRunning: { channel in collector.httpBound(channel.localAddress?.port ?? configuration.httpPort) },
             logger: logger)
+        var retention = RetentionService(
+            journal: journal, notes: store.notes, outbox: store.webhooks, pipelineNotes: store.outbox,
+            retention: configuration.retention, logger: logger)
+        retention.shared = store
         // Services start in order and stop in reverse: MLLP stops accepting first, HTTP last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CoderWarmUp(), successTerminationBehavior: .ignore),
-            .init(
-                service: RetentionService(
-                    journal: journal, notes: store.notes, outbox: store.webhooks, pipelineNotes: store.outbox,
-                    retention: configuration.retention, logger: logger)),
+            .init(service: retention),
             .init(
                 service: WebhookService(
                     outbox: store.webhooks, keys: store.keys, signal: signal, configuration: configuration.webhooks,
@@ -276,18 +279,23 @@ public enum Gateway {
             types.append("ADT^\(event)")
         }
         if !configuration.subscriptions.isEmpty { types.append(SubscriptionHookRoutes.messageType) }
-        services.append(
-            .init(
-                service: PipelineService(
-                    pipeline: pipeline, messageTypes: types, wakes: wakes, deliveries: deliveries,
-                    pollInterval: .seconds(1), concurrency: configuration.pipelineConcurrency,
-                    threadNiceness: Int32(configuration.pipelineThreadNiceness), metrics: metrics, logger: logger)))
+        // An embedded store has one instance: its claims are always its own, after a restart too. Instances sharing
+        // a database each claim under a name of their own.
+        let owner =
+            store.backend == .sqlite ? "embedded" : "\(ProcessInfo.processInfo.hostName.prefix(64))/\(Hex.random(6))"
+        var service = PipelineService(
+            pipeline: pipeline, messageTypes: types, wakes: wakes, deliveries: deliveries,
+            pollInterval: .seconds(1), concurrency: configuration.pipelineConcurrency,
+            threadNiceness: Int32(configuration.pipelineThreadNiceness), metrics: metrics, logger: logger)
+        service.claimant = JournalClaimant(owner: owner, lease: configuration.pipelineClaimLease)
+        services.append(.init(service: service))
         logger.info(
             "pipeline on",
             metadata: [
                 "nb.pipeline.destinations": "\(configuration.destinations.map(\.name).joined(separator: ","))",
                 "nb.pipeline.message_types":
                     "\(configuration.pipelineMessageTypes.map(\.description).joined(separator: ","))",
+                "nb.pipeline.claimant": "\(owner)",
             ])
         return services
     }

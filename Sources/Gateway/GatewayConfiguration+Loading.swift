@@ -273,6 +273,9 @@ extension GatewayConfiguration {
         }
         pipelineConcurrency = try reader.integer("pipeline.concurrency", in: 1...256) ?? pipelineConcurrency
         pipelineThreadNiceness = try reader.integer("pipeline.threadNiceness", in: 0...19) ?? pipelineThreadNiceness
+        if let seconds = try reader.integer("pipeline.claimLeaseSeconds", in: 1...3_600) {
+            pipelineClaimLease = .seconds(seconds)
+        }
         routes = try RouteConfiguration.routes(
             in: values, destinations: destinations, acknowledgmentDestination: acknowledgmentDestination,
             defaultMapping: encounterMapping)

@@ -92,6 +92,9 @@ public struct GatewayConfiguration: Sendable {
     /// The niceness of the pipeline's note-writing threads (`pipeline.threadNiceness`; 0 keeps the process's). On a
     /// busy machine, acknowledging inbound messages durably goes first; the notes wait, journaled.
     public var pipelineThreadNiceness = 10
+    /// How long an instance's claim on the accepted messages it writes notes for lasts (`pipeline.claimLeaseSeconds`):
+    /// after that, another instance sharing the database takes them over.
+    public var pipelineClaimLease: Duration = .seconds(30)
     /// How an HL7 v2 message becomes an encounter (`pipeline.*`).
     public var encounterMapping = HL7EncounterReader.Configuration()
     /// The log level (`trace` … `critical`).

@@ -13,6 +13,8 @@ public struct RetentionService: Service {
     let retention: Duration?
     let interval: Duration
     let logger: Logger
+    /// The store whose instances take turns sweeping (``Store/exclusively(_:_:)``); `nil` sweeps every time.
+    var shared: (any Store)? = nil
 
     /// Creates the sweeper.
     public init(
@@ -34,12 +36,23 @@ public struct RetentionService: Service {
         do {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
-                    await sweep(now: Date())
+                    await sweepOnce(now: Date())
                     try await Task.sleep(for: interval)
                 }
             }
         } catch is CancellationError {
             // Graceful shutdown interrupted the wait between sweeps.
+        }
+    }
+
+    /// One sweep, unless another instance sharing the store is sweeping now (it sweeps for all).
+    func sweepOnce(now: Date) async {
+        guard let shared else { return await sweep(now: now) }
+        do {
+            let swept = try await shared.exclusively(.retentionSweep) { await self.sweep(now: now) }
+            if !swept { logger.debug("retention sweep left to the instance sweeping now") }
+        } catch {
+            logger.error("retention sweep not started", metadata: ["nb.error": "\(type(of: error))"])
         }
     }
 
@@ -56,7 +69,8 @@ public struct RetentionService: Service {
             do {
                 _ = try await pipelineNotes.purgeExpiredNoteDocuments(now: now)
                 // Delivered rows (no PHI) are kept a week for operators, like webhook deliveries.
-                _ = try await pipelineNotes.purgeDelivered(before: now.addingTimeInterval(-7 * 86_400), destination: nil)
+                _ = try await pipelineNotes.purgeDelivered(
+                    before: now.addingTimeInterval(-7 * 86_400), destination: nil)
             } catch {
                 logger.error("pipeline note expiry sweep failed", metadata: ["nb.error": "\(type(of: error))"])
             }

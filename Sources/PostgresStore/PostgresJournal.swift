@@ -28,6 +28,11 @@ final class PostgresJournal: Journal, EncounterContexts {
         acknowledgment, ack_code, duplicate_count, updated_at, failure_reason, content_digest, reuses_control_id_of
         """
 
+    /// ``columns``, each of `journal` (for statements that join another relation).
+    private static let qualifiedColumns = columns.split(separator: ",").map {
+        "journal." + $0.trimmingCharacters(in: .whitespacesAndNewlines)
+    }.joined(separator: ", ")
+
     init(database: PostgresStoreDatabase, keyring: DataKeyring) {
         self.database = database
         self.sealing = StoreSealing(keyring: keyring)
@@ -332,6 +337,70 @@ final class PostgresJournal: Journal, EncounterContexts {
             AND id > \(afterID ?? Int64.min) AND (NOT \(typed) OR message_type = ANY(\(messageTypes)::text[])) \
             ORDER BY id LIMIT \(limit)
             """)
+    }
+
+    /// Claims with one `UPDATE`: the entries are chosen `FOR UPDATE SKIP LOCKED` in a materialized CTE (evaluated
+    /// once, as the outbox claims: as an `IN (subquery)` the planner may run the locking subquery again while it
+    /// updates), so an instance claiming at the same moment takes other entries instead of waiting for these.
+    func claimAccepted(messageTypes: [String], afterID: Int64?, limit: Int, by claimant: JournalClaimant, now: Date)
+        async throws -> [JournalEntry]
+    {
+        guard limit > 0 else { return [] }
+        guard claimant.lease > .zero else {
+            throw StoreError(.invalidArgument, reason: "the claim lease must be positive")
+        }
+        let stamp = now.epochMilliseconds
+        let expires = stamp + claimant.lease.clampedMilliseconds
+        let typed = !messageTypes.isEmpty
+        let entries = try await journalRows(
+            "claim journal entries",
+            """
+            WITH claimable AS MATERIALIZED (
+                SELECT id FROM journal WHERE state = 'accepted' AND id > \(afterID ?? Int64.min) \
+                AND (NOT \(typed) OR message_type = ANY(\(messageTypes)::text[])) \
+                AND (claim_owner IS NULL OR claim_owner = \(claimant.owner) OR claim_expires_at <= \(stamp)) \
+                ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            )
+            UPDATE journal SET claim_owner = \(claimant.owner), claim_expires_at = \(expires) \
+            FROM claimable WHERE journal.id = claimable.id \
+            RETURNING \(unescaped: Self.qualifiedColumns)
+            """)
+        return entries.sorted { $0.id < $1.id }
+    }
+
+    func extendClaims(by claimant: JournalClaimant, now: Date) async throws -> Int {
+        let expires = now.epochMilliseconds + claimant.lease.clampedMilliseconds
+        return try await database.withConnection("extend journal claims") { connection in
+            try await connection.rows(
+                """
+                UPDATE journal SET claim_expires_at = \(expires) \
+                WHERE state = 'accepted' AND claim_owner = \(claimant.owner) RETURNING id
+                """,
+                logger: self.logger
+            ).count
+        }
+    }
+
+    func earlierClaims(before id: Int64, messageTypes: [String], owner: String, now: Date) async throws
+        -> EarlierJournalClaims
+    {
+        let typed = !messageTypes.isEmpty
+        let (lowest, expired) = try await database.withConnection("read earlier journal claims") {
+            connection -> (Int64?, Bool) in
+            guard
+                let row = try await connection.rows(
+                    """
+                    SELECT MIN(id), COALESCE(bool_or(claim_expires_at <= \(now.epochMilliseconds)), false) \
+                    FROM journal WHERE state = 'accepted' AND id < \(id) AND claim_owner IS NOT NULL \
+                    AND claim_owner <> \(owner) AND (NOT \(typed) OR message_type = ANY(\(messageTypes)::text[]))
+                    """,
+                    logger: self.logger
+                ).first
+            else { return (nil, false) }
+            return (try row.value(0, as: Int64?.self), try row.value(1, as: Bool.self))
+        }
+        guard let lowest else { return .none }
+        return expired ? .abandoned : .held(firstID: lowest)
     }
 
     func entries(flag: JournalFlag, afterID: Int64?, limit: Int) async throws -> [JournalEntry] {

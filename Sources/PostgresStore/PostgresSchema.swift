@@ -191,6 +191,33 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX webhooks_due ON webhooks (state, next_attempt_at)",
             ]),
+        Migration(
+            version: 4, name: "shared instance state",
+            statements: [
+                // Which instance writes the note of an accepted entry, and until when its claim holds.
+                "ALTER TABLE journal ADD COLUMN claim_owner TEXT, ADD COLUMN claim_expires_at BIGINT",
+                "CREATE INDEX journal_accepted ON journal (id) WHERE state = 'accepted'",
+                // One token bucket per API key, shared by every instance (no PHI: key ids and counts).
+                """
+                CREATE TABLE rate_limits (
+                    key TEXT PRIMARY KEY,
+                    tokens DOUBLE PRECISION NOT NULL,
+                    allowed BOOLEAN NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                // Single-use stream tickets: the ticket's SHA-256, the request it was issued for (sealed), its expiry.
+                """
+                CREATE TABLE stream_tickets (
+                    ticket_digest TEXT PRIMARY KEY,
+                    key_id TEXT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    request_sealed BYTEA NOT NULL,
+                    seal_key_id TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX stream_tickets_expires_at ON stream_tickets (expires_at)",
+            ]),
     ]
 
     /// Applies the migrations `connection`'s database lacks, under the advisory lock, in one transaction; returns

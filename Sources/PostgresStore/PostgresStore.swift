@@ -30,6 +30,10 @@ public final class PostgresStore: Store {
     public var keys: any APIKeyStore { noteStore }
     public var audit: any AuditLog { noteStore }
     public var webhooks: any WebhookOutbox { noteStore }
+    public var rateLimits: (any SharedRateLimits)? { rateLimitStore }
+    let rateLimitStore: PostgresRateLimits
+    public var streamTickets: (any SharedStreamTickets)? { streamTicketStore }
+    let streamTicketStore: PostgresStreamTickets
 
     /// Starts the connection pool for `configuration`; nothing is sent to the server until the first operation (or
     /// ``migrate()``). Throws ``StoreError/Code/invalidArgument`` for a setting out of range.
@@ -42,6 +46,8 @@ public final class PostgresStore: Store {
         self.journalStore = PostgresJournal(database: database, keyring: keyring)
         self.outboxStore = PostgresOutbox(database: database, keyring: keyring)
         self.noteStore = PostgresNoteStore(database: database, keyring: keyring)
+        self.rateLimitStore = PostgresRateLimits(database: database)
+        self.streamTicketStore = PostgresStreamTickets(database: database, keyring: keyring)
         let client = database.client
         self.pool = Mutex(Task { await client.run() })
         logger.info(
@@ -87,6 +93,28 @@ public final class PostgresStore: Store {
             defer { group.cancelAll() }
             try await group.next()
         }
+    }
+
+    /// Runs `body` while this instance holds the session-level advisory lock of `work`, on a connection kept for
+    /// that long: `pg_try_advisory_lock` does not wait, and the server drops the lock with the connection when the
+    /// instance dies, so another instance's next attempt gets it.
+    public func exclusively(_ work: SingletonWork, _ body: @escaping @Sendable () async -> Void) async throws -> Bool {
+        let key = Self.lockKey(work)
+        let logger = database.logger
+        return try await database.withConnection("run \(work.rawValue)") { connection in
+            let locked = try await connection.rows("SELECT pg_try_advisory_lock(\(key))", logger: logger).first?
+                .value(0, as: Bool.self)
+            guard locked == true else { return false }
+            await body()
+            _ = try? await connection.rows("SELECT pg_advisory_unlock(\(key))", logger: logger)
+            return true
+        }
+    }
+
+    /// The advisory lock key of `work`: `NBSINGL` in ASCII and the work's number.
+    static func lockKey(_ work: SingletonWork) -> Int64 {
+        let base: Int64 = 0x4E42_5349_4E47_4C00
+        return base + Int64(SingletonWork.allCases.firstIndex(of: work) ?? 0)
     }
 
     public func close() async throws {

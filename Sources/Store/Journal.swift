@@ -37,6 +37,24 @@ public protocol Journal: Sendable {
     func entries(state: JournalState, messageTypes: [String], afterID: Int64?, limit: Int) async throws
         -> [JournalEntry]
 
+    /// Claims up to `limit` accepted entries of the given message types (every type when empty) with an id greater
+    /// than `afterID` (all when `nil`), for `claimant` until `now + claimant.lease`, and returns them in ascending id
+    /// order. Claimable are entries nobody claimed, entries `claimant.owner` claimed, and entries whose claim
+    /// expired; entries another instance is claiming at the same moment are skipped, never waited for, so that
+    /// concurrent claims return disjoint entries.
+    func claimAccepted(messageTypes: [String], afterID: Int64?, limit: Int, by claimant: JournalClaimant, now: Date)
+        async throws -> [JournalEntry]
+
+    /// Extends every claim `claimant.owner` holds on accepted entries to `now + claimant.lease` and returns how many
+    /// it extended: what an instance does while it still works on its entries, so that its claims do not expire
+    /// under it.
+    func extendClaims(by claimant: JournalClaimant, now: Date) async throws -> Int
+
+    /// Whether accepted entries of the given message types (every type when empty) with an id smaller than `id`
+    /// are claimed by an owner other than `owner`, and whether any of those claims expired at `now`.
+    func earlierClaims(before id: Int64, messageTypes: [String], owner: String, now: Date) async throws
+        -> EarlierJournalClaims
+
     /// Up to `limit` entries carrying `flag` with an id greater than `afterID`, in ascending id order.
     func entries(flag: JournalFlag, afterID: Int64?, limit: Int) async throws -> [JournalEntry]
 

@@ -109,6 +109,16 @@ extension SQLiteJournal {
         migrator.registerMigration("outbox.delivered-references") { db in
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN delivered_references TEXT")
         }
+        // Claims of accepted entries by pipeline instances (who, and until when), so that each entry is written
+        // by one instance; an embedded store has one instance, whose claims are always its own.
+        migrator.registerMigration("journal.claims") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE journal ADD COLUMN claim_owner TEXT;
+                    ALTER TABLE journal ADD COLUMN claim_expires_at INTEGER;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -375,7 +375,7 @@ public final class SQLiteJournal: Journal {
         }
     }
 
-    private func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
         guard !queue.isClosed else {
             throw Self.closedError()
         }

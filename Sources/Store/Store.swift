@@ -22,12 +22,39 @@ public protocol Store: Sendable {
     /// The webhook deliveries.
     var webhooks: any WebhookOutbox { get }
 
+    /// The per-key rate limits every instance shares, or `nil` when the backend serves one instance only (each
+    /// process then counts in memory).
+    var rateLimits: (any SharedRateLimits)? { get }
+
+    /// The stream tickets every instance shares, or `nil` when the backend serves one instance only (tickets then
+    /// live in that process's memory).
+    var streamTickets: (any SharedStreamTickets)? { get }
+
+    /// Runs `body` unless another instance sharing the database is running `work` now (then returns `false` at once,
+    /// without waiting). The claim ends with `body`, or with the instance holding it (its connection closes), so the
+    /// work moves to another instance when one dies. A backend serving one instance runs `body` every time.
+    func exclusively(_ work: SingletonWork, _ body: @escaping @Sendable () async -> Void) async throws -> Bool
+
     /// Returns when the store can commit now; throws when it cannot (the database is unreachable, or its schema
     /// migrations are pending). What `/readyz` asks.
     func checkReadiness() async throws
 
     /// Waits for pending commits, then releases the database.
     func close() async throws
+}
+
+extension Store {
+    /// None: one instance, counting in memory.
+    public var rateLimits: (any SharedRateLimits)? { nil }
+
+    /// None: one instance, keeping tickets in memory.
+    public var streamTickets: (any SharedStreamTickets)? { nil }
+
+    /// Runs `body`: one instance has nobody to share the work with.
+    public func exclusively(_ work: SingletonWork, _ body: @escaping @Sendable () async -> Void) async throws -> Bool {
+        await body()
+        return true
+    }
 }
 
 /// The kinds of ``Store`` (`storage.backend`).

@@ -20,6 +20,8 @@ public struct StoreSealing: Sendable {
         case webhookSecret(keyID: String)
         /// What ADT messages told about a visit (``EncounterContexts``), bound to its key.
         case encounterContext(key: String)
+        /// The request a shared stream ticket keeps (``SharedStreamTickets``), bound to the ticket's digest.
+        case streamTicket(digest: String)
 
         /// The authenticated associated data (unchanged since the first release of each value).
         public var associatedData: [UInt8] {
@@ -30,6 +32,7 @@ public struct StoreSealing: Sendable {
             case .noteFHIR(let id): Array(("notebridge.note-fhir.v1:" + id).utf8)
             case .webhookSecret(let keyID): Array(("notebridge.webhook-secret.v1:" + keyID).utf8)
             case .encounterContext(let key): Array(("notebridge.encounter-context.v1:" + key).utf8)
+            case .streamTicket(let digest): Array(("notebridge.stream-ticket.v1:" + digest).utf8)
             }
         }
     }
@@ -80,6 +83,12 @@ public struct StoreSealing: Sendable {
     /// The digest of a lookup value under the key `keyID`; `nil` when the keyring has no such key.
     public func lookupDigest(_ field: String, _ value: String, keyID: String) -> String? {
         keyring.key(id: keyID).map { Self.lookupDigest(field, value, key: $0) }
+    }
+
+    /// The SHA-256 of a stream ticket, hex: what a shared ticket is stored and found under (the ticket is 192
+    /// random bits and a credential, so a plain hash is enough, and the database never holds the credential).
+    public static func streamTicketDigest(_ ticket: String) -> String {
+        Hex.encode(SHA256.hash(data: Array(ticket.utf8)))
     }
 
     /// HMAC-SHA256 of `field:value` under a key derived (HKDF) from a data key, hex.

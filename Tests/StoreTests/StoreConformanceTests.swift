@@ -103,6 +103,122 @@ struct StoreConformanceTests {
         }
     }
 
+    /// Records `count` accepted entries and returns their ids.
+    private func acceptedEntries(_ journal: any Journal, count: Int, prefix: String) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for index in 0..<count {
+            guard
+                case .recorded(let id) = try await journal.record(
+                    Support.entry(controlID: "\(prefix)\(index)"), duplicateWindow: .seconds(3600))
+            else { throw StoreError(.database, reason: "not recorded") }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    @Test(
+        "accepted entries are claimed by one owner at a time, in id order, and an expired claim is taken over",
+        arguments: StoreImplementation.all)
+    func journalClaims(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let journal = store.journal
+            let ids = try await acceptedEntries(journal, count: 6, prefix: "C")
+            try await journal.updateState(id: ids[5], to: .processed)
+            let now = Date()
+            let one = JournalClaimant(owner: "one", lease: .seconds(30))
+            let two = JournalClaimant(owner: "two", lease: .seconds(30))
+            let first = try await journal.claimAccepted(
+                messageTypes: ["ADT^A01"], afterID: nil, limit: 2, by: one, now: now)
+            #expect(first.map(\.id) == Array(ids[0..<2]))
+            #expect(first.first?.body == Support.message(controlID: "C0"))
+            // Another owner gets the next ones; the processed entry is never claimed; other types are not taken.
+            let second = try await journal.claimAccepted(messageTypes: [], afterID: nil, limit: 10, by: two, now: now)
+            #expect(second.map(\.id) == Array(ids[2..<5]))
+            #expect(
+                try await journal.claimAccepted(messageTypes: ["MDM^T02"], afterID: nil, limit: 10, by: one, now: now)
+                    .isEmpty)
+            // An owner claims its own entries again (a new pass, or a restart under the same name), after a cursor too.
+            #expect(
+                try await journal.claimAccepted(messageTypes: [], afterID: nil, limit: 10, by: one, now: now).map(\.id)
+                    == Array(ids[0..<2]))
+            #expect(
+                try await journal.claimAccepted(messageTypes: [], afterID: ids[0], limit: 10, by: one, now: now)
+                    .map(\.id) == [ids[1]])
+            // Before its entries, "two" finds "one"'s claims held; "one" finds nothing of its own in the way.
+            #expect(
+                try await journal.earlierClaims(before: ids[2], messageTypes: [], owner: "two", now: now)
+                    == .held(firstID: ids[0]))
+            #expect(
+                try await journal.earlierClaims(before: ids[5], messageTypes: [], owner: "one", now: now)
+                    == .held(firstID: ids[2]))
+            #expect(try await journal.earlierClaims(before: ids[2], messageTypes: [], owner: "one", now: now) == .none)
+            #expect(
+                try await journal.earlierClaims(before: ids[2], messageTypes: ["MDM^T02"], owner: "two", now: now)
+                    == .none)
+            #expect(try await journal.earlierClaims(before: ids[0], messageTypes: [], owner: "two", now: now) == .none)
+            // Once processed, an entry's claim no longer counts.
+            try await journal.updateState(id: ids[0], to: .processed)
+            try await journal.updateState(id: ids[1], to: .failed, reason: "no transcript")
+            #expect(try await journal.earlierClaims(before: ids[2], messageTypes: [], owner: "two", now: now) == .none)
+            // An owner extends its claims while it works on them: "two"'s last until now + 40 s instead of 30.
+            #expect(try await journal.extendClaims(by: two, now: now.addingTimeInterval(10)) == 3)
+            #expect(
+                try await journal.earlierClaims(
+                    before: ids[5], messageTypes: [], owner: "one", now: now.addingTimeInterval(35))
+                    == .held(firstID: ids[2]))
+            // After the lease, "two"'s claims are abandoned and "one" takes them over.
+            let later = now.addingTimeInterval(41)
+            #expect(
+                try await journal.earlierClaims(before: ids[5], messageTypes: [], owner: "one", now: later)
+                    == .abandoned)
+            #expect(
+                try await journal.claimAccepted(messageTypes: [], afterID: nil, limit: 10, by: one, now: later)
+                    .map(\.id) == Array(ids[2..<5]))
+            #expect(
+                try await journal.earlierClaims(before: ids[5], messageTypes: [], owner: "one", now: later) == .none)
+            #expect(
+                try await journal.earlierClaims(before: ids[5], messageTypes: [], owner: "two", now: later)
+                    == .held(firstID: ids[2]))
+            #expect(
+                try await journal.claimAccepted(messageTypes: [], afterID: nil, limit: 0, by: two, now: later).isEmpty)
+            await #expect {
+                _ = try await journal.claimAccepted(
+                    messageTypes: [], afterID: nil, limit: 1, by: JournalClaimant(owner: "two", lease: .zero),
+                    now: later)
+            } throws: { Self.code($0) == .invalidArgument }
+        }
+    }
+
+    @Test("concurrent journal claims by several owners never return the same entry", arguments: StoreImplementation.all)
+    func concurrentJournalClaims(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let journal = store.journal
+            let ids = try await acceptedEntries(journal, count: 60, prefix: "K")
+            let claimed = await withTaskGroup(of: [Int64].self) { group in
+                for owner in 0..<4 {
+                    group.addTask {
+                        let claimant = JournalClaimant(owner: "owner-\(owner)", lease: .seconds(60))
+                        var mine: [Int64] = []
+                        var cursor: Int64?
+                        while true {
+                            guard
+                                let page = try? await journal.claimAccepted(
+                                    messageTypes: [], afterID: cursor, limit: 4, by: claimant, now: Date()),
+                                let last = page.last
+                            else { return mine }
+                            mine += page.map(\.id)
+                            cursor = last.id
+                        }
+                    }
+                }
+                var all: [Int64] = []
+                for await mine in group { all += mine }
+                return all
+            }
+            #expect(claimed.sorted() == ids)
+        }
+    }
+
     @Test(
         "a resend with the same content is a duplicate, with other content its own flagged entry, in one batch too",
         arguments: StoreImplementation.all)

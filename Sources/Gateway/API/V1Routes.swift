@@ -69,14 +69,15 @@ public struct V1Routes: Sendable {
     ) {
         self.init(
             keys: store.keys, notes: store.notes, audit: store.audit, webhooks: store.webhooks, signal: signal,
-            configuration: configuration, limiter: limiter, logger: logger)
+            configuration: configuration, limiter: limiter, sharedTickets: store.streamTickets, logger: logger)
     }
 
     /// `limiter` is the per-key rate limit to use (shared with other routes that take API keys, such as the
     /// Subscription hook); by default one of the configuration's rate and burst.
     init(
         keys: any APIKeyStore, notes: any NoteStore, audit: any AuditLog, webhooks: any WebhookOutbox,
-        signal: WebhookSignal, configuration: Configuration, limiter: RateLimiter? = nil, logger: Logger
+        signal: WebhookSignal, configuration: Configuration, limiter: RateLimiter? = nil,
+        sharedTickets: (any SharedStreamTickets)? = nil, logger: Logger
     ) {
         self.keys = keys
         self.notes = notes
@@ -85,7 +86,7 @@ public struct V1Routes: Sendable {
             notes: notes, outbox: webhooks, signal: signal, retention: configuration.retention,
             defaultCallbackURL: configuration.callbackURL, logger: logger)
         self.limiter = limiter ?? RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst)
-        self.tickets = StreamTickets(lifetime: configuration.streamTicketLifetime)
+        self.tickets = StreamTickets(lifetime: configuration.streamTicketLifetime, shared: sharedTickets)
         self.transcriptions = TranscriptionGate(
             limit: configuration.audio.concurrentTranscriptions, queueLimit: configuration.audio.queuedTranscriptions)
         self.configuration = configuration
@@ -210,25 +211,34 @@ public struct V1Routes: Sendable {
     func noteBeforeStreaming(_ request: Request, _ context: APIRequestContext) async throws -> (
         APIKeyRecord, NoteJob, Note
     ) {
+        let (key, job, note, _) = try await noteAndBodyBeforeStreaming(request, context)
+        return (key, job, note)
+    }
+
+    /// ``noteBeforeStreaming(_:_:)``, with the request body's bytes.
+    func noteAndBodyBeforeStreaming(_ request: Request, _ context: APIRequestContext) async throws -> (
+        APIKeyRecord, NoteJob, Note, [UInt8]
+    ) {
         let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
         let job: NoteJob
+        let body: [UInt8]
         do {
-            job = try await decodeJob(request, context)
+            (job, body) = try await decodeJobAndBody(request, context)
         } catch let error as APIError {
             await record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
             throw error
         }
-        return (key, job, try await writeBeforeStreaming(job, key: key, context))
+        return (key, job, try await writeBeforeStreaming(job, key: key, context), body)
     }
 
     /// `POST /v1/stream/ticket`: checks and writes the note as `POST /v1/stream/note` would, and answers 201 with
     /// a single-use ticket for `GET /v1/stream/note?ticket=…` (for the browser's `EventSource`).
     func streamTicket(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let (key, job, note) = try await noteBeforeStreaming(request, context)
+        let (key, job, note, body) = try await noteAndBodyBeforeStreaming(request, context)
         let ticket: String
         do {
-            ticket = try tickets.issue(job: job, note: note, key: key)
-        } catch {
+            ticket = try await storing { try await tickets.issue(job: job, note: note, key: key, request: body) }
+        } catch let error as APIError {
             await record(.create, key: key, noteID: nil, status: Int(error.status.code), error: error.code, context)
             throw error
         }
@@ -247,18 +257,32 @@ public struct V1Routes: Sendable {
 
     /// `GET /v1/stream/note?ticket=…`: the stream of a ticket's note; the ticket is the credential, used once.
     func redeemStream(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        guard let ticket = request.uri.queryParameters.get("ticket"), ticket.hasPrefix(StreamTickets.prefix),
-            let entry = tickets.redeem(ticket)
+        let ticket = request.uri.queryParameters.get("ticket")
+        guard let ticket, ticket.hasPrefix(StreamTickets.prefix),
+            let redemption = try await storing({ try await tickets.redeemAnywhere(ticket) })
         else {
             await record(.create, key: nil, noteID: nil, status: 401, error: "UNAUTHORIZED", context)
             throw APIError.unauthorized("the ticket is unknown, used or expired; get one from POST /v1/stream/ticket")
         }
+        let keyID =
+            switch redemption {
+            case .written(let entry): entry.key.id
+            case .request(let kept): kept.keyID
+            }
         // A key revoked since the ticket was issued opens nothing.
-        guard let current = try await storing({ try await keys.key(id: entry.key.id) }), current.revokedAt == nil else {
-            await record(.create, key: entry.key, noteID: nil, status: 401, error: "UNAUTHORIZED", context)
+        let found = try await storing({ try await keys.key(id: keyID) })
+        guard let current = found, current.revokedAt == nil else {
+            await record(.create, key: found, noteID: nil, status: 401, error: "UNAUTHORIZED", context)
             throw APIError.unauthorized("the API key that issued this ticket was revoked")
         }
-        return stream(entry.note, job: entry.job, key: entry.key, context)
+        switch redemption {
+        case .written(let entry):
+            return stream(entry.note, job: entry.job, key: entry.key, context)
+        case .request(let kept):
+            // Issued by another instance (or this one) from a request it checked: the same note, written again.
+            let job = try NoteJob.decode(kept.request)
+            return stream(try await writeBeforeStreaming(job, key: current, context), job: job, key: current, context)
+        }
     }
 
     /// The event stream of a written note: its sections, codes, summary, then the stored note's id and `[DONE]`.
@@ -382,7 +406,7 @@ public struct V1Routes: Sendable {
             }
             key = found
             guard found.scopes.contains(scope.rawValue) else { throw APIError.forbidden(scope: scope.rawValue) }
-            if let wait = limiter.take(found.id) { throw APIError.rateLimited(retryAfter: wait) }
+            if let wait = await limiter.admit(found.id) { throw APIError.rateLimited(retryAfter: wait) }
             return found
         } catch let error as APIError {
             await record(action, key: key, noteID: noteID, status: Int(error.status.code), error: error.code, context)

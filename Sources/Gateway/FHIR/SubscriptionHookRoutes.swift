@@ -244,7 +244,7 @@ struct SubscriptionHookRoutes: Sendable {
             error.keyID = key.id
             throw error
         }
-        if let wait = limiter.take(key.id) {
+        if let wait = await limiter.admit(key.id) {
             logger.notice(
                 "subscription notification over the API key's rate limit", metadata: ["nb.api.key_id": "\(key.id)"])
             var error = FHIRError(APIError.rateLimited(retryAfter: wait))

@@ -41,6 +41,9 @@ public struct GatewayMetrics: Sendable {
         case processed
         /// The message cannot become a note (marked failed with a reason).
         case failed
+        /// A note was written, but another pass or instance had committed the message's note first (work done
+        /// twice; instances sharing a journal claim their messages to avoid it).
+        case alreadyProcessed = "already_processed"
     }
 
     /// The registry the counters live in.

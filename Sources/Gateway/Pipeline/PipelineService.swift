@@ -18,12 +18,22 @@ import Store
 /// Crash safety is the transaction's: an entry stays `accepted` until its note and rows commit with its move to
 /// `processed`, and a pass that stops (cancellation, a store failure) drops what it prepared but did not record;
 /// the next pass, or the next start, writes those notes again.
+///
+/// Several instances share one journal by claiming the entries they write (``JournalClaimant``): a pass claims a page
+/// at a time, so each entry is prepared by one instance. The order holds across instances too: before it records an
+/// entry, a pass waits until no earlier entry is claimed by another instance (each instance records its own in
+/// order), so notes commit in journal order whichever instance writes them. When an earlier claim has expired (its
+/// instance died), the pass stops, and the next one, which starts from the oldest accepted entry, takes it over. A
+/// transcript message is prepared only when no earlier ADT message is claimed elsewhere, since it may read the visit
+/// context such a message keeps.
 struct PipelineService: Service {
     let pipeline: EncounterPipeline
     let messageTypes: [String]
     let wakes: DeliverySignal
     let deliveries: DeliverySignal
     let pollInterval: Duration
+    /// Who this instance claims entries as.
+    var claimant = JournalClaimant(owner: "embedded", lease: .seconds(30))
     /// The most entries whose notes are being written at once (at least 1).
     var concurrency: Int = PipelineService.defaultConcurrency
     /// The niceness of the note-writing threads (0: the process's priority; Linux only).
@@ -34,14 +44,38 @@ struct PipelineService: Service {
     /// One note per core.
     static var defaultConcurrency: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
-    /// The entries read from the journal at a time.
-    static let pageSize = 64
+    /// The entries claimed from the journal at a time: small, so that instances sharing the journal take turns
+    /// often instead of one waiting for another's long page.
+    static let pageSize = 32
+
+    /// The message types whose entries may keep a visit context (ADT events).
+    var contextMessageTypes: [String] { messageTypes.filter { $0.hasPrefix("ADT") } }
 
     func run() async throws {
         let threads = PipelineThreads(count: concurrency, niceness: threadNiceness)
-        await wakes.serve(pollingEvery: pollInterval) { await self.processAccepted(on: threads) }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.keepClaims() }
+            await wakes.serve(pollingEvery: pollInterval) { await self.processAccepted(on: threads) }
+            group.cancelAll()
+        }
         await threads.shutdown()
         logger.info("pipeline stopped")
+    }
+
+    /// Extends this instance's claims every third of the lease for as long as the service runs, on the cooperative
+    /// pool rather than in a pass: a pass waiting for its note threads on a busy machine (they run at a lower
+    /// priority) must not see its claims expire and another instance write the same notes. An instance that dies
+    /// stops extending, and its claims expire.
+    func keepClaims() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: claimant.lease / 3)
+            guard !Task.isCancelled else { return }
+            do {
+                _ = try await pipeline.journal.extendClaims(by: claimant, now: Date())
+            } catch {
+                logger.debug("journal claims not extended", metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
+            }
+        }
     }
 
     /// One pass over the accepted entries; returns how many notes were written. Without `threads`, the notes are
@@ -66,6 +100,12 @@ struct PipelineService: Service {
         var ready: [Int: (JournalEntry, EncounterPipeline.Preparation)] = [:]
         var written = 0
         var stopping = false
+        /// The entries before this id may be recorded: no earlier entry is claimed by another instance.
+        var clearedBefore: Int64 = .min
+        /// The entries before this id may be prepared: no earlier ADT message is claimed by another instance.
+        var contextsClearedBefore: Int64 = .min
+        /// When this pass last extended its claims.
+        var renewed = ContinuousClock.now
 
         init(service: PipelineService, threads: PipelineThreads?) {
             self.service = service
@@ -88,6 +128,7 @@ struct PipelineService: Service {
                     guard let (sequence, entry, preparation) = await group.next() else { break }
                     running -= 1
                     ready[sequence] = (entry, preparation)
+                    await renewClaims()
                     // The threads get their next entries before this task waits for the database.
                     await start(in: &group)
                     await recordReady()
@@ -109,12 +150,16 @@ struct PipelineService: Service {
                 guard let entry = waiting.first else { return }
                 if pipeline.mayKeepContext(entry) {
                     guard running == 0, ready.isEmpty else { return }
+                    guard await recordable(from: entry.id, through: entry.id) != nil else { return }
                     waiting.removeFirst()
                     started += 1
                     recorded += 1
                     tally(entry, await pipeline.process(entry))
                     continue
                 }
+                // A transcript message may read the visit context of an earlier ADT message another instance holds:
+                // it starts once that one is recorded (waiting only when nothing of this pass is in the way).
+                guard await contextsSettled(before: entry.id, idle: running == 0) else { return }
                 waiting.removeFirst()
                 let sequence = started
                 started += 1
@@ -124,23 +169,125 @@ struct PipelineService: Service {
             }
         }
 
-        /// Reads the next page of accepted entries when none is waiting.
+        /// Claims the next page of accepted entries when none is waiting. A page whose entries may read a visit
+        /// context waits until no earlier ADT message is claimed by another instance.
         mutating func refill() async {
-            guard waiting.isEmpty, !exhausted else { return }
+            guard waiting.isEmpty, !exhausted, !stopping else { return }
+            await renewClaims()
             do {
-                waiting = try await pipeline.journal.entries(
-                    state: .accepted, messageTypes: service.messageTypes, afterID: cursor, limit: PipelineService.pageSize)
+                waiting = try await pipeline.journal.claimAccepted(
+                    messageTypes: service.messageTypes, afterID: cursor, limit: PipelineService.pageSize,
+                    by: service.claimant, now: Date())
             } catch {
                 service.logger.error(
                     "journal unreadable by the pipeline", metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
                 exhausted = true
                 return
             }
-            if let last = waiting.last {
-                cursor = last.id
-            } else {
+            guard let last = waiting.last else {
                 exhausted = true
+                return
             }
+            cursor = last.id
+        }
+
+        /// What other instances claim before `id`; `.held` when the journal cannot say (the caller waits, then
+        /// gives up).
+        func earlier(before id: Int64, messageTypes: [String]) async -> EarlierJournalClaims {
+            do {
+                return try await pipeline.journal.earlierClaims(
+                    before: id, messageTypes: messageTypes, owner: service.claimant.owner, now: Date())
+            } catch {
+                service.logger.error(
+                    "journal claims unreadable by the pipeline",
+                    metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
+                return .held(firstID: .min)
+            }
+        }
+
+        /// Extends this instance's claims when a third of the lease has passed since the last time, so that they
+        /// do not expire while the pass still works on them (waiting for an earlier instance, or on a busy machine).
+        mutating func renewClaims() async {
+            let lease = service.claimant.lease
+            guard ContinuousClock.now - renewed >= lease / 3 else { return }
+            renewed = ContinuousClock.now
+            do {
+                _ = try await pipeline.journal.extendClaims(by: service.claimant, now: Date())
+            } catch {
+                service.logger.warning(
+                    "journal claims not extended", metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
+            }
+        }
+
+        /// Waits until entry `first` may be recorded, and returns the id below which this pass's entries may be
+        /// recorded now (past `first`, up to `last + 1`): entries below the lowest earlier entry another instance
+        /// claims. Recording that prefix at once, rather than waiting for all of `first...last`, is what keeps two
+        /// instances from waiting for each other. Returns `nil`, stopping the pass, when an earlier claim expired
+        /// (the next pass takes the entry over), when waiting lasts a whole lease, or on cancellation.
+        mutating func recordable(from first: Int64, through last: Int64) async -> Int64? {
+            await renewClaims()
+            if last < clearedBefore { return last + 1 }
+            let deadline = ContinuousClock.now + service.claimant.lease
+            var pause = Duration.milliseconds(2)
+            while !Task.isCancelled {
+                switch await earlier(before: last, messageTypes: service.messageTypes) {
+                case .none:
+                    clearedBefore = max(clearedBefore, last + 1)
+                    return last + 1
+                case .held(let lowest) where lowest > first:
+                    clearedBefore = max(clearedBefore, lowest)
+                    return lowest
+                case .abandoned:
+                    service.logger.notice("an earlier journal entry's claim expired; the next pass takes it over")
+                    stopping = true
+                    return nil
+                case .held:
+                    guard ContinuousClock.now < deadline else {
+                        service.logger.warning("earlier journal entries stayed claimed by another instance")
+                        stopping = true
+                        return nil
+                    }
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .milliseconds(50))
+                    await renewClaims()
+                }
+            }
+            stopping = true
+            return nil
+        }
+
+        /// Whether entry `id` may be prepared: no earlier ADT message is claimed by another instance. When one is
+        /// and the pass is `idle` (nothing of it prepared but not recorded), waits for it as ``recordable(from:through:)``
+        /// does; otherwise answers `false` at once and the pass tries again later.
+        mutating func contextsSettled(before id: Int64, idle: Bool) async -> Bool {
+            let types = service.contextMessageTypes
+            guard pipeline.contexts != nil, !types.isEmpty, id >= contextsClearedBefore else { return true }
+            let deadline = ContinuousClock.now + service.claimant.lease
+            var pause = Duration.milliseconds(2)
+            while !Task.isCancelled {
+                switch await earlier(before: id, messageTypes: types) {
+                case .none:
+                    contextsClearedBefore = id + 1
+                    return true
+                case .held(let lowest) where lowest > id:
+                    contextsClearedBefore = lowest
+                    return true
+                case .abandoned:
+                    stopping = true
+                    return false
+                case .held:
+                    guard idle else { return false }
+                    guard ContinuousClock.now < deadline else {
+                        stopping = true
+                        return false
+                    }
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .milliseconds(50))
+                    await renewClaims()
+                }
+            }
+            stopping = true
+            return false
         }
 
         /// Records the prepared entries that follow the last recorded one, in journal order: consecutive notes in
@@ -156,15 +303,23 @@ struct PipelineService: Service {
                     continue
                 }
                 await flush(&notes)
-                if !stopping { tally(entry, await pipeline.record(preparation, entry: entry)) }
+                if !stopping, await recordable(from: entry.id, through: entry.id) != nil {
+                    tally(entry, await pipeline.record(preparation, entry: entry))
+                }
             }
             await flush(&notes)
         }
 
+        /// Records `notes` (consecutive, in journal order) in one transaction, or in several when another
+        /// instance's earlier claims sit between them.
         mutating func flush(_ notes: inout [EncounterPipeline.PreparedNote]) async {
-            guard !notes.isEmpty, !stopping else { return }
-            let outcomes = await pipeline.recordNotes(notes)
-            for (note, outcome) in zip(notes, outcomes) { tally(note.entry, outcome) }
+            while let first = notes.first, let last = notes.last, !stopping {
+                guard let bound = await recordable(from: first.entry.id, through: last.entry.id) else { return }
+                let prefix = Array(notes.prefix { $0.entry.id < bound })
+                let outcomes = await pipeline.recordNotes(prefix)
+                for (note, outcome) in zip(prefix, outcomes) { tally(note.entry, outcome) }
+                notes.removeFirst(prefix.count)
+            }
             notes = []
         }
 
@@ -179,7 +334,7 @@ struct PipelineService: Service {
             case .contextKept:
                 service.metrics?.processed(messageType: entry.messageType, outcome: .processed)
             case .alreadyProcessed:
-                break
+                service.metrics?.processed(messageType: entry.messageType, outcome: .alreadyProcessed)
             case .deferred:
                 // The entry stays accepted; later entries wait for the next pass so that none overtakes it.
                 stopping = true
