@@ -129,6 +129,18 @@ class Receiver:
         self.server.server_close()
 
 
+def visits_in_arrival_order(received: list) -> dict:
+    """Per patient (PID-3's identifier), the visit numbers (PV1-19) of the received messages in the order each
+    first arrived: what per-patient ordering is checked against."""
+    firsts = {}
+    for message in received:
+        visit = field(message, "PV1", 19)
+        seen = firsts.setdefault(field(message, "PID", 3).split("^")[0], [])
+        if visit not in seen:
+            seen.append(visit)
+    return firsts
+
+
 def field(message: str, segment: str, number: int, occurrence: int = 0) -> str:
     found = [s for s in message.split("\r") if s.startswith(segment + "|")]
     if len(found) <= occurrence:
@@ -464,12 +476,7 @@ def burst_killed_and_restarted(gateway_factory, tmp_path, name, patients, visits
             assert by_control.setdefault(field(message, "MSH", 10), key) == key
         assert set(by_control) == {r["controlId"] for r in rows}
         # In order per patient (first arrivals).
-        firsts = {}
-        for message in received:
-            visit = field(message, "PV1", 19)
-            patient = firsts.setdefault(field(message, "PID", 3).split("^")[0], [])
-            if visit not in patient:
-                patient.append(visit)
+        firsts = visits_in_arrival_order(received)
         assert len(firsts) == patients
         for patient, seen in firsts.items():
             assert seen == [f"V{v}" for v in range(1, visits + 1)], f"{name}, patient {patient}: {seen}"

@@ -24,7 +24,7 @@ import time
 import pytest
 
 from conftest import MLLPConnection, ack_fields, running_on_ci
-from test_pipeline import NAME_MARKER, TRANSCRIPT_MARKER, Receiver, field, mdm, wait_for
+from test_pipeline import NAME_MARKER, TRANSCRIPT_MARKER, Receiver, field, mdm, visits_in_arrival_order, wait_for
 from test_postgres_instances import PostgresServer, readyz
 
 # The burst: 3,000 messages for 300 patients (10 visits each); on CI a fifth of it.
@@ -185,12 +185,7 @@ def check_outcome(postgres, name: str, messages, senders: Senders, receiver: Rec
     if exactly_once:
         assert len(received) == len(messages)
     # Per patient, the visits arrive in the order they were sent (first arrivals).
-    firsts = {}
-    for message in received:
-        visit = field(message, "PV1", 19)
-        seen = firsts.setdefault(field(message, "PID", 3).split("^")[0], [])
-        if visit not in seen:
-            seen.append(visit)
+    firsts = visits_in_arrival_order(received)
     assert len(firsts) == PATIENTS
     for patient, seen in firsts.items():
         assert seen == [f"V{v:02d}" for v in range(1, VISITS + 1)], f"patient {patient}: {seen}"
