@@ -522,11 +522,15 @@ public struct NoteWriter: Sendable {
                 {
                     continue
                 }
-                // A finding or result with the examiner's own clause trailing (`..., that we are working on improving so
-                // that we do not have to do surgery.`): the finding is the record's, the clause is talk.
-                if placed == .objective, ClinicalStyle.isExaminerNarration(condensed) { continue }
-                let recorded = placed == .objective ? ClinicalStyle.withoutExaminerTail(condensed) : condensed
-                if placed == .objective, readsStudy { results.insert(statements.count) }
+                var recorded = condensed
+                if placed == .objective {
+                    // The examiner narrating the next step (`Do a focused exam on that right elbow.`) is no finding.
+                    if ClinicalStyle.isExaminerNarration(condensed) { continue }
+                    // A finding or result with the examiner's own clause trailing (`..., that we are working on
+                    // improving so that we do not have to do surgery.`): the finding is the record's, the clause talk.
+                    recorded = ClinicalStyle.withoutExaminerTail(condensed)
+                    if readsStudy { results.insert(statements.count) }
+                }
                 statements.append(NoteStatement(section: placed, text: recorded, evidence: [sentence.range]))
             }
         }
