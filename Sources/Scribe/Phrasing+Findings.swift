@@ -25,7 +25,8 @@ extension Phrasing {
 
     static func bare(_ word: String) -> String {
         // Most words are lower-case ASCII without punctuation: no new string for them.
-        if word.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x27 || $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) }) {
+        if word.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x27 || $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) }
+        ) {
             return word
         }
         guard word.utf8.allSatisfy({ $0 < 0x80 }) else { return word.lowercased().trimmingCharacters(in: ",.;:!?") }
@@ -35,7 +36,8 @@ extension Phrasing {
         var end = bytes.endIndex
         while start < end, isMark(bytes[start]) { start = bytes.index(after: start) }
         while start < end, isMark(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
-        return String(decoding: bytes[start..<end].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return String(
+            decoding: bytes[start..<end].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     static func trailingPunctuation(_ word: String) -> String {
@@ -48,7 +50,7 @@ extension Phrasing {
     /// A decimal point speech recognition wrote apart, once the numbers are digits: `a. 5 cm` → `0.5 cm`,
     /// `4. 4 cm` → `4.4 cm` (the sentence was kept whole by `Transcript.isSpokenDecimal`).
     static func joinedDecimals(_ words: [String]) -> [String] {
-        guard words.count > 2 else { return words }
+        guard words.count >= 2 else { return words }
         var output: [String] = []
         var index = 0
         while index < words.count {
@@ -60,7 +62,7 @@ extension Phrasing {
                 index + 2 < words.count
                     && (Transcript.decimalUnits.contains(bare(words[index + 2])) || ["%"].contains(words[index + 2]))
                     || word.dropLast().allSatisfy({ $0.isNumber }) && words[index + 1].count <= 2
-                        && index + 2 < words.count && !SpokenNumber.timeUnits.contains(bare(words[index + 2]))
+                        && (index + 2 == words.count || !SpokenNumber.timeUnits.contains(bare(words[index + 2])))
             {
                 let whole = String(word.dropLast())
                 let lowered = whole.lowercased()
@@ -81,11 +83,13 @@ extension Phrasing {
     /// after a number.
     static func withDigits(_ words: [String]) -> [String] {
         // Only sentences with a number change: most words are ruled out by their first letter.
-        guard words.contains(where: { word in
-            guard let first = word.utf8.first else { return false }
-            if word.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { return true }
-            return SpokenNumber.initialTable[Int(first | 0x20)] && SpokenNumber.words.contains(bare(word))
-        }) else { return words }
+        guard
+            words.contains(where: { word in
+                guard let first = word.utf8.first else { return false }
+                if word.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) { return true }
+                return SpokenNumber.initialTable[Int(first | 0x20)] && SpokenNumber.words.contains(bare(word))
+            })
+        else { return words }
         let keys = words.map(bare)
         let tokens = keys.map { Token(text: $0, kind: .word, range: 0..<0, candidate: true) }
         var output: [String] = []
@@ -93,8 +97,9 @@ extension Phrasing {
         func followsNumber() -> Bool {
             guard let last = output.last, let lastByte = last.utf8.last, !isMark(lastByte) else { return false }
             // `Double(_:)` only for words that can parse (digits, a sign or point, `inf`, `nan`).
-            if let first = last.utf8.first, (0x30...0x39).contains(first) || [0x2B, 0x2D, 0x2E].contains(first)
-                || [0x69, 0x6E].contains(first | 0x20), Double(last) != nil
+            if let first = last.utf8.first,
+                (0x30...0x39).contains(first) || [0x2B, 0x2D, 0x2E].contains(first)
+                    || [0x69, 0x6E].contains(first | 0x20), Double(last) != nil
             {
                 return true
             }
@@ -152,7 +157,8 @@ extension Phrasing {
         "vascular": "Vascular", "extremities": "Extremities", "extremity": "Extremities", "head": "Head",
         "eye": "Eyes", "eyes": "Eyes", "ear": "Ears", "ears": "Ears", "throat": "Throat", "back": "Back",
         "knee": "Knee", "shoulder": "Shoulder", "hip": "Hip", "ankle": "Ankle", "foot": "Foot", "wrist": "Wrist",
-        "hand": "Hand", "elbow": "Elbow", "spine": "Spine", "musculoskeletal": "Musculoskeletal", "msk": "Musculoskeletal",
+        "hand": "Hand", "elbow": "Elbow", "spine": "Spine", "musculoskeletal": "Musculoskeletal",
+        "msk": "Musculoskeletal",
         "hent": "HEENT", "heent": "HEENT", "breast": "Breast", "rectal": "Rectal", "pelvic": "Pelvic",
         "psych": "Psychiatric", "chest": "Chest", "mouth": "Mouth", "nose": "Nose",
     ]
@@ -205,7 +211,9 @@ extension Phrasing {
         ["i", "do", "n't", "recognize"], ["i", "do", "not", "notice"], ["i", "don't", "notice"],
         ["i", "do", "n't", "notice"],
     ]
-    static let leadingDiscourse: Set<String> = ["so", "okay", "and", "now", "alright", "um", "uh", "well", "also", "but"]
+    static let leadingDiscourse: Set<String> = [
+        "so", "okay", "and", "now", "alright", "um", "uh", "well", "also", "but",
+    ]
     static let examinationWords: Set<String> = ["exam", "examination", "exams"]
     static let possessives: Set<String> = [
         "his", "her", "their", "your", "the", "my", "a", "an", "physical", "\u{1}P", "of", "on",
@@ -238,7 +246,8 @@ extension Phrasing {
             if end + 1 < words.count, bare(words[end]) == "of", trailingPunctuation(words[examAt]).isEmpty {
                 var cursor = end + 1
                 while cursor < words.count,
-                    possessives.contains(bare(words[cursor])) || ["right", "left", "bilateral"].contains(bare(words[cursor]))
+                    possessives.contains(bare(words[cursor]))
+                        || ["right", "left", "bilateral"].contains(bare(words[cursor]))
                 {
                     cursor += 1
                 }
@@ -264,11 +273,17 @@ extension Phrasing {
         let keys = words.map(bare)
         if let negation = examinerNegations.first(where: { keys.starts(with: $0) }), words.count > negation.count {
             words.removeFirst(negation.count)
-            if let first = words.first, ["a", "an", "any"].contains(bare(first)), words.count > 1 { words.removeFirst() }
+            if let first = words.first, ["a", "an", "any"].contains(bare(first)), words.count > 1 {
+                words.removeFirst()
+            }
             words.insert("no", at: 0)
-        } else if let opening = examinerOpenings.first(where: { keys.starts(with: $0) }), words.count > opening.count + 1 {
+        } else if let opening = examinerOpenings.first(where: { keys.starts(with: $0) }),
+            words.count > opening.count + 1
+        {
             words.removeFirst(opening.count)
-            if let first = words.first, ["some", "a", "an"].contains(bare(first)), words.count > 2 { words.removeFirst() }
+            if let first = words.first, ["some", "a", "an"].contains(bare(first)), words.count > 2 {
+                words.removeFirst()
+            }
         }
         guard let first = words.first else { return (label, words) }
         words[0] = capitalized(first)

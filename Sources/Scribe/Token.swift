@@ -54,7 +54,8 @@ struct Token: Hashable, Sendable {
                 while index < scalars.count {
                     if isLetter(index) || isDigit(index) {
                         index += 1
-                    } else if scalars[index] == "'" || scalars[index] == "’" || scalars[index] == "-", isLetter(index + 1),
+                    } else if scalars[index] == "'" || scalars[index] == "’" || scalars[index] == "-",
+                        isLetter(index + 1),
                         index > start
                     {
                         index += 1
@@ -116,11 +117,11 @@ enum SpokenNumber {
         guard index < tokens.count, tokens[index].candidate else { return nil }
         if let value = tokens[index].number { return (value, 1) }
         guard let (whole, count) = readWhole(tokens, at: index) else { return nil }
-        // `ninety nine point one`; `ninety eight . four` where speech recognition wrote the point (a reading of
-        // ten or more, and not `. five days`).
+        // `ninety nine point one`; `ninety eight . four` or `seven . three` where speech recognition wrote the
+        // point inside a sentence (the splitter judged it a decimal), and not `. five days`.
         if index + count + 1 < tokens.count,
             tokens[index + count].text == "point"
-                || tokens[index + count].text == "." && whole >= 10
+                || tokens[index + count].text == "."
                     && !(index + count + 2 < tokens.count && timeUnits.contains(tokens[index + count + 2].text)),
             let digit = units[tokens[index + count + 1].text], digit < 10
         {
@@ -152,7 +153,9 @@ enum SpokenNumber {
         func below100(_ i: Int) -> (Int, Int)? {
             guard i < tokens.count, mayBeNumberWord(tokens[i].text) else { return nil }
             if let ten = tens[tokens[i].text] {
-                if i + 1 < tokens.count, let unit = units[tokens[i + 1].text], unit > 0, unit < 10 { return (ten + unit, 2) }
+                if i + 1 < tokens.count, let unit = units[tokens[i + 1].text], unit > 0, unit < 10 {
+                    return (ten + unit, 2)
+                }
                 return (ten, 1)
             }
             if let unit = units[tokens[i].text] { return (unit, 1) }

@@ -77,7 +77,8 @@ public struct Transcript: Sendable {
         }
         guard scalars.count >= limits.minimumCharacters else {
             throw TranscriptError(
-                .tooShort, "is too short (\(scalars.count) characters; at least \(limits.minimumCharacters) are needed)")
+                .tooShort, "is too short (\(scalars.count) characters; at least \(limits.minimumCharacters) are needed)"
+            )
         }
         guard scalars.count <= limits.maximumCharacters else {
             throw TranscriptError(
@@ -88,7 +89,8 @@ public struct Transcript: Sendable {
         }
         guard scalars.contains(where: \.properties.isAlphabetic) else {
             throw TranscriptError(
-                .noWords, "holds no words (only punctuation, symbols, digits or emoji); send the encounter's transcript")
+                .noWords, "holds no words (only punctuation, symbols, digits or emoji); send the encounter's transcript"
+            )
         }
         self.text = text
         self.scalars = scalars
@@ -129,7 +131,8 @@ public struct Transcript: Sendable {
                 }
             }
         }
-        self.sentences = kind == .dialogue ? Self.joiningInterrupted(sentences, turns: turns, scalars: scalars) : sentences
+        self.sentences =
+            kind == .dialogue ? Self.joiningInterrupted(sentences, turns: turns, scalars: scalars) : sentences
     }
 
     /// The text at scalar offsets.
@@ -340,8 +343,10 @@ public struct Transcript: Sendable {
             } else if scalar == "." || scalar == "?" || scalar == "!" {
                 let next = position + 1
                 let atBoundary = next >= range.upperBound || scalars[next].isSpace
-                if atBoundary, scalar != "." || !endsWithAbbreviation(scalars, wordEnd: position, from: start)
-                    && !isSpokenDecimal(scalars, point: position, in: range)
+                if atBoundary,
+                    scalar != "."
+                        || !endsWithAbbreviation(scalars, wordEnd: position, from: start)
+                            && !isSpokenDecimal(scalars, point: position, in: range)
                 {
                     emit(next)
                     start = next
@@ -369,13 +374,21 @@ public struct Transcript: Sendable {
         var beforeStart = beforeEnd
         while beforeStart > range.lowerBound, !scalars[beforeStart - 1].isSpace { beforeStart -= 1 }
         let before = string(scalars[beforeStart..<beforeEnd]).lowercased()
-        guard before == "a" || before == "point" || isNumber(before), let after = word(from: point + 1), isNumber(after.text)
+        guard before == "a" || before == "point" || isNumber(before), let after = word(from: point + 1),
+            isNumber(after.text)
         else { return false }
         var cursor = after.end
         for _ in 0..<2 {
             guard let next = word(from: cursor) else { break }
             if decimalUnits.contains(next.text) { return true }
             cursor = next.end
+        }
+        // A number and one digit after the point (`seven . three`, `twelve . five of aldactone`): speech
+        // recognition writes a point between spoken numbers for a decimal, not for the end of a sentence.
+        if isNumber(before), SpokenNumber.units[after.text].map({ $0 < 10 }) ?? (after.text.unicodeScalars.count == 1),
+            !(word(from: after.end).map { SpokenNumber.timeUnits.contains($0.text) } ?? false)
+        {
+            return true
         }
         // A reading named just before (`a normal temperature at ninety eight . four which is ...`).
         guard isNumber(before), !decimalUnits.contains(after.text) else { return false }
@@ -401,6 +414,7 @@ public struct Transcript: Sendable {
 
     static func isNumber(_ word: String) -> Bool {
         word.unicodeScalars.allSatisfy { $0.isNumeral } && !word.isEmpty || spokenDigits.contains(word)
+            || SpokenNumber.words.contains(word) || word == "hundred"
     }
 
     static let spokenDigits: Set<String> = [

@@ -197,9 +197,12 @@ struct UnpunctuatedSpeechTests {
         let written = [note.subjective, note.objective, note.assessment].joined(separator: "\n")
         #expect(written.contains("a 0.5 cm kidney stone"), "\(written)")
         #expect(written.contains("4.4 cm nodule"), "\(written)")
-        // A sentence that ends before a number is still a sentence end.
+        // A sentence that ends before a number is still a sentence end, and so is one that ends on a number
+        // before a span of time (`for two . five days later`).
         let plain = try Transcript("[doctor] she is doing well . five days ago she had a fever .\n[patient] yes .")
         #expect(plain.sentences.count == 3)
+        let span = try Transcript("[doctor] she had a fever for two . five days later it was gone .\n[patient] yes .")
+        #expect(span.sentences.count == 3)
         // A reading named just before the number needs no unit after it, punctuated or not.
         for reading in [
             "[doctor] you have a normal temperature at ninety eight . four which is really good .\n[patient] okay .",
@@ -208,6 +211,27 @@ struct UnpunctuatedSpeechTests {
             let temperature = try NoteWriter().note(transcript: reading)
             #expect(temperature.objective.contains("Temperature: 98.4 °F"), "\(temperature.objective)")
             #expect(!temperature.objective.contains("98. 4"), "\(temperature.objective)")
+        }
+    }
+
+    @Test(
+        "a point between spoken numbers in an unpunctuated dialogue is a decimal, without a unit or a reading named",
+        arguments: [
+            ("so your a1c was a little bit higher at seven . three and i want you to keep taking the metformin", "7.3"),
+            ("for the heart failure we will add aldactone twelve . five milligrams daily and recheck labs", "12.5 mg"),
+            ("for your blood pressure i want you to keep that two . five of norvasc every day", "2.5 of norvasc"),
+        ])
+    func decimalsWithoutUnits(sentence: String, written: String) throws {
+        let filler = " and we talked about how you have been doing with your diet and your exercise over the summer"
+        let text =
+            "[doctor] \(sentence)\(filler)\n[patient] okay that sounds good to me i will do that\n[doctor] \(sentence)\(filler)"
+        let transcript = try Transcript(text)
+        #expect(transcript.isUnpunctuated)
+        let note = try NoteWriter().note(transcript: text)
+        let all = [note.subjective, note.objective, note.assessment, note.plan].joined(separator: "\n")
+        #expect(all.contains(written), "\(all)")
+        for line in all.split(separator: "\n") {
+            #expect(!line.hasSuffix(" 7.") && !line.hasSuffix(" 12.") && !line.hasSuffix(" 2."), "\(line)")
         }
     }
 
