@@ -118,15 +118,44 @@ enum StatedReason {
         return nil
     }
 
-    /// The side said with the part elsewhere in the opening (`it's my right one`, `the right knee`).
+    /// The side said with the part elsewhere in the opening (`the right knee`, `both my knees` → bilateral), or
+    /// the patient's answer when the clinician asks which one (`which wrist, left or right?` / `it's my right one`).
     static func side(of part: String, in transcript: Transcript, tokens: [[Token]], turns: Int) -> String? {
+        var askedWhich = false
         for (sentence, words) in zip(transcript.sentences, tokens) {
             guard sentence.turn < turns else { break }
-            for index in words.indices.dropFirst() where bodyParts[words[index].text] == part {
-                let previous = words[index - 1].text
+            let keys = words.map(\.text)
+            if askedWhich, sentence.speaker != .clinician {
+                let sides = Set(keys.filter { $0 == "right" || $0 == "left" })
+                if sides.count == 1, let side = sides.first { return side }
+            }
+            for index in keys.indices.dropFirst()
+            where bodyParts[keys[index]] == part || pluralParts[keys[index]] == part {
+                let previous = keys[index - 1]
                 if previous == "right" || previous == "left" { return previous }
+                if pluralParts[keys[index]] != nil,
+                    previous == "both" || index > 1 && keys[index - 2] == "both" && possessives.contains(previous)
+                {
+                    return "bilateral"
+                }
+            }
+            if sentence.speaker == .clinician, keys.contains(where: { bodyParts[$0] == part }),
+                zip(keys, keys.dropFirst().dropFirst()).contains(where: { pair in
+                    [pair.0, pair.1] == ["left", "right"] || [pair.0, pair.1] == ["right", "left"]
+                })
+                    || zip(keys, keys.dropFirst()).contains(where: {
+                        $0 == "which" && (bodyParts[$1] == part || $1 == "side")
+                    })
+            {
+                askedWhich = true
             }
         }
         return nil
     }
+
+    /// Plurals that name both of a pair (`both my wrists`), for the side only.
+    static let pluralParts: [String: String] = [
+        "knees": "knee", "ankles": "ankle", "wrists": "wrist", "shoulders": "shoulder", "elbows": "elbow",
+        "hips": "hip", "feet": "foot", "hands": "hand", "arms": "arm", "legs": "leg", "heels": "heel",
+    ]
 }
