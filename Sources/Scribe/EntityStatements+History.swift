@@ -38,6 +38,11 @@ extension EntityStatements {
         "when this started", "when did this start", "when did it start", "when did the", "when did this begin",
         "when did it begin", "how long ago",
     ])
+    /// How long something is or will be (`how long is the vacation`, `how long will you be away`): not the
+    /// problem's duration, which is asked in the past (`how long has this been going on`).
+    static let futureDurations = PhraseList([
+        "how long is", "how long are", "how long will", "how long would", "how long do you plan",
+    ])
     /// A question about how long a medication has been taken is not about the problem's duration.
     static let medicationQuestions = PhraseList(["taking", "been on", "you on", "started on", "using"])
 
@@ -45,7 +50,11 @@ extension EntityStatements {
     func onset(problem: String?) -> NoteStatement? {
         guard let problem, !problem.isEmpty else { return nil }
         for duration in entities where duration.kind == .duration {
+            // Asked in the history, about how long something has lasted: `how long is the vacation` near the
+            // end of the visit asks about something else.
             guard let (_, question) = answer(to: Self.durationQuestions, for: duration),
+                question.range.lowerBound < transcript.scalarCount * 3 / 5,
+                !Self.futureDurations.any(in: PhraseList.haystack(question.text)),
                 !Self.medicationQuestions.any(in: PhraseList.haystack(question.text)),
                 !entities.contains(where: { other in
                     other.kind == .medication && other.evidence.contains { question.range.contains($0.lowerBound) }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Scribe
 import Testing
+
+@testable import Scribe
 
 @Suite("Note writer (first version: routing and evidence)")
 struct NoteWriterTests {
@@ -30,7 +31,11 @@ struct NoteWriterTests {
         #expect((note.assessment + note.plan).contains("acute bronchitis"))
         #expect(note.plan.contains("follow up in two weeks"))
         let order = note.statements.map(\.section)
-        #expect(order == order.sorted { NoteSection.allCases.firstIndex(of: $0) ?? 0 < NoteSection.allCases.firstIndex(of: $1) ?? 0 })
+        #expect(
+            order
+                == order.sorted {
+                    NoteSection.allCases.firstIndex(of: $0) ?? 0 < NoteSection.allCases.firstIndex(of: $1) ?? 0
+                })
     }
 
     @Test("every statement has evidence inside the transcript", arguments: [dictation, dialogue])
@@ -68,9 +73,15 @@ struct NoteWriterTests {
             [patient] some nausea.
             """
         let note = try NoteWriter().note(transcript: text)
-        #expect(note.subjective.contains("She is a 43-year-old female who presents for evaluation of knee pain.") == false)
-        #expect(note.subjective.contains("The patient is a 43-year-old female who presents for evaluation of right knee injury."))
-        #expect(note.subjective.contains("The patient reports that she twisted her knee on a ladder yesterday and she has knee pain when she walks, on stairs."))
+        #expect(
+            note.subjective.contains("She is a 43-year-old female who presents for evaluation of knee pain.") == false)
+        #expect(
+            note.subjective.contains(
+                "The patient is a 43-year-old female who presents for evaluation of right knee injury."))
+        #expect(
+            note.subjective.contains(
+                "The patient reports that she twisted her knee on a ladder yesterday and she has knee pain when she walks, on stairs."
+            ))
         #expect(!note.subjective.contains("you know"))
         let problems = note.entities.filter { $0.kind == .problem && !$0.negated }.map(\.name)
         #expect(problems.contains("nausea"))
@@ -96,7 +107,8 @@ struct NoteWriterTests {
         #expect(note.entities.first { $0.kind == .medication }?.attributes["dose"] == "20 mg")
     }
 
-    @Test("context: age and sex shape the opening and pronouns, known medications are recognised, allergies are checked")
+    @Test(
+        "context: age and sex shape the opening and pronouns, known medications are recognised, allergies are checked")
     func context() throws {
         let text = """
             [doctor] what brings you in?
@@ -107,12 +119,16 @@ struct NoteWriterTests {
         let context = try NoteContext(age: 34, sex: .male, medications: ["Zorbacil"], allergies: ["amoxicillin"])
             .validated()
         let note = try NoteWriter().note(transcript: text, context: context)
-        #expect(note.subjective.contains("The patient is a 34-year-old male who presents for evaluation of sore throat."))
+        #expect(
+            note.subjective.contains("The patient is a 34-year-old male who presents for evaluation of sore throat."))
         #expect(note.subjective.contains("The patient reports that he has had a sore throat for 4 days"))
         #expect(note.entities.contains { $0.kind == .medication && $0.name == "zorbacil" })
         let alert = try #require(note.statements.first { $0.subsection == "ALLERGY ALERT" })
         #expect(alert.section == .plan)
-        #expect(alert.text == "Allergy alert: amoxicillin is ordered and an allergy to amoxicillin is on the recorded allergy list.")
+        #expect(
+            alert.text
+                == "Allergy alert: amoxicillin is ordered and an allergy to amoxicillin is on the recorded allergy list."
+        )
         #expect(!alert.evidence.isEmpty)
         #expect(note.plan.hasPrefix("ALLERGY ALERT\nAllergy alert"))
         // A dictation is checked too.
@@ -158,8 +174,10 @@ struct NoteWriterTests {
             [patient] the hashimoto's is fine, i take my thyroid pill every morning, and my pressure has been okay.
             [doctor] on exam your thyroid is not enlarged. continue levothyroxine 75 mcg daily.
             """
-        let context = try NoteContext(history: ["Hashimoto's thyroiditis", "Hashimoto's", "high blood pressure", "gout"])
-            .validated()
+        let context = try NoteContext(history: [
+            "Hashimoto's thyroiditis", "Hashimoto's", "high blood pressure", "gout",
+        ])
+        .validated()
         let note = try NoteWriter().note(transcript: text, context: context)
         let history = note.statements.filter { $0.subsection == "PAST MEDICAL HISTORY" }
         #expect(history.map(\.text).contains("History of hashimoto's."))
@@ -219,33 +237,45 @@ struct NoteWriterTests {
 
 @Suite("Note phrasing")
 struct PhrasingTests {
-    @Test("spoken numbers in digits, with units abbreviated", arguments: [
-        ("a three out of six systolic ejection murmur", "a 3/6 systolic ejection murmur"),
-        ("it's approximately two by two centimeters", "it's approximately 2 x 2 cm"),
-        ("oxycodone five milligrams every six to eight hours", "oxycodone 5 mg every 6 to 8 hours"),
-        ("her a1c was seven point two last time", "her a1c was 7.2 last time"),
-        ("this one hurts more than that one", "this one hurts more than that one"),
-        ("take one tablet twice a day", "take 1 tablet twice a day"),
-        ("ejection fraction of forty five percent", "ejection fraction of 45%"),
-    ])
+    @Test(
+        "spoken numbers in digits, with units abbreviated",
+        arguments: [
+            ("a three out of six systolic ejection murmur", "a 3/6 systolic ejection murmur"),
+            ("it's approximately two by two centimeters", "it's approximately 2 x 2 cm"),
+            ("oxycodone five milligrams every six to eight hours", "oxycodone 5 mg every 6 to 8 hours"),
+            ("her a1c was seven point two last time", "her a1c was 7.2 last time"),
+            ("this one hurts more than that one", "this one hurts more than that one"),
+            ("take one tablet twice a day", "take 1 tablet twice a day"),
+            ("ejection fraction of forty five percent", "ejection fraction of 45%"),
+        ])
     func digits(spoken: String, written: String) {
         #expect(Phrasing.withDigits(Phrasing.words(spoken)).joined(separator: " ") == written)
     }
 
-    @Test("an examiner's spoken finding reads as a finding under its system", arguments: [
-        ("On their heart exam, I do appreciate a 3/6 systolic ejection murmur.", "Cardiovascular: 3/6 systolic ejection murmur."),
-        ("on physical examination of the abdomen on a abdominal exam there is no tenderness", "Gastrointestinal: No tenderness"),
-        ("I do n't appreciate any bony exposure", "No bony exposure"),
-        ("There is positive cva tenderness on the right flank", "Positive cva tenderness on the right flank"),
-        ("The knee looks a little swollen", "The knee looks a little swollen"),
-    ])
+    @Test(
+        "an examiner's spoken finding reads as a finding under its system",
+        arguments: [
+            (
+                "On their heart exam, I do appreciate a 3/6 systolic ejection murmur.",
+                "Cardiovascular: 3/6 systolic ejection murmur."
+            ),
+            (
+                "on physical examination of the abdomen on a abdominal exam there is no tenderness",
+                "Gastrointestinal: No tenderness"
+            ),
+            ("I do n't appreciate any bony exposure", "No bony exposure"),
+            ("There is positive cva tenderness on the right flank", "Positive cva tenderness on the right flank"),
+            ("The knee looks a little swollen", "The knee looks a little swollen"),
+        ])
     func finding(spoken: String, written: String) {
         #expect(Phrasing.finding(Phrasing.words(spoken)).joined(separator: " ") == written)
     }
 
     @Test("contractions split by speech recognition are joined")
     func contractions() {
-        #expect(Phrasing.clean("i do n't think so and i ca n't sleep and i'm gon na try") == "I don't think so and I can't sleep and I'm going to try")
+        #expect(
+            Phrasing.clean("i do n't think so and i ca n't sleep and i'm gon na try")
+                == "I don't think so and I can't sleep and I'm going to try")
     }
 }
 
@@ -285,7 +315,8 @@ struct ParagraphRoutingTests {
         ["3. High blood pressure."],
         ["Knee replacement in 2015 and a tonsillectomy as a child."],
         [
-            "This 70-year-old man had a knee arthroscopy this morning.", "Before surgery his blood pressure was 178/104.",
+            "This 70-year-old man had a knee arthroscopy this morning.",
+            "Before surgery his blood pressure was 178/104.",
             "He received intravenous labetalol in the recovery room.",
             "His blood pressure improved but rose again to 170/100 after surgery.",
             "He denies chest pain, shortness of breath, headache or dizziness.", "He has had no recent fever.",
@@ -367,29 +398,52 @@ struct DialogueNoteTests {
             [patient] okay , that sounds good .
             """
         let note = try NoteWriter().note(transcript: text)
-        #expect(note.assessment.contains("Pneumonia\nMedical Reasoning: The exam and the fever fit a pneumonia."), "\(note.assessment)")
+        #expect(
+            note.assessment.contains("Pneumonia\nMedical Reasoning: The exam and the fever fit a pneumonia."),
+            "\(note.assessment)")
         #expect(note.plan.contains("Additional Testing: Order a chest x-ray today."), "\(note.plan)")
         #expect(note.plan.contains("Medical Treatment: Prescribe amoxicillin 1000 mg 3 times a day for 7 days."))
-        #expect(note.plan.hasSuffix(
-            "Patient Agreements: The patient understands and agrees with the recommended medical treatment plan."))
+        #expect(
+            note.plan.hasSuffix(
+                "Patient Agreements: The patient understands and agrees with the recommended medical treatment plan."))
         let agreement = try #require(note.statements.last { $0.section == .plan })
         let scalars = Array(text.unicodeScalars)
         let evidence = try #require(agreement.evidence.first)
         #expect(String(String.UnicodeScalarView(scalars[evidence])).contains("sounds good"))
         // A patient who objects has not agreed.
-        let objecting = text.replacingOccurrences(of: "okay , that sounds good .", with: "okay but i do n't want the x-ray .")
+        let objecting = text.replacingOccurrences(
+            of: "okay , that sounds good .", with: "okay but i do n't want the x-ray .")
         #expect(!(try NoteWriter().note(transcript: objecting).plan.contains("Patient Agreements")))
     }
 
     @Test(
         "the chief complaint is the reason the opening turns state: a body part's pain or injury with its side, or an annual exam",
         arguments: [
-            ("[doctor] hi diana , what happened ?\n[patient] i hurt my right wrist when i fell off my bike .", "Right wrist injury."),
-            ("[doctor] hey wayne how are you\n[patient] okay aside from this left shoulder pain i've been having", "Left shoulder pain."),
-            ("[doctor] so you're here for your annual exam today .\n[patient] yes , and my knee hurts a bit .", "Annual exam."),
-            ("[doctor] what brings you in ?\n[patient] my knee hurts when i climb stairs .\n[doctor] which knee ?\n[patient] the left knee .",
-             "Left knee pain."),
+            (
+                "[doctor] hi diana , what happened ?\n[patient] i hurt my right wrist when i fell off my bike .",
+                "Right wrist injury."
+            ),
+            (
+                "[doctor] hey wayne how are you\n[patient] okay aside from this left shoulder pain i've been having",
+                "Left shoulder pain."
+            ),
+            (
+                "[doctor] so you're here for your annual exam today .\n[patient] yes , and my knee hurts a bit .",
+                "Annual exam."
+            ),
+            (
+                "[doctor] what brings you in ?\n[patient] my knee hurts when i climb stairs .\n[doctor] which knee ?\n[patient] the left knee .",
+                "Left knee pain."
+            ),
             ("[doctor] what brings you in ?\n[patient] a dull pain in the back of my head for a week .", nil),
+            // The side the patient answers when asked which one, and both of a pair.
+            (
+                "[doctor] i see that you injured your wrist\n[patient] yeah i slipped on the stairs\n"
+                    + "[doctor] so which wrist are we talking about left or right\n[patient] it's my right one of course",
+                "Right wrist injury."
+            ),
+            ("[doctor] so it says here that your knee hurts\n[patient] yes both my knees hurt", "Bilateral knee pain."),
+            ("[doctor] so tell me about your knee pain\n[patient] right it started a month ago", "Knee pain."),
         ])
     func statedReason(text: String, expected: String?) throws {
         let transcript = try Transcript(text)
@@ -415,12 +469,13 @@ struct DialogueNoteTests {
         let note = try NoteWriter().note(transcript: text)
         #expect(note.objective.contains("Blood pressure: 128/72 mmHg."), "\(note.objective)")
         #expect(!note.objective.contains("Blood pressure: 200/90"))
-        let onlyElsewhere = try NoteWriter().note(transcript: """
-            [doctor] so you went into the er last week with chest pain .
-            [patient] yes , it was scary .
-            [doctor] it looks like your blood pressure was 200 over 90 there .
-            [doctor] i want you to keep taking the lisinopril 20 mg daily .
-            """)
+        let onlyElsewhere = try NoteWriter().note(
+            transcript: """
+                [doctor] so you went into the er last week with chest pain .
+                [patient] yes , it was scary .
+                [doctor] it looks like your blood pressure was 200 over 90 there .
+                [doctor] i want you to keep taking the lisinopril 20 mg daily .
+                """)
         #expect(!onlyElsewhere.objective.contains("VITALS"), "\(onlyElsewhere.objective)")
     }
 }
@@ -451,7 +506,8 @@ struct HistoryElementTests {
         #expect(history.contains("The patient has taken ibuprofen."), "\(history)")
         // Each one's evidence holds the question and the answer's words.
         let transcript = try Transcript(Self.visit)
-        for statement in note.statements where statement.text.hasPrefix("The right knee injury has been")
+        for statement in note.statements
+        where statement.text.hasPrefix("The right knee injury has been")
             || statement.text.hasPrefix("The patient rates") || statement.text.hasPrefix("The patient has taken")
         {
             let said = statement.evidence.map { transcript.text(in: $0).lowercased() }.joined(separator: " ")
@@ -462,21 +518,55 @@ struct HistoryElementTests {
 
     @Test("how long a medication has been taken is not the problem's duration")
     func medicationDuration() throws {
-        let note = try NoteWriter().note(transcript: """
-            [doctor] what brings you in today ?
-            [patient] i hurt my right knee playing soccer .
-            [doctor] how long have you been taking the lisinopril ?
-            [patient] about two years .
-            """)
+        let note = try NoteWriter().note(
+            transcript: """
+                [doctor] what brings you in today ?
+                [patient] i hurt my right knee playing soccer .
+                [doctor] how long have you been taking the lisinopril ?
+                [patient] about two years .
+                """)
         #expect(!note.subjective.contains("has been present for"), "\(note.subjective)")
     }
 
-    @Test("a clinician's turn holding the patient's own words is reported as history", arguments: [
-        ("it feels like it goes to my lower abdomen and into my groin", true),
-        ("i've been having this pain every night", true),
-        ("let me check my notes from last time", false),
-        ("your lungs are clear and your abdomen is soft", false),
-    ])
+    @Test("how long something else lasts (a vacation) is not the problem's duration")
+    func otherDurations() throws {
+        let opening = """
+            [doctor] what brings you in today ?
+            [patient] i hurt my right knee playing soccer .
+            [doctor] does it swell ?
+            [patient] yes , a little in the evening .
+            """
+        let vacation = try NoteWriter().note(
+            transcript: opening + """
+
+                [doctor] so you're going away soon . how long is the vacation ?
+                [patient] about two weeks .
+                [doctor] okay . does it hurt when you climb the stairs or when you get up from a chair ?
+                [patient] yes , the stairs are the worst and getting up from a chair too .
+                [doctor] any numbness or tingling in the leg ?
+                [patient] no , none at all .
+                """)
+        #expect(!vacation.subjective.contains("has been present for"), "\(vacation.subjective)")
+        // Asked only at the end of the visit, a "how long" is not the history's.
+        let late = try NoteWriter().note(
+            transcript: opening + """
+
+                [doctor] on exam , there is swelling of the right knee and tenderness over the medial joint line .
+                [doctor] i think you have a sprain of the right knee . we will get an x-ray and you can use ice .
+                [doctor] and how long have you had the new brace ?
+                [patient] about two weeks .
+                """)
+        #expect(!late.subjective.contains("has been present for"), "\(late.subjective)")
+    }
+
+    @Test(
+        "a clinician's turn holding the patient's own words is reported as history",
+        arguments: [
+            ("it feels like it goes to my lower abdomen and into my groin", true),
+            ("i've been having this pain every night", true),
+            ("let me check my notes from last time", false),
+            ("your lungs are clear and your abdomen is soft", false),
+        ])
     func patientVoice(text: String, expected: Bool) {
         let words = text.split(separator: " ").map(String.init)
         #expect(NoteWriter.speaksAsPatient(words, haystack: PhraseList.haystack(text)) == expected)
@@ -489,30 +579,45 @@ struct HistoryElementTests {
             let tokens = transcript.sentences.map { Token.tokens(of: $0.text, at: $0.range.lowerBound) }
             return StatedReason.reason(in: transcript, tokens: tokens)?.text
         }
-        #expect(try reason("[doctor] what's going on ?\n[patient] i have a sharp pain on the right side of my abdomen .")
-            == "Right abdominal pain.")
+        #expect(
+            try reason("[doctor] what's going on ?\n[patient] i have a sharp pain on the right side of my abdomen .")
+                == "Right abdominal pain.")
         #expect(try reason("[doctor] do you have any chest pain ?\n[patient] no .") == nil)
-        #expect(try reason("[doctor] hi .\n[patient] hello .\n[doctor] i know the nurse told you about the recording .\n"
-            + "[patient] yes .\n[doctor] so he is a 60-year-old male who presents for his annual exam .") == "Annual exam.")
+        #expect(
+            try reason(
+                "[doctor] hi .\n[patient] hello .\n[doctor] i know the nurse told you about the recording .\n"
+                    + "[patient] yes .\n[doctor] so he is a 60-year-old male who presents for his annual exam .")
+                == "Annual exam.")
     }
 
-    @Test("the opening line's reason is the chief complaint, with the side the patient corrects", arguments: [
-        ("[doctor] hi .\n[patient] i'm okay except for my knee .\n[doctor] hey dragon , she is a 43 year old female here for right knee pain .",
-         "Right knee pain."),
-        ("[doctor] so he is a 58 year old male with a history of diabetes who presents today with some back pain .",
-         "Back pain."),
-        ("[doctor] i understand you've come in with some right knee pain\n[patient] it's not the right knee it's the left knee",
-         "Left knee pain."),
-        ("[doctor] hi the medical assistant told me that you have a tick bite is that what happened\n[patient] yes",
-         "Tick bite."),
-        ("[doctor] he is here for a follow-up of his diabetes and a history of atrial fibrillation .", "Diabetes."),
-    ])
+    @Test(
+        "the opening line's reason is the chief complaint, with the side the patient corrects",
+        arguments: [
+            (
+                "[doctor] hi .\n[patient] i'm okay except for my knee .\n[doctor] hey dragon , she is a 43 year old female here for right knee pain .",
+                "Right knee pain."
+            ),
+            (
+                "[doctor] so he is a 58 year old male with a history of diabetes who presents today with some back pain .",
+                "Back pain."
+            ),
+            (
+                "[doctor] i understand you've come in with some right knee pain\n[patient] it's not the right knee it's the left knee",
+                "Left knee pain."
+            ),
+            (
+                "[doctor] hi the medical assistant told me that you have a tick bite is that what happened\n[patient] yes",
+                "Tick bite."
+            ),
+            ("[doctor] he is here for a follow-up of his diabetes and a history of atrial fibrillation .", "Diabetes."),
+        ])
     func presentedReason(text: String, expected: String) throws {
         let note = try NoteWriter().note(transcript: text + "\n[doctor] we will get an x-ray .")
         let complaint = note.statements.first { $0.subsection == "CHIEF COMPLAINT" }
         #expect(complaint?.text == expected, "\(note.subjective)")
         let transcript = try Transcript(text + "\n[doctor] we will get an x-ray .")
-        let said = complaint.map { $0.evidence.map { transcript.text(in: $0).lowercased() }.joined(separator: " ") } ?? ""
+        let said =
+            complaint.map { $0.evidence.map { transcript.text(in: $0).lowercased() }.joined(separator: " ") } ?? ""
         let last = expected.dropLast().lowercased().split(separator: " ").last.map(String.init) ?? "-"
         #expect(said.contains(last), "\(said)")
     }
