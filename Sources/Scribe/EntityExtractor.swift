@@ -43,11 +43,15 @@ public struct EntityExtractor: Sendable {
         }
         var found: [ClinicalEntity] = []
         var askedAboutPain = false
+        // The clinician's turn that asked for a rating (`what would you say your pain score is out of ten`), in
+        // whichever of its sentences: the patient's next turn may rate it in a longer answer than a bare number.
+        var ratingTurn: Int?
         for (index, sentence) in transcript.sentences.enumerated() {
             let tokens = sentences[index]
             let isQuestion =
                 sentence.speaker == .clinician
                 && (sentence.text.hasSuffix("?") || transcript.isUnpunctuated && Self.opensQuestion(tokens))
+            if sentence.speaker == .clinician, Self.asksForRating(tokens) { ratingTurn = sentence.turn }
             if isQuestion {
                 if let answer = answer(after: index, in: transcript, tokens: sentences) {
                     found.append(contentsOf: answered(question: tokens, answer: answer, transcript: transcript))
@@ -67,7 +71,10 @@ public struct EntityExtractor: Sendable {
             found.append(contentsOf: allergies)
             found.append(contentsOf: problems(tokens, transcript, speaker: sentence.speaker))
             found.append(contentsOf: durations(tokens, transcript))
-            found.append(contentsOf: painScores(tokens, transcript, askedAboutPain: askedAboutPain))
+            let rated = ratingTurn.map { $0 == sentence.turn - 1 } ?? false
+            found.append(
+                contentsOf: painScores(
+                    tokens, transcript, askedAboutPain: askedAboutPain || rated, answerWords: rated ? 16 : 8))
             if sentence.speaker != .patient && sentence.speaker != .companion { askedAboutPain = false }
             found.append(contentsOf: sides(tokens, transcript))
             found.append(contentsOf: teeth(tokens, transcript))
@@ -728,23 +735,42 @@ public struct EntityExtractor: Sendable {
         "pain", "hurts", "hurt", "hurting", "ache", "aching", "sore", "soreness", "discomfort", "painful", "scale",
     ]
 
-    func painScores(_ tokens: [Token], _ transcript: Transcript, askedAboutPain: Bool = false) -> [ClinicalEntity] {
+    /// `out of ten` (or `out of 10`) starting at `index`.
+    static func outOfTen(_ tokens: [Token], at index: Int) -> Bool {
+        index + 2 < tokens.count && tokens[index].text == "out" && tokens[index + 1].text == "of"
+            && ["10", "ten"].contains(tokens[index + 2].text)
+    }
+
+    /// A clinician's sentence asking for a rating: `on a scale of`, `rate`, `pain score`, `out of ten`.
+    static func asksForRating(_ tokens: [Token]) -> Bool {
+        tokens.indices.contains { index in
+            let word = tokens[index].text
+            return ["scale", "rate", "rating", "score"].contains(word) || outOfTen(tokens, at: index)
+        }
+    }
+
+    /// Pain scores: `6/10`, `six out of ten`, and a bare number when it is the short answer (at most
+    /// `answerWords` tokens) to a question about pain.
+    func painScores(_ tokens: [Token], _ transcript: Transcript, askedAboutPain: Bool = false, answerWords: Int = 8)
+        -> [ClinicalEntity]
+    {
         guard askedAboutPain || tokens.contains(where: { Self.painWords.contains($0.text) }) else { return [] }
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
-            guard let (value, count) = SpokenNumber.read(tokens, at: index), value <= 10 else {
+            guard let (value, count) = SpokenNumber.read(tokens, at: index),
+                value <= 10 || Self.outOfTen(tokens, at: index + count),
+                !(index >= 2 && tokens[index - 2].text == "out" && tokens[index - 1].text == "of")
+            else {
                 index += 1
                 continue
             }
             var end = index + count
             if end + 1 < tokens.count, tokens[end].text == "/", tokens[end + 1].text == "10" {
                 end += 2
-            } else if end + 2 < tokens.count, tokens[end].text == "out", tokens[end + 1].text == "of",
-                ["10", "ten"].contains(tokens[end + 2].text)
-            {
+            } else if Self.outOfTen(tokens, at: end) {
                 end += 3
-            } else if !(askedAboutPain && tokens.count <= 8) {
+            } else if !(askedAboutPain && tokens.count <= answerWords) {
                 // A bare number is a score only as the short answer to a question about pain.
                 index = end
                 continue

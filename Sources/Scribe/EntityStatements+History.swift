@@ -10,25 +10,31 @@ extension EntityStatements {
             .compactMap { $0 }
     }
 
-    /// The clinician's question a patient's sentence answers: the last clinician sentence of the turn before.
-    func question(before sentence: Transcript.Sentence) -> Transcript.Sentence? {
-        guard let index = transcript.sentenceIndex(at: sentence.range.lowerBound) else { return nil }
+    /// The clinician's sentences a patient's sentence may answer: the last three of the turn before, last first.
+    /// Speech written without punctuation splits one question into pieces (`what would you say your pain score
+    /// is out of ten` / `with ten being the worst pain you ever felt`), so the question is not always the last.
+    func questions(before sentence: Transcript.Sentence) -> [Transcript.Sentence] {
+        guard let index = transcript.sentenceIndex(at: sentence.range.lowerBound) else { return [] }
         var before = index - 1
         while before >= 0, transcript.sentences[before].turn == sentence.turn { before -= 1 }
-        guard before >= 0, transcript.sentences[before].turn == sentence.turn - 1,
+        var found: [Transcript.Sentence] = []
+        while before >= 0, found.count < 3, transcript.sentences[before].turn == sentence.turn - 1,
             transcript.sentences[before].speaker == .clinician
-        else { return nil }
-        return transcript.sentences[before]
+        {
+            found.append(transcript.sentences[before])
+            before -= 1
+        }
+        return found
     }
 
-    /// The patient's sentence holding an entity's first evidence, and the question it answers when the question
-    /// holds one of `cues`.
+    /// The patient's sentence holding an entity's first evidence, and the question it answers when one of the
+    /// clinician's last sentences before it holds one of `cues`.
     func answer(to cues: PhraseList, for entity: ClinicalEntity) -> (
         answer: Transcript.Sentence, question: Transcript.Sentence
     )? {
         guard let start = entity.evidence.first?.lowerBound, let sentence = Self.sentence(at: start, in: transcript),
             sentence.speaker == .patient || sentence.speaker == .companion,
-            let question = question(before: sentence), cues.any(in: PhraseList.haystack(question.text))
+            let question = questions(before: sentence).first(where: { cues.any(in: PhraseList.haystack($0.text)) })
         else { return nil }
         return (sentence, question)
     }
@@ -50,10 +56,8 @@ extension EntityStatements {
     func onset(problem: String?) -> NoteStatement? {
         guard let problem, !problem.isEmpty else { return nil }
         for duration in entities where duration.kind == .duration {
-            // Asked in the history, about how long something has lasted: `how long is the vacation` near the
-            // end of the visit asks about something else.
+            // Asked about how long something has lasted: `how long is the vacation` asks about something else.
             guard let (_, question) = answer(to: Self.durationQuestions, for: duration),
-                question.range.lowerBound < transcript.scalarCount * 3 / 5,
                 !Self.futureDurations.any(in: PhraseList.haystack(question.text)),
                 !Self.medicationQuestions.any(in: PhraseList.haystack(question.text)),
                 !entities.contains(where: { other in
@@ -78,11 +82,14 @@ extension EntityStatements {
 
     /// `a few weeks ago` → `a few weeks`.
     static func withoutAgo(_ said: String) -> String {
-        said.hasSuffix(" ago") ? String(said.dropLast(4)) : said
+        let span = said.hasSuffix(" ago") ? String(said.dropLast(4)) : said
+        // `few weeks` said after `a` that the entity left out.
+        return span.hasPrefix("few ") || span.hasPrefix("couple ") ? "a " + span : span
     }
 
     static let severityQuestions = PhraseList([
-        "scale of", "pain scale", "out of 10", "out of ten", "pain score", "rate your pain", "rate the pain", "rate it",
+        "scale of", "scale from", "on a scale", "pain scale", "out of 10", "out of ten", "pain score", "rate your pain",
+        "rate the pain", "rate it",
         "how bad",
         "how severe", "worst pain",
     ])
@@ -105,9 +112,17 @@ extension EntityStatements {
         }
         let subject = Phrasing.capitalized(pronouns.subject)
         let verb = pronouns.subject == "the patient" || pronouns == .female || pronouns == .male ? "rates" : "rate"
+        // What was rated: the symptom the question names when it is not pain (`how much does the cough bother
+        // you, on a scale of zero to ten`).
+        let asked = " " + Phrasing.words(question.text).map(Phrasing.bare).joined(separator: " ") + " "
+        let rated =
+            entities.first { entity in
+                entity.kind == .problem && !entity.name.contains("pain") && !entity.negated
+                    && asked.contains(" " + entity.name.lowercased() + " ")
+            }?.name ?? "pain"
         return NoteStatement(
             section: .subjective, subsection: layout.defaults[.subjective],
-            text: "\(subject) \(verb) \(pronouns.possessive) pain as \(value)/10.", evidence: evidence,
+            text: "\(subject) \(verb) \(pronouns.possessive) \(rated) as \(value)/10.", evidence: evidence,
             origin: .entities)
     }
 

@@ -99,9 +99,10 @@ public struct NoteWriter: Sendable {
             }
             // Duration, severity and what was tried follow the opening line (not for an animal's history).
             if layout.reporter == Pronouns.neutral.subject {
-                statements.insert(
-                    contentsOf: historyElements(fromEntities, statements: statements, pronouns: pronouns.patient),
-                    at: opened)
+                let (elements, replaced) = historyElements(
+                    fromEntities, statements: statements, pronouns: pronouns.patient)
+                statements.removeAll { statement in replaced.contains { $0 == statement.evidence } }
+                statements.insert(contentsOf: elements, at: opened)
             }
             statements += fromEntities.statements
             // In transcript order among the spoken statements, so that it heads or joins the problem it is said with.
@@ -539,20 +540,41 @@ public struct NoteWriter: Sendable {
 
     /// The history's elements stated as answers (duration, severity, treatment tried) that no kept sentence of
     /// the history already reports.
+    /// The history's elements written from the patient's answers (duration, rating, what was tried), and the
+    /// evidence of the kept sentences they replace. A short answer that means something only with its question
+    /// (`I would say probably a 6.`) gives way to the element written from it (`He rates his pain as 6/10.`); a
+    /// longer sentence that holds the answer stays, and the element is not written.
     func historyElements(
         _ fromEntities: EntityStatements, statements: [NoteStatement], pronouns: Pronouns
-    ) -> [NoteStatement] {
+    ) -> (elements: [NoteStatement], replaced: [[Range<Int>]]) {
         let complaint = fromEntities.chiefComplaint.map { String($0.text.dropLast()).lowercased() }
         let problem = complaint == "annual exam" ? nil : complaint
         let history = statements.filter { $0.section == .subjective && $0.origin == .sentence }
-        return fromEntities.historyElements(pronouns: pronouns, problem: problem).filter { element in
-            // The answer's words (the evidence after the question) already in a kept sentence.
+        var elements: [NoteStatement] = []
+        var replaced: [[Range<Int>]] = []
+        for element in fromEntities.historyElements(pronouns: pronouns, problem: problem) {
+            // The kept sentences holding the answer's words (the evidence after the question).
             let answer = element.evidence.dropFirst()
-            return !history.contains { kept in
+            let holding = history.filter { kept in
                 answer.contains { said in kept.evidence.contains { $0.contains(said.lowerBound) } }
             }
+            // A number the sentence says and the element does not (`Ibuprofen 800 mg 3 times a day.`) keeps it.
+            let numbers = { (text: String) in
+                Set(text.split(whereSeparator: { !$0.isNumber }).map(String.init))
+            }
+            if holding.allSatisfy({ kept in
+                Phrasing.words(kept.text).count <= Self.bareAnswerWords
+                    && numbers(kept.text).isSubset(of: numbers(element.text))
+            }) {
+                elements.append(element)
+                replaced += holding.map(\.evidence)
+            }
         }
+        return (elements, replaced)
     }
+
+    /// The most words of a kept answer that the history element written from it replaces.
+    static let bareAnswerWords = 10
 
     /// Whether a sentence speaks as the patient: of `my` own body part or family member, or of what `i've
     /// been having`; a clinician speaks of the patient's.
