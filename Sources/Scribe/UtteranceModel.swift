@@ -44,6 +44,8 @@ struct UtteranceModel: Sendable {
     static let neverLast: Set<String> = [
         "a", "an", "the", "of", "to", "with", "for", "from", "into", "and", "or", "but", "my", "your", "their",
         "our", "i", "we", "they", "he", "she", "i'm", "we're", "we'll", "i'll", "you're", "if", "because", "than",
+        "his", "at", "below", "above", "under", "behind", "between", "toward", "towards", "near", "across", "during",
+        "without", "within", "onto", "upon", "whether",
     ]
 
     static func sinceBucket(_ count: Int) -> String {
