@@ -49,7 +49,15 @@ extension NoteWriter {
                 said.insert(token.text, at: 0)
                 index -= 1
             }
-            if said.count > modifiers[mention.name, default: []].count { modifiers[mention.name] = said }
+            // A later mention that names the other side (`it's not the right knee, it's the left knee`; the
+            // assessment's `your left knee pain`) corrects the earlier one.
+            let earlier = modifiers[mention.name, default: []]
+            let sides: Set<String> = ["right", "left"]
+            let corrects =
+                said.count == earlier.count && said.contains(where: sides.contains)
+                && earlier.contains(where: sides.contains)
+                && said.first(where: sides.contains) != earlier.first(where: sides.contains)
+            if said.count > earlier.count || corrects { modifiers[mention.name] = said }
         }
         return modifiers.compactMapValues { said in said.isEmpty ? nil : said }.reduce(into: [:]) { headings, entry in
             headings[entry.key] = Phrasing.capitalized((entry.value + [entry.key]).joined(separator: " "))

@@ -132,6 +132,21 @@ struct OpeningSummaryTests {
         #expect(!headings.contains { $0.lowercased().contains("suddenly") || $0.lowercased().contains("go into") })
     }
 
+    @Test("a later mention naming the other side corrects the heading's side")
+    func correctedHeadingSide() throws {
+        let text = """
+            [doctor] so andrea is a 62 year old female who presents today with right knee pain .
+            [patient] it's not the right knee , it's the left knee .
+            [doctor] okay , the left knee . on exam , there is no effusion of the left knee .
+            [doctor] for your right knee pain , we talked about your diet .
+            [doctor] so for your left knee pain , i think you have some arthritis , and i want to prescribe meloxicam 15 mg a day .
+            """
+        let note = try NoteWriter().note(transcript: text)
+        let lines = (note.assessment + "\n" + note.plan).split(separator: "\n").map(String.init)
+        #expect(lines.contains("Left knee pain"), "\(lines)")
+        #expect(!lines.contains("Right knee pain"), "\(lines)")
+    }
+
     @Test("a dictated instruction to the note's writer: its fact is kept, the instruction is not")
     func noteInstructions() {
         #expect(
