@@ -914,11 +914,36 @@ enum ClinicalStyle {
         if planItemOpenings.contains(key) {
             return key != "follow" || words.count > 1 && Phrasing.bare(words[1]) == "up"
         }
+        if isPatientInstruction(words.map(Phrasing.bare)) { return true }
         guard key == "if", let comma = words.firstIndex(where: { $0.hasSuffix(",") }), comma + 1 < words.count else {
             return false
         }
         return planItemOpenings.contains(Phrasing.bare(words[comma + 1]))
     }
+
+    /// What the patient is to do, said of them (`He can do that for 20 minutes at a time.`, `She should elevate
+    /// the leg.`, `She will be wearing the brace for 6 weeks.`): the patient as subject and a modal of instruction
+    /// before a verb of doing, not of perceiving (`She can feel it in her fingers.`) or a state (`He will be fine.`).
+    static func isPatientInstruction(_ keys: [String]) -> Bool {
+        guard keys.count >= 4, ["he", "she", "they"].contains(keys[0]) else { return false }
+        var verb = 2
+        switch keys[1] {
+        case "can", "should", "must": break
+        case "will", "needs", "need":
+            if keys[2] == "need", keys[3] == "to" { verb = 4 } else if keys[1] != "will", keys[2] == "to" { verb = 3 }
+        default: return false
+        }
+        guard verb < keys.count else { return false }
+        if keys[verb] == "be" { return verb + 1 < keys.count && keys[verb + 1].hasSuffix("ing") }
+        return !notInstructions.contains(keys[verb])
+    }
+
+    static let notInstructions: Set<String> = [
+        "not", "feel", "see", "notice", "hear", "tell", "remember", "expect", "have", "still", "also", "probably",
+        "definitely", "possibly", "get", "understand", "say", "think", "know",
+        // No verb after the modal: a broken sentence (`She should the same as the other knee.`).
+        "the", "a", "an", "and", "or", "but", "this", "that", "it", "these", "those", "either", "if", "so",
+    ]
 
     static let planItemOpenings: Set<String> = [
         "advised", "start", "continue", "increase", "decrease", "obtain", "order", "refer", "schedule", "follow",

@@ -18,6 +18,13 @@ struct PlanPlacementTests {
             ("If it is a sprain, it should heal in 2 weeks.", false),
             ("Congestive heart failure.", false),
             ("He is retaining fluid.", false),
+            // What the patient is to do, said of them.
+            ("He can do that for 20 minutes at a time for 3 to 4 times a day.", true),
+            ("She will be wearing the brace for about 6 weeks.", true),
+            ("He needs to make sure that he is taking those consistently.", true),
+            ("She can feel it in her fingers.", false),
+            ("He will be fine in a couple of weeks.", false),
+            ("She should the same as the other knee.", false),
         ])
     func planItems(text: String, isPlan: Bool) {
         #expect(ClinicalStyle.isPlanItem(text) == isPlan)
