@@ -422,6 +422,9 @@ enum Phrasing {
         ["is", "it"], ["any", "other"], ["does", "anything"], ["is", "anything"], ["has", "anything"],
         ["did", "anything"], ["do", "they"], ["did", "it"], ["have", "they"], ["are", "they"], ["was", "it"],
         ["were", "you"], ["what", "about"], ["how", "about"], ["has", "it"], ["have", "there"],
+        // Contracted (`what's your favorite type of pie`, `how's your knee`).
+        ["what's", "your"], ["what's", "going"], ["how's", "your"], ["how's", "the"], ["how's", "it"],
+        ["how's", "that"], ["where's", "the"], ["where's", "your"],
     ]
 
     /// Conversation that is not about the patient's health (greetings, weather, travel, sport), and dictated

@@ -30,6 +30,21 @@ struct PlanPlacementTests {
         #expect(ClinicalStyle.isPlanItem(text) == isPlan)
     }
 
+    @Test("a question is no statement once the talk before it is condensed away, contracted or not")
+    func questionsAfterTalk() throws {
+        #expect(
+            Phrasing.isQuestion(
+                "what's your favorite type of pie", words: ["what's", "your", "favorite", "type", "of", "pie"]))
+        #expect(Phrasing.isQuestion("how's your knee", words: ["how's", "your", "knee"]))
+        let visit = """
+            [doctor] so for your assessment , for your hypertension , you are doing a good job with the lisinopril .
+            [doctor] i know what's your favorite type of pie .
+            [doctor] continue the lisinopril 20 mg once a day .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        #expect(!(note.assessment + note.plan).lowercased().contains("favorite type of pie"), "\(note.assessment)")
+    }
+
     @Test("a plan item said during the assessment is filed under the plan")
     func planItemMovesToPlan() throws {
         let visit = """
