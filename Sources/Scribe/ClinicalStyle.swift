@@ -578,6 +578,13 @@ enum ClinicalStyle {
     /// The clinician's plan framing made the plan item: `I want to start` / `we'll go ahead and start` →
     /// `Start`; `I want her to take` → `Advised to take`; `I recommend` → `Recommend`.
     static func planItem(_ words: [String]) -> [String] {
+        // A word or two left over from the sentence before, cut off mid-phrase (`good | job let's continue the
+        // lisinopril`): `let's` opens the item.
+        if words.count > 4,
+            let at = [1, 2].first(where: { ["let's", "lets"].contains(Phrasing.bare(words[$0])) })
+        {
+            return planItem(Array(words[at...]))
+        }
         // `we also need to`, `I really want to`: the framing without the adverb.
         guard let opening = words.first, mayBe(opening, startingWith: "iwlmtaf", maxLength: 6) else { return words }
         if words.count > 3, clinicianFramingSubjects.contains(Phrasing.bare(words[0])),

@@ -45,6 +45,16 @@ struct PlanPlacementTests {
         #expect(!(note.assessment + note.plan).lowercased().contains("favorite type of pie"), "\(note.assessment)")
     }
 
+    @Test("a word left over from the sentence before goes when `let's` opens the plan item")
+    func leftoverBeforeLets() {
+        #expect(
+            ClinicalStyle.condensed("job let's continue the lisinopril 20 mg once a day.", voice: .clinician)
+                == "Continue the lisinopril 20 mg once a day.")
+        #expect(
+            ClinicalStyle.condensed("mellitus let's continue the metformin 500 mg.", voice: .clinician)
+                == "Continue the metformin 500 mg.")
+    }
+
     @Test("a plan item said during the assessment is filed under the plan")
     func planItemMovesToPlan() throws {
         let visit = """
