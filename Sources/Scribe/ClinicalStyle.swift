@@ -1358,6 +1358,8 @@ extension ClinicalStyle {
         "is there anything", "is there any", "anybody in the family", "anyone in the family", "any questions",
         "do you have any", "does he have any", "does she have any", "do they have any", "have you had any",
         "has he had any", "has she had any", "did you have any", "did he have any", "did she have any",
+        // The clinician saying they meant to ask (`i was just going to ask you if you were taking your lisinopril`).
+        "going to ask", "gonna ask", "gon na ask", "wanted to ask", "meant to ask", "want to ask",
     ])
 
     /// `take a look at her x-rays`: the results follow in the clinician's next sentences.

@@ -45,6 +45,25 @@ struct PlanPlacementTests {
         #expect(!(note.assessment + note.plan).lowercased().contains("favorite type of pie"), "\(note.assessment)")
     }
 
+    @Test("the clinician saying what they meant to ask is the asking, not the record")
+    func meantToAsk() throws {
+        #expect(
+            ClinicalStyle.asksWithin(
+                "i was just going to ask you if you were taking your lisinopril".split(separator: " ").map(String.init))
+        )
+        #expect(ClinicalStyle.asksWithin("i meant to ask her about the rash".split(separator: " ").map(String.init)))
+        #expect(
+            !ClinicalStyle.asksWithin("i am going to order an x-ray of the knee".split(separator: " ").map(String.init))
+        )
+        let visit = """
+            [doctor] so for your assessment , for your hypertension , your blood pressure is well controlled today .
+            [doctor] i was just going to ask you if you were taking your lisinopril every day .
+            [doctor] continue the lisinopril 20 mg once a day .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        #expect(!(note.assessment + note.plan).contains("going to ask"), "\(note.assessment)\n\(note.plan)")
+    }
+
     @Test("a word left over from the sentence before goes when `let's` opens the plan item")
     func leftoverBeforeLets() {
         #expect(
