@@ -9,7 +9,8 @@ import Foundation
 /// "NBR" 0x01        magic and layout version of this encoding (not the record's own `version`)
 /// fields            in declaration order, as below; every count and integer a LEB128 varint (signed: zigzag),
 ///                   every string its UTF-8 length then its bytes, an optional a 0/1 byte then the value,
-///                   a date the bit pattern of its seconds since 1970 (Double, little-endian)
+///                   a date the bit pattern of its seconds since 2001-01-01 (Foundation's reference date; a
+///                   Double, little-endian, so that the date reads back exactly)
 /// ```
 ///
 /// A change to ``NoteRecord`` or ``Encounter`` must change this file with it; `NoteRecordBinaryTests` round-trips
@@ -134,7 +135,9 @@ struct BinaryRecordWriter {
     }
 
     mutating func date(_ value: Date) {
-        withUnsafeBytes(of: value.timeIntervalSince1970.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.timeIntervalSinceReferenceDate.bitPattern.littleEndian) {
+            bytes.append(contentsOf: $0)
+        }
     }
 
     mutating func code(_ value: NoteRecord.Code) {
@@ -269,7 +272,7 @@ struct BinaryRecordReader {
         position += 8
         let seconds = Double(bitPattern: bits)
         guard seconds.isFinite else { throw Self.malformed }
-        return Date(timeIntervalSince1970: seconds)
+        return Date(timeIntervalSinceReferenceDate: seconds)
     }
 
     mutating func code() throws(NoteRecordError) -> NoteRecord.Code {

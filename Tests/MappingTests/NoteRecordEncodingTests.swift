@@ -81,6 +81,10 @@ struct NoteRecordEncodingTests {
         #expect(bytes.starts(with: Array("NBR".utf8)))
         #expect(try NoteRecord.decoded(from: bytes) == Self.full)
         #expect(try Self.full.encoded() == bytes)
+        // Any date reads back exactly, not only whole milliseconds.
+        var now = Self.full
+        now.createdAt = Date()
+        #expect(try NoteRecord.decoded(from: try now.encoded()) == now)
         var minimal = DeliveryTestsRecord.minimal
         minimal.version = 1
         #expect(try NoteRecord.decoded(from: try minimal.encoded()) == minimal)
