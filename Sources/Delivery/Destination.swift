@@ -19,12 +19,31 @@ public protocol Destination: Sendable {
     /// connection), and reports each one's outcome, by its index, as soon as it is known. Every payload is reported
     /// exactly once, in order.
     func deliver(_ payloads: [DeliveryPayload], reporting: (Int, DeliveryOutcome) async -> Void) async
+
+    /// Delivers the batches `next` hands out, one after the other, until it returns `nil`, keeping what the
+    /// destination can keep between them (an MLLP connection stays open while `next` waits for the next batch, so
+    /// that a busy outbox worker does not connect once per claim). Every payload is reported exactly once, in order,
+    /// by its index in its batch; `next` is called only once the previous batch is wholly reported.
+    func deliver(
+        batches next: () async -> [DeliveryPayload]?, reporting: (Int, DeliveryOutcome) async -> Void
+    ) async
 }
 
 extension Destination {
     /// A destination that does not send application acknowledgments refuses them (dead letter, with the reason).
     public func deliver(_ acknowledgment: ApplicationAcknowledgmentRecord, item: OutboxItem) async -> DeliveryOutcome {
         .dead(reason: "destination \(name) does not send HL7 v2 application acknowledgments")
+    }
+}
+
+extension Destination {
+    /// Each batch on its own with ``deliver(_:reporting:)``, for a destination with nothing to keep between them.
+    public func deliver(
+        batches next: () async -> [DeliveryPayload]?, reporting: (Int, DeliveryOutcome) async -> Void
+    ) async {
+        while let payloads = await next() {
+            await deliver(payloads, reporting: reporting)
+        }
     }
 }
 

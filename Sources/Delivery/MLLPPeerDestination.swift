@@ -74,58 +74,109 @@ public struct MLLPPeerDestination: Destination {
     /// next message; a connection that fails is closed and the next payload goes over a new one. When no
     /// connection can be made, every payload left is retried.
     public func deliver(_ payloads: [DeliveryPayload], reporting: (Int, DeliveryOutcome) async -> Void) async {
-        // Rendered first: a payload that cannot be written is dead without taking a connection.
-        var rendered:
-            [(index: Int, messages: [(kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])])] = []
-        for (index, payload) in payloads.enumerated() {
-            switch render(payload) {
-            case .messages(let messages): rendered.append((index, messages))
-            case .refused(let outcome): await reporting(index, outcome)
+        var given = false
+        await deliver(
+            batches: {
+                defer { given = true }
+                return given ? nil : payloads
+            }, reporting: reporting)
+    }
+
+    /// Sends the batches over one connection kept open between them (while `next` waits for the next batch), each
+    /// message's acknowledgment read before the next message. A connection that fails is closed: the payload it
+    /// failed on is retried and the next goes over a new connection, except when the first message sent after
+    /// waiting fails: the peer may have closed the idle connection, so that payload goes once more over a new one
+    /// before it counts as a failure (the same bytes and MSH-10, so a receiver can drop a duplicate). When no
+    /// connection can be made, every payload left of the batch is retried.
+    public func deliver(
+        batches next: () async -> [DeliveryPayload]?, reporting: (Int, DeliveryOutcome) async -> Void
+    ) async {
+        // The current batch's payloads still to send, rendered first: a payload that cannot be written is dead
+        // without taking a connection.
+        var queue: [(index: Int, messages: [RenderedMessage])] = []
+        func take() async -> Bool {
+            guard let payloads = await next() else { return false }
+            queue = []
+            for (index, payload) in payloads.enumerated() {
+                switch render(payload) {
+                case .messages(let messages): queue.append((index, messages))
+                case .refused(let outcome): await reporting(index, outcome)
+                }
             }
+            return true
         }
+        guard await take() else { return }
         let timeout = configuration.acknowledgmentTimeout
-        var next = 0
-        while next < rendered.count {
+        // Whether the first send over a kept connection failed (the peer may have closed it while it waited).
+        var keptConnectionFailed = false
+        while true {
+            if queue.isEmpty {
+                guard await take() else { return }
+                continue
+            }
             if Task.isCancelled {
-                for (index, _) in rendered[next...] { await reporting(index, .interrupted) }
-                return
+                for (index, _) in queue { await reporting(index, .interrupted) }
+                queue = []
+                continue
             }
             var connected = false
+            var kept = false
             do {
                 try await client.withConnection { connection in
                     connected = true
-                    while next < rendered.count {
-                        let (index, messages) = rendered[next]
-                        var outcome = DeliveryOutcome.deliveredWithoutReferences
-                        for message in messages {
-                            let reply = try await connection.send(message.bytes, timeout: timeout)
-                            let answer = Self.outcome(ofAcknowledgment: reply, controlID: message.controlID)
-                            // An application acknowledgment is the row's only message: its outcome is not named.
-                            outcome =
-                                message.kind == .applicationAcknowledgment ? answer : Self.naming(message.kind, answer)
-                            guard outcome.isDelivered else { break }
+                    while true {
+                        while let (index, messages) = queue.first {
+                            var outcome = DeliveryOutcome.deliveredWithoutReferences
+                            for message in messages {
+                                let reply: [UInt8]
+                                do {
+                                    reply = try await connection.send(message.bytes, timeout: timeout)
+                                } catch {
+                                    keptConnectionFailed = kept
+                                    throw error
+                                }
+                                kept = false
+                                let answer = Self.outcome(ofAcknowledgment: reply, controlID: message.controlID)
+                                // An application acknowledgment is the row's only message: its outcome is not named.
+                                outcome =
+                                    message.kind == .applicationAcknowledgment
+                                    ? answer : Self.naming(message.kind, answer)
+                                guard outcome.isDelivered else { break }
+                            }
+                            queue.removeFirst()
+                            await reporting(index, outcome)
                         }
-                        next += 1
-                        await reporting(index, outcome)
+                        guard !Task.isCancelled, await take() else { return }
+                        kept = true
                     }
                 }
+                if queue.isEmpty { return }
             } catch {
                 let outcome = failure(error)
-                if connected {
+                if keptConnectionFailed, outcome.isRetry, !Task.isCancelled {
+                    // Sent again over a new connection, not counted as an attempt.
+                    keptConnectionFailed = false
+                    continue
+                }
+                keptConnectionFailed = false
+                if connected, let (index, _) = queue.first {
                     // The connection failed during this payload: it is retried, and the next goes over a new one.
-                    await reporting(rendered[next].index, outcome)
-                    next += 1
+                    queue.removeFirst()
+                    await reporting(index, outcome)
                 } else {
-                    for (index, _) in rendered[next...] { await reporting(index, outcome) }
-                    return
+                    for (index, _) in queue { await reporting(index, outcome) }
+                    queue = []
                 }
             }
         }
     }
 
+    /// One message of a payload, rendered.
+    private typealias RenderedMessage = (kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])
+
     /// What rendering a payload gave: its messages, or the outcome that refuses it.
     private enum Rendering {
-        case messages([(kind: HL7NoteRenderer.MessageKind, controlID: String, bytes: [UInt8])])
+        case messages([RenderedMessage])
         case refused(DeliveryOutcome)
     }
 

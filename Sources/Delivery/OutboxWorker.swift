@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Store
+import Synchronization
 
 /// Delivers one destination's outbox rows: claims due rows under a lease (at most one per patient at a time, so
 /// that each patient's notes arrive in order while patients deliver in parallel), renders and sends each, and
@@ -26,17 +27,22 @@ public struct OutboxWorker: Service {
         /// How many connections (or other sessions of the destination) the rows of one claim are sent over at once;
         /// each carries its share of the rows one after the other.
         public var connections: Int
+        /// How long a connection is kept open with nothing to send before it is closed (a connection carries one
+        /// claim's share after another while rows keep coming).
+        public var idleConnectionTimeout: Duration
 
         /// Creates a configuration.
         public init(
             retry: RetryPolicy = RetryPolicy(), leaseDuration: Duration = .seconds(60), batchSize: Int = 16,
-            pollInterval: Duration = .milliseconds(250), connections: Int = 4
+            pollInterval: Duration = .milliseconds(250), connections: Int = 4,
+            idleConnectionTimeout: Duration = .seconds(10)
         ) {
             self.retry = retry
             self.leaseDuration = leaseDuration
             self.batchSize = batchSize
             self.pollInterval = pollInterval
             self.connections = connections
+            self.idleConnectionTimeout = idleConnectionTimeout
         }
     }
 
@@ -62,25 +68,144 @@ public struct OutboxWorker: Service {
         self.logger = logger
     }
 
-    /// Delivers until graceful shutdown or cancellation.
+    /// Delivers until graceful shutdown or cancellation: claims due rows and deals each claim over
+    /// ``Configuration/connections`` lanes, each of which keeps its connection open from one share to the next
+    /// until it idles for ``Configuration/idleConnectionTimeout``.
     public func run() async throws {
-        await signal.serve(pollingEvery: configuration.pollInterval) { await self.deliverDue() }
+        let lanes = (0..<max(1, configuration.connections)).map { _ in DeliveryLane() }
+        let used = LaneUse(count: lanes.count)
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for lane in lanes {
+                    group.addTask {
+                        await self.run(lane)
+                    }
+                }
+                await signal.serve(pollingEvery: configuration.pollInterval) {
+                    await self.deliverDue(over: lanes, used: used)
+                }
+                for lane in lanes { lane.close() }
+            }
+        }
         logger.info("delivery worker stopped")
     }
 
-    /// Claims and delivers due rows until none is left to claim now.
+    /// When each lane last got a share.
+    final class LaneUse: Sendable {
+        private let last: Mutex<[ContinuousClock.Instant]>
+
+        init(count: Int) {
+            last = Mutex(Array(repeating: .now, count: count))
+        }
+
+        func mark(_ lanes: Range<Int>) {
+            let now = ContinuousClock.now
+            last.withLock { last in
+                for lane in lanes { last[lane] = now }
+            }
+        }
+
+        /// The lanes unused for `timeout`, marked as used now (told once per idle period).
+        func idle(for timeout: Duration) -> [Int] {
+            let now = ContinuousClock.now
+            return last.withLock { last in
+                last.indices.filter { now - last[$0] >= timeout }.map {
+                    last[$0] = now
+                    return $0
+                }
+            }
+        }
+    }
+
+    /// Claims due rows until none is left to claim now, dealing each claim over the first lanes (so that with few
+    /// rows only the first lanes keep connections); then tells the lanes unused for a while to close theirs.
+    func deliverDue(over lanes: [DeliveryLane], used: LaneUse) async {
+        while !Task.isCancelled {
+            guard let leases = await claim(), !leases.isEmpty else { break }
+            // The claim holds at most one row per patient, so its rows may go out in any order.
+            let count = max(1, min(lanes.count, leases.count))
+            used.mark(0..<count)
+            await withDiscardingTaskGroup { group in
+                for lane in 0..<count {
+                    let share = Array(stride(from: lane, to: leases.count, by: count).map { leases[$0] })
+                    group.addTask {
+                        guard await lanes[lane].deliver(share) else {
+                            // The lane stopped before it took the share: nothing was sent.
+                            for lease in share { await record(.interrupted, for: lease) }
+                            return
+                        }
+                    }
+                }
+            }
+        }
+        for lane in used.idle(for: configuration.idleConnectionTimeout) { lanes[lane].idle() }
+    }
+
+    /// Sends the shares `lane` is given over the destination's kept connection, recording each outcome.
+    func run(_ lane: DeliveryLane) async {
+        defer { lane.close() }
+        var done: CheckedContinuation<Bool, Never>?
+        var sent: [OutboxLease] = []
+        var delivered: [OutboxDelivery] = []
+        var closed = false
+        while !closed, !Task.isCancelled {
+            await destination.deliver(
+                batches: {
+                    // The previous share is wholly reported: its delivered rows are completed, and its dealer goes on.
+                    await complete(delivered)
+                    delivered = []
+                    done?.resume(returning: true)
+                    done = nil
+                    while true {
+                        guard let job = await lane.next() else {
+                            closed = true
+                            return nil
+                        }
+                        guard case .share(let leases, let finished) = job else { return nil }
+                        done = finished
+                        let (payloads, leased) = await self.payloads(of: leases)
+                        if !payloads.isEmpty {
+                            sent = leased
+                            return payloads
+                        }
+                        done?.resume(returning: true)
+                        done = nil
+                    }
+                },
+                reporting: { index, outcome in
+                    var outcome = outcome
+                    if Task.isCancelled, outcome.isRetry { outcome = .interrupted }
+                    if case .delivered(let references) = outcome {
+                        delivered.append(
+                            OutboxDelivery(lease: sent[index], references: Self.keptReferences(references)))
+                    } else {
+                        await record(outcome, for: sent[index])
+                    }
+                })
+            await complete(delivered)
+            delivered = []
+            done?.resume(returning: true)
+            done = nil
+        }
+    }
+
+    /// The next due rows of the destination, up to ``Configuration/batchSize``; `nil` when the claim failed.
+    private func claim() async -> [OutboxLease]? {
+        do {
+            return try await outbox.claim(
+                destination: destination.name, limit: configuration.batchSize,
+                leaseDuration: configuration.leaseDuration, now: Date())
+        } catch {
+            logger.error("outbox claim failed", metadata: ["nb.error": "\(Self.describe(error))"])
+            return nil
+        }
+    }
+
+    /// Claims and delivers due rows until none is left to claim now, a new connection per share (tests; the
+    /// service keeps its connections with ``run()``).
     public func deliverDue() async {
         while !Task.isCancelled {
-            let leases: [OutboxLease]
-            do {
-                leases = try await outbox.claim(
-                    destination: destination.name, limit: configuration.batchSize,
-                    leaseDuration: configuration.leaseDuration, now: Date())
-            } catch {
-                logger.error("outbox claim failed", metadata: ["nb.error": "\(Self.describe(error))"])
-                return
-            }
-            guard !leases.isEmpty else { return }
+            guard let leases = await claim(), !leases.isEmpty else { return }
             // The claim holds at most one row per patient, so its rows may go out in any order: they are dealt over
             // a few connections, each carrying its share one after the other.
             let lanes = max(1, min(configuration.connections, leases.count))
@@ -101,17 +226,7 @@ public struct OutboxWorker: Service {
     /// Sends claimed rows one after the other over what the destination shares between them (one connection), and
     /// records each outcome; the delivered rows are marked in one transaction at the end.
     func deliver(_ leases: [OutboxLease]) async {
-        var payloads: [DeliveryPayload] = []
-        var sent: [OutboxLease] = []
-        for lease in leases {
-            switch await payload(of: lease) {
-            case .payload(let payload):
-                payloads.append(payload)
-                sent.append(lease)
-            case .refused(let outcome):
-                await record(outcome, for: lease)
-            }
-        }
+        let (payloads, sent) = await payloads(of: leases)
         var delivered: [OutboxDelivery] = []
         await destination.deliver(payloads) { index, outcome in
             var outcome = outcome
@@ -122,6 +237,11 @@ public struct OutboxWorker: Service {
                 await record(outcome, for: sent[index])
             }
         }
+        await complete(delivered)
+    }
+
+    /// Marks delivered rows in one transaction.
+    private func complete(_ delivered: [OutboxDelivery]) async {
         guard !delivered.isEmpty else { return }
         do {
             let lost = Set(try await outbox.complete(delivered, now: Date()))
@@ -140,18 +260,43 @@ public struct OutboxWorker: Service {
         }
     }
 
+    /// The payloads of claimed rows, their notes read in one go, with the leases they were sent for; a row whose
+    /// note cannot be read or opened is settled (dead, or retried) and left out.
+    private func payloads(of leases: [OutboxLease]) async -> ([DeliveryPayload], [OutboxLease]) {
+        let documents: [String: [UInt8]]
+        do {
+            documents = try await outbox.noteDocuments(ids: leases.map(\.item.noteID))
+        } catch {
+            let outcome = DeliveryOutcome.retry(reason: "the note could not be read: \(Self.describe(error))")
+            for lease in leases { await record(Task.isCancelled ? .interrupted : outcome, for: lease) }
+            return ([], [])
+        }
+        var payloads: [DeliveryPayload] = []
+        var sent: [OutboxLease] = []
+        for lease in leases {
+            switch payload(of: lease, document: documents[lease.item.noteID]) {
+            case .payload(let payload):
+                payloads.append(payload)
+                sent.append(lease)
+            case .refused(let outcome):
+                await record(outcome, for: lease)
+            }
+        }
+        return (payloads, sent)
+    }
+
     /// What a claimed row sends, or the outcome that settles it without sending.
     private enum Loaded {
         case payload(DeliveryPayload)
         case refused(DeliveryOutcome)
     }
 
-    /// Reads and opens the note (or acknowledgment) of a claimed row.
-    private func payload(of lease: OutboxLease) async -> Loaded {
+    /// Decodes the note (or acknowledgment) of a claimed row from its opened document.
+    private func payload(of lease: OutboxLease, document: [UInt8]?) -> Loaded {
+        guard let document else {
+            return .refused(.dead(reason: "the note was erased (its retention ended) before it was delivered"))
+        }
         do {
-            guard let document = try await outbox.noteDocument(id: lease.item.noteID) else {
-                return .refused(.dead(reason: "the note was erased (its retention ended) before it was delivered"))
-            }
             if lease.item.noteID.hasPrefix(ApplicationAcknowledgmentRecord.idPrefix) {
                 return .payload(
                     .acknowledgment(try ApplicationAcknowledgmentRecord.decoded(from: document), item: lease.item))
@@ -160,8 +305,7 @@ public struct OutboxWorker: Service {
         } catch let error as NoteRecordError {
             return .refused(.dead(reason: error.reason))
         } catch {
-            let outcome = DeliveryOutcome.retry(reason: "the note could not be read: \(Self.describe(error))")
-            return .refused(Task.isCancelled ? .interrupted : outcome)
+            return .refused(.dead(reason: "the note cannot be decoded"))
         }
     }
 

@@ -125,30 +125,43 @@ extension NoteRecord {
     /// The largest encoded record accepted by ``decoded(from:)``.
     public static let maximumEncodedBytes = 8 << 20
 
-    /// Compact JSON with sorted keys: the same record always encodes to the same bytes.
+    /// The record in its compact binary layout (`NoteRecord+Binary.swift`): the same record always encodes to the
+    /// same bytes.
     public func encoded() throws -> [UInt8] {
+        binaryEncoded()
+    }
+
+    /// Compact JSON with sorted keys, as builds before the binary layout stored records (kept for tests and for
+    /// reading what they wrote).
+    public func jsonEncoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .millisecondsSince1970
         return Array(try encoder.encode(self))
     }
 
-    /// Decodes a record written by ``encoded()``; refuses records larger than ``maximumEncodedBytes`` and versions
-    /// newer than this build reads.
+    /// Decodes a record written by ``encoded()``, or as JSON by an earlier build (told apart by the first byte);
+    /// refuses records larger than ``maximumEncodedBytes`` and versions newer than this build reads.
     public static func decoded(from bytes: [UInt8]) throws -> NoteRecord {
         guard bytes.count <= maximumEncodedBytes else {
             throw NoteRecordError(reason: "the stored note is larger than \(maximumEncodedBytes) bytes")
         }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
         let record: NoteRecord
-        do {
-            record = try decoder.decode(NoteRecord.self, from: Data(bytes))
-        } catch {
-            throw NoteRecordError(reason: "the stored note cannot be decoded")
+        if bytes.starts(with: binaryMagic) {
+            record = try binaryDecoded(from: bytes)
+        } else {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .millisecondsSince1970
+            do {
+                record = try decoder.decode(NoteRecord.self, from: Data(bytes))
+            } catch {
+                throw NoteRecordError(reason: "the stored note cannot be decoded")
+            }
         }
         guard record.version <= currentVersion else {
-            throw NoteRecordError(reason: "the stored note has layout version \(record.version); this build reads up to \(currentVersion)")
+            throw NoteRecordError(
+                reason: "the stored note has layout version \(record.version); this build reads up to \(currentVersion)"
+            )
         }
         return record
     }

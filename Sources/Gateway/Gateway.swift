@@ -288,6 +288,7 @@ public enum Gateway {
             pollInterval: .seconds(1), concurrency: configuration.pipelineConcurrency,
             threadNiceness: Int32(configuration.pipelineThreadNiceness), metrics: metrics, logger: logger)
         service.claimant = JournalClaimant(owner: owner, lease: configuration.pipelineClaimLease)
+        service.soleInstance = store.backend == .sqlite
         services.append(.init(service: service))
         logger.info(
             "pipeline on",

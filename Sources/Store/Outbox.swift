@@ -28,6 +28,10 @@ public protocol Outbox: Sendable {
     /// The note document with this id, opened; `nil` when there is none (or it expired and was erased).
     func noteDocument(id: String) async throws -> [UInt8]?
 
+    /// The note documents with these ids, opened, by id; an id with no document (erased when it expired) is absent.
+    /// One read for all of them where the backend can (a delivery worker reads the notes of a claim at once).
+    func noteDocuments(ids: [String]) async throws -> [String: [UInt8]]
+
     /// Claims up to `limit` claimable rows of `destination`, oldest first, at most one per patient key, under a
     /// lease of `leaseDuration` from `now`. Two concurrent claims never return the same row.
     func claim(destination: String, limit: Int, leaseDuration: Duration, now: Date) async throws -> [OutboxLease]
@@ -74,6 +78,15 @@ public protocol Outbox: Sendable {
 }
 
 extension Outbox {
+    /// One read per note, for a backend without a batch read of its own.
+    public func noteDocuments(ids: [String]) async throws -> [String: [UInt8]] {
+        var documents: [String: [UInt8]] = [:]
+        for id in ids where documents[id] == nil {
+            if let document = try await noteDocument(id: id) { documents[id] = document }
+        }
+        return documents
+    }
+
     /// Marks a claimed row delivered with no references (a destination that reports nothing).
     public func complete(_ lease: OutboxLease, now: Date) async throws {
         try await complete(lease, references: [], now: now)

@@ -29,7 +29,7 @@ extension SQLiteJournal {
             """
         let claiming = arguments
         let rows = try await write("claim journal entries") { db in
-            try Row.fetchAll(db, sql: sql, arguments: claiming).map(JournalRow.init(row:))
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: claiming).map(JournalRow.init(row:))
         }
         return try rows.sorted { $0.id < $1.id }.map { try $0.entry(opening: sealer) }
     }
@@ -38,9 +38,9 @@ extension SQLiteJournal {
     public func extendClaims(by claimant: JournalClaimant, now: Date) async throws -> Int {
         let expires = now.epochMilliseconds + claimant.lease.clampedMilliseconds
         return try await write("extend journal claims") { db in
-            try db.execute(
-                sql: "UPDATE journal SET claim_expires_at = ? WHERE state = 'accepted' AND claim_owner = ?",
-                arguments: [expires, claimant.owner])
+            try db.cachedStatement(
+                sql: "UPDATE journal SET claim_expires_at = ? WHERE state = 'accepted' AND claim_owner = ?"
+            ).execute(arguments: [expires, claimant.owner])
             return db.changesCount
         }
     }
@@ -60,7 +60,9 @@ extension SQLiteJournal {
         }
         let (query, reading) = (sql, arguments)
         let (lowest, expired) = try await read("read earlier journal claims") { db -> (Int64?, Bool) in
-            guard let row = try Row.fetchOne(db, sql: query, arguments: reading) else { return (nil, false) }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: query), arguments: reading) else {
+                return (nil, false)
+            }
             return (row[0], row[1])
         }
         guard let lowest else { return .none }

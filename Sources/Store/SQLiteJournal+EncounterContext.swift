@@ -21,7 +21,8 @@ extension SQLiteJournal: EncounterContexts {
         let stamp = now.epochMilliseconds
         let sealed = try await read("read encounter context") { db -> SealedValue? in
             try Row.fetchOne(
-                db, sql: "SELECT document_sealed, key_id FROM encounter_context WHERE key = ? AND expires_at > ?",
+                db.cachedStatement(
+                    sql: "SELECT document_sealed, key_id FROM encounter_context WHERE key = ? AND expires_at > ?"),
                 arguments: [key, stamp]
             ).map { SealedValue(keyID: $0[1], bytes: Array($0[0] as Data)) }
         }

@@ -84,6 +84,27 @@ extension SQLiteJournal: Outbox {
         return try sealed.map { try sealing.open($0, for: .pipelineNote(id: id)) }
     }
 
+    public func noteDocuments(ids: [String]) async throws -> [String: [UInt8]] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        var sealed: [(id: String, value: SealedValue)] = []
+        // A few hundred ids at most per statement, well under SQLite's limit on bound parameters.
+        for start in stride(from: 0, to: unique.count, by: 256) {
+            let chunk = Array(unique[start..<min(start + 256, unique.count)])
+            let sql =
+                "SELECT id, document_sealed, key_id FROM pipeline_notes WHERE id IN ("
+                + chunk.map { _ in "?" }.joined(separator: ", ") + ")"
+            sealed += try await read("read pipeline notes") { db in
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(chunk)).map {
+                    (id: $0[0], value: SealedValue(keyID: $0[2], bytes: Array($0[1] as Data)))
+                }
+            }
+        }
+        var documents: [String: [UInt8]] = [:]
+        for (id, value) in sealed { documents[id] = try sealing.open(value, for: .pipelineNote(id: id)) }
+        return documents
+    }
+
     public func claim(destination: String, limit: Int, leaseDuration: Duration, now: Date) async throws
         -> [OutboxLease]
     {

@@ -6,10 +6,10 @@ import Logging
 import MLLP
 import Mapping
 import Store
+import TestSupport
 import Testing
 
 @testable import Gateway
-import TestSupport
 
 @Suite("Pipeline: accepted HL7 message → note → outbox rows")
 struct EncounterPipelineTests {
@@ -33,7 +33,7 @@ struct EncounterPipelineTests {
     ]
 
     private func withPipeline(
-        concurrency: Int = 1,
+        concurrency: Int = 1, soleInstance: Bool = false,
         _ body: (SQLiteJournal, PipelineService, HL7Intake, LogRecorder) async throws -> Void
     ) async throws {
         let directory = try URLPaths.temporaryDirectory()
@@ -47,9 +47,11 @@ struct EncounterPipelineTests {
             journal: journal, outbox: journal, reader: HL7EncounterReader(), limits: .default,
             destinations: ["ehr", "archive"], noteRetention: .seconds(3600),
             digester: PatientKeyDigester(keyring: keyring), mapping: NoteFHIRMapping(), logger: recorder.logger())
-        let service = PipelineService(
-            pipeline: pipeline, messageTypes: ["MDM^T02", "ORU^R01"], wakes: DeliverySignal(), deliveries: DeliverySignal(),
+        var service = PipelineService(
+            pipeline: pipeline, messageTypes: ["MDM^T02", "ORU^R01"], wakes: DeliverySignal(),
+            deliveries: DeliverySignal(),
             pollInterval: .seconds(1), concurrency: concurrency, logger: recorder.logger())
+        service.soleInstance = soleInstance
         let intake = HL7Intake(
             journal: journal, acknowledgments: HL7AcknowledgmentBuilder(), limits: .default, acceptedTypes: [],
             duplicateWindow: .seconds(3600), maximumFrameSize: 1 << 20, logger: recorder.logger())
@@ -65,7 +67,8 @@ struct EncounterPipelineTests {
     @Test("a transcript becomes one sealed note and one outbox row per destination, in one transaction")
     func processed() async throws {
         try await withPipeline { journal, service, intake, recorder in
-            let reply = await intake.receive(Self.mdm("P-1", observations: Self.transcript), source: "t", logger: recorder.logger())
+            let reply = await intake.receive(
+                Self.mdm("P-1", observations: Self.transcript), source: "t", logger: recorder.logger())
             #expect(try HL7Message(parsing: try #require(reply.bytes))["MSA-1"] == "AA")
             #expect(await service.processAccepted() == 1)
             #expect(await service.processAccepted() == 0)
@@ -115,7 +118,9 @@ struct EncounterPipelineTests {
                 "Doctor: Your lungs sound clear today. Keep taking the inhaler twice a day.",
             ]
         }
-        let observations = lines.enumerated().map { "OBX|\($0.offset + 1)|TX|11506-3^Progress note^LN|1|\($0.element)||||||F" }
+        let observations = lines.enumerated().map {
+            "OBX|\($0.offset + 1)|TX|11506-3^Progress note^LN|1|\($0.element)||||||F"
+        }
         return Array(
             ([
                 "MSH|^~\\&|DICTATE|NORTH|NB|NB|20261101120000||MDM^T02^MDM_T02|\(control)|P|2.5.1",
@@ -125,9 +130,11 @@ struct EncounterPipelineTests {
             ] + observations).joined(separator: "\r").utf8) + [0x0D]
     }
 
-    @Test("notes written at once are recorded in journal order: each patient's outbox rows follow its messages")
-    func concurrentNotesKeepPatientOrder() async throws {
-        try await withPipeline(concurrency: 4) { journal, service, intake, recorder in
+    @Test(
+        "notes written at once are recorded in journal order: each patient's outbox rows follow its messages",
+        arguments: [false, true])
+    func concurrentNotesKeepPatientOrder(soleInstance: Bool) async throws {
+        try await withPipeline(concurrency: 4, soleInstance: soleInstance) { journal, service, intake, recorder in
             // Per patient, a long transcript first and short ones after it: written four at a time, the short notes
             // are done long before the long one, and recording them as they finish would put them ahead of it.
             let patients = ["MRN-A", "MRN-B", "MRN-C"]
@@ -160,6 +167,26 @@ struct EncounterPipelineTests {
             // The claim honours it: one row per patient at a time, the earliest first.
             let first = try await journal.claim(destination: "ehr", limit: 10, leaseDuration: .seconds(60), now: Date())
             #expect(first.count == 3)
+        }
+    }
+
+    @Test(
+        "the only instance still waits for an earlier entry another owner's claim holds (a database from a shared store)"
+    )
+    func soleInstanceWaitsForForeignClaims() async throws {
+        try await withPipeline(soleInstance: true) { journal, service, intake, recorder in
+            for control in ["ORD-1", "ORD-2"] {
+                _ = await intake.receive(
+                    Self.mdm(control, patient: "MRN-A", repeating: 1), source: "t", logger: recorder.logger())
+            }
+            let held = try await journal.claimAccepted(
+                messageTypes: [], afterID: nil, limit: 1, by: JournalClaimant(owner: "other", lease: .seconds(60)),
+                now: Date())
+            #expect(held.count == 1)
+            var service = service
+            service.claimant = JournalClaimant(owner: "embedded", lease: .milliseconds(300))
+            #expect(await service.processAccepted() == 0)
+            #expect(try await journal.count(state: .accepted) == 2)
         }
     }
 }

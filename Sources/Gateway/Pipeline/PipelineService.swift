@@ -34,6 +34,10 @@ struct PipelineService: Service {
     let pollInterval: Duration
     /// Who this instance claims entries as.
     var claimant = JournalClaimant(owner: "embedded", lease: .seconds(30))
+    /// Whether this is the only instance on the journal (the embedded store): then no other owner's claim can appear
+    /// while the service runs, and one look per page for claims left by another owner (a database brought over from
+    /// a shared store) stands for the look before each entry.
+    var soleInstance = false
     /// The most entries whose notes are being written at once (at least 1).
     var concurrency: Int = PipelineService.defaultConcurrency
     /// The niceness of the note-writing threads (0: the process's priority; Linux only).
@@ -189,6 +193,14 @@ struct PipelineService: Service {
                 return
             }
             cursor = last.id
+            // The only instance: when no entry is claimed by another owner now, none will be, so every entry of the
+            // page may be prepared and recorded without asking again.
+            if service.soleInstance, last.id >= clearedBefore || last.id >= contextsClearedBefore,
+                case .none = await earlier(before: .max, messageTypes: [])
+            {
+                clearedBefore = max(clearedBefore, last.id + 1)
+                contextsClearedBefore = max(contextsClearedBefore, last.id + 1)
+            }
         }
 
         /// What other instances claim before `id`; `.held` when the journal cannot say (the caller waits, then

@@ -1,0 +1,126 @@
+import EncounterModel
+import Foundation
+import Logging
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import Delivery
+@testable import Store
+
+/// A destination that counts its sessions (calls of `deliver(batches:reporting:)`, one per kept connection) and
+/// records the notes it was given, in order.
+final class SessionCountingDestination: Destination {
+    let name = "ehr"
+    private let state = Mutex<(sessions: Int, notes: [String])>((0, []))
+
+    func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome {
+        state.withLock { $0.notes.append(note.id) }
+        return .deliveredWithoutReferences
+    }
+
+    func deliver(
+        batches next: () async -> [DeliveryPayload]?, reporting: (Int, DeliveryOutcome) async -> Void
+    ) async {
+        guard var payloads = await next() else { return }
+        state.withLock { $0.sessions += 1 }
+        while true {
+            for (index, payload) in payloads.enumerated() {
+                guard case .note(let note, let item) = payload else { continue }
+                await reporting(index, await deliver(note, item: item))
+            }
+            guard let more = await next() else { return }
+            payloads = more
+        }
+    }
+
+    var sessions: Int { state.withLock { $0.sessions } }
+    var notes: [String] { state.withLock { $0.notes } }
+}
+
+@Suite("Outbox worker lanes")
+struct OutboxWorkerLaneTests {
+    @Test("the service keeps one session per lane across claims, delivers every row, and keeps each patient's order")
+    func keptSessions() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nb-lanes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let journal = try SQLiteJournal(
+            databaseFile: directory.appendingPathComponent("notebridge.sqlite"),
+            keyring: try DataKeyring(activeKey: [UInt8](repeating: 3, count: DataKeyring.keyByteCount)))
+        // 10 patients, 6 notes each, interleaved: 60 rows, claimed 8 at a time (at most one per patient).
+        var order: [String: [String]] = [:]
+        for index in 0..<60 {
+            let id = String(format: "note_%03d", index)
+            let patient = "pk_\(index % 10)"
+            order[patient, default: []].append(id)
+            _ = try await journal.commit(
+                OutboxNote(
+                    id: id, createdAt: Date(), expiresAt: Date().addingTimeInterval(3600), patientKey: patient,
+                    document: try DeliveryTests.record(id).encoded()),
+                destinations: ["ehr"], processing: nil, now: Date())
+        }
+        let destination = SessionCountingDestination()
+        let worker = OutboxWorker(
+            outbox: journal, destination: destination,
+            configuration: OutboxWorker.Configuration(
+                batchSize: 8, pollInterval: .milliseconds(20), connections: 2, idleConnectionTimeout: .seconds(60)),
+            signal: DeliverySignal(), logger: LogRecorder().logger())
+        let service = Task { try await worker.run() }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await journal.count(state: .delivered) < 60, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        service.cancel()
+        _ = try? await service.value
+        #expect(try await journal.count(state: .delivered) == 60)
+        #expect(destination.sessions <= 2)
+        let delivered = destination.notes
+        #expect(delivered.count == 60)
+        for (_, notes) in order {
+            #expect(delivered.filter { notes.contains($0) } == notes)
+        }
+        try await journal.close()
+    }
+
+    @Test("a lane idle for its timeout ends its session; the next rows open a new one")
+    func idleSessionsEnd() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nb-lanes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let journal = try SQLiteJournal(
+            databaseFile: directory.appendingPathComponent("notebridge.sqlite"),
+            keyring: try DataKeyring(activeKey: [UInt8](repeating: 3, count: DataKeyring.keyByteCount)))
+        func queue(_ id: String) async throws {
+            _ = try await journal.commit(
+                OutboxNote(
+                    id: id, createdAt: Date(), expiresAt: Date().addingTimeInterval(3600), patientKey: "pk_\(id)",
+                    document: try DeliveryTests.record(id).encoded()),
+                destinations: ["ehr"], processing: nil, now: Date())
+        }
+        let destination = SessionCountingDestination()
+        let signal = DeliverySignal()
+        let worker = OutboxWorker(
+            outbox: journal, destination: destination,
+            configuration: OutboxWorker.Configuration(
+                pollInterval: .milliseconds(20), connections: 1, idleConnectionTimeout: .milliseconds(100)),
+            signal: signal, logger: LogRecorder().logger())
+        let service = Task { try await worker.run() }
+        func waitFor(_ count: Int) async throws {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while try await journal.count(state: .delivered) < count, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        try await queue("note_1")
+        signal.wake()
+        try await waitFor(1)
+        try await Task.sleep(for: .milliseconds(400))
+        try await queue("note_2")
+        signal.wake()
+        try await waitFor(2)
+        service.cancel()
+        _ = try? await service.value
+        #expect(try await journal.count(state: .delivered) == 2)
+        #expect(destination.sessions == 2)
+        try await journal.close()
+    }
+}
