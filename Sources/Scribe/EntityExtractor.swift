@@ -51,7 +51,11 @@ public struct EntityExtractor: Sendable {
             let isQuestion =
                 sentence.speaker == .clinician
                 && (sentence.text.hasSuffix("?") || transcript.isUnpunctuated && Self.opensQuestion(tokens))
-            if sentence.speaker == .clinician, Self.asksForRating(tokens) { ratingTurn = sentence.turn }
+            if sentence.speaker == .clinician,
+                EntityStatements.severityQuestions.any(in: PhraseList.haystack(sentence.text))
+            {
+                ratingTurn = sentence.turn
+            }
             if isQuestion {
                 if let answer = answer(after: index, in: transcript, tokens: sentences) {
                     found.append(contentsOf: answered(question: tokens, answer: answer, transcript: transcript))
@@ -739,14 +743,6 @@ public struct EntityExtractor: Sendable {
     static func outOfTen(_ tokens: [Token], at index: Int) -> Bool {
         index + 2 < tokens.count && tokens[index].text == "out" && tokens[index + 1].text == "of"
             && ["10", "ten"].contains(tokens[index + 2].text)
-    }
-
-    /// A clinician's sentence asking for a rating: `on a scale of`, `rate`, `pain score`, `out of ten`.
-    static func asksForRating(_ tokens: [Token]) -> Bool {
-        tokens.indices.contains { index in
-            let word = tokens[index].text
-            return ["scale", "rate", "rating", "score"].contains(word) || outOfTen(tokens, at: index)
-        }
     }
 
     /// Pain scores: `6/10`, `six out of ten`, and a bare number when it is the short answer (at most
