@@ -89,6 +89,17 @@ extension ClinicalStyle {
         "swelling", "edema", "murmur", "pain", "effusion", "evidence", "fracture", "well", "stable", "unremarkable",
     ]
 
+    /// An examination's negative finding in two words (`No murmur.`, `No thyromegaly.`): whole, though short.
+    static func isNegatedFinding(_ words: [String]) -> Bool {
+        words.count == 2 && Phrasing.bare(words[0]) == "no" && negatableFindings.contains(Phrasing.bare(words[1]))
+    }
+
+    static let negatableFindings: Set<String> = Set(Phrasing.findingWords.keys).union([
+        "rub", "rubs", "bruit", "bruits", "adenopathy", "ecchymosis", "erythema", "effusion", "swelling", "tenderness",
+        "deformity", "crepitus", "clubbing", "cyanosis", "masses", "lesions", "warmth", "drainage", "guarding",
+        "rebound", "nystagmus", "induration",
+    ])
+
     static let narrationVerbs: Set<String> = [
         "do", "review", "check", "look", "take", "listen", "examine", "go", "let", "let's", "start", "get", "see",
         "press", "move", "bend", "push", "lift", "squeeze", "touch", "test", "want", "need",

@@ -85,7 +85,9 @@ enum ClinicalStyle {
             return nil
         }
         let content = words.filter { !$0.utf8.allSatisfy { Phrasing.isMark($0) } }
-        guard content.count >= (voice == .dictation || namesProblem ? 1 : 3) else { return nil }
+        guard content.count >= (voice == .dictation || namesProblem || isNegatedFinding(content) ? 1 : 3) else {
+            return nil
+        }
         // A sentence cut off mid-clause ("The patient has been taking.") says nothing whole.
         if voice != .dictation, danglingEnds.contains(Phrasing.bare(last)), !endsRelativeClause(words) { return nil }
         if voice != .dictation, isDependentClause(words) || isVerdict(words) { return nil }

@@ -6,6 +6,14 @@ import Testing
 /// the ACI-Bench dialogues (none is quoted from the corpus).
 @Suite("Clinical style: condensed, third person, no spoken debris")
 struct ClinicalStyleTests {
+    @Test("an examination's two-word negative finding is whole; two words of talk are not")
+    func negatedFindings() {
+        #expect(ClinicalStyle.condensed("No murmur", voice: .clinician) == "No murmur.")
+        #expect(ClinicalStyle.condensed("no thyromegaly", voice: .clinician) == "No thyromegaly.")
+        #expect(ClinicalStyle.condensed("No problem", voice: .clinician) == nil)
+        #expect(ClinicalStyle.condensed("no worries", voice: .clinician) == nil)
+    }
+
     @Test(
         "spoken debris goes and the clinical content stays",
         arguments: [
