@@ -258,6 +258,8 @@ enum ClinicalStyle {
                     || output.last?.hasSuffix(",") == true
                     || keys[index + 1].utf8.first.map({ (0x30...0x39).contains($0) }) == true
                     || likeBefore.contains(keys[index + 1])
+                    // After a quantifier (`i don't appreciate any like adenopathy`).
+                    || output.last.map { ["any", "some", "no"].contains(Phrasing.bare($0)) } == true
             {
                 drop(1)
                 continue

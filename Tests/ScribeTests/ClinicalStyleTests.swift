@@ -12,6 +12,8 @@ struct ClinicalStyleTests {
         #expect(ClinicalStyle.condensed("no thyromegaly", voice: .clinician) == "No thyromegaly.")
         #expect(ClinicalStyle.condensed("No problem", voice: .clinician) == nil)
         #expect(ClinicalStyle.condensed("no worries", voice: .clinician) == nil)
+        // `like` after a quantifier is a filler.
+        #expect(ClinicalStyle.condensed("No like adenopathy", voice: .clinician) == "No adenopathy.")
     }
 
     @Test(
