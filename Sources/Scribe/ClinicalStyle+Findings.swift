@@ -89,6 +89,18 @@ extension ClinicalStyle {
         "swelling", "edema", "murmur", "pain", "effusion", "evidence", "fracture", "well", "stable", "unremarkable",
     ]
 
+    /// The examiner stating what they perceive, negated, in the sentence's first words (`i don't appreciate any`,
+    /// `i do not hear a murmur`, `i don't see any swelling`): a finding. Lower-cased spoken words.
+    static func statesPerceivedFinding(_ words: [String]) -> Bool {
+        let opening = words.prefix(6)
+        guard let negation = opening.firstIndex(where: { $0 == "don't" || $0 == "not" || $0 == "n't" }) else {
+            return false
+        }
+        return opening[(negation + 1)...].prefix(2).contains { perceivingVerbs.contains($0) }
+    }
+
+    static let perceivingVerbs: Set<String> = ["appreciate", "hear", "see", "feel", "palpate", "note", "detect"]
+
     /// An examination's negative finding in two words (`No murmur.`, `No thyromegaly.`): whole, though short.
     static func isNegatedFinding(_ words: [String]) -> Bool {
         words.count == 2 && Phrasing.bare(words[0]) == "no" && negatableFindings.contains(Phrasing.bare(words[1]))

@@ -472,7 +472,12 @@ public struct NoteWriter: Sendable {
                     && NoteLayout.mentalStatusCues.any(in: haystack):
                     division = .objective
                 case .history: division = routed
-                case .examination: division = routed == .assessmentPlan ? .assessmentPlan : .objective
+                // During the examination, a finding stated as the examiner's perception (`i don't appreciate any
+                // adenopathy`) is the examination's, whatever its words are most like.
+                case .examination:
+                    division =
+                        routed == .assessmentPlan && !ClinicalStyle.statesPerceivedFinding(words)
+                        ? .assessmentPlan : .objective
                 // A result read out after the assessment has begun (`this shows that the pumping function of your heart
                 // is reduced at 45 %`) is still a result.
                 case .assessmentPlan where readsStudy:

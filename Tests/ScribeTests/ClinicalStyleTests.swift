@@ -12,6 +12,11 @@ struct ClinicalStyleTests {
         #expect(ClinicalStyle.condensed("no thyromegaly", voice: .clinician) == "No thyromegaly.")
         #expect(ClinicalStyle.condensed("No problem", voice: .clinician) == nil)
         #expect(ClinicalStyle.condensed("no worries", voice: .clinician) == nil)
+        // The examiner's negated perception states a finding; other negations do not.
+        #expect(ClinicalStyle.statesPerceivedFinding(["i", "don't", "appreciate", "any", "adenopathy"]))
+        #expect(ClinicalStyle.statesPerceivedFinding(["so", "i", "do", "n't", "hear", "a", "murmur"]))
+        #expect(!ClinicalStyle.statesPerceivedFinding(["i", "don't", "think", "you", "need", "surgery"]))
+        #expect(!ClinicalStyle.statesPerceivedFinding(["i", "want", "to", "see", "you", "back"]))
         // `like` after a quantifier is a filler.
         #expect(ClinicalStyle.condensed("No like adenopathy", voice: .clinician) == "No adenopathy.")
     }
