@@ -582,6 +582,9 @@ enum ClinicalStyle {
     /// The clinician's plan framing made the plan item: `I want to start` / `we'll go ahead and start` →
     /// `Start`; `I want her to take` → `Advised to take`; `I recommend` → `Recommend`.
     static func planItem(_ words: [String]) -> [String] {
+        // `what we are going to do is, start an anti-inflammatory`, `(what i'm going to) do for that is going to
+        // prescribe ...`: the item is what follows `is`.
+        if let rest = afterWhatWeDo(words) { return planItem(rest) }
         // A word or two left over from the sentence before, cut off mid-phrase (`good | job let's continue the
         // lisinopril`): `let's` opens the item.
         if words.count > 4,
@@ -680,6 +683,41 @@ enum ClinicalStyle {
         }
         return words
     }
+
+    /// The words after a `what we are going to do (for X) is` framing, or nil.
+    static func afterWhatWeDo(_ words: [String]) -> [String]? {
+        guard words.count > 4, let first = words.first, mayBe(first, startingWith: "wdisa", maxLength: 5) else {
+            return nil
+        }
+        let keys = words.prefix(14).map(Phrasing.bare)
+        // The framing says what the clinician intends (`going to`, `will`, `want to`): `what we do for a living
+        // is ...` is no plan.
+        guard let doAt = keys.prefix(7).firstIndex(of: "do"),
+            keys[..<doAt].allSatisfy({ whatWeDoFraming.contains($0) }),
+            keys[..<doAt].contains(where: { ["going", "gonna", "will", "we'll", "i'll", "want", "wanna"].contains($0) })
+        else { return nil }
+        var at = doAt + 1
+        if at < keys.count, ["for", "about", "with"].contains(keys[at]) {
+            guard let isAt = keys[at...].prefix(5).firstIndex(of: "is") else { return nil }
+            at = isAt
+        }
+        guard at < keys.count, keys[at] == "is" else { return nil }
+        at += 1
+        if at + 1 < keys.count, keys[at] == "going", keys[at + 1] == "to" {
+            at += 2
+        } else if at < keys.count, keys[at] == "to" {
+            at += 1
+        }
+        guard words.count - at >= 2 else { return nil }
+        var rest = Array(words[at...])
+        rest[0] = Phrasing.capitalized(rest[0])
+        return rest
+    }
+
+    static let whatWeDoFraming: Set<String> = [
+        "what", "we", "i", "we're", "i'm", "are", "am", "going", "to", "gonna", "gon", "na", "will", "we'll", "i'll",
+        "want", "wanna", "so", "and",
+    ]
 
     /// Openings that put the plan in the first person; what follows is the item itself (a verb).
     static let planFramings: [[String]] = [

@@ -72,6 +72,17 @@ struct PlanPlacementTests {
         #expect(
             ClinicalStyle.condensed("mellitus let's continue the metformin 500 mg.", voice: .clinician)
                 == "Continue the metformin 500 mg.")
+        // `what we are going to do (for X) is ...`: the item is what follows.
+        #expect(
+            ClinicalStyle.condensed("what we are going to do is, start an anti-inflammatory.", voice: .clinician)
+                == "Start an anti-inflammatory.")
+        #expect(
+            ClinicalStyle.condensed(
+                "I'm going to do for that is going to prescribe her a low dose of prednisone", voice: .clinician)
+                == "Prescribe her a low dose of prednisone.")
+        #expect(
+            ClinicalStyle.condensed("what we do for a living is important to her.", voice: .clinician)
+                != "Important to her.")
     }
 
     @Test("a plan item said during the assessment is filed under the plan")
