@@ -549,8 +549,6 @@ public struct NoteWriter: Sendable {
         return select(statements, transcriptTokens: SectionModel.tokenCount(transcript.text), results: results)
     }
 
-    /// The history's elements stated as answers (duration, severity, treatment tried) that no kept sentence of
-    /// the history already reports.
     /// The history's elements written from the patient's answers (duration, rating, what was tried), and the
     /// evidence of the kept sentences they replace. A short answer that means something only with its question
     /// (`I would say probably a 6.`) gives way to the element written from it (`He rates his pain as 6/10.`); a
@@ -563,15 +561,13 @@ public struct NoteWriter: Sendable {
         let history = statements.filter { $0.section == .subjective && $0.origin == .sentence }
         var elements: [NoteStatement] = []
         var replaced: [[Range<Int>]] = []
+        // A number the sentence says and the element does not (`Ibuprofen 800 mg 3 times a day.`) keeps it.
+        let numbers = { (text: String) in Set(text.split(whereSeparator: { !$0.isNumber }).map(String.init)) }
         for element in fromEntities.historyElements(pronouns: pronouns, problem: problem) {
             // The kept sentences holding the answer's words (the evidence after the question).
             let answer = element.evidence.dropFirst()
             let holding = history.filter { kept in
                 answer.contains { said in kept.evidence.contains { $0.contains(said.lowerBound) } }
-            }
-            // A number the sentence says and the element does not (`Ibuprofen 800 mg 3 times a day.`) keeps it.
-            let numbers = { (text: String) in
-                Set(text.split(whereSeparator: { !$0.isNumber }).map(String.init))
             }
             if holding.allSatisfy({ kept in
                 Phrasing.words(kept.text).count <= Self.bareAnswerWords

@@ -139,14 +139,13 @@ enum StatedReason {
                     return "bilateral"
                 }
             }
-            if sentence.speaker == .clinician, keys.contains(where: { bodyParts[$0] == part }),
-                zip(keys, keys.dropFirst().dropFirst()).contains(where: { pair in
+            // The clinician asks which one: `left or right`, `which wrist`, `which side`.
+            let asksSide =
+                zip(keys, keys.dropFirst().dropFirst()).contains { pair in
                     [pair.0, pair.1] == ["left", "right"] || [pair.0, pair.1] == ["right", "left"]
-                })
-                    || zip(keys, keys.dropFirst()).contains(where: {
-                        $0 == "which" && (bodyParts[$1] == part || $1 == "side")
-                    })
-            {
+                }
+                || zip(keys, keys.dropFirst()).contains { $0 == "which" && (bodyParts[$1] == part || $1 == "side") }
+            if sentence.speaker == .clinician, asksSide, keys.contains(where: { bodyParts[$0] == part }) {
                 askedWhich = true
             }
         }
