@@ -12,7 +12,7 @@ import Testing
 /// records the notes it was given, in order.
 final class SessionCountingDestination: Destination {
     let name = "ehr"
-    private let state = Mutex<(sessions: Int, notes: [String])>((0, []))
+    private let state = Mutex<(sessions: Int, ended: Int, notes: [String])>((0, 0, []))
 
     func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome {
         state.withLock { $0.notes.append(note.id) }
@@ -29,12 +29,17 @@ final class SessionCountingDestination: Destination {
                 guard case .note(let note, let item) = payload else { continue }
                 await reporting(index, await deliver(note, item: item))
             }
-            guard let more = await next() else { return }
+            guard let more = await next() else {
+                state.withLock { $0.ended += 1 }
+                return
+            }
             payloads = more
         }
     }
 
     var sessions: Int { state.withLock { $0.sessions } }
+    /// Sessions that ended (the lane idled or the service stopped).
+    var ended: Int { state.withLock { $0.ended } }
     var notes: [String] { state.withLock { $0.notes } }
 }
 
@@ -113,7 +118,13 @@ struct OutboxWorkerLaneTests {
         try await queue("note_1")
         signal.wake()
         try await waitFor(1)
-        try await Task.sleep(for: .milliseconds(400))
+        // The lane idles out on its own clock: wait for its session to end (however loaded the machine), not a
+        // fixed time.
+        let idleDeadline = ContinuousClock.now + .seconds(20)
+        while destination.ended < 1, ContinuousClock.now < idleDeadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(destination.ended == 1)
         try await queue("note_2")
         signal.wake()
         try await waitFor(2)

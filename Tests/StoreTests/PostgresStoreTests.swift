@@ -90,7 +90,20 @@ struct PostgresStoreTests {
                     "SELECT pg_advisory_unlock(\(PostgresSchema.migrationLockKey))", logger: logger)
             }
         }
-        try await store.checkReadiness()
+        // Once released it passes. Readiness answers within its 2-second deadline; on a machine loaded by the rest
+        // of the suite the migrations it then runs can take longer than one answer, so it is asked again.
+        var ready: (any Error)? = nil
+        for _ in 0..<10 {
+            do {
+                try await store.checkReadiness()
+                ready = nil
+                break
+            } catch {
+                ready = error
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+        #expect(ready == nil, "\(String(describing: ready))")
         #expect(try await store.appliedSchemaVersions() == Array(1...PostgresStore.schemaVersion))
         try await store.close()
     }
