@@ -79,22 +79,28 @@ struct MLLPListenerTests {
                 // the timeout. A machine loaded by the rest of the suite can stall this task for longer than the
                 // timeout; then the server is right to close, and the test checks that the gap was that long.
                 // The busy window counts from the first acknowledgment: the first exchange may itself be stalled.
-                var last = ContinuousClock.now
+                // The server's last activity on the connection (its reply) comes after the client began sending
+                // the last acknowledged message, however late the client then reads the reply: so an idle close
+                // comes at least a timeout after that send began. (Measured from the reply's arrival instead, a
+                // client stalled while the reply waited saw the close "0.3 s" after it.)
+                var lastSendStarted = ContinuousClock.now
                 var busyUntil: ContinuousClock.Instant?
                 var sent = 0
                 var closedWhileBusy = false
                 while busyUntil.map({ ContinuousClock.now < $0 }) ?? true {
+                    let sendStarted = ContinuousClock.now
                     do {
                         _ = try await connection.send(Array("MSH|\(sent)".utf8), timeout: .seconds(10))
                     } catch let error as MLLPError where error.code == .connectionClosed {
-                        // The server's last activity precedes the client's view of it by the ACK's latency: allow
-                        // half the timeout for that, and no less.
-                        let gap = ContinuousClock.now - last
-                        #expect(gap >= timeout / 2, "closed after \(gap) of idleness")
+                        // (Before any acknowledgment, the server's idle period began when it started serving,
+                        // which this task cannot time.)
+                        let gap = ContinuousClock.now - lastSendStarted
+                        if sent > 0 { #expect(gap >= timeout - .milliseconds(50), "closed after \(gap) of idleness") }
                         closedWhileBusy = true
                         break
                     }
-                    last = ContinuousClock.now
+                    lastSendStarted = sendStarted
+                    let last = ContinuousClock.now
                     if busyUntil == nil { busyUntil = last + .milliseconds(5000) }
                     sent += 1
                     try await Task.sleep(for: .milliseconds(200))
