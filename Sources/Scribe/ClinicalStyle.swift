@@ -94,6 +94,13 @@ enum ClinicalStyle {
         // Written out, a contraction can repeat the word before it (`it it's` → `it it is`).
         words = withoutRepeats(withoutContractions(words))
         guard !words.isEmpty else { return nil }
+        // The clinician's question once its contraction is written out and the talk before it is gone
+        // (`I know what's his favorite type of pie` → `what is his ...`).
+        if voice == .clinician, words.count > 2,
+            Phrasing.questionPairs.contains([Phrasing.bare(words[0]), Phrasing.bare(words[1])])
+        {
+            return nil
+        }
         words[0] = Phrasing.capitalized(words[0])
         var sentence = words.joined(separator: " ")
         // A comma left before the full stop by a removed tail.

@@ -504,12 +504,6 @@ public struct NoteWriter: Sendable {
                     examinedSystem = nil
                 }
                 guard let condensed = ClinicalStyle.condensed(text, voice: .clinician) else { continue }
-                // A question once the talk before it is gone (`I know what's your favorite type of pie`).
-                if Phrasing.isQuestion(
-                    condensed, words: SectionModel.tokens(lowercasedUTF8: PhraseList.haystack(condensed)))
-                {
-                    continue
-                }
                 // The tail of a sentence split off at a preposition (`For his shoulder which can provide some relief.`),
                 // unless it introduces a problem (`For his first problem, ...` heads what follows).
                 if ClinicalStyle.isPrepositionalTail(Phrasing.spaceSeparated(condensed)),

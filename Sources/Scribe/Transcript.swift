@@ -413,13 +413,10 @@ public struct Transcript: Sendable {
     ]
 
     static func isNumber(_ word: String) -> Bool {
-        word.unicodeScalars.allSatisfy { $0.isNumeral } && !word.isEmpty || spokenDigits.contains(word)
-            || SpokenNumber.words.contains(word) || word == "hundred"
+        word.unicodeScalars.allSatisfy { $0.isNumeral } && !word.isEmpty || SpokenNumber.words.contains(word)
+            || word == "hundred"
     }
 
-    static let spokenDigits: Set<String> = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    ]
     static let decimalUnits: Set<String> = [
         "centimeter", "centimeters", "cm", "millimeter", "millimeters", "mm", "milligram", "milligrams", "mg",
         "percent", "liter", "liters", "gram", "grams", "kilogram", "kilograms", "inch", "inches", "degrees",
