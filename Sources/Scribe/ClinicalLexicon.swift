@@ -136,6 +136,9 @@ enum ClinicalLexicon {
         "atrial fibrillation": ["eliquis", "apixaban", "xarelto", "rivaroxaban", "warfarin", "coumadin", "digoxin"],
         "gout": ["allopurinol", "colchicine", "febuxostat", "uric"],
         "osteoporosis": ["alendronate", "fosamax", "dexa"],
+        "benign prostatic hyperplasia": [
+            "tamsulosin", "flomax", "finasteride", "proscar", "dutasteride", "avodart", "alfuzosin", "silodosin",
+        ],
     ]
 
     static let negationBefore: [String] = [

@@ -29,7 +29,9 @@ public struct Coder: Sendable {
         public var transcript: String?
 
         /// Creates a request.
-        public init(patient: VisitLevel.Patient? = nil, medications: [String] = [], age: Int? = nil, transcript: String? = nil) {
+        public init(
+            patient: VisitLevel.Patient? = nil, medications: [String] = [], age: Int? = nil, transcript: String? = nil
+        ) {
             self.patient = patient
             self.medications = medications
             self.age = age
@@ -44,14 +46,22 @@ public struct Coder: Sendable {
                 "Veterinary notes get no billing codes here: ICD-10-CM, CPT and HCPCS describe human patients and services."
             ])
         }
-        let medications = request.medications
+        let medications =
+            request.medications
             + note.entities.filter { $0.kind == .medication && !$0.negated && $0.context == nil }.map(\.name)
         let transcript = request.transcript.flatMap { text in text.utf8.count <= 4 << 20 ? try? Transcript(text) : nil }
         let announced = transcript.map(Self.announcedAssessment(in:)) ?? []
         let spoken = note.transcriptKind == .dialogue ? transcript.map(Self.spokenAssessment(in:)) ?? [] : []
         let age = request.age ?? transcript.flatMap { Self.statedAge(in: $0.text) }
+        let visit =
+            transcript.map { transcript in
+                transcript.sentences.filter { !Self.endsWithQuestionMark($0.text) }.map {
+                    NoteStatement(section: .subjective, text: $0.text, evidence: [$0.range])
+                }
+            } ?? note.statements.filter { $0.section == .subjective }
         let icd10 = diagnoses.codes(
-            for: note, medications: medications, announced: announced, spoken: spoken, childAge: age.map { $0 < 18 } ?? false)
+            for: note, medications: medications, announced: announced, spoken: spoken, visit: visit,
+            smoking: transcript.flatMap(Self.smokingStatus(in:)), childAge: age.map { $0 < 18 } ?? false)
         var codes = BillingCodes(icd10: icd10)
         ServiceCoder(note: note, diagnoses: icd10, request: request).add(to: &codes)
         // A vaccine given at the visit: the encounter for immunization (Z23), after the visit's reason.
@@ -60,7 +70,8 @@ public struct Coder: Sendable {
         {
             codes.icd10.append(
                 DiagnosisCode(
-                    code: vaccination.code, description: vaccination.title, confidence: 0.75, rank: codes.icd10.count + 1,
+                    code: vaccination.code, description: vaccination.title, confidence: 0.75,
+                    rank: codes.icd10.count + 1,
                     reason: "encounter for immunization: \(administration.reason)", evidence: administration.evidence,
                     traits: [.status]))
         }
@@ -81,7 +92,9 @@ extension Coder {
                 continue
             }
             let words = SearchTerms.words(sentence.text).prefix(6)
-            if !collecting, words.prefix(4).contains(where: { ["assessment", "impression", "diagnosis", "diagnoses"].contains($0) }) {
+            if !collecting,
+                words.prefix(4).contains(where: { ["assessment", "impression", "diagnosis", "diagnoses"].contains($0) })
+            {
                 collecting = true
             }
             guard collecting else { continue }
@@ -119,7 +132,8 @@ extension Coder {
     static func endsWithQuestionMark(_ text: String) -> Bool {
         for byte in text.utf8.reversed() {
             switch byte {
-            case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), UInt8(ascii: "]"): continue
+            case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: ")"), UInt8(ascii: "]"):
+                continue
             default: return byte == UInt8(ascii: "?")
             }
         }
@@ -144,7 +158,8 @@ extension Coder {
             let before = String(decoding: opening[max(0, position - 40)..<position], as: UTF8.self)
             position += 3
             let words = SearchTerms.words(before)
-            guard words.count >= 2, let count = Int(words[words.count - 2]) ?? SpokenNumber.units[words[words.count - 2]]
+            guard words.count >= 2,
+                let count = Int(words[words.count - 2]) ?? SpokenNumber.units[words[words.count - 2]]
             else { continue }
             switch words[words.count - 1] {
             case "year", "years", "yr", "yo": return count
@@ -163,7 +178,9 @@ extension Coder {
 
     /// The codes for an assessment (and plan) written by a clinician: each line, and each numbered item
     /// (`1.`, `2)`), is a statement of the assessment; the evidence ranges are Unicode-scalar offsets in `text`.
-    public func codes(forAssessment text: String, specialty: Specialty = .generic, request: Request = Request()) -> BillingCodes {
+    public func codes(forAssessment text: String, specialty: Specialty = .generic, request: Request = Request())
+        -> BillingCodes
+    {
         var statements: [NoteStatement] = []
         var start = 0
         var current = ""
@@ -180,8 +197,11 @@ extension Coder {
         while index < scalars.count {
             let scalar = scalars[index]
             // A numbered item starts a statement: a digit after a line start or a space, then `.` or `)` and a space.
-            let isItemStart = scalar.properties.numericType != nil && (index == 0 || scalars[index - 1] == " " || scalars[index - 1] == "\n")
-                && index + 2 < scalars.count && (scalars[index + 1] == "." || scalars[index + 1] == ")") && scalars[index + 2] == " "
+            let isItemStart =
+                scalar.properties.numericType != nil
+                && (index == 0 || scalars[index - 1] == " " || scalars[index - 1] == "\n")
+                && index + 2 < scalars.count && (scalars[index + 1] == "." || scalars[index + 1] == ")")
+                && scalars[index + 2] == " "
                 && (index == 0 || scalars[index - 1] == "\n" || index >= 2 && [".", ";"].contains(scalars[index - 2]))
             if scalar == "\n" || isItemStart {
                 flush(offset)
@@ -202,7 +222,8 @@ extension Coder {
             index += 1
         }
         flush(offset)
-        let note = Note(specialty: specialty, template: .standard, transcriptKind: .dictation, statements: statements, entities: [])
+        let note = Note(
+            specialty: specialty, template: .standard, transcriptKind: .dictation, statements: statements, entities: [])
         var request = request
         if request.transcript == nil { request.transcript = text }
         return codes(for: note, request: request)

@@ -37,7 +37,9 @@ extension DiagnosisCoder {
     static func organism(in words: [String]) -> (code: String, name: String)? {
         for start in words.indices {
             for entry in organisms where start + entry.words.count <= words.count {
-                if words[start..<(start + entry.words.count)].elementsEqual(entry.words) { return (entry.code, entry.name) }
+                if words[start..<(start + entry.words.count)].elementsEqual(entry.words) {
+                    return (entry.code, entry.name)
+                }
             }
         }
         return nil
@@ -77,7 +79,8 @@ extension DiagnosisCoder {
         let organismWords = Set(Self.organisms.compactMap(\.words.first))
         for candidate in candidates where !candidate.code.compactCode.hasPrefix("B9") {
             for evidence in candidate.evidence {
-                for words in Self.clauses(of: evidence.statement) where words.contains(where: { organismWords.contains($0) }) {
+                for words in Self.clauses(of: evidence.statement)
+                where words.contains(where: { organismWords.contains($0) }) {
                     guard let found = Self.organism(in: words) else { continue }
                     let isStomach = ["K25", "K26", "K27", "K29"].contains(candidate.code.category)
                     guard isStomach ? found.code == "B96.81" : asksForOrganism(candidate.code) else { continue }
@@ -86,8 +89,12 @@ extension DiagnosisCoder {
             }
         }
         for (code, statement) in organismsAdded {
-            if let source = candidates.first(where: { $0.statement == statement && !$0.code.compactCode.hasPrefix("B9") }) {
-                append(code, to: &candidates, beside: source, traits: [], reason: "use additional code: the infectious agent named with the infection")
+            if let source = candidates.first(where: {
+                $0.statement == statement && !$0.code.compactCode.hasPrefix("B9")
+            }) {
+                append(
+                    code, to: &candidates, beside: source, traits: [],
+                    reason: "use additional code: the infectious agent named with the infection")
             }
             // The organism is the cause of the coded infection, not an infection of its own.
             candidates.removeAll { $0.statement == statement && Self.organismInfections.contains($0.code.compactCode) }
@@ -101,14 +108,17 @@ extension DiagnosisCoder {
                 reason: "code first: the hypertension that is resistant (essential, none other stated)")
         }
         // Pneumonia due to COVID-19: code first COVID-19 (U07.1).
-        if has("J1282"), !has("U071"), let pneumonia = candidates.firstIndex(where: { $0.code.compactCode == "J1282" }) {
+        if has("J1282"), !has("U071"), let pneumonia = candidates.firstIndex(where: { $0.code.compactCode == "J1282" })
+        {
             append(
                 "U07.1", to: &candidates, beside: candidates[pneumonia], first: true, traits: [.systemic],
                 reason: "code first: COVID-19, the cause of the pneumonia")
         }
         // Diabetes with hypoglycemia: its level, when stated (use additional code E16.A-); an unspecified
         // hypoglycemia beside the diabetes combination code is part of it.
-        if let diabetic = candidates.firstIndex(where: { ["E1064", "E1164", "E1364"].contains(String($0.code.compactCode.prefix(5))) }) {
+        if let diabetic = candidates.firstIndex(where: {
+            ["E1064", "E1164", "E1364"].contains(String($0.code.compactCode.prefix(5)))
+        }) {
             if let level = Self.hypoglycemiaLevel(planWords), !has("E16A") {
                 append(
                     level, to: &candidates, beside: candidates[diabetic], traits: [.status],
@@ -124,7 +134,9 @@ extension DiagnosisCoder {
         {
             let evidence = candidates[bone].evidence
             append("Z79.83", to: &candidates, reason: "long-term (current) use of bisphosphonates")
-            if let index = candidates.firstIndex(where: { $0.code.code == "Z79.83" }), candidates[index].evidence.isEmpty {
+            if let index = candidates.firstIndex(where: { $0.code.code == "Z79.83" }),
+                candidates[index].evidence.isEmpty
+            {
                 candidates[index].evidence = evidence
             }
         }
@@ -133,15 +145,27 @@ extension DiagnosisCoder {
     /// Long-term drug therapy (Z79) by the drug names that say it.
     static let longTermDrugs: [(names: Set<String>, code: String, label: String)] = [
         (["aspirin", "asa"], "Z79.82", "aspirin"),
-        (["clopidogrel", "plavix", "ticagrelor", "brilinta", "prasugrel", "effient"], "Z79.02", "an antiplatelet drug"),
-        (["prednisone", "prednisolone", "methylprednisolone", "dexamethasone", "hydrocortisone"], "Z79.52", "a systemic steroid"),
         (
-            ["oxycodone", "hydrocodone", "norco", "percocet", "vicodin", "tramadol", "morphine", "hydromorphone", "dilaudid",
-             "oxycontin", "tapentadol", "fentanyl"], "Z79.891", "an opiate analgesic"
+            ["clopidogrel", "plavix", "ticagrelor", "brilinta", "prasugrel", "effient"], "Z79.02",
+            "an antiplatelet drug"
         ),
         (
-            ["fluticasone", "budesonide", "mometasone", "beclomethasone", "ciclesonide", "advair", "symbicort", "breo",
-             "flovent", "pulmicort", "qvar", "trelegy", "dulera", "arnuity", "asmanex", "wixela"], "Z79.51", "an inhaled steroid"
+            ["prednisone", "prednisolone", "methylprednisolone", "dexamethasone", "hydrocortisone"], "Z79.52",
+            "a systemic steroid"
+        ),
+        (
+            [
+                "oxycodone", "hydrocodone", "norco", "percocet", "vicodin", "tramadol", "morphine", "hydromorphone",
+                "dilaudid",
+                "oxycontin", "tapentadol", "fentanyl",
+            ], "Z79.891", "an opiate analgesic"
+        ),
+        (
+            [
+                "fluticasone", "budesonide", "mometasone", "beclomethasone", "ciclesonide", "advair", "symbicort",
+                "breo",
+                "flovent", "pulmicort", "qvar", "trelegy", "dulera", "arnuity", "asmanex", "wixela",
+            ], "Z79.51", "an inhaled steroid"
         ),
     ]
 
@@ -156,7 +180,8 @@ extension DiagnosisCoder {
     static func shortOrNot(_ words: [String], at position: Int) -> Bool {
         let near = words[max(0, position - 3)..<min(words.count, position + 5)]
         if near.contains(where: { ["not", "no", "without", "declined", "refused"].contains($0) }) { return true }
-        for (index, word) in words.enumerated() where ["days", "day", "weeks", "week", "month"].contains(word) && index > 0 {
+        for (index, word) in words.enumerated()
+        where ["days", "day", "weeks", "week", "month"].contains(word) && index > 0 {
             let before = words[index - 1]
             if count(before) != nil || before == "next" { return true }
         }
@@ -176,7 +201,8 @@ extension DiagnosisCoder {
             var shortCourse = false
             for words in clauses {
                 guard let position = words.firstIndex(where: { names.contains($0) }) else { continue }
-                if Self.occurs(Self.stopCues, in: words, 0..<words.count) || words.contains(where: { Self.shortCourse.contains($0) })
+                if Self.occurs(Self.stopCues, in: words, 0..<words.count)
+                    || words.contains(where: { Self.shortCourse.contains($0) })
                     || Self.shortOrNot(words, at: position)
                 {
                     shortCourse = true
@@ -198,10 +224,16 @@ extension DiagnosisCoder {
             let set = Set(words)
             if !set.isDisjoint(with: negators) { continue }
             func says(_ options: Set<String>) -> Bool { !set.isDisjoint(with: options) }
-            let starts = says(["start", "starting", "begin", "prescribe", "prescribed", "new", "try", "initiate", "initiated", "initial", "started", "first"])
+            let starts = says([
+                "start", "starting", "begin", "prescribe", "prescribed", "new", "try", "initiate", "initiated",
+                "initial", "started", "first",
+            ])
             let continues = says(["continue", "continuing", "refill", "refilled", "refills", "keep", "renew"])
-            let device = says(["iud", "mirena", "kyleena", "liletta", "paragard", "skyla"])
-                || words.indices.contains { words[$0] == "intrauterine" && $0 + 1 < words.count && words[$0 + 1] == "device" }
+            let device =
+                says(["iud", "mirena", "kyleena", "liletta", "paragard", "skyla"])
+                || words.indices.contains {
+                    words[$0] == "intrauterine" && $0 + 1 < words.count && words[$0 + 1] == "device"
+                }
             if device {
                 if says(["replace", "replaced", "replacement", "exchange", "swap", "reinsert", "reinsertion"]) {
                     codes.append("Z30.433")
@@ -226,8 +258,11 @@ extension DiagnosisCoder {
                 codes.append(starts ? "Z30.013" : "Z30.42")
                 continue
             }
-            let pills = says(["ocp", "ocps", "sprintec", "junel", "loestrin", "microgestin", "yaz", "yasmin", "norethindrone",
-                "drospirenone", "contraceptive", "contraceptives"])
+            let pills =
+                says([
+                    "ocp", "ocps", "sprintec", "junel", "loestrin", "microgestin", "yaz", "yasmin", "norethindrone",
+                    "drospirenone", "contraceptive", "contraceptives",
+                ])
                 || (says(["pill", "pills"]) && (says(["birth", "contraceptive", "control"])))
             if pills {
                 if starts { codes.append("Z30.011") } else if continues { codes.append("Z30.41") }
@@ -240,7 +275,8 @@ extension DiagnosisCoder {
 
     /// The words without which a clause says no contraceptive method.
     static let contraceptionWords: Set<String> = [
-        "iud", "mirena", "kyleena", "liletta", "paragard", "skyla", "intrauterine", "nexplanon", "implanon", "implant", "depo",
+        "iud", "mirena", "kyleena", "liletta", "paragard", "skyla", "intrauterine", "nexplanon", "implanon", "implant",
+        "depo",
         "medroxyprogesterone", "ocp", "ocps", "sprintec", "junel", "loestrin", "microgestin", "yaz", "yasmin",
         "norethindrone", "drospirenone", "contraceptive", "contraceptives", "pill", "pills",
     ]
@@ -253,7 +289,9 @@ extension DiagnosisCoder {
         candidates.removeAll { $0.code.category == "Z30" && !said.contains($0.code.code) }
         for code in said {
             if let existing {
-                append(code, to: &candidates, beside: existing, traits: [.status], reason: "contraceptive management the plan states")
+                append(
+                    code, to: &candidates, beside: existing, traits: [.status],
+                    reason: "contraceptive management the plan states")
             } else {
                 append(code, to: &candidates, reason: "contraceptive management the plan states")
             }
@@ -265,19 +303,26 @@ extension DiagnosisCoder {
         (["nocturia"], "R35.1"), (["up", "at", "night"], "R35.1"), (["at", "night", "to", "urinate"], "R35.1"),
         (["weak", "stream"], "R39.12"), (["poor", "stream"], "R39.12"), (["slow", "stream"], "R39.12"),
         (["hesitancy"], "R39.11"), (["incomplete", "emptying"], "R39.14"), (["not", "emptying"], "R39.14"),
-        (["urgency"], "R39.15"), (["straining"], "R39.16"), (["frequency"], "R35.0"), (["frequent", "urination"], "R35.0"),
+        (["urgency"], "R39.15"), (["straining"], "R39.16"), (["frequency"], "R35.0"),
+        (["frequent", "urination"], "R35.0"),
     ]
 
-    /// Benign prostatic hyperplasia with the urinary symptoms the note documents is N40.1, and the symptoms are
+    /// Benign prostatic hyperplasia with the urinary symptoms the note documents (outside the plan, which says
+    /// what to watch for) is N40.1, and the symptoms are
     /// coded beside it (its `use additional code for associated symptoms` note).
     func withUrinarySymptoms(_ candidates: inout [Candidate], note: Note) {
-        guard let prostate = candidates.firstIndex(where: { $0.code.compactCode == "N400" || $0.code.compactCode == "N401" })
+        guard
+            let prostate = candidates.firstIndex(where: {
+                $0.code.compactCode == "N400" || $0.code.compactCode == "N401"
+            })
         else { return }
         var found: [String] = []
-        for statement in note.statements where statement.section == .subjective || statement.section == .assessment {
+        for statement in note.statements where statement.section != .plan {
             for words in Self.clauses(of: statement.text) {
                 for entry in Self.urinarySymptoms where !found.contains(entry.code) {
-                    guard let start = words.indices.first(where: { words[$0...].starts(with: entry.words) }) else { continue }
+                    guard let start = words.indices.first(where: { words[$0...].starts(with: entry.words) }) else {
+                        continue
+                    }
                     let before = words[max(0, start - 3)..<start]
                     if before.contains(where: { ["no", "denies", "without", "not"].contains($0) }) { continue }
                     found.append(entry.code)

@@ -45,18 +45,26 @@ extension DiagnosisCoder {
             let heart = first(["I50"])
             let endStage = kidney.map { ["N185", "N186"].contains(candidates[$0].code.compactCode) } ?? false
             if kidney != nil && heart != nil {
-                replace(hypertension, with: endStage ? "I13.2" : "I13.0", reason: "hypertension with heart failure and chronic kidney disease (I13)")
+                replace(
+                    hypertension, with: endStage ? "I13.2" : "I13.0",
+                    reason: "hypertension with heart failure and chronic kidney disease (I13)")
             } else if kidney != nil {
-                replace(hypertension, with: endStage ? "I12.0" : "I12.9", reason: "hypertension with chronic kidney disease is coded as hypertensive CKD (I12)")
+                replace(
+                    hypertension, with: endStage ? "I12.0" : "I12.9",
+                    reason: "hypertension with chronic kidney disease is coded as hypertensive CKD (I12)")
             } else if heart != nil {
-                replace(hypertension, with: "I11.0", reason: "hypertension with heart failure is coded as hypertensive heart disease (I11.0)")
+                replace(
+                    hypertension, with: "I11.0",
+                    reason: "hypertension with heart failure is coded as hypertensive heart disease (I11.0)")
             }
         }
         // Diabetes `with` a complication named elsewhere in the note: the index links them (I.A.15).
         for (family, prefix) in [("E11", "E11"), ("E10", "E10")] {
             guard let plain = candidates.firstIndex(where: { $0.code.compactCode == prefix + "9" }) else { continue }
             if first(["N18"]) != nil {
-                replace(plain, with: family + ".22", reason: "diabetes with chronic kidney disease (\(family).22; the N18 code gives the stage)")
+                replace(
+                    plain, with: family + ".22",
+                    reason: "diabetes with chronic kidney disease (\(family).22; the N18 code gives the stage)")
             } else if let neuropathy = first(["G629", "G609", "G6289"]) {
                 replace(plain, with: family + ".40", reason: "diabetes with neuropathy (\(family).40)")
                 if let index = first(["G629", "G609", "G6289"]), index == neuropathy { candidates.remove(at: index) }
@@ -76,11 +84,16 @@ extension DiagnosisCoder {
                 append("Z79.84", to: &candidates, reason: "use additional code: long-term oral hypoglycemic drug use")
             }
             if drugs.contains(where: { Self.injectableDiabetesDrugs.contains($0) }) {
-                append("Z79.85", to: &candidates, reason: "use additional code: long-term injectable non-insulin antidiabetic drug use")
+                append(
+                    "Z79.85", to: &candidates,
+                    reason: "use additional code: long-term injectable non-insulin antidiabetic drug use")
             }
         }
         if drugs.contains(where: { Self.anticoagulants.contains($0) }),
-            planWords.contains(where: { words in words.contains("long") || words.contains("continue") || words.contains("chronic") || words.contains("on") })
+            planWords.contains(where: { words in
+                words.contains("long") || words.contains("continue") || words.contains("chronic")
+                    || words.contains("on")
+            })
         {
             append("Z79.01", to: &candidates, reason: "long-term anticoagulant use")
         }
@@ -98,6 +111,18 @@ extension DiagnosisCoder {
         if candidates.contains(where: { ["J12", "J13", "J14", "J15", "J16"].contains($0.code.category) }) {
             candidates.removeAll { $0.code.compactCode == "J189" }
         }
+        // COPD with a current acute lower respiratory infection (bronchitis, bronchiolitis, pneumonia; not one
+        // resolved, coded by its history) is J44.0, and the
+        // infection is coded also (J44.0's `code also` note).
+        if let copd = first(["J449"]),
+            candidates.contains(where: {
+                ["J12", "J13", "J14", "J15", "J16", "J18", "J20", "J21", "J22"].contains($0.code.category)
+            })
+        {
+            replace(
+                copd, with: "J44.0",
+                reason: "COPD with an acute lower respiratory infection (J44.0; the infection is coded also)")
+        }
         // Body mass index, with a weight diagnosis only (guideline I.B.14).
         if first(["E66", "R63.5"]) != nil || first(["E663"]) != nil, let bmi = Self.bodyMassIndexCode(planWords) {
             append(bmi.code, to: &candidates, reason: "body mass index \(bmi.value) with the weight diagnosis")
@@ -114,8 +139,12 @@ extension DiagnosisCoder {
         // A preventive visit that found or addressed a problem is `with abnormal findings`.
         let problems = candidates.contains { !$0.code.compactCode.hasPrefix("Z") && !$0.traits.contains(.status) }
         if problems {
-            if let visit = first(["Z0000"]) { replace(visit, with: "Z00.01", reason: "with abnormal findings (a problem is assessed)") }
-            if let visit = first(["Z00129"]) { replace(visit, with: "Z00.121", reason: "with abnormal findings (a problem is assessed)") }
+            if let visit = first(["Z0000"]) {
+                replace(visit, with: "Z00.01", reason: "with abnormal findings (a problem is assessed)")
+            }
+            if let visit = first(["Z00129"]) {
+                replace(visit, with: "Z00.121", reason: "with abnormal findings (a problem is assessed)")
+            }
         }
         // A code that says `unspecified` or `without complications` gives way to a more specific one of the
         // same category.
@@ -131,7 +160,9 @@ extension DiagnosisCoder {
                 // `without complications` at the category, `..., unspecified` beside a sibling, or doubly
                 // unspecified (`unspecified, unspecified trimester`) beside a more specific code.
                 if title.contains("without complications") { return true }
-                if vague > 0, other.code.parent == candidate.code.parent, unspecifiedCount(other.code) < vague { return true }
+                if vague > 0, other.code.parent == candidate.code.parent, unspecifiedCount(other.code) < vague {
+                    return true
+                }
                 // `Heart failure, unspecified` beside `Chronic diastolic heart failure`: the category's unspecified
                 // code beside a specified one (not a side beside the other side).
                 if vague > 0, unspecifiedCount(other.code) == 0, !Self.sided(candidate.code), !Self.sided(other.code) {
@@ -169,9 +200,12 @@ extension DiagnosisCoder {
     }
 
     func append(_ code: String, to candidates: inout [Candidate], reason: String) {
-        guard let found = codeSet.code(code), found.isBillable, !candidates.contains(where: { $0.code == found }) else { return }
+        guard let found = codeSet.code(code), found.isBillable, !candidates.contains(where: { $0.code == found }) else {
+            return
+        }
         candidates.append(
-            Candidate(code: found, confidence: 0.7, reason: reason, evidence: [], order: Int.max / 2, traits: [.status]))
+            Candidate(code: found, confidence: 0.7, reason: reason, evidence: [], order: Int.max / 2, traits: [.status])
+        )
     }
 
     static let insulins: Set<String> = [
@@ -180,18 +214,23 @@ extension DiagnosisCoder {
     ]
     static let oralDiabetesDrugs: Set<String> = [
         "metformin", "glipizide", "glyburide", "glimepiride", "sitagliptin", "januvia", "jardiance", "empagliflozin",
-        "dapagliflozin", "farxiga", "pioglitazone", "linagliptin", "tradjenta", "canagliflozin", "invokana", "glucophage",
+        "dapagliflozin", "farxiga", "pioglitazone", "linagliptin", "tradjenta", "canagliflozin", "invokana",
+        "glucophage",
     ]
     static let injectableDiabetesDrugs: Set<String> = [
         "semaglutide", "ozempic", "dulaglutide", "trulicity", "liraglutide", "victoza", "tirzepatide", "mounjaro",
         "exenatide", "byetta", "bydureon", "pramlintide",
     ]
-    static let stopCues = phrases("stop", "stopped", "discontinue", "discontinued", "off", "held", "hold", "completed", "finished")
+    static let stopCues = phrases(
+        "stop", "stopped", "discontinue", "discontinued", "off", "held", "hold", "completed", "finished")
 
     /// The N18 code for the stage a text gives (`stage 3b`, `CKD 4`), N18.9 when it gives none.
     static func kidneyStage(in text: String) -> String {
         let words = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-        let stages = ["1": "N18.1", "2": "N18.2", "3": "N18.30", "3a": "N18.31", "3b": "N18.32", "4": "N18.4", "5": "N18.5", "i": "N18.1", "ii": "N18.2", "iii": "N18.30", "iv": "N18.4", "v": "N18.5"]
+        let stages = [
+            "1": "N18.1", "2": "N18.2", "3": "N18.30", "3a": "N18.31", "3b": "N18.32", "4": "N18.4", "5": "N18.5",
+            "i": "N18.1", "ii": "N18.2", "iii": "N18.30", "iv": "N18.4", "v": "N18.5",
+        ]
         for (index, word) in words.enumerated() where (word == "stage" || word == "ckd") && index + 1 < words.count {
             if let code = stages[words[index + 1]] { return code }
         }
@@ -202,7 +241,8 @@ extension DiagnosisCoder {
     /// Weeks of gestation said in the assessment (`at 29 weeks gestation`, `34 weeks`).
     static func gestationWeeks(_ clauses: [[String]]) -> Int? {
         for words in clauses {
-            for (index, word) in words.enumerated() where (word == "weeks" || word == "wks" || word == "week") && index > 0 {
+            for (index, word) in words.enumerated()
+            where (word == "weeks" || word == "wks" || word == "week") && index > 0 {
                 if let weeks = Int(words[index - 1]), (1...45).contains(weeks) { return weeks }
             }
         }
@@ -214,7 +254,8 @@ extension DiagnosisCoder {
         for words in clauses {
             guard let position = words.firstIndex(of: "bmi") else { continue }
             let following = words[(position + 1)..<min(words.count, position + 4)]
-            guard let number = following.lazy.compactMap({ Double(String($0.prefix { $0.isNumber || $0 == "." })) }).first
+            guard
+                let number = following.lazy.compactMap({ Double(String($0.prefix { $0.isNumber || $0 == "." })) }).first
             else { continue }
             if words.contains("percentile") || words.contains("pediatric") {
                 let code = number < 5 ? "Z68.51" : number < 85 ? "Z68.52" : number < 95 ? "Z68.53" : "Z68.54"

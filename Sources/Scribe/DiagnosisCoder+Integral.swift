@@ -5,8 +5,13 @@ extension DiagnosisCoder {
     /// symptom's code prefix, and the diagnosis prefixes (compact, without the dot) that account for it.
     static let integralSymptoms: [(symptom: String, diagnoses: [String])] = [
         // Fever with an infection.
-        ("R50", ["A", "B", "H65", "H66", "H67", "H70", "J0", "J1", "J20", "J21", "J22", "J36", "L02", "L03", "N10",
-                 "N300", "N390", "U071", "K35", "M86"]),
+        (
+            "R50",
+            [
+                "A", "B", "H65", "H66", "H67", "H70", "J0", "J1", "J20", "J21", "J22", "J36", "L02", "L03", "N10",
+                "N300", "N390", "U071", "K35", "M86",
+            ]
+        ),
         ("R05", ["J0", "J1", "J20", "J21", "J40", "J41", "J42", "J44", "J45", "U071", "A37"]),
         ("R070", ["J02", "J03", "J06", "B27"]),
         ("R51", ["G43", "G44", "J01"]),
@@ -30,20 +35,38 @@ extension DiagnosisCoder {
         let codes = candidates.map(\.code.compactCode)
         candidates.removeAll { candidate in
             let compact = candidate.code.compactCode
-            guard let entry = Self.integralSymptoms.first(where: { compact.hasPrefix($0.symptom) }) else { return false }
+            guard let entry = Self.integralSymptoms.first(where: { compact.hasPrefix($0.symptom) }) else {
+                return false
+            }
             return codes.contains { code in code != compact && entry.diagnoses.contains { code.hasPrefix($0) } }
         }
         let titles = candidates.map { " " + Self.titleWords($0.code.title) + " " }
         candidates = candidates.enumerated().filter { offset, candidate in
             guard let head = Self.unspecifiedHead(of: candidate.code.title) else { return true }
+            // The stage or type a combination code asks for as its additional code (`use additional code`) stays.
+            if let combinations = Self.additionalCodeOf.first(where: { candidate.code.compactCode.hasPrefix($0.code) })?
+                .combinations,
+                codes.contains(where: { code in combinations.contains { code.hasPrefix($0) } })
+            {
+                return true
+            }
             // The condition's words, also in the plural (`Other iron deficiency anemias`).
             let needles = [" " + head + " ", " " + head + "s "]
             return !titles.enumerated().contains { other, title in
                 other != offset && candidates[other].code.category != candidate.code.category
-                    && needles.contains { title.contains($0) } && Self.unspecifiedHead(of: candidates[other].code.title) != head
+                    && needles.contains { title.contains($0) }
+                    && Self.unspecifiedHead(of: candidates[other].code.title) != head
             }
         }.map(\.element)
     }
+
+    /// Codes that a combination code's `use additional code` note asks for beside it: the stage of chronic kidney
+    /// disease beside diabetic or hypertensive kidney disease, the type of heart failure beside hypertensive heart
+    /// disease.
+    static let additionalCodeOf: [(code: String, combinations: [String])] = [
+        ("N18", ["E0822", "E0922", "E1022", "E1122", "E1322", "I12", "I13"]),
+        ("I50", ["I110", "I13"]),
+    ]
 
     /// The condition an unspecified code names: `anemia` for `Anemia, unspecified`, `hearing loss` for
     /// `Unspecified hearing loss, bilateral`; nil for a title that is not unspecified or names under 4 letters.
@@ -72,12 +95,17 @@ extension DiagnosisCoder {
     static func cancersTreated(_ clauses: [[(words: [String], mentions: [Mention])]]) -> Set<String> {
         var categories = Set<String>()
         for (words, mentions) in clauses.joined() {
-            let cancers = mentions.filter { $0.target.code.compactCode.hasPrefix("C") && !$0.hypothetical && !$0.family }
+            let cancers = mentions.filter {
+                $0.target.code.compactCode.hasPrefix("C") && !$0.hypothetical && !$0.family
+            }
             guard !cancers.isEmpty else { continue }
             let all = 0..<words.count
             // `no sign the melanoma has come back`: a return denied.
-            let returnDenied = occurs(cancerReturnCues, in: words, all) && words.contains { returnNegators.contains($0) }
-            if returnDenied || occurs(cancerGoneCues, in: words, all) || occurs(cancerTreatedCues, in: words, all) && saysLongAgo(words, all) {
+            let returnDenied =
+                occurs(cancerReturnCues, in: words, all) && words.contains { returnNegators.contains($0) }
+            if returnDenied || occurs(cancerGoneCues, in: words, all)
+                || occurs(cancerTreatedCues, in: words, all) && saysLongAgo(words, all)
+            {
                 for cancer in cancers { categories.insert(cancer.target.code.category) }
             }
         }
@@ -85,15 +113,19 @@ extension DiagnosisCoder {
     }
 
     static let cancerGoneCues: CueList = phrases(
-        "no recurrence", "no evidence of recurrence", "without recurrence", "no evidence of disease", "has not come back",
-        "hasn't come back", "not come back", "cancer free", "in remission", "no further treatment", "no sign of recurrence")
-    static let cancerReturnCues: CueList = phrases("come back", "came back", "coming back", "returned", "recurred", "recurrence")
+        "no recurrence", "no evidence of recurrence", "without recurrence", "no evidence of disease",
+        "has not come back",
+        "hasn't come back", "not come back", "cancer free", "in remission", "no further treatment",
+        "no sign of recurrence")
+    static let cancerReturnCues: CueList = phrases(
+        "come back", "came back", "coming back", "returned", "recurred", "recurrence")
     static let returnNegators: Set<String> = ["no", "not", "hasn't", "haven't", "without", "never", "nothing"]
     static let cancerTreatedCues: CueList = phrases(
         "excised", "excision", "removed", "resected", "resection", "treated", "mohs", "lumpectomy", "mastectomy",
         "prostatectomy", "colectomy", "thyroidectomy", "chemotherapy", "radiation", "surgery")
     static let surveillanceCues: CueList = phrases(
-        "surveillance", "skin check", "skin exam", "skin examination", "follow up", "followup", "recheck", "check your skin")
+        "surveillance", "skin check", "skin exam", "skin examination", "follow up", "followup", "recheck",
+        "check your skin")
 
     /// Whether the visit's reason (the chief complaint or reason for visit, or a sentence saying what the patient
     /// is here for) says one of the cues.
@@ -121,7 +153,8 @@ extension DiagnosisCoder {
     static let pastEvents: Set<String> = ["I21", "I22", "I63", "G45", "I26"]
     static let pastEventBefore: CueList = phrases("had", "has had", "have had", "after", "since")
     static let recentCues: CueList = phrases(
-        "recent", "recently", "last week", "this week", "days ago", "yesterday", "today", "this morning", "last night", "acute")
+        "recent", "recently", "last week", "this week", "days ago", "yesterday", "today", "this morning", "last night",
+        "acute")
 
     /// Words that say a vaccination.
     static let vaccinationWords: Set<String> = [
@@ -129,13 +162,17 @@ extension DiagnosisCoder {
         "immunized", "shot", "shots", "booster", "boosters",
     ]
     /// Words that state a disease the patient has, after which a vaccine-preventable disease is not a vaccine.
-    static let diagnosisVerbs: Set<String> = ["has", "have", "had", "diagnosed", "with", "positive", "infection", "exposed"]
+    static let diagnosisVerbs: Set<String> = [
+        "has", "have", "had", "diagnosed", "with", "positive", "infection", "exposed",
+    ]
 
     /// Whether a code is a disease that a vaccine prevents (its name is also the vaccine's name).
     static func vaccinePreventable(_ code: ICD10Code) -> Bool {
         let compact = code.compactCode
-        return ["A33", "A34", "A35", "A36", "A37", "A39", "A80", "B01", "B02", "B05", "B06", "B15", "B16", "B26", "J09",
-                "J10", "J11", "U071", "A080", "B977"].contains { compact.hasPrefix($0) }
+        return [
+            "A33", "A34", "A35", "A36", "A37", "A39", "A80", "B01", "B02", "B05", "B06", "B15", "B16", "B26", "J09",
+            "J10", "J11", "U071", "A080", "B977",
+        ].contains { compact.hasPrefix($0) }
     }
 
     /// The kinds of aid that make `aids` a device (`hearing aids`), not the disease.

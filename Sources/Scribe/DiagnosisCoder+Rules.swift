@@ -9,10 +9,14 @@ extension DiagnosisCoder {
     /// - Parameters:
     ///   - announced: the sentences a spoken `assessment` or `impression` announces in the transcript.
     ///   - spoken: a dialogue's clinician sentences from the examination on: only the diagnoses they state count.
+    ///   - visit: the visit's sentences (not its questions): a chronic condition a medication treats is coded from
+    ///     them when the assessment and plan do not name it.
+    ///   - smoking: the tobacco status a dialogue's exchange says (`Coder.smokingStatus(in:)`), coded when the
+    ///     assessment and plan code none.
     ///   - childAge: whether the patient is a child (a preventive visit is a well-child visit).
     func codes(
         for note: Note, medications: [String], announced: [NoteStatement] = [], spoken: [NoteStatement] = [],
-        childAge: Bool = false
+        visit: [NoteStatement] = [], smoking: (code: String, evidence: NoteStatement)? = nil, childAge: Bool = false
     ) -> [DiagnosisCode] {
         var candidates: [Candidate] = []
         var pendingSymptoms: [Candidate] = []
@@ -22,7 +26,8 @@ extension DiagnosisCoder {
         var resolvedConditions = 0
         // The note's assessment and plan, then what the clinician announced as the assessment in the transcript
         // (a dictated assessment the note condensed).
-        let statements = note.statements.enumerated().filter { Self.codedSections.contains($0.element.section) }
+        let statements =
+            note.statements.enumerated().filter { Self.codedSections.contains($0.element.section) }
             + announced.enumerated().map { (note.statements.count + $0.offset, $0.element) }
         let spokenStart = note.statements.count + announced.count
         let said = spoken.enumerated().map { (spokenStart + $0.offset, $0.element) }
@@ -34,7 +39,9 @@ extension DiagnosisCoder {
         // sentences said about it later do not confirm it.
         // Each statement's clauses and the conditions they name are read once.
         let coded = statements + said + Array(reasons)
-        let read = coded.map { _, statement in Self.clauses(of: statement.text).map { words in (words, mentions(in: words)) } }
+        let read = coded.map { _, statement in
+            Self.clauses(of: statement.text).map { words in (words, mentions(in: words)) }
+        }
         var doubted = Set<String>()
         for clauses in read.prefix(statements.count + said.count) {
             for (_, mentions) in clauses {
@@ -47,20 +54,27 @@ extension DiagnosisCoder {
         for ((statementIndex, statement), statementClauses) in zip(coded, read) {
             let encounterOnly = reasons.contains { $0.offset == statementIndex }
             let diagnosesOnly = statementIndex >= spokenStart && statementIndex < spokenStart + spoken.count
-            let evidence = CodeEvidence(section: statement.section, statement: statement.text, ranges: statement.evidence)
+            let evidence = CodeEvidence(
+                section: statement.section, statement: statement.text, ranges: statement.evidence)
             // First every clause's conditions, then what the statement as a whole says about symptoms.
             var clauses: [(words: [String], mentions: [Mention])] = []
             // `Vaccines given today: DTaP, IPV, MMR and varicella.`: the diseases listed after a vaccination
             // name vaccines.
-            let vaccinatedFrom = statementClauses.firstIndex { words, _ in words.contains { Self.vaccinationWords.contains($0) } }
+            let vaccinatedFrom = statementClauses.firstIndex { words, _ in
+                words.contains { Self.vaccinationWords.contains($0) }
+            }
             for (clauseNumber, (words, found)) in statementClauses.enumerated() {
                 planWords.append(words)
                 var mentions = found
                 guard !mentions.isEmpty else { continue }
-                if let vaccinatedFrom, clauseNumber >= vaccinatedFrom, !words.contains(where: { Self.diagnosisVerbs.contains($0) }) {
+                if let vaccinatedFrom, clauseNumber >= vaccinatedFrom,
+                    !words.contains(where: { Self.diagnosisVerbs.contains($0) })
+                {
                     for index in mentions.indices where Self.vaccinePreventable(mentions[index].target.code) {
                         let start = mentions[index].words.lowerBound
-                        if clauseNumber > vaccinatedFrom || words[..<start].contains(where: { Self.vaccinationWords.contains($0) }) {
+                        if clauseNumber > vaccinatedFrom
+                            || words[..<start].contains(where: { Self.vaccinationWords.contains($0) })
+                        {
                             mentions[index].negated = true
                         }
                     }
@@ -82,17 +96,21 @@ extension DiagnosisCoder {
                 for index in mentions.indices {
                     let span = mentions[index].words
                     let keeps = ["N18", "I50"].contains { mentions[index].target.code.compactCode.hasPrefix($0) }
-                    mentions[index].absorbed = !keeps && mentions.indices.contains { other in
-                        other < index && !mentions[other].negated && !mentions[other].uncertain
-                            && mentions[other].used.contains { span.contains($0) }
-                    }
+                    mentions[index].absorbed =
+                        !keeps
+                        && mentions.indices.contains { other in
+                            other < index && !mentions[other].negated && !mentions[other].uncertain
+                                && mentions[other].used.contains { span.contains($0) }
+                        }
                 }
                 // Words a title or inclusion term supplies after a condition already named in the clause describe
                 // it (`cellulitis - erythema, warmth`): only maintained concepts are read there.
                 var named = false
                 for index in mentions.indices {
                     let mention = mentions[index]
-                    if named && mention.target.source != .concept && !mention.negated { mentions[index].absorbed = true }
+                    if named && mention.target.source != .concept && !mention.negated {
+                        mentions[index].absorbed = true
+                    }
                     if !mention.negated && !mention.uncertain && !mention.hypothetical { named = true }
                 }
                 clauses.append((words, mentions))
@@ -107,7 +125,8 @@ extension DiagnosisCoder {
             for (words, mentions) in clauses {
                 for mention in mentions {
                     order += 1
-                    guard let code = mention.codes.first, !mention.negated, !mention.hypothetical, !mention.absorbed else {
+                    guard let code = mention.codes.first, !mention.negated, !mention.hypothetical, !mention.absorbed
+                    else {
                         continue
                     }
                     let said = words[mention.words].joined(separator: " ")
@@ -119,7 +138,9 @@ extension DiagnosisCoder {
                     }
                     if mention.family {
                         if let family = Self.mapped(code, Concepts.familyCodes) {
-                            add(family, 0.75, "family history: \"\(said)\" in a relative (\(code.code) → \(family.code))", [.status])
+                            add(
+                                family, 0.75,
+                                "family history: \"\(said)\" in a relative (\(code.code) → \(family.code))", [.status])
                         }
                         continue
                     }
@@ -136,13 +157,20 @@ extension DiagnosisCoder {
                     {
                         continue
                     }
-                    if (mention.historical || treatedCancer) && !Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }) {
+                    if (mention.historical || treatedCancer)
+                        && !Self.statusPrefixes.contains(where: { compact.hasPrefix($0) })
+                    {
                         // A cancer is history only when said to be (`history of`, resolved, treated and gone), not
                         // for having been found long ago.
-                        let past = mention.resolved || treatedCancer
-                            || Self.occurs(Self.historyBefore, in: words, 0..<mention.words.lowerBound) || !compact.hasPrefix("C")
+                        let past =
+                            mention.resolved || treatedCancer
+                            || Self.occurs(Self.historyBefore, in: words, 0..<mention.words.lowerBound)
+                            || !compact.hasPrefix("C")
                         if past, let history = Self.mapped(code, Concepts.historyCodes), history != code {
-                            add(history, 0.8, "history of a condition that no longer exists: \"\(said)\" → \(history.code)", [.status])
+                            add(
+                                history, 0.8,
+                                "history of a condition that no longer exists: \"\(said)\" → \(history.code)", [.status]
+                            )
                             if mention.resolved { resolvedConditions += 1 }
                             continue
                         }
@@ -154,13 +182,15 @@ extension DiagnosisCoder {
                         // A sign or symptom of a problem the statement diagnoses is not coded.
                         guard !confirmedHere else { continue }
                         symptomsHere += 1
-                        let reason = uncertainHere
+                        let reason =
+                            uncertainHere
                             ? "sign or symptom coded because the diagnosis is uncertain: \"\(said)\""
                             : "sign or symptom documented without a definitive diagnosis: \"\(said)\""
                         for chosen in mention.codes {
                             pendingSymptoms.append(
                                 Candidate(
-                                    code: chosen, confidence: uncertainHere ? 0.75 : 0.8, reason: reason, evidence: [evidence],
+                                    code: chosen, confidence: uncertainHere ? 0.75 : 0.8, reason: reason,
+                                    evidence: [evidence],
                                     order: order, traits: mention.target.traits, statement: statementIndex))
                         }
                         continue
@@ -178,7 +208,9 @@ extension DiagnosisCoder {
                         if chosen != mention.target.code {
                             reason += " → \(chosen.code), as specific as the note says (\(mention.target.code.code))"
                         }
-                        if mention.codes.count > 1 { reason += "; both sides, and the classification has no bilateral code" }
+                        if mention.codes.count > 1 {
+                            reason += "; both sides, and the classification has no bilateral code"
+                        }
                         if mention.historical { reason += "; a chronic condition still present, coded as current" }
                         add(chosen, confidence, reason, mention.target.traits)
                     }
@@ -194,7 +226,8 @@ extension DiagnosisCoder {
         candidates.append(contentsOf: pendingSymptoms)
         // An uncertain diagnosis with no sign or symptom beside it: the presenting symptoms, from the history.
         if !uncertainWithoutSymptoms.isEmpty || candidates.isEmpty {
-            let reason = uncertainWithoutSymptoms.isEmpty
+            let reason =
+                uncertainWithoutSymptoms.isEmpty
                 ? "presenting symptom (no diagnosis in the assessment)"
                 : "presenting symptom, coded because the diagnosis is uncertain (\(uncertainWithoutSymptoms.joined(separator: ", ")))"
             candidates.append(contentsOf: presentingSymptoms(of: note, reason: reason, startOrder: order))
@@ -205,8 +238,10 @@ extension DiagnosisCoder {
         {
             candidates.append(
                 Candidate(
-                    code: followUp, confidence: 0.75, reason: "follow-up examination after completed treatment of a resolved condition",
-                    evidence: candidates.last.map(\.evidence) ?? [], order: (candidates.last?.order ?? order) - 1, traits: [.status]))
+                    code: followUp, confidence: 0.75,
+                    reason: "follow-up examination after completed treatment of a resolved condition",
+                    evidence: candidates.last.map(\.evidence) ?? [], order: (candidates.last?.order ?? order) - 1,
+                    traits: [.status]))
         }
         // A visit to look for the return of a cancer whose treatment is completed (Z08, with its history code).
         if !cancerHistory.isEmpty, Self.visitReasonSays(Self.surveillanceCues, in: note),
@@ -214,17 +249,24 @@ extension DiagnosisCoder {
         {
             candidates.append(
                 Candidate(
-                    code: followUp, confidence: 0.75, reason: "follow-up examination after completed treatment of a malignant neoplasm",
-                    evidence: candidates.first(where: { $0.code.category == "Z85" }).map(\.evidence) ?? [], order: -1, traits: [.status]))
+                    code: followUp, confidence: 0.75,
+                    reason: "follow-up examination after completed treatment of a malignant neoplasm",
+                    evidence: candidates.first(where: { $0.code.category == "Z85" }).map(\.evidence) ?? [], order: -1,
+                    traits: [.status]))
         }
         // What the note's own statements code wins over the same category from the talk (`heart failure` said in
-        // passing beside the note's `chronic diastolic heart failure`).
+        // passing beside the note's `chronic diastolic heart failure`), unless the note's code is the unspecified
+        // one and the talk says more (`chronic kidney disease stage 3a` beside the note's `Chronic kidney disease`).
         let noteCodes = candidates.filter { $0.statement >= 0 && $0.statement < spokenStart }
         let fromNote = Set(noteCodes.map(\.code.category))
         candidates.removeAll { candidate in
             candidate.statement >= spokenStart && candidate.statement < spokenStart + spoken.count
                 && fromNote.contains(candidate.code.category) && !noteCodes.contains { $0.code == candidate.code }
                 && !candidate.traits.contains(.status)
+                && !(Self.isSpecified(candidate.code)
+                    && noteCodes.allSatisfy {
+                        $0.code.category != candidate.code.category || Self.isUnspecified($0.code)
+                    })
         }
         // A child's preventive visit is a routine child health examination (Z00.12-).
         if childAge, let child = codeSet.code("Z00.129") {
@@ -233,16 +275,44 @@ extension DiagnosisCoder {
                 candidates[adult].reason += "; the patient is a child: routine child health examination"
             }
         }
+        candidates += managedConditions(in: visit, medications: medications, coded: candidates, startOrder: order + 1)
+        if let smoking, let code = codeSet.code(smoking.code),
+            !candidates.contains(where: {
+                ["F17", "Z72"].contains($0.code.category) || $0.code.compactCode == "Z87891"
+            })
+        {
+            let evidence = smoking.evidence
+            candidates.append(
+                Candidate(
+                    code: code, confidence: 0.75,
+                    reason: code.category == "F17"
+                        ? "tobacco status: smokes cigarettes now" : "tobacco status: former smoker",
+                    evidence: [
+                        CodeEvidence(section: evidence.section, statement: evidence.text, ranges: evidence.evidence)
+                    ],
+                    order: Int.max / 4, traits: code.category == "F17" ? [.chronic] : [.status]))
+        }
         let noteClauses = note.statements.filter { $0.section == .subjective }.flatMap { Self.clauses(of: $0.text) }
         candidates = combined(candidates, medications: medications, planWords: planWords, noteClauses: noteClauses)
         withUrinarySymptoms(&candidates, note: note)
         return ranked(candidates, note: note)
     }
 
+    /// Whether a code's title says `unspecified`.
+    static func isUnspecified(_ code: ICD10Code) -> Bool {
+        code.title.lowercased().contains("unspecified")
+    }
+
+    /// Whether a code names its condition precisely: neither `unspecified` nor a residual `Other ...` code.
+    static func isSpecified(_ code: ICD10Code) -> Bool {
+        !isUnspecified(code) && !code.title.lowercased().hasPrefix("other ")
+    }
+
     /// Encounter reasons (chapter 21) a chief complaint may give.
     static let encounterReasons = ["Z00", "Z01", "Z09", "Z11", "Z12", "Z13", "Z30", "Z34", "Z39"]
 
-    static let followUpCues = phrases("follow up", "followup", "recheck", "re check", "post treatment", "after treatment", "completed treatment")
+    static let followUpCues = phrases(
+        "follow up", "followup", "recheck", "re check", "post treatment", "after treatment", "completed treatment")
 
     /// Codes of a device or an operation done: coded from words that say the patient has it.
     static let statusPrefixes = ["Z95", "Z96", "Z97", "Z98", "Z90", "Z93", "Z94", "Z89"]
@@ -254,7 +324,8 @@ extension DiagnosisCoder {
     static func mapped(_ code: ICD10Code, _ table: [(prefix: String, code: String)]) -> ICD10Code? {
         let compact = code.compactCode
         let dotted = code.code
-        for (prefix, target) in table where compact.hasPrefix(prefix.replacingOccurrences(".", "")) || dotted.hasPrefix(prefix) {
+        for (prefix, target) in table
+        where compact.hasPrefix(prefix.replacingOccurrences(".", "")) || dotted.hasPrefix(prefix) {
             guard let found = ICD10CM.shared.code(target) else { return nil }
             if found.isBillable { return found }
             let below = found.billableDescendants
@@ -274,14 +345,18 @@ extension DiagnosisCoder {
                     order += 1
                     guard found.count < 3, !mention.negated, !mention.hypothetical, !mention.family,
                         !mention.historical, !mention.uncertain, mention.target.traits.contains(.symptom),
-                        let code = choose(within: mention.target.code, context: context(of: words, excluding: mention.words))?.0,
+                        let code = choose(
+                            within: mention.target.code, context: context(of: words, excluding: mention.words))?.0,
                         !found.contains(where: { $0.code == code })
                     else { continue }
                     found.append(
                         Candidate(
                             code: code, confidence: 0.6,
                             reason: "\(reason): \"\(words[mention.words].joined(separator: " "))\"",
-                            evidence: [CodeEvidence(section: statement.section, statement: statement.text, ranges: statement.evidence)],
+                            evidence: [
+                                CodeEvidence(
+                                    section: statement.section, statement: statement.text, ranges: statement.evidence)
+                            ],
                             order: order, traits: mention.target.traits))
                 }
             }

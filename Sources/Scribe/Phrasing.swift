@@ -376,6 +376,7 @@ enum Phrasing {
         "let me examine", "let me take a look", "i'm going to examine", "let's examine", "vital signs", "vitals",
         "on physical", "listen to your heart", "listen to your lungs", "listen to her", "listen to his",
         "listen to their", "take a listen", "quick listen", "take a look", "quick look", "heart and lungs",
+        "let me listen", "let's listen", "listening to your",
     ])
 
     static let assessmentPlanTriggers = PhraseList([

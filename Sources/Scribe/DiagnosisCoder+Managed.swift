@@ -1,0 +1,111 @@
+import Terminology
+
+/// Chronic conditions the visit keeps under treatment: a condition named anywhere in the visit (the history's
+/// `past medical history significant for high blood pressure`, the patient's `my cholesterol`) is coded when a drug
+/// for it is among the patient's medications, though the assessment does not name it again (guideline IV.J: code
+/// all documented conditions that coexist at the visit and require or affect its care or management).
+extension DiagnosisCoder {
+    /// A problem `ClinicalLexicon.problemIndicators` lists drugs for: its code categories (compact, no dot), and the
+    /// words that name it as a topic of care with its default code (`for your blood pressure, keep the lisinopril`:
+    /// hypertension, I10).
+    struct ManagedProblem: Sendable {
+        var prefixes: [String]
+        var topic: [String] = []
+        var topicCode: String? = nil
+    }
+
+    /// The problems a drug among the medications says the patient is treated for, by their names in
+    /// `ClinicalLexicon.problemIndicators`.
+    static let managedProblems: [String: ManagedProblem] = [
+        "diabetes": ManagedProblem(prefixes: ["E08", "E09", "E10", "E11", "E13"]),
+        "hypertension": ManagedProblem(
+            prefixes: ["I10", "I11", "I12", "I13", "I15", "I16", "I1A"], topic: ["blood", "pressure"], topicCode: "I10"),
+        "dyslipidemia": ManagedProblem(prefixes: ["E78"], topic: ["cholesterol"], topicCode: "E78.5"),
+        "hypothyroidism": ManagedProblem(prefixes: ["E03", "E890"], topic: ["thyroid"], topicCode: "E03.9"),
+        "asthma": ManagedProblem(prefixes: ["J45"]),
+        "chronic obstructive pulmonary disease": ManagedProblem(prefixes: ["J44"]),
+        "depression": ManagedProblem(prefixes: ["F32", "F33"]),
+        "acid reflux": ManagedProblem(prefixes: ["K21"]),
+        "congestive heart failure": ManagedProblem(prefixes: ["I50"]),
+        "atrial fibrillation": ManagedProblem(prefixes: ["I48"]),
+        "gout": ManagedProblem(prefixes: ["M10", "M1A"]),
+        "osteoporosis": ManagedProblem(prefixes: ["M80", "M81"]),
+        "benign prostatic hyperplasia": ManagedProblem(prefixes: ["N40"], topic: ["prostate"], topicCode: "N40.0"),
+    ]
+
+    /// At most this many of the visit's sentences are read for the conditions its drugs treat.
+    static let managedSentenceLimit = 400
+
+    /// The chronic conditions that the medications treat and that the candidates do not code yet, each coded from
+    /// its first mention in `statements` that is not negated, uncertain, hypothetical, a relative's or resolved;
+    /// failing that, from a statement that names the problem's topic beside its drug (`your blood pressure, you're
+    /// on lisinopril`).
+    func managedConditions(
+        in statements: [NoteStatement], medications: [String], coded: [Candidate], startOrder: Int
+    ) -> [Candidate] {
+        let taken = Set(medications.flatMap { SearchTerms.words($0) })
+        var wanted: [(problem: ManagedProblem, drugs: [String])] = []
+        for (name, problem) in Self.managedProblems.sorted(by: { $0.key < $1.key }) {
+            let drugs = ClinicalLexicon.problemIndicators[name, default: []].filter(taken.contains)
+            guard !drugs.isEmpty,
+                !coded.contains(where: { candidate in
+                    problem.prefixes.contains { candidate.code.compactCode.hasPrefix($0) }
+                })
+            else { continue }
+            wanted.append((problem, drugs))
+        }
+        var found: [Candidate] = []
+        var order = startOrder
+        func add(_ code: ICD10Code, _ statement: NoteStatement, _ reason: String, _ traits: Concepts.Traits) {
+            found.append(
+                Candidate(
+                    code: code, confidence: 0.75, reason: reason,
+                    evidence: [
+                        CodeEvidence(section: statement.section, statement: statement.text, ranges: statement.evidence)
+                    ],
+                    order: order, traits: traits.union(.chronic)))
+        }
+        let read = statements.prefix(Self.managedSentenceLimit)
+        for statement in read where !wanted.isEmpty {
+            for words in Self.clauses(of: statement.text) {
+                for mention in mentions(in: words) {
+                    order += 1
+                    guard !mention.negated, !mention.uncertain, !mention.hypothetical, !mention.family,
+                        !mention.resolved,
+                        !mention.target.traits.contains(.symptom)
+                    else { continue }
+                    let compact = mention.target.code.compactCode
+                    guard
+                        let index = wanted.firstIndex(where: { $0.problem.prefixes.contains { compact.hasPrefix($0) } }
+                        ),
+                        let code = chooseAll(
+                            within: mention.target.code, context: context(of: words, excluding: mention.words)
+                        )
+                        .first?.0
+                    else { continue }
+                    let said = words[mention.words].joined(separator: " ")
+                    add(
+                        code, statement,
+                        "a chronic condition the visit treats: \"\(said)\", with \(wanted[index].drugs[0]) among the medications",
+                        mention.target.traits)
+                    wanted.remove(at: index)
+                }
+            }
+        }
+        for statement in read where !wanted.isEmpty {
+            let words = SearchTerms.words(statement.text)
+            guard
+                let index = wanted.firstIndex(where: { problem, drugs in
+                    !problem.topic.isEmpty && words.contains(where: drugs.contains)
+                        && words.indices.contains { words[$0...].starts(with: problem.topic) }
+                }),
+                let topicCode = wanted[index].problem.topicCode, let code = codeSet.code(topicCode)
+            else { continue }
+            order += 1
+            let topic = wanted[index].problem.topic.joined(separator: " ")
+            add(code, statement, "the \(topic) treated with \(wanted[index].drugs[0]): \(code.code)", [])
+            wanted.remove(at: index)
+        }
+        return found
+    }
+}
