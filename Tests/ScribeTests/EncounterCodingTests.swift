@@ -113,6 +113,10 @@ struct EncounterCodingTests {
         let note = assessmentNote(["Healthy child, normal exam."], subjective: ["Brought in by his father for his routine check-up."])
         #expect(Coder.shared.codes(for: note, request: Coder.Request(age: 4)).icd10.map(\.code) == ["Z00.129"])
         #expect(icd10(["Family history: his father had colon cancer."]) == ["Z80.0"])
+        // A child's checkup named by the age it is due at.
+        for reason in ["Here for his 4 year checkup.", "Here for his 15 month checkup.", "Here for her 2 year check up."] {
+            #expect(icd10(["Growing and developing well."], subjective: [reason]) == ["Z00.129"], "\(reason)")
+        }
     }
 
     @Test("every added code keeps evidence")
