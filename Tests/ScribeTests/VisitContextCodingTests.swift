@@ -28,6 +28,13 @@ struct VisitContextCodingTests {
         """
     }
 
+    @Test("every treated problem names its drugs in the clinical lexicon")
+    func treatedProblemsHaveDrugs() {
+        for name in DiagnosisCoder.managedProblems.keys {
+            #expect(ClinicalLexicon.problemIndicators[name]?.isEmpty == false, "\(name)")
+        }
+    }
+
     @Test("a condition of the history is coded when a drug for it is among the medications, not otherwise")
     func treatedConditions() throws {
         let treated = try icd10(sprainVisit(history: "high blood pressure", medicine: "lisinopril"))
