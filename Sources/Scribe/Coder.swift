@@ -55,8 +55,9 @@ public struct Coder: Sendable {
         let age = request.age ?? transcript.flatMap { Self.statedAge(in: $0.text) }
         let visit =
             transcript.map { transcript in
-                transcript.sentences.filter { !Self.endsWithQuestionMark($0.text) }.map {
-                    NoteStatement(section: .subjective, text: $0.text, evidence: [$0.range])
+                transcript.sentences.indices.filter { Self.isStated(at: $0, in: transcript.sentences) }.map {
+                    let sentence = transcript.sentences[$0]
+                    return NoteStatement(section: .subjective, text: sentence.text, evidence: [sentence.range])
                 }
             } ?? note.statements.filter { $0.section == .subjective }
         let icd10 = diagnoses.codes(
@@ -126,6 +127,22 @@ extension Coder {
             if statements.count >= 60 { break }
         }
         return statements
+    }
+
+    /// Words a patient confirms what they were asked with.
+    static let affirmations: Set<String> = [
+        "yes", "yeah", "yep", "yup", "right", "correct", "uh-huh", "mm-hmm", "exactly",
+    ]
+
+    /// Whether a sentence states something: it is no question, or it is the clinician's question that the patient's
+    /// next sentence confirms (`and your dad had colon cancer , right ?` / `yes`).
+    static func isStated(at index: Int, in sentences: [Transcript.Sentence]) -> Bool {
+        guard endsWithQuestionMark(sentences[index].text) else { return true }
+        guard sentences[index].speaker == .clinician, index + 1 < sentences.count,
+            sentences[index + 1].speaker == .patient,
+            let first = SearchTerms.words(sentences[index + 1].text).first
+        else { return false }
+        return affirmations.contains(first)
     }
 
     /// Whether the last character that is not a space or a closing quote or bracket is `?`.

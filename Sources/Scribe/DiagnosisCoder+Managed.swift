@@ -3,7 +3,8 @@ import Terminology
 /// Chronic conditions the visit keeps under treatment: a condition named anywhere in the visit (the history's
 /// `past medical history significant for high blood pressure`, the patient's `my cholesterol`) is coded when a drug
 /// for it is among the patient's medications, though the assessment does not name it again (guideline IV.J: code
-/// all documented conditions that coexist at the visit and require or affect its care or management).
+/// all documented conditions that coexist at the visit and require or affect its care or management). A relative's
+/// cancer talked over in the history is coded too (Z80): it sets the patient's screening.
 extension DiagnosisCoder {
     /// A problem `ClinicalLexicon.problemIndicators` lists drugs for: its code categories (compact, no dot), and the
     /// words that name it as a topic of care with its default code (`for your blood pressure, keep the lisinopril`:
@@ -105,6 +106,35 @@ extension DiagnosisCoder {
             let topic = wanted[index].problem.topic.joined(separator: " ")
             add(code, statement, "the \(topic) treated with \(wanted[index].drugs[0]): \(code.code)", [])
             wanted.remove(at: index)
+        }
+        return found
+    }
+
+    /// The family history of cancer (Z80) the visit's sentences state, each code once, unless the candidates have it.
+    func familyCancers(in statements: [NoteStatement], coded: [Candidate], startOrder: Int) -> [Candidate] {
+        var found: [Candidate] = []
+        var order = startOrder
+        for statement in statements.prefix(Self.managedSentenceLimit) {
+            for words in Self.clauses(of: statement.text) {
+                for mention in mentions(in: words) {
+                    order += 1
+                    guard mention.family, !mention.negated, !mention.uncertain, !mention.hypothetical,
+                        mention.target.code.category.hasPrefix("C"),
+                        let code = Self.mapped(mention.target.code, Concepts.familyCodes),
+                        !(coded + found).contains(where: { $0.code == code })
+                    else { continue }
+                    let said = words[mention.words].joined(separator: " ")
+                    found.append(
+                        Candidate(
+                            code: code, confidence: 0.75,
+                            reason: "family history: \"\(said)\" in a relative (\(code.code))",
+                            evidence: [
+                                CodeEvidence(
+                                    section: statement.section, statement: statement.text, ranges: statement.evidence)
+                            ],
+                            order: order, traits: [.status]))
+                }
+            }
         }
         return found
     }

@@ -9,8 +9,8 @@ extension DiagnosisCoder {
     /// - Parameters:
     ///   - announced: the sentences a spoken `assessment` or `impression` announces in the transcript.
     ///   - spoken: a dialogue's clinician sentences from the examination on: only the diagnoses they state count.
-    ///   - visit: the visit's sentences (not its questions): a chronic condition a medication treats is coded from
-    ///     them when the assessment and plan do not name it.
+    ///   - visit: the visit's sentences (not its questions, unless the answer confirms them): a chronic condition a
+    ///     medication treats, and a relative's cancer, are coded from them when the assessment and plan do not.
     ///   - smoking: the tobacco status a dialogue's exchange says (`Coder.smokingStatus(in:)`), coded when the
     ///     assessment and plan code none.
     ///   - childAge: whether the patient is a child (a preventive visit is a well-child visit).
@@ -276,6 +276,7 @@ extension DiagnosisCoder {
             }
         }
         candidates += managedConditions(in: visit, medications: medications, coded: candidates, startOrder: order + 1)
+        candidates += familyCancers(in: visit, coded: candidates, startOrder: order + 1)
         if let smoking, let code = codeSet.code(smoking.code),
             !candidates.contains(where: {
                 ["F17", "Z72"].contains($0.code.category) || $0.code.compactCode == "Z87891"

@@ -144,3 +144,19 @@ extension VisitContextCodingTests {
         }
     }
 }
+
+extension VisitContextCodingTests {
+    @Test("a relative's cancer talked over is Z80, also asked back and confirmed; not when denied or unconfirmed")
+    func familyCancer() throws {
+        let told = try icd10(coughVisit(asked: "any family history ?", answer: "my mom had breast cancer at fifty ."))
+        #expect(told.contains("Z80.3"), "\(told)")
+        let confirmed = try icd10(
+            coughVisit(asked: "and your dad had colon cancer , right ?", answer: "yes , at fifty two ."))
+        #expect(confirmed.contains("Z80.0"), "\(confirmed)")
+        let corrected = try icd10(
+            coughVisit(asked: "and your dad had colon cancer , right ?", answer: "no , he just had polyps ."))
+        #expect(!corrected.contains("Z80.0"), "\(corrected)")
+        let none = try icd10(coughVisit(asked: "any family history of cancer ?", answer: "no , none ."))
+        #expect(!none.contains { $0.hasPrefix("Z80") }, "\(none)")
+    }
+}
