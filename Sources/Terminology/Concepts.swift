@@ -125,8 +125,10 @@ public enum Concepts {
         "J11.1|s|influenza;flu;influenza like illness",
         "J10.1|s|influenza a;influenza b;flu a;flu b;influenza a confirmed;confirmed influenza",
         "U07.1|s|covid;covid 19;covid19;coronavirus disease;sars cov 2 infection",
-        "J30.9|c|allergic rhinitis;seasonal allergies;hay fever;environmental allergies",
-        "J30.2|c|seasonal allergic rhinitis;pollen allergy",
+        "J30.9|c|allergic rhinitis;seasonal allergies;environmental allergies",
+        "J30.2|c|seasonal allergic rhinitis",
+        // The index: fever, hay J30.1; allergy, pollen J30.1; pollinosis J30.1.
+        "J30.1|c|hay fever;pollen allergy;pollen allergies;allergy to pollen;allergies to pollen;pollinosis",
         "G47.33|c|obstructive sleep apnea;osa;sleep apnea",
         "J21|s|bronchiolitis;acute bronchiolitis",
         "J05.0|s|croup",
@@ -549,6 +551,8 @@ public enum Concepts {
     /// claudication is atherosclerosis of the native arteries of the legs (I70.21-).
     public static let upgrades: [(code: String, word: String, scope: String)] = [
         ("I73.9", "claudication", "I70.21"),
+        // Allergic rhinitis said with its pollen (`seasonal allergic rhinitis from the tree pollen`): J30.1.
+        ("J30.9", "pollen", "J30"), ("J30.2", "pollen", "J30"),
     ]
 
     /// Personal history codes for conditions that no longer exist, by the code prefix of the condition.

@@ -97,6 +97,10 @@ struct EncounterCodingTests {
         let vaccines = icd10(["Well child visit.", "Vaccines given today: DTaP, IPV, MMR and varicella."])
         #expect(!vaccines.contains { $0.hasPrefix("B01") || $0.hasPrefix("B05") || $0.hasPrefix("A37") }, "\(vaccines)")
         #expect(icd10(["Actinic keratosis, it can turn into skin cancer, so we froze it."]) == ["L57.0"])
+        // Allergic rhinitis by its pollen, as the index sends hay fever and pollen allergy (J30.1).
+        #expect(icd10(["Hay fever."]) == ["J30.1"])
+        #expect(icd10(["Seasonal allergic rhinitis from the tree pollen."]) == ["J30.1"])
+        #expect(icd10(["Seasonal allergic rhinitis."]) == ["J30.2"])
         // A stage said in words.
         #expect(icd10(["Chronic kidney disease stage three b."]) == ["N18.32"])
         #expect(DiagnosisCoder.numberedStages(["at", "this", "stage", "i", "think"]) == ["at", "this", "stage", "i", "think"])
