@@ -171,6 +171,11 @@ extension DiagnosisCoder {
                 return vague >= 2 && unspecifiedCount(other.code) < vague
             }
         }
+        // Unspecified depression beside a depressive episode coded as single or recurrent is that episode.
+        let episodes = candidates.filter { ["F32", "F33"].contains($0.code.category) }.map(\.code.compactCode)
+        if episodes.contains(where: { !Self.unspecifiedDepression.contains($0) }) {
+            candidates.removeAll { Self.unspecifiedDepression.contains($0.code.compactCode) }
+        }
         withoutIntegralSymptoms(&candidates)
         // A postpartum visit is neither a general examination nor the supervision of a pregnancy.
         if first(["Z39"]) != nil {
@@ -192,6 +197,9 @@ extension DiagnosisCoder {
         }
         return kept
     }
+
+    /// Depression coded with neither episode nor severity (F32.A, F32.9).
+    static let unspecifiedDepression: Set<String> = ["F32A", "F329"]
 
     /// Whether a code's title names a side.
     static func sided(_ code: ICD10Code) -> Bool {

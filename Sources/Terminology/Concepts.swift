@@ -285,7 +285,7 @@ public enum Concepts {
         "F32.A|c|depression;depressive disorder;depressed mood",
         "F32.9|c|major depressive disorder;mdd;major depression;major depressive disorder single episode",
         "F33.9|c|recurrent major depressive disorder;major depressive disorder recurrent;recurrent depression;mdd recurrent",
-        "F41.1|c|generalized anxiety disorder;gad",
+        "F41.1|c|generalized anxiety disorder;gad;generalized anxiety",
         "F41.9|c|anxiety;anxiety disorder",
         "F41.0|c|panic disorder;panic attacks;panic attack",
         "F43.1|c|ptsd;post traumatic stress disorder;posttraumatic stress disorder",
@@ -553,6 +553,9 @@ public enum Concepts {
         ("I73.9", "claudication", "I70.21"),
         // Allergic rhinitis said with its pollen (`seasonal allergic rhinitis from the tree pollen`): J30.1.
         ("J30.9", "pollen", "J30"), ("J30.2", "pollen", "J30"),
+        // Major depression said to be recurrent, or with its severity (`recurrent , and right now it's moderate`).
+        ("F32.9", "recurrent", "F33"),
+        ("F33.9", "mild", "F33"), ("F33.9", "moderate", "F33"), ("F33.9", "remission", "F33"),
     ]
 
     /// Personal history codes for conditions that no longer exist, by the code prefix of the condition.

@@ -101,6 +101,11 @@ struct EncounterCodingTests {
         #expect(icd10(["Hay fever."]) == ["J30.1"])
         #expect(icd10(["Seasonal allergic rhinitis from the tree pollen."]) == ["J30.1"])
         #expect(icd10(["Seasonal allergic rhinitis."]) == ["J30.2"])
+        // A depressive episode's course and severity said after it; unspecified depression beside it is that episode.
+        #expect(icd10(["Major depressive disorder, recurrent, and right now it is moderate."]) == ["F33.1"])
+        #expect(icd10(["Major depression that has come back, so it is recurrent, moderate."]) == ["F33.1"])
+        #expect(icd10(["Depression.", "Recurrent depression, mild."]) == ["F33.0"])
+        #expect(icd10(["Generalized anxiety, well controlled on sertraline."]) == ["F41.1"])
         // A stage said in words.
         #expect(icd10(["Chronic kidney disease stage three b."]) == ["N18.32"])
         #expect(DiagnosisCoder.numberedStages(["at", "this", "stage", "i", "think"]) == ["at", "this", "stage", "i", "think"])
