@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "FHIR", targets: ["FHIR"]),
         .library(name: "Mapping", targets: ["Mapping"]),
         .library(name: "Scribe", targets: ["Scribe"]),
+        .library(name: "Coding", targets: ["Coding"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "Curl", targets: ["Curl"]),
         .library(name: "EncounterModel", targets: ["EncounterModel"]),
@@ -74,13 +75,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Coding",
+            dependencies: ["Scribe", "Terminology"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "EncounterModel",
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Mapping",
             dependencies: [
-                "EncounterModel", "FHIR", "HL7v2", "Scribe", "Terminology", .product(name: "Yams", package: "Yams"),
+                "Coding", "EncounterModel", "FHIR", "HL7v2", "Scribe", "Terminology",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -167,6 +174,7 @@ let package = Package(
                 "HL7v2",
                 "MLLP",
                 "PostgresStore",
+                "Coding",
                 "Scribe",
                 "Store",
                 "Terminology",
@@ -216,6 +224,7 @@ let package = Package(
                 "Gateway",
                 "HL7v2",
                 "MLLP",
+                "Coding",
                 "Scribe",
                 "Store",
                 "Terminology",
@@ -250,12 +259,18 @@ let package = Package(
         ),
         .testTarget(
             name: "MappingTests",
-            dependencies: ["Mapping", "EncounterModel", "FHIR", "HL7v2", "Scribe"],
+            dependencies: ["Mapping", "EncounterModel", "FHIR", "HL7v2", "Scribe", "Coding"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TerminologyTests",
             dependencies: ["Terminology"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CodingTests",
+            dependencies: ["Coding", "Scribe", "Terminology"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

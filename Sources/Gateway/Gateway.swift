@@ -1,3 +1,4 @@
+import Coding
 import Curl
 import Delivery
 import Foundation

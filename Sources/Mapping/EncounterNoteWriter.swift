@@ -1,3 +1,4 @@
+import Coding
 import EncounterModel
 import Foundation
 import Scribe

@@ -1,3 +1,4 @@
+import Coding
 import FHIR
 import Scribe
 import Terminology

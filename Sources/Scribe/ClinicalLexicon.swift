@@ -1,6 +1,6 @@
 /// Word lists for entity extraction, written for this project from general clinical knowledge (common
 /// symptoms, conditions and generic drug names; no licensed vocabulary).
-enum ClinicalLexicon {
+package enum ClinicalLexicon {
     /// Problems: `canonical|synonym|synonym`. Plurals of the last word are matched too.
     static let problems: [String] = [
         "abdominal pain|stomach pain|belly pain|tummy ache|stomachache|stomach ache|abdominal discomfort",
@@ -110,7 +110,7 @@ enum ClinicalLexicon {
     /// Drugs, tests and readings that belong to one chronic problem, by the problem's name in `problems`: a plan
     /// item that names one (`increase the metformin`, `repeat the a1c`) goes under that problem when the visit
     /// names it.
-    static let problemIndicators: [String: [String]] = [
+    package static let problemIndicators: [String: [String]] = [
         "diabetes": [
             "metformin", "glucophage", "insulin", "lantus", "humalog", "novolog", "glipizide", "glyburide", "glimepiride",
             "januvia", "sitagliptin", "jardiance", "empagliflozin", "farxiga", "dapagliflozin", "ozempic", "semaglutide",

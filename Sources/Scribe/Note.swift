@@ -12,6 +12,18 @@ public struct Note: Hashable, Sendable {
     /// The clinical facts found in the transcript, in order of first mention.
     public var entities: [ClinicalEntity]
 
+    /// Creates a note from its statements and facts.
+    package init(
+        specialty: Specialty, template: NoteTemplate, transcriptKind: Transcript.Kind, statements: [NoteStatement],
+        entities: [ClinicalEntity]
+    ) {
+        self.specialty = specialty
+        self.template = template
+        self.transcriptKind = transcriptKind
+        self.statements = statements
+        self.entities = entities
+    }
+
     /// The display text of a section: its statements, one per line, each run of statements under its
     /// sub-section label (a dictation has none: it keeps the clinician's own structure).
     public func text(of section: NoteSection) -> String {

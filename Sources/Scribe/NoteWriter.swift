@@ -349,7 +349,7 @@ public struct NoteWriter: Sendable {
     }
 
     /// Where the clinician is in the visit: taking the history, examining, or giving the assessment and plan.
-    enum VisitPhase {
+    package enum VisitPhase {
         case history
         case examination
         case assessmentPlan

@@ -1,13 +1,13 @@
 /// Finds word phrases in a set of short texts (a note's statements and a transcript's sentences) through one
 /// index of word positions: a phrase costs one lookup, however many texts there are. Words are kept as
 /// 64-bit hashes of their lower-case bytes (FNV-1a), so nothing is allocated per word.
-struct PhraseFinder {
+package struct PhraseFinder {
     /// Each text's words, hashed.
     let documents: [[UInt64]]
     /// Word → (document, position) pairs, in order.
     let postings: [UInt64: [(document: Int32, position: Int32)]]
 
-    init(_ texts: [String]) {
+    package init(_ texts: [String]) {
         var documents: [[UInt64]] = []
         var postings: [UInt64: [(document: Int32, position: Int32)]] = [:]
         documents.reserveCapacity(texts.count)
@@ -47,7 +47,7 @@ struct PhraseFinder {
     }
 
     /// The documents that say a phrase, ascending.
-    func documents(saying phrase: String) -> [Int] {
+    package func documents(saying phrase: String) -> [Int] {
         let words = Self.words(phrase)
         guard let first = words.first, let list = postings[first] else { return [] }
         var found: [Int] = []
@@ -66,12 +66,12 @@ struct PhraseFinder {
     }
 
     /// Whether a document says a phrase.
-    func says(_ document: Int, _ phrase: String) -> Bool {
+    package func says(_ document: Int, _ phrase: String) -> Bool {
         documents(saying: phrase).contains(document)
     }
 
     /// Whether any document (in `range`, when given) says a phrase.
-    func anySays(_ phrase: String, in range: Range<Int>? = nil) -> Bool {
+    package func anySays(_ phrase: String, in range: Range<Int>? = nil) -> Bool {
         let found = documents(saying: phrase)
         guard let range else { return !found.isEmpty }
         return found.contains { range.contains($0) }

@@ -2,7 +2,7 @@
 /// which compares grapheme clusters). Phrases are bucketed by their first byte, so one pass over the text
 /// checks at each position only the phrases that can start there. The phrases and buckets are stored flat
 /// (one byte array, one index array), so the search touches no reference-counted inner arrays.
-struct PhraseList: Sendable {
+package struct PhraseList: Sendable {
     /// How many phrases the list holds.
     let phraseCount: Int
     /// All phrases' bytes, one after another; phrase `i` is `bytes[starts[i]..<starts[i + 1]]`.
@@ -15,7 +15,7 @@ struct PhraseList: Sendable {
     /// Empty phrases, which occur in every text.
     let emptyCount: Int
 
-    init(_ phrases: [String]) {
+    package init(_ phrases: [String]) {
         let phrases = phrases.map { Array($0.utf8) }
         var buckets = Array(repeating: [Int](), count: 256)
         for (index, phrase) in phrases.enumerated() {
@@ -34,12 +34,12 @@ struct PhraseList: Sendable {
     }
 
     /// The lower-cased UTF-8 bytes of a text, to search in.
-    static func haystack(_ text: String) -> [UInt8] {
+    package static func haystack(_ text: String) -> [UInt8] {
         Array(text.lowercased().utf8)
     }
 
     /// How many of the phrases occur in the haystack, counting up to `limit`.
-    func count(in haystack: [UInt8], limit: Int = .max) -> Int {
+    package func count(in haystack: [UInt8], limit: Int = .max) -> Int {
         var total = emptyCount
         guard total < limit, !bucketItems.isEmpty else { return min(total, limit) }
         withUnsafeTemporaryAllocation(of: Bool.self, capacity: phraseCount) { found in
@@ -56,7 +56,7 @@ struct PhraseList: Sendable {
     }
 
     /// Whether any phrase occurs in the haystack.
-    func any(in haystack: [UInt8]) -> Bool {
+    package func any(in haystack: [UInt8]) -> Bool {
         if emptyCount > 0 { return true }
         var hit = false
         search(haystack) { _ in

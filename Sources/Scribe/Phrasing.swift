@@ -1,5 +1,5 @@
 /// Light rewriting of spoken sentences into note language.
-enum Phrasing {
+package enum Phrasing {
     static let fillers: Set<String> = [
         "um", "uh", "uhm", "hmm", "mm", "mm-hmm", "uh-huh", "er", "ah", "oh",
     ]
@@ -83,7 +83,7 @@ enum Phrasing {
     }
 
     /// `clean(_:)` as a list of words (the first capitalised), for the steps that work on words.
-    static func cleanWords(_ text: String) -> [String] {
+    package static func cleanWords(_ text: String) -> [String] {
         var words: [String] = []
         // The word a spoken pause followed, when its comma is the pause's, not the sentence's.
         var pausedAfter: Int?
@@ -449,7 +449,7 @@ enum Phrasing {
     ])
 
     /// The visit phase after a clinician's sentence.
-    static func phase(after haystack: [UInt8], current: NoteWriter.VisitPhase) -> NoteWriter.VisitPhase {
+    package static func phase(after haystack: [UInt8], current: NoteWriter.VisitPhase) -> NoteWriter.VisitPhase {
         if assessmentPlanTriggers.any(in: haystack) {
             let announcesAssessment = announcements.any(in: haystack)
             // During the examination a sentence about the examination ("for your vital signs ...") stays there, and

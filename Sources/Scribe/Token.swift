@@ -89,8 +89,8 @@ extension String {
 }
 
 /// Numbers said as words (`one forty two` is 142, `ninety nine point one` is 99.1).
-enum SpokenNumber {
-    static let units: [String: Int] = [
+package enum SpokenNumber {
+    package static let units: [String: Int] = [
         "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
         "seventeen": 17, "eighteen": 18, "nineteen": 19,
@@ -103,7 +103,7 @@ enum SpokenNumber {
     ]
 
     /// The number a word or the two words ending at `index` say (`35`, `thirty five`, `forty`).
-    static func value(endingAt index: Int, in words: [String]) -> Int? {
+    package static func value(endingAt index: Int, in words: [String]) -> Int? {
         guard index >= 0, index < words.count else { return nil }
         if let number = Int(words[index]) { return number }
         if let ten = tens[words[index]] { return ten }

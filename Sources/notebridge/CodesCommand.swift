@@ -1,4 +1,5 @@
 import ArgumentParser
+import Coding
 import Foundation
 import Gateway
 import Scribe

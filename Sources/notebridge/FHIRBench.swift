@@ -1,4 +1,5 @@
 import ArgumentParser
+import Coding
 import FHIR
 import Foundation
 import Mapping

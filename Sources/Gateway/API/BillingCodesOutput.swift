@@ -1,3 +1,4 @@
+import Coding
 import Terminology
 import Scribe
 

@@ -1,3 +1,4 @@
+import Coding
 import Crypto
 import Foundation
 import HTTPTypes

@@ -1,3 +1,4 @@
+import Scribe
 import Terminology
 
 /// The additional codes the classification asks for beside a condition: the infectious agent (B95-B97) of an

@@ -1,3 +1,4 @@
+import Scribe
 import Terminology
 
 extension ServiceCoder {

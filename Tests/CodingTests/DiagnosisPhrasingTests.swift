@@ -2,6 +2,7 @@ import Foundation
 import Terminology
 import Testing
 
+@testable import Coding
 @testable import Scribe
 
 /// A note whose assessment is the given lines, one statement each.

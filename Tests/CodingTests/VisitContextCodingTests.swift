@@ -2,6 +2,7 @@ import Foundation
 import Terminology
 import Testing
 
+@testable import Coding
 @testable import Scribe
 
 /// What a dialogue's history says that the assessment does not repeat: chronic conditions kept under treatment,

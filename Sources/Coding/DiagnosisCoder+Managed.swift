@@ -1,3 +1,4 @@
+import Scribe
 import Terminology
 
 /// Chronic conditions the visit keeps under treatment: a condition named anywhere in the visit (the history's

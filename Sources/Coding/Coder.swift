@@ -1,4 +1,5 @@
 import Foundation
+import Scribe
 import Terminology
 
 /// Suggests billing codes for a note: ICD-10-CM diagnoses from its assessment and plan, the office visit

@@ -1,4 +1,5 @@
 import Foundation
+import Scribe
 import Terminology
 
 /// Chooses the CPT, HCPCS and CDT codes of a note: the office visit level (E/M) by the AMA 2021 medical

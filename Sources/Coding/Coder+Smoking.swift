@@ -1,3 +1,4 @@
+import Scribe
 import Terminology
 
 /// The patient's tobacco status from a dialogue's exchange about it: the clinician's question (`are you still

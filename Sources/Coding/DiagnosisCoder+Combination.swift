@@ -1,4 +1,5 @@
 import Foundation
+import Scribe
 import Terminology
 
 extension DiagnosisCoder {

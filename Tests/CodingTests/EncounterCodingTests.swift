@@ -1,6 +1,7 @@
 import Terminology
 import Testing
 
+@testable import Coding
 @testable import Scribe
 
 /// Encounter reasons, additional codes, time and context: the rules the blind coding set asked for, on short

@@ -1,6 +1,7 @@
 import Terminology
 import Testing
 
+@testable import Coding
 @testable import Scribe
 
 /// The coding rules, each on short assessments and transcripts written for this project.

@@ -1,3 +1,4 @@
+import Scribe
 import Terminology
 
 /// The billing codes suggested for a note, for a coder's review: ICD-10-CM diagnoses, CPT services (with the

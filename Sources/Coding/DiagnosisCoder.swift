@@ -1,3 +1,4 @@
+import Scribe
 import Terminology
 
 /// Codes a note's diagnoses in ICD-10-CM by the outpatient guidelines: the conditions named in the assessment
