@@ -155,6 +155,7 @@ extension DiagnosisCoder {
                     // A status (a device, an operation done) needs words that say the patient has it, not a plan.
                     if Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }),
                         !mention.historical && !Self.occurs(Self.statusCues, in: words, 0..<words.count)
+                            || Self.occurs(Self.statusPlanCues, in: words, 0..<words.count)
                     {
                         continue
                     }
@@ -320,7 +321,12 @@ extension DiagnosisCoder {
     static let statusPrefixes = ["Z95", "Z96", "Z97", "Z98", "Z90", "Z93", "Z94", "Z89"]
     static let statusCues = phrases(
         "s/p", "status post", "history of", "with", "has", "have", "had", "on", "in place", "presence of", "wears",
-        "uses", "using", "post", "after", "since", "prior", "previous", "underwent", "doing well")
+        "uses", "using", "post", "after", "since", "prior", "previous", "underwent", "doing well", "doing great",
+        "looks great", "looks good", "recovering", "replaced", "your", "his", "her")
+    /// Words that make a device or operation something planned, not something the patient has.
+    static let statusPlanCues = phrases(
+        "schedule", "scheduled", "scheduling", "candidate", "consider", "considering", "talk about", "need a",
+        "needs a", "going to need", "would need", "plan for", "planning")
 
     /// The code a history or family-history table gives for a condition's code.
     static func mapped(_ code: ICD10Code, _ table: [(prefix: String, code: String)]) -> ICD10Code? {

@@ -107,6 +107,10 @@ struct EncounterCodingTests {
         #expect(icd10(["Major depression that has come back, so it is recurrent, moderate."]) == ["F33.1"])
         #expect(icd10(["Depression.", "Recurrent depression, mild."]) == ["F33.0"])
         #expect(icd10(["Generalized anxiety, well controlled on sertraline."]) == ["F41.1"])
+        // A joint replacement the patient has, said as theirs or as doing well; not one being planned.
+        #expect(icd10(["For your right knee replacement, it is doing great, no issues."]) == ["Z96.651"])
+        #expect(icd10(["Right hip replacement looks great, no loosening."]) == ["Z96.641"])
+        #expect(!icd10(["Left hip arthritis, we will schedule your left hip replacement."]).contains("Z96.642"))
         // A stage said in words.
         #expect(icd10(["Chronic kidney disease stage three b."]) == ["N18.32"])
         #expect(DiagnosisCoder.numberedStages(["at", "this", "stage", "i", "think"]) == ["at", "this", "stage", "i", "think"])
