@@ -139,4 +139,52 @@ extension DiagnosisCoder {
         }
         return found
     }
+
+    /// Abdominal pain by the site the visit gives it (`right upper quadrant`, `under my ribs on the right side`).
+    static let abdominalSites: [(code: String, phrases: [[String]])] = [
+        (
+            "R10.11",
+            [
+                ["right", "upper", "quadrant"], ["right", "upper", "belly"], ["right", "upper", "abdomen"],
+                ["right", "upper", "part"], ["ribs", "on", "the", "right"], ["right", "side", "under", "my", "ribs"],
+            ]
+        ),
+        ("R10.12", [["left", "upper", "quadrant"], ["left", "upper", "belly"], ["left", "upper", "abdomen"]]),
+        ("R10.31", [["right", "lower", "quadrant"], ["right", "lower", "belly"], ["right", "lower", "abdomen"]]),
+        ("R10.32", [["left", "lower", "quadrant"], ["left", "lower", "belly"], ["left", "lower", "abdomen"]]),
+        ("R10.13", [["epigastric"], ["epigastrium"]]),
+    ]
+    /// Abdominal pain codes that name no site.
+    static let unsitedAbdominalPain: Set<String> = ["R109", "R1010", "R1030"]
+
+    /// Abdominal pain coded without a site takes the one site the visit's sentences give it, when they give exactly
+    /// one that no `no` or `non` just before denies.
+    func withAbdominalSite(_ candidates: inout [Candidate], visit: [NoteStatement]) {
+        guard let pain = candidates.firstIndex(where: { Self.unsitedAbdominalPain.contains($0.code.compactCode) })
+        else {
+            return
+        }
+        var sites: Set<String> = []
+        for statement in visit.prefix(Self.managedSentenceLimit) {
+            for words in Self.clauses(of: statement.text) {
+                for (code, phrases) in Self.abdominalSites {
+                    for phrase in phrases {
+                        for start in words.indices where words[start...].starts(with: phrase) {
+                            let before = words[max(0, start - 4)..<start]
+                            if !before.contains(where: { ["no", "non", "not", "nontender", "without"].contains($0) }) {
+                                sites.insert(code)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard sites.count == 1, let site = sites.first, let code = codeSet.code(site) else { return }
+        if candidates.contains(where: { $0.code == code }) {
+            candidates.remove(at: pain)
+        } else {
+            candidates[pain].code = code
+            candidates[pain].reason += "; the site the visit gives the pain (\(code.code))"
+        }
+    }
 }

@@ -279,6 +279,7 @@ extension DiagnosisCoder {
         }
         candidates += managedConditions(in: visit, medications: medications, coded: candidates, startOrder: order + 1)
         candidates += familyCancers(in: visit, coded: candidates, startOrder: order + 1)
+        withAbdominalSite(&candidates, visit: visit)
         if let smoking, let code = codeSet.code(smoking.code),
             !candidates.contains(where: {
                 ["F17", "Z72"].contains($0.code.category) || $0.code.compactCode == "Z87891"

@@ -161,3 +161,21 @@ extension VisitContextCodingTests {
         #expect(!none.contains { $0.hasPrefix("Z80") }, "\(none)")
     }
 }
+
+extension VisitContextCodingTests {
+    @Test("abdominal pain coded without a site takes the one site the visit gives it")
+    func abdominalPainSite() {
+        let note = assessmentNote(["Abdominal pain, probably gallstones."])
+        func said(_ texts: [String]) -> [String] {
+            let visit = texts.map { NoteStatement(section: .subjective, text: $0, evidence: [0..<$0.count]) }
+            return Coder.shared.diagnoses.codes(for: note, medications: [], visit: visit).map(\.code)
+        }
+        let site = said([
+            "the pain is right here , under my ribs on the right side .", "no tenderness in the left lower quadrant .",
+        ])
+        #expect(site.contains("R10.11") && !site.contains("R10.9"), "\(site)")
+        // Two sites given: the code keeps none.
+        let two = said(["it hurts in the right upper quadrant .", "and in the left lower quadrant ."])
+        #expect(two.contains("R10.9"), "\(two)")
+    }
+}
