@@ -68,12 +68,18 @@ public struct OutboxWorker: Service {
         self.logger = logger
     }
 
-    /// Delivers until graceful shutdown or cancellation: claims due rows and deals each claim over
-    /// ``Configuration/connections`` lanes, each of which keeps its connection open from one share to the next
-    /// until it idles for ``Configuration/idleConnectionTimeout``.
+    /// Delivers until graceful shutdown or cancellation: claims due rows for the lanes that are free and deals each
+    /// claim over them (the first free lanes first, so that with few rows only the first lanes keep connections);
+    /// each lane keeps its connection open from one share to the next until it idles for
+    /// ``Configuration/idleConnectionTimeout``. A lane that finishes its share is given more at once: a row that
+    /// becomes due while other lanes are busy goes out over a free lane without waiting for them (the claim never
+    /// takes a row of a patient with a row in flight, so each patient's rows still go out in order).
     public func run() async throws {
         let lanes = (0..<max(1, configuration.connections)).map { _ in DeliveryLane() }
         let used = LaneUse(count: lanes.count)
+        // Woken by new rows, by the poll timer and by a lane that finished its share.
+        let (passes, pass) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let (wakes, poke) = signal.subscribe()
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 for lane in lanes {
@@ -81,64 +87,107 @@ public struct OutboxWorker: Service {
                         await self.run(lane)
                     }
                 }
-                await signal.serve(pollingEvery: configuration.pollInterval) {
-                    await self.deliverDue(over: lanes, used: used)
+                group.addTask {
+                    for await _ in wakes { pass.yield() }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: configuration.pollInterval)
+                        poke.yield()
+                    }
+                }
+                pass.yield()
+                for await _ in passes {
+                    if Task.isCancelled { break }
+                    for (lane, share) in await dealDue(over: lanes.count, used: used) {
+                        group.addTask {
+                            if !(await lanes[lane].deliver(share)) {
+                                // The lane stopped before it took the share: nothing was sent.
+                                for lease in share { await record(.interrupted, for: lease) }
+                            }
+                            used.finish(lane)
+                            pass.yield()
+                        }
+                    }
+                    for lane in used.idle(for: configuration.idleConnectionTimeout) { lanes[lane].idle() }
                 }
                 for lane in lanes { lane.close() }
+                poke.finish()
+                pass.finish()
+                group.cancelAll()
             }
         }
         logger.info("delivery worker stopped")
     }
 
-    /// When each lane last got a share.
+    /// Which lanes hold a share, and when each last got one.
     final class LaneUse: Sendable {
-        private let last: Mutex<[ContinuousClock.Instant]>
-
-        init(count: Int) {
-            last = Mutex(Array(repeating: .now, count: count))
+        private struct State {
+            var last: [ContinuousClock.Instant]
+            var busy: [Bool]
         }
 
-        func mark(_ lanes: Range<Int>) {
+        private let state: Mutex<State>
+
+        init(count: Int) {
+            state = Mutex(
+                State(last: Array(repeating: .now, count: count), busy: Array(repeating: false, count: count)))
+        }
+
+        /// The lanes holding no share, first lanes first.
+        func free() -> [Int] {
+            state.withLock { state in state.busy.indices.filter { !state.busy[$0] } }
+        }
+
+        /// Marks `lanes` as holding a share, used now.
+        func take(_ lanes: [Int]) {
             let now = ContinuousClock.now
-            last.withLock { last in
-                for lane in lanes { last[lane] = now }
+            state.withLock { state in
+                for lane in lanes {
+                    state.busy[lane] = true
+                    state.last[lane] = now
+                }
             }
         }
 
-        /// The lanes unused for `timeout`, marked as used now (told once per idle period).
+        /// Marks `lane` as done with its share.
+        func finish(_ lane: Int) {
+            state.withLock { $0.busy[lane] = false }
+        }
+
+        /// The free lanes unused for `timeout`, marked as used now (told once per idle period).
         func idle(for timeout: Duration) -> [Int] {
             let now = ContinuousClock.now
-            return last.withLock { last in
-                last.indices.filter { now - last[$0] >= timeout }.map {
-                    last[$0] = now
+            return state.withLock { state in
+                state.last.indices.filter { !state.busy[$0] && now - state.last[$0] >= timeout }.map {
+                    state.last[$0] = now
                     return $0
                 }
             }
         }
     }
 
-    /// Claims due rows until none is left to claim now, dealing each claim over the first lanes (so that with few
-    /// rows only the first lanes keep connections); then tells the lanes unused for a while to close theirs.
-    func deliverDue(over lanes: [DeliveryLane], used: LaneUse) async {
+    /// Claims due rows for the free lanes, as many per lane as a whole claim gives each lane (``Configuration/
+    /// batchSize`` over ``Configuration/connections``), until none is left to claim now or no lane is free; returns
+    /// the shares, each with its lane, the lanes marked as taken.
+    func dealDue(over laneCount: Int, used: LaneUse) async -> [(Int, [OutboxLease])] {
+        var shares: [(Int, [OutboxLease])] = []
         while !Task.isCancelled {
-            guard let leases = await claim(), !leases.isEmpty else { break }
-            // The claim holds at most one row per patient, so its rows may go out in any order.
-            let count = max(1, min(lanes.count, leases.count))
-            used.mark(0..<count)
-            await withDiscardingTaskGroup { group in
-                for lane in 0..<count {
-                    let share = Array(stride(from: lane, to: leases.count, by: count).map { leases[$0] })
-                    group.addTask {
-                        guard await lanes[lane].deliver(share) else {
-                            // The lane stopped before it took the share: nothing was sent.
-                            for lease in share { await record(.interrupted, for: lease) }
-                            return
-                        }
-                    }
-                }
+            let free = used.free()
+            guard !free.isEmpty else { break }
+            let limit = max(1, configuration.batchSize * free.count / laneCount)
+            guard let leases = await claim(limit: limit), !leases.isEmpty else { break }
+            // The claim holds at most one row per patient, and none of a patient with a row in flight, so its rows
+            // may go out in any order.
+            let count = min(free.count, leases.count)
+            let chosen = Array(free.prefix(count))
+            used.take(chosen)
+            for (position, lane) in chosen.enumerated() {
+                shares.append((lane, Array(stride(from: position, to: leases.count, by: count).map { leases[$0] })))
             }
+            if leases.count < limit { break }
         }
-        for lane in used.idle(for: configuration.idleConnectionTimeout) { lanes[lane].idle() }
+        return shares
     }
 
     /// Sends the shares `lane` is given over the destination's kept connection, recording each outcome.
@@ -189,11 +238,12 @@ public struct OutboxWorker: Service {
         }
     }
 
-    /// The next due rows of the destination, up to ``Configuration/batchSize``; `nil` when the claim failed.
-    private func claim() async -> [OutboxLease]? {
+    /// The next due rows of the destination, up to `limit` (``Configuration/batchSize`` unless given); `nil` when
+    /// the claim failed.
+    private func claim(limit: Int? = nil) async -> [OutboxLease]? {
         do {
             return try await outbox.claim(
-                destination: destination.name, limit: configuration.batchSize,
+                destination: destination.name, limit: limit ?? configuration.batchSize,
                 leaseDuration: configuration.leaseDuration, now: Date())
         } catch {
             logger.error("outbox claim failed", metadata: ["nb.error": "\(Self.describe(error))"])

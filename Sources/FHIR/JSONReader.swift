@@ -99,7 +99,9 @@ public struct JSONReader: Sendable {
             }
             while true {
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                    throw fail("expected a member name")
+                }
                 let start = index
                 let key = try string()
                 guard seen.insert(key).inserted else {
@@ -156,7 +158,9 @@ public struct JSONReader: Sendable {
             guard index < bytes.count, isDigit(bytes[index]) else { throw fail("a number needs digits", at: start) }
             if bytes[index] == UInt8(ascii: "0") {
                 index += 1
-                if index < bytes.count, isDigit(bytes[index]) { throw fail("a number may not have leading zeros", at: start) }
+                if index < bytes.count, isDigit(bytes[index]) {
+                    throw fail("a number may not have leading zeros", at: start)
+                }
             } else {
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
@@ -167,7 +171,9 @@ public struct JSONReader: Sendable {
             }
             if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
                 index += 1
-                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                    index += 1
+                }
                 guard index < bytes.count, isDigit(bytes[index]) else { throw fail("an exponent needs digits") }
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
@@ -180,7 +186,9 @@ public struct JSONReader: Sendable {
             index += 1
             let start = index
             // Fast path: no escapes.
-            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
+                bytes[index] >= 0x20
+            {
                 index += 1
             }
             guard index < bytes.count else { throw fail("unterminated string", at: start - 1) }
@@ -218,7 +226,8 @@ public struct JSONReader: Sendable {
                     case UInt8(ascii: "u"):
                         var scalar = try hex4()
                         if (0xD800...0xDBFF).contains(scalar) {
-                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                                bytes[index + 1] == UInt8(ascii: "u")
                             else { throw fail("a high surrogate must be followed by a low surrogate") }
                             index += 2
                             let low = try hex4()
@@ -274,9 +283,9 @@ public enum JSONWriter {
 
     static func write(_ value: JSONValue, into out: inout [UInt8], pretty: Bool, level: Int) {
         switch value {
-        case .null: out += Array("null".utf8)
-        case .bool(let flag): out += Array((flag ? "true" : "false").utf8)
-        case .number(let text): out += Array(text.utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let text): out.append(contentsOf: text.utf8)
         case .string(let text): writeString(text, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -311,19 +320,36 @@ public enum JSONWriter {
 
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copied whole.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
+            let escaped: UInt8
             switch byte {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0x08: out += [0x5C, UInt8(ascii: "b")]
-            case 0x0C: out += [0x5C, UInt8(ascii: "f")]
+            case 0x22: escaped = 0x22
+            case 0x5C: escaped = 0x5C
+            case 0x0A: escaped = UInt8(ascii: "n")
+            case 0x0D: escaped = UInt8(ascii: "r")
+            case 0x09: escaped = UInt8(ascii: "t")
+            case 0x08: escaped = UInt8(ascii: "b")
+            case 0x0C: escaped = UInt8(ascii: "f")
             case 0x00..<0x20:
-                out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
-            default: out.append(byte)
+                out.append(0x5C)
+                out.append(UInt8(ascii: "u"))
+                out.append(0x30)
+                out.append(0x30)
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+                continue
+            default:
+                out.append(byte)
+                continue
             }
+            out.append(0x5C)
+            out.append(escaped)
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -254,7 +254,7 @@ public struct HL7EncounterReader: Sendable {
             var lines: [String] = []
             var characters = 0
             func add(_ line: String) throws(EncounterReadError) {
-                characters += line.count + 1
+                characters += Self.characterCount(line) + 1
                 guard characters <= configuration.maximumTranscriptCharacters else {
                     throw EncounterReadError(
                         .transcriptTooLong,
@@ -304,13 +304,45 @@ public struct HL7EncounterReader: Sendable {
             let names = configuration.transcriptSources.map(sourceDescription).joined(separator: " or ")
             throw EncounterReadError(.noTranscript, "no transcript: no \(names) carries text")
         }
-        let words = text.split(whereSeparator: { $0.isWhitespace }).count
+        let words = Self.wordCount(text)
         guard words >= configuration.minimumTranscriptWords else {
             throw EncounterReadError(
                 .transcriptTooShort,
                 "the transcript has \(words) words; at least \(configuration.minimumTranscriptWords) are needed")
         }
         return Encounter.Transcript(text: text, source: source, kind: .text)
+    }
+
+    /// `text.count`, counted over the bytes when the text is ASCII (a carriage return and line feed being one
+    /// character), as a transcript of thousands of lines is.
+    static func characterCount(_ text: String) -> Int {
+        var count = 0
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return text.count }
+            if byte != 0x0A || previous != 0x0D { count += 1 }
+            previous = byte
+        }
+        return count
+    }
+
+    /// The number of whitespace-separated words of `text` (`text.split(whereSeparator: \.isWhitespace).count`),
+    /// counted over the bytes when the text is ASCII, without making the words.
+    static func wordCount(_ text: String) -> Int {
+        var words = 0
+        var inWord = false
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return text.split(whereSeparator: { $0.isWhitespace }).count }
+            // The ASCII characters with the Unicode White_Space property: tab, line feed, vertical tab, form feed,
+            // carriage return and space.
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                inWord = false
+            } else if !inWord {
+                inWord = true
+                words += 1
+            }
+        }
+        return words
     }
 
     /// How a transcript source is named in a failure reason.

@@ -251,7 +251,9 @@ public struct NoteFHIRRenderer: Sendable {
 
         let type = mapping.documentType(for: input.specialty)
         let parts = input.parts.filter { !$0.text.isEmpty }
-        let sections: [JSONValue] = parts.map { part in
+        // Each part's paragraphs, escaped once for both its section's narrative and the HTML attachment.
+        let paragraphs = parts.map { Self.paragraphs($0.text) }
+        let sections: [JSONValue] = zip(parts, paragraphs).map { part, paragraphs in
             var entries: [JSONValue] = []
             if part.key == "assessment" {
                 entries = conditions.compactMap { reference($0) }
@@ -259,7 +261,7 @@ public struct NoteFHIRRenderer: Sendable {
             return .make([
                 "title": .string(part.title.prefix(1) + part.title.dropFirst().lowercased()),
                 "code": mapping.sectionCodes[part.key].map { concept($0.system, $0.code, $0.display) },
-                "text": .make(["status": "generated", "div": .string(Self.xhtml(part.text))]),
+                "text": .make(["status": "generated", "div": .string(Self.xhtml(paragraphs: paragraphs))]),
                 "entry": entries.isEmpty ? nil : .array(entries),
             ])
         }
@@ -275,7 +277,9 @@ public struct NoteFHIRRenderer: Sendable {
         let plain = parts.map { "\($0.title)\n\($0.text)" }.joined(separator: "\n\n")
         let html =
             "<html><body>"
-            + parts.map { "<h2>\(XMLText.escaped($0.title, quotes: true))</h2>" + Self.paragraphs($0.text) }.joined()
+            + zip(parts, paragraphs).map { part, paragraphs in
+                "<h2>\(XMLText.escaped(part.title, quotes: true))</h2>" + paragraphs
+            }.joined()
             + "</body></html>"
         let documentReference: JSONValue = .make([
             "resourceType": "DocumentReference", "id": .string("nb-\(base)-doc"),
@@ -388,7 +392,12 @@ public struct NoteFHIRRenderer: Sendable {
 
     /// The narrative of a section: one paragraph per line, escaped.
     static func xhtml(_ text: String) -> String {
-        "<div xmlns=\"http://www.w3.org/1999/xhtml\">" + paragraphs(text) + "</div>"
+        xhtml(paragraphs: paragraphs(text))
+    }
+
+    /// The narrative of a section whose ``paragraphs(_:)`` are already made.
+    static func xhtml(paragraphs: String) -> String {
+        "<div xmlns=\"http://www.w3.org/1999/xhtml\">" + paragraphs + "</div>"
     }
 }
 
@@ -397,30 +406,39 @@ enum Base64 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     static func encode(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out += [
-                alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)],
-                alphabet[Int(value & 63)],
-            ]
-            index += 3
+        let count = (bytes.count + 2) / 3 * 4
+        guard count > 0 else { return "" }
+        // Written in place: four characters per three bytes, then the padded last group.
+        return String(unsafeUninitializedCapacity: count) { out in
+            var written = 0
+            func put(_ value: UInt32, _ shift: UInt32) {
+                out[written] = alphabet[Int(value >> shift & 63)]
+                written += 1
+            }
+            var index = 0
+            while index + 3 <= bytes.count {
+                let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+                put(value, 18)
+                put(value, 12)
+                put(value, 6)
+                put(value, 0)
+                index += 3
+            }
+            let rest = bytes.count - index
+            if rest > 0 {
+                let value = UInt32(bytes[index]) << 16 | (rest == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+                put(value, 18)
+                put(value, 12)
+                if rest == 2 {
+                    put(value, 6)
+                } else {
+                    out[written] = UInt8(ascii: "=")
+                    written += 1
+                }
+                out[written] = UInt8(ascii: "=")
+                written += 1
+            }
+            return written
         }
-        let rest = bytes.count - index
-        if rest == 1 {
-            let value = UInt32(bytes[index]) << 16
-            out += [
-                alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "="),
-            ]
-        } else if rest == 2 {
-            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-            out += [
-                alphabet[Int(value >> 18 & 63)], alphabet[Int(value >> 12 & 63)], alphabet[Int(value >> 6 & 63)],
-                UInt8(ascii: "="),
-            ]
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -101,7 +101,9 @@ extension NoteFHIRRenderer {
             "Patient", "Practitioner", "Encounter", "Device", "Condition", "Composition", "DocumentReference",
             "ChargeItem", "Provenance",
         ]
-        let chosen = resources(input).filter { resource in
+        // Rendered once: the note's resources, then those of the selected types.
+        let all = resources(input)
+        let chosen = all.filter { resource in
             guard let type = resource["resourceType"]?.string else { return false }
             return !Self.selectableResourceTypes.contains(type) || selected.contains(type)
         }
@@ -111,7 +113,7 @@ extension NoteFHIRRenderer {
             urls["\(type)/\(id)"] = Self.uuidURL(seed: "\(input.noteID)|\(type)|\(id)")
         }
         let notSent = Set(
-            resources(input).compactMap { resource -> String? in
+            all.compactMap { resource -> String? in
                 guard let type = resource["resourceType"]?.string, let id = resource["id"]?.string else { return nil }
                 let key = "\(type)/\(id)"
                 return urls[key] == nil ? key : nil

@@ -68,19 +68,28 @@ extension OutboxItem {
     /// ``maximumDeliveredReferenceBytes`` bytes. Nothing else (no URL, no query, no spaces) gets through.
     public static func isDeliveredReference(_ text: String) -> Bool {
         guard !text.isEmpty, text.utf8.count <= maximumDeliveredReferenceBytes else { return false }
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2 || (parts.count == 4 && parts[2] == "_history") else { return false }
+        // Read as bytes: every byte allowed is ASCII, so a non-ASCII one (or a character of several) fails as it would
+        // as a character.
+        let parts = text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard parts.count == 2 || (parts.count == 4 && parts[2].elementsEqual("_history".utf8)) else { return false }
         let type = parts[0]
-        guard let first = type.first, first.isASCII, first.isUppercase, type.count <= 64,
-            type.allSatisfy({ $0.isASCII && $0.isLetter })
+        guard let first = type.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first), type.count <= 64,
+            type.allSatisfy(isASCIILetter)
         else { return false }
         return isFHIRID(parts[1]) && (parts.count == 2 || isFHIRID(parts[3]))
     }
 
     /// A FHIR id: 1 to 64 ASCII letters, digits, `-` and `.`.
-    static func isFHIRID(_ text: Substring) -> Bool {
+    static func isFHIRID(_ text: Substring.UTF8View) -> Bool {
         (1...64).contains(text.count)
-            && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
+            && text.allSatisfy {
+                isASCIILetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-")
+                    || $0 == UInt8(ascii: ".")
+            }
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
     }
 
     /// Throws ``StoreError/Code/invalidArgument`` unless `references` may be kept with a delivered row.

@@ -90,6 +90,10 @@ struct FHIRServerReferencesTests {
             ("Patient/p1?x=1", false), ("http://x/Patient/p1", false),
             ("Patient/\(String(repeating: "a", count: 65))", false),
             ("\(String(repeating: "A", count: 65))/p1", false), ("", false),
+            // Read as bytes: anything not ASCII fails, a character of several scalars too.
+            ("Patient/p\u{E9}1", false), ("Patient/\u{301}p1", false), ("\u{C9}tat/p1", false),
+            ("Patient/p1/_history/2\u{301}", false), ("Patient/p1\r\n", false), ("Patient/p1/\u{FF3F}history/2", false),
+            ("Patient/\(String(repeating: "a", count: 64))", true),
         ])
     func grammar(text: String, valid: Bool) {
         #expect(OutboxItem.isDeliveredReference(text) == valid)

@@ -43,8 +43,99 @@ final class SessionCountingDestination: Destination {
     var notes: [String] { state.withLock { $0.notes } }
 }
 
+/// A destination whose deliveries of the notes named in `held` wait until ``release()``; the rest are delivered at once.
+final class HoldingDestination: Destination {
+    let name = "ehr"
+    let held: Set<String>
+    private let state = Mutex<(started: [String], waiting: [CheckedContinuation<Void, Never>], released: Bool)>(
+        ([], [], false))
+
+    init(holding held: Set<String>) {
+        self.held = held
+    }
+
+    func deliver(_ note: NoteRecord, item: OutboxItem) async -> DeliveryOutcome {
+        state.withLock { $0.started.append(note.id) }
+        if held.contains(note.id) {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let released = state.withLock { state in
+                    if !state.released { state.waiting.append(continuation) }
+                    return state.released
+                }
+                if released { continuation.resume() }
+            }
+        }
+        return .deliveredWithoutReferences
+    }
+
+    /// The notes whose delivery began, in order.
+    var started: [String] { state.withLock { $0.started } }
+
+    /// Lets the held deliveries finish.
+    func release() {
+        let waiting = state.withLock { state in
+            state.released = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+}
+
 @Suite("Outbox worker lanes")
 struct OutboxWorkerLaneTests {
+    @Test("a row due while another lane's delivery is in flight goes out over a free lane without waiting for it")
+    func freeLaneTakesNewRows() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nb-lanes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let journal = try SQLiteJournal(
+            databaseFile: directory.appendingPathComponent("notebridge.sqlite"),
+            keyring: try DataKeyring(activeKey: [UInt8](repeating: 3, count: DataKeyring.keyByteCount)))
+        func queue(_ id: String, patient: String) async throws {
+            _ = try await journal.commit(
+                OutboxNote(
+                    id: id, createdAt: Date(), expiresAt: Date().addingTimeInterval(3600), patientKey: patient,
+                    document: try DeliveryTests.record(id).encoded()),
+                destinations: ["ehr"], processing: nil, now: Date())
+        }
+        let destination = HoldingDestination(holding: ["note_slow"])
+        let signal = DeliverySignal()
+        let worker = OutboxWorker(
+            outbox: journal, destination: destination,
+            configuration: OutboxWorker.Configuration(
+                pollInterval: .milliseconds(20), connections: 2, idleConnectionTimeout: .seconds(60)),
+            signal: signal, logger: LogRecorder().logger())
+        let service = Task { try await worker.run() }
+        defer { destination.release() }
+        try await queue("note_slow", patient: "pk_a")
+        signal.wake()
+        var deadline = ContinuousClock.now + .seconds(20)
+        while !destination.started.contains("note_slow"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(destination.started == ["note_slow"])
+        // Another patient's row, and a later row of the held patient, which must wait for the held one.
+        try await queue("note_fast", patient: "pk_b")
+        try await queue("note_after", patient: "pk_a")
+        signal.wake()
+        deadline = ContinuousClock.now + .seconds(20)
+        while try await journal.count(state: .delivered) < 1, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(try await journal.count(state: .delivered) == 1)
+        #expect(destination.started == ["note_slow", "note_fast"])
+        destination.release()
+        deadline = ContinuousClock.now + .seconds(20)
+        while try await journal.count(state: .delivered) < 3, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        service.cancel()
+        _ = try? await service.value
+        #expect(try await journal.count(state: .delivered) == 3)
+        #expect(destination.started == ["note_slow", "note_fast", "note_after"])
+        try await journal.close()
+    }
+
     @Test("the service keeps one session per lane across claims, delivers every row, and keeps each patient's order")
     func keptSessions() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nb-lanes-\(UUID().uuidString)")

@@ -46,23 +46,39 @@ struct JSONReaderTests {
         #expect(value["z"] == .number("1.50"))
         #expect(value["a"]?.array == [.number("1e3"), .number("-0"), .number("0.000")])
         #expect(value["s"]?.string == "line\nbreak \"q\" é 😀 /")
-        #expect(String(decoding: JSONWriter.write(value), as: UTF8.self) == #"{"z":1.50,"a":[1e3,-0,0.000],"s":"line\nbreak \"q\" é 😀 /","_z":{"id":"x"}}"#)
+        #expect(
+            String(decoding: JSONWriter.write(value), as: UTF8.self)
+                == #"{"z":1.50,"a":[1e3,-0,0.000],"s":"line\nbreak \"q\" é 😀 /","_z":{"id":"x"}}"#)
     }
 
-    @Test("Malformed input gets a located error, never a crash", arguments: [
-        ("", FHIRParseError.Code.malformedJSON, 0),
-        ("{", .malformedJSON, 1),
-        (#"{"a" 1}"#, .malformedJSON, 5),
-        (#"{"a":1,}"#, .malformedJSON, 7),
-        (#"[1 2]"#, .malformedJSON, 3),
-        (#"{"a":01}"#, .malformedJSON, 5),
-        (#"{"a":1} x"#, .malformedJSON, 8),
-        (#"{"a":"\ud800"}"#, .malformedJSON, 12),
-        (#"{"a":"\q"}"#, .malformedJSON, 8),
-        ("{\"a\":\"tab\there\"}", .malformedJSON, 9),
-        (#"{"a":1,"a":2}"#, .duplicateMember, 7),
-        (#"{"a":tru}"#, .malformedJSON, 5),
-    ])
+    @Test("Strings are written with the escapes JSON needs and nothing else escaped")
+    func writtenEscapes() throws {
+        let value = JSONValue.array([
+            .string("plain text, é 😀 / <b>"), .string("q\"b\\n\nr\rt\tb\u{8}f\u{C}"),
+            .string("\u{0}\u{1}\u{1F}\u{7F}"), .string(""),
+        ])
+        #expect(
+            String(decoding: JSONWriter.write(value), as: UTF8.self)
+                == #"["plain text, é 😀 / <b>","q\"b\\n\nr\rt\tb\bf\f","\u0000\u0001\u001f\#u{7F}",""]"#)
+        #expect(try reader.read(JSONWriter.write(value)) == value)
+    }
+
+    @Test(
+        "Malformed input gets a located error, never a crash",
+        arguments: [
+            ("", FHIRParseError.Code.malformedJSON, 0),
+            ("{", .malformedJSON, 1),
+            (#"{"a" 1}"#, .malformedJSON, 5),
+            (#"{"a":1,}"#, .malformedJSON, 7),
+            (#"[1 2]"#, .malformedJSON, 3),
+            (#"{"a":01}"#, .malformedJSON, 5),
+            (#"{"a":1} x"#, .malformedJSON, 8),
+            (#"{"a":"\ud800"}"#, .malformedJSON, 12),
+            (#"{"a":"\q"}"#, .malformedJSON, 8),
+            ("{\"a\":\"tab\there\"}", .malformedJSON, 9),
+            (#"{"a":1,"a":2}"#, .duplicateMember, 7),
+            (#"{"a":tru}"#, .malformedJSON, 5),
+        ])
     func malformed(text: String, code: FHIRParseError.Code, offset: Int) {
         #expect {
             try reader.read(Array(text.utf8))
