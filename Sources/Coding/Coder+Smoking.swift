@@ -22,8 +22,13 @@ extension Coder {
     static let denials: Set<String> = ["no", "nope", "nah", "never", "not", "don't", "none"]
     /// Words that say the patient smokes now.
     static let currentSmoking: Set<String> = [
-        "pack", "packs", "cigarettes", "still", "smoke", "smoking", "day", "daily",
+        "pack", "packs", "cigarette", "cigarettes", "still", "smoke", "smokes", "smoking", "day", "daily",
     ]
+
+    /// A sentence's words, lower-cased, contractions whole (`don't`, `you're`), punctuation dropped.
+    static func words(_ text: String) -> [String] {
+        DiagnosisCoder.clauses(of: text).joined().filter { $0 != "," }
+    }
 
     /// The tobacco status an exchange says (F17.210 or Z87.891) and the exchange as its evidence; nil when the visit
     /// has none, or it is denied or unclear.
@@ -32,14 +37,14 @@ extension Coder {
         let sentences = transcript.sentences
         for (index, question) in sentences.enumerated()
         where question.speaker == .clinician && endsWithQuestionMark(question.text) {
-            let asked = SearchTerms.words(question.text)
+            let asked = Self.words(question.text)
             guard asked.contains(where: smokingWords.contains),
                 asked.contains(where: { $0 == "you" || $0 == "you're" }),
                 !asked.contains(where: othersSmoking.contains), !asked.contains(where: { $0.hasPrefix("vap") })
             else { continue }
             let answer = sentences[(index + 1)...].prefix { $0.speaker == .patient }.prefix(3)
             guard let last = answer.last else { continue }
-            let said = answer.flatMap { SearchTerms.words($0.text) }
+            let said = answer.flatMap { Self.words($0.text) }
             guard let first = said.first, !said.contains("never"), !said.contains(where: { $0.hasPrefix("vap") }) else {
                 continue
             }

@@ -130,9 +130,9 @@ extension Coder {
         return statements
     }
 
-    /// Words a patient confirms what they were asked with.
+    /// Words a patient confirms what they were asked with (as `words(_:)` reads them: `uh-huh` is two words there).
     static let affirmations: Set<String> = [
-        "yes", "yeah", "yep", "yup", "right", "correct", "uh-huh", "mm-hmm", "exactly",
+        "yes", "yeah", "yep", "yup", "right", "correct", "exactly", "mhm",
     ]
 
     /// Whether a sentence states something: it is no question, or it is the clinician's question that the patient's
@@ -141,7 +141,7 @@ extension Coder {
         guard endsWithQuestionMark(sentences[index].text) else { return true }
         guard sentences[index].speaker == .clinician, index + 1 < sentences.count,
             sentences[index + 1].speaker == .patient,
-            let first = SearchTerms.words(sentences[index + 1].text).first
+            let first = Self.words(sentences[index + 1].text).first
         else { return false }
         return affirmations.contains(first)
     }

@@ -116,7 +116,7 @@ struct VisitContextCodingTests {
         let usedTo = try icd10(coughVisit(asked: "do you smoke ?", answer: "not anymore , i quit when i was forty ."))
         #expect(usedTo.contains("Z87.891"), "\(usedTo)")
         for (asked, answer) in [
-            ("do you smoke ?", "no , never ."), ("do you smoke ?", "no ."),
+            ("do you smoke ?", "no , never ."), ("do you smoke ?", "no ."), ("do you smoke ?", "i don't smoke ."),
             ("does anyone smoke around you at home ?", "my husband does ."),
         ] {
             let codes = try icd10(coughVisit(asked: asked, answer: answer))
