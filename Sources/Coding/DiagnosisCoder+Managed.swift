@@ -116,7 +116,9 @@ extension DiagnosisCoder {
         var found: [Candidate] = []
         var order = startOrder
         for statement in statements.prefix(Self.managedSentenceLimit) {
-            for words in Self.clauses(of: statement.text) {
+            // Only a clause that names a relative is searched for conditions.
+            for words in Self.clauses(of: statement.text)
+            where Self.occurs(Self.familyBefore, in: words, 0..<words.count) {
                 for mention in mentions(in: words) {
                     order += 1
                     guard mention.family, !mention.negated, !mention.uncertain, !mention.hypothetical,
