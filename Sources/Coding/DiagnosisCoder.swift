@@ -199,9 +199,13 @@ struct DiagnosisCoder: Sendable {
         "protected", "chance of", "chances of", "lower the risk", "lowers the risk", "reduces the risk", "lower your risk",
         "whether", "check for", "checking for", "to check for", "look for", "looking for", "can cause", "may cause",
         "could cause", "might cause", "can make", "may make", "can give", "may give", "side effect", "side effects",
-        "turn into", "turns into", "progress to", "progress into")
+        "turn into", "turns into", "progress to", "progress into",
+        // A goal of care (`work with your doctor on weight loss`), not a finding.
+        "work on", "working on", "work with", "goal of", "aim for", "encourage", "encouraged")
+    /// Words right after a condition that make it a risk, a measure or a goal (`weight loss will help his sugars`).
     static let hypotheticalAfter: CueList = phrases(
-        "risk", "risks", "prevention", "prophylaxis", "precautions", "screening", "education")
+        "risk", "risks", "prevention", "prophylaxis", "precautions", "screening", "education", "will help", "would help",
+        "should help", "could help", "can help", "helps", "is part", "goal", "goals")
     static let historyBefore: CueList = phrases(
         "history of", "hx of", "h/o", "hx", "s/p", "status post", "personal history", "past history", "previous",
         "previously", "prior", "remote", "former", "past medical history", "in the past", "used to have",

@@ -111,6 +111,10 @@ struct EncounterCodingTests {
         #expect(icd10(["For your right knee replacement, it is doing great, no issues."]) == ["Z96.651"])
         #expect(icd10(["Right hip replacement looks great, no loosening."]) == ["Z96.641"])
         #expect(!icd10(["Left hip arthritis, we will schedule your left hip replacement."]).contains("Z96.642"))
+        // Weight loss as a goal of care is no symptom; weight loss the patient has is.
+        #expect(icd10(["Type 2 diabetes.", "Weight loss will help his sugars; nutrition referral."]) == ["E11.9"])
+        #expect(icd10(["Obesity, work with your primary doctor on weight loss."]) == ["E66.9"])
+        #expect(icd10(["Unintentional weight loss of 10 pounds."]) == ["R63.4"])
         // A stage said in words.
         #expect(icd10(["Chronic kidney disease stage three b."]) == ["N18.32"])
         #expect(DiagnosisCoder.numberedStages(["at", "this", "stage", "i", "think"]) == ["at", "this", "stage", "i", "think"])
