@@ -22,6 +22,8 @@ extension DiagnosisCoder {
         ("R10", ["K35", "K80", "K81", "K85", "N20", "N23", "K57"]),
         ("R060", ["J44", "J45", "I50", "J18", "J81"]),
         ("R609", ["I50"]),
+        // Bone spurs (osteophytes) with the osteoarthritis they are part of.
+        ("M779", ["M15", "M16", "M17", "M18", "M19", "M47"]),
         ("R300", ["N30", "N390", "N34"]),
         ("H920", ["H60", "H65", "H66"]),
         ("R21", ["B01", "B02", "B05", "B06", "B08", "L20", "L21", "L23", "L24", "L25", "L30"]),

@@ -111,6 +111,8 @@ struct EncounterCodingTests {
         #expect(icd10(["For your right knee replacement, it is doing great, no issues."]) == ["Z96.651"])
         #expect(icd10(["Right hip replacement looks great, no loosening."]) == ["Z96.641"])
         #expect(!icd10(["Left hip arthritis, we will schedule your left hip replacement."]).contains("Z96.642"))
+        // Bone spurs on the x-ray of an arthritic knee are part of the osteoarthritis.
+        #expect(!icd10(["Right knee osteoarthritis, x-ray shows joint space narrowing and bone spurs."]).contains("M77.9"))
         // Weight loss as a goal of care is no symptom; weight loss the patient has is.
         #expect(icd10(["Type 2 diabetes.", "Weight loss will help his sugars; nutrition referral."]) == ["E11.9"])
         #expect(icd10(["Obesity, work with your primary doctor on weight loss."]) == ["E66.9"])
