@@ -101,10 +101,7 @@ public struct OutboxWorker: Service {
                     if Task.isCancelled { break }
                     for (lane, share) in await dealDue(over: lanes.count, used: used) {
                         group.addTask {
-                            if !(await lanes[lane].deliver(share)) {
-                                // The lane stopped before it took the share: nothing was sent.
-                                for lease in share { await record(.interrupted, for: lease) }
-                            }
+                            await self.deliver(share, over: lanes[lane])
                             used.finish(lane)
                             pass.yield()
                         }
@@ -251,43 +248,45 @@ public struct OutboxWorker: Service {
         }
     }
 
-    /// Claims and delivers due rows until none is left to claim now, a new connection per share (tests; the
-    /// service keeps its connections with ``run()``).
+    /// Claims and delivers due rows until none is left to claim now, over lanes as ``run()`` deals them, each lane
+    /// keeping its connection from one share to the next; the lanes close when nothing is left (tests and one-shot
+    /// callers; the service runs ``run()``).
     public func deliverDue() async {
-        while !Task.isCancelled {
-            guard let leases = await claim(), !leases.isEmpty else { return }
-            // The claim holds at most one row per patient, so its rows may go out in any order: they are dealt over
-            // a few connections, each carrying its share one after the other.
-            let lanes = max(1, min(configuration.connections, leases.count))
-            await withDiscardingTaskGroup { group in
-                for lane in 0..<lanes {
-                    let share = Array(stride(from: lane, to: leases.count, by: lanes).map { leases[$0] })
-                    group.addTask { await deliver(share) }
+        let lanes = (0..<max(1, configuration.connections)).map { _ in DeliveryLane() }
+        let used = LaneUse(count: lanes.count)
+        await withDiscardingTaskGroup { group in
+            for lane in lanes {
+                group.addTask { await self.run(lane) }
+            }
+            while !Task.isCancelled {
+                let shares = await dealDue(over: lanes.count, used: used)
+                guard !shares.isEmpty else { break }
+                await withDiscardingTaskGroup { dealt in
+                    for (lane, share) in shares {
+                        dealt.addTask { await self.deliver(share, over: lanes[lane]) }
+                    }
                 }
+                for (lane, _) in shares { used.finish(lane) }
             }
+            for lane in lanes { lane.close() }
         }
     }
 
-    /// Sends one claimed row and records the outcome.
+    /// Sends one claimed row over a lane of its own and records the outcome.
     func deliver(_ lease: OutboxLease) async {
-        await deliver([lease])
+        let lane = DeliveryLane()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.run(lane) }
+            await deliver([lease], over: lane)
+            lane.close()
+        }
     }
 
-    /// Sends claimed rows one after the other over what the destination shares between them (one connection), and
-    /// records each outcome; the delivered rows are marked in one transaction at the end.
-    func deliver(_ leases: [OutboxLease]) async {
-        let (payloads, sent) = await payloads(of: leases)
-        var delivered: [OutboxDelivery] = []
-        await destination.deliver(payloads) { index, outcome in
-            var outcome = outcome
-            if Task.isCancelled, outcome.isRetry { outcome = .interrupted }
-            if case .delivered(let references) = outcome {
-                delivered.append(OutboxDelivery(lease: sent[index], references: Self.keptReferences(references)))
-            } else {
-                await record(outcome, for: sent[index])
-            }
+    /// Hands a share to a lane and waits for its outcomes; a share the lane never took (it stopped) is released.
+    private func deliver(_ share: [OutboxLease], over lane: DeliveryLane) async {
+        if !(await lane.deliver(share)) {
+            for lease in share { await record(.interrupted, for: lease) }
         }
-        await complete(delivered)
     }
 
     /// Marks delivered rows in one transaction.
