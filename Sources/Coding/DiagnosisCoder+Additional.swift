@@ -146,6 +146,8 @@ extension DiagnosisCoder {
     /// Long-term drug therapy (Z79) by the drug names that say it.
     static let longTermDrugs: [(names: Set<String>, code: String, label: String)] = [
         (["aspirin", "asa"], "Z79.82", "aspirin"),
+        // Prescription NSAIDs taken daily; ibuprofen and naproxen are too often taken as needed to say long-term.
+        (["meloxicam", "mobic", "celecoxib", "celebrex", "diclofenac", "nabumetone", "etodolac"], "Z79.1", "an NSAID"),
         (
             ["clopidogrel", "plavix", "ticagrelor", "brilinta", "prasugrel", "effient"], "Z79.02",
             "an antiplatelet drug"
@@ -173,6 +175,8 @@ extension DiagnosisCoder {
     /// Words that make a drug a short course, not long-term therapy (`prednisone taper`, `a five day burst`).
     static let shortCourse: Set<String> = [
         "burst", "pack", "dosepak", "course", "nasal", "spray", "flonase", "nasacort", "cream", "ointment", "topical",
+        "gel",
+        "rub",
         "drops", "injection", "injected", "shot", "never", "finished", "completed",
     ]
 
