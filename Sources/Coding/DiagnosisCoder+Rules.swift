@@ -179,7 +179,7 @@ extension DiagnosisCoder {
                         guard mention.target.traits.contains(.chronic), !mention.resolved else { continue }
                     }
                     let isSymptom = mention.target.traits.contains(.symptom) || compact.hasPrefix("R")
-                    if isSymptom && diagnosesOnly { continue }
+                    if isSymptom && diagnosesOnly && !Self.assessedFindings.contains(compact) { continue }
                     if isSymptom {
                         // A sign or symptom of a problem the statement diagnoses is not coded.
                         guard !confirmedHere else { continue }
@@ -301,6 +301,10 @@ extension DiagnosisCoder {
         withUrinarySymptoms(&candidates, note: note)
         return ranked(candidates, note: note)
     }
+
+    /// Findings a clinician assesses as such in the talk (`so that's in the prediabetes range`, `your blood pressure
+    /// reading was elevated today`): coded from the spoken assessment like a diagnosis.
+    static let assessedFindings: Set<String> = ["R7303", "R030"]
 
     /// Whether a code's title says `unspecified`.
     static func isUnspecified(_ code: ICD10Code) -> Bool {

@@ -179,3 +179,20 @@ extension VisitContextCodingTests {
         #expect(two.contains("R10.9"), "\(two)")
     }
 }
+
+extension VisitContextCodingTests {
+    @Test(
+        "prediabetes and an elevated reading the clinician assesses in the talk are coded; the reading not beside hypertension"
+    )
+    func assessedFindings() {
+        func spoken(_ note: Note, _ text: String) -> [String] {
+            let talk = NoteStatement(section: .assessment, text: text, evidence: [0..<text.count])
+            return Coder.shared.diagnoses.codes(for: note, medications: [], spoken: [talk]).map(\.code)
+        }
+        let physical = assessmentNote(["Annual physical."])
+        #expect(spoken(physical, "so your a1c of 6.1 is in the prediabetes range .").contains("R73.03"))
+        #expect(spoken(physical, "you have an elevated blood pressure reading today .").contains("R03.0"))
+        let hypertensive = assessmentNote(["Essential hypertension."])
+        #expect(!spoken(hypertensive, "you have an elevated blood pressure reading today .").contains("R03.0"))
+    }
+}
