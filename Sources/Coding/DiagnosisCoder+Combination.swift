@@ -177,10 +177,6 @@ extension DiagnosisCoder {
         if episodes.contains(where: { !Self.unspecifiedDepression.contains($0) }) {
             candidates.removeAll { Self.unspecifiedDepression.contains($0.code.compactCode) }
         }
-        // An elevated reading is no finding of its own beside the hypertension it belongs to (R03.0 Excludes1).
-        if first(["I10", "I11", "I12", "I13", "I15", "I16", "I1A"]) != nil {
-            candidates.removeAll { $0.code.compactCode == "R030" }
-        }
         withoutIntegralSymptoms(&candidates)
         // A postpartum visit is neither a general examination nor the supervision of a pregnancy.
         if first(["Z39"]) != nil {

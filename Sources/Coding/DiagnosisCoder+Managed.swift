@@ -35,15 +35,26 @@ extension DiagnosisCoder {
         "benign prostatic hyperplasia": ManagedProblem(prefixes: ["N40"], topic: ["prostate"], topicCode: "N40.0"),
     ]
 
-    /// At most this many of the visit's sentences are read for the conditions its drugs treat.
+    /// At most this many of the visit's sentences are read for what its assessment does not repeat.
     static let managedSentenceLimit = 400
 
+    /// A sentence of the visit with its clauses' words, read once for every pass that looks at the visit.
+    struct VisitSentence {
+        var statement: NoteStatement
+        var clauses: [[String]]
+    }
+
+    /// The visit's sentences (at most ``managedSentenceLimit``), each with its clauses.
+    static func read(_ visit: [NoteStatement]) -> [VisitSentence] {
+        visit.prefix(managedSentenceLimit).map { VisitSentence(statement: $0, clauses: clauses(of: $0.text)) }
+    }
+
     /// The chronic conditions that the medications treat and that the candidates do not code yet, each coded from
-    /// its first mention in `statements` that is not negated, uncertain, hypothetical, a relative's or resolved;
+    /// its first mention in `sentences` that is not negated, uncertain, hypothetical, a relative's or resolved;
     /// failing that, from a statement that names the problem's topic beside its drug (`your blood pressure, you're
     /// on lisinopril`).
     func managedConditions(
-        in statements: [NoteStatement], medications: [String], coded: [Candidate], startOrder: Int
+        in sentences: [VisitSentence], medications: [String], coded: [Candidate], startOrder: Int
     ) -> [Candidate] {
         let taken = Set(medications.flatMap { SearchTerms.words($0) })
         var wanted: [(problem: ManagedProblem, drugs: [String])] = []
@@ -67,9 +78,8 @@ extension DiagnosisCoder {
                     ],
                     order: order, traits: traits.union(.chronic)))
         }
-        let read = statements.prefix(Self.managedSentenceLimit)
-        for statement in read where !wanted.isEmpty {
-            for words in Self.clauses(of: statement.text) {
+        for (statement, clauses) in sentences.map({ ($0.statement, $0.clauses) }) where !wanted.isEmpty {
+            for words in clauses {
                 for mention in mentions(in: words) {
                     order += 1
                     guard !mention.negated, !mention.uncertain, !mention.hypothetical, !mention.family,
@@ -94,7 +104,7 @@ extension DiagnosisCoder {
                 }
             }
         }
-        for statement in read where !wanted.isEmpty {
+        for statement in sentences.map(\.statement) where !wanted.isEmpty {
             let words = SearchTerms.words(statement.text)
             guard
                 let index = wanted.firstIndex(where: { problem, drugs in
@@ -112,13 +122,12 @@ extension DiagnosisCoder {
     }
 
     /// The family history of cancer (Z80) the visit's sentences state, each code once, unless the candidates have it.
-    func familyCancers(in statements: [NoteStatement], coded: [Candidate], startOrder: Int) -> [Candidate] {
+    func familyCancers(in sentences: [VisitSentence], coded: [Candidate], startOrder: Int) -> [Candidate] {
         var found: [Candidate] = []
         var order = startOrder
-        for statement in statements.prefix(Self.managedSentenceLimit) {
+        for (statement, clauses) in sentences.map({ ($0.statement, $0.clauses) }) {
             // Only a clause that names a relative is searched for conditions.
-            for words in Self.clauses(of: statement.text)
-            where Self.occurs(Self.familyBefore, in: words, 0..<words.count) {
+            for words in clauses where Self.occurs(Self.familyBefore, in: words, 0..<words.count) {
                 for mention in mentions(in: words) {
                     order += 1
                     guard mention.family, !mention.negated, !mention.uncertain, !mention.hypothetical,
@@ -161,14 +170,14 @@ extension DiagnosisCoder {
 
     /// Abdominal pain coded without a site takes the one site the visit's sentences give it, when they give exactly
     /// one that no `no` or `non` just before denies.
-    func withAbdominalSite(_ candidates: inout [Candidate], visit: [NoteStatement]) {
+    func withAbdominalSite(_ candidates: inout [Candidate], visit: [VisitSentence]) {
         guard let pain = candidates.firstIndex(where: { Self.unsitedAbdominalPain.contains($0.code.compactCode) })
         else {
             return
         }
         var sites: Set<String> = []
-        for statement in visit.prefix(Self.managedSentenceLimit) {
-            for words in Self.clauses(of: statement.text) {
+        for sentence in visit {
+            for words in sentence.clauses {
                 for (code, phrases) in Self.abdominalSites {
                     for phrase in phrases {
                         for start in words.indices where words[start...].starts(with: phrase) {

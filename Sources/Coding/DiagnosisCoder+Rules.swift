@@ -277,9 +277,11 @@ extension DiagnosisCoder {
                 candidates[adult].reason += "; the patient is a child: routine child health examination"
             }
         }
-        candidates += managedConditions(in: visit, medications: medications, coded: candidates, startOrder: order + 1)
-        candidates += familyCancers(in: visit, coded: candidates, startOrder: order + 1)
-        withAbdominalSite(&candidates, visit: visit)
+        let visitRead = Self.read(visit)
+        candidates += managedConditions(
+            in: visitRead, medications: medications, coded: candidates, startOrder: order + 1)
+        candidates += familyCancers(in: visitRead, coded: candidates, startOrder: order + 1)
+        withAbdominalSite(&candidates, visit: visitRead)
         if let smoking, let code = codeSet.code(smoking.code),
             !candidates.contains(where: {
                 ["F17", "Z72"].contains($0.code.category) || $0.code.compactCode == "Z87891"
