@@ -145,8 +145,24 @@ extension DiagnosisCoder {
     static func statesVisitReason(_ statement: NoteStatement) -> Bool {
         guard statement.section == .subjective else { return false }
         if let label = statement.subsection, ["CHIEF COMPLAINT", "REASON FOR VISIT"].contains(label) { return true }
-        return visitReasonPhrases.any(in: PhraseList.haystack(statement.text))
+        if visitReasonPhrases.any(in: PhraseList.haystack(statement.text)) { return true }
+        // `here today with her mom for her 4 year well child visit`: who came along stands between.
+        let words = Array(clauses(of: statement.text).joined())
+        for (index, word) in words.enumerated() where visitReasonVerbs.contains(word) {
+            let following = words[(index + 1)...].prefix(visitReasonReach)
+            if following.contains("for"), following.contains(where: { companionWords.contains($0) }) { return true }
+        }
+        return false
     }
+
+    /// Words that say the patient came (`here`, `presents`), and how far after them the `for` of the reason may be
+    /// when a companion is named between (`with her mother`, `accompanied by his father`).
+    static let visitReasonVerbs: Set<String> = ["here", "presents", "presented", "seen", "brought", "comes", "came"]
+    static let visitReasonReach = 8
+    static let companionWords: Set<String> = [
+        "with", "accompanied", "mom", "mother", "dad", "father", "parents", "parent", "wife", "husband", "daughter",
+        "son", "grandmother", "grandfather", "caregiver", "guardian",
+    ]
 
     static let visitReasonPhrases = PhraseList([
         "here for", "presents for", "presented for", "seen for", "reason for visit", "comes in for", "came in for",
@@ -165,6 +181,9 @@ extension DiagnosisCoder {
     static let vaccinationWords: Set<String> = [
         "vaccine", "vaccines", "vaccinated", "vaccination", "vaccinations", "immunization", "immunizations",
         "immunized", "shot", "shots", "booster", "boosters",
+        // Vaccines by their abbreviations and brands, which name the diseases they prevent.
+        "dtap", "tdap", "mmr", "mmrv", "ipv", "hib", "pcv", "pcv13", "pcv15", "pcv20", "ppsv23", "prevnar",
+        "pneumovax", "shingrix", "gardasil", "flumist",
     ]
     /// Words that state a disease the patient has, after which a vaccine-preventable disease is not a vaccine.
     static let diagnosisVerbs: Set<String> = [

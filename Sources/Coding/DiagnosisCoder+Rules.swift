@@ -68,14 +68,19 @@ extension DiagnosisCoder {
                 planWords.append(words)
                 var mentions = found
                 guard !mentions.isEmpty else { continue }
-                if let vaccinatedFrom, clauseNumber >= vaccinatedFrom,
-                    !words.contains(where: { Self.diagnosisVerbs.contains($0) })
-                {
+                if let vaccinatedFrom, clauseNumber >= vaccinatedFrom {
+                    let namesVaccine = words.contains { Self.vaccinationWords.contains($0) }
                     for index in mentions.indices where Self.vaccinePreventable(mentions[index].target.code) {
-                        let start = mentions[index].words.lowerBound
-                        if clauseNumber > vaccinatedFrom
-                            || words[..<start].contains(where: { Self.vaccinationWords.contains($0) })
-                        {
+                        let span = mentions[index].words
+                        // `flu shot`, `varicella vaccine`: the disease names the vaccine, whatever the clause says.
+                        let vaccine = words[(span.upperBound + 1)...].prefix(2).contains {
+                            Self.vaccinationWords.contains($0)
+                        }
+                        // `has had the flu`, `diagnosed with pertussis`: the disease itself.
+                        let diagnosed = words[..<span.lowerBound].contains { Self.diagnosisVerbs.contains($0) }
+                        // After the vaccination's clause, or in a clause that names a vaccine anywhere (`the dtap,
+                        // which is diphtheria, tetanus and whooping cough`).
+                        if vaccine || !diagnosed && (clauseNumber > vaccinatedFrom || namesVaccine) {
                             mentions[index].negated = true
                         }
                     }
@@ -282,6 +287,11 @@ extension DiagnosisCoder {
             in: visitRead, medications: medications, coded: candidates, startOrder: order + 1)
         candidates += familyCancers(in: visitRead, coded: candidates, startOrder: order + 1)
         withAbdominalSite(&candidates, visit: visitRead)
+        if let reading = elevatedReading(
+            note: note, visit: visitRead, coded: candidates, childAge: childAge, order: order + 1)
+        {
+            candidates.append(reading)
+        }
         if let smoking, let code = codeSet.code(smoking.code),
             !candidates.contains(where: {
                 ["F17", "Z72"].contains($0.code.category) || $0.code.compactCode == "Z87891"

@@ -75,10 +75,14 @@ struct DiagnosisCoder: Sendable {
                 word.append(byte)
             } else if byte == UInt8(ascii: "/"), !word.isEmpty, isLetter(previous) {
                 word.append(byte)
-            } else if byte == UInt8(ascii: ".") && isDigit(previous) && position + 1 < bytes.count && isDigit(bytes[position + 1]) {
+            } else if byte == UInt8(ascii: ".") && isDigit(previous) && position + 1 < bytes.count
+                && isDigit(bytes[position + 1])
+            {
                 // `3.5` stays a number.
                 word.append(byte)
-            } else if byte == UInt8(ascii: "."), word.count == 1, isLetter(previous), Self.speciesFollows(bytes, after: position) {
+            } else if byte == UInt8(ascii: "."), word.count == 1, isLetter(previous),
+                Self.speciesFollows(bytes, after: position)
+            {
                 // The genus of an organism abbreviated (`E. coli`, `H. pylori`) does not end the clause.
                 flushWord()
             } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "!")
@@ -109,7 +113,8 @@ struct DiagnosisCoder: Sendable {
             result.append(word)
             index += 1
             guard ["stage", "grade", "class"].contains(word), index < words.count,
-                let number = Int(words[index]) ?? SpokenNumber.units[words[index]] ?? numerals[words[index]], number <= 5
+                let number = Int(words[index]) ?? SpokenNumber.units[words[index]] ?? numerals[words[index]],
+                number <= 5
             else { continue }
             var stage = String(number)
             index += 1
@@ -125,7 +130,8 @@ struct DiagnosisCoder: Sendable {
 
     /// Species names written after an abbreviated genus (`E. coli`).
     static let species: Set<String> = [
-        "coli", "pylori", "aureus", "pneumoniae", "pyogenes", "epidermidis", "diff", "difficile", "influenzae", "aeruginosa",
+        "coli", "pylori", "aureus", "pneumoniae", "pyogenes", "epidermidis", "diff", "difficile", "influenzae",
+        "aeruginosa",
         "agalactiae", "faecalis", "vulgaris", "mirabilis",
     ]
 
@@ -134,7 +140,9 @@ struct DiagnosisCoder: Sendable {
         var start = position + 1
         while start < bytes.count && bytes[start] == 0x20 { start += 1 }
         var end = start
-        while end < bytes.count, end - start <= 12, (bytes[end] | 0x20) >= 0x61 && (bytes[end] | 0x20) <= 0x7A { end += 1 }
+        while end < bytes.count, end - start <= 12, (bytes[end] | 0x20) >= 0x61 && (bytes[end] | 0x20) <= 0x7A {
+            end += 1
+        }
         guard end > start else { return false }
         return species.contains(String(decoding: bytes[start..<end].map { $0 | 0x20 }, as: UTF8.self))
     }
@@ -143,15 +151,20 @@ struct DiagnosisCoder: Sendable {
         "no", "not", "denies", "denied", "deny", "without", "never", "none", "negative for", "free of", "absence of",
         "no evidence of", "no signs of", "no sign of", "no history of", "ruled out for", "rules out", "resolution of",
         "doesn't have", "does not have", "no longer", "not have", "don't have", "do not have", "didn't have",
-        "did not have", "don't think you have", "don't think", "do not think", "don't see any", "don't see anything", "do not see anything", "nothing suspicious", "isn't", "is not", "wasn't",
+        "did not have", "don't think you have", "don't think", "do not think", "don't see any", "don't see anything",
+        "do not see anything", "nothing suspicious", "isn't", "is not", "wasn't",
         "was not")
     static let listNegations: CueList = phrases("no", "denies", "denied", "negative for", "never", "none", "not")
     static let negationAfter: CueList = phrases(
-        "ruled out", "is ruled out", "was ruled out", "negative", "is negative", "was negative", "unlikely", "is unlikely", "excluded", "not present", "absent", "not supported",
+        "ruled out", "is ruled out", "was ruled out", "negative", "is negative", "was negative", "unlikely",
+        "is unlikely", "excluded", "not present", "absent", "not supported",
         "not suspected", "not likely", "not favored", "not consistent", "not seen", "not found", "not confirmed",
         "not detected", "pcr negative", "test negative", "swab negative", "screen negative",
         // A vaccination named by its disease (`tetanus up to date`, `rabies vaccination current`).
-        "up to date", "utd", "vaccination", "vaccine", "vaccines", "immunization", "booster", "shot", "shots", "toxoid")
+        "up to date", "utd", "vaccination", "vaccine", "vaccines", "immunization", "booster", "shot", "shots", "toxoid",
+        // Its absence as a state (`smoke-free home`, `pain free`, `cancer-free for five years`), and the time of
+        // year named after it (`flu season`, `allergy season`).
+        "free", "season")
     static let resolvedAfter: CueList = phrases(
         "resolved", "has resolved", "now resolved", "since resolved", "completely resolved", "fully resolved",
         "clinically resolved", "is resolved")
@@ -166,10 +179,14 @@ struct DiagnosisCoder: Sendable {
             if word == "ago", position >= range.lowerBound + 1 {
                 let unit = words[position - 1]
                 if unit == "years" || unit == "year" || unit == "decades" { return true }
-                if unit == "months", position >= 2, let count = Self.count(words[position - 2]), count >= 2 { return true }
+                if unit == "months", position >= 2, let count = Self.count(words[position - 2]), count >= 2 {
+                    return true
+                }
             }
             if word == "last", position + 1 < words.count, words[position + 1] == "year" { return true }
-            if word == "in", position + 1 < words.count, let year = Int(words[position + 1]), (1940...2030).contains(year) {
+            if word == "in", position + 1 < words.count, let year = Int(words[position + 1]),
+                (1940...2030).contains(year)
+            {
                 return true
             }
         }
@@ -183,20 +200,23 @@ struct DiagnosisCoder: Sendable {
 
     static let uncertainBefore: CueList = phrases(
         "possible", "possibly", "probable", "probably", "likely", "suspect", "suspected", "suspicious for",
-        "suspicion for", "suspicion of", "concern for", "concerning for", "concerned for", "rule out", "r/o", "question of",
+        "suspicion for", "suspicion of", "concern for", "concerning for", "concerned for", "rule out", "r/o",
+        "question of",
         "questionable", "query", "may have", "might have", "could be", "may be", "might be", "differential",
         "differential diagnosis", "ddx", "consider", "considering", "versus", "vs", "evaluate for", "evaluation for",
         "presumed", "presumptive", "cannot exclude", "cannot rule out", "can't rule out", "consistent with",
         "compatible with", "suggestive of", "worrisome for", "possibility of", "working diagnosis", "favor")
     static let uncertainAfter: CueList = phrases(
         "versus", "vs", "suspected", "is suspected", "likely", "is likely", "possible", "not excluded",
-        "cannot be excluded", "cannot be ruled out", "to be ruled out", "is possible", "is probable", "in the differential",
+        "cannot be excluded", "cannot be ruled out", "to be ruled out", "is possible", "is probable",
+        "in the differential",
         "on the differential", "is in the differential")
     static let hypotheticalBefore: CueList = phrases(
         "if", "return if", "call if", "watch for", "monitor for", "warning signs", "signs of", "risk of", "risk for",
         "at risk", "prevent", "prevention", "prevention of", "screen for", "screening", "screening for", "to avoid",
         "in case", "precautions", "avoid", "reduce risk", "prophylaxis", "unless", "protect", "protects", "protecting",
-        "protected", "chance of", "chances of", "lower the risk", "lowers the risk", "reduces the risk", "lower your risk",
+        "protected", "chance of", "chances of", "lower the risk", "lowers the risk", "reduces the risk",
+        "lower your risk",
         "whether", "check for", "checking for", "to check for", "look for", "looking for", "can cause", "may cause",
         "could cause", "might cause", "can make", "may make", "can give", "may give", "side effect", "side effects",
         "turn into", "turns into", "progress to", "progress into",
@@ -204,7 +224,8 @@ struct DiagnosisCoder: Sendable {
         "work on", "working on", "work with", "goal of", "aim for", "encourage", "encouraged")
     /// Words right after a condition that make it a risk, a measure or a goal (`weight loss will help his sugars`).
     static let hypotheticalAfter: CueList = phrases(
-        "risk", "risks", "prevention", "prophylaxis", "precautions", "screening", "education", "will help", "would help",
+        "risk", "risks", "prevention", "prophylaxis", "precautions", "screening", "education", "will help",
+        "would help",
         "should help", "could help", "can help", "helps", "is part", "goal", "goals")
     static let historyBefore: CueList = phrases(
         "history of", "hx of", "h/o", "hx", "s/p", "status post", "personal history", "past history", "previous",
@@ -214,7 +235,10 @@ struct DiagnosisCoder: Sendable {
         "family history", "family hx", "fhx", "fh", "mother", "father", "brother", "sister", "mom", "dad",
         "grandmother", "grandfather", "aunt", "uncle", "sibling", "siblings", "parent", "parents", "son", "daughter",
         "runs in the family", "maternal", "paternal")
-    static let companionCues: CueList = phrases("brought in by", "brought by", "brought in with", "accompanied by")
+    static let companionCues: CueList = phrases(
+        "brought in by", "brought by", "brought in with", "accompanied by", "comes in with", "came in with",
+        "here with", "here today with", "in with her", "in with his", "presents with her", "presents with his",
+        "is with her", "is with his")
     static let scopeEnds: Set<String> = [
         "but", "however", "although", "though", "except", "which", "who", "whereas", "yet", "while",
     ]
@@ -270,7 +294,9 @@ struct DiagnosisCoder: Sendable {
             if let (target, length) = index.match(allTexts, at: position) {
                 best = (target, position + length - 1)
             }
-            if filteredIndex[position] >= 0, let (target, length) = index.match(filteredTexts, at: filteredIndex[position]) {
+            if filteredIndex[position] >= 0,
+                let (target, length) = index.match(filteredTexts, at: filteredIndex[position])
+            {
                 let end = filtered[filteredIndex[position] + length - 1]
                 if best == nil || end > (best?.end ?? 0) { best = (target, end) }
             }
@@ -293,7 +319,8 @@ struct DiagnosisCoder: Sendable {
             let span = found[index].words
             // Modifiers reach back over at most seven words, and not past a scope end or an earlier mention.
             var start = max(0, span.lowerBound - 7)
-            for back in stride(from: span.lowerBound - 1, through: start, by: -1) where Self.scopeEnds.contains(words[back]) {
+            for back in stride(from: span.lowerBound - 1, through: start, by: -1)
+            where Self.scopeEnds.contains(words[back]) {
                 start = back + 1
                 break
             }
@@ -309,20 +336,26 @@ struct DiagnosisCoder: Sendable {
             // `without` reaches to the next comma; `no`, `denies` run on through a list (`no fever, chills or cough`).
             var negationStart = before.lowerBound
             if let comma = words[before].lastIndex(of: ","),
-                words[before.lowerBound..<comma].contains("without") && !Self.occurs(Self.listNegations, in: words, before.lowerBound..<comma)
+                words[before.lowerBound..<comma].contains("without")
+                    && !Self.occurs(Self.listNegations, in: words, before.lowerBound..<comma)
             {
                 negationStart = comma
             }
-            found[index].negated = Self.occurs(Self.negationBefore, in: words, negationStart..<before.upperBound)
+            found[index].negated =
+                Self.occurs(Self.negationBefore, in: words, negationStart..<before.upperBound)
                 || Self.occurs(Self.negationAfter, in: words, after)
             // A symptom is observed: `likely` before it doubts its cause, not the symptom.
-            found[index].uncertain = !found[index].target.traits.contains(.symptom)
-                && (Self.occurs(Self.uncertainBefore, in: words, before) || Self.occurs(Self.uncertainAfter, in: words, after))
+            found[index].uncertain =
+                !found[index].target.traits.contains(.symptom)
+                && (Self.occurs(Self.uncertainBefore, in: words, before)
+                    || Self.occurs(Self.uncertainAfter, in: words, after))
             let clauseBefore = 0..<span.lowerBound
             found[index].hypothetical = Self.occurs(Self.hypotheticalBefore, in: words, clauseBefore)
             // `brought in by his father for his check-up`: the relative is a companion, not the one with the condition.
-            found[index].family = Self.occurs(Self.familyBefore, in: words, clauseBefore)
-                && !(Self.occurs(Self.companionCues, in: words, clauseBefore) && !words[clauseBefore].contains("history"))
+            found[index].family =
+                Self.occurs(Self.familyBefore, in: words, clauseBefore)
+                && !(Self.occurs(Self.companionCues, in: words, clauseBefore)
+                    && !words[clauseBefore].contains("history"))
             found[index].historical = Self.occurs(Self.historyBefore, in: words, before)
             // The rest of the clause up to the next condition: `resolved` past a comma, a vaccination named by
             // its disease (`flu vaccine given`) even where the vaccination is a condition of its own.
@@ -345,7 +378,8 @@ struct DiagnosisCoder: Sendable {
                 found[index].historical = true
             }
             // An event the patient `had` (`someone who's had a heart attack`) is over, unless said to be recent.
-            if Self.pastEvents.contains(found[index].target.code.category), Self.occurs(Self.pastEventBefore, in: words, before),
+            if Self.pastEvents.contains(found[index].target.code.category),
+                Self.occurs(Self.pastEventBefore, in: words, before),
                 !Self.occurs(Self.recentCues, in: words, 0..<words.count)
             {
                 found[index].historical = true
@@ -355,7 +389,8 @@ struct DiagnosisCoder: Sendable {
             // An encounter reason of another visit, before or after this one.
             if Self.otherVisitReasons.contains(found[index].target.code.category),
                 Self.occurs(Self.otherVisitBefore, in: words, before)
-                    || Self.occurs(Self.otherVisitAfter, in: words, (span.upperBound + 1)..<min(words.count, span.upperBound + 7))
+                    || Self.occurs(
+                        Self.otherVisitAfter, in: words, (span.upperBound + 1)..<min(words.count, span.upperBound + 7))
             {
                 found[index].hypothetical = true
             }
@@ -367,7 +402,10 @@ struct DiagnosisCoder: Sendable {
             let between = words[lower..<upper]
             if !between.isEmpty, between.allSatisfy({ ["and", "or", ",", "nor"].contains($0) }) {
                 let nextAfter = (found[index + 1].words.upperBound + 1)..<words.count
-                if Self.occurs(Self.negationAfter, in: words, nextAfter.prefix(6).startIndex..<min(words.count, nextAfter.lowerBound + 6)) {
+                if Self.occurs(
+                    Self.negationAfter, in: words,
+                    nextAfter.prefix(6).startIndex..<min(words.count, nextAfter.lowerBound + 6))
+                {
                     found[index].negated = true
                 }
             }
@@ -480,7 +518,8 @@ struct DiagnosisCoder: Sendable {
     }
 
     static let hyperglycemiaCues = phrases(
-        "uncontrolled", "poorly controlled", "not well controlled", "inadequately controlled", "suboptimally controlled",
+        "uncontrolled", "poorly controlled", "not well controlled", "inadequately controlled",
+        "suboptimally controlled",
         "out of control", "not controlled", "elevated a1c", "a1c above goal", "above goal")
     static let exacerbationCues = phrases("flare", "flaring", "exacerbated", "acute exacerbation")
     static let subsequentCues = phrases("follow up", "healing", "subsequent", "routine healing")
@@ -490,7 +529,8 @@ struct DiagnosisCoder: Sendable {
     static let regionWords: [(String, [String])] = [
         ("leg", ["lower", "limb", "extremity"]), ("arm", ["upper", "limb", "extremity"]),
         ("shin", ["lower", "leg", "limb"]), ("calf", ["lower", "leg", "limb"]), ("one", ["single"]),
-        ("mtp", ["foot"]), ("mtpj", ["foot"]), ("feet", ["foot"]), ("toe", ["foot"]), ("heel", ["foot"]), ("cheek", ["face"]), ("forehead", ["face"]),
+        ("mtp", ["foot"]), ("mtpj", ["foot"]), ("feet", ["foot"]), ("toe", ["foot"]), ("heel", ["foot"]),
+        ("cheek", ["face"]), ("forehead", ["face"]),
         ("chin", ["face"]), ("thigh", ["lower", "limb"]), ("forearm", ["upper", "limb"]),
     ]
 
@@ -554,7 +594,9 @@ struct DiagnosisCoder: Sendable {
             sided.positive[bilateral] = nil
             sided.positive[side] = -1
             if let unilateral = ids.unilateral { sided.positive[unilateral] = -1 }
-            if let chosen = choose(within: scope, context: sided), index.titleTerms(of: chosen.0).positive.contains(side) {
+            if let chosen = choose(within: scope, context: sided),
+                index.titleTerms(of: chosen.0).positive.contains(side)
+            {
                 sides.append(chosen)
             }
         }

@@ -579,6 +579,24 @@ public struct EntityExtractor: Sendable {
     static let vaccinationWords: Set<String> = [
         "shot", "shots", "vaccine", "vaccines", "vaccination", "vaccinations", "immunization", "booster", "jab",
     ]
+    /// Vaccines by their abbreviations and brands: the diseases listed after one in its sentence (`the dtap, which is
+    /// diphtheria, tetanus and whooping cough`) name what it prevents.
+    static let vaccineNames: Set<String> = [
+        "dtap", "tdap", "mmr", "mmrv", "ipv", "hib", "pcv", "pcv13", "pcv15", "pcv20", "ppsv23", "prevnar",
+        "pneumovax", "shingrix", "gardasil", "flumist", "varivax",
+    ]
+    /// How many tokens back a vaccine's name reaches over the diseases listed after it.
+    static let vaccineNameReach = 12
+
+    /// Whether a vaccine's name comes shortly before `index` in the same sentence.
+    static func followsVaccineName(_ tokens: [Token], at index: Int) -> Bool {
+        for back in stride(from: index - 1, through: max(0, index - vaccineNameReach), by: -1) {
+            let text = tokens[back].text
+            if text == "." || text == "?" || text == "!" { return false }
+            if vaccineNames.contains(text) { return true }
+        }
+        return false
+    }
     /// How many tokens before a problem a modifier reaches.
     static let scopeBefore = 7
     /// How many tokens after a problem a post-modifier reaches.
@@ -601,7 +619,13 @@ public struct EntityExtractor: Sendable {
                 || tokens[max(0, index - 3)..<index].contains(where: {
                     Self.vaccinationWords.contains($0.text) || ["vaccinated", "immunized"].contains($0.text)
                 })
+                || Self.followsVaccineName(tokens, at: index)
             {
+                index += count
+                continue
+            }
+            // `flu season`, `allergy season`: the time of year, not the condition.
+            if index + count < tokens.count, tokens[index + count].text == "season" {
                 index += count
                 continue
             }

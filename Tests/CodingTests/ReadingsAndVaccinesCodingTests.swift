@@ -1,0 +1,118 @@
+import Foundation
+import Terminology
+import Testing
+
+@testable import Coding
+@testable import Scribe
+
+/// An elevated blood-pressure reading without hypertension (R03.0), the companion who came with the patient, a
+/// vaccine named by its disease, and a state free of a condition. The visits are written for this project.
+@Suite("Billing codes: elevated readings, companions, vaccines by their diseases")
+struct ReadingsAndVaccinesCodingTests {
+    func icd10(_ transcript: String) throws -> [String] {
+        let note = try NoteWriter().note(transcript: transcript)
+        return Coder.shared.codes(for: note, request: Coder.Request(transcript: transcript)).icd10.map(\.code)
+    }
+
+    /// An adult's annual physical with a reading, and what the clinician says of blood pressure in the assessment.
+    func physical(reading: String, history: String = "no medical problems", assessment: String) -> String {
+        """
+        [doctor] good morning , ruth . you're here for your annual physical . you have \(history) , right ?
+        [patient] that's right , i feel fine .
+        [doctor] alright , let's do the exam . your blood pressure today is \(reading) . heart regular , lungs clear .
+        [doctor] so overall , a good physical . \(assessment) i'll see you in a year .
+        """
+    }
+
+    @Test("an elevated reading at a physical without hypertension is R03.0 and the exam has abnormal findings")
+    func elevatedReading() throws {
+        let codes = try icd10(
+            physical(
+                reading: "148 over 92",
+                assessment:
+                    "your blood pressure was up today . that does not mean you have high blood pressure yet , so check it at home for two weeks ."
+            ))
+        #expect(codes.contains("R03.0"), "\(codes)")
+        #expect(codes.contains("Z00.01"), "\(codes)")
+        #expect(!codes.contains("I10"), "\(codes)")
+        #expect(!codes.contains("Z00.00"), "\(codes)")
+    }
+
+    @Test("a normal reading, a goal and known hypertension give no R03.0")
+    func noElevatedReading() throws {
+        let normal = try icd10(physical(reading: "124 over 78", assessment: "your blood pressure is fine ."))
+        #expect(!normal.contains("R03.0"), "\(normal)")
+        #expect(normal.contains("Z00.00"), "\(normal)")
+        let known = try icd10(
+            physical(
+                reading: "150 over 94", history: "hypertension on lisinopril",
+                assessment: "your hypertension is not at goal , so we will increase the lisinopril ."))
+        #expect(!known.contains("R03.0"), "\(known)")
+        #expect(known.contains("I10"), "\(known)")
+    }
+
+    @Test("a threshold said with the pressure is not a reading")
+    func threshold() throws {
+        let reason = DiagnosisCoder.thresholdWords
+        #expect(reason.contains("above") && reason.contains("if"))
+        let codes = try icd10(
+            physical(
+                reading: "122 over 76",
+                assessment: "if your blood pressure stays above 140 over 90 at home , call me ."))
+        #expect(!codes.contains("R03.0"), "\(codes)")
+    }
+
+    @Test("a relative who came with the patient does not make her conditions family history")
+    func companion() throws {
+        let transcript = """
+            [doctor] so eleanor is an 83 year old woman who comes in with her daughter for follow-up of \
+            osteoporosis and hypertension .
+            [patient] my hip has been fine .
+            [doctor] on exam , blood pressure is 128 over 76 .
+            [doctor] your osteoporosis is stable , keep the alendronate . your hypertension is controlled on \
+            lisinopril , keep it the same .
+            """
+        let codes = try icd10(transcript)
+        #expect(!codes.contains { $0.hasPrefix("Z82") }, "\(codes)")
+        #expect(codes.contains("I10"), "\(codes)")
+    }
+
+    @Test("a preventive visit stated with the companion between is the visit's reason")
+    func reasonAfterCompanion() throws {
+        let statement = NoteStatement(
+            section: .subjective,
+            text: "Mia is a 4-year-old female here today with her mom for her 4 year well child visit.",
+            evidence: [])
+        #expect(DiagnosisCoder.statesVisitReason(statement))
+        let plain = NoteStatement(
+            section: .subjective, text: "She is here with a cough that started two days ago.", evidence: [])
+        #expect(!DiagnosisCoder.statesVisitReason(plain))
+    }
+
+    @Test("diseases that name a vaccine are not diagnoses; a disease the patient had is")
+    func vaccinesByDisease() throws {
+        let transcript = """
+            [doctor] so this is noah's four year well child visit . he's here with his dad .
+            [patient_guest] yes , he's been healthy .
+            [doctor] on exam , heart and lungs are normal , growth is normal .
+            [doctor] he's due for his shots today . that's the dtap , which is diphtheria , tetanus and whooping cough , \
+            the polio vaccine , and the mmr . and it's flu season , so i'd also recommend the flu shot today .
+            [doctor] i'll see him next year .
+            """
+        let codes = try icd10(transcript)
+        #expect(!codes.contains { ["A36", "A35", "A37", "J10", "J11"].contains(String($0.prefix(3))) }, "\(codes)")
+        #expect(codes.contains("Z00.129"), "\(codes)")
+    }
+
+    @Test("a state free of a condition is its absence: a smoke-free home")
+    func freeOfCondition() throws {
+        let codes = try icd10(
+            """
+            [doctor] so , liam is here for his twelve month well child check with his mom .
+            [patient_guest] he's doing great .
+            [doctor] on exam , everything looks normal . keep a smoke-free home and car , and i'll see him at fifteen \
+            months .
+            """)
+        #expect(!codes.contains { $0.hasPrefix("F17") }, "\(codes)")
+    }
+}
