@@ -42,7 +42,7 @@ extension NoteWriter {
                 }
                 // A word the diagnosis vocabulary does not know may still be part of the name (`nonsmile cell lung
                 // cancer`, speech recognition's `non-small`): no modifiers then, rather than a name cut in two.
-                guard DiagnosisIndex.shared.number(token.text) != nil else {
+                guard DiagnosisIndex.sharedVocabulary.contains(token.text) else {
                     said = []
                     break
                 }

@@ -111,19 +111,26 @@ public final class DiagnosisIndex: Sendable {
             let traits = categoryTraits[category] ?? Concepts.traits(forCategory: String(category))
             categoryTraits[category] = traits
             for variant in Self.variants(of: node.title) {
-                if variant.words.count == 1, variant.words[0].utf8.count < 5 || variant.shortened && common(variant.words[0]) {
+                if variant.words.count == 1,
+                    variant.words[0].utf8.count < 5 || variant.shortened && common(variant.words[0])
+                {
                     continue
                 }
                 // `Complex tear of medial meniscus, current injury, unspecified knee` shortened names its parent,
                 // within which the side is chosen.
-                let named = variant.shortened && node.parent >= 0 ? ICD10Code(codeSet: codeSet, index: node.parent) : code
-                offer(variant.words, Target(code: named, source: variant.shortened ? .shortenedTitle : .title, traits: traits))
+                let named =
+                    variant.shortened && node.parent >= 0 ? ICD10Code(codeSet: codeSet, index: node.parent) : code
+                offer(
+                    variant.words,
+                    Target(code: named, source: variant.shortened ? .shortenedTitle : .title, traits: traits))
             }
             // External causes are named by their titles only.
             guard letter < UInt8(ascii: "V") || letter > UInt8(ascii: "Y") else { continue }
             for note in node.notes where codeSet.notes[Int(note)].kind == .inclusionTerm {
                 for variant in Self.variants(of: codeSet.notes[Int(note)].text) where !variant.shortened {
-                    if variant.words.count == 1, common(variant.words[0]) || variant.words[0].utf8.count < 5 { continue }
+                    if variant.words.count == 1, common(variant.words[0]) || variant.words[0].utf8.count < 5 {
+                        continue
+                    }
                     offer(variant.words, Target(code: code, source: .inclusionTerm, traits: traits))
                 }
             }
@@ -141,6 +148,66 @@ public final class DiagnosisIndex: Sendable {
         self.lengths = lengths.mapValues { $0.sorted(by: >) }
         self.titleTerms = titleTerms
         self.longestPhrase = longest
+    }
+
+    /// The words of the shared code set's diagnosis vocabulary, found without building the index: for a caller
+    /// that only asks whether a word names part of a diagnosis (the note writer's problem headings), which the whole
+    /// index would make wait about 0.3 s on first use.
+    public static let sharedVocabulary = vocabularyWords(of: .shared)
+
+    /// The words `vocabulary` numbers, read straight from their sources as `init(codeSet:)` reads them: the terms
+    /// (the synonym table applied) of the concept phrases, and of every listed title and inclusion term (external
+    /// causes have none) with and without its parenthesised words; the plain words of each title and 7th-character
+    /// meaning outside parentheses. `DiagnosisVocabularyTests` compares the two.
+    static func vocabularyWords(of codeSet: ICD10CM) -> Set<String> {
+        var words = Set<String>()
+        words.reserveCapacity(40_000)
+        func addTerms(_ text: String) {
+            var bare: [UInt8] = []
+            var inner: [UInt8] = []
+            var depth = 0
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "("), UInt8(ascii: "["):
+                    depth += 1
+                    inner.append(0x20)
+                case UInt8(ascii: ")"), UInt8(ascii: "]"):
+                    depth = max(0, depth - 1)
+                    inner.append(0x20)
+                default:
+                    if depth == 0 { bare.append(byte) }
+                    inner.append(byte)
+                }
+            }
+            // A lone word under five letters names no phrase of the index.
+            for form in inner.count != bare.count ? [bare, inner] : [bare] {
+                let terms = SearchTerms.terms(String(decoding: form, as: UTF8.self))
+                if terms.count == 1, terms[0].utf8.count < 5 { continue }
+                words.formUnion(terms)
+            }
+        }
+        func addWords(_ text: String) {
+            let analysed = analyse(text)
+            words.formUnion(analysed.positive)
+            words.formUnion(analysed.absent)
+            words.formUnion(analysed.axis)
+        }
+        for concept in Concepts.table where codeSet.code(concept.code) != nil {
+            for phrase in concept.phrases { words.formUnion(SearchTerms.terms(phrase)) }
+        }
+        for node in codeSet.nodes where !node.isExtended {
+            addWords(node.title)
+            addTerms(node.title)
+            let letter = node.code.utf8.first ?? 0
+            guard letter < UInt8(ascii: "V") || letter > UInt8(ascii: "Y") else { continue }
+            for note in node.notes where codeSet.notes[Int(note)].kind == .inclusionTerm {
+                addTerms(codeSet.notes[Int(note)].text)
+            }
+        }
+        for definition in codeSet.extensions {
+            for character in definition { addWords(character.meaning) }
+        }
+        return words
     }
 
     /// FNV-1a over word numbers.
