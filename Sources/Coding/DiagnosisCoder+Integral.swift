@@ -30,6 +30,17 @@ extension DiagnosisCoder {
         ("H920", ["H60", "H65", "H66"]),
         ("R21", ["B01", "B02", "B05", "B06", "B08", "L20", "L21", "L23", "L24", "L25", "L30"]),
         ("R52", ["M", "S", "G43", "G44"]),
+        // `strep throat, which is a bacterial infection of the throat`: the infection the diagnosis names, by site
+        // or organism (A49.9 is the infection with neither).
+        (
+            "A499",
+            [
+                "A0", "A1", "A2", "A3", "A4", "B95", "B96", "H10", "H60", "H66", "H70", "J01", "J02", "J03", "J04",
+                "J13", "J14", "J15", "J18", "J20", "J32", "J36", "K35", "K57", "K61", "K65", "K81", "L01", "L02",
+                "L03", "L04", "L08", "M00", "M86", "N10", "N30", "N34", "N390", "N41", "N45", "N70", "N71", "N72",
+                "N76",
+            ]
+        ),
     ]
 
     /// Drops the symptoms a diagnosis coded beside them accounts for (`fever` with otitis media, `cough` with

@@ -311,6 +311,7 @@ extension DiagnosisCoder {
         let noteClauses = note.statements.filter { $0.section == .subjective }.flatMap { Self.clauses(of: $0.text) }
         candidates = combined(candidates, medications: medications, planWords: planWords, noteClauses: noteClauses)
         withUrinarySymptoms(&candidates, note: note)
+        withSideFromVisit(&candidates, visit: visitRead)
         return ranked(candidates, note: note)
     }
 

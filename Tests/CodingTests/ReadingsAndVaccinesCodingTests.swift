@@ -6,8 +6,9 @@ import Testing
 @testable import Scribe
 
 /// An elevated blood-pressure reading without hypertension (R03.0), the companion who came with the patient, a
-/// vaccine named by its disease, and a state free of a condition. The visits are written for this project.
-@Suite("Billing codes: elevated readings, companions, vaccines by their diseases")
+/// vaccine named by its disease, a state free of a condition, an infection the diagnosis explains, and the side the
+/// visit examines. The visits are written for this project.
+@Suite("Billing codes: elevated readings, companions, vaccines by their diseases, sides from the visit")
 struct ReadingsAndVaccinesCodingTests {
     func icd10(_ transcript: String) throws -> [String] {
         let note = try NoteWriter().note(transcript: transcript)
@@ -114,5 +115,44 @@ struct ReadingsAndVaccinesCodingTests {
             months .
             """)
         #expect(!codes.contains { $0.hasPrefix("F17") }, "\(codes)")
+    }
+
+    @Test("an infection the diagnosis explains as bacterial is the diagnosis's: no A49.9 beside strep throat")
+    func bacterialInfectionExplained() throws {
+        let codes = try icd10(
+            """
+            [doctor] hi , sam . what's going on ?
+            [patient] my throat has been really sore for three days and i've had a fever .
+            [doctor] on exam , the tonsils are swollen with white patches . the rapid strep test is positive .
+            [doctor] so you have strep throat , which is a bacterial infection of the throat . we'll start amoxicillin \
+            for ten days .
+            """)
+        #expect(codes.contains("J02.0"), "\(codes)")
+        #expect(!codes.contains("A49.9"), "\(codes)")
+    }
+
+    @Test("a condition coded without a side takes the one side the visit examines it on")
+    func sideFromVisit() throws {
+        func codes(_ exam: String) throws -> [ICD10Code] {
+            let transcript = """
+                [doctor] hi , lily . what brings you in ?
+                [patient_guest] she's been pulling at her ear and had a fever last night .
+                [doctor] okay . on exam , \(exam)
+                [doctor] so she has acute otitis media , an ear infection . we'll start amoxicillin for ten days .
+                """
+            let note = try NoteWriter().note(transcript: transcript)
+            return Coder.shared.codes(for: note, request: Coder.Request(transcript: transcript)).icd10.compactMap {
+                ICD10CM.shared.code($0.code)
+            }
+        }
+        let left = try codes("the left eardrum is red and bulging .")
+        #expect(left.contains { $0.category == "H66" && $0.title.hasSuffix("left ear") }, "\(left)")
+        #expect(!left.contains { $0.title.hasSuffix("unspecified ear") }, "\(left)")
+        // Both sides named with a finding: no side is chosen.
+        let both = try codes("the left eardrum is red , and the right eardrum is red too .")
+        #expect(!both.contains { $0.title.hasSuffix("left ear") || $0.title.hasSuffix("right ear") }, "\(both)")
+        // The normal ear names no side of the condition.
+        let normal = try codes("the right eardrum looks normal . the left eardrum is red and bulging .")
+        #expect(normal.contains { $0.title.hasSuffix("left ear") }, "\(normal)")
     }
 }
