@@ -178,6 +178,8 @@ extension DiagnosisCoder {
         "gel",
         "rub",
         "drops", "injection", "injected", "shot", "never", "finished", "completed",
+        // `a baby aspirin every day until the stress test`.
+        "until",
     ]
 
     /// Whether a clause takes the drug at `position` for a short time or not at all: `for five days`, `for the

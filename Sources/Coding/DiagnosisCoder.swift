@@ -230,11 +230,14 @@ struct DiagnosisCoder: Sendable {
     static let historyBefore: CueList = phrases(
         "history of", "hx of", "h/o", "hx", "s/p", "status post", "personal history", "past history", "previous",
         "previously", "prior", "remote", "former", "past medical history", "in the past", "used to have",
-        "treated for", "recovered from", "survivor", "resolved", "healed")
+        "treated for", "recovered from", "survivor", "resolved", "healed", "past")
     static let familyBefore: CueList = phrases(
         "family history", "family hx", "fhx", "fh", "mother", "father", "brother", "sister", "mom", "dad",
         "grandmother", "grandfather", "aunt", "uncle", "sibling", "siblings", "parent", "parents", "son", "daughter",
-        "runs in the family", "maternal", "paternal")
+        "runs in the family", "maternal", "paternal",
+        // `with your father's heart attack at a young age`: the relative's own.
+        "mother's", "father's", "mom's", "dad's", "brother's", "sister's", "grandmother's", "grandfather's", "aunt's",
+        "uncle's", "parents'", "son's", "daughter's")
     static let companionCues: CueList = phrases(
         "brought in by", "brought by", "brought in with", "accompanied by", "comes in with", "came in with",
         "here with", "here today with", "in with her", "in with his", "presents with her", "presents with his",
@@ -258,6 +261,24 @@ struct DiagnosisCoder: Sendable {
     }
 
     /// Whether one of the phrases occurs in `words[range]`.
+    /// Whether the patient's own `your` or `my` comes between the last relative named before `position` and it:
+    /// `with your father's heart attack at a young age, your past smoking, and your hyperlipidemia` lists the
+    /// patient's own risks after the father's.
+    static func ownedAfterRelative(_ words: [String], before position: Int) -> Bool {
+        guard
+            let relative = (0..<position).last(where: { start in
+                familyBefore.byFirst[words[start]] != nil
+                    && occurs(familyBefore, in: words, start..<min(position, start + 4))
+            })
+        else { return false }
+        // After a relative's possessive (`his father's heart attack, his past smoking`) a third person's own is the
+        // patient's too; after `my father had ... in his fifties` it is the relative's.
+        let owners: Set<String> =
+            words[relative].hasSuffix("'s") || words[relative].hasSuffix("s'")
+            ? ["your", "my", "his", "her", "their"] : ["your", "my"]
+        return words[(relative + 1)..<position].contains(where: owners.contains)
+    }
+
     static func occurs(_ cues: CueList, in words: [String], _ range: Range<Int>) -> Bool {
         guard !range.isEmpty else { return false }
         for start in range {
@@ -356,6 +377,7 @@ struct DiagnosisCoder: Sendable {
                 Self.occurs(Self.familyBefore, in: words, clauseBefore)
                 && !(Self.occurs(Self.companionCues, in: words, clauseBefore)
                     && !words[clauseBefore].contains("history"))
+                && !Self.ownedAfterRelative(words, before: span.lowerBound)
             found[index].historical = Self.occurs(Self.historyBefore, in: words, before)
             // The rest of the clause up to the next condition: `resolved` past a comma, a vaccination named by
             // its disease (`flu vaccine given`) even where the vaccination is a condition of its own.

@@ -155,4 +155,27 @@ struct ReadingsAndVaccinesCodingTests {
         let normal = try codes("the right eardrum looks normal . the left eardrum is red and bulging .")
         #expect(normal.contains { $0.title.hasSuffix("left ear") }, "\(normal)")
     }
+
+    @Test("a relative's condition named by the possessive is family history; the patient's own listed after it is not")
+    func relativesPossessive() throws {
+        let codes = try icd10(
+            """
+            [doctor] so david is a 49 year old male with high cholesterol who presents with two weeks of chest pain .
+            [patient] it comes and goes , sometimes when i walk uphill .
+            [doctor] do you smoke ?
+            [patient] i quit five years ago .
+            [doctor] we did an ecg here today , and it's normal .
+            [doctor] with your father's heart attack at a young age , your past smoking , and your hyperlipidemia , \
+            i need to rule out angina . take a baby aspirin every day until the stress test .
+            """)
+        #expect(!codes.contains { $0.hasPrefix("I21") }, "\(codes)")
+        #expect(codes.contains("Z82.49"), "\(codes)")
+        #expect(!codes.contains { $0.hasPrefix("Z83.4") }, "\(codes)")
+        #expect(!codes.contains { $0.hasPrefix("F17") }, "\(codes)")
+        #expect(!codes.contains("Z79.82"), "\(codes)")
+        // A relative named without the possessive keeps what follows in the clause (`my father had a heart attack
+        // in his fifties`).
+        #expect(!DiagnosisCoder.ownedAfterRelative(["my", "father", "had", "it", "in", "his", "fifties"], before: 6))
+        #expect(DiagnosisCoder.ownedAfterRelative(["his", "father's", "stroke", "and", "his", "diabetes"], before: 5))
+    }
 }
