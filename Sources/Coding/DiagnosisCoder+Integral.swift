@@ -17,7 +17,7 @@ extension DiagnosisCoder {
         ("R070", ["J02", "J03", "J06", "B27"]),
         ("R51", ["G43", "G44", "J01"]),
         ("R0981", ["J00", "J01", "J30", "J31", "J32"]),
-        ("R11", ["A08", "A09", "K29", "K52", "O21", "K80", "K81", "K85"]),
+        ("R11", ["A08", "A09", "K29", "K52", "O21", "K80", "K81", "K85", "H81"]),
         ("R197", ["A0", "K52", "K58"]),
         ("R10", ["K35", "K80", "K81", "K85", "N20", "N23", "K57"]),
         ("R060", ["J44", "J45", "I50", "J18", "J81"]),
@@ -30,6 +30,15 @@ extension DiagnosisCoder {
         ("H920", ["H60", "H65", "H66"]),
         ("R21", ["B01", "B02", "B05", "B06", "B08", "L20", "L21", "L23", "L24", "L25", "L30"]),
         ("R52", ["M", "S", "G43", "G44"]),
+        // Heartburn with reflux or gastritis; fatigue with anemia; worry with an anxiety disorder; sneezing with
+        // rhinitis; swelling with the injury, effusion or infection it is part of; a weight loss with obesity is
+        // the loss the obesity is treated for, not an abnormal one.
+        ("R12", ["K20", "K21", "K227", "K29", "K30"]),
+        ("R5383", ["D50", "D51", "D52", "D53", "D64"]),
+        ("R4582", ["F40", "F41", "F43"]),
+        ("R067", ["J00", "J30", "J31"]),
+        ("R22", ["S", "M254", "M70", "M76", "L02", "L03", "J01"]),
+        ("R634", ["E66"]),
         // `strep throat, which is a bacterial infection of the throat`: the infection the diagnosis names, by site
         // or organism (A49.9 is the infection with neither).
         (

@@ -192,6 +192,9 @@ public enum Concepts {
         "N95.1|c|menopause;perimenopause",
         "N92.0|m|menorrhagia;heavy menstrual bleeding",
         "R31.9|m|hematuria",
+        "R31.0|m|gross hematuria;visible hematuria",
+        "R31.21|m|asymptomatic microscopic hematuria",
+        "R31.29|m|microscopic hematuria;symptomatic microscopic hematuria",
         "R35.0|m|urinary frequency;frequent urination",
         "R30.0|m|dysuria;painful urination",
         // Musculoskeletal
@@ -524,7 +527,8 @@ public enum Concepts {
             }
         }
         traits.formUnion(Self.traits(forCategory: String(fields[0].replacingDot().prefix(3))))
-        return Concept(code: String(fields[0]), traits: traits, phrases: fields[2].split(separator: ";").map(String.init))
+        return Concept(
+            code: String(fields[0]), traits: traits, phrases: fields[2].split(separator: ";").map(String.init))
     }
 
     /// Traits every code of a category has: symptoms, injuries, status codes; and chronic categories.
@@ -567,7 +571,8 @@ public enum Concepts {
         ("C85", "Z85.72"), ("C91", "Z85.6"), ("C92", "Z85.6"), ("C95", "Z85.6"), ("C", "Z85.9"),
         ("I21", "I25.2"), ("I63", "Z86.73"), ("G45", "Z86.73"), ("I82", "Z86.718"), ("I26", "Z86.711"),
         ("N20", "Z87.442"), ("J18", "Z87.01"), ("N39.0", "Z87.440"), ("F17", "Z87.891"), ("Z72.0", "Z87.891"),
-        ("K63.5", "Z86.0100"), ("N87", "Z87.410"), ("D12", "Z86.0101"), ("A49.02", "Z86.14"), ("O24.4", "Z86.32"), ("U07", "Z86.16"), ("K35", "Z87.19"),
+        ("K63.5", "Z86.0100"), ("N87", "Z87.410"), ("D12", "Z86.0101"), ("A49.02", "Z86.14"), ("O24.4", "Z86.32"),
+        ("U07", "Z86.16"), ("K35", "Z87.19"),
     ]
 
     /// Family history codes, by the code prefix of the relative's condition.

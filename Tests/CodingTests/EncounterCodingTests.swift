@@ -35,6 +35,25 @@ struct EncounterCodingTests {
         #expect(icd10(["Heart attack two years ago.", "Secondary prevention after a heart attack."]) == ["I25.2"])
     }
 
+    @Test("heartburn, worry, fatigue with anemia, nausea with vertigo: accounted for by the diagnosis (I.B.5)")
+    func symptomsOfTheDiagnosis() {
+        #expect(icd10(["Gastroesophageal reflux disease with heartburn."]) == ["K21.9"])
+        #expect(icd10(["Generalized anxiety disorder with excessive worry."]) == ["F41.1"])
+        #expect(icd10(["Iron deficiency anemia with fatigue."]).contains { $0.hasPrefix("D50") })
+        #expect(!icd10(["Iron deficiency anemia with fatigue."]).contains("R53.83"))
+        #expect(!icd10(["Benign paroxysmal positional vertigo, right, with nausea."]).contains { $0.hasPrefix("R11") })
+        // Not integral to another disease: fatigue with diabetes stays.
+        #expect(icd10(["Type 2 diabetes mellitus.", "Fatigue."]).contains("R53.83"))
+    }
+
+    @Test("hematuria by the kind said: microscopic, gross, or unspecified")
+    func hematuria() {
+        #expect(icd10(["Microscopic hematuria."]) == ["R31.29"])
+        #expect(icd10(["Asymptomatic microscopic hematuria."]) == ["R31.21"])
+        #expect(icd10(["Gross hematuria."]) == ["R31.0"])
+        #expect(icd10(["Hematuria."]) == ["R31.9"])
+    }
+
     @Test("the infectious agent, the hypoglycemia level and the code-first hypertension are added")
     func additionalCodes() {
         #expect(icd10(["UTI due to E. coli."]) == ["N39.0", "B96.20"])
@@ -58,8 +77,11 @@ struct EncounterCodingTests {
         #expect(icd10(["Bronchitis, prednisone for five days."]) == ["J20.9"])
         #expect(icd10(["Right knee osteoarthritis, continue meloxicam 15 mg daily."]).contains("Z79.1"))
         #expect(!icd10(["Wrist tendinitis, meloxicam for ten days."]).contains("Z79.1"))
-        #expect(!icd10(["Left knee osteoarthritis, diclofenac gel to rub on the knee four times a day."]).contains("Z79.1"))
-        #expect(icd10(["Chronic low back pain, continue tramadol."], subjective: ["He stopped the tramadol last week."]) == ["M54.50"])
+        #expect(
+            !icd10(["Left knee osteoarthritis, diclofenac gel to rub on the knee four times a day."]).contains("Z79.1"))
+        #expect(
+            icd10(["Chronic low back pain, continue tramadol."], subjective: ["He stopped the tramadol last week."])
+                == ["M54.50"])
         #expect(icd10(["Asthma, continue fluticasone inhaler."]).contains("Z79.51"))
         #expect(!icd10(["Allergic rhinitis, fluticasone nasal spray."]).contains("Z79.51"))
     }
@@ -95,8 +117,13 @@ struct EncounterCodingTests {
         #expect(SearchTerms.words("Crohn's disease") == SearchTerms.words("Crohns disease"))
         #expect(!icd10(["Hypertension, we'll check a metabolic panel."]).contains { $0.hasPrefix("Z00") })
         #expect(icd10(["Bilateral sensorineural hearing loss, new hearing aids fitted."]) == ["H90.3"])
-        #expect(icd10(["Iron deficiency anemia, start ferrous sulfate, it can cause constipation."]).allSatisfy { $0.hasPrefix("D50") })
-        #expect(!icd10(["Hypertension, stable.", "Return for your annual exam next year."]).contains { $0.hasPrefix("Z00") })
+        #expect(
+            icd10(["Iron deficiency anemia, start ferrous sulfate, it can cause constipation."]).allSatisfy {
+                $0.hasPrefix("D50")
+            })
+        #expect(
+            !icd10(["Hypertension, stable.", "Return for your annual exam next year."]).contains { $0.hasPrefix("Z00") }
+        )
         #expect(icd10(["Routine postpartum visit.", "Pregnancy was uncomplicated."]) == ["Z39.2"])
         let vaccines = icd10(["Well child visit.", "Vaccines given today: DTaP, IPV, MMR and varicella."])
         #expect(!vaccines.contains { $0.hasPrefix("B01") || $0.hasPrefix("B05") || $0.hasPrefix("A37") }, "\(vaccines)")
@@ -115,29 +142,38 @@ struct EncounterCodingTests {
         #expect(icd10(["Right hip replacement looks great, no loosening."]) == ["Z96.641"])
         #expect(!icd10(["Left hip arthritis, we will schedule your left hip replacement."]).contains("Z96.642"))
         // Bone spurs on the x-ray of an arthritic knee are part of the osteoarthritis.
-        #expect(!icd10(["Right knee osteoarthritis, x-ray shows joint space narrowing and bone spurs."]).contains("M77.9"))
+        #expect(
+            !icd10(["Right knee osteoarthritis, x-ray shows joint space narrowing and bone spurs."]).contains("M77.9"))
         // Weight loss as a goal of care is no symptom; weight loss the patient has is.
         #expect(icd10(["Type 2 diabetes.", "Weight loss will help his sugars; nutrition referral."]) == ["E11.9"])
         #expect(icd10(["Obesity, work with your primary doctor on weight loss."]) == ["E66.9"])
         #expect(icd10(["Unintentional weight loss of 10 pounds."]) == ["R63.4"])
         // A stage said in words.
         #expect(icd10(["Chronic kidney disease stage three b."]) == ["N18.32"])
-        #expect(DiagnosisCoder.numberedStages(["at", "this", "stage", "i", "think"]) == ["at", "this", "stage", "i", "think"])
+        #expect(
+            DiagnosisCoder.numberedStages(["at", "this", "stage", "i", "think"]) == [
+                "at", "this", "stage", "i", "think",
+            ])
     }
 
     @Test("a cancer treated and gone is history, and a surveillance visit is Z08; a companion is not family history")
     func cancerHistoryAndCompanions() {
         #expect(icd10(["Melanoma of the back excised five years ago, no recurrence."]) == ["Z85.820"])
         #expect(
-            icd10(["Melanoma of the back excised five years ago, no recurrence."], subjective: ["Here for melanoma surveillance."])
+            icd10(
+                ["Melanoma of the back excised five years ago, no recurrence."],
+                subjective: ["Here for melanoma surveillance."])
                 == ["Z08", "Z85.820"])
         // Found long ago and still treated: current.
         #expect(icd10(["Prostate cancer diagnosed three years ago, on leuprolide."]).contains("C61"))
-        let note = assessmentNote(["Healthy child, normal exam."], subjective: ["Brought in by his father for his routine check-up."])
+        let note = assessmentNote(
+            ["Healthy child, normal exam."], subjective: ["Brought in by his father for his routine check-up."])
         #expect(Coder.shared.codes(for: note, request: Coder.Request(age: 4)).icd10.map(\.code) == ["Z00.129"])
         #expect(icd10(["Family history: his father had colon cancer."]) == ["Z80.0"])
         // A child's checkup named by the age it is due at.
-        for reason in ["Here for his 4 year checkup.", "Here for his 15 month checkup.", "Here for her 2 year check up."] {
+        for reason in [
+            "Here for his 4 year checkup.", "Here for his 15 month checkup.", "Here for her 2 year check up.",
+        ] {
             #expect(icd10(["Growing and developing well."], subjective: [reason]) == ["Z00.129"], "\(reason)")
         }
     }
