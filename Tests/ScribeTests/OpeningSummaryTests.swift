@@ -61,6 +61,11 @@ struct OpeningSummaryTests {
             "karen is a 3-year-old female who comes in for evaluation of a new eye twitch karen is accompanied by her father ."
         )
         #expect(runOn?.contains("karen") != true)
+        // The one who came along is not the reason: `here today with her mom for ...` reads on to the reason.
+        let companion = try Self.chiefComplaint(
+            "so mia is a 4 year old female here today with her mom for her cough and fever .")
+        #expect(companion?.lowercased().contains("mom") != true)
+        #expect(companion?.lowercased().contains("cough") == true, "\(companion ?? "none")")
     }
 
     @Test("a follow-up visit is not written as the problem assessed when no assessment is stated")
