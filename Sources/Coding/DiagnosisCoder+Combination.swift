@@ -112,6 +112,22 @@ extension DiagnosisCoder {
         if candidates.contains(where: { ["J12", "J13", "J14", "J15", "J16"].contains($0.code.category) }) {
             candidates.removeAll { $0.code.compactCode == "J189" }
         }
+        // Hypertensive chronic kidney disease by the stage coded beside it: stage 5 or end stage renal disease is
+        // I12.0, stages 1 to 4 or unspecified I12.9 (and I13.11 / I13.10, I13.2 / I13.0 with heart disease).
+        if let stage = first(["N18"]).map({ candidates[$0].code.compactCode }) {
+            let endStage = stage == "N185" || stage == "N186"
+            let byStage: [(code: String, endStage: String, earlier: String)] = [
+                ("I12", "I12.0", "I12.9"), ("I131", "I13.11", "I13.10"), ("I130", "I13.2", "I13.0"),
+                ("I132", "I13.2", "I13.0"),
+            ]
+            for entry in byStage {
+                guard let index = first([entry.code]) else { continue }
+                let wanted = endStage ? entry.endStage : entry.earlier
+                if candidates[index].code.code != wanted {
+                    replace(index, with: wanted, reason: "the stage of the chronic kidney disease coded beside it")
+                }
+            }
+        }
         // COPD with a current acute lower respiratory infection (bronchitis, bronchiolitis, pneumonia; not one
         // resolved, coded by its history) is J44.0, and the
         // infection is coded also (J44.0's `code also` note).

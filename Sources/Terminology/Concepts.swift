@@ -191,6 +191,7 @@ public enum Concepts {
         "E28.2|c|pcos;polycystic ovary syndrome;polycystic ovarian syndrome",
         "N95.1|c|menopause;perimenopause",
         "N92.0|m|menorrhagia;heavy menstrual bleeding",
+        "R97.20|m|elevated psa;rising psa;psa elevation;abnormal psa;increased psa;high psa;elevated prostate specific antigen",
         "R31.9|m|hematuria",
         "R31.0|m|gross hematuria;visible hematuria",
         "R31.21|m|asymptomatic microscopic hematuria",

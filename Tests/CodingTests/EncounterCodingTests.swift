@@ -46,12 +46,22 @@ struct EncounterCodingTests {
         #expect(icd10(["Type 2 diabetes mellitus.", "Fatigue."]).contains("R53.83"))
     }
 
-    @Test("hematuria by the kind said: microscopic, gross, or unspecified")
+    @Test("hematuria by the kind said: microscopic, gross, or unspecified; an elevated PSA")
     func hematuria() {
         #expect(icd10(["Microscopic hematuria."]) == ["R31.29"])
         #expect(icd10(["Asymptomatic microscopic hematuria."]) == ["R31.21"])
         #expect(icd10(["Gross hematuria."]) == ["R31.0"])
         #expect(icd10(["Hematuria."]) == ["R31.9"])
+        // A laboratory finding said by its abbreviation.
+        #expect(icd10(["Elevated PSA, rising."]) == ["R97.20"])
+    }
+
+    @Test("hypertensive chronic kidney disease takes the stage coded beside it")
+    func hypertensiveKidneyStage() {
+        let early = icd10(["Hypertensive chronic kidney disease, CKD stage 3a."])
+        #expect(early.contains("I12.9") && early.contains("N18.31"), "\(early)")
+        let late = icd10(["Hypertensive chronic kidney disease with end stage renal disease."])
+        #expect(late.contains("I12.0") && late.contains("N18.6"), "\(late)")
     }
 
     @Test("the infectious agent, the hypoglycemia level and the code-first hypertension are added")
