@@ -143,6 +143,14 @@ extension DiagnosisCoder {
         // Body mass index, with a weight diagnosis only (guideline I.B.14).
         if first(["E66", "R63.5"]) != nil || first(["E663"]) != nil, let bmi = Self.bodyMassIndexCode(planWords) {
             append(bmi.code, to: &candidates, reason: "body mass index \(bmi.value) with the weight diagnosis")
+            // An adult's obesity class by the index (30 to 34.9: class 1; 35 to 39.9: class 2; 40 or more: class 3).
+            if !bmi.code.hasPrefix("Z68.5"), let obesity = first(["E6681"]), let value = Double(bmi.value), value >= 30
+            {
+                let wanted = value >= 40 ? "E66.813" : value >= 35 ? "E66.812" : "E66.811"
+                if candidates[obesity].code.code != wanted {
+                    replace(obesity, with: wanted, reason: "the obesity class of a body mass index of \(bmi.value)")
+                }
+            }
         }
         // Pregnancy: a complication replaces the normal-pregnancy supervision code, and the weeks of gestation
         // go with the O codes (I.C.15.a.1, Z3A).

@@ -64,6 +64,14 @@ struct EncounterCodingTests {
         #expect(late.contains("I12.0") && late.contains("N18.6"), "\(late)")
     }
 
+    @Test("an adult's obesity class follows the body mass index coded with it")
+    func obesityClass() {
+        let severe = icd10(["Obesity, BMI 41.1."])
+        #expect(severe.contains("E66.813") && severe.contains("Z68.41"), "\(severe)")
+        let moderate = icd10(["Obesity, BMI 36.2."])
+        #expect(moderate.contains("E66.812") && moderate.contains("Z68.36"), "\(moderate)")
+    }
+
     @Test("the infectious agent, the hypoglycemia level and the code-first hypertension are added")
     func additionalCodes() {
         #expect(icd10(["UTI due to E. coli."]) == ["N39.0", "B96.20"])
