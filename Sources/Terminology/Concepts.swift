@@ -561,6 +561,9 @@ public enum Concepts {
         // Major depression said to be recurrent, or with its severity (`recurrent , and right now it's moderate`).
         ("F32.9", "recurrent", "F33"),
         ("F33.9", "mild", "F33"), ("F33.9", "moderate", "F33"), ("F33.9", "remission", "F33"),
+        ("F33.9", "severe", "F33"),
+        ("F32.9", "mild", "F32"), ("F32.9", "moderate", "F32"), ("F32.9", "severe", "F32"),
+        ("F32.9", "remission", "F32"),
     ]
 
     /// Personal history codes for conditions that no longer exist, by the code prefix of the condition.
