@@ -19,7 +19,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "# machine: $(uname -srm); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "# binary: $BIN; date: $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "# binary: $BIN; date: $(date -u +%Y-%m-%dT%H:%MZ); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 espeak-ng -v en-us+f2 -s 120 -w "$work/speech.wav" -f Benchmarks/audio/dictation-5min.txt
 ffmpeg -nostdin -loglevel error -i "$work/speech.wav" -t 300 -c:a aac -b:a 64k "$work/dictation.m4a"
 seconds=$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$work/dictation.m4a")
