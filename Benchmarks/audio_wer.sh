@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Word error rate of the embedded engine, Debian's stock model against the clinical model (issue 17), in one run on
 # the same recordings: the 24 recordings of samples/audio/recordings.tsv (12 dictations, 12 dialogues written for the
-# project; five espeak-ng voices, 120-160 words a minute, half clean and half with white, pink or brown noise mixed in
+# project; six espeak-ng voices, 120-160 words a minute, half clean and half with white, pink or brown noise mixed in
 # by sox at 10-20 dB SNR) are synthesized into a temporary folder, each is transcribed by `notebridge transcribe`
 # with each model, and Benchmarks/audio/wer.py scores the transcripts: WER overall, and the error rate of clinical
 # terms (drugs, diagnoses, numbers) apart. Also printed per model: the decoding wall time over the whole set (one
