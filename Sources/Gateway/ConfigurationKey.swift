@@ -120,6 +120,13 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey(
             "audio.ffmpeg", "the ffmpeg executable that decodes recordings (default ffmpeg, found in PATH)"),
         ConfigurationKey(
+            "audio.speechModel",
+            "speech model of the embedded engine: clinical (the project's clinical language model and dictionary, default) or stock (Debian's general-English en-us)"
+        ),
+        ConfigurationKey(
+            "audio.speechModelDirectory",
+            "folder of the clinical speech model's files (default models/speech, relative to the working folder)"),
+        ConfigurationKey(
             "api.rateLimitPerSecond", "requests per second per API key (default 50; 0 turns limiting off)"),
         ConfigurationKey("api.rateBurst", "requests a key may burst above its rate (default twice the rate)"),
         ConfigurationKey(

@@ -183,6 +183,12 @@ extension GatewayConfiguration {
             api.audio.limits.maximumDuration = .seconds(seconds)
         }
         if let ffmpeg = try reader.string("audio.ffmpeg") { api.audio.ffmpeg = ffmpeg }
+        let speechModel = try reader.string("audio.speechModel") ?? PocketSphinxEngine.Preset.clinical.rawValue
+        guard let preset = PocketSphinxEngine.Preset(rawValue: speechModel) else {
+            throw ConfigurationError(key: "audio.speechModel", reason: "must be clinical or stock")
+        }
+        api.audio.speechModel = PocketSphinxEngine.Model.preset(
+            preset, directory: try reader.string("audio.speechModelDirectory") ?? "models/speech")
         if let rate = try reader.integer("api.rateLimitPerSecond", in: 0...1_000_000) {
             api.rateLimit = Double(rate)
             api.rateBurst = Double(max(1, rate * 2))

@@ -13,7 +13,9 @@ final class PocketSphinxDecoder {
     /// Loads the model. PocketSphinx's own log (which would print hypotheses) is switched off first.
     init(model: PocketSphinxEngine.Model) throws(TranscriptionError) {
         _ = PocketSphinxLog.silenced
-        let arguments = ["-hmm", model.acousticModel, "-lm", model.languageModel, "-dict", model.dictionary]
+        let arguments =
+            ["-hmm", model.acousticModel, "-lm", model.languageModel, "-dict", model.dictionary]
+            + model.search.arguments
         var cArguments: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
         defer { cArguments.forEach { free($0) } }
         let config = cArguments.withUnsafeMutableBufferPointer { buffer in
@@ -25,7 +27,8 @@ final class PocketSphinxDecoder {
         defer { cmd_ln_free_r(config) }
         guard let decoder = ps_init(config) else {
             throw TranscriptionError(
-                .engineUnavailable, reason: "the PocketSphinx model could not be loaded (acoustic model, language model or dictionary)")
+                .engineUnavailable,
+                reason: "the PocketSphinx model could not be loaded (acoustic model, language model or dictionary)")
         }
         self.decoder = decoder
         let frameRate = ps_get_config(decoder).map { cmd_ln_int_r($0, "-frate") } ?? 100

@@ -6,7 +6,7 @@ import Synchronization
 /// The speech spans are decoded on `workers` threads (default: one per core), each with its own decoder; the
 /// segments keep their times in the recording.
 public struct PocketSphinxEngine: SpeechEngine {
-    /// The files a decoder loads.
+    /// The files a decoder loads, and how widely it searches.
     public struct Model: Sendable, Hashable {
         /// The acoustic model folder (`-hmm`).
         public var acousticModel: String
@@ -14,32 +14,82 @@ public struct PocketSphinxEngine: SpeechEngine {
         public var languageModel: String
         /// The pronunciation dictionary (`-dict`).
         public var dictionary: String
+        /// The search settings; PocketSphinx's own defaults where nil.
+        public var search: SearchSettings
 
         /// Creates a model description.
-        public init(acousticModel: String, languageModel: String, dictionary: String) {
+        public init(
+            acousticModel: String, languageModel: String, dictionary: String, search: SearchSettings = SearchSettings()
+        ) {
             self.acousticModel = acousticModel
             self.languageModel = languageModel
             self.dictionary = dictionary
+            self.search = search
         }
 
-        /// The US English model of Debian's `pocketsphinx-en-us`.
+        /// The largest language model file a decoder loads (PocketSphinx reads it whole into memory).
+        public static let maximumLanguageModelBytes = 256 << 20
+        /// The largest pronunciation dictionary a decoder loads.
+        public static let maximumDictionaryBytes = 32 << 20
+
+        /// The US English model of Debian's `pocketsphinx-en-us`: general English, 72,547 unigrams.
         public static let debianUSEnglish = Model(
             acousticModel: "/usr/share/pocketsphinx/model/en-us/en-us",
             languageModel: "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin",
             dictionary: "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict")
 
-        /// Throws ``TranscriptionError/Code/engineUnavailable`` naming the first file that is missing.
-        func check() throws(TranscriptionError) {
-            let files = [
-                ("acoustic model", acousticModel + "/mdef"), ("language model", languageModel),
-                ("dictionary", dictionary),
-            ]
-            for (role, path) in files where !FileManager.default.isReadableFile(atPath: path) {
-                throw TranscriptionError(
-                    .engineUnavailable,
-                    reason: "the PocketSphinx \(role) is missing at \(path) (install pocketsphinx-en-us)")
+        /// The clinical adaptation in `directory` (the project's `models/speech`, built by
+        /// `scripts/build-speech-model.py`): Debian's acoustic model with a trigram language model of clinical
+        /// dialogues and notes and the pronunciations of its vocabulary, searched with the beams measured for it.
+        public static func clinical(in directory: String) -> Model {
+            let folder = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+            return Model(
+                acousticModel: Model.debianUSEnglish.acousticModel,
+                languageModel: folder + "/clinical-en-us.lm.bin",
+                dictionary: folder + "/clinical-en-us.dict",
+                search: .clinical)
+        }
+
+        /// The model `preset` names; `directory` holds the clinical model's files.
+        public static func preset(_ preset: PocketSphinxEngine.Preset, directory: String) -> Model {
+            switch preset {
+            case .stock: .debianUSEnglish
+            case .clinical: .clinical(in: directory)
             }
         }
+
+        /// Throws ``TranscriptionError/Code/engineUnavailable`` naming the first file that is missing or larger than
+        /// its limit.
+        func check() throws(TranscriptionError) {
+            let files = [
+                ("acoustic model", acousticModel + "/mdef", Int.max),
+                ("language model", languageModel, Self.maximumLanguageModelBytes),
+                ("dictionary", dictionary, Self.maximumDictionaryBytes),
+            ]
+            for (role, path, limit) in files {
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw TranscriptionError(
+                        .engineUnavailable,
+                        reason:
+                            "the PocketSphinx \(role) is missing at \(path) (install pocketsphinx-en-us; the clinical model is in the project's models/speech)"
+                    )
+                }
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                guard size <= limit else {
+                    throw TranscriptionError(
+                        .engineUnavailable,
+                        reason: "the PocketSphinx \(role) at \(path) is \(size) bytes, over the limit of \(limit)")
+                }
+            }
+        }
+    }
+
+    /// The speech models an operator chooses between by name (configuration `audio.speechModel`).
+    public enum Preset: String, Sendable, CaseIterable {
+        /// Debian's general-English model.
+        case stock
+        /// The project's clinical language model and dictionary on Debian's acoustic model.
+        case clinical
     }
 
     /// The model every decoder loads.
@@ -182,11 +232,11 @@ private final class DecodeJob: Sendable {
     /// the calling thread only; lowering one's own priority needs no privilege.
     private static func lowerPriority(of niceness: Int32) {
         #if os(Linux)
-        guard niceness > 0 else { return }
-        let which = __priority_which_t(PRIO_PROCESS.rawValue)
-        if getpriority(which, 0) < niceness {
-            _ = setpriority(which, 0, niceness)
-        }
+            guard niceness > 0 else { return }
+            let which = __priority_which_t(PRIO_PROCESS.rawValue)
+            if getpriority(which, 0) < niceness {
+                _ = setpriority(which, 0, niceness)
+            }
         #endif
     }
 }

@@ -5,9 +5,9 @@ import Synchronization
 import Transcription
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The audio limits `transcribe` and `note --audio` take.
@@ -18,8 +18,52 @@ struct AudioLimitOptions: ParsableArguments {
     @Option(name: .customLong("max-audio-seconds"), help: "The longest audio accepted, in seconds.")
     var maximumSeconds = Int(TranscriptionLimits.default.maximumDuration.components.seconds)
 
-    @Option(name: .customLong("transcription-threads"), help: "Speech segments decoded at once (default: one per core).")
+    @Option(
+        name: .customLong("transcription-threads"), help: "Speech segments decoded at once (default: one per core).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(
+        name: .customLong("speech-model"),
+        help: "clinical (the project's clinical language model and dictionary) or stock (Debian's general English).")
+    var speechModel: PocketSphinxEngine.Preset = .clinical
+
+    @Option(
+        name: .customLong("speech-model-dir"),
+        help:
+            "The folder of the clinical speech model (default: models/speech, or NOTEBRIDGE_AUDIO_SPEECH_MODEL_DIRECTORY)."
+    )
+    var speechModelDirectory =
+        ProcessInfo.processInfo.environment["NOTEBRIDGE_AUDIO_SPEECH_MODEL_DIRECTORY"] ?? "models/speech"
+
+    @Option(name: .customLong("search-beam"), help: .hidden)
+    var beam: Double?
+
+    @Option(name: .customLong("search-word-beam"), help: .hidden)
+    var wordBeam: Double?
+
+    @Option(name: .customLong("search-max-hmms"), help: .hidden)
+    var maximumHMMs: Int?
+
+    @Option(name: .customLong("search-max-words"), help: .hidden)
+    var maximumWords: Int?
+
+    @Option(name: .customLong("search-language-weight"), help: .hidden)
+    var languageWeight: Double?
+
+    @Option(name: .customLong("search-insertion-penalty"), help: .hidden)
+    var insertionPenalty: Double?
+
+    /// The model the options name, with any search setting given on the command line (for measurements).
+    var model: PocketSphinxEngine.Model {
+        var model = PocketSphinxEngine.Model.preset(speechModel, directory: speechModelDirectory)
+        if let beam { model.search.beam = beam }
+        if let wordBeam { model.search.wordBeam = wordBeam }
+        if let maximumHMMs { model.search.maximumHMMsPerFrame = maximumHMMs }
+        if let maximumWords { model.search.maximumWordsPerFrame = maximumWords }
+        if let languageWeight { model.search.languageWeight = languageWeight }
+        if let insertionPenalty { model.search.wordInsertionPenalty = insertionPenalty }
+        return model
+    }
 
     /// Transcribes `path` with the embedded engine, showing progress on a terminal; failures become a
     /// `CommandFailure` (exit 2 for a file that cannot be read or a missing decoder or model, 1 for bad audio).
@@ -36,7 +80,8 @@ struct AudioLimitOptions: ParsableArguments {
         // The command prints the transcript; its own log would only mix into the output.
         let quiet = Logger(label: "nb.transcription") { _ in SwiftLogNoOpLogHandler() }
         let transcriber = AudioTranscriber(
-            decoder: AudioDecoder(limits: limits, logger: quiet), engine: PocketSphinxEngine(workers: threads),
+            decoder: AudioDecoder(limits: limits, logger: quiet),
+            engine: PocketSphinxEngine(model: model, workers: threads),
             logger: quiet)
         let bar = ProgressBar(label: "transcribing")
         defer { bar.finish() }
@@ -97,3 +142,5 @@ extension SpeechTranscript {
         return String(format: "%02d:%04.1f", minutes, rest)
     }
 }
+
+extension PocketSphinxEngine.Preset: ExpressibleByArgument {}

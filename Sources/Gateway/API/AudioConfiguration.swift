@@ -11,6 +11,17 @@ public struct AudioConfiguration: Sendable {
     public var temporaryDirectory: String?
     /// The speech engine.
     public var engine: any SpeechEngine = PocketSphinxEngine()
+    /// The model of the embedded engine: setting it makes ``engine`` the embedded PocketSphinx engine with that
+    /// model; nil when ``engine`` is another engine.
+    public var speechModel: PocketSphinxEngine.Model? {
+        get { (engine as? PocketSphinxEngine)?.model }
+        set {
+            guard let newValue else { return }
+            var embedded = (engine as? PocketSphinxEngine) ?? PocketSphinxEngine()
+            embedded.model = newValue
+            engine = embedded
+        }
+    }
     /// Recordings transcribed at once (each one decodes on every core).
     public var concurrentTranscriptions = 2
     /// Uploads that may wait for a transcription slot; more are answered 503 at once.
@@ -22,7 +33,8 @@ public struct AudioConfiguration: Sendable {
     /// A transcriber with these settings, logging to `logger`.
     func transcriber(logger: Logger) -> AudioTranscriber {
         AudioTranscriber(
-            decoder: AudioDecoder(ffmpeg: ffmpeg, limits: limits, temporaryDirectory: temporaryDirectory, logger: logger),
+            decoder: AudioDecoder(
+                ffmpeg: ffmpeg, limits: limits, temporaryDirectory: temporaryDirectory, logger: logger),
             engine: engine, logger: logger)
     }
 }
