@@ -157,33 +157,17 @@ public final class DiagnosisIndex: Sendable {
 
     /// The words `vocabulary` numbers, read straight from their sources as `init(codeSet:)` reads them: the terms
     /// (the synonym table applied) of the concept phrases, and of every listed title and inclusion term (external
-    /// causes have none) with and without its parenthesised words; the plain words of each title and 7th-character
-    /// meaning outside parentheses. `DiagnosisVocabularyTests` compares the two.
+    /// causes have none) in the forms `variants(of:)` gives; the plain words of each title and 7th-character meaning
+    /// outside parentheses. `DiagnosisVocabularyTests` compares the two.
     static func vocabularyWords(of codeSet: ICD10CM) -> Set<String> {
         var words = Set<String>()
         words.reserveCapacity(40_000)
-        func addTerms(_ text: String) {
-            var bare: [UInt8] = []
-            var inner: [UInt8] = []
-            var depth = 0
-            for byte in text.utf8 {
-                switch byte {
-                case UInt8(ascii: "("), UInt8(ascii: "["):
-                    depth += 1
-                    inner.append(0x20)
-                case UInt8(ascii: ")"), UInt8(ascii: "]"):
-                    depth = max(0, depth - 1)
-                    inner.append(0x20)
-                default:
-                    if depth == 0 { bare.append(byte) }
-                    inner.append(byte)
-                }
-            }
-            // A lone word under five letters names no phrase of the index.
-            for form in inner.count != bare.count ? [bare, inner] : [bare] {
-                let terms = SearchTerms.terms(String(decoding: form, as: UTF8.self))
-                if terms.count == 1, terms[0].utf8.count < 5 { continue }
-                words.formUnion(terms)
+        // The phrases `variants(of:)` gives, as `init(codeSet:)` offers them: a lone word under five letters names
+        // no phrase (a lone common word is left out there too, but is a title's word anyway).
+        func addTerms(_ text: String, shortened: Bool) {
+            for variant in variants(of: text) where shortened || !variant.shortened {
+                if variant.words.count == 1, variant.words[0].utf8.count < 5 { continue }
+                words.formUnion(variant.words)
             }
         }
         func addWords(_ text: String) {
@@ -197,11 +181,11 @@ public final class DiagnosisIndex: Sendable {
         }
         for node in codeSet.nodes where !node.isExtended {
             addWords(node.title)
-            addTerms(node.title)
+            addTerms(node.title, shortened: true)
             let letter = node.code.utf8.first ?? 0
             guard letter < UInt8(ascii: "V") || letter > UInt8(ascii: "Y") else { continue }
             for note in node.notes where codeSet.notes[Int(note)].kind == .inclusionTerm {
-                addTerms(codeSet.notes[Int(note)].text)
+                addTerms(codeSet.notes[Int(note)].text, shortened: false)
             }
         }
         for definition in codeSet.extensions {
