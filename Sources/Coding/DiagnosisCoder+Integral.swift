@@ -179,10 +179,7 @@ extension DiagnosisCoder {
     /// when a companion is named between (`with her mother`, `accompanied by his father`).
     static let visitReasonVerbs: Set<String> = ["here", "presents", "presented", "seen", "brought", "comes", "came"]
     static let visitReasonReach = 8
-    static let companionWords: Set<String> = [
-        "with", "accompanied", "mom", "mother", "dad", "father", "parents", "parent", "wife", "husband", "daughter",
-        "son", "grandmother", "grandfather", "caregiver", "guardian",
-    ]
+    static let companionWords: Set<String> = ClinicalLexicon.companions.union(["with", "accompanied"])
 
     static let visitReasonPhrases = PhraseList([
         "here for", "presents for", "presented for", "seen for", "reason for visit", "comes in for", "came in for",
@@ -198,13 +195,10 @@ extension DiagnosisCoder {
         "acute")
 
     /// Words that say a vaccination.
-    static let vaccinationWords: Set<String> = [
+    static let vaccinationWords: Set<String> = Set<String>([
         "vaccine", "vaccines", "vaccinated", "vaccination", "vaccinations", "immunization", "immunizations",
         "immunized", "shot", "shots", "booster", "boosters",
-        // Vaccines by their abbreviations and brands, which name the diseases they prevent.
-        "dtap", "tdap", "mmr", "mmrv", "ipv", "hib", "pcv", "pcv13", "pcv15", "pcv20", "ppsv23", "prevnar",
-        "pneumovax", "shingrix", "gardasil", "flumist",
-    ]
+    ]).union(ClinicalLexicon.vaccineNames)
     /// Words that state a disease the patient has, after which a vaccine-preventable disease is not a vaccine.
     static let diagnosisVerbs: Set<String> = [
         "has", "have", "had", "diagnosed", "with", "positive", "infection", "exposed",

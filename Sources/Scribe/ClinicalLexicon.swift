@@ -130,6 +130,20 @@ package enum ClinicalLexicon {
     /// Drugs, tests and readings that belong to one chronic problem, by the problem's name in `problems`: a plan
     /// item that names one (`increase the metformin`, `repeat the a1c`) goes under that problem when the visit
     /// names it.
+    /// Vaccines by their abbreviations and brands: a disease listed with one (`the dtap, which is diphtheria,
+    /// tetanus and whooping cough`) names what it prevents.
+    package static let vaccineNames: Set<String> = [
+        "dtap", "tdap", "mmr", "mmrv", "ipv", "hib", "pcv", "pcv13", "pcv15", "pcv20", "ppsv23", "prevnar",
+        "pneumovax", "shingrix", "gardasil", "flumist", "varivax",
+    ]
+
+    /// Who may come with the patient (`here today with her mom for ...`): a companion, not the reason for the visit.
+    package static let companions: Set<String> = [
+        "mom", "mother", "dad", "father", "parents", "parent", "wife", "husband", "daughter", "son", "grandmother",
+        "grandfather", "grandma", "grandpa", "caregiver", "guardian", "family", "friend", "sister", "brother", "aunt",
+        "uncle", "partner", "girlfriend", "boyfriend",
+    ]
+
     package static let problemIndicators: [String: [String]] = [
         "diabetes": [
             "metformin", "glucophage", "insulin", "lantus", "humalog", "novolog", "glipizide", "glyburide",

@@ -579,12 +579,6 @@ public struct EntityExtractor: Sendable {
     static let vaccinationWords: Set<String> = [
         "shot", "shots", "vaccine", "vaccines", "vaccination", "vaccinations", "immunization", "booster", "jab",
     ]
-    /// Vaccines by their abbreviations and brands: the diseases listed after one in its sentence (`the dtap, which is
-    /// diphtheria, tetanus and whooping cough`) name what it prevents.
-    static let vaccineNames: Set<String> = [
-        "dtap", "tdap", "mmr", "mmrv", "ipv", "hib", "pcv", "pcv13", "pcv15", "pcv20", "ppsv23", "prevnar",
-        "pneumovax", "shingrix", "gardasil", "flumist", "varivax",
-    ]
     /// How many tokens back a vaccine's name reaches over the diseases listed after it.
     static let vaccineNameReach = 12
 
@@ -593,7 +587,7 @@ public struct EntityExtractor: Sendable {
         for back in stride(from: index - 1, through: max(0, index - vaccineNameReach), by: -1) {
             let text = tokens[back].text
             if text == "." || text == "?" || text == "!" { return false }
-            if vaccineNames.contains(text) { return true }
+            if ClinicalLexicon.vaccineNames.contains(text) { return true }
         }
         return false
     }

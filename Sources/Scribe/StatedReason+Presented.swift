@@ -24,13 +24,6 @@ extension StatedReason {
         "her", "their", "evaluation", "management", "follow", "follow-up", "check", "over", "past", "during",
     ]
     static let sides: Set<String> = ["right", "left"]
-    /// Who comes with the patient (`here with her mom for ...`), not why.
-    static let companions: Set<String> = [
-        "mom", "mother", "dad", "father", "parents", "parent", "wife", "husband", "daughter", "son", "grandmother",
-        "grandfather", "grandma", "grandpa", "caregiver", "guardian", "family", "friend", "sister", "brother", "aunt",
-        "uncle", "partner", "girlfriend", "boyfriend",
-    ]
-
     /// The problem the opening line names and where, from the sentences of the first `turns` turns.
     static func presented(in transcript: Transcript, tokens: [[Token]], turns: Int = 10) -> (
         text: String, evidence: Range<Int>
@@ -55,7 +48,7 @@ extension StatedReason {
                 var start = index + cue.count
                 while start < keys.count, leadIns.contains(keys[start]) { start += 1 }
                 // `here today with her mom for her 4 year well child visit`: the one who came along, then the reason.
-                if start < keys.count, companions.contains(keys[start]) {
+                if start < keys.count, ClinicalLexicon.companions.contains(keys[start]) {
                     guard let reason = keys[start...].prefix(4).firstIndex(of: "for") else { continue }
                     start = reason + 1
                     while start < keys.count, leadIns.contains(keys[start]) { start += 1 }
