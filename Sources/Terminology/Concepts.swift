@@ -562,8 +562,10 @@ public enum Concepts {
         ("F32.9", "recurrent", "F33"),
         ("F33.9", "mild", "F33"), ("F33.9", "moderate", "F33"), ("F33.9", "remission", "F33"),
         ("F33.9", "severe", "F33"),
-        ("F32.9", "mild", "F32"), ("F32.9", "moderate", "F32"), ("F32.9", "severe", "F32"),
-        ("F32.9", "remission", "F32"),
+        // A single episode by its severity, straight to the code: scoped to F32, a short `Major depression, severe.`
+        // chose `Depression, unspecified` (F32.A). Severe without a word on psychosis is `without psychotic
+        // features`, as the index's default.
+        ("F32.9", "mild", "F32.0"), ("F32.9", "moderate", "F32.1"), ("F32.9", "severe", "F32.2"),
     ]
 
     /// Personal history codes for conditions that no longer exist, by the code prefix of the condition.

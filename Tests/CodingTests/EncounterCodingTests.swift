@@ -157,6 +157,9 @@ struct EncounterCodingTests {
         // A single episode with its severity.
         #expect(icd10(["Major depression, first lifetime episode, severe, no psychotic features."]) == ["F32.2"])
         #expect(icd10(["Major depressive disorder, single episode, mild."]) == ["F32.0"])
+        #expect(icd10(["Major depressive disorder, moderate."]) == ["F32.1"])
+        #expect(icd10(["Major depression, severe."]) == ["F32.2"])
+        #expect(icd10(["MDD, mild."]) == ["F32.0"])
         #expect(icd10(["Generalized anxiety, well controlled on sertraline."]) == ["F41.1"])
         // A joint replacement the patient has, said as theirs or as doing well; not one being planned.
         #expect(icd10(["For your right knee replacement, it is doing great, no issues."]) == ["Z96.651"])
