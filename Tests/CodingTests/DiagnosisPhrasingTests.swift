@@ -21,6 +21,12 @@ func assessmentNote(_ lines: [String], subjective: [String] = [], plan: [String]
     return Note(specialty: specialty, template: .standard, transcriptKind: .dictation, statements: statements, entities: [])
 }
 
+/// The ICD-10-CM codes NoteBridge suggests for a dialogue: its note written, then coded with the transcript.
+func dialogueICD10(_ transcript: String) throws -> [String] {
+    let note = try NoteWriter().note(transcript: transcript)
+    return Coder.shared.codes(for: note, request: Coder.Request(transcript: transcript)).icd10.map(\.code)
+}
+
 @Suite("Diagnosis phrasings (Fixtures/diagnosis-phrasings.tsv)")
 struct DiagnosisPhrasingTests {
     struct Row: Sendable, CustomTestStringConvertible {

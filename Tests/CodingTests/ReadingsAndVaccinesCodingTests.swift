@@ -10,10 +10,7 @@ import Testing
 /// visit examines. The visits are written for this project.
 @Suite("Billing codes: elevated readings, companions, vaccines by their diseases, sides from the visit")
 struct ReadingsAndVaccinesCodingTests {
-    func icd10(_ transcript: String) throws -> [String] {
-        let note = try NoteWriter().note(transcript: transcript)
-        return Coder.shared.codes(for: note, request: Coder.Request(transcript: transcript)).icd10.map(\.code)
-    }
+    func icd10(_ transcript: String) throws -> [String] { try dialogueICD10(transcript) }
 
     /// An adult's annual physical with a reading, and what the clinician says of blood pressure in the assessment.
     func physical(reading: String, history: String = "no medical problems", assessment: String) -> String {

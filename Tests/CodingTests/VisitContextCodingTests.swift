@@ -10,11 +10,7 @@ import Testing
 /// written for this project.
 @Suite("Billing codes: chronic conditions treated, tobacco status, stages from the talk")
 struct VisitContextCodingTests {
-    /// The ICD-10-CM codes NoteBridge suggests for a dialogue.
-    func icd10(_ transcript: String) throws -> [String] {
-        let note = try NoteWriter().note(transcript: transcript)
-        return Coder.shared.codes(for: note, request: Coder.Request(transcript: transcript)).icd10.map(\.code)
-    }
+    func icd10(_ transcript: String) throws -> [String] { try dialogueICD10(transcript) }
 
     /// A visit for a sprain from a patient whose history names conditions; `medicine` is what they take.
     func sprainVisit(history: String, medicine: String) -> String {
