@@ -5,7 +5,8 @@ import Terminology
 extension DiagnosisCoder {
     /// Applies the classification's combination conventions and removes what may not be reported together.
     func combined(
-        _ input: [Candidate], medications: [String], planWords: [[String]] = [], noteClauses: [[String]] = []
+        _ input: [Candidate], medications: [String], planWords: [[String]] = [], noteClauses: [[String]] = [],
+        examClauses: [[String]] = []
     ) -> [Candidate] {
         // One entry per code, its evidence merged.
         var candidates: [Candidate] = []
@@ -141,7 +142,9 @@ extension DiagnosisCoder {
                 reason: "COPD with an acute lower respiratory infection (J44.0; the infection is coded also)")
         }
         // Body mass index, with a weight diagnosis only (guideline I.B.14).
-        if first(["E66", "R63.5"]) != nil || first(["E663"]) != nil, let bmi = Self.bodyMassIndexCode(planWords) {
+        if first(["E66", "R63.5"]) != nil || first(["E663"]) != nil,
+            let bmi = Self.bodyMassIndexCode(planWords) ?? Self.bodyMassIndexCode(examClauses)
+        {
             append(bmi.code, to: &candidates, reason: "body mass index \(bmi.value) with the weight diagnosis")
             // An adult's obesity class by the index (30 to 34.9: class 1; 35 to 39.9: class 2; 40 or more: class 3).
             if !bmi.code.hasPrefix("Z68.5"), let obesity = first(["E6681"]), let value = Double(bmi.value), value >= 30
@@ -284,8 +287,18 @@ extension DiagnosisCoder {
 
     /// The BMI code (Z68) for a `BMI 31.4` or a BMI percentile said in the assessment.
     static func bodyMassIndexCode(_ clauses: [[String]]) -> (code: String, value: String)? {
-        for words in clauses {
+        for (clause, words) in clauses.enumerated() {
             guard let position = words.firstIndex(of: "bmi") else { continue }
+            // A child's index by its percentile for age, said after it in its clause or in the next (`his height is at
+            // the 60th percentile , and his bmi is 24 , which is at the 97th percentile for his age`).
+            let after = [Array(words[(position + 1)...])] + clauses[(clause + 1)..<min(clauses.count, clause + 2)]
+            for near in after {
+                guard let at = near.firstIndex(of: "percentile"), at > 0, let percentile = ordinal(near[at - 1])
+                else { continue }
+                let code =
+                    percentile < 5 ? "Z68.51" : percentile < 85 ? "Z68.52" : percentile < 95 ? "Z68.53" : "Z68.54"
+                return (code, "\(percentile)th percentile")
+            }
             let following = words[(position + 1)..<min(words.count, position + 4)]
             guard
                 let number = following.lazy.compactMap({ Double(String($0.prefix { $0.isNumber || $0 == "." })) }).first
@@ -308,6 +321,15 @@ extension DiagnosisCoder {
             return (code, String(value))
         }
         return nil
+    }
+
+    /// The number of an ordinal written in digits (`97th`, `3rd`, `51st`), 0 to 100.
+    static func ordinal(_ word: String) -> Int? {
+        let digits = word.prefix { $0.isNumber }
+        guard !digits.isEmpty, ["th", "st", "nd", "rd"].contains(String(word.dropFirst(digits.count))),
+            let number = Int(digits), number <= 100
+        else { return nil }
+        return number
     }
 
     static let anticoagulants: Set<String> = [

@@ -309,7 +309,10 @@ extension DiagnosisCoder {
                     order: Int.max / 4, traits: code.category == "F17" ? [.chronic] : [.status]))
         }
         let noteClauses = note.statements.filter { $0.section == .subjective }.flatMap { Self.clauses(of: $0.text) }
-        candidates = combined(candidates, medications: medications, planWords: planWords, noteClauses: noteClauses)
+        let examClauses = note.statements.filter { $0.section == .objective }.flatMap { Self.clauses(of: $0.text) }
+        candidates = combined(
+            candidates, medications: medications, planWords: planWords, noteClauses: noteClauses,
+            examClauses: examClauses)
         withUrinarySymptoms(&candidates, note: note)
         withSideFromVisit(&candidates, visit: visitRead)
         return ranked(candidates, note: note)

@@ -175,4 +175,20 @@ struct ReadingsAndVaccinesCodingTests {
         #expect(!DiagnosisCoder.ownedAfterRelative(["my", "father", "had", "it", "in", "his", "fifties"], before: 6))
         #expect(DiagnosisCoder.ownedAfterRelative(["his", "father's", "stroke", "and", "his", "diabetes"], before: 5))
     }
+
+    @Test("a child's body mass index is coded by its percentile for age, read from the examination")
+    func pediatricPercentile() throws {
+        let codes = try icd10(
+            """
+            [doctor] so max is a 9 year old boy here with his mom for his well child check .
+            [patient_guest] he's been healthy , just eating a lot of snacks .
+            [doctor] on exam , his height is at the 60th percentile , and his bmi is 24 , which is at the 97th \
+            percentile for his age . heart and lungs are normal .
+            [doctor] so he has obesity . we'll work on snacks and screen time , and i'll see him in a year .
+            """)
+        #expect(codes.contains("Z68.54"), "\(codes)")
+        #expect(!codes.contains("Z68.24"), "\(codes)")
+        #expect(DiagnosisCoder.ordinal("97th") == 97 && DiagnosisCoder.ordinal("3rd") == 3)
+        #expect(DiagnosisCoder.ordinal("97") == nil && DiagnosisCoder.ordinal("fifth") == nil)
+    }
 }
