@@ -128,6 +128,8 @@ struct MappingFileTests {
             ("version: 1\nnote:\n  template: novel\n", 3, "note.template"),
             ("version: 1\nvisit:\n  room: PV1-3\n", 3, "visit.room"),
             ("version: 1\nversion: 1\n", 2, "version"),
+            // Encapsulated data (base64 audio) would be read as the transcript's text.
+            ("version: 1\ntranscript:\n  observationValueTypes: [TX, ED]\n", 3, "transcript.observationValueTypes"),
         ])
     func inboundErrors(text: String, line: Int, key: String) {
         do {
