@@ -23,7 +23,7 @@ extension DiagnosisCoder {
         ("R060", ["J44", "J45", "I50", "J18", "J81"]),
         ("R609", ["I50"]),
         // An elevated blood pressure reading with the hypertension it belongs to (R03.0 Excludes1 hypertension).
-        ("R030", ["I10", "I11", "I12", "I13", "I15", "I16", "I1A"]),
+        ("R030", hypertensiveCategories),
         // Bone spurs (osteophytes) with the osteoarthritis they are part of.
         ("M779", ["M15", "M16", "M17", "M18", "M19", "M47"]),
         ("R300", ["N30", "N390", "N34"]),

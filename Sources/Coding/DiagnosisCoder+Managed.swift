@@ -21,7 +21,7 @@ extension DiagnosisCoder {
     static let managedProblems: [String: ManagedProblem] = [
         "diabetes": ManagedProblem(prefixes: ["E08", "E09", "E10", "E11", "E13"]),
         "hypertension": ManagedProblem(
-            prefixes: ["I10", "I11", "I12", "I13", "I15", "I16", "I1A"], topic: ["blood", "pressure"], topicCode: "I10"),
+            prefixes: hypertensiveCategories, topic: ["blood", "pressure"], topicCode: "I10"),
         "dyslipidemia": ManagedProblem(prefixes: ["E78"], topic: ["cholesterol"], topicCode: "E78.5"),
         "hypothyroidism": ManagedProblem(prefixes: ["E03", "E890"], topic: ["thyroid"], topicCode: "E03.9"),
         "asthma": ManagedProblem(prefixes: ["J45"]),

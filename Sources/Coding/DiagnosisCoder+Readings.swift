@@ -19,8 +19,10 @@ extension DiagnosisCoder {
     ]
 
     /// The hypertensive diseases (I10–I1A): a reading with one of them belongs to it.
+    static let hypertensiveCategories = ["I10", "I11", "I12", "I13", "I15", "I16", "I1A"]
+
     static func isHypertensive(_ code: ICD10Code) -> Bool {
-        ["I10", "I11", "I12", "I13", "I15", "I16", "I1A"].contains(code.category)
+        hypertensiveCategories.contains(code.category)
     }
 
     /// R03.0 for the first elevated blood-pressure reading among the note's vital signs, when neither the candidates
