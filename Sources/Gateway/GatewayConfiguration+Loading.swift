@@ -188,7 +188,8 @@ extension GatewayConfiguration {
             throw ConfigurationError(key: "audio.speechModel", reason: "must be clinical or stock")
         }
         api.audio.speechModel = PocketSphinxEngine.Model.preset(
-            preset, directory: try reader.string("audio.speechModelDirectory") ?? "models/speech")
+            preset,
+            directory: try reader.string("audio.speechModelDirectory") ?? PocketSphinxEngine.Model.clinicalDirectory)
         if let rate = try reader.integer("api.rateLimitPerSecond", in: 0...1_000_000) {
             api.rateLimit = Double(rate)
             api.rateBurst = Double(max(1, rate * 2))

@@ -38,6 +38,9 @@ public struct PocketSphinxEngine: SpeechEngine {
             languageModel: "/usr/share/pocketsphinx/model/en-us/en-us.lm.bin",
             dictionary: "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict")
 
+        /// Where the clinical model's files are unless configured: the project's folder, relative to the working folder.
+        public static let clinicalDirectory = "models/speech"
+
         /// The clinical adaptation in `directory` (the project's `models/speech`, built by
         /// `scripts/build-speech-model.py`): Debian's acoustic model with a trigram language model of clinical
         /// dialogues and notes and the pronunciations of its vocabulary, searched with the beams measured for it.

@@ -33,7 +33,8 @@ struct AudioLimitOptions: ParsableArguments {
             "The folder of the clinical speech model (default: models/speech, or NOTEBRIDGE_AUDIO_SPEECH_MODEL_DIRECTORY)."
     )
     var speechModelDirectory =
-        ProcessInfo.processInfo.environment["NOTEBRIDGE_AUDIO_SPEECH_MODEL_DIRECTORY"] ?? "models/speech"
+        ProcessInfo.processInfo.environment["NOTEBRIDGE_AUDIO_SPEECH_MODEL_DIRECTORY"]
+        ?? PocketSphinxEngine.Model.clinicalDirectory
 
     @Option(name: .customLong("search-beam"), help: .hidden)
     var beam: Double?
