@@ -36,8 +36,17 @@ extension Phrasing {
         var end = bytes.endIndex
         while start < end, isMark(bytes[start]) { start = bytes.index(after: start) }
         while start < end, isMark(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
-        return String(
-            decoding: bytes[start..<end].lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let kept = bytes[start..<end]
+        // Written into the new string's storage directly (decoding a lazily mapped sequence goes through a
+        // generic path that checks its type on every call).
+        return String(unsafeUninitializedCapacity: kept.count) { buffer in
+            var count = 0
+            for byte in kept {
+                buffer[count] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                count += 1
+            }
+            return count
+        }
     }
 
     static func trailingPunctuation(_ word: String) -> String {
