@@ -155,14 +155,10 @@ extension DiagnosisCoder {
                 }
             }
         }
-        // Pregnancy: a complication replaces the normal-pregnancy supervision code, and the weeks of gestation
-        // go with the O codes (I.C.15.a.1, Z3A).
+        // Pregnancy: a complication replaces the normal-pregnancy supervision code (the weeks of gestation are
+        // added by `withGestation`).
         if first(["O"]) != nil {
             candidates.removeAll { $0.code.category == "Z34" }
-            if first(["Z3A"]) == nil, let weeks = Self.gestationWeeks(planWords) {
-                let code = weeks < 8 ? "Z3A.01" : weeks > 42 ? "Z3A.49" : "Z3A.\(weeks < 10 ? "0" : "")\(weeks)"
-                append(code, to: &candidates, reason: "weeks of gestation: \(weeks)")
-            }
         }
         // A preventive visit that found or addressed a problem is `with abnormal findings`.
         let problems = candidates.contains { !$0.code.compactCode.hasPrefix("Z") && !$0.traits.contains(.status) }
@@ -272,17 +268,6 @@ extension DiagnosisCoder {
         }
         if words.contains("esrd") || text.lowercased().contains("end stage") { return "N18.6" }
         return "N18.9"
-    }
-
-    /// Weeks of gestation said in the assessment (`at 29 weeks gestation`, `34 weeks`).
-    static func gestationWeeks(_ clauses: [[String]]) -> Int? {
-        for words in clauses {
-            for (index, word) in words.enumerated()
-            where (word == "weeks" || word == "wks" || word == "week") && index > 0 {
-                if let weeks = Int(words[index - 1]), (1...45).contains(weeks) { return weeks }
-            }
-        }
-        return nil
     }
 
     /// The BMI code (Z68) for a `BMI 31.4` or a BMI percentile said in the assessment.
