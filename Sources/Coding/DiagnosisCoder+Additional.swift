@@ -174,12 +174,22 @@ extension DiagnosisCoder {
 
     /// Words that make a drug a short course, not long-term therapy (`prednisone taper`, `a five day burst`).
     static let shortCourse: Set<String> = [
-        "burst", "pack", "dosepak", "course", "nasal", "spray", "flonase", "nasacort", "cream", "ointment", "topical",
-        "gel",
-        "rub",
-        "drops", "injection", "injected", "shot", "never", "finished", "completed",
+        "burst", "pack", "dosepak", "course", "never", "finished", "completed",
         // `a baby aspirin every day until the stress test`.
         "until",
+    ]
+
+    /// Words that say a steroid is inhaled (`the fluticasone inhaler`, `budesonide-formoterol two puffs`).
+    static let inhalerWords: Set<String> = [
+        "inhaler", "inhalers", "inhaled", "inhalation", "puff", "puffs", "hfa", "diskus", "ellipta", "respimat",
+        "formoterol", "salmeterol", "vilanterol", "nebulized", "nebulizer",
+    ]
+
+    /// Words that name another form of the drug (`fluticasone nasal spray`, a steroid cream or injection): a short
+    /// course or another drug, unless the visit also names the drug inhaled, which then alone counts.
+    static let otherForm: Set<String> = [
+        "nasal", "spray", "flonase", "nasacort", "cream", "ointment", "topical", "gel", "rub", "drops", "injection",
+        "injected", "shot",
     ]
 
     /// Whether a clause takes the drug at `position` for a short time or not at all: `for five days`, `for the
@@ -206,10 +216,17 @@ extension DiagnosisCoder {
         for (names, code, label) in Self.longTermDrugs where !said.isDisjoint(with: names) {
             var named = !taken.isDisjoint(with: names)
             var shortCourse = false
+            let inhaled =
+                code == "Z79.51"
+                && clauses.contains { words in
+                    words.contains(where: names.contains) && words.contains(where: Self.inhalerWords.contains)
+                }
             for words in clauses {
-                guard let position = words.firstIndex(where: { names.contains($0) }) else { continue }
+                guard let position = words.firstIndex(where: { names.contains($0) }),
+                    !(inhaled && words.contains(where: Self.otherForm.contains))
+                else { continue }
                 if Self.occurs(Self.stopCues, in: words, 0..<words.count)
-                    || words.contains(where: { Self.shortCourse.contains($0) })
+                    || words.contains(where: { Self.shortCourse.contains($0) || Self.otherForm.contains($0) })
                     || Self.shortOrNot(words, at: position)
                 {
                     shortCourse = true

@@ -33,13 +33,29 @@ extension DiagnosisCoder {
                 candidates[index].confidence = min(candidates[index].confidence, 0.85)
             }
         }
-        // Diabetes with chronic kidney disease: the stage as its additional code (use additional code N18.-).
-        if let diabetic = first(["E1122", "E1022", "E0822", "E1322"]), first(["N18"]) == nil {
+        // Diabetes with chronic kidney disease, and hypertensive kidney disease: the stage as the additional code
+        // (use additional code N18.-).
+        if let diabetic = first(["E1122", "E1022", "E0822", "E1322", "I12", "I13"]), first(["N18"]) == nil {
             let text = candidates[diabetic].evidence.map(\.statement).joined(separator: " ")
             let code = Self.kidneyStage(in: text)
             append(
                 code, to: &candidates, beside: candidates[diabetic], traits: [.chronic],
                 reason: "use additional code: the stage of chronic kidney disease")
+        }
+        // Chronic kidney disease coded without its stage when its statement gives one in another clause
+        // (`diabetic chronic kidney disease, stage 3a`).
+        // The statements of the kidney disease and of the combination codes that name it are read for the stage.
+        if let kidney = first(["N189", "N1830"]) {
+            let kidneyCodes = ["N18", "E1122", "E1022", "E0822", "E1322", "I12", "I13"]
+            let stages = Set(
+                candidates.filter { candidate in kidneyCodes.contains { candidate.code.compactCode.hasPrefix($0) } }
+                    .flatMap(\.evidence).map { Self.kidneyStage(in: $0.statement) }
+            ).subtracting(["N18.9"])
+            if stages.count == 1, let code = stages.first, code != candidates[kidney].code.code,
+                code != "N18.30" || candidates[kidney].code.code == "N18.9"
+            {
+                replace(kidney, with: code, reason: "the stage the visit's kidney statements give")
+            }
         }
         // Hypertension with chronic kidney disease or heart failure: the guidelines presume the link (I.C.9.a).
         if let hypertension = first(["I10"]) {
@@ -59,6 +75,14 @@ extension DiagnosisCoder {
                     hypertension, with: "I11.0",
                     reason: "hypertension with heart failure is coded as hypertensive heart disease (I11.0)")
             }
+        }
+        // Hypertensive heart disease and hypertensive kidney disease stated apart are one I13 code (I.C.9.a.3).
+        if let heart = first(["I11"]), let kidney = first(["I12"]) {
+            let failure = candidates[heart].code.compactCode == "I110" || first(["I50"]) != nil
+            let endStage = candidates[kidney].code.compactCode == "I120"
+            let code = failure ? (endStage ? "I13.2" : "I13.0") : (endStage ? "I13.11" : "I13.10")
+            replace(heart, with: code, reason: "hypertensive heart and chronic kidney disease (I13)")
+            if let kidney = first(["I12"]) { candidates.remove(at: kidney) }
         }
         // Diabetes `with` a complication named elsewhere in the note: the index links them (I.A.15).
         for (family, prefix) in [("E11", "E11"), ("E10", "E10")] {

@@ -315,6 +315,7 @@ extension DiagnosisCoder {
             examClauses: examClauses)
         withUrinarySymptoms(&candidates, note: note)
         withSideFromVisit(&candidates, visit: visitRead)
+        withExacerbation(&candidates)
         withGestation(&candidates, visit: visitRead, planWords: planWords)
         return ranked(candidates, note: note)
     }

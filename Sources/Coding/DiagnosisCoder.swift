@@ -57,7 +57,15 @@ struct DiagnosisCoder: Sendable {
         var words: [String] = []
         var word: [UInt8] = []
         func flushWord() {
-            if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+            if !word.isEmpty {
+                let text = String(decoding: word, as: UTF8.self)
+                // A contraction written apart (`does n't`, as recorded transcripts tokenize) is one word.
+                if text == "n't", let last = words.last, last != "," {
+                    words[words.count - 1] = last + text
+                } else {
+                    words.append(text)
+                }
+            }
             word.removeAll(keepingCapacity: true)
         }
         func flushClause() {
@@ -153,7 +161,10 @@ struct DiagnosisCoder: Sendable {
         "doesn't have", "does not have", "no longer", "not have", "don't have", "do not have", "didn't have",
         "did not have", "don't think you have", "don't think", "do not think", "don't see any", "don't see anything",
         "do not see anything", "nothing suspicious", "isn't", "is not", "wasn't",
-        "was not")
+        "was not",
+        // A study or examination that does not show it (`the x-ray does not show any pneumonia`).
+        "not show", "doesn't show", "didn't show", "don't show", "not see", "didn't see", "not reveal",
+        "doesn't reveal", "didn't reveal")
     static let listNegations: CueList = phrases("no", "denies", "denied", "negative for", "never", "none", "not")
     static let negationAfter: CueList = phrases(
         "ruled out", "is ruled out", "was ruled out", "negative", "is negative", "was negative", "unlikely",
@@ -164,7 +175,10 @@ struct DiagnosisCoder: Sendable {
         "up to date", "utd", "vaccination", "vaccine", "vaccines", "immunization", "booster", "shot", "shots", "toxoid",
         // Its absence as a state (`smoke-free home`, `pain free`, `cancer-free for five years`), and the time of
         // year named after it (`flu season`, `allergy season`).
-        "free", "season")
+        "free", "season",
+        // The examination named after it (`diabetic foot exam normal`, `diabetic eye exam due`).
+        "foot exam", "foot examination", "foot exams", "eye exam", "eye examination", "eye exams", "retinal exam",
+        "retinal examination", "retinal screening")
     static let resolvedAfter: CueList = phrases(
         "resolved", "has resolved", "now resolved", "since resolved", "completely resolved", "fully resolved",
         "clinically resolved", "is resolved")
