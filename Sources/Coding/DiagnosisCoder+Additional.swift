@@ -244,9 +244,12 @@ extension DiagnosisCoder {
     static func contraception(in clauses: [[String]]) -> [String] {
         var codes: [String] = []
         let negators: Set<String> = ["not", "no", "doesn't", "don't", "didn't", "won't", "never"]
-        for words in clauses where words.contains(where: { contraceptionWords.contains($0) }) {
+        for words in clauses {
+            guard let method = words.firstIndex(where: { contraceptionWords.contains($0) }) else { continue }
             let set = Set(words)
-            if !set.isDisjoint(with: negators) { continue }
+            // `she does not want the iud`; a denial later in the clause is of something else (`one pill every day ,
+            // no break`).
+            if words[max(0, method - 5)..<method].contains(where: negators.contains) { continue }
             func says(_ options: Set<String>) -> Bool { !set.isDisjoint(with: options) }
             let starts = says([
                 "start", "starting", "begin", "prescribe", "prescribed", "new", "try", "initiate", "initiated",
@@ -305,10 +308,28 @@ extension DiagnosisCoder {
         "norethindrone", "drospirenone", "contraceptive", "contraceptives", "pill", "pills",
     ]
 
-    /// Replaces a contraception code of unstated kind with the encounters the plan says.
+    /// Words that name a hormonal contraceptive the patient takes.
+    static let hormonalContraceptives: Set<String> = [
+        "pill", "pills", "ocp", "ocps", "hormonal", "estrogen", "progestin", "sprintec", "junel", "loestrin",
+        "microgestin", "yaz", "yasmin", "norethindrone", "drospirenone", "nuvaring",
+    ]
+
+    /// Replaces a contraception code of unstated kind with the encounters the plan says; when the plan manages no
+    /// contraception, a hormonal contraceptive the patient takes is long-term use of it (Z79.3), not an encounter
+    /// for contraception.
     func withContraception(_ candidates: inout [Candidate], planWords: [[String]]) {
         let said = Self.contraception(in: planWords)
-        guard !said.isEmpty else { return }
+        guard !said.isEmpty else {
+            if let unspecified = candidates.firstIndex(where: { $0.code.compactCode == "Z309" }),
+                planWords.contains(where: { $0.contains(where: Self.hormonalContraceptives.contains) }),
+                let longTerm = codeSet.code("Z79.3"), !candidates.contains(where: { $0.code == longTerm })
+            {
+                candidates[unspecified].code = longTerm
+                candidates[unspecified].reason += "; a hormonal contraceptive taken, no contraception managed: Z79.3"
+                candidates[unspecified].traits = [.status]
+            }
+            return
+        }
         let existing = candidates.first { $0.code.category == "Z30" }
         candidates.removeAll { $0.code.category == "Z30" && !said.contains($0.code.code) }
         for code in said {

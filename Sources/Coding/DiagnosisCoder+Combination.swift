@@ -194,6 +194,14 @@ extension DiagnosisCoder {
                 replace(visit, with: "Z00.121", reason: "with abnormal findings (a problem is assessed)")
             }
         }
+        // `Not intractable` is the default a condition named without it gets (`migraine with aura`); beside the same
+        // condition stated intractable it gives way.
+        let titles = Set(candidates.map { $0.code.title.lowercased() })
+        candidates.removeAll { candidate in
+            let title = candidate.code.title.lowercased()
+            return title.contains("not intractable")
+                && titles.contains(title.replacingOccurrences(of: "not intractable", with: "intractable"))
+        }
         // A code that says `unspecified` or `without complications` gives way to a more specific one of the
         // same category.
         let all = candidates

@@ -92,7 +92,27 @@ extension DiagnosisCoder {
                     for upgrade in Concepts.upgrades where upgrade.code == scope.code && words.contains(upgrade.word) {
                         if let upgraded = codeSet.code(upgrade.scope) { scope = upgraded }
                     }
-                    let chosen = chooseAll(within: scope, context: context)
+                    var chosen = chooseAll(within: scope, context: context)
+                    // A phrase that names the unspecified code (`acute sinus infection`: J01.90) said with words
+                    // that name a sibling in its category (`in your maxillary sinuses`: J01.00).
+                    if scope.isBillable, Self.isUnspecified(scope),
+                        !Concepts.upgrades.contains(where: { $0.code == scope.code }),
+                        // Depression's episode (single or recurrent, and its severity) has its own rules.
+                        !Self.unspecifiedDepression.contains(scope.compactCode),
+                        let category = codeSet.code(scope.category), category != scope,
+                        let wider = choose(within: category, context: context), wider.0 != scope,
+                        !Self.isUnspecified(wider.0) || wider.0.parent != scope.parent,
+                        !wider.0.title.lowercased().hasPrefix("other "),
+                        // A side or a general word alone (`osteoarthritis`, said beside `right knee`; `acute`
+                        // beside `acute bronchitis`), or the words of another condition the clause names, name no
+                        // sibling.
+                        wider.1.contains(where: { position in
+                            position < words.count && !Self.weakSiblingWords.contains(words[position])
+                                && !mentions.indices.contains { $0 != index && mentions[$0].words.contains(position) }
+                        })
+                    {
+                        chosen = [wider]
+                    }
                     mentions[index].codes = chosen.map(\.0)
                     mentions[index].used = chosen.reduce(into: Set<Int>()) { $0.formUnion($1.1) }
                 }
@@ -319,6 +339,10 @@ extension DiagnosisCoder {
         withGestation(&candidates, visit: visitRead, planWords: planWords)
         return ranked(candidates, note: note)
     }
+
+    /// Words that alone do not move an unspecified code to a sibling: sides, and modifiers that other conditions of
+    /// the clause often carry.
+    static let weakSiblingWords: Set<String> = sideTerms.union(["primary", "secondary", "acute", "chronic", "other"])
 
     /// Findings a clinician assesses as such in the talk (`so that's in the prediabetes range`, `your blood pressure
     /// reading was elevated today`): coded from the spoken assessment like a diagnosis.

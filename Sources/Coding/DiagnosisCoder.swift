@@ -235,7 +235,11 @@ struct DiagnosisCoder: Sendable {
         "could cause", "might cause", "can make", "may make", "can give", "may give", "side effect", "side effects",
         "turn into", "turns into", "progress to", "progress into",
         // A goal of care (`work with your doctor on weight loss`), not a finding.
-        "work on", "working on", "work with", "goal of", "aim for", "encourage", "encouraged")
+        "work on", "working on", "work with", "goal of", "aim for", "encourage", "encouraged",
+        // People in general (`in women who have migraine with aura, the estrogen pills raise the stroke risk`).
+        "women who", "men who", "people who", "patients who", "anyone who", "someone who", "those who", "kids who",
+        "children who", "in women with", "in men with", "in people with", "in patients with", "in children with",
+        "for people with", "for women with", "for patients with")
     /// Words right after a condition that make it a risk, a measure or a goal (`weight loss will help his sugars`).
     static let hypotheticalAfter: CueList = phrases(
         "risk", "risks", "prevention", "prophylaxis", "precautions", "screening", "education", "will help",

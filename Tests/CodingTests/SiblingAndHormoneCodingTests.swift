@@ -1,0 +1,57 @@
+import Testing
+
+@testable import Coding
+@testable import Scribe
+
+/// A phrase that names an unspecified code said with the words of a sibling, a hormonal contraceptive taken in a
+/// visit about something else, people in general, and a condition stated both with and without intractability.
+/// The visits are written for this project.
+@Suite("Billing codes: siblings named in the clause, hormonal contraceptives, people in general, intractability")
+struct SiblingAndHormoneCodingTests {
+    func icd10(_ lines: [String], subjective: [String] = [], plan: [String] = []) -> [String] {
+        Coder.shared.codes(for: assessmentNote(lines, subjective: subjective, plan: plan)).icd10.map(\.code)
+    }
+
+    @Test("an acute sinus infection in the maxillary sinuses is acute maxillary sinusitis; a side alone moves nothing")
+    func siblings() {
+        let sinus = icd10(["Acute sinus infection in the maxillary sinuses, 11 days, worsening after improvement."])
+        #expect(sinus.contains("J01.00"), "\(sinus)")
+        #expect(!sinus.contains("J01.90"), "\(sinus)")
+        // `right` is a side, and `knee` belongs to the other condition of the clause.
+        let sided = icd10(["Primary osteoarthritis of the right knee, and arthritis elsewhere, mild."])
+        #expect(sided.contains("M17.11"), "\(sided)")
+        #expect(!sided.contains { $0.hasPrefix("M19.0") }, "\(sided)")
+    }
+
+    @Test("the pill taken in a visit about headaches is Z79.3; a prescription started is Z30.011")
+    func hormonalContraceptives() {
+        let taken = icd10(
+            ["Migraine without aura, not intractable, without status migrainosus.", "Birth control."],
+            plan: ["The pill is safe with migraine without aura."])
+        #expect(taken.contains("Z79.3"), "\(taken)")
+        #expect(!taken.contains("Z30.9"), "\(taken)")
+        let started = icd10(
+            ["Contraception counseling."], plan: ["Prescribe norethindrone, one pill every day, no break."])
+        #expect(started.contains("Z30.011"), "\(started)")
+    }
+
+    @Test("a condition said of people in general is not the patient's")
+    func peopleInGeneral() {
+        let codes = icd10([
+            "Migraine without aura, not intractable.",
+            "In women who have migraine with aura, estrogen pills raise the stroke risk.",
+        ])
+        #expect(codes.contains("G43.009"), "\(codes)")
+        #expect(!codes.contains { $0.hasPrefix("G43.1") }, "\(codes)")
+    }
+
+    @Test("a condition stated intractable is not also coded with the default, not intractable")
+    func intractability() {
+        let codes = icd10([
+            "Migraine with aura, intractable, without status migrainosus.",
+            "Long-term use of a combined hormonal contraceptive in a patient with migraine with aura.",
+        ])
+        #expect(codes.contains("G43.119"), "\(codes)")
+        #expect(!codes.contains("G43.109"), "\(codes)")
+    }
+}
