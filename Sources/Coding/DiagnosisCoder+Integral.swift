@@ -183,7 +183,7 @@ extension DiagnosisCoder {
 
     static let visitReasonPhrases = PhraseList([
         "here for", "presents for", "presented for", "seen for", "reason for visit", "comes in for", "came in for",
-        "brought in for", "brought in by", "brought in today", "seen today for", "here today for",
+        "brought in for", "brought in by", "brought in today", "seen today for", "here today for", "presenting for",
     ])
 
     /// Acute events whose history has a code of its own (old myocardial infarction, history of stroke, of

@@ -35,7 +35,15 @@ extension DiagnosisCoder {
         // The chief complaint gives the encounter's reason (`Annual physical.`, `Postpartum visit.`), and only that.
         // So does a sentence that says what the patient is here for (`brought in by his father for his routine
         // check-up`).
-        let reasons = note.statements.enumerated().filter { Self.statesVisitReason($0.element) }.prefix(3)
+        // The note's first line when it is a title (`WELL-CHILD CHECK, 4 YEARS.`, `PRENATAL VISIT.`) names it too,
+        // as does a chief complaint the note kept with its label.
+        let title = note.statements.firstIndex { $0.section == .subjective }.flatMap { first in
+            Self.clauses(of: note.statements[first].text).joined().count <= Self.titleWords ? first : nil
+        }
+        let reasons = note.statements.enumerated().filter {
+            Self.statesVisitReason($0.element) || $0.offset == title
+                || $0.element.section == .subjective && $0.element.text.lowercased().hasPrefix("chief complaint")
+        }.prefix(3)
         // A condition the clinician doubts anywhere (`probably gallstones`) is what the talk about it is about: the
         // sentences said about it later do not confirm it.
         // Each statement's clauses and the conditions they name are read once.
@@ -339,6 +347,9 @@ extension DiagnosisCoder {
         withGestation(&candidates, visit: visitRead, planWords: planWords)
         return ranked(candidates, note: note)
     }
+
+    /// At most this many words make the note's first line a title.
+    static let titleWords = 6
 
     /// Words that alone do not move an unspecified code to a sibling: sides, and modifiers that other conditions of
     /// the clause often carry.

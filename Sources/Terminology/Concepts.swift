@@ -420,7 +420,7 @@ public enum Concepts {
         "C95.90|c|leukemia",
         "C80.1|c|cancer;malignancy;carcinoma",
         // Encounters and status
-        "Z00.00|s|annual physical;annual exam;annual physical exam;routine physical;wellness visit;well visit;general medical exam;routine health maintenance;annual wellness visit;normal physical;yearly physical;annual checkup;yearly checkup;routine checkup;routine check up;annual check up;yearly check up;regular check up;regular checkup;physical is normal;physical exam is normal;preventive visit;preventive exam;complete physical",
+        "Z00.00|s|annual physical;annual exam;annual physical exam;routine physical;wellness visit;well visit;general medical exam;routine health maintenance;annual wellness visit;normal physical;yearly physical;annual checkup;yearly checkup;routine checkup;routine check up;annual check up;yearly check up;regular check up;regular checkup;physical is normal;physical exam is normal;preventive visit;preventive exam;complete physical;annual examination;routine annual examination;routine examination;health maintenance examination;health maintenance exam;health maintenance visit;preventive care visit",
         "Z00.129|s|well child check;well child visit;well child exam;well baby check;well baby visit;year old checkup;year well visit;month well visit;year well check;month well check;well check;well child;year checkup;month checkup;year check up;month check up;year old check up;month old checkup;month old check up",
         "Z23|s|need for vaccination;need for immunization;flu shot given;vaccines given;immunizations given;vaccine given",
         "Z01.419|s|well woman exam;gynecological exam;annual gynecologic exam",

@@ -54,4 +54,23 @@ struct SiblingAndHormoneCodingTests {
         #expect(codes.contains("G43.119"), "\(codes)")
         #expect(!codes.contains("G43.109"), "\(codes)")
     }
+
+    /// A dictation through the note writer, coded with its transcript.
+    func dictated(_ text: String) throws -> [String] { try dialogueICD10(text) }
+
+    @Test("the visit's reason from a labelled chief complaint, a title line, or `presenting for`")
+    func visitReasons() throws {
+        let labelled = try dictated(
+            "CHIEF COMPLAINT: Annual physical. HISTORY OF PRESENT ILLNESS: The patient is a 47-year-old woman here for her routine annual examination. She has no acute complaints. ASSESSMENT AND PLAN: Healthy adult. Influenza vaccine given today."
+        )
+        #expect(labelled.contains("Z00.00"), "\(labelled)")
+        let title = try dictated(
+            "WELL-CHILD CHECK, 4 YEARS. Jonah is a 4-year-old boy brought by his mother for his routine visit. No concerns today. ASSESSMENT: Healthy 4-year-old. Vaccines given."
+        )
+        #expect(title.contains("Z00.129"), "\(title)")
+        let presenting = try dictated(
+            "The patient is a 58-year-old woman presenting for her annual preventive visit. She feels well. ASSESSMENT AND PLAN: Healthy adult. Tdap given."
+        )
+        #expect(presenting.contains("Z00.00"), "\(presenting)")
+    }
 }
