@@ -16,7 +16,7 @@ import Logging
 /// 503`, `timed out`, `answer is not valid JSON`), never the key, the audio or any transcript text; a cancelled
 /// task stops the transfer and throws `CancellationError`. ``FallbackSpeechEngine`` decides which of them another
 /// engine may retry.
-public struct RemoteSpeechEngine: SpeechEngine {
+public struct RemoteSpeechEngine: SpeechEngine, CustomStringConvertible {
     /// The service and how to reach it.
     public var configuration: Configuration
     /// Where requests and failures are logged (status, sizes, durations; never the key or any text).
@@ -25,6 +25,9 @@ public struct RemoteSpeechEngine: SpeechEngine {
 
     /// `remote`.
     public var name: String { "remote" }
+
+    /// The engine's settings, without the key.
+    public var description: String { "RemoteSpeechEngine(\(configuration))" }
 
     /// Creates the engine; `client` performs the requests (shared by copies of the engine).
     public init(

@@ -1,11 +1,12 @@
 import Foundation
+import HTTPTypes
 import Logging
 import Testing
 import Transcription
 
 @testable import Gateway
 
-@Suite("Audio configuration: the speech model")
+@Suite("Audio configuration: the speech model, the remote engine and its errors")
 struct AudioConfigurationTests {
     @Test("the clinical model by default, the stock model by choice, the folder configurable, a bad name refused")
     func speechModel() throws {
@@ -96,6 +97,37 @@ struct AudioConfigurationTests {
         }
         #expect(error.key == key, "\(error)")
         #expect(!error.description.contains("secret"))
+    }
+
+    @Test("the console's settings show the remote engine without its key")
+    func settingsHideTheKey() throws {
+        let loaded = try GatewayConfiguration.load(
+            file: nil,
+            environment: Self.remote.merging([
+                "NOTEBRIDGE_AUDIO_REMOTE_KEY_VARIABLE": "STT_KEY", "STT_KEY": "sk-console-secret",
+            ]) { $1 })
+        let rows = SettingsView(loaded).groups.flatMap(\.rows)
+        #expect(rows.contains { $0.key == "audio.engine" && $0.value == "remote" })
+        #expect(rows.contains { $0.key == "audio.remote.url" && $0.value == "https://stt.example.org:8443" })
+        #expect(rows.contains { $0.key == "audio.remote.key" && $0.value == "<redacted>" })
+        #expect(!rows.contains { $0.value.contains("sk-console-secret") })
+        #expect(!"\(loaded.api.audio.remote.map { "\($0)" } ?? "")".contains("sk-console-secret"))
+    }
+
+    @Test(
+        "remote engine failures become specific /v1 errors naming what happened",
+        arguments: [
+            (TranscriptionError.Code.remoteUnreachable, 502, "REMOTE_TRANSCRIPTION_FAILED"),
+            (.remoteHTTPStatus, 502, "REMOTE_TRANSCRIPTION_FAILED"),
+            (.remoteMalformedAnswer, 502, "REMOTE_TRANSCRIPTION_FAILED"),
+            (.remoteTimedOut, 504, "REMOTE_TRANSCRIPTION_TIMEOUT"),
+            (.remoteRefusedAudio, 422, "REMOTE_TRANSCRIPTION_REFUSED"),
+        ])
+    func remoteErrors(code: TranscriptionError.Code, status: Int, apiCode: String) {
+        let error = APIError.audio(TranscriptionError(code, reason: "the remote speech engine answered HTTP 503"))
+        #expect(error.status.code == status && error.code == apiCode)
+        #expect(error.message.contains("answered HTTP 503"))
+        #expect(error.details.first?.field == "audio")
     }
 
     @Test("every audio.remote key is documented and read")
