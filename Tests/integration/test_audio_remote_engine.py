@@ -217,6 +217,12 @@ def test_transcribe_cli_through_the_remote_engine(service, speech, key_file, tmp
         [BIN, "transcribe", "--speech-engine", "remote", "--remote-url", f"http://127.0.0.1:{closed_port()}",
          "--no-fallback", str(speech)], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert down.returncode == 2 and "could not be reached" in down.stderr
+    fallback = subprocess.run(
+        [BIN, "transcribe", "--speech-engine", "remote", "--remote-url", f"http://127.0.0.1:{closed_port()}",
+         "--transcription-threads", "1", str(speech)], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert fallback.returncode == 0, fallback.stderr
+    assert "metformin" in fallback.stdout.split()
+    assert "remote speech engine failed (unreachable); transcribing on this machine" in fallback.stderr
     stray = subprocess.run([BIN, "transcribe", "--remote-url", service.url, str(speech)], capture_output=True,
                            text=True, timeout=60, cwd=REPO)
     assert stray.returncode == 2 and "--remote-url" in stray.stderr
