@@ -481,7 +481,8 @@ private struct ValueReader {
             return nil
         }
         func key(of setting: RemoteSpeechEngine.Configuration.Problem.Setting) -> String {
-            Self.remoteSpeechKeys.first { $0.setting == setting }?.key ?? "audio.remote.url"
+            let given = setting == .key ? RemoteSpeechEngine.Configuration.Problem.Setting.keyFile : setting
+            return Self.remoteSpeechKeys.first { $0.setting == given }?.key ?? "audio.remote.url"
         }
         do {
             guard let url = try string("audio.remote.url") else {

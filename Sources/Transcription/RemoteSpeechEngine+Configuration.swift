@@ -127,6 +127,14 @@ extension RemoteSpeechEngine {
                     throw Problem(setting, "cannot read \(path)")
                 }
             }
+            if scheme == "http" {
+                for (setting, path) in [
+                    (Problem.Setting.caFile, tls.caFile), (.clientCertificate, tls.clientCertificateFile),
+                    (.clientKey, tls.clientKeyFile),
+                ] where path != nil {
+                    throw Problem(setting, "is read only with an https URL")
+                }
+            }
             if tls.clientKeyFile != nil && tls.clientCertificateFile == nil {
                 throw Problem(.clientCertificate, "a client key was given without its certificate")
             }

@@ -97,8 +97,17 @@ struct RemoteTranscriptionFormTests {
             (RemoteSpeechEngine.Configuration(baseURL: "http://host", language: "English"), .language),
             (RemoteSpeechEngine.Configuration(baseURL: "http://host", key: "a b"), .key),
             (
-                RemoteSpeechEngine.Configuration(baseURL: "http://host", tls: .init(caFile: "/nonexistent/ca.pem")),
+                RemoteSpeechEngine.Configuration(baseURL: "https://host", tls: .init(caFile: "/nonexistent/ca.pem")),
                 .caFile
+            ),
+            (
+                RemoteSpeechEngine.Configuration(
+                    baseURL: "http://host", tls: .init(caFile: "/dev/null", clientCertificateFile: "/dev/null")),
+                .caFile
+            ),
+            (
+                RemoteSpeechEngine.Configuration(baseURL: "https://host", tls: .init(clientKeyFile: "/dev/null")),
+                .clientCertificate
             ),
             (RemoteSpeechEngine.Configuration(baseURL: "http://host", timeout: .zero), .timeout),
         ] as [(RemoteSpeechEngine.Configuration, RemoteSpeechEngine.Configuration.Problem.Setting)])
