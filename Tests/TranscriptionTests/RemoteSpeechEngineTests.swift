@@ -173,6 +173,45 @@ struct RemoteSpeechEngineTests {
         #expect(FallbackSpeechEngine.Reason(TranscriptionError(.corruptAudio, reason: "")) == nil)
     }
 
+    @Test("a long recording goes in pieces cut at pauses, each answer moved to its piece's place")
+    func pieces() async throws {
+        let audio = PCMAudio(samples: [Int16](repeating: 100, count: 16_000 * 40), sampleRate: 16_000)
+        let speech = [AudioSpan(start: 1, end: 5), AudioSpan(start: 8, end: 9), AudioSpan(start: 20, end: 25)]
+        try await withServer(respond: { _ in Self.json(#"{"text":"a","segments":[{"start":0.5,"end":1,"text":"a"}]}"#) }
+        ) {
+            server in
+            var engine = Self.engine(server)
+            engine.configuration.maximumChunkSeconds = 10
+            let progress = Box<[Double]>([])
+            let transcript = try await engine.transcribe(audio, speech: speech) { done in
+                progress.value.withLock { $0.append(done) }
+            }
+            #expect(server.requests.count == 2)
+            #expect(
+                transcript.segments.map(\.span) == [AudioSpan(start: 1.5, end: 2), AudioSpan(start: 20.5, end: 21)])
+            #expect(progress.value.withLock { $0 } == [5, 10])
+            // 1–9 s and 20–25 s of 16-bit samples at 16 kHz, each after a 44-byte header.
+            let sizes = server.requests.map(\.body.count)
+            #expect(sizes[0] > 8 * 32_000 + 44 && sizes[0] < 8 * 32_000 + 1_000)
+            #expect(sizes[1] > 5 * 32_000 + 44 && sizes[1] < 5 * 32_000 + 1_000)
+        }
+    }
+
+    @Test("a cancelled transcription stops the upload and is not handed to the fallback engine")
+    func cancellation() async throws {
+        let standIn = StandIn()
+        try await withServer(respond: { _ in Reply(status: 200, body: [], delay: .seconds(5)) }) { server in
+            let engine = FallbackSpeechEngine(primary: Self.engine(server), fallback: standIn)
+            let started = ContinuousClock.now
+            let task = Task { try await engine.transcribe(Self.audio, speech: Self.speech, progress: nil) }
+            try await Task.sleep(for: .milliseconds(300))
+            task.cancel()
+            await #expect(throws: CancellationError.self) { try await task.value }
+            #expect(ContinuousClock.now - started < .seconds(4))
+        }
+        #expect(standIn.calls.value.withLock { $0 } == 0)
+    }
+
     @Test("a key is read from one line of a file or from a named environment variable, and checked")
     func keys() throws {
         let tools = try AudioTools()
