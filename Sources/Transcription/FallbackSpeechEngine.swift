@@ -10,7 +10,8 @@ import Logging
 /// ``TranscriptionError/Code/remoteRefusedAudio``), which the caller should see; nor when the task is cancelled;
 /// nor on any other error.
 ///
-/// Each fallback is logged at warning with the reason (an error code, never text) and reported to ``onFallback``
+/// The fallback engine transcribes the whole recording again, also when the primary one failed after some of its
+/// pieces. Each fallback is logged at warning with the reason (an error code, never text) and reported to ``onFallback``
 /// (the gateway counts it).
 public struct FallbackSpeechEngine: SpeechEngine {
     /// Why the fallback engine was used, as a metric label.
