@@ -140,6 +140,7 @@ let package = Package(
             name: "Transcription",
             dependencies: [
                 "CPocketSphinx",
+                "Curl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
@@ -219,6 +220,7 @@ let package = Package(
         .executableTarget(
             name: "notebridge",
             dependencies: [
+                "Curl",
                 "FHIR",
                 "Mapping",
                 "Gateway",
@@ -336,7 +338,14 @@ let package = Package(
         ),
         .testTarget(
             name: "TranscriptionTests",
-            dependencies: ["Transcription", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Curl",
+                "Transcription",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

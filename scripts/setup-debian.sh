@@ -4,7 +4,9 @@
 #   scripts/setup-debian.sh run    build and run dependencies (ffmpeg and PocketSphinx with its US English model
 #                                  for audio transcription)
 #   scripts/setup-debian.sh test   the above plus the test peers (python hl7, hl7apy, pytest, openssl; espeak-ng and
-#                                  sox, which the transcription tests use to make speech and silence; postgresql,
+#                                  sox, which the transcription tests use to make speech and silence;
+#                                  python3-pocketsphinx, which the remote engine's test speech service transcribes
+#                                  with (run by Debian's /usr/bin/python3, which imports it); postgresql,
 #                                  whose initdb and postgres the PostgreSQL store tests start in a temporary folder;
 #                                  chromium and chromium-driver with selenium and axe-selenium-python for the
 #                                  console's browser tests)
@@ -13,7 +15,8 @@ mode="${1:-run}"
 
 apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxml2-dev pkg-config ffmpeg libpocketsphinx-dev pocketsphinx-en-us)
 if [ "$mode" = "test" ]; then
-    apt_packages+=(openssl python3 python3-pip ca-certificates wrk espeak-ng sox postgresql chromium chromium-driver)
+    apt_packages+=(openssl python3 python3-pip ca-certificates wrk espeak-ng sox python3-pocketsphinx postgresql
+        chromium chromium-driver)
 fi
 
 missing=()

@@ -127,6 +127,41 @@ public struct ConfigurationKey: Hashable, Sendable {
             "audio.speechModelDirectory",
             "folder of the clinical speech model's files (default models/speech, relative to the working folder)"),
         ConfigurationKey(
+            "audio.engine",
+            "speech engine: embedded (PocketSphinx on this machine, the default) or remote (an OpenAI-compatible /v1/audio/transcriptions service; audio.remote.*)"
+        ),
+        ConfigurationKey(
+            "audio.remote.url",
+            "base URL of the remote speech service, http or https (requests go to <url>/v1/audio/transcriptions)"),
+        ConfigurationKey("audio.remote.model", "model the remote service is asked for (default whisper-1)"),
+        ConfigurationKey(
+            "audio.remote.language", "spoken language as ISO-639-1, e.g. en (default: the service guesses)"),
+        ConfigurationKey(
+            "audio.remote.keyFile", "file holding the remote service's bearer key on one line (default: no key)"),
+        ConfigurationKey(
+            "audio.remote.keyVariable",
+            "name of the environment variable holding the remote service's bearer key (instead of keyFile)"),
+        ConfigurationKey(
+            "audio.remote.timeoutSeconds",
+            "longest one upload to the remote service may take, answer included (default 300)"),
+        ConfigurationKey(
+            "audio.remote.connectTimeoutSeconds", "longest wait for the connection to the remote service (default 10)"),
+        ConfigurationKey(
+            "audio.remote.caFile",
+            "PEM CA certificates the remote service's certificate must chain to (default: the system's)"),
+        ConfigurationKey(
+            "audio.remote.clientCertificate", "PEM client certificate presented to the remote service (mutual TLS)"),
+        ConfigurationKey("audio.remote.clientKey", "PEM private key of audio.remote.clientCertificate"),
+        ConfigurationKey(
+            "audio.remote.maxResponseBytes", "largest answer read from the remote service, bytes (default 4194304)"),
+        ConfigurationKey(
+            "audio.remote.maxChunkSeconds",
+            "longest piece of a recording sent in one request, cut at pauses, seconds (default 600)"),
+        ConfigurationKey(
+            "audio.remote.fallback",
+            "true (default): a recording the remote service fails on (unreachable, timeout, 5xx or other non-audio error status, unreadable answer) is transcribed by the embedded engine; false: the request fails (502, or 504 on a timeout)"
+        ),
+        ConfigurationKey(
             "api.rateLimitPerSecond", "requests per second per API key (default 50; 0 turns limiting off)"),
         ConfigurationKey("api.rateBurst", "requests a key may burst above its rate (default twice the rate)"),
         ConfigurationKey(

@@ -14,6 +14,7 @@ import PostgresStore
 import Scribe
 import ServiceLifecycle
 import Store
+import Transcription
 import UnixSignals
 
 /// Builds the coder's ICD-10-CM phrase index (about a second) at start, off the request path, so that the
@@ -130,7 +131,11 @@ public enum Gateway {
         let keyLimiter = RateLimiter(
             rate: configuration.api.rateLimit, burst: configuration.api.rateBurst, shared: store.rateLimits,
             logger: logger)
-        V1Routes(store: store, signal: signal, configuration: configuration.api, limiter: keyLimiter, logger: logger)
+        var api = configuration.api
+        if api.audio.remote != nil {
+            api.audio.onFallback = { metrics.transcriptionFallback(reason: $0) }
+        }
+        V1Routes(store: store, signal: signal, configuration: api, limiter: keyLimiter, logger: logger)
             .register(on: router)
         HealthRoutes.register(on: router, store: store, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)

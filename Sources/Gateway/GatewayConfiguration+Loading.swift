@@ -1,3 +1,4 @@
+import Curl
 import EncounterModel
 import Foundation
 import HL7v2
@@ -37,7 +38,7 @@ extension GatewayConfiguration {
                 if let value = environment[variable] { values[key.path] = value }
             }
         }
-        return try GatewayConfiguration(values: values)
+        return try GatewayConfiguration(values: values, environment: environment)
     }
 
     /// Reads a YAML mapping into `dotted.key → scalar` (lists of scalars joined with commas).
@@ -103,8 +104,9 @@ extension GatewayConfiguration {
         }
     }
 
-    /// Builds a configuration from flattened values over the defaults.
-    init(values: [String: String]) throws {
+    /// Builds a configuration from flattened values over the defaults; `environment` holds the variables that
+    /// values name (`audio.remote.keyVariable`).
+    init(values: [String: String], environment: [String: String] = [:]) throws {
         self.init()
         let reader = ValueReader(values: values)
         httpHost = try reader.string("http.host") ?? httpHost
@@ -190,6 +192,8 @@ extension GatewayConfiguration {
         api.audio.speechModel = PocketSphinxEngine.Model.preset(
             preset,
             directory: try reader.string("audio.speechModelDirectory") ?? PocketSphinxEngine.Model.clinicalDirectory)
+        api.audio.remote = try reader.remoteSpeechEngine(environment: environment)
+        api.audio.fallbackToEmbedded = try reader.boolean("audio.remote.fallback") ?? api.audio.fallbackToEmbedded
         if let rate = try reader.integer("api.rateLimitPerSecond", in: 0...1_000_000) {
             api.rateLimit = Double(rate)
             api.rateBurst = Double(max(1, rate * 2))
@@ -448,6 +452,78 @@ private struct ValueReader {
         case (_, nil):
             throw ConfigurationError(
                 key: "\(prefix).privateKey", reason: "a certificate was given without its private key")
+        }
+    }
+
+    /// The keys of the remote speech engine, each with the setting it gives.
+    static let remoteSpeechKeys: [(key: String, setting: RemoteSpeechEngine.Configuration.Problem.Setting?)] = [
+        ("audio.remote.url", .baseURL), ("audio.remote.model", .model), ("audio.remote.language", .language),
+        ("audio.remote.keyFile", .keyFile), ("audio.remote.keyVariable", .keyVariable),
+        ("audio.remote.timeoutSeconds", .timeout), ("audio.remote.connectTimeoutSeconds", .connectTimeout),
+        ("audio.remote.caFile", .caFile), ("audio.remote.clientCertificate", .clientCertificate),
+        ("audio.remote.clientKey", .clientKey), ("audio.remote.maxResponseBytes", .maximumResponseBytes),
+        ("audio.remote.maxChunkSeconds", .maximumChunkSeconds), ("audio.remote.fallback", nil),
+    ]
+
+    /// `audio.engine` and, when it is `remote`, the `audio.remote.*` keys (refused otherwise, so that a setting
+    /// meant for the remote engine is not silently ignored). The key comes from `audio.remote.keyFile` or the
+    /// environment variable `audio.remote.keyVariable` names, one of them or none; errors name the key and never
+    /// quote the bearer key.
+    func remoteSpeechEngine(environment: [String: String]) throws -> RemoteSpeechEngine? {
+        let engine = try string("audio.engine")?.lowercased() ?? "embedded"
+        guard engine == "remote" else {
+            guard engine == "embedded" else {
+                throw ConfigurationError(key: "audio.engine", reason: "must be embedded or remote")
+            }
+            if let stray = try Self.remoteSpeechKeys.first(where: { try string($0.key) != nil }) {
+                throw ConfigurationError(key: stray.key, reason: "is read only when audio.engine is remote")
+            }
+            return nil
+        }
+        func key(of setting: RemoteSpeechEngine.Configuration.Problem.Setting) -> String {
+            let given = setting == .key ? RemoteSpeechEngine.Configuration.Problem.Setting.keyFile : setting
+            return Self.remoteSpeechKeys.first { $0.setting == given }?.key ?? "audio.remote.url"
+        }
+        do {
+            guard let url = try string("audio.remote.url") else {
+                throw ConfigurationError(
+                    key: "audio.remote.url",
+                    reason:
+                        "is required when audio.engine is remote (the service's base URL, e.g. http://127.0.0.1:8000)")
+            }
+            var configuration = RemoteSpeechEngine.Configuration(baseURL: url)
+            configuration.model = try string("audio.remote.model") ?? configuration.model
+            configuration.language = try string("audio.remote.language")
+            let keyFile = try string("audio.remote.keyFile")
+            let keyVariable = try string("audio.remote.keyVariable")
+            if keyFile != nil && keyVariable != nil {
+                throw ConfigurationError(
+                    key: "audio.remote.keyVariable", reason: "give the key once: audio.remote.keyFile or keyVariable")
+            }
+            if let keyFile { configuration.key = try RemoteSpeechEngine.Configuration.key(fromFile: keyFile) }
+            if let keyVariable {
+                configuration.key = try RemoteSpeechEngine.Configuration.key(
+                    fromVariable: keyVariable, environment: environment)
+            }
+            if let seconds = try integer("audio.remote.timeoutSeconds", in: 1...86_400) {
+                configuration.timeout = .seconds(seconds)
+            }
+            if let seconds = try integer("audio.remote.connectTimeoutSeconds", in: 1...600) {
+                configuration.connectTimeout = .seconds(seconds)
+            }
+            configuration.tls = CurlTLSConfiguration(
+                caFile: try string("audio.remote.caFile"),
+                clientCertificateFile: try string("audio.remote.clientCertificate"),
+                clientKeyFile: try string("audio.remote.clientKey"))
+            configuration.maximumResponseBytes =
+                try integer("audio.remote.maxResponseBytes", in: 1_024...(256 << 20))
+                ?? configuration.maximumResponseBytes
+            configuration.maximumChunkSeconds =
+                try integer("audio.remote.maxChunkSeconds", in: 10...7_200) ?? configuration.maximumChunkSeconds
+            try configuration.check()
+            return RemoteSpeechEngine(configuration: configuration)
+        } catch let problem as RemoteSpeechEngine.Configuration.Problem {
+            throw ConfigurationError(key: key(of: problem.setting), reason: problem.reason)
         }
     }
 

@@ -1,4 +1,5 @@
-/// A speech-to-text engine: the embedded PocketSphinx engine, or (later) a remote OpenAI-compatible service.
+/// A speech-to-text engine: the embedded PocketSphinx engine (``PocketSphinxEngine``), or a remote
+/// OpenAI-compatible service (``RemoteSpeechEngine``), possibly behind a ``FallbackSpeechEngine``.
 ///
 /// The caller has already decoded the audio and found where the speech is; an engine that decodes pieces (the
 /// embedded one) transcribes `speech` one span at a time, one that takes a whole recording (a remote service) may

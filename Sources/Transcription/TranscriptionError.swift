@@ -17,6 +17,11 @@ public struct TranscriptionError: Error, Sendable, Equatable, CustomStringConver
             case decoderUnavailable
             case engineUnavailable
             case engineFailed
+            case remoteUnreachable
+            case remoteTimedOut
+            case remoteHTTPStatus
+            case remoteMalformedAnswer
+            case remoteRefusedAudio
         }
 
         private let base: Base
@@ -43,6 +48,20 @@ public struct TranscriptionError: Error, Sendable, Equatable, CustomStringConver
         public static let engineUnavailable = Code(.engineUnavailable)
         /// The speech engine failed while decoding.
         public static let engineFailed = Code(.engineFailed)
+        /// The remote speech engine could not be reached: the connection was refused or reset, its host name did not
+        /// resolve, or the TLS handshake failed.
+        public static let remoteUnreachable = Code(.remoteUnreachable)
+        /// The remote speech engine did not answer within its connect or total timeout.
+        public static let remoteTimedOut = Code(.remoteTimedOut)
+        /// The remote speech engine answered an HTTP status that is not about the recording: 5xx, or a 4xx such as
+        /// 401, 403, 404 or 429 that says the service or its configuration is at fault.
+        public static let remoteHTTPStatus = Code(.remoteHTTPStatus)
+        /// The remote speech engine's answer is not the JSON of a transcription: not JSON, too large, nested too
+        /// deeply, or a field missing or of the wrong type.
+        public static let remoteMalformedAnswer = Code(.remoteMalformedAnswer)
+        /// The remote speech engine refused this recording (HTTP 400, 413, 415 or 422): the answer is about the audio,
+        /// so another engine is not tried.
+        public static let remoteRefusedAudio = Code(.remoteRefusedAudio)
 
         /// A stable, human-readable name of the code.
         public var description: String {
@@ -55,6 +74,11 @@ public struct TranscriptionError: Error, Sendable, Equatable, CustomStringConver
             case .decoderUnavailable: "decoderUnavailable"
             case .engineUnavailable: "engineUnavailable"
             case .engineFailed: "engineFailed"
+            case .remoteUnreachable: "remoteUnreachable"
+            case .remoteTimedOut: "remoteTimedOut"
+            case .remoteHTTPStatus: "remoteHTTPStatus"
+            case .remoteMalformedAnswer: "remoteMalformedAnswer"
+            case .remoteRefusedAudio: "remoteRefusedAudio"
             }
         }
     }

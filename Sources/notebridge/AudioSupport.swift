@@ -1,4 +1,5 @@
 import ArgumentParser
+import Curl
 import Foundation
 import Logging
 import Synchronization
@@ -35,6 +36,54 @@ struct AudioLimitOptions: ParsableArguments {
     var speechModelDirectory =
         ProcessInfo.processInfo.environment["NOTEBRIDGE_AUDIO_SPEECH_MODEL_DIRECTORY"]
         ?? PocketSphinxEngine.Model.clinicalDirectory
+
+    @Option(
+        name: .customLong("speech-engine"),
+        help:
+            "embedded (PocketSphinx on this machine, the default) or remote (an OpenAI-compatible /v1/audio/transcriptions service at --remote-url)."
+    )
+    var speechEngine: SpeechEngineChoice = .embedded
+
+    @Option(
+        name: .customLong("remote-url"),
+        help: "With --speech-engine remote: the service's base URL (requests go to <url>/v1/audio/transcriptions).")
+    var remoteURL: String?
+
+    @Option(name: .customLong("remote-model"), help: "The model the remote service is asked for.")
+    var remoteModel = RemoteSpeechEngine.Configuration.defaultModel
+
+    @Option(
+        name: .customLong("remote-language"), help: "The spoken language as ISO-639-1 (default: the service guesses).")
+    var remoteLanguage: String?
+
+    @Option(name: .customLong("remote-key-file"), help: "A file holding the remote service's bearer key on one line.")
+    var remoteKeyFile: String?
+
+    @Option(
+        name: .customLong("remote-key-variable"),
+        help: "The name of an environment variable holding the remote service's bearer key.")
+    var remoteKeyVariable: String?
+
+    @Option(name: .customLong("remote-timeout"), help: "Seconds one upload to the remote service may take.")
+    var remoteTimeout = 300
+
+    @Option(
+        name: .customLong("remote-ca-file"), help: "PEM CA certificates the service's certificate must chain to.")
+    var remoteCAFile: String?
+
+    @Option(
+        name: .customLong("remote-client-certificate"), help: "PEM client certificate for mutual TLS with the service.")
+    var remoteClientCertificate: String?
+
+    @Option(name: .customLong("remote-client-key"), help: "PEM private key of --remote-client-certificate.")
+    var remoteClientKey: String?
+
+    @Flag(
+        name: .customLong("no-fallback"),
+        help:
+            "With --speech-engine remote: fail when the service does (unreachable, timeout, error status) instead of transcribing on this machine."
+    )
+    var noFallback = false
 
     @Option(name: .customLong("search-beam"), help: .hidden)
     var beam: Double?
@@ -81,16 +130,84 @@ struct AudioLimitOptions: ParsableArguments {
         // The command prints the transcript; its own log would only mix into the output.
         let quiet = Logger(label: "nb.transcription") { _ in SwiftLogNoOpLogHandler() }
         let transcriber = AudioTranscriber(
-            decoder: AudioDecoder(limits: limits, logger: quiet),
-            engine: PocketSphinxEngine(model: model, workers: threads),
-            logger: quiet)
+            decoder: AudioDecoder(limits: limits, logger: quiet), engine: try engine(logger: quiet), logger: quiet)
         let bar = ProgressBar(label: "transcribing")
         defer { bar.finish() }
         do {
             return try await transcriber.transcribe(file: path) { done, total in bar.show(done: done, total: total) }
         } catch let error as TranscriptionError {
-            let setup: Set<TranscriptionError.Code> = [.decoderUnavailable, .engineUnavailable]
+            let setup: Set<TranscriptionError.Code> = [
+                .decoderUnavailable, .engineUnavailable, .remoteUnreachable, .remoteTimedOut, .remoteHTTPStatus,
+                .remoteMalformedAnswer,
+            ]
             throw CommandFailure(message: "\(path): \(error.reason)", exitCode: setup.contains(error.code) ? 2 : 1)
+        }
+    }
+}
+
+/// The speech engines `--speech-engine` chooses between.
+enum SpeechEngineChoice: String, ExpressibleByArgument, CaseIterable {
+    /// PocketSphinx on this machine.
+    case embedded
+    /// An OpenAI-compatible service.
+    case remote
+}
+
+extension AudioLimitOptions {
+    /// The engine the options name: the embedded one, or the remote one falling back to it (unless --no-fallback),
+    /// a fallback being told on standard error. Options that cannot work fail with exit status 2, naming the option.
+    func engine(logger: Logger) throws -> any SpeechEngine {
+        let embedded = PocketSphinxEngine(model: model, workers: threads)
+        let remoteOptions: [(String, Bool)] = [
+            ("--remote-url", remoteURL != nil), ("--remote-language", remoteLanguage != nil),
+            ("--remote-key-file", remoteKeyFile != nil), ("--remote-key-variable", remoteKeyVariable != nil),
+            ("--remote-ca-file", remoteCAFile != nil), ("--remote-client-certificate", remoteClientCertificate != nil),
+            ("--remote-client-key", remoteClientKey != nil), ("--no-fallback", noFallback),
+        ]
+        guard speechEngine == .remote else {
+            if let stray = remoteOptions.first(where: \.1) {
+                throw CommandFailure(message: "\(stray.0) is read only with --speech-engine remote", exitCode: 2)
+            }
+            return embedded
+        }
+        let options: [RemoteSpeechEngine.Configuration.Problem.Setting: String] = [
+            .baseURL: "--remote-url", .model: "--remote-model", .language: "--remote-language",
+            .keyFile: "--remote-key-file", .keyVariable: "--remote-key-variable", .caFile: "--remote-ca-file",
+            .clientCertificate: "--remote-client-certificate", .clientKey: "--remote-client-key",
+            .timeout: "--remote-timeout", .key: "--remote-key-file",
+        ]
+        do {
+            guard let remoteURL else {
+                throw CommandFailure(message: "--speech-engine remote needs --remote-url", exitCode: 2)
+            }
+            guard remoteKeyFile == nil || remoteKeyVariable == nil else {
+                throw CommandFailure(
+                    message: "give the key once: --remote-key-file or --remote-key-variable", exitCode: 2)
+            }
+            guard (1...86_400).contains(remoteTimeout) else {
+                throw CommandFailure(message: "--remote-timeout must be from 1 to 86400 seconds", exitCode: 2)
+            }
+            var configuration = RemoteSpeechEngine.Configuration(
+                baseURL: remoteURL, model: remoteModel, language: remoteLanguage, timeout: .seconds(remoteTimeout),
+                tls: CurlTLSConfiguration(
+                    caFile: remoteCAFile, clientCertificateFile: remoteClientCertificate,
+                    clientKeyFile: remoteClientKey))
+            if let remoteKeyFile {
+                configuration.key = try RemoteSpeechEngine.Configuration.key(fromFile: remoteKeyFile)
+            }
+            if let remoteKeyVariable {
+                configuration.key = try RemoteSpeechEngine.Configuration.key(
+                    fromVariable: remoteKeyVariable, environment: ProcessInfo.processInfo.environment)
+            }
+            try configuration.check()
+            let remote = RemoteSpeechEngine(configuration: configuration, logger: logger)
+            guard !noFallback else { return remote }
+            return FallbackSpeechEngine(primary: remote, fallback: embedded, logger: logger) { reason in
+                Terminal.error("the remote speech engine failed (\(reason.rawValue)); transcribing on this machine")
+            }
+        } catch let problem as RemoteSpeechEngine.Configuration.Problem {
+            throw CommandFailure(
+                message: "\(options[problem.setting] ?? "--remote-url"): \(problem.reason)", exitCode: 2)
         }
     }
 }

@@ -67,7 +67,10 @@ struct NoteCommand: AsyncParsableCommand {
     @Option(help: "For the visit level: new or established (otherwise read from the transcript).")
     var patient: String?
 
-    @Option(help: "An audio recording (MP3, M4A, WAV, OGG, WebM or FLAC) to transcribe on this machine instead of a transcript.")
+    @Option(
+        help:
+            "An audio recording (MP3, M4A, WAV, OGG, WebM or FLAC) to transcribe instead of a transcript (on this machine unless --speech-engine remote)."
+    )
     var audio: String?
 
     @OptionGroup var audioLimits: AudioLimitOptions

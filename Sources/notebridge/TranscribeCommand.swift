@@ -6,11 +6,13 @@ import Transcription
 struct TranscribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transcribe",
-        abstract: "Transcribe an audio recording (MP3, M4A, WAV, OGG, WebM or FLAC) on this machine.",
+        abstract: "Transcribe an audio recording (MP3, M4A, WAV, OGG, WebM or FLAC).",
         discussion: """
             The container is recognised by content. Speech is cut at pauses and decoded with PocketSphinx on all \
-            cores. Exit status 1 for audio that is corrupt, unsupported, silent, too large or too long; 2 for a file \
-            that cannot be read or a missing ffmpeg or speech model.
+            cores, or sent to an OpenAI-compatible service with --speech-engine remote (falling back to \
+            PocketSphinx when the service fails, unless --no-fallback). Exit status 1 for audio that is corrupt, \
+            unsupported, silent, too large or too long, or that the service refused; 2 for a file that cannot be \
+            read, a missing ffmpeg or speech model, a bad option, or a service that failed with --no-fallback.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

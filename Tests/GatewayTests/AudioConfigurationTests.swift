@@ -1,10 +1,12 @@
 import Foundation
+import HTTPTypes
+import Logging
 import Testing
 import Transcription
 
 @testable import Gateway
 
-@Suite("Audio configuration: the speech model")
+@Suite("Audio configuration: the speech model, the remote engine and its errors")
 struct AudioConfigurationTests {
     @Test("the clinical model by default, the stock model by choice, the folder configurable, a bad name refused")
     func speechModel() throws {
@@ -29,5 +31,109 @@ struct AudioConfigurationTests {
         #expect(engine?.workers == 3)
         #expect(engine?.threadNiceness == 5)
         #expect(engine?.model.dictionary == "m/clinical-en-us.dict")
+    }
+
+    static let remote = [
+        "NOTEBRIDGE_AUDIO_ENGINE": "remote", "NOTEBRIDGE_AUDIO_REMOTE_URL": "https://stt.example.org:8443",
+    ]
+
+    @Test("audio.engine remote reads audio.remote.*; the engine falls back to the embedded one unless told not to")
+    func remoteEngine() throws {
+        let environment = Self.remote.merging([
+            "NOTEBRIDGE_AUDIO_REMOTE_MODEL": "Systran/faster-whisper-small", "NOTEBRIDGE_AUDIO_REMOTE_LANGUAGE": "en",
+            "NOTEBRIDGE_AUDIO_REMOTE_KEY_VARIABLE": "STT_KEY", "STT_KEY": "sk-configured-9",
+            "NOTEBRIDGE_AUDIO_REMOTE_TIMEOUT_SECONDS": "45", "NOTEBRIDGE_AUDIO_REMOTE_CONNECT_TIMEOUT_SECONDS": "3",
+            "NOTEBRIDGE_AUDIO_REMOTE_MAX_RESPONSE_BYTES": "65536", "NOTEBRIDGE_AUDIO_REMOTE_MAX_CHUNK_SECONDS": "120",
+        ]) { $1 }
+        let loaded = try GatewayConfiguration.load(file: nil, environment: environment)
+        let remote = try #require(loaded.api.audio.remote?.configuration)
+        #expect(remote.endpoint == "https://stt.example.org:8443/v1/audio/transcriptions")
+        #expect(remote.model == "Systran/faster-whisper-small" && remote.language == "en")
+        #expect(remote.key == "sk-configured-9")
+        #expect(remote.timeout == .seconds(45) && remote.connectTimeout == .seconds(3))
+        #expect(remote.maximumResponseBytes == 65_536 && remote.maximumChunkSeconds == 120)
+        #expect(loaded.api.audio.fallbackToEmbedded)
+        let engine = loaded.api.audio.speechEngine(logger: Logger(label: "test"))
+        #expect(engine.name == "remote+pocketsphinx")
+        var strict = loaded.api.audio
+        strict.fallbackToEmbedded = false
+        #expect(strict.speechEngine(logger: Logger(label: "test")).name == "remote")
+        let embedded = try GatewayConfiguration.load(file: nil, environment: [:])
+        #expect(embedded.api.audio.remote == nil)
+        #expect(embedded.api.audio.speechEngine(logger: Logger(label: "test")).name == "pocketsphinx")
+    }
+
+    @Test(
+        "remote settings that cannot work are refused at start with the key named, never the bearer key",
+        arguments: [
+            (["NOTEBRIDGE_AUDIO_ENGINE": "whisper"], "audio.engine"),
+            (["NOTEBRIDGE_AUDIO_ENGINE": "remote"], "audio.remote.url"),
+            (["NOTEBRIDGE_AUDIO_REMOTE_URL": "http://127.0.0.1:8000"], "audio.remote.url"),
+            (["NOTEBRIDGE_AUDIO_REMOTE_FALLBACK": "false"], "audio.remote.fallback"),
+            (remote.merging(["NOTEBRIDGE_AUDIO_REMOTE_URL": "stt.example.org"]) { $1 }, "audio.remote.url"),
+            (remote.merging(["NOTEBRIDGE_AUDIO_REMOTE_MODEL": "two words"]) { $1 }, "audio.remote.model"),
+            (remote.merging(["NOTEBRIDGE_AUDIO_REMOTE_LANGUAGE": "English"]) { $1 }, "audio.remote.language"),
+            (remote.merging(["NOTEBRIDGE_AUDIO_REMOTE_KEY_FILE": "/nonexistent/key"]) { $1 }, "audio.remote.keyFile"),
+            (
+                remote.merging(["NOTEBRIDGE_AUDIO_REMOTE_KEY_VARIABLE": "UNSET_STT_KEY"]) { $1 },
+                "audio.remote.keyVariable"
+            ),
+            (
+                remote.merging([
+                    "NOTEBRIDGE_AUDIO_REMOTE_KEY_VARIABLE": "STT_KEY", "STT_KEY": "sk secret with spaces",
+                ]) { $1 }, "audio.remote.keyVariable"
+            ),
+            (remote.merging(["NOTEBRIDGE_AUDIO_REMOTE_TIMEOUT_SECONDS": "0"]) { $1 }, "audio.remote.timeoutSeconds"),
+            (remote.merging(["NOTEBRIDGE_AUDIO_REMOTE_CA_FILE": "/nonexistent/ca.pem"]) { $1 }, "audio.remote.caFile"),
+            (remote.merging(["NOTEBRIDGE_AUDIO_REMOTE_FALLBACK": "sometimes"]) { $1 }, "audio.remote.fallback"),
+            (
+                remote.merging(["NOTEBRIDGE_AUDIO_REMOTE_MAX_CHUNK_SECONDS": "5"]) { $1 },
+                "audio.remote.maxChunkSeconds"
+            ),
+        ])
+    func remoteRefused(environment: [String: String], key: String) throws {
+        let error = try #require(throws: ConfigurationError.self) {
+            try GatewayConfiguration.load(file: nil, environment: environment)
+        }
+        #expect(error.key == key, "\(error)")
+        #expect(!error.description.contains("secret"))
+    }
+
+    @Test("the console's settings show the remote engine without its key")
+    func settingsHideTheKey() throws {
+        let loaded = try GatewayConfiguration.load(
+            file: nil,
+            environment: Self.remote.merging([
+                "NOTEBRIDGE_AUDIO_REMOTE_KEY_VARIABLE": "STT_KEY", "STT_KEY": "sk-console-secret",
+            ]) { $1 })
+        let rows = SettingsView(loaded).groups.flatMap(\.rows)
+        #expect(rows.contains { $0.key == "audio.engine" && $0.value == "remote" })
+        #expect(rows.contains { $0.key == "audio.remote.url" && $0.value == "https://stt.example.org:8443" })
+        #expect(rows.contains { $0.key == "audio.remote.key" && $0.value == "<redacted>" })
+        #expect(!rows.contains { $0.value.contains("sk-console-secret") })
+        #expect(!"\(loaded.api.audio.remote.map { "\($0)" } ?? "")".contains("sk-console-secret"))
+    }
+
+    @Test(
+        "remote engine failures become specific /v1 errors naming what happened",
+        arguments: [
+            (TranscriptionError.Code.remoteUnreachable, 502, "REMOTE_TRANSCRIPTION_FAILED"),
+            (.remoteHTTPStatus, 502, "REMOTE_TRANSCRIPTION_FAILED"),
+            (.remoteMalformedAnswer, 502, "REMOTE_TRANSCRIPTION_FAILED"),
+            (.remoteTimedOut, 504, "REMOTE_TRANSCRIPTION_TIMEOUT"),
+            (.remoteRefusedAudio, 422, "REMOTE_TRANSCRIPTION_REFUSED"),
+        ])
+    func remoteErrors(code: TranscriptionError.Code, status: Int, apiCode: String) {
+        let error = APIError.audio(TranscriptionError(code, reason: "the remote speech engine answered HTTP 503"))
+        #expect(error.status.code == status && error.code == apiCode)
+        #expect(error.message.contains("answered HTTP 503"))
+        #expect(error.details.first?.field == "audio")
+    }
+
+    @Test("every audio.remote key is documented and read")
+    func documented() {
+        let documented = Set(ConfigurationKey.all.map(\.path).filter { $0.hasPrefix("audio.remote.") })
+        #expect(documented.count == 13)
+        #expect(documented.contains("audio.remote.keyFile") && documented.contains("audio.remote.fallback"))
     }
 }

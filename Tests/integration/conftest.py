@@ -193,6 +193,23 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped on CI (CI is set), which must run every test: {reason}"
 
 
+def post_audio(gateway, audio: bytes):
+    """`POST /v1/note/audio` of `audio` with include_transcript; (status, body bytes)."""
+    import http.client
+    import uuid
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"include_transcript\"\r\n\r\ntrue\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\n"
+            f"Content-Type: audio/wav\r\n\r\n").encode() + audio + f"\r\n--{boundary}--\r\n".encode()
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=120)
+    connection.request("POST", "/v1/note/audio", body=body, headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Bearer {gateway.api_key}"})
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, data
+
+
 @pytest.fixture
 def gateway_factory(tmp_path):
     started = []

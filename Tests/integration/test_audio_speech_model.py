@@ -1,15 +1,13 @@
 """The speech model of the embedded engine (issue 17): the clinical model by default, the stock model by choice, for
 `notebridge transcribe` and for `POST /v1/note/audio`; a missing model folder or a bad name is refused. Speech is
 synthesized by espeak-ng in the test."""
-import http.client
 import json
 import shutil
 import subprocess
-import uuid
 
 import pytest
 
-from conftest import BIN, REPO
+from conftest import BIN, REPO, post_audio
 
 SENTENCE = "start metformin five hundred milligrams twice daily for diabetes"
 
@@ -46,20 +44,6 @@ def test_missing_model_folder_and_bad_name(speech, tmp_path):
     assert elsewhere.returncode == 2 and "models/speech" in elsewhere.stderr
     bad = transcribe("--speech-model", "whisper", str(speech))
     assert bad.returncode != 0 and "speech-model" in bad.stderr
-
-
-def post_audio(gateway, audio: bytes):
-    boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"include_transcript\"\r\n\r\ntrue\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\n"
-            f"Content-Type: audio/wav\r\n\r\n").encode() + audio + f"\r\n--{boundary}--\r\n".encode()
-    connection = http.client.HTTPConnection("127.0.0.1", gateway.http_port, timeout=120)
-    connection.request("POST", "/v1/note/audio", body=body, headers={
-        "Content-Type": f"multipart/form-data; boundary={boundary}", "Authorization": f"Bearer {gateway.api_key}"})
-    response = connection.getresponse()
-    data = response.read()
-    connection.close()
-    return response.status, data
 
 
 def test_audio_note_uses_the_configured_model(gateway_factory, speech):

@@ -158,11 +158,18 @@ extension APIError {
             case .tooLarge: (.contentTooLarge, "AUDIO_TOO_LARGE")
             case .tooLong: (.unprocessableContent, "AUDIO_TOO_LONG")
             case .decoderUnavailable, .engineUnavailable: (.serviceUnavailable, "TRANSCRIPTION_UNAVAILABLE")
+            case .remoteUnreachable, .remoteHTTPStatus, .remoteMalformedAnswer:
+                (.badGateway, "REMOTE_TRANSCRIPTION_FAILED")
+            case .remoteTimedOut: (.gatewayTimeout, "REMOTE_TRANSCRIPTION_TIMEOUT")
+            case .remoteRefusedAudio: (.unprocessableContent, "REMOTE_TRANSCRIPTION_REFUSED")
             default: (.internalServerError, "TRANSCRIPTION_FAILED")
             }
+        // The remote engine's reasons name what happened (a status, a timeout) and never the service's address, the
+        // key or any text; the embedded engine's own failures stay opaque.
         let reason =
             status == .serviceUnavailable || status == .internalServerError
-            ? "the recording could not be transcribed on this server; retry later" : error.reason
+            ? "the recording could not be transcribed on this server; retry later"
+            : status == .badGateway || status == .gatewayTimeout ? error.reason + "; retry later" : error.reason
         return APIError(status, code: code, message: "audio: \(reason)", details: [Detail(field: "audio", message: reason)])
     }
 }

@@ -1,12 +1,15 @@
+import Curl
 import Delivery
 import Foundation
 import Hummingbird
 import Logging
 import MLLP
 import Store
+import Transcription
 
 /// The effective configuration as the console shows it: groups of `key: value` rows, with every secret (webhook
-/// and subscription secrets, FHIR credentials, a URL's user information and query) replaced by `<redacted>`.
+/// and subscription secrets, FHIR credentials, the remote speech engine's key, a URL's user information and query)
+/// replaced by `<redacted>`.
 struct SettingsView: Sendable {
     struct Group: Sendable {
         var id: String
@@ -73,6 +76,24 @@ struct SettingsView: Sendable {
                     ("api.callbackUrl", configuration.api.callbackURL.map(Self.redactedURL) ?? "none"),
                     ("logLevel", configuration.logLevel),
                 ]))
+        let audio = configuration.api.audio
+        var audioRows: [(String, String)] = [
+            ("audio.maxBytes", "\(audio.limits.maximumBytes) bytes"),
+            ("audio.maxSeconds", seconds(audio.limits.maximumDuration)),
+            ("audio.engine", audio.remote == nil ? "embedded" : "remote"),
+        ]
+        if let remote = audio.remote?.configuration {
+            audioRows += [
+                ("audio.remote.url", Self.redactedURL(remote.baseURL)), ("audio.remote.model", remote.model),
+                ("audio.remote.language", remote.language ?? "auto"),
+                ("audio.remote.key", remote.key == nil ? "none" : Self.redacted),
+                ("audio.remote.timeout", seconds(remote.timeout)),
+                ("audio.remote.caFile", remote.tls.caFile ?? "system trust store"),
+                ("audio.remote.clientCertificate", remote.tls.clientCertificateFile ?? "none"),
+                ("audio.remote.fallback", audio.fallbackToEmbedded ? "embedded engine" : "off"),
+            ]
+        }
+        groups.append(Group(id: "audio", title: "Audio transcription", rows: audioRows))
         var destinations: [(String, String)] = []
         for destination in configuration.destinations {
             let prefix = "destinations.\(destination.name)"

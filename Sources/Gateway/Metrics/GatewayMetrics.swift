@@ -1,6 +1,7 @@
 import CoreMetrics
 import Prometheus
 import Synchronization
+import Transcription
 
 /// The gateway's counters and the Prometheus registry that exports them on `GET /metrics` (swift-prometheus over
 /// swift-metrics).
@@ -16,6 +17,12 @@ public struct GatewayMetrics: Sendable {
     public static let receivedLabel = "notebridge_messages_received_total"
     /// `notebridge_messages_processed_total{message_type, outcome}`: accepted messages the pipeline finished with.
     public static let processedLabel = "notebridge_messages_processed_total"
+    /// `notebridge_transcription_fallbacks_total{reason}`: recordings the embedded speech engine transcribed because
+    /// the remote one failed, by why it failed (`FallbackSpeechEngine.Reason`: `unreachable`, `timeout`,
+    /// `http_status`, `malformed_answer`).
+    public static let transcriptionFallbacksLabel = "notebridge_transcription_fallbacks_total"
+    /// The label naming why something happened.
+    public static let reasonDimension = "reason"
     /// The label naming where a message came from (`mllp`).
     public static let sourceDimension = "source"
     /// The label naming a message type (`MDM^T02`, `other`, `unknown`).
@@ -95,6 +102,14 @@ public struct GatewayMetrics: Sendable {
             dimensions: [
                 (Self.messageTypeDimension, messageTypes.label(messageType)), (Self.outcomeDimension, outcome.rawValue),
             ], factory: factory
+        ).increment()
+    }
+
+    /// Counts one recording the embedded engine transcribed in place of the remote one.
+    public func transcriptionFallback(reason: FallbackSpeechEngine.Reason) {
+        Counter(
+            label: Self.transcriptionFallbacksLabel, dimensions: [(Self.reasonDimension, reason.rawValue)],
+            factory: factory
         ).increment()
     }
 
