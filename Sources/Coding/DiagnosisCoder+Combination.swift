@@ -35,18 +35,17 @@ extension DiagnosisCoder {
         }
         // Diabetes with chronic kidney disease, and hypertensive kidney disease: the stage as the additional code
         // (use additional code N18.-).
-        if let diabetic = first(["E1122", "E1022", "E0822", "E1322", "I12", "I13"]), first(["N18"]) == nil {
+        if let diabetic = first(Self.kidneyCombinations), first(["N18"]) == nil {
             let text = candidates[diabetic].evidence.map(\.statement).joined(separator: " ")
             let code = Self.kidneyStage(in: text)
             append(
                 code, to: &candidates, beside: candidates[diabetic], traits: [.chronic],
                 reason: "use additional code: the stage of chronic kidney disease")
         }
-        // Chronic kidney disease coded without its stage when its statement gives one in another clause
-        // (`diabetic chronic kidney disease, stage 3a`).
-        // The statements of the kidney disease and of the combination codes that name it are read for the stage.
+        // Chronic kidney disease coded without its stage when a statement of it, or of a combination code that
+        // names it, gives one in another clause (`diabetic chronic kidney disease, stage 3a`).
         if let kidney = first(["N189", "N1830"]) {
-            let kidneyCodes = ["N18", "E1122", "E1022", "E0822", "E1322", "I12", "I13"]
+            let kidneyCodes = ["N18"] + Self.kidneyCombinations
             let stages = Set(
                 candidates.filter { candidate in kidneyCodes.contains { candidate.code.compactCode.hasPrefix($0) } }
                     .flatMap(\.evidence).map { Self.kidneyStage(in: $0.statement) }
@@ -82,7 +81,8 @@ extension DiagnosisCoder {
             let endStage = candidates[kidney].code.compactCode == "I120"
             let code = failure ? (endStage ? "I13.2" : "I13.0") : (endStage ? "I13.11" : "I13.10")
             replace(heart, with: code, reason: "hypertensive heart and chronic kidney disease (I13)")
-            if let kidney = first(["I12"]) { candidates.remove(at: kidney) }
+            // `replace` may have removed an entry: the kidney code is found again.
+            if let stated = first(["I12"]) { candidates.remove(at: stated) }
         }
         // Diabetes `with` a complication named elsewhere in the note: the index links them (I.A.15).
         for (family, prefix) in [("E11", "E11"), ("E10", "E10")] {
@@ -287,6 +287,9 @@ extension DiagnosisCoder {
     ]
     static let stopCues = phrases(
         "stop", "stopped", "discontinue", "discontinued", "off", "held", "hold", "completed", "finished")
+
+    /// Combination codes that include chronic kidney disease and ask for its stage as an additional code (N18.-).
+    static let kidneyCombinations = ["E1122", "E1022", "E0822", "E1322", "I12", "I13"]
 
     /// The N18 code for the stage a text gives (`stage 3b`, `CKD 4`), N18.9 when it gives none.
     static func kidneyStage(in text: String) -> String {
