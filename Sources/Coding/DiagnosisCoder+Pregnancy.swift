@@ -21,10 +21,10 @@ extension DiagnosisCoder {
                 for index in words.indices.dropFirst()
                 where ["weeks", "week", "wks"].contains(words[index]) {
                     guard let weeks = Int(words[index - 1]), (1...45).contains(weeks) else { continue }
-                    let after = words[(index + 1)..<min(words.count, index + 4)]
-                    let days =
-                        after.first.flatMap(Int.init) != nil
-                        || (after.first == "and" && after.dropFirst().first.flatMap(Int.init) != nil)
+                    // `30 weeks and 2 days`, `12 weeks 3 days` (not `2 weeks 3 times a day`).
+                    var after = Array(words[(index + 1)..<min(words.count, index + 4)])
+                    if after.first == "and" { after.removeFirst() }
+                    let days = after.count >= 2 && Int(after[0]) != nil && ["days", "day", "d"].contains(after[1])
                     let stated = after.first.map(gestationFollowers.contains) ?? false
                     // `G1 P0 at 30 weeks by ultrasound`: the age in the clause that gives the obstetric history.
                     let opening =
@@ -48,11 +48,13 @@ extension DiagnosisCoder {
         return nil
     }
 
-    /// `gravida 2`, `g2`, `g2p1`, `primigravida`, `multigravida`.
+    /// `gravida 2`, `g2`, `g2p1`, `g3p2002`, `primigravida`, `multigravida` (not `g6pd`).
     static func isGravidity(_ word: String) -> Bool {
         if word.hasSuffix("gravida") { return true }
-        let bytes = Array(word.utf8)
-        return bytes.count >= 2 && bytes[0] == UInt8(ascii: "g") && bytes[1] >= 0x30 && bytes[1] <= 0x39
+        guard word.hasPrefix("g") else { return false }
+        let count = word.dropFirst().prefix { $0.isNumber }
+        let rest = word.dropFirst(1 + count.count)
+        return !count.isEmpty && (rest.isEmpty || rest.hasPrefix("p") && rest.dropFirst().allSatisfy(\.isNumber))
     }
 
     /// Whether the visit says this is the first pregnancy (true), a later one (false), or neither (nil).
@@ -60,7 +62,7 @@ extension DiagnosisCoder {
         for sentence in visit {
             for words in sentence.clauses {
                 for (index, word) in words.enumerated() {
-                    if word == "primigravida" || word == "nulliparous" { return true }
+                    if word == "primigravida" { return true }
                     if word == "multigravida" || word == "multiparous" { return false }
                     var count: Int?
                     if word == "gravida", index + 1 < words.count {

@@ -46,7 +46,8 @@ struct PregnancyCodingTests {
     func complicatingCondition() throws {
         let codes = try dialogueICD10(
             prenatal(
-                opening: "you're a 30 year old gravida 2 , para 1 , at 30 weeks and 1 day , with hypothyroidism , here for your prenatal visit .",
+                opening:
+                    "you're a 30 year old gravida 2 , para 1 , at 30 weeks and 1 day , with hypothyroidism , here for your prenatal visit .",
                 problem: "i'm still on the levothyroxine every morning .",
                 plan:
                     "your hypothyroidism is well controlled on the levothyroxine , so we will keep the same dose and check a tsh in four weeks ."
@@ -70,6 +71,8 @@ struct PregnancyCodingTests {
         #expect(DiagnosisCoder.currentGestationWeeks(visit("G1 P0 at 30 weeks by ultrasound.")) == 30)
         #expect(DiagnosisCoder.currentGestationWeeks(visit("She is 12 weeks 3 days by a 7-week ultrasound.")) == 12)
         #expect(DiagnosisCoder.currentGestationWeeks(visit("Growth ultrasound at 32 weeks.")) == nil)
+        #expect(DiagnosisCoder.currentGestationWeeks(visit("Ibuprofen for 2 weeks 3 times a day.")) == nil)
+        #expect(!DiagnosisCoder.isGravidity("g6pd") && DiagnosisCoder.isGravidity("g3p2002"))
         #expect(DiagnosisCoder.firstPregnancy(visit("A 29-year-old G2 P0101 at 12 weeks.")) == false)
         #expect(DiagnosisCoder.firstPregnancy(visit("A primigravida at 12 weeks.")) == true)
     }
