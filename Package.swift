@@ -278,7 +278,6 @@ let package = Package(
         .testTarget(
             name: "ScribeTests",
             dependencies: ["Scribe", "Terminology", "TestSupport"],
-            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
