@@ -93,6 +93,14 @@ extension DiagnosisCoder {
                         }
                     }
                 }
+                // A word that means something else beside other words (`callus forming` on the x-ray of a healing
+                // fracture is new bone, not a callosity of the skin).
+                for index in mentions.indices {
+                    let category = mentions[index].target.code.category
+                    if let veto = Self.contextVetoes[category], words.contains(where: veto.contains) {
+                        mentions[index].negated = true
+                    }
+                }
                 let terms = Self.contextTerms(words)
                 for index in mentions.indices {
                     let context = context(of: words, terms: terms, excluding: mentions[index].words)
@@ -347,6 +355,14 @@ extension DiagnosisCoder {
         withGestation(&candidates, visit: visitRead, planWords: planWords)
         return ranked(candidates, note: note)
     }
+
+    /// Categories whose words mean something else when the clause also says one of these words.
+    static let contextVetoes: [String: Set<String>] = [
+        "L84": [
+            "fracture", "fractures", "bone", "x-ray", "xray", "x", "ray", "radiograph", "radiographs", "healing", "forming",
+            "formation",
+        ]
+    ]
 
     /// At most this many words make the note's first line a title.
     static let titleWords = 6

@@ -340,7 +340,7 @@ public enum Concepts {
         "H65.9|m|serous otitis media;otitis media with effusion;ome",
         "H60.9|m|otitis externa;external otitis",
         "H60.33|m|swimmer's ear;swimmers ear;swimmer ear",
-        "H61.2|m|cerumen impaction;impacted cerumen;ear wax impaction;earwax impaction;impacted ear wax",
+        "H61.2|m|cerumen impaction;impacted cerumen;ear wax impaction;earwax impaction;impacted ear wax;impacted wax;hard impacted wax;blocked with wax;blocked with hard wax;occluded by cerumen;occluded by hard impacted cerumen;occluded with cerumen",
         "H93.1|c|tinnitus",
         "H91.9|c|hearing loss",
         "H90|c|sensorineural hearing loss;snhl",
@@ -422,7 +422,7 @@ public enum Concepts {
         // Encounters and status
         "Z00.00|s|annual physical;annual exam;annual physical exam;routine physical;wellness visit;well visit;general medical exam;routine health maintenance;annual wellness visit;normal physical;yearly physical;annual checkup;yearly checkup;routine checkup;routine check up;annual check up;yearly check up;regular check up;regular checkup;physical is normal;physical exam is normal;preventive visit;preventive exam;complete physical;annual examination;routine annual examination;routine examination;health maintenance examination;health maintenance exam;health maintenance visit;preventive care visit",
         "Z00.129|s|well child check;well child visit;well child exam;well baby check;well baby visit;year old checkup;year well visit;month well visit;year well check;month well check;well check;well child;year checkup;month checkup;year check up;month check up;year old check up;month old checkup;month old check up",
-        "Z23|s|need for vaccination;need for immunization;flu shot given;vaccines given;immunizations given;vaccine given",
+        "Z23|s|need for vaccination;need for immunization;flu shot given;vaccines given;immunizations given;vaccine given;due for his vaccines;due for her vaccines;due for his shots;due for her shots;due for his immunizations;due for her immunizations",
         "Z01.419|s|well woman exam;gynecological exam;annual gynecologic exam",
         "Z34|s|pregnancy;normal pregnancy;prenatal visit;supervision of normal pregnancy;routine prenatal care;intrauterine pregnancy",
         "O21.0|s|hyperemesis gravidarum;hyperemesis",

@@ -28,7 +28,7 @@ public enum ServiceCatalog {
         "removed", "drained", "today", "in the office", "in office", "in clinic", "we did", "i did", "was done",
         "tolerated", "shows", "showed", "revealed", "reveals", "positive", "negative", "result", "under sterile",
         "prepped", "cleaned", "irrigated", "was used", "were used", "we used", "frozen", "froze", "treated with",
-        "received", "sutured", "repaired", "aspirated", "we drew", "drawn", "collected",
+        "received", "sutured", "repaired", "aspirated", "we drew", "drawn", "collected", "nurse will give",
     ]
     public static let plannedCues = [
         "will schedule", "schedule", "refer", "referral", "consider", "next visit", "if ", "return for", "will order",

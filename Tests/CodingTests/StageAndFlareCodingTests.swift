@@ -69,4 +69,24 @@ struct StageAndFlareCodingTests {
         #expect(quiet.contains("J44.9"), "\(quiet)")
         #expect(!quiet.contains("J44.1"), "\(quiet)")
     }
+
+    @Test("callus forming on the x-ray of a healing fracture is new bone, not a callosity")
+    func fractureCallus() {
+        let healing = icd10(["The x-ray shows the fracture is healing well.", "There is callus forming."])
+        #expect(!healing.contains("L84"), "\(healing)")
+        let skin = icd10(["Thick callus on the ball of the right foot, pared today."])
+        #expect(skin.contains("L84"), "\(skin)")
+    }
+
+    @Test("an ear canal blocked with hard wax is impacted cerumen, on the side examined")
+    func impactedWax() throws {
+        let codes = try dialogueICD10(
+            """
+            [doctor] hi , what brings you in ?
+            [patient] i can't hear well out of my left ear .
+            [doctor] on exam , the right ear canal is clear . the left ear canal is completely blocked with hard wax .
+            [doctor] so you have impacted wax in the left ear . we'll clean it out today .
+            """)
+        #expect(codes.contains("H61.22"), "\(codes)")
+    }
 }
