@@ -271,6 +271,10 @@ public enum Gateway {
             mapping: configuration.api.fhirMapping, logger: logger,
             acknowledgmentDestination: configuration.acknowledgmentDestination)
         pipeline.routes = configuration.routes
+        // The recording of an ED observation is transcribed as an upload to /v1/note/audio is, with its own slots.
+        pipeline.audio = configuration.api.audio
+        pipeline.transcriptions = TranscriptionGate(
+            limit: configuration.api.audio.concurrentTranscriptions, queueLimit: 10_000)
         pipeline.defaultMessageTypes = configuration.pipelineMessageTypes
         pipeline.subscriptions = Dictionary(
             uniqueKeysWithValues: configuration.subscriptions.map { ($0.name, $0.destinations) })

@@ -15,6 +15,13 @@ public struct EncounterReadError: Error, Sendable, CustomStringConvertible {
         public static let missingSegment = Code("missingSegment")
         /// A field the encounter needs is empty (PID-3).
         public static let missingField = Code("missingField")
+        /// The ED observation that stands for the transcript is not a readable recording: not audio (ED.2 `AU`),
+        /// not Base64, bad Base64, empty, or a second recording.
+        public static let invalidRecording = Code("invalidRecording")
+        /// The ED observation's recording is larger than the audio size limit once decoded.
+        public static let recordingTooLarge = Code("recordingTooLarge")
+        /// The transcript is a recording, and the caller reads only text (``HL7EncounterReader/encounter(from:journalID:)``).
+        public static let recordingNotTranscribed = Code("recordingNotTranscribed")
 
         /// The code's name (`noTranscript`), stable for logs and tests.
         public var description: String { name }

@@ -75,7 +75,8 @@ public struct HL7EncounterReader: Sendable {
         public var maximumTranscriptCharacters: Int
         /// Where the transcript comes from, in order of preference.
         public var transcriptSources: [TranscriptSource] = [.observations, .notes]
-        /// The observation value types that carry text.
+        /// The observation value types read: TX, FT, ST, CE and CWE carry text; ED carries a recording (encapsulated
+        /// audio, Base64), which the gateway transcribes when no observation carries text.
         public var observationValueTypes: Set<String> = ["TX", "FT", "ST"]
         /// The patient's identifiers (CX, every repetition).
         public var patientIdentifiers = FieldReference("PID", 3)
@@ -169,8 +170,24 @@ public struct HL7EncounterReader: Sendable {
         self.configuration = configuration
     }
 
-    /// The encounter of `message`; `journalID` is recorded in its origin.
+    /// The encounter of `message`; `journalID` is recorded in its origin. A message whose transcript is a recording
+    /// (an ED observation) is refused with ``EncounterReadError/Code/recordingNotTranscribed``: read it with
+    /// ``reading(from:journalID:maximumAudioBytes:)``.
     public func encounter(from message: HL7Message, journalID: Int64? = nil) throws(EncounterReadError) -> Encounter {
+        let reading = try self.reading(from: message, journalID: journalID, maximumAudioBytes: 0)
+        guard reading.recording == nil else {
+            throw EncounterReadError(
+                .recordingNotTranscribed, "the transcript is a recording (OBX-5 of an ED observation), not text")
+        }
+        return reading.encounter
+    }
+
+    /// The encounter of `message` and, when its transcript is a recording (an ED observation and no text before it in
+    /// the configured sources), the recording: the encounter's transcript is then empty, of kind speech-to-text,
+    /// until the recording is transcribed. A recording larger than `maximumAudioBytes` once decoded is refused.
+    public func reading(
+        from message: HL7Message, journalID: Int64? = nil, maximumAudioBytes: Int
+    ) throws(EncounterReadError) -> Reading {
         guard let header = message.segment("MSH").flatMap(MSHSegment.init) else {
             throw EncounterReadError(.missingSegment, "the message has no MSH segment")
         }
@@ -178,7 +195,16 @@ public struct HL7EncounterReader: Sendable {
             throw EncounterReadError(
                 .missingSegment, "the message has no \(configuration.patientIdentifiers.segment) segment (patient)")
         }
-        let transcript = try self.transcript(of: message)
+        let content = try self.transcript(of: message, maximumAudioBytes: maximumAudioBytes)
+        let transcript: Encounter.Transcript
+        let recording: HL7EncapsulatedData?
+        switch content {
+        case .text(let text):
+            (transcript, recording) = (text, nil)
+        case .recording(let audio):
+            transcript = Encounter.Transcript(text: "", source: .hl7Observation, kind: .speechToText)
+            recording = audio
+        }
         let context = self.context(from: message)
         // A patient with no identifier but a family name is kept: a FHIR destination matches it to the EHR's Patient
         // by name and birth date, exactly or not at all (the dead letter). With neither there is no one to match.
@@ -189,7 +215,7 @@ public struct HL7EncounterReader: Sendable {
         }
         let messageType =
             header.triggerEvent.isEmpty ? header.messageCode : "\(header.messageCode)^\(header.triggerEvent)"
-        return Encounter(
+        let encounter = Encounter(
             patient: context.patient, visit: context.visit, attending: context.attending, author: context.author,
             specialty: context.specialty, template: configuration.template, options: configuration.options,
             transcript: transcript,
@@ -197,6 +223,7 @@ public struct HL7EncounterReader: Sendable {
                 channel: .mllp,
                 sender: "\(header.sendingApplication.namespaceID)|\(header.sendingFacility.namespaceID)",
                 messageType: messageType, controlID: header.controlID, journalID: journalID))
+        return Reading(encounter: encounter, recording: recording)
     }
 
     /// The patient, visit, clinicians and specialty of `message`, from the configured fields (empty when absent).
@@ -246,8 +273,11 @@ public struct HL7EncounterReader: Sendable {
         return configuration.specialtyByHospitalService[key] != nil
     }
 
-    /// The transcript: from the first configured source that carries text.
-    func transcript(of message: HL7Message) throws(EncounterReadError) -> Encounter.Transcript {
+    /// The transcript: from the first configured source that carries text, or the recording of an ED observation
+    /// when the observations source carries none.
+    func transcript(
+        of message: HL7Message, maximumAudioBytes: Int
+    ) throws(EncounterReadError) -> TranscriptContent {
         var text = ""
         var source = Encounter.Transcript.Source.hl7Observation
         for candidate in configuration.transcriptSources {
@@ -265,7 +295,7 @@ public struct HL7EncounterReader: Sendable {
             switch candidate {
             case .observations:
                 for segment in message.segments(named: "OBX") {
-                    guard let obx = OBXSegment(segment),
+                    guard let obx = OBXSegment(segment), obx.valueType.uppercased() != "ED",
                         configuration.observationValueTypes.contains(obx.valueType.uppercased()),
                         let field = segment.field(5), !field.isEmpty
                     else { continue }
@@ -291,6 +321,11 @@ public struct HL7EncounterReader: Sendable {
                 }
             }
             let joined = lines.joined(separator: "\n").trimmingWhitespace()
+            if joined.isEmpty, candidate == .observations, configuration.observationValueTypes.contains("ED"),
+                let recording = try self.recording(in: message, maximumBytes: maximumAudioBytes)
+            {
+                return .recording(recording)
+            }
             if !joined.isEmpty {
                 text = joined
                 switch candidate {
@@ -310,7 +345,7 @@ public struct HL7EncounterReader: Sendable {
                 .transcriptTooShort,
                 "the transcript has \(words) words; at least \(configuration.minimumTranscriptWords) are needed")
         }
-        return Encounter.Transcript(text: text, source: source, kind: .text)
+        return .text(Encounter.Transcript(text: text, source: source, kind: .text))
     }
 
     /// `text.count`, counted over the bytes when the text is ASCII (a carriage return and line feed being one

@@ -53,10 +53,12 @@ public enum HL7InboundMapping {
                     configuration.transcriptSources = sources
                 case "observationValueTypes":
                     let types = try document.strings(entry.value, key: key, line: entry.line).map { $0.uppercased() }
-                    // ED (encapsulated data, such as base64 audio) is refused: its OBX-5 would be read as text.
-                    guard !types.isEmpty, types.allSatisfy({ ["TX", "FT", "ST", "CE", "CWE"].contains($0) }) else {
+                    // ED (encapsulated data) is read as a Base64 recording to transcribe, never as text.
+                    guard !types.isEmpty, types.allSatisfy({ ["TX", "FT", "ST", "CE", "CWE", "ED"].contains($0) })
+                    else {
                         throw document.error(
-                            key, line: entry.line, "must list value types among TX, FT, ST, CE, CWE (ED is not read)")
+                            key, line: entry.line,
+                            "must list value types among TX, FT, ST, CE, CWE (text) and ED (a Base64 audio recording)")
                     }
                     configuration.observationValueTypes = Set(types)
                 case "minimumWords":

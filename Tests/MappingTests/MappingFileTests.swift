@@ -128,8 +128,7 @@ struct MappingFileTests {
             ("version: 1\nnote:\n  template: novel\n", 3, "note.template"),
             ("version: 1\nvisit:\n  room: PV1-3\n", 3, "visit.room"),
             ("version: 1\nversion: 1\n", 2, "version"),
-            // Encapsulated data (base64 audio) would be read as the transcript's text.
-            ("version: 1\ntranscript:\n  observationValueTypes: [TX, ED]\n", 3, "transcript.observationValueTypes"),
+            ("version: 1\ntranscript:\n  observationValueTypes: [TX, NM]\n", 3, "transcript.observationValueTypes"),
         ])
     func inboundErrors(text: String, line: Int, key: String) {
         do {
@@ -139,6 +138,13 @@ struct MappingFileTests {
             #expect(error.line == line)
             #expect(error.key == key)
         }
+    }
+
+    @Test("ED among the value types is accepted: it is read as a recording to transcribe, never as text")
+    func encapsulatedData() throws {
+        let configuration = try HL7InboundMapping.configuration(
+            yaml: "version: 1\ntranscript:\n  observationValueTypes: [TX, FT, ST, ED]\n", file: "in.yaml")
+        #expect(configuration.observationValueTypes == ["TX", "FT", "ST", "ED"])
     }
 
     @Test("a file too large or nested too deep is refused")

@@ -6,6 +6,7 @@ import Logging
 import Mapping
 import Scribe
 import Store
+import Transcription
 
 /// Turns one accepted journal entry into a note and its outbox rows: HL7 v2 message → `Encounter` (no JSON on the
 /// way) → the note engine and the coder → a `NoteRecord` sealed in the store, committed in one transaction with one
@@ -46,6 +47,11 @@ struct EncounterPipeline: Sendable {
     var defaultMessageTypes: [MessageTypePattern] = []
     /// The destinations of each Subscription notification route, by name.
     var subscriptions: [String: [String]] = [:]
+    /// How the recording of an ED observation is decoded and transcribed (the gateway's `audio.*` settings, the
+    /// same as `/v1/note/audio`'s); `nil` refuses recordings.
+    var audio: AudioConfiguration? = nil
+    /// Bounds the recordings the pipeline transcribes at once (``AudioConfiguration/concurrentTranscriptions``).
+    var transcriptions: TranscriptionGate? = nil
 
     /// How one message is handled: its reader, its note's destinations, its acknowledgment destination.
     struct Handling: Sendable {
@@ -185,11 +191,25 @@ struct EncounterPipeline: Sendable {
         switch read {
         case .prepared(let preparation):
             return preparation
-        case .encounter(var encounter, let specialtyIsMapped, let handling, let header, let metadata):
+        case .encounter(var encounter, let specialtyIsMapped, let handling, let header, let metadata, let recording):
+            let acknowledgmentDestination = handling.acknowledgmentDestination ?? self.acknowledgmentDestination
+            if let recording {
+                // The message was acknowledged when it was journaled: the recording is transcribed here, by the
+                // pipeline, however long it takes, and the note is recorded in journal order as any other.
+                switch await transcribe(recording, reader: handling.reader, metadata: metadata) {
+                case .success(let transcript):
+                    encounter.transcript = transcript
+                case .failure(let failure):
+                    return .failure(
+                        failure, header: header, acknowledgmentDestination: acknowledgmentDestination,
+                        metadata: metadata)
+                case nil:
+                    return .stopped
+                }
+            }
             await fillFromKeptContext(&encounter, specialtyIsMapped: specialtyIsMapped)
             let filled = encounter
             let written = try? await Self.running(on: threads) { self.makeNote(filled) }
-            let acknowledgmentDestination = handling.acknowledgmentDestination ?? self.acknowledgmentDestination
             switch written {
             case .success(let note):
                 var targets = handling.destinations
@@ -218,7 +238,7 @@ struct EncounterPipeline: Sendable {
         case prepared(Preparation)
         case encounter(
             Encounter, specialtyIsMapped: Bool, handling: Handling, header: HL7ReceivedHeader?,
-            metadata: Logger.Metadata)
+            metadata: Logger.Metadata, recording: HL7EncapsulatedData? = nil)
     }
 
     /// Parses the entry's message once and reads its header, its route and its encounter. Pure.
@@ -268,15 +288,17 @@ struct EncounterPipeline: Sendable {
                 PipelineFailure("the message cannot be parsed: \(error.code)", errorCode: error.acknowledgmentErrorCode)
             )
         }
-        let encounter: Encounter
+        let reading: HL7EncounterReader.Reading
         do {
-            encounter = try handling.reader.encounter(from: message, journalID: entry.id)
+            reading = try handling.reader.reading(
+                from: message, journalID: entry.id,
+                maximumAudioBytes: (audio?.limits ?? TranscriptionLimits.default).maximumBytes)
         } catch {
             return failed(PipelineFailure(error.reason, errorCode: Self.errorCode(of: error)))
         }
         return .encounter(
-            encounter, specialtyIsMapped: handling.reader.specialtyIsMapped(in: message), handling: handling,
-            header: header, metadata: metadata)
+            reading.encounter, specialtyIsMapped: handling.reader.specialtyIsMapped(in: message), handling: handling,
+            header: header, metadata: metadata, recording: reading.recording)
     }
 
     /// The encounter a Subscription notification was journaled as (its Codable JSON), for its route's destinations.
@@ -477,6 +499,7 @@ struct EncounterPipeline: Sendable {
         switch error.code {
         case .missingSegment: .segmentSequenceError
         case .missingField, .noTranscript: .requiredFieldMissing
+        case .invalidRecording, .recordingTooLarge: .dataTypeError
         default: .applicationInternalError
         }
     }
