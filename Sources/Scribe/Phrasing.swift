@@ -318,7 +318,9 @@ package enum Phrasing {
         "continue": "continues", "stop": "stops", "plan": "plans", "prefer": "prefers", "believe": "believes",
         "understand": "understands", "agree": "agrees", "tend": "tends", "love": "loves", "enjoy": "enjoys",
         "snore": "snores", "urinate": "urinates", "monitor": "monitors", "measure": "measures", "test": "tests",
-        "vape": "vapes", "chew": "chews", "limp": "limps",
+        "vape": "vapes", "chew": "chews", "limp": "limps", "leave": "leaves", "return": "returns", "finish": "finishes",
+        "develop": "develops", "breathe": "breathes", "move": "moves", "apply": "applies", "bleed": "bleeds",
+        "pass": "passes", "wash": "washes", "schedule": "schedules", "pick": "picks",
     ]
     /// Adverbs that may stand between a subject and its verb (`he sometimes forget` → `he sometimes forgets`).
     static let verbAdverbs: Set<String> = [

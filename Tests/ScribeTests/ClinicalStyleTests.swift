@@ -89,6 +89,10 @@ struct ClinicalStyleTests {
             ),
             ("She never skip a dose.", .patient, "She never skips a dose."),
             (
+                "She will call if she develop a fever before she leave.", .patient,
+                "She will call if she develops a fever before she leaves."
+            ),
+            (
                 "David, so he was in the emergency department last week.", .clinician,
                 "He was in the emergency department last week."
             ),
