@@ -158,7 +158,10 @@ public struct EntityExtractor: Sendable {
         var index = 0
         while index < question.count {
             if let (name, count) = Self.problemPhrases.match(question, at: index) {
-                guard !answer.affirmative || named.isEmpty || named.contains(name) else {
+                // `have you had a flu shot this year?` / `no`: no flu denied.
+                guard !answer.affirmative || named.isEmpty || named.contains(name),
+                    !Self.namesVaccineOrSeason(question, at: index, count: count)
+                else {
                     index += count
                     continue
                 }
@@ -582,6 +585,19 @@ public struct EntityExtractor: Sendable {
     /// How many tokens back a vaccine's name reaches over the diseases listed after it.
     static let vaccineNameReach = 12
 
+    /// Whether the disease matched at `index` names a vaccine (`flu shot`, `tetanus booster`, `vaccinated against
+    /// covid-19`, `the vaccine for shingles`) or a time of year (`flu season`, `allergy season`), not the disease.
+    static func namesVaccineOrSeason(_ tokens: [Token], at index: Int, count: Int) -> Bool {
+        if index + count < tokens.count,
+            vaccinationWords.contains(tokens[index + count].text) || tokens[index + count].text == "season"
+        {
+            return true
+        }
+        return tokens[max(0, index - 3)..<index].contains(where: {
+            vaccinationWords.contains($0.text) || ["vaccinated", "immunized"].contains($0.text)
+        }) || followsVaccineName(tokens, at: index)
+    }
+
     /// Whether a vaccine's name comes shortly before `index` in the same sentence.
     static func followsVaccineName(_ tokens: [Token], at index: Int) -> Bool {
         for back in stride(from: index - 1, through: max(0, index - vaccineNameReach), by: -1) {
@@ -607,19 +623,7 @@ public struct EntityExtractor: Sendable {
                 index += 1
                 continue
             }
-            // A vaccine named by its disease (`flu shot`, `tetanus booster`, `vaccinated against covid-19`, `the
-            // vaccine for shingles`) is not the disease.
-            if index + count < tokens.count && Self.vaccinationWords.contains(tokens[index + count].text)
-                || tokens[max(0, index - 3)..<index].contains(where: {
-                    Self.vaccinationWords.contains($0.text) || ["vaccinated", "immunized"].contains($0.text)
-                })
-                || Self.followsVaccineName(tokens, at: index)
-            {
-                index += count
-                continue
-            }
-            // `flu season`, `allergy season`: the time of year, not the condition.
-            if index + count < tokens.count, tokens[index + count].text == "season" {
+            if Self.namesVaccineOrSeason(tokens, at: index, count: count) {
                 index += count
                 continue
             }

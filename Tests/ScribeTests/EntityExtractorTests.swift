@@ -76,6 +76,20 @@ struct EntityExtractorTests {
         #expect(problem("tetanus", in: found) == nil)
     }
 
+    @Test("a vaccine asked about and not had is no disease denied")
+    func vaccineAnswered() throws {
+        let note = try NoteWriter().note(
+            transcript: """
+                [doctor] and are you up to date on your shots ? have you had a flu shot this year ?
+                [patient] no , not yet .
+                [doctor] any fever or chills ?
+                [patient] no .
+                """)
+        let text = note.statements.map(\.text).joined(separator: " ")
+        #expect(!text.contains("flu"), "\(text)")
+        #expect(text.contains("Denies fever"), "\(text)")
+    }
+
     @Test("CVA said of the flank is the costovertebral angle, not a stroke; a CVA in the history is a stroke")
     func costovertebralAngle() throws {
         let flank = try entities(
