@@ -55,38 +55,20 @@ struct EncounterPipelineRecordingTests {
         EncounterPipelineTests.mdm(control, observations: ["OBX|1|ED|18842-5^Audio^LN|1|\(value)||||||F"])
     }
 
+    /// The pipeline harness of ``EncounterPipelineTests``, reading ED observations, with `audio` and a gate of one
+    /// transcription at a time.
     private func withPipeline(
         audio: AudioConfiguration?,
         _ body: (SQLiteJournal, PipelineService, HL7Intake, LogRecorder) async throws -> Void
     ) async throws {
-        let directory = try URLPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let recorder = LogRecorder()
-        let keyring = try DataKeyring.load(keyFile: directory.appendingPathComponent("journal.key"), environment: [:])
-        let journal = try SQLiteJournal(
-            databaseFile: directory.appendingPathComponent("notebridge.sqlite"), keyring: keyring,
-            logger: recorder.logger(label: "store"))
         var configuration = HL7EncounterReader.Configuration()
         configuration.observationValueTypes = ["TX", "FT", "ST", "ED"]
-        var pipeline = EncounterPipeline(
-            journal: journal, outbox: journal, reader: HL7EncounterReader(configuration: configuration),
-            limits: .default, destinations: ["ehr"], noteRetention: .seconds(3600),
-            digester: PatientKeyDigester(keyring: keyring), mapping: NoteFHIRMapping(), logger: recorder.logger())
-        pipeline.audio = audio
-        pipeline.transcriptions = TranscriptionGate(limit: 1, queueLimit: 100)
-        let service = PipelineService(
-            pipeline: pipeline, messageTypes: ["MDM^T02"], wakes: DeliverySignal(), deliveries: DeliverySignal(),
-            pollInterval: .seconds(1), concurrency: 1, logger: recorder.logger())
-        let intake = HL7Intake(
-            journal: journal, acknowledgments: HL7AcknowledgmentBuilder(), limits: .default, acceptedTypes: [],
-            duplicateWindow: .seconds(3600), maximumFrameSize: 1 << 20, logger: recorder.logger())
-        do {
-            try await body(journal, service, intake, recorder)
-        } catch {
-            try? await journal.close()
-            throw error
-        }
-        try await journal.close()
+        try await EncounterPipelineTests.withPipeline(
+            reader: HL7EncounterReader(configuration: configuration), destinations: ["ehr"], messageTypes: ["MDM^T02"],
+            configure: { pipeline in
+                pipeline.audio = audio
+                pipeline.transcriptions = TranscriptionGate(limit: 1, queueLimit: 100)
+            }, body)
     }
 
     static func audio(_ engine: StandIn, maximumBytes: Int = 1_000_000) -> AudioConfiguration {

@@ -32,8 +32,12 @@ struct EncounterPipelineTests {
         "OBX|3|TX|11506-3^Progress note^LN|1|Doctor: Lungs are clear. Try honey and come back if it lasts.||||||F",
     ]
 
-    private func withPipeline(
-        concurrency: Int = 1, soleInstance: Bool = false,
+    /// Runs `body` with a journal in a temporary folder, the pipeline service over it and an intake that journals
+    /// into it; `configure` adjusts the pipeline (its audio, for recordings) before the service takes it.
+    static func withPipeline(
+        concurrency: Int = 1, soleInstance: Bool = false, reader: HL7EncounterReader = HL7EncounterReader(),
+        destinations: [String] = ["ehr", "archive"], messageTypes: [String] = ["MDM^T02", "ORU^R01"],
+        configure: (inout EncounterPipeline) -> Void = { _ in },
         _ body: (SQLiteJournal, PipelineService, HL7Intake, LogRecorder) async throws -> Void
     ) async throws {
         let directory = try URLPaths.temporaryDirectory()
@@ -43,12 +47,13 @@ struct EncounterPipelineTests {
         let journal = try SQLiteJournal(
             databaseFile: directory.appendingPathComponent("notebridge.sqlite"), keyring: keyring,
             logger: recorder.logger(label: "store"))
-        let pipeline = EncounterPipeline(
-            journal: journal, outbox: journal, reader: HL7EncounterReader(), limits: .default,
-            destinations: ["ehr", "archive"], noteRetention: .seconds(3600),
+        var pipeline = EncounterPipeline(
+            journal: journal, outbox: journal, reader: reader, limits: .default,
+            destinations: destinations, noteRetention: .seconds(3600),
             digester: PatientKeyDigester(keyring: keyring), mapping: NoteFHIRMapping(), logger: recorder.logger())
+        configure(&pipeline)
         var service = PipelineService(
-            pipeline: pipeline, messageTypes: ["MDM^T02", "ORU^R01"], wakes: DeliverySignal(),
+            pipeline: pipeline, messageTypes: messageTypes, wakes: DeliverySignal(),
             deliveries: DeliverySignal(),
             pollInterval: .seconds(1), concurrency: concurrency, logger: recorder.logger())
         service.soleInstance = soleInstance
@@ -66,7 +71,7 @@ struct EncounterPipelineTests {
 
     @Test("a transcript becomes one sealed note and one outbox row per destination, in one transaction")
     func processed() async throws {
-        try await withPipeline { journal, service, intake, recorder in
+        try await Self.withPipeline { journal, service, intake, recorder in
             let reply = await intake.receive(
                 Self.mdm("P-1", observations: Self.transcript), source: "t", logger: recorder.logger())
             #expect(try HL7Message(parsing: try #require(reply.bytes))["MSA-1"] == "AA")
@@ -93,7 +98,7 @@ struct EncounterPipelineTests {
 
     @Test("no transcript: acknowledged, then failed with the reason; other types are left alone")
     func failed() async throws {
-        try await withPipeline { journal, service, intake, recorder in
+        try await Self.withPipeline { journal, service, intake, recorder in
             let reply = await intake.receive(Self.mdm("P-2", observations: []), source: "t", logger: recorder.logger())
             #expect(try HL7Message(parsing: try #require(reply.bytes))["MSA-1"] == "AA")
             let adt = Array(
@@ -134,7 +139,7 @@ struct EncounterPipelineTests {
         "notes written at once are recorded in journal order: each patient's outbox rows follow its messages",
         arguments: [false, true])
     func concurrentNotesKeepPatientOrder(soleInstance: Bool) async throws {
-        try await withPipeline(concurrency: 4, soleInstance: soleInstance) { journal, service, intake, recorder in
+        try await Self.withPipeline(concurrency: 4, soleInstance: soleInstance) { journal, service, intake, recorder in
             // Per patient, a long transcript first and short ones after it: written four at a time, the short notes
             // are done long before the long one, and recording them as they finish would put them ahead of it.
             let patients = ["MRN-A", "MRN-B", "MRN-C"]
@@ -174,7 +179,7 @@ struct EncounterPipelineTests {
         "the only instance still waits for an earlier entry another owner's claim holds (a database from a shared store)"
     )
     func soleInstanceWaitsForForeignClaims() async throws {
-        try await withPipeline(soleInstance: true) { journal, service, intake, recorder in
+        try await Self.withPipeline(soleInstance: true) { journal, service, intake, recorder in
             for control in ["ORD-1", "ORD-2"] {
                 _ = await intake.receive(
                     Self.mdm(control, patient: "MRN-A", repeating: 1), source: "t", logger: recorder.logger())
