@@ -231,7 +231,8 @@ struct DiagnosisCoder: Sendable {
         "in case", "precautions", "avoid", "reduce risk", "prophylaxis", "unless", "protect", "protects", "protecting",
         "protected", "chance of", "chances of", "lower the risk", "lowers the risk", "reduces the risk",
         "lower your risk",
-        "whether", "check for", "checking for", "to check for", "look for", "looking for", "can cause", "may cause",
+        "whether", "check for", "checking for", "to check for", "checked for", "test for", "tested for", "testing for",
+        "screened for", "look for", "looking for", "can cause", "may cause",
         "could cause", "might cause", "can make", "may make", "can give", "may give", "side effect", "side effects",
         "turn into", "turns into", "progress to", "progress into",
         // A goal of care (`work with your doctor on weight loss`), not a finding.
@@ -593,6 +594,7 @@ struct DiagnosisCoder: Sendable {
         var sequela: Int32?
         var unspecified: Int32?
         var other: Int32?
+        var with: Int32?
         var neutral: Set<Int32>
         var regions: [(String, [Int32])]
 
@@ -608,6 +610,7 @@ struct DiagnosisCoder: Sendable {
             sequela = index.number("sequela")
             unspecified = index.number("unspecified")
             other = index.number("other")
+            with = index.number("with")
             neutral = Set(DiagnosisCoder.neutralWords.compactMap(index.number))
             regions = DiagnosisCoder.regionWords.map { said, written in (said, written.compactMap(index.number)) }
         }
@@ -667,6 +670,16 @@ struct DiagnosisCoder: Sendable {
                     continue
                 }
                 extra += 1
+                // `with` said anywhere in the clause (`coronary artery disease, with a stent`) says no complication
+                // unless the note also says what the title has it with.
+                if word == ids.with, context.positive[word] != nil,
+                    let at = terms.positive.firstIndex(of: word),
+                    !terms.positive[(at + 1)...].contains(where: {
+                        context.positive[$0] != nil && !ids.neutral.contains($0)
+                    })
+                {
+                    continue
+                }
                 if let position = context.positive[word] {
                     score += 2
                     if position >= 0 { used.insert(position) }

@@ -461,6 +461,11 @@ package enum Phrasing {
                 && (examinationTriggers.any(in: haystack) || resultReviewCues.any(in: haystack))
             if current != .history || announcesAssessment, !continuesExamination { return .assessmentPlan }
         }
+        // After the examination, the clinician telling what they make of it (`so here's what's going on`, `i
+        // think you have a sprain`) starts the assessment, whether or not they call it one.
+        if current == .examination, haystack.last != UInt8(ascii: "?"), diagnosisOpenings.any(in: haystack) {
+            return .assessmentPlan
+        }
         if current == .history, examinationTriggers.any(in: haystack) {
             return .examination
         }
@@ -472,6 +477,14 @@ package enum Phrasing {
     }
 
     static let announcements = PhraseList(["assessment", "impression", "plan"])
+    /// How a clinician opens what they make of the findings, without calling it an assessment.
+    static let diagnosisOpenings = PhraseList([
+        "here's what's going on", "here is what's going on", "here is what is going on", "what's going on is",
+        "what is going on is", "here's what i think", "here is what i think", "i think you have", "i think he has",
+        "i think she has", "sounds like you have", "what you have is", "so what you have", "i think this is",
+        "my impression", "this is most likely", "most likely you have", "to sum up", "to sum it up", "in summary",
+        "to summarize", "to recap", "putting it all together", "put it all together",
+    ])
     /// Words of a review of results already in hand (not an order for a new study).
     static let resultReviewCues = PhraseList([
         "your results", "the results", "results of", "show me", "look at your", "looking at your", "looking at the",

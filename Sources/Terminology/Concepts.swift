@@ -480,7 +480,9 @@ public enum Concepts {
         "Z13.31|s|depression screening;screening for depression",
         "Z13.820|s|osteoporosis screening;screening for osteoporosis;bone density screening",
         "Z13.6|s|aaa screening;screening for abdominal aortic aneurysm;abdominal aortic aneurysm screening",
-        "Z11.3|s|sti screening;std screening;screening for sexually transmitted infections;screening for stis;screening for stds",
+        "Z11.3|s|sti screening;std screening;screening for sexually transmitted infections;screening for stis;screening for stds;screening for chlamydia;screen for chlamydia;screening for gonorrhea;screen for gonorrhea;chlamydia and gonorrhea screening;gonorrhea and chlamydia screening;tested for chlamydia;test for chlamydia;testing for chlamydia;swab for chlamydia;swabs for chlamydia;chlamydia and gonorrhea swab;chlamydia and gonorrhea test;chlamydia and gonorrhea testing",
+        // An HPV test taken with the pap (co-testing) screens for the virus.
+        "Z11.51|s|hpv co-testing;hpv cotesting;hpv co testing;co-testing;cotesting;hpv screening;screening for hpv;pap with hpv;pap and hpv;pap with the hpv;pap smear and an hpv test;pap and an hpv test;hpv test;hpv testing",
         "Z11.4|s|hiv screening;screening for hiv",
         "Z11.59|s|hepatitis c screening;hep c screening;screening for hepatitis c",
         "Z11.1|s|tuberculosis screening;tb screening;screening for tuberculosis",

@@ -89,6 +89,8 @@ enum Synonyms {
         ("shingles", "zoster"), ("cold sore", "herpesviral vesicular dermatitis"), ("athlete foot", "tinea pedis"),
         ("ringworm", "tinea corporis"), ("ingrown toenail", "ingrowing nail"), ("ingrown nail", "ingrowing nail"),
         ("wart", "viral wart"), ("abscess", "abscess"), ("boil", "furuncle"),
+        // The metal a contact dermatitis is named after (`nickel allergy from the belt buckle`).
+        ("nickel", "metals"),
         // General
         ("fatigue", "other fatigue"), ("tired", "other fatigue"), ("fever", "fever"), ("chest pain", "chest pain"),
         ("anemia", "anemia"), ("low iron", "iron deficiency"), ("fhx", "family history"),

@@ -1,0 +1,61 @@
+import Testing
+
+@testable import Coding
+@testable import Scribe
+
+/// Screening tests named by what they test for, a disease the patient was only checked for, `with` said beside a
+/// condition whose title has a `with` complication, and the metal a contact dermatitis is due to. The lines are
+/// written for this project.
+@Suite("Billing codes: screening tests, checked-for diseases, a bare `with`, contact dermatitis due to nickel")
+struct ScreeningAndContextCodingTests {
+    func icd10(_ lines: [String], plan: [String] = []) -> [String] {
+        Coder.shared.codes(for: assessmentNote(lines, plan: plan)).icd10.map(\.code)
+    }
+
+    @Test("HPV co-testing with the pap is Z11.51; swabs for chlamydia and gonorrhea are Z11.3")
+    func screeningTests() {
+        let cotest = icd10(["Cervical cancer screening."], plan: ["Pap smear with HPV co-testing collected today."])
+        #expect(cotest.contains("Z11.51"), "\(cotest)")
+        let swabs = icd10(
+            ["Contraception management, IUD insertion."],
+            plan: ["Screen for chlamydia and gonorrhea today; she has a new partner and no symptoms."])
+        #expect(swabs.contains("Z11.3"), "\(swabs)")
+        #expect(!swabs.contains { $0.hasPrefix("A54") || $0.hasPrefix("A56") }, "\(swabs)")
+        // A test said not to be done screens for nothing.
+        let declined = icd10(["Cervical cancer screening."], plan: ["At her age we do not add the HPV test."])
+        #expect(!declined.contains("Z11.51"), "\(declined)")
+    }
+
+    @Test("a disease the patient has not been checked for in years is not coded")
+    func checkedFor() throws {
+        let codes = try dialogueICD10(
+            """
+            [doctor] so james is a 52-year-old male with high blood pressure who is here for a blood pressure check .
+            [patient] i take the lisinopril every morning .
+            [doctor] okay . on exam , your blood pressure is 128 over 80 . your heart sounds normal .
+            [doctor] so for your high blood pressure , it's well controlled , continue the lisinopril 20 milligrams .
+            [doctor] and you haven't been checked for diabetes in about four years , and with your weight , you're \
+            at higher risk , so we'll add an a1c to your labs today as a screening test .
+            """)
+        #expect(codes.contains("I10"), "\(codes)")
+        #expect(!codes.contains { $0.hasPrefix("E11") }, "\(codes)")
+    }
+
+    @Test("coronary artery disease `with a stent` is without angina; said with angina it is with angina")
+    func bareWith() {
+        let stent = icd10([
+            "He has coronary artery disease, with a stent in his LAD, and he had a heart attack over a year ago."
+        ])
+        #expect(stent.contains("I25.10"), "\(stent)")
+        #expect(!stent.contains { $0.hasPrefix("I25.11") }, "\(stent)")
+        let angina = icd10(["Coronary artery disease with stable angina, on nitroglycerin as needed."])
+        #expect(angina.contains("I25.118"), "\(angina)")
+    }
+
+    @Test("allergic contact dermatitis from nickel is due to metals (L23.0)")
+    func nickel() {
+        let codes = icd10(["Allergic contact dermatitis of the left wrist from the nickel in her watch."])
+        #expect(codes.contains("L23.0"), "\(codes)")
+        #expect(!codes.contains("L23.9"), "\(codes)")
+    }
+}
