@@ -107,6 +107,7 @@ public enum Gateway {
         }
         let collector = EndpointCollector(onReady: onReady)
         let metrics = GatewayMetrics()
+        let counters = CounterSampler(metrics: metrics)
         let pipelineWakes = DeliverySignal()
         let pipelineOn = !configuration.destinations.isEmpty
         let wakePipeline: @Sendable () -> Void
@@ -139,10 +140,11 @@ public enum Gateway {
             .register(on: router)
         HealthRoutes.register(on: router, store: store, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)
-        AdminRoutes(keys: store.keys, outbox: store.outbox, logger: logger).register(on: router)
+        AdminRoutes(keys: store.keys, outbox: store.outbox, audit: store.audit, logger: logger).register(on: router)
         do {
-            try ConsoleRoutes(store: store, configuration: configuration, endpoints: collector, logger: logger)
-                .register(on: router)
+            try ConsoleRoutes(
+                store: store, configuration: configuration, endpoints: collector, counters: counters, logger: logger
+            ).register(on: router)
         } catch {
             try? await store.close()
             throw error
@@ -184,9 +186,11 @@ public enum Gateway {
             journal: journal, notes: store.notes, outbox: store.webhooks, pipelineNotes: store.outbox,
             retention: configuration.retention, logger: logger)
         retention.shared = store
+        retention.consoleSessions = store.consoleSessions
         // Services start in order and stop in reverse: MLLP stops accepting first, HTTP last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CoderWarmUp(), successTerminationBehavior: .ignore),
+            .init(service: counters),
             .init(service: retention),
             .init(
                 service: WebhookService(
@@ -316,6 +320,10 @@ public enum Gateway {
 // mappings and stores (which made one start-up line of hundreds of kilobytes).
 extension CoderWarmUp: CustomStringConvertible {
     var description: String { "CoderWarmUp" }
+}
+
+extension CounterSampler: CustomStringConvertible {
+    var description: String { "CounterSampler" }
 }
 
 extension PipelineService: CustomStringConvertible {

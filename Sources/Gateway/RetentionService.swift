@@ -4,7 +4,7 @@ import ServiceLifecycle
 import Store
 
 /// Deletes journal rows older than the retention period, erases notes past their `expires_at` and finished
-/// webhook deliveries older than a week, once at start and then every `interval`. PHI expires: nothing is kept longer than configured.
+/// webhook deliveries older than a week, and expired console sessions, once at start and then every `interval`. PHI expires: nothing is kept longer than configured.
 public struct RetentionService: Service {
     let journal: any Journal
     let notes: (any NoteStore)?
@@ -15,6 +15,8 @@ public struct RetentionService: Service {
     let logger: Logger
     /// The store whose instances take turns sweeping (``Store/exclusively(_:_:)``); `nil` sweeps every time.
     var shared: (any Store)? = nil
+    /// The console sessions whose expired rows each sweep erases.
+    var consoleSessions: (any ConsoleSessionStore)? = nil
 
     /// Creates the sweeper.
     public init(
@@ -81,6 +83,13 @@ public struct RetentionService: Service {
                 _ = try await outbox.purgeFinishedDeliveries(before: now.addingTimeInterval(-7 * 86_400))
             } catch {
                 logger.error("webhook sweep failed", metadata: ["nb.error": "\(type(of: error))"])
+            }
+        }
+        if let consoleSessions {
+            do {
+                _ = try await consoleSessions.purgeExpiredSessions(now: now)
+            } catch {
+                logger.error("console session sweep failed", metadata: ["nb.error": "\(type(of: error))"])
             }
         }
         guard let retention else { return }

@@ -310,12 +310,31 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
         try await database.withConnection("append audit record") { connection in
             try await connection.rows(
                 """
-                INSERT INTO audit (recorded_at, key_id, action, note_id, status, error_code, remote_address) \
-                VALUES (\(record.recordedAt.epochMilliseconds), \(record.keyID), \(record.action.rawValue), \
-                \(record.noteID), \(record.status), \(record.errorCode), \(record.remoteAddress))
+                INSERT INTO audit (recorded_at, key_id, action, note_id, status, error_code, remote_address, target, \
+                affected, channel) VALUES (\(record.recordedAt.epochMilliseconds), \(record.keyID), \
+                \(record.action.rawValue), \(record.noteID), \(record.status), \(record.errorCode), \
+                \(record.remoteAddress), \(record.target), \(record.affected), \(record.channel))
                 """,
                 logger: self.logger)
         }
+    }
+
+    private static let auditColumns =
+        "id, recorded_at, key_id, action, note_id, status, error_code, remote_address, target, affected, channel"
+
+    private static func decodeAudit(_ row: PostgresRow) throws -> AuditRecord {
+        let cells = row.makeRandomAccess()
+        let actionName = try cells[3].decode(String.self)
+        guard let action = AuditRecord.Action(rawValue: actionName) else {
+            throw StoreError(.corruptEntry, reason: "audit row has unknown action \(actionName)")
+        }
+        return AuditRecord(
+            id: try cells[0].decode(Int64.self),
+            recordedAt: Date(epochMilliseconds: try cells[1].decode(Int64.self)),
+            keyID: try cells[2].decode(String?.self), action: action, noteID: try cells[4].decode(String?.self),
+            status: try cells[5].decode(Int.self), errorCode: try cells[6].decode(String?.self),
+            remoteAddress: try cells[7].decode(String?.self), target: try cells[8].decode(String?.self),
+            affected: try cells[9].decode(Int?.self), channel: try cells[10].decode(String?.self))
     }
 
     func auditRecords(since: Date?, until: Date?, afterID: Int64, limit: Int) async throws -> [AuditRecord] {
@@ -324,24 +343,29 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
         return try await database.withConnection("read audit records") { connection in
             try await connection.rows(
                 """
-                SELECT id, recorded_at, key_id, action, note_id, status, error_code, remote_address FROM audit \
+                SELECT \(unescaped: Self.auditColumns) FROM audit \
                 WHERE id > \(afterID) AND recorded_at >= \(from) AND recorded_at < \(to) ORDER BY id LIMIT \(count)
                 """,
                 logger: self.logger
-            ).map { row in
-                let cells = row.makeRandomAccess()
-                let actionName = try cells[3].decode(String.self)
-                guard let action = AuditRecord.Action(rawValue: actionName) else {
-                    throw StoreError(.corruptEntry, reason: "audit row has unknown action \(actionName)")
-                }
-                return AuditRecord(
-                    id: try cells[0].decode(Int64.self),
-                    recordedAt: Date(epochMilliseconds: try cells[1].decode(Int64.self)),
-                    keyID: try cells[2].decode(String?.self), action: action, noteID: try cells[4].decode(String?.self),
-                    status: try cells[5].decode(Int.self), errorCode: try cells[6].decode(String?.self),
-                    remoteAddress: try cells[7].decode(String?.self))
-            }
+            ).map(Self.decodeAudit)
         }
+    }
+
+    func recentAuditRecords(_ cursor: KeysetCursor?, limit: Int) async throws -> [AuditRecord] {
+        let count = max(0, limit)
+        let query: PostgresQuery =
+            switch cursor {
+            case nil: "SELECT \(unescaped: Self.auditColumns) FROM audit ORDER BY id DESC LIMIT \(count)"
+            case .before(let id):
+                "SELECT \(unescaped: Self.auditColumns) FROM audit WHERE id < \(id) ORDER BY id DESC LIMIT \(count)"
+            case .after(let id):
+                "SELECT \(unescaped: Self.auditColumns) FROM audit WHERE id > \(id) ORDER BY id LIMIT \(count)"
+            }
+        let records = try await database.withConnection("read recent audit records") { connection in
+            try await connection.rows(query, logger: self.logger).map(Self.decodeAudit)
+        }
+        if case .after = cursor { return Array(records.reversed()) }
+        return records
     }
 
     // MARK: - Webhook outbox

@@ -245,6 +245,30 @@ final class PostgresOutbox: Outbox {
         }
     }
 
+    func items(states: [OutboxState], destination: String?, cursor: KeysetCursor?, limit: Int) async throws
+        -> [OutboxItem]
+    {
+        guard limit > 0 else { return [] }
+        let names = states.map(\.rawValue)
+        var (lower, upper, order) = (Int64.min, Int64.max, "DESC")
+        switch cursor {
+        case nil: break
+        case .before(let id): upper = id
+        case .after(let id): (lower, order) = (id, "ASC")
+        }
+        let query: PostgresQuery = """
+            SELECT \(unescaped: Self.columns) FROM outbox \
+            WHERE (cardinality(\(names)::text[]) = 0 OR state = ANY(\(names)::text[])) \
+            AND (\(destination)::text IS NULL OR destination = \(destination)) AND id > \(lower) AND id < \(upper) \
+            ORDER BY id \(unescaped: order) LIMIT \(limit)
+            """
+        let rows = try await database.withConnection("page outbox rows") { connection in
+            try await connection.rows(query, logger: self.logger).map(Self.decodeItem)
+        }
+        if case .after = cursor { return Array(rows.reversed()) }
+        return rows
+    }
+
     func item(id: Int64) async throws -> OutboxItem? {
         try await database.withConnection("read outbox row") { connection in
             try await connection.rows(

@@ -218,6 +218,28 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX stream_tickets_expires_at ON stream_tickets (expires_at)",
             ]),
+        Migration(
+            version: 5, name: "operator audit and console sessions",
+            statements: [
+                // Operators' actions in the audit trail: what they concerned, how many rows, from where.
+                """
+                ALTER TABLE audit DROP CONSTRAINT IF EXISTS audit_action_check, \
+                ADD COLUMN target TEXT, ADD COLUMN affected INTEGER, ADD COLUMN channel TEXT, \
+                ADD CONSTRAINT audit_action_check CHECK (action IN ('create', 'read', 'delete', 'outbox-retry', \
+                'outbox-retry-dead', 'outbox-purge', 'key-create', 'key-revoke'))
+                """,
+                // Console sessions under their token's SHA-256, so that every instance accepts them.
+                """
+                CREATE TABLE console_sessions (
+                    token_digest TEXT PRIMARY KEY,
+                    key_id TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX console_sessions_expires_at ON console_sessions (expires_at)",
+                "CREATE INDEX console_sessions_key_id ON console_sessions (key_id)",
+            ]),
     ]
 
     /// Applies the migrations `connection`'s database lacks, under the advisory lock, in one transaction; returns

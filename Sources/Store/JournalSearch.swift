@@ -20,6 +20,9 @@ public struct JournalSearch: Sendable, Hashable {
     public var receivedFrom: Date?
     /// Received before this.
     public var receivedBefore: Date?
+    /// Where the page starts (keyset paging by entry id): the newest matches older than an entry, or the oldest
+    /// matches newer than one (still listed newest first).
+    public var cursor: KeysetCursor?
 
     /// The most entries read for one search: a bound on the work of one page view.
     public static let maximumScanned = 50_000
@@ -27,7 +30,7 @@ public struct JournalSearch: Sendable, Hashable {
     /// A search with no filter (every entry).
     public init(
         controlID: String? = nil, sender: String? = nil, messageType: String? = nil, state: JournalState? = nil,
-        flag: JournalFlag? = nil, receivedFrom: Date? = nil, receivedBefore: Date? = nil
+        flag: JournalFlag? = nil, receivedFrom: Date? = nil, receivedBefore: Date? = nil, cursor: KeysetCursor? = nil
     ) {
         self.controlID = controlID
         self.sender = sender
@@ -36,6 +39,7 @@ public struct JournalSearch: Sendable, Hashable {
         self.flag = flag
         self.receivedFrom = receivedFrom
         self.receivedBefore = receivedBefore
+        self.cursor = cursor
     }
 
     /// Whether `entry` matches every filter given.
@@ -53,15 +57,23 @@ public struct JournalSearch: Sendable, Hashable {
         if let flag, !entry.flags.contains(flag) { return false }
         if let receivedFrom, entry.receivedAt < receivedFrom { return false }
         if let receivedBefore, entry.receivedAt >= receivedBefore { return false }
+        if let cursor, !cursor.admits(entry.id) { return false }
         return true
     }
 
-    /// The newest `limit` matching entries, newest first, and whether the scan stopped at ``maximumScanned``.
+    /// The newest `limit` matching entries (after a ``KeysetCursor/after(_:)`` cursor: the oldest `limit` newer than
+    /// it), newest first, and whether the scan stopped at ``maximumScanned``.
     public func run(on journal: any Journal, limit: Int) async throws -> (entries: [JournalEntry], truncated: Bool) {
         if let searching = journal as? any JournalSearching {
             return (try await searching.search(self, limit: limit), false)
         }
+        // After an entry: read on from it and keep the first matches.
         var cursor: Int64?
+        var keepsOldest = false
+        if case .after(let id) = self.cursor {
+            cursor = id
+            keepsOldest = true
+        }
         var scanned = 0
         var found: [JournalEntry] = []
         let page = 500
@@ -77,6 +89,7 @@ public struct JournalSearch: Sendable, Hashable {
             scanned += entries.count
             for entry in entries where matches(entry) {
                 found.append(entry)
+                if keepsOldest, found.count == limit { return (found.reversed(), false) }
                 if found.count > limit { found.removeFirst(found.count - limit) }
             }
             guard let last = entries.last, entries.count == page else {
@@ -90,7 +103,7 @@ public struct JournalSearch: Sendable, Hashable {
 
 /// A journal that runs a ``JournalSearch`` itself, reading only the matching rows.
 public protocol JournalSearching: Sendable {
-    /// The newest `limit` entries that match `search`, newest first, bodies opened; exactly the entries
-    /// ``JournalSearch/matches(_:)`` accepts.
+    /// The newest `limit` entries that match `search` (the oldest after an ``KeysetCursor/after(_:)`` cursor), newest
+    /// first, bodies opened; exactly the entries ``JournalSearch/matches(_:)`` accepts.
     func search(_ search: JournalSearch, limit: Int) async throws -> [JournalEntry]
 }

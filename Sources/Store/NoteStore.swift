@@ -172,57 +172,6 @@ public protocol APIKeyStore: Sendable {
     func revokeKey(id: String, at date: Date) async throws -> Bool
 }
 
-/// One access to a note, or an attempt: who, what, when, and how it ended. Holds no PHI.
-public struct AuditRecord: Sendable, Hashable {
-    /// What was done.
-    public enum Action: String, Sendable, CaseIterable {
-        case create, read, delete
-    }
-
-    /// The row id (0 before it is stored).
-    public var id: Int64
-    /// When.
-    public var recordedAt: Date
-    /// The API key id, or `nil` when the caller was not authenticated.
-    public var keyID: String?
-    /// What.
-    public var action: Action
-    /// The note concerned, when known.
-    public var noteID: String?
-    /// The HTTP status of the answer.
-    public var status: Int
-    /// The error code of a failed attempt (`NOT_FOUND`, `FORBIDDEN`, ...); `nil` on success.
-    public var errorCode: String?
-    /// The caller's network address.
-    public var remoteAddress: String?
-
-    /// Creates a record.
-    public init(
-        id: Int64 = 0, recordedAt: Date, keyID: String?, action: Action, noteID: String?, status: Int,
-        errorCode: String? = nil, remoteAddress: String? = nil
-    ) {
-        self.id = id
-        self.recordedAt = recordedAt
-        self.keyID = keyID
-        self.action = action
-        self.noteID = noteID
-        self.status = status
-        self.errorCode = errorCode
-        self.remoteAddress = remoteAddress
-    }
-
-    /// Whether the access succeeded.
-    public var succeeded: Bool { (200..<300).contains(status) }
-}
-
-/// The audit trail of note access.
-public protocol AuditLog: Sendable {
-    /// Appends a record.
-    func append(_ record: AuditRecord) async throws
-    /// Records from `since` (inclusive) to `until` (exclusive) in time order, at most `limit`, after row `afterID`.
-    func auditRecords(since: Date?, until: Date?, afterID: Int64, limit: Int) async throws -> [AuditRecord]
-}
-
 /// A webhook event waiting to be delivered, or delivered.
 public struct WebhookDelivery: Sendable, Hashable {
     /// Where it is in its life.

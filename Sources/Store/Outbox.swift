@@ -57,6 +57,11 @@ public protocol Outbox: Sendable {
     /// Rows by id, ascending, after `afterID`, optionally of one state and one destination.
     func items(state: OutboxState?, destination: String?, afterID: Int64?, limit: Int) async throws -> [OutboxItem]
 
+    /// A page of the rows in one of `states` (every state when empty; of `destination`, when given), newest first,
+    /// next to `cursor` (see ``KeysetCursor``): with none, the newest `limit` rows.
+    func items(states: [OutboxState], destination: String?, cursor: KeysetCursor?, limit: Int) async throws
+        -> [OutboxItem]
+
     /// The row with this id.
     func item(id: Int64) async throws -> OutboxItem?
 

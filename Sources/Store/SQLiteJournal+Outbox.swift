@@ -243,6 +243,43 @@ extension SQLiteJournal: Outbox {
         }
     }
 
+    public func items(states: [OutboxState], destination: String?, cursor: KeysetCursor?, limit: Int) async throws
+        -> [OutboxItem]
+    {
+        guard limit > 0 else { return [] }
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if !states.isEmpty {
+            conditions.append("state IN (" + states.map { _ in "?" }.joined(separator: ", ") + ")")
+            for state in states { arguments += [state.rawValue] }
+        }
+        if let destination {
+            conditions.append("destination = ?")
+            arguments += [destination]
+        }
+        var order = "DESC"
+        switch cursor {
+        case nil: break
+        case .before(let id):
+            conditions.append("id < ?")
+            arguments += [id]
+        case .after(let id):
+            conditions.append("id > ?")
+            arguments += [id]
+            order = "ASC"
+        }
+        arguments += [limit]
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let (matching, ordered) = (arguments, order)
+        let rows = try await read("page outbox rows") { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.outboxColumns) FROM outbox \(filter) ORDER BY id \(ordered) LIMIT ?",
+                arguments: matching
+            ).map(Self.decodeItem)
+        }
+        return order == "ASC" ? Array(rows.reversed()) : rows
+    }
+
     public func item(id: Int64) async throws -> OutboxItem? {
         try await read("read outbox row") { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.outboxColumns) FROM outbox WHERE id = ?", arguments: [id])

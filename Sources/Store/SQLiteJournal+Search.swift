@@ -37,17 +37,29 @@ extension SQLiteJournal: JournalSearching {
             conditions.append("received_at < ?")
             arguments += [before.epochMilliseconds]
         }
+        var order = "DESC"
+        switch search.cursor {
+        case nil: break
+        case .before(let id):
+            conditions.append("id < ?")
+            arguments += [id]
+        case .after(let id):
+            conditions.append("id > ?")
+            arguments += [id]
+            order = "ASC"
+        }
         arguments += [limit]
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let matching = arguments
+        let (matching, ordered) = (arguments, order)
         let rows = try await read("search journal entries") { db in
             try Row.fetchAll(
-                db, sql: "SELECT \(JournalRow.columns) FROM journal \(filter) ORDER BY id DESC LIMIT ?",
+                db, sql: "SELECT \(JournalRow.columns) FROM journal \(filter) ORDER BY id \(ordered) LIMIT ?",
                 arguments: matching
             ).map(JournalRow.init(row:))
         }
         // A type with more than code^event matches only as a whole: the LIKE above is wider for it.
-        return try rows.map { try $0.entry(opening: sealer) }.filter(search.matches)
+        let entries = try rows.map { try $0.entry(opening: sealer) }.filter(search.matches)
+        return order == "ASC" ? Array(entries.reversed()) : entries
     }
 
     /// `text` with LIKE's wildcards and the escape character escaped by `\`.

@@ -331,38 +331,63 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         try await write("append audit record") { db in
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO audit (recorded_at, key_id, action, note_id, status, error_code, remote_address) \
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO audit (recorded_at, key_id, action, note_id, status, error_code, remote_address, \
+                    target, affected, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 record.recordedAt.epochMilliseconds, record.keyID, record.action.rawValue, record.noteID, record.status,
-                record.errorCode, record.remoteAddress,
+                record.errorCode, record.remoteAddress, record.target, record.affected, record.channel,
             ])
         }
     }
 
+    private static let auditColumns =
+        "id, recorded_at, key_id, action, note_id, status, error_code, remote_address, target, affected, channel"
+
+    private static func decodeAudit(_ row: Row) throws -> AuditRecord {
+        let actionName: String = row[3]
+        guard let action = AuditRecord.Action(rawValue: actionName) else {
+            throw StoreError(.corruptEntry, reason: "audit row has unknown action \(actionName)")
+        }
+        return AuditRecord(
+            id: row[0], recordedAt: Date(epochMilliseconds: row[1]), keyID: row[2], action: action, noteID: row[4],
+            status: row[5], errorCode: row[6], remoteAddress: row[7], target: row[8], affected: row[9],
+            channel: row[10])
+    }
+
     public func auditRecords(since: Date?, until: Date?, afterID: Int64, limit: Int) async throws -> [AuditRecord] {
-        let rows = try await read("read audit records") { db in
+        try await read("read audit records") { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, recorded_at, key_id, action, note_id, status, error_code, remote_address FROM audit \
+                    SELECT \(Self.auditColumns) FROM audit \
                     WHERE id > ? AND recorded_at >= ? AND recorded_at < ? ORDER BY id LIMIT ?
                     """,
                 arguments: [
                     afterID, since?.epochMilliseconds ?? Int64.min, until?.epochMilliseconds ?? Int64.max, limit,
                 ]
-            ).map { row in
-                let actionName: String = row[3]
-                guard let action = AuditRecord.Action(rawValue: actionName) else {
-                    throw StoreError(.corruptEntry, reason: "audit row has unknown action \(actionName)")
-                }
-                return AuditRecord(
-                    id: row[0], recordedAt: Date(epochMilliseconds: row[1]), keyID: row[2], action: action,
-                    noteID: row[4], status: row[5], errorCode: row[6], remoteAddress: row[7])
-            }
+            ).map(Self.decodeAudit)
         }
-        return rows
+    }
+
+    public func recentAuditRecords(_ cursor: KeysetCursor?, limit: Int) async throws -> [AuditRecord] {
+        let count = max(0, limit)
+        let sql =
+            switch cursor {
+            case nil: "SELECT \(Self.auditColumns) FROM audit ORDER BY id DESC LIMIT ?"
+            case .before: "SELECT \(Self.auditColumns) FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?"
+            case .after: "SELECT \(Self.auditColumns) FROM audit WHERE id > ? ORDER BY id LIMIT ?"
+            }
+        let arguments: StatementArguments =
+            switch cursor {
+            case nil: [count]
+            case .before(let id), .after(let id): [id, count]
+            }
+        let records = try await read("read recent audit records") { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.decodeAudit)
+        }
+        if case .after = cursor { return Array(records.reversed()) }
+        return records
     }
 
     // MARK: - Webhook outbox
@@ -449,7 +474,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
 
     // MARK: - Access
 
-    private func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.read(body)
         } catch {
@@ -457,7 +482,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
     }
 
-    private func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.write(body)
         } catch {
@@ -545,6 +570,40 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         // The fingerprint of the request that made a note, for Idempotency-Key replays.
         migrator.registerMigration("notes.v3") { db in
             try db.execute(sql: "ALTER TABLE notes ADD COLUMN request_index TEXT")
+        }
+        // Operators' actions in the audit trail (what they concerned, how many rows, from where), and the console's
+        // sessions. SQLite cannot change a CHECK constraint: the audit table is copied into a new one, ids kept.
+        migrator.registerMigration("notes.v4") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_v4 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        recorded_at INTEGER NOT NULL,
+                        key_id TEXT,
+                        action TEXT NOT NULL CHECK (action IN ('create', 'read', 'delete', 'outbox-retry',
+                            'outbox-retry-dead', 'outbox-purge', 'key-create', 'key-revoke')),
+                        note_id TEXT,
+                        status INTEGER NOT NULL,
+                        error_code TEXT,
+                        remote_address TEXT,
+                        target TEXT,
+                        affected INTEGER,
+                        channel TEXT
+                    );
+                    INSERT INTO audit_v4 (id, recorded_at, key_id, action, note_id, status, error_code, remote_address)
+                        SELECT id, recorded_at, key_id, action, note_id, status, error_code, remote_address FROM audit;
+                    DROP TABLE audit;
+                    ALTER TABLE audit_v4 RENAME TO audit;
+                    CREATE INDEX audit_recorded_at ON audit (recorded_at);
+                    CREATE TABLE console_sessions (
+                        token_digest TEXT PRIMARY KEY,
+                        key_id TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX console_sessions_expires_at ON console_sessions (expires_at);
+                    CREATE INDEX console_sessions_key_id ON console_sessions (key_id);
+                    """)
         }
     }
 }

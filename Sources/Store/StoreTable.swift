@@ -90,6 +90,7 @@ public struct StoreTable: Sendable, Hashable {
             [
                 ("id", .integer), ("recorded_at", .integer), ("key_id", .text), ("action", .text),
                 ("note_id", .text), ("status", .integer), ("error_code", .text), ("remote_address", .text),
+                ("target", .text), ("affected", .integer), ("channel", .text),
             ]),
         StoreTable(
             "webhooks", generatedKey: true,

@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 @testable import Gateway
@@ -10,60 +11,104 @@ import Testing
         id: "key_0123456789ab", name: "operator", scopes: ["admin", "phi:read"], hash: "h", webhookSecret: "s",
         createdAt: Date(timeIntervalSince1970: 0))
 
-    @Test func aSessionIsFoundByItsIdUntilItExpires() async {
-        let sessions = ConsoleSessions(lifetime: .seconds(60))
-        let start = Date(timeIntervalSince1970: 1_000_000)
-        let session = await sessions.open(for: Self.key, now: start)
-        #expect(session.keyID == Self.key.id)
-        #expect(session.canReadPHI)
-        #expect(session.expiresAt == start.addingTimeInterval(60))
-        #expect(await sessions.session(id: session.id, now: start.addingTimeInterval(59)) == session)
-        #expect(await sessions.session(id: session.id + "x", now: start) == nil)
-        #expect(await sessions.session(id: session.id, now: start.addingTimeInterval(60)) == nil)
-        // Expired sessions are forgotten.
-        #expect(await sessions.count == 0)
+    /// Sessions over a fresh SQLite store holding ``key``, closed after `body`.
+    static func withSessions(
+        lifetime: Duration = .seconds(8 * 3600), _ body: (ConsoleSessions, SQLiteStore) async throws -> Void
+    ) async throws {
+        let directory = try URLPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyring = try DataKeyring.load(keyFile: directory.appendingPathComponent("journal.key"), environment: [:])
+        let store = try SQLiteStore(
+            databaseFile: directory.appendingPathComponent("notebridge.sqlite"), keyring: keyring)
+        try await store.keys.saveKey(key)
+        do {
+            try await body(ConsoleSessions(store: store.consoleSessions, lifetime: lifetime), store)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
     }
 
-    @Test func signingOutAndRevokingEndSessions() async {
-        let sessions = ConsoleSessions()
-        let first = await sessions.open(for: Self.key)
-        let second = await sessions.open(for: Self.key)
-        #expect(first.id != second.id)
-        #expect(first.csrfToken != second.csrfToken)
-        await sessions.close(id: first.id)
-        #expect(await sessions.session(id: first.id) == nil)
-        #expect(await sessions.session(id: second.id) != nil)
-        await sessions.close(keyID: Self.key.id)
-        #expect(await sessions.session(id: second.id) == nil)
+    @Test func aSessionIsFoundByItsTokenUntilItExpires() async throws {
+        try await Self.withSessions(lifetime: .seconds(60)) { sessions, store in
+            let start = Date(timeIntervalSince1970: 1_000_000)
+            let session = try await sessions.open(for: Self.key, now: start)
+            #expect(session.keyID == Self.key.id)
+            #expect(session.canReadPHI)
+            #expect(session.expiresAt == start.addingTimeInterval(60))
+            let found = try await sessions.session(
+                token: session.id, keys: store.keys, now: start.addingTimeInterval(59))
+            #expect(found == session)
+            #expect(try await sessions.session(token: session.id + "x", keys: store.keys, now: start) == nil)
+            #expect(
+                try await sessions.session(token: session.id, keys: store.keys, now: start.addingTimeInterval(60))
+                    == nil)
+            // The store holds the token's digest, never the token.
+            let digest = ConsoleSessions.digest(session.id)
+            #expect(try await store.consoleSessions.session(tokenDigest: digest, now: start)?.keyID == Self.key.id)
+            #expect(try await store.consoleSessions.session(tokenDigest: session.id, now: start) == nil)
+            // Expired sessions are swept when the next one opens.
+            _ = try await sessions.open(for: Self.key, now: start.addingTimeInterval(120))
+            #expect(try await store.consoleSessions.session(tokenDigest: digest, now: start) == nil)
+        }
     }
 
-    @Test func theOldestSessionGoesWhenTheLimitIsReached() async {
-        let sessions = ConsoleSessions(capacity: 2)
-        let start = Date()
-        let oldest = await sessions.open(for: Self.key, now: start)
-        _ = await sessions.open(for: Self.key, now: start.addingTimeInterval(1))
-        _ = await sessions.open(for: Self.key, now: start.addingTimeInterval(2))
-        #expect(await sessions.count == 2)
-        #expect(await sessions.session(id: oldest.id, now: start.addingTimeInterval(3)) == nil)
+    @Test func aSessionOpenedByOneInstanceIsAcceptedByAnother() async throws {
+        try await Self.withSessions { sessions, store in
+            let session = try await sessions.open(for: Self.key)
+            // Another instance: its own ConsoleSessions over the same store, knowing only the cookie.
+            let other = ConsoleSessions(store: store.consoleSessions)
+            let found = try #require(try await other.session(token: session.id, keys: store.keys))
+            #expect(found.csrfToken == session.csrfToken)
+            #expect(found.acceptsCSRFToken(session.csrfToken))
+        }
     }
 
-    @Test func theCSRFTokenMustMatchExactly() async {
-        let session = await ConsoleSessions().open(for: Self.key)
-        #expect(session.acceptsCSRFToken(session.csrfToken))
-        #expect(!session.acceptsCSRFToken(nil))
-        #expect(!session.acceptsCSRFToken(""))
-        #expect(!session.acceptsCSRFToken(String(session.csrfToken.dropLast())))
-        #expect(!session.acceptsCSRFToken(session.csrfToken + "A"))
-        #expect(!session.acceptsCSRFToken(session.id))
-        // 32 random bytes as base64url: 43 characters of the cookie alphabet.
-        #expect(session.csrfToken.count == 43)
-        #expect(ConsoleCookie.value("t", in: "t=\(session.csrfToken)") == session.csrfToken)
+    @Test func signingOutAndRevokingEndSessions() async throws {
+        try await Self.withSessions { sessions, store in
+            let first = try await sessions.open(for: Self.key)
+            let second = try await sessions.open(for: Self.key)
+            #expect(first.id != second.id)
+            #expect(first.csrfToken != second.csrfToken)
+            try await sessions.close(token: first.id)
+            #expect(try await sessions.session(token: first.id, keys: store.keys) == nil)
+            #expect(try await sessions.session(token: second.id, keys: store.keys) != nil)
+            try await sessions.close(keyID: Self.key.id)
+            #expect(try await sessions.session(token: second.id, keys: store.keys) == nil)
+            // A key revoked elsewhere (the CLI, another instance) ends its sessions at their next request.
+            let third = try await sessions.open(for: Self.key)
+            #expect(try await store.keys.revokeKey(id: Self.key.id, at: Date()))
+            #expect(try await sessions.session(token: third.id, keys: store.keys) == nil)
+            #expect(
+                try await store.consoleSessions.session(tokenDigest: ConsoleSessions.digest(third.id), now: Date())
+                    == nil)
+        }
     }
 
-    @Test func withoutPHIReadTheSessionSeesMetadataOnly() async {
-        var key = Self.key
-        key.scopes = ["admin"]
-        #expect(await !ConsoleSessions().open(for: key).canReadPHI)
+    @Test func theCSRFTokenIsDerivedFromTheSessionTokenAndMustMatchExactly() async throws {
+        try await Self.withSessions { sessions, _ in
+            let session = try await sessions.open(for: Self.key)
+            #expect(session.csrfToken == ConsoleSession.csrfToken(for: session.id))
+            #expect(session.acceptsCSRFToken(session.csrfToken))
+            #expect(!session.acceptsCSRFToken(nil))
+            #expect(!session.acceptsCSRFToken(""))
+            #expect(!session.acceptsCSRFToken(String(session.csrfToken.dropLast())))
+            #expect(!session.acceptsCSRFToken(session.csrfToken + "A"))
+            #expect(!session.acceptsCSRFToken(session.id))
+            // 32 bytes (an HMAC-SHA256) as base64url: 43 characters of the cookie alphabet.
+            #expect(session.csrfToken.count == 43)
+            #expect(ConsoleCookie.value("t", in: "t=\(session.csrfToken)") == session.csrfToken)
+        }
+    }
+
+    @Test func withoutPHIReadTheSessionSeesMetadataOnly() async throws {
+        try await Self.withSessions { sessions, _ in
+            var key = Self.key
+            key.scopes = ["admin"]
+            let session = try await sessions.open(for: key)
+            #expect(!session.canReadPHI)
+        }
     }
 
     @Test func cookiesAreHttpOnlyStrictAndSecureWithTLS() {

@@ -38,7 +38,15 @@ struct NotesDatabaseMergeTests {
         }
         try await store.saveKey(
             APIKeyRecord(id: "key_000000000001", name: "app", scopes: ["notes:read"], hash: "cafe", webhookSecret: "whsec_1", createdAt: Date()))
-        try await store.append(AuditRecord(recordedAt: Date(), keyID: "key_000000000001", action: .create, noteID: nil, status: 200))
+        // The audit columns of that layout (the operator columns came with notes.v4).
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO audit (recorded_at, key_id, action, note_id, status) \
+                    VALUES (?, 'key_000000000001', 'create', NULL, 200)
+                    """,
+                arguments: [Date().epochMilliseconds])
+        }
         try pool.close()
     }
 

@@ -102,6 +102,20 @@ def test_admin_outbox_endpoints(gateway_factory, tmp_path):
         assert error_code(call(gateway, "DELETE", "/admin/outbox", admin)) == (405, "METHOD_NOT_ALLOWED")
         assert error_code(call(gateway, "GET", "/admin/nothing", admin)) == (404, "NOT_FOUND")
 
+        # Each action is an audit record (who, what, which row or destination, how many rows), exported as a FHIR
+        # AuditEvent; refused attempts (404, 409) are not.
+        events = [json.loads(line) for line in
+                  gateway.cli("audit", "export", "--format", "ndjson").stdout.decode().splitlines()]
+        actions = [(next(c["code"] for c in e["subtype"] if c["system"] == "urn:notebridge:audit-action"),
+                    [d["valueString"] for entity in e.get("entity", []) for d in entity.get("detail", [])])
+                   for e in events if any(c["system"] == "urn:notebridge:audit-action" for c in e["subtype"])]
+        assert actions == [("outbox-retry", ["1"]), ("outbox-retry-dead", ["1"]), ("outbox-retry-dead", ["0"]),
+                           ("outbox-purge", ["0"]), ("outbox-purge", ["4"])]
+        retry = next(e for e in events if any(c["code"] == "outbox-retry" for c in e["subtype"]))
+        assert {"system": "urn:notebridge:outbox", "value": str(row["id"])} in [
+            entity["what"].get("identifier") for entity in retry["entity"]]
+        assert retry["agent"][0]["who"]["identifier"]["system"] == "urn:notebridge:api-key"
+
         # No PHI in what the admin API answered or the gateway logged.
         log = gateway.log_text()
         for marker in (NAME_MARKER, TRANSCRIPT_MARKER):

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from conftest import Gateway, REPO, synthetic
-from test_pipeline import NAME_MARKER, TRANSCRIPT, TRANSCRIPT_MARKER, Receiver, field, mdm, outbox, wait_for
+from test_pipeline import NAME_MARKER, TRANSCRIPT, TRANSCRIPT_MARKER, Receiver, field, mdm, outbox, send, wait_for
 from test_pipeline_hl7 import mllp_send
 
 selenium = pytest.importorskip("selenium", reason="selenium is installed by scripts/setup-debian.sh test")
@@ -180,7 +180,7 @@ def test_the_pages_show_the_messages_the_test_sent(browser, console_gateway, sen
              timeout=15, what="the dead count")
     assert browser.find_element(By.CSS_SELECTOR, "[data-stat='journal.total']").text == "2"
     assert browser.find_element(By.CSS_SELECTOR, "[data-stat='outbox.ehr.queued-1m']").text == "2"
-    assert int(browser.find_element(By.CSS_SELECTOR, "[data-stat='journal.received-1m']").text) >= 1
+    assert int(browser.find_element(By.CSS_SELECTOR, "[data-stat='messages.received-1m']").text) >= 1
     # The listeners are shown with the ports they are bound to.
     assert f"MLLP: 127.0.0.1:{console_gateway.mllp_port}" in browser.find_element(By.TAG_NAME, "main").text
     errors = browser.find_element(By.ID, "errors").text
@@ -209,6 +209,68 @@ def test_a_dead_letter_retried_from_the_outbox_page_is_delivered(browser, consol
     # Sent again with the control ID of the first try.
     assert field(again[0], "MSH", 10) == sent["controlId"]
     assert "console" in console_gateway.log_text() and NAME_MARKER not in console_gateway.log_text()
+
+
+def test_the_retry_is_an_audit_record_in_the_console_and_in_the_audit_export(browser, console_gateway, sent):
+    # The audit page lists the retry (who, what, which row, through what), metadata only.
+    browser.get(base(console_gateway) + "/console/audit")
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "main table tbody tr") if "outbox-retry" in r.text)
+    assert f"outbox:{sent['id']}" in row.text and "console" in row.text
+    first_key_id = browser.find_element(By.CSS_SELECTOR, ".who").text.split("(")[1].split(")")[0]
+    assert first_key_id in row.text
+    assert NAME_MARKER not in browser.page_source and TRANSCRIPT_MARKER not in browser.page_source
+    screenshot(browser, "audit")
+    # `notebridge audit export` writes it as a FHIR AuditEvent with NoteBridge's action code and the row.
+    lines = console_gateway.cli("audit", "export", "--format", "ndjson").stdout.decode().splitlines()
+    events = [json.loads(line) for line in lines]
+    retries = [e for e in events
+               if any(c.get("code") == "outbox-retry" for c in e["subtype"])]
+    assert len(retries) == 1
+    event = retries[0]
+    assert event["action"] == "U" and event["outcome"] == "0"
+    assert event["agent"][0]["who"]["identifier"]["value"] == first_key_id
+    assert {"system": "urn:notebridge:outbox", "value": str(sent["id"])} in [
+        entity["what"].get("identifier") for entity in event["entity"]]
+    # The PHI view of a message (the first key has phi:read) is a read record naming the journal entry.
+    reads = [e for e in events if e["action"] == "R"]
+    assert any(entity["what"].get("identifier", {}).get("system") == "urn:notebridge:journal"
+               for e in reads for entity in e.get("entity", []))
+
+
+def test_paging_links_move_through_more_rows_than_a_page(browser, console_gateway):
+    # Three messages, one a page: the Older links walk through all of them, the Newer links back; each page's
+    # address keeps the filters and is bookmarkable.
+    browser.get(base(console_gateway) + "/console/messages?limit=1")
+    seen = []
+    while True:
+        rows = browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+        assert len(rows) == 1
+        seen.append(int(rows[0].find_element(By.TAG_NAME, "a").text))
+        older = browser.find_elements(By.LINK_TEXT, "Older messages")
+        if not older:
+            break
+        previous = browser.current_url
+        older[0].click()
+        wait_for(lambda: browser.current_url != previous, timeout=10, what="the older page")
+    assert len(seen) == len(console_gateway.journal()) >= 3
+    assert seen == sorted(seen, reverse=True)
+    bookmarked = browser.current_url
+    assert "before=" in bookmarked and "limit=1" in bookmarked
+    screenshot(browser, "messages-paged")
+    browser.find_element(By.LINK_TEXT, "Newer messages").click()
+    wait_for(lambda: "after=" in browser.current_url, timeout=10, what="the newer page")
+    assert int(browser.find_element(By.CSS_SELECTOR, "main table tbody tr a").text) == seen[-2]
+    browser.get(bookmarked)
+    assert int(browser.find_element(By.CSS_SELECTOR, "main table tbody tr a").text) == seen[-1]
+    # The outbox pages the same way, with its filters kept.
+    browser.get(base(console_gateway) + "/console/outbox?state=delivered&limit=1")
+    ids = [int(browser.find_element(By.CSS_SELECTOR, "main table tbody tr td").text)]
+    link = browser.find_element(By.LINK_TEXT, "Older rows")
+    assert "state=delivered" in link.get_attribute("href")
+    link.click()
+    wait_for(lambda: "before=" in browser.current_url, timeout=10, what="the older outbox page")
+    ids.append(int(browser.find_element(By.CSS_SELECTOR, "main table tbody tr td").text))
+    assert ids == sorted({r["id"] for r in outbox(console_gateway) if r["state"] == "delivered"}, reverse=True)
 
 
 def test_the_playground_shows_a_note_and_highlights_the_evidence_of_a_statement(browser, console_gateway):
@@ -318,9 +380,9 @@ def test_the_mappings_page_checks_every_file_and_previews_one(browser, console_g
     assert "Not found" in browser.find_element(By.TAG_NAME, "h1").text
 
 
-PAGES = ["/console", "/console/messages", "MESSAGE", "/console/outbox", "/console/outbox/confirm?action=retry-dead",
+PAGES = ["/console", "/console/messages", "/console/messages?limit=1&before=999999", "MESSAGE", "/console/outbox", "/console/outbox/confirm?action=retry-dead",
          "/console/playground", "PLAYGROUND-NOTE", "/console/mappings", "/console/mappings?preview=hl7-out/default.yaml",
-         "/console/keys", "/console/settings", "/console/messages/999999", "/console/nowhere", "/console/login"]
+         "/console/keys", "/console/audit", "/console/settings", "/console/messages/999999", "/console/nowhere", "/console/login"]
 
 
 def test_every_page_passes_axe_core_and_is_saved_as_a_screenshot(browser, console_gateway):
@@ -367,3 +429,94 @@ def test_purging_delivered_rows_asks_first_and_keeps_the_others(browser, console
     cutoff.send_keys("yesterday")
     browser.find_element(By.ID, "confirm").click()
     assert "delivered_before must be an ISO 8601 time" in wait_css(browser, "p.error")[0].text
+
+
+def metric_values(gateway) -> dict:
+    """The counters of `/metrics`: {(name, frozenset of labels): value}."""
+    values = {}
+    with urllib.request.urlopen(base(gateway) + "/metrics", timeout=10) as answer:
+        for line in answer.read().decode().splitlines():
+            if not line or line.startswith("#"):
+                continue
+            series, value = line.rsplit(" ", 1)
+            name, _, labels = series.partition("{")
+            pairs = frozenset(tuple(p.split("=", 1)) for p in labels.rstrip("}").replace('"', "").split(",") if p)
+            values[(name, pairs)] = float(value)
+    return values
+
+
+def metric_sum(values: dict, name: str, **labels) -> int:
+    return int(sum(v for (n, pairs), v in values.items()
+                   if n == name and all((k, w) in pairs for k, w in labels.items())))
+
+
+def test_a_second_gateway_counts_from_its_metrics_and_keeps_sessions_across_a_restart(browser, tmp_path_factory):
+    """A fresh gateway (its own data folder and EHR): the dashboard's per-minute counts equal the growth of the
+    counters /metrics exports (the gateway is younger than a minute, so the growth is since its start); then the
+    gateway restarts on the same SQLite database and the browser's session is still accepted; signing out ends it
+    for good. Last in the module: the browser's cookie is then this gateway's."""
+    receiver = Receiver()
+    receiver.answer = lambda message: "AE" if field(message, "PID", 3).startswith("MRN7101^") else "AA"
+    folder = tmp_path_factory.mktemp("console-second")
+    config = folder / "second.yaml"
+    config.write_text(
+        "destinations:\n  ehr:\n    type: mllp\n    host: 127.0.0.1\n"
+        f"    port: {receiver.port}\n    ackTimeoutSeconds: 5\n    connectTimeoutSeconds: 2\n"
+        "    initialBackoffMilliseconds: 200\n    maxBackoffSeconds: 1\n")
+    gateway = Gateway(folder / "data")
+    gateway.args = ["--config", str(config)]
+    try:
+        gateway.start()
+        before = metric_values(gateway)
+        for control, mrn in (("SECOND-1", "MRN7101"), ("SECOND-2", "MRN7102")):
+            assert send(gateway, mdm(control, mrn, "V81")) == "AA"
+        wait_for(lambda: sorted(r["state"] for r in outbox(gateway)) == ["dead", "delivered"],
+                 what="one dead and one delivered row")
+        browser.get(base(gateway) + "/console/login")
+        sign_in(browser, gateway, gateway.api_key)
+        browser.get(base(gateway) + "/console")
+        after = metric_values(gateway)
+
+        def shown(name):
+            return int(browser.find_element(By.CSS_SELECTOR, f"[data-stat='{name}']").text)
+
+        received = "notebridge_messages_received_total"
+        processed = "notebridge_messages_processed_total"
+        expected = {
+            "messages.received-1m": metric_sum(after, received) - metric_sum(before, received),
+            "messages.processed-1m": metric_sum(after, processed, outcome="processed")
+            - metric_sum(before, processed, outcome="processed"),
+        }
+        for label in {dict(pairs)["message_type"] for (name, pairs) in after if name == received}:
+            expected[f"type.{label}.received-1m"] = (metric_sum(after, received, message_type=label)
+                                                     - metric_sum(before, received, message_type=label))
+        for kind in ("delivered", "retried", "dead"):
+            name = f"notebridge_messages_{kind}_total"
+            expected[f"outbox.ehr.{kind}-1m"] = (metric_sum(after, name, destination="ehr")
+                                                 - metric_sum(before, name, destination="ehr"))
+        assert expected["messages.received-1m"] == 2 and expected["outbox.ehr.delivered-1m"] == 1
+        assert expected["outbox.ehr.dead-1m"] == 1
+        assert {name: shown(name) for name in expected} == expected
+        screenshot(browser, "dashboard-counters")
+        # The session outlives a restart on the same database (any instance accepts it).
+        session = browser.get_cookie("nb_console")["value"]
+        gateway.stop()
+        gateway.start()
+        browser.get(base(gateway) + "/console/audit")
+        assert "/console/login" not in browser.current_url
+        assert "Audit trail" in browser.find_element(By.TAG_NAME, "h1").text
+        # Signing out deletes it: the old cookie no longer opens a page.
+        sign_out(browser)
+        request = urllib.request.Request(base(gateway) + "/console", headers={"Cookie": f"nb_console={session}"})
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        with pytest.raises(urllib.error.HTTPError) as redirected:
+            urllib.request.build_opener(NoRedirect).open(request, timeout=10)
+        assert redirected.value.code == 303
+        assert redirected.value.headers["Location"].startswith("/console/login")
+    finally:
+        gateway.stop(signal.SIGKILL)
+        receiver.stop()

@@ -14,6 +14,8 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import hl7
@@ -107,6 +109,46 @@ def readyz(gateway) -> int:
         return error.code
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _console_request(gateway, path: str, cookie: str, data: bytes | None = None):
+    headers = {"Cookie": cookie}
+    if data is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    request = urllib.request.Request(f"http://127.0.0.1:{gateway.http_port}{path}", data=data, headers=headers,
+                                     method="POST" if data is not None else "GET")
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=10) as answer:
+            return answer.status, answer.read().decode(), answer.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers
+
+
+def console_sign_in(gateway, key: str) -> str:
+    """Signs in to the console over HTTP; the session cookie's value."""
+    _, _, headers = _console_request(gateway, "/console/login", "")
+    token = next(c.split(";")[0].split("=", 1)[1] for c in headers.get_all("Set-Cookie")
+                 if c.startswith("nb_console_signin="))
+    status, _, headers = _console_request(
+        gateway, "/console/login", f"nb_console_signin={token}",
+        urllib.parse.urlencode({"signin": token, "api_key": key, "next": "/console"}).encode())
+    assert status == 303
+    return next(c.split(";")[0].split("=", 1)[1] for c in headers.get_all("Set-Cookie") if c.startswith("nb_console="))
+
+
+def console_get(gateway, path: str, session: str):
+    status, body, _ = _console_request(gateway, path, f"nb_console={session}")
+    return status, body
+
+
+def console_post(gateway, path: str, session: str, form: str):
+    status, body, _ = _console_request(gateway, path, f"nb_console={session}", form.encode())
+    return status, body
+
+
 def test_two_instances_on_one_database_write_each_message_once_and_share_duplicates(
         gateway_factory, tmp_path, postgres):
     receiver = Receiver()
@@ -140,7 +182,17 @@ def test_two_instances_on_one_database_write_each_message_once_and_share_duplica
             assert "PostgreSQL store opened" in gateway.log_text()
             assert not (gateway.data_dir / "notebridge.sqlite").exists()
         assert postgres.psql("notebridge", "SELECT string_agg(version::text, ',' ORDER BY version) FROM notebridge_schema") \
-            == "1,2,3,4"
+            == "1,2,3,4,5"
+        # A console session opened on one instance is accepted by the other (kept in the database by its token's
+        # digest); signing out on the other ends it on both.
+        first_key = next(g.api_key for g in instances if g.api_key)
+        session = console_sign_in(instances[0], first_key)
+        status, page = console_get(instances[1], "/console/audit", session)
+        assert status == 200 and "Audit trail" in page
+        csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        assert console_post(instances[1], "/console/logout", session, f"csrf={csrf}")[0] == 303
+        assert console_get(instances[0], "/console/audit", session)[0] == 303
+        assert postgres.psql("notebridge", "SELECT COUNT(*) FROM console_sessions") == "0"
 
         # 24 messages for 6 patients, alternately to each instance, several per connection.
         messages = [mdm(f"PG-{n:03d}", f"MRN7{n % 6:03d}", f"V7{n:03d}") for n in range(24)]

@@ -1,9 +1,11 @@
 import Foundation
 import Store
 
-/// Audit records as FHIR R4 AuditEvent resources: a RESTful operation (`rest`) with its interaction subtype,
-/// the API key as the requesting agent, NoteBridge as the observing application server, and the note as the
-/// entity. Records hold no PHI, and neither do the events.
+/// Audit records as FHIR R4 AuditEvent resources: a RESTful operation (`rest`) with its interaction subtype (and,
+/// for an operator's action, NoteBridge's own action code: `outbox-retry`, `key-revoke`, ...), the API key as the
+/// requesting agent, NoteBridge as the observing application server, and the note and the action's target (an
+/// outbox row, a journal entry, an API key, a destination; the rows it changed as a detail) as entities. Records
+/// hold no PHI, and neither do the events.
 public enum AuditEventExport {
     struct Coding: Encodable {
         var system: String
@@ -37,10 +39,19 @@ public enum AuditEventExport {
         var type: [Coding]
     }
 
+    struct Detail: Encodable {
+        var type: String
+        var valueString: String
+    }
+
     struct Entity: Encodable {
         var what: Reference
         var type: Coding
+        var detail: [Detail]?
     }
+
+    /// The code system of NoteBridge's own audit actions (``AuditRecord/Action`` raw values).
+    static let actionSystem = "urn:notebridge:audit-action"
 
     struct AuditEvent: Encodable {
         var resourceType = "AuditEvent"
@@ -71,11 +82,43 @@ public enum AuditEventExport {
 
     /// The AuditEvent of one record.
     static func event(_ record: AuditRecord, site: String) -> AuditEvent {
-        let action: String
-        switch record.action {
-        case .create: action = "C"
-        case .read: action = "R"
-        case .delete: action = "D"
+        // The FHIR action (C/R/U/D) and RESTful interaction of each record's action.
+        let (action, interaction): (String, String) =
+            switch record.action {
+            case .create, .keyCreate: ("C", "create")
+            case .read: ("R", "read")
+            case .delete, .outboxPurge: ("D", "delete")
+            case .outboxRetry, .outboxRetryDead, .keyRevoke: ("U", "update")
+            }
+        var subtype = [
+            Coding(system: "http://hl7.org/fhir/restful-interaction", code: interaction, display: interaction)
+        ]
+        if record.action.isAdministrative {
+            subtype.append(Coding(system: actionSystem, code: record.action.rawValue, display: nil))
+        }
+        var entities: [Entity] = []
+        let systemObject = Coding(
+            system: "http://terminology.hl7.org/CodeSystem/audit-entity-type", code: "2", display: "System Object")
+        if let note = record.noteID {
+            entities.append(
+                Entity(
+                    what: Reference(identifier: Identifier(system: "urn:notebridge:note", value: note), display: nil),
+                    type: systemObject))
+        }
+        if record.target != nil || record.affected != nil {
+            // `kind:id` becomes the identifier `urn:notebridge:<kind>` | id.
+            let parts = record.target.map { $0.split(separator: ":", maxSplits: 1).map(String.init) }
+            let what =
+                if let parts, parts.count == 2 {
+                    Reference(
+                        identifier: Identifier(system: "urn:notebridge:\(parts[0])", value: parts[1]), display: nil)
+                } else {
+                    Reference(identifier: nil, display: record.target ?? "every matching outbox row")
+                }
+            entities.append(
+                Entity(
+                    what: what, type: systemObject,
+                    detail: record.affected.map { [Detail(type: "rows", valueString: String($0))] }))
         }
         let outcome: String
         switch record.status {
@@ -90,15 +133,14 @@ public enum AuditEventExport {
         return AuditEvent(
             id: "nb-audit-\(record.id)",
             type: Coding(
-                system: "http://terminology.hl7.org/CodeSystem/audit-event-type", code: "rest", display: "RESTful Operation"),
-            subtype: [
-                Coding(
-                    system: "http://hl7.org/fhir/restful-interaction", code: record.action.rawValue,
-                    display: record.action.rawValue)
-            ],
+                system: "http://terminology.hl7.org/CodeSystem/audit-event-type", code: "rest",
+                display: "RESTful Operation"),
+            subtype: subtype,
             action: action, recorded: NoteDocument.timestamp(record.recordedAt), outcome: outcome,
             outcomeDesc: record.errorCode.map { "HTTP \(record.status) \($0)" },
-            agent: [Agent(who: who, requestor: true, network: record.remoteAddress.map { Network(address: $0, type: "2") })],
+            agent: [
+                Agent(who: who, requestor: true, network: record.remoteAddress.map { Network(address: $0, type: "2") })
+            ],
             source: Source(
                 observer: Reference(identifier: nil, display: site),
                 type: [
@@ -106,15 +148,7 @@ public enum AuditEventExport {
                         system: "http://terminology.hl7.org/CodeSystem/security-source-type", code: "4",
                         display: "Application Server")
                 ]),
-            entity: record.noteID.map { note in
-                [
-                    Entity(
-                        what: Reference(identifier: Identifier(system: "urn:notebridge:note", value: note), display: nil),
-                        type: Coding(
-                            system: "http://terminology.hl7.org/CodeSystem/audit-entity-type", code: "2",
-                            display: "System Object"))
-                ]
-            })
+            entity: entities.isEmpty ? nil : entities)
     }
 
     /// One AuditEvent per line (FHIR bulk-data NDJSON).
@@ -130,7 +164,9 @@ public enum AuditEventExport {
     }
 
     /// A `collection` Bundle of AuditEvents.
-    public static func bundle(_ records: [AuditRecord], site: String = "NoteBridge", now: Date = Date()) throws -> [UInt8] {
+    public static func bundle(_ records: [AuditRecord], site: String = "NoteBridge", now: Date = Date()) throws
+        -> [UInt8]
+    {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .prettyPrinted]
         let bundle = Bundle(

@@ -20,10 +20,17 @@ struct AdminRoutes: Sendable {
 
     let keys: any APIKeyStore
     let outbox: any Outbox
+    /// Where the outbox actions are recorded.
+    let audit: any AuditLog
     let logger: Logger
 
     /// The outbox actions, shared with the console.
-    var actions: OutboxActions { OutboxActions(outbox: outbox, logger: logger) }
+    var actions: OutboxActions { OutboxActions(outbox: outbox, audit: audit, logger: logger) }
+
+    /// The caller of an action, for its audit record.
+    static func auditAgent(_ key: APIKeyRecord, _ context: APIRequestContext) -> OperatorAudit.Agent {
+        OperatorAudit.Agent(keyID: key.id, channel: "admin", remoteAddress: context.remoteAddress?.ipAddress)
+    }
 
     /// The routes and their methods (405 answers use it).
     static let table: [(pattern: [Substring], methods: [HTTPRequest.Method])] = [
@@ -34,8 +41,8 @@ struct AdminRoutes: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         router.get("admin/outbox") { request, _ in try await list(request) }
-        router.post("admin/outbox/retry-dead") { request, _ in try await retryDead(request) }
-        router.post("admin/outbox/purge") { request, _ in try await purge(request) }
+        router.post("admin/outbox/retry-dead") { request, context in try await retryDead(request, context) }
+        router.post("admin/outbox/purge") { request, context in try await purge(request, context) }
         router.get("admin/outbox/:id") { request, context in try await show(request, context) }
         router.post("admin/outbox/:id/retry") { request, context in try await retry(request, context) }
     }
@@ -102,23 +109,24 @@ struct AdminRoutes: Sendable {
     func retry(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let key = try await authenticate(request)
         let id = try Self.rowID(context)
-        let count = try await actions.retry(id: id, by: key.id, via: "admin")
+        let count = try await actions.retry(id: id, by: Self.auditAgent(key, context))
         return try Self.json(.ok, ["retried": count])
     }
 
-    func retryDead(_ request: Request) async throws -> Response {
+    func retryDead(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let key = try await authenticate(request)
         let destination = try Self.destination(request.uri.queryParameters.get("destination"))
-        let count = try await actions.retryDead(destination: destination, by: key.id, via: "admin")
+        let count = try await actions.retryDead(destination: destination, by: Self.auditAgent(key, context))
         return try Self.json(.ok, ["retried": count])
     }
 
-    func purge(_ request: Request) async throws -> Response {
+    func purge(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let key = try await authenticate(request)
         let query = request.uri.queryParameters
         let cutoff = try Self.purgeCutoff(query.get("deliveredBefore"))
         let destination = try Self.destination(query.get("destination"))
-        let count = try await actions.purge(deliveredBefore: cutoff, destination: destination, by: key.id, via: "admin")
+        let count = try await actions.purge(
+            deliveredBefore: cutoff, destination: destination, by: Self.auditAgent(key, context))
         return try Self.json(.ok, ["purged": count])
     }
 

@@ -4,14 +4,21 @@ import Logging
 import Store
 
 /// The operator's outbox actions — send one dead row again, send every dead row again, purge delivered rows — as
-/// both `/admin` (bearer keys, JSON) and the console (sessions, HTML) perform them: the store call, its checks and
-/// the notice that records who did it (key id and row ids only, never a note).
+/// both `/admin` (bearer keys, JSON) and the console (sessions, HTML) perform them: the store call, its checks, the
+/// audit record and the notice that say who did it (key id and row ids only, never a note).
 struct OutboxActions: Sendable {
     let outbox: any Outbox
+    let audit: OperatorAudit
     let logger: Logger
 
+    init(outbox: any Outbox, audit: any AuditLog, logger: Logger) {
+        self.outbox = outbox
+        self.audit = OperatorAudit(audit: audit, logger: logger)
+        self.logger = logger
+    }
+
     /// Makes dead row `id` pending again; 404 when there is no such row, 409 when it is not dead.
-    func retry(id: Int64, by keyID: String, via channel: String) async throws -> Int {
+    func retry(id: Int64, by agent: OperatorAudit.Agent) async throws -> Int {
         guard let item = try await storing({ try await outbox.item(id: id) }) else {
             throw APIError(.notFound, code: "NOT_FOUND", message: "no outbox row \(id)")
         }
@@ -22,27 +29,34 @@ struct OutboxActions: Sendable {
         }
         logger.notice(
             "admin retried an outbox row",
-            metadata: ["nb.api.key_id": "\(keyID)", "nb.outbox.id": "\(id)", "nb.admin.via": "\(channel)"])
+            metadata: ["nb.api.key_id": "\(agent.keyID)", "nb.outbox.id": "\(id)", "nb.admin.via": "\(agent.channel)"])
+        try await audit.record(.outboxRetry, by: agent, target: AuditRecord.Target.outboxRow(id), affected: 1)
         return 1
     }
 
     /// Makes every dead row (of `destination`, when given) pending again; returns how many.
-    func retryDead(destination: String?, by keyID: String, via channel: String) async throws -> Int {
+    func retryDead(destination: String?, by agent: OperatorAudit.Agent) async throws -> Int {
         let count = try await storing { try await outbox.retryAllDead(destination: destination, now: Date()) }
         logger.notice(
             "admin retried every dead outbox row",
-            metadata: ["nb.api.key_id": "\(keyID)", "nb.admin.rows": "\(count)", "nb.admin.via": "\(channel)"])
+            metadata: [
+                "nb.api.key_id": "\(agent.keyID)", "nb.admin.rows": "\(count)", "nb.admin.via": "\(agent.channel)",
+            ])
+        try await audit.record(
+            .outboxRetryDead, by: agent, target: destination.map(AuditRecord.Target.destination), affected: count)
         return count
     }
 
     /// Deletes the rows delivered before `cutoff` (of `destination`, when given); returns how many.
-    func purge(deliveredBefore cutoff: Date, destination: String?, by keyID: String, via channel: String)
-        async throws -> Int
-    {
+    func purge(deliveredBefore cutoff: Date, destination: String?, by agent: OperatorAudit.Agent) async throws -> Int {
         let count = try await storing { try await outbox.purgeDelivered(before: cutoff, destination: destination) }
         logger.notice(
             "admin purged delivered outbox rows",
-            metadata: ["nb.api.key_id": "\(keyID)", "nb.admin.rows": "\(count)", "nb.admin.via": "\(channel)"])
+            metadata: [
+                "nb.api.key_id": "\(agent.keyID)", "nb.admin.rows": "\(count)", "nb.admin.via": "\(agent.channel)",
+            ])
+        try await audit.record(
+            .outboxPurge, by: agent, target: destination.map(AuditRecord.Target.destination), affected: count)
         return count
     }
 

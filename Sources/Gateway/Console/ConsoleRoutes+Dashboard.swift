@@ -16,9 +16,11 @@ struct DashboardStats: Sendable {
     var journalTotal: Int
     /// Outbox rows by destination and state.
     var outbox: [String: [OutboxState: Int]]
-    /// By destination, what happened in the last minute (from the rows' times): notes queued, rows delivered,
-    /// rows that went to the dead letter.
+    /// By destination, the notes queued in the last minute (from the rows' times).
     var lastMinute: [String: (queued: Int, delivered: Int, dead: Int)] = [:]
+    /// What the counters `/metrics` exports grew by in the last minute: messages received, processed and failed by
+    /// type, rows delivered, retried and dead by destination.
+    var rates = CounterRates(since: Date())
     /// The newest messages: by route, and what happened to messages in the last minute.
     var recent = RecentMessages()
     /// The latest errors: when, where (a link), and the code and reason.
@@ -86,20 +88,28 @@ struct DashboardStats: Sendable {
             errors: Array(errors.prefix(errorsListed)))
     }
 
-    /// The counts by `data-stat` name (`journal.processed`, `outbox.ehr.dead`, `outbox.ehr.depth`).
+    /// The counts by `data-stat` name (`journal.processed`, `outbox.ehr.dead`, `outbox.ehr.depth`,
+    /// `messages.received-1m`, `type.MDM^T02.processed-1m`, `outbox.ehr.retried-1m`).
     var counts: [String: Int] {
         var counts = [
-            "journal.total": journalTotal, "journal.received-1m": recent.lastMinute.received,
-            "journal.processed-1m": recent.lastMinute.processed, "journal.failed-1m": recent.lastMinute.failed,
+            "journal.total": journalTotal, "messages.received-1m": CounterRates.total(rates.received),
+            "messages.processed-1m": CounterRates.total(rates.processed),
+            "messages.failed-1m": CounterRates.total(rates.failed),
         ]
+        for type in Set(rates.received.keys).union(rates.processed.keys).union(rates.failed.keys) {
+            counts["type.\(type).received-1m"] = rates.received[type] ?? 0
+            counts["type.\(type).processed-1m"] = rates.processed[type] ?? 0
+            counts["type.\(type).failed-1m"] = rates.failed[type] ?? 0
+        }
         for (state, count) in journal { counts["journal.\(state)"] = count }
         for (destination, states) in outbox {
             for state in OutboxState.allCases { counts["outbox.\(destination).\(state.rawValue)"] = states[state] ?? 0 }
             counts["outbox.\(destination).depth"] = (states[.pending] ?? 0) + (states[.inFlight] ?? 0)
             let minute = lastMinute[destination] ?? (0, 0, 0)
             counts["outbox.\(destination).queued-1m"] = minute.queued
-            counts["outbox.\(destination).delivered-1m"] = minute.delivered
-            counts["outbox.\(destination).dead-1m"] = minute.dead
+            counts["outbox.\(destination).delivered-1m"] = rates.delivered[destination] ?? 0
+            counts["outbox.\(destination).retried-1m"] = rates.retried[destination] ?? 0
+            counts["outbox.\(destination).dead-1m"] = rates.dead[destination] ?? 0
         }
         return counts
     }
@@ -165,11 +175,12 @@ struct RecentMessages: Sendable {
 extension ConsoleRoutes {
     func dashboard(_ caller: Caller) async throws -> Response {
         let names = configuration.destinations.map(\.name)
-        let stats = try await storing {
+        var stats = try await storing {
             try await DashboardStats.read(
                 from: store, destinations: names, routes: configuration.routes,
                 defaultTypes: configuration.pipelineMessageTypes)
         }
+        stats.rates = counters.lastMinute()
         let kinds = Dictionary(
             configuration.destinations.map { destination -> (String, String) in
                 (
@@ -185,8 +196,8 @@ extension ConsoleRoutes {
                 "depth": (states[.pending] ?? 0) + (states[.inFlight] ?? 0), "pending": states[.pending] ?? 0,
                 "inFlight": states[.inFlight] ?? 0, "delivered": states[.delivered] ?? 0, "dead": states[.dead] ?? 0,
                 "queuedMinute": stats.lastMinute[name]?.queued ?? 0,
-                "deliveredMinute": stats.lastMinute[name]?.delivered ?? 0,
-                "deadMinute": stats.lastMinute[name]?.dead ?? 0,
+                "deliveredMinute": stats.rates.delivered[name] ?? 0, "retriedMinute": stats.rates.retried[name] ?? 0,
+                "deadMinute": stats.rates.dead[name] ?? 0,
             ]
         }
         var routes = configuration.routes.map { route -> [String: Any] in
@@ -217,13 +228,21 @@ extension ConsoleRoutes {
         let values: [String: Any] = [
             "page": "dashboard", "updated": Self.time(Date()), "live": true,
             "journal": [
-                "total": stats.journalTotal, "receivedMinute": stats.recent.lastMinute.received,
-                "processedMinute": stats.recent.lastMinute.processed, "failedMinute": stats.recent.lastMinute.failed,
+                "total": stats.journalTotal, "receivedMinute": CounterRates.total(stats.rates.received),
+                "processedMinute": CounterRates.total(stats.rates.processed),
+                "failedMinute": CounterRates.total(stats.rates.failed),
                 "states": stats.journal.map { ["name": $0.state, "count": $0.count] as [String: Any] },
             ] as [String: Any],
             "destinations": destinations, "routes": routes, "routeWindow": RecentMessages.newest,
             "defaultTypes": configuration.pipelineMessageTypes.map(\.description).joined(separator: ", "),
             "listeners": listeners,
+            "types": Set(stats.rates.received.keys).union(stats.rates.processed.keys).sorted().map { type in
+                [
+                    "name": type, "received": stats.rates.received[type] ?? 0,
+                    "processed": stats.rates.processed[type] ?? 0, "failed": stats.rates.failed[type] ?? 0,
+                ] as [String: Any]
+            },
+            "rateSince": Self.time(stats.rates.since),
             "errors": stats.errors.map {
                 ["when": Self.time($0.when), "where": $0.where, "link": $0.link, "reason": $0.reason] as [String: Any]
             },
@@ -246,6 +265,7 @@ extension ConsoleRoutes {
         let routes = configuration.routes
         let defaultTypes = configuration.pipelineMessageTypes
         let logger = logger
+        let counters = counters
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
@@ -254,8 +274,9 @@ extension ConsoleRoutes {
                 do {
                     try await writer.write(ByteBuffer(string: "retry: 5000\n\n"))
                     while clock.now < end, !Task.isCancelled, !Task.isShuttingDownGracefully {
-                        let stats = try await DashboardStats.read(
+                        var stats = try await DashboardStats.read(
                             from: store, destinations: names, routes: routes, defaultTypes: defaultTypes)
+                        stats.rates = counters.lastMinute()
                         try await writer.write(Self.statsEvent(stats))
                         try await Task.sleep(for: Self.eventInterval)
                     }

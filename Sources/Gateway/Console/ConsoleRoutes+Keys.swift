@@ -68,6 +68,8 @@ extension ConsoleRoutes {
                 "nb.api.key_id": "\(caller.session.keyID)", "nb.api.created_key_id": "\(issued.record.id)",
                 "nb.api.scopes": "\(scopes.map(\.rawValue).joined(separator: ","))",
             ])
+        try await OperatorAudit(audit: store.audit, logger: logger).record(
+            .keyCreate, by: auditAgent(caller), target: AuditRecord.Target.apiKey(issued.record.id))
         return try await keysPage(caller, created: issued)
     }
 
@@ -90,10 +92,12 @@ extension ConsoleRoutes {
         guard try await storing({ try await store.keys.revokeKey(id: id, at: Date()) }) else {
             throw ConsoleError.notFound("no active key \(id)")
         }
-        await sessions.close(keyID: id)
+        try await storing { try await sessions.close(keyID: id) }
         logger.notice(
             "console revoked an API key",
             metadata: ["nb.api.key_id": "\(caller.session.keyID)", "nb.api.revoked_key_id": "\(id)"])
+        try await OperatorAudit(audit: store.audit, logger: logger).record(
+            .keyRevoke, by: auditAgent(caller), target: AuditRecord.Target.apiKey(id))
         if id == caller.session.keyID { return Self.redirect("/console/login") }
         return try await keysPage(caller, notice: "Key \(id) was revoked.")
     }

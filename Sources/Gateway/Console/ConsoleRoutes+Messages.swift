@@ -7,10 +7,11 @@ import Logging
 import Store
 
 extension ConsoleRoutes {
-    /// The most messages one search page lists.
+    /// The messages one search page lists unless `limit` says otherwise.
     static let messagesListed = 200
 
-    /// `GET /console/messages?control_id=&sender=&type=&state=&flag=&from=&to=`: the journal search.
+    /// `GET /console/messages?control_id=&sender=&type=&state=&flag=&from=&to=&before=&after=&limit=`: the journal
+    /// search, newest first, a page at a time (keyset paging by entry id).
     func messages(_ request: Request, _ caller: Caller) async throws -> Response {
         let query = request.uri.queryParameters
         func text(_ name: String) -> String? {
@@ -42,8 +43,15 @@ extension ConsoleRoutes {
         where (value?.count ?? 0) > 200 {
             throw ConsoleError.badRequest("\(name) is longer than 200 characters")
         }
-        let found = try await storing { try await search.run(on: store.journal, limit: Self.messagesListed) }
-        let entries = found.entries.map { entry -> [String: Any] in
+        let paging = try ConsolePaging(query, defaultLimit: Self.messagesListed)
+        search.cursor = paging.cursor
+        let found = try await storing { try await search.run(on: store.journal, limit: paging.readLimit) }
+        let (page, pager) = paging.page(
+            found.entries, id: \.id, path: "/console/messages",
+            filters: ["control_id", "sender", "type", "state", "flag", "from", "to"].map { name in
+                (name, query.get(name)?.trimmingCharacters(in: .whitespaces) ?? "")
+            })
+        let entries = page.map { entry -> [String: Any] in
             [
                 "id": entry.id, "received": Self.time(entry.receivedAt), "controlID": entry.controlID ?? "",
                 "type": entry.messageType ?? "", "sender": entry.sender, "state": entry.state.rawValue,
@@ -58,7 +66,7 @@ extension ConsoleRoutes {
             ],
             "states": JournalState.allCases.map { ["value": $0.rawValue, "selected": $0 == search.state] },
             "flags": JournalFlag.allCases.map { ["value": $0.rawValue, "selected": $0 == search.flag] },
-            "entries": entries, "count": entries.count, "truncated": found.truncated,
+            "entries": entries, "count": entries.count, "truncated": found.truncated, "pager": pager,
             "scanned": JournalSearch.maximumScanned,
         ]
         return html("messages", values, session: caller.session)
@@ -112,7 +120,8 @@ extension ConsoleRoutes {
         }
         let tree = parsed.map(SegmentTree.init)
         if caller.session.canReadPHI {
-            try await auditPHIView(caller, noteID: noteID, what: "journal/\(id)")
+            try await auditPHIView(
+                caller, noteID: noteID, target: AuditRecord.Target.journalEntry(id), what: "journal/\(id)")
             values["tree"] = tree.map(Self.treeValues) ?? []
             if let noteID {
                 let document = try await storing { try await store.outbox.noteDocument(id: noteID) }

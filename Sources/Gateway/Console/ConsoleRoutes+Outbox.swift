@@ -5,12 +5,18 @@ import Logging
 import Store
 
 extension ConsoleRoutes {
-    /// The most rows the outbox page lists.
-    static let outboxRowsListed = 500
+    /// The rows one outbox page lists unless `limit` says otherwise.
+    static let outboxRowsListed = 200
 
-    var outboxActions: OutboxActions { OutboxActions(outbox: store.outbox, logger: logger) }
+    var outboxActions: OutboxActions { OutboxActions(outbox: store.outbox, audit: store.audit, logger: logger) }
 
-    /// `GET /console/outbox?destination=&state=`: pending, in-flight and dead rows (or one state) by destination.
+    /// The caller of an outbox or key action, for its audit record.
+    func auditAgent(_ caller: Caller) -> OperatorAudit.Agent {
+        OperatorAudit.Agent(keyID: caller.session.keyID, channel: "console", remoteAddress: caller.remoteAddress)
+    }
+
+    /// `GET /console/outbox?destination=&state=&before=&after=&limit=`: pending, in-flight and dead rows (or one
+    /// state), newest first, a page at a time (keyset paging by row id), grouped by destination.
     func outboxPage(_ request: Request, _ caller: Caller) async throws -> Response {
         let query = request.uri.queryParameters
         let destination = try Self.destinationFilter(query.get("destination"))
@@ -24,15 +30,14 @@ extension ConsoleRoutes {
             wanted = [state]
             selected = state
         }
-        var rows: [OutboxItem] = []
-        for state in wanted {
-            let items = try await storing {
-                try await store.outbox.items(
-                    state: state, destination: destination, afterID: nil, limit: Self.outboxRowsListed)
-            }
-            rows += items
+        let paging = try ConsolePaging(query, defaultLimit: Self.outboxRowsListed)
+        let read = try await storing {
+            try await store.outbox.items(
+                states: wanted, destination: destination, cursor: paging.cursor, limit: paging.readLimit)
         }
-        rows.sort { $0.id < $1.id }
+        let (rows, pager) = paging.page(
+            read, id: \.id, path: "/console/outbox",
+            filters: [("destination", destination ?? ""), ("state", selected?.rawValue ?? "")])
         let grouped = Dictionary(grouping: rows, by: \.destination)
         let groups = grouped.keys.sorted().map { name -> [String: Any] in
             let items = grouped[name] ?? []
@@ -40,7 +45,7 @@ extension ConsoleRoutes {
         }
         let names = Set(configuration.destinations.map(\.name)).union(grouped.keys).sorted()
         var values: [String: Any] = [
-            "page": "outbox", "groups": groups,
+            "page": "outbox", "groups": groups, "pager": pager,
             "destinationOptions": names.map { ["value": $0, "selected": $0 == destination] },
             "states": OutboxState.allCases.map { ["value": $0.rawValue, "selected": $0 == selected] },
         ]
@@ -104,14 +109,13 @@ extension ConsoleRoutes {
         guard let text = caller.form["id"], let id = Int64(text), id > 0 else {
             throw ConsoleError.badRequest("id must be an outbox row id (a whole number above 0)")
         }
-        let count = try await outboxActions.retry(id: id, by: caller.session.keyID, via: "console")
+        let count = try await outboxActions.retry(id: id, by: auditAgent(caller))
         return Self.redirect("/console/outbox?done=retried-\(count)")
     }
 
     func retryDead(_ caller: Caller) async throws -> Response {
         let destination = try Self.destinationFilter(caller.form["destination"])
-        let count = try await outboxActions.retryDead(
-            destination: destination, by: caller.session.keyID, via: "console")
+        let count = try await outboxActions.retryDead(destination: destination, by: auditAgent(caller))
         return Self.redirect("/console/outbox?done=retried-\(count)")
     }
 
@@ -125,7 +129,7 @@ extension ConsoleRoutes {
                 "delivered_before must be an ISO 8601 time such as 2026-12-01T00:00:00Z")
         }
         let count = try await outboxActions.purge(
-            deliveredBefore: cutoff, destination: destination, by: caller.session.keyID, via: "console")
+            deliveredBefore: cutoff, destination: destination, by: auditAgent(caller))
         return Self.redirect("/console/outbox?done=purged-\(count)")
     }
 

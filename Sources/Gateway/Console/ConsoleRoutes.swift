@@ -22,6 +22,8 @@ struct ConsoleRoutes: Sendable {
     let endpoints: EndpointCollector?
     /// Sign-in attempts per caller address: ten at once, then one every two seconds.
     let signInAttempts: RateLimiter
+    /// The counters `/metrics` exports, sampled: the dashboard's per-minute numbers.
+    let counters: CounterSampler
     let logger: Logger
 
     /// The largest form body, bytes (a pasted transcript).
@@ -34,12 +36,14 @@ struct ConsoleRoutes: Sendable {
 
     init(
         store: any Store, configuration: GatewayConfiguration, endpoints: EndpointCollector? = nil,
+        counters: CounterSampler = CounterSampler(metrics: GatewayMetrics()),
         signInAttempts: RateLimiter = RateLimiter(rate: 0.5, burst: 10), logger: Logger
     ) throws {
         self.store = store
+        self.counters = counters
         self.signInAttempts = signInAttempts
         self.configuration = configuration
-        self.sessions = ConsoleSessions()
+        self.sessions = ConsoleSessions(store: store.consoleSessions)
         self.templates = try ConsoleTemplates()
         self.endpoints = endpoints
         self.logger = logger
@@ -53,7 +57,8 @@ struct ConsoleRoutes: Sendable {
         (["console", "outbox", "retry"], [.post]), (["console", "outbox", "retry-dead"], [.post]),
         (["console", "outbox", "purge"], [.post]), (["console", "playground"], [.get, .post]),
         (["console", "keys"], [.get, .post]), (["console", "keys", "*", "revoke"], [.get, .post]),
-        (["console", "settings"], [.get]), (["console", "mappings"], [.get]), (["console", "assets", "*"], [.get]),
+        (["console", "settings"], [.get]), (["console", "audit"], [.get]), (["console", "mappings"], [.get]),
+        (["console", "assets", "*"], [.get]),
     ]
 
     func register(on router: Router<APIRequestContext>) {
@@ -102,6 +107,9 @@ struct ConsoleRoutes: Sendable {
             await handle(request, context, changesState: true) { try await revokeKey(context, $0) }
         }
         router.get("console/settings") { request, context in await handle(request, context) { settingsPage($0) } }
+        router.get("console/audit") { request, context in
+            await handle(request, context) { try await auditPage(request, $0) }
+        }
         router.get("console/mappings") { request, context in
             await handle(request, context) { try mappingsPage(request, $0) }
         }
@@ -124,7 +132,14 @@ struct ConsoleRoutes: Sendable {
         _ body: (Caller) async throws -> Response
     ) async -> Response {
         var request = request
-        guard let session = await currentSession(request) else {
+        let found: ConsoleSession?
+        do {
+            // A key revoked since sign-in ends its sessions (on whichever instance asks first).
+            found = try await storing { try await currentSession(request) }
+        } catch {
+            return errorPage(ConsoleError.unavailable, session: nil)
+        }
+        guard let session = found else {
             if changesState {
                 return errorPage(
                     ConsoleError(
@@ -146,12 +161,6 @@ struct ConsoleRoutes: Sendable {
                     throw ConsoleError.forbidden(
                         "the request did not carry this session's CSRF token; reload the page and try again")
                 }
-            }
-            // A key revoked since sign-in ends its sessions.
-            guard let key = try await storing({ try await store.keys.key(id: session.keyID) }), key.revokedAt == nil
-            else {
-                await sessions.close(keyID: session.keyID)
-                return Self.redirect("/console/login")
             }
             return try await body(
                 Caller(session: session, form: form, remoteAddress: context.remoteAddress?.ipAddress))
@@ -183,9 +192,10 @@ struct ConsoleRoutes: Sendable {
         }
     }
 
-    func currentSession(_ request: Request) async -> ConsoleSession? {
-        guard let id = ConsoleCookie.value(ConsoleCookie.session, in: request.headers[.cookie]) else { return nil }
-        return await sessions.session(id: id)
+    /// The session of the request's cookie, when it is open and its key is not revoked.
+    func currentSession(_ request: Request) async throws -> ConsoleSession? {
+        guard let token = ConsoleCookie.value(ConsoleCookie.session, in: request.headers[.cookie]) else { return nil }
+        return try await sessions.session(token: token, keys: store.keys)
     }
 
     /// Reads a form body: `application/x-www-form-urlencoded`, at most ``maximumFormBytes``.
@@ -275,7 +285,7 @@ struct ConsoleRoutes: Sendable {
             return signInPage(
                 request, error: "This key does not have the admin scope the console needs.", status: .forbidden)
         }
-        let session = await sessions.open(for: key)
+        let session = try await storing { try await sessions.open(for: key) }
         logger.notice(
             "console sign-in",
             metadata: ["nb.api.key_id": "\(key.id)", "nb.console.phi": "\(session.canReadPHI)"])
@@ -291,7 +301,7 @@ struct ConsoleRoutes: Sendable {
     }
 
     func signOut(_ request: Request, _ caller: Caller) async throws -> Response {
-        await sessions.close(id: caller.session.id)
+        try await storing { try await sessions.close(token: caller.session.id) }
         logger.notice("console sign-out", metadata: ["nb.api.key_id": "\(caller.session.keyID)"])
         var response = Self.redirect("/console/login")
         response.headers.append(
@@ -349,7 +359,7 @@ struct ConsoleRoutes: Sendable {
         ("dashboard", "/console", "Dashboard"), ("messages", "/console/messages", "Messages"),
         ("outbox", "/console/outbox", "Outbox"), ("playground", "/console/playground", "Playground"),
         ("mappings", "/console/mappings", "Mappings"), ("keys", "/console/keys", "API keys"),
-        ("settings", "/console/settings", "Settings"),
+        ("audit", "/console/audit", "Audit"), ("settings", "/console/settings", "Settings"),
     ]
 
     func errorPage(_ error: ConsoleError, session: ConsoleSession?) -> Response {
@@ -398,12 +408,12 @@ struct ConsoleRoutes: Sendable {
         return date.formatted(Date.ISO8601FormatStyle(dateSeparator: .dash, dateTimeSeparator: .space))
     }
 
-    /// Appends an audit record of a view of PHI (a note's id when the view showed one); a failure to record it is
-    /// logged and the view refused, so that no PHI is shown unaudited.
-    func auditPHIView(_ caller: Caller, noteID: String?, what: String) async throws {
+    /// Appends an audit record of a view of PHI (what was shown: `target`, and a note's id when the view showed
+    /// one); a failure to record it is logged and the view refused, so that no PHI is shown unaudited.
+    func auditPHIView(_ caller: Caller, noteID: String?, target: String, what: String) async throws {
         let record = AuditRecord(
             recordedAt: Date(), keyID: caller.session.keyID, action: .read, noteID: noteID, status: 200,
-            remoteAddress: caller.remoteAddress)
+            remoteAddress: caller.remoteAddress, target: target, channel: "console")
         try await storing { try await store.audit.append(record) }
         logger.notice(
             "console PHI view",

@@ -5,7 +5,7 @@ import Store
 /// A signed-in operator of the console: the API key that signed in, what it may see, and the session's CSRF token.
 /// The session id travels only in the `HttpOnly`, `SameSite=Strict` cookie; the CSRF token only in the pages' forms.
 struct ConsoleSession: Sendable, Hashable {
-    /// The cookie value: 32 random bytes, base64url.
+    /// The cookie value: 32 random bytes, base64url (the store keeps only its SHA-256).
     var id: String
     /// The token every state-changing request must carry in its `csrf` form field.
     var csrfToken: String
@@ -13,12 +13,31 @@ struct ConsoleSession: Sendable, Hashable {
     var keyID: String
     /// The key's name, shown in the header.
     var keyName: String
-    /// The key's scopes when it signed in.
+    /// The key's scopes.
     var scopes: [String]
     /// When it was opened.
     var createdAt: Date
     /// When it ends (the cookie's expiry too).
     var expiresAt: Date
+
+    /// The session of `token` as the store keeps it, for `key` (its name and scopes as they are now).
+    init(token: String, stored: StoredConsoleSession, key: APIKeyRecord) {
+        self.id = token
+        self.csrfToken = Self.csrfToken(for: token)
+        self.keyID = key.id
+        self.keyName = key.name
+        self.scopes = key.scopes
+        self.createdAt = stored.createdAt
+        self.expiresAt = stored.expiresAt
+    }
+
+    /// The CSRF token of the session `token`: HMAC-SHA256 under the token of a fixed label, base64url. Every instance
+    /// derives the same token from the cookie; the store, which keeps only the token's SHA-256, cannot.
+    static func csrfToken(for token: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Array("notebridge console csrf".utf8), using: SymmetricKey(data: Array(token.utf8)))
+        return base64URL(Array(mac))
+    }
 
     /// Whether message bodies, transcripts and notes may be shown (`phi:read`).
     var canReadPHI: Bool { scopes.contains(APIScope.phiRead.rawValue) }
@@ -41,69 +60,67 @@ struct ConsoleSession: Sendable, Hashable {
     static func randomToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+        return base64URL(bytes)
+    }
+
+    /// `bytes` in base64url without padding.
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }
 
-/// The console's open sessions, in memory (a restart signs everyone out). Sessions are found by a SHA-256 of
-/// their id, expire after ``lifetime``, and are bounded in number (the oldest goes first).
-actor ConsoleSessions {
+/// The console's sessions, kept in the store (``ConsoleSessionStore``) so that every instance sharing the database
+/// accepts a session opened on any of them and a restart signs nobody out.
+///
+/// The store holds the SHA-256 of the session token (never the token), the key that signed in and the expiry; the
+/// CSRF token is derived from the token (``ConsoleSession/csrfToken(for:)``), and the key's name and scopes are read
+/// again on every request, so a revoked key ends its sessions at once on every instance.
+struct ConsoleSessions: Sendable {
+    /// Where sessions are kept.
+    let store: any ConsoleSessionStore
     /// How long a session lasts from sign-in.
     let lifetime: Duration
-    /// The most sessions kept at once.
-    let capacity: Int
 
-    private var sessions: [String: ConsoleSession] = [:]
-
-    init(lifetime: Duration = .seconds(8 * 3600), capacity: Int = 1_000) {
+    init(store: any ConsoleSessionStore, lifetime: Duration = .seconds(8 * 3600)) {
+        self.store = store
         self.lifetime = lifetime
-        self.capacity = capacity
     }
 
-    /// Opens a session for `key` (the caller checked its `admin` scope).
-    func open(for key: APIKeyRecord, now: Date = Date()) -> ConsoleSession {
-        sweep(now: now)
-        if sessions.count >= capacity, let oldest = sessions.min(by: { $0.value.createdAt < $1.value.createdAt }) {
-            sessions[oldest.key] = nil
-        }
-        let session = ConsoleSession(
-            id: ConsoleSession.randomToken(), csrfToken: ConsoleSession.randomToken(), keyID: key.id,
-            keyName: key.name, scopes: key.scopes, createdAt: now,
+    /// Opens a session for `key` (the caller checked its `admin` scope); expired sessions are erased meanwhile.
+    func open(for key: APIKeyRecord, now: Date = Date()) async throws -> ConsoleSession {
+        let token = ConsoleSession.randomToken()
+        let stored = StoredConsoleSession(
+            tokenDigest: Self.digest(token), keyID: key.id, createdAt: now,
             expiresAt: now.addingTimeInterval(Double(lifetime.components.seconds)))
-        sessions[Self.digest(session.id)] = session
-        return session
+        try await store.saveSession(stored, now: now)
+        return ConsoleSession(token: token, stored: stored, key: key)
     }
 
-    /// The open, unexpired session with this id.
-    func session(id: String, now: Date = Date()) -> ConsoleSession? {
-        let digest = Self.digest(id)
-        guard let session = sessions[digest] else { return nil }
-        guard session.expiresAt > now else {
-            sessions[digest] = nil
+    /// The unexpired session of `token` with the key that opened it, or `nil`; a session whose key is gone or revoked
+    /// is ended here (`keys` answers for the key).
+    func session(token: String, keys: any APIKeyStore, now: Date = Date()) async throws -> ConsoleSession? {
+        let digest = Self.digest(token)
+        guard let stored = try await store.session(tokenDigest: digest, now: now) else { return nil }
+        guard let key = try await keys.key(id: stored.keyID), key.revokedAt == nil else {
+            _ = try await store.deleteSessions(keyID: stored.keyID)
             return nil
         }
-        return session
+        return ConsoleSession(token: token, stored: stored, key: key)
     }
 
     /// Ends a session (signing out).
-    func close(id: String) {
-        sessions[Self.digest(id)] = nil
+    func close(token: String) async throws {
+        _ = try await store.deleteSession(tokenDigest: Self.digest(token))
     }
 
     /// Ends every session of a key (it was revoked).
-    func close(keyID: String) {
-        sessions = sessions.filter { $0.value.keyID != keyID }
+    func close(keyID: String) async throws {
+        _ = try await store.deleteSessions(keyID: keyID)
     }
 
-    /// The number of open sessions.
-    var count: Int { sessions.count }
-
-    private func sweep(now: Date) {
-        sessions = sessions.filter { $0.value.expiresAt > now }
-    }
-
-    static func digest(_ id: String) -> String {
-        SHA256.hash(data: Array(id.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// SHA-256 of a session token, hex: the only form of it the store keeps.
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

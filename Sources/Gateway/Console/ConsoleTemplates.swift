@@ -12,6 +12,7 @@ struct ConsoleTemplates: Sendable {
         "outbox": PackageResources.outbox_mustache, "confirm": PackageResources.confirm_mustache,
         "playground": PackageResources.playground_mustache, "keys": PackageResources.keys_mustache,
         "settings": PackageResources.settings_mustache, "mappings": PackageResources.mappings_mustache,
+        "audit": PackageResources.audit_mustache,
     ]
 
     /// Parses every template; a template that does not parse is a programming error caught by the tests.
