@@ -963,13 +963,20 @@ enum ClinicalStyle {
 
     /// Whether a condensed sentence is written as a plan item: it opens on the imperative of a plan verb (`Start`,
     /// `Advised to`, `Follow up`), or on a condition with the instruction after it (`If it worsens, call the clinic.`).
-    static func isPlanItem(_ text: String) -> Bool {
+    /// Whether a sentence opens on a verb of ordering or treating (`Order an MRI.`, `Follow up in 2 weeks.`).
+    static func opensWithPlanVerb(_ text: String) -> Bool {
         let words = Phrasing.spaceSeparated(text)
         guard let first = words.first, first.first?.isUppercase == true else { return false }
         let key = Phrasing.bare(first)
-        if planItemOpenings.contains(key) {
-            return key != "follow" || words.count > 1 && Phrasing.bare(words[1]) == "up"
-        }
+        guard planItemOpenings.contains(key) else { return false }
+        return key != "follow" || words.count > 1 && Phrasing.bare(words[1]) == "up"
+    }
+
+    static func isPlanItem(_ text: String) -> Bool {
+        if opensWithPlanVerb(text) { return true }
+        let words = Phrasing.spaceSeparated(text)
+        guard let first = words.first, first.first?.isUppercase == true else { return false }
+        let key = Phrasing.bare(first)
         if isPatientInstruction(words.map(Phrasing.bare)) { return true }
         guard key == "if", let comma = words.firstIndex(where: { $0.hasSuffix(",") }), comma + 1 < words.count else {
             return false

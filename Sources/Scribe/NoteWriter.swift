@@ -532,6 +532,13 @@ public struct NoteWriter: Sendable {
                 if placed == .objective {
                     // The examiner narrating the next step (`Do a focused exam on that right elbow.`) is no finding.
                     if ClinicalStyle.isExaminerNarration(condensed) { continue }
+                }
+                // An order said during the examination or routed with the findings (`Order an MRI of the right knee.`)
+                // is the plan's, not a finding.
+                if placed == .objective, !readsStudy, ClinicalStyle.opensWithPlanVerb(condensed) {
+                    placed = .plan
+                }
+                if placed == .objective {
                     // A finding or result with the examiner's own clause trailing (`..., that we are working on
                     // improving so that we do not have to do surgery.`): the finding is the record's, the clause talk.
                     recorded = ClinicalStyle.withoutExaminerTail(condensed)

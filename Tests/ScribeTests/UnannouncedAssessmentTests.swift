@@ -28,6 +28,20 @@ struct UnannouncedAssessmentTests {
         #expect(note.plan.lowercased().contains("prednisone"), "\(note.plan)")
     }
 
+    @Test("an order given to the recording assistant during the examination is a plan item, not a finding")
+    func orderDuringExamination() throws {
+        let visit = """
+            [doctor] so maria is a 34-year-old female who twisted her right knee playing soccer .
+            [patient] it catches and it locked once .
+            [doctor] okay . on exam , there is tenderness along the medial joint line of the right knee .
+            [doctor] hey dragon , order an mri of the right knee without contrast .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        #expect(note.plan.lowercased().contains("mri of the right knee"), "\(note.plan)")
+        #expect(!note.objective.lowercased().contains("mri"), "\(note.objective)")
+        #expect(note.objective.lowercased().contains("medial joint line"), "\(note.objective)")
+    }
+
     @Test(
         "which sentences open the assessment during the examination",
         arguments: [
