@@ -15,6 +15,8 @@ public struct RetentionService: Service {
     let logger: Logger
     /// The store whose instances take turns sweeping (``Store/exclusively(_:_:)``); `nil` sweeps every time.
     var shared: (any Store)? = nil
+    /// The audio jobs, erased (with any recording still waiting) when they expire with the notes' retention.
+    var audioJobs: (any AudioJobStore)? = nil
 
     /// Creates the sweeper.
     public init(
@@ -63,6 +65,13 @@ public struct RetentionService: Service {
                 _ = try await notes.purgeExpiredNotes(now: now)
             } catch {
                 logger.error("note expiry sweep failed", metadata: ["nb.error": "\(type(of: error))"])
+            }
+        }
+        if let audioJobs {
+            do {
+                _ = try await audioJobs.purgeExpiredAudioJobs(now: now)
+            } catch {
+                logger.error("audio job expiry sweep failed", metadata: ["nb.error": "\(type(of: error))"])
             }
         }
         if let pipelineNotes {
