@@ -85,7 +85,8 @@ extension PostgresNoteStore: AudioJobStore {
     ) async throws -> Bool {
         let stamp = now.epochMilliseconds
         let expires = stamp + claimant.lease.clampedMilliseconds
-        let (done, total) = (AudioJobProgress.milliseconds(secondsTranscribed), AudioJobProgress.milliseconds(secondsTotal))
+        let done = AudioJobProgress.milliseconds(secondsTranscribed)
+        let total = AudioJobProgress.milliseconds(secondsTotal)
         return try await database.withConnection("record audio job progress") { connection in
             let changed = try await connection.rows(
                 """

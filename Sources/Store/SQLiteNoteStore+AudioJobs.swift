@@ -37,6 +37,7 @@ extension SQLiteNoteStore: AudioJobStore {
         error_code, error_message, error_field, error_field_message
         """
 
+    /// Stores a queued job, sealed (see ``AudioJobStore/enqueueAudioJob(_:)``).
     public func enqueueAudioJob(_ job: NewAudioJob) async throws {
         let audio = try sealing.seal(job.audio, for: .audioJobAudio(id: job.id))
         let request = try sealing.seal(job.request, for: .audioJobRequest(id: job.id))
@@ -59,6 +60,7 @@ extension SQLiteNoteStore: AudioJobStore {
         }
     }
 
+    /// Claims jobs in one write (see ``AudioJobStore/claimAudioJobs(limit:by:excluding:now:)``).
     public func claimAudioJobs(limit: Int, by claimant: JournalClaimant, excluding: Set<String>, now: Date)
         async throws -> [AudioJob]
     {
@@ -99,6 +101,7 @@ extension SQLiteNoteStore: AudioJobStore {
         return try rows.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.map { try $0.open(sealing) }
     }
 
+    /// Records progress and extends the claim while the claimant holds the job.
     public func recordAudioJobProgress(
         id: String, by claimant: JournalClaimant, secondsTranscribed: Double, secondsTotal: Double, now: Date
     ) async throws -> Bool {
@@ -111,13 +114,15 @@ extension SQLiteNoteStore: AudioJobStore {
                     updated_at = ? WHERE id = ? AND state = 'processing' AND claim_owner = ?
                     """,
                 arguments: [
-                    AudioJobProgress.milliseconds(secondsTranscribed), AudioJobProgress.milliseconds(secondsTotal), expires, stamp, id,
+                    AudioJobProgress.milliseconds(secondsTranscribed), AudioJobProgress.milliseconds(secondsTotal),
+                    expires, stamp, id,
                     claimant.owner,
                 ])
             return db.changesCount > 0
         }
     }
 
+    /// Erases the held job and stores its note and webhook in one write.
     public func completeAudioJob(
         id: String, by claimant: JournalClaimant, note: StoredNote, announcing delivery: WebhookDelivery?
     ) async throws -> Bool {
@@ -134,6 +139,7 @@ extension SQLiteNoteStore: AudioJobStore {
         }
     }
 
+    /// Erases the held job's audio and request, keeps its failure and queues its webhook, in one write.
     public func failAudioJob(
         id: String, by claimant: JournalClaimant, failure: AudioJobFailure, announcing delivery: WebhookDelivery?,
         now: Date
@@ -156,6 +162,7 @@ extension SQLiteNoteStore: AudioJobStore {
         }
     }
 
+    /// The job's status, nothing opened.
     public func audioJob(id: String, now: Date) async throws -> AudioJobStatus? {
         try await read("read audio job") { db in
             try Row.fetchOne(
@@ -182,6 +189,7 @@ extension SQLiteNoteStore: AudioJobStore {
             failure: failure)
     }
 
+    /// Erases the job.
     public func deleteAudioJob(id: String) async throws -> Bool {
         try await write("delete audio job") { db in
             try db.execute(sql: "DELETE FROM audio_jobs WHERE id = ?", arguments: [id])
@@ -189,6 +197,7 @@ extension SQLiteNoteStore: AudioJobStore {
         }
     }
 
+    /// The jobs per state.
     public func audioJobCounts() async throws -> [AudioJobState: Int] {
         try await read("count audio jobs") { db in
             var counts: [AudioJobState: Int] = [:]
@@ -200,6 +209,7 @@ extension SQLiteNoteStore: AudioJobStore {
         }
     }
 
+    /// Erases expired jobs.
     public func purgeExpiredAudioJobs(now: Date) async throws -> Int {
         try await write("purge audio jobs") { db in
             try db.execute(sql: "DELETE FROM audio_jobs WHERE expires_at <= ?", arguments: [now.epochMilliseconds])

@@ -5,11 +5,11 @@ import HummingbirdTesting
 import NIOCore
 import Store
 import Synchronization
+import TestSupport
 import Testing
 import Transcription
 
 @testable import Gateway
-import TestSupport
 
 /// `POST /v1/note/audio` past its wait: 202 with the job's status URL, progress on `GET /v1/note/{id}`, then the note
 /// or the failure; cancellation by DELETE; jobs left by a stopped process finished at start. The recordings are
@@ -159,7 +159,8 @@ struct V1AudioJobTests {
                     body: A.multipart(files: [("audio", "visit.ogg", "audio/ogg", recording)]))
                 #expect(response.status == .ok, "\(F.json(response.body))")
                 let id = try #require(F.json(response.body)["noteId"] as? String)
-                let read = try await client.execute(uri: "/v1/note/\(id)", method: .get, headers: F.headers(fixture.key))
+                let read = try await client.execute(
+                    uri: "/v1/note/\(id)", method: .get, headers: F.headers(fixture.key))
                 #expect(read.status == .ok)
                 #expect(Array(read.body.readableBytesView) == Array(response.body.readableBytesView))
                 // Prefer: respond-async answers 202 at once even so.
@@ -203,7 +204,8 @@ struct V1AudioJobTests {
                 let deleted = try await client.execute(
                     uri: "/v1/note/\(id)", method: .delete, headers: F.headers(fixture.key))
                 #expect(deleted.status == .ok)
-                let gone = try await client.execute(uri: "/v1/note/\(id)", method: .get, headers: F.headers(fixture.key))
+                let gone = try await client.execute(
+                    uri: "/v1/note/\(id)", method: .get, headers: F.headers(fixture.key))
                 #expect(gone.status == .notFound)
             }
             #expect(engine.started == 0)
@@ -234,7 +236,8 @@ struct V1AudioJobTests {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 #expect(engine.cancelled == 1)
-                let gone = try await client.execute(uri: "/v1/note/\(id)", method: .get, headers: F.headers(fixture.key))
+                let gone = try await client.execute(
+                    uri: "/v1/note/\(id)", method: .get, headers: F.headers(fixture.key))
                 #expect(gone.status == .notFound)
                 #expect(try await fixture.store.noteCount() == 0)
                 #expect(try await fixture.store.audioJobCounts().isEmpty)

@@ -52,14 +52,15 @@ extension V1Routes {
             }
             let kept = AudioJobRequest(options: options, idempotencySource: lookup.source, fingerprint: lookup.request)
             let wait = Self.syncWait(request, configured: configuration.audio.syncWait)
-            return try await queueAudioJob(recording, request: kept, key: key, wait: wait)
+            return try await queueAudioJob(recording, request: kept, key: key, wait: wait, lookup: lookup)
         }
     }
 
     /// Queues the recording as an audio job and answers it: the note or the error when it ends within `wait`, else
     /// 202 with its status.
     func queueAudioJob(
-        _ recording: [UInt8], request: AudioJobRequest, key: APIKeyRecord, wait: Duration
+        _ recording: [UInt8], request: AudioJobRequest, key: APIKeyRecord, wait: Duration,
+        lookup: NoteLookup = NoteLookup()
     ) async throws -> (Response, String?) {
         let waiting = try await storing { try await audioJobs.audioJobCounts()[.queued] ?? 0 }
         guard waiting < configuration.audio.queuedTranscriptions else {
@@ -81,7 +82,10 @@ extension V1Routes {
         audioJobRunner.wake()
         switch await audioJobRunner.outcome(of: id, within: wait) {
         case .done(let document): return (Self.json(.ok, document), id)
-        case .failed(let error): throw error
+        case .failed(let error):
+            // A concurrent request with the same Idempotency-Key stored its note first: that note is the answer.
+            if error.status == .conflict, let replay = try await replay(lookup, key: key) { return replay }
+            throw error
         case nil:
             // Still running (or finished by another instance meanwhile, or deleted): answered as GET answers it.
             switch try await ownedNoteOrJob(id, key: key) {
