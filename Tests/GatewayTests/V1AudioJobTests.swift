@@ -284,6 +284,51 @@ struct V1AudioJobTests {
         }
     }
 
+    @Test("an upload whose job another instance on the same database finishes is answered its note within the wait")
+    func finishedByAnotherInstance() async throws {
+        try await AudioTools.exclusively {
+            let tools = try AudioTools()
+            defer { tools.remove() }
+            let engine = HeldEngine()
+            engine.release()
+            let fixture = try await Self.fixture(tools, engine: engine, wait: .seconds(20))
+            let recording = try await Self.recording(tools)
+            // This instance's routes without their worker; the other instance's worker runs the job.
+            let router = Router(context: APIRequestContext.self)
+            V1Routes(
+                store: fixture.store, signal: fixture.signal, configuration: fixture.configuration,
+                logger: fixture.logger
+            )
+            .register(on: router)
+            let application = Application(
+                router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+                logger: fixture.logger)
+            let other = V1Routes(
+                keys: fixture.store, notes: fixture.store, audit: fixture.store, webhooks: fixture.store,
+                audioJobs: fixture.store, signal: fixture.signal, configuration: fixture.configuration,
+                audioJobOwner: "other-host/0a1b2c", logger: fixture.logger)
+            try await application.test(.router) { client in
+                async let answer = client.execute(
+                    uri: "/v1/note/audio", method: .post, headers: A.headers(fixture),
+                    body: A.multipart(files: [("audio", "visit.ogg", "audio/ogg", recording)]))
+                var claimed: [AudioJob] = []
+                let deadline = ContinuousClock.now + .seconds(10)
+                while claimed.isEmpty && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(50))
+                    claimed = try await fixture.store.claimAudioJobs(
+                        limit: 1, by: other.audioJobRunner.claimant, excluding: [], now: Date())
+                }
+                let job = try #require(claimed.first)
+                let started = ContinuousClock.now
+                await other.audioJobRunner.run(job)
+                let response = try await answer
+                #expect(response.status == .ok, "\(F.json(response.body))")
+                #expect(F.json(response.body)["noteId"] as? String == job.job.id)
+                #expect(ContinuousClock.now - started < .seconds(5))
+            }
+        }
+    }
+
     @Test("Prefer: respond-async and wait= shorten the wait, never lengthen it; anything else is ignored")
     func preferences() {
         func wait(_ values: [String]) -> Duration {

@@ -80,18 +80,30 @@ extension V1Routes {
         defer { audioJobRunner.forget(id) }
         try await storing { try await audioJobs.enqueueAudioJob(job) }
         audioJobRunner.wake()
-        switch await audioJobRunner.outcome(of: id, within: wait) {
-        case .done(let document): return (Self.json(.ok, document), id)
-        case .failed(let error):
-            // A concurrent request with the same Idempotency-Key stored its note first: that note is the answer.
-            if error.status == .conflict, let replay = try await replay(lookup, key: key) { return replay }
-            throw error
-        case nil:
-            // Still running (or finished by another instance meanwhile, or deleted): answered as GET answers it.
-            switch try await ownedNoteOrJob(id, key: key) {
-            case .note(let stored): return (Self.json(.ok, stored.document), id)
-            case .job(let status): return (Self.audioJobStatus(status), id)
+        // This instance's worker tells its end at once; one that another instance (sharing the database) took is
+        // looked for in the store every second.
+        let deadline = ContinuousClock.now + wait
+        while ContinuousClock.now < deadline {
+            let slice = ContinuousClock.now + min(deadline - ContinuousClock.now, .seconds(1))
+            switch await audioJobRunner.outcome(of: id, within: slice - ContinuousClock.now) {
+            case .done(let document): return (Self.json(.ok, document), id)
+            case .failed(let error):
+                // A concurrent request with the same Idempotency-Key stored its note first: that note is the answer.
+                if error.status == .conflict, let replay = try await replay(lookup, key: key) { return replay }
+                throw error
+            case nil:
+                try? await Task.sleep(until: slice)
+                switch try await ownedNoteOrJob(id, key: key) {
+                case .note(let stored): return (Self.json(.ok, stored.document), id)
+                case .job(let status):
+                    if let failure = status.failure { throw APIError(failure) }
+                }
             }
+        }
+        // Still running: answered as GET answers it.
+        switch try await ownedNoteOrJob(id, key: key) {
+        case .note(let stored): return (Self.json(.ok, stored.document), id)
+        case .job(let status): return (Self.audioJobStatus(status), id)
         }
     }
 
@@ -192,6 +204,15 @@ extension V1Routes {
 }
 
 extension APIError {
+    /// The error an audio job failed with, as it was stored.
+    init(_ failure: AudioJobFailure) {
+        var details: [Detail] = []
+        if let field = failure.field { details.append(Detail(field: field, message: failure.fieldMessage ?? "")) }
+        // A status read from the database is checked before it becomes one (HTTPResponse.Status traps outside 100-999).
+        let status = (400...599).contains(failure.status) ? failure.status : 500
+        self.init(HTTPResponse.Status(code: status), code: failure.code, message: failure.message, details: details)
+    }
+
     /// The API error of an audio problem, with the field `audio`.
     static func audio(_ error: TranscriptionError) -> APIError {
         let (status, code): (HTTPResponse.Status, String) =

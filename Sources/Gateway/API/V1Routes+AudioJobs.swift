@@ -48,11 +48,10 @@ extension V1Routes {
         let statusURL = "/v1/note/" + status.id
         let created = NoteDocument.timestamp(status.createdAt)
         if status.state == .failed, let failure = status.failure {
-            var details: [APIError.Detail] = []
-            if let field = failure.field { details.append(.init(field: field, message: failure.fieldMessage ?? "")) }
+            let error = APIError(failure)
             let document = FailedJobDocument(
                 noteId: status.id, status: "failed", created_at: created,
-                error: .init(code: failure.code, message: failure.message, details: details))
+                error: .init(code: error.code, message: error.message, details: error.details))
             return json(.ok, (try? encoder.encode(document)).map(Array.init) ?? [])
         }
         let document = ProcessingJobDocument(
