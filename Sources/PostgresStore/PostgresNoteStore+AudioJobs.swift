@@ -140,6 +140,20 @@ extension PostgresNoteStore: AudioJobStore {
         }
     }
 
+    func releaseAudioJob(id: String, by claimant: JournalClaimant, now: Date) async throws -> Bool {
+        let stamp = now.epochMilliseconds
+        return try await database.withConnection("release audio job") { connection in
+            let changed = try await connection.rows(
+                """
+                UPDATE audio_jobs SET state = 'queued', claim_owner = NULL, claim_expires_at = NULL, \
+                attempts = GREATEST(attempts - 1, 0), updated_at = \(stamp) WHERE id = \(id) \
+                AND state = 'processing' AND claim_owner = \(claimant.owner) RETURNING id
+                """,
+                logger: self.logger)
+            return !changed.isEmpty
+        }
+    }
+
     func audioJob(id: String, now: Date) async throws -> AudioJobStatus? {
         let stamp = now.epochMilliseconds
         return try await database.withConnection("read audio job") { connection in

@@ -37,6 +37,10 @@ public protocol AudioJobStore: Sendable {
         id: String, by claimant: JournalClaimant, failure: AudioJobFailure, announcing: WebhookDelivery?, now: Date
     ) async throws -> Bool
 
+    /// Gives a held job back to the queue without counting the claim as an attempt (a worker stopped by a shutdown,
+    /// so that the next start, or another instance, takes it at once); `false` when `claimant` no longer holds it.
+    func releaseAudioJob(id: String, by claimant: JournalClaimant, now: Date) async throws -> Bool
+
     /// The job's status (nothing opened) if it has not expired at `now`.
     func audioJob(id: String, now: Date) async throws -> AudioJobStatus?
 

@@ -162,6 +162,20 @@ extension SQLiteNoteStore: AudioJobStore {
         }
     }
 
+    /// Gives the held job back to the queue, its claim not counted.
+    public func releaseAudioJob(id: String, by claimant: JournalClaimant, now: Date) async throws -> Bool {
+        try await write("release audio job") { db in
+            try db.execute(
+                sql: """
+                    UPDATE audio_jobs SET state = 'queued', claim_owner = NULL, claim_expires_at = NULL, \
+                    attempts = MAX(attempts - 1, 0), updated_at = ? WHERE id = ? AND state = 'processing' \
+                    AND claim_owner = ?
+                    """,
+                arguments: [now.epochMilliseconds, id, claimant.owner])
+            return db.changesCount > 0
+        }
+    }
+
     /// The job's status, nothing opened.
     public func audioJob(id: String, now: Date) async throws -> AudioJobStatus? {
         try await read("read audio job") { db in

@@ -246,6 +246,32 @@ struct V1AudioJobTests {
         }
     }
 
+    @Test("a shutdown cancels the running transcription and gives its job back to the queue, uncounted")
+    func shutdownReleases() async throws {
+        try await AudioTools.exclusively {
+            let tools = try AudioTools()
+            defer { tools.remove() }
+            let engine = HeldEngine()
+            let fixture = try await Self.fixture(tools, engine: engine)
+            let recording = try await Self.recording(tools)
+            let id = try await fixture.application().test(.router) { client in
+                let accepted = try await client.execute(
+                    uri: "/v1/note/audio", method: .post, headers: A.headers(fixture),
+                    body: A.multipart(files: [("audio", "visit.ogg", "audio/ogg", recording)]))
+                let id = try #require(F.json(accepted.body)["noteId"] as? String)
+                _ = try await Self.poll(client, fixture, id) { _ in engine.started > 0 }
+                return id
+            }
+            #expect(engine.cancelled == 1)
+            #expect(try await fixture.store.audioJob(id: id, now: Date())?.state == .queued)
+            let next = try await fixture.store.claimAudioJobs(
+                limit: 1, by: JournalClaimant(owner: "embedded", lease: .seconds(30)), excluding: [], now: Date())
+            #expect(next.map(\.job.id) == [id])
+            #expect(next.first?.attempts == 1)
+            #expect(A.leftovers(tools).isEmpty)
+        }
+    }
+
     @Test("jobs a stopped process left are finished at start; one that keeps failing its workers is given up")
     func resumedAtStart() async throws {
         try await AudioTools.exclusively {

@@ -210,6 +210,13 @@ struct AudioJobStoreConformanceTests {
                 try await jobs.recordAudioJobProgress(
                     id: first.job.id, by: w0, secondsTranscribed: 1, secondsTotal: 2, now: later) == false)
             #expect(try await jobs.claimAudioJobs(limit: 0, by: w9, excluding: [], now: later).isEmpty)
+            // A job given back (a shutdown) is queued again, its claim not counted, and free for anyone at once.
+            #expect(try await jobs.releaseAudioJob(id: first.job.id, by: w9, now: later))
+            #expect(try await jobs.releaseAudioJob(id: first.job.id, by: w9, now: later) == false)
+            #expect(try await jobs.audioJob(id: first.job.id, now: later)?.state == .queued)
+            let again = try await jobs.claimAudioJobs(limit: 10, by: w0, excluding: [], now: later)
+            #expect(again.map(\.job.id) == [first.job.id])
+            #expect(again.first?.attempts == taken.first { $0.job.id == first.job.id }?.attempts)
             await #expect {
                 try await jobs.claimAudioJobs(
                     limit: 1, by: JournalClaimant(owner: "x", lease: .zero), excluding: [], now: later)

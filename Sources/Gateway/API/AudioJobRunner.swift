@@ -174,8 +174,9 @@ final class AudioJobRunner: Sendable {
 
     /// Transcribes a claimed job and stores its note, or its failure. Returns when the job has ended here: done,
     /// failed, lost (deleted, or taken over), or left for a later claim (cancelled by a shutdown, or the store
-    /// failed).
-    func run(_ claimed: AudioJob) async {
+    /// failed). Returns whether it was interrupted by cancellation (its claim is still held: the caller releases it).
+    @discardableResult
+    func run(_ claimed: AudioJob) async -> Bool {
         let id = claimed.job.id
         let ownerKeyID = claimed.job.ownerKeyID
         var noteJob: NoteJob?
@@ -194,7 +195,7 @@ final class AudioJobRunner: Sendable {
             }
             guard let transcript = try await transcribeHoldingClaim(claimed) else {
                 lost(id)
-                return
+                return false
             }
             job.transcript = transcript.text
             let note = try service.writeAudioNote(job)
@@ -206,12 +207,18 @@ final class AudioJobRunner: Sendable {
                     id: id, by: claimant, note: prepared.stored, announcing: prepared.announcement)
             else {
                 lost(id)
-                return
+                return false
             }
             if prepared.announcement != nil { service.signal.wake() }
             logger.info("audio job done", metadata: ["nb.audio_job.id": "\(id)", "nb.api.key_id": "\(ownerKeyID)"])
             finishedHandler.withLock { $0 }?(.done)
             finish(id, .done(document: prepared.bytes))
+            return false
+        } catch  where Task.isCancelled {
+            // A shutdown (whatever error the cancelled decoder or engine threw): the job is given back to the queue
+            // by the worker, and taken up again after the restart.
+            logger.info("audio job interrupted", metadata: ["nb.audio_job.id": "\(id)"])
+            return true
         } catch let error as APIError {
             await fail(id, error, job: noteJob, ownerKeyID: ownerKeyID)
         } catch let error as TranscriptionError {
@@ -222,13 +229,14 @@ final class AudioJobRunner: Sendable {
                 message: "another request with this Idempotency-Key made its note first")
             await fail(id, conflict, job: noteJob, ownerKeyID: ownerKeyID)
         } catch is CancellationError {
-            // A shutdown: the job stays claimed and is taken up again (at once by a restarted embedded gateway).
             logger.info("audio job interrupted", metadata: ["nb.audio_job.id": "\(id)"])
+            return true
         } catch {
             // The store failed: the job is claimed again later, and given up after its attempts.
             logger.error(
                 "audio job not finished", metadata: ["nb.audio_job.id": "\(id)", "nb.error": "\(type(of: error))"])
         }
+        return false
     }
 
     /// The job is no longer this worker's: deleted by its key, or taken over after the claim expired.

@@ -6,8 +6,9 @@ import Synchronization
 
 /// Claims and runs the audio jobs of `POST /v1/note/audio`, at most ``AudioConfiguration/concurrentTranscriptions``
 /// at once: the ones queued here (the routes wake it), and, at start and every poll, those left by a stopped
-/// process or by another instance's expired claim. A graceful shutdown cancels the running transcriptions; their
-/// jobs stay in the store and are finished after the restart.
+/// process or by another instance's expired claim. A graceful shutdown cancels the running transcriptions and gives
+/// their jobs back to the queue, to be finished after the restart (a killed process's jobs are taken up when their
+/// claims expire, at once by a restarted embedded gateway).
 struct AudioJobService: Service {
     let runner: AudioJobRunner
     /// Sets the audio job gauges from the store's counts after each pass, when given.
@@ -18,15 +19,21 @@ struct AudioJobService: Service {
         self.metrics = metrics
     }
 
-    /// The ids of the jobs running here.
+    /// The ids of the jobs running here, and of those a shutdown interrupted.
     private final class Running: Sendable {
-        private let ids = Mutex<Set<String>>([])
+        private let ids = Mutex((running: Set<String>(), interrupted: Set<String>()))
 
-        var current: Set<String> { ids.withLock { $0 } }
+        var current: Set<String> { ids.withLock { $0.running } }
+        var interrupted: Set<String> { ids.withLock { $0.interrupted } }
 
-        func insert(_ id: String) { ids.withLock { _ = $0.insert(id) } }
+        func insert(_ id: String) { ids.withLock { _ = $0.running.insert(id) } }
 
-        func remove(_ id: String) { ids.withLock { _ = $0.remove(id) } }
+        func remove(_ id: String, interrupted: Bool) {
+            ids.withLock { ids in
+                ids.running.remove(id)
+                if interrupted { ids.interrupted.insert(id) }
+            }
+        }
     }
 
     func run() async throws {
@@ -65,13 +72,24 @@ struct AudioJobService: Service {
                     for job in claimed {
                         running.insert(job.job.id)
                         group.addTask {
-                            await runner.run(job)
-                            running.remove(job.job.id)
+                            let interrupted = await runner.run(job)
+                            running.remove(job.job.id, interrupted: interrupted)
                             runner.wake()
                         }
                     }
                 }
                 group.cancelAll()
+            }
+        }
+        // The jobs the shutdown interrupted go back to the queue (their claims not counted as attempts), so that the
+        // next start, or another instance, takes them at once.
+        for id in running.interrupted.sorted() {
+            do {
+                _ = try await runner.store.releaseAudioJob(id: id, by: runner.claimant, now: Date())
+            } catch {
+                runner.logger.warning(
+                    "interrupted audio job not released; it is taken up when its claim expires",
+                    metadata: ["nb.audio_job.id": "\(id)", "nb.error": "\(type(of: error))"])
             }
         }
     }
