@@ -140,7 +140,7 @@ def test_two_instances_on_one_database_write_each_message_once_and_share_duplica
             assert "PostgreSQL store opened" in gateway.log_text()
             assert not (gateway.data_dir / "notebridge.sqlite").exists()
         assert postgres.psql("notebridge", "SELECT string_agg(version::text, ',' ORDER BY version) FROM notebridge_schema") \
-            == "1,2,3,4"
+            == "1,2,3,4,5"
 
         # 24 messages for 6 patients, alternately to each instance, several per connection.
         messages = [mdm(f"PG-{n:03d}", f"MRN7{n % 6:03d}", f"V7{n:03d}") for n in range(24)]
