@@ -118,6 +118,10 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("audio.maxBytes", "largest recording POST /v1/note/audio accepts, bytes (default 100000000)"),
         ConfigurationKey("audio.maxSeconds", "longest recording POST /v1/note/audio accepts, seconds (default 7200)"),
         ConfigurationKey(
+            "audio.syncWaitSeconds",
+            "how long POST /v1/note/audio waits for its note before answering 202 with a status URL, 0-3600 seconds (default 30; 0 always answers 202)"
+        ),
+        ConfigurationKey(
             "audio.ffmpeg", "the ffmpeg executable that decodes recordings (default ffmpeg, found in PATH)"),
         ConfigurationKey(
             "audio.speechModel",

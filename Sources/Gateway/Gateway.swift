@@ -136,8 +136,9 @@ public enum Gateway {
         if api.audio.remote != nil {
             api.audio.onFallback = { metrics.transcriptionFallback(reason: $0) }
         }
-        V1Routes(store: store, signal: signal, configuration: api, limiter: keyLimiter, logger: logger)
-            .register(on: router)
+        let v1 = V1Routes(store: store, signal: signal, configuration: api, limiter: keyLimiter, logger: logger)
+        v1.register(on: router)
+        v1.audioJobRunner.onFinished { metrics.audioJobFinished($0) }
         HealthRoutes.register(on: router, store: store, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, audit: store.audit, logger: logger).register(on: router)
@@ -187,6 +188,7 @@ public enum Gateway {
             retention: configuration.retention, logger: logger)
         retention.shared = store
         retention.consoleSessions = store.consoleSessions
+        retention.audioJobs = store.audioJobs
         // Services start in order and stop in reverse: MLLP stops accepting first, HTTP last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CoderWarmUp(), successTerminationBehavior: .ignore),
@@ -196,6 +198,8 @@ public enum Gateway {
                 service: WebhookService(
                     outbox: store.webhooks, keys: store.keys, signal: signal, configuration: configuration.webhooks,
                     logger: logger)),
+            // Audio jobs accepted before a restart are finished after it; it stops after the HTTP listener.
+            .init(service: AudioJobService(runner: v1.audioJobRunner, metrics: metrics)),
         ]
         if pipelineOn {
             let keyring: DataKeyring

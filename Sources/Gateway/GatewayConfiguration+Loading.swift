@@ -184,6 +184,9 @@ extension GatewayConfiguration {
         if let seconds = try reader.integer("audio.maxSeconds", in: 1...86_400) {
             api.audio.limits.maximumDuration = .seconds(seconds)
         }
+        if let seconds = try reader.integer("audio.syncWaitSeconds", in: 0...3_600) {
+            api.audio.syncWait = .seconds(seconds)
+        }
         if let ffmpeg = try reader.string("audio.ffmpeg") { api.audio.ffmpeg = ffmpeg }
         let speechModel = try reader.string("audio.speechModel") ?? PocketSphinxEngine.Preset.clinical.rawValue
         guard let preset = PocketSphinxEngine.Preset(rawValue: speechModel) else {

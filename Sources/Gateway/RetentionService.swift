@@ -17,6 +17,8 @@ public struct RetentionService: Service {
     var shared: (any Store)? = nil
     /// The console sessions whose expired rows each sweep erases.
     var consoleSessions: (any ConsoleSessionStore)? = nil
+    /// The audio jobs, erased (with any recording still waiting) when they expire with the notes' retention.
+    var audioJobs: (any AudioJobStore)? = nil
 
     /// Creates the sweeper.
     public init(
@@ -65,6 +67,13 @@ public struct RetentionService: Service {
                 _ = try await notes.purgeExpiredNotes(now: now)
             } catch {
                 logger.error("note expiry sweep failed", metadata: ["nb.error": "\(type(of: error))"])
+            }
+        }
+        if let audioJobs {
+            do {
+                _ = try await audioJobs.purgeExpiredAudioJobs(now: now)
+            } catch {
+                logger.error("audio job expiry sweep failed", metadata: ["nb.error": "\(type(of: error))"])
             }
         }
         if let pipelineNotes {

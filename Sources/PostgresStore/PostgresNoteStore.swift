@@ -10,7 +10,7 @@ import Store
 final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
     let database: PostgresStoreDatabase
     let sealing: StoreSealing
-    private var logger: Logger { database.logger }
+    var logger: Logger { database.logger }
 
     init(database: PostgresStoreDatabase, keyring: DataKeyring) {
         self.database = database
@@ -20,47 +20,76 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
     // MARK: - Notes
 
     func save(_ note: StoredNote, announcing delivery: WebhookDelivery?) async throws {
-        let sealed = try sealing.seal(note.document, for: .note(id: note.id))
-        let fhir = try note.fhir.map { try sealing.seal($0, for: .noteFHIR(id: note.id)) }
-        let lookup = sealing.activeLookup()
-        let patient = note.lookup.patient.map { lookup.digest("patient", $0) }
-        let encounter = note.lookup.encounter.map { lookup.digest("encounter", $0) }
-        let source = note.lookup.source.map { lookup.digest("source", $0) }
-        let request = note.lookup.request.map { lookup.digest("request", $0) }
-        // The same source under any key of the keyring (a rotation changes the digest).
-        let sources = note.lookup.source.map { sealing.lookupDigests("source", $0) } ?? []
-        let sourceKeys = sources.map(\.keyID)
-        let sourceDigests = sources.map(\.digest)
+        let sealed = try SealedNote(note, sealing: sealing)
         try await database.transaction("save note") { connection in
-            let exists = try await connection.rows("SELECT 1 FROM notes WHERE id = \(note.id)", logger: self.logger)
-            guard exists.isEmpty else { throw StoreError(.invalidArgument, reason: "a note with this id exists") }
-            let taken = try await connection.rows(
-                """
-                SELECT 1 FROM notes WHERE owner_key_id = \(note.ownerKeyID) AND (lookup_key_id, source_index) IN \
-                (SELECT * FROM unnest(\(sourceKeys)::text[], \(sourceDigests)::text[]))
-                """,
-                logger: self.logger)
-            guard taken.isEmpty else { throw StoreError(.duplicate, reason: "the key has a note from this source") }
-            do {
-                try await connection.rows(
-                    """
-                    INSERT INTO notes (id, owner_key_id, created_at, expires_at, specialty, template, document_sealed, \
-                    data_key_id, fhir_sealed, fhir_key_id, lookup_key_id, patient_index, encounter_index, \
-                    source_index, \
-                    request_index) VALUES (\(note.id), \(note.ownerKeyID), \(note.createdAt.epochMilliseconds), \
-                    \(note.expiresAt.epochMilliseconds), \(note.specialty), \(note.template), \(sealed.bytes.buffer), \
-                    \(sealed.keyID), \(fhir?.bytes.buffer), \(fhir?.keyID), \(lookup.keyID), \(patient), \(encounter), \
-                    \(source), \(request))
-                    """,
-                    logger: self.logger)
-            } catch  where PostgresStoreDatabase.sqlState(error) == "23505" {
-                // Another instance took the id or the source between the checks and the insert.
-                if PostgresStoreDatabase.constraintName(error) == "notes_pkey" {
-                    throw StoreError(.invalidArgument, reason: "a note with this id exists")
-                }
-                throw StoreError(.duplicate, reason: "the key has a note from this source")
-            }
+            try await Self.insert(sealed, on: connection, logger: self.logger)
             if let delivery { _ = try await Self.insert(delivery, on: connection, logger: self.logger) }
+        }
+    }
+
+    /// A note row ready to insert: its documents sealed and its lookup values digested (outside the transaction).
+    struct SealedNote: Sendable {
+        var note: StoredNote
+        var document: SealedValue
+        var fhir: SealedValue?
+        var lookupKeyID: String
+        var patient: String?
+        var encounter: String?
+        var source: String?
+        var request: String?
+        /// The same source under any key of the keyring (a rotation changes the digest).
+        var sourceKeys: [String]
+        var sourceDigests: [String]
+
+        init(_ note: StoredNote, sealing: StoreSealing) throws {
+            self.note = note
+            document = try sealing.seal(note.document, for: .note(id: note.id))
+            fhir = try note.fhir.map { try sealing.seal($0, for: .noteFHIR(id: note.id)) }
+            let lookup = sealing.activeLookup()
+            lookupKeyID = lookup.keyID
+            patient = note.lookup.patient.map { lookup.digest("patient", $0) }
+            encounter = note.lookup.encounter.map { lookup.digest("encounter", $0) }
+            source = note.lookup.source.map { lookup.digest("source", $0) }
+            request = note.lookup.request.map { lookup.digest("request", $0) }
+            let sources = note.lookup.source.map { sealing.lookupDigests("source", $0) } ?? []
+            sourceKeys = sources.map(\.keyID)
+            sourceDigests = sources.map(\.digest)
+        }
+    }
+
+    /// Inserts a sealed note on `connection` (in the caller's transaction); throws
+    /// ``StoreError/Code/invalidArgument`` when its id is taken and ``StoreError/Code/duplicate`` when its owner has a
+    /// note from the same source.
+    static func insert(_ sealed: SealedNote, on connection: PostgresConnection, logger: Logger) async throws {
+        let note = sealed.note
+        let exists = try await connection.rows("SELECT 1 FROM notes WHERE id = \(note.id)", logger: logger)
+        guard exists.isEmpty else { throw StoreError(.invalidArgument, reason: "a note with this id exists") }
+        let taken = try await connection.rows(
+            """
+            SELECT 1 FROM notes WHERE owner_key_id = \(note.ownerKeyID) AND (lookup_key_id, source_index) IN \
+            (SELECT * FROM unnest(\(sealed.sourceKeys)::text[], \(sealed.sourceDigests)::text[]))
+            """,
+            logger: logger)
+        guard taken.isEmpty else { throw StoreError(.duplicate, reason: "the key has a note from this source") }
+        do {
+            try await connection.rows(
+                """
+                INSERT INTO notes (id, owner_key_id, created_at, expires_at, specialty, template, document_sealed, \
+                data_key_id, fhir_sealed, fhir_key_id, lookup_key_id, patient_index, encounter_index, \
+                source_index, \
+                request_index) VALUES (\(note.id), \(note.ownerKeyID), \(note.createdAt.epochMilliseconds), \
+                \(note.expiresAt.epochMilliseconds), \(note.specialty), \(note.template), \
+                \(sealed.document.bytes.buffer), \(sealed.document.keyID), \(sealed.fhir?.bytes.buffer), \
+                \(sealed.fhir?.keyID), \(sealed.lookupKeyID), \(sealed.patient), \(sealed.encounter), \
+                \(sealed.source), \(sealed.request))
+                """,
+                logger: logger)
+        } catch  where PostgresStoreDatabase.sqlState(error) == "23505" {
+            // Another instance took the id or the source between the checks and the insert.
+            if PostgresStoreDatabase.constraintName(error) == "notes_pkey" {
+                throw StoreError(.invalidArgument, reason: "a note with this id exists")
+            }
+            throw StoreError(.duplicate, reason: "the key has a note from this source")
         }
     }
 
@@ -376,7 +405,7 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
         }
     }
 
-    private static func insert(_ delivery: WebhookDelivery, on connection: PostgresConnection, logger: Logger)
+    static func insert(_ delivery: WebhookDelivery, on connection: PostgresConnection, logger: Logger)
         async throws -> Int64
     {
         let inserted = try await connection.rows(

@@ -240,6 +240,38 @@ enum PostgresSchema {
                 "CREATE INDEX console_sessions_expires_at ON console_sessions (expires_at)",
                 "CREATE INDEX console_sessions_key_id ON console_sessions (key_id)",
             ]),
+        Migration(
+            version: 6, name: "audio jobs",
+            statements: [
+                // Recordings accepted for transcription (POST /v1/note/audio answered 202), sealed until transcribed;
+                // claimed under a lease by the instance that transcribes them.
+                """
+                CREATE TABLE audio_jobs (
+                    id TEXT PRIMARY KEY,
+                    owner_key_id TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'processing', 'failed')),
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    audio_sealed BYTEA,
+                    audio_key_id TEXT,
+                    request_sealed BYTEA,
+                    request_key_id TEXT,
+                    transcribed_ms BIGINT NOT NULL DEFAULT 0,
+                    total_ms BIGINT NOT NULL DEFAULT 0,
+                    claim_owner TEXT,
+                    claim_expires_at BIGINT,
+                    error_status INTEGER,
+                    error_code TEXT,
+                    error_message TEXT,
+                    error_field TEXT,
+                    error_field_message TEXT
+                )
+                """,
+                "CREATE INDEX audio_jobs_claimable ON audio_jobs (created_at, id) WHERE state != 'failed'",
+                "CREATE INDEX audio_jobs_expires_at ON audio_jobs (expires_at)",
+            ]),
     ]
 
     /// Applies the migrations `connection`'s database lacks, under the advisory lock, in one transaction; returns

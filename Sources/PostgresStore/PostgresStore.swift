@@ -31,6 +31,7 @@ public final class PostgresStore: Store {
     public var audit: any AuditLog { noteStore }
     public var webhooks: any WebhookOutbox { noteStore }
     public var consoleSessions: any ConsoleSessionStore { noteStore }
+    public var audioJobs: any AudioJobStore { noteStore }
     public var rateLimits: (any SharedRateLimits)? { rateLimitStore }
     let rateLimitStore: PostgresRateLimits
     public var streamTickets: (any SharedStreamTickets)? { streamTicketStore }

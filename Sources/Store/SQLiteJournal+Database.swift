@@ -5,10 +5,15 @@ import Logging
 /// The gateway's one SQLite database: the journal, the pipeline's notes and the outbox, and the `/v1` notes, API
 /// keys, audit trail and webhook deliveries, so that every commit that spans them is one transaction.
 extension SQLiteJournal {
-    /// The whole schema: the journal's migrations, then the notes store's.
+    /// The whole schema: the journal's migrations, then the notes store's, then the audio jobs' (which only the one
+    /// database has).
     static var databaseMigrator: DatabaseMigrator {
         var migrator = SQLiteJournal.migrator
         SQLiteNoteStore.registerMigrations(in: &migrator)
+        // Recordings accepted for transcription (POST /v1/note/audio answered 202), sealed until transcribed.
+        migrator.registerMigration("audio-jobs.v1") { db in
+            try db.execute(sql: SQLiteNoteStore.audioJobsTable)
+        }
         return migrator
     }
 

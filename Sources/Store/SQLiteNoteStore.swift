@@ -13,7 +13,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
     public let databaseFile: URL
     private let pool: DatabasePool
     /// Sealing and lookup digests (shared by every backend).
-    private let sealing: StoreSealing
+    let sealing: StoreSealing
     private let logger: Logger
     /// Whether ``close()`` closes the pool (not when the store shares the journal's, see ``SQLiteJournal/notes``).
     private let ownsPool: Bool
@@ -59,42 +59,68 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
     // MARK: - Notes
 
     public func save(_ note: StoredNote, announcing delivery: WebhookDelivery?) async throws {
-        let sealed = try sealing.seal(note.document, for: .note(id: note.id))
-        let fhir = try note.fhir.map { try sealing.seal($0, for: .noteFHIR(id: note.id)) }
-        let lookup = sealing.activeLookup()
-        let lookupKeyID = lookup.keyID
-        let patient = note.lookup.patient.map { lookup.digest("patient", $0) }
-        let encounter = note.lookup.encounter.map { lookup.digest("encounter", $0) }
-        let source = note.lookup.source.map { lookup.digest("source", $0) }
-        let requestDigest = note.lookup.request.map { lookup.digest("request", $0) }
-        // The same source under any key of the keyring (a rotation changes the digest).
-        let sources = note.lookup.source.map { sealing.lookupDigests("source", $0).map { ($0.keyID, $0.digest) } }
+        let sealed = try SealedNote(note, sealing: sealing)
         try await write("save note") { db in
-            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM notes WHERE id = ?", arguments: [note.id]) ?? false
-            guard !exists else { throw StoreError(.invalidArgument, reason: "a note with this id exists") }
-            if let sources {
-                let clause = sources.map { _ in "(lookup_key_id = ? AND source_index = ?)" }.joined(separator: " OR ")
-                var arguments: StatementArguments = [note.ownerKeyID]
-                for (id, value) in sources { arguments += [id, value] }
-                let taken =
-                    try Bool.fetchOne(
-                        db, sql: "SELECT 1 FROM notes WHERE owner_key_id = ? AND (\(clause))", arguments: arguments)
-                    ?? false
-                guard !taken else { throw StoreError(.duplicate, reason: "the key has a note from this source") }
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO notes (id, owner_key_id, created_at, expires_at, specialty, template, document_sealed, \
-                    data_key_id, fhir_sealed, fhir_key_id, lookup_key_id, patient_index, encounter_index, source_index, \
-                    request_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    note.id, note.ownerKeyID, note.createdAt.epochMilliseconds, note.expiresAt.epochMilliseconds,
-                    note.specialty, note.template, Data(sealed.bytes), sealed.keyID, fhir.map { Data($0.bytes) },
-                    fhir?.keyID, lookupKeyID, patient, encounter, source, requestDigest,
-                ])
+            try Self.insert(sealed, into: db)
             if let delivery { _ = try Self.insert(delivery, into: db) }
         }
+    }
+
+    /// A note row ready to insert: its documents sealed and its lookup values digested (outside the transaction).
+    struct SealedNote: Sendable {
+        var note: StoredNote
+        var document: SealedValue
+        var fhir: SealedValue?
+        var lookupKeyID: String
+        var patient: String?
+        var encounter: String?
+        var source: String?
+        var request: String?
+        /// The same source under any key of the keyring (a rotation changes the digest).
+        var sources: [(String, String)]?
+
+        init(_ note: StoredNote, sealing: StoreSealing) throws {
+            self.note = note
+            document = try sealing.seal(note.document, for: .note(id: note.id))
+            fhir = try note.fhir.map { try sealing.seal($0, for: .noteFHIR(id: note.id)) }
+            let lookup = sealing.activeLookup()
+            lookupKeyID = lookup.keyID
+            patient = note.lookup.patient.map { lookup.digest("patient", $0) }
+            encounter = note.lookup.encounter.map { lookup.digest("encounter", $0) }
+            source = note.lookup.source.map { lookup.digest("source", $0) }
+            request = note.lookup.request.map { lookup.digest("request", $0) }
+            sources = note.lookup.source.map { sealing.lookupDigests("source", $0).map { ($0.keyID, $0.digest) } }
+        }
+    }
+
+    /// Inserts a sealed note; throws ``StoreError/Code/invalidArgument`` when its id is taken and
+    /// ``StoreError/Code/duplicate`` when its owner has a note from the same source.
+    static func insert(_ sealed: SealedNote, into db: Database) throws {
+        let note = sealed.note
+        let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM notes WHERE id = ?", arguments: [note.id]) ?? false
+        guard !exists else { throw StoreError(.invalidArgument, reason: "a note with this id exists") }
+        if let sources = sealed.sources {
+            let clause = sources.map { _ in "(lookup_key_id = ? AND source_index = ?)" }.joined(separator: " OR ")
+            var arguments: StatementArguments = [note.ownerKeyID]
+            for (id, value) in sources { arguments += [id, value] }
+            let taken =
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM notes WHERE owner_key_id = ? AND (\(clause))", arguments: arguments)
+                ?? false
+            guard !taken else { throw StoreError(.duplicate, reason: "the key has a note from this source") }
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO notes (id, owner_key_id, created_at, expires_at, specialty, template, document_sealed, \
+                data_key_id, fhir_sealed, fhir_key_id, lookup_key_id, patient_index, encounter_index, source_index, \
+                request_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                note.id, note.ownerKeyID, note.createdAt.epochMilliseconds, note.expiresAt.epochMilliseconds,
+                note.specialty, note.template, Data(sealed.document.bytes), sealed.document.keyID,
+                sealed.fhir.map { Data($0.bytes) }, sealed.fhir?.keyID, sealed.lookupKeyID, sealed.patient,
+                sealed.encounter, sealed.source, sealed.request,
+            ])
     }
 
     public func note(ownerKeyID: String, source: String, request: String?, now: Date) async throws -> (
@@ -396,7 +422,7 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         try await write("queue webhook") { db in try Self.insert(delivery, into: db) }
     }
 
-    private static func insert(_ delivery: WebhookDelivery, into db: Database) throws -> Int64 {
+    static func insert(_ delivery: WebhookDelivery, into db: Database) throws -> Int64 {
         try db.execute(
             sql: """
                 INSERT INTO webhooks (key_id, url, event_type, payload, attempts, next_attempt_at, state, \

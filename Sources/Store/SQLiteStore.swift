@@ -15,6 +15,7 @@ public final class SQLiteStore: Store {
     public var audit: any AuditLog { database.notes }
     public var webhooks: any WebhookOutbox { database.notes }
     public var consoleSessions: any ConsoleSessionStore { database.notes }
+    public var audioJobs: any AudioJobStore { database.notes }
 
     /// Opens (creating when missing) the database at `databaseFile` and migrates it.
     public init(

@@ -1,5 +1,5 @@
 /// Everything the gateway keeps, behind one backend: the journal of inbound messages, the outbox of written notes,
-/// the `/v1` notes, API keys, the audit trail, webhook deliveries and console sessions.
+/// the `/v1` notes, API keys, the audit trail, webhook deliveries, console sessions and audio jobs.
 ///
 /// One backend holds them all in one database, so that a commit spanning several (journal entry processed → note
 /// stored → one outbox row per destination) is one transaction. The gateway opens the backend its configuration
@@ -23,6 +23,8 @@ public protocol Store: Sendable {
     var webhooks: any WebhookOutbox { get }
     /// The console's sessions.
     var consoleSessions: any ConsoleSessionStore { get }
+    /// The audio jobs of `POST /v1/note/audio` (recordings waiting to be transcribed, sealed).
+    var audioJobs: any AudioJobStore { get }
 
     /// The per-key rate limits every instance shares, or `nil` when the backend serves one instance only (each
     /// process then counts in memory).

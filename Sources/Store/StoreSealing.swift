@@ -22,6 +22,10 @@ public struct StoreSealing: Sendable {
         case encounterContext(key: String)
         /// The request a shared stream ticket keeps (``SharedStreamTickets``), bound to the ticket's digest.
         case streamTicket(digest: String)
+        /// The recording of an audio job (``AudioJobStore``), bound to the job's id.
+        case audioJobAudio(id: String)
+        /// The request options of an audio job, bound to the job's id.
+        case audioJobRequest(id: String)
 
         /// The authenticated associated data (unchanged since the first release of each value).
         public var associatedData: [UInt8] {
@@ -33,6 +37,8 @@ public struct StoreSealing: Sendable {
             case .webhookSecret(let keyID): Array(("notebridge.webhook-secret.v1:" + keyID).utf8)
             case .encounterContext(let key): Array(("notebridge.encounter-context.v1:" + key).utf8)
             case .streamTicket(let digest): Array(("notebridge.stream-ticket.v1:" + digest).utf8)
+            case .audioJobAudio(let id): Array(("notebridge.audio-job-audio.v1:" + id).utf8)
+            case .audioJobRequest(let id): Array(("notebridge.audio-job-request.v1:" + id).utf8)
             }
         }
     }

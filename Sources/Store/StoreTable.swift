@@ -99,6 +99,16 @@ public struct StoreTable: Sendable, Hashable {
                 ("attempts", .integer), ("next_attempt_at", .integer), ("state", .text), ("last_result", .text),
                 ("created_at", .integer),
             ]),
+        StoreTable(
+            "audio_jobs", generatedKey: false,
+            [
+                ("id", .text), ("owner_key_id", .text), ("state", .text), ("created_at", .integer),
+                ("updated_at", .integer), ("expires_at", .integer), ("attempts", .integer), ("audio_sealed", .bytes),
+                ("audio_key_id", .text), ("request_sealed", .bytes), ("request_key_id", .text),
+                ("transcribed_ms", .integer), ("total_ms", .integer), ("error_status", .integer),
+                ("error_code", .text), ("error_message", .text), ("error_field", .text),
+                ("error_field_message", .text),
+            ]),
     ]
 }
 

@@ -39,6 +39,14 @@ public struct AudioDecoder: Sendable {
         self.logger = logger
     }
 
+    /// Checks what can be told of an upload without decoding it: that it is not empty, within the size limit, and of
+    /// a recognised container; throws the ``TranscriptionError`` ``decode(bytes:)`` would throw for it. An upload
+    /// accepted for later transcription is checked with this first, so that these errors are answered at once.
+    public func check(bytes: some Collection<UInt8>) throws(TranscriptionError) {
+        try checkSize(bytes.count)
+        _ = try Self.container(of: bytes)
+    }
+
     /// Decodes audio held in memory (an upload).
     public func decode(bytes: some Collection<UInt8> & Sendable) async throws -> PCMAudio {
         let byteCount = bytes.count

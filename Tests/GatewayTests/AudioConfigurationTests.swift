@@ -22,6 +22,19 @@ struct AudioConfigurationTests {
         }
     }
 
+    @Test("audio.syncWaitSeconds: 30 by default, 0 to answer 202 at once, out of range refused with the key named")
+    func syncWait() throws {
+        #expect(try GatewayConfiguration.load(file: nil, environment: [:]).api.audio.syncWait == .seconds(30))
+        let never = try GatewayConfiguration.load(
+            file: nil, environment: ["NOTEBRIDGE_AUDIO_SYNC_WAIT_SECONDS": "0"])
+        #expect(never.api.audio.syncWait == .zero)
+        for bad in ["-1", "3601", "soon"] {
+            #expect {
+                try GatewayConfiguration.load(file: nil, environment: ["NOTEBRIDGE_AUDIO_SYNC_WAIT_SECONDS": bad])
+            } throws: { ($0 as? ConfigurationError)?.key == "audio.syncWaitSeconds" }
+        }
+    }
+
     @Test("setting the model keeps the embedded engine's other settings")
     func modelKeepsEngine() {
         var audio = AudioConfiguration()

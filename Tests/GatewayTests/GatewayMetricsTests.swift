@@ -16,6 +16,22 @@ struct GatewayMetricsTests {
         #expect(GatewayMetrics.messageTypeLabel(input) == label)
     }
 
+    @Test("audio jobs: a gauge per state and a counter per outcome, labelled by state and outcome only")
+    func audioJobs() {
+        let metrics = GatewayMetrics()
+        metrics.audioJobs(state: "queued", count: 3)
+        metrics.audioJobs(state: "queued", count: 2)
+        metrics.audioJobs(state: "processing", count: 1)
+        metrics.audioJobFinished(.done)
+        metrics.audioJobFinished(.done)
+        metrics.audioJobFinished(.failed)
+        let text = String(decoding: metrics.exposition(), as: UTF8.self)
+        #expect(text.contains(#"notebridge_audio_jobs{state="queued"} 2"#), "\(text)")
+        #expect(text.contains(#"notebridge_audio_jobs{state="processing"} 1"#))
+        #expect(text.contains(#"notebridge_audio_jobs_finished_total{outcome="done"} 2"#))
+        #expect(text.contains(#"notebridge_audio_jobs_finished_total{outcome="failed"} 1"#))
+    }
+
     @Test("counters are exported in the Prometheus text format with their labels")
     func exposition() {
         let metrics = GatewayMetrics()

@@ -30,12 +30,14 @@ struct V1APIFixture {
 
     var logger: Logger { recorder.logger(label: "api") }
 
+    /// The routes and, as in `serve`, the worker that runs their audio jobs.
     func application() -> some ApplicationProtocol {
         let router = Router(context: APIRequestContext.self)
-        V1Routes(store: store, signal: signal, configuration: configuration, logger: logger).register(on: router)
+        let routes = V1Routes(store: store, signal: signal, configuration: configuration, logger: logger)
+        routes.register(on: router)
         return Application(
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            logger: logger)
+            services: [AudioJobService(runner: routes.audioJobRunner)], logger: logger)
     }
 
     func webhookService(_ configuration: WebhookService.Configuration = WebhookService.Configuration()) -> WebhookService {

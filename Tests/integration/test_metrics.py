@@ -82,9 +82,12 @@ def test_metrics_count_the_pipeline_and_hold_no_phi(gateway_factory, tmp_path):
         assert value(after, "notebridge_messages_retried_total", destination="ehr") >= 1
         assert value(after, "notebridge_messages_dead_total", destination="ehr") == 1
 
-        # Labels are destination names, message types, sources and outcomes, nothing else.
+        # Labels are destination names, message types, sources, outcomes and the audio job states, nothing else.
         names = {label for (_, labels) in after for label, _ in labels}
-        assert names <= {"destination", "message_type", "source", "outcome"}
+        assert names <= {"destination", "message_type", "source", "outcome", "state"}
+        states = {value for (name, labels) in after for label, value in labels if label == "state"}
+        assert states == {"queued", "processing", "failed"}, states
+        assert value(after, "notebridge_audio_jobs", state="queued") == 0
         for marker in (NAME_MARKER, TRANSCRIPT_MARKER, "MRN700", "KILDARE", "WELBY", "MET-"):
             assert marker not in body
     finally:

@@ -21,7 +21,8 @@ from test_pipeline_hl7 import mllp_send
 from test_postgres_instances import PostgresServer, postgres, readyz  # noqa: F401 (fixture)
 from test_v1_api import TRANSCRIPT, request
 
-TABLES = ["journal", "encounter_context", "pipeline_notes", "outbox", "notes", "api_keys", "audit", "webhooks"]
+TABLES = ["journal", "encounter_context", "pipeline_notes", "outbox", "notes", "api_keys", "audit", "webhooks",
+          "audio_jobs"]
 
 
 def store_cli(gateway, *args, check=False, env=None):

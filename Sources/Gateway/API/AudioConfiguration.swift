@@ -32,8 +32,23 @@ public struct AudioConfiguration: Sendable {
     }
     /// Recordings transcribed at once (each one decodes on every core).
     public var concurrentTranscriptions = 2
-    /// Uploads that may wait for a transcription slot; more are answered 503 at once.
-    public var queuedTranscriptions = 8
+    /// Accepted recordings that may wait in the store for a worker; more uploads are answered 503
+    /// (`TRANSCRIPTION_BUSY`) at once.
+    public var queuedTranscriptions = 100
+    /// How long `POST /v1/note/audio` waits for its note before it answers 202 with the job's status URL
+    /// (`audio.syncWaitSeconds`); zero answers 202 at once.
+    public var syncWait: Duration = .seconds(30)
+    /// How long a worker's claim on an audio job holds without a report (it reports every
+    /// ``progressInterval``); after that another worker, or instance, takes the job over.
+    public var jobLease: Duration = .seconds(30)
+    /// How often a worker records its job's progress and extends its claim.
+    public var progressInterval: Duration = .seconds(1)
+    /// How often the store is asked for jobs when nothing wakes the worker (jobs of other instances, or left by a
+    /// stopped one).
+    public var jobPollInterval: Duration = .seconds(2)
+    /// Claims of one job before it is given up (a recording whose transcription kills the process is not tried for
+    /// ever).
+    public var maximumJobAttempts = 3
 
     /// The defaults: 100 MB, 2 hours, the embedded PocketSphinx engine.
     public init() {}

@@ -4,11 +4,17 @@ import FHIR
 import Foundation
 import Scribe
 
-/// The body of `POST /v1/note` and `POST /v1/stream/note`, as sent.
-struct NoteRequestBody: Decodable {
+/// The body of `POST /v1/note` and `POST /v1/stream/note`, as sent; encoded again (names as lists, the age as a
+/// whole number) only for the request an audio job keeps until its recording is transcribed.
+struct NoteRequestBody: Codable {
     /// A name list sent as one string ("asthma, GERD") or as an array.
-    struct NameList: Decodable {
+    struct NameList: Codable {
         var names: [String]
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(names)
+        }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
@@ -28,8 +34,13 @@ struct NoteRequestBody: Decodable {
     /// An age in whole years. JSON has one number type, and Foundation's decoder reports a number that does not fit
     /// an `Int` (`4.5`, `1e30`) as invalid JSON without naming the member; read as a number first, the member is
     /// named (`must be an integer`) and an out-of-range whole number reaches the age's own range check.
-    struct WholeYears: Decodable {
+    struct WholeYears: Codable {
         var value: Int
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
@@ -45,7 +56,7 @@ struct NoteRequestBody: Decodable {
         }
     }
 
-    struct PatientInfo: Decodable {
+    struct PatientInfo: Codable {
         var name: String?
         var age: WholeYears?
         var gender: String?
@@ -59,7 +70,7 @@ struct NoteRequestBody: Decodable {
         }
     }
 
-    struct Context: Decodable {
+    struct Context: Codable {
         var patientInfo: PatientInfo?
         var customInstructions: String?
 

@@ -12,6 +12,10 @@ import Transcription
 /// `include_transcript`, `include_patient_summary`, `include_evidence`, `provider_type`, `patient_status` and
 /// `callback_url`. The options are validated before the audio is transcribed, with the same errors as
 /// `/v1/note`; audio problems have errors of their own (field `audio`).
+///
+/// The recording becomes an audio job (sealed in the store until it is transcribed): the answer is the note (200)
+/// when the job ends within ``AudioConfiguration/syncWait``, its error when it fails within it, and otherwise 202
+/// with the job's status URL (`GET /v1/note/{id}`); the webhook fires when it ends either way.
 extension V1Routes {
     /// The form fields a request may send instead of a `metadata` part.
     static let audioFormFields: Set<String> = [
@@ -32,36 +36,105 @@ extension V1Routes {
             let audioLimits = configuration.audio.limits
             let body = try await body(request, limit: audioLimits.maximumBytes + Self.audioFormOverhead)
             let form = try MultipartFormData(body, boundary: boundary)
-            let job = try audioJob(form)
+            let (job, options) = try audioJob(form)
             let audio = try Self.single("audio", in: form, required: true)
             let lookup = NoteLookup(
                 source: idempotencyKey.map { "idempotency-key|" + $0 }, request: Self.fingerprint(body))
             if let replay = try await replay(lookup, key: key) { return replay }
-            return try await writeAndStore(job, lookup: lookup, key: key) { job in
-                job.transcript = try await transcribe(audio?.body ?? []).text
-                return try writeAudioNote(job)
+            let recording = Array(audio?.body ?? [])
+            do throws(TranscriptionError) {
+                // What can be told without decoding (empty, too large, not audio) is answered now.
+                try configuration.audio.transcriber(logger: logger).decoder.check(bytes: recording)
+            } catch {
+                let refusal = APIError.audio(error)
+                await service.announceFailure(refusal, job: job, owner: key)
+                throw refusal
             }
+            let kept = AudioJobRequest(options: options, idempotencySource: lookup.source, fingerprint: lookup.request)
+            let wait = Self.syncWait(request, configured: configuration.audio.syncWait)
+            return try await queueAudioJob(recording, request: kept, key: key, wait: wait, lookup: lookup)
         }
     }
 
-    /// The note of a transcribed recording; a transcript the note engine refuses (too little speech) is the
-    /// audio's error, since the caller sent no transcript.
-    func writeAudioNote(_ job: NoteJob) throws(APIError) -> Note {
-        do {
-            return try service.write(job)
-        } catch {
-            guard error.details.first?.field == "transcript" else { throw error }
-            let reason = error.details.first?.message ?? "cannot be used"
-            throw APIError.validation("audio", "the speech recognised in the recording \(reason)")
+    /// Queues the recording as an audio job and answers it: the note or the error when it ends within `wait`, else
+    /// 202 with its status.
+    func queueAudioJob(
+        _ recording: [UInt8], request: AudioJobRequest, key: APIKeyRecord, wait: Duration,
+        lookup: NoteLookup = NoteLookup()
+    ) async throws -> (Response, String?) {
+        let waiting = try await storing { try await audioJobs.audioJobCounts()[.queued] ?? 0 }
+        guard waiting < configuration.audio.queuedTranscriptions else {
+            var busy = APIError(
+                .serviceUnavailable, code: "TRANSCRIPTION_BUSY",
+                message: "too many recordings are waiting to be transcribed; retry later")
+            busy.headers = [(.retryAfter, "10")]
+            throw busy
         }
+        let now = Date()
+        let id = "note_" + Hex.random(16)
+        let kept = try await storing { try request.encoded() }
+        let job = NewAudioJob(
+            id: id, ownerKeyID: key.id, createdAt: now,
+            expiresAt: now.addingTimeInterval(configuration.retention.timeInterval), audio: recording, request: kept)
+        audioJobRunner.expect(id)
+        defer { audioJobRunner.forget(id) }
+        try await storing { try await audioJobs.enqueueAudioJob(job) }
+        audioJobRunner.wake()
+        // This instance's worker tells its end at once; one that another instance (sharing the database) took is
+        // looked for in the store every second.
+        let deadline = ContinuousClock.now + wait
+        while ContinuousClock.now < deadline {
+            let slice = ContinuousClock.now + min(deadline - ContinuousClock.now, .seconds(1))
+            switch await audioJobRunner.outcome(of: id, within: slice - ContinuousClock.now) {
+            case .done(let document): return (Self.json(.ok, document), id)
+            case .failed(let error):
+                // A concurrent request with the same Idempotency-Key stored its note first: that note is the answer.
+                if error.status == .conflict, let replay = try await replay(lookup, key: key) { return replay }
+                throw error
+            case nil:
+                try? await Task.sleep(until: slice)
+                switch try await ownedNoteOrJob(id, key: key) {
+                case .note(let stored): return (Self.json(.ok, stored.document), id)
+                case .job(let status):
+                    if let failure = status.failure { throw APIError(failure) }
+                }
+            }
+        }
+        // Still running: answered as GET answers it.
+        switch try await ownedNoteOrJob(id, key: key) {
+        case .note(let stored): return (Self.json(.ok, stored.document), id)
+        case .job(let status): return (Self.audioJobStatus(status), id)
+        }
+    }
+
+    /// How long this upload waits for its note: the configured wait, shortened by `Prefer: wait=<seconds>`, or none
+    /// with `Prefer: respond-async` (RFC 7240).
+    static func syncWait(_ request: Request, configured: Duration) -> Duration {
+        var wait = configured
+        for value in request.headers[values: .prefer] {
+            for preference in value.split(separator: ",") {
+                let token = preference.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) ?? ""
+                let parts = token.split(separator: "=", maxSplits: 1).map {
+                    $0.trimmingCharacters(in: .whitespaces).lowercased()
+                }
+                if parts == ["respond-async"] {
+                    wait = .zero
+                } else if parts.count == 2, parts[0] == "wait", parts[1].utf8.count <= 9,
+                    let seconds = Int(parts[1]), seconds >= 0
+                {
+                    wait = min(wait, .seconds(seconds))
+                }
+            }
+        }
+        return wait
     }
 
     /// Room for the metadata, the form fields and the multipart framing beside the audio.
     static let audioFormOverhead = 1 << 20
 
     /// The note request the form describes, validated as `/v1/note` validates its body, with an empty transcript
-    /// until the audio is transcribed.
-    func audioJob(_ form: MultipartFormData) throws(APIError) -> NoteJob {
+    /// until the audio is transcribed; and the request as sent, which the audio job keeps.
+    func audioJob(_ form: MultipartFormData) throws(APIError) -> (NoteJob, NoteRequestBody) {
         let metadata = try Self.single("metadata", in: form, required: false)
         let fields = form.parts.filter { Self.audioFormFields.contains($0.name) }
         var requestBody: NoteRequestBody
@@ -105,7 +178,7 @@ extension V1Routes {
         if let url = job.callbackURL, let refusal = configuration.callbackHosts.refusal(of: url) {
             throw APIError.validation("callback_url", refusal.reason)
         }
-        return job
+        return (job, requestBody)
     }
 
     /// The one part named `name`: an error when it is sent twice, or missing and required.
@@ -128,26 +201,18 @@ extension V1Routes {
         default: throw APIError.validation(field, "must be true or false")
         }
     }
-
-    /// The transcript of an uploaded recording, with the audio's own errors.
-    func transcribe(_ audio: ArraySlice<UInt8>) async throws -> SpeechTranscript {
-        do {
-            return try await transcriptions.withSlot {
-                try await configuration.audio.transcriber(logger: logger).transcribe(bytes: audio)
-            }
-        } catch let error as TranscriptionError {
-            throw APIError.audio(error)
-        } catch is TranscriptionGate.Busy {
-            var busy = APIError(
-                .serviceUnavailable, code: "TRANSCRIPTION_BUSY",
-                message: "too many recordings are being transcribed; retry later")
-            busy.headers = [(.retryAfter, "10")]
-            throw busy
-        }
-    }
 }
 
 extension APIError {
+    /// The error an audio job failed with, as it was stored.
+    init(_ failure: AudioJobFailure) {
+        var details: [Detail] = []
+        if let field = failure.field { details.append(Detail(field: field, message: failure.fieldMessage ?? "")) }
+        // A status read from the database is checked before it becomes one (HTTPResponse.Status traps outside 100-999).
+        let status = (400...599).contains(failure.status) ? failure.status : 500
+        self.init(HTTPResponse.Status(code: status), code: failure.code, message: failure.message, details: details)
+    }
+
     /// The API error of an audio problem, with the field `audio`.
     static func audio(_ error: TranscriptionError) -> APIError {
         let (status, code): (HTTPResponse.Status, String) =

@@ -50,17 +50,19 @@ public struct V1Routes: Sendable {
     let service: NoteService
     let limiter: RateLimiter
     let tickets: StreamTickets
-    let transcriptions: TranscriptionGate
+    /// The audio jobs: queued by `POST /v1/note/audio`, run by the ``AudioJobService`` over ``audioJobRunner``.
+    let audioJobs: any AudioJobStore
+    let audioJobRunner: AudioJobRunner
     let configuration: Configuration
     let logger: Logger
 
     init(
-        store: some NoteStore & APIKeyStore & AuditLog & WebhookOutbox, signal: WebhookSignal,
+        store: some NoteStore & APIKeyStore & AuditLog & WebhookOutbox & AudioJobStore, signal: WebhookSignal,
         configuration: Configuration, limiter: RateLimiter? = nil, logger: Logger
     ) {
         self.init(
-            keys: store, notes: store, audit: store, webhooks: store, signal: signal, configuration: configuration,
-            limiter: limiter, logger: logger)
+            keys: store, notes: store, audit: store, webhooks: store, audioJobs: store, signal: signal,
+            configuration: configuration, limiter: limiter, logger: logger)
     }
 
     /// The routes over the parts of a ``Store`` (any backend).
@@ -68,17 +70,24 @@ public struct V1Routes: Sendable {
         store: any Store, signal: WebhookSignal, configuration: Configuration, limiter: RateLimiter? = nil,
         logger: Logger
     ) {
+        // An embedded store has one instance: its claims on audio jobs are its own, after a restart too. Instances
+        // sharing a database each claim under a name of their own.
+        let owner =
+            store.backend == .sqlite ? "embedded" : "\(ProcessInfo.processInfo.hostName.prefix(64))/\(Hex.random(6))"
         self.init(
-            keys: store.keys, notes: store.notes, audit: store.audit, webhooks: store.webhooks, signal: signal,
-            configuration: configuration, limiter: limiter, sharedTickets: store.streamTickets, logger: logger)
+            keys: store.keys, notes: store.notes, audit: store.audit, webhooks: store.webhooks,
+            audioJobs: store.audioJobs, signal: signal, configuration: configuration, limiter: limiter,
+            sharedTickets: store.streamTickets, audioJobOwner: owner, logger: logger)
     }
 
     /// `limiter` is the per-key rate limit to use (shared with other routes that take API keys, such as the
     /// Subscription hook); by default one of the configuration's rate and burst.
+    ///
+    /// `audioJobOwner` names this process's claims on audio jobs (`embedded` for a store one instance serves).
     init(
         keys: any APIKeyStore, notes: any NoteStore, audit: any AuditLog, webhooks: any WebhookOutbox,
-        signal: WebhookSignal, configuration: Configuration, limiter: RateLimiter? = nil,
-        sharedTickets: (any SharedStreamTickets)? = nil, logger: Logger
+        audioJobs: any AudioJobStore, signal: WebhookSignal, configuration: Configuration, limiter: RateLimiter? = nil,
+        sharedTickets: (any SharedStreamTickets)? = nil, audioJobOwner: String = "embedded", logger: Logger
     ) {
         self.keys = keys
         self.notes = notes
@@ -88,8 +97,9 @@ public struct V1Routes: Sendable {
             defaultCallbackURL: configuration.callbackURL, logger: logger)
         self.limiter = limiter ?? RateLimiter(rate: configuration.rateLimit, burst: configuration.rateBurst)
         self.tickets = StreamTickets(lifetime: configuration.streamTicketLifetime, shared: sharedTickets)
-        self.transcriptions = TranscriptionGate(
-            limit: configuration.audio.concurrentTranscriptions, queueLimit: configuration.audio.queuedTranscriptions)
+        self.audioJobs = audioJobs
+        self.audioJobRunner = AudioJobRunner(
+            store: audioJobs, service: service, audio: configuration.audio, owner: audioJobOwner, logger: logger)
         self.configuration = configuration
         self.logger = logger
     }
@@ -352,19 +362,25 @@ public struct V1Routes: Sendable {
         var billing_codes: BillingCodesOutput
     }
 
+    /// `GET /v1/note/{id}`: the note; or, for a recording accepted with 202, its job's status (``audioJobStatus``).
     func readNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         return try await audited(.read, noteID: id, request, context) { key in
-            let stored = try await ownedNote(id, key: key)
-            return (Self.json(.ok, stored.document), id)
+            switch try await ownedNoteOrJob(id, key: key) {
+            case .note(let stored): return (Self.json(.ok, stored.document), id)
+            case .job(let status): return (Self.audioJobStatus(status), id)
+            }
         }
     }
 
+    /// `DELETE /v1/note/{id}`: erases the note; or cancels its audio job and erases the recording.
     func deleteNote(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         return try await audited(.delete, noteID: id, request, context) { key in
-            _ = try await ownedNote(id, key: key)
-            _ = try await storing { try await notes.deleteNote(id: id) }
+            switch try await ownedNoteOrJob(id, key: key) {
+            case .note: _ = try await storing { try await notes.deleteNote(id: id) }
+            case .job: _ = try await storing { try await audioJobs.deleteAudioJob(id: id) }
+            }
             return (Self.json(.ok, Array(#"{"noteId":"\#(id)","deleted":true}"#.utf8)), id)
         }
     }

@@ -22,16 +22,20 @@ enum WebhookEvent {
         return ("note.generated", envelope("note.generated", data))
     }
 
-    static func failed(_ error: APIError, specialty: String?) -> (type: String, payload: [UInt8]) {
+    /// `noteID` is the id the note would have had: an audio job's (accepted with 202), so the receiver knows which
+    /// upload failed; none for a request answered with its error.
+    static func failed(_ error: APIError, specialty: String?, noteID: String? = nil) -> (type: String, payload: [UInt8])
+    {
         struct Data: Encodable {
             struct Failure: Encodable {
                 var code: String
                 var message: String
             }
+            var noteId: String?
             var specialty: String?
             var error: Failure
         }
-        let data = Data(specialty: specialty, error: .init(code: error.code, message: error.message))
+        let data = Data(noteId: noteID, specialty: specialty, error: .init(code: error.code, message: error.message))
         return ("note.failed", envelope("note.failed", data))
     }
 

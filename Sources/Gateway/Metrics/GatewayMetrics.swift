@@ -21,6 +21,13 @@ public struct GatewayMetrics: Sendable {
     /// the remote one failed, by why it failed (`FallbackSpeechEngine.Reason`: `unreachable`, `timeout`,
     /// `http_status`, `malformed_answer`).
     public static let transcriptionFallbacksLabel = "notebridge_transcription_fallbacks_total"
+    /// `notebridge_audio_jobs{state}`: audio jobs in the store (`queued`, `processing`, `failed`), as the last pass of
+    /// the audio worker counted them (every instance on a shared database sees the same counts).
+    public static let audioJobsLabel = "notebridge_audio_jobs"
+    /// `notebridge_audio_jobs_finished_total{outcome}`: audio jobs this instance ended (`done`, `failed`, `cancelled`).
+    public static let audioJobsFinishedLabel = "notebridge_audio_jobs_finished_total"
+    /// The label naming a state.
+    public static let stateDimension = "state"
     /// The label naming why something happened.
     public static let reasonDimension = "reason"
     /// The label naming where a message came from (`mllp`).
@@ -109,6 +116,20 @@ public struct GatewayMetrics: Sendable {
     public func transcriptionFallback(reason: FallbackSpeechEngine.Reason) {
         Counter(
             label: Self.transcriptionFallbacksLabel, dimensions: [(Self.reasonDimension, reason.rawValue)],
+            factory: factory
+        ).increment()
+    }
+
+    /// Sets how many audio jobs are in `state` (an ``Store/AudioJobState`` value).
+    public func audioJobs(state: String, count: Int) {
+        Gauge(label: Self.audioJobsLabel, dimensions: [(Self.stateDimension, state)], factory: factory)
+            .record(count)
+    }
+
+    /// Counts one audio job this instance ended.
+    func audioJobFinished(_ outcome: AudioJobMetricOutcome) {
+        Counter(
+            label: Self.audioJobsFinishedLabel, dimensions: [(Self.outcomeDimension, outcome.rawValue)],
             factory: factory
         ).increment()
     }
