@@ -405,6 +405,11 @@ public struct NoteWriter: Sendable {
             // A diagnosis the clinician states in the assessment is kept however short (`osteoarthritis of the
             // right knee.`).
             var statesDiagnosis = false
+            if sentence.speaker == .patient, phase == .examination, Phrasing.isQuestion(cleaned, words: words),
+                Phrasing.diagnosisQuestions.any(in: haystack)
+            {
+                phase = .assessmentPlan
+            }
             if sentence.speaker == .clinician || sentence.speaker == .narrator {
                 phase = Phrasing.phase(after: haystack, current: phase)
                 let tokens = number < sentenceTokens.count ? sentenceTokens[number] : []
@@ -654,9 +659,14 @@ public struct NoteWriter: Sendable {
 
     /// Whether a sentence reads out a study's result (a study named, a verb of showing) rather than plans one.
     static func readsResult(_ words: [String], haystack: [UInt8]) -> Bool {
-        NoteLayout.results.cues.any(in: haystack) && words.contains { resultVerbs.contains($0) }
+        // `if the ultrasound shows gallstones, ...` is what a result would change, not a result.
+        words.first != "if" && NoteLayout.results.cues.any(in: haystack)
+            && words.contains { resultVerbs.contains($0) || resultReadings.contains($0) }
             && !Phrasing.isPlan(haystack)
     }
+
+    /// Words that read a study's result without a verb of showing (`your liver tests are normal`).
+    static let resultReadings: Set<String> = ["normal", "negative", "unremarkable"]
 
     /// Whether a clinician's sentence, condensed, is still about the clinician (`I am ...`, `I was ...`, `I forgot
     /// ...`): what is left after the plan framings and hedges were taken out.

@@ -385,6 +385,15 @@ package enum Phrasing {
         "assessment and plan", "my assessment", "my impression", "impression", "assessment", "my plan",
         "the plan", "plan is", "diagnosis", "so for your", "in terms of your", "for your", "let's talk about",
         "what i want to do", "i want to", "i'm going to prescribe", "we're going to", "i recommend",
+        "i'm going to order", "i'll order", "we'll order", "i'm going to refer", "i'll refer", "we'll refer",
+        "i'm going to start you", "i'll start you", "i'm going to switch", "i'll switch",
+    ])
+
+    /// A patient asking what the clinician makes of it (`so what do you think it is ?`): after the examination, the
+    /// answer is the assessment.
+    static let diagnosisQuestions = PhraseList([
+        "what is it", "what's wrong", "what is wrong", "what do you think", "what's going on", "what is going on",
+        "what's the diagnosis", "what is the diagnosis", "what's causing", "what is causing", "what did you find",
     ])
 
     /// Words that open a question when a transcript has no question marks.

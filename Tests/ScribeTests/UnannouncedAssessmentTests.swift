@@ -42,6 +42,29 @@ struct UnannouncedAssessmentTests {
         #expect(note.objective.lowercased().contains("medial joint line"), "\(note.objective)")
     }
 
+    @Test("the patient asking what it is ends the examination; labs read as normal are results; an if is not")
+    func patientAsksWhatItIs() throws {
+        let visit = """
+            [doctor] so linda is a 45-year-old female with three weeks of pain under her right ribs after meals .
+            [patient] it's worse after fried food .
+            [doctor] okay . let me examine you . there's tenderness in the right upper quadrant . murphy's sign is \
+            negative .
+            [patient] so what do you think it is ?
+            [doctor] so , i got your labs back from friday , and your liver tests are normal . the pain after fatty \
+            meals could be your gallbladder , like gallstones , but i'm not sure yet . uric acid and bile can build \
+            up and it gets very inflamed .
+            [doctor] if the ultrasound shows gallstones , then we'd talk with a surgeon about taking the \
+            gallbladder out .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        let objective = note.objective.lowercased()
+        #expect(objective.contains("right upper quadrant"), "\(note.objective)")
+        #expect(objective.contains("liver tests are normal"), "\(note.objective)")
+        #expect(!objective.contains("gallbladder"), "\(note.objective)")
+        #expect(!objective.contains("inflamed"), "\(note.objective)")
+        #expect(!note.assessment.lowercased().contains("liver tests"), "\(note.assessment)")
+    }
+
     @Test(
         "which sentences open the assessment during the examination",
         arguments: [
