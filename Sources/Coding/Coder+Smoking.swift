@@ -5,7 +5,8 @@ import Terminology
 /// smoking?`, `and you quit smoking a few years ago, right?`) and the patient's answer (`yeah, about a pack a day`,
 /// `twelve years ago`). A current cigarette smoker is F17.210 (the index: smoker, see dependence, nicotine); one who
 /// quit is Z87.891; one who never smoked, or who answers `no` to a current-smoking question without saying they
-/// quit, gets no code.
+/// quit, gets no code. Someone who smokes around the patient (`does anyone smoke around him ?` / `his dad smokes ,
+/// sometimes in the car`) is the patient's exposure to environmental tobacco smoke (Z77.22).
 extension Coder {
     /// Words of a question about the patient's own smoking.
     static let smokingWords: Set<String> = [
@@ -24,6 +25,42 @@ extension Coder {
     static let currentSmoking: Set<String> = [
         "pack", "packs", "cigarette", "cigarettes", "still", "smoke", "smokes", "smoking", "day", "daily",
     ]
+
+    /// The people an answer names as the smoker (`my dad smokes`, `her grandpa smokes in the house`).
+    static let smokers: Set<String> = [
+        "dad", "mom", "father", "mother", "grandpa", "grandma", "grandfather", "grandmother", "husband", "wife",
+        "partner", "boyfriend", "girlfriend", "brother", "sister", "roommate", "stepdad", "stepfather", "uncle",
+        "aunt", "parents", "everyone", "everybody",
+    ]
+
+    /// The patient's exposure to someone else's smoking, from the clinician's question about it and an answer that
+    /// names who smokes; nil when the answer denies it (`no , nobody`).
+    static func secondhandSmoke(in transcript: Transcript) -> (code: String, evidence: NoteStatement)? {
+        guard transcript.kind == .dialogue else { return nil }
+        let sentences = transcript.sentences
+        for (index, question) in sentences.enumerated()
+        where question.speaker == .clinician && endsWithQuestionMark(question.text) {
+            let asked = Self.words(question.text)
+            guard asked.contains(where: smokingWords.contains),
+                asked.contains(where: { ["anyone", "anybody", "around", "house", "home", "household"].contains($0) })
+            else { continue }
+            let answer = sentences[(index + 1)...].prefix { $0.speaker != .clinician }.prefix(3)
+            guard let last = answer.last else { continue }
+            let said = answer.flatMap { Self.words($0.text) }
+            guard let first = said.first, !denials.contains(first), !said.contains("nobody"),
+                !said.starts(with: ["no", "one"]),
+                said.contains(where: smokers.contains),
+                said.contains(where: { ["smokes", "smoke", "smoking", "smoker"].contains($0) })
+            else { continue }
+            let text = question.text + " " + answer.map(\.text).joined(separator: " ")
+            return (
+                "Z77.22",
+                NoteStatement(
+                    section: .subjective, text: text, evidence: [question.range.lowerBound..<last.range.upperBound])
+            )
+        }
+        return nil
+    }
 
     /// A sentence's words, lower-cased, contractions whole (`don't`, `you're`), punctuation dropped.
     static func words(_ text: String) -> [String] {

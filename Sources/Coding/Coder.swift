@@ -63,7 +63,8 @@ public struct Coder: Sendable {
             } ?? note.statements.filter { $0.section == .subjective }
         let icd10 = diagnoses.codes(
             for: note, medications: medications, announced: announced, spoken: spoken, visit: visit,
-            smoking: transcript.flatMap(Self.smokingStatus(in:)), childAge: age.map { $0 < 18 } ?? false)
+            smoking: transcript.flatMap(Self.smokingStatus(in:)),
+            secondhandSmoke: transcript.flatMap(Self.secondhandSmoke(in:)), childAge: age.map { $0 < 18 } ?? false)
         var codes = BillingCodes(icd10: icd10)
         ServiceCoder(note: note, diagnoses: icd10, request: request).add(to: &codes)
         // A vaccine given at the visit: the encounter for immunization (Z23), after the visit's reason.

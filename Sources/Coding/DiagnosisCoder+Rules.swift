@@ -14,10 +14,13 @@ extension DiagnosisCoder {
     ///     medication treats, and a relative's cancer, are coded from them when the assessment and plan do not.
     ///   - smoking: the tobacco status a dialogue's exchange says (`Coder.smokingStatus(in:)`), coded when the
     ///     assessment and plan code none.
+    ///   - secondhandSmoke: the patient's exposure to someone else's smoking that a dialogue's exchange says
+    ///     (`Coder.secondhandSmoke(in:)`).
     ///   - childAge: whether the patient is a child (a preventive visit is a well-child visit).
     func codes(
         for note: Note, medications: [String], announced: [NoteStatement] = [], spoken: [NoteStatement] = [],
-        visit: [NoteStatement] = [], smoking: (code: String, evidence: NoteStatement)? = nil, childAge: Bool = false
+        visit: [NoteStatement] = [], smoking: (code: String, evidence: NoteStatement)? = nil,
+        secondhandSmoke: (code: String, evidence: NoteStatement)? = nil, childAge: Bool = false
     ) -> [DiagnosisCode] {
         var candidates: [Candidate] = []
         var pendingSymptoms: [Candidate] = []
@@ -343,6 +346,21 @@ extension DiagnosisCoder {
                         CodeEvidence(section: evidence.section, statement: evidence.text, ranges: evidence.evidence)
                     ],
                     order: Int.max / 4, traits: code.category == "F17" ? [.chronic] : [.status]))
+        }
+        if let secondhandSmoke, let code = codeSet.code(secondhandSmoke.code),
+            !candidates.contains(where: { $0.code == code })
+        {
+            // The visit established that the smoker is someone around the patient, and said nothing of the
+            // patient's own smoking: `he smokes in the house` in the note is that person's.
+            if smoking == nil { candidates.removeAll { ["F17", "Z72"].contains($0.code.category) } }
+            let evidence = secondhandSmoke.evidence
+            candidates.append(
+                Candidate(
+                    code: code, confidence: 0.7, reason: "exposure to someone else's tobacco smoke",
+                    evidence: [
+                        CodeEvidence(section: evidence.section, statement: evidence.text, ranges: evidence.evidence)
+                    ],
+                    order: Int.max / 4, traits: [.status]))
         }
         let noteClauses = note.statements.filter { $0.section == .subjective }.flatMap { Self.clauses(of: $0.text) }
         let examClauses = note.statements.filter { $0.section == .objective }.flatMap { Self.clauses(of: $0.text) }

@@ -58,4 +58,22 @@ struct ScreeningAndContextCodingTests {
         #expect(codes.contains("L23.0"), "\(codes)")
         #expect(!codes.contains("L23.9"), "\(codes)")
     }
+    @Test("someone who smokes around the patient is Z77.22, not the patient's nicotine dependence; a denial is nothing")
+    func secondhandSmoke() throws {
+        func visit(_ answer: String) -> String {
+            """
+            [doctor] so leo is a 3-year-old male here with his mom for a fever and pulling at his left ear .
+            [patient] he's had a fever since yesterday .
+            [doctor] and does anyone smoke around him ?
+            [patient] \(answer)
+            [doctor] okay . on exam , the left eardrum is red and bulging .
+            [doctor] so he has an acute ear infection of the left ear , acute otitis media . we'll start amoxicillin .
+            """
+        }
+        let exposed = try dialogueICD10(visit("his grandpa smokes . he smokes in the house when he's watching him ."))
+        #expect(exposed.contains("Z77.22"), "\(exposed)")
+        #expect(!exposed.contains { $0.hasPrefix("F17") || $0.hasPrefix("Z72") }, "\(exposed)")
+        let nobody = try dialogueICD10(visit("no , nobody smokes ."))
+        #expect(!nobody.contains("Z77.22"), "\(nobody)")
+    }
 }
