@@ -227,6 +227,22 @@ extension DiagnosisCoder {
                 return vague >= 2 && unspecifiedCount(other.code) < vague
             }
         }
+        // A code whose title says less than another's of the same category (`Acute sinusitis, unspecified` beside
+        // `Acute maxillary sinusitis, unspecified`; `Colles' fracture of unspecified radius` beside `... of right
+        // radius`) is part of it; not where the longer title negates (`non-insulin`).
+        let informative = candidates
+        candidates.removeAll { candidate in
+            let words = Self.titleWords(candidate.code)
+            return !words.isEmpty
+                && informative.contains { other in
+                    guard other.code != candidate.code, other.code.category == candidate.code.category else {
+                        return false
+                    }
+                    let longer = Self.titleWords(other.code)
+                    return words.isStrictSubset(of: longer)
+                        && longer.subtracting(words).isDisjoint(with: ["non", "not"])
+                }
+        }
         // Unspecified depression beside a depressive episode coded as single or recurrent is that episode.
         let episodes = candidates.filter { ["F32", "F33"].contains($0.code.category) }.map(\.code.compactCode)
         if episodes.contains(where: { !Self.unspecifiedDepression.contains($0) }) {
@@ -404,5 +420,20 @@ extension DiagnosisCoder {
                 rank: rank + 1, reason: element.reason, evidence: element.evidence, traits: element.traits,
                 uncertainCause: element.reason.contains("uncertain"))
         }
+    }
+}
+
+extension DiagnosisCoder {
+    /// The words of a code's title that say something (not `unspecified`, `with`, `of`, ...).
+    static func titleWords(_ code: ICD10Code) -> Set<String> {
+        let filler: Set<String> = [
+            "unspecified", "with", "without", "of", "and", "the", "or", "in", "due", "to", "other",
+        ]
+        var words = Set<String>()
+        for word in code.title.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            let word = String(word)
+            if !filler.contains(word) { words.insert(word) }
+        }
+        return words
     }
 }

@@ -76,4 +76,15 @@ struct ScreeningAndContextCodingTests {
         let nobody = try dialogueICD10(visit("no , nobody smokes ."))
         #expect(!nobody.contains("Z77.22"), "\(nobody)")
     }
+    @Test("a code whose title says less than another of its category is part of it; `non-insulin` is not insulin")
+    func lessSaidIsPart() {
+        let sinus = icd10(["Acute sinusitis.", "Acute maxillary sinusitis, 11 days, worsening after improvement."])
+        #expect(sinus.contains("J01.00"), "\(sinus)")
+        #expect(!sinus.contains("J01.90"), "\(sinus)")
+        let drugs = icd10(
+            ["Type 2 diabetes with hyperglycemia."],
+            plan: ["Continue insulin glargine 20 units nightly.", "Continue semaglutide injection weekly."])
+        #expect(drugs.contains("Z79.4"), "\(drugs)")
+        #expect(drugs.contains("Z79.85"), "\(drugs)")
+    }
 }
