@@ -63,7 +63,8 @@ extension FHIRRoutes {
             logger.notice("the recording of a FHIR request took too long to transcribe", metadata: metadata)
             throw FHIRError(
                 .unprocessableContent, "too-costly",
-                "audio: the recording was not transcribed within audio.syncWaitSeconds (\(audio.syncWait.components.seconds) s);"
+                "audio: the recording was not transcribed within audio.syncWaitSeconds"
+                    + " (\(audio.syncWait.components.seconds) s);"
                     + " send long recordings to POST /v1/note/audio, which answers 202 with a status URL",
                 expression: recording.path + ".data", detailCode: "SYNC_WAIT_EXCEEDED")
         }

@@ -91,7 +91,8 @@ struct FHIRRoutes: Sendable {
             note = fromRecording ? try v1.service.writeAudioNote(job) : try v1.service.write(job)
         } catch {
             // The transcript cannot be used: name its element.
-            throw FHIRError(fromRecording ? .unprocessableContent : .badRequest, "value", error.message, expression: transcriptPath)
+            throw FHIRError(
+                fromRecording ? .unprocessableContent : .badRequest, "value", error.message, expression: transcriptPath)
         }
         let codes = v1.service.codes(for: note, job: job)
         let renderer = renderer
@@ -212,7 +213,8 @@ struct FHIRRoutes: Sendable {
             let attachments = FHIRRecording.attachments(of: resource, path: path("transcript") + ".resource")
             guard let attachment = attachments.first else {
                 throw FHIRError(
-                    .badRequest, "value", "a transcript resource must be a DocumentReference or a Media with an attachment",
+                    .badRequest, "value",
+                    "a transcript resource must be a DocumentReference or a Media with an attachment",
                     expression: path("transcript") + ".resource")
             }
             guard let text = attachments.first(where: { FHIRRecording.kind(of: $0.json) == .text }) else {
