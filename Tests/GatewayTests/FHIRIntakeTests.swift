@@ -6,6 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import Store
 import Testing
+import Transcription
 
 @testable import Gateway
 
@@ -238,7 +239,10 @@ struct FHIRIntakeTests {
 
     @Test("A 50 MB Bundle is refused with too-costly before it is read")
     func hugeBundle() async throws {
-        let fixture = try await F()
+        // The limit is the body limit and the base64 of the largest recording (audio.maxBytes, 1 MB here).
+        var configuration = V1Routes.Configuration()
+        configuration.audio.limits = TranscriptionLimits(maximumBytes: 1_000_000, maximumDuration: .seconds(60))
+        let fixture = try await F(configuration: configuration)
         try await fixture.application().test(.router) { client in
             let filler = String(repeating: "A", count: 50 << 20)
             let text = #"{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Binary","contentType":"text/plain","data":""#

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import Store
 import Testing
+import Transcription
 
 @testable import Gateway
 
@@ -112,6 +113,8 @@ struct FHIRRoutesTests {
     func errors() async throws {
         var configuration = V1Routes.Configuration()
         configuration.maximumBodyBytes = 64 * 1024
+        // $soap-note takes the base64 of a recording beside the body limit: a small one here.
+        configuration.audio.limits = TranscriptionLimits(maximumBytes: 1_000, maximumDuration: .seconds(60))
         let fixture = try await F(configuration: configuration)
         try await fixture.application().test(.router) { client in
             let cases: [(ByteBuffer, String, HTTPResponse.Status, String, String?)] = [

@@ -53,6 +53,10 @@ public struct V1Routes: Sendable {
     /// The audio jobs: queued by `POST /v1/note/audio`, run by the ``AudioJobService`` over ``audioJobRunner``.
     let audioJobs: any AudioJobStore
     let audioJobRunner: AudioJobRunner
+    /// The slots of recordings transcribed while their request waits (`/fhir` `$soap-note` and Bundle intake): as
+    /// many at once as audio jobs (``AudioConfiguration/concurrentTranscriptions``), and as many waiting as may be
+    /// queued (``AudioConfiguration/queuedTranscriptions``).
+    let synchronousTranscriptions: TranscriptionGate
     let configuration: Configuration
     let logger: Logger
 
@@ -100,6 +104,8 @@ public struct V1Routes: Sendable {
         self.audioJobs = audioJobs
         self.audioJobRunner = AudioJobRunner(
             store: audioJobs, service: service, audio: configuration.audio, owner: audioJobOwner, logger: logger)
+        self.synchronousTranscriptions = TranscriptionGate(
+            limit: configuration.audio.concurrentTranscriptions, queueLimit: configuration.audio.queuedTranscriptions)
         self.configuration = configuration
         self.logger = logger
     }

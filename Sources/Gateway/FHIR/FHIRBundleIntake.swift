@@ -2,6 +2,7 @@ import FHIR
 import Foundation
 import Hummingbird
 import Store
+import Transcription
 
 /// `POST /fhir` with a `transaction` or `collection` Bundle: Patient, Encounter and Practitioner (each at most
 /// once) and the transcript as a DocumentReference with a `text/plain` attachment. The note is written and stored,
@@ -22,8 +23,8 @@ extension FHIRRoutes {
         do {
             let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
             do {
-                let bundle = try await readBody(request)
-                let intake = try Self.intake(bundle)
+                let bundle = try await readBody(request, limit: recordingBodyLimit)
+                let intake = try Self.intake(bundle, maximumAudioBytes: v1.configuration.audio.limits.maximumBytes)
                 let (noteID, createdAt, bundleForm, created) = try await note(for: intake, key: key)
                 let reference = Self.entries(bundleForm).first { $0["resourceType"]?.string == "DocumentReference" }
                 let referenceID = reference?["id"]?.string ?? ""
@@ -71,10 +72,15 @@ extension FHIRRoutes {
         if let source = intake.source, let existing = try await existingNote(source: source, key: key) {
             return existing
         }
+        var job = intake.job
+        if let recording = intake.recording {
+            job.transcript = try await transcript(of: recording, operation: "bundle-intake")
+        }
         let made: MadeNote
         do {
             made = try await makeNote(
-                intake.job, visit: intake.visit, key: key, source: intake.source, transcriptPath: intake.transcriptPath)
+                job, visit: intake.visit, key: key, source: intake.source, transcriptPath: intake.transcriptPath,
+                fromRecording: intake.recording != nil)
         } catch {
             // The same source stored by a concurrent request: answer with that note.
             guard error.status == .conflict, let source = intake.source,
@@ -104,13 +110,29 @@ extension FHIRRoutes {
         var transcriptEntry: Int
         /// Where the transcript text is, for errors.
         var transcriptPath: String
+        /// The recording to transcribe, when the visit is sent as audio (the job's transcript is empty until then).
+        var recording: FHIRRecording?
     }
 
-    /// Reads the Bundle: its type, the visit resources and the one transcript DocumentReference.
-    static func intake(_ bundle: JSONValue) throws(FHIRError) -> Intake {
+    /// Reads the Bundle: its type, the visit resources and the one transcript DocumentReference, or the one
+    /// recording (a DocumentReference or Media whose attachment is audio), read and refused over `maximumAudioBytes`
+    /// (from its base64 length) before the Bundle is validated.
+    static func intake(
+        _ bundle: JSONValue, maximumAudioBytes: Int = TranscriptionLimits.default.maximumBytes
+    ) throws(FHIRError) -> Intake {
         guard bundle["resourceType"]?.string == "Bundle" else {
             throw FHIRError(.badRequest, "invalid", "POST /fhir takes a Bundle", expression: "resourceType")
         }
+        var recordings: [(entry: Int, attachment: FHIRRecording.Attachment)] = []
+        for (index, entry) in (bundle["entry"]?.array ?? []).enumerated() {
+            guard let resource = entry["resource"] else { continue }
+            for attachment in FHIRRecording.attachments(of: resource, path: "Bundle.entry[\(index)].resource")
+            where FHIRRecording.kind(of: attachment.json) == .recording {
+                recordings.append((index, attachment))
+            }
+        }
+        let recording = try FHIRRecording.single(in: recordings.map { $0.attachment }, maximumBytes: maximumAudioBytes)
+        let recordingEntry = recordings.first?.entry
         let issues = FHIRValidator().validate(bundle).filter { $0.severity == .error }
         if !issues.isEmpty {
             throw FHIRError(issues: issues)
@@ -155,6 +177,11 @@ extension FHIRRoutes {
             case "DocumentReference":
                 let document = R4.DocumentReference(json: resource)
                 guard document.content.contains(where: { isPlainText($0.attachment) }) else { continue }
+                if recordingEntry != nil {
+                    throw FHIRError(
+                        .badRequest, "invalid", "a transcript and a recording; send one of them",
+                        expression: path + ".resource", detailCode: "TRANSCRIPT_AND_RECORDING")
+                }
                 if let first = transcript {
                     throw FHIRError(
                         .badRequest, "invalid",
@@ -166,9 +193,18 @@ extension FHIRRoutes {
                 continue
             }
         }
+        if let recording, let recordingEntry {
+            // A Media's identifier and extensions are read through the DocumentReference view (the same elements).
+            return try intake(
+                of: R4.DocumentReference(json: model.entry[recordingEntry].resource ?? .null), entry: recordingEntry,
+                text: "", dataPath: recording.path + ".data", optionsPath: "Bundle.entry[\(recordingEntry)].resource",
+                visit: visit, recording: recording)
+        }
         guard let transcript else {
             throw FHIRError(
-                .badRequest, "required", "the Bundle holds no DocumentReference with a text/plain attachment (the transcript)",
+                .badRequest, "required",
+                "the Bundle holds no DocumentReference with a text/plain attachment (the transcript), nor a"
+                    + " DocumentReference or Media with an audio attachment (a recording)",
                 expression: "Bundle.entry")
         }
         let base = "Bundle.entry[\(transcript.index)].resource"
@@ -196,6 +232,18 @@ extension FHIRRoutes {
         else {
             throw FHIRError(.badRequest, "value", "the transcript must be base64 UTF-8 text", expression: attachmentPath + ".data")
         }
+        return try intake(
+            of: transcript.resource, entry: transcript.index, text: text, dataPath: attachmentPath + ".data",
+            optionsPath: base, visit: visit, recording: nil)
+    }
+
+    /// The intake of the transcript (or recording) resource at `entry`: the note options from its note-options
+    /// extension, and its identifier as the source.
+    static func intake(
+        of document: R4.DocumentReference, entry: Int, text: String, dataPath: String, optionsPath base: String,
+        visit: Visit, recording: FHIRRecording?
+    ) throws(FHIRError) -> Intake {
+        let transcript = (index: entry, resource: document)
         // Options from the note-options extension.
         var specialty: String?
         var template: String?
@@ -216,7 +264,7 @@ extension FHIRRoutes {
         let job = try noteJob(
             transcript: text, specialty: specialty, template: template, includeBillingCodes: includeCodes
         ) { field in
-            field == "transcript" ? attachmentPath + ".data" : optionsPath
+            field == "transcript" ? dataPath : optionsPath
         }
         var source: String?
         let identifier = transcript.resource.identifier.first ?? transcript.resource.masterIdentifier
@@ -224,8 +272,8 @@ extension FHIRRoutes {
             source = (identifier?.system ?? "") + "|" + value
         }
         return Intake(
-            job: job, visit: visit, source: source, transcriptEntry: transcript.index,
-            transcriptPath: attachmentPath + ".data")
+            job: job, visit: visit, source: source, transcriptEntry: transcript.index, transcriptPath: dataPath,
+            recording: recording)
     }
 
     static func isPlainText(_ attachment: R4.Attachment?) -> Bool {

@@ -16,12 +16,22 @@ struct FHIRError: Error, Sendable {
     /// The id of the API key the refused request was made with, when it is known (for the audit record; never the
     /// key itself).
     var keyID: String?
+    /// NoteBridge's own code for the problem (`AUDIO_TOO_LARGE`, `INVALID_BASE64`, ...; the `/v1` error codes), given
+    /// as the issue's `details` in ``errorCodeSystem``, when the issue type alone does not tell problems apart.
+    var detailCode: String?
 
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, expression: String? = nil) {
+    /// The code system of ``detailCode``.
+    static let errorCodeSystem = "http://notebridge.dev/fhir/CodeSystem/error-code"
+
+    init(
+        _ status: HTTPResponse.Status, _ code: String, _ message: String, expression: String? = nil,
+        detailCode: String? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
         self.expression = expression
+        self.detailCode = detailCode
     }
 
     /// A 400 for a resource that is not valid: every issue in the outcome.
@@ -40,8 +50,14 @@ struct FHIRError: Error, Sendable {
             "resourceType": "OperationOutcome",
             "issue": [
                 .make([
-                    "severity": "error", "code": .string(code), "diagnostics": .string(message),
-                    "expression": expression.map { [.string($0)] },
+                    "severity": "error", "code": .string(code),
+                    "details": detailCode.map { detail in
+                        .make([
+                            "coding": [.make(["system": .string(Self.errorCodeSystem), "code": .string(detail)])],
+                            "text": .string(detail),
+                        ])
+                    },
+                    "diagnostics": .string(message), "expression": expression.map { [.string($0)] },
                 ])
             ],
         ])

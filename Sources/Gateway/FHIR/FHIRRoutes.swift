@@ -4,6 +4,7 @@ import Hummingbird
 import Mapping
 import Scribe
 import Store
+import Transcription
 
 /// The FHIR R4 face of the gateway: `GET /fhir/metadata` and the `$soap-note` operation (system level and on an
 /// Encounter), with the /v1 API's keys, scopes, rate limits, note store and audit. Errors are OperationOutcomes.
@@ -32,11 +33,19 @@ struct FHIRRoutes: Sendable {
         do {
             let key = try await authenticate(request, context, scope: .notesWrite, action: .create)
             do {
-                let parameters = try await readBody(request)
-                let (job, visit) = try Self.job(parameters, encounterID: encounterID)
+                let parameters = try await readBody(request, limit: recordingBodyLimit)
+                let (parsed, visit, recording) = try Self.job(
+                    parameters, encounterID: encounterID,
+                    maximumAudioBytes: v1.configuration.audio.limits.maximumBytes)
+                var job = parsed
+                var transcriptPath = Self.parameterPath("transcript", in: parameters)
+                if let recording {
+                    job.transcript = try await transcript(of: recording, operation: "soap-note")
+                    transcriptPath = recording.path + ".data"
+                }
                 let made = try await makeNote(
-                    job, visit: visit, key: key, source: nil,
-                    transcriptPath: Self.parameterPath("transcript", in: parameters))
+                    job, visit: visit, key: key, source: nil, transcriptPath: transcriptPath,
+                    fromRecording: recording != nil)
                 await v1.record(.create, key: key, noteID: made.noteID, status: 200, error: nil, context)
                 return format.response(.ok, made.bundle)
             } catch let error as FHIRError {
@@ -71,15 +80,19 @@ struct FHIRRoutes: Sendable {
 
     /// Writes the note, codes it, renders its document Bundle, and stores the note with its FHIR form and what it
     /// is searched by (the patient, the encounter, and `source`, which makes a second request a duplicate).
+    /// `fromRecording`: the transcript was transcribed from a recording (a transcript that cannot be used is then the
+    /// recording's problem, 422).
     func makeNote(
-        _ job: NoteJob, visit: Visit, key: APIKeyRecord, source: String?, transcriptPath: String
+        _ job: NoteJob, visit: Visit, key: APIKeyRecord, source: String?, transcriptPath: String,
+        fromRecording: Bool = false
     ) async throws(FHIRError) -> MadeNote {
         let note: Note
         do {
-            note = try v1.service.write(job)
+            note = fromRecording ? try v1.service.writeAudioNote(job) : try v1.service.write(job)
         } catch {
             // The transcript cannot be used: name its element.
-            throw FHIRError(.badRequest, "value", error.message, expression: transcriptPath)
+            throw FHIRError(
+                fromRecording ? .unprocessableContent : .badRequest, "value", error.message, expression: transcriptPath)
         }
         let codes = v1.service.codes(for: note, job: job)
         let renderer = renderer
@@ -111,8 +124,9 @@ struct FHIRRoutes: Sendable {
         return "\(type)/\(id)"
     }
 
-    /// Reads a Parameters resource sent as FHIR JSON or FHIR XML, within the body limit.
-    func readBody(_ request: Request) async throws -> JSONValue {
+    /// Reads a Parameters resource sent as FHIR JSON or FHIR XML, within the body limit (`limit`, else the API's).
+    func readBody(_ request: Request, limit: Int? = nil) async throws -> JSONValue {
+        let limit = limit ?? v1.configuration.maximumBodyBytes
         let type = (request.headers[.contentType] ?? "").split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
             .lowercased() ?? ""
         let isXML = ["application/fhir+xml", "application/xml", "text/xml"].contains(type)
@@ -121,11 +135,11 @@ struct FHIRRoutes: Sendable {
         }
         let bytes: [UInt8]
         do {
-            bytes = try await v1.body(request)
+            bytes = try await v1.body(request, limit: limit)
         } catch let error as APIError {
             throw FHIRError(error)
         }
-        let limits = JSONReader.Limits(maximumBytes: v1.configuration.maximumBodyBytes, maximumDepth: 64)
+        let limits = JSONReader.Limits(maximumBytes: limit, maximumDepth: 64)
         do {
             return isXML ? try FHIRXMLReader(limits: limits).read(bytes) : try JSONReader(limits: limits).read(bytes)
         } catch {
@@ -163,12 +177,24 @@ struct FHIRRoutes: Sendable {
         }
     }
 
-    /// The note request in a Parameters resource: `transcript` (valueString, or a valueAttachment with base64
-    /// text), `specialty`, `template`, `include-billing-codes`, and `patient`, `encounter` and `practitioner`
-    /// resources.
-    static func job(_ parameters: JSONValue, encounterID: String?) throws -> (NoteJob, Visit) {
+    /// The note request in a Parameters resource: `transcript` (valueString; a valueAttachment with base64 text or
+    /// a recording; or a DocumentReference or Media resource whose attachment is text/plain or a recording),
+    /// `specialty`, `template`, `include-billing-codes`, and `patient`, `encounter` and `practitioner` resources.
+    ///
+    /// With a recording, the job's transcript is empty until the recording (returned, decoded) is transcribed; it is
+    /// read, and refused over `maximumAudioBytes` from its base64 length, before the Parameters are validated.
+    static func job(
+        _ parameters: JSONValue, encounterID: String?,
+        maximumAudioBytes: Int = TranscriptionLimits.default.maximumBytes
+    ) throws -> (NoteJob, Visit, FHIRRecording?) {
         guard parameters["resourceType"]?.string == "Parameters" else {
             throw FHIRError(.badRequest, "invalid", "the body must be a Parameters resource", expression: "resourceType")
+        }
+        let (recording, hasTextTranscript) = try transcriptRecording(in: parameters, maximumBytes: maximumAudioBytes)
+        if let recording, hasTextTranscript {
+            throw FHIRError(
+                .badRequest, "invalid", "a transcript and a recording; send one of them",
+                expression: recording.path, detailCode: "TRANSCRIPT_AND_RECORDING")
         }
         if let issue = FHIRValidator().validate(parameters).first {
             throw FHIRError(.badRequest, issue.code, issue.message, expression: issue.expression)
@@ -182,7 +208,29 @@ struct FHIRRoutes: Sendable {
             guard let parameter = values[name]?.parameter else { return nil }
             return parameter["valueString"]?.string ?? parameter["valueCode"]?.string
         }
-        var transcript = text("transcript")
+        var transcript = recording == nil ? text("transcript") : ""
+        if transcript == nil, let resource = values["transcript"]?.parameter["resource"] {
+            let attachments = FHIRRecording.attachments(of: resource, path: path("transcript") + ".resource")
+            guard let attachment = attachments.first else {
+                throw FHIRError(
+                    .badRequest, "value",
+                    "a transcript resource must be a DocumentReference or a Media with an attachment",
+                    expression: path("transcript") + ".resource")
+            }
+            guard let text = attachments.first(where: { FHIRRecording.kind(of: $0.json) == .text }) else {
+                throw FHIRRecording.unsupported(attachment)
+            }
+            guard let data = text.json["data"]?.string,
+                let decoded = Data(base64Encoded: data, options: .ignoreUnknownCharacters),
+                let string = String(data: decoded, encoding: .utf8)
+            else {
+                throw FHIRError(
+                    .badRequest, text.json["url"] == nil ? "value" : "not-supported",
+                    "the transcript attachment must hold base64 UTF-8 text; NoteBridge does not fetch attachment URLs",
+                    expression: text.path + ".data")
+            }
+            transcript = string
+        }
         if transcript == nil, let attachment = values["transcript"]?.parameter["valueAttachment"] {
             guard let data = attachment["data"]?.string,
                 let decoded = Data(base64Encoded: data, options: .ignoreUnknownCharacters),
@@ -221,7 +269,30 @@ struct FHIRRoutes: Sendable {
                 ]),
             ])
         }
-        return (job, visit)
+        return (job, visit, recording)
+    }
+
+    /// The one recording in the `transcript` parameters (a valueAttachment, or the attachments of a DocumentReference
+    /// or Media resource), decoded; and whether a transcript is sent as text beside it.
+    static func transcriptRecording(
+        in parameters: JSONValue, maximumBytes: Int
+    ) throws(FHIRError) -> (FHIRRecording?, hasText: Bool) {
+        var attachments: [FHIRRecording.Attachment] = []
+        var hasText = false
+        for (index, parameter) in (parameters["parameter"]?.array ?? []).enumerated()
+        where parameter["name"]?.string == "transcript" {
+            let path = "Parameters.parameter[\(index)]"
+            if parameter["valueString"] != nil { hasText = true }
+            if let attachment = parameter["valueAttachment"] {
+                attachments.append(FHIRRecording.Attachment(json: attachment, path: path + ".valueAttachment"))
+            }
+            if let resource = parameter["resource"] {
+                attachments += FHIRRecording.attachments(of: resource, path: path + ".resource")
+            }
+        }
+        let recording = try FHIRRecording.single(in: attachments, maximumBytes: maximumBytes)
+        hasText = hasText || attachments.contains { FHIRRecording.kind(of: $0.json) == .text }
+        return (recording, hasText)
     }
 
     /// The note request, validated as the /v1 API validates it (the same typed request value, never a JSON round
@@ -289,14 +360,14 @@ struct FHIRRoutes: Sendable {
                 "interaction": [
                     .make([
                         "code": "transaction",
-                        "documentation": "POST [base] with a transaction or collection Bundle: Patient, Encounter, Practitioner and the transcript as a DocumentReference with a text/plain attachment; returns a transaction-response Bundle. Idempotent by the transcript's identifier.",
+                        "documentation": "POST [base] with a transaction or collection Bundle: Patient, Encounter, Practitioner and the transcript as a DocumentReference with a text/plain attachment, or the recording as a DocumentReference or Media whose attachment is audio (inline base64 data, transcribed while the request waits); returns a transaction-response Bundle. Idempotent by the transcript's identifier.",
                     ])
                 ],
                 "operation": [
                     .make([
                         "name": "soap-note",
                         "definition": "http://notebridge.dev/fhir/OperationDefinition/soap-note",
-                        "documentation": "POST [base]/$soap-note or [base]/Encounter/[id]/$soap-note with Parameters (transcript as valueString or a text/plain valueAttachment; specialty; template; include-billing-codes; patient, encounter and practitioner resources) returns a document Bundle.",
+                        "documentation": "POST [base]/$soap-note or [base]/Encounter/[id]/$soap-note with Parameters (transcript as valueString, a text/plain valueAttachment, or a recording: an audio valueAttachment or a DocumentReference or Media resource whose attachment is audio, inline base64 data only, never a url; specialty; template; include-billing-codes; patient, encounter and practitioner resources) returns a document Bundle. A recording is transcribed while the request waits, for at most audio.syncWaitSeconds (longer ones: POST /v1/note/audio, which answers 202).",
                     ])
                 ],
             ])
