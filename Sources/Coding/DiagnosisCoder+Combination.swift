@@ -179,6 +179,11 @@ extension DiagnosisCoder {
                 }
             }
         }
+        // Influenza with the virus identified (J09, J10) is not also influenza due to an unidentified virus (J11
+        // excludes both): the test that named the virus settles it.
+        if first(["J09", "J10"]) != nil {
+            candidates.removeAll { $0.code.category == "J11" }
+        }
         // Pregnancy: a complication replaces the normal-pregnancy supervision code (the weeks of gestation are
         // added by `withGestation`).
         if first(["O"]) != nil {

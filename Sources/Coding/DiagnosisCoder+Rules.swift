@@ -62,6 +62,19 @@ extension DiagnosisCoder {
                 }
             }
         }
+        // Diseases the visit names as vaccines (`your second shingles shot`): said again without being diagnosed
+        // (`the shingles one can make your arm sore`), they are still the vaccine.
+        var vaccinated = Set<String>()
+        for clauses in read {
+            for (words, mentions) in clauses {
+                for mention in mentions where Self.vaccinePreventable(mention.target.code) {
+                    let after = words[min(words.count, mention.words.upperBound + 1)...].prefix(2)
+                    if after.contains(where: Self.vaccinationWords.contains) {
+                        vaccinated.insert(mention.target.code.category)
+                    }
+                }
+            }
+        }
         let cancerHistory = Self.cancersTreated(read.prefix(statements.count + said.count).flatMap { $0 })
         for ((statementIndex, statement), statementClauses) in zip(coded, read) {
             let encounterOnly = reasons.contains { $0.offset == statementIndex }
@@ -79,6 +92,12 @@ extension DiagnosisCoder {
                 planWords.append(words)
                 var mentions = found
                 guard !mentions.isEmpty else { continue }
+                for index in mentions.indices where vaccinated.contains(mentions[index].target.code.category) {
+                    let span = mentions[index].words
+                    if !words[..<span.lowerBound].contains(where: Self.diagnosisVerbs.contains) {
+                        mentions[index].negated = true
+                    }
+                }
                 if let vaccinatedFrom, clauseNumber >= vaccinatedFrom {
                     let namesVaccine = words.contains { Self.vaccinationWords.contains($0) }
                     for index in mentions.indices where Self.vaccinePreventable(mentions[index].target.code) {

@@ -87,4 +87,17 @@ struct ScreeningAndContextCodingTests {
         #expect(drugs.contains("Z79.4"), "\(drugs)")
         #expect(drugs.contains("Z79.85"), "\(drugs)")
     }
+    @Test("a disease the visit names as a vaccine is the vaccine when said again; an identified influenza is not J11")
+    func vaccineSaidAgainAndIdentifiedFlu() {
+        let shingles = icd10(
+            ["Annual exam.", "Essential hypertension, well controlled."],
+            plan: [
+                "For vaccines, he is due for his second shingles shot today.",
+                "The shingles one can make his arm sore for a day.",
+            ])
+        #expect(!shingles.contains { $0.hasPrefix("B02") }, "\(shingles)")
+        let flu = icd10(["Influenza A, rapid test positive, with fever and cough.", "The flu, day 3."])
+        #expect(flu.contains { $0.hasPrefix("J10") }, "\(flu)")
+        #expect(!flu.contains { $0.hasPrefix("J11") }, "\(flu)")
+    }
 }
