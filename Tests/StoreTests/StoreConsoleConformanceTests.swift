@@ -145,6 +145,21 @@ struct StoreConsoleConformanceTests {
             #expect(try await sessions.purgeExpiredSessions(now: now.addingTimeInterval(6)) == 0)
         }
     }
+
+    @Test("an operator's action through the CLI is recorded with its channel and local actor", arguments: StoreImplementation.all)
+    func cliAudit(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let record = AuditRecord(
+                recordedAt: Date(timeIntervalSince1970: 1_800_000_000), keyID: "local:root", action: .keyRevoke,
+                noteID: nil, status: 200, target: AuditRecord.Target.apiKey("key_000000000001"), channel: "cli")
+            try await store.audit.append(record)
+            let read = try await store.audit.auditRecords(since: nil, until: nil, afterID: 0, limit: 10)
+            #expect(read.count == 1)
+            var expected = record
+            expected.id = read.first?.id ?? 0
+            #expect(read == [expected])
+        }
+    }
 }
 
 /// The SQLite store's migration of the audit table: rows written before operators' actions were audited keep reading.
