@@ -146,6 +146,29 @@ struct StoreConsoleConformanceTests {
         }
     }
 
+    @Test("a key's sessions are trimmed to its newest, other keys' untouched", arguments: StoreImplementation.all)
+    func trimmedSessions(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let sessions = store.consoleSessions
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            func session(_ index: Int, key: String = "key_000000000001") -> StoredConsoleSession {
+                StoredConsoleSession(
+                    tokenDigest: "\(key)-d\(index)", keyID: key, createdAt: now.addingTimeInterval(Double(index)),
+                    expiresAt: now.addingTimeInterval(3600))
+            }
+            for index in [3, 1, 4, 2, 5] { try await sessions.saveSession(session(index), now: now) }
+            try await sessions.saveSession(session(1, key: "key_000000000002"), now: now)
+            #expect(try await sessions.trimSessions(keyID: "key_000000000001", keeping: 3) == 2)
+            for index in 1...5 {
+                let kept = try await sessions.session(tokenDigest: session(index).tokenDigest, now: now) != nil
+                #expect(kept == (index >= 3), "session \(index)")
+            }
+            #expect(try await sessions.trimSessions(keyID: "key_000000000001", keeping: 3) == 0)
+            #expect(try await sessions.session(tokenDigest: "key_000000000002-d1", now: now) != nil)
+            #expect(try await sessions.trimSessions(keyID: "key_000000000002", keeping: 0) == 1)
+        }
+    }
+
     @Test("an operator's action through the CLI is recorded with its channel and local actor", arguments: StoreImplementation.all)
     func cliAudit(_ implementation: StoreImplementation) async throws {
         try await withStore(implementation) { store in
