@@ -59,6 +59,7 @@ extension SQLiteNoteStore: ConsoleSessionStore {
         }
     }
 
+    /// Erases the key's sessions but the newest `keeping` (``ConsoleSessionStore/trimSessions(keyID:keeping:)``).
     public func trimSessions(keyID: String, keeping: Int) async throws -> Int {
         try await write("trim console sessions") { db in
             try db.execute(

@@ -17,16 +17,20 @@ import Testing
             let issued = try await actions.create(name: "billing app", scopes: [.notesRead, .admin], by: cli)
             #expect(try await store.keys.key(id: issued.record.id)?.scopes == ["notes:read", "admin"])
             // A bad name is refused before anything is stored or recorded.
-            await #expect(throws: APIError.self) { _ = try await actions.create(name: "", scopes: [.notesRead], by: cli) }
+            await #expect(throws: APIError.self) {
+                _ = try await actions.create(name: "", scopes: [.notesRead], by: cli)
+            }
             // Revoking ends the key's console sessions too.
             let session = try await sessions.open(for: issued.record)
             #expect(try await actions.revoke(id: issued.record.id, by: cli))
-            #expect(try await store.consoleSessions.session(tokenDigest: ConsoleSessions.digest(session.id), now: Date()) == nil)
+            let digest = ConsoleSessions.digest(session.id)
+            #expect(try await store.consoleSessions.session(tokenDigest: digest, now: Date()) == nil)
             #expect(try await store.keys.key(id: issued.record.id)?.revokedAt != nil)
             // Nothing to revoke: `false`, and no record.
             #expect(try await !actions.revoke(id: issued.record.id, by: cli))
             // The console's agent, through the same code.
-            let console = OperatorAudit.Agent(keyID: ConsoleSessionTests.key.id, channel: "console", remoteAddress: "127.0.0.1")
+            let console = OperatorAudit.Agent(
+                keyID: ConsoleSessionTests.key.id, channel: "console", remoteAddress: "127.0.0.1")
             let other = try await actions.create(name: "other", scopes: [.notesWrite], by: console)
             let records = try await store.audit.auditRecords(since: nil, until: nil, afterID: 0, limit: 10)
             #expect(records.map(\.action) == [.keyCreate, .keyRevoke, .keyCreate])

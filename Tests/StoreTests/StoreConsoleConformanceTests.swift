@@ -169,7 +169,9 @@ struct StoreConsoleConformanceTests {
         }
     }
 
-    @Test("an operator's action through the CLI is recorded with its channel and local actor", arguments: StoreImplementation.all)
+    @Test(
+        "an operator's action through the CLI is recorded with its channel and local actor",
+        arguments: StoreImplementation.all)
     func cliAudit(_ implementation: StoreImplementation) async throws {
         try await withStore(implementation) { store in
             let record = AuditRecord(

@@ -94,7 +94,8 @@ struct DashboardStats: Sendable {
             counts["type.\(type).processed-1m"] = rates.processed[type] ?? 0
             counts["type.\(type).failed-1m"] = rates.failed[type] ?? 0
         }
-        for route in Set(rates.receivedByRoute.keys).union(rates.processedByRoute.keys).union(rates.failedByRoute.keys) {
+        let routes = Set(rates.receivedByRoute.keys).union(rates.processedByRoute.keys).union(rates.failedByRoute.keys)
+        for route in routes {
             counts["route.\(route).received-1m"] = rates.receivedByRoute[route] ?? 0
             counts["route.\(route).processed-1m"] = rates.processedByRoute[route] ?? 0
             counts["route.\(route).failed-1m"] = rates.failedByRoute[route] ?? 0
