@@ -122,7 +122,8 @@ public enum Gateway {
                 applicationName: configuration.applicationName, facilityName: configuration.facilityName),
             limits: configuration.parserLimits, acceptedTypes: configuration.acceptedMessageTypes,
             duplicateWindow: configuration.duplicateWindow, maximumFrameSize: configuration.mllp.maximumFrameSize,
-            logger: logger, onAccepted: wakePipeline, metrics: metrics)
+            logger: logger, onAccepted: wakePipeline, metrics: metrics, routes: configuration.routes,
+            defaultTypes: configuration.pipelineMessageTypes)
         let mllp = MLLPService(
             listener: MLLPListener(configuration: configuration.mllp), intake: intake, logger: logger,
             onBound: { collector.mllpBound($0) })

@@ -31,13 +31,19 @@ public struct HL7Intake: MLLPMessageHandler {
     private let onAccepted: @Sendable () -> Void
     /// Counts what became of each message (`notebridge_messages_received_total`), when given.
     private let metrics: GatewayMetrics?
+    /// The configured routes, which name the route label of a message's count (the pipeline gives the message the
+    /// same route later); empty: no route is configured.
+    public let routes: [RouteConfiguration]
+    /// The message types a route without its own takes (`pipeline.messageTypes`).
+    public let defaultTypes: [MessageTypePattern]
 
     /// Creates the intake.
     public init(
         journal: any Journal, acknowledgments: HL7AcknowledgmentBuilder, limits: HL7ParserLimits,
         acceptedTypes: [MessageTypePattern], duplicateWindow: Duration, maximumFrameSize: Int,
         controlIDs: AcknowledgmentControlIDs = AcknowledgmentControlIDs(), logger: Logger,
-        onAccepted: @escaping @Sendable () -> Void = {}, metrics: GatewayMetrics? = nil
+        onAccepted: @escaping @Sendable () -> Void = {}, metrics: GatewayMetrics? = nil,
+        routes: [RouteConfiguration] = [], defaultTypes: [MessageTypePattern] = []
     ) {
         self.journal = journal
         self.acknowledgments = acknowledgments
@@ -49,6 +55,8 @@ public struct HL7Intake: MLLPMessageHandler {
         self.logger = logger
         self.onAccepted = onAccepted
         self.metrics = metrics
+        self.routes = routes
+        self.defaultTypes = defaultTypes
     }
 
     /// Handles one decoded frame.
@@ -101,6 +109,8 @@ public struct HL7Intake: MLLPMessageHandler {
         let ack = acknowledgments.acknowledgment(
             for: header, code: code, errors: decision.errors, controlID: controlIDs.next())
         let sends = decision.sendsAcknowledgment
+        let route = RouteConfiguration.routeName(
+            for: header, listener: "mllp", in: routes, defaultTypes: defaultTypes)
         var metadata: Logger.Metadata = [
             "nb.hl7.control_id": "\(header.controlID)",
             "nb.hl7.message_type": "\(decision.messageType ?? "")",
@@ -127,7 +137,7 @@ public struct HL7Intake: MLLPMessageHandler {
                 if entry.state == .accepted { onAccepted() }
                 metrics?.received(
                     source: "mllp", messageType: decision.messageType,
-                    outcome: entry.state == .accepted ? .accepted : .rejected)
+                    outcome: entry.state == .accepted ? .accepted : .rejected, route: route)
                 return MLLPReply(bytes: sends ? ack : nil)
             case .reusedControlID(let id, let earlierID):
                 metadata["nb.journal.id"] = "\(id)"
@@ -136,18 +146,23 @@ public struct HL7Intake: MLLPMessageHandler {
                     "the sender reused a message control ID for a message whose content differs; journaled as its own entry (flag reused-control-id)",
                     metadata: metadata)
                 if entry.state == .accepted { onAccepted() }
+                metrics?.received(
+                    source: "mllp", messageType: decision.messageType,
+                    outcome: entry.state == .accepted ? .accepted : .rejected, route: route)
                 return MLLPReply(bytes: sends ? ack : nil)
             case .duplicate(let original):
                 metadata["nb.journal.id"] = "\(original.id)"
                 logger.notice("duplicate HL7 message; the stored acknowledgment is sent again", metadata: metadata)
-                metrics?.received(source: "mllp", messageType: decision.messageType, outcome: .duplicate)
+                metrics?.received(
+                    source: "mllp", messageType: decision.messageType, outcome: .duplicate, route: route)
                 // The original's acknowledgment again, if one was sent (MSH-15 NE/ER/SU may have suppressed it).
                 let wasSent = !original.acknowledgmentCode.isEmpty && !original.acknowledgment.isEmpty
                 return MLLPReply(bytes: wasSent ? original.acknowledgment : nil)
             }
         } catch {
             logger.error("journal commit failed; the message is not acknowledged as accepted", metadata: metadata)
-            metrics?.received(source: "mllp", messageType: decision.messageType, outcome: .notStored)
+            metrics?.received(
+                source: "mllp", messageType: decision.messageType, outcome: .notStored, route: route)
             let failure = HL7AcknowledgmentError(
                 code: .applicationInternalError, diagnostic: "the message could not be stored; send it again later")
             let nak = acknowledgments.acknowledgment(

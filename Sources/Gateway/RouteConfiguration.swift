@@ -69,6 +69,16 @@ public struct RouteConfiguration: Sendable, Hashable {
             .min { ($0.specificity, $1.name) > ($1.specificity, $0.name) }
     }
 
+    /// The name of the route of a message with `header` among `routes` (``route(for:listener:in:defaultTypes:)``),
+    /// `nil` when no route is configured or none matches: the `route` label of its counters.
+    public static func routeName(
+        for header: HL7ReceivedHeader?, listener: String, in routes: [RouteConfiguration],
+        defaultTypes: [MessageTypePattern]
+    ) -> String? {
+        guard !routes.isEmpty, let header else { return nil }
+        return route(for: header, listener: listener, in: routes, defaultTypes: defaultTypes)?.name
+    }
+
     /// Whether `key` is a route key (`routes.<name>.<field>`).
     static func isRouteKey(_ key: String) -> Bool {
         key.hasPrefix("routes.") && key.split(separator: ".", omittingEmptySubsequences: false).count == 3
@@ -91,6 +101,11 @@ public struct RouteConfiguration: Sendable, Hashable {
                 name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
             else {
                 throw ConfigurationError(key: key, reason: "a route name is 1 to 64 letters, digits, - or _")
+            }
+            guard name != GatewayMetrics.noRoute else {
+                throw ConfigurationError(
+                    key: key,
+                    reason: "a route may not be named \(GatewayMetrics.noRoute) (the metrics' label of messages no route takes)")
             }
             names.insert(name)
         }

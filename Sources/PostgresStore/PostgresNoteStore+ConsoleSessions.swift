@@ -71,4 +71,18 @@ extension PostgresNoteStore: ConsoleSessionStore {
             ).count
         }
     }
+
+    func trimSessions(keyID: String, keeping: Int) async throws -> Int {
+        let kept = max(0, keeping)
+        return try await database.withConnection("trim console sessions") { connection in
+            try await connection.rows(
+                """
+                DELETE FROM console_sessions WHERE key_id = \(keyID) AND token_digest NOT IN (\
+                SELECT token_digest FROM console_sessions WHERE key_id = \(keyID) \
+                ORDER BY created_at DESC, token_digest DESC LIMIT \(kept)) RETURNING token_digest
+                """,
+                logger: self.database.logger
+            ).count
+        }
+    }
 }

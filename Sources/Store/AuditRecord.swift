@@ -36,7 +36,8 @@ public struct AuditRecord: Sendable, Hashable {
     public var id: Int64
     /// When.
     public var recordedAt: Date
-    /// The API key id, or `nil` when the caller was not authenticated.
+    /// The API key id; `local:<OS user name>` for an operator's action through the `notebridge` CLI (channel `cli`,
+    /// which no key signs in); `nil` when the caller was not authenticated.
     public var keyID: String?
     /// What.
     public var action: Action
@@ -53,8 +54,9 @@ public struct AuditRecord: Sendable, Hashable {
     public var target: String?
     /// How many rows the action changed (outbox retries and purges).
     public var affected: Int?
-    /// Where an operator's action or a console view came from: `console` or `admin` (the `/admin` API); `nil` for the
-    /// note API's records and those written before it was kept.
+    /// Where an operator's action or a console view came from: `console`, `admin` (the `/admin` API) or `cli` (the
+    /// `notebridge` command on the gateway's machine); `nil` for the note API's records and those written before it
+    /// was kept.
     public var channel: String?
 
     /// Creates a record.

@@ -37,4 +37,7 @@ public protocol ConsoleSessionStore: Sendable {
     func deleteSessions(keyID: String) async throws -> Int
     /// Erases the sessions expired at `now`; returns how many.
     func purgeExpiredSessions(now: Date) async throws -> Int
+    /// Erases the sessions of an API key but the newest `keeping` (by when they opened; of two opened in the same
+    /// millisecond, the one with the greater digest is kept); returns how many were erased.
+    func trimSessions(keyID: String, keeping: Int) async throws -> Int
 }

@@ -58,4 +58,18 @@ extension SQLiteNoteStore: ConsoleSessionStore {
             return db.changesCount
         }
     }
+
+    /// Erases the key's sessions but the newest `keeping` (``ConsoleSessionStore/trimSessions(keyID:keeping:)``).
+    public func trimSessions(keyID: String, keeping: Int) async throws -> Int {
+        try await write("trim console sessions") { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM console_sessions WHERE key_id = ? AND token_digest NOT IN (\
+                    SELECT token_digest FROM console_sessions WHERE key_id = ? \
+                    ORDER BY created_at DESC, token_digest DESC LIMIT ?)
+                    """,
+                arguments: [keyID, keyID, max(0, keeping)])
+            return db.changesCount
+        }
+    }
 }

@@ -37,9 +37,11 @@ struct KeysCommand: AsyncParsableCommand {
                 } catch let error as APIError {
                     throw CommandFailure(message: error.message, exitCode: 2)
                 }
+                // The console's path: the key, then the audit record (channel `cli`, the local operator).
                 let issued = try await options.withNoteStore { store in
                     do {
-                        return try await APIKeys.create(in: store.keys, name: name, scopes: parsed)
+                        return try await KeyActions(store: store, logger: options.quietLogger).create(
+                            name: name, scopes: parsed, by: .localOperator())
                     } catch let error as APIError {
                         throw CommandFailure(message: error.message, exitCode: 2)
                     }
@@ -94,7 +96,15 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let revoked = try await options.withNoteStore { try await $0.keys.revokeKey(id: id, at: Date()) }
+                // The console's path: revoke, end the key's console sessions, then the audit record (channel `cli`).
+                let revoked = try await options.withNoteStore { store in
+                    do {
+                        return try await KeyActions(store: store, logger: options.quietLogger).revoke(
+                            id: id, by: .localOperator())
+                    } catch let error as APIError {
+                        throw CommandFailure(message: error.message, exitCode: 2)
+                    }
+                }
                 guard revoked else { throw CommandFailure(message: "\(id): no such active API key", exitCode: 1) }
                 Terminal.line("\(id)\trevoked")
             }
@@ -103,6 +113,9 @@ struct KeysCommand: AsyncParsableCommand {
 }
 
 extension ConfigOptions {
+    /// The logger of the CLI's store work: none (the CLI's output is its own lines).
+    var quietLogger: Logger { Logger(label: "notebridge.cli", factory: { _ in SwiftLogNoOpLogHandler() }) }
+
     /// Opens the store the configuration names (`storage.backend`), runs `body`, and closes it.
     func withNoteStore<T>(_ body: (any Store) async throws -> T) async throws -> T {
         let configuration = try load()
@@ -110,7 +123,7 @@ extension ConfigOptions {
         do {
             store = try Gateway.openStore(
                 configuration, environment: ProcessInfo.processInfo.environment,
-                logger: Logger(label: "notebridge.cli", factory: { _ in SwiftLogNoOpLogHandler() }))
+                logger: quietLogger)
         } catch {
             throw CommandFailure(message: "cannot open the note store: \(error)", exitCode: 2)
         }

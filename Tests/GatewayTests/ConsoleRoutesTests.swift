@@ -1,4 +1,6 @@
+import Delivery
 import Foundation
+import HL7v2
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -18,6 +20,7 @@ import Testing
     struct Fixture {
         let directory: URL
         let store: SQLiteStore
+        let keyring: DataKeyring
         let recorder = LogRecorder()
         let admin: IssuedAPIKey
         let metadataOnly: IssuedAPIKey
@@ -25,7 +28,7 @@ import Testing
 
         init() async throws {
             directory = try URLPaths.temporaryDirectory()
-            let keyring = try DataKeyring.load(
+            keyring = try DataKeyring.load(
                 keyFile: directory.appendingPathComponent("journal.key"), environment: [:])
             store = try SQLiteStore(
                 databaseFile: directory.appendingPathComponent("notebridge.sqlite"), keyring: keyring,
@@ -39,13 +42,15 @@ import Testing
         /// loaded machine's slow requests do not earn new attempts between them.
         func application(
             configuration: GatewayConfiguration = GatewayConfiguration(),
+            counters: CounterSampler = CounterSampler(metrics: GatewayMetrics()),
             signInAttempts: RateLimiter = RateLimiter(rate: 0.5, burst: 10)
         ) throws -> some ApplicationProtocol {
             let router = Router(context: APIRequestContext.self)
             let logger = recorder.logger(label: "console")
             V1Routes(store: store, signal: WebhookSignal(), configuration: .init(), logger: logger).register(on: router)
             try ConsoleRoutes(
-                store: store, configuration: configuration, signInAttempts: signInAttempts, logger: logger
+                store: store, configuration: configuration, counters: counters, signInAttempts: signInAttempts,
+                logger: logger
             ).register(on: router)
             return Application(
                 router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
@@ -312,21 +317,10 @@ import Testing
         }
     }
 
-    @Test func theDashboardCountsMessagesByTheRouteThePipelineGivesThem() async throws {
+    @Test func theDashboardCountsMessagesByRouteFromTheRouteLabelOfTheCounters() async throws {
         let fixture = try await Fixture()
         func message(_ sender: String, _ type: String, _ control: String) -> [UInt8] {
             Array("MSH|^~\\&|\(sender)|NORTH|NOTEBRIDGE|NB|20261101093000||\(type)|\(control)|P|2.5.1\r".utf8)
-        }
-        let sent: [(String, String, JournalState)] = [
-            ("DICTATE", "MDM^T02^MDM_T02", .processed), ("DICTATE", "MDM^T02^MDM_T02", .failed),
-            ("LAB", "ORU^R01^ORU_R01", .processed), ("OTHER", "ADT^A04^ADT_A01", .accepted),
-        ]
-        for (index, (sender, type, state)) in sent.enumerated() {
-            _ = try await fixture.store.journal.record(
-                NewJournalEntry(
-                    source: "mllp://127.0.0.1:1", sender: "\(sender)|NORTH", controlID: "C\(index)", messageType: type,
-                    state: state, body: message(sender, type, "C\(index)")),
-                duplicateWindow: .seconds(60))
         }
         let routes = [
             RouteConfiguration(
@@ -334,20 +328,77 @@ import Testing
                 destinations: ["ehr"]),
             RouteConfiguration(name: "results", messageTypes: [], mapping: .init(), destinations: ["ehr"]),
         ]
-        let counts = try await RecentMessages.read(
-            from: fixture.store.journal, routes: routes, defaultTypes: GatewayConfiguration().pipelineMessageTypes)
-        #expect(counts.counted == 4)
-        #expect(counts.routes["dictation"].map { [$0.messages, $0.processed, $0.failed] } == [2, 1, 1])
-        #expect(counts.routes["results"].map { [$0.messages, $0.processed, $0.failed] } == [1, 1, 0])
-        #expect(counts.routes[""]?.messages == 1)
-        let minute: [Int] = [counts.lastMinute.received, counts.lastMinute.processed, counts.lastMinute.failed]
-        #expect(minute == [4, 2, 1])
-        // Without routes the messages are counted, not routed; an hour later none is in the last minute.
-        let later = try await RecentMessages.read(
-            from: fixture.store.journal, routes: [], defaultTypes: [], now: Date().addingTimeInterval(3_600))
-        #expect(later.counted == 4)
-        #expect(later.routes.isEmpty)
-        #expect(later.lastMinute.received == 0)
+        var configuration = GatewayConfiguration()
+        configuration.routes = routes
+        let defaultTypes = configuration.pipelineMessageTypes
+        let metrics = GatewayMetrics()
+        let start = Date()
+        let counters = CounterSampler(metrics: metrics, now: start)
+        // The intake counts each message with the route the pipeline will give it; `none` when no route takes it.
+        let intake = HL7Intake(
+            journal: fixture.store.journal, acknowledgments: HL7AcknowledgmentBuilder(), limits: .default,
+            acceptedTypes: [], duplicateWindow: .seconds(60), maximumFrameSize: 1 << 20,
+            logger: fixture.recorder.logger(), metrics: metrics, routes: routes, defaultTypes: defaultTypes)
+        let sent = [
+            ("DICTATE", "MDM^T02^MDM_T02"), ("DICTATE", "MDM^T02^MDM_T02"), ("LAB", "ORU^R01^ORU_R01"),
+            ("OTHER", "ADT^A04^ADT_A01"),
+        ]
+        for (index, (sender, type)) in sent.enumerated() {
+            _ = await intake.receive(message(sender, type, "C\(index)"), source: "t", logger: fixture.recorder.logger())
+        }
+        let exposition = String(decoding: metrics.exposition(), as: UTF8.self)
+        #expect(
+            exposition.contains(
+                #"notebridge_messages_received_total{source="mllp",message_type="MDM^T02",outcome="accepted",route="dictation"} 2"#
+            ), "\(exposition)")
+        #expect(exposition.contains(#"message_type="ADT^A04",outcome="accepted",route="none"} 1"#))
+        // The pipeline names the same routes when it counts what it did (a notification by its Subscription route).
+        var pipeline = EncounterPipeline(
+            journal: fixture.store.journal, outbox: fixture.store.outbox, reader: HL7EncounterReader(),
+            limits: .default, destinations: ["ehr"], noteRetention: .seconds(3600),
+            digester: PatientKeyDigester(keyring: fixture.keyring), mapping: NoteFHIRMapping(),
+            logger: fixture.recorder.logger())
+        pipeline.routes = routes
+        pipeline.defaultMessageTypes = defaultTypes
+        pipeline.subscriptions = ["visits": ["ehr"]]
+        let entries = try await fixture.store.journal.entries(afterID: nil, limit: 10)
+        #expect(entries.map { pipeline.routeName(of: $0) } == ["dictation", "dictation", "results", nil])
+        func notification(_ route: String) -> JournalEntry {
+            var entry = entries[0]
+            entry.messageType = SubscriptionHookRoutes.messageType
+            entry.sender = "subscription|\(route)"
+            return entry
+        }
+        #expect(pipeline.routeName(of: notification("visits")) == "visits")
+        #expect(pipeline.routeName(of: notification("removed")) == nil)
+        pipeline.routes = []
+        #expect(pipeline.routeName(of: entries[0]) == nil)
+        metrics.processed(messageType: "MDM^T02", outcome: .processed, route: pipeline.routeName(of: entries[0]))
+        metrics.processed(messageType: "MDM^T02", outcome: .processed, route: "dictation")
+        metrics.processed(messageType: "MDM^T02", outcome: .failed, route: "dictation")
+        metrics.processed(messageType: "ORU^R01", outcome: .processed, route: "results")
+        let rates = counters.lastMinute(now: start.addingTimeInterval(30))
+        #expect(rates.receivedByRoute == ["dictation": 2, "results": 1, "none": 1])
+        #expect(rates.processedByRoute == ["dictation": 1, "results": 1, "none": 1])
+        #expect(rates.failedByRoute["dictation"] == 1)
+        // The dashboard's routes table and its live counts show those numbers.
+        try await fixture.application(configuration: configuration, counters: counters).test(.router) { client in
+            let (session, _) = try await Self.signIn(client, key: fixture.admin)
+            let page = try await client.execute(
+                uri: "/console", method: .get, headers: Self.headers(cookie: "\(ConsoleCookie.session)=\(session)"))
+            let html = String(buffer: page.body)
+            for (stat, value) in [
+                ("route.dictation.received-1m", 2), ("route.dictation.processed-1m", 1),
+                ("route.dictation.failed-1m", 1), ("route.results.received-1m", 1), ("route.none.received-1m", 1),
+            ] {
+                #expect(html.contains("data-stat=\"\(stat)\">\(value)<"), "\(stat)")
+            }
+            #expect(html.contains("<th scope=\"row\">no route</th>"))
+        }
+        var stats = DashboardStats(journal: [], journalTotal: 0, outbox: [:], errors: [])
+        stats.rates = rates
+        #expect(stats.counts["route.dictation.received-1m"] == 2)
+        #expect(stats.counts["route.none.processed-1m"] == 1)
     }
 
     @Test func unknownConsoleAddressesAnswerAnHTMLPage() async throws {

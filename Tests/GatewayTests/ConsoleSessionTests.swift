@@ -65,6 +65,29 @@ import Testing
         }
     }
 
+    @Test func aKeyKeepsItsNewestSessionsOnlyOtherKeysKeepTheirs() async throws {
+        try await Self.withSessions { sessions, store in
+            let other = APIKeyRecord(
+                id: "key_ba9876543210", name: "second", scopes: ["admin"], hash: "h2", webhookSecret: "s2",
+                createdAt: Date(timeIntervalSince1970: 0))
+            try await store.keys.saveKey(other)
+            let start = Date()
+            let others = try await sessions.open(for: other, now: start)
+            var opened: [ConsoleSession] = []
+            for index in 0..<(ConsoleSessions.maximumPerKey + 2) {
+                opened.append(try await sessions.open(for: Self.key, now: start.addingTimeInterval(Double(index))))
+            }
+            let now = start.addingTimeInterval(60)
+            var open: [Bool] = []
+            for session in opened {
+                open.append(try await sessions.session(token: session.id, keys: store.keys, now: now) != nil)
+            }
+            // Signing in the 21st and 22nd time ended the two oldest; the newest 20 and the other key's stay.
+            #expect(open == [false, false] + Array(repeating: true, count: ConsoleSessions.maximumPerKey))
+            #expect(try await sessions.session(token: others.id, keys: store.keys, now: now) != nil)
+        }
+    }
+
     @Test func signingOutAndRevokingEndSessions() async throws {
         try await Self.withSessions { sessions, store in
             let first = try await sessions.open(for: Self.key)

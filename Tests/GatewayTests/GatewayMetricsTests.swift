@@ -16,6 +16,16 @@ struct GatewayMetricsTests {
         #expect(GatewayMetrics.messageTypeLabel(input) == label)
     }
 
+    @Test(
+        "a route is a label only when it is a configured route name, else none",
+        arguments: [
+            ("dictation", "dictation"), ("north-2_b", "north-2_b"), (nil, "none"), ("", "none"),
+            ("a b", "none"), ("x\"} 1", "none"), ("É", "none"), (String(repeating: "r", count: 65), "none"),
+        ] as [(String?, String)])
+    func routeLabel(input: String?, label: String) {
+        #expect(GatewayMetrics.routeLabel(input) == label)
+    }
+
     @Test("audio jobs: a gauge per state and a counter per outcome, labelled by state and outcome only")
     func audioJobs() {
         let metrics = GatewayMetrics()
@@ -35,24 +45,30 @@ struct GatewayMetricsTests {
     @Test("counters are exported in the Prometheus text format with their labels")
     func exposition() {
         let metrics = GatewayMetrics()
-        metrics.received(source: "mllp", messageType: "MDM^T02", outcome: .accepted)
-        metrics.received(source: "mllp", messageType: "MDM^T02", outcome: .accepted)
+        metrics.received(source: "mllp", messageType: "MDM^T02", outcome: .accepted, route: "dictation")
+        metrics.received(source: "mllp", messageType: "MDM^T02", outcome: .accepted, route: "dictation")
         metrics.received(source: "mllp", messageType: "DOE^JANE^X", outcome: .rejected)
-        metrics.processed(messageType: "MDM^T02", outcome: .failed)
+        metrics.processed(messageType: "MDM^T02", outcome: .failed, route: "dictation")
         let text = String(decoding: metrics.exposition(), as: UTF8.self)
         #expect(text.contains("# TYPE notebridge_messages_received_total counter"))
         #expect(
-            text.contains(#"notebridge_messages_received_total{source="mllp",message_type="MDM^T02",outcome="accepted"} 2"#))
+            text.contains(
+                #"notebridge_messages_received_total{source="mllp",message_type="MDM^T02",outcome="accepted",route="dictation"} 2"#
+            ))
         #expect(
-            text.contains(#"notebridge_messages_received_total{source="mllp",message_type="other",outcome="rejected"} 1"#))
-        #expect(text.contains(#"notebridge_messages_processed_total{message_type="MDM^T02",outcome="failed"} 1"#))
+            text.contains(
+                #"notebridge_messages_received_total{source="mllp",message_type="other",outcome="rejected",route="none"} 1"#
+            ))
+        #expect(
+            text.contains(
+                #"notebridge_messages_processed_total{message_type="MDM^T02",outcome="failed",route="dictation"} 1"#))
         #expect(!text.contains("DOE"))
         // Past the cap, new message types are `other`.
         for number in 0..<(GatewayMetrics.maximumMessageTypes + 5) {
             metrics.received(source: "mllp", messageType: "A\(number % 10)\(number / 10)^A01", outcome: .accepted)
         }
         let capped = String(decoding: metrics.exposition(), as: UTF8.self)
-        #expect(capped.contains(#"message_type="other",outcome="accepted"} 6"#))
+        #expect(capped.contains(#"message_type="other",outcome="accepted",route="none"} 6"#))
         // Two gateways in one process count apart.
         #expect(!String(decoding: GatewayMetrics().exposition(), as: UTF8.self).contains("notebridge_messages"))
     }

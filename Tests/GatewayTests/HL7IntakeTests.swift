@@ -13,14 +13,16 @@ struct HL7IntakeTests {
         ("MSH|^~\\&|CLINIC|NORTH|NB|NB|20261101120000||ADT^A04^ADT_A01|CTRL-77|P|2.5.1\r"
             + "PID|1||MRN-4471^^^NORTH^MR||ZEBULON^QUINTESSA||19800101|F\r").utf8)
 
-    static func makeIntake(_ directory: URL, recorder: LogRecorder) throws -> (HL7Intake, SQLiteJournal) {
+    static func makeIntake(
+        _ directory: URL, recorder: LogRecorder, metrics: GatewayMetrics? = nil
+    ) throws -> (HL7Intake, SQLiteJournal) {
         let keyring = try DataKeyring.load(keyFile: directory.appendingPathComponent("journal.key"), environment: [:])
         let journal = try SQLiteJournal(
             databaseFile: directory.appendingPathComponent("notebridge.sqlite"), keyring: keyring,
             logger: recorder.logger(label: "store"))
         let intake = HL7Intake(
             journal: journal, acknowledgments: HL7AcknowledgmentBuilder(), limits: .default, acceptedTypes: [],
-            duplicateWindow: .seconds(3600), maximumFrameSize: 1 << 20, logger: recorder.logger())
+            duplicateWindow: .seconds(3600), maximumFrameSize: 1 << 20, logger: recorder.logger(), metrics: metrics)
         return (intake, journal)
     }
 

@@ -19,7 +19,8 @@ struct ReusedControlIDIntakeTests {
     func resendAndReuse() async throws {
         let directory = try URLPaths.temporaryDirectory()
         let recorder = LogRecorder()
-        let (intake, journal) = try HL7IntakeTests.makeIntake(directory, recorder: recorder)
+        let metrics = GatewayMetrics()
+        let (intake, journal) = try HL7IntakeTests.makeIntake(directory, recorder: recorder, metrics: metrics)
         let first = await intake.receive(Self.message(), source: "mllp://127.0.0.1:1", logger: recorder.logger())
         // The same message sent again later, with CR LF terminators: a duplicate.
         let resent = await intake.receive(
@@ -45,6 +46,10 @@ struct ReusedControlIDIntakeTests {
             Self.message(time: "20261101124500", mrn: "MRN-9902"), source: "mllp://127.0.0.1:4", logger: recorder.logger())
         #expect(reusedAgain.bytes == reused.bytes)
         #expect(try await journal.count() == 2)
+        // Each journaled message is counted as received (the reused one too), each resend as a duplicate.
+        let exposition = String(decoding: metrics.exposition(), as: UTF8.self)
+        #expect(exposition.contains(#"message_type="ADT^A04",outcome="accepted",route="none"} 2"#), "\(exposition)")
+        #expect(exposition.contains(#"message_type="ADT^A04",outcome="duplicate",route="none"} 2"#))
         try await journal.close()
         let logs = recorder.text
         #expect(logs.contains("reused a message control ID"))

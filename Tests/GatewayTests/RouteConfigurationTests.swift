@@ -66,4 +66,12 @@ struct RouteConfigurationTests {
         #expect(implicit.destinations == ["ehr"])
         #expect(implicit.messageTypes.map(\.description) == ["MDM^T02", "ORU^R01"])
     }
+
+    @Test("a route may not be named none: that is the route label of messages no route takes")
+    func noneIsNotARouteName() throws {
+        let yaml = "destinations:\n  ehr: {host: 127.0.0.1, port: 9}\nroutes:\n  none:\n    destinations: [ehr]\n"
+        let error = #expect(throws: ConfigurationError.self) { try load(yaml) }
+        #expect(error?.key == "routes.none.destinations")
+        #expect(error?.reason.contains("may not be named none") == true)
+    }
 }

@@ -145,6 +145,46 @@ struct StoreConsoleConformanceTests {
             #expect(try await sessions.purgeExpiredSessions(now: now.addingTimeInterval(6)) == 0)
         }
     }
+
+    @Test("a key's sessions are trimmed to its newest, other keys' untouched", arguments: StoreImplementation.all)
+    func trimmedSessions(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let sessions = store.consoleSessions
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            func session(_ index: Int, key: String = "key_000000000001") -> StoredConsoleSession {
+                StoredConsoleSession(
+                    tokenDigest: "\(key)-d\(index)", keyID: key, createdAt: now.addingTimeInterval(Double(index)),
+                    expiresAt: now.addingTimeInterval(3600))
+            }
+            for index in [3, 1, 4, 2, 5] { try await sessions.saveSession(session(index), now: now) }
+            try await sessions.saveSession(session(1, key: "key_000000000002"), now: now)
+            #expect(try await sessions.trimSessions(keyID: "key_000000000001", keeping: 3) == 2)
+            for index in 1...5 {
+                let kept = try await sessions.session(tokenDigest: session(index).tokenDigest, now: now) != nil
+                #expect(kept == (index >= 3), "session \(index)")
+            }
+            #expect(try await sessions.trimSessions(keyID: "key_000000000001", keeping: 3) == 0)
+            #expect(try await sessions.session(tokenDigest: "key_000000000002-d1", now: now) != nil)
+            #expect(try await sessions.trimSessions(keyID: "key_000000000002", keeping: 0) == 1)
+        }
+    }
+
+    @Test(
+        "an operator's action through the CLI is recorded with its channel and local actor",
+        arguments: StoreImplementation.all)
+    func cliAudit(_ implementation: StoreImplementation) async throws {
+        try await withStore(implementation) { store in
+            let record = AuditRecord(
+                recordedAt: Date(timeIntervalSince1970: 1_800_000_000), keyID: "local:root", action: .keyRevoke,
+                noteID: nil, status: 200, target: AuditRecord.Target.apiKey("key_000000000001"), channel: "cli")
+            try await store.audit.append(record)
+            let read = try await store.audit.auditRecords(since: nil, until: nil, afterID: 0, limit: 10)
+            #expect(read.count == 1)
+            var expected = record
+            expected.id = read.first?.id ?? 0
+            #expect(read == [expected])
+        }
+    }
 }
 
 /// The SQLite store's migration of the audit table: rows written before operators' actions were audited keep reading.

@@ -1,6 +1,7 @@
 """The admin HTTP API under /admin on a running gateway with a receiving MLLP peer on 127.0.0.1: the same as
 `notebridge outbox list/show/retry/purge`, JSON answers, an `admin`-scoped API key, and clear JSON errors."""
 import datetime
+import getpass
 import json
 import urllib.error
 import urllib.request
@@ -102,15 +103,28 @@ def test_admin_outbox_endpoints(gateway_factory, tmp_path):
         assert error_code(call(gateway, "DELETE", "/admin/outbox", admin)) == (405, "METHOD_NOT_ALLOWED")
         assert error_code(call(gateway, "GET", "/admin/nothing", admin)) == (404, "NOT_FOUND")
 
-        # Each action is an audit record (who, what, which row or destination, how many rows), exported as a FHIR
-        # AuditEvent; refused attempts (404, 409) are not.
+        # The CLI revokes the app's key (a second revoke finds no active key and records nothing).
+        assert gateway.cli("keys", "revoke", app["id"]).stdout.decode().strip() == f"{app['id']}\trevoked"
+        assert gateway.cli("keys", "revoke", app["id"], check=False).returncode == 1
+
+        # Each action is an audit record (who, what, which row, key or destination, how many rows), exported as a
+        # FHIR AuditEvent; refused attempts (404, 409) are not. The CLI's key actions are recorded as the console's
+        # are, with the local operator (the OS user) as the actor.
         events = [json.loads(line) for line in
                   gateway.cli("audit", "export", "--format", "ndjson").stdout.decode().splitlines()]
         actions = [(next(c["code"] for c in e["subtype"] if c["system"] == "urn:notebridge:audit-action"),
                     [d["valueString"] for entity in e.get("entity", []) for d in entity.get("detail", [])])
                    for e in events if any(c["system"] == "urn:notebridge:audit-action" for c in e["subtype"])]
-        assert actions == [("outbox-retry", ["1"]), ("outbox-retry-dead", ["1"]), ("outbox-retry-dead", ["0"]),
-                           ("outbox-purge", ["0"]), ("outbox-purge", ["4"])]
+        assert actions == [("key-create", []), ("outbox-retry", ["1"]), ("outbox-retry-dead", ["1"]),
+                           ("outbox-retry-dead", ["0"]), ("outbox-purge", ["0"]), ("outbox-purge", ["4"]),
+                           ("key-revoke", [])]
+        operator = {"system": "urn:notebridge:local-user", "value": getpass.getuser()}
+        for code, action in (("key-create", "C"), ("key-revoke", "U")):
+            event = next(e for e in events if any(c["code"] == code for c in e["subtype"]))
+            assert event["agent"][0]["who"]["identifier"] == operator, event
+            assert event["action"] == action and event["outcome"] == "0"
+            assert [entity["what"]["identifier"] for entity in event["entity"]] == [
+                {"system": "urn:notebridge:key", "value": app["id"]}]
         retry = next(e for e in events if any(c["code"] == "outbox-retry" for c in e["subtype"]))
         assert {"system": "urn:notebridge:outbox", "value": str(row["id"])} in [
             entity["what"].get("identifier") for entity in retry["entity"]]

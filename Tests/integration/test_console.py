@@ -59,7 +59,12 @@ def console_gateway(tmp_path_factory, peer):
         "    connectTimeoutSeconds: 2\n"
         "    initialBackoffMilliseconds: 200\n"
         "    maxBackoffSeconds: 1\n"
-        "    maxAttempts: 1000\n")
+        "    maxAttempts: 1000\n"
+        # One route that takes what the implicit one would (MDM^T02 and ORU^R01 from any sender): the dashboard
+        # counts by route.
+        "routes:\n"
+        "  notes:\n"
+        "    destinations: [ehr]\n")
     gateway = Gateway(folder / "data")
     gateway.args = ["--config", str(config)]
     gateway.cwd = REPO  # the Mappings page reads mappings/ of the working folder
@@ -181,6 +186,9 @@ def test_the_pages_show_the_messages_the_test_sent(browser, console_gateway, sen
     assert browser.find_element(By.CSS_SELECTOR, "[data-stat='journal.total']").text == "2"
     assert browser.find_element(By.CSS_SELECTOR, "[data-stat='outbox.ehr.queued-1m']").text == "2"
     assert int(browser.find_element(By.CSS_SELECTOR, "[data-stat='messages.received-1m']").text) >= 1
+    # By route, from the counters' `route` label: the configured route, and a row for messages no route takes.
+    assert int(browser.find_element(By.CSS_SELECTOR, "[data-stat='route.notes.received-1m']").text) >= 1
+    assert browser.find_element(By.CSS_SELECTOR, "[data-stat='route.none.received-1m']").text == "0"
     # The listeners are shown with the ports they are bound to.
     assert f"MLLP: 127.0.0.1:{console_gateway.mllp_port}" in browser.find_element(By.TAG_NAME, "main").text
     errors = browser.find_element(By.ID, "errors").text
@@ -190,6 +198,9 @@ def test_the_pages_show_the_messages_the_test_sent(browser, console_gateway, sen
     mllp_send(console_gateway, tmp_path_factory.mktemp("live"), synthetic("CONSOLE-ADT", sender="REGISTER"))
     wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "[data-stat='journal.total']").text == "3",
              timeout=15, what="the live count of three messages")
+    # An ADT^A04 no route takes: counted live under `none`.
+    wait_for(lambda: browser.find_element(By.CSS_SELECTOR, "[data-stat='route.none.received-1m']").text == "1",
+             timeout=15, what="the live count of the unrouted message")
 
 
 def test_a_dead_letter_retried_from_the_outbox_page_is_delivered(browser, console_gateway, peer, sent):
@@ -451,8 +462,9 @@ def metric_sum(values: dict, name: str, **labels) -> int:
 
 
 def test_a_second_gateway_counts_from_its_metrics_and_keeps_sessions_across_a_restart(browser, tmp_path_factory):
-    """A fresh gateway (its own data folder and EHR): the dashboard's per-minute counts equal the growth of the
-    counters /metrics exports (the gateway is younger than a minute, so the growth is since its start); then the
+    """A fresh gateway (its own data folder and EHR, one route): the dashboard's per-minute counts, by message type,
+    destination and route, equal the growth of the counters /metrics exports (the gateway is younger than a minute,
+    so the growth is since its start); then the
     gateway restarts on the same SQLite database and the browser's session is still accepted; signing out ends it
     for good. Last in the module: the browser's cookie is then this gateway's."""
     receiver = Receiver()
@@ -462,7 +474,8 @@ def test_a_second_gateway_counts_from_its_metrics_and_keeps_sessions_across_a_re
     config.write_text(
         "destinations:\n  ehr:\n    type: mllp\n    host: 127.0.0.1\n"
         f"    port: {receiver.port}\n    ackTimeoutSeconds: 5\n    connectTimeoutSeconds: 2\n"
-        "    initialBackoffMilliseconds: 200\n    maxBackoffSeconds: 1\n")
+        "    initialBackoffMilliseconds: 200\n    maxBackoffSeconds: 1\n"
+        "routes:\n  dictation:\n    sendingApplication: DICTATE\n    destinations: [ehr]\n")
     gateway = Gateway(folder / "data")
     gateway.args = ["--config", str(config)]
     try:
@@ -470,8 +483,14 @@ def test_a_second_gateway_counts_from_its_metrics_and_keeps_sessions_across_a_re
         before = metric_values(gateway)
         for control, mrn in (("SECOND-1", "MRN7101"), ("SECOND-2", "MRN7102")):
             assert send(gateway, mdm(control, mrn, "V81")) == "AA"
+        # A sender no route takes: received and failed with the route label `none`.
+        unrouted = mdm("SECOND-3", "MRN7103", "V82").replace(b"|DICTATE|", b"|OTHER|", 1)
+        assert send(gateway, unrouted) == "AA"
         wait_for(lambda: sorted(r["state"] for r in outbox(gateway)) == ["dead", "delivered"],
                  what="one dead and one delivered row")
+        processed = "notebridge_messages_processed_total"
+        wait_for(lambda: metric_sum(metric_values(gateway), processed, route="none", outcome="failed") == 1,
+                 what="the unrouted message failed")
         browser.get(base(gateway) + "/console/login")
         sign_in(browser, gateway, gateway.api_key)
         browser.get(base(gateway) + "/console")
@@ -481,7 +500,6 @@ def test_a_second_gateway_counts_from_its_metrics_and_keeps_sessions_across_a_re
             return int(browser.find_element(By.CSS_SELECTOR, f"[data-stat='{name}']").text)
 
         received = "notebridge_messages_received_total"
-        processed = "notebridge_messages_processed_total"
         expected = {
             "messages.received-1m": metric_sum(after, received) - metric_sum(before, received),
             "messages.processed-1m": metric_sum(after, processed, outcome="processed")
@@ -494,7 +512,15 @@ def test_a_second_gateway_counts_from_its_metrics_and_keeps_sessions_across_a_re
             name = f"notebridge_messages_{kind}_total"
             expected[f"outbox.ehr.{kind}-1m"] = (metric_sum(after, name, destination="ehr")
                                                  - metric_sum(before, name, destination="ehr"))
-        assert expected["messages.received-1m"] == 2 and expected["outbox.ehr.delivered-1m"] == 1
+        for route in ("dictation", "none"):
+            for kind, counter, outcome in (("received", received, None), ("processed", processed, "processed"),
+                                           ("failed", processed, "failed")):
+                labels = {"route": route} | ({"outcome": outcome} if outcome else {})
+                expected[f"route.{route}.{kind}-1m"] = (metric_sum(after, counter, **labels)
+                                                        - metric_sum(before, counter, **labels))
+        assert expected["messages.received-1m"] == 3 and expected["outbox.ehr.delivered-1m"] == 1
+        assert expected["route.dictation.received-1m"] == 2 and expected["route.dictation.processed-1m"] == 2
+        assert expected["route.none.received-1m"] == 1 and expected["route.none.failed-1m"] == 1
         assert expected["outbox.ehr.dead-1m"] == 1
         assert {name: shown(name) for name in expected} == expected
         screenshot(browser, "dashboard-counters")

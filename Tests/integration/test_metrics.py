@@ -70,21 +70,25 @@ def test_metrics_count_the_pipeline_and_hold_no_phi(gateway_factory, tmp_path):
         body, after = scrape(gateway)
 
         received = "notebridge_messages_received_total"
-        assert value(after, received, source="mllp", message_type="MDM^T02", outcome="accepted") == 5
-        assert value(after, received, source="mllp", message_type="MDM^T02", outcome="duplicate") == 1
+        # No route is configured: every message is counted with the route label `none`.
+        assert value(after, received, source="mllp", message_type="MDM^T02", outcome="accepted", route="none") == 5
+        assert value(after, received, source="mllp", message_type="MDM^T02", outcome="duplicate", route="none") == 1
         odd_count = sum(v for (name, labels), v in after.items()
                         if name == received and ("message_type", "other") in labels)
         assert odd_count == 1, body
         processed = "notebridge_messages_processed_total"
-        assert value(after, processed, message_type="MDM^T02", outcome="processed") == 4
-        assert value(after, processed, message_type="MDM^T02", outcome="failed") == 1
+        assert value(after, processed, message_type="MDM^T02", outcome="processed", route="none") == 4
+        assert value(after, processed, message_type="MDM^T02", outcome="failed", route="none") == 1
         assert value(after, "notebridge_messages_delivered_total", destination="ehr") == 3
         assert value(after, "notebridge_messages_retried_total", destination="ehr") >= 1
         assert value(after, "notebridge_messages_dead_total", destination="ehr") == 1
 
-        # Labels are destination names, message types, sources, outcomes and the audio job states, nothing else.
+        # Labels are destination and route names, message types, sources, outcomes and the audio job states, nothing
+        # else.
         names = {label for (_, labels) in after for label, _ in labels}
-        assert names <= {"destination", "message_type", "source", "outcome", "state"}
+        assert names <= {"destination", "route", "message_type", "source", "outcome", "state"}
+        routes = {value for (name, labels) in after for label, value in labels if label == "route"}
+        assert routes == {"none"}, routes
         states = {value for (name, labels) in after for label, value in labels if label == "state"}
         assert states == {"queued", "processing", "failed"}, states
         assert value(after, "notebridge_audio_jobs", state="queued") == 0

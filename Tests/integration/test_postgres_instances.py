@@ -5,7 +5,9 @@ acknowledgment. The PostgreSQL server is Debian's (`initdb` + `postgres`), start
 `nobody` when the tests run as root, on a Unix socket only; the test fails (never skips) when it is missing."""
 import base64
 import concurrent.futures
+import getpass
 import glob
+import json
 import os
 import pathlib
 import shutil
@@ -175,9 +177,18 @@ def test_two_instances_on_one_database_write_each_message_once_and_share_duplica
         assert len([g for g in instances if g.api_key]) == 1
         assert postgres.psql("notebridge", "SELECT COUNT(*) FROM api_keys") == "1"
         # The CLI reads and writes the same database: a key made on one host is listed from the other.
-        instances[0].cli("keys", "create", "--name", "second app", "--scopes", "notes:read")
+        second = json.loads(instances[0].cli("keys", "create", "--name", "second app", "--scopes", "notes:read",
+                                             "--format", "json").stdout)
         listed = instances[1].cli("keys", "list").stdout.decode()
         assert "second app" in listed and "first key" in listed
+        # The CLI's key action is audited in PostgreSQL as the console's are (channel cli, the local OS user).
+        assert postgres.psql("notebridge", "SELECT key_id || ' ' || channel || ' ' || target FROM audit "
+                             "WHERE action = 'key-create'") == f"local:{getpass.getuser()} cli key:{second['id']}"
+        exported = [json.loads(line) for line in
+                    instances[1].cli("audit", "export", "--format", "ndjson").stdout.decode().splitlines()]
+        created = [e for e in exported if any(c["code"] == "key-create" for c in e["subtype"])]
+        assert [e["agent"][0]["who"]["identifier"] for e in created] == [
+            {"system": "urn:notebridge:local-user", "value": getpass.getuser()}]
         for gateway in instances:
             assert "PostgreSQL store opened" in gateway.log_text()
             assert not (gateway.data_dir / "notebridge.sqlite").exists()

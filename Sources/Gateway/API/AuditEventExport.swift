@@ -2,8 +2,8 @@ import Foundation
 import Store
 
 /// Audit records as FHIR R4 AuditEvent resources: a RESTful operation (`rest`) with its interaction subtype (and,
-/// for an operator's action, NoteBridge's own action code: `outbox-retry`, `key-revoke`, ...), the API key as the
-/// requesting agent, NoteBridge as the observing application server, and the note and the action's target (an
+/// for an operator's action, NoteBridge's own action code: `outbox-retry`, `key-revoke`, ...), the API key (or, for
+/// the `notebridge` CLI, the local OS user) as the requesting agent, NoteBridge as the observing application server, and the note and the action's target (an
 /// outbox row, a journal entry, an API key, a destination; the rows it changed as a detail) as entities. Records
 /// hold no PHI, and neither do the events.
 public enum AuditEventExport {
@@ -49,6 +49,9 @@ public enum AuditEventExport {
         var type: Coding
         var detail: [Detail]?
     }
+
+    /// The identifier system of the OS user who acted through the `notebridge` CLI (an audit record of channel `cli`).
+    static let localUserSystem = "urn:notebridge:local-user"
 
     /// The code system of NoteBridge's own audit actions (``AuditRecord/Action`` raw values).
     static let actionSystem = "urn:notebridge:audit-action"
@@ -126,10 +129,19 @@ public enum AuditEventExport {
         case 400..<500: outcome = "4"
         default: outcome = "8"
         }
-        let who =
-            record.keyID.map {
-                Reference(identifier: Identifier(system: "urn:notebridge:api-key", value: $0), display: "API key \($0)")
-            } ?? Reference(identifier: nil, display: "unauthenticated caller")
+        let prefix = OperatorAudit.Agent.localOperatorPrefix
+        let who: Reference =
+            if record.channel == "cli", let keyID = record.keyID, keyID.hasPrefix(prefix) {
+                // An operator of the gateway's machine, through the CLI: the OS user, not a key.
+                Reference(
+                    identifier: Identifier(system: localUserSystem, value: String(keyID.dropFirst(prefix.count))),
+                    display: "local operator \(keyID.dropFirst(prefix.count)) (notebridge CLI)")
+            } else if let keyID = record.keyID {
+                Reference(
+                    identifier: Identifier(system: "urn:notebridge:api-key", value: keyID), display: "API key \(keyID)")
+            } else {
+                Reference(identifier: nil, display: "unauthenticated caller")
+            }
         return AuditEvent(
             id: "nb-audit-\(record.id)",
             type: Coding(

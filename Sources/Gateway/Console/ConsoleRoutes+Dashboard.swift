@@ -19,10 +19,8 @@ struct DashboardStats: Sendable {
     /// By destination, the notes queued in the last minute (from the rows' times).
     var lastMinute: [String: (queued: Int, delivered: Int, dead: Int)] = [:]
     /// What the counters `/metrics` exports grew by in the last minute: messages received, processed and failed by
-    /// type, rows delivered, retried and dead by destination.
+    /// type and by route, rows delivered, retried and dead by destination.
     var rates = CounterRates(since: Date())
-    /// The newest messages: by route, and what happened to messages in the last minute.
-    var recent = RecentMessages()
     /// The latest errors: when, where (a link), and the code and reason.
     var errors: [(when: Date, where: String, link: String, reason: String)]
 
@@ -32,10 +30,7 @@ struct DashboardStats: Sendable {
     static let errorsListed = 10
 
     /// Reads the numbers from the store.
-    static func read(
-        from store: any Store, destinations: [String], routes: [RouteConfiguration] = [],
-        defaultTypes: [MessageTypePattern] = [], now: Date = Date()
-    ) async throws -> DashboardStats {
+    static func read(from store: any Store, destinations: [String], now: Date = Date()) async throws -> DashboardStats {
         let minuteAgo = now.addingTimeInterval(-60)
         var lastMinute: [String: (queued: Int, delivered: Int, dead: Int)] = [:]
         for destination in destinations { lastMinute[destination] = (0, 0, 0) }
@@ -81,15 +76,13 @@ struct DashboardStats: Sendable {
                 ))
         }
         errors.sort { $0.when > $1.when }
-        let recent = try await RecentMessages.read(
-            from: store.journal, routes: routes, defaultTypes: defaultTypes, now: now)
         return DashboardStats(
-            journal: journal, journalTotal: total, outbox: outbox, lastMinute: lastMinute, recent: recent,
+            journal: journal, journalTotal: total, outbox: outbox, lastMinute: lastMinute,
             errors: Array(errors.prefix(errorsListed)))
     }
 
     /// The counts by `data-stat` name (`journal.processed`, `outbox.ehr.dead`, `outbox.ehr.depth`,
-    /// `messages.received-1m`, `type.MDM^T02.processed-1m`, `outbox.ehr.retried-1m`).
+    /// `messages.received-1m`, `type.MDM^T02.processed-1m`, `route.dictation.failed-1m`, `outbox.ehr.retried-1m`).
     var counts: [String: Int] {
         var counts = [
             "journal.total": journalTotal, "messages.received-1m": CounterRates.total(rates.received),
@@ -100,6 +93,12 @@ struct DashboardStats: Sendable {
             counts["type.\(type).received-1m"] = rates.received[type] ?? 0
             counts["type.\(type).processed-1m"] = rates.processed[type] ?? 0
             counts["type.\(type).failed-1m"] = rates.failed[type] ?? 0
+        }
+        let routes = Set(rates.receivedByRoute.keys).union(rates.processedByRoute.keys).union(rates.failedByRoute.keys)
+        for route in routes {
+            counts["route.\(route).received-1m"] = rates.receivedByRoute[route] ?? 0
+            counts["route.\(route).processed-1m"] = rates.processedByRoute[route] ?? 0
+            counts["route.\(route).failed-1m"] = rates.failedByRoute[route] ?? 0
         }
         for (state, count) in journal { counts["journal.\(state)"] = count }
         for (destination, states) in outbox {
@@ -115,71 +114,10 @@ struct DashboardStats: Sendable {
     }
 }
 
-/// The newest messages of the journal: counted by the route the pipeline gives them (the most specific match of
-/// ``RouteConfiguration/route(for:listener:in:defaultTypes:)``, as ``EncounterPipeline`` routes them) with their
-/// states, and how many were received, processed and failed in the last minute.
-struct RecentMessages: Sendable {
-    /// How many of the newest messages are counted.
-    static let newest = 2_000
-    /// The most rows read to find them (ids can be sparse after retention sweeps).
-    static let maximumRead = 20_000
-
-    /// By route name: messages, and how many of them are processed and failed; `""` for messages no route takes.
-    /// Empty when no route is configured.
-    var routes: [String: (messages: Int, processed: Int, failed: Int)] = [:]
-    /// How many messages are counted.
-    var counted = 0
-    /// Received, processed and failed in the minute before now (processed and failed by their last change).
-    var lastMinute: (received: Int, processed: Int, failed: Int) = (0, 0, 0)
-
-    static func read(
-        from journal: any Journal, routes: [RouteConfiguration], defaultTypes: [MessageTypePattern],
-        now: Date = Date()
-    ) async throws -> RecentMessages {
-        // Row ids ascend in commit order and start at 1: the newest rows are at or after the id `count - newest`
-        // (later when older rows were swept); read from there and keep the last `newest`.
-        let total = try await journal.count()
-        var cursor: Int64? = total > newest ? Int64(total - newest) : nil
-        var kept: [JournalEntry] = []
-        var read = 0
-        while read < maximumRead {
-            let entries = try await journal.entries(afterID: cursor, limit: 500)
-            kept += entries
-            if kept.count > newest { kept.removeFirst(kept.count - newest) }
-            read += entries.count
-            guard let last = entries.last, entries.count == 500 else { break }
-            cursor = last.id
-        }
-        var result = RecentMessages()
-        result.counted = kept.count
-        let minuteAgo = now.addingTimeInterval(-60)
-        for entry in kept {
-            if entry.receivedAt >= minuteAgo { result.lastMinute.received += 1 }
-            if entry.updatedAt >= minuteAgo, entry.state == .processed { result.lastMinute.processed += 1 }
-            if entry.updatedAt >= minuteAgo, entry.state == .failed { result.lastMinute.failed += 1 }
-            guard !routes.isEmpty else { continue }
-            let route =
-                HL7ReceivedHeader(probing: entry.body).flatMap {
-                    RouteConfiguration.route(for: $0, listener: "mllp", in: routes, defaultTypes: defaultTypes)
-                }?.name ?? ""
-            var count = result.routes[route] ?? (0, 0, 0)
-            count.messages += 1
-            if entry.state == .processed { count.processed += 1 }
-            if entry.state == .failed { count.failed += 1 }
-            result.routes[route] = count
-        }
-        return result
-    }
-}
-
 extension ConsoleRoutes {
     func dashboard(_ caller: Caller) async throws -> Response {
         let names = configuration.destinations.map(\.name)
-        var stats = try await storing {
-            try await DashboardStats.read(
-                from: store, destinations: names, routes: configuration.routes,
-                defaultTypes: configuration.pipelineMessageTypes)
-        }
+        var stats = try await storing { try await DashboardStats.read(from: store, destinations: names) }
         stats.rates = counters.lastMinute()
         let kinds = Dictionary(
             configuration.destinations.map { destination -> (String, String) in
@@ -200,18 +138,23 @@ extension ConsoleRoutes {
                 "deadMinute": stats.rates.dead[name] ?? 0,
             ]
         }
+        // By route, from the counters (`route` label); the messages no route takes as a last row.
+        let rates = stats.rates
         var routes = configuration.routes.map { route -> [String: Any] in
-            let count = stats.recent.routes[route.name] ?? (0, 0, 0)
-            return [
-                "name": route.name, "types": route.messageTypes.map(\.description).joined(separator: ", "),
-                "destinations": route.destinations.joined(separator: ", "), "messages": count.messages,
-                "processed": count.processed, "failed": count.failed,
+            [
+                "name": route.name, "label": route.name,
+                "types": route.messageTypes.map(\.description).joined(separator: ", "),
+                "destinations": route.destinations.joined(separator: ", "),
+                "received": rates.receivedByRoute[route.name] ?? 0,
+                "processed": rates.processedByRoute[route.name] ?? 0, "failed": rates.failedByRoute[route.name] ?? 0,
             ]
         }
-        if let unrouted = stats.recent.routes[""] {
+        if !routes.isEmpty {
+            let none = GatewayMetrics.noRoute
             routes.append([
-                "name": "no route", "types": "", "destinations": "", "messages": unrouted.messages,
-                "processed": unrouted.processed, "failed": unrouted.failed,
+                "name": "no route", "label": none, "types": "", "destinations": "",
+                "received": rates.receivedByRoute[none] ?? 0, "processed": rates.processedByRoute[none] ?? 0,
+                "failed": rates.failedByRoute[none] ?? 0,
             ])
         }
         let bound = endpoints?.boundPorts
@@ -233,7 +176,7 @@ extension ConsoleRoutes {
                 "failedMinute": CounterRates.total(stats.rates.failed),
                 "states": stats.journal.map { ["name": $0.state, "count": $0.count] as [String: Any] },
             ] as [String: Any],
-            "destinations": destinations, "routes": routes, "routeWindow": RecentMessages.newest,
+            "destinations": destinations, "routes": routes,
             "defaultTypes": configuration.pipelineMessageTypes.map(\.description).joined(separator: ", "),
             "listeners": listeners,
             "types": Set(stats.rates.received.keys).union(stats.rates.processed.keys).sorted().map { type in
@@ -262,8 +205,6 @@ extension ConsoleRoutes {
         headers[.accelBuffering] = "no"
         let store = store
         let names = configuration.destinations.map(\.name)
-        let routes = configuration.routes
-        let defaultTypes = configuration.pipelineMessageTypes
         let logger = logger
         let counters = counters
         return Response(
@@ -274,8 +215,7 @@ extension ConsoleRoutes {
                 do {
                     try await writer.write(ByteBuffer(string: "retry: 5000\n\n"))
                     while clock.now < end, !Task.isCancelled, !Task.isShuttingDownGracefully {
-                        var stats = try await DashboardStats.read(
-                            from: store, destinations: names, routes: routes, defaultTypes: defaultTypes)
+                        var stats = try await DashboardStats.read(from: store, destinations: names)
                         stats.rates = counters.lastMinute()
                         try await writer.write(Self.statsEvent(stats))
                         try await Task.sleep(for: Self.eventInterval)

@@ -52,24 +52,16 @@ extension ConsoleRoutes {
         } catch {
             throw ConsoleError.badRequest("choose at least one scope")
         }
-        // The path of `notebridge keys create`: issue, then store only the hash.
+        // The path of `notebridge keys create`: issue, store only the hash, audit.
         let issued: IssuedAPIKey
         do {
-            issued = try await APIKeys.create(in: store.keys, name: caller.form["name"] ?? "", scopes: scopes)
-        } catch let error as APIError {
+            issued = try await KeyActions(store: store, logger: logger).create(
+                name: caller.form["name"] ?? "", scopes: scopes, by: auditAgent(caller))
+        } catch let error as APIError where error.status != .serviceUnavailable {
             throw ConsoleError.badRequest(error.message)
         } catch {
-            logger.error("console key creation failed", metadata: ["nb.error": "\(type(of: error))"])
             throw ConsoleError.unavailable
         }
-        logger.notice(
-            "console created an API key",
-            metadata: [
-                "nb.api.key_id": "\(caller.session.keyID)", "nb.api.created_key_id": "\(issued.record.id)",
-                "nb.api.scopes": "\(scopes.map(\.rawValue).joined(separator: ","))",
-            ])
-        try await OperatorAudit(audit: store.audit, logger: logger).record(
-            .keyCreate, by: auditAgent(caller), target: AuditRecord.Target.apiKey(issued.record.id))
         return try await keysPage(caller, created: issued)
     }
 
@@ -89,15 +81,14 @@ extension ConsoleRoutes {
     /// `POST /console/keys/{id}/revoke`.
     func revokeKey(_ context: APIRequestContext, _ caller: Caller) async throws -> Response {
         let id = try Self.keyID(context)
-        guard try await storing({ try await store.keys.revokeKey(id: id, at: Date()) }) else {
-            throw ConsoleError.notFound("no active key \(id)")
+        // The path of `notebridge keys revoke`: revoke, end the key's sessions, audit.
+        let revoked: Bool
+        do {
+            revoked = try await KeyActions(store: store, logger: logger).revoke(id: id, by: auditAgent(caller))
+        } catch {
+            throw ConsoleError.unavailable
         }
-        try await storing { try await sessions.close(keyID: id) }
-        logger.notice(
-            "console revoked an API key",
-            metadata: ["nb.api.key_id": "\(caller.session.keyID)", "nb.api.revoked_key_id": "\(id)"])
-        try await OperatorAudit(audit: store.audit, logger: logger).record(
-            .keyRevoke, by: auditAgent(caller), target: AuditRecord.Target.apiKey(id))
+        guard revoked else { throw ConsoleError.notFound("no active key \(id)") }
         if id == caller.session.keyID { return Self.redirect("/console/login") }
         return try await keysPage(caller, notice: "Key \(id) was revoked.")
     }

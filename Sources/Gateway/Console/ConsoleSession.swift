@@ -87,13 +87,19 @@ struct ConsoleSessions: Sendable {
         self.lifetime = lifetime
     }
 
-    /// Opens a session for `key` (the caller checked its `admin` scope); expired sessions are erased meanwhile.
+    /// The most sessions one key keeps: signing in once more ends its oldest beyond these.
+    static let maximumPerKey = 20
+
+    /// Opens a session for `key` (the caller checked its `admin` scope); expired sessions are erased meanwhile, and
+    /// the key's oldest sessions beyond ``maximumPerKey`` (a script that signs in again and again cannot grow the
+    /// table without bound within a session's lifetime).
     func open(for key: APIKeyRecord, now: Date = Date()) async throws -> ConsoleSession {
         let token = ConsoleSession.randomToken()
         let stored = StoredConsoleSession(
             tokenDigest: Self.digest(token), keyID: key.id, createdAt: now,
             expiresAt: now.addingTimeInterval(Double(lifetime.components.seconds)))
         try await store.saveSession(stored, now: now)
+        _ = try await store.trimSessions(keyID: key.id, keeping: Self.maximumPerKey)
         return ConsoleSession(token: token, stored: stored, key: key)
     }
 

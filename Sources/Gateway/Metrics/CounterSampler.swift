@@ -73,7 +73,8 @@ final class CounterSampler: Service, Sendable {
     }
 }
 
-/// How much the gateway's counters grew between two samples: messages by type, deliveries by destination.
+/// How much the gateway's counters grew between two samples: messages by type and by route, deliveries by
+/// destination.
 struct CounterRates: Sendable, Hashable {
     /// The start of the span.
     var since: Date
@@ -83,6 +84,12 @@ struct CounterRates: Sendable, Hashable {
     var processed: [String: Int] = [:]
     /// Messages the pipeline could not make a note of, by message type label.
     var failed: [String: Int] = [:]
+    /// Inbound messages (every outcome), by route label (``GatewayMetrics/noRoute`` for messages no route takes).
+    var receivedByRoute: [String: Int] = [:]
+    /// Messages the pipeline made a note of, by route label.
+    var processedByRoute: [String: Int] = [:]
+    /// Messages the pipeline could not make a note of, by route label.
+    var failedByRoute: [String: Int] = [:]
     /// Rows delivered, by destination.
     var delivered: [String: Int] = [:]
     /// Failed attempts that will be tried again, by destination.
@@ -110,6 +117,14 @@ struct CounterRates: Sendable, Hashable {
             matching: [outcome: GatewayMetrics.ProcessedOutcome.processed.rawValue])
         failed = growth(
             GatewayMetrics.processedLabel, by: type,
+            matching: [outcome: GatewayMetrics.ProcessedOutcome.failed.rawValue])
+        let route = GatewayMetrics.routeDimension
+        receivedByRoute = growth(GatewayMetrics.receivedLabel, by: route)
+        processedByRoute = growth(
+            GatewayMetrics.processedLabel, by: route,
+            matching: [outcome: GatewayMetrics.ProcessedOutcome.processed.rawValue])
+        failedByRoute = growth(
+            GatewayMetrics.processedLabel, by: route,
             matching: [outcome: GatewayMetrics.ProcessedOutcome.failed.rawValue])
         let destination = DeliveryMetrics.destinationDimension
         delivered = growth(DeliveryMetrics.deliveredLabel, by: destination)

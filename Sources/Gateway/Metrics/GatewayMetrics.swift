@@ -7,15 +7,17 @@ import Transcription
 /// swift-metrics).
 ///
 /// One registry per running gateway, handed to every part that counts (no process-wide bootstrap, so that tests can
-/// run several gateways in one process). Labels are destination names, message types and outcomes only: a
+/// run several gateways in one process). Labels are destination names, route names, message types and outcomes
+/// only (route and destination names come from the configuration, so their set is bounded and holds no PHI): a
 /// message type that is not a plain HL7 code (`MDM^T02`), a site-defined `Z` type, and any type past the first
 /// ``maximumMessageTypes`` seen are exported as `other`, so that what a sender writes into MSH-9 neither reaches a
 /// label nor grows the registry without bound.
 public struct GatewayMetrics: Sendable {
-    /// `notebridge_messages_received_total{source, message_type, outcome}`: inbound messages, by what the intake did
-    /// with them.
+    /// `notebridge_messages_received_total{source, message_type, outcome, route}`: inbound messages, by what the
+    /// intake did with them and the route the pipeline gives them (``noRoute`` when none takes them).
     public static let receivedLabel = "notebridge_messages_received_total"
-    /// `notebridge_messages_processed_total{message_type, outcome}`: accepted messages the pipeline finished with.
+    /// `notebridge_messages_processed_total{message_type, outcome, route}`: accepted messages the pipeline finished
+    /// with, by the route that took them (``noRoute`` when none did).
     public static let processedLabel = "notebridge_messages_processed_total"
     /// `notebridge_transcription_fallbacks_total{reason}`: recordings the embedded speech engine transcribed because
     /// the remote one failed, by why it failed (`FallbackSpeechEngine.Reason`: `unreachable`, `timeout`,
@@ -36,6 +38,12 @@ public struct GatewayMetrics: Sendable {
     public static let messageTypeDimension = "message_type"
     /// The label naming an outcome.
     public static let outcomeDimension = "outcome"
+    /// The label naming the route of a message: a configured route's name (`routes.<name>` for HL7 v2, the
+    /// Subscription route's name for a notification), else ``noRoute``.
+    public static let routeDimension = "route"
+    /// The route label of a message no configured route takes (and of every message when no route is configured).
+    /// Configuration refuses a route of this name.
+    public static let noRoute = "none"
 
     /// What the intake did with a message.
     public enum ReceivedOutcome: String, Sendable, CaseIterable {
@@ -91,25 +99,39 @@ public struct GatewayMetrics: Sendable {
         }
     }
 
-    /// Counts one inbound message.
-    public func received(source: String, messageType: String?, outcome: ReceivedOutcome) {
+    /// Counts one inbound message; `route` is the name of the configured route that takes it, `nil` for none.
+    public func received(source: String, messageType: String?, outcome: ReceivedOutcome, route: String? = nil) {
         Counter(
             label: Self.receivedLabel,
             dimensions: [
                 (Self.sourceDimension, source), (Self.messageTypeDimension, messageTypes.label(messageType)),
-                (Self.outcomeDimension, outcome.rawValue),
+                (Self.outcomeDimension, outcome.rawValue), (Self.routeDimension, Self.routeLabel(route)),
             ], factory: factory
         ).increment()
     }
 
-    /// Counts one message the pipeline finished with.
-    public func processed(messageType: String?, outcome: ProcessedOutcome) {
+    /// Counts one message the pipeline finished with; `route` is the name of the configured route that took it, `nil`
+    /// for none.
+    public func processed(messageType: String?, outcome: ProcessedOutcome, route: String? = nil) {
         Counter(
             label: Self.processedLabel,
             dimensions: [
                 (Self.messageTypeDimension, messageTypes.label(messageType)), (Self.outcomeDimension, outcome.rawValue),
+                (Self.routeDimension, Self.routeLabel(route)),
             ], factory: factory
         ).increment()
+    }
+
+    /// A route name as a label: a configured name (1 to 64 ASCII letters, digits, `-` or `_`, as configuration
+    /// requires), else ``noRoute``.
+    static func routeLabel(_ route: String?) -> String {
+        guard let route, (1...64).contains(route.utf8.count),
+            route.utf8.allSatisfy({
+                (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D
+                    || $0 == 0x5F
+            })
+        else { return noRoute }
+        return route
     }
 
     /// Counts one recording the embedded engine transcribed in place of the remote one.

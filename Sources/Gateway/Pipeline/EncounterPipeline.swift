@@ -77,6 +77,24 @@ struct EncounterPipeline: Sendable {
             acknowledgmentDestination: route.acknowledgmentDestination, route: route.name)
     }
 
+    /// The name of the route that takes `entry`, as ``handling(of:)`` and ``readNotification(_:)`` choose it: an
+    /// HL7 v2 route, or the Subscription route of a notification; `nil` when no route is configured or none takes
+    /// it. The `route` label of its count.
+    func routeName(of entry: JournalEntry) -> String? {
+        if entry.messageType == SubscriptionHookRoutes.messageType {
+            let route = Self.subscriptionRoute(of: entry)
+            return subscriptions[route] == nil ? nil : route
+        }
+        return RouteConfiguration.routeName(
+            for: HL7ReceivedHeader(probing: entry.body), listener: "mllp", in: routes,
+            defaultTypes: defaultMessageTypes)
+    }
+
+    /// The Subscription route a notification was journaled for (its sender is `subscription|<route>`).
+    static func subscriptionRoute(of entry: JournalEntry) -> String {
+        entry.sender.hasPrefix("subscription|") ? String(entry.sender.dropFirst("subscription|".count)) : ""
+    }
+
     /// Where ADT visit contexts are kept; `nil` keeps none.
     var contexts: (any EncounterContexts)? = nil
 
@@ -303,7 +321,7 @@ struct EncounterPipeline: Sendable {
 
     /// The encounter a Subscription notification was journaled as (its Codable JSON), for its route's destinations.
     func readNotification(_ entry: JournalEntry) -> Reading {
-        let route = entry.sender.hasPrefix("subscription|") ? String(entry.sender.dropFirst("subscription|".count)) : ""
+        let route = Self.subscriptionRoute(of: entry)
         let metadata: Logger.Metadata = [
             "nb.journal.id": "\(entry.id)", "nb.hl7.message_type": "\(SubscriptionHookRoutes.messageType)",
             "nb.pipeline.route": "\(route)",

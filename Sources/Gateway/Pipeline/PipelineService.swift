@@ -336,17 +336,21 @@ struct PipelineService: Service {
         }
 
         mutating func tally(_ entry: JournalEntry, _ outcome: EncounterPipeline.Outcome) {
+            let metrics = service.metrics
+            // The route label: the probed header's route, as the pipeline chose it (the header is read again only
+            // when counting).
+            let route = { [pipeline] in metrics == nil ? nil : pipeline.routeName(of: entry) }
             switch outcome {
             case .processed:
                 written += 1
-                service.metrics?.processed(messageType: entry.messageType, outcome: .processed)
+                metrics?.processed(messageType: entry.messageType, outcome: .processed, route: route())
                 service.deliveries.wake()
             case .failed:
-                service.metrics?.processed(messageType: entry.messageType, outcome: .failed)
+                metrics?.processed(messageType: entry.messageType, outcome: .failed, route: route())
             case .contextKept:
-                service.metrics?.processed(messageType: entry.messageType, outcome: .processed)
+                metrics?.processed(messageType: entry.messageType, outcome: .processed, route: route())
             case .alreadyProcessed:
-                service.metrics?.processed(messageType: entry.messageType, outcome: .alreadyProcessed)
+                metrics?.processed(messageType: entry.messageType, outcome: .alreadyProcessed, route: route())
             case .deferred:
                 // The entry stays accepted; later entries wait for the next pass so that none overtakes it.
                 stopping = true
