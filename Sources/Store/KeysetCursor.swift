@@ -17,3 +17,14 @@ public enum KeysetCursor: Sendable, Hashable {
         }
     }
 }
+
+extension KeysetCursor {
+    /// The SQLite condition on `column` that keeps the cursor's side (`?` stands for its bound), and whether the page is
+    /// read in ascending id order (a newer page: the nearest rows above the bound first).
+    func condition(on column: String) -> (sql: String, bound: Int64, ascending: Bool) {
+        switch self {
+        case .before(let id): ("\(column) < ?", id, false)
+        case .after(let id): ("\(column) > ?", id, true)
+        }
+    }
+}

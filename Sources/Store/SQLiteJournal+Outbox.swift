@@ -258,15 +258,10 @@ extension SQLiteJournal: Outbox {
             arguments += [destination]
         }
         var order = "DESC"
-        switch cursor {
-        case nil: break
-        case .before(let id):
-            conditions.append("id < ?")
-            arguments += [id]
-        case .after(let id):
-            conditions.append("id > ?")
-            arguments += [id]
-            order = "ASC"
+        if let (condition, bound, ascending) = cursor?.condition(on: "id") {
+            conditions.append(condition)
+            arguments += [bound]
+            if ascending { order = "ASC" }
         }
         arguments += [limit]
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")

@@ -38,15 +38,10 @@ extension SQLiteJournal: JournalSearching {
             arguments += [before.epochMilliseconds]
         }
         var order = "DESC"
-        switch search.cursor {
-        case nil: break
-        case .before(let id):
-            conditions.append("id < ?")
-            arguments += [id]
-        case .after(let id):
-            conditions.append("id > ?")
-            arguments += [id]
-            order = "ASC"
+        if let (condition, bound, ascending) = search.cursor?.condition(on: "id") {
+            conditions.append(condition)
+            arguments += [bound]
+            if ascending { order = "ASC" }
         }
         arguments += [limit]
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
