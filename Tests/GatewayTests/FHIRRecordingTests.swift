@@ -14,6 +14,17 @@ import TestSupport
 /// Recordings sent inline in FHIR attachments: `$soap-note` Parameters and Bundle intake.
 @Suite("/fhir recordings")
 struct FHIRRecordingTests {
+    @Test("past the API's body limit only a body that names inline data may be read (else 413 however framed)")
+    func inlineDataMarker() {
+        let attachment = Array(#"{"content":[{"attachment":{"data":"UklGR"}}]}"#.utf8)
+        #expect(FHIRRoutes.mayCarryInlineData(attachment, xml: false))
+        let xml = Array(#"<attachment><data value="UklGR"/></attachment>"#.utf8)
+        #expect(FHIRRoutes.mayCarryInlineData(xml, xml: true))
+        let text = Array(#"{"transcript":"The patient reports a cough."}"#.utf8)
+        #expect(!FHIRRoutes.mayCarryInlineData(text, xml: false))
+        #expect(!FHIRRoutes.mayCarryInlineData(Array("<dat".utf8), xml: true))
+    }
+
     typealias F = V1APIFixture
 
     /// The first bytes of a WAV file (a RIFF header), enough for the container to be recognised.

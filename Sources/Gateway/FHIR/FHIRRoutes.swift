@@ -136,6 +136,12 @@ struct FHIRRoutes: Sendable {
         let bytes: [UInt8]
         do {
             bytes = try await v1.body(request, limit: limit)
+            // Past the API's own limit only a recording's inline data may take a body (`"data"` in JSON, `<data` in
+            // XML); any other body that size is too large, however it was framed.
+            let apiLimit = v1.configuration.maximumBodyBytes
+            if bytes.count > apiLimit, !Self.mayCarryInlineData(bytes, xml: isXML) {
+                throw APIError.payloadTooLarge(limit: apiLimit)
+            }
         } catch let error as APIError {
             throw FHIRError(error)
         }
@@ -145,6 +151,19 @@ struct FHIRRoutes: Sendable {
         } catch {
             throw FHIRError(error)
         }
+    }
+
+    /// Whether a body names an attachment's inline data: the key `"data"` (JSON) or the element `<data` (XML).
+    static func mayCarryInlineData(_ bytes: [UInt8], xml: Bool) -> Bool {
+        let marker = Array((xml ? "<data" : "\"data\"").utf8)
+        guard bytes.count >= marker.count, let first = marker.first else { return false }
+        var index = 0
+        let last = bytes.count - marker.count
+        while index <= last {
+            if bytes[index] == first, bytes[index..<(index + marker.count)].elementsEqual(marker) { return true }
+            index += 1
+        }
+        return false
     }
 
     /// `Parameters.parameter[i]` of the first parameter named `name`.
