@@ -27,36 +27,6 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
         }
     }
 
-    /// A note row ready to insert: its documents sealed and its lookup values digested (outside the transaction).
-    struct SealedNote: Sendable {
-        var note: StoredNote
-        var document: SealedValue
-        var fhir: SealedValue?
-        var lookupKeyID: String
-        var patient: String?
-        var encounter: String?
-        var source: String?
-        var request: String?
-        /// The same source under any key of the keyring (a rotation changes the digest).
-        var sourceKeys: [String]
-        var sourceDigests: [String]
-
-        init(_ note: StoredNote, sealing: StoreSealing) throws {
-            self.note = note
-            document = try sealing.seal(note.document, for: .note(id: note.id))
-            fhir = try note.fhir.map { try sealing.seal($0, for: .noteFHIR(id: note.id)) }
-            let lookup = sealing.activeLookup()
-            lookupKeyID = lookup.keyID
-            patient = note.lookup.patient.map { lookup.digest("patient", $0) }
-            encounter = note.lookup.encounter.map { lookup.digest("encounter", $0) }
-            source = note.lookup.source.map { lookup.digest("source", $0) }
-            request = note.lookup.request.map { lookup.digest("request", $0) }
-            let sources = note.lookup.source.map { sealing.lookupDigests("source", $0) } ?? []
-            sourceKeys = sources.map(\.keyID)
-            sourceDigests = sources.map(\.digest)
-        }
-    }
-
     /// Inserts a sealed note on `connection` (in the caller's transaction); throws
     /// ``StoreError/Code/invalidArgument`` when its id is taken and ``StoreError/Code/duplicate`` when its owner has a
     /// note from the same source.
@@ -67,7 +37,7 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
         let taken = try await connection.rows(
             """
             SELECT 1 FROM notes WHERE owner_key_id = \(note.ownerKeyID) AND (lookup_key_id, source_index) IN \
-            (SELECT * FROM unnest(\(sealed.sourceKeys)::text[], \(sealed.sourceDigests)::text[]))
+            (SELECT * FROM unnest(\(sealed.sources.map(\.keyID))::text[], \(sealed.sources.map(\.digest))::text[]))
             """,
             logger: logger)
         guard taken.isEmpty else { throw StoreError(.duplicate, reason: "the key has a note from this source") }

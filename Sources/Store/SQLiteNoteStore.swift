@@ -66,40 +66,14 @@ public final class SQLiteNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOut
         }
     }
 
-    /// A note row ready to insert: its documents sealed and its lookup values digested (outside the transaction).
-    struct SealedNote: Sendable {
-        var note: StoredNote
-        var document: SealedValue
-        var fhir: SealedValue?
-        var lookupKeyID: String
-        var patient: String?
-        var encounter: String?
-        var source: String?
-        var request: String?
-        /// The same source under any key of the keyring (a rotation changes the digest).
-        var sources: [(String, String)]?
-
-        init(_ note: StoredNote, sealing: StoreSealing) throws {
-            self.note = note
-            document = try sealing.seal(note.document, for: .note(id: note.id))
-            fhir = try note.fhir.map { try sealing.seal($0, for: .noteFHIR(id: note.id)) }
-            let lookup = sealing.activeLookup()
-            lookupKeyID = lookup.keyID
-            patient = note.lookup.patient.map { lookup.digest("patient", $0) }
-            encounter = note.lookup.encounter.map { lookup.digest("encounter", $0) }
-            source = note.lookup.source.map { lookup.digest("source", $0) }
-            request = note.lookup.request.map { lookup.digest("request", $0) }
-            sources = note.lookup.source.map { sealing.lookupDigests("source", $0).map { ($0.keyID, $0.digest) } }
-        }
-    }
-
     /// Inserts a sealed note; throws ``StoreError/Code/invalidArgument`` when its id is taken and
     /// ``StoreError/Code/duplicate`` when its owner has a note from the same source.
     static func insert(_ sealed: SealedNote, into db: Database) throws {
         let note = sealed.note
         let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM notes WHERE id = ?", arguments: [note.id]) ?? false
         guard !exists else { throw StoreError(.invalidArgument, reason: "a note with this id exists") }
-        if let sources = sealed.sources {
+        let sources = sealed.sources
+        if !sources.isEmpty {
             let clause = sources.map { _ in "(lookup_key_id = ? AND source_index = ?)" }.joined(separator: " OR ")
             var arguments: StatementArguments = [note.ownerKeyID]
             for (id, value) in sources { arguments += [id, value] }
