@@ -10,21 +10,6 @@ import Testing
 struct AudioJobStoreConformanceTests {
     private typealias Support = StoreTestSupport
 
-    private func withStore(_ implementation: StoreImplementation, _ body: (any Store) async throws -> Void)
-        async throws
-    {
-        try await Support.withTemporaryDirectory { folder in
-            let store = try await implementation.open(folder, try Support.keyring())
-            do {
-                try await body(store)
-            } catch {
-                try? await store.close()
-                throw error
-            }
-            try await store.close()
-        }
-    }
-
     private static func id(_ digit: Character) -> String { "note_" + String(repeating: digit, count: 32) }
 
     private static let audio = Array("RIFF \(StoreTestSupport.phiMarker) says the knee hurts".utf8)
@@ -54,7 +39,7 @@ struct AudioJobStoreConformanceTests {
         "a job is queued, claimed with its audio opened, reports progress, and becomes its note and webhook at once",
         arguments: StoreImplementation.all)
     func queuedClaimedDone(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let jobs = store.audioJobs
             let now = Date()
             let worker = JournalClaimant(owner: "one", lease: .seconds(30))
@@ -120,7 +105,7 @@ struct AudioJobStoreConformanceTests {
         "a failed job keeps its failure, not its audio, and announces it; a deleted job is gone for its worker too",
         arguments: StoreImplementation.all)
     func failedAndDeleted(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let jobs = store.audioJobs
             let now = Date()
             let worker = JournalClaimant(owner: "one", lease: .seconds(30))
@@ -168,7 +153,7 @@ struct AudioJobStoreConformanceTests {
         "claims: one claimant per job, the caller's running jobs left out, its own claims taken back, an expired claim taken over",
         arguments: StoreImplementation.all)
     func claimsAndLeases(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let jobs = store.audioJobs
             let now = Date()
             let ids = ["d", "e", "f", "0", "1", "2"].map { Self.id(Character($0)) }

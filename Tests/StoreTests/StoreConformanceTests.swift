@@ -40,22 +40,6 @@ struct StoreImplementation: Sendable, CustomTestStringConvertible {
 struct StoreConformanceTests {
     private typealias Support = StoreTestSupport
 
-    /// A fresh store of `implementation`, closed after `body`.
-    private func withStore(_ implementation: StoreImplementation, _ body: (any Store) async throws -> Void)
-        async throws
-    {
-        try await Support.withTemporaryDirectory { folder in
-            let store = try await implementation.open(folder, try Support.keyring())
-            do {
-                try await body(store)
-            } catch {
-                try? await store.close()
-                throw error
-            }
-            try await store.close()
-        }
-    }
-
     private func note(_ id: String, patient: String, now: Date = Date()) -> OutboxNote {
         OutboxNote(
             id: id, createdAt: now, expiresAt: now.addingTimeInterval(3600), patientKey: patient,
@@ -76,7 +60,7 @@ struct StoreConformanceTests {
         "the journal records, finds duplicates by sender and control id, and lists by state",
         arguments: StoreImplementation.all)
     func journal(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let journal = store.journal
             // Each entry is stamped when it is made; an hour's window keeps the second within it however slowly a
             // loaded machine commits the first.
@@ -120,7 +104,7 @@ struct StoreConformanceTests {
         "accepted entries are claimed by one owner at a time, in id order, and an expired claim is taken over",
         arguments: StoreImplementation.all)
     func journalClaims(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let journal = store.journal
             let ids = try await acceptedEntries(journal, count: 6, prefix: "C")
             try await journal.updateState(id: ids[5], to: .processed)
@@ -191,7 +175,7 @@ struct StoreConformanceTests {
 
     @Test("concurrent journal claims by several owners never return the same entry", arguments: StoreImplementation.all)
     func concurrentJournalClaims(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let journal = store.journal
             let ids = try await acceptedEntries(journal, count: 60, prefix: "K")
             let claimed = await withTaskGroup(of: [Int64].self) { group in
@@ -223,7 +207,7 @@ struct StoreConformanceTests {
         "a resend with the same content is a duplicate, with other content its own flagged entry, in one batch too",
         arguments: StoreImplementation.all)
     func reusedControlID(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let journal = store.journal
             let start = Date()
             func entry(_ note: String, _ offset: TimeInterval) -> NewJournalEntry {
@@ -265,7 +249,7 @@ struct StoreConformanceTests {
         "commit stores the note and one pending row per destination, and processes the journal entry, all or nothing",
         arguments: StoreImplementation.all)
     func commitIsOneTransaction(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let outbox = store.outbox
             guard
                 case .recorded(let entryID) = try await store.journal.record(
@@ -302,7 +286,7 @@ struct StoreConformanceTests {
 
     @Test("concurrent claims never return the same row", arguments: StoreImplementation.all)
     func leasePreventsDoubleClaims(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let outbox = store.outbox
             for index in 0..<40 {
                 _ = try await outbox.commit(
@@ -336,7 +320,7 @@ struct StoreConformanceTests {
         "claim takes no rows for a limit of 0 and refuses a lease that is not positive",
         arguments: StoreImplementation.all)
     func claimArguments(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             _ = try await store.outbox.commit(
                 note("note_1", patient: "pk_a"), destinations: ["ehr"], processing: nil, now: Date())
             #expect(
@@ -355,7 +339,7 @@ struct StoreConformanceTests {
         "an expired lease is claimed again, and its old holder can no longer complete, fail or release the row",
         arguments: StoreImplementation.all)
     func expiredLeaseIsReclaimed(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let outbox = store.outbox
             let start = Date()
             _ = try await outbox.commit(
@@ -388,7 +372,7 @@ struct StoreConformanceTests {
         "fail with a retry time makes the row pending until then; a patient's later rows wait behind it",
         arguments: StoreImplementation.all)
     func failAndPerPatientOrder(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let outbox = store.outbox
             let now = Date()
             _ = try await outbox.commit(
@@ -416,7 +400,7 @@ struct StoreConformanceTests {
         "release gives a row back without an attempt; fail without a retry time is the dead letter, which retry reopens",
         arguments: StoreImplementation.all)
     func releaseDeadLetterAndRetry(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let outbox = store.outbox
             let now = Date()
             _ = try await outbox.commit(
@@ -459,7 +443,7 @@ struct StoreConformanceTests {
         "a delivered row keeps the references it was completed with; too many or malformed ones are refused, unwritten",
         arguments: StoreImplementation.all)
     func deliveredReferences(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let outbox = store.outbox
             let now = Date()
             for (index, patient) in ["pk_a", "pk_b", "pk_c"].enumerated() {
@@ -505,7 +489,7 @@ struct StoreConformanceTests {
 
     @Test("expired notes are erased and their rows stay, without the note", arguments: StoreImplementation.all)
     func expiredNoteDocuments(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let now = Date()
             _ = try await store.outbox.commit(
                 note("note_1", patient: "pk_a", now: now), destinations: ["ehr"], processing: nil, now: now)
@@ -520,7 +504,7 @@ struct StoreConformanceTests {
 
     @Test("notes, API keys, audit records and webhook deliveries round-trip", arguments: StoreImplementation.all)
     func notesKeysAuditWebhooks(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let now = Date()
             let key = APIKeyRecord(
                 id: "key_000000000001", name: "app", scopes: ["notes:write", "admin"], hash: "ab12",
@@ -573,7 +557,7 @@ struct StoreConformanceTests {
         "of many concurrent first keys exactly one is stored, and none once a key exists",
         arguments: StoreImplementation.all)
     func firstKeyOnce(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let keys = store.keys
             let stored = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for index in 0..<8 {

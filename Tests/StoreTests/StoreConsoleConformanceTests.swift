@@ -12,25 +12,10 @@ import Testing
 struct StoreConsoleConformanceTests {
     private typealias Support = StoreTestSupport
 
-    private func withStore(_ implementation: StoreImplementation, _ body: (any Store) async throws -> Void)
-        async throws
-    {
-        try await Support.withTemporaryDirectory { folder in
-            let store = try await implementation.open(folder, try Support.keyring())
-            do {
-                try await body(store)
-            } catch {
-                try? await store.close()
-                throw error
-            }
-            try await store.close()
-        }
-    }
-
     @Test(
         "operators' actions are audit records with their target, rows and channel", arguments: StoreImplementation.all)
     func operatorAudit(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let now = Date(timeIntervalSince1970: 1_800_000_000)
             try await store.audit.append(
                 AuditRecord(recordedAt: now, keyID: "key_000000000001", action: .read, noteID: "note_1", status: 200))
@@ -63,7 +48,7 @@ struct StoreConsoleConformanceTests {
 
     @Test("outbox rows page by keyset cursor, newest first, in the states asked", arguments: StoreImplementation.all)
     func outboxPages(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let now = Date()
             var ids: [Int64] = []
             for index in 0..<5 {
@@ -92,7 +77,7 @@ struct StoreConsoleConformanceTests {
 
     @Test("a journal search pages by keyset cursor", arguments: StoreImplementation.all)
     func journalPages(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             var ids: [Int64] = []
             for index in 0..<5 {
                 let outcome = try await store.journal.record(
@@ -116,7 +101,7 @@ struct StoreConsoleConformanceTests {
         "console sessions are kept by token digest, expire, and end by sign-out or key",
         arguments: StoreImplementation.all)
     func consoleSessions(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let sessions = store.consoleSessions
             let now = Date(timeIntervalSince1970: 1_800_000_000)
             func session(_ digest: String, key: String = "key_000000000001", lifetime: TimeInterval = 60)
@@ -148,7 +133,7 @@ struct StoreConsoleConformanceTests {
 
     @Test("a key's sessions are trimmed to its newest, other keys' untouched", arguments: StoreImplementation.all)
     func trimmedSessions(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let sessions = store.consoleSessions
             let now = Date(timeIntervalSince1970: 1_800_000_000)
             func session(_ index: Int, key: String = "key_000000000001") -> StoredConsoleSession {
@@ -173,7 +158,7 @@ struct StoreConsoleConformanceTests {
         "an operator's action through the CLI is recorded with its channel and local actor",
         arguments: StoreImplementation.all)
     func cliAudit(_ implementation: StoreImplementation) async throws {
-        try await withStore(implementation) { store in
+        try await Support.withStore(implementation) { store in
             let record = AuditRecord(
                 recordedAt: Date(timeIntervalSince1970: 1_800_000_000), keyID: "local:root", action: .keyRevoke,
                 noteID: nil, status: 200, target: AuditRecord.Target.apiKey("key_000000000001"), channel: "cli")

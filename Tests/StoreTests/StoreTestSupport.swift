@@ -3,6 +3,22 @@ import Store
 
 /// Helpers shared by the Store tests: temporary directories and synthetic (fictional) HL7 messages.
 enum StoreTestSupport {
+    /// A fresh store of `implementation` in a temporary folder, closed after `body` (also when it throws).
+    static func withStore(_ implementation: StoreImplementation, _ body: (any Store) async throws -> Void)
+        async throws
+    {
+        try await withTemporaryDirectory { folder in
+            let store = try await implementation.open(folder, try keyring())
+            do {
+                try await body(store)
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
+        }
+    }
+
     /// A distinctive fragment of every synthetic body: it must never be found in a database file.
     static let phiMarker = "ZEBRAFISH^QUENTIN"
     /// The sender used by the fixtures (stored in plaintext; used to prove the file search works).
