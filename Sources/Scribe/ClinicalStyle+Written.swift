@@ -25,6 +25,25 @@ extension ClinicalStyle {
     }()
 
     /// A statement with its ages and honorific names written as notes write them.
+    /// The longest abbreviation in bytes: longer words are not looked up.
+    static let longestAbbreviation = abbreviations.keys.map(\.utf8.count).max() ?? 0
+
+    /// The byte offsets of an ASCII word between its marks (from its first to past its last letter or digit), or
+    /// nil when the word is not ASCII or has no letter or digit.
+    static func asciiCore(_ word: String) -> (Int, Int)? {
+        var start: Int?
+        var end = 0
+        for (offset, byte) in word.utf8.enumerated() {
+            if byte >= 0x80 { return nil }
+            let isLetterOrDigit = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+            guard isLetterOrDigit else { continue }
+            if start == nil { start = offset }
+            end = offset + 1
+        }
+        guard let start else { return nil }
+        return (start, end)
+    }
+
     static func writtenForm(_ text: String) -> String {
         var words = Phrasing.spaceSeparated(text)
         var changed = false
@@ -42,15 +61,11 @@ extension ClinicalStyle {
                 continue
             }
             // `mri` → `MRI`, `(ppi).` → `(PPI).`: the word between its marks (ASCII only, where characters are bytes).
-            if words[index].utf8.allSatisfy({ $0 < 0x80 }) {
+            if let (start, end) = asciiCore(words[index]), end - start <= longestAbbreviation {
                 let word = words[index]
-                let isMark = { (character: Character) in !character.isLetter && !character.isNumber }
-                let start = word.firstIndex { !isMark($0) } ?? word.endIndex
-                let end = word.lastIndex { !isMark($0) }.map { word.index(after: $0) } ?? word.endIndex
-                if start < end, let written = abbreviations[word[start..<end].lowercased()],
-                    word[start..<end] != written
-                {
-                    words[index].replaceSubrange(start..<end, with: written)
+                let range = word.utf8.index(word.startIndex, offsetBy: start)..<word.utf8.index(word.startIndex, offsetBy: end)
+                if let written = abbreviations[word[range].lowercased()], word[range] != written {
+                    words[index].replaceSubrange(range, with: written)
                     changed = true
                 }
             }

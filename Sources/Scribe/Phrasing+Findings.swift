@@ -24,29 +24,32 @@ extension Phrasing {
     }
 
     static func bare(_ word: String) -> String {
-        // Most words are lower-case ASCII without punctuation: no new string for them.
-        if word.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x27 || $0 == 0x2D || ($0 >= 0x30 && $0 <= 0x39) }
-        ) {
-            return word
-        }
-        guard word.utf8.allSatisfy({ $0 < 0x80 }) else { return word.lowercased().trimmingCharacters(in: ",.;:!?") }
-        // ASCII: lower-cased and trimmed of marks in one pass over the bytes.
-        let bytes = word.utf8
-        var start = bytes.startIndex
-        var end = bytes.endIndex
-        while start < end, isMark(bytes[start]) { start = bytes.index(after: start) }
-        while start < end, isMark(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
-        let kept = bytes[start..<end]
-        // Written into the new string's storage directly (decoding a lazily mapped sequence goes through a
-        // generic path that checks its type on every call).
-        return String(unsafeUninitializedCapacity: kept.count) { buffer in
-            var count = 0
-            for byte in kept {
-                buffer[count] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                count += 1
+        // One pass over the bytes where they are stored (a native or small string always has them in a row).
+        let fast: String?? = word.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var plain = true
+            for byte in bytes {
+                if byte >= 0x80 { return nil }
+                // Most words are lower-case ASCII without punctuation: no new string for them.
+                if !((byte >= 0x61 && byte <= 0x7A) || byte == 0x27 || byte == 0x2D || (byte >= 0x30 && byte <= 0x39)) {
+                    plain = false
+                }
             }
-            return count
+            if plain { return word }
+            // ASCII: lower-cased and trimmed of marks, written into the new string's storage directly.
+            var start = 0
+            var end = bytes.count
+            while start < end, isMark(bytes[start]) { start += 1 }
+            while start < end, isMark(bytes[end - 1]) { end -= 1 }
+            return String(unsafeUninitializedCapacity: end - start) { buffer in
+                for offset in 0..<(end - start) {
+                    let byte = bytes[start + offset]
+                    buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                }
+                return end - start
+            }
         }
+        if let fast = fast ?? nil { return fast }
+        return word.lowercased().trimmingCharacters(in: ",.;:!?")
     }
 
     static func trailingPunctuation(_ word: String) -> String {

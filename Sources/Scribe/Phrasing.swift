@@ -20,7 +20,7 @@ package enum Phrasing {
     static func withoutTagQuestion(_ words: [String]) -> [String] {
         guard words.count > 4, let last = words.last, last.hasSuffix("?") else { return words }
         for tag in tagChecks where words.count > tag.count + 3 {
-            let tail = words.suffix(tag.count).map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
+            let tail = words.suffix(tag.count).map(bare)
             let before = words[words.count - tag.count - 1]
             guard tail == tag, before.hasSuffix(",") else { continue }
             var statement = Array(words.dropLast(tag.count))
@@ -93,7 +93,7 @@ package enum Phrasing {
             if !marksOnly, word.utf8.count <= 12, let first = word.utf8.first(where: { !isMark($0) }),
                 fillerInitials.contains(first | 0x20)
             {
-                let bare = word.lowercased().trimmingCharacters(in: ",.;:!?")
+                let bare = Self.bare(word)
                 if fillers.contains(bare) || bare == "dragon" || bare == "dax" {
                     // A pause set off by commas after a word that cannot end a phrase (`was, um, trying`): no comma.
                     if let last = words.last, last.hasSuffix(","),
@@ -146,7 +146,7 @@ package enum Phrasing {
         while changed {
             changed = false
             // Openers are at most two words: compare against the first two, made bare once per round.
-            let head = words.prefix(2).map { $0.lowercased().trimmingCharacters(in: ",.;:!?") }
+            let head = words.prefix(2).map(bare)
             for opener in openers where words.count > opener.count && head.starts(with: opener) {
                 words.removeFirst(opener.count)
                 changed = true
@@ -348,11 +348,11 @@ package enum Phrasing {
             {
                 var verb = index + 1
                 if adverbs.contains(words[verb].lowercased()), verb + 1 < words.count { verb += 1 }
-                let bare = words[verb].lowercased().trimmingCharacters(in: ",.;:!?")
+                let bare = Self.bare(words[verb])
                 // `I hurt my knee two days ago`: the past tense, which reads the same.
                 let past =
                     samePastForms.contains(bare)
-                    && words.contains { pastCues.contains($0.lowercased().trimmingCharacters(in: ",.;:!?")) }
+                    && words.contains { pastCues.contains(Self.bare($0)) }
                 if !past, let agreed = thirdPersonVerbs[bare], words[verb].lowercased().hasPrefix(bare) {
                     words[verb] = agreed + words[verb].dropFirst(bare.count)
                 }
@@ -364,7 +364,7 @@ package enum Phrasing {
 
     /// The words of a sentence (split at spaces).
     static func words(_ text: String) -> [String] {
-        text.split(separator: " ").map(String.init)
+        spaceSeparated(text)
     }
 
     /// The sentence with its first letter in upper case.

@@ -167,16 +167,24 @@ public struct Transcript: Sendable {
     /// The text of a run of scalars (encoded to UTF-8 in one buffer: appending scalars to a
     /// `String.UnicodeScalarView` one by one is several times slower).
     static func string(_ slice: ArraySlice<Unicode.Scalar>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(slice.count)
-        for scalar in slice {
-            if scalar.value < 0x80 {
-                bytes.append(UInt8(scalar.value))
-            } else {
-                UTF8.encode(scalar) { bytes.append($0) }
+        // Measured first, then written straight into the string's storage: no intermediate byte array.
+        var length = 0
+        for scalar in slice { length += UTF8.width(scalar) }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var count = 0
+            for scalar in slice {
+                if scalar.value < 0x80 {
+                    buffer[count] = UInt8(scalar.value)
+                    count += 1
+                } else {
+                    UTF8.encode(scalar) { byte in
+                        buffer[count] = byte
+                        count += 1
+                    }
+                }
             }
+            return count
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func isDisallowedControl(_ scalar: Unicode.Scalar) -> Bool {
