@@ -969,7 +969,23 @@ enum ClinicalStyle {
         guard let first = words.first, first.first?.isUppercase == true else { return false }
         let key = Phrasing.bare(first)
         guard planItemOpenings.contains(key) else { return false }
-        return key != "follow" || words.count > 1 && Phrasing.bare(words[1]) == "up"
+        let next = words.count > 1 ? Phrasing.bare(words[1]) : ""
+        switch key {
+        case "follow": return next == "up"
+        // `Watch for redness`, not `Watch that`; `Keep it clean`, not `Keep in mind`.
+        case "watch": return next == "for"
+        case "keep": return next != "in"
+        default: return true
+        }
+    }
+
+    /// The clinician's own act, now or next (`We are giving him his tdap vaccine today.`, `I will send ...`).
+    static func isClinicianAct(_ text: String) -> Bool {
+        let words = Phrasing.spaceSeparated(text)
+        guard words.count > 3 else { return false }
+        let subject = Phrasing.bare(words[0])
+        return (subject == "we" || subject == "i") && ["are", "am", "will"].contains(Phrasing.bare(words[1]))
+            && clinicianActs.contains(Phrasing.bare(words[2]))
     }
 
     static func isPlanItem(_ text: String) -> Bool {
@@ -978,6 +994,7 @@ enum ClinicalStyle {
         guard let first = words.first, first.first?.isUppercase == true else { return false }
         let key = Phrasing.bare(first)
         if isPatientInstruction(words.map(Phrasing.bare)) { return true }
+        if isClinicianAct(text) { return true }
         guard key == "if", let comma = words.firstIndex(where: { $0.hasSuffix(",") }), comma + 1 < words.count else {
             return false
         }
@@ -1012,7 +1029,14 @@ enum ClinicalStyle {
         "advised", "start", "continue", "increase", "decrease", "obtain", "order", "refer", "schedule", "follow",
         "return", "recommend", "consider", "give", "prescribe", "stop", "discontinue", "repeat", "call", "place",
         "avoid", "take", "apply", "add", "come", "go", "hold", "resume", "restart", "switch", "change", "taper",
-        "refill", "recheck",
+        "refill", "recheck", "keep", "elevate", "wear", "wash", "watch",
+    ]
+
+    /// What a clinician does for the patient, after `we are` or `I will`: a plan item whatever section routed it.
+    static let clinicianActs: Set<String> = [
+        "giving", "give", "starting", "start", "prescribing", "prescribe", "sending", "send", "ordering", "order",
+        "referring", "refer", "scheduling", "schedule", "increasing", "increase", "decreasing", "decrease",
+        "switching", "switch", "stopping", "stop", "adding", "add", "placing", "place", "arranging", "arrange",
     ]
 
     /// Spoken plan verbs and the word a note uses.

@@ -540,7 +540,9 @@ public struct NoteWriter: Sendable {
                 }
                 // An order said during the examination or routed with the findings (`Order an MRI of the right knee.`)
                 // is the plan's, not a finding.
-                if placed == .objective, !readsStudy, ClinicalStyle.opensWithPlanVerb(condensed) {
+                if placed == .objective, !readsStudy,
+                    ClinicalStyle.opensWithPlanVerb(condensed) || ClinicalStyle.isClinicianAct(condensed)
+                {
                     placed = .plan
                 }
                 if placed == .objective {

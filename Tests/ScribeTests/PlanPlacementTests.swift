@@ -25,6 +25,15 @@ struct PlanPlacementTests {
             ("She can feel it in her fingers.", false),
             ("He will be fine in a couple of weeks.", false),
             ("She should the same as the other knee.", false),
+            // The clinician's own act, now or next; instructions by their verb.
+            ("We are giving him his tdap vaccine today to cover tetanus.", true),
+            ("I will send a prescription to the pharmacy.", true),
+            ("We are seeing some improvement.", false),
+            ("I am worried about the swelling.", false),
+            ("Keep it clean and dry for 24 hours.", true),
+            ("Keep in mind that these medications are often not covered.", false),
+            ("Watch for redness spreading, pus or fever.", true),
+            ("Watch that and otherwise a normal heart exam.", false),
         ])
     func planItems(text: String, isPlan: Bool) {
         #expect(ClinicalStyle.isPlanItem(text) == isPlan)
@@ -157,5 +166,21 @@ struct PlanPlacementTests {
         ])
     func prepositionalTail(text: String, isTail: Bool) {
         #expect(ClinicalStyle.isPrepositionalTail(Phrasing.spaceSeparated(text)) == isTail)
+    }
+
+    @Test("instructions and the clinician's acts said during the examination are the plan's, not findings")
+    func instructionsDuringExamination() throws {
+        let visit = """
+            [doctor] hi , what brings you in today ?
+            [patient] i cut my finger on a rusty wire yesterday .
+            [doctor] on exam , there is a 2 cm laceration of the right index finger .
+            [doctor] we're giving him his tdap vaccine today to cover tetanus .
+            [doctor] keep it clean and dry for 24 hours .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        #expect(note.objective.lowercased().contains("laceration"), "\(note.objective)")
+        #expect(!note.objective.lowercased().contains("clean and dry"), "\(note.objective)")
+        #expect(note.plan.lowercased().contains("keep it clean and dry"), "\(note.plan)")
+        #expect(note.plan.lowercased().contains("tdap"), "\(note.plan)")
     }
 }
