@@ -224,7 +224,9 @@ final class AudioJobRunner: Sendable {
                 lost(id)
                 return false
             }
-            job.transcript = transcript.text
+            let marked = transcript.markedText
+            job.transcript = marked.text
+            job.transcriptSegments = marked.segments.map(TranscriptSegment.init)
             let note = try service.writeAudioNote(job)
             let prepared = try service.prepare(
                 note, id: id, codes: service.codes(for: note, job: job), job: job, ownerKeyID: ownerKeyID,
