@@ -211,6 +211,12 @@ struct EncounterPipeline: Sendable {
     /// Reads the message (parsed once), writes its note and codes and encodes the record; records nothing. The
     /// CPU-bound steps run on `threads` when given, on the calling task otherwise.
     func prepare(_ entry: JournalEntry, on threads: PipelineThreads? = nil) async -> Preparation {
+        if let recordingJobs, let patientKey = await recordingJobs.stillWaiting(entry) {
+            // Its recording's job still runs: not parsed (nor its recording decoded) again.
+            return .awaitingRecording(
+                patientKey: patientKey,
+                metadata: ["nb.journal.id": "\(entry.id)", "nb.hl7.control_id": "\(entry.controlID ?? "")"])
+        }
         let read: Reading
         do {
             read = try await Self.running(on: threads) { self.read(entry) }
@@ -235,8 +241,9 @@ struct EncounterPipeline: Sendable {
                         failure, header: header, acknowledgmentDestination: acknowledgmentDestination,
                         metadata: metadata)
                 case nil:
-                    return .awaitingRecording(
-                        patientKey: Self.patientKey(encounter.patient, digester: digester), metadata: metadata)
+                    let patientKey = Self.patientKey(encounter.patient, digester: digester)
+                    recordingJobs.waiting.set(entry.id, key: patientKey)
+                    return .awaitingRecording(patientKey: patientKey, metadata: metadata)
                 }
             } else if let recording {
                 // Without audio jobs the recording is transcribed here, by the pipeline, however long it takes, and

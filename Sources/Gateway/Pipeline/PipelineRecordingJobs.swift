@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HL7v2
 import Store
+import Synchronization
 
 /// The recordings of HL7 v2 ED observations as durable audio jobs: the pipeline queues an accepted message's
 /// recording as a job (sealed in the store, claimed under a lease by ``AudioJobService``, surviving a restart), goes on
@@ -23,6 +24,32 @@ struct PipelineRecordingJobs: Sendable {
     var retention: Duration
     /// Wakes the audio job worker when a job is queued.
     var wake: @Sendable () -> Void
+    /// The patient keys of the entries known to wait for their jobs, by entry id: a later pass asks the store whether
+    /// the job still runs before it parses the message (and decodes its recording) again.
+    let waiting = WaitingEntries()
+
+    /// The entries waiting for their recordings' jobs, with their patients' keys (shared by every copy).
+    final class WaitingEntries: Sendable {
+        private let keys = Mutex<[Int64: String]>([:])
+
+        /// The patient key of a waiting entry.
+        func key(of entry: Int64) -> String? { keys.withLock { $0[entry] } }
+
+        /// Remembers that `entry` waits (`key` its patient's), or forgets it (`nil`).
+        func set(_ entry: Int64, key: String?) { keys.withLock { $0[entry] = key } }
+    }
+
+    /// The patient key of `entry` when it is known to wait and its job is still queued or running (one read of the
+    /// job's status, nothing opened); `nil` otherwise, the entry then prepared in full.
+    func stillWaiting(_ entry: JournalEntry) async -> String? {
+        guard let key = waiting.key(of: entry.id) else { return nil }
+        let status = try? await jobs.audioJob(id: Self.jobID(of: entry), now: Date())
+        guard let status, status.state != .failed else {
+            waiting.set(entry.id, key: nil)
+            return nil
+        }
+        return key
+    }
 
     /// What became of an entry's recording so far.
     enum State: Sendable {
