@@ -166,6 +166,17 @@ public struct ConfigurationKey: Hashable, Sendable {
             "true (default): a recording the remote service fails on (unreachable, timeout, 5xx or other non-audio error status, unreadable answer) is transcribed by the embedded engine; false: the request fails (502, or 504 on a timeout)"
         ),
         ConfigurationKey(
+            "audio.retry.attempts",
+            "times an audio job's transcription is tried again after a transient engine failure (remote engine unreachable, timed out, 408/425/429/5xx, unreadable answer; after audio.remote.fallback), 0-20 (default 3; 0 fails the job at once); corrupt or silent audio fails at once"
+        ),
+        ConfigurationKey(
+            "audio.retry.backoffSeconds",
+            "wait before the first retry of audio.retry.attempts, doubled before each next one, 0-3600 seconds (default 2)"
+        ),
+        ConfigurationKey(
+            "audio.retry.maxBackoffSeconds",
+            "longest wait between two transcription retries, 1-3600 seconds (default 60)"),
+        ConfigurationKey(
             "api.rateLimitPerSecond", "requests per second per API key (default 50; 0 turns limiting off)"),
         ConfigurationKey("api.rateBurst", "requests a key may burst above its rate (default twice the rate)"),
         ConfigurationKey(

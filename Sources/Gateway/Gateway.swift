@@ -116,7 +116,7 @@ public enum Gateway {
         } else {
             wakePipeline = {}
         }
-        let intake = HL7Intake(
+        var intake = HL7Intake(
             journal: journal,
             acknowledgments: HL7AcknowledgmentBuilder(
                 applicationName: configuration.applicationName, facilityName: configuration.facilityName),
@@ -124,6 +124,13 @@ public enum Gateway {
             duplicateWindow: configuration.duplicateWindow, maximumFrameSize: configuration.mllp.maximumFrameSize,
             logger: logger, onAccepted: wakePipeline, metrics: metrics, routes: configuration.routes,
             defaultTypes: configuration.pipelineMessageTypes)
+        if pipelineOn {
+            // The recording of an ED observation is checked before the ACK as the pipeline will read it.
+            intake.recordings = RecordingIntakeCheck(
+                reader: HL7EncounterReader(configuration: configuration.encounterMapping),
+                routes: configuration.routes, defaultTypes: configuration.pipelineMessageTypes,
+                maximumBytes: configuration.api.audio.limits.maximumBytes)
+        }
         let mllp = MLLPService(
             listener: MLLPListener(configuration: configuration.mllp), intake: intake, logger: logger,
             onBound: { collector.mllpBound($0) })
@@ -140,6 +147,7 @@ public enum Gateway {
         let v1 = V1Routes(store: store, signal: signal, configuration: api, limiter: keyLimiter, logger: logger)
         v1.register(on: router)
         v1.audioJobRunner.onFinished { metrics.audioJobFinished($0) }
+        v1.audioJobRunner.onRetry { metrics.audioJobRetried(reason: $0) }
         HealthRoutes.register(on: router, store: store, readiness: collector)
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, audit: store.audit, logger: logger).register(on: router)
@@ -212,7 +220,7 @@ public enum Gateway {
             }
             services += pipelineServices(
                 configuration, store: store, wakes: pipelineWakes, keyring: keyring, metrics: metrics,
-                logger: logger)
+                audioJobRunner: v1.audioJobRunner, logger: logger)
         }
         services += [.init(service: http), .init(service: mllp)]
         let group = ServiceGroup(
@@ -246,10 +254,11 @@ public enum Gateway {
     }
 
     /// The pipeline (accepted HL7 messages → notes → outbox rows) and one delivery worker per destination. They
-    /// start after the sweeper and stop before it, after the listeners.
+    /// start after the sweeper and stop before it, after the listeners. With `audioJobRunner`, the recordings of ED
+    /// observations are transcribed as its durable audio jobs; without, by the pipeline pass itself.
     static func pipelineServices(
         _ configuration: GatewayConfiguration, store: any Store, wakes: DeliverySignal, keyring: DataKeyring,
-        metrics: GatewayMetrics = GatewayMetrics(), logger: Logger
+        metrics: GatewayMetrics = GatewayMetrics(), audioJobRunner: AudioJobRunner? = nil, logger: Logger
     ) -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let deliveries = DeliverySignal()
         let webhookSender = WebhookSender()
@@ -282,6 +291,15 @@ public enum Gateway {
         pipeline.routes = configuration.routes
         // The recording of an ED observation is transcribed as an upload to /v1/note/audio is, with its own slots.
         pipeline.audio = configuration.api.audio
+        pipeline.metrics = metrics
+        // Each recording is transcribed by a durable audio job (the /v1/note/audio worker runs it), whose end wakes
+        // the pipeline.
+        if let runner = audioJobRunner {
+            pipeline.recordingJobs = PipelineRecordingJobs(
+                jobs: store.audioJobs, notes: store.notes, retention: configuration.api.retention,
+                wake: { runner.wake() })
+            runner.onPipelineRecording { wakes.wake() }
+        }
         pipeline.transcriptions = TranscriptionGate(
             limit: configuration.api.audio.concurrentTranscriptions, queueLimit: 10_000)
         pipeline.defaultMessageTypes = configuration.pipelineMessageTypes

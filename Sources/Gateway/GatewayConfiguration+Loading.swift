@@ -197,6 +197,14 @@ extension GatewayConfiguration {
             directory: try reader.string("audio.speechModelDirectory") ?? PocketSphinxEngine.Model.clinicalDirectory)
         api.audio.remote = try reader.remoteSpeechEngine(environment: environment)
         api.audio.fallbackToEmbedded = try reader.boolean("audio.remote.fallback") ?? api.audio.fallbackToEmbedded
+        api.audio.transientRetries =
+            try reader.integer("audio.retry.attempts", in: 0...20) ?? api.audio.transientRetries
+        if let seconds = try reader.integer("audio.retry.backoffSeconds", in: 0...3_600) {
+            api.audio.transientRetryBackoff = .seconds(seconds)
+        }
+        if let seconds = try reader.integer("audio.retry.maxBackoffSeconds", in: 1...3_600) {
+            api.audio.transientRetryMaximumBackoff = .seconds(seconds)
+        }
         if let rate = try reader.integer("api.rateLimitPerSecond", in: 0...1_000_000) {
             api.rateLimit = Double(rate)
             api.rateBurst = Double(max(1, rate * 2))

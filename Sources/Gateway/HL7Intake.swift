@@ -36,6 +36,9 @@ public struct HL7Intake: MLLPMessageHandler {
     public let routes: [RouteConfiguration]
     /// The message types a route without its own takes (`pipeline.messageTypes`).
     public let defaultTypes: [MessageTypePattern]
+    /// Checks the recording of an ED observation before the message is acknowledged (structure, Base64, size,
+    /// audio by its first bytes); `nil` checks none (no pipeline, or no audio configuration).
+    var recordings: RecordingIntakeCheck?
 
     /// Creates the intake.
     public init(
@@ -103,7 +106,11 @@ public struct HL7Intake: MLLPMessageHandler {
 
     /// Decides, journals and acknowledges one message.
     public func receive(_ bytes: [UInt8], source: String, logger: Logger) async -> MLLPReply {
-        let decision = IntakeDecision.evaluate(bytes, limits: limits, acceptedTypes: acceptedTypes)
+        let decision = IntakeDecision.evaluate(
+            bytes, limits: limits, acceptedTypes: acceptedTypes, inspect: recordings.map { check in check.refusal })
+        if decision.refusedRecording {
+            metrics?.hl7Recording(.refused)
+        }
         let header = decision.header
         let code = decision.code
         let ack = acknowledgments.acknowledgment(

@@ -11,6 +11,8 @@ public struct IntakeDecision: Sendable {
     public var errors: [HL7AcknowledgmentError]
     /// `ADT^A04`, when it could be read.
     public var messageType: String?
+    /// Whether the message was refused for its recording (the `inspect` step of ``evaluate(_:limits:acceptedTypes:)``).
+    var refusedRecording = false
 
     /// The acknowledgment code, in the mode the sender asked for.
     public var code: HL7AcknowledgmentCode {
@@ -26,9 +28,18 @@ public struct IntakeDecision: Sendable {
     /// The most fields an MSH segment has in any version up to v2.8 (MSH-25).
     static let maximumHeaderFields = 25
 
-    /// Decides about the bytes of one frame.
+    /// Decides about the bytes of one frame. `inspect`, when given, looks at a message that passed every other check
+    /// (the recording of an ED observation, ``RecordingIntakeCheck``): the error it returns answers the message with
+    /// an `AE`.
     public static func evaluate(
         _ bytes: [UInt8], limits: HL7ParserLimits, acceptedTypes: [MessageTypePattern]
+    ) -> IntakeDecision {
+        evaluate(bytes, limits: limits, acceptedTypes: acceptedTypes, inspect: nil)
+    }
+
+    static func evaluate(
+        _ bytes: [UInt8], limits: HL7ParserLimits, acceptedTypes: [MessageTypePattern],
+        inspect: ((HL7Message, HL7ReceivedHeader) -> HL7AcknowledgmentError?)?
     ) -> IntakeDecision {
         if HL7Batch.isBatch(bytes) {
             let header = HL7ReceivedHeader(probing: bytes) ?? .unknown
@@ -104,6 +115,10 @@ public struct IntakeDecision: Sendable {
             return reject(
                 .unsupportedMessageType, field: 9,
                 "the configured route does not accept message type \(type ?? "")")
+        }
+        if let inspect, let error = inspect(message, header) {
+            return IntakeDecision(
+                header: header, outcome: .error, errors: [error], messageType: type, refusedRecording: true)
         }
         return IntakeDecision(header: header, outcome: .accept, errors: [], messageType: type)
     }

@@ -55,6 +55,27 @@ extension HL7EncounterReader {
         return found
     }
 
+    /// The recording a message's transcript would be read from, as ``reading(from:journalID:maximumAudioBytes:)``
+    /// finds it (the observations carry no text and the mapping reads ED observations), for the checks the MLLP
+    /// intake makes before it acknowledges; `nil` when the transcript is not a recording. Throws only the recording's
+    /// own errors (``EncounterReadError/Code/invalidRecording``, ``EncounterReadError/Code/recordingTooLarge``): any
+    /// other problem of the message is left to the pipeline, as before.
+    public func recordingForIntake(
+        in message: HL7Message, maximumBytes: Int
+    ) throws(EncounterReadError) -> HL7EncapsulatedData? {
+        guard configuration.observationValueTypes.contains("ED") else { return nil }
+        do {
+            switch try transcript(of: message, maximumAudioBytes: maximumBytes) {
+            case .recording(let recording): return recording
+            case .text: return nil
+            }
+        } catch where error.code == .invalidRecording || error.code == .recordingTooLarge {
+            throw error
+        } catch {
+            return nil
+        }
+    }
+
     /// The transcript of a recording, once transcribed: `text` with the limits a text transcript has (the minimum
     /// words, the maximum characters), or why it cannot be used. The reasons give counts, never the text.
     public func transcript(ofRecording text: String) throws(EncounterReadError) -> Encounter.Transcript {

@@ -167,6 +167,20 @@ extension PostgresNoteStore: AudioJobStore {
         }
     }
 
+    func audioJobs(idPrefix prefix: String, now: Date) async throws -> [AudioJobStatus] {
+        let stamp = now.epochMilliseconds
+        let length = Int32(prefix.count)
+        return try await database.withConnection("read audio jobs") { connection in
+            try await connection.rows(
+                """
+                SELECT \(unescaped: Self.audioJobStatusColumns) FROM audio_jobs \
+                WHERE substr(id, 1, \(length)) = \(prefix) AND expires_at > \(stamp) ORDER BY created_at, id
+                """,
+                logger: self.logger
+            ).map(Self.decodeAudioJobStatus)
+        }
+    }
+
     private static func decodeAudioJobStatus(_ row: PostgresRow) throws -> AudioJobStatus {
         let cells = row.makeRandomAccess()
         let stateName = try cells[2].decode(String.self)

@@ -44,6 +44,11 @@ public protocol AudioJobStore: Sendable {
     /// The job's status (nothing opened) if it has not expired at `now`.
     func audioJob(id: String, now: Date) async throws -> AudioJobStatus?
 
+    /// The statuses of the jobs (of any state) whose id starts with `prefix` and that have not expired at `now`, oldest
+    /// first: how an upload finds the job an earlier request with the same Idempotency-Key queued, whose id shares a
+    /// prefix derived from the key.
+    func audioJobs(idPrefix prefix: String, now: Date) async throws -> [AudioJobStatus]
+
     /// Erases the job, whatever its state (a worker holding it stops at its next report); `false` when there was
     /// none.
     func deleteAudioJob(id: String) async throws -> Bool

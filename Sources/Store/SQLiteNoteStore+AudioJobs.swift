@@ -186,6 +186,20 @@ extension SQLiteNoteStore: AudioJobStore {
         }
     }
 
+    /// The statuses of the jobs whose id starts with `prefix`, nothing opened.
+    public func audioJobs(idPrefix prefix: String, now: Date) async throws -> [AudioJobStatus] {
+        try await read("read audio jobs") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.audioJobStatusColumns) FROM audio_jobs WHERE substr(id, 1, ?) = ? \
+                    AND expires_at > ? ORDER BY created_at, id
+                    """,
+                arguments: [prefix.count, prefix, now.epochMilliseconds]
+            ).map(Self.decodeAudioJobStatus)
+        }
+    }
+
     private static func decodeAudioJobStatus(_ row: Row) throws -> AudioJobStatus {
         let stateName: String = row[2]
         guard let state = AudioJobState(rawValue: stateName) else {

@@ -146,11 +146,13 @@ public struct RemoteSpeechEngine: SpeechEngine, CustomStringConvertible {
 
     /// The error of an answer with a status other than 2xx.
     static func failure(status: Int) -> TranscriptionError {
-        if audioRefusalStatuses.contains(status) {
-            return TranscriptionError(
+        var error =
+            audioRefusalStatuses.contains(status)
+            ? TranscriptionError(
                 .remoteRefusedAudio, reason: "the remote speech engine refused the recording (HTTP \(status))")
-        }
-        return TranscriptionError(.remoteHTTPStatus, reason: "the remote speech engine answered HTTP \(status)")
+            : TranscriptionError(.remoteHTTPStatus, reason: "the remote speech engine answered HTTP \(status)")
+        error.httpStatus = status
+        return error
     }
 
     /// The error of a transfer that failed before an answer arrived.

@@ -18,6 +18,8 @@ struct RemoteTranscriptionAnswer: Sendable, Hashable {
         var end: Double
         /// What was said, with runs of white space made one space and the ends trimmed.
         var text: String
+        /// Who said it, when the service tells speakers apart (a diarizing server's `speaker`).
+        var speaker: String? = nil
     }
 
     /// The whole text, white space normalised.
@@ -61,7 +63,10 @@ struct RemoteTranscriptionAnswer: Sendable, Hashable {
                 throw Self.malformed("segments[\(index)].end is before its start")
             }
             let text = Self.normalized(segment.text)
-            if !text.isEmpty { segments.append(Segment(start: segment.start, end: segment.end, text: text)) }
+            let speaker = segment.speaker.map(Self.normalized).flatMap { $0.isEmpty ? nil : String($0.prefix(64)) }
+            if !text.isEmpty {
+                segments.append(Segment(start: segment.start, end: segment.end, text: text, speaker: speaker))
+            }
         }
         self.text = Self.normalized(wire.text)
         self.segments = segments
@@ -78,7 +83,8 @@ struct RemoteTranscriptionAnswer: Sendable, Hashable {
         return segments.map { segment in
             let start = offset + min(segment.start, length)
             let end = offset + min(segment.end, length)
-            return SpeechTranscript.Segment(span: AudioSpan(start: start, end: end), text: segment.text)
+            return SpeechTranscript.Segment(
+                span: AudioSpan(start: start, end: end), text: segment.text, speaker: segment.speaker)
         }
     }
 
@@ -91,6 +97,7 @@ struct RemoteTranscriptionAnswer: Sendable, Hashable {
         var start: Double
         var end: Double
         var text: String
+        var speaker: String?
     }
 
     private static func malformed(_ problem: String) -> TranscriptionError {

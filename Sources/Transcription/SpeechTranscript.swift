@@ -54,6 +54,62 @@ public struct SpeechTranscript: Sendable, Hashable, Codable, CustomStringConvert
         self.duration = duration
     }
 
+    /// The text a note is written from, with where each segment lies in it.
+    public struct MarkedText: Sendable, Hashable {
+        /// One segment and its Unicode-scalar range in ``text``.
+        public struct Placed: Sendable, Hashable {
+            /// Where the segment's words are in ``MarkedText/text`` (Unicode scalars, end exclusive).
+            public var range: Range<Int>
+            /// The segment.
+            public var segment: Segment
+        }
+
+        /// The text.
+        public var text: String
+        /// The non-empty segments, in order, each with its range.
+        public var segments: [Placed]
+    }
+
+    /// The text a note is written from, with each segment's place in it: the non-empty segments joined by spaces (as
+    /// ``text``) when the engine tells no speakers apart; when it does, each change of speaker starts a new line with
+    /// the speaker's label (`Doctor: ...`), the way a labelled dialogue is written, so that dictation and dialogue
+    /// are decided as for a typed transcript.
+    public var markedText: MarkedText {
+        let speakers = segments.contains { $0.speaker != nil }
+        var text = ""
+        var scalars = 0
+        var placed: [MarkedText.Placed] = []
+        var previous: String?
+        for segment in segments where !segment.text.isEmpty {
+            let turn = speakers && (placed.isEmpty || segment.speaker != previous)
+            if !placed.isEmpty {
+                text += turn ? "\n" : " "
+                scalars += 1
+            }
+            if turn, let label = segment.speaker.flatMap(Self.speakerLabel) {
+                let prefix = label + ": "
+                text += prefix
+                scalars += prefix.unicodeScalars.count
+            }
+            let count = segment.text.unicodeScalars.count
+            placed.append(MarkedText.Placed(range: scalars..<(scalars + count), segment: segment))
+            text += segment.text
+            scalars += count
+            previous = segment.speaker
+        }
+        return MarkedText(text: text, segments: placed)
+    }
+
+    /// A speaker's label as a turn label: letters, digits, spaces, `_` and `-` (at most 32), or nil when none is
+    /// left.
+    static func speakerLabel(_ speaker: String) -> String? {
+        let allowed = speaker.unicodeScalars.filter {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == " " || $0 == "_" || $0 == "-"
+        }
+        let kept = Array(allowed.drop { $0 == " " }.prefix(32).reversed().drop { $0 == " " }.reversed())
+        return kept.isEmpty ? nil : String(String.UnicodeScalarView(kept))
+    }
+
     /// The whole text: the non-empty segments joined by spaces.
     public var text: String {
         segments.map(\.text).filter { !$0.isEmpty }.joined(separator: " ")

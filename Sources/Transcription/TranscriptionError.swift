@@ -87,6 +87,8 @@ public struct TranscriptionError: Error, Sendable, Equatable, CustomStringConver
     public var code: Code
     /// Why it failed, for the caller and operators. Never contains transcript text or audio metadata.
     public var reason: String
+    /// The HTTP status the remote engine answered, for ``Code/remoteHTTPStatus`` and ``Code/remoteRefusedAudio``.
+    public var httpStatus: Int?
     /// The file that raised the error.
     public var file: String
     /// The line that raised the error.
@@ -103,6 +105,22 @@ public struct TranscriptionError: Error, Sendable, Equatable, CustomStringConver
     /// `TranscriptionError.<code>: <reason> (<file>:<line>)`.
     public var description: String {
         "TranscriptionError.\(code): \(reason) (\(file):\(line))"
+    }
+
+    /// Whether trying the same recording again later may succeed: the remote engine could not be reached, timed out,
+    /// answered something unreadable, or answered a status that says it is overloaded or failing (408, 425, 429,
+    /// 5xx). The recording's own problems (not audio, corrupt, silent, too large or long, refused by the service), a
+    /// missing decoder or engine, and the remote engine's configuration errors (401, 403, 404, ...) are not.
+    public var isTransient: Bool {
+        switch code {
+        case .remoteUnreachable, .remoteTimedOut, .remoteMalformedAnswer:
+            return true
+        case .remoteHTTPStatus:
+            guard let status = httpStatus else { return true }
+            return status >= 500 || status == 408 || status == 425 || status == 429
+        default:
+            return false
+        }
     }
 
     /// Errors are equal when their codes are.

@@ -35,6 +35,53 @@ struct AudioConfigurationTests {
         }
     }
 
+    @Test("audio.retry.*: 3 retries from 2 s doubling to 60 s by default; configurable; out of range refused")
+    func transientRetries() throws {
+        let defaults = try GatewayConfiguration.load(file: nil, environment: [:]).api.audio
+        #expect(defaults.transientRetries == 3)
+        #expect(
+            (1...7).map { defaults.transientRetryDelay(before: $0) }
+                == [.seconds(2), .seconds(4), .seconds(8), .seconds(16), .seconds(32), .seconds(60), .seconds(60)])
+        let set = try GatewayConfiguration.load(
+            file: nil,
+            environment: [
+                "NOTEBRIDGE_AUDIO_RETRY_ATTEMPTS": "0", "NOTEBRIDGE_AUDIO_RETRY_BACKOFF_SECONDS": "5",
+                "NOTEBRIDGE_AUDIO_RETRY_MAX_BACKOFF_SECONDS": "7",
+            ]
+        ).api.audio
+        #expect(set.transientRetries == 0)
+        #expect([1, 2, 3].map { set.transientRetryDelay(before: $0) } == [.seconds(5), .seconds(7), .seconds(7)])
+        for (variable, key, bad) in [
+            ("NOTEBRIDGE_AUDIO_RETRY_ATTEMPTS", "audio.retry.attempts", "21"),
+            ("NOTEBRIDGE_AUDIO_RETRY_BACKOFF_SECONDS", "audio.retry.backoffSeconds", "-1"),
+            ("NOTEBRIDGE_AUDIO_RETRY_MAX_BACKOFF_SECONDS", "audio.retry.maxBackoffSeconds", "0"),
+        ] {
+            #expect {
+                try GatewayConfiguration.load(file: nil, environment: [variable: bad])
+            } throws: { ($0 as? ConfigurationError)?.key == key }
+        }
+    }
+
+    @Test("transient: unreachable, timed out, unreadable, 408/425/429/5xx; never the recording's own problems")
+    func transientErrors() {
+        func status(_ code: Int) -> TranscriptionError {
+            var error = TranscriptionError(.remoteHTTPStatus, reason: "the remote speech engine answered HTTP \(code)")
+            error.httpStatus = code
+            return error
+        }
+        #expect(TranscriptionError(.remoteUnreachable, reason: "r").isTransient)
+        #expect(TranscriptionError(.remoteTimedOut, reason: "r").isTransient)
+        #expect(TranscriptionError(.remoteMalformedAnswer, reason: "r").isTransient)
+        #expect([500, 502, 503, 504, 408, 425, 429].allSatisfy { status($0).isTransient })
+        #expect(![401, 403, 404, 410].contains { status($0).isTransient })
+        for code in [
+            TranscriptionError.Code.corruptAudio, .silentAudio, .unsupportedContainer, .tooLarge, .tooLong,
+            .engineFailed, .engineUnavailable, .decoderUnavailable, .remoteRefusedAudio,
+        ] {
+            #expect(!TranscriptionError(code, reason: "r").isTransient)
+        }
+    }
+
     @Test("setting the model keeps the embedded engine's other settings")
     func modelKeepsEngine() {
         var audio = AudioConfiguration()

@@ -42,6 +42,19 @@ struct GatewayMetricsTests {
         #expect(text.contains(#"notebridge_audio_jobs_finished_total{outcome="failed"} 1"#))
     }
 
+    @Test("ED recordings by outcome and audio job retries by reason, labelled by those only")
+    func recordingsAndRetries() {
+        let metrics = GatewayMetrics()
+        metrics.hl7Recording(.refused)
+        metrics.hl7Recording(.refused)
+        metrics.hl7Recording(.transcribed)
+        metrics.audioJobRetried(reason: "remoteTimedOut")
+        let text = String(decoding: metrics.exposition(), as: UTF8.self)
+        #expect(text.contains(#"notebridge_ed_recordings_total{outcome="refused"} 2"#), "\(text)")
+        #expect(text.contains(#"notebridge_ed_recordings_total{outcome="transcribed"} 1"#))
+        #expect(text.contains(#"notebridge_audio_job_retries_total{reason="remoteTimedOut"} 1"#))
+    }
+
     @Test("counters are exported in the Prometheus text format with their labels")
     func exposition() {
         let metrics = GatewayMetrics()

@@ -144,6 +144,141 @@ struct V1AudioJobTests {
         }
     }
 
+    @Test(
+        "a retry with the same Idempotency-Key while the first job runs is that job (any multipart framing); another request under the key is refused"
+    )
+    func idempotentRetryJoinsTheRunningJob() async throws {
+        try await AudioTools.exclusively {
+            let tools = try AudioTools()
+            defer { tools.remove() }
+            let engine = HeldEngine()
+            let fixture = try await Self.fixture(tools, engine: engine, callback: "http://127.0.0.1:9/hook")
+            let recording = try await Self.recording(tools)
+            try await fixture.application().test(.router) { client in
+                func upload(boundary: String, specialty: String) async throws -> TestResponse {
+                    var headers = A.headers(fixture, boundary: boundary)
+                    headers[.idempotencyKey] = "visit-2026-11-01-a"
+                    return try await client.execute(
+                        uri: "/v1/note/audio", method: .post, headers: headers,
+                        body: A.multipart(
+                            boundary: boundary, fields: [("specialty", specialty)],
+                            files: [("audio", "visit.ogg", "audio/ogg", recording)]))
+                }
+                let first = try await upload(boundary: "first-boundary-1", specialty: "physician")
+                #expect(first.status == .accepted, "\(F.json(first.body))")
+                let id = try #require(F.json(first.body)["noteId"] as? String)
+                let deadline = ContinuousClock.now + .seconds(20)
+                while engine.started == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(engine.started == 1)
+
+                // The same request again (another client process: another boundary) while the job runs: that job.
+                let retry = try await upload(boundary: "second-boundary-2", specialty: "physician")
+                #expect(retry.status == .accepted, "\(F.json(retry.body))")
+                #expect(F.json(retry.body)["noteId"] as? String == id)
+                #expect(retry.headers[.location] == "/v1/note/\(id)")
+                #expect(retry.headers[.idempotentReplayed] == "true")
+                // Another request under the same key: the idempotency conflict, and no second job.
+                let other = try await upload(boundary: "first-boundary-1", specialty: "psychiatrist")
+                #expect(other.status == .unprocessableContent)
+                #expect((F.json(other.body)["error"] as? [String: Any])?["code"] as? String == "IDEMPOTENCY_KEY_REUSED")
+                #expect(try await fixture.store.audioJobCounts().values.reduce(0, +) == 1)
+
+                engine.release()
+                let done = try await Self.poll(client, fixture, id) { $0.status == .ok }
+                #expect(done.status == .ok)
+                // After the job: the stored note, as before; still the conflict for the other request.
+                let after = try await upload(boundary: "third-boundary-3", specialty: "physician")
+                #expect(after.status == .ok)
+                #expect(F.json(after.body)["noteId"] as? String == id)
+                #expect(after.headers[.idempotentReplayed] == "true")
+                let otherAfter = try await upload(boundary: "first-boundary-1", specialty: "psychiatrist")
+                #expect(otherAfter.status == .unprocessableContent)
+                #expect(engine.started == 1)
+                // One note, announced once; no job ended DUPLICATE.
+                let events = try await fixture.store.dueDeliveries(now: Date().addingTimeInterval(3600), limit: 10)
+                #expect(events.map(\.eventType) == ["note.generated"])
+            }
+        }
+    }
+
+    /// A speech engine that fails its first ``failures`` calls with `error`, then answers the dictation.
+    final class FlakyEngine: SpeechEngine {
+        private let calls = Mutex(0)
+        let failures: Int
+        let error: TranscriptionError
+        var name: String { "flaky" }
+        var count: Int { calls.withLock { $0 } }
+
+        init(failures: Int, error: TranscriptionError) {
+            self.failures = failures
+            self.error = error
+        }
+
+        func transcribe(
+            _ audio: PCMAudio, speech: [AudioSpan], progress: (@Sendable (Double) -> Void)?
+        ) async throws -> SpeechTranscript {
+            let call = calls.withLock { calls in
+                calls += 1
+                return calls
+            }
+            if call <= failures { throw error }
+            return SpeechTranscript(
+                segments: [.init(span: AudioSpan(start: 0, end: audio.seconds), text: A.dictation)],
+                duration: audio.seconds)
+        }
+    }
+
+    @Test(
+        "a transient engine failure is tried again with backoff up to audio.retry.attempts; a permanent one fails at once"
+    )
+    func transientFailuresRetried() async throws {
+        try await AudioTools.exclusively {
+            let tools = try AudioTools()
+            defer { tools.remove() }
+            let recording = try await Self.recording(tools)
+            var unavailable = TranscriptionError(.remoteHTTPStatus, reason: "the remote speech engine answered HTTP 503")
+            unavailable.httpStatus = 503
+            var forbidden = TranscriptionError(.remoteHTTPStatus, reason: "the remote speech engine answered HTTP 403")
+            forbidden.httpStatus = 403
+            let cases: [(FlakyEngine, retries: Int, status: HTTPResponse.Status, calls: Int)] = [
+                (FlakyEngine(failures: 2, error: unavailable), 2, .ok, 3),
+                (FlakyEngine(failures: 3, error: unavailable), 2, .badGateway, 3),
+                (FlakyEngine(failures: 1, error: TranscriptionError(.remoteTimedOut, reason: "timed out")), 1, .ok, 2),
+                (FlakyEngine(failures: 1, error: forbidden), 3, .badGateway, 1),
+                (FlakyEngine(failures: 1, error: TranscriptionError(.silentAudio, reason: "no speech")), 3,
+                 .unprocessableContent, 1),
+            ]
+            for (engine, retries, status, calls) in cases {
+                let scratch = tools.path("scratch")
+                try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+                var configuration = V1Routes.Configuration()
+                configuration.audio.temporaryDirectory = scratch
+                configuration.audio.engine = engine
+                configuration.audio.syncWait = .seconds(30)
+                configuration.audio.progressInterval = .milliseconds(50)
+                configuration.audio.jobPollInterval = .milliseconds(200)
+                configuration.audio.transientRetries = retries
+                configuration.audio.transientRetryBackoff = .milliseconds(100)
+                let fixture = try await V1APIFixture(configuration: configuration)
+                try await fixture.application().test(.router) { client in
+                    let started = ContinuousClock.now
+                    let response = try await client.execute(
+                        uri: "/v1/note/audio", method: .post, headers: A.headers(fixture),
+                        body: A.multipart(files: [("audio", "visit.ogg", "audio/ogg", recording)]))
+                    #expect(response.status == status, "\(F.json(response.body))")
+                    #expect(engine.count == calls)
+                    // The waits between the tries were taken (100 ms, then 200 ms).
+                    if calls == 3 { #expect(ContinuousClock.now - started >= .milliseconds(300)) }
+                }
+                let retried = fixture.recorder.text.components(
+                    separatedBy: "audio job transcription failed for a transient reason; trying again"
+                ).count - 1
+                #expect(retried == calls - 1)
+                #expect(!fixture.recorder.text.contains("fluids"))
+            }
+        }
+    }
+
     @Test("within the wait the answer is the note, with 200, as before")
     func doneWithinTheWait() async throws {
         try await AudioTools.exclusively {

@@ -217,4 +217,85 @@ struct V1AudioNoteTests {
             }
         }
     }
+
+    /// A speech engine that answers `segments` (times within the recording), as a diarizing service would.
+    struct SegmentsEngine: SpeechEngine {
+        var segments: [(Double, Double, String, String?)]
+        var name: String { "segments" }
+        func transcribe(
+            _ audio: PCMAudio, speech: [AudioSpan], progress: (@Sendable (Double) -> Void)?
+        ) async throws -> SpeechTranscript {
+            SpeechTranscript(
+                segments: segments.map {
+                    .init(span: AudioSpan(start: $0.0, end: $0.1), text: $0.2, speaker: $0.3)
+                }, duration: audio.seconds)
+        }
+    }
+
+    @Test(
+        "include_transcript shows the timed segments; each statement's evidence says when it was said; speaker turns make a dialogue, none a dictation",
+        arguments: [false, true])
+    func timedSegments(speakers: Bool) async throws {
+        try await AudioTools.exclusively {
+            let tools = try AudioTools()
+            defer { tools.remove() }
+            let recording = try AudioTools.bytes(try await tools.convert(try await tools.speech(Self.dictation), to: "ogg"))
+            let scratch = tools.path("scratch")
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            var configuration = V1Routes.Configuration()
+            configuration.audio.temporaryDirectory = scratch
+            configuration.audio.engine = SegmentsEngine(segments: [
+                (0.5, 2.25, "what brings you in today", speakers ? "Doctor" : nil),
+                (2.5, 5.0, "i have had a cough and a fever for three days", speakers ? "Patient" : nil),
+                (5.25, 7.75, "no chest pain", speakers ? "Patient" : nil),
+                (8.0, 9.5, "the plan is rest and fluids", speakers ? "Doctor" : nil),
+            ])
+            let fixture = try await V1APIFixture(configuration: configuration)
+            try await fixture.application().test(.router) { client in
+                let response = try await client.execute(
+                    uri: "/v1/note/audio", method: .post, headers: Self.headers(fixture),
+                    body: Self.multipart(
+                        fields: [("include_transcript", "true"), ("include_evidence", "true")],
+                        files: [("audio", "visit.ogg", "audio/ogg", recording)]))
+                #expect(response.status == .ok, "\(F.error(response.body))")
+                let note = F.json(response.body)
+                let transcript = try #require(note["transcript"] as? String)
+                #expect(note["transcript_kind"] as? String == (speakers ? "dialogue" : "dictation"))
+                if speakers {
+                    #expect(
+                        transcript
+                            == "Doctor: what brings you in today\nPatient: i have had a cough and a fever for three days no chest pain\nDoctor: the plan is rest and fluids"
+                    )
+                } else {
+                    #expect(!transcript.contains("\n") && !transcript.contains(":"))
+                }
+                let segments = try #require(note["transcript_segments"] as? [[String: Any]])
+                #expect(segments.count == 4)
+                let scalars = Array(transcript.unicodeScalars)
+                for segment in segments {
+                    let start = try #require(segment["start"] as? Int)
+                    let end = try #require(segment["end"] as? Int)
+                    #expect(String(String.UnicodeScalarView(scalars[start..<end])) == segment["text"] as? String)
+                    #expect((segment["speaker"] as? String != nil) == speakers)
+                }
+                #expect(segments[1]["startSeconds"] as? Double == 2.5 && segments[1]["endSeconds"] as? Double == 5.0)
+                let statements = try #require(note["statements"] as? [[String: Any]])
+                let timed = statements.flatMap { ($0["evidence"] as? [[String: Any]]) ?? [] }
+                #expect(!timed.isEmpty)
+                for evidence in timed {
+                    let from = try #require(evidence["startSeconds"] as? Double)
+                    let to = try #require(evidence["endSeconds"] as? Double)
+                    #expect(0.5 <= from && from <= to && to <= 9.5)
+                }
+                // The patient's turn about the cough was said from 2.5 to 7.75 s.
+                if speakers {
+                    let cough = statements.first { ($0["text"] as? String)?.lowercased().contains("cough") == true }
+                    let times = ((cough?["evidence"] as? [[String: Any]]) ?? []).map {
+                        [$0["startSeconds"] as? Double, $0["endSeconds"] as? Double]
+                    }
+                    #expect(times.contains([2.5, 7.75]) || times.contains([2.5, 5.0]), "\(times)")
+                }
+            }
+        }
+    }
 }

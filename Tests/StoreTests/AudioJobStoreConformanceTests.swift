@@ -150,6 +150,37 @@ struct AudioJobStoreConformanceTests {
     }
 
     @Test(
+        "jobs are found by the prefix of their id, whatever their state, oldest first, not once expired",
+        arguments: StoreImplementation.all)
+    func foundByPrefix(_ implementation: StoreImplementation) async throws {
+        try await Support.withStore(implementation) { store in
+            let jobs = store.audioJobs
+            let now = Date()
+            let prefix = "note_" + String(repeating: "7", count: 16)
+            let first = prefix + String(repeating: "a", count: 16)
+            let second = prefix + String(repeating: "b", count: 16)
+            let other = "note_" + String(repeating: "7", count: 15) + String(repeating: "c", count: 17)
+            try await jobs.enqueueAudioJob(job(second, at: now.addingTimeInterval(1)))
+            try await jobs.enqueueAudioJob(job(first, at: now))
+            try await jobs.enqueueAudioJob(job(other, at: now))
+            #expect(try await jobs.audioJobs(idPrefix: prefix, now: now).map(\.id) == [first, second])
+            #expect(try await jobs.audioJobs(idPrefix: first, now: now).map(\.id) == [first])
+            #expect(try await jobs.audioJobs(idPrefix: "note_" + String(repeating: "9", count: 16), now: now).isEmpty)
+            // A failed job is still found (its failure is the answer), an expired one is not.
+            let worker = JournalClaimant(owner: "one", lease: .seconds(30))
+            _ = try await jobs.claimAudioJobs(limit: 3, by: worker, excluding: [], now: now)
+            #expect(
+                try await jobs.failAudioJob(
+                    id: first, by: worker, failure: AudioJobFailure(status: 422, code: "SILENT_AUDIO", message: "m"),
+                    announcing: nil, now: now))
+            let found = try await jobs.audioJobs(idPrefix: prefix, now: now)
+            #expect(found.map(\.state) == [.failed, .processing])
+            #expect(found.first?.failure?.code == "SILENT_AUDIO")
+            #expect(try await jobs.audioJobs(idPrefix: prefix, now: now.addingTimeInterval(7200)).isEmpty)
+        }
+    }
+
+    @Test(
         "claims: one claimant per job, the caller's running jobs left out, its own claims taken back, an expired claim taken over",
         arguments: StoreImplementation.all)
     func claimsAndLeases(_ implementation: StoreImplementation) async throws {

@@ -127,4 +127,29 @@ final class ProgressLog: Sendable {
     }
 
     var reports: [(done: Double, total: Double)] { stored.withLock { $0 } }
+
+    @Test("the marked text: segments joined by spaces without speakers; each change of speaker a labelled line")
+    func markedText() {
+        let plain = SpeechTranscript(
+            segments: [
+                .init(span: AudioSpan(start: 0, end: 1), text: "first words"),
+                .init(span: AudioSpan(start: 1, end: 2), text: ""),
+                .init(span: AudioSpan(start: 2, end: 3), text: "then more"),
+            ], duration: 3)
+        #expect(plain.markedText.text == plain.text)
+        #expect(plain.markedText.segments.map(\.range) == [0..<11, 12..<21])
+        let dialogue = SpeechTranscript(
+            segments: [
+                .init(span: AudioSpan(start: 0, end: 1), text: "how are you", speaker: "Doctor"),
+                .init(span: AudioSpan(start: 1, end: 2), text: "tired", speaker: "Patient"),
+                .init(span: AudioSpan(start: 2, end: 3), text: "and sore", speaker: "Patient"),
+                .init(span: AudioSpan(start: 3, end: 4), text: "since when", speaker: "Doctor:\u{7}<b>"),
+            ], duration: 4)
+        let marked = dialogue.markedText
+        #expect(marked.text == "Doctor: how are you\nPatient: tired and sore\nDoctorb: since when")
+        let scalars = Array(marked.text.unicodeScalars)
+        for placed in marked.segments {
+            #expect(String(String.UnicodeScalarView(scalars[placed.range])) == placed.segment.text)
+        }
+    }
 }

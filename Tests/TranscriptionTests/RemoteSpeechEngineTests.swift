@@ -90,6 +90,17 @@ struct RemoteSpeechEngineTests {
         }
     }
 
+    @Test("an error status keeps the status it answered, which says whether trying again may help")
+    func statusKept() {
+        let overloaded = RemoteSpeechEngine.failure(status: 503)
+        #expect(overloaded.code == .remoteHTTPStatus && overloaded.httpStatus == 503 && overloaded.isTransient)
+        let refused = RemoteSpeechEngine.failure(status: 415)
+        #expect(refused.code == .remoteRefusedAudio && refused.httpStatus == 415 && !refused.isTransient)
+        let unauthorized = RemoteSpeechEngine.failure(status: 401)
+        #expect(unauthorized.httpStatus == 401 && !unauthorized.isTransient)
+        #expect(RemoteSpeechEngine.failure(status: 429).isTransient)
+    }
+
     @Test("a malformed answer, a refused connection and a timeout each have their own error")
     func transferFailures() async throws {
         try await withServer(respond: { _ in Self.json("<html>metformin</html>") }) { server in

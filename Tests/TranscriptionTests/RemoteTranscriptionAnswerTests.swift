@@ -98,4 +98,14 @@ struct RemoteTranscriptionAnswerTests {
         let quoted = try Self.parse(#"{"text":"[[[[[[[[[[[[ \"{{{{{{{{{{{\" ]"}"#)
         #expect(quoted.text.hasPrefix("[[[["))
     }
+
+    @Test("a diarizing service's speaker is kept on its segment")
+    func speakers() throws {
+        let answer = try RemoteTranscriptionAnswer(
+            parsing: Array(
+                #"{"text":"hello there. hi","segments":[{"start":0,"end":1,"text":"hello there.","speaker":"SPEAKER_00"},{"start":1,"end":2,"text":"hi"}]}"#
+                    .utf8))
+        let segments = answer.transcriptSegments(offset: 0, length: 2)
+        #expect(segments.map(\.speaker) == ["SPEAKER_00", nil])
+    }
 }

@@ -158,13 +158,76 @@ def test_service_down_falls_back_to_the_embedded_engine(gateway_factory, tmp_pat
 
 def test_without_fallback_the_failure_is_a_specific_error(gateway_factory, tmp_path, speech, key_file):
     gateway = remote_gateway(gateway_factory, tmp_path, f"http://127.0.0.1:{closed_port()}", key_file, "nofallback",
-                             NOTEBRIDGE_AUDIO_REMOTE_FALLBACK="false")
+                             NOTEBRIDGE_AUDIO_REMOTE_FALLBACK="false", NOTEBRIDGE_AUDIO_RETRY_ATTEMPTS="1",
+                             NOTEBRIDGE_AUDIO_RETRY_BACKOFF_SECONDS="0")
     status, answer = post_audio(gateway, speech.read_bytes())
     assert status == 502, answer
     assert answer["error"]["code"] == "REMOTE_TRANSCRIPTION_FAILED"
     assert "could not be reached" in answer["error"]["message"]
     assert answer["error"]["details"][0]["field"] == "audio"
     assert "127.0.0.1" not in json.dumps(answer)  # the service's address is the operator's business
+    gateway.stop()
+    assert_no_leak(gateway)
+
+
+def retry_count(gateway, reason: str) -> float:
+    with urllib.request.urlopen(f"http://127.0.0.1:{gateway.http_port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    for line in text.splitlines():
+        if line.startswith("notebridge_audio_job_retries_total{") and f'reason="{reason}"' in line:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+def fail_next(service, count: int, status: int = 503):
+    request = urllib.request.Request(f"{service.url}/_test/fail?count={count}&status={status}", data=b"",
+                                     method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.load(response)["failing"] == count
+
+
+def test_transient_failures_are_retried_with_backoff_then_transcribed(
+        gateway_factory, tmp_path, service, speech, key_file):
+    """The service fails the first two requests with 503 (no fallback to hide it): the job is tried again after 1 s,
+    then 2 s, and the third request is really transcribed; the upload gets its note."""
+    gateway = remote_gateway(gateway_factory, tmp_path, service.url, key_file, "retried",
+                             NOTEBRIDGE_AUDIO_REMOTE_FALLBACK="false", NOTEBRIDGE_AUDIO_RETRY_ATTEMPTS="3",
+                             NOTEBRIDGE_AUDIO_RETRY_BACKOFF_SECONDS="1")
+    before = len(service.requests())
+    fail_next(service, 2, 503)
+    status, note = post_audio(gateway, speech.read_bytes())
+    assert status == 200, note
+    assert "metformin" in note["transcript"].lower().split()
+    received = service.requests()[before:]
+    assert [r.get("failed_with") for r in received] == [503, 503, None]
+    assert retry_count(gateway, "remoteHTTPStatus") == 2
+    gateway.stop()
+    log = gateway.log_text()
+    assert log.count("audio job transcription failed for a transient reason; trying again") == 2
+    assert_no_leak(gateway)
+
+
+def test_transient_failures_past_the_bound_fail_the_job_and_permanent_ones_at_once(
+        gateway_factory, tmp_path, service, speech, key_file):
+    """Past audio.retry.attempts the job fails with the engine's error; a 401 (configuration) and silent audio (the
+    recording) fail at once, without a retry."""
+    gateway = remote_gateway(gateway_factory, tmp_path, service.url, key_file, "exhausted",
+                             NOTEBRIDGE_AUDIO_REMOTE_FALLBACK="false", NOTEBRIDGE_AUDIO_RETRY_ATTEMPTS="1",
+                             NOTEBRIDGE_AUDIO_RETRY_BACKOFF_SECONDS="0")
+    before = len(service.requests())
+    fail_next(service, 2, 502)
+    status, answer = post_audio(gateway, speech.read_bytes())
+    assert status == 502 and answer["error"]["code"] == "REMOTE_TRANSCRIPTION_FAILED", answer
+    assert "answered HTTP 502" in answer["error"]["message"]
+    assert [r.get("failed_with") for r in service.requests()[before:]] == [502, 502]
+    assert retry_count(gateway, "remoteHTTPStatus") == 1
+    # A permanent failure of the service (401: its configuration) is not retried.
+    before = len(service.requests())
+    fail_next(service, 1, 401)
+    status, answer = post_audio(gateway, speech.read_bytes())
+    assert status == 502 and "answered HTTP 401" in answer["error"]["message"], answer
+    assert len(service.requests()) - before == 1
+    assert retry_count(gateway, "remoteHTTPStatus") == 1
     gateway.stop()
     assert_no_leak(gateway)
 

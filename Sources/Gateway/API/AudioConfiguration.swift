@@ -50,6 +50,27 @@ public struct AudioConfiguration: Sendable {
     /// ever).
     public var maximumJobAttempts = 3
 
+    /// How many times an audio job's transcription is tried again after a transient engine failure (the remote
+    /// engine unreachable, timed out, overloaded or failing: ``TranscriptionError/isTransient``, once the fallback
+    /// rules have had their say) before the job fails (`audio.retry.attempts`); 0 fails it at once. The recording's
+    /// own problems (corrupt, silent) fail it at once whatever this says.
+    public var transientRetries = 3
+    /// The wait before the first retry (`audio.retry.backoffSeconds`), doubled before each next one up to
+    /// ``transientRetryMaximumBackoff``. The job's claim is kept while it waits.
+    public var transientRetryBackoff: Duration = .seconds(2)
+    /// The longest wait between two retries (`audio.retry.maxBackoffSeconds`).
+    public var transientRetryMaximumBackoff: Duration = .seconds(60)
+
+    /// The wait before retry number `retry` (1 for the first).
+    func transientRetryDelay(before retry: Int) -> Duration {
+        var delay = transientRetryBackoff
+        for _ in 1..<max(1, retry) {
+            guard delay < transientRetryMaximumBackoff else { break }
+            delay = delay * 2
+        }
+        return min(delay, transientRetryMaximumBackoff)
+    }
+
     /// The defaults: 100 MB, 2 hours, the embedded PocketSphinx engine.
     public init() {}
 

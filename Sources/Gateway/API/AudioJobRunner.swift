@@ -20,10 +20,24 @@ struct AudioJobRequest: Codable {
     var options: NoteRequestBody
     var idempotencySource: String?
     var fingerprint: String?
+    /// The journal entry whose ED recording this is (``PipelineRecordingJobs``): the job stores the transcript for
+    /// the pipeline instead of writing a note; `nil` for an upload.
+    var pipelineEntry: Int64?
+
+    init(
+        options: NoteRequestBody, idempotencySource: String? = nil, fingerprint: String? = nil,
+        pipelineEntry: Int64? = nil
+    ) {
+        self.options = options
+        self.idempotencySource = idempotencySource
+        self.fingerprint = fingerprint
+        self.pipelineEntry = pipelineEntry
+    }
 
     enum CodingKeys: String, CodingKey {
         case options, fingerprint
         case idempotencySource = "idempotency_source"
+        case pipelineEntry = "pipeline_entry"
     }
 
     /// The JSON kept in the store.
@@ -71,6 +85,8 @@ final class AudioJobRunner: Sendable {
     /// Yields when a job is queued here.
     let wakes: AsyncStream<Void>
     private let finishedHandler = Mutex<(@Sendable (AudioJobMetricOutcome) -> Void)?>(nil)
+    private let retryHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
+    private let pipelineRecordingHandler = Mutex<(@Sendable () -> Void)?>(nil)
 
     init(store: any AudioJobStore, service: NoteService, audio: AudioConfiguration, owner: String, logger: Logger) {
         self.store = store
@@ -84,6 +100,16 @@ final class AudioJobRunner: Sendable {
     /// Called with each job's end (the gateway counts them).
     func onFinished(_ handler: @escaping @Sendable (AudioJobMetricOutcome) -> Void) {
         finishedHandler.withLock { $0 = handler }
+    }
+
+    /// Called each time a job's transcription is tried again after a transient failure (the gateway counts them).
+    func onRetry(_ handler: @escaping @Sendable (_ reason: String) -> Void) {
+        retryHandler.withLock { $0 = handler }
+    }
+
+    /// Called when the job of an HL7 recording ends, done or failed (the gateway wakes the pipeline).
+    func onPipelineRecording(_ handler: @escaping @Sendable () -> Void) {
+        pipelineRecordingHandler.withLock { $0 = handler }
     }
 
     /// Wakes the worker: a job was queued.
@@ -182,6 +208,7 @@ final class AudioJobRunner: Sendable {
         var noteJob: NoteJob?
         do {
             let request = try AudioJobRequest.decode(claimed.job.request)
+            if request.pipelineEntry != nil { return await runPipelineRecording(claimed) }
             // The transcript comes from the recording.
             var options = request.options
             options.transcript = ""
@@ -197,7 +224,9 @@ final class AudioJobRunner: Sendable {
                 lost(id)
                 return false
             }
-            job.transcript = transcript.text
+            let marked = transcript.markedText
+            job.transcript = marked.text
+            job.transcriptSegments = marked.segments.map(TranscriptSegment.init)
             let note = try service.writeAudioNote(job)
             let prepared = try service.prepare(
                 note, id: id, codes: service.codes(for: note, job: job), job: job, ownerKeyID: ownerKeyID,
@@ -236,6 +265,73 @@ final class AudioJobRunner: Sendable {
             logger.error(
                 "audio job not finished", metadata: ["nb.audio_job.id": "\(id)", "nb.error": "\(type(of: error))"])
         }
+        return false
+    }
+
+    /// Transcribes the recording of an HL7 message (``PipelineRecordingJobs``) and stores its transcript under the
+    /// job's id for the pipeline, or the failure (its reason and HL7 error code); wakes the pipeline either way.
+    /// Returns whether it was interrupted by cancellation, as ``run(_:)``.
+    private func runPipelineRecording(_ claimed: AudioJob) async -> Bool {
+        let id = claimed.job.id
+        let metadata: Logger.Metadata = ["nb.audio_job.id": "\(id)", "nb.audio.bytes": "\(claimed.job.audio.count)"]
+        let failure: PipelineFailure
+        do {
+            guard claimed.attempts <= audio.maximumJobAttempts else {
+                throw TranscriptionError(
+                    .engineFailed, reason: "not transcribed in \(audio.maximumJobAttempts) attempts")
+            }
+            guard let speech = try await transcribeHoldingClaim(claimed) else {
+                lost(id)
+                return false
+            }
+            let transcript = PipelineRecordingTranscript(
+                text: speech.text,
+                segments: speech.segments.map { .init(start: $0.span.start, end: $0.span.end, text: $0.text) })
+            let now = Date()
+            let note = StoredNote(
+                id: id, ownerKeyID: PipelineRecordingJobs.owner, createdAt: now, expiresAt: claimed.job.expiresAt,
+                specialty: "generic", template: "transcript", document: try transcript.encoded(), lookup: NoteLookup())
+            guard try await store.completeAudioJob(id: id, by: claimant, note: note, announcing: nil) else {
+                lost(id)
+                return false
+            }
+            logger.info("recording of an HL7 message transcribed by its audio job", metadata: metadata)
+            finishedHandler.withLock { $0 }?(.done)
+            pipelineRecordingHandler.withLock { $0 }?()
+            return false
+        } catch where Task.isCancelled {
+            logger.info("audio job interrupted", metadata: ["nb.audio_job.id": "\(id)"])
+            return true
+        } catch let error as TranscriptionError {
+            failure = EncounterPipeline.failure(of: error)
+        } catch is CancellationError {
+            return true
+        } catch {
+            logger.error(
+                "audio job not finished", metadata: ["nb.audio_job.id": "\(id)", "nb.error": "\(type(of: error))"])
+            return false
+        }
+        do {
+            guard
+                try await store.failAudioJob(
+                    id: id, by: claimant, failure: PipelineRecordingTranscript.jobFailure(failure), announcing: nil,
+                    now: Date())
+            else {
+                lost(id)
+                return false
+            }
+        } catch {
+            logger.error(
+                "audio job failure not stored",
+                metadata: ["nb.audio_job.id": "\(id)", "nb.error": "\(type(of: error))"])
+            return false
+        }
+        var failed = metadata
+        failed["nb.pipeline.reason"] = "\(failure.reason)"
+        logger.notice(
+            "the recording of an HL7 message could not be transcribed; its audio job failed", metadata: failed)
+        finishedHandler.withLock { $0 }?(.failed)
+        pipelineRecordingHandler.withLock { $0 }?()
         return false
     }
 
@@ -289,15 +385,36 @@ final class AudioJobRunner: Sendable {
         let progress = Progress()
         let transcriber = audio.transcriber(logger: logger)
         let (store, claimant, interval, id) = (store, claimant, audio.progressInterval, claimed.job.id)
+        let (audio, logger, onRetry) = (audio, logger, retryHandler.withLock { $0 })
         return try await withThrowingTaskGroup(of: SpeechTranscript?.self) { group in
             group.addTask {
                 let recording = try await transcriber.decoder.decode(bytes: claimed.job.audio)
                 let seconds = recording.seconds
                 progress.set(total: seconds)
-                // Seconds of the recording: the speech done, in proportion to all the speech (pauses are not
-                // transcribed, so each one counts with the speech around it).
-                return try await transcriber.transcribe(recording) { done, total in
-                    progress.advance(to: total > 0 ? done / total * seconds : 0)
+                var retries = 0
+                while true {
+                    do {
+                        // Seconds of the recording: the speech done, in proportion to all the speech (pauses are
+                        // not transcribed, so each one counts with the speech around it).
+                        return try await transcriber.transcribe(recording) { done, total in
+                            progress.advance(to: total > 0 ? done / total * seconds : 0)
+                        }
+                    } catch let error as TranscriptionError
+                        where error.isTransient && retries < audio.transientRetries && !Task.isCancelled
+                    {
+                        // The engine's failure, not the recording's: tried again after a wait (the reporter keeps
+                        // the claim meanwhile), and the job fails only when the retries are spent.
+                        retries += 1
+                        let delay = audio.transientRetryDelay(before: retries)
+                        logger.notice(
+                            "audio job transcription failed for a transient reason; trying again",
+                            metadata: [
+                                "nb.audio_job.id": "\(id)", "nb.audio.error": "\(error.code)",
+                                "nb.audio_job.retry": "\(retries)", "nb.audio_job.retry_in": "\(delay)",
+                            ])
+                        onRetry?("\(error.code)")
+                        try await Task.sleep(for: delay)
+                    }
                 }
             }
             group.addTask {

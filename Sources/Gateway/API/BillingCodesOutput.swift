@@ -8,10 +8,20 @@ public struct EvidenceRange: Codable, Sendable, Hashable {
     public var start: Int
     /// One past the last character.
     public var end: Int
+    /// When the range was said, in seconds from the start of the recording: for a note written from a recording;
+    /// absent otherwise.
+    public var startSeconds: Double? = nil
+    /// When the range's last words ended, in seconds from the start of the recording.
+    public var endSeconds: Double? = nil
 
-    /// Transcript ranges as `{start, end}` objects.
-    public static func list(_ ranges: [Range<Int>]) -> [EvidenceRange] {
-        ranges.map { EvidenceRange(start: $0.lowerBound, end: $0.upperBound) }
+    /// Transcript ranges as `{start, end}` objects, each with the time it was said when `segments` (a recording's)
+    /// are given.
+    public static func list(_ ranges: [Range<Int>], segments: [TranscriptSegment]? = nil) -> [EvidenceRange] {
+        ranges.map { range in
+            let time = segments.flatMap { TranscriptSegment.time(of: range, in: $0) }
+            return EvidenceRange(
+                start: range.lowerBound, end: range.upperBound, startSeconds: time?.start, endSeconds: time?.end)
+        }
     }
 }
 

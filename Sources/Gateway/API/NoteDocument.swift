@@ -34,6 +34,8 @@ public struct NoteDocument: Codable, Sendable {
     public var createdAt: String
     public var expiresAt: String
     public var transcript: String?
+    /// A recording's timed segments, with `transcript` (`include_transcript`).
+    public var transcriptSegments: [TranscriptSegment]?
     public var statements: [Statement]?
     public var notices: [String]?
 
@@ -43,6 +45,7 @@ public struct NoteDocument: Codable, Sendable {
         case billingCodes = "billing_codes"
         case patientSummary = "patient_summary"
         case transcriptKind = "transcript_kind"
+        case transcriptSegments = "transcript_segments"
         case createdAt = "created_at"
         case expiresAt = "expires_at"
     }
@@ -63,12 +66,13 @@ public struct NoteDocument: Codable, Sendable {
         self.createdAt = Self.timestamp(createdAt)
         self.expiresAt = Self.timestamp(expiresAt)
         transcript = job.includeTranscript ? job.transcript : nil
+        transcriptSegments = job.includeTranscript ? job.transcriptSegments : nil
         statements =
             job.includeEvidence
             ? note.statements.map {
                 Statement(
                     section: $0.section.rawValue, subsection: $0.subsection, origin: $0.origin.rawValue, text: $0.text,
-                    evidence: EvidenceRange.list($0.evidence))
+                    evidence: EvidenceRange.list($0.evidence, segments: job.transcriptSegments))
             } : nil
         notices =
             job.hasCustomInstructions

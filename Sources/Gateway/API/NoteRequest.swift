@@ -122,6 +122,8 @@ public struct NoteJob: Sendable {
     public var includePatientSummary = false
     /// Add `transcript`.
     public var includeTranscript = false
+    /// The timed segments of the recording the transcript was made from (`nil` for a typed one).
+    public var transcriptSegments: [TranscriptSegment]? = nil
     /// Add `statements` with their evidence ranges.
     public var includeEvidence = false
     /// Where the `note.generated` or `note.failed` event goes, if anywhere.

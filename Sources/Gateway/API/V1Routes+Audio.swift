@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -38,10 +39,11 @@ extension V1Routes {
             let form = try MultipartFormData(body, boundary: boundary)
             let (job, options) = try audioJob(form)
             let audio = try Self.single("audio", in: form, required: true)
-            let lookup = NoteLookup(
-                source: idempotencyKey.map { "idempotency-key|" + $0 }, request: Self.fingerprint(body))
-            if let replay = try await replay(lookup, key: key) { return replay }
             let recording = Array(audio?.body ?? [])
+            let lookup = NoteLookup(
+                source: idempotencyKey.map { "idempotency-key|" + $0 },
+                request: Self.audioFingerprint(options: options, recording: recording))
+            if let replay = try await replay(lookup, key: key) { return replay }
             do throws(TranscriptionError) {
                 // What can be told without decoding (empty, too large, not audio) is answered now.
                 try configuration.audio.transcriber(logger: logger).decoder.check(bytes: recording)
@@ -58,10 +60,28 @@ extension V1Routes {
 
     /// Queues the recording as an audio job and answers it: the note or the error when it ends within `wait`, else
     /// 202 with its status.
+    ///
+    /// With an Idempotency-Key, the job's id is derived from the key (``idempotentJobID(keyID:source:request:)``: a
+    /// prefix from the API key and the Idempotency-Key, the rest from the request's fingerprint), so that a retry sent
+    /// while the first job still runs (or after it failed) finds that job and is answered as it is (the note within
+    /// the wait, its failure, or 202 with the same id and status URL) instead of queueing a second one; a different
+    /// request under the same key is refused with `IDEMPOTENCY_KEY_REUSED`. Two such requests at once both end up
+    /// with the one job: the second's enqueue finds the id taken.
     func queueAudioJob(
         _ recording: [UInt8], request: AudioJobRequest, key: APIKeyRecord, wait: Duration,
         lookup: NoteLookup = NoteLookup()
     ) async throws -> (Response, String?) {
+        let id: String
+        if let source = lookup.source {
+            let derived = Self.idempotentJobID(keyID: key.id, source: source, request: lookup.request ?? "")
+            if let earlier = try await earlierJob(prefix: derived.prefix, key: key) {
+                guard earlier.id == derived.id else { throw APIError.idempotencyKeyReused }
+                return try await joinAudioJob(derived.id, key: key, wait: wait, lookup: lookup)
+            }
+            id = derived.id
+        } else {
+            id = "note_" + Hex.random(16)
+        }
         let waiting = try await storing { try await audioJobs.audioJobCounts()[.queued] ?? 0 }
         guard waiting < configuration.audio.queuedTranscriptions else {
             var busy = APIError(
@@ -71,15 +91,45 @@ extension V1Routes {
             throw busy
         }
         let now = Date()
-        let id = "note_" + Hex.random(16)
         let kept = try await storing { try request.encoded() }
         let job = NewAudioJob(
             id: id, ownerKeyID: key.id, createdAt: now,
             expiresAt: now.addingTimeInterval(configuration.retention.timeInterval), audio: recording, request: kept)
         audioJobRunner.expect(id)
         defer { audioJobRunner.forget(id) }
-        try await storing { try await audioJobs.enqueueAudioJob(job) }
+        do {
+            try await audioJobs.enqueueAudioJob(job)
+        } catch let error as StoreError where error.code == .invalidArgument && lookup.source != nil {
+            // A concurrent request with the same Idempotency-Key queued this job (or its note exists) first.
+            if let replay = try await replay(lookup, key: key) { return replay }
+            return try await joinAudioJob(id, key: key, wait: wait, lookup: lookup)
+        } catch {
+            try await storing { () async throws -> Void in throw error }
+        }
         audioJobRunner.wake()
+        return try await awaitAudioJob(id, key: key, wait: wait, lookup: lookup)
+    }
+
+    /// The job an earlier request with the same Idempotency-Key queued (the oldest, owned by `key`), if it has not
+    /// expired.
+    private func earlierJob(prefix: String, key: APIKeyRecord) async throws -> AudioJobStatus? {
+        try await storing { try await audioJobs.audioJobs(idPrefix: prefix, now: Date()) }
+            .first { $0.ownerKeyID == key.id }
+    }
+
+    /// Answers a retry as the job its first request queued is answered (marked `Idempotent-Replayed`).
+    private func joinAudioJob(
+        _ id: String, key: APIKeyRecord, wait: Duration, lookup: NoteLookup
+    ) async throws -> (Response, String?) {
+        var (response, noteID) = try await awaitAudioJob(id, key: key, wait: wait, lookup: lookup)
+        response.headers[.idempotentReplayed] = "true"
+        return (response, noteID)
+    }
+
+    /// Waits up to `wait` for the job's end: the note (200), its failure, or 202 with its status.
+    private func awaitAudioJob(
+        _ id: String, key: APIKeyRecord, wait: Duration, lookup: NoteLookup
+    ) async throws -> (Response, String?) {
         // This instance's worker tells its end at once; one that another instance (sharing the database) took is
         // looked for in the store every second.
         let deadline = ContinuousClock.now + wait
@@ -105,6 +155,30 @@ extension V1Routes {
         case .note(let stored): return (Self.json(.ok, stored.document), id)
         case .job(let status): return (Self.audioJobStatus(status), id)
         }
+    }
+
+    /// The fingerprint of an upload, by what it asks rather than how it is framed: SHA-256 over the request options
+    /// (JSON, keys sorted) and the recording's own SHA-256, so that a retry whose multipart body has another boundary,
+    /// or its parts in another order, or the options as form fields instead of a metadata part, is the same request.
+    static func audioFingerprint(options: NoteRequestBody, recording: [UInt8]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let described = (try? encoder.encode(options)) ?? Data()
+        var hash = SHA256()
+        hash.update(data: Data("audio-upload|".utf8))
+        hash.update(data: described)
+        hash.update(data: Data("|".utf8))
+        hash.update(data: Data(SHA256.hash(data: recording)))
+        return Hex.encode(hash.finalize())
+    }
+
+    /// The id of the job of an upload with an Idempotency-Key: `note_`, 16 hex digits of SHA-256 over the API key's id
+    /// and the Idempotency-Key (`prefix`, shared by every request under that key), and 16 over those and the
+    /// request's fingerprint (so that the same request finds the same job). Only its API key reads the job.
+    static func idempotentJobID(keyID: String, source: String, request: String) -> (prefix: String, id: String) {
+        let prefix = "note_" + String(Hex.encode(SHA256.hash(data: Data("\(keyID)|\(source)".utf8))).prefix(16))
+        let rest = String(Hex.encode(SHA256.hash(data: Data("\(keyID)|\(source)|\(request)".utf8))).prefix(16))
+        return (prefix, prefix + rest)
     }
 
     /// How long this upload waits for its note: the configured wait, shortened by `Prefer: wait=<seconds>`, or none

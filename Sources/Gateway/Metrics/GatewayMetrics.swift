@@ -28,6 +28,10 @@ public struct GatewayMetrics: Sendable {
     public static let audioJobsLabel = "notebridge_audio_jobs"
     /// `notebridge_audio_jobs_finished_total{outcome}`: audio jobs this instance ended (`done`, `failed`, `cancelled`).
     public static let audioJobsFinishedLabel = "notebridge_audio_jobs_finished_total"
+    /// The audio job transcriptions tried again after a transient engine failure.
+    public static let audioJobRetriesLabel = "notebridge_audio_job_retries_total"
+    /// The recordings of HL7 v2 ED observations, by what became of them (``HL7RecordingOutcome``).
+    public static let edRecordingsLabel = "notebridge_ed_recordings_total"
     /// The label naming a state.
     public static let stateDimension = "state"
     /// The label naming why something happened.
@@ -156,6 +160,21 @@ public struct GatewayMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts one retry of an audio job's transcription after a transient engine failure, by the failure's code
+    /// (`remoteHTTPStatus`, `remoteTimedOut`, ...).
+    func audioJobRetried(reason: String) {
+        Counter(label: Self.audioJobRetriesLabel, dimensions: [(Self.reasonDimension, reason)], factory: factory)
+            .increment()
+    }
+
+    /// Counts one recording of an HL7 v2 ED observation: refused before the acknowledgment, transcribed, or failed
+    /// after it.
+    func hl7Recording(_ outcome: HL7RecordingOutcome) {
+        Counter(
+            label: Self.edRecordingsLabel, dimensions: [(Self.outcomeDimension, outcome.rawValue)], factory: factory
+        ).increment()
+    }
+
     /// Every counter in the Prometheus text exposition format (version 0.0.4).
     public func exposition() -> [UInt8] {
         registry.emitToBuffer()
@@ -175,4 +194,14 @@ public struct GatewayMetrics: Sendable {
         else { return "other" }
         return messageType
     }
+}
+
+/// What became of the recording of an HL7 v2 ED observation, as a metric label.
+enum HL7RecordingOutcome: String, Sendable, CaseIterable {
+    /// Refused by the intake before the acknowledgment (structure, Base64, size, not audio): answered `AE`.
+    case refused
+    /// Transcribed by the pipeline after the acknowledgment.
+    case transcribed
+    /// Not transcribed after the acknowledgment (silent or corrupt audio, an engine failure): the entry failed.
+    case failed
 }

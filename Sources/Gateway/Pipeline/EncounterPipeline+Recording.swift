@@ -1,7 +1,9 @@
+import Delivery
 import EncounterModel
 import HL7v2
 import Logging
 import Mapping
+import Store
 import Transcription
 
 extension EncounterPipeline {
@@ -33,6 +35,7 @@ extension EncounterPipeline {
         } catch let error as TranscriptionError {
             metadata["nb.audio.error"] = "\(error.code)"
             logger.notice("the recording of an HL7 message could not be transcribed", metadata: metadata)
+            metrics?.hl7Recording(.failed)
             return .failure(Self.failure(of: error))
         } catch {
             // Cancellation (the pipeline stops) or a gate refusal: the entry stays accepted for the next pass.
@@ -42,9 +45,47 @@ extension EncounterPipeline {
         metadata["nb.audio.elapsed"] = "\(ContinuousClock.now - started)"
         logger.info("recording of an HL7 message transcribed", metadata: metadata)
         do {
-            return .success(try reader.transcript(ofRecording: speech.text))
+            let transcript = try reader.transcript(ofRecording: speech.text)
+            metrics?.hl7Recording(.transcribed)
+            return .success(transcript)
         } catch {
+            metrics?.hl7Recording(.failed)
             return .failure(PipelineFailure(error.reason, errorCode: .dataTypeError))
+        }
+    }
+
+    /// The transcript of an ED recording transcribed by its audio job (``PipelineRecordingJobs``), checked as a text
+    /// transcript is (minimum words, maximum characters); the job's failure; or `nil` while the job runs (it is
+    /// queued on the first call) or when the store cannot say now (the entry waits for a later pass either way).
+    func transcript(
+        of recording: HL7EncapsulatedData, entry: JournalEntry, jobs: PipelineRecordingJobs,
+        reader: HL7EncounterReader, metadata: Logger.Metadata
+    ) async -> Result<Encounter.Transcript, PipelineFailure>? {
+        var metadata = metadata
+        metadata["nb.audio_job.id"] = "\(PipelineRecordingJobs.jobID(of: entry))"
+        let state: PipelineRecordingJobs.State
+        do {
+            state = try await jobs.state(of: entry, recording: recording)
+        } catch {
+            metadata["nb.error"] = "\(OutboxWorker.describe(error))"
+            logger.error("the audio job of an HL7 recording could not be read; tried again later", metadata: metadata)
+            return nil
+        }
+        switch state {
+        case .waiting:
+            return nil
+        case .failed(let failure):
+            metrics?.hl7Recording(.failed)
+            return .failure(failure)
+        case .transcribed(let text):
+            do {
+                let transcript = try reader.transcript(ofRecording: text)
+                metrics?.hl7Recording(.transcribed)
+                return .success(transcript)
+            } catch {
+                metrics?.hl7Recording(.failed)
+                return .failure(PipelineFailure(error.reason, errorCode: .dataTypeError))
+            }
         }
     }
 

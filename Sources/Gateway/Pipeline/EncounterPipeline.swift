@@ -25,6 +25,9 @@ struct EncounterPipeline: Sendable {
         case contextKept
         /// The store failed; the entry stays accepted and is tried again on a later pass.
         case deferred
+        /// The entry's recording is being transcribed by its audio job: it stays accepted, and so do the later
+        /// entries of its patient, until a later pass finds the transcript.
+        case awaitingRecording
     }
 
     let journal: any Journal
@@ -52,6 +55,11 @@ struct EncounterPipeline: Sendable {
     var audio: AudioConfiguration? = nil
     /// Bounds the recordings the pipeline transcribes at once (``AudioConfiguration/concurrentTranscriptions``).
     var transcriptions: TranscriptionGate? = nil
+    /// Counts what became of the recordings it transcribes, when given.
+    var metrics: GatewayMetrics? = nil
+    /// Where the recordings of ED observations are transcribed as durable audio jobs; `nil` transcribes them in the
+    /// pass that prepares their entry (tests, and the CLI).
+    var recordingJobs: PipelineRecordingJobs? = nil
 
     /// How one message is handled: its reader, its note's destinations, its acknowledgment destination.
     struct Handling: Sendable {
@@ -184,6 +192,9 @@ struct EncounterPipeline: Sendable {
         case context(HL7EncounterReader.Context?, metadata: Logger.Metadata)
         /// The pipeline's threads stopped before the work was done: nothing is recorded, the entry stays accepted.
         case stopped
+        /// The entry's recording is being transcribed by its audio job; the later entries of the patient with this
+        /// key (``OutboxNote/patientKey``) wait with it.
+        case awaitingRecording(patientKey: String, metadata: Logger.Metadata)
     }
 
     /// Processes one entry and records the outcome in the store.
@@ -200,6 +211,12 @@ struct EncounterPipeline: Sendable {
     /// Reads the message (parsed once), writes its note and codes and encodes the record; records nothing. The
     /// CPU-bound steps run on `threads` when given, on the calling task otherwise.
     func prepare(_ entry: JournalEntry, on threads: PipelineThreads? = nil) async -> Preparation {
+        if let recordingJobs, let patientKey = await recordingJobs.stillWaiting(entry) {
+            // Its recording's job still runs: not parsed (nor its recording decoded) again.
+            return .awaitingRecording(
+                patientKey: patientKey,
+                metadata: ["nb.journal.id": "\(entry.id)", "nb.hl7.control_id": "\(entry.controlID ?? "")"])
+        }
         let read: Reading
         do {
             read = try await Self.running(on: threads) { self.read(entry) }
@@ -211,9 +228,26 @@ struct EncounterPipeline: Sendable {
             return preparation
         case .encounter(var encounter, let specialtyIsMapped, let handling, let header, let metadata, let recording):
             let acknowledgmentDestination = handling.acknowledgmentDestination ?? self.acknowledgmentDestination
-            if let recording {
-                // The message was acknowledged when it was journaled: the recording is transcribed here, by the
-                // pipeline, however long it takes, and the note is recorded in journal order as any other.
+            if let recording, let recordingJobs {
+                // The message was acknowledged when it was journaled: its recording is transcribed by a durable audio
+                // job, and the entry (with its patient's later ones) waits for it while the others go on.
+                switch await transcript(
+                    of: recording, entry: entry, jobs: recordingJobs, reader: handling.reader, metadata: metadata)
+                {
+                case .success(let transcript):
+                    encounter.transcript = transcript
+                case .failure(let failure):
+                    return .failure(
+                        failure, header: header, acknowledgmentDestination: acknowledgmentDestination,
+                        metadata: metadata)
+                case nil:
+                    let patientKey = Self.patientKey(encounter.patient, digester: digester)
+                    recordingJobs.waiting.set(entry.id, key: patientKey)
+                    return .awaitingRecording(patientKey: patientKey, metadata: metadata)
+                }
+            } else if let recording {
+                // Without audio jobs the recording is transcribed here, by the pipeline, however long it takes, and
+                // the note is recorded in journal order as any other.
                 switch await transcribe(recording, reader: handling.reader, metadata: metadata) {
                 case .success(let transcript):
                     encounter.transcript = transcript
@@ -353,6 +387,9 @@ struct EncounterPipeline: Sendable {
         switch preparation {
         case .stopped:
             return .deferred
+        case .awaitingRecording(_, let metadata):
+            logger.debug("HL7 message waits for the transcription of its recording", metadata: metadata)
+            return .awaitingRecording
         case .context(let context, let metadata):
             return await keepContext(entry, context: context, metadata: metadata)
         case .failure(let failure, let header, let acknowledgmentDestination, let metadata):

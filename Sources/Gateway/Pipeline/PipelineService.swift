@@ -15,6 +15,14 @@ import Store
 /// writing of the notes overlapped. An ADT message whose visit context is kept is recorded before any later entry is
 /// prepared, since a later transcript message of the same visit reads that context.
 ///
+/// An HL7 message whose transcript is a recording (an ED observation) does not hold the pass while it is transcribed:
+/// its recording becomes a durable audio job (``PipelineRecordingJobs``) and the entry stays accepted. Order is kept
+/// per patient, as the outbox delivers: a later entry of the same patient (``OutboxNote/patientKey``), a text
+/// message included, is not recorded while the recording waits, and stays accepted too; the other patients' entries
+/// are recorded as usual. When the job ends it wakes the pipeline, and the next pass, which starts again from the
+/// oldest accepted entry, writes the recording's note and then the patient's later ones, in journal order. A failed
+/// job fails its entry (with the application `AE` the sender asked for), and the patient's later entries go on.
+///
 /// Crash safety is the transaction's: an entry stays `accepted` until its note and rows commit with its move to
 /// `processed`, and a pass that stops (cancellation, a store failure) drops what it prepared but did not record;
 /// the next pass, or the next start, writes those notes again.
@@ -110,6 +118,10 @@ struct PipelineService: Service {
         var contextsClearedBefore: Int64 = .min
         /// When this pass last extended its claims.
         var renewed = ContinuousClock.now
+        /// The patients (``OutboxNote/patientKey``) with an earlier entry waiting for its recording's transcription:
+        /// their later notes are not recorded by this pass (they stay accepted), so that each patient's notes are
+        /// still queued in the order their messages were acknowledged.
+        var held: Set<String> = []
 
         init(service: PipelineService, threads: PipelineThreads?) {
             self.service = service
@@ -311,7 +323,14 @@ struct PipelineService: Service {
                 guard let (entry, preparation) = ready.removeValue(forKey: recorded) else { break }
                 recorded += 1
                 if case .note(let note, let destinations, let metadata) = preparation {
+                    // Behind a recording of the same patient: left accepted for a later pass.
+                    guard !held.contains(note.patientKey) else { continue }
                     notes.append((entry, note, destinations, metadata))
+                    continue
+                }
+                if case .awaitingRecording(let patientKey, _) = preparation {
+                    held.insert(patientKey)
+                    tally(entry, await pipeline.record(preparation, entry: entry))
                     continue
                 }
                 await flush(&notes)
@@ -354,6 +373,9 @@ struct PipelineService: Service {
             case .deferred:
                 // The entry stays accepted; later entries wait for the next pass so that none overtakes it.
                 stopping = true
+            case .awaitingRecording:
+                // The entry stays accepted (its patient's later notes with it); the others go on.
+                break
             }
         }
     }
