@@ -78,6 +78,7 @@ public struct Coder: Sendable {
                     reason: "encounter for immunization: \(administration.reason)", evidence: administration.evidence,
                     traits: [.status]))
         }
+        Self.addAllergyStatus(from: note, to: &codes)
         return codes
     }
 }

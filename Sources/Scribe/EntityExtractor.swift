@@ -46,6 +46,9 @@ public struct EntityExtractor: Sendable {
         // The clinician's turn that asked for a rating (`what would you say your pain score is out of ten`), in
         // whichever of its sentences: the patient's next turn may rate it in a longer answer than a bare number.
         var ratingTurn: Int?
+        // The clinician's turn that asked about allergies (`any allergies to medications ?`): what the patient's next
+        // turn names (`yeah , penicillin .`) is an allergy, not a drug the patient takes.
+        var allergyTurn: Int?
         for (index, sentence) in transcript.sentences.enumerated() {
             let tokens = sentences[index]
             let isQuestion =
@@ -57,6 +60,7 @@ public struct EntityExtractor: Sendable {
                 ratingTurn = sentence.turn
             }
             if isQuestion {
+                if tokens.contains(where: { Self.allergyWords.contains($0.text) }) { allergyTurn = sentence.turn }
                 if let answer = answer(after: index, in: transcript, tokens: sentences) {
                     found.append(contentsOf: answered(question: tokens, answer: answer, transcript: transcript))
                 }
@@ -64,7 +68,12 @@ public struct EntityExtractor: Sendable {
                 continue
             }
             found.append(contentsOf: vitalSigns(tokens, transcript))
-            let allergies = allergies(tokens, transcript)
+            var allergies = allergies(tokens, transcript)
+            if allergies.isEmpty, sentence.speaker == .patient || sentence.speaker == .companion,
+                allergyTurn.map({ $0 == sentence.turn - 1 }) ?? false
+            {
+                allergies = answeredAllergies(tokens, transcript)
+            }
             // A drug named as an allergy is not one the patient takes.
             found.append(
                 contentsOf: medications(tokens, transcript).filter { medication in
@@ -497,6 +506,36 @@ public struct EntityExtractor: Sendable {
         "and", "but", "i", "it", "that", "so", "which", "because", "when", "she", "he", "they", "we", ",", ".", ";",
         "?", "!", "makes", "gives", "causes", "get", "gets", "got", "broke", "break", "as", "or",
     ]
+
+    static let allergyWords: Set<String> = ["allergies", "allergy", "allergic"]
+
+    /// The drugs and allergens an answer to a question about allergies names (`yeah , penicillin . i get hives .`),
+    /// as allergies; nothing when the answer denies (`no`, `not that i know of`).
+    func answeredAllergies(_ tokens: [Token], _ transcript: Transcript) -> [ClinicalEntity] {
+        let words = tokens.filter { $0.kind != .punctuation }
+        guard !words.isEmpty, Self.negativeAnswers.match(words, at: 0) == nil,
+            !words.contains(where: { ["no", "not", "don't", "never", "none"].contains($0.text) })
+        else { return [] }
+        var entities: [ClinicalEntity] = []
+        var index = 0
+        while index < tokens.count {
+            guard let (substance, count) = Self.allergenPhrases.match(tokens, at: index) else {
+                index += 1
+                continue
+            }
+            let range = Self.span(tokens, index, index + count - 1)
+            var attributes: [String: String] = [:]
+            if let reaction = Self.reactions.firstMatch(in: tokens, 0..<tokens.count)?.value {
+                attributes["reaction"] = reaction
+            }
+            entities.append(
+                ClinicalEntity(
+                    kind: .allergy, text: transcript.text(in: range), evidence: [range], name: substance,
+                    attributes: attributes))
+            index += count
+        }
+        return entities
+    }
 
     func allergies(_ tokens: [Token], _ transcript: Transcript) -> [ClinicalEntity] {
         var entities: [ClinicalEntity] = []

@@ -185,4 +185,25 @@ struct EntityExtractorTests {
             }
         }
     }
+
+    @Test("a drug named in answer to a question about allergies is an allergy, not a medication; a denial names none")
+    func allergyAnswers() throws {
+        let asked = try Transcript(
+            """
+            [doctor] any allergies to medications ?
+            [patient] yeah , penicillin .
+            [doctor] and what do you take for your blood pressure ?
+            [patient] lisinopril , 10 milligrams .
+            """)
+        let found = EntityExtractor().entities(in: asked)
+        #expect(found.contains { $0.kind == .allergy && $0.name.lowercased() == "penicillin" }, "\(found)")
+        #expect(!found.contains { $0.kind == .medication && $0.name.lowercased() == "penicillin" }, "\(found)")
+        #expect(found.contains { $0.kind == .medication && $0.name.lowercased() == "lisinopril" }, "\(found)")
+        let denied = try Transcript(
+            """
+            [doctor] any allergies to medications ?
+            [patient] no , not to penicillin or anything .
+            """)
+        #expect(!EntityExtractor().entities(in: denied).contains { $0.kind == .allergy && !$0.negated })
+    }
 }
