@@ -15,7 +15,7 @@ import Store
 /// ends, then finds the committed original. Inside the lock the rules are the SQLite store's: the duplicate window,
 /// rejected entries never matched, and a resend with different content (by keyed digest) kept as its own entry.
 ///
-/// A batch is three round trips in the common case: `BEGIN`, one prepared statement (``JournalBatchInsert``) that
+/// A batch is three round trips in the common case: `BEGIN`, one statement (``JournalBatchInsert``) that
 /// inserts the anchors and, when every anchor was new and no earlier entry of those ids is visible, every row, then
 /// `COMMIT` (an ACK waits for the `COMMIT`'s answer, so for the WAL flush). An anchor that already existed (a resend,
 /// or a racing instance that held it) sends the batch down the row-by-row path with its anchors locked. An anchor is never deleted while an
@@ -221,8 +221,9 @@ final class PostgresJournal: Journal, EncounterContexts {
         let statement = JournalBatchInsert(
             senders: keys.map(\.sender), controlIDs: keys.map(\.controlID),
             duplicateCutoff: records.map(\.cutoff).min() ?? Int64.min, rows: records.map(\.row), now: now)
-        var ids: [Int64] = []
-        for try await id in try await connection.execute(statement, logger: logger) { ids.append(id) }
+        let ids = try await connection.rows(try statement.query(), logger: logger).map {
+            try $0.value(0, as: Int64.self)
+        }
         if ids.isEmpty { return nil }
         guard ids.count == records.count else {
             throw StoreError(.database, reason: "insert journal entries: \(ids.count) ids for \(records.count) rows")
