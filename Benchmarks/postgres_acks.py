@@ -8,7 +8,13 @@ The pipeline is off (no destination), so what is measured is intake: frame, pars
 instances the 16 connections are spread over them (`notebridge bench mllp` per instance, run at once); the rate is
 all messages over the slowest run's wall time.
 
+With each PostgreSQL run it reports what one acknowledgment costs: the instances' CPU (user + system, from /proc),
+the PostgreSQL server's CPU (the postmaster's children: backends, WAL writer, checkpointer), the load generator's CPU,
+and from the server's statistics the transactions committed (so the mean batch: messages per commit; the other
+instance work in the pipeline-off setup is a few statements a minute) and the WAL flushes (`pg_stat_wal.wal_sync`).
+
 Usage: python3 Benchmarks/postgres_acks.py --bin .build/release/notebridge [--messages 20000] [--repeat 2]
+       [--setups sqlite1,postgresql1,postgresql2,postgresql3]
 """
 import argparse
 import base64
@@ -18,6 +24,7 @@ import json
 import os
 import pathlib
 import re
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -62,10 +69,44 @@ class Postgres:
                         f"CREATE DATABASE {name}"], check=True, capture_output=True)
         return f"postgres://{SUPERUSER}@/{name}?host={self.folder}"
 
+    def sql(self, database: str, query: str) -> str:
+        return subprocess.run([str(self.bin / "psql"), "-h", str(self.folder), "-U", SUPERUSER, "-d", database, "-At",
+                               "-F", "|", "-c", query], check=True, capture_output=True, text=True).stdout.strip()
+
+    def counters(self, database: str) -> dict:
+        """Commits in `database` and WAL flushes of the whole server, from its statistics."""
+        commits = int(self.sql(database, f"SELECT xact_commit FROM pg_stat_database WHERE datname = '{database}'"))
+        syncs = self.sql(database, "SELECT wal_sync, wal_bytes FROM pg_stat_wal").split("|")
+        return {"commits": commits, "walSyncs": int(syncs[0]), "walBytes": int(float(syncs[1]))}
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the server's processes alive now (the postmaster and its children)."""
+        return sum(cpu_seconds(pid) for pid in descendants(self.process.pid))
+
     def stop(self):
         self.process.send_signal(2)
         self.process.wait(timeout=30)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def descendants(pid: int) -> list[int]:
+    found = [pid]
+    for parent in found:
+        children = pathlib.Path(f"/proc/{parent}/task/{parent}/children")
+        try:
+            found += [int(child) for child in children.read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process `pid` (0 once it is gone)."""
+    try:
+        fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def serve(binary: str, folder: pathlib.Path, env: dict) -> tuple[subprocess.Popen, int]:
@@ -105,11 +146,23 @@ def bench(binary: str, ports: list[int], messages: int, connections: int = 16) -
             "runs": results}
 
 
+def costs(postgres: Postgres, database: str | None, processes) -> dict:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    snapshot = {"gatewayCpu": sum(cpu_seconds(process.pid) for process, _ in processes),
+                "postgresCpu": postgres.cpu_seconds() if database else 0.0,
+                "clientCpu": children.ru_utime + children.ru_stime}
+    if database:
+        snapshot.update(postgres.counters(database))
+    return snapshot
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", default=".build/release/notebridge")
     parser.add_argument("--messages", type=int, default=20000)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--setups", default="sqlite1,postgresql1,postgresql2,postgresql3",
+                        help="which runs, in order, each repeat")
     args = parser.parse_args()
     root = pathlib.Path(tempfile.mkdtemp(prefix="nb-bench-"))
     postgres = Postgres()
@@ -117,7 +170,8 @@ def main():
           f"{postgres.version}")
     key = base64.b64encode(os.urandom(32)).decode()
     try:
-        setups = [("sqlite", 1)] + [("postgresql", n) for n in (1, 2, 3)]
+        setups = [(re.sub(r"\d+$", "", setup), int(re.search(r"\d+$", setup).group())) for setup in
+                  args.setups.split(",")]
         for repeat in range(args.repeat):
             for backend, count in setups:
                 name = f"{backend}{count}r{repeat}"
@@ -130,7 +184,11 @@ def main():
                         processes.append(serve(args.bin, root / f"{name}-{index}", env))
                     # A short warm-up (connections, first migrations), then the measured run.
                     bench(args.bin, [p for _, p in processes], 1600)
+                    before = costs(postgres, name if backend == "postgresql" else None, processes)
+                    load = os.getloadavg()[0]
                     result = bench(args.bin, [p for _, p in processes], args.messages)
+                    after = costs(postgres, name if backend == "postgresql" else None, processes)
+                    load = [round(load, 2), round(os.getloadavg()[0], 2)]
                 finally:
                     for process, _ in processes:
                         process.terminate()
@@ -138,11 +196,19 @@ def main():
                 p50 = [r["latencyMs"]["p50"] for r in result["runs"]]
                 p99 = [r["latencyMs"]["p99"] for r in result["runs"]]
                 refused = sum(r.get("notAccepted", 0) for r in result["runs"])
-                print(json.dumps({"backend": backend, "instances": count, "repeat": repeat,
-                                  "messages": result["messages"], "seconds": round(result["wall"], 2),
-                                  "acksPerSecond": round(result["acksPerSecond"]), "notAccepted": refused,
-                                  "p50ms": p50, "p99ms": p99}),
-                      flush=True)
+                sent = max(1, result["messages"])
+                per_ack = {name: round((after[name] - before[name]) * 1e6 / sent, 1)
+                           for name in ("gatewayCpu", "postgresCpu", "clientCpu")}
+                line = {"backend": backend, "instances": count, "repeat": repeat, "messages": result["messages"],
+                        "seconds": round(result["wall"], 2), "acksPerSecond": round(result["acksPerSecond"]),
+                        "notAccepted": refused, "p50ms": p50, "p99ms": p99, "load1": load,
+                        "cpuMicrosecondsPerAck": per_ack}
+                if backend == "postgresql":
+                    commits = after["commits"] - before["commits"]
+                    line.update(commits=commits, acksPerCommit=round(sent / max(1, commits), 1),
+                                walSyncs=after["walSyncs"] - before["walSyncs"],
+                                walBytesPerAck=round((after["walBytes"] - before["walBytes"]) / sent))
+                print(json.dumps(line), flush=True)
     finally:
         postgres.stop()
         shutil.rmtree(root, ignore_errors=True)

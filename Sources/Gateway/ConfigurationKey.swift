@@ -67,6 +67,9 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey("storage.password", "PostgreSQL password, when not in storage.url or storage.passwordFile"),
         ConfigurationKey("storage.passwordFile", "file holding the PostgreSQL password on one line"),
         ConfigurationKey("storage.poolSize", "most PostgreSQL connections per instance (default 10)"),
+        ConfigurationKey(
+            "storage.commitConcurrency",
+            "PostgreSQL journal transactions committing at once per instance, 1 to storage.poolSize (default 2)"),
         ConfigurationKey("storage.tls", "PostgreSQL TLS: disable, prefer (the default), require or verify-full"),
         ConfigurationKey(
             "storage.tlsRootCertificate", "PEM trust roots for storage.tls verify-full (default: the system's)"),

@@ -367,8 +367,8 @@ private struct ValueReader {
     /// asks for none); errors name the key and never quote the password.
     func postgres(backend: StoreBackend) throws -> PostgresStore.Configuration? {
         let keys = [
-            "storage.url", "storage.password", "storage.passwordFile", "storage.poolSize", "storage.tls",
-            "storage.tlsRootCertificate",
+            "storage.url", "storage.password", "storage.passwordFile", "storage.poolSize", "storage.commitConcurrency",
+            "storage.tls", "storage.tlsRootCertificate",
         ]
         guard backend == .postgresql else {
             if let stray = try keys.first(where: { try string($0) != nil }) {
@@ -407,6 +407,9 @@ private struct ValueReader {
             configuration.password = password
         }
         if let size = try integer("storage.poolSize", in: 1...200) { configuration.poolSize = size }
+        if let concurrency = try integer("storage.commitConcurrency", in: 1...configuration.poolSize) {
+            configuration.commitConcurrency = concurrency
+        }
         configuration.commitConcurrency = min(configuration.commitConcurrency, configuration.poolSize)
         if let mode = try string("storage.tls") {
             guard let parsed = PostgresStore.Configuration.TLSMode(rawValue: mode.lowercased()) else {

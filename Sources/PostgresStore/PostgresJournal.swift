@@ -14,6 +14,13 @@ import Store
 /// order; a record of the same message committing on another instance waits on that index until this transaction
 /// ends, then finds the committed original. Inside the lock the rules are the SQLite store's: the duplicate window,
 /// rejected entries never matched, and a resend with different content (by keyed digest) kept as its own entry.
+///
+/// A batch is three round trips in the common case: `BEGIN`, one statement (``JournalBatchInsert``) that
+/// inserts the anchors and, when every anchor was new and no earlier entry of those ids is visible, every row, then
+/// `COMMIT` (an ACK waits for the `COMMIT`'s answer, so for the WAL flush). An anchor that already existed (a resend,
+/// or a racing instance that held it) sends the batch down the row-by-row path with its anchors locked. An anchor is never deleted while an
+/// entry of its id is journaled (``purge(receivedBefore:)`` deletes only anchors it has locked and still finds
+/// orphaned), so "the anchor was new" means "no entry of this id is journaled, nor being journaled".
 final class PostgresJournal: Journal, EncounterContexts {
     let database: PostgresStoreDatabase
     let sealing: StoreSealing
@@ -123,56 +130,42 @@ final class PostgresJournal: Journal, EncounterContexts {
         for pending in batch { pending.continuation.resume(throwing: failure) }
     }
 
+    /// A sender and control id: what a batch locks before it decides about duplicates.
+    private struct ControlIDKey: Hashable, Comparable {
+        var sender: String
+        var controlID: String
+        static func < (a: Self, b: Self) -> Bool { (a.sender, a.controlID) < (b.sender, b.controlID) }
+    }
+
     /// Locks the batch's control ids (sorted, so that two batches never wait on each other in a cycle), then applies
-    /// each record in arrival order.
+    /// each record in arrival order. The common case (new messages only) is one statement; a batch holding a resend,
+    /// or the same control id twice, takes the row-by-row path in the same transaction.
     private static func apply(
         _ records: [(row: JournalRow, cutoff: Int64)], on connection: PostgresConnection, logger: Logger
     ) async throws -> [JournalCommitQueue.Outcome] {
         let now = Date().epochMilliseconds
-        struct Key: Hashable, Comparable {
-            var sender: String
-            var controlID: String
-            static func < (a: Key, b: Key) -> Bool { (a.sender, a.controlID) < (b.sender, b.controlID) }
-        }
         let keys = Set(
             records.compactMap { record in
                 record.row.controlID.flatMap {
-                    record.row.state == .rejected ? nil : Key(sender: record.row.sender, controlID: $0)
+                    record.row.state == .rejected ? nil : ControlIDKey(sender: record.row.sender, controlID: $0)
                 }
             }
         ).sorted()
-        if !keys.isEmpty {
-            let senders = keys.map(\.sender)
-            let controlIDs = keys.map(\.controlID)
+        let keyedCount = records.filter { $0.row.controlID != nil && $0.row.state != .rejected }.count
+        if keyedCount == keys.count {
+            if let ids = try await insertAllIfNew(records, keys: keys, on: connection, now: now, logger: logger) {
+                return ids.map { .recorded(id: $0) }
+            }
+        } else {
+            // The same control id twice in the batch: one anchor row each (an upsert may touch a row only once).
             try await connection.rows(
                 """
                 INSERT INTO journal_control_ids (sender, control_id)
-                SELECT s, c FROM unnest(\(senders)::text[], \(controlIDs)::text[]) WITH ORDINALITY AS k(s, c, n)
-                ORDER BY n
+                SELECT s, c FROM unnest(\(keys.map(\.sender))::text[], \(keys.map(\.controlID))::text[]) \
+                WITH ORDINALITY AS k(s, c, n) ORDER BY n
                 ON CONFLICT (sender, control_id) DO UPDATE SET seen = journal_control_ids.seen + 1
                 """,
                 logger: logger)
-        }
-        // The common case, new messages only: no control id twice in the batch and none received before within the
-        // window (the earliest cutoff of the batch, which can only send a batch down the slower path): one insert.
-        let keyedCount = records.filter { $0.row.controlID != nil && $0.row.state != .rejected }.count
-        if keyedCount == keys.count {
-            var earlier = false
-            if !keys.isEmpty, let cutoff = records.map(\.cutoff).min() {
-                earlier = try await !connection.rows(
-                    """
-                    SELECT 1 FROM journal WHERE (sender, control_id) IN \
-                    (SELECT * FROM unnest(\(keys.map(\.sender))::text[], \(keys.map(\.controlID))::text[])) \
-                    AND received_at >= \(cutoff) AND state != 'rejected' LIMIT 1
-                    """,
-                    logger: logger
-                ).isEmpty
-            }
-            if !earlier {
-                return try await insertAll(records.map(\.row), on: connection, now: now, logger: logger).map {
-                    .recorded(id: $0)
-                }
-            }
         }
         var outcomes: [JournalCommitQueue.Outcome] = []
         outcomes.reserveCapacity(records.count)
@@ -219,45 +212,23 @@ final class PostgresJournal: Journal, EncounterContexts {
         return .recorded(id: try await insert(row, on: connection, now: now, logger: logger))
     }
 
-    /// Inserts `rows` with one statement and returns their ids in the order given. Identity values are drawn as the
-    /// rows of the `VALUES` list are inserted, in their order, so the ascending ids map back to it.
-    private static func insertAll(_ rows: [JournalRow], on connection: PostgresConnection, now: Int64, logger: Logger)
-        async throws -> [Int64]
-    {
-        var binds = PostgresBindings(capacity: rows.count * 15)
-        var tuples: [String] = []
-        tuples.reserveCapacity(rows.count)
-        for row in rows {
-            let first = binds.count + 1
-            binds.append(row.source)
-            binds.append(row.sender)
-            binds.append(row.controlID)
-            binds.append(row.messageType)
-            binds.append(row.version)
-            binds.append(row.receivedAt)
-            binds.append(row.state.rawValue)
-            binds.append(row.sealedBody.bytes.buffer)
-            binds.append(row.sealedBody.keyID)
-            binds.append(row.acknowledgment.isEmpty ? nil : row.acknowledgment.buffer)
-            binds.append(row.acknowledgmentCode)
-            binds.append(row.duplicateCount)
-            binds.append(now)
-            binds.append(row.contentDigest)
-            binds.append(row.reusesControlIDOf)
-            tuples.append("(" + (first..<(first + 15)).map { "$\($0)" }.joined(separator: ", ") + ")")
+    /// The common case in one statement (``JournalBatchInsert``): the ids of `records` in the order given, or `nil`
+    /// (nothing journaled, the anchors locked) when the batch must take the row-by-row path.
+    private static func insertAllIfNew(
+        _ records: [(row: JournalRow, cutoff: Int64)], keys: [ControlIDKey], on connection: PostgresConnection,
+        now: Int64, logger: Logger
+    ) async throws -> [Int64]? {
+        let statement = JournalBatchInsert(
+            senders: keys.map(\.sender), controlIDs: keys.map(\.controlID),
+            duplicateCutoff: records.map(\.cutoff).min() ?? Int64.min, rows: records.map(\.row), now: now)
+        let ids = try await connection.rows(try statement.query(), logger: logger).map {
+            try $0.value(0, as: Int64.self)
         }
-        let query = PostgresQuery(
-            unsafeSQL: """
-                INSERT INTO journal (source, sender, control_id, message_type, version, received_at, state, \
-                body_sealed, key_id, acknowledgment, ack_code, duplicate_count, updated_at, content_digest, \
-                reuses_control_id_of) VALUES \(tuples.joined(separator: ", ")) RETURNING id
-                """,
-            binds: binds)
-        let ids = try await connection.rows(query, logger: logger).map { try $0.value(0, as: Int64.self) }.sorted()
-        guard ids.count == rows.count else {
-            throw StoreError(.database, reason: "insert journal entries: \(ids.count) ids for \(rows.count) rows")
+        if ids.isEmpty { return nil }
+        guard ids.count == records.count else {
+            throw StoreError(.database, reason: "insert journal entries: \(ids.count) ids for \(records.count) rows")
         }
-        return ids
+        return ids.sorted()
     }
 
     private static func insert(_ row: JournalRow, on connection: PostgresConnection, now: Int64, logger: Logger)
@@ -469,10 +440,25 @@ final class PostgresJournal: Journal, EncounterContexts {
         }
         if deleted > 0 {
             // The control-id anchors of messages no longer journaled (only an anchor: a later record re-creates it).
-            try await database.withConnection("purge journal control ids") { connection in
+            // An anchor a batch holds is skipped, and the rest are deleted only if still orphaned as seen after they
+            // are locked: a batch that journaled an id before the lock is seen, and one that comes after waits for
+            // this transaction and then finds no anchor and no entry. The journal's one-statement fast path relies
+            // on it: an anchor is never deleted while an entry of its id is journaled.
+            try await database.transaction("purge journal control ids") { connection in
+                let orphans = try await connection.rows(
+                    """
+                    SELECT sender, control_id FROM journal_control_ids c WHERE NOT EXISTS \
+                    (SELECT 1 FROM journal j WHERE j.sender = c.sender AND j.control_id = c.control_id) \
+                    FOR UPDATE SKIP LOCKED
+                    """,
+                    logger: self.logger)
+                guard !orphans.isEmpty else { return }
+                let senders = try orphans.map { try $0.value(0, as: String.self) }
+                let controlIDs = try orphans.map { try $0.value(1, as: String.self) }
                 try await connection.rows(
                     """
-                    DELETE FROM journal_control_ids c WHERE NOT EXISTS \
+                    DELETE FROM journal_control_ids c USING unnest(\(senders)::text[], \(controlIDs)::text[]) AS k(s, i) \
+                    WHERE c.sender = k.s AND c.control_id = k.i AND NOT EXISTS \
                     (SELECT 1 FROM journal j WHERE j.sender = c.sender AND j.control_id = c.control_id)
                     """,
                     logger: self.logger)

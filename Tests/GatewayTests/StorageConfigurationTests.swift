@@ -28,6 +28,7 @@ struct StorageConfigurationTests {
               url: postgres://nb@db.internal:6432/notebridge?sslmode=require
               passwordFile: \(passwordFile.path)
               poolSize: 4
+              commitConcurrency: 3
             """)
         #expect(configuration.storeBackend == .postgresql)
         let postgres = try #require(configuration.postgres)
@@ -36,6 +37,7 @@ struct StorageConfigurationTests {
         #expect(postgres.database == "notebridge")
         #expect(postgres.password == "from-the-file")
         #expect(postgres.poolSize == 4)
+        #expect(postgres.commitConcurrency == 3)
         #expect(postgres.tlsMode == .require)
         let fromEnvironment = try GatewayConfiguration.load(
             file: nil,
@@ -63,6 +65,11 @@ struct StorageConfigurationTests {
                 "storage.passwordFile"
             ),
             ("storage:\n  backend: postgresql\n  url: postgres://nb@h/db\n  poolSize: 0\n", "storage.poolSize"),
+            (
+                "storage:\n  backend: postgresql\n  url: postgres://nb@h/db\n  poolSize: 2\n  commitConcurrency: 3\n",
+                "storage.commitConcurrency"
+            ),
+            ("storage:\n  commitConcurrency: 2\n", "storage.commitConcurrency"),
             ("storage:\n  backend: postgresql\n  url: postgres://nb@h/db\n  tls: sometimes\n", "storage.tls"),
             ("storage:\n  backend: postgresql\n  url: postgres://nb@/db?host=/run/pg\n  tls: require\n", "storage.tls"),
             (

@@ -286,6 +286,72 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test(
+        "a resend in a batch of new messages is a duplicate, also when its control-id anchor is gone; the rest recorded")
+    func resendInABatchOfNewMessages() async throws {
+        try await withInstances(1, configure: { $0.commitConcurrency = 1 }) { stores, server, database in
+            let store = stores[0]
+            try await store.migrate()
+            let window = Duration.seconds(3600)
+            guard case .recorded(let first) = try await store.journal.record(
+                Support.entry(controlID: "RS-1"), duplicateWindow: window)
+            else {
+                Issue.record("the first message was not recorded")
+                return
+            }
+            guard case .recorded(let second) = try await store.journal.record(
+                Support.entry(controlID: "RS-2"), duplicateWindow: window)
+            else {
+                Issue.record("the second message was not recorded")
+                return
+            }
+            // RS-2's anchor lost (as an import in progress or an older build may leave it): the journal itself
+            // still decides.
+            try await server.withClient(database: database) { client in
+                try await client.query("DELETE FROM journal_control_ids WHERE control_id = 'RS-2'")
+            }
+            for (original, originalID) in [("RS-1", first), ("RS-2", second)] {
+                let controlIDs = [original] + (0..<20).map { "\(original)-NEW-\($0)" }
+                let outcomes = try await withThrowingTaskGroup(of: (String, JournalRecordOutcome).self) { group in
+                    for controlID in controlIDs {
+                        group.addTask {
+                            let outcome = try await store.journal.record(
+                                Support.entry(controlID: controlID), duplicateWindow: window)
+                            return (controlID, outcome)
+                        }
+                    }
+                    var all: [String: JournalRecordOutcome] = [:]
+                    for try await (controlID, outcome) in group { all[controlID] = outcome }
+                    return all
+                }
+                guard case .duplicate(let entry) = outcomes[original] else {
+                    Issue.record("\(original) resent was not a duplicate: \(String(describing: outcomes[original]))")
+                    continue
+                }
+                #expect(entry.id == originalID)
+                let recorded = outcomes.values.filter {
+                    if case .recorded = $0 { return true }
+                    return false
+                }
+                #expect(recorded.count == 20)
+            }
+            #expect(try await store.journal.count() == 42)
+            // Sent again on its own (a batch of one), each is still a duplicate, and an anchor is back for RS-2.
+            for controlID in ["RS-1", "RS-2"] {
+                let outcome = try await store.journal.record(Support.entry(controlID: controlID), duplicateWindow: window)
+                guard case .duplicate = outcome else {
+                    Issue.record("\(controlID) alone was not a duplicate")
+                    continue
+                }
+            }
+            try await server.withClient(database: database) { client in
+                let rows = try await client.query(
+                    "SELECT count(*) FROM journal_control_ids WHERE control_id IN ('RS-1', 'RS-2')")
+                for try await count in rows.decode(Int.self) { #expect(count == 2) }
+            }
+        }
+    }
+
     @Test("a record the server refuses fails alone: the rest of its batch is committed and acknowledged")
     func refusedRecordFailsAlone() async throws {
         try await withInstances(1, configure: { $0.commitConcurrency = 1 }) { stores, server, database in
