@@ -276,4 +276,8 @@ def test_respond_async_job_survives_sigkill(gateway, recordings):
     bundle = json.loads(answer)
     Bundle.parse_obj(bundle)
     assert bundle["entry"][0]["resource"]["encounter"]["reference"] == "Encounter/enc-audio-4"
-    assert "recording of a FHIR request queued as an audio job" in gateway.log_text()
+    log = gateway.log_text()
+    assert "recording of a FHIR request queued as an audio job" in log
+    # Neither a spoken word nor the patient's id in the log, the asynchronous requests' included.
+    for word in (*LOG_WORDS, "pat-audio-1"):
+        assert word not in log.lower(), word
