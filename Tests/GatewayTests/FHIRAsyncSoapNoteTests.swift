@@ -139,6 +139,12 @@ struct FHIRAsyncSoapNoteTests {
                     client, fixture.key, "/fhir/DocumentReference?patient=Patient/p-async-7")
                 #expect(search.status == .ok)
                 #expect(found["entry"]?.array?.count == 2, "\(found)")
+                // In XML when asked, as the synchronous call answers.
+                let xml = try await client.execute(
+                    uri: url + "?_format=xml", method: .get, headers: F.headers(fixture.key, contentType: nil))
+                #expect(xml.status == .ok)
+                #expect(xml.headers[.contentType]?.hasPrefix("application/fhir+xml") == true)
+                #expect(String(buffer: xml.body).contains("<Bundle xmlns=\"http://hl7.org/fhir\">"))
                 // A note already made is not cancelled here.
                 let (late, lateOutcome) = try await Self.send(client, fixture.key, url, method: .delete)
                 #expect(late.status == .conflict)

@@ -32,7 +32,7 @@ extension FHIRRoutes {
 
     /// Queues the recording of a `$soap-note` request as an audio job: 202 with the status URL.
     func acceptAsync(
-        _ job: NoteJob, visit: Visit, recording: FHIRRecording, key: APIKeyRecord
+        _ job: NoteJob, visit: Visit, recording: FHIRRecording, key: APIKeyRecord, format: FHIRFormat = .json
     ) async throws(FHIRError) -> (Response, String) {
         let audio = v1.configuration.audio
         do throws(TranscriptionError) {
@@ -65,7 +65,7 @@ extension FHIRRoutes {
             metadata: ["nb.audio_job.id": "\(id)", "nb.audio.bytes": "\(recording.audio.count)"])
         let url = Self.statusURL(id)
         let outcome = Self.information("accepted: poll \(url) for the document Bundle")
-        var response = FHIRFormat.json.response(.accepted, outcome)
+        var response = format.response(.accepted, outcome)
         response.headers[.contentLocation] = url
         response.headers[.retryAfter] = "2"
         return (response, id)

@@ -7,7 +7,7 @@ import Transcription
 /// gateway's engine and `audio.*` limits (those of `/v1/note/audio`), at most
 /// ``AudioConfiguration/concurrentTranscriptions`` at once and ``AudioConfiguration/queuedTranscriptions`` waiting,
 /// for at most ``AudioConfiguration/syncWait`` (none when it is zero). A recording that takes longer is refused with
-/// a pointer to `Prefer: respond-async` (``FHIRRoutes/acceptAsync(_:visit:recording:key:)``) and `/v1/note/audio`.
+/// a pointer to `Prefer: respond-async` (``FHIRRoutes/acceptAsync(_:visit:recording:key:format:)``) and `/v1/note/audio`.
 extension FHIRRoutes {
     /// The body limit of the routes that may carry a recording: the API's limit, and the base64 text of the largest
     /// recording (`audio.maxBytes`) beside it.

@@ -43,7 +43,8 @@ struct FHIRRoutes: Sendable {
                 var transcriptPath = Self.parameterPath("transcript", in: parameters)
                 if let recording, Self.prefersAsync(request) {
                     // Prefer: respond-async: 202 and the status URL (FHIRRoutes+Async).
-                    let (accepted, id) = try await acceptAsync(job, visit: visit, recording: recording, key: key)
+                    let (accepted, id) = try await acceptAsync(
+                        job, visit: visit, recording: recording, key: key, format: format)
                     await v1.record(.create, key: key, noteID: id, status: 202, error: nil, context)
                     return accepted
                 }
