@@ -339,6 +339,7 @@ struct FHIRRecordingTests {
                 #expect(issue?["code"] == "too-costly")
                 #expect(issue?["details"]?["text"] == "SYNC_WAIT_EXCEEDED")
                 #expect(issue?["diagnostics"]?.string?.contains("/v1/note/audio") == true)
+                #expect(issue?["diagnostics"]?.string?.contains("Prefer: respond-async") == true)
             }
             #expect(Self.leftovers(tools).isEmpty)
         }

@@ -3,17 +3,24 @@ inline base64 recording is transcribed with the gateway's engine and `audio.*` l
 answered with the note's document Bundle; a Bundle on `POST /fhir` likewise. Each bad recording is answered with an
 OperationOutcome whose issue names the problem (its type, NoteBridge's code as details, the element at fault) and never
 the data. Speech is synthesized by espeak-ng and encoded by ffmpeg in the test; every resource answered is parsed by
-the independent fhir.resources R4B models, as test_fhir_server.py does."""
+the independent fhir.resources R4B models, as test_fhir_server.py does.
+
+With `Prefer: respond-async` the same request is answered 202 with a Content-Location status URL under /fhir (FHIR's
+asynchronous request pattern), polled until it answers the document Bundle (or the failure's OperationOutcome); the
+job it queued survives a SIGKILL of the gateway and its status URL answers the Bundle after the restart."""
 import base64
 import json
 import shutil
+import signal
 import subprocess
+import time
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 from conftest import REPO, Gateway
+from test_audio_jobs import audio_job_rows
 from test_v1_api import request
 
 SPOKEN = "start metformin five hundred milligrams twice daily for diabetes"
@@ -76,10 +83,26 @@ def parameters(*transcripts):
     return {"resourceType": "Parameters", "parameter": params}
 
 
-def post(gateway, path, body):
+def post(gateway, path, body, prefer=None):
     payload = json.dumps(body).encode()
-    return request(gateway, "POST", path, payload, key=gateway.api_key, timeout=120,
-                   headers={"Content-Type": "application/fhir+json", "Accept": "application/fhir+json"})
+    headers = {"Content-Type": "application/fhir+json", "Accept": "application/fhir+json"}
+    if prefer:
+        headers["Prefer"] = prefer
+    return request(gateway, "POST", path, payload, key=gateway.api_key, timeout=120, headers=headers)
+
+
+def poll_status(gateway, url, timeout=60):
+    """GET the status URL until it stops answering 202; every 202 carries X-Progress and Retry-After."""
+    deadline = time.time() + timeout
+    while True:
+        status, headers, answer = request(gateway, "GET", url, key=gateway.api_key,
+                                          headers={"Accept": "application/fhir+json"})
+        headers = {name.lower(): value for name, value in headers.items()}
+        if status != 202 or time.time() > deadline:
+            return status, headers, answer
+        assert headers["retry-after"] and headers["x-progress"], headers
+        OperationOutcome.parse_obj(json.loads(answer))
+        time.sleep(0.2)
 
 
 def note_text(bundle: dict) -> str:
@@ -188,3 +211,73 @@ def test_no_spoken_word_in_the_log(gateway, recordings):
     for word in LOG_WORDS:
         assert word not in log.lower(), word
     assert b64(speech)[:40] not in log
+
+
+def accept_async(gateway, body, path="/fhir/$soap-note"):
+    status, headers, answer = post(gateway, path, body, prefer="respond-async")
+    assert status == 202, answer
+    OperationOutcome.parse_obj(json.loads(answer))
+    url = {name.lower(): value for name, value in headers.items()}["content-location"]
+    assert url.startswith("/fhir/$soap-note-status/note_"), url
+    return url
+
+
+def test_respond_async_202_then_the_bundle(gateway, recordings):
+    speech, _ = recordings
+    body = parameters(document_reference({"contentType": "audio/mpeg", "data": b64(speech)}))
+    url = accept_async(gateway, body, "/fhir/Encounter/enc-audio-3/$soap-note")
+    status, headers, answer = poll_status(gateway, url)
+    assert status == 200, answer
+    assert headers["content-type"].startswith("application/fhir+json")
+    bundle = json.loads(answer)
+    Bundle.parse_obj(bundle)
+    assert bundle["type"] == "document"
+    composition = bundle["entry"][0]["resource"]
+    assert composition["subject"]["reference"] == "Patient/pat-audio-1"
+    assert composition["encounter"]["reference"] == "Encounter/enc-audio-3"
+    assert any(word in note_text(bundle) for word in CLINICAL_WORDS)
+    # The synchronous call's Bundle has the same resources in the same order.
+    status, _, sync = post(gateway, "/fhir/Encounter/enc-audio-3/$soap-note", body)
+    assert status == 200, sync
+    kinds = [e["resource"]["resourceType"] for e in json.loads(sync)["entry"]]
+    assert kinds == [e["resource"]["resourceType"] for e in bundle["entry"]]
+    # Only its key reads it, with notes:write.
+    status, _, _ = request(gateway, "GET", url)
+    assert status == 401
+    status, _, missing = request(gateway, "GET", "/fhir/$soap-note-status/note_" + "0" * 32, key=gateway.api_key)
+    assert status == 404
+    OperationOutcome.parse_obj(json.loads(missing))
+
+
+def test_respond_async_silent_recording_fails_with_an_operation_outcome(gateway, recordings):
+    _, silence = recordings
+    url = accept_async(gateway, parameters(media({"contentType": "audio/wav", "data": b64(silence)})))
+    status, _, answer = poll_status(gateway, url)
+    assert status == 422, answer
+    outcome = json.loads(answer)
+    OperationOutcome.parse_obj(outcome)
+    issue = outcome["issue"][0]
+    assert issue["code"] == "value"
+    assert issue["details"]["coding"][0] == {"system": ERROR_SYSTEM, "code": "SILENT_AUDIO"}, issue
+    assert issue["expression"] == ["Parameters.parameter[0].resource.content.data"], issue
+
+
+def test_respond_async_job_survives_sigkill(gateway, recordings):
+    speech, _ = recordings
+    body = parameters(document_reference({"contentType": "audio/mpeg", "data": b64(speech)}))
+    url = accept_async(gateway, body, "/fhir/Encounter/enc-audio-4/$soap-note")
+    gateway.stop(signal.SIGKILL)  # while the job waits or is transcribed: it is in the data folder
+    note_id = url.rsplit("/", 1)[1]
+    states = [state for job, state in audio_job_rows(gateway.data_dir) if job == note_id]
+    assert states in (["queued"], ["processing"]), states
+    gateway.start()  # the same data folder
+    status, _, answer = poll_status(gateway, url)
+    assert status == 200, answer
+    bundle = json.loads(answer)
+    Bundle.parse_obj(bundle)
+    assert bundle["entry"][0]["resource"]["encounter"]["reference"] == "Encounter/enc-audio-4"
+    log = gateway.log_text()
+    assert "recording of a FHIR request queued as an audio job" in log
+    # Neither a spoken word nor the patient's id in the log, the asynchronous requests' included.
+    for word in (*LOG_WORDS, "pat-audio-1"):
+        assert word not in log.lower(), word

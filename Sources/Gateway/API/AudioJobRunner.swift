@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Logging
+import Mapping
 import Scribe
 import Store
 import Synchronization
@@ -23,19 +24,23 @@ struct AudioJobRequest: Codable {
     /// The journal entry whose ED recording this is (``PipelineRecordingJobs``): the job stores the transcript for
     /// the pipeline instead of writing a note; `nil` for an upload.
     var pipelineEntry: Int64?
+    /// The `$soap-note` request this recording came with (``FHIRJobContext``): the job's note is also stored as the
+    /// document Bundle that request is answered with; `nil` for an upload.
+    var fhir: FHIRJobContext?
 
     init(
         options: NoteRequestBody, idempotencySource: String? = nil, fingerprint: String? = nil,
-        pipelineEntry: Int64? = nil
+        pipelineEntry: Int64? = nil, fhir: FHIRJobContext? = nil
     ) {
         self.options = options
         self.idempotencySource = idempotencySource
         self.fingerprint = fingerprint
         self.pipelineEntry = pipelineEntry
+        self.fhir = fhir
     }
 
     enum CodingKeys: String, CodingKey {
-        case options, fingerprint
+        case options, fingerprint, fhir
         case idempotencySource = "idempotency_source"
         case pipelineEntry = "pipeline_entry"
     }
@@ -79,6 +84,8 @@ final class AudioJobRunner: Sendable {
     /// This process's claims: `embedded` for a store that serves one instance (its claims are its own after a
     /// restart too), a name of its own otherwise.
     let claimant: JournalClaimant
+    /// Renders the document Bundle of a `$soap-note` job's note.
+    let fhirRenderer: NoteFHIRRenderer
     let logger: Logger
     private let waiters = Mutex(Waiters())
     private let wakeContinuation: AsyncStream<Void>.Continuation
@@ -88,11 +95,15 @@ final class AudioJobRunner: Sendable {
     private let retryHandler = Mutex<(@Sendable (String) -> Void)?>(nil)
     private let pipelineRecordingHandler = Mutex<(@Sendable () -> Void)?>(nil)
 
-    init(store: any AudioJobStore, service: NoteService, audio: AudioConfiguration, owner: String, logger: Logger) {
+    init(
+        store: any AudioJobStore, service: NoteService, audio: AudioConfiguration, owner: String,
+        fhirMapping: NoteFHIRMapping = NoteFHIRMapping(), logger: Logger
+    ) {
         self.store = store
         self.service = service
         self.audio = audio
         self.claimant = JournalClaimant(owner: owner, lease: audio.jobLease)
+        self.fhirRenderer = NoteFHIRRenderer(mapping: fhirMapping)
         self.logger = logger
         (wakes, wakeContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -206,9 +217,12 @@ final class AudioJobRunner: Sendable {
         let id = claimed.job.id
         let ownerKeyID = claimed.job.ownerKeyID
         var noteJob: NoteJob?
+        // A `$soap-note` job's failure names the recording's element, as the synchronous call's does.
+        var fhir: FHIRJobContext?
         do {
             let request = try AudioJobRequest.decode(claimed.job.request)
             if request.pipelineEntry != nil { return await runPipelineRecording(claimed) }
+            fhir = request.fhir
             // The transcript comes from the recording.
             var options = request.options
             options.transcript = ""
@@ -224,13 +238,21 @@ final class AudioJobRunner: Sendable {
                 lost(id)
                 return false
             }
-            let marked = transcript.markedText
-            job.transcript = marked.text
-            job.transcriptSegments = marked.segments.map(TranscriptSegment.init)
-            let note = try service.writeAudioNote(job)
-            let prepared = try service.prepare(
-                note, id: id, codes: service.codes(for: note, job: job), job: job, ownerKeyID: ownerKeyID,
-                lookup: NoteLookup(source: request.idempotencySource, request: request.fingerprint))
+            let prepared: NoteService.PreparedNote
+            if let context = request.fhir {
+                // As `$soap-note` writes it while the request waits: the recognised text, then the document Bundle.
+                job.transcript = transcript.text
+                prepared = try context.prepare(
+                    job, id: id, ownerKeyID: ownerKeyID, service: service, renderer: fhirRenderer)
+            } else {
+                let marked = transcript.markedText
+                job.transcript = marked.text
+                job.transcriptSegments = marked.segments.map(TranscriptSegment.init)
+                let note = try service.writeAudioNote(job)
+                prepared = try service.prepare(
+                    note, id: id, codes: service.codes(for: note, job: job), job: job, ownerKeyID: ownerKeyID,
+                    lookup: NoteLookup(source: request.idempotencySource, request: request.fingerprint))
+            }
             guard
                 try await store.completeAudioJob(
                     id: id, by: claimant, note: prepared.stored, announcing: prepared.announcement)
@@ -249,14 +271,15 @@ final class AudioJobRunner: Sendable {
             logger.info("audio job interrupted", metadata: ["nb.audio_job.id": "\(id)"])
             return true
         } catch let error as APIError {
-            await fail(id, error, job: noteJob, ownerKeyID: ownerKeyID)
+            await fail(id, fhir?.failure(error) ?? error, job: noteJob, ownerKeyID: ownerKeyID)
         } catch let error as TranscriptionError {
-            await fail(id, APIError.audio(error), job: noteJob, ownerKeyID: ownerKeyID)
+            let refusal = APIError.audio(error)
+            await fail(id, fhir?.failure(refusal) ?? refusal, job: noteJob, ownerKeyID: ownerKeyID)
         } catch let error as StoreError where error.code == .duplicate {
             let conflict = APIError(
                 .conflict, code: "DUPLICATE",
                 message: "another request with this Idempotency-Key made its note first")
-            await fail(id, conflict, job: noteJob, ownerKeyID: ownerKeyID)
+            await fail(id, fhir?.failure(conflict) ?? conflict, job: noteJob, ownerKeyID: ownerKeyID)
         } catch is CancellationError {
             logger.info("audio job interrupted", metadata: ["nb.audio_job.id": "\(id)"])
             return true

@@ -10,6 +10,8 @@ extension HTTPField.Name {
     static let idempotentReplayed = gatewayHeader("Idempotent-Replayed")
     /// `X-Accel-Buffering: no` on event streams, so that proxies do not buffer them.
     static let accelBuffering = gatewayHeader("X-Accel-Buffering")
+    /// `X-Progress` on the status of an asynchronous FHIR request while it runs (FHIR R4 §3.1.6).
+    static let xProgress = gatewayHeader("X-Progress")
 
     /// `Referrer-Policy` on the console's pages (`same-origin`: a browser then sends `Origin` on the console's own posts).
     static let referrerPolicy = gatewayHeader("Referrer-Policy")

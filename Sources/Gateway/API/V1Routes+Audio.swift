@@ -185,22 +185,29 @@ extension V1Routes {
     /// with `Prefer: respond-async` (RFC 7240).
     static func syncWait(_ request: Request, configured: Duration) -> Duration {
         var wait = configured
-        for value in request.headers[values: .prefer] {
-            for preference in value.split(separator: ",") {
-                let token = preference.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) ?? ""
-                let parts = token.split(separator: "=", maxSplits: 1).map {
-                    $0.trimmingCharacters(in: .whitespaces).lowercased()
-                }
-                if parts == ["respond-async"] {
-                    wait = .zero
-                } else if parts.count == 2, parts[0] == "wait", parts[1].utf8.count <= 9,
-                    let seconds = Int(parts[1]), seconds >= 0
-                {
-                    wait = min(wait, .seconds(seconds))
-                }
+        for parts in preferences(request) {
+            if parts == ["respond-async"] {
+                wait = .zero
+            } else if parts.count == 2, parts[0] == "wait", parts[1].utf8.count <= 9,
+                let seconds = Int(parts[1]), seconds >= 0
+            {
+                wait = min(wait, .seconds(seconds))
             }
         }
         return wait
+    }
+
+    /// The request's `Prefer` preferences (RFC 7240 §2), each as its lowercased name and value (`["wait", "10"]`,
+    /// `["respond-async"]`), their parameters left out.
+    static func preferences(_ request: Request) -> [[String]] {
+        request.headers[values: .prefer].flatMap { value in
+            value.split(separator: ",").map { preference in
+                let token = preference.split(separator: ";").first?.trimmingCharacters(in: .whitespaces) ?? ""
+                return token.split(separator: "=", maxSplits: 1).map {
+                    $0.trimmingCharacters(in: .whitespaces).lowercased()
+                }
+            }
+        }
     }
 
     /// Room for the metadata, the form fields and the multipart framing beside the audio.

@@ -103,7 +103,8 @@ public struct V1Routes: Sendable {
         self.tickets = StreamTickets(lifetime: configuration.streamTicketLifetime, shared: sharedTickets)
         self.audioJobs = audioJobs
         self.audioJobRunner = AudioJobRunner(
-            store: audioJobs, service: service, audio: configuration.audio, owner: audioJobOwner, logger: logger)
+            store: audioJobs, service: service, audio: configuration.audio, owner: audioJobOwner,
+            fhirMapping: configuration.fhirMapping, logger: logger)
         self.synchronousTranscriptions = TranscriptionGate(
             limit: configuration.audio.concurrentTranscriptions, queueLimit: configuration.audio.queuedTranscriptions)
         self.configuration = configuration
@@ -120,6 +121,7 @@ public struct V1Routes: Sendable {
             (["healthz"], [.get]), (["readyz"], [.get]), (["metrics"], [.get]), (["fhir", "metadata"], [.get]),
             (["fhir", "$soap-note"], [.post]),
             (["fhir", "Encounter", "*", "$soap-note"], [.post]), (["fhir"], [.post]),
+            (["fhir", "$soap-note-status", "*"], [.get, .delete]),
             (["fhir", "DocumentReference"], [.get]),
             (["fhir", "DocumentReference", "*"], [.get]), (["fhir", "Composition", "*"], [.get]),
         ] + AdminRoutes.table + SubscriptionHookRoutes.table + ConsoleRoutes.table

@@ -7,7 +7,7 @@ import Transcription
 /// gateway's engine and `audio.*` limits (those of `/v1/note/audio`), at most
 /// ``AudioConfiguration/concurrentTranscriptions`` at once and ``AudioConfiguration/queuedTranscriptions`` waiting,
 /// for at most ``AudioConfiguration/syncWait`` (none when it is zero). A recording that takes longer is refused with
-/// a pointer to `/v1/note/audio`, which answers 202 and a status URL.
+/// a pointer to `Prefer: respond-async` (``FHIRRoutes/acceptAsync(_:visit:recording:key:format:)``) and `/v1/note/audio`.
 extension FHIRRoutes {
     /// The body limit of the routes that may carry a recording: the API's limit, and the base64 text of the largest
     /// recording (`audio.maxBytes`) beside it.
@@ -65,7 +65,8 @@ extension FHIRRoutes {
                 .unprocessableContent, "too-costly",
                 "audio: the recording was not transcribed within audio.syncWaitSeconds"
                     + " (\(audio.syncWait.components.seconds) s);"
-                    + " send long recordings to POST /v1/note/audio, which answers 202 with a status URL",
+                    + " send the request again with the header Prefer: respond-async (202, then poll the"
+                    + " Content-Location status URL), or send long recordings to POST /v1/note/audio",
                 expression: recording.path + ".data", detailCode: "SYNC_WAIT_EXCEEDED")
         }
         metadata["nb.audio.seconds"] = "\(Int(speech.duration.rounded()))"

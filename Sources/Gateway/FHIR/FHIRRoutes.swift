@@ -26,6 +26,8 @@ struct FHIRRoutes: Sendable {
         router.post("fhir/Encounter/:id/$soap-note") { request, context in
             try await soapNote(request, context, encounterID: context.parameters.get("id"))
         }
+        router.get("fhir/$soap-note-status/:id") { request, context in try await soapNoteStatus(request, context) }
+        router.delete("fhir/$soap-note-status/:id") { request, context in try await cancelSoapNote(request, context) }
     }
 
     func soapNote(_ request: Request, _ context: APIRequestContext, encounterID: String?) async throws -> Response {
@@ -39,6 +41,13 @@ struct FHIRRoutes: Sendable {
                     maximumAudioBytes: v1.configuration.audio.limits.maximumBytes)
                 var job = parsed
                 var transcriptPath = Self.parameterPath("transcript", in: parameters)
+                if let recording, Self.prefersAsync(request) {
+                    // Prefer: respond-async: 202 and the status URL (FHIRRoutes+Async).
+                    let (accepted, id) = try await acceptAsync(
+                        job, visit: visit, recording: recording, key: key, format: format)
+                    await v1.record(.create, key: key, noteID: id, status: 202, error: nil, context)
+                    return accepted
+                }
                 if let recording {
                     job.transcript = try await transcript(of: recording, operation: "soap-note")
                     transcriptPath = recording.path + ".data"
@@ -386,7 +395,7 @@ struct FHIRRoutes: Sendable {
                     .make([
                         "name": "soap-note",
                         "definition": "http://notebridge.dev/fhir/OperationDefinition/soap-note",
-                        "documentation": "POST [base]/$soap-note or [base]/Encounter/[id]/$soap-note with Parameters (transcript as valueString, a text/plain valueAttachment, or a recording: an audio valueAttachment or a DocumentReference or Media resource whose attachment is audio, inline base64 data only, never a url; specialty; template; include-billing-codes; patient, encounter and practitioner resources) returns a document Bundle. A recording is transcribed while the request waits, for at most audio.syncWaitSeconds (longer ones: POST /v1/note/audio, which answers 202).",
+                        "documentation": "POST [base]/$soap-note or [base]/Encounter/[id]/$soap-note with Parameters (transcript as valueString, a text/plain valueAttachment, or a recording: an audio valueAttachment or a DocumentReference or Media resource whose attachment is audio, inline base64 data only, never a url; specialty; template; include-billing-codes; patient, encounter and practitioner resources) returns a document Bundle. A recording is transcribed while the request waits, for at most audio.syncWaitSeconds; with Prefer: respond-async it is queued as a durable job instead: 202 with Content-Location [base]/$soap-note-status/[id], where GET answers 202 (X-Progress, Retry-After) while it runs, then 200 with the same document Bundle, or the failure's OperationOutcome with the status the synchronous call would have used; DELETE there cancels (202). The status URL takes the same API key and scope (notes:write).",
                     ])
                 ],
             ])
