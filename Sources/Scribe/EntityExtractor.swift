@@ -60,7 +60,7 @@ public struct EntityExtractor: Sendable {
                 ratingTurn = sentence.turn
             }
             if isQuestion {
-                if tokens.contains(where: { Self.allergyWords.contains($0.text) }) { allergyTurn = sentence.turn }
+                if Self.asksAboutAllergies(tokens) { allergyTurn = sentence.turn }
                 if let answer = answer(after: index, in: transcript, tokens: sentences) {
                     found.append(contentsOf: answered(question: tokens, answer: answer, transcript: transcript))
                 }
@@ -507,7 +507,18 @@ public struct EntityExtractor: Sendable {
         "?", "!", "makes", "gives", "causes", "get", "gets", "got", "broke", "break", "as", "or",
     ]
 
-    static let allergyWords: Set<String> = ["allergies", "allergy", "allergic"]
+    /// A question about the patient's allergies themselves (`any allergies ?`, `are you allergic to anything ?`,
+    /// `any allergies to medications ?`), not about treating them (`what do you take for your allergies ?`).
+    static func asksAboutAllergies(_ tokens: [Token]) -> Bool {
+        tokens.indices.contains { index in
+            let word = tokens[index].text
+            if word == "allergic" { return true }
+            guard word == "allergies" || word == "allergy" else { return false }
+            let before = index > 0 ? tokens[index - 1].text : ""
+            let after = index + 1 < tokens.count ? tokens[index + 1].text : ""
+            return ["any", "drug", "medication", "medicine", "known"].contains(before) || after == "to"
+        }
+    }
 
     /// The drugs and allergens an answer to a question about allergies names (`yeah , penicillin . i get hives .`),
     /// as allergies; nothing when the answer denies (`no`, `not that i know of`).

@@ -205,5 +205,13 @@ struct EntityExtractorTests {
             [patient] no , not to penicillin or anything .
             """)
         #expect(!EntityExtractor().entities(in: denied).contains { $0.kind == .allergy && !$0.negated })
+        // A question about treating allergies asks for a medication, not an allergy.
+        let treated = try Transcript(
+            """
+            [doctor] what do you take for your allergies ?
+            [patient] yeah , cetirizine every morning .
+            """)
+        let taken = EntityExtractor().entities(in: treated)
+        #expect(!taken.contains { $0.kind == .allergy && !$0.negated }, "\(taken)")
     }
 }
