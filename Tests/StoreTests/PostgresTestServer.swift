@@ -131,7 +131,7 @@ final class PostgresTestServer: Sendable {
         if tls {
             let port = try freePort()
             tcpPort = port
-            try run(
+            try await run(
                 "/usr/bin/openssl",
                 [
                     "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
@@ -139,9 +139,9 @@ final class PostgresTestServer: Sendable {
                     "-keyout", folder.appendingPathComponent("server.key").path,
                     "-out", folder.appendingPathComponent("server.crt").path,
                 ])
-            try run("/bin/chmod", ["600", folder.appendingPathComponent("server.key").path])
+            try await run("/bin/chmod", ["600", folder.appendingPathComponent("server.key").path])
             if asRoot {
-                try run(
+                try await run(
                     "/bin/chown",
                     [
                         "nobody:nogroup", folder.appendingPathComponent("server.key").path,
@@ -156,9 +156,9 @@ final class PostgresTestServer: Sendable {
         }
         if asRoot {
             // PostgreSQL will not run as root: the folder belongs to nobody, who runs initdb and the server.
-            try run("/bin/chown", ["nobody:nogroup", folder.path])
+            try await run("/bin/chown", ["nobody:nogroup", folder.path])
         }
-        try run(
+        try await run(
             bin.appendingPathComponent("initdb").path,
             ["-D", data.path, "-U", superuser, "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"],
             asNobody: asRoot)
@@ -191,8 +191,8 @@ final class PostgresTestServer: Sendable {
                 throw TestServerError("postgres exited during start-up (status \(server.terminationStatus))")
             }
             if FileManager.default.fileExists(atPath: instance.socketPath),
-                (try? run(bin.appendingPathComponent("pg_isready").path, ["-q", "-h", folder.path, "-p", "\(port)"]))
-                    != nil
+                (try? await run(
+                    bin.appendingPathComponent("pg_isready").path, ["-q", "-h", folder.path, "-p", "\(port)"])) != nil
             {
                 break
             }
@@ -235,9 +235,11 @@ final class PostgresTestServer: Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Runs a program to its end; throws when it fails.
+    /// Runs a program to its end; throws when it fails. It waits without blocking a thread: `initdb` takes seconds,
+    /// and a test blocked in `waitUntilExit` holds one of the concurrency pool's two threads on a 2-core machine
+    /// while other suites' tasks starve (as `AudioTools.run` explains).
     @discardableResult
-    private static func run(_ path: String, _ arguments: [String], asNobody: Bool = false) throws -> Int32 {
+    private static func run(_ path: String, _ arguments: [String], asNobody: Bool = false) async throws -> Int32 {
         let process = Process()
         if asNobody {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
@@ -249,12 +251,19 @@ final class PostgresTestServer: Sendable {
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log
         process.standardError = log
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestServerError("\(path) exited with status \(process.terminationStatus)")
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
         }
-        return process.terminationStatus
+        guard status == 0 else {
+            throw TestServerError("\(path) exited with status \(status)")
+        }
+        return status
     }
 
     // MARK: - Databases
