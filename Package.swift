@@ -299,6 +299,7 @@ let package = Package(
             dependencies: [
                 "PostgresStore",
                 "Store",
+                "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -4,6 +4,7 @@ import PostgresNIO
 import PostgresStore
 import Store
 import Synchronization
+import TestSupport
 import Testing
 
 /// A real PostgreSQL server from the Debian package `postgresql`, started by the tests themselves: `initdb` and
@@ -235,9 +236,8 @@ final class PostgresTestServer: Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Runs a program to its end; throws when it fails. It waits without blocking a thread: `initdb` takes seconds,
-    /// and a test blocked in `waitUntilExit` holds one of the concurrency pool's two threads on a 2-core machine
-    /// while other suites' tasks starve (as `AudioTools.run` explains).
+    /// Runs a program to its end; throws when it fails. It waits without blocking a thread (`initdb` takes seconds;
+    /// see ``Process/exitStatus()``).
     @discardableResult
     private static func run(_ path: String, _ arguments: [String], asNobody: Bool = false) async throws -> Int32 {
         let process = Process()
@@ -251,15 +251,7 @@ final class PostgresTestServer: Sendable {
         let log = FileHandle(forWritingAtPath: "/dev/null")
         process.standardOutput = log
         process.standardError = log
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
+        let status = try await process.exitStatus()
         guard status == 0 else {
             throw TestServerError("\(path) exited with status \(status)")
         }

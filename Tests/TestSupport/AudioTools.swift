@@ -38,9 +38,7 @@ public struct AudioTools {
     }
 
     /// Runs `tool` with `arguments` (no shell) at niceness 10, so that timing-sensitive tests running beside it go
-    /// first, and fails unless it exits 0. It waits without blocking a thread: a test blocked in `waitUntilExit`
-    /// holds one of the concurrency pool's threads (two on a 2-core machine) for the seconds the tool runs, and the
-    /// other suites' tasks starve (measured: MLLPListenerTests' idle-timeout test then sent 1 message in 5 s).
+    /// first, and fails unless it exits 0. It waits without blocking a thread (``Process/exitStatus()``).
     public static func run(_ tool: String, _ arguments: [String]) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try require("nice"))
@@ -55,15 +53,7 @@ public struct AudioTools {
         let errors = try FileHandle(forWritingTo: errorFile)
         defer { try? errors.close() }
         process.standardError = errors
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
+        let status = try await process.exitStatus()
         guard status == 0 else {
             let message = FileManager.default.contents(atPath: errorFile.path) ?? Data()
             throw Failure(
