@@ -186,9 +186,13 @@ enum ClinicalStyle {
                 continue
             }
             var word = word
+            var trailsOff = false
             while word.hasSuffix("...") || word.hasSuffix("…") {
                 word = word.hasSuffix("…") ? String(word.dropLast()) : String(word.dropLast(3))
+                trailsOff = true
             }
+            // Said again after the ellipsis (`see you three months ... three months ago`): the first try goes.
+            defer { if trailsOff { takeBackRestart(&output, before: words[(index + 1)...]) } }
             while word.hasPrefix("...") { word = String(word.dropFirst(3)) }
             if word.isEmpty || word == "-" || word == "--" || word == "—" { continue }
             // A stutter joined by a hyphen (`i-i'd`, `th-the`): the word as finished.
@@ -211,6 +215,29 @@ enum ClinicalStyle {
             output.append(word)
         }
         return output
+    }
+
+    /// Takes the end of `output` back when `next` says it again (see `Transcript.restartStart`).
+    static func takeBackRestart(_ output: inout [String], before next: ArraySlice<String>) {
+        var positions: [Int] = []
+        var plain: [String] = []
+        var index = output.count - 1
+        while index >= 0, plain.count < Transcript.restartReach {
+            let bare = Phrasing.bare(output[index])
+            if index > 0, Transcript.isFillerPair(Phrasing.bare(output[index - 1]), bare) {
+                index -= 2
+                continue
+            }
+            if !bare.isEmpty, !Phrasing.fillers.contains(bare) {
+                positions.append(index)
+                plain.append(bare)
+            }
+            index -= 1
+        }
+        let after = Transcript.withoutFillerPairs(
+            next.prefix(12).map(Phrasing.bare).filter { !$0.isEmpty && !Phrasing.fillers.contains($0) })
+        guard let start = Transcript.restartStart(before: plain.reversed(), after: after.prefix(6)) else { return }
+        output.removeSubrange(positions[plain.count - 1 - start]...)
     }
 
     /// Spoken hedges, intensifiers and asides that a clinician's note never holds; their punctuation moves

@@ -4,6 +4,9 @@ package enum Phrasing {
         "um", "uh", "uhm", "hmm", "mm", "mm-hmm", "uh-huh", "er", "ah", "oh",
     ]
 
+    /// Words after which `er` names the emergency room (`the er`, `an er visit`).
+    static let erDeterminers: Set<String> = ["the", "an", "that", "this", "our", "their"]
+
     /// Words that cannot end a phrase: a comma after one of them marks a pause (`i was, um, trying`).
     static let pauseWords: Set<String> = [
         "a", "an", "the", "my", "your", "his", "her", "their", "our", "is", "was", "were", "are", "am", "be", "been",
@@ -94,6 +97,11 @@ package enum Phrasing {
                 fillerInitials.contains(first | 0x20)
             {
                 let bare = Self.bare(word)
+                // `the er` is the emergency room, not a pause (`a referral from the er`): written `ER`.
+                if bare == "er", let last = words.last, erDeterminers.contains(last.lowercased()) {
+                    words.append("ER" + word.suffix(word.utf8.reversed().prefix(while: isMark).count))
+                    continue
+                }
                 if fillers.contains(bare) || bare == "dragon" || bare == "dax" {
                     // A pause set off by commas after a word that cannot end a phrase (`was, um, trying`): no comma.
                     if let last = words.last, last.hasSuffix(","),

@@ -355,6 +355,7 @@ public struct Transcript: Sendable {
                     scalar != "."
                         || !endsWithAbbreviation(scalars, wordEnd: position, from: start)
                             && !isSpokenDecimal(scalars, point: position, in: range)
+                            && !isRestartEllipsis(scalars, point: position, from: start, to: range.upperBound)
                 {
                     emit(next)
                     start = next
@@ -364,6 +365,12 @@ public struct Transcript: Sendable {
         }
         emit(range.upperBound)
         return ranges
+    }
+
+    /// The last full stop of an ellipsis after which the speaker says again what came before it.
+    static func isRestartEllipsis(_ scalars: [Unicode.Scalar], point: Int, from start: Int, to limit: Int) -> Bool {
+        guard point - 2 > start, scalars[point - 1] == ".", scalars[point - 2] == "." else { return false }
+        return isRestart(scalars, ellipsis: point - 2, end: point, from: start, to: limit)
     }
 
     /// A decimal point speech recognition wrote apart (`a . five centimeter stone`, `four . four centimeter`):

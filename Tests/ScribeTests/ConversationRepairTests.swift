@@ -60,6 +60,43 @@ struct ConversationRepairTests {
         #expect(!all.contains("?"))
     }
 
+    @Test("a phrase said again after an ellipsis is one sentence, as said the second time")
+    func restartsAfterEllipsis() throws {
+        let transcript = try Transcript(
+            """
+            [patient] i needed to see you two months ... two months ago , but this was the first opening .
+            [doctor] and is ... is the pain worse at night ?
+            [patient] it was there ... and then it went away . i had con- ... you know , i was tired .
+            """)
+        let texts = transcript.sentences.map(\.text)
+        #expect(texts.contains { $0.hasPrefix("i needed to see you two months ... two months ago") }, "\(texts)")
+        #expect(texts.contains { $0.hasPrefix("and is ... is the pain") }, "\(texts)")
+        // A new clause after the ellipsis (`... and then`), or another thought, is its own sentence.
+        #expect(texts.contains("it was there ..."), "\(texts)")
+        #expect(texts.contains("and then it went away ."), "\(texts)")
+        #expect(Transcript.restartStart(before: ["healed", "by", "the", "point"], after: ["by", "this", "point"]) == 1)
+        #expect(Transcript.restartStart(before: ["about", "your"], after: ["your", "migraines"]) == 1)
+        #expect(Transcript.restartStart(before: ["i", "do", "not", "know"], after: ["i", "think", "it", "started"])
+            == nil)
+        #expect(Transcript.restartStart(before: ["so", "much", "and"], after: ["and", "then", "the", "gel"]) == nil)
+        // The first try goes; the note keeps the phrase as said again.
+        #expect(
+            ClinicalStyle.condensed("She needed to see you two months ... two months ago for it.", voice: .patient)
+                == "She needed to see you two months ago for it.")
+        #expect(
+            ClinicalStyle.condensed("It is already healed by the point ... by this point, so no scope.", voice: .clinician)
+                == "It is already healed by this point, so no scope.")
+    }
+
+    @Test("`the er` is the emergency room; `er` as a pause goes")
+    func emergencyRoom() {
+        #expect(Phrasing.clean("she came with a referral from the er for chest pain .")
+            == "She came with a referral from the ER for chest pain.")
+        #expect(Phrasing.clean("i went to the er , and they sent me home .")
+            == "I went to the ER, and they sent me home.")
+        #expect(Phrasing.clean("it was , er , about a week ago .") == "It was about a week ago.")
+    }
+
     @Test("`you` after have, let, help or make is the object, and its verb stays bare")
     func causatives() {
         let pronouns = Pronouns.female
