@@ -439,8 +439,11 @@ public struct NoteWriter: Sendable {
                     words.count > 6 || !reportedAnswers.contains(sentence.range.lowerBound)
                 else { continue }
                 // Unpunctuated speech recognition runs on; a patient's sentence there earns its place by naming a
-                // problem, medication, duration or other clinical fact.
-                if transcript.isUnpunctuated, !Self.anyStart(in: sentence.range, sorted: clinicalStarts) {
+                // problem, medication, duration or other clinical fact, or by telling how it hurts or happened
+                // (`i did feel something pop`, `it got real swollen`).
+                if transcript.isUnpunctuated, !Self.anyStart(in: sentence.range, sorted: clinicalStarts),
+                    !words.contains(where: Self.historyFactWords.contains)
+                {
                     continue
                 }
                 let reported = Phrasing.thirdPerson(words: spoken, pronouns: pronouns.patient)
@@ -682,6 +685,15 @@ public struct NoteWriter: Sendable {
     static let selfVerbs: Set<String> = ["am", "was", "forgot", "read", "said", "have", "had", "saw", "get", "got"]
 
     static let showCommand = PhraseList(["show me", "pull up"])
+
+    /// Words with which a patient tells a symptom or an injury without naming a problem the lexicon knows: how
+    /// it happened, how it feels, where it is.
+    static let historyFactWords: Set<String> = Set(
+        [
+            "pop", "popped", "swollen", "swelling", "fell", "fall", "slipped", "tripped", "twisted", "hurt", "hurts",
+            "hurting", "injured", "sore", "numb", "numbness", "tingling", "dizzy", "bleeding", "worse", "better",
+            "started", "lifting", "sharp", "dull", "throbbing", "burning", "radiates", "stomach", "head",
+        ] + ClinicalLexicon.bodySites.filter { !$0.contains(" ") && $0 != "side" })
 
     static let resultVerbs: Set<String> = [
         "show", "shows", "showed", "shown", "revealed", "reveals", "demonstrates", "demonstrated",

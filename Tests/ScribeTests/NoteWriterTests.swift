@@ -107,6 +107,26 @@ struct NoteWriterTests {
         #expect(note.entities.first { $0.kind == .medication }?.attributes["dose"] == "20 mg")
     }
 
+    @Test("unpunctuated speech: the patient telling how it happened and how it hurts is history; small talk is not")
+    func unpunctuatedInjuryHistory() throws {
+        // Written for this test in the manner of ACI-Bench's speech-recognition dialogues (no punctuation).
+        let text = """
+            [doctor] good to see you today so i see you are coming in for some right knee pain can you tell me what happened
+            [patient] i was doing some work in the yard and i slipped and fell on it
+            [doctor] okay did you hear a pop or anything like that
+            [patient] i did feel something pop
+            [doctor] okay and was it swollen afterwards
+            [patient] it got real swollen that night
+            [doctor] and how was the drive over here
+            [patient] the traffic was terrible this morning on the way
+            """
+        let note = try NoteWriter().note(transcript: text)
+        #expect(note.subjective.contains("slipped and fell"), "\(note.subjective)")
+        #expect(note.subjective.contains("something pop"), "\(note.subjective)")
+        #expect(note.subjective.contains("swollen"), "\(note.subjective)")
+        #expect(!note.subjective.contains("traffic"), "\(note.subjective)")
+    }
+
     @Test(
         "context: age and sex shape the opening and pronouns, known medications are recognised, allergies are checked")
     func context() throws {
