@@ -270,7 +270,11 @@ enum ClinicalStyle {
                 drop(phrase.count)
                 continue
             }
-            if fillerWords.contains(key) {
+            // `okay` after a verb of being is what the patient is (`doing alright aside from the pain`).
+            if fillerWords.contains(key),
+                !(Self.statedStates.contains(key) && output.last.map { Self.beingVerbs.contains(Phrasing.bare($0)) } == true
+                    && Phrasing.trailingPunctuation(output.last ?? "").isEmpty)
+            {
                 drop(1)
                 continue
             }
@@ -303,6 +307,13 @@ enum ClinicalStyle {
         }
         return output
     }
+
+    /// Fillers that after a verb of being say how someone is (`doing okay`, `feels alright`).
+    static let statedStates: Set<String> = ["okay", "ok", "alright"]
+    static let beingVerbs: Set<String> = [
+        "doing", "feeling", "feel", "feels", "felt", "is", "was", "am", "are", "been", "be", "seems", "seemed",
+        "looks", "looked",
+    ]
 
     static let fillerWords: Set<String> = [
         "really", "just", "actually", "basically", "kinda", "sorta", "okay", "ok", "alright", "alrighty", "yeah", "yep",

@@ -407,7 +407,7 @@ package enum Phrasing {
     /// Words that open a question when a transcript has no question marks.
     static let questionOpeners: Set<String> = [
         "what", "how", "when", "where", "why", "who", "which", "can", "could", "would", "do", "does", "did", "are",
-        "have", "has", "any", "is", "were", "was", "should", "will", "shall",
+        "have", "has", "any", "anything", "is", "were", "was", "should", "will", "shall",
     ]
 
     /// A question: it ends with `?`, or, unpunctuated, opens with a question word (`what is the dosage`).

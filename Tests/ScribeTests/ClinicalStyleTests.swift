@@ -28,6 +28,9 @@ struct ClinicalStyleTests {
             ("She really just feels dizzy, basically every morning.", .patient, "She feels dizzy, every morning."),
             ("The, the, the pain is worse at night.", .patient, "The pain is worse at night."),
             ("It was ... hard to cook at home.", .patient, "It was hard to cook at home."),
+            // `okay` after a verb of being says how the patient is; elsewhere it is a filler.
+            ("He is doing alright aside from this elbow pain.", .patient, "He is doing alright aside from this elbow pain."),
+            ("Okay, she is, okay, feeling a little better.", .patient, "She is feeling a little better."),
             ("He is, uh, taking ex- exercise every day.", .patient, "He is taking exercise every day."),
             ("Refer him to physical therapy-", .clinician, "Refer him to physical therapy."),
             ("No, she quit smoking about 10 years ago.", .patient, "She quit smoking about 10 years ago."),

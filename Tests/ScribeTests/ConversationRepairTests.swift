@@ -88,6 +88,13 @@ struct ConversationRepairTests {
                 == "It is already healed by this point, so no scope.")
     }
 
+    @Test("an unpunctuated question opening with `anything` asks")
+    func anythingAsks() {
+        let text = "anything you have done to help relieve that pain"
+        #expect(Phrasing.isQuestion(text, words: text.split(separator: " ").map(String.init)))
+        #expect(!Phrasing.isQuestion("anything else has been fine.", words: ["anything", "else", "has", "been", "fine"]))
+    }
+
     @Test("`the er` is the emergency room; `er` as a pause goes")
     func emergencyRoom() {
         #expect(Phrasing.clean("she came with a referral from the er for chest pain .")
