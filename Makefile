@@ -11,6 +11,9 @@ run: setup-run release
 
 ## make test: install what is missing and run every test (Swift unit tests, then the integration tests
 ## that drive a real notebridge process with the python hl7 package's mllp_send and raw sockets).
+## The note engine is compiled optimized in this debug build (see Package.swift): integration tests start many
+## gateways and CLIs, each of which would otherwise spend seconds on its first note.
+test: export NOTEBRIDGE_OPTIMIZE_ENGINE = 1
 test: setup-test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build

@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // NoteBridge: an EHR integration gateway. See README.md and DESIGN.md for the module table.
 
+import Foundation
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -8,6 +9,15 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+
+/// The note engine and the code index, optimized in debug builds when `NOTEBRIDGE_OPTIMIZE_ENGINE=1` (`make test`
+/// sets it): unoptimized, a process's first note takes 2.5 s (the code index builds its vocabulary from all of
+/// ICD-10-CM) and each note tens of milliseconds, which every gateway and CLI the integration tests start would
+/// pay. `-enable-testing` keeps `@testable import`. Off by default: a package with unsafe flags cannot be another
+/// package's versioned dependency.
+let optimizedInDebug: [SwiftSetting] =
+    ProcessInfo.processInfo.environment["NOTEBRIDGE_OPTIMIZE_ENGINE"] == "1"
+    ? [.unsafeFlags(["-O", "-enable-testing"], .when(configuration: .debug))] : []
 
 let package = Package(
     name: "notebridge",
@@ -66,18 +76,18 @@ let package = Package(
         .target(
             name: "Terminology",
             exclude: ["Generated/README.md"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings + optimizedInDebug
         ),
         .target(
             name: "Scribe",
             dependencies: ["Terminology"],
             exclude: ["Generated/README.md"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings + optimizedInDebug
         ),
         .target(
             name: "Coding",
             dependencies: ["Scribe", "Terminology"],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings + optimizedInDebug
         ),
         .target(
             name: "EncounterModel",

@@ -427,6 +427,14 @@ package enum Phrasing {
             first = words[start]
         }
         if words.count > start + 1, questionPairs.contains([first, words[start + 1]]) { return true }
+        // The scale set out before the question (`on a scale of 1 to 10 how severe is the pain`).
+        if words[start...].starts(with: ["on", "a", "scale"]),
+            let asks = words[start...].prefix(12).firstIndex(where: { $0 == "how" || $0 == "what" }),
+            asks + 1 < words.count, questionPairs.contains([words[asks], words[asks + 1]])
+                || ["severe", "bad"].contains(words[asks + 1])
+        {
+            return true
+        }
         guard !text.hasSuffix(".") && !text.hasSuffix("!") else { return false }
         return questionOpeners.contains(first)
     }

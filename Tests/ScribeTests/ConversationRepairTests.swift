@@ -93,6 +93,10 @@ struct ConversationRepairTests {
         let text = "anything you have done to help relieve that pain"
         #expect(Phrasing.isQuestion(text, words: text.split(separator: " ").map(String.init)))
         #expect(!Phrasing.isQuestion("anything else has been fine.", words: ["anything", "else", "has", "been", "fine"]))
+        let scale = "on a scale of 1 to 10 how severe is the pain."
+        #expect(Phrasing.isQuestion(scale, words: Phrasing.words(scale).map(Phrasing.bare)))
+        let answer = "on a scale of 1 to 10 it is about a 7."
+        #expect(!Phrasing.isQuestion(answer, words: Phrasing.words(answer).map(Phrasing.bare)))
     }
 
     @Test("`the er` is the emergency room; `er` as a pause goes")
