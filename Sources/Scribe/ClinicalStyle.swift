@@ -1306,6 +1306,11 @@ extension ClinicalStyle {
     static func isExaminerIntent(_ words: [String]) -> Bool {
         guard words.count <= 14 else { return false }
         let keys = words.prefix(6).map(Phrasing.bare)
+        // `let's start by listening to your heart and lungs`.
+        for opening in [["start", "by"], ["let's", "start", "by"], ["begin", "by"], ["let's", "begin", "by"]]
+        where keys.starts(with: opening) {
+            return keys.dropFirst(opening.count).first.map(examGerunds.contains) ?? false
+        }
         guard let intent = examinerIntents.first(where: { keys.starts(with: $0) }) else { return false }
         let rest = keys.dropFirst(intent.count)
         return rest.first.map {
@@ -1665,6 +1670,10 @@ extension ClinicalStyle {
     }
 
     /// What an examiner does while examining (`feel`, `listen`, `tap`): narrated, it is no item of the note.
+    static let examGerunds: Set<String> = [
+        "listening", "examining", "looking", "feeling", "checking", "pressing", "palpating",
+    ]
+
     static let examActions: Set<String> = [
         "feel", "examine", "listen", "press", "palpate", "tap", "touch", "measure", "push", "bend", "look", "ask",
         "lift", "rotate", "flex", "extend",

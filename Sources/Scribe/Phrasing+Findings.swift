@@ -193,6 +193,8 @@ extension Phrasing {
         for (index, key) in keys.enumerated() {
             // `heart rate` is a vital sign.
             if key == "heart", index + 1 < keys.count, keys[index + 1] == "rate" { return nil }
+            // `by mouth` is how a drug is taken.
+            if key == "mouth", index > 0, keys[index - 1] == "by" { continue }
             // `back`, `hand`, `head` name a part only after a determiner (`her lower back`, not `come back`).
             if ["back", "hand", "head"].contains(key),
                 index == 0 || !partDeterminers.contains(keys[index - 1])

@@ -99,6 +99,14 @@ struct ConversationRepairTests {
         #expect(!Phrasing.isQuestion(answer, words: Phrasing.words(answer).map(Phrasing.bare)))
     }
 
+    @Test("the examiner's `let's start by listening` is no plan item; `by mouth` names no examined system")
+    func examinerNarration() {
+        #expect(ClinicalStyle.condensed("Let's start by listening to your heart and lungs.", voice: .clinician) == nil)
+        #expect(ClinicalStyle.condensed("Start by taking the iron with orange juice.", voice: .clinician) != nil)
+        #expect(Phrasing.findingSystem("she is taking ferrous sulfate 325 mg by mouth") == nil)
+        #expect(Phrasing.findingSystem("her mouth is dry") != nil)
+    }
+
     @Test("`the er` is the emergency room; `er` as a pause goes")
     func emergencyRoom() {
         #expect(Phrasing.clean("she came with a referral from the er for chest pain .")
