@@ -83,7 +83,8 @@ struct FHIRError: Error, Sendable {
     /// A parse error of the request body.
     init(_ error: FHIRParseError) {
         switch error.code {
-        case .tooLarge, .tooDeep: self.init(.contentTooLarge, "too-costly", error.description, expression: error.path)
+        case .tooLarge, .tooDeep, .tooManyAttributes:
+            self.init(.contentTooLarge, "too-costly", error.description, expression: error.path)
         case .doctypeRefused: self.init(.badRequest, "security", error.description, expression: error.path)
         case .invalidStructure: self.init(.badRequest, "structure", error.description, expression: error.path)
         default: self.init(.badRequest, "invalid", error.description, expression: error.path)
