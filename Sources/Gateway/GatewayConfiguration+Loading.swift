@@ -31,6 +31,11 @@ extension GatewayConfiguration {
             && !RouteConfiguration.isRouteKey(key)
             && !SubscriptionConfiguration.isSubscriptionKey(key)
         {
+            // A section given a scalar or a list (`http: [1, 2]`) is not an unknown key: say what it must be.
+            if known.keys.contains(where: { $0.hasPrefix(key + ".") }) {
+                throw ConfigurationError(
+                    key: key, reason: "must be a mapping of keys (see `notebridge serve --help-keys`), not a value or a list")
+            }
             throw ConfigurationError(key: key, reason: "unknown key (see `notebridge serve --help-keys`)")
         }
         for key in ConfigurationKey.all {
