@@ -484,6 +484,7 @@ public struct V1Routes: Sendable {
     ) {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
         guard let type, type.lowercased() == "application/json" else { throw APIError.unsupportedMediaType }
+        if let refusal = APIError.charsetRefusal(request.headers[.contentType]) { throw refusal }
         let bytes = try await body(request)
         let job = try NoteJob.decode(bytes)
         if let url = job.callbackURL, let refusal = configuration.callbackHosts.refusal(of: url) {
@@ -497,6 +498,7 @@ public struct V1Routes: Sendable {
     /// framed: a chunked body (no Content-Length) is counted as it arrives and refused once it passes the limit.
     func body(_ request: Request, limit: Int? = nil) async throws -> [UInt8] {
         let limit = limit ?? configuration.maximumBodyBytes
+        if let refusal = APIError.bodyEncodingRefusal(request.headers) { throw refusal }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError.payloadTooLarge(limit: limit)
         }
