@@ -99,6 +99,33 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("a configuration file with aliases or a non-scalar key is refused with its reason, quickly and without a crash")
+    func hostileYAML() throws {
+        let directory = try URLPaths.temporaryDirectory()
+        let file = directory.appendingPathComponent("notebridge.yaml")
+        // Nine levels of nine aliases: `serve` spent 32 s and 2 GB on it; a key that is a list stopped the process.
+        var bomb = #"a: &a ["x","x","x","x","x","x","x","x","x"]"# + "\n"
+        for (name, previous) in zip(["b", "c", "d", "e", "f", "g", "h"], ["a", "b", "c", "d", "e", "f", "g"]) {
+            bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+        }
+        let cases = [
+            (bomb, "aliases (*name) are not allowed"),
+            ("? [a, b]\n: c\n", "every key must be a plain value"),
+            ("http:\n  ? {port: 1}\n  : 2\n", "every key must be a plain value"),
+        ]
+        for (text, reason) in cases {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let started = ContinuousClock.now
+            do {
+                _ = try GatewayConfiguration.load(file: file, environment: [:])
+                Issue.record("loaded")
+            } catch let error as ConfigurationError {
+                #expect(error.reason.contains(reason), "\(error)")
+            }
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
     @Test("YAML file, then environment variables")
     func fileAndEnvironment() throws {
         let directory = try URLPaths.temporaryDirectory()
