@@ -300,6 +300,24 @@ struct V1APITests {
         }
     }
 
+    @Test("a store that cannot write (full disk, read-only) is 503 STORAGE_UNAVAILABLE with Retry-After, not a 500")
+    func storeCannotWrite() async throws {
+        let fixture = try await F()
+        let routes = V1Routes(
+            store: fixture.store, signal: fixture.signal, configuration: fixture.configuration, logger: fixture.logger)
+        await #expect(throws: APIError.storageCannotWrite) {
+            try await routes.storing { () async throws -> Int in
+                throw StoreError(.cannotWrite, reason: "insert: SQLite error 13: database or disk is full")
+            }
+        }
+        let response = APIError.storageCannotWrite.response
+        #expect(response.status == .serviceUnavailable)
+        #expect(response.headers[.retryAfter] == "30")
+        await #expect(throws: APIError.internalError) {
+            try await routes.storing { () async throws -> Int in throw StoreError(.database, reason: "x") }
+        }
+    }
+
     @Test("500 says nothing internal when the store fails")
     func storeFailure() async throws {
         let fixture = try await F()

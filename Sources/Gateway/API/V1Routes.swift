@@ -522,6 +522,10 @@ public struct V1Routes: Sendable {
             throw error
         } catch let error as StoreError where error.code == .duplicate {
             throw APIError(.conflict, code: "DUPLICATE", message: "a note from this source exists")
+        } catch let error as StoreError where error.code == .cannotWrite {
+            // A full disk or a read-only database: nothing was stored, and the same request may succeed later.
+            logger.error("note store cannot write", metadata: ["nb.error": "\(error)"])
+            throw APIError.storageCannotWrite
         } catch {
             logger.error("note store failed", metadata: ["nb.error": "\(error)"])
             throw APIError.internalError

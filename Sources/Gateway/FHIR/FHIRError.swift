@@ -73,6 +73,7 @@ struct FHIRError: Error, Sendable {
         case 413: code = "too-costly"
         case 405, 415: code = "not-supported"
         case 429: code = "throttled"
+        case 503: code = "transient"
         case 500...: code = "exception"
         default: code = error.details.isEmpty ? "invalid" : "value"
         }
