@@ -12,6 +12,8 @@ public struct FHIRParseError: Error, Hashable, Sendable, CustomStringConvertible
         public static let tooLarge = Code("tooLarge")
         /// Objects and arrays are nested deeper than the limit.
         public static let tooDeep = Code("tooDeep")
+        /// An XML element carries more attributes than the limit.
+        public static let tooManyAttributes = Code("tooManyAttributes")
         /// Bytes that are not UTF-8.
         public static let notUTF8 = Code("notUTF8")
         /// An object has the same member twice.

@@ -45,6 +45,7 @@ public struct FHIRXMLReader: Sendable {
         if let position = Self.find(Array("<!DOCTYPE".utf8), in: bytes) {
             throw FHIRParseError(.doctypeRefused, offset: position, "a document type declaration is not allowed in FHIR XML")
         }
+        try checkAttributeCounts(bytes)
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
             | XML_PARSE_NOCDATA.rawValue)
         let parsed = bytes.withUnsafeBufferPointer { buffer in
@@ -71,9 +72,73 @@ public struct FHIRXMLReader: Sendable {
         return document
     }
 
-    static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
-        guard bytes.count >= needle.count else { return nil }
+    /// The most attributes one element may carry. A FHIR element carries one to three (`value`, `url`, `id`, and
+    /// namespace declarations), an XHTML narrative element a few more. libxml2 2.9 compares each attribute of a start
+    /// tag with every earlier one, so one start tag with tens of thousands of attributes costs seconds to minutes of
+    /// CPU inside `xmlReadMemory`, before any check on the parsed tree could refuse it: they are counted on the bytes
+    /// first.
+    public static let maximumAttributesPerElement = 64
+
+    /// Refuses a start tag with more than ``maximumAttributesPerElement`` attributes, in one pass over the bytes:
+    /// comments, CDATA sections, processing instructions and end tags are stepped over; in a start tag, every `=`
+    /// outside a quoted value is one attribute.
+    static func checkAttributeCounts(_ bytes: [UInt8]) throws(FHIRParseError) {
+        let open = UInt8(ascii: "<"), close = UInt8(ascii: ">"), equals = UInt8(ascii: "=")
+        let bang = UInt8(ascii: "!"), question = UInt8(ascii: "?"), slash = UInt8(ascii: "/")
         var index = 0
+        while index < bytes.count {
+            guard bytes[index] == open else {
+                index += 1
+                continue
+            }
+            let next = index + 1 < bytes.count ? bytes[index + 1] : 0
+            let terminator: [UInt8]
+            switch next {
+            case bang where hasPrefix(Array("<!--".utf8), in: bytes, at: index): terminator = Array("-->".utf8)
+            case bang where hasPrefix(Array("<![CDATA[".utf8), in: bytes, at: index): terminator = Array("]]>".utf8)
+            case question: terminator = Array("?>".utf8)
+            case bang, slash: terminator = [close]
+            default: terminator = []
+            }
+            if !terminator.isEmpty {
+                // Not a start tag: go past its end (none: the parser reports the document as malformed).
+                guard let end = find(terminator, in: bytes, from: index + 2) else { return }
+                index = end + terminator.count
+                continue
+            }
+            let start = index
+            var attributes = 0
+            var quote: UInt8? = nil
+            index += 1
+            while index < bytes.count {
+                let byte = bytes[index]
+                if let opening = quote {
+                    if byte == opening { quote = nil }
+                } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                    quote = byte
+                } else if byte == equals {
+                    attributes += 1
+                    if attributes > maximumAttributesPerElement {
+                        throw FHIRParseError(
+                            .tooManyAttributes, offset: start,
+                            "an element has more than \(maximumAttributesPerElement) attributes")
+                    }
+                } else if byte == close {
+                    break
+                }
+                index += 1
+            }
+            index += 1
+        }
+    }
+
+    static func hasPrefix(_ prefix: [UInt8], in bytes: [UInt8], at index: Int) -> Bool {
+        index + prefix.count <= bytes.count && bytes[index..<(index + prefix.count)].elementsEqual(prefix)
+    }
+
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int = 0) -> Int? {
+        guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
+        var index = start
         while index <= bytes.count - needle.count {
             if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
             index += 1

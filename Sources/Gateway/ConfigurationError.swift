@@ -11,6 +11,9 @@ public struct ConfigurationError: Error, Hashable, Sendable, CustomStringConvert
         self.reason = reason
     }
 
-    /// `configuration key 'http.port': must be an integer from 0 to 65535`.
-    public var description: String { "configuration key '\(key)': \(reason)" }
+    /// `configuration key 'http.port': must be an integer from 0 to 65535`, or `configuration file
+    /// '/etc/notebridge.yaml': not valid YAML ...` when the file itself is at fault (a key never holds a `/`).
+    public var description: String {
+        key.contains("/") ? "configuration file '\(key)': \(reason)" : "configuration key '\(key)': \(reason)"
+    }
 }

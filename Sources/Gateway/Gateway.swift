@@ -187,7 +187,7 @@ public enum Gateway {
             server = http1
         }
         let http = Application(
-            router: router, server: server,
+            router: HeadAsGet(base: router), server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "NoteBridge"),
             onServerRunning: { channel in collector.httpBound(channel.localAddress?.port ?? configuration.httpPort) },

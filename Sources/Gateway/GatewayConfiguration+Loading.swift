@@ -31,6 +31,11 @@ extension GatewayConfiguration {
             && !RouteConfiguration.isRouteKey(key)
             && !SubscriptionConfiguration.isSubscriptionKey(key)
         {
+            // A section given a scalar or a list (`http: [1, 2]`) is not an unknown key: say what it must be.
+            if known.keys.contains(where: { $0.hasPrefix(key + ".") }) {
+                throw ConfigurationError(
+                    key: key, reason: "must be a mapping of keys (see `notebridge serve --help-keys`), not a value or a list")
+            }
             throw ConfigurationError(key: key, reason: "unknown key (see `notebridge serve --help-keys`)")
         }
         for key in ConfigurationKey.all {
@@ -53,13 +58,23 @@ extension GatewayConfiguration {
             throw ConfigurationError(key: file.path, reason: "the configuration file is larger than 1 MiB")
         }
         let text = String(decoding: data, as: UTF8.self)
-        let loaded: Any?
+        // Refused before Yams builds anything: nested aliases cost it minutes and gigabytes (a 400-byte file took
+        // 32 s and 2 GB before `serve` gave up), and a key that is not a plain value stopped the process.
+        if let line = YAMLGuard.firstPossibleAliasLine(in: text) {
+            throw ConfigurationError(
+                key: file.path, reason: "line \(line): aliases (*name) are not allowed in the configuration file")
+        }
+        let node: Node?
         do {
-            loaded = try Yams.load(yaml: text)
+            node = try Yams.compose(yaml: text)
         } catch {
             throw ConfigurationError(key: file.path, reason: "not valid YAML: \(error)")
         }
-        guard let loaded else { return [:] }
+        guard let node else { return [:] }
+        guard YAMLGuard.hasScalarKeys(node) else {
+            throw ConfigurationError(key: file.path, reason: "every key must be a plain value (not a list or a mapping)")
+        }
+        let loaded = node.any
         guard let root = loaded as? [String: Any] else {
             throw ConfigurationError(key: file.path, reason: "the top level must be a mapping of sections")
         }

@@ -115,24 +115,40 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         // A parse error in a request's head (no request is being read or answered): this guard answers it. One in
         // a body is the route's to answer, in its own error shape (it reads the body and sees the error).
         if let parse = error as? HTTPParserError, !answered, !reading, unanswered == 0 {
-            logger.info("HTTP request could not be parsed", metadata: ["nb.http.reason": "\(Self.reason(parse))"])
-            answer(
-                context: context, status: .badRequest, code: "MALFORMED_REQUEST",
-                message: "the HTTP request could not be read: \(Self.reason(parse))")
+            let reason = Self.reason(parse)
+            logger.info("HTTP request could not be parsed", metadata: ["nb.http.reason": "\(reason)"])
+            if parse == .headerOverflow {
+                answer(
+                    context: context, status: .requestHeaderFieldsTooLarge, code: "HEADERS_TOO_LARGE",
+                    message: "the request line and headers are larger than the gateway reads")
+            } else {
+                answer(
+                    context: context, status: .badRequest, code: "MALFORMED_REQUEST",
+                    message: "the HTTP request could not be read: \(reason)")
+            }
             return
         }
         context.fireErrorCaught(error)
     }
 
-    /// The parser's reason in words (`invalid character in header`; a case name such as `invalidHeaderToken` split
-    /// into words), letters and spaces only: never any of the request's bytes.
+    /// The parser's reason in words, written here for each case (NIO's own descriptions name its internals, such as
+    /// `swift-http-parser error`); never any of the request's bytes.
     static func reason(_ error: HTTPParserError) -> String {
-        var words = ""
-        for character in String(describing: error) {
-            if character.isUppercase, !words.isEmpty { words.append(" ") }
-            words.append(Character(character.lowercased()))
+        switch error {
+        case .invalidCharactersUsed, .invalidHeaderToken: "a header name or value holds a character HTTP does not allow"
+        case .invalidConstant, .invalidMethod: "the request line does not start with an HTTP method such as GET or POST"
+        case .invalidURL: "the request target is not a valid URL path"
+        case .invalidVersion: "the request line does not end with HTTP/1.0 or HTTP/1.1"
+        case .lfExpected: "a line does not end with CR LF"
+        case .headerOverflow: "the request line and headers are too large"
+        case .invalidContentLength: "Content-Length is not a whole number of bytes"
+        case .unexpectedContentLength: "Content-Length is sent twice, or with Transfer-Encoding"
+        case .invalidChunkSize: "a chunk size of the chunked body is not hexadecimal"
+        case .invalidEOFState: "the connection ended in the middle of the request"
+        case .trailingGarbage, .closedConnection: "bytes follow a request that closed the connection"
+        case .paused: "the request is not HTTP/1.1 (an HTTP/2 preface or another protocol)"
+        default: "its framing is not valid HTTP/1.1 (for example both Content-Length and Transfer-Encoding)"
         }
-        return words.filter { $0.isLetter || $0 == " " }
     }
 
     private func answer(

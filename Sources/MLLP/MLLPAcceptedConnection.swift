@@ -29,6 +29,8 @@ struct MLLPAcceptedConnection: Sendable {
             let pipeline = channel.pipeline.syncOperations
             pipeline.removeHandler(try pipeline.handler(type: MLLPInboundHoldHandler.self), promise: nil)
             try channel.syncOptions?.setOption(.autoRead, value: true)
+            // That read bypasses the pipeline: the idle timer is told that the connection is now being served.
+            pipeline.triggerUserOutboundEvent(MLLPIdleTimeoutHandler.ServingStarted(), promise: nil)
             return asyncChannel
         }.get()
     }

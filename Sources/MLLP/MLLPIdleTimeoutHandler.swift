@@ -23,6 +23,12 @@ final class MLLPIdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// The user outbound event the connection loop sends once it has handled a frame (replied or not).
     struct FrameHandled: Sendable {}
 
+    /// The user outbound event the serving task sends once it has turned reading on. Turning `autoRead` on starts
+    /// the socket's read directly, not through the pipeline, so ``read(context:)`` sees no read until bytes arrive:
+    /// a peer that connected and never sent a byte (on the TLS port too: not even a ClientHello) was never idle, and
+    /// held its connection slot for as long as it liked.
+    struct ServingStarted: Sendable {}
+
     private let timeout: TimeAmount
     private let logger: Logger
     /// Frames read and not yet handled.
@@ -42,12 +48,15 @@ final class MLLPIdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func read(context: ChannelHandlerContext) {
-        if !served {
-            // The serving task has started reading: from now on, silence is the peer's.
-            served = true
-            if awaitingReply == 0, context.channel.isActive { startIdlePeriod(context: context) }
-        }
+        startServing(context: context)
         context.read()
+    }
+
+    /// The serving task has started reading: from now on, silence is the peer's.
+    private func startServing(context: ChannelHandlerContext) {
+        guard !served else { return }
+        served = true
+        if awaitingReply == 0, context.channel.isActive { startIdlePeriod(context: context) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -62,6 +71,11 @@ final class MLLPIdleTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if event is ServingStarted {
+            startServing(context: context)
+            promise?.succeed(())
+            return
+        }
         guard event is FrameHandled else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return

@@ -47,7 +47,12 @@ enum SQLitePool {
             return error
         case let error as DatabaseError:
             let message = error.message ?? "no message"
-            return StoreError(.database, reason: "\(operation): SQLite error \(error.extendedResultCode.rawValue): \(message)")
+            // Full disk (SQLITE_FULL), a read-only file (SQLITE_READONLY) or an I/O error (SQLITE_IOERR): the
+            // storage's state, not the request's, so callers can answer "retry later" rather than an internal error.
+            let cannotWrite: [ResultCode] = [.SQLITE_FULL, .SQLITE_READONLY, .SQLITE_IOERR]
+            return StoreError(
+                cannotWrite.contains(error.resultCode) ? .cannotWrite : .database,
+                reason: "\(operation): SQLite error \(error.extendedResultCode.rawValue): \(message)")
         default:
             return StoreError(.database, reason: "\(operation): \(type(of: error))")
         }

@@ -21,6 +21,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case unsupportedSealVersion
             case duplicate
             case leaseLost
+            case cannotWrite
         }
 
         private let base: Base
@@ -61,6 +62,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         /// An outbox lease is no longer held: it expired and the row was claimed again, or it was settled.
         public static let leaseLost = Code(.leaseLost)
 
+        /// The storage cannot take writes now, whatever is written: the disk is full, the database file is
+        /// read-only, or the disk reported an I/O error. Nothing was stored; the same request may succeed later.
+        public static let cannotWrite = Code(.cannotWrite)
+
         /// A stable, human-readable name of the code.
         public var description: String {
             switch base {
@@ -79,6 +84,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case .unsupportedSealVersion: "unsupportedSealVersion"
             case .duplicate: "duplicate"
             case .leaseLost: "leaseLost"
+            case .cannotWrite: "cannotWrite"
             }
         }
     }

@@ -86,7 +86,7 @@ struct FHIRCommand: AsyncParsableCommand {
                 case .failure(let error):
                     issues = [
                         FHIRIssue(
-                            .error, code: error.code == .tooLarge || error.code == .tooDeep ? "too-costly" : "structure",
+                            .error, code: [.tooLarge, .tooDeep, .tooManyAttributes].contains(error.code) ? "too-costly" : "structure",
                             expression: error.path ?? "Resource", message: error.description)
                     ]
                 }

@@ -137,6 +137,42 @@ struct FHIRXMLTests {
         #expect((try? reader.read(Array(nested.utf8))) != nil)
     }
 
+    @Test("An element with tens of thousands of attributes is refused before libxml2 parses it")
+    func attributeFlood() {
+        // libxml2 2.9 compares each attribute with every earlier one: 50,000 of them used to take over ten seconds
+        // of CPU in xmlReadMemory on a /fhir request, and a 1 MiB body about a minute.
+        let attributes = (0..<50_000).map { "a\($0)=\"1\"" }.joined(separator: " ")
+        let flood = #"<Patient xmlns="http://hl7.org/fhir" "# + attributes + "/>"
+        do {
+            _ = try reader.read(Array(flood.utf8))
+            Issue.record("read without error")
+        } catch {
+            #expect(error.code == .tooManyAttributes)
+            #expect(error.offset == 0)
+        }
+        // At the limit the document is parsed (and refused for what the attributes are); one more is too many.
+        let limit = FHIRXMLReader.maximumAttributesPerElement
+        let atLimit = #"<Patient xmlns="http://hl7.org/fhir" "# + (1..<limit).map { "a\($0)='1'" }.joined(separator: " ")
+        for (xml, code) in [(atLimit + "/>", FHIRParseError.Code.invalidStructure), (atLimit + " b='2'/>", .tooManyAttributes)] {
+            do {
+                _ = try reader.read(Array(xml.utf8))
+                Issue.record("read without error")
+            } catch {
+                #expect(error.code == code, "\(error)")
+            }
+        }
+    }
+
+    @Test("Equals signs in comments, CDATA, text and quoted values are not counted as attributes")
+    func attributeCountIgnoresText() throws {
+        let many = String(repeating: "k=v ", count: 200)
+        let xml = #"<?xml version="1.0"?><!-- "# + many + #" --><Patient xmlns="http://hl7.org/fhir">"#
+            + #"<id value="a=b>c"/><text><status value="generated"/><div xmlns="http://www.w3.org/1999/xhtml">"#
+            + "<p>" + many + "</p><![CDATA[" + many + "]]></div></text></Patient>"
+        let json = try reader.read(Array(xml.utf8))
+        #expect(json["id"] == .string("a=b>c"))
+    }
+
     @Test("The writer refuses what FHIR does not define, naming the path")
     func writerRefuses() throws {
         let unknown = try JSONReader().read(Array(#"{"resourceType":"Patient","shoeSize":9}"#.utf8))

@@ -149,6 +149,25 @@ struct RequestLimitsTests {
         }
     }
 
+    @Test("A body with more members and elements than a note request has is 400 naming the limit, before any work")
+    func tooManyValues() async throws {
+        let limit = NoteJob.maximumValueCount
+        // 60,000 members in 0.9 MB took 2.2 s of CPU per request (the Idempotency-Key fingerprint sorts them).
+        let members = (0..<60_000).map { #""k\#($0)":1"# }.joined(separator: ",")
+        let flood = #"{"transcript":"Patient has a cough for three days.","# + members + "}"
+        let started = ContinuousClock.now
+        #expect(throws: APIError.validation(
+            "body", "holds more than \(limit) members and array elements; a note request has a few dozen")) {
+            try NoteJob.decode(Array(flood.utf8))
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        // Nested values count too; a body at the limit is read.
+        let nested = #"{"transcript":"Patient has a cough for three days.","extra":[["# + Array(repeating: "0", count: limit).joined(separator: ",") + "]]}"
+        #expect(throws: APIError.self) { try NoteJob.decode(Array(nested.utf8)) }
+        let atLimit = #"{"transcript":"Patient has a cough for three days.","extra":["# + Array(repeating: "0", count: limit - 2).joined(separator: ",") + "]}"
+        #expect(throws: Never.self) { try NoteJob.decode(Array(atLimit.utf8)) }
+    }
+
     @Test("JSON nested exactly to the limit is read; broken JSON is still 'not valid JSON'")
     func depthBoundary() async throws {
         let depth = NoteJob.maximumNestingDepth

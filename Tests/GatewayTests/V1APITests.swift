@@ -246,6 +246,37 @@ struct V1APITests {
         }
     }
 
+    @Test("A compressed body or a JSON charset other than UTF-8 is 415 with its reason, never read as plain JSON")
+    func bodyEncodings() async throws {
+        let fixture = try await F()
+        try await fixture.application().test(.router) { client in
+            // The body is plain JSON that would make a note: the claims were ignored and a note written.
+            let plain = F.body(["transcript": F.transcript])
+            let refused: [(HTTPField.Name, String, String, String)] = [
+                (.contentEncoding, "gzip", "application/json", "Content-Encoding gzip is not accepted"),
+                (.contentEncoding, "x-custom", "application/json", "this Content-Encoding is not accepted"),
+                (.transferEncoding, "gzip, chunked", "application/json", "Transfer-Encoding other than chunked"),
+                (.contentType, "application/json; charset=iso-8859-1", "application/json; charset=iso-8859-1", "UTF-8"),
+            ]
+            for (name, value, type, words) in refused {
+                var headers = F.headers(fixture.key, contentType: type)
+                headers[name] = value
+                let response = try await client.execute(uri: "/v1/note", method: .post, headers: headers, body: plain)
+                #expect(response.status == .unsupportedMediaType, "\(name): \(value)")
+                let error = F.error(response.body)
+                #expect(error["code"] as? String == "UNSUPPORTED_MEDIA_TYPE")
+                #expect((error["message"] as? String)?.contains(words) == true, "\(error)")
+                #expect((error["message"] as? String)?.contains("custom") != true)
+            }
+            for (name, value) in [(HTTPField.Name.contentEncoding, "identity"), (.contentType, "application/json; charset=UTF-8")] {
+                var headers = F.headers(fixture.key)
+                headers[name] = value
+                let response = try await client.execute(uri: "/v1/note", method: .post, headers: headers, body: plain)
+                #expect(response.status == .ok, "\(name): \(value)")
+            }
+        }
+    }
+
     @Test("429 with Retry-After once a key exceeds its rate; other keys are unaffected")
     func rateLimit() async throws {
         var configuration = V1Routes.Configuration()
@@ -266,6 +297,24 @@ struct V1APITests {
             #expect((1...100).contains(wait))
             let unaffected = try await client.execute(uri: uri, method: .get, headers: F.headers(other))
             #expect(unaffected.status == .notFound)
+        }
+    }
+
+    @Test("a store that cannot write (full disk, read-only) is 503 STORAGE_UNAVAILABLE with Retry-After, not a 500")
+    func storeCannotWrite() async throws {
+        let fixture = try await F()
+        let routes = V1Routes(
+            store: fixture.store, signal: fixture.signal, configuration: fixture.configuration, logger: fixture.logger)
+        await #expect(throws: APIError.storageCannotWrite) {
+            try await routes.storing { () async throws -> Int in
+                throw StoreError(.cannotWrite, reason: "insert: SQLite error 13: database or disk is full")
+            }
+        }
+        let response = APIError.storageCannotWrite.response
+        #expect(response.status == .serviceUnavailable)
+        #expect(response.headers[.retryAfter] == "30")
+        await #expect(throws: APIError.internalError) {
+            try await routes.storing { () async throws -> Int in throw StoreError(.database, reason: "x") }
         }
     }
 

@@ -107,6 +107,34 @@ struct V1AudioNoteTests {
         }
     }
 
+    @Test("a speech model missing on the server is 503 TRANSCRIPTION_UNAVAILABLE, and the log names the missing file")
+    func missingSpeechModel() async throws {
+        try await AudioTools.exclusively {
+            let tools = try AudioTools()
+            defer { tools.remove() }
+            let speech = try AudioTools.bytes(try await tools.convert(try await tools.speech("the patient has a cough"), to: "wav"))
+            let scratch = tools.path("scratch")
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            var configuration = V1Routes.Configuration()
+            configuration.audio.temporaryDirectory = scratch
+            let missing = tools.path("no-such-models")
+            configuration.audio.engine = PocketSphinxEngine(model: .clinical(in: missing), workers: 1)
+            let fixture = try await V1APIFixture(configuration: configuration)
+            try await fixture.application().test(.router) { client in
+                let response = try await client.execute(
+                    uri: "/v1/note/audio", method: .post, headers: Self.headers(fixture),
+                    body: Self.multipart(files: [("audio", "a.wav", "audio/wav", speech)]))
+                #expect(response.status == .serviceUnavailable)
+                #expect(F.error(response.body)["code"] as? String == "TRANSCRIPTION_UNAVAILABLE")
+                // The caller is not told the server's paths; the operator's log says which file is missing (it
+                // said only the code).
+                #expect(!String(buffer: response.body).contains(missing))
+            }
+            #expect(fixture.recorder.text.contains("cannot be transcribed on this server"))
+            #expect(fixture.recorder.text.contains(missing))
+        }
+    }
+
     @Test("bad audio and bad options get their own errors in the /v1 error shape")
     func errors() async throws {
         try await AudioTools.exclusively {

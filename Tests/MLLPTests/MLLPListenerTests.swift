@@ -116,6 +116,32 @@ struct MLLPListenerTests {
         #expect(recorder.entries(containing: "idle").count == 1)
     }
 
+    @Test("a connection that never sends a byte is closed after the idle timeout")
+    func silentConnection() async throws {
+        // Turning autoRead on reads the socket without passing through the pipeline, so the idle timer never saw
+        // the connection served: a peer that connected and sent nothing kept its slot for ever (1024 such peers,
+        // mllp.maxConnections, locked every sender out).
+        let recorder = LogRecorder()
+        let listener = MLLPListener(configuration: loopbackConfiguration(idleTimeout: .milliseconds(1000)))
+        try await withRunningListener(
+            listener, handler: acknowledgingHandler(log: HandlerLog()), logger: recorder.makeLogger()
+        ) { port in
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            let started = ContinuousClock.now
+            try await channel.executeThenClose { inbound, _ in
+                for try await _ in inbound {}
+            }
+            // Closed by the server (the loop ended), well before a generous bound for a loaded machine.
+            #expect(ContinuousClock.now - started < .seconds(30))
+        }
+        #expect(recorder.entries(containing: "idle").count == 1)
+    }
+
     @Test("a handler slower than the idle timeout keeps its connection, and its reply arrives")
     func slowHandler() async throws {
         let recorder = LogRecorder()

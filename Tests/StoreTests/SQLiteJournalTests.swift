@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import Store
@@ -6,6 +7,29 @@ import Testing
 @Suite("SQLiteJournal")
 struct SQLiteJournalTests {
     private typealias Support = StoreTestSupport
+
+    @Test("a full database or a read-only one is cannotWrite, other SQLite errors stay database errors")
+    func cannotWrite() throws {
+        // A real SQLITE_FULL: the database may not grow past its current pages.
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (x BLOB)")
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 2
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        do {
+            try queue.write { db in try db.execute(sql: "INSERT INTO t VALUES (zeroblob(100000))") }
+            Issue.record("wrote past max_page_count")
+        } catch {
+            #expect((SQLitePool.storeError(error, operation: "insert") as? StoreError)?.code == .cannotWrite, "\(error)")
+        }
+        for code in [ResultCode.SQLITE_READONLY, .SQLITE_IOERR] {
+            let mapped = SQLitePool.storeError(DatabaseError(resultCode: code, message: "m"), operation: "op")
+            #expect((mapped as? StoreError)?.code == .cannotWrite)
+        }
+        let other = SQLitePool.storeError(DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "m"), operation: "op")
+        #expect((other as? StoreError)?.code == .database)
+    }
 
     @Test("a recorded entry reads back equal, body included")
     func roundTrip() async throws {

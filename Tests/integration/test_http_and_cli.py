@@ -21,6 +21,25 @@ def test_health_endpoints(gateway):
     assert status == 200 and body["journal"] == "ok"
 
 
+def test_head_is_get_without_the_body(gateway):
+    """HEAD on a GET route is its GET's status and Content-Length with no body (it was 405), and the connection stays
+    framed: a GET pipelined after two HEADs is answered whole."""
+    import socket
+    sock = socket.create_connection(("127.0.0.1", gateway.http_port), timeout=10)
+    sock.sendall(b"HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nHEAD /fhir/metadata HTTP/1.1\r\nHost: x\r\n\r\n"
+                 b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    sock.close()
+    parts = answer.split(b"\r\n\r\n")
+    heads = [part for part in parts if part.startswith(b"HTTP/1.1")]
+    assert [head.split(b" ")[1] for head in heads] == [b"200", b"200", b"200"], answer[:600]
+    assert b"content-length: 15" in heads[0].lower()
+    assert answer.endswith(b'{"status":"ok"}') and answer.count(b'{"status":"ok"}') == 1
+    assert b"CapabilityStatement" not in answer
+
+
 def listening_addresses(port: int) -> set:
     """The local addresses with a TCP socket listening on `port` (from /proc/net/tcp and tcp6)."""
     found = set()

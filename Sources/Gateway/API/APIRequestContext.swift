@@ -37,7 +37,7 @@ struct APIErrorMiddleware: RouterMiddleware {
                 expression: "_format")
             return FHIRFormat.json.response(.notAcceptable, error.outcome)
         }
-        let response = await answer(request, context: context, next: next)
+        let (response, thrown) = await answerNamingError(request, context: context, next: next)
         // Under /console an error the router gave (404, 405, 413) is an HTML page.
         if request.uri.path == "/console" || request.uri.path.hasPrefix("/console/"), response.status.code >= 400,
             response.headers[.contentType] == "application/json"
@@ -48,41 +48,42 @@ struct APIErrorMiddleware: RouterMiddleware {
         guard request.uri.path.hasPrefix("/fhir"), response.status.code >= 400,
             response.headers[.contentType] == "application/json"
         else { return response }
+        // The error's own words (`this endpoint accepts GET`, `no such endpoint`), not only the status's phrase.
         let error = FHIRError(
-            APIError(response.status, code: "HTTP_\(response.status.code)", message: response.status.reasonPhrase))
+            thrown ?? APIError(response.status, code: "HTTP_\(response.status.code)", message: response.status.reasonPhrase))
         var headers: [(HTTPField.Name, String)] = []
         if let allow = response.headers[.allow] { headers.append((.allow, allow)) }
         return FHIRFormat.requested(request).response(response.status, error.outcome, headers: headers)
     }
 
-    func answer(
+    /// The response, and the API error it renders when a route threw one (`nil` when the route answered itself).
+    func answerNamingError(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
-    ) async -> Response {
+    ) async -> (response: Response, error: APIError?) {
         do {
-            return try await next(request, context)
+            return (try await next(request, context), nil)
         } catch let error as APIError {
-            return error.response
+            return (error.response, error)
         } catch let error as any HTTPResponseError {
             // Hummingbird's `HTTPError`, and the errors it gives a status to (a body past the limit while it is
             // collected throws NIO's `NIOTooManyBytesError`, which answers 413): all in the API's error shape.
+            let mapped: APIError
             switch error.status {
             case .notFound:
                 let allowed = methods(for: request.uri.path)
-                return (allowed.isEmpty ? APIError.routeNotFound : APIError.methodNotAllowed(allowed)).response
+                mapped = allowed.isEmpty ? APIError.routeNotFound : APIError.methodNotAllowed(allowed)
             case .contentTooLarge:
-                return APIError.payloadTooLarge(limit: maximumBodyBytes).response
+                mapped = APIError.payloadTooLarge(limit: maximumBodyBytes)
             default:
-                var mapped = APIError(
-                    error.status, code: "HTTP_\(error.status.code)", message: error.status.reasonPhrase)
-                mapped.details = []
-                return mapped.response
+                mapped = APIError(error.status, code: "HTTP_\(error.status.code)", message: error.status.reasonPhrase)
             }
+            return (mapped.response, mapped)
         } catch is HTTPParserError {
             // A request whose framing breaks while its body is read, on a route that reads it without `body(_:)`.
-            return APIError.malformedBody.response
+            return (APIError.malformedBody.response, APIError.malformedBody)
         } catch {
             context.logger.error("request failed", metadata: ["nb.error": "\(type(of: error))"])
-            return APIError.internalError.response
+            return (APIError.internalError.response, APIError.internalError)
         }
     }
 

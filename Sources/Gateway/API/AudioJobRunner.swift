@@ -273,6 +273,13 @@ final class AudioJobRunner: Sendable {
         } catch let error as APIError {
             await fail(id, fhir?.failure(error) ?? error, job: noteJob, ownerKeyID: ownerKeyID)
         } catch let error as TranscriptionError {
+            if error.code == .decoderUnavailable || error.code == .engineUnavailable {
+                // The caller is told only that this server cannot transcribe; the operator needs what is missing
+                // (ffmpeg, a model file's path: configuration, never the recording's content).
+                logger.error(
+                    "audio job cannot be transcribed on this server",
+                    metadata: ["nb.audio_job.id": "\(id)", "nb.audio.reason": "\(error.reason)"])
+            }
             let refusal = APIError.audio(error)
             await fail(id, fhir?.failure(refusal) ?? refusal, job: noteJob, ownerKeyID: ownerKeyID)
         } catch let error as StoreError where error.code == .duplicate {

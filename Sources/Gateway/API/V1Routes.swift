@@ -484,6 +484,7 @@ public struct V1Routes: Sendable {
     ) {
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces)
         guard let type, type.lowercased() == "application/json" else { throw APIError.unsupportedMediaType }
+        if let refusal = APIError.charsetRefusal(request.headers[.contentType]) { throw refusal }
         let bytes = try await body(request)
         let job = try NoteJob.decode(bytes)
         if let url = job.callbackURL, let refusal = configuration.callbackHosts.refusal(of: url) {
@@ -497,6 +498,7 @@ public struct V1Routes: Sendable {
     /// framed: a chunked body (no Content-Length) is counted as it arrives and refused once it passes the limit.
     func body(_ request: Request, limit: Int? = nil) async throws -> [UInt8] {
         let limit = limit ?? configuration.maximumBodyBytes
+        if let refusal = APIError.bodyEncodingRefusal(request.headers) { throw refusal }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError.payloadTooLarge(limit: limit)
         }
@@ -520,6 +522,10 @@ public struct V1Routes: Sendable {
             throw error
         } catch let error as StoreError where error.code == .duplicate {
             throw APIError(.conflict, code: "DUPLICATE", message: "a note from this source exists")
+        } catch let error as StoreError where error.code == .cannotWrite {
+            // A full disk or a read-only database: nothing was stored, and the same request may succeed later.
+            logger.error("note store cannot write", metadata: ["nb.error": "\(error)"])
+            throw APIError.storageCannotWrite
         } catch {
             logger.error("note store failed", metadata: ["nb.error": "\(error)"])
             throw APIError.internalError

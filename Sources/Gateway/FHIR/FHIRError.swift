@@ -73,6 +73,7 @@ struct FHIRError: Error, Sendable {
         case 413: code = "too-costly"
         case 405, 415: code = "not-supported"
         case 429: code = "throttled"
+        case 503: code = "transient"
         case 500...: code = "exception"
         default: code = error.details.isEmpty ? "invalid" : "value"
         }
@@ -83,7 +84,8 @@ struct FHIRError: Error, Sendable {
     /// A parse error of the request body.
     init(_ error: FHIRParseError) {
         switch error.code {
-        case .tooLarge, .tooDeep: self.init(.contentTooLarge, "too-costly", error.description, expression: error.path)
+        case .tooLarge, .tooDeep, .tooManyAttributes:
+            self.init(.contentTooLarge, "too-costly", error.description, expression: error.path)
         case .doctypeRefused: self.init(.badRequest, "security", error.description, expression: error.path)
         case .invalidStructure: self.init(.badRequest, "structure", error.description, expression: error.path)
         default: self.init(.badRequest, "invalid", error.description, expression: error.path)

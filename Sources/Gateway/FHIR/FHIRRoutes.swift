@@ -144,6 +144,8 @@ struct FHIRRoutes: Sendable {
         }
         let bytes: [UInt8]
         do {
+            // FHIR XML names its encoding in its declaration; FHIR JSON is UTF-8.
+            if !isXML, let refusal = APIError.charsetRefusal(request.headers[.contentType]) { throw refusal }
             bytes = try await v1.body(request, limit: limit)
             // Past the API's own limit only a recording's inline data may take a body (`"data"` in JSON, `<data` in
             // XML); any other body that size is too large, however it was framed.
