@@ -285,6 +285,15 @@ enum ClinicalStyle {
                 drop(1)
                 continue
             }
+            // `go ahead increase the lisinopril`: `go ahead` before a plan verb says nothing.
+            if key == "go", index + 2 < keys.count, keys[index + 1] == "ahead",
+                planItemOpenings.contains(keys[index + 2]) || keys[index + 2] == "get",
+                !["go", "come"].contains(keys[index + 2]),
+                Phrasing.trailingPunctuation(words[index + 1]).isEmpty || Phrasing.trailingPunctuation(words[index + 1]) == ","
+            {
+                index += 2
+                continue
+            }
             // `pretty good` is `good`; `pretty much` is nothing.
             if key == "pretty", index + 1 < keys.count, Phrasing.trailingPunctuation(words[index]).isEmpty {
                 drop(keys[index + 1] == "much" ? 2 : 1)
@@ -1333,6 +1342,11 @@ extension ClinicalStyle {
             }
             if positioningVerbs.contains(keys[index]), next.prefix(2).contains(where: positioningDirections.contains),
                 keys.contains("table") || zip(keys, keys.dropFirst()).contains(where: { $0 == "for" && $1 == "me" })
+                    // `lay back so i can examine your abdomen`.
+                    || keys[index...].indices.contains(where: { at in
+                        at + 3 < keys.count && keys[at] == "so" && ["i", "we"].contains(keys[at + 1])
+                            && keys[at + 2] == "can" && examActions.contains(keys[at + 3])
+                    })
             {
                 return true
             }

@@ -103,6 +103,10 @@ struct ConversationRepairTests {
     func examinerNarration() {
         #expect(ClinicalStyle.condensed("Let's start by listening to your heart and lungs.", voice: .clinician) == nil)
         #expect(ClinicalStyle.condensed("Start by taking the iron with orange juice.", voice: .clinician) != nil)
+        #expect(ClinicalStyle.condensed("Go ahead, lay back so I can examine your abdomen.", voice: .clinician) == nil)
+        #expect(
+            ClinicalStyle.condensed("We'll go ahead increase the lisinopril to 20 mg a day.", voice: .clinician)
+                == "Increase the lisinopril to 20 mg a day.")
         #expect(Phrasing.findingSystem("she is taking ferrous sulfate 325 mg by mouth") == nil)
         #expect(Phrasing.findingSystem("her mouth is dry") != nil)
     }
