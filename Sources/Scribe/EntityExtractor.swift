@@ -53,7 +53,8 @@ public struct EntityExtractor: Sendable {
             let tokens = sentences[index]
             let isQuestion =
                 sentence.speaker == .clinician
-                && (sentence.text.hasSuffix("?") || transcript.isUnpunctuated && Self.opensQuestion(tokens))
+                && (sentence.text.hasSuffix("?") && !Self.endsWithCheck(tokens)
+                    || transcript.isUnpunctuated && Self.opensQuestion(tokens))
             if sentence.speaker == .clinician,
                 EntityStatements.severityQuestions.any(in: PhraseList.haystack(sentence.text))
             {
@@ -731,6 +732,18 @@ public struct EntityExtractor: Sendable {
             index = end
         }
         return entities
+    }
+
+    /// A statement with a check of understanding tagged on (`..., it looks like you're managing it well, okay?`):
+    /// it states, and asks nothing.
+    static func endsWithCheck(_ tokens: [Token]) -> Bool {
+        let texts = tokens.map(\.text)
+        guard texts.last == "?" else { return false }
+        let words = texts.dropLast()
+        return Phrasing.tagChecks.contains { tag in
+            words.count > tag.count + 3 && words.suffix(tag.count).elementsEqual(tag)
+                && words[words.endIndex - tag.count - 1] == ","
+        }
     }
 
     static func isScopeEnd(_ tokens: [Token], _ index: Int) -> Bool {

@@ -13,6 +13,23 @@ struct EntityExtractorTests {
         entities.first { $0.kind == .problem && $0.name == name }
     }
 
+    @Test("a clinician's statement with `okay?` tagged on states its problems; a real question does not")
+    func statementsWithACheck() throws {
+        let stated = try Transcript(
+            """
+            [doctor] and for your high blood pressure , it looks like you're managing it well at this time , okay ?
+            [patient] mm-hmm .
+            """)
+        #expect(problem("hypertension", in: EntityExtractor().entities(in: stated)) != nil)
+        let asked = try Transcript(
+            """
+            [doctor] and have you ever been told you have high blood pressure , or diabetes ?
+            [patient] no , never .
+            """)
+        // The question's problem is the answer's: denied.
+        #expect(problem("hypertension", in: EntityExtractor().entities(in: asked))?.negated == true)
+    }
+
     @Test("vital signs are read with their values normalised to UCUM units")
     func vitals() throws {
         let found = try entities(
