@@ -624,6 +624,9 @@ enum ClinicalStyle {
     }
 
     static let hedges: [[String]] = [
+        // Reading from the chart (`it looks like here that you came in for ...`, `i see here that ...`).
+        ["it", "looks", "like", "here", "that"], ["it", "looks", "like", "here"], ["i", "see", "here", "that"],
+        ["i", "see", "here"], ["looks", "like", "here", "that"], ["looks", "like", "here"],
         ["i", "think"], ["i", "believe"], ["i", "feel", "like"], ["it", "sounds", "like"], ["it", "looks", "like"],
         ["it", "seems", "like"], ["i'm", "sure"], ["i", "am", "sure"], ["i", "would", "say"], ["i'd", "say"],
         ["i", "see", "that"], ["i", "know"], ["i", "noticed", "that"], ["i", "see"], ["you", "know"],

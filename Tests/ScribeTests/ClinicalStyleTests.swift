@@ -30,6 +30,11 @@ struct ClinicalStyleTests {
             ("It was ... hard to cook at home.", .patient, "It was hard to cook at home."),
             // `okay` after a verb of being says how the patient is; elsewhere it is a filler.
             ("He is doing alright aside from this elbow pain.", .patient, "He is doing alright aside from this elbow pain."),
+            // Reading from the chart.
+            (
+                "So it looks like here that he came in for an evaluation of that right elbow pain.", .clinician,
+                "He came in for an evaluation of that right elbow pain."
+            ),
             ("Okay, she is, okay, feeling a little better.", .patient, "She is feeling a little better."),
             ("He is, uh, taking ex- exercise every day.", .patient, "He is taking exercise every day."),
             ("Refer him to physical therapy-", .clinician, "Refer him to physical therapy."),
