@@ -60,6 +60,26 @@ extension ClinicalStyle {
                 changed = true
                 continue
             }
+            // `34 -year-old` (speech recognition's space) → `34-year-old`.
+            if index > 0, words[index].hasPrefix("-"), words[index - 1].allSatisfy(\.isNumber),
+                ageUnits.contains(where: { words[index].hasPrefix("-" + $0 + "-old") })
+            {
+                words[index - 1] += words[index]
+                words.remove(at: index)
+                changed = true
+                continue
+            }
+            // A year said in two (`in 20 18` → `in 2018`, `back in 19 99` → `1999`).
+            if index > 1, ["19", "20"].contains(words[index - 1]), ["in", "since", "from", "of", "until"].contains(
+                Phrasing.bare(words[index - 2])),
+                words[index].utf8.count >= 2, words[index].prefix(2).allSatisfy(\.isNumber),
+                words[index].dropFirst(2).allSatisfy({ !$0.isNumber && !$0.isLetter })
+            {
+                words[index - 1] += words[index]
+                words.remove(at: index)
+                changed = true
+                continue
+            }
             // `mri` → `MRI`, `(ppi).` → `(PPI).`: the word between its marks (ASCII only, where characters are bytes).
             if let (start, end) = asciiCore(words[index]), end - start <= longestAbbreviation {
                 let word = words[index]

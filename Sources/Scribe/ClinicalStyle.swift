@@ -26,6 +26,7 @@ enum ClinicalStyle {
         words = withoutLeadingDiscourse(words)
         switch voice {
         case .clinician:
+            words = withoutVocative(words)
             words = withoutHedges(words)
             words = withoutLeadingDiscourse(words)
             words = withoutProblemIntro(words)
@@ -370,6 +371,22 @@ enum ClinicalStyle {
         }
         return words
     }
+
+    /// The patient addressed by name before what the clinician says to them (`carolyn tell me about your
+    /// headache`, `carolyn for your first problem ...`): the name goes.
+    static func withoutVocative(_ words: [String]) -> [String] {
+        guard words.count > 3, FirstNames.embedded[Phrasing.bare(words[0])] != nil,
+            addressedOpenings.contains(Phrasing.bare(words[1]))
+        else { return words }
+        var words = Array(words.dropFirst())
+        words[0] = Phrasing.capitalized(words[0])
+        return words
+    }
+
+    static let addressedOpenings: Set<String> = [
+        "tell", "for", "can", "could", "let's", "let", "i", "we", "so", "now", "how", "what", "do", "did", "are",
+        "you", "your",
+    ]
 
     /// Words that open a spoken sentence and carry nothing (`so`, `and`, `well`, `yes,`, `no,`).
     static func withoutLeadingDiscourse(_ words: [String]) -> [String] {

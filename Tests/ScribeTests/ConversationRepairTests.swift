@@ -188,6 +188,13 @@ struct ConversationRepairTests {
             == "Referred to Dr. Flores for a 3-month-old infant.")
         // Nothing to change: the same text.
         #expect(ClinicalStyle.writtenForm("She is 42 years old.") == "She is 42 years old.")
+        // Speech recognition's spaces: `34 -year-old`, a year said in two.
+        #expect(ClinicalStyle.writtenForm("Carolyn is a 34 -year-old female.") == "Carolyn is a 34-year-old female.")
+        #expect(ClinicalStyle.writtenForm("A stent placed in 20 18, then 20 18 more.") == "A stent placed in 2018, then 20 18 more.")
+        // The patient addressed by name before the question or the problem.
+        #expect(ClinicalStyle.withoutVocative(["Carolyn", "tell", "me", "about", "the", "headache."])
+            == ["Tell", "me", "about", "the", "headache."])
+        #expect(ClinicalStyle.withoutVocative(["Carolyn", "is", "a", "34-year-old", "female."]).first == "Carolyn")
         #expect(Phrasing.cleanWords("i was , um , trying to change a light bulb .").joined(separator: " ")
             == "I was trying to change a light bulb.")
         // After a content word the comma may be a list's: it stays.
