@@ -341,7 +341,7 @@ enum ClinicalStyle {
         ["you", "know"], ["i", "mean"], ["kind", "of"], ["sort", "of"], ["i", "guess"], ["or", "something"],
         ["or", "anything"], ["and", "stuff"], ["and", "everything"], ["and", "things", "like", "that"],
         ["or", "so"], ["all", "right"], ["to", "be", "honest"], ["you", "see"], ["let's", "see"],
-        ["go", "ahead", "and"], ["for", "sure"],
+        ["go", "ahead", "and"], ["for", "sure"], ["first", "of", "all"],
     ]
 
     static let fillerPhraseStarts = Set(fillerPhrases.compactMap(\.first))

@@ -193,6 +193,8 @@ extension Phrasing {
         for (index, key) in keys.enumerated() {
             // `heart rate` is a vital sign.
             if key == "heart", index + 1 < keys.count, keys[index + 1] == "rate" { return nil }
+            // `the back of her eye` is not the back.
+            if key == "back", index + 1 < keys.count, keys[index + 1] == "of" { continue }
             // `by mouth` is how a drug is taken.
             if key == "mouth", index > 0, keys[index - 1] == "by" { continue }
             // `back`, `hand`, `head` name a part only after a determiner (`her lower back`, not `come back`).
@@ -249,6 +251,8 @@ extension Phrasing {
         while let first = words.first, leadingDiscourse.contains(bare(first)), words.count > 3 {
             words.removeFirst()
         }
+        // `first of all on her heent exam`.
+        if words.count > 4, words.prefix(3).map(bare) == ["first", "of", "all"] { words.removeFirst(3) }
         var label: String?
         // `on (their) (physical) heart exam(ination) (of the abdomen)`, said once or twice
         for _ in 0..<2 {

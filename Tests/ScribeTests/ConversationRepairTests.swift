@@ -109,6 +109,9 @@ struct ConversationRepairTests {
                 == "Increase the lisinopril to 20 mg a day.")
         #expect(Phrasing.findingSystem("she is taking ferrous sulfate 325 mg by mouth") == nil)
         #expect(Phrasing.findingSystem("her mouth is dry") != nil)
+        #expect(Phrasing.findingSystem("no swelling in the back of her eye") != "Back")
+        #expect(Phrasing.findingSystem("tenderness of her lower back") == "Back")
+        #expect(Phrasing.examinedFinding(["First", "of", "all", "on", "her", "heent", "exam"]).words.isEmpty)
     }
 
     @Test("`the er` is the emergency room; `er` as a pause goes")
