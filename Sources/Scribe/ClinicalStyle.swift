@@ -92,6 +92,9 @@ enum ClinicalStyle {
         // A sentence cut off mid-clause ("The patient has been taking.") says nothing whole.
         if voice != .dictation, danglingEnds.contains(Phrasing.bare(last)), !endsRelativeClause(words) { return nil }
         if voice != .dictation, isDependentClause(words) || isVerdict(words) { return nil }
+        // A clause whose subject was cut off by speech recognition, or a question without its mark (`is contributing
+        // to this and also probably the stress`, `is it worse in the morning`).
+        if voice == .clinician, words.count > 1, ["is", "are"].contains(Phrasing.bare(words[0])) { return nil }
         // Written out, a contraction can repeat the word before it (`it it's` → `it it is`).
         words = withoutRepeats(withoutContractions(words))
         guard !words.isEmpty else { return nil }

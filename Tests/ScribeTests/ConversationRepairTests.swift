@@ -102,6 +102,8 @@ struct ConversationRepairTests {
     @Test("the examiner's `let's start by listening` is no plan item; `by mouth` names no examined system")
     func examinerNarration() {
         #expect(ClinicalStyle.condensed("Let's start by listening to your heart and lungs.", voice: .clinician) == nil)
+        // A clause whose subject speech recognition cut off.
+        #expect(ClinicalStyle.condensed("Is contributing to this and also probably the stress.", voice: .clinician) == nil)
         #expect(ClinicalStyle.condensed("Start by taking the iron with orange juice.", voice: .clinician) != nil)
         #expect(ClinicalStyle.condensed("Go ahead, lay back so I can examine your abdomen.", voice: .clinician) == nil)
         #expect(
