@@ -84,6 +84,10 @@ final class HoldingDestination: Destination {
 
 @Suite("Outbox worker lanes")
 struct OutboxWorkerLaneTests {
+    /// How long a step may take before the test gives up: generous, because the full suite shares the two
+    /// concurrency-pool threads of a 2-core machine with CPU-heavy suites (a step once took over 20 s there).
+    static let patience: Duration = .seconds(90)
+
     @Test("a row due while another lane's delivery is in flight goes out over a free lane without waiting for it")
     func freeLaneTakesNewRows() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nb-lanes-\(UUID().uuidString)")
@@ -109,7 +113,7 @@ struct OutboxWorkerLaneTests {
         defer { destination.release() }
         try await queue("note_slow", patient: "pk_a")
         signal.wake()
-        var deadline = ContinuousClock.now + .seconds(20)
+        var deadline = ContinuousClock.now + Self.patience
         while !destination.started.contains("note_slow"), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
@@ -118,14 +122,14 @@ struct OutboxWorkerLaneTests {
         try await queue("note_fast", patient: "pk_b")
         try await queue("note_after", patient: "pk_a")
         signal.wake()
-        deadline = ContinuousClock.now + .seconds(20)
+        deadline = ContinuousClock.now + Self.patience
         while try await journal.count(state: .delivered) < 1, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(try await journal.count(state: .delivered) == 1)
         #expect(destination.started == ["note_slow", "note_fast"])
         destination.release()
-        deadline = ContinuousClock.now + .seconds(20)
+        deadline = ContinuousClock.now + Self.patience
         while try await journal.count(state: .delivered) < 3, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
