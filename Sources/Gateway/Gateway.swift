@@ -80,6 +80,11 @@ public enum Gateway {
         let store = try openStore(configuration, environment: environment, logger: logger)
         let journal = store.journal
         do {
+            // PostgreSQL's schema is otherwise brought up to date by the first operation: check it now, so that a
+            // database a newer NoteBridge migrated stops the start instead of failing every request.
+            if let postgres = store as? PostgresStore {
+                try await postgres.migrate()
+            }
             if configuration.createFirstKey, try await store.keys.keys().isEmpty,
                 let issued = try await APIKeys.createFirst(in: store.keys, name: "first key", scopes: APIScope.allCases)
             {
@@ -92,7 +97,7 @@ public enum Gateway {
                     """)
                 logger.notice("first API key created", metadata: ["nb.api.key_id": "\(issued.record.id)"])
             }
-        } catch  where store.backend == .postgresql {
+        } catch where store.backend == .postgresql && (error as? StoreError)?.code != .newerSchema {
             // Started before its database (the check waits for migrations, then gives up after storage's connect
             // timeout): serve anyway, /readyz answering 503 until the store can commit, so that a balancer keeps
             // traffic away and the instance recovers by itself when the server is back. No first key is made here:

@@ -65,7 +65,8 @@ struct PostgresStoreTests {
             let later = try PostgresStore(
                 configuration: server.configuration(database: database), keyring: try Support.keyring())
             await #expect { try await later.checkReadiness() } throws: { error in
-                "\(error)".contains("version 999")
+                (error as? StoreError)?.code == .newerSchema && "\(error)".contains("version 999")
+                    && "\(error)".contains("at \(PostgresStore.schemaVersion)")
             }
             try await later.close()
         }
