@@ -111,6 +111,7 @@ public enum Gateway {
             throw error
         }
         let collector = EndpointCollector(onReady: onReady)
+        let writeHealth = StorageWriteHealth()
         let metrics = GatewayMetrics()
         let counters = CounterSampler(metrics: metrics)
         let pipelineWakes = DeliverySignal()
@@ -129,6 +130,7 @@ public enum Gateway {
             duplicateWindow: configuration.duplicateWindow, maximumFrameSize: configuration.mllp.maximumFrameSize,
             logger: logger, onAccepted: wakePipeline, metrics: metrics, routes: configuration.routes,
             defaultTypes: configuration.pipelineMessageTypes)
+        intake.writeHealth = writeHealth
         if pipelineOn {
             // The recording of an ED observation is checked before the ACK as the pipeline will read it.
             intake.recordings = RecordingIntakeCheck(
@@ -149,11 +151,12 @@ public enum Gateway {
         if api.audio.remote != nil {
             api.audio.onFallback = { metrics.transcriptionFallback(reason: $0) }
         }
-        let v1 = V1Routes(store: store, signal: signal, configuration: api, limiter: keyLimiter, logger: logger)
+        var v1 = V1Routes(store: store, signal: signal, configuration: api, limiter: keyLimiter, logger: logger)
+        v1.writeHealth = writeHealth
         v1.register(on: router)
         v1.audioJobRunner.onFinished { metrics.audioJobFinished($0) }
         v1.audioJobRunner.onRetry { metrics.audioJobRetried(reason: $0) }
-        HealthRoutes.register(on: router, store: store, readiness: collector)
+        HealthRoutes.register(on: router, store: store, readiness: collector, writeHealth: writeHealth)
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, audit: store.audit, logger: logger).register(on: router)
         do {
