@@ -44,9 +44,11 @@ public enum Gateway {
     public static func openStore(
         _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
     ) throws -> any Store {
+        let keyFileExisted = FileManager.default.fileExists(atPath: configuration.keyFileURL.path)
         let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
         switch configuration.storeBackend {
         case .sqlite:
+            warnAboutMissingDatabase(configuration, keyFileExisted: keyFileExisted, logger: logger)
             try mergeLegacyNotesDatabase(configuration, logger: logger)
             return try SQLiteStore(
                 databaseFile: configuration.databaseFile, keyring: keyring,
@@ -57,6 +59,24 @@ public enum Gateway {
             }
             return try PostgresStore(configuration: postgres, keyring: keyring, logger: logger)
         }
+    }
+
+    /// Warns once when the data key file was there before this start but no database is (neither the one database
+    /// nor the two-file layout's): the database was most likely deleted or moved while its key was kept, and the
+    /// gateway is about to start empty. Names the folder only, never a file's contents.
+    static func warnAboutMissingDatabase(
+        _ configuration: GatewayConfiguration, keyFileExisted: Bool, logger: Logger
+    ) {
+        let manager = FileManager.default
+        guard keyFileExisted, !manager.fileExists(atPath: configuration.databaseFile.path),
+            !manager.fileExists(atPath: configuration.notesDatabaseFile.path)
+        else { return }
+        logger.warning(
+            """
+            the data key file exists but the data folder has no database: starting with an empty one (was the \
+            database deleted or moved? restore it from a backup before accepting messages)
+            """,
+            metadata: ["nb.store.folder": "\(configuration.databaseFile.deletingLastPathComponent().path)"])
     }
 
     /// Moves `notes.sqlite` (the two-file layout) into the one database, when it is there.

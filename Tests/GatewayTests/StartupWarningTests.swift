@@ -6,8 +6,35 @@ import Testing
 
 @testable import Gateway
 
-/// How the gateway reads a request's target before the HTTP decoder (for a `/fhir` 431).
+/// What the gateway says at start about its data folder, and how it reads a request's target before the HTTP
+/// decoder (for a `/fhir` 431).
 @Suite struct StartupWarningTests {
+    @Test("a key file kept while the database is gone is one warning naming the folder; a first start is none")
+    func keyWithoutDatabase() async throws {
+        let folder = try URLPaths.temporaryDirectory()
+        var configuration = GatewayConfiguration()
+        configuration.dataDirectory = folder.appendingPathComponent("data").path
+        // First start: neither key nor database. No warning.
+        let first = LogRecorder()
+        try await Gateway.openStore(configuration, environment: [:], logger: first.logger()).close()
+        #expect(first.all.filter { $0.level == .warning }.isEmpty, "\(first.text)")
+        // Restarted with both: no warning.
+        let again = LogRecorder()
+        try await Gateway.openStore(configuration, environment: [:], logger: again.logger()).close()
+        #expect(again.all.filter { $0.level == .warning }.isEmpty, "\(again.text)")
+        // The database deleted (with its WAL files), the key kept: one warning, the folder and nothing else.
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: configuration.databaseFile.path + suffix)
+        }
+        let deleted = LogRecorder()
+        try await Gateway.openStore(configuration, environment: [:], logger: deleted.logger()).close()
+        let warnings = deleted.all.filter { $0.level == .warning }
+        #expect(warnings.count == 1, "\(deleted.text)")
+        #expect(warnings.first?.message.contains("data key file exists but the data folder has no database") == true)
+        #expect(warnings.first?.metadata["nb.store.folder"] == configuration.dataDirectory)
+        #expect(warnings.first?.text.contains("journal.key") == false)
+    }
+
     @Test(
         "the request target read before the decoder: /fhir paths in origin and absolute form, others not",
         arguments: [
