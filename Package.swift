@@ -374,6 +374,7 @@ let package = Package(
                 "Store",
                 "TestSupport",
                 "Transcription",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

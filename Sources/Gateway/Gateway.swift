@@ -44,9 +44,11 @@ public enum Gateway {
     public static func openStore(
         _ configuration: GatewayConfiguration, environment: [String: String], logger: Logger
     ) throws -> any Store {
+        let keyFileExisted = FileManager.default.fileExists(atPath: configuration.keyFileURL.path)
         let keyring = try DataKeyring.load(keyFile: configuration.keyFileURL, environment: environment)
         switch configuration.storeBackend {
         case .sqlite:
+            warnAboutMissingDatabase(configuration, keyFileExisted: keyFileExisted, logger: logger)
             try mergeLegacyNotesDatabase(configuration, logger: logger)
             return try SQLiteStore(
                 databaseFile: configuration.databaseFile, keyring: keyring,
@@ -57,6 +59,24 @@ public enum Gateway {
             }
             return try PostgresStore(configuration: postgres, keyring: keyring, logger: logger)
         }
+    }
+
+    /// Warns once when the data key file was there before this start but no database is (neither the one database
+    /// nor the two-file layout's): the database was most likely deleted or moved while its key was kept, and the
+    /// gateway is about to start empty. Names the folder only, never a file's contents.
+    static func warnAboutMissingDatabase(
+        _ configuration: GatewayConfiguration, keyFileExisted: Bool, logger: Logger
+    ) {
+        let manager = FileManager.default
+        guard keyFileExisted, !manager.fileExists(atPath: configuration.databaseFile.path),
+            !manager.fileExists(atPath: configuration.notesDatabaseFile.path)
+        else { return }
+        logger.warning(
+            """
+            the data key file exists but the data folder has no database: starting with an empty one (was the \
+            database deleted or moved? restore it from a backup before accepting messages)
+            """,
+            metadata: ["nb.store.folder": "\(configuration.databaseFile.deletingLastPathComponent().path)"])
     }
 
     /// Moves `notes.sqlite` (the two-file layout) into the one database, when it is there.
@@ -80,6 +100,11 @@ public enum Gateway {
         let store = try openStore(configuration, environment: environment, logger: logger)
         let journal = store.journal
         do {
+            // PostgreSQL's schema is otherwise brought up to date by the first operation: check it now, so that a
+            // database a newer NoteBridge migrated stops the start instead of failing every request.
+            if let postgres = store as? PostgresStore {
+                try await postgres.migrate()
+            }
             if configuration.createFirstKey, try await store.keys.keys().isEmpty,
                 let issued = try await APIKeys.createFirst(in: store.keys, name: "first key", scopes: APIScope.allCases)
             {
@@ -92,7 +117,7 @@ public enum Gateway {
                     """)
                 logger.notice("first API key created", metadata: ["nb.api.key_id": "\(issued.record.id)"])
             }
-        } catch  where store.backend == .postgresql {
+        } catch where store.backend == .postgresql && (error as? StoreError)?.code != .newerSchema {
             // Started before its database (the check waits for migrations, then gives up after storage's connect
             // timeout): serve anyway, /readyz answering 503 until the store can commit, so that a balancer keeps
             // traffic away and the instance recovers by itself when the server is back. No first key is made here:
@@ -106,6 +131,7 @@ public enum Gateway {
             throw error
         }
         let collector = EndpointCollector(onReady: onReady)
+        let writeHealth = StorageWriteHealth()
         let metrics = GatewayMetrics()
         let counters = CounterSampler(metrics: metrics)
         let pipelineWakes = DeliverySignal()
@@ -124,6 +150,7 @@ public enum Gateway {
             duplicateWindow: configuration.duplicateWindow, maximumFrameSize: configuration.mllp.maximumFrameSize,
             logger: logger, onAccepted: wakePipeline, metrics: metrics, routes: configuration.routes,
             defaultTypes: configuration.pipelineMessageTypes)
+        intake.writeHealth = writeHealth
         if pipelineOn {
             // The recording of an ED observation is checked before the ACK as the pipeline will read it.
             intake.recordings = RecordingIntakeCheck(
@@ -144,11 +171,12 @@ public enum Gateway {
         if api.audio.remote != nil {
             api.audio.onFallback = { metrics.transcriptionFallback(reason: $0) }
         }
-        let v1 = V1Routes(store: store, signal: signal, configuration: api, limiter: keyLimiter, logger: logger)
+        var v1 = V1Routes(store: store, signal: signal, configuration: api, limiter: keyLimiter, logger: logger)
+        v1.writeHealth = writeHealth
         v1.register(on: router)
         v1.audioJobRunner.onFinished { metrics.audioJobFinished($0) }
         v1.audioJobRunner.onRetry { metrics.audioJobRetried(reason: $0) }
-        HealthRoutes.register(on: router, store: store, readiness: collector)
+        HealthRoutes.register(on: router, store: store, readiness: collector, writeHealth: writeHealth)
         MetricsRoutes.register(on: router, metrics: metrics)
         AdminRoutes(keys: store.keys, outbox: store.outbox, audit: store.audit, logger: logger).register(on: router)
         do {

@@ -39,6 +39,8 @@ public struct HL7Intake: MLLPMessageHandler {
     /// Checks the recording of an ED observation before the message is acknowledged (structure, Base64, size,
     /// audio by its first bytes); `nil` checks none (no pipeline, or no audio configuration).
     var recordings: RecordingIntakeCheck?
+    /// Told of journal commits refused for want of room or of a writable database (what `/readyz` reports).
+    var writeHealth: StorageWriteHealth?
 
     /// Creates the intake.
     public init(
@@ -167,6 +169,7 @@ public struct HL7Intake: MLLPMessageHandler {
                 return MLLPReply(bytes: wasSent ? original.acknowledgment : nil)
             }
         } catch {
+            writeHealth?.failed(error)
             logger.error("journal commit failed; the message is not acknowledged as accepted", metadata: metadata)
             metrics?.received(
                 source: "mllp", messageType: decision.messageType, outcome: .notStored, route: route)

@@ -1,3 +1,4 @@
+import FHIR
 import HTTPTypes
 import Logging
 import NIOCore
@@ -16,7 +17,9 @@ final class HTTPConnectionCount: Sendable {
 /// - a request must arrive whole (head, body and end) within `http.requestTimeoutSeconds` of its head: a client
 ///   that trickles its body a byte at a time (which resets the idle timeout) gets `408` and is closed;
 /// - a request head the HTTP parser cannot read (a malformed request line or header) gets `400` with a JSON error
-///   that names the parser's reason, where Hummingbird answered an empty `400`.
+///   that names the parser's reason, where Hummingbird answered an empty `400`; a head larger than the parser reads
+///   gets `431`, as an OperationOutcome (issue `too-long`) when its target is a `/fhir` path
+///   (``HTTPRequestTargetPeeker``, placed before the decoder, reads that from the raw bytes).
 ///
 /// It sits after the HTTP/1 codec, so it reads whole request parts; its own answers close the connection, and
 /// whatever the request's handler writes afterwards is dropped. Error texts never quote the request.
@@ -44,6 +47,9 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var answered = false
     /// The 408 at the end of the request time, while a request is being read.
     private var deadline: Scheduled<Void>?
+    /// Reads whether the current request's target is a `/fhir` path, before the decoder; `nil` when it could not
+    /// be placed.
+    private var peeker: HTTPRequestTargetPeeker?
 
     init(connections: HTTPConnectionCount, maxConnections: Int, requestTimeout: TimeAmount, logger: Logger) {
         self.connections = connections
@@ -55,6 +61,13 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         counted = true
         overLimit = connections.open.add(1, ordering: .relaxed).newValue > maxConnections
+        let operations = context.pipeline.syncOperations
+        if let decoder = try? operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self) {
+            let peeker = HTTPRequestTargetPeeker()
+            if (try? operations.addHandler(peeker, position: .before(decoder))) != nil {
+                self.peeker = peeker
+            }
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -89,6 +102,7 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             reading = false
             stopDeadline()
+            peeker?.requestEnded()
         }
         context.fireChannelRead(data)
     }
@@ -117,7 +131,15 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         if let parse = error as? HTTPParserError, !answered, !reading, unanswered == 0 {
             let reason = Self.reason(parse)
             logger.info("HTTP request could not be parsed", metadata: ["nb.http.reason": "\(reason)"])
-            if parse == .headerOverflow {
+            if parse == .headerOverflow, peeker?.isFHIRPath == true {
+                let outcome = FHIRError(
+                    .requestHeaderFieldsTooLarge, "too-long",
+                    "the request line and headers are larger than the gateway reads"
+                ).outcome
+                answer(
+                    context: context, status: .requestHeaderFieldsTooLarge, body: JSONWriter.write(outcome),
+                    contentType: "application/fhir+json")
+            } else if parse == .headerOverflow {
                 answer(
                     context: context, status: .requestHeaderFieldsTooLarge, code: "HEADERS_TOO_LARGE",
                     message: "the request line and headers are larger than the gateway reads")
@@ -155,16 +177,24 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context: ChannelHandlerContext, status: HTTPResponse.Status, code: String, message: String,
         retryAfter: Int? = nil
     ) {
+        answer(
+            context: context, status: status, body: APIError(status, code: code, message: message).body,
+            contentType: "application/json", retryAfter: retryAfter)
+    }
+
+    private func answer(
+        context: ChannelHandlerContext, status: HTTPResponse.Status, body: [UInt8], contentType: String,
+        retryAfter: Int? = nil
+    ) {
         answered = true
         stopDeadline()
-        let error = APIError(status, code: code, message: message)
         var head = HTTPResponse(status: status)
-        head.headerFields[.contentType] = "application/json"
-        head.headerFields[.contentLength] = String(error.body.count)
+        head.headerFields[.contentType] = contentType
+        head.headerFields[.contentLength] = String(body.count)
         head.headerFields[.connection] = "close"
         if let retryAfter { head.headerFields[.retryAfter] = String(retryAfter) }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: error.body))), promise: nil)
+        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             bound.value.close(promise: nil)

@@ -303,10 +303,11 @@ enum PostgresSchema {
             }
             if let newest = applied.max(), newest > latestVersion {
                 throw StoreError(
-                    .database,
+                    .newerSchema,
                     reason:
-                        "the database schema is at version \(newest), newer than this build's \(latestVersion); "
-                        + "run the newer NoteBridge")
+                        "the PostgreSQL database was written by a newer NoteBridge: its schema is at version "
+                        + "\(newest), this build's at \(latestVersion); run that newer version, or restore a backup "
+                        + "made with this one")
             }
             var done: [Int] = []
             for migration in migrations where !applied.contains(migration.version) {

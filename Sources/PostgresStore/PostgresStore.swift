@@ -97,6 +97,19 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// Commits a transaction that writes 64 KiB into a temporary table dropped at commit (its catalog rows are
+    /// logged): refused in a read-only transaction (25006), by a full disk, or when the server cannot be reached.
+    public func checkWritable() async throws {
+        _ = try await database.transaction("check that the database takes writes") { connection in
+            let logger = self.database.logger
+            try await connection.rows(
+                "CREATE TEMPORARY TABLE notebridge_write_probe (filler BYTEA) ON COMMIT DROP", logger: logger)
+            try await connection.rows(
+                "INSERT INTO notebridge_write_probe VALUES (decode(repeat('00', 65536), 'hex'))", logger: logger)
+            return 0
+        }
+    }
+
     /// Runs `body` while this instance holds the session-level advisory lock of `work`, on a connection kept for
     /// that long: `pg_try_advisory_lock` does not wait, and the server drops the lock with the connection when the
     /// instance dies, so another instance's next attempt gets it.

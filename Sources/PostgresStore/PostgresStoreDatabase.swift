@@ -138,7 +138,9 @@ final class PostgresStoreDatabase: Sendable {
             group.addTask {
                 try await Task.sleep(for: limit)
                 guard flag.isSet else {
-                    throw StoreError(.database, reason: "\(operation): no connection to PostgreSQL within \(limit)")
+                    // The server is down or refuses connections: the storage's state, not the request's.
+                    throw StoreError(
+                        .cannotWrite, reason: "\(operation): no connection to PostgreSQL within \(limit)")
                 }
                 return nil
             }
@@ -178,8 +180,27 @@ final class PostgresStoreDatabase: Sendable {
         }
     }
 
-    /// A ``StoreError`` for `error`: a ``StoreError`` as it is; a PostgreSQL error as `.database` with the operation
-    /// and its SQLSTATE; a connection failure as `.database` saying the server cannot be reached.
+    /// Whether SQLSTATE `state` says the server cannot take writes now, whatever is written, rather than that this
+    /// statement is wrong: class 08 (connection exception), 53 (insufficient resources: 53100 disk full, out of
+    /// memory, too many connections), 58 (system error: an I/O error), 57P01-57P03 (shut down by an administrator,
+    /// a crash, or not accepting connections yet), 25006 (a read-only transaction: a standby, or
+    /// `default_transaction_read_only`), and 40001/40P01 (serialization failure, deadlock) once retries are spent.
+    static func isStorageUnavailable(sqlState state: String) -> Bool {
+        state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("58")
+            || ["57P01", "57P02", "57P03", "25006", "40001", "40P01"].contains(state)
+    }
+
+    /// Whether PostgresNIO's `code` (an error the server did not answer with a SQLSTATE) is the connection failing:
+    /// it could not be made, or was lost (a session the server ended, by `pg_terminate_backend` or a shutdown, comes
+    /// out as `clientClosedConnection`).
+    static func isConnectionFailure(_ code: PSQLError.Code) -> Bool {
+        [PSQLError.Code.connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown]
+            .contains(code)
+    }
+
+    /// A ``StoreError`` for `error`: a ``StoreError`` as it is; a PostgreSQL error with the operation and its SQLSTATE,
+    /// `.cannotWrite` when the SQLSTATE says the server cannot take writes now (``isStorageUnavailable(sqlState:)``),
+    /// `.database` otherwise; a lost or refused connection as `.cannotWrite` saying the server cannot be reached.
     static func storeError(_ error: any Error, operation: String) -> StoreError {
         switch error {
         case let error as StoreError:
@@ -191,10 +212,13 @@ final class PostgresStoreDatabase: Sendable {
             return StoreError(.database, reason: "\(operation): the transaction failed")
         case let error as PSQLError:
             if let state = error.serverInfo?[.sqlState] {
-                return StoreError(.database, reason: "\(operation): PostgreSQL error \(state)")
+                return StoreError(
+                    isStorageUnavailable(sqlState: state) ? .cannotWrite : .database,
+                    reason: "\(operation): PostgreSQL error \(state)")
             }
             return StoreError(
-                .database, reason: "\(operation): PostgreSQL \(error.code) (the server cannot be reached)")
+                isConnectionFailure(error.code) ? .cannotWrite : .database,
+                reason: "\(operation): PostgreSQL \(error.code) (the server cannot be reached)")
         case is CancellationError:
             return StoreError(.database, reason: "\(operation): cancelled")
         default:

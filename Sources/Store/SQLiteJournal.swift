@@ -362,6 +362,20 @@ public final class SQLiteJournal: Journal {
         return .recorded(id: db.lastInsertedRowID)
     }
 
+    /// Commits a transaction that creates a table, writes 64 KiB into it and drops it: pages are allocated and the
+    /// commit reaches the write-ahead log, so a full disk (or `max_page_count`) or a read-only file fails it, and
+    /// nothing is left behind.
+    public func checkWritable() async throws {
+        try await write("check that the database takes writes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE notebridge_write_probe (filler BLOB);
+                    INSERT INTO notebridge_write_probe VALUES (randomblob(65536));
+                    DROP TABLE notebridge_write_probe;
+                    """)
+        }
+    }
+
     // MARK: - Access helpers
 
     func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws -> T {

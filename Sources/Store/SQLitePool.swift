@@ -30,11 +30,33 @@ enum SQLitePool {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(setting)")
             }
-            try migrator.migrate(pool)
+            do {
+                try refuseNewerSchema(pool, migrator: migrator, path: path)
+                try migrator.migrate(pool)
+            } catch {
+                try? pool.close()
+                throw error
+            }
             return pool
         } catch {
             throw storeError(error, operation: "open \(path)")
         }
+    }
+
+    /// Throws ``StoreError/Code/newerSchema`` when the database records migrations (`grdb_migrations`) that
+    /// `migrator` does not know: a newer NoteBridge wrote it, and this build would read it wrongly. The reason gives
+    /// counts of migrations and this build's last one, never an identifier read from the file.
+    static func refuseNewerSchema(_ pool: DatabasePool, migrator: DatabaseMigrator, path: String) throws {
+        let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+        let known = migrator.migrations
+        let unknown = applied.subtracting(known)
+        guard !unknown.isEmpty else { return }
+        throw StoreError(
+            .newerSchema,
+            reason:
+                "\(path) was written by a newer NoteBridge: its schema has \(applied.count) migrations applied, "
+                + "\(unknown.count) of them unknown to this build, whose schema has \(known.count) (the last "
+                + "'\(known.last ?? "none")'); run that newer version, or restore a backup made with this one")
     }
 
     /// Maps a database error to a ``StoreError`` carrying only the SQLite result code and message (which name

@@ -31,6 +31,11 @@ public final class SQLiteStore: Store {
         _ = try await database.count()
     }
 
+    /// Allocates and commits 64 KiB of pages in a table created and dropped within the one transaction.
+    public func checkWritable() async throws {
+        try await database.checkWritable()
+    }
+
     public func close() async throws {
         try await database.close()
     }

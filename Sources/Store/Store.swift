@@ -43,6 +43,11 @@ public protocol Store: Sendable {
     /// migrations are pending). What `/readyz` asks.
     func checkReadiness() async throws
 
+    /// Returns when a small write commits now (about 64 KiB, removed again in the same transaction, so nothing is
+    /// left behind); throws (``StoreError/Code/cannotWrite`` for a full disk, a read-only database or a server that
+    /// cannot be reached) when it does not. What `/readyz` asks after a write failed that way.
+    func checkWritable() async throws
+
     /// Waits for pending commits, then releases the database.
     func close() async throws
 }

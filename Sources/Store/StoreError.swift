@@ -22,6 +22,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case duplicate
             case leaseLost
             case cannotWrite
+            case newerSchema
         }
 
         private let base: Base
@@ -63,8 +64,13 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let leaseLost = Code(.leaseLost)
 
         /// The storage cannot take writes now, whatever is written: the disk is full, the database file is
-        /// read-only, or the disk reported an I/O error. Nothing was stored; the same request may succeed later.
+        /// read-only, the disk reported an I/O error, or the database server cannot be reached, is shutting down or
+        /// is out of resources. Nothing was stored; the same request may succeed later.
         public static let cannotWrite = Code(.cannotWrite)
+
+        /// The database's schema was migrated by a newer NoteBridge: it holds migrations this build does not know,
+        /// so this build must not read or write it (run the newer version, or restore a backup).
+        public static let newerSchema = Code(.newerSchema)
 
         /// A stable, human-readable name of the code.
         public var description: String {
@@ -85,6 +91,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             case .duplicate: "duplicate"
             case .leaseLost: "leaseLost"
             case .cannotWrite: "cannotWrite"
+            case .newerSchema: "newerSchema"
             }
         }
     }

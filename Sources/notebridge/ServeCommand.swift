@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gateway
 import MLLP
+import Store
 
 /// `notebridge serve`: runs the gateway.
 struct ServeCommand: AsyncParsableCommand {
@@ -50,6 +51,8 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             } catch let error as CommandFailure {
                 throw error
+            } catch let error as StoreError where error.code == .newerSchema {
+                throw CommandFailure(message: "cannot serve: \(error.reason)", exitCode: 1)
             } catch {
                 throw CommandFailure(message: "cannot serve: \(error)", exitCode: 1)
             }

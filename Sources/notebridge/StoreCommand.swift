@@ -72,6 +72,8 @@ struct StoreCommand: AsyncParsableCommand {
             }
             do {
                 return (try SQLiteStoreReader(databaseFile: file), file)
+            } catch let error as StoreError where error.code == .newerSchema {
+                throw CommandFailure(message: "cannot open the SQLite store: \(error.reason)", exitCode: 1)
             } catch {
                 throw CommandFailure(message: "cannot open the SQLite store: \(error)", exitCode: 1)
             }
@@ -121,6 +123,10 @@ struct StoreCommand: AsyncParsableCommand {
                     await target.close()
                     let rows = tables.map(\.copied).reduce(0, +)
                     Terminal.line("copied \(rows) rows in \(tables.count) tables; now run 'notebridge store check'")
+                } catch let error as StoreError where error.code == .newerSchema {
+                    bar.interrupt()
+                    await target.close()
+                    throw CommandFailure(message: "store migrate refused: \(error.reason)", exitCode: 1)
                 } catch {
                     bar.interrupt()
                     await target.close()

@@ -89,6 +89,39 @@ import Testing
         #expect(records.first?.target == nil)
     }
 
+    @Test("an admin POST with a body is 400 naming where its parameters go, and does nothing")
+    func adminActionsRefuseABody() async throws {
+        let fixture = try await Routes.Fixture()
+        let router = Router(context: APIRequestContext.self)
+        AdminRoutes(
+            keys: fixture.store.keys, outbox: fixture.store.outbox, audit: fixture.store.audit,
+            logger: fixture.recorder.logger(label: "admin")
+        ).register(on: router)
+        try await Application(router: router).test(.router) { client in
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(fixture.admin.secret)"
+            headers[.contentType] = "application/json"
+            for (uri, words) in [
+                ("/admin/outbox/retry-dead", "?destination=NAME"),
+                ("/admin/outbox/purge?deliveredBefore=2999-01-01T00:00:00Z", "?deliveredBefore=TIME"),
+                ("/admin/outbox/1/retry", "/admin/outbox/ID/retry"),
+            ] {
+                let answer = try await client.execute(
+                    uri: uri, method: .post, headers: headers,
+                    body: ByteBuffer(string: #"{"destination": "ehr"}"#))
+                #expect(answer.status == .badRequest, "\(uri)")
+                let text = String(buffer: answer.body)
+                #expect(text.contains("VALIDATION_ERROR") && text.contains("takes no body") && text.contains(words))
+            }
+            // No body (or an empty one) is the action, as before.
+            let empty = try await client.execute(
+                uri: "/admin/outbox/retry-dead?destination=ehr", method: .post, headers: headers, body: ByteBuffer())
+            #expect(empty.status == .ok)
+        }
+        let records = try await fixture.store.audit.auditRecords(since: nil, until: nil, afterID: 0, limit: 10)
+        #expect(records.map(\.action) == [.outboxRetryDead])
+    }
+
     @Test func messagesPageThroughMoreRowsThanAPageByKeysetLinks() async throws {
         let fixture = try await Routes.Fixture()
         for index in 1...5 {

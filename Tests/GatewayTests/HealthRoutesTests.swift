@@ -1,12 +1,14 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Store
+import Synchronization
 import Testing
 
 @testable import Gateway
+@testable import Store
 
 @Suite("Health routes")
 struct HealthRoutesTests {
@@ -66,5 +68,60 @@ struct HealthRoutesTests {
                 #expect(response.status == .serviceUnavailable)
             }
         }
+    }
+
+    @Test("readyz is 503 storage_cannot_write after a write failed for want of room, until a probe write commits")
+    func readyWhileStorageCannotWrite() async throws {
+        let directory = try URLPaths.temporaryDirectory()
+        let keyring = try DataKeyring.load(keyFile: directory.appendingPathComponent("k.key"), environment: [:])
+        let store = try SQLiteStore(databaseFile: directory.appendingPathComponent("db.sqlite"), keyring: keyring)
+        let collector = EndpointCollector(onReady: { _ in })
+        collector.mllpBound(2575)
+        collector.httpBound(8080)
+        let health = StorageWriteHealth(probeInterval: .zero)
+        var v1 = V1Routes(
+            store: store, signal: WebhookSignal(), configuration: V1Routes.Configuration(), logger: Logger(label: "t"))
+        v1.writeHealth = health
+        let routes = v1
+        let app = Application(router: HealthRoutes.router(store: store, readiness: collector, writeHealth: health))
+        // A real SQLITE_FULL: the one writer connection may not grow the file past its pages.
+        try await store.database.pool.writeWithoutTransaction { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 1
+            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+        }
+        try await app.test(.router) { client in
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            // A read failing otherwise does not change readiness; a write refused for room does.
+            await #expect(throws: APIError.storageCannotWrite) {
+                try await routes.storing { try await store.checkWritable() }
+            }
+            #expect(health.cannotWrite)
+            for _ in 0..<2 {
+                let response = try await client.execute(uri: "/readyz", method: .get)
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains(#""reason":"storage_cannot_write""#))
+                #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            }
+            // Room again: the next readyz's probe write commits, and it is ready.
+            try await store.database.pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA max_page_count = 1073741823")
+            }
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            #expect(!health.cannotWrite)
+        }
+        // A probe is not repeated within its interval.
+        let slow = StorageWriteHealth(probeInterval: .seconds(60))
+        slow.failed(StoreError(.cannotWrite, reason: "test"))
+        slow.failed(StoreError(.database, reason: "other"))
+        let probes = Mutex(0)
+        for _ in 0..<3 {
+            let reason = await slow.unreadyReason {
+                probes.withLock { $0 += 1 }
+                throw StoreError(.cannotWrite, reason: "still full")
+            }
+            #expect(reason == "storage_cannot_write")
+        }
+        #expect(probes.withLock { $0 } == 1)
+        try await store.close()
     }
 }

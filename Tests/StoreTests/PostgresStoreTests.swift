@@ -65,7 +65,8 @@ struct PostgresStoreTests {
             let later = try PostgresStore(
                 configuration: server.configuration(database: database), keyring: try Support.keyring())
             await #expect { try await later.checkReadiness() } throws: { error in
-                "\(error)".contains("version 999")
+                (error as? StoreError)?.code == .newerSchema && "\(error)".contains("version 999")
+                    && "\(error)".contains("at \(PostgresStore.schemaVersion)")
             }
             try await later.close()
         }
@@ -118,7 +119,8 @@ struct PostgresStoreTests {
         let store = try PostgresStore(configuration: configuration, keyring: try Support.keyring())
         let started = ContinuousClock.now
         await #expect { try await store.checkReadiness() } throws: { error in
-            (error as? StoreError)?.code == .database && !"\(error)".contains("s3cret")
+            let code = (error as? StoreError)?.code
+            return (code == .database || code == .cannotWrite) && !"\(error)".contains("s3cret")
         }
         #expect(ContinuousClock.now - started < .seconds(10))
         // A record is refused too (its sender gets a negative answer), within about the connect timeout.
@@ -126,10 +128,53 @@ struct PostgresStoreTests {
         await #expect {
             _ = try await store.journal.record(StoreTestSupport.entry(controlID: "DOWN"), duplicateWindow: .seconds(60))
         } throws: { error in
-            (error as? StoreError)?.code == .database && !"\(error)".contains("s3cret")
+            // cannotWrite: the caller answers "retry later" (503, an MLLP AE), as for a full disk.
+            (error as? StoreError)?.code == .cannotWrite && !"\(error)".contains("s3cret")
         }
         #expect(ContinuousClock.now - recording < .seconds(10))
         try await store.close()
+    }
+
+    @Test("a read-only database and connections the server ends are cannotWrite; a constraint error is not")
+    func storageUnavailableIsCannotWrite() async throws {
+        try await withInstances(1) { stores, server, database in
+            let store = stores[0]
+            _ = try await store.journal.record(Support.entry(controlID: "RW-1"), duplicateWindow: .seconds(60))
+            // Every new session read-only (as on a standby), and the pool's sessions ended by the server.
+            try await server.withClient(database: "postgres") { client in
+                try await client.query(
+                    PostgresQuery(unsafeSQL: "ALTER DATABASE \(database) SET default_transaction_read_only = on"))
+                try await client.query(
+                    PostgresQuery(
+                        unsafeSQL:
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)'"))
+            }
+            var reasons: [String] = []
+            for n in 0..<3 {
+                await #expect {
+                    _ = try await store.journal.record(
+                        Support.entry(controlID: "RO-\(n)"), duplicateWindow: .seconds(60))
+                } throws: { error in
+                    reasons.append((error as? StoreError)?.reason ?? "")
+                    return (error as? StoreError)?.code == .cannotWrite && !"\(error)".contains(Support.phiMarker)
+                }
+            }
+            #expect(reasons.contains { $0.contains("25006") }, "\(reasons)")
+            try await server.withClient(database: "postgres") { client in
+                try await client.query(
+                    PostgresQuery(unsafeSQL: "ALTER DATABASE \(database) SET default_transaction_read_only = off"))
+                try await client.query(
+                    PostgresQuery(
+                        unsafeSQL:
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)'"))
+            }
+        }
+        for state in ["08006", "08001", "53100", "53200", "57P01", "57P03", "25006", "40001", "40P01", "58030"] {
+            #expect(PostgresStoreDatabase.isStorageUnavailable(sqlState: state), "\(state)")
+        }
+        for state in ["23505", "42P01", "22001", "57014"] {
+            #expect(!PostgresStoreDatabase.isStorageUnavailable(sqlState: state), "\(state)")
+        }
     }
 
     @Test("TLS: require and verify-full encrypt; verify-full refuses a certificate its trust roots do not vouch for")

@@ -31,6 +31,33 @@ struct SQLiteJournalTests {
         #expect((other as? StoreError)?.code == .database)
     }
 
+    @Test("a database a newer build migrated is refused on open, with both versions and nothing read from it")
+    func newerSchemaIsRefused() async throws {
+        try await Support.withTemporaryDirectory { directory in
+            let file = directory.appendingPathComponent("data/notebridge.sqlite")
+            let keyring = try Support.keyring()
+            try await SQLiteStore(databaseFile: file, keyring: keyring).close()
+            let queue = try DatabaseQueue(path: file.path)
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('\(Support.phiMarker).v99')")
+            }
+            try queue.close()
+            let known = SQLiteJournal.databaseMigrator.migrations.count
+            #expect {
+                _ = try SQLiteStore(databaseFile: file, keyring: keyring)
+            } throws: { error in
+                guard let error = error as? StoreError, error.code == .newerSchema else { return false }
+                return error.reason.contains("\(known + 1) migrations applied") && error.reason.contains("has \(known)")
+                    && !error.reason.contains(Support.phiMarker)
+            }
+            // The reader of `store migrate` refuses it too; a database this build knows opens.
+            #expect(throws: StoreError.self) { _ = try SQLiteStoreReader(databaseFile: file) }
+            try await SQLiteStore(
+                databaseFile: directory.appendingPathComponent("other/notebridge.sqlite"), keyring: keyring
+            ).close()
+        }
+    }
+
     @Test("a recorded entry reads back equal, body included")
     func roundTrip() async throws {
         try await Support.withTemporaryDirectory { directory in

@@ -328,3 +328,43 @@ def test_an_instance_killed_mid_delivery_loses_nothing_and_its_leases_are_taken_
         assert readyz(beta) == 200
     finally:
         receiver.stop()
+
+
+def test_postgresql_refusing_writes_is_503_storage_unavailable_and_readyz_follows(gateway_factory, tmp_path,
+                                                                                  postgres):
+    """PostgreSQL that takes no writes (every session read-only, SQLSTATE 25006, and the pool's sessions ended by the
+    server): POST /v1/note is 503 STORAGE_UNAVAILABLE with Retry-After (it was 500 INTERNAL_ERROR), an MLLP message
+    AE, /readyz 503 with the reason while /healthz stays 200; once writes are taken again /readyz's probe write
+    commits and it is 200, and notes are written."""
+    from test_v1_api import TRANSCRIPT, request
+    postgres.psql("postgres", "CREATE DATABASE readonly")
+    url = postgres.url.replace("/notebridge?", "/readonly?")
+    gateway = gateway_factory(env={"NOTEBRIDGE_STORAGE_BACKEND": "postgresql", "NOTEBRIDGE_STORAGE_URL": url,
+                                   "NOTEBRIDGE_DATA_KEY": base64.b64encode(os.urandom(32)).decode()}).start()
+    key = gateway.api_key
+    assert request(gateway, "POST", "/v1/note", {"transcript": TRANSCRIPT}, key=key)[0] == 200
+
+    def read_only(on: bool):
+        postgres.psql("postgres", f"ALTER DATABASE readonly SET default_transaction_read_only = {'on' if on else 'off'}")
+        postgres.psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'readonly'")
+
+    read_only(True)
+    for _ in range(2):  # the first may meet a session the server ended, the second a read-only one
+        status, headers, body = request(gateway, "POST", "/v1/note", {"transcript": TRANSCRIPT}, key=key)
+        assert status == 503, body
+        assert json.loads(body)["error"]["code"] == "STORAGE_UNAVAILABLE" and headers.get("Retry-After") == "30"
+    ack = mllp_send(gateway, tmp_path, mdm("RO-1", "MRN8101", "V8101"))[0]
+    assert ack.split("\r")[1].startswith("MSA|AE|RO-1") and "\rERR|" in ack, ack
+    with urllib.request.urlopen(f"http://127.0.0.1:{gateway.http_port}/healthz", timeout=10) as response:
+        assert response.status == 200
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{gateway.http_port}/readyz", timeout=10)
+        raise AssertionError("/readyz answered 200 while the store takes no writes")
+    except urllib.error.HTTPError as error:
+        assert error.code == 503 and json.loads(error.read())["reason"] == "storage_cannot_write"
+    log = gateway.log_text()
+    assert NAME_MARKER not in log and TRANSCRIPT_MARKER not in log
+    read_only(False)
+    wait_for(lambda: readyz(gateway) == 200, timeout=30, what="200 from /readyz once PostgreSQL takes writes")
+    assert request(gateway, "POST", "/v1/note", {"transcript": TRANSCRIPT}, key=key)[0] == 200
+    assert gateway.stop() == 0

@@ -266,3 +266,48 @@ def test_a_data_folder_of_an_older_release_is_migrated_straight_to_postgresql(ga
         assert hashlib.sha256(body).hexdigest() == note["sha256"]
     assert [entry["controlId"] for entry in gateway.journal()] == manifest["journalControlIds"]
     assert gateway.stop() == 0
+
+
+def test_a_database_written_by_a_newer_notebridge_is_refused(gateway_factory, tmp_path, postgres):
+    """A schema migration this build does not know (as a newer release records it: a grdb_migrations row on SQLite, a
+    notebridge_schema version on PostgreSQL) stops `serve` and `store migrate` at once with exit 1 and both versions
+    named; nothing read from the database (the unknown migration's name) is said back, and the file is not changed."""
+    import sqlite3
+    key = base64.b64encode(os.urandom(32)).decode()
+    sqlite = gateway_factory(env={"NOTEBRIDGE_DATA_KEY": key}, name="newer-sqlite")
+    sqlite.start()
+    assert sqlite.stop() == 0
+    database = sqlite.data_dir / "notebridge.sqlite"
+    with sqlite3.connect(database) as connection:
+        known = connection.execute("SELECT COUNT(*) FROM grdb_migrations").fetchone()[0]
+        connection.execute("INSERT INTO grdb_migrations (identifier) VALUES ('future-PATIENT-MARKER.v99')")
+    started = time.time()
+    result = subprocess.run([BIN, "serve"], env=sqlite.env, capture_output=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    text = result.stderr.decode()
+    assert "newer NoteBridge" in text and f"{known + 1} migrations applied" in text and f"has {known}" in text, text
+    assert "PATIENT-MARKER" not in text + result.stdout.decode()
+    assert b"listening" not in result.stdout and time.time() - started < 30
+    result = store_cli(sqlite, "migrate", "--to", postgres.url)
+    assert result.returncode == 1 and b"newer NoteBridge" in result.stderr, result.stderr
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM grdb_migrations").fetchone()[0] == known + 1
+
+    # PostgreSQL: serve refuses (it no longer serves with /readyz at 503 as if the server were down), and so does
+    # store migrate into that database.
+    postgres.psql("postgres", "CREATE DATABASE newer")
+    url = postgres.url.replace("/notebridge?", "/newer?")
+    env = {"NOTEBRIDGE_STORAGE_BACKEND": "postgresql", "NOTEBRIDGE_STORAGE_URL": url, "NOTEBRIDGE_DATA_KEY": key}
+    shared = gateway_factory(env=env, name="newer-postgres")
+    shared.start()
+    assert shared.stop() == 0
+    postgres.psql("newer", "INSERT INTO notebridge_schema (version, name) VALUES (999, 'future')")
+    result = subprocess.run([BIN, "serve"], env=shared.env, capture_output=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert b"newer NoteBridge" in result.stderr and b"version 999" in result.stderr, result.stderr
+    assert b"listening" not in result.stdout
+    fresh = gateway_factory(env={"NOTEBRIDGE_DATA_KEY": key}, name="newer-source")
+    fresh.start()
+    assert fresh.stop() == 0
+    result = store_cli(fresh, "migrate", "--to", url)
+    assert result.returncode == 1 and b"newer NoteBridge" in result.stderr and b"999" in result.stderr, result.stderr

@@ -511,6 +511,35 @@ def test_malformed_request_trickled_body_and_connection_limit_get_json_errors(ga
         assert "SECRET" not in json.dumps(error) and "4471" not in json.dumps(error)
     assert request(gateway, "GET", "/healthz")[0] == 200
 
+    # The same 431 on a /fhir path (origin or absolute form, or after a whole request on the same connection) is an
+    # OperationOutcome (too-long); /fhirx is not a FHIR path.
+    big = b"X-SECRET-MRN-4471: " + b"a" * 100_000 + b"\r\n\r\n"
+    for raw, fhir, after_one in ((b"GET /fhir/metadata HTTP/1.1\r\nHost: x\r\n" + big, True, False),
+                                 (b"POST http://x/fhir?_format=json HTTP/1.1\r\nHost: x\r\n" + big, True, False),
+                                 (b"GET /fhir/Encounter/1 HTTP/1.1\r\nHost: x\r\n" + big, True, True),
+                                 (b"GET /fhirx HTTP/1.1\r\nHost: x\r\n" + big, False, False)):
+        sock = connect()
+        if after_one:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            first = b""
+            while b'"ok"}' not in first:
+                first += sock.recv(65536)
+            assert first.startswith(b"HTTP/1.1 200")
+        try:
+            sock.sendall(raw)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        status, head, body = _json_error(_read_answer(sock))
+        sock.close()
+        assert status == 431 and "connection: close" in head, head
+        if fhir:
+            assert "content-type: application/fhir+json" in head, head
+            assert body["resourceType"] == "OperationOutcome" and body["issue"][0]["code"] == "too-long", body
+        else:
+            assert body["error"]["code"] == "HEADERS_TOO_LARGE", body
+        assert "SECRET" not in json.dumps(body) and "4471" not in json.dumps(body)
+    assert request(gateway, "GET", "/healthz")[0] == 200
+
     # A body trickled one byte every 0.4 s: answered 408 about 2 s after its head, well before the 30 s idle timeout
     # (the bound below is the idle timeout's, so that a loaded machine cannot fail the test).
     sock = connect()

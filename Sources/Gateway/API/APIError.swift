@@ -123,11 +123,14 @@ public struct APIError: HTTPResponseError, Sendable, Hashable {
     public static let internalError = APIError(
         .internalServerError, code: "INTERNAL_ERROR", message: "the note could not be processed; nothing was stored")
 
-    /// 503, with Retry-After: the storage cannot take writes (a full disk, a read-only database); nothing was stored.
+    /// 503, with Retry-After: the storage cannot take writes (a full disk, a read-only database, a database server
+    /// that cannot be reached); nothing was stored.
     public static let storageCannotWrite: APIError = {
         var error = APIError(
             .serviceUnavailable, code: "STORAGE_UNAVAILABLE",
-            message: "the gateway's storage cannot take writes now (full or read-only); nothing was stored, retry later")
+            message:
+                "the gateway's storage cannot take writes now (full, read-only or unreachable); nothing was stored, "
+                + "retry later")
         error.headers = [(.retryAfter, "30")]
         return error
     }()

@@ -59,6 +59,8 @@ public struct V1Routes: Sendable {
     let synchronousTranscriptions: TranscriptionGate
     let configuration: Configuration
     let logger: Logger
+    /// Told of writes refused for want of room or of a writable database (what `/readyz` reports).
+    var writeHealth: StorageWriteHealth?
 
     init(
         store: some NoteStore & APIKeyStore & AuditLog & WebhookOutbox & AudioJobStore, signal: WebhookSignal,
@@ -525,6 +527,7 @@ public struct V1Routes: Sendable {
         } catch let error as StoreError where error.code == .cannotWrite {
             // A full disk or a read-only database: nothing was stored, and the same request may succeed later.
             logger.error("note store cannot write", metadata: ["nb.error": "\(error)"])
+            writeHealth?.failed(error)
             throw APIError.storageCannotWrite
         } catch {
             logger.error("note store failed", metadata: ["nb.error": "\(error)"])

@@ -14,6 +14,9 @@ import Store
 /// - `POST /admin/outbox/{id}/retry` (a dead row)
 /// - `POST /admin/outbox/retry-dead?destination=D` (every dead row)
 /// - `POST /admin/outbox/purge?deliveredBefore=2026-12-01T00:00:00Z&destination=D`
+///
+/// The POST routes take their parameters in the query string only: a request with a body is refused (400) before
+/// anything is done, so that `{"destination": "x"}` sent as JSON never retries or purges every destination's rows.
 struct AdminRoutes: Sendable {
     /// The largest page of `GET /admin/outbox`.
     static let maximumPageSize = 1_000
@@ -109,12 +112,14 @@ struct AdminRoutes: Sendable {
     func retry(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let key = try await authenticate(request)
         let id = try Self.rowID(context)
+        try await Self.refuseBody(request, parameters: "the row id goes in the path (/admin/outbox/ID/retry)")
         let count = try await actions.retry(id: id, by: Self.auditAgent(key, context))
         return try Self.json(.ok, ["retried": count])
     }
 
     func retryDead(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let key = try await authenticate(request)
+        try await Self.refuseBody(request, parameters: "give destination in the query string (?destination=NAME)")
         let destination = try Self.destination(request.uri.queryParameters.get("destination"))
         let count = try await actions.retryDead(destination: destination, by: Self.auditAgent(key, context))
         return try Self.json(.ok, ["retried": count])
@@ -122,6 +127,10 @@ struct AdminRoutes: Sendable {
 
     func purge(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let key = try await authenticate(request)
+        try await Self.refuseBody(
+            request,
+            parameters:
+                "give deliveredBefore and destination in the query string (?deliveredBefore=TIME&destination=NAME)")
         let query = request.uri.queryParameters
         let cutoff = try Self.purgeCutoff(query.get("deliveredBefore"))
         let destination = try Self.destination(query.get("destination"))
@@ -142,6 +151,24 @@ struct AdminRoutes: Sendable {
     }
 
     // MARK: - Steps
+
+    /// Refuses a request that carries a body (400 on `body`, saying where `parameters` go): these routes read only
+    /// their query, and a body's fields ignored would widen the action (every destination's rows instead of one).
+    /// An empty body (no Content-Length, or 0) passes; at most a few bytes are read to tell.
+    static func refuseBody(_ request: Request, parameters: String) async throws {
+        let refusal = APIError.validation("body", "this endpoint takes no body; \(parameters)")
+        if let length = request.headers[.contentLength] {
+            guard length.trimmingCharacters(in: .whitespaces) == "0" else { throw refusal }
+            return
+        }
+        let bytes: Int
+        do {
+            bytes = try await request.body.collect(upTo: 1024).readableBytes
+        } catch {
+            throw refusal
+        }
+        if bytes > 0 { throw refusal }
+    }
 
     /// The caller's key: a valid, unrevoked bearer key with the `admin` scope.
     func authenticate(_ request: Request) async throws -> APIKeyRecord {
