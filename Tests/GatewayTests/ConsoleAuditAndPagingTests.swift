@@ -65,13 +65,19 @@ import Testing
         }
     }
 
-    @Test func theAdminAPIsOutboxActionsAreAuditedToo() async throws {
-        let fixture = try await Routes.Fixture()
+    /// A router with only the admin routes, on the fixture's store.
+    static func adminRouter(_ fixture: Routes.Fixture) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         AdminRoutes(
             keys: fixture.store.keys, outbox: fixture.store.outbox, audit: fixture.store.audit,
             logger: fixture.recorder.logger(label: "admin")
         ).register(on: router)
+        return router
+    }
+
+    @Test func theAdminAPIsOutboxActionsAreAuditedToo() async throws {
+        let fixture = try await Routes.Fixture()
+        let router = Self.adminRouter(fixture)
         let app = Application(router: router)
         try await app.test(.router) { client in
             var headers = HTTPFields()
@@ -92,11 +98,7 @@ import Testing
     @Test("an admin POST with a body is 400 naming where its parameters go, and does nothing")
     func adminActionsRefuseABody() async throws {
         let fixture = try await Routes.Fixture()
-        let router = Router(context: APIRequestContext.self)
-        AdminRoutes(
-            keys: fixture.store.keys, outbox: fixture.store.outbox, audit: fixture.store.audit,
-            logger: fixture.recorder.logger(label: "admin")
-        ).register(on: router)
+        let router = Self.adminRouter(fixture)
         try await Application(router: router).test(.router) { client in
             var headers = HTTPFields()
             headers[.authorization] = "Bearer \(fixture.admin.secret)"
