@@ -81,7 +81,10 @@ extension Transcript {
                 let point = [words[index].range, words[index - 1].range].first {
                     $0.count == 1 && scalars[$0.lowerBound] == "."
                 }
-                if !(point.map { isSpokenDecimal(scalars, point: $0.lowerBound, in: range) } ?? false) {
+                // Nor after a word no utterance ends with (`they look | great`, `a | fracture`).
+                if !(point.map { isSpokenDecimal(scalars, point: $0.lowerBound, in: range) } ?? false),
+                    !unfinishedEnds.contains(words[index - 1].key)
+                {
                     starts.append(index)
                     segmentIsQuestion = asks(words, from: index)
                 }
@@ -109,6 +112,13 @@ extension Transcript {
         }
         return segments
     }
+
+    /// Words an utterance does not end with: an article, a possessive, a preposition that takes its object next,
+    /// a linking verb before its complement.
+    static let unfinishedEnds: Set<String> = [
+        "the", "a", "an", "my", "your", "his", "her", "our", "their", "of", "with", "from", "look", "looks",
+        "showed", "shows", "seems", "feels",
+    ]
 
     /// Where a new utterance starts at `index`, the word it starts with (a joining `and`, `so`, `but`,
     /// `well` or `okay` before the cue goes with it).

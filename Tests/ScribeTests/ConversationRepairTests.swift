@@ -116,6 +116,21 @@ struct ConversationRepairTests {
         #expect(Phrasing.examinedFinding(["First", "of", "all", "on", "her", "heent", "exam"]).words.isEmpty)
     }
 
+    @Test("unpunctuated speech is not cut after a word no utterance ends with (`they look | great`)")
+    func unfinishedEnds() throws {
+        // A short fixture from ACI-Bench train (D2N048, CC BY 4.0), where the learned model cut `they look | great`.
+        let transcript = try Transcript(
+            """
+            [doctor] alright so i've looked at your vitals and honestly they look great you know your blood pressure i see is one twenty five over seventy that's almost textbook respiratory rate we are seeing you at a smooth eighteen excuse me your temperature you're running normal ninety seven . one you're you're satting at a hundred percent so and then your pulse so that's interesting like you're you're going at like about sixty beats a minute so i think they're i think we're doing pretty well i'm gon na go ahead and listen to your heart
+            [patient] okay
+            """)
+        let texts = transcript.sentences.map(\.text)
+        for text in texts {
+            let last = text.split(separator: " ").last.map(String.init) ?? ""
+            #expect(!Transcript.unfinishedEnds.contains(last), "\(texts)")
+        }
+    }
+
     @Test("`the er` is the emergency room; `er` as a pause goes")
     func emergencyRoom() {
         #expect(Phrasing.clean("she came with a referral from the er for chest pain .")
