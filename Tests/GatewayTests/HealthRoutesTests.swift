@@ -22,9 +22,15 @@ struct HealthRoutesTests {
         router.get("stream") { _, _ in
             Response(status: .ok, body: ResponseBody { writer in try await writer.finish(nil) })
         }
+        // A stream whose GET has an effect (as redeeming a stream ticket does): a HEAD must not run it.
+        let effects = Atomic<Int>(0)
+        router.get("ticketed-stream") { _, _ in
+            effects.add(1, ordering: .relaxed)
+            return Response(status: .ok, body: ResponseBody { writer in try await writer.finish(nil) })
+        }
         // (The router test mode calls the responder directly, so the body is still there; the HTTP/1 server is
         // what leaves it out, which test_http_and_cli checks on a real socket.)
-        try await Application(router: HeadAsGet(base: router)).test(.router) { client in
+        try await Application(router: HeadAsGet(base: router, streams: ["/ticketed-stream"])).test(.router) { client in
             for (path, status) in [
                 ("/v1/specialties", HTTPResponse.Status.ok), ("/v1/note/note_0", .unauthorized), ("/nope", .notFound),
             ] {
@@ -40,7 +46,13 @@ struct HealthRoutesTests {
             // A stream's length is unknown before it is written: not answered as GET (the router's own 404 here).
             #expect(try await client.execute(uri: "/stream", method: .head).status == .notFound)
             #expect(try await client.execute(uri: "/stream", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/ticketed-stream", method: .head).status == .notFound)
+            #expect(effects.load(ordering: .relaxed) == 0)
+            #expect(try await client.execute(uri: "/ticketed-stream", method: .get).status == .ok)
+            #expect(effects.load(ordering: .relaxed) == 1)
         }
+        // The gateway's own streams are listed.
+        #expect(HeadAsGet(base: Router(context: APIRequestContext.self)).streams.contains("/v1/stream/note"))
     }
 
     @Test("healthz answers; readyz waits for the listeners, then checks the store")
