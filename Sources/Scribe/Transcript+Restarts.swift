@@ -42,34 +42,23 @@ extension Transcript {
         return kept
     }
 
-    /// Whether the ellipsis ending at `end` (its last full stop) in `scalars` is a restart: the words between
-    /// `start` and the ellipsis, then those after it up to the line's end.
-    static func isRestart(_ scalars: [Unicode.Scalar], ellipsis: Int, end: Int, from start: Int, to limit: Int)
-        -> Bool
-    {
+    /// Whether the full stop at `point` ends an ellipsis (`...`) after which the speaker says again what came before
+    /// it: the words between `start` and the ellipsis, then those after it up to the line's end (at most 80
+    /// characters each way), plain and lower-case, fillers left out.
+    static func isRestartEllipsis(_ scalars: [Unicode.Scalar], point: Int, from start: Int, to limit: Int) -> Bool {
+        guard point - 2 > start, scalars[point - 1] == ".", scalars[point - 2] == "." else { return false }
         func words(_ range: Range<Int>) -> [String] {
-            var words: [String] = []
-            var word = ""
-            func flush() {
-                let bare = Phrasing.bare(word)
-                if !bare.isEmpty, !Phrasing.fillers.contains(bare) { words.append(bare) }
-                word = ""
-            }
-            for index in range {
-                if scalars[index] == " " || scalars[index] == "\n" || scalars[index] == "\r" {
-                    flush()
-                } else {
-                    word.unicodeScalars.append(scalars[index])
-                }
-            }
-            flush()
-            return withoutFillerPairs(words)
+            withoutFillerPairs(
+                spokenWords(in: range, scalars: scalars).compactMap { word in
+                    let bare = Phrasing.bare(string(scalars[word.range]))
+                    return bare.isEmpty || Phrasing.fillers.contains(bare) ? nil : bare
+                })
         }
-        let back = max(start, ellipsis - 80)
-        var forward = end + 1
-        while forward < limit, forward - end < 80, scalars[forward] != "\n", scalars[forward] != "\r" {
+        var forward = point + 1
+        while forward < limit, forward - point < 80, scalars[forward] != "\n", scalars[forward] != "\r" {
             forward += 1
         }
-        return restartStart(before: words(back..<ellipsis), after: words((end + 1)..<forward).prefix(6)) != nil
+        return restartStart(
+            before: words(max(start, point - 82)..<(point - 2)), after: words((point + 1)..<forward).prefix(6)) != nil
     }
 }

@@ -367,12 +367,6 @@ public struct Transcript: Sendable {
         return ranges
     }
 
-    /// The last full stop of an ellipsis after which the speaker says again what came before it.
-    static func isRestartEllipsis(_ scalars: [Unicode.Scalar], point: Int, from start: Int, to limit: Int) -> Bool {
-        guard point - 2 > start, scalars[point - 1] == ".", scalars[point - 2] == "." else { return false }
-        return isRestart(scalars, ellipsis: point - 2, end: point, from: start, to: limit)
-    }
-
     /// A decimal point speech recognition wrote apart (`a . five centimeter stone`, `four . four centimeter`):
     /// a number (or `a`, `point`) before, a number after, and a unit within the next two words.
     static func isSpokenDecimal(_ scalars: [Unicode.Scalar], point: Int, in range: Range<Int>) -> Bool {
