@@ -131,18 +131,16 @@ final class HTTPConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         if let parse = error as? HTTPParserError, !answered, !reading, unanswered == 0 {
             let reason = Self.reason(parse)
             logger.info("HTTP request could not be parsed", metadata: ["nb.http.reason": "\(reason)"])
+            let tooLarge = "the request line and headers are larger than the gateway reads"
             if parse == .headerOverflow, peeker?.isFHIRPath == true {
-                let outcome = FHIRError(
-                    .requestHeaderFieldsTooLarge, "too-long",
-                    "the request line and headers are larger than the gateway reads"
-                ).outcome
+                let outcome = FHIRError(.requestHeaderFieldsTooLarge, "too-long", tooLarge).outcome
                 answer(
                     context: context, status: .requestHeaderFieldsTooLarge, body: JSONWriter.write(outcome),
                     contentType: "application/fhir+json")
             } else if parse == .headerOverflow {
                 answer(
                     context: context, status: .requestHeaderFieldsTooLarge, code: "HEADERS_TOO_LARGE",
-                    message: "the request line and headers are larger than the gateway reads")
+                    message: tooLarge)
             } else {
                 answer(
                     context: context, status: .badRequest, code: "MALFORMED_REQUEST",

@@ -4,7 +4,7 @@ import Synchronization
 /// Whether the store took its last write, for `/readyz`: a write that failed with ``StoreError/Code/cannotWrite``
 /// (a full disk, a read-only database, PostgreSQL unreachable) makes the gateway not ready, so that a balancer sends
 /// traffic elsewhere, until a probe write commits again (``Store/checkWritable()``, run by `/readyz` at most once per
-/// ``probeInterval`` while not ready) or a later write is reported to have succeeded.
+/// ``probeInterval`` while not ready). Other writes that succeed meanwhile do not clear it: only the probe does.
 final class StorageWriteHealth: Sendable {
     private enum State: Sendable {
         /// No write has failed since the last one that succeeded.
@@ -29,7 +29,7 @@ final class StorageWriteHealth: Sendable {
         }
     }
 
-    /// Records that a write committed.
+    /// Records that a write committed (the probe's).
     func succeeded() {
         state.withLock { $0 = .writable }
     }

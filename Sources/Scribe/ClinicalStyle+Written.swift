@@ -24,7 +24,6 @@ extension ClinicalStyle {
         return written
     }()
 
-    /// A statement with its ages and honorific names written as notes write them.
     /// The longest abbreviation in bytes: longer words are not looked up.
     static let longestAbbreviation = abbreviations.keys.map(\.utf8.count).max() ?? 0
 
@@ -44,6 +43,7 @@ extension ClinicalStyle {
         return (start, end)
     }
 
+    /// A statement with its ages and honorific names written as notes write them.
     static func writtenForm(_ text: String) -> String {
         var words = Phrasing.spaceSeparated(text)
         var changed = false

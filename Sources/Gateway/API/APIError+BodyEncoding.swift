@@ -11,24 +11,27 @@ extension APIError {
     /// bytes as JSON, XML or audio answered a misleading error (or, for a coding applied to text that happened to
     /// parse, a note from bytes the client did not mean). `nil` when the body is plain.
     static func bodyEncodingRefusal(_ headers: HTTPFields) -> APIError? {
-        for value in headers[values: .contentEncoding] {
-            for coding in value.split(separator: ",") {
-                let name = coding.trimmingCharacters(in: .whitespaces).lowercased()
-                guard !name.isEmpty, name != "identity" else { continue }
-                let named =
-                    knownContentCodings.contains(name) ? "Content-Encoding \(name) is" : "this Content-Encoding is"
-                return APIError(
-                    .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
-                    message: "\(named) not accepted: send the body uncompressed")
-            }
+        if let name = firstCoding(headers[values: .contentEncoding], except: ["identity"]) {
+            let named = knownContentCodings.contains(name) ? "Content-Encoding \(name) is" : "this Content-Encoding is"
+            return APIError(
+                .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
+                message: "\(named) not accepted: send the body uncompressed")
         }
-        for value in headers[values: .transferEncoding] {
+        if firstCoding(headers[values: .transferEncoding], except: ["chunked", "identity"]) != nil {
+            return APIError(
+                .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
+                message: "a Transfer-Encoding other than chunked is not accepted: send the body uncompressed")
+        }
+        return nil
+    }
+
+    /// The first coding named in `values` (comma-separated lists, as in `Content-Encoding: gzip, br`), lower-cased,
+    /// that is not one of `allowed`.
+    private static func firstCoding(_ values: [String], except allowed: Set<String>) -> String? {
+        for value in values {
             for coding in value.split(separator: ",") {
                 let name = coding.trimmingCharacters(in: .whitespaces).lowercased()
-                guard !name.isEmpty, name != "chunked", name != "identity" else { continue }
-                return APIError(
-                    .unsupportedMediaType, code: "UNSUPPORTED_MEDIA_TYPE",
-                    message: "a Transfer-Encoding other than chunked is not accepted: send the body uncompressed")
+                if !name.isEmpty, !allowed.contains(name) { return name }
             }
         }
         return nil
