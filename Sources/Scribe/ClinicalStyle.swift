@@ -460,19 +460,34 @@ enum ClinicalStyle {
             }
             return words
         }
-        guard words.count > 4, let last = words.last, Phrasing.trailingPunctuation(last) == "." else { return words }
-        let keys = words.suffix(3).map(Phrasing.bare)
+        // Speech recognition without punctuation leaves the last word bare.
+        guard words.count > 4, let last = words.last, ["", "."].contains(Phrasing.trailingPunctuation(last)) else {
+            return words
+        }
+        let keys = words.suffix(8).map(Phrasing.bare)
+        let count = keys.count
         let cut: Int
         // `every now and then`, `since then`, `until then` end where they should.
-        if ["and", "but", "so"].contains(keys[1]), ["then", "so", "now"].contains(keys[2]), keys[0] != "now" {
+        if ["and", "but", "so"].contains(keys[count - 2]), ["then", "so", "now", "also"].contains(keys[count - 1]),
+            keys[count - 3] != "now"
+        {
             cut = 2
-        } else if keys[2] == "and" {
+        } else if keys[count - 1] == "and" {
+            cut = 1
+        } else if let from = goFromThere(keys) {
+            // `..., and we will go from there.`: the visit's talk, not a plan item.
+            cut = count - from
+        } else if trailingAdverbs.contains(keys[count - 1]), !["me", "you", "and", "is", "are"].contains(keys[count - 2]) {
+            // `She still has those, too.`, `Continue that once a week also.`: spoken, not written.
             cut = 1
         } else {
             return words
         }
         var kept = Array(words.dropLast(cut))
-        guard let end = kept.last, Phrasing.trailingPunctuation(end).isEmpty || end.hasSuffix(",") else {
+        // What is left must end whole (`surgery for that too` is not cut to `surgery for that`).
+        guard let end = kept.last, Phrasing.trailingPunctuation(end).isEmpty || end.hasSuffix(","),
+            !danglingEnds.contains(Phrasing.bare(end))
+        else {
             return words
         }
         kept[kept.count - 1] = end.trimmingCharacters(in: ",") + "."
@@ -571,9 +586,38 @@ enum ClinicalStyle {
         let asFarAs =
             first == "as" && words.count > 2 && Phrasing.bare(words[1]) == "far"
             && Phrasing.bare(words[2]) == "as"
+        let hasComma = words.dropLast().contains { $0.hasSuffix(",") || $0.hasSuffix(";") }
+        // `If he tries to even lay on that shoulder.`, `Aside from this shoulder pain that he has been having.`,
+        // `As long as she does not move her shoulder.`: a condition or a setting whose main clause never came. A
+        // main clause names its own subject after the opening clause's (`When she lies down she gets short of
+        // breath.`), which speech recognition writes without the comma.
+        let asLongAs =
+            first == "as" && words.count > 2 && Phrasing.bare(words[1]) == "long"
+            && Phrasing.bare(words[2]) == "as"
+        if conditionalOpenings.contains(first) || asLongAs {
+            guard !hasComma, words.count > 2 else { return false }
+            let opening = asLongAs ? 3 : 1
+            // The opening clause's own subject (`aside from` has none), then any subject after it; a subject of a
+            // relative clause (`the pain that he has`) is neither.
+            let rest = words[opening...].map(Phrasing.bare)
+            let subjects = rest.indices.filter { index in
+                mainSubjects.contains(rest[index])
+                    && (index == rest.startIndex || !["that", "which", "who", "what"].contains(rest[index - 1]))
+            }
+            return subjects.count < (first == "aside" ? 1 : 2)
+        }
         guard subordinators.contains(first) || asFarAs else { return false }
-        return !words.dropLast().contains { $0.hasSuffix(",") || $0.hasSuffix(";") }
+        return !hasComma
     }
+
+    /// Words that open a condition or a setting (`if`, `when`, `aside from`) a main clause must follow.
+    static let conditionalOpenings: Set<String> = ["if", "when", "whenever", "because", "while", "aside"]
+
+    /// Subjects of a clause: a second one after a conditional opening's own starts the main clause.
+    static let mainSubjects: Set<String> = [
+        "i", "we", "you", "he", "she", "it", "they", "there", "patient", "pain", "i'm", "he's",
+        "she's", "it's", "they're", "there's", "we'll", "i'll", "you'll",
+    ]
 
     /// Whether the sentence ends on a relative clause whose object is its antecedent (`the mitral regurgitation that
     /// he has.`, `the medication which she had`): whole, though its last word is an auxiliary.
@@ -1240,6 +1284,22 @@ enum ClinicalStyle {
             index += 1
         }
         return output
+    }
+
+    /// Adverbs a spoken sentence trails off with (`..., too.`, `... also.`, `... though.`).
+    static let trailingAdverbs: Set<String> = ["too", "also", "though"]
+
+    /// Where `(and) (we will) go from there` starts in the last words, if they end with it.
+    static func goFromThere(_ keys: [String]) -> Int? {
+        guard keys.count >= 4, keys.suffix(3).elementsEqual(["go", "from", "there"]) else { return nil }
+        var start = keys.count - 3
+        if start >= 2, ["we'll", "i'll"].contains(keys[start - 1]) {
+            start -= 1
+        } else if start >= 3, ["will", "can"].contains(keys[start - 1]), ["we", "i"].contains(keys[start - 2]) {
+            start -= 2
+        }
+        while start >= 2, ["and", "then"].contains(keys[start - 1]) { start -= 1 }
+        return start
     }
 
     static func withoutEvaluativeTail(_ words: [String]) -> [String] {

@@ -152,6 +152,19 @@ struct ClinicalStyleTests {
                 "Acute exacerbation of his arthritis."
             ),
             ("Follow up in 7 days and then.", .clinician, "Follow up in 7 days."),
+            // Unpunctuated speech: the tail is cut before the sentence is terminated.
+            ("start 50 mg of ultram every 6 hours and then", .clinician, "Start 50 mg of ultram every 6 hours."),
+            ("Keep an eye on these scars and then we will go from there.", .clinician, "Keep an eye on these scars."),
+            ("Her tonsils are swollen too.", .patient, "Her tonsils are swollen."),
+            ("Continue the norvasc 5 mg once daily also.", .clinician, "Continue the norvasc 5 mg once daily."),
+            // A cut that would leave a sentence ending on `that` is not made.
+            (
+                "He has had surgery for that too.", .patient,
+                "He has had surgery for that too."
+            ),
+            // A condition or setting with its main clause stays (without it, see `dropped`).
+            ("When she lies down she gets short of breath.", .patient, "When she lies down she gets short of breath."),
+            ("If it gets worse, call the clinic.", .clinician, "If it gets worse, call the clinic."),
             ("He has a cigarette every now and then.", .patient, "He has a cigarette every now and then."),
             (
                 "She had a colonoscopy 3 years ago but nothing since then.", .patient,
@@ -215,6 +228,10 @@ struct ClinicalStyleTests {
             ("I am so glad she is doing well.", .clinician),
             ("That is fantastic.", .clinician),
             ("If I push on his big toe and move it back and forth.", .clinician),
+            // A condition or setting whose main clause never came.
+            ("If he tries to even lay on that shoulder.", .patient),
+            ("When he is doing the projects.", .patient),
+            ("As long as she does not move her shoulder.", .clinician),
         ])
     func dropped(input: String, voice: ClinicalStyle.Voice) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == nil)
