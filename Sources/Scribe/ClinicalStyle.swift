@@ -28,6 +28,7 @@ enum ClinicalStyle {
         case .clinician:
             words = withoutVocative(words)
             words = withoutHedges(words)
+            words = vitalSignsReview(words)
             words = withoutLeadingDiscourse(words)
             words = withoutProblemIntro(words)
             words = withoutTopicFraming(words)
@@ -56,6 +57,7 @@ enum ClinicalStyle {
         if voice != .dictation {
             words = withoutSpokenTransition(words)
             words = withoutTrailingConnective(words)
+            if namesVitalOnly(words) { return nil }
         }
         if voice == .clinician,
             isAnnouncement(words) || isInstruction(words) || isExaminerIntent(words) || asksWithin(words)

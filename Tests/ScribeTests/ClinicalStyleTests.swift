@@ -162,6 +162,13 @@ struct ClinicalStyleTests {
                 "He has had surgery for that too.", .patient,
                 "He has had surgery for that too."
             ),
+            // The spoken review of the vital signs, as written; one that reads a value or finding is left as said.
+            ("Reviewed his vitals everything here looks good.", .clinician, "Vitals look good."),
+            ("I reviewed his vital signs and they look fine.", .clinician, "Vital signs look fine."),
+            (
+                "Reviewed their vitals and the patient appears to be breathing a little fast.", .clinician,
+                "Reviewed their vitals and the patient appears to be breathing a little fast."
+            ),
             // A condition or setting with its main clause stays (without it, see `dropped`).
             ("When she lies down she gets short of breath.", .patient, "When she lies down she gets short of breath."),
             ("If it gets worse, call the clinic.", .clinician, "If it gets worse, call the clinic."),
@@ -231,6 +238,10 @@ struct ClinicalStyleTests {
             // A condition or setting whose main clause never came.
             ("If he tries to even lay on that shoulder.", .patient),
             ("When he is doing the projects.", .patient),
+            // A vital sign named with where it was taken, and no reading; a review of them without a verdict.
+            ("Looked at her vitals when she came in today.", .clinician),
+            ("Blood pressure at home.", .clinician),
+            ("Blood pressure in the clinic.", .patient),
             ("As long as she does not move her shoulder.", .clinician),
         ])
     func dropped(input: String, voice: ClinicalStyle.Voice) {
