@@ -410,7 +410,12 @@ enum ClinicalStyle {
             let addressed =
                 FirstNames.embedded[key] != nil && !namesThatAreWords.contains(key)
                 && (hasComma || vocativeFollowers.contains(Phrasing.bare(words[1])))
-            if leadingDiscourse.contains(key) || (hasComma && answerWords.contains(key)) || addressed {
+            // An answer written without its comma before the clause it opens (`no he does not take any medicines`).
+            let answerBeforeSubject =
+                !hasComma && answerWords.contains(key) && answeredSubjects.contains(Phrasing.bare(words[1]))
+            if leadingDiscourse.contains(key) || (hasComma && answerWords.contains(key)) || addressed
+                || answerBeforeSubject
+            {
                 words.removeFirst()
             } else {
                 break
@@ -418,6 +423,11 @@ enum ClinicalStyle {
         }
         return words
     }
+
+    /// Subjects an answer word can stand before without a comma (`no he does not`, `yes she has`).
+    static let answeredSubjects: Set<String> = [
+        "he", "she", "they", "i", "we", "it", "there", "he's", "she's", "they're", "i'm", "it's", "there's",
+    ]
 
     /// First names that are also words a sentence opens with (`will you`, `hope you feel better`).
     static let namesThatAreWords: Set<String> = [

@@ -162,6 +162,9 @@ struct ClinicalStyleTests {
                 "He has had surgery for that too.", .patient,
                 "He has had surgery for that too."
             ),
+            // An answer word written without its comma before the clause it opens.
+            ("No he does not take any medicines.", .patient, "He does not take any medicines."),
+            ("No, she has a stuffy nose.", .patient, "She has a stuffy nose."),
             // The spoken review of the vital signs, as written; one that reads a value or finding is left as said.
             ("Reviewed his vitals everything here looks good.", .clinician, "Vitals look good."),
             ("I reviewed his vital signs and they look fine.", .clinician, "Vital signs look fine."),
