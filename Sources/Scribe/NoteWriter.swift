@@ -450,7 +450,7 @@ public struct NoteWriter: Sendable {
                 guard var text = ClinicalStyle.condensed(reported, voice: .patient) else { continue }
                 var evidence = [sentence.range]
                 // An answer without a subject ("Mostly dry, in the morning.") is about what was asked.
-                if ClinicalStyle.isFragment(text) {
+                if ClinicalStyle.isFragment(text), !Self.readsWithoutTopic(text, topic: askedAbout?.name) {
                     if let topic = askedAbout {
                         text = Phrasing.capitalized(topic.name) + ": " + ClinicalStyle.lowercasedFirst(text)
                         evidence.insert(topic.range, at: 0)
@@ -685,6 +685,23 @@ public struct NoteWriter: Sendable {
     static let selfVerbs: Set<String> = ["am", "was", "forgot", "read", "said", "have", "had", "saw", "get", "got"]
 
     static let showCommand = PhraseList(["show me", "pull up"])
+
+    /// Whether an answer without a subject reads whole without the topic asked about before it: it names the topic
+    /// itself (`cannot recall a fever`), or denies a list of its own (`no neck issues, no numbness`).
+    static func readsWithoutTopic(_ text: String, topic: String?) -> Bool {
+        let lowered = text.lowercased()
+        if let topic, lowered.contains(topic.lowercased()) { return true }
+        let words = Phrasing.spaceSeparated(lowered)
+        guard words.count > 1, Phrasing.bare(words[0]) == "no" else { return false }
+        return !answerFunctionWords.contains(Phrasing.bare(words[1]))
+    }
+
+    /// Words after an answer's `no` that make it the answer word, not a denial (`no in the back of her head`,
+    /// `no never had any`).
+    static let answerFunctionWords: Set<String> = [
+        "in", "on", "at", "the", "never", "not", "i", "it", "that", "this", "he", "she", "they", "just", "really",
+        "actually", "but", "and", "so", "there", "we",
+    ]
 
     /// Words with which a patient tells a symptom or an injury without naming a problem the lexicon knows: how
     /// it happened, how it feels, where it is.

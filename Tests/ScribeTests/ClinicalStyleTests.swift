@@ -268,6 +268,20 @@ struct ClinicalStyleTests {
         #expect(!ClinicalStyle.isFragment("She has a dry cough in the morning."))
     }
 
+    @Test(
+        "an answer without a subject takes the topic asked about, unless it names the topic or denies a list of its own",
+        arguments: [
+            ("Mostly dry, sometimes a little phlegm in the morning.", "cough", false),
+            ("Cannot recall a fever or any rash.", "fever", true),
+            ("No neck issues, no numbness, no tingling.", "fever", true),
+            ("No weight loss or passing out.", "weight loss", true),
+            ("No in the back of her head.", "headache", false),
+            ("No never had any problems with his stomach.", "nausea", false),
+        ])
+    func answerTopics(text: String, topic: String, readsAlone: Bool) {
+        #expect(NoteWriter.readsWithoutTopic(text, topic: topic) == readsAlone)
+    }
+
     @Test("`you` as an object becomes her or him, as a subject she or he")
     func objectYou() {
         #expect(
