@@ -253,20 +253,36 @@ public struct NoteWriter: Sendable {
             return labelled
         }
         // With problems named, an assessment sentence before the first of them belongs to none: talk around the
-        // problems (`That is a hard thing to get over.`), not the assessment of one.
+        // problems (`That is a hard thing to get over.`), history told again (`He was put on the prozac last
+        // year.`, `She is allergic to percocet.`) or an examination finding (`She is not running a fever.`), not the
+        // assessment of one. It stays when it names a problem the patient has or a tooth, or rules a problem out
+        // (`Unlikely that this is pneumonia ...`).
         guard
             let firstHeaded = headed.indices.first(where: { index in
                 isProblemOriented(statements[index]) && headed[index].subsection != statements[index].subsection
             })
         else { return headed }
-        let clinical = entities.filter { $0.kind != .duration }
+        let present = entities.filter { ($0.kind == .problem && !$0.negated && $0.context != .family) || $0.kind == .tooth }
             .flatMap { $0.evidence.map(\.lowerBound) }.sorted()
+        let ruledOut = entities.filter { $0.kind == .problem && $0.negated }.flatMap { $0.evidence.map(\.lowerBound) }
+            .sorted()
         return headed.enumerated().filter { offset, statement in
             offset > firstHeaded || !isProblemOriented(statement) || statement.section != .assessment
                 || statement.subsection != layout.defaults[.assessment]
-                || statement.evidence.contains { Self.anyStart(in: $0, sorted: clinical) }
+                || statement.evidence.contains { Self.anyStart(in: $0, sorted: present) }
+                || (statement.evidence.contains { Self.anyStart(in: $0, sorted: ruledOut) }
+                    && Self.rulesOut(statement.text))
                 || Self.performedVerbs.contains(Phrasing.bare(statement.text.prefix { $0 != " " }.lowercased()))
         }.map(\.element)
+    }
+
+    /// Whether a sentence weighs a diagnosis and rules it out (`Unlikely that this is pneumonia.`), rather than
+    /// denying a symptom (`She is not running a fever.`).
+    static func rulesOut(_ text: String) -> Bool {
+        let words = Phrasing.words(text.lowercased()).map(Phrasing.bare)
+        return words.contains("unlikely") || words.contains("ruled") || zip(words, words.dropFirst()).contains {
+            $0 == "rule" && $1 == "out"
+        }
     }
 
     /// The problem of the visit a plan item belongs to by the drug, test or reading it names (`increase the
