@@ -486,6 +486,9 @@ enum ClinicalStyle {
             cut = 2
         } else if keys[count - 1] == "and" {
             cut = 1
+        } else if count > 4, ["hi", "hello", "hey"].contains(keys[count - 2]), keys[count - 1] == "there" {
+            // `... who is here today with a headache so hi there`: the greeting after the summary.
+            cut = ["so", "and", "okay", "well"].contains(keys[count - 3]) ? 3 : 2
         } else if let from = goFromThere(keys) {
             // `..., and we will go from there.`: the visit's talk, not a plan item.
             cut = count - from

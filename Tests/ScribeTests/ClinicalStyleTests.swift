@@ -156,6 +156,10 @@ struct ClinicalStyleTests {
             ("start 50 mg of ultram every 6 hours and then", .clinician, "Start 50 mg of ultram every 6 hours."),
             ("Keep an eye on these scars and then we will go from there.", .clinician, "Keep an eye on these scars."),
             ("Her tonsils are swollen too.", .patient, "Her tonsils are swollen."),
+            (
+                "She is here today with a headache so hi there.", .clinician,
+                "She is here today with a headache."
+            ),
             ("Continue the norvasc 5 mg once daily also.", .clinician, "Continue the norvasc 5 mg once daily."),
             // A cut that would leave a sentence ending on `that` is not made.
             (
