@@ -1782,8 +1782,8 @@ extension ClinicalStyle {
 extension ClinicalStyle {
     /// Whether a word may be one of a few short words starting with one of `letters` (lower case): a check on
     /// its first byte and length that rules most words out before `Phrasing.bare` builds anything.
-    @inline(__always) static func mayBe(_ word: String, startingWith letters: String, maxLength: Int) -> Bool {
+    @inline(__always) static func mayBe(_ word: String, startingWith letters: StaticString, maxLength: Int) -> Bool {
         guard let first = word.utf8.first, word.utf8.count <= maxLength + 4 else { return false }
-        return letters.utf8.contains(first | 0x20)
+        return letters.withUTF8Buffer { $0.contains(first | 0x20) }
     }
 }

@@ -46,7 +46,7 @@ public struct SectionModel: Sendable {
 
     /// The lower-case word and number tokens of a text (every number is `#`), as the builder tokenises.
     public static func tokens(_ text: String) -> [String] {
-        tokens(lowercasedUTF8: text.lowercased().utf8)
+        LowercasedBytes.withASCII(text) { tokens(lowercasedUTF8: $0) } ?? tokens(lowercasedUTF8: text.lowercased().utf8)
     }
 
     /// The same, from a text already lower-cased, as UTF-8 bytes (`PhraseList.haystack(_:)`).
@@ -77,10 +77,16 @@ public struct SectionModel: Sendable {
 
     /// How many tokens `tokens(_:)` would give, without building them.
     public static func tokenCount(_ text: String) -> Int {
+        LowercasedBytes.withASCII(text) { tokenCount(lowercasedUTF8: $0) }
+            ?? tokenCount(lowercasedUTF8: text.lowercased().utf8)
+    }
+
+    /// `tokenCount(_:)` of a text already lower-cased, as UTF-8 bytes.
+    static func tokenCount(lowercasedUTF8 bytes: some Sequence<UInt8>) -> Int {
         var count = 0
         var inToken = false
         var currentIsDigit = false
-        for byte in text.lowercased().utf8 {
+        for byte in bytes {
             let isLetter = byte >= 0x61 && byte <= 0x7A
             let isDigit = byte >= 0x30 && byte <= 0x39
             if isLetter || isDigit {
