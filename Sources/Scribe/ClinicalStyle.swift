@@ -122,7 +122,8 @@ enum ClinicalStyle {
         var output: [String] = []
         output.reserveCapacity(words.count + 4)
         for (index, word) in words.enumerated() {
-            guard word.utf8.contains(0x27) || word.contains("\u{2019}") else {
+            // `’` is E2 80 99 in UTF-8: a word without the byte E2 cannot hold it.
+            guard word.utf8.contains(0x27) || word.utf8.contains(0xE2) && word.contains("\u{2019}") else {
                 output.append(word)
                 continue
             }
