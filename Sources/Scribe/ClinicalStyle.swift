@@ -1359,7 +1359,7 @@ extension ClinicalStyle {
         let keys = words.map(Phrasing.bare)
         for index in keys.indices {
             let next = keys[(index + 1)...].prefix(3)
-            if ["let's", "lets"].contains(keys[index]),
+            if keys[index] == "let's" || keys[index] == "lets",
                 next.starts(with: ["take", "a", "look"]) || next.starts(with: ["have", "a", "look"])
             {
                 return true
@@ -1511,7 +1511,7 @@ extension ClinicalStyle {
     /// A question asked inside a clinician's sentence (`... is there anything that he was doing ...`): the
     /// answer is the record, not the asking.
     static func asksWithin(_ words: [String]) -> Bool {
-        let haystack = PhraseList.haystack(words.map(Phrasing.bare).joined(separator: " "))
+        let haystack = Phrasing.bareHaystack(words)
         return embeddedQuestions.any(in: haystack)
     }
 

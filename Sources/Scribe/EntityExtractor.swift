@@ -385,7 +385,9 @@ public struct EntityExtractor: Sendable {
             {
                 name = known
                 nameCount = count
-            } else if tokens[index].kind == .word, tokens[index].text.count >= 4,
+            } else if tokens[index].kind == .word,
+                // Fewer than 4 bytes is fewer than 4 characters: the byte count rules most words out first.
+                tokens[index].text.utf8.count >= 4, tokens[index].text.count >= 4,
                 !Self.notMedicationWords.contains(tokens[index].text), index + 2 < tokens.count,
                 tokens[index + 1].kind == .number, Self.doseUnits.match(tokens, at: index + 2) != nil,
                 Self.vitalTriggers.match(tokens, at: index) == nil
@@ -768,13 +770,14 @@ public struct EntityExtractor: Sendable {
             if let (value, valueCount) = SpokenNumber.read(tokens, at: index) {
                 amount = value
                 count = valueCount
-            } else if ["a", "an", "one"].contains(tokens[index].text) {
+            } else if tokens[index].text == "a" || tokens[index].text == "an" || tokens[index].text == "one" {
+                // Compared one by one: an array literal here was built and freed for every token.
                 amount = 1
                 count = 1
             } else if tokens[index].text == "couple", index + 1 < tokens.count {
                 amount = 2
                 count = tokens[index + 1].text == "of" ? 2 : 1
-            } else if ["few", "several"].contains(tokens[index].text) {
+            } else if tokens[index].text == "few" || tokens[index].text == "several" {
                 amount = nil
                 count = 1
             } else {

@@ -176,7 +176,11 @@ package enum Phrasing {
         var output: [String] = []
         var index = 0
         while index < words.count {
-            if index + 1 < words.count, words[index].utf8.count <= 3, ["you", "i"].contains(words[index].lowercased()) {
+            // Only a word starting with `y` or `i` (either case) lower-cases to `you` or `i`: others skip `lowercased()`.
+            if index + 1 < words.count, words[index].utf8.count <= 3,
+                let first = words[index].utf8.first, first | 0x20 == UInt8(ascii: "y") || first | 0x20 == UInt8(ascii: "i"),
+                ["you", "i"].contains(words[index].lowercased())
+            {
                 let next = words[index + 1].lowercased()
                 let bareNext = next.trimmingCharacters(in: ",.;:!?")
                 let trailing = String(next.dropFirst(bareNext.count))
@@ -247,7 +251,9 @@ package enum Phrasing {
     /// comma) or before an auxiliary.
     static func withObjectYou(_ words: [String]) -> [String] {
         var output = words
-        for index in words.indices where bare(words[index]) == "you" {
+        // Only a word with a `y` or `Y` byte can be `you` made bare: the others skip `bare`.
+        for index in words.indices
+        where words[index].utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "y") }) && bare(words[index]) == "you" {
             let next = index + 1 < words.count ? bare(words[index + 1]) : ""
             guard index > 0, words[index - 1].utf8.last.map(isMark) == false,
                 !clauseOpeners.contains(bare(words[index - 1])),
@@ -352,7 +358,9 @@ package enum Phrasing {
         var index = 0
         while index + 1 < words.count {
             if words[index] == Pronouns.subjectMarker
-                || index > 0 && words[index].lowercased() == "patient" && words[index - 1].lowercased() == "the"
+                // Only a word of 7 ASCII bytes lower-cases to `patient`: the others skip `lowercased()`.
+                || index > 0 && words[index].utf8.count == 7 && words[index].lowercased() == "patient"
+                    && words[index - 1].lowercased() == "the"
             {
                 var verb = index + 1
                 if adverbs.contains(words[verb].lowercased()), verb + 1 < words.count { verb += 1 }
@@ -368,6 +376,28 @@ package enum Phrasing {
             index += 1
         }
         return words
+    }
+
+    /// `PhraseList.haystack(words.map(bare).joined(separator: " "))`: for ASCII words (nearly all), each word's
+    /// bare bytes (trimmed of marks, lower-cased) are written straight into one byte array, without building the
+    /// bare words and the sentence.
+    static func bareHaystack(_ words: [String]) -> [UInt8] {
+        var haystack: [UInt8] = []
+        haystack.reserveCapacity(words.reduce(0) { $0 + $1.utf8.count + 1 })
+        for (index, word) in words.enumerated() {
+            let written = word.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for byte in bytes where byte >= 0x80 { return false }
+                var start = 0
+                var end = bytes.count
+                while start < end, isMark(bytes[start]) { start += 1 }
+                while start < end, isMark(bytes[end - 1]) { end -= 1 }
+                if index > 0 { haystack.append(0x20) }
+                for position in start..<end { haystack.append(LowercasedBytes.lowered(bytes[position])) }
+                return true
+            }
+            if written != true { return PhraseList.haystack(words.map(bare).joined(separator: " ")) }
+        }
+        return haystack
     }
 
     /// The words of a sentence (split at spaces).
@@ -583,7 +613,8 @@ struct Pronouns: Hashable, Sendable {
     /// The text with its pronoun markers replaced (keeping punctuation after a marker).
     func render(_ words: [String]) -> [String] {
         words.map { word -> String in
-            guard word.hasPrefix(Self.marker), word.count >= 2 else { return word }
+            // The marker is the byte 01: a word starting with another byte skips `hasPrefix`.
+            guard word.utf8.first == 0x01, word.hasPrefix(Self.marker), word.count >= 2 else { return word }
             let rest = word.dropFirst(2)
             switch word.dropFirst().first {
             case "S": return subject + rest
