@@ -826,6 +826,7 @@ public struct EntityExtractor: Sendable {
     static let painWords: Set<String> = [
         "pain", "hurts", "hurt", "hurting", "ache", "aching", "sore", "soreness", "discomfort", "painful", "scale",
     ]
+    static let painWordInitials = WordInitials(painWords)
 
     /// `out of ten` (or `out of 10`) starting at `index`.
     static func outOfTen(_ tokens: [Token], at index: Int) -> Bool {
@@ -838,7 +839,10 @@ public struct EntityExtractor: Sendable {
     func painScores(_ tokens: [Token], _ transcript: Transcript, askedAboutPain: Bool = false, answerWords: Int = 8)
         -> [ClinicalEntity]
     {
-        guard askedAboutPain || tokens.contains(where: { Self.painWords.contains($0.text) }) else { return [] }
+        guard
+            askedAboutPain
+                || tokens.contains(where: { Self.painWordInitials.mayOpen($0.text) && Self.painWords.contains($0.text) })
+        else { return [] }
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
@@ -878,7 +882,11 @@ public struct EntityExtractor: Sendable {
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
-            guard let side = Self.sideWords[tokens[index].text] else {
+            // Every side word starts with `l`, `r` or `b`: other tokens skip the lookup.
+            guard let first = tokens[index].text.utf8.first,
+                first == UInt8(ascii: "l") || first == UInt8(ascii: "r") || first == UInt8(ascii: "b"),
+                let side = Self.sideWords[tokens[index].text]
+            else {
                 index += 1
                 continue
             }
@@ -914,19 +922,25 @@ public struct EntityExtractor: Sendable {
         "caries", "root", "fill", "extraction", "extract",
     ]
 
+    static let toothWordInitials = WordInitials(toothWords)
+    /// The words that anchor a tooth number (`tooth number 3`, `#14`).
+    static let toothAnchors = ["tooth", "number", "#", "teeth", "numbers"]
+
     func teeth(_ tokens: [Token], _ transcript: Transcript) -> [ClinicalEntity] {
-        guard tokens.contains(where: { Self.toothWords.contains($0.text) }) else { return [] }
+        guard
+            tokens.contains(where: { Self.toothWordInitials.mayOpen($0.text) && Self.toothWords.contains($0.text) })
+        else { return [] }
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
             // `tooth number 3`, `tooth #14`, `#14`, `number 30`
             var probe = index
-            let anchored = ["tooth", "number", "#", "teeth", "numbers"].contains(tokens[index].text)
+            let anchored = Self.toothAnchors.contains(tokens[index].text)
             guard anchored else {
                 index += 1
                 continue
             }
-            while probe < tokens.count, ["tooth", "number", "#", "teeth", "numbers"].contains(tokens[probe].text) {
+            while probe < tokens.count, Self.toothAnchors.contains(tokens[probe].text) {
                 probe += 1
             }
             guard probe > index, let (value, count) = SpokenNumber.read(tokens, at: probe), value >= 1, value <= 32,

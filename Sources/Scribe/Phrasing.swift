@@ -176,9 +176,10 @@ package enum Phrasing {
         var output: [String] = []
         var index = 0
         while index < words.count {
-            // Only a word starting with `y` or `i` (either case) lower-cases to `you` or `i`: others skip `lowercased()`.
-            if index + 1 < words.count, words[index].utf8.count <= 3,
-                let first = words[index].utf8.first, first | 0x20 == UInt8(ascii: "y") || first | 0x20 == UInt8(ascii: "i"),
+            // Only a word starting with `y` or `i` (either case) lower-cases to `you` or `i`: others skip
+            // `lowercased()`.
+            if index + 1 < words.count, words[index].utf8.count <= 3, let first = words[index].utf8.first,
+                first | 0x20 == UInt8(ascii: "y") || first | 0x20 == UInt8(ascii: "i"),
                 ["you", "i"].contains(words[index].lowercased())
             {
                 let next = words[index + 1].lowercased()
@@ -407,6 +408,17 @@ package enum Phrasing {
 
     /// The sentence with its first letter in upper case.
     static func capitalized(_ text: String) -> String {
+        // ASCII text (nearly all): only a lower-case first letter changes, written into the new string directly.
+        let ascii: String?? = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            for byte in bytes where byte >= 0x80 { return nil }
+            guard let first = bytes.first, first >= 0x61, first <= 0x7A else { return text }
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                for offset in 0..<bytes.count { buffer[offset] = bytes[offset] }
+                buffer[0] = first & 0xDF
+                return bytes.count
+            }
+        }
+        if let ascii = ascii ?? nil { return ascii }
         guard let first = text.first else { return text }
         return first.uppercased() + text.dropFirst()
     }
