@@ -231,9 +231,9 @@ package enum Phrasing {
 
     /// The same, for a sentence already split into words.
     static func thirdPerson(words: [String], pronouns: Pronouns) -> String {
-        capitalized(
-            pronouns.render(agreeingVerbs(replace(words, patientReplacements, firstWords: patientReplacementStarts)))
-                .joined(separator: " "))
+        let replaced = replace(
+            words, patientReplacements, firstWords: patientReplacementStarts, initials: patientReplacementInitials)
+        return capitalized(pronouns.render(agreeingVerbs(replaced)).joined(separator: " "))
     }
 
     /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
@@ -243,7 +243,9 @@ package enum Phrasing {
 
     /// The same, for a sentence already split into words.
     static func aboutPatient(words: [String], pronouns: Pronouns) -> String {
-        let replaced = replace(withObjectYou(words), clinicianReplacements, firstWords: clinicianReplacementStarts)
+        let replaced = replace(
+            withObjectYou(words), clinicianReplacements, firstWords: clinicianReplacementStarts,
+            initials: clinicianReplacementInitials)
         return capitalized(pronouns.render(agreeingVerbs(replaced)).joined(separator: " "))
     }
 
@@ -286,15 +288,19 @@ package enum Phrasing {
 
     static let patientReplacementStarts = Set(patientReplacements.compactMap { $0.0.first })
     static let clinicianReplacementStarts = Set(clinicianReplacements.compactMap { $0.0.first })
+    static let patientReplacementInitials = WordInitials(patientReplacementStarts)
+    static let clinicianReplacementInitials = WordInitials(clinicianReplacementStarts)
 
     /// Replaces word sequences, comparing words without case and trailing punctuation and keeping that
     /// punctuation on the last word of the replacement.
-    static func replace(_ words: [String], _ table: [([String], [String])], firstWords: Set<String>) -> [String] {
+    static func replace(
+        _ words: [String], _ table: [([String], [String])], firstWords: Set<String>, initials: WordInitials
+    ) -> [String] {
         let bare = words.map(Self.bare)
         var output: [String] = []
         var index = 0
         while index < words.count {
-            if firstWords.contains(bare[index]),
+            if initials.mayOpen(bare[index]), firstWords.contains(bare[index]),
                 let (pattern, replacement) = table.first(where: { pattern, _ in
                     index + pattern.count <= words.count && bare[index..<(index + pattern.count)].elementsEqual(pattern)
                         && !words[index..<(index + pattern.count - 1)].contains(where: {
