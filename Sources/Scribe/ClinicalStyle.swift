@@ -124,7 +124,8 @@ enum ClinicalStyle {
         var output: [String] = []
         output.reserveCapacity(words.count + 4)
         for (index, word) in words.enumerated() {
-            guard word.utf8.contains(0x27) || word.contains("\u{2019}") else {
+            // `’` is E2 80 99 in UTF-8: a word without the byte E2 cannot hold it.
+            guard word.utf8.contains(0x27) || word.utf8.contains(0xE2) && word.contains("\u{2019}") else {
                 output.append(word)
                 continue
             }
@@ -264,8 +265,10 @@ enum ClinicalStyle {
         }
         while index < words.count {
             let key = keys[index]
-            if fillerPhraseStarts.contains(key),
-                let phrase = fillerPhrases.first(where: { phrase in
+            // One lookup says whether the word opens a filler phrase, is a filler word, or neither.
+            let filler = fillerKeys[key]
+            if let phrases = filler?.phrases,
+                let phrase = phrases.first(where: { phrase in
                     phrase.first == key && index + phrase.count <= keys.count
                         && keys[index..<(index + phrase.count)].elementsEqual(phrase)
                         && words[index..<(index + phrase.count - 1)].allSatisfy {
@@ -277,7 +280,7 @@ enum ClinicalStyle {
                 continue
             }
             // `okay` after a verb of being is what the patient is (`doing alright aside from the pain`).
-            if fillerWords.contains(key),
+            if filler?.isWord == true,
                 !(Self.statedStates.contains(key) && output.last.map { Self.beingVerbs.contains(Phrasing.bare($0)) } == true
                     && Phrasing.trailingPunctuation(output.last ?? "").isEmpty)
             {
@@ -349,7 +352,16 @@ enum ClinicalStyle {
         ["go", "ahead", "and"], ["for", "sure"], ["first", "of", "all"],
     ]
 
-    static let fillerPhraseStarts = Set(fillerPhrases.compactMap(\.first))
+    /// Per word: the filler phrases it opens (in the order of `fillerPhrases`) and whether it is a filler word.
+    static let fillerKeys: [String: (phrases: [[String]]?, isWord: Bool)] = {
+        var keys: [String: (phrases: [[String]]?, isWord: Bool)] = [:]
+        for phrase in fillerPhrases {
+            guard let first = phrase.first else { continue }
+            keys[first, default: (nil, false)].phrases = (keys[first]?.phrases ?? []) + [phrase]
+        }
+        for word in fillerWords { keys[word, default: (nil, false)].isWord = true }
+        return keys
+    }()
 
     /// A word said twice, or two or three words said twice (`the, the`, `it was, it was`), is said once.
     static func withoutRepeats(_ words: [String]) -> [String] {
@@ -657,12 +669,16 @@ enum ClinicalStyle {
     // MARK: The clinician's framing
 
     /// `I think`, `it sounds like`, `it looks like` before a statement: the note states it.
+    /// Openings that doubt what follows (built once, not per sentence).
+    static let doubtOpenings: [[String]] = [
+        ["i", "don't", "think"], ["i", "do", "not", "think"], ["i", "don't", "believe"],
+    ]
+
     static func withoutHedges(_ words: [String]) -> [String] {
         var words = words
         // `I don't think this is pneumonia` → `Unlikely that this is pneumonia`.
         let opening = words.prefix(4).map(Phrasing.bare)
-        for doubt in [["i", "don't", "think"], ["i", "do", "not", "think"], ["i", "don't", "believe"]]
-        where opening.starts(with: doubt) && words.count > doubt.count + 2 {
+        for doubt in doubtOpenings where opening.starts(with: doubt) && words.count > doubt.count + 2 {
             return ["Unlikely", "that"] + words[doubt.count...]
         }
         // Inside the sentence too: `that means I think he is retaining fluid`.
@@ -724,7 +740,10 @@ enum ClinicalStyle {
         // A word or two left over from the sentence before, cut off mid-phrase (`good | job let's continue the
         // lisinopril`): `let's` opens the item.
         if words.count > 4,
-            let at = [1, 2].first(where: { ["let's", "lets"].contains(Phrasing.bare(words[$0])) })
+            let at = (1...2).first(where: {
+                let key = Phrasing.bare(words[$0])
+                return key == "let's" || key == "lets"
+            })
         {
             return planItem(Array(words[at...]))
         }
@@ -1408,14 +1427,18 @@ extension ClinicalStyle {
         }
     }
 
+    /// `let's start by ...`, `begin by ...` (built once, not per sentence).
+    static let examinerStartOpenings: [[String]] = [
+        ["start", "by"], ["let's", "start", "by"], ["begin", "by"], ["let's", "begin", "by"],
+    ]
+
     /// The examiner saying what they are about to do (`I am going to examine her arm.`, `I will be gentle.`,
     /// `I want to listen to his heart.`): no finding yet.
     static func isExaminerIntent(_ words: [String]) -> Bool {
         guard words.count <= 14 else { return false }
         let keys = words.prefix(6).map(Phrasing.bare)
         // `let's start by listening to your heart and lungs`.
-        for opening in [["start", "by"], ["let's", "start", "by"], ["begin", "by"], ["let's", "begin", "by"]]
-        where keys.starts(with: opening) {
+        for opening in examinerStartOpenings where keys.starts(with: opening) {
             return keys.dropFirst(opening.count).first.map(examGerunds.contains) ?? false
         }
         guard let intent = examinerIntents.first(where: { keys.starts(with: $0) }) else { return false }
@@ -1433,7 +1456,7 @@ extension ClinicalStyle {
         let keys = words.map(Phrasing.bare)
         for index in keys.indices {
             let next = keys[(index + 1)...].prefix(3)
-            if ["let's", "lets"].contains(keys[index]),
+            if keys[index] == "let's" || keys[index] == "lets",
                 next.starts(with: ["take", "a", "look"]) || next.starts(with: ["have", "a", "look"])
             {
                 return true
@@ -1457,7 +1480,8 @@ extension ClinicalStyle {
     /// to give him the MMR`, `... to get the CAT scan scheduled`).
     static func isStaffLogistics(_ words: [String]) -> Bool {
         let keys = words.map(Phrasing.bare)
-        guard let staff = keys.firstIndex(where: { staffWords.contains($0) }), staff + 3 < keys.count,
+        guard let staff = keys.firstIndex(where: { staffInitials.mayOpen($0) && staffWords.contains($0) }),
+            staff + 3 < keys.count,
             keys[staff + 1] == "will" || keys[staff + 1] == "'ll",
             ["be", "come"].contains(keys[staff + 2]), ["in", "back", "by"].contains(keys[staff + 3])
         else { return false }
@@ -1508,6 +1532,7 @@ extension ClinicalStyle {
     static let introPossessives: Set<String> = ["his", "her", "their", "your", "the"]
 
     static let staffWords: Set<String> = ["nurse", "assistant", "desk", "scheduler", "receptionist", "staff", "tech"]
+    static let staffInitials = WordInitials(staffWords)
     /// Plan items the staff carry out, which keep the sentence.
     static let staffCarriedItems: Set<String> = [
         "scan", "test", "tests", "vaccine", "vaccines", "mmr", "shot", "shots", "injection", "blood", "lab", "labs",
@@ -1585,7 +1610,7 @@ extension ClinicalStyle {
     /// A question asked inside a clinician's sentence (`... is there anything that he was doing ...`): the
     /// answer is the record, not the asking.
     static func asksWithin(_ words: [String]) -> Bool {
-        let haystack = PhraseList.haystack(words.map(Phrasing.bare).joined(separator: " "))
+        let haystack = Phrasing.bareHaystack(words)
         return embeddedQuestions.any(in: haystack)
     }
 
@@ -1857,8 +1882,8 @@ extension ClinicalStyle {
 extension ClinicalStyle {
     /// Whether a word may be one of a few short words starting with one of `letters` (lower case): a check on
     /// its first byte and length that rules most words out before `Phrasing.bare` builds anything.
-    @inline(__always) static func mayBe(_ word: String, startingWith letters: String, maxLength: Int) -> Bool {
+    @inline(__always) static func mayBe(_ word: String, startingWith letters: StaticString, maxLength: Int) -> Bool {
         guard let first = word.utf8.first, word.utf8.count <= maxLength + 4 else { return false }
-        return letters.utf8.contains(first | 0x20)
+        return letters.withUTF8Buffer { $0.contains(first | 0x20) }
     }
 }

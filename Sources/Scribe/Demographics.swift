@@ -14,6 +14,8 @@ struct Demographics: Sendable {
     /// Honorifics said before a name (`mrs . peterson`, `Mr. Lee`).
     static let femaleHonorifics: Set<String> = ["mrs", "ms", "miss"]
     static let maleHonorifics: Set<String> = ["mr"]
+    static let genderedInitials = WordInitials(
+        femaleWords.union(maleWords).union(femaleHonorifics).union(maleHonorifics))
     /// Words that state the sex beside the age (`42-year-old male`).
     static let statedFemale: Set<String> = ["female", "woman", "lady", "girl", "f"]
     static let statedMale: Set<String> = ["male", "man", "gentleman", "boy", "m"]
@@ -54,7 +56,8 @@ struct Demographics: Sendable {
                 }
             }
             guard sentence.speaker == .clinician || sentence.speaker == .narrator else { continue }
-            for (index, word) in words.enumerated() {
+            // Only words whose first byte opens a gendered word or honorific are looked up.
+            for (index, word) in words.enumerated() where Self.genderedInitials.mayOpen(word.text) {
                 if honorific == nil, index + 1 < words.count, words[index + 1].kind != .number {
                     if Self.femaleHonorifics.contains(word.text) { honorific = .female }
                     if Self.maleHonorifics.contains(word.text) { honorific = .male }

@@ -385,7 +385,9 @@ public struct EntityExtractor: Sendable {
             {
                 name = known
                 nameCount = count
-            } else if tokens[index].kind == .word, tokens[index].text.count >= 4,
+            } else if tokens[index].kind == .word,
+                // Fewer than 4 bytes is fewer than 4 characters: the byte count rules most words out first.
+                tokens[index].text.utf8.count >= 4, tokens[index].text.count >= 4,
                 !Self.notMedicationWords.contains(tokens[index].text), index + 2 < tokens.count,
                 tokens[index + 1].kind == .number, Self.doseUnits.match(tokens, at: index + 2) != nil,
                 Self.vitalTriggers.match(tokens, at: index) == nil
@@ -768,13 +770,14 @@ public struct EntityExtractor: Sendable {
             if let (value, valueCount) = SpokenNumber.read(tokens, at: index) {
                 amount = value
                 count = valueCount
-            } else if ["a", "an", "one"].contains(tokens[index].text) {
+            } else if tokens[index].text == "a" || tokens[index].text == "an" || tokens[index].text == "one" {
+                // Compared one by one: an array literal here was built and freed for every token.
                 amount = 1
                 count = 1
             } else if tokens[index].text == "couple", index + 1 < tokens.count {
                 amount = 2
                 count = tokens[index + 1].text == "of" ? 2 : 1
-            } else if ["few", "several"].contains(tokens[index].text) {
+            } else if tokens[index].text == "few" || tokens[index].text == "several" {
                 amount = nil
                 count = 1
             } else {
@@ -823,6 +826,7 @@ public struct EntityExtractor: Sendable {
     static let painWords: Set<String> = [
         "pain", "hurts", "hurt", "hurting", "ache", "aching", "sore", "soreness", "discomfort", "painful", "scale",
     ]
+    static let painWordInitials = WordInitials(painWords)
 
     /// `out of ten` (or `out of 10`) starting at `index`.
     static func outOfTen(_ tokens: [Token], at index: Int) -> Bool {
@@ -835,7 +839,10 @@ public struct EntityExtractor: Sendable {
     func painScores(_ tokens: [Token], _ transcript: Transcript, askedAboutPain: Bool = false, answerWords: Int = 8)
         -> [ClinicalEntity]
     {
-        guard askedAboutPain || tokens.contains(where: { Self.painWords.contains($0.text) }) else { return [] }
+        guard
+            askedAboutPain
+                || tokens.contains(where: { Self.painWordInitials.mayOpen($0.text) && Self.painWords.contains($0.text) })
+        else { return [] }
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
@@ -875,7 +882,11 @@ public struct EntityExtractor: Sendable {
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
-            guard let side = Self.sideWords[tokens[index].text] else {
+            // Every side word starts with `l`, `r` or `b`: other tokens skip the lookup.
+            guard let first = tokens[index].text.utf8.first,
+                first == UInt8(ascii: "l") || first == UInt8(ascii: "r") || first == UInt8(ascii: "b"),
+                let side = Self.sideWords[tokens[index].text]
+            else {
                 index += 1
                 continue
             }
@@ -911,19 +922,25 @@ public struct EntityExtractor: Sendable {
         "caries", "root", "fill", "extraction", "extract",
     ]
 
+    static let toothWordInitials = WordInitials(toothWords)
+    /// The words that anchor a tooth number (`tooth number 3`, `#14`).
+    static let toothAnchors = ["tooth", "number", "#", "teeth", "numbers"]
+
     func teeth(_ tokens: [Token], _ transcript: Transcript) -> [ClinicalEntity] {
-        guard tokens.contains(where: { Self.toothWords.contains($0.text) }) else { return [] }
+        guard
+            tokens.contains(where: { Self.toothWordInitials.mayOpen($0.text) && Self.toothWords.contains($0.text) })
+        else { return [] }
         var entities: [ClinicalEntity] = []
         var index = 0
         while index < tokens.count {
             // `tooth number 3`, `tooth #14`, `#14`, `number 30`
             var probe = index
-            let anchored = ["tooth", "number", "#", "teeth", "numbers"].contains(tokens[index].text)
+            let anchored = Self.toothAnchors.contains(tokens[index].text)
             guard anchored else {
                 index += 1
                 continue
             }
-            while probe < tokens.count, ["tooth", "number", "#", "teeth", "numbers"].contains(tokens[probe].text) {
+            while probe < tokens.count, Self.toothAnchors.contains(tokens[probe].text) {
                 probe += 1
             }
             guard probe > index, let (value, count) = SpokenNumber.read(tokens, at: probe), value >= 1, value <= 32,

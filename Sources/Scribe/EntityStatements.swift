@@ -263,17 +263,13 @@ struct EntityStatements {
             guard let offset = reading.evidence.first?.lowerBound,
                 let index = transcript.sentenceIndex(at: offset)
             else { return (false, false) }
-            func words(_ sentence: Transcript.Sentence) -> Set<String> {
-                Set(sentence.text.lowercased().split { !$0.isLetter }.map(String.init))
-            }
             // A reading the patient reports (`my sugars rarely go over 200`, `my wife took my temperature`) was taken
             // at home, not in the visit.
             if transcript.kind == .dialogue, transcript.sentences[index].speaker == .patient { return (true, false) }
-            let own = words(transcript.sentences[index])
-            let today = !own.isDisjoint(with: Self.todayWords)
+            let today = transcript.sentences[index].hasWord(in: Self.todayWords)
             let turn = transcript.sentences[index].turn
             let context = transcript.sentences[max(0, index - 12)...index].contains {
-                $0.turn + 2 >= turn && !words($0).isDisjoint(with: Self.elsewhereWords)
+                $0.turn + 2 >= turn && $0.hasWord(in: Self.elsewhereWords)
             }
             return (context && !today, today)
         }

@@ -35,7 +35,7 @@ package struct PhraseList: Sendable {
 
     /// The lower-cased UTF-8 bytes of a text, to search in.
     package static func haystack(_ text: String) -> [UInt8] {
-        Array(text.lowercased().utf8)
+        LowercasedBytes.ascii(text) ?? Array(text.lowercased().utf8)
     }
 
     /// How many of the phrases occur in the haystack, counting up to `limit`.

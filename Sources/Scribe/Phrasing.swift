@@ -176,7 +176,12 @@ package enum Phrasing {
         var output: [String] = []
         var index = 0
         while index < words.count {
-            if index + 1 < words.count, words[index].utf8.count <= 3, ["you", "i"].contains(words[index].lowercased()) {
+            // Only a word starting with `y` or `i` (either case) lower-cases to `you` or `i`: others skip
+            // `lowercased()`.
+            if index + 1 < words.count, words[index].utf8.count <= 3, let first = words[index].utf8.first,
+                first | 0x20 == UInt8(ascii: "y") || first | 0x20 == UInt8(ascii: "i"),
+                ["you", "i"].contains(words[index].lowercased())
+            {
                 let next = words[index + 1].lowercased()
                 let bareNext = next.trimmingCharacters(in: ",.;:!?")
                 let trailing = String(next.dropFirst(bareNext.count))
@@ -226,9 +231,9 @@ package enum Phrasing {
 
     /// The same, for a sentence already split into words.
     static func thirdPerson(words: [String], pronouns: Pronouns) -> String {
-        capitalized(
-            pronouns.render(agreeingVerbs(replace(words, patientReplacements, firstWords: patientReplacementStarts)))
-                .joined(separator: " "))
+        let replaced = replace(
+            words, patientReplacements, firstWords: patientReplacementStarts, initials: patientReplacementInitials)
+        return capitalized(pronouns.render(agreeingVerbs(replaced)).joined(separator: " "))
     }
 
     /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
@@ -238,7 +243,9 @@ package enum Phrasing {
 
     /// The same, for a sentence already split into words.
     static func aboutPatient(words: [String], pronouns: Pronouns) -> String {
-        let replaced = replace(withObjectYou(words), clinicianReplacements, firstWords: clinicianReplacementStarts)
+        let replaced = replace(
+            withObjectYou(words), clinicianReplacements, firstWords: clinicianReplacementStarts,
+            initials: clinicianReplacementInitials)
         return capitalized(pronouns.render(agreeingVerbs(replaced)).joined(separator: " "))
     }
 
@@ -247,7 +254,9 @@ package enum Phrasing {
     /// comma) or before an auxiliary.
     static func withObjectYou(_ words: [String]) -> [String] {
         var output = words
-        for index in words.indices where bare(words[index]) == "you" {
+        // Only a word with a `y` or `Y` byte can be `you` made bare: the others skip `bare`.
+        for index in words.indices
+        where words[index].utf8.contains(where: { $0 | 0x20 == UInt8(ascii: "y") }) && bare(words[index]) == "you" {
             let next = index + 1 < words.count ? bare(words[index + 1]) : ""
             guard index > 0, words[index - 1].utf8.last.map(isMark) == false,
                 !clauseOpeners.contains(bare(words[index - 1])),
@@ -279,15 +288,19 @@ package enum Phrasing {
 
     static let patientReplacementStarts = Set(patientReplacements.compactMap { $0.0.first })
     static let clinicianReplacementStarts = Set(clinicianReplacements.compactMap { $0.0.first })
+    static let patientReplacementInitials = WordInitials(patientReplacementStarts)
+    static let clinicianReplacementInitials = WordInitials(clinicianReplacementStarts)
 
     /// Replaces word sequences, comparing words without case and trailing punctuation and keeping that
     /// punctuation on the last word of the replacement.
-    static func replace(_ words: [String], _ table: [([String], [String])], firstWords: Set<String>) -> [String] {
+    static func replace(
+        _ words: [String], _ table: [([String], [String])], firstWords: Set<String>, initials: WordInitials
+    ) -> [String] {
         let bare = words.map(Self.bare)
         var output: [String] = []
         var index = 0
         while index < words.count {
-            if firstWords.contains(bare[index]),
+            if initials.mayOpen(bare[index]), firstWords.contains(bare[index]),
                 let (pattern, replacement) = table.first(where: { pattern, _ in
                     index + pattern.count <= words.count && bare[index..<(index + pattern.count)].elementsEqual(pattern)
                         && !words[index..<(index + pattern.count - 1)].contains(where: {
@@ -352,7 +365,9 @@ package enum Phrasing {
         var index = 0
         while index + 1 < words.count {
             if words[index] == Pronouns.subjectMarker
-                || index > 0 && words[index].lowercased() == "patient" && words[index - 1].lowercased() == "the"
+                // Only a word of 7 ASCII bytes lower-cases to `patient`: the others skip `lowercased()`.
+                || index > 0 && words[index].utf8.count == 7 && words[index].lowercased() == "patient"
+                    && words[index - 1].lowercased() == "the"
             {
                 var verb = index + 1
                 if adverbs.contains(words[verb].lowercased()), verb + 1 < words.count { verb += 1 }
@@ -370,6 +385,28 @@ package enum Phrasing {
         return words
     }
 
+    /// `PhraseList.haystack(words.map(bare).joined(separator: " "))`: for ASCII words (nearly all), each word's
+    /// bare bytes (trimmed of marks, lower-cased) are written straight into one byte array, without building the
+    /// bare words and the sentence.
+    static func bareHaystack(_ words: [String]) -> [UInt8] {
+        var haystack: [UInt8] = []
+        haystack.reserveCapacity(words.reduce(0) { $0 + $1.utf8.count + 1 })
+        for (index, word) in words.enumerated() {
+            let written = word.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for byte in bytes where byte >= 0x80 { return false }
+                var start = 0
+                var end = bytes.count
+                while start < end, isMark(bytes[start]) { start += 1 }
+                while start < end, isMark(bytes[end - 1]) { end -= 1 }
+                if index > 0 { haystack.append(0x20) }
+                for position in start..<end { haystack.append(LowercasedBytes.lowered(bytes[position])) }
+                return true
+            }
+            if written != true { return PhraseList.haystack(words.map(bare).joined(separator: " ")) }
+        }
+        return haystack
+    }
+
     /// The words of a sentence (split at spaces).
     static func words(_ text: String) -> [String] {
         spaceSeparated(text)
@@ -377,6 +414,17 @@ package enum Phrasing {
 
     /// The sentence with its first letter in upper case.
     static func capitalized(_ text: String) -> String {
+        // ASCII text (nearly all): only a lower-case first letter changes, written into the new string directly.
+        let ascii: String?? = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            for byte in bytes where byte >= 0x80 { return nil }
+            guard let first = bytes.first, first >= 0x61, first <= 0x7A else { return text }
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                for offset in 0..<bytes.count { buffer[offset] = bytes[offset] }
+                buffer[0] = first & 0xDF
+                return bytes.count
+            }
+        }
+        if let ascii = ascii ?? nil { return ascii }
         guard let first = text.first else { return text }
         return first.uppercased() + text.dropFirst()
     }
@@ -583,7 +631,8 @@ struct Pronouns: Hashable, Sendable {
     /// The text with its pronoun markers replaced (keeping punctuation after a marker).
     func render(_ words: [String]) -> [String] {
         words.map { word -> String in
-            guard word.hasPrefix(Self.marker), word.count >= 2 else { return word }
+            // The marker is the byte 01: a word starting with another byte skips `hasPrefix`.
+            guard word.utf8.first == 0x01, word.hasPrefix(Self.marker), word.count >= 2 else { return word }
             let rest = word.dropFirst(2)
             switch word.dropFirst().first {
             case "S": return subject + rest

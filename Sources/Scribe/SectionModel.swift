@@ -19,6 +19,14 @@ public struct SectionModel: Sendable {
     let weights: [String: [Double]]
     /// The word-pair weights by first word, then second (looked up without building `first_second`).
     let pairWeights: [String: [String: [Double]]]
+    /// Per word: its own weight and the weights of the pairs it starts, found by one lookup.
+    let wordEntries: [String: WordEntry]
+
+    /// A word's weight (when the word is a feature) and the pairs it starts (when any).
+    struct WordEntry: Sendable {
+        var weight: [Double]?
+        var pairs: [String: [Double]]?
+    }
 
     /// The model built from the embedded table.
     public static let embedded = SectionModel(table: embeddedTable)
@@ -42,11 +50,17 @@ public struct SectionModel: Sendable {
             if parts.count == 2 { pairs[String(parts[0]), default: [:]][String(parts[1])] = values }
         }
         pairWeights = pairs
+        var entries: [String: WordEntry] = [:]
+        for (feature, values) in weights where !feature.contains("_") {
+            entries[feature, default: WordEntry()].weight = values
+        }
+        for (first, seconds) in pairs { entries[first, default: WordEntry()].pairs = seconds }
+        wordEntries = entries
     }
 
     /// The lower-case word and number tokens of a text (every number is `#`), as the builder tokenises.
     public static func tokens(_ text: String) -> [String] {
-        tokens(lowercasedUTF8: text.lowercased().utf8)
+        LowercasedBytes.withASCII(text) { tokens(lowercasedUTF8: $0) } ?? tokens(lowercasedUTF8: text.lowercased().utf8)
     }
 
     /// The same, from a text already lower-cased, as UTF-8 bytes (`PhraseList.haystack(_:)`).
@@ -77,10 +91,16 @@ public struct SectionModel: Sendable {
 
     /// How many tokens `tokens(_:)` would give, without building them.
     public static func tokenCount(_ text: String) -> Int {
+        LowercasedBytes.withASCII(text) { tokenCount(lowercasedUTF8: $0) }
+            ?? tokenCount(lowercasedUTF8: text.lowercased().utf8)
+    }
+
+    /// `tokenCount(_:)` of a text already lower-cased, as UTF-8 bytes.
+    static func tokenCount(lowercasedUTF8 bytes: some Sequence<UInt8>) -> Int {
         var count = 0
         var inToken = false
         var currentIsDigit = false
-        for byte in text.lowercased().utf8 {
+        for byte in bytes {
             let isLetter = byte >= 0x61 && byte <= 0x7A
             let isDigit = byte >= 0x30 && byte <= 0x39
             if isLetter || isDigit {
@@ -108,15 +128,20 @@ public struct SectionModel: Sendable {
         // The features found so far (few per sentence: a list is quicker than a set).
         var words: [String] = []
         var pairs: [(String, String)] = []
+        // Each token's entry, looked up once for its own weight and again read for the pair it starts.
+        var entries: [WordEntry?] = []
+        entries.reserveCapacity(tokens.count)
         for token in tokens {
-            guard let weight = weights[token], !words.contains(token) else { continue }
+            let entry = wordEntries[token]
+            entries.append(entry)
+            guard let weight = entry?.weight, !words.contains(token) else { continue }
             words.append(token)
             for division in 0..<3 { result[division] += weight[division] }
         }
         for index in tokens.indices.dropLast() {
             let first = tokens[index]
             let second = tokens[index + 1]
-            guard let weight = pairWeights[first]?[second], !pairs.contains(where: { $0 == first && $1 == second })
+            guard let weight = entries[index]?.pairs?[second], !pairs.contains(where: { $0 == first && $1 == second })
             else { continue }
             pairs.append((first, second))
             for division in 0..<3 { result[division] += weight[division] }

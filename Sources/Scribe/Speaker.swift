@@ -25,19 +25,28 @@ public enum Speaker: Hashable, Sendable {
         } else {
             key = label.lowercased().filter { $0.isLetter }
         }
-        switch key {
-        case "doctor", "dr", "clinician", "clinican", "provider", "physician", "md", "do", "np", "pa", "nurse", "rn",
+        guard let role = Self.roles[key] else { return nil }
+        self = role
+    }
+
+    /// The role each normalised label names (one lookup instead of comparing the label with every name).
+    private static let roles: [String: Speaker] = {
+        var roles: [String: Speaker] = [:]
+        for key in [
+            "doctor", "dr", "clinician", "clinican", "provider", "physician", "md", "do", "np", "pa", "nurse", "rn",
             "therapist", "counselor", "counsellor", "dentist", "vet", "veterinarian", "pharmacist", "paramedic",
             "medic", "assistant", "practitioner", "nursepractitioner", "physicianassistant", "psychiatrist",
-            "psychologist", "chiropractor", "dietitian", "trainer", "clinicianassistant", "interviewer":
-            self = .clinician
-        case "patient", "pt", "client", "pat", "owner", "caller", "interviewee":
-            self = .patient
-        case "patientguest", "guest", "guestfamily", "gestfamily", "family", "mother", "father", "parent", "spouse",
-            "wife", "husband", "son", "daughter", "caregiver", "interpreter", "guestclinician", "guestclinican":
-            self = key.hasSuffix("clinician") || key.hasSuffix("clinican") ? .clinician : .companion
-        default:
-            return nil
+            "psychologist", "chiropractor", "dietitian", "trainer", "clinicianassistant", "interviewer",
+        ] {
+            roles[key] = .clinician
         }
-    }
+        for key in ["patient", "pt", "client", "pat", "owner", "caller", "interviewee"] { roles[key] = .patient }
+        for key in [
+            "patientguest", "guest", "guestfamily", "gestfamily", "family", "mother", "father", "parent", "spouse",
+            "wife", "husband", "son", "daughter", "caregiver", "interpreter", "guestclinician", "guestclinican",
+        ] {
+            roles[key] = key.hasSuffix("clinician") || key.hasSuffix("clinican") ? .clinician : .companion
+        }
+        return roles
+    }()
 }

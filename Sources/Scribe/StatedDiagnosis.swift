@@ -11,6 +11,9 @@ enum StatedDiagnosis {
         ["looks", "like", "you", "have"], ["sounds", "like", "you", "have"], ["most", "likely"],
         ["suspect", "you", "have"], ["you", "likely", "have"], ["you", "probably", "have"],
     ]
+    /// The cues by their first word, each list in the order of `cues` (one lookup per word instead of a comparison
+    /// with every cue).
+    static let cuesByFirstWord: [String: [[String]]] = Dictionary(grouping: cues) { $0.first ?? "" }
     /// Words between the cue and the diagnosis that say nothing of it.
     static let leadIns: Set<String> = [
         "a", "an", "the", "some", "probably", "likely", "possibly", "what", "we", "call", "is", "called", "of",
@@ -40,7 +43,9 @@ enum StatedDiagnosis {
         where sentence.speaker == .clinician || sentence.speaker == .narrator {
             let keys = words.map(\.text)
             for index in keys.indices {
-                guard let cue = cues.first(where: { keys[index...].starts(with: $0) }) else { continue }
+                guard let candidates = cuesByFirstWord[keys[index]],
+                    let cue = candidates.first(where: { keys[index...].starts(with: $0) })
+                else { continue }
                 var start = index + cue.count
                 while start < keys.count, leadIns.contains(keys[start]) { start += 1 }
                 var end = start

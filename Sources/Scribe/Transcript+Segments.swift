@@ -231,10 +231,15 @@ extension Transcript {
             }
             inWord = true
             // Punctuation attached to a word (`you,` `me?`) is not part of it.
-            if [",", ".", "?", "!", ";", ":"].contains(scalar) { continue }
+            switch scalar.value {
+            case 0x2C, 0x2E, 0x3F, 0x21, 0x3B, 0x3A: continue  // , . ? ! ; :
+            default: break
+            }
             length += 1
             if length <= 8 {
-                let value = scalar.value < 0x80 ? UInt64(scalar.value | (scalar.isLetter ? 0x20 : 0)) : 0xFF
+                // An ASCII letter is A–Z or a–z: lower-cased by setting its 0x20 bit.
+                let isLetter = (scalar.value | 0x20) >= 0x61 && (scalar.value | 0x20) <= 0x7A
+                let value = scalar.value < 0x80 ? UInt64(scalar.value | (isLetter ? 0x20 : 0)) : 0xFF
                 packed = packed << 8 | value
             }
         }
