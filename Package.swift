@@ -78,6 +78,11 @@ let package = Package(
             exclude: ["Generated/README.md"],
             swiftSettings: swiftSettings + optimizedInDebug
         ),
+        .executableTarget(
+            name: "DiagnosisIndexGenerator",
+            dependencies: ["Terminology"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Scribe",
             dependencies: ["Terminology"],

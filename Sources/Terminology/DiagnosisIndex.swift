@@ -5,9 +5,13 @@
 /// set, in the form clinicians write them: nonessential modifiers in parentheses dropped, a trailing
 /// `, unspecified ...` or `NOS` dropped. Phrases are matched on search terms (`SearchTerms.terms`), so the
 /// synonym table applies. Phrases are kept as hashes of their word numbers: matching allocates nothing.
+///
+/// The shared index is read from tables generated at build time (`Generated/DiagnosisIndexData.swift`, see
+/// `Tables`): building it from the code set takes about 0.3 s, which every one-shot command would pay.
+/// `DiagnosisIndexDataTests` builds it from the sources and compares.
 public final class DiagnosisIndex: Sendable {
-    /// The index of the shared code set, built on first use.
-    public static let shared = DiagnosisIndex(codeSet: .shared)
+    /// The index of the shared code set: the generated tables, or (should they not fit the code set) built.
+    public static let shared = DiagnosisIndex(codeSet: .shared, tables: generatedTables)
 
     /// What a phrase names.
     public struct Target: Hashable, Sendable {
@@ -31,29 +35,38 @@ public final class DiagnosisIndex: Sendable {
 
     /// A title's words: those it says, and those after `without` / `not` (absent), outside parentheses.
     public struct TitleTerms: Sendable {
-        public var positive: [Int32]
-        public var absent: [Int32]
+        public var positive: ArraySlice<Int32>
+        public var absent: ArraySlice<Int32>
         /// Words right after `unspecified` (`unspecified knee`): the axis left unspecified.
-        public var axis: [Int32] = []
+        public var axis: ArraySlice<Int32> = []
     }
 
     let codeSet: ICD10CM
+    /// The phrases, title words and vocabulary as flat arrays.
+    let tables: Tables
     /// Word → number.
-    public let vocabulary: [String: Int32]
-    /// Hash of a phrase's word numbers → target.
-    let phrases: [UInt64: Target]
-    /// First word number → phrase lengths starting with it, longest first.
-    let lengths: [Int32: [Int]]
-    /// Listed node → its title's words (made codes: their parent's, plus `extensionTerms`).
-    let titleTerms: [TitleTerms]
-    /// Per 7th-character definition, per character: the meaning's words.
-    let extensionTerms: [[TitleTerms]]
+    public var vocabulary: Vocabulary { tables.vocabulary }
     /// The longest phrase, in terms.
-    public let longestPhrase: Int
+    public var longestPhrase: Int { tables.longestPhrase }
 
-    /// Builds the index.
-    public init(codeSet: ICD10CM) {
+    /// An index over tables made for this code set (`tables(of:)`, or the generated ones); built from the code
+    /// set when they are nil or do not fit it.
+    init(codeSet: ICD10CM, tables: Tables?) {
         self.codeSet = codeSet
+        if let tables, tables.fits(codeSet) {
+            self.tables = tables
+        } else {
+            self.tables = Self.tables(of: codeSet)
+        }
+    }
+
+    /// Builds the index from the code set.
+    public convenience init(codeSet: ICD10CM) {
+        self.init(codeSet: codeSet, tables: Self.tables(of: codeSet))
+    }
+
+    /// Builds the tables from the code set: the concept phrases, every title and inclusion term.
+    static func tables(of codeSet: ICD10CM) -> Tables {
         var vocabulary: [String: Int32] = [:]
         vocabulary.reserveCapacity(40_000)
         func number(_ word: String) -> Int32 {
@@ -93,7 +106,9 @@ public final class DiagnosisIndex: Sendable {
             let analysed = Self.analyse(node.title)
             let positive = analysed.positive.map(number)
             titleTerms.append(
-                TitleTerms(positive: positive, absent: analysed.absent.map(number), axis: analysed.axis.map(number)))
+                TitleTerms(
+                    positive: positive[...], absent: analysed.absent.map(number)[...], axis: analysed.axis.map(number)[...]
+                ))
             for (place, word) in positive.enumerated() where !positive[..<place].contains(word) {
                 titleCount[word, default: 0] += 1
             }
@@ -135,25 +150,24 @@ public final class DiagnosisIndex: Sendable {
                 }
             }
         }
-        extensionTerms = codeSet.extensions.map { definition in
+        let extensionTerms = codeSet.extensions.map { definition in
             definition.map { character in
                 let analysed = Self.analyse("x " + character.meaning)
                 return TitleTerms(
-                    positive: analysed.positive.dropFirst().map(number), absent: analysed.absent.map(number),
-                    axis: analysed.axis.map(number))
+                    positive: analysed.positive.dropFirst().map(number)[...], absent: analysed.absent.map(number)[...],
+                    axis: analysed.axis.map(number)[...])
             }
         }
-        self.vocabulary = vocabulary
-        self.phrases = phrases
-        self.lengths = lengths.mapValues { $0.sorted(by: >) }
-        self.titleTerms = titleTerms
-        self.longestPhrase = longest
+        return Tables(
+            vocabulary: vocabulary, phrases: phrases, lengths: lengths, titleTerms: titleTerms,
+            extensionTerms: extensionTerms, longestPhrase: longest, codeSet: codeSet)
     }
 
-    /// The words of the shared code set's diagnosis vocabulary, found without building the index: for a caller
-    /// that only asks whether a word names part of a diagnosis (the note writer's problem headings), which the whole
-    /// index would make wait about 0.3 s on first use.
-    public static let sharedVocabulary = vocabularyWords(of: .shared)
+    /// The words of the shared code set's diagnosis vocabulary, for a caller that only asks whether a word names
+    /// part of a diagnosis (the note writer's problem headings): the generated tables' (reading them does not load
+    /// the code set), or read from the code set should they not fit it.
+    public static let sharedVocabulary =
+        generatedTables.flatMap { $0.fitsSharedText ? $0.vocabulary : nil } ?? shared.vocabulary
 
     /// The words `vocabulary` numbers, read straight from their sources as `init(codeSet:)` reads them: the terms
     /// (the synonym table applied) of the concept phrases, and of every listed title and inclusion term (external
@@ -339,19 +353,23 @@ public final class DiagnosisIndex: Sendable {
 
     /// The numbers of a sequence of terms (-1 for a word no phrase or title has).
     public func numbers(_ terms: [String]) -> [Int32] {
-        terms.map { vocabulary[$0] ?? -1 }
+        terms.map { tables.vocabulary.number($0) ?? -1 }
     }
 
     /// The number of a word, if a phrase or title has it.
-    public func number(_ word: String) -> Int32? { vocabulary[word] }
+    public func number(_ word: String) -> Int32? { tables.vocabulary.number(word) }
 
     /// The longest phrase starting at `position` of a sequence of word numbers, with its length.
     public func match(_ numbers: [Int32], at position: Int) -> (target: Target, length: Int)? {
-        guard position < numbers.count, numbers[position] >= 0, let candidates = lengths[numbers[position]] else {
-            return nil
-        }
-        for length in candidates where position + length <= numbers.count {
-            if let target = phrases[Self.hash(numbers[position..<(position + length)])] { return (target, length) }
+        guard position < numbers.count, numbers[position] >= 0 else { return nil }
+        for stored in tables.phraseLengths(startingWith: numbers[position]) {
+            let length = Int(stored)
+            guard position + length <= numbers.count else { continue }
+            if let found = tables.phrase(Self.hash(numbers[position..<(position + length)])) {
+                let target = Target(
+                    code: ICD10Code(codeSet: codeSet, index: found.node), source: found.source, traits: found.traits)
+                return (target, length)
+            }
         }
         return nil
     }
@@ -359,9 +377,9 @@ public final class DiagnosisIndex: Sendable {
     /// A code's title words (a made code: its parent's and its 7th character's).
     public func titleTerms(of code: ICD10Code) -> TitleTerms {
         let node = codeSet.nodes[Int(code.index)]
-        guard node.isExtended, node.parent >= 0 else { return titleTerms[Int(code.index)] }
-        var terms = titleTerms[Int(node.parent)]
-        let added = extensionTerms[Int(node.seventh)][Int(node.extensionIndex)]
+        guard node.isExtended, node.parent >= 0 else { return tables.titleTerms(ofNode: Int(code.index)) }
+        var terms = tables.titleTerms(ofNode: Int(node.parent))
+        let added = tables.extensionTerms(Int(node.seventh), Int(node.extensionIndex))
         terms.positive.append(contentsOf: added.positive)
         terms.absent.append(contentsOf: added.absent)
         terms.axis.append(contentsOf: added.axis)

@@ -72,6 +72,8 @@ public final class ICD10CM: Sendable {
 
     /// The number of billable codes.
     public let billableCount: Int
+    /// The length of the tabular text it was read from, in UTF-8 bytes (generated tables name the text they fit).
+    let sourceLength: Int
 
     init(text: StaticString) {
         var reader = TabularReader()
@@ -85,6 +87,7 @@ public final class ICD10CM: Sendable {
         extensions = built.extensions
         byCode = built.byCode
         billableCount = built.nodes.reduce(0) { $0 + ($1.isBillable ? 1 : 0) }
+        sourceLength = text.utf8CodeUnitCount
     }
 
     /// The code's details, given with or without its dot, in any case; nil for a code that does not exist.

@@ -7,8 +7,8 @@ import Testing
 struct DiagnosisVocabularyTests {
     @Test("the vocabulary read from the sources is the one the index numbers, word for word")
     func sameWords() {
-        let direct = DiagnosisIndex.sharedVocabulary
-        let indexed = Set(DiagnosisIndex.shared.vocabulary.keys)
+        let direct = DiagnosisIndex.vocabularyWords(of: .shared)
+        let indexed = Set(DiagnosisIndex(codeSet: .shared).vocabulary.words)
         let missing = indexed.subtracting(direct)
         let extra = direct.subtracting(indexed)
         #expect(missing.isEmpty, "\(missing.sorted().prefix(40))")
