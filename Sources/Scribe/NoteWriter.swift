@@ -255,15 +255,18 @@ public struct NoteWriter: Sendable {
         // With problems named, an assessment sentence before the first of them belongs to none: talk around the
         // problems (`That is a hard thing to get over.`), history told again (`He was put on the prozac last
         // year.`, `She is allergic to percocet.`) or an examination finding (`She is not running a fever.`), not the
-        // assessment of one. It stays when it names a problem the patient has or a tooth, or rules a problem out
+        // assessment of one. It stays when it names or states a problem the patient has or a tooth, or rules a problem out
         // (`Unlikely that this is pneumonia ...`).
         guard
             let firstHeaded = headed.indices.first(where: { index in
                 isProblemOriented(statements[index]) && headed[index].subsection != statements[index].subsection
             })
         else { return headed }
-        let present = entities.filter { ($0.kind == .problem && !$0.negated && $0.context != .family) || $0.kind == .tooth }
-            .flatMap { $0.evidence.map(\.lowerBound) }.sorted()
+        // A diagnosis stated in words (`you have a sprain of your right ankle`) counts though the lexicon may not
+        // know it.
+        let present = (entities.filter { ($0.kind == .problem && !$0.negated && $0.context != .family) || $0.kind == .tooth }
+            .flatMap { $0.evidence.map(\.lowerBound) }
+            + StatedDiagnosis.diagnoses(in: transcript, tokens: tokens).map(\.evidence.lowerBound)).sorted()
         let ruledOut = entities.filter { $0.kind == .problem && $0.negated }.flatMap { $0.evidence.map(\.lowerBound) }
             .sorted()
         return headed.enumerated().filter { offset, statement in
@@ -272,8 +275,19 @@ public struct NoteWriter: Sendable {
                 || statement.evidence.contains { Self.anyStart(in: $0, sorted: present) }
                 || (statement.evidence.contains { Self.anyStart(in: $0, sorted: ruledOut) }
                     && Self.rulesOut(statement.text))
+                || Self.statesCondition(statement.text)
                 || Self.performedVerbs.contains(Phrasing.bare(statement.text.prefix { $0 != " " }.lowercased()))
         }.map(\.element)
+    }
+
+    /// Whether a sentence says the patient has a condition the lexicon may not know (`The patient has an abrasion
+    /// of their right knee.`): the patient, `has`, an article.
+    static func statesCondition(_ text: String) -> Bool {
+        var words = Phrasing.words(text.lowercased()).map(Phrasing.bare).prefix(4)
+        if words.first == "the", words.dropFirst().first == "patient" { words = words.dropFirst() }
+        let keys = Array(words)
+        return keys.count >= 3 && ["patient", "he", "she", "they"].contains(keys[0])
+            && ["has", "have"].contains(keys[1]) && ["a", "an"].contains(keys[2])
     }
 
     /// Whether a sentence weighs a diagnosis and rules it out (`Unlikely that this is pneumonia.`), rather than

@@ -42,6 +42,21 @@ struct AssessmentTalkTests {
     }
 
     @Test(
+        "a preamble sentence that states a condition or rules a problem out is assessment",
+        arguments: [
+            ("The patient has an abrasion of their right knee.", true, false),
+            ("She has a bilateral positive Tinel's sign.", true, false),
+            ("He has been taking the metformin every day.", false, false),
+            ("Unlikely that this is pneumonia, since the fever is gone.", false, true),
+            ("We will rule out a fracture with an x-ray.", false, true),
+            ("She is not running a fever.", false, false),
+        ])
+    func preambleKinds(text: String, states: Bool, rulesOut: Bool) {
+        #expect(NoteWriter.statesCondition(text) == states)
+        #expect(NoteWriter.rulesOut(text) == rulesOut)
+    }
+
+    @Test(
         "which sentences lean on what was said before",
         arguments: [
             ("That means he injured the tendons of his shoulder.", true),
