@@ -13,7 +13,7 @@ guard arguments.count == 1, let path = arguments.first else {
 let source = DiagnosisIndex.generatedSource(codeSet: .shared)
 do {
     try Data(source.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-    print("DiagnosisIndexGenerator: \(source.utf8.count) bytes -> \(path)")
+    FileHandle.standardError.write(Data("DiagnosisIndexGenerator: \(source.utf8.count) bytes -> \(path)\n".utf8))
 } catch {
     FileHandle.standardError.write(Data("DiagnosisIndexGenerator: cannot write \(path): \(error)\n".utf8))
     exit(1)
