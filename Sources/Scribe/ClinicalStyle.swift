@@ -504,7 +504,9 @@ enum ClinicalStyle {
         } else if let from = goFromThere(keys) {
             // `..., and we will go from there.`: the visit's talk, not a plan item.
             cut = count - from
-        } else if trailingAdverbs.contains(keys[count - 1]), !["me", "you", "and", "is", "are"].contains(keys[count - 2]) {
+        } else if trailingAdverbs.contains(keys[count - 1]),
+            !["me", "you", "and", "is", "are"].contains(keys[count - 2])
+        {
             // `She still has those, too.`, `Continue that once a week also.`: spoken, not written.
             cut = 1
         } else {

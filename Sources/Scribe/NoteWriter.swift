@@ -106,9 +106,8 @@ public struct NoteWriter: Sendable {
             }
             statements += fromEntities.statements
             // In transcript order among the spoken statements, so that it heads or joins the problem it is said with.
-            for diagnosis in statedDiagnoses(
-                transcript, tokens: extraction.tokens, statements: statements, layout: layout)
-            {
+            let stated = StatedDiagnosis.diagnoses(in: transcript, tokens: extraction.tokens)
+            for diagnosis in statedDiagnoses(stated, statements: statements, layout: layout) {
                 let start = diagnosis.evidence.first?.lowerBound ?? 0
                 let at = statements.firstIndex {
                     $0.origin == .sentence && ($0.evidence.first?.lowerBound ?? 0) > start
@@ -117,7 +116,8 @@ public struct NoteWriter: Sendable {
             }
             statements = withoutRepeatedVitals(statements, entities: entities)
             statements = problemOriented(
-                statements, entities: entities, layout: layout, transcript: transcript, tokens: extraction.tokens)
+                statements, entities: entities, stated: stated, layout: layout, transcript: transcript,
+                tokens: extraction.tokens)
             statements = withoutRestatements(statements)
         }
         // Where no assessment is stated, the presenting problem is the reason the visit states, when it states one.
@@ -195,10 +195,11 @@ public struct NoteWriter: Sendable {
 
     /// Problem-oriented assessment and plan: a sentence of either that names a problem (present or
     /// uncertain, not denied) goes under that problem; one that names none stays with the problem before it.
-    /// Sentences under the layout's own sub-sections (risk assessment, goals) keep them.
+    /// Sentences under the layout's own sub-sections (risk assessment, goals) keep them. `stated` are the
+    /// diagnoses the clinician states in words (`StatedDiagnosis`).
     func problemOriented(
-        _ statements: [NoteStatement], entities: [ClinicalEntity], layout: NoteLayout, transcript: Transcript,
-        tokens: [[Token]]
+        _ statements: [NoteStatement], entities: [ClinicalEntity], stated: [(text: String, evidence: Range<Int>)],
+        layout: NoteLayout, transcript: Transcript, tokens: [[Token]]
     ) -> [NoteStatement] {
         // A problem only considered (`rule out asthma`) does not open a problem of its own.
         let mentions = entities.filter { $0.kind == .problem && !$0.negated && !$0.uncertain && $0.context == nil }
@@ -255,8 +256,8 @@ public struct NoteWriter: Sendable {
         // With problems named, an assessment sentence before the first of them belongs to none: talk around the
         // problems (`That is a hard thing to get over.`), history told again (`He was put on the prozac last
         // year.`, `She is allergic to percocet.`) or an examination finding (`She is not running a fever.`), not the
-        // assessment of one. It stays when it names or states a problem the patient has or a tooth, or rules a problem out
-        // (`Unlikely that this is pneumonia ...`).
+        // assessment of one. It stays when it names or states a problem the patient has or a tooth, or rules a
+        // problem out (`Unlikely that this is pneumonia ...`).
         guard
             let firstHeaded = headed.indices.first(where: { index in
                 isProblemOriented(statements[index]) && headed[index].subsection != statements[index].subsection
@@ -264,9 +265,10 @@ public struct NoteWriter: Sendable {
         else { return headed }
         // A diagnosis stated in words (`you have a sprain of your right ankle`) counts though the lexicon may not
         // know it.
-        let present = (entities.filter { ($0.kind == .problem && !$0.negated && $0.context != .family) || $0.kind == .tooth }
-            .flatMap { $0.evidence.map(\.lowerBound) }
-            + StatedDiagnosis.diagnoses(in: transcript, tokens: tokens).map(\.evidence.lowerBound)).sorted()
+        let named = entities.filter { entity in
+            (entity.kind == .problem && !entity.negated && entity.context != .family) || entity.kind == .tooth
+        }
+        let present = (named.flatMap { $0.evidence.map(\.lowerBound) } + stated.map(\.evidence.lowerBound)).sorted()
         let ruledOut = entities.filter { $0.kind == .problem && $0.negated }.flatMap { $0.evidence.map(\.lowerBound) }
             .sorted()
         return headed.enumerated().filter { offset, statement in
@@ -646,10 +648,10 @@ public struct NoteWriter: Sendable {
 
     /// The diagnoses the clinician states that no kept assessment sentence holds, as assessment lines.
     func statedDiagnoses(
-        _ transcript: Transcript, tokens: [[Token]], statements: [NoteStatement], layout: NoteLayout
+        _ stated: [(text: String, evidence: Range<Int>)], statements: [NoteStatement], layout: NoteLayout
     ) -> [NoteStatement] {
         let assessed = statements.filter { $0.section == .assessment }
-        return StatedDiagnosis.diagnoses(in: transcript, tokens: tokens).compactMap { diagnosis in
+        return stated.compactMap { diagnosis in
             guard
                 !assessed.contains(where: { kept in
                     kept.evidence.contains { $0.contains(diagnosis.evidence.lowerBound) }
