@@ -616,8 +616,8 @@ enum ClinicalStyle {
             first == "as" && words.count > 2 && Phrasing.bare(words[1]) == "far"
             && Phrasing.bare(words[2]) == "as"
         let hasComma = words.dropLast().contains { $0.hasSuffix(",") || $0.hasSuffix(";") }
-        // `If he tries to even lay on that shoulder.`, `Aside from this shoulder pain that he has been having.`,
-        // `As long as she does not move her shoulder.`: a condition or a setting whose main clause never came. A
+        // `If he tries to even lay on that shoulder.`, `Aside from the projects.`, `As long as she does not move her
+        // shoulder.`: a condition or a setting whose main clause never came. A
         // main clause names its own subject after the opening clause's (`When she lies down she gets short of
         // breath.`), which speech recognition writes without the comma.
         let asLongAs =

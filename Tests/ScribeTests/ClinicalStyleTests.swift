@@ -245,6 +245,7 @@ struct ClinicalStyleTests {
             // A condition or setting whose main clause never came.
             ("If he tries to even lay on that shoulder.", .patient),
             ("When he is doing the projects.", .patient),
+            ("Aside from the projects at home.", .patient),
             // A vital sign named with where it was taken, and no reading; a review of them without a verdict.
             ("Looked at her vitals when she came in today.", .clinician),
             ("Blood pressure at home.", .clinician),
