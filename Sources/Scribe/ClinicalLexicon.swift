@@ -185,6 +185,8 @@ package enum ClinicalLexicon {
         "do not have", "hasn't had", "haven't had", "has not had", "have not had", "didn't have", "did not have",
         "no history of", "don't think", "do not think", "doesn't think", "not any", "none", "resolved",
         "doesn't", "don't", "didn't", "isn't", "wasn't", "aren't", "haven't", "hasn't", "can't",
+        // A contraction written as two words (`i have n't had any`, `i do n't`), as some speech recognition does.
+        "n't",
     ]
 
     static let negationAfter: [String] = [

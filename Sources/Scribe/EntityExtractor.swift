@@ -127,11 +127,16 @@ public struct EntityExtractor: Sendable {
         "no", "nope", "nah", "not really", "never", "none", "negative", "not at all", "i don't", "i haven't",
         "i have not", "i do not", "not that i know", "not that i've noticed", "no i don't", "uh-uh",
         "not at this time", "not at the moment", "not lately", "not recently",
+        // The contractions written as two words (`i have n't`).
+        "i do n't", "i have n't", "i did n't",
     ])
     static let positiveAnswers = TokenPhrases([
         "yes", "yeah", "yep", "yup", "uh-huh", "mm-hmm", "sometimes", "a little", "a bit", "i do", "i have", "correct",
         "definitely", "occasionally", "i did", "it does", "some",
     ])
+
+    /// Words that turn a `yes`-like opening (`i have`, `i do`) into a denial when they follow it.
+    static let denialWords: Set<String> = ["not", "n't", "never", "no"]
 
     /// The patient's yes or no right after a clinician's question.
     func answer(after index: Int, in transcript: Transcript, tokens: [[Token]]) -> Answer? {
@@ -144,7 +149,10 @@ public struct EntityExtractor: Sendable {
         if Self.negativeAnswers.match(words, at: 0) != nil {
             return Answer(tokens: tokens[next], range: sentence.range, affirmative: false)
         }
-        if Self.positiveAnswers.match(words, at: 0) != nil {
+        // `i have` opens `i have never had that` too.
+        if let (_, count) = Self.positiveAnswers.match(words, at: 0),
+            count >= words.count || !Self.denialWords.contains(words[count].text)
+        {
             return Answer(tokens: tokens[next], range: sentence.range, affirmative: true)
         }
         return nil
@@ -629,6 +637,9 @@ public struct EntityExtractor: Sendable {
     static let negationAfter = TokenPhrases(ClinicalLexicon.negationAfter)
     static let uncertaintyBefore = TokenPhrases(ClinicalLexicon.uncertaintyBefore + ["not sure", "unsure"])
     static let hypotheticalBefore = TokenPhrases(ClinicalLexicon.hypotheticalBefore)
+    /// After a denial, `any` is the denial's own word (`I have not had any chest pain`), not a question or a
+    /// condition.
+    static let hypotheticalBeforeDenied = TokenPhrases(ClinicalLexicon.hypotheticalBefore.filter { $0 != "any" })
     static let historicalBefore = TokenPhrases(ClinicalLexicon.historicalBefore)
     static let familyBefore = TokenPhrases(ClinicalLexicon.familyBefore)
     /// Words after a disease that make it the name of a vaccine.
@@ -691,12 +702,7 @@ public struct EntityExtractor: Sendable {
                 continue
             }
             // A word that is a medication or vital trigger here (`cold` in `cold sensitivity` is matched whole).
-            var scopeStart = max(0, index - Self.scopeBefore)
-            for back in stride(from: index - 1, through: scopeStart, by: -1) where Self.isScopeEnd(tokens, back) {
-                scopeStart = back + 1
-                break
-            }
-            let before = scopeStart..<index
+            let before = Self.modifierScope(tokens, before: index)
             let end = index + count
             var scopeEnd = min(tokens.count, end + Self.scopeAfter)
             for forward in end..<scopeEnd where Self.isScopeEnd(tokens, forward) {
@@ -704,12 +710,7 @@ public struct EntityExtractor: Sendable {
                 break
             }
             let after = end..<scopeEnd
-            let negatedBefore =
-                Self.negationBefore.firstMatch(in: tokens, before).map { match in
-                    // `not sure` is doubt, not denial.
-                    !(tokens[match.start].text == "not" && match.start + 1 < tokens.count
-                        && ["sure", "only", "just"].contains(tokens[match.start + 1].text))
-                } ?? false
+            let negatedBefore = Self.denies(tokens, before)
             let negated = negatedBefore || Self.negationAfter.occurs(in: tokens, after)
             let uncertain =
                 Self.uncertaintyBefore.occurs(in: tokens, before)
@@ -721,7 +722,9 @@ public struct EntityExtractor: Sendable {
             var context: ClinicalEntity.Context?
             if Self.familyBefore.occurs(in: tokens, clause) {
                 context = .family
-            } else if Self.hypotheticalBefore.occurs(in: tokens, clause) {
+            } else if (negatedBefore ? Self.hypotheticalBeforeDenied : Self.hypotheticalBefore)
+                .occurs(in: tokens, clause)
+            {
                 context = .hypothetical
             } else if Self.historicalBefore.occurs(in: tokens, before) {
                 context = .historical
@@ -734,6 +737,25 @@ public struct EntityExtractor: Sendable {
             index = end
         }
         return entities
+    }
+
+    /// The tokens before `index` that a modifier may stand in: at most `scopeBefore`, not back over a scope end
+    /// (`but`, `so`, a sentence mark).
+    static func modifierScope(_ tokens: [Token], before index: Int) -> Range<Int> {
+        var start = max(0, index - scopeBefore)
+        for back in stride(from: index - 1, through: start, by: -1) where isScopeEnd(tokens, back) {
+            start = back + 1
+            break
+        }
+        return start..<index
+    }
+
+    /// Whether the words in `before` deny what follows them (`no`, `denies`, `I have not had`); `not sure`,
+    /// `not only` and `not just` do not.
+    static func denies(_ tokens: [Token], _ before: Range<Int>) -> Bool {
+        guard let match = negationBefore.firstMatch(in: tokens, before) else { return false }
+        return !(tokens[match.start].text == "not" && match.start + 1 < tokens.count
+            && ["sure", "only", "just"].contains(tokens[match.start + 1].text))
     }
 
     /// A statement with a check of understanding tagged on (`..., it looks like you're managing it well, okay?`):

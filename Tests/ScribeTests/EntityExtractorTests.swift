@@ -30,6 +30,38 @@ struct EntityExtractorTests {
         #expect(problem("hypertension", in: EntityExtractor().entities(in: asked))?.negated == true)
     }
 
+    @Test("a denial written with its contraction split (`have n't`) denies, and its `any` is not a question")
+    func splitContractionDenies() throws {
+        let said = try Transcript(
+            """
+            [doctor] how is your breathing these days ?
+            [patient] i have n't noticed any shortness of breath . i have not had any chest pain either .
+            [doctor] okay .
+            """)
+        let found = EntityExtractor().entities(in: said)
+        let breath = try #require(problem("shortness of breath", in: found))
+        #expect(breath.negated && breath.context == nil)
+        let chest = try #require(problem("chest pain", in: found))
+        #expect(chest.negated && chest.context == nil)
+        // A question's `any` with no denial still asks.
+        let asked = try entities("Call us if you have any chest pain or fever over the weekend, she was told today.")
+        #expect(problem("chest pain", in: asked)?.context == .hypothetical)
+    }
+
+    @Test("an answer that opens like a yes and goes on to deny (`i have n't noticed any`) is a no")
+    func yesOpeningThatDenies() throws {
+        let said = try Transcript(
+            """
+            [doctor] are you having any shortness of breath ?
+            [patient] i have n't noticed any shortness of breath . just a dry cough .
+            [doctor] okay .
+            """)
+        let found = EntityExtractor().entities(in: said).filter { $0.name == "shortness of breath" }
+        #expect(!found.isEmpty)
+        let allDenied = found.allSatisfy { $0.negated }
+        #expect(allDenied)
+    }
+
     @Test("vital signs are read with their values normalised to UCUM units")
     func vitals() throws {
         let found = try entities(

@@ -68,6 +68,20 @@ struct OpeningSummaryTests {
         #expect(companion?.lowercased().contains("cough") == true, "\(companion ?? "none")")
     }
 
+    @Test("a pain the patient denies in the opening turns is not the chief complaint")
+    func deniedPainIsNotTheReason() throws {
+        let note = try NoteWriter().note(
+            transcript: """
+                [doctor] hi , what brings you in today ?
+                [patient] i have had this cough for two weeks . i have not had any chest pain though .
+                [doctor] okay . any fever ?
+                [patient] no .
+                [doctor] on exam , your lungs are clear . we will treat this as bronchitis .
+                """)
+        #expect(note.subjective.hasPrefix("CHIEF COMPLAINT\nCough."), "\(note.subjective)")
+        #expect(note.subjective.contains("Cardiovascular: Denies chest pain."), "\(note.subjective)")
+    }
+
     @Test("a follow-up visit is not written as the problem assessed when no assessment is stated")
     func followUpIsNotAProblem() throws {
         let note = try NoteWriter().note(
