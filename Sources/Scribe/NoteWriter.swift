@@ -421,7 +421,7 @@ public struct NoteWriter: Sendable {
         let observesMentalStatus = [Specialty.psychiatrist, .psychotherapist, .socialWorker].contains(specialty)
         var statements: [NoteStatement] = []
         var phase = VisitPhase.history
-        var examinedSystem: (system: String, turn: Int)?
+        var examinedSystem: (system: String, turn: Int, said: Range<Int>)?
         var reportedTurn: Int?
         var reportsAttributed = 0
         // The problem the clinician last asked about: an answer without a subject of its own is about it.
@@ -453,12 +453,16 @@ public struct NoteWriter: Sendable {
                     shownStudyTurn = sentence.turn
                 }
             }
-            guard words.count >= minimumWords || statesDiagnosis, !cleaned.hasSuffix("?"),
+            // So is a finding the examiner states in a few words (`no rales or wheezing.`, `no edema.`).
+            let statesFinding =
+                phase == .examination && sentence.speaker != .patient && words.count >= 2
+                && Self.briefFindings.any(in: haystack)
+            guard words.count >= minimumWords || statesDiagnosis || statesFinding, !cleaned.hasSuffix("?"),
                 sentence.speaker == .patient || !Phrasing.isQuestion(cleaned, words: words),
                 !Phrasing.smallTalk.any(in: haystack)
             else { continue }
             let (routed, knownFeatures) = router.classify(tokens: words, haystack: haystack)
-            guard knownFeatures >= minimumKnownFeatures || statesDiagnosis else { continue }
+            guard knownFeatures >= minimumKnownFeatures || statesDiagnosis || statesFinding else { continue }
             // Spoken fillers go before the person changes (`you know` is not the patient knowing).
             let spoken = Phrasing.withDigits(ClinicalStyle.withoutFillers(cleanedWords))
             // A clinician's turn that holds the patient's own words (a transcript that merged the turns).
@@ -531,15 +535,19 @@ public struct NoteWriter: Sendable {
                     placed = .plan
                 }
                 var text = Phrasing.aboutPatient(words: spoken, pronouns: pronouns.clinician)
+                // Where the system heading a finding was named, when an announcement before it named it.
+                var namedSystem: Range<Int>?
                 if placed == .objective {
                     // "On examination of your back" names the system of the findings that follow in the turn.
                     let (system, finding) = Phrasing.examinedFinding(Phrasing.words(text))
                     if finding.isEmpty {
-                        examinedSystem = system.map { ($0, sentence.turn) }
+                        examinedSystem = system.map { ($0, sentence.turn, sentence.range) }
                         continue
                     }
                     // The system heads its first finding only.
-                    let label = system ?? examinedSystem.flatMap { $0.turn == sentence.turn ? $0.system : nil }
+                    let carried = system == nil ? examinedSystem.flatMap { $0.turn == sentence.turn ? $0 : nil } : nil
+                    let label = system ?? carried?.system
+                    namedSystem = carried?.said
                     text = ((label.map { [$0 + ":"] } ?? []) + finding).joined(separator: " ")
                     examinedSystem = nil
                 }
@@ -586,7 +594,9 @@ public struct NoteWriter: Sendable {
                     recorded = ClinicalStyle.withoutExaminerTail(condensed)
                     if readsStudy { results.insert(statements.count) }
                 }
-                statements.append(NoteStatement(section: placed, text: recorded, evidence: [sentence.range]))
+                statements.append(
+                    NoteStatement(
+                        section: placed, text: recorded, evidence: (namedSystem.map { [$0] } ?? []) + [sentence.range]))
             }
         }
         return select(statements, transcriptTokens: SectionModel.tokenCount(transcript.text), results: results)
@@ -622,6 +632,13 @@ public struct NoteWriter: Sendable {
         }
         return (elements, replaced)
     }
+
+    /// Examination findings a sentence of a few words can state whole (`no edema.`, `neck supple.`).
+    static let briefFindings = PhraseList([
+        "rales", "wheez", "rhonchi", "crackles", "murmur", "gallop", "edema", "jvd", "jugular venous", "guarding",
+        "rebound", "lymphadenopathy", "effusion", "erythema", "clubbing", "cyanosis", "bruit", "nontender",
+        "non-tender", "tenderness", "supple",
+    ])
 
     /// The most words of a kept answer that the history element written from it replaces.
     static let bareAnswerWords = 10

@@ -181,6 +181,8 @@ extension Phrasing {
         "rales": "Respiratory", "rhonchi": "Respiratory", "bowel": "Gastrointestinal", "quadrant": "Gastrointestinal",
         "thyroid": "Neck", "thyromegaly": "Neck", "lymphadenopathy": "Neck", "edema": "Extremities",
         "rash": "Skin", "tonsils": "Throat", "sinuses": "Head", "distress": "Constitutional",
+        "rebound": "Gastrointestinal", "guarding": "Gastrointestinal", "hepatosplenomegaly": "Gastrointestinal",
+        "jugular": "Neck", "jvd": "Neck", "rub": "Cardiovascular", "rubs": "Cardiovascular",
     ]
 
     static let partDeterminers: Set<String> = [

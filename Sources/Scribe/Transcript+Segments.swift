@@ -137,6 +137,13 @@ extension Transcript {
             starts = !["if", "that", "is"].contains(previous)
         } else if key == "there's" {
             starts = !["if", "that"].contains(previous)
+        } else if key == "on", examOwners.contains(next), index + 2 < words.count,
+            let exam = words[(index + 2)..<min(words.count, index + 5)].firstIndex(where: { examWords.contains($0.key) }),
+            exam + 1 < words.count
+        {
+            // `lungs clear bilaterally | on his heart exam he has a murmur`: each region the examiner names opens
+            // its findings (not when nothing follows the region).
+            starts = !["that", "if", "because"].contains(previous)
         } else if clinicianOpeners.contains([key, next]) {
             starts = !["that", "if", "because"].contains(previous)
         } else if opensQuestion(words, at: index) {
@@ -161,6 +168,9 @@ extension Transcript {
     }
 
     static let resetWords: Set<String> = ["okay", "ok", "alright", "now", "let's", "lets"]
+    /// Whose examination `on ... exam` names (`on his heart exam`, `on the skin exam`).
+    static let examOwners: Set<String> = ["his", "her", "your", "their", "the"]
+    static let examWords: Set<String> = ["exam", "exams", "examination"]
     static let joiners: Set<String> = ["and", "so", "but", "well", "okay", "alright", "now", "um", "uh"]
     static let soFollowers: Set<String> = [
         "let's", "for", "on", "i", "we", "you", "what", "how", "in", "today", "looking", "if", "your", "that's",

@@ -689,4 +689,42 @@ struct HistoryElementTests {
         let said = diagnosis.map { $0.evidence.map { transcript.text(in: $0) }.joined(separator: " ") } ?? ""
         #expect(said.contains("medial meniscus sprain"), "\(said)")
     }
+
+    @Test("an examination dictated without punctuation is split at each region it names, and a few words state a finding")
+    func unpunctuatedExaminationRegions() throws {
+        // Written for this test, in the style of speech recognition without punctuation.
+        let transcript = """
+            [doctor] hi mister smith how are you doing today what brings you in
+            [patient] my back has been hurting for two weeks since i lifted a box at work and it is not getting better
+            [doctor] okay let's do a quick physical exam on his lung exam no rales no wheezing on his heart exam he \
+            has a two over six systolic ejection murmur he had that in the past on his abdominal exam no masses or \
+            any rebound or guarding on his back exam he has tenderness in the lower back
+            [patient] okay
+            [doctor] so for your back strain i want you to take ibuprofen six hundred milligrams three times a day \
+            and do physical therapy and follow up in two weeks
+            """
+        let note = try NoteWriter().note(transcript: transcript)
+        let lines = note.objective.split(separator: "\n").map(String.init)
+        #expect(lines.contains("Respiratory: No rales no wheezing."), "\(note.objective)")
+        #expect(lines.contains("Cardiovascular: 2 over 6 systolic ejection murmur."), "\(note.objective)")
+        #expect(lines.contains("Gastrointestinal: No masses or any rebound or guarding."), "\(note.objective)")
+        #expect(lines.contains("Back: Tenderness in the lower back."), "\(note.objective)")
+        // No finding carries the next region's name on its end.
+        #expect(!note.objective.contains(" exam."), "\(note.objective)")
+    }
+
+    @Test("a pertinent negative of a few words stays in the examination under its system")
+    func briefFindings() throws {
+        let transcript = """
+            [patient] my back has been hurting for two weeks since i lifted a box at work and it is not getting better .
+            [doctor] okay , let's do a quick physical exam . no rales or wheezing . no jugular venous distention . \
+            no rebound or guarding . no edema . on his back exam he has tenderness in the lower back .
+            [patient] okay .
+            """
+        let lines = try NoteWriter().note(transcript: transcript).objective.split(separator: "\n").map(String.init)
+        #expect(lines.contains("Respiratory: No rales or wheezing."), "\(lines)")
+        #expect(lines.contains("Neck: No jugular venous distention."), "\(lines)")
+        #expect(lines.contains("Gastrointestinal: No rebound or guarding."), "\(lines)")
+        #expect(lines.contains("Extremities: No edema."), "\(lines)")
+    }
 }
