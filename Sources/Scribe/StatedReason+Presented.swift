@@ -10,6 +10,12 @@ extension StatedReason {
         ["in", "for"], ["come", "in", "with"], ["came", "in", "with"], ["coming", "in", "with"], ["come", "in", "for"],
         ["coming", "in", "for"], ["complaining", "of"], ["complains", "of"], ["told", "me", "that", "you", "have"],
         ["told", "me", "you", "have"], ["evaluation", "of"], ["to", "be", "seen", "for"], ["seen", "for"],
+    ] + havingCues
+    /// `so you're having some difficulty urinating`, `you've been having some difficulty swallowing`: a reason only
+    /// when what follows is a complaint of two words or more that names no body part (a part's pain is read, with
+    /// its side, from the patient's words by ``reason(in:tokens:turns:annualTurns:)``).
+    static let havingCues: [[String]] = [
+        ["you're", "having"], ["you", "are", "having"], ["you've", "been", "having"], ["you", "have", "been", "having"],
     ]
     /// Words between the cue and the problem that say nothing of it.
     static let leadIns: Set<String> = [
@@ -22,6 +28,7 @@ extension StatedReason {
         "to", "from", "in", "on", "at", "after", "when", "he", "she", "you", "i", "we", "they", "can", "could",
         "about", "or", "with", "if", "like", "um", "uh", "okay", "now", "it", "it's", "there", "your", "my", "his",
         "her", "their", "evaluation", "management", "follow", "follow-up", "check", "over", "past", "during",
+        "you're", "yes", "yeah", "this",
     ]
     static let sides: Set<String> = ["right", "left"]
     /// The problem the opening line names and where, from the sentences of the first `turns` turns.
@@ -54,7 +61,11 @@ extension StatedReason {
                     while start < keys.count, leadIns.contains(keys[start]) { start += 1 }
                 }
                 var end = start
-                while end < keys.count, end - start < 6, words[end].kind == .word, !phraseEnds.contains(keys[end]) {
+                // The phrase ends at a word that ends phrases, or at the patient's name opening the next clause
+                // (`... a new right eye twitch karen is accompanied by ...`).
+                while end < keys.count, end - start < 6, words[end].kind == .word, !phraseEnds.contains(keys[end]),
+                    end == start || FirstNames.embedded[keys[end]] == nil
+                {
                     end += 1
                 }
                 guard end > start else { continue }
@@ -65,6 +76,10 @@ extension StatedReason {
                     summary && end - start <= 4 && !(end < keys.count && clauseVerbs.contains(keys[end]))
                     && bodyParts[keys[end - 1]] == nil
                 guard isProblem(words, start..<end) || ownWords else { continue }
+                if havingCues.contains(cue), end - start < 2 || keys[start..<end].contains(where: { bodyParts[$0] != nil })
+                {
+                    continue
+                }
                 var phrase = Array(keys[start..<end])
                 if let side = phrase.firstIndex(where: { sides.contains($0) }),
                     let corrected = correctedSide(phrase[side], after: number, in: transcript, tokens: tokens)
@@ -137,13 +152,15 @@ extension StatedReason {
         }
         let keys = phrase.map(\.text)
         if let last = keys.last, complaintNouns.contains(last) { return true }
+        // `difficulty urinating`, `trouble swallowing`.
+        if keys.count >= 2, ["difficulty", "trouble"].contains(keys[0]), keys[1].hasSuffix("ing") { return true }
         return keys.contains { bodyParts[$0] != nil } && keys.contains { complaintNouns.contains($0) }
     }
 
     /// Nouns a complaint ends with (`tick bite`, `a lump`).
     static let complaintNouns: Set<String> = [
         "pain", "injury", "swelling", "bite", "bites", "rash", "wound", "laceration", "lump", "mass", "burn", "sting",
-        "cut", "fall", "bump", "bruise", "lesion", "spot", "mole",
+        "cut", "fall", "bump", "bruise", "lesion", "spot", "mole", "twitch", "twitching", "spasm", "spasms",
     ]
 
     /// The other side, when the patient's next turns say it is not this one (`not the right knee , the left`).

@@ -68,6 +68,26 @@ struct OpeningSummaryTests {
         #expect(companion?.lowercased().contains("cough") == true, "\(companion ?? "none")")
     }
 
+    @Test("the patient's name opening the next clause ends the reason; `you're having` states one that is no body part's pain")
+    func reasonBeforeTheName() throws {
+        #expect(
+            try Self.chiefComplaint(
+                "karen is a 3-year-old female who comes in for evaluation of a new eye twitch karen is accompanied by her father ."
+            ) == "Eye twitch.")
+        #expect(
+            try Self.chiefComplaint("so the nurse tells me you're having some difficulty urinating , is that right ?")
+                == "Difficulty urinating.")
+        // A part's pain is read from the patient's words, with its side, not from `you're having`.
+        let knee = try NoteWriter().note(
+            transcript: """
+                [doctor] hi , so you're having some knee pain .
+                [patient] yes , my right knee has been hurting for a week since i fell on it .
+                [doctor] okay . on exam , there is tenderness of the right knee .
+                [doctor] we will get an x-ray of the right knee today .
+                """)
+        #expect(knee.subjective.hasPrefix("CHIEF COMPLAINT\nRight knee pain."), "\(knee.subjective)")
+    }
+
     @Test("a pain the patient denies in the opening turns is not the chief complaint")
     func deniedPainIsNotTheReason() throws {
         let note = try NoteWriter().note(
