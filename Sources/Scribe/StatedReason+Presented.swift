@@ -9,7 +9,8 @@ extension StatedReason {
         ["presents", "today", "with"], ["presenting", "with"], ["presents", "for"], ["presents", "today", "for"],
         ["in", "for"], ["come", "in", "with"], ["came", "in", "with"], ["coming", "in", "with"], ["come", "in", "for"],
         ["coming", "in", "for"], ["complaining", "of"], ["complains", "of"], ["told", "me", "that", "you", "have"],
-        ["told", "me", "you", "have"], ["evaluation", "of"], ["to", "be", "seen", "for"], ["seen", "for"],
+        ["told", "me", "you", "have"], ["told", "me", "that", "you", "had"], ["told", "me", "you", "had"],
+        ["evaluation", "of"], ["to", "be", "seen", "for"], ["seen", "for"], ["referred", "for"],
     ] + havingCues
     /// `so you're having some difficulty urinating`, `you've been having some difficulty swallowing`: a reason only
     /// when what follows is a complaint of two words or more that names no body part (a part's pain is read, with
@@ -47,7 +48,18 @@ extension StatedReason {
             let keys = words.map(\.text)
             let summary = isSummary(keys)
             for index in keys.indices {
-                guard let cue = presentationCues.first(where: { keys[index...].starts(with: $0) }) else { continue }
+                // `referred by diane nelson for a long-standing iron deficiency anemia`: the referrer's name is
+                // looked past.
+                var cue: [String]
+                if keys[index] == "referred", index + 1 < keys.count, keys[index + 1] == "by",
+                    let reason = keys[(index + 2)..<min(keys.count, index + 6)].firstIndex(of: "for")
+                {
+                    cue = Array(keys[index...reason])
+                } else if let listed = presentationCues.first(where: { keys[index...].starts(with: $0) }) {
+                    cue = listed
+                } else {
+                    continue
+                }
                 // `a history of ... seen for`: the history's, not today's; `a history of gout who presents for` is today's.
                 let before = keys[max(0, index - 4)..<index]
                 if let history = before.lastIndex(of: "history"), !before[history...].contains("who") { continue }
@@ -81,6 +93,11 @@ extension StatedReason {
                     continue
                 }
                 var phrase = Array(keys[start..<end])
+                // Where it is (`this ulcer on your right foot` -> `Ulcer on right foot.`).
+                if let site = site(words, after: end) {
+                    phrase += site.words
+                    end = site.end
+                }
                 if let side = phrase.firstIndex(where: { sides.contains($0) }),
                     let corrected = correctedSide(phrase[side], after: number, in: transcript, tokens: tokens)
                 {
@@ -142,6 +159,19 @@ extension StatedReason {
             }
         }
         return (Phrasing.capitalized(phrase.joined(separator: " ")) + ".", EntityExtractor.span(words, start, last))
+    }
+
+    /// The site after a complaint's phrase (`on your right foot`, `in her left eye`): the preposition, the side
+    /// and the body part, without the possessive, and the index after the part.
+    static func site(_ words: [Token], after end: Int) -> (words: [String], end: Int)? {
+        let keys = words.map(\.text)
+        guard end + 2 < keys.count, ["on", "in", "of"].contains(keys[end]), possessives.contains(keys[end + 1]) else {
+            return nil
+        }
+        var part = end + 2
+        if sides.contains(keys[part]), part + 1 < keys.count { part += 1 }
+        guard bodyParts[keys[part]] != nil else { return nil }
+        return ([keys[end]] + keys[(end + 2)...part], part + 1)
     }
 
     /// Whether the words name a problem: a phrase of the problem word lists, or a body part with pain or injury.

@@ -88,6 +88,17 @@ struct OpeningSummaryTests {
         #expect(knee.subjective.hasPrefix("CHIEF COMPLAINT\nRight knee pain."), "\(knee.subjective)")
     }
 
+    @Test("a referral's reason past the referrer's name, and a reason's site, are the chief complaint")
+    func referralAndSite() throws {
+        #expect(
+            try Self.chiefComplaint(
+                "ms. cooper is a new patient who was referred by diane nelson for a long-standing iron deficiency anemia ."
+            ) == "Long-standing iron deficiency anemia.")
+        #expect(
+            try Self.chiefComplaint("the medical assistant told me that you had this ulcer on your right foot .")
+                == "Ulcer on right foot.")
+    }
+
     @Test("a pain the patient denies in the opening turns is not the chief complaint")
     func deniedPainIsNotTheReason() throws {
         let note = try NoteWriter().note(
