@@ -38,6 +38,9 @@ extension StatedReason {
     )? {
         for (number, (sentence, sentenceWords)) in zip(transcript.sentences, tokens).enumerated() {
             guard sentence.turn < turns else { break }
+            // `you were in the hospital` is the clinician's, whoever the transcript gives it to (a slip that hands the
+            // clinician's words after a question to the patient).
+            if sentence.turn < 3, let visit = hospitalFollowUp(sentenceWords) { return visit }
             guard sentence.speaker == .clinician || sentence.speaker == .narrator else { continue }
             // A phrase cut by a sentence boundary (unpunctuated speech: `... a tick | bite is that ...`) reads on
             // into the next sentence of the turn.
@@ -160,6 +163,53 @@ extension StatedReason {
         }
         return (Phrasing.capitalized(phrase.joined(separator: " ")) + ".", EntityExtractor.span(words, start, last))
     }
+
+    /// A visit after a stay the clinician names in the opening (`so you were just in the emergency department`, `you
+    /// were in the hospital for some heart failure`): `Emergency department follow-up.`, `Hospital follow-up for heart
+    /// failure.`
+    static func hospitalFollowUp(_ words: [Token]) -> (text: String, evidence: Range<Int>)? {
+        let keys = words.map(\.text)
+        for index in keys.indices.dropLast(3) where keys[index] == "you" && ["were", "went"].contains(keys[index + 1]) {
+            var at = index + 2
+            if ["just", "recently"].contains(keys[at]) { at += 1 }
+            guard at + 1 < keys.count, ["in", "to", "into"].contains(keys[at]) else { continue }
+            at += 1
+            if keys[at] == "the" { at += 1 }
+            guard at < keys.count else { continue }
+            let place: String
+            var last = at
+            if keys[at] == "hospital" {
+                place = "Hospital"
+            } else if keys[at] == "er" {
+                place = "Emergency department"
+            } else if keys[at] == "emergency", at + 1 < keys.count, ["room", "department"].contains(keys[at + 1]) {
+                place = "Emergency department"
+                last = at + 1
+            } else {
+                continue
+            }
+            var text = place + " follow-up"
+            // What the stay was for, when said after it (`for some heart failure`).
+            if last + 2 < keys.count, keys[last + 1] == "for" {
+                var start = last + 2
+                while start < keys.count, leadIns.contains(keys[start]) { start += 1 }
+                var end = start
+                while end < keys.count, end - start < 4, words[end].kind == .word, !phraseEnds.contains(keys[end]),
+                    !questionWords.contains(keys[end])
+                {
+                    end += 1
+                }
+                if end > start, isProblem(words, start..<end) {
+                    text += " for " + keys[start..<end].joined(separator: " ")
+                    last = end - 1
+                }
+            }
+            return (text + ".", EntityExtractor.span(words, index, last))
+        }
+        return nil
+    }
+
+    static let questionWords: Set<String> = ["what", "how", "when", "where", "why", "who"]
 
     /// The site after a complaint's phrase (`on your right foot`, `in her left eye`): the preposition, the side
     /// and the body part, without the possessive, and the index after the part.

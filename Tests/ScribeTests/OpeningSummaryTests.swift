@@ -99,6 +99,16 @@ struct OpeningSummaryTests {
                 == "Ulcer on right foot.")
     }
 
+    @Test("a stay in the hospital or the emergency department the opening names makes the visit its follow-up")
+    func hospitalFollowUp() throws {
+        #expect(
+            try Self.chiefComplaint("so you were just in the emergency department , what happened ?")
+                == "Emergency department follow-up.")
+        #expect(
+            try Self.chiefComplaint("i was notified you were in the hospital for some heart failure what happened ?")
+                == "Hospital follow-up for heart failure.")
+    }
+
     @Test("a pain the patient denies in the opening turns is not the chief complaint")
     func deniedPainIsNotTheReason() throws {
         let note = try NoteWriter().note(
