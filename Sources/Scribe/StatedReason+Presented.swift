@@ -149,6 +149,8 @@ extension StatedReason {
         else { return nil }
         var phrase = keys[start..<at] + ["follow-up"]
         var last = at + said.count - 1
+        // `a follow-up with me for ...`: who sees the patient says nothing of what is followed.
+        if last + 3 < keys.count, keys[last + 1] == "with", ["me", "us"].contains(keys[last + 2]) { last += 2 }
         if last + 2 < keys.count, followUpJoins.contains(keys[last + 1]) {
             var next = last + 2
             while next < keys.count, skipped.contains(keys[next]) { next += 1 }

@@ -109,6 +109,20 @@ struct OpeningSummaryTests {
                 == "Hospital follow-up for heart failure.")
     }
 
+    @Test("wanting to quit smoking is the visit's reason; having quit is not; who sees the patient is no part of a follow-up")
+    func smokingCessationAndFollowUpWithMe() throws {
+        #expect(
+            try Self.chiefComplaint("so what brings you in ? i'm just ready to quit smoking but it has been hard .")
+                == "Smoking cessation.")
+        #expect(
+            try Self.chiefComplaint("so you had some knee pain ? yes , and i quit smoking years ago .")
+                != "Smoking cessation.")
+        #expect(
+            try Self.chiefComplaint(
+                "anna is a 44-year-old female here for a follow-up with me for her chronic problems .")
+                == "Follow-up for chronic problems.")
+    }
+
     @Test("a pain the patient denies in the opening turns is not the chief complaint")
     func deniedPainIsNotTheReason() throws {
         let note = try NoteWriter().note(
