@@ -269,10 +269,12 @@ extension PostgresConnection {
     /// PostgresNIO hands a query to the connection's channel without a write promise, and a channel that has closed
     /// (the server ended the session: a restart, `pg_terminate_backend`) and removed its handlers drops it: the
     /// query's promise is never completed, and a caller awaiting it would wait forever, holding what it holds (a
-    /// pipeline pass its journal claims, a retention sweep its advisory lock). So a closed connection refuses the
-    /// statement at once, and an answer that does not come within the limit fails the statement and closes the
-    /// connection, which ends the session on the server with its transaction and locks. The dropped query's promise
-    /// is left behind; nothing waits for it.
+    /// pipeline pass its journal claims, a retention sweep its advisory lock). So the query is handed over on the
+    /// connection's event loop, where the channel closes and removes its handlers: a channel still active there
+    /// takes the query in the same turn (its handler answers it, with an error if the session ends meanwhile), and a
+    /// closed one refuses it at once. And an answer that does not come within the limit (a server or network that
+    /// stopped answering) fails the statement and closes the connection, which ends the session on the server with
+    /// its transaction and locks; the query's own promise is then left behind, nothing waits for it.
     @discardableResult
     func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         guard !isClosed else { throw PostgresConnectionClosed() }
@@ -283,7 +285,13 @@ extension PostgresConnection {
             self.closeWithoutWaiting()
         }
         answer.futureResult.whenComplete { _ in timer.cancel() }
-        collectedRows(query, logger: logger).cascade(to: answer)
+        eventLoop.execute {
+            guard !self.isClosed else {
+                answer.fail(PostgresConnectionClosed())
+                return
+            }
+            self.collectedRows(query, logger: logger).cascade(to: answer)
+        }
         return try await answer.futureResult.get()
     }
 
