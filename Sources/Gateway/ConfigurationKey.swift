@@ -70,6 +70,9 @@ public struct ConfigurationKey: Hashable, Sendable {
         ConfigurationKey(
             "storage.commitConcurrency",
             "PostgreSQL journal transactions committing at once per instance, 1 to storage.poolSize (default 2)"),
+        ConfigurationKey(
+            "storage.queryTimeoutSeconds",
+            "longest wait for PostgreSQL's answer to a statement; then it fails and its connection closes (default 30)"),
         ConfigurationKey("storage.tls", "PostgreSQL TLS: disable, prefer (the default), require or verify-full"),
         ConfigurationKey(
             "storage.tlsRootCertificate", "PEM trust roots for storage.tls verify-full (default: the system's)"),

@@ -383,7 +383,7 @@ private struct ValueReader {
     func postgres(backend: StoreBackend) throws -> PostgresStore.Configuration? {
         let keys = [
             "storage.url", "storage.password", "storage.passwordFile", "storage.poolSize", "storage.commitConcurrency",
-            "storage.tls", "storage.tlsRootCertificate",
+            "storage.queryTimeoutSeconds", "storage.tls", "storage.tlsRootCertificate",
         ]
         guard backend == .postgresql else {
             if let stray = try keys.first(where: { try string($0) != nil }) {
@@ -426,6 +426,9 @@ private struct ValueReader {
             configuration.commitConcurrency = concurrency
         }
         configuration.commitConcurrency = min(configuration.commitConcurrency, configuration.poolSize)
+        if let seconds = try integer("storage.queryTimeoutSeconds", in: 1...3_600) {
+            configuration.queryTimeout = .seconds(seconds)
+        }
         if let mode = try string("storage.tls") {
             guard let parsed = PostgresStore.Configuration.TLSMode(rawValue: mode.lowercased()) else {
                 throw ConfigurationError(

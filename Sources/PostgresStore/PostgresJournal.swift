@@ -426,7 +426,9 @@ final class PostgresJournal: Journal, EncounterContexts {
         let cutoff = receivedBefore.epochMilliseconds
         var deleted = 0
         while true {
-            let chunk = try await database.withConnection("purge journal") { connection in
+            let chunk = try await database.withConnection(
+                "purge journal", statementLimit: database.maintenanceStatementLimit
+            ) { connection in
                 try await connection.rows(
                     """
                     DELETE FROM journal WHERE id IN \
@@ -444,7 +446,9 @@ final class PostgresJournal: Journal, EncounterContexts {
             // are locked: a batch that journaled an id before the lock is seen, and one that comes after waits for
             // this transaction and then finds no anchor and no entry. The journal's one-statement fast path relies
             // on it: an anchor is never deleted while an entry of its id is journaled.
-            try await database.transaction("purge journal control ids") { connection in
+            try await database.transaction(
+                "purge journal control ids", statementLimit: database.maintenanceStatementLimit
+            ) { connection in
                 let orphans = try await connection.rows(
                     """
                     SELECT sender, control_id FROM journal_control_ids c WHERE NOT EXISTS \

@@ -226,7 +226,9 @@ extension PostgresNoteStore: AudioJobStore {
 
     func purgeExpiredAudioJobs(now: Date) async throws -> Int {
         let stamp = now.epochMilliseconds
-        return try await database.withConnection("purge audio jobs") { connection in
+        return try await database.withConnection(
+            "purge audio jobs", statementLimit: database.maintenanceStatementLimit
+        ) { connection in
             try await connection.rows(
                 "DELETE FROM audio_jobs WHERE expires_at <= \(stamp) RETURNING id", logger: self.logger
             ).count

@@ -64,7 +64,9 @@ extension PostgresNoteStore: ConsoleSessionStore {
 
     func purgeExpiredSessions(now: Date) async throws -> Int {
         let stamp = now.epochMilliseconds
-        return try await database.withConnection("purge console sessions") { connection in
+        return try await database.withConnection(
+            "purge console sessions", statementLimit: database.maintenanceStatementLimit
+        ) { connection in
             try await connection.rows(
                 "DELETE FROM console_sessions WHERE expires_at <= \(stamp) RETURNING token_digest",
                 logger: self.database.logger

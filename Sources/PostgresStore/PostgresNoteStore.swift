@@ -188,7 +188,9 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
 
     func purgeExpiredNotes(now: Date) async throws -> Int {
         let stamp = now.epochMilliseconds
-        let deleted = try await database.withConnection("purge notes") { connection in
+        let deleted = try await database.withConnection(
+            "purge notes", statementLimit: database.maintenanceStatementLimit
+        ) { connection in
             try await connection.rows(
                 "DELETE FROM notes WHERE expires_at <= \(stamp) RETURNING id", logger: self.logger
             )
@@ -462,7 +464,9 @@ final class PostgresNoteStore: NoteStore, APIKeyStore, AuditLog, WebhookOutbox {
 
     func purgeFinishedDeliveries(before: Date) async throws -> Int {
         let cutoff = before.epochMilliseconds
-        return try await database.withConnection("purge webhooks") { connection in
+        return try await database.withConnection(
+            "purge webhooks", statementLimit: database.maintenanceStatementLimit
+        ) { connection in
             try await connection.rows(
                 "DELETE FROM webhooks WHERE state != 'pending' AND created_at < \(cutoff) RETURNING id",
                 logger: self.logger

@@ -313,7 +313,9 @@ final class PostgresOutbox: Outbox {
 
     func purgeExpiredNoteDocuments(now: Date) async throws -> Int {
         let stamp = now.epochMilliseconds
-        return try await database.transaction("purge pipeline notes") { connection in
+        return try await database.transaction(
+            "purge pipeline notes", statementLimit: database.maintenanceStatementLimit
+        ) { connection in
             let notes = try await connection.rows(
                 "DELETE FROM pipeline_notes WHERE expires_at <= \(stamp) RETURNING id", logger: self.logger
             ).count
@@ -325,7 +327,9 @@ final class PostgresOutbox: Outbox {
 
     func purgeDelivered(before deliveredBefore: Date, destination: String?) async throws -> Int {
         let cutoff = deliveredBefore.epochMilliseconds
-        return try await database.withConnection("purge delivered outbox rows") { connection in
+        return try await database.withConnection(
+            "purge delivered outbox rows", statementLimit: database.maintenanceStatementLimit
+        ) { connection in
             try await connection.rows(
                 """
                 DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < \(cutoff) \

@@ -279,7 +279,7 @@ enum PostgresSchema {
     /// With `wait` false, a lock another instance holds is not waited for: the call throws at once that migrations
     /// are pending (what a readiness probe wants).
     static func migrate(_ connection: PostgresConnection, wait: Bool = true, logger: Logger) async throws -> [Int] {
-        try await connection.withTransaction(logger: logger) { connection in
+        try await connection.inTransaction(logger: logger) { connection in
             if wait {
                 try await connection.rows("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
             } else {

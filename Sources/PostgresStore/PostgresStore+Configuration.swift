@@ -43,13 +43,20 @@ extension PostgresStore {
         public var commitConcurrency: Int
         /// How long to wait for a connection to the server.
         public var connectTimeout: Duration
+        /// How long one statement may go unanswered before it fails and its connection is closed (the server then
+        /// ends the session, its transaction and its locks): a connection the server dropped never leaves a caller
+        /// waiting. Schema migrations allow at least a quarter of an hour per statement.
+        public var queryTimeout: Duration
+
+        /// The default ``queryTimeout``.
+        public static let defaultQueryTimeout: Duration = .seconds(30)
 
         /// A configuration; see each property.
         public init(
             host: String? = "127.0.0.1", port: Int = 5432, unixSocketPath: String? = nil, username: String,
             password: String? = nil, database: String, poolSize: Int = 10, tlsMode: TLSMode = .prefer,
             tlsRootCertificate: String? = nil, maximumBatchSize: Int = 256, commitConcurrency: Int = 2,
-            connectTimeout: Duration = .seconds(5)
+            connectTimeout: Duration = .seconds(5), queryTimeout: Duration = Configuration.defaultQueryTimeout
         ) {
             self.host = host
             self.port = port
@@ -63,6 +70,7 @@ extension PostgresStore {
             self.maximumBatchSize = maximumBatchSize
             self.commitConcurrency = commitConcurrency
             self.connectTimeout = connectTimeout
+            self.queryTimeout = queryTimeout
         }
 
         /// Reads a `postgres://` (or `postgresql://`) URL: `postgres://user[:password]@host[:port]/database` with
@@ -196,6 +204,9 @@ extension PostgresStore {
             }
             guard (1...poolSize).contains(commitConcurrency) else {
                 throw StoreError(.invalidArgument, reason: "commitConcurrency must be 1 to the pool size")
+            }
+            guard queryTimeout >= .seconds(1) else {
+                throw StoreError(.invalidArgument, reason: "the query timeout must be at least one second")
             }
             guard !database.isEmpty, !username.isEmpty else {
                 throw StoreError(.invalidArgument, reason: "the database and user must not be empty")

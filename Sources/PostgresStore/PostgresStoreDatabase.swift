@@ -45,12 +45,17 @@ final class PostgresStoreDatabase: Sendable {
         }
     }
 
+    /// The longest a statement of maintenance work may go unanswered: a migration (waiting for another instance's
+    /// migration, building an index on a large table), a retention purge or a copy into the database takes longer
+    /// than the statements of the gateway's work, which ``PostgresStore/Configuration/queryTimeout`` bounds.
+    var maintenanceStatementLimit: Duration { max(configuration.queryTimeout, .seconds(900)) }
+
     /// Applies the migrations this database lacks, once per process; instances starting together wait on the
     /// advisory lock (unless `wait` is false: then a held lock throws) and the later ones find nothing left to do.
     /// Throws when the server cannot be reached or the database holds a newer schema than this build knows.
     func migrateIfNeeded(wait: Bool = true) async throws {
         if isSchemaReady { return }
-        let applied = try await run("migrate schema") { connection in
+        let applied = try await run("migrate schema", statementLimit: maintenanceStatementLimit) { connection in
             try await PostgresSchema.migrate(connection, wait: wait, logger: self.logger)
         }
         schema.withLock { $0 = .ready }
@@ -64,20 +69,23 @@ final class PostgresStoreDatabase: Sendable {
         }
     }
 
-    /// Runs `body` on one leased connection (no transaction), after the schema is up to date.
+    /// Runs `body` on one leased connection (no transaction), after the schema is up to date; each statement waits
+    /// at most `statementLimit` (``PostgresStore/Configuration/queryTimeout`` unless given) for its answer.
     func withConnection<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ operation: String, statementLimit: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try checkOpen()
         try await migrateIfNeeded()
-        return try await run(operation, body)
+        return try await run(operation, statementLimit: statementLimit, body)
     }
 
     /// Runs `body` in one transaction (`READ COMMITTED`), after the schema is up to date. Errors thrown by `body`
     /// as ``StoreError``s come out unchanged (the transaction rolled back); a deadlock or serialization failure is
-    /// retried up to three times. With `mappingErrors` false, other errors come out as PostgresNIO threw them.
+    /// retried up to three times. With `mappingErrors` false, other errors come out as PostgresNIO threw them. Each
+    /// statement waits at most `statementLimit` (``PostgresStore/Configuration/queryTimeout`` unless given).
     func transaction<T: Sendable>(
-        _ operation: String, mappingErrors: Bool = true,
+        _ operation: String, mappingErrors: Bool = true, statementLimit: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try checkOpen()
@@ -86,8 +94,8 @@ final class PostgresStoreDatabase: Sendable {
         while true {
             attempt += 1
             do {
-                return try await leased(operation) { connection in
-                    try await connection.withTransaction(logger: self.logger) { connection in
+                return try await leased(operation, statementLimit: statementLimit) { connection in
+                    try await connection.inTransaction(logger: self.logger) { connection in
                         try await body(connection)
                     }
                 }
@@ -102,12 +110,14 @@ final class PostgresStoreDatabase: Sendable {
         }
     }
 
-    /// Runs `body` on a leased connection, mapping errors.
+    /// Runs `body` on a leased connection, mapping errors; each of its statements waits at most `statementLimit`
+    /// (the configuration's ``PostgresStore/Configuration/queryTimeout`` unless given) for its answer.
     func run<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ operation: String, statementLimit: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         do {
-            return try await leased(operation, body)
+            return try await leased(operation, statementLimit: statementLimit, body)
         } catch {
             throw Self.storeError(error, operation: operation)
         }
@@ -120,35 +130,45 @@ final class PostgresStoreDatabase: Sendable {
         var isSet: Bool { leased.withLock { $0 } }
     }
 
+    /// The longest a statement may go unanswered in the current task: set by ``leased(_:statementLimit:_:)`` for
+    /// the statements of its `body`, read by ``PostgresConnection/rows(_:logger:)``.
+    @TaskLocal static var statementLimit: Duration = PostgresStore.Configuration.defaultQueryTimeout
+
     /// Runs `body` on a pooled connection, giving up when none is leased within the connect timeout (the server is
     /// down or unreachable and the pool keeps retrying): the caller gets an error, a sender a negative answer, instead
-    /// of waiting for the server's return. Once leased, `body` runs to its end, however long it takes.
+    /// of waiting for the server's return. Once leased, each statement of `body` waits at most `statementLimit`
+    /// (``PostgresStore/Configuration/queryTimeout`` unless given) for its answer
+    /// (``PostgresConnection/rows(_:logger:)``), so `body` ends, one way or the other, unless it waits for something
+    /// else than the server.
     private func leased<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ operation: String, statementLimit: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let flag = LeaseFlag()
         let limit = configuration.connectTimeout
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await self.client.withConnection { connection in
-                    flag.set()
-                    return try await body(connection)
+        return try await Self.$statementLimit.withValue(statementLimit ?? configuration.queryTimeout) {
+            try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await self.client.withConnection { connection in
+                        flag.set()
+                        return try await body(connection)
+                    }
                 }
-            }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                guard flag.isSet else {
-                    // The server is down or refuses connections: the storage's state, not the request's.
-                    throw StoreError(
-                        .cannotWrite, reason: "\(operation): no connection to PostgreSQL within \(limit)")
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    guard flag.isSet else {
+                        // The server is down or refuses connections: the storage's state, not the request's.
+                        throw StoreError(
+                            .cannotWrite, reason: "\(operation): no connection to PostgreSQL within \(limit)")
+                    }
+                    return nil
                 }
-                return nil
+                defer { group.cancelAll() }
+                while let result = try await group.next() {
+                    if let value = result { return value }
+                }
+                throw StoreError(.database, reason: "\(operation): the connection ended without a result")
             }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let value = result { return value }
-            }
-            throw StoreError(.database, reason: "\(operation): the connection ended without a result")
         }
     }
 
@@ -219,6 +239,13 @@ final class PostgresStoreDatabase: Sendable {
             return StoreError(
                 isConnectionFailure(error.code) ? .cannotWrite : .database,
                 reason: "\(operation): PostgreSQL \(error.code) (the server cannot be reached)")
+        case let error as PostgresStatementTimedOut:
+            // No answer: the connection was closed (the session, its transaction and its locks end with it).
+            return StoreError(.cannotWrite, reason: "\(operation): no answer from PostgreSQL within \(error.limit)")
+        case is PostgresConnectionClosed:
+            return StoreError(
+                .cannotWrite,
+                reason: "\(operation): the connection to PostgreSQL was closed (the server cannot be reached)")
         case is CancellationError:
             return StoreError(.database, reason: "\(operation): cancelled")
         default:
@@ -227,11 +254,80 @@ final class PostgresStoreDatabase: Sendable {
     }
 }
 
+/// A statement not sent because its connection was already closed (the server ended the session: a restart,
+/// `pg_terminate_backend`).
+struct PostgresConnectionClosed: Error {}
+
+/// A statement the server did not answer within its limit; its connection was closed.
+struct PostgresStatementTimedOut: Error {
+    let limit: Duration
+}
+
 extension PostgresConnection {
-    /// Runs `query` and collects its rows.
+    /// Runs `query` and collects its rows, waiting at most ``PostgresStoreDatabase/statementLimit`` for them.
+    ///
+    /// PostgresNIO hands a query to the connection's channel without a write promise, and a channel that has closed
+    /// (the server ended the session: a restart, `pg_terminate_backend`) and removed its handlers drops it: the
+    /// query's promise is never completed, and a caller awaiting it would wait forever, holding what it holds (a
+    /// pipeline pass its journal claims, a retention sweep its advisory lock). So the query is handed over on the
+    /// connection's event loop, where the channel closes and removes its handlers: a channel still active there
+    /// takes the query in the same turn (its handler answers it, with an error if the session ends meanwhile), and a
+    /// closed one refuses it at once. And an answer that does not come within the limit (a server or network that
+    /// stopped answering) fails the statement and closes the connection, which ends the session on the server with
+    /// its transaction and locks; the query's own promise is then left behind, nothing waits for it.
     @discardableResult
     func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
-        try await self.query(query, logger: logger).collect()
+        guard !isClosed else { throw PostgresConnectionClosed() }
+        let limit = PostgresStoreDatabase.statementLimit
+        let answer = eventLoop.makePromise(of: [PostgresRow].self)
+        let timer = eventLoop.scheduleTask(in: TimeAmount(limit)) {
+            answer.fail(PostgresStatementTimedOut(limit: limit))
+            self.closeWithoutWaiting()
+        }
+        answer.futureResult.whenComplete { _ in timer.cancel() }
+        eventLoop.execute {
+            guard !self.isClosed else {
+                answer.fail(PostgresConnectionClosed())
+                return
+            }
+            self.collectedRows(query, logger: logger).cascade(to: answer)
+        }
+        return try await answer.futureResult.get()
+    }
+
+    /// The query's rows, through PostgresNIO's future interface (a synchronous function, so that the future-returning
+    /// overload of `query` is the one chosen).
+    private func collectedRows(_ query: PostgresQuery, logger: Logger) -> EventLoopFuture<[PostgresRow]> {
+        self.query(query, logger: logger).map(\.rows)
+    }
+
+    /// Starts closing the connection (the server then ends the session) without waiting for it to close.
+    func closeWithoutWaiting() {
+        let closing: EventLoopFuture<Void> = close()
+        closing.whenComplete { _ in }
+    }
+
+    /// Runs `body` in a transaction: `BEGIN`, `body`, `COMMIT`, each statement bounded as ``rows(_:logger:)``
+    /// bounds it. When `body` throws, the transaction is rolled back while the connection stands (a connection the
+    /// server closed has no transaction left), and a failed `ROLLBACK` closes the connection, so that the pool never
+    /// hands out a connection inside a transaction. Errors come out as `body` or the server threw them.
+    func inTransaction<T>(logger: Logger, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await rows("BEGIN", logger: logger)
+        let value: T
+        do {
+            value = try await body(self)
+        } catch {
+            if !isClosed {
+                do {
+                    try await rows("ROLLBACK", logger: logger)
+                } catch {
+                    closeWithoutWaiting()
+                }
+            }
+            throw error
+        }
+        try await rows("COMMIT", logger: logger)
+        return value
     }
 }
 

@@ -56,7 +56,9 @@ public final class PostgresStoreImport: Sendable {
                 // adds meanwhile (the copy expects none, but an operator may start a gateway too early)
                 // can never take an id a copied row needs.
                 let largest = try await source.maximumKey(of: table)
-                try await database.transaction("reserve \(table.name) ids") { connection in
+                try await database.transaction(
+                    "reserve \(table.name) ids", statementLimit: database.maintenanceStatementLimit
+                ) { connection in
                     try await connection.rows(
                         PostgresQuery(
                             unsafeSQL: """
@@ -70,7 +72,9 @@ public final class PostgresStoreImport: Sendable {
                 let last = page.last?[0] ?? state.lastKey
                 let finished = page.count < batchSize
                 let copied = state.copied + page.count
-                try await database.transaction("copy \(table.name)") { connection in
+                try await database.transaction(
+                    "copy \(table.name)", statementLimit: database.maintenanceStatementLimit
+                ) { connection in
                     try await Self.insert(page, into: table, on: connection, logger: self.database.logger)
                     if finished, table.generatedKey {
                         try await connection.rows(
@@ -132,7 +136,9 @@ public final class PostgresStoreImport: Sendable {
             sql += " ORDER BY \(ordered) LIMIT \(pageSize)"
             let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
             // Read-only: no migration on the way (an empty database stays empty; see schemaVersions()).
-            let page = try await database.run("read \(table.name)") { connection in
+            let page = try await database.run(
+                "read \(table.name)", statementLimit: database.maintenanceStatementLimit
+            ) { connection in
                 try await connection.rows(query, logger: self.database.logger).map { row in
                     try Self.values(row, of: table)
                 }
@@ -171,7 +177,9 @@ public final class PostgresStoreImport: Sendable {
     /// Creates the progress table, reads how far an earlier copy got, and refuses a database with NoteBridge rows
     /// that no copy put there.
     private func prepare() async throws -> [String: ImportState] {
-        try await database.transaction("prepare the copy") { connection in
+        try await database.transaction(
+            "prepare the copy", statementLimit: database.maintenanceStatementLimit
+        ) { connection in
             let logger = self.database.logger
             try await connection.rows(
                 """

@@ -29,6 +29,7 @@ struct StorageConfigurationTests {
               passwordFile: \(passwordFile.path)
               poolSize: 4
               commitConcurrency: 3
+              queryTimeoutSeconds: 12
             """)
         #expect(configuration.storeBackend == .postgresql)
         let postgres = try #require(configuration.postgres)
@@ -38,6 +39,7 @@ struct StorageConfigurationTests {
         #expect(postgres.password == "from-the-file")
         #expect(postgres.poolSize == 4)
         #expect(postgres.commitConcurrency == 3)
+        #expect(postgres.queryTimeout == .seconds(12))
         #expect(postgres.tlsMode == .require)
         let fromEnvironment = try GatewayConfiguration.load(
             file: nil,
@@ -47,6 +49,7 @@ struct StorageConfigurationTests {
             ])
         #expect(fromEnvironment.postgres?.password == "from-the-environment")
         #expect(fromEnvironment.postgres?.unixSocketPath == "/run/pg/.s.PGSQL.5432")
+        #expect(fromEnvironment.postgres?.queryTimeout == .seconds(30))
         #expect(try GatewayConfiguration.load(file: nil, environment: [:]).postgres == nil)
     }
 
@@ -70,6 +73,11 @@ struct StorageConfigurationTests {
                 "storage.commitConcurrency"
             ),
             ("storage:\n  commitConcurrency: 2\n", "storage.commitConcurrency"),
+            (
+                "storage:\n  backend: postgresql\n  url: postgres://nb@h/db\n  queryTimeoutSeconds: 0\n",
+                "storage.queryTimeoutSeconds"
+            ),
+            ("storage:\n  queryTimeoutSeconds: 30\n", "storage.queryTimeoutSeconds"),
             ("storage:\n  backend: postgresql\n  url: postgres://nb@h/db\n  tls: sometimes\n", "storage.tls"),
             ("storage:\n  backend: postgresql\n  url: postgres://nb@/db?host=/run/pg\n  tls: require\n", "storage.tls"),
             (

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import PostgresStore
@@ -174,6 +175,106 @@ struct PostgresStoreTests {
         }
         for state in ["23505", "42P01", "22001", "57014"] {
             #expect(!PostgresStoreDatabase.isStorageUnavailable(sqlState: state), "\(state)")
+        }
+    }
+
+    /// `body`'s result, or `nil` when it has not ended within `limit` (it is then left running): a test of a wait
+    /// that must end fails, instead of hanging the suite, when the wait does not end.
+    private static func ending<T: Sendable>(
+        within limit: Duration, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
+        let waiting = Mutex<CheckedContinuation<T?, any Error>?>(nil)
+        let resume = { @Sendable (result: Result<T?, any Error>) in
+            waiting.withLock { continuation in
+                continuation?.resume(with: result)
+                continuation = nil
+            }
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            waiting.withLock { $0 = continuation }
+            Task {
+                do {
+                    resume(.success(try await body()))
+                } catch {
+                    resume(.failure(error))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                resume(.success(nil))
+            }
+        }
+    }
+
+    @Test("a statement on a connection the server ended fails at once, instead of waiting for an answer never coming")
+    func statementOnEndedConnection() async throws {
+        try await withInstances(1) { stores, server, database in
+            let store = stores[0]
+            let logger = store.database.logger
+            // A transaction whose session the server ends between two statements (a restart, pg_terminate_backend):
+            // PostgresNIO's closed channel drops the next statement, whose answer then never comes.
+            let outcome = try await Self.ending(within: .seconds(60)) { () -> String in
+                do {
+                    _ = try await store.database.transaction("test: the session ends mid-transaction") { connection in
+                        let pid = try await connection.rows("SELECT pg_backend_pid()", logger: logger).first?
+                            .value(0, as: Int32.self)
+                        try await server.withClient(database: "postgres") { client in
+                            _ = try await client.query("SELECT pg_terminate_backend(\(pid ?? 0))").collect()
+                        }
+                        while !connection.isClosed { try await Task.sleep(for: .milliseconds(10)) }
+                        // The channel's handlers are removed a moment after it closes.
+                        try await Task.sleep(for: .milliseconds(200))
+                        return try await connection.rows("SELECT 1", logger: logger).count
+                    }
+                    return "committed"
+                } catch let error as StoreError {
+                    return "\(error.code): \(error.reason)"
+                }
+            }
+            #expect(outcome?.hasPrefix("cannotWrite") == true, "\(outcome ?? "no answer within 60 s")")
+            #expect(outcome?.contains("the connection to PostgreSQL was closed") == true)
+            // The store goes on, on a new connection.
+            let after = try await store.journal.record(
+                Support.entry(controlID: "AFTER-END"), duplicateWindow: .seconds(60))
+            guard case .recorded = after else {
+                Issue.record("not recorded: \(after)")
+                return
+            }
+        }
+    }
+
+    @Test("a statement the server leaves unanswered fails after the query timeout, and its connection is closed")
+    func unansweredStatementTimesOut() async throws {
+        try await withInstances(1, configure: { $0.queryTimeout = .seconds(1) }) { stores, server, database in
+            let store = stores[0]
+            let logger = store.database.logger
+            // Another session holds an advisory lock: a statement waiting for it gets no answer while it does.
+            try await server.withClient(database: database) { client in
+                try await client.withConnection { holder in
+                    _ = try await holder.query("SELECT pg_advisory_lock(4242)", logger: logger).collect()
+                    let outcome = try await Self.ending(within: .seconds(60)) { () -> String in
+                        do {
+                            _ = try await store.database.transaction("test: waits for a lock") { connection in
+                                try await connection.rows("SELECT pg_advisory_xact_lock(4242)", logger: logger).count
+                            }
+                            return "answered"
+                        } catch let error as StoreError {
+                            return "\(error.code): \(error.reason)"
+                        }
+                    }
+                    #expect(
+                        outcome == "cannotWrite: test: waits for a lock: no answer from PostgreSQL within 1.0 seconds",
+                        "\(outcome ?? "no answer within 60 s")")
+                    _ = try await holder.query("SELECT pg_advisory_unlock(4242)", logger: logger).collect()
+                }
+            }
+            // The store goes on, on a new connection.
+            let after = try await store.journal.record(
+                Support.entry(controlID: "AFTER-WAIT"), duplicateWindow: .seconds(60))
+            guard case .recorded = after else {
+                Issue.record("not recorded: \(after)")
+                return
+            }
         }
     }
 
@@ -617,11 +718,12 @@ struct PostgresStoreTests {
                 if !moved { try await Task.sleep(for: .milliseconds(50)) }
             }
             #expect(moved)
-            // (The dead connection's own task is not awaited: PostgresNIO does not fail a query on a connection the
-            // server terminated, see the report of this change.) Its instance, with a new connection, can take the
-            // work again once the survivor is done.
+            // The dead connection's holder ends too: its unlock on the connection the server ended fails at once
+            // (PostgresNIO would never answer it). Its instance, with a new connection, can take the work again once
+            // the survivor is done.
             release2Continuation.yield()
-            dying.cancel()
+            let ended = try await Self.ending(within: .seconds(60)) { try await dying.value }
+            #expect(ended == true)
             #expect(try await stores[2].exclusively(.retentionSweep) {} == true)
         }
     }

@@ -8,6 +8,8 @@ of a debug build) sent by several senders spread over the instances, a receiving
   nothing is noted twice, its claims and outbox leases are taken over.
 - PostgreSQL restarted mid-burst: no message is acknowledged without its commit (senders get a negative
   acknowledgment or no answer and resend), and the instances recover without a restart of their own.
+- PostgreSQL ending every instance's sessions again and again mid-burst: no instance's pipeline is left waiting for
+  an answer that never comes while it keeps its journal claims (issue 18), so the cluster never stalls.
 - Two instances share an API key's rate limit and an Idempotency-Key.
 
 One PostgreSQL server (Debian's, started as in test_postgres_instances.py) serves the module, a database per test.
@@ -156,7 +158,8 @@ def metric_sum(gateway, outcome: str) -> int:
     return total
 
 
-def check_outcome(postgres, name: str, messages, senders: Senders, receiver: Receiver, exactly_once: bool):
+def check_outcome(postgres, name: str, messages, senders: Senders, receiver: Receiver, exactly_once: bool,
+                  timeout: float = 600):
     """Every acknowledged message is journaled once and became one note, delivered, in order per patient."""
     assert not senders.errors, senders.errors[:3]
     controls = {m[0] for m in messages}
@@ -165,7 +168,7 @@ def check_outcome(postgres, name: str, messages, senders: Senders, receiver: Rec
     def delivered():
         return postgres.psql(name, "SELECT COUNT(*) FROM outbox WHERE state = 'delivered'")
 
-    wait_for(lambda: delivered() == str(len(messages)), timeout=600, interval=0.5,
+    wait_for(lambda: delivered() == str(len(messages)), timeout=timeout, interval=0.5,
              what=f"{len(messages)} delivered rows (now {delivered()})")
     journal = postgres.psql(name, "SELECT control_id || '|' || state FROM journal").split()
     assert sorted(journal) == sorted(f"{c}|processed" for c in controls)  # each once, every one processed
@@ -299,6 +302,46 @@ def test_postgresql_restarted_mid_burst_acknowledges_nothing_uncommitted_and_ins
             wait_for(lambda: readyz(gateway) == 200, timeout=30, what="ready again")
         print(f"\nPostgreSQL stopped at {down_at} acknowledged; {senders.naks} negative acknowledgments, "
               f"{senders.failovers} broken connections resent")
+    finally:
+        receiver.stop()
+
+
+def test_sessions_ended_again_and_again_mid_burst_stall_no_instance(gateway_factory, tmp_path, postgres):
+    """The server ends every NoteBridge session (pg_terminate_backend, as a restart or a failover does) every quarter
+    of a second for five seconds while the instances journal, write notes and deliver. Statements in flight fail, and
+    so do statements sent on a connection whose session had just ended (PostgresNIO drops those without an answer):
+    none may leave its caller waiting for ever, least of all a pipeline pass, whose journal claims would then be kept
+    by the claim extender and hold every instance's pipeline behind them. Every message is delivered soon after the
+    last is acknowledged (within 60 s for the CI burst, 300 s for the full one; a lease is 3 s here), where a stalled
+    cluster would deliver nothing more."""
+    url = database(postgres, "terminated")
+    receiver = Receiver()
+    try:
+        instances = start_instances(gateway_factory, tmp_path, url, receiver,
+                                    extra_env={"NOTEBRIDGE_PIPELINE_CLAIM_LEASE_SECONDS": "3"})
+        pids = [g.process.pid for g in instances]
+        messages = burst_messages()
+        senders = Senders(instances, messages, deadline=time.time() + 300)
+        threads = senders.run()
+        wait_for(lambda: senders.count() >= len(messages) // 5, timeout=120, what="a fifth acknowledged")
+        ended = 0
+        for _ in range(20):
+            ended += int(postgres.psql("terminated", "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) "
+                                                     "FROM pg_stat_activity WHERE application_name = 'notebridge') t"))
+            time.sleep(0.25)
+        churn_ended = time.time()
+        for thread in threads:
+            thread.join()
+        assert ended > 0
+        check_outcome(postgres, "terminated", messages, senders, receiver, exactly_once=False,
+                      timeout=60 if running_on_ci() else 300)
+        assert [g.process.pid for g in instances] == pids
+        for gateway in instances:
+            wait_for(lambda: readyz(gateway) == 200, timeout=30, what="ready")
+            text = gateway.log_text()
+            assert NAME_MARKER not in text and TRANSCRIPT_MARKER not in text and "SCALEOUT" not in text
+        print(f"\n{ended} sessions ended; all delivered {time.time() - churn_ended:.1f} s after the churn; "
+              f"{senders.naks} negative acknowledgments, {senders.failovers} broken connections resent")
     finally:
         receiver.stop()
 

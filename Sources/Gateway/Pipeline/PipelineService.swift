@@ -52,6 +52,8 @@ struct PipelineService: Service {
     var threadNiceness: Int32 = 0
     var metrics: GatewayMetrics?
     let logger: Logger
+    /// Whether the passes are working on their claims (``keepClaims()`` asks it).
+    var progress = PipelineProgress()
 
     /// One note per core.
     static var defaultConcurrency: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -64,7 +66,7 @@ struct PipelineService: Service {
     var contextMessageTypes: [String] { messageTypes.filter { $0.hasPrefix("ADT") } }
 
     func run() async throws {
-        let threads = PipelineThreads(count: concurrency, niceness: threadNiceness)
+        let threads = PipelineThreads(count: concurrency, niceness: threadNiceness, progress: progress)
         await withDiscardingTaskGroup { group in
             group.addTask { await self.keepClaims() }
             await wakes.serve(pollingEvery: pollInterval) { await self.processAccepted(on: threads) }
@@ -74,20 +76,42 @@ struct PipelineService: Service {
         logger.info("pipeline stopped")
     }
 
-    /// Extends this instance's claims every third of the lease for as long as the service runs, on the cooperative
-    /// pool rather than in a pass: a pass waiting for its note threads on a busy machine (they run at a lower
-    /// priority) must not see its claims expire and another instance write the same notes. An instance that dies
-    /// stops extending, and its claims expire.
+    /// Extends this instance's claims every third of the lease while its passes are working on them, on the
+    /// cooperative pool rather than in a pass: a pass waiting for its note threads on a busy machine (they run at a
+    /// lower priority) must not see its claims expire and another instance write the same notes. Working means a note
+    /// being written on a thread, or a step of a pass ended within the lease (``PipelineProgress``): a pass parked in
+    /// a wait that does not end (every store call is bounded, but a wait must never hold the cluster) stops
+    /// extending, as an instance that died does, and its claims expire for the other instances to take over.
     func keepClaims() async {
+        var extending = true
         while !Task.isCancelled {
             try? await Task.sleep(for: claimant.lease / 3)
             guard !Task.isCancelled else { return }
-            do {
-                _ = try await pipeline.journal.extendClaims(by: claimant, now: Date())
-            } catch {
-                logger.debug("journal claims not extended", metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
-            }
+            extending = await extendClaimsIfWorking(extendedLastTime: extending)
         }
+    }
+
+    /// One turn of ``keepClaims()``: extends this instance's claims when the pipeline is working on them, and says
+    /// whether it did (or tried: a store failure is logged at debug level and tried again next turn). A change from
+    /// the last turn (`extendedLastTime`) is logged.
+    func extendClaimsIfWorking(extendedLastTime: Bool) async -> Bool {
+        guard progress.isWorking(within: claimant.lease) else {
+            if extendedLastTime {
+                logger.warning(
+                    "the pipeline made no progress within the claim lease; its journal claims are left to expire",
+                    metadata: ["nb.pipeline.idle_ms": "\(progress.sinceLastStep.clampedMilliseconds)"])
+            }
+            return false
+        }
+        if !extendedLastTime {
+            logger.notice("the pipeline is making progress again; its journal claims are extended")
+        }
+        do {
+            _ = try await pipeline.journal.extendClaims(by: claimant, now: Date())
+        } catch {
+            logger.debug("journal claims not extended", metadata: ["nb.error": "\(OutboxWorker.describe(error))"])
+        }
+        return true
     }
 
     /// One pass over the accepted entries; returns how many notes were written. Without `threads`, the notes are
@@ -142,6 +166,7 @@ struct PipelineService: Service {
                         continue
                     }
                     guard let (sequence, entry, preparation) = await group.next() else { break }
+                    service.progress.record()
                     running -= 1
                     ready[sequence] = (entry, preparation)
                     await renewClaims()
@@ -190,6 +215,7 @@ struct PipelineService: Service {
         mutating func refill() async {
             guard waiting.isEmpty, !exhausted, !stopping else { return }
             await renewClaims()
+            defer { service.progress.record() }
             do {
                 waiting = try await pipeline.journal.claimAccepted(
                     messageTypes: service.messageTypes, afterID: cursor, limit: PipelineService.pageSize,
@@ -218,6 +244,7 @@ struct PipelineService: Service {
         /// What other instances claim before `id`; `.held` when the journal cannot say (the caller waits, then
         /// gives up).
         func earlier(before id: Int64, messageTypes: [String]) async -> EarlierJournalClaims {
+            defer { service.progress.record() }
             do {
                 return try await pipeline.journal.earlierClaims(
                     before: id, messageTypes: messageTypes, owner: service.claimant.owner, now: Date())
@@ -235,6 +262,7 @@ struct PipelineService: Service {
             let lease = service.claimant.lease
             guard ContinuousClock.now - renewed >= lease / 3 else { return }
             renewed = ContinuousClock.now
+            defer { service.progress.record() }
             do {
                 _ = try await pipeline.journal.extendClaims(by: service.claimant, now: Date())
             } catch {
@@ -355,6 +383,7 @@ struct PipelineService: Service {
         }
 
         mutating func tally(_ entry: JournalEntry, _ outcome: EncounterPipeline.Outcome) {
+            service.progress.record()
             let metrics = service.metrics
             // The route label: the probed header's route, as the pipeline chose it (the header is read again only
             // when counting).

@@ -14,20 +14,25 @@ final class PipelineThreads: Sendable {
     let count: Int
     private let pool: NIOThreadPool
     private let niceness: Int32
+    private let progress: PipelineProgress?
 
-    /// Starts `count` threads (at least one) at `niceness` (0 keeps the process's priority).
-    init(count: Int, niceness: Int32 = 0) {
+    /// Starts `count` threads (at least one) at `niceness` (0 keeps the process's priority); each job they run is
+    /// marked on `progress`, when given, as it starts and ends.
+    init(count: Int, niceness: Int32 = 0, progress: PipelineProgress? = nil) {
         self.count = max(1, count)
         self.niceness = max(0, min(19, niceness))
+        self.progress = progress
         pool = NIOThreadPool(numberOfThreads: self.count)
         pool.start()
     }
 
     /// Runs `body` on one of the threads and returns its result; throws when the threads were shut down.
     func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
-        let niceness = self.niceness
+        let (niceness, progress) = (self.niceness, self.progress)
         return try await pool.runIfActive {
             if niceness > 0 { Self.lowerPriority(of: niceness) }
+            progress?.begin()
+            defer { progress?.end() }
             return body()
         }
     }
