@@ -390,15 +390,19 @@ extension DiagnosisCoder {
                 }
             }
         }
-        // The encounter's reason is listed first when the visit is for it: a preventive or prenatal visit, postpartum
-        // care, contraception management, a follow-up after completed treatment (guideline IV).
-        let encounterPrefixes = ["Z00", "Z34", "Z39", "Z30", "Z09"]
-        func isEncounter(_ compact: String) -> Bool { encounterPrefixes.contains { compact.hasPrefix($0) } }
-        let encounterFirst = candidates.contains { isEncounter($0.code.compactCode) }
+        // The encounter's reason is listed first when the visit is for it: a preventive or gynecological examination,
+        // postpartum or prenatal care, a follow-up after completed treatment, aftercare, contraception management
+        // (guideline IV). An examination, then routine postpartum care, say what the whole visit is and come before
+        // the others (contraception managed in the postpartum visit: Z39.2, then Z30); the rest keep their order.
+        let encounterPrefixes = [
+            ("Z00", -3), ("Z01", -3), ("Z39", -2), ("Z34", -1), ("Z08", -1), ("Z09", -1), ("Z47", -1), ("Z30", -1),
+        ]
+        func encounterRank(_ compact: String) -> Int? { encounterPrefixes.first { compact.hasPrefix($0.0) }?.1 }
+        let encounterFirst = candidates.contains { encounterRank($0.code.compactCode) != nil }
         let sorted = candidates.enumerated().sorted { lhs, rhs in
             func key(_ candidate: Candidate) -> Int {
                 let compact = candidate.code.compactCode
-                if encounterFirst && isEncounter(compact) { return 0 }
+                if encounterFirst, let rank = encounterRank(compact) { return rank }
                 if chiefCodes.contains(candidate.code.category) && !candidate.traits.contains(.status) { return 1 }
                 if candidate.traits.contains(.status) || compact.hasPrefix("Z") { return 3 }
                 return 2

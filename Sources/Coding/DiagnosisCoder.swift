@@ -181,7 +181,13 @@ struct DiagnosisCoder: Sendable {
         "retinal examination", "retinal screening")
     static let resolvedAfter: CueList = phrases(
         "resolved", "has resolved", "now resolved", "since resolved", "completely resolved", "fully resolved",
-        "clinically resolved", "is resolved")
+        "clinically resolved", "is resolved", "healed", "eradicated", "eradication confirmed", "cured",
+        "course completed", "treatment completed")
+    /// Marks an operation or a procedure leaves, whose healing is their own.
+    static let operationMarks: Set<String> = ["scar", "scars", "incision", "incisions", "wound", "site", "graft"]
+    /// Words before a condition that say its treatment is over (`after completed treatment of`).
+    static let resolvedBefore: CueList = phrases(
+        "completed treatment of", "completed treatment for", "after treatment of", "after treatment for")
     static let vaccinationAfter: CueList = phrases(
         "vaccine", "vaccines", "vaccination", "immunization", "shot", "shots", "booster", "toxoid")
 
@@ -402,7 +408,12 @@ struct DiagnosisCoder: Sendable {
             // its disease (`flu vaccine given`) even where the vaccination is a condition of its own.
             let clauseEnd = index + 1 < found.count ? found[index + 1].words.lowerBound : words.count
             let rest = (span.upperBound + 1)..<max(span.upperBound + 1, clauseEnd)
-            if Self.occurs(Self.resolvedAfter, in: words, rest) {
+            // What is said of the condition's scar or incision (`the melanoma scar is well healed`) is not said of it.
+            let restOfCondition =
+                rest.lowerBound..<(words[rest].firstIndex(where: Self.operationMarks.contains) ?? rest.upperBound)
+            if Self.occurs(Self.resolvedAfter, in: words, restOfCondition)
+                || Self.occurs(Self.resolvedBefore, in: words, before)
+            {
                 found[index].resolved = true
                 found[index].historical = true
             }
