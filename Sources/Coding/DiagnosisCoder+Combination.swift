@@ -102,6 +102,19 @@ extension DiagnosisCoder {
         for words in planWords where !Self.occurs(Self.stopCues, in: words, 0..<words.count) {
             for word in words { drugs.insert(word) }
         }
+        // A drug the note says was stopped (`metformin was stopped last year`), and names nowhere as taken, is no
+        // long-term therapy, though the note's medicines list it.
+        var stopped = Set<String>(), takenStill = Set<String>()
+        for words in noteClauses + planWords {
+            let named = words.filter(drugs.contains)
+            guard !named.isEmpty else { continue }
+            if Self.occurs(Self.stopCues, in: words, 0..<words.count) {
+                stopped.formUnion(named)
+            } else {
+                takenStill.formUnion(named)
+            }
+        }
+        drugs.subtract(stopped.subtracting(takenStill))
         if first(["E08", "E09", "E11", "E13"]) != nil {
             if drugs.contains(where: { Self.insulins.contains($0) }) {
                 append("Z79.4", to: &candidates, reason: "use additional code: long-term insulin use")
@@ -125,6 +138,19 @@ extension DiagnosisCoder {
         }
         withAdditionalCodes(&candidates, drugs: drugs, planWords: planWords)
         withLongTermDrugs(&candidates, medications: medications, clauses: planWords + noteClauses)
+        // Type 1 diabetes is treated with insulin by definition: no long-term insulin code beside it (I.C.4.a.3).
+        if first(["E10"]) != nil { candidates.removeAll { $0.code.compactCode == "Z794" } }
+        // A diabetic complication of unstated type (E11 by default, I.C.4.a.2) in a patient whose diabetes is stated
+        // type 1 is a complication of the type 1 diabetes.
+        if first(["E10"]) != nil {
+            for index in candidates.indices.reversed() where candidates[index].code.category == "E11" {
+                let said = candidates[index].evidence.map { $0.statement.lowercased() }.joined(separator: " ")
+                guard !Self.typeTwoWords.contains(where: { said.contains($0) }) else { continue }
+                replace(
+                    index, with: "E10" + candidates[index].code.code.dropFirst(3),
+                    reason: "the patient's diabetes is stated type 1")
+            }
+        }
         // An acute event beside its own history code is the same past event talked over (`someone who's had a heart
         // attack` beside `heart attack two years ago`); a pneumonia of unstated organism beside a stated one is it.
         let codedNow = candidates
@@ -306,6 +332,9 @@ extension DiagnosisCoder {
         "semaglutide", "ozempic", "dulaglutide", "trulicity", "liraglutide", "victoza", "tirzepatide", "mounjaro",
         "exenatide", "byetta", "bydureon", "pramlintide",
     ]
+    /// Words that state type 2 diabetes.
+    static let typeTwoWords = ["type 2", "type ii", "type two", "t2dm", "dm2", "dm 2", "niddm"]
+
     static let stopCues = phrases(
         "stop", "stopped", "discontinue", "discontinued", "off", "held", "hold", "completed", "finished")
 
