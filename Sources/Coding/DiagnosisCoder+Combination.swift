@@ -216,8 +216,15 @@ extension DiagnosisCoder {
             candidates.removeAll { $0.code.category == "Z34" }
         }
         // A preventive visit that found or addressed a problem is `with abnormal findings`.
+        // The clinician who writes that the examination found nothing abnormal has said which it is.
+        let statedNormal = candidates.contains { candidate in
+            ["Z0000", "Z00129"].contains(candidate.code.compactCode)
+                && candidate.evidence.contains { evidence in
+                    Self.statedWithoutFindings.contains { evidence.statement.lowercased().contains($0) }
+                }
+        }
         let problems = candidates.contains { !$0.code.compactCode.hasPrefix("Z") && !$0.traits.contains(.status) }
-        if problems {
+        if problems && !statedNormal {
             if let visit = first(["Z0000"]) {
                 replace(visit, with: "Z00.01", reason: "with abnormal findings (a problem is assessed)")
             }
@@ -332,6 +339,9 @@ extension DiagnosisCoder {
         "semaglutide", "ozempic", "dulaglutide", "trulicity", "liraglutide", "victoza", "tirzepatide", "mounjaro",
         "exenatide", "byetta", "bydureon", "pramlintide",
     ]
+    /// Words that say a preventive examination found nothing abnormal.
+    static let statedWithoutFindings = ["without abnormal findings", "no abnormal findings"]
+
     /// Words that state type 2 diabetes.
     static let typeTwoWords = ["type 2", "type ii", "type two", "t2dm", "dm2", "dm 2", "niddm"]
 

@@ -26,6 +26,19 @@ struct AftercareAndFollowUpCodingTests {
         #expect(gynecological.first == "Z01.419", "\(gynecological)")
     }
 
+    @Test("a preventive examination written `without abnormal findings` stays so beside a symptom the note codes")
+    func statedWithoutFindings() {
+        let child = icd10(
+            ["Routine well child exam without abnormal findings.", "Cough for two days, no fever."],
+            subjective: ["A 4-year-old girl here for her check-up."])
+        #expect(child.contains("Z00.129"), "\(child)")
+        #expect(!child.contains("Z00.121"), "\(child)")
+        let found = icd10(
+            ["Routine well child exam.", "Cough for two days, no fever."],
+            subjective: ["A 4-year-old girl here for her check-up."])
+        #expect(found.contains("Z00.121"), "\(found)")
+    }
+
     @Test("a joint replaced weeks ago and seen in its recovery is aftercare (Z47.1) first, with the joint's status")
     func jointReplacementAftercare() {
         let weeks = icd10([
