@@ -233,6 +233,9 @@ struct DiagnosisCoder: Sendable {
         "on the differential", "is in the differential")
     static let hypotheticalBefore: CueList = phrases(
         "if", "return if", "call if", "watch for", "monitor for", "warning signs", "signs of", "risk of", "risk for",
+        // Return precautions (`return for fever, flank pain or vomiting`, `go to the emergency department for ...`).
+        "return for", "return with", "come back for", "call for", "call with", "call us for", "emergency department for",
+        "emergency room for", "er for", "ed for", "seek care for", "seek medical attention for",
         "at risk", "prevent", "prevention", "prevention of", "screen for", "screening", "screening for", "to avoid",
         "in case", "precautions", "avoid", "reduce risk", "prophylaxis", "unless", "protect", "protects", "protecting",
         "protected", "chance of", "chances of", "lower the risk", "lowers the risk", "reduces the risk",
