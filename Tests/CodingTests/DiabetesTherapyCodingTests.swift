@@ -3,10 +3,10 @@ import Testing
 @testable import Coding
 @testable import Scribe
 
-/// Long-term drug codes beside diabetes: none for a drug the note says was stopped, no long-term insulin code beside
-/// type 1 diabetes, and a complication of unstated type in a type 1 patient coded as type 1. The lines are written
-/// for this project.
-@Suite("Billing codes: diabetes drugs stopped, type 1 diabetes and its complications")
+/// Long-term drug codes: none for a drug the note says was stopped or only plans to start, immunosuppressants and
+/// antimetabolites by their class; no long-term insulin code beside type 1 diabetes, and a complication of unstated
+/// type in a type 1 patient coded as type 1. The lines are written for this project.
+@Suite("Billing codes: long-term drugs stopped, planned or by class; type 1 diabetes and its complications")
 struct DiabetesTherapyCodingTests {
     @Test("a diabetes drug the history says was stopped is no long-term therapy; one still taken is")
     func stoppedDrug() {
@@ -36,5 +36,21 @@ struct DiabetesTherapyCodingTests {
         #expect(!codes.contains("Z79.4"), "\(codes)")
         #expect(codes.contains { $0.hasPrefix("E10.329") }, "\(codes)")
         #expect(!codes.contains { $0.hasPrefix("E11") }, "\(codes)")
+    }
+
+    @Test("an immunosuppressant taken is coded by its class; one the plan only means to start is not")
+    func immunosuppressants() {
+        let biologic = assessmentNote(
+            ["Plaque psoriasis, clear on long-term ustekinumab.", "Continue ustekinumab every twelve weeks."])
+        let codes = Coder.shared.codes(for: biologic, request: Coder.Request(medications: ["ustekinumab"])).icd10
+            .map(\.code)
+        #expect(codes.contains("Z79.620"), "\(codes)")
+        let antimetabolite = assessmentNote(["Rheumatoid arthritis, continue methotrexate 15 mg every week."])
+        let weekly = Coder.shared.codes(for: antimetabolite).icd10.map(\.code)
+        #expect(weekly.contains("Z79.631"), "\(weekly)")
+        let planned = assessmentNote(["Rheumatoid arthritis, active.", "Will start tofacitinib once approved."])
+        let notYet = Coder.shared.codes(for: planned, request: Coder.Request(medications: ["tofacitinib"])).icd10
+            .map(\.code)
+        #expect(!notYet.contains("Z79.622"), "\(notYet)")
     }
 }
