@@ -251,11 +251,17 @@ extension DiagnosisCoder {
                     words.contains(where: names.contains) && words.contains(where: Self.inhalerWords.contains)
                 }
             for words in clauses {
-                guard let position = words.firstIndex(where: { names.contains($0) }),
-                    !(inhaled && words.contains(where: Self.otherForm.contains))
-                else { continue }
+                guard let position = words.firstIndex(where: { names.contains($0) }) else { continue }
+                // A steroid comes as a spray, a cream or an inhaler, and the clause says which (`a steroid nasal
+                // spray, fluticasone, two sprays`); for another drug the form is its own list item's (`adalimumab
+                // every two weeks, clobetasol ointment`: the ointment is the other drug's).
+                let steroid = code == "Z79.51" || code == "Z79.52"
+                let itemStart = steroid ? 0 : words[..<position].lastIndex(of: ",").map { $0 + 1 } ?? 0
+                let itemEnd = steroid ? words.count : words[position...].firstIndex(of: ",") ?? words.count
+                let otherForm = words[itemStart..<itemEnd].contains(where: Self.otherForm.contains)
+                guard !(inhaled && otherForm) else { continue }
                 if Self.occurs(Self.stopCues, in: words, 0..<words.count)
-                    || words.contains(where: { Self.shortCourse.contains($0) || Self.otherForm.contains($0) })
+                    || words.contains(where: Self.shortCourse.contains) || otherForm
                     || Self.shortOrNot(words, at: position)
                 {
                     shortCourse = true

@@ -52,5 +52,11 @@ struct DiabetesTherapyCodingTests {
         let notYet = Coder.shared.codes(for: planned, request: Coder.Request(medications: ["tofacitinib"])).icd10
             .map(\.code)
         #expect(!notYet.contains("Z79.622"), "\(notYet)")
+        // The ointment listed after the biologic is another drug's form.
+        let listed = assessmentNote(
+            ["Psoriasis, stable."], subjective: ["Medications: secukinumab every four weeks, clobetasol ointment."])
+        let biologicListed = Coder.shared.codes(for: listed, request: Coder.Request(medications: ["secukinumab"]))
+            .icd10.map(\.code)
+        #expect(biologicListed.contains("Z79.620"), "\(biologicListed)")
     }
 }
