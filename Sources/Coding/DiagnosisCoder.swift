@@ -307,6 +307,23 @@ struct DiagnosisCoder: Sendable {
         return words[(relative + 1)..<position].contains(where: owners.contains)
     }
 
+    /// Whether a relative is named in `words[range]` other than spoken to: `so mom, this is a normal well-child
+    /// visit` addresses the parent who came with the child.
+    static func namesRelative(_ words: [String], _ range: Range<Int>) -> Bool {
+        for start in range where familyBefore.byFirst[words[start]] != nil {
+            guard occurs(familyBefore, in: words, start..<range.upperBound) else { continue }
+            let addressed =
+                start + 1 < words.count && words[start + 1] == ","
+                && (start == 0 || addressOpeners.contains(words[start - 1]))
+            if !addressed { return true }
+        }
+        return false
+    }
+    /// Words a clause opens with before the name of whom it addresses (`so mom, ...`, `okay dad, ...`).
+    static let addressOpeners: Set<String> = [
+        "so", "okay", "ok", "and", "well", "alright", "now", "hi", "hey", "yes", "yeah", "right", "look", "but",
+    ]
+
     static func occurs(_ cues: CueList, in words: [String], _ range: Range<Int>) -> Bool {
         guard !range.isEmpty else { return false }
         for start in range {
@@ -402,7 +419,7 @@ struct DiagnosisCoder: Sendable {
             found[index].hypothetical = Self.occurs(Self.hypotheticalBefore, in: words, clauseBefore)
             // `brought in by his father for his check-up`: the relative is a companion, not the one with the condition.
             found[index].family =
-                Self.occurs(Self.familyBefore, in: words, clauseBefore)
+                Self.namesRelative(words, clauseBefore)
                 && !(Self.occurs(Self.companionCues, in: words, clauseBefore)
                     && !words[clauseBefore].contains("history"))
                 && !Self.ownedAfterRelative(words, before: span.lowerBound)
