@@ -170,6 +170,32 @@ extension DiagnosisCoder {
                 "flovent", "pulmicort", "qvar", "trelegy", "dulera", "arnuity", "asmanex", "wixela",
             ], "Z79.51", "an inhaled steroid"
         ),
+        // Immunosuppressants and antimetabolites by their class (Z79.62-, Z79.63-, new in FY2025).
+        (
+            [
+                "adalimumab", "humira", "etanercept", "enbrel", "infliximab", "remicade", "certolizumab", "cimzia",
+                "golimumab", "simponi", "ustekinumab", "stelara", "secukinumab", "cosentyx", "ixekizumab", "taltz",
+                "risankizumab", "skyrizi", "guselkumab", "tremfya", "tocilizumab", "actemra", "abatacept", "orencia",
+                "rituximab", "vedolizumab", "entyvio",
+            ], "Z79.620", "an immunosuppressive biologic"
+        ),
+        (["tacrolimus", "cyclosporine"], "Z79.621", "a calcineurin inhibitor"),
+        (
+            ["tofacitinib", "xeljanz", "upadacitinib", "rinvoq", "baricitinib", "olumiant"], "Z79.622",
+            "a Janus kinase inhibitor"
+        ),
+        (["sirolimus", "everolimus"], "Z79.623", "an mTOR inhibitor"),
+        (
+            ["azathioprine", "imuran", "mycophenolate", "cellcept", "leflunomide", "arava"], "Z79.624",
+            "an inhibitor of nucleotide synthesis"
+        ),
+        (["methotrexate"], "Z79.631", "an antimetabolite"),
+    ]
+
+    /// Words that make a drug one the plan is about to start, not one the patient takes (`add adalimumab once it is
+    /// approved`, `etanercept will be started`), unless the clause says it began some time ago.
+    static let startWords: Set<String> = [
+        "add", "adding", "start", "starting", "begin", "begins", "will", "planned", "approval",
     ]
 
     /// Words that make a drug a short course, not long-term therapy (`prednisone taper`, `a five day burst`).
@@ -200,6 +226,8 @@ extension DiagnosisCoder {
         for (index, word) in words.enumerated()
         where ["days", "day", "weeks", "week", "month"].contains(word) && index > 0 {
             let before = words[index - 1]
+            // `every two weeks` is how often, not for how long.
+            if index >= 2, ["every", "each", "per", "q"].contains(words[index - 2]) { continue }
             if count(before) != nil || before == "next" { return true }
         }
         return false
@@ -216,25 +244,36 @@ extension DiagnosisCoder {
         for (names, code, label) in Self.longTermDrugs where !said.isDisjoint(with: names) {
             var named = !taken.isDisjoint(with: names)
             var shortCourse = false
+            var planned = false, takenNow = false
             let inhaled =
                 code == "Z79.51"
                 && clauses.contains { words in
                     words.contains(where: names.contains) && words.contains(where: Self.inhalerWords.contains)
                 }
             for words in clauses {
-                guard let position = words.firstIndex(where: { names.contains($0) }),
-                    !(inhaled && words.contains(where: Self.otherForm.contains))
-                else { continue }
+                guard let position = words.firstIndex(where: { names.contains($0) }) else { continue }
+                // A steroid comes as a spray, a cream or an inhaler, and the clause says which (`a steroid nasal
+                // spray, fluticasone, two sprays`); for another drug the form is its own list item's (`adalimumab
+                // every two weeks, clobetasol ointment`: the ointment is the other drug's).
+                let steroid = code == "Z79.51" || code == "Z79.52"
+                let itemStart = steroid ? 0 : words[..<position].lastIndex(of: ",").map { $0 + 1 } ?? 0
+                let itemEnd = steroid ? words.count : words[position...].firstIndex(of: ",") ?? words.count
+                let otherForm = words[itemStart..<itemEnd].contains(where: Self.otherForm.contains)
+                guard !(inhaled && otherForm) else { continue }
                 if Self.occurs(Self.stopCues, in: words, 0..<words.count)
-                    || words.contains(where: { Self.shortCourse.contains($0) || Self.otherForm.contains($0) })
+                    || words.contains(where: Self.shortCourse.contains) || otherForm
                     || Self.shortOrNot(words, at: position)
                 {
                     shortCourse = true
+                } else if words.contains(where: Self.startWords.contains), !words.contains("ago") {
+                    planned = true
                 } else {
                     named = true
+                    takenNow = true
                 }
             }
-            guard named, !shortCourse else { continue }
+            // A drug the visit only plans to start is not yet taken, though the note lists it.
+            guard named, !shortCourse, takenNow || !planned else { continue }
             append(code, to: &candidates, reason: "long-term (current) use of \(label)")
         }
     }

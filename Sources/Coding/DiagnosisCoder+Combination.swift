@@ -102,6 +102,19 @@ extension DiagnosisCoder {
         for words in planWords where !Self.occurs(Self.stopCues, in: words, 0..<words.count) {
             for word in words { drugs.insert(word) }
         }
+        // A drug the note says was stopped (`metformin was stopped last year`), and names nowhere as taken, is no
+        // long-term therapy, though the note's medicines list it.
+        var stopped = Set<String>(), takenStill = Set<String>()
+        for words in noteClauses + planWords {
+            let named = words.filter(drugs.contains)
+            guard !named.isEmpty else { continue }
+            if Self.occurs(Self.stopCues, in: words, 0..<words.count) {
+                stopped.formUnion(named)
+            } else {
+                takenStill.formUnion(named)
+            }
+        }
+        drugs.subtract(stopped.subtracting(takenStill))
         if first(["E08", "E09", "E11", "E13"]) != nil {
             if drugs.contains(where: { Self.insulins.contains($0) }) {
                 append("Z79.4", to: &candidates, reason: "use additional code: long-term insulin use")
@@ -125,6 +138,19 @@ extension DiagnosisCoder {
         }
         withAdditionalCodes(&candidates, drugs: drugs, planWords: planWords)
         withLongTermDrugs(&candidates, medications: medications, clauses: planWords + noteClauses)
+        // Type 1 diabetes is treated with insulin by definition: no long-term insulin code beside it (I.C.4.a.3).
+        if first(["E10"]) != nil { candidates.removeAll { $0.code.compactCode == "Z794" } }
+        // A diabetic complication of unstated type (E11 by default, I.C.4.a.2) in a patient whose diabetes is stated
+        // type 1 is a complication of the type 1 diabetes.
+        if first(["E10"]) != nil {
+            for index in candidates.indices.reversed() where candidates[index].code.category == "E11" {
+                let said = candidates[index].evidence.map { $0.statement.lowercased() }.joined(separator: " ")
+                guard !Self.typeTwoWords.contains(where: { said.contains($0) }) else { continue }
+                replace(
+                    index, with: "E10" + candidates[index].code.code.dropFirst(3),
+                    reason: "the patient's diabetes is stated type 1")
+            }
+        }
         // An acute event beside its own history code is the same past event talked over (`someone who's had a heart
         // attack` beside `heart attack two years ago`); a pneumonia of unstated organism beside a stated one is it.
         let codedNow = candidates
@@ -190,8 +216,15 @@ extension DiagnosisCoder {
             candidates.removeAll { $0.code.category == "Z34" }
         }
         // A preventive visit that found or addressed a problem is `with abnormal findings`.
+        // The clinician who writes that the examination found nothing abnormal has said which it is.
+        let statedNormal = candidates.contains { candidate in
+            ["Z0000", "Z00129"].contains(candidate.code.compactCode)
+                && candidate.evidence.contains { evidence in
+                    Self.statedWithoutFindings.contains { evidence.statement.lowercased().contains($0) }
+                }
+        }
         let problems = candidates.contains { !$0.code.compactCode.hasPrefix("Z") && !$0.traits.contains(.status) }
-        if problems {
+        if problems && !statedNormal {
             if let visit = first(["Z0000"]) {
                 replace(visit, with: "Z00.01", reason: "with abnormal findings (a problem is assessed)")
             }
@@ -306,6 +339,12 @@ extension DiagnosisCoder {
         "semaglutide", "ozempic", "dulaglutide", "trulicity", "liraglutide", "victoza", "tirzepatide", "mounjaro",
         "exenatide", "byetta", "bydureon", "pramlintide",
     ]
+    /// Words that say a preventive examination found nothing abnormal.
+    static let statedWithoutFindings = ["without abnormal findings", "no abnormal findings"]
+
+    /// Words that state type 2 diabetes.
+    static let typeTwoWords = ["type 2", "type ii", "type two", "t2dm", "dm2", "dm 2", "niddm"]
+
     static let stopCues = phrases(
         "stop", "stopped", "discontinue", "discontinued", "off", "held", "hold", "completed", "finished")
 
@@ -390,15 +429,19 @@ extension DiagnosisCoder {
                 }
             }
         }
-        // The encounter's reason is listed first when the visit is for it: a preventive or prenatal visit, postpartum
-        // care, contraception management, a follow-up after completed treatment (guideline IV).
-        let encounterPrefixes = ["Z00", "Z34", "Z39", "Z30", "Z09"]
-        func isEncounter(_ compact: String) -> Bool { encounterPrefixes.contains { compact.hasPrefix($0) } }
-        let encounterFirst = candidates.contains { isEncounter($0.code.compactCode) }
+        // The encounter's reason is listed first when the visit is for it: a preventive or gynecological examination,
+        // postpartum or prenatal care, a follow-up after completed treatment, aftercare, contraception management
+        // (guideline IV). An examination, then routine postpartum care, say what the whole visit is and come before
+        // the others (contraception managed in the postpartum visit: Z39.2, then Z30); the rest keep their order.
+        let encounterPrefixes = [
+            ("Z00", -3), ("Z01", -3), ("Z39", -2), ("Z34", -1), ("Z08", -1), ("Z09", -1), ("Z47", -1), ("Z30", -1),
+        ]
+        func encounterRank(_ compact: String) -> Int? { encounterPrefixes.first { compact.hasPrefix($0.0) }?.1 }
+        let encounterFirst = candidates.contains { encounterRank($0.code.compactCode) != nil }
         let sorted = candidates.enumerated().sorted { lhs, rhs in
             func key(_ candidate: Candidate) -> Int {
                 let compact = candidate.code.compactCode
-                if encounterFirst && isEncounter(compact) { return 0 }
+                if encounterFirst, let rank = encounterRank(compact) { return rank }
                 if chiefCodes.contains(candidate.code.category) && !candidate.traits.contains(.status) { return 1 }
                 if candidate.traits.contains(.status) || compact.hasPrefix("Z") { return 3 }
                 return 2

@@ -28,6 +28,9 @@ extension DiagnosisCoder {
         var order = 0
         var planWords: [[String]] = []
         var resolvedConditions = 0
+        var aftercare: (order: Int, evidence: CodeEvidence)?
+        // History codes of conditions stated resolved that only a follow-up visit for them reports (Z09 with them).
+        var historyForFollowUp = Set<String>()
         // The note's assessment and plan, then what the clinician announced as the assessment in the transcript
         // (a dictated assessment the note condensed).
         let statements =
@@ -218,9 +221,16 @@ extension DiagnosisCoder {
                     // A status (a device, an operation done) needs words that say the patient has it, not a plan.
                     if Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }),
                         !mention.historical && !Self.occurs(Self.statusCues, in: words, 0..<words.count)
+                            && !Self.saysRecentOperation(words)
                             || Self.occurs(Self.statusPlanCues, in: words, 0..<words.count)
                     {
                         continue
+                    }
+                    // A joint replaced weeks ago and seen in its recovery (`six weeks after a right total knee
+                    // replacement`, `aftercare following left total hip arthroplasty`): the visit is the aftercare
+                    // (Z47.1, guideline I.C.21.c.7), with the joint's status code.
+                    if compact.hasPrefix("Z966"), aftercare == nil, Self.saysRecentOperation(words) {
+                        aftercare = (order, evidence)
                     }
                     if (mention.historical || treatedCancer)
                         && !Self.statusPrefixes.contains(where: { compact.hasPrefix($0) })
@@ -231,12 +241,17 @@ extension DiagnosisCoder {
                             mention.resolved || treatedCancer
                             || Self.occurs(Self.historyBefore, in: words, 0..<mention.words.lowerBound)
                             || !compact.hasPrefix("C")
-                        if past, let history = Self.mapped(code, Concepts.historyCodes), history != code {
+                        let byChapter =
+                            mention.resolved && Self.mapped(code, Concepts.historyCodes) == nil
+                            ? Self.mapped(code, Self.resolvedHistoryCodes) : nil
+                        if past, let history = Self.mapped(code, Concepts.historyCodes) ?? byChapter, history != code {
+                            if byChapter != nil { historyForFollowUp.insert(history.code) }
                             add(
                                 history, 0.8,
                                 "history of a condition that no longer exists: \"\(said)\" → \(history.code)", [.status]
                             )
-                            if mention.resolved { resolvedConditions += 1 }
+                            // A cancer's follow-up after its treatment is Z08, not Z09.
+                            if mention.resolved && !compact.hasPrefix("C") { resolvedConditions += 1 }
                             continue
                         }
                         guard mention.target.traits.contains(.chronic), !mention.resolved else { continue }
@@ -298,15 +313,23 @@ extension DiagnosisCoder {
             candidates.append(contentsOf: presentingSymptoms(of: note, reason: reason, startOrder: order))
         }
         // A visit that follows up a condition treated and resolved (guideline IV.O, Z09 with its history code).
-        if resolvedConditions > 0, planWords.contains(where: { Self.occurs(Self.followUpCues, in: $0, 0..<$0.count) }),
-            let followUp = codeSet.code("Z09")
-        {
+        let followsUp =
+            resolvedConditions > 0 && planWords.contains(where: { Self.occurs(Self.followUpCues, in: $0, 0..<$0.count) })
+        if !followsUp { candidates.removeAll { historyForFollowUp.contains($0.code.code) } }
+        if followsUp, let followUp = codeSet.code("Z09") {
             candidates.append(
                 Candidate(
                     code: followUp, confidence: 0.75,
                     reason: "follow-up examination after completed treatment of a resolved condition",
                     evidence: candidates.last.map(\.evidence) ?? [], order: (candidates.last?.order ?? order) - 1,
                     traits: [.status]))
+        }
+        if let aftercare, let code = codeSet.code("Z47.1") {
+            candidates.append(
+                Candidate(
+                    code: code, confidence: 0.75,
+                    reason: "aftercare following joint replacement surgery: the joint is recovering from the operation",
+                    evidence: [aftercare.evidence], order: aftercare.order - 1, traits: [.status]))
         }
         // A visit to look for the return of a cancer whose treatment is completed (Z08, with its history code).
         if !cancerHistory.isEmpty, Self.visitReasonSays(Self.surveillanceCues, in: note),
@@ -316,7 +339,8 @@ extension DiagnosisCoder {
                 Candidate(
                     code: followUp, confidence: 0.75,
                     reason: "follow-up examination after completed treatment of a malignant neoplasm",
-                    evidence: candidates.first(where: { $0.code.category == "Z85" }).map(\.evidence) ?? [], order: -1,
+                    evidence: candidates.first(where: { $0.code.category == "Z85" }).map(\.evidence) ?? [],
+                    order: (candidates.first(where: { $0.code.category == "Z85" })?.order ?? 0) - 1,
                     traits: [.status]))
         }
         // What the note's own statements code wins over the same category from the talk (`heart failure` said in
@@ -428,12 +452,34 @@ extension DiagnosisCoder {
     static let followUpCues = phrases(
         "follow up", "followup", "recheck", "re check", "post treatment", "after treatment", "completed treatment")
 
+    /// The personal history code of a condition stated resolved, treated and gone (`ear infection, now resolved`,
+    /// `duodenal ulcer, healed`), by its chapter or block, when the history table has none for it (Z86-Z87).
+    static let resolvedHistoryCodes: [(prefix: String, code: String)] = [
+        ("K25", "Z87.11"), ("K26", "Z87.11"), ("K27", "Z87.11"), ("K28", "Z87.11"), ("A", "Z86.19"), ("B", "Z86.19"),
+        ("G", "Z86.69"), ("H", "Z86.69"), ("J", "Z87.09"), ("K", "Z87.19"), ("L", "Z87.2"), ("N", "Z87.448"),
+    ]
+
     /// Codes of a device or an operation done: coded from words that say the patient has it.
     static let statusPrefixes = ["Z95", "Z96", "Z97", "Z98", "Z90", "Z93", "Z94", "Z89"]
     static let statusCues = phrases(
-        "s/p", "status post", "history of", "with", "has", "have", "had", "on", "in place", "presence of", "wears",
+        "s/p", "status post", "aftercare", "following", "postoperative", "history of", "with", "has", "have", "had", "on", "in place", "presence of", "wears",
         "uses", "using", "post", "after", "since", "prior", "previous", "underwent", "doing well", "doing great",
         "looks great", "looks good", "recovering", "replaced", "your", "his", "her")
+    /// Words that say an operation is in its recovery: `aftercare`, `postoperative` (`post-operative`, `post op`),
+    /// `recovering`, or weeks counted since it (`three weeks out`, `six week follow-up after`), not years.
+    static func saysRecentOperation(_ words: [String]) -> Bool {
+        if Self.occurs(Self.recoveryCues, in: words, 0..<words.count) { return true }
+        guard !words.contains(where: { $0 == "year" || $0 == "years" }) else { return false }
+        for (position, word) in words.enumerated() where (word == "week" || word == "weeks") && position > 0 {
+            guard Self.count(words[position - 1]) != nil else { continue }
+            let after = words[(position + 1)...].prefix(4)
+            if after.contains(where: { ["after", "out", "post", "since", "postoperative"].contains($0) }) { return true }
+        }
+        return false
+    }
+    static let recoveryCues = phrases(
+        "aftercare", "postoperative", "post operative", "postop", "post op", "recovering", "recovery")
+
     /// Words that make a device or operation something planned, not something the patient has.
     static let statusPlanCues = phrases(
         "schedule", "scheduled", "scheduling", "candidate", "consider", "considering", "talk about", "need a",

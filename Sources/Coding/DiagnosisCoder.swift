@@ -181,7 +181,13 @@ struct DiagnosisCoder: Sendable {
         "retinal examination", "retinal screening")
     static let resolvedAfter: CueList = phrases(
         "resolved", "has resolved", "now resolved", "since resolved", "completely resolved", "fully resolved",
-        "clinically resolved", "is resolved")
+        "clinically resolved", "is resolved", "healed", "eradicated", "eradication confirmed", "cured",
+        "course completed", "treatment completed")
+    /// Marks an operation or a procedure leaves, whose healing is their own.
+    static let operationMarks: Set<String> = ["scar", "scars", "incision", "incisions", "wound", "site", "graft"]
+    /// Words before a condition that say its treatment is over (`after completed treatment of`).
+    static let resolvedBefore: CueList = phrases(
+        "completed treatment of", "completed treatment for", "after treatment of", "after treatment for")
     static let vaccinationAfter: CueList = phrases(
         "vaccine", "vaccines", "vaccination", "immunization", "shot", "shots", "booster", "toxoid")
 
@@ -227,6 +233,9 @@ struct DiagnosisCoder: Sendable {
         "on the differential", "is in the differential")
     static let hypotheticalBefore: CueList = phrases(
         "if", "return if", "call if", "watch for", "monitor for", "warning signs", "signs of", "risk of", "risk for",
+        // Return precautions (`return for fever, flank pain or vomiting`, `go to the emergency department for ...`).
+        "return for", "return with", "come back for", "call for", "call with", "call us for", "emergency department for",
+        "emergency room for", "er for", "ed for", "seek care for", "seek medical attention for",
         "at risk", "prevent", "prevention", "prevention of", "screen for", "screening", "screening for", "to avoid",
         "in case", "precautions", "avoid", "reduce risk", "prophylaxis", "unless", "protect", "protects", "protecting",
         "protected", "chance of", "chances of", "lower the risk", "lowers the risk", "reduces the risk",
@@ -297,6 +306,23 @@ struct DiagnosisCoder: Sendable {
             ? ["your", "my", "his", "her", "their"] : ["your", "my"]
         return words[(relative + 1)..<position].contains(where: owners.contains)
     }
+
+    /// Whether a relative is named in `words[range]` other than spoken to: `so mom, this is a normal well-child
+    /// visit` addresses the parent who came with the child.
+    static func namesRelative(_ words: [String], _ range: Range<Int>) -> Bool {
+        for start in range where familyBefore.byFirst[words[start]] != nil {
+            guard occurs(familyBefore, in: words, start..<range.upperBound) else { continue }
+            let addressed =
+                start + 1 < words.count && words[start + 1] == ","
+                && (start == 0 || addressOpeners.contains(words[start - 1]))
+            if !addressed { return true }
+        }
+        return false
+    }
+    /// Words a clause opens with before the name of whom it addresses (`so mom, ...`, `okay dad, ...`).
+    static let addressOpeners: Set<String> = [
+        "so", "okay", "ok", "and", "well", "alright", "now", "hi", "hey", "yes", "yeah", "right", "look", "but",
+    ]
 
     static func occurs(_ cues: CueList, in words: [String], _ range: Range<Int>) -> Bool {
         guard !range.isEmpty else { return false }
@@ -393,7 +419,7 @@ struct DiagnosisCoder: Sendable {
             found[index].hypothetical = Self.occurs(Self.hypotheticalBefore, in: words, clauseBefore)
             // `brought in by his father for his check-up`: the relative is a companion, not the one with the condition.
             found[index].family =
-                Self.occurs(Self.familyBefore, in: words, clauseBefore)
+                Self.namesRelative(words, clauseBefore)
                 && !(Self.occurs(Self.companionCues, in: words, clauseBefore)
                     && !words[clauseBefore].contains("history"))
                 && !Self.ownedAfterRelative(words, before: span.lowerBound)
@@ -402,7 +428,12 @@ struct DiagnosisCoder: Sendable {
             // its disease (`flu vaccine given`) even where the vaccination is a condition of its own.
             let clauseEnd = index + 1 < found.count ? found[index + 1].words.lowerBound : words.count
             let rest = (span.upperBound + 1)..<max(span.upperBound + 1, clauseEnd)
-            if Self.occurs(Self.resolvedAfter, in: words, rest) {
+            // What is said of the condition's scar or incision (`the melanoma scar is well healed`) is not said of it.
+            let restOfCondition =
+                rest.lowerBound..<(words[rest].firstIndex(where: Self.operationMarks.contains) ?? rest.upperBound)
+            if Self.occurs(Self.resolvedAfter, in: words, restOfCondition)
+                || Self.occurs(Self.resolvedBefore, in: words, before)
+            {
                 found[index].resolved = true
                 found[index].historical = true
             }

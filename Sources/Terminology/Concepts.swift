@@ -245,6 +245,12 @@ public enum Concepts {
         "M79.1|my|myalgia;myalgias;muscle aches;muscle pain",
         // Injuries (7th character chosen by the coder)
         "S93.40|m|ankle sprain;sprained ankle;sprain of ankle",
+        // The ankle's ligament named (the index: Sprain, ankle, talofibular / calcaneofibular / deltoid /
+        // tibiofibular ligament).
+        "S93.49|m|talofibular ligament sprain;sprain of talofibular ligament;anterior talofibular ligament sprain;sprain of anterior talofibular ligament;sprained anterior talofibular ligament;atfl sprain;sprain of atfl",
+        "S93.41|m|calcaneofibular ligament sprain;sprain of calcaneofibular ligament",
+        "S93.42|m|deltoid ligament sprain;sprain of deltoid ligament",
+        "S93.43|m|tibiofibular ligament sprain;sprain of tibiofibular ligament;high ankle sprain;syndesmotic sprain;syndesmosis sprain",
         "S83.20|m|meniscal tear;meniscus tear;torn meniscus;tear of meniscus",
         "S83.51|m|acl sprain;acl tear;acl injury;anterior cruciate ligament tear;anterior cruciate ligament sprain;torn acl",
         "S52.50|m|distal radius fracture;fracture of distal radius;broken wrist distal radius",
@@ -558,6 +564,8 @@ public enum Concepts {
     /// claudication is atherosclerosis of the native arteries of the legs (I70.21-).
     public static let upgrades: [(code: String, word: String, scope: String)] = [
         ("I73.9", "claudication", "I70.21"),
+        // An ankle sprain said with the ligament it tore (`left ankle sprain, the anterior talofibular ligament`).
+        ("S93.40", "talofibular", "S93.49"), ("S93.40", "atfl", "S93.49"), ("S93.40", "calcaneofibular", "S93.41"),
         // Allergic rhinitis said with its pollen (`seasonal allergic rhinitis from the tree pollen`): J30.1.
         ("J30.9", "pollen", "J30"), ("J30.2", "pollen", "J30"),
         // Major depression said to be recurrent, or with its severity (`recurrent , and right now it's moderate`).
