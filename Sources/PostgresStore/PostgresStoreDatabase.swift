@@ -123,8 +123,8 @@ final class PostgresStoreDatabase: Sendable {
         }
     }
 
-    /// Whether a connection was leased, set from inside the lease.
-    private final class LeaseFlag: Sendable {
+    /// Whether a connection was leased (or a statement sent), set from inside the lease.
+    final class LeaseFlag: Sendable {
         private let leased = Mutex(false)
         func set() { leased.withLock { $0 = true } }
         var isSet: Bool { leased.withLock { $0 } }
@@ -133,6 +133,14 @@ final class PostgresStoreDatabase: Sendable {
     /// The longest a statement may go unanswered in the current task: set by ``leased(_:statementLimit:_:)`` for
     /// the statements of its `body`, read by ``PostgresConnection/rows(_:logger:)``.
     @TaskLocal static var statementLimit: Duration = PostgresStore.Configuration.defaultQueryTimeout
+
+    /// Set by ``PostgresConnection/rows(_:logger:)`` when it hands a statement to the server, for the lease of
+    /// ``leased(_:statementLimit:_:)``: a lease whose first statement found its connection closed sent nothing.
+    @TaskLocal static var sentOnLease: LeaseFlag?
+
+    /// How many more connections a lease tries when the pool handed it one already closed (a session the server
+    /// ended, or one this store closed after a statement timed out, that the pool has not yet dropped).
+    static let closedConnectionRetries = 2
 
     /// Runs `body` on a pooled connection, giving up when none is leased within the connect timeout (the server is
     /// down or unreachable and the pool keeps retrying): the caller gets an error, a sender a negative answer, instead
@@ -149,9 +157,20 @@ final class PostgresStoreDatabase: Sendable {
         return try await Self.$statementLimit.withValue(statementLimit ?? configuration.queryTimeout) {
             try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask {
-                    try await self.client.withConnection { connection in
-                        flag.set()
-                        return try await body(connection)
+                    var retries = Self.closedConnectionRetries
+                    while true {
+                        let sent = LeaseFlag()
+                        do {
+                            return try await Self.$sentOnLease.withValue(sent) {
+                                try await self.client.withConnection { connection in
+                                    flag.set()
+                                    return try await body(connection)
+                                }
+                            }
+                        } catch is PostgresConnectionClosed where !sent.isSet && retries > 0 {
+                            // Nothing reached the server on that connection: another one may take the work.
+                            retries -= 1
+                        }
                     }
                 }
                 group.addTask {
@@ -279,6 +298,7 @@ extension PostgresConnection {
     func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
         guard !isClosed else { throw PostgresConnectionClosed() }
         let limit = PostgresStoreDatabase.statementLimit
+        let sent = PostgresStoreDatabase.sentOnLease
         let answer = eventLoop.makePromise(of: [PostgresRow].self)
         let timer = eventLoop.scheduleTask(in: TimeAmount(limit)) {
             answer.fail(PostgresStatementTimedOut(limit: limit))
@@ -290,6 +310,7 @@ extension PostgresConnection {
                 answer.fail(PostgresConnectionClosed())
                 return
             }
+            sent?.set()
             self.collectedRows(query, logger: logger).cascade(to: answer)
         }
         return try await answer.futureResult.get()
