@@ -455,8 +455,8 @@ public struct NoteWriter: Sendable {
             }
             // So is a finding the examiner states in a few words (`no rales or wheezing.`, `no edema.`).
             let statesFinding =
-                phase == .examination && sentence.speaker != .patient && words.count >= 2
-                && Self.briefFindings.any(in: haystack)
+                words.count < minimumWords && words.count >= 2 && phase == .examination
+                && sentence.speaker != .patient && Self.briefFindings.any(in: haystack)
             guard words.count >= minimumWords || statesDiagnosis || statesFinding, !cleaned.hasSuffix("?"),
                 sentence.speaker == .patient || !Phrasing.isQuestion(cleaned, words: words),
                 !Phrasing.smallTalk.any(in: haystack)

@@ -53,7 +53,7 @@ extension StatedReason {
             for index in keys.indices {
                 // `referred by diane nelson for a long-standing iron deficiency anemia`: the referrer's name is
                 // looked past.
-                var cue: [String]
+                let cue: [String]
                 if keys[index] == "referred", index + 1 < keys.count, keys[index + 1] == "by",
                     let reason = keys[(index + 2)..<min(keys.count, index + 6)].firstIndex(of: "for")
                 {
