@@ -356,22 +356,28 @@ final class PostgresJournal: Journal, EncounterContexts {
         -> EarlierJournalClaims
     {
         let typed = !messageTypes.isEmpty
-        let (lowest, expired) = try await database.withConnection("read earlier journal claims") {
-            connection -> (Int64?, Bool) in
+        // An entry claimed by nobody counts, one that another instance's claim statement holds locked (and this
+        // statement, which does not wait for locks, sees as it was before that claim) too.
+        let (lowest, expired, unclaimed) = try await database.withConnection("read earlier journal claims") {
+            connection -> (Int64?, Bool, Bool) in
             guard
                 let row = try await connection.rows(
                     """
-                    SELECT MIN(id), COALESCE(bool_or(claim_expires_at <= \(now.epochMilliseconds)), false) \
-                    FROM journal WHERE state = 'accepted' AND id < \(id) AND claim_owner IS NOT NULL \
-                    AND claim_owner <> \(owner) AND (NOT \(typed) OR message_type = ANY(\(messageTypes)::text[]))
+                    SELECT MIN(id), \
+                    COALESCE(bool_or(claim_owner IS NOT NULL AND claim_expires_at <= \(now.epochMilliseconds)), \
+                    false), COALESCE(bool_or(claim_owner IS NULL), false) \
+                    FROM journal WHERE state = 'accepted' AND id < \(id) \
+                    AND (claim_owner IS NULL OR claim_owner <> \(owner)) \
+                    AND (NOT \(typed) OR message_type = ANY(\(messageTypes)::text[]))
                     """,
                     logger: self.logger
                 ).first
-            else { return (nil, false) }
-            return (try row.value(0, as: Int64?.self), try row.value(1, as: Bool.self))
+            else { return (nil, false, false) }
+            return (try row.value(0, as: Int64?.self), try row.value(1, as: Bool.self), try row.value(2, as: Bool.self))
         }
         guard let lowest else { return .none }
-        return expired ? .abandoned : .held(firstID: lowest)
+        if expired { return .abandoned }
+        return unclaimed ? .unclaimed(firstID: lowest) : .held(firstID: lowest)
     }
 
     func entries(flag: JournalFlag, afterID: Int64?, limit: Int) async throws -> [JournalEntry] {

@@ -51,7 +51,8 @@ public protocol Journal: Sendable {
     func extendClaims(by claimant: JournalClaimant, now: Date) async throws -> Int
 
     /// Whether accepted entries of the given message types (every type when empty) with an id smaller than `id`
-    /// are claimed by an owner other than `owner`, and whether any of those claims expired at `now`.
+    /// are not `owner`'s: claimed by another owner (and whether any of those claims expired at `now`), or claimed by
+    /// nobody.
     func earlierClaims(before id: Int64, messageTypes: [String], owner: String, now: Date) async throws
         -> EarlierJournalClaims
 

@@ -20,14 +20,22 @@ public struct JournalClaimant: Sendable, Hashable {
     }
 }
 
-/// What other instances hold among the accepted entries before one entry: what the pipeline asks before it
-/// records that entry, so that no note commits before an earlier message's note (per-patient order holds across
-/// instances because every note commits after the notes of all earlier messages).
+/// What stands in the way of an owner among the accepted entries before one entry: what the pipeline asks before
+/// it records that entry, so that no note commits before an earlier message's note (per-patient order holds across
+/// instances because every note commits after the notes of all earlier messages). Every earlier accepted entry the
+/// owner does not hold counts: one claimed by another instance, and one claimed by nobody (journaled after the
+/// owner's page was claimed, or skipped by the owner's claim while another instance's claim statement held it
+/// locked, a statement that may yet commit or be undone).
 public enum EarlierJournalClaims: Sendable, Hashable {
-    /// No earlier accepted entry is claimed by another instance.
+    /// Every earlier accepted entry is the owner's own.
     case none
-    /// Another instance holds earlier entries under claims that have not expired; the lowest such entry's id.
+    /// Other instances hold earlier entries under claims that have not expired, and every other earlier entry is
+    /// the owner's; the lowest id among the entries held.
     case held(firstID: Int64)
+    /// Some earlier entry is claimed by nobody, and no other instance's claim on an earlier entry has expired; the
+    /// lowest id among the earlier entries not the owner's (claimed by nobody, or held by another instance). The
+    /// entry is for whichever instance claims it first, from the oldest accepted entry on.
+    case unclaimed(firstID: Int64)
     /// Some earlier entry's claim by another instance has expired: the entry is claimable again.
     case abandoned
 }

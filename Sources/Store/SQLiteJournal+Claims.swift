@@ -45,13 +45,14 @@ extension SQLiteJournal {
         }
     }
 
-    /// Reads the earlier entries other owners claimed.
+    /// Reads the earlier entries that are not the owner's: claimed by another owner, or by nobody.
     public func earlierClaims(before id: Int64, messageTypes: [String], owner: String, now: Date) async throws
         -> EarlierJournalClaims
     {
         var sql = """
-            SELECT MIN(id), COALESCE(MAX(claim_expires_at <= ?), 0) FROM journal \
-            WHERE state = 'accepted' AND id < ? AND claim_owner IS NOT NULL AND claim_owner != ?
+            SELECT MIN(id), COALESCE(MAX(claim_owner IS NOT NULL AND claim_expires_at <= ?), 0), \
+            COALESCE(MAX(claim_owner IS NULL), 0) FROM journal \
+            WHERE state = 'accepted' AND id < ? AND (claim_owner IS NULL OR claim_owner != ?)
             """
         var arguments: StatementArguments = [now.epochMilliseconds, id, owner]
         if !messageTypes.isEmpty {
@@ -59,13 +60,15 @@ extension SQLiteJournal {
             for type in messageTypes { arguments += [type] }
         }
         let (query, reading) = (sql, arguments)
-        let (lowest, expired) = try await read("read earlier journal claims") { db -> (Int64?, Bool) in
+        let (lowest, expired, unclaimed) = try await read("read earlier journal claims") {
+            db -> (Int64?, Bool, Bool) in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: query), arguments: reading) else {
-                return (nil, false)
+                return (nil, false, false)
             }
-            return (row[0], row[1])
+            return (row[0], row[1], row[2])
         }
         guard let lowest else { return .none }
-        return expired ? .abandoned : .held(firstID: lowest)
+        if expired { return .abandoned }
+        return unclaimed ? .unclaimed(firstID: lowest) : .held(firstID: lowest)
     }
 }

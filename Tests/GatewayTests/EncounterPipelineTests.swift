@@ -33,10 +33,13 @@ struct EncounterPipelineTests {
     ]
 
     /// Runs `body` with a journal in a temporary folder, the pipeline service over it and an intake that journals
-    /// into it; `configure` adjusts the pipeline (its audio, for recordings) before the service takes it.
+    /// into it; `configure` adjusts the pipeline (its audio, for recordings) before the service takes it, and
+    /// `seenByPipeline` gives the journal as the pipeline reads and claims it (the journal itself, unless a test
+    /// stands another instance beside it).
     static func withPipeline(
         concurrency: Int = 1, soleInstance: Bool = false, reader: HL7EncounterReader = HL7EncounterReader(),
         destinations: [String] = ["ehr", "archive"], messageTypes: [String] = ["MDM^T02", "ORU^R01"],
+        seenByPipeline: (SQLiteJournal) -> any Journal = { $0 },
         configure: (inout EncounterPipeline) -> Void = { _ in },
         _ body: (SQLiteJournal, PipelineService, HL7Intake, LogRecorder) async throws -> Void
     ) async throws {
@@ -48,7 +51,7 @@ struct EncounterPipelineTests {
             databaseFile: directory.appendingPathComponent("notebridge.sqlite"), keyring: keyring,
             logger: recorder.logger(label: "store"))
         var pipeline = EncounterPipeline(
-            journal: journal, outbox: journal, reader: reader, limits: .default,
+            journal: seenByPipeline(journal), outbox: journal, reader: reader, limits: .default,
             destinations: destinations, noteRetention: .seconds(3600),
             digester: PatientKeyDigester(keyring: keyring), mapping: NoteFHIRMapping(), logger: recorder.logger())
         configure(&pipeline)

@@ -767,6 +767,78 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test(
+        "an entry another instance's claim statement holds locked is claimed by nobody until the claim commits"
+    )
+    func lockedClaimInFlight() async throws {
+        try await withInstances { stores, server, database in
+            var recorded: [Int64] = []
+            for index in 0..<6 {
+                guard
+                    case .recorded(let id) = try await stores[0].journal.record(
+                        Support.entry(controlID: "LC\(index)"), duplicateWindow: .seconds(3600))
+                else { Issue.record("not recorded"); return }
+                recorded.append(id)
+            }
+            let ids = recorded
+            let now = Date()
+            let two = JournalClaimant(owner: "two", lease: .seconds(30))
+            let logger = Logger(label: "test.claim")
+            /// "one"'s claim statement on `claimed`, in flight (its transaction open) while `body` runs; committed
+            /// or undone (as when its session ends) after.
+            func claimInFlight(_ claimed: ArraySlice<Int64>, commit: Bool, _ body: @Sendable () async throws -> Void)
+                async throws
+            {
+                try await server.withClient(database: database) { client in
+                    try await client.withConnection { connection in
+                        try await connection.query("BEGIN", logger: logger)
+                        let (low, high) = (claimed.first ?? 0, claimed.last ?? 0)
+                        let expires = now.addingTimeInterval(30).epochMilliseconds
+                        try await connection.query(
+                            """
+                            WITH claimable AS MATERIALIZED (SELECT id FROM journal WHERE id BETWEEN \(low) AND \(high) \
+                            ORDER BY id FOR UPDATE SKIP LOCKED) UPDATE journal SET claim_owner = 'one', \
+                            claim_expires_at = \(expires) FROM claimable WHERE journal.id = claimable.id
+                            """, logger: logger)
+                        try await body()
+                        try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
+                    }
+                }
+            }
+            // Committed: "two" skipped the entries while they were locked, then finds them held by "one".
+            try await claimInFlight(ids[0..<2], commit: true) {
+                let page = try await stores[1].journal.claimAccepted(
+                    messageTypes: [], afterID: nil, limit: 2, by: two, now: now)
+                #expect(page.map(\.id) == Array(ids[2..<4]))
+                #expect(
+                    try await stores[1].journal.earlierClaims(before: ids[2], messageTypes: [], owner: "two", now: now)
+                        == .unclaimed(firstID: ids[0]))
+            }
+            #expect(
+                try await stores[1].journal.earlierClaims(before: ids[2], messageTypes: [], owner: "two", now: now)
+                    == .held(firstID: ids[0]))
+            for id in ids[0..<4] { try await stores[0].journal.updateState(id: id, to: .processed) }
+            // Undone (its session ended mid-statement): the entries stay nobody's, and "two"'s next pass takes them.
+            try await claimInFlight(ids[4..<5], commit: false) {
+                let page = try await stores[1].journal.claimAccepted(
+                    messageTypes: [], afterID: nil, limit: 10, by: two, now: now)
+                #expect(page.map(\.id) == [ids[5]])
+                #expect(
+                    try await stores[1].journal.earlierClaims(before: ids[5], messageTypes: [], owner: "two", now: now)
+                        == .unclaimed(firstID: ids[4]))
+            }
+            #expect(
+                try await stores[1].journal.earlierClaims(before: ids[5], messageTypes: [], owner: "two", now: now)
+                    == .unclaimed(firstID: ids[4]))
+            #expect(
+                try await stores[1].journal.claimAccepted(messageTypes: [], afterID: nil, limit: 10, by: two, now: now)
+                    .map(\.id) == Array(ids[4..<6]))
+            #expect(
+                try await stores[1].journal.earlierClaims(before: ids[5], messageTypes: [], owner: "two", now: now)
+                    == .none)
+        }
+    }
+
     @Test("PostgreSQL holds sealed bodies, notes and contexts, and digests: never the PHI in the clear")
     func noPHIInTheClear() async throws {
         try await withInstances(1) { stores, server, database in

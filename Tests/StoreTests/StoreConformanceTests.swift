@@ -173,6 +173,57 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test(
+        "an earlier accepted entry claimed by nobody stands in the way of an owner's later ones until it is claimed",
+        arguments: StoreImplementation.all)
+    func unclaimedEarlierEntries(_ implementation: StoreImplementation) async throws {
+        try await Support.withStore(implementation) { store in
+            let journal = store.journal
+            let ids = try await acceptedEntries(journal, count: 4, prefix: "U")
+            let now = Date()
+            let one = JournalClaimant(owner: "one", lease: .seconds(30))
+            let two = JournalClaimant(owner: "two", lease: .seconds(30))
+            // "two"'s claim passed over the first two entries (as one does while another instance's claim statement
+            // holds them locked): they are claimed by nobody, and are not "two"'s to record before.
+            let skipping = try await journal.claimAccepted(
+                messageTypes: [], afterID: ids[1], limit: 10, by: two, now: now)
+            #expect(skipping.map(\.id) == Array(ids[2..<4]))
+            #expect(
+                try await journal.earlierClaims(before: ids[3], messageTypes: [], owner: "two", now: now)
+                    == .unclaimed(firstID: ids[0]))
+            #expect(try await journal.earlierClaims(before: ids[0], messageTypes: [], owner: "two", now: now) == .none)
+            // Entries of other message types do not count.
+            #expect(
+                try await journal.earlierClaims(before: ids[3], messageTypes: ["MDM^T02"], owner: "two", now: now)
+                    == .none)
+            // "one" claims the first: the second is still nobody's, and the lowest entry not "two"'s is the first.
+            #expect(
+                try await journal.claimAccepted(messageTypes: [], afterID: nil, limit: 1, by: one, now: now).map(\.id)
+                    == [ids[0]])
+            #expect(
+                try await journal.earlierClaims(before: ids[2], messageTypes: [], owner: "two", now: now)
+                    == .unclaimed(firstID: ids[0]))
+            // Once "one"'s claim has expired, that is what counts: the next pass claims from the oldest anyway.
+            let later = now.addingTimeInterval(31)
+            #expect(
+                try await journal.earlierClaims(before: ids[2], messageTypes: [], owner: "two", now: later)
+                    == .abandoned)
+            // "two"'s next pass claims from the oldest and takes the entry nobody claimed; "one"'s claim holds.
+            #expect(
+                try await journal.claimAccepted(messageTypes: [], afterID: nil, limit: 10, by: two, now: now).map(\.id)
+                    == Array(ids[1..<4]))
+            #expect(
+                try await journal.earlierClaims(before: ids[3], messageTypes: [], owner: "two", now: now)
+                    == .held(firstID: ids[0]))
+            try await journal.updateState(id: ids[0], to: .processed)
+            #expect(try await journal.earlierClaims(before: ids[3], messageTypes: [], owner: "two", now: now) == .none)
+            // "one" now finds "two"'s claims before the last entry.
+            #expect(
+                try await journal.earlierClaims(before: ids[3], messageTypes: [], owner: "one", now: now)
+                    == .held(firstID: ids[1]))
+        }
+    }
+
     @Test("concurrent journal claims by several owners never return the same entry", arguments: StoreImplementation.all)
     func concurrentJournalClaims(_ implementation: StoreImplementation) async throws {
         try await Support.withStore(implementation) { store in

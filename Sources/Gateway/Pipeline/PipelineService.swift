@@ -29,11 +29,14 @@ import Store
 ///
 /// Several instances share one journal by claiming the entries they write (``JournalClaimant``): a pass claims a page
 /// at a time, so each entry is prepared by one instance. The order holds across instances too: before it records an
-/// entry, a pass waits until no earlier entry is claimed by another instance (each instance records its own in
-/// order), so notes commit in journal order whichever instance writes them. When an earlier claim has expired (its
-/// instance died), the pass stops, and the next one, which starts from the oldest accepted entry, takes it over. A
-/// transcript message is prepared only when no earlier ADT message is claimed elsewhere, since it may read the visit
-/// context such a message keeps.
+/// entry, a pass waits until every earlier accepted entry is its own (each instance records its own in order), so
+/// notes commit in journal order whichever instance writes them. When an earlier claim has expired (its instance
+/// died), the pass stops, and the next one, which starts from the oldest accepted entry, takes it over. An earlier
+/// entry claimed by nobody counts too: this pass's claim skipped it while another instance's claim statement held it
+/// locked (SKIP LOCKED), a statement that commits in a moment or is undone (its session ended, its instance died).
+/// The pass waits briefly for someone's claim to show, then stops, and the next pass, started at once, claims it.
+/// A transcript message is prepared only when every earlier ADT message is this instance's, since it may read the
+/// visit context such a message keeps.
 struct PipelineService: Service {
     let pipeline: EncounterPipeline
     let messageTypes: [String]
@@ -61,6 +64,11 @@ struct PipelineService: Service {
     /// The entries claimed from the journal at a time: small, so that instances sharing the journal take turns
     /// often instead of one waiting for another's long page.
     static let pageSize = 32
+
+    /// How long a pass waits for an earlier entry claimed by nobody to be claimed (another instance's claim
+    /// statement in flight commits in milliseconds) before it stops and lets its next pass claim the entry: short,
+    /// since the entry holds every instance's later entries, and a claim that was undone leaves it to nobody.
+    static let unclaimedGrace = Duration.milliseconds(100)
 
     /// The message types whose entries may keep a visit context (ADT events).
     var contextMessageTypes: [String] { messageTypes.filter { $0.hasPrefix("ADT") } }
@@ -231,10 +239,11 @@ struct PipelineService: Service {
                 return
             }
             cursor = last.id
-            // The only instance: when no entry is claimed by another owner now, none will be, so every entry of the
-            // page may be prepared and recorded without asking again.
+            // The only instance: when every entry up to the page's last is its own now (no other owner claims any,
+            // and the pass claims from the oldest), they stay its own, so every entry of the page may be prepared and
+            // recorded without asking again.
             if service.soleInstance, last.id >= clearedBefore || last.id >= contextsClearedBefore,
-                case .none = await earlier(before: .max, messageTypes: [])
+                case .none = await earlier(before: last.id + 1, messageTypes: service.messageTypes)
             {
                 clearedBefore = max(clearedBefore, last.id + 1)
                 contextsClearedBefore = max(contextsClearedBefore, last.id + 1)
@@ -272,28 +281,36 @@ struct PipelineService: Service {
         }
 
         /// Waits until entry `first` may be recorded, and returns the id below which this pass's entries may be
-        /// recorded now (past `first`, up to `last + 1`): entries below the lowest earlier entry another instance
-        /// claims. Recording that prefix at once, rather than waiting for all of `first...last`, is what keeps two
-        /// instances from waiting for each other. Returns `nil`, stopping the pass, when an earlier claim expired
-        /// (the next pass takes the entry over), when waiting lasts a whole lease, or on cancellation.
+        /// recorded now (past `first`, up to `last + 1`): entries below the lowest earlier entry that is not this
+        /// instance's (another instance claims it, or nobody does). Recording that prefix at once, rather than waiting
+        /// for all of `first...last`, is what keeps two instances from waiting for each other. Returns `nil`,
+        /// stopping the pass, when an earlier claim expired or an earlier entry stayed claimed by nobody (the next
+        /// pass takes the entry over), when waiting lasts a whole lease, or on cancellation.
         mutating func recordable(from first: Int64, through last: Int64) async -> Int64? {
             await renewClaims()
             if last < clearedBefore { return last + 1 }
             let deadline = ContinuousClock.now + service.claimant.lease
+            var unclaimedSince: ContinuousClock.Instant?
             var pause = Duration.milliseconds(2)
             while !Task.isCancelled {
                 switch await earlier(before: last, messageTypes: service.messageTypes) {
                 case .none:
                     clearedBefore = max(clearedBefore, last + 1)
                     return last + 1
-                case .held(let lowest) where lowest > first:
+                case .held(let lowest) where lowest > first, .unclaimed(let lowest) where lowest > first:
                     clearedBefore = max(clearedBefore, lowest)
                     return lowest
                 case .abandoned:
                     service.logger.notice("an earlier journal entry's claim expired; the next pass takes it over")
                     stopping = true
                     return nil
+                case .unclaimed:
+                    guard stillWaiting(forUnclaimedSince: &unclaimedSince) else { return nil }
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .milliseconds(50))
+                    await renewClaims()
                 case .held:
+                    unclaimedSince = nil
                     guard ContinuousClock.now < deadline else {
                         service.logger.warning("earlier journal entries stayed claimed by another instance")
                         stopping = true
@@ -308,26 +325,34 @@ struct PipelineService: Service {
             return nil
         }
 
-        /// Whether entry `id` may be prepared: no earlier ADT message is claimed by another instance. When one is
-        /// and the pass is `idle` (nothing of it prepared but not recorded), waits for it as ``recordable(from:through:)``
-        /// does; otherwise answers `false` at once and the pass tries again later.
+        /// Whether entry `id` may be prepared: every earlier ADT message is this instance's. When one is not and
+        /// the pass is `idle` (nothing of it prepared but not recorded), waits for it as
+        /// ``recordable(from:through:)`` does; otherwise answers `false` at once and the pass tries again later.
         mutating func contextsSettled(before id: Int64, idle: Bool) async -> Bool {
             let types = service.contextMessageTypes
             guard pipeline.contexts != nil, !types.isEmpty, id >= contextsClearedBefore else { return true }
             let deadline = ContinuousClock.now + service.claimant.lease
+            var unclaimedSince: ContinuousClock.Instant?
             var pause = Duration.milliseconds(2)
             while !Task.isCancelled {
                 switch await earlier(before: id, messageTypes: types) {
                 case .none:
                     contextsClearedBefore = id + 1
                     return true
-                case .held(let lowest) where lowest > id:
+                case .held(let lowest) where lowest > id, .unclaimed(let lowest) where lowest > id:
                     contextsClearedBefore = lowest
                     return true
                 case .abandoned:
                     stopping = true
                     return false
+                case .unclaimed:
+                    guard idle else { return false }
+                    guard stillWaiting(forUnclaimedSince: &unclaimedSince) else { return false }
+                    try? await Task.sleep(for: pause)
+                    pause = min(pause * 2, .milliseconds(50))
+                    await renewClaims()
                 case .held:
+                    unclaimedSince = nil
                     guard idle else { return false }
                     guard ContinuousClock.now < deadline else {
                         stopping = true
@@ -339,6 +364,20 @@ struct PipelineService: Service {
                 }
             }
             stopping = true
+            return false
+        }
+
+        /// Whether to go on waiting for an earlier entry claimed by nobody, seen since `since` (now, when `nil`: set):
+        /// for ``PipelineService/unclaimedGrace``. After that the pass stops, and the next, which starts at once from
+        /// the oldest accepted entry, claims the entry (or finds it claimed by then, and waits for its instance).
+        mutating func stillWaiting(forUnclaimedSince since: inout ContinuousClock.Instant?) -> Bool {
+            let now = ContinuousClock.now
+            let first = since ?? now
+            since = first
+            guard now - first >= PipelineService.unclaimedGrace else { return true }
+            service.logger.notice("an earlier journal entry is claimed by no instance; the next pass claims it")
+            stopping = true
+            service.wakes.wake()
             return false
         }
 
