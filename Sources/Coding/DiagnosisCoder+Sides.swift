@@ -39,7 +39,11 @@ extension DiagnosisCoder {
                     guard !words.contains(where: Self.normalFindingWords.contains) else { continue }
                     if words.contains("right") { sides.insert("right") }
                     if words.contains("left") { sides.insert("left") }
-                    if words.contains("both") || words.contains("bilateral") { sides.insert("both") }
+                    // `both ears`, `both sides`; not `makes ear infections and asthma both worse`.
+                    let both = words.indices.dropLast().contains {
+                        words[$0] == "both" && (siteWords.contains(words[$0 + 1]) || ["side", "sides"].contains(words[$0 + 1]))
+                    }
+                    if both || words.contains("bilateral") { sides.insert("both") }
                 }
             }
             guard sides.count == 1, let side = sides.first, side != "both" else { continue }
