@@ -40,8 +40,10 @@ extension DiagnosisCoder {
                     if words.contains("right") { sides.insert("right") }
                     if words.contains("left") { sides.insert("left") }
                     // `both ears`, `both sides`; not `makes ear infections and asthma both worse`.
-                    let both = words.indices.dropLast().contains {
-                        words[$0] == "both" && (siteWords.contains(words[$0 + 1]) || ["side", "sides"].contains(words[$0 + 1]))
+                    let both = words.indices.dropLast().contains { position in
+                        let next = words[position + 1]
+                        return words[position] == "both"
+                            && (siteWords.contains(next) || next == "side" || next == "sides")
                     }
                     if both || words.contains("bilateral") { sides.insert("both") }
                 }

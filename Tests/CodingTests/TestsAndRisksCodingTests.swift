@@ -24,11 +24,18 @@ struct TestsAndRisksCodingTests {
     }
 
     @Test("a condition something makes more likely is a risk, not a doubt about the diagnosis")
-    func risk() {
-        let codes = icd10([
-            "Smoking around him can make ear infections more likely.",
-            "Acute suppurative otitis media of the left ear.",
-        ])
+    func risk() throws {
+        let codes = try dialogueICD10(
+            """
+            [doctor] hi there , what brings the two of you in ?
+            [patient_guest] she's been tugging at her right ear for two days , and she had a fever last night .
+            [doctor] does anyone smoke around her ?
+            [patient_guest] her grandpa smokes on the porch .
+            [doctor] okay . let me take a look . on exam , the right eardrum is red and bulging with pus behind it .
+            [doctor] so she has an ear infection in her right ear , it's an acute suppurative otitis media .
+            [doctor] the smoke can make ear infections more likely , so it is worth a talk with grandpa .
+            [doctor] i'm prescribing amoxicillin twice a day for ten days .
+            """)
         #expect(codes.contains { $0.hasPrefix("H66.0") }, "\(codes)")
     }
 
