@@ -39,7 +39,13 @@ extension DiagnosisCoder {
                     guard !words.contains(where: Self.normalFindingWords.contains) else { continue }
                     if words.contains("right") { sides.insert("right") }
                     if words.contains("left") { sides.insert("left") }
-                    if words.contains("both") || words.contains("bilateral") { sides.insert("both") }
+                    // `both ears`, `both sides`; not `makes ear infections and asthma both worse`.
+                    let both = words.indices.dropLast().contains { position in
+                        let next = words[position + 1]
+                        return words[position] == "both"
+                            && (siteWords.contains(next) || next == "side" || next == "sides")
+                    }
+                    if both || words.contains("bilateral") { sides.insert("both") }
                 }
             }
             guard sides.count == 1, let side = sides.first, side != "both" else { continue }

@@ -255,6 +255,13 @@ struct DiagnosisCoder: Sendable {
         "risk", "risks", "prevention", "prophylaxis", "precautions", "screening", "education", "will help",
         "would help",
         "should help", "could help", "can help", "helps", "is part", "goal", "goals")
+    /// Words that name a test after the condition it looks for (`pregnancy test`, `strep testing`).
+    static let testNames: Set<String> = ["test", "tests", "testing"]
+    /// Verbs that make a condition more likely (`exposure makes ear infections more likely`): a risk.
+    static let riskMakers: CueList = phrases("make", "makes", "making", "made")
+    static let moreLikely: CueList = phrases("more likely")
+    /// The screening encounters, whose test is what the visit does.
+    static let screeningCategories: Set<String> = ["Z11", "Z12", "Z13"]
     static let historyBefore: CueList = phrases(
         "history of", "hx of", "h/o", "hx", "s/p", "status post", "personal history", "past history", "previous",
         "previously", "prior", "remote", "former", "past medical history", "in the past", "used to have",
@@ -458,6 +465,20 @@ struct DiagnosisCoder: Sendable {
             }
             // `stroke risk`, `colon cancer prevention`: what may happen, not what is.
             if Self.occurs(Self.hypotheticalAfter, in: words, next) { found[index].hypothetical = true }
+            // A test named after the condition (`a urine pregnancy test, which was negative`, `the strep test`)
+            // looks for it: only a positive result in the clause says it. A screening test is the encounter's
+            // reason itself (`the pap with the hpv test`, Z11-Z13).
+            if span.upperBound + 1 < words.count, Self.testNames.contains(words[span.upperBound + 1]),
+                !words.contains("positive"), !Self.screeningCategories.contains(found[index].target.code.category)
+            {
+                found[index].hypothetical = true
+            }
+            // `smoke can make ear infections more likely`: a risk the visit talks over, neither the condition nor
+            // a doubt about it.
+            if Self.occurs(Self.riskMakers, in: words, before), Self.occurs(Self.moreLikely, in: words, after) {
+                found[index].hypothetical = true
+                found[index].uncertain = false
+            }
             // An encounter reason of another visit, before or after this one.
             if Self.otherVisitReasons.contains(found[index].target.code.category),
                 Self.occurs(Self.otherVisitBefore, in: words, before)
