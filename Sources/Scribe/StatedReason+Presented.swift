@@ -91,7 +91,8 @@ extension StatedReason {
                     summary && end - start <= 4 && !(end < keys.count && clauseVerbs.contains(keys[end]))
                     && bodyParts[keys[end - 1]] == nil
                 guard isProblem(words, start..<end) || ownWords else { continue }
-                if havingCues.contains(cue), end - start < 2 || keys[start..<end].contains(where: { bodyParts[$0] != nil })
+                if havingCues.contains(cue),
+                    end - start < 2 || keys[start..<end].contains(where: { bodyParts[$0] != nil })
                 {
                     continue
                 }

@@ -32,8 +32,10 @@ enum StatedReason {
         (["postpartum", "visit"], "Postpartum visit."), (["postpartum", "check"], "Postpartum visit."),
         (["prenatal", "visit"], "Prenatal visit."), (["preoperative", "evaluation"], "Preoperative evaluation."),
         // Wanting to quit, not having quit (`i quit smoking years ago` is history).
-        (["ready", "to", "quit", "smoking"], "Smoking cessation."), (["want", "to", "quit", "smoking"], "Smoking cessation."),
-        (["help", "quitting", "smoking"], "Smoking cessation."), (["help", "me", "quit", "smoking"], "Smoking cessation."),
+        (["ready", "to", "quit", "smoking"], "Smoking cessation."),
+        (["want", "to", "quit", "smoking"], "Smoking cessation."),
+        (["help", "quitting", "smoking"], "Smoking cessation."),
+        (["help", "me", "quit", "smoking"], "Smoking cessation."),
     ]
 
     static let annualReason = "Annual exam."

@@ -138,7 +138,9 @@ extension Transcript {
         } else if key == "there's" {
             starts = !["if", "that"].contains(previous)
         } else if key == "on", examOwners.contains(next), index + 2 < words.count,
-            let exam = words[(index + 2)..<min(words.count, index + 5)].firstIndex(where: { examWords.contains($0.key) }),
+            let exam = words[(index + 2)..<min(words.count, index + 5)].firstIndex(where: {
+                examWords.contains($0.key)
+            }),
             exam + 1 < words.count
         {
             // `lungs clear bilaterally | on his heart exam he has a murmur`: each region the examiner names opens
