@@ -306,9 +306,7 @@ struct PipelineService: Service {
                     return nil
                 case .unclaimed:
                     guard stillWaiting(forUnclaimedSince: &unclaimedSince) else { return nil }
-                    try? await Task.sleep(for: pause)
-                    pause = min(pause * 2, .milliseconds(50))
-                    await renewClaims()
+                    await backOff(&pause)
                 case .held:
                     unclaimedSince = nil
                     guard ContinuousClock.now < deadline else {
@@ -316,9 +314,7 @@ struct PipelineService: Service {
                         stopping = true
                         return nil
                     }
-                    try? await Task.sleep(for: pause)
-                    pause = min(pause * 2, .milliseconds(50))
-                    await renewClaims()
+                    await backOff(&pause)
                 }
             }
             stopping = true
@@ -348,9 +344,7 @@ struct PipelineService: Service {
                 case .unclaimed:
                     guard idle else { return false }
                     guard stillWaiting(forUnclaimedSince: &unclaimedSince) else { return false }
-                    try? await Task.sleep(for: pause)
-                    pause = min(pause * 2, .milliseconds(50))
-                    await renewClaims()
+                    await backOff(&pause)
                 case .held:
                     unclaimedSince = nil
                     guard idle else { return false }
@@ -358,13 +352,19 @@ struct PipelineService: Service {
                         stopping = true
                         return false
                     }
-                    try? await Task.sleep(for: pause)
-                    pause = min(pause * 2, .milliseconds(50))
-                    await renewClaims()
+                    await backOff(&pause)
                 }
             }
             stopping = true
             return false
+        }
+
+        /// Waits `pause` before the journal is asked again, doubles it up to 50 ms, and renews this pass's claims:
+        /// the wait of ``recordable(from:through:)`` and ``contextsSettled(before:idle:)`` between two questions.
+        mutating func backOff(_ pause: inout Duration) async {
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(50))
+            await renewClaims()
         }
 
         /// Whether to go on waiting for an earlier entry claimed by nobody, seen since `since` (now, when `nil`: set):
