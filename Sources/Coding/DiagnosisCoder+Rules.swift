@@ -335,13 +335,12 @@ extension DiagnosisCoder {
         if !cancerHistory.isEmpty, Self.visitReasonSays(Self.surveillanceCues, in: note),
             let followUp = codeSet.code("Z08")
         {
+            let history = candidates.first(where: { $0.code.category == "Z85" })
             candidates.append(
                 Candidate(
                     code: followUp, confidence: 0.75,
                     reason: "follow-up examination after completed treatment of a malignant neoplasm",
-                    evidence: candidates.first(where: { $0.code.category == "Z85" }).map(\.evidence) ?? [],
-                    order: (candidates.first(where: { $0.code.category == "Z85" })?.order ?? 0) - 1,
-                    traits: [.status]))
+                    evidence: history.map(\.evidence) ?? [], order: (history?.order ?? 0) - 1, traits: [.status]))
         }
         // What the note's own statements code wins over the same category from the talk (`heart failure` said in
         // passing beside the note's `chronic diastolic heart failure`), unless the note's code is the unspecified
