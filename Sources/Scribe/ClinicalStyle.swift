@@ -32,7 +32,7 @@ enum ClinicalStyle {
             words = withoutLeadingDiscourse(words)
             words = withoutProblemIntro(words)
             words = withoutTopicFraming(words)
-            let impression = onlyNamedTopic(words) ?? namedImpression(words)
+            let impression = onlyNamedTopic(words) ?? topicName(words) ?? namedImpression(words)
             namesProblem = impression != words
             words = impression
             guard !words.isEmpty, let dictated = withoutNoteInstruction(words) else { return nil }
@@ -635,9 +635,75 @@ enum ClinicalStyle {
             }
             return subjects.count < (first == "aside" ? 1 : 2)
         }
+        if !hasComma, isTopicOnly(words) { return true }
         guard subordinators.contains(first) || asFarAs else { return false }
         return !hasComma
     }
+
+    /// `For her primary diagnosis of a colles' fracture.`, `In terms of his diabetes.`, `For her high blood pressure
+    /// when she came in today.`: a problem announced as the topic and nothing said of it. Something is said when the
+    /// words before any subordinate clause hold a subject, an auxiliary or a plan verb (`For her surgery we are going
+    /// to ...`, `For his coronary artery disease continue his statin.`), or a subordinate clause is followed by a
+    /// main clause with a subject of its own.
+    static func isTopicOnly(_ words: [String]) -> Bool {
+        // `For the record, that is ...`: a comma marks the main clause.
+        guard !words.dropLast().contains(where: { $0.hasSuffix(",") || $0.hasSuffix(";") }) else { return false }
+        let keys = words.map(Phrasing.bare)
+        guard let opening = topicOpening(keys), keys.count > opening else { return false }
+        let rest = keys[opening...]
+        let clause = rest.firstIndex(where: topicClauseOpenings.contains) ?? rest.endIndex
+        if rest[..<clause].contains(where: { mainSubjects.contains($0) || topicPredicates.contains($0) }) {
+            return false
+        }
+        let subjects = rest[clause...].indices.filter { index in
+            mainSubjects.contains(rest[index]) && !["that", "which", "who", "what"].contains(rest[index - 1])
+        }
+        return subjects.count < 2
+    }
+
+    /// The problem a topic-only sentence names (`For her primary diagnosis of a colles' fracture.` → `Colles'
+    /// fracture.`): the clinician announcing the next problem of the assessment, which heads what follows.
+    static func topicName(_ words: [String]) -> [String]? {
+        guard isTopicOnly(words) else { return nil }
+        let keys = words.map(Phrasing.bare)
+        // With a clause after it (`For his left shoulder to be sure that ...`) the topic is the end of a sentence
+        // split from its start, not an announcement.
+        guard let opening = topicOpening(keys), !keys[opening...].contains(where: topicClauseOpenings.contains)
+        else { return nil }
+        guard let introduced = keys[opening...].lastIndex(where: topicNameIntroductions.contains) else { return nil }
+        let name = Array(words[(introduced + 1)...])
+        guard let last = name.last, (1...5).contains(name.count) else { return nil }
+        return name.dropLast() + [last.trimmingCharacters(in: ".,;:!?") + "."]
+    }
+
+    /// Where the words after a topic's opening start (`for`, `regarding`, `in terms of`, after a spoken transition
+    /// such as `lastly`), or nil when the words open no topic.
+    static func topicOpening(_ keys: [String]) -> Int? {
+        let start = keys.prefix(2).firstIndex { !topicTransitions.contains($0) } ?? 0
+        let rest = keys[start...]
+        if rest.first == "for" || rest.first == "regarding" { return start + 1 }
+        if rest.starts(with: ["in", "terms", "of"]) { return start + 3 }
+        return nil
+    }
+
+    static let topicTransitions: Set<String> = ["lastly", "finally", "next", "secondly", "then", "and", "now", "also"]
+
+    /// The words before a problem's name in its announcement (`his third diagnosis of`, `this acute`, not `acute`).
+    static let topicNameIntroductions = topicIntroducingWords.union(["primary", "main", "a", "an", "this", "that"])
+
+    /// Words that open a clause inside a topic (`since`, `when`, `to be sure that`).
+    static let topicClauseOpenings: Set<String> = [
+        "since", "when", "whenever", "because", "if", "while", "although", "though", "until", "unless", "to",
+        "that", "which", "who", "where",
+    ]
+
+    /// Auxiliaries, copulas and the verbs that open a plan item: a clause is being said.
+    static let topicPredicates: Set<String> = [
+        "is", "are", "was", "were", "be", "been", "has", "have", "had", "do", "does", "did", "will", "would", "can",
+        "could", "should", "may", "might", "must", "need", "needs", "continue", "start", "stop", "take", "increase",
+        "decrease", "order", "refer", "recommend", "keep", "check", "use", "get", "schedule", "follow", "try", "avoid",
+        "hold", "add", "switch", "change", "resume", "apply", "return", "let's", "seems", "sounds", "looks", "feels",
+    ]
 
     /// Words that open a condition or a setting (`if`, `when`, `aside from`) a main clause must follow.
     static let conditionalOpenings: Set<String> = ["if", "when", "whenever", "because", "while", "aside"]

@@ -529,6 +529,9 @@ public struct NoteWriter: Sendable {
                 case .assessmentPlan: division = .assessmentPlan
                 }
                 var placed = section(of: division, haystack: haystack)
+                // A problem announced as the next topic (`In terms of his diabetes.`) heads an assessment; in the
+                // history or the examination it says nothing.
+                if placed == .subjective || placed == .objective, ClinicalStyle.isTopicOnly(spoken) { continue }
                 // An instruction given during the examination (`come back sooner if the foot becomes numb`) is
                 // part of the plan.
                 if placed == .objective, Self.instructionOpenings.contains(where: { words.starts(with: $0) }) {

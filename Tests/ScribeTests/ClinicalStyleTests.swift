@@ -251,6 +251,11 @@ struct ClinicalStyleTests {
             ("Blood pressure at home.", .clinician),
             ("Blood pressure in the clinic.", .patient),
             ("As long as she does not move her shoulder.", .clinician),
+            // A problem announced with a clause after it, the start of its sentence split off.
+            ("For his left knee to make sure that nothing else is torn.", .clinician),
+            ("For her blood pressure when she got here this morning.", .clinician),
+            ("Lastly for the trouble swallowing that she has.", .clinician),
+            ("For her wrist since that happened.", .patient),
         ])
     func dropped(input: String, voice: ClinicalStyle.Voice) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == nil)
@@ -264,6 +269,33 @@ struct ClinicalStyleTests {
             "If I press on the heel, it hurts.",
         ])
     func remarksWithContent(input: String) {
+        #expect(ClinicalStyle.condensed(input, voice: .clinician) != nil)
+    }
+
+    @Test(
+        "a problem announced and nothing said of it is the problem's name",
+        arguments: [
+            ("For her primary diagnosis of a distal radius fracture.", "Distal radius fracture."),
+            ("Next for this acute gout flare.", "Acute gout flare."),
+            ("In terms of his asthma.", "Asthma."),
+            ("For his reflux his third diagnosis of reflux.", "Reflux."),
+        ])
+    func announcedTopic(input: String, expected: String) {
+        #expect(ClinicalStyle.condensed(input, voice: .clinician) == expected)
+    }
+
+    @Test(
+        "a sentence opened with its topic stays when it says something of it",
+        arguments: [
+            "For some reason lately he keeps bumping into things.",
+            "For her surgery we are going to keep her overnight.",
+            "For his coronary artery disease continue the statin.",
+            "For her ankle pain her symptoms are consistent with a sprain.",
+            "For the record, that is three pregnancies.",
+            "For their diabetes as long as she is here it sounds like she manages it well.",
+        ])
+    func topicWithClause(input: String) {
+        #expect(!ClinicalStyle.isTopicOnly(Phrasing.spaceSeparated(input)))
         #expect(ClinicalStyle.condensed(input, voice: .clinician) != nil)
     }
 
