@@ -801,6 +801,20 @@ enum ClinicalStyle {
 
     /// The clinician's plan framing made the plan item: `I want to start` / `we'll go ahead and start` →
     /// `Start`; `I want her to take` → `Advised to take`; `I recommend` → `Recommend`.
+    /// Framing verbs a stressing `do` can come before (`I do want`, `I do recommend`).
+    static let stressedFramings: Set<String> = ["want", "recommend", "need", "suggest", "encourage", "like"]
+
+    /// What a patient can be advised to do in one word (`Advised to rest.`).
+    static let intransitiveAdvice: Set<String> = [
+        "rest", "hydrate", "exercise", "return", "walk", "stretch", "relax", "sleep", "fast", "quit", "elevate",
+        "swim", "run", "stop", "wait", "ice",
+    ]
+
+    /// Adverbs and the stressing `do` between the clinician and the framing verb (`I certainly want him to ...`).
+    static let framingAdverbs: Set<String> = [
+        "also", "really", "then", "definitely", "probably", "certainly", "do", "strongly",
+    ]
+
     static func planItem(_ words: [String]) -> [String] {
         // `what we are going to do is, start an anti-inflammatory`, `(what i'm going to) do for that is going to
         // prescribe ...`: the item is what follows `is`.
@@ -818,8 +832,9 @@ enum ClinicalStyle {
         // `we also need to`, `I really want to`: the framing without the adverb.
         guard let opening = words.first, mayBe(opening, startingWith: "iwlmtaf", maxLength: 6) else { return words }
         if words.count > 3, clinicianFramingSubjects.contains(Phrasing.bare(words[0])),
-            ["also", "really", "then", "definitely", "probably"].contains(Phrasing.bare(words[1])),
-            Phrasing.trailingPunctuation(words[1]).isEmpty
+            framingAdverbs.contains(Phrasing.bare(words[1])), Phrasing.trailingPunctuation(words[1]).isEmpty,
+            // `I do want her to ...` stresses the verb; `I do not want ...` denies it, `we do a ...` is the verb.
+            Phrasing.bare(words[1]) != "do" || stressedFramings.contains(Phrasing.bare(words[2]))
         {
             let shorter = [words[0]] + words[2...]
             let item = planItem(shorter)
@@ -832,6 +847,8 @@ enum ClinicalStyle {
             var at = framing.count
             if at + 1 < keys.count, keys[at] == "the", keys[at + 1] == "patient" { at += 1 }
             if at + 2 < keys.count, patientWords.contains(keys[at]), keys[at + 1] == "to" {
+                // `I do want you to check | your blood sugars`: a verb that needs its object, cut off from it.
+                if words.count == at + 3, !intransitiveAdvice.contains(keys[at + 2]) { return [] }
                 return ["Advised", "to"] + words[(at + 2)...]
             }
         }

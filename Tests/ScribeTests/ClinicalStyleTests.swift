@@ -47,6 +47,16 @@ struct ClinicalStyleTests {
             ("I think she has a sprain of the right ankle.", .clinician, "She has a sprain of the right ankle."),
             ("We'll go ahead and get an x-ray of the knee.", .clinician, "Obtain an x-ray of the knee."),
             ("I want her to ice the knee twice a day.", .clinician, "Advised to ice the knee twice a day."),
+            // A stressing `do` or an adverb between the clinician and the framing.
+            (
+                "I do want her to keep taking the naproxen with food.", .clinician,
+                "Advised to keep taking the naproxen with food."
+            ),
+            (
+                "I certainly want him to call if the swelling spreads.", .clinician,
+                "Advised to call if the swelling spreads."
+            ),
+            ("We'll probably do a fasting blood sugar.", .clinician, "Do a fasting blood sugar."),
             (
                 "Okay, I would recommend physical therapy for 6 weeks.", .clinician,
                 "Recommend physical therapy for 6 weeks."
@@ -256,6 +266,8 @@ struct ClinicalStyleTests {
             ("For her blood pressure when she got here this morning.", .clinician),
             ("Lastly for the trouble swallowing that she has.", .clinician),
             ("For her wrist since that happened.", .patient),
+            // A verb that needs its object, cut off from it.
+            ("I do want you to check.", .clinician),
         ])
     func dropped(input: String, voice: ClinicalStyle.Voice) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == nil)
