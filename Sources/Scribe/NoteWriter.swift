@@ -182,14 +182,32 @@ public struct NoteWriter: Sendable {
     }
 
     /// A spoken sentence that reads out two or more vital signs says again what the VITALS lines state.
+    /// The most words a sentence that only reads a vital sign out has.
+    let maximumReadingWords = 9
+
     func withoutRepeatedVitals(_ statements: [NoteStatement], entities: [ClinicalEntity]) -> [NoteStatement] {
-        let readings = entities.filter { $0.kind == .vitalSign }.compactMap(\.evidence.first?.lowerBound)
-        guard readings.count >= 2, statements.contains(where: { $0.subsection == "VITALS" }) else { return statements }
+        let vitals = entities.filter { $0.kind == .vitalSign }
+        let readings = vitals.compactMap(\.evidence.first?.lowerBound)
+        guard !readings.isEmpty, statements.contains(where: { $0.subsection == "VITALS" }) else { return statements }
+        func numbers(_ text: String) -> Set<Substring> {
+            Set(text.split(whereSeparator: { !$0.isNumber }).map { $0.trimmingPrefix("0") }.filter {
+                $0.contains(where: \.isNumber)
+            })
+        }
         return statements.filter { statement in
             guard statement.origin == .sentence, statement.section == .objective,
                 let sentence = statement.evidence.first
             else { return true }
-            return readings.count { sentence.contains($0) } < 2
+            let read = vitals.filter { $0.evidence.first.map(sentence.contains) ?? false }
+            // One reading said with its verdict (`Blood pressure looks quite well, at 120 over 80.`): the vitals give
+            // it, when the statement holds no number but the reading's; a longer one says more than the reading.
+            if read.count == 1, let reading = read.first?.value, statement.subsection != "VITALS",
+                statement.text.split(separator: " ").count <= maximumReadingWords
+            {
+                let said = numbers(statement.text)
+                if !said.isEmpty, said.isSubset(of: numbers(reading)) { return false }
+            }
+            return read.count < 2 || readings.count < 2
         }
     }
 

@@ -498,6 +498,29 @@ struct DialogueNoteTests {
                 """)
         #expect(!onlyElsewhere.objective.contains("VITALS"), "\(onlyElsewhere.objective)")
     }
+
+    @Test("a reading said with its verdict is not repeated under the examination; a number it does not hold stays")
+    func readingNotRepeated() throws {
+        let text = """
+            [doctor] so you are here for a follow up of your blood pressure and your knee pain .
+            [patient] yes , my knee has been hurting for about two weeks .
+            [doctor] okay . your blood pressure looks good at 118 over 76 .
+            [doctor] on exam , there is mild swelling of the right knee with tenderness over the medial joint line .
+            [doctor] i want you to keep taking the lisinopril 20 mg daily and use ice on the knee .
+            """
+        let note = try NoteWriter().note(transcript: text)
+        #expect(note.objective.contains("Blood pressure: 118/76 mmHg."), "\(note.objective)")
+        #expect(note.objective.components(separatedBy: "118").count == 2, "\(note.objective)")
+        // A reading the extractor did not take as a vital sign stays where it was said.
+        let unread = try NoteWriter().note(
+            transcript: """
+                [doctor] so you are here for a follow up of your knee pain .
+                [patient] yes , my knee has been hurting for about two weeks .
+                [doctor] your heart rate is 84 , and it is about 132 over 80 .
+                [doctor] on exam , there is mild swelling of the right knee with tenderness over the medial joint line .
+                """)
+        #expect(unread.objective.contains("132"), "\(unread.objective)")
+    }
 }
 
 /// The history's elements written from the patient's answers, and sentences in the patient's voice. The
