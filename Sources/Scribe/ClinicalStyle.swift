@@ -1426,10 +1426,15 @@ enum ClinicalStyle {
         let tail = max(0, words.count - 6)
         let keys = Array(repeating: "", count: tail) + words[tail...].map(Phrasing.bare)
         guard let which = keys.lastIndex(where: { $0 == "which" || $0 == "that's" || $0 == "that" }), which > 2,
-            words[which - 1].hasSuffix(","), keys.count - which <= 5,
-            keys[(which + 1)...].contains(where: { evaluations.contains($0) })
+            keys.count - which <= 5, keys[(which + 1)...].contains(where: { evaluations.contains($0) })
         else { return words }
-        var kept = Array(words[..<which])
+        // `..., which is good`, `..., so that is good`, and `which` without its comma when the verdict ends the
+        // sentence (`No fracture of the elbow which is good.`).
+        let soThat = keys[which - 1] == "so" && words[which - 2].hasSuffix(",")
+        guard words[which - 1].hasSuffix(",") || soThat
+            || (keys[which] == "which" && keys.last.map(evaluations.contains) == true)
+        else { return words }
+        var kept = Array(words[..<(soThat ? which - 1 : which)])
         kept[kept.count - 1] = kept[kept.count - 1].trimmingCharacters(in: ",") + "."
         return kept
     }

@@ -47,6 +47,10 @@ struct ClinicalStyleTests {
             ("I think she has a sprain of the right ankle.", .clinician, "She has a sprain of the right ankle."),
             ("We'll go ahead and get an x-ray of the knee.", .clinician, "Obtain an x-ray of the knee."),
             ("I want her to ice the knee twice a day.", .clinician, "Advised to ice the knee twice a day."),
+            // A verdict tagged on after the finding.
+            ("His chest x-ray is clear, so that is good.", .clinician, "His chest x-ray is clear."),
+            ("No fracture of the left wrist which is good.", .clinician, "No fracture of the left wrist."),
+            ("She takes a medication which is good for sleep.", .clinician, "She takes a medication which is good for sleep."),
             // A stressing `do` or an adverb between the clinician and the framing.
             (
                 "I do want her to keep taking the naproxen with food.", .clinician,
