@@ -108,7 +108,7 @@ enum ClinicalStyle {
             return nil
         }
         words[0] = Phrasing.capitalized(words[0])
-        var sentence = words.joined(separator: " ")
+        var sentence = Phrasing.joined(words)
         // A comma left before the full stop by a removed tail.
         while let end = sentence.last, end == "," || end == ";" || end == ":" { sentence.removeLast() }
         return Phrasing.terminated(sentence)

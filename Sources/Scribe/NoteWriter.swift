@@ -431,7 +431,7 @@ public struct NoteWriter: Sendable {
         var results = Set<Int>()
         for (number, sentence) in transcript.sentences.enumerated() {
             let cleanedWords = Phrasing.cleanWords(sentence.text)
-            let cleaned = cleanedWords.joined(separator: " ")
+            let cleaned = Phrasing.joined(cleanedWords)
             let haystack = PhraseList.haystack(cleaned)
             let words = SectionModel.tokens(lowercasedUTF8: haystack)
             // A diagnosis the clinician states in the assessment is kept however short (`osteoarthritis of the
@@ -548,7 +548,7 @@ public struct NoteWriter: Sendable {
                     let carried = system == nil ? examinedSystem.flatMap { $0.turn == sentence.turn ? $0 : nil } : nil
                     let label = system ?? carried?.system
                     namedSystem = carried?.said
-                    text = ((label.map { [$0 + ":"] } ?? []) + finding).joined(separator: " ")
+                    text = Phrasing.joined((label.map { [$0 + ":"] } ?? []) + finding)
                     examinedSystem = nil
                 }
                 guard let condensed = ClinicalStyle.condensed(text, voice: .clinician) else { continue }
@@ -703,12 +703,11 @@ public struct NoteWriter: Sendable {
     /// Whether a sentence opens on a pronoun for something said before it (`It`, `That`, `This`, `They`) and holds
     /// no number of its own: out of its conversation, it refers to nothing.
     static func leansOnBefore(_ text: String) -> Bool {
-        guard let first = text.split(separator: " ").first,
-            ["it", "that", "this", "they", "these", "those"].contains(Phrasing.bare(String(first)))
+        let words = Phrasing.spaceSeparated(text)
+        guard let first = words.first, ["it", "that", "this", "they", "these", "those"].contains(Phrasing.bare(first))
         else { return false }
         // A result read out (`It does show moderate mitral regurgitation.`) stands on its own finding.
-        return !text.contains(where: \.isNumber)
-            && !text.split(separator: " ").contains { resultVerbs.contains(Phrasing.bare(String($0))) }
+        return !text.containsNumber && !words.contains { resultVerbs.contains(Phrasing.bare($0)) }
     }
 
     /// Whether a sentence reads out a study's result (a study named, a verb of showing) rather than plans one.
@@ -725,7 +724,7 @@ public struct NoteWriter: Sendable {
     /// Whether a clinician's sentence, condensed, is still about the clinician (`I am ...`, `I was ...`, `I forgot
     /// ...`): what is left after the plan framings and hedges were taken out.
     static func speaksOfSelf(_ text: String) -> Bool {
-        let keys = text.split(separator: " ", maxSplits: 3).prefix(3).map { Phrasing.bare(String($0)) }
+        let keys = Phrasing.spaceSeparated(text).prefix(3).map(Phrasing.bare)
         // `I am concerned ...`, `I am going to ...` are the assessment's and the plan's.
         return keys.count == 3 && keys[0] == "i" && selfVerbs.contains(keys[1])
             && !["concerned", "worried", "going"].contains(keys[2])
@@ -766,7 +765,7 @@ public struct NoteWriter: Sendable {
     ]
 
     static func isReportedSpeech(_ text: String) -> Bool {
-        let keys = text.split(separator: " ", maxSplits: 3).prefix(3).map { Phrasing.bare(String($0)) }
+        let keys = Phrasing.spaceSeparated(text).prefix(3).map(Phrasing.bare)
         return reportingSubjects.contains { subject in
             keys.starts(with: subject) && keys.count > subject.count && reportingVerbs.contains(keys[subject.count])
         }

@@ -59,7 +59,7 @@ package enum Phrasing {
 
     /// Drops fillers, wake words and spoken openers, and tidies punctuation (`word , , word .` → `word, word.`).
     static func clean(_ text: String) -> String {
-        cleanWords(text).joined(separator: " ")
+        joined(cleanWords(text))
     }
 
     /// The words of a text split at spaces, as `split(separator: " ")` does; ASCII text (nearly all) is split
@@ -233,7 +233,7 @@ package enum Phrasing {
     static func thirdPerson(words: [String], pronouns: Pronouns) -> String {
         let replaced = replace(
             words, patientReplacements, firstWords: patientReplacementStarts, initials: patientReplacementInitials)
-        return capitalized(pronouns.render(agreeingVerbs(replaced)).joined(separator: " "))
+        return capitalized(joined(pronouns.render(agreeingVerbs(replaced))))
     }
 
     /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
@@ -246,7 +246,7 @@ package enum Phrasing {
         let replaced = replace(
             withObjectYou(words), clinicianReplacements, firstWords: clinicianReplacementStarts,
             initials: clinicianReplacementInitials)
-        return capitalized(pronouns.render(agreeingVerbs(replaced)).joined(separator: " "))
+        return capitalized(joined(pronouns.render(agreeingVerbs(replaced))))
     }
 
     /// `you` as an object (`I want you to`, `we'll see you back`, `examine you`) made the object marker, so that
@@ -410,6 +410,24 @@ package enum Phrasing {
     /// The words of a sentence (split at spaces).
     static func words(_ text: String) -> [String] {
         spaceSeparated(text)
+    }
+
+    /// `words.joined(separator: " ")`, its bytes written into the new string's storage at once (the general
+    /// `joined` appends word by word, checking each append).
+    static func joined(_ words: [String]) -> String {
+        guard words.count > 1 else { return words.first ?? "" }
+        let count = words.reduce(words.count - 1) { $0 + $1.utf8.count }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var offset = 0
+            for (index, word) in words.enumerated() {
+                if index > 0 {
+                    buffer[offset] = 0x20
+                    offset += 1
+                }
+                offset = UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(from: word.utf8).1 + offset
+            }
+            return offset
+        }
     }
 
     /// The sentence with its first letter in upper case.
