@@ -353,14 +353,14 @@ enum ClinicalStyle {
     ]
 
     /// Per word: the filler phrases it opens (in the order of `fillerPhrases`) and whether it is a filler word.
-    static let fillerKeys: [String: (phrases: [[String]]?, isWord: Bool)] = {
+    static let fillerKeys: WordTable<(phrases: [[String]]?, isWord: Bool)> = {
         var keys: [String: (phrases: [[String]]?, isWord: Bool)] = [:]
         for phrase in fillerPhrases {
             guard let first = phrase.first else { continue }
             keys[first, default: (nil, false)].phrases = (keys[first]?.phrases ?? []) + [phrase]
         }
         for word in fillerWords { keys[word, default: (nil, false)].isWord = true }
-        return keys
+        return WordTable(keys)
     }()
 
     /// A word said twice, or two or three words said twice (`the, the`, `it was, it was`), is said once.

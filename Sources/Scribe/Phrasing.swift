@@ -40,11 +40,7 @@ package enum Phrasing {
     ]
 
     /// The lower-case first letters of the fillers and wake words.
-    static let fillerInitials: Set<UInt8> = {
-        var initials = Set((fillers.compactMap(\.utf8.first)))
-        initials.formUnion(["dragon", "dax"].compactMap(\.utf8.first))
-        return initials
-    }()
+    static let fillerInitials = WordInitials(fillers.union(["dragon", "dax"]))
 
     /// Whether a byte is one of `,.;:!?` (a switch: no hashing per byte).
     @inline(__always) static func isMark(_ byte: UInt8) -> Bool {
@@ -88,13 +84,14 @@ package enum Phrasing {
     /// `clean(_:)` as a list of words (the first capitalised), for the steps that work on words.
     package static func cleanWords(_ text: String) -> [String] {
         var words: [String] = []
+        words.reserveCapacity(24)
         // The word a spoken pause followed, when its comma is the pause's, not the sentence's.
         var pausedAfter: Int?
         for word in spaceSeparated(text) {
             let marksOnly = word.utf8.allSatisfy { isMark($0) }
             // Fillers and wake words are short and start with one of a few letters: other words skip the lookup.
             if !marksOnly, word.utf8.count <= 12, let first = word.utf8.first(where: { !isMark($0) }),
-                fillerInitials.contains(first | 0x20)
+                fillerInitials.mayOpen(byte: first | 0x20)
             {
                 let bare = Self.bare(word)
                 // `the er` is the emergency room, not a pause (`a referral from the er`): written `ER`.
@@ -174,6 +171,7 @@ package enum Phrasing {
     /// Spoken asides set off by a comma (`you know,`, `i mean,`, `, you know.`) carry nothing for a note.
     static func withoutSpokenAsides(_ words: [String]) -> [String] {
         var output: [String] = []
+        output.reserveCapacity(words.count)
         var index = 0
         while index < words.count {
             // Only a word starting with `y` or `i` (either case) lower-cases to `you` or `i`: others skip

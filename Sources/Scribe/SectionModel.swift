@@ -20,12 +20,12 @@ public struct SectionModel: Sendable {
     /// The word-pair weights by first word, then second (looked up without building `first_second`).
     let pairWeights: [String: [String: [Double]]]
     /// Per word: its own weight and the weights of the pairs it starts, found by one lookup.
-    let wordEntries: [String: WordEntry]
+    let wordEntries: WordTable<WordEntry>
 
     /// A word's weight (when the word is a feature) and the pairs it starts (when any).
     struct WordEntry: Sendable {
         var weight: [Double]?
-        var pairs: [String: [Double]]?
+        var pairs: WordTable<[Double]>?
     }
 
     /// The model built from the embedded table.
@@ -54,8 +54,8 @@ public struct SectionModel: Sendable {
         for (feature, values) in weights where !feature.contains("_") {
             entries[feature, default: WordEntry()].weight = values
         }
-        for (first, seconds) in pairs { entries[first, default: WordEntry()].pairs = seconds }
-        wordEntries = entries
+        for (first, seconds) in pairs { entries[first, default: WordEntry()].pairs = WordTable(seconds) }
+        wordEntries = WordTable(entries)
     }
 
     /// The lower-case word and number tokens of a text (every number is `#`), as the builder tokenises.
