@@ -39,9 +39,11 @@ public struct NoteWriter: Sendable {
             let answers = Set(
                 entities.lazy.filter { $0.attributes["answer"] != nil }.flatMap { $0.evidence.map(\.lowerBound) })
             let clinical = entities.flatMap { $0.evidence.map(\.lowerBound) }.sorted()
+            // Each sentence's words cleaned once, for the passes that read them (selection, problem headings).
+            let cleanedWords = transcript.sentences.map { Phrasing.cleanWords($0.text) }
             statements = dialogueStatements(
                 transcript, specialty: specialty, layout: layout, pronouns: pronouns, reportedAnswers: answers,
-                clinicalStarts: clinical, sentenceTokens: extraction.tokens
+                clinicalStarts: clinical, sentenceTokens: extraction.tokens, cleanedWords: cleanedWords
             )
             .flatMap { said -> [NoteStatement] in
                 var statement = said
@@ -117,7 +119,7 @@ public struct NoteWriter: Sendable {
             statements = withoutRepeatedVitals(statements, entities: entities)
             statements = problemOriented(
                 statements, entities: entities, stated: stated, layout: layout, transcript: transcript,
-                tokens: extraction.tokens)
+                tokens: extraction.tokens, cleanedWords: cleanedWords)
             statements = withoutRestatements(statements)
         }
         // Where no assessment is stated, the presenting problem is the reason the visit states, when it states one.
@@ -199,7 +201,7 @@ public struct NoteWriter: Sendable {
     /// diagnoses the clinician states in words (`StatedDiagnosis`).
     func problemOriented(
         _ statements: [NoteStatement], entities: [ClinicalEntity], stated: [(text: String, evidence: Range<Int>)],
-        layout: NoteLayout, transcript: Transcript, tokens: [[Token]]
+        layout: NoteLayout, transcript: Transcript, tokens: [[Token]], cleanedWords: [[String]] = []
     ) -> [NoteStatement] {
         // A problem only considered (`rule out asthma`) does not open a problem of its own.
         let mentions = entities.filter { $0.kind == .problem && !$0.negated && !$0.uncertain && $0.context == nil }
@@ -229,8 +231,8 @@ public struct NoteWriter: Sendable {
         // his tick bite`).
         func introduced(_ range: Range<Int>) -> (range: Range<Int>, name: String)? {
             guard let index = transcript.sentenceIndex(at: range.lowerBound) else { return nil }
-            let words = ClinicalStyle.withoutLeadingDiscourse(
-                ClinicalStyle.withoutRepeats(Phrasing.cleanWords(sentences[index].text)))
+            let cleaned = index < cleanedWords.count ? cleanedWords[index] : Phrasing.cleanWords(sentences[index].text)
+            let words = ClinicalStyle.withoutLeadingDiscourse(ClinicalStyle.withoutRepeats(cleaned))
             return ClinicalStyle.introducedProblem(words).map { (range, $0) }
         }
         var current: String?
@@ -306,9 +308,14 @@ public struct NoteWriter: Sendable {
     static func indicatedProblem(
         _ text: String, mentions: [(range: Range<Int>, name: String)]
     ) -> (range: Range<Int>, name: String)? {
-        let words = Set(Phrasing.words(text).map(Phrasing.bare))
-        for (problem, indicators) in problemIndicators where indicators.contains(where: words.contains) {
-            if let mention = mentions.first(where: { $0.name == problem || $0.name.hasSuffix(" " + problem) }) {
+        // The problems the item's words indicate, in the order of `problemIndicators` (one lookup per word).
+        var indicated = Set<Int>()
+        for word in Phrasing.words(text) {
+            if let problems = indicatedProblems[Phrasing.bare(word)] { indicated.formUnion(problems) }
+        }
+        for problem in indicated.sorted() {
+            let name = problemIndicators[problem].key
+            if let mention = mentions.first(where: { $0.name == name || $0.name.hasSuffix(" " + name) }) {
                 return mention
             }
         }
@@ -317,6 +324,14 @@ public struct NoteWriter: Sendable {
 
     /// `ClinicalLexicon.problemIndicators`, read once.
     static let problemIndicators = ClinicalLexicon.problemIndicators.sorted { $0.key < $1.key }
+    /// Per indicator word, the positions in `problemIndicators` of the problems it indicates.
+    static let indicatedProblems: WordTable<[Int]> = {
+        var problems: [String: [Int]] = [:]
+        for (position, entry) in problemIndicators.enumerated() {
+            for indicator in entry.value { problems[indicator, default: []].append(position) }
+        }
+        return WordTable(problems)
+    }()
 
     /// A sentence opening with what was done in the visit (`Took 4 bitewings and did his cleaning.`) records a
     /// procedure, whatever problem it falls under.
@@ -416,7 +431,7 @@ public struct NoteWriter: Sendable {
     func dialogueStatements(
         _ transcript: Transcript, specialty: Specialty, layout: NoteLayout,
         pronouns: (patient: Pronouns, clinician: Pronouns), reportedAnswers: Set<Int> = [],
-        clinicalStarts: [Int] = [], sentenceTokens: [[Token]] = []
+        clinicalStarts: [Int] = [], sentenceTokens: [[Token]] = [], cleanedWords cleanedSentences: [[String]] = []
     ) -> [NoteStatement] {
         let observesMentalStatus = [Specialty.psychiatrist, .psychotherapist, .socialWorker].contains(specialty)
         var statements: [NoteStatement] = []
@@ -430,7 +445,8 @@ public struct NoteWriter: Sendable {
         // The statements that read a study's result.
         var results = Set<Int>()
         for (number, sentence) in transcript.sentences.enumerated() {
-            let cleanedWords = Phrasing.cleanWords(sentence.text)
+            let cleanedWords =
+                number < cleanedSentences.count ? cleanedSentences[number] : Phrasing.cleanWords(sentence.text)
             let cleaned = Phrasing.joined(cleanedWords)
             let haystack = PhraseList.haystack(cleaned)
             let words = SectionModel.tokens(lowercasedUTF8: haystack)
