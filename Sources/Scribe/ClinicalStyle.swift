@@ -186,6 +186,7 @@ enum ClinicalStyle {
     /// around it are one sentence in the note.
     static func withoutBrokenWords(_ words: [String]) -> [String] {
         var output: [String] = []
+        output.reserveCapacity(words.count)
         for (index, word) in words.enumerated() {
             // Only a word with a full stop, a hyphen or a non-ASCII character can be broken.
             guard word.utf8.contains(where: { $0 == 0x2E || $0 == 0x2D || $0 >= 0x80 }) else {
@@ -252,6 +253,7 @@ enum ClinicalStyle {
     static func withoutFillers(_ words: [String]) -> [String] {
         let keys = words.map(Phrasing.bare)
         var output: [String] = []
+        output.reserveCapacity(words.count)
         var index = 0
         func drop(_ count: Int) {
             let trailing = Phrasing.trailingPunctuation(words[index + count - 1])

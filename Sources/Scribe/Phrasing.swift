@@ -63,6 +63,10 @@ package enum Phrasing {
     static func spaceSeparated(_ text: String) -> [String] {
         let split: [String]?? = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
             var words: [String] = []
+            // At most one word more than spaces: counted first, so the array is allocated once.
+            var spaces = 0
+            for byte in bytes where byte == 0x20 { spaces += 1 }
+            words.reserveCapacity(spaces + 1)
             var start = 0
             for index in 0...bytes.count {
                 if index < bytes.count {
@@ -296,6 +300,7 @@ package enum Phrasing {
     ) -> [String] {
         let bare = words.map(Self.bare)
         var output: [String] = []
+        output.reserveCapacity(words.count + 2)
         var index = 0
         while index < words.count {
             if initials.mayOpen(bare[index]), firstWords.contains(bare[index]),

@@ -66,6 +66,8 @@ public struct SectionModel: Sendable {
     /// The same, from a text already lower-cased, as UTF-8 bytes (`PhraseList.haystack(_:)`).
     static func tokens(lowercasedUTF8 bytes: some Sequence<UInt8>) -> [String] {
         var tokens: [String] = []
+        // Tokens are separated by at least one byte: at most half the bytes, rounded up.
+        tokens.reserveCapacity((bytes.underestimatedCount + 1) / 2)
         var current: [UInt8] = []
         var currentIsDigit = false
         func flush() {
@@ -127,7 +129,9 @@ public struct SectionModel: Sendable {
         var result = bias
         // The features found so far (few per sentence: a list is quicker than a set).
         var words: [String] = []
+        words.reserveCapacity(tokens.count)
         var pairs: [(String, String)] = []
+        pairs.reserveCapacity(tokens.count)
         // Each token's entry, looked up once for its own weight and again read for the pair it starts.
         var entries: [WordEntry?] = []
         entries.reserveCapacity(tokens.count)
