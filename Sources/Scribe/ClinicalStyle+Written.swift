@@ -3,11 +3,11 @@
 /// capitals (`MRI`, `COPD`, `hemoglobin A1c`).
 extension ClinicalStyle {
     /// Honorifics, as written before a name.
-    static let honorifics: [String: String] = ["mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "dr": "Dr."]
+    static let honorifics = WordTable(["mr": "Mr.", "mrs": "Mrs.", "ms": "Ms.", "dr": "Dr."])
     /// Units of an age said as an adjective (`a 3 month old infant`).
     static let ageUnits: Set<String> = ["year", "month", "week", "day"]
     /// Abbreviations as notes write them, by the word transcripts give (only words that are nothing else).
-    static let abbreviations: [String: String] = {
+    static let abbreviations: WordTable<String> = {
         var written = [
             "a1c": "A1c", "covid-19": "COVID-19", "nsaid": "NSAID", "nsaids": "NSAIDs", "ssris": "SSRIs",
             "ssri": "SSRI", "mris": "MRIs",
@@ -21,11 +21,11 @@ extension ClinicalStyle {
         ] {
             written[word] = word.uppercased()
         }
-        return written
+        return WordTable(written)
     }()
 
     /// The longest abbreviation in bytes: longer words are not looked up.
-    static let longestAbbreviation = abbreviations.keys.map(\.utf8.count).max() ?? 0
+    static let longestAbbreviation = abbreviations.dictionary.keys.map(\.utf8.count).max() ?? 0
 
     /// The byte offsets of an ASCII word between its marks (from its first to past its last letter or digit), or
     /// nil when the word is not ASCII or has no letter or digit.

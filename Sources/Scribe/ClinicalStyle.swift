@@ -108,7 +108,7 @@ enum ClinicalStyle {
             return nil
         }
         words[0] = Phrasing.capitalized(words[0])
-        var sentence = words.joined(separator: " ")
+        var sentence = Phrasing.joined(words)
         // A comma left before the full stop by a removed tail.
         while let end = sentence.last, end == "," || end == ";" || end == ":" { sentence.removeLast() }
         return Phrasing.terminated(sentence)
@@ -186,6 +186,7 @@ enum ClinicalStyle {
     /// around it are one sentence in the note.
     static func withoutBrokenWords(_ words: [String]) -> [String] {
         var output: [String] = []
+        output.reserveCapacity(words.count)
         for (index, word) in words.enumerated() {
             // Only a word with a full stop, a hyphen or a non-ASCII character can be broken.
             guard word.utf8.contains(where: { $0 == 0x2E || $0 == 0x2D || $0 >= 0x80 }) else {
@@ -252,6 +253,7 @@ enum ClinicalStyle {
     static func withoutFillers(_ words: [String]) -> [String] {
         let keys = words.map(Phrasing.bare)
         var output: [String] = []
+        output.reserveCapacity(words.count)
         var index = 0
         func drop(_ count: Int) {
             let trailing = Phrasing.trailingPunctuation(words[index + count - 1])
@@ -353,14 +355,14 @@ enum ClinicalStyle {
     ]
 
     /// Per word: the filler phrases it opens (in the order of `fillerPhrases`) and whether it is a filler word.
-    static let fillerKeys: [String: (phrases: [[String]]?, isWord: Bool)] = {
+    static let fillerKeys: WordTable<(phrases: [[String]]?, isWord: Bool)> = {
         var keys: [String: (phrases: [[String]]?, isWord: Bool)] = [:]
         for phrase in fillerPhrases {
             guard let first = phrase.first else { continue }
             keys[first, default: (nil, false)].phrases = (keys[first]?.phrases ?? []) + [phrase]
         }
         for word in fillerWords { keys[word, default: (nil, false)].isWord = true }
-        return keys
+        return WordTable(keys)
     }()
 
     /// A word said twice, or two or three words said twice (`the, the`, `it was, it was`), is said once.

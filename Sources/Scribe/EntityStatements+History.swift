@@ -117,8 +117,8 @@ extension EntityStatements {
         let asked = " " + Phrasing.words(question.text).map(Phrasing.bare).joined(separator: " ") + " "
         let rated =
             entities.first { entity in
-                entity.kind == .problem && !entity.name.contains("pain") && !entity.negated
-                    && asked.contains(" " + entity.name.lowercased() + " ")
+                entity.kind == .problem && !entity.name.containsText("pain") && !entity.negated
+                    && asked.containsText(" " + entity.name.lowercased() + " ")
             }?.name ?? "pain"
         return NoteStatement(
             section: .subjective, subsection: layout.defaults[.subjective],

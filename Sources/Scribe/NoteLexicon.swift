@@ -2,9 +2,9 @@
 /// their frequency in visit conversations, and how long each division of a note is relative to its transcript.
 /// Built by `scripts/build_note_lexicon.py` from the ACI-Bench training split.
 struct NoteLexicon: Sendable {
-    let scores: [String: Double]
+    let scores: WordTable<Double>
     /// The same per division of a note: subjective, objective, assessment and plan.
-    let divisionScores: [String: [Double]]
+    let divisionScores: WordTable<[Double]>
     /// Median division length / transcript length: subjective, objective, assessment and plan.
     let lengthRatio: [Double]
 
@@ -22,8 +22,8 @@ struct NoteLexicon: Sendable {
                 if row.values.count == 4 { divisionScores[row.name] = Array(row.values.dropFirst()) }
             }
         }
-        self.scores = scores
-        self.divisionScores = divisionScores
+        self.scores = WordTable(scores)
+        self.divisionScores = WordTable(divisionScores)
         self.lengthRatio = lengthRatio
     }
 

@@ -32,8 +32,10 @@ extension NoteWriter {
     /// counseling.
     static func careKind(of text: String) -> CareKind? {
         let words = Set(Phrasing.words(text).map(Phrasing.bare))
-        if !words.isDisjoint(with: testingWords) || text.lowercased().contains("blood work") { return .testing }
-        if !words.isDisjoint(with: treatmentWords) || text.lowercased().contains("physical therapy") { return .treatment }
+        if !words.isDisjoint(with: testingWords) || text.lowercased().containsText("blood work") { return .testing }
+        if !words.isDisjoint(with: treatmentWords) || text.lowercased().containsText("physical therapy") {
+            return .treatment
+        }
         if !words.isDisjoint(with: counselingWords) { return .counseling }
         return nil
     }

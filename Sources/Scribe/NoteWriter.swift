@@ -39,9 +39,11 @@ public struct NoteWriter: Sendable {
             let answers = Set(
                 entities.lazy.filter { $0.attributes["answer"] != nil }.flatMap { $0.evidence.map(\.lowerBound) })
             let clinical = entities.flatMap { $0.evidence.map(\.lowerBound) }.sorted()
+            // Each sentence's words cleaned once, for the passes that read them (selection, problem headings).
+            let cleanedWords = transcript.sentences.map { Phrasing.cleanWords($0.text) }
             statements = dialogueStatements(
                 transcript, specialty: specialty, layout: layout, pronouns: pronouns, reportedAnswers: answers,
-                clinicalStarts: clinical, sentenceTokens: extraction.tokens
+                clinicalStarts: clinical, sentenceTokens: extraction.tokens, cleanedWords: cleanedWords
             )
             .flatMap { said -> [NoteStatement] in
                 var statement = said
@@ -117,7 +119,7 @@ public struct NoteWriter: Sendable {
             statements = withoutRepeatedVitals(statements, entities: entities)
             statements = problemOriented(
                 statements, entities: entities, stated: stated, layout: layout, transcript: transcript,
-                tokens: extraction.tokens)
+                tokens: extraction.tokens, cleanedWords: cleanedWords)
             statements = withoutRestatements(statements)
         }
         // Where no assessment is stated, the presenting problem is the reason the visit states, when it states one.
@@ -217,7 +219,7 @@ public struct NoteWriter: Sendable {
     /// diagnoses the clinician states in words (`StatedDiagnosis`).
     func problemOriented(
         _ statements: [NoteStatement], entities: [ClinicalEntity], stated: [(text: String, evidence: Range<Int>)],
-        layout: NoteLayout, transcript: Transcript, tokens: [[Token]]
+        layout: NoteLayout, transcript: Transcript, tokens: [[Token]], cleanedWords: [[String]] = []
     ) -> [NoteStatement] {
         // A problem only considered (`rule out asthma`) does not open a problem of its own.
         let mentions = entities.filter { $0.kind == .problem && !$0.negated && !$0.uncertain && $0.context == nil }
@@ -247,8 +249,8 @@ public struct NoteWriter: Sendable {
         // his tick bite`).
         func introduced(_ range: Range<Int>) -> (range: Range<Int>, name: String)? {
             guard let index = transcript.sentenceIndex(at: range.lowerBound) else { return nil }
-            let words = ClinicalStyle.withoutLeadingDiscourse(
-                ClinicalStyle.withoutRepeats(Phrasing.cleanWords(sentences[index].text)))
+            let cleaned = index < cleanedWords.count ? cleanedWords[index] : Phrasing.cleanWords(sentences[index].text)
+            let words = ClinicalStyle.withoutLeadingDiscourse(ClinicalStyle.withoutRepeats(cleaned))
             return ClinicalStyle.introducedProblem(words).map { (range, $0) }
         }
         var current: String?
@@ -324,9 +326,14 @@ public struct NoteWriter: Sendable {
     static func indicatedProblem(
         _ text: String, mentions: [(range: Range<Int>, name: String)]
     ) -> (range: Range<Int>, name: String)? {
-        let words = Set(Phrasing.words(text).map(Phrasing.bare))
-        for (problem, indicators) in problemIndicators where indicators.contains(where: words.contains) {
-            if let mention = mentions.first(where: { $0.name == problem || $0.name.hasSuffix(" " + problem) }) {
+        // The problems the item's words indicate, in the order of `problemIndicators` (one lookup per word).
+        var indicated = Set<Int>()
+        for word in Phrasing.words(text) {
+            if let problems = indicatedProblems[Phrasing.bare(word)] { indicated.formUnion(problems) }
+        }
+        for problem in indicated.sorted() {
+            let name = problemIndicators[problem].key
+            if let mention = mentions.first(where: { $0.name == name || $0.name.hasSuffix(" " + name) }) {
                 return mention
             }
         }
@@ -335,6 +342,14 @@ public struct NoteWriter: Sendable {
 
     /// `ClinicalLexicon.problemIndicators`, read once.
     static let problemIndicators = ClinicalLexicon.problemIndicators.sorted { $0.key < $1.key }
+    /// Per indicator word, the positions in `problemIndicators` of the problems it indicates.
+    static let indicatedProblems: WordTable<[Int]> = {
+        var problems: [String: [Int]] = [:]
+        for (position, entry) in problemIndicators.enumerated() {
+            for indicator in entry.value { problems[indicator, default: []].append(position) }
+        }
+        return WordTable(problems)
+    }()
 
     /// A sentence opening with what was done in the visit (`Took 4 bitewings and did his cleaning.`) records a
     /// procedure, whatever problem it falls under.
@@ -434,7 +449,7 @@ public struct NoteWriter: Sendable {
     func dialogueStatements(
         _ transcript: Transcript, specialty: Specialty, layout: NoteLayout,
         pronouns: (patient: Pronouns, clinician: Pronouns), reportedAnswers: Set<Int> = [],
-        clinicalStarts: [Int] = [], sentenceTokens: [[Token]] = []
+        clinicalStarts: [Int] = [], sentenceTokens: [[Token]] = [], cleanedWords cleanedSentences: [[String]] = []
     ) -> [NoteStatement] {
         let observesMentalStatus = [Specialty.psychiatrist, .psychotherapist, .socialWorker].contains(specialty)
         var statements: [NoteStatement] = []
@@ -448,8 +463,9 @@ public struct NoteWriter: Sendable {
         // The statements that read a study's result.
         var results = Set<Int>()
         for (number, sentence) in transcript.sentences.enumerated() {
-            let cleanedWords = Phrasing.cleanWords(sentence.text)
-            let cleaned = cleanedWords.joined(separator: " ")
+            let cleanedWords =
+                number < cleanedSentences.count ? cleanedSentences[number] : Phrasing.cleanWords(sentence.text)
+            let cleaned = Phrasing.joined(cleanedWords)
             let haystack = PhraseList.haystack(cleaned)
             let words = SectionModel.tokens(lowercasedUTF8: haystack)
             // A diagnosis the clinician states in the assessment is kept however short (`osteoarthritis of the
@@ -569,7 +585,7 @@ public struct NoteWriter: Sendable {
                     let carried = system == nil ? examinedSystem.flatMap { $0.turn == sentence.turn ? $0 : nil } : nil
                     let label = system ?? carried?.system
                     namedSystem = carried?.said
-                    text = ((label.map { [$0 + ":"] } ?? []) + finding).joined(separator: " ")
+                    text = Phrasing.joined((label.map { [$0 + ":"] } ?? []) + finding)
                     examinedSystem = nil
                 }
                 guard let condensed = ClinicalStyle.condensed(text, voice: .clinician) else { continue }
@@ -724,12 +740,11 @@ public struct NoteWriter: Sendable {
     /// Whether a sentence opens on a pronoun for something said before it (`It`, `That`, `This`, `They`) and holds
     /// no number of its own: out of its conversation, it refers to nothing.
     static func leansOnBefore(_ text: String) -> Bool {
-        guard let first = text.split(separator: " ").first,
-            ["it", "that", "this", "they", "these", "those"].contains(Phrasing.bare(String(first)))
+        let words = Phrasing.spaceSeparated(text)
+        guard let first = words.first, ["it", "that", "this", "they", "these", "those"].contains(Phrasing.bare(first))
         else { return false }
         // A result read out (`It does show moderate mitral regurgitation.`) stands on its own finding.
-        return !text.contains(where: \.isNumber)
-            && !text.split(separator: " ").contains { resultVerbs.contains(Phrasing.bare(String($0))) }
+        return !text.containsNumber && !words.contains { resultVerbs.contains(Phrasing.bare($0)) }
     }
 
     /// Whether a sentence reads out a study's result (a study named, a verb of showing) rather than plans one.
@@ -746,7 +761,7 @@ public struct NoteWriter: Sendable {
     /// Whether a clinician's sentence, condensed, is still about the clinician (`I am ...`, `I was ...`, `I forgot
     /// ...`): what is left after the plan framings and hedges were taken out.
     static func speaksOfSelf(_ text: String) -> Bool {
-        let keys = text.split(separator: " ", maxSplits: 3).prefix(3).map { Phrasing.bare(String($0)) }
+        let keys = Phrasing.spaceSeparated(text).prefix(3).map(Phrasing.bare)
         // `I am concerned ...`, `I am going to ...` are the assessment's and the plan's.
         return keys.count == 3 && keys[0] == "i" && selfVerbs.contains(keys[1])
             && !["concerned", "worried", "going"].contains(keys[2])
@@ -787,7 +802,7 @@ public struct NoteWriter: Sendable {
     ]
 
     static func isReportedSpeech(_ text: String) -> Bool {
-        let keys = text.split(separator: " ", maxSplits: 3).prefix(3).map { Phrasing.bare(String($0)) }
+        let keys = Phrasing.spaceSeparated(text).prefix(3).map(Phrasing.bare)
         return reportingSubjects.contains { subject in
             keys.starts(with: subject) && keys.count > subject.count && reportingVerbs.contains(keys[subject.count])
         }

@@ -14,6 +14,11 @@ package struct PhraseList: Sendable {
     let bucketStarts: [Int]
     /// Empty phrases, which occur in every text.
     let emptyCount: Int
+    /// A bit per (first byte, second byte) pair some phrase opens with (`pairBit`; pairs may share a bit): a
+    /// position whose two bytes have no bit opens no phrase, and its bucket is not walked.
+    let pairBits: [UInt64]
+    /// Per byte, whether a one-byte phrase is that byte (such positions are not ruled out by the pair bits).
+    let singleBytes: [Bool]
 
     package init(_ phrases: [String]) {
         let phrases = phrases.map { Array($0.utf8) }
@@ -31,6 +36,23 @@ package struct PhraseList: Sendable {
         self.bucketStarts = bucketStarts
         self.bucketItems = buckets.flatMap { $0 }
         self.emptyCount = phrases.count { $0.isEmpty }
+        var pairBits = [UInt64](repeating: 0, count: 64)
+        var singleBytes = [Bool](repeating: false, count: 256)
+        for phrase in phrases {
+            if phrase.count == 1 { singleBytes[Int(phrase[0])] = true }
+            if phrase.count >= 2 {
+                let bit = Self.pairBit(phrase[0], phrase[1])
+                pairBits[bit >> 6] |= 1 << UInt64(bit & 63)
+            }
+        }
+        self.pairBits = pairBits
+        self.singleBytes = singleBytes
+    }
+
+    /// The bit of a pair of bytes in `pairBits`: the low six bits of each (which tell the lower-case letters, the
+    /// space and most marks apart).
+    @inline(__always) static func pairBit(_ first: UInt8, _ second: UInt8) -> Int {
+        Int(first & 63) << 6 | Int(second & 63)
     }
 
     /// The lower-cased UTF-8 bytes of a text, to search in.
@@ -77,6 +99,12 @@ package struct PhraseList: Sendable {
                                 let first = Int(text[position])
                                 var item = bucketStarts[first]
                                 let end = bucketStarts[first + 1]
+                                if item == end { continue }
+                                if !singleBytes[first] {
+                                    guard position + 1 < text.count else { continue }
+                                    let bit = Self.pairBit(text[position], text[position + 1])
+                                    if pairBits[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { continue }
+                                }
                                 while item < end {
                                     let index = items[item]
                                     let phraseStart = starts[index]

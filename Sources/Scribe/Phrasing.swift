@@ -40,11 +40,7 @@ package enum Phrasing {
     ]
 
     /// The lower-case first letters of the fillers and wake words.
-    static let fillerInitials: Set<UInt8> = {
-        var initials = Set((fillers.compactMap(\.utf8.first)))
-        initials.formUnion(["dragon", "dax"].compactMap(\.utf8.first))
-        return initials
-    }()
+    static let fillerInitials = WordInitials(fillers.union(["dragon", "dax"]))
 
     /// Whether a byte is one of `,.;:!?` (a switch: no hashing per byte).
     @inline(__always) static func isMark(_ byte: UInt8) -> Bool {
@@ -59,7 +55,7 @@ package enum Phrasing {
 
     /// Drops fillers, wake words and spoken openers, and tidies punctuation (`word , , word .` → `word, word.`).
     static func clean(_ text: String) -> String {
-        cleanWords(text).joined(separator: " ")
+        joined(cleanWords(text))
     }
 
     /// The words of a text split at spaces, as `split(separator: " ")` does; ASCII text (nearly all) is split
@@ -67,6 +63,10 @@ package enum Phrasing {
     static func spaceSeparated(_ text: String) -> [String] {
         let split: [String]?? = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
             var words: [String] = []
+            // At most one word more than spaces: counted first, so the array is allocated once.
+            var spaces = 0
+            for byte in bytes where byte == 0x20 { spaces += 1 }
+            words.reserveCapacity(spaces + 1)
             var start = 0
             for index in 0...bytes.count {
                 if index < bytes.count {
@@ -88,13 +88,14 @@ package enum Phrasing {
     /// `clean(_:)` as a list of words (the first capitalised), for the steps that work on words.
     package static func cleanWords(_ text: String) -> [String] {
         var words: [String] = []
+        words.reserveCapacity(24)
         // The word a spoken pause followed, when its comma is the pause's, not the sentence's.
         var pausedAfter: Int?
         for word in spaceSeparated(text) {
             let marksOnly = word.utf8.allSatisfy { isMark($0) }
             // Fillers and wake words are short and start with one of a few letters: other words skip the lookup.
             if !marksOnly, word.utf8.count <= 12, let first = word.utf8.first(where: { !isMark($0) }),
-                fillerInitials.contains(first | 0x20)
+                fillerInitials.mayOpen(byte: first | 0x20)
             {
                 let bare = Self.bare(word)
                 // `the er` is the emergency room, not a pause (`a referral from the er`): written `ER`.
@@ -174,6 +175,7 @@ package enum Phrasing {
     /// Spoken asides set off by a comma (`you know,`, `i mean,`, `, you know.`) carry nothing for a note.
     static func withoutSpokenAsides(_ words: [String]) -> [String] {
         var output: [String] = []
+        output.reserveCapacity(words.count)
         var index = 0
         while index < words.count {
             // Only a word starting with `y` or `i` (either case) lower-cases to `you` or `i`: others skip
@@ -233,7 +235,7 @@ package enum Phrasing {
     static func thirdPerson(words: [String], pronouns: Pronouns) -> String {
         let replaced = replace(
             words, patientReplacements, firstWords: patientReplacementStarts, initials: patientReplacementInitials)
-        return capitalized(pronouns.render(agreeingVerbs(replaced)).joined(separator: " "))
+        return capitalized(joined(pronouns.render(agreeingVerbs(replaced))))
     }
 
     /// Second person to third person for a clinician's statement about the patient (`your knee` → `their knee`).
@@ -246,7 +248,7 @@ package enum Phrasing {
         let replaced = replace(
             withObjectYou(words), clinicianReplacements, firstWords: clinicianReplacementStarts,
             initials: clinicianReplacementInitials)
-        return capitalized(pronouns.render(agreeingVerbs(replaced)).joined(separator: " "))
+        return capitalized(joined(pronouns.render(agreeingVerbs(replaced))))
     }
 
     /// `you` as an object (`I want you to`, `we'll see you back`, `examine you`) made the object marker, so that
@@ -298,6 +300,7 @@ package enum Phrasing {
     ) -> [String] {
         let bare = words.map(Self.bare)
         var output: [String] = []
+        output.reserveCapacity(words.count + 2)
         var index = 0
         while index < words.count {
             if initials.mayOpen(bare[index]), firstWords.contains(bare[index]),
@@ -410,6 +413,24 @@ package enum Phrasing {
     /// The words of a sentence (split at spaces).
     static func words(_ text: String) -> [String] {
         spaceSeparated(text)
+    }
+
+    /// `words.joined(separator: " ")`, its bytes written into the new string's storage at once (the general
+    /// `joined` appends word by word, checking each append).
+    static func joined(_ words: [String]) -> String {
+        guard words.count > 1 else { return words.first ?? "" }
+        let count = words.reduce(words.count - 1) { $0 + $1.utf8.count }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var offset = 0
+            for (index, word) in words.enumerated() {
+                if index > 0 {
+                    buffer[offset] = 0x20
+                    offset += 1
+                }
+                offset = UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(from: word.utf8).1 + offset
+            }
+            return offset
+        }
     }
 
     /// The sentence with its first letter in upper case.

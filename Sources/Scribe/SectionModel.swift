@@ -20,12 +20,12 @@ public struct SectionModel: Sendable {
     /// The word-pair weights by first word, then second (looked up without building `first_second`).
     let pairWeights: [String: [String: [Double]]]
     /// Per word: its own weight and the weights of the pairs it starts, found by one lookup.
-    let wordEntries: [String: WordEntry]
+    let wordEntries: WordTable<WordEntry>
 
     /// A word's weight (when the word is a feature) and the pairs it starts (when any).
     struct WordEntry: Sendable {
         var weight: [Double]?
-        var pairs: [String: [Double]]?
+        var pairs: WordTable<[Double]>?
     }
 
     /// The model built from the embedded table.
@@ -54,8 +54,8 @@ public struct SectionModel: Sendable {
         for (feature, values) in weights where !feature.contains("_") {
             entries[feature, default: WordEntry()].weight = values
         }
-        for (first, seconds) in pairs { entries[first, default: WordEntry()].pairs = seconds }
-        wordEntries = entries
+        for (first, seconds) in pairs { entries[first, default: WordEntry()].pairs = WordTable(seconds) }
+        wordEntries = WordTable(entries)
     }
 
     /// The lower-case word and number tokens of a text (every number is `#`), as the builder tokenises.
@@ -66,6 +66,8 @@ public struct SectionModel: Sendable {
     /// The same, from a text already lower-cased, as UTF-8 bytes (`PhraseList.haystack(_:)`).
     static func tokens(lowercasedUTF8 bytes: some Sequence<UInt8>) -> [String] {
         var tokens: [String] = []
+        // Tokens are separated by at least one byte: at most half the bytes, rounded up.
+        tokens.reserveCapacity((bytes.underestimatedCount + 1) / 2)
         var current: [UInt8] = []
         var currentIsDigit = false
         func flush() {
@@ -127,7 +129,9 @@ public struct SectionModel: Sendable {
         var result = bias
         // The features found so far (few per sentence: a list is quicker than a set).
         var words: [String] = []
+        words.reserveCapacity(tokens.count)
         var pairs: [(String, String)] = []
+        pairs.reserveCapacity(tokens.count)
         // Each token's entry, looked up once for its own weight and again read for the pair it starts.
         var entries: [WordEntry?] = []
         entries.reserveCapacity(tokens.count)

@@ -13,7 +13,7 @@ enum StatedDiagnosis {
     ]
     /// The cues by their first word, each list in the order of `cues` (one lookup per word instead of a comparison
     /// with every cue).
-    static let cuesByFirstWord: [String: [[String]]] = Dictionary(grouping: cues) { $0.first ?? "" }
+    static let cuesByFirstWord = WordTable(Dictionary(grouping: cues) { $0.first ?? "" })
     /// Words between the cue and the diagnosis that say nothing of it.
     static let leadIns: Set<String> = [
         "a", "an", "the", "some", "probably", "likely", "possibly", "what", "we", "call", "is", "called", "of",

@@ -25,6 +25,7 @@ struct Token: Hashable, Sendable {
     static func tokens(of text: String, at offset: Int) -> [Token] {
         let scalars = Array(text.unicodeScalars)
         var tokens: [Token] = []
+        tokens.reserveCapacity(scalars.count / 3)
         var index = 0
         func isLetter(_ i: Int) -> Bool { i < scalars.count && scalars[i].isLetter }
         func isDigit(_ i: Int) -> Bool { i < scalars.count && ("0"..."9").contains(scalars[i]) }
@@ -71,11 +72,25 @@ struct Token: Hashable, Sendable {
                 index += 1
                 kind = .punctuation
             }
-            var word = Transcript.string(scalars[start..<index]).lowercased().replacingApostrophes()
+            var word =
+                lowercasedASCII(scalars[start..<index])
+                ?? Transcript.string(scalars[start..<index]).lowercased().replacingApostrophes()
             if kind == .number { word.removeAll { $0 == "," } }
             tokens.append(Token(text: word, kind: kind, range: (offset + start)..<(offset + index)))
         }
         return tokens
+    }
+}
+
+extension Token {
+    /// `lowercased()` of ASCII scalars (which maps only `A`–`Z`), written straight into the new string's storage;
+    /// `nil` when a scalar is outside ASCII.
+    static func lowercasedASCII(_ slice: ArraySlice<Unicode.Scalar>) -> String? {
+        for scalar in slice where scalar.value >= 0x80 { return nil }
+        return String(unsafeUninitializedCapacity: slice.count) { buffer in
+            for (offset, scalar) in slice.enumerated() { buffer[offset] = LowercasedBytes.lowered(UInt8(scalar.value)) }
+            return slice.count
+        }
     }
 }
 

@@ -6,7 +6,7 @@ struct TokenPhrases: Sendable {
     }
 
     /// Entries by first word, longest first.
-    let entries: [String: [Entry]]
+    let entries: WordTable<[Entry]>
     /// Whether a word ending in `s` may match the phrase's last word without it.
     let matchPlurals: Bool
     /// Per first byte, a bit for each length (capped at 63) a first word may have.
@@ -36,9 +36,10 @@ struct TokenPhrases: Sendable {
             guard let first = words.first else { continue }
             entries[first, default: []].append(Entry(words: words, value: value))
         }
-        self.entries = entries.mapValues { list in
-            list.sorted { $0.words.count != $1.words.count ? $0.words.count > $1.words.count : $0.value < $1.value }
-        }
+        self.entries = WordTable(
+            entries.mapValues { list in
+                list.sorted { $0.words.count != $1.words.count ? $0.words.count > $1.words.count : $0.value < $1.value }
+            })
         self.matchPlurals = matchPlurals
         // Which (first byte, length) pairs a first word (or its plural) can have: most tokens are ruled out
         // by these two facts before any hashing.
@@ -53,8 +54,13 @@ struct TokenPhrases: Sendable {
 
     /// The words a phrase can start with (with the plural forms matched).
     var firstWords: Set<String> {
-        var words = Set(entries.keys)
-        if matchPlurals { for word in entries.keys { words.insert(word + "s"); words.insert(word + "es") } }
+        var words = Set(entries.dictionary.keys)
+        if matchPlurals {
+            for word in entries.dictionary.keys {
+                words.insert(word + "s")
+                words.insert(word + "es")
+            }
+        }
         return words
     }
 

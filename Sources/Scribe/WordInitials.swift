@@ -19,4 +19,9 @@ struct WordInitials: Sendable {
         guard let first = word.utf8.first else { return hasEmptyWord }
         return opens[Int(first)]
     }
+
+    /// Whether a word of the list opens with this byte.
+    func mayOpen(byte: UInt8) -> Bool {
+        opens[Int(byte)]
+    }
 }

@@ -77,4 +77,68 @@ struct FastPathTests {
         #expect(Speaker(label: "Maria") == nil)
         #expect(Speaker(label: "") == nil)
     }
+
+    @Test(
+        "substring and number tests on bytes match the character functions",
+        arguments: texts + ["a\r\nb", "5\u{301} mg"])
+    func substringTests(text: String) {
+        for pattern in ["", "a", "e", "\r", "\n", "\r\n", "she has", "DIABETES", "café", "cafe", "end", "k", " "] {
+            #expect(text.containsText(pattern) == text.contains(pattern), "\(text) / \(pattern)")
+        }
+        #expect(text.containsNumber == text.contains(where: \.isNumber))
+    }
+
+    @Test("words joined on bytes match joined(separator:)", arguments: texts)
+    func joinedWords(text: String) {
+        let words = Phrasing.spaceSeparated(text)
+        for list in [words, words + [""], [""] + words, ["", ""], [], [text]] {
+            #expect(Phrasing.joined(list) == list.joined(separator: " "))
+            #expect(Array(Phrasing.joined(list).utf8) == Array(list.joined(separator: " ").utf8))
+        }
+    }
+
+    @Test("a word table answers as its dictionary does, for words outside ASCII too")
+    func wordTable() {
+        let dictionary = ["k": 1, "kelvin": 2, "a": 3, "a1c": 4, "": 5, "mm-hmm": 6]
+        let table = WordTable(dictionary)
+        let queries = [
+            "k", "\u{212A}", "\u{212A}elvin", "kelvin", "a", "b", "", "a1c", "A1C", "mm-hmm", "é", "kelvins",
+        ]
+        for word in queries { #expect(table[word] == dictionary[word], "\(word)") }
+        // A key outside ASCII: canonically equivalent spellings find it, as in the dictionary.
+        let accented = ["café": 1, "naïve": 2]
+        let accentedTable = WordTable(accented)
+        for word in ["café", "cafe\u{301}", "cafe", "naïve", "nai\u{308}ve", "x"] {
+            #expect(accentedTable[word] == accented[word], "\(word)")
+        }
+        #expect(WordTable([String: Int]())["x"] == nil)
+    }
+
+    @Test("a phrase list finds what a plain substring search finds", arguments: texts + ["x", "tab", "i am here"])
+    func phraseList(text: String) {
+        let phrases = ["a", "am", "ta", "he", "t", "diabetes", "it's", "80,", " ", "q1", "é", "ün"]
+        let haystack = PhraseList.haystack(text)
+        let present = phrases.filter { phrase in
+            let needle = Array(phrase.utf8)
+            guard needle.count <= haystack.count else { return false }
+            return (0...(haystack.count - needle.count)).contains {
+                Array(haystack[$0..<($0 + needle.count)]) == needle
+            }
+        }
+        for list in [phrases, phrases.filter { $0.utf8.count > 1 }, ["zz", "q1"]] {
+            let expected = present.filter(list.contains)
+            #expect(PhraseList(list).count(in: haystack) == expected.count, "\(text)")
+            #expect(PhraseList(list).any(in: haystack) == !expected.isEmpty, "\(text)")
+        }
+    }
+
+    @Test("an ASCII token lower-cased on its scalars matches lowercased()", arguments: texts)
+    func tokenText(text: String) {
+        let scalars = Array(text.unicodeScalars)
+        if let lowered = Token.lowercasedASCII(scalars[...]) {
+            #expect(lowered == text.lowercased())
+        } else {
+            #expect(text.unicodeScalars.contains { $0.value >= 0x80 })
+        }
+    }
 }
