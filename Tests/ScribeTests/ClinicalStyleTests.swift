@@ -50,7 +50,10 @@ struct ClinicalStyleTests {
             // A verdict tagged on after the finding.
             ("His chest x-ray is clear, so that is good.", .clinician, "His chest x-ray is clear."),
             ("No fracture of the left wrist which is good.", .clinician, "No fracture of the left wrist."),
-            ("She takes a medication which is good for sleep.", .clinician, "She takes a medication which is good for sleep."),
+            (
+                "She takes a medication which is good for sleep.", .clinician,
+                "She takes a medication which is good for sleep."
+            ),
             // A stressing `do` or an adverb between the clinician and the framing.
             (
                 "I do want her to keep taking the naproxen with food.", .clinician,
