@@ -1740,6 +1740,9 @@ extension ClinicalStyle {
         "she", "he", "they", "them", "as", "together", "through", "fine", "done", "finished", "ahead", "also",
         "past", "lem", "history", "minute", "moment", "brief", "briefly", "listen", "check", "checked", "come", "back",
         "wanted", "said", "say", "thanks", "thank", "appreciate", "glad", "nice", "sorry", "bye",
+        // Talk about the talk itself (`We covered a lot of material quickly.`, `That will be our next step.`).
+        "am", "our", "us", "explain", "information", "material", "covered", "quickly", "option", "options", "step",
+        "steps", "stick", "develop", "careful",
     ]
 
     /// A reported sentence's verbs agree with its third-person subject (`he feel it` → `he feels it`), once

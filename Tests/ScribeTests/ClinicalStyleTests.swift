@@ -273,6 +273,11 @@ struct ClinicalStyleTests {
             ("For her blood pressure when she got here this morning.", .clinician),
             ("Lastly for the trouble swallowing that she has.", .clinician),
             ("For her wrist since that happened.", .patient),
+            // Talk about the talk itself.
+            ("We covered a lot of information quickly.", .clinician),
+            ("That will be our next step.", .clinician),
+            ("I am going to explain.", .clinician),
+            ("We do have some options.", .clinician),
             // A verb that needs its object, cut off from it.
             ("I do want you to check.", .clinician),
         ])
