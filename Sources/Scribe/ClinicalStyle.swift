@@ -503,6 +503,20 @@ enum ClinicalStyle {
         } else if count > 4, ["hi", "hello", "hey"].contains(keys[count - 2]), keys[count - 1] == "there" {
             // `... who is here today with a headache so hi there`: the greeting after the summary.
             cut = ["so", "and", "okay", "well"].contains(keys[count - 3]) ? 3 : 2
+        } else if count > 4, trailingSubjects.contains(keys[count - 2]), trailingAuxiliaries.contains(keys[count - 1]) {
+            // `Order some blood tests we will.`, `Refer to urology and we are.`: the next clause cut off after its verb.
+            cut = ["and", "but", "so"].contains(keys[count - 3]) ? 3 : 2
+        } else if trailingContractions.contains(keys[count - 1]) {
+            // The same written as one word (`Order some blood tests we'll.`).
+            cut = ["and", "but", "so"].contains(keys[count - 2]) ? 2 : 1
+        } else if keys[count - 1] == "right", ["but", "for", "so", "and", "okay"].contains(keys[count - 2]) {
+            // `Obtain an x-ray but right.`: a question tag.
+            cut = 2
+        } else if count > 4, addressingEnds.contains(keys[count - 2]), FirstNames.embedded[keys[count - 1]] != nil,
+            !namesThatAreWords.contains(keys[count - 1])
+        {
+            // `Follow up in 2 weeks carolyn.`: the patient addressed by name.
+            cut = 1
         } else if let from = goFromThere(keys) {
             // `..., and we will go from there.`: the visit's talk, not a plan item.
             cut = count - from
@@ -524,6 +538,19 @@ enum ClinicalStyle {
         kept[kept.count - 1] = end.trimmingCharacters(in: ",") + "."
         return kept
     }
+
+    /// A subject and its auxiliary that end a sentence only when the clause after them was cut off.
+    static let trailingSubjects: Set<String> = ["we", "i", "he", "she", "they", "you"]
+    static let trailingAuxiliaries: Set<String> = ["are", "will", "is", "can", "would", "were", "was", "have", "do"]
+    static let trailingContractions: Set<String> = [
+        "we're", "we'll", "i'll", "he'll", "she'll", "they'll", "you'll", "they're", "you're", "we've", "i've",
+    ]
+    /// Words that end a clause, after which a first name is the patient addressed (`in 2 weeks carolyn`), not a
+    /// word that happens to be a name (`during football season`).
+    static let addressingEnds: Set<String> = [
+        "weeks", "week", "days", "day", "months", "month", "today", "tomorrow", "okay", "now", "soon", "then", "too",
+        "well", "there", "here", "that", "it", "them", "this",
+    ]
 
     static let spokenTransitions: Set<String> = [
         "lastly", "again", "finally", "additionally", "otherwise", "first", "secondly", "next", "anyways", "plus",

@@ -47,6 +47,12 @@ struct ClinicalStyleTests {
             ("I think she has a sprain of the right ankle.", .clinician, "She has a sprain of the right ankle."),
             ("We'll go ahead and get an x-ray of the knee.", .clinician, "Obtain an x-ray of the knee."),
             ("I want her to ice the knee twice a day.", .clinician, "Advised to ice the knee twice a day."),
+            // A clause cut off after its subject, a question tag, the patient addressed by name at the end.
+            ("Order some blood tests we'll.", .clinician, "Order some blood tests."),
+            ("Refer her to urology and we're.", .clinician, "Refer her to urology."),
+            ("Get an x-ray of the wrist but right.", .clinician, "Get an x-ray of the wrist."),
+            ("Follow up in 2 weeks carolyn.", .clinician, "Follow up in 2 weeks."),
+            ("She has been worse during football season.", .patient, "She has been worse during football season."),
             // A verdict tagged on after the finding.
             ("His chest x-ray is clear, so that is good.", .clinician, "His chest x-ray is clear."),
             ("No fracture of the left wrist which is good.", .clinician, "No fracture of the left wrist."),
