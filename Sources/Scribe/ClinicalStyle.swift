@@ -504,7 +504,7 @@ enum ClinicalStyle {
             // `... who is here today with a headache so hi there`: the greeting after the summary.
             cut = ["so", "and", "okay", "well"].contains(keys[count - 3]) ? 3 : 2
         } else if count > 4, trailingSubjects.contains(keys[count - 2]), trailingAuxiliaries.contains(keys[count - 1]) {
-            // `Order some blood tests we will.`, `Refer to urology and we are.`: the next clause cut off after its verb.
+            // `Order some blood tests we will.`, `Refer to urology and we are.`: the next clause, cut off.
             cut = ["and", "but", "so"].contains(keys[count - 3]) ? 3 : 2
         } else if trailingContractions.contains(keys[count - 1]) {
             // The same written as one word (`Order some blood tests we'll.`).
@@ -1460,8 +1460,9 @@ enum ClinicalStyle {
         // `..., which is good`, `..., so that is good`, and `which` without its comma when the verdict ends the
         // sentence (`No fracture of the elbow which is good.`).
         let soThat = keys[which - 1] == "so" && words[which - 2].hasSuffix(",")
-        guard words[which - 1].hasSuffix(",") || soThat
-            || (keys[which] == "which" && keys.last.map(evaluations.contains) == true)
+        guard
+            words[which - 1].hasSuffix(",") || soThat
+                || (keys[which] == "which" && keys.last.map(evaluations.contains) == true)
         else { return words }
         var kept = Array(words[..<(soThat ? which - 1 : which)])
         kept[kept.count - 1] = kept[kept.count - 1].trimmingCharacters(in: ",") + "."

@@ -192,9 +192,8 @@ public struct NoteWriter: Sendable {
         let readings = vitals.compactMap(\.evidence.first?.lowerBound)
         guard !readings.isEmpty, statements.contains(where: { $0.subsection == "VITALS" }) else { return statements }
         func numbers(_ text: String) -> Set<Substring> {
-            Set(text.split(whereSeparator: { !$0.isNumber }).map { $0.trimmingPrefix("0") }.filter {
-                $0.contains(where: \.isNumber)
-            })
+            let parts = text.split(whereSeparator: { !$0.isNumber }).map { $0.trimmingPrefix("0") }
+            return Set(parts.filter { $0.contains(where: \.isNumber) })
         }
         return statements.filter { statement in
             guard statement.origin == .sentence, statement.section == .objective,
