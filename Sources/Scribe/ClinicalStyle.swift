@@ -60,7 +60,8 @@ enum ClinicalStyle {
             if namesVitalOnly(words) { return nil }
         }
         if voice == .clinician,
-            isAnnouncement(words) || isInstruction(words) || isExaminerIntent(words) || asksWithin(words)
+            isAnnouncement(words) || isTimeOnly(words) || isInstruction(words) || isExaminerIntent(words)
+                || asksWithin(words)
                 || isRemark(words) || isPositioningRequest(words) || isStaffLogistics(words)
         {
             return nil
@@ -1546,6 +1547,31 @@ extension ClinicalStyle {
             return !key.isEmpty && !visitTalk.contains(key) && FirstNames.embedded[key] == nil
         }
     }
+
+    /// Whether a clinician's sentence is nothing but a span of time (`After that 6 to 8 weeks.`, `Hopefully, within
+    /// the next 2 weeks.`, `At least 3 times a week.`): the end of a plan item whose start was split off.
+    static func isTimeOnly(_ words: [String]) -> Bool {
+        var counted = false
+        for word in words {
+            let key = Phrasing.bare(word)
+            if key.isEmpty || key.allSatisfy({ $0.isNumber || $0 == "." || $0 == "/" }) || spokenNumbers.contains(key) {
+                counted = counted || !key.isEmpty
+                continue
+            }
+            guard timeWords.contains(key) else { return false }
+        }
+        return counted
+    }
+
+    static let spokenNumbers: Set<String> = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few", "couple", "several",
+    ]
+    static let timeWords: Set<String> = [
+        "about", "after", "that", "within", "the", "next", "at", "least", "most", "hopefully", "times", "time", "a",
+        "an", "week", "weeks", "day", "days", "month", "months", "year", "years", "hour", "hours", "minutes", "to", "for",
+        "or", "maybe", "approximately", "around", "every", "per", "once", "twice", "of", "in", "another", "probably",
+        "then", "so", "and", "like", "roughly", "over", "than", "more", "less", "up",
+    ]
 
     /// `let's start by ...`, `begin by ...` (built once, not per sentence).
     static let examinerStartOpenings: [[String]] = [

@@ -279,6 +279,10 @@ struct ClinicalStyleTests {
             ("For her blood pressure when she got here this morning.", .clinician),
             ("Lastly for the trouble swallowing that she has.", .clinician),
             ("For her wrist since that happened.", .patient),
+            // Nothing but a span of time, its plan item split off.
+            ("After that 6 to 8 weeks.", .clinician),
+            ("Hopefully, within the next two weeks.", .clinician),
+            ("At least 3 times a week.", .clinician),
             // Talk about the talk itself.
             ("We covered a lot of information quickly.", .clinician),
             ("That will be our next step.", .clinician),
@@ -289,6 +293,14 @@ struct ClinicalStyleTests {
         ])
     func dropped(input: String, voice: ClinicalStyle.Voice) {
         #expect(ClinicalStyle.condensed(input, voice: voice) == nil)
+    }
+
+    @Test(
+        "a span of time is dropped only when nothing else is said",
+        arguments: ["Follow up in 2 weeks.", "Take it twice a day for 10 days.", "Ice 3 times a day."])
+    func timeWithItem(input: String) {
+        #expect(!ClinicalStyle.isTimeOnly(Phrasing.spaceSeparated(input)))
+        #expect(ClinicalStyle.condensed(input, voice: .clinician) != nil)
     }
 
     @Test(
