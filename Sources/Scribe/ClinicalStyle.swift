@@ -1568,9 +1568,9 @@ extension ClinicalStyle {
     ]
     static let timeWords: Set<String> = [
         "about", "after", "that", "within", "the", "next", "at", "least", "most", "hopefully", "times", "time", "a",
-        "an", "week", "weeks", "day", "days", "month", "months", "year", "years", "hour", "hours", "minutes", "to", "for",
-        "or", "maybe", "approximately", "around", "every", "per", "once", "twice", "of", "in", "another", "probably",
-        "then", "so", "and", "like", "roughly", "over", "than", "more", "less", "up",
+        "an", "week", "weeks", "day", "days", "month", "months", "year", "years", "hour", "hours", "minutes", "to",
+        "for", "or", "maybe", "approximately", "around", "every", "per", "once", "twice", "of", "in", "another",
+        "probably", "then", "so", "and", "like", "roughly", "over", "than", "more", "less", "up",
     ]
 
     /// `let's start by ...`, `begin by ...` (built once, not per sentence).
