@@ -420,6 +420,13 @@ enum ClinicalStyle {
                 words.removeFirst(3)
                 continue
             }
+            // The patient addressed by title and name (`Ms. Cooper, often when we ...`).
+            if words.count > 4, ["mr", "mrs", "ms", "miss"].contains(key), words[1].hasSuffix(","),
+                words[1].first?.isLetter == true
+            {
+                words.removeFirst(2)
+                continue
+            }
             let hasComma = Phrasing.trailingPunctuation(first) == ","
             // The name the patient is addressed by (`david, so you were ...`, `david so he was ...`).
             let addressed =

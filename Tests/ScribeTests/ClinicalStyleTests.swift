@@ -47,6 +47,8 @@ struct ClinicalStyleTests {
             ("I think she has a sprain of the right ankle.", .clinician, "She has a sprain of the right ankle."),
             ("We'll go ahead and get an x-ray of the knee.", .clinician, "Obtain an x-ray of the knee."),
             ("I want her to ice the knee twice a day.", .clinician, "Advised to ice the knee twice a day."),
+            // The patient addressed by title and name.
+            ("Mrs. Lee, the swelling should settle in a week.", .clinician, "The swelling should settle in a week."),
             // A clause cut off after its subject, a question tag, the patient addressed by name at the end.
             ("Order some blood tests we'll.", .clinician, "Order some blood tests."),
             ("Refer her to urology and we're.", .clinician, "Refer her to urology."),
