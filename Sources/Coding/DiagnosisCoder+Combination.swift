@@ -16,6 +16,7 @@ extension DiagnosisCoder {
                     candidates[index].evidence.append(item)
                 }
                 candidates[index].confidence = max(candidates[index].confidence, candidate.confidence)
+                candidates[index].reasonForVisit = candidates[index].reasonForVisit || candidate.reasonForVisit
             } else {
                 candidates.append(candidate)
             }
@@ -99,7 +100,7 @@ extension DiagnosisCoder {
         // Long-term drug use that the diabetes and anticoagulation codes ask for (use additional code), from the
         // medication list and the drugs the assessment and plan name (unless stopped).
         var drugs = Set(medications.map { $0.lowercased() })
-        for words in planWords where !Self.occurs(Self.stopCues, in: words, 0..<words.count) {
+        for words in planWords where !Self.saysStopped(words) {
             for word in words { drugs.insert(word) }
         }
         // A drug the note says was stopped (`metformin was stopped last year`), and names nowhere as taken, is no
@@ -108,7 +109,7 @@ extension DiagnosisCoder {
         for words in noteClauses + planWords {
             let named = words.filter(drugs.contains)
             guard !named.isEmpty else { continue }
-            if Self.occurs(Self.stopCues, in: words, 0..<words.count) {
+            if Self.saysStopped(words) {
                 stopped.formUnion(named)
             } else {
                 takenStill.formUnion(named)
@@ -215,10 +216,10 @@ extension DiagnosisCoder {
         if first(["O"]) != nil {
             candidates.removeAll { $0.code.category == "Z34" }
         }
-        // A preventive visit that found or addressed a problem is `with abnormal findings`.
+        // A preventive or gynecological examination that found or addressed a problem is `with abnormal findings`.
         // The clinician who writes that the examination found nothing abnormal has said which it is.
         let statedNormal = candidates.contains { candidate in
-            ["Z0000", "Z00129"].contains(candidate.code.compactCode)
+            ["Z0000", "Z00129", "Z01419"].contains(candidate.code.compactCode)
                 && candidate.evidence.contains { evidence in
                     Self.statedWithoutFindings.contains { evidence.statement.lowercased().contains($0) }
                 }
@@ -230,6 +231,9 @@ extension DiagnosisCoder {
             }
             if let visit = first(["Z00129"]) {
                 replace(visit, with: "Z00.121", reason: "with abnormal findings (a problem is assessed)")
+            }
+            if let visit = first(["Z01419"]) {
+                replace(visit, with: "Z01.411", reason: "with abnormal findings (a problem is assessed)")
             }
         }
         // `Not intractable` is the default a condition named without it gets (`migraine with aura`); beside the same
@@ -348,6 +352,19 @@ extension DiagnosisCoder {
     static let stopCues = phrases(
         "stop", "stopped", "discontinue", "discontinued", "off", "held", "hold", "completed", "finished")
 
+    /// Words that deny the stop that follows them (`don't stop that`, `do not discontinue`, `never stop`).
+    static let stopDenials: Set<String> = ["don't", "dont", "not", "never", "doesn't", "won't", "shouldn't"]
+
+    /// Whether a clause says a drug is stopped, finished or held: a stop word not denied by the word before it
+    /// (`keep giving the fluticasone , don't stop that` keeps it).
+    static func saysStopped(_ words: [String]) -> Bool {
+        for (position, word) in words.enumerated() where stopCues.byFirst[word] != nil {
+            if position > 0, stopDenials.contains(words[position - 1]) { continue }
+            return true
+        }
+        return false
+    }
+
     /// Combination codes that include chronic kidney disease and ask for its stage as an additional code (N18.-).
     static let kidneyCombinations = ["E1122", "E1022", "E0822", "E1322", "I12", "I13"]
 
@@ -422,12 +439,23 @@ extension DiagnosisCoder {
     func ranked(_ candidates: [Candidate], note: Note) -> [DiagnosisCode] {
         let complaint = note.statements.first { $0.section == .subjective }
         var chiefCodes = Set<String>()
+        // A complaint named vaguely (`depression`, `anxiety`: unspecified codes) covers the conditions of its section
+        // (recurrent major depression, generalized anxiety disorder).
+        var chiefSections = Set<String>()
         if let complaint {
             for words in Self.clauses(of: complaint.text) {
                 for mention in mentions(in: words) where !mention.negated {
                     chiefCodes.insert(mention.target.code.category)
+                    if Self.isUnspecified(mention.target.code), !mention.target.traits.contains(.symptom),
+                        !mention.target.code.compactCode.hasPrefix("R")
+                    {
+                        chiefSections.insert(mention.target.code.section.range)
+                    }
                 }
             }
+        }
+        func chief(_ code: ICD10Code) -> Bool {
+            chiefCodes.contains(code.category) || chiefSections.contains(code.section.range)
         }
         // The encounter's reason is listed first when the visit is for it: a preventive or gynecological examination,
         // postpartum or prenatal care, a follow-up after completed treatment, aftercare, contraception management
@@ -437,12 +465,18 @@ extension DiagnosisCoder {
             ("Z00", -3), ("Z01", -3), ("Z39", -2), ("Z34", -1), ("Z08", -1), ("Z09", -1), ("Z47", -1), ("Z30", -1),
         ]
         func encounterRank(_ compact: String) -> Int? { encounterPrefixes.first { compact.hasPrefix($0.0) }?.1 }
-        let encounterFirst = candidates.contains { encounterRank($0.code.compactCode) != nil }
+        let encounterFirst = candidates.contains {
+            encounterRank($0.code.compactCode) != nil
+                || $0.reasonForVisit && Self.screeningCategories.contains($0.code.category)
+        }
         let sorted = candidates.enumerated().sorted { lhs, rhs in
             func key(_ candidate: Candidate) -> Int {
                 let compact = candidate.code.compactCode
                 if encounterFirst, let rank = encounterRank(compact) { return rank }
-                if chiefCodes.contains(candidate.code.category) && !candidate.traits.contains(.status) { return 1 }
+                // A screening that is the visit's reason stays first though the examination found something
+                // (guideline I.C.21.c.5: the finding is an additional code).
+                if candidate.reasonForVisit, Self.screeningCategories.contains(candidate.code.category) { return -1 }
+                if chief(candidate.code) && !candidate.traits.contains(.status) { return 1 }
                 if candidate.traits.contains(.status) || compact.hasPrefix("Z") { return 3 }
                 return 2
             }
@@ -462,6 +496,7 @@ extension DiagnosisCoder {
             let moved = ordered.remove(at: position)
             ordered.insert(moved, at: firstPaired)
         }
+        Self.sequenceByNotes(&ordered)
         return ordered.enumerated().map { rank, element in
             DiagnosisCode(
                 code: element.code.code, description: element.code.title, confidence: element.confidence,
@@ -472,6 +507,44 @@ extension DiagnosisCoder {
 }
 
 extension DiagnosisCoder {
+    /// Puts each pair of codes in the order the tabular list's instructional notes give them (guideline I.A.13 and
+    /// I.B.7): a code whose note says `code first` another reported code comes after it (`I1A.0`: code first the
+    /// type of hypertension, `I10`), and a code whose note says `use additional code` for another comes before
+    /// it (`E11.64-`: use additional code for the hypoglycemia level, `E16.A-`; `J44`: for the tobacco
+    /// dependence). A pair whose notes point both ways keeps its order.
+    static func sequenceByNotes(_ ordered: inout [Candidate]) {
+        guard ordered.count > 1 else { return }
+        let codeFirst = ordered.map { instructions(of: $0.code, .codeFirst) }
+        let additional = ordered.map { instructions(of: $0.code, .useAdditionalCode) }
+        func precedes(_ first: Int, _ second: Int) -> Bool {
+            codeFirst[second].contains { $0.covers(ordered[first].code.compactCode) }
+                || additional[first].contains { $0.covers(ordered[second].code.compactCode) }
+        }
+        var positions = Array(ordered.indices)
+        // Each pass moves one code up before the first code it must precede; a cycle of notes stops after a bound.
+        for _ in 0..<(ordered.count * ordered.count) {
+            var moved = false
+            search: for earlier in positions.indices {
+                for later in positions.indices where later > earlier {
+                    let (first, second) = (positions[later], positions[earlier])
+                    if precedes(first, second) && !precedes(second, first) {
+                        positions.insert(positions.remove(at: later), at: earlier)
+                        moved = true
+                        break search
+                    }
+                }
+            }
+            if !moved { break }
+        }
+        ordered = positions.map { ordered[$0] }
+    }
+
+    /// The references of the notes of one kind that apply to a code: its own, those of the codes above it, its
+    /// section's and its chapter's (chapter 10's `use additional code` for tobacco dependence).
+    static func instructions(of code: ICD10Code, _ kind: ICD10Note.Kind) -> [ICD10Reference] {
+        code.applicableNotes.filter { $0.note.kind == kind }.flatMap(\.note.references)
+    }
+
     /// The words of a code's title that say something (not `unspecified`, `with`, `of`, ...).
     static func titleWords(_ code: ICD10Code) -> Set<String> {
         let filler: Set<String> = [

@@ -33,9 +33,12 @@ extension DiagnosisCoder {
         var historyForFollowUp = Set<String>()
         // The note's assessment and plan, then what the clinician announced as the assessment in the transcript
         // (a dictated assessment the note condensed).
-        let statements =
+        // The assessment and plan, and what the transcript announces as the assessment, are read in the order the
+        // clinician said them: a dictated `ASSESSMENT AND PLAN: 1. ... 2. ...` that the note splits into its two
+        // sections keeps the clinician's first problem first.
+        let statements = Self.inTranscriptOrder(
             note.statements.enumerated().filter { Self.codedSections.contains($0.element.section) }
-            + announced.enumerated().map { (note.statements.count + $0.offset, $0.element) }
+                + announced.enumerated().map { (note.statements.count + $0.offset, $0.element) })
         let spokenStart = note.statements.count + announced.count
         let said = spoken.enumerated().map { (spokenStart + $0.offset, $0.element) }
         // The chief complaint gives the encounter's reason (`Annual physical.`, `Postpartum visit.`), and only that.
@@ -46,9 +49,10 @@ extension DiagnosisCoder {
         let title = note.statements.firstIndex { $0.section == .subjective }.flatMap { first in
             Self.clauses(of: note.statements[first].text).joined().count <= Self.titleWords ? first : nil
         }
-        let reasons = note.statements.enumerated().filter {
-            Self.statesVisitReason($0.element) || $0.offset == title
-                || $0.element.section == .subjective && $0.element.text.lowercased().hasPrefix("chief complaint")
+        let reasons = note.statements.enumerated().filter { offset, statement in
+            Self.statesVisitReason(statement) || offset == title
+                || statement.section == .subjective
+                    && Self.reasonLabels.contains { statement.text.lowercased().hasPrefix($0) }
         }.prefix(3)
         // A condition the clinician doubts anywhere (`probably gallstones`) is what the talk about it is about: the
         // sentences said about it later do not confirm it.
@@ -150,7 +154,12 @@ extension DiagnosisCoder {
                         wider.1.contains(where: { position in
                             position < words.count && !Self.weakSiblingWords.contains(words[position])
                                 && !mentions.indices.contains { $0 != index && mentions[$0].words.contains(position) }
-                        })
+                                // The name of a test (`the strep test`) says what was looked for, not found.
+                                && !(position + 1 < words.count && Self.testNames.contains(words[position + 1]))
+                        }),
+                        // Not the sibling the clause denies (`their strep test is negative, so it is not strep
+                        // throat`: the sore throat stays unspecified pharyngitis).
+                        !mentions.contains(where: { $0.negated && wider.0.code.hasPrefix($0.target.code.code) })
                     {
                         chosen = [wider]
                     }
@@ -201,10 +210,12 @@ extension DiagnosisCoder {
                         candidates.append(
                             Candidate(
                                 code: code, confidence: confidence, reason: reason, evidence: [evidence], order: order,
-                                traits: traits, statement: statementIndex))
+                                traits: traits, statement: statementIndex, reasonForVisit: encounterOnly))
                     }
                     if mention.family {
-                        if let family = Self.mapped(code, Concepts.familyCodes) {
+                        if let family = Self.mapped(code, Concepts.familyCodes)
+                            ?? (Self.heritable(mention.target) ? Self.mapped(code, Self.familyCodesByChapter) : nil)
+                        {
                             add(
                                 family, 0.75,
                                 "family history: \"\(said)\" in a relative (\(code.code) → \(family.code))", [.status])
@@ -217,6 +228,15 @@ extension DiagnosisCoder {
                     // wherever the visit names it, also where a new lesion is doubted.
                     let treatedCancer = compact.hasPrefix("C") && cancerHistory.contains(code.category)
                     if diagnosesOnly && doubted.contains(mention.target.code.category) && !treatedCancer { continue }
+                    // The note's heading for a problem of a dialogue (`Kidney stone.`) names what the clinician
+                    // talked over; where the clinician doubted it (`this is probably a kidney stone`), the heading
+                    // does not confirm it.
+                    if note.transcriptKind == .dialogue, statementIndex < note.statements.count,
+                        doubted.contains(mention.target.code.category),
+                        words.filter({ $0 != "," }).count <= mention.words.count + 1
+                    {
+                        continue
+                    }
                     if encounterOnly && !Self.encounterReasons.contains(where: { compact.hasPrefix($0) }) { continue }
                     // A status (a device, an operation done) needs words that say the patient has it, not a plan.
                     if Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }),
@@ -232,8 +252,11 @@ extension DiagnosisCoder {
                     if compact.hasPrefix("Z966"), aftercare == nil, Self.saysRecentOperation(words) {
                         aftercare = (order, evidence)
                     }
+                    // A personal history code named as such (`personal history of gestational diabetes, resolved`)
+                    // already says the condition is over: it is coded as it is.
                     if (mention.historical || treatedCancer)
                         && !Self.statusPrefixes.contains(where: { compact.hasPrefix($0) })
+                        && !Self.personalHistoryPrefixes.contains(where: { compact.hasPrefix($0) })
                     {
                         // A cancer is history only when said to be (`history of`, resolved, treated and gone), not
                         // for having been found long ago.
@@ -416,6 +439,18 @@ extension DiagnosisCoder {
         return ranked(candidates, note: note)
     }
 
+    /// Statements in the order of the transcript words they come from (the note's order where they start at the
+    /// same place).
+    static func inTranscriptOrder(_ statements: [(offset: Int, element: NoteStatement)]) -> [(
+        offset: Int, element: NoteStatement
+    )] {
+        statements.sorted { lhs, rhs in
+            let left = lhs.element.evidence.first?.lowerBound ?? Int.max
+            let right = rhs.element.evidence.first?.lowerBound ?? Int.max
+            return left != right ? left < right : lhs.offset < rhs.offset
+        }
+    }
+
     /// Categories whose words mean something else when the clause also says one of these words.
     static let contextVetoes: [String: Set<String>] = [
         "L84": [
@@ -423,6 +458,10 @@ extension DiagnosisCoder {
             "formation",
         ]
     ]
+
+    /// Labels that open the statement of the visit's reason (a procedure note's `INDICATION: screening
+    /// colonoscopy`).
+    static let reasonLabels = ["chief complaint", "indication", "reason for visit", "reason for referral"]
 
     /// At most this many words make the note's first line a title.
     static let titleWords = 6
@@ -457,6 +496,32 @@ extension DiagnosisCoder {
         ("K25", "Z87.11"), ("K26", "Z87.11"), ("K27", "Z87.11"), ("K28", "Z87.11"), ("A", "Z86.19"), ("B", "Z86.19"),
         ("G", "Z86.69"), ("H", "Z86.69"), ("J", "Z87.09"), ("K", "Z87.19"), ("L", "Z87.2"), ("N", "Z87.448"),
     ]
+
+    /// The family history code (Z80-Z84) of a relative's condition by its block or chapter, when the concept
+    /// table names none for it: a mood disorder is Z81.8, thyroid disease Z83.49, celiac disease Z83.79, hearing
+    /// loss Z82.2.
+    static let familyCodesByChapter: [(prefix: String, code: String)] = [
+        ("F10", "Z81.1"), ("F1", "Z81.3"), ("F7", "Z81.0"), ("F", "Z81.8"), ("G", "Z82.0"),
+        ("H54", "Z82.1"), ("H90", "Z82.2"), ("H91", "Z82.2"), ("H40", "Z83.511"), ("H6", "Z83.52"), ("H7", "Z83.52"),
+        ("H8", "Z83.52"), ("H9", "Z83.52"), ("H", "Z83.518"), ("I46", "Z82.41"), ("I6", "Z82.3"), ("I", "Z82.49"),
+        ("J4", "Z82.5"), ("J", "Z83.6"), ("M80", "Z82.62"), ("M81", "Z82.62"), ("M0", "Z82.61"), ("M1", "Z82.61"),
+        ("M", "Z82.69"), ("Q612", "Z82.71"), ("Q613", "Z82.71"), ("Q", "Z82.79"), ("B20", "Z83.0"), ("A", "Z83.1"),
+        ("B", "Z83.1"), ("D5", "Z83.2"), ("D6", "Z83.2"), ("D7", "Z83.2"), ("D8", "Z83.2"), ("E08", "Z83.3"),
+        ("E09", "Z83.3"), ("E13", "Z83.3"), ("E", "Z83.49"), ("K635", "Z83.718"), ("K", "Z83.79"), ("L", "Z84.0"),
+        ("N0", "Z84.19"), ("N1", "Z84.19"), ("N2", "Z84.19"), ("N", "Z84.2"),
+    ]
+
+    /// Whether a relative's condition makes a family history by its chapter alone: a lasting disease, not an
+    /// acute or minor illness, an injury or a symptom (`ear infections` the father is counseled about), and not
+    /// a relative's smoking, which is the patient's exposure (`Coder.secondhandSmoke(in:)`).
+    static func heritable(_ target: DiagnosisIndex.Target) -> Bool {
+        target.traits.isDisjoint(with: [.minor, .systemic, .injury, .symptom]) && target.code.category != "F17"
+            && !target.code.compactCode.hasPrefix("R") && !target.code.compactCode.hasPrefix("S")
+            && !target.code.compactCode.hasPrefix("T")
+    }
+
+    /// Personal history codes (Z85-Z87, and of treatments, Z92).
+    static let personalHistoryPrefixes = ["Z85", "Z86", "Z87", "Z92"]
 
     /// Codes of a device or an operation done: coded from words that say the patient has it.
     static let statusPrefixes = ["Z95", "Z96", "Z97", "Z98", "Z90", "Z93", "Z94", "Z89"]

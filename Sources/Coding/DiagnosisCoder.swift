@@ -46,6 +46,8 @@ struct DiagnosisCoder: Sendable {
         var traits: Concepts.Traits
         /// The statement it comes from (-1 for codes added by a rule).
         var statement: Int = -1
+        /// Read from the statement of the visit's reason (the chief complaint, the indication).
+        var reasonForVisit = false
     }
 
     // MARK: - Reading statements
@@ -223,6 +225,8 @@ struct DiagnosisCoder: Sendable {
         "suspicion for", "suspicion of", "concern for", "concerning for", "concerned for", "rule out", "r/o",
         "question of",
         "questionable", "query", "may have", "might have", "could be", "may be", "might be", "differential",
+        // Another candidate cause beside the one talked over (`it could also be reflux`).
+        "could also be", "may also be", "might also be", "could also have", "may also have", "might also have",
         "differential diagnosis", "ddx", "consider", "considering", "versus", "vs", "evaluate for", "evaluation for",
         "presumed", "presumptive", "cannot exclude", "cannot rule out", "can't rule out", "consistent with",
         "compatible with", "suggestive of", "worrisome for", "possibility of", "working diagnosis", "favor")
@@ -319,9 +323,11 @@ struct DiagnosisCoder: Sendable {
     static func namesRelative(_ words: [String], _ range: Range<Int>) -> Bool {
         for start in range where familyBefore.byFirst[words[start]] != nil {
             guard occurs(familyBefore, in: words, start..<range.upperBound) else { continue }
+            // The opener may stand apart by its own comma (`so , mom , what's happening is ...`).
+            let opener = start >= 2 && words[start - 1] == "," ? start - 2 : start - 1
             let addressed =
                 start + 1 < words.count && words[start + 1] == ","
-                && (start == 0 || addressOpeners.contains(words[start - 1]))
+                && (start == 0 || opener >= 0 && addressOpeners.contains(words[opener]))
             if !addressed { return true }
         }
         return false
@@ -330,6 +336,18 @@ struct DiagnosisCoder: Sendable {
     static let addressOpeners: Set<String> = [
         "so", "okay", "ok", "and", "well", "alright", "now", "hi", "hey", "yes", "yeah", "right", "look", "but",
     ]
+
+    /// Whether one of the phrases starts in `words[starts]` and ends before `end`.
+    static func occurs(_ cues: CueList, in words: [String], starting starts: Range<Int>, within end: Int) -> Bool {
+        let end = min(end, words.count)
+        for start in starts where start < end {
+            guard let candidates = cues.byFirst[words[start]] else { continue }
+            for phrase in candidates where start + phrase.count <= end {
+                if phrase.indices.allSatisfy({ words[start + $0] == phrase[$0] }) { return true }
+            }
+        }
+        return false
+    }
 
     static func occurs(_ cues: CueList, in words: [String], _ range: Range<Int>) -> Bool {
         guard !range.isEmpty else { return false }
@@ -406,6 +424,14 @@ struct DiagnosisCoder: Sendable {
             }
             if index + 1 < found.count { end = min(end, found[index + 1].words.lowerBound) }
             let after = (span.upperBound + 1)..<max(span.upperBound + 1, end)
+            // A doubt that starts within those words may end two words past them (`prostate cancer needs
+            // to be ruled out`), though not past a comma, a scope end or the next condition.
+            var reach = end
+            while reach < min(words.count, end + 2), words[reach] != ",", !Self.scopeEnds.contains(words[reach]),
+                index + 1 >= found.count || reach < found[index + 1].words.lowerBound
+            {
+                reach += 1
+            }
             // `without` reaches to the next comma; `no`, `denies` run on through a list (`no fever, chills or cough`).
             var negationStart = before.lowerBound
             if let comma = words[before].lastIndex(of: ","),
@@ -421,7 +447,7 @@ struct DiagnosisCoder: Sendable {
             found[index].uncertain =
                 !found[index].target.traits.contains(.symptom)
                 && (Self.occurs(Self.uncertainBefore, in: words, before)
-                    || Self.occurs(Self.uncertainAfter, in: words, after))
+                    || Self.occurs(Self.uncertainAfter, in: words, starting: after, within: reach))
             let clauseBefore = 0..<span.lowerBound
             found[index].hypothetical = Self.occurs(Self.hypotheticalBefore, in: words, clauseBefore)
             // `brought in by his father for his check-up`: the relative is a companion, not the one with the condition.
