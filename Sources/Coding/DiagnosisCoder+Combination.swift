@@ -291,6 +291,14 @@ extension DiagnosisCoder {
             candidates.removeAll { Self.unspecifiedDepression.contains($0.code.compactCode) }
         }
         withoutIntegralSymptoms(&candidates)
+        // An endocrine gland's failure that an operation or an ablation caused (`postsurgical hypoparathyroidism`,
+        // `hypothyroidism after radioactive iodine`) is the postprocedural endocrine code (E89).
+        for (prefix, code) in Self.postproceduralEndocrine {
+            guard let index = first([prefix]),
+                candidates[index].evidence.contains(where: { Self.saysAfterProcedure($0.statement) })
+            else { continue }
+            replace(index, with: code, reason: "the gland's failure follows a procedure (postprocedural, E89)")
+        }
         // A postpartum visit is neither a general examination nor the supervision of a pregnancy.
         if first(["Z39"]) != nil {
             candidates.removeAll { ["Z00", "Z34"].contains($0.code.category) }
@@ -310,6 +318,43 @@ extension DiagnosisCoder {
             kept.append(candidate)
         }
         return kept
+    }
+
+    /// Endocrine failures by the code prefix, and their postprocedural codes.
+    static let postproceduralEndocrine: [(prefix: String, code: String)] = [
+        ("E038", "E89.0"), ("E039", "E89.0"), ("E20", "E89.2"), ("E230", "E89.3"),
+        ("E274", "E89.6"), ("E283", "E89.40"), ("E291", "E89.5"),
+    ]
+    /// Words that name a procedure a gland's failure may follow.
+    static let procedureWords: Set<String> = [
+        "surgery", "operation", "thyroidectomy", "parathyroidectomy", "hypophysectomy", "adrenalectomy",
+        "oophorectomy", "orchiectomy", "ablation", "iodine", "radioiodine", "rai", "radiation", "irradiation",
+        "resection",
+    ]
+    /// Single words that say a state follows a procedure.
+    static let postproceduralWords: Set<String> = [
+        "postsurgical", "postablative", "postprocedural", "postoperative", "postirradiation", "postradiation",
+    ]
+
+    /// Whether a statement says a condition follows a procedure: `postsurgical`, `post-ablative`, or `after` /
+    /// `following` / `s/p` with a procedure within three words (`after total thyroidectomy`).
+    static func saysAfterProcedure(_ text: String) -> Bool {
+        for words in clauses(of: text) {
+            for (position, word) in words.enumerated() {
+                if postproceduralWords.contains(word) { return true }
+                let next = words[(position + 1)...].prefix(3)
+                if word == "post", let following = next.first,
+                    ["surgical", "ablative", "procedural", "operative", "ablation"].contains(following)
+                        || procedureWords.contains(following)
+                {
+                    return true
+                }
+                if ["after", "following", "s/p"].contains(word), next.contains(where: procedureWords.contains) {
+                    return true
+                }
+            }
+        }
+        return false
     }
 
     /// Depression coded with neither episode nor severity (F32.A, F32.9).

@@ -95,10 +95,21 @@ extension DiagnosisCoder {
             let vaccinatedFrom = statementClauses.firstIndex { words, _ in
                 words.contains { Self.vaccinationWords.contains($0) }
             }
+            // An infection whose eradication the statement confirms (`H. pylori infection, treated; eradication
+            // confirmed by a negative breath test`) is over, in whichever clause the statement says so.
+            let eradicated = statementClauses.contains { words, _ in
+                words.contains { $0 == "eradicated" || $0 == "eradication" }
+            }
             for (clauseNumber, (words, found)) in statementClauses.enumerated() {
                 planWords.append(words)
                 var mentions = found
                 guard !mentions.isEmpty else { continue }
+                if eradicated {
+                    for index in mentions.indices where Self.infectionChapter(mentions[index].target.code) {
+                        mentions[index].resolved = true
+                        mentions[index].historical = true
+                    }
+                }
                 for index in mentions.indices where vaccinated.contains(mentions[index].target.code.category) {
                     let span = mentions[index].words
                     if !words[..<span.lowerBound].contains(where: Self.diagnosisVerbs.contains) {
@@ -187,7 +198,13 @@ extension DiagnosisCoder {
                     if named && mention.target.source != .concept && !mention.negated {
                         mentions[index].absorbed = true
                     }
-                    if !mention.negated && !mention.uncertain && !mention.hypothetical { named = true }
+                    // An encounter reason or a status (`well-child exam with an abnormal finding of impacted
+                    // cerumen`) describes the visit, not the condition named after it.
+                    if !mention.negated && !mention.uncertain && !mention.hypothetical
+                        && !mention.target.traits.contains(.status) && !mention.target.code.compactCode.hasPrefix("Z")
+                    {
+                        named = true
+                    }
                 }
                 clauses.append((words, mentions))
             }
@@ -263,18 +280,21 @@ extension DiagnosisCoder {
                         let past =
                             mention.resolved || treatedCancer
                             || Self.occurs(Self.historyBefore, in: words, 0..<mention.words.lowerBound)
+                            || words[(mention.words.upperBound + 1)...].first == "history"
                             || !compact.hasPrefix("C")
                         let byChapter =
                             mention.resolved && Self.mapped(code, Concepts.historyCodes) == nil
                             ? Self.mapped(code, Self.resolvedHistoryCodes) : nil
                         if past, let history = Self.mapped(code, Concepts.historyCodes) ?? byChapter, history != code {
-                            if byChapter != nil { historyForFollowUp.insert(history.code) }
+                            // A condition long gone by itself (`the eczema from childhood, long gone`) keeps its history
+                            // code; one a treatment ended has it only with the follow-up visit for it.
+                            if byChapter != nil && !mention.lapsed { historyForFollowUp.insert(history.code) }
                             add(
                                 history, 0.8,
                                 "history of a condition that no longer exists: \"\(said)\" → \(history.code)", [.status]
                             )
                             // A cancer's follow-up after its treatment is Z08, not Z09.
-                            if mention.resolved && !compact.hasPrefix("C") { resolvedConditions += 1 }
+                            if mention.resolved && !mention.lapsed && !compact.hasPrefix("C") { resolvedConditions += 1 }
                             continue
                         }
                         guard mention.target.traits.contains(.chronic), !mention.resolved else { continue }
@@ -518,6 +538,13 @@ extension DiagnosisCoder {
         target.traits.isDisjoint(with: [.minor, .systemic, .injury, .symptom]) && target.code.category != "F17"
             && !target.code.compactCode.hasPrefix("R") && !target.code.compactCode.hasPrefix("S")
             && !target.code.compactCode.hasPrefix("T")
+    }
+
+    /// Whether a code is of chapter 1, infectious and parasitic diseases (A00-B99), not an organism named as the
+    /// cause of another disease (B95-B97).
+    static func infectionChapter(_ code: ICD10Code) -> Bool {
+        let compact = code.compactCode
+        return (compact.hasPrefix("A") || compact.hasPrefix("B")) && !compact.hasPrefix("B9")
     }
 
     /// Personal history codes (Z85-Z87, and of treatments, Z92).

@@ -28,6 +28,8 @@ struct DiagnosisCoder: Sendable {
         var family = false
         /// Said to have resolved (`pneumonia, resolved`): coded by its history code, never as current.
         var resolved = false
+        /// Said only to be gone (`that's long gone`), with no treatment that ended it: a history, not a follow-up.
+        var lapsed = false
         /// The chosen billable codes (two for both sides where the classification has no bilateral code) and
         /// the context words they used.
         var codes: [ICD10Code] = []
@@ -175,6 +177,8 @@ struct DiagnosisCoder: Sendable {
         "not detected", "pcr negative", "test negative", "swab negative", "screen negative",
         // A vaccination named by its disease (`tetanus up to date`, `rabies vaccination current`).
         "up to date", "utd", "vaccination", "vaccine", "vaccines", "immunization", "booster", "shot", "shots", "toxoid",
+        // Immunity to it, from a prenatal or occupational titer (`rubella immune`, `varicella titer`).
+        "immune", "nonimmune", "non immune", "immunity", "titer", "titers",
         // Its absence as a state (`smoke-free home`, `pain free`, `cancer-free for five years`), and the time of
         // year named after it (`flu season`, `allergy season`).
         "free", "season",
@@ -185,6 +189,10 @@ struct DiagnosisCoder: Sendable {
         "resolved", "has resolved", "now resolved", "since resolved", "completely resolved", "fully resolved",
         "clinically resolved", "is resolved", "healed", "eradicated", "eradication confirmed", "cured",
         "course completed", "treatment completed")
+    /// Words after a condition that say it is gone, without saying a treatment ended it.
+    static let goneAfter: CueList = phrases("gone", "is gone", "went away", "gone away", "has gone away")
+    /// Words that name a treatment (`gone after your treatment`).
+    static let treatmentWords: Set<String> = ["treatment", "treated", "therapy", "antibiotics", "antibiotic"]
     /// Marks an operation or a procedure leaves, whose healing is their own.
     static let operationMarks: Set<String> = ["scar", "scars", "incision", "incisions", "wound", "site", "graft"]
     /// Words before a condition that say its treatment is over (`after completed treatment of`).
@@ -269,7 +277,7 @@ struct DiagnosisCoder: Sendable {
     static let historyBefore: CueList = phrases(
         "history of", "hx of", "h/o", "hx", "s/p", "status post", "personal history", "past history", "previous",
         "previously", "prior", "remote", "former", "past medical history", "in the past", "used to have",
-        "treated for", "recovered from", "survivor", "resolved", "healed", "past")
+        "treated for", "recovered from", "survivor", "resolved", "healed", "past", "having had")
     static let familyBefore: CueList = phrases(
         "family history", "family hx", "fhx", "fh", "mother", "father", "brother", "sister", "mom", "dad",
         "grandmother", "grandfather", "aunt", "uncle", "sibling", "siblings", "parent", "parents", "son", "daughter",
@@ -456,7 +464,10 @@ struct DiagnosisCoder: Sendable {
                 && !(Self.occurs(Self.companionCues, in: words, clauseBefore)
                     && !words[clauseBefore].contains("history"))
                 && !Self.ownedAfterRelative(words, before: span.lowerBound)
-            found[index].historical = Self.occurs(Self.historyBefore, in: words, before)
+            // `her cancer history`, `given her smoking history`: the history named after the condition.
+            found[index].historical =
+                Self.occurs(Self.historyBefore, in: words, before)
+                || span.upperBound + 1 < words.count && words[span.upperBound + 1] == "history"
             // The rest of the clause up to the next condition: `resolved` past a comma, a vaccination named by
             // its disease (`flu vaccine given`) even where the vaccination is a condition of its own.
             let clauseEnd = index + 1 < found.count ? found[index + 1].words.lowerBound : words.count
@@ -464,6 +475,13 @@ struct DiagnosisCoder: Sendable {
             // What is said of the condition's scar or incision (`the melanoma scar is well healed`) is not said of it.
             let restOfCondition =
                 rest.lowerBound..<(words[rest].firstIndex(where: Self.operationMarks.contains) ?? rest.upperBound)
+            if Self.occurs(Self.goneAfter, in: words, restOfCondition),
+                !Self.occurs(Self.resolvedAfter, in: words, restOfCondition)
+            {
+                found[index].resolved = true
+                found[index].historical = true
+                found[index].lapsed = !words.contains(where: Self.treatmentWords.contains)
+            }
             if Self.occurs(Self.resolvedAfter, in: words, restOfCondition)
                 || Self.occurs(Self.resolvedBefore, in: words, before)
             {

@@ -149,6 +149,8 @@ public enum Concepts {
         "K59.00|m|constipation",
         "K52.9|m|gastroenteritis;noninfective gastroenteritis",
         "A08.4|m|viral gastroenteritis;stomach flu;stomach bug",
+        // ICD-10-CM index: Infection, Helicobacter pylori: A04.8 (B96.81 only as the cause of another disease).
+        "A04.8|m|h pylori infection;helicobacter pylori infection;infection with h pylori;infection with helicobacter pylori",
         "K64.9|m|hemorrhoids;hemorrhoid;piles",
         "K76.0|c|fatty liver;nafld;nonalcoholic fatty liver disease;hepatic steatosis",
         "K57.30|c|diverticulosis",
