@@ -294,7 +294,10 @@ extension DiagnosisCoder {
                 "start", "starting", "begin", "prescribe", "prescribed", "new", "try", "initiate", "initiated",
                 "initial", "started", "first",
             ])
-            let continues = says(["continue", "continuing", "refill", "refilled", "refills", "keep", "renew"])
+            let continues = says([
+                "continue", "continuing", "continued", "refill", "refilled", "refills", "keep", "renew", "renewed",
+                "surveillance",
+            ])
             let device =
                 says(["iud", "mirena", "kyleena", "liletta", "paragard", "skyla"])
                 || words.indices.contains {

@@ -16,10 +16,13 @@ extension DiagnosisCoder {
     ///     assessment and plan code none.
     ///   - secondhandSmoke: the patient's exposure to someone else's smoking that a dialogue's exchange says
     ///     (`Coder.secondhandSmoke(in:)`).
+    ///   - statedReasons: the transcript's opening sentences that say what the visit is for, by whoever says it:
+    ///     only encounter reasons (preventive, screening, contraception, postpartum, follow-up) are coded from them.
     ///   - childAge: whether the patient is a child (a preventive visit is a well-child visit).
     func codes(
         for note: Note, medications: [String], announced: [NoteStatement] = [], spoken: [NoteStatement] = [],
-        visit: [NoteStatement] = [], smoking: (code: String, evidence: NoteStatement)? = nil,
+        visit: [NoteStatement] = [], statedReasons: [NoteStatement] = [],
+        smoking: (code: String, evidence: NoteStatement)? = nil,
         secondhandSmoke: (code: String, evidence: NoteStatement)? = nil, childAge: Bool = false
     ) -> [DiagnosisCode] {
         var candidates: [Candidate] = []
@@ -57,7 +60,12 @@ extension DiagnosisCoder {
         // A condition the clinician doubts anywhere (`probably gallstones`) is what the talk about it is about: the
         // sentences said about it later do not confirm it.
         // Each statement's clauses and the conditions they name are read once.
-        let coded = statements + said + Array(reasons)
+        // The reason said in the transcript's opening turns by anyone (`just here for his yearly checkup`, a
+        // parent's words the note may leave out): encounter reasons only, like the chief complaint.
+        let reasonStart = spokenStart + spoken.count
+        let visitReasons =
+            Array(reasons) + statedReasons.enumerated().map { (offset: reasonStart + $0.offset, element: $0.element) }
+        let coded = statements + said + visitReasons
         let read = coded.map { _, statement in
             Self.clauses(of: statement.text).map { words in (words, mentions(in: words)) }
         }
@@ -84,7 +92,7 @@ extension DiagnosisCoder {
         }
         let cancerHistory = Self.cancersTreated(read.prefix(statements.count + said.count).flatMap { $0 })
         for ((statementIndex, statement), statementClauses) in zip(coded, read) {
-            let encounterOnly = reasons.contains { $0.offset == statementIndex }
+            let encounterOnly = visitReasons.contains { $0.offset == statementIndex }
             let diagnosesOnly = statementIndex >= spokenStart && statementIndex < spokenStart + spoken.count
             let evidence = CodeEvidence(
                 section: statement.section, statement: statement.text, ranges: statement.evidence)
