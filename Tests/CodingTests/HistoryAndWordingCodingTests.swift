@@ -83,6 +83,16 @@ struct HistoryAndWordingCodingTests {
         #expect(codes.contains("H61.21"), "\(codes)")
     }
 
+    @Test("dependence on home oxygen or on maintenance dialysis is its status code (Z99.81, Z99.2)")
+    func dependence() {
+        let oxygen = icd10(["Chronic hypoxic respiratory failure, stable on continuous home oxygen 2 liters."])
+        #expect(oxygen.contains("Z99.81"), "\(oxygen)")
+        let saturation = icd10(["Community acquired pneumonia; oxygen saturation 95 percent on room air."])
+        #expect(!saturation.contains("Z99.81"), "\(saturation)")
+        let dialysis = icd10(["End stage renal disease on maintenance hemodialysis three times a week."])
+        #expect(dialysis.contains("Z99.2"), "\(dialysis)")
+    }
+
     @Test("a sibling code the clause denies is not chosen (`the strep test is negative, so it is not strep throat`)")
     func deniedSibling() {
         let codes = icd10([
