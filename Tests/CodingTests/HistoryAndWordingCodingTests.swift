@@ -93,6 +93,13 @@ struct HistoryAndWordingCodingTests {
         #expect(dialysis.contains("Z99.2"), "\(dialysis)")
     }
 
+    @Test("a sign coded `not elsewhere classified` is part of a coded condition whose title names it")
+    func signInConditionTitle() {
+        let codes = icd10(["Obstructive sleep apnea, CPAP ordered.", "Apnea episodes at night witnessed by his wife."])
+        #expect(codes.contains("G47.33"), "\(codes)")
+        #expect(!codes.contains("R06.81"), "\(codes)")
+    }
+
     @Test("a sibling code the clause denies is not chosen (`the strep test is negative, so it is not strep throat`)")
     func deniedSibling() {
         let codes = icd10([
