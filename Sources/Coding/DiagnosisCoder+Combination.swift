@@ -492,10 +492,17 @@ extension DiagnosisCoder {
         // A complaint named vaguely (`depression`, `anxiety`: unspecified codes) covers the conditions of its section
         // (recurrent major depression, generalized anxiety disorder).
         var chiefSections = Set<String>()
+        var chiefExplained: [String] = []
         if let complaint {
             for words in Self.clauses(of: complaint.text) {
                 for mention in mentions(in: words) where !mention.negated {
                     chiefCodes.insert(mention.target.code.category)
+                    // A complaint that is a symptom of a coded diagnosis (`two days of fever` with influenza) makes
+                    // that diagnosis the visit's reason.
+                    let symptom = mention.target.code.compactCode
+                    for entry in Self.integralSymptoms where symptom.hasPrefix(entry.symptom) {
+                        chiefExplained.append(contentsOf: entry.diagnoses)
+                    }
                     if Self.isUnspecified(mention.target.code), !mention.target.traits.contains(.symptom),
                         !mention.target.code.compactCode.hasPrefix("R")
                     {
@@ -506,6 +513,7 @@ extension DiagnosisCoder {
         }
         func chief(_ code: ICD10Code) -> Bool {
             chiefCodes.contains(code.category) || chiefSections.contains(code.section.range)
+                || chiefExplained.contains { code.compactCode.hasPrefix($0) }
         }
         // The encounter's reason is listed first when the visit is for it: a preventive or gynecological examination,
         // postpartum or prenatal care, a follow-up after completed treatment, aftercare, contraception management

@@ -42,6 +42,15 @@ struct SequencingAndDoubtCodingTests {
         #expect(codes.contains("F41.1"), "\(codes)")
     }
 
+    @Test("a complaint that is a symptom of a coded diagnosis (fever with influenza) makes that diagnosis first")
+    func complaintExplainedFirst() {
+        let codes = icd10(
+            ["Type 2 diabetes, well controlled on metformin.", "Influenza A, positive rapid test, oseltamivir started."],
+            subjective: ["Two days of fever and body aches."])
+        #expect(codes.first?.hasPrefix("J10") == true, "\(codes)")
+        #expect(codes.contains { $0.hasPrefix("E11") }, "\(codes)")
+    }
+
     @Test("a screening that is the visit's reason (its indication) is listed first though the procedure found something")
     func screeningReasonFirst() {
         let codes = icd10(
