@@ -414,9 +414,8 @@ extension DiagnosisCoder {
                     // `denies the feeling of incomplete emptying`), not past a scope end (`but`).
                     let reach = max(0, start - 8)
                     let scope = words[reach..<start].lastIndex(where: Self.scopeEnds.contains).map { $0 + 1 } ?? reach
-                    if words[scope..<start].contains(where: { ["no", "denies", "denied", "without", "not"].contains($0) }) {
-                        continue
-                    }
+                    let denials: Set<String> = ["no", "denies", "denied", "without", "not"]
+                    if words[scope..<start].contains(where: denials.contains) { continue }
                     found.append(entry.code)
                 }
             }

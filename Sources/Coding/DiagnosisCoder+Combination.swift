@@ -209,7 +209,9 @@ extension DiagnosisCoder {
         // A body mass index given as a percentile for age (Z68.5-) is a child's: the preventive examination is a
         // routine child health examination, also where the transcript states no age.
         if first(["Z685"]) != nil, let adult = first(["Z0000", "Z0001"]) {
-            replace(adult, with: "Z00.129", reason: "a child's body mass index percentile: routine child health examination")
+            replace(
+                adult, with: "Z00.129",
+                reason: "a child's body mass index percentile: routine child health examination")
         }
         // Influenza with the virus identified (J09, J10) is not also influenza due to an unidentified virus (J11
         // excludes both): the test that named the virus settles it.

@@ -294,15 +294,17 @@ extension DiagnosisCoder {
                             mention.resolved && Self.mapped(code, Concepts.historyCodes) == nil
                             ? Self.mapped(code, Self.resolvedHistoryCodes) : nil
                         if past, let history = Self.mapped(code, Concepts.historyCodes) ?? byChapter, history != code {
-                            // A condition long gone by itself (`the eczema from childhood, long gone`) keeps its history
-                            // code; one a treatment ended has it only with the follow-up visit for it.
+                            // A condition long gone by itself (`the eczema from childhood, long gone`) keeps its
+                            // history code; one a treatment ended has it only with the follow-up visit for it.
                             if byChapter != nil && !mention.lapsed { historyForFollowUp.insert(history.code) }
                             add(
                                 history, 0.8,
                                 "history of a condition that no longer exists: \"\(said)\" → \(history.code)", [.status]
                             )
                             // A cancer's follow-up after its treatment is Z08, not Z09.
-                            if mention.resolved && !mention.lapsed && !compact.hasPrefix("C") { resolvedConditions += 1 }
+                            if mention.resolved && !mention.lapsed && !compact.hasPrefix("C") {
+                                resolvedConditions += 1
+                            }
                             continue
                         }
                         guard mention.target.traits.contains(.chronic), !mention.resolved else { continue }

@@ -43,7 +43,8 @@ enum Synonyms {
         ("covid", "covid 19"), ("covid19", "covid 19"), ("coronavirus", "covid 19"), ("sars cov 2", "covid 19"),
         ("rsv", "respiratory syncytial virus"), ("sob", "shortness breath"), ("short of breath", "shortness breath"), ("osa", "obstructive sleep apnea"), ("sleep apnea", "sleep apnea"),
         ("hay fever", "allergic rhinitis due pollen"), ("seasonal allergy", "allergic rhinitis"),
-        ("sinus infection", "sinusitis"), ("deviated septum", "deviated nasal septum"), ("stuffy nose", "nasal congestion"), ("runny nose", "rhinorrhea"),
+        ("deviated septum", "deviated nasal septum"),
+        ("sinus infection", "sinusitis"), ("stuffy nose", "nasal congestion"), ("runny nose", "rhinorrhea"),
         // Digestive
         ("gerd", "gastro esophageal reflux disease"), ("acid reflux", "gastro esophageal reflux disease"),
         ("reflux", "gastro esophageal reflux disease"), ("heartburn", "heartburn"),
@@ -67,7 +68,8 @@ enum Synonyms {
         ("golfer elbow", "medial epicondylitis"), ("frozen shoulder", "adhesive capsulitis shoulder"),
         ("rotator cuff tear", "rotator cuff tear rupture"), ("acl tear", "anterior cruciate ligament"),
         ("sprained", "sprain"), ("strained", "strain"), ("fractured", "fracture"), ("torn", "tear"),
-        ("bruise", "contusion"), ("bruised", "contusion"), ("scrape", "abrasion"), ("osteoporotic", "osteoporosis"), ("rlq", "right lower quadrant"),
+        ("scrape", "abrasion"), ("osteoporotic", "osteoporosis"),
+        ("bruise", "contusion"), ("bruised", "contusion"), ("rlq", "right lower quadrant"),
         ("llq", "left lower quadrant"), ("ruq", "right upper quadrant"), ("luq", "left upper quadrant"),
         ("broken", "fracture"), ("break", "fracture"), ("fx", "fracture"),
         // Mental and behavioural

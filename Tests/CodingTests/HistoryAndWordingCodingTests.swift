@@ -64,7 +64,7 @@ struct HistoryAndWordingCodingTests {
         #expect(!codes.contains { $0.hasPrefix("B06") }, "\(codes)")
     }
 
-    @Test("the possessives of a conversation do not break a condition's name (`a laceration of your left index finger`)")
+    @Test("the possessives of a conversation do not break a condition's name (`a laceration of your left finger`)")
     func possessives() {
         let finger = icd10(["So you have a laceration of your left index finger, no foreign body."])
         #expect(finger.contains("S61.211A"), "\(finger)")

@@ -45,13 +45,16 @@ struct SequencingAndDoubtCodingTests {
     @Test("a complaint that is a symptom of a coded diagnosis (fever with influenza) makes that diagnosis first")
     func complaintExplainedFirst() {
         let codes = icd10(
-            ["Type 2 diabetes, well controlled on metformin.", "Influenza A, positive rapid test, oseltamivir started."],
+            [
+                "Type 2 diabetes, well controlled on metformin.",
+                "Influenza A, positive rapid test, oseltamivir started.",
+            ],
             subjective: ["Two days of fever and body aches."])
         #expect(codes.first?.hasPrefix("J10") == true, "\(codes)")
         #expect(codes.contains { $0.hasPrefix("E11") }, "\(codes)")
     }
 
-    @Test("a screening that is the visit's reason (its indication) is listed first though the procedure found something")
+    @Test("a screening that is the visit's reason (its indication) is first though the procedure found something")
     func screeningReasonFirst() {
         let codes = icd10(
             ["Sigmoid colon polyp, 5 mm, removed by cold snare; pathology pending."],
@@ -80,7 +83,9 @@ struct SequencingAndDoubtCodingTests {
     func deniedUrinarySymptoms() {
         let codes = icd10(
             ["Benign prostatic hyperplasia with nocturia, tamsulosin continued."],
-            subjective: ["He gets up three times a night to urinate. He denies urgency, daytime frequency or straining."])
+            subjective: [
+                "He gets up three times a night to urinate. He denies urgency, daytime frequency or straining."
+            ])
         #expect(codes.contains("N40.1"), "\(codes)")
         #expect(codes.contains("R35.1"), "\(codes)")
         #expect(!codes.contains("R35.0"), "\(codes)")
