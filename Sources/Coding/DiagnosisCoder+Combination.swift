@@ -193,8 +193,10 @@ extension DiagnosisCoder {
                 reason: "COPD with an acute lower respiratory infection (J44.0; the infection is coded also)")
         }
         // Body mass index, with a weight diagnosis only (guideline I.B.14).
+        // A child's index is coded by its percentile only (Z68.5-); the adult codes are for 20 years and older.
         if first(["E66", "R63.5"]) != nil || first(["E663"]) != nil,
-            let bmi = Self.bodyMassIndexCode(planWords) ?? Self.bodyMassIndexCode(examClauses)
+            let bmi = Self.bodyMassIndexCode(planWords) ?? Self.bodyMassIndexCode(examClauses),
+            bmi.code.hasPrefix("Z68.5") || first(["Z0012"]) == nil
         {
             append(bmi.code, to: &candidates, reason: "body mass index \(bmi.value) with the weight diagnosis")
             // An adult's obesity class by the index (30 to 34.9: class 1; 35 to 39.9: class 2; 40 or more: class 3).
@@ -451,6 +453,7 @@ extension DiagnosisCoder {
             let following = words[(position + 1)..<min(words.count, position + 4)]
             guard
                 let number = following.lazy.compactMap({ Double(String($0.prefix { $0.isNumber || $0 == "." })) }).first
+                    ?? Self.spokenValue(after: position, in: words)
             else { continue }
             if words.contains("percentile") || words.contains("pediatric") {
                 let code = number < 5 ? "Z68.51" : number < 85 ? "Z68.52" : number < 95 ? "Z68.53" : "Z68.54"
@@ -470,6 +473,29 @@ extension DiagnosisCoder {
             return (code, String(value))
         }
         return nil
+    }
+
+    /// A value said in words within the three words after `position` (`a bmi of thirty-six`, `your bmi is thirty
+    /// two point four`): tens, then a unit, then `point` and one digit; nil when none is said.
+    static func spokenValue(after position: Int, in words: [String]) -> Double? {
+        let tens = ["twenty": 20.0, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70]
+        guard
+            var index = words.indices.dropFirst(position + 1).prefix(3).first(where: {
+                tens[words[$0]] != nil || (SpokenNumber.units[words[$0]] ?? 0) >= 10
+            })
+        else { return nil }
+        var value = tens[words[index]] ?? Double(SpokenNumber.units[words[index]] ?? 0)
+        index += 1
+        if value >= 20, index < words.count, let unit = SpokenNumber.units[words[index]], unit > 0, unit < 10 {
+            value += Double(unit)
+            index += 1
+        }
+        if index + 1 < words.count, words[index] == "point", let tenth = SpokenNumber.units[words[index + 1]],
+            tenth < 10
+        {
+            value += Double(tenth) / 10
+        }
+        return value
     }
 
     /// The number of an ordinal written in digits (`97th`, `3rd`, `51st`), 0 to 100.

@@ -24,6 +24,20 @@ struct StatedReasonCodingTests {
         #expect(codes.contains { $0.hasPrefix("Z68.5") }, "\(codes)")
     }
 
+    @Test("a body mass index said in words (`thirty two point four`) is coded beside the weight diagnosis")
+    func spokenBodyMassIndex() throws {
+        let codes = try dialogueICD10(
+            """
+            [doctor] hi , what brings you in ?
+            [patient] my reflux has been acting up again .
+            [doctor] okay , let's examine you . your weight today is two hundred pounds , and your bmi is thirty two point four .
+            [doctor] so you have obesity , and your reflux is gastroesophageal reflux disease .
+            [doctor] losing some weight will help the reflux .
+            """)
+        #expect(codes.contains { $0.hasPrefix("E66") }, "\(codes)")
+        #expect(codes.contains("Z68.32"), "\(codes)")
+    }
+
     @Test("oral contraceptive surveillance is the encounter for surveillance of contraceptive pills (Z30.41)")
     func pillSurveillance() {
         let note = assessmentNote(["Oral contraceptive surveillance; blood pressure normal, refilled for a year."])
