@@ -61,8 +61,10 @@ public struct Coder: Sendable {
                     return NoteStatement(section: .subjective, text: sentence.text, evidence: [sentence.range])
                 }
             } ?? note.statements.filter { $0.section == .subjective }
+        let statedReasons = transcript.map(Self.statedVisitReasons(in:)) ?? []
         let icd10 = diagnoses.codes(
             for: note, medications: medications, announced: announced, spoken: spoken, visit: visit,
+            statedReasons: statedReasons,
             smoking: transcript.flatMap(Self.smokingStatus(in:)),
             secondhandSmoke: transcript.flatMap(Self.secondhandSmoke(in:)), childAge: age.map { $0 < 18 } ?? false)
         var codes = BillingCodes(icd10: icd10)
@@ -130,6 +132,17 @@ extension Coder {
             if statements.count >= 60 { break }
         }
         return statements
+    }
+
+    /// How many of a transcript's opening sentences are searched for the visit's reason.
+    static let openingSentences = 12
+
+    /// The transcript's opening sentences that say what the visit is for (`just here for his yearly checkup and his
+    /// flu shot`), whoever says them, as statements of the history; questions aside.
+    static func statedVisitReasons(in transcript: Transcript) -> [NoteStatement] {
+        transcript.sentences.prefix(openingSentences).filter { !endsWithQuestionMark($0.text) }.map {
+            NoteStatement(section: .subjective, text: $0.text, evidence: [$0.range])
+        }.filter(DiagnosisCoder.statesVisitReason).prefix(2).map { $0 }
     }
 
     /// Words a patient confirms what they were asked with (as `words(_:)` reads them: `uh-huh` is two words there).

@@ -260,7 +260,7 @@ extension DiagnosisCoder {
                 let itemEnd = steroid ? words.count : words[position...].firstIndex(of: ",") ?? words.count
                 let otherForm = words[itemStart..<itemEnd].contains(where: Self.otherForm.contains)
                 guard !(inhaled && otherForm) else { continue }
-                if Self.occurs(Self.stopCues, in: words, 0..<words.count)
+                if Self.saysStopped(words)
                     || words.contains(where: Self.shortCourse.contains) || otherForm
                     || Self.shortOrNot(words, at: position)
                 {
@@ -294,7 +294,10 @@ extension DiagnosisCoder {
                 "start", "starting", "begin", "prescribe", "prescribed", "new", "try", "initiate", "initiated",
                 "initial", "started", "first",
             ])
-            let continues = says(["continue", "continuing", "refill", "refilled", "refills", "keep", "renew"])
+            let continues = says([
+                "continue", "continuing", "continued", "refill", "refilled", "refills", "keep", "renew", "renewed",
+                "surveillance",
+            ])
             let device =
                 says(["iud", "mirena", "kyleena", "liletta", "paragard", "skyla"])
                 || words.indices.contains {
@@ -407,8 +410,12 @@ extension DiagnosisCoder {
                     guard let start = words.indices.first(where: { words[$0...].starts(with: entry.words) }) else {
                         continue
                     }
-                    let before = words[max(0, start - 3)..<start]
-                    if before.contains(where: { ["no", "denies", "without", "not"].contains($0) }) { continue }
+                    // A denial runs on through the list it opens (`denies urgency, daytime frequency, straining`,
+                    // `denies the feeling of incomplete emptying`), not past a scope end (`but`).
+                    let reach = max(0, start - 8)
+                    let scope = words[reach..<start].lastIndex(where: Self.scopeEnds.contains).map { $0 + 1 } ?? reach
+                    let denials: Set<String> = ["no", "denies", "denied", "without", "not"]
+                    if words[scope..<start].contains(where: denials.contains) { continue }
                     found.append(entry.code)
                 }
             }

@@ -16,6 +16,7 @@ extension DiagnosisCoder {
                     candidates[index].evidence.append(item)
                 }
                 candidates[index].confidence = max(candidates[index].confidence, candidate.confidence)
+                candidates[index].reasonForVisit = candidates[index].reasonForVisit || candidate.reasonForVisit
             } else {
                 candidates.append(candidate)
             }
@@ -99,7 +100,7 @@ extension DiagnosisCoder {
         // Long-term drug use that the diabetes and anticoagulation codes ask for (use additional code), from the
         // medication list and the drugs the assessment and plan name (unless stopped).
         var drugs = Set(medications.map { $0.lowercased() })
-        for words in planWords where !Self.occurs(Self.stopCues, in: words, 0..<words.count) {
+        for words in planWords where !Self.saysStopped(words) {
             for word in words { drugs.insert(word) }
         }
         // A drug the note says was stopped (`metformin was stopped last year`), and names nowhere as taken, is no
@@ -108,7 +109,7 @@ extension DiagnosisCoder {
         for words in noteClauses + planWords {
             let named = words.filter(drugs.contains)
             guard !named.isEmpty else { continue }
-            if Self.occurs(Self.stopCues, in: words, 0..<words.count) {
+            if Self.saysStopped(words) {
                 stopped.formUnion(named)
             } else {
                 takenStill.formUnion(named)
@@ -192,8 +193,10 @@ extension DiagnosisCoder {
                 reason: "COPD with an acute lower respiratory infection (J44.0; the infection is coded also)")
         }
         // Body mass index, with a weight diagnosis only (guideline I.B.14).
+        // A child's index is coded by its percentile only (Z68.5-); the adult codes are for 20 years and older.
         if first(["E66", "R63.5"]) != nil || first(["E663"]) != nil,
-            let bmi = Self.bodyMassIndexCode(planWords) ?? Self.bodyMassIndexCode(examClauses)
+            let bmi = Self.bodyMassIndexCode(planWords) ?? Self.bodyMassIndexCode(examClauses),
+            bmi.code.hasPrefix("Z68.5") || first(["Z0012"]) == nil
         {
             append(bmi.code, to: &candidates, reason: "body mass index \(bmi.value) with the weight diagnosis")
             // An adult's obesity class by the index (30 to 34.9: class 1; 35 to 39.9: class 2; 40 or more: class 3).
@@ -205,6 +208,13 @@ extension DiagnosisCoder {
                 }
             }
         }
+        // A body mass index given as a percentile for age (Z68.5-) is a child's: the preventive examination is a
+        // routine child health examination, also where the transcript states no age.
+        if first(["Z685"]) != nil, let adult = first(["Z0000", "Z0001"]) {
+            replace(
+                adult, with: "Z00.129",
+                reason: "a child's body mass index percentile: routine child health examination")
+        }
         // Influenza with the virus identified (J09, J10) is not also influenza due to an unidentified virus (J11
         // excludes both): the test that named the virus settles it.
         if first(["J09", "J10"]) != nil {
@@ -215,10 +225,10 @@ extension DiagnosisCoder {
         if first(["O"]) != nil {
             candidates.removeAll { $0.code.category == "Z34" }
         }
-        // A preventive visit that found or addressed a problem is `with abnormal findings`.
+        // A preventive or gynecological examination that found or addressed a problem is `with abnormal findings`.
         // The clinician who writes that the examination found nothing abnormal has said which it is.
         let statedNormal = candidates.contains { candidate in
-            ["Z0000", "Z00129"].contains(candidate.code.compactCode)
+            ["Z0000", "Z00129", "Z01419"].contains(candidate.code.compactCode)
                 && candidate.evidence.contains { evidence in
                     Self.statedWithoutFindings.contains { evidence.statement.lowercased().contains($0) }
                 }
@@ -230,6 +240,9 @@ extension DiagnosisCoder {
             }
             if let visit = first(["Z00129"]) {
                 replace(visit, with: "Z00.121", reason: "with abnormal findings (a problem is assessed)")
+            }
+            if let visit = first(["Z01419"]) {
+                replace(visit, with: "Z01.411", reason: "with abnormal findings (a problem is assessed)")
             }
         }
         // `Not intractable` is the default a condition named without it gets (`migraine with aura`); beside the same
@@ -287,6 +300,14 @@ extension DiagnosisCoder {
             candidates.removeAll { Self.unspecifiedDepression.contains($0.code.compactCode) }
         }
         withoutIntegralSymptoms(&candidates)
+        // An endocrine gland's failure that an operation or an ablation caused (`postsurgical hypoparathyroidism`,
+        // `hypothyroidism after radioactive iodine`) is the postprocedural endocrine code (E89).
+        for (prefix, code) in Self.postproceduralEndocrine {
+            guard let index = first([prefix]),
+                candidates[index].evidence.contains(where: { Self.saysAfterProcedure($0.statement) })
+            else { continue }
+            replace(index, with: code, reason: "the gland's failure follows a procedure (postprocedural, E89)")
+        }
         // A postpartum visit is neither a general examination nor the supervision of a pregnancy.
         if first(["Z39"]) != nil {
             candidates.removeAll { ["Z00", "Z34"].contains($0.code.category) }
@@ -306,6 +327,43 @@ extension DiagnosisCoder {
             kept.append(candidate)
         }
         return kept
+    }
+
+    /// Endocrine failures by the code prefix, and their postprocedural codes.
+    static let postproceduralEndocrine: [(prefix: String, code: String)] = [
+        ("E038", "E89.0"), ("E039", "E89.0"), ("E20", "E89.2"), ("E230", "E89.3"),
+        ("E274", "E89.6"), ("E283", "E89.40"), ("E291", "E89.5"),
+    ]
+    /// Words that name a procedure a gland's failure may follow.
+    static let procedureWords: Set<String> = [
+        "surgery", "operation", "thyroidectomy", "parathyroidectomy", "hypophysectomy", "adrenalectomy",
+        "oophorectomy", "orchiectomy", "ablation", "iodine", "radioiodine", "rai", "radiation", "irradiation",
+        "resection",
+    ]
+    /// Single words that say a state follows a procedure.
+    static let postproceduralWords: Set<String> = [
+        "postsurgical", "postablative", "postprocedural", "postoperative", "postirradiation", "postradiation",
+    ]
+
+    /// Whether a statement says a condition follows a procedure: `postsurgical`, `post-ablative`, or `after` /
+    /// `following` / `s/p` with a procedure within three words (`after total thyroidectomy`).
+    static func saysAfterProcedure(_ text: String) -> Bool {
+        for words in clauses(of: text) {
+            for (position, word) in words.enumerated() {
+                if postproceduralWords.contains(word) { return true }
+                let next = words[(position + 1)...].prefix(3)
+                if word == "post", let following = next.first,
+                    ["surgical", "ablative", "procedural", "operative", "ablation"].contains(following)
+                        || procedureWords.contains(following)
+                {
+                    return true
+                }
+                if ["after", "following", "s/p"].contains(word), next.contains(where: procedureWords.contains) {
+                    return true
+                }
+            }
+        }
+        return false
     }
 
     /// Depression coded with neither episode nor severity (F32.A, F32.9).
@@ -348,6 +406,19 @@ extension DiagnosisCoder {
     static let stopCues = phrases(
         "stop", "stopped", "discontinue", "discontinued", "off", "held", "hold", "completed", "finished")
 
+    /// Words that deny the stop that follows them (`don't stop that`, `do not discontinue`, `never stop`).
+    static let stopDenials: Set<String> = ["don't", "dont", "not", "never", "doesn't", "won't", "shouldn't"]
+
+    /// Whether a clause says a drug is stopped, finished or held: a stop word not denied by the word before it
+    /// (`keep giving the fluticasone , don't stop that` keeps it).
+    static func saysStopped(_ words: [String]) -> Bool {
+        for (position, word) in words.enumerated() where stopCues.byFirst[word] != nil {
+            if position > 0, stopDenials.contains(words[position - 1]) { continue }
+            return true
+        }
+        return false
+    }
+
     /// Combination codes that include chronic kidney disease and ask for its stage as an additional code (N18.-).
     static let kidneyCombinations = ["E1122", "E1022", "E0822", "E1322", "I12", "I13"]
 
@@ -382,6 +453,7 @@ extension DiagnosisCoder {
             let following = words[(position + 1)..<min(words.count, position + 4)]
             guard
                 let number = following.lazy.compactMap({ Double(String($0.prefix { $0.isNumber || $0 == "." })) }).first
+                    ?? Self.spokenValue(after: position, in: words)
             else { continue }
             if words.contains("percentile") || words.contains("pediatric") {
                 let code = number < 5 ? "Z68.51" : number < 85 ? "Z68.52" : number < 95 ? "Z68.53" : "Z68.54"
@@ -403,6 +475,29 @@ extension DiagnosisCoder {
         return nil
     }
 
+    /// A value said in words within the three words after `position` (`a bmi of thirty-six`, `your bmi is thirty
+    /// two point four`): tens, then a unit, then `point` and one digit; nil when none is said.
+    static func spokenValue(after position: Int, in words: [String]) -> Double? {
+        let tens = ["twenty": 20.0, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70]
+        guard
+            var index = words.indices.dropFirst(position + 1).prefix(3).first(where: {
+                tens[words[$0]] != nil || (SpokenNumber.units[words[$0]] ?? 0) >= 10
+            })
+        else { return nil }
+        var value = tens[words[index]] ?? Double(SpokenNumber.units[words[index]] ?? 0)
+        index += 1
+        if value >= 20, index < words.count, let unit = SpokenNumber.units[words[index]], unit > 0, unit < 10 {
+            value += Double(unit)
+            index += 1
+        }
+        if index + 1 < words.count, words[index] == "point", let tenth = SpokenNumber.units[words[index + 1]],
+            tenth < 10
+        {
+            value += Double(tenth) / 10
+        }
+        return value
+    }
+
     /// The number of an ordinal written in digits (`97th`, `3rd`, `51st`), 0 to 100.
     static func ordinal(_ word: String) -> Int? {
         let digits = word.prefix { $0.isNumber }
@@ -422,12 +517,31 @@ extension DiagnosisCoder {
     func ranked(_ candidates: [Candidate], note: Note) -> [DiagnosisCode] {
         let complaint = note.statements.first { $0.section == .subjective }
         var chiefCodes = Set<String>()
+        // A complaint named vaguely (`depression`, `anxiety`: unspecified codes) covers the conditions of its section
+        // (recurrent major depression, generalized anxiety disorder).
+        var chiefSections = Set<String>()
+        var chiefExplained: [String] = []
         if let complaint {
             for words in Self.clauses(of: complaint.text) {
                 for mention in mentions(in: words) where !mention.negated {
                     chiefCodes.insert(mention.target.code.category)
+                    // A complaint that is a symptom of a coded diagnosis (`two days of fever` with influenza) makes
+                    // that diagnosis the visit's reason.
+                    let symptom = mention.target.code.compactCode
+                    for entry in Self.integralSymptoms where symptom.hasPrefix(entry.symptom) {
+                        chiefExplained.append(contentsOf: entry.diagnoses)
+                    }
+                    if Self.isUnspecified(mention.target.code), !mention.target.traits.contains(.symptom),
+                        !mention.target.code.compactCode.hasPrefix("R")
+                    {
+                        chiefSections.insert(mention.target.code.section.range)
+                    }
                 }
             }
+        }
+        func chief(_ code: ICD10Code) -> Bool {
+            chiefCodes.contains(code.category) || chiefSections.contains(code.section.range)
+                || chiefExplained.contains { code.compactCode.hasPrefix($0) }
         }
         // The encounter's reason is listed first when the visit is for it: a preventive or gynecological examination,
         // postpartum or prenatal care, a follow-up after completed treatment, aftercare, contraception management
@@ -437,12 +551,18 @@ extension DiagnosisCoder {
             ("Z00", -3), ("Z01", -3), ("Z39", -2), ("Z34", -1), ("Z08", -1), ("Z09", -1), ("Z47", -1), ("Z30", -1),
         ]
         func encounterRank(_ compact: String) -> Int? { encounterPrefixes.first { compact.hasPrefix($0.0) }?.1 }
-        let encounterFirst = candidates.contains { encounterRank($0.code.compactCode) != nil }
+        let encounterFirst = candidates.contains {
+            encounterRank($0.code.compactCode) != nil
+                || $0.reasonForVisit && Self.screeningCategories.contains($0.code.category)
+        }
         let sorted = candidates.enumerated().sorted { lhs, rhs in
             func key(_ candidate: Candidate) -> Int {
                 let compact = candidate.code.compactCode
                 if encounterFirst, let rank = encounterRank(compact) { return rank }
-                if chiefCodes.contains(candidate.code.category) && !candidate.traits.contains(.status) { return 1 }
+                // A screening that is the visit's reason stays first though the examination found something
+                // (guideline I.C.21.c.5: the finding is an additional code).
+                if candidate.reasonForVisit, Self.screeningCategories.contains(candidate.code.category) { return -1 }
+                if chief(candidate.code) && !candidate.traits.contains(.status) { return 1 }
                 if candidate.traits.contains(.status) || compact.hasPrefix("Z") { return 3 }
                 return 2
             }
@@ -462,6 +582,7 @@ extension DiagnosisCoder {
             let moved = ordered.remove(at: position)
             ordered.insert(moved, at: firstPaired)
         }
+        Self.sequenceByNotes(&ordered)
         return ordered.enumerated().map { rank, element in
             DiagnosisCode(
                 code: element.code.code, description: element.code.title, confidence: element.confidence,
@@ -472,6 +593,44 @@ extension DiagnosisCoder {
 }
 
 extension DiagnosisCoder {
+    /// Puts each pair of codes in the order the tabular list's instructional notes give them (guideline I.A.13 and
+    /// I.B.7): a code whose note says `code first` another reported code comes after it (`I1A.0`: code first the
+    /// type of hypertension, `I10`), and a code whose note says `use additional code` for another comes before
+    /// it (`E11.64-`: use additional code for the hypoglycemia level, `E16.A-`; `J44`: for the tobacco
+    /// dependence). A pair whose notes point both ways keeps its order.
+    static func sequenceByNotes(_ ordered: inout [Candidate]) {
+        guard ordered.count > 1 else { return }
+        let codeFirst = ordered.map { instructions(of: $0.code, .codeFirst) }
+        let additional = ordered.map { instructions(of: $0.code, .useAdditionalCode) }
+        func precedes(_ first: Int, _ second: Int) -> Bool {
+            codeFirst[second].contains { $0.covers(ordered[first].code.compactCode) }
+                || additional[first].contains { $0.covers(ordered[second].code.compactCode) }
+        }
+        var positions = Array(ordered.indices)
+        // Each pass moves one code up before the first code it must precede; a cycle of notes stops after a bound.
+        for _ in 0..<(ordered.count * ordered.count) {
+            var moved = false
+            search: for earlier in positions.indices {
+                for later in positions.indices where later > earlier {
+                    let (first, second) = (positions[later], positions[earlier])
+                    if precedes(first, second) && !precedes(second, first) {
+                        positions.insert(positions.remove(at: later), at: earlier)
+                        moved = true
+                        break search
+                    }
+                }
+            }
+            if !moved { break }
+        }
+        ordered = positions.map { ordered[$0] }
+    }
+
+    /// The references of the notes of one kind that apply to a code: its own, those of the codes above it, its
+    /// section's and its chapter's (chapter 10's `use additional code` for tobacco dependence).
+    static func instructions(of code: ICD10Code, _ kind: ICD10Note.Kind) -> [ICD10Reference] {
+        code.applicableNotes.filter { $0.note.kind == kind }.flatMap(\.note.references)
+    }
+
     /// The words of a code's title that say something (not `unspecified`, `with`, `of`, ...).
     static func titleWords(_ code: ICD10Code) -> Set<String> {
         let filler: Set<String> = [

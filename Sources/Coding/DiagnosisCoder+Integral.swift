@@ -67,7 +67,8 @@ extension DiagnosisCoder {
         }
         let titles = candidates.map { " " + Self.titleWords($0.code.title) + " " }
         candidates = candidates.enumerated().filter { offset, candidate in
-            guard let head = Self.unspecifiedHead(of: candidate.code.title) else { return true }
+            guard let head = Self.unspecifiedHead(of: candidate.code.title) ?? Self.symptomHead(of: candidate.code)
+            else { return true }
             // The stage or type a combination code asks for as its additional code (`use additional code`) stays.
             if let combinations = Self.additionalCodeOf.first(where: { candidate.code.compactCode.hasPrefix($0.code) })?
                 .combinations,
@@ -92,6 +93,15 @@ extension DiagnosisCoder {
         ("N18", ["E0822", "E0922", "E1022", "E1122", "E1322", "I12", "I13"]),
         ("I50", ["I110", "I13"]),
     ]
+
+    /// The sign a symptom code `not elsewhere classified` names (`apnea` for `Apnea, not elsewhere classified`):
+    /// beside a coded condition whose title has it (`Obstructive sleep apnea`) it is part of that condition.
+    static func symptomHead(of code: ICD10Code) -> String? {
+        let lowered = code.title.lowercased()
+        guard code.compactCode.hasPrefix("R"), lowered.hasSuffix(", not elsewhere classified") else { return nil }
+        let words = titleWords(String(lowered.dropLast(", not elsewhere classified".count)))
+        return words.count >= 4 ? words : nil
+    }
 
     /// The condition an unspecified code names: `anemia` for `Anemia, unspecified`, `hearing loss` for
     /// `Unspecified hearing loss, bilateral`; nil for a title that is not unspecified or names under 4 letters.

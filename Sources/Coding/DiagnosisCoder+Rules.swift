@@ -16,10 +16,13 @@ extension DiagnosisCoder {
     ///     assessment and plan code none.
     ///   - secondhandSmoke: the patient's exposure to someone else's smoking that a dialogue's exchange says
     ///     (`Coder.secondhandSmoke(in:)`).
+    ///   - statedReasons: the transcript's opening sentences that say what the visit is for, by whoever says it:
+    ///     only encounter reasons (preventive, screening, contraception, postpartum, follow-up) are coded from them.
     ///   - childAge: whether the patient is a child (a preventive visit is a well-child visit).
     func codes(
         for note: Note, medications: [String], announced: [NoteStatement] = [], spoken: [NoteStatement] = [],
-        visit: [NoteStatement] = [], smoking: (code: String, evidence: NoteStatement)? = nil,
+        visit: [NoteStatement] = [], statedReasons: [NoteStatement] = [],
+        smoking: (code: String, evidence: NoteStatement)? = nil,
         secondhandSmoke: (code: String, evidence: NoteStatement)? = nil, childAge: Bool = false
     ) -> [DiagnosisCode] {
         var candidates: [Candidate] = []
@@ -33,9 +36,12 @@ extension DiagnosisCoder {
         var historyForFollowUp = Set<String>()
         // The note's assessment and plan, then what the clinician announced as the assessment in the transcript
         // (a dictated assessment the note condensed).
-        let statements =
+        // The assessment and plan, and what the transcript announces as the assessment, are read in the order the
+        // clinician said them: a dictated `ASSESSMENT AND PLAN: 1. ... 2. ...` that the note splits into its two
+        // sections keeps the clinician's first problem first.
+        let statements = Self.inTranscriptOrder(
             note.statements.enumerated().filter { Self.codedSections.contains($0.element.section) }
-            + announced.enumerated().map { (note.statements.count + $0.offset, $0.element) }
+                + announced.enumerated().map { (note.statements.count + $0.offset, $0.element) })
         let spokenStart = note.statements.count + announced.count
         let said = spoken.enumerated().map { (spokenStart + $0.offset, $0.element) }
         // The chief complaint gives the encounter's reason (`Annual physical.`, `Postpartum visit.`), and only that.
@@ -46,14 +52,20 @@ extension DiagnosisCoder {
         let title = note.statements.firstIndex { $0.section == .subjective }.flatMap { first in
             Self.clauses(of: note.statements[first].text).joined().count <= Self.titleWords ? first : nil
         }
-        let reasons = note.statements.enumerated().filter {
-            Self.statesVisitReason($0.element) || $0.offset == title
-                || $0.element.section == .subjective && $0.element.text.lowercased().hasPrefix("chief complaint")
+        let reasons = note.statements.enumerated().filter { offset, statement in
+            Self.statesVisitReason(statement) || offset == title
+                || statement.section == .subjective
+                    && Self.reasonLabels.contains { statement.text.lowercased().hasPrefix($0) }
         }.prefix(3)
         // A condition the clinician doubts anywhere (`probably gallstones`) is what the talk about it is about: the
         // sentences said about it later do not confirm it.
         // Each statement's clauses and the conditions they name are read once.
-        let coded = statements + said + Array(reasons)
+        // The reason said in the transcript's opening turns by anyone (`just here for his yearly checkup`, a
+        // parent's words the note may leave out): encounter reasons only, like the chief complaint.
+        let reasonStart = spokenStart + spoken.count
+        let visitReasons =
+            Array(reasons) + statedReasons.enumerated().map { (offset: reasonStart + $0.offset, element: $0.element) }
+        let coded = statements + said + visitReasons
         let read = coded.map { _, statement in
             Self.clauses(of: statement.text).map { words in (words, mentions(in: words)) }
         }
@@ -80,7 +92,7 @@ extension DiagnosisCoder {
         }
         let cancerHistory = Self.cancersTreated(read.prefix(statements.count + said.count).flatMap { $0 })
         for ((statementIndex, statement), statementClauses) in zip(coded, read) {
-            let encounterOnly = reasons.contains { $0.offset == statementIndex }
+            let encounterOnly = visitReasons.contains { $0.offset == statementIndex }
             let diagnosesOnly = statementIndex >= spokenStart && statementIndex < spokenStart + spoken.count
             let evidence = CodeEvidence(
                 section: statement.section, statement: statement.text, ranges: statement.evidence)
@@ -91,10 +103,21 @@ extension DiagnosisCoder {
             let vaccinatedFrom = statementClauses.firstIndex { words, _ in
                 words.contains { Self.vaccinationWords.contains($0) }
             }
+            // An infection whose eradication the statement confirms (`H. pylori infection, treated; eradication
+            // confirmed by a negative breath test`) is over, in whichever clause the statement says so.
+            let eradicated = statementClauses.contains { words, _ in
+                words.contains { $0 == "eradicated" || $0 == "eradication" }
+            }
             for (clauseNumber, (words, found)) in statementClauses.enumerated() {
                 planWords.append(words)
                 var mentions = found
                 guard !mentions.isEmpty else { continue }
+                if eradicated {
+                    for index in mentions.indices where Self.infectionChapter(mentions[index].target.code) {
+                        mentions[index].resolved = true
+                        mentions[index].historical = true
+                    }
+                }
                 for index in mentions.indices where vaccinated.contains(mentions[index].target.code.category) {
                     let span = mentions[index].words
                     if !words[..<span.lowerBound].contains(where: Self.diagnosisVerbs.contains) {
@@ -150,7 +173,12 @@ extension DiagnosisCoder {
                         wider.1.contains(where: { position in
                             position < words.count && !Self.weakSiblingWords.contains(words[position])
                                 && !mentions.indices.contains { $0 != index && mentions[$0].words.contains(position) }
-                        })
+                                // The name of a test (`the strep test`) says what was looked for, not found.
+                                && !(position + 1 < words.count && Self.testNames.contains(words[position + 1]))
+                        }),
+                        // Not the sibling the clause denies (`their strep test is negative, so it is not strep
+                        // throat`: the sore throat stays unspecified pharyngitis).
+                        !mentions.contains(where: { $0.negated && wider.0.code.hasPrefix($0.target.code.code) })
                     {
                         chosen = [wider]
                     }
@@ -178,7 +206,13 @@ extension DiagnosisCoder {
                     if named && mention.target.source != .concept && !mention.negated {
                         mentions[index].absorbed = true
                     }
-                    if !mention.negated && !mention.uncertain && !mention.hypothetical { named = true }
+                    // An encounter reason or a status (`well-child exam with an abnormal finding of impacted
+                    // cerumen`) describes the visit, not the condition named after it.
+                    if !mention.negated && !mention.uncertain && !mention.hypothetical
+                        && !mention.target.traits.contains(.status) && !mention.target.code.compactCode.hasPrefix("Z")
+                    {
+                        named = true
+                    }
                 }
                 clauses.append((words, mentions))
             }
@@ -201,10 +235,12 @@ extension DiagnosisCoder {
                         candidates.append(
                             Candidate(
                                 code: code, confidence: confidence, reason: reason, evidence: [evidence], order: order,
-                                traits: traits, statement: statementIndex))
+                                traits: traits, statement: statementIndex, reasonForVisit: encounterOnly))
                     }
                     if mention.family {
-                        if let family = Self.mapped(code, Concepts.familyCodes) {
+                        if let family = Self.mapped(code, Concepts.familyCodes)
+                            ?? (Self.heritable(mention.target) ? Self.mapped(code, Self.familyCodesByChapter) : nil)
+                        {
                             add(
                                 family, 0.75,
                                 "family history: \"\(said)\" in a relative (\(code.code) → \(family.code))", [.status])
@@ -217,6 +253,15 @@ extension DiagnosisCoder {
                     // wherever the visit names it, also where a new lesion is doubted.
                     let treatedCancer = compact.hasPrefix("C") && cancerHistory.contains(code.category)
                     if diagnosesOnly && doubted.contains(mention.target.code.category) && !treatedCancer { continue }
+                    // The note's heading for a problem of a dialogue (`Kidney stone.`) names what the clinician
+                    // talked over; where the clinician doubted it (`this is probably a kidney stone`), the heading
+                    // does not confirm it.
+                    if note.transcriptKind == .dialogue, statementIndex < note.statements.count,
+                        doubted.contains(mention.target.code.category),
+                        words.filter({ $0 != "," }).count <= mention.words.count + 1
+                    {
+                        continue
+                    }
                     if encounterOnly && !Self.encounterReasons.contains(where: { compact.hasPrefix($0) }) { continue }
                     // A status (a device, an operation done) needs words that say the patient has it, not a plan.
                     if Self.statusPrefixes.contains(where: { compact.hasPrefix($0) }),
@@ -232,26 +277,34 @@ extension DiagnosisCoder {
                     if compact.hasPrefix("Z966"), aftercare == nil, Self.saysRecentOperation(words) {
                         aftercare = (order, evidence)
                     }
+                    // A personal history code named as such (`personal history of gestational diabetes, resolved`)
+                    // already says the condition is over: it is coded as it is.
                     if (mention.historical || treatedCancer)
                         && !Self.statusPrefixes.contains(where: { compact.hasPrefix($0) })
+                        && !Self.personalHistoryPrefixes.contains(where: { compact.hasPrefix($0) })
                     {
                         // A cancer is history only when said to be (`history of`, resolved, treated and gone), not
                         // for having been found long ago.
                         let past =
                             mention.resolved || treatedCancer
                             || Self.occurs(Self.historyBefore, in: words, 0..<mention.words.lowerBound)
+                            || words[(mention.words.upperBound + 1)...].first == "history"
                             || !compact.hasPrefix("C")
                         let byChapter =
                             mention.resolved && Self.mapped(code, Concepts.historyCodes) == nil
                             ? Self.mapped(code, Self.resolvedHistoryCodes) : nil
                         if past, let history = Self.mapped(code, Concepts.historyCodes) ?? byChapter, history != code {
-                            if byChapter != nil { historyForFollowUp.insert(history.code) }
+                            // A condition long gone by itself (`the eczema from childhood, long gone`) keeps its
+                            // history code; one a treatment ended has it only with the follow-up visit for it.
+                            if byChapter != nil && !mention.lapsed { historyForFollowUp.insert(history.code) }
                             add(
                                 history, 0.8,
                                 "history of a condition that no longer exists: \"\(said)\" → \(history.code)", [.status]
                             )
                             // A cancer's follow-up after its treatment is Z08, not Z09.
-                            if mention.resolved && !compact.hasPrefix("C") { resolvedConditions += 1 }
+                            if mention.resolved && !mention.lapsed && !compact.hasPrefix("C") {
+                                resolvedConditions += 1
+                            }
                             continue
                         }
                         guard mention.target.traits.contains(.chronic), !mention.resolved else { continue }
@@ -416,6 +469,18 @@ extension DiagnosisCoder {
         return ranked(candidates, note: note)
     }
 
+    /// Statements in the order of the transcript words they come from (the note's order where they start at the
+    /// same place).
+    static func inTranscriptOrder(_ statements: [(offset: Int, element: NoteStatement)]) -> [(
+        offset: Int, element: NoteStatement
+    )] {
+        statements.sorted { lhs, rhs in
+            let left = lhs.element.evidence.first?.lowerBound ?? Int.max
+            let right = rhs.element.evidence.first?.lowerBound ?? Int.max
+            return left != right ? left < right : lhs.offset < rhs.offset
+        }
+    }
+
     /// Categories whose words mean something else when the clause also says one of these words.
     static let contextVetoes: [String: Set<String>] = [
         "L84": [
@@ -423,6 +488,10 @@ extension DiagnosisCoder {
             "formation",
         ]
     ]
+
+    /// Labels that open the statement of the visit's reason (a procedure note's `INDICATION: screening
+    /// colonoscopy`).
+    static let reasonLabels = ["chief complaint", "indication", "reason for visit", "reason for referral"]
 
     /// At most this many words make the note's first line a title.
     static let titleWords = 6
@@ -457,6 +526,39 @@ extension DiagnosisCoder {
         ("K25", "Z87.11"), ("K26", "Z87.11"), ("K27", "Z87.11"), ("K28", "Z87.11"), ("A", "Z86.19"), ("B", "Z86.19"),
         ("G", "Z86.69"), ("H", "Z86.69"), ("J", "Z87.09"), ("K", "Z87.19"), ("L", "Z87.2"), ("N", "Z87.448"),
     ]
+
+    /// The family history code (Z80-Z84) of a relative's condition by its block or chapter, when the concept
+    /// table names none for it: a mood disorder is Z81.8, thyroid disease Z83.49, celiac disease Z83.79, hearing
+    /// loss Z82.2.
+    static let familyCodesByChapter: [(prefix: String, code: String)] = [
+        ("F10", "Z81.1"), ("F1", "Z81.3"), ("F7", "Z81.0"), ("F", "Z81.8"), ("G", "Z82.0"),
+        ("H54", "Z82.1"), ("H90", "Z82.2"), ("H91", "Z82.2"), ("H40", "Z83.511"), ("H6", "Z83.52"), ("H7", "Z83.52"),
+        ("H8", "Z83.52"), ("H9", "Z83.52"), ("H", "Z83.518"), ("I46", "Z82.41"), ("I6", "Z82.3"), ("I", "Z82.49"),
+        ("J4", "Z82.5"), ("J", "Z83.6"), ("M80", "Z82.62"), ("M81", "Z82.62"), ("M0", "Z82.61"), ("M1", "Z82.61"),
+        ("M", "Z82.69"), ("Q612", "Z82.71"), ("Q613", "Z82.71"), ("Q", "Z82.79"), ("B20", "Z83.0"), ("A", "Z83.1"),
+        ("B", "Z83.1"), ("D5", "Z83.2"), ("D6", "Z83.2"), ("D7", "Z83.2"), ("D8", "Z83.2"), ("E08", "Z83.3"),
+        ("E09", "Z83.3"), ("E13", "Z83.3"), ("E", "Z83.49"), ("K635", "Z83.718"), ("K", "Z83.79"), ("L", "Z84.0"),
+        ("N0", "Z84.19"), ("N1", "Z84.19"), ("N2", "Z84.19"), ("N", "Z84.2"),
+    ]
+
+    /// Whether a relative's condition makes a family history by its chapter alone: a lasting disease, not an
+    /// acute or minor illness, an injury or a symptom (`ear infections` the father is counseled about), and not
+    /// a relative's smoking, which is the patient's exposure (`Coder.secondhandSmoke(in:)`).
+    static func heritable(_ target: DiagnosisIndex.Target) -> Bool {
+        target.traits.isDisjoint(with: [.minor, .systemic, .injury, .symptom]) && target.code.category != "F17"
+            && !target.code.compactCode.hasPrefix("R") && !target.code.compactCode.hasPrefix("S")
+            && !target.code.compactCode.hasPrefix("T")
+    }
+
+    /// Whether a code is of chapter 1, infectious and parasitic diseases (A00-B99), not an organism named as the
+    /// cause of another disease (B95-B97).
+    static func infectionChapter(_ code: ICD10Code) -> Bool {
+        let compact = code.compactCode
+        return (compact.hasPrefix("A") || compact.hasPrefix("B")) && !compact.hasPrefix("B9")
+    }
+
+    /// Personal history codes (Z85-Z87, and of treatments, Z92).
+    static let personalHistoryPrefixes = ["Z85", "Z86", "Z87", "Z92"]
 
     /// Codes of a device or an operation done: coded from words that say the patient has it.
     static let statusPrefixes = ["Z95", "Z96", "Z97", "Z98", "Z90", "Z93", "Z94", "Z89"]

@@ -28,6 +28,8 @@ struct DiagnosisCoder: Sendable {
         var family = false
         /// Said to have resolved (`pneumonia, resolved`): coded by its history code, never as current.
         var resolved = false
+        /// Said only to be gone (`that's long gone`), with no treatment that ended it: a history, not a follow-up.
+        var lapsed = false
         /// The chosen billable codes (two for both sides where the classification has no bilateral code) and
         /// the context words they used.
         var codes: [ICD10Code] = []
@@ -46,6 +48,8 @@ struct DiagnosisCoder: Sendable {
         var traits: Concepts.Traits
         /// The statement it comes from (-1 for codes added by a rule).
         var statement: Int = -1
+        /// Read from the statement of the visit's reason (the chief complaint, the indication).
+        var reasonForVisit = false
     }
 
     // MARK: - Reading statements
@@ -173,6 +177,8 @@ struct DiagnosisCoder: Sendable {
         "not detected", "pcr negative", "test negative", "swab negative", "screen negative",
         // A vaccination named by its disease (`tetanus up to date`, `rabies vaccination current`).
         "up to date", "utd", "vaccination", "vaccine", "vaccines", "immunization", "booster", "shot", "shots", "toxoid",
+        // Immunity to it, from a prenatal or occupational titer (`rubella immune`, `varicella titer`).
+        "immune", "nonimmune", "non immune", "immunity", "titer", "titers",
         // Its absence as a state (`smoke-free home`, `pain free`, `cancer-free for five years`), and the time of
         // year named after it (`flu season`, `allergy season`).
         "free", "season",
@@ -183,6 +189,10 @@ struct DiagnosisCoder: Sendable {
         "resolved", "has resolved", "now resolved", "since resolved", "completely resolved", "fully resolved",
         "clinically resolved", "is resolved", "healed", "eradicated", "eradication confirmed", "cured",
         "course completed", "treatment completed")
+    /// Words after a condition that say it is gone, without saying a treatment ended it.
+    static let goneAfter: CueList = phrases("gone", "is gone", "went away", "gone away", "has gone away")
+    /// Words that name a treatment (`gone after your treatment`).
+    static let treatmentWords: Set<String> = ["treatment", "treated", "therapy", "antibiotics", "antibiotic"]
     /// Marks an operation or a procedure leaves, whose healing is their own.
     static let operationMarks: Set<String> = ["scar", "scars", "incision", "incisions", "wound", "site", "graft"]
     /// Words before a condition that say its treatment is over (`after completed treatment of`).
@@ -223,6 +233,8 @@ struct DiagnosisCoder: Sendable {
         "suspicion for", "suspicion of", "concern for", "concerning for", "concerned for", "rule out", "r/o",
         "question of",
         "questionable", "query", "may have", "might have", "could be", "may be", "might be", "differential",
+        // Another candidate cause beside the one talked over (`it could also be reflux`).
+        "could also be", "may also be", "might also be", "could also have", "may also have", "might also have",
         "differential diagnosis", "ddx", "consider", "considering", "versus", "vs", "evaluate for", "evaluation for",
         "presumed", "presumptive", "cannot exclude", "cannot rule out", "can't rule out", "consistent with",
         "compatible with", "suggestive of", "worrisome for", "possibility of", "working diagnosis", "favor")
@@ -265,7 +277,7 @@ struct DiagnosisCoder: Sendable {
     static let historyBefore: CueList = phrases(
         "history of", "hx of", "h/o", "hx", "s/p", "status post", "personal history", "past history", "previous",
         "previously", "prior", "remote", "former", "past medical history", "in the past", "used to have",
-        "treated for", "recovered from", "survivor", "resolved", "healed", "past")
+        "treated for", "recovered from", "survivor", "resolved", "healed", "past", "having had")
     static let familyBefore: CueList = phrases(
         "family history", "family hx", "fhx", "fh", "mother", "father", "brother", "sister", "mom", "dad",
         "grandmother", "grandfather", "aunt", "uncle", "sibling", "siblings", "parent", "parents", "son", "daughter",
@@ -319,9 +331,11 @@ struct DiagnosisCoder: Sendable {
     static func namesRelative(_ words: [String], _ range: Range<Int>) -> Bool {
         for start in range where familyBefore.byFirst[words[start]] != nil {
             guard occurs(familyBefore, in: words, start..<range.upperBound) else { continue }
+            // The opener may stand apart by its own comma (`so , mom , what's happening is ...`).
+            let opener = start >= 2 && words[start - 1] == "," ? start - 2 : start - 1
             let addressed =
                 start + 1 < words.count && words[start + 1] == ","
-                && (start == 0 || addressOpeners.contains(words[start - 1]))
+                && (start == 0 || opener >= 0 && addressOpeners.contains(words[opener]))
             if !addressed { return true }
         }
         return false
@@ -330,6 +344,18 @@ struct DiagnosisCoder: Sendable {
     static let addressOpeners: Set<String> = [
         "so", "okay", "ok", "and", "well", "alright", "now", "hi", "hey", "yes", "yeah", "right", "look", "but",
     ]
+
+    /// Whether one of the phrases starts in `words[starts]` and ends before `end`.
+    static func occurs(_ cues: CueList, in words: [String], starting starts: Range<Int>, within end: Int) -> Bool {
+        let end = min(end, words.count)
+        for start in starts where start < end {
+            guard let candidates = cues.byFirst[words[start]] else { continue }
+            for phrase in candidates where start + phrase.count <= end {
+                if phrase.indices.allSatisfy({ words[start + $0] == phrase[$0] }) { return true }
+            }
+        }
+        return false
+    }
 
     static func occurs(_ cues: CueList, in words: [String], _ range: Range<Int>) -> Bool {
         guard !range.isEmpty else { return false }
@@ -406,6 +432,14 @@ struct DiagnosisCoder: Sendable {
             }
             if index + 1 < found.count { end = min(end, found[index + 1].words.lowerBound) }
             let after = (span.upperBound + 1)..<max(span.upperBound + 1, end)
+            // A doubt that starts within those words may end two words past them (`prostate cancer needs
+            // to be ruled out`), though not past a comma, a scope end or the next condition.
+            var reach = end
+            while reach < min(words.count, end + 2), words[reach] != ",", !Self.scopeEnds.contains(words[reach]),
+                index + 1 >= found.count || reach < found[index + 1].words.lowerBound
+            {
+                reach += 1
+            }
             // `without` reaches to the next comma; `no`, `denies` run on through a list (`no fever, chills or cough`).
             var negationStart = before.lowerBound
             if let comma = words[before].lastIndex(of: ","),
@@ -421,7 +455,7 @@ struct DiagnosisCoder: Sendable {
             found[index].uncertain =
                 !found[index].target.traits.contains(.symptom)
                 && (Self.occurs(Self.uncertainBefore, in: words, before)
-                    || Self.occurs(Self.uncertainAfter, in: words, after))
+                    || Self.occurs(Self.uncertainAfter, in: words, starting: after, within: reach))
             let clauseBefore = 0..<span.lowerBound
             found[index].hypothetical = Self.occurs(Self.hypotheticalBefore, in: words, clauseBefore)
             // `brought in by his father for his check-up`: the relative is a companion, not the one with the condition.
@@ -430,7 +464,10 @@ struct DiagnosisCoder: Sendable {
                 && !(Self.occurs(Self.companionCues, in: words, clauseBefore)
                     && !words[clauseBefore].contains("history"))
                 && !Self.ownedAfterRelative(words, before: span.lowerBound)
-            found[index].historical = Self.occurs(Self.historyBefore, in: words, before)
+            // `her cancer history`, `given her smoking history`: the history named after the condition.
+            found[index].historical =
+                Self.occurs(Self.historyBefore, in: words, before)
+                || span.upperBound + 1 < words.count && words[span.upperBound + 1] == "history"
             // The rest of the clause up to the next condition: `resolved` past a comma, a vaccination named by
             // its disease (`flu vaccine given`) even where the vaccination is a condition of its own.
             let clauseEnd = index + 1 < found.count ? found[index + 1].words.lowerBound : words.count
@@ -438,6 +475,13 @@ struct DiagnosisCoder: Sendable {
             // What is said of the condition's scar or incision (`the melanoma scar is well healed`) is not said of it.
             let restOfCondition =
                 rest.lowerBound..<(words[rest].firstIndex(where: Self.operationMarks.contains) ?? rest.upperBound)
+            if Self.occurs(Self.goneAfter, in: words, restOfCondition),
+                !Self.occurs(Self.resolvedAfter, in: words, restOfCondition)
+            {
+                found[index].resolved = true
+                found[index].historical = true
+                found[index].lapsed = !words.contains(where: Self.treatmentWords.contains)
+            }
             if Self.occurs(Self.resolvedAfter, in: words, restOfCondition)
                 || Self.occurs(Self.resolvedBefore, in: words, before)
             {

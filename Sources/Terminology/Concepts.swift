@@ -149,6 +149,8 @@ public enum Concepts {
         "K59.00|m|constipation",
         "K52.9|m|gastroenteritis;noninfective gastroenteritis",
         "A08.4|m|viral gastroenteritis;stomach flu;stomach bug",
+        // ICD-10-CM index: Infection, Helicobacter pylori: A04.8 (B96.81 only as the cause of another disease).
+        "A04.8|m|h pylori infection;helicobacter pylori infection;infection with h pylori;infection with helicobacter pylori",
         "K64.9|m|hemorrhoids;hemorrhoid;piles",
         "K76.0|c|fatty liver;nafld;nonalcoholic fatty liver disease;hepatic steatosis",
         "K57.30|c|diverticulosis",
@@ -465,6 +467,9 @@ public enum Concepts {
         "Z95.1|c|cabg;coronary artery bypass graft;bypass surgery;aortocoronary bypass",
         "Z90.49|c|cholecystectomy;appendectomy",
         "Z98.84|c|gastric bypass;bariatric surgery;gastric sleeve;sleeve gastrectomy",
+        // Dependence on a machine or a supply (ICD-10-CM index: Dependence, on, oxygen / renal dialysis).
+        "Z99.81|c|home oxygen;supplemental oxygen;continuous oxygen;oxygen dependent;dependent on oxygen;dependent on supplemental oxygen",
+        "Z99.2|c|maintenance hemodialysis;in center hemodialysis;home hemodialysis;maintenance dialysis;peritoneal dialysis;dialysis dependent;hemodialysis dependent",
         "Z90.710|c|hysterectomy;total hysterectomy",
         "Z86.711|c|history of pe;h/o pe;hx of pe;history of pulmonary embolism",
         "Z91.81|c|history of falls;history of falling;frequent falls;recurrent falls;multiple falls",

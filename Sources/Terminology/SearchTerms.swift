@@ -8,6 +8,8 @@ public enum SearchTerms {
     static let stopWords: Set<String> = [
         "of", "the", "and", "or", "in", "to", "an", "for", "by", "on", "at", "as", "is", "are", "was", "be",
         "its", "his", "her", "their", "nos", "classified", "elsewhere", "specified", "site",
+        // The possessives a clinician and a patient say to each other (`a laceration of your left index finger`).
+        "your", "my", "our",
     ]
 
     /// The words of a text as the index keeps them (synonyms not applied).

@@ -43,6 +43,7 @@ enum Synonyms {
         ("covid", "covid 19"), ("covid19", "covid 19"), ("coronavirus", "covid 19"), ("sars cov 2", "covid 19"),
         ("rsv", "respiratory syncytial virus"), ("sob", "shortness breath"), ("short of breath", "shortness breath"), ("osa", "obstructive sleep apnea"), ("sleep apnea", "sleep apnea"),
         ("hay fever", "allergic rhinitis due pollen"), ("seasonal allergy", "allergic rhinitis"),
+        ("deviated septum", "deviated nasal septum"),
         ("sinus infection", "sinusitis"), ("stuffy nose", "nasal congestion"), ("runny nose", "rhinorrhea"),
         // Digestive
         ("gerd", "gastro esophageal reflux disease"), ("acid reflux", "gastro esophageal reflux disease"),
@@ -51,7 +52,7 @@ enum Synonyms {
         ("stomach flu", "gastroenteritis colitis"), ("stomach bug", "gastroenteritis colitis"),
         ("stomach pain", "abdominal pain"), ("belly pain", "abdominal pain"), ("tummy ache", "abdominal pain"),
         ("throwing up", "vomiting"), ("nafld", "nonalcoholic fatty liver disease"), ("fatty liver", "fatty liver"),
-        ("piles", "hemorrhoids"),
+        ("piles", "hemorrhoids"), ("h pylori", "helicobacter pylori"),
         // Genitourinary
         ("uti", "urinary tract infection"), ("bladder infection", "cystitis"), ("kidney infection", "pyelonephritis"),
         ("ckd", "chronic kidney disease"), ("esrd", "end stage renal disease"), ("aki", "acute kidney failure"),
@@ -67,6 +68,7 @@ enum Synonyms {
         ("golfer elbow", "medial epicondylitis"), ("frozen shoulder", "adhesive capsulitis shoulder"),
         ("rotator cuff tear", "rotator cuff tear rupture"), ("acl tear", "anterior cruciate ligament"),
         ("sprained", "sprain"), ("strained", "strain"), ("fractured", "fracture"), ("torn", "tear"),
+        ("scrape", "abrasion"), ("osteoporotic", "osteoporosis"),
         ("bruise", "contusion"), ("bruised", "contusion"), ("rlq", "right lower quadrant"),
         ("llq", "left lower quadrant"), ("ruq", "right upper quadrant"), ("luq", "left upper quadrant"),
         ("broken", "fracture"), ("break", "fracture"), ("fx", "fracture"),
