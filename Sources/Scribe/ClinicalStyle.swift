@@ -682,32 +682,37 @@ enum ClinicalStyle {
     /// words before any subordinate clause hold a subject, an auxiliary or a plan verb (`For her surgery we are going
     /// to ...`, `For his coronary artery disease continue his statin.`), or a subordinate clause is followed by a
     /// main clause with a subject of its own.
-    static func isTopicOnly(_ words: [String]) -> Bool {
-        // `For the record, that is ...`: a comma marks the main clause.
-        guard !words.dropLast().contains(where: { $0.hasSuffix(",") || $0.hasSuffix(";") }) else { return false }
+    static func isTopicOnly(_ words: [String]) -> Bool { topicAnnouncement(words) != nil }
+
+    /// The words made bare and where the topic starts after its opening, when the words announce a topic and say
+    /// nothing of it; nil otherwise. The opening is looked for in the first words before the whole sentence is read.
+    static func topicAnnouncement(_ words: [String]) -> (keys: [String], opening: Int)? {
+        guard topicOpening(words.prefix(5).map(Phrasing.bare)) != nil,
+            // `For the record, that is ...`: a comma marks the main clause.
+            !words.dropLast().contains(where: { $0.hasSuffix(",") || $0.hasSuffix(";") })
+        else { return nil }
         let keys = words.map(Phrasing.bare)
-        guard let opening = topicOpening(keys), keys.count > opening else { return false }
+        guard let opening = topicOpening(keys), keys.count > opening else { return nil }
         let rest = keys[opening...]
         let clause = rest.firstIndex(where: topicClauseOpenings.contains) ?? rest.endIndex
         if rest[..<clause].contains(where: { mainSubjects.contains($0) || topicPredicates.contains($0) }) {
-            return false
+            return nil
         }
         let subjects = rest[clause...].indices.filter { index in
             mainSubjects.contains(rest[index]) && !["that", "which", "who", "what"].contains(rest[index - 1])
         }
-        return subjects.count < 2
+        return subjects.count < 2 ? (keys, opening) : nil
     }
 
     /// The problem a topic-only sentence names (`For her primary diagnosis of a colles' fracture.` → `Colles'
     /// fracture.`): the clinician announcing the next problem of the assessment, which heads what follows.
     static func topicName(_ words: [String]) -> [String]? {
-        guard isTopicOnly(words) else { return nil }
-        let keys = words.map(Phrasing.bare)
         // With a clause after it (`For his left shoulder to be sure that ...`) the topic is the end of a sentence
         // split from its start, not an announcement.
-        guard let opening = topicOpening(keys), !keys[opening...].contains(where: topicClauseOpenings.contains)
+        guard let (keys, opening) = topicAnnouncement(words),
+            !keys[opening...].contains(where: topicClauseOpenings.contains),
+            let introduced = keys[opening...].lastIndex(where: topicNameIntroductions.contains)
         else { return nil }
-        guard let introduced = keys[opening...].lastIndex(where: topicNameIntroductions.contains) else { return nil }
         let name = Array(words[(introduced + 1)...])
         guard let last = name.last, (1...5).contains(name.count) else { return nil }
         return name.dropLast() + [last.trimmingCharacters(in: ".,;:!?") + "."]
