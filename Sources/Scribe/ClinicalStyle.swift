@@ -1566,7 +1566,10 @@ extension ClinicalStyle {
         var counted = false
         for word in words {
             let key = Phrasing.bare(word)
-            if key.isEmpty || key.allSatisfy({ $0.isNumber || $0 == "." || $0 == "/" }) || spokenNumbers.contains(key) {
+            let amount =
+                key.allSatisfy({ $0.isNumber || $0 == "." || $0 == "/" }) || SpokenNumber.words.contains(key)
+                || vagueAmounts.contains(key)
+            if key.isEmpty || amount {
                 counted = counted || !key.isEmpty
                 continue
             }
@@ -1575,9 +1578,8 @@ extension ClinicalStyle {
         return counted
     }
 
-    static let spokenNumbers: Set<String> = [
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "few", "couple", "several",
-    ]
+    /// Amounts said without a number (`a few weeks`, `a couple of days`).
+    static let vagueAmounts: Set<String> = ["few", "couple", "several"]
     static let timeWords: Set<String> = [
         "about", "after", "that", "within", "the", "next", "at", "least", "most", "hopefully", "times", "time", "a",
         "an", "week", "weeks", "day", "days", "month", "months", "year", "years", "hour", "hours", "minutes", "to",
