@@ -413,7 +413,7 @@ extension DiagnosisCoder {
                     // A denial runs on through the list it opens (`denies urgency, daytime frequency, straining`,
                     // `denies the feeling of incomplete emptying`), not past a scope end (`but`).
                     let reach = max(0, start - 8)
-                    let scope = words[reach..<start].lastIndex(where: Self.scopeEnds.contains).map { $0 + 1 } ?? reach
+                    let scope = words[reach..<start].lastIndex(where: ConditionContext.endsScope).map { $0 + 1 } ?? reach
                     let denials: Set<String> = ["no", "denies", "denied", "without", "not"]
                     if words[scope..<start].contains(where: denials.contains) { continue }
                     found.append(entry.code)

@@ -127,7 +127,7 @@ extension DiagnosisCoder {
         var order = startOrder
         for (statement, clauses) in sentences.map({ ($0.statement, $0.clauses) }) {
             // Only a clause that names a relative is searched for conditions.
-            for words in clauses where Self.occurs(Self.familyBefore, in: words, 0..<words.count) {
+            for words in clauses where Self.occurs(Self.cues.relativeBefore, in: words, 0..<words.count) {
                 for mention in mentions(in: words) {
                     order += 1
                     guard mention.family, !mention.negated, !mention.uncertain, !mention.hypothetical,

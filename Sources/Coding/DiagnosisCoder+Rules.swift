@@ -287,7 +287,7 @@ extension DiagnosisCoder {
                         // for having been found long ago.
                         let past =
                             mention.resolved || treatedCancer
-                            || Self.occurs(Self.historyBefore, in: words, 0..<mention.words.lowerBound)
+                            || Self.occurs(Self.cues.pastBefore, in: words, 0..<mention.words.lowerBound)
                             || words[(mention.words.upperBound + 1)...].first == "history"
                             || !compact.hasPrefix("C")
                         let byChapter =

@@ -159,38 +159,16 @@ struct DiagnosisCoder: Sendable {
         return species.contains(String(decoding: bytes[start..<end].map { $0 | 0x20 }, as: UTF8.self))
     }
 
-    static let negationBefore: CueList = phrases(
-        "no", "not", "denies", "denied", "deny", "without", "never", "none", "negative for", "free of", "absence of",
-        "no evidence of", "no signs of", "no sign of", "no history of", "ruled out for", "rules out", "resolution of",
-        "doesn't have", "does not have", "no longer", "not have", "don't have", "do not have", "didn't have",
-        "did not have", "don't think you have", "don't think", "do not think", "don't see any", "don't see anything",
-        "do not see anything", "nothing suspicious", "isn't", "is not", "wasn't",
-        "was not",
-        // A study or examination that does not show it (`the x-ray does not show any pneumonia`).
-        "not show", "doesn't show", "didn't show", "don't show", "not see", "didn't see", "not reveal",
-        "doesn't reveal", "didn't reveal")
-    static let listNegations: CueList = phrases("no", "denies", "denied", "negative for", "never", "none", "not")
-    static let negationAfter: CueList = phrases(
-        "ruled out", "is ruled out", "was ruled out", "negative", "is negative", "was negative", "unlikely",
-        "is unlikely", "excluded", "not present", "absent", "not supported",
-        "not suspected", "not likely", "not favored", "not consistent", "not seen", "not found", "not confirmed",
-        "not detected", "pcr negative", "test negative", "swab negative", "screen negative",
-        // A vaccination named by its disease (`tetanus up to date`, `rabies vaccination current`).
+    /// The engine's cue phrases (`ConditionContext.Cues`), which the coder's own rules read too.
+    static let cues = ConditionContext.Cues.shared
+    /// Words right after a condition that make it the name of something else: a vaccination named by its disease
+    /// (`tetanus up to date`, `rabies vaccination current`), immunity to it from a titer (`rubella immune`), the time
+    /// of year named after it (`flu season`), or the examination named after it (`diabetic foot exam normal`).
+    static let namesOtherAfter: CueList = phrases(
         "up to date", "utd", "vaccination", "vaccine", "vaccines", "immunization", "booster", "shot", "shots", "toxoid",
-        // Immunity to it, from a prenatal or occupational titer (`rubella immune`, `varicella titer`).
-        "immune", "nonimmune", "non immune", "immunity", "titer", "titers",
-        // Its absence as a state (`smoke-free home`, `pain free`, `cancer-free for five years`), and the time of
-        // year named after it (`flu season`, `allergy season`).
-        "free", "season",
-        // The examination named after it (`diabetic foot exam normal`, `diabetic eye exam due`).
-        "foot exam", "foot examination", "foot exams", "eye exam", "eye examination", "eye exams", "retinal exam",
-        "retinal examination", "retinal screening")
-    static let resolvedAfter: CueList = phrases(
-        "resolved", "has resolved", "now resolved", "since resolved", "completely resolved", "fully resolved",
-        "clinically resolved", "is resolved", "healed", "eradicated", "eradication confirmed", "cured",
-        "course completed", "treatment completed")
-    /// Words after a condition that say it is gone, without saying a treatment ended it.
-    static let goneAfter: CueList = phrases("gone", "is gone", "went away", "gone away", "has gone away")
+        "immune", "nonimmune", "non immune", "immunity", "titer", "titers", "season", "foot exam", "foot examination",
+        "foot exams", "eye exam", "eye examination", "eye exams", "retinal exam", "retinal examination",
+        "retinal screening")
     /// Words that name a treatment (`gone after your treatment`).
     static let treatmentWords: Set<String> = ["treatment", "treated", "therapy", "antibiotics", "antibiotic"]
     /// Marks an operation or a procedure leaves, whose healing is their own.
@@ -228,40 +206,6 @@ struct DiagnosisCoder: Sendable {
         Int(word) ?? SpokenNumber.units[word] ?? ["several": 3, "few": 3, "many": 6][word]
     }
 
-    static let uncertainBefore: CueList = phrases(
-        "possible", "possibly", "probable", "probably", "likely", "suspect", "suspected", "suspicious for",
-        "suspicion for", "suspicion of", "concern for", "concerning for", "concerned for", "rule out", "r/o",
-        "question of",
-        "questionable", "query", "may have", "might have", "could be", "may be", "might be", "differential",
-        // Another candidate cause beside the one talked over (`it could also be reflux`).
-        "could also be", "may also be", "might also be", "could also have", "may also have", "might also have",
-        "differential diagnosis", "ddx", "consider", "considering", "versus", "vs", "evaluate for", "evaluation for",
-        "presumed", "presumptive", "cannot exclude", "cannot rule out", "can't rule out", "consistent with",
-        "compatible with", "suggestive of", "worrisome for", "possibility of", "working diagnosis", "favor")
-    static let uncertainAfter: CueList = phrases(
-        "versus", "vs", "suspected", "is suspected", "likely", "is likely", "possible", "not excluded",
-        "cannot be excluded", "cannot be ruled out", "to be ruled out", "is possible", "is probable",
-        "in the differential",
-        "on the differential", "is in the differential")
-    static let hypotheticalBefore: CueList = phrases(
-        "if", "return if", "call if", "watch for", "monitor for", "warning signs", "signs of", "risk of", "risk for",
-        // Return precautions (`return for fever, flank pain or vomiting`, `go to the emergency department for ...`).
-        "return for", "return with", "come back for", "call for", "call with", "call us for", "emergency department for",
-        "emergency room for", "er for", "ed for", "seek care for", "seek medical attention for",
-        "at risk", "prevent", "prevention", "prevention of", "screen for", "screening", "screening for", "to avoid",
-        "in case", "precautions", "avoid", "reduce risk", "prophylaxis", "unless", "protect", "protects", "protecting",
-        "protected", "chance of", "chances of", "lower the risk", "lowers the risk", "reduces the risk",
-        "lower your risk",
-        "whether", "check for", "checking for", "to check for", "checked for", "test for", "tested for", "testing for",
-        "screened for", "look for", "looking for", "can cause", "may cause",
-        "could cause", "might cause", "can make", "may make", "can give", "may give", "side effect", "side effects",
-        "turn into", "turns into", "progress to", "progress into",
-        // A goal of care (`work with your doctor on weight loss`), not a finding.
-        "work on", "working on", "work with", "goal of", "aim for", "encourage", "encouraged",
-        // People in general (`in women who have migraine with aura, the estrogen pills raise the stroke risk`).
-        "women who", "men who", "people who", "patients who", "anyone who", "someone who", "those who", "kids who",
-        "children who", "in women with", "in men with", "in people with", "in patients with", "in children with",
-        "for people with", "for women with", "for patients with")
     /// Words right after a condition that make it a risk, a measure or a goal (`weight loss will help his sugars`).
     static let hypotheticalAfter: CueList = phrases(
         "risk", "risks", "prevention", "prophylaxis", "precautions", "screening", "education", "will help",
@@ -274,103 +218,19 @@ struct DiagnosisCoder: Sendable {
     static let moreLikely: CueList = phrases("more likely")
     /// The screening encounters, whose test is what the visit does.
     static let screeningCategories: Set<String> = ["Z11", "Z12", "Z13"]
-    static let historyBefore: CueList = phrases(
-        "history of", "hx of", "h/o", "hx", "s/p", "status post", "personal history", "past history", "previous",
-        "previously", "prior", "remote", "former", "past medical history", "in the past", "used to have",
-        "treated for", "recovered from", "survivor", "resolved", "healed", "past", "having had")
-    static let familyBefore: CueList = phrases(
-        "family history", "family hx", "fhx", "fh", "mother", "father", "brother", "sister", "mom", "dad",
-        "grandmother", "grandfather", "aunt", "uncle", "sibling", "siblings", "parent", "parents", "son", "daughter",
-        "runs in the family", "maternal", "paternal",
-        // `with your father's heart attack at a young age`: the relative's own.
-        "mother's", "father's", "mom's", "dad's", "brother's", "sister's", "grandmother's", "grandfather's", "aunt's",
-        "uncle's", "parents'", "son's", "daughter's")
-    static let companionCues: CueList = phrases(
-        "brought in by", "brought by", "brought in with", "accompanied by", "comes in with", "came in with",
-        "here with", "here today with", "in with her", "in with his", "presents with her", "presents with his",
-        "is with her", "is with his")
-    static let scopeEnds: Set<String> = [
-        "but", "however", "although", "though", "except", "which", "who", "whereas", "yet", "while",
-    ]
+    /// Cue phrases by first word: the engine's matcher.
+    typealias CueList = CuePhrases
 
-    /// Cue phrases by first word.
-    struct CueList: Sendable {
-        let byFirst: [String: [[String]]]
-    }
-
-    static func phrases(_ list: String...) -> CueList {
-        var byFirst: [String: [[String]]] = [:]
-        for phrase in list {
-            let words = phrase.split(separator: " ").map(String.init)
-            if let first = words.first { byFirst[first, default: []].append(words) }
-        }
-        return CueList(byFirst: byFirst)
-    }
-
-    /// Whether one of the phrases occurs in `words[range]`.
-    /// Whether the patient's own `your` or `my` comes between the last relative named before `position` and it:
-    /// `with your father's heart attack at a young age, your past smoking, and your hyperlipidemia` lists the
-    /// patient's own risks after the father's.
-    static func ownedAfterRelative(_ words: [String], before position: Int) -> Bool {
-        guard
-            let relative = (0..<position).last(where: { start in
-                familyBefore.byFirst[words[start]] != nil
-                    && occurs(familyBefore, in: words, start..<min(position, start + 4))
-            })
-        else { return false }
-        // After a relative's possessive (`his father's heart attack, his past smoking`) a third person's own is the
-        // patient's too; after `my father had ... in his fifties` it is the relative's.
-        let owners: Set<String> =
-            words[relative].hasSuffix("'s") || words[relative].hasSuffix("s'")
-            ? ["your", "my", "his", "her", "their"] : ["your", "my"]
-        return words[(relative + 1)..<position].contains(where: owners.contains)
-    }
-
-    /// Whether a relative is named in `words[range]` other than spoken to: `so mom, this is a normal well-child
-    /// visit` addresses the parent who came with the child.
-    static func namesRelative(_ words: [String], _ range: Range<Int>) -> Bool {
-        for start in range where familyBefore.byFirst[words[start]] != nil {
-            guard occurs(familyBefore, in: words, start..<range.upperBound) else { continue }
-            // The opener may stand apart by its own comma (`so , mom , what's happening is ...`).
-            let opener = start >= 2 && words[start - 1] == "," ? start - 2 : start - 1
-            let addressed =
-                start + 1 < words.count && words[start + 1] == ","
-                && (start == 0 || opener >= 0 && addressOpeners.contains(words[opener]))
-            if !addressed { return true }
-        }
-        return false
-    }
-    /// Words a clause opens with before the name of whom it addresses (`so mom, ...`, `okay dad, ...`).
-    static let addressOpeners: Set<String> = [
-        "so", "okay", "ok", "and", "well", "alright", "now", "hi", "hey", "yes", "yeah", "right", "look", "but",
-    ]
+    static func phrases(_ list: String...) -> CueList { CuePhrases(list) }
 
     /// Whether one of the phrases starts in `words[starts]` and ends before `end`.
     static func occurs(_ cues: CueList, in words: [String], starting starts: Range<Int>, within end: Int) -> Bool {
-        let end = min(end, words.count)
-        for start in starts where start < end {
-            guard let candidates = cues.byFirst[words[start]] else { continue }
-            for phrase in candidates where start + phrase.count <= end {
-                if phrase.indices.allSatisfy({ words[start + $0] == phrase[$0] }) { return true }
-            }
-        }
-        return false
+        cues.occurs(in: words, starting: starts, within: end)
     }
 
+    /// Whether one of the phrases occurs in `words[range]`.
     static func occurs(_ cues: CueList, in words: [String], _ range: Range<Int>) -> Bool {
-        guard !range.isEmpty else { return false }
-        for start in range {
-            guard let candidates = cues.byFirst[words[start]] else { continue }
-            for phrase in candidates where start + phrase.count <= range.upperBound {
-                var matched = true
-                for (offset, word) in phrase.enumerated().dropFirst() where words[start + offset] != word {
-                    matched = false
-                    break
-                }
-                if matched { return true }
-            }
-        }
-        return false
+        cues.occurs(in: words, range)
     }
 
     /// The conditions named in one clause, with their modifiers.
@@ -416,58 +276,20 @@ struct DiagnosisCoder: Sendable {
         }
         for index in found.indices {
             let span = found[index].words
-            // Modifiers reach back over at most seven words, and not past a scope end or an earlier mention.
-            var start = max(0, span.lowerBound - 7)
-            for back in stride(from: span.lowerBound - 1, through: start, by: -1)
-            where Self.scopeEnds.contains(words[back]) {
-                start = back + 1
-                break
-            }
-            let before = start..<span.lowerBound
-            var end = min(words.count, span.upperBound + 1 + 4)
-            for forward in (span.upperBound + 1)..<max(span.upperBound + 1, end)
-            where Self.scopeEnds.contains(words[forward]) || words[forward] == "," {
-                end = forward
-                break
-            }
-            if index + 1 < found.count { end = min(end, found[index + 1].words.lowerBound) }
-            let after = (span.upperBound + 1)..<max(span.upperBound + 1, end)
-            // A doubt that starts within those words may end two words past them (`prostate cancer needs
-            // to be ruled out`), though not past a comma, a scope end or the next condition.
-            var reach = end
-            while reach < min(words.count, end + 2), words[reach] != ",", !Self.scopeEnds.contains(words[reach]),
-                index + 1 >= found.count || reach < found[index + 1].words.lowerBound
-            {
-                reach += 1
-            }
-            // `without` reaches to the next comma; `no`, `denies` run on through a list (`no fever, chills or cough`).
-            var negationStart = before.lowerBound
-            if let comma = words[before].lastIndex(of: ","),
-                words[before.lowerBound..<comma].contains("without")
-                    && !Self.occurs(Self.listNegations, in: words, before.lowerBound..<comma)
-            {
-                negationStart = comma
-            }
-            found[index].negated =
-                Self.occurs(Self.negationBefore, in: words, negationStart..<before.upperBound)
-                || Self.occurs(Self.negationAfter, in: words, after)
+            // What the words around it say of it: the engine the note writer reads conditions with too. A hedged
+            // impression (`I think this is a sprain`) is the clinician's diagnosis; a doubt is not.
+            let nextStart = index + 1 < found.count ? found[index + 1].words.lowerBound : nil
+            let reading = ConditionContext.read(
+                words, condition: span.lowerBound..<(span.upperBound + 1), next: nextStart)
+            let before = ConditionContext.scopeBefore(words, before: span.lowerBound)
+            let after = ConditionContext.scopeAfter(words, after: span.upperBound + 1, next: nextStart)
+            found[index].negated = reading.denied || Self.occurs(Self.namesOtherAfter, in: words, after)
             // A symptom is observed: `likely` before it doubts its cause, not the symptom.
             found[index].uncertain =
-                !found[index].target.traits.contains(.symptom)
-                && (Self.occurs(Self.uncertainBefore, in: words, before)
-                    || Self.occurs(Self.uncertainAfter, in: words, starting: after, within: reach))
-            let clauseBefore = 0..<span.lowerBound
-            found[index].hypothetical = Self.occurs(Self.hypotheticalBefore, in: words, clauseBefore)
-            // `brought in by his father for his check-up`: the relative is a companion, not the one with the condition.
-            found[index].family =
-                Self.namesRelative(words, clauseBefore)
-                && !(Self.occurs(Self.companionCues, in: words, clauseBefore)
-                    && !words[clauseBefore].contains("history"))
-                && !Self.ownedAfterRelative(words, before: span.lowerBound)
-            // `her cancer history`, `given her smoking history`: the history named after the condition.
-            found[index].historical =
-                Self.occurs(Self.historyBefore, in: words, before)
-                || span.upperBound + 1 < words.count && words[span.upperBound + 1] == "history"
+                !found[index].target.traits.contains(.symptom) && (reading.doubted || reading.qualified)
+            found[index].hypothetical = reading.hypothetical
+            found[index].family = reading.relative
+            found[index].historical = reading.past
             // The rest of the clause up to the next condition: `resolved` past a comma, a vaccination named by
             // its disease (`flu vaccine given`) even where the vaccination is a condition of its own.
             let clauseEnd = index + 1 < found.count ? found[index + 1].words.lowerBound : words.count
@@ -475,14 +297,14 @@ struct DiagnosisCoder: Sendable {
             // What is said of the condition's scar or incision (`the melanoma scar is well healed`) is not said of it.
             let restOfCondition =
                 rest.lowerBound..<(words[rest].firstIndex(where: Self.operationMarks.contains) ?? rest.upperBound)
-            if Self.occurs(Self.goneAfter, in: words, restOfCondition),
-                !Self.occurs(Self.resolvedAfter, in: words, restOfCondition)
+            if Self.occurs(Self.cues.goneAfter, in: words, restOfCondition),
+                !Self.occurs(Self.cues.resolvedAfter, in: words, restOfCondition)
             {
                 found[index].resolved = true
                 found[index].historical = true
                 found[index].lapsed = !words.contains(where: Self.treatmentWords.contains)
             }
-            if Self.occurs(Self.resolvedAfter, in: words, restOfCondition)
+            if Self.occurs(Self.cues.resolvedAfter, in: words, restOfCondition)
                 || Self.occurs(Self.resolvedBefore, in: words, before)
             {
                 found[index].resolved = true
@@ -493,7 +315,7 @@ struct DiagnosisCoder: Sendable {
             // An event a year or more ago, or months ago, is history (`MI 6 years ago`: old MI).
             var timeEnd = min(words.count, span.upperBound + 6)
             for forward in (span.upperBound + 1)..<max(span.upperBound + 1, timeEnd)
-            where Self.scopeEnds.contains(words[forward]) || words[forward] == "," {
+            where ConditionContext.endsScope(words[forward]) || words[forward] == "," {
                 timeEnd = forward
                 break
             }
@@ -540,7 +362,7 @@ struct DiagnosisCoder: Sendable {
             if !between.isEmpty, between.allSatisfy({ ["and", "or", ",", "nor"].contains($0) }) {
                 let nextAfter = (found[index + 1].words.upperBound + 1)..<words.count
                 if Self.occurs(
-                    Self.negationAfter, in: words,
+                    Self.cues.denialAfter, in: words,
                     nextAfter.prefix(6).startIndex..<min(words.count, nextAfter.lowerBound + 6))
                 {
                     found[index].negated = true

@@ -102,8 +102,7 @@ public struct EntityExtractor: Sendable {
         let lists = [
             negativeAnswers, positiveAnswers, vitalTriggers, medicationPhrases, doseUnits, routes, frequencies,
             asNeeded,
-            medicationActions, allergenPhrases, noAllergies, allergyTriggers, reactions, problemPhrases, negationBefore,
-            negationAfter, uncertaintyBefore, hypotheticalBefore, historicalBefore, familyBefore, sitePhrases,
+            medicationActions, allergenPhrases, noAllergies, allergyTriggers, reactions, problemPhrases, sitePhrases,
         ]
         return lists.reduce(SpokenNumber.words.union(["hundred", "point"])) { $0.union($1.firstWords) }
     }()
@@ -633,15 +632,6 @@ public struct EntityExtractor: Sendable {
     static let costovertebralWords: Set<String> = ["tenderness", "tender", "angle", "flank"]
 
     static let problemPhrases = TokenPhrases(synonymLines: ClinicalLexicon.problems, matchPlurals: true)
-    static let negationBefore = TokenPhrases(ClinicalLexicon.negationBefore)
-    static let negationAfter = TokenPhrases(ClinicalLexicon.negationAfter)
-    static let uncertaintyBefore = TokenPhrases(ClinicalLexicon.uncertaintyBefore + ["not sure", "unsure"])
-    static let hypotheticalBefore = TokenPhrases(ClinicalLexicon.hypotheticalBefore)
-    /// After a denial, `any` is the denial's own word (`I have not had any chest pain`), not a question or a
-    /// condition.
-    static let hypotheticalBeforeDenied = TokenPhrases(ClinicalLexicon.hypotheticalBefore.filter { $0 != "any" })
-    static let historicalBefore = TokenPhrases(ClinicalLexicon.historicalBefore)
-    static let familyBefore = TokenPhrases(ClinicalLexicon.familyBefore)
     /// Words after a disease that make it the name of a vaccine.
     static let vaccinationWords: Set<String> = [
         "shot", "shots", "vaccine", "vaccines", "vaccination", "vaccinations", "immunization", "booster", "jab",
@@ -671,13 +661,10 @@ public struct EntityExtractor: Sendable {
         }
         return false
     }
-    /// How many tokens before a problem a modifier reaches.
-    static let scopeBefore = 7
-    /// How many tokens after a problem a post-modifier reaches.
-    static let scopeAfter = 4
 
     func problems(_ tokens: [Token], _ transcript: Transcript, speaker: Speaker) -> [ClinicalEntity] {
         var entities: [ClinicalEntity] = []
+        let words = tokens.map(\.text)
         var index = 0
         while index < tokens.count {
             guard
@@ -701,32 +688,19 @@ public struct EntityExtractor: Sendable {
                 index += count
                 continue
             }
-            // A word that is a medication or vital trigger here (`cold` in `cold sensitivity` is matched whole).
-            let before = Self.modifierScope(tokens, before: index)
+            // What the words around it say of it: the engine the coder reads conditions with too.
             let end = index + count
-            var scopeEnd = min(tokens.count, end + Self.scopeAfter)
-            for forward in end..<scopeEnd where Self.isScopeEnd(tokens, forward) {
-                scopeEnd = forward
-                break
-            }
-            let after = end..<scopeEnd
-            let negatedBefore = Self.denies(tokens, before)
-            let negated = negatedBefore || Self.negationAfter.occurs(in: tokens, after)
+            let reading = ConditionContext.read(words, condition: index..<end)
+            let negated = reading.denied || reading.resolved
             let uncertain =
-                Self.uncertaintyBefore.occurs(in: tokens, before)
+                reading.doubted || reading.hedged
                 || (end < tokens.count && tokens[end].text == "?" && speaker != .clinician)
-            // Hypothetical and family modifiers reach back to the start of the clause.
-            var clauseStart = index
-            while clauseStart > 0, !Self.isScopeEnd(tokens, clauseStart - 1) { clauseStart -= 1 }
-            let clause = clauseStart..<index
             var context: ClinicalEntity.Context?
-            if Self.familyBefore.occurs(in: tokens, clause) {
+            if reading.relative {
                 context = .family
-            } else if (negatedBefore ? Self.hypotheticalBeforeDenied : Self.hypotheticalBefore)
-                .occurs(in: tokens, clause)
-            {
+            } else if reading.hypothetical {
                 context = .hypothetical
-            } else if Self.historicalBefore.occurs(in: tokens, before) {
+            } else if reading.past {
                 context = .historical
             }
             let range = Self.span(tokens, index, end - 1)
@@ -739,25 +713,6 @@ public struct EntityExtractor: Sendable {
         return entities
     }
 
-    /// The tokens before `index` that a modifier may stand in: at most `scopeBefore`, not back over a scope end
-    /// (`but`, `so`, a sentence mark).
-    static func modifierScope(_ tokens: [Token], before index: Int) -> Range<Int> {
-        var start = max(0, index - scopeBefore)
-        for back in stride(from: index - 1, through: start, by: -1) where isScopeEnd(tokens, back) {
-            start = back + 1
-            break
-        }
-        return start..<index
-    }
-
-    /// Whether the words in `before` deny what follows them (`no`, `denies`, `I have not had`); `not sure`,
-    /// `not only` and `not just` do not.
-    static func denies(_ tokens: [Token], _ before: Range<Int>) -> Bool {
-        guard let match = negationBefore.firstMatch(in: tokens, before) else { return false }
-        return !(tokens[match.start].text == "not" && match.start + 1 < tokens.count
-            && ["sure", "only", "just"].contains(tokens[match.start + 1].text))
-    }
-
     /// A statement with a check of understanding tagged on (`..., it looks like you're managing it well, okay?`):
     /// it states, and asks nothing.
     static func endsWithCheck(_ tokens: [Token]) -> Bool {
@@ -768,11 +723,6 @@ public struct EntityExtractor: Sendable {
             words.count > tag.count + 3 && words.suffix(tag.count).elementsEqual(tag)
                 && words[words.endIndex - tag.count - 1] == ","
         }
-    }
-
-    static func isScopeEnd(_ tokens: [Token], _ index: Int) -> Bool {
-        let text = tokens[index].text
-        return ClinicalLexicon.scopeEnds.contains(text) || text == "." || text == "?" || text == "!"
     }
 
     // MARK: - Durations, pain scores, sides, teeth

@@ -116,7 +116,7 @@ enum StatedReason {
                 }
                 guard let kind else { continue }
                 // `I have not had any chest pain`, `no knee pain`: what is denied is not why the patient came.
-                if EntityExtractor.denies(words, EntityExtractor.modifierScope(words, before: first)) { continue }
+                if ConditionContext.denies(keys, ConditionContext.scopeBefore(keys, before: first)) { continue }
                 if side == nil { side = Self.side(of: part, in: transcript, tokens: tokens, turns: turns + 2) }
                 let text = ((side.map { $0 + " " } ?? "") + name + " " + kind)
                 return (Phrasing.capitalized(text) + ".", EntityExtractor.span(words, max(first, 0), last))

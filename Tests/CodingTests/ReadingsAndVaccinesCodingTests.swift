@@ -172,8 +172,8 @@ struct ReadingsAndVaccinesCodingTests {
         #expect(!codes.contains("Z79.82"), "\(codes)")
         // A relative named without the possessive keeps what follows in the clause (`my father had a heart attack
         // in his fifties`).
-        #expect(!DiagnosisCoder.ownedAfterRelative(["my", "father", "had", "it", "in", "his", "fifties"], before: 6))
-        #expect(DiagnosisCoder.ownedAfterRelative(["his", "father's", "stroke", "and", "his", "diabetes"], before: 5))
+        #expect(!ConditionContext.ownedAfterRelative(["my", "father", "had", "it", "in", "his", "fifties"], before: 6))
+        #expect(ConditionContext.ownedAfterRelative(["his", "father's", "stroke", "and", "his", "diabetes"], before: 5))
     }
 
     @Test("a child's body mass index is coded by its percentile for age, read from the examination")
