@@ -2,7 +2,7 @@
 serves at /openapi.json (Sources/Gateway/openapi.json, embedded at build time) and checks every answer against it:
 no 5xx, documented status codes, content types and headers, response bodies that match their schemas.
 
-Bounded for CI: NOTEBRIDGE_SCHEMATHESIS_EXAMPLES examples per operation and phase (default 50) with a fixed
+Bounded for CI: NOTEBRIDGE_SCHEMATHESIS_EXAMPLES examples per operation and phase (default 25) with a fixed
 seed (NOTEBRIDGE_SCHEMATHESIS_SEED), so that a run is reproducible; raise the first and change the second to
 explore further.
 """
@@ -19,7 +19,7 @@ import pytest
 from conftest import REPO
 
 DOCUMENT = REPO / "Sources" / "Gateway" / "openapi.json"
-MAX_EXAMPLES = os.environ.get("NOTEBRIDGE_SCHEMATHESIS_EXAMPLES", "50")
+MAX_EXAMPLES = os.environ.get("NOTEBRIDGE_SCHEMATHESIS_EXAMPLES", "25")
 SEED = os.environ.get("NOTEBRIDGE_SCHEMATHESIS_SEED", "20261129")
 # Webhooks may only go to this machine: every callback URL a test case could get accepted is rewritten to a
 # closed local port before the request is sent (see HOOKS).
