@@ -1,3 +1,4 @@
+import Delivery
 import EncounterModel
 import Foundation
 import HL7v2
@@ -23,6 +24,8 @@ struct PipelineUnclaimedEntryTests {
     final class ClaimInFlightJournal: Journal {
         let journal: SQLiteJournal
         let locked = Mutex<Set<Int64>>([])
+        /// Whether the next look at earlier claims finds one expired (its instance died while this pass ran).
+        let expireNext = Mutex(false)
 
         init(_ journal: SQLiteJournal) { self.journal = journal }
 
@@ -61,7 +64,12 @@ struct PipelineUnclaimedEntryTests {
         func earlierClaims(before id: Int64, messageTypes: [String], owner: String, now: Date) async throws
             -> EarlierJournalClaims
         {
-            try await journal.earlierClaims(before: id, messageTypes: messageTypes, owner: owner, now: now)
+            let expired = expireNext.withLock { expire in
+                defer { expire = false }
+                return expire
+            }
+            if expired { return .abandoned }
+            return try await journal.earlierClaims(before: id, messageTypes: messageTypes, owner: owner, now: now)
         }
         func entries(flag: JournalFlag, afterID: Int64?, limit: Int) async throws -> [JournalEntry] {
             try await journal.entries(flag: flag, afterID: afterID, limit: limit)
@@ -113,6 +121,33 @@ struct PipelineUnclaimedEntryTests {
             #expect(try await journal.count(state: .accepted) == 0)
             #expect(try await queuedJournalIDs(journal) == ids)
             #expect(!recorder.text.contains(EncounterPipelineTests.name))
+        }
+    }
+
+    @Test("a pass stopped by an earlier claim that expired starts the next pass at once, which takes the entry over")
+    func expiredClaimWakesTheNextPass() async throws {
+        var seen: ClaimInFlightJournal?
+        try await EncounterPipelineTests.withPipeline(seenByPipeline: { journal in
+            let wrapped = ClaimInFlightJournal(journal)
+            seen = wrapped
+            return wrapped
+        }) { journal, service, intake, recorder in
+            let inFlight = try #require(seen)
+            let reply = await intake.receive(
+                EncounterPipelineTests.mdm("VISIT-1", patient: "MRN-A", repeating: 1), source: "t",
+                logger: recorder.logger())
+            #expect(try HL7Message(parsing: try #require(reply.bytes))["MSA-1"] == "AA")
+            // Listening as the pipeline's loop does, after the intake's own wake.
+            let (wakes, listener) = service.wakes.subscribe()
+            inFlight.expireNext.withLock { $0 = true }
+            #expect(await service.processAccepted() == 0)
+            #expect(recorder.all.contains { $0.message.contains("claim expired") })
+            listener.finish()
+            var woken = 0
+            for await _ in wakes { woken += 1 }
+            #expect(woken == 1, "the pass that stopped did not wake the next one")
+            #expect(await service.processAccepted() == 1)
+            #expect(try await journal.count(state: .accepted) == 0)
         }
     }
 }

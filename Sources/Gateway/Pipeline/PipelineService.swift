@@ -301,8 +301,7 @@ struct PipelineService: Service {
                     clearedBefore = max(clearedBefore, lowest)
                     return lowest
                 case .abandoned:
-                    service.logger.notice("an earlier journal entry's claim expired; the next pass takes it over")
-                    stopping = true
+                    takeOverAbandoned()
                     return nil
                 case .unclaimed:
                     guard stillWaiting(forUnclaimedSince: &unclaimedSince) else { return nil }
@@ -339,7 +338,7 @@ struct PipelineService: Service {
                     contextsClearedBefore = lowest
                     return true
                 case .abandoned:
-                    stopping = true
+                    takeOverAbandoned()
                     return false
                 case .unclaimed:
                     guard idle else { return false }
@@ -365,6 +364,14 @@ struct PipelineService: Service {
             try? await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(50))
             await renewClaims()
+        }
+
+        /// Stops the pass because an earlier entry's claim expired (its instance died), and starts the next pass at
+        /// once: it claims from the oldest accepted entry, so it takes the entry over, rather than at the next poll.
+        mutating func takeOverAbandoned() {
+            service.logger.notice("an earlier journal entry's claim expired; the next pass takes it over")
+            stopping = true
+            service.wakes.wake()
         }
 
         /// Whether to go on waiting for an earlier entry claimed by nobody, seen since `since` (now, when `nil`: set):
