@@ -178,13 +178,28 @@ package enum SpokenNumber {
         }
         guard let (first, firstCount) = below100(index) else { return nil }
         var next = index + firstCount
-        // `one hundred (and) two`
-        if first < 10, next < tokens.count, tokens[next].text == "hundred" {
+        /// `one hundred (and) two`, `twenty three hundred` (2300) from `at`, said after a number below 100.
+        func hundreds(_ said: Int, at start: Int) -> (Int, Int)? {
+            var next = start
+            guard said > 0, next < tokens.count, tokens[next].text == "hundred" else { return nil }
             next += 1
             if next < tokens.count, tokens[next].text == "and" { next += 1 }
-            if let (rest, restCount) = below100(next) { return (first * 100 + rest, next + restCount - index) }
-            return (first * 100, next - index)
+            if let (rest, restCount) = below100(next) { return (said * 100 + rest, next + restCount - start) }
+            return (said * 100, next - start)
         }
+        // `two thousand (and) eighteen`, `five thousand five hundred`.
+        if first > 0, next < tokens.count, tokens[next].text == "thousand" {
+            next += 1
+            if next < tokens.count, tokens[next].text == "and" { next += 1 }
+            if let (rest, restCount) = below100(next) {
+                if let (hundred, hundredCount) = hundreds(rest, at: next + restCount), rest < 10 {
+                    return (first * 1000 + hundred, next + restCount + hundredCount - index)
+                }
+                return (first * 1000 + rest, next + restCount - index)
+            }
+            return (first * 1000, next - index)
+        }
+        if let (value, count) = hundreds(first, at: next) { return (value, firstCount + count) }
         // `one forty two` (said for 142): a digit followed by a tens word.
         if first < 10, first > 0, firstCount == 1, next < tokens.count, tens[tokens[next].text] != nil,
             let (rest, restCount) = below100(next)

@@ -267,6 +267,11 @@ struct PhrasingTests {
             ("this one hurts more than that one", "this one hurts more than that one"),
             ("take one tablet twice a day", "take 1 tablet twice a day"),
             ("ejection fraction of forty five percent", "ejection fraction of 45%"),
+            ("keep your salt under twenty three hundred milligrams a day", "keep your salt under 2300 mg a day"),
+            ("metformin one thousand milligrams twice a day", "metformin 1000 mg twice a day"),
+            ("her last stroke was in two thousand eighteen", "her last stroke was in 2018"),
+            ("walk about five thousand five hundred steps", "walk about 5500 steps"),
+            ("one hundred and two degrees", "102 degrees"),
         ])
     func digits(spoken: String, written: String) {
         #expect(Phrasing.withDigits(Phrasing.words(spoken)).joined(separator: " ") == written)
