@@ -220,6 +220,17 @@ extension Phrasing {
         ["i", "do", "have"], ["there", "is"], ["there's"], ["there", "are"], ["there", "was"], ["there", "were"],
         ["the", "patient", "has"], ["the", "patient", "does", "have"], ["they", "have"], ["it", "looks", "like"],
     ]
+    /// What an examiner's `i see` may go on with before the finding: `that you do have`, `that he has`.
+    static let perceivedClauses: [[String]] = {
+        var clauses: [[String]] = []
+        for subject in ["you", "he", "she", "they", "\u{1}P"] {
+            for verb in [["do", "have"], ["does", "have"], ["have"], ["has"]] {
+                clauses.append(["that", subject] + verb)
+                clauses.append([subject] + verb)
+            }
+        }
+        return clauses.sorted { $0.count > $1.count }
+    }()
     static let examinerNegations: [[String]] = [
         ["i", "do", "not", "appreciate"], ["i", "don't", "appreciate"], ["i", "do", "n't", "appreciate"],
         ["i", "did", "not", "appreciate"], ["i", "didn't", "appreciate"], ["i", "did", "n't", "appreciate"],
@@ -290,6 +301,10 @@ extension Phrasing {
         while let first = words.first, leadingDiscourse.contains(bare(first)), words.count > 3 {
             words.removeFirst()
         }
+        // A word said twice at the start (`i i see`).
+        while words.count > 3, bare(words[0]) == bare(words[1]), trailingPunctuation(words[0]).isEmpty {
+            words.removeFirst()
+        }
         let keys = words.map(bare)
         if let negation = examinerNegations.first(where: { keys.starts(with: $0) }), words.count > negation.count {
             words.removeFirst(negation.count)
@@ -301,6 +316,11 @@ extension Phrasing {
             words.count > opening.count + 1
         {
             words.removeFirst(opening.count)
+            // `i see that you do have pain to palpation` → `pain to palpation`.
+            let rest = words.prefix(5).map(bare)
+            if let said = perceivedClauses.first(where: { rest.starts(with: $0) }), words.count > said.count + 1 {
+                words.removeFirst(said.count)
+            }
             if let first = words.first, ["some", "a", "an"].contains(bare(first)), words.count > 2 {
                 words.removeFirst()
             }

@@ -291,6 +291,8 @@ struct PhrasingTests {
             ("I do n't appreciate any bony exposure", "No bony exposure"),
             ("There is positive cva tenderness on the right flank", "Positive cva tenderness on the right flank"),
             ("The knee looks a little swollen", "The knee looks a little swollen"),
+            ("i i see that you do have pain to palpation of the medial knee", "Pain to palpation of the medial knee"),
+            ("I can feel that she has a firm nodule", "Firm nodule"),
         ])
     func finding(spoken: String, written: String) {
         #expect(Phrasing.finding(Phrasing.words(spoken)).joined(separator: " ") == written)
