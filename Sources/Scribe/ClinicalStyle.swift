@@ -1428,7 +1428,7 @@ enum ClinicalStyle {
         ["does", "that", "sound", "correct"], ["am", "i", "right"], ["does", "that", "make", "sense"],
     ]
 
-    /// `nice and soft`, `nice and clear`: the finding without the praise.
+    /// `nice and soft`, `nice and clear`, `a nice regular rate`: the finding without the praise.
     static func withoutNiceAnd(_ words: [String]) -> [String] {
         guard words.count > 3, words.contains(where: { $0 == "nice" || $0 == "Nice" }) else { return words }
         var output: [String] = []
@@ -1441,11 +1441,26 @@ enum ClinicalStyle {
                 index += 2
                 continue
             }
+            if index + 1 < words.count, Phrasing.bare(words[index]) == "nice",
+                Phrasing.trailingPunctuation(words[index]).isEmpty,
+                praisedFindings.contains(Phrasing.bare(words[index + 1]))
+            {
+                // `a nice regular rate` → `a regular rate`; `Nice regular rate` → `Regular rate`.
+                let finding = words[index + 1]
+                output.append(words[index] == "Nice" ? Phrasing.capitalized(finding) : finding)
+                index += 2
+                continue
+            }
             output.append(words[index])
             index += 1
         }
         return output
     }
+
+    /// Findings said with `nice` before them (`a nice regular rhythm`, `nice strong pulses`).
+    static let praisedFindings: Set<String> = [
+        "regular", "soft", "clear", "normal", "strong", "even", "full", "healthy",
+    ]
 
     /// Adverbs a spoken sentence trails off with (`..., too.`, `... also.`, `... though.`).
     static let trailingAdverbs: Set<String> = ["too", "also", "though"]

@@ -93,6 +93,11 @@ extension Phrasing {
 
     /// Spoken numbers in digits, `X out of Y` as `X/Y`, `X by Y centimeters` as `X x Y cm`, units abbreviated
     /// after a number.
+    /// Words after a murmur's spoken grade (`two over six systolic ejection murmur`).
+    static let murmurWords: Set<String> = [
+        "systolic", "diastolic", "holosystolic", "ejection", "murmur", "pansystolic", "crescendo", "blowing",
+    ]
+
     static func withDigits(_ words: [String]) -> [String] {
         // Only sentences with a number change: most words are ruled out by their first letter.
         guard
@@ -134,6 +139,14 @@ extension Phrasing {
                     {
                         let last = end + 2 + denominatorCount
                         output.append("\(number)/\(Int(denominator))" + trailingPunctuation(words[last - 1]))
+                        index = last
+                    } else if trailing.isEmpty, following == "over", end + 2 < keys.count, value <= 6,
+                        let (scale, scaleCount) = SpokenNumber.read(tokens, at: end + 1), scale == 4 || scale == 6,
+                        end + 1 + scaleCount < keys.count, murmurWords.contains(keys[end + 1 + scaleCount])
+                    {
+                        // A murmur's grade (`a two over six systolic murmur` → `a 2/6 systolic murmur`).
+                        let last = end + 1 + scaleCount
+                        output.append("\(number)/\(Int(scale))" + trailingPunctuation(words[last - 1]))
                         index = last
                     } else {
                         output.append(number + trailing)

@@ -108,6 +108,7 @@ struct ClinicalStyleTests {
             ("I will be ordering an MRI of the left shoulder.", .clinician, "Order an MRI of the left shoulder."),
             ("I'm also placing a referral to physical therapy.", .clinician, "Place a referral to physical therapy."),
             ("Her abdomen is nice and soft, no tenderness.", .clinician, "Her abdomen is soft, no tenderness."),
+            ("His heart has a nice regular rate and rhythm.", .clinician, "His heart has a regular rate and rhythm."),
             (
                 "For your last problem of hypertension, it is well controlled today.", .clinician,
                 "It is well controlled today."

@@ -272,6 +272,8 @@ struct PhrasingTests {
             ("her last stroke was in two thousand eighteen", "her last stroke was in 2018"),
             ("walk about five thousand five hundred steps", "walk about 5500 steps"),
             ("one hundred and two degrees", "102 degrees"),
+            ("a slight two over six systolic ejection murmur", "a slight 2/6 systolic ejection murmur"),
+            ("blood pressure is one twenty over eighty today", "blood pressure is 120 over 80 today"),
         ])
     func digits(spoken: String, written: String) {
         #expect(Phrasing.withDigits(Phrasing.words(spoken)).joined(separator: " ") == written)
@@ -736,7 +738,7 @@ struct HistoryElementTests {
         let note = try NoteWriter().note(transcript: transcript)
         let lines = note.objective.split(separator: "\n").map(String.init)
         #expect(lines.contains("Respiratory: No rales no wheezing."), "\(note.objective)")
-        #expect(lines.contains("Cardiovascular: 2 over 6 systolic ejection murmur."), "\(note.objective)")
+        #expect(lines.contains("Cardiovascular: 2/6 systolic ejection murmur."), "\(note.objective)")
         #expect(lines.contains("Gastrointestinal: No masses or any rebound or guarding."), "\(note.objective)")
         #expect(lines.contains("Back: Tenderness in the lower back."), "\(note.objective)")
         // No finding carries the next region's name on its end.
