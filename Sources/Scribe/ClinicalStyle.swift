@@ -23,6 +23,7 @@ enum ClinicalStyle {
         words = withoutBrokenWords(words)
         words = withoutFillers(words)
         words = withoutRepeats(words)
+        if voice != .dictation { words = measuredAmounts(words) }
         words = withoutLeadingDiscourse(words)
         switch voice {
         case .clinician:
@@ -328,6 +329,68 @@ enum ClinicalStyle {
         }
         return output
     }
+
+    /// The hedge speech puts on an amount, as notes write it: `a little bit of fluid` → `some fluid`, `a little bit
+    /// of a cough` → `a cough`, `a little bit high` → `slightly high`, and `a little bit` before anything else gone
+    /// (`it bothers her a little bit but not much`).
+    static func measuredAmounts(_ words: [String]) -> [String] {
+        guard words.contains(where: { $0 == "little" || $0 == "Little" }) else { return words }
+        var output: [String] = []
+        var index = 0
+        while index < words.count {
+            let article = Phrasing.bare(words[index]) == "a" ? 1 : 0
+            // `a little dizzy` → `slightly dizzy`.
+            if article == 1, index + 2 < words.count, Phrasing.bare(words[index + 1]) == "little",
+                Phrasing.trailingPunctuation(words[index + 1]).isEmpty,
+                slightWords.contains(Phrasing.bare(words[index + 2]))
+            {
+                output.append(words[index].first?.isUppercase == true ? "Slightly" : "slightly")
+                index += 2
+                continue
+            }
+            let bit = index + article + 1
+            guard bit < words.count, Phrasing.bare(words[index + article]) == "little",
+                Phrasing.bare(words[bit]) == "bit",
+                words[index..<bit].allSatisfy({ Phrasing.trailingPunctuation($0).isEmpty })
+            else {
+                output.append(words[index])
+                index += 1
+                continue
+            }
+            let capital = words[index].first?.isUppercase == true
+            func said(_ word: String) -> String { capital ? Phrasing.capitalized(word) : word }
+            let punctuation = Phrasing.trailingPunctuation(words[bit])
+            let next = bit + 1 < words.count ? Phrasing.bare(words[bit + 1]) : ""
+            if !punctuation.isEmpty || next.isEmpty {
+                // `it hurts a little bit.` → `it hurts.`
+                if let last = output.popLast() { output.append(last + punctuation) } else { return words }
+                index = bit + 1
+            } else if next == "of", bit + 2 < words.count, Phrasing.trailingPunctuation(words[bit + 1]).isEmpty {
+                let after = Phrasing.bare(words[bit + 2])
+                if after == "a" || after == "an" {
+                    index = bit + 2
+                    if capital { output.append(said(words[index])); index += 1 }
+                } else {
+                    output.append(said("some"))
+                    index = bit + 2
+                }
+            } else if slightWords.contains(next) || (next.hasSuffix("ed") && next.count > 4) || next.hasSuffix("er") {
+                output.append(said("slightly"))
+                index = bit + 1
+            } else {
+                index = bit + 1
+                if capital, index < words.count { output.append(said(words[index])); index += 1 }
+            }
+        }
+        return output
+    }
+
+    /// Words a spoken `a little bit` makes slight (`a little bit high`, `a little bit dizzy`).
+    static let slightWords: Set<String> = [
+        "high", "low", "more", "less", "better", "worse", "dizzy", "lightheaded", "nauseated", "nauseous", "swollen",
+        "tender", "short", "tight", "stiff", "sore", "weak", "tired", "red", "warm", "elevated", "different", "light",
+        "achy", "anxious", "depressed", "pale",
+    ]
 
     /// Fillers that after a verb of being say how someone is (`doing okay`, `feels alright`).
     static let statedStates: Set<String> = ["okay", "ok", "alright"]

@@ -35,7 +35,7 @@ struct ClinicalStyleTests {
                 "So it looks like here that he came in for an evaluation of that right elbow pain.", .clinician,
                 "He came in for an evaluation of that right elbow pain."
             ),
-            ("Okay, she is, okay, feeling a little better.", .patient, "She is feeling a little better."),
+            ("Okay, she is, okay, feeling a little better.", .patient, "She is feeling slightly better."),
             ("He is, uh, taking ex- exercise every day.", .patient, "He is taking exercise every day."),
             ("Refer him to physical therapy-", .clinician, "Refer him to physical therapy."),
             ("No, she quit smoking about 10 years ago.", .patient, "She quit smoking about 10 years ago."),
@@ -109,6 +109,12 @@ struct ClinicalStyleTests {
             ("I'm also placing a referral to physical therapy.", .clinician, "Place a referral to physical therapy."),
             ("Her abdomen is nice and soft, no tenderness.", .clinician, "Her abdomen is soft, no tenderness."),
             ("His heart has a nice regular rate and rhythm.", .clinician, "His heart has a regular rate and rhythm."),
+            ("She has a little bit of fluid in her legs.", .clinician, "She has some fluid in her legs."),
+            ("His A1c is a little bit high at 8.", .clinician, "His A1c is slightly high at 8."),
+            ("He has had a little bit of a cough.", .patient, "He has had a cough."),
+            ("A little bit of numbness in her toes.", .patient, "Some numbness in her toes."),
+            ("She feels a little dizzy when she stands.", .patient, "She feels slightly dizzy when she stands."),
+            ("It bothers him a little bit but not much.", .patient, "It bothers him but not much."),
             (
                 "For your last problem of hypertension, it is well controlled today.", .clinician,
                 "It is well controlled today."

@@ -108,6 +108,8 @@ enum EvidenceOracle {
         return words(statement.lowercased()).filter { word in
             guard !noteVocabulary.contains(word), word.first?.isNumber == false, word.count > 2 else { return false }
             if evidenceWords.contains(word) || evidence.contains(word) { return false }
+            // An amount the note writes for a spoken `a little (bit)` (`some fluid`, `slightly high`).
+            if ["some", "slightly"].contains(word), evidenceWords.contains("little") { return false }
             // A negation the note writes in the third person (`doesn't` for `don't`).
             if word.hasSuffix("n't"), negated { return false }
             // A verb made to agree (`goes`, `tries`).
