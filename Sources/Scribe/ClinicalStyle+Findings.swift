@@ -84,6 +84,47 @@ extension ClinicalStyle {
             && !keys.contains(where: { finiteVerbs.contains($0) || predicateWords.contains($0) })
     }
 
+    /// Whether an examination statement says only where or how the examiner looked, with no finding: a setting
+    /// (`On her chest.`, `Out of curiosity with the left foot.`, `Per the template, down through neurologic.`), the
+    /// examiner's gerund (`Looking at her head and her neck.`) or a bare place (`The inside of his right elbow.`).
+    /// A verb, a number or a finding word makes it a finding. A `System:` label is looked past.
+    static func isBareSetting(_ text: String) -> Bool {
+        var words = Phrasing.spaceSeparated(text)
+        if let colon = words.prefix(3).firstIndex(where: { $0.hasSuffix(":") }) { words.removeFirst(colon + 1) }
+        let keys = words.map(Phrasing.bare).filter { !$0.isEmpty }
+        guard let first = keys.first,
+            !keys.contains(where: { key in
+                key.contains(where: \.isNumber) || finiteVerbs.contains(key) || findingWords.contains(key)
+                    || findingVerbs.contains(key) || key == "not" || key.hasSuffix("n't")
+            })
+        else { return false }
+        if settingOpenings.contains(first) || examinerGerunds.contains(first) { return true }
+        return keys.allSatisfy { placeWords.contains($0) || bodySiteWords.contains($0) }
+    }
+
+    /// Words a setting opens with (`on`, `out of`, `per`).
+    static let settingOpenings: Set<String> = [
+        "on", "in", "out", "down", "after", "per", "at", "from", "to", "with", "within", "during", "before",
+    ]
+    /// The examiner's gerunds (`looking at`, `listening to`).
+    static let examinerGerunds: Set<String> = [
+        "looking", "listening", "checking", "feeling", "examining", "pressing", "pushing", "moving", "palpating",
+    ]
+    /// Verbs a finding is stated with besides the finite ones (`shows`, `looks`, `seems`).
+    static let findingVerbs: Set<String> = [
+        "shows", "showed", "show", "looks", "look", "appears", "appear", "seems", "seem", "sounds", "sound", "feels",
+        "revealed", "reveals", "demonstrates", "demonstrated", "noted", "measures", "measured",
+    ]
+    /// Words of a place on the body that are not a finding (`the inside of his right elbow`).
+    static let placeWords: Set<String> = [
+        "the", "a", "an", "his", "her", "their", "its", "of", "on", "in", "at", "and", "or", "inside", "outside",
+        "medial", "lateral", "anterior", "posterior", "aspect", "side", "part", "area", "left", "right", "both",
+        "upper", "lower", "front", "back", "top", "bottom", "it", "that", "this",
+    ]
+    /// Single-word body sites (`ClinicalLexicon.bodySites`).
+    static let bodySiteWords: Set<String> = Set(
+        ClinicalLexicon.bodySites.flatMap { $0.split(separator: " ").map(String.init) })
+
     static let findingWords: Set<String> = [
         "normal", "abnormal", "good", "fine", "clear", "intact", "no", "negative", "positive", "tender", "tenderness",
         "swelling", "edema", "murmur", "pain", "effusion", "evidence", "fracture", "well", "stable", "unremarkable",

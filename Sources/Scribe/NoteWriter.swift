@@ -616,6 +616,10 @@ public struct NoteWriter: Sendable {
                 if placed == .objective {
                     // The examiner narrating the next step (`Do a focused exam on that right elbow.`) is no finding.
                     if ClinicalStyle.isExaminerNarration(condensed) { continue }
+                    // Where or how the examiner looked, with no finding (`On her chest.`), unless it names one.
+                    if ClinicalStyle.isBareSetting(condensed), !Self.anyStart(in: sentence.range, sorted: clinicalStarts) {
+                        continue
+                    }
                 }
                 // An order said during the examination or routed with the findings (`Order an MRI of the right knee.`)
                 // is the plan's, not a finding.

@@ -105,4 +105,22 @@ struct StudyResultTests {
     func narration(text: String, narrates: Bool) {
         #expect(ClinicalStyle.isExaminerNarration(text) == narrates)
     }
+
+    @Test(
+        "where or how the examiner looked, with no finding, is no finding",
+        arguments: [
+            ("Skin: On her chest.", true),
+            ("Looking at her head and her neck.", true),
+            ("Elbow: The inside of his right elbow.", true),
+            ("Per the template, down through neurologic.", true),
+            ("On exam, his lungs are clear.", false),
+            ("Tonsils swollen.", false),
+            ("Neck: No lymphadenopathy.", false),
+            ("Alert, oriented to time, place, and person.", false),
+            ("Knee: Full range of motion of the right knee.", false),
+            ("On the right, 2+ pulses.", false),
+        ])
+    func bareSetting(text: String, bare: Bool) {
+        #expect(ClinicalStyle.isBareSetting(text) == bare)
+    }
 }
