@@ -36,11 +36,11 @@ public struct EncounterNoteWriter: Sendable {
         let transcript = try Transcript(encounter.transcript.text, limits: writer.limits)
         let note = writer.note(
             transcript: transcript, specialty: Specialty(rawValue: encounter.specialty) ?? .generic,
-            template: NoteTemplate(rawValue: encounter.template) ?? .standard, context: context(of: encounter, at: date))
+            template: NoteTemplate(rawValue: encounter.template) ?? .standard,
+            context: context(of: encounter, at: date))
         guard encounter.options.includeBillingCodes else { return (note, nil) }
-        return (
-            note, Coder.shared.codes(for: note, request: codingRequest(for: encounter, at: date), transcript: transcript)
-        )
+        let request = codingRequest(for: encounter, at: date)
+        return (note, Coder.shared.codes(for: note, request: request, transcript: transcript))
     }
 
     /// What the coder is told beside the note.
