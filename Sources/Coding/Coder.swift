@@ -42,6 +42,18 @@ public struct Coder: Sendable {
 
     /// The codes for a note.
     public func codes(for note: Note, request: Request = Request()) -> BillingCodes {
+        codes(for: note, request: request, read: nil)
+    }
+
+    /// The codes for a note whose transcript the caller has read already (the note writer's own reading of
+    /// `request.transcript`): the same codes as ``codes(for:request:)``, without reading the transcript a second
+    /// time. `transcript` is used only when it holds the very text of `request.transcript` (byte for byte) and the
+    /// default limits accept it, as they would when the coder read it itself; otherwise the text is read again.
+    public func codes(for note: Note, request: Request, transcript: Transcript) -> BillingCodes {
+        codes(for: note, request: request, read: transcript)
+    }
+
+    private func codes(for note: Note, request: Request, read: Transcript?) -> BillingCodes {
         if note.specialty == .veterinary {
             return BillingCodes(notices: [
                 "Veterinary notes get no billing codes here: ICD-10-CM, CPT and HCPCS describe human patients and services."
@@ -50,7 +62,16 @@ public struct Coder: Sendable {
         let medications =
             request.medications
             + note.entities.filter { $0.kind == .medication && !$0.negated && $0.context == nil }.map(\.name)
-        let transcript = request.transcript.flatMap { text in text.utf8.count <= 4 << 20 ? try? Transcript(text) : nil }
+        let transcript = request.transcript.flatMap { text -> Transcript? in
+            guard text.utf8.count <= 4 << 20 else { return nil }
+            let limits = Transcript.Limits.default
+            if let read, (limits.minimumCharacters...limits.maximumCharacters).contains(read.characterCount),
+                read.text.utf8.elementsEqual(text.utf8)
+            {
+                return read
+            }
+            return try? Transcript(text)
+        }
         let announced = transcript.map(Self.announcedAssessment(in:)) ?? []
         let spoken = note.transcriptKind == .dialogue ? transcript.map(Self.spokenAssessment(in:)) ?? [] : []
         let age = request.age ?? transcript.flatMap { Self.statedAge(in: $0.text) }

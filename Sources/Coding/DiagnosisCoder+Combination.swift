@@ -514,7 +514,7 @@ extension DiagnosisCoder {
 
     /// Ranks codes: the main reason for the visit first (the condition the chief complaint names, otherwise the
     /// first one assessed), then conditions in the order assessed, then status and history codes.
-    func ranked(_ candidates: [Candidate], note: Note) -> [DiagnosisCode] {
+    func ranked(_ candidates: [Candidate], note: Note, memo: MentionMemo) -> [DiagnosisCode] {
         let complaint = note.statements.first { $0.section == .subjective }
         var chiefCodes = Set<String>()
         // A complaint named vaguely (`depression`, `anxiety`: unspecified codes) covers the conditions of its section
@@ -523,7 +523,7 @@ extension DiagnosisCoder {
         var chiefExplained: [String] = []
         if let complaint {
             for words in Self.clauses(of: complaint.text) {
-                for mention in mentions(in: words) where !mention.negated {
+                for mention in memo.mentions(in: words) where !mention.negated {
                     chiefCodes.insert(mention.target.code.category)
                     // A complaint that is a symptom of a coded diagnosis (`two days of fever` with influenza) makes
                     // that diagnosis the visit's reason.

@@ -54,7 +54,8 @@ extension DiagnosisCoder {
     /// failing that, from a statement that names the problem's topic beside its drug (`your blood pressure, you're
     /// on lisinopril`).
     func managedConditions(
-        in sentences: [VisitSentence], medications: [String], coded: [Candidate], startOrder: Int
+        in sentences: [VisitSentence], medications: [String], coded: [Candidate], startOrder: Int,
+        memo: MentionMemo
     ) -> [Candidate] {
         let taken = Set(medications.flatMap { SearchTerms.words($0) })
         var wanted: [(problem: ManagedProblem, drugs: [String])] = []
@@ -80,7 +81,7 @@ extension DiagnosisCoder {
         }
         for (statement, clauses) in sentences.map({ ($0.statement, $0.clauses) }) where !wanted.isEmpty {
             for words in clauses {
-                for mention in mentions(in: words) {
+                for mention in memo.mentions(in: words) {
                     order += 1
                     guard !mention.negated, !mention.uncertain, !mention.hypothetical, !mention.family,
                         !mention.resolved,
@@ -104,7 +105,9 @@ extension DiagnosisCoder {
                 }
             }
         }
-        for statement in sentences.map(\.statement) where !wanted.isEmpty {
+        // Only a problem named by a topic is looked for by its topic: the sentences are not split into words for
+        // the others.
+        for statement in sentences.map(\.statement) where wanted.contains(where: { !$0.problem.topic.isEmpty }) {
             let words = SearchTerms.words(statement.text)
             guard
                 let index = wanted.firstIndex(where: { problem, drugs in
@@ -122,13 +125,15 @@ extension DiagnosisCoder {
     }
 
     /// The family history of cancer (Z80) the visit's sentences state, each code once, unless the candidates have it.
-    func familyCancers(in sentences: [VisitSentence], coded: [Candidate], startOrder: Int) -> [Candidate] {
+    func familyCancers(
+        in sentences: [VisitSentence], coded: [Candidate], startOrder: Int, memo: MentionMemo
+    ) -> [Candidate] {
         var found: [Candidate] = []
         var order = startOrder
         for (statement, clauses) in sentences.map({ ($0.statement, $0.clauses) }) {
             // Only a clause that names a relative is searched for conditions.
             for words in clauses where Self.occurs(Self.cues.relativeBefore, in: words, 0..<words.count) {
-                for mention in mentions(in: words) {
+                for mention in memo.mentions(in: words) {
                     order += 1
                     guard mention.family, !mention.negated, !mention.uncertain, !mention.hypothetical,
                         mention.target.code.category.hasPrefix("C"),

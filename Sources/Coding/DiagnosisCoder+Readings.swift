@@ -29,7 +29,7 @@ extension DiagnosisCoder {
     /// nor any sentence of the visit has hypertension (a relative's, a doubted or a denied one aside), and the
     /// patient is not a child (a child's pressure is judged by percentile, not by these figures).
     func elevatedReading(
-        note: Note, visit: [VisitSentence], coded: [Candidate], childAge: Bool, order: Int
+        note: Note, visit: [VisitSentence], coded: [Candidate], childAge: Bool, order: Int, memo: MentionMemo
     ) -> Candidate? {
         guard !childAge, !coded.contains(where: { Self.isHypertensive($0.code) || $0.code.compactCode == "R030" })
         else { return nil }
@@ -46,7 +46,7 @@ extension DiagnosisCoder {
         guard let reading, let value = reading.value, let code = codeSet.code("R03.0") else { return nil }
         for sentence in visit {
             for words in sentence.clauses {
-                let affirmed = mentions(in: words).contains { mention in
+                let affirmed = memo.mentions(in: words).contains { mention in
                     Self.isHypertensive(mention.target.code) && !mention.negated && !mention.uncertain
                         && !mention.hypothetical && !mention.family
                 }

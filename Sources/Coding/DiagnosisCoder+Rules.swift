@@ -66,8 +66,11 @@ extension DiagnosisCoder {
         let visitReasons =
             Array(reasons) + statedReasons.enumerated().map { (offset: reasonStart + $0.offset, element: $0.element) }
         let coded = statements + said + visitReasons
+        // The coded statements and the visit's sentences say many clauses twice or more (a spoken assessment is also
+        // a sentence of the visit): each clause's conditions are read once for all the passes below.
+        let memo = MentionMemo(coder: self)
         let read = coded.map { _, statement in
-            Self.clauses(of: statement.text).map { words in (words, mentions(in: words)) }
+            Self.clauses(of: statement.text).map { words in (words, memo.mentions(in: words)) }
         }
         var doubted = Set<String>()
         for clauses in read.prefix(statements.count + said.count) {
@@ -363,7 +366,7 @@ extension DiagnosisCoder {
                 uncertainWithoutSymptoms.isEmpty
                 ? "presenting symptom (no diagnosis in the assessment)"
                 : "presenting symptom, coded because the diagnosis is uncertain (\(uncertainWithoutSymptoms.joined(separator: ", ")))"
-            candidates.append(contentsOf: presentingSymptoms(of: note, reason: reason, startOrder: order))
+            candidates.append(contentsOf: presentingSymptoms(of: note, reason: reason, startOrder: order, memo: memo))
         }
         // A visit that follows up a condition treated and resolved (guideline IV.O, Z09 with its history code).
         let followsUp =
@@ -418,11 +421,11 @@ extension DiagnosisCoder {
         }
         let visitRead = Self.read(visit)
         candidates += managedConditions(
-            in: visitRead, medications: medications, coded: candidates, startOrder: order + 1)
-        candidates += familyCancers(in: visitRead, coded: candidates, startOrder: order + 1)
+            in: visitRead, medications: medications, coded: candidates, startOrder: order + 1, memo: memo)
+        candidates += familyCancers(in: visitRead, coded: candidates, startOrder: order + 1, memo: memo)
         withAbdominalSite(&candidates, visit: visitRead)
         if let reading = elevatedReading(
-            note: note, visit: visitRead, coded: candidates, childAge: childAge, order: order + 1)
+            note: note, visit: visitRead, coded: candidates, childAge: childAge, order: order + 1, memo: memo)
         {
             candidates.append(reading)
         }
@@ -466,7 +469,7 @@ extension DiagnosisCoder {
         withSideFromVisit(&candidates, visit: visitRead)
         withExacerbation(&candidates)
         withGestation(&candidates, visit: visitRead, planWords: planWords)
-        return ranked(candidates, note: note)
+        return ranked(candidates, note: note, memo: memo)
     }
 
     /// Statements in the order of the transcript words they come from (the note's order where they start at the
@@ -601,13 +604,13 @@ extension DiagnosisCoder {
     }
 
     /// The symptoms the subjective section documents (not denied, not hypothetical), at most three.
-    func presentingSymptoms(of note: Note, reason: String, startOrder: Int) -> [Candidate] {
+    func presentingSymptoms(of note: Note, reason: String, startOrder: Int, memo: MentionMemo) -> [Candidate] {
         var found: [Candidate] = []
         var order = startOrder
         // The presenting symptoms are in the opening statements of the history.
         for statement in note.statements.lazy.filter({ $0.section == .subjective }).prefix(12) {
             for words in Self.clauses(of: statement.text) {
-                for mention in mentions(in: words) {
+                for mention in memo.mentions(in: words) {
                     order += 1
                     guard found.count < 3, !mention.negated, !mention.hypothetical, !mention.family,
                         !mention.historical, !mention.uncertain, mention.target.traits.contains(.symptom),

@@ -25,12 +25,30 @@ public struct EncounterNoteWriter: Sendable {
     /// The billing codes of `note`, when the encounter asks for them.
     public func codes(for note: Note, encounter: Encounter, at date: Date = Date()) -> BillingCodes? {
         guard encounter.options.includeBillingCodes else { return nil }
-        return Coder.shared.codes(
-            for: note,
-            request: Coder.Request(
-                patient: encounter.options.patientStatus.flatMap(VisitLevel.Patient.init(rawValue:)),
-                medications: encounter.context.medications, age: age(of: encounter, at: date),
-                transcript: encounter.transcript.text))
+        return Coder.shared.codes(for: note, request: codingRequest(for: encounter, at: date))
+    }
+
+    /// The note of `encounter` and its billing codes (when the encounter asks for them): what ``note(for:at:)`` and
+    /// ``codes(for:encounter:at:)`` give, with the transcript read once for both.
+    public func noteAndCodes(for encounter: Encounter, at date: Date = Date()) throws(TranscriptError) -> (
+        note: Note, codes: BillingCodes?
+    ) {
+        let transcript = try Transcript(encounter.transcript.text, limits: writer.limits)
+        let note = writer.note(
+            transcript: transcript, specialty: Specialty(rawValue: encounter.specialty) ?? .generic,
+            template: NoteTemplate(rawValue: encounter.template) ?? .standard,
+            context: context(of: encounter, at: date))
+        guard encounter.options.includeBillingCodes else { return (note, nil) }
+        let request = codingRequest(for: encounter, at: date)
+        return (note, Coder.shared.codes(for: note, request: request, transcript: transcript))
+    }
+
+    /// What the coder is told beside the note.
+    func codingRequest(for encounter: Encounter, at date: Date) -> Coder.Request {
+        Coder.Request(
+            patient: encounter.options.patientStatus.flatMap(VisitLevel.Patient.init(rawValue:)),
+            medications: encounter.context.medications, age: age(of: encounter, at: date),
+            transcript: encounter.transcript.text)
     }
 
     /// The note engine's context: age, sex (HL7 administrative sex F or M), medications, allergies and history.

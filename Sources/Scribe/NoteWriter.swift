@@ -22,6 +22,15 @@ public struct NoteWriter: Sendable {
         context: NoteContext = .none
     ) throws(TranscriptError) -> Note {
         let transcript = try Transcript(text, limits: limits)
+        return note(transcript: transcript, specialty: specialty, template: template, context: context)
+    }
+
+    /// Writes the note of a transcript already read (with ``limits``, as the method above reads its text), so that
+    /// a caller that also codes the note reads the transcript once.
+    public func note(
+        transcript: Transcript, specialty: Specialty = .generic, template: NoteTemplate = .standard,
+        context: NoteContext = .none
+    ) -> Note {
         let extraction = EntityExtractor(knownMedications: context.medications, knownProblems: context.history)
             .extract(from: transcript)
         let entities = extraction.entities
@@ -617,7 +626,9 @@ public struct NoteWriter: Sendable {
                     // The examiner narrating the next step (`Do a focused exam on that right elbow.`) is no finding.
                     if ClinicalStyle.isExaminerNarration(condensed) { continue }
                     // Where or how the examiner looked, with no finding (`On her chest.`), unless it names one.
-                    if ClinicalStyle.isBareSetting(condensed), !Self.anyStart(in: sentence.range, sorted: clinicalStarts) {
+                    if ClinicalStyle.isBareSetting(condensed),
+                        !Self.anyStart(in: sentence.range, sorted: clinicalStarts)
+                    {
                         continue
                     }
                 }

@@ -135,6 +135,9 @@ public struct Transcript: Sendable {
             kind == .dialogue ? Self.joiningInterrupted(sentences, turns: turns, scalars: scalars) : sentences
     }
 
+    /// How many characters (Unicode scalars) the transcript has: what its ``Limits`` were checked against.
+    public var characterCount: Int { scalars.count }
+
     /// The text at scalar offsets.
     public func text(in range: Range<Int>) -> String {
         let clamped = range.clamped(to: 0..<scalars.count)

@@ -1,3 +1,4 @@
+import Coding
 import Delivery
 import EncounterModel
 import Foundation
@@ -498,12 +499,12 @@ struct EncounterPipeline: Sendable {
     func makeNote(_ encounter: Encounter) -> Result<OutboxNote, PipelineFailure> {
         let now = Date()
         let note: Note
+        let codes: BillingCodes?
         do {
-            note = try writer.note(for: encounter, at: now)
+            (note, codes) = try writer.noteAndCodes(for: encounter, at: now)
         } catch {
             return .failure(PipelineFailure("the transcript cannot be used: \(error.reason)"))
         }
-        let codes = writer.codes(for: note, encounter: encounter, at: now)
         let record = NoteRecord(
             id: "note_" + Hex.random(16), createdAt: now, encounter: encounter, note: note, codes: codes,
             mapping: mapping)
