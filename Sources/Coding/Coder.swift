@@ -61,7 +61,7 @@ public struct Coder: Sendable {
                     return NoteStatement(section: .subjective, text: sentence.text, evidence: [sentence.range])
                 }
             } ?? note.statements.filter { $0.section == .subjective }
-        let statedReasons = transcript.map(Self.statedVisitReasons(in:)) ?? []
+        let statedReasons = transcript.map { Self.statedVisitReasons(in: $0, diagnoses: diagnoses) } ?? []
         let icd10 = diagnoses.codes(
             for: note, medications: medications, announced: announced, spoken: spoken, visit: visit,
             statedReasons: statedReasons,
@@ -131,6 +131,18 @@ extension Coder {
             statements.append(NoteStatement(section: .assessment, text: sentence.text, evidence: [sentence.range]))
             if statements.count >= 60 { break }
         }
+        guard statements.isEmpty else { return statements }
+        // A visit whose examination is never announced (`lungs are clear today`, `the ekg shows ...`, straight to
+        // `so this is strep throat`): the clinician's statements of the visit's second half, where a recorded visit
+        // gives its findings and what they make of them, the history being asked first.
+        let sentences = transcript.sentences
+        for sentence in sentences[(sentences.count / 2)...]
+        where (sentence.speaker == .clinician || sentence.speaker == .narrator)
+            && !Self.endsWithQuestionMark(sentence.text)
+        {
+            statements.append(NoteStatement(section: .assessment, text: sentence.text, evidence: [sentence.range]))
+            if statements.count >= 60 { break }
+        }
         return statements
     }
 
@@ -138,11 +150,18 @@ extension Coder {
     static let openingSentences = 12
 
     /// The transcript's opening sentences that say what the visit is for (`just here for his yearly checkup and his
-    /// flu shot`), whoever says them, as statements of the history; questions aside.
-    static func statedVisitReasons(in transcript: Transcript) -> [NoteStatement] {
-        transcript.sentences.prefix(openingSentences).filter { !endsWithQuestionMark($0.text) }.map {
-            NoteStatement(section: .subjective, text: $0.text, evidence: [$0.range])
-        }.filter(DiagnosisCoder.statesVisitReason).prefix(2).map { $0 }
+    /// flu shot`), whoever says them, as statements of the history; questions aside, unless the answer confirms
+    /// them. A sentence that names the examination the visit is (`so this is your postpartum checkup`, `this is
+    /// his nine month well visit , right ?` / `yes`) says it too, without `here for`.
+    static func statedVisitReasons(in transcript: Transcript, diagnoses: DiagnosisCoder) -> [NoteStatement] {
+        let opening = transcript.sentences.prefix(openingSentences)
+        return opening.indices.compactMap { index in
+            let sentence = transcript.sentences[index]
+            let statement = NoteStatement(section: .subjective, text: sentence.text, evidence: [sentence.range])
+            if !endsWithQuestionMark(sentence.text) && DiagnosisCoder.statesVisitReason(statement) { return statement }
+            return isStated(at: index, in: transcript.sentences) && diagnoses.namesVisitExamination(statement)
+                ? statement : nil
+        }.prefix(2).map { $0 }
     }
 
     /// Words a patient confirms what they were asked with (as `words(_:)` reads them: `uh-huh` is two words there).

@@ -169,10 +169,14 @@ extension DiagnosisCoder {
                         !wider.0.title.lowercased().hasPrefix("other "),
                         // A side or a general word alone (`osteoarthritis`, said beside `right knee`; `acute`
                         // beside `acute bronchitis`), or the words of another condition the clause names, name no
-                        // sibling.
+                        // sibling; the words of the same condition named again after it in other words (`an ear
+                        // infection , a suppurative otitis media`) do.
                         wider.1.contains(where: { position in
                             position < words.count && !Self.weakSiblingWords.contains(words[position])
-                                && !mentions.indices.contains { $0 != index && mentions[$0].words.contains(position) }
+                                && !mentions.indices.contains {
+                                    $0 != index && mentions[$0].words.contains(position)
+                                        && ($0 < index || mentions[$0].target.code.category != scope.category)
+                                }
                                 // The name of a test (`the strep test`) says what was looked for, not found.
                                 && !(position + 1 < words.count && Self.testNames.contains(words[position + 1]))
                         }),
@@ -420,6 +424,7 @@ extension DiagnosisCoder {
         candidates += managedConditions(
             in: visitRead, medications: medications, coded: candidates, startOrder: order + 1)
         candidates += familyCancers(in: visitRead, coded: candidates, startOrder: order + 1)
+        candidates += historiesInPassing(in: visitRead, coded: candidates, startOrder: order + 1)
         withAbdominalSite(&candidates, visit: visitRead)
         if let reading = elevatedReading(
             note: note, visit: visitRead, coded: candidates, childAge: childAge, order: order + 1)

@@ -176,6 +176,12 @@ struct DiagnosisCoder: Sendable {
     /// Words before a condition that say its treatment is over (`after completed treatment of`).
     static let resolvedBefore: CueList = phrases(
         "completed treatment of", "completed treatment for", "after treatment of", "after treatment for")
+    /// Words after a condition that say it cleared (`the infection cleared up`, `has cleared`).
+    static let clearedAfter: CueList = phrases(
+        "cleared up", "has cleared", "have cleared", "had cleared", "completely cleared", "fully cleared",
+        "all cleared up")
+    /// Words that say a condition went away without treatment.
+    static let byItself: CueList = phrases("on its own", "by itself", "without treatment", "without antibiotics")
     static let vaccinationAfter: CueList = phrases(
         "vaccine", "vaccines", "vaccination", "immunization", "shot", "shots", "booster", "toxoid")
 
@@ -309,6 +315,12 @@ struct DiagnosisCoder: Sendable {
             {
                 found[index].resolved = true
                 found[index].historical = true
+            }
+            // `the pneumonia has completely cleared up`: over, after its treatment unless it cleared by itself.
+            if Self.occurs(Self.clearedAfter, in: words, restOfCondition) {
+                found[index].resolved = true
+                found[index].historical = true
+                found[index].lapsed = Self.occurs(Self.byItself, in: words, restOfCondition)
             }
             let next = (span.upperBound + 1)..<min(words.count, span.upperBound + 3)
             if Self.occurs(Self.vaccinationAfter, in: words, next) { found[index].negated = true }
@@ -514,6 +526,8 @@ struct DiagnosisCoder: Sendable {
         var other: Int32?
         var with: Int32?
         var neutral: Set<Int32>
+        /// Title words a code needs said (`longstanding`).
+        var statedOnly: Set<Int32>
         var regions: [(String, [Int32])]
 
         init(_ index: DiagnosisIndex) {
@@ -530,6 +544,7 @@ struct DiagnosisCoder: Sendable {
             other = index.number("other")
             with = index.number("with")
             neutral = Set(DiagnosisCoder.neutralWords.compactMap(index.number))
+            statedOnly = Set(["longstanding"].compactMap(index.number))
             regions = DiagnosisCoder.regionWords.map { said, written in (said, written.compactMap(index.number)) }
         }
     }
@@ -607,6 +622,10 @@ struct DiagnosisCoder: Sendable {
                     score += 0.2
                 } else if word == ids.other {
                     score -= 1.5
+                } else if ids.statedOnly.contains(word) {
+                    // A duration the title names (`longstanding persistent atrial fibrillation`) is the clinician's
+                    // to say: a code that needs it is chosen only when it is said, below the residual `other`.
+                    score -= 2
                 } else if !ids.neutral.contains(word) {
                     score -= 1
                 }
