@@ -80,8 +80,42 @@ public struct Coder: Sendable {
                     reason: "encounter for immunization: \(administration.reason)", evidence: administration.evidence,
                     traits: [.status]))
         }
+        // A vaccine the clinician gives today in words the product table does not name (`his hepatitis a shot
+        // today`, `the nurse will be in with her shots`).
+        if !codes.icd10.contains(where: { $0.code == "Z23" }),
+            let given = Self.vaccinationGiven(in: spoken + note.statements.filter { $0.section == .plan }),
+            let vaccination = ICD10CM.shared.code("Z23")
+        {
+            codes.icd10.append(
+                DiagnosisCode(
+                    code: vaccination.code, description: vaccination.title, confidence: 0.7,
+                    rank: codes.icd10.count + 1, reason: "encounter for immunization: a vaccine given at the visit",
+                    evidence: [CodeEvidence(section: given.section, statement: given.text, ranges: given.evidence)],
+                    traits: [.status]))
+        }
         Self.addAllergyStatus(from: note, to: &codes)
         return codes
+    }
+}
+
+extension Coder {
+    /// Words that put a vaccine at this visit (`today`, `the nurse will give`, `before you leave`).
+    static let givenToday: Set<String> = ["today", "nurse", "leave", "gave", "given", "administered"]
+    /// Words that make a vaccine another visit's, another place's, or declined.
+    static let notGivenHere: Set<String> = [
+        "not", "no", "declined", "declines", "refused", "next", "pharmacy", "later", "already", "wait", "if",
+        "didn't", "don't", "won't", "last", "ago", "defer", "deferred",
+    ]
+
+    /// The first statement that gives a vaccine at the visit: a vaccination word with a word that puts it today,
+    /// none that puts it elsewhere or declines it; questions aside.
+    static func vaccinationGiven(in statements: [NoteStatement]) -> NoteStatement? {
+        statements.first { statement in
+            guard !endsWithQuestionMark(statement.text) else { return false }
+            let said = words(statement.text)
+            return said.contains(where: DiagnosisCoder.vaccinationWords.contains) && said.contains(where: givenToday.contains)
+                && !said.contains(where: notGivenHere.contains)
+        }
     }
 }
 

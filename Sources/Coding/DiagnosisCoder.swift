@@ -74,7 +74,7 @@ struct DiagnosisCoder: Sendable {
         }
         func flushClause() {
             flushWord()
-            if !words.isEmpty { clauses.append(Self.numberedStages(words)) }
+            if !words.isEmpty { clauses.append(Self.nerveDamage(Self.numberedStages(words))) }
             words = []
         }
         func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || byte >= 0x80 }
@@ -136,6 +136,32 @@ struct DiagnosisCoder: Sendable {
                 index += 1
             }
             result.append(stage)
+        }
+        return result
+    }
+
+    /// Damaged nerves said in lay words, and where: `nerve damage` is a neuropathy, and a neuropathy of both feet,
+    /// of the feet or of the hands and feet (`the nerve damage in your feet`, `neuropathy in both feet`) is a
+    /// polyneuropathy, as the index names it (Diabetes, with, polyneuropathy).
+    static func nerveDamage(_ words: [String]) -> [String] {
+        guard words.contains("neuropathy") || words.contains("nerve") else { return words }
+        var result: [String] = []
+        var index = 0
+        while index < words.count {
+            if words[index] == "nerve", index + 1 < words.count, words[index + 1] == "damage" {
+                result.append("neuropathy")
+                index += 2
+            } else {
+                result.append(words[index])
+                index += 1
+            }
+        }
+        for position in result.indices where result[position] == "neuropathy" {
+            let after = result[(position + 1)...].prefix(5)
+            if after.contains("feet") || after.contains("stocking") || after.contains("legs") {
+                // `peripheral neuropathy in both feet`: the polyneuropathy is the peripheral one.
+                result[position] = "polyneuropathy"
+            }
         }
         return result
     }
