@@ -159,14 +159,17 @@ extension DiagnosisCoder {
                     var chosen = chooseAll(within: scope, context: context)
                     // A phrase that names the unspecified code (`acute sinus infection`: J01.90) said with words
                     // that name a sibling in its category (`in your maxillary sinuses`: J01.00).
-                    if scope.isBillable, Self.isUnspecified(scope),
+                    // So does an unspecified subcategory (`ear infection`: H66.9) said with words of a sibling
+                    // (`a suppurative otitis media`: H66.00-), and a residual `Other ...` code whose words are said
+                    // (`your afib has become persistent`: I48.19).
+                    if scope.isBillable || chosen.count == 1, Self.isUnspecified(scope),
                         !Concepts.upgrades.contains(where: { $0.code == scope.code }),
                         // Depression's episode (single or recurrent, and its severity) has its own rules.
                         !Self.unspecifiedDepression.contains(scope.compactCode),
                         let category = codeSet.code(scope.category), category != scope,
                         let wider = choose(within: category, context: context), wider.0 != scope,
+                        !chosen.contains(where: { $0.0 == wider.0 }), !wider.0.code.hasPrefix(scope.code),
                         !Self.isUnspecified(wider.0) || wider.0.parent != scope.parent,
-                        !wider.0.title.lowercased().hasPrefix("other "),
                         // A side or a general word alone (`osteoarthritis`, said beside `right knee`; `acute`
                         // beside `acute bronchitis`), or the words of another condition the clause names, name no
                         // sibling; the words of the same condition named again after it in other words (`an ear
