@@ -139,7 +139,6 @@ extension DiagnosisCoder {
         }
         withAdditionalCodes(&candidates, drugs: drugs, planWords: planWords)
         withLongTermDrugs(&candidates, medications: medications, clauses: planWords + noteClauses)
-        withContraceptivePill(&candidates, clauses: planWords + noteClauses + medications.map(SearchTerms.words))
         // Type 1 diabetes is treated with insulin by definition: no long-term insulin code beside it (I.C.4.a.3).
         if first(["E10"]) != nil { candidates.removeAll { $0.code.compactCode == "Z794" } }
         // A diabetic complication of unstated type (E11 by default, I.C.4.a.2) in a patient whose diabetes is stated

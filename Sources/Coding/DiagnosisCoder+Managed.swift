@@ -151,7 +151,9 @@ extension DiagnosisCoder {
                 let said = words + answer
                 let treatedAndGone =
                     Self.occurs(Self.cancerGoneCues, in: said, 0..<said.count)
-                    || Self.occurs(Self.cancerTreatedCues, in: said, 0..<said.count)
+                    || Self.occurs(Self.clearSinceCues, in: said, 0..<said.count)
+                    || (Self.occurs(Self.cancerTreatedCues, in: said, 0..<said.count)
+                        || Self.occurs(Self.takenOutCues, in: said, 0..<said.count))
                         && (Self.saysLongAgo(said, 0..<said.count) || said.contains("since"))
                 for mention in mentions
                 where !mention.negated && !mention.uncertain && !mention.hypothetical && !mention.family {
@@ -202,6 +204,12 @@ extension DiagnosisCoder {
         if sides.contains("left") { return base + "2" }
         return base + "9"
     }
+
+    /// A cancer said to be clear since its treatment (`i've been clear since`, `cured`).
+    static let clearSinceCues: CueList = phrases(
+        "been clear", "clear since", "all clear ever since", "been fine since", "cured", "no sign of it")
+    /// A cancer's operation said in lay words (`they took out part of my colon`).
+    static let takenOutCues: CueList = phrases("took out", "taken out", "cut out", "operated", "operation")
 
     /// Words that make a joint replacement a plan or an option, not one done.
     static let jointPlanWords: Set<String> = [

@@ -501,6 +501,9 @@ extension DiagnosisCoder {
         candidates = combined(
             candidates, medications: medications, planWords: planWords, noteClauses: noteClauses,
             examClauses: examClauses)
+        withContraceptivePill(
+            &candidates,
+            clauses: planWords + noteClauses + visitRead.flatMap(\.clauses) + medications.map(SearchTerms.words))
         withUrinarySymptoms(&candidates, note: note)
         withSideFromVisit(&candidates, visit: visitRead)
         withExacerbation(&candidates)
