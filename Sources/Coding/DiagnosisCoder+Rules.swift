@@ -174,6 +174,14 @@ extension DiagnosisCoder {
                         // beside `acute bronchitis`), or the words of another condition the clause names, name no
                         // sibling; the words of the same condition named again after it in other words (`an ear
                         // infection , a suppurative otitis media`) do.
+                        // An unspecified subcategory takes a sibling only from the same condition named again.
+                        scope.isBillable
+                            || wider.1.contains(where: { position in
+                                mentions.indices.contains {
+                                    $0 > index && mentions[$0].words.contains(position)
+                                        && mentions[$0].target.code.category == scope.category
+                                }
+                            }),
                         wider.1.contains(where: { position in
                             position < words.count && !Self.weakSiblingWords.contains(words[position])
                                 && !mentions.indices.contains {
@@ -506,6 +514,7 @@ extension DiagnosisCoder {
             clauses: planWords + noteClauses + visitRead.flatMap(\.clauses) + medications.map(SearchTerms.words))
         withUrinarySymptoms(&candidates, note: note)
         withSideFromVisit(&candidates, visit: visitRead)
+        withSpecificityFromVisit(&candidates, visit: visitRead)
         withExacerbation(&candidates)
         withGestation(&candidates, visit: visitRead, planWords: planWords)
         return ranked(candidates, note: note)

@@ -176,4 +176,17 @@ struct ConversationClassCodingTests {
         #expect(codes.contains("E11.42"), "\(codes)")
         #expect(DiagnosisCoder.nerveDamage(["nerve", "damage", "in", "his", "feet"]) == ["polyneuropathy", "in", "his", "feet"])
     }
+
+    @Test("an unspecified code takes the kind the visit names the same condition elsewhere")
+    func specificityFromTheVisit() throws {
+        let codes = try dialogueICD10(
+            """
+            [doctor] hi ruth , you're here to follow up on your paroxysmal afib after we started the blood thinner .
+            [patient] yes , i've had one short spell of fluttering since then .
+            [doctor] let me listen to your heart . regular rate and rhythm today .
+            [doctor] so for your atrial fibrillation , keep taking the apixaban twice a day and the metoprolol .
+            """)
+        #expect(codes.contains("I48.0"), "\(codes)")
+        #expect(!codes.contains("I48.91"), "\(codes)")
+    }
 }
