@@ -146,8 +146,10 @@ extension DiagnosisCoder {
         for (index, sentence) in sentences.enumerated() {
             // The answer to a confirmed question says when (`yes , about five years ago`).
             let answer = index + 1 < sentences.count ? Array(sentences[index + 1].clauses.joined()) : []
-            for words in sentence.clauses {
-                let mentions = mentions(in: words)
+            // Only clauses with a word such a history needs are searched (the search is the pass's cost).
+            for words in sentence.clauses
+            where words.contains(where: Self.passingHistoryWords.contains) || Self.replacedJoint(words) != nil {
+                let mentions = mentions(in: words, keeping: Self.passingHistoryKind)
                 let said = words + answer
                 let treatedAndGone =
                     Self.occurs(Self.cancerGoneCues, in: said, 0..<said.count)
@@ -204,6 +206,18 @@ extension DiagnosisCoder {
         if sides.contains("left") { return base + "2" }
         return base + "9"
     }
+
+    /// The conditions whose history `historiesInPassing` codes: cancers and urinary stones.
+    static func passingHistoryKind(_ target: DiagnosisIndex.Target) -> Bool {
+        target.code.compactCode.hasPrefix("C") || target.code.category == "N20"
+    }
+
+    /// Words without which a clause names no cancer and no urinary stone.
+    static let passingHistoryWords: Set<String> = [
+        "cancer", "cancers", "carcinoma", "melanoma", "lymphoma", "leukemia", "tumor", "tumour", "malignancy",
+        "malignant", "sarcoma", "myeloma", "neoplasm", "seminoma", "glioma", "bcc", "scc", "stone", "stones",
+        "calculus", "calculi", "nephrolithiasis", "urolithiasis", "lithiasis",
+    ]
 
     /// A cancer said to be clear since its treatment (`i've been clear since`, `cured`).
     static let clearSinceCues: CueList = phrases(

@@ -58,6 +58,9 @@ extension DiagnosisCoder {
         }
     }
 
+    /// Categories with more billable codes than this (injuries by encounter) are not searched for a kind.
+    static let siblingLimit = 120
+
     /// Replaces each candidate coded `unspecified` with the specified code of its category that the visit's own
     /// words give the same condition elsewhere (`here for follow-up of her paroxysmal atrial fibrillation` in the
     /// opening, `your atrial fibrillation` in the assessment: I48.0), when the visit gives exactly one; a relative's,
@@ -75,10 +78,22 @@ extension DiagnosisCoder {
         }
         guard !unspecified.isEmpty else { return }
         let categories = Set(unspecified.map { candidates[$0].code.category })
+        // Only clauses with a word a sibling's title has and the unspecified title lacks (`paroxysmal`, `mild`) can
+        // say more; the others are not searched (the search is the pass's cost).
+        var siblingWords = Set<String>()
+        for index in unspecified {
+            guard let category = codeSet.code(candidates[index].code.category) else { continue }
+            let siblings = category.billableDescendants
+            guard siblings.count <= Self.siblingLimit else { continue }
+            let own = Self.titleWords(candidates[index].code)
+            for sibling in siblings { siblingWords.formUnion(Self.titleWords(sibling).subtracting(own)) }
+        }
+        siblingWords.subtract(["other", "specified", "unspecified"])
+        guard !siblingWords.isEmpty else { return }
         var said: [String: Set<String>] = [:]
         for sentence in visit {
-            for words in sentence.clauses {
-                let found = mentions(in: words)
+            for words in sentence.clauses where words.contains(where: siblingWords.contains) {
+                let found = mentions(in: words, keeping: { categories.contains($0.code.category) })
                 for mention in found
                 where categories.contains(mention.target.code.category) && !mention.negated && !mention.uncertain
                     && !mention.hypothetical && !mention.family && !mention.historical && !mention.resolved

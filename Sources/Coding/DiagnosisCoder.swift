@@ -266,7 +266,10 @@ struct DiagnosisCoder: Sendable {
     }
 
     /// The conditions named in one clause, with their modifiers.
-    func mentions(in words: [String]) -> [Mention] {
+    ///
+    /// - Parameter keeping: when given, only the conditions it accepts are read for their context and returned (a
+    ///   pass over the whole visit that looks for a few kinds reads only those).
+    func mentions(in words: [String], keeping: ((DiagnosisIndex.Target) -> Bool)? = nil) -> [Mention] {
         // Sides are read as context, not as part of a condition's name (`left ankle sprain`), unless the
         // name has them (`left bundle branch block`): the longer match wins.
         let all = SearchTerms.terms(ofWords: words)
@@ -306,7 +309,8 @@ struct DiagnosisCoder: Sendable {
             found.append(Mention(target: target, words: mentioned))
             position = end + 1
         }
-        for index in found.indices {
+        // Every condition bounds its neighbours' context; only the kept ones are read.
+        for index in found.indices where keeping?(found[index].target) ?? true {
             let span = found[index].words
             // What the words around it say of it: the engine the note writer reads conditions with too. A hedged
             // impression (`I think this is a sprain`) is the clinician's diagnosis; a doubt is not.
@@ -414,6 +418,7 @@ struct DiagnosisCoder: Sendable {
             let between = lower..<upper
             if Self.occurs(Self.phrases("versus", "vs", "or"), in: words, between) { found[index].uncertain = true }
         }
+        if let keeping { found.removeAll { !keeping($0.target) } }
         return found
     }
 
