@@ -202,15 +202,20 @@ extension DiagnosisCoder {
     /// The examinations a visit is (preventive, gynecological, postpartum): their names say the visit's reason
     /// wherever the opening turns say them.
     static let visitExaminations: Set<String> = ["Z00", "Z01", "Z39"]
+    static let examinationWords: Set<String> = [
+        "physical", "exam", "examination", "checkup", "check", "visit", "well", "wellness", "maintenance",
+        "postpartum", "gynecologic", "gynecological", "preventive", "care",
+    ]
 
     /// Whether a statement names the examination the visit is (`this is your postpartum checkup`), not another
     /// visit's (`at your physical last year`) nor a plan for one.
     func namesVisitExamination(_ statement: NoteStatement) -> Bool {
         Self.clauses(of: statement.text).contains { words in
-            mentions(in: words).contains { mention in
-                Self.visitExaminations.contains(mention.target.code.category) && !mention.negated
-                    && !mention.hypothetical && !mention.family && !mention.uncertain && !mention.historical
-            }
+            // Only a clause with a word every such examination's name has is searched.
+            words.contains(where: Self.examinationWords.contains)
+                && mentions(in: words, keeping: { Self.visitExaminations.contains($0.code.category) }).contains {
+                    !$0.negated && !$0.hypothetical && !$0.family && !$0.uncertain && !$0.historical
+                }
         }
     }
 
