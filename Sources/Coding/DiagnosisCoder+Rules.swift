@@ -162,7 +162,12 @@ extension DiagnosisCoder {
                     // So does an unspecified subcategory (`ear infection`: H66.9) said with words of a sibling
                     // (`a suppurative otitis media`: H66.00-), and a residual `Other ...` code whose words are said
                     // (`your afib has become persistent`: I48.19).
-                    if scope.isBillable || chosen.count == 1, Self.isUnspecified(scope),
+                    if scope.isBillable
+                        || chosen.count == 1
+                            && mentions.indices.contains(where: {
+                                $0 > index && mentions[$0].target.code.category == scope.category
+                            }),
+                        Self.isUnspecified(scope),
                         !Concepts.upgrades.contains(where: { $0.code == scope.code }),
                         // Depression's episode (single or recurrent, and its severity) has its own rules.
                         !Self.unspecifiedDepression.contains(scope.compactCode),

@@ -557,8 +557,8 @@ struct DiagnosisCoder: Sendable {
         var other: Int32?
         var with: Int32?
         var neutral: Set<Int32>
-        /// Title words a code needs said (`longstanding`).
-        var statedOnly: Set<Int32>
+        /// A title word a code needs said.
+        var longstanding: Int32?
         var regions: [(String, [Int32])]
 
         init(_ index: DiagnosisIndex) {
@@ -575,7 +575,7 @@ struct DiagnosisCoder: Sendable {
             other = index.number("other")
             with = index.number("with")
             neutral = Set(DiagnosisCoder.neutralWords.compactMap(index.number))
-            statedOnly = Set(["longstanding"].compactMap(index.number))
+            longstanding = index.number("longstanding")
             regions = DiagnosisCoder.regionWords.map { said, written in (said, written.compactMap(index.number)) }
         }
     }
@@ -653,7 +653,7 @@ struct DiagnosisCoder: Sendable {
                     score += 0.2
                 } else if word == ids.other {
                     score -= 1.5
-                } else if ids.statedOnly.contains(word) {
+                } else if word == ids.longstanding {
                     // A duration the title names (`longstanding persistent atrial fibrillation`) is the clinician's
                     // to say: a code that needs it is chosen only when it is said, below the residual `other`.
                     score -= 2
