@@ -76,7 +76,8 @@ extension Coder {
         where question.speaker == .clinician && endsWithQuestionMark(question.text) {
             let asked = Self.words(question.text)
             guard asked.contains(where: smokingWords.contains),
-                asked.contains(where: { $0 == "you" || $0 == "you're" }),
+                // `do you smoke ?`, or a short question that can only be the patient's (`any tobacco ?`).
+                asked.contains(where: { $0 == "you" || $0 == "you're" }) || asked.count <= 4,
                 !asked.contains(where: othersSmoking.contains), !asked.contains(where: { $0.hasPrefix("vap") })
             else { continue }
             let answer = sentences[(index + 1)...].prefix { $0.speaker == .patient }.prefix(3)

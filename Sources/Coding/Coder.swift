@@ -82,7 +82,7 @@ public struct Coder: Sendable {
                     return NoteStatement(section: .subjective, text: sentence.text, evidence: [sentence.range])
                 }
             } ?? note.statements.filter { $0.section == .subjective }
-        let statedReasons = transcript.map(Self.statedVisitReasons(in:)) ?? []
+        let statedReasons = transcript.map { Self.statedVisitReasons(in: $0, diagnoses: diagnoses) } ?? []
         let icd10 = diagnoses.codes(
             for: note, medications: medications, announced: announced, spoken: spoken, visit: visit,
             statedReasons: statedReasons,
@@ -101,8 +101,42 @@ public struct Coder: Sendable {
                     reason: "encounter for immunization: \(administration.reason)", evidence: administration.evidence,
                     traits: [.status]))
         }
+        // A vaccine the clinician gives today in words the product table does not name (`his hepatitis a shot
+        // today`, `the nurse will be in with her shots`).
+        if !codes.icd10.contains(where: { $0.code == "Z23" }),
+            let given = Self.vaccinationGiven(in: spoken + note.statements.filter { $0.section == .plan }),
+            let vaccination = ICD10CM.shared.code("Z23")
+        {
+            codes.icd10.append(
+                DiagnosisCode(
+                    code: vaccination.code, description: vaccination.title, confidence: 0.7,
+                    rank: codes.icd10.count + 1, reason: "encounter for immunization: a vaccine given at the visit",
+                    evidence: [CodeEvidence(section: given.section, statement: given.text, ranges: given.evidence)],
+                    traits: [.status]))
+        }
         Self.addAllergyStatus(from: note, to: &codes)
         return codes
+    }
+}
+
+extension Coder {
+    /// Words that put a vaccine at this visit (`today`, `the nurse will give`, `before you leave`).
+    static let givenToday: Set<String> = ["today", "nurse", "leave", "gave", "given", "administered"]
+    /// Words that make a vaccine another visit's, another place's, or declined.
+    static let notGivenHere: Set<String> = [
+        "not", "no", "declined", "declines", "refused", "next", "pharmacy", "later", "already", "wait", "if",
+        "didn't", "don't", "won't", "last", "ago", "defer", "deferred",
+    ]
+
+    /// The first statement that gives a vaccine at the visit: a vaccination word with a word that puts it today,
+    /// none that puts it elsewhere or declines it; questions aside.
+    static func vaccinationGiven(in statements: [NoteStatement]) -> NoteStatement? {
+        statements.first { statement in
+            guard !endsWithQuestionMark(statement.text) else { return false }
+            let said = words(statement.text)
+            return said.contains(where: DiagnosisCoder.vaccinationWords.contains) && said.contains(where: givenToday.contains)
+                && !said.contains(where: notGivenHere.contains)
+        }
     }
 }
 
@@ -152,6 +186,18 @@ extension Coder {
             statements.append(NoteStatement(section: .assessment, text: sentence.text, evidence: [sentence.range]))
             if statements.count >= 60 { break }
         }
+        guard statements.isEmpty else { return statements }
+        // A visit whose examination is never announced (`lungs are clear today`, `the ekg shows ...`, straight to
+        // `so this is strep throat`): the clinician's statements of the visit's second half, where a recorded visit
+        // gives its findings and what they make of them, the history being asked first.
+        let sentences = transcript.sentences
+        for sentence in sentences[(sentences.count / 2)...]
+        where (sentence.speaker == .clinician || sentence.speaker == .narrator)
+            && !Self.endsWithQuestionMark(sentence.text)
+        {
+            statements.append(NoteStatement(section: .assessment, text: sentence.text, evidence: [sentence.range]))
+            if statements.count >= 60 { break }
+        }
         return statements
     }
 
@@ -159,11 +205,18 @@ extension Coder {
     static let openingSentences = 12
 
     /// The transcript's opening sentences that say what the visit is for (`just here for his yearly checkup and his
-    /// flu shot`), whoever says them, as statements of the history; questions aside.
-    static func statedVisitReasons(in transcript: Transcript) -> [NoteStatement] {
-        transcript.sentences.prefix(openingSentences).filter { !endsWithQuestionMark($0.text) }.map {
-            NoteStatement(section: .subjective, text: $0.text, evidence: [$0.range])
-        }.filter(DiagnosisCoder.statesVisitReason).prefix(2).map { $0 }
+    /// flu shot`), whoever says them, as statements of the history; questions aside, unless the answer confirms
+    /// them. A sentence that names the examination the visit is (`so this is your postpartum checkup`, `this is
+    /// his nine month well visit , right ?` / `yes`) says it too, without `here for`.
+    static func statedVisitReasons(in transcript: Transcript, diagnoses: DiagnosisCoder) -> [NoteStatement] {
+        let opening = transcript.sentences.prefix(openingSentences)
+        return opening.indices.compactMap { index in
+            let sentence = transcript.sentences[index]
+            let statement = NoteStatement(section: .subjective, text: sentence.text, evidence: [sentence.range])
+            if !endsWithQuestionMark(sentence.text) && DiagnosisCoder.statesVisitReason(statement) { return statement }
+            return isStated(at: index, in: transcript.sentences) && diagnoses.namesVisitExamination(statement)
+                ? statement : nil
+        }.prefix(2).map { $0 }
     }
 
     /// Words a patient confirms what they were asked with (as `words(_:)` reads them: `uh-huh` is two words there).

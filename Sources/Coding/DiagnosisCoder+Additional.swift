@@ -385,6 +385,37 @@ extension DiagnosisCoder {
         }
     }
 
+    /// A contraceptive pill the patient takes, said anywhere in the visit (`just my birth control pill`, `she's on
+    /// the pill`), with no contraception managed at the visit: long-term use of hormonal contraceptives (Z79.3).
+    func withContraceptivePill(_ candidates: inout [Candidate], clauses: [[String]]) {
+        guard !candidates.contains(where: { $0.code.category == "Z30" || $0.code.compactCode == "Z793" }) else {
+            return
+        }
+        let named = clauses.contains { words in
+            // Not a pill the plan is about to start or talks over (`we could try a birth control pill`).
+            guard !words.contains(where: { Self.startWords.contains($0) || Self.pillOptionWords.contains($0) }),
+                !Self.saysStopped(words)
+            else { return false }
+            return words.indices.contains { position in
+                let word = words[position]
+                if Self.oralContraceptiveBrands.contains(word) { return true }
+                guard word == "pill" || word == "pills" else { return false }
+                let before = words[max(0, position - 3)..<position]
+                // `my birth control pill`, `oral contraceptive pills`, `she's on the pill`.
+                return before.contains("contraceptive") || before.contains("control") && before.contains("birth")
+                    || position >= 2 && words[position - 2] == "on" && words[position - 1] == "the"
+            } && !words.contains(where: { ["not", "no", "off", "never"].contains($0) })
+        }
+        if named { append("Z79.3", to: &candidates, reason: "long-term (current) use of a hormonal contraceptive pill") }
+    }
+
+    /// Words that name an oral contraceptive.
+    static let oralContraceptiveBrands: Set<String> = [
+        "ocp", "ocps", "sprintec", "junel", "loestrin", "microgestin", "yaz", "yasmin", "seasonique",
+    ]
+    /// Words that make a pill an option talked over, not one taken.
+    static let pillOptionWords: Set<String> = ["consider", "option", "options", "could", "try", "if", "want"]
+
     /// Lower urinary tract symptoms by the words that say them (the symptoms N40.1 asks to be coded beside it).
     static let urinarySymptoms: [(words: [String], code: String)] = [
         (["nocturia"], "R35.1"), (["up", "at", "night"], "R35.1"), (["at", "night", "to", "urinate"], "R35.1"),

@@ -132,7 +132,7 @@ extension DiagnosisCoder {
         if drugs.contains(where: { Self.anticoagulants.contains($0) }),
             planWords.contains(where: { words in
                 words.contains("long") || words.contains("continue") || words.contains("chronic")
-                    || words.contains("on")
+                    || words.contains("on") || words.contains("keep") || words.contains("stay")
             })
         {
             append("Z79.01", to: &candidates, reason: "long-term anticoagulant use")

@@ -194,7 +194,30 @@ extension DiagnosisCoder {
     static let visitReasonPhrases = PhraseList([
         "here for", "presents for", "presented for", "seen for", "reason for visit", "comes in for", "came in for",
         "brought in for", "brought in by", "brought in today", "seen today for", "here today for", "presenting for",
+        // A return visit said to the patient (`you're back to follow up on the pneumonia`).
+        "back for", "back to follow up", "back to recheck", "in for a recheck", "in to follow up", "here to follow up",
+        "following up on", "in for your", "in for her", "in for his", "in today for",
     ])
+
+    /// The examinations a visit is (preventive, gynecological, postpartum): their names say the visit's reason
+    /// wherever the opening turns say them.
+    static let visitExaminations: Set<String> = ["Z00", "Z01", "Z39"]
+    static let examinationWords: Set<String> = [
+        "physical", "exam", "examination", "checkup", "check", "visit", "well", "wellness", "maintenance",
+        "postpartum", "gynecologic", "gynecological", "preventive", "care",
+    ]
+
+    /// Whether a statement names the examination the visit is (`this is your postpartum checkup`), not another
+    /// visit's (`at your physical last year`) nor a plan for one.
+    func namesVisitExamination(_ statement: NoteStatement) -> Bool {
+        Self.clauses(of: statement.text).contains { words in
+            // Only a clause with a word every such examination's name has is searched.
+            words.contains(where: Self.examinationWords.contains)
+                && mentions(in: words, keeping: { Self.visitExaminations.contains($0.code.category) }).contains {
+                    !$0.negated && !$0.hypothetical && !$0.family && !$0.uncertain && !$0.historical
+                }
+        }
+    }
 
     /// Acute events whose history has a code of its own (old myocardial infarction, history of stroke, of
     /// pulmonary embolism).

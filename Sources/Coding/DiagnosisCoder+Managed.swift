@@ -124,6 +124,116 @@ extension DiagnosisCoder {
         return found
     }
 
+    /// Personal histories and statuses said in passing anywhere in the visit, often in a question the patient
+    /// confirms (`and you've had kidney stones before ?` / `yes , the last one five years ago`, `you had breast
+    /// cancer , treated eight years ago`, `your left knee was replaced in 2019`), that the assessment does not name:
+    /// a cancer treated and gone (Z85), urinary stones had (Z87.442), a replaced knee or hip (Z96.64-, Z96.65-).
+    /// A relative's, a denied, doubted or planned one is not coded, nor one the visit codes as current.
+    func historiesInPassing(in sentences: [VisitSentence], coded: [Candidate], startOrder: Int) -> [Candidate] {
+        var found: [Candidate] = []
+        var order = startOrder
+        func add(_ code: String, _ statement: NoteStatement, _ reason: String) {
+            guard let history = codeSet.code(code), history.isBillable,
+                !(coded + found).contains(where: { $0.code.category == history.category })
+            else { return }
+            order += 1
+            found.append(
+                Candidate(
+                    code: history, confidence: 0.7, reason: reason,
+                    evidence: [
+                        CodeEvidence(section: statement.section, statement: statement.text, ranges: statement.evidence)
+                    ],
+                    order: order, traits: [.status]))
+        }
+        let codedCategories = Set(coded.map(\.code.category))
+        for (index, sentence) in sentences.enumerated() {
+            // The answer to a confirmed question says when (`yes , about five years ago`).
+            let answer = index + 1 < sentences.count ? Array(sentences[index + 1].clauses.joined()) : []
+            // Only clauses with a word such a history needs are searched (the search is the pass's cost).
+            for words in sentence.clauses
+            where words.contains(where: Self.passingHistoryWords.contains) || Self.replacedJoint(words) != nil {
+                let mentions = mentions(in: words, keeping: Self.passingHistoryKind)
+                let said = words + answer
+                let treatedAndGone =
+                    Self.occurs(Self.cancerGoneCues, in: said, 0..<said.count)
+                    || Self.occurs(Self.clearSinceCues, in: said, 0..<said.count)
+                    || (Self.occurs(Self.cancerTreatedCues, in: said, 0..<said.count)
+                        || Self.occurs(Self.takenOutCues, in: said, 0..<said.count))
+                        && (Self.saysLongAgo(said, 0..<said.count) || said.contains("since"))
+                for mention in mentions
+                where !mention.negated && !mention.uncertain && !mention.hypothetical && !mention.family {
+                    let code = mention.target.code
+                    let compact = code.compactCode
+                    guard !codedCategories.contains(code.category) else { continue }
+                    let name = words[mention.words].joined(separator: " ")
+                    if compact.hasPrefix("C"), treatedAndGone || mention.resolved,
+                        let history = Self.mapped(code, Concepts.historyCodes)
+                    {
+                        add(history.code, sentence.statement, "history of a cancer treated and gone, said in the visit: \"\(name)\"")
+                    } else if code.category == "N20",
+                        !coded.contains(where: { $0.code.category == "N13" }),
+                        mention.historical || said.contains("before") || Self.saysLongAgo(said, 0..<said.count)
+                    {
+                        add("Z87.442", sentence.statement, "history of urinary stones, said in the visit: \"\(name)\"")
+                    }
+                }
+                if let joint = Self.replacedJoint(words) {
+                    add(joint, sentence.statement, "a replaced joint the visit names: its status code")
+                }
+            }
+        }
+        return found
+    }
+
+    /// The status code of a knee or hip the clause says was replaced (`your left knee replacement`, `had her right
+    /// hip replaced`), by its side; nil for one planned or a relative's.
+    static func replacedJoint(_ words: [String]) -> String? {
+        guard let replaced = words.firstIndex(where: { ["replaced", "replacement", "arthroplasty"].contains($0) }),
+            !occurs(statusPlanCues, in: words, 0..<words.count), !occurs(cues.relativeBefore, in: words, 0..<words.count),
+            !words.contains(where: { Self.jointPlanWords.contains($0) })
+        else { return nil }
+        let near = words[max(0, replaced - 4)..<min(words.count, replaced + 4)]
+        let base: String
+        if near.contains("knee") || near.contains("knees") {
+            base = "Z96.65"
+        } else if near.contains("hip") || near.contains("hips") {
+            base = "Z96.64"
+        } else {
+            return nil
+        }
+        let sides = words[max(0, replaced - 6)..<min(words.count, replaced + 4)]
+        if sides.contains("both") || sides.contains("bilateral") || near.contains("knees") || near.contains("hips") {
+            return base + "3"
+        }
+        if sides.contains("right") { return base + "1" }
+        if sides.contains("left") { return base + "2" }
+        return base + "9"
+    }
+
+    /// The conditions whose history `historiesInPassing` codes: cancers and urinary stones.
+    static func passingHistoryKind(_ target: DiagnosisIndex.Target) -> Bool {
+        target.code.compactCode.hasPrefix("C") || target.code.category == "N20"
+    }
+
+    /// Words without which a clause names no cancer and no urinary stone.
+    static let passingHistoryWords: Set<String> = [
+        "cancer", "cancers", "carcinoma", "melanoma", "lymphoma", "leukemia", "tumor", "tumour", "malignancy",
+        "malignant", "sarcoma", "myeloma", "neoplasm", "seminoma", "glioma", "bcc", "scc", "stone", "stones",
+        "calculus", "calculi", "nephrolithiasis", "urolithiasis", "lithiasis",
+    ]
+
+    /// A cancer said to be clear since its treatment (`i've been clear since`, `cured`).
+    static let clearSinceCues: CueList = phrases(
+        "been clear", "clear since", "all clear ever since", "been fine since", "cured", "no sign of it")
+    /// A cancer's operation said in lay words (`they took out part of my colon`).
+    static let takenOutCues: CueList = phrases("took out", "taken out", "cut out", "operated", "operation")
+
+    /// Words that make a joint replacement a plan or an option, not one done.
+    static let jointPlanWords: Set<String> = [
+        "need", "needs", "will", "would", "if", "candidate", "consider", "revision", "option", "options", "eventual",
+        "eventually", "discussed", "someday", "future",
+    ]
+
     /// The family history of cancer (Z80) the visit's sentences state, each code once, unless the candidates have it.
     func familyCancers(
         in sentences: [VisitSentence], coded: [Candidate], startOrder: Int, memo: MentionMemo

@@ -162,20 +162,40 @@ extension DiagnosisCoder {
                     var chosen = chooseAll(within: scope, context: context)
                     // A phrase that names the unspecified code (`acute sinus infection`: J01.90) said with words
                     // that name a sibling in its category (`in your maxillary sinuses`: J01.00).
-                    if scope.isBillable, Self.isUnspecified(scope),
+                    // So does an unspecified subcategory (`ear infection`: H66.9) said with words of a sibling
+                    // (`a suppurative otitis media`: H66.00-), and a residual `Other ...` code whose words are said
+                    // (`your afib has become persistent`: I48.19).
+                    if scope.isBillable
+                        || chosen.count == 1
+                            && mentions.indices.contains(where: {
+                                $0 > index && mentions[$0].target.code.category == scope.category
+                            }),
+                        Self.isUnspecified(scope),
                         !Concepts.upgrades.contains(where: { $0.code == scope.code }),
                         // Depression's episode (single or recurrent, and its severity) has its own rules.
                         !Self.unspecifiedDepression.contains(scope.compactCode),
                         let category = codeSet.code(scope.category), category != scope,
                         let wider = choose(within: category, context: context), wider.0 != scope,
+                        !chosen.contains(where: { $0.0 == wider.0 }), !wider.0.code.hasPrefix(scope.code),
                         !Self.isUnspecified(wider.0) || wider.0.parent != scope.parent,
-                        !wider.0.title.lowercased().hasPrefix("other "),
                         // A side or a general word alone (`osteoarthritis`, said beside `right knee`; `acute`
                         // beside `acute bronchitis`), or the words of another condition the clause names, name no
-                        // sibling.
+                        // sibling; the words of the same condition named again after it in other words (`an ear
+                        // infection , a suppurative otitis media`) do.
+                        // An unspecified subcategory takes a sibling only from the same condition named again.
+                        scope.isBillable
+                            || wider.1.contains(where: { position in
+                                mentions.indices.contains {
+                                    $0 > index && mentions[$0].words.contains(position)
+                                        && mentions[$0].target.code.category == scope.category
+                                }
+                            }),
                         wider.1.contains(where: { position in
                             position < words.count && !Self.weakSiblingWords.contains(words[position])
-                                && !mentions.indices.contains { $0 != index && mentions[$0].words.contains(position) }
+                                && !mentions.indices.contains {
+                                    $0 != index && mentions[$0].words.contains(position)
+                                        && ($0 < index || mentions[$0].target.code.category != scope.category)
+                                }
                                 // The name of a test (`the strep test`) says what was looked for, not found.
                                 && !(position + 1 < words.count && Self.testNames.contains(words[position + 1]))
                         }),
@@ -403,14 +423,45 @@ extension DiagnosisCoder {
         // one and the talk says more (`chronic kidney disease stage 3a` beside the note's `Chronic kidney disease`).
         let noteCodes = candidates.filter { $0.statement >= 0 && $0.statement < spokenStart }
         let fromNote = Set(noteCodes.map(\.code.category))
+        // The talk says more than a default (`type 2 diabetes` in the note, E11.9, and `the diabetes has caused nerve
+        // damage in your feet` said) or than an unspecified code in words a residual `Other ...` title has (`your
+        // afib has become persistent`: I48.19); the talk's code then takes the note's place in the order.
+        func saysMore(_ candidate: Candidate) -> Bool {
+            let same = noteCodes.filter { $0.code.category == candidate.code.category }
+            if Self.isSpecified(candidate.code) { return same.allSatisfy { Self.isDefault($0.code) } }
+            guard !Self.isUnspecified(candidate.code), same.allSatisfy({ Self.isUnspecified($0.code) }) else {
+                return false
+            }
+            let said = Self.singularTitleWords(candidate.code).subtracting(["other"])
+            return same.allSatisfy { !said.subtracting(Self.singularTitleWords($0.code)).isEmpty }
+        }
         candidates.removeAll { candidate in
             candidate.statement >= spokenStart && candidate.statement < spokenStart + spoken.count
                 && fromNote.contains(candidate.code.category) && !noteCodes.contains { $0.code == candidate.code }
-                && !candidate.traits.contains(.status)
-                && !(Self.isSpecified(candidate.code)
-                    && noteCodes.allSatisfy {
-                        $0.code.category != candidate.code.category || Self.isUnspecified($0.code)
-                    })
+                && !candidate.traits.contains(.status) && !saysMore(candidate)
+        }
+        for index in candidates.indices
+        where candidates[index].statement >= spokenStart && candidates[index].statement < spokenStart + spoken.count
+            && fromNote.contains(candidates[index].code.category)
+        {
+            if let first = noteCodes.filter({ $0.code.category == candidates[index].code.category }).map(\.order).min() {
+                candidates[index].order = min(candidates[index].order, first)
+            }
+        }
+        // A preventive examination the visit's reason names in other words than the concept table's (`your yearly
+        // wellness exam`, `here for his physical`).
+        if !candidates.contains(where: { ["Z00", "Z01", "Z02", "Z34", "Z39"].contains($0.code.category) }),
+            let statement = visitReasons.first(where: { Self.namesPreventiveExamination($0.element.text) }),
+            let preventive = codeSet.code("Z00.00")
+        {
+            candidates.append(
+                Candidate(
+                    code: preventive, confidence: 0.75, reason: "preventive examination, the visit's stated reason",
+                    evidence: [
+                        CodeEvidence(
+                            section: statement.element.section, statement: statement.element.text,
+                            ranges: statement.element.evidence)
+                    ], order: -1, traits: [.status], statement: statement.offset, reasonForVisit: true))
         }
         // A child's preventive visit is a routine child health examination (Z00.12-).
         if childAge, let child = codeSet.code("Z00.129") {
@@ -423,6 +474,7 @@ extension DiagnosisCoder {
         candidates += managedConditions(
             in: visitRead, medications: medications, coded: candidates, startOrder: order + 1, memo: memo)
         candidates += familyCancers(in: visitRead, coded: candidates, startOrder: order + 1, memo: memo)
+        candidates += historiesInPassing(in: visitRead, coded: candidates, startOrder: order + 1)
         withAbdominalSite(&candidates, visit: visitRead)
         if let reading = elevatedReading(
             note: note, visit: visitRead, coded: candidates, childAge: childAge, order: order + 1, memo: memo)
@@ -465,8 +517,12 @@ extension DiagnosisCoder {
         candidates = combined(
             candidates, medications: medications, planWords: planWords, noteClauses: noteClauses,
             examClauses: examClauses)
+        withContraceptivePill(
+            &candidates,
+            clauses: planWords + noteClauses + visitRead.flatMap(\.clauses) + medications.map(SearchTerms.words))
         withUrinarySymptoms(&candidates, note: note)
         withSideFromVisit(&candidates, visit: visitRead)
+        withSpecificityFromVisit(&candidates, visit: visitRead)
         withExacerbation(&candidates)
         withGestation(&candidates, visit: visitRead, planWords: planWords)
         return ranked(candidates, note: note, memo: memo)
@@ -512,10 +568,70 @@ extension DiagnosisCoder {
         code.title.lowercased().contains("unspecified")
     }
 
+    /// A title's words with a plural `s` dropped (`anemias` → `anemia`).
+    static func singularTitleWords(_ code: ICD10Code) -> Set<String> {
+        Set(titleWords(code).map { $0.count > 3 && $0.hasSuffix("s") ? String($0.dropLast()) : $0 })
+    }
+
+    /// Whether a code is what its condition gets when nothing more is said: `unspecified`, or `without
+    /// complications` (E11.9, the default of a diabetes said plainly).
+    static func isDefault(_ code: ICD10Code) -> Bool {
+        isUnspecified(code) || code.title.lowercased().hasSuffix("without complications")
+    }
+
     /// Whether a code names its condition precisely: neither `unspecified` nor a residual `Other ...` code.
     static func isSpecified(_ code: ICD10Code) -> Bool {
         !isUnspecified(code) && !code.title.lowercased().hasPrefix("other ")
     }
+
+    /// Whether a text names a preventive examination by its structure: a word for a routine or preventive visit
+    /// before a word for an examination (`yearly wellness exam`, `annual check up`, `well visit`), or `physical`
+    /// after `for your` (`here for his physical`); not a sports or school physical, nor another visit's.
+    static func namesPreventiveExamination(_ text: String) -> Bool {
+        for words in clauses(of: text) {
+            guard !occurs(otherVisitBefore, in: words, 0..<words.count), !occurs(otherVisitAfter, in: words, 0..<words.count),
+                // A gynecological, prenatal or postpartum examination has its own code.
+                !words.contains(where: { otherExaminationWords.contains($0) })
+            else { continue }
+            for (position, word) in words.enumerated() where preventiveExaminations.contains(word) {
+                let next = position + 1 < words.count ? words[position + 1] : ""
+                if word == "physical", ["therapy", "exam", "examination", "activity", "findings"].contains(next) {
+                    continue
+                }
+                let before = words[max(0, position - 3)..<position]
+                if before.contains(where: { ["sports", "school", "camp", "employment", "dot", "preop"].contains($0) }) {
+                    continue
+                }
+                // `a routine visit for her diabetes` is no preventive visit: a visit or a check needs a preventive
+                // word right before it.
+                if ["visit", "check"].contains(word) {
+                    if position >= 1, ["annual", "yearly", "wellness", "preventive", "preventative", "well"].contains(
+                        words[position - 1])
+                    {
+                        return true
+                    }
+                    continue
+                }
+                if before.contains(where: preventiveWords.contains) { return true }
+                // `here for his physical`, `in for your physical exam`.
+                let noun = word == "physical" ? position : position - 1
+                if noun >= 2, words[noun] == "physical", ["your", "his", "her", "a", "the"].contains(words[noun - 1]),
+                    words[noun - 2] == "for"
+                {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+    static let otherExaminationWords: Set<String> = [
+        "gynecologic", "gynecological", "gyn", "gyne", "woman", "women's", "pelvic", "prenatal", "postpartum", "eye",
+        "skin", "dental", "hearing",
+    ]
+    static let preventiveWords: Set<String> = [
+        "annual", "yearly", "wellness", "preventive", "preventative", "well", "routine",
+    ]
+    static let preventiveExaminations: Set<String> = ["physical", "exam", "examination", "checkup", "check", "visit"]
 
     /// Encounter reasons (chapter 21) a chief complaint may give.
     static let encounterReasons = ["Z00", "Z01", "Z09", "Z11", "Z12", "Z13", "Z30", "Z34", "Z39"]

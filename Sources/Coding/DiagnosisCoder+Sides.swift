@@ -57,4 +57,61 @@ extension DiagnosisCoder {
             candidates[index].reason += "; the side the visit gives the \(site) (\(sibling.code))"
         }
     }
+
+    /// Categories with more billable codes than this (injuries by encounter) are not searched for a kind.
+    static let siblingLimit = 120
+
+    /// Replaces each candidate coded `unspecified` with the specified code of its category that the visit's own
+    /// words give the same condition elsewhere (`here for follow-up of her paroxysmal atrial fibrillation` in the
+    /// opening, `your atrial fibrillation` in the assessment: I48.0), when the visit gives exactly one; a relative's,
+    /// a denied, doubted, past or planned mention gives none.
+    func withSpecificityFromVisit(_ candidates: inout [Candidate], visit: [VisitSentence]) {
+        // A title that is the unspecified kind (`Unspecified atrial fibrillation`, `Otitis media, unspecified`), not
+        // one that names an unspecified part among specified ones (I12.9: `... or unspecified chronic kidney disease`).
+        func unspecifiedKind(_ code: ICD10Code) -> Bool {
+            let title = code.title.lowercased()
+            return title.hasPrefix("unspecified") || title.hasSuffix("unspecified") || title.contains(", unspecified")
+        }
+        let unspecified = candidates.indices.filter {
+            unspecifiedKind(candidates[$0].code) && !candidates[$0].code.compactCode.hasPrefix("Z")
+                && !candidates[$0].traits.contains(.symptom) && !candidates[$0].code.compactCode.hasPrefix("R")
+        }
+        guard !unspecified.isEmpty else { return }
+        let categories = Set(unspecified.map { candidates[$0].code.category })
+        // Only clauses with a word a sibling's title has and the unspecified title lacks (`paroxysmal`, `mild`) can
+        // say more; the others are not searched (the search is the pass's cost).
+        var siblingWords = Set<String>()
+        for index in unspecified {
+            guard let category = codeSet.code(candidates[index].code.category) else { continue }
+            let siblings = category.billableDescendants
+            guard siblings.count <= Self.siblingLimit else { continue }
+            let own = Self.titleWords(candidates[index].code)
+            for sibling in siblings { siblingWords.formUnion(Self.titleWords(sibling).subtracting(own)) }
+        }
+        siblingWords.subtract(["other", "specified", "unspecified"])
+        guard !siblingWords.isEmpty else { return }
+        var said: [String: Set<String>] = [:]
+        for sentence in visit {
+            for words in sentence.clauses where words.contains(where: siblingWords.contains) {
+                let found = mentions(in: words, keeping: { categories.contains($0.code.category) })
+                for mention in found
+                where categories.contains(mention.target.code.category) && !mention.negated && !mention.uncertain
+                    && !mention.hypothetical && !mention.family && !mention.historical && !mention.resolved
+                {
+                    let context = context(of: words, excluding: mention.words)
+                    for (code, _) in chooseAll(within: mention.target.code, context: context)
+                    where Self.isSpecified(code) {
+                        said[code.category, default: []].insert(code.code)
+                    }
+                }
+            }
+        }
+        for index in unspecified {
+            guard let codes = said[candidates[index].code.category], codes.count == 1, let only = codes.first,
+                let specific = codeSet.code(only), !candidates.contains(where: { $0.code == specific })
+            else { continue }
+            candidates[index].reason += "; as the visit names it elsewhere (\(specific.code))"
+            candidates[index].code = specific
+        }
+    }
 }

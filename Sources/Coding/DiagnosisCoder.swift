@@ -74,7 +74,7 @@ struct DiagnosisCoder: Sendable {
         }
         func flushClause() {
             flushWord()
-            if !words.isEmpty { clauses.append(Self.numberedStages(words)) }
+            if !words.isEmpty { clauses.append(Self.nerveDamage(Self.numberedStages(words))) }
             words = []
         }
         func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || byte >= 0x80 }
@@ -140,6 +140,32 @@ struct DiagnosisCoder: Sendable {
         return result
     }
 
+    /// Damaged nerves said in lay words, and where: `nerve damage` is a neuropathy, and a neuropathy of both feet,
+    /// of the feet or of the hands and feet (`the nerve damage in your feet`, `neuropathy in both feet`) is a
+    /// polyneuropathy, as the index names it (Diabetes, with, polyneuropathy).
+    static func nerveDamage(_ words: [String]) -> [String] {
+        guard words.contains("neuropathy") || words.contains("nerve") else { return words }
+        var result: [String] = []
+        var index = 0
+        while index < words.count {
+            if words[index] == "nerve", index + 1 < words.count, words[index + 1] == "damage" {
+                result.append("neuropathy")
+                index += 2
+            } else {
+                result.append(words[index])
+                index += 1
+            }
+        }
+        for position in result.indices where result[position] == "neuropathy" {
+            let after = result[(position + 1)...].prefix(5)
+            if after.contains("feet") || after.contains("stocking") || after.contains("legs") {
+                // `peripheral neuropathy in both feet`: the polyneuropathy is the peripheral one.
+                result[position] = "polyneuropathy"
+            }
+        }
+        return result
+    }
+
     /// Species names written after an abbreviated genus (`E. coli`).
     static let species: Set<String> = [
         "coli", "pylori", "aureus", "pneumoniae", "pyogenes", "epidermidis", "diff", "difficile", "influenzae",
@@ -176,6 +202,12 @@ struct DiagnosisCoder: Sendable {
     /// Words before a condition that say its treatment is over (`after completed treatment of`).
     static let resolvedBefore: CueList = phrases(
         "completed treatment of", "completed treatment for", "after treatment of", "after treatment for")
+    /// Words after a condition that say it cleared (`the infection cleared up`, `has cleared`).
+    static let clearedAfter: CueList = phrases(
+        "cleared up", "has cleared", "have cleared", "had cleared", "completely cleared", "fully cleared",
+        "all cleared up")
+    /// Words that say a condition went away without treatment.
+    static let byItself: CueList = phrases("on its own", "by itself", "without treatment", "without antibiotics")
     static let vaccinationAfter: CueList = phrases(
         "vaccine", "vaccines", "vaccination", "immunization", "shot", "shots", "booster", "toxoid")
 
@@ -234,7 +266,10 @@ struct DiagnosisCoder: Sendable {
     }
 
     /// The conditions named in one clause, with their modifiers.
-    func mentions(in words: [String]) -> [Mention] {
+    ///
+    /// - Parameter keeping: when given, only the conditions it accepts are read for their context and returned (a
+    ///   pass over the whole visit that looks for a few kinds reads only those).
+    func mentions(in words: [String], keeping: ((DiagnosisIndex.Target) -> Bool)? = nil) -> [Mention] {
         // Sides are read as context, not as part of a condition's name (`left ankle sprain`), unless the
         // name has them (`left bundle branch block`): the longer match wins.
         let all = SearchTerms.terms(ofWords: words)
@@ -274,7 +309,8 @@ struct DiagnosisCoder: Sendable {
             found.append(Mention(target: target, words: mentioned))
             position = end + 1
         }
-        for index in found.indices {
+        // Every condition bounds its neighbours' context; only the kept ones are read.
+        for index in found.indices where keeping?(found[index].target) ?? true {
             let span = found[index].words
             // What the words around it say of it: the engine the note writer reads conditions with too. A hedged
             // impression (`I think this is a sprain`) is the clinician's diagnosis; a doubt is not.
@@ -309,6 +345,12 @@ struct DiagnosisCoder: Sendable {
             {
                 found[index].resolved = true
                 found[index].historical = true
+            }
+            // `the pneumonia has completely cleared up`: over, after its treatment unless it cleared by itself.
+            if Self.occurs(Self.clearedAfter, in: words, restOfCondition) {
+                found[index].resolved = true
+                found[index].historical = true
+                found[index].lapsed = Self.occurs(Self.byItself, in: words, restOfCondition)
             }
             let next = (span.upperBound + 1)..<min(words.count, span.upperBound + 3)
             if Self.occurs(Self.vaccinationAfter, in: words, next) { found[index].negated = true }
@@ -376,6 +418,7 @@ struct DiagnosisCoder: Sendable {
             let between = lower..<upper
             if Self.occurs(Self.phrases("versus", "vs", "or"), in: words, between) { found[index].uncertain = true }
         }
+        if let keeping { found.removeAll { !keeping($0.target) } }
         return found
     }
 
@@ -514,6 +557,8 @@ struct DiagnosisCoder: Sendable {
         var other: Int32?
         var with: Int32?
         var neutral: Set<Int32>
+        /// A title word a code needs said.
+        var longstanding: Int32?
         var regions: [(String, [Int32])]
 
         init(_ index: DiagnosisIndex) {
@@ -530,6 +575,7 @@ struct DiagnosisCoder: Sendable {
             other = index.number("other")
             with = index.number("with")
             neutral = Set(DiagnosisCoder.neutralWords.compactMap(index.number))
+            longstanding = index.number("longstanding")
             regions = DiagnosisCoder.regionWords.map { said, written in (said, written.compactMap(index.number)) }
         }
     }
@@ -607,6 +653,10 @@ struct DiagnosisCoder: Sendable {
                     score += 0.2
                 } else if word == ids.other {
                     score -= 1.5
+                } else if word == ids.longstanding {
+                    // A duration the title names (`longstanding persistent atrial fibrillation`) is the clinician's
+                    // to say: a code that needs it is chosen only when it is said, below the residual `other`.
+                    score -= 2
                 } else if !ids.neutral.contains(word) {
                     score -= 1
                 }
