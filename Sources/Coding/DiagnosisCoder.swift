@@ -317,8 +317,7 @@ struct DiagnosisCoder: Sendable {
             let nextStart = index + 1 < found.count ? found[index + 1].words.lowerBound : nil
             let reading = ConditionContext.read(
                 words, condition: span.lowerBound..<(span.upperBound + 1), next: nextStart)
-            let before = ConditionContext.scopeBefore(words, before: span.lowerBound)
-            let after = ConditionContext.scopeAfter(words, after: span.upperBound + 1, next: nextStart)
+            let (before, after) = (reading.before, reading.after)
             found[index].negated = reading.denied || Self.occurs(Self.namesOtherAfter, in: words, after)
             // A symptom is observed: `likely` before it doubts its cause, not the symptom.
             found[index].uncertain =

@@ -26,6 +26,10 @@ public enum ConditionContext {
         public var past = false
         /// Said to be over right after it (`pneumonia, resolved`, `the rash went away`).
         public var resolved = false
+        /// The words before the condition its modifiers were read in (``ConditionContext/scopeBefore(_:before:)``).
+        public var before: Range<Int> = 0..<0
+        /// The words after it they were read in (``ConditionContext/scopeAfter(_:after:next:)``).
+        public var after: Range<Int> = 0..<0
 
         /// A reading that says nothing of the condition.
         public init() {}
@@ -44,6 +48,8 @@ public enum ConditionContext {
         var reading = Reading()
         let before = scopeBefore(words, before: condition.lowerBound)
         let after = scopeAfter(words, after: condition.upperBound, next: next)
+        reading.before = before
+        reading.after = after
         let cues = Cues.shared
         reading.denied =
             denies(words, before) || cues.denialAfter.occurs(in: words, after)
@@ -212,7 +218,11 @@ public struct CuePhrases: Sendable {
 
     /// Whether a phrase starts at `start` and ends inside `range`.
     public func occurs(in words: [String], _ range: Range<Int>, startingAt start: Int) -> Bool {
-        firstMatch(in: words, start..<range.upperBound).map { $0.start == start } ?? false
+        let upper = min(range.upperBound, words.count)
+        guard start < upper, let candidates = byFirst[words[start]] else { return false }
+        return candidates.contains { phrase in
+            start + phrase.count <= upper && phrase.indices.allSatisfy { words[start + $0] == phrase[$0] }
+        }
     }
 
     /// Whether a phrase starts in `starts` and ends before `end`.
