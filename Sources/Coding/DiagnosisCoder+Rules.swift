@@ -524,6 +524,7 @@ extension DiagnosisCoder {
         withSideFromVisit(&candidates, visit: visitRead)
         withSpecificityFromVisit(&candidates, visit: visitRead)
         withExacerbation(&candidates)
+        withUseDisorderSeverity(&candidates)
         withGestation(&candidates, visit: visitRead, planWords: planWords)
         return ranked(candidates, note: note, memo: memo)
     }

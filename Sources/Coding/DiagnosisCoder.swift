@@ -50,6 +50,8 @@ struct DiagnosisCoder: Sendable {
         var statement: Int = -1
         /// Read from the statement of the visit's reason (the chief complaint, the indication).
         var reasonForVisit = false
+        /// A substance use disorder's uncomplicated code where the visit names the disorder more specifically.
+        var absorbedBySpecific = false
     }
 
     // MARK: - Reading statements
