@@ -32,7 +32,8 @@ struct UseDisorderCodingTests {
 
     @Test("a disorder said not to be in remission is not coded as in remission")
     func notInRemission() throws {
-        let codes = try dialogueICD10(visit("you have a severe alcohol use disorder and you are not in remission yet ."))
+        let codes = try dialogueICD10(
+            visit("you have a severe alcohol use disorder and you are not in remission yet ."))
         #expect(codes.contains("F10.20"), "\(codes)")
         #expect(!codes.contains("F10.21"), "\(codes)")
     }
