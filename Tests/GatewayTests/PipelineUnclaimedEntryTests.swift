@@ -88,21 +88,31 @@ struct PipelineUnclaimedEntryTests {
         return ids
     }
 
-    @Test("a later visit of the patient is not recorded while the first one is claimed by nobody")
-    func laterVisitWaitsForUnclaimedFirst() async throws {
+    /// A pipeline whose journal is seen through ``ClaimInFlightJournal``, handed to `body` with the wrapper.
+    private func withClaimInFlight(
+        _ body: (SQLiteJournal, PipelineService, HL7Intake, LogRecorder, ClaimInFlightJournal) async throws -> Void
+    ) async throws {
         var seen: ClaimInFlightJournal?
         try await EncounterPipelineTests.withPipeline(seenByPipeline: { journal in
             let wrapped = ClaimInFlightJournal(journal)
             seen = wrapped
             return wrapped
         }) { journal, service, intake, recorder in
-            let inFlight = try #require(seen)
-            for control in ["VISIT-1", "VISIT-2"] {
-                let reply = await intake.receive(
-                    EncounterPipelineTests.mdm(control, patient: "MRN-A", repeating: 1), source: "t",
-                    logger: recorder.logger())
-                #expect(try HL7Message(parsing: try #require(reply.bytes))["MSA-1"] == "AA")
-            }
+            try await body(journal, service, intake, recorder, try #require(seen))
+        }
+    }
+
+    /// Sends one visit of patient MRN-A over the intake and expects it acknowledged.
+    private func accept(_ control: String, _ intake: HL7Intake, _ recorder: LogRecorder) async throws {
+        let reply = await intake.receive(
+            EncounterPipelineTests.mdm(control, patient: "MRN-A", repeating: 1), source: "t", logger: recorder.logger())
+        #expect(try HL7Message(parsing: try #require(reply.bytes))["MSA-1"] == "AA")
+    }
+
+    @Test("a later visit of the patient is not recorded while the first one is claimed by nobody")
+    func laterVisitWaitsForUnclaimedFirst() async throws {
+        try await withClaimInFlight { journal, service, intake, recorder, inFlight in
+            for control in ["VISIT-1", "VISIT-2"] { try await accept(control, intake, recorder) }
             let ids = try await journal.entries(afterID: nil, limit: 10).map(\.id)
             #expect(ids.count == 2)
             // Another instance's claim statement holds the first visit locked: this pass claims the second only,
@@ -126,17 +136,8 @@ struct PipelineUnclaimedEntryTests {
 
     @Test("a pass stopped by an earlier claim that expired starts the next pass at once, which takes the entry over")
     func expiredClaimWakesTheNextPass() async throws {
-        var seen: ClaimInFlightJournal?
-        try await EncounterPipelineTests.withPipeline(seenByPipeline: { journal in
-            let wrapped = ClaimInFlightJournal(journal)
-            seen = wrapped
-            return wrapped
-        }) { journal, service, intake, recorder in
-            let inFlight = try #require(seen)
-            let reply = await intake.receive(
-                EncounterPipelineTests.mdm("VISIT-1", patient: "MRN-A", repeating: 1), source: "t",
-                logger: recorder.logger())
-            #expect(try HL7Message(parsing: try #require(reply.bytes))["MSA-1"] == "AA")
+        try await withClaimInFlight { journal, service, intake, recorder, inFlight in
+            try await accept("VISIT-1", intake, recorder)
             // Listening as the pipeline's loop does, after the intake's own wake.
             let (wakes, listener) = service.wakes.subscribe()
             inFlight.expireNext.withLock { $0 = true }
