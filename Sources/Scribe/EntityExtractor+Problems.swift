@@ -36,7 +36,9 @@ extension EntityExtractor {
 
     func problems(_ tokens: [Token], _ transcript: Transcript, speaker: Speaker) -> [ClinicalEntity] {
         var entities: [ClinicalEntity] = []
-        let words = tokens.map(\.text)
+        // The sentence's words for the context engine, made when the first problem is found (most sentences name
+        // none).
+        var words: [String]?
         var index = 0
         while index < tokens.count {
             guard
@@ -62,7 +64,9 @@ extension EntityExtractor {
             }
             // What the words around it say of it: the engine the coder reads conditions with too.
             let end = index + count
-            let reading = ConditionContext.read(words, condition: index..<end)
+            let texts = words ?? tokens.map(\.text)
+            words = texts
+            let reading = ConditionContext.read(texts, condition: index..<end)
             let negated = reading.denied || reading.resolved
             let uncertain =
                 reading.doubted || reading.hedged

@@ -192,7 +192,7 @@ package enum SpokenNumber {
             next += 1
             if next < tokens.count, tokens[next].text == "and" { next += 1 }
             if let (rest, restCount) = below100(next) {
-                if let (hundred, hundredCount) = hundreds(rest, at: next + restCount), rest < 10 {
+                if rest < 10, let (hundred, hundredCount) = hundreds(rest, at: next + restCount) {
                     return (first * 1000 + hundred, next + restCount + hundredCount - index)
                 }
                 return (first * 1000 + rest, next + restCount - index)
