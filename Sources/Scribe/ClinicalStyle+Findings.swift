@@ -297,6 +297,14 @@ extension ClinicalStyle {
             drop(2)
             if !labelled && heading == nil { heading = part + ":" }
         }
+        // A word or two a restart left before `there is` (`It there is some swelling`, `Normal there is no
+        // fracture`): they name no part and belong to no clause, so the finding starts at `there`.
+        if let there = keys.prefix(3).firstIndex(of: "there"), there > 0, there + 2 < keys.count,
+            copulas.contains(keys[there + 1]), keys[there + 2] != "that",
+            !keys[..<there].contains(where: namesPlace)
+        {
+            drop(there)
+        }
         // `There is no edema` → `No edema`; `there is some swelling` → `Swelling`.
         if keys.count > 2, keys[0] == "there", copulas.contains(keys[1]) {
             drop(2)
@@ -377,9 +385,28 @@ extension ClinicalStyle {
         }
         // `No, fracture` (a pause after the negation).
         if words.count > 1, words[0].lowercased() == "no," { words[0] = "no" }
+        // `No fracture or there is no dislocation` → `No fracture or dislocation`: the second negation only
+        // repeats the first.
+        let keys = words.map(Phrasing.bare)
+        if keys.first == "no",
+            let join = keys.indices.dropFirst(2).first(where: { index in
+                index + 3 < keys.count && ["or", "and", "nor"].contains(keys[index]) && keys[index + 1] == "there"
+                    && copulas.contains(keys[index + 2]) && keys[index + 3] == "no"
+            })
+        {
+            words.removeSubrange((join + 1)...(join + 3))
+        }
         if let first = words.first { words[0] = Phrasing.capitalized(first) }
         return words
     }
+
+    /// Whether a word names a part of the body or a place on it, or opens one (`on`, `his`, `medial`), rather
+    /// than only pointing (`it`, `the`, `that`).
+    static func namesPlace(_ key: String) -> Bool {
+        (placeWords.contains(key) && !pointingWords.contains(key)) || findingParts.contains(key)
+            || bodySiteWords.contains(key) || settingOpenings.contains(key) || Phrasing.examinedSystems[key] != nil
+    }
+    static let pointingWords: Set<String> = ["the", "a", "an", "it", "that", "this", "and", "or"]
 
     static let ownerWords: Set<String> = ["his", "her", "their", "patient's"]
     static let sideWords: Set<String> = ["right", "left", "lower", "upper", "bilateral", "both"]

@@ -420,6 +420,14 @@ struct ClinicalStyleTests {
             ("His heart rate and his, blood pressure look fine.", ["Heart rate and his, blood pressure look fine."]),
             ("Neck: Looking at him, I am feeling his neck.", []),
             ("In reviewing his lab results, everything looks good.", ["Lab results: everything looks good."]),
+            // A restart's leftover before `there is` goes; a place before it stays.
+            ("Elbow: It there is some swelling on the lateral elbow.", ["Elbow: Swelling on the lateral elbow."]),
+            ("Normal there is no fracture present.", ["No fracture present."]),
+            (
+                "On the right inferior back there is a 1 cm shave biopsy site.",
+                ["On the right inferior back there is a 1 cm shave biopsy site."]
+            ),
+            ("No fracture or there is no dislocation.", ["No fracture or dislocation."]),
         ])
     func terseFindings(spoken: String, written: [String]) {
         #expect(ClinicalStyle.findings(spoken) == written)
