@@ -46,14 +46,16 @@ enum StatedReason {
             || reason.lowercased().contains("follow-up")
     }
 
-    /// The reason and where it was said, from the sentences of the first `turns` turns.
+    /// The reason and where it was said, from the sentences of the first `turns` turns that say something (a
+    /// greeting's short turns, `hi .`, `good , how are you ?`, are not counted).
     /// An annual examination is looked for over a few more turns than a body part: the clinician's opening
     /// line (`... who presents for his annual exam`) often follows a few turns about the recording.
     static func reason(in transcript: Transcript, tokens: [[Token]], turns: Int = 4, annualTurns: Int = 8)
         -> (text: String, evidence: Range<Int>)?
     {
+        let ranks = openingRanks(transcript, tokens: tokens, upTo: max(turns, annualTurns))
         for (sentence, words) in zip(transcript.sentences, tokens) {
-            guard sentence.turn < max(turns, annualTurns) else { break }
+            guard let rank = ranks[sentence.turn], rank < max(turns, annualTurns) else { break }
             let keys = words.map(\.text)
             for index in keys.indices {
                 if let annual = annualWords.first(where: { keys[index...].starts(with: $0) }) {
@@ -62,7 +64,7 @@ enum StatedReason {
                 if let visit = visitWords.first(where: { keys[index...].starts(with: $0.words) }) {
                     return (visit.reason, EntityExtractor.span(words, index, index + visit.words.count - 1))
                 }
-                guard sentence.turn < turns else { continue }
+                guard rank < turns else { continue }
                 guard let part = bodyParts[keys[index]] else { continue }
                 // `any chest pain?`: the clinician asks about these sites in every review of systems.
                 if askedSites.contains(part), sentence.speaker == .clinician { continue }
@@ -102,7 +104,7 @@ enum StatedReason {
                 } else if cursor >= 0, cursor < first - 1, injuryVerbs.contains(keys[cursor]) {
                     kind = "injury"
                     first = cursor
-                } else if cursor >= 1, ["in", "to"].contains(keys[cursor]), keys[cursor - 1] == "pain" {
+                } else if cursor >= 1, ["in", "to", "on"].contains(keys[cursor]), keys[cursor - 1] == "pain" {
                     kind = "pain"
                     first = cursor - 1
                 } else if cursor >= 3, keys[cursor] == "of", keys[cursor - 1] == "side",
@@ -123,6 +125,24 @@ enum StatedReason {
             }
         }
         return nil
+    }
+
+    /// Per turn of the opening, how many turns that say something come before it, up to `limit` of them; a turn
+    /// of under `minimumWords` words (a greeting, `i'm well .`) takes the rank of the next one.
+    static func openingRanks(_ transcript: Transcript, tokens: [[Token]], upTo limit: Int, minimumWords: Int = 5)
+        -> [Int: Int]
+    {
+        var wordCounts: [Int: Int] = [:]
+        for (sentence, words) in zip(transcript.sentences, tokens) {
+            wordCounts[sentence.turn, default: 0] += words.count { $0.kind != .punctuation }
+        }
+        var ranks: [Int: Int] = [:]
+        var rank = 0
+        for turn in transcript.turns.indices where rank < limit {
+            ranks[turn] = rank
+            if wordCounts[turn, default: 0] >= minimumWords { rank += 1 }
+        }
+        return ranks
     }
 
     /// The side said with the part elsewhere in the opening (`the right knee`, `both my knees` → bilateral), or

@@ -486,6 +486,36 @@ struct DialogueNoteTests {
         }
     }
 
+    /// Openings whose reason depends on which turns count (source: written for this test).
+    static let openings: [(String, String?)] = [
+        // Greeting turns do not use up the opening; pain `on` a part is its pain.
+        (
+            "[doctor] hi .\n[patient] hi .\n[doctor] nice to meet you .\n[patient] how are you ?\n[doctor] i'm well .\n"
+                + "[patient] good .\n[doctor] so what brings you in today ?\n[patient] i fell on it yesterday .\n"
+                + "[doctor] so severe right upper arm pain .",
+            "Right upper arm pain."
+        ),
+        (
+            "[doctor] so what's going on ?\n[patient] it started three days ago .\n[doctor] okay .\n"
+                + "[patient] i started having pain on my left back .",
+            "Left back pain."
+        ),
+        // A fifth turn that says something is past the opening.
+        (
+            "[doctor] how have you been since the last visit ?\n[patient] pretty good , busy with work .\n"
+                + "[doctor] and the new medicine is working for you ?\n[patient] yes , no side effects at all .\n"
+                + "[doctor] good , and the knee has been hurting again ?",
+            nil
+        ),
+    ]
+
+    @Test(
+        "greeting turns do not use up the opening; pain `on` a part is its pain; a fifth turn is past it",
+        arguments: openings)
+    func statedReasonAfterGreetings(text: String, expected: String?) throws {
+        try statedReason(text: text, expected: expected)
+    }
+
     @Test("a vital sign taken elsewhere (the emergency room, at home) is not filed as today's")
     func vitalsTakenElsewhere() throws {
         let text = """
