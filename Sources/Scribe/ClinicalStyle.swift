@@ -77,6 +77,7 @@ enum ClinicalStyle {
         }
         guard let last = words.last else { return nil }
         if last.hasSuffix("?") { return nil }
+        if voice != .dictation, leansOnContext(words) { return nil }
         // A question tagged on without a question mark (`..., is that correct`).
         if voice != .dictation, words.count > 3, tagQuestionEnds.contains(Phrasing.bare(last)),
             tagQuestions.contains(where: { words.suffix($0.count).map(Phrasing.bare) == $0 })
@@ -115,6 +116,29 @@ enum ClinicalStyle {
         while let end = sentence.last, end == "," || end == ";" || end == ":" { sentence.removeLast() }
         return Phrasing.terminated(sentence)
     }
+
+    /// Whether every word of a spoken sentence leans on what was said before it (`He is taking it.`, `That will
+    /// be able to help her.`, `She may also see it.`): pronouns, auxiliaries and light verbs, with nothing a reader
+    /// of the note could take alone. `well` after `as` is such a word; `doing well` states something.
+    static func leansOnContext(_ words: [String]) -> Bool {
+        var previous = ""
+        for word in words {
+            let key = Phrasing.bare(word)
+            if key.isEmpty { continue }
+            guard contextWords.contains(key) || key == "well" && previous == "as" else { return false }
+            previous = key
+        }
+        return !previous.isEmpty
+    }
+
+    /// Words that take their meaning from the sentence before (`leansOnContext`).
+    static let contextWords: Set<String> = [
+        "a", "an", "the", "that", "this", "these", "those", "it", "its", "he", "she", "they", "him", "her", "them",
+        "his", "their", "patient", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "do",
+        "does", "did", "will", "would", "can", "could", "may", "might", "should", "able", "to", "take", "taking",
+        "takes", "help", "helps", "helping", "keep", "keeps", "see", "get", "gets", "also", "still", "too", "as",
+        "lot", "so", "then", "again", "there", "here", "with", "of",
+    ]
 
     // MARK: Spoken debris
 

@@ -6,6 +6,17 @@ import Testing
 /// the ACI-Bench dialogues (none is quoted from the corpus).
 @Suite("Clinical style: condensed, third person, no spoken debris")
 struct ClinicalStyleTests {
+    @Test("a sentence of pronouns and light verbs leans on the one before it and is no statement alone")
+    func leansOnContext() {
+        #expect(ClinicalStyle.condensed("he is taking it", voice: .clinician) == nil)
+        #expect(ClinicalStyle.condensed("that will be able to help her", voice: .clinician) == nil)
+        #expect(ClinicalStyle.condensed("she can keep taking that as well", voice: .clinician) == nil)
+        #expect(ClinicalStyle.condensed("he is doing well with the metformin", voice: .clinician) != nil)
+        #expect(ClinicalStyle.condensed("he is taking his lisinopril", voice: .clinician) != nil)
+        // A dictation is the clinician's written record: its sentences are kept.
+        #expect(ClinicalStyle.condensed("He is taking it.", voice: .dictation) != nil)
+    }
+
     @Test("an examination's two-word negative finding is whole; two words of talk are not")
     func negatedFindings() {
         #expect(ClinicalStyle.condensed("No murmur", voice: .clinician) == "No murmur.")
