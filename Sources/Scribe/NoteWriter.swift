@@ -233,7 +233,17 @@ public struct NoteWriter: Sendable {
         let mentions = entities.filter { $0.kind == .problem && !$0.negated && !$0.uncertain && $0.context == nil }
             .flatMap { entity in entity.evidence.map { (range: $0, name: entity.name) } }
             .sorted { $0.range.lowerBound < $1.range.lowerBound }
-        let headings = Self.problemHeadings(mentions, transcript: transcript, tokens: tokens)
+        var headings = Self.problemHeadings(mentions, transcript: transcript, tokens: tokens)
+        // A problem named by the last words of one more specific problem (`the cancer` after `lung cancer`, `the
+        // strain` after `a lumbar strain`) is that problem: it goes under its heading, not one of its own. Two such
+        // problems (`pain` beside `knee pain` and `back pain`) leave it as it is.
+        let names = Set(mentions.map(\.name))
+        for name in names {
+            let specific = names.filter { $0.hasSuffix(" " + name) }
+            if specific.count == 1, let other = specific.first {
+                headings[name] = headings[other] ?? Phrasing.capitalized(other)
+            }
+        }
         func isProblemOriented(_ statement: NoteStatement) -> Bool {
             statement.origin == .sentence && (statement.section == .assessment || statement.section == .plan)
                 && statement.subsection == layout.defaults[statement.section] && !statement.evidence.isEmpty

@@ -41,6 +41,21 @@ struct AssessmentTalkTests {
         #expect(note.assessment.contains("Diabetes"), "\(note.assessment)")
     }
 
+    @Test("a problem named by the last words of one more specific problem goes under that problem's heading")
+    func generalNameUnderSpecific() throws {
+        let visit = """
+            [doctor] hi , how are you doing today ?
+            [patient] i'm okay , a little tired from the chemo .
+            [doctor] so for your lung cancer , the scan shows that the tumor has shrunk .
+            [patient] that's great news .
+            [doctor] the cancer is responding to the chemotherapy , so we will continue the same regimen .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        let lines = (note.assessment + "\n" + note.plan).split(separator: "\n").map(String.init)
+        #expect(lines.contains("Lung cancer"), "\(note.plan)")
+        #expect(!lines.contains("Cancer"), "\(note.plan)")
+    }
+
     @Test(
         "a preamble sentence that states a condition or rules a problem out is assessment",
         arguments: [
