@@ -66,6 +66,27 @@ extension NoteWriter {
             said.append((statement.section, statement.subsection, words))
             kept.append(statement)
         }
-        return kept
+        // A statement that only names its heading (`Hypertension.` under `Hypertension`, `A medial collateral
+        // ligament strain.` under `Medial collateral ligament strain`) says it twice, when the heading has
+        // something else under it to stand on.
+        var counts: [String: Int] = [:]
+        func key(_ statement: NoteStatement) -> String {
+            statement.section.rawValue + "\n" + (statement.subsection ?? "")
+        }
+        for statement in kept { counts[key(statement), default: 0] += 1 }
+        return kept.filter { statement in
+            guard let heading = statement.subsection, counts[key(statement), default: 0] > 1,
+                Self.namesOnly(heading, statement.text)
+            else { return true }
+            counts[key(statement), default: 0] -= 1
+            return false
+        }
+    }
+
+    /// Whether a statement's words are its heading's, with an article before them at most.
+    static func namesOnly(_ heading: String, _ text: String) -> Bool {
+        var words = Phrasing.spaceSeparated(text.lowercased()).map(Phrasing.bare)
+        if let first = words.first, ["a", "an", "the"].contains(first) { words.removeFirst() }
+        return !words.isEmpty && words == Phrasing.spaceSeparated(heading.lowercased()).map(Phrasing.bare)
     }
 }

@@ -104,6 +104,21 @@ struct WordForWordRepeatTests {
         #expect(kept.map(\.text) == ["Order an autoimmune panel.", "Penicillin.", "Penicillin."])
         #expect(kept.map(\.subsection) == ["Arthritis", "MEDICATIONS", "ALLERGIES"])
     }
+
+    @Test("a statement that only names its heading goes when the heading has something else under it")
+    func headingNamedAgain() {
+        let statements = [
+            NoteStatement(section: .assessment, subsection: "Hypertension", text: "Hypertension.", evidence: [0..<5]),
+            NoteStatement(
+                section: .assessment, subsection: "Hypertension", text: "Blood pressure is well controlled.",
+                evidence: [6..<9]),
+            NoteStatement(
+                section: .assessment, subsection: "Ankle sprain", text: "An ankle sprain.", evidence: [10..<12]),
+        ]
+        let kept = NoteWriter().withoutRestatements(statements)
+        // The sprain's statement is all its heading has, so it stays.
+        #expect(kept.map(\.text) == ["Blood pressure is well controlled.", "An ankle sprain."])
+    }
 }
 
 /// A finding read off the study the clinician has just named in the same turn is a result, not an examination
