@@ -50,27 +50,36 @@ struct EntityStatements {
     }
 
     /// The opening line of the history: who the patient is and what they present for, from the chief
-    /// complaint and, when said, their age and sex.
+    /// complaint and, when said, their age and sex, and the conditions stated as history.
     func presentation(_ demographics: Demographics) -> NoteStatement? {
         guard let complaint = chiefComplaint else { return nil }
         var evidence = complaint.evidence
         let reason = complaint.text.dropLast().lowercased()
-        var who = ""
+        // Who the patient is: age and sex as said; then the conditions stated as history, as clinicians open the
+        // history with them.
+        var identity: String?
         if let age = demographics.age {
-            who = " is a \(age)-year-old" + (demographics.sex.map { " " + $0.rawValue } ?? "")
+            identity = "a \(age)-year-old" + (demographics.sex.map { " " + $0.rawValue } ?? "")
             if let range = demographics.ageEvidence { evidence.insert(range, at: 0) }
-            // The conditions stated as history, as clinicians open the history with them.
-            let history = entities.filter {
-                $0.kind == .problem && $0.context == .historical && !$0.negated && !$0.uncertain
-            }
-            var names: [String] = []
-            for condition in history where !names.contains(condition.name) && names.count < 4 {
-                names.append(condition.name)
-                evidence += condition.evidence.prefix(1)
-            }
-            if !names.isEmpty { who += " with a history of " + Self.list(names) + "," }
-            who += " who"
+        } else if let sex = demographics.sex {
+            identity = "a " + sex.rawValue
         }
+        let history = entities.filter {
+            $0.kind == .problem && $0.context == .historical && !$0.negated && !$0.uncertain
+        }
+        var names: [String] = []
+        for condition in history where !names.contains(condition.name) && names.count < 4 {
+            names.append(condition.name)
+            evidence += condition.evidence.prefix(1)
+        }
+        let conditions = names.isEmpty ? nil : "with a history of " + Self.list(names)
+        let who =
+            switch (identity, conditions) {
+            case (let identity?, let conditions?): " is \(identity) \(conditions), who"
+            case (let identity?, nil): " is \(identity) who"
+            case (nil, let conditions?): ", \(conditions),"
+            case (nil, nil): ""
+            }
         // A visit type is what the patient presents for (`presents for an annual exam`); a problem is evaluated.
         let purpose =
             StatedReason.isVisitType(complaint.text)

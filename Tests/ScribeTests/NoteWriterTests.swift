@@ -88,6 +88,27 @@ struct NoteWriterTests {
         #expect(!problems.contains("acid reflux"))
     }
 
+    @Test("without an age, the opening line still says the sex the clinician's words give and the stated history")
+    func presentationWithoutAge() throws {
+        let visit = """
+            [doctor] hi , what brings you in today ?
+            [patient] my right knee hurts when i walk .
+            [doctor] i see you have a history of asthma .
+            [patient] yes , since i was a kid .
+            [doctor] on exam there is swelling of the right knee .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        let opening = "The patient, with a history of asthma, presents for evaluation of right knee pain."
+        #expect(note.subjective.contains(opening))
+        let told = visit.replacingOccurrences(
+            of: "[doctor] on exam", with: "[doctor] she fell . her knee is swollen . she has pain . on exam")
+        let female = try NoteWriter().note(transcript: told)
+        #expect(
+            female.subjective.contains(
+                "The patient is a female with a history of asthma, who presents for evaluation of right knee pain."),
+            "\(female.subjective)")
+    }
+
     @Test("an unpunctuated question and dictated identification stay out of the note")
     func unpunctuatedQuestions() throws {
         let text = """
