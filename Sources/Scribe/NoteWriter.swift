@@ -882,7 +882,19 @@ public struct NoteWriter: Sendable {
                 Phrasing.aboutPatient(words: words, pronouns: pronouns.clinician), voice: .clinician)
         else { return nil }
         return NoteStatement(
-            section: .subjective, subsection: layout.defaults[.subjective], text: text, evidence: [sentence.range])
+            section: .subjective, subsection: layout.defaults[.subjective], text: Self.namedInFull(text),
+            evidence: [sentence.range])
+    }
+
+    /// The opening line with the family name capitalised after a given name (`Sharon brooks is a 48-year-old` →
+    /// `Sharon Brooks is ...`), as speech recognition writes names in lower case.
+    static func namedInFull(_ text: String) -> String {
+        var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        guard words.count > 4, FirstNames.embedded[words[0].lowercased()] != nil, words[2] == "is", words[3] == "a",
+            words[4].first?.isNumber == true, words[1].allSatisfy({ $0.isLowercase && $0.isLetter })
+        else { return text }
+        words[1] = Phrasing.capitalized(words[1])
+        return words.joined(separator: " ")
     }
 
     static let presentationCues = PhraseList([

@@ -109,6 +109,15 @@ struct NoteWriterTests {
             "\(female.subjective)")
     }
 
+    @Test("the spoken opening line's family name is capitalised after a given name, only before `is a <age>`")
+    func familyNameCapitalised() {
+        #expect(
+            NoteWriter.namedInFull("Sharon brooks is a 48-year-old female here for right finger pain.")
+                == "Sharon Brooks is a 48-year-old female here for right finger pain.")
+        #expect(NoteWriter.namedInFull("Sharon really is a lot better.") == "Sharon really is a lot better.")
+        #expect(NoteWriter.namedInFull("Ankle pain is a 3 out of 10.") == "Ankle pain is a 3 out of 10.")
+    }
+
     @Test("an unpunctuated question and dictated identification stay out of the note")
     func unpunctuatedQuestions() throws {
         let text = """
