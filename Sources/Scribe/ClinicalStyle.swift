@@ -27,6 +27,7 @@ enum ClinicalStyle {
         words = withoutLeadingDiscourse(words)
         switch voice {
         case .clinician:
+            words = suggestedPlan(words)
             words = withoutVocative(words)
             words = withoutHedges(words)
             words = vitalSignsReview(words)
@@ -115,6 +116,34 @@ enum ClinicalStyle {
         // A comma left before the full stop by a removed tail.
         while let end = sentence.last, end == "," || end == ";" || end == ":" { sentence.removeLast() }
         return Phrasing.terminated(sentence)
+    }
+
+    /// A plan offered as a question (`why don't we have you come back in about two weeks?`, `why do n't you try
+    /// the cream`): what it offers, as the plan's imperative (`have you come back in about two weeks.`, `try the
+    /// cream`).
+    static func suggestedPlan(_ words: [String]) -> [String] {
+        guard let opening = suggestionOpening(words.prefix(6).map(Phrasing.bare)) else { return words }
+        var plain = Array(words[(opening + 1)...])
+        if let last = plain.last, last.hasSuffix("?") {
+            plain[plain.count - 1] = String(last.dropLast())
+            if plain[plain.count - 1].isEmpty { plain.removeLast() }
+        }
+        return plain
+    }
+
+    /// How many of the first words (lower-cased, bare) ask `why don't we` before what is suggested, or nil. The
+    /// contraction may be one word, two (`do n't`) or split at the apostrophe (`don t`, `do n t`).
+    static func suggestionOpening(_ keys: [String]) -> Int? {
+        guard keys.count > 4, keys[0] == "why" else { return nil }
+        let opening =
+            switch (keys[1], keys[2], keys[3]) {
+            case ("don't", _, _), ("dont", _, _): 2
+            case ("do", "n't", _), ("don", "t", _): 3
+            case ("do", "n", "t"): 4
+            default: 0
+            }
+        guard opening > 0, opening + 1 < keys.count, ["we", "you", "i"].contains(keys[opening]) else { return nil }
+        return opening
     }
 
     /// Whether every word of a spoken sentence leans on what was said before it (`He is taking it.`, `That will
@@ -688,8 +717,17 @@ enum ClinicalStyle {
         return instructionVerbs.contains(Phrasing.bare(rest[0])) ? nil : words
     }
 
-    /// `See him again in 2 weeks` → `Follow up in 2 weeks`: the next visit as a plan writes it.
+    /// `See him again in 2 weeks`, `Have them come back in 2 weeks` → `Follow up in 2 weeks`: the next visit as a
+    /// plan writes it.
     static func followUpVisit(_ words: [String]) -> [String] {
+        // `Have them come back in about 2 weeks.` is the same visit.
+        if words.count > 4, Phrasing.bare(words[0]) == "have",
+            ["him", "her", "them", "you"].contains(Phrasing.bare(words[1])), Phrasing.bare(words[2]) == "come",
+            Phrasing.bare(words[3]) == "back", Phrasing.trailingPunctuation(words[3]).isEmpty,
+            ["in", "on", "at", "next", "after"].contains(Phrasing.bare(words[4]))
+        {
+            return ["Follow", "up"] + words[4...]
+        }
         guard words.count > 3, Phrasing.bare(words[0]) == "see",
             ["him", "her", "them", "you"].contains(Phrasing.bare(words[1])),
             Phrasing.trailingPunctuation(words[1]).isEmpty
@@ -1391,7 +1429,7 @@ enum ClinicalStyle {
         "advised", "start", "continue", "increase", "decrease", "obtain", "order", "refer", "schedule", "follow",
         "return", "recommend", "consider", "give", "prescribe", "stop", "discontinue", "repeat", "call", "place",
         "avoid", "take", "apply", "add", "come", "go", "hold", "resume", "restart", "switch", "change", "taper",
-        "refill", "recheck", "keep", "elevate", "wear", "wash", "watch",
+        "refill", "recheck", "keep", "elevate", "wear", "wash", "watch", "try",
     ]
 
     /// What a clinician does for the patient, after `we are` or `I will`: a plan item whatever section routed it.

@@ -509,7 +509,8 @@ public struct NoteWriter: Sendable {
             let statesFinding =
                 words.count < minimumWords && words.count >= 2 && phase == .examination
                 && sentence.speaker != .patient && Self.briefFindings.any(in: haystack)
-            guard words.count >= minimumWords || statesDiagnosis || statesFinding, !cleaned.hasSuffix("?"),
+            guard words.count >= minimumWords || statesDiagnosis || statesFinding,
+                !cleaned.hasSuffix("?") || sentence.speaker != .patient && !Phrasing.isQuestion(cleaned, words: words),
                 sentence.speaker == .patient || !Phrasing.isQuestion(cleaned, words: words),
                 !Phrasing.smallTalk.any(in: haystack)
             else { continue }
@@ -589,7 +590,9 @@ public struct NoteWriter: Sendable {
                 if placed == .objective, Self.instructionOpenings.contains(where: { words.starts(with: $0) }) {
                     placed = .plan
                 }
-                var text = Phrasing.aboutPatient(words: spoken, pronouns: pronouns.clinician)
+                // A plan offered as a question (`why don't you try the cream?`) before `you` becomes the patient.
+                let offered = ClinicalStyle.suggestedPlan(ClinicalStyle.withoutLeadingDiscourse(spoken))
+                var text = Phrasing.aboutPatient(words: offered, pronouns: pronouns.clinician)
                 // Where the system heading a finding was named, when an announcement before it named it.
                 var namedSystem: Range<Int>?
                 if placed == .objective {

@@ -17,6 +17,27 @@ struct ClinicalStyleTests {
         #expect(ClinicalStyle.condensed("He is taking it.", voice: .dictation) != nil)
     }
 
+    @Test("a plan offered as a question (`why don't we ...`) is the plan it offers; a question asking why is not")
+    func suggestedPlans() throws {
+        #expect(
+            ClinicalStyle.condensed("why don't you try the hydrocortisone cream twice a day?", voice: .clinician)
+                != nil)
+        let split = ["why", "do", "n", "t", "we", "get", "an", "x", "ray"]
+        #expect(!Phrasing.isQuestion("why do n't we get an x-ray", words: split))
+        #expect(Phrasing.isQuestion("why did you stop it?", words: ["why", "did", "you", "stop", "it"]))
+        let visit = """
+            [doctor] hi .
+            [patient] my knee hurts when i climb stairs .
+            [doctor] on exam , there is crepitus of the right knee .
+            [doctor] so for your knee pain , i think this is osteoarthritis of the right knee .
+            [doctor] why don't you try the hydrocortisone cream twice a day ?
+            [doctor] and why do n't we have you come back in about two weeks .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        #expect(note.plan.lowercased().contains("hydrocortisone cream twice a day"), "\(note.plan)")
+        #expect(note.plan.lowercased().contains("2 weeks"), "\(note.plan)")
+    }
+
     @Test("an examination's two-word negative finding is whole; two words of talk are not")
     func negatedFindings() {
         #expect(ClinicalStyle.condensed("No murmur", voice: .clinician) == "No murmur.")
