@@ -412,7 +412,7 @@ extension DiagnosisCoder {
     /// Whether a clause says a drug is stopped, finished or held: a stop word not denied by the word before it
     /// (`keep giving the fluticasone , don't stop that` keeps it).
     static func saysStopped(_ words: [String]) -> Bool {
-        for (position, word) in words.enumerated() where stopCues.byFirst[word] != nil {
+        for (position, word) in words.enumerated() where stopCues.starts(with: word) {
             if position > 0, stopDenials.contains(words[position - 1]) { continue }
             return true
         }

@@ -255,7 +255,7 @@ struct DiagnosisCoder: Sendable {
     /// Cue phrases by first word: the engine's matcher.
     typealias CueList = CuePhrases
 
-    static func phrases(_ list: String...) -> CueList { CuePhrases(list) }
+    static func phrases(_ list: String...) -> CueList { CuePhrases(words: list) }
 
     /// Whether one of the phrases starts in `words[starts]` and ends before `end`.
     static func occurs(_ cues: CueList, in words: [String], starting starts: Range<Int>, within end: Int) -> Bool {

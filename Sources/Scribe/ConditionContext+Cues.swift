@@ -5,7 +5,7 @@ extension ConditionContext {
         public static let shared = Cues()
 
         /// Words before a condition that deny it.
-        public let denialBefore = CuePhrases([
+        public let denialBefore = CuePhrases(words: [
             "no", "not", "denies", "denied", "deny", "denying", "without", "never", "none", "nor", "negative for",
             "free of", "absence of", "no evidence of", "no signs of", "no sign of", "no history of", "ruled out for",
             "rules out", "resolution of", "no longer", "not any", "doesn't have", "does not have", "don't have",
@@ -20,9 +20,9 @@ extension ConditionContext {
             "doesn't reveal", "didn't reveal",
         ])
         /// Denials that run on through a list (`no fever, chills or cough`), where `without` stops at a comma.
-        public let listDenials = CuePhrases(["no", "denies", "denied", "negative for", "never", "none", "not"])
+        public let listDenials = CuePhrases(words: ["no", "denies", "denied", "negative for", "never", "none", "not"])
         /// Words after a condition that deny or exclude it.
-        public let denialAfter = CuePhrases([
+        public let denialAfter = CuePhrases(words: [
             "ruled out", "is ruled out", "was ruled out", "negative", "is negative", "was negative", "were negative",
             "are negative", "unlikely", "is unlikely", "excluded", "not present", "absent", "is absent",
             "not supported", "not suspected", "not likely", "not favored", "not consistent", "not seen", "not found",
@@ -31,15 +31,15 @@ extension ConditionContext {
             "free",
         ])
         /// Words right after a condition that say it is over.
-        public let resolvedAfter = CuePhrases([
+        public let resolvedAfter = CuePhrases(words: [
             "resolved", "has resolved", "have resolved", "now resolved", "since resolved", "completely resolved",
             "fully resolved", "clinically resolved", "is resolved", "healed", "eradicated", "eradication confirmed",
             "cured", "course completed", "treatment completed",
         ])
         /// Words after a condition that say it is gone, without saying a treatment ended it.
-        public let goneAfter = CuePhrases(["gone", "is gone", "went away", "gone away", "has gone away"])
+        public let goneAfter = CuePhrases(words: ["gone", "is gone", "went away", "gone away", "has gone away"])
         /// Words before a condition that doubt it as a diagnosis.
-        public let doubtBefore = CuePhrases([
+        public let doubtBefore = CuePhrases(words: [
             "possible", "possibly", "probable", "probably", "likely", "suspect", "suspected", "suspicious for",
             "suspicion for", "suspicion of", "concern for", "concerning for", "concerned for", "concerned about",
             "rule out", "r/o", "question of", "questionable", "query", "may have", "might have", "could have",
@@ -51,22 +51,22 @@ extension ConditionContext {
             "could also be", "may also be", "might also be", "could also have", "may also have", "might also have",
         ])
         /// Words after a condition that doubt it.
-        public let doubtAfter = CuePhrases([
+        public let doubtAfter = CuePhrases(words: [
             "versus", "vs", "suspected", "is suspected", "likely", "is likely", "possible", "not excluded",
             "cannot be excluded", "cannot be ruled out", "to be ruled out", "is possible", "is probable",
             "in the differential", "on the differential", "is in the differential",
         ])
         /// Words before a condition that tie it to findings (`symptoms consistent with an ankle sprain`): the
         /// clinician's impression in a note, an uncertain diagnosis by the coding guidelines (Section IV.H).
-        public let qualifiedBefore = CuePhrases([
+        public let qualifiedBefore = CuePhrases(words: [
             "consistent with", "compatible with", "suggestive of", "indicative of",
         ])
         /// Words before a condition that state it as an impression with a hedge.
-        public let hedgeBefore = CuePhrases([
+        public let hedgeBefore = CuePhrases(words: [
             "i think", "seems like", "sounds like", "looks like", "worried about", "borderline",
         ])
         /// Words in the clause before a condition that make it a case considered, looked for or prevented.
-        public let hypotheticalBefore = CuePhrases([
+        public let hypotheticalBefore = CuePhrases(words: [
             "if", "should you", "return if", "call if", "call us if", "watch for", "look out for", "monitor for",
             "warning signs", "signs of", "risk of", "risk for",
             // Return precautions (`return for fever, flank pain or vomiting`).
@@ -88,9 +88,9 @@ extension ConditionContext {
             "in children with", "for people with", "for women with", "for patients with",
         ])
         /// A question's word just before a condition (`any chest pain`): asked, not stated, unless denied.
-        public let askedBefore = CuePhrases(["any"])
+        public let askedBefore = CuePhrases(words: ["any"])
         /// Words before a condition that put it in the past.
-        public let pastBefore = CuePhrases([
+        public let pastBefore = CuePhrases(words: [
             "history of", "hx of", "h/o", "hx", "s/p", "status post", "personal history", "past history",
             "medical history", "surgical history", "past medical history", "previous", "previously", "prior",
             "remote", "former", "in the past", "used to have", "treated for", "recovered from", "survivor", "past",
@@ -100,7 +100,7 @@ extension ConditionContext {
         /// back they say it of something else (`the incision is healed and there is mild swelling`).
         public let overJustBefore: Set<String> = ["resolved", "healed"]
         /// Words in the clause before a condition that make it a relative's.
-        public let relativeBefore = CuePhrases([
+        public let relativeBefore = CuePhrases(words: [
             "family history", "family hx", "fhx", "fh", "runs in the family", "maternal", "paternal", "mother",
             "father", "mom", "dad", "brother", "sister", "grandmother", "grandfather", "aunt", "uncle", "cousin",
             "sibling", "siblings", "parent", "parents", "son", "daughter",
@@ -110,7 +110,7 @@ extension ConditionContext {
         ])
         /// Words naming the relative who came with the patient (`brought in by his father`), not one with the
         /// condition.
-        public let companionBefore = CuePhrases([
+        public let companionBefore = CuePhrases(words: [
             "brought in by", "brought by", "brought in with", "accompanied by", "comes in with", "came in with",
             "here with", "here today with", "in with her", "in with his", "presents with her", "presents with his",
             "is with her", "is with his",
