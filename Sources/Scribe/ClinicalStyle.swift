@@ -28,6 +28,7 @@ enum ClinicalStyle {
         switch voice {
         case .clinician:
             words = suggestedPlan(words)
+            words = withoutOpeningThat(words)
             words = withoutVocative(words)
             words = withoutHedges(words)
             words = vitalSignsReview(words)
@@ -129,6 +130,16 @@ enum ClinicalStyle {
             if plain[plain.count - 1].isEmpty { plain.removeLast() }
         }
         return plain
+    }
+
+    /// A clause split from the verb it completes (`I see | that she is diabetic`, `so | that she can continue with
+    /// the radiation`) without its `That`: `She is diabetic`, `She can continue with the radiation`.
+    static func withoutOpeningThat(_ words: [String]) -> [String] {
+        guard words.count > 3, Phrasing.bare(words[0]) == "that", Phrasing.trailingPunctuation(words[0]).isEmpty,
+            ["she", "he", "they"].contains(Phrasing.bare(words[1])),
+            finiteVerbs.contains(Phrasing.bare(words[2]))
+        else { return words }
+        return Array(words.dropFirst())
     }
 
     /// How many of the first words (lower-cased, bare) ask `why don't we` before what is suggested, or nil. The

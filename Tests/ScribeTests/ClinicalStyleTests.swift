@@ -38,6 +38,16 @@ struct ClinicalStyleTests {
         #expect(note.plan.lowercased().contains("2 weeks"), "\(note.plan)")
     }
 
+    @Test("a clause split from the verb it completes loses its opening `that`")
+    func openingThat() {
+        let split = ["that", "she", "can", "continue", "with", "the", "radiation."]
+        #expect(ClinicalStyle.withoutOpeningThat(split) == Array(split.dropFirst()))
+        let subject = ["that", "should", "help", "the", "pain."]
+        #expect(ClinicalStyle.withoutOpeningThat(subject) == subject)
+        let relative = ["that", "she", "brought", "in."]
+        #expect(ClinicalStyle.withoutOpeningThat(relative) == relative)
+    }
+
     @Test("an examination's two-word negative finding is whole; two words of talk are not")
     func negatedFindings() {
         #expect(ClinicalStyle.condensed("No murmur", voice: .clinician) == "No murmur.")
