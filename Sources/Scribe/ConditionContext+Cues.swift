@@ -87,6 +87,15 @@ extension ConditionContext {
             "kids who", "children who", "in women with", "in men with", "in people with", "in patients with",
             "in children with", "for people with", "for women with", "for patients with",
         ])
+        /// Words before a treatment that make it an option talked over, not one decided (`we could try a birth control
+        /// pill`, `one option is an IUD`, `if you want, we can start the pill`).
+        public let offeredBefore = CuePhrases([
+            "could try", "can try", "might try", "could start", "can start", "could use", "could do", "could consider",
+            "could also", "could go", "we could", "you could", "option", "options", "think about", "thinking about",
+            "think it over", "consider", "considering", "if you want", "if you'd like", "if you like", "would you like",
+            "do you want", "interested in", "talk about", "talked about", "discussed", "discuss", "alternative",
+            "alternatives", "or maybe",
+        ])
         /// A question's word just before a condition (`any chest pain`): asked, not stated, unless denied.
         public let askedBefore = CuePhrases(["any"])
         /// Words before a condition that put it in the past.

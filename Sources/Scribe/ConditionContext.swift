@@ -83,6 +83,12 @@ public enum ConditionContext {
         return reading
     }
 
+    /// Whether the words before `index` in its scope offer what is named there as an option rather than decide it
+    /// (`we could try a birth control pill`): a treatment talked over, not prescribed.
+    public static func offered(_ words: [String], before index: Int) -> Bool {
+        Cues.shared.offeredBefore.occurs(in: words, scopeBefore(words, before: index))
+    }
+
     /// Whether a word ends the reach of a modifier: a scope word (`but`, `which`, `because`) or a sentence mark.
     public static func endsScope(_ word: String) -> Bool {
         Cues.shared.scopeEnds.contains(word)
