@@ -97,7 +97,7 @@ extension DiagnosisCoder {
                 if let index = first(["G629", "G609", "G6289"]), index == neuropathy { candidates.remove(at: index) }
             }
         }
-        withDiscRadiculopathy(&candidates)
+        withDiscRadiculopathy(&candidates, clauses: noteClauses + planWords)
         // Long-term drug use that the diabetes and anticoagulation codes ask for (use additional code), from the
         // medication list and the drugs the assessment and plan name (unless stopped).
         var drugs = Set(medications.map { $0.lowercased() })

@@ -28,26 +28,33 @@ extension DiagnosisCoder {
     /// Abbreviations that name a disc disorder on their own (herniated nucleus pulposus, degenerative disc disease).
     static let discAbbreviations: Set<String> = ["hnp", "ddd"]
 
-    /// Whether a statement says a disc disorder, not denied (`no disc herniation on the MRI`).
+    /// Whether a statement says a disc disorder, neither denied (`no disc herniation on the MRI`) nor doubted (`it
+    /// might be a disc bulging`).
     static func saysDiscDisorder(_ text: String) -> Bool {
-        clauses(of: text).contains { words in
-            words.indices.contains { position in
-                let word = words[position]
-                let named =
-                    discAbbreviations.contains(word)
-                    || discWords.contains(word)
-                        && words[max(0, position - 3)..<min(words.count, position + 3)].contains(
-                            where: discDisorderWords.contains)
-                guard named else { return false }
-                return !ConditionContext.denies(words, ConditionContext.scopeBefore(words, before: position))
-            }
+        clauses(of: text).contains(where: saysDiscDisorder(words:))
+    }
+
+    /// Whether a clause says a disc disorder, neither denied nor doubted, nor a relative's or a case considered.
+    static func saysDiscDisorder(words: [String]) -> Bool {
+        words.indices.contains { position in
+            let word = words[position]
+            let named =
+                discAbbreviations.contains(word)
+                || discWords.contains(word)
+                    && words[max(0, position - 3)..<min(words.count, position + 3)].contains(
+                        where: discDisorderWords.contains)
+            guard named else { return false }
+            let reading = ConditionContext.read(words, condition: position..<(position + 1))
+            return !reading.denied && !reading.doubted && !reading.hypothetical && !reading.relative
         }
     }
 
-    /// Replaces a radiculopathy or sciatica that the same statement, or a disc disorder coded beside it from that
-    /// statement, ties to a disc with the disc disorder with radiculopathy of its region, and removes the disc
-    /// disorder it holds.
-    func withDiscRadiculopathy(_ candidates: inout [Candidate]) {
+    /// Replaces a radiculopathy or sciatica with the disc disorder with radiculopathy of its region where the visit
+    /// says a disc disorder: in the same statement, coded beside it from that statement, or in another clause of the
+    /// visit (`clauses`; the index links the two by `with`, presumed unless the visit says otherwise, guideline
+    /// I.A.15). Removes the disc disorder the combination holds.
+    func withDiscRadiculopathy(_ candidates: inout [Candidate], clauses: [[String]]) {
+        let discClauses = clauses.filter(Self.saysDiscDisorder(words:)).map { $0.joined(separator: " ") }
         for index in candidates.indices {
             let candidate = candidates[index]
             guard
@@ -60,8 +67,9 @@ extension DiagnosisCoder {
                 Self.heldDiscDisorders.contains { other.code.compactCode.hasPrefix($0) }
                     && other.evidence.contains { statements.contains($0.statement) }
             }
-            guard discCoded || statements.contains(where: Self.saysDiscDisorder) else { continue }
-            let text = statements.joined(separator: " ").lowercased()
+            let statedHere = discCoded || statements.contains(where: Self.saysDiscDisorder)
+            guard statedHere || !discClauses.isEmpty else { continue }
+            let text = (statements + (statedHere ? [] : discClauses)).joined(separator: " ").lowercased()
             // A radiculopathy of unstated region takes the region of the disc's level (`an L5-S1 disc protrusion`).
             let parts = Self.spineParts(in: text)
             // Where the statement names the other part of the spine too (`lumbar radiculopathy and cervical disc

@@ -94,6 +94,15 @@ struct SiteAndResolutionCodingTests {
         let lumbosacral = icd10(["Left L5 radiculopathy from an L5-S1 disc protrusion."])
         #expect(lumbosacral.contains("M51.17"), "\(lumbosacral)")
         // A disc the study does not show leaves the radiculopathy as it is.
+        // The disc said in one sentence of the visit, the radiculopathy in another: linked by the index's `with`.
+        let apart = icd10([
+            "The MRI shows a disc herniation at L4-L5 on the left.",
+            "That is what causes the pain down the leg, a radiculopathy.",
+        ])
+        #expect(apart.contains("M51.16"), "\(apart)")
+        #expect(!apart.contains { $0.hasPrefix("M54.1") }, "\(apart)")
+        let doubted = icd10(["Low back pain with left sciatica; it might be a disc bulging and pressing on the nerve."])
+        #expect(!doubted.contains("M51.16"), "\(doubted)")
         let otherPart = icd10(["Lumbar radiculopathy and cervical degenerative disc disease."])
         #expect(otherPart.contains("M54.16"), "\(otherPart)")
         let denied = icd10(["Lumbar radiculopathy; MRI shows no disc herniation."])
