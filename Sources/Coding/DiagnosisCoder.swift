@@ -636,8 +636,9 @@ struct DiagnosisCoder: Sendable {
                 let occurrence = seen[word] ?? 1
                 if occurrence > 1 {
                     // A word the title repeats counts again only if the note repeats it (`first pregnancy,
-                    // first trimester`).
-                    if occurrence <= context.repeated[word] ?? 1 { score += 2 }
+                    // first trimester`); a second `with` says nothing of what it is with (`with hypoglycemia with
+                    // coma` against `... without coma`, where the note says `with` twice of other things).
+                    if word != ids.with, occurrence <= context.repeated[word] ?? 1 { score += 2 }
                     continue
                 }
                 extra += 1

@@ -327,7 +327,7 @@ public enum Concepts {
         "R51.9|m|headache;headaches;cephalgia",
         "G40.909|c|epilepsy;seizure disorder",
         "R56.9|t|seizure;seizures;convulsion",
-        "G20.A1|c|parkinson disease;parkinson's disease;parkinsons;parkinsonism",
+        "G20|c|parkinson disease;parkinson's disease;parkinsons;parkinsonism",
         "G35|c|multiple sclerosis",
         "G62.9|c|neuropathy;peripheral neuropathy;polyneuropathy",
         "G25.81|c|restless legs syndrome;restless leg syndrome;rls",
