@@ -394,6 +394,9 @@ extension DiagnosisCoder {
             return
         }
         let named = clauses.contains { words in
+            // Most clauses name no pill: they are passed over before anything else is asked of them.
+            guard words.contains(where: { $0 == "pill" || $0 == "pills" || Self.oralContraceptiveBrands.contains($0) })
+            else { return false }
             // Not a pill the plan is about to start or talks over (`we could try a birth control pill`).
             guard !words.contains(where: { Self.startWords.contains($0) || Self.pillOptionWords.contains($0) }),
                 !Self.saysStopped(words)

@@ -54,6 +54,12 @@ extension DiagnosisCoder {
     /// visit (`clauses`; the index links the two by `with`, presumed unless the visit says otherwise, guideline
     /// I.A.15). Removes the disc disorder the combination holds.
     func withDiscRadiculopathy(_ candidates: inout [Candidate], clauses: [[String]]) {
+        // The visit's clauses are read only when a radiculopathy or sciatica is coded.
+        guard
+            candidates.contains(where: { candidate in
+                Self.discRadiculopathyByRegion.contains { candidate.code.compactCode.hasPrefix($0.prefix) }
+            })
+        else { return }
         let discClauses = clauses.filter(Self.saysDiscDisorder(words:)).map { $0.joined(separator: " ") }
         for index in candidates.indices {
             let candidate = candidates[index]
