@@ -2,10 +2,6 @@ import Scribe
 import Terminology
 
 extension DiagnosisCoder {
-    /// Injuries a visit names before their site (`a strain of the muscles of your lower back`, `sprain of the
-    /// ligaments of the right ankle`), where the titles and the concept phrases name the site first (`low back
-    /// strain`) or between (`Strain of muscle, fascia and tendon of lower back`).
-    static let siteAfterInjuries: Set<String> = ["strain", "sprain"]
     /// The tissue an injury's phrase may name before its site (`the muscles of`): what the injury's codes are of.
     static let injuredTissues: Set<String> = ["muscle", "ligament", "tendon"]
     /// The small words a site phrase holds between its words; a comma, a conjunction or any other word ends it.
@@ -15,16 +11,20 @@ extension DiagnosisCoder {
     /// The prepositions that put a site after its injury (`strain of`, `sprain to`, `pulled ... in`).
     static let sitePrepositions: Set<String> = ["of", "in", "on", "to", "at"]
 
-    /// The injury named at `all[position]` with the site the same phrase gives after it, read as the index names it
-    /// (`strain of the muscles of your lower back` → `lower back strain`, S39.012): the injury's target and the
-    /// last term of the site. Only the words of that phrase are its site (`the`, `of`, `your` between them, sides
-    /// read as context), and only an injury code (chapter 19) is taken; `nil` when the phrase names no site the
-    /// index knows with the injury.
+    /// The injury (a strain or a sprain) named at `all[position]` with the site the same phrase gives after it, read
+    /// as the index names it (`strain of the muscles of your lower back` → `lower back strain`, S39.012), where the
+    /// titles and the concept phrases name the site first (`low back strain`) or between (`Strain of muscle, fascia
+    /// and tendon of lower back`): the injury's target and the last term of the site. Only the words of that phrase
+    /// are its site (`the`, `of`, `your` between them, sides read as context), and only an injury code (chapter 19)
+    /// is taken; `nil` when the phrase names no site the index knows with the injury.
     func siteFirstMatch(
         _ words: [String], terms all: [(term: String, first: Int, last: Int)], numbers: [Int32], at position: Int
     ) -> (target: DiagnosisIndex.Target, end: Int)? {
+        // Asked at every term of every clause: the two words are compared before anything else.
+        let term = all[position].term
+        guard term == "strain" || term == "sprain" else { return nil }
         let injury = numbers[position]
-        guard Self.siteAfterInjuries.contains(all[position].term), injury >= 0 else { return nil }
+        guard injury >= 0 else { return nil }
         var site: [Int] = []
         var previousLast = all[position].last
         var next = position + 1
