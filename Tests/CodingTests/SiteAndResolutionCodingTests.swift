@@ -80,6 +80,28 @@ struct SiteAndResolutionCodingTests {
         #expect(!passing.contains { $0.hasPrefix("N30") }, "\(passing)")
     }
 
+    @Test("a diagnosis the clinician draws from results before the examination (`that means you have ...`) is read")
+    func concludedBeforeExamination() throws {
+        let transcript = try Transcript(
+            """
+            [doctor] hi , what brings you in today ?
+            [patient] i've been so tired for a month , and my sister said i look pale .
+            [doctor] we checked your blood last week . your hemoglobin came back at nine , and your iron stores are low .
+            [patient] what does that mean ?
+            [doctor] so that means you have iron deficiency anemia .
+            [doctor] do you have any heavy periods ?
+            [patient] no .
+            [doctor] now let me examine you . your heart and lungs sound normal .
+            [doctor] i'll start you on iron tablets once a day , and we'll recheck your blood in six weeks .
+            """)
+        let spoken = Coder.spokenAssessment(in: transcript).map(\.text)
+        #expect(spoken.contains { $0.contains("that means you have iron deficiency anemia") }, "\(spoken)")
+        // What the clinician asks or goes over before the examination is still not read as a diagnosis.
+        #expect(!spoken.contains { $0.contains("heavy periods") || $0.contains("hemoglobin") }, "\(spoken)")
+        let codes = try dialogueICD10(transcript.text)
+        #expect(codes.contains { $0.hasPrefix("D50") }, "\(codes)")
+    }
+
     @Test("a radiculopathy or sciatica due to a disc is the disc disorder with radiculopathy of its region")
     func discRadiculopathy() {
         let lumbar = icd10(["Lumbar radiculopathy due to disc herniation."])
