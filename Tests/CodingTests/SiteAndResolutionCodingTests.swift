@@ -56,6 +56,10 @@ struct SiteAndResolutionCodingTests {
             ["Contraception counseling."],
             plan: ["One option is to start a birth control pill; she will think about it."])
         #expect(!option.contains("Z30.011"), "\(option)")
+        // An offer the same clause then decides is managed.
+        let decided = icd10(
+            ["Contraception counseling."], plan: ["If you want, we will start a birth control pill today."])
+        #expect(decided.contains("Z30.011"), "\(decided)")
     }
 
     @Test("a treated urinary infection rechecked and gone is Z09 first with Z87.440, not the infection")
