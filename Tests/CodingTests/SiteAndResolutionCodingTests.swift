@@ -23,6 +23,13 @@ struct SiteAndResolutionCodingTests {
         #expect(neck.contains("S16.1XXA"), "\(neck)")
         let ankle = icd10(["Sprain of the ligaments of the right ankle."])
         #expect(ankle.contains("S93.401A"), "\(ankle)")
+        // A site the index lists for a strain, said after it or before it.
+        let shoulder = icd10(["Strain of the muscles of the right shoulder."])
+        #expect(shoulder.contains("S46.911A"), "\(shoulder)")
+        #expect(!shoulder.contains { $0.hasPrefix("S46.11") }, "\(shoulder)")
+        let upper = icd10(["Upper back strain."])
+        #expect(upper.contains("S29.012A"), "\(upper)")
+        #expect(!upper.contains("S39.012A"), "\(upper)")
         // A site in another phrase of the clause is not the injury's.
         let apart = icd10(["Hamstring strain, and pain in the lower back."])
         #expect(!apart.contains("S39.012A"), "\(apart)")
