@@ -182,7 +182,9 @@ extension Coder {
                 let haystack = PhraseList.haystack(Phrasing.cleanWords(sentence.text).joined(separator: " "))
                 phase = Phrasing.phase(after: haystack, current: phase)
             }
-            guard phase != .history, !Self.endsWithQuestionMark(sentence.text) else { continue }
+            guard phase != .history || Self.concludes(sentence.text), !Self.endsWithQuestionMark(sentence.text) else {
+                continue
+            }
             statements.append(NoteStatement(section: .assessment, text: sentence.text, evidence: [sentence.range]))
             if statements.count >= 60 { break }
         }
@@ -199,6 +201,17 @@ extension Coder {
             if statements.count >= 60 { break }
         }
         return statements
+    }
+
+    /// Whether a clinician's sentence draws a diagnosis from what was found (`so that means he has iron deficiency
+    /// anemia`, `which means you have prediabetes`): said while the results are gone over, before any examination,
+    /// it is the clinician's diagnosis as much as one said after it.
+    static func concludes(_ text: String) -> Bool {
+        let words = Self.words(text)
+        return words.indices.dropLast(2).contains { position in
+            words[position] == "means" && ["you", "he", "she"].contains(words[position + 1])
+                && ["have", "has"].contains(words[position + 2])
+        }
     }
 
     /// How many of a transcript's opening sentences are searched for the visit's reason.

@@ -289,6 +289,8 @@ extension DiagnosisCoder {
             // `she does not want the iud`; a denial later in the clause is of something else (`one pill every day ,
             // no break`).
             if words[max(0, method - 5)..<method].contains(where: negators.contains) { continue }
+            // An option talked over (`we could try a birth control pill`) is not the method managed.
+            if ConditionContext.offered(words, before: method) { continue }
             func says(_ options: Set<String>) -> Bool { !set.isDisjoint(with: options) }
             let starts = says([
                 "start", "starting", "begin", "prescribe", "prescribed", "new", "try", "initiate", "initiated",
@@ -392,6 +394,9 @@ extension DiagnosisCoder {
             return
         }
         let named = clauses.contains { words in
+            // Most clauses name no pill: they are passed over before anything else is asked of them.
+            guard words.contains(where: { $0 == "pill" || $0 == "pills" || Self.oralContraceptiveBrands.contains($0) })
+            else { return false }
             // Not a pill the plan is about to start or talks over (`we could try a birth control pill`).
             guard !words.contains(where: { Self.startWords.contains($0) || Self.pillOptionWords.contains($0) }),
                 !Self.saysStopped(words)

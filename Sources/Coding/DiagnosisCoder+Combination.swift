@@ -97,6 +97,7 @@ extension DiagnosisCoder {
                 if let index = first(["G629", "G609", "G6289"]), index == neuropathy { candidates.remove(at: index) }
             }
         }
+        withDiscRadiculopathy(&candidates, clauses: noteClauses + planWords)
         // Long-term drug use that the diabetes and anticoagulation codes ask for (use additional code), from the
         // medication list and the drugs the assessment and plan name (unless stopped).
         var drugs = Set(medications.map { $0.lowercased() })
@@ -325,6 +326,20 @@ extension DiagnosisCoder {
                 continue
             }
             kept.append(candidate)
+        }
+        // Across statements, a code whose title says `unspecified` beside a specified one that an Excludes1 note
+        // forbids with it names the same problem less precisely (`Allergy, unspecified` beside `Allergic contact
+        // dermatitis due to plants`, `Acute pharyngitis, unspecified` beside influenza with pharyngitis): unrelated
+        // problems (I.A.12.a's exception) are each named as precisely as the visit says them, so the specified stays.
+        // A sign or symptom is never the one kept (`Wheezing` beside `Unspecified asthma with exacerbation`).
+        let listed = kept
+        kept.removeAll { candidate in
+            guard candidate.code.title.lowercased().contains("unspecified") else { return false }
+            return listed.contains { other in
+                other.code != candidate.code && !other.code.title.lowercased().contains("unspecified")
+                    && !other.traits.contains(.symptom) && !other.code.compactCode.hasPrefix("R")
+                    && (other.code.excludes1(candidate.code) || candidate.code.excludes1(other.code))
+            }
         }
         return kept
     }

@@ -73,10 +73,15 @@ extension DiagnosisCoder {
             Self.clauses(of: statement.text).map { words in (words, memo.mentions(in: words)) }
         }
         var doubted = Set<String>()
+        // Conditions the clinician says are over (`so the bladder infection is gone`).
+        var overSaid = Set<String>()
         for clauses in read.prefix(statements.count + said.count) {
             for (_, mentions) in clauses {
                 for mention in mentions where mention.uncertain && !mention.negated {
                     doubted.insert(mention.target.code.category)
+                }
+                for mention in mentions where mention.resolved && !mention.negated && !mention.family {
+                    overSaid.insert(mention.target.code.category)
                 }
             }
         }
@@ -90,6 +95,16 @@ extension DiagnosisCoder {
                     if after.contains(where: Self.vaccinationWords.contains) {
                         vaccinated.insert(mention.target.code.category)
                     }
+                }
+            }
+        }
+        // Conditions the visit is a recheck of (`here for a recheck of her bladder infection`): one of them said gone
+        // (`the bladder infection is gone`) was treated and is followed up (Z09), not gone by itself.
+        var rechecked = Set<String>()
+        for clauses in read.suffix(visitReasons.count) {
+            for (words, mentions) in clauses where Self.occurs(Self.followUpCues, in: words, 0..<words.count) {
+                for mention in mentions where !mention.negated && !mention.family && !mention.hypothetical {
+                    rechecked.insert(mention.target.code.category)
                 }
             }
         }
@@ -277,10 +292,11 @@ extension DiagnosisCoder {
                     let treatedCancer = compact.hasPrefix("C") && cancerHistory.contains(code.category)
                     if diagnosesOnly && doubted.contains(mention.target.code.category) && !treatedCancer { continue }
                     // The note's heading for a problem of a dialogue (`Kidney stone.`) names what the clinician
-                    // talked over; where the clinician doubted it (`this is probably a kidney stone`), the heading
-                    // does not confirm it.
+                    // talked over; where the clinician doubted it (`this is probably a kidney stone`) or said it is
+                    // over (`the bladder infection is gone`), the heading does not confirm it.
                     if note.transcriptKind == .dialogue, statementIndex < note.statements.count,
-                        doubted.contains(mention.target.code.category),
+                        doubted.contains(mention.target.code.category)
+                            || overSaid.contains(mention.target.code.category) && !mention.resolved,
                         words.filter({ $0 != "," }).count <= mention.words.count + 1
                     {
                         continue
@@ -319,13 +335,14 @@ extension DiagnosisCoder {
                         if past, let history = Self.mapped(code, Concepts.historyCodes) ?? byChapter, history != code {
                             // A condition long gone by itself (`the eczema from childhood, long gone`) keeps its
                             // history code; one a treatment ended has it only with the follow-up visit for it.
-                            if byChapter != nil && !mention.lapsed { historyForFollowUp.insert(history.code) }
+                            let lapsed = mention.lapsed && !rechecked.contains(mention.target.code.category)
+                            if byChapter != nil && !lapsed { historyForFollowUp.insert(history.code) }
                             add(
                                 history, 0.8,
                                 "history of a condition that no longer exists: \"\(said)\" → \(history.code)", [.status]
                             )
                             // A cancer's follow-up after its treatment is Z08, not Z09.
-                            if mention.resolved && !mention.lapsed && !compact.hasPrefix("C") {
+                            if mention.resolved && !lapsed && !compact.hasPrefix("C") {
                                 resolvedConditions += 1
                             }
                             continue
@@ -643,6 +660,9 @@ extension DiagnosisCoder {
     /// The personal history code of a condition stated resolved, treated and gone (`ear infection, now resolved`,
     /// `duodenal ulcer, healed`), by its chapter or block, when the history table has none for it (Z86-Z87).
     static let resolvedHistoryCodes: [(prefix: String, code: String)] = [
+        // A urinary tract infection by its site (cystitis, pyelonephritis): personal history of urinary (tract)
+        // infections, as the index names it (History, personal, infection, urinary (tract)).
+        ("N30", "Z87.440"), ("N10", "Z87.440"), ("N34.1", "Z87.440"),
         ("K25", "Z87.11"), ("K26", "Z87.11"), ("K27", "Z87.11"), ("K28", "Z87.11"), ("A", "Z86.19"), ("B", "Z86.19"),
         ("G", "Z86.69"), ("H", "Z86.69"), ("J", "Z87.09"), ("K", "Z87.19"), ("L", "Z87.2"), ("N", "Z87.448"),
     ]

@@ -296,6 +296,8 @@ struct DiagnosisCoder: Sendable {
                 let end = filtered[filteredIndex[position] + length - 1]
                 if best == nil || end > (best?.end ?? 0) { best = (target, end) }
             }
+            // An injury named before its site (`strain of the muscles of your lower back`) is coded by that site.
+            if let sited = siteFirstMatch(words, terms: all, numbers: allTexts, at: position) { best = sited }
             guard let (target, end) = best else {
                 position += 1
                 continue
@@ -371,6 +373,10 @@ struct DiagnosisCoder: Sendable {
                 !Self.occurs(Self.recentCues, in: words, 0..<words.count)
             {
                 found[index].historical = true
+            }
+            // Contraception offered as an option (`we could try a birth control pill`) is not managed at the visit.
+            if found[index].target.code.category == "Z30", ConditionContext.offered(words, before: span.lowerBound) {
+                found[index].hypothetical = true
             }
             // `stroke risk`, `colon cancer prevention`: what may happen, not what is.
             if Self.occurs(Self.hypotheticalAfter, in: words, next) { found[index].hypothetical = true }
@@ -630,8 +636,9 @@ struct DiagnosisCoder: Sendable {
                 let occurrence = seen[word] ?? 1
                 if occurrence > 1 {
                     // A word the title repeats counts again only if the note repeats it (`first pregnancy,
-                    // first trimester`).
-                    if occurrence <= context.repeated[word] ?? 1 { score += 2 }
+                    // first trimester`); a second `with` says nothing of what it is with (`with hypoglycemia with
+                    // coma` against `... without coma`, where the note says `with` twice of other things).
+                    if word != ids.with, occurrence <= context.repeated[word] ?? 1 { score += 2 }
                     continue
                 }
                 extra += 1

@@ -83,6 +83,15 @@ public enum ConditionContext {
         return reading
     }
 
+    /// Whether the words before `index` in its scope offer what is named there as an option rather than decide it
+    /// (`we could try a birth control pill`): a treatment talked over, not prescribed.
+    /// A decision said after the offer (`if you want, we will start the pill today`) makes it decided.
+    public static func offered(_ words: [String], before index: Int) -> Bool {
+        let scope = scopeBefore(words, before: index)
+        guard let offer = Cues.shared.offeredBefore.firstMatch(in: words, scope) else { return false }
+        return !Cues.shared.decidedBefore.occurs(in: words, (offer.start + offer.count)..<index)
+    }
+
     /// Whether a word ends the reach of a modifier: a scope word (`but`, `which`, `because`) or a sentence mark.
     public static func endsScope(_ word: String) -> Bool {
         Cues.shared.scopeEnds.contains(word)

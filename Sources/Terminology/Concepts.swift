@@ -289,6 +289,18 @@ public enum Concepts {
         "S63.50|m|wrist sprain;sprained wrist",
         "S16.1|m|neck strain;cervical strain;strain of neck",
         "S39.012|m|low back strain;lumbar strain;back strain;lumbosacral strain",
+        // A strain by its site, as the index lists them (Strain, shoulder S46.91-; thigh S76.91-; back, upper or
+        // thoracic S29.012; chest wall S29.011; abdominal wall S39.011; hip S76.01-; wrist S66.91-; forearm S56.91-;
+        // lower leg S86.91-): the site a visit names, before the strain or after it (`strain of the right shoulder`).
+        "S46.91|m|shoulder strain;upper arm strain",
+        "S76.91|m|thigh strain",
+        "S29.012|m|upper back strain;mid back strain;thoracic strain;thoracic back strain",
+        "S29.011|m|chest wall strain",
+        "S39.011|m|abdominal wall strain;abdominal muscle strain",
+        "S76.01|m|hip strain",
+        "S66.91|m|wrist strain;hand strain",
+        "S56.91|m|forearm strain",
+        "S86.91|m|lower leg strain",
         "S06.0X|s|concussion",
         "T78.40|m|allergic reaction",
         "T63.4|m|insect bite;bug bite;bee sting",
@@ -327,7 +339,7 @@ public enum Concepts {
         "R51.9|m|headache;headaches;cephalgia",
         "G40.909|c|epilepsy;seizure disorder",
         "R56.9|t|seizure;seizures;convulsion",
-        "G20.A1|c|parkinson disease;parkinson's disease;parkinsons;parkinsonism",
+        "G20|c|parkinson disease;parkinson's disease;parkinsons;parkinsonism",
         "G35|c|multiple sclerosis",
         "G62.9|c|neuropathy;peripheral neuropathy;polyneuropathy",
         "G25.81|c|restless legs syndrome;restless leg syndrome;rls",

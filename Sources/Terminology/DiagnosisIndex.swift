@@ -306,8 +306,21 @@ public final class DiagnosisIndex: Sendable {
                 return
             }
             if word == Self.with || word == Self.in || word == Self.due || word == Self.of { negating = false }
+            var terms = 0
+            defer {
+                // `unspecified site of right knee`: the axis is a word the terms drop (`site`); the words after it
+                // are said, not the axis.
+                if terms == 0 && afterUnspecified && word != Self.of {
+                    afterUnspecified = false
+                    if positive.last == "unspecified" {
+                        positive.removeLast()
+                        axis.append("unspecified")
+                    }
+                }
+            }
             word.withUnsafeBufferPointer { bytes in
                 SearchTerms.forEachWord(inBytes: bytes) { term in
+                    terms += 1
                     if negating {
                         absent.append(term)
                     } else if afterUnspecified && term != "unspecified" {
