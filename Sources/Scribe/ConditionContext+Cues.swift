@@ -90,14 +90,14 @@ extension ConditionContext {
         /// Words before a treatment that make it an option offered, not one decided (`we could try a birth control
         /// pill`, `one option is an IUD`, `if you want, we can start the pill`). A talk about it (`we discussed birth
         /// control`) is counseling, not an offer.
-        public let offeredBefore = CuePhrases([
+        public let offeredBefore = CuePhrases(words: [
             "could try", "can try", "might try", "could start", "can start", "could use", "could do", "could consider",
             "could also", "could go", "we could", "you could", "option", "options",
             "or maybe", "think about", "thinking about", "if you want", "if you'd like", "if you like",
             "would you like", "do you want",
         ])
         /// Words after an offer that decide it (`we talked it over and she will start the pill today`).
-        public let decidedBefore = CuePhrases([
+        public let decidedBefore = CuePhrases(words: [
             "will", "we'll", "i'll", "she'll", "he'll", "you'll", "going to", "decided", "decides", "chose", "chooses",
             "opted", "opts", "agreed", "agrees", "prescribed", "prescribing", "started",
         ])
