@@ -509,9 +509,10 @@ public struct NoteWriter: Sendable {
             let statesFinding =
                 words.count < minimumWords && words.count >= 2 && phase == .examination
                 && sentence.speaker != .patient && Self.briefFindings.any(in: haystack)
+            // The patient's question is left out by its mark; the clinician's by its words too (a plan offered as a
+            // question, `why don't we ...?`, is not one).
             guard words.count >= minimumWords || statesDiagnosis || statesFinding,
-                !cleaned.hasSuffix("?") || sentence.speaker != .patient && !Phrasing.isQuestion(cleaned, words: words),
-                sentence.speaker == .patient || !Phrasing.isQuestion(cleaned, words: words),
+                sentence.speaker == .patient ? !cleaned.hasSuffix("?") : !Phrasing.isQuestion(cleaned, words: words),
                 !Phrasing.smallTalk.any(in: haystack)
             else { continue }
             let (routed, knownFeatures) = router.classify(tokens: words, haystack: haystack)

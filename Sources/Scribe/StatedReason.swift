@@ -128,19 +128,24 @@ enum StatedReason {
     }
 
     /// Per turn of the opening, how many turns that say something come before it, up to `limit` of them; a turn
-    /// of under `minimumWords` words (a greeting, `i'm well .`) takes the rank of the next one.
+    /// of under `minimumWords` words (a greeting, `i'm well .`) takes the rank of the next one. Only the opening's
+    /// sentences are read.
     static func openingRanks(_ transcript: Transcript, tokens: [[Token]], upTo limit: Int, minimumWords: Int = 5)
         -> [Int: Int]
     {
-        var wordCounts: [Int: Int] = [:]
-        for (sentence, words) in zip(transcript.sentences, tokens) {
-            wordCounts[sentence.turn, default: 0] += words.count { $0.kind != .punctuation }
-        }
         var ranks: [Int: Int] = [:]
         var rank = 0
-        for turn in transcript.turns.indices where rank < limit {
-            ranks[turn] = rank
-            if wordCounts[turn, default: 0] >= minimumWords { rank += 1 }
+        var turn: Int?
+        var said = 0
+        for (sentence, words) in zip(transcript.sentences, tokens) {
+            if sentence.turn != turn {
+                if turn != nil, said >= minimumWords { rank += 1 }
+                guard rank < limit else { break }
+                turn = sentence.turn
+                ranks[sentence.turn] = rank
+                said = 0
+            }
+            said += words.count { $0.kind != .punctuation }
         }
         return ranks
     }
