@@ -49,6 +49,7 @@ enum ClinicalStyle {
             words = withoutPatientOn(words)
             words = withoutEvaluativeTail(words)
             words = withoutNiceAnd(words)
+            words = recommendedPlan(words)
         case .patient:
             words = familyThirdPerson(words)
             words = providerAddressed(words)
@@ -130,6 +131,15 @@ enum ClinicalStyle {
             if plain[plain.count - 1].isEmpty { plain.removeLast() }
         }
         return plain
+    }
+
+    /// `Recommend we give her some motrin` → `Give her some motrin`: the plan item the recommendation names.
+    static func recommendedPlan(_ words: [String]) -> [String] {
+        guard words.count > 3, ["recommend", "suggest"].contains(Phrasing.bare(words[0])),
+            Phrasing.bare(words[1]) == "we", Phrasing.trailingPunctuation(words[1]).isEmpty,
+            planItemOpenings.contains(Phrasing.bare(words[2])) || Phrasing.bare(words[2]) == "get"
+        else { return words }
+        return [Phrasing.capitalized(words[2])] + words[3...]
     }
 
     /// A clause split from the verb it completes (`I see | that she is diabetic`, `so | that she can continue with

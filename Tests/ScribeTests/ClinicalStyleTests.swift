@@ -38,6 +38,15 @@ struct ClinicalStyleTests {
         #expect(note.plan.lowercased().contains("2 weeks"), "\(note.plan)")
     }
 
+    @Test("a recommendation of what we do is the plan item it names")
+    func recommendedPlans() {
+        #expect(
+            ClinicalStyle.recommendedPlan(["Recommend", "we", "give", "her", "some", "motrin,", "800", "mg."])
+                == ["Give", "her", "some", "motrin,", "800", "mg."])
+        let weighed = ["Recommend", "we", "think", "about", "surgery."]
+        #expect(ClinicalStyle.recommendedPlan(weighed) == weighed)
+    }
+
     @Test("a clause split from the verb it completes loses its opening `that`")
     func openingThat() {
         let split = ["that", "she", "can", "continue", "with", "the", "radiation."]
