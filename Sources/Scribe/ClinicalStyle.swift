@@ -124,7 +124,9 @@ enum ClinicalStyle {
     /// the cream`): what it offers, as the plan's imperative (`have you come back in about two weeks.`, `try the
     /// cream`).
     static func suggestedPlan(_ words: [String]) -> [String] {
-        guard let opening = suggestionOpening(words.prefix(6).map(Phrasing.bare)) else { return words }
+        guard let first = words.first, Phrasing.bare(first) == "why",
+            let opening = suggestionOpening(words.prefix(6).map(Phrasing.bare))
+        else { return words }
         var plain = Array(words[(opening + 1)...])
         if let last = plain.last, last.hasSuffix("?") {
             plain[plain.count - 1] = String(last.dropLast())

@@ -482,7 +482,11 @@ package enum Phrasing {
     /// A question: it ends with `?`, or, unpunctuated, opens with a question word (`what is the dosage`).
     static func isQuestion(_ text: String, words: [String]) -> Bool {
         // A plan offered as a question (`why don't we get an x-ray?`) is said to be done.
-        if ClinicalStyle.suggestionOpening(words.prefix(6).map(bare)) != nil { return false }
+        if let first = words.first, bare(first) == "why",
+            ClinicalStyle.suggestionOpening(words.prefix(6).map(bare)) != nil
+        {
+            return false
+        }
         if text.hasSuffix("?") { return true }
         guard var first = words.first else { return false }
         // A question word followed by an auxiliary asks, whatever the punctuation (`how has her weight been.`),
