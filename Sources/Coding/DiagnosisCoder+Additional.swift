@@ -283,6 +283,13 @@ extension DiagnosisCoder {
     static func contraception(in clauses: [[String]]) -> [String] {
         var codes: [String] = []
         let negators: Set<String> = ["not", "no", "doesn't", "don't", "didn't", "won't", "never"]
+        // A visit about birth control: there, `the pill` alone is the contraceptive pill, started (`i'll start you on
+        // a low dose pill`) or, where refills are sent, kept (`you can keep going on the same pill`).
+        let aboutContraception = clauses.contains { words in
+            words.contains { $0 == "contraception" || Self.namedPills.contains($0) }
+                || words.indices.contains { words[$0] == "birth" && $0 + 1 < words.count && words[$0 + 1] == "control" }
+        }
+        let refills = clauses.contains { words in words.contains { ["refill", "refills", "renew"].contains($0) } }
         for words in clauses {
             guard let method = words.firstIndex(where: { contraceptionWords.contains($0) }) else { continue }
             let set = Set(words)
@@ -308,7 +315,9 @@ extension DiagnosisCoder {
             if device {
                 if says(["replace", "replaced", "replacement", "exchange", "swap", "reinsert", "reinsertion"]) {
                     codes.append("Z30.433")
-                } else if says(["insert", "inserted", "insertion", "place", "placed", "placement"]) {
+                } else if says(["insert", "inserted", "insertion", "place", "placed", "placement"])
+                    || Self.saysIn(words)
+                {
                     codes.append("Z30.430")
                 } else if says(["remove", "removed", "removal"]) {
                     codes.append("Z30.432")
@@ -329,19 +338,45 @@ extension DiagnosisCoder {
                 codes.append(starts ? "Z30.013" : "Z30.42")
                 continue
             }
-            let pills =
-                says([
-                    "ocp", "ocps", "sprintec", "junel", "loestrin", "microgestin", "yaz", "yasmin", "norethindrone",
-                    "drospirenone", "contraceptive", "contraceptives",
-                ])
-                || (says(["pill", "pills"]) && (says(["birth", "contraceptive", "control"])))
-            if pills {
-                if starts { codes.append("Z30.011") } else if continues { codes.append("Z30.41") }
+            let named = says(Self.namedPills) || (says(["pill", "pills"]) && says(["birth", "contraceptive", "control"]))
+            // Not another drug's pill (`take the thyroid pill by itself`).
+            let bare =
+                !named && aboutContraception
+                && words.indices.contains { position in
+                    ["pill", "pills"].contains(words[position]) && position > 0
+                        && Self.pillDeterminers.contains(words[position - 1])
+                }
+            if named || bare {
+                if starts {
+                    codes.append("Z30.011")
+                } else if continues, named || refills {
+                    codes.append("Z30.41")
+                }
             }
         }
+        // A pill first prescribed at the visit is not also one kept under surveillance.
+        if codes.contains("Z30.011") { codes.removeAll { $0 == "Z30.41" } }
         var unique: [String] = []
         for code in codes where !unique.contains(code) { unique.append(code) }
         return unique
+    }
+
+    /// Words that name contraceptive pills by kind, brand or generic name.
+    static let namedPills: Set<String> = [
+        "ocp", "ocps", "sprintec", "junel", "loestrin", "microgestin", "yaz", "yasmin", "norethindrone", "drospirenone",
+        "contraceptive", "contraceptives", "norgestimate", "levonorgestrel", "desogestrel", "norgestrel", "ethinyl",
+    ]
+
+    /// Words before `pill` that leave it the contraceptive pill in a visit about birth control (`the same pill`,
+    /// `a low dose pill`), unlike a drug or organ (`the thyroid pill`, `a water pill`).
+    static let pillDeterminers: Set<String> = ["the", "a", "your", "her", "my", "same", "dose", "new", "this", "that"]
+
+    /// `... and the iud is in`: a device said to be in place now.
+    static func saysIn(_ words: [String]) -> Bool {
+        for position in words.indices.dropLast() where words[position] == "is" && words[position + 1] == "in" {
+            return true
+        }
+        return false
     }
 
     /// The words without which a clause says no contraceptive method.
@@ -349,7 +384,8 @@ extension DiagnosisCoder {
         "iud", "mirena", "kyleena", "liletta", "paragard", "skyla", "intrauterine", "nexplanon", "implanon", "implant",
         "depo",
         "medroxyprogesterone", "ocp", "ocps", "sprintec", "junel", "loestrin", "microgestin", "yaz", "yasmin",
-        "norethindrone", "drospirenone", "contraceptive", "contraceptives", "pill", "pills",
+        "norethindrone", "drospirenone", "contraceptive", "contraceptives", "pill", "pills", "norgestimate",
+        "levonorgestrel", "desogestrel", "norgestrel", "ethinyl",
     ]
 
     /// Words that name a hormonal contraceptive the patient takes.

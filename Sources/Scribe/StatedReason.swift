@@ -40,6 +40,18 @@ enum StatedReason {
 
     static let annualReason = "Annual exam."
 
+    /// `here for your physical`, `so this is his physical`: the visit is the patient's physical (not `physical
+    /// therapy`, not `on your physical exam` reading its findings).
+    static func namesPhysical(_ keys: [String], at index: Int) -> Bool {
+        guard keys[index] == "physical", index >= 2, ["your", "his", "her", "a"].contains(keys[index - 1]) else {
+            return false
+        }
+        if index + 1 < keys.count, ["therapy", "therapist", "activity", "findings"].contains(keys[index + 1]) {
+            return false
+        }
+        return keys[index - 2] == "for" || keys[index - 2] == "is" && index >= 3 && keys[index - 3] == "this"
+    }
+
     /// Whether a chief complaint is a visit type this reading gives (`Annual exam.`, `Skin check.`), not a problem.
     static func isVisitType(_ reason: String) -> Bool {
         reason == annualReason || visitWords.contains { $0.reason == reason }
@@ -60,6 +72,9 @@ enum StatedReason {
             for index in keys.indices {
                 if let annual = annualWords.first(where: { keys[index...].starts(with: $0) }) {
                     return (annualReason, EntityExtractor.span(words, index, index + annual.count - 1))
+                }
+                if namesPhysical(keys, at: index) {
+                    return (annualReason, EntityExtractor.span(words, index - 1, index))
                 }
                 if let visit = visitWords.first(where: { keys[index...].starts(with: $0.words) }) {
                     return (visit.reason, EntityExtractor.span(words, index, index + visit.words.count - 1))

@@ -139,6 +139,8 @@ struct ConversationClassCodingTests {
         #expect(!DiagnosisCoder.namesPreventiveExamination("she is here for a routine visit for her diabetes ."))
         #expect(!DiagnosisCoder.namesPreventiveExamination("he needs a sports physical for football ."))
         #expect(DiagnosisCoder.namesPreventiveExamination("we're here for his physical ."))
+        #expect(DiagnosisCoder.namesPreventiveExamination("so this is your physical ."))
+        #expect(!DiagnosisCoder.namesPreventiveExamination("on your physical exam today your lungs are clear ."))
     }
 
     @Test("a vaccine given today in plain words is the encounter for immunization; one at the pharmacy is not")

@@ -35,6 +35,28 @@ struct SiblingAndHormoneCodingTests {
         #expect(started.contains("Z30.011"), "\(started)")
     }
 
+    @Test("in a visit about birth control, the pill by its generic name or as `the pill` is started or refilled")
+    func pillInBirthControlVisit() throws {
+        let started = try dialogueICD10(
+            """
+            [patient] i want to start birth control . condoms are not reliable enough for me .
+            [doctor] okay . any migraines with aura , any blood clots ?
+            [patient] no .
+            [doctor] then i'll start you on a low dose pill , norgestimate and ethinyl estradiol , one tablet daily .
+            """)
+        #expect(started.contains("Z30.011"), "\(started)")
+        #expect(!started.contains("Z79.3"), "\(started)")
+        let refilled = try dialogueICD10(
+            """
+            [doctor] you also wanted to talk about your birth control .
+            [patient] yes , i need a refill . i've been on it four years .
+            [doctor] your blood pressure is great and you don't smoke , so you can keep going on the same pill . \
+            i'll send a year of refills .
+            """)
+        #expect(refilled.contains("Z30.41"), "\(refilled)")
+        #expect(!refilled.contains("Z30.011"), "\(refilled)")
+    }
+
     @Test("a condition said of people in general is not the patient's")
     func peopleInGeneral() {
         let codes = icd10([

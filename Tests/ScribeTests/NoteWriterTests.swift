@@ -732,6 +732,14 @@ struct HistoryElementTests {
                 "[doctor] hi .\n[patient] hello .\n[doctor] i know the nurse told you about the recording .\n"
                     + "[patient] yes .\n[doctor] so he is a 60-year-old male who presents for his annual exam .")
                 == "Annual exam.")
+        // The physical named without `annual`; not the examination's findings, not physical therapy.
+        #expect(
+            try reason(
+                "[doctor] how have you been ?\n[patient] not bad , my wife says i'm overdue .\n"
+                    + "[doctor] so this is your physical . anything bothering you ?") == "Annual exam.")
+        #expect(
+            try reason("[doctor] on your physical exam today your knee is swollen .\n[patient] okay .") != "Annual exam.")
+        #expect(try reason("[doctor] so you are here for your physical therapy referral .") != "Annual exam.")
     }
 
     @Test(
