@@ -23,7 +23,10 @@ enum ClinicalStyle {
         words = withoutBrokenWords(words)
         words = withoutFillers(words)
         words = withoutRepeats(words)
-        if voice != .dictation { words = measuredAmounts(words) }
+        if voice != .dictation {
+            words = withoutAbandonedSubject(words)
+            words = measuredAmounts(words)
+        }
         words = withoutLeadingDiscourse(words)
         switch voice {
         case .clinician:
@@ -504,6 +507,73 @@ enum ClinicalStyle {
         for word in fillerWords { keys[word, default: (nil, false)].isWord = true }
         return WordTable(keys)
     }()
+
+    /// A subject the speaker gave up for another (`she her wrist started to hurt` from `i just my wrist started
+    /// to hurt`, `it is she feels better` from `it's she feels better`): the new start stands. A subject pronoun
+    /// right before a possessive or an article, or `it is` right before a subject pronoun and its verb, is never
+    /// written English.
+    static func withoutAbandonedSubject(_ words: [String]) -> [String] {
+        guard words.count > 2 else { return words }
+        var output: [String] = []
+        output.reserveCapacity(words.count)
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            guard index + 1 < words.count, Phrasing.trailingPunctuation(word).isEmpty,
+                mayBe(word, startingWith: "shtiw", maxLength: 4)
+            else {
+                output.append(word)
+                index += 1
+                continue
+            }
+            let key = Phrasing.bare(word)
+            let next = Phrasing.bare(words[index + 1])
+            // Capitalized as the sentence's first word was.
+            let first = output.isEmpty && word.first?.isUppercase == true
+            // `the patient their wrist`: the neutral subject given up.
+            let subjectLength = key == "the" && next == "patient" && index + 2 < words.count ? 2 : 1
+            let afterSubject = Phrasing.bare(words[index + subjectLength])
+            if abandonedSubjects.contains(key) || subjectLength == 2, abandonedBefore.contains(afterSubject),
+                index + subjectLength + 1 < words.count,
+                Phrasing.trailingPunctuation(words[index + subjectLength - 1]).isEmpty
+            {
+                let following = Phrasing.bare(words[index + subjectLength + 1])
+                if following.hasSuffix("ed") || pastVerbs.contains(following) {
+                    // `she my noticed that ...`: the possessive was the slip; the subject and its verb stand.
+                    output.append(contentsOf: words[index..<(index + subjectLength)])
+                    index += subjectLength + 1
+                    continue
+                }
+                index += subjectLength
+                if first { output.append(Phrasing.capitalized(words[index])); index += 1 }
+                continue
+            }
+            if key == "it" && next == "is" || key == "it's", index + 2 < words.count,
+                Phrasing.trailingPunctuation(words[index + (key == "it" ? 1 : 0)]).isEmpty
+            {
+                let subject = index + (key == "it" ? 2 : 1)
+                if subject + 1 < words.count, ["she", "he", "they"].contains(Phrasing.bare(words[subject])),
+                    !["who", "that", "and", "or"].contains(Phrasing.bare(words[subject + 1]))
+                {
+                    index = subject
+                    if first { output.append(Phrasing.capitalized(words[index])); index += 1 }
+                    continue
+                }
+            }
+            output.append(word)
+            index += 1
+        }
+        return output
+    }
+
+    /// Subject pronouns, and the words no subject pronoun stands right before.
+    static let abandonedSubjects: Set<String> = ["she", "he", "they", "we", "i"]
+    static let abandonedBefore: Set<String> = ["her", "his", "their", "my", "our", "the"]
+    /// Past tenses without `-ed`, which no possessive stands right before.
+    static let pastVerbs: Set<String> = [
+        "made", "got", "had", "did", "went", "was", "were", "said", "took", "gave", "felt", "found", "saw", "told",
+        "thought", "kept", "began", "came", "fell", "broke", "hurt",
+    ]
 
     /// A word said twice, or two or three words said twice (`the, the`, `it was, it was`), is said once.
     static func withoutRepeats(_ words: [String]) -> [String] {
