@@ -737,6 +737,14 @@ enum ClinicalStyle {
         } else if let from = goFromThere(keys) {
             // `..., and we will go from there.`: the visit's talk, not a plan item.
             cut = count - from
+        } else if count > 5, keys.suffix(4).elementsEqual(["all", "of", "a", "sudden"])
+            || keys.suffix(3).elementsEqual(["in", "the", "meantime"]) && ["but", "and"].contains(keys[count - 4])
+        {
+            // `... and then all of a sudden.`, `Think on this but in the meantime.`: what came next was cut off.
+            let phrase = keys[count - 1] == "sudden" ? 4 : 3
+            let joined = keys[..<(count - phrase)].suffix(2)
+            cut = phrase + (joined.last.map { ["then", "but", "and"].contains($0) } == true ? 1 : 0)
+                + (joined.count == 2 && joined.first == "and" && joined.last == "then" ? 1 : 0)
         } else if trailingAdverbs.contains(keys[count - 1]),
             !["me", "you", "and", "is", "are"].contains(keys[count - 2])
         {

@@ -421,6 +421,22 @@ struct ClinicalStyleTests {
         #expect(NoteWriter.readsWithoutTopic(text, topic: topic) == readsAlone)
     }
 
+    @Test("a sentence cut off after `all of a sudden` or `but in the meantime` ends before it")
+    func cutOffAdverbial() {
+        #expect(
+            ClinicalStyle.withoutTrailingConnective(
+                "she slipped and she put her arms out to catch herself and then all of a sudden.".split(separator: " ")
+                    .map(String.init)).joined(separator: " ")
+                == "she slipped and she put her arms out to catch herself.")
+        #expect(
+            ClinicalStyle.withoutTrailingConnective(
+                "we will order the mri but in the meantime.".split(separator: " ").map(String.init))
+                .joined(separator: " ") == "we will order the mri.")
+        // Whole as said.
+        let whole = "she will wear the brace for 6 weeks in the meantime.".split(separator: " ").map(String.init)
+        #expect(ClinicalStyle.withoutTrailingConnective(whole) == whole)
+    }
+
     @Test("a subject given up for another is left out; `she her`, `it is she` are never written")
     func abandonedSubject() {
         #expect(
