@@ -124,9 +124,19 @@ extension Phrasing {
         }
         while index < words.count {
             let key = keys[index]
-            if SpokenNumber.words.contains(key), let (value, count) = SpokenNumber.read(tokens, at: index),
+            if SpokenNumber.words.contains(key), var (value, count) = SpokenNumber.read(tokens, at: index),
                 words[index..<(index + count - 1)].allSatisfy({ trailingPunctuation($0).isEmpty })
             {
+                // Said again (`five hundred five hundred milligrams`): the reading ran into the restart (`five
+                // hundred five`, then `hundred`); the number is said once, as the second time.
+                if count >= 3, index + count < keys.count, ["hundred", "thousand"].contains(keys[index + count]),
+                    let (shorter, shorterCount) = SpokenNumber.read(Array(tokens[index..<(index + count - 1)]), at: 0),
+                    shorterCount == count - 1,
+                    let (again, againCount) = SpokenNumber.read(tokens, at: index + count - 1), again == shorter
+                {
+                    index += count - 1
+                    (value, count) = (again, againCount)
+                }
                 let end = index + count
                 let following = end < keys.count ? keys[end] : ""
                 // `one` alone (`this one`, `one of them`) is a pronoun more often than a count.

@@ -304,6 +304,9 @@ struct PhrasingTests {
             ("one hundred and two degrees", "102 degrees"),
             ("a slight two over six systolic ejection murmur", "a slight 2/6 systolic ejection murmur"),
             ("blood pressure is one twenty over eighty today", "blood pressure is 120 over 80 today"),
+            // Said again: once, not `505 hundred`.
+            ("naprosyn five hundred five hundred milligrams twice a day", "naprosyn 500 mg twice a day"),
+            ("one hundred five degrees", "105 degrees"),
         ])
     func digits(spoken: String, written: String) {
         #expect(Phrasing.withDigits(Phrasing.words(spoken)).joined(separator: " ") == written)
