@@ -83,12 +83,32 @@ struct EntityStatements {
         // A visit type is what the patient presents for (`presents for an annual exam`); a problem is evaluated.
         let purpose =
             StatedReason.isVisitType(complaint.text)
-            ? ("aeiou".contains(reason.prefix(1)) ? "an " : "a ") + reason : "evaluation of " + reason
+            ? Self.withArticle(reason, countable: Self.countableVisits) : "evaluation of "
+                + Self.withArticle(reason, countable: Self.countableProblems)
         let label = layout.defaults[.subjective] ?? "HISTORY OF PRESENT ILLNESS"
         return NoteStatement(
             section: .subjective, subsection: label,
             text: "The patient\(who) presents for \(purpose).", evidence: evidence, origin: .entities)
     }
+
+    /// `a` or `an` before a reason whose head noun is counted (`a right wrist injury`, `an annual exam`, `a tick
+    /// bite`); none before what is not (`knee pain`, `swelling`, `smoking cessation`). The head is the last word, or
+    /// the word before `on` or `of` (`an ulcer on foot`).
+    static func withArticle(_ reason: String, countable: Set<String>) -> String {
+        let words = reason.split(separator: " ")
+        let head = words.firstIndex { $0 == "on" || $0 == "of" }.map { $0 > 0 ? words[$0 - 1] : "" } ?? words.last
+        guard let head, countable.contains(String(head)), let first = reason.first else { return reason }
+        return ("aeiou".contains(first) ? "an " : "a ") + reason
+    }
+
+    static let countableVisits: Set<String> = [
+        "exam", "examination", "visit", "check", "checkup", "check-up", "evaluation", "follow-up", "physical",
+    ]
+    static let countableProblems: Set<String> = [
+        "injury", "lump", "wound", "fracture", "infection", "bite", "ulcer", "rash", "mass", "cyst", "laceration",
+        "burn", "sprain", "strain", "cough", "headache", "nodule", "lesion", "mole", "abscess", "bump", "fall", "tear",
+        "spot", "growth", "blister", "boil",
+    ]
 
     /// The caller's past medical history that the transcript mentions: one statement per condition, with the
     /// evidence of its mentions (conditions the transcript never mentions have no evidence and stay out).

@@ -77,7 +77,7 @@ struct NoteWriterTests {
             note.subjective.contains("She is a 43-year-old female who presents for evaluation of knee pain.") == false)
         #expect(
             note.subjective.contains(
-                "The patient is a 43-year-old female who presents for evaluation of right knee injury."))
+                "The patient is a 43-year-old female who presents for evaluation of a right knee injury."))
         #expect(
             note.subjective.contains(
                 "The patient reports that she twisted her knee on a ladder yesterday and she has knee pain when she walks, on stairs."
@@ -287,6 +287,19 @@ struct NoteWriterTests {
 
 @Suite("Note phrasing")
 struct PhrasingTests {
+    @Test("the opening line's reason takes an article when its head noun is counted")
+    func reasonArticle() {
+        let problems = EntityStatements.countableProblems
+        #expect(EntityStatements.withArticle("right wrist injury", countable: problems) == "a right wrist injury")
+        #expect(EntityStatements.withArticle("infection", countable: problems) == "an infection")
+        #expect(EntityStatements.withArticle("ulcer on foot", countable: problems) == "an ulcer on foot")
+        #expect(EntityStatements.withArticle("left knee pain", countable: problems) == "left knee pain")
+        #expect(EntityStatements.withArticle("swelling", countable: problems) == "swelling")
+        let visits = EntityStatements.countableVisits
+        #expect(EntityStatements.withArticle("annual exam", countable: visits) == "an annual exam")
+        #expect(EntityStatements.withArticle("smoking cessation", countable: visits) == "smoking cessation")
+    }
+
     @Test(
         "spoken numbers in digits, with units abbreviated",
         arguments: [
