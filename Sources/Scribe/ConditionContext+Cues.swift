@@ -80,6 +80,10 @@ extension ConditionContext {
             "screened for", "look for", "looking for", "can cause", "may cause", "could cause", "might cause",
             "can make", "may make", "can give", "may give", "side effect", "side effects", "turn into", "turns into",
             "progress to", "progress into",
+            // What the patient is told to expect (`she might get a fever or a rash a week after the mmr`), not
+            // what they have (`you may have` stays: it can state a diagnosis).
+            "might get", "may get", "could get", "might develop", "may develop", "could develop", "may experience",
+            "might experience", "may notice", "might notice", "expect some",
             // A goal of care (`work with your doctor on weight loss`), not a finding.
             "work on", "working on", "work with", "goal of", "aim for", "encourage", "encouraged",
             // People in general (`in women who have migraine with aura, ...`).

@@ -62,6 +62,10 @@ struct ConditionContextTests {
     func contexts() throws {
         #expect(try read("call us if you get a fever .", "fever").hypothetical)
         #expect(try read("take ibuprofen for any pain and it will help the swelling .", "swelling").hypothetical)
+        // What to expect after a vaccine or a procedure, not what she has; `may have` can state a diagnosis.
+        #expect(try read("she might get a fever about a week after the mmr .", "fever").hypothetical)
+        #expect(try read("you may notice some cramping for a few days .", "cramping").hypothetical)
+        #expect(try !read("i think you may have a sinus infection .", "sinus infection").hypothetical)
         let denied = try read("i have not had any chest pain .", "chest pain")
         #expect(denied.denied && !denied.hypothetical)
         #expect(try read("she has a history of asthma .", "asthma").past)
