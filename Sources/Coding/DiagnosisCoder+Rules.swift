@@ -633,9 +633,7 @@ extension DiagnosisCoder {
                 if before.contains(where: preventiveWords.contains) { return true }
                 // `here for his physical`, `in for your physical exam`, `so this is your physical`.
                 let noun = word == "physical" ? position : position - 1
-                if noun >= 2, words[noun] == "physical", ["your", "his", "her", "a", "the"].contains(words[noun - 1]),
-                    words[noun - 2] == "for" || words[noun - 2] == "is" && noun >= 3 && words[noun - 3] == "this"
-                {
+                if noun >= 0, StatedReason.namesPhysical(words, at: noun) {
                     return true
                 }
             }

@@ -2,7 +2,7 @@
 /// pain or injury with its side (`i hurt my right wrist` → `Right wrist injury.`, `this left shoulder pain` →
 /// `Left shoulder pain.`) or an annual examination (`you're here for your annual exam` → `Annual exam.`). When
 /// the opening says neither, the chief complaint is the chief problem among the recognised entities.
-enum StatedReason {
+package enum StatedReason {
     /// Body parts whose pain or injury is a visit's reason, by the word said (`belly` is the abdomen).
     static let bodyParts: [String: String] = [
         "knee": "knee", "knees": "knee", "ankle": "ankle", "ankles": "ankle", "wrist": "wrist", "shoulder": "shoulder",
@@ -42,8 +42,8 @@ enum StatedReason {
 
     /// `here for your physical`, `so this is his physical`: the visit is the patient's physical (not `physical
     /// therapy`, not `on your physical exam` reading its findings).
-    static func namesPhysical(_ keys: [String], at index: Int) -> Bool {
-        guard keys[index] == "physical", index >= 2, ["your", "his", "her", "a"].contains(keys[index - 1]) else {
+    package static func namesPhysical(_ keys: [String], at index: Int) -> Bool {
+        guard keys[index] == "physical", index >= 2, ["your", "his", "her", "a", "the"].contains(keys[index - 1]) else {
             return false
         }
         if index + 1 < keys.count, ["therapy", "therapist", "activity", "findings"].contains(keys[index + 1]) {
