@@ -13,11 +13,16 @@ run: setup-run release
 ## that drive a real notebridge process with the python hl7 package's mllp_send and raw sockets).
 ## The note engine is compiled optimized in this debug build (see Package.swift): integration tests start many
 ## gateways and CLIs, each of which would otherwise spend seconds on its first note.
+## The integration tests run on TEST_WORKERS pytest-xdist workers (3 on the 2-core machines CI runs on: the tests spend
+## part of their time waiting for processes, leases and peers, and a fourth worker overloaded the CPUs enough to time
+## out audio transcription). Tests that build on each other carry an xdist_group mark and run on one worker, in order.
+TEST_WORKERS ?= 3
 test: export NOTEBRIDGE_OPTIMIZE_ENGINE = 1
 test: setup-test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	NOTEBRIDGE_BIN=$(CURDIR)/.build/debug/notebridge $(PYTHON) -m pytest -q Tests/integration
+	NOTEBRIDGE_BIN=$(CURDIR)/.build/debug/notebridge $(PYTHON) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup \
+		Tests/integration
 
 build:
 	$(SWIFT) build

@@ -32,8 +32,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if [ "$mode" = "test" ]; then
-    # Python peers: the hl7 package (mllp_send, parse benchmarks), hl7apy (parse benchmark), pytest; fhir.resources,
-    # PyJWT and cryptography for the test FHIR endpoint. Every line of requirements-test.txt is checked against the
+    # Python peers: the hl7 package (mllp_send, parse benchmarks), hl7apy (parse benchmark), pytest and pytest-xdist
+    # (the integration tests run on several workers); fhir.resources, PyJWT and cryptography for the test FHIR
+    # endpoint. Every line of requirements-test.txt is checked against the
     # installed version (an importable fhir.resources 7.0.0 does not meet `==7.1.0`); pip runs only when one is unmet,
     # so a repeat run costs one short Python start.
     requirements="$(cd "$(dirname "$0")" && pwd)/requirements-test.txt"

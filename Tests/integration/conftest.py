@@ -176,6 +176,12 @@ class Gateway:
         return self.process.returncode if self.process else 0
 
 
+def pytest_configure(config):
+    # pytest-xdist's mark (registered here too, so that a run without xdist does not warn about it): the tests of a
+    # module that build on each other's state carry it, and `--dist loadgroup` runs them on one worker, in order.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one pytest-xdist worker, in order")
+
+
 def running_on_ci() -> bool:
     """Whether `CI` is set (to anything but empty, 0, false or no), as CI services do."""
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")

@@ -6,7 +6,6 @@ import json
 import os
 import pathlib
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -15,6 +14,7 @@ import uuid
 import pytest
 
 from conftest import BIN, REPO, post_audio as post_audio_raw
+from test_pipeline import free_port
 
 SENTENCE = "start metformin five hundred milligrams twice daily for diabetes"
 KEY = "sk-remote-test-" + uuid.uuid4().hex
@@ -83,10 +83,9 @@ def key_file(tmp_path):
 
 
 def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port on 127.0.0.1 that nothing listens on (kept bound, never listening, so that no test running in parallel
+    is given it: see test_pipeline.free_port)."""
+    return free_port()
 
 
 def remote_gateway(gateway_factory, tmp_path, url, key_file, name, **extra):

@@ -23,6 +23,10 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
+# The tests build on each other (in file order, on one gateway and one browser): with pytest-xdist they run on one
+# worker (`--dist loadgroup`, as `make test` runs them).
+pytestmark = pytest.mark.xdist_group("console")
+
 ARTIFACTS = REPO / "Tests" / "integration" / "artifacts" / "console"
 DEAD_MRN, LIVE_MRN = "MRN7001", "MRN7002"
 

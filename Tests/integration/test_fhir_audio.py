@@ -23,6 +23,10 @@ from conftest import REPO, Gateway
 from test_audio_jobs import audio_job_rows
 from test_v1_api import request
 
+# The tests share one gateway and build on each other (the notes the first ones make are counted, their log lines
+# read): with pytest-xdist they run on one worker, in file order (`--dist loadgroup`, as `make test` runs them).
+pytestmark = pytest.mark.xdist_group("fhir_audio")
+
 SPOKEN = "start metformin five hundred milligrams twice daily for diabetes"
 CLINICAL_WORDS = ("metformin", "diabetes", "milligrams", "daily")
 LOG_WORDS = ("metformin", "diabetes", "milligrams", "five hundred")

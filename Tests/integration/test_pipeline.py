@@ -151,10 +151,19 @@ def field(message: str, segment: str, number: int, occurrence: int = 0) -> str:
     return parts[number] if len(parts) > number else ""
 
 
+_RESERVED_PORTS = []  # bound, never listening: see free_port
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port on 127.0.0.1 that nothing listens on until the test starts its own server there (a socketserver or
+    http.server, which bind with SO_REUSEADDR). The port stays bound by a socket of this process that never listens:
+    a connection to it is refused, as to a closed port, and no other process (a gateway or server of a test running
+    in parallel, an outgoing connection's ephemeral port) can be given it meanwhile, as it could once released."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    _RESERVED_PORTS.append(sock)
+    return sock.getsockname()[1]
 
 
 def wait_for(condition, timeout: float = 60.0, what: str = "condition", interval: float = 0.1):
