@@ -22,6 +22,8 @@ import UnixSignals
 ///
 /// A stop during the warm-up does not wait for it (the index is built early only for speed; a loaded machine or a
 /// debug build can take many seconds): the work goes on in a detached task, and this service returns at once.
+/// Finished, it waits for its own turn in the graceful shutdown: a service that returns while the group is stopping
+/// the services after it ends the group with `serviceFinishedUnexpectedly` (exit 1), `.ignore` notwithstanding.
 struct CoderWarmUp: Service {
     func run() async throws {
         let (done, finished) = AsyncStream<Void>.makeStream()
@@ -33,6 +35,8 @@ struct CoderWarmUp: Service {
         await cancelWhenGracefulShutdown {
             for await _ in done {}
         }
+        // At once when the shutdown has reached this service already; a cancelled group ends the wait too.
+        try? await gracefulShutdown()
     }
 }
 
