@@ -338,7 +338,8 @@ extension DiagnosisCoder {
                 codes.append(starts ? "Z30.013" : "Z30.42")
                 continue
             }
-            let named = says(Self.namedPills) || (says(["pill", "pills"]) && says(["birth", "contraceptive", "control"]))
+            let named =
+                says(Self.namedPills) || (says(["pill", "pills"]) && says(["birth", "contraceptive", "control"]))
             // Not another drug's pill (`take the thyroid pill by itself`).
             let bare =
                 !named && aboutContraception

@@ -737,14 +737,9 @@ enum ClinicalStyle {
         } else if let from = goFromThere(keys) {
             // `..., and we will go from there.`: the visit's talk, not a plan item.
             cut = count - from
-        } else if count > 5, keys.suffix(4).elementsEqual(["all", "of", "a", "sudden"])
-            || keys.suffix(3).elementsEqual(["in", "the", "meantime"]) && ["but", "and"].contains(keys[count - 4])
-        {
+        } else if let length = cutOffAdverbial(keys) {
             // `... and then all of a sudden.`, `Think on this but in the meantime.`: what came next was cut off.
-            let phrase = keys[count - 1] == "sudden" ? 4 : 3
-            let joined = keys[..<(count - phrase)].suffix(2)
-            cut = phrase + (joined.last.map { ["then", "but", "and"].contains($0) } == true ? 1 : 0)
-                + (joined.count == 2 && joined.first == "and" && joined.last == "then" ? 1 : 0)
+            cut = length
         } else if trailingAdverbs.contains(keys[count - 1]),
             !["me", "you", "and", "is", "are"].contains(keys[count - 2])
         {
@@ -762,6 +757,24 @@ enum ClinicalStyle {
         }
         kept[kept.count - 1] = end.trimmingCharacters(in: ",") + "."
         return kept
+    }
+
+    /// The length of an adverbial that opens a clause, with the connectives before it, when the clause after it was
+    /// cut off (`and then all of a sudden`, `but in the meantime`).
+    static func cutOffAdverbial(_ keys: [String]) -> Int? {
+        let count = keys.count
+        guard count > 5 else { return nil }
+        let phrase: Int
+        if keys.suffix(4).elementsEqual(["all", "of", "a", "sudden"]) {
+            phrase = 4
+        } else if keys.suffix(3).elementsEqual(["in", "the", "meantime"]), ["but", "and"].contains(keys[count - 4]) {
+            phrase = 3
+        } else {
+            return nil
+        }
+        let joined = keys[..<(count - phrase)].suffix(2)
+        let connective = joined.last.map { ["then", "but", "and"].contains($0) } == true ? 1 : 0
+        return phrase + connective + (joined.first == "and" && joined.last == "then" && joined.count == 2 ? 1 : 0)
     }
 
     /// A subject and its auxiliary that end a sentence only when the clause after them was cut off.

@@ -83,8 +83,8 @@ struct EntityStatements {
         // A visit type is what the patient presents for (`presents for an annual exam`); a problem is evaluated.
         let purpose =
             StatedReason.isVisitType(complaint.text)
-            ? Self.withArticle(reason, countable: Self.countableVisits) : "evaluation of "
-                + Self.withArticle(reason, countable: Self.countableProblems)
+            ? Self.withArticle(reason, countable: Self.countableVisits)
+            : "evaluation of " + Self.withArticle(reason, countable: Self.countableProblems)
         let label = layout.defaults[.subjective] ?? "HISTORY OF PRESENT ILLNESS"
         return NoteStatement(
             section: .subjective, subsection: label,
