@@ -199,6 +199,18 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped on CI (CI is set), which must run every test: {reason}"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """The same for a module that skips itself while it is collected (`pytest.importorskip("selenium")`): on CI it is
+    a collection error naming what was missing."""
+    outcome = yield
+    report = outcome.get_result()
+    if running_on_ci() and report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped while collected on CI (CI is set), which must run every test: {reason}"
+
+
 def post_audio(gateway, audio: bytes):
     """`POST /v1/note/audio` of `audio` with include_transcript; (status, body bytes)."""
     import http.client

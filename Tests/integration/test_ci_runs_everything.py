@@ -29,8 +29,8 @@ def test_runs():
 '''
 
 
-def run_sample(tmp_path, ci, *options):
-    (tmp_path / "test_sample.py").write_text(SAMPLE)
+def run_sample(tmp_path, ci, *options, sample=SAMPLE):
+    (tmp_path / "test_sample.py").write_text(sample)
     env = dict(os.environ, PYTHONPATH=str(pathlib.Path(__file__).parent))
     env.pop("CI", None)
     for name in [name for name in env if name.startswith("PYTEST_XDIST_")]:  # this run may be an xdist worker's
@@ -73,3 +73,24 @@ def test_skips_are_skips_elsewhere(tmp_path):
     for ci in [None, "", "false", "0"]:
         code, summary = run_sample(tmp_path, ci)
         assert code == 0 and counts(summary) == {"passed": 1, "skipped": 3, "xfailed": 1}, (ci, summary)
+
+
+MODULE_SKIP = '''
+import pytest
+
+pytest.importorskip("no_such_module_here")
+
+
+def test_never_collected():
+    pass
+'''
+
+
+def test_a_module_skipped_while_collected_fails_on_ci(tmp_path):
+    """A module that skips itself while it is collected (`pytest.importorskip` of a missing package) is an error on
+    CI, a skip elsewhere."""
+    code, summary = run_sample(tmp_path, "true", sample=MODULE_SKIP)
+    assert code != 0 and "error" in summary and "skipped" not in summary, summary
+    code, summary = run_sample(tmp_path, None, sample=MODULE_SKIP)
+    # Exit status 5: no test ran (the only module skipped), not a failure.
+    assert code == 5 and counts(summary) == {"skipped": 1}, summary
