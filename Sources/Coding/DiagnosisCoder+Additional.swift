@@ -381,13 +381,10 @@ extension DiagnosisCoder {
     }
 
     /// The words without which a clause says no contraceptive method.
-    static let contraceptionWords: Set<String> = [
+    static let contraceptionWords: Set<String> = Set([
         "iud", "mirena", "kyleena", "liletta", "paragard", "skyla", "intrauterine", "nexplanon", "implanon", "implant",
-        "depo",
-        "medroxyprogesterone", "ocp", "ocps", "sprintec", "junel", "loestrin", "microgestin", "yaz", "yasmin",
-        "norethindrone", "drospirenone", "contraceptive", "contraceptives", "pill", "pills", "norgestimate",
-        "levonorgestrel", "desogestrel", "norgestrel", "ethinyl",
-    ]
+        "depo", "medroxyprogesterone", "pill", "pills",
+    ]).union(namedPills)
 
     /// Words that name a hormonal contraceptive the patient takes.
     static let hormonalContraceptives: Set<String> = [
