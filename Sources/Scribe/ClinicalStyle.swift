@@ -729,6 +729,10 @@ enum ClinicalStyle {
         } else if keys[count - 1] == "right", ["but", "for", "so", "and", "okay"].contains(keys[count - 2]) {
             // `Obtain an x-ray but right.`: a question tag.
             cut = 2
+        } else if keys[count - 1] == "right", !rightAfter.contains(keys[count - 2]) {
+            // `Blood pressure's about 122 over 70 right.`, `She is in a ton of pain right.`: a question tag after a
+            // whole statement; `on the right`, `it is not right` keep it.
+            cut = 1
         } else if count > 4, addressingEnds.contains(keys[count - 2]), FirstNames.embedded[keys[count - 1]] != nil,
             !namesThatAreWords.contains(keys[count - 1])
         {
@@ -1703,6 +1707,13 @@ enum ClinicalStyle {
 
     /// Adverbs a spoken sentence trails off with (`..., too.`, `... also.`, `... though.`).
     static let trailingAdverbs: Set<String> = ["too", "also", "though"]
+    /// Words after which a sentence's last `right` is a word of the sentence (the side, correct), not a question tag.
+    static let rightAfter: Set<String> = [
+        "the", "is", "not", "isn't", "that's", "it's", "all", "to", "on", "was", "be", "been", "feel", "feels", "felt",
+        "look", "looks", "looked", "seem", "seems", "doing", "proximal", "distal", "upper", "lower", "far", "your",
+        "my", "his", "her", "their", "are", "exactly", "quite", "just", "both", "go", "turn",
+        "turned", "turning", "toward", "towards", "than", "more", "front",
+    ]
 
     /// Where `(and) (we will) go from there` starts in the last words, if they end with it.
     static func goFromThere(_ keys: [String]) -> Int? {

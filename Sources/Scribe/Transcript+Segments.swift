@@ -72,18 +72,32 @@ extension Transcript {
         var starts: [Int] = [0]
         var nextLearned = 0
         var segmentIsQuestion = asks(words, from: 0)
+        // A learned cut refused between a side and its body part moves past the part to a discourse marker opening
+        // the next words (`the proximal right ureter | so this ...`).
+        var deferred = false
         var index = 1
         while index < words.count {
             let start = starts.last ?? 0
+            if deferred {
+                deferred = false
+                if ["so", "and", "but", "okay", "now", "then"].contains(words[index].key), !starts.contains(index) {
+                    starts.append(index)
+                    segmentIsQuestion = asks(words, from: index)
+                    index += 1
+                    continue
+                }
+            }
             if nextLearned < learned.count, learned[nextLearned] == index {
                 nextLearned += 1
+                deferred = namesSide(words, before: index)
                 // Not after a decimal point written apart (`ninety eight . four`).
                 let point = [words[index].range, words[index - 1].range].first {
                     $0.count == 1 && scalars[$0.lowerBound] == "."
                 }
                 // Nor after a word no utterance ends with (`they look | great`, `a | fracture`).
                 if !(point.map { isSpokenDecimal(scalars, point: $0.lowerBound, in: range) } ?? false),
-                    !unfinishedEnds.contains(words[index - 1].key)
+                    !unfinishedEnds.contains(words[index - 1].key),
+                    !namesSide(words, before: index)
                 {
                     starts.append(index)
                     segmentIsQuestion = asks(words, from: index)
@@ -98,6 +112,7 @@ extension Transcript {
             }
             index += 1
         }
+        starts = withTailsReattached(words, starts: starts)
         var segments: [Segment] = []
         var previousAsks = false
         for (number, start) in starts.enumerated() {
@@ -112,6 +127,55 @@ extension Transcript {
         }
         return segments
     }
+
+    /// Whether the word before `index` is a side and the word at it the body part it names (`the proximal right |
+    /// ureter`, `my right | knee`): one phrase, never two utterances.
+    static func namesSide(_ words: [SpokenWord], before index: Int) -> Bool {
+        index > 0 && index < words.count && ["right", "left"].contains(words[index - 1].key)
+            && (ClinicalStyle.bodySiteWords.contains(words[index].key) || sidedParts.contains(words[index].key))
+    }
+
+    static let sidedParts: Set<String> = [
+        "ureter", "lobe", "index", "middle", "ring", "pinky", "great", "big", "lateral", "medial", "knees", "ankles",
+        "shoulders", "elbows", "wrists", "hands", "feet", "legs", "arms", "eyes", "ears", "lungs", "breasts",
+    ]
+
+    /// The starts with a cut that left the end of one utterance before the next one's `and` moved to that `and`:
+    /// `i was trying to steal | the ball from another player and she ended up falling` ends after `player`. A start
+    /// is moved when one to five words without a subject or verb of their own come before `and` and a subject.
+    static func withTailsReattached(_ words: [SpokenWord], starts: [Int]) -> [Int] {
+        var moved = starts
+        for (number, start) in starts.enumerated() where start > 0 {
+            let end = number + 1 < starts.count ? starts[number + 1] : words.count
+            guard !tailOpeners.contains(words[start].key), !clauseWords.contains(words[start].key) else { continue }
+            var offset = 1
+            while offset <= 5, start + offset + 1 < end {
+                let key = words[start + offset].key
+                if key == "and" {
+                    if tailSubjects.contains(words[start + offset + 1].key) { moved[number] = start + offset }
+                    break
+                }
+                if clauseWords.contains(key) { break }
+                offset += 1
+            }
+        }
+        return moved
+    }
+
+    /// Words an utterance of its own opens with (a discourse marker, an answer, a question word).
+    static let tailOpeners: Set<String> = [
+        "okay", "so", "yeah", "well", "um", "uh", "and", "but", "then", "now", "oh", "alright", "right", "yes", "no",
+        "mm-hmm", "hmm", "yep", "sure", "or", "what", "when", "where", "how", "why", "who", "which", "if",
+        "because", "since", "also", "just", "maybe", "probably", "about", "like",
+    ]
+    static let tailSubjects: Set<String> = ["i", "she", "he", "we", "they", "it"]
+    /// Words that make a clause: subjects, auxiliaries, copulas and contractions with them.
+    static let clauseWords: Set<String> = [
+        "i", "you", "he", "she", "we", "they", "it", "i'm", "you're", "he's", "she's", "we're", "they're", "it's",
+        "i've", "you've", "we've", "they've", "i'd", "i'll", "you'll", "we'll", "there", "there's", "that's", "this",
+        "that", "do", "does", "did", "is", "are", "was", "were", "have", "has", "had", "can", "could", "would",
+        "should", "will", "don't", "doesn't", "didn't", "am", "be", "been", "let's",
+    ]
 
     /// Words an utterance does not end with: an article, a possessive, a preposition that takes its object next,
     /// a linking verb before its complement.

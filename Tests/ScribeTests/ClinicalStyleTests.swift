@@ -104,6 +104,9 @@ struct ClinicalStyleTests {
             ("Order some blood tests we'll.", .clinician, "Order some blood tests."),
             ("Refer her to urology and we're.", .clinician, "Refer her to urology."),
             ("Get an x-ray of the wrist but right.", .clinician, "Get an x-ray of the wrist."),
+            ("Blood pressure is about 122 over 70 right.", .clinician, "Blood pressure is about 122 over 70."),
+            ("There is a small mass on the right.", .clinician, "There is a small mass on the right."),
+            ("She says the knee does not feel right.", .patient, "She says the knee does not feel right."),
             ("Follow up in 2 weeks carolyn.", .clinician, "Follow up in 2 weeks."),
             ("She has been worse during football season.", .patient, "She has been worse during football season."),
             // A verdict tagged on after the finding.

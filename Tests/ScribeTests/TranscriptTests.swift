@@ -187,6 +187,41 @@ struct UnpunctuatedSpeechTests {
         }
     }
 
+    @Test("a side and the body part it names are one phrase; the cut moves to the discourse marker after them")
+    func sideAndBodyPart() {
+        let text =
+            "it does show a small kidney stone located in the proximal right ureter so this the ureter is the duct"
+        let scalars = Array(text.unicodeScalars)
+        let spoken = Transcript.spokenWords(in: 0..<scalars.count, scalars: scalars)
+        let right = spoken.firstIndex { $0.key == "right" } ?? 0
+        #expect(Transcript.namesSide(spoken, before: right + 1))
+        #expect(!Transcript.namesSide(spoken, before: right))
+        let segments = Transcript.segments(of: 0..<scalars.count, scalars: scalars)
+        let texts = segments.map { String(String.UnicodeScalarView(scalars[$0.range])) }
+        #expect(!texts.contains { $0.hasPrefix("ureter") }, "\(texts)")
+    }
+
+    @Test("the end of an utterance cut off before `and` and a subject goes back to the utterance it ends")
+    func tailReattached() {
+        let text = "i was trying to steal the ball from another player and she ended up falling onto my foot"
+        let scalars = Array(text.unicodeScalars)
+        let words = Transcript.spokenWords(in: 0..<scalars.count, scalars: scalars)
+        let the = words.firstIndex { $0.key == "the" } ?? 0
+        let and = words.firstIndex { $0.key == "and" } ?? 0
+        // A cut before `the ball` moves to `and she`.
+        #expect(Transcript.withTailsReattached(words, starts: [0, the]) == [0, and])
+        // An utterance that opens with its own subject or a marker keeps its start.
+        let own = "she got home and she iced it so then we went and she rested"
+        let ownScalars = Array(own.unicodeScalars)
+        let ownWords = Transcript.spokenWords(in: 0..<ownScalars.count, scalars: ownScalars)
+        let so = ownWords.firstIndex { $0.key == "so" } ?? 0
+        #expect(Transcript.withTailsReattached(ownWords, starts: [0, so]) == [0, so])
+        let we = ownWords.firstIndex { $0.key == "we" } ?? 0
+        #expect(Transcript.withTailsReattached(ownWords, starts: [0, we]) == [0, we])
+        // A cut inside a clause (`she | got home`) gives the words before `and she` back.
+        #expect(Transcript.withTailsReattached(ownWords, starts: [0, 1]) == [0, 3])
+    }
+
     @Test("a decimal point written apart by speech recognition keeps the sentence whole and reads as a decimal")
     func spokenDecimals() throws {
         let text =
