@@ -912,6 +912,9 @@ enum ClinicalStyle {
             let subjects = rest.indices.filter { index in
                 mainSubjects.contains(rest[index])
                     && (index == rest.startIndex || !["that", "which", "who", "what"].contains(rest[index - 1]))
+                    // What `aside from` sets apart can be a noun its relative clause tells of (`aside from this
+                    // shoulder pain that he has been having`): no subject of a main clause.
+                    && !(first == "aside" && index + 1 < rest.endIndex && ["that", "which"].contains(rest[index + 1]))
             }
             return subjects.count < (first == "aside" ? 1 : 2)
         }
@@ -1773,6 +1776,28 @@ enum ClinicalStyle {
 }
 
 extension ClinicalStyle {
+    /// Whether a sentence without a subject is the rest of an answer that reads as nothing alone: no verb, and it
+    /// opens on a preposition, a conjunction or an amount of time or times (`At the shoulder.`, `Several times in a
+    /// row.`, `4 to 5 miles a day.`, `Or even surgery to clean out the joint sometimes.`). A finding in a few words
+    /// (`No fever.`, `Some numbness, but no tingling.`) opens otherwise and stays.
+    static func isAnswerDebris(_ text: String) -> Bool {
+        let keys = Phrasing.spaceSeparated(text).map(Phrasing.bare).filter { !$0.isEmpty }
+        guard let first = keys.first, isFragment(text) else { return false }
+        let opensAsDebris =
+            debrisOpenings.contains(first) || first.first?.isNumber == true
+            || keys.starts(with: ["a", "lot", "of"]) || keys.starts(with: ["other", "than"])
+        guard opensAsDebris else { return false }
+        return !keys.contains { key in
+            finiteVerbs.contains(key) || pastVerbs.contains(key) || beingVerbs.contains(key)
+                || (key.count > 4 && key.hasSuffix("ed"))
+        }
+    }
+
+    static let debrisOpenings: Set<String> = [
+        "at", "on", "after", "before", "or", "and", "when", "about", "couple", "several", "usually", "maybe",
+        "probably", "like", "until", "since", "because", "in", "with", "for", "from", "to", "but", "then", "just",
+    ]
+
     /// Whether a reported sentence lacks a subject of its own (`Mostly dry, sometimes in the morning.`): an
     /// answer that means something only with its question.
     static func isFragment(_ text: String) -> Bool {

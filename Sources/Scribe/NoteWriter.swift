@@ -539,6 +539,8 @@ public struct NoteWriter: Sendable {
                 let reported = Phrasing.thirdPerson(words: spoken, pronouns: pronouns.patient)
                 guard var text = ClinicalStyle.condensed(reported, voice: .patient) else { continue }
                 var evidence = [sentence.range]
+                // The rest of an answer that reads as nothing alone (`At the shoulder.`, `Several times in a row.`).
+                if askedAbout == nil, ClinicalStyle.isAnswerDebris(text) { continue }
                 // An answer without a subject ("Mostly dry, in the morning.") is about what was asked.
                 if ClinicalStyle.isFragment(text), !Self.readsWithoutTopic(text, topic: askedAbout?.name) {
                     if let topic = askedAbout {
@@ -611,6 +613,8 @@ public struct NoteWriter: Sendable {
                     examinedSystem = nil
                 }
                 guard let condensed = ClinicalStyle.condensed(text, voice: .clinician) else { continue }
+                // The clinician repeating the rest of an answer (`A lot of raking, a lot of digging.`) in the history.
+                if placed == .subjective, ClinicalStyle.isAnswerDebris(condensed) { continue }
                 // The tail of a sentence split off at a preposition (`For his shoulder which can provide some relief.`),
                 // unless it introduces a problem (`For his first problem, ...` heads what follows).
                 if ClinicalStyle.isPrepositionalTail(Phrasing.spaceSeparated(condensed)),

@@ -332,6 +332,7 @@ struct ClinicalStyleTests {
             ("If he tries to even lay on that shoulder.", .patient),
             ("When he is doing the projects.", .patient),
             ("Aside from the projects at home.", .patient),
+            ("Aside from this left shoulder pain that he has been having.", .patient),
             // A vital sign named with where it was taken, and no reading; a review of them without a verdict.
             ("Looked at her vitals when she came in today.", .clinician),
             ("Blood pressure at home.", .clinician),
@@ -408,6 +409,26 @@ struct ClinicalStyleTests {
     func fragments() {
         #expect(ClinicalStyle.isFragment("Mostly dry, sometimes a little phlegm in the morning."))
         #expect(!ClinicalStyle.isFragment("She has a dry cough in the morning."))
+    }
+
+    @Test(
+        "the rest of an answer with no subject and no verb, opening on a preposition or an amount, reads as nothing",
+        arguments: [
+            ("At the shoulder.", true),
+            ("Several times in a row.", true),
+            ("4 to 5 miles a day.", true),
+            ("A lot of raking a lot of digging.", true),
+            ("Or even surgery to clean out the joint sometimes.", true),
+            ("On both elbows about a year and a half ago.", true),
+            // A finding in a few words, a sentence with its subject, a verb: each stays.
+            ("No fever or chills.", false),
+            ("Some numbness, but no tingling down her legs.", false),
+            ("She runs 4 to 5 miles a day.", false),
+            ("At night the pain is worse.", false),
+            ("After the fall swelling started right away.", false),
+        ])
+    func answerDebris(text: String, debris: Bool) {
+        #expect(ClinicalStyle.isAnswerDebris(text) == debris)
     }
 
     @Test(
