@@ -1777,20 +1777,26 @@ enum ClinicalStyle {
 
 extension ClinicalStyle {
     /// Whether a sentence without a subject is the rest of an answer that reads as nothing alone: no verb, and it
-    /// opens on a preposition, a conjunction or an amount of time or times (`At the shoulder.`, `Several times in a
-    /// row.`, `4 to 5 miles a day.`, `Or even surgery to clean out the joint sometimes.`). A finding in a few words
-    /// (`No fever.`, `Some numbness, but no tingling.`) opens otherwise and stays.
+    /// opens on a preposition, a conjunction or a vague amount (`At the shoulder.`, `Several times in a row.`, `Or
+    /// even surgery to clean out the joint sometimes.`). A finding in a few words (`No fever.`, `Some numbness, but
+    /// no tingling.`) or a count (`Two ibuprofen last night, 200 mg each.`) opens otherwise and stays.
     static func isAnswerDebris(_ text: String) -> Bool {
         let keys = Phrasing.spaceSeparated(text).map(Phrasing.bare).filter { !$0.isEmpty }
         guard let first = keys.first, isFragment(text) else { return false }
         let opensAsDebris =
-            debrisOpenings.contains(first) || first.first?.isNumber == true
-            || keys.starts(with: ["a", "lot", "of"]) || keys.starts(with: ["other", "than"])
+            debrisOpenings.contains(first) || keys.starts(with: ["a", "lot", "of"]) || keys.starts(with: ["other", "than"])
         guard opensAsDebris else { return false }
         return !keys.contains { key in
             finiteVerbs.contains(key) || pastVerbs.contains(key) || beingVerbs.contains(key)
                 || (key.count > 4 && key.hasSuffix("ed"))
         }
+    }
+
+    /// A sentence and the rest of the answer after it as one sentence (`... cannot get back to sleep, maybe 5 hours a
+    /// night.`), when the first ends with a full stop.
+    static func joined(_ sentence: String, then rest: String) -> String? {
+        guard sentence.hasSuffix("."), !rest.isEmpty else { return nil }
+        return String(sentence.dropLast()) + ", " + lowercasedFirst(rest)
     }
 
     static let debrisOpenings: Set<String> = [

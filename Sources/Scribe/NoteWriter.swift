@@ -539,8 +539,17 @@ public struct NoteWriter: Sendable {
                 let reported = Phrasing.thirdPerson(words: spoken, pronouns: pronouns.patient)
                 guard var text = ClinicalStyle.condensed(reported, voice: .patient) else { continue }
                 var evidence = [sentence.range]
-                // The rest of an answer that reads as nothing alone (`At the shoulder.`, `Several times in a row.`).
-                if askedAbout == nil, ClinicalStyle.isAnswerDebris(text) { continue }
+                // The rest of an answer that reads as nothing alone (`Maybe 5 hours a night.`, `At the shoulder.`)
+                // ends the patient's sentence before it in the turn, or is left out.
+                if askedAbout == nil, ClinicalStyle.isAnswerDebris(text) {
+                    if reportedTurn == sentence.turn, let last = statements.last, last.section == .subjective,
+                        let merged = ClinicalStyle.joined(last.text, then: text)
+                    {
+                        statements[statements.count - 1].text = merged
+                        statements[statements.count - 1].evidence += evidence
+                    }
+                    continue
+                }
                 // An answer without a subject ("Mostly dry, in the morning.") is about what was asked.
                 if ClinicalStyle.isFragment(text), !Self.readsWithoutTopic(text, topic: askedAbout?.name) {
                     if let topic = askedAbout {

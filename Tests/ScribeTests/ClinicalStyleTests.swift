@@ -416,7 +416,8 @@ struct ClinicalStyleTests {
         arguments: [
             ("At the shoulder.", true),
             ("Several times in a row.", true),
-            ("4 to 5 miles a day.", true),
+            ("Maybe 5 hours a night.", true),
+            ("2 ibuprofen last night, 200 mg each.", false),
             ("A lot of raking a lot of digging.", true),
             ("Or even surgery to clean out the joint sometimes.", true),
             ("On both elbows about a year and a half ago.", true),
@@ -429,6 +430,19 @@ struct ClinicalStyleTests {
         ])
     func answerDebris(text: String, debris: Bool) {
         #expect(ClinicalStyle.isAnswerDebris(text) == debris)
+    }
+
+    @Test("the rest of an answer ends the patient's sentence before it in the same turn; alone it is left out")
+    func answerDebrisJoined() throws {
+        let note = try NoteWriter().note(
+            transcript: """
+                [doctor] How are you sleeping?
+                [patient] I fall asleep okay now, but I wake up around 4 in the morning. Maybe five hours a night.
+                [doctor] Where does it hurt?
+                [patient] At the shoulder.
+                """)
+        #expect(note.subjective.contains("4 in the morning, maybe 5 hours a night."), "\(note.subjective)")
+        #expect(!note.subjective.contains("At the shoulder"), "\(note.subjective)")
     }
 
     @Test(
