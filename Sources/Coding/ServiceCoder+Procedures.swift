@@ -62,8 +62,17 @@ extension ServiceCoder {
         }
         // Vaccines given, then their administration.
         var vaccines: [ServiceCode] = []
+        // Where the note says vaccines are given today (`Today she is due for vaccines.`), a vaccine its plan names
+        // without planning it for later (`She gets the mmr, the chickenpox vaccine, ...`) is one of them.
+        let givenToday =
+            Coder.vaccinationGiven(in: note.statements.filter { $0.section == .plan || $0.section == .assessment })
+            != nil
         for rule in ServiceCatalog.vaccines {
-            let matches = statements(saying: rule.phrases, sections: Self.sections).filter { performed($0.0) }
+            let matches = statements(saying: rule.phrases, sections: Self.sections).filter { index, _ in
+                performed(index)
+                    || givenToday && note.statements[index].section != .objective
+                        && !ServiceCatalog.plannedCues.contains { finder.says(index, $0) }
+            }
             guard let (_, phrase) = matches.first else { continue }
             vaccines.append(
                 service(

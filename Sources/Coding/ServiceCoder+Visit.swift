@@ -337,6 +337,15 @@ extension Note {
                 if let age = Int(word), age < 130 { return age }
             }
         }
+        // An infant's or toddler's age in months, wherever the note states it (`This is a healthy 12-month-old.`).
+        for statement in statements where statement.section == .subjective || statement.section == .assessment {
+            let words = statement.text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+            for (index, word) in words.enumerated() where index + 2 < words.count
+                && ["month", "months"].contains(words[index + 1]) && words[index + 2] == "old"
+            {
+                if let months = Int(word), months < 60 { return months / 12 }
+            }
+        }
         return nil
     }
 }

@@ -21,6 +21,7 @@ struct EntityStatements {
             transcript.kind == .dialogue
             ? StatedReason.presented(in: transcript, tokens: tokens)
                 ?? StatedReason.reason(in: transcript, tokens: tokens)
+                ?? StatedReason.wellChild(in: transcript, tokens: tokens)
             : nil
     }
 

@@ -92,7 +92,9 @@ public struct NoteWriter: Sendable {
             }
             // The clinician's sentence that states why the patient came is the chief complaint and the opening line,
             // not an assessment of the problem (`i understand you've come in with some right knee pain`).
-            if let reason = fromEntities.statedReason {
+            // A well visit read from the clinician's summary (`this is a healthy twelve month old, ...`) keeps it: the
+            // summary is the assessment.
+            if let reason = fromEntities.statedReason, reason.text != StatedReason.wellChildReason {
                 statements.removeAll { statement in
                     statement.origin == .sentence && (statement.section == .assessment || statement.section == .plan)
                         && statement.evidence.contains { $0.contains(reason.evidence.lowerBound) }

@@ -583,6 +583,8 @@ package enum Phrasing {
         "what is going on is", "here's what i think", "here is what i think", "i think you have", "i think he has",
         "i think she has", "sounds like you have", "what you have is", "so what you have", "i think this is",
         "my impression", "this is most likely", "most likely you have", "to sum up", "to sum it up", "in summary",
+        // A well visit summed up (`so this is a healthy twelve month old`).
+        "this is a healthy", "he is a healthy", "she is a healthy", "he's a healthy", "she's a healthy",
         "to summarize", "to recap", "putting it all together", "put it all together",
     ])
     /// Words of a review of results already in hand (not an order for a new study).
@@ -600,6 +602,8 @@ package enum Phrasing {
         "we'll", "i'll", "let's", "instruct", "check", "repeat", "take ", "recheck", "keep doing", "adding",
         "home exercise", "sets of", "times a week", "per week",
         "ice for", "referral", "prescription",
+        // Vaccines due or given, and the next visit, in the assessment and plan.
+        "due for", "vaccin", "immuniz", "next visit",
     ])
 
     /// Whether an assessment-and-plan sentence reads as plan rather than assessment.

@@ -52,9 +52,46 @@ package enum StatedReason {
         return keys[index - 2] == "for" || keys[index - 2] == "is" && index >= 3 && keys[index - 3] == "this"
     }
 
+    static let wellChildReason = "Well-child visit."
+
+    /// A child's well visit the clinician sums up without naming it (`so this is a healthy twelve month old, her exam
+    /// is completely normal`): `healthy` and the child's age in months, weeks or under 18 years, anywhere in the
+    /// clinician's words.
+    static func wellChild(in transcript: Transcript, tokens: [[Token]]) -> (text: String, evidence: Range<Int>)? {
+        for (sentence, words) in zip(transcript.sentences, tokens) where sentence.speaker == .clinician {
+            let keys = words.map(\.text)
+            for index in keys.indices where keys[index] == "healthy" {
+                let after = keys[(index + 1)..<min(keys.count, index + 8)].flatMap { $0.split(separator: "-") }
+                    .map(String.init)
+                if let years = childAge(after.prefix(6).filter { $0 != "a" }), years < 18 {
+                    let end = min(words.count - 1, index + 4)
+                    return (wellChildReason, EntityExtractor.span(words, index, end))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The age in whole years a child's age says (`twelve month old` → 1, `4 year old` → 4), when the words open
+    /// with one.
+    static func childAge<S: Collection>(_ words: S) -> Int? where S.Element == String {
+        let words = Array(words)
+        guard words.count >= 3 else { return nil }
+        let unitIndex = SpokenNumber.tens[words[0]] != nil && SpokenNumber.units[words[1]] != nil ? 2 : 1
+        guard unitIndex + 1 < words.count, let value = SpokenNumber.value(endingAt: unitIndex - 1, in: words),
+            words[unitIndex + 1] == "old"
+        else { return nil }
+        switch words[unitIndex] {
+        case "day", "days", "week", "weeks": return 0
+        case "month", "months": return value / 12
+        case "year", "years": return value
+        default: return nil
+        }
+    }
+
     /// Whether a chief complaint is a visit type this reading gives (`Annual exam.`, `Skin check.`), not a problem.
     static func isVisitType(_ reason: String) -> Bool {
-        reason == annualReason || visitWords.contains { $0.reason == reason }
+        reason == annualReason || reason == wellChildReason || visitWords.contains { $0.reason == reason }
             || reason.lowercased().contains("follow-up")
     }
 

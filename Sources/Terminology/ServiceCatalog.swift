@@ -154,7 +154,7 @@ public enum ServiceCatalog {
             "shingrix", "shingles vaccine", "shingles shot", "zoster vaccine",
         ], needsPerformed: true, separateProcedure: true),
         .init(code: "90677", system: .cpt, label: "Pneumococcal conjugate vaccine, 20-valent, IM", phrases: [
-            "prevnar 20", "pcv20", "pneumonia vaccine", "pneumococcal vaccine", "pneumonia shot",
+            "prevnar 20", "pcv20", "pneumonia vaccine", "pneumococcal vaccine", "pneumonia shot", "pneumococcal booster",
         ], needsPerformed: true, separateProcedure: true),
         .init(code: "90746", system: .cpt, label: "Hepatitis B vaccine, adult, IM", phrases: [
             "hepatitis b vaccine", "hep b vaccine",
@@ -166,6 +166,9 @@ public enum ServiceCatalog {
             needsPerformed: true, separateProcedure: true),
         .init(code: "90707", system: .cpt, label: "MMR vaccine, subcutaneous", phrases: ["mmr vaccine", "mmr"],
             needsPerformed: true, separateProcedure: true),
+        .init(code: "90716", system: .cpt, label: "Varicella vaccine, live, subcutaneous", phrases: [
+            "varicella vaccine", "chickenpox vaccine", "chicken pox vaccine", "chickenpox shot", "varivax",
+        ], needsPerformed: true, separateProcedure: true),
     ]
 
     /// Drugs given in the office (HCPCS Level II), with the amount one unit covers (in mg) when units count.

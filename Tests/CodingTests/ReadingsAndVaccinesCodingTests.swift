@@ -22,6 +22,35 @@ struct ReadingsAndVaccinesCodingTests {
         """
     }
 
+    /// A toddler's well visit the clinician sums up without calling it one.
+    static let toddlerWellVisit = """
+        [doctor] hi there , look at you walking already . how is she eating ?
+        [patient] she eats everything we eat . she drinks whole milk from a cup .
+        [doctor] good . any words yet ?
+        [patient] mama and dada .
+        [doctor] okay let me examine her . ears look clear . heart , no murmur . lungs are clear .
+        [doctor] so , this is a healthy fifteen month old , her exam is normal and her development is on track .
+        [doctor] today she's due for vaccines . she gets the chickenpox vaccine and the mmr .
+        [patient] okay .
+        """
+
+    @Test("a healthy toddler summed up is a well-child visit: Z00.129 first, Z23, the preventive visit and the vaccines")
+    func wellChildSummedUp() throws {
+        let note = try NoteWriter().note(transcript: Self.toddlerWellVisit)
+        #expect(note.subjective.contains("Well-child visit."), "\(note.subjective)")
+        #expect(note.assessment.contains("healthy 15-month-old"), "\(note.assessment)")
+        #expect(note.plan.contains("chickenpox vaccine"), "\(note.plan)")
+        let codes = Coder.shared.codes(for: note, request: Coder.Request(transcript: Self.toddlerWellVisit))
+        #expect(codes.icd10.first?.code == "Z00.129", "\(codes.icd10.map(\.code))")
+        #expect(codes.icd10.contains { $0.code == "Z23" }, "\(codes.icd10.map(\.code))")
+        let cpt = codes.cpt.map(\.code)
+        #expect(cpt.contains("99392"), "\(cpt)")
+        #expect(cpt.contains("90716") && cpt.contains("90707"), "\(cpt)")
+        // An adult called healthy is no child's well visit.
+        let adult = Self.toddlerWellVisit.replacingOccurrences(of: "fifteen month old", with: "forty year old")
+        #expect(try !dialogueICD10(adult).contains("Z00.129"))
+    }
+
     @Test("an elevated reading at a physical without hypertension is R03.0 and the exam has abnormal findings")
     func elevatedReading() throws {
         let codes = try icd10(

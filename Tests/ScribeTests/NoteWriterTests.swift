@@ -758,6 +758,17 @@ struct HistoryElementTests {
         #expect(try reason("[doctor] so you are here for your physical therapy referral .") != "Annual exam.")
     }
 
+    @Test("a child's age read after `healthy`: months, weeks and years under 18 are a child's")
+    func childAge() {
+        func age(_ text: String) -> Int? { StatedReason.childAge(text.split(separator: " ").map(String.init)) }
+        #expect(age("twelve month old her exam") == 1)
+        #expect(age("4 year old boy") == 4)
+        #expect(age("two week old") == 0)
+        #expect(age("forty five year old") == 45)
+        #expect(age("twelve months ago") == nil)
+        #expect(age("baby") == nil)
+    }
+
     @Test(
         "the opening line's reason is the chief complaint, with the side the patient corrects",
         arguments: [

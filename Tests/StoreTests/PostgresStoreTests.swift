@@ -87,7 +87,10 @@ struct PostgresStoreTests {
                 await #expect { try await store.checkReadiness() } throws: { error in
                     "\(error)".contains("migrations are pending")
                 }
-                #expect(ContinuousClock.now - started < .seconds(2))
+                // The message says it was the lock, not readiness's own 2-second deadline (that error says "no
+                // answer"); the bound shows it did not wait for the lock, which is held until after. It is loose
+                // because opening the store's first connection takes over a second on a loaded machine.
+                #expect(ContinuousClock.now - started < .seconds(5))
                 try await connection.query(
                     "SELECT pg_advisory_unlock(\(PostgresSchema.migrationLockKey))", logger: logger)
             }
