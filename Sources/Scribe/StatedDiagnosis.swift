@@ -10,6 +10,8 @@ enum StatedDiagnosis {
         ["consistent", "with"], ["diagnosis", "is"], ["diagnose", "you", "with"], ["diagnosed", "you", "with"],
         ["looks", "like", "you", "have"], ["sounds", "like", "you", "have"], ["most", "likely"],
         ["suspect", "you", "have"], ["you", "likely", "have"], ["you", "probably", "have"],
+        // Naming what was found (`it's called an innocent murmur`).
+        ["it's", "called"], ["it", "is", "called"], ["this", "is", "called"], ["that's", "called"],
     ]
     /// The cues by their first word, each list in the order of `cues` (one lookup per word instead of a comparison
     /// with every cue).
@@ -34,6 +36,7 @@ enum StatedDiagnosis {
         "asthma", "reflux", "migraine", "migraines", "depression", "anxiety", "nephrolithiasis", "concussion",
         "contusion", "bursitis", "neuropathy", "radiculopathy", "pneumonitis", "colitis", "gastritis", "ulcer",
         "dislocation", "effusion", "hernia", "cyst", "lesion", "virus", "flu", "covid", "copd", "chf", "afib",
+        "murmur",
     ]
 
     /// The stated diagnoses: text and evidence, once each, from clinician sentences.

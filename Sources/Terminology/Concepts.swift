@@ -81,6 +81,8 @@ public enum Concepts {
         "R00.2|m|palpitations;palpitation;heart racing",
         "R00.0|m|tachycardia",
         "R00.1|m|bradycardia",
+        "R01.0|m|innocent murmur;innocent heart murmur;benign heart murmur;functional murmur;functional heart murmur;still's murmur;stills murmur;flow murmur",
+        "R01.1|m|heart murmur;cardiac murmur",
         // Endocrine and metabolic
         "E11|c|type 2 diabetes;type 2 diabetes mellitus;t2dm;dm2;dm 2;dm ii;type ii diabetes;niddm;diabetes;diabetes mellitus;dm;sugar diabetes;adult onset diabetes;diabetes type 2",
         "E11.65|c|uncontrolled type 2 diabetes;poorly controlled type 2 diabetes;uncontrolled diabetes;poorly controlled diabetes;type 2 diabetes with hyperglycemia",

@@ -51,6 +51,26 @@ struct ReadingsAndVaccinesCodingTests {
         #expect(try !dialogueICD10(adult).contains("Z00.129"))
     }
 
+    @Test("a murmur the clinician names as innocent is R01.0, and the well visit has an abnormal finding")
+    func innocentMurmur() throws {
+        let visit = """
+            [doctor] we are here for his four year checkup . any concerns ?
+            [patient] no , he has been healthy .
+            [doctor] lungs are clear . on his heart i'm hearing a soft murmur on the left side .
+            [doctor] it's called an innocent murmur , or a still's murmur . it's just the sound of blood flowing through a normal heart , so he doesn't need an echo .
+            [patient] okay , good .
+            """
+        let note = try NoteWriter().note(transcript: visit)
+        #expect(note.assessment.contains("Innocent murmur."), "\(note.assessment)")
+        let codes = try dialogueICD10(visit)
+        #expect(codes.contains("R01.0"), "\(codes)")
+        #expect(codes.contains("Z00.121") && !codes.contains("Z00.129"), "\(codes)")
+        // What the clinician calls it only when it is a condition (`this is called the ureter` names no diagnosis).
+        let explained = try NoteWriter().note(
+            transcript: "[doctor] the stone is in the tube from the kidney . this is called the ureter .\n[patient] okay , thank you .")
+        #expect(!explained.assessment.contains("Ureter."), "\(explained.assessment)")
+    }
+
     @Test("an elevated reading at a physical without hypertension is R03.0 and the exam has abnormal findings")
     func elevatedReading() throws {
         let codes = try icd10(
