@@ -142,6 +142,23 @@ extension ClinicalStyle {
 
     static let perceivingVerbs: Set<String> = ["appreciate", "hear", "see", "feel", "palpate", "note", "detect"]
 
+    /// Whether an examiner's sentence states how something looks, feels or sounds (`cervix looks healthy`, `lungs
+    /// sound clear`): a finding, whatever else the sentence says (`..., i'm taking the pap sample now`).
+    static func statesHowItIs(_ words: [String]) -> Bool {
+        for index in words.indices.dropLast() where sensedVerbs.contains(words[index]) {
+            if sensedStates.contains(Phrasing.bare(words[index + 1])) { return true }
+        }
+        return false
+    }
+
+    static let sensedVerbs: Set<String> = [
+        "looks", "look", "feels", "feel", "sounds", "sound", "appears", "appear", "seems", "seem",
+    ]
+    static let sensedStates: Set<String> = [
+        "healthy", "normal", "clear", "fine", "good", "great", "unremarkable", "intact", "soft", "tender", "swollen",
+        "red", "inflamed", "irritated", "enlarged", "abnormal", "pink", "moist", "dry", "warm",
+    ]
+
     /// An examination's negative finding in two words (`No murmur.`, `No thyromegaly.`): whole, though short.
     static func isNegatedFinding(_ words: [String]) -> Bool {
         words.count == 2 && Phrasing.bare(words[0]) == "no" && negatableFindings.contains(Phrasing.bare(words[1]))

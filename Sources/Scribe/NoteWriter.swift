@@ -91,12 +91,13 @@ public struct NoteWriter: Sendable {
                 }
             }
             // The clinician's sentence that states why the patient came is the chief complaint and the opening line,
-            // not an assessment of the problem (`i understand you've come in with some right knee pain`).
+            // not an assessment of the problem (`i understand you've come in with some right knee pain`) nor a finding
+            // (`so this is your yearly well woman exam`).
             // A well visit read from the clinician's summary (`this is a healthy twelve month old, ...`) keeps it: the
             // summary is the assessment.
             if let reason = fromEntities.statedReason, reason.text != StatedReason.wellChildReason {
                 statements.removeAll { statement in
-                    statement.origin == .sentence && (statement.section == .assessment || statement.section == .plan)
+                    statement.origin == .sentence && statement.section != .subjective
                         && statement.evidence.contains { $0.contains(reason.evidence.lowerBound) }
                 }
             }
@@ -497,7 +498,11 @@ public struct NoteWriter: Sendable {
                 phase = .assessmentPlan
             }
             if sentence.speaker == .clinician || sentence.speaker == .narrator {
-                phase = Phrasing.phase(after: haystack, current: phase)
+                // A finding stated during the examination (`cervix looks healthy, i'm taking the pap sample now`)
+                // keeps the examination going, whatever plan words it has.
+                if phase != .examination || !ClinicalStyle.statesHowItIs(words) {
+                    phase = Phrasing.phase(after: haystack, current: phase)
+                }
                 let tokens = number < sentenceTokens.count ? sentenceTokens[number] : []
                 let named = Self.firstProblem(in: tokens)
                 askedAbout = named ?? (Phrasing.isQuestion(cleaned, words: words) ? nil : askedAbout)
@@ -582,12 +587,16 @@ public struct NoteWriter: Sendable {
                 where observesMentalStatus
                     && NoteLayout.mentalStatusCues.any(in: haystack):
                     division = .objective
-                case .history: division = routed
+                // A finding stated before any examination cue (`speculum in, cervix looks healthy, i'm taking the pap
+                // sample now`) is still a finding, whatever plan words it has.
+                case .history:
+                    division = routed == .assessmentPlan && ClinicalStyle.statesHowItIs(words) ? .objective : routed
                 // During the examination, a finding stated as the examiner's perception (`i don't appreciate any
                 // adenopathy`) is the examination's, whatever its words are most like.
                 case .examination:
                     division =
                         routed == .assessmentPlan && !ClinicalStyle.statesPerceivedFinding(words)
+                            && !ClinicalStyle.statesHowItIs(words)
                         ? .assessmentPlan : .objective
                 // A result read out after the assessment has begun (`this shows that the pumping function of your heart
                 // is reduced at 45 %`) is still a result.

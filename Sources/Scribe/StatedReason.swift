@@ -29,6 +29,8 @@ package enum StatedReason {
     static let visitWords: [(words: [String], reason: String)] = [
         (["skin", "check"], "Skin check."), (["skin", "exam"], "Skin check."),
         (["well", "child"], "Well-child visit."),
+        (["well", "woman", "exam"], "Well-woman exam."), (["well", "woman", "visit"], "Well-woman exam."),
+        (["well", "woman", "check"], "Well-woman exam."), (["well-woman", "exam"], "Well-woman exam."),
         (["postpartum", "visit"], "Postpartum visit."), (["postpartum", "check"], "Postpartum visit."),
         (["prenatal", "visit"], "Prenatal visit."), (["preoperative", "evaluation"], "Preoperative evaluation."),
         // Wanting to quit, not having quit (`i quit smoking years ago` is history).

@@ -758,6 +758,25 @@ struct HistoryElementTests {
         #expect(try reason("[doctor] so you are here for your physical therapy referral .") != "Annual exam.")
     }
 
+    @Test("a well-woman exam is the chief complaint; the sentence saying so is no finding; a finding said with plan words stays a finding")
+    func wellWomanExam() throws {
+        let note = try NoteWriter().note(
+            transcript: """
+                [doctor] so this is your yearly well woman exam , and you also wanted to talk about your pill .
+                [patient] yes , i need a refill .
+                [doctor] okay . blood pressure is 108 over 70 . breast exam , no lumps on either side .
+                [doctor] speculum in , cervix looks healthy , i'm taking the pap sample now .
+                [doctor] everything looks normal today . i'll send a year of refills .
+                [patient] great , thanks .
+                """)
+        #expect(note.subjective.contains("CHIEF COMPLAINT\nWell-woman exam."), "\(note.subjective)")
+        #expect(!note.objective.contains("well woman exam"), "\(note.objective)")
+        #expect(note.objective.contains("cervix looks healthy"), "\(note.objective)")
+        #expect(!note.assessment.contains("cervix"), "\(note.assessment)")
+        #expect(ClinicalStyle.statesHowItIs(["lungs", "sound", "clear"]))
+        #expect(!ClinicalStyle.statesHowItIs(["it", "looks", "like", "a", "sprain"]))
+    }
+
     @Test("a child's age read after `healthy`: months, weeks and years under 18 are a child's")
     func childAge() {
         func age(_ text: String) -> Int? { StatedReason.childAge(text.split(separator: " ").map(String.init)) }
