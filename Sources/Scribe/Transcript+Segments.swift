@@ -83,21 +83,23 @@ extension Transcript {
                 if ["so", "and", "but", "okay", "now", "then"].contains(words[index].key), !starts.contains(index) {
                     starts.append(index)
                     segmentIsQuestion = asks(words, from: index)
+                    // A learned cut here is this one.
+                    if nextLearned < learned.count, learned[nextLearned] == index { nextLearned += 1 }
                     index += 1
                     continue
                 }
             }
             if nextLearned < learned.count, learned[nextLearned] == index {
                 nextLearned += 1
-                deferred = namesSide(words, before: index)
+                let sided = namesSide(words, before: index)
+                deferred = sided
                 // Not after a decimal point written apart (`ninety eight . four`).
                 let point = [words[index].range, words[index - 1].range].first {
                     $0.count == 1 && scalars[$0.lowerBound] == "."
                 }
                 // Nor after a word no utterance ends with (`they look | great`, `a | fracture`).
                 if !(point.map { isSpokenDecimal(scalars, point: $0.lowerBound, in: range) } ?? false),
-                    !unfinishedEnds.contains(words[index - 1].key),
-                    !namesSide(words, before: index)
+                    !unfinishedEnds.contains(words[index - 1].key), !sided
                 {
                     starts.append(index)
                     segmentIsQuestion = asks(words, from: index)
